@@ -1,0 +1,356 @@
+package dev.parley.sip;
+
+import dev.parley.sip.internal.Leniency;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A SIP message (RFC 3261 §7): a start line, header fields and a body.
+ *
+ * <p>A parsed message keeps its header values as text and turns each into a typed value on first
+ * access ({@link #header(Header)}, {@link #vias()}, {@link #from()}...), under the
+ * {@link CompliancePolicy} it was parsed with; a value that does not match its grammar throws
+ * {@link SipParseException} at that access, with its line and column. {@link #validate()} reads
+ * every known header at once. Messages are immutable; the lazily parsed values are cached in a
+ * thread-safe way, so a message may be shared between threads.
+ */
+public abstract sealed class SipMessage permits SipRequest, SipResponse {
+  /** The only protocol version Parley speaks. */
+  public static final String SIP_2_0 = "SIP/2.0";
+
+  private static final Object NOT_PARSED = new Object();
+
+  private final Headers headers;
+  private final byte[] body;
+  private final CompliancePolicy policy;
+  private final Object[] typed;
+  private volatile Set<Violation> violations;
+
+  SipMessage(Headers headers, byte[] body, CompliancePolicy policy, Set<Violation> violations) {
+    this.headers = headers;
+    this.body = body;
+    this.policy = policy;
+    this.typed = new Object[headers.size()];
+    Arrays.fill(typed, NOT_PARSED);
+    this.violations = violations.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(violations));
+  }
+
+  /** Whether this is a request. */
+  public abstract boolean isRequest();
+
+  /** Whether this is a response. */
+  public final boolean isResponse() {
+    return !isRequest();
+  }
+
+  /** The start line without its CRLF. */
+  public abstract String startLine();
+
+  /** The header fields as text. */
+  public final Headers headers() {
+    return headers;
+  }
+
+  /** A copy of the body (empty when there is none). */
+  public final byte[] body() {
+    return body.clone();
+  }
+
+  /** The body's length in bytes. */
+  public final int bodyLength() {
+    return body.length;
+  }
+
+  /** The body decoded as UTF-8. */
+  public final String bodyAsString() {
+    return new String(body, StandardCharsets.UTF_8);
+  }
+
+  /** The policy this message was parsed with (STRICT for built messages). */
+  public final CompliancePolicy policy() {
+    return policy;
+  }
+
+  /**
+   * The violations repaired so far: those of the start line and framing, plus those of every
+   * header read since. Call {@link #validate()} first to see them all.
+   */
+  public final Set<Violation> violations() {
+    return violations;
+  }
+
+  /**
+   * The first value of a typed header, or null when absent.
+   *
+   * @throws SipParseException if the field does not match the header's grammar
+   */
+  public final <T> T header(Header<T> header) {
+    int i = headers.indexOf(header.name(), 0);
+    if (i < 0) {
+      return null;
+    }
+    List<T> values = field(i, header);
+    return values.isEmpty() ? null : values.get(0);
+  }
+
+  /**
+   * Every value of a typed header, across all its fields, in order.
+   *
+   * @throws SipParseException if a field does not match the header's grammar
+   */
+  public final <T> List<T> headers(Header<T> header) {
+    int i = headers.indexOf(header.name(), 0);
+    if (i < 0) {
+      return List.of();
+    }
+    int next = headers.indexOf(header.name(), i + 1);
+    if (next < 0) {
+      return field(i, header);
+    }
+    List<T> all = new ArrayList<>(field(i, header));
+    for (; next >= 0; next = headers.indexOf(header.name(), next + 1)) {
+      all.addAll(field(next, header));
+    }
+    return Collections.unmodifiableList(all);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> List<T> field(int index, Header<T> header) {
+    Object cached = typed[index];
+    if (cached != NOT_PARSED) {
+      return (List<T>) cached;
+    }
+    Leniency leniency = new Leniency(policy);
+    List<T> values;
+    try {
+      values = header.parseField(headers.value(index), leniency);
+    } catch (SipParseException e) {
+      SipParseException named = new SipParseException(
+          header.name() + ": " + e.reason(), e.line(), e.column(), e.statusCode());
+      throw named.relocate(headers.line(index), headers.column(index));
+    }
+    if (!leniency.found().isEmpty()) {
+      addViolations(leniency.found());
+    }
+    typed[index] = values;
+    return values;
+  }
+
+  private synchronized void addViolations(Set<Violation> found) {
+    EnumSet<Violation> all = EnumSet.noneOf(Violation.class);
+    all.addAll(violations);
+    all.addAll(found);
+    violations = Collections.unmodifiableSet(all);
+  }
+
+  /** All Via values, topmost first. */
+  public final List<Via> vias() {
+    return headers(Header.VIA);
+  }
+
+  /** The topmost Via, or null. */
+  public final Via topVia() {
+    return header(Header.VIA);
+  }
+
+  /** From, or null when absent. */
+  public final Address from() {
+    return header(Header.FROM);
+  }
+
+  /** To, or null when absent. */
+  public final Address to() {
+    return header(Header.TO);
+  }
+
+  /** Call-ID, or null when absent. */
+  public final String callId() {
+    return header(Header.CALL_ID);
+  }
+
+  /** CSeq, or null when absent. */
+  public final CSeq cseq() {
+    return header(Header.CSEQ);
+  }
+
+  /** Max-Forwards, or -1 when absent. */
+  public final int maxForwards() {
+    Integer v = header(Header.MAX_FORWARDS);
+    return v == null ? -1 : v;
+  }
+
+  /** Route values in order. */
+  public final List<Address> routes() {
+    return headers(Header.ROUTE);
+  }
+
+  /** Record-Route values in order. */
+  public final List<Address> recordRoutes() {
+    return headers(Header.RECORD_ROUTE);
+  }
+
+  /** Contact values in order ({@link Address#WILDCARD} for {@code Contact: *}). */
+  public final List<Address> contacts() {
+    return headers(Header.CONTACT);
+  }
+
+  /** Content-Type, or null when absent. */
+  public final MediaType contentType() {
+    return header(Header.CONTENT_TYPE);
+  }
+
+  /** Expires, or -1 when absent. */
+  public final long expires() {
+    Long v = header(Header.EXPIRES);
+    return v == null ? -1 : v;
+  }
+
+  /**
+   * Reads every header Parley knows and checks the message as a whole: the mandatory headers of
+   * RFC 3261 §8.1.1 are present, headers that may appear once do, the Contact parameters are in
+   * range, and (for a request) the CSeq method equals the request method.
+   *
+   * @return this message
+   * @throws SipParseException at the first problem
+   */
+  public SipMessage validate() {
+    for (HeaderName mandatory : new HeaderName[] {
+        HeaderName.TO, HeaderName.FROM, HeaderName.CSEQ, HeaderName.CALL_ID, HeaderName.VIA}) {
+      if (!headers.contains(mandatory)) {
+        throw new SipParseException("missing mandatory header " + mandatory, 0, 0, 400);
+      }
+    }
+    for (Header<?> h : Header.ALL) {
+      int first = headers.indexOf(h.name(), 0);
+      if (first < 0) {
+        continue;
+      }
+      int second = headers.indexOf(h.name(), first + 1);
+      if (h.isSingleton() && second >= 0) {
+        throw new SipParseException(
+            "duplicate " + h.name() + " header (it may appear only once)",
+            headers.line(second), headers.column(second), 400);
+      }
+      headers(h);
+    }
+    for (int i = headers.indexOf(HeaderName.CONTACT, 0); i >= 0;
+        i = headers.indexOf(HeaderName.CONTACT, i + 1)) {
+      try {
+        for (Address a : field(i, Header.CONTACT)) {
+          a.expires();
+          a.q();
+        }
+      } catch (SipParseException e) {
+        throw new SipParseException("Contact: " + e.reason(), headers.line(i), headers.column(i), 400);
+      }
+    }
+    return this;
+  }
+
+  /** The message in wire form: start line, header fields, empty line, body. */
+  public final byte[] encode() {
+    byte[] head = headText().getBytes(StandardCharsets.UTF_8);
+    byte[] out = Arrays.copyOf(head, head.length + body.length);
+    System.arraycopy(body, 0, out, head.length, body.length);
+    return out;
+  }
+
+  private String headText() {
+    StringBuilder sb = new StringBuilder(512);
+    sb.append(startLine()).append("\r\n");
+    headers.appendTo(sb);
+    sb.append("\r\n");
+    return sb.toString();
+  }
+
+  /** The wire form as text, with the body decoded as UTF-8. */
+  @Override
+  public final String toString() {
+    return headText() + bodyAsString();
+  }
+
+  final boolean sameContent(SipMessage m) {
+    return headers.equals(m.headers) && Arrays.equals(body, m.body);
+  }
+
+  final int contentHash() {
+    return headers.hashCode() * 31 + Arrays.hashCode(body);
+  }
+
+  final byte[] rawBody() {
+    return body;
+  }
+
+  /** Common parts of the request and response builders; not thread-safe. */
+  public abstract static sealed class Builder<B extends Builder<B>>
+      permits SipRequest.Builder, SipResponse.Builder {
+    final Headers.Builder headers;
+    byte[] body = new byte[0];
+
+    Builder(Headers.Builder headers) {
+      this.headers = headers;
+    }
+
+    @SuppressWarnings("unchecked")
+    private B self() {
+      return (B) this;
+    }
+
+    /** Appends a header field. */
+    public B header(HeaderName name, String value) {
+      headers.add(name, value);
+      return self();
+    }
+
+    /** Appends a header field with a typed value written in wire form. */
+    public B header(HeaderName name, Object value) {
+      headers.add(name, String.valueOf(value));
+      return self();
+    }
+
+    /** Replaces every field of {@code name} with one. */
+    public B setHeader(HeaderName name, String value) {
+      headers.set(name, value);
+      return self();
+    }
+
+    /** Inserts a header field before all others. */
+    public B addFirstHeader(HeaderName name, String value) {
+      headers.addFirst(name, value);
+      return self();
+    }
+
+    /** Removes every field of {@code name}. */
+    public B removeHeader(HeaderName name) {
+      headers.remove(name);
+      return self();
+    }
+
+    /** The body; Content-Length is set to its length by {@code build()}. */
+    public B body(byte[] body) {
+      this.body = body == null ? new byte[0] : body.clone();
+      return self();
+    }
+
+    /** A body with its Content-Type. */
+    public B body(MediaType type, byte[] body) {
+      headers.set(HeaderName.CONTENT_TYPE, type.toString());
+      return body(body);
+    }
+
+    /** A text body encoded as UTF-8, with its Content-Type. */
+    public B body(MediaType type, String body) {
+      return body(type, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    Headers buildHeaders() {
+      headers.set(HeaderName.CONTENT_LENGTH, Integer.toString(body.length));
+      return headers.build();
+    }
+  }
+}

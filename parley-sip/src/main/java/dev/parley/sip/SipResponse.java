@@ -1,0 +1,125 @@
+package dev.parley.sip;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A SIP response (RFC 3261 §7.2): status code, reason phrase, header fields and body.
+ *
+ * <p>Immutable and thread-safe; build with {@link #builder(int)} or parse with {@link SipParser}.
+ */
+public final class SipResponse extends SipMessage {
+  private final int statusCode;
+  private final String reasonPhrase;
+
+  SipResponse(int statusCode, String reasonPhrase, Headers headers, byte[] body,
+      CompliancePolicy policy, Set<Violation> violations) {
+    super(headers, body, policy, violations);
+    this.statusCode = statusCode;
+    this.reasonPhrase = reasonPhrase;
+  }
+
+  /** A builder for a response with {@code statusCode} and its standard reason phrase. */
+  public static Builder builder(int statusCode) {
+    return new Builder(statusCode, SipStatus.reasonPhraseOf(statusCode), Headers.builder());
+  }
+
+  /** A builder for a response with {@code status}. */
+  public static Builder builder(SipStatus status) {
+    return new Builder(status.code(), status.reasonPhrase(), Headers.builder());
+  }
+
+  /** A builder holding this response. */
+  public Builder toBuilder() {
+    return new Builder(statusCode, reasonPhrase, headers().toBuilder()).body(rawBody());
+  }
+
+  /** The three-digit status code. */
+  public int statusCode() {
+    return statusCode;
+  }
+
+  /** The status as a value. */
+  public SipStatus status() {
+    return SipStatus.of(statusCode);
+  }
+
+  /** The reason phrase (may be empty). */
+  public String reasonPhrase() {
+    return reasonPhrase;
+  }
+
+  /** 1xx. */
+  public boolean isProvisional() {
+    return statusCode < 200;
+  }
+
+  /** 2xx..6xx. */
+  public boolean isFinal() {
+    return statusCode >= 200;
+  }
+
+  /** 2xx. */
+  public boolean isSuccess() {
+    return statusCode >= 200 && statusCode < 300;
+  }
+
+  @Override
+  public boolean isRequest() {
+    return false;
+  }
+
+  @Override
+  public String startLine() {
+    return SIP_2_0 + " " + statusCode + " " + reasonPhrase;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SipResponse r
+        && r.statusCode == statusCode
+        && r.reasonPhrase.equals(reasonPhrase)
+        && sameContent(r);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(statusCode, reasonPhrase) * 31 + contentHash();
+  }
+
+  /** Builds a {@link SipResponse}; not thread-safe. */
+  public static final class Builder extends SipMessage.Builder<Builder> {
+    private int statusCode;
+    private String reasonPhrase;
+
+    Builder(int statusCode, String reasonPhrase, Headers.Builder headers) {
+      super(headers);
+      status(statusCode);
+      reasonPhrase(reasonPhrase);
+    }
+
+    /** The status code, 100..699; also resets the reason phrase to the standard one. */
+    public Builder status(int statusCode) {
+      if (statusCode < 100 || statusCode > 699) {
+        throw new IllegalArgumentException("statusCode out of range: " + statusCode);
+      }
+      this.statusCode = statusCode;
+      this.reasonPhrase = SipStatus.reasonPhraseOf(statusCode);
+      return this;
+    }
+
+    public Builder reasonPhrase(String reasonPhrase) {
+      Objects.requireNonNull(reasonPhrase, "reasonPhrase");
+      if (reasonPhrase.indexOf('\r') >= 0 || reasonPhrase.indexOf('\n') >= 0) {
+        throw new IllegalArgumentException("reasonPhrase contains a line break: " + reasonPhrase);
+      }
+      this.reasonPhrase = reasonPhrase;
+      return this;
+    }
+
+    /** The response, with Content-Length set to the body's length. */
+    public SipResponse build() {
+      return new SipResponse(statusCode, reasonPhrase, buildHeaders(), body, CompliancePolicy.STRICT, Set.of());
+    }
+  }
+}
