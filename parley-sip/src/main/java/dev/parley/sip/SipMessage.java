@@ -29,9 +29,12 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
   private final byte[] body;
   private final CompliancePolicy policy;
   private final Object[] typed;
+  private final int endLine;
   private volatile Set<Violation> violations;
 
-  SipMessage(Headers headers, byte[] body, CompliancePolicy policy, Set<Violation> violations) {
+  SipMessage(Headers headers, byte[] body, CompliancePolicy policy, Set<Violation> violations,
+      int endLine) {
+    this.endLine = endLine;
     this.headers = headers;
     this.body = body;
     this.policy = policy;
@@ -222,7 +225,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     for (HeaderName mandatory : new HeaderName[] {
         HeaderName.TO, HeaderName.FROM, HeaderName.CSEQ, HeaderName.CALL_ID, HeaderName.VIA}) {
       if (!headers.contains(mandatory)) {
-        throw new SipParseException("missing mandatory header " + mandatory, 0, 0, 400);
+        throw new SipParseException("missing mandatory header " + mandatory, endLine, 1, 400);
       }
     }
     for (Header<?> h : Header.ALL) {

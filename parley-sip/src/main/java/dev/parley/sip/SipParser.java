@@ -111,6 +111,14 @@ public final class SipParser {
         throw new SipParseException("header section exceeds the limit of "
             + config.maxHeaderSectionSize() + " bytes", 1, 1, 513);
       }
+      if (!policy.allows(Violation.MISSING_HEADER_TERMINATOR)) {
+        int lines = 1;
+        for (int i = p; i < limit; i++) {
+          lines += data[i] == '\n' ? 1 : 0;
+        }
+        throw new SipParseException(Violation.MISSING_HEADER_TERMINATOR.description() + " ("
+            + Violation.MISSING_HEADER_TERMINATOR.reference() + ")", lines, 1, 400);
+      }
       leniency.violate(Violation.MISSING_HEADER_TERMINATOR, 0);
       headEnd = limit;
       bodyStart = limit;
@@ -343,7 +351,7 @@ public final class SipParser {
         leniency.violate(Violation.HEADERS_IN_REQUEST_URI, us);
         uri = sip.toBuilder().headers(UriHeaders.EMPTY).build();
       }
-      return new SipRequest(method, uri, headers, body, policy, leniency.found());
+      return new SipRequest(method, uri, headers, body, policy, leniency.found(), this.line);
     }
 
     /** Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF. */
@@ -361,13 +369,14 @@ public final class SipParser {
           codeStart++;
         }
       }
+      codeStart = Math.min(codeStart, n);
       int ce = codeStart;
       while (ce < n && s.charAt(ce) >= '0' && s.charAt(ce) <= '9') {
         ce++;
       }
       if (ce - codeStart != 3) {
         throw new SipParseException("status code must be three digits: "
-            + s.substring(codeStart, ce < n ? ce : n), 1, codeStart + 1, 400);
+            + s.substring(codeStart, ce), 1, codeStart + 1, 400);
       }
       int code = Integer.parseInt(s, codeStart, ce, 10);
       if (code < 100 || code > 699) {
@@ -389,7 +398,7 @@ public final class SipParser {
           }
         }
       }
-      return new SipResponse(code, reason, headers, body, policy, leniency.found());
+      return new SipResponse(code, reason, headers, body, policy, leniency.found(), line);
     }
 
     /** SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT; only 2.0 is spoken (505 otherwise). */

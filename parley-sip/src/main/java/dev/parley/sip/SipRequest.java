@@ -14,8 +14,8 @@ public final class SipRequest extends SipMessage {
   private final Uri requestUri;
 
   SipRequest(SipMethod method, Uri requestUri, Headers headers, byte[] body,
-      CompliancePolicy policy, Set<Violation> violations) {
-    super(headers, body, policy, violations);
+      CompliancePolicy policy, Set<Violation> violations, int endLine) {
+    super(headers, body, policy, violations, endLine);
     this.method = method;
     this.requestUri = requestUri;
   }
@@ -99,7 +99,7 @@ public final class SipRequest extends SipMessage {
 
     /** The request, with Content-Length set to the body's length. */
     public SipRequest build() {
-      return new SipRequest(method, requestUri, buildHeaders(), body, CompliancePolicy.STRICT, Set.of());
+      return new SipRequest(method, requestUri, buildHeaders(), body, CompliancePolicy.STRICT, Set.of(), 0);
     }
   }
 }

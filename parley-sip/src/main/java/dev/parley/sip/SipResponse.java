@@ -13,14 +13,17 @@ public final class SipResponse extends SipMessage {
   private final String reasonPhrase;
 
   SipResponse(int statusCode, String reasonPhrase, Headers headers, byte[] body,
-      CompliancePolicy policy, Set<Violation> violations) {
-    super(headers, body, policy, violations);
+      CompliancePolicy policy, Set<Violation> violations, int endLine) {
+    super(headers, body, policy, violations, endLine);
     this.statusCode = statusCode;
     this.reasonPhrase = reasonPhrase;
   }
 
   /** A builder for a response with {@code statusCode} and its standard reason phrase. */
   public static Builder builder(int statusCode) {
+    if (statusCode < 100 || statusCode > 699) {
+      throw new IllegalArgumentException("statusCode out of range: " + statusCode);
+    }
     return new Builder(statusCode, SipStatus.reasonPhraseOf(statusCode), Headers.builder());
   }
 
@@ -119,7 +122,7 @@ public final class SipResponse extends SipMessage {
 
     /** The response, with Content-Length set to the body's length. */
     public SipResponse build() {
-      return new SipResponse(statusCode, reasonPhrase, buildHeaders(), body, CompliancePolicy.STRICT, Set.of());
+      return new SipResponse(statusCode, reasonPhrase, buildHeaders(), body, CompliancePolicy.STRICT, Set.of(), 0);
     }
   }
 }

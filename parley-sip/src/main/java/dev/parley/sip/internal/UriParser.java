@@ -25,7 +25,8 @@ import java.util.Locale;
  * or fewer with one {@code ::}; an embedded IPv4 address last), except that the extra colon of
  * RFC 5118 §4.10 ({@code [2001:db8:::192.0.2.1]}) is reported as
  * {@link Violation#IPV6_EXTRA_COLON} and, when tolerated, kept as written. IPv4 parts are
- * {@code dec-octet}s 0..255 (RFC 3986 §3.2.2), stricter than RFC 3261's {@code 1*3DIGIT}.
+ * RFC 3261's {@code 1*3DIGIT} with values 0..255 (as RFC 3986 §3.2.2 {@code dec-octet}, though
+ * leading zeros are accepted).
  *
  * <p>One instance per parse; not thread-safe. The static entry points are thread-safe.
  */
@@ -429,8 +430,8 @@ public final class UriParser {
   }
 
   /**
-   * {@code IPv4address = dec-octet "." dec-octet "." dec-octet "." dec-octet} (RFC 3986 §3.2.2;
-   * RFC 3261 writes {@code 1*3DIGIT}, values above 255 are refused here).
+   * {@code IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT}, each part 0..255 as
+   * RFC 3986 §3.2.2 {@code dec-octet} requires (leading zeros accepted).
    *
    * @return the address as an unsigned 32-bit value
    */
