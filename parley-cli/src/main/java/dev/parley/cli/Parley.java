@@ -28,6 +28,17 @@ public final class Parley implements Runnable {
     return new CommandLine(new Parley()).execute(args);
   }
 
+  /** Runs the command line writing to {@code out} and {@code err} (for tests and embedding). */
+  public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    CommandLine cl = new CommandLine(new Parley());
+    cl.setOut(out);
+    cl.setErr(err);
+    int status = cl.execute(args);
+    out.flush();
+    err.flush();
+    return status;
+  }
+
   @Override
   public void run() {
     spec.commandLine().usage(System.out);
