@@ -1,0 +1,144 @@
+package dev.parley.testkit;
+
+import dev.parley.transport.Scheduler;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.PriorityQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@link Scheduler} on virtual time for tests: tasks run on the calling thread, timers fire only
+ * when the test advances the clock with {@link #advance(Duration)}, in deadline order (ties in the
+ * order they were scheduled).
+ *
+ * <p>Every call is treated as "in the loop". Tasks queued from inside a running task run after it,
+ * before control returns to the test, so a test sees a settled state after each call. Not
+ * thread-safe: drive it from the test thread only.
+ */
+public final class FakeScheduler implements Scheduler {
+  private final PriorityQueue<Entry> timers = new PriorityQueue<>();
+  private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+  private long now;
+  private long sequence;
+  private boolean draining;
+
+  /** A scheduler whose clock starts at 0 ms. */
+  public FakeScheduler() {}
+
+  @Override
+  public boolean inLoop() {
+    return true;
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    queue.add(task);
+    drain();
+  }
+
+  @Override
+  public Timer schedule(Runnable task, long delay, TimeUnit unit) {
+    Entry e = new Entry(now + Math.max(0, unit.toMillis(delay)), sequence++, task);
+    timers.add(e);
+    return e;
+  }
+
+  @Override
+  public long nowMillis() {
+    return now;
+  }
+
+  /** Moves the clock forward, firing every timer that falls due on the way, in order. */
+  public void advance(Duration duration) {
+    long target = now + duration.toMillis();
+    while (true) {
+      Entry next = timers.peek();
+      while (next != null && next.cancelled) {
+        timers.poll();
+        next = timers.peek();
+      }
+      if (next == null || next.deadline > target) {
+        break;
+      }
+      timers.poll();
+      now = next.deadline;
+      queue.add(next.task);
+      drain();
+    }
+    now = target;
+  }
+
+  /** Moves the clock forward by {@code millis}. */
+  public void advanceMillis(long millis) {
+    advance(Duration.ofMillis(millis));
+  }
+
+  /** Timers scheduled and neither fired nor cancelled. */
+  public int pendingTimers() {
+    int n = 0;
+    for (Entry e : timers) {
+      if (!e.cancelled) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** The deadline of the next live timer in ms, or -1 when none. */
+  public long nextDeadline() {
+    long best = -1;
+    for (Entry e : timers) {
+      if (!e.cancelled && (best < 0 || e.deadline < best)) {
+        best = e.deadline;
+      }
+    }
+    return best;
+  }
+
+  private void drain() {
+    if (draining) {
+      return;
+    }
+    draining = true;
+    try {
+      Runnable r;
+      while ((r = queue.poll()) != null) {
+        r.run();
+      }
+    } finally {
+      draining = false;
+    }
+  }
+
+  private static final class Entry implements Comparable<Entry>, Timer {
+    final long deadline;
+    final long seq;
+    final Runnable task;
+    boolean cancelled;
+    boolean fired;
+
+    Entry(long deadline, long seq, Runnable task) {
+      this.deadline = deadline;
+      this.seq = seq;
+      this.task = () -> {
+        fired = true;
+        task.run();
+      };
+    }
+
+    @Override
+    public boolean cancel() {
+      if (cancelled || fired) {
+        return false;
+      }
+      cancelled = true;
+      return true;
+    }
+
+    @Override
+    public int compareTo(Entry o) {
+      int c = Long.compare(deadline, o.deadline);
+      return c != 0 ? c : Long.compare(seq, o.seq);
+    }
+  }
+}

@@ -1,0 +1,1 @@
+package dev.parley.transaction;
