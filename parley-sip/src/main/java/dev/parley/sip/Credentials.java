@@ -1,6 +1,5 @@
 package dev.parley.sip;
 
-import dev.parley.sip.internal.Lexer;
 import java.util.Objects;
 
 /**
@@ -11,25 +10,15 @@ import java.util.Objects;
  * @param scheme the auth-scheme as written
  * @param parameters the auth-params, values as written (quoted strings keep their quotes)
  */
-public record Credentials(String scheme, Parameters parameters) {
+public record Credentials(String scheme, Parameters parameters) implements AuthValue {
   /** Validates the parts. */
   public Credentials {
     Objects.requireNonNull(scheme, "scheme");
     Objects.requireNonNull(parameters, "parameters");
   }
 
-  /** Whether the scheme is Digest. */
-  public boolean isDigest() {
-    return scheme.equalsIgnoreCase("Digest");
-  }
-
-  /** The value of auth-param {@code name} without quotes and escapes, or null. */
-  public String parameter(String name) {
-    return Lexer.unquote(parameters.get(name));
-  }
-
   @Override
   public String toString() {
-    return Challenge.format(scheme, parameters);
+    return AuthValue.format(scheme, parameters);
   }
 }

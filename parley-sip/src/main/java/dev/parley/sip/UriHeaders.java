@@ -1,8 +1,6 @@
 package dev.parley.sip;
 
 import dev.parley.sip.internal.UriEscapes;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -17,81 +15,68 @@ import java.util.Objects;
  */
 public final class UriHeaders {
   /** No headers. */
-  public static final UriHeaders EMPTY = new UriHeaders(List.of(), List.of());
+  public static final UriHeaders EMPTY = new UriHeaders(Parameters.EMPTY);
 
-  private final List<String> names;
-  private final List<String> values;
+  /** The same ordered, case-insensitive name/value list as URI and header parameters. */
+  private final Parameters entries;
 
-  private UriHeaders(List<String> names, List<String> values) {
-    this.names = names;
-    this.values = values;
+  private UriHeaders(Parameters entries) {
+    this.entries = entries;
   }
 
   /** Number of headers. */
   public int size() {
-    return names.size();
+    return entries.size();
   }
 
   /** Whether there are none. */
   public boolean isEmpty() {
-    return names.isEmpty();
+    return entries.isEmpty();
   }
 
-  /** The name of the header at {@code index}, as written (escaped). */
+  /** The name at {@code index}, as written. */
   public String name(int index) {
-    return names.get(index);
+    return entries.name(index);
   }
 
-  /** The value of the header at {@code index}, as written (escaped); never null. */
+  /** The value at {@code index}, as written (escaped). */
   public String value(int index) {
-    return values.get(index);
+    return entries.value(index);
   }
 
-  /**
-   * The value of the header at {@code index} with its {@code %HH} escapes decoded as UTF-8
-   * (malformed sequences become U+FFFD).
-   */
+  /** The value at {@code index} with escapes decoded as UTF-8. */
   public String decodedValue(int index) {
-    return UriEscapes.decode(values.get(index));
+    return UriEscapes.decode(entries.value(index));
   }
 
-  /** The value of the first header of this name (case-insensitive), as written, or null. */
+  /** The value of the first header named {@code name} (case-insensitive), as written, or null. */
   public String get(String name) {
     Objects.requireNonNull(name, "name");
-    for (int i = 0; i < names.size(); i++) {
-      if (names.get(i).equalsIgnoreCase(name)) {
-        return values.get(i);
-      }
-    }
-    return null;
+    return entries.get(name);
   }
 
   /** The names in order, as written. */
   public List<String> names() {
-    return names;
+    return entries.names();
   }
 
   /** A builder holding these headers. */
   public Builder toBuilder() {
-    Builder b = new Builder();
-    b.names.addAll(names);
-    b.values.addAll(values);
-    return b;
+    return new Builder(entries.toBuilder());
   }
 
   /** A new empty builder. */
   public static Builder builder() {
-    return new Builder();
+    return new Builder(Parameters.builder());
   }
 
-  /** Appends {@code ?name=value&name=value} to {@code out}, or nothing when empty. */
+  /** Appends {@code ?name=value&name=value} (nothing when empty). */
   public void appendTo(StringBuilder out) {
-    for (int i = 0; i < names.size(); i++) {
-      out.append(i == 0 ? '?' : '&').append(names.get(i)).append('=').append(values.get(i));
+    for (int i = 0; i < entries.size(); i++) {
+      out.append(i == 0 ? '?' : '&').append(entries.name(i)).append('=').append(entries.value(i));
     }
   }
 
-  /** The wire form, {@code ?name=value&...}, or the empty string. */
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();
@@ -99,58 +84,45 @@ public final class UriHeaders {
     return sb.toString();
   }
 
-  /** Structural equality: same names and values, as written, in the same order. */
   @Override
   public boolean equals(Object o) {
-    return o instanceof UriHeaders h && names.equals(h.names) && values.equals(h.values);
+    return o instanceof UriHeaders h && entries.equals(h.entries);
   }
 
   @Override
   public int hashCode() {
-    return names.hashCode() * 31 + values.hashCode();
+    return entries.hashCode();
   }
 
-  /**
-   * Builds {@link UriHeaders}; not thread-safe. Names and values are taken as escaped wire text;
-   * {@link SipUri.Builder#build()} checks them against the grammar.
-   */
+  /** Builds {@link UriHeaders}; not thread-safe. */
   public static final class Builder {
-    private final List<String> names = new ArrayList<>(2);
-    private final List<String> values = new ArrayList<>(2);
+    private final Parameters.Builder entries;
 
-    private Builder() {}
+    private Builder(Parameters.Builder entries) {
+      this.entries = entries;
+    }
 
-    /** Appends a header, even if one of this name exists. */
+    /**
+     * Appends a header; {@code value} is written as given (escape it first) and may be empty.
+     *
+     * @throws IllegalArgumentException if {@code name} is empty
+     */
     public Builder add(String name, String value) {
-      Objects.requireNonNull(name, "name");
       Objects.requireNonNull(value, "value");
-      if (name.isEmpty()) {
-        throw new IllegalArgumentException("name is empty");
-      }
-      names.add(name);
-      values.add(value);
+      entries.add(name, value);
       return this;
     }
 
     /** Removes every header of this name (case-insensitive). */
     public Builder remove(String name) {
-      for (int i = names.size() - 1; i >= 0; i--) {
-        if (names.get(i).equalsIgnoreCase(name)) {
-          names.remove(i);
-          values.remove(i);
-        }
-      }
+      entries.remove(name);
       return this;
     }
 
     /** The immutable headers. */
     public UriHeaders build() {
-      if (names.isEmpty()) {
-        return EMPTY;
-      }
-      return new UriHeaders(
-          Collections.unmodifiableList(new ArrayList<>(names)),
-          Collections.unmodifiableList(new ArrayList<>(values)));
+      Parameters p = entries.build();
+      return p.isEmpty() ? EMPTY : new UriHeaders(p);
     }
   }
 }
