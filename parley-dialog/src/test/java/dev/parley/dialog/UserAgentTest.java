@@ -1,0 +1,135 @@
+package dev.parley.dialog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.sip.Address;
+import dev.parley.sip.MediaType;
+import dev.parley.sip.SipMethod;
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
+import dev.parley.sip.SipUri;
+import dev.parley.testkit.FakeScheduler;
+import dev.parley.testkit.FakeTransportLayer;
+import dev.parley.transport.Hop;
+import dev.parley.transport.ListenPoint;
+import dev.parley.transport.Transport;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The user agent core over a fake transport on virtual time. */
+class UserAgentTest {
+  private static final byte[] SDP = ("v=0\r\no=- 1 1 IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\n"
+      + "t=0 0\r\nm=audio 4000 RTP/AVP 0\r\n").getBytes(StandardCharsets.US_ASCII);
+
+  private final FakeScheduler clock = new FakeScheduler();
+  private FakeTransportLayer aliceNet;
+  private FakeTransportLayer bobNet;
+  private UserAgent alice;
+  private UserAgent bob;
+  private final AtomicReference<IncomingInvite> lastInvite = new AtomicReference<>();
+  private final AtomicReference<CompletableFuture<Dialog>> lastAccept = new AtomicReference<>();
+  private UserAgent.Handler bobAnswers = invite -> {
+    lastInvite.set(invite);
+    lastAccept.set(invite.accept(MediaType.APPLICATION_SDP, SDP));
+  };
+
+  @BeforeEach
+  void wire() {
+    aliceNet = new FakeTransportLayer(clock, ListenPoint.parse("udp:127.0.0.1:5060"));
+    bobNet = new FakeTransportLayer(clock, ListenPoint.parse("udp:127.0.0.2:5070"));
+    aliceNet.connect(bobNet);
+    alice = UserAgent.builder(aliceNet).contactUser("alice").build();
+    bob = UserAgent.builder(bobNet).contactUser("bob").handler(invite -> bobAnswers.onInvite(invite)).build();
+  }
+
+  private SipRequest invite() {
+    SipUri bobUri = SipUri.parse("sip:bob@127.0.0.2:5070");
+    return alice.newRequest(SipMethod.INVITE, bobUri, Address.of(SipUri.parse("sip:alice@127.0.0.1")),
+        Address.of(bobUri), Transport.UDP).body(MediaType.APPLICATION_SDP, SDP).build();
+  }
+
+  private static Hop bobHop() {
+    return new Hop(Transport.UDP, new InetSocketAddress("127.0.0.2", 5070));
+  }
+
+  private void settle() {
+    clock.advance(Duration.ofSeconds(40));
+  }
+
+  @Test
+  void acceptedInviteMakesDialogsOnBothSidesAndByeEndsThem() {
+    CompletableFuture<Dialog> call = alice.invite(invite(), bobHop());
+    assertThat(call).isCompleted();
+    Dialog dialog = call.join();
+    assertThat(dialog.state()).isEqualTo(Dialog.State.CONFIRMED);
+    assertThat(alice.dialogCount()).isEqualTo(1);
+    assertThat(bob.dialogCount()).isEqualTo(1);
+    assertThat(aliceNet.sentRequests()).extracting(r -> r.method().name()).containsExactly("INVITE", "ACK");
+
+    CompletableFuture<SipResponse> bye = alice.bye(dialog);
+    assertThat(bye.join().statusCode()).isEqualTo(200);
+    assertThat(lastAccept.get().join()).isNotNull();
+    assertThat(alice.dialogCount()).isZero();
+    assertThat(bob.dialogCount()).isZero();
+    settle();
+    assertThat(alice.transactions().clientCount() + alice.transactions().serverCount()).isZero();
+    assertThat(bob.transactions().clientCount() + bob.transactions().serverCount()).isZero();
+    assertThat(clock.pendingTimers()).isZero();
+  }
+
+  @Test
+  void rejectedInviteFailsWithTheStatus() {
+    bobAnswers = invite -> invite.reject(486);
+    CompletableFuture<Dialog> call = alice.invite(invite(), bobHop());
+    assertThat(call).isCompletedExceptionally();
+    assertThat(call.handle((d, e) -> ((SipFailure) e).statusCode()).join()).isEqualTo(486);
+    settle();
+    assertThat(bob.pendingInviteCount()).isZero();
+    assertThat(bob.dialogCount()).isZero();
+  }
+
+  @Test
+  void uasRetransmits2xxUntilAckThenGivesUpWithBye() {
+    aliceNet.dropWhen(m -> m instanceof SipRequest r && r.method().isAck());
+    alice.invite(invite(), bobHop());
+    settle();
+    List<Long> okTimes = bobNet.sentTimes(m -> m instanceof SipResponse r && r.statusCode() == 200
+        && r.cseq().method().isInvite());
+    assertThat(okTimes).startsWith(0L, 500L, 1500L, 3500L, 7500L, 11500L);
+    assertThat(bobNet.sentRequests()).extracting(r -> r.method().name()).contains("BYE");
+    assertThat(bob.dialogCount()).isZero();
+    assertThat(lastAccept.get()).isCompletedExceptionally();
+  }
+
+  @Test
+  void byeForUnknownDialogGets481() {
+    Dialog dialog = alice.invite(invite(), bobHop()).join();
+    bob.bye(findBobDialog());
+    assertThat(bob.dialogCount()).isZero();
+    CompletableFuture<SipResponse> late = alice.request(dialog.newRequest(SipMethod.BYE, 0).build(), bobHop());
+    assertThat(late.join().statusCode()).isEqualTo(481);
+  }
+
+  private Dialog findBobDialog() {
+    IncomingInvite invite = lastInvite.get();
+    SipResponse ok = bobNet.sentResponses().stream().filter(r -> r.statusCode() == 200).findFirst().orElseThrow();
+    return Dialog.asUas(invite.request(), ok);
+  }
+
+  @Test
+  void optionsOutsideDialogGets200WithAllow() {
+    SipUri bobUri = SipUri.parse("sip:bob@127.0.0.2:5070");
+    SipRequest options = alice.newRequest(SipMethod.OPTIONS, bobUri,
+        Address.of(SipUri.parse("sip:alice@127.0.0.1")), Address.of(bobUri), Transport.UDP).build();
+    SipResponse r = alice.request(options, bobHop()).join();
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().get(dev.parley.sip.HeaderName.ALLOW)).contains("INVITE");
+    assertThat(r.to().tag()).isNotNull();
+  }
+}

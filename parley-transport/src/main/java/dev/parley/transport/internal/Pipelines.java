@@ -1,0 +1,130 @@
+package dev.parley.transport.internal;
+
+import dev.parley.transport.ListenPoint;
+import dev.parley.transport.Transport;
+import dev.parley.transport.TransportConfig;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The channel pipelines, one per transport and side. Handler names are stable so tests and
+ * tools can find them: {@code tls}, {@code http}, {@code ws}, {@code sip-decoder},
+ * {@code sip-encoder}, {@code idle}, {@code sip}.
+ */
+final class Pipelines {
+  /** The WebSocket subprotocol of RFC 7118 §4. */
+  static final String SIP_SUBPROTOCOL = "sip";
+  private static final int MAX_HTTP_HEAD = 16 * 1024;
+
+  private Pipelines() {}
+
+  static ChannelInitializer<Channel> datagram(NettyTransportCore core) {
+    DatagramSipDecoder decoder = new DatagramSipDecoder(core.parser());
+    DatagramSipEncoder encoder = new DatagramSipEncoder(core.tracer());
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        ch.pipeline()
+            .addLast("sip-decoder", decoder)
+            .addLast("sip-encoder", encoder)
+            .addLast("sip", new SipChannelHandler(core, Transport.UDP, null));
+      }
+    };
+  }
+
+  static ChannelInitializer<Channel> server(NettyTransportCore core, Transport transport,
+      SslContext ssl) {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        ChannelPipeline p = ch.pipeline();
+        if (transport.isSecure()) {
+          SslHandler h = ssl.newHandler(ch.alloc());
+          h.setHandshakeTimeoutMillis(core.config().connectTimeout().toMillis());
+          p.addLast("tls", h);
+        }
+        if (transport == Transport.WS || transport == Transport.WSS) {
+          int max = core.config().parserConfig().maxMessageSize();
+          p.addLast("http", new HttpServerCodec())
+              .addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_HEAD))
+              .addLast("ws", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                  .websocketPath(core.config().webSocketPath())
+                  .checkStartsWith(true)
+                  .subprotocols(SIP_SUBPROTOCOL)
+                  .maxFramePayloadLength(max)
+                  .handshakeTimeoutMillis(core.config().connectTimeout().toMillis())
+                  .build()))
+              .addLast("ws-aggregator", new WebSocketFrameAggregator(max))
+              .addLast("sip-decoder", new WebSocketSipDecoder(core.parser()))
+              .addLast("sip-encoder", new WebSocketSipEncoder(transport, core.tracer()));
+        } else {
+          p.addLast("sip-decoder", new StreamSipDecoder(core.parser()))
+              .addLast("sip-encoder", new StreamSipEncoder(transport, core.tracer()));
+        }
+        p.addLast("idle", idle(core.config(), false, transport))
+            .addLast("sip", new SipChannelHandler(core, transport, null));
+      }
+    };
+  }
+
+  static ChannelInitializer<Channel> client(NettyTransportCore core, Connection c, SslContext ssl) {
+    Transport transport = c.transport();
+    InetSocketAddress remote = c.key().remote();
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        ChannelPipeline p = ch.pipeline();
+        if (transport.isSecure()) {
+          SslHandler h = ssl.newHandler(ch.alloc(), remote.getHostString(), remote.getPort());
+          h.setHandshakeTimeoutMillis(core.config().connectTimeout().toMillis());
+          p.addLast("tls", h);
+        }
+        if (transport == Transport.WS || transport == Transport.WSS) {
+          int max = core.config().parserConfig().maxMessageSize();
+          String host = new ListenPoint(transport, remote).hostText();
+          URI uri = URI.create((transport == Transport.WSS ? "wss://" : "ws://") + host + ":"
+              + remote.getPort() + core.config().webSocketPath());
+          p.addLast("http", new HttpClientCodec())
+              .addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_HEAD))
+              .addLast("ws", new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
+                  .webSocketUri(uri)
+                  .subprotocol(SIP_SUBPROTOCOL)
+                  .maxFramePayloadLength(max)
+                  .handshakeTimeoutMillis(core.config().connectTimeout().toMillis())
+                  .build()))
+              .addLast("ws-aggregator", new WebSocketFrameAggregator(max))
+              .addLast("sip-decoder", new WebSocketSipDecoder(core.parser()))
+              .addLast("sip-encoder", new WebSocketSipEncoder(transport, core.tracer()));
+        } else {
+          p.addLast("sip-decoder", new StreamSipDecoder(core.parser()))
+              .addLast("sip-encoder", new StreamSipEncoder(transport, core.tracer()));
+        }
+        p.addLast("idle", idle(core.config(), true, transport))
+            .addLast("sip", new SipChannelHandler(core, transport, c));
+      }
+    };
+  }
+
+  /** Reaps idle connections; on outbound TCP/TLS also times RFC 5626 keep-alive pings. */
+  private static IdleStateHandler idle(TransportConfig config, boolean outbound, Transport t) {
+    long keepAlive = outbound && (t == Transport.TCP || t == Transport.TLS)
+        ? config.keepAliveInterval().toMillis() : 0;
+    return new IdleStateHandler(0, keepAlive, config.idleTimeout().toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+}

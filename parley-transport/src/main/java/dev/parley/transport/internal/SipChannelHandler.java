@@ -1,0 +1,186 @@
+package dev.parley.transport.internal;
+
+import dev.parley.sip.SipMessage;
+import dev.parley.sip.SipParseException;
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
+import dev.parley.transport.Flow;
+import dev.parley.transport.Inbound;
+import dev.parley.transport.Transport;
+import dev.parley.transport.TransportException;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of every pipeline: traces what arrives, answers what cannot be parsed
+ * (RFC 3261 §8.2.6.2 statelessly), stamps {@code received}/{@code rport} on requests
+ * (RFC 3261 §18.2.1, RFC 3581) and hands messages to the transport listener; on connections it
+ * also registers the connection, closes it when idle and reports when it closes.
+ *
+ * <p>One per channel; runs on the channel's event loop.
+ */
+final class SipChannelHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(SipChannelHandler.class);
+  private static final byte[] PING = {'\r', '\n', '\r', '\n'};
+
+  private final NettyTransportCore core;
+  private final Transport transport;
+  private Connection connection;
+  private NettyScheduler scheduler;
+
+  SipChannelHandler(NettyTransportCore core, Transport transport, Connection outbound) {
+    this.core = core;
+    this.transport = transport;
+    this.connection = outbound;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    scheduler = new NettyScheduler(ctx.channel().eventLoop());
+    if (transport == Transport.UDP) {
+      ctx.fireChannelActive();
+      return;
+    }
+    if (connection == null) {
+      connection = core.accepted(ctx.channel(), transport);
+      if (connection == null) {
+        ctx.close();
+        return;
+      }
+    } else {
+      connection.established();
+      if (transport == Transport.TLS) {
+        ctx.pipeline().get(SslHandler.class).handshakeFuture().addListener(f -> {
+          if (f.isSuccess()) {
+            core.ready(connection);
+          } else {
+            connection.fail(f.cause());
+            ctx.close();
+          }
+        });
+      } else if (transport == Transport.TCP) {
+        core.ready(connection);
+      }
+    }
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (connection != null) {
+      core.closed(connection);
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent idle) {
+      if (idle.state() == IdleState.ALL_IDLE) {
+        ctx.close();
+      } else if (idle.state() == IdleState.WRITER_IDLE) {
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(PING));
+      }
+    } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+      core.ready(connection);
+    } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+      connection.fail(new TransportException("WebSocket handshake with "
+          + connection.key().remote() + " timed out"));
+      ctx.close();
+    } else if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete done
+        && done.selectedSubprotocol() == null) {
+      ctx.close(); // RFC 7118 §4.1: the client must ask for "sip"
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof SipFrame frame)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+    InetSocketAddress remote = frame.sender() != null ? frame.sender()
+        : (InetSocketAddress) ctx.channel().remoteAddress();
+    core.tracer().received(transport, local, remote, frame.wire());
+    if (frame.decoderResult().isFailure()) {
+      malformed(ctx, frame, frame.cause(), remote);
+      return;
+    }
+    SipMessage message = frame.message();
+    if (message instanceof SipRequest request) {
+      try {
+        if (!NettyTransportCore.hasResponseHeaders(request)) {
+          throw new SipParseException("missing one of Via, From, To, Call-ID, CSeq", 0, 0, 400);
+        }
+        message = ViaStamp.received(request, remote, core.parser());
+      } catch (SipParseException e) {
+        malformed(ctx, frame, e, remote);
+        return;
+      }
+    } else {
+      try {
+        if (message.topVia() == null) {
+          return; // RFC 3261 §18.1.2: a response without Via cannot be matched
+        }
+      } catch (SipParseException e) {
+        log.debug("Dropped a response from {} with a bad top Via: {}", remote, e.getMessage());
+        return;
+      }
+    }
+    Flow flow = connection != null ? connection.flow() : new Flow(transport, local, remote, 0);
+    try {
+      core.listener().onMessage(new Inbound(message, flow, scheduler));
+    } catch (RuntimeException e) {
+      log.warn("Transport listener failed on a message from {}", flow, e);
+    }
+  }
+
+  /** Answers a request that did not parse when it can, then closes after a framing error. */
+  private void malformed(ChannelHandlerContext ctx, SipFrame frame, SipParseException cause,
+      InetSocketAddress remote) {
+    SipResponse response = BadRequest.responseTo(frame.wire(), cause);
+    if (response == null) {
+      log.debug("Dropped an unparseable message from {} over {}: {}", remote, transport,
+          cause.getMessage());
+      if (frame.isFramingError()) {
+        ctx.close();
+      }
+      return;
+    }
+    Outgoing out = new Outgoing(response, response.encode(),
+        transport == Transport.UDP ? remote : null);
+    var written = ctx.channel().writeAndFlush(out);
+    if (frame.isFramingError()) {
+      written.addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (transport == Transport.UDP) {
+      log.debug("UDP channel {} error (ignored): {}", ctx.channel().localAddress(), cause.toString());
+      return;
+    }
+    if (connection != null && connection.isOutbound()) {
+      connection.fail(cause);
+    }
+    if (!(cause instanceof IOException)) {
+      log.debug("Closing {} after an error: {}", connection, cause.toString());
+    }
+    ctx.close();
+  }
+}
