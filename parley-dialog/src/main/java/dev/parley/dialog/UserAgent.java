@@ -107,7 +107,8 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     return invites.size();
   }
 
-  TransportLayer transport() {
+  /** The transport layer (listen points, connection counts). */
+  public TransportLayer transport() {
     return transport;
   }
 

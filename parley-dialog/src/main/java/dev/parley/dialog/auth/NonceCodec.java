@@ -1,0 +1,88 @@
+package dev.parley.dialog.auth;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Self-validating nonces and per-realm opaque values, keyed by a server secret.
+ *
+ * <pre>
+ *   nonce  = base64url-nopad( issued-at(8, ms since epoch, big-endian) || random(12)
+ *                             || HMAC-SHA256(secret, "N" || issued-at || random || realm)[0..16) )
+ *   opaque = base64url-nopad( HMAC-SHA256(secret, "O" || realm)[0..12) )
+ * </pre>
+ *
+ * A nonce is 48 characters of {@code [A-Za-z0-9_-]}, so it needs no escaping in a quoted-string.
+ * Thread-safe: a {@link Mac} is made per call.
+ */
+final class NonceCodec {
+  static final int RANDOM_BYTES = 12;
+  static final int MAC_BYTES = 16;
+  static final int NONCE_BYTES = 8 + RANDOM_BYTES + MAC_BYTES;
+  static final int NONCE_CHARS = NONCE_BYTES / 3 * 4;
+  /** Returned by {@link #issuedAt} for a nonce this server did not issue for the realm. */
+  static final long INVALID = Long.MIN_VALUE;
+
+  private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+  private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+
+  private final SecretKeySpec key;
+
+  NonceCodec(byte[] secret) {
+    this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
+  }
+
+  String mint(long issuedAt, byte[] random, String realm) {
+    byte[] out = new byte[NONCE_BYTES];
+    ByteBuffer.wrap(out).putLong(issuedAt).put(random, 0, RANDOM_BYTES);
+    byte[] mac = mac('N', out, 8 + RANDOM_BYTES, realm);
+    System.arraycopy(mac, 0, out, 8 + RANDOM_BYTES, MAC_BYTES);
+    return ENCODER.encodeToString(out);
+  }
+
+  /** The issue time of {@code nonce}, or {@link #INVALID} if it was not issued here for realm. */
+  long issuedAt(String nonce, String realm) {
+    if (nonce.length() != NONCE_CHARS) {
+      return INVALID;
+    }
+    byte[] raw;
+    try {
+      raw = DECODER.decode(nonce);
+    } catch (IllegalArgumentException e) {
+      return INVALID;
+    }
+    if (raw.length != NONCE_BYTES) {
+      return INVALID;
+    }
+    byte[] expected = Arrays.copyOf(mac('N', raw, 8 + RANDOM_BYTES, realm), MAC_BYTES);
+    byte[] given = Arrays.copyOfRange(raw, 8 + RANDOM_BYTES, NONCE_BYTES);
+    if (!MessageDigest.isEqual(expected, given)) {
+      return INVALID;
+    }
+    return ByteBuffer.wrap(raw).getLong();
+  }
+
+  String opaque(String realm) {
+    return ENCODER.encodeToString(Arrays.copyOf(mac('O', new byte[0], 0, realm), 12));
+  }
+
+  private byte[] mac(char domain, byte[] prefix, int prefixLength, String realm) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(key);
+      mac.update((byte) domain);
+      mac.update(prefix, 0, prefixLength);
+      mac.update(realm.getBytes(StandardCharsets.UTF_8));
+      return mac.doFinal();
+    } catch (GeneralSecurityException e) {
+      // HmacSHA256 is required of every Java runtime (Mac Javadoc).
+      throw new IllegalStateException("JDK lacks HmacSHA256", e);
+    }
+  }
+}
