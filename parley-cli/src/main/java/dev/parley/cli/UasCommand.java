@@ -1,0 +1,148 @@
+package dev.parley.cli;
+
+import dev.parley.dialog.IncomingInvite;
+import dev.parley.dialog.Responses;
+import dev.parley.dialog.UserAgent;
+import dev.parley.sip.MediaType;
+import dev.parley.sip.SipMethod;
+import dev.parley.sip.SipRequest;
+import dev.parley.transaction.ServerTransaction;
+import dev.parley.transport.ListenPoint;
+import dev.parley.transport.NettyTransportLayer;
+import dev.parley.transport.TlsConfig;
+import dev.parley.transport.Transport;
+import java.io.PrintWriter;
+import java.net.Inet6Address;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code parley uas}: a minimal user agent server that answers every INVITE with 200 OK and an
+ * audio answer, and handles ACK, BYE, CANCEL, OPTIONS and MESSAGE, like SIPp's built-in
+ * {@code uas}. A test peer, and the process the UAS benchmark measures.
+ */
+@Command(
+    name = "uas",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Answers every INVITE with 200 OK (ACK, BYE, CANCEL, OPTIONS and MESSAGE handled too).",
+        "Prints one line when ready; stops cleanly on SIGINT or SIGTERM."})
+final class UasCommand implements Callable<Integer> {
+  @Option(names = "--listen", paramLabel = "TRANSPORT:HOST:PORT",
+      description = "Where to listen (repeatable), e.g. udp:127.0.0.1:5080, tcp:127.0.0.1:5080, tls:..., ws:.... Default udp:127.0.0.1:5080.")
+  List<String> listen = new ArrayList<>();
+
+  @Option(names = "--threads", defaultValue = "0",
+      description = "Event loop threads (0 = two per core).")
+  int threads;
+
+  @Option(names = "--tls-dir", paramLabel = "DIR", defaultValue = "data/tls",
+      description = "Where the development TLS certificate is kept (made on first use) when a tls: or wss: listener is asked for.")
+  Path tlsDir;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  private final AtomicLong answered = new AtomicLong();
+  private final AtomicLong ended = new AtomicLong();
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    List<ListenPoint> points = new ArrayList<>();
+    try {
+      for (String l : listen.isEmpty() ? List.of("udp:127.0.0.1:5080") : listen) {
+        points.add(ListenPoint.parse(l));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--listen: " + e.getMessage());
+    }
+    NettyTransportLayer.Builder transport = NettyTransportLayer.builder()
+        .listen(points.toArray(new ListenPoint[0])).threads(threads);
+    if (points.stream().anyMatch(p -> p.transport().isSecure())) {
+      transport.tls(TlsConfig.development(tlsDir));
+    }
+    UserAgent[] holder = new UserAgent[1];
+    UserAgent agent = UserAgent.builder(transport.build()).contactUser("uas")
+        .handler(new Answering(() -> holder[0])).build();
+    holder[0] = agent;
+    try {
+      agent.start().join();
+    } catch (RuntimeException e) {
+      agent.close();
+      spec.commandLine().getErr().println("parley uas: cannot listen: " + rootMessage(e));
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      agent.close();
+      out.println("parley uas: stopped after " + answered.get() + " calls answered, "
+          + ended.get() + " ended");
+      out.flush();
+      stopped.countDown();
+    }, "parley-uas-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    List<String> bound = new ArrayList<>();
+    for (ListenPoint lp : agent.transport().listenPoints()) {
+      bound.add(lp.toString());
+    }
+    out.println("parley uas: listening on " + String.join(", ", bound) + " (Ctrl-C to stop)");
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+
+  /** Answers INVITE with 200 + SDP, MESSAGE with 200, OPTIONS with 200. */
+  private final class Answering implements UserAgent.Handler {
+    private final java.util.function.Supplier<UserAgent> agent;
+
+    Answering(java.util.function.Supplier<UserAgent> agent) {
+      this.agent = agent;
+    }
+
+    @Override
+    public void onInvite(IncomingInvite invite) {
+      answered.incrementAndGet();
+      invite.accept(MediaType.APPLICATION_SDP, answer(invite));
+    }
+
+    @Override
+    public void onRequest(ServerTransaction tx, SipRequest request) {
+      if (request.method().equals(SipMethod.MESSAGE)) {
+        tx.respond(Responses.simple(request, 200, Responses.randomToken()));
+      } else {
+        UserAgent.Handler.super.onRequest(tx, request);
+      }
+    }
+
+    @Override
+    public void onDialogEnded(dev.parley.dialog.Dialog dialog, SipRequest bye) {
+      ended.incrementAndGet();
+    }
+
+    private byte[] answer(IncomingInvite invite) {
+      Transport t = invite.transaction().flow().transport();
+      ListenPoint lp = agent.get().transport().listenPoint(t);
+      String ip = lp.address().getAddress().getHostAddress();
+      String family = lp.address().getAddress() instanceof Inet6Address ? "IP6" : "IP4";
+      return ("v=0\r\no=parley 1 1 IN " + family + " " + ip + "\r\ns=parley uas\r\nc=IN " + family
+          + " " + ip + "\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n")
+          .getBytes(StandardCharsets.US_ASCII);
+    }
+  }
+}
