@@ -1,5 +1,7 @@
 package dev.parley.dialog;
 
+import dev.parley.dialog.auth.CredentialsProvider;
+import dev.parley.dialog.auth.DigestClient;
 import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipMethod;
@@ -27,7 +29,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A SIP user agent core (RFC 3261 §8, §12-15): the transaction user that creates and keeps
  * dialogs, answers requests through a {@link Handler}, sends requests as a UAC, acknowledges 2xx
- * and retransmits its own 2xx to INVITE until the ACK arrives (§13.3.1.4).
+ * and retransmits its own 2xx to INVITE until the ACK arrives (§13.3.1.4); answers digest
+ * challenges to its requests when given credentials (§22.2).
  *
  * <p>Threading: handler methods run on the event loop that received the request and must not
  * block (the client API above moves application callbacks off the loop). Public methods are
@@ -72,12 +75,15 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   private final String contactUser;
   private final Map<DialogId, DialogEntry> dialogs = new ConcurrentHashMap<>();
   private final Map<ServerTransaction, IncomingInvite> invites = new ConcurrentHashMap<>();
+  private final CredentialsProvider credentials;
+  private final DigestClient digest = new DigestClient();
 
   private UserAgent(Builder b) {
     this.transport = b.transport;
     this.handler = b.handler;
     this.maxDialogs = b.maxDialogs;
     this.contactUser = b.contactUser;
+    this.credentials = b.credentials;
     this.transactions = TransactionLayer.builder(transport, this).config(b.transactionConfig).build();
     transport.setListener(transactions);
   }
@@ -260,14 +266,40 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
       throw new IllegalArgumentException("not an INVITE: " + invite.method());
     }
     CompletableFuture<Dialog> result = new CompletableFuture<>();
-    transactions.sendRequest(invite, hop, new ClientTransaction.Listener() {
+    send(invite, hop, result, (tx, response) -> {
+      if (response.isSuccess()) {
+        acknowledge(tx, response, result);
+      } else if (response.isFinal()) {
+        result.completeExceptionally(new SipFailure(response));
+      }
+    });
+    return result;
+  }
+
+  /**
+   * Sends {@code request} in a client transaction; answers a 401 or 407 once per challenge with
+   * credentials from the builder's provider (RFC 3261 §22.2), in a new transaction; hands every
+   * other response to {@code responses}; fails {@code result} on timeout or transport error.
+   */
+  private void send(SipRequest request, Hop hop, CompletableFuture<?> result,
+      java.util.function.BiConsumer<ClientTransaction, SipResponse> responses) {
+    transactions.sendRequest(request, hop, new ClientTransaction.Listener() {
       @Override
       public void onResponse(ClientTransaction tx, SipResponse response) {
-        if (response.isSuccess()) {
-          acknowledge(tx, response, result);
-        } else if (response.isFinal()) {
-          result.completeExceptionally(new SipFailure(response));
+        int code = response.statusCode();
+        if ((code == 401 || code == 407) && credentials != null) {
+          SipRequest retry;
+          try {
+            retry = digest.authorize(request, response, credentials);
+          } catch (RuntimeException e) {
+            retry = null;
+          }
+          if (retry != null) {
+            send(retry, hop, result, responses);
+            return;
+          }
         }
+        responses.accept(tx, response);
       }
 
       @Override
@@ -280,7 +312,6 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
         result.completeExceptionally(new SipFailure(503, "transport error: " + cause.getMessage()));
       }
     });
-    return result;
   }
 
   private void acknowledge(ClientTransaction tx, SipResponse response, CompletableFuture<Dialog> result) {
@@ -335,22 +366,9 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
    */
   public CompletableFuture<SipResponse> request(SipRequest request, Hop hop) {
     CompletableFuture<SipResponse> result = new CompletableFuture<>();
-    transactions.sendRequest(request, hop, new ClientTransaction.Listener() {
-      @Override
-      public void onResponse(ClientTransaction tx, SipResponse response) {
-        if (response.isFinal()) {
-          result.complete(response);
-        }
-      }
-
-      @Override
-      public void onTimeout(ClientTransaction tx) {
-        result.completeExceptionally(new SipFailure(408, "Request Timeout (no final response)"));
-      }
-
-      @Override
-      public void onTransportError(ClientTransaction tx, Throwable cause) {
-        result.completeExceptionally(new SipFailure(503, "transport error: " + cause.getMessage()));
+    send(request, hop, result, (tx, response) -> {
+      if (response.isFinal()) {
+        result.complete(response);
       }
     });
     return result;
@@ -440,6 +458,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     private TransactionConfig transactionConfig = TransactionConfig.defaults();
     private int maxDialogs = 100_000;
     private String contactUser = "parley";
+    private CredentialsProvider credentials;
 
     private Builder(TransportLayer transport) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -468,6 +487,12 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     /** The user part of our Contact URIs (default "parley"). */
     public Builder contactUser(String user) {
       this.contactUser = Objects.requireNonNull(user, "user");
+      return this;
+    }
+
+    /** Who answers digest challenges (401/407) to our requests; none by default. */
+    public Builder credentials(CredentialsProvider credentials) {
+      this.credentials = credentials;
       return this;
     }
 

@@ -132,4 +132,44 @@ class UserAgentTest {
     assertThat(r.headers().get(dev.parley.sip.HeaderName.ALLOW)).contains("INVITE");
     assertThat(r.to().tag()).isNotNull();
   }
+
+  @Test
+  void challengedRequestIsRetriedOnceWithDigestCredentials() {
+    dev.parley.dialog.auth.DigestAuthenticator auth = dev.parley.dialog.auth.DigestAuthenticator
+        .builder((user, realm, algorithm) -> user.equals("alice")
+            ? dev.parley.dialog.auth.Ha1.compute(algorithm, user, realm, "secret") : null)
+        .build();
+    UserAgent guarded = UserAgent.builder(new FakeTransportLayer(clock, ListenPoint.parse("udp:127.0.0.3:5060")))
+        .handler(new UserAgent.Handler() {
+          @Override
+          public void onInvite(IncomingInvite invite) {
+            invite.reject(480);
+          }
+
+          @Override
+          public void onRequest(dev.parley.transaction.ServerTransaction tx, SipRequest request) {
+            if (auth.authenticate(request, "example.test").isOk()) {
+              tx.respond(Responses.simple(request, 200, "t1"));
+            } else {
+              SipResponse.Builder b = Responses.to(request, 401, "t1");
+              for (dev.parley.sip.Challenge c : auth.challenges("example.test", false)) {
+                b.header(dev.parley.sip.HeaderName.WWW_AUTHENTICATE, c.toString());
+              }
+              tx.respond(b.build());
+            }
+          }
+        }).build();
+    FakeTransportLayer aliceNet2 = new FakeTransportLayer(clock, ListenPoint.parse("udp:127.0.0.1:5062"));
+    aliceNet2.connect((FakeTransportLayer) guarded.transport());
+    UserAgent alice2 = UserAgent.builder(aliceNet2).credentials(dev.parley.dialog.auth.CredentialsProvider
+        .of(dev.parley.dialog.auth.UserSecret.ofPassword("alice", "secret"))).build();
+    SipUri target = SipUri.parse("sip:guard@127.0.0.3");
+    SipRequest options = alice2.newRequest(SipMethod.OPTIONS, target,
+        Address.of(SipUri.parse("sip:alice@example.test")), Address.of(target), Transport.UDP).build();
+    SipResponse r = alice2.request(options, new Hop(Transport.UDP, new InetSocketAddress("127.0.0.3", 5060))).join();
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(aliceNet2.sentRequests()).hasSize(2);
+    assertThat(aliceNet2.sentRequests().get(1).cseq().sequence()).isEqualTo(2);
+    assertThat(aliceNet2.sentRequests().get(1).vias()).hasSize(1);
+  }
 }
