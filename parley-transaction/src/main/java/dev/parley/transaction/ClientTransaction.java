@@ -1,0 +1,42 @@
+package dev.parley.transaction;
+
+import dev.parley.sip.SipResponse;
+import dev.parley.transport.Flow;
+import dev.parley.transport.Hop;
+
+/**
+ * The client side of a transaction (RFC 3261 §17.1): sends the request, retransmits it over UDP,
+ * and reports the responses, a timeout or a transport error to its {@link Listener}.
+ *
+ * <p>Created by {@link TransactionLayer#sendRequest}. Thread-safe.
+ */
+public interface ClientTransaction extends Transaction {
+  /** The hop the request was sent to (and every retransmission, and the ACK for a non-2xx). */
+  Hop hop();
+
+  /** The flow the request went out on, or null until the transport has sent it. */
+  Flow flow();
+
+  /**
+   * Receives what happens to one client transaction. Every method is called on the
+   * transaction's scheduler (an event loop): it must return quickly and never block. The dialog
+   * layer moves application callbacks off the loop (DESIGN.md §3).
+   */
+  interface Listener {
+    /**
+     * A response: every provisional, the final one, and for an INVITE every further 2xx that
+     * arrives while the transaction is in the Accepted state (RFC 3261 as updated by RFC 6026), one per UAS that
+     * answered a forked request. Retransmissions of a non-2xx final response are absorbed.
+     */
+    void onResponse(ClientTransaction transaction, SipResponse response);
+
+    /** Timer B or F fired (or the §9.1 wait after a CANCEL ended) without a final response. */
+    default void onTimeout(ClientTransaction transaction) {}
+
+    /** The request (or its ACK) could not be sent (RFC 3261 §17.1.4); the transaction ended. */
+    default void onTransportError(ClientTransaction transaction, Throwable cause) {}
+
+    /** The transaction reached Terminated and left the layer's table. Called once. */
+    default void onTerminated(ClientTransaction transaction) {}
+  }
+}

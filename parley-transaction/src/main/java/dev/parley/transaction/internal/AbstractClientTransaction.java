@@ -1,0 +1,101 @@
+package dev.parley.transaction.internal;
+
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
+import dev.parley.transaction.ClientTransaction;
+import dev.parley.transport.Flow;
+import dev.parley.transport.Hop;
+import dev.parley.transport.Scheduler;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What both client machines share (RFC 3261 §17.1): the hop, the listener, and sending through
+ * the transport with errors brought back to the scheduler as a transport error (§17.1.4).
+ */
+abstract class AbstractClientTransaction extends AbstractTransaction implements ClientTransaction {
+  final Hop hop;
+  final Listener listener;
+  private volatile Flow flow;
+
+  AbstractClientTransaction(DefaultTransactionLayer layer, Scheduler scheduler, SipRequest request,
+      Hop hop, Listener listener, boolean layerOwned) {
+    super(layer, scheduler, request, TransactionKeys.client(request.topVia().branch(), request.method()),
+        hop.transport().isReliable(), layerOwned);
+    this.hop = hop;
+    this.listener = listener;
+  }
+
+  @Override
+  public final Hop hop() {
+    return hop;
+  }
+
+  @Override
+  public final Flow flow() {
+    return flow;
+  }
+
+  /** Sends the request for the first time and starts the timers. On the scheduler. */
+  abstract void start();
+
+  /** A response matched this transaction (§17.1.3). On the scheduler. */
+  abstract void receive(SipResponse response);
+
+  /** The transport failed to send the request or ACK (§17.1.4). On the scheduler. */
+  abstract void transportError(Throwable cause);
+
+  /** Sends {@code message} to the hop; a failure comes back as {@link #transportError}. */
+  final void send(SipRequest message) {
+    CompletableFuture<Flow> sent;
+    try {
+      sent = layer.transport().send(message, hop);
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    sent.whenComplete((f, e) -> {
+      if (e != null) {
+        scheduler.run(() -> {
+          if (!isTerminated()) {
+            transportError(unwrap(e));
+          }
+        });
+      } else if (flow == null) {
+        flow = f;
+      }
+    });
+  }
+
+  final void deliver(SipResponse response) {
+    try {
+      listener.onResponse(this, response);
+    } catch (RuntimeException e) {
+      layer.callbackFailed("onResponse", this, e);
+    }
+  }
+
+  final void reportTimeout() {
+    try {
+      listener.onTimeout(this);
+    } catch (RuntimeException e) {
+      layer.callbackFailed("onTimeout", this, e);
+    }
+  }
+
+  final void reportTransportError(Throwable cause) {
+    try {
+      listener.onTransportError(this, cause);
+    } catch (RuntimeException e) {
+      layer.callbackFailed("onTransportError", this, e);
+    }
+  }
+
+  @Override
+  final void onTerminated() {
+    try {
+      listener.onTerminated(this);
+    } catch (RuntimeException e) {
+      layer.callbackFailed("onTerminated", this, e);
+    }
+    layer.terminatedForUser(this);
+  }
+}

@@ -1,0 +1,134 @@
+package dev.parley.transaction.internal;
+
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
+import dev.parley.sip.Via;
+import dev.parley.transaction.ServerTransaction;
+import dev.parley.transport.Flow;
+import dev.parley.transport.Hop;
+import dev.parley.transport.Scheduler;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What both server machines share (RFC 3261 §17.2): the inbound flow, {@link #respond} hopping to
+ * the scheduler, and sending responses back over the flow with the §18.2.2 fallback to the Via.
+ */
+abstract class AbstractServerTransaction extends AbstractTransaction implements ServerTransaction {
+  private final Via topVia;
+  private final String requestToTag;
+  /** The merged-request key registered for this transaction (§8.2.2.2), or null. */
+  volatile TransactionKeys.MergeKey mergeKey;
+  /** The To tag of the last response sent, for RFC 2543 ACK matching and the 200 to a CANCEL. */
+  volatile String responseToTag;
+  private volatile Flow flow;
+
+  AbstractServerTransaction(DefaultTransactionLayer layer, Scheduler scheduler, SipRequest request,
+      Object key, Flow flow, boolean layerOwned) {
+    super(layer, scheduler, request, key, flow.transport().isReliable(), layerOwned);
+    this.flow = flow;
+    this.topVia = request.topVia();
+    this.requestToTag = request.to() == null ? null : request.to().tag();
+  }
+
+  @Override
+  public final Flow flow() {
+    return flow;
+  }
+
+  @Override
+  public final void respond(SipResponse response) {
+    Objects.requireNonNull(response, "response");
+    if (response.cseq() != null && !response.cseq().method().equals(request.method())) {
+      throw new IllegalArgumentException("response CSeq method " + response.cseq().method()
+          + " is not the request's " + request.method());
+    }
+    scheduler.run(() -> {
+      if (isTerminated()) {
+        layer.responseDropped(this, response, "terminated");
+        return;
+      }
+      respondFromUser(response);
+    });
+  }
+
+  /** Starts the machine (and its timers). On the scheduler, before the TU sees the request. */
+  abstract void start();
+
+  /** The TU's response, on the scheduler. */
+  abstract void respondFromUser(SipResponse response);
+
+  /** A retransmission of the request matched this transaction. On the scheduler. */
+  abstract void receiveRetransmission(SipRequest request);
+
+  /** A response could not be sent, even to the fallback (§17.2.4). On the scheduler. */
+  abstract void transportError(Throwable cause);
+
+  /** For an RFC 2543 request: whether {@code other}'s To tag matches (§17.2.3). */
+  final boolean legacyToTagMatches(SipRequest other) {
+    String tag = other.to() == null ? null : other.to().tag();
+    String expected = other.method().isAck() && responseToTag != null ? responseToTag : requestToTag;
+    return Objects.equals(tag, expected);
+  }
+
+  /**
+   * Sends a response over the request's flow (§18.2.2); if that fails on a connection-oriented
+   * flow, to the fallback address from the Via; a second failure is a transport error.
+   */
+  final void send(SipResponse response) {
+    if (response.to() != null && response.to().tag() != null) {
+      responseToTag = response.to().tag();
+    }
+    Flow f = flow;
+    sendTo(response, f).whenComplete((sent, e) -> {
+      if (e == null) {
+        return;
+      }
+      Hop fallback = ResponseRoute.fallbackHop(topVia, f);
+      if (fallback == null) {
+        failed(e);
+        return;
+      }
+      CompletableFuture<Flow> again;
+      try {
+        again = layer.transport().send(response, fallback);
+      } catch (RuntimeException ex) {
+        again = CompletableFuture.failedFuture(ex);
+      }
+      again.whenComplete((f2, e2) -> {
+        if (e2 != null) {
+          failed(e2);
+        } else {
+          flow = f2;
+        }
+      });
+    });
+  }
+
+  private CompletableFuture<Flow> sendTo(SipResponse response, Flow f) {
+    try {
+      return layer.transport().send(response, f);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private void failed(Throwable e) {
+    scheduler.run(() -> {
+      if (!isTerminated()) {
+        transportError(unwrap(e));
+      }
+    });
+  }
+
+  final void reportTransportError(Throwable cause) {
+    if (!layerOwned) {
+      layer.userTransportError(this, cause);
+    }
+  }
+
+  @Override
+  final void onTerminated() {
+    layer.terminatedForUser(this);
+  }
+}

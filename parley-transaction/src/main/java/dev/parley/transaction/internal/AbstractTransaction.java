@@ -1,0 +1,102 @@
+package dev.parley.transaction.internal;
+
+import dev.parley.sip.SipRequest;
+import dev.parley.transaction.Transaction;
+import dev.parley.transport.Scheduler;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What every transaction has: its request, its scheduler, its key in the layer's table, and the
+ * way it ends. State changes happen only on {@link #scheduler}; the subclasses hold no locks.
+ */
+abstract class AbstractTransaction implements Transaction {
+  final DefaultTransactionLayer layer;
+  final Scheduler scheduler;
+  final SipRequest request;
+  final Object key;
+  final String branch;
+  /** Whether the transport is reliable: no retransmissions, and Timers D, I, J, K are zero. */
+  final boolean reliable;
+  /** Answered by the layer itself (CANCEL, 481, 482): the TU never saw it. */
+  final boolean layerOwned;
+  private volatile boolean terminated;
+
+  AbstractTransaction(DefaultTransactionLayer layer, Scheduler scheduler, SipRequest request,
+      Object key, boolean reliable, boolean layerOwned) {
+    this.layer = layer;
+    this.scheduler = scheduler;
+    this.request = request;
+    this.key = key;
+    this.branch = request.topVia() == null ? null : request.topVia().branch();
+    this.reliable = reliable;
+    this.layerOwned = layerOwned;
+  }
+
+  @Override
+  public final String branch() {
+    return branch;
+  }
+
+  @Override
+  public final SipRequest request() {
+    return request;
+  }
+
+  @Override
+  public final Scheduler scheduler() {
+    return scheduler;
+  }
+
+  @Override
+  public final boolean isTerminated() {
+    return terminated;
+  }
+
+  /** Starts a timer on this transaction's scheduler. */
+  final Scheduler.Timer schedule(long delayMillis, Runnable action) {
+    return scheduler.schedule(action, delayMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Cancels a timer that may be null; returns null to clear the field. */
+  static Scheduler.Timer cancel(Scheduler.Timer timer) {
+    if (timer != null) {
+      timer.cancel();
+    }
+    return null;
+  }
+
+  /**
+   * Enters Terminated: cancels every timer, leaves the layer's tables, tells who listens. Called
+   * on the scheduler; idempotent.
+   */
+  final void terminate() {
+    if (terminated) {
+      return;
+    }
+    terminated = true;
+    cancelTimers();
+    layer.remove(this);
+    onTerminated();
+  }
+
+  /** Cancels every timer still running. */
+  abstract void cancelTimers();
+
+  /** Reports the end (listener, transaction user). */
+  abstract void onTerminated();
+
+  /** The cause inside a CompletableFuture's wrapping. */
+  static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "{" + request.method() + " branch=" + branch + "}";
+  }
+}

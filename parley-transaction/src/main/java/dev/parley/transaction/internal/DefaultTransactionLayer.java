@@ -1,0 +1,473 @@
+package dev.parley.transaction.internal;
+
+import dev.parley.sip.HeaderName;
+import dev.parley.sip.SipMessage;
+import dev.parley.sip.SipMethod;
+import dev.parley.sip.SipParseException;
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
+import dev.parley.sip.SipStatus;
+import dev.parley.sip.Via;
+import dev.parley.transaction.ClientTransaction;
+import dev.parley.transaction.ServerTransaction;
+import dev.parley.transaction.Transaction;
+import dev.parley.transaction.TransactionConfig;
+import dev.parley.transaction.TransactionLayer;
+import dev.parley.transaction.TransactionUser;
+import dev.parley.transport.Flow;
+import dev.parley.transport.Hop;
+import dev.parley.transport.Inbound;
+import dev.parley.transport.ListenPoint;
+import dev.parley.transport.Scheduler;
+import dev.parley.transport.TransportLayer;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The default {@link TransactionLayer}: concurrent tables of live transactions keyed as RFC 3261
+ * §17.1.3 and §17.2.3 say, the dispatch of inbound messages to them (on each transaction's own
+ * scheduler), and the requests the layer answers itself: CANCEL (§9.2), merged requests
+ * (§8.2.2.2) and overload (503 with Retry-After).
+ *
+ * <p>Thread-safe: the tables are concurrent maps; everything else a transaction owns is confined
+ * to its scheduler.
+ */
+public final class DefaultTransactionLayer implements TransactionLayer {
+  private static final Logger log = LoggerFactory.getLogger(TransactionLayer.class);
+
+  private final TransportLayer transport;
+  private final TransactionUser user;
+  private final TransactionConfig config;
+  private final long t1;
+  private final long t2;
+  private final long t4;
+  private final long timerD;
+  private final long tryingDelay;
+  private final long timeout;
+  private final ConcurrentHashMap<TransactionKeys.ClientKey, AbstractClientTransaction> clients =
+      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Object, AbstractServerTransaction> servers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<TransactionKeys.MergeKey, AbstractServerTransaction> merged =
+      new ConcurrentHashMap<>();
+  /** Whether new requests are being refused, so the log says so once per episode. */
+  private final AtomicBoolean overloaded = new AtomicBoolean();
+
+  /** Use {@link TransactionLayer#builder}. */
+  public DefaultTransactionLayer(TransportLayer transport, TransactionUser user, TransactionConfig config) {
+    this.transport = Objects.requireNonNull(transport, "transport");
+    this.user = Objects.requireNonNull(user, "user");
+    this.config = Objects.requireNonNull(config, "config");
+    this.t1 = config.t1().toMillis();
+    this.t2 = config.t2().toMillis();
+    this.t4 = config.t4().toMillis();
+    this.timerD = config.timerD().toMillis();
+    this.tryingDelay = config.tryingDelay().toMillis();
+    this.timeout = config.timeoutMillis();
+  }
+
+  @Override
+  public TransactionConfig config() {
+    return config;
+  }
+
+  @Override
+  public int clientCount() {
+    return clients.size();
+  }
+
+  @Override
+  public int serverCount() {
+    return servers.size();
+  }
+
+  // ---------------------------------------------------------------- client side (§17.1)
+
+  @Override
+  public ClientTransaction sendRequest(SipRequest request, Hop hop, ClientTransaction.Listener listener) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(hop, "hop");
+    Objects.requireNonNull(listener, "listener");
+    SipMethod method = request.method();
+    if (method.isAck()) {
+      throw new IllegalArgumentException("an ACK is not a transaction; use sendAck: " + request.startLine());
+    }
+    if (method.isCancel()) {
+      throw new IllegalArgumentException("use cancel(invite) to send a CANCEL: " + request.startLine());
+    }
+    if (request.cseq() == null || !request.cseq().method().equals(method)) {
+      throw new IllegalArgumentException("CSeq method does not match the request method " + method
+          + ": " + request.cseq());
+    }
+    checkCapacity();
+    SipRequest withVia = withNewVia(request, hop);
+    Scheduler scheduler = transport.nextScheduler();
+    AbstractClientTransaction tx = method.isInvite()
+        ? new InviteClientTransaction(this, scheduler, withVia, hop, listener)
+        : new NonInviteClientTransaction(this, scheduler, withVia, hop, listener, false);
+    clients.put((TransactionKeys.ClientKey) tx.key, tx);
+    scheduler.run(tx::start);
+    return tx;
+  }
+
+  @Override
+  public CompletableFuture<SipResponse> cancel(ClientTransaction invite, String reason) {
+    Objects.requireNonNull(invite, "invite");
+    if (!(invite instanceof InviteClientTransaction tx) || tx.layer != this) {
+      throw new IllegalArgumentException("not an INVITE client transaction of this layer: " + invite);
+    }
+    if (reason != null && (reason.indexOf('\r') >= 0 || reason.indexOf('\n') >= 0)) {
+      throw new IllegalArgumentException("reason contains a line break: " + reason);
+    }
+    CompletableFuture<SipResponse> result = new CompletableFuture<>();
+    tx.scheduler.run(() -> {
+      if (tx.isTerminated()) {
+        result.completeExceptionally(
+            new IllegalStateException("INVITE transaction has terminated; CANCEL not sent"));
+      } else {
+        tx.requestCancel(reason, result);
+      }
+    });
+    return result;
+  }
+
+  /** Starts the client transaction of a CANCEL built by an INVITE transaction. On its scheduler. */
+  void startCancel(SipRequest cancel, Hop hop, Scheduler scheduler, ClientTransaction.Listener listener) {
+    AbstractClientTransaction tx = new NonInviteClientTransaction(this, scheduler, cancel, hop, listener, true);
+    clients.put((TransactionKeys.ClientKey) tx.key, tx);
+    tx.start();
+  }
+
+  @Override
+  public CompletableFuture<Flow> sendAck(SipRequest ack, Hop hop) {
+    Objects.requireNonNull(ack, "ack");
+    if (!ack.method().isAck()) {
+      throw new IllegalArgumentException("not an ACK: " + ack.startLine());
+    }
+    return sendRequestStateless(ack, hop);
+  }
+
+  @Override
+  public CompletableFuture<Flow> sendRequestStateless(SipRequest request, Hop hop) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(hop, "hop");
+    SipRequest withVia = withNewVia(request, hop);
+    try {
+      return transport.send(withVia, hop);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Prepends our Via (RFC 3261 §8.1.1.7, §18.1.1; rport of RFC 3581) with a fresh branch. */
+  private SipRequest withNewVia(SipRequest request, Hop hop) {
+    ListenPoint lp = transport.listenPoint(hop.transport());
+    if (lp == null) {
+      throw new IllegalArgumentException("no listen point for transport " + hop.transport()
+          + " to send to " + hop);
+    }
+    Via via = Via.builder(hop.transport().viaToken(), lp.hostText())
+        .port(lp.address().getPort())
+        .branch(Identifiers.newBranch())
+        .parameter("rport", null)
+        .build();
+    return request.toBuilder().addFirstHeader(HeaderName.VIA, via.toString()).build();
+  }
+
+  private void checkCapacity() {
+    int live = clients.size() + servers.size();
+    if (live >= config.maxTransactions()) {
+      throw new IllegalStateException("too many live transactions: " + live + " (maxTransactions "
+          + config.maxTransactions() + ")");
+    }
+  }
+
+  // ---------------------------------------------------------------- inbound (§17.1.3, §17.2.3)
+
+  @Override
+  public void onMessage(Inbound inbound) {
+    SipMessage message = inbound.message();
+    try {
+      if (message instanceof SipResponse response) {
+        onResponse(response, inbound);
+      } else {
+        onRequest((SipRequest) message, inbound);
+      }
+    } catch (SipParseException | IllegalArgumentException e) {
+      log.debug("dropping malformed message from {}: {}", inbound.flow(), e.getMessage());
+      if (message instanceof SipRequest request && !request.method().isAck()) {
+        sendStateless(request, SipStatus.BAD_REQUEST.code(), inbound.flow(), null);
+      }
+    }
+  }
+
+  private void onResponse(SipResponse response, Inbound inbound) {
+    Via via = response.topVia();
+    AbstractClientTransaction tx = null;
+    if (via != null && via.branch() != null && response.cseq() != null) {
+      tx = clients.get(TransactionKeys.client(via.branch(), response.cseq().method()));
+    }
+    if (tx == null) {
+      inbound.scheduler().run(() -> strayToUser(response, inbound));
+      return;
+    }
+    AbstractClientTransaction matched = tx;
+    matched.scheduler.run(() -> {
+      if (!matched.isTerminated()) {
+        matched.receive(response);
+      } else {
+        strayToUser(response, inbound);
+      }
+    });
+  }
+
+  private void onRequest(SipRequest request, Inbound inbound) {
+    checkMandatoryHeaders(request);
+    SipMethod method = request.method();
+    if (method.isAck()) {
+      AbstractServerTransaction tx = findServer(request, SipMethod.INVITE);
+      if (tx instanceof InviteServerTransaction invite) {
+        invite.scheduler.run(() -> invite.receiveAck(request, inbound));
+      } else {
+        ackToUser(request, inbound);
+      }
+      return;
+    }
+    AbstractServerTransaction existing = findServer(request, method);
+    if (existing != null) {
+      existing.scheduler.run(() -> existing.receiveRetransmission(request));
+      return;
+    }
+    if (clients.size() + servers.size() >= config.maxTransactions()) {
+      if (overloaded.compareAndSet(false, true)) {
+        log.warn("maxTransactions ({}) reached: answering new requests 503 (first: {} from {})",
+            config.maxTransactions(), method, inbound.flow());
+      }
+      sendStateless(request, SipStatus.SERVICE_UNAVAILABLE.code(), inbound.flow(), null);
+      return;
+    }
+    if (overloaded.get() && overloaded.compareAndSet(true, false)) {
+      log.info("below maxTransactions ({}) again: accepting new requests", config.maxTransactions());
+    }
+    if (method.isCancel()) {
+      onCancel(request, inbound);
+      return;
+    }
+    boolean noToTag = request.to().tag() == null;
+    if (noToTag && config.rejectMergedRequests()) {
+      AbstractServerTransaction original = merged.get(TransactionKeys.merge(request));
+      if (original != null && !original.isTerminated()) {
+        answerItself(request, inbound, SipStatus.LOOP_DETECTED.code(), null);
+        return;
+      }
+    }
+    AbstractServerTransaction tx = newServer(request, inbound, false);
+    AbstractServerTransaction raced = servers.putIfAbsent(tx.key, tx);
+    if (raced != null) {
+      raced.scheduler.run(() -> raced.receiveRetransmission(request));
+      return;
+    }
+    if (noToTag) {
+      TransactionKeys.MergeKey mk = TransactionKeys.merge(request);
+      if (merged.putIfAbsent(mk, tx) == null) {
+        tx.mergeKey = mk;
+      }
+    }
+    tx.scheduler.run(() -> {
+      tx.start();
+      try {
+        user.onRequest(tx, request);
+      } catch (RuntimeException e) {
+        callbackFailed("onRequest", tx, e);
+      }
+    });
+  }
+
+  /** §9.2: a CANCEL that matches gets 200 from the layer and goes to the TU; otherwise 481. */
+  private void onCancel(SipRequest cancel, Inbound inbound) {
+    AbstractServerTransaction target = findServer(cancel, SipMethod.INVITE);
+    if (target == null) {
+      answerItself(cancel, inbound, SipStatus.CALL_DOES_NOT_EXIST.code(), null);
+      return;
+    }
+    answerItself(cancel, inbound, SipStatus.OK.code(), target.responseToTag);
+    if (target instanceof InviteServerTransaction invite) {
+      invite.scheduler.run(() -> invite.cancelled(cancel));
+    }
+  }
+
+  /** Answers a request in a server transaction of its own that the TU never sees. */
+  private void answerItself(SipRequest request, Inbound inbound, int status, String toTag) {
+    AbstractServerTransaction tx = newServer(request, inbound, true);
+    AbstractServerTransaction raced = servers.putIfAbsent(tx.key, tx);
+    if (raced != null) {
+      raced.scheduler.run(() -> raced.receiveRetransmission(request));
+      return;
+    }
+    tx.scheduler.run(() -> {
+      tx.start();
+      tx.respondFromUser(LayerMessages.responseTo(request, status, toTag));
+    });
+  }
+
+  private AbstractServerTransaction newServer(SipRequest request, Inbound inbound, boolean layerOwned) {
+    Object key = TransactionKeys.server(request, request.method());
+    return request.method().isInvite()
+        ? new InviteServerTransaction(this, inbound.scheduler(), request, key, inbound.flow(), layerOwned)
+        : new NonInviteServerTransaction(this, inbound.scheduler(), request, key, inbound.flow(), layerOwned);
+  }
+
+  /** §17.2.3: the server transaction created by a request of {@code method} that matches. */
+  private AbstractServerTransaction findServer(SipRequest request, SipMethod method) {
+    Object key = TransactionKeys.server(request, method);
+    AbstractServerTransaction tx = servers.get(key);
+    if (tx != null && key instanceof TransactionKeys.LegacyKey && !tx.legacyToTagMatches(request)) {
+      return null;
+    }
+    return tx;
+  }
+
+  /** The headers every request needs for matching (§8.1.1); throws to get a 400. */
+  private static void checkMandatoryHeaders(SipRequest request) {
+    if (request.topVia() == null || request.cseq() == null || request.callId() == null
+        || request.from() == null || request.to() == null) {
+      throw new IllegalArgumentException("missing one of Via, CSeq, Call-ID, From, To");
+    }
+    if (!request.cseq().method().equals(request.method())) {
+      throw new IllegalArgumentException("CSeq method " + request.cseq().method()
+          + " does not match " + request.method());
+    }
+  }
+
+  /** A response outside any transaction, over the request's flow (503, 400). */
+  private void sendStateless(SipRequest request, int status, Flow flow, String toTag) {
+    SipResponse.Builder b;
+    try {
+      b = LayerMessages.responseTo(request, status, toTag).toBuilder();
+    } catch (RuntimeException e) {
+      log.debug("cannot answer {} to an unreadable request from {}: {}", status, flow, e.getMessage());
+      return;
+    }
+    if (status == SipStatus.SERVICE_UNAVAILABLE.code()) {
+      b.header(HeaderName.RETRY_AFTER, Integer.toString(config.overloadRetryAfterSeconds()));
+    }
+    try {
+      transport.send(b.build(), flow).whenComplete((f, e) -> {
+        if (e != null) {
+          log.debug("stateless {} to {} failed: {}", status, flow, e.toString());
+        }
+      });
+    } catch (RuntimeException e) {
+      log.debug("stateless {} to {} failed: {}", status, flow, e.toString());
+    }
+  }
+
+  // ---------------------------------------------------------------- for the machines
+
+  TransportLayer transport() {
+    return transport;
+  }
+
+  long t1() {
+    return t1;
+  }
+
+  long t2() {
+    return t2;
+  }
+
+  long t4() {
+    return t4;
+  }
+
+  long timerD() {
+    return timerD;
+  }
+
+  long tryingDelay() {
+    return tryingDelay;
+  }
+
+  /** 64*T1. */
+  long timeoutMillis() {
+    return timeout;
+  }
+
+  /** Takes a terminated transaction out of the tables. */
+  void remove(AbstractTransaction tx) {
+    if (tx instanceof AbstractClientTransaction c) {
+      clients.remove(c.key, c);
+    } else if (tx instanceof AbstractServerTransaction s) {
+      servers.remove(s.key, s);
+      TransactionKeys.MergeKey mk = s.mergeKey;
+      if (mk != null) {
+        merged.remove(mk, s);
+      }
+    }
+  }
+
+  void terminatedForUser(AbstractTransaction tx) {
+    if (tx.layerOwned) {
+      return;
+    }
+    try {
+      user.onTerminated(tx);
+    } catch (RuntimeException e) {
+      callbackFailed("onTerminated", tx, e);
+    }
+  }
+
+  void ackToUser(SipRequest ack, Inbound inbound) {
+    try {
+      user.onAck(ack, inbound);
+    } catch (RuntimeException e) {
+      callbackFailed("onAck", null, e);
+    }
+  }
+
+  void cancelToUser(InviteServerTransaction invite, SipRequest cancel) {
+    if (invite.layerOwned) {
+      return;
+    }
+    try {
+      user.onCancel(invite, cancel);
+    } catch (RuntimeException e) {
+      callbackFailed("onCancel", invite, e);
+    }
+  }
+
+  void timeoutToUser(ServerTransaction tx) {
+    try {
+      user.onTimeout(tx);
+    } catch (RuntimeException e) {
+      callbackFailed("onTimeout", (Transaction) tx, e);
+    }
+  }
+
+  void userTransportError(ServerTransaction tx, Throwable cause) {
+    try {
+      user.onTransportError(tx, cause);
+    } catch (RuntimeException e) {
+      callbackFailed("onTransportError", (Transaction) tx, e);
+    }
+  }
+
+  private void strayToUser(SipResponse response, Inbound inbound) {
+    try {
+      user.onStrayResponse(response, inbound);
+    } catch (RuntimeException e) {
+      callbackFailed("onStrayResponse", null, e);
+    }
+  }
+
+  void responseDropped(AbstractServerTransaction tx, SipResponse response, String why) {
+    log.debug("{}: dropping {} ({})", tx, response.startLine(), why);
+  }
+
+  void callbackFailed(String callback, Transaction tx, RuntimeException e) {
+    log.warn("{} threw for {}", callback, tx, e);
+  }
+}

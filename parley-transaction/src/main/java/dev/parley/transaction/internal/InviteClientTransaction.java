@@ -1,0 +1,267 @@
+package dev.parley.transaction.internal;
+
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
+import dev.parley.transport.Hop;
+import dev.parley.transport.Scheduler;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The INVITE client transaction of RFC 3261 §17.1.1, as amended by RFC 6026 §7.2 (a 2xx moves it
+ * to Accepted, where further 2xx responses from other forks still reach the TU, until Timer M).
+ *
+ * <pre>
+ *                                |INVITE from TU
+ *              Timer A fires     |INVITE sent      Timer B fires
+ *              Reset A,          V                 or Transport Err.
+ *              INVITE sent +-----------+           inform TU
+ *                +---------|           |--------------------------+
+ *                |         |  Calling  |                          |
+ *                +-------->|           |-----------+              |
+ *   300-699                +-----------+ 2xx       |              |
+ *   ACK sent                  |  |       2xx to TU |              |
+ *   resp. to TU               |  |1xx              |              |
+ *   +-------------------------+  |1xx to TU        |              |
+ *   |                            |                 |              |
+ *   |                1xx         V                 |              |
+ *   |                1xx to TU +-----------+       |              |
+ *   |                +---------|           |       |              |
+ *   |                |         |Proceeding |       |              |
+ *   |                +-------->|           |       |              |
+ *   |                          +-----------+ 2xx   |              |
+ *   |         300-699             |    2xx to TU   |              |
+ *   |         ACK sent,  +--------+                +---+          |
+ *   |         resp. to TU|                             |          |
+ *   |                    |                             |          |
+ *   |                    V                             V          |
+ *   |              +-----------+                   +----------+   |
+ *   +------------->|           |Transport Err.     |          |   |
+ *                  | Completed |Inform TU          | Accepted |   |
+ *               +--|           |-------+           |          |-+ |
+ *       300-699 |  +-----------+       |           +----------+ | |
+ *       ACK sent|    ^  |              |               |  ^     | |
+ *               |    |  |              |               |  |     | |
+ *               +----+  |              |               |  +-----+ |
+ *                       |Timer D fires |  Timer M fires|    2xx   |
+ *                       |-             |             - |    2xx to TU
+ *                       +--------+     |   +-----------+          |
+ *                                |     |   |                      |
+ *                                V     V   V                      |
+ *                              +------------+                     |
+ *                              |            |                     |
+ *                              | Terminated |<--------------------+
+ *                              |            |
+ *                              +------------+
+ *
+ *          Figure 5: INVITE client transaction (RFC 3261 as updated by RFC 6026)
+ * </pre>
+ *
+ * <p>Timer A (UDP only) starts at T1 and doubles; Timer B is 64*T1; Timer D is
+ * {@code timerD} over UDP and zero over reliable transports; Timer M is 64*T1. A CANCEL asked
+ * for in Calling waits for the first provisional response (RFC 3261 §9.1); once it is sent, the
+ * transaction gives up after a further 64*T1 without a final response (§9.1). Confined to its
+ * scheduler.
+ */
+public final class InviteClientTransaction extends AbstractClientTransaction {
+  private enum State { CALLING, PROCEEDING, ACCEPTED, COMPLETED, TERMINATED }
+
+  private State state = State.CALLING;
+  private Scheduler.Timer timerA;
+  private Scheduler.Timer timerB;
+  private Scheduler.Timer timerD;
+  private Scheduler.Timer timerM;
+  private Scheduler.Timer cancelWait;
+  private long timerAInterval;
+  private SipRequest ack;
+  private String pendingCancelReason;
+  private CompletableFuture<SipResponse> cancelResult;
+  private boolean cancelSent;
+
+  InviteClientTransaction(DefaultTransactionLayer layer, Scheduler scheduler, SipRequest invite,
+      Hop hop, Listener listener) {
+    super(layer, scheduler, invite, hop, listener, false);
+  }
+
+  @Override
+  void start() {
+    if (!reliable) {
+      timerAInterval = layer.t1();
+      timerA = schedule(timerAInterval, this::timerAFired);
+    }
+    timerB = schedule(layer.timeoutMillis(), this::timerBFired);
+    send(request);
+  }
+
+  private void timerAFired() {
+    if (state != State.CALLING) {
+      return;
+    }
+    timerAInterval *= 2;
+    timerA = schedule(timerAInterval, this::timerAFired);
+    send(request);
+  }
+
+  private void timerBFired() {
+    if (state != State.CALLING) {
+      return;
+    }
+    state = State.TERMINATED;
+    reportTimeout();
+    abandonCancel("INVITE timed out before a provisional response; CANCEL not sent");
+    terminate();
+  }
+
+  @Override
+  void receive(SipResponse response) {
+    switch (state) {
+      case CALLING, PROCEEDING -> {
+        if (response.isProvisional()) {
+          if (state == State.CALLING) {
+            state = State.PROCEEDING;
+            timerA = cancel(timerA);
+            timerB = cancel(timerB);
+          }
+          deliver(response);
+          if (cancelResult != null && !cancelSent && state == State.PROCEEDING) {
+            sendCancel();
+          }
+        } else if (response.isSuccess()) {
+          state = State.ACCEPTED;
+          cancelTimers();
+          timerM = schedule(layer.timeoutMillis(), this::timerMFired);
+          abandonCancel("INVITE was accepted before the CANCEL could be sent");
+          deliver(response);
+        } else {
+          state = State.COMPLETED;
+          cancelTimers();
+          abandonCancel("INVITE was answered before the CANCEL could be sent");
+          ack = LayerMessages.ackFor(request, response);
+          if (!reliable) {
+            timerD = schedule(layer.timerD(), this::timerDFired);
+          }
+          deliver(response);
+          send(ack);
+          if (reliable && state == State.COMPLETED) {
+            state = State.TERMINATED;
+            terminate();
+          }
+        }
+      }
+      case ACCEPTED -> {
+        if (response.isSuccess()) {
+          deliver(response);
+        }
+      }
+      case COMPLETED -> {
+        if (response.isFinal() && !response.isSuccess()) {
+          send(ack);
+        }
+      }
+      case TERMINATED -> { }
+    }
+  }
+
+  private void timerDFired() {
+    if (state == State.COMPLETED) {
+      state = State.TERMINATED;
+      terminate();
+    }
+  }
+
+  private void timerMFired() {
+    if (state == State.ACCEPTED) {
+      state = State.TERMINATED;
+      terminate();
+    }
+  }
+
+  @Override
+  void transportError(Throwable cause) {
+    if (state == State.CALLING || state == State.PROCEEDING || state == State.COMPLETED) {
+      state = State.TERMINATED;
+      reportTransportError(cause);
+      abandonCancel("INVITE failed before the CANCEL could be sent");
+      terminate();
+    }
+  }
+
+  /**
+   * The TU asked to cancel (RFC 3261 §9.1): send the CANCEL now in Proceeding, wait for a
+   * provisional in Calling, refuse once a final response arrived. On the scheduler.
+   */
+  void requestCancel(String reason, CompletableFuture<SipResponse> result) {
+    if (cancelResult != null) {
+      cancelResult.whenComplete((r, e) -> {
+        if (e != null) {
+          result.completeExceptionally(e);
+        } else {
+          result.complete(r);
+        }
+      });
+      return;
+    }
+    switch (state) {
+      case CALLING -> {
+        pendingCancelReason = reason;
+        cancelResult = result;
+      }
+      case PROCEEDING -> {
+        pendingCancelReason = reason;
+        cancelResult = result;
+        sendCancel();
+      }
+      default -> result.completeExceptionally(
+          new IllegalStateException("INVITE already has a final response; CANCEL not sent"));
+    }
+  }
+
+  private void sendCancel() {
+    cancelSent = true;
+    cancelWait = schedule(layer.timeoutMillis(), this::cancelWaitExpired);
+    CompletableFuture<SipResponse> result = cancelResult;
+    layer.startCancel(LayerMessages.cancelFor(request, pendingCancelReason), hop, scheduler,
+        new Listener() {
+          @Override
+          public void onResponse(dev.parley.transaction.ClientTransaction tx, SipResponse r) {
+            if (r.isFinal()) {
+              result.complete(r);
+            }
+          }
+
+          @Override
+          public void onTimeout(dev.parley.transaction.ClientTransaction tx) {
+            result.completeExceptionally(new TimeoutException("no final response to the CANCEL"));
+          }
+
+          @Override
+          public void onTransportError(dev.parley.transaction.ClientTransaction tx, Throwable e) {
+            result.completeExceptionally(e);
+          }
+        });
+  }
+
+  /** §9.1: no final response 64*T1 after the CANCEL: consider the INVITE cancelled. */
+  private void cancelWaitExpired() {
+    if (state == State.PROCEEDING) {
+      state = State.TERMINATED;
+      reportTimeout();
+      terminate();
+    }
+  }
+
+  private void abandonCancel(String why) {
+    if (cancelResult != null && !cancelSent) {
+      cancelResult.completeExceptionally(new IllegalStateException(why));
+    }
+  }
+
+  @Override
+  void cancelTimers() {
+    timerA = cancel(timerA);
+    timerB = cancel(timerB);
+    timerD = cancel(timerD);
+    timerM = cancel(timerM);
+    cancelWait = cancel(cancelWait);
+  }
+}

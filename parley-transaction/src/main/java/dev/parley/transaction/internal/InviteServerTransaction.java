@@ -1,0 +1,228 @@
+package dev.parley.transaction.internal;
+
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
+import dev.parley.transport.Flow;
+import dev.parley.transport.Inbound;
+import dev.parley.transport.Scheduler;
+
+/**
+ * The INVITE server transaction of RFC 3261 §17.2.1, as amended by RFC 6026 §7.1 (a 2xx from the
+ * TU moves it to Accepted, which absorbs INVITE retransmissions, passes the TU's 2xx
+ * retransmissions and the ACK for the 2xx through, until Timer L).
+ *
+ * <pre>
+ *                                |INVITE
+ *                                |pass INV to TU
+ *             INVITE             V send 100 if TU won't in 200 ms
+ *             send response+------------+
+ *                 +--------|            |--------+ 101-199 from TU
+ *                 |        |            |        | send response
+ *                 +------->|            |<-------+
+ *                          | Proceeding |
+ *                          |            |--------+ Transport Err.
+ *                          |            |        | Inform TU
+ *                          |            |<-------+
+ *                          +------------+
+ *             300-699 from TU |    |2xx from TU
+ *             send response   |    |send response
+ *              +--------------+    +------------+
+ *              |                                |
+ * INVITE       V          Timer G fires         |
+ * send response+-----------+ send response      |
+ *   +--------|           |--------+             |
+ *   |        |           |        |             |
+ *   +------->| Completed |<-------+      INVITE |  Transport Err.
+ *            |           |               -      |  Inform TU
+ *   +--------|           |----+          +-----+|  +---+
+ *   |        +-----------+    | ACK      |     v v  |   v
+ *   |          ^   |          | -        +------------+
+ *   |          |   |          |          |  Accepted  |---+ ACK
+ *   |          +---+          |          |            |<--+ to TU
+ *   |    Transport Err.       |          |            |
+ *   |    Inform TU            |          |            |<--+ 2xx from TU
+ *   |                         V          |            |---+ send response
+ *   |                  +-----------+     +------------+
+ *   |                  |           |         |
+ *   |Timer H fires     | Confirmed |         | Timer L fires
+ *   |-                 |           |         | -
+ *   |                  +-----------+         |
+ *   |                        |               |
+ *   |                        |Timer I fires  |
+ *   |                        |-              |
+ *   |                        V               |
+ *   |                  +------------+        |
+ *   +----------------->| Terminated |<-------+
+ *                      +------------+
+ *      Figure 7: INVITE server transaction (RFC 3261, amended by RFC 6026)
+ * </pre>
+ *
+ * <p>Timer G (UDP only) starts at T1 and doubles up to T2; Timer H is 64*T1; Timer I is T4 over UDP
+ * and zero over reliable transports; Timer L is 64*T1. {@code 100 Trying} goes out after the
+ * configured delay unless the TU answered first, or at once when the INVITE is retransmitted
+ * before any provisional response. Confined to its scheduler.
+ */
+public final class InviteServerTransaction extends AbstractServerTransaction {
+  private enum State { PROCEEDING, COMPLETED, CONFIRMED, ACCEPTED, TERMINATED }
+
+  private State state = State.PROCEEDING;
+  private Scheduler.Timer tryingTimer;
+  private Scheduler.Timer timerG;
+  private Scheduler.Timer timerH;
+  private Scheduler.Timer timerI;
+  private Scheduler.Timer timerL;
+  private long timerGInterval;
+  private SipResponse lastProvisional;
+  private SipResponse finalResponse;
+
+  InviteServerTransaction(DefaultTransactionLayer layer, Scheduler scheduler, SipRequest invite,
+      Object key, Flow flow, boolean layerOwned) {
+    super(layer, scheduler, invite, key, flow, layerOwned);
+  }
+
+  @Override
+  void start() {
+    tryingTimer = schedule(layer.tryingDelay(), this::sendTrying);
+  }
+
+  /** §17.2.1: the TU did not send a provisional response in time. */
+  private void sendTrying() {
+    tryingTimer = null;
+    if (state == State.PROCEEDING && lastProvisional == null) {
+      lastProvisional = LayerMessages.responseTo(request, 100, null);
+      send(lastProvisional);
+    }
+  }
+
+  @Override
+  void receiveRetransmission(SipRequest invite) {
+    switch (state) {
+      case PROCEEDING -> {
+        if (lastProvisional != null) {
+          send(lastProvisional);
+        } else {
+          tryingTimer = cancel(tryingTimer);
+          sendTrying();
+        }
+      }
+      case COMPLETED -> send(finalResponse);
+      case CONFIRMED, ACCEPTED, TERMINATED -> { }
+    }
+  }
+
+  /** An ACK matched this transaction (§17.2.3): the ACK for a non-2xx, or one for a 2xx. */
+  void receiveAck(SipRequest ack, Inbound inbound) {
+    switch (state) {
+      case COMPLETED -> {
+        state = State.CONFIRMED;
+        timerG = cancel(timerG);
+        timerH = cancel(timerH);
+        if (reliable) {
+          state = State.TERMINATED;
+          terminate();
+        } else {
+          timerI = schedule(layer.t4(), this::timerIFired);
+        }
+      }
+      case ACCEPTED -> layer.ackToUser(ack, inbound);
+      case PROCEEDING, CONFIRMED, TERMINATED -> { }
+    }
+  }
+
+  @Override
+  void respondFromUser(SipResponse response) {
+    switch (state) {
+      case PROCEEDING -> {
+        tryingTimer = cancel(tryingTimer);
+        if (response.isProvisional()) {
+          lastProvisional = response;
+          send(response);
+        } else if (response.isSuccess()) {
+          state = State.ACCEPTED;
+          timerL = schedule(layer.timeoutMillis(), this::timerLFired);
+          send(response);
+        } else {
+          state = State.COMPLETED;
+          finalResponse = response;
+          if (!reliable) {
+            timerGInterval = layer.t1();
+            timerG = schedule(timerGInterval, this::timerGFired);
+          }
+          timerH = schedule(layer.timeoutMillis(), this::timerHFired);
+          send(response);
+        }
+      }
+      case ACCEPTED -> {
+        if (response.isSuccess()) {
+          send(response);
+        } else {
+          layer.responseDropped(this, response, "a 2xx was sent already");
+        }
+      }
+      case COMPLETED, CONFIRMED, TERMINATED ->
+          layer.responseDropped(this, response, "a final response was sent already");
+    }
+  }
+
+  /** A CANCEL matched this transaction (§9.2): the TU decides, while no final response went out. */
+  void cancelled(SipRequest cancel) {
+    if (state == State.PROCEEDING) {
+      layer.cancelToUser(this, cancel);
+    }
+  }
+
+  private void timerGFired() {
+    if (state != State.COMPLETED) {
+      return;
+    }
+    timerGInterval = Math.min(2 * timerGInterval, layer.t2());
+    timerG = schedule(timerGInterval, this::timerGFired);
+    send(finalResponse);
+  }
+
+  private void timerHFired() {
+    if (state == State.COMPLETED) {
+      state = State.TERMINATED;
+      if (!layerOwned) {
+        layer.timeoutToUser(this);
+      }
+      terminate();
+    }
+  }
+
+  private void timerIFired() {
+    if (state == State.CONFIRMED) {
+      state = State.TERMINATED;
+      terminate();
+    }
+  }
+
+  private void timerLFired() {
+    if (state == State.ACCEPTED) {
+      state = State.TERMINATED;
+      terminate();
+    }
+  }
+
+  @Override
+  void transportError(Throwable cause) {
+    switch (state) {
+      case PROCEEDING, COMPLETED -> {
+        state = State.TERMINATED;
+        reportTransportError(cause);
+        terminate();
+      }
+      case ACCEPTED -> reportTransportError(cause);
+      case CONFIRMED, TERMINATED -> { }
+    }
+  }
+
+  @Override
+  void cancelTimers() {
+    tryingTimer = cancel(tryingTimer);
+    timerG = cancel(timerG);
+    timerH = cancel(timerH);
+    timerI = cancel(timerI);
+    timerL = cancel(timerL);
+  }
+}

@@ -1,0 +1,126 @@
+package dev.parley.transaction.internal;
+
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
+import dev.parley.transport.Flow;
+import dev.parley.transport.Scheduler;
+
+/**
+ * The non-INVITE server transaction of RFC 3261 §17.2.2.
+ *
+ * <pre>
+ *                           |Request received
+ *                           |pass to TU
+ *                           V
+ *                     +-----------+
+ *                     |           |
+ *                     | Trying    |-------------+
+ *                     |           |             |
+ *                     +-----------+             |200-699 from TU
+ *                           |                   |send response
+ *                           |1xx from TU        |
+ *                           |send response      |
+ *                           |                   |
+ *        Request            V      1xx from TU  |
+ *        send response+-----------+send response|
+ *            +--------|           |--------+    |
+ *            |        | Proceeding|        |    |
+ *            +------->|           |<-------+    |
+ *     +<--------------|           |             |
+ *     |Trnsprt Err    +-----------+             |
+ *     |Inform TU            |                   |
+ *     |                     |                   |
+ *     |                     |200-699 from TU    |
+ *     |                     |send response      |
+ *     |  Request            V                   |
+ *     |  send response+-----------+             |
+ *     |      +--------|           |             |
+ *     |      |        | Completed |<------------+
+ *     |      +------->|           |
+ *     +<--------------|           |
+ *     |Trnsprt Err    +-----------+
+ *     |Inform TU            |
+ *     |                     |Timer J fires
+ *     |                     |-
+ *     |                     |
+ *     |                     V
+ *     |               +-----------+
+ *     |               |           |
+ *     +-------------->| Terminated|
+ *                     |           |
+ *                     +-----------+
+ *
+ *         Figure 8: non-INVITE server transaction
+ * </pre>
+ *
+ * <p>Timer J is 64*T1 over UDP and zero over reliable transports. Confined to its scheduler.
+ */
+public final class NonInviteServerTransaction extends AbstractServerTransaction {
+  private enum State { TRYING, PROCEEDING, COMPLETED, TERMINATED }
+
+  private State state = State.TRYING;
+  private Scheduler.Timer timerJ;
+  private SipResponse lastResponse;
+
+  NonInviteServerTransaction(DefaultTransactionLayer layer, Scheduler scheduler, SipRequest request,
+      Object key, Flow flow, boolean layerOwned) {
+    super(layer, scheduler, request, key, flow, layerOwned);
+  }
+
+  @Override
+  void start() {}
+
+  @Override
+  void receiveRetransmission(SipRequest retransmission) {
+    switch (state) {
+      case PROCEEDING, COMPLETED -> send(lastResponse);
+      case TRYING, TERMINATED -> { }
+    }
+  }
+
+  @Override
+  void respondFromUser(SipResponse response) {
+    switch (state) {
+      case TRYING, PROCEEDING -> {
+        lastResponse = response;
+        if (response.isProvisional()) {
+          state = State.PROCEEDING;
+          send(response);
+        } else {
+          state = State.COMPLETED;
+          if (!reliable) {
+            timerJ = schedule(layer.timeoutMillis(), this::timerJFired);
+          }
+          send(response);
+          if (reliable && state == State.COMPLETED) {
+            state = State.TERMINATED;
+            terminate();
+          }
+        }
+      }
+      case COMPLETED, TERMINATED ->
+          layer.responseDropped(this, response, "a final response was sent already");
+    }
+  }
+
+  private void timerJFired() {
+    if (state == State.COMPLETED) {
+      state = State.TERMINATED;
+      terminate();
+    }
+  }
+
+  @Override
+  void transportError(Throwable cause) {
+    if (state == State.PROCEEDING || state == State.COMPLETED || state == State.TRYING) {
+      state = State.TERMINATED;
+      reportTransportError(cause);
+      terminate();
+    }
+  }
+
+  @Override
+  void cancelTimers() {
+    timerJ = cancel(timerJ);
+  }
+}

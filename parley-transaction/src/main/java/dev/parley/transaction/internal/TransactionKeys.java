@@ -1,0 +1,62 @@
+package dev.parley.transaction.internal;
+
+import dev.parley.sip.Address;
+import dev.parley.sip.SipMethod;
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.Via;
+import java.util.Locale;
+
+/**
+ * The keys of the layer's tables: how RFC 3261 §17.1.3 and §17.2.3 name a transaction, and how
+ * §8.2.2.2 spots a merged request. Keys are values (records) so that they work in concurrent maps.
+ */
+final class TransactionKeys {
+  private TransactionKeys() {}
+
+  /**
+   * A client transaction (§17.1.3): the branch of the top Via and the CSeq method. Branches
+   * compare case-insensitively, as parameter values do unless stated otherwise (§7.3.1).
+   */
+  record ClientKey(String branch, String method) {}
+
+  /**
+   * A server transaction for a request with an RFC 3261 branch (§17.2.3): branch, sent-by and
+   * method, where an ACK takes the method INVITE.
+   */
+  record ServerKey(String branch, String sentByHost, int sentByPort, String method) {}
+
+  /**
+   * A server transaction for an RFC 2543 request, without the magic cookie (§17.2.3): Request-URI,
+   * From tag, Call-ID, CSeq number and method (ACK and CANCEL looking for INVITE), and the top
+   * Via. The To tag is checked separately, since the ACK's is the one the server chose.
+   */
+  record LegacyKey(String requestUri, String fromTag, String callId, long cseq, String method,
+      Via topVia) {}
+
+  /** A request without To tag, for merged-request detection (§8.2.2.2): From tag, Call-ID, CSeq. */
+  record MergeKey(String fromTag, String callId, long cseq, String method) {}
+
+  static ClientKey client(String branch, SipMethod method) {
+    return new ClientKey(branch.toLowerCase(Locale.ROOT), method.name());
+  }
+
+  /**
+   * The server-side key of {@code request} looked up as a transaction created by a request of
+   * {@code method} (the request's own, or INVITE for an ACK or a CANCEL).
+   */
+  static Object server(SipRequest request, SipMethod method) {
+    Via via = request.topVia();
+    if (via.hasRfc3261Branch()) {
+      return new ServerKey(via.branch().toLowerCase(Locale.ROOT), via.host().toLowerCase(Locale.ROOT),
+          via.port(), method.name());
+    }
+    Address from = request.from();
+    return new LegacyKey(request.requestUri().toString(), from.tag(), request.callId(),
+        request.cseq().sequence(), method.name(), via);
+  }
+
+  static MergeKey merge(SipRequest request) {
+    return new MergeKey(request.from().tag(), request.callId(), request.cseq().sequence(),
+        request.method().name());
+  }
+}
