@@ -50,7 +50,7 @@ public final class Address {
     }
     Builder b = new Builder(uri);
     b.displayName = displayName;
-    b.parameters = parameters.toBuilder();
+    b.parameters = parameters;
     return b;
   }
 
@@ -155,7 +155,9 @@ public final class Address {
   public static final class Builder {
     private final Uri uri;
     private String displayName;
-    private Parameters.Builder parameters = Parameters.builder();
+    /** Either a finished value (set whole) or a builder (edited one by one). */
+    private Parameters parameters = Parameters.EMPTY;
+    private Parameters.Builder edits;
 
     private Builder(Uri uri) {
       this.uri = uri;
@@ -177,13 +179,17 @@ public final class Address {
 
     /** Sets a header parameter; {@code value} null for a flag. */
     public Builder parameter(String name, String value) {
-      parameters.set(name, value);
+      if (edits == null) {
+        edits = parameters.toBuilder();
+      }
+      edits.set(name, value);
       return this;
     }
 
     /** Replaces all header parameters. */
     public Builder parameters(Parameters parameters) {
-      this.parameters = Objects.requireNonNull(parameters, "parameters").toBuilder();
+      this.parameters = Objects.requireNonNull(parameters, "parameters");
+      this.edits = null;
       return this;
     }
 
@@ -192,7 +198,7 @@ public final class Address {
     }
 
     public Address build() {
-      return new Address(displayName, uri, parameters.build());
+      return new Address(displayName, uri, edits != null ? edits.build() : parameters);
     }
   }
 }

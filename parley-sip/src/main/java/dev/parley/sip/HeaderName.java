@@ -17,6 +17,9 @@ import java.util.Objects;
 public final class HeaderName {
   private static final Map<String, HeaderName> EXACT = new HashMap<>();
   private static final Map<String, HeaderName> LOWER = new HashMap<>();
+  /** Open-addressing table of known names and compact forms, keyed by a case-insensitive hash of the bytes. */
+  private static final HeaderName[] BY_HASH = new HeaderName[512];
+  private static final String[] SPELLING_BY_HASH = new String[512];
 
   public static final HeaderName ACCEPT = known("Accept", 0);
   public static final HeaderName ACCEPT_CONTACT = known("Accept-Contact", 'a');
@@ -69,24 +72,80 @@ public final class HeaderName {
   private final String name;
   private final String lower;
   private final char compact;
+  private final boolean known;
 
-  private HeaderName(String name, char compact) {
+  private HeaderName(String name, char compact, boolean known) {
     this.name = name;
     this.lower = name.toLowerCase(Locale.ROOT);
     this.compact = compact;
+    this.known = known;
   }
 
   private static HeaderName known(String name, int compact) {
-    HeaderName h = new HeaderName(name, (char) compact);
+    HeaderName h = new HeaderName(name, (char) compact, true);
     EXACT.put(name, h);
     LOWER.put(h.lower, h);
+    index(name, h);
     if (compact != 0) {
       String c = String.valueOf((char) compact);
       EXACT.put(c, h);
       EXACT.put(c.toUpperCase(Locale.ROOT), h);
       LOWER.put(c, h);
+      index(c, h);
     }
     return h;
+  }
+
+  private static void index(String spelling, HeaderName h) {
+    int slot = hash(spelling) & (BY_HASH.length - 1);
+    while (BY_HASH[slot] != null) {
+      slot = (slot + 1) & (BY_HASH.length - 1);
+    }
+    BY_HASH[slot] = h;
+    SPELLING_BY_HASH[slot] = spelling.toLowerCase(Locale.ROOT);
+  }
+
+  private static int hash(String s) {
+    int h = 0;
+    for (int i = 0; i < s.length(); i++) {
+      h = h * 31 + (Chars.lower(s.charAt(i)));
+    }
+    return h ^ (h >>> 16);
+  }
+
+  /**
+   * The known header spelled by the ASCII bytes {@code b[from, to)} in any case or as a compact
+   * form, or null. Allocates nothing.
+   */
+  static HeaderName lookup(byte[] b, int from, int to) {
+    int h = 0;
+    for (int i = from; i < to; i++) {
+      h = h * 31 + Chars.lower((char) (b[i] & 0xFF));
+    }
+    h ^= h >>> 16;
+    int len = to - from;
+    for (int slot = h & (BY_HASH.length - 1); BY_HASH[slot] != null;
+        slot = (slot + 1) & (BY_HASH.length - 1)) {
+      String spelling = SPELLING_BY_HASH[slot];
+      if (spelling.length() == len && equalsIgnoreCase(spelling, b, from)) {
+        return BY_HASH[slot];
+      }
+    }
+    return null;
+  }
+
+  private static boolean equalsIgnoreCase(String lower, byte[] b, int from) {
+    for (int i = 0; i < lower.length(); i++) {
+      if (lower.charAt(i) != Chars.lower((char) (b[from + i] & 0xFF))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether this is one of the constants above (compared by identity). */
+  boolean isKnown() {
+    return known;
   }
 
   /**
@@ -104,13 +163,13 @@ public final class HeaderName {
     if (!Chars.all(name, Chars.TOKEN)) {
       throw new IllegalArgumentException("header name is not a token: \"" + name + "\"");
     }
-    return new HeaderName(name, (char) 0);
+    return new HeaderName(name, (char) 0, false);
   }
 
   /** The header for a spelling already checked to be a token. */
   static HeaderName ofToken(String name) {
     HeaderName h = lookup(name);
-    return h != null ? h : new HeaderName(name, (char) 0);
+    return h != null ? h : new HeaderName(name, (char) 0, false);
   }
 
   /** The known header for this spelling, or null. Does not validate. */

@@ -1,5 +1,6 @@
 package dev.parley.sip;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,49 +15,67 @@ import java.util.Objects;
  */
 public final class Headers {
   /** No header fields. */
-  public static final Headers EMPTY = new Headers(new String[0], new HeaderName[0], new String[0], null);
+  public static final Headers EMPTY =
+      new Headers(0, new String[0], new HeaderName[0], new String[0], null, null, null);
 
+  private final int size;
   private final String[] names;
   private final HeaderName[] headerNames;
+  /** Values; an entry is null until first read when it is still bytes of {@link #source}. */
   private final String[] values;
+  /** The parsed message's bytes (values decoded lazily from them), or null if built. */
+  private final byte[] source;
+  /** Per field: start and end of the value in {@link #source}. */
+  private final int[] ranges;
   /** Per field: line and column (1-based) where the value starts in the parsed text; null if built. */
   private final int[] positions;
 
-  Headers(String[] names, HeaderName[] headerNames, String[] values, int[] positions) {
+  Headers(int size, String[] names, HeaderName[] headerNames, String[] values, byte[] source,
+      int[] ranges, int[] positions) {
+    this.size = size;
     this.names = names;
     this.headerNames = headerNames;
     this.values = values;
+    this.source = source;
+    this.ranges = ranges;
     this.positions = positions;
   }
 
   /** Number of header fields. */
   public int size() {
-    return names.length;
+    return size;
   }
 
   /** The field name at {@code index}, as written (possibly a compact form). */
   public String name(int index) {
-    return names[index];
+    return names[Objects.checkIndex(index, size)];
   }
 
   /** The header name at {@code index}, canonical when known. */
   public HeaderName headerName(int index) {
-    return headerNames[index];
+    return headerNames[Objects.checkIndex(index, size)];
   }
 
   /** The raw value at {@code index}. */
   public String value(int index) {
-    return values[index];
+    String v = values[Objects.checkIndex(index, size)];
+    if (v == null) {
+      // Decoded on first read; a race only decodes the same bytes twice.
+      int from = ranges[index * 2];
+      v = new String(source, from, ranges[index * 2 + 1] - from, StandardCharsets.UTF_8);
+      values[index] = v;
+    }
+    return v;
   }
 
   /** The 1-based line where the value at {@code index} starts in the parsed text, or 0. */
   public int line(int index) {
-    return positions == null ? 0 : positions[index * 2];
+    return positions == null ? 0 : positions[Objects.checkIndex(index, size) * 2];
   }
 
   /** The 1-based column where the value at {@code index} starts in the parsed text, or 0. */
   public int column(int index) {
-    return positions == null ? 0 : positions[index * 2 + 1];
+    return positions == null ? 0 : positions[Objects.checkIndex(index, size) * 2 + 1];
   }
 
   /** Whether a field named {@code name} is present. */
@@ -67,7 +86,7 @@ public final class Headers {
   /** The raw value of the first field named {@code name}, or null. */
   public String get(HeaderName name) {
     int i = indexOf(name, 0);
-    return i < 0 ? null : values[i];
+    return i < 0 ? null : value(i);
   }
 
   /** The raw value of the first field named {@code name} (any spelling), or null. */
@@ -79,7 +98,7 @@ public final class Headers {
   public List<String> values(HeaderName name) {
     List<String> out = new ArrayList<>(2);
     for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
-      out.add(values[i]);
+      out.add(value(i));
     }
     return out;
   }
@@ -95,9 +114,17 @@ public final class Headers {
 
   /** Index of the first field named {@code name} at or after {@code from}, or -1. */
   public int indexOf(HeaderName name, int from) {
-    for (int i = from; i < headerNames.length; i++) {
-      HeaderName h = headerNames[i];
-      if (h == name || h.equals(name)) {
+    if (name.isKnown()) {
+      // Known names are canonical constants: identity is enough.
+      for (int i = from; i < size; i++) {
+        if (headerNames[i] == name) {
+          return i;
+        }
+      }
+      return -1;
+    }
+    for (int i = from; i < size; i++) {
+      if (!headerNames[i].isKnown() && headerNames[i].equals(name)) {
         return i;
       }
     }
@@ -107,8 +134,8 @@ public final class Headers {
   /** A builder holding these fields. */
   public Builder toBuilder() {
     Builder b = new Builder();
-    for (int i = 0; i < names.length; i++) {
-      b.add(names[i], headerNames[i], values[i]);
+    for (int i = 0; i < size; i++) {
+      b.add(names[i], headerNames[i], value(i));
     }
     return b;
   }
@@ -119,21 +146,32 @@ public final class Headers {
   }
 
   void appendTo(StringBuilder out) {
-    for (int i = 0; i < names.length; i++) {
-      out.append(names[i]).append(": ").append(values[i]).append("\r\n");
+    for (int i = 0; i < size; i++) {
+      out.append(names[i]).append(": ").append(value(i)).append("\r\n");
     }
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Headers h
-        && Arrays.equals(headerNames, h.headerNames)
-        && Arrays.equals(values, h.values);
+    if (!(o instanceof Headers h) || h.size != size) {
+      return false;
+    }
+    for (int i = 0; i < size; i++) {
+      if (!headerNames[i].equals(h.headerNames[i]) || !value(i).equals(h.value(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(headerNames) * 31 + Arrays.hashCode(values);
+    int hash = 1;
+    for (int i = 0; i < size; i++) {
+      hash = hash * 31 + headerNames[i].hashCode();
+      hash = hash * 31 + value(i).hashCode();
+    }
+    return hash;
   }
 
   @Override
@@ -148,8 +186,6 @@ public final class Headers {
     private final List<String> names = new ArrayList<>(16);
     private final List<HeaderName> headerNames = new ArrayList<>(16);
     private final List<String> values = new ArrayList<>(16);
-    private int[] positions;
-
     Builder() {}
 
     /** Appends a field with the canonical spelling of {@code name}. */
@@ -177,21 +213,6 @@ public final class Headers {
       return this;
     }
 
-    Builder addParsed(String spelling, HeaderName name, String value, int line, int column) {
-      int i = names.size();
-      names.add(spelling);
-      headerNames.add(name);
-      values.add(value);
-      if (positions == null) {
-        positions = new int[32];
-      } else if (positions.length < (i + 1) * 2) {
-        positions = Arrays.copyOf(positions, positions.length * 2);
-      }
-      positions[i * 2] = line;
-      positions[i * 2 + 1] = column;
-      return this;
-    }
-
     /** Replaces every field named {@code name} by one with {@code value} (at the first one's place). */
     public Builder set(HeaderName name, String value) {
       int first = headerNames.indexOf(name);
@@ -203,7 +224,6 @@ public final class Headers {
       names.add(first, name.name());
       headerNames.add(first, name);
       values.add(first, value.strip());
-      positions = null;
       return this;
     }
 
@@ -213,7 +233,6 @@ public final class Headers {
       names.add(0, name.name());
       headerNames.add(0, name);
       values.add(0, value.strip());
-      positions = null;
       return this;
     }
 
@@ -224,7 +243,6 @@ public final class Headers {
           names.remove(i);
           headerNames.remove(i);
           values.remove(i);
-          positions = null;
         }
       }
       return this;
@@ -242,10 +260,54 @@ public final class Headers {
     /** The immutable header fields. */
     public Headers build() {
       int n = names.size();
-      int[] pos = positions == null ? null : Arrays.copyOf(positions, n * 2);
-      return new Headers(
-          names.toArray(new String[n]), headerNames.toArray(new HeaderName[n]),
-          values.toArray(new String[n]), pos);
+      return new Headers(n, names.toArray(new String[n]), headerNames.toArray(new HeaderName[n]),
+          values.toArray(new String[n]), null, null, null);
+    }
+  }
+
+  /**
+   * Collects the fields of one parsed message without copying their values: each value stays a
+   * range of the message's bytes until read. Used by {@link SipParser}; not thread-safe.
+   */
+  static final class Parsed {
+    private final byte[] source;
+    private int size;
+    private String[] names = new String[16];
+    private HeaderName[] headerNames = new HeaderName[16];
+    private String[] values = new String[16];
+    private int[] ranges = new int[32];
+    private int[] positions = new int[32];
+
+    Parsed(byte[] source) {
+      this.source = source;
+    }
+
+    int size() {
+      return size;
+    }
+
+    /** Appends a field whose value is {@code source[from, to)}, or {@code text} when not null (folded). */
+    void add(String spelling, HeaderName name, int from, int to, String text, int line, int column) {
+      if (size == names.length) {
+        int n = size * 2;
+        names = Arrays.copyOf(names, n);
+        headerNames = Arrays.copyOf(headerNames, n);
+        values = Arrays.copyOf(values, n);
+        ranges = Arrays.copyOf(ranges, n * 2);
+        positions = Arrays.copyOf(positions, n * 2);
+      }
+      names[size] = spelling;
+      headerNames[size] = name;
+      values[size] = text;
+      ranges[size * 2] = from;
+      ranges[size * 2 + 1] = to;
+      positions[size * 2] = line;
+      positions[size * 2 + 1] = column;
+      size++;
+    }
+
+    Headers build() {
+      return new Headers(size, names, headerNames, values, source, ranges, positions);
     }
   }
 }

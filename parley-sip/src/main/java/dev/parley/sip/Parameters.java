@@ -1,7 +1,7 @@
 package dev.parley.sip;
 
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -14,34 +14,34 @@ import java.util.Objects;
  */
 public final class Parameters {
   /** No parameters. */
-  public static final Parameters EMPTY = new Parameters(List.of(), List.of());
+  public static final Parameters EMPTY = new Parameters(new String[0], new String[0]);
 
-  private final List<String> names;
-  private final List<String> values;
+  private final String[] names;
+  private final String[] values;
 
-  private Parameters(List<String> names, List<String> values) {
+  private Parameters(String[] names, String[] values) {
     this.names = names;
     this.values = values;
   }
 
   /** Number of parameters. */
   public int size() {
-    return names.size();
+    return names.length;
   }
 
   /** Whether there are none. */
   public boolean isEmpty() {
-    return names.isEmpty();
+    return names.length == 0;
   }
 
   /** The name of the parameter at {@code index}, as written. */
   public String name(int index) {
-    return names.get(index);
+    return names[index];
   }
 
   /** The value of the parameter at {@code index}, or null when it has none. */
   public String value(int index) {
-    return values.get(index);
+    return values[index];
   }
 
   /** Whether a parameter of this name is present (case-insensitive). */
@@ -52,14 +52,14 @@ public final class Parameters {
   /** The value of the first parameter of this name, or null when absent or valueless. */
   public String get(String name) {
     int i = indexOf(name);
-    return i < 0 ? null : values.get(i);
+    return i < 0 ? null : values[i];
   }
 
   /** Index of the first parameter of this name (case-insensitive), or -1. */
   public int indexOf(String name) {
     Objects.requireNonNull(name, "name");
-    for (int i = 0; i < names.size(); i++) {
-      if (names.get(i).equalsIgnoreCase(name)) {
+    for (int i = 0; i < names.length; i++) {
+      if (names[i].equalsIgnoreCase(name)) {
         return i;
       }
     }
@@ -68,7 +68,7 @@ public final class Parameters {
 
   /** The names in order, as written. */
   public List<String> names() {
-    return names;
+    return List.of(names);
   }
 
   /** A copy with {@code name} set to {@code value} (replacing the first of that name, or appended). */
@@ -88,8 +88,8 @@ public final class Parameters {
   /** A builder holding these parameters. */
   public Builder toBuilder() {
     Builder b = new Builder();
-    b.names.addAll(names);
-    b.values.addAll(values);
+    b.names.addAll(Arrays.asList(names));
+    b.values.addAll(Arrays.asList(values));
     return b;
   }
 
@@ -100,10 +100,10 @@ public final class Parameters {
 
   /** Appends {@code ;name[=value]} for each parameter to {@code out}. */
   public void appendTo(StringBuilder out) {
-    for (int i = 0; i < names.size(); i++) {
-      out.append(';').append(names.get(i));
-      if (values.get(i) != null) {
-        out.append('=').append(values.get(i));
+    for (int i = 0; i < names.length; i++) {
+      out.append(';').append(names[i]);
+      if (values[i] != null) {
+        out.append('=').append(values[i]);
       }
     }
   }
@@ -117,12 +117,12 @@ public final class Parameters {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Parameters p && names.equals(p.names) && values.equals(p.values);
+    return o instanceof Parameters p && Arrays.equals(names, p.names) && Arrays.equals(values, p.values);
   }
 
   @Override
   public int hashCode() {
-    return names.hashCode() * 31 + values.hashCode();
+    return Arrays.hashCode(names) * 31 + Arrays.hashCode(values);
   }
 
   /** Builds {@link Parameters}; not thread-safe. */
@@ -171,9 +171,7 @@ public final class Parameters {
       if (names.isEmpty()) {
         return EMPTY;
       }
-      return new Parameters(
-          Collections.unmodifiableList(new ArrayList<>(names)),
-          Collections.unmodifiableList(new ArrayList<>(values)));
+      return new Parameters(names.toArray(new String[0]), values.toArray(new String[0]));
     }
   }
 }

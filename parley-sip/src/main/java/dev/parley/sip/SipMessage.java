@@ -26,13 +26,13 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
   private static final Object NOT_PARSED = new Object();
 
   private final Headers headers;
-  private final byte[] body;
+  private final Body body;
   private final CompliancePolicy policy;
   private final Object[] typed;
   private final int endLine;
   private volatile Set<Violation> violations;
 
-  SipMessage(Headers headers, byte[] body, CompliancePolicy policy, Set<Violation> violations,
+  SipMessage(Headers headers, Body body, CompliancePolicy policy, Set<Violation> violations,
       int endLine) {
     this.endLine = endLine;
     this.headers = headers;
@@ -61,17 +61,17 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
 
   /** A copy of the body (empty when there is none). */
   public final byte[] body() {
-    return body.clone();
+    return body.copy();
   }
 
   /** The body's length in bytes. */
   public final int bodyLength() {
-    return body.length;
+    return body.length();
   }
 
   /** The body decoded as UTF-8. */
   public final String bodyAsString() {
-    return new String(body, StandardCharsets.UTF_8);
+    return body.utf8();
   }
 
   /** The policy this message was parsed with (STRICT for built messages). */
@@ -258,8 +258,8 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
   /** The message in wire form: start line, header fields, empty line, body. */
   public final byte[] encode() {
     byte[] head = headText().getBytes(StandardCharsets.UTF_8);
-    byte[] out = Arrays.copyOf(head, head.length + body.length);
-    System.arraycopy(body, 0, out, head.length, body.length);
+    byte[] out = Arrays.copyOf(head, head.length + body.length());
+    body.copyTo(out, head.length);
     return out;
   }
 
@@ -278,15 +278,15 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
   }
 
   final boolean sameContent(SipMessage m) {
-    return headers.equals(m.headers) && Arrays.equals(body, m.body);
+    return headers.equals(m.headers) && body.sameBytes(m.body);
   }
 
   final int contentHash() {
-    return headers.hashCode() * 31 + Arrays.hashCode(body);
+    return headers.hashCode() * 31 + body.bytesHash();
   }
 
   final byte[] rawBody() {
-    return body;
+    return body.copy();
   }
 
   /** Common parts of the request and response builders; not thread-safe. */

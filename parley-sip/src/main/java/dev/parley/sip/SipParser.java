@@ -78,11 +78,13 @@ public final class SipParser {
       throw new SipParseException("message of " + length + " bytes exceeds the limit of "
           + config.maxMessageSize(), 1, 1, 513);
     }
+    // The message owns a copy of its bytes: header values and the body are read from it lazily.
+    byte[] bytes = Arrays.copyOfRange(data, offset, offset + length);
     Leniency leniency = new Leniency(policy);
-    int limit = offset + length;
-    int p = offset;
+    int limit = bytes.length;
+    int p = 0;
     // RFC 3261 §7.5: CRLF before the start line is ignored.
-    while (p < limit && (data[p] == '\r' || data[p] == '\n')) {
+    while (p < limit && (bytes[p] == '\r' || bytes[p] == '\n')) {
       p++;
     }
     if (p == limit) {
@@ -92,15 +94,15 @@ public final class SipParser {
     int bodyStart = limit;
     int maxHead = Math.min(limit, p + config.maxHeaderSectionSize());
     for (int i = p; i < maxHead; i++) {
-      if (data[i] != '\n') {
+      if (bytes[i] != '\n') {
         continue;
       }
-      if (i + 1 < limit && data[i + 1] == '\n') {
+      if (i + 1 < limit && bytes[i + 1] == '\n') {
         headEnd = i + 1;
         bodyStart = i + 2;
         break;
       }
-      if (i + 2 < limit && data[i + 1] == '\r' && data[i + 2] == '\n') {
+      if (i + 2 < limit && bytes[i + 1] == '\r' && bytes[i + 2] == '\n') {
         headEnd = i + 1;
         bodyStart = i + 3;
         break;
@@ -114,7 +116,7 @@ public final class SipParser {
       if (!policy.allows(Violation.MISSING_HEADER_TERMINATOR)) {
         int lines = 1;
         for (int i = p; i < limit; i++) {
-          lines += data[i] == '\n' ? 1 : 0;
+          lines += bytes[i] == '\n' ? 1 : 0;
         }
         throw new SipParseException(Violation.MISSING_HEADER_TERMINATOR.description() + " ("
             + Violation.MISSING_HEADER_TERMINATOR.reference() + ")", lines, 1, 400);
@@ -123,32 +125,48 @@ public final class SipParser {
       headEnd = limit;
       bodyStart = limit;
     }
-    String head = new String(data, p, headEnd - p, StandardCharsets.UTF_8);
-    SipMessage message = new Framer(head, leniency).frame(data, bodyStart, limit);
+    SipMessage message = new Framer(bytes, p, headEnd, leniency).frame(bodyStart, limit);
     return validate ? message.validate() : message;
+  }
+
+  /** One-character strings for compact header names, so framing them allocates nothing. */
+  private static final String[] ONE_CHAR = new String[128];
+
+  static {
+    for (int c = 0; c < ONE_CHAR.length; c++) {
+      ONE_CHAR[c] = String.valueOf((char) c);
+    }
   }
 
   /** Splits one header section into start line and fields; one per parse, not thread-safe. */
   private final class Framer {
-    private final String text;
+    private final byte[] b;
+    private final int end;
     private final Leniency leniency;
     private int line = 1;
     private int pos;
 
-    Framer(String text, Leniency leniency) {
-      this.text = text;
+    Framer(byte[] b, int start, int end, Leniency leniency) {
+      this.b = b;
+      this.pos = start;
+      this.end = end;
       this.leniency = leniency;
     }
 
-    /** The end of the current line's content; advances nothing. Reports bare LF and stray CR. */
+    /** The end of the content of the line starting at {@code from}; reports bare LF and stray CR. */
     private int lineEnd(int from) {
-      int lf = text.indexOf('\n', from);
-      int end = lf < 0 ? text.length() : lf;
-      int contentEnd = end > from && text.charAt(end - 1) == '\r' ? end - 1 : end;
-      if (lf >= 0 && contentEnd == end) {
+      int i = from;
+      int cr = -1;
+      while (i < end && b[i] != '\n') {
+        if (b[i] == '\r' && cr < 0) {
+          cr = i;
+        }
+        i++;
+      }
+      int contentEnd = i > from && i < end && b[i - 1] == '\r' ? i - 1 : i;
+      if (i < end && contentEnd == i) {
         leniency.violate(Violation.BARE_LINE_FEED, from);
       }
-      int cr = text.indexOf('\r', from);
       if (cr >= 0 && cr < contentEnd) {
         throw new SipParseException("carriage return inside a line", line, cr - from + 1, 400);
       }
@@ -160,103 +178,147 @@ public final class SipParser {
     }
 
     private int nextLine(int contentEnd) {
-      int lf = text.indexOf('\n', contentEnd);
-      return lf < 0 ? text.length() : lf + 1;
+      int i = contentEnd;
+      if (i < end && b[i] == '\r') {
+        i++;
+      }
+      if (i < end && b[i] == '\n') {
+        i++;
+      }
+      return i;
     }
 
-    SipMessage frame(byte[] data, int bodyStart, int limit) {
-      int end = lineEnd(0);
-      String startLine = text.substring(0, end);
-      pos = nextLine(end);
+    SipMessage frame(int bodyStart, int limit) {
+      int start = pos;
+      int e = lineEnd(start);
+      String startLine = new String(b, start, e - start, StandardCharsets.UTF_8);
+      pos = nextLine(e);
       line = 2;
       Headers headers = fields();
-      byte[] body = body(headers, data, bodyStart, limit);
+      int bodyLength = bodyLength(headers, bodyStart, limit);
       if (startLine.regionMatches(true, 0, "SIP/", 0, 4)) {
-        return statusLine(startLine, headers, body);
+        return statusLine(startLine, headers, bodyStart, bodyLength);
       }
-      return requestLine(startLine, headers, body);
+      return requestLine(startLine, headers, bodyStart, bodyLength);
     }
 
     private SipParseException error(String reason, int column) {
       return new SipParseException(reason, line, column + 1, 400);
     }
 
+    private String text(int from, int to) {
+      return new String(b, from, to - from, StandardCharsets.UTF_8);
+    }
+
     /** message-header = field-name HCOLON field-value CRLF, with LWS folding (§7.3.1). */
     private Headers fields() {
-      Headers.Builder b = Headers.builder();
+      Headers.Parsed h = new Headers.Parsed(b);
       String name = null;
       HeaderName headerName = null;
       StringBuilder folded = null;
-      String value = null;
+      int valueStart = 0;
+      int valueEnd = 0;
       int valueLine = 0;
       int valueColumn = 0;
-      int count = 0;
-      while (pos < text.length()) {
+      while (pos < end) {
         int start = pos;
-        int end = lineEnd(start);
-        char c0 = text.charAt(start);
+        int e = lineEnd(start);
+        byte c0 = b[start];
         if (c0 == ' ' || c0 == '\t') {
           if (name == null) {
             throw error("header section starts with a continuation line", 0);
           }
-          String more = text.substring(start, end).strip();
-          if (folded == null) {
-            folded = new StringBuilder(value.length() + more.length() + 1).append(value);
+          int ms = start;
+          int me = e;
+          while (ms < me && (b[ms] == ' ' || b[ms] == '\t')) {
+            ms++;
           }
-          if (!more.isEmpty()) {
+          while (me > ms && (b[me - 1] == ' ' || b[me - 1] == '\t')) {
+            me--;
+          }
+          if (folded == null) {
+            folded = new StringBuilder(valueEnd - valueStart + me - ms + 1)
+                .append(text(valueStart, valueEnd));
+          }
+          if (me > ms) {
             if (folded.length() > 0) {
               folded.append(' ');
             }
-            folded.append(more);
+            folded.append(text(ms, me));
           }
         } else {
           if (name != null) {
-            b.addParsed(name, headerName, folded != null ? folded.toString() : value, valueLine, valueColumn);
+            h.add(name, headerName, valueStart, valueEnd,
+                folded != null ? folded.toString() : null, valueLine, valueColumn);
           }
-          if (++count > config.maxHeaderCount()) {
+          if (h.size() >= config.maxHeaderCount()) {
             throw new SipParseException("more than " + config.maxHeaderCount() + " header fields",
                 line, 1, 513);
           }
           int i = start;
-          while (i < end && Chars.is(text.charAt(i), Chars.TOKEN)) {
+          while (i < e && Chars.is(b[i] & 0xFF, Chars.TOKEN)) {
             i++;
           }
           if (i == start) {
-            throw error("expected a header name, found " + Lexer.describe(c0), 0);
+            throw error("expected a header name, found " + Lexer.describe((char) (c0 & 0xFF)), 0);
           }
-          name = text.substring(start, i);
-          while (i < end && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) {
+          headerName = HeaderName.lookup(b, start, i);
+          name = spelling(headerName, start, i);
+          if (headerName == null) {
+            headerName = HeaderName.ofToken(name);
+          }
+          while (i < e && (b[i] == ' ' || b[i] == '\t')) {
             i++;
           }
-          if (i == end || text.charAt(i) != ':') {
+          if (i == e || b[i] != ':') {
             throw error("expected ':' after header name " + name
-                + (i == end ? "" : ", found " + Lexer.describe(text.charAt(i))), i - start);
+                + (i == e ? "" : ", found " + Lexer.describe((char) (b[i] & 0xFF))), i - start);
           }
           i++;
-          while (i < end && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) {
+          while (i < e && (b[i] == ' ' || b[i] == '\t')) {
             i++;
           }
-          int ve = end;
-          while (ve > i && (text.charAt(ve - 1) == ' ' || text.charAt(ve - 1) == '\t')) {
+          int ve = e;
+          while (ve > i && (b[ve - 1] == ' ' || b[ve - 1] == '\t')) {
             ve--;
           }
-          headerName = HeaderName.ofToken(name);
-          value = text.substring(i, ve);
+          valueStart = i;
+          valueEnd = ve;
           folded = null;
           valueLine = line;
           valueColumn = i - start + 1;
         }
-        pos = nextLine(end);
+        pos = nextLine(e);
         line++;
       }
       if (name != null) {
-        b.addParsed(name, headerName, folded != null ? folded.toString() : value, valueLine, valueColumn);
+        h.add(name, headerName, valueStart, valueEnd,
+            folded != null ? folded.toString() : null, valueLine, valueColumn);
       }
-      return b.build();
+      return h.build();
     }
 
-    /** The body per Content-Length (RFC 3261 §18.3, §20.14), or the rest when it is absent. */
-    private byte[] body(Headers headers, byte[] data, int bodyStart, int limit) {
+    /** The name as written, reusing the constant's spelling (or a cached letter) when it matches. */
+    private String spelling(HeaderName known, int from, int to) {
+      int len = to - from;
+      if (len == 1 && b[from] >= 0) {
+        return ONE_CHAR[b[from]];
+      }
+      if (known != null && known.name().length() == len) {
+        String canonical = known.name();
+        boolean same = true;
+        for (int k = 0; k < len && same; k++) {
+          same = canonical.charAt(k) == b[from + k];
+        }
+        if (same) {
+          return canonical;
+        }
+      }
+      return new String(b, from, len, StandardCharsets.ISO_8859_1);
+    }
+
+    /** The body's length per Content-Length (RFC 3261 §18.3, §20.14), or the rest when absent. */
+    private int bodyLength(Headers headers, int bodyStart, int limit) {
       int available = limit - bodyStart;
       long length = -1;
       for (int i = headers.indexOf(HeaderName.CONTENT_LENGTH, 0); i >= 0;
@@ -281,14 +343,11 @@ public final class SipParser {
               + " bytes that follow the header section", headers.line(i), headers.column(i), 400);
         }
       }
-      if (length < 0) {
-        length = available;
-      }
-      return length == 0 ? new byte[0] : Arrays.copyOfRange(data, bodyStart, bodyStart + (int) length);
+      return length < 0 ? available : (int) length;
     }
 
     /** Request-Line = Method SP Request-URI SP SIP-Version CRLF. */
-    private SipRequest requestLine(String s, Headers headers, byte[] body) {
+    private SipRequest requestLine(String s, Headers headers, int bodyStart, int bodyLength) {
       int line = 1;
       int n = s.length();
       int i = 0;
@@ -351,11 +410,12 @@ public final class SipParser {
         leniency.violate(Violation.HEADERS_IN_REQUEST_URI, us);
         uri = sip.toBuilder().headers(UriHeaders.EMPTY).build();
       }
-      return new SipRequest(method, uri, headers, body, policy, leniency.found(), this.line);
+      return new SipRequest(method, uri, headers, new Body(b, bodyStart, bodyLength), policy,
+          leniency.found(), this.line);
     }
 
     /** Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF. */
-    private SipResponse statusLine(String s, Headers headers, byte[] body) {
+    private SipResponse statusLine(String s, Headers headers, int bodyStart, int bodyLength) {
       int n = s.length();
       int i = 0;
       while (i < n && !isWsp(s.charAt(i))) {
@@ -398,7 +458,8 @@ public final class SipParser {
           }
         }
       }
-      return new SipResponse(code, reason, headers, body, policy, leniency.found(), line);
+      return new SipResponse(code, reason, headers, new Body(b, bodyStart, bodyLength), policy,
+          leniency.found(), line);
     }
 
     /** SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT; only 2.0 is spoken (505 otherwise). */

@@ -13,7 +13,7 @@ public final class SipRequest extends SipMessage {
   private final SipMethod method;
   private final Uri requestUri;
 
-  SipRequest(SipMethod method, Uri requestUri, Headers headers, byte[] body,
+  SipRequest(SipMethod method, Uri requestUri, Headers headers, Body body,
       CompliancePolicy policy, Set<Violation> violations, int endLine) {
     super(headers, body, policy, violations, endLine);
     this.method = method;
@@ -99,7 +99,7 @@ public final class SipRequest extends SipMessage {
 
     /** The request, with Content-Length set to the body's length. */
     public SipRequest build() {
-      return new SipRequest(method, requestUri, buildHeaders(), body, CompliancePolicy.STRICT, Set.of(), 0);
+      return new SipRequest(method, requestUri, buildHeaders(), Body.of(body), CompliancePolicy.STRICT, Set.of(), 0);
     }
   }
 }

@@ -12,7 +12,7 @@ public final class SipResponse extends SipMessage {
   private final int statusCode;
   private final String reasonPhrase;
 
-  SipResponse(int statusCode, String reasonPhrase, Headers headers, byte[] body,
+  SipResponse(int statusCode, String reasonPhrase, Headers headers, Body body,
       CompliancePolicy policy, Set<Violation> violations, int endLine) {
     super(headers, body, policy, violations, endLine);
     this.statusCode = statusCode;
@@ -122,7 +122,7 @@ public final class SipResponse extends SipMessage {
 
     /** The response, with Content-Length set to the body's length. */
     public SipResponse build() {
-      return new SipResponse(statusCode, reasonPhrase, buildHeaders(), body, CompliancePolicy.STRICT, Set.of(), 0);
+      return new SipResponse(statusCode, reasonPhrase, buildHeaders(), Body.of(body), CompliancePolicy.STRICT, Set.of(), 0);
     }
   }
 }

@@ -25,7 +25,7 @@ public final class Via {
     this.transport = b.transport;
     this.host = b.host;
     this.port = b.port;
-    this.parameters = b.parameters.build();
+    this.parameters = b.edits != null ? b.edits.build() : b.parameters;
   }
 
   /** A builder for a {@code SIP/2.0/<transport>} Via to {@code host}. */
@@ -41,7 +41,7 @@ public final class Via {
     b.transport = transport;
     b.host = host;
     b.port = port;
-    b.parameters = parameters.toBuilder();
+    b.parameters = parameters;
     return b;
   }
 
@@ -154,7 +154,8 @@ public final class Via {
     private String transport;
     private String host;
     private int port = -1;
-    private Parameters.Builder parameters = Parameters.builder();
+    private Parameters parameters = Parameters.EMPTY;
+    private Parameters.Builder edits;
 
     private Builder() {}
 
@@ -189,13 +190,27 @@ public final class Via {
 
     /** Sets a via-param; {@code value} null for a flag such as {@code rport}. */
     public Builder parameter(String name, String value) {
-      parameters.set(name, value);
+      edits().set(name, value);
+      return this;
+    }
+
+    /** Replaces all via-params with {@code parameters} (kept as they are, duplicates included). */
+    public Builder parameters(Parameters parameters) {
+      this.parameters = Objects.requireNonNull(parameters, "parameters");
+      this.edits = null;
       return this;
     }
 
     public Builder removeParameter(String name) {
-      parameters.remove(name);
+      edits().remove(name);
       return this;
+    }
+
+    private Parameters.Builder edits() {
+      if (edits == null) {
+        edits = parameters.toBuilder();
+      }
+      return edits;
     }
 
     /** The Via. */

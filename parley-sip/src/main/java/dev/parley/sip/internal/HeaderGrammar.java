@@ -45,14 +45,11 @@ public final class HeaderGrammar {
     }
     int paramsAt = l.pos();
     Parameters params = l.parameters(true);
-    for (int i = 0; i < params.size(); i++) {
-      String v = params.value(i);
-      if (v != null && params.name(i).equalsIgnoreCase("received") && v.startsWith("[")) {
-        l.leniency().violate(Violation.BRACKETED_RECEIVED, paramsAt);
-      }
-      b.parameter(params.name(i), v);
+    String received = params.get("received");
+    if (received != null && received.startsWith("[")) {
+      l.leniency().violate(Violation.BRACKETED_RECEIVED, paramsAt);
     }
-    return b.build();
+    return b.parameters(params).build();
   }
 
   /** host = hostname / IPv4address / IPv6reference. */
