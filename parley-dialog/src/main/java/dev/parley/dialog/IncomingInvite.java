@@ -1,5 +1,6 @@
 package dev.parley.dialog;
 
+import dev.parley.sip.Header;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.MediaType;
 import dev.parley.sip.SipRequest;
@@ -9,25 +10,34 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * An INVITE outside any dialog, waiting for an answer: ring, accept with a body, or reject.
+ * An INVITE waiting for an answer: the initial INVITE of a new dialog, or a re-INVITE inside one
+ * ({@link #dialog()} non-null). Ring, accept with a body, or reject.
  *
  * <p>Thread-safe: answer from any thread, once. The first final answer wins; later ones are
- * ignored and return false. If the caller cancels first, {@link #isCancelled()} turns true and the
- * INVITE has been answered 487.
+ * ignored. If the caller cancels first, {@link #isCancelled()} turns true and the INVITE has been
+ * answered 487. When the caller supports or requires reliable provisional responses (RFC 3262,
+ * option tag {@code 100rel}), {@link #ringing()} sends 180 reliably and retransmits it until the
+ * PRACK arrives.
  */
 public final class IncomingInvite {
   private final UserAgent agent;
   private final ServerTransaction transaction;
   private final SipRequest request;
-  private final String localTag = Responses.randomToken();
+  private final String localTag;
+  private final DialogEntry reinviteOf;
   private final AtomicBoolean answered = new AtomicBoolean();
-  private volatile boolean cancelled;
   private final CompletableFuture<Void> cancellation = new CompletableFuture<>();
+  private volatile boolean cancelled;
+  /** The early dialog our first provisional with a tag created (initial INVITE only). */
+  private volatile DialogEntry early;
 
-  IncomingInvite(UserAgent agent, ServerTransaction transaction, SipRequest request) {
+  IncomingInvite(UserAgent agent, ServerTransaction transaction, SipRequest request,
+      DialogEntry reinviteOf) {
     this.agent = agent;
     this.transaction = transaction;
     this.request = request;
+    this.reinviteOf = reinviteOf;
+    this.localTag = reinviteOf != null ? reinviteOf.dialog.id().localTag() : Responses.randomToken();
   }
 
   /** The INVITE. */
@@ -40,9 +50,19 @@ public final class IncomingInvite {
     return transaction;
   }
 
+  /** The dialog a re-INVITE belongs to, or null for an initial INVITE. */
+  public Dialog dialog() {
+    return reinviteOf == null ? null : reinviteOf.dialog;
+  }
+
   /** Whether the caller cancelled before a final answer. */
   public boolean isCancelled() {
     return cancelled;
+  }
+
+  /** Whether a final answer (or the 487 of a cancel) has been sent. */
+  public boolean isAnswered() {
+    return answered.get();
   }
 
   /** Completes when the caller cancels (never completes if it does not). */
@@ -50,43 +70,93 @@ public final class IncomingInvite {
     return cancellation;
   }
 
-  /** Sends 180 Ringing (with our tag: an early dialog on the caller's side). */
-  public void ringing() {
-    if (!answered.get()) {
-      transaction.respond(Responses.to(request, 180, localTag)
-          .header(HeaderName.CONTACT, agent.contact(transaction.flow().transport())).build());
-    }
+  /** The tag our responses carry in To. */
+  public String localTag() {
+    return localTag;
+  }
+
+  /** Whether the caller asked for reliable provisional responses (Require or Supported: 100rel). */
+  public boolean wantsReliableProvisionals() {
+    return request.headers(Header.REQUIRE).contains(UserAgent.OPTION_100REL)
+        || request.headers(Header.SUPPORTED).contains(UserAgent.OPTION_100REL);
   }
 
   /**
-   * Accepts with 200 OK carrying {@code body} of {@code type} (null for none). Completes when the
-   * ACK arrives; fails with {@link SipFailure} (408) if none comes within 64*T1, in which case
-   * the dialog has been ended with BYE.
+   * Sends 180 Ringing with our tag (an early dialog on both sides); reliably (RFC 3262) when the
+   * caller supports 100rel, in which case a caller that never sends PRACK gets 504 after 64*T1.
+   */
+  public void ringing() {
+    if (answered.get() || reinviteOf != null) {
+      return;
+    }
+    agent.runOn(transaction.scheduler(), () -> {
+      if (answered.get()) {
+        return;
+      }
+      SipResponse.Builder b = Responses.to(request, 180, localTag)
+          .header(HeaderName.CONTACT, agent.contact(transaction.flow().transport()));
+      DialogEntry entry = early;
+      boolean reliable = wantsReliableProvisionals();
+      if (entry == null) {
+        SipResponse probe = b.build();
+        entry = new DialogEntry(agent, Dialog.asUas(request, probe), transaction.scheduler());
+        entry.earlyInvite = this;
+        if (!agent.register(entry)) {
+          return;
+        }
+        early = entry;
+      }
+      if (reliable && entry.awaitingPrack()) {
+        return; // RFC 3262 §3: one unacknowledged reliable provisional at a time
+      }
+      if (reliable) {
+        b.header(HeaderName.REQUIRE, UserAgent.OPTION_100REL)
+            .header(HeaderName.RSEQ, Long.toString(entry.nextRSeq()));
+      }
+      SipResponse ringing = b.build();
+      transaction.respond(ringing);
+      if (reliable) {
+        entry.retransmitUntilPrack(transaction, ringing, () -> reject(504));
+      }
+    });
+  }
+
+  /**
+   * Accepts with 200 OK carrying {@code body} of {@code type} (null for none). Completes with the
+   * dialog when the ACK arrives; fails with {@link SipFailure} (408) if none comes within 64*T1,
+   * in which case the dialog has been ended with BYE.
    *
-   * @return the dialog future, or a failed future if the invitation was already answered or
-   *     cancelled
+   * @return the dialog future, failed at once if the invitation was already answered or cancelled
    */
   public CompletableFuture<Dialog> accept(MediaType type, byte[] body) {
     if (!answered.compareAndSet(false, true)) {
       return CompletableFuture.failedFuture(new IllegalStateException(
           cancelled ? "the caller cancelled the invitation" : "the invitation was already answered"));
     }
-    SipResponse.Builder b = Responses.to(request, 200, localTag)
-        .header(HeaderName.CONTACT, agent.contact(transaction.flow().transport()))
-        .header(HeaderName.ALLOW, UserAgent.ALLOW);
-    if (type != null && body != null) {
-      b.body(type, body);
-    }
-    SipResponse ok = b.build();
-    Dialog dialog = Dialog.asUas(request, ok);
-    UserAgent.DialogEntry entry = new UserAgent.DialogEntry(agent, dialog, transaction.scheduler());
     CompletableFuture<Dialog> confirmed = new CompletableFuture<>();
-    agent.answered(transaction);
-    if (!agent.register(entry)) {
-      transaction.respond(Responses.simple(request, 503, localTag));
-      return CompletableFuture.failedFuture(new SipFailure(503, "too many dialogs"));
-    }
-    entry.scheduler.run(() -> {
+    agent.runOn(transaction.scheduler(), () -> {
+      SipResponse.Builder b = Responses.to(request, 200, localTag)
+          .header(HeaderName.CONTACT, agent.contact(transaction.flow().transport()))
+          .header(HeaderName.ALLOW, UserAgent.ALLOW)
+          .header(HeaderName.SUPPORTED, UserAgent.SUPPORTED);
+      if (type != null && body != null) {
+        b.body(type, body);
+      }
+      SipResponse ok = b.build();
+      DialogEntry entry = reinviteOf != null ? reinviteOf : early;
+      if (entry == null) {
+        entry = new DialogEntry(agent, Dialog.asUas(request, ok), transaction.scheduler());
+        if (!agent.register(entry)) {
+          agent.answered(transaction);
+          transaction.respond(Responses.simple(request, 503, localTag));
+          confirmed.completeExceptionally(new SipFailure(503, "too many dialogs"));
+          return;
+        }
+      } else {
+        entry.dialog.confirm(ok);
+        entry.earlyInvite = null;
+      }
+      agent.answered(transaction);
       transaction.respond(ok);
       entry.retransmitUntilAck(transaction, ok, confirmed);
     });
@@ -111,23 +181,27 @@ public final class IncomingInvite {
     if (!answered.compareAndSet(false, true)) {
       return false;
     }
-    agent.answered(transaction);
-    transaction.respond(response);
+    finish(response);
     return true;
+  }
+
+  private void finish(SipResponse response) {
+    agent.runOn(transaction.scheduler(), () -> {
+      agent.answered(transaction);
+      transaction.respond(response);
+      if (reinviteOf != null) {
+        reinviteOf.remoteInvitePending = false;
+      } else if (early != null) {
+        agent.forget(early);
+      }
+    });
   }
 
   void cancelled() {
     cancelled = true;
     if (answered.compareAndSet(false, true)) {
-      agent.answered(transaction);
-      transaction.respond(Responses.simple(request, 487, localTag));
+      finish(Responses.simple(request, 487, localTag));
     }
     cancellation.complete(null);
   }
-
-  /** The tag our responses carry in To. */
-  public String localTag() {
-    return localTag;
-  }
-
 }

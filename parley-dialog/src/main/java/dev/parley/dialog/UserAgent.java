@@ -3,11 +3,15 @@ package dev.parley.dialog;
 import dev.parley.dialog.auth.CredentialsProvider;
 import dev.parley.dialog.auth.DigestClient;
 import dev.parley.sip.Address;
+import dev.parley.sip.CSeq;
+import dev.parley.sip.Header;
 import dev.parley.sip.HeaderName;
+import dev.parley.sip.MediaType;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipUri;
+import dev.parley.sip.Uri;
 import dev.parley.transaction.ClientTransaction;
 import dev.parley.transaction.ServerTransaction;
 import dev.parley.transaction.Transaction;
@@ -20,17 +24,28 @@ import dev.parley.transport.ListenPoint;
 import dev.parley.transport.Scheduler;
 import dev.parley.transport.Transport;
 import dev.parley.transport.TransportLayer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * A SIP user agent core (RFC 3261 §8, §12-15): the transaction user that creates and keeps
- * dialogs, answers requests through a {@link Handler}, sends requests as a UAC, acknowledges 2xx
- * and retransmits its own 2xx to INVITE until the ACK arrives (§13.3.1.4); answers digest
- * challenges to its requests when given credentials (§22.2).
+ * dialogs, answers requests through a {@link Handler} and sends requests as a UAC.
+ *
+ * <p>It acknowledges 2xx and retransmits its own 2xx to INVITE until the ACK arrives (§13.3.1.4);
+ * keeps early dialogs per fork and ends extra forks' 2xx with BYE (§13.2.2.4); re-INVITE and
+ * UPDATE with glare handling (491 and the retry timer of §14.1, RFC 3311 §5.2); reliable
+ * provisional responses and PRACK (RFC 3262); 420 for unsupported Require (§8.2.2.3); and answers
+ * digest challenges to its requests when given credentials (§22.2).
  *
  * <p>Threading: handler methods run on the event loop that received the request and must not
  * block (the client API above moves application callbacks off the loop). Public methods are
@@ -49,16 +64,20 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     default void onRequest(ServerTransaction transaction, SipRequest request) {
       int status = request.method().equals(SipMethod.OPTIONS) ? 200 : 405;
       transaction.respond(Responses.to(request, status, Responses.randomToken())
-          .header(HeaderName.ALLOW, ALLOW).build());
+          .header(HeaderName.ALLOW, ALLOW).header(HeaderName.SUPPORTED, SUPPORTED).build());
+    }
+
+    /** A re-INVITE inside {@code dialog} (a session change). Default: 488 Not Acceptable Here. */
+    default void onReInvite(Dialog dialog, IncomingInvite invite) {
+      invite.reject(488);
     }
 
     /**
-     * A request inside a dialog other than ACK and BYE (BYE ends the dialog by itself). Default:
-     * re-INVITE gets 488 (no session description to offer yet), anything else 200.
+     * A request inside a dialog other than INVITE, ACK, BYE and PRACK (UPDATE, INFO, MESSAGE,
+     * NOTIFY...). Default: 200.
      */
     default void onDialogRequest(Dialog dialog, ServerTransaction transaction, SipRequest request) {
-      int status = request.method().isInvite() ? 488 : 200;
-      transaction.respond(Responses.simple(request, status, null));
+      transaction.respond(Responses.simple(request, 200, null));
     }
 
     /** A dialog ended: BYE received ({@code bye} non-null) or sent, or no ACK came for our 2xx. */
@@ -66,17 +85,25 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   }
 
   /** The methods Parley's user agent core accepts. */
-  public static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, MESSAGE, INFO, UPDATE";
+  public static final String ALLOW =
+      "INVITE, ACK, BYE, CANCEL, OPTIONS, MESSAGE, INFO, UPDATE, PRACK, NOTIFY, REFER";
+  /** The option tag of reliable provisional responses (RFC 3262). */
+  public static final String OPTION_100REL = "100rel";
+  /** The extensions we support, as a Supported header value. */
+  public static final String SUPPORTED = OPTION_100REL;
+  private static final Set<String> SUPPORTED_TAGS = Set.of(OPTION_100REL);
+  private static final int GLARE_RETRIES = 3;
 
   private final TransportLayer transport;
   private final TransactionLayer transactions;
   private final Handler handler;
   private final int maxDialogs;
   private final String contactUser;
-  private final Map<DialogId, DialogEntry> dialogs = new ConcurrentHashMap<>();
-  private final Map<ServerTransaction, IncomingInvite> invites = new ConcurrentHashMap<>();
   private final CredentialsProvider credentials;
   private final DigestClient digest = new DigestClient();
+  private final Map<DialogId, DialogEntry> dialogs = new ConcurrentHashMap<>();
+  private final Map<ServerTransaction, IncomingInvite> invites = new ConcurrentHashMap<>();
+  private final Map<ClientTransaction, OutgoingInvite> calls = new ConcurrentHashMap<>();
 
   private UserAgent(Builder b) {
     this.transport = b.transport;
@@ -103,6 +130,11 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     return transactions;
   }
 
+  /** The transport layer (listen points, connection counts). */
+  public TransportLayer transport() {
+    return transport;
+  }
+
   /** Dialogs currently known (early or confirmed). */
   public int dialogCount() {
     return dialogs.size();
@@ -111,11 +143,6 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   /** INVITEs received and not yet answered with a final response. */
   public int pendingInviteCount() {
     return invites.size();
-  }
-
-  /** The transport layer (listen points, connection counts). */
-  public TransportLayer transport() {
-    return transport;
   }
 
   TransactionConfig config() {
@@ -131,28 +158,50 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     SipUri.Builder uri = SipUri.builder().user(contactUser).host(lp.hostText())
         .port(lp.address().getPort());
     if (lp.transport() != Transport.UDP) {
-      uri.transport(lp.transport().name().toLowerCase(java.util.Locale.ROOT));
+      uri.transport(lp.transport().name().toLowerCase(Locale.ROOT));
     }
     return Address.of(uri.build());
   }
 
   // ------------------------------------------------------------------------------------------
-  // UAS side (TransactionUser)
+  // UAS side (TransactionUser callbacks, on the event loop)
 
   @Override
   public void onRequest(ServerTransaction tx, SipRequest request) {
+    if (!unsupportedExtensions(tx, request)) {
+      return;
+    }
     String toTag = request.to().tag();
     if (toTag != null) {
       inDialog(tx, request, toTag);
       return;
     }
     if (request.method().isInvite()) {
-      IncomingInvite invite = new IncomingInvite(this, tx, request);
+      IncomingInvite invite = new IncomingInvite(this, tx, request, null);
       invites.put(tx, invite);
       handler.onInvite(invite);
     } else {
       handler.onRequest(tx, request);
     }
+  }
+
+  /** §8.2.2.3: a Require we do not support gets 420 with Unsupported; false when answered. */
+  private boolean unsupportedExtensions(ServerTransaction tx, SipRequest request) {
+    if (request.method().equals(SipMethod.PRACK) || !request.headers().contains(HeaderName.REQUIRE)) {
+      return true;
+    }
+    List<String> unsupported = new ArrayList<>();
+    for (String tag : request.headers(Header.REQUIRE)) {
+      if (!SUPPORTED_TAGS.contains(tag.toLowerCase(Locale.ROOT))) {
+        unsupported.add(tag);
+      }
+    }
+    if (unsupported.isEmpty()) {
+      return true;
+    }
+    tx.respond(Responses.to(request, 420, Responses.randomToken())
+        .header(HeaderName.UNSUPPORTED, String.join(", ", unsupported)).build());
+    return false;
   }
 
   private void inDialog(ServerTransaction tx, SipRequest request, String toTag) {
@@ -161,16 +210,67 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
       tx.respond(Responses.simple(request, 481, null));
       return;
     }
+    runOn(entry.scheduler, () -> inDialog(entry, tx, request));
+  }
+
+  private void inDialog(DialogEntry entry, ServerTransaction tx, SipRequest request) {
+    SipMethod method = request.method();
     if (!entry.dialog.acceptRemoteRequest(request)) {
       tx.respond(Responses.simple(request, 500, null));
       return;
     }
-    if (request.method().equals(SipMethod.BYE)) {
+    if (method.equals(SipMethod.BYE)) {
       tx.respond(Responses.simple(request, 200, null));
+      IncomingInvite early = entry.earlyInvite;
       end(entry, request);
+      if (early != null) {
+        early.reject(487); // BYE in an early dialog ends the INVITE too (§15.1.2)
+      }
+    } else if (method.equals(SipMethod.PRACK)) {
+      prack(entry, tx, request);
+    } else if (method.isInvite() || method.equals(SipMethod.UPDATE)) {
+      offer(entry, tx, request);
+    } else {
+      handler.onDialogRequest(entry.dialog, tx, request);
+    }
+  }
+
+  /** RFC 3262 §3: a PRACK naming our reliable provisional gets 200, any other 481. */
+  private void prack(DialogEntry entry, ServerTransaction tx, SipRequest request) {
+    String rack = request.headers().get(HeaderName.RACK);
+    boolean matched = false;
+    if (rack != null) {
+      String[] parts = rack.strip().split("\\s+");
+      try {
+        matched = parts.length == 3
+            && entry.pracked(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+      } catch (NumberFormatException e) {
+        matched = false;
+      }
+    }
+    tx.respond(Responses.simple(request, matched ? 200 : 481, null));
+  }
+
+  /** A re-INVITE or UPDATE: 491 in glare (§14.2, RFC 3311 §5.2), 500 if a re-INVITE is still open. */
+  private void offer(DialogEntry entry, ServerTransaction tx, SipRequest request) {
+    if (entry.localOfferPending) {
+      tx.respond(Responses.simple(request, 491, null));
       return;
     }
-    handler.onDialogRequest(entry.dialog, tx, request);
+    if (request.method().isInvite()) {
+      if (entry.remoteInvitePending) {
+        tx.respond(Responses.to(request, 500, null)
+            .header(HeaderName.RETRY_AFTER, Integer.toString(ThreadLocalRandom.current().nextInt(11)))
+            .build());
+        return;
+      }
+      entry.remoteInvitePending = true;
+      IncomingInvite invite = new IncomingInvite(this, tx, request, entry);
+      invites.put(tx, invite);
+      handler.onReInvite(entry.dialog, invite);
+    } else {
+      handler.onDialogRequest(entry.dialog, tx, request);
+    }
   }
 
   @Override
@@ -181,7 +281,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     }
     DialogEntry entry = dialogs.get(new DialogId(ack.callId(), toTag, ack.from().tag()));
     if (entry != null) {
-      entry.scheduler.run(() -> entry.acked());
+      runOn(entry.scheduler, () -> entry.acked(ack));
     }
   }
 
@@ -195,13 +295,17 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
 
   @Override
   public void onStrayResponse(SipResponse response, Inbound inbound) {
-    if (!response.isSuccess() || !response.cseq().method().isInvite()) {
+    if (!response.isSuccess() || response.cseq() == null || !response.cseq().method().isInvite()) {
       return;
     }
     DialogEntry entry = dialogs.get(
         new DialogId(response.callId(), response.from().tag(), response.to().tag()));
-    if (entry != null && entry.ack != null) {
-      entry.scheduler.run(() -> transactions.sendAck(entry.ack, nextHop(entry.dialog)));
+    if (entry != null) {
+      runOn(entry.scheduler, () -> {
+        if (entry.ack != null && entry.ack.cseq().sequence() == response.cseq().sequence()) {
+          transactions.sendAck(entry.ack, nextHop(entry.dialog)); // §13.2.2.4: 2xx retransmitted
+        }
+      });
     }
   }
 
@@ -212,13 +316,27 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     }
   }
 
-  /** Registers the dialog an accepted INVITE created; false when the dialog table is full. */
+  // ------------------------------------------------------------------------------------------
+  // Dialog table
+
+  DialogEntry find(DialogId id) {
+    return dialogs.get(id);
+  }
+
+  /** Adds a dialog; false when the table is full (bounded: {@link Builder#maxDialogs}). */
   boolean register(DialogEntry entry) {
     if (dialogs.size() >= maxDialogs) {
       return false;
     }
-    dialogs.put(entry.dialog.id(), entry);
+    dialogs.putIfAbsent(entry.dialog.id(), entry);
     return true;
+  }
+
+  /** Drops a dialog silently (an early dialog that never became confirmed). */
+  void forget(DialogEntry entry) {
+    entry.dialog.terminate();
+    entry.stopRetransmitting();
+    dialogs.remove(entry.dialog.id(), entry);
   }
 
   void answered(ServerTransaction tx) {
@@ -226,10 +344,23 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   }
 
   void end(DialogEntry entry, SipRequest bye) {
+    boolean known = dialogs.remove(entry.dialog.id(), entry);
     entry.dialog.terminate();
     entry.stopRetransmitting();
-    dialogs.remove(entry.dialog.id());
-    handler.onDialogEnded(entry.dialog, bye);
+    if (known) {
+      handler.onDialogEnded(entry.dialog, bye);
+    }
+  }
+
+  /** Ends a dialog from our side with BYE (used when an ACK never came or a fork must go). */
+  void endWithBye(DialogEntry entry) {
+    SipRequest bye = entry.dialog.newRequest(SipMethod.BYE, 0).build();
+    end(entry, null);
+    request(bye, nextHop(entry.dialog));
+  }
+
+  void runOn(Scheduler scheduler, Runnable task) {
+    scheduler.run(task);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -238,18 +369,21 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   /**
    * A request outside any dialog (RFC 3261 §8.1.1): Request-URI {@code target}, To {@code to},
    * From {@code from} with a fresh tag, a fresh Call-ID, CSeq 1, Max-Forwards 70 and, for INVITE,
-   * our Contact for {@code transport}. The transaction layer adds the Via when it is sent.
+   * our Contact for {@code transport} and Supported: 100rel. The transaction layer adds the Via.
    */
-  public SipRequest.Builder newRequest(SipMethod method, dev.parley.sip.Uri target, Address from,
-      Address to, Transport transport) {
+  public SipRequest.Builder newRequest(SipMethod method, Uri target, Address from, Address to,
+      Transport transport) {
     SipRequest.Builder b = SipRequest.builder(method, target)
         .header(HeaderName.MAX_FORWARDS, "70")
         .header(HeaderName.TO, to)
         .header(HeaderName.FROM, from.tag() == null ? from.withTag(Responses.randomToken()) : from)
         .header(HeaderName.CALL_ID, Responses.randomToken() + Responses.randomToken())
-        .header(HeaderName.CSEQ, new dev.parley.sip.CSeq(1, method));
+        .header(HeaderName.CSEQ, new CSeq(1, method));
     if (method.isInvite() || method.equals(SipMethod.SUBSCRIBE) || method.equals(SipMethod.REFER)) {
       b.header(HeaderName.CONTACT, contact(transport));
+    }
+    if (method.isInvite()) {
+      b.header(HeaderName.SUPPORTED, SUPPORTED).header(HeaderName.ALLOW, ALLOW);
     }
     return b;
   }
@@ -260,75 +394,129 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
    * error (503).
    */
   public CompletableFuture<Dialog> invite(SipRequest invite, Hop hop) {
+    return invite(invite, hop, null).dialog();
+  }
+
+  /**
+   * Sends an INVITE; {@code provisionals} (may be null) sees each provisional response, on the
+   * event loop. The returned call can be cancelled and completes as {@link #invite(SipRequest, Hop)}.
+   */
+  public OutgoingInvite invite(SipRequest invite, Hop hop, Consumer<SipResponse> provisionals) {
     Objects.requireNonNull(invite, "invite");
     Objects.requireNonNull(hop, "hop");
     if (!invite.method().isInvite()) {
       throw new IllegalArgumentException("not an INVITE: " + invite.method());
     }
-    CompletableFuture<Dialog> result = new CompletableFuture<>();
-    send(invite, hop, result, (tx, response) -> {
-      if (response.isSuccess()) {
-        acknowledge(tx, response, result);
-      } else if (response.isFinal()) {
-        result.completeExceptionally(new SipFailure(response));
+    OutgoingInvite call = new OutgoingInvite(this, provisionals);
+    send(invite, hop, call.dialog(), new Responder() {
+      @Override
+      public void sent(ClientTransaction tx) {
+        calls.put(tx, call);
+        call.sent(tx);
       }
+
+      @Override
+      public void accept(ClientTransaction tx, SipResponse response) {
+        call.onResponse(tx, response);
+      }
+
+      @Override
+      public void terminated(ClientTransaction tx) {
+        calls.remove(tx);
+        call.terminated();
+      }
+    });
+    return call;
+  }
+
+  /**
+   * Sends a re-INVITE in {@code dialog} with an offer (RFC 3261 §14.1); acknowledges its 2xx and
+   * refreshes the remote target. On 491 (glare) it retries after §14.1's random delay, up to 3
+   * times. Completes with the final response (a non-2xx leaves the session as it was); a 481 or
+   * 408 ends the dialog with BYE.
+   *
+   * @throws IllegalStateException (in the future) when an offer is already in progress
+   */
+  public CompletableFuture<SipResponse> reinvite(Dialog dialog, MediaType type, byte[] body) {
+    return offer(dialog, SipMethod.INVITE, type, body);
+  }
+
+  /** Sends an UPDATE in {@code dialog} with an offer (RFC 3311), with the same glare rules. */
+  public CompletableFuture<SipResponse> update(Dialog dialog, MediaType type, byte[] body) {
+    return offer(dialog, SipMethod.UPDATE, type, body);
+  }
+
+  private CompletableFuture<SipResponse> offer(Dialog dialog, SipMethod method, MediaType type,
+      byte[] body) {
+    DialogEntry entry = dialogs.get(dialog.id());
+    if (entry == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("no such dialog: " + dialog.id()));
+    }
+    CompletableFuture<SipResponse> result = new CompletableFuture<>();
+    runOn(entry.scheduler, () -> {
+      if (entry.localOfferPending || entry.remoteInvitePending) {
+        result.completeExceptionally(new IllegalStateException(
+            "an offer is already in progress in " + dialog.id()));
+        return;
+      }
+      entry.localOfferPending = true;
+      sendOffer(entry, method, type, body, result, GLARE_RETRIES);
     });
     return result;
   }
 
-  /**
-   * Sends {@code request} in a client transaction; answers a 401 or 407 once per challenge with
-   * credentials from the builder's provider (RFC 3261 §22.2), in a new transaction; hands every
-   * other response to {@code responses}; fails {@code result} on timeout or transport error.
-   */
-  private void send(SipRequest request, Hop hop, CompletableFuture<?> result,
-      java.util.function.BiConsumer<ClientTransaction, SipResponse> responses) {
-    transactions.sendRequest(request, hop, new ClientTransaction.Listener() {
-      @Override
-      public void onResponse(ClientTransaction tx, SipResponse response) {
-        int code = response.statusCode();
-        if ((code == 401 || code == 407) && credentials != null) {
-          SipRequest retry;
-          try {
-            retry = digest.authorize(request, response, credentials);
-          } catch (RuntimeException e) {
-            retry = null;
-          }
-          if (retry != null) {
-            send(retry, hop, result, responses);
-            return;
-          }
+  private void sendOffer(DialogEntry entry, SipMethod method, MediaType type, byte[] body,
+      CompletableFuture<SipResponse> result, int retries) {
+    SipRequest.Builder b = entry.dialog.newRequest(method, 0)
+        .header(HeaderName.CONTACT, contact(nextHop(entry.dialog).transport()));
+    if (type != null && body != null) {
+      b.body(type, body);
+    }
+    SipRequest request = b.build();
+    send(request, nextHop(entry.dialog), result, (tx, response) -> {
+      if (response.isProvisional()) {
+        return;
+      }
+      entry.localOfferPending = false;
+      int code = response.statusCode();
+      if (response.isSuccess()) {
+        entry.dialog.targetRefreshed(response);
+        if (method.isInvite()) {
+          entry.ack = entry.dialog.newRequest(SipMethod.ACK, request.cseq().sequence()).build();
+          transactions.sendAck(entry.ack, nextHop(entry.dialog));
         }
-        responses.accept(tx, response);
-      }
-
-      @Override
-      public void onTimeout(ClientTransaction tx) {
-        result.completeExceptionally(new SipFailure(408, "Request Timeout (no final response)"));
-      }
-
-      @Override
-      public void onTransportError(ClientTransaction tx, Throwable cause) {
-        result.completeExceptionally(new SipFailure(503, "transport error: " + cause.getMessage()));
+        result.complete(response);
+      } else if (code == 491 && retries > 0) {
+        // §14.1: wait (2.1-4 s if we own the Call-ID, else 0-2 s), open to the peer's offer meanwhile.
+        retryOffer(entry, method, type, body, result, retries - 1, response);
+      } else {
+        if (code == 481 || code == 408) {
+          endWithBye(entry); // §14.1: the dialog is gone at the peer
+        }
+        result.complete(response);
       }
     });
   }
 
-  private void acknowledge(ClientTransaction tx, SipResponse response, CompletableFuture<Dialog> result) {
-    DialogId id = new DialogId(response.callId(), response.from().tag(), response.to().tag());
-    DialogEntry entry = dialogs.get(id);
-    if (entry == null) {
-      Dialog dialog = Dialog.asUac(tx.request(), response);
-      entry = new DialogEntry(this, dialog, tx.scheduler());
-      entry.ack = dialog.newRequest(SipMethod.ACK, tx.request().cseq().sequence()).build();
-      if (!register(entry)) {
-        transactions.sendAck(entry.ack, nextHop(dialog));
-        result.completeExceptionally(new SipFailure(503, "too many dialogs"));
-        return;
+  private void retryOffer(DialogEntry entry, SipMethod method, MediaType type, byte[] body,
+      CompletableFuture<SipResponse> result, int retries, SipResponse last) {
+    long delay = entry.dialog.isUac()
+        ? 2100 + ThreadLocalRandom.current().nextLong(191) * 10
+        : ThreadLocalRandom.current().nextLong(201) * 10;
+    entry.scheduler.schedule(() -> {
+      if (entry.dialog.state() == Dialog.State.TERMINATED) {
+        result.complete(last);
+      } else if (entry.localOfferPending || entry.remoteInvitePending) {
+        if (retries > 0) {
+          retryOffer(entry, method, type, body, result, retries - 1, last);
+        } else {
+          result.complete(last);
+        }
+      } else {
+        entry.localOfferPending = true;
+        sendOffer(entry, method, type, body, result, retries);
       }
-    }
-    transactions.sendAck(entry.ack, nextHop(entry.dialog));
-    result.complete(entry.dialog);
+    }, delay, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -341,7 +529,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
       return CompletableFuture.failedFuture(new IllegalStateException("no such dialog: " + dialog.id()));
     }
     CompletableFuture<SipResponse> result = new CompletableFuture<>();
-    entry.scheduler.run(() -> {
+    runOn(entry.scheduler, () -> {
       try {
         SipRequest bye = entry.dialog.newRequest(SipMethod.BYE, 0).build();
         Hop hop = nextHop(entry.dialog);
@@ -361,6 +549,33 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   }
 
   /**
+   * Sends a request inside {@code dialog} (INFO, MESSAGE, NOTIFY, REFER...) and completes with its
+   * final response.
+   */
+  public CompletableFuture<SipResponse> request(Dialog dialog, SipMethod method, MediaType type,
+      byte[] body) {
+    DialogEntry entry = dialogs.get(dialog.id());
+    if (entry == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("no such dialog: " + dialog.id()));
+    }
+    CompletableFuture<SipResponse> result = new CompletableFuture<>();
+    runOn(entry.scheduler, () -> {
+      SipRequest.Builder b = entry.dialog.newRequest(method, 0);
+      if (type != null && body != null) {
+        b.body(type, body);
+      }
+      request(b.build(), nextHop(entry.dialog)).whenComplete((r, e) -> {
+        if (e != null) {
+          result.completeExceptionally(e);
+        } else {
+          result.complete(r);
+        }
+      });
+    });
+    return result;
+  }
+
+  /**
    * Sends a non-INVITE request and completes with its final response (any status); fails with
    * {@link SipFailure} on timeout (408) or transport error (503).
    */
@@ -374,6 +589,62 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     return result;
   }
 
+  /** What {@link #send} reports: responses, and optionally the transaction's start and end. */
+  private interface Responder extends BiConsumer<ClientTransaction, SipResponse> {
+    default void sent(ClientTransaction tx) {}
+
+    default void terminated(ClientTransaction tx) {}
+  }
+
+  /**
+   * Sends {@code request} in a client transaction; answers a 401 or 407 once per challenge with
+   * credentials from the builder's provider (RFC 3261 §22.2), in a new transaction; hands every
+   * other response to {@code responder}; fails {@code result} on timeout or transport error.
+   */
+  private void send(SipRequest request, Hop hop, CompletableFuture<?> result, Responder responder) {
+    ClientTransaction tx;
+    try {
+      tx = transactions.sendRequest(request, hop, new ClientTransaction.Listener() {
+        @Override
+        public void onResponse(ClientTransaction tx, SipResponse response) {
+          int code = response.statusCode();
+          if ((code == 401 || code == 407) && credentials != null) {
+            SipRequest retry;
+            try {
+              retry = digest.authorize(request, response, credentials);
+            } catch (RuntimeException e) {
+              retry = null;
+            }
+            if (retry != null) {
+              send(retry, hop, result, responder);
+              return;
+            }
+          }
+          responder.accept(tx, response);
+        }
+
+        @Override
+        public void onTimeout(ClientTransaction tx) {
+          result.completeExceptionally(new SipFailure(408, "Request Timeout (no final response)"));
+        }
+
+        @Override
+        public void onTransportError(ClientTransaction tx, Throwable cause) {
+          result.completeExceptionally(new SipFailure(503, "transport error: " + cause.getMessage()));
+        }
+
+        @Override
+        public void onTerminated(ClientTransaction tx) {
+          responder.terminated(tx);
+        }
+      });
+    } catch (RuntimeException e) {
+      result.completeExceptionally(e);
+      return;
+    }
+    responder.sent(tx);
+  }
+
   /** Where requests in {@code dialog} go first: the first route, or the remote target. */
   static Hop nextHop(Dialog dialog) {
     return dialog.routeSet().isEmpty()
@@ -384,71 +655,6 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   @Override
   public void close() {
     transport.close();
-  }
-
-  /** One dialog and its UAS/UAC bookkeeping, confined to {@link #scheduler}. */
-  static final class DialogEntry {
-    final UserAgent agent;
-    final Dialog dialog;
-    final Scheduler scheduler;
-    SipRequest ack;
-    ServerTransaction okTransaction;
-    SipResponse ok;
-    Scheduler.Timer retransmit;
-    long interval;
-    long deadline;
-    CompletableFuture<Dialog> confirmed;
-
-    DialogEntry(UserAgent agent, Dialog dialog, Scheduler scheduler) {
-      this.agent = agent;
-      this.dialog = dialog;
-      this.scheduler = scheduler;
-    }
-
-    /** §13.3.1.4: retransmit our 2xx at T1, 2T1, ... up to T2 until the ACK, for 64*T1 at most. */
-    void retransmitUntilAck(ServerTransaction tx, SipResponse response, CompletableFuture<Dialog> done) {
-      this.okTransaction = tx;
-      this.ok = response;
-      this.confirmed = done;
-      TransactionConfig c = agent.config();
-      this.interval = c.t1().toMillis();
-      this.deadline = scheduler.nowMillis() + 64 * c.t1().toMillis();
-      retransmit = scheduler.schedule(this::retransmit, interval, TimeUnit.MILLISECONDS);
-    }
-
-    private void retransmit() {
-      if (ok == null) {
-        return;
-      }
-      if (scheduler.nowMillis() >= deadline) {
-        // No ACK for 64*T1: the dialog is confirmed but the session ends (§13.3.1.4).
-        ok = null;
-        SipRequest bye = dialog.newRequest(SipMethod.BYE, 0).build();
-        agent.end(this, null);
-        agent.request(bye, nextHop(dialog));
-        confirmed.completeExceptionally(new SipFailure(408, "no ACK for the 2xx within 64*T1"));
-        return;
-      }
-      okTransaction.respond(ok);
-      interval = Math.min(interval * 2, agent.config().t2().toMillis());
-      retransmit = scheduler.schedule(this::retransmit, interval, TimeUnit.MILLISECONDS);
-    }
-
-    void acked() {
-      if (ok == null) {
-        return;
-      }
-      ok = null;
-      stopRetransmitting();
-      confirmed.complete(dialog);
-    }
-
-    void stopRetransmitting() {
-      if (retransmit != null) {
-        retransmit.cancel();
-        retransmit = null;
-      }
-    }
   }
 
   /** Builds a {@link UserAgent}; not thread-safe. */

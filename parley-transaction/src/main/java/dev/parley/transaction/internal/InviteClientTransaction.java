@@ -140,8 +140,10 @@ public final class InviteClientTransaction extends AbstractClientTransaction {
           if (!reliable) {
             timerD = schedule(layer.timerD(), this::timerDFired);
           }
-          deliver(response);
+          // ACK first (RFC 3261 §17.1.1.3), then the TU: a TU that retries at once (digest,
+          // 3xx) must not put its new INVITE on the wire before the ACK of this one.
           send(ack);
+          deliver(response);
           if (reliable && state == State.COMPLETED) {
             state = State.TERMINATED;
             terminate();

@@ -447,18 +447,27 @@ public final class NettyTransportCore {
         return;
       }
     }
-    ChannelFuture f = new Bootstrap().group(group).channel(NioSocketChannel.class)
+    Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
         .option(ChannelOption.SO_KEEPALIVE, config.tcpKeepAlive())
         .option(ChannelOption.TCP_NODELAY, true)
-        .handler(Pipelines.client(this, c, ssl))
-        .connect(c.key().remote());
-    c.attach(f.channel());
-    f.addListener((ChannelFuture done) -> {
-      if (!done.isSuccess()) {
-        c.fail(done.cause());
+        .handler(Pipelines.client(this, c, ssl));
+    // Register first and attach the channel before connecting, so that no pipeline event (a
+    // connect or TLS handshake finishing on the event loop) can see the connection without it.
+    ChannelFuture registered = bootstrap.register();
+    c.attach(registered.channel());
+    registered.addListener((ChannelFuture reg) -> {
+      if (!reg.isSuccess()) {
         released(c);
+        c.fail(reg.cause());
+        return;
       }
+      reg.channel().connect(c.key().remote()).addListener((ChannelFuture done) -> {
+        if (!done.isSuccess()) {
+          released(c);
+          c.fail(done.cause());
+        }
+      });
     });
   }
 
