@@ -25,17 +25,23 @@ import java.util.Locale;
 public final class HeaderGrammar {
   private HeaderGrammar() {}
 
+  private static final String[] SIP = {"SIP"};
+  private static final String[] VERSION = {"2.0"};
+  private static final String[] TRANSPORTS = {"UDP", "TCP", "TLS", "WS", "WSS", "SCTP"};
+  private static final String[] METHODS = {"INVITE", "ACK", "BYE", "CANCEL", "OPTIONS",
+      "REGISTER", "PRACK", "SUBSCRIBE", "NOTIFY", "PUBLISH", "INFO", "REFER", "MESSAGE", "UPDATE"};
+
   /**
    * via-parm = sent-protocol LWS sent-by *( SEMI via-params );
    * sent-protocol = protocol-name SLASH protocol-version SLASH transport;
    * sent-by = host [ COLON port ].
    */
   public static Via via(Lexer l) {
-    String name = l.expectToken("a protocol name (SIP)");
+    String name = l.expectToken("a protocol name (SIP)", SIP);
     l.expectSeparator('/', "between protocol name and version in Via");
-    String version = l.expectToken("a protocol version (2.0)");
+    String version = l.expectToken("a protocol version (2.0)", VERSION);
     l.expectSeparator('/', "between protocol version and transport in Via");
-    String transport = l.expectToken("a transport (UDP, TCP, TLS, ...)");
+    String transport = l.expectToken("a transport (UDP, TCP, TLS, ...)", TRANSPORTS);
     if (!l.consumeSWS()) {
       throw l.error("expected whitespace between transport and sent-by in Via" + l.describeHere());
     }
@@ -265,7 +271,7 @@ public final class HeaderGrammar {
     if (!l.consumeSWS()) {
       throw l.error("expected whitespace between CSeq number and method" + l.describeHere());
     }
-    return new CSeq(n, SipMethod.of(l.expectToken("a method in CSeq")));
+    return new CSeq(n, SipMethod.of(l.expectToken("a method in CSeq", METHODS)));
   }
 
   /** media-type = m-type SLASH m-subtype *(SEMI m-parameter). */

@@ -115,6 +115,32 @@ public final class Lexer {
     return s.substring(start, pos);
   }
 
+  /**
+   * A token, returned as the matching string of {@code common} when it equals one of them (no
+   * allocation for the usual values), else as a new string.
+   */
+  public String expectToken(String what, String[] common) {
+    int start = pos;
+    while (pos < end && Chars.is(s.charAt(pos), Chars.TOKEN)) {
+      pos++;
+    }
+    if (pos == start) {
+      throw error("expected " + what + describeHere());
+    }
+    int len = pos - start;
+    for (String c : common) {
+      if (c.length() == len && s.regionMatches(start, c, 0, len)) {
+        return c;
+      }
+    }
+    return s.substring(start, pos);
+  }
+
+  /** Parameter names common enough to be worth sharing. */
+  public static final String[] COMMON_PARAMETERS = {
+      "branch", "tag", "lr", "rport", "received", "transport", "maddr", "ttl", "user", "expires",
+      "q", "method", "ob", "reg-id", "+sip.instance", "isfocus", "cause", "text", "id"};
+
   /** 1*DIGIT as a long, refusing more than {@code maxDigits} significant digits or a value above {@code max}. */
   public long expectNumber(String what, long max) {
     int start = pos;
@@ -192,7 +218,7 @@ public final class Lexer {
   public Parameters parameters(boolean hostValues) {
     Parameters.Builder b = null;
     while (consumeSeparator(';')) {
-      String name = expectToken("a parameter name after ';'");
+      String name = expectToken("a parameter name after ';'", COMMON_PARAMETERS);
       String value = null;
       if (consumeSeparator('=')) {
         value = genValue(hostValues);
