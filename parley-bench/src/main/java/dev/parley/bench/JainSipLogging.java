@@ -9,9 +9,18 @@ import java.util.Properties;
  * not ship. NIST's {@link CommonLogger} delegates to {@link CommonLogger#legacyLogger} when it is set;
  * otherwise it loads log4j on the first log call and fails with {@code NoClassDefFoundError}.
  *
- * <p>Call {@link #install()} before the first JAIN-SIP parse. Idempotent.
+ * <p>Call {@link #install()} before the first JAIN-SIP parse. Idempotent. A {@code SipStack} installs
+ * its own logger when it is created (property {@value #STACK_LOGGER_PROPERTY}, default
+ * {@code gov.nist.core.LogWriter}, which needs log4j): give it {@link Silent} by name with
+ * {@link #STACK_LOGGER_PROPERTY} = {@link #STACK_LOGGER_CLASS}.
  */
 final class JainSipLogging {
+
+  /** The {@code SipStack} property naming the class of its {@link StackLogger}. */
+  static final String STACK_LOGGER_PROPERTY = "gov.nist.javax.sip.STACK_LOGGER";
+
+  /** The value of {@link #STACK_LOGGER_PROPERTY} that keeps a {@code SipStack} silent. */
+  static final String STACK_LOGGER_CLASS = "dev.parley.bench.JainSipLogging$Silent";
 
   private JainSipLogging() {}
 
@@ -21,9 +30,14 @@ final class JainSipLogging {
     CommonLogger.legacyLogger = Silent.INSTANCE;
   }
 
-  /** A {@link StackLogger} that reports logging as disabled at every level and drops all messages. */
-  private enum Silent implements StackLogger {
-    INSTANCE;
+  /**
+   * A {@link StackLogger} that reports logging as disabled at every level and drops all messages.
+   * Public with a public no-argument constructor, so that a {@code SipStack} can instantiate it by name.
+   */
+  public static final class Silent implements StackLogger {
+    static final Silent INSTANCE = new Silent();
+
+    public Silent() {}
 
     @Override public void logStackTrace() {}
     @Override public void logStackTrace(int traceLevel) {}
