@@ -25,6 +25,11 @@ public final class TransactionConfig {
   public static final long DEFAULT_TRYING_DELAY_MILLIS = 200;
   /** The most live transactions (client plus server) one layer holds: {@value}. */
   public static final int DEFAULT_MAX_TRANSACTIONS = 100_000;
+  /**
+   * Default {@link #maxLingeringTransactions()}: {@value}. Transactions that have their final
+   * response and only absorb retransmissions (Timers D, I, J, K, M) beyond this number end at once.
+   */
+  public static final int DEFAULT_MAX_LINGERING_TRANSACTIONS = 200_000;
   /** The Retry-After of the 503 sent when {@link #maxTransactions()} is reached, seconds: {@value}. */
   public static final int DEFAULT_OVERLOAD_RETRY_AFTER_SECONDS = 5;
   /** Whether merged requests are answered 482 (RFC 3261 §8.2.2.2; a UAS does, a proxy does not): {@value}. */
@@ -38,6 +43,7 @@ public final class TransactionConfig {
   private final Duration timerD;
   private final Duration tryingDelay;
   private final int maxTransactions;
+  private final int maxLingeringTransactions;
   private final int overloadRetryAfterSeconds;
   private final boolean rejectMergedRequests;
 
@@ -48,6 +54,7 @@ public final class TransactionConfig {
     this.timerD = b.timerD;
     this.tryingDelay = b.tryingDelay;
     this.maxTransactions = b.maxTransactions;
+    this.maxLingeringTransactions = b.maxLingeringTransactions;
     this.overloadRetryAfterSeconds = b.overloadRetryAfterSeconds;
     this.rejectMergedRequests = b.rejectMergedRequests;
   }
@@ -71,6 +78,7 @@ public final class TransactionConfig {
     b.timerD = timerD;
     b.tryingDelay = tryingDelay;
     b.maxTransactions = maxTransactions;
+    b.maxLingeringTransactions = maxLingeringTransactions;
     b.overloadRetryAfterSeconds = overloadRetryAfterSeconds;
     b.rejectMergedRequests = rejectMergedRequests;
     return b;
@@ -106,6 +114,17 @@ public final class TransactionConfig {
     return maxTransactions;
   }
 
+  /**
+   * Most transactions kept after their final response only to absorb retransmissions; they do not
+   * count toward {@link #maxTransactions()}. Beyond it, such a transaction ends at once (a late
+   * retransmission is then answered anew or ignored), which bounds memory under load. The INVITE
+   * server transaction's Accepted state (Timer L) always runs its course: 2xx retransmissions
+   * pass through it.
+   */
+  public int maxLingeringTransactions() {
+    return maxLingeringTransactions;
+  }
+
   /** The Retry-After, in seconds, of the overload 503. */
   public int overloadRetryAfterSeconds() {
     return overloadRetryAfterSeconds;
@@ -138,6 +157,7 @@ public final class TransactionConfig {
     private Duration timerD = Duration.ofMillis(DEFAULT_TIMER_D_MILLIS);
     private Duration tryingDelay = Duration.ofMillis(DEFAULT_TRYING_DELAY_MILLIS);
     private int maxTransactions = DEFAULT_MAX_TRANSACTIONS;
+    private int maxLingeringTransactions = DEFAULT_MAX_LINGERING_TRANSACTIONS;
     private int overloadRetryAfterSeconds = DEFAULT_OVERLOAD_RETRY_AFTER_SECONDS;
     private boolean rejectMergedRequests = DEFAULT_REJECT_MERGED_REQUESTS;
 
@@ -165,6 +185,12 @@ public final class TransactionConfig {
 
     public Builder tryingDelay(Duration tryingDelay) {
       this.tryingDelay = Objects.requireNonNull(tryingDelay, "tryingDelay");
+      return this;
+    }
+
+    /** See {@link TransactionConfig#maxLingeringTransactions()}; 0 ends them at once. */
+    public Builder maxLingeringTransactions(int max) {
+      this.maxLingeringTransactions = max;
       return this;
     }
 
@@ -202,6 +228,10 @@ public final class TransactionConfig {
       }
       if (tryingDelay.isNegative()) {
         throw new IllegalArgumentException("tryingDelay is negative: " + tryingDelay.toMillis() + " ms");
+      }
+      if (maxLingeringTransactions < 0) {
+        throw new IllegalArgumentException(
+            "maxLingeringTransactions out of range: " + maxLingeringTransactions);
       }
       if (maxTransactions < 1) {
         throw new IllegalArgumentException("maxTransactions out of range: " + maxTransactions);

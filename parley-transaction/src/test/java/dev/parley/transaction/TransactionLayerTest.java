@@ -313,6 +313,25 @@ class TransactionLayerTest {
   }
 
   @Test
+  void answeredTransactionsLingerWithoutCountingAsLiveAndAreBounded() {
+    Stack small = new Stack(TransactionConfig.builder().maxTransactions(2)
+        .maxLingeringTransactions(3).build());
+    for (int i = 0; i < 5; i++) {
+      small.transport.receive(Messages.incoming(SipMethod.OPTIONS, "z9hG4bK-l" + i), small.udpFlow());
+      var tx = small.user.transactions.get(i);
+      tx.respond(Messages.response(tx.request(), 200));
+    }
+    // Five answered: not one refused with 503, since answered transactions are not live work.
+    assertThat(small.transport.sentResponses()).extracting(r -> r.statusCode()).containsOnly(200);
+    // Three linger for Timer J; the others, beyond maxLingeringTransactions, end at once.
+    small.clock.advanceMillis(1);
+    assertThat(small.layer.serverCount()).isEqualTo(3);
+    small.clock.advance(java.time.Duration.ofSeconds(33));
+    assertThat(small.layer.serverCount()).isZero();
+    assertThat(small.clock.pendingTimers()).isZero();
+  }
+
+  @Test
   void requestWithoutCSeqGets400() {
     SipRequest bad = Messages.incoming(SipMethod.OPTIONS, "z9hG4bK-bad").toBuilder()
         .removeHeader(HeaderName.CSEQ).build();

@@ -22,6 +22,8 @@ abstract class AbstractTransaction implements Transaction {
   /** Answered by the layer itself (CANCEL, 481, 482): the TU never saw it. */
   final boolean layerOwned;
   private volatile boolean terminated;
+  /** Counted in the layer's lingering total (final response given, absorbing retransmissions). */
+  private boolean lingering;
 
   AbstractTransaction(DefaultTransactionLayer layer, Scheduler scheduler, SipRequest request,
       Object key, boolean reliable, boolean layerOwned) {
@@ -59,6 +61,21 @@ abstract class AbstractTransaction implements Transaction {
     return scheduler.schedule(action, delayMillis, TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Starts a timer of a state that only absorbs retransmissions after the final response (D, I,
+   * J, K, L, M). Such transactions count as lingering, not live; when {@code mayCutShort} and the
+   * layer already holds {@code maxLingeringTransactions}, the timer fires at once instead.
+   */
+  final Scheduler.Timer linger(long delayMillis, Runnable fired, boolean mayCutShort) {
+    if (!lingering) {
+      if (!layer.admitLingering(mayCutShort)) {
+        return schedule(0, fired);
+      }
+      lingering = true;
+    }
+    return schedule(delayMillis, fired);
+  }
+
   /** Cancels a timer that may be null; returns null to clear the field. */
   static Scheduler.Timer cancel(Scheduler.Timer timer) {
     if (timer != null) {
@@ -77,6 +94,10 @@ abstract class AbstractTransaction implements Transaction {
     }
     terminated = true;
     cancelTimers();
+    if (lingering) {
+      lingering = false;
+      layer.lingerEnded();
+    }
     layer.remove(this);
     onTerminated();
   }

@@ -55,6 +55,9 @@ public final class DefaultTransactionLayer implements TransactionLayer {
       new ConcurrentHashMap<>();
   /** Whether new requests are being refused, so the log says so once per episode. */
   private final AtomicBoolean overloaded = new AtomicBoolean();
+  /** Transactions past their final response that only absorb retransmissions. */
+  private final java.util.concurrent.atomic.AtomicInteger lingering =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /** Use {@link TransactionLayer#builder}. */
   public DefaultTransactionLayer(TransportLayer transport, TransactionUser user, TransactionConfig config) {
@@ -177,8 +180,26 @@ public final class DefaultTransactionLayer implements TransactionLayer {
     return request.toBuilder().addFirstHeader(HeaderName.VIA, via.toString()).build();
   }
 
+  /** Counts a transaction entering a lingering state; false when it must end at once instead. */
+  boolean admitLingering(boolean mayCutShort) {
+    if (mayCutShort && lingering.get() >= config.maxLingeringTransactions()) {
+      return false;
+    }
+    lingering.incrementAndGet();
+    return true;
+  }
+
+  void lingerEnded() {
+    lingering.decrementAndGet();
+  }
+
+  /** Transactions still doing work: all of them but the lingering ones. */
+  private int activeCount() {
+    return clients.size() + servers.size() - lingering.get();
+  }
+
   private void checkCapacity() {
-    int live = clients.size() + servers.size();
+    int live = activeCount();
     if (live >= config.maxTransactions()) {
       throw new IllegalStateException("too many live transactions: " + live + " (maxTransactions "
           + config.maxTransactions() + ")");
@@ -241,7 +262,8 @@ public final class DefaultTransactionLayer implements TransactionLayer {
       existing.scheduler.run(() -> existing.receiveRetransmission(request));
       return;
     }
-    if (clients.size() + servers.size() >= config.maxTransactions()) {
+    int active = activeCount();
+    if (active >= config.maxTransactions()) {
       if (overloaded.compareAndSet(false, true)) {
         log.warn("maxTransactions ({}) reached: answering new requests 503 (first: {} from {})",
             config.maxTransactions(), method, inbound.flow());
@@ -249,7 +271,9 @@ public final class DefaultTransactionLayer implements TransactionLayer {
       sendStateless(request, SipStatus.SERVICE_UNAVAILABLE.code(), inbound.flow(), null);
       return;
     }
-    if (overloaded.get() && overloaded.compareAndSet(true, false)) {
+    // Hysteresis: leave overload only below 90% of the limit, so the log does not flap.
+    if (overloaded.get() && active < config.maxTransactions() / 10 * 9
+        && overloaded.compareAndSet(true, false)) {
       log.info("below maxTransactions ({}) again: accepting new requests", config.maxTransactions());
     }
     if (method.isCancel()) {

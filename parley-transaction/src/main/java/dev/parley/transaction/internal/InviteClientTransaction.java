@@ -129,7 +129,7 @@ public final class InviteClientTransaction extends AbstractClientTransaction {
         } else if (response.isSuccess()) {
           state = State.ACCEPTED;
           cancelTimers();
-          timerM = schedule(layer.timeoutMillis(), this::timerMFired);
+          timerM = linger(layer.timeoutMillis(), this::timerMFired, false);
           abandonCancel("INVITE was accepted before the CANCEL could be sent");
           deliver(response);
         } else {
@@ -138,7 +138,7 @@ public final class InviteClientTransaction extends AbstractClientTransaction {
           abandonCancel("INVITE was answered before the CANCEL could be sent");
           ack = LayerMessages.ackFor(request, response);
           if (!reliable) {
-            timerD = schedule(layer.timerD(), this::timerDFired);
+            timerD = linger(layer.timerD(), this::timerDFired, true);
           }
           // ACK first (RFC 3261 §17.1.1.3), then the TU: a TU that retries at once (digest,
           // 3xx) must not put its new INVITE on the wire before the ACK of this one.

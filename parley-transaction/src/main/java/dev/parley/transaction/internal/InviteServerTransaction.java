@@ -121,7 +121,7 @@ public final class InviteServerTransaction extends AbstractServerTransaction {
           state = State.TERMINATED;
           terminate();
         } else {
-          timerI = schedule(layer.t4(), this::timerIFired);
+          timerI = linger(layer.t4(), this::timerIFired, true);
         }
       }
       case ACCEPTED -> layer.ackToUser(ack, inbound);
@@ -139,7 +139,7 @@ public final class InviteServerTransaction extends AbstractServerTransaction {
           send(response);
         } else if (response.isSuccess()) {
           state = State.ACCEPTED;
-          timerL = schedule(layer.timeoutMillis(), this::timerLFired);
+          timerL = linger(layer.timeoutMillis(), this::timerLFired, false);
           send(response);
         } else {
           state = State.COMPLETED;

@@ -107,7 +107,7 @@ public final class NonInviteClientTransaction extends AbstractClientTransaction 
           state = State.COMPLETED;
           cancelTimers();
           if (!reliable) {
-            timerK = schedule(layer.t4(), this::timerKFired);
+            timerK = linger(layer.t4(), this::timerKFired, true);
           }
           deliver(response);
           if (reliable && state == State.COMPLETED) {

@@ -89,7 +89,7 @@ public final class NonInviteServerTransaction extends AbstractServerTransaction 
         } else {
           state = State.COMPLETED;
           if (!reliable) {
-            timerJ = schedule(layer.timeoutMillis(), this::timerJFired);
+            timerJ = linger(layer.timeoutMillis(), this::timerJFired, true);
           }
           send(response);
           if (reliable && state == State.COMPLETED) {
