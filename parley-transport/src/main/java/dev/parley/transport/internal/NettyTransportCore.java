@@ -55,6 +55,9 @@ import org.slf4j.LoggerFactory;
  * be called from any thread; handlers call back on their channel's event loop.
  */
 public final class NettyTransportCore {
+  /** One scheduler per event loop, so each loop has one timing wheel. */
+  private final java.util.concurrent.ConcurrentHashMap<EventLoop, NettyScheduler> schedulers =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private static final Logger log = LoggerFactory.getLogger(NettyTransportCore.class);
 
   private final List<ListenPoint> requested;
@@ -213,7 +216,12 @@ public final class NettyTransportCore {
     if (g == null) {
       throw new IllegalStateException("transport layer is not started");
     }
-    return new NettyScheduler((EventLoop) g.next());
+    return schedulerFor((EventLoop) g.next());
+  }
+
+  /** The one scheduler (and timing wheel) of {@code loop}. */
+  NettyScheduler schedulerFor(EventLoop loop) {
+    return schedulers.computeIfAbsent(loop, NettyScheduler::new);
   }
 
   public void close() {

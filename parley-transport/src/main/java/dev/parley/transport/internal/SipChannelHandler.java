@@ -48,7 +48,7 @@ final class SipChannelHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    scheduler = new NettyScheduler(ctx.channel().eventLoop());
+    scheduler = core.schedulerFor(ctx.channel().eventLoop());
     if (transport == Transport.UDP) {
       ctx.fireChannelActive();
       return;
