@@ -82,6 +82,8 @@ public final class NettyTransportCore {
   };
   private volatile List<ListenPoint> bound;
   private volatile EventLoopGroup group;
+  /** Whether the group runs Linux epoll (native channels, SO_REUSEPORT for UDP). */
+  private volatile boolean epoll;
   private volatile ChannelGroup channels;
   private volatile SslContext serverSsl;
   private volatile SslContext clientSsl;
@@ -142,8 +144,12 @@ public final class NettyTransportCore {
       }
       started = new CompletableFuture<>();
       try {
+        // Native epoll when the JDK runs on Linux with it (SO_REUSEPORT lets every event loop
+        // read the UDP port), NIO otherwise and for a group the caller gives us.
+        epoll = givenGroup == null && io.netty.channel.epoll.Epoll.isAvailable();
         group = givenGroup != null ? givenGroup
-            : new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+            : new MultiThreadIoEventLoopGroup(threads, epoll
+                ? io.netty.channel.epoll.EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         channels = new DefaultChannelGroup("parley-transport", GlobalEventExecutor.INSTANCE);
         for (ListenPoint lp : requested) {
           if (lp.transport().isSecure() && serverSsl == null) {
@@ -174,14 +180,11 @@ public final class NettyTransportCore {
     ListenPoint lp = requested.get(index);
     ChannelFuture f;
     if (lp.transport() == Transport.UDP) {
-      f = new Bootstrap().group(group).channel(NioDatagramChannel.class)
-          .option(ChannelOption.SO_REUSEADDR, true)
-          .option(ChannelOption.RCVBUF_ALLOCATOR,
-              new FixedRecvByteBufAllocator(TransportConfig.MAX_DATAGRAM_SIZE + 28))
-          .handler(Pipelines.datagram(this))
-          .bind(lp.address());
+      f = udpBootstrap().bind(lp.address());
     } else {
-      f = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+      f = new ServerBootstrap().group(group)
+          .channel(epoll ? io.netty.channel.epoll.EpollServerSocketChannel.class
+              : NioServerSocketChannel.class)
           .option(ChannelOption.SO_REUSEADDR, true)
           .option(ChannelOption.SO_BACKLOG, 1024)
           .childOption(ChannelOption.SO_KEEPALIVE, config.tcpKeepAlive())
@@ -207,7 +210,55 @@ public final class NettyTransportCore {
       InetSocketAddress actual = (InetSocketAddress) ch.localAddress();
       done.add(new ListenPoint(lp.transport(), new InetSocketAddress(lp.address().getAddress(),
           actual.getPort())));
-      bindNext(index + 1, done);
+      if (lp.transport() == Transport.UDP && epoll) {
+        bindMoreUdp(new InetSocketAddress(lp.address().getAddress(), actual.getPort()),
+            extraUdpSockets(), () -> bindNext(index + 1, done));
+      } else {
+        bindNext(index + 1, done);
+      }
+    });
+  }
+
+  private Bootstrap udpBootstrap() {
+    Bootstrap b = new Bootstrap().group(group)
+        .channel(epoll ? io.netty.channel.epoll.EpollDatagramChannel.class : NioDatagramChannel.class)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .option(ChannelOption.RCVBUF_ALLOCATOR,
+            new FixedRecvByteBufAllocator(TransportConfig.MAX_DATAGRAM_SIZE + 28))
+        .handler(Pipelines.datagram(this));
+    if (epoll) {
+      b.option(io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT, true);
+    }
+    return b;
+  }
+
+  /** One UDP socket per event loop beyond the first: the kernel spreads datagrams by source. */
+  private int extraUdpSockets() {
+    int loops = 0;
+    for (io.netty.util.concurrent.EventExecutor ignored : group) {
+      loops++;
+    }
+    return Math.max(0, loops - 1);
+  }
+
+  /** Binds {@code count} more SO_REUSEPORT sockets to {@code address}; best effort. */
+  private void bindMoreUdp(InetSocketAddress address, int count, Runnable then) {
+    if (count == 0) {
+      then.run();
+      return;
+    }
+    udpBootstrap().bind(address).addListener((ChannelFuture b) -> {
+      if (b.isSuccess()) {
+        channels.add(b.channel());
+        synchronized (udpChannels) {
+          udpChannels.add(b.channel());
+        }
+        bindMoreUdp(address, count - 1, then);
+      } else {
+        log.warn("Extra UDP socket on {} not bound ({}); reading it with fewer threads",
+            address, b.cause().toString());
+        then.run();
+      }
     });
   }
 
@@ -455,7 +506,8 @@ public final class NettyTransportCore {
         return;
       }
     }
-    Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+    Bootstrap bootstrap = new Bootstrap().group(group)
+        .channel(epoll ? io.netty.channel.epoll.EpollSocketChannel.class : NioSocketChannel.class)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
         .option(ChannelOption.SO_KEEPALIVE, config.tcpKeepAlive())
         .option(ChannelOption.TCP_NODELAY, true)

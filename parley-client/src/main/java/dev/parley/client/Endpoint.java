@@ -1,0 +1,256 @@
+package dev.parley.client;
+
+import dev.parley.client.internal.DefaultEndpoint;
+import dev.parley.client.internal.EndpointConfig;
+import dev.parley.dialog.auth.UserSecret;
+import dev.parley.sip.SipUri;
+import dev.parley.transport.TransportLayer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * A user on one device (UCCAPI's {@code IUccEndpoint}): signs in to a registrar with
+ * {@link #enable()}, out with {@link #disable()}, and receives invitations through its
+ * {@link #sessionManager()}. Without a server it works peer-to-peer: {@code enable()} only starts
+ * listening, and peers invite its {@link #contactUri()} directly.
+ *
+ * <pre>{@code
+ * Endpoint alice = Endpoint.builder("sip:alice@example.com")
+ *     .credentials("alice", "secret")
+ *     .server("sip:192.0.2.10:5060;transport=tcp")
+ *     .listen("tcp:0.0.0.0:0")
+ *     .build();
+ * alice.addListener((endpoint, e) -> System.out.println(e.oldState() + " -> " + e.newState()));
+ * alice.enable().join();                 // REGISTER with digest; refreshed at half the granted expiry
+ * }</pre>
+ *
+ * <p><b>Threading.</b> Application callbacks never run on a network thread: each endpoint delivers
+ * its events serially, in order, on its own serial executor over {@link Builder#executor} (by
+ * default a shared pool of daemon threads). A callback may block; only this endpoint's later events
+ * wait. Public methods are thread-safe; futures complete on the executor, so a callback may
+ * {@code join()} one (given a pool of more than one thread).
+ */
+public interface Endpoint extends AutoCloseable {
+  /** A builder for the endpoint of {@code uri} (the address of record, e.g. {@code sip:alice@example.com}). */
+  static Builder builder(SipUri uri) {
+    return new Builder(uri);
+  }
+
+  /**
+   * A builder for the endpoint of {@code uri}.
+   *
+   * @throws dev.parley.sip.SipParseException if {@code uri} is not a SIP URI
+   */
+  static Builder builder(String uri) {
+    return new Builder(SipUri.parse(uri));
+  }
+
+  /** The address of record. */
+  SipUri uri();
+
+  /** The current state. */
+  EndpointState state();
+
+  /**
+   * Signs in: starts listening, then (with a server) sends REGISTER, answering digest challenges.
+   * State goes ENABLING, then ENABLED or DISABLED with the failure. The registration is refreshed
+   * at half the granted expiry; if a refresh fails for a network reason, the state goes back to
+   * ENABLING and REGISTER is retried with backoff.
+   *
+   * @return completes when ENABLED; fails with {@link SignInException}. Calling it while ENABLING
+   *     returns the pending attempt; while ENABLED, a completed future.
+   */
+  CompletableFuture<Void> enable();
+
+  /**
+   * Signs out: REGISTER with {@code Expires: 0} for our Contact, then DISABLED. Sessions are left
+   * as they are; new invitations are rejected with 480.
+   *
+   * @return completes when DISABLED (also when the server did not answer: the binding then expires
+   *     by itself; the state event carries the failure)
+   */
+  CompletableFuture<Void> disable();
+
+  /** The session manager: incoming invitations and new sessions. */
+  SessionManager sessionManager();
+
+  /**
+   * Where peers reach this endpoint directly: our Contact URI, e.g. {@code sip:alice@127.0.0.1:5062}.
+   *
+   * @throws IllegalStateException before the first {@link #enable()} has bound the listen points
+   */
+  SipUri contactUri();
+
+  /** Adds a listener for state changes. */
+  void addListener(Listener listener);
+
+  /** Removes a listener added with {@link #addListener}. */
+  void removeListener(Listener listener);
+
+  /** Closes the transport (without signing out: call {@link #disable()} first). Idempotent. */
+  @Override
+  void close();
+
+  /** Endpoint events (UCCAPI's {@code _IUccEndpointEvents}). */
+  @FunctionalInterface
+  interface Listener {
+    /** The endpoint changed state; {@code event.failure()} says why when a failure caused it. */
+    void onStateChanged(Endpoint endpoint, EndpointStateChangedEvent event);
+  }
+
+  /** Builds an {@link Endpoint}; not thread-safe. */
+  final class Builder {
+    /** Default requested registration expiry: {@value} seconds. */
+    public static final long DEFAULT_REGISTRATION_EXPIRY_SECONDS = 3600;
+    /** Default time an invitation may wait for an answer before 480: {@value} seconds. */
+    public static final long DEFAULT_INVITATION_TIMEOUT_SECONDS = 30;
+    /** Default first delay before re-registering after a failure: {@value} seconds (RFC 5626 §4.5 base time). */
+    public static final long DEFAULT_RETRY_BASE_SECONDS = 30;
+    /** Default longest delay between re-registration attempts: {@value} seconds (RFC 5626 §4.5). */
+    public static final long DEFAULT_RETRY_MAX_SECONDS = 1800;
+
+    private final SipUri uri;
+    private String displayName;
+    private UserSecret secret;
+    private SipUri server;
+    private TransportLayer transport;
+    private final List<String> listen = new ArrayList<>();
+    private Executor executor;
+    private Duration registrationExpiry = Duration.ofSeconds(DEFAULT_REGISTRATION_EXPIRY_SECONDS);
+    private Duration invitationTimeout = Duration.ofSeconds(DEFAULT_INVITATION_TIMEOUT_SECONDS);
+    private Duration retryBase = Duration.ofSeconds(DEFAULT_RETRY_BASE_SECONDS);
+    private Duration retryMax = Duration.ofSeconds(DEFAULT_RETRY_MAX_SECONDS);
+
+    private Builder(SipUri uri) {
+      this.uri = Objects.requireNonNull(uri, "uri");
+      if (uri.user() == null || uri.user().isEmpty()) {
+        throw new IllegalArgumentException("uri has no user part: " + uri);
+      }
+    }
+
+    /** The display name our From carries. */
+    public Builder displayName(String displayName) {
+      this.displayName = displayName;
+      return this;
+    }
+
+    /** The username and password that answer digest challenges (MD5, SHA-256, RFC 7616/8760). */
+    public Builder credentials(String username, String password) {
+      this.secret = UserSecret.ofPassword(username, password);
+      return this;
+    }
+
+    /** The secret that answers digest challenges (password or precomputed HA1). */
+    public Builder credentials(UserSecret secret) {
+      this.secret = Objects.requireNonNull(secret, "secret");
+      return this;
+    }
+
+    /**
+     * The registrar and outbound proxy, e.g. {@code sip:192.0.2.10:5060;transport=tcp}: REGISTER
+     * and every INVITE go there. Without a server the endpoint is peer-to-peer.
+     *
+     * @throws dev.parley.sip.SipParseException if {@code uri} is not a SIP URI
+     */
+    public Builder server(String uri) {
+      return server(SipUri.parse(uri));
+    }
+
+    /** The registrar and outbound proxy (see {@link #server(String)}). */
+    public Builder server(SipUri uri) {
+      this.server = Objects.requireNonNull(uri, "uri");
+      return this;
+    }
+
+    /** The registrar and outbound proxy, reached over {@code transport}. */
+    public Builder server(SipUri uri, dev.parley.transport.Transport transport) {
+      Objects.requireNonNull(transport, "transport");
+      return server(uri.toBuilder().transport(transport.name().toLowerCase(Locale.ROOT)).build());
+    }
+
+    /**
+     * Listen points to create a Netty transport on, written {@code transport:host:port} (port 0
+     * picks a free one; the host is what our Contact advertises, so give the address peers reach).
+     * One of this and {@link #transport(TransportLayer)} is required.
+     */
+    public Builder listen(String... points) {
+      listen.addAll(List.of(points));
+      return this;
+    }
+
+    /** A transport layer (not started) the endpoint takes over and closes; excludes {@link #listen}. */
+    public Builder transport(TransportLayer transport) {
+      this.transport = Objects.requireNonNull(transport, "transport");
+      return this;
+    }
+
+    /**
+     * Where callbacks and future completions run; the endpoint runs its callbacks one at a time, in
+     * order, on top of it. Default: a pool of daemon threads shared by every endpoint that has no
+     * executor of its own. {@code Runnable::run} runs callbacks on the calling (network) thread:
+     * use it only in tests on a fake scheduler.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** The registration expiry we ask for (default {@value #DEFAULT_REGISTRATION_EXPIRY_SECONDS} s). */
+    public Builder registrationExpiry(Duration expiry) {
+      if (expiry.toSeconds() < 1) {
+        throw new IllegalArgumentException("registrationExpiry out of range (at least 1 s): " + expiry);
+      }
+      this.registrationExpiry = expiry;
+      return this;
+    }
+
+    /**
+     * How long an invitation may wait for an answer before it is rejected with 480 (default
+     * {@value #DEFAULT_INVITATION_TIMEOUT_SECONDS} s).
+     */
+    public Builder invitationTimeout(Duration timeout) {
+      if (timeout.toMillis() < 1) {
+        throw new IllegalArgumentException("invitationTimeout out of range (positive): " + timeout);
+      }
+      this.invitationTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Backoff of re-registration after a failed refresh: the n-th retry waits
+     * {@code min(max, base * 2^(n-1))}, times a random 50-100% (RFC 5626 §4.5). Defaults
+     * {@value #DEFAULT_RETRY_BASE_SECONDS} s and {@value #DEFAULT_RETRY_MAX_SECONDS} s.
+     */
+    public Builder retryBackoff(Duration base, Duration max) {
+      if (base.toMillis() < 1 || max.compareTo(base) < 0) {
+        throw new IllegalArgumentException("retryBackoff out of range: base " + base + ", max " + max);
+      }
+      this.retryBase = base;
+      this.retryMax = max;
+      return this;
+    }
+
+    /**
+     * The endpoint, in state IDLE (nothing bound yet).
+     *
+     * @throws IllegalArgumentException if both or neither of {@link #listen} and
+     *     {@link #transport} were given
+     */
+    public Endpoint build() {
+      if (transport != null && !listen.isEmpty()) {
+        throw new IllegalArgumentException("give either listen points or a transport, not both");
+      }
+      if (transport == null && listen.isEmpty()) {
+        throw new IllegalArgumentException("no listen point: call listen(...) or transport(...)");
+      }
+      return new DefaultEndpoint(new EndpointConfig(uri, displayName, secret, server, transport,
+          List.copyOf(listen), executor,
+          registrationExpiry, invitationTimeout, retryBase, retryMax));
+    }
+  }
+}

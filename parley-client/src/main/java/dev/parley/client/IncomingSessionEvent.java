@@ -1,0 +1,58 @@
+package dev.parley.client;
+
+import dev.parley.sip.SipUri;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An invitation into a session (UCCAPI's {@code IUccIncomingSessionEvent}): the one handle for
+ * answering it. Delivered to {@link SessionManager.Listener#onIncomingSession}, the first and only
+ * chance to answer.
+ *
+ * <p>While it is undecided, the inviter hears 180 Ringing. It ends in exactly one way: accepted,
+ * rejected, cancelled by the inviter (the inviter participant goes DISCONNECTED), or expired when
+ * nobody answers within {@link Endpoint.Builder#invitationTimeout} (rejected with 480; the session
+ * ends). Ignoring it is safe.
+ *
+ * <p>Thread-safe: answer inside the callback or later, from any thread. Blocking inside the
+ * callback (a modal dialog) delays only this endpoint's events.
+ */
+public interface IncomingSessionEvent {
+  /** The remote participant who sent the invitation: CONNECTED while it waits, DISCONNECTED if it cancelled. */
+  Participant inviter();
+
+  /** The session offered; read its type and context before accepting. */
+  Session session();
+
+  /** Whether the invitation still waits for an answer. */
+  boolean isPending();
+
+  /**
+   * Accepts: answers 200 OK with our SDP answer.
+   *
+   * @return completes with the session once the inviter's ACK arrives; fails with
+   *     {@link InvitationCancelledException} if the inviter cancelled first,
+   *     {@link InvitationExpiredException} if it was already rejected for lack of an answer,
+   *     {@link IllegalStateException} if it was already accepted or rejected, or
+   *     {@link SessionException} subclasses for network failures. Never hangs: a missing ACK
+   *     fails it after 64*T1.
+   */
+  CompletableFuture<Session> accept();
+
+  /**
+   * Rejects with {@code reason}'s status code (486 for BUSY, 603 for DECLINE...). The session ends.
+   *
+   * @return false if the invitation was no longer pending (cancelled, expired, already answered)
+   * @throws IllegalArgumentException if {@code reason} is {@link RejectReason#NOT_SPECIFIED}
+   *     (the inviter would not learn why) or {@link RejectReason#FORWARDED} (use {@link #forward})
+   * @throws NullPointerException if {@code reason} is null
+   */
+  boolean reject(RejectReason reason);
+
+  /**
+   * Forwards the invitation to {@code target}: 302 Moved Temporarily with {@code target} as the
+   * Contact. The session ends here.
+   *
+   * @return false if the invitation was no longer pending
+   */
+  boolean forward(SipUri target);
+}

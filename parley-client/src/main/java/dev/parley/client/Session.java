@@ -1,0 +1,103 @@
+package dev.parley.client;
+
+import dev.parley.sip.SipUri;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A communication session of one {@link SessionType} (UCCAPI's {@code IUccSession}): the local
+ * participant and the remote ones. A two-party session (instant messaging, audio/video, application)
+ * has one remote participant; it ends when that participant is disconnected, whatever the cause.
+ *
+ * <pre>{@code
+ * Session im = endpoint.sessionManager().createSession(SessionType.INSTANT_MESSAGING, SessionContext.EMPTY);
+ * im.addListener(new Session.Listener() {
+ *   public void onParticipantAdded(Session s, Participant p) {
+ *     p.addListener((who, e) -> System.out.println(who.uri() + " " + e.newState() + " " + e.reason()));
+ *   }
+ * });
+ * im.addParticipant(SipUri.parse("sip:bob@192.0.2.7:5060"))
+ *     .whenComplete((bob, failure) -> ...);   // failure: InvitationRejectedException (BUSY, DECLINE...)
+ * }</pre>
+ *
+ * <p>Thread-safe: call from any thread. Futures complete, and listeners run, on the endpoint's
+ * executor, never on a network thread.
+ */
+public interface Session {
+  /** The modality. */
+  SessionType type();
+
+  /** The properties, including the {@link SessionContext#CONVERSATION_ID}. */
+  SessionContext context();
+
+  /** The endpoint this session belongs to. */
+  Endpoint endpoint();
+
+  /** Whether the remote side created this session (it came through {@code onIncomingSession}). */
+  boolean isIncoming();
+
+  /** The local user in this session. */
+  Participant localParticipant();
+
+  /** Every participant still in the session, the local one first. */
+  List<Participant> participants();
+
+  /**
+   * Invites {@code uri} into the session: sends the INVITE (with the session's SDP offer and the
+   * {@code Ms-Conversation-ID} header). The participant appears at once (listeners hear
+   * {@code onParticipantAdded}, then CONNECTING/TRYING, RINGING...).
+   *
+   * @return completes with the participant once it is CONNECTED; fails with
+   *     {@link InvitationRejectedException} (reject or delivery failure) or
+   *     {@link InvitationCancelledException} (this session was terminated first)
+   * @throws IllegalStateException if the session has ended or already has its remote participant
+   * @throws UnsupportedOperationException for a {@link SessionType#CONFERENCE} session (joining a
+   *     focus is not available yet)
+   */
+  CompletableFuture<Participant> addParticipant(SipUri uri);
+
+  /**
+   * Removes a remote participant: BYE when connected, CANCEL while its invitation is pending, the
+   * invitation rejected with DECLINE if it is ours to answer. Completes when it is DISCONNECTED.
+   *
+   * @throws IllegalArgumentException if {@code participant} is local or not of this session
+   */
+  CompletableFuture<Void> removeParticipant(Participant participant);
+
+  /**
+   * Ends the session for every participant: BYE to connected ones, CANCEL for invitations pending
+   * at the other side, a reject with {@code reason}'s status for an invitation still ours to answer.
+   * Completes when the session has ended; completes at once if it already has.
+   *
+   * @throws IllegalArgumentException if {@code reason} is {@link RejectReason#NOT_SPECIFIED}
+   * @throws NullPointerException if {@code reason} is null
+   */
+  CompletableFuture<Void> terminate(RejectReason reason);
+
+  /** Whether the session has ended. */
+  boolean isTerminated();
+
+  /** Completes when the session ends (never fails). */
+  CompletableFuture<Void> termination();
+
+  /** Adds a listener for this session's events. */
+  void addListener(Listener listener);
+
+  /** Removes a listener added with {@link #addListener}. */
+  void removeListener(Listener listener);
+
+  /**
+   * Session events (UCCAPI's {@code _IUccSessionEvents} and
+   * {@code _IUccSessionParticipantCollectionEvents}); every method is optional.
+   */
+  interface Listener {
+    /** A participant joined the collection (before its first state change is reported). */
+    default void onParticipantAdded(Session session, Participant participant) {}
+
+    /** A participant left the collection (after its DISCONNECTED state change). */
+    default void onParticipantRemoved(Session session, Participant participant) {}
+
+    /** The session ended (after the last participant event). */
+    default void onTerminated(Session session) {}
+  }
+}

@@ -1,0 +1,457 @@
+package dev.parley.client.internal;
+
+import dev.parley.client.Endpoint;
+import dev.parley.client.EndpointState;
+import dev.parley.client.EndpointStateChangedEvent;
+import dev.parley.client.SessionManager;
+import dev.parley.client.SignInException;
+import dev.parley.dialog.Dialog;
+import dev.parley.dialog.Hops;
+import dev.parley.dialog.IncomingInvite;
+import dev.parley.dialog.UserAgent;
+import dev.parley.dialog.auth.CredentialsProvider;
+import dev.parley.sip.Address;
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipUri;
+import dev.parley.transport.Hop;
+import dev.parley.transport.NettyTransportLayer;
+import dev.parley.transport.Scheduler;
+import dev.parley.transport.ServerLocator;
+import dev.parley.transport.TransportLayer;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Endpoint}: a {@link UserAgent} on its own transport, a {@link Registration} when there
+ * is a server, the session manager, and the endpoint's event channel.
+ *
+ * <p>Concurrency: one lock ({@link #lock}) guards the state of the endpoint and of all its
+ * sessions, participants and invitations; critical sections are short and never call the user
+ * agent or application code. Events are enqueued on the {@link SerialExecutor} while the lock is
+ * held (so they come out in the order of the state changes) and started with {@link #kick()}
+ * after it is released; network actions run after the lock is released too.
+ */
+public final class DefaultEndpoint implements Endpoint {
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultEndpoint.class);
+  private static final ExecutorService SHARED = Executors.newCachedThreadPool(new DaemonThreads());
+
+  final Object lock = new Object();
+  final EndpointConfig config;
+  final TransportLayer transport;
+  final UserAgent ua;
+  final Executor executor;
+  final SerialExecutor events;
+  final DefaultSessionManager sessions;
+  private final Registration registration;
+  private final Address from;
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final ConcurrentLinkedQueue<Runnable> completions = new ConcurrentLinkedQueue<>();
+
+  // guarded by lock
+  private volatile EndpointState state = EndpointState.IDLE;
+  private CompletableFuture<Void> enabling;
+  private CompletableFuture<Void> disabling;
+  private CompletableFuture<Void> started;
+  private Scheduler.Timer refreshTimer;
+  private int failures;
+  private ServerLocator locator;
+  private boolean closed;
+
+  /** An endpoint for {@code config}; use {@link Endpoint#builder}. */
+  public DefaultEndpoint(EndpointConfig config) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.transport = config.transport() != null ? config.transport()
+        : NettyTransportLayer.builder().listen(config.listen().toArray(String[]::new)).build();
+    this.executor = config.executor() != null ? config.executor() : SHARED;
+    this.events = new SerialExecutor(executor);
+    this.sessions = new DefaultSessionManager(this);
+    UserAgent.Builder b = UserAgent.builder(transport).handler(new Handler())
+        .contactUser(config.uri().user());
+    if (config.secret() != null) {
+      b.credentials(CredentialsProvider.of(config.secret()));
+    }
+    this.ua = b.build();
+    Address.Builder f = Address.builder(config.uri());
+    if (config.displayName() != null) {
+      f.displayName(config.displayName());
+    }
+    this.from = f.build();
+    this.registration = config.server() == null ? null
+        : new Registration(ua, config.uri(), config.displayName());
+  }
+
+  /** The user agent core under this endpoint (diagnostics and tests: dialog and pending counts). */
+  public UserAgent userAgent() {
+    return ua;
+  }
+
+  @Override
+  public SipUri uri() {
+    return config.uri();
+  }
+
+  @Override
+  public EndpointState state() {
+    return state;
+  }
+
+  @Override
+  public SessionManager sessionManager() {
+    return sessions;
+  }
+
+  @Override
+  public SipUri contactUri() {
+    synchronized (lock) {
+      if (started == null || !started.isDone() || started.isCompletedExceptionally()) {
+        throw new IllegalStateException("not listening yet: call enable() first");
+      }
+    }
+    return (SipUri) ua.contact(transport.listenPoints().get(0).transport()).uri();
+  }
+
+  @Override
+  public void addListener(Listener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  @Override
+  public void removeListener(Listener listener) {
+    listeners.remove(listener);
+  }
+
+  /** Our From (address of record and display name), without tag. */
+  Address from() {
+    return from;
+  }
+
+  // ------------------------------------------------------------------------------ enable/disable
+
+  @Override
+  public CompletableFuture<Void> enable() {
+    CompletableFuture<Void> result;
+    CompletableFuture<Void> after = null;
+    synchronized (lock) {
+      if (closed) {
+        return CompletableFuture.failedFuture(new IllegalStateException("endpoint is closed"));
+      }
+      switch (state) {
+        case ENABLED:
+          return CompletableFuture.completedFuture(null);
+        case ENABLING:
+          if (enabling == null) {
+            enabling = new CompletableFuture<>(); // recovering: completes when re-registered
+          }
+          return enabling;
+        case DISABLING:
+          after = disabling;
+          result = null;
+          break;
+        default:
+          setState(EndpointState.ENABLING, null);
+          enabling = new CompletableFuture<>();
+          result = enabling;
+      }
+    }
+    if (after != null) {
+      return after.handle((v, e) -> null).thenCompose(v -> enable());
+    }
+    kick();
+    start().thenCompose(v -> registration == null
+            ? CompletableFuture.completedFuture(0L)
+            : resolve(config.server()).thenCompose(hop -> registration.register(hop,
+                config.registrationExpiry().toSeconds())))
+        .whenComplete(this::enabled);
+    return result;
+  }
+
+  private CompletableFuture<Void> start() {
+    synchronized (lock) {
+      if (started == null || started.isCompletedExceptionally()) {
+        started = ua.start();
+      }
+      return started;
+    }
+  }
+
+  private void enabled(Long granted, Throwable error) {
+    synchronized (lock) {
+      if (state != EndpointState.ENABLING || closed) {
+        return;
+      }
+      CompletableFuture<Void> f = enabling;
+      enabling = null;
+      if (error != null) {
+        SignInException failure = Registration.failure(Registration.unwrap(error));
+        setState(EndpointState.DISABLED, failure);
+        fail(f, failure);
+      } else {
+        failures = 0;
+        setState(EndpointState.ENABLED, null);
+        if (registration != null) {
+          scheduleRefresh(granted);
+        }
+        complete(f, null);
+      }
+    }
+    kick();
+  }
+
+  /** Refreshes at half the granted expiry (at least one second), on an event loop's timer. */
+  private void scheduleRefresh(long grantedSeconds) {
+    long delayMillis = Math.max(1000, grantedSeconds * 1000 / 2);
+    refreshTimer = scheduler().schedule(this::refresh, delayMillis, TimeUnit.MILLISECONDS);
+  }
+
+  private Scheduler scheduler() {
+    return transport.nextScheduler();
+  }
+
+  private void refresh() {
+    synchronized (lock) {
+      refreshTimer = null;
+      if (closed || (state != EndpointState.ENABLED && state != EndpointState.ENABLING)) {
+        return;
+      }
+    }
+    resolve(config.server())
+        .thenCompose(hop -> registration.register(hop, config.registrationExpiry().toSeconds()))
+        .whenComplete(this::refreshed);
+  }
+
+  private void refreshed(Long granted, Throwable error) {
+    synchronized (lock) {
+      if (closed || (state != EndpointState.ENABLED && state != EndpointState.ENABLING)) {
+        return;
+      }
+      if (error == null) {
+        failures = 0;
+        if (state == EndpointState.ENABLING) {
+          setState(EndpointState.ENABLED, null);
+          CompletableFuture<Void> f = enabling;
+          enabling = null;
+          if (f != null) {
+            complete(f, null);
+          }
+        }
+        scheduleRefresh(granted);
+      } else {
+        SignInException failure = Registration.failure(Registration.unwrap(error));
+        if (!Registration.isTransient(failure)) {
+          setState(EndpointState.DISABLED, failure);
+          CompletableFuture<Void> f = enabling;
+          enabling = null;
+          if (f != null) {
+            fail(f, failure);
+          }
+        } else {
+          if (state == EndpointState.ENABLED) {
+            setState(EndpointState.ENABLING, failure);
+          }
+          failures++;
+          long base = config.retryBase().toMillis();
+          long wait = Math.min(config.retryMax().toMillis(),
+              base << Math.min(failures - 1, 20));
+          wait = wait / 2 + ThreadLocalRandom.current().nextLong(wait / 2 + 1); // 50-100%
+          LOG.info("registration of {} failed ({}); retrying in {} ms", config.uri(),
+              failure.getMessage(), wait);
+          refreshTimer = scheduler().schedule(this::refresh, wait, TimeUnit.MILLISECONDS);
+        }
+      }
+    }
+    kick();
+  }
+
+  @Override
+  public CompletableFuture<Void> disable() {
+    CompletableFuture<Void> result;
+    CompletableFuture<Void> after = null;
+    synchronized (lock) {
+      switch (state) {
+        case IDLE:
+        case DISABLED:
+          return CompletableFuture.completedFuture(null);
+        case DISABLING:
+          return disabling;
+        case ENABLING:
+          if (enabling != null) {
+            after = enabling;
+            result = null;
+            break;
+          }
+          result = startDisabling(); // recovering: sign out
+          break;
+        default:
+          result = startDisabling();
+      }
+    }
+    if (after != null) {
+      return after.handle((v, e) -> null).thenCompose(v -> disable());
+    }
+    kick();
+    if (registration == null) {
+      disabled(null);
+    } else {
+      resolve(config.server()).thenCompose(hop -> registration.register(hop, 0))
+          .whenComplete((g, e) -> disabled(e));
+    }
+    return result;
+  }
+
+  /** Under the lock: stops refreshing and moves to DISABLING. */
+  private CompletableFuture<Void> startDisabling() {
+    if (refreshTimer != null) {
+      refreshTimer.cancel();
+      refreshTimer = null;
+    }
+    setState(EndpointState.DISABLING, null);
+    disabling = new CompletableFuture<>();
+    return disabling;
+  }
+
+  private void disabled(Throwable error) {
+    synchronized (lock) {
+      if (state != EndpointState.DISABLING) {
+        return;
+      }
+      setState(EndpointState.DISABLED,
+          error == null ? null : Registration.failure(Registration.unwrap(error)));
+      complete(disabling, null);
+      disabling = null;
+    }
+    kick();
+  }
+
+  /** Under the lock: changes state and enqueues the event. */
+  private void setState(EndpointState to, SignInException failure) {
+    EndpointState from = state;
+    state = to;
+    EndpointStateChangedEvent e = new EndpointStateChangedEvent(from, to, failure);
+    deliver(listeners, l -> l.onStateChanged(this, e));
+  }
+
+  /** Whether invitations are delivered now (not before enable, not after disable). */
+  boolean acceptsInvitations() {
+    EndpointState s = state;
+    return s == EndpointState.ENABLED || s == EndpointState.ENABLING;
+  }
+
+  // ------------------------------------------------------------------------------ plumbing
+
+  /** Under the lock: enqueues a callback to every listener, each guarded against exceptions. */
+  <L> void deliver(List<L> targets, Consumer<L> call) {
+    events.enqueue(() -> {
+      for (L l : targets) {
+        try {
+          call.accept(l);
+        } catch (RuntimeException e) {
+          LOG.warn("listener {} threw", l, e);
+        }
+      }
+    });
+  }
+
+  /** Under the lock or not: completes {@code f} on the executor once {@link #kick()} runs. */
+  <T> void complete(CompletableFuture<T> f, T value) {
+    completions.add(() -> f.complete(value));
+  }
+
+  /** Like {@link #complete}, failing {@code f}. */
+  void fail(CompletableFuture<?> f, Throwable error) {
+    completions.add(() -> f.completeExceptionally(error));
+  }
+
+  /** Outside the lock: starts event delivery and future completions on the executor. */
+  void kick() {
+    events.kick();
+    Runnable r;
+    while ((r = completions.poll()) != null) {
+      try {
+        executor.execute(r);
+      } catch (RuntimeException e) {
+        r.run();
+      }
+    }
+  }
+
+  /** The hop for {@code target}: the server when there is one, else the target itself (RFC 3263). */
+  CompletableFuture<Hop> hopFor(SipUri target) {
+    return resolve(config.server() != null ? config.server() : target);
+  }
+
+  private CompletableFuture<Hop> resolve(SipUri uri) {
+    try {
+      return CompletableFuture.completedFuture(Hops.of(uri));
+    } catch (IllegalArgumentException numericOnly) {
+      ServerLocator l;
+      synchronized (lock) {
+        if (locator == null) {
+          locator = ServerLocator.builder().build();
+        }
+        l = locator;
+      }
+      return l.locate(uri).thenApply(hops -> hops.get(0));
+    }
+  }
+
+  @Override
+  public void close() {
+    ServerLocator l;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (refreshTimer != null) {
+        refreshTimer.cancel();
+        refreshTimer = null;
+      }
+      l = locator;
+    }
+    ua.close();
+    if (l != null) {
+      l.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Endpoint[" + config.uri() + " " + state + "]";
+  }
+
+  /** What the user agent core hands up; runs on event loops, never blocks. */
+  private final class Handler implements UserAgent.Handler {
+    @Override
+    public void onInvite(IncomingInvite invite) {
+      sessions.onInvite(invite);
+    }
+
+    @Override
+    public void onDialogEnded(Dialog dialog, SipRequest bye) {
+      sessions.onDialogEnded(dialog, bye);
+    }
+  }
+
+  private static final class DaemonThreads implements java.util.concurrent.ThreadFactory {
+    private final AtomicInteger count = new AtomicInteger();
+
+    @Override
+    public Thread newThread(Runnable r) {
+      Thread t = new Thread(r, "parley-client-" + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    }
+  }
+}

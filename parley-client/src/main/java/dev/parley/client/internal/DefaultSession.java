@@ -1,0 +1,390 @@
+package dev.parley.client.internal;
+
+import dev.parley.client.Endpoint;
+import dev.parley.client.InvitationCancelledException;
+import dev.parley.client.InvitationRejectedException;
+import dev.parley.client.Participant;
+import dev.parley.client.ParticipantState;
+import dev.parley.client.ParticipantStateChangeReason;
+import dev.parley.client.RejectReason;
+import dev.parley.client.Session;
+import dev.parley.client.SessionContext;
+import dev.parley.client.SessionException;
+import dev.parley.client.SessionType;
+import dev.parley.dialog.Dialog;
+import dev.parley.dialog.OutgoingInvite;
+import dev.parley.dialog.SipFailure;
+import dev.parley.sip.Address;
+import dev.parley.sip.HeaderName;
+import dev.parley.sip.MediaType;
+import dev.parley.sip.SipMethod;
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
+import dev.parley.sip.SipStatus;
+import dev.parley.sip.SipUri;
+import dev.parley.transport.Hop;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A two-party {@link Session}: the local participant and at most one remote participant, whose
+ * leg is an INVITE dialog. Mutable state is guarded by the endpoint's lock; methods ending in
+ * nothing special take it themselves, those documented "under the lock" expect the caller to.
+ */
+final class DefaultSession implements Session {
+  final DefaultEndpoint endpoint;
+  private final SessionType type;
+  private final SessionContext context;
+  private final boolean incoming;
+  private final DefaultParticipant local;
+  private final List<DefaultParticipant> remotes = new ArrayList<>(); // guarded by the lock
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final CompletableFuture<Void> termination = new CompletableFuture<>();
+  private volatile boolean terminated;
+  private boolean announced;
+
+  DefaultSession(DefaultEndpoint endpoint, SessionType type, SessionContext context,
+      boolean incoming) {
+    this.endpoint = endpoint;
+    this.type = type;
+    this.context = context;
+    this.incoming = incoming;
+    this.local = new DefaultParticipant(this, endpoint.uri(), endpoint.config.displayName(), true,
+        ParticipantState.IDLE);
+  }
+
+  @Override
+  public SessionType type() {
+    return type;
+  }
+
+  @Override
+  public SessionContext context() {
+    return context;
+  }
+
+  @Override
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  @Override
+  public boolean isIncoming() {
+    return incoming;
+  }
+
+  @Override
+  public Participant localParticipant() {
+    return local;
+  }
+
+  @Override
+  public List<Participant> participants() {
+    synchronized (endpoint.lock) {
+      List<Participant> all = new ArrayList<>(remotes.size() + 1);
+      if (!terminated) {
+        all.add(local);
+      }
+      all.addAll(remotes);
+      return List.copyOf(all);
+    }
+  }
+
+  @Override
+  public boolean isTerminated() {
+    return terminated;
+  }
+
+  @Override
+  public CompletableFuture<Void> termination() {
+    return termination;
+  }
+
+  @Override
+  public void addListener(Listener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  @Override
+  public void removeListener(Listener listener) {
+    listeners.remove(listener);
+  }
+
+  // ------------------------------------------------------------------------------ outgoing
+
+  @Override
+  public CompletableFuture<Participant> addParticipant(SipUri uri) {
+    Objects.requireNonNull(uri, "uri");
+    if (type == SessionType.CONFERENCE) {
+      throw new UnsupportedOperationException(
+          "conference sessions are entered through a focus, which is not available yet");
+    }
+    DefaultParticipant p;
+    synchronized (endpoint.lock) {
+      if (terminated) {
+        throw new IllegalStateException("the session has ended");
+      }
+      if (!remotes.isEmpty()) {
+        throw new IllegalStateException("a " + type + " session has one remote participant ("
+            + remotes.get(0).uri() + "); use a conference for more");
+      }
+      p = new DefaultParticipant(this, uri, null, false, ParticipantState.IDLE);
+      addRemote(p);
+      p.change(ParticipantState.CONNECTING, ParticipantStateChangeReason.TRYING, 0);
+      if (!announced) {
+        announced = true;
+        endpoint.sessions.announceOutgoing(this);
+      }
+    }
+    endpoint.kick();
+    endpoint.hopFor(uri).whenComplete((hop, error) -> {
+      if (error != null) {
+        outcome(p, null, new SipFailure(503, "cannot resolve " + uri + ": " + error.getMessage()));
+      } else {
+        invite(p, uri, hop);
+      }
+    });
+    return p.connected;
+  }
+
+  private void invite(DefaultParticipant p, SipUri uri, Hop hop) {
+    OutgoingInvite out;
+    try {
+      SipUri contact = (SipUri) endpoint.ua.contact(hop.transport()).uri();
+      SipRequest.Builder b = endpoint.ua.newRequest(SipMethod.INVITE, uri, endpoint.from(),
+              Address.of(uri), hop.transport())
+          .body(MediaType.APPLICATION_SDP, Offers.offer(type, contact, endpoint.uri()));
+      context.get(SessionContext.CONVERSATION_ID)
+          .ifPresent(id -> b.header(HeaderName.MS_CONVERSATION_ID, id));
+      context.get(SessionContext.SUBJECT).ifPresent(s -> b.header(HeaderName.SUBJECT, s));
+      out = endpoint.ua.invite(b.build(), hop, response -> provisional(p, response));
+    } catch (RuntimeException e) {
+      outcome(p, null, new SipFailure(503, "cannot send the INVITE: " + e.getMessage()));
+      return;
+    }
+    boolean cancel;
+    synchronized (endpoint.lock) {
+      p.outgoing = out;
+      cancel = p.localHangup;
+    }
+    if (cancel) {
+      out.cancel();
+    }
+    out.dialog().whenComplete((dialog, error) -> outcome(p, dialog, error));
+  }
+
+  private void provisional(DefaultParticipant p, SipResponse response) {
+    int code = response.statusCode();
+    synchronized (endpoint.lock) {
+      if (p.state() == ParticipantState.CONNECTING) {
+        p.change(ParticipantState.CONNECTING, code == 180 || code == 182
+            ? ParticipantStateChangeReason.RINGING : ParticipantStateChangeReason.TRYING, code);
+      }
+    }
+    endpoint.kick();
+  }
+
+  private void outcome(DefaultParticipant p, Dialog dialog, Throwable error) {
+    Runnable action = null;
+    synchronized (endpoint.lock) {
+      if (error == null) {
+        p.dialog = dialog;
+        p.dialogId = dialog.id();
+        endpoint.sessions.legs.put(dialog.id(), p);
+        if (p.localHangup || p.state() == ParticipantState.DISCONNECTED) {
+          action = byeAction(p); // a 2xx won the race with our CANCEL (RFC 3261 §9.1)
+        } else {
+          p.change(ParticipantState.CONNECTED, ParticipantStateChangeReason.NORMAL, 200);
+          connected();
+          endpoint.complete(p.connected, p);
+        }
+      } else {
+        Throwable cause = Registration.unwrap(error);
+        SipFailure f = cause instanceof SipFailure s ? s : new SipFailure(500, cause.toString());
+        int code = f.statusCode();
+        ParticipantStateChangeReason reason = p.localHangup ? ParticipantStateChangeReason.NORMAL
+            : reasonFor(f);
+        disconnected(p, reason, code);
+        endpoint.fail(p.connected, p.localHangup
+            ? new InvitationCancelledException("the session was terminated before " + p.uri()
+                + " answered")
+            : f.response() == null
+                ? new SessionException("the invitation to " + p.uri() + " failed: "
+                    + f.getMessage(), code)
+                : new InvitationRejectedException(code, phrase(f)));
+      }
+    }
+    endpoint.kick();
+    if (action != null) {
+      action.run();
+    }
+  }
+
+  private static String phrase(SipFailure f) {
+    SipResponse r = f.response();
+    return r != null ? r.reasonPhrase() : SipStatus.of(f.statusCode()).reasonPhrase();
+  }
+
+  /** How the inviter sees a failed invitation (UCCAPI's participant state change reasons). */
+  static ParticipantStateChangeReason reasonFor(SipFailure f) {
+    int code = f.statusCode();
+    if (f.response() == null) {
+      return ParticipantStateChangeReason.ERROR; // timeout, transport error
+    }
+    if (code >= 300 && code < 400) {
+      return ParticipantStateChangeReason.FORWARDED;
+    }
+    if (code == 404 || code == 410 || code == 484 || code == 604) {
+      return ParticipantStateChangeReason.ENDPOINT_NOT_EXIST;
+    }
+    if (code == 487 || RejectReason.fromStatus(code).isPresent()) {
+      return ParticipantStateChangeReason.REMOTE_HANGUP;
+    }
+    return ParticipantStateChangeReason.FAILED;
+  }
+
+  // ------------------------------------------------------------------------------ ending
+
+  @Override
+  public CompletableFuture<Void> removeParticipant(Participant participant) {
+    Objects.requireNonNull(participant, "participant");
+    if (participant.isLocal() || participant.session() != this) {
+      throw new IllegalArgumentException("not a remote participant of this session: " + participant);
+    }
+    DefaultParticipant p = (DefaultParticipant) participant;
+    Runnable action;
+    synchronized (endpoint.lock) {
+      action = hangupLocked(p, RejectReason.DECLINE);
+    }
+    endpoint.kick();
+    if (action != null) {
+      action.run();
+    }
+    return p.disconnected;
+  }
+
+  @Override
+  public CompletableFuture<Void> terminate(RejectReason reason) {
+    Objects.requireNonNull(reason, "reason");
+    if (reason == RejectReason.NOT_SPECIFIED) {
+      throw new IllegalArgumentException(
+          "reason must not be NOT_SPECIFIED: the other side would not learn why (use DECLINE, BUSY...)");
+    }
+    List<Runnable> actions = new ArrayList<>();
+    synchronized (endpoint.lock) {
+      if (!terminated) {
+        if (remotes.isEmpty()) {
+          end();
+        }
+        for (DefaultParticipant p : List.copyOf(remotes)) {
+          Runnable a = hangupLocked(p, reason);
+          if (a != null) {
+            actions.add(a);
+          }
+        }
+      }
+    }
+    endpoint.kick();
+    actions.forEach(Runnable::run);
+    return termination;
+  }
+
+  /** Under the lock: starts ending {@code p}'s leg; the returned action (may be null) sends it. */
+  private Runnable hangupLocked(DefaultParticipant p, RejectReason reason) {
+    if (p.state() == ParticipantState.DISCONNECTED || p.state() == ParticipantState.DISCONNECTING) {
+      return null;
+    }
+    if (p.invitation != null) {
+      Runnable reject = p.invitation.rejectLocked(reason.statusCode());
+      if (reject != null) {
+        return reject;
+      }
+      if (p.invitation.isAccepting()) {
+        p.localHangup = true; // BYE once the ACK arrives
+        p.change(ParticipantState.DISCONNECTING, ParticipantStateChangeReason.NORMAL, 0);
+        return null;
+      }
+    }
+    p.localHangup = true;
+    if (p.state() == ParticipantState.IDLE) {
+      disconnected(p, ParticipantStateChangeReason.NORMAL, 0);
+      return null;
+    }
+    if (p.state() == ParticipantState.CONNECTING) {
+      p.change(ParticipantState.DISCONNECTING, ParticipantStateChangeReason.NORMAL, 0);
+      OutgoingInvite out = p.outgoing;
+      return out == null ? null : out::cancel; // invite() cancels once it is sent
+    }
+    p.change(ParticipantState.DISCONNECTING, ParticipantStateChangeReason.NORMAL, 0);
+    return byeAction(p);
+  }
+
+  /** An action sending BYE on {@code p}'s dialog; the dialog's end is reported by the core. */
+  Runnable byeAction(DefaultParticipant p) {
+    Dialog dialog = p.dialog;
+    if (dialog == null) {
+      return null;
+    }
+    return () -> endpoint.ua.bye(dialog).whenComplete((r, e) -> {
+      if (e != null && Registration.unwrap(e) instanceof IllegalStateException) {
+        synchronized (endpoint.lock) { // the dialog had already ended
+          disconnected(p, ParticipantStateChangeReason.NORMAL, 0);
+        }
+        endpoint.kick();
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------------------ under the lock
+
+  /** Under the lock: adds a remote participant and enqueues onParticipantAdded. */
+  void addRemote(DefaultParticipant p) {
+    remotes.add(p);
+    endpoint.deliver(listeners, l -> l.onParticipantAdded(this, p));
+  }
+
+  /** Under the lock: a remote participant is connected, so is the local one. */
+  void connected() {
+    local.change(ParticipantState.CONNECTED, ParticipantStateChangeReason.NORMAL, 0);
+  }
+
+  /**
+   * Under the lock: {@code p} is DISCONNECTED; it leaves the collection, and the two-party session
+   * ends with it.
+   */
+  void disconnected(DefaultParticipant p, ParticipantStateChangeReason reason, int statusCode) {
+    if (p.state() == ParticipantState.DISCONNECTED) {
+      return;
+    }
+    p.change(ParticipantState.DISCONNECTED, reason, statusCode);
+    if (p.dialogId != null) {
+      endpoint.sessions.legs.remove(p.dialogId, p);
+    }
+    if (remotes.remove(p)) {
+      endpoint.deliver(listeners, l -> l.onParticipantRemoved(this, p));
+    }
+    if (remotes.isEmpty()) {
+      end();
+    }
+  }
+
+  /** Under the lock: the session ends. */
+  private void end() {
+    if (terminated) {
+      return;
+    }
+    terminated = true;
+    local.change(ParticipantState.DISCONNECTED, ParticipantStateChangeReason.NORMAL, 0);
+    endpoint.sessions.forget(this);
+    endpoint.deliver(listeners, l -> l.onTerminated(this));
+    endpoint.complete(termination, null);
+  }
+
+  @Override
+  public String toString() {
+    return "Session[" + type + " " + context.get(SessionContext.CONVERSATION_ID).orElse("") + "]";
+  }
+}

@@ -1,0 +1,177 @@
+package dev.parley.client.internal;
+
+import dev.parley.client.ParticipantState;
+import dev.parley.client.ParticipantStateChangeReason;
+import dev.parley.client.Session;
+import dev.parley.client.SessionContext;
+import dev.parley.client.SessionManager;
+import dev.parley.client.SessionType;
+import dev.parley.dialog.Dialog;
+import dev.parley.dialog.DialogId;
+import dev.parley.dialog.IncomingInvite;
+import dev.parley.dialog.Responses;
+import dev.parley.sip.Address;
+import dev.parley.sip.Header;
+import dev.parley.sip.HeaderName;
+import dev.parley.sip.MediaType;
+import dev.parley.sip.Reason;
+import dev.parley.sip.SipRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link SessionManager}: turns INVITEs into invitations for the application and keeps the
+ * endpoint's sessions and the dialogs of their legs.
+ */
+final class DefaultSessionManager implements SessionManager {
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultSessionManager.class);
+
+  private final DefaultEndpoint endpoint;
+  private volatile Listener listener;
+  private final Set<DefaultSession> sessions = new LinkedHashSet<>(); // guarded by the lock
+  private final Set<String> applicationTypes = ConcurrentHashMap.newKeySet();
+  /** The participant behind each dialog (confirmed, or about to be by accept()). */
+  final Map<DialogId, DefaultParticipant> legs = new ConcurrentHashMap<>();
+
+  DefaultSessionManager(DefaultEndpoint endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  @Override
+  public void setListener(Listener listener) {
+    this.listener = listener;
+  }
+
+  @Override
+  public Session createSession(SessionType type, SessionContext context) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(context, "context");
+    if (!context.isSet(SessionContext.CONVERSATION_ID)) {
+      context = context.toBuilder()
+          .set(SessionContext.CONVERSATION_ID, UUID.randomUUID().toString()).build();
+    }
+    DefaultSession s = new DefaultSession(endpoint, type, context, false);
+    synchronized (endpoint.lock) {
+      sessions.add(s);
+    }
+    return s;
+  }
+
+  @Override
+  public List<Session> sessions() {
+    synchronized (endpoint.lock) {
+      return List.copyOf(new ArrayList<>(sessions));
+    }
+  }
+
+  @Override
+  public void registerApplicationContentType(MediaType type) {
+    Objects.requireNonNull(type, "type");
+    if (type.is(MediaType.APPLICATION_SDP)) {
+      throw new IllegalArgumentException("application/sdp is recognised by its m= lines");
+    }
+    applicationTypes.add(Offers.key(type));
+  }
+
+  /** Under the lock: the session ended. */
+  void forget(DefaultSession s) {
+    sessions.remove(s);
+  }
+
+  /** Under the lock: an outgoing session sent its first invitation. */
+  void announceOutgoing(DefaultSession s) {
+    Listener l = listener;
+    if (l != null) {
+      endpoint.deliver(List.of(l), x -> x.onOutgoingSession(endpoint, s));
+    }
+  }
+
+  /** An INVITE outside any dialog (on an event loop). */
+  void onInvite(IncomingInvite invite) {
+    SipRequest request = invite.request();
+    Listener l = listener;
+    if (l == null || !endpoint.acceptsInvitations()) {
+      invite.reject(480);
+      return;
+    }
+    Offers.Classification c = Offers.classify(request, applicationTypes);
+    if (c.type() == null) {
+      if (c.rejectStatus() == 415) {
+        invite.reject(Responses.to(request, 415, invite.localTag())
+            .header(HeaderName.ACCEPT, MediaType.APPLICATION_SDP.toString()).build());
+      } else {
+        invite.reject(c.rejectStatus());
+      }
+      return;
+    }
+    SessionContext.Builder context = SessionContext.builder();
+    String conversation = request.headers().get(HeaderName.MS_CONVERSATION_ID);
+    if (conversation != null && !conversation.isBlank()) {
+      context.set(SessionContext.CONVERSATION_ID, conversation.strip());
+    }
+    String subject = request.headers().get(HeaderName.SUBJECT);
+    if (subject != null && !subject.isBlank()) {
+      context.set(SessionContext.SUBJECT, subject.strip());
+    }
+    Address from = request.from();
+    DefaultIncomingSessionEvent event;
+    synchronized (endpoint.lock) {
+      DefaultSession session = new DefaultSession(endpoint, c.type(), context.build(), true);
+      DefaultParticipant inviter = new DefaultParticipant(session, from.uri(), from.displayName(),
+          false, ParticipantState.CONNECTED);
+      event = new DefaultIncomingSessionEvent(session, inviter, invite, c.sdp());
+      inviter.invitation = event;
+      session.addRemote(inviter);
+      sessions.add(session);
+      endpoint.deliver(List.of(l), x -> x.onIncomingSession(endpoint, event));
+    }
+    invite.ringing();
+    event.start(endpoint.config.invitationTimeout().toMillis());
+    endpoint.kick();
+  }
+
+  /** A dialog ended: BYE received ({@code bye} non-null) or sent, or no ACK came (event loop). */
+  void onDialogEnded(Dialog dialog, SipRequest bye) {
+    DefaultParticipant p = legs.get(dialog.id());
+    if (p == null) {
+      return;
+    }
+    synchronized (endpoint.lock) {
+      if (p.state() != ParticipantState.DISCONNECTED) {
+        ParticipantStateChangeReason reason;
+        int status = 0;
+        if (bye != null) {
+          reason = ParticipantStateChangeReason.REMOTE_HANGUP;
+          status = causeOf(bye);
+        } else {
+          reason = p.localHangup ? ParticipantStateChangeReason.NORMAL
+              : ParticipantStateChangeReason.ERROR;
+        }
+        ((DefaultSession) p.session()).disconnected(p, reason, status);
+      }
+    }
+    endpoint.kick();
+  }
+
+  /** The SIP cause of a BYE's Reason header (RFC 3326), or 0. */
+  private static int causeOf(SipRequest bye) {
+    try {
+      for (Reason r : bye.headers(Header.REASON)) {
+        if (r.protocol().equalsIgnoreCase("SIP") && r.cause() > 0) {
+          return r.cause();
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("unreadable Reason header on BYE: {}", e.getMessage());
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,27 @@
+package dev.parley.client.internal;
+
+import dev.parley.dialog.auth.UserSecret;
+import dev.parley.sip.SipUri;
+import dev.parley.transport.TransportLayer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/**
+ * What {@link dev.parley.client.Endpoint.Builder} collected (validated there). Not API.
+ *
+ * @param uri the address of record
+ * @param displayName our display name, or null
+ * @param secret digest credentials, or null
+ * @param server registrar and outbound proxy, or null for peer-to-peer
+ * @param transport a transport given by the application, or null
+ * @param listen listen points to create a Netty transport on (when {@code transport} is null)
+ * @param executor the callback executor, or null for the shared default
+ * @param registrationExpiry the expiry we ask for
+ * @param invitationTimeout how long an invitation waits before 480
+ * @param retryBase first re-registration backoff
+ * @param retryMax longest re-registration backoff
+ */
+public record EndpointConfig(SipUri uri, String displayName, UserSecret secret, SipUri server,
+    TransportLayer transport, List<String> listen, Executor executor, Duration registrationExpiry,
+    Duration invitationTimeout, Duration retryBase, Duration retryMax) {}

@@ -1,0 +1,197 @@
+package dev.parley.client.internal;
+
+import dev.parley.client.SessionType;
+import dev.parley.sdp.Attribute;
+import dev.parley.sdp.Connection;
+import dev.parley.sdp.Direction;
+import dev.parley.sdp.Fmtp;
+import dev.parley.sdp.MediaDescription;
+import dev.parley.sdp.Origin;
+import dev.parley.sdp.Rtpmap;
+import dev.parley.sdp.SessionDescription;
+import dev.parley.sip.Address;
+import dev.parley.sip.MediaType;
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipUri;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Session types and their SDP (RFC 3264 offer/answer, RFC 8866): recognising the type of an
+ * incoming INVITE, and writing the offer or answer of each type. No media engine exists yet, so
+ * RTP streams are described with the discard port 9 (as RFC 8840 does for ICE placeholders) and
+ * answered with the static codecs we will support (PCMU, PCMA, telephone-event).
+ */
+final class Offers {
+  /** Audio codecs we offer and accept: PCMU 0, PCMA 8, telephone-event 101 (RFC 4733). */
+  private static final int PCMU = 0;
+  private static final int PCMA = 8;
+  private static final int DTMF = 101;
+  /** The discard port: a placeholder until the media layer binds real RTP sockets. */
+  static final int PLACEHOLDER_PORT = 9;
+
+  private Offers() {}
+
+  /**
+   * What an incoming INVITE is.
+   *
+   * @param type the session type, or null when we cannot handle it
+   * @param rejectStatus the status to reject with when {@code type} is null (415 or 488)
+   * @param sdp the parsed offer, or null
+   */
+  record Classification(SessionType type, int rejectStatus, SessionDescription sdp) {}
+
+  /** Recognises an INVITE (DESIGN.md §1, session types). */
+  static Classification classify(SipRequest invite, Set<String> applicationTypes) {
+    boolean focus = false;
+    for (Address contact : invite.contacts()) {
+      if (!contact.isWildcard() && (contact.parameters().contains("isfocus")
+          || contact.uri() instanceof SipUri u && u.parameters().contains("isfocus"))) {
+        focus = true;
+      }
+    }
+    MediaType ct = invite.contentType();
+    if (ct == null || invite.bodyLength() == 0) {
+      return focus ? new Classification(SessionType.CONFERENCE, 0, null)
+          : new Classification(null, 488, null); // an offerless INVITE: not supported yet
+    }
+    if (ct.is(MediaType.APPLICATION_SDP)) {
+      SessionDescription sdp;
+      try {
+        sdp = SessionDescription.parse(invite.body());
+      } catch (RuntimeException e) {
+        return new Classification(null, 400, null);
+      }
+      if (focus) {
+        return new Classification(SessionType.CONFERENCE, 0, sdp);
+      }
+      boolean av = false;
+      boolean im = false;
+      boolean app = false;
+      for (MediaDescription m : sdp.media()) {
+        if (m.isDisabled()) {
+          continue;
+        }
+        switch (m.media()) {
+          case MediaDescription.AUDIO, MediaDescription.VIDEO -> av = true;
+          case MediaDescription.MESSAGE -> im = true;
+          case MediaDescription.APPLICATION -> app = true;
+          default -> { }
+        }
+      }
+      SessionType type = av ? SessionType.AUDIO_VIDEO : im ? SessionType.INSTANT_MESSAGING
+          : app ? SessionType.APPLICATION : null;
+      return new Classification(type, type == null ? 488 : 0, sdp);
+    }
+    if (applicationTypes.contains(key(ct))) {
+      return new Classification(SessionType.APPLICATION, 0, null);
+    }
+    return new Classification(focus ? SessionType.CONFERENCE : null, 415, null);
+  }
+
+  static String key(MediaType t) {
+    return (t.type() + "/" + t.subtype()).toLowerCase(Locale.ROOT);
+  }
+
+  /** Our offer for a new session of {@code type}, from {@code contact} (host and port). */
+  static byte[] offer(SessionType type, SipUri contact, SipUri aor) {
+    SessionDescription.Builder b = skeleton(contact);
+    int sipPort = contact.port() > 0 ? contact.port() : 5060;
+    switch (type) {
+      case INSTANT_MESSAGING -> b.addMedia(message(sipPort, aor));
+      case APPLICATION -> b.addMedia(MediaDescription.builder(MediaDescription.APPLICATION, sipPort,
+          MediaDescription.SIP).addFormat(aor.toString()).build());
+      default -> b.addMedia(audio(PLACEHOLDER_PORT, List.of(PCMU, PCMA, DTMF), Direction.SENDRECV));
+    }
+    return b.build().encode();
+  }
+
+  /**
+   * Our answer to {@code offer} (RFC 3264 §6): one m= line per offered line, in order; lines we
+   * cannot take are answered with port 0.
+   */
+  static byte[] answer(SessionDescription offer, SipUri contact, SipUri aor) {
+    SessionDescription.Builder b = skeleton(contact);
+    int sipPort = contact.port() > 0 ? contact.port() : 5060;
+    for (MediaDescription m : offer.media()) {
+      b.addMedia(answerLine(offer, m, sipPort, aor));
+    }
+    return b.build().encode();
+  }
+
+  private static MediaDescription answerLine(SessionDescription offer, MediaDescription m,
+      int sipPort, SipUri aor) {
+    if (!m.isDisabled()) {
+      if (m.media().equals(MediaDescription.MESSAGE)
+          && m.proto().equalsIgnoreCase(MediaDescription.SIP)) {
+        return message(sipPort, aor);
+      }
+      if (m.media().equals(MediaDescription.APPLICATION)) {
+        return MediaDescription.builder(m.media(), sipPort, m.proto()).formats(m.formats()).build();
+      }
+      if (m.media().equals(MediaDescription.AUDIO) && m.isRtp()) {
+        List<Integer> common = new ArrayList<>();
+        for (int pt : m.payloadTypes()) {
+          if (pt == PCMU || pt == PCMA) {
+            common.add(pt);
+          } else if (m.rtpmap(pt).map(r -> r.encodingName().equalsIgnoreCase("telephone-event"))
+              .orElse(false)) {
+            common.add(pt);
+          }
+        }
+        if (common.stream().anyMatch(pt -> pt == PCMU || pt == PCMA)) {
+          return audio(PLACEHOLDER_PORT, common, reverse(offer.direction(m)), m);
+        }
+      }
+    }
+    return MediaDescription.builder(m.media(), 0, m.proto()).formats(m.formats()).build();
+  }
+
+  private static SessionDescription.Builder skeleton(SipUri contact) {
+    long id = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    return SessionDescription.builder()
+        .origin(Origin.builder().username("-").sessionId(id).sessionVersion(id)
+            .address(contact.host()).build())
+        .connection(Connection.of(contact.host()));
+  }
+
+  private static MediaDescription message(int port, SipUri aor) {
+    return MediaDescription.builder(MediaDescription.MESSAGE, port, MediaDescription.SIP)
+        .addFormat(aor.toString())
+        .addAttribute(Attribute.of("accept-types", "text/plain text/html"))
+        .build();
+  }
+
+  private static MediaDescription audio(int port, List<Integer> pts, Direction direction) {
+    return audio(port, pts, direction, null);
+  }
+
+  private static MediaDescription audio(int port, List<Integer> pts, Direction direction,
+      MediaDescription offered) {
+    MediaDescription.Builder b = MediaDescription.builder(MediaDescription.AUDIO, port,
+        MediaDescription.RTP_AVP);
+    for (int pt : pts) {
+      b.addFormat(pt);
+      if (pt == PCMU) {
+        b.addRtpmap(Rtpmap.of(PCMU, "PCMU", 8000));
+      } else if (pt == PCMA) {
+        b.addRtpmap(Rtpmap.of(PCMA, "PCMA", 8000));
+      } else {
+        b.addRtpmap(Rtpmap.of(pt, "telephone-event", 8000));
+        b.addFmtp(Fmtp.of(pt, "0-15"));
+      }
+    }
+    return b.direction(direction).build();
+  }
+
+  private static Direction reverse(Direction d) {
+    return switch (d) {
+      case SENDONLY -> Direction.RECVONLY;
+      case RECVONLY -> Direction.SENDONLY;
+      default -> d;
+    };
+  }
+}
