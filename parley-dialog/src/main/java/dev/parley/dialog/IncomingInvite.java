@@ -55,7 +55,7 @@ public final class IncomingInvite {
     return reinviteOf == null ? null : reinviteOf.dialog;
   }
 
-  /** Whether the caller cancelled before a final answer. */
+  /** Whether the caller cancelled before any final answer (the INVITE was answered 487). */
   public boolean isCancelled() {
     return cancelled;
   }
@@ -197,11 +197,16 @@ public final class IncomingInvite {
     });
   }
 
+  /**
+   * A CANCEL matched this INVITE. It wins only before a final answer: then the INVITE gets 487,
+   * {@link #isCancelled()} turns true and {@link #cancellation()} completes. A CANCEL that lost
+   * the race to our final response changes nothing (RFC 3261 §9.2).
+   */
   void cancelled() {
-    cancelled = true;
     if (answered.compareAndSet(false, true)) {
+      cancelled = true;
       finish(Responses.simple(request, 487, localTag));
+      cancellation.complete(null);
     }
-    cancellation.complete(null);
   }
 }

@@ -28,6 +28,7 @@ public final class OutgoingInvite {
   private final List<DialogEntry> early = new CopyOnWriteArrayList<>();
   private volatile ClientTransaction transaction;
   private volatile boolean cancelRequested;
+  private volatile dev.parley.sip.Reason cancelReason;
   private DialogEntry winner;
 
   OutgoingInvite(UserAgent agent, Consumer<SipResponse> provisionals) {
@@ -57,17 +58,27 @@ public final class OutgoingInvite {
    * arrived. The {@link #dialog()} future then fails with 487 (or completes if a 2xx won the race).
    */
   public void cancel() {
+    cancel(null);
+  }
+
+  /**
+   * Cancels the INVITE with a Reason header (RFC 3326) saying why, e.g.
+   * {@code Reason.sip(603, "Decline")}; null for none.
+   */
+  public void cancel(dev.parley.sip.Reason reason) {
+    cancelReason = reason;
     cancelRequested = true;
     ClientTransaction tx = transaction;
     if (tx != null && !dialog.isDone()) {
-      agent.transactions().cancel(tx).exceptionally(e -> null);
+      agent.transactions().cancel(tx, reason == null ? null : reason.toString())
+          .exceptionally(e -> null);
     }
   }
 
   void sent(ClientTransaction tx) {
     transaction = tx;
     if (cancelRequested) {
-      cancel();
+      cancel(cancelReason);
     }
   }
 

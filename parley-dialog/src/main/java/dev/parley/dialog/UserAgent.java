@@ -524,6 +524,14 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
    * The dialog is terminated at once, whatever the response.
    */
   public CompletableFuture<SipResponse> bye(Dialog dialog) {
+    return bye(dialog, null);
+  }
+
+  /**
+   * Ends a dialog with a BYE carrying a Reason header (RFC 3326) saying why, e.g.
+   * {@code Reason.sip(486, "Busy Here")}; null for none. Otherwise as {@link #bye(Dialog)}.
+   */
+  public CompletableFuture<SipResponse> bye(Dialog dialog, dev.parley.sip.Reason reason) {
     DialogEntry entry = dialogs.get(dialog.id());
     if (entry == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("no such dialog: " + dialog.id()));
@@ -531,7 +539,11 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     CompletableFuture<SipResponse> result = new CompletableFuture<>();
     runOn(entry.scheduler, () -> {
       try {
-        SipRequest bye = entry.dialog.newRequest(SipMethod.BYE, 0).build();
+        SipRequest.Builder b = entry.dialog.newRequest(SipMethod.BYE, 0);
+        if (reason != null) {
+          b.header(HeaderName.REASON, reason);
+        }
+        SipRequest bye = b.build();
         Hop hop = nextHop(entry.dialog);
         end(entry, null);
         request(bye, hop).whenComplete((r, e) -> {

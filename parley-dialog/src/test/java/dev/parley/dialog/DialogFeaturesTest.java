@@ -225,4 +225,32 @@ class DialogFeaturesTest {
     assertThat(status(call.dialog())).isEqualTo(487);
     assertThat(ended).contains("bob");
   }
+
+  @Test
+  void byeAndCancelCarryTheReasonHeader() {
+    Dialog dialog = call();
+    alice.bye(dialog, dev.parley.sip.Reason.sip(486, "Busy Here")).join();
+    SipRequest bye = aliceNet.sentRequests().stream().filter(r -> r.method().equals(SipMethod.BYE))
+        .findFirst().orElseThrow();
+    assertThat(bye.header(dev.parley.sip.Header.REASON).cause()).isEqualTo(486);
+
+    bobDoes = IncomingInvite::ringing;
+    OutgoingInvite call = alice.invite(invite(), bobHop(), null);
+    call.cancel(dev.parley.sip.Reason.sip(603, "Decline"));
+    SipRequest cancel = aliceNet.sentRequests().stream().filter(r -> r.method().isCancel())
+        .findFirst().orElseThrow();
+    assertThat(cancel.header(dev.parley.sip.Header.REASON).text()).isEqualTo("Decline");
+    assertThat(bobInvite.get().isCancelled()).isTrue();
+  }
+
+  @Test
+  void cancelArrivingAfterTheAnswerChangesNothing() {
+    bobDoes = IncomingInvite::ringing;
+    OutgoingInvite call = alice.invite(invite(), bobHop(), null);
+    bobInvite.get().accept(MediaType.APPLICATION_SDP, SDP);
+    call.cancel();
+    assertThat(bobInvite.get().isCancelled()).isFalse();
+    assertThat(bobInvite.get().cancellation()).isNotDone();
+    assertThat(call.dialog()).isCompleted();
+  }
 }
