@@ -1,0 +1,151 @@
+package dev.parley.cli;
+
+import dev.parley.server.ConfigException;
+import dev.parley.server.ServerConfig;
+import dev.parley.server.SipServer;
+import dev.parley.transport.ListenPoint;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code parley server}: the Parley SIP server (registrar and location service for one domain,
+ * first cut) with its embedded store. Prints one line when ready and one when stopped; stops
+ * cleanly on SIGINT or SIGTERM, writing the bindings to the store.
+ */
+@Command(
+    name = "server",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Runs the Parley SIP server: registrar with digest authentication, for one domain.",
+        "Defaults: UDP and TCP on 5060, TLS on 5061 (development certificate under --data), "
+            + "WebSocket on 5066, data in ./data.",
+        "Prints one line when ready; stops cleanly on SIGINT or SIGTERM."})
+final class ServerCommand implements Callable<Integer> {
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "A key = value config file (see docs/server.md); flags given here win over it.")
+  Path config;
+
+  @Option(names = "--data", paramLabel = "DIR",
+      description = "Where the database and the development certificate live (default ./data).")
+  Path data;
+
+  @Option(names = "--domain", paramLabel = "NAME",
+      description = "The SIP domain served, also the digest realm (default: the host name).")
+  String domain;
+
+  @Option(names = "--listen", paramLabel = "TRANSPORT:HOST:PORT",
+      description = "Where to listen (repeatable), e.g. udp:127.0.0.1:5070; replaces the defaults.")
+  List<String> listen = new ArrayList<>();
+
+  @Option(names = "--threads", paramLabel = "N", description = "Event loop threads (0 = two per core).")
+  Integer threads;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    Quiet.libraries();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    ServerConfig cfg;
+    try {
+      ServerConfig.Builder b = ServerConfig.builder();
+      if (config != null) {
+        b.load(config);
+      }
+      if (data != null) {
+        b.dataDir(data);
+      }
+      if (domain != null) {
+        try {
+          b.domain(domain);
+        } catch (IllegalArgumentException e) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "--domain: " + e.getMessage());
+        }
+      }
+      for (String l : listen) {
+        try {
+          b.listen(l);
+        } catch (IllegalArgumentException e) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "--listen: " + e.getMessage());
+        }
+      }
+      if (threads != null) {
+        b.threads(threads);
+      }
+      cfg = b.build();
+    } catch (ConfigException | IllegalArgumentException e) {
+      err.println("parley server: bad configuration: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
+    SipServer server;
+    try {
+      server = SipServer.start(cfg);
+    } catch (RuntimeException e) {
+      err.println("parley server: cannot start: " + rootMessage(e));
+      err.flush();
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      try {
+        server.close();
+        out.println("parley server: stopped, " + server.location().bindingCount()
+            + " bindings saved");
+      } catch (RuntimeException e) {
+        out.println("parley server: stopped, saving bindings failed: " + rootMessage(e));
+      }
+      out.flush();
+      stopped.countDown();
+    }, "parley-server-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    List<String> bound = new ArrayList<>();
+    for (ListenPoint lp : server.listenPoints()) {
+      bound.add(lp.toString());
+    }
+    out.println("parley server: ready on " + String.join(", ", bound) + " (domain "
+        + cfg.domain() + ", data " + cfg.dataDir() + ", " + server.accountCount() + " accounts, "
+        + server.loadedBindings() + " bindings loaded, " + server.droppedBindings()
+        + " expired dropped)");
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  /** The exception's message, with its root cause's when that adds something. */
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String root = t.getMessage() == null ? t.toString() : t.getMessage();
+    if (t == e || e.getMessage() == null || e instanceof java.util.concurrent.CompletionException) {
+      return root;
+    }
+    return e.getMessage().contains(root) ? e.getMessage() : e.getMessage() + ": " + root;
+  }
+
+  /** Keeps third-party libraries' start-up chatter out of the command's output. */
+  static final class Quiet {
+    private Quiet() {}
+
+    static void libraries() {
+      quiet("org.slf4j.simpleLogger.log.org.flywaydb", "warn");
+      quiet("org.slf4j.simpleLogger.log.dev.parley.transport", "warn");
+    }
+
+    private static void quiet(String property, String level) {
+      if (System.getProperty(property) == null) {
+        System.setProperty(property, level);
+      }
+    }
+  }
+}

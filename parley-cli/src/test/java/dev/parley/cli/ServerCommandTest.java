@@ -1,0 +1,116 @@
+package dev.parley.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.parley.dialog.auth.CredentialsProvider;
+import dev.parley.dialog.auth.DigestClient;
+import dev.parley.dialog.auth.UserSecret;
+import dev.parley.sip.HeaderName;
+import dev.parley.sip.SipParser;
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs {@code parley server} as a separate process, registers with it, stops it with SIGTERM. */
+class ServerCommandTest {
+  @TempDir Path data;
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
+  void printsReadyLineRegistersAUserAndStopsCleanlyOnSigterm() throws Exception {
+    assertThat(Parley.run(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+        "user", "add", "alice", "--password", "secret", "--data", data.toString(),
+        "--domain", "127.0.0.1")).isZero();
+    int port = freePort();
+    String java = System.getProperty("java.home") + "/bin/java";
+    Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        "dev.parley.cli.Parley", "server", "--data", data.toString(), "--domain", "127.0.0.1",
+        "--listen", "udp:127.0.0.1:" + port, "--listen", "tcp:127.0.0.1:" + port)
+        .redirectErrorStream(true).start();
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(
+          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String l; (l = r.readLine()) != null; ) {
+          lines.add(l);
+        }
+      } catch (java.io.IOException e) {
+        lines.add("read error: " + e);
+      }
+    });
+    reader.start();
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> lines.stream()
+          .anyMatch(l -> l.startsWith("parley server: ready on udp:127.0.0.1:" + port)));
+      assertThat(lines).anyMatch(l -> l.contains("(domain 127.0.0.1, data " + data
+          + ", 1 accounts, 0 bindings loaded, 0 expired dropped)"));
+      String register = "REGISTER sip:127.0.0.1 SIP/2.0\r\n"
+          + "Via: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKsrv1;rport\r\n"
+          + "Max-Forwards: 70\r\nTo: <sip:alice@127.0.0.1>\r\nFrom: <sip:alice@127.0.0.1>;tag=1\r\n"
+          + "Call-ID: srv-test-1\r\nCSeq: 1 REGISTER\r\n"
+          + "Contact: <sip:alice@127.0.0.1:7777>\r\nExpires: 600\r\nContent-Length: 0\r\n\r\n";
+      try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+        s.setSoTimeout(5000);
+        SipRequest req = (SipRequest) SipParser.create().parse(register);
+        SipResponse challenge = exchange(s, port, req);
+        assertThat(challenge.statusCode()).isEqualTo(401);
+        SipRequest retry = new DigestClient().authorize(req, challenge,
+            CredentialsProvider.of(UserSecret.ofPassword("alice", "secret")));
+        retry = retry.toBuilder().setHeader(HeaderName.VIA,
+            "SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKsrv2;rport").build();
+        SipResponse ok = exchange(s, port, retry);
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.contacts()).hasSize(1);
+      }
+    } finally {
+      p.toHandle().destroy(); // SIGTERM
+      assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      reader.join(5000);
+    }
+    assertThat(p.exitValue()).isIn(0, 143);
+    assertThat(lines).anyMatch(l -> l.equals("parley server: stopped, 1 bindings saved"));
+    assertThat(lines).noneMatch(l -> l.contains("flyway") || l.contains("Transport layer"));
+  }
+
+  private static SipResponse exchange(DatagramSocket s, int port, SipRequest req) throws Exception {
+    byte[] out = req.encode();
+    s.send(new DatagramPacket(out, out.length, InetAddress.getLoopbackAddress(), port));
+    DatagramPacket in = new DatagramPacket(new byte[8192], 8192);
+    s.receive(in);
+    return (SipResponse) SipParser.create().parse(
+        new String(in.getData(), 0, in.getLength(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aBadConfigEntryRefusesToStartNamingLineAndKey() throws Exception {
+    Path conf = data.resolve("parley.conf");
+    Files.writeString(conf, "domain = example.com\nregistrar.max_contacts = many\n");
+    StringWriter err = new StringWriter();
+    int status = Parley.run(new PrintWriter(new StringWriter()), new PrintWriter(err),
+        "server", "--config", conf.toString());
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString()).contains(conf + ":2: key 'registrar.max_contacts': not a whole number: 'many'");
+  }
+}

@@ -1,0 +1,404 @@
+package dev.parley.server;
+
+import dev.parley.dialog.auth.DigestAlgorithm;
+import dev.parley.dialog.auth.DigestConfig;
+import dev.parley.server.internal.ConfigFile;
+import dev.parley.transport.ListenPoint;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything {@link SipServer} needs to start: domain, listeners, data directory, registrar and
+ * location limits, timers and authentication settings, each with a named default. Built in code,
+ * or from a {@code key = value} file ({@link Builder#load(Path)}, keys in {@code docs/server.md}).
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class ServerConfig {
+  /** Default listeners: UDP and TCP on 5060, TLS on 5061, WebSocket on 5066, all addresses. */
+  public static final List<String> DEFAULT_LISTEN = List.of(
+      "udp:0.0.0.0:5060", "tcp:0.0.0.0:5060", "tls:0.0.0.0:5061", "ws:0.0.0.0:5066");
+  /** Default data directory: {@value}. */
+  public static final String DEFAULT_DATA_DIR = "data";
+  /** Default write-behind flush interval of bindings: 5 s. */
+  public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(5);
+  /** Default interval between sweeps of lapsed bindings: 10 s. */
+  public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofSeconds(10);
+  /** Default interval between checks for account changes: 2 s. */
+  public static final Duration DEFAULT_ACCOUNTS_REFRESH = Duration.ofSeconds(2);
+
+  private final String domain;
+  private final Set<String> aliases;
+  private final Path dataDir;
+  private final List<ListenPoint> listen;
+  private final int threads;
+  private final Path tlsCertificate;
+  private final Path tlsKey;
+  private final String tlsKeyPassword;
+  private final long minExpires;
+  private final long maxExpires;
+  private final long defaultExpires;
+  private final int maxContactsPerAor;
+  private final int maxBindings;
+  private final Duration flushInterval;
+  private final Duration sweepInterval;
+  private final Duration accountsRefresh;
+  private final DigestConfig digest;
+  private final byte[] authSecret;
+
+  private ServerConfig(Builder b) {
+    this.domain = b.domain != null ? b.domain : defaultDomain();
+    this.aliases = Set.copyOf(b.aliases);
+    this.dataDir = b.dataDir;
+    this.listen = List.copyOf(b.listen);
+    this.threads = b.threads;
+    this.tlsCertificate = b.tlsCertificate;
+    this.tlsKey = b.tlsKey;
+    this.tlsKeyPassword = b.tlsKeyPassword;
+    this.minExpires = b.minExpires;
+    this.maxExpires = b.maxExpires;
+    this.defaultExpires = b.defaultExpires;
+    this.maxContactsPerAor = b.maxContactsPerAor;
+    this.maxBindings = b.maxBindings;
+    this.flushInterval = b.flushInterval;
+    this.sweepInterval = b.sweepInterval;
+    this.accountsRefresh = b.accountsRefresh;
+    this.digest = b.digest.build();
+    this.authSecret = b.authSecret == null ? null : b.authSecret.clone();
+  }
+
+  /** A builder holding the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The domain used when none is configured: this machine's host name, or {@code localhost}
+   * when it has none.
+   */
+  public static String defaultDomain() {
+    try {
+      String h = InetAddress.getLocalHost().getHostName();
+      if (h != null && !h.isEmpty()) {
+        return h.toLowerCase(Locale.ROOT);
+      }
+    } catch (java.io.IOException e) {
+      // no resolvable host name: fall through
+    }
+    return "localhost";
+  }
+
+  /** The SIP domain served; also the digest realm. */
+  public String domain() {
+    return domain;
+  }
+
+  /** Other names of the domain (host names, addresses). */
+  public Set<String> aliases() {
+    return aliases;
+  }
+
+  /** Where the database and the development certificate live. */
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** The listeners. */
+  public List<ListenPoint> listen() {
+    return listen;
+  }
+
+  /** Event loop threads (0: two per core). */
+  public int threads() {
+    return threads;
+  }
+
+  /** PEM certificate chain for TLS/WSS, or null for the development certificate. */
+  public Path tlsCertificate() {
+    return tlsCertificate;
+  }
+
+  /** PKCS#8 PEM private key for TLS/WSS, or null for the development certificate. */
+  public Path tlsKey() {
+    return tlsKey;
+  }
+
+  /** The private key's password, or null. */
+  public String tlsKeyPassword() {
+    return tlsKeyPassword;
+  }
+
+  /** Shortest non-zero registration accepted, seconds. */
+  public long minExpires() {
+    return minExpires;
+  }
+
+  /** Longest registration granted, seconds. */
+  public long maxExpires() {
+    return maxExpires;
+  }
+
+  /** Registration length when the client asks for none, seconds. */
+  public long defaultExpires() {
+    return defaultExpires;
+  }
+
+  /** Bindings one AOR may hold. */
+  public int maxContactsPerAor() {
+    return maxContactsPerAor;
+  }
+
+  /** Bindings the location service may hold. */
+  public int maxBindings() {
+    return maxBindings;
+  }
+
+  /** How often changed bindings are written to the store. */
+  public Duration flushInterval() {
+    return flushInterval;
+  }
+
+  /** How often lapsed bindings are removed. */
+  public Duration sweepInterval() {
+    return sweepInterval;
+  }
+
+  /** How often the store is checked for account changes. */
+  public Duration accountsRefresh() {
+    return accountsRefresh;
+  }
+
+  /** Digest settings (algorithms offered, nonce lifetime). */
+  public DigestConfig digest() {
+    return digest;
+  }
+
+  /** The nonce secret shared by nodes, or null for a random one per start. */
+  public byte[] authSecret() {
+    return authSecret == null ? null : authSecret.clone();
+  }
+
+  @Override
+  public String toString() {
+    return "ServerConfig[domain=" + domain + ", data=" + dataDir + ", listen=" + listen + "]";
+  }
+
+  /** Builds a {@link ServerConfig}; not thread-safe. Setters check their argument at once. */
+  public static final class Builder {
+    private String domain;
+    private final Set<String> aliases = new LinkedHashSet<>();
+    private Path dataDir = Path.of(DEFAULT_DATA_DIR);
+    private final List<ListenPoint> listen = new ArrayList<>();
+    private boolean listenSet;
+    private int threads;
+    private Path tlsCertificate;
+    private Path tlsKey;
+    private String tlsKeyPassword;
+    private long minExpires = Registrar.DEFAULT_MIN_EXPIRES;
+    private long maxExpires = Registrar.DEFAULT_MAX_EXPIRES;
+    private long defaultExpires = Registrar.DEFAULT_EXPIRES;
+    private int maxContactsPerAor = Registrar.DEFAULT_MAX_CONTACTS_PER_AOR;
+    private int maxBindings = LocationService.DEFAULT_MAX_BINDINGS;
+    private Duration flushInterval = DEFAULT_FLUSH_INTERVAL;
+    private Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
+    private Duration accountsRefresh = DEFAULT_ACCOUNTS_REFRESH;
+    private final DigestConfig.Builder digest = DigestConfig.builder();
+    private byte[] authSecret;
+
+    private Builder() {
+      for (String l : DEFAULT_LISTEN) {
+        listen.add(ListenPoint.parse(l));
+      }
+    }
+
+    /**
+     * Applies the entries of a {@code key = value} config file on top of what is set.
+     *
+     * @throws ConfigException naming the file, line and key of the first bad entry, or the file
+     *     when it cannot be read
+     */
+    public Builder load(Path file) {
+      ConfigFile.apply(file, this);
+      return this;
+    }
+
+    /** The SIP domain (and digest realm); default {@link #defaultDomain()}. */
+    public Builder domain(String domain) {
+      Objects.requireNonNull(domain, "domain");
+      if (domain.isBlank() || domain.chars().anyMatch(c -> c <= ' ' || c == '@' || c == ':')) {
+        throw new IllegalArgumentException("domain is not a host name: '" + domain + "'");
+      }
+      this.domain = domain.toLowerCase(Locale.ROOT);
+      return this;
+    }
+
+    /** Adds other names of the domain. */
+    public Builder alias(String alias) {
+      aliases.add(Objects.requireNonNull(alias, "alias").toLowerCase(Locale.ROOT));
+      return this;
+    }
+
+    /** The data directory; default {@value #DEFAULT_DATA_DIR}. */
+    public Builder dataDir(Path dataDir) {
+      this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+      return this;
+    }
+
+    /**
+     * Adds a listener; the first call replaces the defaults.
+     *
+     * @throws IllegalArgumentException if {@code point} is not {@code transport:host:port}
+     */
+    public Builder listen(String point) {
+      ListenPoint lp = ListenPoint.parse(point);
+      if (!listenSet) {
+        listen.clear();
+        listenSet = true;
+      }
+      listen.add(lp);
+      return this;
+    }
+
+    /** Event loop threads; 0 (default) means two per core. */
+    public Builder threads(int threads) {
+      this.threads = requireRange("threads", threads, 0, 1024);
+      return this;
+    }
+
+    /** A PEM certificate chain and PKCS#8 key for TLS/WSS, instead of the development one. */
+    public Builder tls(Path certificateChain, Path privateKey, String password) {
+      this.tlsCertificate = certificateChain;
+      this.tlsKey = privateKey;
+      this.tlsKeyPassword = password;
+      return this;
+    }
+
+    /** See {@link ServerConfig#minExpires()}; default {@value Registrar#DEFAULT_MIN_EXPIRES}. */
+    public Builder minExpires(long seconds) {
+      this.minExpires = requireRange("minExpires", seconds, 1, 0xFFFF_FFFFL);
+      return this;
+    }
+
+    /** See {@link ServerConfig#maxExpires()}; default {@value Registrar#DEFAULT_MAX_EXPIRES}. */
+    public Builder maxExpires(long seconds) {
+      this.maxExpires = requireRange("maxExpires", seconds, 1, 0xFFFF_FFFFL);
+      return this;
+    }
+
+    /** See {@link ServerConfig#defaultExpires()}; default {@value Registrar#DEFAULT_EXPIRES}. */
+    public Builder defaultExpires(long seconds) {
+      this.defaultExpires = requireRange("defaultExpires", seconds, 1, 0xFFFF_FFFFL);
+      return this;
+    }
+
+    /** Default {@value Registrar#DEFAULT_MAX_CONTACTS_PER_AOR}. */
+    public Builder maxContactsPerAor(int max) {
+      this.maxContactsPerAor = requireRange("maxContactsPerAor", max, 1, 10_000);
+      return this;
+    }
+
+    /** Default {@value LocationService#DEFAULT_MAX_BINDINGS}. */
+    public Builder maxBindings(int max) {
+      this.maxBindings = requireRange("maxBindings", max, 1, Integer.MAX_VALUE);
+      return this;
+    }
+
+    /** Default 5 s. */
+    public Builder flushInterval(Duration interval) {
+      this.flushInterval = requirePositive("flushInterval", interval);
+      return this;
+    }
+
+    /** Default 10 s. */
+    public Builder sweepInterval(Duration interval) {
+      this.sweepInterval = requirePositive("sweepInterval", interval);
+      return this;
+    }
+
+    /** Default 2 s. */
+    public Builder accountsRefresh(Duration interval) {
+      this.accountsRefresh = requirePositive("accountsRefresh", interval);
+      return this;
+    }
+
+    /** Digest algorithms offered, most preferred first; default SHA-256, MD5. */
+    public Builder authAlgorithms(List<DigestAlgorithm> algorithms) {
+      for (DigestAlgorithm a : algorithms) {
+        if (a.isSession()) {
+          throw new IllegalArgumentException("session algorithms are not offered: " + a.token());
+        }
+      }
+      digest.algorithms(algorithms);
+      return this;
+    }
+
+    /** How long a nonce is valid; default 300 s. */
+    public Builder nonceLifetime(Duration lifetime) {
+      digest.nonceLifetime(lifetime);
+      return this;
+    }
+
+    /** The nonce secret as hex (at least 16 bytes), shared by nodes; default random per start. */
+    public Builder authSecretHex(String hex) {
+      byte[] secret;
+      try {
+        secret = HexFormat.of().parseHex(hex);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("not hex: " + e.getMessage());
+      }
+      if (secret.length < 16) {
+        throw new IllegalArgumentException("secret must be at least 16 bytes, got " + secret.length);
+      }
+      this.authSecret = secret;
+      return this;
+    }
+
+    /**
+     * The configuration.
+     *
+     * @throws IllegalArgumentException if settings contradict each other (expiry order, TLS
+     *     certificate without key), naming them
+     */
+    public ServerConfig build() {
+      if (!(minExpires <= defaultExpires && defaultExpires <= maxExpires)) {
+        throw new IllegalArgumentException("expiry settings must satisfy registrar.min_expires ("
+            + minExpires + ") <= registrar.default_expires (" + defaultExpires
+            + ") <= registrar.max_expires (" + maxExpires + ")");
+      }
+      if ((tlsCertificate == null) != (tlsKey == null)) {
+        throw new IllegalArgumentException("tls.certificate and tls.key go together");
+      }
+      if (listen.isEmpty()) {
+        throw new IllegalArgumentException("no listener");
+      }
+      return new ServerConfig(this);
+    }
+
+    private static long requireRange(String name, long v, long min, long max) {
+      if (v < min || v > max) {
+        throw new IllegalArgumentException(name + " out of range " + min + ".." + max + ": " + v);
+      }
+      return v;
+    }
+
+    private static int requireRange(String name, int v, int min, int max) {
+      return (int) requireRange(name, (long) v, min, max);
+    }
+
+    private static Duration requirePositive(String name, Duration d) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive: " + d);
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,290 @@
+package dev.parley.server;
+
+import dev.parley.dialog.auth.DigestAuthenticator;
+import dev.parley.server.internal.AccountCache;
+import dev.parley.server.internal.ServerCore;
+import dev.parley.transaction.TransactionConfig;
+import dev.parley.transaction.TransactionLayer;
+import dev.parley.transport.ListenPoint;
+import dev.parley.transport.NettyTransportLayer;
+import dev.parley.transport.TlsConfig;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Parley server (first cut): a registrar and location service for one SIP domain over UDP,
+ * TCP, TLS and WebSocket, with accounts and bindings in an embedded {@link Store}.
+ *
+ * <pre>{@code
+ * try (SipServer server = SipServer.start(ServerConfig.builder()
+ *     .domain("example.com").dataDir(Path.of("data")).listen("udp:127.0.0.1:5060").build())) {
+ *   server.location().lookup(new Aor("alice", "example.com"));
+ * }
+ * }</pre>
+ *
+ * <p>Hot state lives in memory. Account changes made in the store (by {@code parley user}, even
+ * from another process) are picked up every {@link ServerConfig#accountsRefresh()}. Changed
+ * bindings are written behind every {@link ServerConfig#flushInterval()} in one transaction, and
+ * once more by {@link #close()}; on start the stored ones are loaded back, lapsed ones dropped.
+ * Store work runs on one background thread, never on an event loop.
+ *
+ * <p>Thread-safe. Logs (SLF4J) only failures of the background work; the caller reports start
+ * and stop.
+ */
+public final class SipServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SipServer.class);
+
+  private final ServerConfig config;
+  private final Store store;
+  private final AccountCache accounts;
+  private final LocationService location;
+  private final Registrar registrar;
+  private final NettyTransportLayer transport;
+  private final ScheduledExecutorService background;
+  private final int loadedBindings;
+  private final int droppedBindings;
+  private boolean flushFailing;
+  private boolean closed;
+
+  private SipServer(ServerConfig config, Clock clock) {
+    this.config = config;
+    this.store = Store.embedded(config.dataDir());
+    boolean started = false;
+    ScheduledExecutorService bg = null;
+    NettyTransportLayer t = null;
+    try {
+      store.setSetting("domain", config.domain());
+      this.accounts = new AccountCache(store, config.domain());
+      accounts.refresh();
+      this.location = new LocationService(clock, config.maxBindings());
+      List<Binding> stored = store.loadBindings();
+      this.loadedBindings = location.load(stored);
+      this.droppedBindings = stored.size() - loadedBindings;
+      DigestAuthenticator.Builder auth = DigestAuthenticator.builder(accounts)
+          .config(config.digest()).clock(clock);
+      if (config.authSecret() != null) {
+        auth.secret(config.authSecret());
+      }
+      NettyTransportLayer.Builder tb = NettyTransportLayer.builder()
+          .listen(config.listen().toArray(new ListenPoint[0])).threads(config.threads());
+      if (config.listen().stream().anyMatch(p -> p.transport().isSecure())) {
+        tb.tls(config.tlsCertificate() != null
+            ? TlsConfig.builder().pem(config.tlsCertificate(), config.tlsKey(),
+                config.tlsKeyPassword()).build()
+            : TlsConfig.development(config.dataDir().resolve("tls")));
+      }
+      t = tb.build();
+      this.transport = t;
+      this.registrar = Registrar.builder(config.domain(), location, auth.build())
+          .aliases(aliases(config))
+          .minExpires(config.minExpires()).maxExpires(config.maxExpires())
+          .defaultExpires(config.defaultExpires())
+          .maxContactsPerAor(config.maxContactsPerAor())
+          .build();
+      TransactionLayer layer = TransactionLayer.builder(t, new ServerCore(registrar))
+          .config(TransactionConfig.defaults()).build();
+      t.setListener(layer);
+      t.start().join();
+      bg = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread th = new Thread(r, "parley-server-store");
+        th.setDaemon(true);
+        return th;
+      });
+      this.background = bg;
+      every(config.flushInterval(), this::flushQuietly);
+      every(config.sweepInterval(), location::sweep);
+      every(config.accountsRefresh(), accounts::refresh);
+      started = true;
+    } finally {
+      if (!started) {
+        if (bg != null) {
+          bg.shutdownNow();
+        }
+        if (t != null) {
+          t.close();
+        }
+        store.close();
+      }
+    }
+  }
+
+  /**
+   * Opens the store, loads accounts and bindings, and starts listening.
+   *
+   * @throws StoreException if the store cannot be opened or migrated
+   * @throws java.util.concurrent.CompletionException if a listener cannot bind
+   */
+  public static SipServer start(ServerConfig config) {
+    return start(config, Clock.systemUTC());
+  }
+
+  /** As {@link #start(ServerConfig)}, with the clock that decides binding expiry (for tests). */
+  public static SipServer start(ServerConfig config, Clock clock) {
+    return new SipServer(Objects.requireNonNull(config, "config"),
+        Objects.requireNonNull(clock, "clock"));
+  }
+
+  /** The configuration. */
+  public ServerConfig config() {
+    return config;
+  }
+
+  /** The bound listeners (real ports when port 0 was asked for). */
+  public List<ListenPoint> listenPoints() {
+    return transport.listenPoints();
+  }
+
+  /** The location service, for the proxy and for status. */
+  public LocationService location() {
+    return location;
+  }
+
+  /** The registrar. */
+  public Registrar registrar() {
+    return registrar;
+  }
+
+  /** Accounts of the domain loaded from the store. */
+  public int accountCount() {
+    return accounts.size();
+  }
+
+  /** Bindings loaded from the store at start. */
+  public int loadedBindings() {
+    return loadedBindings;
+  }
+
+  /** Stored bindings that had lapsed at start and were dropped. */
+  public int droppedBindings() {
+    return droppedBindings;
+  }
+
+  /**
+   * Writes the changed bindings to the store now, on the background thread, and waits.
+   *
+   * @return how many AORs were written
+   * @throws StoreException if the write failed (the AORs stay dirty)
+   */
+  public int flush() {
+    try {
+      return background.submit(this::flushNow).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while flushing bindings");
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof StoreException se ? se
+          : new StoreException("cannot flush bindings: " + e.getCause(), e.getCause());
+    }
+  }
+
+  private int flushNow() {
+    Map<Aor, List<Binding>> dirty = location.drainDirty();
+    if (dirty.isEmpty()) {
+      return 0;
+    }
+    try {
+      store.replaceBindings(dirty);
+    } catch (RuntimeException e) {
+      location.markDirty(dirty.keySet());
+      throw e;
+    }
+    return dirty.size();
+  }
+
+  private void flushQuietly() {
+    try {
+      flushNow();
+      if (flushFailing) {
+        flushFailing = false;
+        log.info("binding flush recovered");
+      }
+    } catch (RuntimeException e) {
+      if (!flushFailing) {
+        flushFailing = true;
+        log.warn("binding flush failed, will retry: {}", e.getMessage());
+      }
+    }
+  }
+
+  private void every(Duration interval, Runnable task) {
+    long ms = interval.toMillis();
+    background.scheduleWithFixedDelay(() -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        log.warn("background task failed: {}", e.toString());
+      }
+    }, ms, ms, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Stops listening, sweeps lapsed bindings, writes the changed ones and closes the store.
+   * Idempotent.
+   *
+   * @throws StoreException if the final flush fails (the store is closed anyway)
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    transport.close();
+    background.shutdown();
+    try {
+      background.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      location.sweep();
+      flushNow();
+    } finally {
+      store.close();
+    }
+  }
+
+  private static Set<String> aliases(ServerConfig config) {
+    Set<String> out = new LinkedHashSet<>(config.aliases());
+    for (ListenPoint lp : config.listen()) {
+      InetAddress a = lp.address().getAddress();
+      if (a.isAnyLocalAddress()) {
+        try {
+          for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            for (InetAddress ia : Collections.list(ni.getInetAddresses())) {
+              out.add(ia.getHostAddress().replaceAll("%.*$", ""));
+            }
+          }
+        } catch (SocketException e) {
+          log.warn("cannot list network interfaces: {}", e.getMessage());
+        }
+        out.add("localhost");
+      } else {
+        out.add(a.getHostAddress().replaceAll("%.*$", ""));
+        if (a.isLoopbackAddress()) {
+          out.add("localhost");
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "SipServer[" + config.domain() + " " + listenPoints() + "]";
+  }
+}

@@ -1,0 +1,100 @@
+package dev.parley.server;
+
+import dev.parley.server.internal.SqlStore;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the server keeps across restarts (DESIGN.md §5): accounts, registrar bindings and a few
+ * settings. Hot state lives in memory; the store is written at the edges (account commands) and
+ * behind in batches (bindings), never once per SIP request on an event loop.
+ *
+ * <p>The embedded default, {@link #embedded(Path)}, is one SQLite file whose schema is migrated by
+ * Flyway; its SQL stays portable to PostgreSQL so that several nodes can later share one.
+ *
+ * <p>Implementations are thread-safe. Every method may block on I/O: never call one on an event
+ * loop. Failures are {@link StoreException}s.
+ */
+public interface Store extends AutoCloseable {
+  /** The file name of the embedded database inside the data directory. */
+  String EMBEDDED_FILE = "parley.db";
+
+  /**
+   * Opens (creating when needed) the embedded store {@code dataDir/parley.db} and migrates its
+   * schema to the current version.
+   *
+   * @throws StoreException if the directory or the database cannot be created, opened or migrated
+   */
+  static Store embedded(Path dataDir) {
+    return SqlStore.openEmbedded(dataDir);
+  }
+
+  // --- accounts ---
+
+  /**
+   * Adds an account.
+   *
+   * @throws DuplicateAccountException if the user exists in that domain
+   */
+  void addAccount(Account account);
+
+  /**
+   * Adds many accounts in one transaction: all or none.
+   *
+   * @return the number added
+   * @throws DuplicateAccountException naming the first user that exists already
+   */
+  int addAccounts(Collection<Account> accounts);
+
+  /**
+   * Replaces an existing account's HA1 values (a password change).
+   *
+   * @return false when the user does not exist
+   */
+  boolean updateAccount(Account account);
+
+  /**
+   * Removes an account (its bindings stay until they expire or the server rewrites them).
+   *
+   * @return false when the user did not exist
+   */
+  boolean removeAccount(String domain, String username);
+
+  /** The account of {@code username} in {@code domain}, if any. */
+  Optional<Account> account(String domain, String username);
+
+  /** Every account of {@code domain}, ordered by username. */
+  List<Account> accounts(String domain);
+
+  /**
+   * A number that changes whenever an account of any domain is added, changed or removed, by
+   * this process or another one sharing the database: a cheap test for reloading a cache.
+   */
+  long accountsVersion();
+
+  // --- bindings ---
+
+  /** Every stored binding, expired or not (the caller drops expired ones). */
+  List<Binding> loadBindings();
+
+  /**
+   * Replaces, in one transaction, the stored bindings of each AOR in {@code bindingsByAor} with
+   * the given list (an empty list removes the AOR's bindings).
+   */
+  void replaceBindings(Map<Aor, List<Binding>> bindingsByAor);
+
+  // --- settings ---
+
+  /** A stored setting, if set. */
+  Optional<String> setting(String name);
+
+  /** Stores a setting, replacing any earlier value. */
+  void setSetting(String name, String value);
+
+  /** Closes the database. Idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,164 @@
+package dev.parley.server.internal;
+
+import dev.parley.dialog.auth.DigestAlgorithm;
+import dev.parley.server.ConfigException;
+import dev.parley.server.ServerConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.charset.MalformedInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads the server's {@code key = value} config file onto a {@link ServerConfig.Builder}.
+ *
+ * <p>Format: one entry per line; {@code #} starts a comment line; blank lines are ignored;
+ * whitespace around key and value is trimmed. Lists are comma-separated. Durations are a number
+ * with {@code ms}, {@code s}, {@code m} or {@code h} (no unit: seconds). Relative paths are
+ * relative to the file's directory. Every key may appear once except {@code listen}. An unknown
+ * key or a bad value stops the load with a {@link ConfigException} naming file, line and key.
+ */
+public final class ConfigFile {
+  /** Every key the file may hold, in the order {@code docs/server.md} documents them. */
+  public static final List<String> KEYS = List.of(
+      "domain", "domain.aliases", "data", "listen", "threads",
+      "tls.certificate", "tls.key", "tls.key_password",
+      "registrar.min_expires", "registrar.max_expires", "registrar.default_expires",
+      "registrar.max_contacts",
+      "location.max_bindings", "location.flush_interval", "location.sweep_interval",
+      "accounts.refresh_interval",
+      "auth.algorithms", "auth.nonce_lifetime", "auth.secret");
+
+  private ConfigFile() {}
+
+  /** Applies {@code file} to {@code b}. */
+  public static void apply(Path file, ServerConfig.Builder b) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (MalformedInputException e) {
+      throw new ConfigException(file + ": not UTF-8 text");
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read: " + e.getMessage());
+    }
+    Path base = file.toAbsolutePath().getParent();
+    Set<String> seen = new HashSet<>();
+    Path cert = null;
+    Path key = null;
+    String keyPassword = null;
+    for (int i = 0; i < lines.size(); i++) {
+      String where = file + ":" + (i + 1);
+      String line = lines.get(i).strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      int eq = line.indexOf('=');
+      if (eq < 0) {
+        throw new ConfigException(where + ": expected 'key = value', got '" + line + "'");
+      }
+      String k = line.substring(0, eq).strip();
+      String v = line.substring(eq + 1).strip();
+      if (!KEYS.contains(k)) {
+        throw new ConfigException(where + ": unknown key '" + k + "'");
+      }
+      if (!k.equals("listen") && !seen.add(k)) {
+        throw new ConfigException(where + ": key '" + k + "' given twice");
+      }
+      if (v.isEmpty()) {
+        throw new ConfigException(where + ": key '" + k + "': empty value");
+      }
+      try {
+        switch (k) {
+          case "domain" -> b.domain(v);
+          case "domain.aliases" -> list(v).forEach(b::alias);
+          case "data" -> b.dataDir(base.resolve(v));
+          case "listen" -> list(v).forEach(b::listen);
+          case "threads" -> b.threads(integer(v));
+          case "tls.certificate" -> cert = base.resolve(v);
+          case "tls.key" -> key = base.resolve(v);
+          case "tls.key_password" -> keyPassword = v;
+          case "registrar.min_expires" -> b.minExpires(seconds(v));
+          case "registrar.max_expires" -> b.maxExpires(seconds(v));
+          case "registrar.default_expires" -> b.defaultExpires(seconds(v));
+          case "registrar.max_contacts" -> b.maxContactsPerAor(integer(v));
+          case "location.max_bindings" -> b.maxBindings(integer(v));
+          case "location.flush_interval" -> b.flushInterval(duration(v));
+          case "location.sweep_interval" -> b.sweepInterval(duration(v));
+          case "accounts.refresh_interval" -> b.accountsRefresh(duration(v));
+          case "auth.algorithms" -> {
+            List<DigestAlgorithm> algs = new ArrayList<>();
+            for (String a : list(v)) {
+              algs.add(DigestAlgorithm.parse(a));
+            }
+            b.authAlgorithms(algs);
+          }
+          case "auth.nonce_lifetime" -> b.nonceLifetime(duration(v));
+          case "auth.secret" -> b.authSecretHex(v);
+          default -> throw new IllegalStateException("unhandled key " + k);
+        }
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(where + ": key '" + k + "': " + e.getMessage());
+      }
+    }
+    if ((cert == null) != (key == null)) {
+      throw new ConfigException(file + ": tls.certificate and tls.key go together");
+    }
+    if (cert != null) {
+      b.tls(cert, key, keyPassword);
+    }
+  }
+
+  private static List<String> list(String v) {
+    List<String> out = new ArrayList<>();
+    for (String part : v.split(",")) {
+      String p = part.strip();
+      if (p.isEmpty()) {
+        throw new IllegalArgumentException("empty list element in '" + v + "'");
+      }
+      out.add(p);
+    }
+    return out;
+  }
+
+  private static int integer(String v) {
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a whole number: '" + v + "'");
+    }
+  }
+
+  private static long seconds(String v) {
+    Duration d = duration(v);
+    if (d.toMillis() % 1000 != 0) {
+      throw new IllegalArgumentException("not a whole number of seconds: '" + v + "'");
+    }
+    return d.toSeconds();
+  }
+
+  /** {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}, or a bare number of seconds. */
+  static Duration duration(String v) {
+    int end = 0;
+    while (end < v.length() && Character.isDigit(v.charAt(end))) {
+      end++;
+    }
+    if (end == 0 || end > 12) {
+      throw new IllegalArgumentException("not a duration (e.g. 500ms, 5s, 2m, 1h): '" + v + "'");
+    }
+    long n = Long.parseLong(v.substring(0, end));
+    String unit = v.substring(end).strip();
+    return switch (unit) {
+      case "", "s" -> Duration.ofSeconds(n);
+      case "ms" -> Duration.ofMillis(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> throw new IllegalArgumentException(
+          "not a duration (e.g. 500ms, 5s, 2m, 1h): '" + v + "'");
+    };
+  }
+}

@@ -1,0 +1,393 @@
+package dev.parley.server.internal;
+
+import dev.parley.server.Account;
+import dev.parley.server.Aor;
+import dev.parley.server.Binding;
+import dev.parley.server.DuplicateAccountException;
+import dev.parley.server.Store;
+import dev.parley.server.StoreException;
+import dev.parley.sip.Address;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The {@link Store} over JDBC: the embedded SQLite file, with the schema migrated by Flyway from
+ * {@code classpath:db/migration}. Statements are plain portable SQL (PostgreSQL accepts them too).
+ *
+ * <p>One connection, used under this object's lock: SQLite has one writer at a time anyway, and
+ * the server calls the store from one thread. Other processes (the {@code parley user} command)
+ * may use the same file concurrently: WAL mode and a busy timeout make them wait, not fail.
+ */
+public final class SqlStore implements Store {
+  private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+  private static final int BATCH = 1_000;
+
+  private final String url;
+  private final Connection connection;
+  private boolean closed;
+
+  private SqlStore(String url, Connection connection) {
+    this.url = url;
+    this.connection = connection;
+  }
+
+  /** Opens {@code dataDir/parley.db}, creating the directory and the file, and migrates it. */
+  public static SqlStore openEmbedded(Path dataDir) {
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new StoreException("cannot create data directory " + dataDir + ": " + e.getMessage(), e);
+    }
+    Path file = dataDir.resolve(EMBEDDED_FILE).toAbsolutePath();
+    String url = "jdbc:sqlite:" + file;
+    try {
+      Flyway.configure(SqlStore.class.getClassLoader())
+          .dataSource(url + "?busy_timeout=" + BUSY_TIMEOUT_MILLIS, null, null)
+          .locations("classpath:db/migration")
+          .load()
+          .migrate();
+    } catch (RuntimeException e) {
+      throw new StoreException("cannot migrate " + file + ": " + e.getMessage(), e);
+    }
+    try {
+      SQLiteConfig config = new SQLiteConfig();
+      config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+      config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+      config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+      // take the write lock when a transaction begins: two processes that both read then write
+      // would otherwise fail with SQLITE_BUSY instead of waiting for each other
+      config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+      return new SqlStore(url, config.createConnection(url));
+    } catch (SQLException e) {
+      throw new StoreException("cannot open " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  // --- accounts ---
+
+  @Override
+  public synchronized void addAccount(Account account) {
+    addAccounts(List.of(account));
+  }
+
+  @Override
+  public synchronized int addAccounts(Collection<Account> accounts) {
+    return inTransaction("add accounts", () -> {
+      Set<String> domains = new HashSet<>();
+      for (Account a : accounts) {
+        domains.add(a.domain());
+      }
+      Set<String> existing = new HashSet<>();
+      for (String d : domains) {
+        try (PreparedStatement q = prepare("SELECT username FROM accounts WHERE domain = ?")) {
+          q.setString(1, d);
+          try (ResultSet rs = q.executeQuery()) {
+            while (rs.next()) {
+              existing.add(rs.getString(1) + "@" + d);
+            }
+          }
+        }
+      }
+      long now = System.currentTimeMillis();
+      int n = 0;
+      try (PreparedStatement ins = prepare("INSERT INTO accounts (domain, username, ha1_md5,"
+          + " ha1_sha256, ha1_sha512_256, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        for (Account a : accounts) {
+          if (!existing.add(a.username() + "@" + a.domain())) {
+            throw new DuplicateAccountException(a.username(), a.domain());
+          }
+          ins.setString(1, a.domain());
+          ins.setString(2, a.username());
+          ins.setString(3, a.ha1Md5());
+          ins.setString(4, a.ha1Sha256());
+          ins.setString(5, a.ha1Sha512256());
+          ins.setLong(6, now);
+          ins.setLong(7, now);
+          ins.addBatch();
+          if (++n % BATCH == 0) {
+            ins.executeBatch();
+          }
+        }
+        ins.executeBatch();
+      }
+      bumpAccountsVersion();
+      return n;
+    });
+  }
+
+  @Override
+  public synchronized boolean updateAccount(Account a) {
+    return inTransaction("update account " + a.username(), () -> {
+      try (PreparedStatement u = prepare("UPDATE accounts SET ha1_md5 = ?, ha1_sha256 = ?,"
+          + " ha1_sha512_256 = ?, updated_at = ? WHERE domain = ? AND username = ?")) {
+        u.setString(1, a.ha1Md5());
+        u.setString(2, a.ha1Sha256());
+        u.setString(3, a.ha1Sha512256());
+        u.setLong(4, System.currentTimeMillis());
+        u.setString(5, a.domain());
+        u.setString(6, a.username());
+        boolean changed = u.executeUpdate() > 0;
+        if (changed) {
+          bumpAccountsVersion();
+        }
+        return changed;
+      }
+    });
+  }
+
+  @Override
+  public synchronized boolean removeAccount(String domain, String username) {
+    return inTransaction("remove account " + username, () -> {
+      try (PreparedStatement d = prepare("DELETE FROM accounts WHERE domain = ? AND username = ?")) {
+        d.setString(1, domain);
+        d.setString(2, username);
+        boolean changed = d.executeUpdate() > 0;
+        if (changed) {
+          bumpAccountsVersion();
+        }
+        return changed;
+      }
+    });
+  }
+
+  @Override
+  public synchronized Optional<Account> account(String domain, String username) {
+    return query("read account " + username, () -> {
+      try (PreparedStatement q = prepare("SELECT domain, username, ha1_md5, ha1_sha256,"
+          + " ha1_sha512_256 FROM accounts WHERE domain = ? AND username = ?")) {
+        q.setString(1, domain);
+        q.setString(2, username);
+        try (ResultSet rs = q.executeQuery()) {
+          return rs.next() ? Optional.of(account(rs)) : Optional.<Account>empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public synchronized List<Account> accounts(String domain) {
+    return query("list accounts", () -> {
+      try (PreparedStatement q = prepare("SELECT domain, username, ha1_md5, ha1_sha256,"
+          + " ha1_sha512_256 FROM accounts WHERE domain = ? ORDER BY username")) {
+        q.setString(1, domain);
+        List<Account> out = new ArrayList<>();
+        try (ResultSet rs = q.executeQuery()) {
+          while (rs.next()) {
+            out.add(account(rs));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  private static Account account(ResultSet rs) throws SQLException {
+    return new Account(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+        rs.getString(5));
+  }
+
+  @Override
+  public synchronized long accountsVersion() {
+    return query("read accounts version", () -> {
+      try (PreparedStatement q = prepare("SELECT version FROM account_changes WHERE id = 1");
+           ResultSet rs = q.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0L;
+      }
+    });
+  }
+
+  private void bumpAccountsVersion() throws SQLException {
+    try (PreparedStatement u = prepare("UPDATE account_changes SET version = version + 1 WHERE id = 1")) {
+      u.executeUpdate();
+    }
+  }
+
+  // --- bindings ---
+
+  @Override
+  public synchronized List<Binding> loadBindings() {
+    return query("load bindings", () -> {
+      List<Binding> out = new ArrayList<>();
+      try (PreparedStatement q = prepare("SELECT domain, username, contact, expires_at, q_millis,"
+          + " call_id, cseq, path, instance_id, reg_id, source, user_agent, registered_at"
+          + " FROM bindings");
+           ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          List<Address> path = new ArrayList<>();
+          String p = rs.getString(8);
+          if (p != null && !p.isEmpty()) {
+            for (String line : p.split("\n")) {
+              path.add(Address.parse(line));
+            }
+          }
+          int qm = rs.getInt(5);
+          out.add(new Binding(new Aor(rs.getString(2), rs.getString(1)),
+              Address.parse(rs.getString(3)), rs.getLong(4), qm < 0 ? -1f : qm / 1000f,
+              rs.getString(6), rs.getLong(7), path, rs.getString(9), rs.getInt(10),
+              rs.getString(11), rs.getString(12), rs.getLong(13)));
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public synchronized void replaceBindings(Map<Aor, List<Binding>> bindingsByAor) {
+    if (bindingsByAor.isEmpty()) {
+      return;
+    }
+    inTransaction("write bindings", () -> {
+      try (PreparedStatement del = prepare("DELETE FROM bindings WHERE domain = ? AND username = ?");
+           PreparedStatement ins = prepare("INSERT INTO bindings (domain, username, binding_key,"
+               + " contact, expires_at, q_millis, call_id, cseq, path, instance_id, reg_id, source,"
+               + " user_agent, registered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        int n = 0;
+        for (Map.Entry<Aor, List<Binding>> e : bindingsByAor.entrySet()) {
+          del.setString(1, e.getKey().host());
+          del.setString(2, e.getKey().user());
+          del.addBatch();
+          if (++n % BATCH == 0) {
+            del.executeBatch();
+          }
+        }
+        del.executeBatch();
+        n = 0;
+        for (List<Binding> list : bindingsByAor.values()) {
+          for (Binding b : list) {
+            ins.setString(1, b.aor().host());
+            ins.setString(2, b.aor().user());
+            ins.setString(3, b.key());
+            ins.setString(4, b.contact().toString());
+            ins.setLong(5, b.expiresAt());
+            ins.setInt(6, b.q() < 0 ? -1 : Math.round(b.q() * 1000));
+            ins.setString(7, b.callId());
+            ins.setLong(8, b.cseq());
+            ins.setString(9, b.path().isEmpty() ? null : joinLines(b.path()));
+            ins.setString(10, b.instance());
+            ins.setInt(11, b.regId());
+            ins.setString(12, b.source());
+            ins.setString(13, b.userAgent());
+            ins.setLong(14, b.registeredAt());
+            ins.addBatch();
+            if (++n % BATCH == 0) {
+              ins.executeBatch();
+            }
+          }
+        }
+        ins.executeBatch();
+      }
+      return null;
+    });
+  }
+
+  private static String joinLines(List<Address> path) {
+    StringBuilder sb = new StringBuilder();
+    for (Address a : path) {
+      if (sb.length() > 0) {
+        sb.append('\n');
+      }
+      sb.append(a);
+    }
+    return sb.toString();
+  }
+
+  // --- settings ---
+
+  @Override
+  public synchronized Optional<String> setting(String name) {
+    return query("read setting " + name, () -> {
+      try (PreparedStatement q = prepare("SELECT value FROM settings WHERE name = ?")) {
+        q.setString(1, name);
+        try (ResultSet rs = q.executeQuery()) {
+          return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public synchronized void setSetting(String name, String value) {
+    inTransaction("write setting " + name, () -> {
+      try (PreparedStatement u = prepare("INSERT INTO settings (name, value) VALUES (?, ?)"
+          + " ON CONFLICT (name) DO UPDATE SET value = excluded.value")) {
+        u.setString(1, name);
+        u.setString(2, value);
+        u.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      throw new StoreException("cannot close " + url + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SqlStore[" + url + "]";
+  }
+
+  // --- plumbing ---
+
+  private interface SqlWork<T> {
+    T run() throws SQLException;
+  }
+
+  private PreparedStatement prepare(String sql) throws SQLException {
+    if (closed) {
+      throw new StoreException("store is closed: " + url);
+    }
+    return connection.prepareStatement(sql);
+  }
+
+  private <T> T query(String what, SqlWork<T> work) {
+    try {
+      return work.run();
+    } catch (SQLException e) {
+      throw new StoreException("cannot " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  private <T> T inTransaction(String what, SqlWork<T> work) {
+    try {
+      connection.setAutoCommit(false);
+      boolean done = false;
+      try {
+        T result = work.run();
+        connection.commit();
+        done = true;
+        return result;
+      } finally {
+        if (!done) {
+          connection.rollback();
+        }
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot " + what + ": " + e.getMessage(), e);
+    }
+  }
+}
