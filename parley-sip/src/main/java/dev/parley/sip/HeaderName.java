@@ -20,6 +20,9 @@ public final class HeaderName {
   /** Open-addressing table of known names and compact forms, keyed by a case-insensitive hash of the bytes. */
   private static final HeaderName[] BY_HASH = new HeaderName[512];
   private static final String[] SPELLING_BY_HASH = new String[512];
+  /** Known names and compact forms by length (up to 31) and lower-case first letter: few candidates each. */
+  private static final HeaderName[][][] BY_SHAPE = new HeaderName[32][26][];
+  private static final String[][][] SPELLING_BY_SHAPE = new String[32][26][];
 
   public static final HeaderName ACCEPT = known("Accept", 0);
   public static final HeaderName ACCEPT_CONTACT = known("Accept-Contact", 'a');
@@ -97,6 +100,28 @@ public final class HeaderName {
   }
 
   private static void index(String spelling, HeaderName h) {
+    String lower = spelling.toLowerCase(Locale.ROOT);
+    int len = lower.length();
+    int first = lower.charAt(0) - 'a';
+    if (len < 32 && first >= 0 && first < 26) {
+      HeaderName[] hs = BY_SHAPE[len][first];
+      String[] ss = SPELLING_BY_SHAPE[len][first];
+      int n = hs == null ? 0 : hs.length;
+      HeaderName[] nh = new HeaderName[n + 1];
+      String[] ns = new String[n + 1];
+      if (n > 0) {
+        System.arraycopy(hs, 0, nh, 0, n);
+        System.arraycopy(ss, 0, ns, 0, n);
+      }
+      nh[n] = h;
+      ns[n] = lower;
+      BY_SHAPE[len][first] = nh;
+      SPELLING_BY_SHAPE[len][first] = ns;
+    }
+    indexByHash(spelling, h);
+  }
+
+  private static void indexByHash(String spelling, HeaderName h) {
     int slot = hash(spelling) & (BY_HASH.length - 1);
     while (BY_HASH[slot] != null) {
       slot = (slot + 1) & (BY_HASH.length - 1);
@@ -118,12 +143,28 @@ public final class HeaderName {
    * form, or null. Allocates nothing.
    */
   static HeaderName lookup(byte[] b, int from, int to) {
+    int len = to - from;
+    if (len > 0 && len < 32) {
+      int first = Chars.lower((char) (b[from] & 0xFF)) - 'a';
+      if (first >= 0 && first < 26) {
+        HeaderName[] hs = BY_SHAPE[len][first];
+        if (hs == null) {
+          return null;
+        }
+        String[] ss = SPELLING_BY_SHAPE[len][first];
+        for (int k = 0; k < hs.length; k++) {
+          if (equalsIgnoreCase(ss[k], b, from)) {
+            return hs[k];
+          }
+        }
+        return null;
+      }
+    }
     int h = 0;
     for (int i = from; i < to; i++) {
       h = h * 31 + Chars.lower((char) (b[i] & 0xFF));
     }
     h ^= h >>> 16;
-    int len = to - from;
     for (int slot = h & (BY_HASH.length - 1); BY_HASH[slot] != null;
         slot = (slot + 1) & (BY_HASH.length - 1)) {
       String spelling = SPELLING_BY_HASH[slot];

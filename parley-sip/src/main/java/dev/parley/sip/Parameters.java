@@ -58,6 +58,13 @@ public final class Parameters {
   /** Index of the first parameter of this name (case-insensitive), or -1. */
   public int indexOf(String name) {
     Objects.requireNonNull(name, "name");
+    // Parsed names of the common parameters are the same String objects as the literals
+    // callers pass ("tag", "branch"...): an identity pass first is cheap and usually enough.
+    for (int i = 0; i < names.length; i++) {
+      if (names[i] == name) {
+        return i;
+      }
+    }
     for (int i = 0; i < names.length; i++) {
       if (names[i].equalsIgnoreCase(name)) {
         return i;
