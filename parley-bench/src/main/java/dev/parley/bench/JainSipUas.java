@@ -57,9 +57,9 @@ import javax.sip.message.Response;
  *       UDP message-processing threads instead of the RI's default of one new thread per datagram.
  *   <li>{@code gov.nist.javax.sip.REENTRANT_LISTENER=true}: the listener is called from those
  *       threads concurrently, not one request at a time.
- *   <li>{@code gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE} / {@code SEND_UDP_BUFFER_SIZE} = 106496:
- *       the kernel doubles it to 212,992 bytes, the Linux default socket buffer Parley's Netty socket
- *       gets; the RI's own default (65,536, doubled to 131,072) would give it smaller buffers than
+ *   <li>{@code gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE} / {@code SEND_UDP_BUFFER_SIZE}: the
+ *       same size Parley's UDP sockets ask for ({@code TransportConfig.DEFAULT_UDP_SOCKET_BUFFER_SIZE});
+ *       the RI's own default (65,536, doubled to 131,072) would give it smaller buffers than
  *       Parley.
  *   <li>Logging: {@code gov.nist.javax.sip.STACK_LOGGER} names the silent {@code StackLogger} of
  *       {@link JainSipLogging} (the default one needs log4j); {@code TRACE_LEVEL=0}, no message log
@@ -67,6 +67,9 @@ import javax.sip.message.Response;
  * </ul>
  */
 public final class JainSipUas implements SipListener {
+  /** The UDP socket buffers asked for: Parley's default, TransportConfig.DEFAULT_UDP_SOCKET_BUFFER_SIZE. */
+  private static final String UDP_BUFFER = Integer.toString(2 * 1024 * 1024);
+
 
   private final SipProvider provider;
   private final MessageFactory messages;
@@ -119,8 +122,8 @@ public final class JainSipUas implements SipListener {
     p.setProperty("javax.sip.STACK_NAME", "jain-sip-uas");
     p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(threads));
     p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
-    p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", "106496");
-    p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", "106496");
+    p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", UDP_BUFFER);
+    p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", UDP_BUFFER);
     p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
     p.setProperty(JainSipLogging.STACK_LOGGER_PROPERTY, JainSipLogging.STACK_LOGGER_CLASS);
     SipStack stack = factory.createSipStack(p);

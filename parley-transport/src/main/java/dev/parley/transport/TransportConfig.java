@@ -27,6 +27,11 @@ public final class TransportConfig {
   public static final int DEFAULT_MAX_PENDING_WRITES = 1024;
   /** Default {@link #udpSizeThreshold()}: {@value} bytes (RFC 3261 §18.1.1). */
   public static final int DEFAULT_UDP_SIZE_THRESHOLD = 1300;
+  /**
+   * Default {@link #udpSocketBufferSize()}: {@value} bytes asked for each UDP socket's receive and
+   * send buffers (Linux doubles it and caps it at {@code net.core.rmem_max}/{@code wmem_max}).
+   */
+  public static final int DEFAULT_UDP_SOCKET_BUFFER_SIZE = 2 * 1024 * 1024;
   /** Default {@link #connectTimeout()} in seconds: {@value}. */
   public static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
   /** Default {@link #webSocketPath()}: {@value}. */
@@ -46,6 +51,7 @@ public final class TransportConfig {
   private final boolean tcpKeepAlive;
   private final int maxPendingWrites;
   private final int udpSizeThreshold;
+  private final int udpSocketBufferSize;
   private final Duration connectTimeout;
   private final String webSocketPath;
 
@@ -59,6 +65,7 @@ public final class TransportConfig {
     this.tcpKeepAlive = b.tcpKeepAlive;
     this.maxPendingWrites = b.maxPendingWrites;
     this.udpSizeThreshold = b.udpSizeThreshold;
+    this.udpSocketBufferSize = b.udpSocketBufferSize;
     this.connectTimeout = b.connectTimeout;
     this.webSocketPath = b.webSocketPath;
   }
@@ -80,6 +87,7 @@ public final class TransportConfig {
     b.tcpKeepAlive = tcpKeepAlive;
     b.maxPendingWrites = maxPendingWrites;
     b.udpSizeThreshold = udpSizeThreshold;
+    b.udpSocketBufferSize = udpSocketBufferSize;
     b.connectTimeout = connectTimeout;
     b.webSocketPath = webSocketPath;
     return b;
@@ -140,6 +148,14 @@ public final class TransportConfig {
     return udpSizeThreshold;
   }
 
+  /**
+   * Receive and send buffer asked for each UDP socket, bytes. A burst larger than the receive
+   * buffer (a GC pause under load) is dropped by the kernel and costs retransmissions.
+   */
+  public int udpSocketBufferSize() {
+    return udpSocketBufferSize;
+  }
+
   /** How long opening an outbound connection (TCP plus TLS/WebSocket handshake) may take. */
   public Duration connectTimeout() {
     return connectTimeout;
@@ -176,6 +192,7 @@ public final class TransportConfig {
     private boolean tcpKeepAlive = DEFAULT_TCP_KEEP_ALIVE;
     private int maxPendingWrites = DEFAULT_MAX_PENDING_WRITES;
     private int udpSizeThreshold = DEFAULT_UDP_SIZE_THRESHOLD;
+    private int udpSocketBufferSize = DEFAULT_UDP_SOCKET_BUFFER_SIZE;
     private Duration connectTimeout = Duration.ofSeconds(DEFAULT_CONNECT_TIMEOUT_SECONDS);
     private String webSocketPath = DEFAULT_WEB_SOCKET_PATH;
 
@@ -228,6 +245,12 @@ public final class TransportConfig {
       return this;
     }
 
+    /** See {@link TransportConfig#udpSocketBufferSize()}; at least 65,536. */
+    public Builder udpSocketBufferSize(int bytes) {
+      this.udpSocketBufferSize = bytes;
+      return this;
+    }
+
     public Builder connectTimeout(Duration connectTimeout) {
       this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
       return this;
@@ -247,6 +270,10 @@ public final class TransportConfig {
       atLeast("maxConnectionsPerAddress", maxConnectionsPerAddress, 1);
       atLeast("maxConnections", maxConnections, 1);
       atLeast("maxPendingWrites", maxPendingWrites, 1);
+      if (udpSocketBufferSize < 65_536) {
+        throw new IllegalArgumentException(
+            "udpSocketBufferSize out of range (at least 65536): " + udpSocketBufferSize);
+      }
       if (udpSizeThreshold < 200 || udpSizeThreshold > MAX_DATAGRAM_SIZE) {
         throw new IllegalArgumentException(
             "udpSizeThreshold out of range (200.." + MAX_DATAGRAM_SIZE + "): " + udpSizeThreshold);

@@ -223,6 +223,8 @@ public final class NettyTransportCore {
     Bootstrap b = new Bootstrap().group(group)
         .channel(epoll ? io.netty.channel.epoll.EpollDatagramChannel.class : NioDatagramChannel.class)
         .option(ChannelOption.SO_REUSEADDR, true)
+        .option(ChannelOption.SO_RCVBUF, config.udpSocketBufferSize())
+        .option(ChannelOption.SO_SNDBUF, config.udpSocketBufferSize())
         .option(ChannelOption.RCVBUF_ALLOCATOR,
             new FixedRecvByteBufAllocator(TransportConfig.MAX_DATAGRAM_SIZE + 28))
         .handler(Pipelines.datagram(this));
