@@ -23,8 +23,6 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
   /** The only protocol version Parley speaks. */
   public static final String SIP_2_0 = "SIP/2.0";
 
-  private static final Object NOT_PARSED = new Object();
-
   private final Headers headers;
   private final Body body;
   private final CompliancePolicy policy;
@@ -38,8 +36,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     this.headers = headers;
     this.body = body;
     this.policy = policy;
-    this.typed = new Object[headers.size()];
-    Arrays.fill(typed, NOT_PARSED);
+    this.typed = new Object[headers.size()]; // null: not parsed yet
     this.violations = violations.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(violations));
   }
 
@@ -125,7 +122,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
   @SuppressWarnings("unchecked")
   private <T> List<T> field(int index, Header<T> header) {
     Object cached = typed[index];
-    if (cached != NOT_PARSED) {
+    if (cached != null) {
       return (List<T>) cached;
     }
     Leniency leniency = new Leniency(policy);

@@ -90,42 +90,7 @@ public final class SipParser {
     if (p == limit) {
       throw new SipParseException("empty message", 1, 1, 400);
     }
-    int headEnd = -1;
-    int bodyStart = limit;
-    int maxHead = Math.min(limit, p + config.maxHeaderSectionSize());
-    for (int i = p; i < maxHead; i++) {
-      if (bytes[i] != '\n') {
-        continue;
-      }
-      if (i + 1 < limit && bytes[i + 1] == '\n') {
-        headEnd = i + 1;
-        bodyStart = i + 2;
-        break;
-      }
-      if (i + 2 < limit && bytes[i + 1] == '\r' && bytes[i + 2] == '\n') {
-        headEnd = i + 1;
-        bodyStart = i + 3;
-        break;
-      }
-    }
-    if (headEnd < 0) {
-      if (maxHead < limit) {
-        throw new SipParseException("header section exceeds the limit of "
-            + config.maxHeaderSectionSize() + " bytes", 1, 1, 513);
-      }
-      if (!policy.allows(Violation.MISSING_HEADER_TERMINATOR)) {
-        int lines = 1;
-        for (int i = p; i < limit; i++) {
-          lines += bytes[i] == '\n' ? 1 : 0;
-        }
-        throw new SipParseException(Violation.MISSING_HEADER_TERMINATOR.description() + " ("
-            + Violation.MISSING_HEADER_TERMINATOR.reference() + ")", lines, 1, 400);
-      }
-      leniency.violate(Violation.MISSING_HEADER_TERMINATOR, 0);
-      headEnd = limit;
-      bodyStart = limit;
-    }
-    SipMessage message = new Framer(bytes, p, headEnd, leniency).frame(bodyStart, limit);
+    SipMessage message = new Framer(bytes, p, limit, leniency).frame();
     return validate ? message.validate() : message;
   }
 
@@ -142,13 +107,17 @@ public final class SipParser {
   private final class Framer {
     private final byte[] b;
     private final int end;
+    private final int headStart;
     private final Leniency leniency;
     private int line = 1;
     private int pos;
+    /** Where the body starts: after the empty line, or the end when there is none. */
+    private int bodyStart = -1;
 
     Framer(byte[] b, int start, int end, Leniency leniency) {
       this.b = b;
       this.pos = start;
+      this.headStart = start;
       this.end = end;
       this.leniency = leniency;
     }
@@ -156,19 +125,22 @@ public final class SipParser {
     /** The end of the content of the line starting at {@code from}; reports bare LF and stray CR. */
     private int lineEnd(int from) {
       int i = from;
-      int cr = -1;
-      while (i < end && b[i] != '\n') {
-        if (b[i] == '\r' && cr < 0) {
-          cr = i;
+      // One unsigned compare per byte: only LF and CR (and the other controls) are <= 13.
+      while (i < end) {
+        int c = b[i] & 0xFF;
+        if (c <= '\r') {
+          if (c == '\n') {
+            break;
+          }
+          if (c == '\r' && !(i + 1 < end && b[i + 1] == '\n')) {
+            throw new SipParseException("carriage return inside a line", line, i - from + 1, 400);
+          }
         }
         i++;
       }
       int contentEnd = i > from && i < end && b[i - 1] == '\r' ? i - 1 : i;
       if (i < end && contentEnd == i) {
         leniency.violate(Violation.BARE_LINE_FEED, from);
-      }
-      if (cr >= 0 && cr < contentEnd) {
-        throw new SipParseException("carriage return inside a line", line, cr - from + 1, 400);
       }
       if (contentEnd - from > config.maxLineLength()) {
         throw new SipParseException("line longer than " + config.maxLineLength() + " characters",
@@ -188,13 +160,17 @@ public final class SipParser {
       return i;
     }
 
-    SipMessage frame(int bodyStart, int limit) {
+    SipMessage frame() {
       int start = pos;
       int e = lineEnd(start);
       String startLine = new String(b, start, e - start, StandardCharsets.UTF_8);
       pos = nextLine(e);
       line = 2;
+      if (e == start && pos >= end) {
+        throw new SipParseException("empty message", 1, 1, 400);
+      }
       Headers headers = fields();
+      int limit = end;
       int bodyLength = bodyLength(headers, bodyStart, limit);
       if (startLine.regionMatches(true, 0, "SIP/", 0, 4)) {
         return statusLine(startLine, headers, bodyStart, bodyLength);
@@ -220,9 +196,21 @@ public final class SipParser {
       int valueEnd = 0;
       int valueLine = 0;
       int valueColumn = 0;
-      while (pos < end) {
+      while (true) {
+        if (pos >= end) {
+          missingTerminator();
+          break;
+        }
         int start = pos;
         int e = lineEnd(start);
+        if (e == start) {
+          bodyStart = nextLine(e); // the empty line that ends the header section (§7)
+          break;
+        }
+        if (e - headStart > config.maxHeaderSectionSize()) {
+          throw new SipParseException("header section exceeds the limit of "
+              + config.maxHeaderSectionSize() + " bytes", line, 1, 513);
+        }
         byte c0 = b[start];
         if (c0 == ' ' || c0 == '\t') {
           if (name == null) {
@@ -296,6 +284,16 @@ public final class SipParser {
             folded != null ? folded.toString() : null, valueLine, valueColumn);
       }
       return h.build();
+    }
+
+    /** End of input before the empty line: refused, or repaired under a policy that allows it. */
+    private void missingTerminator() {
+      if (!policy.allows(Violation.MISSING_HEADER_TERMINATOR)) {
+        throw new SipParseException(Violation.MISSING_HEADER_TERMINATOR.description() + " ("
+            + Violation.MISSING_HEADER_TERMINATOR.reference() + ")", line, 1, 400);
+      }
+      leniency.violate(Violation.MISSING_HEADER_TERMINATOR, 0);
+      bodyStart = end;
     }
 
     /** The name as written, reusing the constant's spelling (or a cached letter) when it matches. */
