@@ -16,7 +16,7 @@ import java.util.Objects;
 public final class Headers {
   /** No header fields. */
   public static final Headers EMPTY =
-      new Headers(0, new String[0], new HeaderName[0], new String[0], null, null, null);
+      new Headers(0, new String[0], new HeaderName[0], new String[0], null, null);
 
   private final int size;
   private final String[] names;
@@ -25,20 +25,20 @@ public final class Headers {
   private final String[] values;
   /** The parsed message's bytes (values decoded lazily from them), or null if built. */
   private final byte[] source;
-  /** Per field: start and end of the value in {@link #source}. */
-  private final int[] ranges;
-  /** Per field: line and column (1-based) where the value starts in the parsed text; null if built. */
-  private final int[] positions;
+  /**
+   * Per field, four ints: start and end of the value in {@link #source}, and the line and column
+   * (1-based) where it starts in the parsed text; null if built.
+   */
+  private final int[] meta;
 
   Headers(int size, String[] names, HeaderName[] headerNames, String[] values, byte[] source,
-      int[] ranges, int[] positions) {
+      int[] meta) {
     this.size = size;
     this.names = names;
     this.headerNames = headerNames;
     this.values = values;
     this.source = source;
-    this.ranges = ranges;
-    this.positions = positions;
+    this.meta = meta;
   }
 
   /** Number of header fields. */
@@ -61,8 +61,8 @@ public final class Headers {
     String v = values[Objects.checkIndex(index, size)];
     if (v == null) {
       // Decoded on first read; a race only decodes the same bytes twice.
-      int from = ranges[index * 2];
-      v = new String(source, from, ranges[index * 2 + 1] - from, StandardCharsets.UTF_8);
+      int from = meta[index * 4];
+      v = new String(source, from, meta[index * 4 + 1] - from, StandardCharsets.UTF_8);
       values[index] = v;
     }
     return v;
@@ -70,12 +70,12 @@ public final class Headers {
 
   /** The 1-based line where the value at {@code index} starts in the parsed text, or 0. */
   public int line(int index) {
-    return positions == null ? 0 : positions[Objects.checkIndex(index, size) * 2];
+    return meta == null ? 0 : meta[Objects.checkIndex(index, size) * 4 + 2];
   }
 
   /** The 1-based column where the value at {@code index} starts in the parsed text, or 0. */
   public int column(int index) {
-    return positions == null ? 0 : positions[Objects.checkIndex(index, size) * 2 + 1];
+    return meta == null ? 0 : meta[Objects.checkIndex(index, size) * 4 + 3];
   }
 
   /** Whether a field named {@code name} is present. */
@@ -261,7 +261,7 @@ public final class Headers {
     public Headers build() {
       int n = names.size();
       return new Headers(n, names.toArray(new String[n]), headerNames.toArray(new HeaderName[n]),
-          values.toArray(new String[n]), null, null, null);
+          values.toArray(new String[n]), null, null);
     }
   }
 
@@ -275,8 +275,7 @@ public final class Headers {
     private String[] names = new String[16];
     private HeaderName[] headerNames = new HeaderName[16];
     private String[] values = new String[16];
-    private int[] ranges = new int[32];
-    private int[] positions = new int[32];
+    private int[] meta = new int[64];
 
     Parsed(byte[] source) {
       this.source = source;
@@ -293,21 +292,21 @@ public final class Headers {
         names = Arrays.copyOf(names, n);
         headerNames = Arrays.copyOf(headerNames, n);
         values = Arrays.copyOf(values, n);
-        ranges = Arrays.copyOf(ranges, n * 2);
-        positions = Arrays.copyOf(positions, n * 2);
+        meta = Arrays.copyOf(meta, n * 4);
       }
       names[size] = spelling;
       headerNames[size] = name;
       values[size] = text;
-      ranges[size * 2] = from;
-      ranges[size * 2 + 1] = to;
-      positions[size * 2] = line;
-      positions[size * 2 + 1] = column;
+      int m = size * 4;
+      meta[m] = from;
+      meta[m + 1] = to;
+      meta[m + 2] = line;
+      meta[m + 3] = column;
       size++;
     }
 
     Headers build() {
-      return new Headers(size, names, headerNames, values, source, ranges, positions);
+      return new Headers(size, names, headerNames, values, source, meta);
     }
   }
 }

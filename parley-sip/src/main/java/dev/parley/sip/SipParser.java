@@ -53,21 +53,25 @@ public final class SipParser {
   }
 
   /**
-   * Parses a whole byte array as one message.
+   * Parses a whole byte array as one message. The message keeps {@code data} as its storage (its
+   * header values and body are read from it lazily, uncopied): the caller hands the array over
+   * and must not modify it afterwards. Use {@link #parse(byte[], int, int)} to parse a copy.
    *
    * @throws SipParseException if the bytes are not a message this parser accepts
    */
   public SipMessage parse(byte[] data) {
-    return parse(data, 0, data.length);
+    Objects.requireNonNull(data, "data");
+    return parseOwned(data);
   }
 
   /** Parses text (encoded as UTF-8) as one message. */
   public SipMessage parse(String text) {
-    return parse(text.getBytes(StandardCharsets.UTF_8));
+    return parseOwned(text.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
-   * Parses {@code length} bytes of {@code data} from {@code offset} as one message.
+   * Parses {@code length} bytes of {@code data} from {@code offset} as one message; the message
+   * keeps its own copy of those bytes, so {@code data} may be reused at once.
    *
    * @throws SipParseException if the bytes are not a message this parser accepts
    */
@@ -75,11 +79,21 @@ public final class SipParser {
     Objects.requireNonNull(data, "data");
     Objects.checkFromIndexSize(offset, length, data.length);
     if (length > config.maxMessageSize()) {
-      throw new SipParseException("message of " + length + " bytes exceeds the limit of "
-          + config.maxMessageSize(), 1, 1, 513);
+      throw tooLarge(length);
     }
-    // The message owns a copy of its bytes: header values and the body are read from it lazily.
-    byte[] bytes = Arrays.copyOfRange(data, offset, offset + length);
+    return parseOwned(Arrays.copyOfRange(data, offset, offset + length));
+  }
+
+  private SipParseException tooLarge(int length) {
+    return new SipParseException("message of " + length + " bytes exceeds the limit of "
+        + config.maxMessageSize(), 1, 1, 513);
+  }
+
+  /** Parses {@code bytes}, which the message will own: header values and the body stay in it. */
+  private SipMessage parseOwned(byte[] bytes) {
+    if (bytes.length > config.maxMessageSize()) {
+      throw tooLarge(bytes.length);
+    }
     Leniency leniency = new Leniency(policy);
     int limit = bytes.length;
     int p = 0;
