@@ -100,6 +100,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   private final int maxDialogs;
   private final String contactUser;
   private final CredentialsProvider credentials;
+  private final String advertisedHost;
   private final DigestClient digest = new DigestClient();
   private final Map<DialogId, DialogEntry> dialogs = new ConcurrentHashMap<>();
   private final Map<ServerTransaction, IncomingInvite> invites = new ConcurrentHashMap<>();
@@ -111,6 +112,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     this.maxDialogs = b.maxDialogs;
     this.contactUser = b.contactUser;
     this.credentials = b.credentials;
+    this.advertisedHost = b.advertisedHost;
     this.transactions = TransactionLayer.builder(transport, this).config(b.transactionConfig).build();
     transport.setListener(transactions);
   }
@@ -155,12 +157,26 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     if (lp == null) {
       lp = transport.listenPoints().get(0);
     }
-    SipUri.Builder uri = SipUri.builder().user(contactUser).host(lp.hostText())
+    String host = lp.hostText();
+    if (advertisedHost != null) {
+      host = advertisedHost;
+    } else if (lp.address().getAddress().isAnyLocalAddress()) {
+      host = wildcardFallback(lp);
+    }
+    SipUri.Builder uri = SipUri.builder().user(contactUser).host(host)
         .port(lp.address().getPort());
     if (lp.transport() != Transport.UDP) {
       uri.transport(lp.transport().name().toLowerCase(Locale.ROOT));
     }
     return Address.of(uri.build());
+  }
+
+  /**
+   * A host for a wildcard listen point (0.0.0.0 or ::) when no advertised host was given: the
+   * loopback address of the same family, which at least never advertises an unroutable 0.0.0.0.
+   */
+  private static String wildcardFallback(ListenPoint lp) {
+    return lp.address().getAddress() instanceof java.net.Inet6Address ? "[::1]" : "127.0.0.1";
   }
 
   // ------------------------------------------------------------------------------------------
@@ -677,6 +693,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     private int maxDialogs = 100_000;
     private String contactUser = "parley";
     private CredentialsProvider credentials;
+    private String advertisedHost;
 
     private Builder(TransportLayer transport) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -711,6 +728,19 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     /** Who answers digest challenges (401/407) to our requests; none by default. */
     public Builder credentials(CredentialsProvider credentials) {
       this.credentials = credentials;
+      return this;
+    }
+
+    /**
+     * The host written in our Contact URIs (a public address or name behind NAT, or the address
+     * to use when listening on 0.0.0.0); default: the listen point's address, or loopback for a
+     * wildcard listen point.
+     */
+    public Builder advertisedHost(String host) {
+      if (host != null && (host.isBlank() || host.indexOf(' ') >= 0)) {
+        throw new IllegalArgumentException("advertisedHost is not a host: \"" + host + "\"");
+      }
+      this.advertisedHost = host;
       return this;
     }
 

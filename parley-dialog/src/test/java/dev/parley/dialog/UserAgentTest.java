@@ -172,4 +172,17 @@ class UserAgentTest {
     assertThat(aliceNet2.sentRequests().get(1).cseq().sequence()).isEqualTo(2);
     assertThat(aliceNet2.sentRequests().get(1).vias()).hasSize(1);
   }
+
+  @Test
+  void contactUsesTheAdvertisedHostAndNeverAWildcard() {
+    FakeTransportLayer wild = new FakeTransportLayer(clock, ListenPoint.parse("udp:0.0.0.0:5070"));
+    assertThat(UserAgent.builder(wild).contactUser("w").build().contact(Transport.UDP).uri().toString())
+        .isEqualTo("sip:w@127.0.0.1:5070");
+    FakeTransportLayer natted = new FakeTransportLayer(clock, ListenPoint.parse("udp:0.0.0.0:5071"));
+    assertThat(UserAgent.builder(natted).contactUser("n").advertisedHost("198.51.100.7").build()
+        .contact(Transport.UDP).uri().toString()).isEqualTo("sip:n@198.51.100.7:5071");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> UserAgent.builder(natted).advertisedHost(" "))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("advertisedHost");
+  }
 }
