@@ -17,10 +17,10 @@ import java.util.Objects;
 public final class HeaderName {
   private static final Map<String, HeaderName> EXACT = new HashMap<>();
   private static final Map<String, HeaderName> LOWER = new HashMap<>();
-  /** Open-addressing table of known names and compact forms, keyed by a case-insensitive hash of the bytes. */
-  private static final HeaderName[] BY_HASH = new HeaderName[512];
-  private static final String[] SPELLING_BY_HASH = new String[512];
-  /** Known names and compact forms by length (up to 31) and lower-case first letter: few candidates each. */
+  /**
+   * Known names and compact forms by length (up to 31) and lower-case first letter: a few
+   * candidates each, compared without allocating. Every known name fits.
+   */
   private static final HeaderName[][][] BY_SHAPE = new HeaderName[32][26][];
   private static final String[][][] SPELLING_BY_SHAPE = new String[32][26][];
 
@@ -118,24 +118,6 @@ public final class HeaderName {
       BY_SHAPE[len][first] = nh;
       SPELLING_BY_SHAPE[len][first] = ns;
     }
-    indexByHash(spelling, h);
-  }
-
-  private static void indexByHash(String spelling, HeaderName h) {
-    int slot = hash(spelling) & (BY_HASH.length - 1);
-    while (BY_HASH[slot] != null) {
-      slot = (slot + 1) & (BY_HASH.length - 1);
-    }
-    BY_HASH[slot] = h;
-    SPELLING_BY_HASH[slot] = spelling.toLowerCase(Locale.ROOT);
-  }
-
-  private static int hash(String s) {
-    int h = 0;
-    for (int i = 0; i < s.length(); i++) {
-      h = h * 31 + (Chars.lower(s.charAt(i)));
-    }
-    return h ^ (h >>> 16);
   }
 
   /**
@@ -158,18 +140,6 @@ public final class HeaderName {
           }
         }
         return null;
-      }
-    }
-    int h = 0;
-    for (int i = from; i < to; i++) {
-      h = h * 31 + Chars.lower((char) (b[i] & 0xFF));
-    }
-    h ^= h >>> 16;
-    for (int slot = h & (BY_HASH.length - 1); BY_HASH[slot] != null;
-        slot = (slot + 1) & (BY_HASH.length - 1)) {
-      String spelling = SPELLING_BY_HASH[slot];
-      if (spelling.length() == len && equalsIgnoreCase(spelling, b, from)) {
-        return BY_HASH[slot];
       }
     }
     return null;

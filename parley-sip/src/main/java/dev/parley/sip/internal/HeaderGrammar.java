@@ -58,44 +58,12 @@ public final class HeaderGrammar {
     return b.parameters(params).build();
   }
 
-  /** host = hostname / IPv4address / IPv6reference. */
+  /** host = hostname / IPv4address / IPv6reference: the URI grammar's rule (RFC 3261 §25.1). */
   public static String host(Lexer l) {
-    String s = l.text();
     int start = l.pos();
-    if (l.peek() == '[') {
-      int close = s.indexOf(']', start);
-      if (close < 0 || close >= l.end()) {
-        throw l.error("unterminated IPv6 reference");
-      }
-      for (int i = start + 1; i < close; i++) {
-        char c = s.charAt(i);
-        if (!(Chars.is(c, Chars.HEX) || c == ':' || c == '.')) {
-          throw l.error("invalid character " + Lexer.describe(c) + " in IPv6 reference", i);
-        }
-      }
-      if (close == start + 1) {
-        throw l.error("empty IPv6 reference");
-      }
-      if (s.indexOf(":::", start) >= 0 && s.indexOf(":::", start) < close) {
-        l.leniency().violate(Violation.IPV6_EXTRA_COLON, start);
-      }
-      l.pos(close + 1);
-      return s.substring(start, close + 1);
-    }
-    int i = start;
-    while (i < l.end()) {
-      char c = s.charAt(i);
-      if (Chars.is(c, Chars.ALPHANUM) || c == '-' || c == '.' || c == '_') {
-        i++;
-      } else {
-        break;
-      }
-    }
-    if (i == start) {
-      throw l.error("expected a host" + l.describeHere());
-    }
-    l.pos(i);
-    return s.substring(start, i);
+    int end = UriParser.consumeHost(l.text(), start, l.end(), l.leniency());
+    l.pos(end);
+    return l.text().substring(start, end);
   }
 
   /** From / To / Refer-To: ( name-addr / addr-spec ) *( SEMI generic-param ). */

@@ -105,15 +105,10 @@ public final class Lexer {
 
   /** token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~"). */
   public String expectToken(String what) {
-    int start = pos;
-    while (pos < end && Chars.is(s.charAt(pos), Chars.TOKEN)) {
-      pos++;
-    }
-    if (pos == start) {
-      throw error("expected " + what + describeHere());
-    }
-    return s.substring(start, pos);
+    return expectToken(what, NO_COMMON);
   }
+
+  private static final String[] NO_COMMON = {};
 
   /**
    * A token, returned as the matching string of {@code common} when it equals one of them (no
