@@ -113,6 +113,16 @@ public interface Endpoint extends AutoCloseable {
     public static final long DEFAULT_RETRY_BASE_SECONDS = 30;
     /** Default longest delay between re-registration attempts: {@value} seconds (RFC 5626 §4.5). */
     public static final long DEFAULT_RETRY_MAX_SECONDS = 1800;
+    /** Default time without keystrokes after which we send an {@code idle} indication: {@value} s (RFC 3994 §3.2). */
+    public static final long DEFAULT_COMPOSING_IDLE_SECONDS = 15;
+    /** Default refresh interval of our {@code active} indications: {@value} s (RFC 3994 §3.2: at least 60). */
+    public static final long DEFAULT_COMPOSING_REFRESH_SECONDS = 90;
+    /** Default most pager-mode peers tracked at once (sessions and remembered rejects): {@value}. */
+    public static final int DEFAULT_MAX_PAGER_SESSIONS = 1000;
+    /** Default time after which a pager-mode session with no message either way ends: {@value} s. */
+    public static final long DEFAULT_PAGER_SESSION_IDLE_SECONDS = 1800;
+    /** Default most SIP messages kept per session trace (the latest ones): {@value}. */
+    public static final int DEFAULT_TRACE_LIMIT = 500;
 
     private final SipUri uri;
     private String displayName;
@@ -125,6 +135,11 @@ public interface Endpoint extends AutoCloseable {
     private Duration invitationTimeout = Duration.ofSeconds(DEFAULT_INVITATION_TIMEOUT_SECONDS);
     private Duration retryBase = Duration.ofSeconds(DEFAULT_RETRY_BASE_SECONDS);
     private Duration retryMax = Duration.ofSeconds(DEFAULT_RETRY_MAX_SECONDS);
+    private Duration composingIdle = Duration.ofSeconds(DEFAULT_COMPOSING_IDLE_SECONDS);
+    private Duration composingRefresh = Duration.ofSeconds(DEFAULT_COMPOSING_REFRESH_SECONDS);
+    private int maxPagerSessions = DEFAULT_MAX_PAGER_SESSIONS;
+    private Duration pagerIdle = Duration.ofSeconds(DEFAULT_PAGER_SESSION_IDLE_SECONDS);
+    private int traceLimit = DEFAULT_TRACE_LIMIT;
 
     private Builder(SipUri uri) {
       this.uri = Objects.requireNonNull(uri, "uri");
@@ -236,6 +251,78 @@ public interface Endpoint extends AutoCloseable {
     }
 
     /**
+     * How long after the last {@code setComposing(true)} we send an RFC 3994 {@code idle}
+     * indication (default {@value #DEFAULT_COMPOSING_IDLE_SECONDS} s).
+     *
+     * @throws IllegalArgumentException if {@code timeout} is under one second
+     */
+    public Builder composingIdleTimeout(Duration timeout) {
+      if (timeout.toSeconds() < 1) {
+        throw new IllegalArgumentException("composingIdleTimeout out of range (at least 1 s): " + timeout);
+      }
+      this.composingIdle = timeout;
+      return this;
+    }
+
+    /**
+     * The refresh interval written in our {@code active} indications and after which we repeat
+     * them while the user keeps typing (default {@value #DEFAULT_COMPOSING_REFRESH_SECONDS} s; RFC
+     * 3994 §3.2 asks for at least 60 s).
+     *
+     * @throws IllegalArgumentException if {@code refresh} is under 60 seconds
+     */
+    public Builder composingRefresh(Duration refresh) {
+      if (refresh.toSeconds() < 60) {
+        throw new IllegalArgumentException("composingRefresh out of range (at least 60 s): " + refresh);
+      }
+      this.composingRefresh = refresh;
+      return this;
+    }
+
+    /**
+     * The most pager-mode peers tracked at once, live sessions and remembered rejects together
+     * (default {@value #DEFAULT_MAX_PAGER_SESSIONS}); a MESSAGE from a new peer beyond it gets 503.
+     *
+     * @throws IllegalArgumentException if {@code max} is not positive
+     */
+    public Builder maxPagerSessions(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxPagerSessions out of range (positive): " + max);
+      }
+      this.maxPagerSessions = max;
+      return this;
+    }
+
+    /**
+     * How long a pager-mode session lives without a message either way before it ends by itself
+     * (pager peers never say goodbye), and how long a rejected pager peer's MESSAGEs keep getting
+     * the reject status (default {@value #DEFAULT_PAGER_SESSION_IDLE_SECONDS} s).
+     *
+     * @throws IllegalArgumentException if {@code timeout} is under one second
+     */
+    public Builder pagerSessionIdleTimeout(Duration timeout) {
+      if (timeout.toSeconds() < 1) {
+        throw new IllegalArgumentException("pagerSessionIdleTimeout out of range (at least 1 s): " + timeout);
+      }
+      this.pagerIdle = timeout;
+      return this;
+    }
+
+    /**
+     * The most SIP messages each session's {@link Session#trace()} keeps, the latest ones (default
+     * {@value #DEFAULT_TRACE_LIMIT}); 0 turns tracing off (no trace listener on the transport).
+     *
+     * @throws IllegalArgumentException if {@code limit} is negative
+     */
+    public Builder traceLimit(int limit) {
+      if (limit < 0) {
+        throw new IllegalArgumentException("traceLimit out of range (0 or more): " + limit);
+      }
+      this.traceLimit = limit;
+      return this;
+    }
+
+    /**
      * The endpoint, in state IDLE (nothing bound yet).
      *
      * @throws IllegalArgumentException if both or neither of {@link #listen} and
@@ -250,7 +337,8 @@ public interface Endpoint extends AutoCloseable {
       }
       return new DefaultEndpoint(new EndpointConfig(uri, displayName, secret, server, transport,
           List.copyOf(listen), executor,
-          registrationExpiry, invitationTimeout, retryBase, retryMax));
+          registrationExpiry, invitationTimeout, retryBase, retryMax, composingIdle,
+          composingRefresh, maxPagerSessions, pagerIdle, traceLimit));
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.parley.client;
 
 import dev.parley.sip.SipUri;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -23,6 +24,17 @@ public interface IncomingSessionEvent {
   /** The session offered; read its type and context before accepting. */
   Session session();
 
+  /**
+   * The message that opened a pager-mode IM session: a peer without IM sessions (baresip,
+   * Linphone, JsSIP) sent a MESSAGE outside any dialog. Its MESSAGE was already answered 200 (a
+   * transaction cannot wait for a user); on {@link #accept()} it is delivered again as the
+   * session's first {@link InstantMessagingSession.Listener#onMessageReceived}, followed by any
+   * that arrived meanwhile. Empty for invitations by INVITE.
+   */
+  default Optional<InstantMessage> message() {
+    return Optional.empty();
+  }
+
   /** Whether the invitation still waits for an answer. */
   boolean isPending();
 
@@ -40,6 +52,9 @@ public interface IncomingSessionEvent {
 
   /**
    * Rejects with {@code reason}'s status code (486 for BUSY, 603 for DECLINE...). The session ends.
+   * For a pager-mode invitation ({@link #message()} present) nothing is sent now; later MESSAGEs
+   * from the same peer are answered with that status until
+   * {@link Endpoint.Builder#pagerSessionIdleTimeout} passes without one.
    *
    * @return false if the invitation was no longer pending (cancelled, expired, already answered)
    * @throws IllegalArgumentException if {@code reason} is {@link RejectReason#NOT_SPECIFIED}

@@ -49,7 +49,9 @@ public interface Session {
    *
    * @return completes with the participant once it is CONNECTED; fails with
    *     {@link InvitationRejectedException} (reject or delivery failure) or
-   *     {@link InvitationCancelledException} (this session was terminated first)
+   *     {@link InvitationCancelledException} (this session was terminated first). An IM session
+   *     falls back to pager mode (see {@link InstantMessagingSession}) when the peer answers 405,
+   *     415, 488, 501 or 606: the participant is then CONNECTED without a dialog
    * @throws IllegalStateException if the session has ended or already has its remote participant
    * @throws UnsupportedOperationException for a {@link SessionType#CONFERENCE} session (joining a
    *     focus is not available yet)
@@ -77,10 +79,30 @@ public interface Session {
   /** Whether the session has ended. */
   boolean isTerminated();
 
+  /**
+   * The media streams negotiated by SDP offer and answer (RFC 3264), one per {@code m=} line in
+   * order, rejected lines included (port 0): for an AUDIO_VIDEO session its audio and video, for an
+   * IM session its {@code message} line. Empty until the answer is known (the 200 OK we sent or
+   * received) and for sessions without SDP (pager-mode IM, a registered application content type).
+   */
+  List<MediaStream> streams();
+
+  /**
+   * Every SIP message of this session so far, in and out (INVITE, responses, ACK, MESSAGE, INFO,
+   * BYE, CANCEL, pager-mode MESSAGEs...), with time and addresses; at most
+   * {@link Endpoint.Builder#traceLimit} of the latest. A snapshot; print it with
+   * {@link SessionTrace#ladder()}.
+   */
+  SessionTrace trace();
+
   /** Completes when the session ends (never fails). */
   CompletableFuture<Void> termination();
 
-  /** Adds a listener for this session's events. */
+  /**
+   * Adds a listener for this session's events. An {@link InstantMessagingSession.Listener} or
+   * {@link ApplicationSession.Listener} also receives that modality's events (messages, composing,
+   * data) when the session is of that type.
+   */
   void addListener(Listener listener);
 
   /** Removes a listener added with {@link #addListener}. */

@@ -32,6 +32,13 @@ public final class SessionContext {
   /** The subject of the conversation, sent as the {@code Subject} header. */
   public static final Key<String> SUBJECT = new Key<>("subject", String.class);
 
+  /**
+   * Local: an IM session created with this set to {@code true} talks to its participant in pager
+   * mode (MESSAGE outside any dialog, RFC 3428) from the start, without trying an INVITE first.
+   * Use it for peers known to have no IM sessions.
+   */
+  public static final Key<Boolean> PAGER_MODE = new Key<>("pager-mode", Boolean.class);
+
   /** An empty context. */
   public static final SessionContext EMPTY = new SessionContext(Map.of());
 

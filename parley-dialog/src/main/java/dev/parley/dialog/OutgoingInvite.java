@@ -30,6 +30,7 @@ public final class OutgoingInvite {
   private volatile boolean cancelRequested;
   private volatile dev.parley.sip.Reason cancelReason;
   private DialogEntry winner;
+  private volatile SipResponse answer;
 
   OutgoingInvite(UserAgent agent, Consumer<SipResponse> provisionals) {
     this.agent = agent;
@@ -42,6 +43,14 @@ public final class OutgoingInvite {
    */
   public CompletableFuture<Dialog> dialog() {
     return dialog;
+  }
+
+  /**
+   * The 2xx that confirmed {@link #dialog()} (its body is the answer to an offer we sent, RFC 3264
+   * §5), or null before it arrived or when the INVITE failed. Set before {@code dialog()} completes.
+   */
+  public SipResponse answer() {
+    return answer;
   }
 
   /** The early dialogs (one per fork that sent a provisional with a tag) not yet confirmed or ended. */
@@ -167,6 +176,7 @@ public final class OutgoingInvite {
     }
     if (winner == null) {
       winner = entry;
+      answer = response;
       dialog.complete(entry.dialog);
     } else if (winner != entry) {
       agent.endWithBye(entry); // §13.2.2.4: a second fork answered; we keep only one dialog

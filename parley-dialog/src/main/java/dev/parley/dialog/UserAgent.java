@@ -33,7 +33,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -92,7 +91,6 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   /** The extensions we support, as a Supported header value. */
   public static final String SUPPORTED = OPTION_100REL;
   private static final Set<String> SUPPORTED_TAGS = Set.of(OPTION_100REL);
-  private static final int GLARE_RETRIES = 3;
 
   private final TransportLayer transport;
   private final TransactionLayer transactions;
@@ -102,6 +100,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   private final CredentialsProvider credentials;
   private final String advertisedHost;
   private final DigestClient digest = new DigestClient();
+  private final DialogOffers offers = new DialogOffers(this);
   private final Map<DialogId, DialogEntry> dialogs = new ConcurrentHashMap<>();
   private final Map<ServerTransaction, IncomingInvite> invites = new ConcurrentHashMap<>();
   private final Map<ClientTransaction, OutgoingInvite> calls = new ConcurrentHashMap<>();
@@ -468,71 +467,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     if (entry == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("no such dialog: " + dialog.id()));
     }
-    CompletableFuture<SipResponse> result = new CompletableFuture<>();
-    runOn(entry.scheduler, () -> {
-      if (entry.localOfferPending || entry.remoteInvitePending) {
-        result.completeExceptionally(new IllegalStateException(
-            "an offer is already in progress in " + dialog.id()));
-        return;
-      }
-      entry.localOfferPending = true;
-      sendOffer(entry, method, type, body, result, GLARE_RETRIES);
-    });
-    return result;
-  }
-
-  private void sendOffer(DialogEntry entry, SipMethod method, MediaType type, byte[] body,
-      CompletableFuture<SipResponse> result, int retries) {
-    SipRequest.Builder b = entry.dialog.newRequest(method, 0)
-        .header(HeaderName.CONTACT, contact(nextHop(entry.dialog).transport()));
-    if (type != null && body != null) {
-      b.body(type, body);
-    }
-    SipRequest request = b.build();
-    send(request, nextHop(entry.dialog), result, (tx, response) -> {
-      if (response.isProvisional()) {
-        return;
-      }
-      entry.localOfferPending = false;
-      int code = response.statusCode();
-      if (response.isSuccess()) {
-        entry.dialog.targetRefreshed(response);
-        if (method.isInvite()) {
-          entry.ack = entry.dialog.newRequest(SipMethod.ACK, request.cseq().sequence()).build();
-          transactions.sendAck(entry.ack, nextHop(entry.dialog));
-        }
-        result.complete(response);
-      } else if (code == 491 && retries > 0) {
-        // §14.1: wait (2.1-4 s if we own the Call-ID, else 0-2 s), open to the peer's offer meanwhile.
-        retryOffer(entry, method, type, body, result, retries - 1, response);
-      } else {
-        if (code == 481 || code == 408) {
-          endWithBye(entry); // §14.1: the dialog is gone at the peer
-        }
-        result.complete(response);
-      }
-    });
-  }
-
-  private void retryOffer(DialogEntry entry, SipMethod method, MediaType type, byte[] body,
-      CompletableFuture<SipResponse> result, int retries, SipResponse last) {
-    long delay = entry.dialog.isUac()
-        ? 2100 + ThreadLocalRandom.current().nextLong(191) * 10
-        : ThreadLocalRandom.current().nextLong(201) * 10;
-    entry.scheduler.schedule(() -> {
-      if (entry.dialog.state() == Dialog.State.TERMINATED) {
-        result.complete(last);
-      } else if (entry.localOfferPending || entry.remoteInvitePending) {
-        if (retries > 0) {
-          retryOffer(entry, method, type, body, result, retries - 1, last);
-        } else {
-          result.complete(last);
-        }
-      } else {
-        entry.localOfferPending = true;
-        sendOffer(entry, method, type, body, result, retries);
-      }
-    }, delay, TimeUnit.MILLISECONDS);
+    return offers.offer(entry, method, type, body);
   }
 
   /**
@@ -582,6 +517,21 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
    */
   public CompletableFuture<SipResponse> request(Dialog dialog, SipMethod method, MediaType type,
       byte[] body) {
+    return request(dialog, method, b -> {
+      if (type != null && body != null) {
+        b.body(type, body);
+      }
+    });
+  }
+
+  /**
+   * Sends a request inside {@code dialog} that {@code customizer} completes (extra headers, a
+   * body), on the dialog's event loop: the customizer must be quick and must not block. Completes
+   * with the final response; fails with {@link IllegalStateException} when the dialog has ended.
+   */
+  public CompletableFuture<SipResponse> request(Dialog dialog, SipMethod method,
+      Consumer<SipRequest.Builder> customizer) {
+    Objects.requireNonNull(customizer, "customizer");
     DialogEntry entry = dialogs.get(dialog.id());
     if (entry == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("no such dialog: " + dialog.id()));
@@ -589,9 +539,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     CompletableFuture<SipResponse> result = new CompletableFuture<>();
     runOn(entry.scheduler, () -> {
       SipRequest.Builder b = entry.dialog.newRequest(method, 0);
-      if (type != null && body != null) {
-        b.body(type, body);
-      }
+      customizer.accept(b);
       request(b.build(), nextHop(entry.dialog)).whenComplete((r, e) -> {
         if (e != null) {
           result.completeExceptionally(e);
@@ -618,7 +566,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   }
 
   /** What {@link #send} reports: responses, and optionally the transaction's start and end. */
-  private interface Responder extends BiConsumer<ClientTransaction, SipResponse> {
+  interface Responder extends BiConsumer<ClientTransaction, SipResponse> {
     default void sent(ClientTransaction tx) {}
 
     default void terminated(ClientTransaction tx) {}
@@ -629,7 +577,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
    * credentials from the builder's provider (RFC 3261 §22.2), in a new transaction; hands every
    * other response to {@code responder}; fails {@code result} on timeout or transport error.
    */
-  private void send(SipRequest request, Hop hop, CompletableFuture<?> result, Responder responder) {
+  void send(SipRequest request, Hop hop, CompletableFuture<?> result, Responder responder) {
     ClientTransaction tx;
     try {
       tx = transactions.sendRequest(request, hop, new ClientTransaction.Listener() {

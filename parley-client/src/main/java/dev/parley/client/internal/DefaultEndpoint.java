@@ -11,7 +11,9 @@ import dev.parley.dialog.IncomingInvite;
 import dev.parley.dialog.UserAgent;
 import dev.parley.dialog.auth.CredentialsProvider;
 import dev.parley.sip.Address;
+import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
+import dev.parley.transaction.ServerTransaction;
 import dev.parley.sip.SipUri;
 import dev.parley.transport.Hop;
 import dev.parley.transport.NettyTransportLayer;
@@ -54,6 +56,8 @@ public final class DefaultEndpoint implements Endpoint {
   final Executor executor;
   final SerialExecutor events;
   final DefaultSessionManager sessions;
+  /** Routes traced messages to sessions; null when tracing is off. */
+  final SessionTracer tracer;
   private final Registration registration;
   private final Address from;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -76,6 +80,10 @@ public final class DefaultEndpoint implements Endpoint {
         : NettyTransportLayer.builder().listen(config.listen().toArray(String[]::new)).build();
     this.executor = config.executor() != null ? config.executor() : SHARED;
     this.events = new SerialExecutor(executor);
+    this.tracer = config.traceLimit() > 0 ? new SessionTracer() : null;
+    if (tracer != null) {
+      transport.addTraceListener(tracer);
+    }
     this.sessions = new DefaultSessionManager(this);
     UserAgent.Builder b = UserAgent.builder(transport).handler(new Handler())
         .contactUser(config.uri().user());
@@ -441,6 +449,20 @@ public final class DefaultEndpoint implements Endpoint {
     @Override
     public void onDialogEnded(Dialog dialog, SipRequest bye) {
       sessions.onDialogEnded(dialog, bye);
+    }
+
+    @Override
+    public void onRequest(ServerTransaction transaction, SipRequest request) {
+      if (request.method().equals(SipMethod.MESSAGE)) {
+        sessions.onMessage(transaction, request);
+      } else {
+        UserAgent.Handler.super.onRequest(transaction, request);
+      }
+    }
+
+    @Override
+    public void onDialogRequest(Dialog dialog, ServerTransaction transaction, SipRequest request) {
+      sessions.onDialogRequest(dialog, transaction, request);
     }
   }
 

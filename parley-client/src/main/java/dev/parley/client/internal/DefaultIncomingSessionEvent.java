@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  *     +--no answer in time---> EXPIRED      (480 sent)
  * </pre>
  */
-final class DefaultIncomingSessionEvent implements IncomingSessionEvent {
+final class DefaultIncomingSessionEvent implements IncomingSessionEvent, PendingInvitation {
   private enum Status { PENDING, ACCEPTING, ACCEPTED, REJECTED, CANCELLED, EXPIRED }
 
   private final DefaultSession session;
@@ -125,7 +125,9 @@ final class DefaultIncomingSessionEvent implements IncomingSessionEvent {
     if (offer != null) {
       SipUri contact = (SipUri) session.endpoint.ua.contact(
           invite.transaction().flow().transport()).uri();
-      body = Offers.answer(offer, contact, session.endpoint.uri());
+      SessionDescription answer = Offers.answer(offer, contact, session.endpoint.uri());
+      session.negotiated(answer, offer, false);
+      body = answer.encode();
       type = MediaType.APPLICATION_SDP;
     }
     invite.accept(type, body).whenComplete((dialog, error) -> accepted(dialog, error, result));
@@ -192,7 +194,8 @@ final class DefaultIncomingSessionEvent implements IncomingSessionEvent {
   }
 
   /** Under the lock: ends a pending invitation with {@code status}; the action sends it. */
-  Runnable rejectLocked(int statusCode) {
+  @Override
+  public Runnable rejectLocked(int statusCode) {
     if (status != Status.PENDING) {
       return null;
     }
@@ -203,7 +206,8 @@ final class DefaultIncomingSessionEvent implements IncomingSessionEvent {
   }
 
   /** Under the lock: whether accept() is waiting for the ACK. */
-  boolean isAccepting() {
+  @Override
+  public boolean isAccepting() {
     return status == Status.ACCEPTING;
   }
 

@@ -29,7 +29,13 @@ final class DefaultParticipant implements Participant {
 
   // the leg; guarded by the endpoint's lock
   /** The invitation it sent us, when it is the inviter of an incoming session. */
-  DefaultIncomingSessionEvent invitation;
+  PendingInvitation invitation;
+  /** Talks in pager mode: MESSAGE outside any dialog, to {@link #pagerTarget} via {@link #pagerHop}. */
+  boolean pager;
+  /** The Request-URI of our pager-mode MESSAGEs (its Contact, or its address of record). */
+  Uri pagerTarget;
+  /** Where our pager-mode MESSAGEs go, or null to resolve {@link #pagerTarget} (or use the server). */
+  dev.parley.transport.Hop pagerHop;
   /** The INVITE we sent it. */
   OutgoingInvite outgoing;
   /** The dialog once connected (or the id it will have, for an invitation being accepted). */

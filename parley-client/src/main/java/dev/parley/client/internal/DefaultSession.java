@@ -1,8 +1,10 @@
 package dev.parley.client.internal;
 
+import dev.parley.client.DeliveryResult;
 import dev.parley.client.Endpoint;
 import dev.parley.client.InvitationCancelledException;
 import dev.parley.client.InvitationRejectedException;
+import dev.parley.client.MediaStream;
 import dev.parley.client.Participant;
 import dev.parley.client.ParticipantState;
 import dev.parley.client.ParticipantStateChangeReason;
@@ -10,10 +12,13 @@ import dev.parley.client.RejectReason;
 import dev.parley.client.Session;
 import dev.parley.client.SessionContext;
 import dev.parley.client.SessionException;
+import dev.parley.client.SessionTrace;
 import dev.parley.client.SessionType;
 import dev.parley.dialog.Dialog;
 import dev.parley.dialog.OutgoingInvite;
+import dev.parley.dialog.Responses;
 import dev.parley.dialog.SipFailure;
+import dev.parley.sdp.SessionDescription;
 import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.MediaType;
@@ -22,7 +27,9 @@ import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipStatus;
 import dev.parley.sip.SipUri;
+import dev.parley.transaction.ServerTransaction;
 import dev.parley.transport.Hop;
+import dev.parley.transport.Scheduler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -31,19 +38,27 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A two-party {@link Session}: the local participant and at most one remote participant, whose
- * leg is an INVITE dialog. Mutable state is guarded by the endpoint's lock; methods ending in
- * nothing special take it themselves, those documented "under the lock" expect the caller to.
+ * leg is an INVITE dialog (or, for a pager-mode IM peer, no dialog at all). Subclasses add the
+ * modalities: {@link DefaultInstantMessagingSession}, {@link DefaultApplicationSession}. Mutable
+ * state is guarded by the endpoint's lock; methods ending in nothing special take it themselves,
+ * those documented "under the lock" expect the caller to.
  */
-final class DefaultSession implements Session {
+class DefaultSession implements Session {
   final DefaultEndpoint endpoint;
   private final SessionType type;
   private final SessionContext context;
   private final boolean incoming;
   private final DefaultParticipant local;
-  private final List<DefaultParticipant> remotes = new ArrayList<>(); // guarded by the lock
-  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  final List<DefaultParticipant> remotes = new ArrayList<>(); // guarded by the lock
+  final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> termination = new CompletableFuture<>();
+  /** Where this session's timers run (composing); chosen on first use (the transport must be started). */
+  private volatile Scheduler scheduler;
+  /** This session's SIP messages; null when tracing is off. */
+  final TraceRecorder trace;
   private volatile boolean terminated;
+  private volatile List<MediaStream> streams = List.of();
+  private SessionDescription localOffer; // guarded by the lock
   private boolean announced;
 
   DefaultSession(DefaultEndpoint endpoint, SessionType type, SessionContext context,
@@ -54,6 +69,32 @@ final class DefaultSession implements Session {
     this.incoming = incoming;
     this.local = new DefaultParticipant(this, endpoint.uri(), endpoint.config.displayName(), true,
         ParticipantState.IDLE);
+    this.trace = endpoint.config.traceLimit() > 0 ? new TraceRecorder(endpoint.config.traceLimit())
+        : null;
+  }
+
+  /** The event loop of this session's timers. */
+  Scheduler scheduler() {
+    Scheduler s = scheduler;
+    if (s == null) {
+      synchronized (this) {
+        if (scheduler == null) {
+          scheduler = endpoint.transport.nextScheduler();
+        }
+        s = scheduler;
+      }
+    }
+    return s;
+  }
+
+  /** A session of {@code type}, of the class that implements its modality. */
+  static DefaultSession create(DefaultEndpoint endpoint, SessionType type, SessionContext context,
+      boolean incoming) {
+    return switch (type) {
+      case INSTANT_MESSAGING -> new DefaultInstantMessagingSession(endpoint, context, incoming);
+      case APPLICATION -> new DefaultApplicationSession(endpoint, context, incoming);
+      default -> new DefaultSession(endpoint, type, context, incoming);
+    };
   }
 
   @Override
@@ -99,6 +140,129 @@ final class DefaultSession implements Session {
   }
 
   @Override
+  public List<MediaStream> streams() {
+    return streams;
+  }
+
+  @Override
+  public SessionTrace trace() {
+    return trace == null ? SessionTrace.of(List.of()) : trace.snapshot();
+  }
+
+  /** Sends the messages of {@code callId} to this session's trace. */
+  void claimTrace(String callId) {
+    SessionTracer t = endpoint.tracer;
+    if (t != null) {
+      t.claim(callId, trace);
+    }
+  }
+
+  /** The offer/answer exchange is complete: lists the negotiated streams. */
+  void negotiated(SessionDescription local, SessionDescription remote, boolean localIsOfferer) {
+    if (local != null && remote != null) {
+      streams = List.copyOf(Negotiation.streams(local, remote, localIsOfferer));
+    }
+  }
+
+  /** The dialog's {@code Ms-Conversation-ID}, for requests we send in it; null when none. */
+  String conversationId() {
+    return context.get(SessionContext.CONVERSATION_ID).orElse(null);
+  }
+
+  /**
+   * A request inside {@code p}'s dialog other than BYE (MESSAGE, INFO, NOTIFY...), on an event
+   * loop: answered 200 here; subclasses deliver what their modality understands.
+   */
+  void onDialogRequest(DefaultParticipant p, ServerTransaction tx, SipRequest request) {
+    tx.respond(Responses.simple(request, 200, null));
+  }
+
+  /**
+   * Under the lock: whether {@code addParticipant} connects {@code p} without an INVITE (pager
+   * mode); the subclass prepares {@code p} for it.
+   */
+  boolean connectWithoutInviteLocked(DefaultParticipant p) {
+    return false;
+  }
+
+  // ------------------------------------------------------------------------------ sending content
+
+  /**
+   * Sends to each of {@code targets} with {@code sender} (participants not CONNECTED get status 0
+   * and nothing is sent); completes on the executor with one result per target, never fails.
+   */
+  CompletableFuture<List<DeliveryResult>> sendToAll(List<DefaultParticipant> targets,
+      java.util.function.Function<DefaultParticipant, CompletableFuture<DeliveryResult>> sender) {
+    List<CompletableFuture<DeliveryResult>> each = new ArrayList<>(targets.size());
+    for (DefaultParticipant p : targets) {
+      if (p.state() != ParticipantState.CONNECTED) {
+        each.add(CompletableFuture.completedFuture(
+            new DeliveryResult(p, 0, "not sent: the participant is " + p.state())));
+      } else {
+        CompletableFuture<DeliveryResult> f;
+        try {
+          f = sender.apply(p);
+        } catch (RuntimeException e) {
+          f = CompletableFuture.completedFuture(result(p, null, e));
+        }
+        each.add(f);
+      }
+    }
+    CompletableFuture<List<DeliveryResult>> all = new CompletableFuture<>();
+    CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
+      List<DeliveryResult> results = new ArrayList<>(each.size());
+      for (CompletableFuture<DeliveryResult> f : each) {
+        results.add(f.join());
+      }
+      endpoint.complete(all, List.copyOf(results));
+      endpoint.kick();
+    });
+    return all;
+  }
+
+  /** Sends {@code content} as {@code method} inside {@code p}'s dialog, with our conversation ID. */
+  CompletableFuture<DeliveryResult> sendInDialog(DefaultParticipant p, SipMethod method,
+      byte[] content, MediaType type) {
+    Dialog dialog;
+    synchronized (endpoint.lock) {
+      dialog = p.dialog;
+    }
+    if (dialog == null) {
+      return CompletableFuture.completedFuture(new DeliveryResult(p, 0, "not sent: no dialog yet"));
+    }
+    String conversation = conversationId();
+    return endpoint.ua.request(dialog, method, b -> {
+      b.body(type, content);
+      if (conversation != null) {
+        b.header(HeaderName.MS_CONVERSATION_ID, conversation);
+      }
+    }).handle((response, error) -> result(p, response, error));
+  }
+
+  /** The delivery result of a final response or a failure. */
+  static DeliveryResult result(DefaultParticipant p, SipResponse response, Throwable error) {
+    if (response != null) {
+      return new DeliveryResult(p, response.statusCode(), response.reasonPhrase());
+    }
+    Throwable cause = Registration.unwrap(error);
+    if (cause instanceof SipFailure f) {
+      return new DeliveryResult(p, f.statusCode(), String.valueOf(f.getMessage()));
+    }
+    if (cause instanceof IllegalStateException) {
+      return new DeliveryResult(p, 481, "the dialog has ended: " + cause.getMessage());
+    }
+    return new DeliveryResult(p, 500, "not sent: " + cause);
+  }
+
+  /**
+   * Under the lock: a failed INVITE may be recovered from (an IM session falls back to pager
+   * mode); true when {@code p} was connected another way.
+   */
+  boolean recoverLocked(DefaultParticipant p, SipFailure failure) {
+    return false;
+  }
+
+  @Override
   public CompletableFuture<Void> termination() {
     return termination;
   }
@@ -138,8 +302,16 @@ final class DefaultSession implements Session {
         announced = true;
         endpoint.sessions.announceOutgoing(this);
       }
+      if (connectWithoutInviteLocked(p)) {
+        p.change(ParticipantState.CONNECTED, ParticipantStateChangeReason.NORMAL, 0);
+        connected();
+        endpoint.complete(p.connected, p);
+      }
     }
     endpoint.kick();
+    if (p.state() == ParticipantState.CONNECTED) {
+      return p.connected;
+    }
     endpoint.hopFor(uri).whenComplete((hop, error) -> {
       if (error != null) {
         outcome(p, null, new SipFailure(503, "cannot resolve " + uri + ": " + error.getMessage()));
@@ -154,13 +326,19 @@ final class DefaultSession implements Session {
     OutgoingInvite out;
     try {
       SipUri contact = (SipUri) endpoint.ua.contact(hop.transport()).uri();
+      SessionDescription offer = Offers.offer(type, contact, endpoint.uri());
+      synchronized (endpoint.lock) {
+        localOffer = offer;
+      }
       SipRequest.Builder b = endpoint.ua.newRequest(SipMethod.INVITE, uri, endpoint.from(),
               Address.of(uri), hop.transport())
-          .body(MediaType.APPLICATION_SDP, Offers.offer(type, contact, endpoint.uri()));
+          .body(MediaType.APPLICATION_SDP, offer.encode());
       context.get(SessionContext.CONVERSATION_ID)
           .ifPresent(id -> b.header(HeaderName.MS_CONVERSATION_ID, id));
       context.get(SessionContext.SUBJECT).ifPresent(s -> b.header(HeaderName.SUBJECT, s));
-      out = endpoint.ua.invite(b.build(), hop, response -> provisional(p, response));
+      SipRequest invite = b.build();
+      claimTrace(invite.callId());
+      out = endpoint.ua.invite(invite, hop, response -> provisional(p, response));
     } catch (RuntimeException e) {
       outcome(p, null, new SipFailure(503, "cannot send the INVITE: " + e.getMessage()));
       return;
@@ -197,6 +375,7 @@ final class DefaultSession implements Session {
         if (p.localHangup || p.state() == ParticipantState.DISCONNECTED) {
           action = byeAction(p); // a 2xx won the race with our CANCEL (RFC 3261 §9.1)
         } else {
+          negotiated(localOffer, answerOf(p.outgoing), true);
           p.change(ParticipantState.CONNECTED, ParticipantStateChangeReason.NORMAL, 200);
           connected();
           endpoint.complete(p.connected, p);
@@ -205,6 +384,10 @@ final class DefaultSession implements Session {
         Throwable cause = Registration.unwrap(error);
         SipFailure f = cause instanceof SipFailure s ? s : new SipFailure(500, cause.toString());
         int code = f.statusCode();
+        if (!p.localHangup && recoverLocked(p, f)) {
+          endpoint.kick();
+          return;
+        }
         ParticipantStateChangeReason reason = p.localHangup ? ParticipantStateChangeReason.NORMAL
             : reasonFor(f);
         disconnected(p, reason, code);
@@ -220,6 +403,20 @@ final class DefaultSession implements Session {
     endpoint.kick();
     if (action != null) {
       action.run();
+    }
+  }
+
+  /** The SDP answer in the 2xx of {@code out}, or null. */
+  private static SessionDescription answerOf(OutgoingInvite out) {
+    SipResponse ok = out == null ? null : out.answer();
+    if (ok == null || ok.bodyLength() == 0 || ok.contentType() == null
+        || !ok.contentType().is(MediaType.APPLICATION_SDP)) {
+      return null;
+    }
+    try {
+      return SessionDescription.parse(ok.body());
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 
@@ -318,6 +515,10 @@ final class DefaultSession implements Session {
       OutgoingInvite out = p.outgoing;
       return out == null ? null : out::cancel; // invite() cancels once it is sent
     }
+    if (p.pager) { // a pager-mode participant: no dialog, nothing to send
+      disconnected(p, ParticipantStateChangeReason.NORMAL, 0);
+      return null;
+    }
     p.change(ParticipantState.DISCONNECTING, ParticipantStateChangeReason.NORMAL, 0);
     return byeAction(p);
   }
@@ -372,15 +573,24 @@ final class DefaultSession implements Session {
   }
 
   /** Under the lock: the session ends. */
-  private void end() {
+  void end() {
     if (terminated) {
       return;
     }
     terminated = true;
+    endedLocked();
     local.change(ParticipantState.DISCONNECTED, ParticipantStateChangeReason.NORMAL, 0);
     endpoint.sessions.forget(this);
     endpoint.deliver(listeners, l -> l.onTerminated(this));
     endpoint.complete(termination, null);
+  }
+
+  /** Under the lock: subclasses release what the session held (timers, the pager entry). */
+  void endedLocked() {}
+
+  /** Under the lock: the remote participants (a copy). */
+  List<DefaultParticipant> remotesLocked() {
+    return List.copyOf(remotes);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.parley.client.internal;
 
+import dev.parley.client.ApplicationData;
 import dev.parley.client.ParticipantState;
 import dev.parley.client.ParticipantStateChangeReason;
 import dev.parley.client.Session;
@@ -16,6 +17,8 @@ import dev.parley.sip.HeaderName;
 import dev.parley.sip.MediaType;
 import dev.parley.sip.Reason;
 import dev.parley.sip.SipRequest;
+import dev.parley.transaction.ServerTransaction;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,9 +43,12 @@ final class DefaultSessionManager implements SessionManager {
   private final Set<String> applicationTypes = ConcurrentHashMap.newKeySet();
   /** The participant behind each dialog (confirmed, or about to be by accept()). */
   final Map<DialogId, DefaultParticipant> legs = new ConcurrentHashMap<>();
+  /** Pager-mode peers and their sessions. */
+  final PagerSessions pager;
 
   DefaultSessionManager(DefaultEndpoint endpoint) {
     this.endpoint = endpoint;
+    this.pager = new PagerSessions(endpoint);
   }
 
   @Override
@@ -58,7 +64,7 @@ final class DefaultSessionManager implements SessionManager {
       context = context.toBuilder()
           .set(SessionContext.CONVERSATION_ID, UUID.randomUUID().toString()).build();
     }
-    DefaultSession s = new DefaultSession(endpoint, type, context, false);
+    DefaultSession s = DefaultSession.create(endpoint, type, context, false);
     synchronized (endpoint.lock) {
       sessions.add(s);
     }
@@ -84,6 +90,26 @@ final class DefaultSessionManager implements SessionManager {
   /** Under the lock: the session ended. */
   void forget(DefaultSession s) {
     sessions.remove(s);
+  }
+
+  /** Under the lock: an incoming session exists from its invitation on. */
+  void addLocked(DefaultSession s) {
+    sessions.add(s);
+  }
+
+  /** A MESSAGE outside any dialog: a pager-mode peer (on an event loop). */
+  void onMessage(ServerTransaction tx, SipRequest request) {
+    pager.onMessage(tx, request, listener);
+  }
+
+  /** A request inside a dialog other than INVITE, ACK, BYE and PRACK (on an event loop). */
+  void onDialogRequest(Dialog dialog, ServerTransaction tx, SipRequest request) {
+    DefaultParticipant p = legs.get(dialog.id());
+    if (p == null) {
+      tx.respond(Responses.simple(request, 481, null));
+      return;
+    }
+    p.session.onDialogRequest(p, tx, request);
   }
 
   /** Under the lock: an outgoing session sent its first invitation. */
@@ -124,9 +150,15 @@ final class DefaultSessionManager implements SessionManager {
     Address from = request.from();
     DefaultIncomingSessionEvent event;
     synchronized (endpoint.lock) {
-      DefaultSession session = new DefaultSession(endpoint, c.type(), context.build(), true);
+      DefaultSession session = DefaultSession.create(endpoint, c.type(), context.build(), true);
+      session.claimTrace(request.callId());
       DefaultParticipant inviter = new DefaultParticipant(session, from.uri(), from.displayName(),
           false, ParticipantState.CONNECTED);
+      if (session instanceof DefaultApplicationSession app && c.sdp() == null
+          && request.bodyLength() > 0 && request.contentType() != null) {
+        app.invitationData(new ApplicationData(inviter, request.contentType(), request.body(),
+            Instant.now()));
+      }
       event = new DefaultIncomingSessionEvent(session, inviter, invite, c.sdp());
       inviter.invitation = event;
       session.addRemote(inviter);

@@ -21,7 +21,13 @@ import java.util.concurrent.Executor;
  * @param invitationTimeout how long an invitation waits before 480
  * @param retryBase first re-registration backoff
  * @param retryMax longest re-registration backoff
+ * @param composingIdle time without keystrokes before our idle indication (RFC 3994)
+ * @param composingRefresh refresh interval of our active indications
+ * @param maxPagerSessions most pager-mode peers tracked
+ * @param pagerIdle lifetime of a quiet pager session or a remembered pager reject
+ * @param traceLimit most messages per session trace; 0 for none
  */
 public record EndpointConfig(SipUri uri, String displayName, UserSecret secret, SipUri server,
     TransportLayer transport, List<String> listen, Executor executor, Duration registrationExpiry,
-    Duration invitationTimeout, Duration retryBase, Duration retryMax) {}
+    Duration invitationTimeout, Duration retryBase, Duration retryMax, Duration composingIdle,
+    Duration composingRefresh, int maxPagerSessions, Duration pagerIdle, int traceLimit) {}

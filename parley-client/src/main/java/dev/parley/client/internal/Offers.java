@@ -72,8 +72,8 @@ final class Offers {
       boolean im = false;
       boolean app = false;
       for (MediaDescription m : sdp.media()) {
-        if (m.isDisabled()) {
-          continue;
+        if (m.isDisabled() || answerLine(sdp, m, 5060, null).isDisabled()) {
+          continue; // a line we would reject (no common codec, MSRP, unknown media) counts for nothing
         }
         switch (m.media()) {
           case MediaDescription.AUDIO, MediaDescription.VIDEO -> av = true;
@@ -97,7 +97,7 @@ final class Offers {
   }
 
   /** Our offer for a new session of {@code type}, from {@code contact} (host and port). */
-  static byte[] offer(SessionType type, SipUri contact, SipUri aor) {
+  static SessionDescription offer(SessionType type, SipUri contact, SipUri aor) {
     SessionDescription.Builder b = skeleton(contact);
     int sipPort = contact.port() > 0 ? contact.port() : 5060;
     switch (type) {
@@ -106,44 +106,54 @@ final class Offers {
           MediaDescription.SIP).addFormat(aor.toString()).build());
       default -> b.addMedia(audio(PLACEHOLDER_PORT, List.of(PCMU, PCMA, DTMF), Direction.SENDRECV));
     }
-    return b.build().encode();
+    return b.build();
   }
 
   /**
    * Our answer to {@code offer} (RFC 3264 §6): one m= line per offered line, in order; lines we
    * cannot take are answered with port 0.
    */
-  static byte[] answer(SessionDescription offer, SipUri contact, SipUri aor) {
+  static SessionDescription answer(SessionDescription offer, SipUri contact, SipUri aor) {
     SessionDescription.Builder b = skeleton(contact);
     int sipPort = contact.port() > 0 ? contact.port() : 5060;
     for (MediaDescription m : offer.media()) {
       b.addMedia(answerLine(offer, m, sipPort, aor));
     }
-    return b.build().encode();
+    return b.build();
   }
 
+  /**
+   * Our answer to one offered line (RFC 3264 §6.1): IM over SIP and application lines are taken
+   * as offered; audio keeps the offered PCMU, PCMA and telephone-event payload types in the
+   * offer's order, with the direction reversed (sendonly answered recvonly, and so on); anything
+   * else (video, MSRP, no common codec) is rejected with port 0. {@code aor} null: only asks
+   * whether the line would be taken.
+   */
   private static MediaDescription answerLine(SessionDescription offer, MediaDescription m,
       int sipPort, SipUri aor) {
     if (!m.isDisabled()) {
       if (m.media().equals(MediaDescription.MESSAGE)
           && m.proto().equalsIgnoreCase(MediaDescription.SIP)) {
-        return message(sipPort, aor);
+        return aor == null ? m : message(sipPort, aor);
       }
       if (m.media().equals(MediaDescription.APPLICATION)) {
         return MediaDescription.builder(m.media(), sipPort, m.proto()).formats(m.formats()).build();
       }
       if (m.media().equals(MediaDescription.AUDIO) && m.isRtp()) {
         List<Integer> common = new ArrayList<>();
-        for (int pt : m.payloadTypes()) {
-          if (pt == PCMU || pt == PCMA) {
-            common.add(pt);
-          } else if (m.rtpmap(pt).map(r -> r.encodingName().equalsIgnoreCase("telephone-event"))
-              .orElse(false)) {
-            common.add(pt);
+        boolean voice = false;
+        for (Rtpmap r : m.formatsWithRtpmap()) {
+          String name = r.encodingName();
+          if ((name.equalsIgnoreCase("PCMU") || name.equalsIgnoreCase("PCMA"))
+              && r.clockRate() == 8000) {
+            common.add(r.payloadType());
+            voice = true;
+          } else if (name.equalsIgnoreCase("telephone-event") && r.clockRate() == 8000) {
+            common.add(r.payloadType());
           }
         }
-        if (common.stream().anyMatch(pt -> pt == PCMU || pt == PCMA)) {
-          return audio(PLACEHOLDER_PORT, common, reverse(offer.direction(m)), m);
+        if (voice) {
+          return audio(PLACEHOLDER_PORT, common, offer.direction(m).reverse(), m);
         }
       }
     }
@@ -175,23 +185,15 @@ final class Offers {
         MediaDescription.RTP_AVP);
     for (int pt : pts) {
       b.addFormat(pt);
-      if (pt == PCMU) {
-        b.addRtpmap(Rtpmap.of(PCMU, "PCMU", 8000));
-      } else if (pt == PCMA) {
-        b.addRtpmap(Rtpmap.of(PCMA, "PCMA", 8000));
-      } else {
-        b.addRtpmap(Rtpmap.of(pt, "telephone-event", 8000));
+      Rtpmap r = offered == null ? null : offered.formatsWithRtpmap().stream()
+          .filter(x -> x.payloadType() == pt).findFirst().orElse(null);
+      String name = r != null ? r.encodingName() : pt == PCMU ? "PCMU" : pt == PCMA ? "PCMA"
+          : "telephone-event";
+      b.addRtpmap(Rtpmap.of(pt, name, 8000));
+      if (name.equalsIgnoreCase("telephone-event")) {
         b.addFmtp(Fmtp.of(pt, "0-15"));
       }
     }
     return b.direction(direction).build();
-  }
-
-  private static Direction reverse(Direction d) {
-    return switch (d) {
-      case SENDONLY -> Direction.RECVONLY;
-      case RECVONLY -> Direction.SENDONLY;
-      default -> d;
-    };
   }
 }

@@ -1,0 +1,406 @@
+package dev.parley.client.internal;
+
+import dev.parley.client.DeliveryResult;
+import dev.parley.client.InstantMessage;
+import dev.parley.client.InstantMessagingSession;
+import dev.parley.client.Participant;
+import dev.parley.client.ParticipantState;
+import dev.parley.client.ParticipantStateChangeReason;
+import dev.parley.client.SessionContext;
+import dev.parley.client.SessionType;
+import dev.parley.dialog.Responses;
+import dev.parley.dialog.SipFailure;
+import dev.parley.sip.Address;
+import dev.parley.sip.HeaderName;
+import dev.parley.sip.MediaType;
+import dev.parley.sip.SipMethod;
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipUri;
+import dev.parley.transaction.ServerTransaction;
+import dev.parley.transport.Hop;
+import dev.parley.transport.Scheduler;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An {@link InstantMessagingSession}: MESSAGE in the dialog (session mode) or outside any dialog
+ * (pager mode, RFC 3428), and the is-composing indications of RFC 3994 both ways.
+ *
+ * <p>Composing, our side (RFC 3994 §3.2): {@code setComposing(true)} sends {@code active} (with
+ * {@code <refresh>}) when we were idle, and notes the keystroke; a timer sends {@code idle} once no
+ * keystroke came for the idle timeout, another repeats {@code active} every refresh interval;
+ * sending a message makes us idle silently. The peer's side (§4): {@code active} starts a timer of
+ * its refresh (120 s when absent) after which it is idle; {@code idle} or a message ends it.
+ */
+final class DefaultInstantMessagingSession extends DefaultSession implements InstantMessagingSession {
+  /** INVITE failures that mean "no IM sessions here, but MESSAGE may work": fall back to pager mode. */
+  static final Set<Integer> PAGER_FALLBACK = Set.of(405, 415, 488, 501, 606);
+  /** Most messages held while a pager invitation waits for the application. */
+  static final int MAX_HELD = 64;
+  /** The peer's refresh when its active indication gives none (RFC 3994 §4: 120 s). */
+  private static final long DEFAULT_PEER_REFRESH_SECONDS = 120;
+
+  private volatile boolean pagerMode;
+  // guarded by the endpoint's lock
+  private List<InstantMessage> held;
+  private boolean composing;
+  private long lastKeystroke;
+  private Scheduler.Timer idleTimer;
+  private Scheduler.Timer refreshTimer;
+  private final Map<DefaultParticipant, Scheduler.Timer> peersComposing = new HashMap<>();
+  /** The key under which {@link PagerSessions} routes this session's pager peer, or null. */
+  String pagerKey;
+  /** When a message last went either way (scheduler time), for pager idleness. */
+  long lastActivity;
+
+  DefaultInstantMessagingSession(DefaultEndpoint endpoint, SessionContext context,
+      boolean incoming) {
+    super(endpoint, SessionType.INSTANT_MESSAGING, context, incoming);
+    this.pagerMode = context.get(SessionContext.PAGER_MODE).orElse(false);
+  }
+
+  @Override
+  public boolean isPagerMode() {
+    return pagerMode;
+  }
+
+  /** Under the lock: marks this session as talking to pager-mode peers. */
+  void pagerModeLocked() {
+    pagerMode = true;
+  }
+
+  // ------------------------------------------------------------------------------ sending
+
+  @Override
+  public CompletableFuture<List<DeliveryResult>> send(String text) {
+    Objects.requireNonNull(text, "text");
+    return send(text.getBytes(StandardCharsets.UTF_8), TEXT_PLAIN_UTF8);
+  }
+
+  @Override
+  public CompletableFuture<List<DeliveryResult>> send(byte[] content, MediaType contentType) {
+    Objects.requireNonNull(content, "content");
+    Objects.requireNonNull(contentType, "contentType");
+    if (isComposingType(contentType)) {
+      throw new IllegalArgumentException(
+          "contentType must not be " + IS_COMPOSING + ": use setComposing(boolean)");
+    }
+    List<DefaultParticipant> targets;
+    synchronized (endpoint.lock) {
+      if (isTerminated()) {
+        throw new IllegalStateException("the session has ended");
+      }
+      stopComposingLocked(); // RFC 3994 §3.2: the message itself ends our composing state
+      lastActivity = endpoint.sessions.pager.clock().nowMillis();
+      targets = remotesLocked();
+    }
+    byte[] copy = content.clone();
+    return sendToAll(targets, p -> sendTo(p, copy, contentType));
+  }
+
+  private CompletableFuture<DeliveryResult> sendTo(DefaultParticipant p, byte[] content,
+      MediaType type) {
+    boolean pager;
+    synchronized (endpoint.lock) {
+      pager = p.pager;
+    }
+    return pager ? sendPager(p, content, type)
+        : sendInDialog(p, SipMethod.MESSAGE, content, type);
+  }
+
+  /** A MESSAGE outside any dialog to a pager-mode peer (RFC 3428 §4), via the server if any. */
+  private CompletableFuture<DeliveryResult> sendPager(DefaultParticipant p, byte[] content,
+      MediaType type) {
+    CompletableFuture<Hop> hop;
+    if (p.pagerHop != null) {
+      hop = CompletableFuture.completedFuture(p.pagerHop);
+    } else if (p.pagerTarget instanceof SipUri u) {
+      hop = endpoint.hopFor(u);
+    } else {
+      return CompletableFuture.completedFuture(
+          new DeliveryResult(p, 0, "not sent: no route to " + p.pagerTarget));
+    }
+    String conversation = conversationId();
+    return hop.thenCompose(h -> {
+      SipRequest.Builder b = endpoint.ua.newRequest(SipMethod.MESSAGE, p.pagerTarget,
+          endpoint.from(), Address.of(p.uri()), h.transport()).body(type, content);
+      if (conversation != null) {
+        b.header(HeaderName.MS_CONVERSATION_ID, conversation);
+      }
+      SipRequest message = b.build();
+      claimTrace(message.callId());
+      return endpoint.ua.request(message, h);
+    }).handle((response, error) -> result(p, response, error));
+  }
+
+  // ------------------------------------------------------------------------------ composing, ours
+
+  @Override
+  public void setComposing(boolean on) {
+    boolean sendActive = false;
+    boolean sendIdle = false;
+    synchronized (endpoint.lock) {
+      if (isTerminated()) {
+        throw new IllegalStateException("the session has ended");
+      }
+      if (on) {
+        lastKeystroke = scheduler().nowMillis();
+        if (!composing) {
+          composing = true;
+          sendActive = true;
+          long refresh = endpoint.config.composingRefresh().toMillis();
+          refreshTimer = scheduler().schedule(this::refreshComposing, refresh, TimeUnit.MILLISECONDS);
+          idleTimer = scheduler().schedule(this::checkIdle,
+              endpoint.config.composingIdle().toMillis(), TimeUnit.MILLISECONDS);
+        }
+      } else if (composing) {
+        stopComposingLocked();
+        sendIdle = true;
+      }
+    }
+    if (sendActive) {
+      sendComposing(true);
+    } else if (sendIdle) {
+      sendComposing(false);
+    }
+  }
+
+  private void checkIdle() {
+    boolean sendIdle = false;
+    synchronized (endpoint.lock) {
+      idleTimer = null;
+      if (!composing) {
+        return;
+      }
+      long idle = endpoint.config.composingIdle().toMillis();
+      long quiet = scheduler().nowMillis() - lastKeystroke;
+      if (quiet >= idle) {
+        stopComposingLocked();
+        sendIdle = true;
+      } else {
+        idleTimer = scheduler().schedule(this::checkIdle, idle - quiet, TimeUnit.MILLISECONDS);
+      }
+    }
+    if (sendIdle) {
+      sendComposing(false);
+    }
+  }
+
+  private void refreshComposing() {
+    synchronized (endpoint.lock) {
+      refreshTimer = null;
+      if (!composing || isTerminated()) {
+        return;
+      }
+      refreshTimer = scheduler().schedule(this::refreshComposing,
+          endpoint.config.composingRefresh().toMillis(), TimeUnit.MILLISECONDS);
+    }
+    sendComposing(true);
+  }
+
+  /** Under the lock: we are idle now (no indication sent here). */
+  private void stopComposingLocked() {
+    composing = false;
+    if (idleTimer != null) {
+      idleTimer.cancel();
+      idleTimer = null;
+    }
+    if (refreshTimer != null) {
+      refreshTimer.cancel();
+      refreshTimer = null;
+    }
+  }
+
+  private void sendComposing(boolean active) {
+    List<DefaultParticipant> targets;
+    synchronized (endpoint.lock) {
+      if (isTerminated()) {
+        return;
+      }
+      targets = remotesLocked();
+    }
+    byte[] body = IsComposing.body(active, endpoint.config.composingRefresh().toSeconds());
+    sendToAll(targets, p -> sendTo(p, body, IS_COMPOSING));
+  }
+
+  // ------------------------------------------------------------------------------ receiving
+
+  @Override
+  void onDialogRequest(DefaultParticipant p, ServerTransaction tx, SipRequest request) {
+    if (!request.method().equals(SipMethod.MESSAGE)) {
+      super.onDialogRequest(p, tx, request);
+      return;
+    }
+    int status;
+    synchronized (endpoint.lock) {
+      status = receivedLocked(p, request);
+    }
+    tx.respond(Responses.simple(request, status, null));
+    endpoint.kick();
+  }
+
+  /**
+   * Under the lock: a MESSAGE from {@code p} (in the dialog or, in pager mode, outside it);
+   * returns the status to answer it with: 200, or 486 when too many wait for the application.
+   */
+  int receivedLocked(DefaultParticipant p, SipRequest request) {
+    MediaType type = request.contentType() != null ? request.contentType() : MediaType.TEXT_PLAIN;
+    byte[] body = request.body();
+    if (isComposingType(type)) {
+      IsComposing.Indication indication = IsComposing.parse(body);
+      if (indication.active()) {
+        peerActiveLocked(p, indication.refreshSeconds() > 0 ? indication.refreshSeconds()
+            : DEFAULT_PEER_REFRESH_SECONDS);
+      } else {
+        peerIdleLocked(p, true);
+      }
+      return 200;
+    }
+    lastActivity = endpoint.sessions.pager.clock().nowMillis();
+    peerIdleLocked(p, false); // a message ends the sender's composing state (RFC 3994 §4)
+    InstantMessage m = new InstantMessage(p, type, body, Instant.now());
+    if (held != null) {
+      if (held.size() >= MAX_HELD) {
+        return 486;
+      }
+      held.add(m);
+      return 200;
+    }
+    deliverMessageLocked(m);
+    return 200;
+  }
+
+  /** Under the lock: messages are held until the pager invitation is accepted, {@code first} first. */
+  void holdLocked(InstantMessage first) {
+    held = new ArrayList<>();
+    held.add(first);
+  }
+
+  /** Under the lock: the invitation was accepted; held messages are delivered in order. */
+  void releaseHeldLocked() {
+    List<InstantMessage> h = held;
+    held = null;
+    if (h != null) {
+      h.forEach(this::deliverMessageLocked);
+    }
+  }
+
+  private void deliverMessageLocked(InstantMessage m) {
+    endpoint.deliver(listeners, l -> {
+      if (l instanceof InstantMessagingSession.Listener im) {
+        im.onMessageReceived(this, m);
+      }
+    });
+  }
+
+  private void peerActiveLocked(DefaultParticipant p, long refreshSeconds) {
+    if (p.state() == ParticipantState.DISCONNECTED) {
+      return;
+    }
+    Scheduler.Timer old = peersComposing.put(p, scheduler().schedule(() -> peerExpired(p),
+        refreshSeconds, TimeUnit.SECONDS));
+    if (old != null) {
+      old.cancel();
+    } else {
+      endpoint.deliver(listeners, l -> {
+        if (l instanceof InstantMessagingSession.Listener im) {
+          im.onComposing(this, p);
+        }
+      });
+    }
+  }
+
+  private void peerIdleLocked(DefaultParticipant p, boolean announce) {
+    Scheduler.Timer t = peersComposing.remove(p);
+    if (t == null) {
+      return;
+    }
+    t.cancel();
+    if (announce) {
+      endpoint.deliver(listeners, l -> {
+        if (l instanceof InstantMessagingSession.Listener im) {
+          im.onIdle(this, p);
+        }
+      });
+    }
+  }
+
+  private void peerExpired(DefaultParticipant p) {
+    synchronized (endpoint.lock) {
+      if (peersComposing.remove(p) != null) {
+        endpoint.deliver(listeners, l -> {
+          if (l instanceof InstantMessagingSession.Listener im) {
+            im.onIdle(this, p);
+          }
+        });
+      }
+    }
+    endpoint.kick();
+  }
+
+  @Override
+  public boolean isComposing(Participant participant) {
+    Objects.requireNonNull(participant, "participant");
+    synchronized (endpoint.lock) {
+      return peersComposing.containsKey(participant);
+    }
+  }
+
+  // ------------------------------------------------------------------------------ pager mode
+
+  @Override
+  boolean connectWithoutInviteLocked(DefaultParticipant p) {
+    if (!pagerMode) {
+      return false;
+    }
+    becomePagerLocked(p);
+    return true;
+  }
+
+  @Override
+  boolean recoverLocked(DefaultParticipant p, SipFailure failure) {
+    if (failure.response() == null || !PAGER_FALLBACK.contains(failure.statusCode())
+        || p.state() != ParticipantState.CONNECTING) {
+      return false;
+    }
+    pagerMode = true;
+    becomePagerLocked(p);
+    p.change(ParticipantState.CONNECTED, ParticipantStateChangeReason.NORMAL, 0);
+    connected();
+    endpoint.complete(p.connected, p);
+    return true;
+  }
+
+  /** Under the lock: {@code p} (whose URI we invited) is reached by MESSAGE outside dialogs. */
+  private void becomePagerLocked(DefaultParticipant p) {
+    p.pager = true;
+    p.pagerTarget = p.uri();
+    endpoint.sessions.pager.registerLocked(this, p);
+  }
+
+  @Override
+  void endedLocked() {
+    stopComposingLocked();
+    peersComposing.values().forEach(Scheduler.Timer::cancel);
+    peersComposing.clear();
+    held = null;
+    endpoint.sessions.pager.forgetLocked(this);
+  }
+
+  static boolean isComposingType(MediaType type) {
+    return type.is(IS_COMPOSING.type(), IS_COMPOSING.subtype());
+  }
+
+  @Override
+  public String toString() {
+    return super.toString() + (pagerMode ? " pager" : "");
+  }
+}
