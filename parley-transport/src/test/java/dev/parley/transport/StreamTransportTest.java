@@ -94,6 +94,25 @@ class StreamTransportTest {
 
   @ParameterizedTest
   @EnumSource(value = Transport.class, names = {"TCP", "TLS", "WS", "WSS"})
+  void aRequestToTheRemoteAddressOfAnAcceptedConnectionGoesOverIt(Transport t) throws Exception {
+    Fixtures.Recorder server = new Fixtures.Recorder();
+    NettyTransportLayer b = layer(server, lp(t, "127.0.0.1"));
+    Fixtures.Recorder client = new Fixtures.Recorder();
+    NettyTransportLayer a = layer(client, lp(t, "127.0.0.1"));
+    Flow sent = a.send(Fixtures.request(t, a.listenPoint(t), "z9hG4bK4"),
+        Fixtures.hop(b.listenPoint(t))).join();
+    Inbound atServer = server.take();
+
+    // the server calls back the client's source address (a registered flow, RFC 5626)
+    Flow back = b.send(Fixtures.request(t, b.listenPoint(t), "z9hG4bK5"),
+        atServer.flow().remoteHop()).get(5, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(back.connectionId()).isEqualTo(atServer.flow().connectionId());
+    assertThat(client.take().flow()).isEqualTo(sent);
+    assertThat(b.connectionCount()).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Transport.class, names = {"TCP", "TLS", "WS", "WSS"})
   void receivedAndRportAreAddedToTheTopVia(Transport t) throws Exception {
     Fixtures.Recorder server = new Fixtures.Recorder();
     NettyTransportLayer b = layer(server, lp(t, "127.0.0.1"));

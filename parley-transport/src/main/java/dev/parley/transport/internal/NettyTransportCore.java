@@ -595,6 +595,9 @@ public final class NettyTransportCore {
     Connection c = new Connection(connectionIds.incrementAndGet(), transport, false, key);
     c.attach(ch);
     c.established();
+    // An accepted connection carries messages both ways at once: a request sent to a hop equal
+    // to its remote address reuses it (RFC 3261 §18, RFC 5626 flows) instead of waiting forever.
+    c.markReady();
     byId.put(c.id(), c);
     byRemote.put(key, c);
     if (closed) {
