@@ -34,6 +34,10 @@ public final class ServerConfig {
   public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofSeconds(10);
   /** Default interval between checks for account changes: 2 s. */
   public static final Duration DEFAULT_ACCOUNTS_REFRESH = Duration.ofSeconds(2);
+  /** Default Timer C of the proxy (RFC 3261 §16.6 step 11 asks for more than 3 minutes): 181 s. */
+  public static final Duration DEFAULT_TIMER_C = Duration.ofSeconds(181);
+  /** Default bound on requests being proxied at once: {@value}. */
+  public static final int DEFAULT_MAX_PROXY_CONTEXTS = 25_000;
 
   private final String domain;
   private final Set<String> aliases;
@@ -53,6 +57,12 @@ public final class ServerConfig {
   private final Duration accountsRefresh;
   private final DigestConfig digest;
   private final byte[] authSecret;
+  private final boolean recordRoute;
+  private final Duration timerC;
+  private final int maxProxyContexts;
+  private final AddressMatcher trusted;
+  private final List<StaticRoute> staticRoutes;
+  private final String advertisedHost;
 
   private ServerConfig(Builder b) {
     this.domain = b.domain != null ? b.domain : defaultDomain();
@@ -73,6 +83,12 @@ public final class ServerConfig {
     this.accountsRefresh = b.accountsRefresh;
     this.digest = b.digest.build();
     this.authSecret = b.authSecret == null ? null : b.authSecret.clone();
+    this.recordRoute = b.recordRoute;
+    this.timerC = b.timerC;
+    this.maxProxyContexts = b.maxProxyContexts;
+    this.trusted = b.trusted;
+    this.staticRoutes = List.copyOf(b.staticRoutes.values());
+    this.advertisedHost = b.advertisedHost;
   }
 
   /** A builder holding the defaults. */
@@ -186,6 +202,39 @@ public final class ServerConfig {
     return authSecret == null ? null : authSecret.clone();
   }
 
+  /** Whether the proxy Record-Routes dialog-creating requests (INVITE, SUBSCRIBE, REFER). */
+  public boolean recordRoute() {
+    return recordRoute;
+  }
+
+  /** Timer C: how long an INVITE branch may stay without a final response after a provisional. */
+  public Duration timerC() {
+    return timerC;
+  }
+
+  /** Requests being proxied at once; more get 503 with Retry-After. */
+  public int maxProxyContexts() {
+    return maxProxyContexts;
+  }
+
+  /** Source addresses whose requests the proxy never challenges (gateways, load generators). */
+  public AddressMatcher trusted() {
+    return trusted;
+  }
+
+  /** Static routes for foreign domains or users, in the order configured. */
+  public List<StaticRoute> staticRoutes() {
+    return staticRoutes;
+  }
+
+  /**
+   * The host the proxy writes in its Record-Route URIs when a listener is on a wildcard address,
+   * or null to use the listener's address (or, for a wildcard, the domain).
+   */
+  public String advertisedHost() {
+    return advertisedHost;
+  }
+
   @Override
   public String toString() {
     return "ServerConfig[domain=" + domain + ", data=" + dataDir + ", listen=" + listen + "]";
@@ -212,6 +261,12 @@ public final class ServerConfig {
     private Duration accountsRefresh = DEFAULT_ACCOUNTS_REFRESH;
     private final DigestConfig.Builder digest = DigestConfig.builder();
     private byte[] authSecret;
+    private boolean recordRoute = true;
+    private Duration timerC = DEFAULT_TIMER_C;
+    private int maxProxyContexts = DEFAULT_MAX_PROXY_CONTEXTS;
+    private AddressMatcher trusted = AddressMatcher.NONE;
+    private final java.util.Map<String, StaticRoute> staticRoutes = new java.util.LinkedHashMap<>();
+    private String advertisedHost;
 
     private Builder() {
       for (String l : DEFAULT_LISTEN) {
@@ -361,6 +416,71 @@ public final class ServerConfig {
       return this;
     }
 
+    /** Whether the proxy Record-Routes dialog-creating requests; default true. */
+    public Builder recordRoute(boolean recordRoute) {
+      this.recordRoute = recordRoute;
+      return this;
+    }
+
+    /**
+     * Timer C of INVITE branches; default 181 s. RFC 3261 asks for more than 3 minutes; shorter
+     * values (at least 1 s) are accepted for tests and impatient gateways.
+     */
+    public Builder timerC(Duration timerC) {
+      Objects.requireNonNull(timerC, "timerC");
+      if (timerC.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("timerC must be at least 1s: " + timerC);
+      }
+      this.timerC = timerC;
+      return this;
+    }
+
+    /** Default {@value ServerConfig#DEFAULT_MAX_PROXY_CONTEXTS}. */
+    public Builder maxProxyContexts(int max) {
+      this.maxProxyContexts = requireRange("maxProxyContexts", max, 1, 10_000_000);
+      return this;
+    }
+
+    /**
+     * Adds trusted sources: a comma-separated list of IP addresses and CIDR prefixes
+     * ({@link AddressMatcher#parse}); none by default.
+     *
+     * @throws IllegalArgumentException naming the entry that is not an address or prefix
+     */
+    public Builder trusted(String addresses) {
+      List<String> all = new ArrayList<>(trusted.entries());
+      all.addAll(AddressMatcher.parse(addresses).entries());
+      this.trusted = AddressMatcher.of(all);
+      return this;
+    }
+
+    /**
+     * Adds a static route: {@code target} ({@code domain} or {@code user@domain}) to
+     * {@code nextHop} (a sip/sips URI).
+     *
+     * @throws IllegalArgumentException if a part is malformed, the target is the served domain,
+     *     or the target already has a route
+     */
+    public Builder staticRoute(String target, String nextHop) {
+      StaticRoute r = StaticRoute.parse(target, nextHop);
+      String key = (r.user() == null ? "" : r.user() + "@") + r.domain();
+      if (staticRoutes.containsKey(key)) {
+        throw new IllegalArgumentException("route for " + key + " given twice");
+      }
+      staticRoutes.put(key, r);
+      return this;
+    }
+
+    /** See {@link ServerConfig#advertisedHost()}; default none. */
+    public Builder advertisedHost(String host) {
+      if (host != null && (host.isBlank() || host.chars().anyMatch(c -> c <= ' ' || c == '@'
+          || c == ';' || c == '>'))) {
+        throw new IllegalArgumentException("advertised host is not a host: '" + host + "'");
+      }
+      this.advertisedHost = host;
+      return this;
+    }
+
     /**
      * The configuration.
      *
@@ -378,6 +498,13 @@ public final class ServerConfig {
       }
       if (listen.isEmpty()) {
         throw new IllegalArgumentException("no listener");
+      }
+      String d = domain != null ? domain : defaultDomain();
+      for (StaticRoute r : staticRoutes.values()) {
+        if (r.domain().equals(d) || aliases.contains(r.domain())) {
+          throw new IllegalArgumentException("route." + r.domain()
+              + ": a static route cannot take over the served domain " + d);
+        }
       }
       return new ServerConfig(this);
     }

@@ -2,11 +2,13 @@ package dev.parley.server;
 
 import dev.parley.dialog.auth.DigestAuthenticator;
 import dev.parley.server.internal.AccountCache;
+import dev.parley.server.internal.ProxyCore;
 import dev.parley.server.internal.ServerCore;
 import dev.parley.transaction.TransactionConfig;
 import dev.parley.transaction.TransactionLayer;
 import dev.parley.transport.ListenPoint;
 import dev.parley.transport.NettyTransportLayer;
+import dev.parley.transport.ServerLocator;
 import dev.parley.transport.TlsConfig;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -26,8 +28,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Parley server (first cut): a registrar and location service for one SIP domain over UDP,
- * TCP, TLS and WebSocket, with accounts and bindings in an embedded {@link Store}.
+ * The Parley server: a registrar and location service for one SIP domain over UDP, TCP, TLS and
+ * WebSocket, with accounts and bindings in an embedded {@link Store}, and an authenticating
+ * stateful proxy (RFC 3261 §16) that routes every other request to the registered contacts,
+ * along Route headers, or over static routes ({@code docs/server.md}, "Proxy").
  *
  * <pre>{@code
  * try (SipServer server = SipServer.start(ServerConfig.builder()
@@ -54,6 +58,9 @@ public final class SipServer implements AutoCloseable {
   private final LocationService location;
   private final Registrar registrar;
   private final NettyTransportLayer transport;
+  private final TransactionLayer transactions;
+  private final ProxyCore proxy;
+  private final ServerLocator locator;
   private final ScheduledExecutorService background;
   private final int loadedBindings;
   private final int droppedBindings;
@@ -66,6 +73,7 @@ public final class SipServer implements AutoCloseable {
     boolean started = false;
     ScheduledExecutorService bg = null;
     NettyTransportLayer t = null;
+    ServerLocator loc = null;
     try {
       store.setSetting("domain", config.domain());
       this.accounts = new AccountCache(store, config.domain());
@@ -89,16 +97,27 @@ public final class SipServer implements AutoCloseable {
       }
       t = tb.build();
       this.transport = t;
-      this.registrar = Registrar.builder(config.domain(), location, auth.build())
-          .aliases(aliases(config))
+      DigestAuthenticator authenticator = auth.build();
+      Set<String> aliases = aliases(config);
+      this.registrar = Registrar.builder(config.domain(), location, authenticator)
+          .aliases(aliases)
           .minExpires(config.minExpires()).maxExpires(config.maxExpires())
           .defaultExpires(config.defaultExpires())
           .maxContactsPerAor(config.maxContactsPerAor())
           .build();
-      TransactionLayer layer = TransactionLayer.builder(t, new ServerCore(registrar))
-          .config(TransactionConfig.defaults()).build();
+      loc = ServerLocator.builder().build();
+      this.locator = loc;
+      this.proxy = new ProxyCore(config, location, accounts, authenticator, loc,
+          UnregisteredTargetHandler.NONE);
+      // A proxy sees spirals (the same request back with another Request-URI): merged-request
+      // detection (§8.2.2.2) is a UAS rule and would answer them 482.
+      TransactionLayer layer = TransactionLayer.builder(t, new ServerCore(registrar, proxy))
+          .config(TransactionConfig.defaults().toBuilder().rejectMergedRequests(false).build())
+          .build();
+      this.transactions = layer;
       t.setListener(layer);
       t.start().join();
+      proxy.start(layer, t, aliases);
       bg = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread th = new Thread(r, "parley-server-store");
         th.setDaemon(true);
@@ -116,6 +135,9 @@ public final class SipServer implements AutoCloseable {
         }
         if (t != null) {
           t.close();
+        }
+        if (loc != null) {
+          loc.close();
         }
         store.close();
       }
@@ -156,6 +178,24 @@ public final class SipServer implements AutoCloseable {
   /** The registrar. */
   public Registrar registrar() {
     return registrar;
+  }
+
+  /** The proxy's counters now (active contexts, forwarded requests, responses by class). */
+  public ProxyStats proxyStats() {
+    return proxy.stats();
+  }
+
+  /** Live client and server transactions now. */
+  public TransactionCounts transactionCounts() {
+    return new TransactionCounts(transactions.clientCount(), transactions.serverCount());
+  }
+
+  /**
+   * Sets what the proxy does with a request for a known user who has no binding (default
+   * {@link UnregisteredTargetHandler#NONE}: 480): the seam for store-and-forward of MESSAGE.
+   */
+  public void unregisteredTargetHandler(UnregisteredTargetHandler handler) {
+    proxy.setUnregisteredTargetHandler(handler);
   }
 
   /** Accounts of the domain loaded from the store. */
@@ -244,6 +284,7 @@ public final class SipServer implements AutoCloseable {
     }
     closed = true;
     transport.close();
+    locator.close();
     background.shutdown();
     try {
       background.awaitTermination(10, TimeUnit.SECONDS);

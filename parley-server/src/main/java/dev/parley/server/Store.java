@@ -6,11 +6,13 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * What the server keeps across restarts (DESIGN.md §5): accounts, registrar bindings and a few
- * settings. Hot state lives in memory; the store is written at the edges (account commands) and
- * behind in batches (bindings), never once per SIP request on an event loop.
+ * What the server keeps across restarts (DESIGN.md §5): accounts, registrar bindings, pager-mode
+ * messages stored for offline users, and a few settings. Hot state lives in memory; the store is
+ * written at the edges (account commands, a stored message) and behind in batches (bindings),
+ * never once per SIP request on an event loop.
  *
  * <p>The embedded default, {@link #embedded(Path)}, is one SQLite file whose schema is migrated by
  * Flyway; its SQL stays portable to PostgreSQL so that several nodes can later share one.
@@ -85,6 +87,63 @@ public interface Store extends AutoCloseable {
    * the given list (an empty list removes the AOR's bindings).
    */
   void replaceBindings(Map<Aor, List<Binding>> bindingsByAor);
+
+  // --- offline messages (RFC 3428 store-and-forward, see OfflineMessages) ---
+
+  /**
+   * Stores a message for its recipient under the next id (ids grow, so they order each
+   * recipient's messages); the message's own id is ignored.
+   *
+   * @return the id given, or empty when a message for the same recipient with the same Call-ID
+   *     and CSeq is stored already (the sender retried it in a new transaction): nothing is stored
+   */
+  OptionalLong storeMessage(StoredMessage message);
+
+  /**
+   * Up to {@code limit} messages stored for {@code username} in {@code domain}, lowest id
+   * (oldest) first.
+   *
+   * @throws IllegalArgumentException if {@code limit} is not positive
+   */
+  List<StoredMessage> pendingMessages(String domain, String username, int limit);
+
+  /**
+   * Deletes a stored message (after its delivery, or when it is dropped).
+   *
+   * @return false when no message has that id
+   */
+  boolean deleteMessage(long id);
+
+  /**
+   * Adds one to a stored message's failed delivery attempts.
+   *
+   * @return false when no message has that id
+   */
+  boolean messageAttemptFailed(long id);
+
+  /** How many messages, and how many body bytes, are stored for {@code username}. */
+  MessageCount messageCount(String domain, String username);
+
+  /** The count for every recipient that has stored messages (a start-up load). */
+  Map<Aor, MessageCount> messageCounts();
+
+  /**
+   * Deletes the messages received before {@code receivedBeforeMillis} (the expiry sweep).
+   *
+   * @return how many were deleted
+   */
+  int deleteMessagesReceivedBefore(long receivedBeforeMillis);
+
+  /**
+   * A number of stored messages and the sum of their body sizes.
+   *
+   * @param messages how many messages
+   * @param bytes their body bytes
+   */
+  record MessageCount(int messages, long bytes) {
+    /** No messages. */
+    public static final MessageCount NONE = new MessageCount(0, 0);
+  }
 
   // --- settings ---
 

@@ -51,6 +51,11 @@ public final class AccountCache implements CredentialStore {
     return accounts.size();
   }
 
+  /** Whether {@code username} has an account in the domain. */
+  public boolean contains(String username) {
+    return accounts.containsKey(username);
+  }
+
   @Override
   public String ha1(String username, String realm, DigestAlgorithm algorithm) {
     if (!realm.equalsIgnoreCase(domain)) {

@@ -20,7 +20,8 @@ import java.util.Set;
  * <p>Format: one entry per line; {@code #} starts a comment line; blank lines are ignored;
  * whitespace around key and value is trimmed. Lists are comma-separated. Durations are a number
  * with {@code ms}, {@code s}, {@code m} or {@code h} (no unit: seconds). Relative paths are
- * relative to the file's directory. Every key may appear once except {@code listen}. An unknown
+ * relative to the file's directory. Every key may appear once except {@code listen};
+ * {@code route.TARGET} keys may be many, one per target. An unknown
  * key or a bad value stops the load with a {@link ConfigException} naming file, line and key.
  */
 public final class ConfigFile {
@@ -32,7 +33,12 @@ public final class ConfigFile {
       "registrar.max_contacts",
       "location.max_bindings", "location.flush_interval", "location.sweep_interval",
       "accounts.refresh_interval",
-      "auth.algorithms", "auth.nonce_lifetime", "auth.secret");
+      "auth.algorithms", "auth.nonce_lifetime", "auth.secret",
+      "trusted", "proxy.record_route", "proxy.timer_c", "proxy.max_contexts",
+      "proxy.advertised_host", "route.<domain>");
+
+  /** The prefix of static route keys: {@code route.DOMAIN} or {@code route.USER@DOMAIN}. */
+  public static final String ROUTE_PREFIX = "route.";
 
   private ConfigFile() {}
 
@@ -63,7 +69,8 @@ public final class ConfigFile {
       }
       String k = line.substring(0, eq).strip();
       String v = line.substring(eq + 1).strip();
-      if (!KEYS.contains(k)) {
+      boolean route = k.startsWith(ROUTE_PREFIX) && k.length() > ROUTE_PREFIX.length();
+      if (!route && !KEYS.contains(k)) {
         throw new ConfigException(where + ": unknown key '" + k + "'");
       }
       if (!k.equals("listen") && !seen.add(k)) {
@@ -73,6 +80,10 @@ public final class ConfigFile {
         throw new ConfigException(where + ": key '" + k + "': empty value");
       }
       try {
+        if (route) {
+          b.staticRoute(k.substring(ROUTE_PREFIX.length()), v);
+          continue;
+        }
         switch (k) {
           case "domain" -> b.domain(v);
           case "domain.aliases" -> list(v).forEach(b::alias);
@@ -99,6 +110,11 @@ public final class ConfigFile {
           }
           case "auth.nonce_lifetime" -> b.nonceLifetime(duration(v));
           case "auth.secret" -> b.authSecretHex(v);
+          case "proxy.record_route" -> b.recordRoute(bool(v));
+          case "proxy.timer_c" -> b.timerC(duration(v));
+          case "proxy.max_contexts" -> b.maxProxyContexts(integer(v));
+          case "trusted" -> b.trusted(v);
+          case "proxy.advertised_host" -> b.advertisedHost(v);
           default -> throw new IllegalStateException("unhandled key " + k);
         }
       } catch (IllegalArgumentException e) {
@@ -123,6 +139,14 @@ public final class ConfigFile {
       out.add(p);
     }
     return out;
+  }
+
+  private static boolean bool(String v) {
+    return switch (v) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("not true or false: '" + v + "'");
+    };
   }
 
   private static int integer(String v) {

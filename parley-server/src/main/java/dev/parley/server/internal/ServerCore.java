@@ -5,49 +5,78 @@ import dev.parley.server.Registrar;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
 import dev.parley.transaction.ServerTransaction;
 import dev.parley.transaction.TransactionUser;
+import dev.parley.transport.Inbound;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's transaction user: REGISTER goes to the {@link Registrar}, OPTIONS is answered
- * 200 with the methods served, anything else 501 until the proxy core exists.
+ * The server's transaction user: REGISTER goes to the {@link Registrar}; every other request,
+ * the ACKs for 2xx, CANCELs and stray responses go to the {@link ProxyCore}, which hands
+ * requests addressed to the server itself (no user part) back here: OPTIONS is answered 200 with
+ * the methods served, anything else 501.
  *
  * <p>Runs on event loops; never blocks.
  */
 public final class ServerCore implements TransactionUser {
-  /** The methods this first cut of the server handles. */
+  /** The methods the server itself answers (the proxy forwards any method to users). */
   public static final String ALLOW = "REGISTER, OPTIONS";
 
   private static final Logger log = LoggerFactory.getLogger(ServerCore.class);
 
   private final Registrar registrar;
+  private final ProxyCore proxy;
 
-  /** A core handing REGISTER to {@code registrar}. */
-  public ServerCore(Registrar registrar) {
+  /** A core handing REGISTER to {@code registrar} and the rest to {@code proxy}. */
+  public ServerCore(Registrar registrar, ProxyCore proxy) {
     this.registrar = registrar;
+    this.proxy = proxy;
   }
 
   @Override
   public void onRequest(ServerTransaction tx, SipRequest request) {
     try {
-      SipMethod m = request.method();
-      if (m.equals(SipMethod.REGISTER)) {
+      if (request.method().equals(SipMethod.REGISTER)) {
         registrar.onRegister(tx, request);
-      } else if (m.equals(SipMethod.OPTIONS)) {
-        tx.respond(Responses.to(request, 200, Responses.randomToken())
-            .header(HeaderName.ALLOW, ALLOW)
-            .header(HeaderName.SUPPORTED, "path")
-            .header(HeaderName.ACCEPT, "application/sdp")
-            .build());
       } else {
-        tx.respond(Responses.to(request, 501, Responses.randomToken())
-            .header(HeaderName.ALLOW, ALLOW).build());
+        proxy.onRequest(tx, request, this::answerLocally);
       }
     } catch (RuntimeException e) {
       log.warn("failed to answer {} from {}: {}", request.method(), tx.flow().remote(), e.toString());
       tx.respond(Responses.simple(request, 500, Responses.randomToken()));
     }
+  }
+
+  /** A request for the server itself: OPTIONS gets 200, other methods 501. */
+  private void answerLocally(ServerTransaction tx, SipRequest request) {
+    SipResponse response;
+    if (request.method().equals(SipMethod.OPTIONS)) {
+      response = Responses.to(request, 200, Responses.randomToken())
+          .header(HeaderName.ALLOW, ALLOW)
+          .header(HeaderName.SUPPORTED, "path")
+          .header(HeaderName.ACCEPT, "application/sdp")
+          .build();
+    } else {
+      response = Responses.to(request, 501, Responses.randomToken())
+          .header(HeaderName.ALLOW, ALLOW).build();
+    }
+    proxy.respond(tx, response);
+  }
+
+  @Override
+  public void onAck(SipRequest ack, Inbound inbound) {
+    proxy.onAck(ack, inbound);
+  }
+
+  @Override
+  public void onCancel(ServerTransaction invite, SipRequest cancel) {
+    proxy.onCancel(invite, cancel);
+  }
+
+  @Override
+  public void onStrayResponse(SipResponse response, Inbound inbound) {
+    proxy.onStrayResponse(response, inbound);
   }
 }

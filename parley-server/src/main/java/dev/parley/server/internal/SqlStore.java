@@ -6,6 +6,7 @@ import dev.parley.server.Binding;
 import dev.parley.server.DuplicateAccountException;
 import dev.parley.server.Store;
 import dev.parley.server.StoreException;
+import dev.parley.server.StoredMessage;
 import dev.parley.sip.Address;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,9 +18,11 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
@@ -58,6 +61,8 @@ public final class SqlStore implements Store {
       Flyway.configure(SqlStore.class.getClassLoader())
           .dataSource(url + "?busy_timeout=" + BUSY_TIMEOUT_MILLIS, null, null)
           .locations("classpath:db/migration")
+          // the binary column type: BLOB here, BYTEA on PostgreSQL (V2__offline_messages.sql)
+          .placeholders(Map.of("binary", "BLOB"))
           .load()
           .migrate();
     } catch (RuntimeException e) {
@@ -303,6 +308,148 @@ public final class SqlStore implements Store {
       sb.append(a);
     }
     return sb.toString();
+  }
+
+  // --- offline messages ---
+
+  private static final String MESSAGE_COLUMNS = "id, domain, username, from_header, to_header,"
+      + " call_id, cseq, content_type, body, received_at, attempts";
+
+  @Override
+  public synchronized OptionalLong storeMessage(StoredMessage m) {
+    return inTransaction("store message for " + m.recipient(), () -> {
+      try (PreparedStatement q = prepare("SELECT id FROM offline_messages WHERE domain = ?"
+          + " AND username = ? AND call_id = ? AND cseq = ?")) {
+        q.setString(1, m.recipient().host());
+        q.setString(2, m.recipient().user());
+        q.setString(3, m.callId());
+        q.setLong(4, m.cseq());
+        try (ResultSet rs = q.executeQuery()) {
+          if (rs.next()) {
+            return OptionalLong.empty();
+          }
+        }
+      }
+      long id;
+      try (PreparedStatement u = prepare(
+          "UPDATE offline_message_ids SET next_id = next_id + 1 WHERE id = 1")) {
+        u.executeUpdate();
+      }
+      try (PreparedStatement q = prepare("SELECT next_id FROM offline_message_ids WHERE id = 1");
+           ResultSet rs = q.executeQuery()) {
+        if (!rs.next()) {
+          throw new SQLException("offline_message_ids has no row");
+        }
+        id = rs.getLong(1) - 1;
+      }
+      try (PreparedStatement ins = prepare("INSERT INTO offline_messages (" + MESSAGE_COLUMNS
+          + ", body_size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        byte[] body = m.body();
+        ins.setLong(1, id);
+        ins.setString(2, m.recipient().host());
+        ins.setString(3, m.recipient().user());
+        ins.setString(4, m.from());
+        ins.setString(5, m.to());
+        ins.setString(6, m.callId());
+        ins.setLong(7, m.cseq());
+        ins.setString(8, m.contentType());
+        ins.setBytes(9, body);
+        ins.setLong(10, m.receivedAt());
+        ins.setInt(11, m.attempts());
+        ins.setInt(12, body.length);
+        ins.executeUpdate();
+      }
+      return OptionalLong.of(id);
+    });
+  }
+
+  @Override
+  public synchronized List<StoredMessage> pendingMessages(String domain, String username,
+      int limit) {
+    if (limit <= 0) {
+      throw new IllegalArgumentException("limit must be positive: " + limit);
+    }
+    return query("read messages for " + username, () -> {
+      try (PreparedStatement q = prepare("SELECT " + MESSAGE_COLUMNS + " FROM offline_messages"
+          + " WHERE domain = ? AND username = ? ORDER BY id LIMIT ?")) {
+        q.setString(1, domain);
+        q.setString(2, username);
+        q.setInt(3, limit);
+        List<StoredMessage> out = new ArrayList<>();
+        try (ResultSet rs = q.executeQuery()) {
+          while (rs.next()) {
+            byte[] body = rs.getBytes(9);
+            out.add(new StoredMessage(rs.getLong(1), new Aor(rs.getString(3), rs.getString(2)),
+                rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7),
+                rs.getString(8), body == null ? new byte[0] : body, rs.getLong(10),
+                rs.getInt(11)));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
+  public synchronized boolean deleteMessage(long id) {
+    return inTransaction("delete message " + id, () -> {
+      try (PreparedStatement d = prepare("DELETE FROM offline_messages WHERE id = ?")) {
+        d.setLong(1, id);
+        return d.executeUpdate() > 0;
+      }
+    });
+  }
+
+  @Override
+  public synchronized boolean messageAttemptFailed(long id) {
+    return inTransaction("update message " + id, () -> {
+      try (PreparedStatement u = prepare(
+          "UPDATE offline_messages SET attempts = attempts + 1 WHERE id = ?")) {
+        u.setLong(1, id);
+        return u.executeUpdate() > 0;
+      }
+    });
+  }
+
+  @Override
+  public synchronized MessageCount messageCount(String domain, String username) {
+    return query("count messages for " + username, () -> {
+      try (PreparedStatement q = prepare("SELECT COUNT(*), COALESCE(SUM(body_size), 0)"
+          + " FROM offline_messages WHERE domain = ? AND username = ?")) {
+        q.setString(1, domain);
+        q.setString(2, username);
+        try (ResultSet rs = q.executeQuery()) {
+          rs.next();
+          return new MessageCount(rs.getInt(1), rs.getLong(2));
+        }
+      }
+    });
+  }
+
+  @Override
+  public synchronized Map<Aor, MessageCount> messageCounts() {
+    return query("count messages", () -> {
+      Map<Aor, MessageCount> out = new LinkedHashMap<>();
+      try (PreparedStatement q = prepare("SELECT domain, username, COUNT(*), SUM(body_size)"
+          + " FROM offline_messages GROUP BY domain, username ORDER BY domain, username");
+           ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          out.put(new Aor(rs.getString(2), rs.getString(1)),
+              new MessageCount(rs.getInt(3), rs.getLong(4)));
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public synchronized int deleteMessagesReceivedBefore(long receivedBeforeMillis) {
+    return inTransaction("delete expired messages", () -> {
+      try (PreparedStatement d = prepare("DELETE FROM offline_messages WHERE received_at < ?")) {
+        d.setLong(1, receivedBeforeMillis);
+        return d.executeUpdate();
+      }
+    });
   }
 
   // --- settings ---

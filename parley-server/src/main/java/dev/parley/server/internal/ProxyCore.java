@@ -1,0 +1,548 @@
+package dev.parley.server.internal;
+
+import dev.parley.dialog.Hops;
+import dev.parley.dialog.Responses;
+import dev.parley.dialog.auth.AuthResult;
+import dev.parley.dialog.auth.DigestAuthenticator;
+import dev.parley.server.AddressMatcher;
+import dev.parley.server.Aor;
+import dev.parley.server.Binding;
+import dev.parley.server.LocationService;
+import dev.parley.server.ProxyStats;
+import dev.parley.server.ServerConfig;
+import dev.parley.server.StaticRoute;
+import dev.parley.server.UnregisteredTargetHandler;
+import dev.parley.sip.Address;
+import dev.parley.sip.Challenge;
+import dev.parley.sip.Header;
+import dev.parley.sip.HeaderName;
+import dev.parley.sip.SipMethod;
+import dev.parley.sip.SipParseException;
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
+import dev.parley.sip.SipUri;
+import dev.parley.sip.Uri;
+import dev.parley.sip.Via;
+import dev.parley.transaction.ClientTransaction;
+import dev.parley.transaction.ServerTransaction;
+import dev.parley.transaction.TransactionLayer;
+import dev.parley.transport.Hop;
+import dev.parley.transport.Inbound;
+import dev.parley.transport.ResponseRouting;
+import dev.parley.transport.ServerLocator;
+import dev.parley.transport.Transport;
+import dev.parley.transport.TransportLayer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The authenticating stateful proxy core (RFC 3261 §16): validates a request (§16.3), handles
+ * its Route (§16.4), decides who may send it (digest with 407, trusted sources, relaying), finds
+ * its targets (location service, static routes, loose routing, §16.5) and hands them to a
+ * {@link ProxyContext} that forks. Also forwards ACKs for 2xx and stray responses statelessly
+ * (§16.11). The rules are in {@code docs/server.md}, section "Proxy".
+ *
+ * <p>Thread-safe; every method runs on an event loop and never blocks (accounts and bindings are
+ * in memory, DNS is asynchronous). Its tables are bounded: response contexts by
+ * {@link ServerConfig#maxProxyContexts()} (503 beyond), branches by the transaction limit.
+ */
+public final class ProxyCore {
+  /** Answers requests addressed to the server itself (no user part), such as OPTIONS. */
+  @FunctionalInterface
+  public interface LocalHandler {
+    /** Answers {@code request} on {@code transaction}. */
+    void answer(ServerTransaction transaction, SipRequest request);
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(ProxyCore.class);
+  private static final int DEFAULT_MAX_FORWARDS = 70;
+  private static final String OVERLOAD_RETRY_AFTER = "5";
+
+  private final String domain;
+  private final ServerConfig config;
+  private final LocationService location;
+  private final AccountCache accounts;
+  private final DigestAuthenticator authenticator;
+  private final ServerLocator locator;
+  private volatile UnregisteredTargetHandler unregistered;
+  private final AddressMatcher trusted;
+  private final List<StaticRoute> routes;
+  private final long timerCMillis;
+  private final int maxContexts;
+  private final ConcurrentHashMap<ServerTransaction, ProxyContext> contexts = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Long> ownBranches = new ConcurrentHashMap<>();
+  private final AtomicInteger active = new AtomicInteger();
+  private final AtomicLongArray counters = new AtomicLongArray(8);
+  private volatile TransactionLayer layer;
+  private volatile TransportLayer transport;
+  private volatile OwnAddresses own;
+
+  /**
+   * A proxy for {@code config}'s domain.
+   *
+   * @param locator the RFC 3263 locator for next hops named by a host name
+   * @param unregistered what to do with a request for a known user without binding
+   */
+  public ProxyCore(ServerConfig config, LocationService location, AccountCache accounts,
+      DigestAuthenticator authenticator, ServerLocator locator,
+      UnregisteredTargetHandler unregistered) {
+    this.config = config;
+    this.domain = config.domain();
+    this.location = location;
+    this.accounts = accounts;
+    this.authenticator = authenticator;
+    this.locator = locator;
+    this.unregistered = unregistered;
+    this.trusted = config.trusted();
+    this.routes = config.staticRoutes();
+    this.timerCMillis = config.timerC().toMillis();
+    this.maxContexts = config.maxProxyContexts();
+  }
+
+  /**
+   * Connects the proxy to the started layers; requests that arrive before get 503.
+   *
+   * @param aliases the names and addresses of the domain (configured and listened on)
+   */
+  public void start(TransactionLayer layer, TransportLayer transport, java.util.Set<String> aliases) {
+    this.own = new OwnAddresses(domain, aliases, transport.listenPoints(), config.advertisedHost());
+    this.transport = transport;
+    this.layer = layer;
+  }
+
+  /**
+   * Replaces what happens to requests for known users without binding (default: 480); the seam
+   * for store-and-forward of MESSAGE.
+   */
+  public void setUnregisteredTargetHandler(UnregisteredTargetHandler handler) {
+    this.unregistered = java.util.Objects.requireNonNull(handler, "handler");
+  }
+
+  /** A snapshot of the counters. */
+  public ProxyStats stats() {
+    return new ProxyStats(active.get(), maxContexts, counters.get(0), counters.get(7),
+        counters.get(1), counters.get(2), counters.get(3), counters.get(4), counters.get(5),
+        counters.get(6));
+  }
+
+  // ---------------------------------------------------------------- requests (§16.3-16.5)
+
+  /** A request other than REGISTER, ACK and CANCEL. */
+  public void onRequest(ServerTransaction tx, SipRequest request, LocalHandler local) {
+    if (layer == null) {
+      respond(tx, Responses.to(request, 503, Responses.randomToken())
+          .header(HeaderName.RETRY_AFTER, OVERLOAD_RETRY_AFTER).build());
+      return;
+    }
+    try {
+      route(tx, request, local);
+    } catch (SipParseException | IllegalArgumentException e) {
+      respond(tx, Responses.to(request, 400, Responses.randomToken())
+          .reasonPhrase("Bad Request (" + oneLine(e.getMessage()) + ")").build());
+    }
+  }
+
+  private void route(ServerTransaction tx, SipRequest request, LocalHandler local) {
+    if (!(request.requestUri() instanceof SipUri ruri)) {
+      reject(tx, request, 416, null);
+      return;
+    }
+    int maxForwards = request.maxForwards();
+    if (maxForwards == 0) {
+      if (request.method().equals(SipMethod.OPTIONS)) {
+        local.answer(tx, request); // §16.3 step 3: the proxy may answer OPTIONS itself
+      } else {
+        reject(tx, request, 483, null);
+      }
+      return;
+    }
+    List<String> proxyRequire = request.headers(Header.PROXY_REQUIRE);
+    if (!proxyRequire.isEmpty()) { // §16.3 step 6: we support no proxy extension
+      respond(tx, Responses.to(request, 420, Responses.randomToken())
+          .header(HeaderName.UNSUPPORTED, String.join(", ", proxyRequire)).build());
+      return;
+    }
+    // §16.4: a strict router put our Record-Route URI in the Request-URI
+    List<Address> routeSet = new ArrayList<>(request.routes());
+    Uri target = ruri;
+    if (ruri.user() == null && ruri.isLooseRouting() && own.isMe(ruri) && !routeSet.isEmpty()) {
+      target = routeSet.remove(routeSet.size() - 1).uri();
+    }
+    boolean viaUs = popOwnRoutes(routeSet);
+    long hash = ProxyMessages.loopHash(request, routeSet);
+    if (isLoop(request, hash)) {
+      reject(tx, request, 482, null);
+      return;
+    }
+    boolean inDialog = request.to().tag() != null;
+    if (!routeSet.isEmpty()) { // loose routing to the next Route (§16.6 step 7)
+      if (!(routeSet.get(0).uri() instanceof SipUri next)) {
+        reject(tx, request, 416, "Unsupported URI Scheme (Route)");
+        return;
+      }
+      if ((inDialog && viaUs) || admitted(tx, request, true)) {
+        proxy(tx, request, target, routeSet, hash, inDialog,
+            List.of(new ProxyTarget(target, List.of(), null, next, false)));
+      }
+      return;
+    }
+    if (!(target instanceof SipUri t)) {
+      reject(tx, request, 416, null);
+      return;
+    }
+    if (own.isDomain(t)) {
+      if (t.user() == null) {
+        local.answer(tx, request);
+      } else if (inDialog || admitted(tx, request, false)) {
+        toLocalUser(tx, request, t, routeSet, hash, inDialog);
+      }
+      return;
+    }
+    if (inDialog && viaUs) { // a request in a dialog we record-routed, to the remote target
+      proxy(tx, request, t, routeSet, hash, true,
+          List.of(new ProxyTarget(t, List.of(), null, t, false)));
+      return;
+    }
+    StaticRoute route = staticRoute(t);
+    if (route == null) {
+      reject(tx, request, 403, "Forbidden (relaying denied)");
+    } else if (admitted(tx, request, true)) {
+      proxy(tx, request, t, routeSet, hash, inDialog,
+          List.of(new ProxyTarget(t, List.of(), null, route.nextHop(), false)));
+    }
+  }
+
+  /** Removes the Route values naming us from the top; whether there was one. */
+  private boolean popOwnRoutes(List<Address> routeSet) {
+    boolean popped = false;
+    while (!routeSet.isEmpty() && routeSet.get(0).uri() instanceof SipUri r && own.isMe(r)) {
+      routeSet.remove(0);
+      popped = true; // double Record-Route puts two of ours in a row
+    }
+    return popped;
+  }
+
+  /** §16.3 step 4: one of our branches in a Via, and the same request again, is a loop. */
+  private boolean isLoop(SipRequest request, long hash) {
+    for (Via v : request.vias()) {
+      String branch = v.branch();
+      Long h = branch == null ? null : ownBranches.get(branch);
+      if (h != null && h == hash) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the sender may have this request proxied: trusted sources always; requests whose
+   * From is a local user after digest authentication as that user (407 otherwise); requests
+   * from other domains only to local users ({@code relaying} false).
+   */
+  private boolean admitted(ServerTransaction tx, SipRequest request, boolean relaying) {
+    InetAddress source = tx.flow().remote().getAddress();
+    if (trusted.matches(source)) {
+      return true;
+    }
+    boolean fromLocal = request.from().uri() instanceof SipUri f && own.isDomainHost(f.host());
+    if (!fromLocal) {
+      if (relaying) {
+        reject(tx, request, 403, "Forbidden (relaying denied)");
+        return false;
+      }
+      return true; // from outside to one of our users
+    }
+    AuthResult auth = authenticator.authenticateProxy(request, domain);
+    if (auth.status() == AuthResult.Status.MALFORMED) {
+      reject(tx, request, 400, "Bad Request (malformed credentials)");
+      return false;
+    }
+    if (!auth.isOk()) {
+      SipResponse.Builder r = Responses.to(request, 407, Responses.randomToken());
+      for (Challenge c : authenticator.challenges(domain, auth.isStale())) {
+        r.header(HeaderName.PROXY_AUTHENTICATE, c.toString());
+      }
+      counters.incrementAndGet(7);
+      respond(tx, r.build());
+      return false;
+    }
+    String fromUser = ((SipUri) request.from().uri()).userDecoded();
+    if (!auth.username().equals(fromUser)) {
+      reject(tx, request, 403, "Forbidden (From is not the authenticated user)");
+      return false;
+    }
+    return true;
+  }
+
+  private void toLocalUser(ServerTransaction tx, SipRequest request, SipUri target,
+      List<Address> routeSet, long hash, boolean inDialog) {
+    String user = target.userDecoded();
+    if (user == null || user.isEmpty() || !accounts.contains(user)) {
+      reject(tx, request, 404, null);
+      return;
+    }
+    Aor aor = new Aor(user, domain);
+    List<ProxyTarget> targets = new ArrayList<>();
+    for (Binding b : location.lookup(aor)) {
+      ProxyTarget t = bindingTarget(b);
+      if (t != null) {
+        targets.add(t);
+      }
+    }
+    if (targets.isEmpty()) {
+      // The seam for store-and-forward of MESSAGE to offline users (issue 5 item 5).
+      if (!unregistered.handle(tx, request, aor)) {
+        reject(tx, request, 480, null);
+      }
+      return;
+    }
+    proxy(tx, request, target, routeSet, hash, inDialog, targets);
+  }
+
+  /**
+   * Where a binding is reached: its Path first (RFC 3327); else the flow it registered over when
+   * that is connection-oriented or UDP to a UDP contact (the REGISTER's source is where the UA
+   * listens, even behind NAT or on a WebSocket whose Contact host is {@code *.invalid}); else its
+   * contact URI.
+   */
+  private static ProxyTarget bindingTarget(Binding b) {
+    Uri contact = b.contact().uri();
+    if (!b.path().isEmpty()) {
+      return b.path().get(0).uri() instanceof SipUri first
+          ? new ProxyTarget(contact, b.path(), null, first, true) : null;
+    }
+    Hop flow = flowHop(b);
+    if (flow != null) {
+      return new ProxyTarget(contact, List.of(), flow, null, true);
+    }
+    return contact instanceof SipUri s ? new ProxyTarget(contact, List.of(), null, s, true) : null;
+  }
+
+  private static Hop flowHop(Binding b) {
+    String source = b.source();
+    if (source == null) {
+      return null;
+    }
+    int first = source.indexOf(':');
+    int last = source.lastIndexOf(':');
+    if (first <= 0 || last <= first) {
+      return null;
+    }
+    try {
+      Transport t = Transport.of(source.substring(0, first));
+      if (!t.isReliable()) {
+        if (!(b.contact().uri() instanceof SipUri c) || c.isSecure()
+            || (c.transport() != null && !c.transport().equalsIgnoreCase("udp"))) {
+          return null;
+        }
+      }
+      InetAddress ip = InetAddress.getByName(source.substring(first + 1, last)); // a literal
+      return new Hop(t, new InetSocketAddress(ip, Integer.parseInt(source.substring(last + 1))));
+    } catch (IllegalArgumentException | UnknownHostException e) {
+      return null;
+    }
+  }
+
+  private StaticRoute staticRoute(SipUri target) {
+    String user = target.userDecoded();
+    StaticRoute domainRoute = null;
+    for (StaticRoute r : routes) {
+      if (r.matches(user, target.host())) {
+        if (r.user() != null) {
+          return r; // a user's route beats its domain's
+        }
+        if (domainRoute == null) {
+          domainRoute = r;
+        }
+      }
+    }
+    return domainRoute;
+  }
+
+  /** §16.6: builds the request every branch starts from and hands the targets to a context. */
+  private void proxy(ServerTransaction tx, SipRequest request, Uri target, List<Address> routeSet,
+      long hash, boolean inDialog, List<ProxyTarget> targets) {
+    if (active.incrementAndGet() > maxContexts) {
+      active.decrementAndGet();
+      respond(tx, Responses.to(request, 503, Responses.randomToken())
+          .header(HeaderName.RETRY_AFTER, OVERLOAD_RETRY_AFTER).build());
+      return;
+    }
+    int mf = request.maxForwards();
+    SipRequest.Builder b = request.toBuilder().requestUri(target)
+        .setHeader(HeaderName.MAX_FORWARDS, Integer.toString(mf < 0 ? DEFAULT_MAX_FORWARDS : mf - 1));
+    if (routeSet.size() != request.routes().size()) {
+      ProxyMessages.setRoutes(b, routeSet);
+    }
+    ProxyMessages.removeCredentials(request, b, domain);
+    SipMethod m = request.method();
+    boolean recordRoute = config.recordRoute() && !inDialog && (m.isInvite()
+        || m.equals(SipMethod.SUBSCRIBE) || m.equals(SipMethod.REFER));
+    ProxyContext ctx = new ProxyContext(this, tx, request, b.build(), recordRoute, hash);
+    contexts.put(tx, ctx);
+    ctx.start(targets);
+  }
+
+  // ---------------------------------------------------------------- CANCEL, ACK, strays
+
+  /** §16.10: a CANCEL matched {@code invite}; its branches are cancelled. */
+  public void onCancel(ServerTransaction invite, SipRequest cancel) {
+    ProxyContext ctx = contexts.get(invite);
+    if (ctx != null) {
+      ctx.cancel(cancel.headers().get(HeaderName.REASON));
+    } else {
+      respond(invite, Responses.simple(invite.request(), 487, Responses.randomToken()));
+    }
+  }
+
+  /**
+   * An ACK for a 2xx (its own transaction): forwarded statelessly along its Route, or to its
+   * Request-URI when it came through our Record-Route; dropped otherwise.
+   */
+  public void onAck(SipRequest ack, Inbound inbound) {
+    if (layer == null) {
+      return;
+    }
+    try {
+      if (!(ack.requestUri() instanceof SipUri ruri) || ack.maxForwards() == 0) {
+        return;
+      }
+      List<Address> routeSet = new ArrayList<>(ack.routes());
+      Uri target = ruri;
+      if (ruri.user() == null && ruri.isLooseRouting() && own.isMe(ruri) && !routeSet.isEmpty()) {
+        target = routeSet.remove(routeSet.size() - 1).uri();
+      }
+      boolean viaUs = popOwnRoutes(routeSet);
+      SipUri next;
+      if (!routeSet.isEmpty() && routeSet.get(0).uri() instanceof SipUri r) {
+        next = r;
+      } else if (routeSet.isEmpty() && viaUs && target instanceof SipUri t && !own.isDomain(t)) {
+        next = t;
+      } else {
+        return; // not routed through us, or to an AOR: an ACK cannot be forked statelessly
+      }
+      int mf = ack.maxForwards();
+      SipRequest.Builder b = ack.toBuilder().requestUri(target)
+          .setHeader(HeaderName.MAX_FORWARDS, Integer.toString(mf < 0 ? DEFAULT_MAX_FORWARDS : mf - 1));
+      ProxyMessages.setRoutes(b, routeSet);
+      SipRequest out = b.build();
+      resolve(new ProxyTarget(target, List.of(), null, next, false)).thenAccept(hop -> {
+        layer.sendAck(out, hop);
+        counters.incrementAndGet(0);
+      });
+    } catch (RuntimeException e) {
+      log.debug("cannot forward ACK from {}: {}", inbound.flow(), e.toString());
+    }
+  }
+
+  /**
+   * A response no client transaction matched (a 2xx retransmission, or a 2xx of a fork after the
+   * INVITE transaction ended): forwarded statelessly to the next Via (§16.7 "if none found",
+   * §16.11) when the top Via is ours. 100 Trying is hop by hop and dropped.
+   */
+  public void onStrayResponse(SipResponse response, Inbound inbound) {
+    if (layer == null) {
+      return;
+    }
+    try {
+      List<Via> vias = response.vias();
+      if (vias.size() < 2 || response.statusCode() == 100 || !own.isMine(vias.get(0))) {
+        return;
+      }
+      transport.send(ProxyMessages.withoutTopVia(response), ResponseRouting.hopFor(vias.get(1)));
+      counters.incrementAndGet(response.statusCode() / 100);
+    } catch (RuntimeException e) {
+      log.debug("cannot forward stray {} from {}: {}", response.statusCode(), inbound.flow(),
+          e.toString());
+    }
+  }
+
+  // ---------------------------------------------------------------- for the contexts
+
+  OwnAddresses own() {
+    return own;
+  }
+
+  long timerCMillis() {
+    return timerCMillis;
+  }
+
+  /** The hop for a target: as given, an IP literal as written, else RFC 3263 (the first hop). */
+  CompletableFuture<Hop> resolve(ProxyTarget target) {
+    if (target.hop() != null) {
+      return CompletableFuture.completedFuture(target.hop());
+    }
+    SipUri uri = target.hopUri();
+    try {
+      return CompletableFuture.completedFuture(Hops.of(uri));
+    } catch (IllegalArgumentException e) {
+      // a host name: locate it
+    }
+    if (locator == null) {
+      return CompletableFuture.failedFuture(new UnknownHostException(uri.host()));
+    }
+    return locator.locate(uri).thenApply(hops -> hops.get(0));
+  }
+
+  /** Sends one branch; remembers its branch for loop detection until it terminates. */
+  ClientTransaction forward(SipRequest request, Hop hop, ClientTransaction.Listener listener,
+      long loopHash) {
+    ClientTransaction tx = layer.sendRequest(request, hop, listener);
+    if (tx.branch() != null) {
+      ownBranches.put(tx.branch(), loopHash);
+      if (tx.isTerminated()) {
+        ownBranches.remove(tx.branch());
+      }
+    }
+    counters.incrementAndGet(0);
+    return tx;
+  }
+
+  void branchEnded(ClientTransaction tx) {
+    if (tx.branch() != null) {
+      ownBranches.remove(tx.branch());
+    }
+  }
+
+  void cancel(ClientTransaction tx, String reason) {
+    try {
+      layer.cancel(tx, reason).exceptionally(e -> null);
+    } catch (IllegalArgumentException e) {
+      log.debug("cannot cancel {}: {}", tx, e.toString());
+    }
+  }
+
+  /** Sends a response upstream and counts it. */
+  void respond(ServerTransaction tx, SipResponse response) {
+    counters.incrementAndGet(response.statusCode() / 100);
+    tx.respond(response);
+  }
+
+  /** The context's final response went upstream: it leaves the table. */
+  void released(ProxyContext ctx) {
+    if (contexts.remove(ctx.server(), ctx)) {
+      active.decrementAndGet();
+    }
+  }
+
+  private void reject(ServerTransaction tx, SipRequest request, int code, String reason) {
+    SipResponse.Builder r = Responses.to(request, code, Responses.randomToken());
+    if (reason != null) {
+      r.reasonPhrase(reason);
+    }
+    respond(tx, r.build());
+  }
+
+  private static String oneLine(String s) {
+    return s == null ? "malformed" : s.replace('\r', ' ').replace('\n', ' ');
+  }
+}

@@ -1,0 +1,129 @@
+package dev.parley.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.dialog.auth.CredentialsProvider;
+import dev.parley.dialog.auth.DigestClient;
+import dev.parley.dialog.auth.UserSecret;
+import dev.parley.sip.Challenge;
+import dev.parley.sip.Header;
+import dev.parley.sip.HeaderName;
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Who may have a request proxied: digest with 407 for local users, trusted sources, outsiders. */
+class ProxyAuthTest extends ProxyFixture {
+  final DigestClient digest = new DigestClient();
+
+  /** The request answering {@code challenge}, in a new transaction (a fresh Via branch). */
+  SipRequest authorize(SipRequest request, SipResponse challenge, String user, String password) {
+    SipRequest retry = digest.authorize(request, challenge,
+        CredentialsProvider.of(UserSecret.ofPassword(user, password)));
+    return retry.toBuilder().setHeader(HeaderName.VIA, request.topVia().toBuilder()
+        .branch("z9hG4bKretry" + System.nanoTime()).build().toString()).build();
+  }
+
+  @Test
+  void requestFromALocalUserIsChallenged407AndTheRetryIsForwardedWithoutCredentials()
+      throws Exception {
+    start();
+    Phone bob = phone("bob", "hunter2");
+    bob.register();
+    RawPeer alice = peer();
+    SipRequest m = alice.request("MESSAGE", "sip:bob@" + DOMAIN, "sip:alice@" + DOMAIN,
+        "sip:bob@" + DOMAIN, "");
+    alice.send(m, udp());
+    SipResponse challenge = alice.nextFinal();
+    assertThat(challenge.statusCode()).isEqualTo(407);
+    List<Challenge> cs = challenge.headers(Header.PROXY_AUTHENTICATE);
+    assertThat(cs).extracting(c -> c.parameter("algorithm")).containsExactly("SHA-256", "MD5");
+    assertThat(cs).allSatisfy(c -> assertThat(c.parameter("realm")).isEqualTo(DOMAIN));
+
+    alice.send(authorize(m, challenge, "alice", "secret"), udp());
+    assertThat(alice.nextFinal().statusCode()).isEqualTo(200);
+    SipRequest atBob = bob.requests.poll(10, TimeUnit.SECONDS);
+    assertThat(atBob.headers().contains(HeaderName.PROXY_AUTHORIZATION)).isFalse();
+    assertThat(server.proxyStats().challenges()).isEqualTo(1);
+  }
+
+  @Test
+  void unknownAndExistingUsersGetTheSameChallenge() throws Exception {
+    start();
+    RawPeer peer = peer();
+    SipResponse known = challenge(peer, "alice");
+    SipResponse unknown = challenge(peer, "mallory");
+    assertThat(known.statusCode()).isEqualTo(407).isEqualTo(unknown.statusCode());
+    assertThat(shape(unknown)).isEqualTo(shape(known));
+    // a guessed password for a missing user fails exactly as a wrong one for an existing user
+    SipRequest m1 = peer.request("MESSAGE", "sip:bob@" + DOMAIN, "sip:mallory@" + DOMAIN,
+        "sip:bob@" + DOMAIN, "");
+    peer.send(authorize(m1, unknown, "mallory", "guess"), udp());
+    SipResponse afterGuess = peer.nextFinal();
+    SipRequest m2 = peer.request("MESSAGE", "sip:bob@" + DOMAIN, "sip:alice@" + DOMAIN,
+        "sip:bob@" + DOMAIN, "");
+    peer.send(authorize(m2, known, "alice", "wrong"), udp());
+    SipResponse afterWrong = peer.nextFinal();
+    assertThat(afterGuess.statusCode()).isEqualTo(407).isEqualTo(afterWrong.statusCode());
+    assertThat(shape(afterGuess)).isEqualTo(shape(afterWrong));
+  }
+
+  private SipResponse challenge(RawPeer peer, String from) throws Exception {
+    peer.send(peer.request("MESSAGE", "sip:bob@" + DOMAIN, "sip:" + from + "@" + DOMAIN,
+        "sip:bob@" + DOMAIN, ""), udp());
+    return peer.nextFinal();
+  }
+
+  private static List<String> shape(SipResponse r) {
+    return r.headers().values(HeaderName.PROXY_AUTHENTICATE).stream()
+        .map(v -> v.replaceAll("nonce=\"[^\"]*\"", "nonce=?")).toList();
+  }
+
+  @Test
+  void credentialsOfAnotherUserThanTheFromAreForbidden() throws Exception {
+    start();
+    RawPeer peer = peer();
+    SipRequest m = peer.request("MESSAGE", "sip:bob@" + DOMAIN, "sip:carol@" + DOMAIN,
+        "sip:bob@" + DOMAIN, "");
+    peer.send(m, udp());
+    SipResponse challenge = peer.nextFinal();
+    peer.send(authorize(m, challenge, "alice", "secret"), udp());
+    SipResponse r = peer.nextFinal();
+    assertThat(r.statusCode()).isEqualTo(403);
+    assertThat(r.reasonPhrase()).contains("not the authenticated user");
+  }
+
+  @Test
+  void trustedSourceIsNotChallenged() throws Exception {
+    start(b -> b.trusted("127.0.0.0/8"));
+    Phone bob = phone("bob", "hunter2");
+    bob.register();
+    Phone alice = phone("alice", null); // no credentials at all
+    assertThat(alice.message("bob", "from a gateway").statusCode()).isEqualTo(200);
+    assertThat(server.proxyStats().challenges()).isZero();
+  }
+
+  @Test
+  void requestFromAnotherDomainToALocalUserNeedsNoCredentials() throws Exception {
+    start();
+    Phone bob = phone("bob", "hunter2");
+    bob.register();
+    RawPeer outsider = peer();
+    outsider.send(outsider.request("MESSAGE", "sip:bob@" + DOMAIN, "sip:dave@elsewhere.example",
+        "sip:bob@" + DOMAIN, ""), udp());
+    assertThat(outsider.nextFinal().statusCode()).isEqualTo(200);
+    assertThat(bob.requests.poll(10, TimeUnit.SECONDS).from().uri().toString())
+        .isEqualTo("sip:dave@elsewhere.example");
+  }
+
+  @Test
+  void registerStaysWithTheRegistrarAndIsChallenged401() throws Exception {
+    start();
+    RawPeer peer = peer();
+    peer.send(peer.request("REGISTER", "sip:" + DOMAIN, "sip:alice@" + DOMAIN,
+        "sip:alice@" + DOMAIN, ""), udp());
+    assertThat(peer.nextFinal().statusCode()).isEqualTo(401);
+  }
+}

@@ -1,0 +1,152 @@
+package dev.parley.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.parley.dialog.Dialog;
+import dev.parley.dialog.IncomingInvite;
+import dev.parley.dialog.OutgoingInvite;
+import dev.parley.dialog.SipFailure;
+import dev.parley.sip.Address;
+import dev.parley.sip.HeaderName;
+import dev.parley.sip.MediaType;
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
+import dev.parley.sip.SipUri;
+import dev.parley.transport.Transport;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Calls and messages between phones registered to the server, through its proxy. */
+class ProxyCallTest extends ProxyFixture {
+
+  @Test
+  void callBetweenTwoRegisteredPhonesIsAnsweredAndHungUpThroughTheProxy() throws Exception {
+    start();
+    Phone alice = phone("alice", "secret");
+    Phone bob = phone("bob", "hunter2");
+    assertThat(alice.register().statusCode()).isEqualTo(200);
+    assertThat(bob.register().statusCode()).isEqualTo(200);
+    bob.answering(true);
+
+    OutgoingInvite call = alice.call("bob");
+    Dialog aliceSide = call.dialog().get(10, TimeUnit.SECONDS);
+    IncomingInvite offered = bob.nextInvite();
+    SipRequest atBob = offered.request();
+    // Record-Route with our URI and lr; our Via on top of Alice's; no Proxy-Authorization left
+    List<Address> rr = atBob.recordRoutes();
+    assertThat(rr).hasSize(1);
+    SipUri ours = (SipUri) rr.get(0).uri();
+    assertThat(ours.isLooseRouting()).isTrue();
+    assertThat(ours.port()).isEqualTo(udp().getPort());
+    assertThat(atBob.vias()).hasSize(2);
+    assertThat(atBob.headers().contains(HeaderName.PROXY_AUTHORIZATION)).isFalse();
+    assertThat(atBob.maxForwards()).isEqualTo(69);
+    assertThat(atBob.requestUri().toString()).startsWith("sip:bob@127.0.0.1:");
+    assertThat(aliceSide.routeSet()).extracting(a -> a.uri().toString())
+        .containsExactly(ours.toString());
+    // the ACK reached Bob (his accept completes on it) through the proxy
+    Dialog bobSide = bob.accepted.take().get(10, TimeUnit.SECONDS);
+    assertThat(bobSide.state()).isEqualTo(Dialog.State.CONFIRMED);
+
+    SipResponse byeAnswer = alice.ua.bye(aliceSide).get(10, TimeUnit.SECONDS);
+    assertThat(byeAnswer.statusCode()).isEqualTo(200);
+    SipRequest bye = bob.byes.poll(10, TimeUnit.SECONDS);
+    assertThat(bye).isNotNull();
+    assertThat(bye.vias()).hasSize(2); // loose-routed through the proxy
+    assertThat(bye.routes()).isEmpty(); // the proxy popped its own Route
+    assertThat(server.proxyStats().responses(2)).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void messageIsRoutedToARegisteredUser() throws Exception {
+    start();
+    Phone alice = phone("alice", "secret");
+    Phone bob = phone("bob", "hunter2");
+    bob.register();
+    SipResponse r = alice.message("bob", "hello bob");
+    assertThat(r.statusCode()).isEqualTo(200);
+    SipRequest got = bob.requests.poll(10, TimeUnit.SECONDS);
+    assertThat(got.method().name()).isEqualTo("MESSAGE");
+    assertThat(got.bodyAsString()).isEqualTo("hello bob");
+    assertThat(got.recordRoutes()).isEmpty(); // MESSAGE creates no dialog
+    assertThat(got.headers().contains(HeaderName.PROXY_AUTHORIZATION)).isFalse();
+  }
+
+  @Test
+  void unknownUserGets404AndKnownUserRegisteredNowhereGets480() throws Exception {
+    start();
+    Phone alice = phone("alice", "secret");
+    assertThat(alice.message("nobody", "hi").statusCode()).isEqualTo(404);
+    assertThat(alice.message("carol", "hi").statusCode()).isEqualTo(480);
+    assertThatThrownBy(() -> alice.call("carol").dialog().get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .satisfies(e -> assertThat(((SipFailure) e.getCause()).statusCode()).isEqualTo(480));
+  }
+
+  @Test
+  void unregisteredTargetHandlerTakesOverTheRequestInsteadOf480() throws Exception {
+    start();
+    server.unregisteredTargetHandler((tx, request, aor) -> {
+      tx.respond(dev.parley.dialog.Responses.simple(request, 202, "stored"));
+      return aor.user().equals("carol");
+    });
+    Phone alice = phone("alice", "secret");
+    assertThat(alice.message("carol", "later").statusCode()).isEqualTo(202);
+  }
+
+  @Test
+  void tcpCallerReachesUdpCalleeWithDoubleRecordRoute() throws Exception {
+    start();
+    Phone alice = keep(Phone.of(server, "alice", "secret", Transport.TCP));
+    Phone bob = phone("bob", "hunter2");
+    bob.register();
+    bob.answering(false);
+
+    Dialog aliceSide = alice.call("bob").dialog().get(10, TimeUnit.SECONDS);
+    IncomingInvite offered = bob.nextInvite();
+    List<Address> rr = offered.request().recordRoutes();
+    assertThat(rr).hasSize(2);
+    assertThat(((SipUri) rr.get(0).uri()).transport()).isNull(); // UDP side, toward Bob
+    assertThat(((SipUri) rr.get(1).uri()).transport()).isEqualTo("tcp"); // toward Alice
+    assertThat(aliceSide.routeSet()).extracting(a -> ((SipUri) a.uri()).transport())
+        .containsExactly("tcp", null);
+    Dialog bobSide = bob.accepted.take().get(10, TimeUnit.SECONDS);
+
+    // Bob hangs up over UDP; the proxy takes the BYE to Alice over TCP
+    SipResponse ok = bob.ua.bye(bobSide).get(10, TimeUnit.SECONDS);
+    assertThat(ok.statusCode()).isEqualTo(200);
+    SipRequest bye = alice.byes.poll(10, TimeUnit.SECONDS);
+    assertThat(bye).isNotNull();
+    assertThat(bye.topVia().transport()).isEqualTo("TCP");
+  }
+
+  @Test
+  void bindingRegisteredOverTcpIsReachedOverItsOwnConnection() throws Exception {
+    start();
+    // Bob's Contact names a host nobody can resolve: only his connection reaches him
+    Phone bob = keep(Phone.advertising(server, "bob", "hunter2", Transport.TCP, "bob.invalid"));
+    assertThat(bob.register().statusCode()).isEqualTo(200);
+    assertThat(server.location().lookup(new Aor("bob", DOMAIN)).get(0).contact().uri().toString())
+        .contains("bob.invalid");
+    bob.onInvite = invite -> invite.reject(486);
+    Phone alice = phone("alice", "secret");
+
+    assertThatThrownBy(() -> alice.call("bob").dialog().get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .satisfies(e -> assertThat(((SipFailure) e.getCause()).statusCode()).isEqualTo(486));
+    SipRequest atBob = bob.nextInvite().request();
+    assertThat(atBob.topVia().transport()).isEqualTo("TCP");
+    assertThat(bob.message("alice", "x").statusCode()).isEqualTo(480); // Alice never registered
+  }
+
+  @Test
+  void transactionCountsAreExposed() throws Exception {
+    start();
+    TransactionCounts counts = server.transactionCounts();
+    assertThat(counts.client()).isGreaterThanOrEqualTo(0);
+    assertThat(counts.server()).isGreaterThanOrEqualTo(0);
+  }
+}

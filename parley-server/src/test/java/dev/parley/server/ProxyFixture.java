@@ -1,0 +1,90 @@
+package dev.parley.server;
+
+import static org.awaitility.Awaitility.await;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A server on loopback (UDP and TCP, free ports) for domain {@value #DOMAIN} with accounts
+ * alice/secret, bob/hunter2 and carol/pass, and the phones and peers a test opened, closed after
+ * it. After each test every proxy context must have been released.
+ */
+abstract class ProxyFixture {
+  static final String DOMAIN = "example.com";
+
+  @TempDir Path data;
+  SipServer server;
+  final List<AutoCloseable> opened = new ArrayList<>();
+
+  SipServer start() throws Exception {
+    return start(b -> b);
+  }
+
+  SipServer start(UnaryOperator<ServerConfig.Builder> extra) throws Exception {
+    try (Store store = Store.embedded(data)) {
+      if (store.accounts(DOMAIN).isEmpty()) {
+        store.addAccount(Account.withPassword(DOMAIN, "alice", "secret"));
+        store.addAccount(Account.withPassword(DOMAIN, "bob", "hunter2"));
+        store.addAccount(Account.withPassword(DOMAIN, "carol", "pass"));
+      }
+    }
+    server = SipServer.start(extra.apply(ServerConfig.builder().domain(DOMAIN).dataDir(data)
+        .listen("udp:127.0.0.1:0").listen("tcp:127.0.0.1:0").threads(2)
+        .flushInterval(Duration.ofHours(1)).sweepInterval(Duration.ofHours(1))).build());
+    return server;
+  }
+
+  InetSocketAddress udp() {
+    return Phone.hop(server, dev.parley.transport.Transport.UDP).address();
+  }
+
+  /** A phone of the domain on UDP, closed after the test. */
+  Phone phone(String user, String password) {
+    return keep(Phone.of(server, user, password, dev.parley.transport.Transport.UDP));
+  }
+
+  <T extends AutoCloseable> T keep(T t) {
+    opened.add(t);
+    return t;
+  }
+
+  RawPeer peer() throws Exception {
+    return keep(new RawPeer());
+  }
+
+  /** Binds {@code contact} to {@code user}'s AOR directly in the location service. */
+  void bind(String user, String contact, float q) {
+    Aor aor = new Aor(user, DOMAIN);
+    long now = System.currentTimeMillis();
+    server.location().update(aor, current -> {
+      List<Binding> next = new ArrayList<>(current);
+      next.add(new Binding(aor, dev.parley.sip.Address.parse("<" + contact + ">"), now + 600_000,
+          q, "bind-" + contact, 1, List.of(), null, 0, null, null, now));
+      return next;
+    });
+  }
+
+  @AfterEach
+  void stopAll() throws Exception {
+    try {
+      if (server != null) {
+        await().atMost(Duration.ofSeconds(20))
+            .until(() -> server.proxyStats().activeContexts() == 0);
+      }
+    } finally {
+      for (AutoCloseable c : opened) {
+        c.close();
+      }
+      if (server != null) {
+        server.close();
+      }
+    }
+  }
+}
