@@ -32,11 +32,12 @@ public interface Participant {
   void removeListener(Listener listener);
 
   /** Participant events (UCCAPI's {@code _IUccSessionParticipantEvents}); every method is optional. */
+  @FunctionalInterface
   interface Listener {
     /**
      * The participant changed state. The inviter learns the outcome of its invitation here:
      * CONNECTED on accept, DISCONNECTED with the reject reason's status code on reject.
      */
-    default void onStateChanged(Participant participant, ParticipantStateChangedEvent event) {}
+    void onStateChanged(Participant participant, ParticipantStateChangedEvent event);
   }
 }
