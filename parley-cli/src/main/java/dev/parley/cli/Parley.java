@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Parley.Version.class,
     description = "Unified communications over standard SIP: toolkit, server and tools.",
-    subcommands = {LintCommand.class, UasCommand.class, ServerCommand.class, UserCommand.class,
+    subcommands = {LintCommand.class, UasCommand.class, ServerCommand.class, UserCommand.class, StatusCommand.class, ClientCommand.class, TraceCommand.class,
         CommandLine.HelpCommand.class})
 public final class Parley implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,137 @@
+package dev.parley.cli;
+
+import dev.parley.client.ParticipantState;
+import dev.parley.client.ParticipantStateChangeReason;
+import dev.parley.client.ParticipantStateChangedEvent;
+import dev.parley.client.RejectReason;
+import dev.parley.client.SignInException;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The plain words {@code parley client} uses for sign-in outcomes, participant states and how a
+ * session ended. Every phrase that names an outcome ends with the machine names in brackets
+ * ({@code [BUSY 486]}), so a person reads the words and a grep finds the name.
+ */
+final class Words {
+  private Words() {}
+
+  /** {@code signed in as ...} or, peer-to-peer, {@code ready as ...}. */
+  static String enabled(String user, String contact, boolean server) {
+    return server
+        ? "signed in as " + user + " (contact " + contact + ")"
+        : "ready as " + user + ", reachable at " + contact + " (no server)";
+  }
+
+  /** Why signing in failed, for people. */
+  static String failed(SignInException failure, boolean retrying) {
+    String why = switch (failure.reason()) {
+      case AUTHENTICATION_FAILED -> "the server did not accept the user name or password";
+      case FORBIDDEN -> "the server does not let this account sign in from here";
+      case SERVER_UNREACHABLE -> "the server cannot be reached";
+      case TIMEOUT -> "the server did not answer in time";
+      case REJECTED -> "the server refused the sign-in";
+    };
+    return (retrying ? "sign-in lost: " : "sign-in failed: ") + why + " ["
+        + failure.reason().name() + " " + failure.statusCode() + "]"
+        + (retrying ? "; retrying" : "");
+  }
+
+  /**
+   * A participant state change: {@code sip:bob@x ringing [RINGING 180]}, {@code sip:bob@x
+   * connected}, {@code sip:bob@x is busy [BUSY 486]}...
+   */
+  static String state(String peer, ParticipantState state, ParticipantStateChangeReason cause,
+      int status) {
+    return switch (state) {
+      case IDLE -> peer + " idle";
+      case CONNECTING -> peer + (cause == ParticipantStateChangeReason.RINGING
+          ? " ringing [RINGING " + status + "]" : " calling [" + cause.name() + " " + status + "]");
+      case CONNECTED -> peer + " connected";
+      case DISCONNECTING -> peer + " disconnecting";
+      case DISCONNECTED -> why(peer, cause, status);
+    };
+  }
+
+  /** How a session ended, from the remote participant's last change (null: none came). */
+  static String outcome(String peer, ParticipantStateChangedEvent last) {
+    return last == null ? peer + " (no answer) [NORMAL 0]"
+        : why(peer, last.reason(), last.statusCode());
+  }
+
+  /**
+   * Why a participant left: a reject reason said by the other side ({@code sip:bob@x is busy}),
+   * or by this side ({@code busy here}: we rejected, {@code hung up here}), or the cause.
+   */
+  private static String why(String peer, ParticipantStateChangeReason cause, int status) {
+    Optional<RejectReason> reason = status >= 300 ? RejectReason.fromStatus(status) : Optional.empty();
+    boolean here = cause == ParticipantStateChangeReason.NORMAL;
+    String words;
+    if (reason.isPresent() && here) {
+      words = switch (reason.get()) {
+        case BUSY -> "answered busy here";
+        case DECLINE -> "declined here";
+        case DECLINE_EVERYWHERE -> "declined here for every device";
+        case UNAVAILABLE -> "not answered here (unavailable)";
+        case TIMEOUT -> "not answered here in time";
+        case NOT_ACCEPTABLE -> "not acceptable here";
+        case FORWARDED -> "forwarded here";
+        case NOT_SPECIFIED -> "ended here";
+      } + ", invitation from " + peer;
+    } else if (reason.isPresent()) {
+      words = peer + " " + switch (reason.get()) {
+        case BUSY -> "is busy";
+        case DECLINE -> "declined";
+        case DECLINE_EVERYWHERE -> "declined on every device";
+        case UNAVAILABLE -> "is unavailable";
+        case TIMEOUT -> "did not answer in time";
+        case NOT_ACCEPTABLE -> "cannot take this kind of session";
+        case FORWARDED -> "forwarded it";
+        case NOT_SPECIFIED -> "ended it";
+      };
+    } else {
+      words = switch (cause) {
+        case REMOTE_HANGUP -> peer + (status == 487 ? " cancelled" : " hung up");
+        case NORMAL -> "hung up here on " + peer;
+        case ENDPOINT_NOT_EXIST -> peer + " does not exist";
+        case ERROR -> peer + " could not be reached";
+        case FAILED -> "failed to reach " + peer;
+        default -> peer + " " + ClientEvent.words(cause);
+      };
+    }
+    return words + " [" + reason.map(Enum::name).orElse(cause.name()) + " " + status + "]";
+  }
+
+  /** A reject reason from a person's word ({@code busy}, {@code decline}, {@code 486}...). */
+  static RejectReason rejectReason(String text) {
+    String t = text.strip().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+    RejectReason r = null;
+    if (!t.isEmpty() && t.chars().allMatch(Character::isDigit)) {
+      Optional<RejectReason> byCode = RejectReason.fromStatus(Integer.parseInt(t));
+      r = byCode.filter(x -> x.statusCode() == Integer.parseInt(t)).orElse(null);
+    } else if (t.equals("DECLINED")) {
+      r = RejectReason.DECLINE;
+    } else {
+      try {
+        r = RejectReason.valueOf(t);
+      } catch (IllegalArgumentException x) {
+        r = null;
+      }
+    }
+    if (r == null || r == RejectReason.NOT_SPECIFIED || r == RejectReason.FORWARDED) {
+      throw new IllegalArgumentException("unknown reason '" + text
+          + "' (busy, decline, unavailable, not_acceptable, timeout, decline_everywhere)");
+    }
+    return r;
+  }
+
+  /** The message of a failure, unwrapped from the future's exceptions. */
+  static String cause(Throwable failure) {
+    Throwable t = failure;
+    while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+}

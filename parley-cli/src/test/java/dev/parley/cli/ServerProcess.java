@@ -1,0 +1,82 @@
+package dev.parley.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+
+/**
+ * {@code parley server} as a separate process for domain {@code 127.0.0.1} on a free UDP port of
+ * loopback, with the given users (password {@code secret}); stopped with SIGTERM.
+ */
+final class ServerProcess implements AutoCloseable {
+  static final String PASSWORD = "secret";
+  private final Process process;
+  private final List<String> lines = new CopyOnWriteArrayList<>();
+  private final int port;
+
+  private ServerProcess(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  static ServerProcess start(Path data, String... users) throws Exception {
+    for (String user : users) {
+      assertThat(Parley.run(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+          "user", "add", user, "--password", PASSWORD, "--data", data.toString(),
+          "--domain", "127.0.0.1")).isZero();
+    }
+    int port;
+    try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    String java = System.getProperty("java.home") + "/bin/java";
+    Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        "dev.parley.cli.Parley", "server", "--data", data.toString(), "--domain", "127.0.0.1",
+        "--listen", "udp:127.0.0.1:" + port).redirectErrorStream(true).start();
+    ServerProcess server = new ServerProcess(p, port);
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(
+          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String l; (l = r.readLine()) != null; ) {
+          server.lines.add(l);
+        }
+      } catch (java.io.IOException e) {
+        server.lines.add("read error: " + e);
+      }
+    }, "parley-server-output");
+    reader.setDaemon(true);
+    reader.start();
+    Awaitility.await().atMost(Duration.ofSeconds(30)).alias("parley server ready")
+        .until(() -> server.lines.stream().anyMatch(l -> l.startsWith("parley server: ready")));
+    return server;
+  }
+
+  /** {@code 127.0.0.1:PORT}, for {@code --server}. */
+  String address() {
+    return "127.0.0.1:" + port;
+  }
+
+  List<String> output() {
+    return lines;
+  }
+
+  @Override
+  public void close() throws Exception {
+    process.toHandle().destroy();
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+}
