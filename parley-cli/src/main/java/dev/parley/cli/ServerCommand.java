@@ -15,17 +15,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code parley server}: the Parley SIP server (registrar and location service for one domain,
- * first cut) with its embedded store. Prints one line when ready and one when stopped; stops
+ * {@code parley server}: the Parley SIP server (registrar, location service, authenticating
+ * proxy with store-and-forward of MESSAGE, per-source rate limits, loopback status endpoint) for
+ * one domain, with its embedded store. Prints one line when ready and one when stopped; stops
  * cleanly on SIGINT or SIGTERM, writing the bindings to the store.
  */
 @Command(
     name = "server",
     mixinStandardHelpOptions = true,
     description = {
-        "Runs the Parley SIP server: registrar with digest authentication, for one domain.",
+        "Runs the Parley SIP server for one domain: registrar and authenticating proxy with "
+            + "digest, store-and-forward of MESSAGE, per-source rate limits, status endpoint.",
         "Defaults: UDP and TCP on 5060, TLS on 5061 (development certificate under --data), "
-            + "WebSocket on 5066, data in ./data.",
+            + "WebSocket on 5066, status on http://127.0.0.1:8060, data in ./data.",
         "Prints one line when ready; stops cleanly on SIGINT or SIGTERM."})
 final class ServerCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE",
@@ -46,6 +48,11 @@ final class ServerCommand implements Callable<Integer> {
 
   @Option(names = "--threads", paramLabel = "N", description = "Event loop threads (0 = two per core).")
   Integer threads;
+
+  @Option(names = "--status", paramLabel = "HOST:PORT|off",
+      description = "Where the loopback HTTP status endpoint listens (port 0: any free one; the URL "
+          + "goes into DATA/status.url), or off (default 127.0.0.1:8060).")
+  String status;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -79,6 +86,13 @@ final class ServerCommand implements Callable<Integer> {
       }
       if (threads != null) {
         b.threads(threads);
+      }
+      if (status != null) {
+        try {
+          b.statusListen(status);
+        } catch (IllegalArgumentException e) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "--status: " + e.getMessage());
+        }
       }
       cfg = b.build();
     } catch (ConfigException | IllegalArgumentException e) {
@@ -114,7 +128,8 @@ final class ServerCommand implements Callable<Integer> {
     out.println("parley server: ready on " + String.join(", ", bound) + " (domain "
         + cfg.domain() + ", data " + cfg.dataDir() + ", " + server.accountCount() + " accounts, "
         + server.loadedBindings() + " bindings loaded, " + server.droppedBindings()
-        + " expired dropped)");
+        + " expired dropped)"
+        + (server.statusUrl() == null ? "" : ", status " + server.statusUrl()));
     out.flush();
     stopped.await();
     return 0;

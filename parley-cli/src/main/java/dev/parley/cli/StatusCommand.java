@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
  *
  * <p>The endpoint is found from {@code --url}, else from {@code DATA/status.url} (written by the
  * server when it starts listening), else the default {@code http://127.0.0.1:8060}. One HTTP GET
- * with the JDK's {@link HttpClient} (see {@code docs/decisions-server-extras.md}).
+ * with the JDK's {@link HttpClient} (see {@code docs/decisions.md}, "Status").
  */
 @Command(
     name = "status",

@@ -39,7 +39,7 @@ class ServerCommandTest {
   }
 
   @Test
-  void printsReadyLineRegistersAUserAndStopsCleanlyOnSigterm() throws Exception {
+  void printsReadyLineRegistersAUserShowsItsStatusAndStopsCleanlyOnSigterm() throws Exception {
     assertThat(Parley.run(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
         "user", "add", "alice", "--password", "secret", "--data", data.toString(),
         "--domain", "127.0.0.1")).isZero();
@@ -47,7 +47,8 @@ class ServerCommandTest {
     String java = System.getProperty("java.home") + "/bin/java";
     Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         "dev.parley.cli.Parley", "server", "--data", data.toString(), "--domain", "127.0.0.1",
-        "--listen", "udp:127.0.0.1:" + port, "--listen", "tcp:127.0.0.1:" + port)
+        "--listen", "udp:127.0.0.1:" + port, "--listen", "tcp:127.0.0.1:" + port,
+        "--status", "127.0.0.1:0")
         .redirectErrorStream(true).start();
     List<String> lines = new CopyOnWriteArrayList<>();
     Thread reader = new Thread(() -> {
@@ -65,7 +66,13 @@ class ServerCommandTest {
       await().atMost(Duration.ofSeconds(30)).until(() -> lines.stream()
           .anyMatch(l -> l.startsWith("parley server: ready on udp:127.0.0.1:" + port)));
       assertThat(lines).anyMatch(l -> l.contains("(domain 127.0.0.1, data " + data
-          + ", 1 accounts, 0 bindings loaded, 0 expired dropped)"));
+          + ", 1 accounts, 0 bindings loaded, 0 expired dropped), status http://127.0.0.1:"));
+      // the status URL of the ready line is in DATA/status.url, where `parley status` looks
+      String ready = lines.stream().filter(l -> l.startsWith("parley server: ready")).findFirst()
+          .orElseThrow();
+      String statusUrl = ready.substring(ready.lastIndexOf(", status ") + 9);
+      Path urlFile = data.resolve("status.url");
+      assertThat(Files.readString(urlFile).strip()).isEqualTo(statusUrl);
       String register = "REGISTER sip:127.0.0.1 SIP/2.0\r\n"
           + "Via: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKsrv1;rport\r\n"
           + "Max-Forwards: 70\r\nTo: <sip:alice@127.0.0.1>\r\nFrom: <sip:alice@127.0.0.1>;tag=1\r\n"
@@ -84,6 +91,16 @@ class ServerCommandTest {
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(ok.contacts()).hasSize(1);
       }
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      assertThat(Parley.run(new PrintWriter(out), new PrintWriter(err), "status", "--data",
+          data.toString())).as(err.toString()).isZero();
+      assertThat(out.toString())
+          .startsWith("parley status: server at " + statusUrl + ", up ")
+          .contains("\ndomain: 127.0.0.1\n", "\naccounts: 1\n",
+              "\nregistrations: 1 AORs, 1 bindings\n", "\ntransactions: ")
+          .containsPattern("\\nsip:alice@127\\.0\\.0\\.1 +<sip:alice@127\\.0\\.0\\.1:7777> +"
+              + "(59\\d|600)s +udp:127\\.0\\.0\\.1:\\d+ +-\\n");
     } finally {
       p.toHandle().destroy(); // SIGTERM
       assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -92,6 +109,7 @@ class ServerCommandTest {
     assertThat(p.exitValue()).isIn(0, 143);
     assertThat(lines).anyMatch(l -> l.equals("parley server: stopped, 1 bindings saved"));
     assertThat(lines).noneMatch(l -> l.contains("flyway") || l.contains("Transport layer"));
+    assertThat(data.resolve("status.url")).as("removed on a clean stop").doesNotExist();
   }
 
   private static SipResponse exchange(DatagramSocket s, int port, SipRequest req) throws Exception {
@@ -101,6 +119,15 @@ class ServerCommandTest {
     s.receive(in);
     return (SipResponse) SipParser.create().parse(
         new String(in.getData(), 0, in.getLength(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aBadStatusAddressIsAUsageError() {
+    StringWriter err = new StringWriter();
+    int status = Parley.run(new PrintWriter(new StringWriter()), new PrintWriter(err),
+        "server", "--data", data.toString(), "--status", "example.com:80");
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString()).contains("--status: not an IP address: 'example.com'");
   }
 
   @Test

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Runs baresip 1.0 (Debian package {@code baresip-core}) headless as a real user agent for interop
@@ -57,6 +58,7 @@ final class Baresip implements AutoCloseable {
 
   private final PeerProcess process;
   private final String aor;
+  private final List<String> contactUris;
   private final int sipPort;
   private final Socket control;
   private final OutputStream controlOut;
@@ -67,9 +69,11 @@ final class Baresip implements AutoCloseable {
   private final Thread reader;
   private volatile Exception readerEnd;
 
-  private Baresip(PeerProcess process, String aor, int sipPort, Socket control) throws IOException {
+  private Baresip(PeerProcess process, String aor, List<String> contactUris, int sipPort,
+      Socket control) throws IOException {
     this.process = process;
     this.aor = aor;
+    this.contactUris = List.copyOf(contactUris);
     this.sipPort = sipPort;
     this.control = control;
     this.controlOut = control.getOutputStream();
@@ -126,6 +130,68 @@ final class Baresip implements AutoCloseable {
   /** Sends {@code text} as a MESSAGE to the current contact (the one {@link Builder#contact} set). */
   void message(String text) {
     command("message", text);
+  }
+
+  /**
+   * Sends {@code text} as a pager-mode MESSAGE to {@code uri}, which must be one of the
+   * {@link Builder#contact contacts}: baresip's {@code /message} goes to the current contact only,
+   * so this first makes {@code uri} current ({@code /contact_prev} to the head of the list, then
+   * {@code /contact_next} until baresip names it).
+   */
+  void messageTo(String uri, String text) {
+    int index = contactUris.indexOf(uri);
+    if (index < 0) {
+      throw new IllegalArgumentException("not a contact of " + aor + ": " + uri + " (contacts: "
+          + contactUris + ")");
+    }
+    for (int i = 0; i < contactUris.size(); i++) {
+      command("contact_prev", "");
+    }
+    for (int i = 0; i < index; i++) {
+      command("contact_next", "");
+    }
+    message(text);
+  }
+
+  /**
+   * Waits until baresip's output has a line containing {@code fragment} and returns that line.
+   *
+   * @throws AssertionError (with the events and the log) after {@code timeout}
+   */
+  String awaitOutput(String fragment, Duration timeout) {
+    AtomicReference<String> line = new AtomicReference<>();
+    try {
+      await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> {
+        for (String l : process.log(Integer.MAX_VALUE).split("\n")) {
+          if (l.contains(fragment)) {
+            line.set(l);
+            return true;
+          }
+        }
+        return false;
+      });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("baresip: no output line with \"" + fragment + "\" within "
+          + timeout + "\n" + log(), e);
+    }
+    return line.get();
+  }
+
+  /**
+   * Waits until baresip has received a MESSAGE whose body is {@code text} and returns the sender's
+   * URI as baresip printed it: its {@code menu} module shows {@code PEER-URI: "TEXT"} through the
+   * {@code stdio} UI (ctrl_tcp 1.0 has no event for messages).
+   */
+  String awaitMessage(String text, Duration timeout) {
+    String line = awaitOutput(": \"" + text + "\"", timeout);
+    String peer = line.substring(0, line.lastIndexOf(": \"" + text + "\""));
+    int sip = peer.lastIndexOf("sip:");
+    return sip < 0 ? peer.strip() : peer.substring(sip).strip();
+  }
+
+  /** Whether baresip's output so far (SIP trace included) contains {@code fragment}. */
+  boolean outputContains(String fragment) {
+    return process.log(Integer.MAX_VALUE).contains(fragment);
   }
 
   /**
@@ -315,9 +381,11 @@ final class Baresip implements AutoCloseable {
     private String user;
     private String password;
     private String registrar;
+    private String outbound;
     private boolean register = true;
     private String answerMode = "manual";
     private final List<String> contacts = new ArrayList<>();
+    private final List<String> contactUris = new ArrayList<>();
     private Duration quitAfter = Duration.ofSeconds(180);
 
     private Builder(Path workDir) {
@@ -337,6 +405,16 @@ final class Baresip implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sends every request (REGISTER included) to {@code hostPort} instead of the account's domain
+     * (baresip's {@code outbound} account parameter): for a domain that is a name no resolver knows,
+     * e.g. {@code sip:carol@parley.test} served by a proxy on {@code 127.0.0.1:5060}.
+     */
+    Builder outboundProxy(String hostPort) {
+      this.outbound = Objects.requireNonNull(hostPort, "hostPort");
+      return this;
+    }
+
     /** Whether the account registers (default true); without, baresip only places calls. */
     Builder register(boolean on) {
       this.register = on;
@@ -349,9 +427,13 @@ final class Baresip implements AutoCloseable {
       return this;
     }
 
-    /** Adds a contact; the last one added is the current contact that {@code message} goes to. */
+    /**
+     * Adds a contact; the last one added is the current contact that {@code message} goes to at
+     * start ({@link #messageTo} picks another).
+     */
     Builder contact(String name, String uri) {
       contacts.add("\"" + name + "\" <" + uri + ">");
+      contactUris.add(uri);
       return this;
     }
 
@@ -389,6 +471,9 @@ final class Baresip implements AutoCloseable {
           "module\t\t\tg711.so",
           "module\t\t\tausine.so",
           "module\t\t\taubridge.so",
+          // the stdio UI prints what the menu module reports, such as a received MESSAGE
+          // (PEER: "TEXT"); without a terminal it warns "could not setup terminal" and works on
+          "module\t\t\tstdio.so",
           "module_tmp\t\taccount.so",
           "module_app\t\tmenu.so",
           "module_app\t\tcontact.so",
@@ -400,9 +485,14 @@ final class Baresip implements AutoCloseable {
       // the accounts file registers at start-up, and its REGISTER_OK/FAIL events would be sent
       // before anyone listens
       String account = "<" + aor + ";transport=udp>;auth_pass=" + password + ";answermode="
-          + answerMode + ";audio_codecs=PCMU" + (register ? "" : ";regint=0");
+          + answerMode + ";audio_codecs=PCMU" + (register ? "" : ";regint=0")
+          + (outbound == null ? "" : ";outbound=\"sip:" + outbound + "\"");
       Files.writeString(conf.resolve("accounts"), "# created with /uanew: " + account + "\n");
       Files.writeString(conf.resolve("contacts"), String.join("\n", contacts) + "\n");
+      if (!contactUris.isEmpty()) {
+        // without this file the contact module makes the first contact current
+        Files.writeString(conf.resolve("current_contact"), contactUris.get(contactUris.size() - 1));
+      }
       List<String> cmd = List.of(PeerProcess.resolve("baresip"), "-f", conf.toString(), "-s",
           "-t", Long.toString(quitAfter.toSeconds()));
       Files.writeString(workDir.resolve("command.txt"), String.join(" ", cmd) + "\n");
@@ -423,7 +513,7 @@ final class Baresip implements AutoCloseable {
                 return false;
               }
             });
-        Baresip baresip = new Baresip(process, aor, sipPort, control.get());
+        Baresip baresip = new Baresip(process, aor, contactUris, sipPort, control.get());
         try {
           baresip.command("uanew", account);
         } catch (AssertionError e) {

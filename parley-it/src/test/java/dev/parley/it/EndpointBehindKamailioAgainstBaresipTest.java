@@ -2,9 +2,12 @@ package dev.parley.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.client.DeliveryResult;
 import dev.parley.client.Endpoint;
 import dev.parley.client.EndpointState;
 import dev.parley.client.IncomingSessionEvent;
+import dev.parley.client.InstantMessage;
+import dev.parley.client.InstantMessagingSession;
 import dev.parley.client.Participant;
 import dev.parley.client.ParticipantState;
 import dev.parley.client.ParticipantStateChangeReason;
@@ -30,7 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Kamailio (registrar + stateful proxy) receives calls from a real baresip registered to the same
  * Kamailio. It rejects the first with BUSY, and baresip must see 486; it accepts the second,
  * baresip must see the call established, and when baresip hangs up the Parley session must end
- * with the inviter DISCONNECTED by a remote hangup.
+ * with the inviter DISCONNECTED by a remote hangup. And baresip's pager-mode MESSAGE must reach
+ * the application as an IM invitation carrying the message, and the application's reply must
+ * reach baresip.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class EndpointBehindKamailioAgainstBaresipTest {
@@ -59,7 +64,8 @@ class EndpointBehindKamailioAgainstBaresipTest {
     parley.enable().get(WAIT.toSeconds(), TimeUnit.SECONDS);
     assertThat(parley.state()).isEqualTo(EndpointState.ENABLED);
     caller = Baresip.builder(work.resolve("carol"))
-        .account("carol", "carol-pw", kamailio.hostPort()).start();
+        .account("carol", "carol-pw", kamailio.hostPort())
+        .contact("Parley", kamailio.aor("parley")).start();
     caller.awaitRegistered(WAIT);
   }
 
@@ -137,6 +143,50 @@ class EndpointBehindKamailioAgainstBaresipTest {
         });
     caller.awaitEvent("CALL_CLOSED", WAIT);
     assertThat(parley.sessionManager().sessions()).isEmpty();
+  }
+
+  @Test
+  void baresipMessageIsAnImInvitationAndTheReplyReachesBaresip() throws Exception {
+    // baresip's /message sends a bare MESSAGE (pager mode) to its current contact, parley's AOR
+    caller.message("hello parley, carol here");
+    IncomingSessionEvent invitation = nextInvitation();
+    assertThat(invitation.session().type()).isEqualTo(SessionType.INSTANT_MESSAGING);
+    assertThat(invitation.inviter().uri().toString()).as("inviter").contains("carol@");
+    assertThat(invitation.message()).as("the MESSAGE that opened it")
+        .hasValueSatisfying(m -> assertThat(m.text()).isEqualTo("hello parley, carol here"));
+    InstantMessagingSession im = (InstantMessagingSession) invitation.session();
+    assertThat(im.isPagerMode()).isTrue();
+    BlockingQueue<InstantMessage> received = new LinkedBlockingQueue<>();
+    im.addListener(new InstantMessagingSession.Listener() {
+      @Override
+      public void onMessageReceived(InstantMessagingSession s, InstantMessage m) {
+        received.add(m);
+      }
+    });
+
+    invitation.accept().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(nextMessage(received).text()).isEqualTo("hello parley, carol here");
+
+    // the reply goes as MESSAGE to carol's AOR through Kamailio, which relays it to baresip
+    List<DeliveryResult> results = im.send("hi carol, parley answers")
+        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(results).as("%s", diagnostics()).singleElement()
+        .satisfies(r -> assertThat(r.isDelivered()).as("%s", r).isTrue());
+    String sender = caller.awaitMessage("hi carol, parley answers", WAIT);
+    assertThat(sender).as("%s", caller.log()).contains("parley@");
+
+    // baresip's next MESSAGE joins the same session: no second invitation
+    caller.message("and a second one");
+    assertThat(nextMessage(received).text()).isEqualTo("and a second one");
+    assertThat(invitations).isEmpty();
+    assertThat(parley.sessionManager().sessions()).containsExactly(im);
+  }
+
+  private InstantMessage nextMessage(BlockingQueue<InstantMessage> received)
+      throws InterruptedException {
+    InstantMessage m = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(m).as("a message at the Parley endpoint\n%s", diagnostics()).isNotNull();
+    return m;
   }
 
   private IncomingSessionEvent nextInvitation() throws InterruptedException {

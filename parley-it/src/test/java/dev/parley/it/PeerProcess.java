@@ -1,10 +1,12 @@
 package dev.parley.it;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
@@ -34,10 +36,25 @@ final class PeerProcess implements AutoCloseable {
   /** Starts {@code command} in {@code workDir} with its output (both streams) in {@code log}. */
   static PeerProcess start(String name, List<String> command, Path workDir, Path log)
       throws IOException {
+    return start(name, command, workDir, log, Map.of());
+  }
+
+  /** As {@link #start(String, List, Path, Path)}, with {@code environment} added to ours. */
+  static PeerProcess start(String name, List<String> command, Path workDir, Path log,
+      Map<String, String> environment) throws IOException {
     Files.createDirectories(workDir);
     ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
         .redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().putAll(environment);
     return new PeerProcess(name, pb.start(), log);
+  }
+
+  /**
+   * The process's standard input, a pipe that stays open until {@link #close()} (baresip's stdio
+   * UI and linphonec read it; linphonec takes its commands there).
+   */
+  OutputStream stdin() {
+    return process.getOutputStream();
   }
 
   /**

@@ -82,6 +82,42 @@ public final class LocationService {
     return table.size();
   }
 
+  /**
+   * The first {@code max} AORs with live bindings, in the order of their text
+   * ({@code sip:user@host}), each with its bindings in {@link #lookup} order: for status pages.
+   * Walks the whole table keeping only {@code max} entries (O(n log max) time, O(max) memory);
+   * each AOR is read atomically, the table as a whole is not frozen.
+   *
+   * @throws IllegalArgumentException if {@code max} is negative
+   */
+  public Map<Aor, List<Binding>> snapshot(int max) {
+    if (max < 0) {
+      throw new IllegalArgumentException("max is negative: " + max);
+    }
+    long now = clock.millis();
+    java.util.TreeMap<String, Map.Entry<Aor, List<Binding>>> first = new java.util.TreeMap<>();
+    if (max > 0) {
+      for (Map.Entry<Aor, List<Binding>> e : table.entrySet()) {
+        String key = e.getKey().toString();
+        if (first.size() == max && key.compareTo(first.lastKey()) >= 0) {
+          continue;
+        }
+        List<Binding> live = live(e.getValue(), now);
+        if (!live.isEmpty()) {
+          first.put(key, Map.entry(e.getKey(), live));
+          if (first.size() > max) {
+            first.pollLastEntry();
+          }
+        }
+      }
+    }
+    Map<Aor, List<Binding>> out = new LinkedHashMap<>();
+    for (Map.Entry<Aor, List<Binding>> e : first.values()) {
+      out.put(e.getKey(), e.getValue());
+    }
+    return out;
+  }
+
   /** The bound on {@link #bindingCount()}. */
   public int maxBindings() {
     return maxBindings;

@@ -119,6 +119,19 @@ public final class RateLimiter {
   }
 
   /**
+   * The check for each request: false when {@code source} is {@linkplain #authBlocked blocked}
+   * for failed authentications (no token is taken), else {@link #tryAcquire}. Both refusals
+   * count in {@link Stats#requestsRefused()}.
+   */
+  public boolean tryAdmit(InetAddress source) {
+    if (authBlocked(source)) {
+      requestsRefused.increment();
+      return false;
+    }
+    return tryAcquire(source);
+  }
+
+  /**
    * Records a failed authentication from {@code source} (wrong password, unknown user, stale
    * credentials do not count: call it when the digest did not verify). The failure that
    * empties the source's bucket blocks it for {@code authBlock}. Ignored for trusted sources and
@@ -211,7 +224,7 @@ public final class RateLimiter {
    *
    * @param sources sources tracked now
    * @param maxSources the bound on {@code sources}
-   * @param requestsRefused requests {@link #tryAcquire} refused
+   * @param requestsRefused requests {@link #tryAcquire} (or {@link #tryAdmit}) refused
    * @param authFailures failed authentications recorded
    * @param authBlocks times a source was blocked for failing authentication
    */
@@ -354,6 +367,15 @@ public final class RateLimiter {
     public Builder maxSources(int max) {
       this.maxSources = range("maxSources", max, 1, 1 << 24);
       return this;
+    }
+
+    /** Takes every limit of {@code config} (rates, bursts, block, table size). */
+    public Builder config(RateLimitConfig config) {
+      Objects.requireNonNull(config, "config");
+      return requestsPerSecond(config.requestsPerSecond()).requestBurst(config.requestBurst())
+          .authFailuresPerMinute(config.authFailuresPerMinute())
+          .authFailureBurst(config.authFailureBurst()).authBlock(config.authBlock())
+          .maxSources(config.maxSources());
     }
 
     /** Sources never limited nor tracked; default none. */

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The registrar (RFC 3261 §10.3): answers REGISTER requests for one SIP domain, authenticating
@@ -51,6 +52,11 @@ import java.util.Set;
  *       Path when the request said {@code Supported: path}.
  * </ol>
  *
+ * <p>Digests that do not verify are reported to the {@link RateLimiter} given to the builder
+ * (which blocks password guessers); once a 200 has gone out for a REGISTER that left the AOR
+ * with bindings, the {@link Builder#onRegistered} listener hears of it (store-and-forward
+ * delivers the AOR's stored messages then).
+ *
  * <p>Thread-safe and non-blocking (the {@link DigestAuthenticator}'s credential store must
  * answer from memory): {@link #onRegister} runs on the event loop of the request.
  */
@@ -76,6 +82,8 @@ public final class Registrar {
   private final long maxExpires;
   private final long defaultExpires;
   private final int maxContactsPerAor;
+  private final RateLimiter limiter;
+  private final Consumer<Aor> onRegistered;
 
   private Registrar(Builder b) {
     this.location = b.location;
@@ -86,6 +94,8 @@ public final class Registrar {
     this.maxExpires = b.maxExpires;
     this.defaultExpires = b.defaultExpires;
     this.maxContactsPerAor = b.maxContactsPerAor;
+    this.limiter = b.limiter;
+    this.onRegistered = b.onRegistered;
   }
 
   /** A builder for the registrar of {@code domain} (also the digest realm). */
@@ -118,6 +128,10 @@ public final class Registrar {
           .reasonPhrase("Bad Request (" + e.reason() + ")").build();
     }
     tx.respond(response);
+    if (onRegistered != null && response.statusCode() == 200 && !response.contacts().isEmpty()
+        && !request.contacts().isEmpty()) {
+      onRegistered.accept(new Aor(Aor.of(request.to().uri()).user(), domain));
+    }
   }
 
   /** The response to a REGISTER that arrived over {@code flow} (null in unit tests). */
@@ -140,6 +154,9 @@ public final class Registrar {
           .reasonPhrase("Bad Request (malformed credentials)").build();
     }
     if (!auth.isOk()) {
+      if (auth.status() == AuthResult.Status.BAD_CREDENTIALS && limiter != null && flow != null) {
+        limiter.authFailed(flow.remote().getAddress());
+      }
       SipResponse.Builder r = Responses.to(request, 401, toTag);
       for (Challenge c : authenticator.challenges(domain, auth.isStale())) {
         r.header(HeaderName.WWW_AUTHENTICATE, c.toString());
@@ -316,6 +333,8 @@ public final class Registrar {
     private long maxExpires = DEFAULT_MAX_EXPIRES;
     private long defaultExpires = DEFAULT_EXPIRES;
     private int maxContactsPerAor = DEFAULT_MAX_CONTACTS_PER_AOR;
+    private RateLimiter limiter;
+    private Consumer<Aor> onRegistered;
 
     private Builder(String domain, LocationService location, DigestAuthenticator authenticator) {
       Objects.requireNonNull(domain, "domain");
@@ -358,6 +377,22 @@ public final class Registrar {
     /** The most bindings one AOR may hold. */
     public Builder maxContactsPerAor(int max) {
       this.maxContactsPerAor = max;
+      return this;
+    }
+
+    /** Told of every digest that does not verify (by source address); default none. */
+    public Builder rateLimiter(RateLimiter limiter) {
+      this.limiter = limiter;
+      return this;
+    }
+
+    /**
+     * Told, on the request's event loop after the 200 has been sent, of each AOR that a
+     * REGISTER with Contact left with bindings (a new registration or a refresh); must not
+     * block. Default none.
+     */
+    public Builder onRegistered(Consumer<Aor> listener) {
+      this.onRegistered = listener;
       return this;
     }
 

@@ -17,8 +17,10 @@ import java.util.Set;
 
 /**
  * Everything {@link SipServer} needs to start: domain, listeners, data directory, registrar and
- * location limits, timers and authentication settings, each with a named default. Built in code,
- * or from a {@code key = value} file ({@link Builder#load(Path)}, keys in {@code docs/server.md}).
+ * location limits, timers and authentication settings, proxy settings, store-and-forward
+ * ({@link OfflineMessagesConfig}), per-source limits ({@link RateLimitConfig}) and the status
+ * endpoint, each with a named default. Built in code, or from a {@code key = value} file
+ * ({@link Builder#load(Path)}, keys in {@code docs/server.md}).
  *
  * <p>Immutable and thread-safe.
  */
@@ -63,6 +65,10 @@ public final class ServerConfig {
   private final AddressMatcher trusted;
   private final List<StaticRoute> staticRoutes;
   private final String advertisedHost;
+  private final boolean offlineEnabled;
+  private final OfflineMessagesConfig offline;
+  private final RateLimitConfig rateLimits;
+  private final StatusConfig status;
 
   private ServerConfig(Builder b) {
     this.domain = b.domain != null ? b.domain : defaultDomain();
@@ -89,6 +95,10 @@ public final class ServerConfig {
     this.trusted = b.trusted;
     this.staticRoutes = List.copyOf(b.staticRoutes.values());
     this.advertisedHost = b.advertisedHost;
+    this.offlineEnabled = b.offlineEnabled;
+    this.offline = b.offline;
+    this.rateLimits = b.rateLimits;
+    this.status = b.status;
   }
 
   /** A builder holding the defaults. */
@@ -235,6 +245,26 @@ public final class ServerConfig {
     return advertisedHost;
   }
 
+  /** Whether a MESSAGE for a known user without registration is stored and delivered later. */
+  public boolean offlineEnabled() {
+    return offlineEnabled;
+  }
+
+  /** Store-and-forward limits and timers (used when {@link #offlineEnabled()}). */
+  public OfflineMessagesConfig offline() {
+    return offline;
+  }
+
+  /** Per-source request and failed-authentication limits ({@link #trusted()} is exempt). */
+  public RateLimitConfig rateLimits() {
+    return rateLimits;
+  }
+
+  /** The loopback HTTP status endpoint: address (or off), remote access, AORs listed. */
+  public StatusConfig status() {
+    return status;
+  }
+
   @Override
   public String toString() {
     return "ServerConfig[domain=" + domain + ", data=" + dataDir + ", listen=" + listen + "]";
@@ -267,6 +297,10 @@ public final class ServerConfig {
     private AddressMatcher trusted = AddressMatcher.NONE;
     private final java.util.Map<String, StaticRoute> staticRoutes = new java.util.LinkedHashMap<>();
     private String advertisedHost;
+    private boolean offlineEnabled = true;
+    private OfflineMessagesConfig offline = OfflineMessagesConfig.defaults();
+    private RateLimitConfig rateLimits = RateLimitConfig.defaults();
+    private StatusConfig status = StatusConfig.defaults();
 
     private Builder() {
       for (String l : DEFAULT_LISTEN) {
@@ -478,6 +512,42 @@ public final class ServerConfig {
         throw new IllegalArgumentException("advertised host is not a host: '" + host + "'");
       }
       this.advertisedHost = host;
+      return this;
+    }
+
+    /** Whether MESSAGEs for known users without registration are stored; default true. */
+    public Builder offlineEnabled(boolean enabled) {
+      this.offlineEnabled = enabled;
+      return this;
+    }
+
+    /** Store-and-forward limits and timers; default {@link OfflineMessagesConfig#defaults()}. */
+    public Builder offline(OfflineMessagesConfig config) {
+      this.offline = Objects.requireNonNull(config, "offline");
+      return this;
+    }
+
+    /** Per-source limits; default {@link RateLimitConfig#defaults()}. */
+    public Builder rateLimits(RateLimitConfig config) {
+      this.rateLimits = Objects.requireNonNull(config, "rateLimits");
+      return this;
+    }
+
+    /** The status endpoint; default {@link StatusConfig#defaults()}. */
+    public Builder status(StatusConfig config) {
+      this.status = Objects.requireNonNull(config, "status");
+      return this;
+    }
+
+    /**
+     * Moves the status endpoint, keeping its other settings: {@code HOST:PORT} or {@code off}
+     * (see {@link StatusConfig.Builder#listen}); for the command line's {@code --status}.
+     *
+     * @throws IllegalArgumentException if it is neither, or not loopback while remote access is
+     *     not allowed
+     */
+    public Builder statusListen(String hostPortOrOff) {
+      this.status = status.toBuilder().listen(hostPortOrOff).build();
       return this;
     }
 

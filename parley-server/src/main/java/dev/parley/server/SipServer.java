@@ -4,17 +4,24 @@ import dev.parley.dialog.auth.DigestAuthenticator;
 import dev.parley.server.internal.AccountCache;
 import dev.parley.server.internal.ProxyCore;
 import dev.parley.server.internal.ServerCore;
+import dev.parley.server.internal.SourceLimits;
+import dev.parley.sip.SipMethod;
 import dev.parley.transaction.TransactionConfig;
 import dev.parley.transaction.TransactionLayer;
 import dev.parley.transport.ListenPoint;
 import dev.parley.transport.NettyTransportLayer;
 import dev.parley.transport.ServerLocator;
 import dev.parley.transport.TlsConfig;
+import dev.parley.transport.TransportListener;
+import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +39,12 @@ import org.slf4j.LoggerFactory;
  * The Parley server: a registrar and location service for one SIP domain over UDP, TCP, TLS and
  * WebSocket, with accounts and bindings in an embedded {@link Store}, and an authenticating
  * stateful proxy (RFC 3261 §16) that routes every other request to the registered contacts,
- * along Route headers, or over static routes ({@code docs/server.md}, "Proxy").
+ * along Route headers, or over static routes ({@code docs/server.md}, "Proxy"). Around them:
+ * pager-mode store-and-forward ({@link OfflineMessages}: a MESSAGE for a user without
+ * registration is stored and delivered when the user registers), per-source limits
+ * ({@link RateLimiter}, checked before a transaction exists), and a loopback HTTP status
+ * endpoint ({@link StatusHttpServer}, serving {@link #status()}, its URL written into
+ * {@code DATA/status.url}).
  *
  * <pre>{@code
  * try (SipServer server = SipServer.start(ServerConfig.builder()
@@ -44,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * from another process) are picked up every {@link ServerConfig#accountsRefresh()}. Changed
  * bindings are written behind every {@link ServerConfig#flushInterval()} in one transaction, and
  * once more by {@link #close()}; on start the stored ones are loaded back, lapsed ones dropped.
- * Store work runs on one background thread, never on an event loop.
+ * Store work (bindings, accounts, stored messages) runs on one background thread, never on an
+ * event loop.
  *
  * <p>Thread-safe. Logs (SLF4J) only failures of the background work; the caller reports start
  * and stop.
@@ -62,19 +76,28 @@ public final class SipServer implements AutoCloseable {
   private final ProxyCore proxy;
   private final ServerLocator locator;
   private final ScheduledExecutorService background;
+  private final RateLimiter limiter;
+  private final Clock clock;
+  private final Instant startedAt;
+  private volatile OfflineMessages offline;
+  private StatusHttpServer statusHttp;
   private final int loadedBindings;
   private final int droppedBindings;
   private boolean flushFailing;
   private boolean closed;
 
-  private SipServer(ServerConfig config, Clock clock) {
+  private SipServer(ServerConfig config, Clock clock, LongSupplier nanoClock) {
     this.config = config;
+    this.clock = clock;
+    this.startedAt = clock.instant();
     this.store = Store.embedded(config.dataDir());
     boolean started = false;
     ScheduledExecutorService bg = null;
     NettyTransportLayer t = null;
     ServerLocator loc = null;
     try {
+      this.limiter = config.rateLimits().isOff() ? null : RateLimiter.builder()
+          .config(config.rateLimits()).trusted(config.trusted()).nanoClock(nanoClock).build();
       store.setSetting("domain", config.domain());
       this.accounts = new AccountCache(store, config.domain());
       accounts.refresh();
@@ -104,18 +127,26 @@ public final class SipServer implements AutoCloseable {
           .minExpires(config.minExpires()).maxExpires(config.maxExpires())
           .defaultExpires(config.defaultExpires())
           .maxContactsPerAor(config.maxContactsPerAor())
+          .rateLimiter(limiter)
+          .onRegistered(aor -> {
+            OfflineMessages o = offline;
+            if (o != null) {
+              o.onRegistered(aor);
+            }
+          })
           .build();
       loc = ServerLocator.builder().build();
       this.locator = loc;
-      this.proxy = new ProxyCore(config, location, accounts, authenticator, loc,
-          UnregisteredTargetHandler.NONE);
+      this.proxy = new ProxyCore(config, location, accounts, authenticator, loc, limiter,
+          this::storeForLater);
       // A proxy sees spirals (the same request back with another Request-URI): merged-request
       // detection (§8.2.2.2) is a UAS rule and would answer them 482.
       TransactionLayer layer = TransactionLayer.builder(t, new ServerCore(registrar, proxy))
           .config(TransactionConfig.defaults().toBuilder().rejectMergedRequests(false).build())
           .build();
       this.transactions = layer;
-      t.setListener(layer);
+      TransportListener front = limiter == null ? layer : new SourceLimits(layer, limiter, t);
+      t.setListener(front);
       t.start().join();
       proxy.start(layer, t, aliases);
       bg = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -127,9 +158,21 @@ public final class SipServer implements AutoCloseable {
       every(config.flushInterval(), this::flushQuietly);
       every(config.sweepInterval(), location::sweep);
       every(config.accountsRefresh(), accounts::refresh);
+      if (config.offlineEnabled()) {
+        // reads the per-user counts (blocking, here at start) and delivers to AORs registered now
+        this.offline = OfflineMessages.builder(store, bg, proxy::originate)
+            .registered(aor -> !location.lookup(aor).isEmpty())
+            .clock(clock).config(config.offline()).build();
+      }
+      if (config.status().isEnabled()) {
+        this.statusHttp = startStatus(config);
+      }
       started = true;
     } finally {
       if (!started) {
+        if (offline != null) {
+          offline.close();
+        }
         if (bg != null) {
           bg.shutdownNow();
         }
@@ -154,10 +197,65 @@ public final class SipServer implements AutoCloseable {
     return start(config, Clock.systemUTC());
   }
 
-  /** As {@link #start(ServerConfig)}, with the clock that decides binding expiry (for tests). */
+  /**
+   * As {@link #start(ServerConfig)}, with the wall clock that decides binding expiry, nonce
+   * lifetime and the times of stored messages (for tests).
+   */
   public static SipServer start(ServerConfig config, Clock clock) {
+    return start(config, clock, System::nanoTime);
+  }
+
+  /** As {@link #start(ServerConfig, Clock)}, with the rate limiter's nanosecond clock too. */
+  static SipServer start(ServerConfig config, Clock clock, LongSupplier nanoClock) {
     return new SipServer(Objects.requireNonNull(config, "config"),
-        Objects.requireNonNull(clock, "clock"));
+        Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(nanoClock, "nanoClock"));
+  }
+
+  /**
+   * The status endpoint on the configured address; on the default one, a free port of the same
+   * address when 8060 is taken ({@link StatusConfig}).
+   */
+  private StatusHttpServer startStatus(ServerConfig config) {
+    InetSocketAddress at = config.status().address();
+    try {
+      return statusOn(at);
+    } catch (UncheckedIOException e) {
+      if (!config.status().isAddressDefault() || !isBindFailure(e)) {
+        throw e;
+      }
+      StatusHttpServer http = statusOn(new InetSocketAddress(at.getAddress(), 0));
+      log.warn("status port {} is taken; status endpoint on {} instead (see {})", at.getPort(),
+          http.url(), config.dataDir().resolve(StatusHttpServer.URL_FILE));
+      return http;
+    }
+  }
+
+  private StatusHttpServer statusOn(InetSocketAddress at) {
+    return StatusHttpServer.builder(this::status)
+        .address(at.getAddress().getHostAddress().replaceAll("%.*$", ""), at.getPort())
+        .allowNonLoopback(config.status().allowRemote())
+        .urlFile(config.dataDir().resolve(StatusHttpServer.URL_FILE))
+        .start();
+  }
+
+  private static boolean isBindFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof BindException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The proxy's hook for a known user without binding: a MESSAGE is stored (202) or refused. */
+  private boolean storeForLater(dev.parley.transaction.ServerTransaction tx,
+      dev.parley.sip.SipRequest request, Aor aor) {
+    OfflineMessages o = offline;
+    if (o == null || !request.method().equals(SipMethod.MESSAGE)) {
+      return false;
+    }
+    o.accept(request, aor).thenAccept(response -> proxy.respond(tx, response));
+    return true;
   }
 
   /** The configuration. */
@@ -191,11 +289,52 @@ public final class SipServer implements AutoCloseable {
   }
 
   /**
-   * Sets what the proxy does with a request for a known user who has no binding (default
-   * {@link UnregisteredTargetHandler#NONE}: 480): the seam for store-and-forward of MESSAGE.
+   * Replaces what the proxy does with a request for a known user who has no binding. The
+   * default stores a MESSAGE for later delivery ({@link OfflineMessages}, when
+   * {@link ServerConfig#offlineEnabled()}) and answers anything else 480;
+   * {@link UnregisteredTargetHandler#NONE} answers everything 480.
    */
   public void unregisteredTargetHandler(UnregisteredTargetHandler handler) {
     proxy.setUnregisteredTargetHandler(handler);
+  }
+
+  /**
+   * A snapshot of the server for status pages ({@code parley status}): listeners, accounts,
+   * registrations (at most {@link StatusConfig#maxListed()} AORs with their contacts),
+   * transactions, the proxy's counters, store-and-forward and rate-limit counters. Reads memory
+   * only; never blocks.
+   */
+  public ServerStatus status() {
+    long now = clock.millis();
+    int maxListed = config.status().maxListed();
+    ProxyStats p = proxy.stats();
+    ServerStatus.Builder b = ServerStatus.builder(config.domain(), startedAt)
+        .time(Instant.ofEpochMilli(now))
+        .listeners(transport.listenPoints())
+        .accounts(accounts.size())
+        .registrationCounts(location.aorCount(), location.bindingCount())
+        .registrations(location.snapshot(maxListed), now, maxListed)
+        .transactions(transactions.clientCount(), transactions.serverCount())
+        .proxyCounter("contexts", p.activeContexts())
+        .proxyCounter("maxContexts", p.maxContexts())
+        .proxyCounter("forwarded", p.requestsForwarded())
+        .proxyCounter("challenges", p.challenges());
+    for (int c = 1; c <= 6; c++) {
+      b.proxyCounter("responses" + c + "xx", p.responses(c));
+    }
+    OfflineMessages o = offline;
+    if (o != null) {
+      b.offlineMessages(o.stats());
+    }
+    if (limiter != null) {
+      b.rateLimits(limiter.stats());
+    }
+    return b.build();
+  }
+
+  /** The status endpoint's base URL ({@code http://127.0.0.1:8060}), or null when it is off. */
+  public String statusUrl() {
+    return statusHttp == null ? null : statusHttp.url();
   }
 
   /** Accounts of the domain loaded from the store. */
@@ -272,8 +411,9 @@ public final class SipServer implements AutoCloseable {
   }
 
   /**
-   * Stops listening, sweeps lapsed bindings, writes the changed ones and closes the store.
-   * Idempotent.
+   * Stops the status endpoint (deleting {@code DATA/status.url}), stops listening and
+   * delivering stored messages, sweeps lapsed bindings, writes the changed ones and closes the
+   * store. Idempotent.
    *
    * @throws StoreException if the final flush fails (the store is closed anyway)
    */
@@ -283,8 +423,14 @@ public final class SipServer implements AutoCloseable {
       return;
     }
     closed = true;
+    if (statusHttp != null) {
+      statusHttp.close();
+    }
     transport.close();
     locator.close();
+    if (offline != null) {
+      offline.close();
+    }
     background.shutdown();
     try {
       background.awaitTermination(10, TimeUnit.SECONDS);

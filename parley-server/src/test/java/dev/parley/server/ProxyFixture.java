@@ -12,7 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A server on loopback (UDP and TCP, free ports) for domain {@value #DOMAIN} with accounts
+ * A server on loopback (UDP and TCP, free ports; status endpoint on a free port) for domain
+ * {@value #DOMAIN} with accounts
  * alice/secret, bob/hunter2 and carol/pass, and the phones and peers a test opened, closed after
  * it. After each test every proxy context must have been released.
  */
@@ -21,6 +22,8 @@ abstract class ProxyFixture {
 
   @TempDir Path data;
   SipServer server;
+  /** When set before {@link #start}, the server's wall clock and rate-limit clock. */
+  MutableClock clock;
   final List<AutoCloseable> opened = new ArrayList<>();
 
   SipServer start() throws Exception {
@@ -35,9 +38,13 @@ abstract class ProxyFixture {
         store.addAccount(Account.withPassword(DOMAIN, "carol", "pass"));
       }
     }
-    server = SipServer.start(extra.apply(ServerConfig.builder().domain(DOMAIN).dataDir(data)
+    ServerConfig config = extra.apply(ServerConfig.builder().domain(DOMAIN).dataDir(data)
         .listen("udp:127.0.0.1:0").listen("tcp:127.0.0.1:0").threads(2)
-        .flushInterval(Duration.ofHours(1)).sweepInterval(Duration.ofHours(1))).build());
+        .flushInterval(Duration.ofHours(1)).sweepInterval(Duration.ofHours(1))
+        .status(StatusConfig.builder().listen("127.0.0.1:0").build())).build();
+    MutableClock c = clock;
+    server = c == null ? SipServer.start(config)
+        : SipServer.start(config, c, () -> c.millis() * 1_000_000L);
     return server;
   }
 

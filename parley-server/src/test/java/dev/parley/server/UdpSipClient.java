@@ -47,9 +47,14 @@ final class UdpSipClient implements AutoCloseable {
     return (SipRequest) SipParser.create().parse(text);
   }
 
-  SipResponse send(SipRequest request) throws IOException {
+  /** Sends {@code request} and returns at once. */
+  void sendOnly(SipRequest request) throws IOException {
     byte[] out = request.encode();
     socket.send(new DatagramPacket(out, out.length, server));
+  }
+
+  SipResponse send(SipRequest request) throws IOException {
+    sendOnly(request);
     while (true) {
       DatagramPacket in = new DatagramPacket(new byte[65536], 65536);
       socket.receive(in);

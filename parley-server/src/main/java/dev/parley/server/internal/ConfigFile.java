@@ -2,7 +2,10 @@ package dev.parley.server.internal;
 
 import dev.parley.dialog.auth.DigestAlgorithm;
 import dev.parley.server.ConfigException;
+import dev.parley.server.OfflineMessagesConfig;
+import dev.parley.server.RateLimitConfig;
 import dev.parley.server.ServerConfig;
+import dev.parley.server.StatusConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.MalformedInputException;
@@ -10,9 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * Reads the server's {@code key = value} config file onto a {@link ServerConfig.Builder}.
@@ -21,7 +24,9 @@ import java.util.Set;
  * whitespace around key and value is trimmed. Lists are comma-separated. Durations are a number
  * with {@code ms}, {@code s}, {@code m} or {@code h} (no unit: seconds). Relative paths are
  * relative to the file's directory. Every key may appear once except {@code listen};
- * {@code route.TARGET} keys may be many, one per target. An unknown
+ * {@code route.TARGET} keys may be many, one per target. The {@code offline.*},
+ * {@code limits.*} and {@code status.*} keys each make one settings object: when the file names
+ * any key of a group, the group's other settings are the defaults. An unknown
  * key or a bad value stops the load with a {@link ConfigException} naming file, line and key.
  */
 public final class ConfigFile {
@@ -35,7 +40,13 @@ public final class ConfigFile {
       "accounts.refresh_interval",
       "auth.algorithms", "auth.nonce_lifetime", "auth.secret",
       "trusted", "proxy.record_route", "proxy.timer_c", "proxy.max_contexts",
-      "proxy.advertised_host", "route.<domain>");
+      "proxy.advertised_host", "route.<domain>",
+      "offline.enabled", "offline.max_message_bytes", "offline.max_per_user",
+      "offline.max_bytes_per_user", "offline.max_messages", "offline.max_bytes",
+      "offline.max_age", "offline.max_refusals", "offline.retry_initial", "offline.retry_max",
+      "limits.requests_per_second", "limits.request_burst", "limits.auth_failures_per_minute",
+      "limits.auth_failure_burst", "limits.auth_block", "limits.max_sources",
+      "status.listen", "status.allow_remote", "status.max_listed");
 
   /** The prefix of static route keys: {@code route.DOMAIN} or {@code route.USER@DOMAIN}. */
   public static final String ROUTE_PREFIX = "route.";
@@ -53,7 +64,10 @@ public final class ConfigFile {
       throw new ConfigException(file + ": cannot read: " + e.getMessage());
     }
     Path base = file.toAbsolutePath().getParent();
-    Set<String> seen = new HashSet<>();
+    Map<String, String> seen = new HashMap<>(); // key -> where it was given
+    OfflineMessagesConfig.Builder offline = OfflineMessagesConfig.builder();
+    RateLimitConfig.Builder limits = RateLimitConfig.builder();
+    StatusConfig.Builder status = StatusConfig.builder();
     Path cert = null;
     Path key = null;
     String keyPassword = null;
@@ -73,7 +87,7 @@ public final class ConfigFile {
       if (!route && !KEYS.contains(k)) {
         throw new ConfigException(where + ": unknown key '" + k + "'");
       }
-      if (!k.equals("listen") && !seen.add(k)) {
+      if (!k.equals("listen") && seen.putIfAbsent(k, where) != null) {
         throw new ConfigException(where + ": key '" + k + "' given twice");
       }
       if (v.isEmpty()) {
@@ -115,6 +129,25 @@ public final class ConfigFile {
           case "proxy.max_contexts" -> b.maxProxyContexts(integer(v));
           case "trusted" -> b.trusted(v);
           case "proxy.advertised_host" -> b.advertisedHost(v);
+          case "offline.enabled" -> b.offlineEnabled(bool(v));
+          case "offline.max_message_bytes" -> offline.maxMessageBytes(integer(v));
+          case "offline.max_per_user" -> offline.maxMessagesPerUser(integer(v));
+          case "offline.max_bytes_per_user" -> offline.maxBytesPerUser(longInteger(v));
+          case "offline.max_messages" -> offline.maxMessages(integer(v));
+          case "offline.max_bytes" -> offline.maxBytes(longInteger(v));
+          case "offline.max_age" -> offline.maxAge(duration(v));
+          case "offline.max_refusals" -> offline.maxRefusals(integer(v));
+          case "offline.retry_initial" -> offline.retryInitial(duration(v));
+          case "offline.retry_max" -> offline.retryMax(duration(v));
+          case "limits.requests_per_second" -> limits.requestsPerSecond(decimal(v));
+          case "limits.request_burst" -> limits.requestBurst(integer(v));
+          case "limits.auth_failures_per_minute" -> limits.authFailuresPerMinute(decimal(v));
+          case "limits.auth_failure_burst" -> limits.authFailureBurst(integer(v));
+          case "limits.auth_block" -> limits.authBlock(duration(v));
+          case "limits.max_sources" -> limits.maxSources(integer(v));
+          case "status.listen" -> status.listen(v);
+          case "status.allow_remote" -> status.allowRemote(bool(v));
+          case "status.max_listed" -> status.maxListed(integer(v));
           default -> throw new IllegalStateException("unhandled key " + k);
         }
       } catch (IllegalArgumentException e) {
@@ -124,8 +157,49 @@ public final class ConfigFile {
     if ((cert == null) != (key == null)) {
       throw new ConfigException(file + ": tls.certificate and tls.key go together");
     }
+    // a group named in the file replaces that group's settings as a whole
+    if (given(seen, "offline.")) {
+      b.offline(group(offline::build, seen, file, "offline.retry_initial", "offline.retry_max"));
+    }
+    if (given(seen, "limits.")) {
+      b.rateLimits(limits.build());
+    }
+    if (given(seen, "status.")) {
+      b.status(group(status::build, seen, file, "status.listen", "status.allow_remote"));
+    }
     if (cert != null) {
       b.tls(cert, key, keyPassword);
+    }
+  }
+
+  private static boolean given(Map<String, String> seen, String prefix) {
+    return seen.keySet().stream().anyMatch(k -> k.startsWith(prefix));
+  }
+
+  /**
+   * Builds a group of settings that are checked together; a failure names the last of
+   * {@code keys} given in the file (the entry that made the group inconsistent).
+   */
+  private static <T> T group(java.util.function.Supplier<T> build, Map<String, String> seen,
+      Path file, String... keys) {
+    try {
+      return build.get();
+    } catch (IllegalArgumentException e) {
+      String where = file.toString();
+      String named = keys[0];
+      int lastLine = -1;
+      for (String k : keys) {
+        String w = seen.get(k);
+        if (w != null) {
+          int line = Integer.parseInt(w.substring(w.lastIndexOf(':') + 1));
+          if (line > lastLine) {
+            lastLine = line;
+            where = w;
+            named = k;
+          }
+        }
+      }
+      throw new ConfigException(where + ": key '" + named + "': " + e.getMessage());
     }
   }
 
@@ -155,6 +229,35 @@ public final class ConfigFile {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a whole number: '" + v + "'");
     }
+  }
+
+  private static long longInteger(String v) {
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a whole number: '" + v + "'");
+    }
+  }
+
+  /** A non-negative decimal number such as {@code 50} or {@code 0.5}. */
+  private static double decimal(String v) {
+    boolean digits = false;
+    int dots = 0;
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c == '.') {
+        dots++;
+      } else if (c >= '0' && c <= '9') {
+        digits = true;
+      } else {
+        digits = false;
+        break;
+      }
+    }
+    if (!digits || dots > 1 || v.length() > 16) {
+      throw new IllegalArgumentException("not a number (e.g. 50 or 0.5): '" + v + "'");
+    }
+    return Double.parseDouble(v);
   }
 
   private static long seconds(String v) {

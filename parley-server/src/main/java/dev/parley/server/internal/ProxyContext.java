@@ -11,6 +11,7 @@ import dev.parley.transport.Hop;
 import dev.parley.transport.Scheduler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,10 +31,16 @@ import org.slf4j.LoggerFactory;
  *   CANCEL from upstream ──► pending branches CANCELed; those without a provisional count as 487
  * </pre>
  *
- * <p>Confined to the server transaction's scheduler: the client transactions' callbacks, which
- * run on other event loops, hop onto it in order, so a 180 is never forwarded after the 200 of
- * the same branch. The context leaves the proxy's table ({@link ProxyCore#released}) when the
- * final response has gone upstream; branches still open after that only forward 2xx.
+ * <p>Upstream is a server transaction (a proxied request), or a future (a request the server
+ * originates itself, {@link ProxyCore#originate}): the future completes with the status code of
+ * the response that would have gone upstream (the first 2xx, else the best final response), and
+ * provisional responses go nowhere.
+ *
+ * <p>Confined to one scheduler (the server transaction's, or one the proxy picks for an
+ * originated request): the client transactions' callbacks, which run on other event loops, hop
+ * onto it in order, so a 180 is never forwarded after the 200 of the same branch. The context
+ * leaves the proxy's table ({@link ProxyCore#released}) when the final response has gone
+ * upstream; branches still open after that only forward 2xx.
  */
 final class ProxyContext {
   private static final Logger log = LoggerFactory.getLogger(ProxyContext.class);
@@ -41,6 +48,7 @@ final class ProxyContext {
 
   private final ProxyCore core;
   private final ServerTransaction server;
+  private final CompletableFuture<Integer> result;
   private final SipRequest received;
   private final SipRequest base;
   private final boolean recordRoute;
@@ -61,16 +69,33 @@ final class ProxyContext {
    */
   ProxyContext(ProxyCore core, ServerTransaction server, SipRequest received, SipRequest base,
       boolean recordRoute, long loopHash) {
+    this(core, server, null, server.scheduler(), received, base, recordRoute, loopHash);
+  }
+
+  /**
+   * A context for a request the server originates: {@code result} completes with the final
+   * status, on {@code scheduler}.
+   */
+  ProxyContext(ProxyCore core, Scheduler scheduler, SipRequest request, long loopHash,
+      CompletableFuture<Integer> result) {
+    this(core, null, result, scheduler, request, request, false, loopHash);
+  }
+
+  private ProxyContext(ProxyCore core, ServerTransaction server, CompletableFuture<Integer> result,
+      Scheduler scheduler, SipRequest received, SipRequest base, boolean recordRoute,
+      long loopHash) {
     this.core = core;
     this.server = server;
+    this.result = result;
     this.received = received;
     this.base = base;
     this.recordRoute = recordRoute;
     this.loopHash = loopHash;
-    this.scheduler = server.scheduler();
+    this.scheduler = scheduler;
     this.invite = received.method().isInvite();
   }
 
+  /** The server transaction upstream, or null for an originated request. */
   ServerTransaction server() {
     return server;
   }
@@ -111,20 +136,20 @@ final class ProxyContext {
   private void onResponse(Branch b, SipResponse r) {
     int code = r.statusCode();
     b.provisional = true;
-    if (code == 100 || !ProxyMessages.hasSecondVia(r)) {
+    if (code == 100 || (server != null && !ProxyMessages.hasSecondVia(r))) {
       return; // 100 is hop by hop (§16.7 step 4); a response with only our Via goes nowhere
     }
-    SipResponse up = ProxyMessages.withoutTopVia(r);
+    SipResponse up = server != null ? ProxyMessages.withoutTopVia(r) : r;
     if (r.isProvisional()) {
       if (invite && !b.done) {
         b.startTimerC();
       }
       if (!finalSent) {
-        core.respond(server, up);
+        upstream(up);
       }
     } else if (r.isSuccess()) {
       b.finished();
-      core.respond(server, up); // every 2xx goes upstream, even after the first (§16.7 step 5)
+      upstream(up); // every 2xx goes upstream, even after the first (§16.7 step 5)
       if (!finalSent) {
         finalSent = true;
         if (invite) {
@@ -153,7 +178,7 @@ final class ProxyContext {
   private void maybeFinish() {
     if (!finalSent && open == 0 && !branches.isEmpty()) {
       finalSent = true;
-      core.respond(server, ProxyMessages.best(finals, received));
+      upstream(ProxyMessages.best(finals, received));
       release();
     }
   }
@@ -176,6 +201,15 @@ final class ProxyContext {
     }
   }
 
+  /** Sends a response upstream: over the server transaction, or a final status to the future. */
+  private void upstream(SipResponse response) {
+    if (server != null) {
+      core.respond(server, response);
+    } else if (response.isFinal()) {
+      result.complete(response.statusCode());
+    }
+  }
+
   private SipResponse synthesised(int code) {
     return Responses.simple(received, code, Responses.randomToken());
   }
@@ -188,7 +222,7 @@ final class ProxyContext {
       log.warn("proxying {} failed", received.startLine(), e);
       if (!finalSent) {
         finalSent = true;
-        core.respond(server, synthesised(500));
+        upstream(synthesised(500));
       }
       release();
     }

@@ -9,6 +9,7 @@ import dev.parley.server.Aor;
 import dev.parley.server.Binding;
 import dev.parley.server.LocationService;
 import dev.parley.server.ProxyStats;
+import dev.parley.server.RateLimiter;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.StaticRoute;
 import dev.parley.server.UnregisteredTargetHandler;
@@ -30,10 +31,8 @@ import dev.parley.transport.Hop;
 import dev.parley.transport.Inbound;
 import dev.parley.transport.ResponseRouting;
 import dev.parley.transport.ServerLocator;
-import dev.parley.transport.Transport;
 import dev.parley.transport.TransportLayer;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * its Route (§16.4), decides who may send it (digest with 407, trusted sources, relaying), finds
  * its targets (location service, static routes, loose routing, §16.5) and hands them to a
  * {@link ProxyContext} that forks. Also forwards ACKs for 2xx and stray responses statelessly
- * (§16.11). The rules are in {@code docs/server.md}, section "Proxy".
+ * (§16.11), and sends requests the server originates itself ({@link #originate}, the delivery of
+ * stored MESSAGEs). The rules are in {@code docs/server.md}, section "Proxy". Digests that do not
+ * verify are reported to the {@link RateLimiter}.
  *
  * <p>Thread-safe; every method runs on an event loop and never blocks (accounts and bindings are
  * in memory, DNS is asynchronous). Its tables are bounded: response contexts by
@@ -73,6 +74,7 @@ public final class ProxyCore {
   private final AccountCache accounts;
   private final DigestAuthenticator authenticator;
   private final ServerLocator locator;
+  private final RateLimiter limiter;
   private volatile UnregisteredTargetHandler unregistered;
   private final AddressMatcher trusted;
   private final List<StaticRoute> routes;
@@ -90,10 +92,11 @@ public final class ProxyCore {
    * A proxy for {@code config}'s domain.
    *
    * @param locator the RFC 3263 locator for next hops named by a host name
+   * @param limiter told of every failed authentication, or null when that is not limited
    * @param unregistered what to do with a request for a known user without binding
    */
   public ProxyCore(ServerConfig config, LocationService location, AccountCache accounts,
-      DigestAuthenticator authenticator, ServerLocator locator,
+      DigestAuthenticator authenticator, ServerLocator locator, RateLimiter limiter,
       UnregisteredTargetHandler unregistered) {
     this.config = config;
     this.domain = config.domain();
@@ -101,6 +104,7 @@ public final class ProxyCore {
     this.accounts = accounts;
     this.authenticator = authenticator;
     this.locator = locator;
+    this.limiter = limiter;
     this.unregistered = unregistered;
     this.trusted = config.trusted();
     this.routes = config.staticRoutes();
@@ -267,6 +271,9 @@ public final class ProxyCore {
       return false;
     }
     if (!auth.isOk()) {
+      if (auth.status() == AuthResult.Status.BAD_CREDENTIALS && limiter != null) {
+        limiter.authFailed(source);
+      }
       SipResponse.Builder r = Responses.to(request, 407, Responses.randomToken());
       for (Challenge c : authenticator.challenges(domain, auth.isStale())) {
         r.header(HeaderName.PROXY_AUTHENTICATE, c.toString());
@@ -291,13 +298,7 @@ public final class ProxyCore {
       return;
     }
     Aor aor = new Aor(user, domain);
-    List<ProxyTarget> targets = new ArrayList<>();
-    for (Binding b : location.lookup(aor)) {
-      ProxyTarget t = bindingTarget(b);
-      if (t != null) {
-        targets.add(t);
-      }
-    }
+    List<ProxyTarget> targets = targetsOf(aor);
     if (targets.isEmpty()) {
       // The seam for store-and-forward of MESSAGE to offline users (issue 5 item 5).
       if (!unregistered.handle(tx, request, aor)) {
@@ -308,48 +309,60 @@ public final class ProxyCore {
     proxy(tx, request, target, routeSet, hash, inDialog, targets);
   }
 
-  /**
-   * Where a binding is reached: its Path first (RFC 3327); else the flow it registered over when
-   * that is connection-oriented or UDP to a UDP contact (the REGISTER's source is where the UA
-   * listens, even behind NAT or on a WebSocket whose Contact host is {@code *.invalid}); else its
-   * contact URI.
-   */
-  private static ProxyTarget bindingTarget(Binding b) {
-    Uri contact = b.contact().uri();
-    if (!b.path().isEmpty()) {
-      return b.path().get(0).uri() instanceof SipUri first
-          ? new ProxyTarget(contact, b.path(), null, first, true) : null;
+  private List<ProxyTarget> targetsOf(Aor aor) {
+    List<ProxyTarget> targets = new ArrayList<>();
+    for (Binding b : location.lookup(aor)) {
+      ProxyTarget t = ProxyTarget.ofBinding(b);
+      if (t != null) {
+        targets.add(t);
+      }
     }
-    Hop flow = flowHop(b);
-    if (flow != null) {
-      return new ProxyTarget(contact, List.of(), flow, null, true);
-    }
-    return contact instanceof SipUri s ? new ProxyTarget(contact, List.of(), null, s, true) : null;
+    return targets;
   }
 
-  private static Hop flowHop(Binding b) {
-    String source = b.source();
-    if (source == null) {
-      return null;
+  /**
+   * Sends a request of the server's own (such as the delivery of a stored MESSAGE) to the
+   * current bindings of the local user its Request-URI names, forking like any proxied request
+   * (§16.5-16.7), in new client transactions: the request carries no Via yet (the transaction
+   * layer adds ours) and no credentials are asked. Never blocks; may be called on any thread.
+   *
+   * @return completes with the status of the first 2xx, else of the best final response: 404
+   *     when the user does not exist, 480 when it has no binding, 408 when no branch answered in
+   *     time, 503 when {@code proxy.max_contexts} requests are in flight; fails if the proxy has
+   *     not started
+   * @throws IllegalArgumentException if {@code request} is an INVITE, ACK or CANCEL (they need
+   *     a dialog), or its Request-URI is not a user of the domain
+   */
+  public CompletableFuture<Integer> originate(SipRequest request) {
+    SipMethod m = request.method();
+    if (m.isInvite() || m.equals(SipMethod.ACK) || m.equals(SipMethod.CANCEL)) {
+      throw new IllegalArgumentException("cannot originate " + m + " outside a dialog");
     }
-    int first = source.indexOf(':');
-    int last = source.lastIndexOf(':');
-    if (first <= 0 || last <= first) {
-      return null;
+    if (layer == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("proxy not started"));
     }
-    try {
-      Transport t = Transport.of(source.substring(0, first));
-      if (!t.isReliable()) {
-        if (!(b.contact().uri() instanceof SipUri c) || c.isSecure()
-            || (c.transport() != null && !c.transport().equalsIgnoreCase("udp"))) {
-          return null;
-        }
-      }
-      InetAddress ip = InetAddress.getByName(source.substring(first + 1, last)); // a literal
-      return new Hop(t, new InetSocketAddress(ip, Integer.parseInt(source.substring(last + 1))));
-    } catch (IllegalArgumentException | UnknownHostException e) {
-      return null;
+    if (!(request.requestUri() instanceof SipUri uri) || uri.user() == null
+        || !own.isDomain(uri)) {
+      throw new IllegalArgumentException("not a user of " + domain + ": " + request.requestUri());
     }
+    String user = uri.userDecoded();
+    if (!accounts.contains(user)) {
+      return CompletableFuture.completedFuture(404);
+    }
+    List<ProxyTarget> targets = targetsOf(new Aor(user, domain));
+    if (targets.isEmpty()) {
+      return CompletableFuture.completedFuture(480);
+    }
+    if (active.incrementAndGet() > maxContexts) {
+      active.decrementAndGet();
+      return CompletableFuture.completedFuture(503);
+    }
+    SipRequest base = request.maxForwards() >= 0 ? request : request.toBuilder()
+        .setHeader(HeaderName.MAX_FORWARDS, Integer.toString(DEFAULT_MAX_FORWARDS)).build();
+    CompletableFuture<Integer> result = new CompletableFuture<>();
+    new ProxyContext(this, transport.nextScheduler(), base,
+        ProxyMessages.loopHash(base, List.of()), result).start(targets);
+    return result;
   }
 
   private StaticRoute staticRoute(SipUri target) {
@@ -521,16 +534,16 @@ public final class ProxyCore {
     }
   }
 
-  /** Sends a response upstream and counts it. */
-  void respond(ServerTransaction tx, SipResponse response) {
+  /** Sends a response upstream and counts it (also for responses made outside the proxy). */
+  public void respond(ServerTransaction tx, SipResponse response) {
     counters.incrementAndGet(response.statusCode() / 100);
     tx.respond(response);
   }
 
   /** The context's final response went upstream: it leaves the table. */
   void released(ProxyContext ctx) {
-    if (contexts.remove(ctx.server(), ctx)) {
-      active.decrementAndGet();
+    if (ctx.server() == null || contexts.remove(ctx.server(), ctx)) {
+      active.decrementAndGet(); // an originated context is released once (ProxyContext.release)
     }
   }
 

@@ -1,0 +1,252 @@
+package dev.parley.it;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * Runs linphonec 5.1 (Debian package {@code linphone-cli}) headless as a real user agent for
+ * interop tests, driven by commands written to its standard input ({@code chat URI TEXT},
+ * {@code quit}) and read back from its output ({@code -S} state messages such as
+ * {@code Registration on ... successful}, and {@code Message received from URI: TEXT}).
+ *
+ * <p>Each instance gets its own {@code linphonerc} and {@code HOME} in the work directory (liblinphone
+ * keeps its chat database under {@code ~/.local/share/linphone} and only sends chat messages when
+ * it can open it), SIP over UDP on a free port of 127.0.0.1 (IPv6 off, else it picks a global
+ * IPv6 address for its identity), no sound card, one account registered with digest to a
+ * registrar that is also its outbound proxy, and its SIP log ({@code -d 6 -l}) in
+ * {@code linphonec-sip.log}. One instance per peer; not thread-safe.
+ */
+final class Linphonec implements AutoCloseable {
+  private final PeerProcess process;
+  private final Path sipLog;
+  private final OutputStream stdin;
+  private final String aor;
+
+  private Linphonec(PeerProcess process, Path sipLog, String aor) {
+    this.process = process;
+    this.sipLog = sipLog;
+    this.stdin = process.stdin();
+    this.aor = aor;
+  }
+
+  /** A linphonec whose configuration, home and logs go to {@code workDir}. */
+  static Builder builder(Path workDir) {
+    return new Builder(workDir);
+  }
+
+  /** Skips (or, on CI, fails) the calling test when linphonec is not installed. */
+  static void requireInstalled() {
+    PeerProcess.requireInstalled("linphonec", "linphone-cli");
+  }
+
+  /** The account's address of record, e.g. {@code sip:lin@127.0.0.1:5060}. */
+  String aor() {
+    return aor;
+  }
+
+  /**
+   * Waits until liblinphone's log says the account moved to {@code LinphoneRegistrationOk}; fails
+   * at once on {@code LinphoneRegistrationFailed}. (linphonec 5.1 prints no registration line on
+   * its output, {@code -S} or not.)
+   */
+  void awaitRegistered(Duration timeout) {
+    try {
+      await().atMost(timeout).pollInterval(Duration.ofMillis(50))
+          .failFast("linphonec exited", () -> !process.isAlive())
+          .failFast("registration failed", () -> sipLogContains("to [LinphoneRegistrationFailed]"))
+          .until(() -> sipLogContains("to [LinphoneRegistrationOk]"));
+    } catch (ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
+      throw new AssertionError("linphonec did not register: " + e.getMessage() + "\n" + log(), e);
+    }
+  }
+
+  /** Sends {@code text} (one line, no quotes) as a pager-mode MESSAGE to {@code uri}. */
+  void chat(String uri, String text) {
+    if (text.contains("\n") || text.contains("\"")) {
+      throw new IllegalArgumentException("one line without quotes: " + text);
+    }
+    command("chat " + uri + " " + text);
+  }
+
+  /** Writes one command line to linphonec's standard input. */
+  void command(String line) {
+    try {
+      stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      stdin.flush();
+    } catch (IOException e) {
+      throw new AssertionError("linphonec took no command (" + line + "): " + e + "\n" + log(), e);
+    }
+  }
+
+  /**
+   * Waits until linphonec prints {@code Message received from URI: TEXT} and returns the URI as
+   * printed.
+   */
+  String awaitMessage(String text, Duration timeout) {
+    String line = awaitLine(l -> l.contains("Message received from ") && l.endsWith(": " + text),
+        "message \"" + text + "\"", timeout);
+    String from = line.substring(line.indexOf("Message received from ") + 22);
+    return from.substring(0, from.lastIndexOf(": " + text));
+  }
+
+  /** Whether linphonec's SIP log so far contains {@code fragment}. */
+  boolean sipLogContains(String fragment) {
+    try {
+      return Files.exists(sipLog)
+          && Files.readString(sipLog, StandardCharsets.ISO_8859_1).contains(fragment);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Its output and the tail of its SIP log (the SIP messages only). */
+  String log() {
+    StringBuilder s = new StringBuilder("--- linphonec ").append(aor).append('\n')
+        .append(process.log()).append("\n--- linphonec SIP messages ").append(sipLog).append('\n');
+    try {
+      if (Files.exists(sipLog)) {
+        String text = Files.readString(sipLog, StandardCharsets.ISO_8859_1);
+        StringBuilder sip = new StringBuilder();
+        boolean inMessage = false;
+        for (String line : text.split("\n")) {
+          // belle-sip logs each message between "---" marker lines; keep those, drop the chatter
+          if (line.contains("message sent to") || line.contains("message received from")) {
+            inMessage = true;
+          } else if (inMessage && line.startsWith("--------")) {
+            inMessage = false;
+          }
+          if (inMessage || line.matches("^[A-Z]+ sip:.*|^SIP/2.0 .*")) {
+            sip.append(line).append('\n');
+          }
+        }
+        String t = sip.toString();
+        s.append(t.length() <= 12_000 ? t : "..." + t.substring(t.length() - 12_000));
+      }
+    } catch (IOException e) {
+      s.append("(unreadable: ").append(e).append(")\n");
+    }
+    return s.toString();
+  }
+
+  /** {@code quit}, then ends the process (SIGTERM, SIGKILL). Never throws. */
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      try {
+        stdin.write("quit\n".getBytes(StandardCharsets.US_ASCII));
+        stdin.flush();
+      } catch (IOException ignored) {
+        // gone already: ended below anyway
+      }
+    }
+    process.close();
+  }
+
+  private String awaitLine(Predicate<String> condition, String what, Duration timeout) {
+    AtomicReference<String> found = new AtomicReference<>();
+    try {
+      await().atMost(timeout).pollInterval(Duration.ofMillis(50))
+          .failFast("linphonec exited", () -> !process.isAlive())
+          .until(() -> {
+            for (String l : process.log(Integer.MAX_VALUE).split("\n")) {
+              if (condition.test(l)) {
+                found.set(l);
+                return true;
+              }
+            }
+            return false;
+          });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("linphonec: no " + what + " within " + timeout + "\n" + log(), e);
+    }
+    return found.get();
+  }
+
+  /** How the linphonec runs; not thread-safe. */
+  static final class Builder {
+    private final Path workDir;
+    private String user;
+    private String password;
+    private String registrar;
+
+    private Builder(Path workDir) {
+      this.workDir = Objects.requireNonNull(workDir, "workDir");
+    }
+
+    /**
+     * The account {@code sip:user@registrar}, registered with digest password {@code password}
+     * to {@code registrar} ({@code host:port}), which is also its outbound proxy. Required.
+     */
+    Builder account(String user, String password, String registrar) {
+      this.user = Objects.requireNonNull(user, "user");
+      this.password = Objects.requireNonNull(password, "password");
+      this.registrar = Objects.requireNonNull(registrar, "registrar");
+      return this;
+    }
+
+    /** Writes the configuration and starts linphonec; {@link #awaitRegistered} follows. */
+    Linphonec start() throws IOException {
+      Objects.requireNonNull(user, "account(...) not set");
+      Files.createDirectories(workDir);
+      Path home = workDir.resolve("home");
+      Files.createDirectories(home.resolve(".local/share/linphone"));
+      int sipPort = Sipp.freePort();
+      int rtpPort = Sipp.freePort();
+      String aor = "sip:" + user + "@" + registrar;
+      String realm = registrar.substring(0, registrar.lastIndexOf(':'));
+      Path rc = workDir.resolve("linphonerc");
+      Files.writeString(rc, String.join("\n",
+          "[sip]",
+          "sip_port=" + sipPort,
+          "sip_tcp_port=-1",
+          "sip_tls_port=-1",
+          "use_ipv6=0",
+          "bind_address=127.0.0.1",
+          "contact=<" + aor + ">",
+          "default_proxy=0",
+          "[rtp]",
+          "audio_rtp_port=" + rtpPort,
+          "[sound]",
+          "playback_dev_id=",
+          "ringer_dev_id=",
+          "capture_dev_id=",
+          "[proxy_0]",
+          "reg_proxy=<sip:" + registrar + ";transport=udp>",
+          "reg_identity=<" + aor + ">",
+          "reg_expires=600",
+          "reg_sendregister=1",
+          "publish=0",
+          "[auth_info_0]",
+          "username=" + user,
+          "passwd=" + password,
+          "realm=" + realm,
+          ""));
+      Path sipLog = workDir.resolve("linphonec-sip.log");
+      // stdbuf -oL: linphonec's stdout is a pipe here, fully buffered without it, and the state
+      // and message lines would only appear at exit
+      List<String> cmd = List.of(PeerProcess.resolve("stdbuf"), "-oL",
+          PeerProcess.resolve("linphonec"), "-c", rc.toString(), "-S", "-d", "6",
+          "-l", sipLog.toString());
+      Files.writeString(workDir.resolve("command.txt"), "HOME=" + home + " "
+          + String.join(" ", cmd) + "\n");
+      PeerProcess process = PeerProcess.start("linphonec " + user, cmd, workDir,
+          workDir.resolve("linphonec.log"), Map.of("HOME", home.toString()));
+      Linphonec l = new Linphonec(process, sipLog, aor);
+      // no sound card: play and record files
+      l.command("soundcard use files");
+      return l;
+    }
+  }
+}

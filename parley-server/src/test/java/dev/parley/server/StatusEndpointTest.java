@@ -1,0 +1,120 @@
+package dev.parley.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.parley.transport.ListenPoint;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The status endpoint of a real server: what it shows, its URL file, its port. */
+class StatusEndpointTest extends ProxyFixture {
+
+  private static HttpResponse<String> get(String url) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void getStatusShowsARegisteredUserAndTransactionCounts() throws Exception {
+    start();
+    Path urlFile = data.resolve(StatusHttpServer.URL_FILE);
+    assertThat(Files.readString(urlFile).strip()).isEqualTo(server.statusUrl());
+    Phone bob = phone("bob", "hunter2");
+    assertThat(bob.register().statusCode()).isEqualTo(200);
+
+    HttpResponse<String> r = get(server.statusUrl() + "/status");
+    assertThat(r.statusCode()).isEqualTo(200);
+    ServerStatus s = ServerStatus.fromJson(r.body());
+    assertThat(s.domain()).isEqualTo(DOMAIN);
+    assertThat(s.listeners()).containsExactlyElementsOf(
+        server.listenPoints().stream().map(ListenPoint::toString).toList());
+    assertThat(s.accounts()).isEqualTo(3);
+    assertThat(s.aors()).isEqualTo(1);
+    assertThat(s.bindings()).isEqualTo(1);
+    assertThat(s.registrationsTruncated()).isFalse();
+    ServerStatus.Registration reg = s.registrations().get(0);
+    assertThat(reg.aor()).isEqualTo("sip:bob@" + DOMAIN);
+    ServerStatus.Contact c = reg.contacts().get(0);
+    assertThat(c.contact()).contains("sip:bob@127.0.0.1:");
+    assertThat(c.expiresIn()).isBetween(590L, 600L);
+    assertThat(c.source()).startsWith("udp:127.0.0.1:");
+    // the REGISTERs' server transactions wait out Timer J; the body says so
+    assertThat(s.serverTransactions()).isGreaterThanOrEqualTo(1);
+    assertThat(r.body()).contains("\"transactions\":{\"client\":" + s.clientTransactions()
+        + ",\"server\":" + s.serverTransactions() + "}");
+    assertThat(s.proxy()).containsKeys("contexts", "maxContexts", "forwarded", "challenges",
+        "responses2xx", "responses4xx");
+    assertThat(s.offlineMessages()).isNotNull();
+    assertThat(s.rateLimits().sources()).isEqualTo(1);
+    assertThat(s.rateLimits().maxSources()).isEqualTo(RateLimiter.DEFAULT_MAX_SOURCES);
+
+    server.close();
+    assertThat(urlFile).doesNotExist();
+  }
+
+  @Test
+  void statusListsAtMostMaxListedAorsInOrder() throws Exception {
+    start(b -> b.status(StatusConfig.builder().listen("127.0.0.1:0").maxListed(2).build()));
+    bind("carol", "sip:carol@192.0.2.3", 1);
+    bind("alice", "sip:alice@192.0.2.1", 1);
+    bind("bob", "sip:bob@192.0.2.2", 1);
+    ServerStatus s = ServerStatus.fromJson(get(server.statusUrl() + "/status").body());
+    assertThat(s.aors()).isEqualTo(3);
+    assertThat(s.registrations()).extracting(ServerStatus.Registration::aor)
+        .containsExactly("sip:alice@" + DOMAIN, "sip:bob@" + DOMAIN);
+    assertThat(s.registrationsTruncated()).isTrue();
+  }
+
+  @Test
+  void offStatusListensNowhereAndWritesNoUrlFile() throws Exception {
+    start(b -> b.statusListen("off").rateLimits(RateLimitConfig.builder()
+        .requestsPerSecond(0).authFailuresPerMinute(0).build()));
+    assertThat(server.statusUrl()).isNull();
+    assertThat(data.resolve(StatusHttpServer.URL_FILE)).doesNotExist();
+    assertThat(server.status().rateLimits()).as("limits off").isNull();
+  }
+
+  @Test
+  void aConfiguredStatusPortThatIsTakenStopsTheStart() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      assertThatThrownBy(() -> start(b -> b.statusListen("127.0.0.1:" + taken.getLocalPort())))
+          .isInstanceOf(UncheckedIOException.class)
+          .hasMessageContaining("cannot listen for status on 127.0.0.1:" + taken.getLocalPort());
+    }
+    server = null;
+    // everything was released: the same data directory starts again
+    start();
+    assertThat(server.statusUrl()).isNotNull();
+  }
+
+  @Test
+  void theDefaultStatusPortFallsBackToAFreeOneWhenTaken() throws Exception {
+    ServerSocket taken = null;
+    try {
+      try {
+        taken = new ServerSocket(8060, 1, InetAddress.getLoopbackAddress());
+      } catch (java.io.IOException e) {
+        // taken by someone else already: just as good
+      }
+      start(b -> b.status(StatusConfig.defaults()));
+      assertThat(server.statusUrl()).startsWith("http://127.0.0.1:").doesNotEndWith(":8060");
+      assertThat(Files.readAllLines(data.resolve(StatusHttpServer.URL_FILE)))
+          .isEqualTo(List.of(server.statusUrl()));
+      assertThat(get(server.statusUrl() + "/health").body()).isEqualTo("{\"status\":\"up\"}\n");
+    } finally {
+      if (taken != null) {
+        taken.close();
+      }
+    }
+  }
+}
