@@ -172,8 +172,7 @@ final class ClientCommand implements Callable<Integer> {
             out.flush();
           });
       Endpoint endpoint = endpoint(aor, serverUri, listenPoint, secret);
-      ClientSessions sessions = new ClientSessions(endpoint, log, policy,
-          Duration.ofSeconds(invitationTimeout), traceDir,
+      ClientSessions sessions = new ClientSessions(endpoint, log, policy, traceDir,
           console != null ? console::ask : e -> { });
       sessions.hasServer(serverUri != null);
       hook = new Thread(() -> sessions.shutdown(Duration.ofSeconds(5)), "parley-client-stop");
@@ -181,7 +180,6 @@ final class ClientCommand implements Callable<Integer> {
       ClientCommands commands = new ClientCommands(sessions, log,
           console != null ? console::print : json ? spec.commandLine().getErr()::println : out::println);
       if (console != null) {
-        console.invitationTimeout(Duration.ofSeconds(invitationTimeout));
         console.print(serverUri != null
             ? "signing in as " + aor + " at " + serverUri + "..."
             : "starting " + aor + " on " + listenPoint + " (no server)...");

@@ -16,6 +16,7 @@ import dev.parley.client.Session;
 import dev.parley.client.SessionContext;
 import dev.parley.client.SessionType;
 import dev.parley.client.SignInException;
+import dev.parley.sip.Reason;
 import dev.parley.sip.SipUri;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -29,7 +30,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * The sessions of one {@code parley client}, numbered from 1, and what its commands do to them:
+ * The sessions of one {@code parley client}, numbered by {@link Session#id()} (1, 2... in the
+ * order they start: this client's endpoint serves nobody else), and what its commands do to them:
  * every listener of the client API that turns into a {@link ClientEvent} lives here.
  *
  * <p><b>Threading.</b> Client callbacks arrive on the endpoint's serial executor and never block
@@ -52,15 +54,14 @@ final class ClientSessions {
     final int id;
     final Session session;
     final String target;
-    final Instant created = Instant.now();
     final CompletableFuture<Void> ended = new CompletableFuture<>();
     volatile IncomingSessionEvent invitation;
     volatile Participant peer;
     volatile ParticipantStateChangedEvent last;
     volatile ParticipantState shown;
 
-    Entry(int id, Session session, String target) {
-      this.id = id;
+    Entry(Session session, String target) {
+      this.id = Math.toIntExact(session.id());
       this.session = session;
       this.target = target;
     }
@@ -72,6 +73,12 @@ final class ClientSessions {
 
     String conversation() {
       return session.context().get(SessionContext.CONVERSATION_ID).orElse(null);
+    }
+
+    /** When the invitation waiting here expires (null: none came). */
+    Instant deadline() {
+      IncomingSessionEvent i = invitation;
+      return i == null ? null : i.deadline();
     }
 
     boolean isPendingInvitation() {
@@ -88,14 +95,12 @@ final class ClientSessions {
   private final Endpoint endpoint;
   private final EventLog log;
   private final OnInvite onInvite;
-  private final Duration invitationTimeout;
   private final Path traceDir;
   private final TraceSaver traces;
   private final Consumer<Entry> ask;
   private final Map<Integer, Entry> entries = new LinkedHashMap<>();
   private final java.util.concurrent.atomic.AtomicBoolean shutDown =
       new java.util.concurrent.atomic.AtomicBoolean();
-  private int nextId = 1;
   private Entry current;
 
   /**
@@ -104,12 +109,11 @@ final class ClientSessions {
    * @param ask receives invitations under {@link OnInvite#ASK}; must not block
    * @param traceDir where each session's trace is saved when it ends, or null
    */
-  ClientSessions(Endpoint endpoint, EventLog log, OnInvite onInvite, Duration invitationTimeout,
-      Path traceDir, Consumer<Entry> ask) {
+  ClientSessions(Endpoint endpoint, EventLog log, OnInvite onInvite, Path traceDir,
+      Consumer<Entry> ask) {
     this.endpoint = endpoint;
     this.log = log;
     this.onInvite = onInvite;
-    this.invitationTimeout = invitationTimeout;
     this.traceDir = traceDir;
     this.traces = traceDir == null ? null : new TraceSaver(traceDir, endpoint.uri().user());
     this.ask = ask;
@@ -119,10 +123,6 @@ final class ClientSessions {
 
   Endpoint endpoint() {
     return endpoint;
-  }
-
-  Duration invitationTimeout() {
-    return invitationTimeout;
   }
 
   // ---- events from the client API -----------------------------------------------------------
@@ -159,9 +159,11 @@ final class ClientSessions {
     e.invitation = invitation;
     e.peer = invitation.inviter();
     invitation.inviter().addListener(new Watcher(e));
+    Instant deadline = invitation.deadline();
+    long left = Math.max(0, (Duration.between(Instant.now(), deadline).toMillis() + 999) / 1000);
     ClientEvent.Builder b = sessionEvent(ClientEvent.INCOMING, e)
         .put("pager", invitation.message().isPresent())
-        .put("timeout", invitationTimeout.toSeconds());
+        .put("timeout", left).put("deadline", deadline.toString());
     String words = "incoming " + ClientEvent.words(session.type()) + " session from "
         + e.peerUri() + " (conversation " + e.conversation() + ")";
     if (invitation.message().isPresent()) {
@@ -180,7 +182,7 @@ final class ClientSessions {
   private Entry register(Session session, String target, boolean makeCurrent) {
     Entry e;
     synchronized (this) {
-      e = new Entry(nextId++, session, target);
+      e = new Entry(session, target);
       entries.put(e.id, e);
       if (makeCurrent || current == null) {
         current = e;
@@ -213,7 +215,7 @@ final class ClientSessions {
         return; // already told (the accept that completed first)
       }
       entry.shown = e.newState();
-      log.add(stateEvent(entry, e.newState(), e.reason(), e.statusCode()));
+      log.add(stateEvent(entry, e));
     }
 
     @Override
@@ -242,7 +244,9 @@ final class ClientSessions {
       String reason = last == null ? null : last.rejectReason().map(Enum::name).orElse(null);
       ClientEvent.Builder b = sessionEvent(ClientEvent.ENDED, entry).put("reason", reason)
           .put("cause", last == null ? null : last.reason().name())
-          .put("status", last == null ? 0 : last.statusCode()).put("trace", saved);
+          .put("status", last == null ? 0 : last.statusCode())
+          .put("remoteReason", last == null ? null : header(last.remoteReason().orElse(null)))
+          .put("trace", saved);
       String words = "ended: " + Words.outcome(entry.peerUri(), last)
           + (saved == null ? "" : ", trace saved to " + saved);
       synchronized (ClientSessions.this) {
@@ -256,13 +260,17 @@ final class ClientSessions {
     }
   }
 
-  private ClientEvent stateEvent(Entry e, ParticipantState state, ParticipantStateChangeReason cause,
-      int status) {
-    String reason = status >= 300
-        ? RejectReason.fromStatus(status).map(Enum::name).orElse(null) : null;
-    return sessionEvent(ClientEvent.STATE, e).put("state", state.name()).put("cause", cause.name())
-        .put("status", status).put("reason", reason)
-        .text(Words.state(e.peerUri(), state, cause, status)).build();
+  private ClientEvent stateEvent(Entry e, ParticipantStateChangedEvent change) {
+    return sessionEvent(ClientEvent.STATE, e).put("state", change.newState().name())
+        .put("cause", change.reason().name()).put("status", change.statusCode())
+        .put("reason", change.rejectReason().map(Enum::name).orElse(null))
+        .put("remoteReason", header(change.remoteReason().orElse(null)))
+        .text(Words.state(e.peerUri(), change)).build();
+  }
+
+  /** A Reason header as written ({@code SIP;cause=486;text="Busy Here"}), or null. */
+  private static String header(Reason reason) {
+    return reason == null ? null : reason.toString();
   }
 
   private ClientEvent.Builder sessionEvent(String name, Entry e) {
@@ -388,7 +396,8 @@ final class ClientSessions {
       }
       if (e.shown != ParticipantState.CONNECTED) {
         e.shown = ParticipantState.CONNECTED;
-        log.add(stateEvent(e, ParticipantState.CONNECTED, ParticipantStateChangeReason.NORMAL, 200));
+        log.add(stateEvent(e, new ParticipantStateChangedEvent(ParticipantState.CONNECTED,
+            ParticipantState.CONNECTED, ParticipantStateChangeReason.NORMAL, 200)));
       }
       return null;
     });
@@ -495,12 +504,8 @@ final class ClientSessions {
     } catch (Exception x) {
       // the sessions left end with the transport
     }
-    try {
-      if (traces != null) {
-        traces.resaveAll();
-      }
-    } catch (InterruptedException x) {
-      Thread.currentThread().interrupt();
+    if (traces != null) {
+      traces.resaveAll(); // the ACKs to rejects we sent, which come after the session ended
     }
     try {
       EndpointState state = endpoint.state();

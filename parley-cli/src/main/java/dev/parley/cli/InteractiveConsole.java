@@ -33,7 +33,8 @@ import org.jline.terminal.TerminalBuilder;
  * <p><b>Why the question is the prompt, not a modal read.</b> The endpoint's callback only queues
  * the invitation here and returns ({@link #ask}), so the endpoint's serial executor is never held by
  * a person: messages of other sessions, the inviter's CANCEL and the 480 timer all go on. The
- * question replaces the prompt (with the conversation ID and a countdown redrawn every second);
+ * question replaces the prompt (with the conversation ID and a countdown to the invitation's
+ * {@link dev.parley.client.IncomingSessionEvent#deadline()}, redrawn every second);
  * the next line typed answers it ({@code y}, {@code n} or Enter, {@code b}); any other line runs as
  * a command and the question stays. An invitation that ends by itself (cancelled, expired) leaves
  * the prompt at the next tick.
@@ -50,7 +51,6 @@ final class InteractiveConsole implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  private volatile Duration invitationTimeout = Duration.ofSeconds(30);
   private long lastComposing = System.nanoTime() - 10_000_000_000L;
 
   /**
@@ -101,10 +101,6 @@ final class InteractiveConsole implements AutoCloseable {
       asking.add(entry);
     }
     refreshPrompt();
-  }
-
-  void invitationTimeout(Duration timeout) {
-    this.invitationTimeout = timeout;
   }
 
   /** Asks for a password without echoing it. */
@@ -221,8 +217,7 @@ final class InteractiveConsole implements AutoCloseable {
     if (e == null) {
       return name + "> ";
     }
-    long left = Math.max(0, invitationTimeout.minus(Duration.between(e.created, Instant.now()))
-        .toSeconds());
+    long left = Math.max(0, Duration.between(Instant.now(), e.deadline()).toSeconds());
     return "#" + e.id + " conversation " + e.conversation() + " (" + left + " s left)\n"
         + "Accept incoming " + ClientEvent.words(e.session.type()) + " session from "
         + e.peerUri() + "? [y/N/b(usy)] ";

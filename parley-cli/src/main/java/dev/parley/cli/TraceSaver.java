@@ -7,19 +7,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Saves each ended session's {@link SessionTrace} under {@code --trace-dir} as
  * {@code USER-ID-CONVERSATION.trace} ({@code parley-trace/1}, read by {@code parley trace}).
  *
- * <p>The response to our own BYE can arrive after the session has ended, so a trace is saved when
- * the session ends, again two seconds later, and again when the client quits if it grew (a trace
- * whose last message is a BYE or CANCEL we sent gets up to a second for its response then).
- * Thread-safe.
+ * <p>A trace is saved when the session ends: the client library ends a session we hang up only
+ * once our BYE is answered (or timed out), so the {@code 200 OK (BYE)} is in it. One message can
+ * still come later: the inviter's ACK to a final non-2xx response we sent (a reject, the 480 of an
+ * expired invitation, the 487 of a CANCEL), which is hop-by-hop (RFC 3261 §17.2.1) and not waited
+ * for. So traces that grew are saved again when the client quits. Thread-safe.
  */
 final class TraceSaver {
   private final Path dir;
@@ -45,22 +43,21 @@ final class TraceSaver {
     synchronized (saved) {
       saved.put(e, file);
     }
-    CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS).execute(() -> resave(e, file));
     return file;
   }
 
   /** Saves again every trace that grew since it was saved; call before the transport closes. */
-  void resaveAll() throws InterruptedException {
+  void resaveAll() {
     Map<Entry, Path> copy;
     synchronized (saved) {
       copy = new LinkedHashMap<>(saved);
     }
-    long deadline = System.nanoTime() + 1_000_000_000L;
     for (Map.Entry<Entry, Path> m : copy.entrySet()) {
-      while (awaitsResponse(m.getKey().session.trace()) && System.nanoTime() < deadline) {
-        Thread.sleep(20);
+      try {
+        write(m.getKey(), m.getValue());
+      } catch (IOException | RuntimeException x) {
+        // the first save stands
       }
-      resave(m.getKey(), m.getValue());
     }
   }
 
@@ -73,24 +70,5 @@ final class TraceSaver {
         written.put(e, size);
       }
     }
-  }
-
-  private void resave(Entry e, Path file) {
-    try {
-      write(e, file);
-    } catch (IOException | RuntimeException x) {
-      // the first save stands
-    }
-  }
-
-  private static boolean awaitsResponse(SessionTrace trace) {
-    List<SessionTrace.Message> all = trace.messages();
-    if (all.isEmpty()) {
-      return false;
-    }
-    SessionTrace.Message last = all.get(all.size() - 1);
-    String label = last.label();
-    return last.direction() == SessionTrace.Direction.SENT
-        && (label.equals("BYE") || label.equals("CANCEL"));
   }
 }

@@ -5,6 +5,7 @@ import dev.parley.client.ParticipantStateChangeReason;
 import dev.parley.client.ParticipantStateChangedEvent;
 import dev.parley.client.RejectReason;
 import dev.parley.client.SignInException;
+import dev.parley.sip.Reason;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 
@@ -41,33 +42,42 @@ final class Words {
    * A participant state change: {@code sip:bob@x ringing [RINGING 180]}, {@code sip:bob@x
    * connected}, {@code sip:bob@x is busy [BUSY 486]}...
    */
-  static String state(String peer, ParticipantState state, ParticipantStateChangeReason cause,
-      int status) {
-    return switch (state) {
+  static String state(String peer, ParticipantStateChangedEvent change) {
+    ParticipantStateChangeReason cause = change.reason();
+    int status = change.statusCode();
+    return switch (change.newState()) {
       case IDLE -> peer + " idle";
       case CONNECTING -> peer + (cause == ParticipantStateChangeReason.RINGING
           ? " ringing [RINGING " + status + "]" : " calling [" + cause.name() + " " + status + "]");
       case CONNECTED -> peer + " connected";
       case DISCONNECTING -> peer + " disconnecting";
-      case DISCONNECTED -> why(peer, cause, status);
+      case DISCONNECTED -> why(peer, change);
     };
   }
 
   /** How a session ended, from the remote participant's last change (null: none came). */
   static String outcome(String peer, ParticipantStateChangedEvent last) {
-    return last == null ? peer + " (no answer) [NORMAL 0]"
-        : why(peer, last.reason(), last.statusCode());
+    return last == null ? peer + " (no answer) [NORMAL 0]" : why(peer, last);
   }
 
   /**
-   * Why a participant left: a reject reason said by the other side ({@code sip:bob@x is busy}),
-   * or by this side ({@code busy here}: we rejected, {@code hung up here}), or the cause.
+   * Why a participant left: a hang-up by the other side ({@code sip:bob@x hung up}), a reject
+   * reason said by the other side ({@code sip:bob@x is busy}), or by this side ({@code busy
+   * here}: we rejected, {@code hung up here}), or the cause; then the text of the other side's
+   * Reason header (RFC 3326) in parentheses, when it gave one.
    */
-  private static String why(String peer, ParticipantStateChangeReason cause, int status) {
-    Optional<RejectReason> reason = status >= 300 ? RejectReason.fromStatus(status) : Optional.empty();
+  private static String why(String peer, ParticipantStateChangedEvent change) {
+    ParticipantStateChangeReason cause = change.reason();
+    int status = change.statusCode();
+    Optional<RejectReason> reason = change.rejectReason();
     boolean here = cause == ParticipantStateChangeReason.NORMAL;
+    // a BYE, whatever its Reason's cause (an inviter is CONNECTED until it cancels: 487)
+    boolean hungUp = cause == ParticipantStateChangeReason.REMOTE_HANGUP
+        && change.oldState() == ParticipantState.CONNECTED && status != 487;
     String words;
-    if (reason.isPresent() && here) {
+    if (hungUp) {
+      words = peer + " hung up";
+    } else if (reason.isPresent() && here) {
       words = switch (reason.get()) {
         case BUSY -> "answered busy here";
         case DECLINE -> "declined here";
@@ -99,7 +109,15 @@ final class Words {
         default -> peer + " " + ClientEvent.words(cause);
       };
     }
-    return words + " [" + reason.map(Enum::name).orElse(cause.name()) + " " + status + "]";
+    return words + change.remoteReason().map(Words::said).orElse("") + " ["
+        + reason.map(Enum::name).orElse(cause.name()) + " " + status + "]";
+  }
+
+  /** {@code  (Busy Here)}: the text of a Reason header, else the header as written. */
+  private static String said(Reason r) {
+    String text = r.text();
+    boolean hasText = text != null && !text.isBlank();
+    return " (" + (hasText ? ClientEvent.printable(text) : r.toString()) + ")";
   }
 
   /** A reject reason from a person's word ({@code busy}, {@code decline}, {@code 486}...). */

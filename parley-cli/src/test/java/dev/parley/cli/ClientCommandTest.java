@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +57,8 @@ class ClientCommandTest {
     Map<String, Object> incoming = bob.await("incoming", e -> "AUDIO_VIDEO".equals(e.get("type")));
     assertThat(incoming).containsEntry("session", 1L).containsEntry("peer", "sip:alice@127.0.0.1")
         .containsEntry("pager", false).containsEntry("timeout", 30L);
+    assertThat(Instant.parse((String) incoming.get("deadline")))
+        .isBetween(Instant.now().plusSeconds(20), Instant.now().plusSeconds(31));
     Map<String, Object> connected = alice.await("state", e -> "CONNECTED".equals(e.get("state")));
     assertThat(connected).containsEntry("session", 1L).containsEntry("type", "AUDIO_VIDEO")
         .containsEntry("peer", bobUri).containsEntry("cause", "NORMAL").containsEntry("status", 200L);
@@ -84,9 +87,17 @@ class ClientCommandTest {
 
     alice.type("hangup 1");
     Map<String, Object> bobEnded = bob.await("ended", e -> e.get("session").equals(1L));
-    assertThat(bobEnded).containsEntry("cause", "REMOTE_HANGUP").containsEntry("type", "AUDIO_VIDEO");
-    assertThat(alice.await("ended", e -> e.get("session").equals(1L)))
-        .containsEntry("cause", "NORMAL");
+    String decline = "SIP;cause=603;text=\"Decline\"";
+    assertThat(bobEnded).containsEntry("cause", "REMOTE_HANGUP").containsEntry("type", "AUDIO_VIDEO")
+        .containsEntry("status", 603L).containsEntry("remoteReason", decline);
+    assertThat(bob.await("state", e -> "DISCONNECTED".equals(e.get("state"))))
+        .containsEntry("session", 1L).containsEntry("remoteReason", decline);
+    Map<String, Object> aliceEnded = alice.await("ended", e -> e.get("session").equals(1L));
+    assertThat(aliceEnded).containsEntry("cause", "NORMAL").containsEntry("remoteReason", null);
+    // saved when the session ended, which was after the answer to alice's BYE
+    assertThat(dev.parley.client.SessionTrace.read(Path.of((String) aliceEnded.get("trace")))
+        .messages()).extracting(dev.parley.client.SessionTrace.Message::label)
+        .containsSubsequence("ACK", "BYE", "200 OK (BYE)");
     alice.type("quit");
     bob.await("ended", e -> e.get("session").equals(2L));
     assertThat(alice.exitStatus()).isZero();

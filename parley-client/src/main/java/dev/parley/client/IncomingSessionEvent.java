@@ -1,6 +1,7 @@
 package dev.parley.client;
 
 import dev.parley.sip.SipUri;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -34,6 +35,14 @@ public interface IncomingSessionEvent {
   default Optional<InstantMessage> message() {
     return Optional.empty();
   }
+
+  /**
+   * When the invitation expires if nobody answers it: its arrival plus
+   * {@link Endpoint.Builder#invitationTimeout} (by the wall clock). An INVITE is then rejected
+   * with 480; a pager-mode invitation ({@link #message()} present) ends without sending anything.
+   * For a countdown ("12 s left"); the same after the invitation has ended.
+   */
+  Instant deadline();
 
   /** Whether the invitation still waits for an answer. */
   boolean isPending();

@@ -1,5 +1,6 @@
 package dev.parley.client;
 
+import dev.parley.sip.Reason;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -11,14 +12,25 @@ import java.util.Optional;
  * @param newState the state now
  * @param reason why
  * @param statusCode the SIP status code behind the change (such as 180, 200, 486), or 0 when none
+ * @param remoteReason the {@code Reason} header (RFC 3326) the other side gave for this change:
+ *     of its BYE or CANCEL, or of its final response to our INVITE. When it sent several (one per
+ *     protocol), the {@code SIP} one, else the first. Empty when it gave none (or an unreadable
+ *     one), and for changes that are not the other side's doing
  */
 public record ParticipantStateChangedEvent(ParticipantState oldState, ParticipantState newState,
-    ParticipantStateChangeReason reason, int statusCode) {
+    ParticipantStateChangeReason reason, int statusCode, Optional<Reason> remoteReason) {
   /** Validates the parts. */
   public ParticipantStateChangedEvent {
     Objects.requireNonNull(oldState, "oldState");
     Objects.requireNonNull(newState, "newState");
     Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(remoteReason, "remoteReason");
+  }
+
+  /** An event without a remote {@code Reason} header. */
+  public ParticipantStateChangedEvent(ParticipantState oldState, ParticipantState newState,
+      ParticipantStateChangeReason reason, int statusCode) {
+    this(oldState, newState, reason, statusCode, Optional.empty());
   }
 
   /**

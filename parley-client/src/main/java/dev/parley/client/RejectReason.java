@@ -5,8 +5,9 @@ import java.util.Optional;
 /**
  * Why an invitation is rejected or a session terminated (UCCAPI's
  * {@code UCC_REJECT_OR_TERMINATE_REASON}). Each value is the SIP status code that goes on the wire:
- * the final response to the INVITE when rejecting, the {@code Reason: SIP;cause=} header (RFC 3326)
- * when terminating, and the status the inviter's participant state change carries.
+ * the final response to the INVITE when rejecting, the {@code Reason: SIP;cause=CODE;text="PHRASE"}
+ * header (RFC 3326) of the BYE or CANCEL when terminating, and the status the other side's
+ * participant state change carries.
  *
  * <p>{@link #NOT_SPECIFIED} has no status code: {@link IncomingSessionEvent#reject} and
  * {@link Session#terminate} refuse it, because in the original API it left the other side

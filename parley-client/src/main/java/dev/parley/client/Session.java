@@ -24,6 +24,15 @@ import java.util.concurrent.CompletableFuture;
  * executor, never on a network thread.
  */
 public interface Session {
+  /**
+   * This session's number: unique among the sessions of its {@link #endpoint()} (never reused
+   * while the endpoint lives), stable for the session's life, counted from 1 in the order sessions
+   * are created ({@link SessionManager#createSession}, or an incoming invitation becoming a
+   * session). Local only: it never goes on the wire; the conversation ID
+   * ({@link SessionContext#CONVERSATION_ID}) is what both sides share.
+   */
+  long id();
+
   /** The modality. */
   SessionType type();
 
@@ -69,7 +78,9 @@ public interface Session {
   /**
    * Ends the session for every participant: BYE to connected ones, CANCEL for invitations pending
    * at the other side, a reject with {@code reason}'s status for an invitation still ours to answer.
-   * Completes when the session has ended; completes at once if it already has.
+   * The BYE and CANCEL carry {@code Reason: SIP;cause=CODE;text="PHRASE"} (RFC 3326) with
+   * {@code reason}'s status code. Completes when the session has ended (see
+   * {@link #termination()}); completes at once if it already has.
    *
    * @throws IllegalArgumentException if {@code reason} is {@link RejectReason#NOT_SPECIFIED}
    * @throws NullPointerException if {@code reason} is null
@@ -95,7 +106,13 @@ public interface Session {
    */
   SessionTrace trace();
 
-  /** Completes when the session ends (never fails). */
+  /**
+   * Completes when the session ends (never fails), at the same point as
+   * {@link Listener#onTerminated}. A session we end with BYE ends when the BYE's transaction does:
+   * its final response arrived, it timed out (Timer F, 64*T1) or the transport failed; so
+   * {@link #trace()} then holds the response to our BYE. A session ended by the other side's BYE
+   * ends once our 200 to it is sent.
+   */
   CompletableFuture<Void> termination();
 
   /**
@@ -119,7 +136,10 @@ public interface Session {
     /** A participant left the collection (after its DISCONNECTED state change). */
     default void onParticipantRemoved(Session session, Participant participant) {}
 
-    /** The session ended (after the last participant event). */
+    /**
+     * The session ended (after the last participant event); when we sent a BYE, after its
+     * transaction completed (see {@link Session#termination()}).
+     */
     default void onTerminated(Session session) {}
   }
 }

@@ -132,12 +132,15 @@ class InstantMessagingTest {
       throws Exception {
     RawPeer carol = peer("carol");
     SipUri bobUri = bob.contactUri();
+    java.time.Instant before = java.time.Instant.now();
     carol.send(carol.message(bobUri, "text/plain;charset=utf-8", "Hi from baresip", "c1@carol"),
         bobUri.port());
 
     SipResponse answer = carol.receiveFinal("MESSAGE");
     assertThat(answer.statusCode()).isEqualTo(200); // answered at once, before any decision
     IncomingSessionEvent invitation = nextInvitation();
+    assertThat(invitation.deadline()).isBetween(before.plusSeconds(30),
+        java.time.Instant.now().plusSeconds(30)); // then the pager invitation expires
     assertThat(invitation.session().type()).isEqualTo(SessionType.INSTANT_MESSAGING);
     assertThat(invitation.inviter().uri().toString()).isEqualTo(carol.aor());
     assertThat(invitation.message()).get().satisfies(m -> {

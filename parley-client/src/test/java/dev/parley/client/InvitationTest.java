@@ -85,7 +85,7 @@ class InvitationTest {
     session.terminate(RejectReason.DECLINE).get(5, TimeUnit.SECONDS);
     bobSession.termination().get(5, TimeUnit.SECONDS);
     await().until(() -> bobSide.events.contains("terminated"));
-    assertThat(bobSide.events).containsSubsequence("DISCONNECTED/REMOTE_HANGUP", "terminated");
+    assertThat(bobSide.events).containsSubsequence("DISCONNECTED/REMOTE_HANGUP/603", "terminated");
     assertThat(aliceSide.last().newState()).isEqualTo(ParticipantState.DISCONNECTED);
     assertThat(aliceSide.last().reason()).isEqualTo(ParticipantStateChangeReason.NORMAL);
     assertNothingLeft();
@@ -162,7 +162,145 @@ class InvitationTest {
     await().until(() -> bobSide.events.contains("terminated"));
     assertThat(bobSide.events).containsSubsequence("DISCONNECTED/REMOTE_HANGUP/487",
         "removed sip:alice@127.0.0.1", "terminated");
+    assertThat(bobSide.last().remoteReason()).get().satisfies(r -> {
+      assertThat(r.protocol()).isEqualTo("SIP");
+      assertThat(r.cause()).isEqualTo(603);
+      assertThat(r.text()).isEqualTo("Decline");
+    });
+    assertThat(wire(session.trace(), "CANCEL"))
+        .contains("\r\nReason: SIP;cause=603;text=\"Decline\"\r\n");
     assertNothingLeft();
+  }
+
+  @Test
+  void sessionIdsCountFromOneInCreationOrderAndStayTheSame() throws Exception {
+    Session first = alice.sessionManager().createSession(SessionType.INSTANT_MESSAGING,
+        SessionContext.EMPTY);
+    Session second = alice.sessionManager().createSession(SessionType.AUDIO_VIDEO,
+        SessionContext.EMPTY);
+    assertThat(first.id()).isEqualTo(1);
+    assertThat(second.id()).isEqualTo(2);
+
+    first.addParticipant(addressOf(bob));
+    IncomingSessionEvent invitation = nextInvitation();
+    Session incoming = invitation.session();
+    Session bobOwn = bob.sessionManager().createSession(SessionType.INSTANT_MESSAGING,
+        SessionContext.EMPTY);
+    assertThat(incoming.id()).isEqualTo(1); // bob's first: incoming and outgoing share the count
+    assertThat(bobOwn.id()).isEqualTo(2);
+    invitation.accept().get(5, TimeUnit.SECONDS);
+    first.terminate(RejectReason.DECLINE).get(5, TimeUnit.SECONDS);
+    incoming.termination().get(5, TimeUnit.SECONDS);
+    assertThat(first.id()).isEqualTo(1);
+    assertThat(incoming.id()).isEqualTo(1);
+    assertThat(alice.sessionManager().createSession(SessionType.INSTANT_MESSAGING,
+        SessionContext.EMPTY).id()).isEqualTo(3); // never reused
+    second.terminate(RejectReason.DECLINE);
+    bobOwn.terminate(RejectReason.DECLINE);
+  }
+
+  @Test
+  void aSessionWeEndWithByeEndsAfterTheByeIsAnsweredSoItsTraceIsComplete() throws Exception {
+    bob.sessionManager().setListener((source, e) -> e.accept());
+    Session call = alice.sessionManager().createSession(SessionType.AUDIO_VIDEO,
+        SessionContext.EMPTY);
+    Recorder aliceSide = Recorder.on(call);
+    List<String> tracedAtTheEnd = new java.util.concurrent.CopyOnWriteArrayList<>();
+    call.addListener(new Session.Listener() {
+      @Override
+      public void onTerminated(Session s) {
+        tracedAtTheEnd.addAll(labels(s.trace()));
+      }
+    });
+    call.addParticipant(addressOf(bob)).get(5, TimeUnit.SECONDS);
+
+    call.terminate(RejectReason.DECLINE).get(5, TimeUnit.SECONDS);
+
+    // no waiting: already there (a PRACK of the reliable 180 may come late, hence not endsWith)
+    assertThat(labels(call.trace())).containsSubsequence("ACK", "BYE", "200 OK (BYE)");
+    await().until(() -> aliceSide.events.contains("terminated"));
+    assertThat(tracedAtTheEnd).containsSubsequence("ACK", "BYE", "200 OK (BYE)");
+    assertThat(aliceSide.events).containsSubsequence("CONNECTED/NORMAL/200",
+        "DISCONNECTING/NORMAL", "DISCONNECTED/NORMAL", "removed " + addressOf(bob), "terminated");
+    assertNothingLeft();
+  }
+
+  @Test
+  void ourByeCarriesTheTerminateReasonAndThePeerSeesItOnItsEvent() throws Exception {
+    Session call = alice.sessionManager().createSession(SessionType.INSTANT_MESSAGING,
+        SessionContext.EMPTY);
+    CompletableFuture<Participant> added = call.addParticipant(addressOf(bob));
+    IncomingSessionEvent invitation = nextInvitation();
+    Session bobSession = invitation.accept().get(5, TimeUnit.SECONDS);
+    Recorder bobSide = Recorder.on(bobSession);
+    added.get(5, TimeUnit.SECONDS);
+
+    call.terminate(RejectReason.BUSY).get(5, TimeUnit.SECONDS);
+
+    bobSession.termination().get(5, TimeUnit.SECONDS);
+    await().until(() -> bobSide.events.contains("terminated"));
+    ParticipantStateChangedEvent hangup = bobSide.last();
+    assertThat(hangup.oldState()).isEqualTo(ParticipantState.CONNECTED);
+    assertThat(hangup.newState()).isEqualTo(ParticipantState.DISCONNECTED);
+    assertThat(hangup.reason()).isEqualTo(ParticipantStateChangeReason.REMOTE_HANGUP);
+    assertThat(hangup.statusCode()).isEqualTo(486);
+    assertThat(hangup.remoteReason()).get().hasToString("SIP;cause=486;text=\"Busy Here\"");
+    assertThat(wire(call.trace(), "BYE"))
+        .contains("\r\nReason: SIP;cause=486;text=\"Busy Here\"\r\n");
+    assertNothingLeft();
+  }
+
+  @Test
+  void aReasonHeaderOnTheRejectingResponseReachesTheInvitersEvent() throws Exception {
+    try (RawPeer dave = new RawPeer("dave")) {
+      Session call = alice.sessionManager().createSession(SessionType.AUDIO_VIDEO,
+          SessionContext.EMPTY);
+      Recorder aliceSide = Recorder.on(call);
+      CompletableFuture<Participant> added = call.addParticipant(SipUri.parse(dave.aor()));
+      dev.parley.sip.SipRequest invite = dave.receiveRequest("INVITE");
+
+      dave.respond(invite, 480, "Temporarily Unavailable",
+          "Reason: Q.850;cause=18;text=\"No user responding\"\r\n", null, null);
+
+      assertThat(added).failsWithin(Duration.ofSeconds(5));
+      await().until(() -> aliceSide.events.contains("terminated"));
+      ParticipantStateChangedEvent outcome = aliceSide.changes.stream()
+          .filter(e -> e.newState() == ParticipantState.DISCONNECTED).findFirst().orElseThrow();
+      assertThat(outcome.statusCode()).isEqualTo(480);
+      assertThat(outcome.remoteReason()).get().satisfies(r -> {
+        assertThat(r.protocol()).isEqualTo("Q.850");
+        assertThat(r.cause()).isEqualTo(18);
+        assertThat(r.text()).isEqualTo("No user responding");
+      });
+      assertThat(aliceSide.changes).filteredOn(e -> e.newState() != ParticipantState.DISCONNECTED)
+          .allSatisfy(e -> assertThat(e.remoteReason()).isEmpty());
+    }
+  }
+
+  @Test
+  void theDeadlineIsTheArrivalPlusTheInvitationTimeout() throws Exception {
+    Session session = alice.sessionManager().createSession(SessionType.INSTANT_MESSAGING,
+        SessionContext.EMPTY);
+    java.time.Instant before = java.time.Instant.now();
+    session.addParticipant(addressOf(bob));
+    IncomingSessionEvent invitation = nextInvitation();
+    java.time.Instant after = java.time.Instant.now();
+
+    assertThat(invitation.deadline()).isBetween(before.plusSeconds(30), after.plusSeconds(30));
+    invitation.reject(RejectReason.DECLINE);
+    assertThat(invitation.deadline()).isBetween(before.plusSeconds(30), after.plusSeconds(30));
+    session.termination().get(5, TimeUnit.SECONDS);
+  }
+
+  /** The label of each message of {@code trace}, in order. */
+  static List<String> labels(SessionTrace trace) {
+    return trace.messages().stream().map(SessionTrace.Message::label).toList();
+  }
+
+  /** The wire text of the first message of {@code trace} labelled {@code label}. */
+  static String wire(SessionTrace trace, String label) {
+    return trace.messages().stream().filter(m -> m.label().equals(label)).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + label + " in " + labels(trace))).text();
   }
 
   @Test

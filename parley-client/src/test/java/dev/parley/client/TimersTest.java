@@ -101,7 +101,7 @@ class TimersTest {
   }
 
   @Test
-  void anUnansweredInvitationIsRejectedWith480AfterTheTimeout() {
+  void anUnansweredInvitationIsRejectedWith480AtItsDeadline() {
     FakeTransportLayer aliceNet = net("udp:127.0.0.1:5062");
     FakeTransportLayer bobNet = net("udp:127.0.0.2:5064");
     aliceNet.connect(bobNet);
@@ -115,9 +115,12 @@ class TimersTest {
     Session session = alice.sessionManager().createSession(SessionType.INSTANT_MESSAGING,
         SessionContext.EMPTY);
     Recorder aliceSide = Recorder.on(session);
+    java.time.Instant before = java.time.Instant.now();
     CompletableFuture<Participant> added = session.addParticipant(SipUri.parse("sip:bob@127.0.0.2:5064"));
+    java.time.Instant after = java.time.Instant.now();
     assertThat(invitations).hasSize(1);
     Recorder bobSide = Recorder.on(invitations.get(0).session());
+    assertThat(invitations.get(0).deadline()).isBetween(before.plusSeconds(20), after.plusSeconds(20));
 
     clock.advance(Duration.ofSeconds(19));
     assertThat(added).isNotDone();
@@ -137,6 +140,34 @@ class TimersTest {
     clock.advance(Duration.ofSeconds(40));
     assertThat(((dev.parley.client.internal.DefaultEndpoint) bob).userAgent().dialogCount()).isZero();
     assertThat(((dev.parley.client.internal.DefaultEndpoint) bob).userAgent().pendingInviteCount()).isZero();
+  }
+
+  @Test
+  void aByeNobodyAnswersEndsTheSessionAtTimerF() {
+    FakeTransportLayer aliceNet = net("udp:127.0.0.1:5062");
+    FakeTransportLayer bobNet = net("udp:127.0.0.2:5064");
+    aliceNet.connect(bobNet);
+    Endpoint alice = builder("sip:alice@127.0.0.1", aliceNet).build();
+    Endpoint bob = builder("sip:bob@127.0.0.2", bobNet).build();
+    alice.enable();
+    bob.enable();
+    bob.sessionManager().setListener((source, e) -> e.accept());
+    Session call = alice.sessionManager().createSession(SessionType.AUDIO_VIDEO,
+        SessionContext.EMPTY);
+    Recorder aliceSide = Recorder.on(call);
+    assertThat(call.addParticipant(SipUri.parse("sip:bob@127.0.0.2:5064"))).isCompleted();
+    bobNet.dropWhen(m -> m instanceof SipResponse r && r.cseq().method().equals(SipMethod.BYE));
+
+    CompletableFuture<Void> ended = call.terminate(RejectReason.DECLINE);
+
+    assertThat(aliceSide.events).endsWith("DISCONNECTING/NORMAL");
+    clock.advance(Duration.ofMillis(31_900));
+    assertThat(ended).isNotDone();
+    assertThat(call.isTerminated()).isFalse();
+    clock.advance(Duration.ofMillis(200)); // Timer F = 64*T1 = 32 s
+    assertThat(ended).isCompleted();
+    assertThat(aliceSide.events).endsWith("DISCONNECTED/NORMAL", "removed sip:bob@127.0.0.2:5064",
+        "terminated");
   }
 
   private static List<SipRequest> registers(FakeTransportLayer net) {

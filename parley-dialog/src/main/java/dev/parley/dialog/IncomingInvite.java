@@ -28,6 +28,7 @@ public final class IncomingInvite {
   private final AtomicBoolean answered = new AtomicBoolean();
   private final CompletableFuture<Void> cancellation = new CompletableFuture<>();
   private volatile boolean cancelled;
+  private volatile SipRequest cancelRequest;
   /** The early dialog our first provisional with a tag created (initial INVITE only). */
   private volatile DialogEntry early;
 
@@ -58,6 +59,14 @@ public final class IncomingInvite {
   /** Whether the caller cancelled before any final answer (the INVITE was answered 487). */
   public boolean isCancelled() {
     return cancelled;
+  }
+
+  /**
+   * The CANCEL that ended this invitation (its {@code Reason} header, RFC 3326, says why), or null
+   * when it was not cancelled. Set before {@link #cancellation()} completes.
+   */
+  public SipRequest cancelRequest() {
+    return cancelRequest;
   }
 
   /** Whether a final answer (or the 487 of a cancel) has been sent. */
@@ -202,8 +211,9 @@ public final class IncomingInvite {
    * {@link #isCancelled()} turns true and {@link #cancellation()} completes. A CANCEL that lost
    * the race to our final response changes nothing (RFC 3261 §9.2).
    */
-  void cancelled() {
+  void cancelled(SipRequest cancel) {
     if (answered.compareAndSet(false, true)) {
+      cancelRequest = cancel;
       cancelled = true;
       finish(Responses.simple(request, 487, localTag));
       cancellation.complete(null);

@@ -304,7 +304,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   public void onCancel(ServerTransaction tx, SipRequest cancel) {
     IncomingInvite invite = invites.get(tx);
     if (invite != null) {
-      invite.cancelled();
+      invite.cancelled(cancel);
     }
   }
 

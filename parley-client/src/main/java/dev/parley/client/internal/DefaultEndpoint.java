@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +63,8 @@ public final class DefaultEndpoint implements Endpoint {
   private final Address from;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<Runnable> completions = new ConcurrentLinkedQueue<>();
+  /** The last {@link dev.parley.client.Session#id()} given. */
+  private final AtomicLong sessionIds = new AtomicLong();
 
   // guarded by lock
   private volatile EndpointState state = EndpointState.IDLE;
@@ -357,6 +360,11 @@ public final class DefaultEndpoint implements Endpoint {
   }
 
   // ------------------------------------------------------------------------------ plumbing
+
+  /** The next session number: 1, 2, 3... */
+  long nextSessionId() {
+    return sessionIds.incrementAndGet();
+  }
 
   /** Under the lock: enqueues a callback to every listener, each guarded against exceptions. */
   <L> void deliver(List<L> targets, Consumer<L> call) {

@@ -20,6 +20,7 @@ import dev.parley.sip.HeaderName;
 import dev.parley.sip.MediaType;
 import dev.parley.sip.SipUri;
 import dev.parley.transport.Scheduler;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,7 @@ final class DefaultIncomingSessionEvent implements IncomingSessionEvent, Pending
   private final IncomingInvite invite;
   private final SessionDescription offer;
   private final MediaType offerType;
+  private final Instant deadline;
   private Status status = Status.PENDING; // guarded by the endpoint's lock
   private Scheduler.Timer timer;
 
@@ -54,6 +56,7 @@ final class DefaultIncomingSessionEvent implements IncomingSessionEvent, Pending
     this.invite = invite;
     this.offer = offer;
     this.offerType = invite.request().contentType();
+    this.deadline = Instant.now().plus(session.endpoint.config.invitationTimeout());
   }
 
   private Object lock() {
@@ -84,6 +87,11 @@ final class DefaultIncomingSessionEvent implements IncomingSessionEvent, Pending
   @Override
   public Session session() {
     return session;
+  }
+
+  @Override
+  public Instant deadline() {
+    return deadline;
   }
 
   @Override
@@ -154,7 +162,8 @@ final class DefaultIncomingSessionEvent implements IncomingSessionEvent, Pending
         Throwable cause = Registration.unwrap(error);
         if (invite.isCancelled() && !(cause instanceof SipFailure)) {
           status = Status.CANCELLED; // the CANCEL reached the dialog layer first
-          session.disconnected(inviter, ParticipantStateChangeReason.REMOTE_HANGUP, 487);
+          session.disconnected(inviter, ParticipantStateChangeReason.REMOTE_HANGUP, 487,
+              Reasons.of(invite.cancelRequest()));
           ep.fail(result, new InvitationCancelledException(
               "the inviter " + inviter.uri() + " cancelled the invitation"));
         } else {
@@ -248,7 +257,8 @@ final class DefaultIncomingSessionEvent implements IncomingSessionEvent, Pending
       }
       status = Status.CANCELLED;
       cancelTimer();
-      session.disconnected(inviter, ParticipantStateChangeReason.REMOTE_HANGUP, 487);
+      session.disconnected(inviter, ParticipantStateChangeReason.REMOTE_HANGUP, 487,
+          Reasons.of(invite.cancelRequest()));
     }
     session.endpoint.kick();
   }

@@ -4,13 +4,16 @@ import dev.parley.client.Participant;
 import dev.parley.client.ParticipantState;
 import dev.parley.client.ParticipantStateChangeReason;
 import dev.parley.client.ParticipantStateChangedEvent;
+import dev.parley.client.RejectReason;
 import dev.parley.client.Session;
 import dev.parley.dialog.Dialog;
 import dev.parley.dialog.DialogId;
 import dev.parley.dialog.OutgoingInvite;
+import dev.parley.sip.Reason;
 import dev.parley.sip.Uri;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -40,9 +43,20 @@ final class DefaultParticipant implements Participant {
   OutgoingInvite outgoing;
   /** The dialog once connected (or the id it will have, for an invitation being accepted). */
   Dialog dialog;
+  /**
+   * The last in-dialog MESSAGE/INFO sent to this participant (guarded by the endpoint's lock):
+   * the next one waits for its final response, so CSeq order is wire order (RFC 3261 §12.2.2
+   * answers a lower CSeq 500) even when two requests would leave from different event loops.
+   */
+  java.util.concurrent.CompletableFuture<?> inDialogTail =
+      java.util.concurrent.CompletableFuture.completedFuture(null);
   DialogId dialogId;
   /** This side asked to end the leg (terminate, removeParticipant). */
   boolean localHangup;
+  /** Why this side ends the leg: the Reason header of our BYE or CANCEL. */
+  RejectReason hangupReason;
+  /** Our BYE is out: the leg ends when its transaction does, not when the dialog does. */
+  boolean byeSent;
   /** Completes when CONNECTED (outgoing); fails with the outcome otherwise. */
   final CompletableFuture<Participant> connected = new CompletableFuture<>();
   /** Completes when DISCONNECTED. */
@@ -98,6 +112,15 @@ final class DefaultParticipant implements Participant {
    * the event. DISCONNECTED is final. The local participant raises no events.
    */
   void change(ParticipantState to, ParticipantStateChangeReason reason, int statusCode) {
+    change(to, reason, statusCode, null);
+  }
+
+  /**
+   * Under the lock: as {@link #change(ParticipantState, ParticipantStateChangeReason, int)}, with
+   * the other side's Reason header (RFC 3326), or null.
+   */
+  void change(ParticipantState to, ParticipantStateChangeReason reason, int statusCode,
+      Reason remoteReason) {
     ParticipantState from = state;
     if (from == ParticipantState.DISCONNECTED || (from == to && reason == lastReason)) {
       return;
@@ -110,7 +133,8 @@ final class DefaultParticipant implements Participant {
     if (local) {
       return;
     }
-    ParticipantStateChangedEvent e = new ParticipantStateChangedEvent(from, to, reason, statusCode);
+    ParticipantStateChangedEvent e = new ParticipantStateChangedEvent(from, to, reason, statusCode,
+        Optional.ofNullable(remoteReason));
     session.endpoint.deliver(listeners, l -> l.onStateChanged(this, e));
   }
 

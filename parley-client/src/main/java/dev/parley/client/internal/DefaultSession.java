@@ -22,6 +22,7 @@ import dev.parley.sdp.SessionDescription;
 import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.MediaType;
+import dev.parley.sip.Reason;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
@@ -45,6 +46,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 class DefaultSession implements Session {
   final DefaultEndpoint endpoint;
+  private final long id;
   private final SessionType type;
   private final SessionContext context;
   private final boolean incoming;
@@ -64,6 +66,7 @@ class DefaultSession implements Session {
   DefaultSession(DefaultEndpoint endpoint, SessionType type, SessionContext context,
       boolean incoming) {
     this.endpoint = endpoint;
+    this.id = endpoint.nextSessionId();
     this.type = type;
     this.context = context;
     this.incoming = incoming;
@@ -95,6 +98,11 @@ class DefaultSession implements Session {
       case APPLICATION -> new DefaultApplicationSession(endpoint, context, incoming);
       default -> new DefaultSession(endpoint, type, context, incoming);
     };
+  }
+
+  @Override
+  public long id() {
+    return id;
   }
 
   @Override
@@ -231,12 +239,21 @@ class DefaultSession implements Session {
       return CompletableFuture.completedFuture(new DeliveryResult(p, 0, "not sent: no dialog yet"));
     }
     String conversation = conversationId();
-    return endpoint.ua.request(dialog, method, b -> {
-      b.body(type, content);
-      if (conversation != null) {
-        b.header(HeaderName.MS_CONVERSATION_ID, conversation);
-      }
-    }).handle((response, error) -> result(p, response, error));
+    CompletableFuture<DeliveryResult> sent;
+    synchronized (endpoint.lock) {
+      // One at a time per participant, in call order: the CSeq is taken when the previous
+      // request has its final response, so the peer never sees them out of order.
+      sent = p.inDialogTail.handle((ignored, failure) -> null)
+          .thenCompose(ignored -> endpoint.ua.request(dialog, method, b -> {
+            b.body(type, content);
+            if (conversation != null) {
+              b.header(HeaderName.MS_CONVERSATION_ID, conversation);
+            }
+          }))
+          .handle((response, error) -> result(p, response, error));
+      p.inDialogTail = sent;
+    }
+    return sent;
   }
 
   /** The delivery result of a final response or a failure. */
@@ -349,7 +366,7 @@ class DefaultSession implements Session {
       cancel = p.localHangup;
     }
     if (cancel) {
-      out.cancel();
+      out.cancel(Reasons.of(p.hangupReason));
     }
     out.dialog().whenComplete((dialog, error) -> outcome(p, dialog, error));
   }
@@ -390,7 +407,7 @@ class DefaultSession implements Session {
         }
         ParticipantStateChangeReason reason = p.localHangup ? ParticipantStateChangeReason.NORMAL
             : reasonFor(f);
-        disconnected(p, reason, code);
+        disconnected(p, reason, code, p.localHangup ? null : Reasons.of(f.response()));
         endpoint.fail(p.connected, p.localHangup
             ? new InvitationCancelledException("the session was terminated before " + p.uri()
                 + " answered")
@@ -501,11 +518,13 @@ class DefaultSession implements Session {
       }
       if (p.invitation.isAccepting()) {
         p.localHangup = true; // BYE once the ACK arrives
+        p.hangupReason = reason;
         p.change(ParticipantState.DISCONNECTING, ParticipantStateChangeReason.NORMAL, 0);
         return null;
       }
     }
     p.localHangup = true;
+    p.hangupReason = reason;
     if (p.state() == ParticipantState.IDLE) {
       disconnected(p, ParticipantStateChangeReason.NORMAL, 0);
       return null;
@@ -513,7 +532,8 @@ class DefaultSession implements Session {
     if (p.state() == ParticipantState.CONNECTING) {
       p.change(ParticipantState.DISCONNECTING, ParticipantStateChangeReason.NORMAL, 0);
       OutgoingInvite out = p.outgoing;
-      return out == null ? null : out::cancel; // invite() cancels once it is sent
+      Reason why = Reasons.of(reason);
+      return out == null ? null : () -> out.cancel(why); // invite() cancels once it is sent
     }
     if (p.pager) { // a pager-mode participant: no dialog, nothing to send
       disconnected(p, ParticipantStateChangeReason.NORMAL, 0);
@@ -523,19 +543,24 @@ class DefaultSession implements Session {
     return byeAction(p);
   }
 
-  /** An action sending BYE on {@code p}'s dialog; the dialog's end is reported by the core. */
+  /**
+   * Under the lock: an action sending BYE on {@code p}'s dialog, with the Reason of our hang-up.
+   * {@code p} is DISCONNECTED (and a two-party session ends) when the BYE's transaction completes:
+   * a final response, a timeout (Timer F) or a transport error, so the trace then holds the
+   * response. Null when there is no dialog.
+   */
   Runnable byeAction(DefaultParticipant p) {
     Dialog dialog = p.dialog;
     if (dialog == null) {
       return null;
     }
-    return () -> endpoint.ua.bye(dialog).whenComplete((r, e) -> {
-      if (e != null && Registration.unwrap(e) instanceof IllegalStateException) {
-        synchronized (endpoint.lock) { // the dialog had already ended
-          disconnected(p, ParticipantStateChangeReason.NORMAL, 0);
-        }
-        endpoint.kick();
+    p.byeSent = true;
+    Reason why = Reasons.of(p.hangupReason);
+    return () -> endpoint.ua.bye(dialog, why).whenComplete((r, e) -> {
+      synchronized (endpoint.lock) { // answered, timed out, failed, or the dialog had ended
+        disconnected(p, ParticipantStateChangeReason.NORMAL, 0);
       }
+      endpoint.kick();
     });
   }
 
@@ -557,10 +582,19 @@ class DefaultSession implements Session {
    * ends with it.
    */
   void disconnected(DefaultParticipant p, ParticipantStateChangeReason reason, int statusCode) {
+    disconnected(p, reason, statusCode, null);
+  }
+
+  /**
+   * Under the lock: as the method above, with the other side's Reason header (RFC 3326), or
+   * null.
+   */
+  void disconnected(DefaultParticipant p, ParticipantStateChangeReason reason, int statusCode,
+      Reason remoteReason) {
     if (p.state() == ParticipantState.DISCONNECTED) {
       return;
     }
-    p.change(ParticipantState.DISCONNECTED, reason, statusCode);
+    p.change(ParticipantState.DISCONNECTED, reason, statusCode, remoteReason);
     if (p.dialogId != null) {
       endpoint.sessions.legs.remove(p.dialogId, p);
     }
@@ -595,6 +629,7 @@ class DefaultSession implements Session {
 
   @Override
   public String toString() {
-    return "Session[" + type + " " + context.get(SessionContext.CONVERSATION_ID).orElse("") + "]";
+    return "Session[" + id + " " + type + " "
+        + context.get(SessionContext.CONVERSATION_ID).orElse("") + "]";
   }
 }

@@ -12,7 +12,6 @@ import dev.parley.dialog.DialogId;
 import dev.parley.dialog.IncomingInvite;
 import dev.parley.dialog.Responses;
 import dev.parley.sip.Address;
-import dev.parley.sip.Header;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.MediaType;
 import dev.parley.sip.Reason;
@@ -27,16 +26,12 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@link SessionManager}: turns INVITEs into invitations for the application and keeps the
  * endpoint's sessions and the dialogs of their legs.
  */
 final class DefaultSessionManager implements SessionManager {
-  private static final Logger LOG = LoggerFactory.getLogger(DefaultSessionManager.class);
-
   private final DefaultEndpoint endpoint;
   private volatile Listener listener;
   private final Set<DefaultSession> sessions = new LinkedHashSet<>(); // guarded by the lock
@@ -170,40 +165,31 @@ final class DefaultSessionManager implements SessionManager {
     endpoint.kick();
   }
 
-  /** A dialog ended: BYE received ({@code bye} non-null) or sent, or no ACK came (event loop). */
+  /**
+   * A dialog ended: BYE received ({@code bye} non-null) or sent, or no ACK came (event loop). When
+   * we sent the BYE, its transaction's outcome ends the participant ({@link DefaultSession}).
+   */
   void onDialogEnded(Dialog dialog, SipRequest bye) {
     DefaultParticipant p = legs.get(dialog.id());
     if (p == null) {
       return;
     }
     synchronized (endpoint.lock) {
-      if (p.state() != ParticipantState.DISCONNECTED) {
+      if (p.state() != ParticipantState.DISCONNECTED && (bye != null || !p.byeSent)) {
         ParticipantStateChangeReason reason;
         int status = 0;
+        Reason remote = null;
         if (bye != null) {
           reason = ParticipantStateChangeReason.REMOTE_HANGUP;
-          status = causeOf(bye);
+          remote = Reasons.of(bye);
+          status = Reasons.sipCause(remote);
         } else {
           reason = p.localHangup ? ParticipantStateChangeReason.NORMAL
               : ParticipantStateChangeReason.ERROR;
         }
-        ((DefaultSession) p.session()).disconnected(p, reason, status);
+        ((DefaultSession) p.session()).disconnected(p, reason, status, remote);
       }
     }
     endpoint.kick();
-  }
-
-  /** The SIP cause of a BYE's Reason header (RFC 3326), or 0. */
-  private static int causeOf(SipRequest bye) {
-    try {
-      for (Reason r : bye.headers(Header.REASON)) {
-        if (r.protocol().equalsIgnoreCase("SIP") && r.cause() > 0) {
-          return r.cause();
-        }
-      }
-    } catch (RuntimeException e) {
-      LOG.debug("unreadable Reason header on BYE: {}", e.getMessage());
-    }
-    return 0;
   }
 }

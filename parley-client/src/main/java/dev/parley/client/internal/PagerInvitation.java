@@ -9,6 +9,7 @@ import dev.parley.client.RejectReason;
 import dev.parley.client.Session;
 import dev.parley.sip.SipUri;
 import dev.parley.transport.Scheduler;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +35,7 @@ final class PagerInvitation implements IncomingSessionEvent, PendingInvitation {
   private final InstantMessage first;
   private final String key;
   private final PagerSessions pager;
+  private final Instant deadline;
   private Status status = Status.PENDING; // guarded by the endpoint's lock
   private Scheduler.Timer timer;
 
@@ -44,6 +46,7 @@ final class PagerInvitation implements IncomingSessionEvent, PendingInvitation {
     this.first = first;
     this.key = key;
     this.pager = pager;
+    this.deadline = Instant.now().plus(session.endpoint.config.invitationTimeout());
   }
 
   private Object lock() {
@@ -75,6 +78,11 @@ final class PagerInvitation implements IncomingSessionEvent, PendingInvitation {
   @Override
   public Optional<InstantMessage> message() {
     return Optional.of(first);
+  }
+
+  @Override
+  public Instant deadline() {
+    return deadline;
   }
 
   @Override
