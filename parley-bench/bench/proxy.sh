@@ -341,8 +341,8 @@ start_server() {
       say "          parley user import: $(grep -h '^imported' "$out/parley-import.log" || true) ($(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s with JVM start)"
       local conf=$work/parley.conf
       {
-        echo "# SIPp answers only the first WWW-Authenticate, and only MD5 (see docs/server.md)"
-        echo "auth.algorithms = MD5, SHA-256"
+        # no auth.algorithms: SIPp answers only the first WWW-Authenticate, and only MD5, and the
+        # default auth.md5_only_user_agents offers MD5 alone to "SIPp register-uac" (docs/server.md)
         if [ -n "$PARLEY_TRUSTED" ]; then
           echo "# the SIPp uac is a trusted load generator (its INVITEs unchallenged), and one source"
           echo "# sending 1,000 requests/s must not meet the per-source rate limits"
@@ -463,7 +463,9 @@ for server in $SERVERS; do
   say "          $server started: $(echo "$pids" | wc -l) processes, RSS ${rss0} MB, PSS ${pss0} MB"
 
   # the callee's binding: service -> the SIPp uas, registered from the uas's own port (as a UA
-  # registers itself) just before the uas starts there (CPU not measured: no drain)
+  # registers itself) just before the uas starts there (CPU not measured: no drain). Both servers
+  # would reach the uas at its Contact from any other port too (Parley: a UDP binding goes to its
+  # Contact unless that shows a NAT)
   uas_port=$SIPP_PORT
   SIPP_PORT=$((SIPP_PORT + 10))
   run_drain=0

@@ -10,7 +10,6 @@ import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,7 +58,6 @@ class ClientInteractiveTest {
   }
 
   @Test
-  @Tag("needs-proxy")
   void twoPeopleSignedInToParleyServerDoTheSameThroughIt() throws Exception {
     try (ServerProcess server = ServerProcess.start(dir.resolve("data"), "alice", "bob")) {
       tmux = new Tmux();
@@ -129,7 +127,8 @@ class ClientInteractiveTest {
     tmux.type("alice", "sessions");
     tmux.await("alice", "^#1 instant messaging with " + Pattern.quote(bob) + ": CONNECTED, ");
     tmux.type("alice", "hangup 1");
-    tmux.await("bob", "^#1 ended: sip:alice@127\\.0\\.0\\.1 hung up \\[REMOTE_HANGUP 0\\]$");
+    tmux.await("bob",
+        "^#1 ended: sip:alice@127\\.0\\.0\\.1 hung up \\(Decline\\) \\[DECLINE 603\\]$");
     tmux.type("alice", "quit");
     tmux.await("alice", "^signed out$");
     tmux.await("alice", "^exit status 0$");

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.dialog.auth.DigestAlgorithm;
 import dev.parley.server.Aor;
+import dev.parley.server.UserAgentMatcher;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,9 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
  * also to a user who is offline and receives it on registering.
  *
  * <p>baresip 1.0 (libre 1.1) gives up with "Function not implemented" (ENOSYS) when any of the
- * challenges of a 401/407 is not MD5, whatever their order, so the servers here offer MD5 only
- * ({@code auth.algorithms = MD5}); {@link #baresipRegistersWithTheDefaultAlgorithms} and
- * {@link #baresipGivesUpWhenAnyChallengeIsNotMd5} pin what the other settings do.
+ * challenges of a 401/407 is not MD5, whatever their order; the servers here run with the
+ * defaults, which offer MD5 alone to clients whose User-Agent starts with {@code baresip}
+ * ({@code auth.md5_only_user_agents}) and SHA-256 and MD5 to everyone else.
+ * {@link #baresipGivesUpWhenAnyChallengeIsNotMd5} pins the trap with that list emptied.
  *
  * <p>The domain is {@code parley.test}, a name no resolver knows: the baresips send everything to
  * the server as their outbound proxy, as clients of a real domain would.
@@ -39,7 +40,7 @@ class BaresipThroughParleyServerTest {
 
   @Test
   void baresipCallsBaresipThroughTheServerAndHangsUp() throws Exception {
-    try (ParleyServer server = md5Only().user("carol", "carol-pw").user("dave", "dave-pw").start()) {
+    try (ParleyServer server = defaults().user("carol", "carol-pw").user("dave", "dave-pw").start()) {
       callAnsweredAndHungUp(server);
     }
   }
@@ -47,16 +48,13 @@ class BaresipThroughParleyServerTest {
   /**
    * The same call with the domain {@code 127.0.0.1}, the server's own address ({@code parley
    * server --domain 127.0.0.1 --listen udp:127.0.0.1:PORT}), so that the baresips' AORs are
-   * {@code sip:carol@127.0.0.1:PORT}. The proxy drops carol's ACK for dave's 200: its Request-URI
-   * is dave's contact {@code sip:dave-0x...@127.0.0.1:DAVEPORT}, which {@code OwnAddresses.isDomain}
-   * takes for the domain (a host equal to the domain matches on any port), and
-   * {@code ProxyCore.onAck} does not forward an ACK "to an AOR". dave retransmits 200 and never
-   * sees the call established.
+   * {@code sip:carol@127.0.0.1:PORT} and dave's contact {@code sip:dave-0x...@127.0.0.1:DAVEPORT}
+   * has the domain's host: only the server's own ports are the domain, and carol's ACK and BYE,
+   * which carry its Route, go to that contact (this was a bug: the ACK was dropped).
    */
   @Test
-  @Tag("known-bug")
   void baresipCallsBaresipThroughAServerWhoseDomainIsItsAddress() throws Exception {
-    try (ParleyServer server = md5Only().domain(ParleyServer.HOST)
+    try (ParleyServer server = defaults().domain(ParleyServer.HOST)
         .user("carol", "carol-pw").user("dave", "dave-pw").start()) {
       callAnsweredAndHungUp(server);
     }
@@ -100,7 +98,7 @@ class BaresipThroughParleyServerTest {
 
   @Test
   void baresipMessageReachesARegisteredBaresip() throws Exception {
-    try (ParleyServer server = md5Only().user("carol", "carol-pw").user("dave", "dave-pw").start();
+    try (ParleyServer server = defaults().user("carol", "carol-pw").user("dave", "dave-pw").start();
         Baresip carol = user(server, "carol", "carol-pw")
             .contact("Dave", server.aor("dave")).start();
         Baresip dave = user(server, "dave", "dave-pw").start()) {
@@ -123,7 +121,7 @@ class BaresipThroughParleyServerTest {
    */
   @Test
   void messageToAnOfflineUserIsDeliveredWhenItRegisters() throws Exception {
-    try (ParleyServer server = md5Only().user("carol", "carol-pw").user("erin", "erin-pw").start();
+    try (ParleyServer server = defaults().user("carol", "carol-pw").user("erin", "erin-pw").start();
         Baresip carol = user(server, "carol", "carol-pw")
             .contact("Erin", server.aor("erin")).start()) {
       carol.awaitRegistered(WAIT);
@@ -142,11 +140,10 @@ class BaresipThroughParleyServerTest {
 
   /**
    * {@code parley server} with no configuration must let baresip sign in (issue 5). Its default
-   * {@code auth.algorithms} is {@code SHA-256, MD5} (RFC 8760 order); baresip 1.0 reads only the
-   * first challenge and fails with {@code REGISTER_FAIL [Function not implemented]}.
+   * {@code auth.algorithms} is {@code SHA-256, MD5} (RFC 8760 order), and its default
+   * {@code auth.md5_only_user_agents} offers baresip MD5 alone.
    */
   @Test
-  @Tag("known-bug")
   void baresipRegistersWithTheDefaultAlgorithms() throws Exception {
     try (ParleyServer server = ParleyServer.builder(work.resolve("data"))
             .user("carol", "carol-pw").start();
@@ -159,13 +156,14 @@ class BaresipThroughParleyServerTest {
    * A trap of baresip 1.0, pinned: RFC 8760 §2.4 has a UAC use the first challenge whose algorithm
    * it supports, but baresip's libre fails the whole 401 ({@code ENOSYS}, "Function not
    * implemented") when any {@code WWW-Authenticate} is not MD5, even after an MD5 one. So MD5
-   * first, enough for SIPp and sipsak, is not enough for baresip: it needs {@code auth.algorithms
-   * = MD5} alone.
+   * first, enough for SIPp and sipsak, is not enough for baresip: it needs MD5 alone, which the
+   * server's default {@code auth.md5_only_user_agents} gives it (emptied here).
    */
   @Test
   void baresipGivesUpWhenAnyChallengeIsNotMd5() throws Exception {
     try (ParleyServer server = ParleyServer.builder(work.resolve("data"))
             .authAlgorithms(DigestAlgorithm.MD5, DigestAlgorithm.SHA_256)
+            .md5OnlyUserAgents(UserAgentMatcher.NONE)
             .user("carol", "carol-pw").start();
         Baresip carol = user(server, "carol", "carol-pw").start()) {
       Baresip.Event e = carol.awaitEvent(ev -> ev.type().startsWith("REGISTER_"),
@@ -183,8 +181,8 @@ class BaresipThroughParleyServerTest {
     return server.aorHost().equals(server.hostPort()) ? b : b.outboundProxy(server.hostPort());
   }
 
-  private ParleyServer.Builder md5Only() {
-    return ParleyServer.builder(work.resolve("data"))
-        .authAlgorithms(DigestAlgorithm.MD5);
+  /** A server with the default configuration, as {@code parley server} starts without one. */
+  private ParleyServer.Builder defaults() {
+    return ParleyServer.builder(work.resolve("data"));
   }
 }

@@ -16,7 +16,6 @@ import dev.parley.client.RejectReason;
 import dev.parley.client.Session;
 import dev.parley.client.SessionContext;
 import dev.parley.client.SessionType;
-import dev.parley.dialog.auth.DigestAlgorithm;
 import dev.parley.server.Aor;
 import dev.parley.sip.SipUri;
 import java.nio.file.Path;
@@ -40,8 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  * endpoint, and two Parley endpoints hold an IM session (INVITE with {@code m=message}, then
  * MESSAGEs inside the dialog, both record-routed through the server).
  *
- * <p>The server offers SHA-256 and MD5 (its default order) when no baresip signs in, MD5 alone
- * when one does (baresip 1.0 fails on any other challenge: {@link BaresipThroughParleyServerTest}).
+ * <p>The server runs with its defaults: it offers SHA-256 and MD5 to the Parley endpoints, and MD5
+ * alone to baresip ({@code auth.md5_only_user_agents}; baresip 1.0 fails on any other challenge:
+ * {@link BaresipThroughParleyServerTest}).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class EndpointsThroughParleyServerTest {
@@ -78,7 +78,7 @@ class EndpointsThroughParleyServerTest {
   @Test
   void parleyEndpointCallsBaresipAndHangsUp() throws Exception {
     server = started(ParleyServer.builder(work.resolve("data"))
-        .authAlgorithms(DigestAlgorithm.MD5).user("paul", "paul-pw").user("dave", "dave-pw"));
+        .user("paul", "paul-pw").user("dave", "dave-pw"));
     Endpoint paul = endpoint("paul", "paul-pw", new LinkedBlockingQueue<>());
     Baresip dave = baresip("dave", "dave-pw");
 
@@ -104,7 +104,7 @@ class EndpointsThroughParleyServerTest {
   @Test
   void baresipCallsParleyEndpointAndHangsUp() throws Exception {
     server = started(ParleyServer.builder(work.resolve("data"))
-        .authAlgorithms(DigestAlgorithm.MD5).user("paul", "paul-pw").user("dave", "dave-pw"));
+        .user("paul", "paul-pw").user("dave", "dave-pw"));
     BlockingQueue<IncomingSessionEvent> invitations = new LinkedBlockingQueue<>();
     Endpoint paul = endpoint("paul", "paul-pw", invitations);
     Baresip dave = baresip("dave", "dave-pw");

@@ -5,6 +5,7 @@ import dev.parley.server.Account;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.SipServer;
 import dev.parley.server.Store;
+import dev.parley.server.UserAgentMatcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +95,7 @@ final class ParleyServer implements AutoCloseable {
     private final Path dataDir;
     private final Map<String, String> users = new LinkedHashMap<>();
     private List<DigestAlgorithm> algorithms;
+    private UserAgentMatcher md5OnlyUserAgents;
     private String domain = DOMAIN;
 
     private Builder(Path dataDir) {
@@ -118,6 +120,12 @@ final class ParleyServer implements AutoCloseable {
       return this;
     }
 
+    /** The clients offered MD5 only (default: the server's, baresip, SIPp and sipsak). */
+    Builder md5OnlyUserAgents(UserAgentMatcher userAgents) {
+      this.md5OnlyUserAgents = Objects.requireNonNull(userAgents, "userAgents");
+      return this;
+    }
+
     /** Writes the accounts and starts the server. */
     ParleyServer start() throws IOException {
       Files.createDirectories(dataDir);
@@ -133,6 +141,9 @@ final class ParleyServer implements AutoCloseable {
           .statusListen(HOST + ":0");
       if (algorithms != null) {
         config.authAlgorithms(algorithms);
+      }
+      if (md5OnlyUserAgents != null) {
+        config.md5OnlyUserAgents(md5OnlyUserAgents);
       }
       return new ParleyServer(SipServer.start(config.build()), domain, port);
     }

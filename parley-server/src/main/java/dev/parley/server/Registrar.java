@@ -3,6 +3,7 @@ package dev.parley.server;
 import dev.parley.dialog.Responses;
 import dev.parley.dialog.auth.AuthResult;
 import dev.parley.dialog.auth.DigestAuthenticator;
+import dev.parley.server.internal.DigestChallenges;
 import dev.parley.sip.Address;
 import dev.parley.sip.Challenge;
 import dev.parley.sip.Header;
@@ -33,8 +34,9 @@ import java.util.function.Consumer;
  *   <li>The Request-URI must name the domain or one of its aliases, else 403. A {@code Require}
  *       option other than {@code path} gets 420 with {@code Unsupported}.
  *   <li>Credentials are checked with the domain as realm; without valid ones the answer is 401
- *       with one challenge per offered algorithm (SHA-256 and MD5 by default). An unknown user
- *       gets exactly the challenge a known one gets. Malformed credentials get 400.
+ *       with one challenge per offered algorithm (SHA-256 and MD5 by default; MD5 alone for the
+ *       clients of {@link Builder#md5OnlyUserAgents}). An unknown user gets exactly the
+ *       challenge a known one gets. Malformed credentials get 400.
  *   <li>The authenticated user must be the To user, else 403. The AOR is the To user at the
  *       domain (a To host that is an alias counts as the domain; another host gets 404).
  *   <li>No Contact: 200 listing the current bindings. {@code Contact: *} (alone, with
@@ -84,6 +86,7 @@ public final class Registrar {
   private final int maxContactsPerAor;
   private final RateLimiter limiter;
   private final Consumer<Aor> onRegistered;
+  private final UserAgentMatcher md5OnlyUserAgents;
 
   private Registrar(Builder b) {
     this.location = b.location;
@@ -96,6 +99,7 @@ public final class Registrar {
     this.maxContactsPerAor = b.maxContactsPerAor;
     this.limiter = b.limiter;
     this.onRegistered = b.onRegistered;
+    this.md5OnlyUserAgents = b.md5OnlyUserAgents;
   }
 
   /** A builder for the registrar of {@code domain} (also the digest realm). */
@@ -158,7 +162,8 @@ public final class Registrar {
         limiter.authFailed(flow.remote().getAddress());
       }
       SipResponse.Builder r = Responses.to(request, 401, toTag);
-      for (Challenge c : authenticator.challenges(domain, auth.isStale())) {
+      for (Challenge c : DigestChallenges.offered(authenticator, domain, auth.isStale(), request,
+          md5OnlyUserAgents)) {
         r.header(HeaderName.WWW_AUTHENTICATE, c.toString());
       }
       return r.build();
@@ -335,6 +340,7 @@ public final class Registrar {
     private int maxContactsPerAor = DEFAULT_MAX_CONTACTS_PER_AOR;
     private RateLimiter limiter;
     private Consumer<Aor> onRegistered;
+    private UserAgentMatcher md5OnlyUserAgents = UserAgentMatcher.NONE;
 
     private Builder(String domain, LocationService location, DigestAuthenticator authenticator) {
       Objects.requireNonNull(domain, "domain");
@@ -377,6 +383,15 @@ public final class Registrar {
     /** The most bindings one AOR may hold. */
     public Builder maxContactsPerAor(int max) {
       this.maxContactsPerAor = max;
+      return this;
+    }
+
+    /**
+     * The clients, by User-Agent, whose 401 offers MD5 alone (when the authenticator offers
+     * MD5); default {@link UserAgentMatcher#NONE}: every algorithm for everyone.
+     */
+    public Builder md5OnlyUserAgents(UserAgentMatcher userAgents) {
+      this.md5OnlyUserAgents = Objects.requireNonNull(userAgents, "userAgents");
       return this;
     }
 

@@ -40,6 +40,11 @@ public final class ServerConfig {
   public static final Duration DEFAULT_TIMER_C = Duration.ofSeconds(181);
   /** Default bound on requests being proxied at once: {@value}. */
   public static final int DEFAULT_MAX_PROXY_CONTEXTS = 25_000;
+  /**
+   * Default clients offered MD5 digest only: {@value}. baresip 1.0 fails a challenge set in which
+   * any algorithm is not MD5; SIPp 3.6 and sipsak 0.9.8 answer only the first, and only MD5.
+   */
+  public static final String DEFAULT_MD5_ONLY_USER_AGENTS = "baresip, SIPp, sipsak";
 
   private final String domain;
   private final Set<String> aliases;
@@ -59,6 +64,7 @@ public final class ServerConfig {
   private final Duration accountsRefresh;
   private final DigestConfig digest;
   private final byte[] authSecret;
+  private final UserAgentMatcher md5OnlyUserAgents;
   private final boolean recordRoute;
   private final Duration timerC;
   private final int maxProxyContexts;
@@ -89,6 +95,7 @@ public final class ServerConfig {
     this.accountsRefresh = b.accountsRefresh;
     this.digest = b.digest.build();
     this.authSecret = b.authSecret == null ? null : b.authSecret.clone();
+    this.md5OnlyUserAgents = b.md5OnlyUserAgents;
     this.recordRoute = b.recordRoute;
     this.timerC = b.timerC;
     this.maxProxyContexts = b.maxProxyContexts;
@@ -212,6 +219,15 @@ public final class ServerConfig {
     return authSecret == null ? null : authSecret.clone();
   }
 
+  /**
+   * The clients, by User-Agent, that the registrar's 401 and the proxy's 407 offer MD5 only
+   * (when MD5 is among {@link #digest()}'s algorithms); everyone else gets every configured
+   * algorithm. Default {@value #DEFAULT_MD5_ONLY_USER_AGENTS}.
+   */
+  public UserAgentMatcher md5OnlyUserAgents() {
+    return md5OnlyUserAgents;
+  }
+
   /** Whether the proxy Record-Routes dialog-creating requests (INVITE, SUBSCRIBE, REFER). */
   public boolean recordRoute() {
     return recordRoute;
@@ -291,6 +307,8 @@ public final class ServerConfig {
     private Duration accountsRefresh = DEFAULT_ACCOUNTS_REFRESH;
     private final DigestConfig.Builder digest = DigestConfig.builder();
     private byte[] authSecret;
+    private UserAgentMatcher md5OnlyUserAgents =
+        UserAgentMatcher.parse(DEFAULT_MD5_ONLY_USER_AGENTS);
     private boolean recordRoute = true;
     private Duration timerC = DEFAULT_TIMER_C;
     private int maxProxyContexts = DEFAULT_MAX_PROXY_CONTEXTS;
@@ -447,6 +465,16 @@ public final class ServerConfig {
         throw new IllegalArgumentException("secret must be at least 16 bytes, got " + secret.length);
       }
       this.authSecret = secret;
+      return this;
+    }
+
+    /**
+     * See {@link ServerConfig#md5OnlyUserAgents()}; default
+     * {@value ServerConfig#DEFAULT_MD5_ONLY_USER_AGENTS}, {@link UserAgentMatcher#NONE} to offer
+     * every client the same.
+     */
+    public Builder md5OnlyUserAgents(UserAgentMatcher userAgents) {
+      this.md5OnlyUserAgents = Objects.requireNonNull(userAgents, "userAgents");
       return this;
     }
 

@@ -128,6 +128,7 @@ public final class SipServer implements AutoCloseable {
           .defaultExpires(config.defaultExpires())
           .maxContactsPerAor(config.maxContactsPerAor())
           .rateLimiter(limiter)
+          .md5OnlyUserAgents(config.md5OnlyUserAgents())
           .onRegistered(aor -> {
             OfflineMessages o = offline;
             if (o != null) {

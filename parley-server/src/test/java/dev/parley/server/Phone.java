@@ -126,9 +126,17 @@ final class Phone implements AutoCloseable {
 
   /** Registers the phone's contact for 600 s and returns the final response. */
   SipResponse register() throws Exception {
+    return register(ua.contact(transport).toString());
+  }
+
+  /**
+   * Registers {@code contact} (a Contact header value, perhaps someone else's: third-party
+   * registration) for 600 s from this phone's socket and returns the final response.
+   */
+  SipResponse register(String contact) throws Exception {
     SipRequest reg = ua.newRequest(SipMethod.REGISTER, SipUri.parse("sip:" + domain), aor(), aor(),
             transport)
-        .header(HeaderName.CONTACT, ua.contact(transport).toString())
+        .header(HeaderName.CONTACT, contact)
         .header(HeaderName.EXPIRES, "600").build();
     return ua.request(reg, proxy).get(10, TimeUnit.SECONDS);
   }

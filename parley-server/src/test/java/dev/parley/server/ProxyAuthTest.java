@@ -3,6 +3,7 @@ package dev.parley.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.dialog.auth.CredentialsProvider;
+import dev.parley.dialog.auth.DigestAlgorithm;
 import dev.parley.dialog.auth.DigestClient;
 import dev.parley.dialog.auth.UserSecret;
 import dev.parley.sip.Challenge;
@@ -116,6 +117,65 @@ class ProxyAuthTest extends ProxyFixture {
     assertThat(outsider.nextFinal().statusCode()).isEqualTo(200);
     assertThat(bob.requests.poll(10, TimeUnit.SECONDS).from().uri().toString())
         .isEqualTo("sip:dave@elsewhere.example");
+  }
+
+  @Test
+  void baresipAndSippAreOfferedMd5OnlyAndOtherClientsSha256AndMd5() throws Exception {
+    start();
+    RawPeer peer = peer();
+    assertThat(algorithms(peer, "REGISTER", "baresip v1.0.0 (x86_64/linux)"))
+        .containsExactly("MD5");
+    assertThat(algorithms(peer, "MESSAGE", "baresip v1.0.0 (x86_64/linux)"))
+        .containsExactly("MD5");
+    assertThat(algorithms(peer, "REGISTER", "SIPp register-uac")).containsExactly("MD5");
+    assertThat(algorithms(peer, "REGISTER", "sipsak 0.9.8.1")).containsExactly("MD5");
+    assertThat(algorithms(peer, "REGISTER", "Linphone/5.1.65 (belle-sip/5.1.55)"))
+        .containsExactly("SHA-256", "MD5");
+    assertThat(algorithms(peer, "MESSAGE", "Sippy B2BUA")).containsExactly("SHA-256", "MD5");
+    assertThat(algorithms(peer, "MESSAGE", null)).containsExactly("SHA-256", "MD5");
+  }
+
+  @Test
+  void md5OnlyClientsAreOfferedEveryAlgorithmWhenTheServerHasNoMd5OrTheListIsEmpty()
+      throws Exception {
+    start(b -> b.authAlgorithms(List.of(DigestAlgorithm.SHA_256)));
+    RawPeer peer = peer();
+    assertThat(algorithms(peer, "REGISTER", "baresip v1.0.0")).containsExactly("SHA-256");
+    server.close();
+    start(b -> b.md5OnlyUserAgents(UserAgentMatcher.NONE));
+    assertThat(algorithms(peer, "REGISTER", "baresip v1.0.0")).containsExactly("SHA-256", "MD5");
+    assertThat(algorithms(peer, "MESSAGE", "baresip v1.0.0")).containsExactly("SHA-256", "MD5");
+  }
+
+  @Test
+  void md5OnlyClientSignsInAndIsProxiedWithItsMd5Answer() throws Exception {
+    start();
+    Phone bob = phone("bob", "hunter2");
+    bob.register();
+    RawPeer alice = peer();
+    SipRequest m = alice.request("MESSAGE", "sip:bob@" + DOMAIN, "sip:alice@" + DOMAIN,
+        "sip:bob@" + DOMAIN, "User-Agent: baresip v1.0.0\r\n");
+    alice.send(m, udp());
+    SipResponse challenge = alice.nextFinal();
+    assertThat(challenge.headers(Header.PROXY_AUTHENTICATE)).singleElement()
+        .satisfies(c -> assertThat(c.parameter("algorithm")).isEqualTo("MD5"));
+    SipRequest retry = authorize(m, challenge, "alice", "secret");
+    assertThat(retry.headers().get(HeaderName.PROXY_AUTHORIZATION)).contains("algorithm=MD5");
+    alice.send(retry, udp());
+    assertThat(alice.nextFinal().statusCode()).isEqualTo(200);
+    assertThat(bob.requests.poll(10, TimeUnit.SECONDS)).isNotNull();
+  }
+
+  /** The algorithms of the 401 (REGISTER) or 407 (MESSAGE) a client called {@code userAgent} gets. */
+  private List<String> algorithms(RawPeer peer, String method, String userAgent) throws Exception {
+    String ruri = method.equals("REGISTER") ? "sip:" + DOMAIN : "sip:bob@" + DOMAIN;
+    String to = method.equals("REGISTER") ? "sip:alice@" + DOMAIN : "sip:bob@" + DOMAIN;
+    peer.send(peer.request(method, ruri, "sip:alice@" + DOMAIN, to,
+        userAgent == null ? "" : "User-Agent: " + userAgent + "\r\n"), udp());
+    SipResponse r = peer.nextFinal();
+    assertThat(r.statusCode()).isEqualTo(method.equals("REGISTER") ? 401 : 407);
+    return r.headers(method.equals("REGISTER") ? Header.WWW_AUTHENTICATE
+        : Header.PROXY_AUTHENTICATE).stream().map(c -> c.parameter("algorithm")).toList();
   }
 
   @Test

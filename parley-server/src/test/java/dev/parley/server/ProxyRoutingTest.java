@@ -91,6 +91,19 @@ class ProxyRoutingTest extends ProxyFixture {
   }
 
   @Test
+  void theDomainNameIsTheDomainOnAnyPort() throws Exception {
+    start(b -> b.trusted("127.0.0.1"));
+    Phone bob = phone("bob", "hunter2");
+    bob.register();
+    RawPeer peer = peer();
+    // a name says which domain, not which socket: alice of example.com, whatever the port
+    String ruri = "sip:bob@" + DOMAIN + ":5099";
+    peer.send(peer.request("MESSAGE", ruri, "sip:alice@" + DOMAIN, ruri, ""), udp());
+    assertThat(peer.nextFinal().statusCode()).isEqualTo(200);
+    assertThat(bob.requests.poll(10, TimeUnit.SECONDS)).isNotNull();
+  }
+
+  @Test
   void requestForTheServerItselfIsAnsweredLocally() throws Exception {
     start();
     RawPeer peer = peer();

@@ -24,6 +24,7 @@ class ServerConfigTest {
     assertThat(c.defaultExpires()).isEqualTo(3600);
     assertThat(c.maxExpires()).isEqualTo(86400);
     assertThat(c.digest().algorithms()).containsExactly(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5);
+    assertThat(c.md5OnlyUserAgents().entries()).containsExactly("baresip", "SIPp", "sipsak");
     assertThat(c.domain()).isNotEmpty();
   }
 
@@ -49,6 +50,7 @@ class ServerConfigTest {
         auth.algorithms = MD5
         auth.nonce_lifetime = 60s
         auth.secret = 00112233445566778899aabbccddeeff
+        auth.md5_only_user_agents = none
         """);
     ServerConfig c = ServerConfig.builder().load(f).build();
     assertThat(c.domain()).isEqualTo("example.com");
@@ -61,6 +63,7 @@ class ServerConfigTest {
     assertThat(c.accountsRefresh()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.digest().algorithms()).containsExactly(DigestAlgorithm.MD5);
     assertThat(c.authSecret()).hasSize(16);
+    assertThat(c.md5OnlyUserAgents()).isEqualTo(UserAgentMatcher.NONE);
   }
 
   @Test

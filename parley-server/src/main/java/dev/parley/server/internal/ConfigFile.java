@@ -6,6 +6,7 @@ import dev.parley.server.OfflineMessagesConfig;
 import dev.parley.server.RateLimitConfig;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.StatusConfig;
+import dev.parley.server.UserAgentMatcher;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.MalformedInputException;
@@ -38,7 +39,7 @@ public final class ConfigFile {
       "registrar.max_contacts",
       "location.max_bindings", "location.flush_interval", "location.sweep_interval",
       "accounts.refresh_interval",
-      "auth.algorithms", "auth.nonce_lifetime", "auth.secret",
+      "auth.algorithms", "auth.nonce_lifetime", "auth.secret", "auth.md5_only_user_agents",
       "trusted", "proxy.record_route", "proxy.timer_c", "proxy.max_contexts",
       "proxy.advertised_host", "route.<domain>",
       "offline.enabled", "offline.max_message_bytes", "offline.max_per_user",
@@ -124,6 +125,7 @@ public final class ConfigFile {
           }
           case "auth.nonce_lifetime" -> b.nonceLifetime(duration(v));
           case "auth.secret" -> b.authSecretHex(v);
+          case "auth.md5_only_user_agents" -> b.md5OnlyUserAgents(UserAgentMatcher.parse(v));
           case "proxy.record_route" -> b.recordRoute(bool(v));
           case "proxy.timer_c" -> b.timerC(duration(v));
           case "proxy.max_contexts" -> b.maxProxyContexts(integer(v));

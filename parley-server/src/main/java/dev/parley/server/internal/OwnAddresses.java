@@ -19,9 +19,18 @@ import java.util.Set;
  * What the proxy calls its own: the served domain and its aliases, the addresses and ports it
  * listens on, and the Record-Route URIs it writes (RFC 3261 §16.4, §16.6 step 4).
  *
- * <p>Every peer of a test or a small site may live on 127.0.0.1, so a URI whose host is one of
- * our IP addresses (or {@code localhost}) is ours only when it names no port or one of our
- * listening ports; a host that is the domain or a configured name alias is ours on any port.
+ * <p>Two kinds of host, two rules ({@code docs/server.md}, "Proxy" step 5):
+ * <ul>
+ *   <li>An <b>address</b> (an IP literal or {@code localhost}: our listen addresses, IP aliases,
+ *       and the domain itself when it is one, such as {@code 127.0.0.1}) names a socket, and
+ *       every peer of a test or a small site may live on it: a URI with such a host is ours only
+ *       when it names one of our listening ports, or no port at all (linphonec drops the port
+ *       of the URIs it sends to, {@code shared/INTEROP.md}; nothing but us can be reached on
+ *       our own address through us).
+ *   <li>A <b>name</b> (the domain when it is a name, a name alias) names the SIP domain, not a
+ *       socket (RFC 3263 finds the server): a URI with such a host is the domain on any port
+ *       ({@code sip:alice@example.com:5070} is alice of example.com).
+ * </ul>
  *
  * <p>Immutable and thread-safe.
  */
@@ -46,6 +55,12 @@ final class OwnAddresses {
     Set<String> n = new HashSet<>();
     Set<String> ip = new HashSet<>();
     ip.add("localhost");
+    String d = strip(this.domain);
+    if (isIpLiteral(d)) {
+      ip.add(normalise(d)); // an address: matched with its port, like our listen addresses
+    } else if (!d.equals("localhost")) {
+      n.add(d);
+    }
     for (String a : aliases) {
       String h = strip(a.toLowerCase(Locale.ROOT));
       if (isIpLiteral(h)) {
@@ -91,31 +106,40 @@ final class OwnAddresses {
   }
 
   /**
-   * Whether {@code uri} names the served domain (as a Request-URI or From/To host): the domain or
-   * a name alias on any port, or one of our addresses with no port or one of our ports.
+   * Whether {@code uri} (a Request-URI) names the served domain: a name of the domain on any
+   * port, or one of our addresses with no port or one of our ports (see the class comment).
+   * {@code sip:bob@127.0.0.1:5060} is the domain when we listen on 5060, and
+   * {@code sip:bob@127.0.0.1:40000} (a UA's contact on our machine) is not, even when the domain
+   * is {@code 127.0.0.1}.
    */
   boolean isDomain(SipUri uri) {
     String h = strip(uri.host().toLowerCase(Locale.ROOT));
-    if (h.equals(domain) || names.contains(h)) {
+    if (names.contains(h)) {
       return true;
     }
-    return isOwnIp(h) && (uri.port() < 0 || ports.contains(uri.port()));
-  }
-
-  /** Whether {@code host} (from a From or To URI) is the served domain or an alias, any port. */
-  boolean isDomainHost(String host) {
-    String h = strip(host.toLowerCase(Locale.ROOT));
-    return h.equals(domain) || names.contains(h) || isOwnIp(h);
+    return isOwnIp(h) && isOurPort(uri);
   }
 
   /**
-   * Whether {@code uri} (a Route value or a Request-URI written by a strict router) is this proxy:
-   * our host (domain, alias, address) with no port or one of our ports.
+   * Whether {@code host} (from a From or To URI, an identity rather than a place) is the served
+   * domain, an alias or one of our addresses, whatever the port.
+   */
+  boolean isDomainHost(String host) {
+    String h = strip(host.toLowerCase(Locale.ROOT));
+    return names.contains(h) || isOwnIp(h);
+  }
+
+  /**
+   * Whether {@code uri} (a Route value, a Request-URI written by a strict router, or a remote
+   * target) is this proxy: our host (domain, alias, address) with no port or one of our ports.
    */
   boolean isMe(SipUri uri) {
     String h = strip(uri.host().toLowerCase(Locale.ROOT));
-    boolean host = h.equals(domain) || names.contains(h) || isOwnIp(h);
-    return host && (uri.port() < 0 || ports.contains(uri.port()));
+    return (names.contains(h) || isOwnIp(h)) && isOurPort(uri);
+  }
+
+  private boolean isOurPort(SipUri uri) {
+    return uri.port() < 0 || ports.contains(uri.port());
   }
 
   /** Whether {@code via}'s sent-by is one of our listen points (our own Via on a response). */
@@ -125,7 +149,7 @@ final class OwnAddresses {
     if (port < 0) {
       port = Transport.UDP.defaultPort();
     }
-    return ports.contains(port) && (isOwnIp(h) || h.equals(domain) || names.contains(h));
+    return ports.contains(port) && (isOwnIp(h) || names.contains(h));
   }
 
   /**

@@ -203,17 +203,20 @@ public final class ProxyCore {
       reject(tx, request, 416, null);
       return;
     }
+    if (inDialog && viaUs && !own.isMe(t)) {
+      // §16.4, §16.12: a request in a dialog we record-routed goes to its remote target (the
+      // Request-URI) as it is, never to the location service nor answered here, whatever its
+      // host (a UA on our own address, a contact without user part)
+      proxy(tx, request, t, routeSet, hash, true,
+          List.of(new ProxyTarget(t, List.of(), null, t, false)));
+      return;
+    }
     if (own.isDomain(t)) {
       if (t.user() == null) {
         local.answer(tx, request);
       } else if (inDialog || admitted(tx, request, false)) {
         toLocalUser(tx, request, t, routeSet, hash, inDialog);
       }
-      return;
-    }
-    if (inDialog && viaUs) { // a request in a dialog we record-routed, to the remote target
-      proxy(tx, request, t, routeSet, hash, true,
-          List.of(new ProxyTarget(t, List.of(), null, t, false)));
       return;
     }
     StaticRoute route = staticRoute(t);
@@ -275,7 +278,8 @@ public final class ProxyCore {
         limiter.authFailed(source);
       }
       SipResponse.Builder r = Responses.to(request, 407, Responses.randomToken());
-      for (Challenge c : authenticator.challenges(domain, auth.isStale())) {
+      for (Challenge c : DigestChallenges.offered(authenticator, domain, auth.isStale(), request,
+          config.md5OnlyUserAgents())) {
         r.header(HeaderName.PROXY_AUTHENTICATE, c.toString());
       }
       counters.incrementAndGet(7);
@@ -419,7 +423,8 @@ public final class ProxyCore {
 
   /**
    * An ACK for a 2xx (its own transaction): forwarded statelessly along its Route, or to its
-   * Request-URI when it came through our Record-Route; dropped otherwise.
+   * Request-URI when it came through our Record-Route and that URI is not this proxy; dropped
+   * otherwise.
    */
   public void onAck(SipRequest ack, Inbound inbound) {
     if (layer == null) {
@@ -438,10 +443,10 @@ public final class ProxyCore {
       SipUri next;
       if (!routeSet.isEmpty() && routeSet.get(0).uri() instanceof SipUri r) {
         next = r;
-      } else if (routeSet.isEmpty() && viaUs && target instanceof SipUri t && !own.isDomain(t)) {
-        next = t;
+      } else if (routeSet.isEmpty() && viaUs && target instanceof SipUri t && !own.isMe(t)) {
+        next = t; // §16.12: the remote target, even a UA on our own address
       } else {
-        return; // not routed through us, or to an AOR: an ACK cannot be forked statelessly
+        return; // not routed through us, or to us: an ACK cannot be forked statelessly
       }
       int mf = ack.maxForwards();
       SipRequest.Builder b = ack.toBuilder().requestUri(target)
@@ -489,7 +494,10 @@ public final class ProxyCore {
     return timerCMillis;
   }
 
-  /** The hop for a target: as given, an IP literal as written, else RFC 3263 (the first hop). */
+  /**
+   * The hop for a target: as given, an IP literal as written, else RFC 3263 (the first hop); the
+   * target's fallback when a name cannot be located.
+   */
   CompletableFuture<Hop> resolve(ProxyTarget target) {
     if (target.hop() != null) {
       return CompletableFuture.completedFuture(target.hop());
@@ -500,10 +508,11 @@ public final class ProxyCore {
     } catch (IllegalArgumentException e) {
       // a host name: locate it
     }
-    if (locator == null) {
-      return CompletableFuture.failedFuture(new UnknownHostException(uri.host()));
-    }
-    return locator.locate(uri).thenApply(hops -> hops.get(0));
+    CompletableFuture<Hop> located = locator == null
+        ? CompletableFuture.failedFuture(new UnknownHostException(uri.host()))
+        : locator.locate(uri).thenApply(hops -> hops.get(0));
+    Hop fallback = target.fallback();
+    return fallback == null ? located : located.exceptionally(e -> fallback);
   }
 
   /** Sends one branch; remembers its branch for loop detection until it terminates. */

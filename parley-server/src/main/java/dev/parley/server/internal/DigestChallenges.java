@@ -1,0 +1,37 @@
+package dev.parley.server.internal;
+
+import dev.parley.dialog.auth.DigestAlgorithm;
+import dev.parley.dialog.auth.DigestAuthenticator;
+import dev.parley.server.UserAgentMatcher;
+import dev.parley.sip.Challenge;
+import dev.parley.sip.HeaderName;
+import dev.parley.sip.SipRequest;
+import java.util.List;
+
+/**
+ * The digest challenges a request gets, for the registrar's 401 and the proxy's 407: one per
+ * configured algorithm (RFC 8760, SHA-256 and MD5 by default), or MD5 alone for a client named
+ * in {@code auth.md5_only_user_agents} (baresip 1.0 fails a 401 in which any challenge is not
+ * MD5; SIPp 3.6 and sipsak answer only the first and only MD5).
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class DigestChallenges {
+  private DigestChallenges() {}
+
+  /**
+   * The challenges for {@code request} in {@code realm}: MD5 only when its User-Agent matches
+   * {@code md5Only} and MD5 is configured, else every configured algorithm (a server configured
+   * without MD5 never offers it).
+   */
+  public static List<Challenge> offered(DigestAuthenticator authenticator, String realm,
+      boolean stale, SipRequest request, UserAgentMatcher md5Only) {
+    List<Challenge> all = authenticator.challenges(realm, stale);
+    if (all.size() < 2 || !md5Only.matches(request.headers().get(HeaderName.USER_AGENT))) {
+      return all;
+    }
+    List<Challenge> md5 = all.stream().filter(c -> DigestAlgorithm.MD5.token()
+        .equalsIgnoreCase(c.parameters().get("algorithm"))).toList();
+    return md5.isEmpty() ? all : md5;
+  }
+}
