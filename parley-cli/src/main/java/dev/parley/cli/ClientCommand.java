@@ -226,10 +226,10 @@ final class ClientCommand implements Callable<Integer> {
     try {
       endpoint.enable().get(60, TimeUnit.SECONDS);
       // the enabled event comes from the state listener; wait for it so it is printed first
-      log.await(ClientEvent.ENABLED, null, Duration.ofSeconds(5));
+      log.awaitWithoutTaking(ClientEvent.ENABLED, null, Duration.ofSeconds(5));
       return true;
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      if (log.await(ClientEvent.ENABLE_FAILED, null, Duration.ofSeconds(5)) == null) {
+      if (log.awaitWithoutTaking(ClientEvent.ENABLE_FAILED, null, Duration.ofSeconds(5)) == null) {
         String why = Words.cause(e);
         log.add(ClientEvent.of(ClientEvent.ENABLE_FAILED).put("user", endpoint.uri().toString())
             .put("reason", "SERVER_UNREACHABLE").put("status", 0).put("message", why)

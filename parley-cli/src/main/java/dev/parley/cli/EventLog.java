@@ -54,12 +54,28 @@ final class EventLog {
    */
   synchronized ClientEvent await(String name, String value, Duration timeout)
       throws InterruptedException {
+    return await(name, value, timeout, true);
+  }
+
+  /**
+   * As {@link #await(String, String, Duration)} but leaves the event for a script's own
+   * {@code wait}: the client's internal waits (sign-in) must not consume what a user waits for.
+   */
+  synchronized ClientEvent awaitWithoutTaking(String name, String value, Duration timeout)
+      throws InterruptedException {
+    return await(name, value, timeout, false);
+  }
+
+  private ClientEvent await(String name, String value, Duration timeout, boolean take)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       for (int i = 0; i < events.size(); i++) {
         ClientEvent e = events.get(i);
         if (!taken.get(i) && e.name().equals(name) && e.matches(value)) {
-          taken.set(i, true);
+          if (take) {
+            taken.set(i, true);
+          }
           return e;
         }
       }

@@ -135,9 +135,10 @@ final class DefaultSessionManager implements SessionManager {
     }
     SessionContext.Builder context = SessionContext.builder();
     String conversation = request.headers().get(HeaderName.MS_CONVERSATION_ID);
-    if (conversation != null && !conversation.isBlank()) {
-      context.set(SessionContext.CONVERSATION_ID, conversation.strip());
-    }
+    // A peer that sends no Ms-Conversation-ID (baresip, Linphone) still gets a session with an
+    // ID, as pager sessions do: escalation and traces key on it.
+    context.set(SessionContext.CONVERSATION_ID, conversation != null && !conversation.isBlank()
+        ? conversation.strip() : java.util.UUID.randomUUID().toString());
     String subject = request.headers().get(HeaderName.SUBJECT);
     if (subject != null && !subject.isBlank()) {
       context.set(SessionContext.SUBJECT, subject.strip());
