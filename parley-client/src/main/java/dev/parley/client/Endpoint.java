@@ -62,14 +62,27 @@ public interface Endpoint extends AutoCloseable {
    * at half the granted expiry; if a refresh fails for a network reason, the state goes back to
    * ENABLING and REGISTER is retried with backoff.
    *
+   * <p>Over TCP, TLS and WebSocket the registration lives on one connection (RFC 5626's flow).
+   * When that connection closes (the server restarted, the network dropped it), the state goes
+   * ENABLED to ENABLING at once, the event carrying {@link SignInFailure#SERVER_UNREACHABLE} (503,
+   * message "the connection to the registrar closed: ..."), and
+   * REGISTER is sent again over a new connection after a random wait of up to
+   * {@link Builder#reconnectDelay}, then retried with the same backoff as a failed refresh; ENABLED
+   * again when it succeeds. Over UDP there is no connection to watch: a restarted server is noticed
+   * at the next refresh (choose a shorter {@link Builder#registrationExpiry} to notice sooner).
+   *
    * @return completes when ENABLED; fails with {@link SignInException}. Calling it while ENABLING
-   *     returns the pending attempt; while ENABLED, a completed future.
+   *     returns the pending attempt; while ENABLED, a completed future. A future obtained while
+   *     the endpoint was re-registering fails with {@link java.util.concurrent.CancellationException}
+   *     if {@link #disable()} is called before the re-registration succeeds.
    */
   CompletableFuture<Void> enable();
 
   /**
    * Signs out: REGISTER with {@code Expires: 0} for our Contact, then DISABLED. Sessions are left
-   * as they are; new invitations are rejected with 480.
+   * as they are; new invitations are rejected with 480. While the endpoint is re-registering
+   * (ENABLING after a failed refresh or a lost connection) it stops at once: no further
+   * REGISTER with an expiry goes out, only the {@code Expires: 0} one.
    *
    * @return completes when DISABLED (also when the server did not answer: the binding then expires
    *     by itself; the state event carries the failure)
@@ -113,6 +126,11 @@ public interface Endpoint extends AutoCloseable {
     public static final long DEFAULT_RETRY_BASE_SECONDS = 30;
     /** Default longest delay between re-registration attempts: {@value} seconds (RFC 5626 §4.5). */
     public static final long DEFAULT_RETRY_MAX_SECONDS = 1800;
+    /**
+     * Default longest random wait before re-registering after the registration's connection closed:
+     * {@value} seconds.
+     */
+    public static final long DEFAULT_RECONNECT_DELAY_SECONDS = 2;
     /** Default time without keystrokes after which we send an {@code idle} indication: {@value} s (RFC 3994 §3.2). */
     public static final long DEFAULT_COMPOSING_IDLE_SECONDS = 15;
     /** Default refresh interval of our {@code active} indications: {@value} s (RFC 3994 §3.2: at least 60). */
@@ -135,6 +153,7 @@ public interface Endpoint extends AutoCloseable {
     private Duration invitationTimeout = Duration.ofSeconds(DEFAULT_INVITATION_TIMEOUT_SECONDS);
     private Duration retryBase = Duration.ofSeconds(DEFAULT_RETRY_BASE_SECONDS);
     private Duration retryMax = Duration.ofSeconds(DEFAULT_RETRY_MAX_SECONDS);
+    private Duration reconnectDelay = Duration.ofSeconds(DEFAULT_RECONNECT_DELAY_SECONDS);
     private Duration composingIdle = Duration.ofSeconds(DEFAULT_COMPOSING_IDLE_SECONDS);
     private Duration composingRefresh = Duration.ofSeconds(DEFAULT_COMPOSING_REFRESH_SECONDS);
     private int maxPagerSessions = DEFAULT_MAX_PAGER_SESSIONS;
@@ -191,14 +210,24 @@ public interface Endpoint extends AutoCloseable {
     /**
      * Listen points to create a Netty transport on, written {@code transport:host:port} (port 0
      * picks a free one; the host is what our Contact advertises, so give the address peers reach).
-     * One of this and {@link #transport(TransportLayer)} is required.
+     * One of this and {@link #transport(TransportLayer)} is required. The transport sends RFC 5626
+     * §4.4.1 CRLF keep-alive pings on the connections it opens over TCP and TLS, every 96 to 120 s,
+     * so that neither side's idle timeout closes the connection the registration lives on.
      */
     public Builder listen(String... points) {
       listen.addAll(List.of(points));
       return this;
     }
 
-    /** A transport layer (not started) the endpoint takes over and closes; excludes {@link #listen}. */
+    /**
+     * A transport layer (not started) the endpoint takes over and closes; excludes {@link #listen}.
+     * The endpoint installs its own listener on it (do not call {@code setListener} afterwards):
+     * the user agent's transaction layer behind a watch of the registration's connection. Connection
+     * loss is noticed only if the transport reports closed flows
+     * ({@link dev.parley.transport.TransportListener#onFlowClosed}), as the Netty layer does;
+     * keep-alive pings are then up to its {@link dev.parley.transport.TransportConfig} (an endpoint
+     * built with {@link #listen} sends RFC 5626 CRLF pings on its TCP and TLS connections).
+     */
     public Builder transport(TransportLayer transport) {
       this.transport = Objects.requireNonNull(transport, "transport");
       return this;
@@ -215,7 +244,13 @@ public interface Endpoint extends AutoCloseable {
       return this;
     }
 
-    /** The registration expiry we ask for (default {@value #DEFAULT_REGISTRATION_EXPIRY_SECONDS} s). */
+    /**
+     * The registration expiry we ask for (default {@value #DEFAULT_REGISTRATION_EXPIRY_SECONDS} s);
+     * the registration is refreshed at half what the registrar grants. Over UDP the refresh is also
+     * when a restarted server (one that lost its bindings) is noticed, so a shorter expiry bounds
+     * how long the endpoint may be unreachable; over TCP, TLS and WebSocket a closed connection is
+     * noticed at once (see {@link Endpoint#enable()}).
+     */
     public Builder registrationExpiry(Duration expiry) {
       if (expiry.toSeconds() < 1) {
         throw new IllegalArgumentException("registrationExpiry out of range (at least 1 s): " + expiry);
@@ -247,6 +282,23 @@ public interface Endpoint extends AutoCloseable {
       }
       this.retryBase = base;
       this.retryMax = max;
+      return this;
+    }
+
+    /**
+     * After the connection our registration lives on closes (TCP, TLS, WebSocket), the first new
+     * REGISTER waits a random time between zero and {@code max} (default
+     * {@value #DEFAULT_RECONNECT_DELAY_SECONDS} s), so that the clients of a restarted server do not
+     * all come back in the same instant; later attempts follow {@link #retryBackoff}.
+     * {@link Duration#ZERO} re-registers at once.
+     *
+     * @throws IllegalArgumentException if {@code max} is negative
+     */
+    public Builder reconnectDelay(Duration max) {
+      if (max.isNegative()) {
+        throw new IllegalArgumentException("reconnectDelay out of range (0 or more): " + max);
+      }
+      this.reconnectDelay = max;
       return this;
     }
 
@@ -337,7 +389,7 @@ public interface Endpoint extends AutoCloseable {
       }
       return new DefaultEndpoint(new EndpointConfig(uri, displayName, secret, server, transport,
           List.copyOf(listen), executor,
-          registrationExpiry, invitationTimeout, retryBase, retryMax, composingIdle,
+          registrationExpiry, invitationTimeout, retryBase, retryMax, reconnectDelay, composingIdle,
           composingRefresh, maxPagerSessions, pagerIdle, traceLimit));
     }
   }

@@ -8,7 +8,9 @@ import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipUri;
 import dev.parley.testkit.FakeScheduler;
 import dev.parley.testkit.FakeTransportLayer;
+import dev.parley.transport.Flow;
 import dev.parley.transport.ListenPoint;
+import dev.parley.transport.Transport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,6 +84,78 @@ class TimersTest {
     clock.advance(Duration.ofSeconds(10)); // at most the base backoff
 
     assertThat(alice.state()).isEqualTo(EndpointState.ENABLED);
+  }
+
+  @Test
+  void aClosedRegistrationConnectionReRegistersWithinTheReconnectDelay() {
+    FakeTransportLayer aliceNet = net("tcp:127.0.0.1:5062");
+    FakeTransportLayer registrarNet = net("tcp:127.0.0.2:5060");
+    aliceNet.connect(registrarNet);
+    ScriptedRegistrar registrar = new ScriptedRegistrar(registrarNet);
+    Endpoint alice = builder("sip:alice@example.test", aliceNet).credentials("alice", "secret")
+        .server("sip:127.0.0.2:5060;transport=tcp").reconnectDelay(Duration.ofSeconds(5))
+        .build();
+    alice.addListener((e, event) -> events.add(event));
+    alice.enable();
+    assertThat(alice.state()).isEqualTo(EndpointState.ENABLED);
+    Flow registered = lastRegisterFlow(aliceNet);
+
+    aliceNet.closeConnection(aliceNet.flow(Transport.TCP, "127.0.0.3", 40000)); // not ours
+    assertThat(alice.state()).isEqualTo(EndpointState.ENABLED);
+
+    aliceNet.closeConnection(registered); // the server restarted
+    assertThat(alice.state()).isEqualTo(EndpointState.ENABLING);
+    EndpointStateChangedEvent lost = events.get(events.size() - 1);
+    assertThat(lost.oldState()).isEqualTo(EndpointState.ENABLED);
+    assertThat(lost.failure()).get().extracting(SignInException::reason)
+        .isEqualTo(SignInFailure.SERVER_UNREACHABLE);
+    assertThat(lost.failure().get().getMessage()).contains("connection to the registrar closed");
+
+    clock.advance(Duration.ofSeconds(5)); // the random wait is at most reconnectDelay
+
+    assertThat(alice.state()).isEqualTo(EndpointState.ENABLED);
+    assertThat(registrar.authorized()).hasSize(2);
+    assertThat(lastRegisterFlow(aliceNet).connectionId())
+        .as("a new connection").isNotEqualTo(registered.connectionId());
+    assertThat(events).extracting(EndpointStateChangedEvent::newState).containsExactly(
+        EndpointState.ENABLING, EndpointState.ENABLED, EndpointState.ENABLING,
+        EndpointState.ENABLED);
+  }
+
+  @Test
+  void aRefreshLostWithItsConnectionDoesNotCountAfterTheReRegistration() {
+    FakeTransportLayer aliceNet = net("tcp:127.0.0.1:5062");
+    FakeTransportLayer registrarNet = net("tcp:127.0.0.2:5060");
+    aliceNet.connect(registrarNet);
+    ScriptedRegistrar registrar = new ScriptedRegistrar(registrarNet);
+    registrar.grantedExpiry = 60;
+    Endpoint alice = builder("sip:alice@example.test", aliceNet).credentials("alice", "secret")
+        .server("sip:127.0.0.2:5060;transport=tcp").reconnectDelay(Duration.ZERO).build();
+    alice.addListener((e, event) -> events.add(event));
+    alice.enable();
+    Flow registered = lastRegisterFlow(aliceNet);
+
+    aliceNet.dropWhen(m -> m instanceof SipRequest r && r.method().equals(SipMethod.REGISTER));
+    clock.advance(Duration.ofSeconds(30)); // the refresh goes out and is never answered
+    aliceNet.dropWhen(m -> false);
+    aliceNet.closeConnection(registered);
+    assertThat(alice.state()).isEqualTo(EndpointState.ENABLING);
+    clock.advance(Duration.ZERO); // reconnectDelay zero: re-registers at once
+    assertThat(alice.state()).isEqualTo(EndpointState.ENABLED);
+    clock.advance(Duration.ofSeconds(33)); // the lost refresh's Timer F fires: ignored
+
+    assertThat(alice.state()).isEqualTo(EndpointState.ENABLED);
+    assertThat(events).extracting(EndpointStateChangedEvent::newState).containsExactly(
+        EndpointState.ENABLING, EndpointState.ENABLED, EndpointState.ENABLING,
+        EndpointState.ENABLED);
+    assertThat(registrar.authorized()).hasSizeGreaterThanOrEqualTo(3); // + the next refresh
+  }
+
+  private static Flow lastRegisterFlow(FakeTransportLayer net) {
+    List<FakeTransportLayer.Sent> sent = net.sent().stream()
+        .filter(x -> x.message() instanceof SipRequest r && r.method().equals(SipMethod.REGISTER))
+        .toList();
+    return sent.get(sent.size() - 1).flow();
   }
 
   @Test

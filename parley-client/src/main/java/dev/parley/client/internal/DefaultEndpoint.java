@@ -5,6 +5,7 @@ import dev.parley.client.EndpointState;
 import dev.parley.client.EndpointStateChangedEvent;
 import dev.parley.client.SessionManager;
 import dev.parley.client.SignInException;
+import dev.parley.client.SignInFailure;
 import dev.parley.dialog.Dialog;
 import dev.parley.dialog.Hops;
 import dev.parley.dialog.IncomingInvite;
@@ -15,13 +16,17 @@ import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.transaction.ServerTransaction;
 import dev.parley.sip.SipUri;
+import dev.parley.transport.Flow;
 import dev.parley.transport.Hop;
 import dev.parley.transport.NettyTransportLayer;
 import dev.parley.transport.Scheduler;
 import dev.parley.transport.ServerLocator;
+import dev.parley.transport.TransportConfig;
 import dev.parley.transport.TransportLayer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,6 +50,13 @@ import org.slf4j.LoggerFactory;
  * agent or application code. Events are enqueued on the {@link SerialExecutor} while the lock is
  * held (so they come out in the order of the state changes) and started with {@link #kick()}
  * after it is released; network actions run after the lock is released too.
+ *
+ * <p>Connection loss: with a server, a {@link FlowWatch} sits between the transport and the
+ * transaction layer and reports when the connection the registration lives on closes; the endpoint
+ * then goes ENABLING ({@link SignInFailure#SERVER_UNREACHABLE}, "the connection to the
+ * registrar closed") and re-registers after a random
+ * {@code reconnectDelay}, then with the refresh backoff. Each such loss starts a new attempt
+ * generation ({@link #attempt}): the outcome of a REGISTER sent before it is ignored.
  */
 public final class DefaultEndpoint implements Endpoint {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultEndpoint.class);
@@ -60,6 +72,8 @@ public final class DefaultEndpoint implements Endpoint {
   /** Routes traced messages to sessions; null when tracing is off. */
   final SessionTracer tracer;
   private final Registration registration;
+  /** Notes the registration's connection; null without a server. */
+  private final FlowWatch flows;
   private final Address from;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<Runnable> completions = new ConcurrentLinkedQueue<>();
@@ -73,6 +87,12 @@ public final class DefaultEndpoint implements Endpoint {
   private CompletableFuture<Void> started;
   private Scheduler.Timer refreshTimer;
   private int failures;
+  /** The connection our binding lives on (TCP, TLS, WS), or null (UDP, or not registered). */
+  private Flow registeredFlow;
+  /** Bumped on connection loss and on disable: refresh outcomes of older attempts are ignored. */
+  private long attempt;
+  /** ENABLING because a refresh failed or the connection closed (not the first sign-in). */
+  private boolean recovering;
   private ServerLocator locator;
   private boolean closed;
 
@@ -80,7 +100,10 @@ public final class DefaultEndpoint implements Endpoint {
   public DefaultEndpoint(EndpointConfig config) {
     this.config = Objects.requireNonNull(config, "config");
     this.transport = config.transport() != null ? config.transport()
-        : NettyTransportLayer.builder().listen(config.listen().toArray(String[]::new)).build();
+        : NettyTransportLayer.builder().listen(config.listen().toArray(String[]::new))
+            .limits(TransportConfig.DEFAULT.toBuilder().keepAliveInterval(keepAliveInterval())
+                .build())
+            .build();
     this.executor = config.executor() != null ? config.executor() : SHARED;
     this.events = new SerialExecutor(executor);
     this.tracer = config.traceLimit() > 0 ? new SessionTracer() : null;
@@ -101,6 +124,21 @@ public final class DefaultEndpoint implements Endpoint {
     this.from = f.build();
     this.registration = config.server() == null ? null
         : new Registration(ua, config.uri(), config.displayName());
+    if (registration != null) {
+      // the user agent installed its transaction layer as the listener; put the watch in front
+      this.flows = new FlowWatch(ua.transactions(), registration.callId(), this::flowClosed);
+      transport.setListener(flows);
+    } else {
+      this.flows = null;
+    }
+  }
+
+  /**
+   * RFC 5626 §4.4.1: a CRLF ping every 80-100% of 120 s on connection-oriented flows when the
+   * registrar gives no Flow-Timer; well inside Parley's default 300 s idle timeout.
+   */
+  private static Duration keepAliveInterval() {
+    return Duration.ofSeconds(ThreadLocalRandom.current().nextLong(96, 121));
   }
 
   /** The user agent core under this endpoint (diagnostics and tests: dialog and pending counts). */
@@ -210,14 +248,59 @@ public final class DefaultEndpoint implements Endpoint {
         fail(f, failure);
       } else {
         failures = 0;
+        recovering = false;
         setState(EndpointState.ENABLED, null);
+        complete(f, null);
         if (registration != null) {
           scheduleRefresh(granted);
+          bindFlow();
         }
-        complete(f, null);
       }
     }
     kick();
+  }
+
+  /**
+   * Under the lock, after a 2xx to REGISTER while ENABLED: notes the connection the binding now
+   * lives on; if it closed already (before we got here), handles the loss now.
+   */
+  private void bindFlow() {
+    registeredFlow = flows.current();
+    if (flows.isClosed(registeredFlow)) {
+      connectionLost(registeredFlow);
+    }
+  }
+
+  /** On an event loop: some connection closed; ours if it is the one the binding lives on. */
+  private void flowClosed(Flow flow) {
+    synchronized (lock) {
+      if (closed || state != EndpointState.ENABLED || !flow.equals(registeredFlow)) {
+        return;
+      }
+      connectionLost(flow);
+    }
+    kick();
+  }
+
+  /**
+   * Under the lock, ENABLED: the binding's connection closed, so the server cannot reach us. Goes
+   * ENABLING (SERVER_UNREACHABLE, 503) and re-registers after a random wait up to reconnectDelay; a
+   * refresh in flight (on the dead connection) no longer counts.
+   */
+  private void connectionLost(Flow flow) {
+    registeredFlow = null;
+    if (refreshTimer != null) {
+      refreshTimer.cancel();
+    }
+    attempt++;
+    recovering = true;
+    setState(EndpointState.ENABLING, new SignInException(SignInFailure.SERVER_UNREACHABLE, 503,
+        "the connection to the registrar closed: " + flow));
+    long max = config.reconnectDelay().toMillis();
+    long wait = max == 0 ? 0 : ThreadLocalRandom.current().nextLong(max + 1);
+    LOG.info("connection of the registration of {} closed ({}); re-registering in {} ms",
+        config.uri(), flow, wait);
+    refreshTimer = scheduler().schedule(this::refresh, wait, TimeUnit.MILLISECONDS);
   }
 
   /** Refreshes at half the granted expiry (at least one second), on an event loop's timer. */
@@ -231,25 +314,29 @@ public final class DefaultEndpoint implements Endpoint {
   }
 
   private void refresh() {
+    long n;
     synchronized (lock) {
       refreshTimer = null;
       if (closed || (state != EndpointState.ENABLED && state != EndpointState.ENABLING)) {
         return;
       }
+      n = attempt;
     }
     resolve(config.server())
         .thenCompose(hop -> registration.register(hop, config.registrationExpiry().toSeconds()))
-        .whenComplete(this::refreshed);
+        .whenComplete((granted, error) -> refreshed(n, granted, error));
   }
 
-  private void refreshed(Long granted, Throwable error) {
+  private void refreshed(long n, Long granted, Throwable error) {
     synchronized (lock) {
-      if (closed || (state != EndpointState.ENABLED && state != EndpointState.ENABLING)) {
+      if (closed || n != attempt
+          || (state != EndpointState.ENABLED && state != EndpointState.ENABLING)) {
         return;
       }
       if (error == null) {
         failures = 0;
         if (state == EndpointState.ENABLING) {
+          recovering = false;
           setState(EndpointState.ENABLED, null);
           CompletableFuture<Void> f = enabling;
           enabling = null;
@@ -258,9 +345,12 @@ public final class DefaultEndpoint implements Endpoint {
           }
         }
         scheduleRefresh(granted);
+        bindFlow();
       } else {
         SignInException failure = Registration.failure(Registration.unwrap(error));
+        registeredFlow = null;
         if (!Registration.isTransient(failure)) {
+          recovering = false;
           setState(EndpointState.DISABLED, failure);
           CompletableFuture<Void> f = enabling;
           enabling = null;
@@ -271,6 +361,7 @@ public final class DefaultEndpoint implements Endpoint {
           if (state == EndpointState.ENABLED) {
             setState(EndpointState.ENABLING, failure);
           }
+          recovering = true;
           failures++;
           long base = config.retryBase().toMillis();
           long wait = Math.min(config.retryMax().toMillis(),
@@ -297,12 +388,16 @@ public final class DefaultEndpoint implements Endpoint {
         case DISABLING:
           return disabling;
         case ENABLING:
-          if (enabling != null) {
+          if (enabling != null && !recovering) { // first sign-in: let it finish, then sign out
             after = enabling;
             result = null;
             break;
           }
-          result = startDisabling(); // recovering: sign out
+          if (enabling != null) { // recovering: an enable() future waiting for it gives up
+            fail(enabling, new CancellationException("disabled before re-registering succeeded"));
+            enabling = null;
+          }
+          result = startDisabling(); // recovering: sign out, no further REGISTER with an expiry
           break;
         default:
           result = startDisabling();
@@ -321,12 +416,15 @@ public final class DefaultEndpoint implements Endpoint {
     return result;
   }
 
-  /** Under the lock: stops refreshing and moves to DISABLING. */
+  /** Under the lock: stops refreshing (and re-registering) and moves to DISABLING. */
   private CompletableFuture<Void> startDisabling() {
     if (refreshTimer != null) {
       refreshTimer.cancel();
       refreshTimer = null;
     }
+    attempt++; // a REGISTER in flight no longer counts
+    recovering = false;
+    registeredFlow = null;
     setState(EndpointState.DISABLING, null);
     disabling = new CompletableFuture<>();
     return disabling;

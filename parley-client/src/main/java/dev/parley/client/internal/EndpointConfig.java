@@ -21,6 +21,8 @@ import java.util.concurrent.Executor;
  * @param invitationTimeout how long an invitation waits before 480
  * @param retryBase first re-registration backoff
  * @param retryMax longest re-registration backoff
+ * @param reconnectDelay longest random wait before re-registering after the registration's
+ *     connection closed
  * @param composingIdle time without keystrokes before our idle indication (RFC 3994)
  * @param composingRefresh refresh interval of our active indications
  * @param maxPagerSessions most pager-mode peers tracked
@@ -29,5 +31,5 @@ import java.util.concurrent.Executor;
  */
 public record EndpointConfig(SipUri uri, String displayName, UserSecret secret, SipUri server,
     TransportLayer transport, List<String> listen, Executor executor, Duration registrationExpiry,
-    Duration invitationTimeout, Duration retryBase, Duration retryMax, Duration composingIdle,
+    Duration invitationTimeout, Duration retryBase, Duration retryMax, Duration reconnectDelay, Duration composingIdle,
     Duration composingRefresh, int maxPagerSessions, Duration pagerIdle, int traceLimit) {}

@@ -41,6 +41,11 @@ final class Registration {
     this.registrar = SipUri.builder().secure(aor.isSecure()).host(aor.host()).build();
   }
 
+  /** The Call-ID all our REGISTERs share (RFC 3261 §10.2.4). */
+  String callId() {
+    return callId;
+  }
+
   /**
    * Sends REGISTER for our Contact with {@code expires} seconds (0 removes the binding) to
    * {@code hop}; a 423 is retried once with the registrar's Min-Expires (§10.2.8).
