@@ -164,8 +164,11 @@ public final class LocationService {
   public int sweep() {
     long now = clock.millis();
     int[] removed = new int[1];
-    for (Aor aor : table.keySet()) {
-      table.computeIfPresent(aor, (k, old) -> {
+    for (Map.Entry<Aor, List<Binding>> entry : table.entrySet()) {
+      if (!hasExpired(entry.getValue(), now)) {
+        continue; // read without the bin lock: most AORs have nothing lapsed
+      }
+      table.computeIfPresent(entry.getKey(), (k, old) -> {
         List<Binding> next = live(old, now);
         int gone = old.size() - next.size();
         if (gone == 0) {
@@ -230,6 +233,15 @@ public final class LocationService {
   /** How many AORs wait to be written. */
   public int dirtyCount() {
     return dirty.size();
+  }
+
+  private static boolean hasExpired(List<Binding> list, long now) {
+    for (Binding b : list) {
+      if (b.isExpired(now)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static List<Binding> live(List<Binding> list, long now) {

@@ -87,6 +87,8 @@ public final class Registrar {
   private final RateLimiter limiter;
   private final Consumer<Aor> onRegistered;
   private final UserAgentMatcher md5OnlyUserAgents;
+  /** The last Date value written, with its second: one formatting per second, not per 200. */
+  private volatile DateText dateText = new DateText(Long.MIN_VALUE, "");
 
   private Registrar(Builder b) {
     this.location = b.location;
@@ -132,8 +134,9 @@ public final class Registrar {
           .reasonPhrase("Bad Request (" + e.reason() + ")").build();
     }
     tx.respond(response);
-    if (onRegistered != null && response.statusCode() == 200 && !response.contacts().isEmpty()
-        && !request.contacts().isEmpty()) {
+    // the 200 lists a Contact per binding left (ok()): no need to parse them back
+    if (onRegistered != null && response.statusCode() == 200
+        && response.headers().contains(HeaderName.CONTACT) && !request.contacts().isEmpty()) {
       onRegistered.accept(new Aor(Aor.of(request.to().uri()).user(), domain));
     }
   }
@@ -300,16 +303,34 @@ public final class Registrar {
       r.header(HeaderName.CONTACT, b.contact().toBuilder()
           .parameter("expires", Long.toString(b.expiresInSeconds(now))).build().toString());
     }
-    boolean pathSupported = request.headers(Header.SUPPORTED).stream()
-        .anyMatch(s -> s.equalsIgnoreCase("path"));
+    boolean pathSupported = false;
+    for (String s : request.headers(Header.SUPPORTED)) {
+      if (s.equalsIgnoreCase("path")) {
+        pathSupported = true;
+        break;
+      }
+    }
     if (pathSupported) {
       for (Address p : request.headers(Header.PATH)) {
         r.header(HeaderName.PATH, p.toString());
       }
     }
-    r.header(HeaderName.DATE, SIP_DATE.format(Instant.ofEpochMilli(now)));
+    r.header(HeaderName.DATE, date(now));
     return r.build();
   }
+
+  /** The Date header value (RFC 3261 §20.17) for {@code nowMillis}, formatted once a second. */
+  private String date(long nowMillis) {
+    long second = Math.floorDiv(nowMillis, 1000);
+    DateText d = dateText;
+    if (d.second != second) {
+      d = new DateText(second, SIP_DATE.format(Instant.ofEpochSecond(second)));
+      dateText = d; // a race formats the same text twice, harmlessly
+    }
+    return d.text;
+  }
+
+  private record DateText(long second, String text) {}
 
   private static SipResponse outOfOrder(SipRequest request, String toTag) {
     return Responses.to(request, 500, toTag).reasonPhrase("Server Internal Error (CSeq out of order)")

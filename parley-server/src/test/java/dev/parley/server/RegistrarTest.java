@@ -166,6 +166,20 @@ class RegistrarTest {
   }
 
   @Test
+  void dateHeaderIsTheClockSecondInRfc1123Form() throws Exception {
+    SipResponse first =
+        register("alice", "secret", "c11", 1, "Contact: <sip:alice@127.0.0.1:1>\r\n");
+    assertThat(first.headers().get(HeaderName.DATE)).isEqualTo("Tue, 14 Nov 2023 22:13:20 GMT");
+    clock.advance(Duration.ofMillis(999));
+    SipResponse sameSecond = register("alice", "secret", "c11", 3, "");
+    assertThat(sameSecond.headers().get(HeaderName.DATE))
+        .isEqualTo("Tue, 14 Nov 2023 22:13:20 GMT");
+    clock.advance(Duration.ofSeconds(61));
+    SipResponse later = register("alice", "secret", "c11", 5, "");
+    assertThat(later.headers().get(HeaderName.DATE)).isEqualTo("Tue, 14 Nov 2023 22:14:21 GMT");
+  }
+
+  @Test
   void bindingsLapseAndTheSweeperRemovesThem() throws Exception {
     register("alice", "secret", "c8", 1,
         "Contact: <sip:alice@127.0.0.1:1>;expires=60, <sip:alice@127.0.0.1:2>;expires=120\r\n");

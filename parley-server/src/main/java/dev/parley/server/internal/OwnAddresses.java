@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the proxy calls its own: the served domain and its aliases, the addresses and ports it
@@ -41,6 +42,16 @@ final class OwnAddresses {
   private final Set<Integer> ports;
   private final List<ListenPoint> listen;
   private final String advertisedHost;
+  /** {@link #recordRoute} results by transport and local address; as many as our sockets. */
+  private final ConcurrentHashMap<RouteKey, RecordRoute> recordRoutes = new ConcurrentHashMap<>();
+
+  /** Our Record-Route URI and its text, as put in a request. */
+  record RecordRoute(Address address, String text) {}
+
+  private record RouteKey(Transport transport, InetSocketAddress local) {}
+
+  /** Bound on {@link #recordRoutes}: local addresses beyond it are computed each time. */
+  private static final int MAX_CACHED_ROUTES = 64;
 
   /**
    * @param domain the served domain (lower case)
@@ -158,6 +169,24 @@ final class OwnAddresses {
    * {@code <sip:HOST:PORT;transport=T;lr>}.
    */
   Address recordRoute(Transport transport, InetSocketAddress local) {
+    return cachedRecordRoute(transport, local).address();
+  }
+
+  /** {@link #recordRoute}, with its text; computed once per transport and local address. */
+  RecordRoute cachedRecordRoute(Transport transport, InetSocketAddress local) {
+    RouteKey key = new RouteKey(transport, local);
+    RecordRoute rr = recordRoutes.get(key);
+    if (rr == null) {
+      Address a = buildRecordRoute(transport, local);
+      rr = new RecordRoute(a, a.toString());
+      if (recordRoutes.size() < MAX_CACHED_ROUTES) {
+        recordRoutes.putIfAbsent(key, rr);
+      }
+    }
+    return rr;
+  }
+
+  private Address buildRecordRoute(Transport transport, InetSocketAddress local) {
     ListenPoint lp = null;
     for (ListenPoint p : listen) {
       if (p.transport() == transport
@@ -183,7 +212,7 @@ final class OwnAddresses {
       host = lp.hostText();
     } else if (local != null && !local.getAddress().isAnyLocalAddress()) {
       String a = local.getAddress().getHostAddress();
-      host = a.indexOf(':') >= 0 ? "[" + a.replaceAll("%.*$", "") + "]" : a;
+      host = a.indexOf(':') >= 0 ? "[" + withoutZone(a) + "]" : a;
     } else {
       host = domain;
     }
@@ -220,14 +249,20 @@ final class OwnAddresses {
 
   /** One spelling per address (IPv6 zero compression, no zone). */
   private static String normalise(String ip) {
-    String h = ip.replaceAll("%.*$", "");
+    String h = withoutZone(ip);
     if (h.indexOf(':') < 0) {
       return h;
     }
     try {
-      return InetAddress.getByName(h).getHostAddress().replaceAll("%.*$", "");
+      return withoutZone(InetAddress.getByName(h).getHostAddress());
     } catch (java.net.UnknownHostException e) {
       return h;
     }
+  }
+
+  /** {@code ip} without its IPv6 zone ({@code %eth0}), if any. */
+  private static String withoutZone(String ip) {
+    int zone = ip.indexOf('%');
+    return zone < 0 ? ip : ip.substring(0, zone);
   }
 }

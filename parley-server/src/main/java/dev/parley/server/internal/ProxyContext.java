@@ -241,6 +241,12 @@ final class ProxyContext {
     }
 
     void resolve() {
+      Hop now = core.hopNow(target);
+      if (now != null) {
+        // a fixed hop or an IP literal: no future, we are on the scheduler already
+        guarded(() -> send(now));
+        return;
+      }
       core.resolve(target).whenComplete((hop, error) -> scheduler.run(() -> guarded(() -> {
         if (error != null) {
           log.debug("cannot locate {}: {}", target.hopUri(), error.toString());
@@ -263,11 +269,12 @@ final class ProxyContext {
         ProxyMessages.setRoutes(b, routes);
       }
       if (recordRoute) {
-        Address inbound = core.own().recordRoute(server.flow().transport(), server.flow().local());
-        Address outbound = core.own().recordRoute(hop.transport(), null);
-        b.addFirstHeader(HeaderName.RECORD_ROUTE, inbound.toString());
-        if (!outbound.equals(inbound)) {
-          b.addFirstHeader(HeaderName.RECORD_ROUTE, outbound.toString()); // double RR (RFC 5658)
+        OwnAddresses.RecordRoute inbound =
+            core.own().cachedRecordRoute(server.flow().transport(), server.flow().local());
+        OwnAddresses.RecordRoute outbound = core.own().cachedRecordRoute(hop.transport(), null);
+        b.addFirstHeader(HeaderName.RECORD_ROUTE, inbound.text());
+        if (!outbound.address().equals(inbound.address())) {
+          b.addFirstHeader(HeaderName.RECORD_ROUTE, outbound.text()); // double RR (RFC 5658)
         }
       }
       try {

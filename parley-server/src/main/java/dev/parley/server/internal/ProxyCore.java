@@ -453,7 +453,14 @@ public final class ProxyCore {
           .setHeader(HeaderName.MAX_FORWARDS, Integer.toString(mf < 0 ? DEFAULT_MAX_FORWARDS : mf - 1));
       ProxyMessages.setRoutes(b, routeSet);
       SipRequest out = b.build();
-      resolve(new ProxyTarget(target, List.of(), null, next, false)).thenAccept(hop -> {
+      ProxyTarget t = new ProxyTarget(target, List.of(), null, next, false);
+      Hop now = hopNow(t);
+      if (now != null) {
+        layer.sendAck(out, now);
+        counters.incrementAndGet(0);
+        return;
+      }
+      resolve(t).thenAccept(hop -> {
         layer.sendAck(out, hop);
         counters.incrementAndGet(0);
       });
@@ -499,20 +506,31 @@ public final class ProxyCore {
    * target's fallback when a name cannot be located.
    */
   CompletableFuture<Hop> resolve(ProxyTarget target) {
-    if (target.hop() != null) {
-      return CompletableFuture.completedFuture(target.hop());
+    Hop now = hopNow(target);
+    if (now != null) {
+      return CompletableFuture.completedFuture(now);
     }
     SipUri uri = target.hopUri();
-    try {
-      return CompletableFuture.completedFuture(Hops.of(uri));
-    } catch (IllegalArgumentException e) {
-      // a host name: locate it
-    }
     CompletableFuture<Hop> located = locator == null
         ? CompletableFuture.failedFuture(new UnknownHostException(uri.host()))
         : locator.locate(uri).thenApply(hops -> hops.get(0));
     Hop fallback = target.fallback();
     return fallback == null ? located : located.exceptionally(e -> fallback);
+  }
+
+  /**
+   * The hop for a target known without a lookup: its fixed hop, or its URI's IP literal as
+   * written; null when the URI names a host to locate ({@link #resolve}).
+   */
+  Hop hopNow(ProxyTarget target) {
+    if (target.hop() != null) {
+      return target.hop();
+    }
+    try {
+      return Hops.of(target.hopUri());
+    } catch (IllegalArgumentException e) {
+      return null; // a host name: locate it
+    }
   }
 
   /** Sends one branch; remembers its branch for loop detection until it terminates. */
