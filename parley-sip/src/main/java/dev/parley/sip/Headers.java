@@ -68,6 +68,21 @@ public final class Headers {
     return v;
   }
 
+  /**
+   * Forgets the values decoded from {@link #source} (not the folded ones, which exist only as
+   * text); {@link #value} decodes them again. Nothing to forget in built headers.
+   */
+  void forgetDecoded() {
+    if (source == null) {
+      return;
+    }
+    for (int i = 0; i < size; i++) {
+      if (meta[i * 4] >= 0) {
+        values[i] = null;
+      }
+    }
+  }
+
   /** The 1-based line where the value at {@code index} starts in the parsed text, or 0. */
   public int line(int index) {
     return meta == null ? 0 : meta[Objects.checkIndex(index, size) * 4 + 2];
@@ -143,6 +158,67 @@ public final class Headers {
   /** A new empty builder. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * The length of the fields in wire form ({@code name: value CRLF} each) when every character is
+   * ASCII; {@link #writeAscii(byte[], int)} tells whether they are.
+   */
+  int asciiLength() {
+    int n = 0;
+    for (int i = 0; i < size; i++) {
+      String v = values[i];
+      n += names[i].length() + 4 + (v != null ? v.length() : meta[i * 4 + 1] - meta[i * 4]);
+    }
+    return n;
+  }
+
+  /**
+   * Writes the fields in wire form into {@code out} from {@code p}, copying values not decoded yet
+   * straight from the parsed bytes; returns the position after them, or -1 at the first character
+   * that is not ASCII (the caller then encodes the text as UTF-8).
+   */
+  int writeAscii(byte[] out, int p) {
+    for (int i = 0; i < size && p >= 0; i++) {
+      p = writeAscii(names[i], out, p);
+      if (p < 0) {
+        return -1;
+      }
+      out[p++] = ':';
+      out[p++] = ' ';
+      String v = values[i];
+      if (v != null) {
+        p = writeAscii(v, out, p);
+      } else {
+        int from = meta[i * 4];
+        int to = meta[i * 4 + 1];
+        for (int j = from; j < to; j++) {
+          byte b = source[j];
+          if (b < 0) {
+            return -1;
+          }
+          out[p++] = b;
+        }
+      }
+      if (p >= 0) {
+        out[p++] = '\r';
+        out[p++] = '\n';
+      }
+    }
+    return p;
+  }
+
+  /** Writes {@code s} as ASCII into {@code out} from {@code p}; -1 if a character is not ASCII. */
+  static int writeAscii(String s, byte[] out, int p) {
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        return -1;
+      }
+      out[p + i] = (byte) c;
+    }
+    return p + n;
   }
 
   void appendTo(StringBuilder out) {
@@ -285,7 +361,10 @@ public final class Headers {
       return size;
     }
 
-    /** Appends a field whose value is {@code source[from, to)}, or {@code text} when not null (folded). */
+    /**
+     * Appends a field whose value is {@code source[from, to)}, or {@code text} when not null
+     * (folded; its start is then recorded as -1: there are no bytes to decode it from again).
+     */
     void add(String spelling, HeaderName name, int from, int to, String text, int line, int column) {
       if (size == names.length) {
         int n = size * 2;
@@ -298,7 +377,7 @@ public final class Headers {
       headerNames[size] = name;
       values[size] = text;
       int m = size * 4;
-      meta[m] = from;
+      meta[m] = text == null ? from : -1;
       meta[m + 1] = to;
       meta[m + 2] = line;
       meta[m + 3] = column;

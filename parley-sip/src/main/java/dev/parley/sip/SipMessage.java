@@ -1,6 +1,7 @@
 package dev.parley.sip;
 
 import dev.parley.sip.internal.Leniency;
+import dev.parley.sip.internal.MessageAccess;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +23,15 @@ import java.util.Set;
 public abstract sealed class SipMessage permits SipRequest, SipResponse {
   /** The only protocol version Parley speaks. */
   public static final String SIP_2_0 = "SIP/2.0";
+
+  static {
+    MessageAccess.register(new MessageAccess() {
+      @Override
+      public void trim(SipMessage message) {
+        message.trim();
+      }
+    });
+  }
 
   private final Headers headers;
   private final Body body;
@@ -141,6 +151,16 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     return values;
   }
 
+  /**
+   * Drops the cached typed values and the header values decoded from the parsed bytes; the next
+   * access parses them again (equal values, same violations). Benign under races, like the
+   * caching itself.
+   */
+  private void trim() {
+    Arrays.fill(typed, null);
+    headers.forgetDecoded();
+  }
+
   private synchronized void addViolations(Set<Violation> found) {
     EnumSet<Violation> all = EnumSet.noneOf(Violation.class);
     all.addAll(violations);
@@ -254,9 +274,25 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
 
   /** The message in wire form: start line, header fields, empty line, body. */
   public final byte[] encode() {
-    byte[] head = headText().getBytes(StandardCharsets.UTF_8);
-    byte[] out = Arrays.copyOf(head, head.length + body.length());
-    body.copyTo(out, head.length);
+    // Usually every character is ASCII: write them straight into an array of the exact size
+    // (one copy, no StringBuilder, no String); else fall back to text encoded as UTF-8.
+    String start = startLine();
+    byte[] out = new byte[start.length() + 2 + headers.asciiLength() + 2 + body.length()];
+    int p = Headers.writeAscii(start, out, 0);
+    if (p >= 0) {
+      out[p++] = '\r';
+      out[p++] = '\n';
+      p = headers.writeAscii(out, p);
+    }
+    if (p < 0) {
+      byte[] head = headText().getBytes(StandardCharsets.UTF_8);
+      out = Arrays.copyOf(head, head.length + body.length());
+      p = head.length;
+    } else {
+      out[p++] = '\r';
+      out[p++] = '\n';
+    }
+    body.copyTo(out, p);
     return out;
   }
 

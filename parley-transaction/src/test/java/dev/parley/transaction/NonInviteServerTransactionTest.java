@@ -63,6 +63,30 @@ class NonInviteServerTransactionTest {
   }
 
   @Test
+  void nonInviteServerAnswersRetransmissionsWithTheSameBytesWhileLingering() {
+    // a parsed request (its caches are dropped while Timer J runs) whose branch is matched
+    // case-insensitively (RFC 3261 §17.2.3, §7.3.1)
+    SipRequest request = dev.parley.sip.SipParser.create().parse(
+        Messages.incoming(SipMethod.OPTIONS, "z9hG4bK-Opt-Case").encode()) instanceof SipRequest r
+        ? r : null;
+    stack.transport.receive(request, stack.udpFlow());
+    stack.user.last().respond(Messages.response(request, 200));
+    stack.advance(5_000);
+    SipRequest lowerCase = dev.parley.sip.SipParser.create().parse(
+        Messages.incoming(SipMethod.OPTIONS, "z9hG4bK-opt-case").encode()) instanceof SipRequest r
+        ? r : null;
+    stack.transport.receive(lowerCase, stack.udpFlow());
+    assertThat(stack.user.requests).hasSize(1);
+    var sent = stack.transport.sentResponses();
+    assertThat(sent).hasSize(2);
+    assertThat(sent.get(1).encode()).isEqualTo(sent.get(0).encode());
+    assertThat(stack.user.last().request().topVia().branch()).isEqualTo("z9hG4bK-Opt-Case");
+    stack.advance(27_000);
+    assertThat(stack.user.terminated).hasSize(1);
+    stack.assertIdle();
+  }
+
+  @Test
   void nonInviteServerTimerJIsZeroOverTcp() {
     SipRequest request = receive(true);
     stack.user.last().respond(Messages.response(request, 200));

@@ -116,7 +116,26 @@ public enum DigestAlgorithm {
     return hex(messageDigest().digest(data));
   }
 
+  /** This thread's digest (looking one up in the providers costs more than hashing a line). */
   private MessageDigest messageDigest() {
+    return DIGESTS[ordinal()].get();
+  }
+
+  /** Per constant, a thread's MessageDigest; digest() leaves it reset for the next use. */
+  private static final ThreadLocal<MessageDigest>[] DIGESTS = digests();
+
+  @SuppressWarnings("unchecked")
+  private static ThreadLocal<MessageDigest>[] digests() {
+    DigestAlgorithm[] all = values();
+    ThreadLocal<MessageDigest>[] out = new ThreadLocal[all.length];
+    for (DigestAlgorithm a : all) {
+      String name = a.javaName;
+      out[a.ordinal()] = ThreadLocal.withInitial(() -> newDigest(name));
+    }
+    return out;
+  }
+
+  private static MessageDigest newDigest(String javaName) {
     try {
       return MessageDigest.getInstance(javaName);
     } catch (NoSuchAlgorithmException e) {

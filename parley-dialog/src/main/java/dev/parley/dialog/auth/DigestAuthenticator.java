@@ -40,11 +40,18 @@ import java.util.Objects;
  * store throws propagate to the caller.
  */
 public final class DigestAuthenticator {
-  private static final SecureRandom DEFAULT_RANDOM = new SecureRandom();
+  /**
+   * Nonce randomness when the builder is given none: a DRBG per thread, since the platform's
+   * default SecureRandom (NativePRNG on Linux) takes a global lock and reads /dev/urandom every
+   * few calls.
+   */
+  private static final ThreadLocal<SecureRandom> LOCAL_RANDOM =
+      ThreadLocal.withInitial(DigestAuthenticator::newDrbg);
 
   private final CredentialStore store;
   private final DigestConfig config;
   private final Clock clock;
+  /** The builder's source of randomness, or null for {@link #LOCAL_RANDOM}. */
   private final SecureRandom random;
   private final NonceCodec codec;
   private final NonceCounters counters;
@@ -59,14 +66,14 @@ public final class DigestAuthenticator {
     byte[] secret = b.secret;
     if (secret == null) {
       secret = new byte[32];
-      random.nextBytes(secret);
+      random().nextBytes(secret);
     }
     this.codec = new NonceCodec(secret);
     this.counters = new NonceCounters(config.maxTrackedNonces());
     this.lifetimeMillis = config.nonceLifetime().toMillis();
     for (DigestAlgorithm a : Ha1.STORED) {
       byte[] noise = new byte[32];
-      random.nextBytes(noise);
+      random().nextBytes(noise);
       decoyHa1.put(a, a.hash(noise));
     }
   }
@@ -100,7 +107,7 @@ public final class DigestAuthenticator {
     Ha1.requireNonEmpty(realm, "realm");
     String quotedRealm = Digest.quote("realm", realm);
     byte[] r = new byte[NonceCodec.RANDOM_BYTES];
-    random.nextBytes(r);
+    random().nextBytes(r);
     String nonce = '"' + codec.mint(clock.millis(), r, realm) + '"';
     String opaque = '"' + codec.opaque(realm) + '"';
     List<Challenge> out = new ArrayList<>(config.algorithms().size());
@@ -270,6 +277,18 @@ public final class DigestAuthenticator {
     }
   }
 
+  private SecureRandom random() {
+    return random != null ? random : LOCAL_RANDOM.get();
+  }
+
+  private static SecureRandom newDrbg() {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      return new SecureRandom(); // a runtime without DRBG (Java 9+ has it): the default
+    }
+  }
+
   private static boolean uriMatches(String digestUri, Uri requestUri) {
     if (digestUri.equals(requestUri.toString())) {
       return true;
@@ -286,7 +305,7 @@ public final class DigestAuthenticator {
     private final CredentialStore store;
     private DigestConfig config = DigestConfig.DEFAULT;
     private Clock clock = Clock.systemUTC();
-    private SecureRandom random = DEFAULT_RANDOM;
+    private SecureRandom random; // null: a DRBG per thread
     private byte[] secret;
 
     private Builder(CredentialStore store) {

@@ -19,7 +19,8 @@ import javax.crypto.spec.SecretKeySpec;
  * </pre>
  *
  * A nonce is 48 characters of {@code [A-Za-z0-9_-]}, so it needs no escaping in a quoted-string.
- * Thread-safe: a {@link Mac} is made per call.
+ * Thread-safe: each thread keeps its own keyed {@link Mac} (making and keying one costs more than
+ * the HMAC itself), and the opaque value of the last realm asked is kept.
  */
 final class NonceCodec {
   static final int RANDOM_BYTES = 12;
@@ -33,10 +34,15 @@ final class NonceCodec {
   private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
   private final SecretKeySpec key;
+  private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
+  /** The last realm's opaque value (one realm per server, in practice). */
+  private volatile Opaque lastOpaque;
 
   NonceCodec(byte[] secret) {
     this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
   }
+
+  private record Opaque(String realm, String value) {}
 
   String mint(long issuedAt, byte[] random, String realm) {
     byte[] out = new byte[NONCE_BYTES];
@@ -69,17 +75,29 @@ final class NonceCodec {
   }
 
   String opaque(String realm) {
-    return ENCODER.encodeToString(Arrays.copyOf(mac('O', new byte[0], 0, realm), 12));
+    Opaque last = lastOpaque;
+    if (last != null && last.realm().equals(realm)) {
+      return last.value();
+    }
+    String value = ENCODER.encodeToString(Arrays.copyOf(mac('O', new byte[0], 0, realm), 12));
+    lastOpaque = new Opaque(realm, value);
+    return value;
   }
 
   private byte[] mac(char domain, byte[] prefix, int prefixLength, String realm) {
+    // doFinal resets the Mac to its keyed initial state, ready for the thread's next call.
+    Mac mac = macs.get();
+    mac.update((byte) domain);
+    mac.update(prefix, 0, prefixLength);
+    mac.update(realm.getBytes(StandardCharsets.UTF_8));
+    return mac.doFinal();
+  }
+
+  private Mac newMac() {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);
-      mac.update((byte) domain);
-      mac.update(prefix, 0, prefixLength);
-      mac.update(realm.getBytes(StandardCharsets.UTF_8));
-      return mac.doFinal();
+      return mac;
     } catch (GeneralSecurityException e) {
       // HmacSHA256 is required of every Java runtime (Mac Javadoc).
       throw new IllegalStateException("JDK lacks HmacSHA256", e);

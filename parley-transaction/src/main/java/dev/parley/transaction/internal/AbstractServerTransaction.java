@@ -1,8 +1,9 @@
 package dev.parley.transaction.internal;
 
+import dev.parley.sip.SipMessage;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
-import dev.parley.sip.Via;
+import dev.parley.sip.internal.MessageAccess;
 import dev.parley.transaction.ServerTransaction;
 import dev.parley.transport.Flow;
 import dev.parley.transport.Hop;
@@ -15,7 +16,8 @@ import java.util.concurrent.CompletableFuture;
  * the scheduler, and sending responses back over the flow with the §18.2.2 fallback to the Via.
  */
 abstract class AbstractServerTransaction extends AbstractTransaction implements ServerTransaction {
-  private final Via topVia;
+  private static final MessageAccess MESSAGES = MessageAccess.get();
+
   private final String requestToTag;
   /** The merged-request key registered for this transaction (§8.2.2.2), or null. */
   volatile TransactionKeys.MergeKey mergeKey;
@@ -27,7 +29,6 @@ abstract class AbstractServerTransaction extends AbstractTransaction implements 
       Object key, Flow flow, boolean layerOwned) {
     super(layer, scheduler, request, key, flow.transport().isReliable(), layerOwned);
     this.flow = flow;
-    this.topVia = request.topVia();
     this.requestToTag = request.to() == null ? null : request.to().tag();
   }
 
@@ -84,7 +85,7 @@ abstract class AbstractServerTransaction extends AbstractTransaction implements 
       if (e == null) {
         return;
       }
-      Hop fallback = ResponseRoute.fallbackHop(topVia, f);
+      Hop fallback = ResponseRoute.fallbackHop(request.topVia(), f);
       if (fallback == null) {
         failed(e);
         return;
@@ -102,6 +103,22 @@ abstract class AbstractServerTransaction extends AbstractTransaction implements 
           flow = f2;
         }
       });
+    });
+  }
+
+  /**
+   * For a state that only absorbs retransmissions for many seconds (Completed, Confirmed,
+   * Accepted over UDP): lets the request and the response kept for it drop their parsed caches,
+   * on the scheduler's next turn, once the transaction user is done with them. What lingers then
+   * is mostly the messages' bytes, which young collections copy far more cheaply. The messages
+   * stay whole: anything read again is parsed again, to an equal value.
+   */
+  final void trimWhileLingering(SipMessage response) {
+    scheduler.execute(() -> {
+      MESSAGES.trim(request);
+      if (response != null) {
+        MESSAGES.trim(response);
+      }
     });
   }
 

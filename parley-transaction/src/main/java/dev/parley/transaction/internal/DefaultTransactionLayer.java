@@ -257,7 +257,8 @@ public final class DefaultTransactionLayer implements TransactionLayer {
       }
       return;
     }
-    AbstractServerTransaction existing = findServer(request, method);
+    Object key = TransactionKeys.server(request, method); // made once: lookup, then the new one's
+    AbstractServerTransaction existing = findServer(request, key);
     if (existing != null) {
       existing.scheduler.run(() -> existing.receiveRetransmission(request));
       return;
@@ -288,7 +289,7 @@ public final class DefaultTransactionLayer implements TransactionLayer {
         return;
       }
     }
-    AbstractServerTransaction tx = newServer(request, inbound, false);
+    AbstractServerTransaction tx = newServer(request, inbound, false, key);
     AbstractServerTransaction raced = servers.putIfAbsent(tx.key, tx);
     if (raced != null) {
       raced.scheduler.run(() -> raced.receiveRetransmission(request));
@@ -325,7 +326,8 @@ public final class DefaultTransactionLayer implements TransactionLayer {
 
   /** Answers a request in a server transaction of its own that the TU never sees. */
   private void answerItself(SipRequest request, Inbound inbound, int status, String toTag) {
-    AbstractServerTransaction tx = newServer(request, inbound, true);
+    AbstractServerTransaction tx = newServer(request, inbound, true,
+        TransactionKeys.server(request, request.method()));
     AbstractServerTransaction raced = servers.putIfAbsent(tx.key, tx);
     if (raced != null) {
       raced.scheduler.run(() -> raced.receiveRetransmission(request));
@@ -337,8 +339,8 @@ public final class DefaultTransactionLayer implements TransactionLayer {
     });
   }
 
-  private AbstractServerTransaction newServer(SipRequest request, Inbound inbound, boolean layerOwned) {
-    Object key = TransactionKeys.server(request, request.method());
+  private AbstractServerTransaction newServer(SipRequest request, Inbound inbound, boolean layerOwned,
+      Object key) {
     return request.method().isInvite()
         ? new InviteServerTransaction(this, inbound.scheduler(), request, key, inbound.flow(), layerOwned)
         : new NonInviteServerTransaction(this, inbound.scheduler(), request, key, inbound.flow(), layerOwned);
@@ -346,7 +348,11 @@ public final class DefaultTransactionLayer implements TransactionLayer {
 
   /** §17.2.3: the server transaction created by a request of {@code method} that matches. */
   private AbstractServerTransaction findServer(SipRequest request, SipMethod method) {
-    Object key = TransactionKeys.server(request, method);
+    return findServer(request, TransactionKeys.server(request, method));
+  }
+
+  /** The server transaction keyed {@code key} (made from {@code request}) if it matches. */
+  private AbstractServerTransaction findServer(SipRequest request, Object key) {
     AbstractServerTransaction tx = servers.get(key);
     if (tx != null && key instanceof TransactionKeys.LegacyKey && !tx.legacyToTagMatches(request)) {
       return null;

@@ -121,7 +121,9 @@ public final class InviteServerTransaction extends AbstractServerTransaction {
           state = State.TERMINATED;
           terminate();
         } else {
+          finalResponse = null; // Confirmed absorbs ACKs only: nothing is retransmitted any more
           timerI = linger(layer.t4(), this::timerIFired, true);
+          trimWhileLingering(null);
         }
       }
       case ACCEPTED -> layer.ackToUser(ack, inbound);
@@ -139,8 +141,12 @@ public final class InviteServerTransaction extends AbstractServerTransaction {
           send(response);
         } else if (response.isSuccess()) {
           state = State.ACCEPTED;
+          lastProvisional = null; // Accepted answers a retransmitted INVITE with nothing
           timerL = linger(layer.timeoutMillis(), this::timerLFired, false);
           send(response);
+          if (!reliable && state == State.ACCEPTED) {
+            trimWhileLingering(response);
+          }
         } else {
           state = State.COMPLETED;
           finalResponse = response;
@@ -149,6 +155,7 @@ public final class InviteServerTransaction extends AbstractServerTransaction {
             timerG = schedule(timerGInterval, this::timerGFired);
           }
           timerH = schedule(layer.timeoutMillis(), this::timerHFired);
+          lastProvisional = null; // Completed retransmits the final response only
           send(response);
         }
       }

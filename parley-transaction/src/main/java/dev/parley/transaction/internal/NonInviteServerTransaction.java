@@ -92,6 +92,9 @@ public final class NonInviteServerTransaction extends AbstractServerTransaction 
             timerJ = linger(layer.timeoutMillis(), this::timerJFired, true);
           }
           send(response);
+          if (!reliable && state == State.COMPLETED) {
+            trimWhileLingering(response);
+          }
           if (reliable && state == State.COMPLETED) {
             state = State.TERMINATED;
             terminate();

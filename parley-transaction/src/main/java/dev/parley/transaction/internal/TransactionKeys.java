@@ -21,9 +21,58 @@ final class TransactionKeys {
 
   /**
    * A server transaction for a request with an RFC 3261 branch (§17.2.3): branch, sent-by and
-   * method, where an ACK takes the method INVITE.
+   * method, where an ACK takes the method INVITE. Branch and host compare case-insensitively
+   * (§7.3.1, §19.1.4) without lower-case copies: one key is made per request, and the branch
+   * always has an upper-case letter (the cookie's K).
    */
-  record ServerKey(String branch, String sentByHost, int sentByPort, String method) {}
+  static final class ServerKey {
+    private final String branch;
+    private final String sentByHost;
+    private final int sentByPort;
+    private final String method;
+    private final int hash;
+
+    ServerKey(String branch, String sentByHost, int sentByPort, String method) {
+      this.branch = branch;
+      this.sentByHost = sentByHost;
+      this.sentByPort = sentByPort;
+      this.method = method;
+      this.hash = ((caseInsensitiveHash(branch) * 31 + caseInsensitiveHash(sentByHost)) * 31
+          + sentByPort) * 31 + method.hashCode();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ServerKey k && k.hash == hash && k.sentByPort == sentByPort
+          && k.method.equals(method) && k.branch.equalsIgnoreCase(branch)
+          && k.sentByHost.equalsIgnoreCase(sentByHost);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public String toString() {
+      return "ServerKey[" + branch + ", " + sentByHost + ":" + sentByPort + ", " + method + "]";
+    }
+  }
+
+  /** A hash equal for strings that are {@link String#equalsIgnoreCase} (ASCII letters folded). */
+  static int caseInsensitiveHash(String s) {
+    int h = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        c += 'a' - 'A';
+      } else if (c >= 0x80) {
+        c = Character.toLowerCase(Character.toUpperCase(c));
+      }
+      h = 31 * h + c;
+    }
+    return h;
+  }
 
   /**
    * A server transaction for an RFC 2543 request, without the magic cookie (§17.2.3): Request-URI,
@@ -47,8 +96,7 @@ final class TransactionKeys {
   static Object server(SipRequest request, SipMethod method) {
     Via via = request.topVia();
     if (via.hasRfc3261Branch()) {
-      return new ServerKey(via.branch().toLowerCase(Locale.ROOT), via.host().toLowerCase(Locale.ROOT),
-          via.port(), method.name());
+      return new ServerKey(via.branch(), via.host(), via.port(), method.name());
     }
     Address from = request.from();
     return new LegacyKey(request.requestUri().toString(), from.tag(), request.callId(),

@@ -72,7 +72,9 @@ public final class NettyTransportCore {
   private final Map<Connection.Key, Connection> byRemote = new ConcurrentHashMap<>();
   private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
   private final AtomicInteger connectionCount = new AtomicInteger();
-  private final List<Channel> udpChannels = new ArrayList<>();
+  /** The bound UDP channels (several per address with SO_REUSEPORT); replaced, never modified. */
+  private volatile Channel[] udpChannels = new Channel[0];
+  private final Object udpChannelsLock = new Object();
   private final AtomicBoolean switchFallbackLogged = new AtomicBoolean();
   private final Object lock = new Object();
 
@@ -203,9 +205,7 @@ public final class NettyTransportCore {
       Channel ch = b.channel();
       channels.add(ch);
       if (lp.transport() == Transport.UDP) {
-        synchronized (udpChannels) {
-          udpChannels.add(ch);
-        }
+        addUdpChannel(ch);
       }
       InetSocketAddress actual = (InetSocketAddress) ch.localAddress();
       done.add(new ListenPoint(lp.transport(), new InetSocketAddress(lp.address().getAddress(),
@@ -252,9 +252,7 @@ public final class NettyTransportCore {
     udpBootstrap().bind(address).addListener((ChannelFuture b) -> {
       if (b.isSuccess()) {
         channels.add(b.channel());
-        synchronized (udpChannels) {
-          udpChannels.add(b.channel());
-        }
+        addUdpChannel(b.channel());
         bindMoreUdp(address, count - 1, then);
       } else {
         log.warn("Extra UDP socket on {} not bound ({}); reading it with fewer threads",
@@ -454,25 +452,53 @@ public final class NettyTransportCore {
     return result;
   }
 
-  /** The UDP channel bound to {@code local}, else one of the recipient's address family. */
+  private void addUdpChannel(Channel ch) {
+    synchronized (udpChannelsLock) {
+      Channel[] now = udpChannels;
+      Channel[] next = java.util.Arrays.copyOf(now, now.length + 1);
+      next[now.length] = ch;
+      udpChannels = next;
+    }
+  }
+
+  /**
+   * The UDP channel bound to {@code local}, else one of the recipient's address family; among
+   * equals (the SO_REUSEPORT sockets of one address, one per event loop) the calling loop's own,
+   * so that a response sent from the loop that received its request is written there and then,
+   * not handed to another loop's queue with a wake-up.
+   */
   private Channel udpChannel(InetSocketAddress recipient, InetSocketAddress local) {
-    synchronized (udpChannels) {
-      if (local != null) {
-        for (Channel ch : udpChannels) {
-          if (local.equals(ch.localAddress())) {
+    Channel[] all = udpChannels;
+    if (local != null) {
+      Channel found = null;
+      for (Channel ch : all) {
+        if (local.equals(ch.localAddress())) {
+          if (ch.eventLoop().inEventLoop()) {
             return ch;
+          }
+          if (found == null) {
+            found = ch;
           }
         }
       }
-      boolean v6 = recipient.getAddress() instanceof Inet6Address;
-      for (Channel ch : udpChannels) {
-        InetAddress a = ((InetSocketAddress) ch.localAddress()).getAddress();
-        if ((a instanceof Inet6Address) == v6) {
+      if (found != null) {
+        return found;
+      }
+    }
+    boolean v6 = recipient.getAddress() instanceof Inet6Address;
+    Channel found = null;
+    for (Channel ch : all) {
+      InetAddress a = ((InetSocketAddress) ch.localAddress()).getAddress();
+      if ((a instanceof Inet6Address) == v6) {
+        if (ch.eventLoop().inEventLoop()) {
           return ch;
         }
+        if (found == null) {
+          found = ch;
+        }
       }
-      return udpChannels.isEmpty() ? null : udpChannels.get(0);
     }
+    return found != null ? found : all.length == 0 ? null : all[0];
   }
 
   private CompletableFuture<Flow> sendOnConnection(Outgoing out, Connection.Key key) {
