@@ -47,6 +47,8 @@
 #   DRAIN_SECONDS    how long the CPU window stays open after a SIPp run ends [6]
 #   PAUSE            seconds between phases [3]
 #   KAMAILIO_SHM_MB  Kamailio shared memory (-m): tm keeps each finished transaction ~5 s [1024]
+#   KAMAILIO_PKG_MB  Kamailio private memory per process (-M): db_text loads the whole credentials
+#                    table into the main process's, which 8 MB does not hold at 100,000 users [64]
 #   JVM_OPTS         flags of Parley's JVM ["-Xms1g -Xmx1g -XX:+UseG1GC"]
 #   PARLEY_TRUSTED   Parley's `trusted` sources: never challenged by the proxy, never rate-limited
 #                    (Kamailio's config has neither); empty leaves the key out [127.0.0.1]
@@ -75,6 +77,7 @@ WARMUP_USERS=${WARMUP_USERS:-3000}
 DRAIN_SECONDS=${DRAIN_SECONDS:-6}
 PAUSE=${PAUSE:-3}
 KAMAILIO_SHM_MB=${KAMAILIO_SHM_MB:-1024}
+KAMAILIO_PKG_MB=${KAMAILIO_PKG_MB:-64}
 JVM_OPTS=${JVM_OPTS:-"-Xms1g -Xmx1g -XX:+UseG1GC"}
 PARLEY_TRUSTED=${PARLEY_TRUSTED-127.0.0.1}
 PARLEY_CONF_EXTRA=${PARLEY_CONF_EXTRA:-}
@@ -314,7 +317,7 @@ start_server() {
       server_port=$PORT_KAMAILIO
       mkdir -p "$work/kamailio-db"
       cp "$work/users.db" "$work/kamailio-db/users"
-      local cmd=("$kamailio_bin" -DD -E -f "$kamailio_cfg" -m "$KAMAILIO_SHM_MB" -M 8
+      local cmd=("$kamailio_bin" -DD -E -f "$kamailio_cfg" -m "$KAMAILIO_SHM_MB" -M "$KAMAILIO_PKG_MB"
         -A "SIP_PORT=$server_port" -A "CHILDREN=$THREADS" -A WITH_AUTH
         -A "DB_URL=\"text://$work/kamailio-db\"")
       echo "${cmd[*]}" >"$out/$server.cmd"
@@ -435,7 +438,7 @@ done
   sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1 | sed 's/^/# cpu: /'
   echo "# $sipp_version; $("$kamailio_bin" -v 2>/dev/null | head -n 1 || echo 'kamailio n/a')"
   java -version 2>&1 | sed -n '2p' | sed 's/^/# /'
-  echo "# servers: $SERVERS; workers: kamailio children=$THREADS, parley --threads $THREADS; parley JVM: $JVM_OPTS; kamailio -m $KAMAILIO_SHM_MB"
+  echo "# servers: $SERVERS; workers: kamailio children=$THREADS, parley --threads $THREADS; parley JVM: $JVM_OPTS; kamailio -m $KAMAILIO_SHM_MB -M $KAMAILIO_PKG_MB"
   echo "# calls: $WARMUP_CALLS warm-up + $CALLS measured at $CALL_RATE/s, hold ${CALL_HOLD_MS} ms;" \
     "REGISTER: $WARMUP_USERS warm-up + $USERS measured users at $REG_RATE/s, digest MD5;" \
     "CPU window = run + ${DRAIN_SECONDS} s"
