@@ -318,7 +318,7 @@ start_server() {
       mkdir -p "$work/kamailio-db"
       cp "$work/users.db" "$work/kamailio-db/users"
       local cmd=("$kamailio_bin" -DD -E -f "$kamailio_cfg" -m "$KAMAILIO_SHM_MB" -M "$KAMAILIO_PKG_MB"
-        -A "SIP_PORT=$server_port" -A "CHILDREN=$THREADS" -A WITH_AUTH
+        -A "SIP_PORT=$server_port" -A "CHILDREN=$THREADS" -A WITH_AUTH -A "MAX_ROWS=$(( USERS + WARMUP_USERS + 1000 ))"
         -A "DB_URL=\"text://$work/kamailio-db\"")
       echo "${cmd[*]}" >"$out/$server.cmd"
       udp_bound "$server_port" && die "UDP port $server_port is taken (PORT_KAMAILIO)"
