@@ -126,14 +126,7 @@ final class PagerInvitation implements IncomingSessionEvent, PendingInvitation {
 
   @Override
   public boolean reject(RejectReason reason) {
-    Objects.requireNonNull(reason, "reason");
-    if (reason == RejectReason.NOT_SPECIFIED) {
-      throw new IllegalArgumentException(
-          "reason must not be NOT_SPECIFIED: the inviter would not learn why (use DECLINE, BUSY...)");
-    }
-    if (reason == RejectReason.FORWARDED) {
-      throw new IllegalArgumentException("reason FORWARDED needs a target: use forward(uri)");
-    }
+    PendingInvitation.checkRejectReason(reason);
     Runnable action;
     synchronized (lock()) {
       action = rejectLocked(reason.statusCode());
