@@ -133,7 +133,11 @@ public final class Registrar {
       response = Responses.to(request, 400, Responses.randomToken())
           .reasonPhrase("Bad Request (" + e.reason() + ")").build();
     }
-    tx.respond(response);
+    if (response.statusCode() == 401) {
+      tx.respondStatelessly(response); // RFC 3261 §8.2.7: no state for unauthenticated requests
+    } else {
+      tx.respond(response);
+    }
     // the 200 lists a Contact per binding left (ok()): no need to parse them back
     if (onRegistered != null && response.statusCode() == 200
         && response.headers().contains(HeaderName.CONTACT) && !request.contacts().isEmpty()) {
@@ -164,7 +168,7 @@ public final class Registrar {
       if (auth.status() == AuthResult.Status.BAD_CREDENTIALS && limiter != null && flow != null) {
         limiter.authFailed(flow.remote().getAddress());
       }
-      SipResponse.Builder r = Responses.to(request, 401, toTag);
+      SipResponse.Builder r = Responses.to(request, 401, Responses.statelessTag(request));
       for (Challenge c : DigestChallenges.offered(authenticator, domain, auth.isStale(), request,
           md5OnlyUserAgents)) {
         r.header(HeaderName.WWW_AUTHENTICATE, c.toString());

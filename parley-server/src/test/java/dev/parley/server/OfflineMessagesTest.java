@@ -353,6 +353,11 @@ class OfflineMessagesTest {
       }
 
       @Override
+      public void respondStatelessly(SipResponse response) {
+        responses.complete(response);
+      }
+
+      @Override
       public String branch() {
         return "z9hG4bKtest";
       }

@@ -83,6 +83,32 @@ class ProxyAuthTest extends ProxyFixture {
   }
 
   @Test
+  void inviteChallengeKeepsNoStateAndItsAckGoesNowhere() throws Exception {
+    start();
+    RawPeer bob = peer();
+    bind("bob", bob.contact("bob"), 1.0f);
+    RawPeer alice = peer();
+    SipRequest invite = alice.request("INVITE", "sip:bob@" + DOMAIN, "sip:alice@" + DOMAIN,
+        "sip:bob@" + DOMAIN, "");
+    alice.send(invite, udp());
+    SipResponse challenge = alice.nextFinal();
+    assertThat(challenge.statusCode()).isEqualTo(407);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> server.transactionCounts().server() == 0);
+    // RFC 3261 §17.1.1.3: the ACK repeats the INVITE's Request-URI, top Via, From, Call-ID and
+    // CSeq number, with the response's To
+    SipRequest ack = invite.toBuilder().method(dev.parley.sip.SipMethod.ACK)
+        .setHeader(HeaderName.TO, challenge.to().toString())
+        .setHeader(HeaderName.CSEQ, "1 ACK").removeHeader(HeaderName.CONTACT).build();
+    alice.send(ack, udp());
+    alice.send(authorize(invite, challenge, "alice", "secret"), udp());
+    SipRequest atBob = bob.nextRequest();
+    assertThat(atBob.method().name()).as("the ACK of the 407 is not forwarded").isEqualTo("INVITE");
+    bob.respond(atBob, 486, "b1");
+    assertThat(alice.nextFinal().statusCode()).isEqualTo(486);
+  }
+
+  @Test
   void credentialsOfAnotherUserThanTheFromAreForbidden() throws Exception {
     start();
     RawPeer peer = peer();

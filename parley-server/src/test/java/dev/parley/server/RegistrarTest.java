@@ -79,6 +79,25 @@ class RegistrarTest {
   }
 
   @Test
+  void challengeKeepsNoStateSoARetransmissionIsChallengedAgainWithTheSameTag() throws Exception {
+    SipRequest req = client.register("alice", DOMAIN, "c-sl", 1, "Contact: <sip:alice@127.0.0.1:5555>\r\n");
+    SipResponse first = client.send(req);
+    assertThat(first.statusCode()).isEqualTo(401);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+        .until(() -> server.transactionCounts().server() == 0);
+    SipResponse again = client.send(req); // the same branch: a retransmission
+    assertThat(again.statusCode()).isEqualTo(401);
+    assertThat(again.to().tag()).as("RFC 3261 §8.2.7: the same tag for the same request")
+        .isEqualTo(first.to().tag());
+    assertThat(again.headers(Header.WWW_AUTHENTICATE).get(0).parameter("nonce"))
+        .as("answered afresh, not from a kept response")
+        .isNotEqualTo(first.headers(Header.WWW_AUTHENTICATE).get(0).parameter("nonce"));
+    SipResponse ok = client.send(client.authorize(req, again, "alice", "secret"));
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(server.transactionCounts().server()).as("the 200 lingers for retransmissions").isOne();
+  }
+
+  @Test
   void wrongPasswordIsChallengedAgain() throws Exception {
     SipResponse r = register("alice", "wrong", "c2", 1, "Contact: <sip:alice@127.0.0.1:5555>\r\n");
     assertThat(r.statusCode()).isEqualTo(401);

@@ -25,4 +25,22 @@ public interface ServerTransaction extends Transaction {
    * @throws IllegalArgumentException if {@code response}'s CSeq method is not the request's
    */
   void respond(SipResponse response);
+
+  /**
+   * Sends a final response the way a stateless UAS does (RFC 3261 §8.2.7) and ends the
+   * transaction at once, keeping nothing for retransmissions: a retransmitted request reaches the
+   * transaction user again as a new request (and should get the same answer), the ACK to a
+   * non-2xx answer to an INVITE goes to {@link TransactionUser#onAck}, and a CANCEL finds nothing
+   * (481). §8.2.7 names the use: challenges to unauthenticated requests, so that a flood of them
+   * builds no transaction state. The response's To tag should be derived from the request, so
+   * that every copy of it draws the same tag.
+   *
+   * <p>May be called from any thread. A transaction that has already sent a final response, or
+   * has terminated, drops it and logs, as {@link #respond} does; one that has sent a provisional
+   * response still ends statelessly.
+   *
+   * @throws IllegalArgumentException if {@code response} is provisional, is a 2xx to an INVITE
+   *     (whose retransmissions need state, §13.3.1.4), or its CSeq method is not the request's
+   */
+  void respondStatelessly(SipResponse response);
 }

@@ -1,6 +1,7 @@
 package dev.parley.transaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
@@ -22,6 +23,28 @@ class InviteServerTransactionTest {
 
   private java.util.List<Long> sentTimes(int status) {
     return stack.transport.sentTimes(m -> m instanceof SipResponse r && r.statusCode() == status);
+  }
+
+  @Test
+  void statelessAnswerToAnInviteIsSentOnceAndItsAckGoesToTheTu() {
+    SipRequest invite = receiveInvite(stack.udpFlow());
+    SipResponse challenge = Messages.response(invite, 407);
+    stack.user.last().respondStatelessly(challenge);
+    stack.advance(40_000);
+    assertThat(sentTimes(407)).as("no Timer G retransmissions").hasSize(1);
+    assertThat(sentTimes(100)).as("a stateless UAS sends no provisional response").isEmpty();
+    assertThat(stack.user.terminated).hasSize(1);
+    stack.assertIdle();
+    SipRequest ack = Messages.ackForNon2xx(invite, challenge);
+    stack.transport.receive(ack, stack.udpFlow());
+    assertThat(stack.user.acks).containsExactly(ack);
+  }
+
+  @Test
+  void statelessAnswerCannotBeA2xxToAnInvite() {
+    SipRequest invite = receiveInvite(stack.udpFlow());
+    assertThatThrownBy(() -> stack.user.last().respondStatelessly(Messages.response(invite, 200)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2xx");
   }
 
   @Test

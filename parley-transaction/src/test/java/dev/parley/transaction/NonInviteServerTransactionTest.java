@@ -87,6 +87,35 @@ class NonInviteServerTransactionTest {
   }
 
   @Test
+  void statelessAnswerKeepsNoStateSoARetransmissionIsANewRequest() {
+    SipRequest request = receive(false);
+    stack.user.last().respondStatelessly(Messages.response(request, 401));
+    assertThat(sentStatuses()).containsExactly(401);
+    assertThat(stack.user.terminated).as("ended at once, no Timer J").hasSize(1);
+    assertThat(stack.layer.serverCount()).isZero();
+    stack.assertIdle();
+    stack.transport.receive(request, stack.udpFlow());
+    assertThat(stack.user.requests).as("RFC 3261 §8.2.7: processed as a new request").hasSize(2);
+  }
+
+  @Test
+  void statelessAnswerAfterAFinalResponseIsDropped() {
+    SipRequest request = receive(false);
+    stack.user.last().respond(Messages.response(request, 200));
+    stack.user.last().respondStatelessly(Messages.response(request, 401));
+    assertThat(sentStatuses()).containsExactly(200);
+    assertThat(stack.layer.serverCount()).isOne();
+  }
+
+  @Test
+  void statelessAnswerMustBeFinal() {
+    SipRequest request = receive(false);
+    assertThatThrownBy(() -> stack.user.last().respondStatelessly(Messages.response(request, 180)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("response")
+        .hasMessageContaining("180");
+  }
+
+  @Test
   void nonInviteServerTimerJIsZeroOverTcp() {
     SipRequest request = receive(true);
     stack.user.last().respond(Messages.response(request, 200));

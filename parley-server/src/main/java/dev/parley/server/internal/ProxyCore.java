@@ -277,13 +277,14 @@ public final class ProxyCore {
       if (auth.status() == AuthResult.Status.BAD_CREDENTIALS && limiter != null) {
         limiter.authFailed(source);
       }
-      SipResponse.Builder r = Responses.to(request, 407, Responses.randomToken());
+      SipResponse.Builder r = Responses.to(request, 407, Responses.statelessTag(request));
       for (Challenge c : DigestChallenges.offered(authenticator, domain, auth.isStale(), request,
           config.md5OnlyUserAgents())) {
         r.header(HeaderName.PROXY_AUTHENTICATE, c.toString());
       }
       counters.incrementAndGet(7);
-      respond(tx, r.build());
+      counters.incrementAndGet(4);
+      tx.respondStatelessly(r.build()); // RFC 3261 §8.2.7: no state for unauthenticated requests
       return false;
     }
     String fromUser = ((SipUri) request.from().uri()).userDecoded();
@@ -431,8 +432,9 @@ public final class ProxyCore {
       return;
     }
     try {
-      if (!(ack.requestUri() instanceof SipUri ruri) || ack.maxForwards() == 0) {
-        return;
+      if (!(ack.requestUri() instanceof SipUri ruri) || ack.maxForwards() == 0
+          || Responses.hasStatelessTag(ack)) {
+        return; // the last: it acknowledges one of our stateless challenges (§8.2.7: ignored)
       }
       List<Address> routeSet = new ArrayList<>(ack.routes());
       Uri target = ruri;

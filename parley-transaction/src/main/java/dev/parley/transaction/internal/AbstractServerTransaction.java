@@ -39,11 +39,7 @@ abstract class AbstractServerTransaction extends AbstractTransaction implements 
 
   @Override
   public final void respond(SipResponse response) {
-    Objects.requireNonNull(response, "response");
-    if (response.cseq() != null && !response.cseq().method().equals(request.method())) {
-      throw new IllegalArgumentException("response CSeq method " + response.cseq().method()
-          + " is not the request's " + request.method());
-    }
+    checkResponse(response);
     scheduler.run(() -> {
       if (isTerminated()) {
         layer.responseDropped(this, response, "terminated");
@@ -52,6 +48,41 @@ abstract class AbstractServerTransaction extends AbstractTransaction implements 
       respondFromUser(response);
     });
   }
+
+  @Override
+  public final void respondStatelessly(SipResponse response) {
+    checkResponse(response);
+    if (response.isProvisional() || (request.method().isInvite() && response.isSuccess())) {
+      throw new IllegalArgumentException("response: a stateless answer must be final and not a 2xx"
+          + " to an INVITE: " + response.statusCode());
+    }
+    scheduler.run(() -> {
+      if (isTerminated()) {
+        layer.responseDropped(this, response, "terminated");
+        return;
+      }
+      if (!endStatelessly()) {
+        layer.responseDropped(this, response, "a final response was sent already");
+        return;
+      }
+      send(response);
+      terminate();
+    });
+  }
+
+  private void checkResponse(SipResponse response) {
+    Objects.requireNonNull(response, "response");
+    if (response.cseq() != null && !response.cseq().method().equals(request.method())) {
+      throw new IllegalArgumentException("response CSeq method " + response.cseq().method()
+          + " is not the request's " + request.method());
+    }
+  }
+
+  /**
+   * For a stateless final answer (§8.2.7): moves to Terminated and returns true when no final
+   * response has been sent yet; otherwise changes nothing and returns false. On the scheduler.
+   */
+  abstract boolean endStatelessly();
 
   /** Starts the machine (and its timers). On the scheduler, before the TU sees the request. */
   abstract void start();

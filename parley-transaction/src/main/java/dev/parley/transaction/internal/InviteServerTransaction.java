@@ -171,6 +171,15 @@ public final class InviteServerTransaction extends AbstractServerTransaction {
     }
   }
 
+  @Override
+  boolean endStatelessly() {
+    if (state == State.PROCEEDING) {
+      state = State.TERMINATED;
+      return true;
+    }
+    return false;
+  }
+
   /** A CANCEL matched this transaction (§9.2): the TU decides, while no final response went out. */
   void cancelled(SipRequest cancel) {
     if (state == State.PROCEEDING) {

@@ -106,6 +106,15 @@ public final class NonInviteServerTransaction extends AbstractServerTransaction 
     }
   }
 
+  @Override
+  boolean endStatelessly() {
+    if (state == State.TRYING || state == State.PROCEEDING) {
+      state = State.TERMINATED;
+      return true;
+    }
+    return false;
+  }
+
   private void timerJFired() {
     if (state == State.COMPLETED) {
       state = State.TERMINATED;
