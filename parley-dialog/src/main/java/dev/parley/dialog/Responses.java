@@ -32,7 +32,9 @@ public final class Responses {
       } else if (name.equals(HeaderName.TO)) {
         String value = h.value(i);
         if (status > 100 && toTag != null && request.to().tag() == null) {
-          value = request.to().withTag(toTag).toString();
+          // the tag goes after whatever header parameters the request had (for an addr-spec
+          // without <>, its ;parameters are header parameters too, RFC 3261 §20.10)
+          value = value + ";tag=" + toTag;
         }
         b.header(name, value);
       } else if (name.equals(HeaderName.RECORD_ROUTE) && status > 100 && status < 300) {

@@ -21,6 +21,17 @@ class ResponsesTest {
   }
 
   @Test
+  void toTagIsAddedAfterTheRequestsHeaderParameters() {
+    SipRequest request = request("OPTIONS", 1, "z9hG4bK-1", null).toBuilder()
+        .setHeader(dev.parley.sip.HeaderName.TO, "sip:bob@example.com;user=phone").build();
+    var to = Responses.to(request, 200, "t1").build().to();
+    assertThat(to.tag()).isEqualTo("t1");
+    assertThat(to.uri().toString()).isEqualTo("sip:bob@example.com");
+    assertThat(to.parameters().get("user")).as("a header parameter, RFC 3261 §20.10").isEqualTo("phone");
+    assertThat(Responses.to(request, 100, "t1").build().to().tag()).as("not on a 100").isNull();
+  }
+
+  @Test
   void statelessTagIsTheSameForEveryCopyOfARequest() {
     String tag = Responses.statelessTag(request("INVITE", 1, "z9hG4bK-1", null));
     assertThat(tag).hasSize(16).isEqualTo(Responses.statelessTag(request("INVITE", 1, "z9hG4bK-1", null)));

@@ -5,7 +5,6 @@ import dev.parley.dialog.auth.AuthResult;
 import dev.parley.dialog.auth.DigestAuthenticator;
 import dev.parley.server.internal.DigestChallenges;
 import dev.parley.sip.Address;
-import dev.parley.sip.Challenge;
 import dev.parley.sip.Header;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipParseException;
@@ -169,9 +168,9 @@ public final class Registrar {
         limiter.authFailed(flow.remote().getAddress());
       }
       SipResponse.Builder r = Responses.to(request, 401, Responses.statelessTag(request));
-      for (Challenge c : DigestChallenges.offered(authenticator, domain, auth.isStale(), request,
+      for (String c : DigestChallenges.offered(authenticator, domain, auth.isStale(), request,
           md5OnlyUserAgents)) {
-        r.header(HeaderName.WWW_AUTHENTICATE, c.toString());
+        r.header(HeaderName.WWW_AUTHENTICATE, c);
       }
       return r.build();
     }
@@ -247,7 +246,8 @@ public final class Registrar {
               .reasonPhrase("Bad Request (reg-id must be 1..2^31-1)").build();
         }
       }
-      Address stored = c.toBuilder().parameters(c.parameters().without("expires")).build();
+      Address stored = c.parameters().contains("expires")
+          ? c.toBuilder().parameters(c.parameters().without("expires")).build() : c;
       wanted.add(new Binding(aor, stored, now + e * 1000, q, callId, cseq, path, instance, regId,
           source, userAgent, now));
       removals.add(e == 0);
@@ -304,8 +304,8 @@ public final class Registrar {
     long now = location.clock().millis();
     SipResponse.Builder r = Responses.to(request, 200, toTag);
     for (Binding b : bindings) {
-      r.header(HeaderName.CONTACT, b.contact().toBuilder()
-          .parameter("expires", Long.toString(b.expiresInSeconds(now))).build().toString());
+      // the stored contact has no expires parameter (handle() drops it): append the one left
+      r.header(HeaderName.CONTACT, b.contact() + ";expires=" + b.expiresInSeconds(now));
     }
     boolean pathSupported = false;
     for (String s : request.headers(Header.SUPPORTED)) {

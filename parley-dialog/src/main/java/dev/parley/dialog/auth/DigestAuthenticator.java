@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * The UAS or proxy side of digest authentication (RFC 3261 §22.1, §22.3, §22.4; RFC 7616;
@@ -57,6 +58,8 @@ public final class DigestAuthenticator {
   private final NonceCounters counters;
   private final long lifetimeMillis;
   private final Map<DigestAlgorithm, String> decoyHa1 = new EnumMap<>(DigestAlgorithm.class);
+  /** The text around the nonce for the last realm challenged (one realm per server, usually). */
+  private volatile ChallengeText lastChallengeText;
 
   private DigestAuthenticator(Builder b) {
     this.store = b.store;
@@ -125,6 +128,52 @@ public final class DigestAuthenticator {
     }
     return Collections.unmodifiableList(out);
   }
+
+  /**
+   * The header field values of {@link #challenges(String, boolean)} for the configured
+   * algorithms that {@code offer} accepts, as text, the same text {@link Challenge#toString()}
+   * gives; when {@code offer} accepts none, every configured algorithm. What the registrar and
+   * the proxy send, built without the intermediate {@link Challenge} values: the realm's part of
+   * the text is made once, only the nonce changes per call.
+   *
+   * @throws IllegalArgumentException if {@code realm} is empty or holds a control character
+   * @throws NullPointerException if {@code realm} or {@code offer} is null
+   */
+  public List<String> challengeTexts(String realm, boolean stale, Predicate<DigestAlgorithm> offer) {
+    Objects.requireNonNull(offer, "offer");
+    ChallengeText text = lastChallengeText;
+    if (text == null || !text.realm().equals(realm)) {
+      Ha1.requireNonEmpty(realm, "realm");
+      text = new ChallengeText(realm, "Digest realm=" + Digest.quote("realm", realm) + ", nonce=\"",
+          "\", opaque=\"" + codec.opaque(realm) + "\", algorithm=");
+      lastChallengeText = text;
+    }
+    byte[] r = new byte[NonceCodec.RANDOM_BYTES];
+    random().nextBytes(r);
+    String nonce = codec.mint(clock.millis(), r, realm);
+    List<DigestAlgorithm> algorithms = config.algorithms();
+    boolean any = false;
+    for (DigestAlgorithm a : algorithms) {
+      any |= offer.test(a);
+    }
+    List<String> out = new ArrayList<>(algorithms.size());
+    for (DigestAlgorithm a : algorithms) {
+      if (any && !offer.test(a)) {
+        continue;
+      }
+      StringBuilder sb = new StringBuilder(text.head().length() + nonce.length() + 64)
+          .append(text.head()).append(nonce).append(text.middle()).append(a.token())
+          .append(", qop=\"auth\"");
+      if (stale) {
+        sb.append(", stale=true");
+      }
+      out.add(sb.toString());
+    }
+    return out;
+  }
+
+  /** A realm's challenge text before the nonce ({@code head}) and between it and the algorithm. */
+  private record ChallengeText(String realm, String head, String middle) {}
 
   /**
    * Verifies the Authorization credentials {@code request} carries for {@code realm} (a

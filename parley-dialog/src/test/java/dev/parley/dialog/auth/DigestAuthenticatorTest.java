@@ -91,6 +91,32 @@ class DigestAuthenticatorTest {
   }
 
   @Test
+  void challengeTextsAreTheChallengesTextAndTheirNonceAuthenticates() {
+    String anyNonce = "nonce=\"[^\"]*\"";
+    List<String> texts = server.challengeTexts(REALM, false, a -> true);
+    assertThat(texts).extracting(t -> t.replaceAll(anyNonce, "nonce=?")).containsExactlyElementsOf(
+        server.challenges(REALM, false).stream()
+            .map(c -> c.toString().replaceAll(anyNonce, "nonce=?")).toList());
+    assertThat(server.challengeTexts(REALM, true, a -> true))
+        .allSatisfy(t -> assertThat(t).endsWith(", stale=true"));
+    assertThat(server.challengeTexts(REALM, false, a -> a == DigestAlgorithm.MD5))
+        .singleElement().satisfies(t -> assertThat(t).contains("algorithm=MD5"));
+    assertThat(shaOnlyServer().challengeTexts(REALM, false, a -> a == DigestAlgorithm.MD5))
+        .as("an algorithm not configured is never offered").singleElement()
+        .satisfies(t -> assertThat(t).contains("algorithm=SHA-256"));
+
+    SipRequest request = Messages.register();
+    SipResponse.Builder unauthorized = Messages.challenge(request, 401, List.of()).toBuilder();
+    texts.forEach(t -> unauthorized.header(HeaderName.WWW_AUTHENTICATE, t));
+    SipRequest retry = client.authorize(request, unauthorized.build(), CredentialsProvider.of(ALICE));
+    assertThat(server.authenticate(retry, REALM).status()).isEqualTo(Status.OK);
+  }
+
+  private DigestAuthenticator shaOnlyServer() {
+    return server(DigestConfig.builder().algorithms(List.of(DigestAlgorithm.SHA_256)).build());
+  }
+
+  @Test
   void wrongPasswordIsBadCredentials() {
     AuthResult result = server.authenticate(signIn(UserSecret.ofPassword("alice", "looking-glass")),
         REALM);

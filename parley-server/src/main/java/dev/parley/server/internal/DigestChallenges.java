@@ -3,7 +3,6 @@ package dev.parley.server.internal;
 import dev.parley.dialog.auth.DigestAlgorithm;
 import dev.parley.dialog.auth.DigestAuthenticator;
 import dev.parley.server.UserAgentMatcher;
-import dev.parley.sip.Challenge;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipRequest;
 import java.util.List;
@@ -20,18 +19,14 @@ public final class DigestChallenges {
   private DigestChallenges() {}
 
   /**
-   * The challenges for {@code request} in {@code realm}: MD5 only when its User-Agent matches
-   * {@code md5Only} and MD5 is configured, else every configured algorithm (a server configured
-   * without MD5 never offers it).
+   * The challenge header values for {@code request} in {@code realm}: MD5 only when its
+   * User-Agent matches {@code md5Only} and MD5 is configured, else every configured algorithm (a
+   * server configured without MD5 never offers it).
    */
-  public static List<Challenge> offered(DigestAuthenticator authenticator, String realm,
+  public static List<String> offered(DigestAuthenticator authenticator, String realm,
       boolean stale, SipRequest request, UserAgentMatcher md5Only) {
-    List<Challenge> all = authenticator.challenges(realm, stale);
-    if (all.size() < 2 || !md5Only.matches(request.headers().get(HeaderName.USER_AGENT))) {
-      return all;
-    }
-    List<Challenge> md5 = all.stream().filter(c -> DigestAlgorithm.MD5.token()
-        .equalsIgnoreCase(c.parameters().get("algorithm"))).toList();
-    return md5.isEmpty() ? all : md5;
+    boolean onlyMd5 = md5Only.matches(request.headers().get(HeaderName.USER_AGENT));
+    return authenticator.challengeTexts(realm, stale,
+        a -> !onlyMd5 || a == DigestAlgorithm.MD5);
   }
 }

@@ -14,7 +14,6 @@ import dev.parley.server.ServerConfig;
 import dev.parley.server.StaticRoute;
 import dev.parley.server.UnregisteredTargetHandler;
 import dev.parley.sip.Address;
-import dev.parley.sip.Challenge;
 import dev.parley.sip.Header;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipMethod;
@@ -278,9 +277,9 @@ public final class ProxyCore {
         limiter.authFailed(source);
       }
       SipResponse.Builder r = Responses.to(request, 407, Responses.statelessTag(request));
-      for (Challenge c : DigestChallenges.offered(authenticator, domain, auth.isStale(), request,
+      for (String c : DigestChallenges.offered(authenticator, domain, auth.isStale(), request,
           config.md5OnlyUserAgents())) {
-        r.header(HeaderName.PROXY_AUTHENTICATE, c.toString());
+        r.header(HeaderName.PROXY_AUTHENTICATE, c);
       }
       counters.incrementAndGet(7);
       counters.incrementAndGet(4);
