@@ -33,17 +33,22 @@
 # while Parley also writes its bindings behind to SQLite.
 #
 # Everything lands in parley-bench/target/proxy/<time>/ (summary.txt, each SIPp run's stats CSV,
-# errors and screen, the servers' logs). Default run: about 3 minutes after the build.
+# errors and screen, the servers' logs). Default run: about 5 minutes after the build.
 #
 # Environment (defaults in brackets):
 #   SERVERS          which servers, in order ["kamailio parley"]
 #   THREADS          Kamailio UDP workers = Parley event loops [2]
 #   CALLS, CALL_RATE measured calls and their rate (calls/s) [10000, 500]
 #   CALL_HOLD_MS     pause between ACK and BYE (SIPp -d) [100]
-#   WARMUP_CALLS     calls before the measured ones, same rate [3000]
+#   WARMUP_CALLS     calls before the measured ones, same rate [10000: 20 s at 500/s, long enough
+#                    for the JVM's JIT compilers to finish with the call path; the warm-up rows
+#                    print their own CPU per operation, JIT work included]
 #   USERS, REG_RATE  distinct users registered in the measured phase, and REGISTERs/s
 #                    [20000, 1000] (issue 5's memory figure: USERS=100000)
-#   WARMUP_USERS     other users registered before, same rate [3000]
+#   WARMUP_USERS     other users registered before, same rate [30000: 30 s at 1000/s, so the JIT has
+#                    compiled the digest and registrar paths and the measured window also pays the
+#                    Timer J clean-up of the warm-up's transactions, as a server in steady state
+#                    does]
 #   DRAIN_SECONDS    how long the CPU window stays open after a SIPp run ends [6]
 #   PAUSE            seconds between phases [3]
 #   KAMAILIO_SHM_MB  Kamailio shared memory (-m): tm keeps each finished transaction ~5 s [1024]
@@ -70,10 +75,10 @@ THREADS=${THREADS:-2}
 CALLS=${CALLS:-10000}
 CALL_RATE=${CALL_RATE:-500}
 CALL_HOLD_MS=${CALL_HOLD_MS:-100}
-WARMUP_CALLS=${WARMUP_CALLS:-3000}
+WARMUP_CALLS=${WARMUP_CALLS:-10000}
 USERS=${USERS:-20000}
 REG_RATE=${REG_RATE:-1000}
-WARMUP_USERS=${WARMUP_USERS:-3000}
+WARMUP_USERS=${WARMUP_USERS:-30000}
 DRAIN_SECONDS=${DRAIN_SECONDS:-6}
 PAUSE=${PAUSE:-3}
 KAMAILIO_SHM_MB=${KAMAILIO_SHM_MB:-1024}
