@@ -371,7 +371,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   void endWithBye(DialogEntry entry) {
     SipRequest bye = entry.dialog.newRequest(SipMethod.BYE, 0).build();
     end(entry, null);
-    request(bye, nextHop(entry.dialog));
+    request(bye, nextHop(entry.dialog), entry.scheduler);
   }
 
   void runOn(Scheduler scheduler, Runnable task) {
@@ -497,7 +497,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
         SipRequest bye = b.build();
         Hop hop = nextHop(entry.dialog);
         end(entry, null);
-        request(bye, hop).whenComplete((r, e) -> {
+        request(bye, hop, entry.scheduler).whenComplete((r, e) -> {
           if (e != null) {
             result.completeExceptionally(e);
           } else {
@@ -556,8 +556,13 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
    * {@link SipFailure} on timeout (408) or transport error (503).
    */
   public CompletableFuture<SipResponse> request(SipRequest request, Hop hop) {
+    return request(request, hop, dialogScheduler(request));
+  }
+
+  /** As {@link #request(SipRequest, Hop)}, on {@code scheduler} if not null. */
+  CompletableFuture<SipResponse> request(SipRequest request, Hop hop, Scheduler scheduler) {
     CompletableFuture<SipResponse> result = new CompletableFuture<>();
-    send(request, hop, result, (tx, response) -> {
+    send(request, hop, scheduler, result, (tx, response) -> {
       if (response.isFinal()) {
         result.complete(response);
       }
@@ -578,42 +583,64 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
    * other response to {@code responder}; fails {@code result} on timeout or transport error.
    */
   void send(SipRequest request, Hop hop, CompletableFuture<?> result, Responder responder) {
+    send(request, hop, dialogScheduler(request), result, responder);
+  }
+
+  /**
+   * The scheduler of the dialog {@code request} belongs to, or null: a request inside one of our
+   * dialogs runs there, where its CSeq was taken, so requests leave in CSeq order (RFC 3261
+   * §12.2.1.1).
+   */
+  private Scheduler dialogScheduler(SipRequest request) {
+    if (request.to() == null || request.to().tag() == null || request.from() == null) {
+      return null;
+    }
+    DialogEntry entry = dialogs.get(
+        new DialogId(request.callId(), request.from().tag(), request.to().tag()));
+    return entry == null ? null : entry.scheduler;
+  }
+
+  /** As {@link #send(SipRequest, Hop, CompletableFuture, Responder)}, on {@code scheduler} if not null. */
+  void send(SipRequest request, Hop hop, Scheduler scheduler, CompletableFuture<?> result,
+      Responder responder) {
+    ClientTransaction.Listener listener = new ClientTransaction.Listener() {
+      @Override
+      public void onResponse(ClientTransaction tx, SipResponse response) {
+        int code = response.statusCode();
+        if ((code == 401 || code == 407) && credentials != null) {
+          SipRequest retry;
+          try {
+            retry = digest.authorize(request, response, credentials);
+          } catch (RuntimeException e) {
+            retry = null;
+          }
+          if (retry != null) {
+            send(retry, hop, scheduler, result, responder);
+            return;
+          }
+        }
+        responder.accept(tx, response);
+      }
+
+      @Override
+      public void onTimeout(ClientTransaction tx) {
+        result.completeExceptionally(new SipFailure(408, "Request Timeout (no final response)"));
+      }
+
+      @Override
+      public void onTransportError(ClientTransaction tx, Throwable cause) {
+        result.completeExceptionally(new SipFailure(503, "transport error: " + cause.getMessage()));
+      }
+
+      @Override
+      public void onTerminated(ClientTransaction tx) {
+        responder.terminated(tx);
+      }
+    };
     ClientTransaction tx;
     try {
-      tx = transactions.sendRequest(request, hop, new ClientTransaction.Listener() {
-        @Override
-        public void onResponse(ClientTransaction tx, SipResponse response) {
-          int code = response.statusCode();
-          if ((code == 401 || code == 407) && credentials != null) {
-            SipRequest retry;
-            try {
-              retry = digest.authorize(request, response, credentials);
-            } catch (RuntimeException e) {
-              retry = null;
-            }
-            if (retry != null) {
-              send(retry, hop, result, responder);
-              return;
-            }
-          }
-          responder.accept(tx, response);
-        }
-
-        @Override
-        public void onTimeout(ClientTransaction tx) {
-          result.completeExceptionally(new SipFailure(408, "Request Timeout (no final response)"));
-        }
-
-        @Override
-        public void onTransportError(ClientTransaction tx, Throwable cause) {
-          result.completeExceptionally(new SipFailure(503, "transport error: " + cause.getMessage()));
-        }
-
-        @Override
-        public void onTerminated(ClientTransaction tx) {
-          responder.terminated(tx);
-        }
-      });
+      tx = scheduler == null ? transactions.sendRequest(request, hop, listener)
+          : transactions.sendRequest(request, hop, listener, scheduler);
     } catch (RuntimeException e) {
       result.completeExceptionally(e);
       return;

@@ -5,6 +5,7 @@ import dev.parley.sip.SipResponse;
 import dev.parley.transaction.internal.DefaultTransactionLayer;
 import dev.parley.transport.Flow;
 import dev.parley.transport.Hop;
+import dev.parley.transport.Scheduler;
 import dev.parley.transport.TransportLayer;
 import dev.parley.transport.TransportListener;
 import java.util.Objects;
@@ -48,6 +49,19 @@ public interface TransactionLayer extends TransportListener {
    * @throws IllegalStateException if {@link TransactionConfig#maxTransactions()} are live
    */
   ClientTransaction sendRequest(SipRequest request, Hop hop, ClientTransaction.Listener listener);
+
+  /**
+   * As {@link #sendRequest(SipRequest, Hop, ClientTransaction.Listener)}, but the transaction runs
+   * on {@code scheduler}: requests sent one after the other from {@code scheduler}'s thread reach
+   * the transport in that order. A dialog's requests go out this way from the dialog's scheduler,
+   * so that their wire order is their CSeq order (RFC 3261 §12.2.1.1; a UAS refuses a CSeq lower
+   * than the last it saw, §12.2.2).
+   *
+   * @throws IllegalArgumentException as the other form does
+   * @throws IllegalStateException as the other form does
+   */
+  ClientTransaction sendRequest(SipRequest request, Hop hop, ClientTransaction.Listener listener,
+      Scheduler scheduler);
 
   /**
    * Cancels an INVITE client transaction (RFC 3261 §9.1): builds the CANCEL (same Request-URI,

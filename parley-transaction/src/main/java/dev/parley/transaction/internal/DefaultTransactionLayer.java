@@ -91,6 +91,13 @@ public final class DefaultTransactionLayer implements TransactionLayer {
 
   @Override
   public ClientTransaction sendRequest(SipRequest request, Hop hop, ClientTransaction.Listener listener) {
+    return sendRequest(request, hop, listener, transport.nextScheduler());
+  }
+
+  @Override
+  public ClientTransaction sendRequest(SipRequest request, Hop hop, ClientTransaction.Listener listener,
+      Scheduler scheduler) {
+    Objects.requireNonNull(scheduler, "scheduler");
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(hop, "hop");
     Objects.requireNonNull(listener, "listener");
@@ -107,7 +114,6 @@ public final class DefaultTransactionLayer implements TransactionLayer {
     }
     checkCapacity();
     SipRequest withVia = withNewVia(request, hop);
-    Scheduler scheduler = transport.nextScheduler();
     AbstractClientTransaction tx = method.isInvite()
         ? new InviteClientTransaction(this, scheduler, withVia, hop, listener)
         : new NonInviteClientTransaction(this, scheduler, withVia, hop, listener, false);
