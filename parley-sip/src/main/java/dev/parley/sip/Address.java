@@ -18,7 +18,7 @@ public final class Address {
   private final Uri uri;
   private final Parameters parameters;
 
-  private Address(String displayName, Uri uri, Parameters parameters) {
+  Address(String displayName, Uri uri, Parameters parameters) {
     this.displayName = displayName;
     this.uri = uri;
     this.parameters = parameters;

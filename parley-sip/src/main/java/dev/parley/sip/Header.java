@@ -22,27 +22,36 @@ import java.util.function.Function;
  */
 public final class Header<T> {
   /** Via (RFC 3261 §20.42): list. */
-  public static final Header<Via> VIA = list(HeaderName.VIA, HeaderGrammar::via, false);
+  public static final Header<Via> VIA = list(HeaderName.VIA, HeaderGrammar::via, false)
+      .wire(WireGrammar.Rule.VIA_PARM);
   /** From (RFC 3261 §20.20). */
-  public static final Header<Address> FROM = single(HeaderName.FROM, HeaderGrammar::address);
+  public static final Header<Address> FROM =
+      single(HeaderName.FROM, HeaderGrammar::address).wire(WireGrammar.Rule.FROM_TO);
   /** To (RFC 3261 §20.39). */
-  public static final Header<Address> TO = single(HeaderName.TO, HeaderGrammar::address);
+  public static final Header<Address> TO =
+      single(HeaderName.TO, HeaderGrammar::address).wire(WireGrammar.Rule.FROM_TO);
   /** Call-ID (RFC 3261 §20.8): word ["@" word]. */
-  public static final Header<String> CALL_ID = single(HeaderName.CALL_ID, HeaderGrammar::callId);
+  public static final Header<String> CALL_ID = single(HeaderName.CALL_ID, HeaderGrammar::callId)
+      .wire(WireGrammar.Rule.CALLID);
   /** CSeq (RFC 3261 §20.16). */
-  public static final Header<CSeq> CSEQ = single(HeaderName.CSEQ, HeaderGrammar::cseq);
+  public static final Header<CSeq> CSEQ = single(HeaderName.CSEQ, HeaderGrammar::cseq)
+      .wire(WireGrammar.Rule.CSEQ);
   /** Contact (RFC 3261 §20.10): list, or the {@link Address#WILDCARD}. */
-  public static final Header<Address> CONTACT = list(HeaderName.CONTACT, HeaderGrammar::contact, false);
+  public static final Header<Address> CONTACT = list(HeaderName.CONTACT, HeaderGrammar::contact, false)
+      .wire(WireGrammar.Rule.CONTACT_PARAM);
   /** Max-Forwards (RFC 3261 §20.22): 0..255. */
   public static final Header<Integer> MAX_FORWARDS =
-      single(HeaderName.MAX_FORWARDS, l -> (int) l.expectNumber("Max-Forwards", 255));
+      single(HeaderName.MAX_FORWARDS, l -> (int) l.expectNumber("Max-Forwards", 255))
+          .wire(WireGrammar.Rule.MAX_FORWARDS);
   /** Route (RFC 3261 §20.34): list. */
-  public static final Header<Address> ROUTE = list(HeaderName.ROUTE, HeaderGrammar::nameAddr, false);
+  public static final Header<Address> ROUTE = list(HeaderName.ROUTE, HeaderGrammar::nameAddr, false)
+      .wire(WireGrammar.Rule.ROUTE_PARAM);
   /** Record-Route (RFC 3261 §20.30): list. */
   public static final Header<Address> RECORD_ROUTE =
-      list(HeaderName.RECORD_ROUTE, HeaderGrammar::nameAddr, false);
+      list(HeaderName.RECORD_ROUTE, HeaderGrammar::nameAddr, false).wire(WireGrammar.Rule.ROUTE_PARAM);
   /** Path (RFC 3327): list. */
-  public static final Header<Address> PATH = list(HeaderName.PATH, HeaderGrammar::nameAddr, false);
+  public static final Header<Address> PATH = list(HeaderName.PATH, HeaderGrammar::nameAddr, false)
+      .wire(WireGrammar.Rule.ROUTE_PARAM);
   /** Content-Type (RFC 3261 §20.15). */
   public static final Header<MediaType> CONTENT_TYPE =
       single(HeaderName.CONTENT_TYPE, HeaderGrammar::mediaType);
@@ -88,7 +97,8 @@ public final class Header<T> {
   public static final Header<SubscriptionState> SUBSCRIPTION_STATE = single(HeaderName.SUBSCRIPTION_STATE,
       l -> new SubscriptionState(l.expectToken("a subscription state"), l.parameters(false)));
   /** Refer-To (RFC 3515 §2.1). */
-  public static final Header<Address> REFER_TO = single(HeaderName.REFER_TO, HeaderGrammar::address);
+  public static final Header<Address> REFER_TO = single(HeaderName.REFER_TO, HeaderGrammar::address)
+      .wire(WireGrammar.Rule.FROM_TO);
   /** Reason (RFC 3326): list. */
   public static final Header<Reason> REASON = list(HeaderName.REASON,
       l -> new Reason(l.expectToken("a reason protocol"), l.parameters(false)), false);
@@ -106,26 +116,37 @@ public final class Header<T> {
   private final boolean emptyAllowed;
   private final boolean singleton;
   private final Function<Lexer, T> element;
+  /**
+   * The same grammar read from the message's bytes (fast path, may decline), or null; its
+   * elements are {@code T}s.
+   */
+  private final WireGrammar.Rule wire;
 
   private Header(HeaderName name, boolean list, boolean emptyAllowed, boolean singleton,
-      Function<Lexer, T> element) {
+      Function<Lexer, T> element, WireGrammar.Rule wire) {
     this.name = name;
     this.list = list;
     this.emptyAllowed = emptyAllowed;
     this.singleton = singleton;
     this.element = element;
+    this.wire = wire;
+  }
+
+  /** This header with a fast path for its element rule. */
+  private Header<T> wire(WireGrammar.Rule rule) {
+    return new Header<>(name, list, emptyAllowed, singleton, element, rule);
   }
 
   private static <T> Header<T> single(HeaderName name, Function<Lexer, T> element) {
-    return new Header<>(name, false, false, true, element);
+    return new Header<>(name, false, false, true, element, null);
   }
 
   private static <T> Header<T> repeated(HeaderName name, Function<Lexer, T> element) {
-    return new Header<>(name, false, false, false, element);
+    return new Header<>(name, false, false, false, element, null);
   }
 
   private static <T> Header<T> list(HeaderName name, Function<Lexer, T> element, boolean emptyAllowed) {
-    return new Header<>(name, true, emptyAllowed, false, element);
+    return new Header<>(name, true, emptyAllowed, false, element, null);
   }
 
   /** The header's name. */
@@ -187,6 +208,15 @@ public final class Header<T> {
     }
     l.expectEnd(name + " value");
     return out;
+  }
+
+  /**
+   * The elements of the field {@code source[from, to)} read by the fast path, or null when it has
+   * none for this header or declines the value (then {@link #parseField} decides).
+   */
+  @SuppressWarnings("unchecked")
+  List<T> parseWire(byte[] source, int from, int to) {
+    return wire == null ? null : (List<T>) (List<?>) WireGrammar.field(source, from, to, wire, list);
   }
 
   /**

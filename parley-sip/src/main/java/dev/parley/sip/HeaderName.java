@@ -145,6 +145,37 @@ public final class HeaderName {
     return null;
   }
 
+  /**
+   * The known header whose canonical spelling ({@code "Call-ID"}, not {@code "call-id"} or
+   * {@code "i"}) is exactly {@code b[from, to)}, or null: the usual case, in one pass.
+   */
+  static HeaderName lookupCanonical(byte[] b, int from, int to) {
+    int len = to - from;
+    if (len > 1 && len < 32) {
+      int first = Chars.lower((char) (b[from] & 0xFF)) - 'a';
+      if (first >= 0 && first < 26) {
+        HeaderName[] hs = BY_SHAPE[len][first];
+        if (hs == null) {
+          return null;
+        }
+        candidates:
+        for (HeaderName h : hs) {
+          String canonical = h.name;
+          if (canonical.length() != len) {
+            continue;
+          }
+          for (int i = 0; i < len; i++) {
+            if (canonical.charAt(i) != b[from + i]) {
+              continue candidates;
+            }
+          }
+          return h;
+        }
+      }
+    }
+    return null;
+  }
+
   private static boolean equalsIgnoreCase(String lower, byte[] b, int from) {
     for (int i = 0; i < lower.length(); i++) {
       if (lower.charAt(i) != Chars.lower((char) (b[from + i] & 0xFF))) {

@@ -83,6 +83,24 @@ public final class Headers {
     }
   }
 
+  /** The parsed message's bytes, or null for built headers. */
+  byte[] source() {
+    return source;
+  }
+
+  /**
+   * Where the value at {@code index} starts in {@link #source()}, or -1 when it is not there
+   * (built headers, folded values).
+   */
+  int sourceStart(int index) {
+    return meta == null ? -1 : meta[index * 4];
+  }
+
+  /** Where the value at {@code index} ends in {@link #source()} (with {@link #sourceStart}). */
+  int sourceEnd(int index) {
+    return meta[index * 4 + 1];
+  }
+
   /** The 1-based line where the value at {@code index} starts in the parsed text, or 0. */
   public int line(int index) {
     return meta == null ? 0 : meta[Objects.checkIndex(index, size) * 4 + 2];

@@ -19,7 +19,8 @@ public final class Parameters {
   private final String[] names;
   private final String[] values;
 
-  private Parameters(String[] names, String[] values) {
+  /** Takes the arrays as they are (the parser hands over arrays nobody else holds). */
+  Parameters(String[] names, String[] values) {
     this.names = names;
     this.values = values;
   }

@@ -135,8 +135,14 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     if (cached != null) {
       return (List<T>) cached;
     }
+    int from = headers.sourceStart(index);
+    List<T> values = from < 0 ? null
+        : header.parseWire(headers.source(), from, headers.sourceEnd(index));
+    if (values != null) {
+      typed[index] = values;
+      return values;
+    }
     Leniency leniency = new Leniency(policy);
-    List<T> values;
     try {
       values = header.parseField(headers.value(index), leniency);
     } catch (SipParseException e) {

@@ -4,9 +4,13 @@ import dev.parley.sip.internal.Chars;
 import dev.parley.sip.internal.Leniency;
 import dev.parley.sip.internal.Lexer;
 import dev.parley.sip.internal.UriParser;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Parses one SIP message (RFC 3261 §7) from bytes: the start line, the header fields and the body.
@@ -26,11 +30,14 @@ public final class SipParser {
   private final ParserConfig config;
   private final CompliancePolicy policy;
   private final boolean validate;
+  /** Whether the start line may be read by {@link WireGrammar} (off only in tests). */
+  private final boolean wireGrammar;
 
   private SipParser(Builder b) {
     this.config = b.config;
     this.policy = b.policy;
     this.validate = b.validate;
+    this.wireGrammar = b.wireGrammar;
   }
 
   /** A parser with the default limits and the STRICT policy, reading headers lazily. */
@@ -94,7 +101,6 @@ public final class SipParser {
     if (bytes.length > config.maxMessageSize()) {
       throw tooLarge(bytes.length);
     }
-    Leniency leniency = new Leniency(policy);
     int limit = bytes.length;
     int p = 0;
     // RFC 3261 §7.5: CRLF before the start line is ignored.
@@ -104,8 +110,21 @@ public final class SipParser {
     if (p == limit) {
       throw new SipParseException("empty message", 1, 1, 400);
     }
-    SipMessage message = new Framer(bytes, p, limit, leniency).frame();
+    SipMessage message = new Framer(bytes, p, limit).frame();
     return validate ? message.validate() : message;
+  }
+
+  /** Eight octets of a byte array as one long, for {@link #hasOctetBelow14}. */
+  private static final VarHandle OCTETS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /**
+   * Whether one of the eight octets in {@code x} is below 14 (0x00..0x0D: LF, CR, HTAB and other
+   * controls), with the "has less than" test of Sean Anderson's Bit Twiddling Hacks: exact for
+   * whether one exists, octets 0x80..0xFF never match.
+   */
+  private static boolean hasOctetBelow14(long x) {
+    return ((x - 0x0E0E_0E0E_0E0E_0E0EL) & ~x & 0x8080_8080_8080_8080L) != 0;
   }
 
   /** One-character strings for compact header names, so framing them allocates nothing. */
@@ -122,39 +141,58 @@ public final class SipParser {
     private final byte[] b;
     private final int end;
     private final int headStart;
-    private final Leniency leniency;
+    /** Created at the first violation: most messages have none. */
+    private Leniency leniency;
     private int line = 1;
     private int pos;
     /** Where the body starts: after the empty line, or the end when there is none. */
     private int bodyStart = -1;
 
-    Framer(byte[] b, int start, int end, Leniency leniency) {
+    Framer(byte[] b, int start, int end) {
       this.b = b;
       this.pos = start;
       this.headStart = start;
       this.end = end;
-      this.leniency = leniency;
+    }
+
+    private Leniency leniency() {
+      if (leniency == null) {
+        leniency = new Leniency(policy);
+      }
+      return leniency;
+    }
+
+    private Set<Violation> violations() {
+      return leniency == null ? Set.of() : leniency.found();
     }
 
     /** The end of the content of the line starting at {@code from}; reports bare LF and stray CR. */
     private int lineEnd(int from) {
       int i = from;
-      // One unsigned compare per byte: only LF and CR (and the other controls) are <= 13.
+      scan:
       while (i < end) {
-        int c = b[i] & 0xFF;
-        if (c <= '\r') {
-          if (c == '\n') {
-            break;
-          }
-          if (c == '\r' && !(i + 1 < end && b[i + 1] == '\n')) {
-            throw new SipParseException("carriage return inside a line", line, i - from + 1, 400);
+        // Eight octets at a time while none of them is a control below 14 (LF, CR, HTAB...).
+        if (i + 8 <= end && !hasOctetBelow14((long) OCTETS.get(b, i))) {
+          i += 8;
+          continue;
+        }
+        // One unsigned compare per octet: only LF and CR (and the other controls) are <= 13.
+        for (int stop = Math.min(i + 8, end); i < stop; i++) {
+          int c = b[i] & 0xFF;
+          if (c <= '\r') {
+            if (c == '\n') {
+              break scan;
+            }
+            if (c == '\r' && !(i + 1 < end && b[i + 1] == '\n')) {
+              throw new SipParseException("carriage return inside a line", line, i - from + 1,
+                  400);
+            }
           }
         }
-        i++;
       }
       int contentEnd = i > from && i < end && b[i - 1] == '\r' ? i - 1 : i;
       if (i < end && contentEnd == i) {
-        leniency.violate(Violation.BARE_LINE_FEED, from);
+        leniency().violate(Violation.BARE_LINE_FEED, from);
       }
       if (contentEnd - from > config.maxLineLength()) {
         throw new SipParseException("line longer than " + config.maxLineLength() + " characters",
@@ -177,7 +215,6 @@ public final class SipParser {
     SipMessage frame() {
       int start = pos;
       int e = lineEnd(start);
-      String startLine = new String(b, start, e - start, StandardCharsets.UTF_8);
       pos = nextLine(e);
       line = 2;
       if (e == start && pos >= end) {
@@ -186,10 +223,81 @@ public final class SipParser {
       Headers headers = fields();
       int limit = end;
       int bodyLength = bodyLength(headers, bodyStart, limit);
-      if (startLine.regionMatches(true, 0, "SIP/", 0, 4)) {
-        return statusLine(startLine, headers, bodyStart, bodyLength);
+      Body body = new Body(b, bodyStart, bodyLength);
+      boolean status = e - start >= 4 && (b[start] | 0x20) == 's' && (b[start + 1] | 0x20) == 'i'
+          && (b[start + 2] | 0x20) == 'p' && b[start + 3] == '/';
+      SipMessage fast = !wireGrammar ? null
+          : status ? usualStatusLine(start, e, headers, body)
+          : usualRequestLine(start, e, headers, body);
+      if (fast != null) {
+        return fast;
       }
-      return requestLine(startLine, headers, bodyStart, bodyLength);
+      String startLine = new String(b, start, e - start, StandardCharsets.UTF_8);
+      if (startLine.regionMatches(true, 0, "SIP/", 0, 4)) {
+        return statusLine(startLine, headers, body);
+      }
+      return requestLine(startLine, headers, body);
+    }
+
+    /**
+     * The usual Request-Line read from the bytes: a known method, single spaces, a SIP URI the
+     * {@link WireGrammar} takes and SIP/2.0; null for anything else, which
+     * {@link #requestLine} then reads (and reports).
+     */
+    private SipRequest usualRequestLine(int start, int e, Headers headers, Body body) {
+      int i = start;
+      while (i < e && Chars.isOctet(b[i], Chars.TOKEN)) {
+        i++;
+      }
+      int vs = e - SipMessage.SIP_2_0.length();
+      if (i == start || i == e || b[i] != ' ' || vs - 1 <= i + 1 || b[vs - 1] != ' '
+          || !isSip20(vs)) {
+        return null;
+      }
+      SipMethod method = WireGrammar.knownMethod(b, start, i);
+      SipUri uri = method == null ? null : WireGrammar.sipUri(b, i + 1, vs - 1);
+      return uri == null ? null
+          : new SipRequest(method, uri, headers, body, policy, violations(), this.line);
+    }
+
+    /**
+     * The usual Status-Line read from the bytes: SIP/2.0, single spaces, three digits and a
+     * reason phrase without control characters; null for anything else ({@link #statusLine}).
+     */
+    private SipResponse usualStatusLine(int start, int e, Headers headers, Body body) {
+      int cs = start + SipMessage.SIP_2_0.length() + 1;
+      if (e - cs < 4 || !isSip20(start) || b[cs - 1] != ' ' || b[cs + 3] != ' ') {
+        return null;
+      }
+      int code = 0;
+      for (int k = cs; k < cs + 3; k++) {
+        if (b[k] < '0' || b[k] > '9') {
+          return null;
+        }
+        code = code * 10 + b[k] - '0';
+      }
+      if (code < 100 || code > 699) {
+        return null;
+      }
+      for (int k = cs + 4; k < e; k++) {
+        if (b[k] >= 0 && b[k] < 0x20 && b[k] != '\t' || b[k] == 0x7F) {
+          return null;
+        }
+      }
+      String reason = new String(b, cs + 4, e - cs - 4, StandardCharsets.UTF_8);
+      return new SipResponse(code, reason, headers, body, policy, violations(), line);
+    }
+
+    /** Whether "SIP/2.0" in any case starts at {@code from}. */
+    private boolean isSip20(int from) {
+      String v = SipMessage.SIP_2_0;
+      for (int k = 0; k < v.length(); k++) {
+        int c = b[from + k];
+        if ((c >= 'a' && c <= 'z' ? c - 32 : c) != v.charAt(k)) {
+          return false;
+        }
+      }
+      return true;
     }
 
     private SipParseException error(String reason, int column) {
@@ -264,10 +372,15 @@ public final class SipParser {
           if (i == start) {
             throw error("expected a header name, found " + Lexer.describe((char) (c0 & 0xFF)), 0);
           }
-          headerName = HeaderName.lookup(b, start, i);
-          name = spelling(headerName, start, i);
-          if (headerName == null) {
-            headerName = HeaderName.ofToken(name);
+          headerName = HeaderName.lookupCanonical(b, start, i);
+          if (headerName != null) {
+            name = headerName.name();
+          } else {
+            headerName = HeaderName.lookup(b, start, i);
+            name = spelling(headerName, start, i);
+            if (headerName == null) {
+              headerName = HeaderName.ofToken(name);
+            }
           }
           while (i < e && (b[i] == ' ' || b[i] == '\t')) {
             i++;
@@ -306,7 +419,7 @@ public final class SipParser {
         throw new SipParseException(Violation.MISSING_HEADER_TERMINATOR.description() + " ("
             + Violation.MISSING_HEADER_TERMINATOR.reference() + ")", line, 1, 400);
       }
-      leniency.violate(Violation.MISSING_HEADER_TERMINATOR, 0);
+      leniency().violate(Violation.MISSING_HEADER_TERMINATOR, 0);
       bodyStart = end;
     }
 
@@ -335,15 +448,10 @@ public final class SipParser {
       long length = -1;
       for (int i = headers.indexOf(HeaderName.CONTENT_LENGTH, 0); i >= 0;
           i = headers.indexOf(HeaderName.CONTENT_LENGTH, i + 1)) {
-        String v = headers.value(i);
-        boolean digits = !v.isEmpty();
-        for (int k = 0; k < v.length() && digits; k++) {
-          digits = v.charAt(k) >= '0' && v.charAt(k) <= '9';
-        }
-        long n = digits ? Lexer.parseDigits(v, 0, v.length()) : -1;
+        long n = contentLength(headers, i);
         if (n < 0 || n > Integer.MAX_VALUE) {
-          throw new SipParseException("Content-Length is not a number of bytes: " + v,
-              headers.line(i), headers.column(i), 400);
+          throw new SipParseException("Content-Length is not a number of bytes: "
+              + headers.value(i), headers.line(i), headers.column(i), 400);
         }
         if (length >= 0 && n != length) {
           throw new SipParseException("conflicting Content-Length headers: " + length + " and " + n,
@@ -358,8 +466,36 @@ public final class SipParser {
       return length < 0 ? available : (int) length;
     }
 
+    /**
+     * Content-Length = 1*DIGIT: the value of the field at {@code i}, read from the bytes when it
+     * is still there; -1 when it is not digits or exceeds 2^53.
+     */
+    private long contentLength(Headers headers, int i) {
+      int from = headers.sourceStart(i);
+      if (from < 0) {
+        String v = headers.value(i);
+        boolean digits = !v.isEmpty();
+        for (int k = 0; k < v.length() && digits; k++) {
+          digits = v.charAt(k) >= '0' && v.charAt(k) <= '9';
+        }
+        return digits ? Lexer.parseDigits(v, 0, v.length()) : -1;
+      }
+      int to = headers.sourceEnd(i);
+      long n = 0;
+      for (int k = from; k < to; k++) {
+        if (b[k] < '0' || b[k] > '9') {
+          return -1;
+        }
+        n = n * 10 + (b[k] - '0');
+        if (n > (1L << 53)) {
+          return -1;
+        }
+      }
+      return from == to ? -1 : n;
+    }
+
     /** Request-Line = Method SP Request-URI SP SIP-Version CRLF. */
-    private SipRequest requestLine(String s, Headers headers, int bodyStart, int bodyLength) {
+    private SipRequest requestLine(String s, Headers headers, Body body) {
       int line = 1;
       int n = s.length();
       int i = 0;
@@ -380,7 +516,7 @@ public final class SipParser {
         v--;
       }
       if (v < n) {
-        leniency.violate(Violation.EXTRA_WHITESPACE_IN_START_LINE, v);
+        leniency().violate(Violation.EXTRA_WHITESPACE_IN_START_LINE, v);
       }
       int vs = v;
       while (vs > i && s.charAt(vs - 1) != ' ' && s.charAt(vs - 1) != '\t') {
@@ -394,7 +530,7 @@ public final class SipParser {
       }
       version(s.substring(vs, v), vs);
       if (s.charAt(i) != ' ' || s.charAt(ue) != ' ' || isWsp(s.charAt(us)) || isWsp(s.charAt(ue - 1))) {
-        leniency.violate(Violation.EXTRA_WHITESPACE_IN_START_LINE, us);
+        leniency().violate(Violation.EXTRA_WHITESPACE_IN_START_LINE, us);
         while (us < ue && isWsp(s.charAt(us))) {
           us++;
         }
@@ -404,30 +540,29 @@ public final class SipParser {
       }
       String uriText = s.substring(us, ue);
       if (uriText.indexOf(' ') >= 0 || uriText.indexOf('\t') >= 0) {
-        leniency.violate(Violation.WHITESPACE_IN_REQUEST_URI, us);
+        leniency().violate(Violation.WHITESPACE_IN_REQUEST_URI, us);
         uriText = uriText.replace(" ", "").replace("\t", "");
       }
       if (uriText.length() > 1 && uriText.charAt(0) == '<' && uriText.charAt(uriText.length() - 1) == '>') {
-        leniency.violate(Violation.ANGLE_BRACKETS_IN_REQUEST_URI, us);
+        leniency().violate(Violation.ANGLE_BRACKETS_IN_REQUEST_URI, us);
         uriText = uriText.substring(1, uriText.length() - 1);
         us++;
       }
       Uri uri;
       try {
-        uri = UriParser.parse(uriText, 0, uriText.length(), leniency);
+        uri = UriParser.parse(uriText, 0, uriText.length(), leniency());
       } catch (SipParseException e) {
         throw new SipParseException("Request-URI: " + e.reason(), line, us + e.column(), 400);
       }
       if (uri instanceof SipUri sip && !sip.headers().isEmpty()) {
-        leniency.violate(Violation.HEADERS_IN_REQUEST_URI, us);
+        leniency().violate(Violation.HEADERS_IN_REQUEST_URI, us);
         uri = sip.toBuilder().headers(UriHeaders.EMPTY).build();
       }
-      return new SipRequest(method, uri, headers, new Body(b, bodyStart, bodyLength), policy,
-          leniency.found(), this.line);
+      return new SipRequest(method, uri, headers, body, policy, violations(), this.line);
     }
 
     /** Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF. */
-    private SipResponse statusLine(String s, Headers headers, int bodyStart, int bodyLength) {
+    private SipResponse statusLine(String s, Headers headers, Body body) {
       int n = s.length();
       int i = 0;
       while (i < n && !isWsp(s.charAt(i))) {
@@ -436,7 +571,7 @@ public final class SipParser {
       version(s.substring(0, i), 0);
       int codeStart = i + 1;
       if (i < n && (s.charAt(i) != ' ' || (codeStart < n && isWsp(s.charAt(codeStart))))) {
-        leniency.violate(Violation.EXTRA_WHITESPACE_IN_START_LINE, i);
+        leniency().violate(Violation.EXTRA_WHITESPACE_IN_START_LINE, i);
         while (codeStart < n && isWsp(s.charAt(codeStart))) {
           codeStart++;
         }
@@ -456,7 +591,7 @@ public final class SipParser {
       }
       String reason;
       if (ce == n) {
-        leniency.violate(Violation.MISSING_SPACE_AFTER_STATUS_CODE, ce);
+        leniency().violate(Violation.MISSING_SPACE_AFTER_STATUS_CODE, ce);
         reason = "";
       } else if (s.charAt(ce) != ' ') {
         throw new SipParseException("expected SP after the status code, found "
@@ -470,8 +605,7 @@ public final class SipParser {
           }
         }
       }
-      return new SipResponse(code, reason, headers, new Body(b, bodyStart, bodyLength), policy,
-          leniency.found(), line);
+      return new SipResponse(code, reason, headers, body, policy, violations(), line);
     }
 
     /** SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT; only 2.0 is spoken (505 otherwise). */
@@ -495,6 +629,7 @@ public final class SipParser {
     private ParserConfig config = ParserConfig.DEFAULT;
     private CompliancePolicy policy = CompliancePolicy.STRICT;
     private boolean validate;
+    private boolean wireGrammar = true;
 
     private Builder() {}
 
@@ -511,6 +646,15 @@ public final class SipParser {
     /** Whether {@code parse} also runs {@link SipMessage#validate()} (default false: lazy). */
     public Builder validate(boolean validate) {
       this.validate = validate;
+      return this;
+    }
+
+    /**
+     * Whether the usual start lines are read straight from the bytes (default true); false reads
+     * every start line with the String grammar, for tests that compare the two.
+     */
+    Builder wireGrammar(boolean wireGrammar) {
+      this.wireGrammar = wireGrammar;
       return this;
     }
 

@@ -28,6 +28,17 @@ public final class Via {
     this.parameters = b.edits != null ? b.edits.build() : b.parameters;
   }
 
+  /** A Via from parts the parser has already checked. */
+  Via(String protocolName, String protocolVersion, String transport, String host, int port,
+      Parameters parameters) {
+    this.protocolName = protocolName;
+    this.protocolVersion = protocolVersion;
+    this.transport = transport;
+    this.host = host;
+    this.port = port;
+    this.parameters = parameters;
+  }
+
   /** A builder for a {@code SIP/2.0/<transport>} Via to {@code host}. */
   public static Builder builder(String transport, String host) {
     return new Builder().transport(transport).host(host);

@@ -120,6 +120,11 @@ public final class Chars {
     return c >= 0 && c < 256 && (TABLE[c] & classes) != 0;
   }
 
+  /** Whether the octet {@code b} belongs to any of the classes in {@code classes}. */
+  public static boolean isOctet(byte b, int classes) {
+    return (TABLE[b & 0xFF] & classes) != 0;
+  }
+
   /** The value of a hex digit, or -1. */
   public static int hexValue(int c) {
     if (c >= '0' && c <= '9') {

@@ -1,0 +1,802 @@
+package dev.parley.sip;
+
+import dev.parley.sip.internal.Chars;
+import dev.parley.sip.internal.Lexer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The fast path of typed header access: the grammars of the headers a proxy reads on every
+ * message (Via, From, To, Contact, Route, Record-Route, Call-ID, CSeq, Max-Forwards) and of the
+ * SIP URI (RFC 3261 §25.1), read straight from the parsed message's bytes, each octet classified
+ * by {@link Chars}' table, with a String created only for each component handed out.
+ *
+ * <p>It accepts only the usual shape of each rule: ASCII, single separators without surrounding
+ * whitespace inside a value, {@code sip:}/{@code sips:} URIs without password, IPv6 reference or
+ * headers component, known methods. Anything else, well-formed or not, it <em>declines</em>: a
+ * rule returns null (or false) and the caller parses the value with the String grammar of
+ * {@link dev.parley.sip.internal.HeaderGrammar} and {@link dev.parley.sip.internal.UriParser},
+ * which alone reports errors and {@link Violation}s. The contract, which {@code WireGrammarTest}
+ * checks against that grammar on generated and corpus values: whatever this class accepts, the
+ * String grammar accepts under every policy, without a violation, as an equal value.
+ *
+ * <p>One instance reads one header field (or one start line's URI); not thread-safe. The static
+ * entry points are.
+ */
+final class WireGrammar {
+  /**
+   * The element rules of the headers with a fast path. An enum read through one switch rather
+   * than a function per header: the call site that reads elements stays monomorphic.
+   */
+  enum Rule {
+    VIA_PARM, FROM_TO, CONTACT_PARAM, ROUTE_PARAM, CALLID, CSEQ, MAX_FORWARDS;
+
+    /** One element, or null to decline. */
+    Object read(WireGrammar g) {
+      switch (this) {
+        case VIA_PARM:
+          return g.viaParm();
+        case FROM_TO:
+          return g.fromTo();
+        case CONTACT_PARAM:
+          return g.contactParam();
+        case ROUTE_PARAM:
+          return g.routeParam();
+        case CALLID:
+          return g.callid();
+        case CSEQ:
+          return g.cseq();
+        default:
+          return g.maxForwards();
+      }
+    }
+  }
+
+  /** More parameters than this on one value or URI are declined, which bounds the recursion. */
+  private static final int MAX_PARAMETERS = 16;
+  /** paramchar = param-unreserved / unreserved / escaped (the non-escape part). */
+  private static final int PARAMCHAR = Chars.UNRESERVED | Chars.PARAM_UNRESERVED;
+  /** user = 1*( unreserved / escaped / user-unreserved ) (the non-escape part). */
+  private static final int USERCHAR = Chars.UNRESERVED | Chars.USER_UNRESERVED;
+  /** Transports common enough to share their Strings (as the String grammar does), by length. */
+  private static final String[][] COMMON_TRANSPORTS =
+      byLength("UDP", "TCP", "TLS", "WS", "WSS", "SCTP");
+  /** Header parameter names shared with the String grammar, by length. */
+  private static final String[][] COMMON_PARAMETERS = byLength(Lexer.COMMON_PARAMETERS);
+  /** URI parameter names common enough to share their Strings, by length. */
+  private static final String[][] COMMON_URI_PARAMETERS =
+      byLength("lr", "transport", "user", "maddr", "ttl", "method", "ob", "gr", "ftag");
+  private static final SipMethod[] METHODS = {SipMethod.INVITE, SipMethod.ACK, SipMethod.BYE,
+      SipMethod.CANCEL, SipMethod.OPTIONS, SipMethod.REGISTER, SipMethod.PRACK,
+      SipMethod.SUBSCRIBE, SipMethod.NOTIFY, SipMethod.PUBLISH, SipMethod.INFO, SipMethod.REFER,
+      SipMethod.MESSAGE, SipMethod.UPDATE};
+
+  private final byte[] b;
+  private final int end;
+  private int pos;
+  /** The parameter list being read: allocated at its exact size by the last parameter. */
+  private String[] names;
+  private String[] values;
+
+  private WireGrammar(byte[] b, int from, int to) {
+    this.b = b;
+    this.pos = from;
+    this.end = to;
+  }
+
+  // --- entry points ---------------------------------------------------------------------------
+
+  /**
+   * The elements of one header field {@code b[from, to)} (unfolded and trimmed, as framing leaves
+   * it), read with {@code rule} and, for a list header, separated by COMMA; null when declined.
+   * Mirrors {@code Header.parseField}.
+   */
+  static List<Object> field(byte[] b, int from, int to, Rule rule, boolean list) {
+    WireGrammar g = new WireGrammar(b, from, to);
+    g.sws();
+    if (g.pos == g.end) {
+      return null; // empty: an error or an empty list, the String grammar says which
+    }
+    Object first = rule.read(g);
+    if (first == null) {
+      return null;
+    }
+    g.sws();
+    if (g.pos == g.end) {
+      return List.of(first);
+    }
+    if (!list) {
+      return null;
+    }
+    List<Object> out = new ArrayList<>(4);
+    out.add(first);
+    while (g.pos < g.end) {
+      if (b[g.pos] != ',') {
+        return null;
+      }
+      g.pos++;
+      g.sws();
+      if (g.pos == g.end || b[g.pos] == ',') {
+        return null;
+      }
+      Object next = rule.read(g);
+      if (next == null) {
+        return null;
+      }
+      out.add(next);
+      g.sws();
+    }
+    return out;
+  }
+
+  /** A {@code SIP-URI} or {@code SIPS-URI} filling {@code b[from, to)} exactly, or null. */
+  static SipUri sipUri(byte[] b, int from, int to) {
+    WireGrammar g = new WireGrammar(b, from, to);
+    SipUri uri = g.sipUri(from, to);
+    return g.pos == to ? uri : null;
+  }
+
+  /**
+   * The method spelled by {@code b[from, to)} when it is one Parley knows (methods are
+   * case-sensitive, RFC 3261 §7.1), else null.
+   */
+  static SipMethod knownMethod(byte[] b, int from, int to) {
+    for (SipMethod m : METHODS) {
+      if (equalsAscii(b, from, to, m.name())) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  // --- header rules -----------------------------------------------------------------------------
+
+  /**
+   * via-parm = sent-protocol LWS sent-by *( SEMI via-params ); sent-protocol =
+   * protocol-name SLASH protocol-version SLASH transport, here exactly {@code SIP/2.0/}.
+   */
+  Via viaParm() {
+    if (!literal("SIP/2.0/")) {
+      return null;
+    }
+    String transport = token(COMMON_TRANSPORTS);
+    if (transport == null || !lws()) {
+      return null;
+    }
+    int hostStart = pos;
+    if (!host()) {
+      return null;
+    }
+    String host = string(hostStart, pos);
+    int port = -1;
+    if (pos < end && b[pos] == ':') {
+      pos++;
+      port = port();
+      if (port < 0) {
+        return null;
+      }
+    }
+    Parameters parameters = genericParams(true);
+    return parameters == null ? null : new Via("SIP", "2.0", transport, host, port, parameters);
+  }
+
+  /** From / To / Refer-To: ( name-addr / addr-spec ) *( SEMI generic-param ). */
+  Address fromTo() {
+    return address(false, false);
+  }
+
+  /** contact-param = ( name-addr / addr-spec ) *( SEMI contact-params ); "*" is declined. */
+  Address contactParam() {
+    return pos < end && b[pos] == '*' ? null : address(true, false);
+  }
+
+  /** route-param / rec-route = name-addr *( SEMI rr-param ). */
+  Address routeParam() {
+    return address(true, true);
+  }
+
+  /** callid = word [ "@" word ]. */
+  String callid() {
+    int start = pos;
+    int ats = 0;
+    while (pos < end) {
+      byte c = b[pos];
+      if (c == '@') {
+        if (++ats > 1 || pos == start) {
+          return null;
+        }
+      } else if (!Chars.isOctet(c, Chars.WORD)) {
+        break;
+      }
+      pos++;
+    }
+    if (pos == start || b[pos - 1] == '@') {
+      return null;
+    }
+    return string(start, pos);
+  }
+
+  /** CSeq = 1*DIGIT LWS Method, the method one Parley knows. */
+  CSeq cseq() {
+    long n = digits(10);
+    if (n < 0 || n > CSeq.MAX_SEQUENCE || !lws()) {
+      return null;
+    }
+    int start = pos;
+    while (pos < end && Chars.isOctet(b[pos], Chars.TOKEN)) {
+      pos++;
+    }
+    SipMethod method = knownMethod(b, start, pos);
+    return method == null ? null : new CSeq(n, method);
+  }
+
+  /** Max-Forwards = 1*DIGIT, 0..255. */
+  Integer maxForwards() {
+    long n = digits(3);
+    return n < 0 || n > 255 ? null : (int) n;
+  }
+
+  // --- name-addr / addr-spec ----------------------------------------------------------------
+
+  /**
+   * ( name-addr / addr-spec ) *( SEMI generic-param ), name-addr = [ display-name ] LAQUOT
+   * addr-spec RAQUOT, display-name = *(token LWS) / quoted-string.
+   */
+  private Address address(boolean list, boolean bracketsRequired) {
+    sws();
+    String display = null;
+    int start = pos;
+    int c = pos < end ? b[pos] : -1;
+    if (c == '"') {
+      if (!quotedString()) {
+        return null;
+      }
+      display = string(start + 1, pos - 1);
+      sws();
+      if (pos == end || b[pos] != '<') {
+        return null;
+      }
+    } else if (c != '<') {
+      int i = start;
+      boolean spaceBeforeLaquot = false;
+      while (i < end) {
+        byte ch = b[i];
+        if (Chars.isOctet(ch, Chars.TOKEN)) {
+          spaceBeforeLaquot = false;
+        } else if (ch == ' ' || ch == '\t') {
+          spaceBeforeLaquot = true;
+        } else {
+          break;
+        }
+        i++;
+      }
+      if (i == start || i == end) {
+        return null;
+      }
+      if (b[i] == '<' && spaceBeforeLaquot) {
+        int displayEnd = i;
+        while (b[displayEnd - 1] == ' ' || b[displayEnd - 1] == '\t') {
+          displayEnd--;
+        }
+        display = string(start, displayEnd);
+        pos = i;
+      } else if (b[i] == ':' && !bracketsRequired && !hasSpace(start, i)) {
+        return addrSpec(list);
+      } else {
+        return null;
+      }
+    }
+    Uri uri = bracketedUri();
+    if (uri == null) {
+      return null;
+    }
+    Parameters parameters = genericParams(false);
+    return parameters == null ? null : new Address(display, uri, parameters);
+  }
+
+  /**
+   * LAQUOT addr-spec RAQUOT, without whitespace inside the brackets. No octet of a URI this class
+   * takes is '>', so the URI read from after '<' ends at the first '>' or is declined.
+   */
+  private Uri bracketedUri() {
+    Uri uri = sipUri(pos + 1, end);
+    if (uri == null || pos == end || b[pos] != '>') {
+      return null;
+    }
+    pos++;
+    return uri;
+  }
+
+  /** addr-spec outside brackets: ends at ';', ',' (in a list) or whitespace; no '?'. */
+  private Address addrSpec(boolean list) {
+    int start = pos;
+    int i = start;
+    while (i < end) {
+      byte ch = b[i];
+      if (ch == ';' || (ch == ',' && list) || ch == ' ' || ch == '\t') {
+        break;
+      }
+      if (ch == '?') {
+        return null;
+      }
+      i++;
+    }
+    Uri uri = sipUri(start, i);
+    if (uri == null || pos != i) {
+      return null;
+    }
+    Parameters parameters = genericParams(false);
+    return parameters == null ? null : new Address(null, uri, parameters);
+  }
+
+  private boolean hasSpace(int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] == ' ' || b[i] == '\t') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // --- generic-param ----------------------------------------------------------------------------
+
+  /**
+   * *( SEMI generic-param ), generic-param = token [ EQUAL gen-value ], gen-value = token /
+   * host / quoted-string; null when declined.
+   *
+   * @param hostValues whether values may also hold ':' (Via received with an IPv6 address)
+   */
+  private Parameters genericParams(boolean hostValues) {
+    int save = pos;
+    sws();
+    boolean none = pos == end || b[pos] != ';';
+    pos = save;
+    if (none) {
+      return Parameters.EMPTY;
+    }
+    return genericParam(hostValues, 0) ? new Parameters(names, values) : null;
+  }
+
+  /** The parameter at {@code index} and those after it. */
+  private boolean genericParam(boolean hostValues, int index) {
+    int save = pos;
+    sws();
+    if (pos == end || b[pos] != ';') {
+      pos = save;
+      names = new String[index];
+      values = new String[index];
+      return true;
+    }
+    if (index == MAX_PARAMETERS) {
+      return false;
+    }
+    pos++;
+    sws();
+    String name = token(COMMON_PARAMETERS);
+    if (name == null) {
+      return false;
+    }
+    String value = null;
+    save = pos;
+    sws();
+    if (pos < end && b[pos] == '=') {
+      pos++;
+      sws();
+      value = genValue(hostValues);
+      if (value == null) {
+        return false;
+      }
+    } else {
+      pos = save;
+    }
+    if (!genericParam(hostValues, index + 1)) {
+      return false;
+    }
+    names[index] = name;
+    values[index] = value;
+    return true;
+  }
+
+  /** gen-value = token / host / quoted-string; an IPv6 reference ('[') is declined. */
+  private String genValue(boolean hostValues) {
+    int start = pos;
+    if (pos < end && b[pos] == '"') {
+      return quotedString() ? string(start, pos) : null;
+    }
+    while (pos < end && (Chars.isOctet(b[pos], Chars.TOKEN) || (hostValues && b[pos] == ':'))) {
+      pos++;
+    }
+    return pos == start ? null : string(start, pos);
+  }
+
+  /** quoted-string = DQUOTE *qdtext DQUOTE, ASCII and without quoted-pair. */
+  private boolean quotedString() {
+    pos++;
+    while (pos < end) {
+      byte c = b[pos++];
+      if (c == '"') {
+        return true;
+      }
+      if (c == '\\' || c < 0 || !Chars.isOctet(c, Chars.QDTEXT)) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  // --- SIP URI ----------------------------------------------------------------------------------
+
+  /**
+   * SIP-URI = "sip:" [ userinfo ] hostport uri-parameters, SIPS-URI likewise with "sips:", read
+   * from {@code from} as far as it goes within {@code to}; the caller checks where it stopped
+   * ({@link #pos}): the String grammar reads a slice, which the URI must fill.
+   *
+   * <p>userinfo = user "@" (no password). The String grammar ends the userinfo at the first '@'
+   * of the slice; here the user is the run of user characters before an '@'. Where they differ
+   * (an '@' after a character that is not one), no rule below reads the '@', so the URI stops
+   * before the end of the slice and is declined.
+   */
+  private SipUri sipUri(int from, int to) {
+    boolean secure;
+    if (to - from > 4 && lower(from) == 's' && lower(from + 1) == 'i' && lower(from + 2) == 'p') {
+      if (b[from + 3] == ':') {
+        secure = false;
+        pos = from + 4;
+      } else if (lower(from + 3) == 's' && b[from + 4] == ':') {
+        secure = true;
+        pos = from + 5;
+      } else {
+        return null;
+      }
+    } else {
+      return null;
+    }
+    String user = null;
+    int userStart = pos;
+    if (!escapedRun(to, USERCHAR)) {
+      return null;
+    }
+    if (pos < to && b[pos] == '@') {
+      if (pos == userStart) {
+        return null;
+      }
+      user = string(userStart, pos);
+      pos++;
+    } else {
+      pos = userStart;
+    }
+    int hostStart = pos;
+    if (!host(to)) {
+      return null;
+    }
+    String host = string(hostStart, pos);
+    int port = -1;
+    if (pos < to && b[pos] == ':') {
+      pos++;
+      port = port(to);
+      if (port < 0) {
+        return null;
+      }
+    }
+    Parameters parameters = uriParameters(to);
+    if (parameters == null) {
+      return null;
+    }
+    return new SipUri(secure, user, null, host, port, parameters, UriHeaders.EMPTY);
+  }
+
+  /** uri-parameters = *( ";" uri-parameter ), up to {@code to}. */
+  private Parameters uriParameters(int to) {
+    if (pos == to || b[pos] != ';') {
+      return Parameters.EMPTY;
+    }
+    return uriParameter(to, 0) ? new Parameters(names, values) : null;
+  }
+
+  /**
+   * uri-parameter = pname [ "=" pvalue ], pname / pvalue = 1*paramchar; the values of ttl,
+   * transport, user and method checked against their rules; maddr declined.
+   */
+  private boolean uriParameter(int to, int index) {
+    if (pos == to || b[pos] != ';') {
+      names = new String[index];
+      values = new String[index];
+      return true;
+    }
+    if (index == MAX_PARAMETERS) {
+      return false;
+    }
+    pos++;
+    int nameStart = pos;
+    if (!escapedRun(to, PARAMCHAR) || pos == nameStart) {
+      return false;
+    }
+    int nameEnd = pos;
+    String value = null;
+    if (pos < to && b[pos] == '=') {
+      pos++;
+      int valueStart = pos;
+      if (!escapedRun(to, PARAMCHAR) || pos == valueStart
+          || !knownParameterValue(nameStart, nameEnd, valueStart, pos)) {
+        return false;
+      }
+      value = string(valueStart, pos);
+    }
+    String name = common(COMMON_URI_PARAMETERS, nameStart, nameEnd);
+    if (!uriParameter(to, index + 1)) {
+      return false;
+    }
+    names[index] = name;
+    values[index] = value;
+    return true;
+  }
+
+  /** ttl-param (1*3DIGIT, 0..255); transport-, user- and method-param (token); maddr declined. */
+  private boolean knownParameterValue(int nameStart, int nameEnd, int valueStart, int valueEnd) {
+    if (equalsIgnoreCase(nameStart, nameEnd, "ttl")) {
+      int v = 0;
+      for (int i = valueStart; i < valueEnd; i++) {
+        if (!Chars.isOctet(b[i], Chars.DIGIT) || i - valueStart == 3) {
+          return false;
+        }
+        v = v * 10 + b[i] - '0';
+      }
+      return v <= 255;
+    }
+    if (equalsIgnoreCase(nameStart, nameEnd, "maddr")) {
+      return false;
+    }
+    if (equalsIgnoreCase(nameStart, nameEnd, "transport")
+        || equalsIgnoreCase(nameStart, nameEnd, "user")
+        || equalsIgnoreCase(nameStart, nameEnd, "method")) {
+      for (int i = valueStart; i < valueEnd; i++) {
+        if (!Chars.isOctet(b[i], Chars.TOKEN)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Octets of {@code classes} and escaped = "%" HEXDIG HEXDIG up to {@code limit}; false when an
+   * octet that is neither ends the run before an octet the String grammar would question ('%'
+   * without two hex digits, a character RFC 3261 §19.1.2 wants escaped).
+   */
+  private boolean escapedRun(int limit, int classes) {
+    while (pos < limit) {
+      byte c = b[pos];
+      if (Chars.isOctet(c, classes)) {
+        pos++;
+      } else if (c == '%') {
+        if (pos + 2 < limit && Chars.isOctet(b[pos + 1], Chars.HEX)
+            && Chars.isOctet(b[pos + 2], Chars.HEX)) {
+          pos += 3;
+        } else {
+          return false;
+        }
+      } else {
+        return !(c == '#' || c == '\\' || c == '^' || c == '`' || c == '{' || c == '|'
+            || c == '}');
+      }
+    }
+    return true;
+  }
+
+  // --- host / port --------------------------------------------------------------------------
+
+  private boolean host() {
+    return host(end);
+  }
+
+  /**
+   * host = hostname / IPv4address (an IPv6reference is declined), up to {@code limit}; true when
+   * one was read. hostname = *( domainlabel "." ) toplabel [ "." ]; IPv4address = 1*3DIGIT "."
+   * 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT, each 0..255.
+   */
+  private boolean host(int limit) {
+    int start = pos;
+    boolean dotsAndDigits = true;
+    // hostname's label rules checked on the way: labels not empty, no '-' at either end.
+    boolean labelsOk = true;
+    int labelStart = start;
+    int topStart = start;
+    while (pos < limit) {
+      byte c = b[pos];
+      if (c == '.') {
+        labelsOk &= pos != labelStart && b[pos - 1] != '-';
+        topStart = labelStart;
+        labelStart = pos + 1;
+      } else if (c == '-') {
+        labelsOk &= pos != labelStart;
+        dotsAndDigits = false;
+      } else if (Chars.isOctet(c, Chars.ALPHANUM)) {
+        dotsAndDigits &= c <= '9';
+      } else {
+        break;
+      }
+      pos++;
+    }
+    if (pos == start) {
+      return false;
+    }
+    if (dotsAndDigits) {
+      return isIPv4address(start, pos);
+    }
+    if (labelStart < pos) {
+      labelsOk &= b[pos - 1] != '-';
+      topStart = labelStart;
+    }
+    // toplabel = ALPHA / ALPHA *( alphanum / "-" ) alphanum
+    return labelsOk && Chars.isOctet(b[topStart], Chars.ALPHA);
+  }
+
+  private boolean isIPv4address(int from, int to) {
+    int i = from;
+    for (int part = 0; part < 4; part++) {
+      if (part > 0) {
+        if (i == to || b[i] != '.') {
+          return false;
+        }
+        i++;
+      }
+      int start = i;
+      int value = 0;
+      while (i < to && b[i] != '.') {
+        if (i - start == 3) {
+          return false;
+        }
+        value = value * 10 + b[i] - '0';
+        i++;
+      }
+      if (i == start || value > 255) {
+        return false;
+      }
+    }
+    return i == to;
+  }
+
+  private int port() {
+    return port(end);
+  }
+
+  /**
+   * port = 1*DIGIT, 0..65535, or -1. Declined (-1) too when a hex digit, '.' or ':' follows: the
+   * String grammar might then see an unbracketed IPv6 address.
+   */
+  private int port(int limit) {
+    int start = pos;
+    int value = 0;
+    while (pos < limit && b[pos] >= '0' && b[pos] <= '9') {
+      if (pos - start == 5) {
+        return -1;
+      }
+      value = value * 10 + b[pos] - '0';
+      pos++;
+    }
+    if (pos == start || value > 65535) {
+      return -1;
+    }
+    if (pos < limit && (Chars.isOctet(b[pos], Chars.HEX) || b[pos] == '.' || b[pos] == ':')) {
+      return -1;
+    }
+    return value;
+  }
+
+  // --- lexical ----------------------------------------------------------------------------------
+
+  /** SWS = [LWS]; values reach here unfolded, so LWS is a run of SP and HTAB. */
+  private void sws() {
+    while (pos < end && (b[pos] == ' ' || b[pos] == '\t')) {
+      pos++;
+    }
+  }
+
+  /** LWS: at least one SP or HTAB; false if none. */
+  private boolean lws() {
+    int start = pos;
+    sws();
+    return pos > start;
+  }
+
+  /** 1*DIGIT of at most {@code maxDigits} digits, or -1. */
+  private long digits(int maxDigits) {
+    int start = pos;
+    long value = 0;
+    while (pos < end && b[pos] >= '0' && b[pos] <= '9') {
+      if (pos - start == maxDigits) {
+        return -1;
+      }
+      value = value * 10 + b[pos] - '0';
+      pos++;
+    }
+    return pos == start ? -1 : value;
+  }
+
+  /** A token, as the matching String of {@code common} when it is one, or null when empty. */
+  private String token(String[][] common) {
+    int start = pos;
+    while (pos < end && Chars.isOctet(b[pos], Chars.TOKEN)) {
+      pos++;
+    }
+    return pos == start ? null : common(common, start, pos);
+  }
+
+  private String common(String[][] byLength, int from, int to) {
+    int len = to - from;
+    if (len < byLength.length) {
+      for (String c : byLength[len]) {
+        if (equalsAscii(b, from, to, c)) {
+          return c;
+        }
+      }
+    }
+    return string(from, to);
+  }
+
+  /** {@code strings} grouped by length: a table built once for {@link #common}. */
+  private static String[][] byLength(String... strings) {
+    int max = 0;
+    for (String s : strings) {
+      max = Math.max(max, s.length());
+    }
+    String[][] table = new String[max + 1][0];
+    for (String s : strings) {
+      String[] same = Arrays.copyOf(table[s.length()], table[s.length()].length + 1);
+      same[same.length - 1] = s;
+      table[s.length()] = same;
+    }
+    return table;
+  }
+
+  /** Consumes {@code s} if the input continues with exactly it. */
+  private boolean literal(String s) {
+    int n = s.length();
+    if (end - pos < n || !equalsAscii(b, pos, pos + n, s)) {
+      return false;
+    }
+    pos += n;
+    return true;
+  }
+
+  private static boolean equalsAscii(byte[] b, int from, int to, String s) {
+    if (to - from != s.length()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (b[from + i] != s.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code b[from, to)} equals the lower-case {@code s} in any case. */
+  private boolean equalsIgnoreCase(int from, int to, String s) {
+    if (to - from != s.length()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (lower(from + i) != s.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private int lower(int i) {
+    int c = b[i];
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+  }
+
+  /**
+   * The ASCII octets {@code b[from, to)} as a String. The constructor with a high byte of 0 is
+   * the plain copy that ASCII needs (no charset lookup or decoding): about half the time of
+   * {@code new String(b, from, len, ISO_8859_1)}, and it is made for many short components.
+   */
+  @SuppressWarnings("deprecation")
+  private String string(int from, int to) {
+    return new String(b, 0, from, to - from);
+  }
+}
