@@ -2,7 +2,6 @@ package dev.parley.client.internal;
 
 import dev.parley.client.IncomingSessionEvent;
 import dev.parley.client.InvitationCancelledException;
-import dev.parley.client.InvitationExpiredException;
 import dev.parley.client.Participant;
 import dev.parley.client.ParticipantState;
 import dev.parley.client.ParticipantStateChangeReason;
@@ -38,7 +37,6 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  */
 final class DefaultIncomingSessionEvent implements IncomingSessionEvent, PendingInvitation {
-  private enum Status { PENDING, ACCEPTING, ACCEPTED, REJECTED, CANCELLED, EXPIRED }
 
   private final DefaultSession session;
   private final DefaultParticipant inviter;
@@ -46,7 +44,7 @@ final class DefaultIncomingSessionEvent implements IncomingSessionEvent, Pending
   private final SessionDescription offer;
   private final MediaType offerType;
   private final Instant deadline;
-  private Status status = Status.PENDING; // guarded by the endpoint's lock
+  private InvitationStatus status = InvitationStatus.PENDING; // guarded by the endpoint's lock
   private Scheduler.Timer timer;
 
   DefaultIncomingSessionEvent(DefaultSession session, DefaultParticipant inviter,
@@ -68,7 +66,7 @@ final class DefaultIncomingSessionEvent implements IncomingSessionEvent, Pending
     Scheduler.Timer t = invite.transaction().scheduler()
         .schedule(this::expire, timeoutMillis, TimeUnit.MILLISECONDS);
     synchronized (lock()) {
-      if (status == Status.PENDING) {
+      if (status == InvitationStatus.PENDING) {
         timer = t;
         t = null;
       }
@@ -97,7 +95,7 @@ final class DefaultIncomingSessionEvent implements IncomingSessionEvent, Pending
   @Override
   public boolean isPending() {
     synchronized (lock()) {
-      return status == Status.PENDING;
+      return status == InvitationStatus.PENDING;
     }
   }
 
@@ -105,23 +103,12 @@ final class DefaultIncomingSessionEvent implements IncomingSessionEvent, Pending
   public CompletableFuture<Session> accept() {
     CompletableFuture<Session> result = new CompletableFuture<>();
     synchronized (lock()) {
-      switch (status) {
-        case PENDING:
-          break;
-        case CANCELLED:
-          return CompletableFuture.failedFuture(new InvitationCancelledException(
-              "the inviter " + inviter.uri() + " cancelled the invitation"));
-        case EXPIRED:
-          return CompletableFuture.failedFuture(new InvitationExpiredException(
-              "nobody answered the invitation in time; it was rejected with 480"));
-        case REJECTED:
-          return CompletableFuture.failedFuture(
-              new IllegalStateException("the invitation was already rejected"));
-        default:
-          return CompletableFuture.failedFuture(
-              new IllegalStateException("the invitation was already accepted"));
+      CompletableFuture<Session> refused =
+          status.acceptRefused("it was rejected with 480", inviter.uri());
+      if (refused != null) {
+        return refused;
       }
-      status = Status.ACCEPTING;
+      status = InvitationStatus.ACCEPTING;
       cancelTimer();
       DialogId id = new DialogId(invite.request().callId(), invite.localTag(),
           invite.request().from().tag());
@@ -147,7 +134,7 @@ final class DefaultIncomingSessionEvent implements IncomingSessionEvent, Pending
     DefaultEndpoint ep = session.endpoint;
     synchronized (lock()) {
       if (error == null) {
-        status = Status.ACCEPTED;
+        status = InvitationStatus.ACCEPTED;
         inviter.dialog = dialog;
         if (inviter.state() == ParticipantState.DISCONNECTED) {
           ep.fail(result, new SessionException("the session ended before it was connected", 0));
@@ -161,13 +148,13 @@ final class DefaultIncomingSessionEvent implements IncomingSessionEvent, Pending
       } else {
         Throwable cause = Registration.unwrap(error);
         if (invite.isCancelled() && !(cause instanceof SipFailure)) {
-          status = Status.CANCELLED; // the CANCEL reached the dialog layer first
+          status = InvitationStatus.CANCELLED; // the CANCEL reached the dialog layer first
           session.disconnected(inviter, ParticipantStateChangeReason.REMOTE_HANGUP, 487,
               Reasons.of(invite.cancelRequest()));
           ep.fail(result, new InvitationCancelledException(
               "the inviter " + inviter.uri() + " cancelled the invitation"));
         } else {
-          status = Status.ACCEPTED;
+          status = InvitationStatus.ACCEPTED;
           int code = cause instanceof SipFailure f ? f.statusCode() : 500;
           session.disconnected(inviter, ParticipantStateChangeReason.ERROR, code);
           ep.fail(result, new SessionException("accepting failed: " + cause.getMessage(), code));
@@ -198,10 +185,10 @@ final class DefaultIncomingSessionEvent implements IncomingSessionEvent, Pending
   /** Under the lock: ends a pending invitation with {@code status}; the action sends it. */
   @Override
   public Runnable rejectLocked(int statusCode) {
-    if (status != Status.PENDING) {
+    if (status != InvitationStatus.PENDING) {
       return null;
     }
-    status = Status.REJECTED;
+    status = InvitationStatus.REJECTED;
     cancelTimer();
     session.disconnected(inviter, ParticipantStateChangeReason.NORMAL, statusCode);
     return () -> invite.reject(statusCode);
@@ -210,17 +197,17 @@ final class DefaultIncomingSessionEvent implements IncomingSessionEvent, Pending
   /** Under the lock: whether accept() is waiting for the ACK. */
   @Override
   public boolean isAccepting() {
-    return status == Status.ACCEPTING;
+    return status == InvitationStatus.ACCEPTING;
   }
 
   @Override
   public boolean forward(SipUri target) {
     Objects.requireNonNull(target, "target");
     synchronized (lock()) {
-      if (status != Status.PENDING) {
+      if (status != InvitationStatus.PENDING) {
         return false;
       }
-      status = Status.REJECTED;
+      status = InvitationStatus.REJECTED;
       cancelTimer();
       session.disconnected(inviter, ParticipantStateChangeReason.FORWARDED, 302);
     }
@@ -233,10 +220,10 @@ final class DefaultIncomingSessionEvent implements IncomingSessionEvent, Pending
   private void expire() {
     synchronized (lock()) {
       timer = null;
-      if (status != Status.PENDING) {
+      if (status != InvitationStatus.PENDING) {
         return;
       }
-      status = Status.EXPIRED;
+      status = InvitationStatus.EXPIRED;
       session.disconnected(inviter, ParticipantStateChangeReason.NORMAL, 480);
     }
     session.endpoint.kick();
@@ -245,10 +232,10 @@ final class DefaultIncomingSessionEvent implements IncomingSessionEvent, Pending
 
   private void cancelledByInviter() {
     synchronized (lock()) {
-      if (status != Status.PENDING) {
+      if (status != InvitationStatus.PENDING) {
         return; // ACCEPTING: accepted() decides who won; otherwise already ended
       }
-      status = Status.CANCELLED;
+      status = InvitationStatus.CANCELLED;
       cancelTimer();
       session.disconnected(inviter, ParticipantStateChangeReason.REMOTE_HANGUP, 487,
           Reasons.of(invite.cancelRequest()));

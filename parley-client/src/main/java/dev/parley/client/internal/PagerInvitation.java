@@ -2,7 +2,6 @@ package dev.parley.client.internal;
 
 import dev.parley.client.IncomingSessionEvent;
 import dev.parley.client.InstantMessage;
-import dev.parley.client.InvitationExpiredException;
 import dev.parley.client.Participant;
 import dev.parley.client.ParticipantStateChangeReason;
 import dev.parley.client.RejectReason;
@@ -28,7 +27,6 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  */
 final class PagerInvitation implements IncomingSessionEvent, PendingInvitation {
-  private enum Status { PENDING, ACCEPTED, REJECTED, EXPIRED }
 
   private final DefaultInstantMessagingSession session;
   private final DefaultParticipant inviter;
@@ -36,7 +34,7 @@ final class PagerInvitation implements IncomingSessionEvent, PendingInvitation {
   private final String key;
   private final PagerSessions pager;
   private final Instant deadline;
-  private Status status = Status.PENDING; // guarded by the endpoint's lock
+  private InvitationStatus status = InvitationStatus.PENDING; // guarded by the endpoint's lock
   private Scheduler.Timer timer;
 
   PagerInvitation(DefaultInstantMessagingSession session, DefaultParticipant inviter,
@@ -57,7 +55,7 @@ final class PagerInvitation implements IncomingSessionEvent, PendingInvitation {
   void start(long timeoutMillis) {
     Scheduler.Timer t = pager.clock().schedule(this::expire, timeoutMillis, TimeUnit.MILLISECONDS);
     synchronized (lock()) {
-      if (status == Status.PENDING) {
+      if (status == InvitationStatus.PENDING) {
         timer = t;
         return;
       }
@@ -88,33 +86,24 @@ final class PagerInvitation implements IncomingSessionEvent, PendingInvitation {
   @Override
   public boolean isPending() {
     synchronized (lock()) {
-      return status == Status.PENDING;
+      return status == InvitationStatus.PENDING;
     }
   }
 
   /** Under the lock: whether still pending. */
   boolean isPendingLocked() {
-    return status == Status.PENDING;
+    return status == InvitationStatus.PENDING;
   }
 
   @Override
   public CompletableFuture<Session> accept() {
     CompletableFuture<Session> result = new CompletableFuture<>();
     synchronized (lock()) {
-      switch (status) {
-        case PENDING:
-          break;
-        case EXPIRED:
-          return CompletableFuture.failedFuture(new InvitationExpiredException(
-              "nobody answered the invitation in time; the session ended"));
-        case REJECTED:
-          return CompletableFuture.failedFuture(
-              new IllegalStateException("the invitation was already rejected"));
-        default:
-          return CompletableFuture.failedFuture(
-              new IllegalStateException("the invitation was already accepted"));
+      CompletableFuture<Session> refused = status.acceptRefused("the session ended", inviter.uri());
+      if (refused != null) {
+        return refused;
       }
-      status = Status.ACCEPTED;
+      status = InvitationStatus.ACCEPTED;
       cancelTimer();
       session.connected();
       session.releaseHeldLocked();
@@ -137,10 +126,10 @@ final class PagerInvitation implements IncomingSessionEvent, PendingInvitation {
 
   @Override
   public Runnable rejectLocked(int statusCode) {
-    if (status != Status.PENDING) {
+    if (status != InvitationStatus.PENDING) {
       return null;
     }
-    status = Status.REJECTED;
+    status = InvitationStatus.REJECTED;
     cancelTimer();
     session.disconnected(inviter, ParticipantStateChangeReason.NORMAL, statusCode);
     pager.rememberLocked(key, statusCode, null);
@@ -156,10 +145,10 @@ final class PagerInvitation implements IncomingSessionEvent, PendingInvitation {
   public boolean forward(SipUri target) {
     Objects.requireNonNull(target, "target");
     synchronized (lock()) {
-      if (status != Status.PENDING) {
+      if (status != InvitationStatus.PENDING) {
         return false;
       }
-      status = Status.REJECTED;
+      status = InvitationStatus.REJECTED;
       cancelTimer();
       session.disconnected(inviter, ParticipantStateChangeReason.FORWARDED, 302);
       pager.rememberLocked(key, 302, target);
@@ -171,10 +160,10 @@ final class PagerInvitation implements IncomingSessionEvent, PendingInvitation {
   private void expire() {
     synchronized (lock()) {
       timer = null;
-      if (status != Status.PENDING) {
+      if (status != InvitationStatus.PENDING) {
         return;
       }
-      status = Status.EXPIRED;
+      status = InvitationStatus.EXPIRED;
       session.disconnected(inviter, ParticipantStateChangeReason.NORMAL, 480);
     }
     session.endpoint.kick();
