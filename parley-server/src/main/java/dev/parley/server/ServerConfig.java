@@ -40,6 +40,10 @@ public final class ServerConfig {
   public static final Duration DEFAULT_TIMER_C = Duration.ofSeconds(181);
   /** Default bound on requests being proxied at once: {@value}. */
   public static final int DEFAULT_MAX_PROXY_CONTEXTS = 25_000;
+  /** Default {@link #maxDialogs()}. */
+  public static final int DEFAULT_MAX_DIALOGS = 100_000;
+  /** Default {@link #dialogLifetime()}: a call whose BYE never passed stops counting after this. */
+  public static final Duration DEFAULT_DIALOG_LIFETIME = Duration.ofHours(12);
   /**
    * Default clients offered MD5 digest only: {@value}. baresip 1.0 fails a challenge set in which
    * any algorithm is not MD5; SIPp 3.6 and sipsak 0.9.8 answer only the first, and only MD5.
@@ -68,6 +72,8 @@ public final class ServerConfig {
   private final boolean recordRoute;
   private final Duration timerC;
   private final int maxProxyContexts;
+  private final int maxDialogs;
+  private final Duration dialogLifetime;
   private final AddressMatcher trusted;
   private final List<StaticRoute> staticRoutes;
   private final String advertisedHost;
@@ -99,6 +105,8 @@ public final class ServerConfig {
     this.recordRoute = b.recordRoute;
     this.timerC = b.timerC;
     this.maxProxyContexts = b.maxProxyContexts;
+    this.maxDialogs = b.maxDialogs;
+    this.dialogLifetime = b.dialogLifetime;
     this.trusted = b.trusted;
     this.staticRoutes = List.copyOf(b.staticRoutes.values());
     this.advertisedHost = b.advertisedHost;
@@ -243,6 +251,19 @@ public final class ServerConfig {
     return maxProxyContexts;
   }
 
+  /**
+   * How many record-routed dialogs the proxy counts at once for the status page (calls set up
+   * through it whose BYE has not passed yet); past it, new dialogs go uncounted.
+   */
+  public int maxDialogs() {
+    return maxDialogs;
+  }
+
+  /** How long a counted dialog whose BYE never passed through the proxy stays counted. */
+  public Duration dialogLifetime() {
+    return dialogLifetime;
+  }
+
   /** Source addresses whose requests the proxy never challenges (gateways, load generators). */
   public AddressMatcher trusted() {
     return trusted;
@@ -312,6 +333,8 @@ public final class ServerConfig {
     private boolean recordRoute = true;
     private Duration timerC = DEFAULT_TIMER_C;
     private int maxProxyContexts = DEFAULT_MAX_PROXY_CONTEXTS;
+    private int maxDialogs = DEFAULT_MAX_DIALOGS;
+    private Duration dialogLifetime = DEFAULT_DIALOG_LIFETIME;
     private AddressMatcher trusted = AddressMatcher.NONE;
     private final java.util.Map<String, StaticRoute> staticRoutes = new java.util.LinkedHashMap<>();
     private String advertisedHost;
@@ -494,6 +517,22 @@ public final class ServerConfig {
         throw new IllegalArgumentException("timerC must be at least 1s: " + timerC);
       }
       this.timerC = timerC;
+      return this;
+    }
+
+    /** Default {@value ServerConfig#DEFAULT_MAX_DIALOGS}; 0 counts none. */
+    public Builder maxDialogs(int max) {
+      this.maxDialogs = requireRange("maxDialogs", max, 0, 10_000_000);
+      return this;
+    }
+
+    /** Default 12 hours; at least one minute. */
+    public Builder dialogLifetime(Duration lifetime) {
+      Objects.requireNonNull(lifetime, "dialogLifetime");
+      if (lifetime.compareTo(Duration.ofMinutes(1)) < 0) {
+        throw new IllegalArgumentException("dialogLifetime must be at least 1m: " + lifetime);
+      }
+      this.dialogLifetime = lifetime;
       return this;
     }
 

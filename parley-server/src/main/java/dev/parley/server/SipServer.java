@@ -158,6 +158,7 @@ public final class SipServer implements AutoCloseable {
       this.background = bg;
       every(config.flushInterval(), this::flushQuietly);
       every(config.sweepInterval(), location::sweep);
+      every(config.sweepInterval(), () -> proxy.dialogs().sweep(System.currentTimeMillis()));
       every(config.accountsRefresh(), accounts::refresh);
       if (config.offlineEnabled()) {
         // reads the per-user counts (blocking, here at start) and delivers to AORs registered now
@@ -319,7 +320,9 @@ public final class SipServer implements AutoCloseable {
         .proxyCounter("contexts", p.activeContexts())
         .proxyCounter("maxContexts", p.maxContexts())
         .proxyCounter("forwarded", p.requestsForwarded())
-        .proxyCounter("challenges", p.challenges());
+        .proxyCounter("challenges", p.challenges())
+        .proxyCounter("dialogs", proxy.dialogs().active())
+        .proxyCounter("dialogsUncounted", proxy.dialogs().uncounted());
     for (int c = 1; c <= 6; c++) {
       b.proxyCounter("responses" + c + "xx", p.responses(c));
     }

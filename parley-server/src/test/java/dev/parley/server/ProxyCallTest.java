@@ -115,10 +115,14 @@ class ProxyCallTest extends ProxyFixture {
     assertThat(aliceSide.routeSet()).extracting(a -> ((SipUri) a.uri()).transport())
         .containsExactly("tcp", null);
     Dialog bobSide = bob.accepted.take().get(10, TimeUnit.SECONDS);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> server.status().proxy().get("dialogs") == 1L);
 
     // Bob hangs up over UDP; the proxy takes the BYE to Alice over TCP
     SipResponse ok = bob.ua.bye(bobSide).get(10, TimeUnit.SECONDS);
     assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(server.status().proxy()).as("the callee's BYE ends the dialog too")
+        .containsEntry("dialogs", 0L);
     SipRequest bye = alice.byes.poll(10, TimeUnit.SECONDS);
     assertThat(bye).isNotNull();
     assertThat(bye.topVia().transport()).isEqualTo("TCP");

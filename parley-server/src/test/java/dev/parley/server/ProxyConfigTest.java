@@ -34,6 +34,8 @@ class ProxyConfigTest {
         proxy.record_route = false
         proxy.timer_c = 3m
         proxy.max_contexts = 500
+        proxy.max_dialogs = 2000
+        proxy.dialog_lifetime = 2h
         proxy.advertised_host = sip.example.com
         route.pstn.example = sip:10.0.0.5:5080;transport=tcp
         route.sales@partner.example = sip:sbc.partner.example
@@ -42,6 +44,8 @@ class ProxyConfigTest {
     assertThat(c.recordRoute()).isFalse();
     assertThat(c.timerC()).isEqualTo(Duration.ofMinutes(3));
     assertThat(c.maxProxyContexts()).isEqualTo(500);
+    assertThat(c.maxDialogs()).isEqualTo(2000);
+    assertThat(c.dialogLifetime()).isEqualTo(Duration.ofHours(2));
     assertThat(c.advertisedHost()).isEqualTo("sip.example.com");
     assertThat(c.trusted().matches(InetAddress.getByName("10.1.2.3"))).isTrue();
     assertThat(c.trusted().matches(InetAddress.getByName("127.0.0.1"))).isFalse();
@@ -69,6 +73,9 @@ class ProxyConfigTest {
     Files.writeString(f, "proxy.timer_c = 10ms\n");
     assertThatThrownBy(() -> ServerConfig.builder().load(f))
         .hasMessageStartingWith(f + ":1: key 'proxy.timer_c': timerC must be at least 1s");
+    Files.writeString(f, "proxy.dialog_lifetime = 5s\n");
+    assertThatThrownBy(() -> ServerConfig.builder().load(f))
+        .hasMessageStartingWith(f + ":1: key 'proxy.dialog_lifetime': dialogLifetime must be at least 1m");
     Files.writeString(f, "route.a.example = sip:1.2.3.4\nroute.a.example = sip:1.2.3.5\n");
     assertThatThrownBy(() -> ServerConfig.builder().load(f))
         .hasMessage(f + ":2: key 'route.a.example' given twice");

@@ -150,6 +150,10 @@ final class ProxyContext {
     } else if (r.isSuccess()) {
       b.finished();
       upstream(up); // every 2xx goes upstream, even after the first (§16.7 step 5)
+      if (invite && recordRoute && server != null) {
+        core.dialogs().confirmed(r.callId(), r.from().tag(), r.to().tag(),
+            System.currentTimeMillis());
+      }
       if (!finalSent) {
         finalSent = true;
         if (invite) {

@@ -79,6 +79,7 @@ public final class ProxyCore {
   private final List<StaticRoute> routes;
   private final long timerCMillis;
   private final int maxContexts;
+  private final DialogTable dialogs;
   private final ConcurrentHashMap<ServerTransaction, ProxyContext> contexts = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Long> ownBranches = new ConcurrentHashMap<>();
   private final AtomicInteger active = new AtomicInteger();
@@ -109,6 +110,12 @@ public final class ProxyCore {
     this.routes = config.staticRoutes();
     this.timerCMillis = config.timerC().toMillis();
     this.maxContexts = config.maxProxyContexts();
+    this.dialogs = new DialogTable(config.maxDialogs(), config.dialogLifetime().toMillis());
+  }
+
+  /** The dialogs set up through this proxy (record-routed INVITEs answered 2xx, BYE not seen). */
+  public DialogTable dialogs() {
+    return dialogs;
   }
 
   /**
@@ -402,6 +409,9 @@ public final class ProxyCore {
     }
     ProxyMessages.removeCredentials(request, b, domain);
     SipMethod m = request.method();
+    if (inDialog && m.equals(SipMethod.BYE)) {
+      dialogs.ended(request.callId(), request.from().tag(), request.to().tag());
+    }
     boolean recordRoute = config.recordRoute() && !inDialog && (m.isInvite()
         || m.equals(SipMethod.SUBSCRIBE) || m.equals(SipMethod.REFER));
     ProxyContext ctx = new ProxyContext(this, tx, request, b.build(), recordRoute, hash);
