@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Map;
@@ -17,9 +18,10 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Runs linphonec 5.1 (Debian package {@code linphone-cli}) headless as a real user agent for
- * interop tests, driven by commands written to its standard input ({@code chat URI TEXT},
- * {@code quit}) and read back from its output ({@code -S} state messages such as
- * {@code Registration on ... successful}, and {@code Message received from URI: TEXT}).
+ * interop tests, driven by commands written to its standard input ({@code call URI},
+ * {@code answer}, {@code terminate}, {@code chat URI TEXT}, {@code quit}) and read back from its
+ * output ({@code Call N with URI connected.}, {@code Message received from URI: TEXT}) and its
+ * SIP log (registration state, the messages on the wire).
  *
  * <p>Each instance gets its own {@code linphonerc} and {@code HOME} in the work directory (liblinphone
  * keeps its chat database under {@code ~/.local/share/linphone} and only sends chat messages when
@@ -80,6 +82,34 @@ final class Linphonec implements AutoCloseable {
     command("chat " + uri + " " + text);
   }
 
+  /** Calls {@code uri} ({@code call URI}). */
+  void call(String uri) {
+    command("call " + uri);
+  }
+
+  /** Answers the ringing incoming call ({@code answer}). */
+  void answer() {
+    command("answer");
+  }
+
+  /** Hangs up the current call ({@code terminate}): CANCEL while it rings, BYE once connected. */
+  void terminate() {
+    command("terminate");
+  }
+
+  /**
+   * Waits until linphonec prints a line containing {@code fragment} (such as {@code Receiving new
+   * incoming call from}, {@code connected.}, {@code ended (}) and returns that line.
+   */
+  String awaitOutput(String fragment, Duration timeout) {
+    return awaitLine(l -> l.contains(fragment), "line with \"" + fragment + "\"", timeout);
+  }
+
+  /** Whether linphonec's output so far contains {@code fragment}. */
+  boolean outputContains(String fragment) {
+    return process.log(Integer.MAX_VALUE).contains(fragment);
+  }
+
   /** Writes one command line to linphonec's standard input. */
   void command(String line) {
     try {
@@ -99,6 +129,30 @@ final class Linphonec implements AutoCloseable {
         "message \"" + text + "\"", timeout);
     String from = line.substring(line.indexOf("Message received from ") + 22);
     return from.substring(0, from.lastIndexOf(": " + text));
+  }
+
+  /** Waits until linphonec's SIP log contains {@code fragment} (such as a status line it received). */
+  void awaitSipLog(String fragment, Duration timeout) {
+    try {
+      await().atMost(timeout).pollInterval(Duration.ofMillis(50))
+          .failFast("linphonec exited", () -> !process.isAlive())
+          .until(() -> sipLogContains(fragment));
+    } catch (ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
+      throw new AssertionError("linphonec: no \"" + fragment + "\" in its SIP log within "
+          + timeout + "\n" + log(), e);
+    }
+  }
+
+  /** The lines of linphonec's SIP log so far that start with {@code prefix}, such as a header name. */
+  List<String> sipLogLines(String prefix) {
+    try {
+      return Files.exists(sipLog)
+          ? Files.readAllLines(sipLog, StandardCharsets.ISO_8859_1).stream()
+              .filter(l -> l.startsWith(prefix)).toList()
+          : List.of();
+    } catch (IOException e) {
+      throw new AssertionError("linphonec's SIP log unreadable: " + e, e);
+    }
   }
 
   /** Whether linphonec's SIP log so far contains {@code fragment}. */
@@ -180,6 +234,8 @@ final class Linphonec implements AutoCloseable {
     private String user;
     private String password;
     private String registrar;
+    private String outbound;
+    private boolean autoAnswer;
 
     private Builder(Path workDir) {
       this.workDir = Objects.requireNonNull(workDir, "workDir");
@@ -196,6 +252,24 @@ final class Linphonec implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sends every request (REGISTER included) to {@code hostPort} instead of the account's domain:
+     * {@code reg_proxy} and {@code reg_route} (a loose route) become {@code sip:hostPort}, while the identity stays
+     * {@code sip:user@registrar} and the realm the registrar's host. For a domain that is a name
+     * no resolver knows, e.g. {@code sip:lin@parley.test} served by a proxy on
+     * {@code 127.0.0.1:5060}.
+     */
+    Builder outboundProxy(String hostPort) {
+      this.outbound = Objects.requireNonNull(hostPort, "hostPort");
+      return this;
+    }
+
+    /** Answers incoming calls by itself ({@code -a}); default off ({@link #answer()}). */
+    Builder autoAnswer(boolean on) {
+      this.autoAnswer = on;
+      return this;
+    }
+
     /** Writes the configuration and starts linphonec; {@link #awaitRegistered} follows. */
     Linphonec start() throws IOException {
       Objects.requireNonNull(user, "account(...) not set");
@@ -205,7 +279,9 @@ final class Linphonec implements AutoCloseable {
       int sipPort = Sipp.freePort();
       int rtpPort = Sipp.freePort();
       String aor = "sip:" + user + "@" + registrar;
-      String realm = registrar.substring(0, registrar.lastIndexOf(':'));
+      String realm = registrar.contains(":")
+          ? registrar.substring(0, registrar.lastIndexOf(':')) : registrar;
+      String proxy = "<sip:" + (outbound == null ? registrar : outbound) + ";transport=udp>";
       Path rc = workDir.resolve("linphonerc");
       Files.writeString(rc, String.join("\n",
           "[sip]",
@@ -223,7 +299,9 @@ final class Linphonec implements AutoCloseable {
           "ringer_dev_id=",
           "capture_dev_id=",
           "[proxy_0]",
-          "reg_proxy=<sip:" + registrar + ";transport=udp>",
+          "reg_proxy=" + proxy,
+          // with an outbound proxy, the Route of calls and messages too, not only of REGISTER
+          outbound == null ? "" : "reg_route=<sip:" + outbound + ";transport=udp;lr>",
           "reg_identity=<" + aor + ">",
           "reg_expires=600",
           "reg_sendregister=1",
@@ -236,9 +314,12 @@ final class Linphonec implements AutoCloseable {
       Path sipLog = workDir.resolve("linphonec-sip.log");
       // stdbuf -oL: linphonec's stdout is a pipe here, fully buffered without it, and the state
       // and message lines would only appear at exit
-      List<String> cmd = List.of(PeerProcess.resolve("stdbuf"), "-oL",
+      List<String> cmd = new ArrayList<>(List.of(PeerProcess.resolve("stdbuf"), "-oL",
           PeerProcess.resolve("linphonec"), "-c", rc.toString(), "-S", "-d", "6",
-          "-l", sipLog.toString());
+          "-l", sipLog.toString()));
+      if (autoAnswer) {
+        cmd.add("-a");
+      }
       Files.writeString(workDir.resolve("command.txt"), "HOME=" + home + " "
           + String.join(" ", cmd) + "\n");
       PeerProcess process = PeerProcess.start("linphonec " + user, cmd, workDir,
