@@ -5,11 +5,11 @@ import dev.parley.sip.Address;
 import dev.parley.sip.Credentials;
 import dev.parley.sip.Header;
 import dev.parley.sip.HeaderName;
-import dev.parley.sip.Headers;
 import dev.parley.sip.SipMessage;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipStatus;
+import dev.parley.transport.internal.ViaStamp;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,47 +54,7 @@ final class ProxyMessages {
 
   /** The response without its top Via (ours), to forward upstream (§16.7 step 3). */
   static SipResponse withoutTopVia(SipResponse response) {
-    // on the header fields' text: the first Via field loses its first value (up to its first
-    // comma outside quotes), the others stay as they came, in order
-    Headers h = response.headers();
-    List<String> kept = new ArrayList<>(4);
-    boolean first = true;
-    for (int i = h.indexOf(HeaderName.VIA, 0); i >= 0; i = h.indexOf(HeaderName.VIA, i + 1)) {
-      String value = h.value(i);
-      if (first) {
-        first = false;
-        int end = firstElementEnd(value);
-        if (end >= value.length()) {
-          continue;
-        }
-        value = value.substring(end + 1).strip();
-        if (value.isEmpty()) {
-          continue;
-        }
-      }
-      kept.add(value);
-    }
-    SipResponse.Builder b = response.toBuilder().removeHeader(HeaderName.VIA);
-    for (int i = kept.size() - 1; i >= 0; i--) {
-      b.addFirstHeader(HeaderName.VIA, kept.get(i));
-    }
-    return b.build();
-  }
-
-  /** Where the first element of a list value ends: its first comma outside quotes, or the end. */
-  private static int firstElementEnd(String value) {
-    boolean quoted = false;
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (quoted && c == '\\') {
-        i++;
-      } else if (c == '"') {
-        quoted = !quoted;
-      } else if (c == ',' && !quoted) {
-        return i;
-      }
-    }
-    return value.length();
+    return ViaStamp.withoutTopVia(response);
   }
 
   /** Whether the message has a second Via under the top one. */

@@ -6,13 +6,16 @@ import dev.parley.sip.SipMessage;
 import dev.parley.sip.SipParseException;
 import dev.parley.sip.SipParser;
 import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
 import dev.parley.sip.Via;
 import io.netty.util.NetUtil;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Rewrites the top Via of a message: {@code received} and {@code rport} on an inbound request
@@ -84,6 +87,35 @@ public final class ViaStamp {
     out.writeBytes(head.toString().getBytes(StandardCharsets.UTF_8));
     out.writeBytes(message.body());
     return parser.parse(out.toByteArray());
+  }
+
+  /**
+   * The response without its top Via value, edited on the header fields' text (a proxy forwarding
+   * it upstream, RFC 3261 §16.7 step 3): the first Via field loses its first value, up to its
+   * first comma outside quotes; the other Via values stay as they came, in order, nothing is
+   * parsed again.
+   */
+  public static SipResponse withoutTopVia(SipResponse response) {
+    Headers h = response.headers();
+    List<String> kept = new ArrayList<>(4);
+    boolean first = true;
+    for (int i = h.indexOf(HeaderName.VIA, 0); i >= 0; i = h.indexOf(HeaderName.VIA, i + 1)) {
+      String value = h.value(i);
+      if (first) {
+        first = false;
+        int end = firstElementEnd(value);
+        value = end >= value.length() ? "" : value.substring(end + 1).strip();
+        if (value.isEmpty()) {
+          continue;
+        }
+      }
+      kept.add(value);
+    }
+    SipResponse.Builder b = response.toBuilder().removeHeader(HeaderName.VIA);
+    for (int i = kept.size() - 1; i >= 0; i--) {
+      b.addFirstHeader(HeaderName.VIA, kept.get(i));
+    }
+    return b.build();
   }
 
   /** Where the first element of a list value ends: its top-level comma, or the end. */
