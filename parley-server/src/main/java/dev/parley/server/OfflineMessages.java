@@ -235,7 +235,8 @@ public final class OfflineMessages implements AutoCloseable {
    * @return true if {@code request} is a MESSAGE (answered here), false to let the proxy answer
    *     480
    */
-  public boolean handle(ServerTransaction transaction, SipRequest request, Aor aor) {
+  public boolean handle(ServerTransaction transaction, SipRequest request, Aor aor,
+      RequestOrigin origin) {
     if (!request.method().equals(SipMethod.MESSAGE)) {
       return false;
     }

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Store-and-forward with a real SQLite store in a temp dir and a scripted {@link FakeSender}. */
 class OfflineMessagesTest {
   static final Aor BOB = new Aor("bob", "example.com");
+  static final RequestOrigin ORIGIN =
+      RequestOrigin.authenticated(new java.net.InetSocketAddress("127.0.0.1", 5070), "alice");
   static final Aor CAROL = new Aor("carol", "example.com");
   static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -328,13 +330,13 @@ class OfflineMessagesTest {
     offline = builder().build();
     CompletableFuture<SipResponse> answered = new CompletableFuture<>();
     SipRequest message = message("bob", "c1", 1, "hi");
-    assertThat(offline.handle(transaction(message, answered), message, BOB)).isTrue();
+    assertThat(offline.handle(transaction(message, answered), message, BOB, ORIGIN)).isTrue();
     assertThat(answered.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(202);
 
     SipRequest invite = message.toBuilder().method(dev.parley.sip.SipMethod.INVITE)
         .setHeader(HeaderName.CSEQ, "1 INVITE").build();
     CompletableFuture<SipResponse> never = new CompletableFuture<>();
-    assertThat(offline.handle(transaction(invite, never), invite, BOB)).isFalse();
+    assertThat(offline.handle(transaction(invite, never), invite, BOB, ORIGIN)).isFalse();
     assertThat(never).isNotDone();
     assertThat(offline.stats().pending()).isEqualTo(1);
   }

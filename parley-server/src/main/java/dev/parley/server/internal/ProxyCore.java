@@ -312,7 +312,8 @@ public final class ProxyCore {
     List<ProxyTarget> targets = targetsOf(aor);
     if (targets.isEmpty()) {
       // The seam for store-and-forward of MESSAGE to offline users (issue 5 item 5).
-      if (!unregistered.handle(tx, request, aor)) {
+      if (!unregistered.handle(tx, request, aor,
+          dev.parley.server.RequestOrigin.unauthenticated(tx.flow().remote()))) {
         reject(tx, request, 480, null);
       }
       return;
