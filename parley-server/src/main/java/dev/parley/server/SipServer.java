@@ -251,7 +251,7 @@ public final class SipServer implements AutoCloseable {
 
   /** The proxy's hook for a known user without binding: a MESSAGE is stored (202) or refused. */
   private boolean storeForLater(dev.parley.transaction.ServerTransaction tx,
-      dev.parley.sip.SipRequest request, Aor aor) {
+      dev.parley.sip.SipRequest request, Aor aor, RequestOrigin origin) {
     OfflineMessages o = offline;
     if (o == null || !request.method().equals(SipMethod.MESSAGE)) {
       return false;
