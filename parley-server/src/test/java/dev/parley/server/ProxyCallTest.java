@@ -90,7 +90,7 @@ class ProxyCallTest extends ProxyFixture {
   @Test
   void unregisteredTargetHandlerTakesOverTheRequestInsteadOf480() throws Exception {
     start();
-    server.unregisteredTargetHandler((tx, request, aor) -> {
+    server.unregisteredTargetHandler((tx, request, aor, origin) -> {
       tx.respond(dev.parley.dialog.Responses.simple(request, 202, "stored"));
       return aor.user().equals("carol");
     });
