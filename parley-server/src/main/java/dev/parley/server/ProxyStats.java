@@ -16,10 +16,15 @@ package dev.parley.server;
  * @param responses4xx client-error responses sent upstream (challenges, 404, 480, 403 included)
  * @param responses5xx server-error responses sent upstream
  * @param responses6xx global-failure responses sent upstream
+ * @param relaysRefused requests refused 403 as relays (a foreign target, or a Route onwards, for
+ *     a sender the server does not vouch for) and ACKs dropped outside our dialogs
+ * @param strayResponsesDropped responses that matched no transaction of ours, dropped
+ * @param maxBreadthExceeded requests answered 440 (more targets than their Max-Breadth)
  */
 public record ProxyStats(int activeContexts, int maxContexts, long requestsForwarded,
     long challenges, long responses1xx, long responses2xx, long responses3xx, long responses4xx,
-    long responses5xx, long responses6xx) {
+    long responses5xx, long responses6xx, long relaysRefused, long strayResponsesDropped,
+    long maxBreadthExceeded) {
 
   /**
    * Responses sent upstream in status class {@code statusClass} (1 to 6).

@@ -78,6 +78,7 @@ public final class Registrar {
   private final LocationService location;
   private final DigestAuthenticator authenticator;
   private final String domain;
+  private final String canonicalDomain;
   private final Set<String> aliases;
   private final long minExpires;
   private final long maxExpires;
@@ -86,6 +87,7 @@ public final class Registrar {
   private final RateLimiter limiter;
   private final Consumer<Aor> onRegistered;
   private final UserAgentMatcher md5OnlyUserAgents;
+  private final java.util.function.Predicate<SipUri> ownAddresses;
   /** The last Date value written, with its second: one formatting per second, not per 200. */
   private volatile DateText dateText = new DateText(Long.MIN_VALUE, "");
 
@@ -93,7 +95,13 @@ public final class Registrar {
     this.location = b.location;
     this.authenticator = b.authenticator;
     this.domain = b.domain;
-    this.aliases = Set.copyOf(b.aliases);
+    this.canonicalDomain = dev.parley.server.internal.Hosts.canonical(b.domain);
+    Set<String> canonical = new HashSet<>();
+    for (String a : b.aliases) {
+      canonical.add(dev.parley.server.internal.Hosts.canonical(a));
+    }
+    this.aliases = Set.copyOf(canonical);
+    this.ownAddresses = b.ownAddresses;
     this.minExpires = b.minExpires;
     this.maxExpires = b.maxExpires;
     this.defaultExpires = b.defaultExpires;
@@ -114,13 +122,18 @@ public final class Registrar {
     return domain;
   }
 
-  /** Whether {@code host} names the domain or one of its aliases (case-insensitive). */
+  /**
+   * Whether {@code host} names the domain or one of its aliases, in any spelling of the same
+   * name or address (case, trailing dot, brackets, IPv4 forms, IPv4-mapped IPv6: see
+   * {@code docs/security.md}, "Addresses").
+   */
   public boolean isLocal(String host) {
-    String h = host.toLowerCase(Locale.ROOT);
-    if (h.startsWith("[") && h.endsWith("]")) {
-      h = h.substring(1, h.length() - 1);
+    for (String h : dev.parley.server.internal.Hosts.readings(host)) {
+      if (h.equals(canonicalDomain) || aliases.contains(h)) {
+        return true;
+      }
     }
-    return h.equals(domain) || aliases.contains(h);
+    return false;
   }
 
   /** Answers a REGISTER on its server transaction. */
@@ -225,6 +238,10 @@ public final class Registrar {
     List<Binding> wanted = new ArrayList<>(contacts.size());
     List<Boolean> removals = new ArrayList<>(contacts.size());
     for (Address c : contacts) {
+      if (c.uri() instanceof SipUri cu && ownAddresses.test(cu)) {
+        return Responses.to(request, 403, toTag)
+            .reasonPhrase("Forbidden (contact points at this server)").build();
+      }
       long e = c.expires() >= 0 ? c.expires() : headerExpires >= 0 ? headerExpires : defaultExpires;
       if (e > 0 && e < minExpires) {
         return Responses.to(request, 423, toTag)
@@ -366,6 +383,7 @@ public final class Registrar {
     private RateLimiter limiter;
     private Consumer<Aor> onRegistered;
     private UserAgentMatcher md5OnlyUserAgents = UserAgentMatcher.NONE;
+    private java.util.function.Predicate<SipUri> ownAddresses = uri -> false;
 
     private Builder(String domain, LocationService location, DigestAuthenticator authenticator) {
       Objects.requireNonNull(domain, "domain");
@@ -384,6 +402,16 @@ public final class Registrar {
         lower.add(a.toLowerCase(Locale.ROOT));
       }
       this.aliases = lower;
+      return this;
+    }
+
+    /**
+     * Which contact URIs reach this server itself (its own listen sockets): a REGISTER with such
+     * a contact gets 403, since every request to that user would come back to the server (a
+     * forking loop, {@code docs/security.md}); default none.
+     */
+    public Builder ownAddresses(java.util.function.Predicate<SipUri> ownAddresses) {
+      this.ownAddresses = Objects.requireNonNull(ownAddresses, "ownAddresses");
       return this;
     }
 

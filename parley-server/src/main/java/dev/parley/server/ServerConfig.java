@@ -42,6 +42,8 @@ public final class ServerConfig {
   public static final int DEFAULT_MAX_PROXY_CONTEXTS = 25_000;
   /** Default {@link #maxDialogs()}. */
   public static final int DEFAULT_MAX_DIALOGS = 100_000;
+  /** Default {@link #maxBreadth()} (RFC 5393 §5.3.1 recommends it): {@value}. */
+  public static final int DEFAULT_MAX_BREADTH = 60;
   /** Default {@link #dialogLifetime()}: a call whose BYE never passed stops counting after this. */
   public static final Duration DEFAULT_DIALOG_LIFETIME = Duration.ofHours(12);
   /**
@@ -73,6 +75,8 @@ public final class ServerConfig {
   private final Duration timerC;
   private final int maxProxyContexts;
   private final int maxDialogs;
+  private final int maxBreadth;
+  private final byte[] routeSecret;
   private final Duration dialogLifetime;
   private final AddressMatcher trusted;
   private final List<StaticRoute> staticRoutes;
@@ -106,6 +110,8 @@ public final class ServerConfig {
     this.timerC = b.timerC;
     this.maxProxyContexts = b.maxProxyContexts;
     this.maxDialogs = b.maxDialogs;
+    this.maxBreadth = b.maxBreadth;
+    this.routeSecret = b.routeSecret == null ? null : b.routeSecret.clone();
     this.dialogLifetime = b.dialogLifetime;
     this.trusted = b.trusted;
     this.staticRoutes = List.copyOf(b.staticRoutes.values());
@@ -259,6 +265,22 @@ public final class ServerConfig {
     return maxDialogs;
   }
 
+  /**
+   * The {@code Max-Breadth} (RFC 5393) given to a request that arrives without one: the most
+   * parallel branches it may have in all, however often it is forked on its way.
+   */
+  public int maxBreadth() {
+    return maxBreadth;
+  }
+
+  /**
+   * The secret that signs the proxy's Record-Route (in-dialog requests pass only inside dialogs
+   * signed with it), or null to use the one kept in the store (made at first start).
+   */
+  public byte[] routeSecret() {
+    return routeSecret == null ? null : routeSecret.clone();
+  }
+
   /** How long a counted dialog whose BYE never passed through the proxy stays counted. */
   public Duration dialogLifetime() {
     return dialogLifetime;
@@ -334,6 +356,8 @@ public final class ServerConfig {
     private Duration timerC = DEFAULT_TIMER_C;
     private int maxProxyContexts = DEFAULT_MAX_PROXY_CONTEXTS;
     private int maxDialogs = DEFAULT_MAX_DIALOGS;
+    private int maxBreadth = DEFAULT_MAX_BREADTH;
+    private byte[] routeSecret;
     private Duration dialogLifetime = DEFAULT_DIALOG_LIFETIME;
     private AddressMatcher trusted = AddressMatcher.NONE;
     private final java.util.Map<String, StaticRoute> staticRoutes = new java.util.LinkedHashMap<>();
@@ -478,16 +502,35 @@ public final class ServerConfig {
 
     /** The nonce secret as hex (at least 16 bytes), shared by nodes; default random per start. */
     public Builder authSecretHex(String hex) {
+      this.authSecret = secret(hex);
+      return this;
+    }
+
+    /**
+     * The Record-Route signing secret as hex (at least 16 bytes), the same on every node; default
+     * the one kept in the store (setting {@code route_secret}, made at first start).
+     */
+    public Builder routeSecretHex(String hex) {
+      this.routeSecret = secret(hex);
+      return this;
+    }
+
+    private static byte[] secret(String hex) {
       byte[] secret;
       try {
-        secret = HexFormat.of().parseHex(hex);
+        secret = HexFormat.of().parseHex(Objects.requireNonNull(hex, "hex"));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("not hex: " + e.getMessage());
       }
       if (secret.length < 16) {
         throw new IllegalArgumentException("secret must be at least 16 bytes, got " + secret.length);
       }
-      this.authSecret = secret;
+      return secret;
+    }
+
+    /** Default {@value ServerConfig#DEFAULT_MAX_BREADTH}; 1..10,000. */
+    public Builder maxBreadth(int max) {
+      this.maxBreadth = requireRange("maxBreadth", max, 1, 10_000);
       return this;
     }
 

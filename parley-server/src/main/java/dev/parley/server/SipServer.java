@@ -3,6 +3,7 @@ package dev.parley.server;
 import dev.parley.dialog.auth.DigestAuthenticator;
 import dev.parley.server.internal.AccountCache;
 import dev.parley.server.internal.ProxyCore;
+import dev.parley.server.internal.RouteSigner;
 import dev.parley.server.internal.ServerCore;
 import dev.parley.server.internal.SourceLimits;
 import dev.parley.sip.SipMethod;
@@ -122,6 +123,11 @@ public final class SipServer implements AutoCloseable {
       this.transport = t;
       DigestAuthenticator authenticator = auth.build();
       Set<String> aliases = aliases(config);
+      loc = ServerLocator.builder().build();
+      this.locator = loc;
+      this.proxy = new ProxyCore(config, location, accounts, authenticator, loc, limiter,
+          this::storeForLater, new RouteSigner(routeSecret(config, store)));
+      ProxyCore proxyCore = this.proxy;
       this.registrar = Registrar.builder(config.domain(), location, authenticator)
           .aliases(aliases)
           .minExpires(config.minExpires()).maxExpires(config.maxExpires())
@@ -129,6 +135,7 @@ public final class SipServer implements AutoCloseable {
           .maxContactsPerAor(config.maxContactsPerAor())
           .rateLimiter(limiter)
           .md5OnlyUserAgents(config.md5OnlyUserAgents())
+          .ownAddresses(proxyCore::pointsAtUs)
           .onRegistered(aor -> {
             OfflineMessages o = offline;
             if (o != null) {
@@ -136,10 +143,6 @@ public final class SipServer implements AutoCloseable {
             }
           })
           .build();
-      loc = ServerLocator.builder().build();
-      this.locator = loc;
-      this.proxy = new ProxyCore(config, location, accounts, authenticator, loc, limiter,
-          this::storeForLater);
       // A proxy sees spirals (the same request back with another Request-URI): merged-request
       // detection (§8.2.2.2) is a UAS rule and would answer them 482.
       TransactionLayer layer = TransactionLayer.builder(t, new ServerCore(registrar, proxy))
@@ -322,7 +325,10 @@ public final class SipServer implements AutoCloseable {
         .proxyCounter("forwarded", p.requestsForwarded())
         .proxyCounter("challenges", p.challenges())
         .proxyCounter("dialogs", proxy.dialogs().active())
-        .proxyCounter("dialogsUncounted", proxy.dialogs().uncounted());
+        .proxyCounter("dialogsUncounted", proxy.dialogs().uncounted())
+        .proxyCounter("relaysRefused", p.relaysRefused())
+        .proxyCounter("strayResponsesDropped", p.strayResponsesDropped())
+        .proxyCounter("maxBreadthExceeded", p.maxBreadthExceeded());
     for (int c = 1; c <= 6; c++) {
       b.proxyCounter("responses" + c + "xx", p.responses(c));
     }
@@ -447,6 +453,33 @@ public final class SipServer implements AutoCloseable {
     } finally {
       store.close();
     }
+  }
+
+  /**
+   * The Record-Route secret: configured, else the one in the store, made (32 random bytes) and
+   * stored at the first start, so that dialogs set up before a restart keep working after it.
+   */
+  private static byte[] routeSecret(ServerConfig config, Store store) {
+    byte[] configured = config.routeSecret();
+    if (configured != null) {
+      return configured;
+    }
+    java.util.Optional<String> kept = store.setting("route_secret");
+    if (kept.isPresent()) {
+      try {
+        byte[] secret = java.util.HexFormat.of().parseHex(kept.get());
+        if (secret.length >= 16) {
+          return secret;
+        }
+      } catch (IllegalArgumentException e) {
+        // unreadable: made again below (dialogs of the earlier secret then need credentials)
+      }
+      log.warn("stored route_secret is unusable; making a new one");
+    }
+    byte[] secret = new byte[32];
+    new java.security.SecureRandom().nextBytes(secret);
+    store.setSetting("route_secret", java.util.HexFormat.of().formatHex(secret));
+    return secret;
   }
 
   private static Set<String> aliases(ServerConfig config) {

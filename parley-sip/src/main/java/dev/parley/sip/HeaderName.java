@@ -40,10 +40,14 @@ public final class HeaderName {
   public static final HeaderName EVENT = known("Event", 'o');
   public static final HeaderName EXPIRES = known("Expires", 0);
   public static final HeaderName FROM = known("From", 'f');
+  public static final HeaderName MAX_BREADTH = known("Max-Breadth", 0);
   public static final HeaderName MAX_FORWARDS = known("Max-Forwards", 0);
   public static final HeaderName MIN_EXPIRES = known("Min-Expires", 0);
   public static final HeaderName MS_CONVERSATION_ID = known("Ms-Conversation-ID", 0);
+  public static final HeaderName P_ASSERTED_IDENTITY = known("P-Asserted-Identity", 0);
+  public static final HeaderName P_PREFERRED_IDENTITY = known("P-Preferred-Identity", 0);
   public static final HeaderName PATH = known("Path", 0);
+  public static final HeaderName PRIVACY = known("Privacy", 0);
   public static final HeaderName PROXY_AUTHENTICATE = known("Proxy-Authenticate", 0);
   public static final HeaderName PROXY_AUTHORIZATION = known("Proxy-Authorization", 0);
   public static final HeaderName PROXY_REQUIRE = known("Proxy-Require", 0);
@@ -51,6 +55,7 @@ public final class HeaderName {
   public static final HeaderName RECORD_ROUTE = known("Record-Route", 0);
   public static final HeaderName REFER_TO = known("Refer-To", 'r');
   public static final HeaderName REFERRED_BY = known("Referred-By", 'b');
+  public static final HeaderName REMOTE_PARTY_ID = known("Remote-Party-ID", 0);
   public static final HeaderName REJECT_CONTACT = known("Reject-Contact", 'j');
   public static final HeaderName REPLACES = known("Replaces", 0);
   public static final HeaderName REQUEST_DISPOSITION = known("Request-Disposition", 'd');

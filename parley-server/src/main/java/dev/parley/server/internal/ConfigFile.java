@@ -41,7 +41,7 @@ public final class ConfigFile {
       "accounts.refresh_interval",
       "auth.algorithms", "auth.nonce_lifetime", "auth.secret", "auth.md5_only_user_agents",
       "trusted", "proxy.record_route", "proxy.timer_c", "proxy.max_contexts",
-      "proxy.max_dialogs", "proxy.dialog_lifetime",
+      "proxy.max_dialogs", "proxy.dialog_lifetime", "proxy.max_breadth", "proxy.route_secret",
       "proxy.advertised_host", "route.<domain>",
       "offline.enabled", "offline.max_message_bytes", "offline.max_per_user",
       "offline.max_bytes_per_user", "offline.max_messages", "offline.max_bytes",
@@ -132,6 +132,8 @@ public final class ConfigFile {
           case "proxy.max_contexts" -> b.maxProxyContexts(integer(v));
           case "proxy.max_dialogs" -> b.maxDialogs(integer(v));
           case "proxy.dialog_lifetime" -> b.dialogLifetime(duration(v));
+          case "proxy.max_breadth" -> b.maxBreadth(integer(v));
+          case "proxy.route_secret" -> b.routeSecretHex(v);
           case "trusted" -> b.trusted(v);
           case "proxy.advertised_host" -> b.advertisedHost(v);
           case "offline.enabled" -> b.offlineEnabled(bool(v));

@@ -46,7 +46,14 @@ final class OwnAddresses {
   private final ConcurrentHashMap<RouteKey, RecordRoute> recordRoutes = new ConcurrentHashMap<>();
 
   /** Our Record-Route URI and its text, as put in a request. */
-  record RecordRoute(Address address, String text) {}
+  record RecordRoute(Address address, String text) {
+    /** The text with our signature ({@link RouteSigner#PARAMETER}) as the URI's last parameter. */
+    String signed(String signature) {
+      int close = text.lastIndexOf('>');
+      return text.substring(0, close) + ";" + RouteSigner.PARAMETER + "=" + signature
+          + text.substring(close);
+    }
+  }
 
   private record RouteKey(Transport transport, InetSocketAddress local) {}
 
@@ -66,27 +73,17 @@ final class OwnAddresses {
     Set<String> n = new HashSet<>();
     Set<String> ip = new HashSet<>();
     ip.add("localhost");
-    String d = strip(this.domain);
-    if (isIpLiteral(d)) {
-      ip.add(normalise(d)); // an address: matched with its port, like our listen addresses
+    String d = Hosts.canonical(this.domain);
+    if (Hosts.isIpLiteral(d)) {
+      ip.add(d); // an address: matched with its port, like our listen addresses
     } else if (!d.equals("localhost")) {
       n.add(d);
     }
     for (String a : aliases) {
-      String h = strip(a.toLowerCase(Locale.ROOT));
-      if (isIpLiteral(h)) {
-        ip.add(normalise(h));
-      } else {
-        n.add(h);
-      }
+      (Hosts.isIpLiteral(a) ? ip : n).add(Hosts.canonical(a));
     }
     if (advertisedHost != null) {
-      String h = strip(advertisedHost.toLowerCase(Locale.ROOT));
-      if (isIpLiteral(h)) {
-        ip.add(normalise(h));
-      } else {
-        n.add(h);
-      }
+      (Hosts.isIpLiteral(advertisedHost) ? ip : n).add(Hosts.canonical(advertisedHost));
     }
     Set<Integer> p = new HashSet<>();
     for (ListenPoint lp : listen) {
@@ -96,14 +93,14 @@ final class OwnAddresses {
         try {
           for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
             for (InetAddress ia : Collections.list(ni.getInetAddresses())) {
-              ip.add(normalise(ia.getHostAddress()));
+              ip.add(Hosts.canonical(ia.getHostAddress()));
             }
           }
         } catch (SocketException e) {
           // no interface list: the listen addresses and aliases still count
         }
       } else {
-        ip.add(normalise(a.getHostAddress()));
+        ip.add(Hosts.canonical(a.getHostAddress()));
       }
     }
     this.names = Set.copyOf(n);
@@ -124,11 +121,8 @@ final class OwnAddresses {
    * is {@code 127.0.0.1}.
    */
   boolean isDomain(SipUri uri) {
-    String h = strip(uri.host().toLowerCase(Locale.ROOT));
-    if (names.contains(h)) {
-      return true;
-    }
-    return isOwnIp(h) && isOurPort(uri);
+    String h = uri.host();
+    return isOwnName(h) || (isOwnIp(h) && isOurPort(uri));
   }
 
   /**
@@ -136,8 +130,7 @@ final class OwnAddresses {
    * domain, an alias or one of our addresses, whatever the port.
    */
   boolean isDomainHost(String host) {
-    String h = strip(host.toLowerCase(Locale.ROOT));
-    return names.contains(h) || isOwnIp(h);
+    return isOwnName(host) || isOwnIp(host);
   }
 
   /**
@@ -145,22 +138,41 @@ final class OwnAddresses {
    * target) is this proxy: our host (domain, alias, address) with no port or one of our ports.
    */
   boolean isMe(SipUri uri) {
-    String h = strip(uri.host().toLowerCase(Locale.ROOT));
-    return (names.contains(h) || isOwnIp(h)) && isOurPort(uri);
+    String h = uri.host();
+    return (isOwnName(h) || isOwnIp(h)) && isOurPort(uri);
   }
 
   private boolean isOurPort(SipUri uri) {
     return uri.port() < 0 || ports.contains(uri.port());
   }
 
+  /**
+   * Whether a request sent to {@code uri} would arrive at one of our own sockets: its host is one
+   * of our addresses (any spelling) or names, and its port (the default port of its transport
+   * when it has none) is one we listen on. Stricter than {@link #isMe} about ports: a URI with
+   * no port on a server that does not listen on 5060 does not reach us.
+   */
+  boolean isOwnSocket(SipUri uri) {
+    String h = uri.host();
+    if (!isOwnIp(h) && !isOwnName(h)) {
+      return false;
+    }
+    int port = uri.port();
+    if (port < 0) {
+      port = uri.isSecure() || "tls".equalsIgnoreCase(uri.transport())
+          ? Transport.TLS.defaultPort() : Transport.UDP.defaultPort();
+    }
+    return ports.contains(port);
+  }
+
   /** Whether {@code via}'s sent-by is one of our listen points (our own Via on a response). */
   boolean isMine(Via via) {
-    String h = strip(via.host().toLowerCase(Locale.ROOT));
+    String h = via.host();
     int port = via.port();
     if (port < 0) {
       port = Transport.UDP.defaultPort();
     }
-    return ports.contains(port) && (isOwnIp(h) || names.contains(h));
+    return ports.contains(port) && (isOwnIp(h) || isOwnName(h));
   }
 
   /**
@@ -223,41 +235,22 @@ final class OwnAddresses {
     return Address.of(b.looseRouting(true).build());
   }
 
+  /** Whether any reading of {@code host} ({@link Hosts#readings}) is one of our addresses. */
   private boolean isOwnIp(String host) {
-    return isIpLiteral(host) ? ips.contains(normalise(host)) : host.equals("localhost");
-  }
-
-  private static String strip(String host) {
-    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-  }
-
-  private static boolean isIpLiteral(String h) {
-    if (h.isEmpty()) {
-      return false;
+    if (ips.contains(host)) {
+      return true; // the usual spelling: no parsing
     }
-    boolean colon = h.indexOf(':') >= 0;
-    for (int i = 0; i < h.length(); i++) {
-      char c = h.charAt(i);
-      boolean ok = colon ? Character.digit(c, 16) >= 0 || c == ':' || c == '.' || c == '%'
-          : Character.isDigit(c) || c == '.';
-      if (!ok) {
-        return false;
+    for (String h : Hosts.readings(host)) {
+      if (ips.contains(h)) {
+        return true;
       }
     }
-    return true;
+    return false;
   }
 
-  /** One spelling per address (IPv6 zero compression, no zone). */
-  private static String normalise(String ip) {
-    String h = withoutZone(ip);
-    if (h.indexOf(':') < 0) {
-      return h;
-    }
-    try {
-      return withoutZone(InetAddress.getByName(h).getHostAddress());
-    } catch (java.net.UnknownHostException e) {
-      return h;
-    }
+  /** Whether {@code host} is the domain's name or a name alias, in any case, trailing dot. */
+  private boolean isOwnName(String host) {
+    return !names.isEmpty() && (names.contains(host) || names.contains(Hosts.canonical(host)));
   }
 
   /** {@code ip} without its IPv6 zone ({@code %eth0}), if any. */

@@ -51,7 +51,8 @@ final class ProxyContext {
   private final CompletableFuture<Integer> result;
   private final SipRequest received;
   private final SipRequest base;
-  private final boolean recordRoute;
+  /** Our Record-Route signature ({@link RouteSigner}), or null when we do not record-route. */
+  private final String signature;
   private final long loopHash;
   private final Scheduler scheduler;
   private final boolean invite;
@@ -65,11 +66,12 @@ final class ProxyContext {
   /**
    * @param received the request as it arrived (synthesised responses copy its Via)
    * @param base the request to fork: Max-Forwards decremented, our Route and credentials removed
+   * @param signature our Record-Route signature for this dialog, or null not to record-route
    * @param loopHash what our branches remember for loop detection
    */
   ProxyContext(ProxyCore core, ServerTransaction server, SipRequest received, SipRequest base,
-      boolean recordRoute, long loopHash) {
-    this(core, server, null, server.scheduler(), received, base, recordRoute, loopHash);
+      String signature, long loopHash) {
+    this(core, server, null, server.scheduler(), received, base, signature, loopHash);
   }
 
   /**
@@ -78,18 +80,18 @@ final class ProxyContext {
    */
   ProxyContext(ProxyCore core, Scheduler scheduler, SipRequest request, long loopHash,
       CompletableFuture<Integer> result) {
-    this(core, null, result, scheduler, request, request, false, loopHash);
+    this(core, null, result, scheduler, request, request, null, loopHash);
   }
 
   private ProxyContext(ProxyCore core, ServerTransaction server, CompletableFuture<Integer> result,
-      Scheduler scheduler, SipRequest received, SipRequest base, boolean recordRoute,
+      Scheduler scheduler, SipRequest received, SipRequest base, String signature,
       long loopHash) {
     this.core = core;
     this.server = server;
     this.result = result;
     this.received = received;
     this.base = base;
-    this.recordRoute = recordRoute;
+    this.signature = signature;
     this.loopHash = loopHash;
     this.scheduler = scheduler;
     this.invite = received.method().isInvite();
@@ -140,6 +142,10 @@ final class ProxyContext {
       return; // 100 is hop by hop (§16.7 step 4); a response with only our Via goes nowhere
     }
     SipResponse up = server != null ? ProxyMessages.withoutTopVia(r) : r;
+    if (server != null && b.hop != null && ProxyMessages.hasIdentity(up)
+        && !core.isTrusted(b.hop.address().getAddress())) {
+      up = ProxyMessages.withoutIdentity(up); // RFC 3325: only trusted hops assert identities
+    }
     if (r.isProvisional()) {
       if (invite && !b.done) {
         b.startTimerC();
@@ -150,7 +156,7 @@ final class ProxyContext {
     } else if (r.isSuccess()) {
       b.finished();
       upstream(up); // every 2xx goes upstream, even after the first (§16.7 step 5)
-      if (invite && recordRoute && server != null) {
+      if (invite && signature != null && server != null) {
         core.dialogs().confirmed(r.callId(), r.from().tag(), r.to().tag(),
             System.currentTimeMillis());
       }
@@ -239,6 +245,7 @@ final class ProxyContext {
     boolean provisional;
     boolean done;
     Scheduler.Timer timerC;
+    Hop hop;
 
     Branch(ProxyTarget target) {
       this.target = target;
@@ -272,15 +279,17 @@ final class ProxyContext {
         routes.addAll(base.routes());
         ProxyMessages.setRoutes(b, routes);
       }
-      if (recordRoute) {
+      if (signature != null) {
         OwnAddresses.RecordRoute inbound =
             core.own().cachedRecordRoute(server.flow().transport(), server.flow().local());
         OwnAddresses.RecordRoute outbound = core.own().cachedRecordRoute(hop.transport(), null);
-        b.addFirstHeader(HeaderName.RECORD_ROUTE, inbound.text());
+        b.addFirstHeader(HeaderName.RECORD_ROUTE, inbound.signed(signature));
         if (!outbound.address().equals(inbound.address())) {
-          b.addFirstHeader(HeaderName.RECORD_ROUTE, outbound.text()); // double RR (RFC 5658)
+          // double RR (RFC 5658)
+          b.addFirstHeader(HeaderName.RECORD_ROUTE, outbound.signed(signature));
         }
       }
+      this.hop = hop;
       try {
         tx = core.forward(b.build(), hop, this, loopHash);
       } catch (RuntimeException e) { // table full, or no listener for the hop's transport

@@ -10,6 +10,7 @@ import dev.parley.server.Binding;
 import dev.parley.server.LocationService;
 import dev.parley.server.ProxyStats;
 import dev.parley.server.RateLimiter;
+import dev.parley.server.RequestOrigin;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.StaticRoute;
 import dev.parley.server.UnregisteredTargetHandler;
@@ -32,6 +33,7 @@ import dev.parley.transport.ResponseRouting;
 import dev.parley.transport.ServerLocator;
 import dev.parley.transport.TransportLayer;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +41,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +86,15 @@ public final class ProxyCore {
   private final ConcurrentHashMap<ServerTransaction, ProxyContext> contexts = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Long> ownBranches = new ConcurrentHashMap<>();
   private final AtomicInteger active = new AtomicInteger();
-  private final AtomicLongArray counters = new AtomicLongArray(8);
+  /** Responses sent upstream, by status class (index 1..6). */
+  private final AtomicLongArray responses = new AtomicLongArray(7);
+  private final LongAdder forwarded = new LongAdder();
+  private final LongAdder challenges = new LongAdder();
+  private final LongAdder relaysRefused = new LongAdder();
+  private final LongAdder strayResponsesDropped = new LongAdder();
+  private final LongAdder maxBreadthExceeded = new LongAdder();
+  private final RouteSigner signer;
+  private final int defaultMaxBreadth;
   private volatile TransactionLayer layer;
   private volatile TransportLayer transport;
   private volatile OwnAddresses own;
@@ -94,11 +105,14 @@ public final class ProxyCore {
    * @param locator the RFC 3263 locator for next hops named by a host name
    * @param limiter told of every failed authentication, or null when that is not limited
    * @param unregistered what to do with a request for a known user without binding
+   * @param signer signs our Record-Route and checks it on in-dialog requests
    */
   public ProxyCore(ServerConfig config, LocationService location, AccountCache accounts,
       DigestAuthenticator authenticator, ServerLocator locator, RateLimiter limiter,
-      UnregisteredTargetHandler unregistered) {
+      UnregisteredTargetHandler unregistered, RouteSigner signer) {
     this.config = config;
+    this.signer = java.util.Objects.requireNonNull(signer, "signer");
+    this.defaultMaxBreadth = config.maxBreadth();
     this.domain = config.domain();
     this.location = location;
     this.accounts = accounts;
@@ -139,9 +153,21 @@ public final class ProxyCore {
 
   /** A snapshot of the counters. */
   public ProxyStats stats() {
-    return new ProxyStats(active.get(), maxContexts, counters.get(0), counters.get(7),
-        counters.get(1), counters.get(2), counters.get(3), counters.get(4), counters.get(5),
-        counters.get(6));
+    return new ProxyStats(active.get(), maxContexts, forwarded.sum(), challenges.sum(),
+        responses.get(1), responses.get(2), responses.get(3), responses.get(4), responses.get(5),
+        responses.get(6), relaysRefused.sum(), strayResponsesDropped.sum(),
+        maxBreadthExceeded.sum());
+  }
+
+  /**
+   * Whether {@code uri} would be sent to one of this server's own sockets: one of our addresses
+   * (or names) in any spelling, with one of our ports (the transport's default port when it
+   * names none). The registrar refuses such contacts, and the proxy skips such bindings: a
+   * contact that points back at the server makes every request to its user go round again.
+   */
+  public boolean pointsAtUs(SipUri uri) {
+    OwnAddresses o = own;
+    return o != null && o.isOwnSocket(uri);
   }
 
   // ---------------------------------------------------------------- requests (§16.3-16.5)
@@ -184,23 +210,34 @@ public final class ProxyCore {
     // §16.4: a strict router put our Record-Route URI in the Request-URI
     List<Address> routeSet = new ArrayList<>(request.routes());
     Uri target = ruri;
+    String signature = null;
     if (ruri.user() == null && ruri.isLooseRouting() && own.isMe(ruri) && !routeSet.isEmpty()) {
+      signature = ruri.parameters().get(RouteSigner.PARAMETER);
       target = routeSet.remove(routeSet.size() - 1).uri();
     }
-    boolean viaUs = popOwnRoutes(routeSet);
+    String popped = popOwnRoutes(routeSet);
+    if (popped != null && !popped.isEmpty()) {
+      signature = popped;
+    }
     long hash = ProxyMessages.loopHash(request, routeSet);
     if (isLoop(request, hash)) {
       reject(tx, request, 482, null);
       return;
     }
-    boolean inDialog = request.to().tag() != null;
+    // An in-dialog request passes without credentials only inside a dialog we record-routed:
+    // its Route carries our signature for its Call-ID and tags (RouteSigner). Anything else that
+    // merely looks in-dialog (a To tag, a Route naming us) is a new request like any other.
+    String toTag = request.to().tag();
+    boolean ourDialog = toTag != null && signature != null
+        && signer.verify(signature, request.callId(), request.from().tag(), toTag);
     if (!routeSet.isEmpty()) { // loose routing to the next Route (§16.6 step 7)
       if (!(routeSet.get(0).uri() instanceof SipUri next)) {
         reject(tx, request, 416, "Unsupported URI Scheme (Route)");
         return;
       }
-      if ((inDialog && viaUs) || admitted(tx, request, true)) {
-        proxy(tx, request, target, routeSet, hash, inDialog,
+      RequestOrigin origin = ourDialog ? inDialogOrigin(tx) : admitted(tx, request, true);
+      if (origin != null) {
+        proxy(tx, request, target, routeSet, hash, ourDialog, origin,
             List.of(new ProxyTarget(target, List.of(), null, next, false)));
       }
       return;
@@ -209,39 +246,63 @@ public final class ProxyCore {
       reject(tx, request, 416, null);
       return;
     }
-    if (inDialog && viaUs && !own.isMe(t)) {
+    if (ourDialog && !own.isMe(t)) {
       // §16.4, §16.12: a request in a dialog we record-routed goes to its remote target (the
       // Request-URI) as it is, never to the location service nor answered here, whatever its
       // host (a UA on our own address, a contact without user part)
-      proxy(tx, request, t, routeSet, hash, true,
+      proxy(tx, request, t, routeSet, hash, true, inDialogOrigin(tx),
           List.of(new ProxyTarget(t, List.of(), null, t, false)));
       return;
     }
     if (own.isDomain(t)) {
       if (t.user() == null) {
         local.answer(tx, request);
-      } else if (inDialog || admitted(tx, request, false)) {
-        toLocalUser(tx, request, t, routeSet, hash, inDialog);
+        return;
+      }
+      RequestOrigin origin = ourDialog ? inDialogOrigin(tx) : admitted(tx, request, false);
+      if (origin != null) {
+        toLocalUser(tx, request, t, routeSet, hash, ourDialog, origin);
       }
       return;
     }
     StaticRoute route = staticRoute(t);
     if (route == null) {
-      reject(tx, request, 403, "Forbidden (relaying denied)");
-    } else if (admitted(tx, request, true)) {
-      proxy(tx, request, t, routeSet, hash, inDialog,
+      refuseRelay(tx, request);
+      return;
+    }
+    RequestOrigin origin = admitted(tx, request, true);
+    if (origin != null) {
+      proxy(tx, request, t, routeSet, hash, toTag != null, origin,
           List.of(new ProxyTarget(t, List.of(), null, route.nextHop(), false)));
     }
   }
 
-  /** Removes the Route values naming us from the top; whether there was one. */
-  private boolean popOwnRoutes(List<Address> routeSet) {
-    boolean popped = false;
+  /** Who sends a request inside a dialog we record-routed: not authenticated, maybe trusted. */
+  private RequestOrigin inDialogOrigin(ServerTransaction tx) {
+    InetSocketAddress remote = tx.flow().remote();
+    return trusted.matches(remote.getAddress()) ? RequestOrigin.trustedSource(remote)
+        : RequestOrigin.unauthenticated(remote);
+  }
+
+  private void refuseRelay(ServerTransaction tx, SipRequest request) {
+    relaysRefused.increment();
+    reject(tx, request, 403, "Forbidden (relaying denied)");
+  }
+
+  /**
+   * Removes the Route values naming us from the top: returns null when there was none, else the
+   * {@link RouteSigner#PARAMETER} they carry ("" when none does).
+   */
+  private String popOwnRoutes(List<Address> routeSet) {
+    String signature = null;
     while (!routeSet.isEmpty() && routeSet.get(0).uri() instanceof SipUri r && own.isMe(r)) {
-      routeSet.remove(0);
-      popped = true; // double Record-Route puts two of ours in a row
+      routeSet.remove(0); // double Record-Route puts two of ours in a row
+      String sig = r.parameters().get(RouteSigner.PARAMETER);
+      if (signature == null || signature.isEmpty()) {
+        signature = sig == null ? "" : sig;
+      }
     }
-    return popped;
+    return signature;
   }
 
   /** §16.3 step 4: one of our branches in a Via, and the same request again, is a loop. */
@@ -257,27 +318,30 @@ public final class ProxyCore {
   }
 
   /**
-   * Whether the sender may have this request proxied: trusted sources always; requests whose
-   * From is a local user after digest authentication as that user (407 otherwise); requests
-   * from other domains only to local users ({@code relaying} false).
+   * Whether the sender may have this request proxied, and who it is: trusted sources always;
+   * requests whose From is a local user after digest authentication as that user (407
+   * otherwise); requests from other domains only to local users ({@code relaying} false).
+   *
+   * @return the origin, or null when the request has been answered (challenged or refused)
    */
-  private boolean admitted(ServerTransaction tx, SipRequest request, boolean relaying) {
-    InetAddress source = tx.flow().remote().getAddress();
+  private RequestOrigin admitted(ServerTransaction tx, SipRequest request, boolean relaying) {
+    InetSocketAddress remote = tx.flow().remote();
+    InetAddress source = remote.getAddress();
     if (trusted.matches(source)) {
-      return true;
+      return RequestOrigin.trustedSource(remote);
     }
     boolean fromLocal = request.from().uri() instanceof SipUri f && own.isDomainHost(f.host());
     if (!fromLocal) {
       if (relaying) {
-        reject(tx, request, 403, "Forbidden (relaying denied)");
-        return false;
+        refuseRelay(tx, request);
+        return null;
       }
-      return true; // from outside to one of our users
+      return RequestOrigin.unauthenticated(remote); // from outside to one of our users
     }
     AuthResult auth = authenticator.authenticateProxy(request, domain);
     if (auth.status() == AuthResult.Status.MALFORMED) {
       reject(tx, request, 400, "Bad Request (malformed credentials)");
-      return false;
+      return null;
     }
     if (!auth.isOk()) {
       if (auth.status() == AuthResult.Status.BAD_CREDENTIALS && limiter != null) {
@@ -288,45 +352,51 @@ public final class ProxyCore {
           config.md5OnlyUserAgents())) {
         r.header(HeaderName.PROXY_AUTHENTICATE, c);
       }
-      counters.incrementAndGet(7);
-      counters.incrementAndGet(4);
+      challenges.increment();
+      responses.incrementAndGet(4);
       tx.respondStatelessly(r.build()); // RFC 3261 §8.2.7: no state for unauthenticated requests
-      return false;
+      return null;
     }
     String fromUser = ((SipUri) request.from().uri()).userDecoded();
     if (!auth.username().equals(fromUser)) {
       reject(tx, request, 403, "Forbidden (From is not the authenticated user)");
-      return false;
+      return null;
     }
-    return true;
+    return RequestOrigin.authenticated(remote, fromUser);
   }
 
+  /**
+   * A request for a user of the domain: forked to the user's bindings. A user that does not
+   * exist is 404 for authenticated senders only; anyone else gets what an existing user without
+   * binding gets (the unregistered-target hook, else 480), so that the answer does not tell
+   * who has an account ({@code docs/security.md}, "Enumeration").
+   */
   private void toLocalUser(ServerTransaction tx, SipRequest request, SipUri target,
-      List<Address> routeSet, long hash, boolean inDialog) {
+      List<Address> routeSet, long hash, boolean inDialog, RequestOrigin origin) {
     String user = target.userDecoded();
-    if (user == null || user.isEmpty() || !accounts.contains(user)) {
-      reject(tx, request, 404, null);
+    boolean exists = user != null && !user.isEmpty() && accounts.contains(user);
+    if (!exists && (origin.isAuthenticated() || user == null || user.isEmpty())) {
+      reject(tx, request, origin.isAuthenticated() ? 404 : 480, null);
       return;
     }
     Aor aor = new Aor(user, domain);
-    List<ProxyTarget> targets = targetsOf(aor);
+    List<ProxyTarget> targets = exists ? targetsOf(aor) : List.of();
     if (targets.isEmpty()) {
       // The seam for store-and-forward of MESSAGE to offline users (issue 5 item 5).
-      if (!unregistered.handle(tx, request, aor,
-          dev.parley.server.RequestOrigin.unauthenticated(tx.flow().remote()))) {
+      if (!unregistered.handle(tx, request, aor, origin)) {
         reject(tx, request, 480, null);
       }
       return;
     }
-    proxy(tx, request, target, routeSet, hash, inDialog, targets);
+    proxy(tx, request, target, routeSet, hash, inDialog, origin, targets);
   }
 
   private List<ProxyTarget> targetsOf(Aor aor) {
     List<ProxyTarget> targets = new ArrayList<>();
     for (Binding b : location.lookup(aor)) {
       ProxyTarget t = ProxyTarget.ofBinding(b);
-      if (t != null) {
-        targets.add(t);
+      if (t != null && !(t.hop() == null && own.isOwnSocket(t.hopUri()))) {
+        targets.add(t); // a binding pointing back at us (stored before it was refused) is skipped
       }
     }
     return targets;
@@ -393,9 +463,23 @@ public final class ProxyCore {
     return domainRoute;
   }
 
-  /** §16.6: builds the request every branch starts from and hands the targets to a context. */
+  /**
+   * §16.6: builds the request every branch starts from and hands the targets to a context. The
+   * identity headers are the server's to assert (RFC 3325): {@code P-Asserted-Identity},
+   * {@code P-Preferred-Identity} and {@code Remote-Party-ID} from anyone but a trusted source are
+   * removed, and an authenticated user's request gets {@code P-Asserted-Identity} with its AOR
+   * (unless it asks for {@code Privacy: id}). RFC 5393: the forks share the request's
+   * {@code Max-Breadth} (the configured default when it has none); more targets than that is
+   * 440.
+   */
   private void proxy(ServerTransaction tx, SipRequest request, Uri target, List<Address> routeSet,
-      long hash, boolean inDialog, List<ProxyTarget> targets) {
+      long hash, boolean inDialog, RequestOrigin origin, List<ProxyTarget> targets) {
+    int breadth = ProxyMessages.maxBreadth(request, defaultMaxBreadth);
+    if (targets.size() > breadth) {
+      maxBreadthExceeded.increment();
+      reject(tx, request, 440, "Max-Breadth Exceeded");
+      return;
+    }
     if (active.incrementAndGet() > maxContexts) {
       active.decrementAndGet();
       respond(tx, Responses.to(request, 503, Responses.randomToken())
@@ -404,18 +488,27 @@ public final class ProxyCore {
     }
     int mf = request.maxForwards();
     SipRequest.Builder b = request.toBuilder().requestUri(target)
-        .setHeader(HeaderName.MAX_FORWARDS, Integer.toString(mf < 0 ? DEFAULT_MAX_FORWARDS : mf - 1));
+        .setHeader(HeaderName.MAX_FORWARDS, Integer.toString(mf < 0 ? DEFAULT_MAX_FORWARDS : mf - 1))
+        .setHeader(HeaderName.MAX_BREADTH, Integer.toString(breadth / targets.size()));
     if (routeSet.size() != request.routes().size()) {
       ProxyMessages.setRoutes(b, routeSet);
     }
     ProxyMessages.removeCredentials(request, b, domain);
+    if (!origin.trusted()) {
+      ProxyMessages.removeIdentity(request, b);
+    }
+    if (origin.authenticatedUser() != null && !ProxyMessages.asksPrivacy(request)) {
+      b.setHeader(HeaderName.P_ASSERTED_IDENTITY,
+          ProxyMessages.assertedIdentity(origin.authenticatedUser(), domain));
+    }
     SipMethod m = request.method();
     if (inDialog && m.equals(SipMethod.BYE)) {
       dialogs.ended(request.callId(), request.from().tag(), request.to().tag());
     }
-    boolean recordRoute = config.recordRoute() && !inDialog && (m.isInvite()
+    boolean recordRoute = config.recordRoute() && request.to().tag() == null && (m.isInvite()
         || m.equals(SipMethod.SUBSCRIBE) || m.equals(SipMethod.REFER));
-    ProxyContext ctx = new ProxyContext(this, tx, request, b.build(), recordRoute, hash);
+    String signature = recordRoute ? signer.sign(request.callId(), request.from().tag()) : null;
+    ProxyContext ctx = new ProxyContext(this, tx, request, b.build(), signature, hash);
     contexts.put(tx, ctx);
     ctx.start(targets);
   }
@@ -451,30 +544,38 @@ public final class ProxyCore {
       if (ruri.user() == null && ruri.isLooseRouting() && own.isMe(ruri) && !routeSet.isEmpty()) {
         target = routeSet.remove(routeSet.size() - 1).uri();
       }
-      boolean viaUs = popOwnRoutes(routeSet);
+      String signature = popOwnRoutes(routeSet);
+      if (signature == null || signature.isEmpty()) {
+        signature = ruri.parameters().get(RouteSigner.PARAMETER); // a strict router upstream
+      }
+      if (!signer.verify(signature, ack.callId(), ack.from().tag(), ack.to().tag())) {
+        relaysRefused.increment();
+        return; // not in a dialog we record-routed: an ACK is never relayed for anyone else
+      }
       SipUri next;
       if (!routeSet.isEmpty() && routeSet.get(0).uri() instanceof SipUri r) {
         next = r;
-      } else if (routeSet.isEmpty() && viaUs && target instanceof SipUri t && !own.isMe(t)) {
+      } else if (routeSet.isEmpty() && target instanceof SipUri t && !own.isMe(t)) {
         next = t; // §16.12: the remote target, even a UA on our own address
       } else {
-        return; // not routed through us, or to us: an ACK cannot be forked statelessly
+        return; // to us: an ACK cannot be forked statelessly
       }
       int mf = ack.maxForwards();
       SipRequest.Builder b = ack.toBuilder().requestUri(target)
           .setHeader(HeaderName.MAX_FORWARDS, Integer.toString(mf < 0 ? DEFAULT_MAX_FORWARDS : mf - 1));
       ProxyMessages.setRoutes(b, routeSet);
+      ProxyMessages.removeIdentity(ack, b);
       SipRequest out = b.build();
       ProxyTarget t = new ProxyTarget(target, List.of(), null, next, false);
       Hop now = hopNow(t);
       if (now != null) {
         layer.sendAck(out, now);
-        counters.incrementAndGet(0);
+        forwarded.increment();
         return;
       }
       resolve(t).thenAccept(hop -> {
         layer.sendAck(out, hop);
-        counters.incrementAndGet(0);
+        forwarded.increment();
       });
     } catch (RuntimeException e) {
       log.debug("cannot forward ACK from {}: {}", inbound.flow(), e.toString());
@@ -482,31 +583,30 @@ public final class ProxyCore {
   }
 
   /**
-   * A response no client transaction matched (a 2xx retransmission, or a 2xx of a fork after the
-   * INVITE transaction ended): forwarded statelessly to the next Via (§16.7 "if none found",
-   * §16.11) when the top Via is ours. 100 Trying is hop by hop and dropped.
+   * A response no client transaction matched: dropped, and charged to its source's request rate.
+   * Only responses to requests this proxy forwarded go upstream, through their client
+   * transaction; a 2xx retransmission or a late fork's 2xx still matches one (the Accepted state
+   * of RFC 6026 §7.2 keeps an INVITE client transaction for Timer M to forward them). Relaying
+   * unmatched responses (RFC 3261 §16.7 before RFC 6026) would send anyone's bytes to the
+   * address in their second Via: a reflector ({@code docs/security.md}).
    */
   public void onStrayResponse(SipResponse response, Inbound inbound) {
-    if (layer == null) {
-      return;
+    strayResponsesDropped.increment();
+    if (limiter != null) {
+      limiter.tryAcquire(inbound.flow().remote().getAddress());
     }
-    try {
-      List<Via> vias = response.vias();
-      if (vias.size() < 2 || response.statusCode() == 100 || !own.isMine(vias.get(0))) {
-        return;
-      }
-      transport.send(ProxyMessages.withoutTopVia(response), ResponseRouting.hopFor(vias.get(1)));
-      counters.incrementAndGet(response.statusCode() / 100);
-    } catch (RuntimeException e) {
-      log.debug("cannot forward stray {} from {}: {}", response.statusCode(), inbound.flow(),
-          e.toString());
-    }
+    log.debug("dropped a stray {} from {}", response.statusCode(), inbound.flow());
   }
 
   // ---------------------------------------------------------------- for the contexts
 
   OwnAddresses own() {
     return own;
+  }
+
+  /** Whether {@code address} is a {@code trusted} source (its identity headers are kept). */
+  boolean isTrusted(InetAddress address) {
+    return trusted.matches(address);
   }
 
   long timerCMillis() {
@@ -555,7 +655,7 @@ public final class ProxyCore {
         ownBranches.remove(tx.branch());
       }
     }
-    counters.incrementAndGet(0);
+    forwarded.increment();
     return tx;
   }
 
@@ -575,7 +675,10 @@ public final class ProxyCore {
 
   /** Sends a response upstream and counts it (also for responses made outside the proxy). */
   public void respond(ServerTransaction tx, SipResponse response) {
-    counters.incrementAndGet(response.statusCode() / 100);
+    int statusClass = response.statusCode() / 100;
+    if (statusClass >= 1 && statusClass <= 6) {
+      responses.incrementAndGet(statusClass);
+    }
     tx.respond(response);
   }
 

@@ -52,6 +52,80 @@ final class ProxyMessages {
     }
   }
 
+  /** The identity headers of RFC 3325 and its predecessor, asserted by trusted nodes only. */
+  private static final HeaderName[] IDENTITY = {HeaderName.P_ASSERTED_IDENTITY,
+      HeaderName.P_PREFERRED_IDENTITY, HeaderName.REMOTE_PARTY_ID};
+
+  /**
+   * Removes {@code P-Asserted-Identity}, {@code P-Preferred-Identity} and
+   * {@code Remote-Party-ID} (RFC 3325 §5: a proxy removes identities asserted by a node outside
+   * its trust domain, and consumes the preferred identity).
+   */
+  static void removeIdentity(SipRequest request, SipRequest.Builder b) {
+    for (HeaderName h : IDENTITY) {
+      if (request.headers().contains(h)) {
+        b.removeHeader(h);
+      }
+    }
+  }
+
+  /** Whether {@code message} has any identity header of {@link #removeIdentity}. */
+  static boolean hasIdentity(SipMessage message) {
+    for (HeaderName h : IDENTITY) {
+      if (message.headers().contains(h)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code response} without identity headers (a response from an untrusted hop). */
+  static SipResponse withoutIdentity(SipResponse response) {
+    SipResponse.Builder b = response.toBuilder();
+    for (HeaderName h : IDENTITY) {
+      b.removeHeader(h);
+    }
+    return b.build();
+  }
+
+  /** Whether the request asks that its identity be withheld ({@code Privacy: id}, RFC 3325 §7). */
+  static boolean asksPrivacy(SipRequest request) {
+    for (String v : request.headers().values(HeaderName.PRIVACY)) {
+      for (String token : v.split("[;,]")) {
+        if (token.strip().equalsIgnoreCase("id")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The {@code P-Asserted-Identity} value for an authenticated user of {@code domain}. */
+  static String assertedIdentity(String user, String domain) {
+    return Address.of(dev.parley.sip.SipUri.builder().user(user).host(domain).build()).toString();
+  }
+
+  /**
+   * The request's {@code Max-Breadth} (RFC 5393 §5.3), or {@code defaultValue} when it has none.
+   *
+   * @throws IllegalArgumentException if the header is not a non-negative integer (answered 400)
+   */
+  static int maxBreadth(SipRequest request, int defaultValue) {
+    String v = request.headers().get(HeaderName.MAX_BREADTH);
+    if (v == null) {
+      return defaultValue;
+    }
+    try {
+      int n = Integer.parseInt(v.strip());
+      if (n < 0) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Max-Breadth is not a number: " + v);
+    }
+  }
+
   /** The response without its top Via (ours), to forward upstream (§16.7 step 3). */
   static SipResponse withoutTopVia(SipResponse response) {
     return ViaStamp.withoutTopVia(response);
