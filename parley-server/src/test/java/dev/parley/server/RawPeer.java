@@ -30,8 +30,44 @@ final class RawPeer implements AutoCloseable {
   private SocketAddress lastSource;
 
   RawPeer() throws IOException {
-    socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+    this("127.0.0.1");
+  }
+
+  /**
+   * A peer on {@code address} (any of 127.0.0.0/8: Linux routes them all to loopback), so that
+   * tests can send from distinct sources and listen where nothing may arrive.
+   */
+  RawPeer(String address) throws IOException {
+    socket = new DatagramSocket(0, InetAddress.getByName(address));
     socket.setSoTimeout(10_000);
+  }
+
+  /** The address this peer is bound to, as text. */
+  String host() {
+    return socket.getLocalAddress().getHostAddress();
+  }
+
+  /** {@code host:port} of this peer. */
+  String hostPort() {
+    return host() + ":" + port();
+  }
+
+  /**
+   * The next message if one arrives within {@code millis}, else null: for checks that something
+   * did NOT arrive, made after the exchange that would have sent it has ended.
+   */
+  SipMessage poll(int millis) throws IOException {
+    socket.setSoTimeout(millis);
+    try {
+      DatagramPacket in = new DatagramPacket(new byte[65536], 65536);
+      socket.receive(in);
+      return SipParser.create().parse(
+          new String(in.getData(), 0, in.getLength(), StandardCharsets.UTF_8));
+    } catch (SocketTimeoutException e) {
+      return null;
+    } finally {
+      socket.setSoTimeout(10_000);
+    }
   }
 
   int port() {
@@ -40,19 +76,19 @@ final class RawPeer implements AutoCloseable {
 
   /** {@code sip:user@127.0.0.1:port}: a contact to bind in the location service. */
   String contact(String user) {
-    return "sip:" + user + "@127.0.0.1:" + port();
+    return "sip:" + user + "@" + hostPort();
   }
 
   /** A request from this peer; {@code extra} is more header lines, each ending in CRLF. */
   SipRequest request(String method, String requestUri, String from, String to, String extra) {
     String text = method + " " + requestUri + " SIP/2.0\r\n"
-        + "Via: SIP/2.0/UDP 127.0.0.1:" + port() + ";branch=z9hG4bK" + nextBranch() + ";rport\r\n"
+        + "Via: SIP/2.0/UDP " + hostPort() + ";branch=z9hG4bK" + nextBranch() + ";rport\r\n"
         + "Max-Forwards: 70\r\n"
         + "From: <" + from + ">;tag=f" + BRANCH.incrementAndGet() + "\r\n"
         + "To: <" + to + ">\r\n"
         + "Call-ID: raw" + System.nanoTime() + "\r\n"
         + "CSeq: 1 " + method + "\r\n"
-        + "Contact: <sip:raw@127.0.0.1:" + port() + ">\r\n"
+        + "Contact: <sip:raw@" + hostPort() + ">\r\n"
         + extra
         + "Content-Length: 0\r\n\r\n";
     return (SipRequest) SipParser.create().parse(text);
