@@ -1,0 +1,63 @@
+package dev.parley.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.sip.SipResponse;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Issue 17 finding 4: {@code From: <sip:bob@127.000.000.001>} was not recognised as the domain,
+ * so no login was asked and the callee saw bob as the caller. Every spelling of our addresses
+ * and names now counts as ours where the proxy decides who must authenticate.
+ */
+class AddressNormalisationTest extends ProxyFixture {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"127.000.000.001", "[::ffff:127.0.0.1]", "[::ffff:7f00:1]",
+      "[0:0:0:0:0:ffff:127.0.0.1]", "EXAMPLE.COM", "example.com.", "LocalHost"})
+  void otherSpellingOfOurHostInFromIsChallenged(String host) throws Exception {
+    start();
+    RawPeer alice = keep(new RawPeer("127.0.0.2"));
+    bind("alice", alice.contact("alice"), 1f);
+    RawPeer mallory = keep(new RawPeer("127.0.0.3"));
+    mallory.send(mallory.request("MESSAGE", "sip:alice@" + DOMAIN, "sip:bob@" + host,
+        "sip:alice@" + DOMAIN, ""), udp());
+    SipResponse r = mallory.nextFinal();
+    assertThat(r.statusCode()).isEqualTo(407);
+    assertThat(alice.poll(300)).isNull();
+  }
+
+  /**
+   * The forms {@code inet_aton} also reads ({@code 127.1}, hex, one number, four-digit octal)
+   * are not SIP hosts (RFC 3261 §25.1: IPv4address is four parts of 1 to 3 digits, and a
+   * toplabel starts with a letter): the parser refuses them, so they never reach a check.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"127.1", "0x7f.0.0.1", "2130706433", "0177.0.0.1", "127.0.0.1."})
+  void inetAtonSpellingsAreNotSipHostsAndAreRefused400(String host) throws Exception {
+    start();
+    RawPeer alice = keep(new RawPeer("127.0.0.2"));
+    bind("alice", alice.contact("alice"), 1f);
+    RawPeer mallory = keep(new RawPeer("127.0.0.3"));
+    mallory.send(mallory.request("MESSAGE", "sip:alice@" + DOMAIN, "sip:alice@" + DOMAIN,
+        "sip:alice@" + DOMAIN, "").toBuilder()
+        .setHeader(dev.parley.sip.HeaderName.FROM, "<sip:bob@" + host + ">;tag=1").build(), udp());
+    assertThat(mallory.nextFinal().statusCode()).isEqualTo(400);
+    assertThat(alice.poll(300)).isNull();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"127.000.000.001", "EXAMPLE.COM.", "[::ffff:127.0.0.1]"})
+  void otherSpellingOfOurHostInTheRequestUriReachesTheLocalUser(String host) throws Exception {
+    start(b -> b.trusted("127.0.0.3"));
+    RawPeer alice = keep(new RawPeer("127.0.0.2"));
+    bind("alice", alice.contact("alice"), 1f);
+    RawPeer sender = keep(new RawPeer("127.0.0.3"));
+    String port = host.contains("127") ? ":" + udp().getPort() : "";
+    sender.send(sender.request("MESSAGE", "sip:alice@" + host + port, "sip:x@elsewhere.example",
+        "sip:alice@" + DOMAIN, ""), udp());
+    alice.respond(alice.nextRequest(), 200, "t");
+    assertThat(sender.nextFinal().statusCode()).isEqualTo(200);
+  }
+}
