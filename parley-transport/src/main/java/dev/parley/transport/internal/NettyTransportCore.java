@@ -612,12 +612,12 @@ public final class NettyTransportCore {
     InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
     Connection.Key key = new Connection.Key(transport, remote);
     Connection c = new Connection(connectionIds.incrementAndGet(), transport, false, key);
+    c.attach(ch); // before admission: once counted, another loop may evict (close) it
     ConnectionTable.Admission admission = table.admitInbound(c, remote.getAddress());
     if (!admission.admitted()) {
       return null;
     }
     evict(admission.evicted());
-    c.attach(ch);
     c.established();
     // An accepted connection carries messages both ways at once: a request sent to a hop equal
     // to its remote address reuses it (RFC 3261 §18, RFC 5626 flows) instead of waiting forever.
