@@ -4,6 +4,7 @@ import dev.parley.dialog.auth.DigestAlgorithm;
 import dev.parley.dialog.auth.DigestConfig;
 import dev.parley.server.internal.ConfigFile;
 import dev.parley.transport.ListenPoint;
+import dev.parley.transport.TransportConfig;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,6 +86,7 @@ public final class ServerConfig {
   private final OfflineMessagesConfig offline;
   private final RateLimitConfig rateLimits;
   private final StatusConfig status;
+  private final TransportConfig connections;
 
   private ServerConfig(Builder b) {
     this.domain = b.domain != null ? b.domain : defaultDomain();
@@ -120,6 +122,7 @@ public final class ServerConfig {
     this.offline = b.offline;
     this.rateLimits = b.rateLimits;
     this.status = b.status;
+    this.connections = b.connections;
   }
 
   /** A builder holding the defaults. */
@@ -319,6 +322,15 @@ public final class ServerConfig {
     return rateLimits;
   }
 
+  /**
+   * The transport's connection limits: total and per address (shared fairly), first-message,
+   * message and idle timeouts ({@code connections.*} keys); the rest of it is the transport's
+   * default.
+   */
+  public TransportConfig connections() {
+    return connections;
+  }
+
   /** The loopback HTTP status endpoint: address (or off), remote access, AORs listed. */
   public StatusConfig status() {
     return status;
@@ -365,6 +377,7 @@ public final class ServerConfig {
     private boolean offlineEnabled = true;
     private OfflineMessagesConfig offline = OfflineMessagesConfig.defaults();
     private RateLimitConfig rateLimits = RateLimitConfig.defaults();
+    private TransportConfig connections = TransportConfig.DEFAULT;
     private StatusConfig status = StatusConfig.defaults();
 
     private Builder() {
@@ -640,6 +653,12 @@ public final class ServerConfig {
     /** Per-source limits; default {@link RateLimitConfig#defaults()}. */
     public Builder rateLimits(RateLimitConfig config) {
       this.rateLimits = Objects.requireNonNull(config, "rateLimits");
+      return this;
+    }
+
+    /** Connection limits and timeouts; default {@link TransportConfig#DEFAULT}. */
+    public Builder connections(TransportConfig config) {
+      this.connections = Objects.requireNonNull(config, "connections");
       return this;
     }
 

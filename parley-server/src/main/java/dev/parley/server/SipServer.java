@@ -112,7 +112,8 @@ public final class SipServer implements AutoCloseable {
         auth.secret(config.authSecret());
       }
       NettyTransportLayer.Builder tb = NettyTransportLayer.builder()
-          .listen(config.listen().toArray(new ListenPoint[0])).threads(config.threads());
+          .listen(config.listen().toArray(new ListenPoint[0])).threads(config.threads())
+          .limits(config.connections());
       if (config.listen().stream().anyMatch(p -> p.transport().isSecure())) {
         tb.tls(config.tlsCertificate() != null
             ? TlsConfig.builder().pem(config.tlsCertificate(), config.tlsKey(),
@@ -271,6 +272,11 @@ public final class SipServer implements AutoCloseable {
   /** The bound listeners (real ports when port 0 was asked for). */
   public List<ListenPoint> listenPoints() {
     return transport.listenPoints();
+  }
+
+  /** The transport's connection counters: open now, refused and closed by each limit. */
+  public dev.parley.transport.ConnectionStats connectionStats() {
+    return transport.connectionStats();
   }
 
   /** The location service, for the proxy and for status. */

@@ -29,7 +29,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,10 +41,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,8 +72,13 @@ import org.slf4j.LoggerFactory;
  * and their addresses, and there is no authentication. On loopback it also refuses (403) requests
  * whose {@code Host} is not a loopback name, so a web page in a local browser cannot read it
  * through DNS rebinding. Everything is bounded: request line and headers
- * ({@code maxRequestBytes}, 400 beyond), request body (1 KiB, 413 beyond), connections
- * ({@code maxConnections}, further ones are closed at once) and idle time ({@code idleTimeout}).
+ * ({@code maxRequestBytes}, 400 beyond), request body (1 KiB, 413 beyond), and the life of a
+ * connection ({@code requestTimeout} from accept to close, however slowly its bytes trickle).
+ * Connections are bounded in all ({@code maxConnections}) and per source address
+ * ({@code maxConnectionsPerAddress}); a new connection beyond either bound is not refused but
+ * closes the oldest connection of its own address (at its address's bound) or of the address
+ * holding the most, so slow clients cannot stop the endpoint answering a new one: an honest
+ * request takes milliseconds and is never the oldest for long.
  * One request per connection ({@code Connection: close}); other paths 404, other methods 405.
  *
  * <p>The status supplier runs on the endpoint's event loop for each {@code GET /status}: it must
@@ -84,8 +93,10 @@ public final class StatusHttpServer implements AutoCloseable {
   public static final int DEFAULT_MAX_REQUEST_BYTES = 8192;
   /** Default bound on open connections: {@value}. */
   public static final int DEFAULT_MAX_CONNECTIONS = 16;
-  /** Default idle time before a connection is closed: 10 s. */
-  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(10);
+  /** Default bound on open connections from one address: {@value}. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 8;
+  /** Default time from accept by which a connection is closed, answered or not: 5 s. */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
   /** The name of the file, in the data directory, that tells {@code parley status} the URL. */
   public static final String URL_FILE = "status.url";
 
@@ -97,9 +108,11 @@ public final class StatusHttpServer implements AutoCloseable {
   private final boolean allowNonLoopback;
   private final int maxRequestBytes;
   private final int maxConnections;
-  private final Duration idleTimeout;
+  private final int maxConnectionsPerAddress;
+  private final Duration requestTimeout;
   private final Path urlFile;
-  private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicLong evicted = new AtomicLong();
+  private final AtomicLong timedOut = new AtomicLong();
   private EventLoopGroup group;
   private Channel channel;
   private InetSocketAddress bound;
@@ -112,7 +125,8 @@ public final class StatusHttpServer implements AutoCloseable {
     this.allowNonLoopback = b.allowNonLoopback;
     this.maxRequestBytes = b.maxRequestBytes;
     this.maxConnections = b.maxConnections;
-    this.idleTimeout = b.idleTimeout;
+    this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
+    this.requestTimeout = b.requestTimeout;
     this.urlFile = b.urlFile;
   }
 
@@ -135,7 +149,6 @@ public final class StatusHttpServer implements AutoCloseable {
             protected void initChannel(SocketChannel ch) {
               ch.pipeline()
                   .addLast(limiter)
-                  .addLast(new ReadTimeoutHandler(idleTimeout.toMillis(), TimeUnit.MILLISECONDS))
                   .addLast(new HttpServerCodec(new HttpDecoderConfig()
                       .setMaxInitialLineLength(maxRequestBytes)
                       .setMaxHeaderSize(maxRequestBytes)
@@ -225,21 +238,71 @@ public final class StatusHttpServer implements AutoCloseable {
         + a.getPort();
   }
 
-  /** Closes connections beyond {@code maxConnections} as they open. */
+  /** Connections closed to make room for a newer one, since start. */
+  public long evictedConnections() {
+    return evicted.get();
+  }
+
+  /** Connections closed by the request deadline, since start. */
+  public long timedOutConnections() {
+    return timedOut.get();
+  }
+
+  /**
+   * Bounds the connections, in all and per address, by closing the oldest of the address
+   * holding the most (or of the newcomer's own address, at its bound); closes each connection
+   * {@code requestTimeout} after accept. Runs on the endpoint's one event loop thread, so its
+   * tables need no lock.
+   */
   @ChannelHandler.Sharable
   private final class ConnectionLimit extends ChannelInboundHandlerAdapter {
+    /** Open connections by address, oldest first. */
+    private final Map<InetAddress, LinkedHashSet<Channel>> open = new HashMap<>();
+    private int total;
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-      if (connections.incrementAndGet() > maxConnections) {
-        ctx.close();
-        return;
+      Channel ch = ctx.channel();
+      InetAddress source = ((InetSocketAddress) ch.remoteAddress()).getAddress();
+      LinkedHashSet<Channel> mine = open.computeIfAbsent(source, a -> new LinkedHashSet<>());
+      if (mine.size() >= maxConnectionsPerAddress) {
+        evict(mine);
+      } else if (total >= maxConnections) {
+        evict(open.values().stream().max(Comparator.comparingInt(Set::size)).orElseThrow());
       }
+      mine.add(ch);
+      total++;
+      var deadline = ctx.executor().schedule(() -> {
+        if (ch.isActive()) {
+          timedOut.incrementAndGet();
+          ch.close();
+        }
+      }, requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      ch.closeFuture().addListener(f -> deadline.cancel(false));
       super.channelActive(ctx);
+    }
+
+    private void evict(LinkedHashSet<Channel> from) {
+      Channel oldest = from.iterator().next();
+      forget(oldest);
+      evicted.incrementAndGet();
+      oldest.close();
+    }
+
+    private void forget(Channel ch) {
+      InetAddress source = ((InetSocketAddress) ch.remoteAddress()).getAddress();
+      LinkedHashSet<Channel> set = open.get(source);
+      if (set != null && set.remove(ch)) {
+        total--;
+        if (set.isEmpty()) {
+          open.remove(source);
+        }
+      }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-      connections.decrementAndGet();
+      forget(ctx.channel());
       super.channelInactive(ctx);
     }
   }
@@ -359,7 +422,8 @@ public final class StatusHttpServer implements AutoCloseable {
     private boolean allowNonLoopback;
     private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
-    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private Path urlFile;
 
     private Builder(Supplier<ServerStatus> status) {
@@ -428,13 +492,29 @@ public final class StatusHttpServer implements AutoCloseable {
       return this;
     }
 
-    /** Idle time before a connection is closed; default 10 s. */
-    public Builder idleTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "idleTimeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("idleTimeout must be positive: " + timeout);
+    /**
+     * Most connections open at once from one address; default
+     * {@value #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}.
+     */
+    public Builder maxConnectionsPerAddress(int max) {
+      if (max < 1 || max > 10_000) {
+        throw new IllegalArgumentException("maxConnectionsPerAddress out of range 1..10000: "
+            + max);
       }
-      this.idleTimeout = timeout;
+      this.maxConnectionsPerAddress = max;
+      return this;
+    }
+
+    /**
+     * Time from accept after which a connection is closed, whether its request arrived or not;
+     * default 5 s.
+     */
+    public Builder requestTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "requestTimeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("requestTimeout must be positive: " + timeout);
+      }
+      this.requestTimeout = timeout;
       return this;
     }
 

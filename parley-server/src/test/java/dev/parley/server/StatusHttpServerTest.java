@@ -3,17 +3,22 @@ package dev.parley.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -154,24 +159,82 @@ class StatusHttpServerTest {
   }
 
   @Test
-  void connectionsBeyondTheBoundAreClosedAtOnce() throws Exception {
+  void aConnectionBeyondTheBoundClosesTheOldestUnfinishedOneAndIsAnswered() throws Exception {
     http = StatusHttpServer.builder(() -> STATUS).address("127.0.0.1", 0).maxConnections(1)
         .start();
-    try (Socket idle = new Socket()) {
-      idle.connect(http.address(), 5000);
-      idle.getOutputStream().write("GET /health HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
-      try (Socket extra = new Socket()) {
-        extra.connect(http.address(), 5000);
-        extra.setSoTimeout(10_000);
-        InputStream in = extra.getInputStream();
-        assertThat(in.read()).isEqualTo(-1);
-      }
-      idle.setSoTimeout(10_000);
-      idle.getOutputStream().write("Host: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      ByteArrayOutputStream got = new ByteArrayOutputStream();
-      idle.getInputStream().transferTo(got);
-      assertThat(got.toString(StandardCharsets.UTF_8)).startsWith("HTTP/1.1 200");
+    try (Socket slow = new Socket()) {
+      slow.connect(http.address(), 5000);
+      slow.setSoTimeout(10_000);
+      slow.getOutputStream().write("GET /health HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(exchange("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n"))
+          .startsWith("HTTP/1.1 200");
+      assertThat(slow.getInputStream().read()).isEqualTo(-1);
     }
+    assertThat(http.evictedConnections()).isEqualTo(1);
+  }
+
+  /** A client that has sent part of a request, from {@code from}. */
+  private Socket slowClient(String from) throws IOException {
+    Socket s = new Socket(http.address().getAddress(), http.address().getPort(),
+        InetAddress.getByName(from), 0);
+    s.setSoTimeout(10_000);
+    s.getOutputStream().write("GET /status HTTP/1.1\r\nHost: local".getBytes(
+        StandardCharsets.US_ASCII));
+    return s;
+  }
+
+  @Test
+  void theEndpointAnswersANewClientWhileSlowClientsHoldEverySlot() throws Exception {
+    start(() -> STATUS);
+    List<Socket> slow = new ArrayList<>();
+    try {
+      for (int i = 0; i < 2 * StatusHttpServer.DEFAULT_MAX_CONNECTIONS; i++) {
+        slow.add(slowClient("127.0.0." + (2 + i % 4)));
+      }
+      for (String from : List.of("127.0.0.1", "127.0.0.2", "127.0.0.9")) {
+        try (Socket s = new Socket(http.address().getAddress(), http.address().getPort(),
+            InetAddress.getByName(from), 0)) {
+          s.setSoTimeout(10_000);
+          s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+          assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+              .startsWith("HTTP/1.1 200");
+        }
+      }
+    } finally {
+      for (Socket s : slow) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void aClientTricklingItsRequestIsClosedAtTheRequestDeadline() throws Exception {
+    http = StatusHttpServer.builder(() -> STATUS).address("127.0.0.1", 0)
+        .requestTimeout(Duration.ofMillis(300)).start();
+    byte[] request = "GET /health HTTP/1.1\r\nHost: localhost\r\nX-Slow: yes\r\n\r\n"
+        .getBytes(StandardCharsets.US_ASCII);
+    ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
+    AtomicInteger next = new AtomicInteger();
+    try (Socket s = new Socket()) {
+      s.connect(http.address(), 5000);
+      s.setSoTimeout(10_000);
+      sender.scheduleAtFixedRate(() -> {
+        int i = next.getAndIncrement();
+        if (i < request.length) {
+          try {
+            s.getOutputStream().write(request[i]);
+          } catch (IOException closed) {
+            throw new IllegalStateException(closed); // stops the schedule
+          }
+        }
+      }, 0, 50, TimeUnit.MILLISECONDS);
+      assertThat(s.getInputStream().read()).isEqualTo(-1);
+      assertThat(next.get()).isLessThan(request.length);
+    } finally {
+      sender.shutdownNow();
+    }
+    assertThat(http.timedOutConnections()).isEqualTo(1);
   }
 
   @Test

@@ -95,6 +95,11 @@ public final class NettyTransportLayer implements TransportLayer {
     return core.connectionCount();
   }
 
+  /** The connection counters: open now, refused and closed by each limit since start. */
+  public ConnectionStats connectionStats() {
+    return core.connectionStats();
+  }
+
   /**
    * Closes every listen point and connection and shuts down the event loop group if this layer
    * created it (never one given to {@link Builder#eventLoopGroup}). Idempotent; waits up to a few

@@ -19,6 +19,10 @@ public final class TransportConfig {
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
   /** Default {@link #idleTimeout()} in seconds: {@value}. */
   public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
+  /** Default {@link #firstMessageTimeout()} in seconds: {@value}. */
+  public static final int DEFAULT_FIRST_MESSAGE_TIMEOUT_SECONDS = 10;
+  /** Default {@link #messageTimeout()} in seconds: {@value}. */
+  public static final int DEFAULT_MESSAGE_TIMEOUT_SECONDS = 10;
   /** Default {@link #keepAliveInterval()} in seconds: {@value} (0: no RFC 5626 pings are sent). */
   public static final int DEFAULT_KEEP_ALIVE_INTERVAL_SECONDS = 0;
   /** Default {@link #tcpKeepAlive()}: {@value}. */
@@ -47,6 +51,8 @@ public final class TransportConfig {
   private final int maxConnectionsPerAddress;
   private final int maxConnections;
   private final Duration idleTimeout;
+  private final Duration firstMessageTimeout;
+  private final Duration messageTimeout;
   private final Duration keepAliveInterval;
   private final boolean tcpKeepAlive;
   private final int maxPendingWrites;
@@ -61,6 +67,8 @@ public final class TransportConfig {
     this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
     this.maxConnections = b.maxConnections;
     this.idleTimeout = b.idleTimeout;
+    this.firstMessageTimeout = b.firstMessageTimeout;
+    this.messageTimeout = b.messageTimeout;
     this.keepAliveInterval = b.keepAliveInterval;
     this.tcpKeepAlive = b.tcpKeepAlive;
     this.maxPendingWrites = b.maxPendingWrites;
@@ -83,6 +91,8 @@ public final class TransportConfig {
     b.maxConnectionsPerAddress = maxConnectionsPerAddress;
     b.maxConnections = maxConnections;
     b.idleTimeout = idleTimeout;
+    b.firstMessageTimeout = firstMessageTimeout;
+    b.messageTimeout = messageTimeout;
     b.keepAliveInterval = keepAliveInterval;
     b.tcpKeepAlive = tcpKeepAlive;
     b.maxPendingWrites = maxPendingWrites;
@@ -111,14 +121,42 @@ public final class TransportConfig {
     return maxConnectionsPerAddress;
   }
 
-  /** Most open connections, inbound and outbound together. */
+  /**
+   * Most open connections, inbound and outbound together. When they are all open, a new
+   * connection from an address holding fewer than the address holding the most (less one) still
+   * gets in: the longest-silent connection of the address holding the most is closed to make
+   * room (its unfinished ones first). A new connection from an address already holding its share
+   * is closed on accept.
+   */
   public int maxConnections() {
     return maxConnections;
   }
 
-  /** How long a connection may see no traffic in either direction before it is closed. */
+  /**
+   * How long a connection may see no traffic in either direction (bytes of any kind, RFC 5626
+   * CRLF keep-alives included) before it is closed.
+   */
   public Duration idleTimeout() {
     return idleTimeout;
+  }
+
+  /**
+   * How long an accepted connection has to deliver its first complete SIP message (TCP, TLS: TLS
+   * handshake included) or to complete its WebSocket upgrade (WS, WSS); past it the connection
+   * is closed. CRLF keep-alives do not count as a message. {@link #idleTimeout()} applies after.
+   */
+  public Duration firstMessageTimeout() {
+    return firstMessageTimeout;
+  }
+
+  /**
+   * How long an accepted connection may take to finish a message it has started to send: from
+   * the first byte after the previous message (or keep-alive, or WebSocket frame) to the last
+   * byte of this one. A slower sender (one byte a second) is closed: it would hold the connection
+   * and its buffer for ever.
+   */
+  public Duration messageTimeout() {
+    return messageTimeout;
   }
 
   /**
@@ -173,6 +211,8 @@ public final class TransportConfig {
         + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress
         + ", maxConnections=" + maxConnections
         + ", idleTimeout=" + idleTimeout
+        + ", firstMessageTimeout=" + firstMessageTimeout
+        + ", messageTimeout=" + messageTimeout
         + ", keepAliveInterval=" + keepAliveInterval
         + ", tcpKeepAlive=" + tcpKeepAlive
         + ", maxPendingWrites=" + maxPendingWrites
@@ -188,6 +228,9 @@ public final class TransportConfig {
     private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private Duration idleTimeout = Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
+    private Duration firstMessageTimeout =
+        Duration.ofSeconds(DEFAULT_FIRST_MESSAGE_TIMEOUT_SECONDS);
+    private Duration messageTimeout = Duration.ofSeconds(DEFAULT_MESSAGE_TIMEOUT_SECONDS);
     private Duration keepAliveInterval = Duration.ofSeconds(DEFAULT_KEEP_ALIVE_INTERVAL_SECONDS);
     private boolean tcpKeepAlive = DEFAULT_TCP_KEEP_ALIVE;
     private int maxPendingWrites = DEFAULT_MAX_PENDING_WRITES;
@@ -222,6 +265,18 @@ public final class TransportConfig {
 
     public Builder idleTimeout(Duration idleTimeout) {
       this.idleTimeout = Objects.requireNonNull(idleTimeout, "idleTimeout");
+      return this;
+    }
+
+    /** See {@link TransportConfig#firstMessageTimeout()}; at least 1 ms. */
+    public Builder firstMessageTimeout(Duration timeout) {
+      this.firstMessageTimeout = Objects.requireNonNull(timeout, "firstMessageTimeout");
+      return this;
+    }
+
+    /** See {@link TransportConfig#messageTimeout()}; at least 1 ms. */
+    public Builder messageTimeout(Duration timeout) {
+      this.messageTimeout = Objects.requireNonNull(timeout, "messageTimeout");
       return this;
     }
 
@@ -279,6 +334,8 @@ public final class TransportConfig {
             "udpSizeThreshold out of range (200.." + MAX_DATAGRAM_SIZE + "): " + udpSizeThreshold);
       }
       positive("idleTimeout", idleTimeout);
+      positive("firstMessageTimeout", firstMessageTimeout);
+      positive("messageTimeout", messageTimeout);
       positive("connectTimeout", connectTimeout);
       if (keepAliveInterval.isNegative()) {
         throw new IllegalArgumentException("keepAliveInterval is negative: " + keepAliveInterval);

@@ -7,6 +7,7 @@ import dev.parley.server.RateLimitConfig;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.StatusConfig;
 import dev.parley.server.UserAgentMatcher;
+import dev.parley.transport.TransportConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.MalformedInputException;
@@ -26,7 +27,7 @@ import java.util.Map;
  * with {@code ms}, {@code s}, {@code m} or {@code h} (no unit: seconds). Relative paths are
  * relative to the file's directory. Every key may appear once except {@code listen};
  * {@code route.TARGET} keys may be many, one per target. The {@code offline.*},
- * {@code limits.*} and {@code status.*} keys each make one settings object: when the file names
+ * {@code limits.*}, {@code status.*} and {@code connections.*} keys each make one settings object: when the file names
  * any key of a group, the group's other settings are the defaults. An unknown
  * key or a bad value stops the load with a {@link ConfigException} naming file, line and key.
  */
@@ -48,7 +49,9 @@ public final class ConfigFile {
       "offline.max_age", "offline.max_refusals", "offline.retry_initial", "offline.retry_max",
       "limits.requests_per_second", "limits.request_burst", "limits.auth_failures_per_minute",
       "limits.auth_failure_burst", "limits.auth_block", "limits.max_sources",
-      "status.listen", "status.allow_remote", "status.max_listed");
+      "status.listen", "status.allow_remote", "status.max_listed",
+      "connections.max", "connections.max_per_address", "connections.first_message_timeout",
+      "connections.message_timeout", "connections.idle_timeout");
 
   /** The prefix of static route keys: {@code route.DOMAIN} or {@code route.USER@DOMAIN}. */
   public static final String ROUTE_PREFIX = "route.";
@@ -70,6 +73,7 @@ public final class ConfigFile {
     OfflineMessagesConfig.Builder offline = OfflineMessagesConfig.builder();
     RateLimitConfig.Builder limits = RateLimitConfig.builder();
     StatusConfig.Builder status = StatusConfig.builder();
+    TransportConfig.Builder connections = TransportConfig.builder();
     Path cert = null;
     Path key = null;
     String keyPassword = null;
@@ -155,6 +159,11 @@ public final class ConfigFile {
           case "status.listen" -> status.listen(v);
           case "status.allow_remote" -> status.allowRemote(bool(v));
           case "status.max_listed" -> status.maxListed(integer(v));
+          case "connections.max" -> connections.maxConnections(integer(v));
+          case "connections.max_per_address" -> connections.maxConnectionsPerAddress(integer(v));
+          case "connections.first_message_timeout" -> connections.firstMessageTimeout(duration(v));
+          case "connections.message_timeout" -> connections.messageTimeout(duration(v));
+          case "connections.idle_timeout" -> connections.idleTimeout(duration(v));
           default -> throw new IllegalStateException("unhandled key " + k);
         }
       } catch (IllegalArgumentException e) {
@@ -173,6 +182,11 @@ public final class ConfigFile {
     }
     if (given(seen, "status.")) {
       b.status(group(status::build, seen, file, "status.listen", "status.allow_remote"));
+    }
+    if (given(seen, "connections.")) {
+      b.connections(group(connections::build, seen, file, "connections.max",
+          "connections.max_per_address", "connections.first_message_timeout",
+          "connections.message_timeout", "connections.idle_timeout"));
     }
     if (cert != null) {
       b.tls(cert, key, keyPassword);

@@ -26,6 +26,12 @@ public final class Connection {
   private volatile Channel channel;
   private volatile Flow flow;
   private volatile boolean closed;
+  /** Whether the connection table counts it; guarded by the table. */
+  boolean counted;
+  /** When bytes last arrived ({@link System#nanoTime()}); written by its event loop. */
+  private volatile long heardAt = System.nanoTime();
+  /** Whether it has delivered its first message or WebSocket upgrade (inbound ones). */
+  private volatile boolean opened;
 
   Connection(long id, Transport transport, boolean outbound, Key key) {
     this.id = id;
@@ -67,6 +73,22 @@ public final class Connection {
 
   public boolean isClosed() {
     return closed;
+  }
+
+  long heardAt() {
+    return heardAt;
+  }
+
+  void heard(long nanos) {
+    heardAt = nanos;
+  }
+
+  boolean isOpened() {
+    return opened;
+  }
+
+  void opened() {
+    opened = true;
   }
 
   AtomicInteger pendingWrites() {

@@ -5,6 +5,7 @@ import dev.parley.sip.SipMessage;
 import dev.parley.sip.SipParser;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.Via;
+import dev.parley.transport.ConnectionStats;
 import dev.parley.transport.Flow;
 import dev.parley.transport.Hop;
 import dev.parley.transport.ListenPoint;
@@ -44,7 +45,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,8 +70,10 @@ public final class NettyTransportCore {
   private final AtomicLong connectionIds = new AtomicLong();
   private final Map<Long, Connection> byId = new ConcurrentHashMap<>();
   private final Map<Connection.Key, Connection> byRemote = new ConcurrentHashMap<>();
-  private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
-  private final AtomicInteger connectionCount = new AtomicInteger();
+  private final ConnectionTable table;
+  private final AtomicLong firstMessageTimeouts = new AtomicLong();
+  private final AtomicLong messageTimeouts = new AtomicLong();
+  private final AtomicLong idleTimeouts = new AtomicLong();
   /** The bound UDP channels (several per address with SO_REUSEPORT); replaced, never modified. */
   private volatile Channel[] udpChannels = new Channel[0];
   private final Object udpChannelsLock = new Object();
@@ -100,6 +102,7 @@ public final class NettyTransportCore {
     this.tls = tls;
     this.threads = threads;
     this.givenGroup = group;
+    this.table = new ConnectionTable(config);
     this.parser = SipParser.builder().config(config.parserConfig())
         .policy(config.compliancePolicy()).build();
   }
@@ -517,12 +520,13 @@ public final class NettyTransportCore {
   }
 
   private void connect(Connection c) {
-    if (connectionCount.incrementAndGet() > config.maxConnections()) {
-      connectionCount.decrementAndGet();
+    ConnectionTable.Admission admission = table.admitOutbound(c);
+    if (!admission.admitted()) {
       byRemote.remove(c.key(), c);
       c.fail(new TransportException("too many connections (" + config.maxConnections() + ")"));
       return;
     }
+    evict(admission.evicted());
     byId.put(c.id(), c);
     SslContext ssl = null;
     if (c.transport().isSecure()) {
@@ -606,20 +610,14 @@ public final class NettyTransportCore {
    */
   Connection accepted(Channel ch, Transport transport) {
     InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
-    AtomicInteger fromAddress = perAddress.computeIfAbsent(remote.getAddress(),
-        a -> new AtomicInteger());
-    if (fromAddress.incrementAndGet() > config.maxConnectionsPerAddress()) {
-      decrement(remote.getAddress(), fromAddress);
-      return null;
-    }
-    if (connectionCount.incrementAndGet() > config.maxConnections()) {
-      connectionCount.decrementAndGet();
-      decrement(remote.getAddress(), fromAddress);
-      return null;
-    }
     Connection.Key key = new Connection.Key(transport, remote);
     Connection c = new Connection(connectionIds.incrementAndGet(), transport, false, key);
-    c.attach(ch);
+    c.attach(ch); // before admission: once counted, another loop may evict (close) it
+    ConnectionTable.Admission admission = table.admitInbound(c, remote.getAddress());
+    if (!admission.admitted()) {
+      return null;
+    }
+    evict(admission.evicted());
     c.established();
     // An accepted connection carries messages both ways at once: a request sent to a hop equal
     // to its remote address reuses it (RFC 3261 §18, RFC 5626 flows) instead of waiting forever.
@@ -632,11 +630,36 @@ public final class NettyTransportCore {
     return c;
   }
 
-  private void decrement(InetAddress address, AtomicInteger counter) {
-    if (counter.decrementAndGet() <= 0) {
-      perAddress.remove(address, counter);
-      // a racing increment on the removed counter is re-added on its next computeIfAbsent
+  /** Closes a connection the table evicted to make room (it is no longer counted). */
+  private void evict(Connection victim) {
+    if (victim == null) {
+      return;
     }
+    log.debug("Closing {} to make room for a connection from an address holding fewer", victim);
+    Channel ch = victim.channel();
+    if (ch != null) {
+      ch.close();
+    }
+  }
+
+  /** A connection did not deliver its first message in time; its channel is being closed. */
+  void firstMessageTimedOut() {
+    firstMessageTimeouts.incrementAndGet();
+  }
+
+  /** A connection took too long over a message; its channel is being closed. */
+  void messageTimedOut() {
+    messageTimeouts.incrementAndGet();
+  }
+
+  /** A connection was silent too long; its channel is being closed. */
+  void idleTimedOut() {
+    idleTimeouts.incrementAndGet();
+  }
+
+  /** The connection counters. */
+  public ConnectionStats connectionStats() {
+    return table.stats(firstMessageTimeouts.get(), messageTimeouts.get(), idleTimeouts.get());
   }
 
   /** An outbound connection is ready for messages. */
@@ -656,12 +679,6 @@ public final class NettyTransportCore {
       return;
     }
     released(c);
-    if (!c.isOutbound()) {
-      AtomicInteger counter = perAddress.get(c.key().remote().getAddress());
-      if (counter != null) {
-        decrement(c.key().remote().getAddress(), counter);
-      }
-    }
     Flow flow = c.flow();
     if (flow != null) {
       try {
@@ -673,9 +690,8 @@ public final class NettyTransportCore {
   }
 
   private void released(Connection c) {
-    if (byId.remove(c.id()) != null) {
-      connectionCount.decrementAndGet();
-    }
+    table.release(c);
+    byId.remove(c.id());
     byRemote.remove(c.key(), c);
   }
 

@@ -23,8 +23,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The channel pipelines, one per transport and side. Handler names are stable so tests and
- * tools can find them: {@code tls}, {@code http}, {@code ws}, {@code sip-decoder},
- * {@code sip-encoder}, {@code idle}, {@code sip}.
+ * tools can find them: {@code guard} (accepted connections), {@code idle}, {@code tls},
+ * {@code http}, {@code ws-watch}, {@code ws}, {@code sip-decoder}, {@code sip-encoder},
+ * {@code sip}. {@code guard} and {@code idle} come first so that they see the raw bytes: every
+ * byte, RFC 5626 CRLF keep-alives and WebSocket pings included, is traffic for the idle timer.
  */
 final class Pipelines {
   /** The WebSocket subprotocol of RFC 7118 §4. */
@@ -53,6 +55,8 @@ final class Pipelines {
       @Override
       protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
+        p.addLast("guard", new ConnectionGuard(core))
+            .addLast("idle", idle(core.config(), false, transport));
         if (transport.isSecure()) {
           SslHandler h = ssl.newHandler(ch.alloc());
           h.setHandshakeTimeoutMillis(core.config().connectTimeout().toMillis());
@@ -62,6 +66,7 @@ final class Pipelines {
           int max = core.config().parserConfig().maxMessageSize();
           p.addLast("http", new HttpServerCodec())
               .addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_HEAD))
+              .addLast("ws-watch", new WebSocketFrameWatch())
               .addLast("ws", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                   .websocketPath(core.config().webSocketPath())
                   .checkStartsWith(true)
@@ -76,8 +81,7 @@ final class Pipelines {
           p.addLast("sip-decoder", new StreamSipDecoder(core.parser()))
               .addLast("sip-encoder", new StreamSipEncoder(transport, core.tracer()));
         }
-        p.addLast("idle", idle(core.config(), false, transport))
-            .addLast("sip", new SipChannelHandler(core, transport, null));
+        p.addLast("sip", new SipChannelHandler(core, transport, null));
       }
     };
   }
@@ -89,6 +93,7 @@ final class Pipelines {
       @Override
       protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
+        p.addLast("idle", idle(core.config(), true, transport));
         if (transport.isSecure()) {
           SslHandler h = ssl.newHandler(ch.alloc(), remote.getHostString(), remote.getPort());
           h.setHandshakeTimeoutMillis(core.config().connectTimeout().toMillis());
@@ -114,13 +119,15 @@ final class Pipelines {
           p.addLast("sip-decoder", new StreamSipDecoder(core.parser()))
               .addLast("sip-encoder", new StreamSipEncoder(transport, core.tracer()));
         }
-        p.addLast("idle", idle(core.config(), true, transport))
-            .addLast("sip", new SipChannelHandler(core, transport, c));
+        p.addLast("sip", new SipChannelHandler(core, transport, c));
       }
     };
   }
 
-  /** Reaps idle connections; on outbound TCP/TLS also times RFC 5626 keep-alive pings. */
+  /**
+   * Reaps connections silent in both directions for {@link TransportConfig#idleTimeout()}; on
+   * outbound TCP/TLS also times RFC 5626 keep-alive pings.
+   */
   private static IdleStateHandler idle(TransportConfig config, boolean outbound, Transport t) {
     long keepAlive = outbound && (t == Transport.TCP || t == Transport.TLS)
         ? config.keepAliveInterval().toMillis() : 0;

@@ -39,6 +39,8 @@ final class SipChannelHandler extends ChannelInboundHandlerAdapter {
   private final Transport transport;
   private Connection connection;
   private NettyScheduler scheduler;
+  /** The accepted connection's guard, told of complete messages; null on outbound ones. */
+  private ConnectionGuard guard;
 
   SipChannelHandler(NettyTransportCore core, Transport transport, Connection outbound) {
     this.core = core;
@@ -58,6 +60,10 @@ final class SipChannelHandler extends ChannelInboundHandlerAdapter {
       if (connection == null) {
         ctx.close();
         return;
+      }
+      guard = ConnectionGuard.of(ctx);
+      if (guard != null) {
+        guard.attach(connection);
       }
     } else {
       connection.established();
@@ -89,6 +95,7 @@ final class SipChannelHandler extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof IdleStateEvent idle) {
       if (idle.state() == IdleState.ALL_IDLE) {
+        core.idleTimedOut();
         ctx.close();
       } else if (idle.state() == IdleState.WRITER_IDLE) {
         ctx.writeAndFlush(Unpooled.wrappedBuffer(PING));
@@ -99,9 +106,12 @@ final class SipChannelHandler extends ChannelInboundHandlerAdapter {
       connection.fail(new TransportException("WebSocket handshake with "
           + connection.key().remote() + " timed out"));
       ctx.close();
-    } else if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete done
-        && done.selectedSubprotocol() == null) {
-      ctx.close(); // RFC 7118 §4.1: the client must ask for "sip"
+    } else if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete done) {
+      if (done.selectedSubprotocol() == null) {
+        ctx.close(); // RFC 7118 §4.1: the client must ask for "sip"
+      } else if (guard != null) {
+        guard.opened();
+      }
     }
     ctx.fireUserEventTriggered(evt);
   }
@@ -116,6 +126,9 @@ final class SipChannelHandler extends ChannelInboundHandlerAdapter {
     InetSocketAddress remote = frame.sender() != null ? frame.sender()
         : (InetSocketAddress) ctx.channel().remoteAddress();
     core.tracer().received(transport, local, remote, frame.wire());
+    if (guard != null) {
+      guard.opened();
+    }
     if (frame.decoderResult().isFailure()) {
       malformed(ctx, frame, frame.cause(), remote);
       return;

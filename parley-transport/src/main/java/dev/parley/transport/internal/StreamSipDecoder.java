@@ -43,11 +43,18 @@ public final class StreamSipDecoder extends ByteToMessageDecoder {
   private int lineFeeds;
   /** Set after a framing error: the rest of the stream is discarded. */
   private boolean failed;
+  /** The connection's guard, told when keep-alives leave the stream at rest; may be null. */
+  private ConnectionGuard guard;
 
   public StreamSipDecoder(SipParser parser) {
     this.parser = parser;
     this.maxHeaderSection = parser.config().maxHeaderSectionSize();
     this.maxMessage = parser.config().maxMessageSize();
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    guard = ConnectionGuard.of(ctx);
   }
 
   @Override
@@ -94,6 +101,9 @@ public final class StreamSipDecoder extends ByteToMessageDecoder {
         return true;
       }
       in.skipBytes(1);
+    }
+    if (guard != null) {
+      guard.rested(); // only keep-alives so far: a sender of CRLFs is not slow, it is idle
     }
     return false;
   }
