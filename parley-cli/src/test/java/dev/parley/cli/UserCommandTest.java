@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +46,23 @@ class UserCommandTest {
     }
     assertThat(run("user", "remove", "bob").out()).isEqualTo("removed bob@example.com\n");
     assertThat(run("user", "list").out()).isEqualTo("alice\n");
+  }
+
+  @Test
+  void userAddCreatesTheDataDirectoryAndDatabaseForTheOwnerOnly() throws Exception {
+    Path fresh = data.resolve("state");
+    int status = Parley.run(new PrintWriter(new StringWriter()),
+        new PrintWriter(new StringWriter()), "user", "add", "bob", "--password", "pw",
+        "--data", fresh.toString(), "--domain", "example.com");
+    assertThat(status).isZero();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)))
+        .isEqualTo("rwx------");
+    try (var files = Files.list(fresh)) {
+      assertThat(files.filter(f -> f.getFileName().toString().startsWith("parley.db")))
+          .isNotEmpty().allSatisfy(f -> assertThat(
+              PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+              .as(f.toString()).isEqualTo("rw-------"));
+    }
   }
 
   @Test

@@ -13,6 +13,7 @@ import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipUri;
 import dev.parley.transaction.ServerTransaction;
 import dev.parley.transport.Flow;
+import java.net.InetAddress;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -53,8 +54,11 @@ import java.util.function.Consumer;
  *       Path when the request said {@code Supported: path}.
  * </ol>
  *
- * <p>Digests that do not verify are reported to the {@link RateLimiter} given to the builder
- * (which blocks password guessers); once a 200 has gone out for a REGISTER that left the AOR
+ * <p>Each nonce is issued to the request's source address and accepted only from there; wrong
+ * digests answering such a nonce are reported to the {@link RateLimiter} given to the builder
+ * (which blocks password guessers), and nothing else is: a made-up nonce, or one issued to
+ * another address, is answered with a fresh 401 and not counted, so a spoofed UDP source cannot
+ * get the real one blocked; once a 200 has gone out for a REGISTER that left the AOR
  * with bindings, the {@link Builder#onRegistered} listener hears of it (store-and-forward
  * delivers the AOR's stored messages then).
  *
@@ -171,18 +175,20 @@ public final class Registrar {
         return Responses.to(request, 420, toTag).header(HeaderName.UNSUPPORTED, option).build();
       }
     }
-    AuthResult auth = authenticator.authenticate(request, domain);
+    InetAddress client = flow == null ? null : flow.remote().getAddress();
+    AuthResult auth = authenticator.authenticate(request, domain, client);
     if (auth.status() == AuthResult.Status.MALFORMED) {
       return Responses.to(request, 400, toTag)
           .reasonPhrase("Bad Request (malformed credentials)").build();
     }
     if (!auth.isOk()) {
+      // only a wrong answer to a nonce issued to this source: made-up nonces prove nothing
       if (auth.status() == AuthResult.Status.BAD_CREDENTIALS && limiter != null && flow != null) {
-        limiter.authFailed(flow.remote().getAddress());
+        limiter.authFailed(client);
       }
       SipResponse.Builder r = Responses.to(request, 401, Responses.statelessTag(request));
       for (String c : DigestChallenges.offered(authenticator, domain, auth.isStale(), request,
-          md5OnlyUserAgents)) {
+          client, md5OnlyUserAgents)) {
         r.header(HeaderName.WWW_AUTHENTICATE, c);
       }
       return r.build();

@@ -507,6 +507,16 @@ public final class ServerConfig {
       return this;
     }
 
+    /**
+     * Whether a digest answer without qop (RFC 2069 style) is accepted, once per nonce; default
+     * {@value DigestConfig#DEFAULT_ACCEPT_MISSING_QOP}: such an answer gets 400. The
+     * {@code auth.allow_no_qop} key.
+     */
+    public Builder allowNoQop(boolean allow) {
+      digest.acceptMissingQop(allow);
+      return this;
+    }
+
     /** How long a nonce is valid; default 300 s. */
     public Builder nonceLifetime(Duration lifetime) {
       digest.nonceLifetime(lifetime);

@@ -2,6 +2,7 @@ package dev.parley.server;
 
 import dev.parley.dialog.auth.DigestAuthenticator;
 import dev.parley.server.internal.AccountCache;
+import dev.parley.server.internal.PrivateFiles;
 import dev.parley.server.internal.ProxyCore;
 import dev.parley.server.internal.RouteSigner;
 import dev.parley.server.internal.ServerCore;
@@ -14,12 +15,15 @@ import dev.parley.transport.NettyTransportLayer;
 import dev.parley.transport.ServerLocator;
 import dev.parley.transport.TlsConfig;
 import dev.parley.transport.TransportListener;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -118,7 +122,7 @@ public final class SipServer implements AutoCloseable {
         tb.tls(config.tlsCertificate() != null
             ? TlsConfig.builder().pem(config.tlsCertificate(), config.tlsKey(),
                 config.tlsKeyPassword()).build()
-            : TlsConfig.development(config.dataDir().resolve("tls")));
+            : developmentTls(config.dataDir().resolve("tls")));
       }
       t = tb.build();
       this.transport = t;
@@ -190,6 +194,27 @@ public final class SipServer implements AutoCloseable {
         }
         store.close();
       }
+    }
+  }
+
+  /** The development certificate in {@code dir}, which is {@code 0700} and its files 0600. */
+  private static TlsConfig developmentTls(Path dir) {
+    try {
+      PrivateFiles.directory(dir);
+      try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          PrivateFiles.restrict(f); // there before: warn
+        }
+      }
+      TlsConfig tls = TlsConfig.development(dir); // generates the key store when absent
+      try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          PrivateFiles.restrictNew(f); // keytool writes with the umask's permissions
+        }
+      }
+      return tls;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot keep " + dir + " to its owner: " + e.getMessage(), e);
     }
   }
 

@@ -177,6 +177,8 @@ public final class StatusHttpServer implements AutoCloseable {
     try {
       Files.createDirectories(urlFile.toAbsolutePath().getParent());
       Path tmp = urlFile.resolveSibling(urlFile.getFileName() + ".tmp");
+      Files.deleteIfExists(tmp);
+      dev.parley.server.internal.PrivateFiles.file(tmp); // 0600 like the rest of DATA
       Files.writeString(tmp, url + "\n", StandardCharsets.UTF_8);
       try {
         Files.move(tmp, urlFile, StandardCopyOption.REPLACE_EXISTING,

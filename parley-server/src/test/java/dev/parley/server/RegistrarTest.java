@@ -320,4 +320,88 @@ class RegistrarTest {
         .statusCode()).isEqualTo(200);
   }
 
+
+  @Test
+  void registerWithTwoToHeadersGets400NamingTheHeader() throws Exception {
+    SipRequest req = client.register("alice", DOMAIN, "two-to", 1,
+        "To: <sip:bob@" + DOMAIN + ">\r\nContact: <sip:alice@127.0.0.1:1>\r\n");
+    SipResponse r = client.sendAuthorized(req, "alice", "secret");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.reasonPhrase()).isEqualTo("Bad Request (duplicate To header)");
+    assertThat(server.location().lookup(ALICE)).isEmpty();
+    assertThat(server.location().lookup(new Aor("bob", DOMAIN))).isEmpty();
+  }
+
+  @Test
+  void anyRequestRepeatingASingleValuedHeaderGets400() throws Exception {
+    String text = "OPTIONS sip:" + DOMAIN + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:"
+        + client.port() + ";branch=z9hG4bKdup1\r\nMax-Forwards: 70\r\nFrom: <sip:a@b>;tag=1\r\n"
+        + "To: <sip:" + DOMAIN + ">\r\nCall-ID: d1\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 5\r\n"
+        + "Content-Length: 0\r\n\r\n";
+    SipResponse r = client.send((SipRequest) dev.parley.sip.SipParser.create().parse(text));
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.reasonPhrase()).isEqualTo("Bad Request (duplicate Max-Forwards header)");
+  }
+
+  /** An RFC 2069 answer (no qop, nc, cnonce) to the MD5 challenge of {@code challenge}. */
+  private SipRequest answerWithoutQop(SipRequest req, SipResponse challenge, String password)
+      throws Exception {
+    Challenge md5 = challenge.headers(Header.WWW_AUTHENTICATE).stream()
+        .filter(c -> "MD5".equals(c.parameter("algorithm"))).findFirst().orElseThrow();
+    String nonce = md5.parameter("nonce");
+    String uri = "sip:" + DOMAIN;
+    String ha1 = md5Hex("alice:" + DOMAIN + ":" + password);
+    String ha2 = md5Hex("REGISTER:" + uri);
+    return req.toBuilder()
+        .setHeader(HeaderName.VIA, "SIP/2.0/UDP 127.0.0.1:" + client.port()
+            + ";branch=z9hG4bKnoqop" + System.nanoTime())
+        .setHeader(HeaderName.CSEQ, "2 REGISTER")
+        .setHeader(HeaderName.AUTHORIZATION, "Digest username=\"alice\", realm=\"" + DOMAIN
+            + "\", nonce=\"" + nonce + "\", uri=\"" + uri + "\", response=\""
+            + md5Hex(ha1 + ":" + nonce + ":" + ha2) + "\", algorithm=MD5, opaque=\""
+            + md5.parameter("opaque") + "\"")
+        .build();
+  }
+
+  private static String md5Hex(String s) throws Exception {
+    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
+        .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void aDigestAnswerWithoutQopIsRefusedByDefault() throws Exception {
+    SipRequest req = client.register("alice", DOMAIN, "noqop", 1,
+        "Contact: <sip:alice@127.0.0.1:1>\r\n");
+    SipResponse challenge = client.send(req);
+    assertThat(challenge.headers(Header.WWW_AUTHENTICATE))
+        .allSatisfy(c -> assertThat(c.parameter("qop")).isEqualTo("auth"));
+    SipResponse r = client.send(answerWithoutQop(req, challenge, "secret"));
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(server.location().lookup(ALICE)).isEmpty();
+  }
+
+  @Test
+  void aDigestAnswerWithoutQopIsAcceptedWithAllowNoQop() throws Exception {
+    stop();
+    server = SipServer.start(ServerConfig.builder().domain(DOMAIN).dataDir(data)
+        .listen("udp:127.0.0.1:0").threads(1).allowNoQop(true).build(), clock);
+    client = new UdpSipClient(server.listenPoints().get(0).address());
+    SipRequest req = client.register("alice", DOMAIN, "noqop-ok", 1,
+        "Contact: <sip:alice@127.0.0.1:1>\r\n");
+    SipResponse r = client.send(answerWithoutQop(req, client.send(req), "secret"));
+    assertThat(r.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void md5WithQopIsStillAccepted() throws Exception {
+    SipRequest req = client.register("alice", DOMAIN, "md5", 1,
+        "User-Agent: SIPp register-uac\r\nContact: <sip:alice@127.0.0.1:1>\r\n");
+    SipResponse challenge = client.send(req);
+    assertThat(challenge.headers(Header.WWW_AUTHENTICATE)).singleElement()
+        .satisfies(c -> assertThat(c.parameter("algorithm")).isEqualTo("MD5"));
+    SipRequest answer = client.authorize(req, challenge, "alice", "secret");
+    assertThat(answer.header(Header.AUTHORIZATION).parameter("qop")).isEqualTo("auth");
+    assertThat(answer.header(Header.AUTHORIZATION).parameter("algorithm")).isEqualTo("MD5");
+    assertThat(client.send(answer).statusCode()).isEqualTo(200);
+  }
 }

@@ -24,6 +24,7 @@ class ServerConfigTest {
     assertThat(c.defaultExpires()).isEqualTo(3600);
     assertThat(c.maxExpires()).isEqualTo(86400);
     assertThat(c.digest().algorithms()).containsExactly(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5);
+    assertThat(c.digest().acceptMissingQop()).as("auth.allow_no_qop").isFalse();
     assertThat(c.md5OnlyUserAgents().entries()).containsExactly("baresip", "SIPp", "sipsak");
     assertThat(c.domain()).isNotEmpty();
   }
@@ -49,6 +50,7 @@ class ServerConfigTest {
         accounts.refresh_interval = 5
         auth.algorithms = MD5
         auth.nonce_lifetime = 60s
+        auth.allow_no_qop = true
         auth.secret = 00112233445566778899aabbccddeeff
         auth.md5_only_user_agents = none
         """);
@@ -62,6 +64,7 @@ class ServerConfigTest {
     assertThat(c.flushInterval()).isEqualTo(Duration.ofMillis(500));
     assertThat(c.accountsRefresh()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.digest().algorithms()).containsExactly(DigestAlgorithm.MD5);
+    assertThat(c.digest().acceptMissingQop()).isTrue();
     assertThat(c.authSecret()).hasSize(16);
     assertThat(c.md5OnlyUserAgents()).isEqualTo(UserAgentMatcher.NONE);
   }

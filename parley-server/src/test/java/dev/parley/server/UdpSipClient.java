@@ -22,10 +22,17 @@ final class UdpSipClient implements AutoCloseable {
   private final DatagramSocket socket;
   private final InetSocketAddress server;
   private final DigestClient digest = new DigestClient();
+  private final String host;
 
   UdpSipClient(InetSocketAddress server) throws IOException {
+    this(server, InetAddress.getLoopbackAddress());
+  }
+
+  /** A client whose socket is bound to {@code local} (127.0.0.5, say: a source of its own). */
+  UdpSipClient(InetSocketAddress server, InetAddress local) throws IOException {
     this.server = server;
-    this.socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+    this.socket = new DatagramSocket(0, local);
+    this.host = local.getHostAddress();
     socket.setSoTimeout(5000);
   }
 
@@ -36,7 +43,7 @@ final class UdpSipClient implements AutoCloseable {
   /** A REGISTER for {@code user@domain}; {@code extra} is more header lines, each ending CRLF. */
   SipRequest register(String user, String domain, String callId, long cseq, String extra) {
     String text = "REGISTER sip:" + domain + " SIP/2.0\r\n"
-        + "Via: SIP/2.0/UDP 127.0.0.1:" + port() + ";branch=z9hG4bK" + nextBranch() + ";rport\r\n"
+        + "Via: SIP/2.0/UDP " + host + ":" + port() + ";branch=z9hG4bK" + nextBranch() + ";rport\r\n"
         + "Max-Forwards: 70\r\n"
         + "From: <sip:" + user + "@" + domain + ">;tag=" + callId.hashCode() + "\r\n"
         + "To: <sip:" + user + "@" + domain + ">\r\n"
@@ -82,7 +89,7 @@ final class UdpSipClient implements AutoCloseable {
     if (retry == null) {
       return null;
     }
-    return retry.toBuilder().setHeader(HeaderName.VIA, "SIP/2.0/UDP 127.0.0.1:" + port()
+    return retry.toBuilder().setHeader(HeaderName.VIA, "SIP/2.0/UDP " + host + ":" + port()
         + ";branch=z9hG4bK" + nextBranch() + ";rport").build();
   }
 

@@ -237,6 +237,25 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
   }
 
   /**
+   * The first header that may appear only once ({@link Header#isSingleton()}: To, From, Call-ID,
+   * CSeq, Max-Forwards, Content-Type, Content-Length, Expires...) but appears more than once, or
+   * null. Which of two To fields counts is anybody's guess (a registrar and a proxy could each
+   * read a different one), so RFC 4475 §3.1.2.19 (multi01) answers such a request 400. Reads the
+   * header names only, never a value: cheap enough for every request received.
+   */
+  public final HeaderName repeatedSingletonHeader() {
+    for (Header<?> h : Header.ALL) {
+      if (h.isSingleton()) {
+        int first = headers.indexOf(h.name(), 0);
+        if (first >= 0 && headers.indexOf(h.name(), first + 1) >= 0) {
+          return h.name();
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
    * Reads every header Parley knows and checks the message as a whole: the mandatory headers of
    * RFC 3261 §8.1.1 are present, headers that may appear once do, the Contact parameters are in
    * range, and (for a request) the CSeq method equals the request method.

@@ -187,6 +187,15 @@ class SipParserTest {
   }
 
   @Test
+  void repeatedSingleValuedHeaderIsFoundWithoutReadingValues() {
+    // RFC 4475 §3.1.2.19: two Call-ID, To, From, Max-Forwards and CSeq; the first in Header order
+    assertThat(torture("multi01").repeatedSingletonHeader()).isEqualTo(HeaderName.FROM);
+    assertThat(torture("dblreq").repeatedSingletonHeader()).isNull();
+    assertThat(PARSER.parse("OPTIONS sip:a@b SIP/2.0\r\nTo: <sip:a@b>\r\nt: <sip:c@d>\r\n\r\n")
+        .repeatedSingletonHeader()).as("compact form counts").isEqualTo(HeaderName.TO);
+  }
+
+  @Test
   void errorsCarryLineColumnAndStatus() {
     SipParseException e = catchThrowableOfType(SipParseException.class,
         () -> torture("badinv01").validate());

@@ -8,8 +8,10 @@ import java.util.Objects;
  * <p>How a server answers each status (RFC 3261 §22.1, §22.3; RFC 7616 §3.3):
  * <ul>
  *   <li>{@link Status#OK}: proceed as {@link #username()}.
- *   <li>{@link Status#MISSING}, {@link Status#BAD_CREDENTIALS}, {@link Status#UNKNOWN_ALGORITHM}:
- *       401 (or 407) with fresh challenges.
+ *   <li>{@link Status#MISSING}, {@link Status#BAD_CREDENTIALS}, {@link Status#UNKNOWN_NONCE},
+ *       {@link Status#UNKNOWN_ALGORITHM}: 401 (or 407) with fresh challenges. Only
+ *       BAD_CREDENTIALS is a failed guess (the nonce was issued to the sender): count it against
+ *       the sender, not the others.
  *   <li>{@link Status#STALE}, {@link Status#REPLAY}: 401 (or 407) with fresh challenges carrying
  *       {@code stale=true}; the response digest was right, so a genuine client retries at once
  *       without asking its user, while a replayer cannot answer the new nonce.
@@ -28,8 +30,18 @@ public record AuthResult(Status status, String username, String detail) {
     OK,
     /** The request carries no Digest credentials for this realm. */
     MISSING,
-    /** Wrong password, unknown user, foreign or forged nonce, wrong realm, opaque or URI. */
+    /**
+     * Wrong password or unknown user, or a wrong opaque or URI, answering a nonce this server
+     * issued to the sender: a failed guess.
+     */
     BAD_CREDENTIALS,
+    /**
+     * The nonce was not issued by this server for this realm and the sender's address: made up,
+     * from another server, from before a restart without a fixed secret, or issued to another
+     * address. Nothing was checked against the password, and the sender may be spoofed: not a
+     * failed guess.
+     */
+    UNKNOWN_NONCE,
     /** The digest is right but the nonce has expired (or its use can no longer be checked). */
     STALE,
     /** The digest is right but this nonce count (or, without qop, this nonce) was already used. */

@@ -9,6 +9,7 @@ import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipParseException;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.Uri;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -27,8 +28,12 @@ import java.util.function.Predicate;
  * RFC 8760): issues challenges and verifies the credentials that answer them.
  *
  * <p>Nonces are self-validating, so nothing is stored when a challenge is sent: a nonce carries its
- * issue time, random bytes and an HMAC-SHA256 over both and the realm, keyed by a server secret
- * (see {@code docs/auth.md}). Servers sharing the secret accept each other's nonces. A correct
+ * issue time, random bytes and an HMAC-SHA256 over both, the realm and the client address it was
+ * issued to (when the caller names one), keyed by a server secret (see {@code docs/auth.md}).
+ * Servers sharing the secret accept each other's nonces. A nonce issued to a client address is
+ * accepted only from that address (its IPv6 /64): a sender that cannot receive there, such as a
+ * spoofed UDP source, never holds a valid nonce for it, and its digests are
+ * {@link Status#UNKNOWN_NONCE}, which a server should not count as password guesses. A correct
  * answer with a nonce older than {@link DigestConfig#nonceLifetime()} is {@link Status#STALE}.
  * Replay protection tracks, per nonce, the highest nonce count accepted; a count not above it is
  * {@link Status#REPLAY}, and a nonce answered without qop may be used once only.
@@ -107,11 +112,23 @@ public final class DigestAuthenticator {
    * @throws NullPointerException if {@code realm} is null
    */
   public List<Challenge> challenges(String realm, boolean stale) {
+    return challenges(realm, stale, null);
+  }
+
+  /**
+   * Fresh challenges as {@link #challenges(String, boolean)} gives, with a nonce issued to
+   * {@code client}: only requests from that address (IPv4) or its /64 (IPv6) can answer it.
+   *
+   * @param client the address the request came from, or null for a nonce anyone may use
+   * @throws IllegalArgumentException if {@code realm} is empty or holds a control character
+   * @throws NullPointerException if {@code realm} is null
+   */
+  public List<Challenge> challenges(String realm, boolean stale, InetAddress client) {
     Ha1.requireNonEmpty(realm, "realm");
     String quotedRealm = Digest.quote("realm", realm);
     byte[] r = new byte[NonceCodec.RANDOM_BYTES];
     random().nextBytes(r);
-    String nonce = '"' + codec.mint(clock.millis(), r, realm) + '"';
+    String nonce = '"' + codec.mint(clock.millis(), r, realm, client) + '"';
     String opaque = '"' + codec.opaque(realm) + '"';
     List<Challenge> out = new ArrayList<>(config.algorithms().size());
     for (DigestAlgorithm a : config.algorithms()) {
@@ -140,6 +157,19 @@ public final class DigestAuthenticator {
    * @throws NullPointerException if {@code realm} or {@code offer} is null
    */
   public List<String> challengeTexts(String realm, boolean stale, Predicate<DigestAlgorithm> offer) {
+    return challengeTexts(realm, stale, offer, null);
+  }
+
+  /**
+   * The challenge texts of {@link #challengeTexts(String, boolean, Predicate)} with a nonce issued
+   * to {@code client} (see {@link #challenges(String, boolean, InetAddress)}).
+   *
+   * @param client the address the request came from, or null for a nonce anyone may use
+   * @throws IllegalArgumentException if {@code realm} is empty or holds a control character
+   * @throws NullPointerException if {@code realm} or {@code offer} is null
+   */
+  public List<String> challengeTexts(String realm, boolean stale, Predicate<DigestAlgorithm> offer,
+      InetAddress client) {
     Objects.requireNonNull(offer, "offer");
     ChallengeText text = lastChallengeText;
     if (text == null || !text.realm().equals(realm)) {
@@ -150,7 +180,7 @@ public final class DigestAuthenticator {
     }
     byte[] r = new byte[NonceCodec.RANDOM_BYTES];
     random().nextBytes(r);
-    String nonce = codec.mint(clock.millis(), r, realm);
+    String nonce = codec.mint(clock.millis(), r, realm, client);
     List<DigestAlgorithm> algorithms = config.algorithms();
     boolean any = false;
     for (DigestAlgorithm a : algorithms) {
@@ -182,7 +212,18 @@ public final class DigestAuthenticator {
    * @throws NullPointerException if an argument is null
    */
   public AuthResult authenticate(SipRequest request, String realm) {
-    return authenticate(request, realm, Header.AUTHORIZATION);
+    return authenticate(request, realm, Header.AUTHORIZATION, null);
+  }
+
+  /**
+   * Verifies the Authorization credentials {@code request} carries for {@code realm}, accepting
+   * only a nonce issued to {@code client} ({@link #challenges(String, boolean, InetAddress)}).
+   *
+   * @param client the address the request came from, or null to accept nonces issued to anyone
+   * @throws NullPointerException if {@code request} or {@code realm} is null
+   */
+  public AuthResult authenticate(SipRequest request, String realm, InetAddress client) {
+    return authenticate(request, realm, Header.AUTHORIZATION, client);
   }
 
   /**
@@ -193,10 +234,23 @@ public final class DigestAuthenticator {
    * @throws NullPointerException if an argument is null
    */
   public AuthResult authenticateProxy(SipRequest request, String realm) {
-    return authenticate(request, realm, Header.PROXY_AUTHORIZATION);
+    return authenticate(request, realm, Header.PROXY_AUTHORIZATION, null);
   }
 
-  private AuthResult authenticate(SipRequest request, String realm, Header<Credentials> header) {
+  /**
+   * Verifies the Proxy-Authorization credentials {@code request} carries for {@code realm},
+   * accepting only a nonce issued to {@code client}
+   * ({@link #challenges(String, boolean, InetAddress)}).
+   *
+   * @param client the address the request came from, or null to accept nonces issued to anyone
+   * @throws NullPointerException if {@code request} or {@code realm} is null
+   */
+  public AuthResult authenticateProxy(SipRequest request, String realm, InetAddress client) {
+    return authenticate(request, realm, Header.PROXY_AUTHORIZATION, client);
+  }
+
+  private AuthResult authenticate(SipRequest request, String realm, Header<Credentials> header,
+      InetAddress client) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(realm, "realm");
     List<Credentials> all;
@@ -207,7 +261,7 @@ public final class DigestAuthenticator {
     }
     for (Credentials c : all) {
       if (c.isDigest() && realm.equals(c.parameter("realm"))) {
-        return verify(c, realm, request.method(), request.requestUri(), request.body());
+        return verify(c, realm, request.method(), request.requestUri(), request.body(), client);
       }
     }
     return AuthResult.of(Status.MISSING, "no Digest " + header.name() + " for realm " + realm);
@@ -215,9 +269,7 @@ public final class DigestAuthenticator {
 
   /**
    * Verifies {@code credentials} for a request of {@code method} to {@code requestUri} in
-   * {@code realm}: parameters present and well formed, realm, algorithm offered, {@code uri}
-   * matching the Request-URI (as written, or equivalent by RFC 3261 §19.1.4), opaque, nonce
-   * issued here for this realm, response digest (constant time), nonce age, then nonce count.
+   * {@code realm}, accepting nonces issued to anyone (see the overload with a client).
    *
    * @param credentials the credentials, or null (then MISSING)
    * @param body the request body, needed for qop=auth-int; null means empty
@@ -225,6 +277,24 @@ public final class DigestAuthenticator {
    */
   public AuthResult verify(Credentials credentials, String realm, SipMethod method,
       Uri requestUri, byte[] body) {
+    return verify(credentials, realm, method, requestUri, body, null);
+  }
+
+  /**
+   * Verifies {@code credentials} for a request of {@code method} to {@code requestUri} in
+   * {@code realm} from {@code client}: parameters present and well formed, realm, algorithm
+   * offered, nonce issued here for this realm and client ({@link Status#UNKNOWN_NONCE} if not,
+   * before anything a guesser could learn from), {@code uri} matching the Request-URI (as
+   * written, or equivalent by RFC 3261 §19.1.4), opaque, response digest (constant time), nonce
+   * age, then nonce count.
+   *
+   * @param credentials the credentials, or null (then MISSING)
+   * @param body the request body, needed for qop=auth-int; null means empty
+   * @param client the address the request came from, or null to accept nonces issued to anyone
+   * @throws NullPointerException if {@code realm}, {@code method} or {@code requestUri} is null
+   */
+  public AuthResult verify(Credentials credentials, String realm, SipMethod method,
+      Uri requestUri, byte[] body, InetAddress client) {
     Objects.requireNonNull(realm, "realm");
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(requestUri, "requestUri");
@@ -286,16 +356,19 @@ public final class DigestAuthenticator {
       return AuthResult.of(Status.MALFORMED,
           "response is not " + algorithm.hexLength() + " hex digits");
     }
+    // The nonce first: anything refused before it is checked must not count as a guess.
+    long issuedAt = codec.issuedAt(nonce, realm, client);
+    if (issuedAt == NonceCodec.INVALID) {
+      return AuthResult.of(Status.UNKNOWN_NONCE, client == null
+          ? "nonce was not issued here for this realm"
+          : "nonce was not issued here for this realm and client address");
+    }
     if (!uriMatches(uri, requestUri)) {
       return AuthResult.of(Status.BAD_CREDENTIALS, "uri does not match the Request-URI: " + uri);
     }
     String opaque = credentials.parameter("opaque");
     if (opaque != null && !opaque.equals(codec.opaque(realm))) {
       return AuthResult.of(Status.BAD_CREDENTIALS, "opaque was not issued here");
-    }
-    long issuedAt = codec.issuedAt(nonce, realm);
-    if (issuedAt == NonceCodec.INVALID) {
-      return AuthResult.of(Status.BAD_CREDENTIALS, "nonce was not issued here for this realm");
     }
 
     String stored = store.ha1(username, realm, algorithm.base());

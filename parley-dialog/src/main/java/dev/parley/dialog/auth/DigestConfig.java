@@ -23,8 +23,13 @@ public final class DigestConfig {
   /** The algorithms offered by default, most preferred first: SHA-256 then MD5 (RFC 8760 §2.3). */
   public static final List<DigestAlgorithm> DEFAULT_ALGORITHMS =
       List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5);
-  /** Whether credentials without qop (RFC 2069 style) are accepted by default: {@value}. */
-  public static final boolean DEFAULT_ACCEPT_MISSING_QOP = true;
+  /**
+   * Whether credentials without qop (RFC 2069 style) are accepted by default: {@value}. Without
+   * qop the client adds no cnonce of its own, so a captured exchange is an offline dictionary
+   * attack on a chosen nonce; every challenge offers {@code qop="auth"}, and clients of this
+   * century answer with it.
+   */
+  public static final boolean DEFAULT_ACCEPT_MISSING_QOP = false;
 
   /** The defaults. */
   public static final DigestConfig DEFAULT = builder().build();
@@ -73,7 +78,8 @@ public final class DigestConfig {
 
   /**
    * Whether credentials without qop are accepted (RFC 3261 §22.4 keeps RFC 2069 compatibility);
-   * such a nonce may then be used once only.
+   * such a nonce may then be used once only. Default {@value #DEFAULT_ACCEPT_MISSING_QOP}: an
+   * answer without qop is {@link AuthResult.Status#MALFORMED}.
    */
   public boolean acceptMissingQop() {
     return acceptMissingQop;

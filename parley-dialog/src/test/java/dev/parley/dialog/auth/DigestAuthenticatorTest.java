@@ -14,6 +14,7 @@ import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.Uri;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -134,7 +135,7 @@ class DigestAuthenticatorTest {
   }
 
   @Test
-  void tamperedNonceIsBadCredentialsEvenWithAMatchingDigest() {
+  void tamperedNonceIsUnknownNonceEvenWithAMatchingDigest() {
     Challenge real = server.challenges(REALM, false).get(0);
     String nonce = real.parameter("nonce");
     String tampered = (nonce.charAt(0) == 'A' ? 'B' : 'A') + nonce.substring(1);
@@ -142,12 +143,12 @@ class DigestAuthenticatorTest {
 
     SipRequest retry = answer(Messages.register(), List.of(forged), ALICE);
 
-    assertThat(server.authenticate(retry, REALM)).isEqualTo(new AuthResult(Status.BAD_CREDENTIALS,
+    assertThat(server.authenticate(retry, REALM)).isEqualTo(new AuthResult(Status.UNKNOWN_NONCE,
         null, "nonce was not issued here for this realm"));
   }
 
   @Test
-  void nonceOfAnotherServerSecretOrRealmIsBadCredentials() {
+  void nonceOfAnotherServerSecretOrRealmIsUnknownNonce() {
     DigestAuthenticator other = DigestAuthenticator.builder(STORE).clock(clock)
         .secret("another secret of 32 bytes......".getBytes()).build();
     SipRequest foreign = answer(Messages.register(), other.challenges(REALM, false), ALICE);
@@ -156,8 +157,51 @@ class DigestAuthenticatorTest {
         otherRealm.parameters().with("realm", "\"" + REALM + "\"").without("opaque"));
     SipRequest crossRealm = answer(Messages.register(), List.of(relabelled), ALICE);
 
-    assertThat(server.authenticate(foreign, REALM).status()).isEqualTo(Status.BAD_CREDENTIALS);
-    assertThat(server.authenticate(crossRealm, REALM).status()).isEqualTo(Status.BAD_CREDENTIALS);
+    assertThat(server.authenticate(foreign, REALM).status()).isEqualTo(Status.UNKNOWN_NONCE);
+    assertThat(server.authenticate(crossRealm, REALM).status()).isEqualTo(Status.UNKNOWN_NONCE);
+  }
+
+  @Test
+  void aNonceIssuedToAClientAddressIsAcceptedFromThatAddressOnly() throws Exception {
+    InetAddress alicesHost = InetAddress.getByName("192.0.2.10");
+    InetAddress elsewhere = InetAddress.getByName("192.0.2.11");
+    SipRequest signed =
+        answer(Messages.register(), server.challenges(REALM, false, alicesHost), ALICE);
+
+    assertThat(server.authenticate(signed, REALM, elsewhere)).isEqualTo(new AuthResult(
+        Status.UNKNOWN_NONCE, null, "nonce was not issued here for this realm and client address"));
+    assertThat(server.authenticate(signed, REALM)).as("nor from anyone")
+        .extracting(AuthResult::status).isEqualTo(Status.UNKNOWN_NONCE);
+    assertThat(server.authenticate(signed, REALM, alicesHost).isOk()).isTrue();
+  }
+
+  @Test
+  void anIpv6ClientIsBoundByItsSlash64() throws Exception {
+    InetAddress first = InetAddress.getByName("2001:db8:1:2::10");
+    InetAddress samePrefix = InetAddress.getByName("2001:db8:1:2:aaaa::99");
+    InetAddress otherPrefix = InetAddress.getByName("2001:db8:1:3::10");
+    SipRequest signed = answer(Messages.register(), server.challenges(REALM, false, first), ALICE);
+
+    assertThat(server.authenticate(signed, REALM, otherPrefix).status())
+        .isEqualTo(Status.UNKNOWN_NONCE);
+    assertThat(server.authenticate(signed, REALM, samePrefix).isOk()).isTrue();
+  }
+
+  @Test
+  void aWrongPasswordOnAForgedNonceIsUnknownNonceNotAFailedGuess() throws Exception {
+    InetAddress host = InetAddress.getByName("192.0.2.10");
+    Challenge real = server.challenges(REALM, false, host).get(0);
+    String nonce = real.parameter("nonce");
+    Challenge forged = new Challenge("Digest", real.parameters()
+        .with("nonce", '"' + (nonce.charAt(0) == 'A' ? "B" : "A") + nonce.substring(1) + '"'));
+    SipRequest wrong = answer(Messages.register(), List.of(forged),
+        UserSecret.ofPassword("alice", "nope"));
+    Credentials c = wrong.header(Header.AUTHORIZATION);
+    SipRequest wrongUri = withAuthorization(Messages.register(), edit(c, "uri", "\"sip:x.test\""));
+
+    assertThat(server.authenticate(wrong, REALM, host).status()).isEqualTo(Status.UNKNOWN_NONCE);
+    assertThat(server.authenticate(wrongUri, REALM, host).status()).as("nonce checked first")
+        .isEqualTo(Status.UNKNOWN_NONCE);
   }
 
   @Test
@@ -289,7 +333,19 @@ class DigestAuthenticatorTest {
   }
 
   @Test
-  void withoutQopANonceIsGoodForOneRequestOnly() {
+  void withoutQopIsRefusedByDefault() {
+    Challenge challenge = server.challenges(REALM, false).get(0);
+    Challenge rfc2069 = new Challenge("Digest", challenge.parameters().without("qop"));
+    SipRequest request = withAuthorization(Messages.register(),
+        client.respond(rfc2069, ALICE, SipMethod.REGISTER, "sip:example.com", null));
+
+    assertThat(server.authenticate(request, REALM))
+        .isEqualTo(new AuthResult(Status.MALFORMED, null, "missing qop"));
+  }
+
+  @Test
+  void withoutQopANonceIsGoodForOneRequestOnlyWhenAllowed() {
+    DigestAuthenticator server = server(DigestConfig.builder().acceptMissingQop(true).build());
     Challenge challenge = server.challenges(REALM, false).get(0);
     Challenge rfc2069 = new Challenge("Digest", challenge.parameters().without("qop"));
     SipRequest request = withAuthorization(Messages.register(),
@@ -486,6 +542,6 @@ class DigestAuthenticatorTest {
     assertThat(DigestConfig.DEFAULT.maxTrackedNonces()).isEqualTo(100_000);
     assertThat(DigestConfig.DEFAULT.algorithms())
         .containsExactly(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5);
-    assertThat(DigestConfig.DEFAULT.acceptMissingQop()).isTrue();
+    assertThat(DigestConfig.DEFAULT.acceptMissingQop()).isFalse();
   }
 }

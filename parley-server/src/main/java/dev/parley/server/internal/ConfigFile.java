@@ -40,7 +40,8 @@ public final class ConfigFile {
       "registrar.max_contacts",
       "location.max_bindings", "location.flush_interval", "location.sweep_interval",
       "accounts.refresh_interval",
-      "auth.algorithms", "auth.nonce_lifetime", "auth.secret", "auth.md5_only_user_agents",
+      "auth.algorithms", "auth.nonce_lifetime", "auth.allow_no_qop", "auth.secret",
+      "auth.md5_only_user_agents",
       "trusted", "proxy.record_route", "proxy.timer_c", "proxy.max_contexts",
       "proxy.max_dialogs", "proxy.dialog_lifetime", "proxy.max_breadth", "proxy.route_secret",
       "proxy.advertised_host", "route.<domain>",
@@ -129,6 +130,7 @@ public final class ConfigFile {
             b.authAlgorithms(algs);
           }
           case "auth.nonce_lifetime" -> b.nonceLifetime(duration(v));
+          case "auth.allow_no_qop" -> b.allowNoQop(bool(v));
           case "auth.secret" -> b.authSecretHex(v);
           case "auth.md5_only_user_agents" -> b.md5OnlyUserAgents(UserAgentMatcher.parse(v));
           case "proxy.record_route" -> b.recordRoute(bool(v));

@@ -5,6 +5,7 @@ import dev.parley.dialog.auth.DigestAuthenticator;
 import dev.parley.server.UserAgentMatcher;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipRequest;
+import java.net.InetAddress;
 import java.util.List;
 
 /**
@@ -19,14 +20,17 @@ public final class DigestChallenges {
   private DigestChallenges() {}
 
   /**
-   * The challenge header values for {@code request} in {@code realm}: MD5 only when its
-   * User-Agent matches {@code md5Only} and MD5 is configured, else every configured algorithm (a
-   * server configured without MD5 never offers it).
+   * The challenge header values for {@code request} from {@code source} in {@code realm}: MD5
+   * only when its User-Agent matches {@code md5Only} and MD5 is configured, else every configured
+   * algorithm (a server configured without MD5 never offers it). The nonce is issued to
+   * {@code source} (null: to anyone), so only requests from there can answer it: verify them
+   * with the same source ({@link DigestAuthenticator#authenticate(SipRequest, String,
+   * InetAddress)}).
    */
   public static List<String> offered(DigestAuthenticator authenticator, String realm,
-      boolean stale, SipRequest request, UserAgentMatcher md5Only) {
+      boolean stale, SipRequest request, InetAddress source, UserAgentMatcher md5Only) {
     boolean onlyMd5 = md5Only.matches(request.headers().get(HeaderName.USER_AGENT));
     return authenticator.challengeTexts(realm, stale,
-        a -> !onlyMd5 || a == DigestAlgorithm.MD5);
+        a -> !onlyMd5 || a == DigestAlgorithm.MD5, source);
   }
 }

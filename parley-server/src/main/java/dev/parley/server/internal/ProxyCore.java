@@ -338,7 +338,7 @@ public final class ProxyCore {
       }
       return RequestOrigin.unauthenticated(remote); // from outside to one of our users
     }
-    AuthResult auth = authenticator.authenticateProxy(request, domain);
+    AuthResult auth = authenticator.authenticateProxy(request, domain, source);
     if (auth.status() == AuthResult.Status.MALFORMED) {
       reject(tx, request, 400, "Bad Request (malformed credentials)");
       return null;
@@ -349,7 +349,7 @@ public final class ProxyCore {
       }
       SipResponse.Builder r = Responses.to(request, 407, Responses.statelessTag(request));
       for (String c : DigestChallenges.offered(authenticator, domain, auth.isStale(), request,
-          config.md5OnlyUserAgents())) {
+          source, config.md5OnlyUserAgents())) {
         r.header(HeaderName.PROXY_AUTHENTICATE, c);
       }
       challenges.increment();

@@ -13,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's transaction user: REGISTER goes to the {@link Registrar}; every other request,
+ * The server's transaction user: a request repeating a header that may appear once (two To
+ * fields, say) gets 400 naming it; REGISTER goes to the {@link Registrar}; every other request,
  * the ACKs for 2xx, CANCELs and stray responses go to the {@link ProxyCore}, which hands
  * requests addressed to the server itself (no user part) back here: OPTIONS is answered 200 with
  * the methods served, anything else 501.
@@ -38,7 +39,11 @@ public final class ServerCore implements TransactionUser {
   @Override
   public void onRequest(ServerTransaction tx, SipRequest request) {
     try {
-      if (request.method().equals(SipMethod.REGISTER)) {
+      HeaderName repeated = request.repeatedSingletonHeader();
+      if (repeated != null) { // RFC 4475 §3.1.2.19: which To (From, CSeq...) would we believe?
+        tx.respond(Responses.to(request, 400, Responses.randomToken())
+            .reasonPhrase("Bad Request (duplicate " + repeated + " header)").build());
+      } else if (request.method().equals(SipMethod.REGISTER)) {
         registrar.onRegister(tx, request);
       } else {
         proxy.onRequest(tx, request, this::answerLocally);

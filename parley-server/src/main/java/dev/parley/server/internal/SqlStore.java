@@ -9,7 +9,6 @@ import dev.parley.server.StoreException;
 import dev.parley.server.StoredMessage;
 import dev.parley.sip.Address;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -48,14 +47,27 @@ public final class SqlStore implements Store {
     this.connection = connection;
   }
 
-  /** Opens {@code dataDir/parley.db}, creating the directory and the file, and migrates it. */
+  /**
+   * Opens {@code dataDir/parley.db}, creating the directory ({@code 0700}) and the file
+   * ({@code 0600}, and so its {@code -wal} and {@code -shm} files: they hold HA1 hashes), and
+   * migrates it. Existing ones open to group or others are restricted to their owner, with a
+   * warning ({@link PrivateFiles}).
+   */
   public static SqlStore openEmbedded(Path dataDir) {
     try {
-      Files.createDirectories(dataDir);
+      PrivateFiles.directory(dataDir);
     } catch (IOException e) {
       throw new StoreException("cannot create data directory " + dataDir + ": " + e.getMessage(), e);
     }
     Path file = dataDir.resolve(EMBEDDED_FILE).toAbsolutePath();
+    try {
+      PrivateFiles.file(file); // before SQLite creates it: the -wal and -shm files copy its mode
+      PrivateFiles.restrict(file.resolveSibling(EMBEDDED_FILE + "-wal"));
+      PrivateFiles.restrict(file.resolveSibling(EMBEDDED_FILE + "-shm"));
+    } catch (IOException e) {
+      throw new StoreException("cannot create " + file + " for its owner only: " + e.getMessage(),
+          e);
+    }
     String url = "jdbc:sqlite:" + file;
     try {
       Flyway.configure(SqlStore.class.getClassLoader())
