@@ -286,4 +286,43 @@ class OfflineSenderQuotasTest {
         OfflineMessages.senderKey(RequestOrigin.unauthenticated(source("2001:db8:1:2:ff::9")))));
     assertThat(v6).containsExactly("source:2001:db8:1:2:0:0:0:0/64");
   }
+
+  @Test
+  void theSenderKeysDefaultToTheDocumentedValuesAndAreReadFromTheConfigFile() throws Exception {
+    OfflineMessagesConfig d = OfflineMessagesConfig.defaults();
+    assertThat(d.acceptUnauthenticated()).isFalse();
+    assertThat(d.maxPerSender()).isEqualTo(20);
+    assertThat(d.maxBytesPerSender()).isEqualTo(262144);
+    assertThat(d.maxUnauthenticatedPerUser()).isEqualTo(20);
+    assertThat(d.maxUnauthenticatedBytesPerUser()).isEqualTo(262144);
+    assertThat(d.maxUnauthenticatedPerSource()).isEqualTo(5);
+    assertThat(d.maxUnauthenticatedMessages()).isEqualTo(10000);
+    assertThat(d.maxUnauthenticatedBytes()).isEqualTo(33554432);
+
+    Path f = data.resolve("parley.conf");
+    java.nio.file.Files.writeString(f, """
+        offline.max_per_sender = 7
+        offline.max_bytes_per_sender = 7000
+        offline.accept_unauthenticated = true
+        offline.max_unauthenticated_per_user = 4
+        offline.max_unauthenticated_bytes_per_user = 4000
+        offline.max_unauthenticated_per_source = 2
+        offline.max_unauthenticated_messages = 40
+        offline.max_unauthenticated_bytes = 40000
+        """);
+    OfflineMessagesConfig o = ServerConfig.builder().domain("example.com").load(f).build()
+        .offline();
+    assertThat(o.maxPerSender()).isEqualTo(7);
+    assertThat(o.maxBytesPerSender()).isEqualTo(7000);
+    assertThat(o.acceptUnauthenticated()).isTrue();
+    assertThat(o.maxUnauthenticatedPerUser()).isEqualTo(4);
+    assertThat(o.maxUnauthenticatedBytesPerUser()).isEqualTo(4000);
+    assertThat(o.maxUnauthenticatedPerSource()).isEqualTo(2);
+    assertThat(o.maxUnauthenticatedMessages()).isEqualTo(40);
+    assertThat(o.maxUnauthenticatedBytes()).isEqualTo(40000);
+    assertThat(o.toBuilder().build().maxUnauthenticatedPerSource()).isEqualTo(2);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> OfflineMessagesConfig.builder().maxPerSender(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxPerSender");
+  }
 }
