@@ -84,11 +84,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The limits and timers named above are {@link OfflineMessagesConfig}'s.
  *
- * <p>Threading: {@link #accept}, {@link #handle}, {@link #onRegistered} and {@link #stats} never block and may run
- * on event loops; per-AOR counts are held in memory for that. Every store call runs on the
- * {@code background} executor, which must run its tasks one at a time in submission order (the
- * server's single store thread): that order is what keeps a message's write before its delivery.
- * Thread-safe.
+ * <p>Threading: {@link #accept}, {@link #handle}, {@link #onRegistered} and {@link #stats}
+ * never block and may run on event loops; per-AOR counts are held in memory for that. Every
+ * store call runs on the {@code background} executor, which must run its tasks one at a time in
+ * submission order (the server's single store thread): that order is what keeps a message's
+ * write before its delivery. Thread-safe.
  */
 public final class OfflineMessages implements AutoCloseable {
   /** Messages read from the store per query while delivering; memory is bounded by maxBytes. */
@@ -998,6 +998,7 @@ public final class OfflineMessages implements AutoCloseable {
 
   /** Messages stored and being written, and their body bytes; inside {@code compute*} only. */
   private static final class Tally {
+    /** A sender with nothing in the mailbox; read only, never changed. */
     static final Tally EMPTY = new Tally();
     int stored;
     long storedBytes;
