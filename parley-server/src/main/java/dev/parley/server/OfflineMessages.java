@@ -8,11 +8,18 @@ import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipUri;
 import dev.parley.transaction.ServerTransaction;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,12 +42,33 @@ import org.slf4j.LoggerFactory;
  * domain who has no registration is kept in the {@link Store} and delivered when the user
  * registers again, in the order received, each once.
  *
- * <p>The proxy calls {@link #accept} for such a MESSAGE and sends the response it completes
- * with: 202 Accepted once the message is written, 413 when its body (or a header kept with it) is
- * larger than {@code maxMessageBytes}, 480 Temporarily Unavailable when the user's mailbox is full
- * ({@code maxMessagesPerUser}, {@code maxBytesPerUser}), 503 with Retry-After when the whole store
- * is ({@code maxMessages}, {@code maxBytes}) or the write failed. A MESSAGE sent again in a new
- * transaction (same Call-ID and CSeq) is stored once and answered 202 again.
+ * <p>The proxy calls {@link #handle} (or {@link #takes} and {@link #accept}) for such a MESSAGE
+ * with the {@link RequestOrigin} it established, and sends the response it completes with.
+ *
+ * <p>From an <em>authenticated</em> sender (a user of the domain whose digest verified, or a
+ * {@code trusted} source): 202 Accepted once the message is written, 413 when its body (or a
+ * header kept with it) is larger than {@code maxMessageBytes}, 480 Temporarily Unavailable when
+ * the user's mailbox is full ({@code maxMessagesPerUser}, {@code maxBytesPerUser}) or holds all
+ * that this sender may have in it ({@code maxPerSender}, {@code maxBytesPerSender}), 503 with
+ * Retry-After when the whole store is full ({@code maxMessages}, {@code maxBytes}) or the write
+ * failed. A MESSAGE sent again in a new transaction (same Call-ID and CSeq) is stored once and
+ * answered 202 again.
+ *
+ * <p>From an <em>unauthenticated</em> sender (issue 17): declined, so the proxy answers 480 as
+ * for anyone offline, unless {@code acceptUnauthenticated}. When accepted, such a MESSAGE may
+ * take only a share of a mailbox ({@code maxUnauthenticatedPerUser},
+ * {@code maxUnauthenticatedBytesPerUser}; one source, an IPv4 address or IPv6 /64, at most
+ * {@code maxUnauthenticatedPerSource} and {@code maxBytesPerSender}) and of the store
+ * ({@code maxUnauthenticatedMessages}, {@code maxUnauthenticatedBytes}), so that authenticated
+ * senders keep room. Its answer must not tell whether the user exists (the proxy hands over
+ * MESSAGEs for users who do not exist too, {@link UnregisteredTargetHandler}): after the checks
+ * that look at the request only (400, 413) the answer is always 202, sent from the background
+ * thread before the write, whether the message is stored, refused by a quota or full store
+ * (dropped, counted {@code unauthenticatedDiscarded}), or for nobody (nothing written).
+ *
+ * <p>Quotas are counted in memory (per mailbox, and per sender within it: bounded by the
+ * mailbox's own limit, so by {@code maxMessages} in all) before the write, and rebuilt from the
+ * store at start from each message's sender key.
  *
  * <p>The server calls {@link #onRegistered} after each successful REGISTER that leaves the AOR
  * with bindings. If the AOR has messages, they are sent one at a time, oldest first, as new
@@ -56,11 +84,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The limits and timers named above are {@link OfflineMessagesConfig}'s.
  *
- * <p>Threading: {@link #accept}, {@link #onRegistered} and {@link #stats} never block and may run
- * on event loops; per-AOR counts are held in memory for that. Every store call runs on the
- * {@code background} executor, which must run its tasks one at a time in submission order (the
- * server's single store thread): that order is what keeps a message's write before its delivery.
- * Thread-safe.
+ * <p>Threading: {@link #accept}, {@link #handle}, {@link #onRegistered} and {@link #stats}
+ * never block and may run on event loops; per-AOR counts are held in memory for that. Every
+ * store call runs on the {@code background} executor, which must run its tasks one at a time in
+ * submission order (the server's single store thread): that order is what keeps a message's
+ * write before its delivery. Thread-safe.
  */
 public final class OfflineMessages implements AutoCloseable {
   /** Messages read from the store per query while delivering; memory is bounded by maxBytes. */
@@ -94,6 +122,7 @@ public final class OfflineMessages implements AutoCloseable {
   private final ScheduledExecutorService background;
   private final Sender sender;
   private final Predicate<Aor> registered;
+  private final Predicate<Aor> knownUser;
   private final Clock clock;
   private final int maxMessageBytes;
   private final int maxMessagesPerUser;
@@ -105,15 +134,29 @@ public final class OfflineMessages implements AutoCloseable {
   private final Duration retryInitial;
   private final Duration retryMax;
   private final Duration deliveryTimeout;
+  private final boolean acceptUnauthenticated;
+  private final int maxPerSender;
+  private final long maxBytesPerSender;
+  private final int maxUnauthenticatedPerUser;
+  private final long maxUnauthenticatedBytesPerUser;
+  private final int maxUnauthenticatedPerSource;
+  private final int maxUnauthenticatedMessages;
+  private final long maxUnauthenticatedBytes;
 
   private final ConcurrentHashMap<Aor, Mailbox> mailboxes = new ConcurrentHashMap<>();
   private final AtomicLong totalMessages = new AtomicLong();
   private final AtomicLong totalBytes = new AtomicLong();
+  /** Messages (stored or being written) from unauthenticated senders, and their bytes. */
+  private final AtomicLong unauthenticatedMessages = new AtomicLong();
+  private final AtomicLong unauthenticatedBytes = new AtomicLong();
   private final LongAdder accepted = new LongAdder();
   private final LongAdder rejected = new LongAdder();
   private final LongAdder delivered = new LongAdder();
   private final LongAdder dropped = new LongAdder();
   private final LongAdder failedAttempts = new LongAdder();
+  private final LongAdder refusedPerSender = new LongAdder();
+  private final LongAdder unauthenticatedDeclined = new LongAdder();
+  private final LongAdder unauthenticatedDiscarded = new LongAdder();
   private final ScheduledFuture<?> sweep;
   private volatile boolean closed;
   private boolean storeFailing; // background thread only
@@ -123,6 +166,7 @@ public final class OfflineMessages implements AutoCloseable {
     this.background = b.background;
     this.sender = b.sender;
     this.registered = b.registered;
+    this.knownUser = b.knownUser;
     this.clock = b.clock;
     OfflineMessagesConfig c = b.config;
     this.maxMessageBytes = c.maxMessageBytes();
@@ -135,13 +179,32 @@ public final class OfflineMessages implements AutoCloseable {
     this.retryInitial = c.retryInitial();
     this.retryMax = c.retryMax();
     this.deliveryTimeout = c.deliveryTimeout();
-    for (Map.Entry<Aor, Store.MessageCount> e : store.messageCounts().entrySet()) {
-      Mailbox mb = new Mailbox();
-      mb.stored = e.getValue().messages();
-      mb.storedBytes = e.getValue().bytes();
-      mailboxes.put(e.getKey(), mb);
-      totalMessages.addAndGet(mb.stored);
-      totalBytes.addAndGet(mb.storedBytes);
+    this.acceptUnauthenticated = c.acceptUnauthenticated();
+    this.maxPerSender = c.maxPerSender();
+    this.maxBytesPerSender = c.maxBytesPerSender();
+    this.maxUnauthenticatedPerUser = c.maxUnauthenticatedPerUser();
+    this.maxUnauthenticatedBytesPerUser = c.maxUnauthenticatedBytesPerUser();
+    this.maxUnauthenticatedPerSource = c.maxUnauthenticatedPerSource();
+    this.maxUnauthenticatedMessages = c.maxUnauthenticatedMessages();
+    this.maxUnauthenticatedBytes = c.maxUnauthenticatedBytes();
+    for (Store.SenderCount sc : store.messageCountsBySender()) {
+      Mailbox mb = mailboxes.computeIfAbsent(sc.recipient(), k -> new Mailbox());
+      Store.MessageCount n = sc.count();
+      mb.stored += n.messages();
+      mb.storedBytes += n.bytes();
+      totalMessages.addAndGet(n.messages());
+      totalBytes.addAndGet(n.bytes());
+      if (!sc.senderAuthenticated()) {
+        mb.unauthenticated.stored += n.messages();
+        mb.unauthenticated.storedBytes += n.bytes();
+        unauthenticatedMessages.addAndGet(n.messages());
+        unauthenticatedBytes.addAndGet(n.bytes());
+      }
+      if (sc.senderKey() != null) {
+        Tally t = mb.senders.computeIfAbsent(sc.senderKey(), k -> new Tally());
+        t.stored += n.messages();
+        t.storedBytes += n.bytes();
+      }
     }
     long sweepMs = c.sweepInterval().toMillis();
     this.sweep = background.scheduleWithFixedDelay(this::sweepQuietly, sweepMs, sweepMs,
@@ -162,16 +225,42 @@ public final class OfflineMessages implements AutoCloseable {
   }
 
   /**
-   * Stores a MESSAGE for {@code aor}, a known user of the domain with no registration, and says
-   * what to answer. The limits are checked at once, in memory; the write runs on the background
-   * executor and the 202 comes after it. Never blocks.
+   * Whether {@link #handle} takes {@code request} for {@code aor} from {@code origin}: a MESSAGE
+   * from an authenticated sender for a known user; a MESSAGE from an unauthenticated sender, for
+   * a known user or not, when {@code acceptUnauthenticated} (counted
+   * {@code unauthenticatedDeclined} when not). Never blocks.
+   */
+  public boolean takes(SipRequest request, Aor aor, RequestOrigin origin) {
+    Objects.requireNonNull(aor, "aor");
+    Objects.requireNonNull(origin, "origin");
+    if (!request.method().equals(SipMethod.MESSAGE)) {
+      return false;
+    }
+    if (origin.isAuthenticated()) {
+      return knownUser.test(aor);
+    }
+    if (!acceptUnauthenticated) {
+      unauthenticatedDeclined.increment();
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Stores a MESSAGE for {@code aor}, a user of the domain with no registration (or, from an
+   * unauthenticated sender, perhaps no user at all), and says what to answer (see the class
+   * comment). The limits are checked at once, in memory; the write runs on the background
+   * executor and the 202 comes from there. Never blocks.
    *
+   * @param origin who sent it: decides the quotas, and whether the answer may tell anything
    * @return completes, on the background thread or at once, with the response to send (202,
-   *     413, 480 or 503; see the class comment); never fails
+   *     400, 404, 413, 480 or 503); never fails
    * @throws IllegalArgumentException if {@code message} is not a MESSAGE
    */
-  public CompletableFuture<SipResponse> accept(SipRequest message, Aor aor) {
+  public CompletableFuture<SipResponse> accept(SipRequest message, Aor aor,
+      RequestOrigin origin) {
     Objects.requireNonNull(aor, "aor");
+    Objects.requireNonNull(origin, "origin");
     if (!message.method().equals(SipMethod.MESSAGE)) {
       throw new IllegalArgumentException("not a MESSAGE: " + message.method());
     }
@@ -192,79 +281,162 @@ public final class OfflineMessages implements AutoCloseable {
         || (contentType != null && contentType.length() > MAX_HEADER_CHARS)) {
       return reject(message, toTag, 413, "Request Entity Too Large (too large to store)", null);
     }
+    // Past this point an unauthenticated sender's answer is 202, whatever happens (class comment)
+    boolean vouched = origin.isAuthenticated();
+    if (!vouched && !acceptUnauthenticated) {
+      unauthenticatedDeclined.increment();
+      return reject(message, toTag, 480, "Temporarily Unavailable", null);
+    }
+    if (!knownUser.test(aor)) {
+      return vouched ? reject(message, toTag, 404, "Not Found", null) : unstored(message, toTag);
+    }
+    String sender = senderKey(origin);
     int size = body.length;
-    boolean[] userFull = new boolean[1];
-    boolean[] storeFull = new boolean[1];
+    Refusal[] refusal = new Refusal[1];
     mailboxes.compute(aor, (k, old) -> {
       Mailbox mb = old != null ? old : new Mailbox();
-      if (mb.messages() + 1 > maxMessagesPerUser || mb.bytes() + size > maxBytesPerUser) {
-        userFull[0] = true;
-      } else if (!reserveTotal(size)) {
-        storeFull[0] = true;
-      } else {
-        mb.reserved++;
-        mb.reservedBytes += size;
-      }
+      refusal[0] = reserve(mb, sender, vouched, size);
       return mb.isIdle() ? null : mb;
     });
-    if (userFull[0]) {
-      return reject(message, toTag, 480, "Temporarily Unavailable (mailbox full)", null);
-    }
-    if (storeFull[0]) {
-      return reject(message, toTag, 503, "Service Unavailable (message store full)",
-          RETRY_AFTER_FULL);
+    switch (refusal[0]) {
+      case NONE -> { }
+      case MAILBOX_FULL -> {
+        return vouched ? reject(message, toTag, 480, "Temporarily Unavailable (mailbox full)", null)
+            : unstored(message, toTag);
+      }
+      case SENDER_FULL -> {
+        if (!vouched) {
+          return unstored(message, toTag);
+        }
+        refusedPerSender.increment();
+        return reject(message, toTag, 480,
+            "Temporarily Unavailable (mailbox full for this sender)", null);
+      }
+      case STORE_FULL -> {
+        return vouched ? reject(message, toTag, 503, "Service Unavailable (message store full)",
+            RETRY_AFTER_FULL) : unstored(message, toTag);
+      }
     }
     StoredMessage m = new StoredMessage(0, aor, from, to, callId, message.cseq().sequence(),
-        contentType, body, clock.millis(), 0);
+        contentType, body, clock.millis(), 0, sender, vouched);
     CompletableFuture<SipResponse> result = new CompletableFuture<>();
     try {
       background.execute(() -> write(m, message, toTag, result));
     } catch (RejectedExecutionException e) {
-      release(aor, size, false);
+      release(m, false);
       return reject(message, toTag, 503, "Service Unavailable (shutting down)", "5");
     }
     return result;
   }
 
   /**
-   * The proxy's hook for a request to a known user with no binding (the shape of
+   * The proxy's hook for a request to a user with no binding (the shape of
    * {@code UnregisteredTargetHandler.handle}, so {@code offlineMessages::handle} plugs in): a
-   * MESSAGE is {@linkplain #accept accepted} and {@code transaction} answered when the write is
-   * done; any other request is declined. Never blocks.
+   * MESSAGE that {@link #takes} takes is {@linkplain #accept accepted} and {@code transaction}
+   * answered from the background thread; anything else is declined. Never blocks.
    *
-   * @return true if {@code request} is a MESSAGE (answered here), false to let the proxy answer
-   *     480
+   * @return true if {@code request} is answered here, false to let the proxy answer 480
    */
   public boolean handle(ServerTransaction transaction, SipRequest request, Aor aor,
       RequestOrigin origin) {
-    if (!request.method().equals(SipMethod.MESSAGE)) {
+    if (!takes(request, aor, origin)) {
       return false;
     }
-    accept(request, aor).thenAccept(transaction::respond);
+    accept(request, aor, origin).thenAccept(transaction::respond);
     return true;
   }
 
+  /** Why a message cannot be reserved; NONE when it was. */
+  private enum Refusal { NONE, MAILBOX_FULL, SENDER_FULL, STORE_FULL }
+
+  /**
+   * Checks every quota and reserves room for one message of {@code size} bytes from
+   * {@code sender}; inside {@code mailboxes.compute} for {@code mb}.
+   */
+  private Refusal reserve(Mailbox mb, String sender, boolean vouched, int size) {
+    if (mb.messages() + 1 > maxMessagesPerUser || mb.bytes() + size > maxBytesPerUser) {
+      return Refusal.MAILBOX_FULL;
+    }
+    if (!vouched && (mb.unauthenticated.messages() + 1 > maxUnauthenticatedPerUser
+        || mb.unauthenticated.bytes() + size > maxUnauthenticatedBytesPerUser)) {
+      return Refusal.MAILBOX_FULL; // the share of unauthenticated senders is full
+    }
+    Tally s = mb.senders.getOrDefault(sender, Tally.EMPTY);
+    int perSender = vouched ? maxPerSender : maxUnauthenticatedPerSource;
+    if (s.messages() + 1 > perSender || s.bytes() + size > maxBytesPerSender) {
+      return Refusal.SENDER_FULL;
+    }
+    if (!vouched && !reserve(unauthenticatedMessages, unauthenticatedBytes, size,
+        maxUnauthenticatedMessages, maxUnauthenticatedBytes)) {
+      return Refusal.STORE_FULL; // the share of unauthenticated senders is full
+    }
+    if (!reserve(totalMessages, totalBytes, size, maxMessages, maxBytes)) {
+      if (!vouched) {
+        unauthenticatedMessages.decrementAndGet();
+        unauthenticatedBytes.addAndGet(-size);
+      }
+      return Refusal.STORE_FULL;
+    }
+    mb.reserved++;
+    mb.reservedBytes += size;
+    mb.senders.computeIfAbsent(sender, k -> new Tally()).reserve(size);
+    if (!vouched) {
+      mb.unauthenticated.reserve(size);
+    }
+    return Refusal.NONE;
+  }
+
+  /**
+   * Answers 202 to an unauthenticated sender without storing anything (a quota, or no such
+   * user): from the background thread, as a stored message's 202 is, so that the two cannot be
+   * told apart.
+   */
+  private CompletableFuture<SipResponse> unstored(SipRequest message, String toTag) {
+    unauthenticatedDiscarded.increment();
+    CompletableFuture<SipResponse> result = new CompletableFuture<>();
+    try {
+      background.execute(() -> result.complete(Responses.to(message, 202, toTag).build()));
+    } catch (RejectedExecutionException e) {
+      return reject(message, toTag, 503, "Service Unavailable (shutting down)", "5");
+    }
+    return result;
+  }
+
+  /**
+   * Writes a reserved message and answers; background thread. An unauthenticated sender gets
+   * its 202 before the write, so that it learns nothing from the outcome nor the time taken.
+   */
   private void write(StoredMessage m, SipRequest message, String toTag,
       CompletableFuture<SipResponse> result) {
     Aor aor = m.recipient();
+    boolean vouched = m.senderAuthenticated();
+    if (!vouched) {
+      result.complete(Responses.to(message, 202, toTag).build());
+    }
     OptionalLong id;
     try {
       id = store.storeMessage(m);
       storeRecovered();
     } catch (RuntimeException e) {
       storeFailed("cannot store a message", e);
-      release(aor, m.bodySize(), false);
-      rejected.increment();
-      result.complete(Responses.to(message, 503, toTag)
-          .reasonPhrase("Service Unavailable (message store failed)")
-          .header(HeaderName.RETRY_AFTER, "60").build());
+      release(m, false);
+      if (vouched) {
+        rejected.increment();
+        result.complete(Responses.to(message, 503, toTag)
+            .reasonPhrase("Service Unavailable (message store failed)")
+            .header(HeaderName.RETRY_AFTER, "60").build());
+      } else {
+        unauthenticatedDiscarded.increment();
+      }
       return;
     }
-    release(aor, m.bodySize(), id.isPresent());
+    release(m, id.isPresent());
     if (id.isPresent()) {
       accepted.increment();
     }
-    result.complete(Responses.to(message, 202, toTag).build());
+    if (vouched) {
+      result.complete(Responses.to(message, 202, toTag).build());
+    }
     if (id.isPresent() && registered.test(aor)) {
       // the user registered between the proxy's lookup and this write: deliver now
       startDelivery(aor);
@@ -272,44 +444,91 @@ public final class OfflineMessages implements AutoCloseable {
   }
 
   /**
-   * Moves a reservation to stored ({@code stored} true) or gives it back, on the background
-   * thread.
+   * Moves the reservation of {@code m} to stored ({@code stored} true) or gives it back, on the
+   * background thread.
    */
-  private void release(Aor aor, int size, boolean stored) {
-    mailboxes.computeIfPresent(aor, (k, mb) -> {
+  private void release(StoredMessage m, boolean stored) {
+    int size = m.bodySize();
+    boolean vouched = m.senderAuthenticated();
+    mailboxes.computeIfPresent(m.recipient(), (k, mb) -> {
       mb.reserved--;
       mb.reservedBytes -= size;
       if (stored) {
         mb.stored++;
         mb.storedBytes += size;
       }
+      Tally s = m.senderKey() == null ? null : mb.senders.get(m.senderKey());
+      if (s != null) {
+        s.release(size, stored);
+        if (s.isEmpty()) {
+          mb.senders.remove(m.senderKey());
+        }
+      }
+      if (!vouched) {
+        mb.unauthenticated.release(size, stored);
+      }
       return mb.isIdle() ? null : mb;
     });
     if (!stored) {
       totalMessages.decrementAndGet();
       totalBytes.addAndGet(-size);
+      if (!vouched) {
+        unauthenticatedMessages.decrementAndGet();
+        unauthenticatedBytes.addAndGet(-size);
+      }
     }
   }
 
-  private boolean reserveTotal(int size) {
+  /** Adds one message of {@code size} bytes to a pair of counters unless over their limits. */
+  private static boolean reserve(AtomicLong messages, AtomicLong bytes, int size,
+      long maxCount, long maxBytesInAll) {
     while (true) {
-      long n = totalMessages.get();
-      if (n + 1 > maxMessages) {
+      long n = messages.get();
+      if (n + 1 > maxCount) {
         return false;
       }
-      if (totalMessages.compareAndSet(n, n + 1)) {
+      if (messages.compareAndSet(n, n + 1)) {
         break;
       }
     }
     while (true) {
-      long bytes = totalBytes.get();
-      if (bytes + size > maxBytes) {
-        totalMessages.decrementAndGet();
+      long b = bytes.get();
+      if (b + size > maxBytesInAll) {
+        messages.decrementAndGet();
         return false;
       }
-      if (totalBytes.compareAndSet(bytes, bytes + size)) {
+      if (bytes.compareAndSet(b, b + size)) {
         return true;
       }
+    }
+  }
+
+  /**
+   * The key a sender's messages are counted under: {@code user:NAME} for a user whose digest
+   * verified, else {@code trusted:} or {@code source:} and the source's IPv4 address or IPv6 /64
+   * prefix (one IPv6 subscriber gets a whole /64, as in {@link RateLimiter}).
+   */
+  static String senderKey(RequestOrigin origin) {
+    if (origin.authenticatedUser() != null) {
+      return "user:" + origin.authenticatedUser();
+    }
+    return (origin.trusted() ? "trusted:" : "source:") + sourcePrefix(origin.source());
+  }
+
+  private static String sourcePrefix(InetSocketAddress source) {
+    InetAddress a = source.getAddress();
+    if (a == null) {
+      return source.getHostString();
+    }
+    if (a instanceof Inet4Address) {
+      return a.getHostAddress();
+    }
+    byte[] b = Arrays.copyOf(a.getAddress(), 16);
+    Arrays.fill(b, 8, 16, (byte) 0);
+    try {
+      return InetAddress.getByAddress(b).getHostAddress() + "/64";
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("16 bytes are an IPv6 address", e);
     }
   }
 
@@ -476,29 +695,80 @@ public final class OfflineMessages implements AutoCloseable {
     }
     if (deleted) { // else the expiry sweep took it and recounted already
       int size = m.bodySize();
+      boolean vouched = m.senderAuthenticated();
       mailboxes.computeIfPresent(m.recipient(), (k, mb) -> {
         mb.stored--;
         mb.storedBytes -= size;
+        Tally s = m.senderKey() == null ? null : mb.senders.get(m.senderKey());
+        if (s != null) {
+          s.remove(size);
+          if (s.isEmpty()) {
+            mb.senders.remove(m.senderKey());
+          }
+        }
+        if (!vouched) {
+          mb.unauthenticated.remove(size);
+        }
         return mb.isIdle() ? null : mb;
       });
       totalMessages.decrementAndGet();
       totalBytes.addAndGet(-size);
+      if (!vouched) {
+        unauthenticatedMessages.decrementAndGet();
+        unauthenticatedBytes.addAndGet(-size);
+      }
     }
     return true;
   }
 
   /** The store has no message for {@code aor}: make the memory agree. Background thread. */
   private void resync(Aor aor) {
-    long[] gone = new long[2];
+    recount(aor, List.of());
+  }
+
+  /**
+   * Sets the stored counts of {@code aor}'s mailbox, and of each sender in it, to what the store
+   * holds ({@code counts}); the reservations stay. Background thread.
+   */
+  private void recount(Aor aor, List<Store.SenderCount> counts) {
+    long[] delta = new long[4];
     mailboxes.computeIfPresent(aor, (k, mb) -> {
-      gone[0] = mb.stored;
-      gone[1] = mb.storedBytes;
-      mb.stored = 0;
-      mb.storedBytes = 0;
-      return mb;
+      long messages = 0;
+      long bytes = 0;
+      long unauthMessages = 0;
+      long unauthBytes = 0;
+      for (Tally t : mb.senders.values()) {
+        t.stored = 0;
+        t.storedBytes = 0;
+      }
+      for (Store.SenderCount c : counts) {
+        messages += c.count().messages();
+        bytes += c.count().bytes();
+        if (!c.senderAuthenticated()) {
+          unauthMessages += c.count().messages();
+          unauthBytes += c.count().bytes();
+        }
+        if (c.senderKey() != null) {
+          Tally t = mb.senders.computeIfAbsent(c.senderKey(), x -> new Tally());
+          t.stored += c.count().messages();
+          t.storedBytes += c.count().bytes();
+        }
+      }
+      mb.senders.values().removeIf(Tally::isEmpty);
+      delta[0] = messages - mb.stored;
+      delta[1] = bytes - mb.storedBytes;
+      delta[2] = unauthMessages - mb.unauthenticated.stored;
+      delta[3] = unauthBytes - mb.unauthenticated.storedBytes;
+      mb.stored = (int) messages;
+      mb.storedBytes = bytes;
+      mb.unauthenticated.stored = (int) unauthMessages;
+      mb.unauthenticated.storedBytes = unauthBytes;
+      return mb.isIdle() ? null : mb;
     });
-    totalMessages.addAndGet(-gone[0]);
-    totalBytes.addAndGet(-gone[1]);
+    totalMessages.addAndGet(delta[0]);
+    totalBytes.addAndGet(delta[1]);
+    unauthenticatedMessages.addAndGet(delta[2]);
+    unauthenticatedBytes.addAndGet(delta[3]);
   }
 
   /** Ends a delivery run: restarts it, schedules a retry, or forgets an empty mailbox. */
@@ -596,19 +866,12 @@ public final class OfflineMessages implements AutoCloseable {
     int n = store.deleteMessagesReceivedBefore(clock.millis() - maxAge.toMillis());
     if (n > 0) {
       dropped.add(n);
-      Map<Aor, Store.MessageCount> counts = store.messageCounts();
+      Map<Aor, List<Store.SenderCount>> counts = new HashMap<>();
+      for (Store.SenderCount c : store.messageCountsBySender()) {
+        counts.computeIfAbsent(c.recipient(), k -> new ArrayList<>()).add(c);
+      }
       for (Aor aor : mailboxes.keySet()) {
-        Store.MessageCount c = counts.getOrDefault(aor, Store.MessageCount.NONE);
-        long[] delta = new long[2];
-        mailboxes.computeIfPresent(aor, (k, mb) -> {
-          delta[0] = c.messages() - mb.stored;
-          delta[1] = c.bytes() - mb.storedBytes;
-          mb.stored = c.messages();
-          mb.storedBytes = c.bytes();
-          return mb.isIdle() ? null : mb;
-        });
-        totalMessages.addAndGet(delta[0]);
-        totalBytes.addAndGet(delta[1]);
+        recount(aor, counts.getOrDefault(aor, List.of()));
       }
     }
     return n;
@@ -650,7 +913,9 @@ public final class OfflineMessages implements AutoCloseable {
   /** Counters for status pages. Never blocks. */
   public Stats stats() {
     return new Stats(totalMessages.get(), totalBytes.get(), mailboxes.size(), accepted.sum(),
-        rejected.sum(), delivered.sum(), failedAttempts.sum(), dropped.sum());
+        rejected.sum(), delivered.sum(), failedAttempts.sum(), dropped.sum(),
+        refusedPerSender.sum(), unauthenticatedMessages.get(), unauthenticatedDeclined.sum(),
+        unauthenticatedDiscarded.sum());
   }
 
   /**
@@ -660,13 +925,29 @@ public final class OfflineMessages implements AutoCloseable {
    * @param pendingBytes their body bytes
    * @param users AORs with pending messages
    * @param accepted messages stored (answered 202)
-   * @param rejected messages refused (413, 480, 503)
+   * @param rejected messages refused (400, 404, 413, 480, 503)
    * @param delivered messages delivered (a 2xx came back)
    * @param failedAttempts delivery attempts that got no 2xx
    * @param dropped messages dropped undelivered (expired, or refused too often)
+   * @param refusedPerSender messages refused 480 because their authenticated sender had all it
+   *     may have in the mailbox (also counted in {@code rejected})
+   * @param unauthenticatedPending messages from unauthenticated senders stored or being written
+   *     (also counted in {@code pending})
+   * @param unauthenticatedDeclined MESSAGEs from unauthenticated senders left to the proxy's 480
+   *     because {@code acceptUnauthenticated} is off
+   * @param unauthenticatedDiscarded MESSAGEs from unauthenticated senders answered 202 but not
+   *     stored: over a quota, the store full or failing, or for no such user
    */
   public record Stats(long pending, long pendingBytes, int users, long accepted, long rejected,
-      long delivered, long failedAttempts, long dropped) {}
+      long delivered, long failedAttempts, long dropped, long refusedPerSender,
+      long unauthenticatedPending, long unauthenticatedDeclined, long unauthenticatedDiscarded) {
+    /** The counters of a server that does not keep senders (the new ones 0). */
+    public Stats(long pending, long pendingBytes, int users, long accepted, long rejected,
+        long delivered, long failedAttempts, long dropped) {
+      this(pending, pendingBytes, users, accepted, rejected, delivered, failedAttempts, dropped,
+          0, 0, 0, 0);
+    }
+  }
 
   /**
    * Stops delivering and cancels the timers; messages stay stored for the next start. Does not
@@ -694,6 +975,13 @@ public final class OfflineMessages implements AutoCloseable {
     boolean again;
     int failures;
     volatile ScheduledFuture<?> retry;
+    /** Messages from unauthenticated senders. */
+    final Tally unauthenticated = new Tally();
+    /**
+     * Messages by sender key; an entry only while it counts some, so there are at most
+     * {@code maxMessagesPerUser}.
+     */
+    final Map<String, Tally> senders = new HashMap<>();
 
     int messages() {
       return stored + reserved;
@@ -708,12 +996,54 @@ public final class OfflineMessages implements AutoCloseable {
     }
   }
 
+  /** Messages stored and being written, and their body bytes; inside {@code compute*} only. */
+  private static final class Tally {
+    /** A sender with nothing in the mailbox; read only, never changed. */
+    static final Tally EMPTY = new Tally();
+    int stored;
+    long storedBytes;
+    int reserved;
+    long reservedBytes;
+
+    int messages() {
+      return stored + reserved;
+    }
+
+    long bytes() {
+      return storedBytes + reservedBytes;
+    }
+
+    void reserve(int size) {
+      reserved++;
+      reservedBytes += size;
+    }
+
+    void release(int size, boolean nowStored) {
+      reserved--;
+      reservedBytes -= size;
+      if (nowStored) {
+        stored++;
+        storedBytes += size;
+      }
+    }
+
+    void remove(int size) {
+      stored--;
+      storedBytes -= size;
+    }
+
+    boolean isEmpty() {
+      return stored + reserved == 0;
+    }
+  }
+
   /** Builds {@link OfflineMessages}; not thread-safe. */
   public static final class Builder {
     private final Store store;
     private final ScheduledExecutorService background;
     private final Sender sender;
     private Predicate<Aor> registered = aor -> false;
+    private Predicate<Aor> knownUser = aor -> true;
     private Clock clock = Clock.systemUTC();
     private OfflineMessagesConfig config = OfflineMessagesConfig.defaults();
 
@@ -730,6 +1060,17 @@ public final class OfflineMessages implements AutoCloseable {
      */
     public Builder registered(Predicate<Aor> registered) {
       this.registered = Objects.requireNonNull(registered, "registered");
+      return this;
+    }
+
+    /**
+     * Whether an AOR is a user of the domain (the server passes its account cache's
+     * {@code contains}); must not block. Messages for other AORs are never stored: an
+     * authenticated sender gets 404, an unauthenticated one the 202 it would get for a user.
+     * Default: every AOR handed over is a user.
+     */
+    public Builder knownUser(Predicate<Aor> knownUser) {
+      this.knownUser = Objects.requireNonNull(knownUser, "knownUser");
       return this;
     }
 

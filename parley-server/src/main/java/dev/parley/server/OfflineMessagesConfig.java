@@ -5,7 +5,9 @@ import java.util.Objects;
 
 /**
  * The limits and timers of {@link OfflineMessages}, each with a named default, checked when
- * built. The config keys ({@code offline.*}) are in {@code docs/server.md}, "Offline messages".
+ * built: the store's size, each mailbox's, each sender's share of a mailbox, and the share that
+ * senders the server cannot vouch for may take (issue 17). The config keys ({@code offline.*})
+ * are in {@code docs/server.md}, "Offline messages".
  *
  * <p>Immutable and thread-safe.
  */
@@ -32,6 +34,22 @@ public final class OfflineMessagesConfig {
   public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofSeconds(64);
   /** Default period of the sweep that drops messages older than {@code maxAge}: 1 h. */
   public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofHours(1);
+  /** Default for storing MESSAGEs from unauthenticated senders: {@value} (declined, 480). */
+  public static final boolean DEFAULT_ACCEPT_UNAUTHENTICATED = false;
+  /** Default messages one authenticated sender may have stored in one mailbox: {@value}. */
+  public static final int DEFAULT_MAX_PER_SENDER = 20;
+  /** Default body bytes one sender may have stored in one mailbox: {@value} (256 KiB). */
+  public static final long DEFAULT_MAX_BYTES_PER_SENDER = 256 * 1024;
+  /** Default messages from unauthenticated senders in one mailbox, all together: {@value}. */
+  public static final int DEFAULT_MAX_UNAUTHENTICATED_PER_USER = 20;
+  /** Default body bytes from unauthenticated senders in one mailbox: {@value} (256 KiB). */
+  public static final long DEFAULT_MAX_UNAUTHENTICATED_BYTES_PER_USER = 256 * 1024;
+  /** Default messages one unauthenticated source (IPv4, IPv6 /64) in one mailbox: {@value}. */
+  public static final int DEFAULT_MAX_UNAUTHENTICATED_PER_SOURCE = 5;
+  /** Default messages from unauthenticated senders in the whole store: {@value}. */
+  public static final int DEFAULT_MAX_UNAUTHENTICATED_MESSAGES = 10_000;
+  /** Default body bytes from unauthenticated senders in the whole store: {@value} (32 MiB). */
+  public static final long DEFAULT_MAX_UNAUTHENTICATED_BYTES = 32L * 1024 * 1024;
 
   private static final OfflineMessagesConfig DEFAULTS = builder().build();
 
@@ -46,6 +64,14 @@ public final class OfflineMessagesConfig {
   private final Duration retryMax;
   private final Duration deliveryTimeout;
   private final Duration sweepInterval;
+  private final boolean acceptUnauthenticated;
+  private final int maxPerSender;
+  private final long maxBytesPerSender;
+  private final int maxUnauthenticatedPerUser;
+  private final long maxUnauthenticatedBytesPerUser;
+  private final int maxUnauthenticatedPerSource;
+  private final int maxUnauthenticatedMessages;
+  private final long maxUnauthenticatedBytes;
 
   private OfflineMessagesConfig(Builder b) {
     this.maxMessageBytes = b.maxMessageBytes;
@@ -59,6 +85,14 @@ public final class OfflineMessagesConfig {
     this.retryMax = b.retryMax;
     this.deliveryTimeout = b.deliveryTimeout;
     this.sweepInterval = b.sweepInterval;
+    this.acceptUnauthenticated = b.acceptUnauthenticated;
+    this.maxPerSender = b.maxPerSender;
+    this.maxBytesPerSender = b.maxBytesPerSender;
+    this.maxUnauthenticatedPerUser = b.maxUnauthenticatedPerUser;
+    this.maxUnauthenticatedBytesPerUser = b.maxUnauthenticatedBytesPerUser;
+    this.maxUnauthenticatedPerSource = b.maxUnauthenticatedPerSource;
+    this.maxUnauthenticatedMessages = b.maxUnauthenticatedMessages;
+    this.maxUnauthenticatedBytes = b.maxUnauthenticatedBytes;
   }
 
   /** The defaults. */
@@ -85,6 +119,14 @@ public final class OfflineMessagesConfig {
     b.retryMax = retryMax;
     b.deliveryTimeout = deliveryTimeout;
     b.sweepInterval = sweepInterval;
+    b.acceptUnauthenticated = acceptUnauthenticated;
+    b.maxPerSender = maxPerSender;
+    b.maxBytesPerSender = maxBytesPerSender;
+    b.maxUnauthenticatedPerUser = maxUnauthenticatedPerUser;
+    b.maxUnauthenticatedBytesPerUser = maxUnauthenticatedBytesPerUser;
+    b.maxUnauthenticatedPerSource = maxUnauthenticatedPerSource;
+    b.maxUnauthenticatedMessages = maxUnauthenticatedMessages;
+    b.maxUnauthenticatedBytes = maxUnauthenticatedBytes;
     return b;
   }
 
@@ -143,6 +185,49 @@ public final class OfflineMessagesConfig {
     return sweepInterval;
   }
 
+  /**
+   * Whether MESSAGEs from unauthenticated senders (another domain, no digest, not
+   * {@code trusted}) are stored; when false the proxy answers them 480, as for any user.
+   */
+  public boolean acceptUnauthenticated() {
+    return acceptUnauthenticated;
+  }
+
+  /** Messages one authenticated sender (user, or trusted source) may have in one mailbox. */
+  public int maxPerSender() {
+    return maxPerSender;
+  }
+
+  /** Body bytes one sender (authenticated or not) may have in one mailbox. */
+  public long maxBytesPerSender() {
+    return maxBytesPerSender;
+  }
+
+  /** Messages from all unauthenticated senders together in one mailbox. */
+  public int maxUnauthenticatedPerUser() {
+    return maxUnauthenticatedPerUser;
+  }
+
+  /** Body bytes from all unauthenticated senders together in one mailbox. */
+  public long maxUnauthenticatedBytesPerUser() {
+    return maxUnauthenticatedBytesPerUser;
+  }
+
+  /** Messages one unauthenticated source (IPv4 address, IPv6 /64) may have in one mailbox. */
+  public int maxUnauthenticatedPerSource() {
+    return maxUnauthenticatedPerSource;
+  }
+
+  /** Messages from unauthenticated senders in the whole store. */
+  public int maxUnauthenticatedMessages() {
+    return maxUnauthenticatedMessages;
+  }
+
+  /** Body bytes from unauthenticated senders in the whole store. */
+  public long maxUnauthenticatedBytes() {
+    return maxUnauthenticatedBytes;
+  }
+
   /** Builds an {@link OfflineMessagesConfig}; not thread-safe. Setters check at once. */
   public static final class Builder {
     private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
@@ -156,6 +241,14 @@ public final class OfflineMessagesConfig {
     private Duration retryMax = DEFAULT_RETRY_MAX;
     private Duration deliveryTimeout = DEFAULT_DELIVERY_TIMEOUT;
     private Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
+    private boolean acceptUnauthenticated = DEFAULT_ACCEPT_UNAUTHENTICATED;
+    private int maxPerSender = DEFAULT_MAX_PER_SENDER;
+    private long maxBytesPerSender = DEFAULT_MAX_BYTES_PER_SENDER;
+    private int maxUnauthenticatedPerUser = DEFAULT_MAX_UNAUTHENTICATED_PER_USER;
+    private long maxUnauthenticatedBytesPerUser = DEFAULT_MAX_UNAUTHENTICATED_BYTES_PER_USER;
+    private int maxUnauthenticatedPerSource = DEFAULT_MAX_UNAUTHENTICATED_PER_SOURCE;
+    private int maxUnauthenticatedMessages = DEFAULT_MAX_UNAUTHENTICATED_MESSAGES;
+    private long maxUnauthenticatedBytes = DEFAULT_MAX_UNAUTHENTICATED_BYTES;
 
     private Builder() {}
 
@@ -222,6 +315,58 @@ public final class OfflineMessagesConfig {
     /** Default 1 h. */
     public Builder sweepInterval(Duration interval) {
       this.sweepInterval = positive("sweepInterval", interval);
+      return this;
+    }
+
+    /** Default {@value #DEFAULT_ACCEPT_UNAUTHENTICATED}. */
+    public Builder acceptUnauthenticated(boolean accept) {
+      this.acceptUnauthenticated = accept;
+      return this;
+    }
+
+    /** Default {@value #DEFAULT_MAX_PER_SENDER}; 1..1,000,000. */
+    public Builder maxPerSender(int max) {
+      this.maxPerSender = (int) range("maxPerSender", max, 1, 1_000_000);
+      return this;
+    }
+
+    /** Default {@value #DEFAULT_MAX_BYTES_PER_SENDER}; 1..2^40. */
+    public Builder maxBytesPerSender(long max) {
+      this.maxBytesPerSender = range("maxBytesPerSender", max, 1, 1L << 40);
+      return this;
+    }
+
+    /** Default {@value #DEFAULT_MAX_UNAUTHENTICATED_PER_USER}; 0..1,000,000. */
+    public Builder maxUnauthenticatedPerUser(int max) {
+      this.maxUnauthenticatedPerUser =
+          (int) range("maxUnauthenticatedPerUser", max, 0, 1_000_000);
+      return this;
+    }
+
+    /** Default {@value #DEFAULT_MAX_UNAUTHENTICATED_BYTES_PER_USER}; 0..2^40. */
+    public Builder maxUnauthenticatedBytesPerUser(long max) {
+      this.maxUnauthenticatedBytesPerUser =
+          range("maxUnauthenticatedBytesPerUser", max, 0, 1L << 40);
+      return this;
+    }
+
+    /** Default {@value #DEFAULT_MAX_UNAUTHENTICATED_PER_SOURCE}; 0..1,000,000. */
+    public Builder maxUnauthenticatedPerSource(int max) {
+      this.maxUnauthenticatedPerSource =
+          (int) range("maxUnauthenticatedPerSource", max, 0, 1_000_000);
+      return this;
+    }
+
+    /** Default {@value #DEFAULT_MAX_UNAUTHENTICATED_MESSAGES}; 0..100,000,000. */
+    public Builder maxUnauthenticatedMessages(int max) {
+      this.maxUnauthenticatedMessages =
+          (int) range("maxUnauthenticatedMessages", max, 0, 100_000_000);
+      return this;
+    }
+
+    /** Default {@value #DEFAULT_MAX_UNAUTHENTICATED_BYTES}; 0..2^40. */
+    public Builder maxUnauthenticatedBytes(long max) {
+      this.maxUnauthenticatedBytes = range("maxUnauthenticatedBytes", max, 0, 1L << 40);
       return this;
     }
 

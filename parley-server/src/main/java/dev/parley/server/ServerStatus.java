@@ -148,6 +148,10 @@ public record ServerStatus(String domain, Instant time, Instant startedAt, List<
           .field("users", o.users()).field("accepted", o.accepted())
           .field("rejected", o.rejected()).field("delivered", o.delivered())
           .field("failedAttempts", o.failedAttempts()).field("dropped", o.dropped())
+          .field("refusedPerSender", o.refusedPerSender())
+          .field("unauthenticatedPending", o.unauthenticatedPending())
+          .field("unauthenticatedDeclined", o.unauthenticatedDeclined())
+          .field("unauthenticatedDiscarded", o.unauthenticatedDiscarded())
           .endObject();
     }
     w.name("rateLimits");
@@ -205,7 +209,9 @@ public record ServerStatus(String domain, Instant time, Instant startedAt, List<
     if (root.get("offlineMessages") instanceof Map<?, ?> o) {
       offline = new OfflineMessages.Stats(number(o, "pending"), number(o, "pendingBytes"),
           (int) number(o, "users"), number(o, "accepted"), number(o, "rejected"),
-          number(o, "delivered"), number(o, "failedAttempts"), number(o, "dropped"));
+          number(o, "delivered"), number(o, "failedAttempts"), number(o, "dropped"),
+          number(o, "refusedPerSender"), number(o, "unauthenticatedPending"),
+          number(o, "unauthenticatedDeclined"), number(o, "unauthenticatedDiscarded"));
     }
     RateLimiter.Stats limits = null;
     if (root.get("rateLimits") instanceof Map<?, ?> r) {

@@ -7,7 +7,6 @@ import dev.parley.server.internal.ProxyCore;
 import dev.parley.server.internal.RouteSigner;
 import dev.parley.server.internal.ServerCore;
 import dev.parley.server.internal.SourceLimits;
-import dev.parley.sip.SipMethod;
 import dev.parley.transaction.TransactionConfig;
 import dev.parley.transaction.TransactionLayer;
 import dev.parley.transport.ListenPoint;
@@ -172,6 +171,7 @@ public final class SipServer implements AutoCloseable {
         // reads the per-user counts (blocking, here at start) and delivers to AORs registered now
         this.offline = OfflineMessages.builder(store, bg, proxy::originate)
             .registered(aor -> !location.lookup(aor).isEmpty())
+            .knownUser(aor -> aor.host().equals(config.domain()) && accounts.contains(aor.user()))
             .clock(clock).config(config.offline()).build();
       }
       if (config.status().isEnabled()) {
@@ -278,14 +278,17 @@ public final class SipServer implements AutoCloseable {
     return false;
   }
 
-  /** The proxy's hook for a known user without binding: a MESSAGE is stored (202) or refused. */
+  /**
+   * The proxy's hook for a user without binding (or, from an unauthenticated sender, perhaps no
+   * user): a MESSAGE that {@link OfflineMessages#takes} is stored (202) or refused.
+   */
   private boolean storeForLater(dev.parley.transaction.ServerTransaction tx,
       dev.parley.sip.SipRequest request, Aor aor, RequestOrigin origin) {
     OfflineMessages o = offline;
-    if (o == null || !request.method().equals(SipMethod.MESSAGE)) {
+    if (o == null || !o.takes(request, aor, origin)) {
       return false;
     }
-    o.accept(request, aor).thenAccept(response -> proxy.respond(tx, response));
+    o.accept(request, aor, origin).thenAccept(response -> proxy.respond(tx, response));
     return true;
   }
 

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -128,11 +129,38 @@ public interface Store extends AutoCloseable {
   Map<Aor, MessageCount> messageCounts();
 
   /**
+   * The count for every recipient and sender that have stored messages (the start-up load of
+   * the per-sender quotas, and their recount after the expiry sweep).
+   */
+  List<SenderCount> messageCountsBySender();
+
+  /**
    * Deletes the messages received before {@code receivedBeforeMillis} (the expiry sweep).
    *
    * @return how many were deleted
    */
   int deleteMessagesReceivedBefore(long receivedBeforeMillis);
+
+  /**
+   * How many messages one sender has stored for one recipient.
+   *
+   * @param recipient the AOR they are for
+   * @param senderKey the {@link StoredMessage#senderKey()}, null for the old unrecorded ones
+   * @param senderAuthenticated the {@link StoredMessage#senderAuthenticated()}
+   * @param count how many, and their body bytes
+   */
+  record SenderCount(Aor recipient, String senderKey, boolean senderAuthenticated,
+      MessageCount count) {
+    /**
+     * Checks the parts.
+     *
+     * @throws NullPointerException if {@code recipient} or {@code count} is null
+     */
+    public SenderCount {
+      Objects.requireNonNull(recipient, "recipient");
+      Objects.requireNonNull(count, "count");
+    }
+  }
 
   /**
    * A number of stored messages and the sum of their body sizes.

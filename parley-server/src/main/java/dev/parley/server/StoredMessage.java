@@ -20,9 +20,15 @@ import java.util.Objects;
  * @param body the body (empty when none)
  * @param receivedAt when the server accepted it, in milliseconds since the epoch
  * @param attempts how many delivery attempts failed so far
+ * @param senderKey who sent it, for the per-sender quotas: {@code user:NAME} (authenticated),
+ *     {@code trusted:PREFIX} or {@code source:PREFIX} (an IPv4 address or IPv6 /64 prefix); null
+ *     for a message stored before senders were kept
+ * @param senderAuthenticated whether the server vouched for the sender (true for the old
+ *     messages without {@code senderKey})
  */
 public record StoredMessage(long id, Aor recipient, String from, String to, String callId,
-    long cseq, String contentType, byte[] body, long receivedAt, int attempts) {
+    long cseq, String contentType, byte[] body, long receivedAt, int attempts, String senderKey,
+    boolean senderAuthenticated) {
   /**
    * Validates the parts and copies the body.
    *
@@ -43,6 +49,13 @@ public record StoredMessage(long id, Aor recipient, String from, String to, Stri
     }
   }
 
+  /** A message from an unrecorded sender (counted as authenticated, no per-sender quota). */
+  public StoredMessage(long id, Aor recipient, String from, String to, String callId, long cseq,
+      String contentType, byte[] body, long receivedAt, int attempts) {
+    this(id, recipient, from, to, callId, cseq, contentType, body, receivedAt, attempts, null,
+        true);
+  }
+
   /** A copy of the body. */
   @Override
   public byte[] body() {
@@ -57,7 +70,7 @@ public record StoredMessage(long id, Aor recipient, String from, String to, Stri
   /** This message with another id (the store's). */
   public StoredMessage withId(long newId) {
     return new StoredMessage(newId, recipient, from, to, callId, cseq, contentType, body,
-        receivedAt, attempts);
+        receivedAt, attempts, senderKey, senderAuthenticated);
   }
 
   /** Compares the body by content. */
@@ -66,7 +79,9 @@ public record StoredMessage(long id, Aor recipient, String from, String to, Stri
     return o instanceof StoredMessage m && m.id == id && m.recipient.equals(recipient)
         && m.from.equals(from) && m.to.equals(to) && m.callId.equals(callId) && m.cseq == cseq
         && Objects.equals(m.contentType, contentType) && Arrays.equals(m.body, body)
-        && m.receivedAt == receivedAt && m.attempts == attempts;
+        && m.receivedAt == receivedAt && m.attempts == attempts
+        && Objects.equals(m.senderKey, senderKey)
+        && m.senderAuthenticated == senderAuthenticated;
   }
 
   @Override

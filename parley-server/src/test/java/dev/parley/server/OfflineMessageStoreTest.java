@@ -108,7 +108,7 @@ class OfflineMessageStoreTest {
   }
 
   @Test
-  void theSchemaIsAtVersion2() throws Exception {
+  void theSchemaIsAtVersion3() throws Exception {
     try (Store s = Store.embedded(data)) {
       s.setSetting("x", "y");
     }
@@ -120,7 +120,7 @@ class OfflineMessageStoreTest {
         assertThat(rs.getBoolean(2)).isTrue();
         versions.add(rs.getString(1));
       }
-      assertThat(versions).containsExactly("1", "2");
+      assertThat(versions).containsExactly("1", "2", "3");
     }
   }
 }

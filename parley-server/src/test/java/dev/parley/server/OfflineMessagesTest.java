@@ -86,7 +86,7 @@ class OfflineMessagesTest {
   }
 
   SipResponse accept(Aor aor, String callId, String body) {
-    return offline.accept(message(aor.user(), callId, 1, body), aor).join();
+    return offline.accept(message(aor.user(), callId, 1, body), aor, ORIGIN).join();
   }
 
   @Test
@@ -321,7 +321,7 @@ class OfflineMessagesTest {
     offline = builder().build();
     SipRequest options = message("bob", "c", 1, "").toBuilder()
         .method(dev.parley.sip.SipMethod.OPTIONS).build();
-    assertThatThrownBy(() -> offline.accept(options, BOB))
+    assertThatThrownBy(() -> offline.accept(options, BOB, ORIGIN))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("OPTIONS");
   }
 

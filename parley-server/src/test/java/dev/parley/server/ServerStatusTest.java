@@ -36,7 +36,7 @@ class ServerStatusTest {
         .registrations(table, NOW, 10)
         .transactions(4, 7)
         .proxyCounter("contexts", 2).proxyCounter("dialogs", 1)
-        .offlineMessages(new OfflineMessages.Stats(3, 120, 1, 5, 1, 2, 4, 0))
+        .offlineMessages(new OfflineMessages.Stats(3, 120, 1, 5, 1, 2, 4, 0, 6, 1, 7, 8))
         .rateLimits(new RateLimiter.Stats(12, 65536, 9, 3, 1))
         .build();
   }
@@ -81,7 +81,9 @@ class ServerStatusTest {
     assertThat(json).endsWith("\"transactions\":{\"client\":4,\"server\":7},"
         + "\"proxy\":{\"contexts\":2,\"dialogs\":1},"
         + "\"offlineMessages\":{\"pending\":3,\"pendingBytes\":120,\"users\":1,\"accepted\":5,"
-        + "\"rejected\":1,\"delivered\":2,\"failedAttempts\":4,\"dropped\":0},"
+        + "\"rejected\":1,\"delivered\":2,\"failedAttempts\":4,\"dropped\":0,"
+        + "\"refusedPerSender\":6,\"unauthenticatedPending\":1,"
+        + "\"unauthenticatedDeclined\":7,\"unauthenticatedDiscarded\":8},"
         + "\"rateLimits\":{\"sources\":12,\"maxSources\":65536,\"requestsRefused\":9,"
         + "\"authFailures\":3,\"authBlocks\":1}}");
     assertThat(ServerStatus.fromJson(json)).isEqualTo(s);

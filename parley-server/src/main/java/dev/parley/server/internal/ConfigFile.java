@@ -48,6 +48,10 @@ public final class ConfigFile {
       "offline.enabled", "offline.max_message_bytes", "offline.max_per_user",
       "offline.max_bytes_per_user", "offline.max_messages", "offline.max_bytes",
       "offline.max_age", "offline.max_refusals", "offline.retry_initial", "offline.retry_max",
+      "offline.max_per_sender", "offline.max_bytes_per_sender",
+      "offline.accept_unauthenticated", "offline.max_unauthenticated_per_user",
+      "offline.max_unauthenticated_bytes_per_user", "offline.max_unauthenticated_per_source",
+      "offline.max_unauthenticated_messages", "offline.max_unauthenticated_bytes",
       "limits.requests_per_second", "limits.request_burst", "limits.auth_failures_per_minute",
       "limits.auth_failure_burst", "limits.auth_block", "limits.max_sources",
       "status.listen", "status.allow_remote", "status.max_listed",
@@ -152,6 +156,19 @@ public final class ConfigFile {
           case "offline.max_refusals" -> offline.maxRefusals(integer(v));
           case "offline.retry_initial" -> offline.retryInitial(duration(v));
           case "offline.retry_max" -> offline.retryMax(duration(v));
+          case "offline.max_per_sender" -> offline.maxPerSender(integer(v));
+          case "offline.max_bytes_per_sender" -> offline.maxBytesPerSender(longInteger(v));
+          case "offline.accept_unauthenticated" -> offline.acceptUnauthenticated(bool(v));
+          case "offline.max_unauthenticated_per_user" ->
+              offline.maxUnauthenticatedPerUser(integer(v));
+          case "offline.max_unauthenticated_bytes_per_user" ->
+              offline.maxUnauthenticatedBytesPerUser(longInteger(v));
+          case "offline.max_unauthenticated_per_source" ->
+              offline.maxUnauthenticatedPerSource(integer(v));
+          case "offline.max_unauthenticated_messages" ->
+              offline.maxUnauthenticatedMessages(integer(v));
+          case "offline.max_unauthenticated_bytes" ->
+              offline.maxUnauthenticatedBytes(longInteger(v));
           case "limits.requests_per_second" -> limits.requestsPerSecond(decimal(v));
           case "limits.request_burst" -> limits.requestBurst(integer(v));
           case "limits.auth_failures_per_minute" -> limits.authFailuresPerMinute(decimal(v));

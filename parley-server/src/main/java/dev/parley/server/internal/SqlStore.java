@@ -325,7 +325,8 @@ public final class SqlStore implements Store {
   // --- offline messages ---
 
   private static final String MESSAGE_COLUMNS = "id, domain, username, from_header, to_header,"
-      + " call_id, cseq, content_type, body, received_at, attempts";
+      + " call_id, cseq, content_type, body, received_at, attempts, sender_key,"
+      + " sender_authenticated";
 
   @Override
   public synchronized OptionalLong storeMessage(StoredMessage m) {
@@ -355,7 +356,7 @@ public final class SqlStore implements Store {
         id = rs.getLong(1) - 1;
       }
       try (PreparedStatement ins = prepare("INSERT INTO offline_messages (" + MESSAGE_COLUMNS
-          + ", body_size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          + ", body_size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         byte[] body = m.body();
         ins.setLong(1, id);
         ins.setString(2, m.recipient().host());
@@ -368,7 +369,9 @@ public final class SqlStore implements Store {
         ins.setBytes(9, body);
         ins.setLong(10, m.receivedAt());
         ins.setInt(11, m.attempts());
-        ins.setInt(12, body.length);
+        ins.setString(12, m.senderKey());
+        ins.setInt(13, m.senderAuthenticated() ? 1 : 0);
+        ins.setInt(14, body.length);
         ins.executeUpdate();
       }
       return OptionalLong.of(id);
@@ -394,7 +397,7 @@ public final class SqlStore implements Store {
             out.add(new StoredMessage(rs.getLong(1), new Aor(rs.getString(3), rs.getString(2)),
                 rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7),
                 rs.getString(8), body == null ? new byte[0] : body, rs.getLong(10),
-                rs.getInt(11)));
+                rs.getInt(11), rs.getString(12), rs.getInt(13) != 0));
           }
         }
         return out;
@@ -448,6 +451,24 @@ public final class SqlStore implements Store {
         while (rs.next()) {
           out.put(new Aor(rs.getString(2), rs.getString(1)),
               new MessageCount(rs.getInt(3), rs.getLong(4)));
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public synchronized List<SenderCount> messageCountsBySender() {
+    return query("count messages by sender", () -> {
+      List<SenderCount> out = new ArrayList<>();
+      try (PreparedStatement q = prepare("SELECT domain, username, sender_key,"
+          + " sender_authenticated, COUNT(*), SUM(body_size) FROM offline_messages"
+          + " GROUP BY domain, username, sender_key, sender_authenticated"
+          + " ORDER BY domain, username, sender_key");
+           ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          out.add(new SenderCount(new Aor(rs.getString(2), rs.getString(1)), rs.getString(3),
+              rs.getInt(4) != 0, new MessageCount(rs.getInt(5), rs.getLong(6))));
         }
       }
       return out;
