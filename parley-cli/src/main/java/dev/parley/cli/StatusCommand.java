@@ -197,6 +197,13 @@ final class StatusCommand implements Callable<Integer> {
       proxy.add(e.getKey() + " " + e.getValue());
     }
     out.println("proxy: " + (proxy.isEmpty() ? "-" : String.join(", ", proxy)));
+    if (!s.connections().isEmpty()) {
+      List<String> connections = new ArrayList<>();
+      for (Map.Entry<String, Long> e : s.connections().entrySet()) {
+        connections.add(e.getKey() + " " + e.getValue());
+      }
+      out.println("connections: " + String.join(", ", connections));
+    }
     var o = s.offlineMessages();
     out.println("offline messages: " + (o == null ? "off"
         : o.pending() + " pending for " + o.users() + " users (" + o.pendingBytes() + " bytes); "

@@ -37,11 +37,14 @@ import java.util.Objects;
  * @param proxy the proxy's named counters, such as {@code contexts} and {@code dialogs}, in order
  * @param offlineMessages store-and-forward counters, or null when it is off
  * @param rateLimits rate-limit counters, or null when limiting is off
+ * @param connections the transport's named connection counters ({@code open},
+ *     {@code evicted}, {@code firstMessageTimeouts}...), in order; empty when unknown
  */
 public record ServerStatus(String domain, Instant time, Instant startedAt, List<String> listeners,
     int accounts, int aors, int bindings, List<Registration> registrations,
     int clientTransactions, int serverTransactions, Map<String, Long> proxy,
-    OfflineMessages.Stats offlineMessages, RateLimiter.Stats rateLimits) {
+    OfflineMessages.Stats offlineMessages, RateLimiter.Stats rateLimits,
+    Map<String, Long> connections) {
   /** Default bound on the AORs listed in {@link #registrations()}: {@value}. */
   public static final int DEFAULT_MAX_LISTED = 1000;
 
@@ -57,6 +60,7 @@ public record ServerStatus(String domain, Instant time, Instant startedAt, List<
     listeners = List.copyOf(listeners);
     registrations = List.copyOf(registrations);
     proxy = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(proxy));
+    connections = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(connections));
   }
 
   /**
@@ -139,6 +143,11 @@ public record ServerStatus(String domain, Instant time, Instant startedAt, List<
       w.field(e.getKey(), e.getValue());
     }
     w.endObject();
+    w.name("connections").beginObject();
+    for (Map.Entry<String, Long> e : connections.entrySet()) {
+      w.field(e.getKey(), e.getValue());
+    }
+    w.endObject();
     w.name("offlineMessages");
     if (offlineMessages == null) {
       w.value((String) null);
@@ -205,6 +214,14 @@ public record ServerStatus(String domain, Instant time, Instant startedAt, List<
         proxy.put(String.valueOf(e.getKey()), n.longValue());
       }
     }
+    Map<String, Long> connections = new LinkedHashMap<>();
+    if (root.get("connections") instanceof Map<?, ?> cm) {
+      for (Map.Entry<?, ?> e : cm.entrySet()) {
+        if (e.getValue() instanceof Number n) {
+          connections.put(String.valueOf(e.getKey()), n.longValue());
+        }
+      }
+    }
     OfflineMessages.Stats offline = null;
     if (root.get("offlineMessages") instanceof Map<?, ?> o) {
       offline = new OfflineMessages.Stats(number(o, "pending"), number(o, "pendingBytes"),
@@ -220,7 +237,8 @@ public record ServerStatus(String domain, Instant time, Instant startedAt, List<
     }
     return new ServerStatus(domain, time, started, listeners, (int) number(root, "accounts"),
         (int) number(regs, "aors"), (int) number(regs, "bindings"), registrations,
-        (int) number(tx, "client"), (int) number(tx, "server"), proxy, offline, limits);
+        (int) number(tx, "client"), (int) number(tx, "server"), proxy, offline, limits,
+        connections);
   }
 
   private static String requiredString(Map<?, ?> m, String name) {
@@ -267,6 +285,7 @@ public record ServerStatus(String domain, Instant time, Instant startedAt, List<
     private int clientTransactions;
     private int serverTransactions;
     private final Map<String, Long> proxy = new LinkedHashMap<>();
+    private final Map<String, Long> connections = new LinkedHashMap<>();
     private OfflineMessages.Stats offlineMessages;
     private RateLimiter.Stats rateLimits;
 
@@ -348,6 +367,12 @@ public record ServerStatus(String domain, Instant time, Instant startedAt, List<
       return this;
     }
 
+    /** A named connection counter ({@code open}, {@code evicted}, ...), listed in call order. */
+    public Builder connectionCounter(String name, long value) {
+      connections.put(Objects.requireNonNull(name, "name"), value);
+      return this;
+    }
+
     /** Store-and-forward counters; leave unset when it is off. */
     public Builder offlineMessages(OfflineMessages.Stats stats) {
       this.offlineMessages = stats;
@@ -364,7 +389,7 @@ public record ServerStatus(String domain, Instant time, Instant startedAt, List<
     public ServerStatus build() {
       return new ServerStatus(domain, time != null ? time : Instant.now(), startedAt, listeners,
           accounts, aors, bindings, registrations, clientTransactions, serverTransactions, proxy,
-          offlineMessages, rateLimits);
+          offlineMessages, rateLimits, connections);
     }
   }
 }

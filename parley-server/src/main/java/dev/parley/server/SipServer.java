@@ -363,6 +363,14 @@ public final class SipServer implements AutoCloseable {
         .proxyCounter("relaysRefused", p.relaysRefused())
         .proxyCounter("strayResponsesDropped", p.strayResponsesDropped())
         .proxyCounter("maxBreadthExceeded", p.maxBreadthExceeded());
+    dev.parley.transport.ConnectionStats cs = transport.connectionStats();
+    b.connectionCounter("open", cs.open())
+        .connectionCounter("refusedPerAddress", cs.refusedPerAddress())
+        .connectionCounter("refusedFull", cs.refusedFull())
+        .connectionCounter("evicted", cs.evicted())
+        .connectionCounter("firstMessageTimeouts", cs.firstMessageTimeouts())
+        .connectionCounter("messageTimeouts", cs.messageTimeouts())
+        .connectionCounter("idleTimeouts", cs.idleTimeouts());
     for (int c = 1; c <= 6; c++) {
       b.proxyCounter("responses" + c + "xx", p.responses(c));
     }

@@ -36,6 +36,7 @@ class ServerStatusTest {
         .registrations(table, NOW, 10)
         .transactions(4, 7)
         .proxyCounter("contexts", 2).proxyCounter("dialogs", 1)
+        .connectionCounter("open", 5).connectionCounter("evicted", 1)
         .offlineMessages(new OfflineMessages.Stats(3, 120, 1, 5, 1, 2, 4, 0, 6, 1, 7, 8))
         .rateLimits(new RateLimiter.Stats(12, 65536, 9, 3, 1))
         .build();
@@ -80,6 +81,7 @@ class ServerStatusTest {
         + "\"source\":\"tcp:192.0.2.1:40000\",\"userAgent\":\"baresip v3.10.1\"}]},");
     assertThat(json).endsWith("\"transactions\":{\"client\":4,\"server\":7},"
         + "\"proxy\":{\"contexts\":2,\"dialogs\":1},"
+        + "\"connections\":{\"open\":5,\"evicted\":1},"
         + "\"offlineMessages\":{\"pending\":3,\"pendingBytes\":120,\"users\":1,\"accepted\":5,"
         + "\"rejected\":1,\"delivered\":2,\"failedAttempts\":4,\"dropped\":0,"
         + "\"refusedPerSender\":6,\"unauthenticatedPending\":1,"

@@ -53,7 +53,10 @@ class StatusEndpointTest extends ProxyFixture {
     assertThat(r.body()).contains("\"transactions\":{\"client\":" + s.clientTransactions()
         + ",\"server\":" + s.serverTransactions() + "}");
     assertThat(s.proxy()).containsKeys("contexts", "maxContexts", "forwarded", "challenges",
-        "responses2xx", "responses4xx");
+        "responses2xx", "responses4xx", "relaysRefused", "strayResponsesDropped",
+        "maxBreadthExceeded");
+    assertThat(s.connections()).containsKeys("open", "refusedPerAddress", "refusedFull",
+        "evicted", "firstMessageTimeouts", "messageTimeouts", "idleTimeouts");
     assertThat(s.offlineMessages()).isNotNull();
     assertThat(s.rateLimits().sources()).isEqualTo(1);
     assertThat(s.rateLimits().maxSources()).isEqualTo(RateLimiter.DEFAULT_MAX_SOURCES);
