@@ -32,19 +32,30 @@ final class ServerProcess implements AutoCloseable {
   }
 
   static ServerProcess start(Path data, String... users) throws Exception {
+    int port;
+    try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    return start(data, port, List.of(), users);
+  }
+
+  /**
+   * A server on UDP {@code port} of loopback, with {@code extraArgs} after the usual ones (a
+   * {@code --config}, say).
+   */
+  static ServerProcess start(Path data, int port, List<String> extraArgs, String... users)
+      throws Exception {
     for (String user : users) {
       assertThat(Parley.run(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
           "user", "add", user, "--password", PASSWORD, "--data", data.toString(),
           "--domain", "127.0.0.1")).isZero();
     }
-    int port;
-    try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
     String java = System.getProperty("java.home") + "/bin/java";
-    Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "dev.parley.cli.Parley", "server", "--data", data.toString(), "--domain", "127.0.0.1",
-        "--listen", "udp:127.0.0.1:" + port).redirectErrorStream(true).start();
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-cp",
+        System.getProperty("java.class.path"), "dev.parley.cli.Parley", "server", "--data",
+        data.toString(), "--domain", "127.0.0.1", "--listen", "udp:127.0.0.1:" + port));
+    command.addAll(extraArgs);
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     ServerProcess server = new ServerProcess(p, port);
     Thread reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(
@@ -61,6 +72,19 @@ final class ServerProcess implements AutoCloseable {
     Awaitility.await().atMost(Duration.ofSeconds(30)).alias("parley server ready")
         .until(() -> server.lines.stream().anyMatch(l -> l.startsWith("parley server: ready")));
     return server;
+  }
+
+  /** The UDP port it listens on. */
+  int port() {
+    return port;
+  }
+
+  /** SIGKILL: the process ends at once, nothing flushed or closed. */
+  void kill() throws Exception {
+    process.destroyForcibly();
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      throw new AssertionError("parley server did not die");
+    }
   }
 
   /** {@code 127.0.0.1:PORT}, for {@code --server}. */
