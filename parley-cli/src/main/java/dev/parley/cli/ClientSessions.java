@@ -411,7 +411,10 @@ final class ClientSessions {
     }
   }
 
-  /** {@code hangup [ID]}: BYE, CANCEL or a DECLINE; completes when the session has ended. */
+  /**
+   * {@code hangup [ID]}: a normal hang-up (BYE or CANCEL without a Reason), or a DECLINE for an
+   * invitation not answered yet; completes when the session has ended.
+   */
   CompletableFuture<Void> hangup(Integer id) {
     Entry e;
     synchronized (this) {
@@ -428,7 +431,7 @@ final class ClientSessions {
     if (invitation != null && invitation.isPending()) {
       invitation.reject(RejectReason.DECLINE);
     } else {
-      e.session.terminate(RejectReason.DECLINE);
+      e.session.terminate();
     }
     return e.ended;
   }

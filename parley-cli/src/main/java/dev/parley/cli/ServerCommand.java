@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -129,6 +130,16 @@ final class ServerCommand implements Callable<Integer> {
       stopped.countDown();
     }, "parley-server-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    String noAccounts;
+    try {
+      noAccounts = noAccountsWarning(cfg.domain(), cfg.dataDir(), server.accountCountsByDomain());
+    } catch (RuntimeException e) {
+      noAccounts = "parley server: warning: cannot count the accounts by domain: " + rootMessage(e);
+    }
+    if (noAccounts != null) {
+      err.println(noAccounts);
+      err.flush();
+    }
     List<String> bound = new ArrayList<>();
     for (ListenPoint lp : server.listenPoints()) {
       bound.add(lp.toString());
@@ -141,6 +152,35 @@ final class ServerCommand implements Callable<Integer> {
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The warning printed before the ready line when the served {@code domain} has no accounts, so
+   * that every client would fail to sign in with no hint why: it names the domains that do hold
+   * accounts in the data directory (typically {@code parley user add} run without {@code --domain},
+   * which takes the host name), or says there are none. Null when the domain has accounts.
+   */
+  static String noAccountsWarning(String domain, Path dataDir, Map<String, Integer> byDomain) {
+    if (byDomain.getOrDefault(domain, 0) > 0) {
+      return null;
+    }
+    String add = "parley user add USER --domain " + domain + " --data " + dataDir;
+    List<String> names = new ArrayList<>();
+    List<String> others = new ArrayList<>();
+    for (Map.Entry<String, Integer> e : byDomain.entrySet()) {
+      if (!e.getKey().equals(domain) && e.getValue() > 0) {
+        names.add(e.getKey());
+        others.add(e.getKey() + " (" + e.getValue() + ")");
+      }
+    }
+    String start = "parley server: warning: no accounts for domain " + domain;
+    if (others.isEmpty()) {
+      return start + " (the data directory has none): every sign-in will fail; add users with '"
+          + add + "'";
+    }
+    String which = names.size() == 1 ? "--domain " + names.get(0) : "--domain set to one of them";
+    return start + "; the data directory has accounts for " + String.join(", ", others)
+        + ": every sign-in will fail; start with " + which + ", or add users with '" + add + "'";
   }
 
   /** The exception's message, with its root cause's when that adds something. */

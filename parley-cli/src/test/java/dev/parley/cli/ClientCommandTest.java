@@ -87,11 +87,13 @@ class ClientCommandTest {
 
     alice.type("hangup 1");
     Map<String, Object> bobEnded = bob.await("ended", e -> e.get("session").equals(1L));
-    String decline = "SIP;cause=603;text=\"Decline\"";
+    // a normal hang-up: a BYE without Reason, not a decline
     assertThat(bobEnded).containsEntry("cause", "REMOTE_HANGUP").containsEntry("type", "AUDIO_VIDEO")
-        .containsEntry("status", 603L).containsEntry("remoteReason", decline);
+        .containsEntry("status", 0L).containsEntry("reason", null)
+        .containsEntry("remoteReason", null);
     assertThat(bob.await("state", e -> "DISCONNECTED".equals(e.get("state"))))
-        .containsEntry("session", 1L).containsEntry("remoteReason", decline);
+        .containsEntry("session", 1L).containsEntry("cause", "REMOTE_HANGUP")
+        .containsEntry("reason", null).containsEntry("remoteReason", null);
     Map<String, Object> aliceEnded = alice.await("ended", e -> e.get("session").equals(1L));
     assertThat(aliceEnded).containsEntry("cause", "NORMAL").containsEntry("remoteReason", null);
     // saved when the session ended, which was after the answer to alice's BYE

@@ -128,7 +128,7 @@ class ClientInteractiveTest {
     tmux.await("alice", "^#1 instant messaging with " + Pattern.quote(bob) + ": CONNECTED, ");
     tmux.type("alice", "hangup 1");
     tmux.await("bob",
-        "^#1 ended: sip:alice@127\\.0\\.0\\.1 hung up \\(Decline\\) \\[DECLINE 603\\]$");
+        "^#1 ended: sip:alice@127\\.0\\.0\\.1 hung up \\[REMOTE_HANGUP 0\\]$");
     tmux.type("alice", "quit");
     tmux.await("alice", "^signed out$");
     tmux.await("alice", "^exit status 0$");

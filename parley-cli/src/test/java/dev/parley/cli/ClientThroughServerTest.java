@@ -122,7 +122,8 @@ class ClientThroughServerTest {
         .containsEntry("peer", "sip:bob@127.0.0.1");
     alice.type("hangup 1");
     assertThat(bob.await("ended", e -> e.get("session").equals(1L)))
-        .containsEntry("cause", "REMOTE_HANGUP");
+        .containsEntry("cause", "REMOTE_HANGUP").containsEntry("status", 0L)
+        .containsEntry("reason", null).containsEntry("remoteReason", null);
     alice.type("quit");
     assertThat(alice.exitStatus()).isZero();
     bob.type("quit");

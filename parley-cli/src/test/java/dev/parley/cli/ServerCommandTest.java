@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -109,7 +110,69 @@ class ServerCommandTest {
     assertThat(p.exitValue()).isIn(0, 143);
     assertThat(lines).anyMatch(l -> l.equals("parley server: stopped, 1 bindings saved"));
     assertThat(lines).noneMatch(l -> l.contains("flyway") || l.contains("Transport layer"));
+    assertThat(lines).as("the domain has an account").noneMatch(l -> l.contains("warning"));
     assertThat(data.resolve("status.url")).as("removed on a clean stop").doesNotExist();
+  }
+
+  @Test
+  void aDomainWithoutAccountsIsSaidAtStartNamingTheDomainsThatHaveThem() throws Exception {
+    for (String user : List.of("alice", "bob", "carol")) {
+      assertThat(Parley.run(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+          "user", "add", user, "--password", "secret", "--data", data.toString(),
+          "--domain", "example.com")).isZero();
+    }
+    assertThat(Parley.run(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+        "user", "add", "dave", "--password", "secret", "--data", data.toString(),
+        "--domain", "example.org")).isZero();
+    int port = freePort();
+    String java = System.getProperty("java.home") + "/bin/java";
+    Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        "dev.parley.cli.Parley", "server", "--data", data.toString(), "--domain", "127.0.0.1",
+        "--listen", "udp:127.0.0.1:" + port, "--status", "off")
+        .redirectErrorStream(true).start();
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(
+          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String l; (l = r.readLine()) != null; ) {
+          lines.add(l);
+        }
+      } catch (java.io.IOException e) {
+        lines.add("read error: " + e);
+      }
+    });
+    reader.start();
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> lines.stream()
+          .anyMatch(l -> l.startsWith("parley server: ready on udp:127.0.0.1:" + port)));
+      assertThat(lines).containsSubsequence(
+          "parley server: warning: no accounts for domain 127.0.0.1; the data directory has"
+              + " accounts for example.com (3), example.org (1): every sign-in will fail; start"
+              + " with --domain set to one of them, or add users with 'parley user add USER"
+              + " --domain 127.0.0.1 --data " + data + "'",
+          "parley server: ready on udp:127.0.0.1:" + port + " (domain 127.0.0.1, data " + data
+              + ", 0 accounts, 0 bindings loaded, 0 expired dropped)");
+    } finally {
+      p.toHandle().destroy(); // SIGTERM
+      assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      reader.join(5000);
+    }
+  }
+
+  @Test
+  void theNoAccountsWarningNamesTheOneOtherDomainOrSaysThereAreNone() {
+    Path dir = Path.of("data");
+    assertThat(ServerCommand.noAccountsWarning("127.0.0.1", dir, Map.of("example.com", 3)))
+        .isEqualTo("parley server: warning: no accounts for domain 127.0.0.1; the data directory"
+            + " has accounts for example.com (3): every sign-in will fail; start with --domain"
+            + " example.com, or add users with 'parley user add USER --domain 127.0.0.1"
+            + " --data data'");
+    assertThat(ServerCommand.noAccountsWarning("127.0.0.1", dir, Map.of()))
+        .isEqualTo("parley server: warning: no accounts for domain 127.0.0.1 (the data directory"
+            + " has none): every sign-in will fail; add users with 'parley user add USER"
+            + " --domain 127.0.0.1 --data data'");
+    assertThat(ServerCommand.noAccountsWarning("example.com", dir,
+        Map.of("example.com", 1, "example.org", 2))).isNull();
   }
 
   private static SipResponse exchange(DatagramSocket s, int port, SipRequest req) throws Exception {

@@ -34,6 +34,15 @@ import java.util.concurrent.Executor;
  * default a shared pool of daemon threads). A callback may block; only this endpoint's later events
  * wait. Public methods are thread-safe; futures complete on the executor, so a callback may
  * {@code join()} one (given a pool of more than one thread).
+ *
+ * <p><b>Futures and events are not ordered with each other.</b> A change is made (so
+ * {@link #state()}, {@code Participant.state()} and {@code Session.isTerminated()} read the new
+ * value) before both its events and its future's completion are handed to the executor; the
+ * events then run on the serial channel and the future completes on the pool, so a future may
+ * complete before, while or after the listeners hear of the change. Ordering the two would make
+ * a callback that {@code join()}s a future wait for the events queued behind itself: a deadlock.
+ * To act on an event, listen for it (or, in a test, wait for it); to know the outcome, use the
+ * future or read the state.
  */
 public interface Endpoint extends AutoCloseable {
   /** A builder for the endpoint of {@code uri} (the address of record, e.g. {@code sip:alice@example.com}). */

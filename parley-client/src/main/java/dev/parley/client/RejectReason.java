@@ -6,17 +6,18 @@ import java.util.Optional;
  * Why an invitation is rejected or a session terminated (UCCAPI's
  * {@code UCC_REJECT_OR_TERMINATE_REASON}). Each value is the SIP status code that goes on the wire:
  * the final response to the INVITE when rejecting, the {@code Reason: SIP;cause=CODE;text="PHRASE"}
- * header (RFC 3326) of the BYE or CANCEL when terminating, and the status the other side's
- * participant state change carries.
+ * header (RFC 3326) of the BYE or CANCEL when terminating with {@link Session#terminate(RejectReason)},
+ * and the status the other side's participant state change carries. A normal hang-up has no
+ * reason: {@link Session#terminate()}.
  *
  * <p>{@link #NOT_SPECIFIED} has no status code: {@link IncomingSessionEvent#reject} and
- * {@link Session#terminate} refuse it, because in the original API it left the other side
- * uninformed. {@link #DECLINE_EVERYWHERE} is 600 (Busy Everywhere): UCCAPI's 605 is not a SIP code,
+ * {@link Session#terminate(RejectReason)} refuse it, because in the original API it left the other
+ * side uninformed. {@link #DECLINE_EVERYWHERE} is 600 (Busy Everywhere): UCCAPI's 605 is not a SIP code,
  * and 603 is already {@link #DECLINE}; 600 is the 6xx that tells every other endpoint of the user to
  * stop too, and keeps the mapping one-to-one so the inviter can tell the two apart.
  */
 public enum RejectReason {
-  /** No reason: refused by {@code reject} and {@code terminate}. */
+  /** No reason: refused by {@code reject} and {@code terminate(reason)} (hang up with {@code terminate()}). */
   NOT_SPECIFIED(0),
   /** Forwarded elsewhere: 302 Moved Temporarily with the new target (see {@link IncomingSessionEvent#forward}). */
   FORWARDED(302),

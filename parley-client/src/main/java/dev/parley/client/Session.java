@@ -68,19 +68,34 @@ public interface Session {
   CompletableFuture<Participant> addParticipant(SipUri uri);
 
   /**
-   * Removes a remote participant: BYE when connected, CANCEL while its invitation is pending, the
-   * invitation rejected with DECLINE if it is ours to answer. Completes when it is DISCONNECTED.
+   * Removes a remote participant normally, as {@link #terminate()} does for every participant: BYE
+   * when connected, CANCEL while its invitation is pending (neither with a {@code Reason}), the
+   * invitation rejected with DECLINE (603) if it is ours to answer. Completes when it is
+   * DISCONNECTED.
    *
    * @throws IllegalArgumentException if {@code participant} is local or not of this session
    */
   CompletableFuture<Void> removeParticipant(Participant participant);
 
   /**
-   * Ends the session for every participant: BYE to connected ones, CANCEL for invitations pending
-   * at the other side, a reject with {@code reason}'s status for an invitation still ours to answer.
-   * The BYE and CANCEL carry {@code Reason: SIP;cause=CODE;text="PHRASE"} (RFC 3326) with
-   * {@code reason}'s status code. Completes when the session has ended (see
-   * {@link #termination()}); completes at once if it already has.
+   * Ends the session normally, a hang-up: BYE to connected participants and CANCEL for invitations
+   * pending at the other side, neither with a {@code Reason} header (RFC 3326), so the other side
+   * sees an ordinary hang-up (its participant DISCONNECTED with
+   * {@link ParticipantStateChangeReason#REMOTE_HANGUP}, status 0, no reject reason); an invitation
+   * still ours to answer is rejected with {@link RejectReason#DECLINE} (603), since nobody
+   * answered it. Completes when the session has ended (see {@link #termination()}); completes at
+   * once if it already has.
+   */
+  CompletableFuture<Void> terminate();
+
+  /**
+   * Ends the session for every participant with a reason the other side is told: BYE to connected
+   * ones, CANCEL for invitations pending at the other side, a reject with {@code reason}'s status
+   * for an invitation still ours to answer. The BYE and CANCEL carry
+   * {@code Reason: SIP;cause=CODE;text="PHRASE"} (RFC 3326) with {@code reason}'s status code, so a
+   * peer reports the session as, for example, declined (603) or busy (486): to hang up normally,
+   * use {@link #terminate()}. Completes when the session has ended (see {@link #termination()});
+   * completes at once if it already has.
    *
    * @throws IllegalArgumentException if {@code reason} is {@link RejectReason#NOT_SPECIFIED}
    * @throws NullPointerException if {@code reason} is null

@@ -251,6 +251,95 @@ class InvitationTest {
   }
 
   @Test
+  void aNormalTerminateHangsUpWithoutReasonAndThePeerSeesAnOrdinaryHangUp() throws Exception {
+    Session call = alice.sessionManager().createSession(SessionType.AUDIO_VIDEO,
+        SessionContext.EMPTY);
+    Recorder aliceSide = Recorder.on(call);
+    CompletableFuture<Participant> added = call.addParticipant(addressOf(bob));
+    IncomingSessionEvent invitation = nextInvitation();
+    Session bobSession = invitation.accept().get(5, TimeUnit.SECONDS);
+    Recorder bobSide = Recorder.on(bobSession);
+    added.get(5, TimeUnit.SECONDS);
+
+    call.terminate().get(5, TimeUnit.SECONDS);
+
+    bobSession.termination().get(5, TimeUnit.SECONDS);
+    await().until(() -> bobSide.events.contains("terminated"));
+    ParticipantStateChangedEvent hangup = bobSide.last();
+    assertThat(hangup.oldState()).isEqualTo(ParticipantState.CONNECTED);
+    assertThat(hangup.newState()).isEqualTo(ParticipantState.DISCONNECTED);
+    assertThat(hangup.reason()).isEqualTo(ParticipantStateChangeReason.REMOTE_HANGUP);
+    assertThat(hangup.statusCode()).as("no decline, no cause").isZero();
+    assertThat(hangup.rejectReason()).isEmpty();
+    assertThat(hangup.remoteReason()).isEmpty();
+    assertThat(wire(call.trace(), "BYE")).doesNotContain("\r\nReason:");
+    await().until(() -> aliceSide.events.contains("terminated"));
+    assertThat(aliceSide.events).containsSubsequence("DISCONNECTING/NORMAL", "DISCONNECTED/NORMAL");
+    assertNothingLeft();
+  }
+
+  @Test
+  void aNormalTerminateWhileRingingCancelsWithoutReason() throws Exception {
+    Session call = alice.sessionManager().createSession(SessionType.AUDIO_VIDEO,
+        SessionContext.EMPTY);
+    Recorder aliceSide = Recorder.on(call);
+    CompletableFuture<Participant> added = call.addParticipant(addressOf(bob));
+    IncomingSessionEvent invitation = nextInvitation();
+    Recorder bobSide = Recorder.on(invitation.session());
+    await().until(() -> aliceSide.events.contains("CONNECTING/RINGING/180"));
+
+    call.terminate().get(5, TimeUnit.SECONDS);
+
+    assertThat(added).failsWithin(Duration.ofSeconds(5))
+        .withThrowableOfType(ExecutionException.class)
+        .withCauseInstanceOf(InvitationCancelledException.class);
+    await().until(() -> bobSide.events.contains("terminated"));
+    assertThat(bobSide.events).contains("DISCONNECTED/REMOTE_HANGUP/487");
+    assertThat(bobSide.last().rejectReason()).isEmpty();
+    assertThat(bobSide.last().remoteReason()).isEmpty();
+    assertThat(wire(call.trace(), "CANCEL")).doesNotContain("\r\nReason:");
+    assertNothingLeft();
+  }
+
+  @Test
+  void aNormalTerminateDeclinesAnInvitationNobodyAnswered() throws Exception {
+    Session call = alice.sessionManager().createSession(SessionType.AUDIO_VIDEO,
+        SessionContext.EMPTY);
+    CompletableFuture<Participant> added = call.addParticipant(addressOf(bob));
+    IncomingSessionEvent invitation = nextInvitation();
+
+    invitation.session().terminate().get(5, TimeUnit.SECONDS);
+
+    assertThat(added).failsWithin(Duration.ofSeconds(5))
+        .withThrowableOfType(ExecutionException.class)
+        .havingCause().isInstanceOf(InvitationRejectedException.class)
+        .satisfies(e -> assertThat(((InvitationRejectedException) e).reason())
+            .contains(RejectReason.DECLINE));
+    assertThat(invitation.isPending()).isFalse();
+    assertNothingLeft();
+  }
+
+  @Test
+  void removeParticipantHangsUpNormally() throws Exception {
+    Session call = alice.sessionManager().createSession(SessionType.INSTANT_MESSAGING,
+        SessionContext.EMPTY);
+    CompletableFuture<Participant> added = call.addParticipant(addressOf(bob));
+    IncomingSessionEvent invitation = nextInvitation();
+    Session bobSession = invitation.accept().get(5, TimeUnit.SECONDS);
+    Recorder bobSide = Recorder.on(bobSession);
+    Participant bobThere = added.get(5, TimeUnit.SECONDS);
+
+    call.removeParticipant(bobThere).get(5, TimeUnit.SECONDS);
+
+    await().until(() -> bobSide.events.contains("terminated"));
+    assertThat(bobSide.last().reason()).isEqualTo(ParticipantStateChangeReason.REMOTE_HANGUP);
+    assertThat(bobSide.last().statusCode()).isZero();
+    assertThat(bobSide.last().remoteReason()).isEmpty();
+    assertThat(wire(call.trace(), "BYE")).doesNotContain("\r\nReason:");
+    assertNothingLeft();
+  }
+
+  @Test
   void aReasonHeaderOnTheRejectingResponseReachesTheInvitersEvent() throws Exception {
     try (RawPeer dave = new RawPeer("dave")) {
       Session call = alice.sessionManager().createSession(SessionType.AUDIO_VIDEO,

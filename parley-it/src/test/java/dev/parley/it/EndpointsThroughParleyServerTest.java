@@ -12,7 +12,6 @@ import dev.parley.client.Participant;
 import dev.parley.client.ParticipantState;
 import dev.parley.client.ParticipantStateChangeReason;
 import dev.parley.client.ParticipantStateChangedEvent;
-import dev.parley.client.RejectReason;
 import dev.parley.client.Session;
 import dev.parley.client.SessionContext;
 import dev.parley.client.SessionType;
@@ -95,9 +94,12 @@ class EndpointsThroughParleyServerTest {
         .contains("paul@");
     assertThat(call.streams()).as("negotiated streams").isNotEmpty();
 
-    call.terminate(RejectReason.DECLINE).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    call.terminate().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    // a normal hang-up: baresip's words for any BYE from the other side, and no decline on it
     assertThat(dave.awaitEvent("CALL_CLOSED", WAIT).param()).as("%s", trace(call))
         .isEqualTo("Connection reset by peer");
+    assertThat(call.trace().messages()).filteredOn(m -> m.label().equals("BYE")).singleElement()
+        .satisfies(bye -> assertThat(bye.text()).doesNotContain("\r\nReason:"));
     assertThat(callee.state()).isEqualTo(ParticipantState.DISCONNECTED);
   }
 
@@ -179,8 +181,10 @@ class EndpointsThroughParleyServerTest {
     assertThat(outgoing.context().get(SessionContext.CONVERSATION_ID))
         .isEqualTo(incoming.context().get(SessionContext.CONVERSATION_ID));
 
-    // paul ends it: the BYE goes to quinn's Contact along the Record-Route
-    outgoing.terminate(RejectReason.DECLINE).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    List<ParticipantStateChangedEvent> quinnSaw = new CopyOnWriteArrayList<>();
+    invitation.inviter().addListener((p, e) -> quinnSaw.add(e));
+    // paul hangs up: the BYE goes to quinn's Contact along the Record-Route
+    outgoing.terminate().get(WAIT.toSeconds(), TimeUnit.SECONDS);
     try {
       incoming.termination().get(WAIT.toSeconds(), TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
@@ -189,6 +193,15 @@ class EndpointsThroughParleyServerTest {
     }
     assertThat(incoming.participants()).filteredOn(p -> !p.isLocal())
         .allSatisfy(p -> assertThat(p.state()).isEqualTo(ParticipantState.DISCONNECTED));
+    // a normal hang-up for quinn: no decline, no Reason (events come apart from the future)
+    org.awaitility.Awaitility.await().atMost(WAIT).until(() -> !quinnSaw.isEmpty()
+        && quinnSaw.get(quinnSaw.size() - 1).newState() == ParticipantState.DISCONNECTED);
+    assertThat(quinnSaw.get(quinnSaw.size() - 1)).as("%s", trace(incoming)).satisfies(e -> {
+      assertThat(e.reason()).isEqualTo(ParticipantStateChangeReason.REMOTE_HANGUP);
+      assertThat(e.statusCode()).isZero();
+      assertThat(e.rejectReason()).isEmpty();
+      assertThat(e.remoteReason()).isEmpty();
+    });
   }
 
   private ParleyServer started(ParleyServer.Builder b) throws Exception {

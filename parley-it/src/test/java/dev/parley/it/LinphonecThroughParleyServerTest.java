@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.parley.server.Aor;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -110,6 +111,38 @@ class LinphonecThroughParleyServerTest {
       } catch (AssertionError e) {
         throw new AssertionError(e.getMessage() + "\n" + lin.log() + "\n" + dave.log()
             + "\n--- proxy: " + server.server().proxyStats(), e);
+      }
+    }
+  }
+
+  /**
+   * Issue 11: {@code parley client}'s {@code hangup} of a connected call is a normal end, which
+   * linphonec reports as it reports its own and baresip's hang-ups ("No error"), not as a declined
+   * call (the BYE used to carry {@code Reason: SIP;cause=603}).
+   */
+  @Test
+  void aParleyClientCallsLinphonecAndHangsUpNormally() throws Exception {
+    try (ParleyServer server = defaults().user("lin", "lin-pw").user("paul", "paul-pw").start();
+        Linphonec lin = linphonec(server, "lin", "lin-pw").start()) {
+      lin.awaitRegistered(WAIT);
+      Path script = work.resolve("paul.script");
+      Files.writeString(script, String.join("\n", "call " + server.aor("lin"),
+          "wait state:CONNECTED 20", "hangup 1", "quit") + "\n");
+      try (ParleyClient paul = ParleyClient.start("paul", "client", "--user", server.aor("paul"),
+          "--server", server.hostPort(), "--password", "paul-pw", "--json", "--script",
+          script.toString())) {
+        try {
+          assertThat(lin.awaitOutput("Receiving new incoming call from", WAIT))
+              .contains("paul@parley.test");
+          lin.answer();
+          lin.awaitOutput("connected.", WAIT);
+          assertThat(lin.awaitOutput("ended (", WAIT)).endsWith("ended (No error).");
+          assertThat(paul.exitStatus(Duration.ofSeconds(20))).isZero();
+          assertThat(paul.events()).filteredOn(e -> "ended".equals(e.get("event")))
+              .singleElement().satisfies(e -> assertThat(e.get("cause")).isEqualTo("NORMAL"));
+        } catch (AssertionError e) {
+          throw new AssertionError(e.getMessage() + "\n" + lin.log() + "\n" + paul.log(), e);
+        }
       }
     }
   }

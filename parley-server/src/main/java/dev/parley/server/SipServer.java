@@ -394,6 +394,17 @@ public final class SipServer implements AutoCloseable {
     return accounts.size();
   }
 
+  /**
+   * How many accounts each domain of the store holds (every domain with any, ordered by domain;
+   * the served one may be missing): for telling an operator, at start, that the server's domain
+   * has no accounts but others do. Reads the store: not for an event loop.
+   *
+   * @throws StoreException if the store cannot be read
+   */
+  public Map<String, Integer> accountCountsByDomain() {
+    return store.accountCountsByDomain();
+  }
+
   /** Bindings loaded from the store at start. */
   public int loadedBindings() {
     return loadedBindings;

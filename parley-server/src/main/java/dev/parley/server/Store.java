@@ -73,6 +73,12 @@ public interface Store extends AutoCloseable {
   List<Account> accounts(String domain);
 
   /**
+   * How many accounts each domain holds, for every domain that holds any, ordered by domain: what
+   * a server started for a domain without accounts names to its operator.
+   */
+  Map<String, Integer> accountCountsByDomain();
+
+  /**
    * A number that changes whenever an account of any domain is added, changed or removed, by
    * this process or another one sharing the database: a cheap test for reloading a cache.
    */

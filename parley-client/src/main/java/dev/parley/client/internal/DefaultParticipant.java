@@ -53,7 +53,7 @@ final class DefaultParticipant implements Participant {
   DialogId dialogId;
   /** This side asked to end the leg (terminate, removeParticipant). */
   boolean localHangup;
-  /** Why this side ends the leg: the Reason header of our BYE or CANCEL. */
+  /** Why this side ends the leg: the Reason header of our BYE or CANCEL; null for none (a normal hang-up). */
   RejectReason hangupReason;
   /** Our BYE is out: the leg ends when its transaction does, not when the dialog does. */
   boolean byeSent;

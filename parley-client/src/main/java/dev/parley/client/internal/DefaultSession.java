@@ -471,7 +471,7 @@ class DefaultSession implements Session {
     DefaultParticipant p = (DefaultParticipant) participant;
     Runnable action;
     synchronized (endpoint.lock) {
-      action = hangupLocked(p, RejectReason.DECLINE);
+      action = hangupLocked(p, null);
     }
     endpoint.kick();
     if (action != null) {
@@ -481,12 +481,22 @@ class DefaultSession implements Session {
   }
 
   @Override
+  public CompletableFuture<Void> terminate() {
+    return hangUpAll(null);
+  }
+
+  @Override
   public CompletableFuture<Void> terminate(RejectReason reason) {
     Objects.requireNonNull(reason, "reason");
     if (reason == RejectReason.NOT_SPECIFIED) {
-      throw new IllegalArgumentException(
-          "reason must not be NOT_SPECIFIED: the other side would not learn why (use DECLINE, BUSY...)");
+      throw new IllegalArgumentException("reason must not be NOT_SPECIFIED: the other side would"
+          + " not learn why (use DECLINE, BUSY..., or terminate() to hang up normally)");
     }
+    return hangUpAll(reason);
+  }
+
+  /** Ends every leg with {@code reason}, or normally when it is null. */
+  private CompletableFuture<Void> hangUpAll(RejectReason reason) {
     List<Runnable> actions = new ArrayList<>();
     synchronized (endpoint.lock) {
       if (!terminated) {
@@ -506,13 +516,18 @@ class DefaultSession implements Session {
     return termination;
   }
 
-  /** Under the lock: starts ending {@code p}'s leg; the returned action (may be null) sends it. */
+  /**
+   * Under the lock: starts ending {@code p}'s leg with {@code reason}, or normally when it is null
+   * (no Reason header on the BYE or CANCEL; an invitation ours to answer is declined); the
+   * returned action (may be null) sends it.
+   */
   private Runnable hangupLocked(DefaultParticipant p, RejectReason reason) {
     if (p.state() == ParticipantState.DISCONNECTED || p.state() == ParticipantState.DISCONNECTING) {
       return null;
     }
     if (p.invitation != null) {
-      Runnable reject = p.invitation.rejectLocked(reason.statusCode());
+      Runnable reject = p.invitation.rejectLocked(
+          (reason == null ? RejectReason.DECLINE : reason).statusCode());
       if (reject != null) {
         return reject;
       }

@@ -60,7 +60,7 @@ public final class HandlingSessionInvitations {
       try {
         Participant p = session.addParticipant(bob.contactUri()).get(60, TimeUnit.SECONDS);
         System.out.println("alice: " + p.uri() + " is " + p.state());
-        session.terminate(RejectReason.DECLINE).get(5, TimeUnit.SECONDS);
+        session.terminate().get(5, TimeUnit.SECONDS);
       } catch (java.util.concurrent.ExecutionException e) {
         System.out.println("alice: invitation failed: " + e.getCause().getMessage());
       }

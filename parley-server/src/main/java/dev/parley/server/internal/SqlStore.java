@@ -212,6 +212,21 @@ public final class SqlStore implements Store {
     });
   }
 
+  @Override
+  public synchronized Map<String, Integer> accountCountsByDomain() {
+    return query("count accounts by domain", () -> {
+      try (PreparedStatement q = prepare("SELECT domain, COUNT(*) FROM accounts GROUP BY domain"
+          + " ORDER BY domain");
+           ResultSet rs = q.executeQuery()) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getInt(2));
+        }
+        return out;
+      }
+    });
+  }
+
   private static Account account(ResultSet rs) throws SQLException {
     return new Account(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
         rs.getString(5));
