@@ -99,6 +99,39 @@ class MockSipPeerTest {
   }
 
   @Test
+  void aRetransmissionOfARequestAnsweredByHandGetsTheLastAnswerAgain() throws Exception {
+    MockSipPeer bob = peer("127.0.0.1");
+    MockSipPeer alice = peer("127.0.0.2");
+    SipRequest invite = alice.request("INVITE", bob.uri("bob"));
+    alice.send(invite, bob.address());
+    SipRequest atBob = bob.takeRequest(SipMethod.INVITE);
+    bob.respond(atBob, 180);
+    bob.respond(atBob, 486);
+    assertThat(alice.takeFinalResponse().statusCode()).isEqualTo(486);
+    alice.send(invite, bob.address());
+    assertThat(alice.takeResponse().statusCode()).isEqualTo(486);
+    assertThat(bob.poll(Duration.ofMillis(200))).isNull();
+  }
+
+  @Test
+  void pollHandsOverWhatArrivedAndAFailingResponderFailsTheNextTake() throws Exception {
+    MockSipPeer bob = peer("127.0.0.1");
+    MockSipPeer alice = peer("127.0.0.2");
+    alice.send(alice.request("OPTIONS", bob.uri("bob")), bob.address());
+    SipMessage got = bob.poll(Duration.ofSeconds(10));
+    assertThat(got).isInstanceOf(SipRequest.class);
+    assertThat(((SipRequest) got).method()).isEqualTo(SipMethod.OPTIONS);
+
+    bob.enqueue(SipMethod.MESSAGE, r -> {
+      throw new IllegalStateException("no answer today");
+    });
+    alice.send(alice.request("MESSAGE", bob.uri("bob")), bob.address());
+    assertThatThrownBy(bob::takeRequest).isInstanceOf(AssertionError.class)
+        .hasMessageContaining("the script failed to answer MESSAGE")
+        .hasMessageContaining("no answer today");
+  }
+
+  @Test
   void takeRequestWithAMethodAssertsTheOrderOfRequests() throws Exception {
     MockSipPeer bob = peer("127.0.0.1");
     MockSipPeer alice = peer("127.0.0.2");
