@@ -10,13 +10,13 @@ import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipParser;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
+import dev.parley.testkit.MockSipPeer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,8 +79,7 @@ class ServerCommandTest {
           + "Max-Forwards: 70\r\nTo: <sip:alice@127.0.0.1>\r\nFrom: <sip:alice@127.0.0.1>;tag=1\r\n"
           + "Call-ID: srv-test-1\r\nCSeq: 1 REGISTER\r\n"
           + "Contact: <sip:alice@127.0.0.1:7777>\r\nExpires: 600\r\nContent-Length: 0\r\n\r\n";
-      try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-        s.setSoTimeout(5000);
+      try (MockSipPeer s = MockSipPeer.start()) {
         SipRequest req = (SipRequest) SipParser.create().parse(register);
         SipResponse challenge = exchange(s, port, req);
         assertThat(challenge.statusCode()).isEqualTo(401);
@@ -175,13 +174,9 @@ class ServerCommandTest {
         Map.of("example.com", 1, "example.org", 2))).isNull();
   }
 
-  private static SipResponse exchange(DatagramSocket s, int port, SipRequest req) throws Exception {
-    byte[] out = req.encode();
-    s.send(new DatagramPacket(out, out.length, InetAddress.getLoopbackAddress(), port));
-    DatagramPacket in = new DatagramPacket(new byte[8192], 8192);
-    s.receive(in);
-    return (SipResponse) SipParser.create().parse(
-        new String(in.getData(), 0, in.getLength(), StandardCharsets.UTF_8));
+  private static SipResponse exchange(MockSipPeer s, int port, SipRequest req) throws Exception {
+    s.send(req, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    return s.takeFinalResponse();
   }
 
   @Test

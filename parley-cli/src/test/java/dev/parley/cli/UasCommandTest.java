@@ -3,11 +3,12 @@ package dev.parley.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.parley.sip.SipResponse;
+import dev.parley.testkit.MockSipPeer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -50,14 +51,11 @@ class UasCommandTest {
           + "Via: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKtest1\r\n"
           + "Max-Forwards: 70\r\nTo: <sip:uas@127.0.0.1>\r\nFrom: <sip:t@127.0.0.1>;tag=1\r\n"
           + "Call-ID: uas-test-1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
-      try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-        s.setSoTimeout(5000);
-        byte[] out = options.getBytes(StandardCharsets.US_ASCII);
-        s.send(new DatagramPacket(out, out.length, InetAddress.getLoopbackAddress(), port));
-        DatagramPacket in = new DatagramPacket(new byte[4096], 4096);
-        s.receive(in);
-        String reply = new String(in.getData(), 0, in.getLength(), StandardCharsets.UTF_8);
-        assertThat(reply).startsWith("SIP/2.0 200 OK\r\n").contains("Allow: INVITE");
+      try (MockSipPeer s = MockSipPeer.start()) {
+        s.send(options, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        SipResponse reply = s.takeFinalResponse();
+        assertThat(reply.startLine()).isEqualTo("SIP/2.0 200 OK");
+        assertThat(reply.headers().get("Allow")).contains("INVITE");
       }
     } finally {
       p.toHandle().destroy(); // SIGTERM, keeping our end of its output open

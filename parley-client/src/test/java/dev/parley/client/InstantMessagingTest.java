@@ -6,14 +6,18 @@ import static org.awaitility.Awaitility.await;
 
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.MediaType;
+import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipUri;
+import dev.parley.testkit.MockSipPeer;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,10 +56,32 @@ class InstantMessagingTest {
     }
   }
 
-  private RawPeer peer(String user) throws Exception {
-    RawPeer p = new RawPeer(user);
+  /** A pager-mode peer (baresip, say) on 127.0.0.1, closed after the test. */
+  private MockSipPeer peer() throws Exception {
+    MockSipPeer p = MockSipPeer.start();
     closeables.add(p);
     return p;
+  }
+
+  private static InetSocketAddress at(int port) {
+    return new InetSocketAddress("127.0.0.1", port);
+  }
+
+  /** A bare MESSAGE outside any dialog from {@code user} at {@code peer}, as baresip sends it. */
+  private static String pagerMessage(MockSipPeer peer, String user, SipUri to, String contentType,
+      String body, String callId) {
+    int length = body.getBytes(StandardCharsets.UTF_8).length;
+    return "MESSAGE " + to + " SIP/2.0\r\n"
+        + "Via: SIP/2.0/UDP " + peer.hostPort() + ";branch=" + MockSipPeer.newBranch()
+        + ";rport\r\n"
+        + "Max-Forwards: 70\r\n"
+        + "To: <" + to + ">\r\n"
+        + "From: <" + peer.uri(user) + ">;tag=" + MockSipPeer.token() + "\r\n"
+        + "Call-ID: " + callId + "\r\n"
+        + "CSeq: " + (1 + ThreadLocalRandom.current().nextInt(1000)) + " MESSAGE\r\n"
+        + "User-Agent: baresip v1.0.0 (x86_64/linux)\r\n"
+        + "Content-Type: " + contentType + "\r\n"
+        + "Content-Length: " + length + "\r\n\r\n" + body;
   }
 
   private IncomingSessionEvent nextInvitation() throws InterruptedException {
@@ -130,19 +156,19 @@ class InstantMessagingTest {
   @Test
   void aBareMessageFromAPagerPeerIsAnImInvitationCarryingItAndRepliesGoBackAsMessage()
       throws Exception {
-    RawPeer carol = peer("carol");
+    MockSipPeer carol = peer();
     SipUri bobUri = bob.contactUri();
     java.time.Instant before = java.time.Instant.now();
-    carol.send(carol.message(bobUri, "text/plain;charset=utf-8", "Hi from baresip", "c1@carol"),
-        bobUri.port());
+    carol.send(pagerMessage(carol, "carol", bobUri,
+        "text/plain;charset=utf-8", "Hi from baresip", "c1@carol"), at(bobUri.port()));
 
-    SipResponse answer = carol.receiveFinal("MESSAGE");
+    SipResponse answer = carol.takeFinalResponse();
     assertThat(answer.statusCode()).isEqualTo(200); // answered at once, before any decision
     IncomingSessionEvent invitation = nextInvitation();
     assertThat(invitation.deadline()).isBetween(before.plusSeconds(30),
         java.time.Instant.now().plusSeconds(30)); // then the pager invitation expires
     assertThat(invitation.session().type()).isEqualTo(SessionType.INSTANT_MESSAGING);
-    assertThat(invitation.inviter().uri().toString()).isEqualTo(carol.aor());
+    assertThat(invitation.inviter().uri().toString()).isEqualTo(carol.uri("carol"));
     assertThat(invitation.message()).get().satisfies(m -> {
       assertThat(m.text()).isEqualTo("Hi from baresip");
       assertThat(m.sender()).isSameAs(invitation.inviter());
@@ -153,27 +179,28 @@ class InstantMessagingTest {
     ImRecorder bobSide = ImRecorder.on(im);
 
     // a second MESSAGE while the user decides is held, then delivered after the first
-    carol.send(carol.message(bobUri, "text/plain", "are you there?", "c2@carol"), bobUri.port());
-    assertThat(carol.receiveFinal("MESSAGE").statusCode()).isEqualTo(200);
+    carol.send(pagerMessage(carol, "carol", bobUri,
+        "text/plain", "are you there?", "c2@carol"), at(bobUri.port()));
+    assertThat(carol.takeFinalResponse().statusCode()).isEqualTo(200);
     invitation.accept().get(5, TimeUnit.SECONDS);
     assertThat(bobSide.nextMessage().text()).isEqualTo("Hi from baresip");
     assertThat(bobSide.nextMessage().text()).isEqualTo("are you there?");
 
     var sent = im.send("Hello Carol");
-    SipRequest reply = carol.receiveRequest("MESSAGE");
+    SipRequest reply = carol.takeRequest(SipMethod.MESSAGE);
     assertThat(reply.bodyAsString()).isEqualTo("Hello Carol");
-    assertThat(reply.to().uri().toString()).isEqualTo(carol.aor());
-    assertThat(reply.requestUri().toString()).isEqualTo(carol.aor());
+    assertThat(reply.to().uri().toString()).isEqualTo(carol.uri("carol"));
+    assertThat(reply.requestUri().toString()).isEqualTo(carol.uri("carol"));
     assertThat(reply.from().uri().toString()).isEqualTo("sip:bob@127.0.0.1");
     assertThat(reply.headers().get(HeaderName.MS_CONVERSATION_ID))
         .isEqualTo(im.context().get(SessionContext.CONVERSATION_ID).orElseThrow());
-    carol.respond(reply, 200, "OK");
+    carol.respond(reply, 200);
     assertThat(sent.get(5, TimeUnit.SECONDS)).singleElement()
         .satisfies(r -> assertThat(r.isDelivered()).isTrue());
 
     // the peer is busy now: the per-recipient result says so
     var busy = im.send("still there?");
-    carol.respond(carol.receiveRequest("MESSAGE"), 486, "Busy Here");
+    carol.respond(carol.takeRequest(SipMethod.MESSAGE), 486);
     assertThat(busy.get(5, TimeUnit.SECONDS)).singleElement().satisfies(r -> {
       assertThat(r.recipient()).isSameAs(invitation.inviter());
       assertThat(r.isDelivered()).isFalse();
@@ -189,75 +216,80 @@ class InstantMessagingTest {
     im.terminate(RejectReason.DECLINE).get(5, TimeUnit.SECONDS);
     assertThat(bob.sessionManager().sessions()).isEmpty();
     // after the session ended, a new MESSAGE is a new invitation
-    carol.send(carol.message(bobUri, "text/plain", "bye?", "c3@carol"), bobUri.port());
-    assertThat(carol.receiveFinal("MESSAGE").statusCode()).isEqualTo(200);
+    carol.send(pagerMessage(carol, "carol", bobUri,
+        "text/plain", "bye?", "c3@carol"), at(bobUri.port()));
+    assertThat(carol.takeFinalResponse().statusCode()).isEqualTo(200);
     assertThat(nextInvitation().message()).get().extracting(InstantMessage::text).isEqualTo("bye?");
   }
 
   @Test
   void aRejectedPagerPeerGetsTheRejectStatusOnLaterMessages() throws Exception {
-    RawPeer dave = peer("dave");
+    MockSipPeer dave = peer();
     SipUri bobUri = bob.contactUri();
-    dave.send(dave.message(bobUri, "text/plain", "spam", "d1@dave"), bobUri.port());
-    assertThat(dave.receiveFinal("MESSAGE").statusCode()).isEqualTo(200);
+    dave.send(pagerMessage(dave, "dave", bobUri,
+        "text/plain", "spam", "d1@dave"), at(bobUri.port()));
+    assertThat(dave.takeFinalResponse().statusCode()).isEqualTo(200);
     IncomingSessionEvent invitation = nextInvitation();
 
     assertThat(invitation.reject(RejectReason.DECLINE)).isTrue();
 
     assertThat(invitation.session().isTerminated()).isTrue();
     assertThat(invitation.inviter().state()).isEqualTo(ParticipantState.DISCONNECTED);
-    dave.send(dave.message(bobUri, "text/plain", "more spam", "d2@dave"), bobUri.port());
-    assertThat(dave.receiveFinal("MESSAGE").statusCode()).isEqualTo(603);
+    dave.send(pagerMessage(dave, "dave", bobUri,
+        "text/plain", "more spam", "d2@dave"), at(bobUri.port()));
+    assertThat(dave.takeFinalResponse().statusCode()).isEqualTo(603);
     assertThat(bobInvitations).isEmpty();
   }
 
   @Test
   void composingBeforeTheFirstMessageMakesNoInvitation() throws Exception {
-    RawPeer erin = peer("erin");
+    MockSipPeer erin = peer();
     SipUri bobUri = bob.contactUri();
     String active = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><isComposing"
         + " xmlns=\"urn:ietf:params:xml:ns:im-iscomposing\"><state>active</state>"
         + "<refresh>60</refresh></isComposing>";
-    erin.send(erin.message(bobUri, "application/im-iscomposing+xml", active, "e1@erin"),
-        bobUri.port());
-    assertThat(erin.receiveFinal("MESSAGE").statusCode()).isEqualTo(200);
-    erin.send(erin.message(bobUri, "text/plain", "hello", "e2@erin"), bobUri.port());
-    assertThat(erin.receiveFinal("MESSAGE").statusCode()).isEqualTo(200);
+    erin.send(pagerMessage(erin, "erin", bobUri,
+        "application/im-iscomposing+xml", active, "e1@erin"), at(bobUri.port()));
+    assertThat(erin.takeFinalResponse().statusCode()).isEqualTo(200);
+    erin.send(pagerMessage(erin, "erin", bobUri,
+        "text/plain", "hello", "e2@erin"), at(bobUri.port()));
+    assertThat(erin.takeFinalResponse().statusCode()).isEqualTo(200);
     IncomingSessionEvent invitation = nextInvitation();
     assertThat(invitation.message()).get().extracting(InstantMessage::text).isEqualTo("hello");
     assertThat(bobInvitations).isEmpty();
     InstantMessagingSession im = (InstantMessagingSession) invitation.session();
     ImRecorder side = ImRecorder.on(im);
     invitation.accept().get(5, TimeUnit.SECONDS);
-    erin.send(erin.message(bobUri, "application/im-iscomposing+xml", active, "e3@erin"),
-        bobUri.port());
-    erin.receiveFinal("MESSAGE");
-    await().until(() -> side.events.contains("composing " + erin.aor()));
+    erin.send(pagerMessage(erin, "erin", bobUri,
+        "application/im-iscomposing+xml", active, "e3@erin"), at(bobUri.port()));
+    erin.takeFinalResponse();
+    await().until(() -> side.events.contains("composing " + erin.uri("erin")));
     assertThat(im.isComposing(invitation.inviter())).isTrue();
-    assertThat(side.events).containsExactly("message hello", "composing " + erin.aor());
+    assertThat(side.events).containsExactly("message hello", "composing " + erin.uri("erin"));
     im.terminate(RejectReason.DECLINE).get(5, TimeUnit.SECONDS);
   }
 
   @Test
   void anOutgoingImSessionFallsBackToPagerModeWhenThePeerRefusesTheInvite() throws Exception {
-    RawPeer frank = peer("frank");
+    MockSipPeer frank = peer();
     InstantMessagingSession im = (InstantMessagingSession) alice.sessionManager()
         .createSession(SessionType.INSTANT_MESSAGING, SessionContext.EMPTY);
     ImRecorder aliceSide = ImRecorder.on(im);
-    var added = im.addParticipant(SipUri.parse(frank.aor()));
-    SipRequest invite = frank.receiveRequest("INVITE");
+    var added = im.addParticipant(SipUri.parse(frank.uri("frank")));
+    SipRequest invite = frank.takeRequest(SipMethod.INVITE);
     assertThat(invite.bodyAsString()).contains("m=message ");
-    frank.respond(invite, 488, "Not Acceptable Here");
+    frank.respond(invite, 488);
+    frank.takeRequest(SipMethod.ACK); // of the 488, by alice's INVITE transaction
 
     Participant frankInAlice = added.get(5, TimeUnit.SECONDS);
     assertThat(frankInAlice.state()).isEqualTo(ParticipantState.CONNECTED);
     assertThat(im.isPagerMode()).isTrue();
 
     var sent = im.send("over MESSAGE then");
-    SipRequest message = frank.receiveRequest("MESSAGE");
+    SipRequest message = frank.takeRequest(SipMethod.MESSAGE);
     assertThat(message.to().tag()).isNull(); // outside any dialog
     assertThat(message.bodyAsString()).isEqualTo("over MESSAGE then");
-    frank.respond(message, 404, "Not Found");
+    frank.respond(message, 404);
     assertThat(sent.get(5, TimeUnit.SECONDS)).singleElement().satisfies(r -> {
       assertThat(r.isDelivered()).isFalse();
       assertThat(r.statusCode()).isEqualTo(404);
@@ -265,22 +297,23 @@ class InstantMessagingTest {
 
     // frank's reply comes to this session, not as a new invitation
     SipUri aliceUri = alice.contactUri();
-    frank.send(frank.message(aliceUri, "text/plain", "got it", "f1@frank"), aliceUri.port());
-    assertThat(frank.receiveFinal("MESSAGE").statusCode()).isEqualTo(200);
+    frank.send(pagerMessage(frank, "frank", aliceUri,
+        "text/plain", "got it", "f1@frank"), at(aliceUri.port()));
+    assertThat(frank.takeFinalResponse().statusCode()).isEqualTo(200);
     assertThat(aliceSide.nextMessage().text()).isEqualTo("got it");
     im.terminate(RejectReason.DECLINE).get(5, TimeUnit.SECONDS);
   }
 
   @Test
   void pagerMessagesGoThroughTheServerAndAnswerItsDigestChallenge() throws Exception {
-    RawPeer proxy = peer("proxy");
+    MockSipPeer proxy = peer();
     Endpoint henry = Endpoint.builder("sip:henry@example.test").credentials("henry", "secret")
         .server("sip:127.0.0.1:" + proxy.port()).listen("udp:127.0.0.1:0").build();
     endpoints.add(henry);
     var enabled = henry.enable();
-    SipRequest register = proxy.receiveRequest("REGISTER");
-    proxy.respond(register, 200, "OK", "Contact: " + register.headers().get(HeaderName.CONTACT)
-        + ";expires=60\r\n", null, null);
+    SipRequest register = proxy.takeRequest(SipMethod.REGISTER);
+    proxy.respond(register, 200, "Contact", register.headers().get(HeaderName.CONTACT)
+        + ";expires=60");
     enabled.get(5, TimeUnit.SECONDS);
 
     InstantMessagingSession im = (InstantMessagingSession) henry.sessionManager().createSession(
@@ -288,32 +321,32 @@ class InstantMessagingTest {
         SessionContext.builder().set(SessionContext.PAGER_MODE, true).build());
     im.addParticipant(SipUri.parse("sip:ivy@example.test")).get(5, TimeUnit.SECONDS);
     var sent = im.send("via the proxy");
-    SipRequest first = proxy.receiveRequest("MESSAGE");
+    SipRequest first = proxy.takeRequest(SipMethod.MESSAGE);
     assertThat(first.requestUri().toString()).isEqualTo("sip:ivy@example.test");
-    proxy.respond(first, 407, "Proxy Authentication Required",
-        "Proxy-Authenticate: Digest realm=\"example.test\", nonce=\"n0nce\", qop=\"auth\", "
-            + "algorithm=MD5\r\n", null, null);
-    SipRequest second = proxy.receiveRequest("MESSAGE");
+    proxy.respond(first, 407,
+        "Proxy-Authenticate", "Digest realm=\"example.test\", nonce=\"n0nce\", qop=\"auth\", "
+            + "algorithm=MD5");
+    SipRequest second = proxy.takeRequest(SipMethod.MESSAGE);
     assertThat(second.headers().get(HeaderName.PROXY_AUTHORIZATION))
         .contains("username=\"henry\"").contains("realm=\"example.test\"");
     assertThat(second.bodyAsString()).isEqualTo("via the proxy");
-    proxy.respond(second, 200, "OK");
+    proxy.respond(second, 200);
     assertThat(sent.get(5, TimeUnit.SECONDS)).allMatch(DeliveryResult::isDelivered);
     im.terminate(RejectReason.DECLINE).get(5, TimeUnit.SECONDS);
   }
 
   @Test
   void pagerModeCanBeChosenUpFront() throws Exception {
-    RawPeer grace = peer("grace");
+    MockSipPeer grace = peer();
     InstantMessagingSession im = (InstantMessagingSession) alice.sessionManager().createSession(
         SessionType.INSTANT_MESSAGING,
         SessionContext.builder().set(SessionContext.PAGER_MODE, true).build());
-    assertThat(im.addParticipant(SipUri.parse(grace.aor())).get(5, TimeUnit.SECONDS).state())
+    assertThat(im.addParticipant(SipUri.parse(grace.uri("grace"))).get(5, TimeUnit.SECONDS).state())
         .isEqualTo(ParticipantState.CONNECTED);
     var sent = im.send("no INVITE first");
-    SipRequest message = grace.receiveRequest("MESSAGE");
+    SipRequest message = grace.takeRequest(SipMethod.MESSAGE);
     assertThat(message.bodyAsString()).isEqualTo("no INVITE first");
-    grace.respond(message, 202, "Accepted");
+    grace.respond(message, 202);
     assertThat(sent.get(5, TimeUnit.SECONDS)).allMatch(DeliveryResult::isDelivered);
     im.terminate(RejectReason.DECLINE).get(5, TimeUnit.SECONDS);
   }

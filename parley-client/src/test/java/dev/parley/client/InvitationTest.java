@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.parley.client.internal.DefaultEndpoint;
+import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipUri;
+import dev.parley.testkit.MockSipPeer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -341,15 +343,14 @@ class InvitationTest {
 
   @Test
   void aReasonHeaderOnTheRejectingResponseReachesTheInvitersEvent() throws Exception {
-    try (RawPeer dave = new RawPeer("dave")) {
+    try (MockSipPeer dave = MockSipPeer.start()) {
       Session call = alice.sessionManager().createSession(SessionType.AUDIO_VIDEO,
           SessionContext.EMPTY);
       Recorder aliceSide = Recorder.on(call);
-      CompletableFuture<Participant> added = call.addParticipant(SipUri.parse(dave.aor()));
-      dev.parley.sip.SipRequest invite = dave.receiveRequest("INVITE");
+      CompletableFuture<Participant> added = call.addParticipant(SipUri.parse(dave.uri("dave")));
+      dev.parley.sip.SipRequest invite = dave.takeRequest(SipMethod.INVITE);
 
-      dave.respond(invite, 480, "Temporarily Unavailable",
-          "Reason: Q.850;cause=18;text=\"No user responding\"\r\n", null, null);
+      dave.respond(invite, 480, "Reason", "Q.850;cause=18;text=\"No user responding\"");
 
       assertThat(added).failsWithin(Duration.ofSeconds(5));
       await().until(() -> aliceSide.events.contains("terminated"));

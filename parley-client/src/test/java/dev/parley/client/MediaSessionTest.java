@@ -6,8 +6,11 @@ import dev.parley.sdp.Direction;
 import dev.parley.sdp.MediaDescription;
 import dev.parley.sdp.SessionDescription;
 import dev.parley.sip.MediaType;
+import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipUri;
+import dev.parley.testkit.MockSipPeer;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,21 +62,29 @@ class MediaSessionTest {
     return e;
   }
 
-  private RawPeer peer(String user) throws Exception {
-    RawPeer p = new RawPeer(user);
+  private MockSipPeer peer() throws Exception {
+    MockSipPeer p = MockSipPeer.start();
     closeables.add(p);
     return p;
   }
 
-  /** An INVITE from {@code peer} to bob with {@code contact} and a body, as wire text. */
-  private static String invite(RawPeer peer, SipUri to, String contact, String type, String body) {
+  private static InetSocketAddress at(int port) {
+    return new InetSocketAddress("127.0.0.1", port);
+  }
+
+  /**
+   * An INVITE from {@code user} at {@code peer} to bob with {@code contact} and a body, as wire
+   * text.
+   */
+  private static String invite(MockSipPeer peer, String user, SipUri to, String contact,
+      String type, String body) {
     int length = body.getBytes(StandardCharsets.UTF_8).length;
     return "INVITE " + to + " SIP/2.0\r\n"
-        + "Via: SIP/2.0/UDP 127.0.0.1:" + peer.port() + ";branch=z9hG4bK" + RawPeer.token() + "\r\n"
+        + "Via: SIP/2.0/UDP " + peer.hostPort() + ";branch=" + MockSipPeer.newBranch() + "\r\n"
         + "Max-Forwards: 70\r\n"
         + "To: <" + to + ">\r\n"
-        + "From: <" + peer.aor() + ">;tag=" + RawPeer.token() + "\r\n"
-        + "Call-ID: " + RawPeer.token() + "@" + peer.user + "\r\n"
+        + "From: <" + peer.uri(user) + ">;tag=" + MockSipPeer.token() + "\r\n"
+        + "Call-ID: " + MockSipPeer.token() + "@" + user + "\r\n"
         + "CSeq: 1 INVITE\r\n"
         + "Contact: " + contact + "\r\n"
         + "Content-Type: " + type + "\r\n"
@@ -106,19 +117,19 @@ class MediaSessionTest {
 
   @Test
   void aSendonlyOfferIsAnsweredRecvonlyWithTheCommonCodecsAndVideoRejected() throws Exception {
-    RawPeer phone = peer("phone");
+    MockSipPeer phone = peer();
     SipUri bobUri = bob.contactUri();
     String offer = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
         + "m=audio 40000 RTP/AVP 9 0 18 101\r\n"
         + "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=sendonly\r\n"
         + "m=video 40002 RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\n";
-    phone.send(invite(phone, bobUri, "<" + phone.aor() + ">", "application/sdp", offer),
-        bobUri.port());
+    phone.send(invite(phone, "phone", bobUri, "<" + phone.uri("phone") + ">",
+        "application/sdp", offer), at(bobUri.port()));
     IncomingSessionEvent invitation = nextInvitation();
     assertThat(invitation.session().type()).isEqualTo(SessionType.AUDIO_VIDEO);
     var accepted = invitation.accept();
 
-    SipResponse ok = phone.receiveFinal("INVITE");
+    SipResponse ok = phone.takeFinalResponse();
     assertThat(ok.statusCode()).isEqualTo(200);
     SessionDescription answer = SessionDescription.parse(ok.body());
     MediaDescription audio = answer.media().get(0);
@@ -126,11 +137,11 @@ class MediaSessionTest {
     assertThat(answer.direction(audio)).isEqualTo(Direction.RECVONLY);
     assertThat(answer.media().get(1).port()).isZero();        // video rejected
     String ack = "ACK " + ok.contacts().get(0).uri() + " SIP/2.0\r\n"
-        + "Via: SIP/2.0/UDP 127.0.0.1:" + phone.port() + ";branch=z9hG4bK" + RawPeer.token() + "\r\n"
+        + "Via: SIP/2.0/UDP " + phone.hostPort() + ";branch=" + MockSipPeer.newBranch() + "\r\n"
         + "Max-Forwards: 70\r\nTo: " + ok.headers().get(dev.parley.sip.HeaderName.TO) + "\r\n"
         + "From: " + ok.headers().get(dev.parley.sip.HeaderName.FROM) + "\r\n"
         + "Call-ID: " + ok.callId() + "\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n";
-    phone.send(ack, bobUri.port());
+    phone.send(ack, at(bobUri.port()));
     Session call = accepted.get(5, TimeUnit.SECONDS);
 
     assertThat(call.streams()).hasSize(2);
@@ -145,35 +156,35 @@ class MediaSessionTest {
     assertThat(v.isRejected()).isTrue();
     assertThat(v.direction()).isEqualTo(Direction.INACTIVE);
     call.terminate(RejectReason.DECLINE);
-    phone.respond(phone.receiveRequest("BYE"), 200, "OK");
+    phone.respond(phone.takeRequest(SipMethod.BYE), 200);
     call.termination().get(5, TimeUnit.SECONDS);
   }
 
   @Test
   void anOfferWithNoCommonCodecIsRejectedNotAcceptable() throws Exception {
-    RawPeer phone = peer("wideband");
+    MockSipPeer phone = peer();
     SipUri bobUri = bob.contactUri();
     String offer = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
         + "m=audio 40000 RTP/AVP 9\r\n";
-    phone.send(invite(phone, bobUri, "<" + phone.aor() + ">", "application/sdp", offer),
-        bobUri.port());
-    assertThat(phone.receiveFinal("INVITE").statusCode()).isEqualTo(488);
+    phone.send(invite(phone, "wideband", bobUri, "<" + phone.uri("wideband") + ">",
+        "application/sdp", offer), at(bobUri.port()));
+    assertThat(phone.takeFinalResponse().statusCode()).isEqualTo(488);
     assertThat(bobInvitations).isEmpty();
   }
 
   @Test
   void anInviteFromAFocusIsAConferenceInvitation() throws Exception {
-    RawPeer focus = peer("conf42");
+    MockSipPeer focus = peer();
     SipUri bobUri = bob.contactUri();
     String offer = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
         + "m=audio 41000 RTP/AVP 8 0\r\n";
-    focus.send(invite(focus, bobUri, "<" + focus.aor() + ">;isfocus", "application/sdp", offer),
-        bobUri.port());
+    focus.send(invite(focus, "conf42", bobUri, "<" + focus.uri("conf42") + ">;isfocus",
+        "application/sdp", offer), at(bobUri.port()));
     IncomingSessionEvent invitation = nextInvitation();
     assertThat(invitation.session().type()).isEqualTo(SessionType.CONFERENCE);
-    assertThat(invitation.inviter().uri().toString()).isEqualTo(focus.aor());
+    assertThat(invitation.inviter().uri().toString()).isEqualTo(focus.uri("conf42"));
     invitation.reject(RejectReason.BUSY);
-    assertThat(focus.receiveFinal("INVITE").statusCode()).isEqualTo(486);
+    assertThat(focus.takeFinalResponse().statusCode()).isEqualTo(486);
   }
 
   @Test
@@ -212,10 +223,11 @@ class MediaSessionTest {
   @Test
   void anInviteWithARegisteredContentTypeIsAnApplicationInvitationCarryingIt() throws Exception {
     bob.sessionManager().registerApplicationContentType(GAME);
-    RawPeer player = peer("player");
+    MockSipPeer player = peer();
     SipUri bobUri = bob.contactUri();
-    player.send(invite(player, bobUri, "<" + player.aor() + ">", "application/x-game",
-        "new-game white"), bobUri.port());
+    player.send(invite(player, "player", bobUri, "<" + player.uri("player") + ">",
+        "application/x-game",
+        "new-game white"), at(bobUri.port()));
     IncomingSessionEvent invitation = nextInvitation();
     assertThat(invitation.session().type()).isEqualTo(SessionType.APPLICATION);
     ApplicationSession s = (ApplicationSession) invitation.session();
@@ -224,6 +236,6 @@ class MediaSessionTest {
       assertThat(d.contentType().is(GAME)).isTrue();
     });
     invitation.reject(RejectReason.DECLINE);
-    assertThat(player.receiveFinal("INVITE").statusCode()).isEqualTo(603);
+    assertThat(player.takeFinalResponse().statusCode()).isEqualTo(603);
   }
 }

@@ -3,6 +3,8 @@ package dev.parley.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.sip.SipResponse;
+import dev.parley.testkit.MockSipPeer;
+import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -18,14 +20,14 @@ class AddressNormalisationTest extends ProxyFixture {
       "[0:0:0:0:0:ffff:127.0.0.1]", "EXAMPLE.COM", "example.com.", "LocalHost"})
   void otherSpellingOfOurHostInFromIsChallenged(String host) throws Exception {
     start();
-    RawPeer alice = keep(new RawPeer("127.0.0.2"));
-    bind("alice", alice.contact("alice"), 1f);
-    RawPeer mallory = keep(new RawPeer("127.0.0.3"));
+    MockSipPeer alice = keep(MockSipPeer.start("127.0.0.2"));
+    bind("alice", alice.uri("alice"), 1f);
+    MockSipPeer mallory = keep(MockSipPeer.start("127.0.0.3"));
     mallory.send(mallory.request("MESSAGE", "sip:alice@" + DOMAIN, "sip:bob@" + host,
         "sip:alice@" + DOMAIN, ""), udp());
-    SipResponse r = mallory.nextFinal();
+    SipResponse r = mallory.takeFinalResponse();
     assertThat(r.statusCode()).isEqualTo(407);
-    assertThat(alice.poll(300)).isNull();
+    assertThat(alice.poll(Duration.ofMillis(300))).isNull();
   }
 
   /**
@@ -37,27 +39,27 @@ class AddressNormalisationTest extends ProxyFixture {
   @ValueSource(strings = {"127.1", "0x7f.0.0.1", "2130706433", "0177.0.0.1", "127.0.0.1."})
   void inetAtonSpellingsAreNotSipHostsAndAreRefused400(String host) throws Exception {
     start();
-    RawPeer alice = keep(new RawPeer("127.0.0.2"));
-    bind("alice", alice.contact("alice"), 1f);
-    RawPeer mallory = keep(new RawPeer("127.0.0.3"));
+    MockSipPeer alice = keep(MockSipPeer.start("127.0.0.2"));
+    bind("alice", alice.uri("alice"), 1f);
+    MockSipPeer mallory = keep(MockSipPeer.start("127.0.0.3"));
     mallory.send(mallory.request("MESSAGE", "sip:alice@" + DOMAIN, "sip:alice@" + DOMAIN,
         "sip:alice@" + DOMAIN, "").toBuilder()
         .setHeader(dev.parley.sip.HeaderName.FROM, "<sip:bob@" + host + ">;tag=1").build(), udp());
-    assertThat(mallory.nextFinal().statusCode()).isEqualTo(400);
-    assertThat(alice.poll(300)).isNull();
+    assertThat(mallory.takeFinalResponse().statusCode()).isEqualTo(400);
+    assertThat(alice.poll(Duration.ofMillis(300))).isNull();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"127.000.000.001", "EXAMPLE.COM.", "[::ffff:127.0.0.1]"})
   void otherSpellingOfOurHostInTheRequestUriReachesTheLocalUser(String host) throws Exception {
     start(b -> b.trusted("127.0.0.3"));
-    RawPeer alice = keep(new RawPeer("127.0.0.2"));
-    bind("alice", alice.contact("alice"), 1f);
-    RawPeer sender = keep(new RawPeer("127.0.0.3"));
+    MockSipPeer alice = keep(MockSipPeer.start("127.0.0.2"));
+    bind("alice", alice.uri("alice"), 1f);
+    MockSipPeer sender = keep(MockSipPeer.start("127.0.0.3"));
     String port = host.contains("127") ? ":" + udp().getPort() : "";
     sender.send(sender.request("MESSAGE", "sip:alice@" + host + port, "sip:x@elsewhere.example",
         "sip:alice@" + DOMAIN, ""), udp());
-    alice.respond(alice.nextRequest(), 200, "t");
-    assertThat(sender.nextFinal().statusCode()).isEqualTo(200);
+    alice.respondWithTag(alice.takeRequest(), 200, "t");
+    assertThat(sender.takeFinalResponse().statusCode()).isEqualTo(200);
   }
 }

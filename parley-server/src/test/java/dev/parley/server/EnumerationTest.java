@@ -3,6 +3,7 @@ package dev.parley.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.sip.SipResponse;
+import dev.parley.testkit.MockSipPeer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -18,14 +19,14 @@ class EnumerationTest extends ProxyFixture {
   void unauthenticatedSenderGetsTheSameAnswerForMissingAndOfflineUsers(String method)
       throws Exception {
     start();
-    RawPeer sender = keep(new RawPeer("127.0.0.3"));
+    MockSipPeer sender = keep(MockSipPeer.start("127.0.0.3"));
     int[] status = new int[2];
     String[] users = {"carol", "nobody"}; // carol exists, is not registered; nobody does not exist
     for (int i = 0; i < 2; i++) {
       String uri = "sip:" + users[i] + "@" + DOMAIN;
       sender.send(sender.request(method, uri, "sip:x@elsewhere.example", uri,
           method.equals("SUBSCRIBE") ? "Event: presence\r\n" : ""), udp());
-      SipResponse r = sender.nextFinal();
+      SipResponse r = sender.takeFinalResponse();
       status[i] = r.statusCode();
     }
     assertThat(status[0]).isEqualTo(480);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
+import dev.parley.testkit.MockSipPeer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,37 +48,37 @@ class ForkingAmplificationTest extends ProxyFixture {
   void storedBindingPointingAtTheServerIsSkipped() throws Exception {
     start();
     bind("carol", "sip:carol@127.0.0.1:" + udp().getPort() + ";x=1", 1f);
-    RawPeer sender = keep(new RawPeer("127.0.0.3"));
+    MockSipPeer sender = keep(MockSipPeer.start("127.0.0.3"));
     sender.send(sender.request("OPTIONS", "sip:carol@" + DOMAIN, "sip:x@elsewhere.example",
         "sip:carol@" + DOMAIN, ""), udp());
-    assertThat(sender.nextFinal().statusCode()).isEqualTo(480);
+    assertThat(sender.takeFinalResponse().statusCode()).isEqualTo(480);
     assertThat(server.proxyStats().requestsForwarded()).isZero();
   }
 
   @Test
   void moreTargetsThanMaxBreadthIs440AndBranchesShareIt() throws Exception {
     start();
-    List<RawPeer> phones = new ArrayList<>();
+    List<MockSipPeer> phones = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      RawPeer p = keep(new RawPeer("127.0.0.2"));
+      MockSipPeer p = keep(MockSipPeer.start("127.0.0.2"));
       phones.add(p);
-      bind("bob", p.contact("bob"), 1f);
+      bind("bob", p.uri("bob"), 1f);
     }
-    RawPeer sender = keep(new RawPeer("127.0.0.3"));
+    MockSipPeer sender = keep(MockSipPeer.start("127.0.0.3"));
     sender.send(sender.request("MESSAGE", "sip:bob@" + DOMAIN, "sip:x@elsewhere.example",
         "sip:bob@" + DOMAIN, "Max-Breadth: 3\r\n"), udp());
-    SipResponse r = sender.nextFinal();
+    SipResponse r = sender.takeFinalResponse();
     assertThat(r.statusCode()).isEqualTo(440);
     assertThat(server.proxyStats().maxBreadthExceeded()).isEqualTo(1);
 
     sender.send(sender.request("MESSAGE", "sip:bob@" + DOMAIN, "sip:x@elsewhere.example",
         "sip:bob@" + DOMAIN, ""), udp());
-    for (RawPeer p : phones) {
-      SipRequest m = p.nextRequest();
+    for (MockSipPeer p : phones) {
+      SipRequest m = p.takeRequest();
       assertThat(m.headers().get(HeaderName.MAX_BREADTH)).isEqualTo("15"); // 60 / 4
-      p.respond(m, 200, "t");
+      p.respondWithTag(m, 200, "t");
     }
-    assertThat(sender.nextFinal().statusCode()).isEqualTo(200);
+    assertThat(sender.takeFinalResponse().statusCode()).isEqualTo(200);
   }
 
   @Test
@@ -99,10 +100,10 @@ class ForkingAmplificationTest extends ProxyFixture {
       bindAt(a, new Aor("alice", DOMAIN), "sip:alice@127.0.0.1:" + portB + ";x=" + i);
       bindAt(b, new Aor("alice", "b.example"), "sip:alice@127.0.0.1:" + portA + ";x=" + i);
     }
-    RawPeer sender = keep(new RawPeer("127.0.0.3"));
+    MockSipPeer sender = keep(MockSipPeer.start("127.0.0.3"));
     sender.send(sender.request("MESSAGE", "sip:alice@" + DOMAIN, "sip:x@elsewhere.example",
         "sip:alice@" + DOMAIN, ""), udp());
-    SipResponse r = sender.nextFinal();
+    SipResponse r = sender.takeFinalResponse();
     assertThat(r.statusCode()).isGreaterThanOrEqualTo(400);
     long forwarded = a.proxyStats().requestsForwarded() + b.proxyStats().requestsForwarded();
     // 60 -> 4 x 15 -> 16 x 3 -> 440: 4 + 16 forwarded, whatever the timing

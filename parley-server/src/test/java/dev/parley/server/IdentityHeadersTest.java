@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
+import dev.parley.testkit.MockSipPeer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -22,47 +23,47 @@ class IdentityHeadersTest extends ProxyFixture {
   @Test
   void identityHeadersFromAnUnauthenticatedSenderAreRemoved() throws Exception {
     start();
-    RawPeer alice = keep(new RawPeer("127.0.0.2"));
-    bind("alice", alice.contact("alice"), 1f);
-    RawPeer mallory = keep(new RawPeer("127.0.0.3"));
+    MockSipPeer alice = keep(MockSipPeer.start("127.0.0.2"));
+    bind("alice", alice.uri("alice"), 1f);
+    MockSipPeer mallory = keep(MockSipPeer.start("127.0.0.3"));
     for (String method : new String[] {"MESSAGE", "INVITE"}) {
       mallory.send(mallory.request(method, "sip:alice@" + DOMAIN, "sip:mallory@evil.example",
           "sip:alice@" + DOMAIN, FORGED), udp());
-      SipRequest at = alice.nextRequest();
+      SipRequest at = alice.takeRequest();
       assertThat(at.headers().contains(HeaderName.P_ASSERTED_IDENTITY)).as(method).isFalse();
       assertThat(at.headers().contains(HeaderName.P_PREFERRED_IDENTITY)).as(method).isFalse();
       assertThat(at.headers().contains(HeaderName.REMOTE_PARTY_ID)).as(method).isFalse();
-      alice.respond(at, 486, "busy");
-      assertThat(mallory.nextFinal().statusCode()).isEqualTo(486);
+      alice.respondWithTag(at, 486, "busy");
+      assertThat(mallory.takeFinalResponse().statusCode()).isEqualTo(486);
     }
   }
 
   @Test
   void authenticatedUserGetsItsIdentityAssertedNotTheOneItClaims() throws Exception {
     start();
-    RawPeer bob = keep(new RawPeer("127.0.0.2"));
-    bind("bob", bob.contact("bob"), 1f);
+    MockSipPeer bob = keep(MockSipPeer.start("127.0.0.2"));
+    bind("bob", bob.uri("bob"), 1f);
     Phone alice = phone("alice", "secret");
     CompletableFuture<SipResponse> sent =
         CompletableFuture.supplyAsync(() -> send(alice, "bob", "hi"));
-    SipRequest at = bob.nextRequest();
+    SipRequest at = bob.takeRequest();
     assertThat(at.headers().values(HeaderName.P_ASSERTED_IDENTITY))
         .containsExactly("<sip:alice@" + DOMAIN + ">");
-    bob.respond(at, 200, "t");
+    bob.respondWithTag(at, 200, "t");
     assertThat(sent.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
   }
 
   @Test
   void responseIdentityFromAnUntrustedHopIsRemoved() throws Exception {
     start();
-    RawPeer alice = keep(new RawPeer("127.0.0.2"));
-    bind("alice", alice.contact("alice"), 1f);
-    RawPeer caller = keep(new RawPeer("127.0.0.3"));
+    MockSipPeer alice = keep(MockSipPeer.start("127.0.0.2"));
+    bind("alice", alice.uri("alice"), 1f);
+    MockSipPeer caller = keep(MockSipPeer.start("127.0.0.3"));
     caller.send(caller.request("MESSAGE", "sip:alice@" + DOMAIN, "sip:c@elsewhere.example",
         "sip:alice@" + DOMAIN, ""), udp());
-    alice.respond(alice.nextRequest(), 200, "t", "P-Asserted-Identity",
+    alice.respondWithTag(alice.takeRequest(), 200, "t", "P-Asserted-Identity",
         "<sip:bob@" + DOMAIN + ">");
-    SipResponse r = caller.nextFinal();
+    SipResponse r = caller.takeFinalResponse();
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().contains(HeaderName.P_ASSERTED_IDENTITY)).isFalse();
   }
@@ -70,16 +71,16 @@ class IdentityHeadersTest extends ProxyFixture {
   @Test
   void trustedSourceKeepsItsAssertedIdentity() throws Exception {
     start(b -> b.trusted("127.0.0.4"));
-    RawPeer alice = keep(new RawPeer("127.0.0.2"));
-    bind("alice", alice.contact("alice"), 1f);
-    RawPeer gateway = keep(new RawPeer("127.0.0.4"));
+    MockSipPeer alice = keep(MockSipPeer.start("127.0.0.2"));
+    bind("alice", alice.uri("alice"), 1f);
+    MockSipPeer gateway = keep(MockSipPeer.start("127.0.0.4"));
     gateway.send(gateway.request("MESSAGE", "sip:alice@" + DOMAIN, "sip:+15551234@pstn.example",
         "sip:alice@" + DOMAIN, "P-Asserted-Identity: <sip:+15551234@pstn.example>\r\n"), udp());
-    SipRequest at = alice.nextRequest();
+    SipRequest at = alice.takeRequest();
     assertThat(at.headers().values(HeaderName.P_ASSERTED_IDENTITY))
         .containsExactly("<sip:+15551234@pstn.example>");
-    alice.respond(at, 200, "t");
-    assertThat(gateway.nextFinal().statusCode()).isEqualTo(200);
+    alice.respondWithTag(at, 200, "t");
+    assertThat(gateway.takeFinalResponse().statusCode()).isEqualTo(200);
   }
 
   private static SipResponse send(Phone phone, String to, String text) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
+import dev.parley.testkit.MockSipPeer;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -74,16 +75,16 @@ class OfflineDeliveryTest extends ProxyFixture {
     start();
     Phone alice = phone("alice", "secret");
     assertThat(alice.message("carol", "fork me").statusCode()).isEqualTo(202);
-    RawPeer desk = peer();
-    bind("carol", desk.contact("carol"), 0.5f);
+    MockSipPeer desk = peer();
+    bind("carol", desk.uri("carol"), 0.5f);
     Phone carol = phone("carol", "pass");
     assertThat(carol.register().statusCode()).isEqualTo(200); // this REGISTER delivers
 
-    SipRequest atDesk = desk.nextRequest();
+    SipRequest atDesk = desk.takeRequest();
     assertThat(atDesk.method()).isEqualTo(SipMethod.MESSAGE);
     assertThat(atDesk.bodyAsString()).isEqualTo("fork me");
     assertThat(atDesk.vias()).hasSize(1); // the server's own request: only its Via
-    desk.respond(atDesk, 486, "busy");
+    desk.respondWithTag(atDesk, 486, "busy");
     SipRequest atPhone = carol.requests.poll(10, TimeUnit.SECONDS);
     assertThat(atPhone).isNotNull();
     assertThat(atPhone.callId()).isEqualTo(atDesk.callId());

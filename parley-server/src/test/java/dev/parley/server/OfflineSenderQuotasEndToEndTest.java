@@ -3,15 +3,11 @@ package dev.parley.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.parley.sip.SipMessage;
-import dev.parley.sip.SipParser;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
+import dev.parley.testkit.MockSipPeer;
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,46 +118,34 @@ class OfflineSenderQuotasEndToEndTest extends ProxyFixture {
   /** A UA of another domain on its own loopback address: raw requests over UDP, no digest. */
   static final class Foreign implements AutoCloseable {
     private static final AtomicInteger IDS = new AtomicInteger();
-    private final DatagramSocket socket;
+    private final MockSipPeer peer;
     private final InetSocketAddress server;
-    private final String ip;
 
     Foreign(String ip, InetSocketAddress server) throws IOException {
-      this.ip = ip;
       this.server = server;
-      this.socket = new DatagramSocket(new InetSocketAddress(ip, 0));
-      socket.setSoTimeout(10_000);
+      this.peer = MockSipPeer.start(ip);
     }
 
     /** Sends {@code method} for {@code user} of the domain from mallory; the final response. */
     SipResponse send(String method, String user, String body) throws IOException {
       int id = IDS.incrementAndGet();
       String text = method + " sip:" + user + "@" + DOMAIN + " SIP/2.0\r\n"
-          + "Via: SIP/2.0/UDP " + ip + ":" + socket.getLocalPort() + ";branch=z9hG4bKfq" + id
+          + "Via: SIP/2.0/UDP " + peer.hostPort() + ";branch=z9hG4bKfq" + id
           + System.nanoTime() + ";rport\r\n"
           + "Max-Forwards: 70\r\n"
           + "From: <sip:mallory@evil.example>;tag=m" + id + "\r\n"
           + "To: <sip:" + user + "@" + DOMAIN + ">\r\n"
           + "Call-ID: foreign" + id + "-" + System.nanoTime() + "@evil.example\r\n"
           + "CSeq: 1 " + method + "\r\n"
-          + "Contact: <sip:mallory@" + ip + ":" + socket.getLocalPort() + ">\r\n"
+          + "Contact: <" + peer.uri("mallory") + ">\r\n"
           + (method.equals("SUBSCRIBE") ? "Event: presence\r\nExpires: 600\r\n" : "")
           + (body.isEmpty() ? "" : "Content-Type: text/plain\r\n")
           + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n"
           + body;
-      byte[] out = text.getBytes(StandardCharsets.UTF_8);
-      socket.send(new DatagramPacket(out, out.length, server));
+      peer.send(text, server);
       while (true) {
-        DatagramPacket in = new DatagramPacket(new byte[65536], 65536);
-        try {
-          socket.receive(in);
-        } catch (SocketTimeoutException e) {
-          throw new AssertionError("no answer to " + method + " for " + user + " in 10 s");
-        }
-        SipMessage m = SipParser.create().parse(
-            new String(in.getData(), 0, in.getLength(), StandardCharsets.UTF_8));
-        if (m instanceof SipResponse r && r.isFinal()
-            && r.callId().startsWith("foreign" + id + "-")) {
+        SipResponse r = peer.takeFinalResponse();
+        if (r.callId().startsWith("foreign" + id + "-")) {
           return r;
         }
       }
@@ -169,7 +153,7 @@ class OfflineSenderQuotasEndToEndTest extends ProxyFixture {
 
     @Override
     public void close() {
-      socket.close();
+      peer.close();
     }
   }
 }

@@ -8,11 +8,12 @@ import dev.parley.sip.SipMessage;
 import dev.parley.sip.SipParser;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
+import dev.parley.testkit.MockSipPeer;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * A server whose domain is its own address, {@code 127.0.0.1} (the benchmark and many tests run
@@ -29,11 +30,11 @@ class ProxyAddressDomainTest extends ProxyFixture {
     start(b -> b.domain(HOST).trusted(HOST)); // trusted: no 407 in the way of raw peers
   }
 
-  private void bindBob(RawPeer callee) {
+  private void bindBob(MockSipPeer callee) {
     Aor aor = new Aor("bob", HOST);
     long now = System.currentTimeMillis();
     server.location().update(aor, current -> List.of(new Binding(aor,
-        Address.parse("<" + callee.contact("bob") + ">"), now + 600_000, -1, "bind", 1, List.of(),
+        Address.parse("<" + callee.uri("bob") + ">"), now + 600_000, -1, "bind", 1, List.of(),
         null, 0, null, null, now)));
   }
 
@@ -51,35 +52,35 @@ class ProxyAddressDomainTest extends ProxyFixture {
   void ackAndByeToAUaOnTheServersAddressAreForwardedToItsContact(String contactForm)
       throws Exception {
     startOnTheAddress();
-    RawPeer caller = peer();
-    RawPeer callee = peer();
+    MockSipPeer caller = peer();
+    MockSipPeer callee = peer();
     bindBob(callee);
     String contact = String.format(contactForm, callee.port());
 
     SipRequest invite = caller.request("INVITE", "sip:bob@" + proxy(), "sip:alice@" + HOST,
         "sip:bob@" + proxy(), "");
     caller.send(invite, udp());
-    SipRequest atCallee = callee.nextRequest();
+    SipRequest atCallee = callee.takeRequest();
     assertThat(atCallee.method().name()).isEqualTo("INVITE");
     List<Address> recordRoute = atCallee.recordRoutes();
     assertThat(recordRoute).hasSize(1);
-    callee.respond(atCallee, 200, "callee", "Contact", "<" + contact + ">");
-    SipResponse ok = caller.nextFinal();
+    callee.respondWithTag(atCallee, 200, "callee", "Contact", "<" + contact + ">");
+    SipResponse ok = caller.takeFinalResponse();
     assertThat(ok.statusCode()).isEqualTo(200);
     String route = ok.recordRoutes().get(0).toString();
 
     caller.send(inDialog(invite, ok, "ACK", 1, contact, route), udp());
-    SipRequest ack = callee.nextRequest();
+    SipRequest ack = callee.takeRequest();
     assertThat(ack.method().name()).isEqualTo("ACK");
     assertThat(ack.requestUri().toString()).isEqualTo(contact);
 
     caller.send(inDialog(invite, ok, "BYE", 2, contact, route), udp());
-    SipRequest bye = callee.nextRequest();
+    SipRequest bye = callee.takeRequest();
     assertThat(bye.method().name()).isEqualTo("BYE");
     assertThat(bye.requestUri().toString()).isEqualTo(contact);
     assertThat(bye.routes()).isEmpty();
-    callee.respond(bye, 200, "callee");
-    SipResponse byeAnswer = caller.nextFinal();
+    callee.respondWithTag(bye, 200, "callee");
+    SipResponse byeAnswer = caller.takeFinalResponse();
     assertThat(byeAnswer.statusCode()).isEqualTo(200);
     assertThat(byeAnswer.headers().get(HeaderName.CSEQ)).isEqualTo("2 BYE");
   }
@@ -87,23 +88,23 @@ class ProxyAddressDomainTest extends ProxyFixture {
   @Test
   void onlyOurPortsOfTheAddressAreTheDomain() throws Exception {
     startOnTheAddress();
-    RawPeer caller = peer();
-    RawPeer callee = peer();
+    MockSipPeer caller = peer();
+    MockSipPeer callee = peer();
     bindBob(callee);
     List<String> reached = new ArrayList<>();
     for (String ruri : List.of("sip:bob@" + proxy(), "sip:bob@" + HOST)) {
       caller.send(caller.request("MESSAGE", ruri, "sip:alice@" + HOST, ruri, ""), udp());
-      SipRequest got = callee.nextRequest();
+      SipRequest got = callee.takeRequest();
       reached.add(got.requestUri().toString());
-      callee.respond(got, 200, "callee");
-      assertThat(caller.nextFinal().statusCode()).isEqualTo(200);
+      callee.respondWithTag(got, 200, "callee");
+      assertThat(caller.takeFinalResponse().statusCode()).isEqualTo(200);
     }
-    assertThat(reached).containsOnly(callee.contact("bob"));
+    assertThat(reached).containsOnly(callee.uri("bob"));
 
     // another port of our address is someone else's socket: not the domain, so not relayed
     String other = "sip:bob@" + HOST + ":" + callee.port();
     caller.send(caller.request("MESSAGE", other, "sip:alice@" + HOST, other, ""), udp());
-    SipResponse r = caller.nextFinal();
+    SipResponse r = caller.takeFinalResponse();
     assertThat(r.statusCode()).isEqualTo(403);
     assertThat(r.reasonPhrase()).contains("relaying denied");
   }

@@ -11,6 +11,7 @@ import dev.parley.sip.Header;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
+import dev.parley.testkit.MockSipPeer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -33,18 +34,18 @@ class ProxyAuthTest extends ProxyFixture {
     start();
     Phone bob = phone("bob", "hunter2");
     bob.register();
-    RawPeer alice = peer();
+    MockSipPeer alice = peer();
     SipRequest m = alice.request("MESSAGE", "sip:bob@" + DOMAIN, "sip:alice@" + DOMAIN,
         "sip:bob@" + DOMAIN, "");
     alice.send(m, udp());
-    SipResponse challenge = alice.nextFinal();
+    SipResponse challenge = alice.takeFinalResponse();
     assertThat(challenge.statusCode()).isEqualTo(407);
     List<Challenge> cs = challenge.headers(Header.PROXY_AUTHENTICATE);
     assertThat(cs).extracting(c -> c.parameter("algorithm")).containsExactly("SHA-256", "MD5");
     assertThat(cs).allSatisfy(c -> assertThat(c.parameter("realm")).isEqualTo(DOMAIN));
 
     alice.send(authorize(m, challenge, "alice", "secret"), udp());
-    assertThat(alice.nextFinal().statusCode()).isEqualTo(200);
+    assertThat(alice.takeFinalResponse().statusCode()).isEqualTo(200);
     SipRequest atBob = bob.requests.poll(10, TimeUnit.SECONDS);
     assertThat(atBob.headers().contains(HeaderName.PROXY_AUTHORIZATION)).isFalse();
     assertThat(server.proxyStats().challenges()).isEqualTo(1);
@@ -53,7 +54,7 @@ class ProxyAuthTest extends ProxyFixture {
   @Test
   void unknownAndExistingUsersGetTheSameChallenge() throws Exception {
     start();
-    RawPeer peer = peer();
+    MockSipPeer peer = peer();
     SipResponse known = challenge(peer, "alice");
     SipResponse unknown = challenge(peer, "mallory");
     assertThat(known.statusCode()).isEqualTo(407).isEqualTo(unknown.statusCode());
@@ -62,19 +63,19 @@ class ProxyAuthTest extends ProxyFixture {
     SipRequest m1 = peer.request("MESSAGE", "sip:bob@" + DOMAIN, "sip:mallory@" + DOMAIN,
         "sip:bob@" + DOMAIN, "");
     peer.send(authorize(m1, unknown, "mallory", "guess"), udp());
-    SipResponse afterGuess = peer.nextFinal();
+    SipResponse afterGuess = peer.takeFinalResponse();
     SipRequest m2 = peer.request("MESSAGE", "sip:bob@" + DOMAIN, "sip:alice@" + DOMAIN,
         "sip:bob@" + DOMAIN, "");
     peer.send(authorize(m2, known, "alice", "wrong"), udp());
-    SipResponse afterWrong = peer.nextFinal();
+    SipResponse afterWrong = peer.takeFinalResponse();
     assertThat(afterGuess.statusCode()).isEqualTo(407).isEqualTo(afterWrong.statusCode());
     assertThat(shape(afterGuess)).isEqualTo(shape(afterWrong));
   }
 
-  private SipResponse challenge(RawPeer peer, String from) throws Exception {
+  private SipResponse challenge(MockSipPeer peer, String from) throws Exception {
     peer.send(peer.request("MESSAGE", "sip:bob@" + DOMAIN, "sip:" + from + "@" + DOMAIN,
         "sip:bob@" + DOMAIN, ""), udp());
-    return peer.nextFinal();
+    return peer.takeFinalResponse();
   }
 
   private static List<String> shape(SipResponse r) {
@@ -85,13 +86,13 @@ class ProxyAuthTest extends ProxyFixture {
   @Test
   void inviteChallengeKeepsNoStateAndItsAckGoesNowhere() throws Exception {
     start();
-    RawPeer bob = peer();
-    bind("bob", bob.contact("bob"), 1.0f);
-    RawPeer alice = peer();
+    MockSipPeer bob = peer();
+    bind("bob", bob.uri("bob"), 1.0f);
+    MockSipPeer alice = peer();
     SipRequest invite = alice.request("INVITE", "sip:bob@" + DOMAIN, "sip:alice@" + DOMAIN,
         "sip:bob@" + DOMAIN, "");
     alice.send(invite, udp());
-    SipResponse challenge = alice.nextFinal();
+    SipResponse challenge = alice.takeFinalResponse();
     assertThat(challenge.statusCode()).isEqualTo(407);
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
         .until(() -> server.transactionCounts().server() == 0);
@@ -102,22 +103,22 @@ class ProxyAuthTest extends ProxyFixture {
         .setHeader(HeaderName.CSEQ, "1 ACK").removeHeader(HeaderName.CONTACT).build();
     alice.send(ack, udp());
     alice.send(authorize(invite, challenge, "alice", "secret"), udp());
-    SipRequest atBob = bob.nextRequest();
+    SipRequest atBob = bob.takeRequest();
     assertThat(atBob.method().name()).as("the ACK of the 407 is not forwarded").isEqualTo("INVITE");
-    bob.respond(atBob, 486, "b1");
-    assertThat(alice.nextFinal().statusCode()).isEqualTo(486);
+    bob.respondWithTag(atBob, 486, "b1");
+    assertThat(alice.takeFinalResponse().statusCode()).isEqualTo(486);
   }
 
   @Test
   void credentialsOfAnotherUserThanTheFromAreForbidden() throws Exception {
     start();
-    RawPeer peer = peer();
+    MockSipPeer peer = peer();
     SipRequest m = peer.request("MESSAGE", "sip:bob@" + DOMAIN, "sip:carol@" + DOMAIN,
         "sip:bob@" + DOMAIN, "");
     peer.send(m, udp());
-    SipResponse challenge = peer.nextFinal();
+    SipResponse challenge = peer.takeFinalResponse();
     peer.send(authorize(m, challenge, "alice", "secret"), udp());
-    SipResponse r = peer.nextFinal();
+    SipResponse r = peer.takeFinalResponse();
     assertThat(r.statusCode()).isEqualTo(403);
     assertThat(r.reasonPhrase()).contains("not the authenticated user");
   }
@@ -137,10 +138,10 @@ class ProxyAuthTest extends ProxyFixture {
     start();
     Phone bob = phone("bob", "hunter2");
     bob.register();
-    RawPeer outsider = peer();
+    MockSipPeer outsider = peer();
     outsider.send(outsider.request("MESSAGE", "sip:bob@" + DOMAIN, "sip:dave@elsewhere.example",
         "sip:bob@" + DOMAIN, ""), udp());
-    assertThat(outsider.nextFinal().statusCode()).isEqualTo(200);
+    assertThat(outsider.takeFinalResponse().statusCode()).isEqualTo(200);
     assertThat(bob.requests.poll(10, TimeUnit.SECONDS).from().uri().toString())
         .isEqualTo("sip:dave@elsewhere.example");
   }
@@ -148,7 +149,7 @@ class ProxyAuthTest extends ProxyFixture {
   @Test
   void baresipAndSippAreOfferedMd5OnlyAndOtherClientsSha256AndMd5() throws Exception {
     start();
-    RawPeer peer = peer();
+    MockSipPeer peer = peer();
     assertThat(algorithms(peer, "REGISTER", "baresip v1.0.0 (x86_64/linux)"))
         .containsExactly("MD5");
     assertThat(algorithms(peer, "MESSAGE", "baresip v1.0.0 (x86_64/linux)"))
@@ -165,7 +166,7 @@ class ProxyAuthTest extends ProxyFixture {
   void md5OnlyClientsAreOfferedEveryAlgorithmWhenTheServerHasNoMd5OrTheListIsEmpty()
       throws Exception {
     start(b -> b.authAlgorithms(List.of(DigestAlgorithm.SHA_256)));
-    RawPeer peer = peer();
+    MockSipPeer peer = peer();
     assertThat(algorithms(peer, "REGISTER", "baresip v1.0.0")).containsExactly("SHA-256");
     server.close();
     start(b -> b.md5OnlyUserAgents(UserAgentMatcher.NONE));
@@ -178,27 +179,28 @@ class ProxyAuthTest extends ProxyFixture {
     start();
     Phone bob = phone("bob", "hunter2");
     bob.register();
-    RawPeer alice = peer();
+    MockSipPeer alice = peer();
     SipRequest m = alice.request("MESSAGE", "sip:bob@" + DOMAIN, "sip:alice@" + DOMAIN,
         "sip:bob@" + DOMAIN, "User-Agent: baresip v1.0.0\r\n");
     alice.send(m, udp());
-    SipResponse challenge = alice.nextFinal();
+    SipResponse challenge = alice.takeFinalResponse();
     assertThat(challenge.headers(Header.PROXY_AUTHENTICATE)).singleElement()
         .satisfies(c -> assertThat(c.parameter("algorithm")).isEqualTo("MD5"));
     SipRequest retry = authorize(m, challenge, "alice", "secret");
     assertThat(retry.headers().get(HeaderName.PROXY_AUTHORIZATION)).contains("algorithm=MD5");
     alice.send(retry, udp());
-    assertThat(alice.nextFinal().statusCode()).isEqualTo(200);
+    assertThat(alice.takeFinalResponse().statusCode()).isEqualTo(200);
     assertThat(bob.requests.poll(10, TimeUnit.SECONDS)).isNotNull();
   }
 
   /** The algorithms of the 401 (REGISTER) or 407 (MESSAGE) a client called {@code userAgent} gets. */
-  private List<String> algorithms(RawPeer peer, String method, String userAgent) throws Exception {
+  private List<String> algorithms(MockSipPeer peer, String method, String userAgent)
+      throws Exception {
     String ruri = method.equals("REGISTER") ? "sip:" + DOMAIN : "sip:bob@" + DOMAIN;
     String to = method.equals("REGISTER") ? "sip:alice@" + DOMAIN : "sip:bob@" + DOMAIN;
     peer.send(peer.request(method, ruri, "sip:alice@" + DOMAIN, to,
         userAgent == null ? "" : "User-Agent: " + userAgent + "\r\n"), udp());
-    SipResponse r = peer.nextFinal();
+    SipResponse r = peer.takeFinalResponse();
     assertThat(r.statusCode()).isEqualTo(method.equals("REGISTER") ? 401 : 407);
     return r.headers(method.equals("REGISTER") ? Header.WWW_AUTHENTICATE
         : Header.PROXY_AUTHENTICATE).stream().map(c -> c.parameter("algorithm")).toList();
@@ -207,9 +209,9 @@ class ProxyAuthTest extends ProxyFixture {
   @Test
   void registerStaysWithTheRegistrarAndIsChallenged401() throws Exception {
     start();
-    RawPeer peer = peer();
+    MockSipPeer peer = peer();
     peer.send(peer.request("REGISTER", "sip:" + DOMAIN, "sip:alice@" + DOMAIN,
         "sip:alice@" + DOMAIN, ""), udp());
-    assertThat(peer.nextFinal().statusCode()).isEqualTo(401);
+    assertThat(peer.takeFinalResponse().statusCode()).isEqualTo(401);
   }
 }

@@ -3,6 +3,7 @@ package dev.parley.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.sip.SipRequest;
+import dev.parley.testkit.MockSipPeer;
 import dev.parley.transport.Transport;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -17,9 +18,9 @@ class ProxyBindingHopTest extends ProxyFixture {
   @Test
   void udpBindingRegisteredByAnotherSocketIsReachedAtItsContact() throws Exception {
     start();
-    RawPeer device = peer(); // SIPp's uas, registered by another SIPp run: third-party REGISTER
+    MockSipPeer device = peer(); // SIPp's uas, registered by another SIPp run: third-party REGISTER
     Phone registrar = phone("bob", "hunter2");
-    assertThat(registrar.register("<" + device.contact("bob") + ">").statusCode()).isEqualTo(200);
+    assertThat(registrar.register("<" + device.uri("bob") + ">").statusCode()).isEqualTo(200);
     Phone alice = phone("alice", "secret");
 
     var answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
@@ -29,10 +30,10 @@ class ProxyBindingHopTest extends ProxyFixture {
         throw new IllegalStateException(e);
       }
     });
-    SipRequest atDevice = device.nextRequest();
+    SipRequest atDevice = device.takeRequest();
     assertThat(atDevice.method().name()).isEqualTo("MESSAGE");
-    assertThat(atDevice.requestUri().toString()).isEqualTo(device.contact("bob"));
-    device.respond(atDevice, 200, "dev");
+    assertThat(atDevice.requestUri().toString()).isEqualTo(device.uri("bob"));
+    device.respondWithTag(atDevice, 200, "dev");
     assertThat(answer.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     assertThat(registrar.requests).isEmpty();
   }
@@ -66,10 +67,10 @@ class ProxyBindingHopTest extends ProxyFixture {
   @Test
   void outboundBindingOverUdpIsReachedOverItsFlowNotItsContact() throws Exception {
     start();
-    RawPeer elsewhere = peer();
+    MockSipPeer elsewhere = peer();
     Phone bob = phone("bob", "hunter2");
     // RFC 5626: an instance with a reg-id is reached over the flow it registered on
-    assertThat(bob.register("<" + elsewhere.contact("bob") + ">;+sip.instance="
+    assertThat(bob.register("<" + elsewhere.uri("bob") + ">;+sip.instance="
         + "\"<urn:uuid:00000000-0000-0000-0000-000000000001>\";reg-id=1").statusCode())
         .isEqualTo(200);
     Phone alice = phone("alice", "secret");
@@ -77,6 +78,6 @@ class ProxyBindingHopTest extends ProxyFixture {
     assertThat(alice.message("bob", "over the flow").statusCode()).isEqualTo(200);
     SipRequest got = bob.requests.poll(10, TimeUnit.SECONDS);
     assertThat(got).isNotNull();
-    assertThat(got.requestUri().toString()).isEqualTo(elsewhere.contact("bob"));
+    assertThat(got.requestUri().toString()).isEqualTo(elsewhere.uri("bob"));
   }
 }

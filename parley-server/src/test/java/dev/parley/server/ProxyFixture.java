@@ -2,6 +2,7 @@ package dev.parley.server;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.parley.testkit.MockSipPeer;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,8 +63,8 @@ abstract class ProxyFixture {
     return t;
   }
 
-  RawPeer peer() throws Exception {
-    return keep(new RawPeer());
+  MockSipPeer peer() throws Exception {
+    return keep(MockSipPeer.start());
   }
 
   /** Binds {@code contact} to {@code user}'s AOR directly in the location service. */

@@ -10,6 +10,7 @@ import dev.parley.sip.Header;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
+import dev.parley.testkit.MockSipPeer;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,45 +24,46 @@ class ProxyForkingTest extends ProxyFixture {
   }
 
   /** Reads requests until an INVITE; answers it 180 with {@code tag}. */
-  private static SipRequest ring(RawPeer peer, String tag) throws Exception {
-    SipRequest invite = peer.nextRequest();
+  private static SipRequest ring(MockSipPeer peer, String tag) throws Exception {
+    SipRequest invite = peer.takeRequest();
     assertThat(invite.method().name()).isEqualTo("INVITE");
-    peer.respond(invite, 180, tag);
+    peer.respondWithTag(invite, 180, tag);
     return invite;
   }
 
   /** Reads the CANCEL for {@code invite}, answers it 200 and the INVITE 487. */
-  private static SipRequest cancelled(RawPeer peer, SipRequest invite, String tag) throws Exception {
-    SipRequest cancel = peer.nextRequest();
+  private static SipRequest cancelled(MockSipPeer peer, SipRequest invite, String tag)
+      throws Exception {
+    SipRequest cancel = peer.takeRequest();
     assertThat(cancel.method().name()).isEqualTo("CANCEL");
     assertThat(cancel.topVia().branch()).isEqualTo(invite.topVia().branch());
-    peer.respond(cancel, 200, tag);
-    peer.respond(invite, 487, tag);
+    peer.respondWithTag(cancel, 200, tag);
+    peer.respondWithTag(invite, 487, tag);
     return cancel;
   }
 
   @Test
   void firstAnswerWinsAndTheOtherBindingGetsCancelWithReason() throws Exception {
     start();
-    RawPeer desk = peer();
-    RawPeer mobile = peer();
-    bind("bob", desk.contact("bob"), 1.0f);
-    bind("bob", mobile.contact("bob"), 0.5f);
+    MockSipPeer desk = peer();
+    MockSipPeer mobile = peer();
+    bind("bob", desk.uri("bob"), 1.0f);
+    bind("bob", mobile.uri("bob"), 0.5f);
     Phone alice = phone("alice", "secret");
 
     OutgoingInvite call = alice.call("bob");
     SipRequest atDesk = ring(desk, "desk");
     SipRequest atMobile = ring(mobile, "mobile");
-    assertThat(atDesk.requestUri().toString()).isEqualTo(desk.contact("bob"));
-    assertThat(atMobile.requestUri().toString()).isEqualTo(mobile.contact("bob"));
-    desk.respond(atDesk, 200, "desk", "Contact", "<" + desk.contact("bob") + ">");
+    assertThat(atDesk.requestUri().toString()).isEqualTo(desk.uri("bob"));
+    assertThat(atMobile.requestUri().toString()).isEqualTo(mobile.uri("bob"));
+    desk.respondWithTag(atDesk, 200, "desk", "Contact", "<" + desk.uri("bob") + ">");
 
     SipRequest cancel = cancelled(mobile, atMobile, "mobile");
     assertThat(cancel.headers().get(HeaderName.REASON))
         .isEqualTo("SIP;cause=200;text=\"Call completed elsewhere\"");
     Dialog dialog = call.dialog().get(10, TimeUnit.SECONDS);
     assertThat(dialog.remoteAddress().tag()).isEqualTo("desk");
-    SipRequest ack = desk.nextRequest(); // Alice's ACK, loose-routed through the proxy
+    SipRequest ack = desk.takeRequest(); // Alice's ACK, loose-routed through the proxy
     assertThat(ack.method().name()).isEqualTo("ACK");
     assertThat(ack.vias()).hasSize(2);
   }
@@ -69,23 +71,23 @@ class ProxyForkingTest extends ProxyFixture {
   @Test
   void whenEveryBranchFailsTheBestResponseGoesUpstream() throws Exception {
     start();
-    RawPeer one = peer();
-    RawPeer two = peer();
-    bind("bob", one.contact("bob"), 1.0f);
-    bind("bob", two.contact("bob"), 1.0f);
+    MockSipPeer one = peer();
+    MockSipPeer two = peer();
+    bind("bob", one.uri("bob"), 1.0f);
+    bind("bob", two.uri("bob"), 1.0f);
     Phone alice = phone("alice", "secret");
     OutgoingInvite call = alice.call("bob");
-    one.respond(one.nextRequest(), 503, "one");
-    two.respond(two.nextRequest(), 486, "two");
+    one.respondWithTag(one.takeRequest(), 503, "one");
+    two.respondWithTag(two.takeRequest(), 486, "two");
     assertThatThrownBy(() -> call.dialog().get(10, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
         .satisfies(e -> assertThat(statusOf(e)).isEqualTo(486)); // 4xx beats 5xx
 
     // a lone 503 is not passed on as such: the caller gets 500
-    RawPeer three = peer();
-    bind("carol", three.contact("carol"), 1.0f);
+    MockSipPeer three = peer();
+    bind("carol", three.uri("carol"), 1.0f);
     OutgoingInvite second = alice.call("carol");
-    three.respond(three.nextRequest(), 503, "three", "Retry-After", "10");
+    three.respondWithTag(three.takeRequest(), 503, "three", "Retry-After", "10");
     assertThatThrownBy(() -> second.dialog().get(10, TimeUnit.SECONDS))
         .satisfies(e -> assertThat(statusOf(e)).isEqualTo(500));
   }
@@ -93,18 +95,18 @@ class ProxyForkingTest extends ProxyFixture {
   @Test
   void challengesOfEveryBranchAreCollectedInOneResponse() throws Exception {
     start(b -> b.trusted("127.0.0.1"));
-    RawPeer one = peer();
-    RawPeer two = peer();
-    bind("bob", one.contact("bob"), 1.0f);
-    bind("bob", two.contact("bob"), 1.0f);
-    RawPeer caller = peer();
+    MockSipPeer one = peer();
+    MockSipPeer two = peer();
+    bind("bob", one.uri("bob"), 1.0f);
+    bind("bob", two.uri("bob"), 1.0f);
+    MockSipPeer caller = peer();
     caller.send(caller.request("MESSAGE", "sip:bob@" + DOMAIN, "sip:dave@elsewhere.example",
         "sip:bob@" + DOMAIN, ""), udp());
-    one.respond(one.nextRequest(), 407, "one", "Proxy-Authenticate",
+    one.respondWithTag(one.takeRequest(), 407, "one", "Proxy-Authenticate",
         "Digest realm=\"one.example\", nonce=\"1\"");
-    two.respond(two.nextRequest(), 401, "two", "WWW-Authenticate",
+    two.respondWithTag(two.takeRequest(), 401, "two", "WWW-Authenticate",
         "Digest realm=\"two.example\", nonce=\"2\"");
-    SipResponse r = caller.nextFinal();
+    SipResponse r = caller.takeFinalResponse();
     assertThat(r.statusCode()).isIn(401, 407);
     assertThat(r.headers(Header.PROXY_AUTHENTICATE)).extracting(c -> c.parameter("realm"))
         .containsExactly("one.example");
@@ -115,14 +117,14 @@ class ProxyForkingTest extends ProxyFixture {
   @Test
   void aGlobalFailureCancelsTheOtherBranches() throws Exception {
     start();
-    RawPeer one = peer();
-    RawPeer two = peer();
-    bind("bob", one.contact("bob"), 1.0f);
-    bind("bob", two.contact("bob"), 1.0f);
+    MockSipPeer one = peer();
+    MockSipPeer two = peer();
+    bind("bob", one.uri("bob"), 1.0f);
+    bind("bob", two.uri("bob"), 1.0f);
     Phone alice = phone("alice", "secret");
     OutgoingInvite call = alice.call("bob");
     SipRequest atTwo = ring(two, "two");
-    one.respond(one.nextRequest(), 603, "one");
+    one.respondWithTag(one.takeRequest(), 603, "one");
     cancelled(two, atTwo, "two");
     assertThatThrownBy(() -> call.dialog().get(10, TimeUnit.SECONDS))
         .satisfies(e -> assertThat(statusOf(e)).isEqualTo(603));
@@ -131,10 +133,10 @@ class ProxyForkingTest extends ProxyFixture {
   @Test
   void cancelFromTheCallerCancelsEveryBranchAndEndsWith487() throws Exception {
     start();
-    RawPeer one = peer();
-    RawPeer two = peer();
-    bind("bob", one.contact("bob"), 1.0f);
-    bind("bob", two.contact("bob"), 1.0f);
+    MockSipPeer one = peer();
+    MockSipPeer two = peer();
+    bind("bob", one.uri("bob"), 1.0f);
+    bind("bob", two.uri("bob"), 1.0f);
     Phone alice = phone("alice", "secret");
     OutgoingInvite call = alice.call("bob");
     SipRequest atOne = ring(one, "one");
@@ -149,8 +151,8 @@ class ProxyForkingTest extends ProxyFixture {
   @Test
   void timerCCancelsABranchThatRingsForever() throws Exception {
     start(b -> b.timerC(Duration.ofSeconds(1)));
-    RawPeer slow = peer();
-    bind("bob", slow.contact("bob"), 1.0f);
+    MockSipPeer slow = peer();
+    bind("bob", slow.uri("bob"), 1.0f);
     Phone alice = phone("alice", "secret");
     OutgoingInvite call = alice.call("bob");
     SipRequest invite = ring(slow, "slow");
@@ -164,15 +166,15 @@ class ProxyForkingTest extends ProxyFixture {
   @Test
   void tooManyContextsGet503() throws Exception {
     start(b -> b.maxProxyContexts(1));
-    RawPeer slow = peer();
-    bind("bob", slow.contact("bob"), 1.0f);
+    MockSipPeer slow = peer();
+    bind("bob", slow.uri("bob"), 1.0f);
     Phone alice = phone("alice", "secret");
     OutgoingInvite first = alice.call("bob");
     SipRequest invite = ring(slow, "slow");
     assertThat(server.proxyStats().activeContexts()).isEqualTo(1);
     assertThatThrownBy(() -> alice.call("bob").dialog().get(10, TimeUnit.SECONDS))
         .satisfies(e -> assertThat(statusOf(e)).isEqualTo(503));
-    slow.respond(invite, 486, "slow");
+    slow.respondWithTag(invite, 486, "slow");
     assertThatThrownBy(() -> first.dialog().get(10, TimeUnit.SECONDS))
         .satisfies(e -> assertThat(statusOf(e)).isEqualTo(486));
   }

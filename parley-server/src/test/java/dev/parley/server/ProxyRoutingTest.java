@@ -7,6 +7,7 @@ import dev.parley.dialog.IncomingInvite;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
+import dev.parley.testkit.MockSipPeer;
 import dev.parley.transport.Transport;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -17,15 +18,15 @@ class ProxyRoutingTest extends ProxyFixture {
   @Test
   void maxForwardsZeroGets483ButOptionsIsAnswered() throws Exception {
     start(b -> b.trusted("127.0.0.1"));
-    RawPeer peer = peer();
+    MockSipPeer peer = peer();
     SipRequest m = peer.request("MESSAGE", "sip:bob@" + DOMAIN, "sip:alice@" + DOMAIN,
         "sip:bob@" + DOMAIN, "");
     peer.send(m.toBuilder().setHeader(HeaderName.MAX_FORWARDS, "0").build(), udp());
-    assertThat(peer.nextFinal().statusCode()).isEqualTo(483);
+    assertThat(peer.takeFinalResponse().statusCode()).isEqualTo(483);
     SipRequest o = peer.request("OPTIONS", "sip:bob@" + DOMAIN, "sip:alice@" + DOMAIN,
         "sip:bob@" + DOMAIN, "");
     peer.send(o.toBuilder().setHeader(HeaderName.MAX_FORWARDS, "0").build(), udp());
-    SipResponse r = peer.nextFinal();
+    SipResponse r = peer.takeFinalResponse();
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().get(HeaderName.ALLOW)).contains("OPTIONS");
   }
@@ -39,19 +40,19 @@ class ProxyRoutingTest extends ProxyFixture {
     start(b -> b.trusted("127.0.0.1").listen("udp:127.0.0.1:" + first.listenPoints().get(0)
         .address().getPort()).staticRoute("loop.example",
             "sip:127.0.0.1:" + first.listenPoints().get(0).address().getPort()));
-    RawPeer peer = peer();
+    MockSipPeer peer = peer();
     peer.send(peer.request("MESSAGE", "sip:x@loop.example", "sip:alice@" + DOMAIN,
         "sip:x@loop.example", ""), udp());
-    assertThat(peer.nextFinal().statusCode()).isEqualTo(482);
+    assertThat(peer.takeFinalResponse().statusCode()).isEqualTo(482);
   }
 
   @Test
   void proxyRequireIsRefused420() throws Exception {
     start(b -> b.trusted("127.0.0.1"));
-    RawPeer peer = peer();
+    MockSipPeer peer = peer();
     peer.send(peer.request("MESSAGE", "sip:bob@" + DOMAIN, "sip:alice@" + DOMAIN,
         "sip:bob@" + DOMAIN, "Proxy-Require: foo\r\n"), udp());
-    SipResponse r = peer.nextFinal();
+    SipResponse r = peer.takeFinalResponse();
     assertThat(r.statusCode()).isEqualTo(420);
     assertThat(r.headers().get(HeaderName.UNSUPPORTED)).isEqualTo("foo");
   }
@@ -84,10 +85,10 @@ class ProxyRoutingTest extends ProxyFixture {
     assertThat(gateway.byes.poll(10, TimeUnit.SECONDS)).isNotNull();
 
     // an outsider cannot use the route
-    RawPeer outsider = peer();
+    MockSipPeer outsider = peer();
     outsider.send(outsider.request("MESSAGE", "sip:+1555@pstn.example", "sip:eve@evil.example",
         "sip:+1555@pstn.example", ""), udp());
-    assertThat(outsider.nextFinal().statusCode()).isEqualTo(403);
+    assertThat(outsider.takeFinalResponse().statusCode()).isEqualTo(403);
   }
 
   @Test
@@ -95,20 +96,20 @@ class ProxyRoutingTest extends ProxyFixture {
     start(b -> b.trusted("127.0.0.1"));
     Phone bob = phone("bob", "hunter2");
     bob.register();
-    RawPeer peer = peer();
+    MockSipPeer peer = peer();
     // a name says which domain, not which socket: alice of example.com, whatever the port
     String ruri = "sip:bob@" + DOMAIN + ":5099";
     peer.send(peer.request("MESSAGE", ruri, "sip:alice@" + DOMAIN, ruri, ""), udp());
-    assertThat(peer.nextFinal().statusCode()).isEqualTo(200);
+    assertThat(peer.takeFinalResponse().statusCode()).isEqualTo(200);
     assertThat(bob.requests.poll(10, TimeUnit.SECONDS)).isNotNull();
   }
 
   @Test
   void requestForTheServerItselfIsAnsweredLocally() throws Exception {
     start();
-    RawPeer peer = peer();
+    MockSipPeer peer = peer();
     peer.send(peer.request("OPTIONS", "sip:" + DOMAIN, "sip:dave@elsewhere.example",
         "sip:" + DOMAIN, ""), udp());
-    assertThat(peer.nextFinal().statusCode()).isEqualTo(200);
+    assertThat(peer.takeFinalResponse().statusCode()).isEqualTo(200);
   }
 }

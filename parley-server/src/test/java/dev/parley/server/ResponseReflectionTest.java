@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.sip.SipParser;
 import dev.parley.sip.SipResponse;
+import dev.parley.testkit.MockSipPeer;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,8 +18,8 @@ class ResponseReflectionTest extends ProxyFixture {
   @Test
   void responseMatchingNoTransactionIsNotRelayedToTheAddressInItsSecondVia() throws Exception {
     start();
-    RawPeer victim = keep(new RawPeer("127.0.0.2"));
-    RawPeer mallory = keep(new RawPeer("127.0.0.3"));
+    MockSipPeer victim = keep(MockSipPeer.start("127.0.0.2"));
+    MockSipPeer mallory = keep(MockSipPeer.start("127.0.0.3"));
     int port = udp().getPort();
     for (int i = 0; i < 20; i++) {
       String body = "x".repeat(1000);
@@ -35,6 +37,6 @@ class ResponseReflectionTest extends ProxyFixture {
     // the last stray is counted once the server has handled all of them
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
         .until(() -> server.proxyStats().strayResponsesDropped() == 20);
-    assertThat(victim.poll(300)).isNull();
+    assertThat(victim.poll(Duration.ofMillis(300))).isNull();
   }
 }

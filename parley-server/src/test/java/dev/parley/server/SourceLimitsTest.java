@@ -8,6 +8,7 @@ import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipUri;
+import dev.parley.testkit.MockSipPeer;
 import dev.parley.transport.Transport;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +32,7 @@ class SourceLimitsTest extends ProxyFixture {
   }
 
   /** An OPTIONS to the server itself (answered 200 without authentication). */
-  private static SipRequest options(RawPeer peer) {
+  private static SipRequest options(MockSipPeer peer) {
     return peer.request("OPTIONS", "sip:" + DOMAIN, "sip:tester@elsewhere.example",
         "sip:" + DOMAIN, "");
   }
@@ -50,11 +51,11 @@ class SourceLimitsTest extends ProxyFixture {
   @Test
   void udpSourceOverTheRequestLimitIsDroppedUntilItsBucketRefills() throws Exception {
     start(b -> b.rateLimits(limits().build()));
-    RawPeer peer = peer();
+    MockSipPeer peer = peer();
     for (int i = 0; i < 3; i++) {
       SipRequest o = options(peer);
       peer.send(o, udp());
-      assertThat(peer.nextFinal().callId()).isEqualTo(o.callId());
+      assertThat(peer.takeFinalResponse().callId()).isEqualTo(o.callId());
     }
     peer.send(options(peer), udp()); // the fourth at once: no token left
     await().atMost(Duration.ofSeconds(10)).until(() -> refused() == 1);
@@ -62,7 +63,7 @@ class SourceLimitsTest extends ProxyFixture {
     clock.advance(Duration.ofSeconds(1)); // one token back
     SipRequest later = options(peer);
     peer.send(later, udp());
-    SipResponse r = peer.nextFinal();
+    SipResponse r = peer.takeFinalResponse();
     assertThat(r.callId()).as("the dropped request got no answer").isEqualTo(later.callId());
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(server.status().rateLimits().sources()).isEqualTo(1);
@@ -86,11 +87,11 @@ class SourceLimitsTest extends ProxyFixture {
   @Test
   void trustedSourceIsNeitherLimitedNorTracked() throws Exception {
     start(b -> b.trusted("127.0.0.1").rateLimits(limits().requestBurst(1).build()));
-    RawPeer peer = peer();
+    MockSipPeer peer = peer();
     for (int i = 0; i < 10; i++) {
       SipRequest o = options(peer);
       peer.send(o, udp());
-      assertThat(peer.nextFinal().callId()).isEqualTo(o.callId());
+      assertThat(peer.takeFinalResponse().callId()).isEqualTo(o.callId());
     }
     assertThat(refused()).isZero();
     assertThat(server.status().rateLimits().sources()).isZero();

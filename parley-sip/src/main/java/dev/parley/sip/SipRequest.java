@@ -76,6 +76,53 @@ public final class SipRequest extends SipMessage {
     return Objects.hash(method, requestUri) * 31 + contentHash();
   }
 
+  /**
+   * A builder for a response to this request with {@code status} and its standard reason phrase,
+   * made as RFC 3261 §8.2.6.2 asks: every Via (in order), From, To, Call-ID and CSeq copied; the
+   * Record-Route fields copied into a 101..299 response, which may create a dialog (§12.1.1). To
+   * keeps the tag it has; see {@link #response(int, String)} to add one.
+   *
+   * @throws IllegalArgumentException if {@code status} is not 100..699
+   */
+  public SipResponse.Builder response(int status) {
+    return response(status, null);
+  }
+
+  /**
+   * As {@link #response(int)}, with {@code toTag} added to To if To has no tag and
+   * {@code status} is above 100 (a 100 Trying carries no To tag, §8.2.6.1). A null
+   * {@code toTag} adds none.
+   *
+   * @throws IllegalArgumentException if {@code status} is not 100..699 or {@code toTag} is not a
+   *     token (§25.1)
+   */
+  public SipResponse.Builder response(int status, String toTag) {
+    SipResponse.Builder b = SipResponse.builder(status);
+    if (toTag != null && !dev.parley.sip.internal.Chars.all(toTag,
+        dev.parley.sip.internal.Chars.TOKEN)) {
+      throw new IllegalArgumentException("toTag is not a token: '" + toTag + "'");
+    }
+    Headers h = headers();
+    for (int i = 0; i < h.size(); i++) {
+      HeaderName name = h.headerName(i);
+      if (name.equals(HeaderName.VIA) || name.equals(HeaderName.FROM)
+          || name.equals(HeaderName.CALL_ID) || name.equals(HeaderName.CSEQ)) {
+        b.header(name, h.value(i));
+      } else if (name.equals(HeaderName.TO)) {
+        String value = h.value(i);
+        if (status > 100 && toTag != null && to().tag() == null) {
+          // after whatever parameters To has: for an addr-spec without <>, its ;parameters are
+          // header parameters too (§20.10)
+          value = value + ";tag=" + toTag;
+        }
+        b.header(name, value);
+      } else if (name.equals(HeaderName.RECORD_ROUTE) && status > 100 && status < 300) {
+        b.header(name, h.value(i));
+      }
+    }
+    return b;
+  }
+
   /** Builds a {@link SipRequest}; not thread-safe. */
   public static final class Builder extends SipMessage.Builder<Builder> {
     private SipMethod method;
