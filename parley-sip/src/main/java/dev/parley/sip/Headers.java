@@ -83,6 +83,46 @@ public final class Headers {
     }
   }
 
+  /**
+   * These fields with the value at {@code index} replaced by {@code value}: the field keeps its
+   * name as written, its place and its line and column; every other value stays as it was (bytes
+   * of the parsed message not decoded yet stay bytes). Nothing is parsed.
+   */
+  Headers withValue(int index, String value) {
+    Objects.checkIndex(index, size);
+    Objects.requireNonNull(value, "value");
+    String[] v = Arrays.copyOf(values, size);
+    v[index] = value;
+    int[] m = null;
+    if (meta != null) {
+      m = Arrays.copyOf(meta, size * 4);
+      m[index * 4] = -1; // text now, not bytes of source: forgetDecoded keeps it
+    }
+    return new Headers(size, names, headerNames, v, source, m);
+  }
+
+  /** These fields without the one at {@code index}; the others as {@link #withValue} keeps them. */
+  Headers without(int index) {
+    Objects.checkIndex(index, size);
+    int n = size - 1;
+    String[] nm = new String[n];
+    HeaderName[] hn = new HeaderName[n];
+    String[] v = new String[n];
+    System.arraycopy(names, 0, nm, 0, index);
+    System.arraycopy(names, index + 1, nm, index, n - index);
+    System.arraycopy(headerNames, 0, hn, 0, index);
+    System.arraycopy(headerNames, index + 1, hn, index, n - index);
+    System.arraycopy(values, 0, v, 0, index);
+    System.arraycopy(values, index + 1, v, index, n - index);
+    int[] m = null;
+    if (meta != null) {
+      m = new int[n * 4];
+      System.arraycopy(meta, 0, m, 0, index * 4);
+      System.arraycopy(meta, (index + 1) * 4, m, index * 4, (n - index) * 4);
+    }
+    return new Headers(n, nm, hn, v, source, m);
+  }
+
   /** The parsed message's bytes, or null for built headers. */
   byte[] source() {
     return source;

@@ -1,13 +1,13 @@
 package dev.parley.sip;
 
 import dev.parley.sip.internal.Leniency;
-import dev.parley.sip.internal.MessageAccess;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -23,15 +23,6 @@ import java.util.Set;
 public abstract sealed class SipMessage permits SipRequest, SipResponse {
   /** The only protocol version Parley speaks. */
   public static final String SIP_2_0 = "SIP/2.0";
-
-  static {
-    MessageAccess.register(new MessageAccess() {
-      @Override
-      public void trim(SipMessage message) {
-        message.trim();
-      }
-    });
-  }
 
   private final Headers headers;
   private final Body body;
@@ -158,11 +149,14 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
   }
 
   /**
-   * Drops the cached typed values and the header values decoded from the parsed bytes; the next
-   * access parses them again (equal values, same violations). Benign under races, like the
-   * caching itself.
+   * Drops the typed header values parsed so far and, for a parsed message, the header values
+   * decoded from its bytes: the message keeps only what it needs to decode them again, on the
+   * next access, to equal values with the same violations. For a holder that keeps a message for
+   * long but reads it rarely (a server transaction absorbing retransmissions for 32 s). The
+   * message's value does not change; safe while other threads read it (a race only parses the
+   * same text twice, like the caching itself).
    */
-  private void trim() {
+  public final void dropParsedValues() {
     Arrays.fill(typed, null);
     headers.forgetDecoded();
   }
@@ -253,6 +247,72 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
       }
     }
     return null;
+  }
+
+  /**
+   * A copy of this message with its top Via value replaced by {@code via}, as a request moved
+   * from UDP to TCP names its new transport (RFC 3261 §18.1.1). The edit is spliced into the
+   * header text: the first Via field keeps its name as written, its place and the values after
+   * its first; every other field keeps its spelling, place and value, and nothing is parsed
+   * again. The copy keeps this message's compliance policy and the violations found so far.
+   *
+   * @throws NullPointerException if {@code via} is null
+   * @throws IllegalStateException if this message has no Via
+   */
+  public abstract SipMessage withTopVia(Via via);
+
+  /** A copy of this message with {@code headers}: same start line, body, policy and violations. */
+  abstract SipMessage withHeaders(Headers headers);
+
+  final Body bodyRange() {
+    return body;
+  }
+
+  final int endLine() {
+    return endLine;
+  }
+
+  /** The header fields with the first Via value replaced by {@code via} (see {@link #withTopVia}). */
+  final Headers headersWithTopVia(Via via) {
+    Objects.requireNonNull(via, "via");
+    int first = headers.indexOf(HeaderName.VIA, 0);
+    if (first < 0) {
+      throw new IllegalStateException("message has no Via");
+    }
+    String value = headers.value(first);
+    return headers.withValue(first, via + value.substring(firstElementEnd(value)));
+  }
+
+  /**
+   * The header fields without the top Via value: the first Via field loses its first value, up to
+   * its first comma outside quotes, or goes when that was its only value; the same fields when
+   * there is no Via.
+   */
+  final Headers headersWithoutTopVia() {
+    int first = headers.indexOf(HeaderName.VIA, 0);
+    if (first < 0) {
+      return headers;
+    }
+    String value = headers.value(first);
+    int end = firstElementEnd(value);
+    String rest = end >= value.length() ? "" : value.substring(end + 1).strip();
+    return rest.isEmpty() ? headers.without(first) : headers.withValue(first, rest);
+  }
+
+  /** Where the first element of a list value ends: its top-level comma, or the end. */
+  private static int firstElementEnd(String value) {
+    boolean quoted = false;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (quoted && c == '\\') {
+        i++;
+      } else if (c == '"') {
+        quoted = !quoted;
+      } else if (c == ',' && !quoted) {
+        return i;
+      }
+    }
+    return value.length();
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.parley.sip;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.Set;
 
@@ -48,6 +50,48 @@ public final class SipRequest extends SipMessage {
   @Override
   public String startLine() {
     return method + " " + requestUri + " " + SIP_2_0;
+  }
+
+  @Override
+  public SipRequest withTopVia(Via via) {
+    return withHeaders(headersWithTopVia(via));
+  }
+
+  /**
+   * This request as a server transport receives it from {@code source} (RFC 3261 §18.2.1, RFC 3581
+   * §4): its top Via gets {@code received} with the source address when the {@code sent-by} host
+   * is not that address or when {@code rport} is asked for, and an empty {@code rport} gets the
+   * source port. A copy made as {@link #withTopVia} makes it, or this request when neither applies
+   * or it has no Via. An IPv6 {@code received} is written without brackets, as RFC 5952 writes it.
+   *
+   * @throws NullPointerException if {@code source} is null
+   * @throws IllegalArgumentException if {@code source} is unresolved
+   * @throws SipParseException if the top Via does not match its grammar
+   */
+  public SipRequest withReceived(InetSocketAddress source) {
+    Objects.requireNonNull(source, "source");
+    InetAddress ip = source.getAddress();
+    if (ip == null) {
+      throw new IllegalArgumentException("source is unresolved: " + source);
+    }
+    Via top = topVia();
+    if (top == null) {
+      return this;
+    }
+    boolean fillRport = top.hasRport() && top.rport() < 0;
+    if (!fillRport && IpLiterals.isLiteralOf(top.host(), ip)) {
+      return this;
+    }
+    Via.Builder b = top.toBuilder().parameter("received", IpLiterals.text(ip));
+    if (fillRport) {
+      b.parameter("rport", Integer.toString(source.getPort()));
+    }
+    return withTopVia(b.build());
+  }
+
+  @Override
+  SipRequest withHeaders(Headers headers) {
+    return new SipRequest(method, requestUri, headers, bodyRange(), policy(), violations(), endLine());
   }
 
   @Override

@@ -78,6 +78,28 @@ public final class SipResponse extends SipMessage {
   }
 
   @Override
+  public SipResponse withTopVia(Via via) {
+    return withHeaders(headersWithTopVia(via));
+  }
+
+  /**
+   * This response without its top Via value, as a proxy forwards it upstream (RFC 3261 §16.7 step
+   * 3): the first Via field loses its first value, up to its first comma outside quotes, or goes
+   * when that was its only value; the other Via values stay as they came, in order. Spliced in the
+   * header text like {@link #withTopVia}: nothing is parsed again, the policy stays. This response
+   * when it has no Via.
+   */
+  public SipResponse withoutTopVia() {
+    Headers without = headersWithoutTopVia();
+    return without == headers() ? this : withHeaders(without);
+  }
+
+  @Override
+  SipResponse withHeaders(Headers headers) {
+    return new SipResponse(statusCode, reasonPhrase, headers, bodyRange(), policy(), violations(), endLine());
+  }
+
+  @Override
   public boolean equals(Object o) {
     return o instanceof SipResponse r
         && r.statusCode == statusCode

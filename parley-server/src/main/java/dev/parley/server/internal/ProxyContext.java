@@ -141,7 +141,7 @@ final class ProxyContext {
     if (code == 100 || (server != null && !ProxyMessages.hasSecondVia(r))) {
       return; // 100 is hop by hop (§16.7 step 4); a response with only our Via goes nowhere
     }
-    SipResponse up = server != null ? ProxyMessages.withoutTopVia(r) : r;
+    SipResponse up = server != null ? r.withoutTopVia() : r;
     if (server != null && b.hop != null && ProxyMessages.hasIdentity(up)
         && !core.isTrusted(b.hop.address().getAddress())) {
       up = ProxyMessages.withoutIdentity(up); // RFC 3325: only trusted hops assert identities

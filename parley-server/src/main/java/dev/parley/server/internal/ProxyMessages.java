@@ -9,7 +9,6 @@ import dev.parley.sip.SipMessage;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipStatus;
-import dev.parley.transport.internal.ViaStamp;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -124,11 +123,6 @@ final class ProxyMessages {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("Max-Breadth is not a number: " + v);
     }
-  }
-
-  /** The response without its top Via (ours), to forward upstream (§16.7 step 3). */
-  static SipResponse withoutTopVia(SipResponse response) {
-    return ViaStamp.withoutTopVia(response);
   }
 
   /** Whether the message has a second Via under the top one. */

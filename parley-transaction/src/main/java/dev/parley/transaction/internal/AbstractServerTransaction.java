@@ -3,7 +3,6 @@ package dev.parley.transaction.internal;
 import dev.parley.sip.SipMessage;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
-import dev.parley.sip.internal.MessageAccess;
 import dev.parley.transaction.ServerTransaction;
 import dev.parley.transport.Flow;
 import dev.parley.transport.Hop;
@@ -16,8 +15,6 @@ import java.util.concurrent.CompletableFuture;
  * the scheduler, and sending responses back over the flow with the §18.2.2 fallback to the Via.
  */
 abstract class AbstractServerTransaction extends AbstractTransaction implements ServerTransaction {
-  private static final MessageAccess MESSAGES = MessageAccess.get();
-
   private final String requestToTag;
   /** The merged-request key registered for this transaction (§8.2.2.2), or null. */
   volatile TransactionKeys.MergeKey mergeKey;
@@ -146,9 +143,9 @@ abstract class AbstractServerTransaction extends AbstractTransaction implements 
    */
   final void trimWhileLingering(SipMessage response) {
     scheduler.execute(() -> {
-      MESSAGES.trim(request);
+      request.dropParsedValues();
       if (response != null) {
-        MESSAGES.trim(response);
+        response.dropParsedValues();
       }
     });
   }

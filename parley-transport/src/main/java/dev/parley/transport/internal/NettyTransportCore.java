@@ -402,7 +402,7 @@ public final class NettyTransportCore {
       if (udp != null && top.port() == udp.address().getPort()) {
         b.port(tcp.address().getPort());
       }
-      viaTcp = ViaStamp.replaceTopVia(out.message(), b.build(), parser);
+      viaTcp = out.message().withTopVia(b.build());
     } catch (RuntimeException e) {
       noteFallback("top Via cannot be rewritten: " + e.getMessage());
       return sendDatagram(out, null);

@@ -139,7 +139,7 @@ final class SipChannelHandler extends ChannelInboundHandlerAdapter {
         if (!NettyTransportCore.hasResponseHeaders(request)) {
           throw new SipParseException("missing one of Via, From, To, Call-ID, CSeq", 0, 0, 400);
         }
-        message = ViaStamp.received(request, remote, core.parser());
+        message = request.withReceived(remote);
       } catch (SipParseException e) {
         malformed(ctx, frame, e, remote);
         return;

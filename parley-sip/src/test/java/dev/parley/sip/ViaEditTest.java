@@ -1,0 +1,153 @@
+package dev.parley.sip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A message returns a copy with its top Via replaced, stamped or removed, spliced in its text. */
+class ViaEditTest {
+  private static final String REQUEST = "OPTIONS sip:bob@example.com SIP/2.0\r\n"
+      + "v: SIP/2.0/UDP %s;branch=z9hG4bK1, SIP/2.0/UDP proxy.example.com;branch=z9hG4bK0\r\n"
+      + "Via: SIP/2.0/UDP 10.0.0.9;branch=z9hG4bKx\r\n"
+      + "f: <sip:alice@example.com>;tag=9\r\n"
+      + "t: <sip:bob@example.com>\r\n"
+      + "i: abc\r\n"
+      + "CSeq: 1 OPTIONS\r\n"
+      + "l: 0\r\n\r\n";
+  private static final SipParser PARSER = SipParser.create();
+
+  private static SipRequest request(String sentBy) {
+    return (SipRequest) PARSER.parse(REQUEST.formatted(sentBy));
+  }
+
+  private static SipResponse response(String vias) {
+    return (SipResponse) PARSER.parse("SIP/2.0 200 OK\r\n" + vias
+        + "From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>;tag=2\r\n"
+        + "Call-ID: c\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n");
+  }
+
+  private static List<String> branches(SipMessage m) {
+    return m.vias().stream().map(Via::branch).toList();
+  }
+
+  @Test
+  void receivedIsAddedWhenSentByIsADomainNameAndEveryOtherHeaderStaysAsWritten() {
+    SipRequest in = request("pc33.example.com:5060");
+    SipRequest out = in.withReceived(new InetSocketAddress("192.0.2.4", 5070));
+    assertThat(out.toString()).isEqualTo(in.toString().replace(
+        "pc33.example.com:5060;branch=z9hG4bK1", "pc33.example.com:5060;branch=z9hG4bK1;received=192.0.2.4"));
+    assertThat(out.headers().name(0)).isEqualTo("v");
+    assertThat(out.headers().line(2)).isEqualTo(in.headers().line(2));
+  }
+
+  @Test
+  void requestIsLeftAloneWhenSentByIsTheSourceAddress() {
+    SipRequest in = request("192.0.2.4:5070");
+    assertThat(in.withReceived(new InetSocketAddress("192.0.2.4", 5070))).isSameAs(in);
+  }
+
+  @Test
+  void emptyRportIsFilledWithTheSourcePortAndReceivedIsAdded() {
+    SipRequest in = request("192.0.2.4:5060;rport");
+    SipRequest out = in.withReceived(new InetSocketAddress("192.0.2.4", 40000));
+    assertThat(out.topVia().rport()).isEqualTo(40000);
+    assertThat(out.topVia().received()).isEqualTo("192.0.2.4");
+    assertThat(out.vias()).hasSize(3);
+  }
+
+  @Test
+  void ipv6ReceivedIsWrittenWithoutBracketsInItsShortestForm() {
+    SipRequest in = request("[2001:db8::1]:5060;rport");
+    assertThat(in.withReceived(new InetSocketAddress("::1", 40000)).topVia().received()).isEqualTo("::1");
+    assertThat(in.withReceived(new InetSocketAddress("2001:DB8:0:0:1:0:0:0", 40000)).topVia().received())
+        .isEqualTo("2001:db8:0:0:1::"); // the longest run of zeros
+    assertThat(in.withReceived(new InetSocketAddress("2001:db8:0:0:1:0:0:1", 40000)).topVia().received())
+        .isEqualTo("2001:db8::1:0:0:1"); // the first of equal runs
+    assertThat(in.withReceived(new InetSocketAddress("2001:db8:0:1:1:1:1:1", 40000)).topVia().received())
+        .isEqualTo("2001:db8:0:1:1:1:1:1");
+  }
+
+  @Test
+  void ipv6SentByIsComparedWithTheSourceAddressByValue() {
+    SipRequest in = request("[0:0:0:0:0:0:0:1]:5060");
+    assertThat(in.withReceived(new InetSocketAddress("::1", 5060))).isSameAs(in);
+  }
+
+  @Test
+  void ipv4SentByThatIsAnotherAddressGetsReceived() {
+    SipRequest in = request("192.0.2.40");
+    assertThat(in.withReceived(new InetSocketAddress("192.0.2.4", 5060)).topVia().received())
+        .isEqualTo("192.0.2.4");
+  }
+
+  @Test
+  void aLenientlyParsedRequestKeepsItsPolicySoItsHeadersStillRead() {
+    SipParser lenient = SipParser.builder().policy(CompliancePolicy.LENIENT).build();
+    SipRequest in = (SipRequest) lenient.parse(REQUEST.formatted("pc33.example.com")
+        .replace("f: <sip:alice@example.com>;tag=9", "f: < sip:alice@example.com >;tag=9"));
+    SipRequest out = in.withReceived(new InetSocketAddress("192.0.2.4", 5060));
+    assertThat(out.policy()).isEqualTo(CompliancePolicy.LENIENT);
+    assertThat(out.from().tag()).isEqualTo("9");
+  }
+
+  @Test
+  void topViaIsReplacedKeepingTheValuesAfterItInItsField() {
+    SipRequest in = request("192.0.2.4:5060");
+    Via tcp = in.topVia().toBuilder().transport("TCP").build();
+    SipRequest out = in.withTopVia(tcp);
+    assertThat(out.vias()).extracting(Via::transport).containsExactly("TCP", "UDP", "UDP");
+    assertThat(branches(out)).containsExactly("z9hG4bK1", "z9hG4bK0", "z9hG4bKx");
+    assertThat(in.topVia().transport()).isEqualTo("UDP");
+  }
+
+  @Test
+  void replacingTheTopViaOfAMessageWithoutViaIsRefused() {
+    SipRequest noVia = SipRequest.builder(SipMethod.OPTIONS, SipUri.parse("sip:bob@example.com")).build();
+    assertThatThrownBy(() -> noVia.withTopVia(Via.builder("UDP", "192.0.2.4").build()))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("no Via");
+  }
+
+  @Test
+  void topViaIsRemovedFromItsOwnField() {
+    SipResponse r = response(
+        "Via: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKus\r\n"
+        + "Via: SIP/2.0/UDP 10.0.0.2;branch=z9hG4bKb, SIP/2.0/TCP 10.0.0.3;branch=z9hG4bKc\r\n")
+        .withoutTopVia();
+    assertThat(branches(r)).containsExactly("z9hG4bKb", "z9hG4bKc");
+  }
+
+  @Test
+  void topViaIsRemovedFromAFieldOfSeveralValues() {
+    SipResponse r = response(
+        "Via: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKus;x=\"a,b\" ,SIP/2.0/UDP 10.0.0.2;branch=z9hG4bKb\r\n"
+        + "v: SIP/2.0/UDP 10.0.0.3;branch=z9hG4bKc\r\n")
+        .withoutTopVia();
+    assertThat(branches(r)).containsExactly("z9hG4bKb", "z9hG4bKc");
+    assertThat(r.headers().name(1)).isEqualTo("v");
+  }
+
+  @Test
+  void theOnlyViaLeavesNone() {
+    SipResponse r = response("Via: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKus\r\n").withoutTopVia();
+    assertThat(r.vias()).isEmpty();
+    assertThat(r.encode()).asString().startsWith("SIP/2.0 200 OK\r\nFrom: <sip:a@example.com>;tag=1\r\n");
+  }
+
+  @Test
+  void aResponseWithoutViaIsReturnedAsItIs() {
+    SipResponse r = response("");
+    assertThat(r.withoutTopVia()).isSameAs(r);
+  }
+
+  @Test
+  void droppingParsedValuesAfterAnEditKeepsTheEditedText() {
+    SipRequest out = request("pc33.example.com").withReceived(new InetSocketAddress("192.0.2.4", 5060));
+    String before = out.toString();
+    out.dropParsedValues();
+    assertThat(out.toString()).isEqualTo(before);
+    assertThat(out.topVia().received()).isEqualTo("192.0.2.4");
+  }
+}
