@@ -434,12 +434,14 @@ public final class OfflineMessages implements AutoCloseable {
     if (id.isPresent()) {
       accepted.increment();
     }
-    if (vouched) {
-      result.complete(Responses.to(message, 202, toTag).build());
-    }
     if (id.isPresent() && registered.test(aor)) {
       // the user registered between the proxy's lookup and this write: deliver now
       startDelivery(aor);
+    }
+    if (vouched) {
+      // last: once the sender has its 202, the message is being delivered or waits for the
+      // next REGISTER, whatever happens to the bindings afterwards
+      result.complete(Responses.to(message, 202, toTag).build());
     }
   }
 
