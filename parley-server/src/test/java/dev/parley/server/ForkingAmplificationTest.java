@@ -29,7 +29,7 @@ class ForkingAmplificationTest extends ProxyFixture {
     try (UdpSipClient c = new UdpSipClient(udp())) {
       for (String contact : List.of("sip:alice@127.0.0.1:" + port + ";x=0",
           "sip:alice@127.000.000.001:" + port, "sip:alice@[::ffff:127.0.0.1]:" + port,
-          "sip:alice@localhost:" + port)) {
+          "sip:alice@localhost:" + port, "sip:alice@" + DOMAIN + ";x=1")) {
         SipRequest reg = c.register("alice", DOMAIN, "reg-" + contact.hashCode(), 1,
             "Contact: <" + contact + ">\r\n");
         SipResponse r = c.sendAuthorized(reg, "alice", "secret");
@@ -71,8 +71,9 @@ class ForkingAmplificationTest extends ProxyFixture {
     assertThat(r.statusCode()).isEqualTo(440);
     assertThat(server.proxyStats().maxBreadthExceeded()).isEqualTo(1);
 
+    // a larger Max-Breadth than ours is lowered to ours (RFC 5393 §5.3.1)
     sender.send(sender.request("MESSAGE", "sip:bob@" + DOMAIN, "sip:x@elsewhere.example",
-        "sip:bob@" + DOMAIN, ""), udp());
+        "sip:bob@" + DOMAIN, "Max-Breadth: 2000000000\r\n"), udp());
     for (MockSipPeer p : phones) {
       SipRequest m = p.takeRequest();
       assertThat(m.headers().get(HeaderName.MAX_BREADTH)).isEqualTo("15"); // 60 / 4

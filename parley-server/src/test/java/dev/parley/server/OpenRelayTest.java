@@ -9,6 +9,7 @@ import dev.parley.sip.SipResponse;
 import dev.parley.testkit.MockSipPeer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -152,7 +153,9 @@ class OpenRelayTest extends ProxyFixture {
         "Contact", "<" + bob.uri("bob") + ">");
     SipResponse ok = caller.takeFinalResponse();
     assertThat(ok.statusCode()).isEqualTo(200);
-    assertThat(ok.headers().get(HeaderName.RECORD_ROUTE)).isEqualTo(recordRoute);
+    // the caller's copy is signed for the callee's Contact, the callee's for the caller's
+    String callerRoute = ok.headers().get(HeaderName.RECORD_ROUTE);
+    assertThat(callerRoute).contains(";psig=").isNotEqualTo(recordRoute);
 
     server.close();
     server = null;
@@ -162,19 +165,56 @@ class OpenRelayTest extends ProxyFixture {
     String fromCaller = "<sip:carl@elsewhere.example>;tag=" + invite.from().tag();
     String toBob = "<sip:bob@" + DOMAIN + ">;tag=bobtag";
     caller.send(inDialog("MESSAGE", caller, bob.uri("bob"), fromCaller, toBob,
-        invite.callId(), 2, recordRoute), fixed);
+        invite.callId(), 2, callerRoute), fixed);
     SipRequest m = bob.takeRequest();
     assertThat(m.method().name()).isEqualTo("MESSAGE");
     bob.respondWithTag(m, 200, "bobtag");
     assertThat(caller.takeFinalResponse().statusCode()).isEqualTo(200);
 
     // callee -> caller: the signed tag is its To tag
-    bob.send(inDialog("BYE", bob, caller.uri("raw"), toBob, fromCaller, invite.callId(), 1,
-        recordRoute), fixed);
+    bob.send(inDialog("BYE", bob, invite.contacts().get(0).uri().toString(), toBob, fromCaller,
+        invite.callId(), 1, recordRoute), fixed);
     SipRequest bye = caller.takeRequest();
     assertThat(bye.method().name()).isEqualTo("BYE");
     caller.respondWithTag(bye, 200, invite.from().tag());
     assertThat(bob.takeFinalResponse().statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aStrangerWhoCallsAUserCanSendInThatDialogOnlyToThatUser() throws Exception {
+    // anyone may call a user of the domain and so become a party to a dialog set up here: the
+    // Route it gets back lets it reach the callee, and no one else
+    start();
+    MockSipPeer bob = keep(MockSipPeer.start("127.0.0.2"));
+    bind("bob", bob.uri("bob"), 1f);
+    MockSipPeer mallory = keep(MockSipPeer.start("127.0.0.3"));
+    MockSipPeer victim = keep(MockSipPeer.start("127.0.0.5"));
+    SipRequest invite = mallory.request("INVITE", "sip:bob@" + DOMAIN,
+        "sip:mallory@evil.example", "sip:bob@" + DOMAIN, "");
+    mallory.send(invite, udp());
+    SipRequest atBob = bob.takeRequest();
+    bob.respondWithTag(atBob, 200, "bobtag", "Record-Route",
+        atBob.headers().get(HeaderName.RECORD_ROUTE), "Contact", "<" + bob.uri("bob") + ">");
+    SipResponse ok = mallory.takeFinalResponse();
+    String route = ok.headers().get(HeaderName.RECORD_ROUTE);
+    String from = "<sip:mallory@evil.example>;tag=" + invite.from().tag();
+    for (String method : List.of("MESSAGE", "INVITE", "OPTIONS")) {
+      mallory.send(inDialog(method, mallory, victim.uri("victim"), from,
+          "<sip:victim@evil.example>;tag=bobtag", invite.callId(), 5, route), udp());
+      assertThat(mallory.takeFinalResponse().statusCode()).as(method).isEqualTo(403);
+    }
+    // and as if it were the callee (the signed tag in To): still only towards the caller
+    mallory.send(inDialog("MESSAGE", mallory, victim.uri("victim"), "<sip:bob@" + DOMAIN
+        + ">;tag=bobtag", from, invite.callId(), 6, atBob.headers().get(HeaderName.RECORD_ROUTE)),
+        udp());
+    assertThat(mallory.takeFinalResponse().statusCode()).isIn(403, 407);
+    assertThat(victim.poll(Duration.ofMillis(300))).isNull();
+    // towards bob it works, tag case aside (RFC 3261 §7.3.1)
+    mallory.send(inDialog("MESSAGE", mallory, bob.uri("bob"), from,
+        "<sip:bob@" + DOMAIN + ">;tag=BOBTAG", invite.callId(), 7, route), udp());
+    SipRequest m = bob.takeRequest(dev.parley.sip.SipMethod.MESSAGE);
+    bob.respondWithTag(m, 200, "bobtag");
+    assertThat(mallory.takeFinalResponse().statusCode()).isEqualTo(200);
   }
 
   /** A request inside a dialog, From and To given with their tags, Route as recorded. */

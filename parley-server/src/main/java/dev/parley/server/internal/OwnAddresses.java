@@ -159,6 +159,9 @@ final class OwnAddresses {
     }
     int port = uri.port();
     if (port < 0) {
+      if (isOwnName(h)) {
+        return true; // our name without a port: RFC 3263 (SRV) finds us, on whatever port
+      }
       port = uri.isSecure() || "tls".equalsIgnoreCase(uri.transport())
           ? Transport.TLS.defaultPort() : Transport.UDP.defaultPort();
     }

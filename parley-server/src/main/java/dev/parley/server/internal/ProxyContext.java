@@ -142,6 +142,9 @@ final class ProxyContext {
       return; // 100 is hop by hop (§16.7 step 4); a response with only our Via goes nowhere
     }
     SipResponse up = server != null ? r.withoutTopVia() : r;
+    if (signature != null && server != null && code > 100 && code < 300) {
+      up = resigned(up);
+    }
     if (server != null && b.hop != null && ProxyMessages.hasIdentity(up)
         && !core.isTrusted(b.hop.address().getAddress())) {
       up = ProxyMessages.withoutIdentity(up); // RFC 3325: only trusted hops assert identities
@@ -173,6 +176,31 @@ final class ProxyContext {
         cancelPending("SIP;cause=" + code + ";text=\"" + r.reasonPhrase().replace("\"", "") + "\"");
       }
     }
+  }
+
+  /**
+   * {@code response} with our Record-Route signature re-made for the callee's Contact (RFC 3261
+   * §16.7 step 4: a proxy may rewrite its own Record-Route in a response): the caller may then
+   * send in this dialog only to the callee ({@link RouteSigner}).
+   */
+  private SipResponse resigned(SipResponse response) {
+    List<String> values = response.headers().values(HeaderName.RECORD_ROUTE);
+    String ours = ";" + RouteSigner.PARAMETER + "=" + signature;
+    boolean found = false;
+    for (String v : values) {
+      found |= v.contains(ours);
+    }
+    if (!found) {
+      return response;
+    }
+    String callee = core.signer().sign(received.callId(), received.from().tag(),
+        response.contacts().isEmpty() ? null : response.contacts().get(0).uri());
+    String theirs = ";" + RouteSigner.PARAMETER + "=" + callee;
+    SipResponse.Builder b = response.toBuilder().removeHeader(HeaderName.RECORD_ROUTE);
+    for (String v : values) {
+      b.header(HeaderName.RECORD_ROUTE, v.replace(ours, theirs));
+    }
+    return b.build();
   }
 
   /** A branch's final outcome other than 2xx: received, or synthesised on timeout or error. */

@@ -224,12 +224,13 @@ public final class ProxyCore {
       reject(tx, request, 482, null);
       return;
     }
-    // An in-dialog request passes without credentials only inside a dialog we record-routed:
-    // its Route carries our signature for its Call-ID and tags (RouteSigner). Anything else that
-    // merely looks in-dialog (a To tag, a Route naming us) is a new request like any other.
+    // An in-dialog request passes without credentials only inside a dialog we record-routed,
+    // towards the other end of it: its Route carries our signature for its Call-ID, tags and
+    // remote target (RouteSigner). Anything else that merely looks in-dialog (a To tag, a Route
+    // naming us, a signature of another dialog or for another target) is a new request.
     String toTag = request.to().tag();
     boolean ourDialog = toTag != null && signature != null
-        && signer.verify(signature, request.callId(), request.from().tag(), toTag);
+        && signer.verify(signature, request.callId(), request.from().tag(), toTag, target);
     if (!routeSet.isEmpty()) { // loose routing to the next Route (§16.6 step 7)
       if (!(routeSet.get(0).uri() instanceof SipUri next)) {
         reject(tx, request, 416, "Unsupported URI Scheme (Route)");
@@ -469,12 +470,13 @@ public final class ProxyCore {
    * {@code P-Preferred-Identity} and {@code Remote-Party-ID} from anyone but a trusted source are
    * removed, and an authenticated user's request gets {@code P-Asserted-Identity} with its AOR
    * (unless it asks for {@code Privacy: id}). RFC 5393: the forks share the request's
-   * {@code Max-Breadth} (the configured default when it has none); more targets than that is
-   * 440.
+   * {@code Max-Breadth} (the configured one when it has none or a larger one); more targets than
+   * that is 440.
    */
   private void proxy(ServerTransaction tx, SipRequest request, Uri target, List<Address> routeSet,
       long hash, boolean inDialog, RequestOrigin origin, List<ProxyTarget> targets) {
-    int breadth = ProxyMessages.maxBreadth(request, defaultMaxBreadth);
+    // RFC 5393 §5.3.1 lets a proxy lower what it received: never more than our own bound
+    int breadth = Math.min(ProxyMessages.maxBreadth(request, defaultMaxBreadth), defaultMaxBreadth);
     if (targets.size() > breadth) {
       maxBreadthExceeded.increment();
       reject(tx, request, 440, "Max-Breadth Exceeded");
@@ -507,7 +509,10 @@ public final class ProxyCore {
     }
     boolean recordRoute = config.recordRoute() && request.to().tag() == null && (m.isInvite()
         || m.equals(SipMethod.SUBSCRIBE) || m.equals(SipMethod.REFER));
-    String signature = recordRoute ? signer.sign(request.callId(), request.from().tag()) : null;
+    // the callee's copy lets it send to the caller's Contact (ProxyContext re-signs the copy in
+    // the responses for the callee's Contact)
+    String signature = recordRoute ? signer.sign(request.callId(), request.from().tag(),
+        request.contacts().isEmpty() ? null : request.contacts().get(0).uri()) : null;
     ProxyContext ctx = new ProxyContext(this, tx, request, b.build(), signature, hash);
     contexts.put(tx, ctx);
     ctx.start(targets);
@@ -548,7 +553,7 @@ public final class ProxyCore {
       if (signature == null || signature.isEmpty()) {
         signature = ruri.parameters().get(RouteSigner.PARAMETER); // a strict router upstream
       }
-      if (!signer.verify(signature, ack.callId(), ack.from().tag(), ack.to().tag())) {
+      if (!signer.verify(signature, ack.callId(), ack.from().tag(), ack.to().tag(), target)) {
         relaysRefused.increment();
         return; // not in a dialog we record-routed: an ACK is never relayed for anyone else
       }
@@ -602,6 +607,10 @@ public final class ProxyCore {
 
   OwnAddresses own() {
     return own;
+  }
+
+  RouteSigner signer() {
+    return signer;
   }
 
   /** Whether {@code address} is a {@code trusted} source (its identity headers are kept). */
