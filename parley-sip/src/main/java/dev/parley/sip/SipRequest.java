@@ -60,8 +60,8 @@ public final class SipRequest extends SipMessage {
   /**
    * This request as a server transport receives it from {@code source} (RFC 3261 §18.2.1, RFC 3581
    * §4): its top Via gets {@code received} with the source address when the {@code sent-by} host
-   * is not that address or when {@code rport} is asked for, and an empty {@code rport} gets the
-   * source port. A copy made as {@link #withTopVia} makes it, or this request when neither applies
+   * is not that address, when {@code rport} is asked for, or when the sender wrote a
+   * {@code received} of its own (replaced), and an empty {@code rport} gets the source port. A copy made as {@link #withTopVia} makes it, or this request when neither applies
    * or it has no Via. An IPv6 {@code received} is written without brackets, as RFC 5952 writes it.
    *
    * @throws NullPointerException if {@code source} is null
@@ -79,7 +79,9 @@ public final class SipRequest extends SipMessage {
       return this;
     }
     boolean fillRport = top.hasRport() && top.rport() < 0;
-    if (!fillRport && IpLiterals.isLiteralOf(top.host(), ip)) {
+    // a received the sender wrote itself is replaced by the true source: responses may be sent
+    // there (§18.2.2), and it must not be a third party of the sender's choosing
+    if (!fillRport && IpLiterals.isLiteralOf(top.host(), ip) && top.received() == null) {
       return this;
     }
     Via.Builder b = top.toBuilder().parameter("received", IpLiterals.text(ip));

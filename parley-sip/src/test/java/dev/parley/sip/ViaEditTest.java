@@ -50,6 +50,14 @@ class ViaEditTest {
   }
 
   @Test
+  void aReceivedWrittenByTheSenderIsReplacedByTheSourceAddress() {
+    // a client must not choose where responses fall back to (RFC 3261 §18.2.2)
+    SipRequest in = request("192.0.2.4:5070;received=198.51.100.9");
+    SipRequest out = in.withReceived(new InetSocketAddress("192.0.2.4", 5070));
+    assertThat(out.topVia().received()).isEqualTo("192.0.2.4");
+  }
+
+  @Test
   void emptyRportIsFilledWithTheSourcePortAndReceivedIsAdded() {
     SipRequest in = request("192.0.2.4:5060;rport");
     SipRequest out = in.withReceived(new InetSocketAddress("192.0.2.4", 40000));

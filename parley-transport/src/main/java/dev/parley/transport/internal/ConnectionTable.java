@@ -39,13 +39,32 @@ final class ConnectionTable {
   private long refusedFull;
   private long evicted;
 
+  /**
+   * The source a connection counts against: an IPv4 address, or the /64 prefix of an IPv6 one
+   * (one IPv6 subscriber gets a whole /64 and could open each connection from another address;
+   * the rate limiter and the nonces key IPv6 the same way).
+   */
+  static InetAddress sourceOf(InetAddress address) {
+    if (!(address instanceof java.net.Inet6Address)) {
+      return address;
+    }
+    byte[] b = address.getAddress();
+    java.util.Arrays.fill(b, 8, 16, (byte) 0);
+    try {
+      return InetAddress.getByAddress(b);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException("16 bytes are an IPv6 address", e);
+    }
+  }
+
   ConnectionTable(TransportConfig config) {
     this.maxConnections = config.maxConnections();
     this.maxPerAddress = config.maxConnectionsPerAddress();
   }
 
   /** Admits an accepted connection from {@code source}, maybe evicting another. */
-  synchronized Admission admitInbound(Connection c, InetAddress source) {
+  synchronized Admission admitInbound(Connection c, InetAddress address) {
+    InetAddress source = sourceOf(address);
     LinkedHashSet<Connection> mine = bySource.get(source);
     int have = mine == null ? 0 : mine.size();
     if (have >= maxPerAddress) {
@@ -94,7 +113,7 @@ final class ConnectionTable {
     c.counted = false;
     total--;
     if (!c.isOutbound()) {
-      InetAddress source = c.key().remote().getAddress();
+      InetAddress source = sourceOf(c.key().remote().getAddress());
       LinkedHashSet<Connection> mine = bySource.get(source);
       if (mine != null && mine.remove(c)) {
         resized(source, mine.size() + 1, mine.size());
