@@ -124,24 +124,7 @@ public final class OfflineMessages implements AutoCloseable {
   private final Predicate<Aor> registered;
   private final Predicate<Aor> knownUser;
   private final Clock clock;
-  private final int maxMessageBytes;
-  private final int maxMessagesPerUser;
-  private final long maxBytesPerUser;
-  private final int maxMessages;
-  private final long maxBytes;
-  private final Duration maxAge;
-  private final int maxRefusals;
-  private final Duration retryInitial;
-  private final Duration retryMax;
-  private final Duration deliveryTimeout;
-  private final boolean acceptUnauthenticated;
-  private final int maxPerSender;
-  private final long maxBytesPerSender;
-  private final int maxUnauthenticatedPerUser;
-  private final long maxUnauthenticatedBytesPerUser;
-  private final int maxUnauthenticatedPerSource;
-  private final int maxUnauthenticatedMessages;
-  private final long maxUnauthenticatedBytes;
+  private final OfflineMessagesConfig config;
 
   private final ConcurrentHashMap<Aor, Mailbox> mailboxes = new ConcurrentHashMap<>();
   private final AtomicLong totalMessages = new AtomicLong();
@@ -169,24 +152,7 @@ public final class OfflineMessages implements AutoCloseable {
     this.knownUser = b.knownUser;
     this.clock = b.clock;
     OfflineMessagesConfig c = b.config;
-    this.maxMessageBytes = c.maxMessageBytes();
-    this.maxMessagesPerUser = c.maxMessagesPerUser();
-    this.maxBytesPerUser = c.maxBytesPerUser();
-    this.maxMessages = c.maxMessages();
-    this.maxBytes = c.maxBytes();
-    this.maxAge = c.maxAge();
-    this.maxRefusals = c.maxRefusals();
-    this.retryInitial = c.retryInitial();
-    this.retryMax = c.retryMax();
-    this.deliveryTimeout = c.deliveryTimeout();
-    this.acceptUnauthenticated = c.acceptUnauthenticated();
-    this.maxPerSender = c.maxPerSender();
-    this.maxBytesPerSender = c.maxBytesPerSender();
-    this.maxUnauthenticatedPerUser = c.maxUnauthenticatedPerUser();
-    this.maxUnauthenticatedBytesPerUser = c.maxUnauthenticatedBytesPerUser();
-    this.maxUnauthenticatedPerSource = c.maxUnauthenticatedPerSource();
-    this.maxUnauthenticatedMessages = c.maxUnauthenticatedMessages();
-    this.maxUnauthenticatedBytes = c.maxUnauthenticatedBytes();
+    this.config = c;
     for (Store.SenderCount sc : store.messageCountsBySender()) {
       Mailbox mb = mailboxes.computeIfAbsent(sc.recipient(), k -> new Mailbox());
       Store.MessageCount n = sc.count();
@@ -239,7 +205,7 @@ public final class OfflineMessages implements AutoCloseable {
     if (origin.isAuthenticated()) {
       return knownUser.test(aor);
     }
-    if (!acceptUnauthenticated) {
+    if (!config.acceptUnauthenticated()) {
       unauthenticatedDeclined.increment();
       return false;
     }
@@ -276,14 +242,14 @@ public final class OfflineMessages implements AutoCloseable {
     if (from == null || to == null || callId == null || message.cseq() == null) {
       return reject(message, toTag, 400, "Bad Request (From, To, Call-ID and CSeq needed)", null);
     }
-    if (body.length > maxMessageBytes || from.length() > MAX_ADDRESS_CHARS
+    if (body.length > config.maxMessageBytes() || from.length() > MAX_ADDRESS_CHARS
         || to.length() > MAX_ADDRESS_CHARS || callId.length() > MAX_HEADER_CHARS
         || (contentType != null && contentType.length() > MAX_HEADER_CHARS)) {
       return reject(message, toTag, 413, "Request Entity Too Large (too large to store)", null);
     }
     // Past this point an unauthenticated sender's answer is 202, whatever happens (class comment)
     boolean vouched = origin.isAuthenticated();
-    if (!vouched && !acceptUnauthenticated) {
+    if (!vouched && !config.acceptUnauthenticated()) {
       unauthenticatedDeclined.increment();
       return reject(message, toTag, 480, "Temporarily Unavailable", null);
     }
@@ -354,23 +320,24 @@ public final class OfflineMessages implements AutoCloseable {
    * {@code sender}; inside {@code mailboxes.compute} for {@code mb}.
    */
   private Refusal reserve(Mailbox mb, String sender, boolean vouched, int size) {
-    if (mb.messages() + 1 > maxMessagesPerUser || mb.bytes() + size > maxBytesPerUser) {
+    if (mb.messages() + 1 > config.maxMessagesPerUser()
+        || mb.bytes() + size > config.maxBytesPerUser()) {
       return Refusal.MAILBOX_FULL;
     }
-    if (!vouched && (mb.unauthenticated.messages() + 1 > maxUnauthenticatedPerUser
-        || mb.unauthenticated.bytes() + size > maxUnauthenticatedBytesPerUser)) {
+    if (!vouched && (mb.unauthenticated.messages() + 1 > config.maxUnauthenticatedPerUser()
+        || mb.unauthenticated.bytes() + size > config.maxUnauthenticatedBytesPerUser())) {
       return Refusal.MAILBOX_FULL; // the share of unauthenticated senders is full
     }
     Tally s = mb.senders.getOrDefault(sender, Tally.EMPTY);
-    int perSender = vouched ? maxPerSender : maxUnauthenticatedPerSource;
-    if (s.messages() + 1 > perSender || s.bytes() + size > maxBytesPerSender) {
+    int perSender = vouched ? config.maxPerSender() : config.maxUnauthenticatedPerSource();
+    if (s.messages() + 1 > perSender || s.bytes() + size > config.maxBytesPerSender()) {
       return Refusal.SENDER_FULL;
     }
     if (!vouched && !reserve(unauthenticatedMessages, unauthenticatedBytes, size,
-        maxUnauthenticatedMessages, maxUnauthenticatedBytes)) {
+        config.maxUnauthenticatedMessages(), config.maxUnauthenticatedBytes())) {
       return Refusal.STORE_FULL; // the share of unauthenticated senders is full
     }
-    if (!reserve(totalMessages, totalBytes, size, maxMessages, maxBytes)) {
+    if (!reserve(totalMessages, totalBytes, size, config.maxMessages(), config.maxBytes())) {
       if (!vouched) {
         unauthenticatedMessages.decrementAndGet();
         unauthenticatedBytes.addAndGet(-size);
@@ -603,7 +570,7 @@ public final class OfflineMessages implements AutoCloseable {
 
   /** Sends {@code batch[i]}, skipping (dropping) expired ones; background thread. */
   private void deliverFrom(Aor aor, List<StoredMessage> batch, int i) {
-    long oldest = clock.millis() - maxAge.toMillis();
+    long oldest = clock.millis() - config.maxAge().toMillis();
     while (i < batch.size() && batch.get(i).receivedAt() < oldest) {
       if (!drop(batch.get(i))) {
         finish(aor, true);
@@ -623,7 +590,7 @@ public final class OfflineMessages implements AutoCloseable {
       sent = CompletableFuture.failedFuture(e);
     }
     int index = i;
-    sent.orTimeout(deliveryTimeout.toMillis(), TimeUnit.MILLISECONDS)
+    sent.orTimeout(config.deliveryTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete((status, error) -> {
           int code = error != null || status == null ? 0 : status;
           if (!inBackground(() -> onResult(aor, batch, index, code))) {
@@ -652,7 +619,7 @@ public final class OfflineMessages implements AutoCloseable {
       return;
     }
     failedAttempts.increment();
-    if (!isTransient(status) && m.attempts() + 1 >= maxRefusals) {
+    if (!isTransient(status) && m.attempts() + 1 >= config.maxRefusals()) {
       log.debug("dropping message {} for {}: refused {} times, last {}", m.id(), aor,
           m.attempts() + 1, status);
       if (drop(m)) {
@@ -815,11 +782,11 @@ public final class OfflineMessages implements AutoCloseable {
 
   /** The wait before the next attempt after {@code failures} failed runs in a row. */
   Duration retryDelay(int failures) {
-    Duration d = retryInitial;
-    for (int i = 1; i < failures && d.compareTo(retryMax) < 0; i++) {
+    Duration d = config.retryInitial();
+    for (int i = 1; i < failures && d.compareTo(config.retryMax()) < 0; i++) {
       d = d.multipliedBy(2);
     }
-    return d.compareTo(retryMax) > 0 ? retryMax : d;
+    return d.compareTo(config.retryMax()) > 0 ? config.retryMax() : d;
   }
 
   /** The MESSAGE that delivers {@code m}. */
@@ -865,7 +832,7 @@ public final class OfflineMessages implements AutoCloseable {
   }
 
   private int sweepNow() {
-    int n = store.deleteMessagesReceivedBefore(clock.millis() - maxAge.toMillis());
+    int n = store.deleteMessagesReceivedBefore(clock.millis() - config.maxAge().toMillis());
     if (n > 0) {
       dropped.add(n);
       Map<Aor, List<Store.SenderCount>> counts = new HashMap<>();
