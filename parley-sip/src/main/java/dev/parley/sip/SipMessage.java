@@ -324,12 +324,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
    * @throws SipParseException at the first problem
    */
   public SipMessage validate() {
-    for (HeaderName mandatory : new HeaderName[] {
-        HeaderName.TO, HeaderName.FROM, HeaderName.CSEQ, HeaderName.CALL_ID, HeaderName.VIA}) {
-      if (!headers.contains(mandatory)) {
-        throw new SipParseException("missing mandatory header " + mandatory, endLine, 1, 400);
-      }
-    }
+    checkMandatoryPresent();
     for (Header<?> h : Header.ALL) {
       int first = headers.indexOf(h.name(), 0);
       if (first < 0) {
@@ -355,6 +350,24 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
       }
     }
     return this;
+  }
+
+  /** The headers every message has (RFC 3261 §8.1.1): To, From, CSeq, Call-ID and Via. */
+  private static final HeaderName[] MANDATORY = {
+      HeaderName.TO, HeaderName.FROM, HeaderName.CSEQ, HeaderName.CALL_ID, HeaderName.VIA};
+
+  /**
+   * Fails unless To, From, CSeq, Call-ID and Via are all present (RFC 3261 §8.1.1); reads the
+   * header names only.
+   *
+   * @throws SipParseException (400) naming the first one missing
+   */
+  final void checkMandatoryPresent() {
+    for (HeaderName mandatory : MANDATORY) {
+      if (!headers.contains(mandatory)) {
+        throw new SipParseException("missing mandatory header " + mandatory, endLine, 1, 400);
+      }
+    }
   }
 
   /** The message in wire form: start line, header fields, empty line, body. */

@@ -99,6 +99,35 @@ public final class SipRequest extends SipMessage {
   @Override
   public SipRequest validate() {
     super.validate();
+    checkCSeqMethod();
+    return this;
+  }
+
+  /**
+   * The check of RFC 3261 §8.2 (and §16.3 step 1) that a request passes before anyone acts on it
+   * or makes a transaction for it (§17.2.3 matches on these headers): Via, From, To, Call-ID and
+   * CSeq are present (§8.1.1) and match their grammars, and the CSeq method is the request method
+   * (§8.1.1.5). The transport layer runs it on every request it receives, the transaction layer
+   * on every request handed to it; the typed values it reads stay cached in the message, so the
+   * second run costs nothing. It does not ask for Max-Forwards (a proxy adds one that is missing,
+   * §16.6 step 3, and a UAS has no use for it) nor read headers that may repeat once too often
+   * (see {@link #repeatedSingletonHeader()}); {@link #validate()} checks everything.
+   *
+   * @return this request
+   * @throws SipParseException at the first problem: status 400, or 501 when the CSeq method does
+   *     not match a request method Parley does not know (RFC 4475 §3.1.2.18)
+   */
+  public SipRequest checkMandatoryHeaders() {
+    checkMandatoryPresent();
+    topVia();
+    from();
+    to();
+    callId();
+    checkCSeqMethod();
+    return this;
+  }
+
+  private void checkCSeqMethod() {
     CSeq cseq = cseq();
     if (!cseq.method().equals(method)) {
       int i = headers().indexOf(HeaderName.CSEQ, 0);
@@ -106,7 +135,6 @@ public final class SipRequest extends SipMessage {
           + " does not match the request method " + method,
           headers().line(i), headers().column(i), method.isStandard() ? 400 : 501);
     }
-    return this;
   }
 
   @Override
@@ -125,8 +153,9 @@ public final class SipRequest extends SipMessage {
   /**
    * A builder for a response to this request with {@code status} and its standard reason phrase,
    * made as RFC 3261 §8.2.6.2 asks: every Via (in order), From, To, Call-ID and CSeq copied; the
-   * Record-Route fields copied into a 101..299 response, which may create a dialog (§12.1.1). To
-   * keeps the tag it has; see {@link #response(int, String)} to add one.
+   * Record-Route fields copied into a 101..299 response, which may create a dialog (§12.1.1); a
+   * Timestamp copied into a 100 Trying (§8.2.6.1). To keeps the tag it has; see
+   * {@link #response(int, String)} to add one.
    *
    * @throws IllegalArgumentException if {@code status} is not 100..699
    */
@@ -164,9 +193,37 @@ public final class SipRequest extends SipMessage {
         b.header(name, value);
       } else if (name.equals(HeaderName.RECORD_ROUTE) && status > 100 && status < 300) {
         b.header(name, h.value(i));
+      } else if (name.equals(HeaderName.TIMESTAMP) && status == 100) {
+        b.header(name, h.value(i)); // §8.2.6.1
       }
     }
     return b;
+  }
+
+  /**
+   * A builder for the response to a request that did not parse, made from its bytes as far as
+   * they can be read (RFC 3261 §8.2.6.2): {@code status} with its standard reason phrase, and
+   * every Via, From, To, Call-ID and CSeq field copied as written (spliced from the wire, never
+   * parsed; compact names and folded lines are read), with {@code toTag} added to To when To
+   * seems to have none and {@code status} is above 100. For the stateless 400 (or 505, 513) of a
+   * transport that cannot parse what it received.
+   *
+   * @return the builder, or null when {@code wire} cannot or must not be answered: a response,
+   *     an ACK (§17.1.1.3), or a request without one of those five headers
+   * @throws NullPointerException if {@code wire} is null
+   * @throws IllegalArgumentException if {@code status} is not 100..699 or {@code toTag} is not a
+   *     token (§25.1)
+   */
+  public static SipResponse.Builder responseToUnparsed(byte[] wire, int status, String toTag) {
+    Objects.requireNonNull(wire, "wire");
+    if (status < 100 || status > 699) {
+      throw new IllegalArgumentException("status out of range: " + status);
+    }
+    if (toTag != null && !dev.parley.sip.internal.Chars.all(toTag,
+        dev.parley.sip.internal.Chars.TOKEN)) {
+      throw new IllegalArgumentException("toTag is not a token: '" + toTag + "'");
+    }
+    return UnparsedRequest.response(wire, status, toTag);
   }
 
   /** Builds a {@link SipRequest}; not thread-safe. */

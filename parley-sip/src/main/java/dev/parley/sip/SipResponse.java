@@ -142,6 +142,30 @@ public final class SipResponse extends SipMessage {
       return this;
     }
 
+    /**
+     * Appends a Warning (RFC 3261 §20.43): {@code warn-code SP warn-agent SP warn-text}, the text
+     * written as a quoted-string for people to read: its quotes, backslashes and control
+     * characters become apostrophes and it is cut after 200 characters.
+     *
+     * @throws IllegalArgumentException if {@code code} is not three digits or {@code agent} is
+     *     not a token (a pseudonym or a host name, §20.43)
+     */
+    public Builder warning(int code, String agent, String text) {
+      if (code < 100 || code > 999) {
+        throw new IllegalArgumentException("warning code out of range: " + code);
+      }
+      if (!dev.parley.sip.internal.Chars.all(agent, dev.parley.sip.internal.Chars.TOKEN)) {
+        throw new IllegalArgumentException("agent is not a token: '" + agent + "'");
+      }
+      StringBuilder sb = new StringBuilder(Math.min(text.length(), 200) + agent.length() + 8);
+      sb.append(code).append(' ').append(agent).append(" \"");
+      for (int i = 0, n = 0; i < text.length() && n < 200; i++, n++) {
+        char c = text.charAt(i);
+        sb.append(c < 0x20 || c == 0x7F || c == '"' || c == '\\' ? '\'' : c);
+      }
+      return header(HeaderName.WARNING, sb.append('"').toString());
+    }
+
     /** The response, with Content-Length set to the body's length. */
     public SipResponse build() {
       return new SipResponse(statusCode, reasonPhrase, buildHeaders(), Body.of(body), CompliancePolicy.STRICT, Set.of(), 0);

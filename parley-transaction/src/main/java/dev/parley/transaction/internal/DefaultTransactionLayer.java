@@ -252,7 +252,7 @@ public final class DefaultTransactionLayer implements TransactionLayer {
   }
 
   private void onRequest(SipRequest request, Inbound inbound) {
-    checkMandatoryHeaders(request);
+    request.checkMandatoryHeaders(); // §8.2, §17.2.3: throws to get a 400
     SipMethod method = request.method();
     if (method.isAck()) {
       AbstractServerTransaction tx = findServer(request, SipMethod.INVITE);
@@ -341,7 +341,7 @@ public final class DefaultTransactionLayer implements TransactionLayer {
     }
     tx.scheduler.run(() -> {
       tx.start();
-      tx.respondFromUser(LayerMessages.responseTo(request, status, toTag));
+      tx.respondFromUser(request.response(status, tagOrNew(toTag)).build());
     });
   }
 
@@ -366,23 +366,16 @@ public final class DefaultTransactionLayer implements TransactionLayer {
     return tx;
   }
 
-  /** The headers every request needs for matching (§8.1.1); throws to get a 400. */
-  private static void checkMandatoryHeaders(SipRequest request) {
-    if (request.topVia() == null || request.cseq() == null || request.callId() == null
-        || request.from() == null || request.to() == null) {
-      throw new IllegalArgumentException("missing one of Via, CSeq, Call-ID, From, To");
-    }
-    if (!request.cseq().method().equals(request.method())) {
-      throw new IllegalArgumentException("CSeq method " + request.cseq().method()
-          + " does not match " + request.method());
-    }
+  /** {@code toTag}, or a fresh To tag for a response of the layer's own (§8.2.6.2). */
+  private static String tagOrNew(String toTag) {
+    return toTag != null ? toTag : Identifiers.newTag();
   }
 
   /** A response outside any transaction, over the request's flow (503, 400). */
   private void sendStateless(SipRequest request, int status, Flow flow, String toTag) {
     SipResponse.Builder b;
     try {
-      b = LayerMessages.responseTo(request, status, toTag).toBuilder();
+      b = request.response(status, tagOrNew(toTag));
     } catch (RuntimeException e) {
       log.debug("cannot answer {} to an unreadable request from {}: {}", status, flow, e.getMessage());
       return;

@@ -89,7 +89,7 @@ public final class InviteServerTransaction extends AbstractServerTransaction {
   private void sendTrying() {
     tryingTimer = null;
     if (state == State.PROCEEDING && lastProvisional == null) {
-      lastProvisional = LayerMessages.responseTo(request, 100, null);
+      lastProvisional = request.response(100).build(); // §17.2.1, with Timestamp (§8.2.6.1)
       send(lastProvisional);
     }
   }

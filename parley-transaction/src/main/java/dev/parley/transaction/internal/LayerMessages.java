@@ -6,9 +6,9 @@ import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 
 /**
- * The messages the transaction layer writes on its own: the ACK for a non-2xx final response
- * (RFC 3261 §17.1.1.3), the CANCEL (§9.1), and responses such as 100 Trying, 200 to a CANCEL,
- * 481, 482 and 503 (§8.2.6).
+ * The requests the transaction layer writes on its own: the ACK for a non-2xx final response
+ * (RFC 3261 §17.1.1.3) and the CANCEL (§9.1). Its responses (100 Trying, 200 to a CANCEL, 481,
+ * 482, 503, §8.2.6) the request makes itself ({@link SipRequest#response(int, String)}).
  */
 final class LayerMessages {
   private static final String MAX_FORWARDS = "70";
@@ -54,40 +54,7 @@ final class LayerMessages {
     return b.build();
   }
 
-  /**
-   * A response to {@code request} (§8.2.6.2): its Via fields in order, From, To, Call-ID and CSeq;
-   * a To tag is added (the given one, or a fresh one) unless the status is 100 or To has one.
-   * A 100 Trying copies the Timestamp (§8.2.6.1).
-   */
-  static SipResponse responseTo(SipRequest request, int status, String toTag) {
-    SipResponse.Builder b = SipResponse.builder(status);
-    for (String via : request.headers().values(HeaderName.VIA)) {
-      b.header(HeaderName.VIA, via);
-    }
-    copy(request, b, HeaderName.FROM);
-    String to = request.headers().get(HeaderName.TO);
-    if (status != 100 && request.to() != null && request.to().tag() == null) {
-      to = request.to().withTag(toTag != null ? toTag : Identifiers.newTag()).toString();
-    }
-    if (to != null) {
-      b.header(HeaderName.TO, to);
-    }
-    copy(request, b, HeaderName.CALL_ID);
-    copy(request, b, HeaderName.CSEQ);
-    if (status == 100) {
-      copy(request, b, HeaderName.TIMESTAMP);
-    }
-    return b.build();
-  }
-
   private static void copy(SipRequest from, SipRequest.Builder to, HeaderName name) {
-    String v = from.headers().get(name);
-    if (v != null) {
-      to.header(name, v);
-    }
-  }
-
-  private static void copy(SipRequest from, SipResponse.Builder to, HeaderName name) {
     String v = from.headers().get(name);
     if (v != null) {
       to.header(name, v);

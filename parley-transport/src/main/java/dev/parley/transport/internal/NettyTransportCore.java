@@ -1,9 +1,7 @@
 package dev.parley.transport.internal;
 
-import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipMessage;
 import dev.parley.sip.SipParser;
-import dev.parley.sip.SipRequest;
 import dev.parley.sip.Via;
 import dev.parley.transport.ConnectionStats;
 import dev.parley.transport.Flow;
@@ -698,12 +696,5 @@ public final class NettyTransportCore {
   /** Number of open connections (for tests and metrics). */
   public int connectionCount() {
     return byId.size();
-  }
-
-  /** Whether {@code request} has the five headers a response copies (RFC 3261 §8.2.6.2). */
-  static boolean hasResponseHeaders(SipRequest request) {
-    var h = request.headers();
-    return h.contains(HeaderName.VIA) && h.contains(HeaderName.FROM) && h.contains(HeaderName.TO)
-        && h.contains(HeaderName.CALL_ID) && h.contains(HeaderName.CSEQ);
   }
 }

@@ -20,6 +20,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -136,10 +137,7 @@ final class SipChannelHandler extends ChannelInboundHandlerAdapter {
     SipMessage message = frame.message();
     if (message instanceof SipRequest request) {
       try {
-        if (!NettyTransportCore.hasResponseHeaders(request)) {
-          throw new SipParseException("missing one of Via, From, To, Call-ID, CSeq", 0, 0, 400);
-        }
-        message = request.withReceived(remote);
+        message = request.checkMandatoryHeaders().withReceived(remote);
       } catch (SipParseException e) {
         malformed(ctx, frame, e, remote);
         return;
@@ -162,10 +160,18 @@ final class SipChannelHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Answers a request that did not parse when it can, then closes after a framing error. */
+  /**
+   * Answers a request that did not parse when it can (RFC 3261 §8.2.6.2, statelessly): 400, or
+   * the 505/513 the parser asked for, with the request's own Via, From, To, Call-ID and CSeq
+   * as written and a Warning with the reason; then closes after a framing error.
+   */
   private void malformed(ChannelHandlerContext ctx, SipFrame frame, SipParseException cause,
       InetSocketAddress remote) {
-    SipResponse response = BadRequest.responseTo(frame.wire(), cause);
+    int status = cause.statusCode() == 505 || cause.statusCode() == 513 ? cause.statusCode() : 400;
+    SipResponse.Builder answer = SipRequest.responseToUnparsed(frame.wire(), status,
+        Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE));
+    SipResponse response = answer == null ? null
+        : answer.warning(399, "parley", cause.getMessage()).build();
     if (response == null) {
       log.debug("Dropped an unparseable message from {} over {}: {}", remote, transport,
           cause.getMessage());

@@ -1,30 +1,24 @@
-package dev.parley.transport.internal;
+package dev.parley.sip;
 
-import dev.parley.sip.HeaderName;
-import dev.parley.sip.SipParseException;
-import dev.parley.sip.SipResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The stateless answer to a request that failed to parse: 400 Bad Request (or 505/513 when the
- * parser says so) carrying the request's Via, From, To, Call-ID and CSeq as they were written
- * (RFC 3261 §8.2.6.2), and a Warning with the reason. The fields are read from the raw bytes with
- * a forgiving line scanner, since the message as a whole did not parse.
+ * The fields a response needs (RFC 3261 §8.2.6.2: every Via, From, To, Call-ID, CSeq), read from
+ * the bytes of a request that did not parse, with a forgiving line scanner: the start line only
+ * has to say it is a request other than ACK, folded lines are joined, names are read in either
+ * form (compact too), and the values are copied as written, never parsed. Backs
+ * {@link SipRequest#responseToUnparsed}.
  *
  * <p>Stateless and thread-safe.
  */
-public final class BadRequest {
-  private BadRequest() {}
+final class UnparsedRequest {
+  private UnparsedRequest() {}
 
-  /**
-   * The response to send for {@code wire}, or null when it cannot or must not be answered: a
-   * response, an ACK, or a request missing one of the five headers a response needs.
-   */
-  public static SipResponse responseTo(byte[] wire, SipParseException cause) {
+  /** See {@link SipRequest#responseToUnparsed}. */
+  static SipResponse.Builder response(byte[] wire, int status, String toTag) {
     String text = head(wire);
     int p = 0;
     while (p < text.length() && (text.charAt(p) == '\r' || text.charAt(p) == '\n')) {
@@ -50,7 +44,7 @@ public final class BadRequest {
       try {
         name = HeaderName.of(field.substring(0, colon).strip());
       } catch (IllegalArgumentException e) {
-        continue;
+        continue; // not a header name: this line tells nothing a response needs
       }
       String value = field.substring(colon + 1).strip();
       if (value.isEmpty()) {
@@ -71,18 +65,15 @@ public final class BadRequest {
     if (vias.isEmpty() || from == null || to == null || callId == null || cseq == null) {
       return null;
     }
-    int code = cause.statusCode() == 505 || cause.statusCode() == 513 ? cause.statusCode() : 400;
-    SipResponse.Builder b = SipResponse.builder(code);
+    SipResponse.Builder b = SipResponse.builder(status);
     for (String via : vias) {
       b.header(HeaderName.VIA, via);
     }
     b.header(HeaderName.FROM, from);
-    b.header(HeaderName.TO, hasTag(to) ? to : to + ";tag=" + Long.toHexString(
-        ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE));
+    b.header(HeaderName.TO, status == 100 || toTag == null || hasTag(to) ? to : to + ";tag=" + toTag);
     b.header(HeaderName.CALL_ID, callId);
     b.header(HeaderName.CSEQ, cseq);
-    b.header(HeaderName.WARNING, "399 parley \"" + quotable(cause.getMessage()) + "\"");
-    return b.build();
+    return b;
   }
 
   /** The header section (or everything) decoded as UTF-8. */
@@ -136,19 +127,10 @@ public final class BadRequest {
     return lf < 0 ? text.length() : lf + 1;
   }
 
+  /** Whether a To value as written seems to carry a tag (after its URI, if bracketed). */
   private static boolean hasTag(String to) {
     String v = to.toLowerCase(Locale.ROOT);
     int after = Math.max(v.lastIndexOf('>'), 0);
     return v.indexOf(";tag=", after) >= 0 || v.indexOf("; tag=", after) >= 0;
-  }
-
-  /** Text safe inside a quoted-string: no quotes, backslashes or control characters. */
-  private static String quotable(String s) {
-    StringBuilder sb = new StringBuilder(Math.min(s.length(), 200));
-    for (int i = 0; i < s.length() && sb.length() < 200; i++) {
-      char c = s.charAt(i);
-      sb.append(c < 0x20 || c == 0x7F || c == '"' || c == '\\' ? '\'' : c);
-    }
-    return sb.toString();
   }
 }
