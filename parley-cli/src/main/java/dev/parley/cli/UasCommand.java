@@ -124,7 +124,7 @@ final class UasCommand implements Callable<Integer> {
     @Override
     public void onRequest(ServerTransaction tx, SipRequest request) {
       if (request.method().equals(SipMethod.MESSAGE)) {
-        tx.respond(Responses.simple(request, 200, Responses.randomToken()));
+        tx.respond(request.response(200, Responses.randomToken()).build());
       } else {
         UserAgent.Handler.super.onRequest(tx, request);
       }

@@ -1,7 +1,6 @@
 package dev.parley.client;
 
 import dev.parley.dialog.IncomingInvite;
-import dev.parley.dialog.Responses;
 import dev.parley.dialog.UserAgent;
 import dev.parley.dialog.auth.DigestAuthenticator;
 import dev.parley.dialog.auth.Ha1;
@@ -44,17 +43,17 @@ final class ScriptedRegistrar implements AutoCloseable {
       @Override
       public void onRequest(ServerTransaction tx, SipRequest request) {
         if (!request.method().equals(SipMethod.REGISTER)) {
-          tx.respond(Responses.simple(request, 405, "reg"));
+          tx.respond(request.response(405, "reg").build());
           return;
         }
         registers.add(request);
         int forced = forcedStatus;
         if (forced != 0) {
-          tx.respond(Responses.simple(request, forced, "reg"));
+          tx.respond(request.response(forced, "reg").build());
           return;
         }
         if (!auth.authenticate(request, REALM).isOk()) {
-          SipResponse.Builder b = Responses.to(request, 401, "reg");
+          SipResponse.Builder b = request.response(401, "reg");
           for (Challenge c : auth.challenges(REALM, false)) {
             b.header(HeaderName.WWW_AUTHENTICATE, c.toString());
           }
@@ -63,7 +62,7 @@ final class ScriptedRegistrar implements AutoCloseable {
         }
         long expires = request.expires() == 0 ? 0 : grantedExpiry;
         Address contact = request.contacts().get(0);
-        tx.respond(Responses.to(request, 200, "reg")
+        tx.respond(request.response(200, "reg")
             .header(HeaderName.CONTACT, contact.toBuilder().parameter("expires",
                 Long.toString(expires)).build())
             .build());

@@ -102,7 +102,7 @@ public final class IncomingInvite {
       if (answered.get()) {
         return;
       }
-      SipResponse.Builder b = Responses.to(request, 180, localTag)
+      SipResponse.Builder b = request.response(180, localTag)
           .header(HeaderName.CONTACT, agent.contact(transaction.flow().transport()));
       DialogEntry entry = early;
       boolean reliable = wantsReliableProvisionals();
@@ -144,7 +144,7 @@ public final class IncomingInvite {
     }
     CompletableFuture<Dialog> confirmed = new CompletableFuture<>();
     agent.runOn(transaction.scheduler(), () -> {
-      SipResponse.Builder b = Responses.to(request, 200, localTag)
+      SipResponse.Builder b = request.response(200, localTag)
           .header(HeaderName.CONTACT, agent.contact(transaction.flow().transport()))
           .header(HeaderName.ALLOW, UserAgent.ALLOW)
           .header(HeaderName.SUPPORTED, UserAgent.SUPPORTED);
@@ -157,7 +157,7 @@ public final class IncomingInvite {
         entry = new DialogEntry(agent, Dialog.asUas(request, ok), transaction.scheduler());
         if (!agent.register(entry)) {
           agent.answered(transaction);
-          transaction.respond(Responses.simple(request, 503, localTag));
+          transaction.respond(request.response(503, localTag).build());
           confirmed.completeExceptionally(new SipFailure(503, "too many dialogs"));
           return;
         }
@@ -182,7 +182,7 @@ public final class IncomingInvite {
     if (status < 300 || status > 699) {
       throw new IllegalArgumentException("status must be 300..699 to reject: " + status);
     }
-    return reject(Responses.to(request, status, localTag).build());
+    return reject(request.response(status, localTag).build());
   }
 
   /** Rejects with a response the caller built (use {@link Responses#to}). */
@@ -215,7 +215,7 @@ public final class IncomingInvite {
     if (answered.compareAndSet(false, true)) {
       cancelRequest = cancel;
       cancelled = true;
-      finish(Responses.simple(request, 487, localTag));
+      finish(request.response(487, localTag).build());
       cancellation.complete(null);
     }
   }

@@ -1,7 +1,5 @@
 package dev.parley.dialog;
 
-import dev.parley.sip.HeaderName;
-import dev.parley.sip.Headers;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipStatus;
@@ -10,9 +8,9 @@ import java.security.SecureRandom;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Builds responses to requests the way RFC 3261 §8.2.6 asks: Via, From, Call-ID and CSeq copied,
- * To copied with a tag added when the request had none (except for 100), Record-Route copied on
- * responses that can create a dialog (§12.1.1).
+ * Tags for responses: random ones, and the keyed one a stateless UAS gives (RFC 3261 §8.2.7). The
+ * response itself the request makes ({@link SipRequest#response(int, String)}); the builders
+ * left here only delegate to it, until the server stops calling them.
  */
 public final class Responses {
   /** Keys {@link #statelessTag}: drawn once per process, so tags are stable here, unguessable elsewhere. */
@@ -20,38 +18,35 @@ public final class Responses {
 
   private Responses() {}
 
-  /** A response builder for {@code request} with {@code status}; {@code toTag} is used if To has no tag. */
+  /**
+   * A response builder for {@code request} with {@code status}; {@code toTag} is used if To has
+   * no tag.
+   *
+   * @deprecated the request makes its own response: {@link SipRequest#response(int, String)}
+   */
+  @Deprecated
   public static SipResponse.Builder to(SipRequest request, int status, String toTag) {
-    SipResponse.Builder b = SipResponse.builder(status);
-    Headers h = request.headers();
-    for (int i = 0; i < h.size(); i++) {
-      HeaderName name = h.headerName(i);
-      if (name.equals(HeaderName.VIA) || name.equals(HeaderName.FROM)
-          || name.equals(HeaderName.CALL_ID) || name.equals(HeaderName.CSEQ)) {
-        b.header(name, h.value(i));
-      } else if (name.equals(HeaderName.TO)) {
-        String value = h.value(i);
-        if (status > 100 && toTag != null && request.to().tag() == null) {
-          // the tag goes after whatever header parameters the request had (for an addr-spec
-          // without <>, its ;parameters are header parameters too, RFC 3261 §20.10)
-          value = value + ";tag=" + toTag;
-        }
-        b.header(name, value);
-      } else if (name.equals(HeaderName.RECORD_ROUTE) && status > 100 && status < 300) {
-        b.header(name, h.value(i));
-      }
-    }
-    return b;
+    return request.response(status, toTag);
   }
 
-  /** A response with the standard reason phrase and no To tag change beyond {@code toTag}. */
+  /**
+   * A response with the standard reason phrase and no To tag change beyond {@code toTag}.
+   *
+   * @deprecated use {@code request.response(status, toTag).build()}
+   */
+  @Deprecated
   public static SipResponse simple(SipRequest request, int status, String toTag) {
-    return to(request, status, toTag).build();
+    return request.response(status, toTag).build();
   }
 
-  /** A response with a status from {@link SipStatus}. */
+  /**
+   * A response with a status from {@link SipStatus}.
+   *
+   * @deprecated use {@code request.response(status.code(), toTag).build()}
+   */
+  @Deprecated
   public static SipResponse simple(SipRequest request, SipStatus status, String toTag) {
-    return simple(request, status.code(), toTag);
+    return request.response(status.code(), toTag).build();
   }
 
   /** A random tag, branch suffix or Call-ID part: 16 hex digits. */

@@ -62,7 +62,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
      */
     default void onRequest(ServerTransaction transaction, SipRequest request) {
       int status = request.method().equals(SipMethod.OPTIONS) ? 200 : 405;
-      transaction.respond(Responses.to(request, status, Responses.randomToken())
+      transaction.respond(request.response(status, Responses.randomToken())
           .header(HeaderName.ALLOW, ALLOW).header(HeaderName.SUPPORTED, SUPPORTED).build());
     }
 
@@ -76,7 +76,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
      * NOTIFY...). Default: 200.
      */
     default void onDialogRequest(Dialog dialog, ServerTransaction transaction, SipRequest request) {
-      transaction.respond(Responses.simple(request, 200, null));
+      transaction.respond(request.response(200).build());
     }
 
     /** A dialog ended: BYE received ({@code bye} non-null) or sent, or no ACK came for our 2xx. */
@@ -214,7 +214,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     if (unsupported.isEmpty()) {
       return true;
     }
-    tx.respond(Responses.to(request, 420, Responses.randomToken())
+    tx.respond(request.response(420, Responses.randomToken())
         .header(HeaderName.UNSUPPORTED, String.join(", ", unsupported)).build());
     return false;
   }
@@ -222,7 +222,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   private void inDialog(ServerTransaction tx, SipRequest request, String toTag) {
     DialogEntry entry = dialogs.get(new DialogId(request.callId(), toTag, request.from().tag()));
     if (entry == null) {
-      tx.respond(Responses.simple(request, 481, null));
+      tx.respond(request.response(481).build());
       return;
     }
     runOn(entry.scheduler, () -> inDialog(entry, tx, request));
@@ -231,11 +231,11 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   private void inDialog(DialogEntry entry, ServerTransaction tx, SipRequest request) {
     SipMethod method = request.method();
     if (!entry.dialog.acceptRemoteRequest(request)) {
-      tx.respond(Responses.simple(request, 500, null));
+      tx.respond(request.response(500).build());
       return;
     }
     if (method.equals(SipMethod.BYE)) {
-      tx.respond(Responses.simple(request, 200, null));
+      tx.respond(request.response(200).build());
       IncomingInvite early = entry.earlyInvite;
       end(entry, request);
       if (early != null) {
@@ -263,18 +263,18 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
         matched = false;
       }
     }
-    tx.respond(Responses.simple(request, matched ? 200 : 481, null));
+    tx.respond(request.response(matched ? 200 : 481).build());
   }
 
   /** A re-INVITE or UPDATE: 491 in glare (§14.2, RFC 3311 §5.2), 500 if a re-INVITE is still open. */
   private void offer(DialogEntry entry, ServerTransaction tx, SipRequest request) {
     if (entry.localOfferPending) {
-      tx.respond(Responses.simple(request, 491, null));
+      tx.respond(request.response(491).build());
       return;
     }
     if (request.method().isInvite()) {
       if (entry.remoteInvitePending) {
-        tx.respond(Responses.to(request, 500, null)
+        tx.respond(request.response(500)
             .header(HeaderName.RETRY_AFTER, Integer.toString(ThreadLocalRandom.current().nextInt(11)))
             .build());
         return;

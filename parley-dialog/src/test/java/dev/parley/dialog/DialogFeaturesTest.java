@@ -196,7 +196,7 @@ class DialogFeaturesTest {
   void secondForksTwoHundredIsAcknowledgedThenEndedWithBye() {
     Dialog first = call();
     SipRequest sentInvite = aliceNet.sentRequests().get(0);
-    SipResponse fork = Responses.to(sentInvite, 200, "fork2")
+    SipResponse fork = sentInvite.response(200, "fork2")
         .header(HeaderName.CONTACT, "<sip:carol@127.0.0.2:5070>").build();
     aliceNet.receive(fork, aliceNet.flow(Transport.UDP, "127.0.0.2", 5070));
     List<SipRequest> toFork = aliceNet.sentRequests().stream()

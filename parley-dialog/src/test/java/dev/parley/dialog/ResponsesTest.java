@@ -21,6 +21,7 @@ class ResponsesTest {
   }
 
   @Test
+  @SuppressWarnings("deprecation") // the delegate to SipRequest.response, kept for the server
   void toTagIsAddedAfterTheRequestsHeaderParameters() {
     SipRequest request = request("OPTIONS", 1, "z9hG4bK-1", null).toBuilder()
         .setHeader(dev.parley.sip.HeaderName.TO, "sip:bob@example.com;user=phone").build();

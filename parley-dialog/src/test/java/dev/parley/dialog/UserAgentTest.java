@@ -149,9 +149,9 @@ class UserAgentTest {
           @Override
           public void onRequest(dev.parley.transaction.ServerTransaction tx, SipRequest request) {
             if (auth.authenticate(request, "example.test").isOk()) {
-              tx.respond(Responses.simple(request, 200, "t1"));
+              tx.respond(request.response(200, "t1").build());
             } else {
-              SipResponse.Builder b = Responses.to(request, 401, "t1");
+              SipResponse.Builder b = request.response(401, "t1");
               for (dev.parley.sip.Challenge c : auth.challenges("example.test", false)) {
                 b.header(dev.parley.sip.HeaderName.WWW_AUTHENTICATE, c.toString());
               }

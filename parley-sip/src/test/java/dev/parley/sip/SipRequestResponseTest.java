@@ -70,6 +70,15 @@ class SipRequestResponseTest {
   }
 
   @Test
+  void a100TryingCopiesTheTimestampAndNoOtherResponseDoes() {
+    SipRequest stamped = INVITE.toBuilder().header(HeaderName.TIMESTAMP, "54.2 0.1").build();
+    assertThat(stamped.response(100).build().headers().get(HeaderName.TIMESTAMP))
+        .isEqualTo("54.2 0.1");
+    assertThat(stamped.response(180, "b1").build().headers().contains(HeaderName.TIMESTAMP))
+        .isFalse();
+  }
+
+  @Test
   void theBuilderTakesMoreHeadersAndABody() {
     SipResponse r = INVITE.response(200, "b1")
         .header(HeaderName.CONTACT, "<sip:bob@192.0.2.2>")

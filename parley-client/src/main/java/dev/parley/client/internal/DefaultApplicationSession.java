@@ -5,7 +5,6 @@ import dev.parley.client.ApplicationSession;
 import dev.parley.client.DeliveryResult;
 import dev.parley.client.SessionContext;
 import dev.parley.client.SessionType;
-import dev.parley.dialog.Responses;
 import dev.parley.sip.MediaType;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
@@ -69,7 +68,7 @@ final class DefaultApplicationSession extends DefaultSession implements Applicat
         }
       });
     }
-    tx.respond(Responses.simple(request, 200, null));
+    tx.respond(request.response(200).build());
     endpoint.kick();
   }
 }

@@ -11,7 +11,6 @@ import dev.parley.client.SessionException;
 import dev.parley.dialog.Dialog;
 import dev.parley.dialog.DialogId;
 import dev.parley.dialog.IncomingInvite;
-import dev.parley.dialog.Responses;
 import dev.parley.dialog.SipFailure;
 import dev.parley.sdp.SessionDescription;
 import dev.parley.sip.Address;
@@ -212,7 +211,7 @@ final class DefaultIncomingSessionEvent implements IncomingSessionEvent, Pending
       session.disconnected(inviter, ParticipantStateChangeReason.FORWARDED, 302);
     }
     session.endpoint.kick();
-    invite.reject(Responses.to(invite.request(), 302, invite.localTag())
+    invite.reject(invite.request().response(302, invite.localTag())
         .header(HeaderName.CONTACT, Address.of(target)).build());
     return true;
   }

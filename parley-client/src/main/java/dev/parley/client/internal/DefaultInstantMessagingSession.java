@@ -8,7 +8,6 @@ import dev.parley.client.ParticipantState;
 import dev.parley.client.ParticipantStateChangeReason;
 import dev.parley.client.SessionContext;
 import dev.parley.client.SessionType;
-import dev.parley.dialog.Responses;
 import dev.parley.dialog.SipFailure;
 import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
@@ -243,7 +242,7 @@ final class DefaultInstantMessagingSession extends DefaultSession implements Ins
     synchronized (endpoint.lock) {
       status = receivedLocked(p, request);
     }
-    tx.respond(Responses.simple(request, status, null));
+    tx.respond(request.response(status).build());
     endpoint.kick();
   }
 

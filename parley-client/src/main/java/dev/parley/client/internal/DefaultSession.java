@@ -16,7 +16,6 @@ import dev.parley.client.SessionTrace;
 import dev.parley.client.SessionType;
 import dev.parley.dialog.Dialog;
 import dev.parley.dialog.OutgoingInvite;
-import dev.parley.dialog.Responses;
 import dev.parley.dialog.SipFailure;
 import dev.parley.sdp.SessionDescription;
 import dev.parley.sip.Address;
@@ -182,7 +181,7 @@ class DefaultSession implements Session {
    * loop: answered 200 here; subclasses deliver what their modality understands.
    */
   void onDialogRequest(DefaultParticipant p, ServerTransaction tx, SipRequest request) {
-    tx.respond(Responses.simple(request, 200, null));
+    tx.respond(request.response(200).build());
   }
 
   /**

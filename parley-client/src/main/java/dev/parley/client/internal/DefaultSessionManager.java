@@ -10,7 +10,6 @@ import dev.parley.client.SessionType;
 import dev.parley.dialog.Dialog;
 import dev.parley.dialog.DialogId;
 import dev.parley.dialog.IncomingInvite;
-import dev.parley.dialog.Responses;
 import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.MediaType;
@@ -101,7 +100,7 @@ final class DefaultSessionManager implements SessionManager {
   void onDialogRequest(Dialog dialog, ServerTransaction tx, SipRequest request) {
     DefaultParticipant p = legs.get(dialog.id());
     if (p == null) {
-      tx.respond(Responses.simple(request, 481, null));
+      tx.respond(request.response(481).build());
       return;
     }
     p.session.onDialogRequest(p, tx, request);
@@ -126,7 +125,7 @@ final class DefaultSessionManager implements SessionManager {
     Offers.Classification c = Offers.classify(request, applicationTypes);
     if (c.type() == null) {
       if (c.rejectStatus() == 415) {
-        invite.reject(Responses.to(request, 415, invite.localTag())
+        invite.reject(request.response(415, invite.localTag())
             .header(HeaderName.ACCEPT, MediaType.APPLICATION_SDP.toString()).build());
       } else {
         invite.reject(c.rejectStatus());

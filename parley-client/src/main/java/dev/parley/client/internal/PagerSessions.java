@@ -90,7 +90,7 @@ final class PagerSessions {
         status = 200;
       }
     }
-    SipResponse.Builder b = Responses.to(request, status, Responses.randomToken());
+    SipResponse.Builder b = request.response(status, Responses.randomToken());
     if (forwardTo != null) {
       b.header(HeaderName.CONTACT, Address.of(forwardTo));
     }
