@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The test transport itself (it lives in parley-testkit; tested here, where it is first used). */
+/** The test transport itself: wire-format delivery, loss, duplication, reordering, latency, closed flows. */
 class FakeTransportLayerTest {
   private static final String OPTIONS = """
       OPTIONS sip:bob@192.0.2.20 SIP/2.0
