@@ -1,7 +1,10 @@
 package dev.parley.sip;
 
+import dev.parley.sip.internal.CharSource;
 import dev.parley.sip.internal.Chars;
+import dev.parley.sip.internal.HeaderGrammar;
 import dev.parley.sip.internal.Lexer;
+import dev.parley.sip.internal.Rfc3261Rules;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,7 +13,9 @@ import java.util.List;
  * The fast path of typed header access: the grammars of the headers a proxy reads on every
  * message (Via, From, To, Contact, Route, Record-Route, Call-ID, CSeq, Max-Forwards) and of the
  * SIP URI (RFC 3261 §25.1), read straight from the parsed message's bytes, each octet classified
- * by {@link Chars}' table, with a String created only for each component handed out.
+ * by {@link Chars}' table, with a String created only for each component handed out. The rules
+ * it shares with the String grammar (host, port, the URI parameters, callid, token, escapes) are
+ * those of {@link Rfc3261Rules}, read over the same octets.
  *
  * <p>It accepts only the usual shape of each rule: ASCII, single separators without surrounding
  * whitespace inside a value, {@code sip:}/{@code sips:} URIs without password, IPv6 reference or
@@ -55,24 +60,20 @@ final class WireGrammar {
 
   /** More parameters than this on one value or URI are declined, which bounds the recursion. */
   private static final int MAX_PARAMETERS = 16;
-  /** paramchar = param-unreserved / unreserved / escaped (the non-escape part). */
-  private static final int PARAMCHAR = Chars.UNRESERVED | Chars.PARAM_UNRESERVED;
-  /** user = 1*( unreserved / escaped / user-unreserved ) (the non-escape part). */
-  private static final int USERCHAR = Chars.UNRESERVED | Chars.USER_UNRESERVED;
-  /** Transports common enough to share their Strings (as the String grammar does), by length. */
+  /** Transports common enough to share their Strings (the String grammar's), by length. */
   private static final String[][] COMMON_TRANSPORTS =
-      byLength("UDP", "TCP", "TLS", "WS", "WSS", "SCTP");
+      byLength(HeaderGrammar.TRANSPORTS.toArray(new String[0]));
   /** Header parameter names shared with the String grammar, by length. */
   private static final String[][] COMMON_PARAMETERS = byLength(Lexer.COMMON_PARAMETERS);
   /** URI parameter names common enough to share their Strings, by length. */
   private static final String[][] COMMON_URI_PARAMETERS =
       byLength("lr", "transport", "user", "maddr", "ttl", "method", "ob", "gr", "ftag");
-  private static final SipMethod[] METHODS = {SipMethod.INVITE, SipMethod.ACK, SipMethod.BYE,
-      SipMethod.CANCEL, SipMethod.OPTIONS, SipMethod.REGISTER, SipMethod.PRACK,
-      SipMethod.SUBSCRIBE, SipMethod.NOTIFY, SipMethod.PUBLISH, SipMethod.INFO, SipMethod.REFER,
-      SipMethod.MESSAGE, SipMethod.UPDATE};
+  /** The methods the String grammar knows by name. */
+  private static final SipMethod[] METHODS =
+      HeaderGrammar.METHODS.stream().map(SipMethod::of).toArray(SipMethod[]::new);
 
   private final byte[] b;
+  private final CharSource src;
   private final int end;
   private int pos;
   /** The parameter list being read: allocated at its exact size by the last parameter. */
@@ -81,6 +82,7 @@ final class WireGrammar {
 
   private WireGrammar(byte[] b, int from, int to) {
     this.b = b;
+    this.src = CharSource.of(b);
     this.pos = from;
     this.end = to;
   }
@@ -196,24 +198,14 @@ final class WireGrammar {
     return address(true, true);
   }
 
-  /** callid = word [ "@" word ]. */
+  /** callid = word [ "@" word ] ({@link Rfc3261Rules#callid}). */
   String callid() {
     int start = pos;
-    int ats = 0;
-    while (pos < end) {
-      byte c = b[pos];
-      if (c == '@') {
-        if (++ats > 1 || pos == start) {
-          return null;
-        }
-      } else if (!Chars.isOctet(c, Chars.WORD)) {
-        break;
-      }
-      pos++;
-    }
-    if (pos == start || b[pos - 1] == '@') {
+    long v = Rfc3261Rules.callid(src, start, end);
+    if (Rfc3261Rules.fault(v) != Rfc3261Rules.OK) {
       return null;
     }
+    pos = Rfc3261Rules.index(v);
     return string(start, pos);
   }
 
@@ -224,9 +216,7 @@ final class WireGrammar {
       return null;
     }
     int start = pos;
-    while (pos < end && Chars.isOctet(b[pos], Chars.TOKEN)) {
-      pos++;
-    }
+    pos = Rfc3261Rules.tokenEnd(src, start, end);
     SipMethod method = knownMethod(b, start, pos);
     return method == null ? null : new CSeq(n, method);
   }
@@ -454,7 +444,7 @@ final class WireGrammar {
     }
     String user = null;
     int userStart = pos;
-    if (!escapedRun(to, USERCHAR)) {
+    if (!escapedRun(to, Chars.USER)) {
       return null;
     }
     if (pos < to && b[pos] == '@') {
@@ -509,7 +499,7 @@ final class WireGrammar {
     }
     pos++;
     int nameStart = pos;
-    if (!escapedRun(to, PARAMCHAR) || pos == nameStart) {
+    if (!escapedRun(to, Chars.PARAM) || pos == nameStart) {
       return false;
     }
     int nameEnd = pos;
@@ -517,8 +507,10 @@ final class WireGrammar {
     if (pos < to && b[pos] == '=') {
       pos++;
       int valueStart = pos;
-      if (!escapedRun(to, PARAMCHAR) || pos == valueStart
-          || !knownParameterValue(nameStart, nameEnd, valueStart, pos)) {
+      int kind = Rfc3261Rules.uriParameterKind(src, nameStart, nameEnd);
+      if (!escapedRun(to, Chars.PARAM) || pos == valueStart || kind == Rfc3261Rules.MADDR_PARAMETER
+          || Rfc3261Rules.fault(Rfc3261Rules.uriParameterValue(kind, src, valueStart, pos))
+          != Rfc3261Rules.OK) {
         return false;
       }
       value = string(valueStart, pos);
@@ -532,56 +524,14 @@ final class WireGrammar {
     return true;
   }
 
-  /** ttl-param (1*3DIGIT, 0..255); transport-, user- and method-param (token); maddr declined. */
-  private boolean knownParameterValue(int nameStart, int nameEnd, int valueStart, int valueEnd) {
-    if (equalsIgnoreCase(nameStart, nameEnd, "ttl")) {
-      int v = 0;
-      for (int i = valueStart; i < valueEnd; i++) {
-        if (!Chars.isOctet(b[i], Chars.DIGIT) || i - valueStart == 3) {
-          return false;
-        }
-        v = v * 10 + b[i] - '0';
-      }
-      return v <= 255;
-    }
-    if (equalsIgnoreCase(nameStart, nameEnd, "maddr")) {
-      return false;
-    }
-    if (equalsIgnoreCase(nameStart, nameEnd, "transport")
-        || equalsIgnoreCase(nameStart, nameEnd, "user")
-        || equalsIgnoreCase(nameStart, nameEnd, "method")) {
-      for (int i = valueStart; i < valueEnd; i++) {
-        if (!Chars.isOctet(b[i], Chars.TOKEN)) {
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
   /**
    * Octets of {@code classes} and escaped = "%" HEXDIG HEXDIG up to {@code limit}; false when an
    * octet that is neither ends the run before an octet the String grammar would question ('%'
    * without two hex digits, a character RFC 3261 §19.1.2 wants escaped).
    */
   private boolean escapedRun(int limit, int classes) {
-    while (pos < limit) {
-      byte c = b[pos];
-      if (Chars.isOctet(c, classes)) {
-        pos++;
-      } else if (c == '%') {
-        if (pos + 2 < limit && Chars.isOctet(b[pos + 1], Chars.HEX)
-            && Chars.isOctet(b[pos + 2], Chars.HEX)) {
-          pos += 3;
-        } else {
-          return false;
-        }
-      } else {
-        return !(c == '#' || c == '\\' || c == '^' || c == '`' || c == '{' || c == '|'
-            || c == '}');
-      }
-    }
-    return true;
+    pos = Rfc3261Rules.escapedRunEnd(src, pos, limit, classes);
+    return pos >= limit || !(b[pos] == '%' || Chars.isOctet(b[pos], Chars.UNWISE));
   }
 
   // --- host / port --------------------------------------------------------------------------
@@ -592,69 +542,13 @@ final class WireGrammar {
 
   /**
    * host = hostname / IPv4address (an IPv6reference is declined), up to {@code limit}; true when
-   * one was read. hostname = *( domainlabel "." ) toplabel [ "." ]; IPv4address = 1*3DIGIT "."
-   * 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT, each 0..255.
+   * one was read ({@link Rfc3261Rules#hostnameOrIPv4address}).
    */
   private boolean host(int limit) {
     int start = pos;
-    boolean dotsAndDigits = true;
-    // hostname's label rules checked on the way: labels not empty, no '-' at either end.
-    boolean labelsOk = true;
-    int labelStart = start;
-    int topStart = start;
-    while (pos < limit) {
-      byte c = b[pos];
-      if (c == '.') {
-        labelsOk &= pos != labelStart && b[pos - 1] != '-';
-        topStart = labelStart;
-        labelStart = pos + 1;
-      } else if (c == '-') {
-        labelsOk &= pos != labelStart;
-        dotsAndDigits = false;
-      } else if (Chars.isOctet(c, Chars.ALPHANUM)) {
-        dotsAndDigits &= c <= '9';
-      } else {
-        break;
-      }
-      pos++;
-    }
-    if (pos == start) {
-      return false;
-    }
-    if (dotsAndDigits) {
-      return isIPv4address(start, pos);
-    }
-    if (labelStart < pos) {
-      labelsOk &= b[pos - 1] != '-';
-      topStart = labelStart;
-    }
-    // toplabel = ALPHA / ALPHA *( alphanum / "-" ) alphanum
-    return labelsOk && Chars.isOctet(b[topStart], Chars.ALPHA);
-  }
-
-  private boolean isIPv4address(int from, int to) {
-    int i = from;
-    for (int part = 0; part < 4; part++) {
-      if (part > 0) {
-        if (i == to || b[i] != '.') {
-          return false;
-        }
-        i++;
-      }
-      int start = i;
-      int value = 0;
-      while (i < to && b[i] != '.') {
-        if (i - start == 3) {
-          return false;
-        }
-        value = value * 10 + b[i] - '0';
-        i++;
-      }
-      if (i == start || value > 255) {
-        return false;
-      }
-    }
-    return i == to;
+    pos = Rfc3261Rules.hostEnd(src, start, limit);
+    return pos > start
+        && Rfc3261Rules.fault(Rfc3261Rules.hostnameOrIPv4address(src, start, pos)) == Rfc3261Rules.OK;
   }
 
   private int port() {
@@ -662,20 +556,16 @@ final class WireGrammar {
   }
 
   /**
-   * port = 1*DIGIT, 0..65535, or -1. Declined (-1) too when a hex digit, '.' or ':' follows: the
+   * port = 1*DIGIT, 0..65535 ({@link Rfc3261Rules#port}), or -1. Declined (-1) too when a hex digit, '.' or ':' follows: the
    * String grammar might then see an unbracketed IPv6 address.
    */
   private int port(int limit) {
     int start = pos;
-    int value = 0;
     while (pos < limit && b[pos] >= '0' && b[pos] <= '9') {
-      if (pos - start == 5) {
-        return -1;
-      }
-      value = value * 10 + b[pos] - '0';
       pos++;
     }
-    if (pos == start || value > 65535) {
+    int value = pos == start ? -1 : Rfc3261Rules.port(src, start, pos);
+    if (value < 0) {
       return -1;
     }
     if (pos < limit && (Chars.isOctet(b[pos], Chars.HEX) || b[pos] == '.' || b[pos] == ':')) {
@@ -717,9 +607,7 @@ final class WireGrammar {
   /** A token, as the matching String of {@code common} when it is one, or null when empty. */
   private String token(String[][] common) {
     int start = pos;
-    while (pos < end && Chars.isOctet(b[pos], Chars.TOKEN)) {
-      pos++;
-    }
+    pos = Rfc3261Rules.tokenEnd(src, start, end);
     return pos == start ? null : common(common, start, pos);
   }
 
@@ -766,19 +654,6 @@ final class WireGrammar {
     }
     for (int i = 0; i < s.length(); i++) {
       if (b[from + i] != s.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Whether {@code b[from, to)} equals the lower-case {@code s} in any case. */
-  private boolean equalsIgnoreCase(int from, int to, String s) {
-    if (to - from != s.length()) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      if (lower(from + i) != s.charAt(i)) {
         return false;
       }
     }

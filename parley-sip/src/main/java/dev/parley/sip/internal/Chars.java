@@ -43,8 +43,25 @@ public final class Chars {
   /** ctext = %x21-27 / %x2A-5B / %x5D-7E / UTF8-NONASCII / LWS. */
   public static final int CTEXT = 1 << 16;
 
+  /**
+   * The characters of hostname and IPv4address: alphanum / "-" / "." (an IPv6reference has its
+   * own rule).
+   */
+  public static final int HOST = 1 << 17;
+  /**
+   * The characters RFC 3261 §19.1.2 wants escaped in a URI but that are often sent raw:
+   * "#" / "\" / "^" / "`" / "{" / "|" / "}".
+   */
+  public static final int UNWISE = 1 << 18;
+
   /** unreserved = alphanum / mark. */
   public static final int UNRESERVED = ALPHANUM | MARK;
+  /** user = 1*( unreserved / escaped / user-unreserved ): the non-escape characters. */
+  public static final int USER = UNRESERVED | USER_UNRESERVED;
+  /** paramchar = param-unreserved / unreserved / escaped: the non-escape characters. */
+  public static final int PARAM = UNRESERVED | PARAM_UNRESERVED;
+  /** hname / hvalue = *( hnv-unreserved / unreserved / escaped ): the non-escape characters. */
+  public static final int HNV = UNRESERVED | HNV_UNRESERVED;
 
   private static final int[] TABLE = new int[256];
 
@@ -68,7 +85,7 @@ public final class Chars {
     mark("-.!%*_+`'~", TOKEN);
     for (int c = 0; c < 256; c++) {
       if ((TABLE[c] & ALPHANUM) != 0) {
-        TABLE[c] |= TOKEN | WORD;
+        TABLE[c] |= TOKEN | WORD | HOST;
       }
     }
     mark("()<>@,;:\\\"/[]?={} \t", SEPARATOR);
@@ -77,6 +94,8 @@ public final class Chars {
     mark("[]/:&+$", PARAM_UNRESERVED);
     mark("[]/?:+$", HNV_UNRESERVED);
     mark(";/?:@&=+$,", RESERVED);
+    mark("-.", HOST);
+    mark("#\\^`{|}", UNWISE);
     mark(" \t", WSP);
     mark("&=+$,", PASSWORD);
     for (int c = 0; c < 256; c++) {

@@ -16,6 +16,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -27,9 +28,16 @@ public final class HeaderGrammar {
 
   private static final String[] SIP = {"SIP"};
   private static final String[] VERSION = {"2.0"};
-  private static final String[] TRANSPORTS = {"UDP", "TCP", "TLS", "WS", "WSS", "SCTP"};
-  private static final String[] METHODS = {"INVITE", "ACK", "BYE", "CANCEL", "OPTIONS",
-      "REGISTER", "PRACK", "SUBSCRIBE", "NOTIFY", "PUBLISH", "INFO", "REFER", "MESSAGE", "UPDATE"};
+  /**
+   * The transports of a Via common enough to share their Strings (the fast path shares the
+   * same ones).
+   */
+  public static final List<String> TRANSPORTS = List.of("UDP", "TCP", "TLS", "WS", "WSS", "SCTP");
+  /** The methods Parley knows by name (the fast path reads a CSeq of these only). */
+  public static final List<String> METHODS = List.of("INVITE", "ACK", "BYE", "CANCEL", "OPTIONS",
+      "REGISTER", "PRACK", "SUBSCRIBE", "NOTIFY", "PUBLISH", "INFO", "REFER", "MESSAGE", "UPDATE");
+  private static final String[] TRANSPORT_ARRAY = TRANSPORTS.toArray(new String[0]);
+  private static final String[] METHOD_ARRAY = METHODS.toArray(new String[0]);
 
   /**
    * via-parm = sent-protocol LWS sent-by *( SEMI via-params );
@@ -41,7 +49,7 @@ public final class HeaderGrammar {
     l.expectSeparator('/', "between protocol name and version in Via");
     String version = l.expectToken("a protocol version (2.0)", VERSION);
     l.expectSeparator('/', "between protocol version and transport in Via");
-    String transport = l.expectToken("a transport (UDP, TCP, TLS, ...)", TRANSPORTS);
+    String transport = l.expectToken("a transport (UDP, TCP, TLS, ...)", TRANSPORT_ARRAY);
     if (!l.consumeSWS()) {
       throw l.error("expected whitespace between transport and sent-by in Via" + l.describeHere());
     }
@@ -209,28 +217,19 @@ public final class HeaderGrammar {
     return c == ' ' || c == '\t';
   }
 
-  /** callid = word [ "@" word ]. */
+  /** callid = word [ "@" word ]: the rule of {@link Rfc3261Rules#callid}. */
   public static String callId(Lexer l) {
     String s = l.text();
     int start = l.pos();
-    int i = start;
-    int ats = 0;
-    while (i < l.end()) {
-      char c = s.charAt(i);
-      if (c == '@') {
-        if (++ats > 1 || i == start) {
-          throw l.error("Call-ID must be word [\"@\" word]", i);
-        }
-      } else if (!Chars.is(c, Chars.WORD)) {
-        break;
-      }
-      i++;
+    long v = Rfc3261Rules.callid(CharSource.of(s), start, l.end());
+    if (Rfc3261Rules.fault(v) == Rfc3261Rules.CALLID_AT) {
+      throw l.error("Call-ID must be word [\"@\" word]", Rfc3261Rules.index(v));
     }
-    if (i == start || s.charAt(i - 1) == '@') {
+    if (Rfc3261Rules.fault(v) != Rfc3261Rules.OK) {
       throw l.error("expected a Call-ID (word [\"@\" word])" + l.describeHere());
     }
-    l.pos(i);
-    return s.substring(start, i);
+    l.pos(Rfc3261Rules.index(v));
+    return s.substring(start, l.pos());
   }
 
   /** CSeq = 1*DIGIT LWS Method. */
@@ -239,7 +238,7 @@ public final class HeaderGrammar {
     if (!l.consumeSWS()) {
       throw l.error("expected whitespace between CSeq number and method" + l.describeHere());
     }
-    return new CSeq(n, SipMethod.of(l.expectToken("a method in CSeq", METHODS)));
+    return new CSeq(n, SipMethod.of(l.expectToken("a method in CSeq", METHOD_ARRAY)));
   }
 
   /** media-type = m-type SLASH m-subtype *(SEMI m-parameter). */

@@ -13,6 +13,7 @@ import dev.parley.sip.Violation;
  */
 public final class Lexer {
   private final String s;
+  private final CharSource src;
   private final int end;
   private final Leniency leniency;
   private int pos;
@@ -23,6 +24,7 @@ public final class Lexer {
 
   public Lexer(String s, int start, int end, Leniency leniency) {
     this.s = s;
+    this.src = CharSource.of(s);
     this.pos = start;
     this.end = end;
     this.leniency = leniency;
@@ -116,9 +118,7 @@ public final class Lexer {
    */
   public String expectToken(String what, String[] common) {
     int start = pos;
-    while (pos < end && Chars.is(s.charAt(pos), Chars.TOKEN)) {
-      pos++;
-    }
+    pos = Rfc3261Rules.tokenEnd(src, pos, end);
     if (pos == start) {
       throw error("expected " + what + describeHere());
     }

@@ -31,20 +31,15 @@ import java.util.Locale;
  * <p>One instance per parse; not thread-safe. The static entry points are thread-safe.
  */
 public final class UriParser {
-  /** paramchar = param-unreserved / unreserved / escaped (the non-escape part). */
-  private static final int PARAMCHAR = Chars.UNRESERVED | Chars.PARAM_UNRESERVED;
-  /** hname / hvalue = *( hnv-unreserved / unreserved / escaped ) (the non-escape part). */
-  private static final int HNVCHAR = Chars.UNRESERVED | Chars.HNV_UNRESERVED;
-  /** user = 1*( unreserved / escaped / user-unreserved ) (the non-escape part). */
-  private static final int USERCHAR = Chars.UNRESERVED | Chars.USER_UNRESERVED;
-
   private final CharSequence text;
+  private final CharSource src;
   private final int end;
   private final Leniency leniency;
   private int pos;
 
   private UriParser(CharSequence text, int start, int end, Leniency leniency) {
     this.text = text;
+    this.src = CharSource.of(text);
     this.pos = start;
     this.end = end;
     this.leniency = leniency;
@@ -296,7 +291,7 @@ public final class UriParser {
    */
   private String consumeUser(int limit) {
     int start = pos;
-    consumeEscapedRun(limit, USERCHAR, "user part");
+    consumeEscapedRun(limit, Chars.USER, "user part");
     if (pos < limit) {
       throw error(describe(text.charAt(pos)) + " not allowed in the user part of a URI", pos);
     }
@@ -322,17 +317,15 @@ public final class UriParser {
    * are tolerated as {@link Violation#UNESCAPED_URI_CHARACTER}.
    */
   private void consumeEscapedRun(int limit, int classes, String what) {
-    while (pos < limit) {
+    while (true) {
+      pos = Rfc3261Rules.escapedRunEnd(src, pos, limit, classes);
+      if (pos >= limit) {
+        return;
+      }
       char c = text.charAt(pos);
-      if (Chars.is(c, classes)) {
-        pos++;
-      } else if (c == '%') {
-        if (pos + 2 < limit && UriEscapes.isEscape(text, pos)) {
-          pos += 3;
-        } else {
-          unescaped(c, "'%' not followed by two hex digits in the " + what);
-        }
-      } else if (isUnwise(c)) {
+      if (c == '%') {
+        unescaped(c, "'%' not followed by two hex digits in the " + what);
+      } else if (Chars.is(c, Chars.UNWISE)) {
         unescaped(c, describe(c) + " must be escaped in the " + what);
       } else {
         return;
@@ -348,25 +341,13 @@ public final class UriParser {
     pos++;
   }
 
-  /** Characters that RFC 3261 §19.1.2 wants escaped but that are often sent raw. */
-  private static boolean isUnwise(char c) {
-    return c == '#' || c == '\\' || c == '^' || c == '`' || c == '{' || c == '|' || c == '}';
-  }
-
   /** {@code hostport = host [ ":" port ]}: the host part; see {@link #consumePort()}. */
   private String consumeHost() {
     int start = pos;
     if (peek() == '[') {
       return consumeIPv6reference();
     }
-    while (true) {
-      int c = peek();
-      if (Chars.is(c, Chars.ALPHANUM) || c == '-' || c == '.') {
-        pos++;
-      } else {
-        break;
-      }
-    }
+    pos = Rfc3261Rules.hostEnd(src, pos, end);
     if (peek() == ':' && looksLikeUnbracketedIPv6(start)) {
       throw error("an IPv6 address in a URI must be enclosed in [ ] (RFC 3261 §25.1, RFC 5118 §4.2)",
           start);
@@ -374,25 +355,8 @@ public final class UriParser {
     if (pos == start) {
       throw error(peek() < 0 ? "missing host" : "expected a host, found " + describe(peek()), pos);
     }
-    boolean dotsAndDigits = true;
-    for (int i = start; i < pos; i++) {
-      char c = text.charAt(i);
-      if (!(c == '.' || Chars.is(c, Chars.DIGIT))) {
-        dotsAndDigits = false;
-        break;
-      }
-    }
-    int hostEnd = pos;
-    pos = start;
-    if (dotsAndDigits) {
-      consumeIPv4address(hostEnd);
-      if (pos != hostEnd) {
-        throw error("not an IPv4 address: unexpected " + describe(text.charAt(pos)), pos);
-      }
-    } else {
-      consumeHostname(hostEnd);
-    }
-    return text.subSequence(start, hostEnd).toString();
+    check(Rfc3261Rules.hostnameOrIPv4address(src, start, pos));
+    return text.subSequence(start, pos).toString();
   }
 
   private boolean looksLikeUnbracketedIPv6(int start) {
@@ -414,33 +378,7 @@ public final class UriParser {
    * {@code toplabel = ALPHA / ALPHA *( alphanum / "-" ) alphanum}.
    */
   private void consumeHostname(int limit) {
-    int labelStart = pos;
-    int topStart = pos;
-    for (int i = pos; i < limit; i++) {
-      char c = text.charAt(i);
-      if (c == '.') {
-        if (i == labelStart) {
-          throw error("empty label in host name", i);
-        }
-        if (text.charAt(i - 1) == '-') {
-          throw error("host name label ends with '-'", i - 1);
-        }
-        topStart = labelStart;
-        labelStart = i + 1;
-      } else if (c == '-' && i == labelStart) {
-        throw error("host name label starts with '-'", i);
-      }
-    }
-    if (labelStart < limit) {
-      if (text.charAt(limit - 1) == '-') {
-        throw error("host name label ends with '-'", limit - 1);
-      }
-      topStart = labelStart;
-    }
-    if (!Chars.is(text.charAt(topStart), Chars.ALPHA)) {
-      throw error("the last label of a host name starts with a letter"
-          + " (or it is not a valid IPv4 address)", topStart);
-    }
+    check(Rfc3261Rules.hostname(src, pos, limit));
     pos = limit;
   }
 
@@ -451,32 +389,9 @@ public final class UriParser {
    * @return the address as an unsigned 32-bit value
    */
   private long consumeIPv4address(int limit) {
-    long address = 0;
-    for (int part = 0; part < 4; part++) {
-      if (part > 0) {
-        if (pos >= limit || text.charAt(pos) != '.') {
-          throw error("IPv4 address needs four parts", pos);
-        }
-        pos++;
-      }
-      int start = pos;
-      int value = 0;
-      while (pos < limit && Chars.is(text.charAt(pos), Chars.DIGIT)) {
-        if (pos - start == 3) {
-          throw error("more than three digits in an IPv4 address part", start);
-        }
-        value = value * 10 + text.charAt(pos) - '0';
-        pos++;
-      }
-      if (pos == start) {
-        throw error("IPv4 address part is empty", pos);
-      }
-      if (value > 255) {
-        throw error("IPv4 address part out of range: " + value, start);
-      }
-      address = address << 8 | value;
-    }
-    return address;
+    int start = pos;
+    pos = Rfc3261Rules.index(check(Rfc3261Rules.ipv4address(src, start, limit)));
+    return Rfc3261Rules.ipv4Value(src, start, pos);
   }
 
   /** {@code IPv6reference = "[" IPv6address "]"}. */
@@ -605,16 +520,15 @@ public final class UriParser {
   private int consumePort() {
     pos++;
     int start = pos;
-    int value = 0;
     while (Chars.is(peek(), Chars.DIGIT)) {
-      value = Math.min(100_000, value * 10 + peek() - '0');
       pos++;
     }
     if (pos == start) {
       throw error(peek() < 0 ? "empty port after ':'" : "expected a port, found " + describe(peek()),
           pos);
     }
-    if (value > 65535) {
+    int value = Rfc3261Rules.port(src, start, pos);
+    if (value < 0) {
       throw error("port out of range: " + text.subSequence(start, pos), start);
     }
     return value;
@@ -647,7 +561,7 @@ public final class UriParser {
    */
   private void consumeUriParameter(Parameters.Builder parameters) {
     int nameStart = pos;
-    consumeEscapedRun(end, PARAMCHAR, "URI parameter name");
+    consumeEscapedRun(end, Chars.PARAM, "URI parameter name");
     if (pos == nameStart) {
       throw error(peek() < 0 ? "empty URI parameter after ';'"
           : "expected a URI parameter name, found " + describe(peek()), pos);
@@ -657,41 +571,24 @@ public final class UriParser {
     if (peek() == '=') {
       pos++;
       int valueStart = pos;
-      consumeEscapedRun(end, PARAMCHAR, "URI parameter value");
+      consumeEscapedRun(end, Chars.PARAM, "URI parameter value");
       if (pos == valueStart) {
         throw error("empty value of URI parameter " + name, pos);
       }
       value = text.subSequence(valueStart, pos).toString();
-      checkKnownParameter(name, valueStart, pos);
+      checkKnownParameter(nameStart, name, valueStart, pos);
     }
     parameters.add(name, value);
   }
 
-  private void checkKnownParameter(String name, int valueStart, int valueEnd) {
-    if (name.equalsIgnoreCase("ttl")) {
-      int v = 0;
-      for (int i = valueStart; i < valueEnd; i++) {
-        char c = text.charAt(i);
-        if (!Chars.is(c, Chars.DIGIT) || i - valueStart == 3) {
-          throw error("ttl is 1 to 3 digits", i);
-        }
-        v = v * 10 + c - '0';
-      }
-      if (v > 255) {
-        throw error("ttl out of range: " + v, valueStart);
-      }
-    } else if (name.equalsIgnoreCase("maddr")) {
+  private void checkKnownParameter(int nameStart, String name, int valueStart, int valueEnd) {
+    int kind = Rfc3261Rules.uriParameterKind(src, nameStart, nameStart + name.length());
+    if (kind == Rfc3261Rules.MADDR_PARAMETER) {
       UriParser host = new UriParser(text, valueStart, valueEnd, leniency);
       host.consumeHost();
       host.expectEnd("maddr host");
-    } else if (name.equalsIgnoreCase("transport") || name.equalsIgnoreCase("user")
-        || name.equalsIgnoreCase("method")) {
-      for (int i = valueStart; i < valueEnd; i++) {
-        if (!Chars.is(text.charAt(i), Chars.TOKEN)) {
-          throw error(describe(text.charAt(i)) + " not allowed in the " + name.toLowerCase(Locale.ROOT)
-              + " parameter (a token)", i);
-        }
-      }
+    } else {
+      check(Rfc3261Rules.uriParameterValue(kind, src, valueStart, valueEnd), name);
     }
   }
 
@@ -711,7 +608,7 @@ public final class UriParser {
    */
   private void consumeHeader(UriHeaders.Builder headers) {
     int nameStart = pos;
-    consumeEscapedRun(end, HNVCHAR, "URI header name");
+    consumeEscapedRun(end, Chars.HNV, "URI header name");
     if (pos == nameStart) {
       throw error(peek() < 0 ? "empty URI header" : "expected a URI header name, found "
           + describe(peek()), pos);
@@ -723,7 +620,7 @@ public final class UriParser {
     }
     pos++;
     int valueStart = pos;
-    consumeEscapedRun(end, HNVCHAR, "URI header value");
+    consumeEscapedRun(end, Chars.HNV, "URI header value");
     headers.add(name, text.subSequence(valueStart, pos).toString());
   }
 
@@ -853,7 +750,7 @@ public final class UriParser {
       } else if (name.equalsIgnoreCase("phone-context")) {
         consumeDescriptor();
       } else {
-        consumeEscapedRun(end, PARAMCHAR, "tel parameter value");
+        consumeEscapedRun(end, Chars.PARAM, "tel parameter value");
       }
       if (pos == valueStart) {
         throw error("empty value of tel parameter " + name
@@ -908,6 +805,49 @@ public final class UriParser {
   }
 
   // --- helpers --------------------------------------------------------------------------------
+
+  /** {@code verdict} of a rule of {@link Rfc3261Rules} when it passed; else its error. */
+  private long check(long verdict) {
+    return check(verdict, null);
+  }
+
+  /** As {@link #check(long)}, naming the URI parameter {@code parameter} if the rule is of one. */
+  private long check(long verdict, String parameter) {
+    int at = Rfc3261Rules.index(verdict);
+    String reason = switch (Rfc3261Rules.fault(verdict)) {
+      case Rfc3261Rules.OK -> null;
+      case Rfc3261Rules.EMPTY_LABEL -> "empty label in host name";
+      case Rfc3261Rules.LABEL_STARTS_WITH_HYPHEN -> "host name label starts with '-'";
+      case Rfc3261Rules.LABEL_ENDS_WITH_HYPHEN -> "host name label ends with '-'";
+      case Rfc3261Rules.TOPLABEL_NOT_ALPHA -> "the last label of a host name starts with a letter"
+          + " (or it is not a valid IPv4 address)";
+      case Rfc3261Rules.IPV4_TOO_FEW_PARTS -> "IPv4 address needs four parts";
+      case Rfc3261Rules.IPV4_LONG_PART -> "more than three digits in an IPv4 address part";
+      case Rfc3261Rules.IPV4_EMPTY_PART -> "IPv4 address part is empty";
+      case Rfc3261Rules.IPV4_PART_OUT_OF_RANGE -> "IPv4 address part out of range: "
+          + digitsAt(at);
+      case Rfc3261Rules.IPV4_TRAILING -> "not an IPv4 address: unexpected "
+          + describe(text.charAt(at));
+      case Rfc3261Rules.TTL_NOT_DIGITS -> "ttl is 1 to 3 digits";
+      case Rfc3261Rules.TTL_OUT_OF_RANGE -> "ttl out of range: " + Integer.parseInt(digitsAt(at));
+      case Rfc3261Rules.NOT_A_TOKEN -> describe(text.charAt(at)) + " not allowed in the "
+          + parameter.toLowerCase(Locale.ROOT) + " parameter (a token)";
+      default -> "not a valid URI (rule fault " + Rfc3261Rules.fault(verdict) + ")";
+    };
+    if (reason != null) {
+      throw error(reason, at);
+    }
+    return verdict;
+  }
+
+  /** The run of digits at {@code at}. */
+  private String digitsAt(int at) {
+    int e = at;
+    while (e < end && Chars.is(text.charAt(e), Chars.DIGIT)) {
+      e++;
+    }
+    return text.subSequence(at, e).toString();
+  }
 
   private void expectEnd(String what) {
     if (pos < end) {
