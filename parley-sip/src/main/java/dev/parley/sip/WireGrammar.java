@@ -29,7 +29,7 @@ import java.util.List;
  * <p>One instance reads one header field (or one start line's URI); not thread-safe. The static
  * entry points are.
  */
-final class WireGrammar {
+final class WireGrammar extends CharSource {
   /**
    * The element rules of the headers with a fast path. An enum read through one switch rather
    * than a function per header: the call site that reads elements stays monomorphic.
@@ -73,7 +73,6 @@ final class WireGrammar {
       HeaderGrammar.METHODS.stream().map(SipMethod::of).toArray(SipMethod[]::new);
 
   private final byte[] b;
-  private final CharSource src;
   private final int end;
   private int pos;
   /** The parameter list being read: allocated at its exact size by the last parameter. */
@@ -82,9 +81,14 @@ final class WireGrammar {
 
   private WireGrammar(byte[] b, int from, int to) {
     this.b = b;
-    this.src = CharSource.of(b);
     this.pos = from;
     this.end = to;
+  }
+
+  /** The octet at {@code i}, for the rules of {@link Rfc3261Rules}. */
+  @Override
+  public int at(int i) {
+    return b[i] & 0xFF;
   }
 
   // --- entry points ---------------------------------------------------------------------------
@@ -201,7 +205,7 @@ final class WireGrammar {
   /** callid = word [ "@" word ] ({@link Rfc3261Rules#callid}). */
   String callid() {
     int start = pos;
-    long v = Rfc3261Rules.callid(src, start, end);
+    long v = Rfc3261Rules.callid(this, start, end);
     if (Rfc3261Rules.fault(v) != Rfc3261Rules.OK) {
       return null;
     }
@@ -216,7 +220,7 @@ final class WireGrammar {
       return null;
     }
     int start = pos;
-    pos = Rfc3261Rules.tokenEnd(src, start, end);
+    pos = Rfc3261Rules.tokenEnd(this, start, end);
     SipMethod method = knownMethod(b, start, pos);
     return method == null ? null : new CSeq(n, method);
   }
@@ -507,9 +511,9 @@ final class WireGrammar {
     if (pos < to && b[pos] == '=') {
       pos++;
       int valueStart = pos;
-      int kind = Rfc3261Rules.uriParameterKind(src, nameStart, nameEnd);
+      int kind = Rfc3261Rules.uriParameterKind(this, nameStart, nameEnd);
       if (!escapedRun(to, Chars.PARAM) || pos == valueStart || kind == Rfc3261Rules.MADDR_PARAMETER
-          || Rfc3261Rules.fault(Rfc3261Rules.uriParameterValue(kind, src, valueStart, pos))
+          || Rfc3261Rules.fault(Rfc3261Rules.uriParameterValue(kind, this, valueStart, pos))
           != Rfc3261Rules.OK) {
         return false;
       }
@@ -530,7 +534,7 @@ final class WireGrammar {
    * without two hex digits, a character RFC 3261 §19.1.2 wants escaped).
    */
   private boolean escapedRun(int limit, int classes) {
-    pos = Rfc3261Rules.escapedRunEnd(src, pos, limit, classes);
+    pos = Rfc3261Rules.escapedRunEnd(this, pos, limit, classes);
     return pos >= limit || !(b[pos] == '%' || Chars.isOctet(b[pos], Chars.UNWISE));
   }
 
@@ -546,9 +550,9 @@ final class WireGrammar {
    */
   private boolean host(int limit) {
     int start = pos;
-    pos = Rfc3261Rules.hostEnd(src, start, limit);
+    pos = Rfc3261Rules.hostEnd(this, start, limit);
     return pos > start
-        && Rfc3261Rules.fault(Rfc3261Rules.hostnameOrIPv4address(src, start, pos)) == Rfc3261Rules.OK;
+        && Rfc3261Rules.fault(Rfc3261Rules.hostnameOrIPv4address(this, start, pos)) == Rfc3261Rules.OK;
   }
 
   private int port() {
@@ -564,7 +568,7 @@ final class WireGrammar {
     while (pos < limit && b[pos] >= '0' && b[pos] <= '9') {
       pos++;
     }
-    int value = pos == start ? -1 : Rfc3261Rules.port(src, start, pos);
+    int value = pos == start ? -1 : Rfc3261Rules.port(this, start, pos);
     if (value < 0) {
       return -1;
     }
@@ -607,7 +611,7 @@ final class WireGrammar {
   /** A token, as the matching String of {@code common} when it is one, or null when empty. */
   private String token(String[][] common) {
     int start = pos;
-    pos = Rfc3261Rules.tokenEnd(src, start, end);
+    pos = Rfc3261Rules.tokenEnd(this, start, end);
     return pos == start ? null : common(common, start, pos);
   }
 

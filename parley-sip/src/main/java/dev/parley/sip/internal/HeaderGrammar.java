@@ -221,7 +221,7 @@ public final class HeaderGrammar {
   public static String callId(Lexer l) {
     String s = l.text();
     int start = l.pos();
-    long v = Rfc3261Rules.callid(CharSource.of(s), start, l.end());
+    long v = Rfc3261Rules.callid(l, start, l.end());
     if (Rfc3261Rules.fault(v) == Rfc3261Rules.CALLID_AT) {
       throw l.error("Call-ID must be word [\"@\" word]", Rfc3261Rules.index(v));
     }

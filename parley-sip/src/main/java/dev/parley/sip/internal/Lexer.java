@@ -11,9 +11,8 @@ import dev.parley.sip.Violation;
  * <p>Values reach it unfolded (RFC 3261 §7.3.1), so LWS is a run of SP and HTAB. Every failure is a
  * {@link SipParseException} at the 0-based index of the problem in the value. Not thread-safe.
  */
-public final class Lexer {
+public final class Lexer extends CharSource {
   private final String s;
-  private final CharSource src;
   private final int end;
   private final Leniency leniency;
   private int pos;
@@ -24,10 +23,15 @@ public final class Lexer {
 
   public Lexer(String s, int start, int end, Leniency leniency) {
     this.s = s;
-    this.src = CharSource.of(s);
     this.pos = start;
     this.end = end;
     this.leniency = leniency;
+  }
+
+  /** The character at {@code i}, for the rules of {@link Rfc3261Rules}. */
+  @Override
+  public int at(int i) {
+    return s.charAt(i);
   }
 
   public String text() {
@@ -118,7 +122,7 @@ public final class Lexer {
    */
   public String expectToken(String what, String[] common) {
     int start = pos;
-    pos = Rfc3261Rules.tokenEnd(src, pos, end);
+    pos = Rfc3261Rules.tokenEnd(this, pos, end);
     if (pos == start) {
       throw error("expected " + what + describeHere());
     }

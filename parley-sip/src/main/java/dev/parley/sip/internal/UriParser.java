@@ -30,19 +30,23 @@ import java.util.Locale;
  *
  * <p>One instance per parse; not thread-safe. The static entry points are thread-safe.
  */
-public final class UriParser {
+public final class UriParser extends CharSource {
   private final CharSequence text;
-  private final CharSource src;
   private final int end;
   private final Leniency leniency;
   private int pos;
 
   private UriParser(CharSequence text, int start, int end, Leniency leniency) {
     this.text = text;
-    this.src = CharSource.of(text);
     this.pos = start;
     this.end = end;
     this.leniency = leniency;
+  }
+
+  /** The character at {@code i}, for the rules of {@link Rfc3261Rules}. */
+  @Override
+  public int at(int i) {
+    return text.charAt(i);
   }
 
   // --- entry points ---------------------------------------------------------------------------
@@ -318,7 +322,7 @@ public final class UriParser {
    */
   private void consumeEscapedRun(int limit, int classes, String what) {
     while (true) {
-      pos = Rfc3261Rules.escapedRunEnd(src, pos, limit, classes);
+      pos = Rfc3261Rules.escapedRunEnd(this, pos, limit, classes);
       if (pos >= limit) {
         return;
       }
@@ -347,7 +351,7 @@ public final class UriParser {
     if (peek() == '[') {
       return consumeIPv6reference();
     }
-    pos = Rfc3261Rules.hostEnd(src, pos, end);
+    pos = Rfc3261Rules.hostEnd(this, pos, end);
     if (peek() == ':' && looksLikeUnbracketedIPv6(start)) {
       throw error("an IPv6 address in a URI must be enclosed in [ ] (RFC 3261 §25.1, RFC 5118 §4.2)",
           start);
@@ -355,7 +359,7 @@ public final class UriParser {
     if (pos == start) {
       throw error(peek() < 0 ? "missing host" : "expected a host, found " + describe(peek()), pos);
     }
-    check(Rfc3261Rules.hostnameOrIPv4address(src, start, pos));
+    check(Rfc3261Rules.hostnameOrIPv4address(this, start, pos));
     return text.subSequence(start, pos).toString();
   }
 
@@ -378,7 +382,7 @@ public final class UriParser {
    * {@code toplabel = ALPHA / ALPHA *( alphanum / "-" ) alphanum}.
    */
   private void consumeHostname(int limit) {
-    check(Rfc3261Rules.hostname(src, pos, limit));
+    check(Rfc3261Rules.hostname(this, pos, limit));
     pos = limit;
   }
 
@@ -390,8 +394,8 @@ public final class UriParser {
    */
   private long consumeIPv4address(int limit) {
     int start = pos;
-    pos = Rfc3261Rules.index(check(Rfc3261Rules.ipv4address(src, start, limit)));
-    return Rfc3261Rules.ipv4Value(src, start, pos);
+    pos = Rfc3261Rules.index(check(Rfc3261Rules.ipv4address(this, start, limit)));
+    return Rfc3261Rules.ipv4Value(this, start, pos);
   }
 
   /** {@code IPv6reference = "[" IPv6address "]"}. */
@@ -527,7 +531,7 @@ public final class UriParser {
       throw error(peek() < 0 ? "empty port after ':'" : "expected a port, found " + describe(peek()),
           pos);
     }
-    int value = Rfc3261Rules.port(src, start, pos);
+    int value = Rfc3261Rules.port(this, start, pos);
     if (value < 0) {
       throw error("port out of range: " + text.subSequence(start, pos), start);
     }
@@ -582,13 +586,13 @@ public final class UriParser {
   }
 
   private void checkKnownParameter(int nameStart, String name, int valueStart, int valueEnd) {
-    int kind = Rfc3261Rules.uriParameterKind(src, nameStart, nameStart + name.length());
+    int kind = Rfc3261Rules.uriParameterKind(this, nameStart, nameStart + name.length());
     if (kind == Rfc3261Rules.MADDR_PARAMETER) {
       UriParser host = new UriParser(text, valueStart, valueEnd, leniency);
       host.consumeHost();
       host.expectEnd("maddr host");
     } else {
-      check(Rfc3261Rules.uriParameterValue(kind, src, valueStart, valueEnd), name);
+      check(Rfc3261Rules.uriParameterValue(kind, this, valueStart, valueEnd), name);
     }
   }
 
