@@ -89,6 +89,23 @@ class UdpTransportTest {
   }
 
   @Test
+  void aRequestFailingTheMandatoryHeaderCheckIsAnswered400AndNeverReachesTheListener()
+      throws Exception {
+    Fixtures.Recorder listener = new Fixtures.Recorder();
+    NettyTransportLayer b = layer(listener, "udp:127.0.0.1:0");
+    DatagramSocket raw = socket();
+    String mismatch = Fixtures.options(Transport.UDP, "127.0.0.1:" + raw.getLocalPort(),
+        "z9hG4bKcseq", "cseq@test").replace("CSeq: 1 OPTIONS", "CSeq: 1 INVITE");
+    send(raw, mismatch, b.listenPoint(Transport.UDP));
+    assertThat(receive(raw)).startsWith("SIP/2.0 400 Bad Request\r\n")
+        .contains("Call-ID: cseq@test\r\n", "CSeq: 1 INVITE\r\n", "branch=z9hG4bKcseq",
+            "Warning: 399 parley \"CSeq method INVITE does not match the request method OPTIONS");
+    // the check and the answer happen in one read on the event loop: by now the listener was
+    // either called or never will be
+    assertThat(listener.inbound).isEmpty();
+  }
+
+  @Test
   void aRequestWithAnUnsupportedVersionIsAnsweredWith505() throws Exception {
     NettyTransportLayer b = layer(new Fixtures.Recorder(), "udp:127.0.0.1:0");
     DatagramSocket raw = socket();
