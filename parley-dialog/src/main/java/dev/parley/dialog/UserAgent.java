@@ -1,7 +1,7 @@
 package dev.parley.dialog;
 
-import dev.parley.dialog.auth.CredentialsProvider;
-import dev.parley.dialog.auth.DigestClient;
+import dev.parley.auth.CredentialsProvider;
+import dev.parley.auth.DigestClient;
 import dev.parley.sip.Address;
 import dev.parley.sip.CSeq;
 import dev.parley.sip.Header;

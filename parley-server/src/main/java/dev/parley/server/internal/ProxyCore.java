@@ -1,9 +1,9 @@
 package dev.parley.server.internal;
 
+import dev.parley.auth.AuthResult;
+import dev.parley.auth.DigestAuthenticator;
 import dev.parley.dialog.Hops;
 import dev.parley.dialog.Responses;
-import dev.parley.dialog.auth.AuthResult;
-import dev.parley.dialog.auth.DigestAuthenticator;
 import dev.parley.server.AddressMatcher;
 import dev.parley.server.Aor;
 import dev.parley.server.Binding;

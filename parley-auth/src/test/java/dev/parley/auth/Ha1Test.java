@@ -1,4 +1,4 @@
-package dev.parley.dialog.auth;
+package dev.parley.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.parley.dialog.auth;
+package dev.parley.auth.internal;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -16,13 +16,13 @@ import java.util.Map;
  * {@code stale=true} rather than risk accepting a replay. Expired entries are purged as they reach
  * the old end. Thread-safe.
  */
-final class NonceCounters {
+public final class NonceCounters {
   static final int SEGMENTS = 16;
   /** The count recorded for a nonce used without qop: any later use is a replay. */
   private static final long SINGLE_USE = Long.MAX_VALUE;
 
   /** What {@link #advance} concluded. */
-  enum Verdict {
+  public enum Verdict {
     /** First use of the nonce, or a higher count than before: recorded. */
     FRESH,
     /** A count not above the highest seen, or a second use of a nonce without qop. */
@@ -33,7 +33,7 @@ final class NonceCounters {
 
   private final Segment[] segments = new Segment[SEGMENTS];
 
-  NonceCounters(int maxEntries) {
+  public NonceCounters(int maxEntries) {
     int perSegment = Math.max(1, maxEntries / SEGMENTS);
     for (int i = 0; i < SEGMENTS; i++) {
       segments[i] = new Segment(perSegment);
@@ -47,7 +47,7 @@ final class NonceCounters {
    * @param nc the nonce count, or 0 when the request had no qop (single use)
    * @param expiredBefore issue times before this are expired and may be purged
    */
-  Verdict advance(String nonce, long issuedAt, long nc, long expiredBefore) {
+  public Verdict advance(String nonce, long issuedAt, long nc, long expiredBefore) {
     Segment s = segments[(nonce.hashCode() & 0x7FFF_FFFF) % SEGMENTS];
     synchronized (s) {
       s.expiredBefore = expiredBefore;
@@ -69,7 +69,7 @@ final class NonceCounters {
   }
 
   /** Number of nonces tracked (for tests and metrics). */
-  int size() {
+  public int size() {
     int n = 0;
     for (Segment s : segments) {
       synchronized (s) {

@@ -1,4 +1,4 @@
-package dev.parley.dialog.auth;
+package dev.parley.auth;
 
 import java.util.Collections;
 import java.util.EnumMap;

@@ -1,6 +1,8 @@
-package dev.parley.dialog.auth;
+package dev.parley.auth;
 
-import dev.parley.dialog.auth.AuthResult.Status;
+import dev.parley.auth.AuthResult.Status;
+import dev.parley.auth.internal.NonceCodec;
+import dev.parley.auth.internal.NonceCounters;
 import dev.parley.sip.Challenge;
 import dev.parley.sip.Credentials;
 import dev.parley.sip.Header;

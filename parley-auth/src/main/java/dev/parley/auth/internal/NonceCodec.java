@@ -1,4 +1,4 @@
-package dev.parley.dialog.auth;
+package dev.parley.auth.internal;
 
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -27,13 +27,13 @@ import javax.crypto.spec.SecretKeySpec;
  * Thread-safe: each thread keeps its own keyed {@link Mac} (making and keying one costs more than
  * the HMAC itself), and the opaque value of the last realm asked is kept.
  */
-final class NonceCodec {
-  static final int RANDOM_BYTES = 12;
+public final class NonceCodec {
+  public static final int RANDOM_BYTES = 12;
   static final int MAC_BYTES = 16;
   static final int NONCE_BYTES = 8 + RANDOM_BYTES + MAC_BYTES;
   static final int NONCE_CHARS = NONCE_BYTES / 3 * 4;
   /** Returned by {@link #issuedAt} for a nonce this server did not issue for the realm. */
-  static final long INVALID = Long.MIN_VALUE;
+  public static final long INVALID = Long.MIN_VALUE;
 
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
@@ -44,14 +44,14 @@ final class NonceCodec {
   /** The last realm's opaque value (one realm per server, in practice). */
   private volatile Opaque lastOpaque;
 
-  NonceCodec(byte[] secret) {
+  public NonceCodec(byte[] secret) {
     this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
   }
 
   private record Opaque(String realm, String value) {}
 
   /** A nonce issued at {@code issuedAt} to {@code client} (null: to anyone) for {@code realm}. */
-  String mint(long issuedAt, byte[] random, String realm, InetAddress client) {
+  public String mint(long issuedAt, byte[] random, String realm, InetAddress client) {
     byte[] out = new byte[NONCE_BYTES];
     ByteBuffer.wrap(out).putLong(issuedAt).put(random, 0, RANDOM_BYTES);
     byte[] mac = mac('N', out, 8 + RANDOM_BYTES, clientBytes(client), realm);
@@ -63,7 +63,7 @@ final class NonceCodec {
    * The issue time of {@code nonce}, or {@link #INVALID} if it was not issued here for
    * {@code realm} and {@code client} (null: a nonce issued to anyone).
    */
-  long issuedAt(String nonce, String realm, InetAddress client) {
+  public long issuedAt(String nonce, String realm, InetAddress client) {
     if (nonce.length() != NONCE_CHARS) {
       return INVALID;
     }
@@ -85,7 +85,7 @@ final class NonceCodec {
     return ByteBuffer.wrap(raw).getLong();
   }
 
-  String opaque(String realm) {
+  public String opaque(String realm) {
     Opaque last = lastOpaque;
     if (last != null && last.realm().equals(realm)) {
       return last.value();

@@ -1,4 +1,4 @@
-package dev.parley.dialog.auth;
+package dev.parley.auth;
 
 import java.time.Duration;
 import java.util.ArrayList;

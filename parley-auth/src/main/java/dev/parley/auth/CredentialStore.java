@@ -1,4 +1,4 @@
-package dev.parley.dialog.auth;
+package dev.parley.auth;
 
 /**
  * Where a {@link DigestAuthenticator} finds the stored HA1 of a user (see {@link Ha1}), so that the

@@ -1,9 +1,10 @@
-package dev.parley.dialog.auth;
+package dev.parley.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.parley.dialog.auth.AuthResult.Status;
+import dev.parley.auth.AuthResult.Status;
+import dev.parley.auth.internal.NonceCounters;
 import dev.parley.sip.Challenge;
 import dev.parley.sip.Credentials;
 import dev.parley.sip.Header;

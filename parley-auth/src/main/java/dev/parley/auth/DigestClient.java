@@ -1,4 +1,4 @@
-package dev.parley.dialog.auth;
+package dev.parley.auth;
 
 import dev.parley.sip.CSeq;
 import dev.parley.sip.Challenge;
