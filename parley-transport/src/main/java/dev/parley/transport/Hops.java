@@ -1,21 +1,37 @@
-package dev.parley.dialog;
+package dev.parley.transport;
 
+import dev.parley.sip.Address;
 import dev.parley.sip.SipUri;
 import dev.parley.sip.Uri;
-import dev.parley.transport.Hop;
-import dev.parley.transport.Transport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Objects;
 
 /**
- * Turns a SIP URI with a numeric host (or {@code localhost}) into a {@link Hop}, the way RFC 3263
- * does when the host is an IP address: transport from the {@code transport} parameter (TLS for
- * sips), port from the URI or the transport's default. Names that need DNS are refused here; the
- * server locator of the transport layer resolves those.
+ * The next hop of a request known without DNS: which URI a request goes to first (RFC 3261
+ * §8.1.2), and the {@link Hop} of a SIP URI with a numeric host (or {@code localhost}), the way
+ * RFC 3263 §4 does when the host is an IP address: transport from the {@code transport} parameter
+ * (TLS for sips), port from the URI or the transport's default. Names that need DNS are refused
+ * here; {@link ServerLocator} resolves those. Stateless.
  */
 public final class Hops {
   private Hops() {}
+
+  /**
+   * The hop a request with {@code routeSet} (its Route values, topmost first) and Request-URI
+   * {@code requestUri} goes to first (RFC 3261 §8.1.2, loose routing): the topmost Route's URI
+   * when there is one, else the Request-URI; for a dialog, its route set and remote target
+   * (§12.2.1.1).
+   *
+   * @throws IllegalArgumentException as {@link #of(Uri)}, for the URI chosen
+   */
+  public static Hop next(List<Address> routeSet, Uri requestUri) {
+    Objects.requireNonNull(routeSet, "routeSet");
+    Objects.requireNonNull(requestUri, "requestUri");
+    return of(routeSet.isEmpty() ? requestUri : routeSet.get(0).uri());
+  }
 
   /**
    * The hop for {@code uri}.
