@@ -29,7 +29,7 @@ final class RequestSender {
   private final CredentialsProvider credentials;
   private final DigestClient digest = new DigestClient();
 
-  /** A sender on {@code transactions}; {@code credentials} may be null (challenges not answered). */
+  /** A sender on {@code transactions}; {@code credentials} may be null (no challenge answered). */
   RequestSender(TransactionLayer transactions, CredentialsProvider credentials) {
     this.transactions = transactions;
     this.credentials = credentials;
