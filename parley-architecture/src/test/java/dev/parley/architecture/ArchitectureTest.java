@@ -131,14 +131,14 @@ class ArchitectureTest {
 
   @Test
   void theServerMayUseTheLayersBelowItButNeverTheClient() throws IOException {
-    modules("parley-sip", "parley-sdp", "parley-transport", "parley-transaction", "parley-dialog",
-        "parley-client", "parley-server");
+    modules("parley-sip", "parley-sdp", "parley-auth", "parley-transport", "parley-transaction",
+        "parley-dialog", "parley-client", "parley-server");
     write("parley-server/src/main/java/dev/parley/server/X.java", """
         package dev.parley.server;
         import dev.parley.sip.SipRequest;
         import dev.parley.transport.Hop;
         import dev.parley.transaction.ServerTransaction;
-        import dev.parley.dialog.auth.DigestServer;
+        import dev.parley.auth.DigestAuthenticator;
         import dev.parley.client.Endpoint;
         final class X {}
         """);
@@ -195,7 +195,10 @@ class ArchitectureTest {
   @Test
   void theLayerTableReachesDownwardTransitively() {
     assertThat(ArchitectureRules.below("cli"))
-        .containsExactlyInAnyOrder("server", "client", "dialog", "transaction", "transport", "sip", "sdp");
+        .containsExactlyInAnyOrder("server", "client", "dialog", "auth", "transaction", "transport",
+            "sip", "sdp");
+    assertThat(ArchitectureRules.below("auth")).containsExactly("sip");
+    assertThat(ArchitectureRules.below("transaction")).doesNotContain("auth");
     assertThat(ArchitectureRules.below("server")).doesNotContain("client", "sdp", "cli");
     assertThat(ArchitectureRules.below("sip")).isEmpty();
     assertThat(ArchitectureRules.below("testkit")).containsExactlyInAnyOrder("transport", "sip");

@@ -3,9 +3,9 @@ package dev.parley.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.parley.dialog.auth.CredentialsProvider;
-import dev.parley.dialog.auth.DigestClient;
-import dev.parley.dialog.auth.UserSecret;
+import dev.parley.auth.CredentialsProvider;
+import dev.parley.auth.DigestClient;
+import dev.parley.auth.UserSecret;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipParser;
 import dev.parley.sip.SipRequest;

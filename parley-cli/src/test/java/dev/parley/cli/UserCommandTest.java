@@ -2,8 +2,8 @@ package dev.parley.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.dialog.auth.DigestAlgorithm;
-import dev.parley.dialog.auth.Ha1;
+import dev.parley.auth.DigestAlgorithm;
+import dev.parley.auth.Ha1;
 import dev.parley.server.Store;
 import java.io.PrintWriter;
 import java.io.StringWriter;

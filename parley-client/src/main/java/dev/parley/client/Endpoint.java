@@ -1,8 +1,8 @@
 package dev.parley.client;
 
+import dev.parley.auth.UserSecret;
 import dev.parley.client.internal.DefaultEndpoint;
 import dev.parley.client.internal.EndpointConfig;
-import dev.parley.dialog.auth.UserSecret;
 import dev.parley.sip.SipUri;
 import dev.parley.transport.TransportLayer;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package dev.parley.client;
 
+import dev.parley.auth.DigestAuthenticator;
+import dev.parley.auth.Ha1;
 import dev.parley.dialog.IncomingInvite;
 import dev.parley.dialog.UserAgent;
-import dev.parley.dialog.auth.DigestAuthenticator;
-import dev.parley.dialog.auth.Ha1;
 import dev.parley.sip.Address;
 import dev.parley.sip.Challenge;
 import dev.parley.sip.HeaderName;

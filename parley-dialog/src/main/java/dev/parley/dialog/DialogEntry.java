@@ -4,6 +4,8 @@ import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.transaction.ServerTransaction;
 import dev.parley.transaction.TransactionConfig;
+import dev.parley.transport.Hop;
+import dev.parley.transport.Hops;
 import dev.parley.transport.Scheduler;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +41,14 @@ final class DialogEntry {
     this.agent = agent;
     this.dialog = dialog;
     this.scheduler = scheduler;
+  }
+
+  /**
+   * Where requests in the dialog go first (RFC 3261 §12.2.1.1): its first route, or its remote
+   * target.
+   */
+  Hop nextHop() {
+    return Hops.next(dialog.routeSet(), dialog.remoteTarget());
   }
 
   /** §13.3.1.4: retransmit our 2xx at T1, 2T1, ... up to T2 until the ACK, for 64*T1 at most. */

@@ -43,12 +43,12 @@ final class DialogOffers {
   private void sendOffer(DialogEntry entry, SipMethod method, MediaType type, byte[] body,
       CompletableFuture<SipResponse> result, int retries) {
     SipRequest.Builder b = entry.dialog.newRequest(method, 0)
-        .header(HeaderName.CONTACT, agent.contact(UserAgent.nextHop(entry.dialog).transport()));
+        .header(HeaderName.CONTACT, agent.contact(entry.nextHop().transport()));
     if (type != null && body != null) {
       b.body(type, body);
     }
     SipRequest request = b.build();
-    agent.send(request, UserAgent.nextHop(entry.dialog), result, (tx, response) -> {
+    agent.send(request, entry.nextHop(), result, (tx, response) -> {
       if (response.isProvisional()) {
         return;
       }
@@ -58,7 +58,7 @@ final class DialogOffers {
         entry.dialog.targetRefreshed(response);
         if (method.isInvite()) {
           entry.ack = entry.dialog.newRequest(SipMethod.ACK, request.cseq().sequence()).build();
-          agent.transactions().sendAck(entry.ack, UserAgent.nextHop(entry.dialog));
+          agent.transactions().sendAck(entry.ack, entry.nextHop());
         }
         result.complete(response);
       } else if (code == 491 && retries > 0) {

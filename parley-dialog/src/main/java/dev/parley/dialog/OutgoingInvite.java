@@ -146,7 +146,7 @@ public final class OutgoingInvite {
     SipRequest prack = entry.dialog.newRequest(SipMethod.PRACK, 0)
         .header(HeaderName.RACK, rseq + " " + response.cseq().sequence() + " " + response.cseq().method())
         .build();
-    agent.request(prack, UserAgent.nextHop(entry.dialog));
+    agent.request(prack, entry.nextHop());
     return true;
   }
 
@@ -154,7 +154,7 @@ public final class OutgoingInvite {
     DialogId id = new DialogId(response.callId(), response.from().tag(), response.to().tag());
     if (winner != null && winner.dialog.id().equals(id)) {
       // The winning 2xx again (a retransmission, perhaps after our BYE): re-send its ACK only.
-      agent.transactions().sendAck(winner.ack, UserAgent.nextHop(winner.dialog));
+      agent.transactions().sendAck(winner.ack, winner.nextHop());
       return;
     }
     DialogEntry entry = agent.find(id);
@@ -172,7 +172,7 @@ public final class OutgoingInvite {
     if (entry.ack == null) {
       sendAck(entry, tx);
     } else {
-      agent.transactions().sendAck(entry.ack, UserAgent.nextHop(entry.dialog));
+      agent.transactions().sendAck(entry.ack, entry.nextHop());
     }
     if (winner == null) {
       winner = entry;
@@ -185,7 +185,7 @@ public final class OutgoingInvite {
 
   private void sendAck(DialogEntry entry, ClientTransaction tx) {
     entry.ack = entry.dialog.newRequest(SipMethod.ACK, tx.request().cseq().sequence()).build();
-    agent.transactions().sendAck(entry.ack, UserAgent.nextHop(entry.dialog));
+    agent.transactions().sendAck(entry.ack, entry.nextHop());
   }
 
   /** The INVITE transaction ended: forks that never answered lose their early dialogs. */

@@ -1,10 +1,8 @@
 package dev.parley.dialog;
 
-import dev.parley.dialog.auth.CredentialsProvider;
-import dev.parley.dialog.auth.DigestClient;
+import dev.parley.auth.CredentialsProvider;
 import dev.parley.sip.Address;
 import dev.parley.sip.CSeq;
-import dev.parley.sip.Header;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.MediaType;
 import dev.parley.sip.SipMethod;
@@ -24,16 +22,11 @@ import dev.parley.transport.ListenPoint;
 import dev.parley.transport.Scheduler;
 import dev.parley.transport.Transport;
 import dev.parley.transport.TransportLayer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -45,6 +38,11 @@ import java.util.function.Consumer;
  * UPDATE with glare handling (491 and the retry timer of §14.1, RFC 3311 §5.2); reliable
  * provisional responses and PRACK (RFC 3262); 420 for unsupported Require (§8.2.2.3); and answers
  * digest challenges to its requests when given credentials (§22.2).
+ *
+ * <p>It is a composition of one-concept parts: the {@code DialogTable} (dialogs by id, bounded),
+ * the {@code UasDispatcher} (what the transaction layer hands up), the {@code RequestSender}
+ * (client transactions with digest retry) and {@code DialogOffers} (re-INVITE and UPDATE); this
+ * class keeps the public API, the Contact we advertise and the end of a dialog.
  *
  * <p>Threading: handler methods run on the event loop that received the request and must not
  * block (the client API above moves application callbacks off the loop). Public methods are
@@ -90,29 +88,27 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   public static final String OPTION_100REL = "100rel";
   /** The extensions we support, as a Supported header value. */
   public static final String SUPPORTED = OPTION_100REL;
-  private static final Set<String> SUPPORTED_TAGS = Set.of(OPTION_100REL);
 
   private final TransportLayer transport;
   private final TransactionLayer transactions;
   private final Handler handler;
-  private final int maxDialogs;
   private final String contactUser;
-  private final CredentialsProvider credentials;
   private final String advertisedHost;
-  private final DigestClient digest = new DigestClient();
+  private final DialogTable dialogs;
+  private final UasDispatcher uas;
+  private final RequestSender sender;
   private final DialogOffers offers = new DialogOffers(this);
-  private final Map<DialogId, DialogEntry> dialogs = new ConcurrentHashMap<>();
-  private final Map<ServerTransaction, IncomingInvite> invites = new ConcurrentHashMap<>();
   private final Map<ClientTransaction, OutgoingInvite> calls = new ConcurrentHashMap<>();
 
   private UserAgent(Builder b) {
     this.transport = b.transport;
     this.handler = b.handler;
-    this.maxDialogs = b.maxDialogs;
     this.contactUser = b.contactUser;
-    this.credentials = b.credentials;
     this.advertisedHost = b.advertisedHost;
+    this.dialogs = new DialogTable(b.maxDialogs);
+    this.uas = new UasDispatcher(this, b.handler, dialogs);
     this.transactions = TransactionLayer.builder(transport, this).config(b.transactionConfig).build();
+    this.sender = new RequestSender(transactions, b.credentials);
     transport.setListener(transactions);
   }
 
@@ -143,7 +139,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
 
   /** INVITEs received and not yet answered with a final response. */
   public int pendingInviteCount() {
-    return invites.size();
+    return uas.pendingInviteCount();
   }
 
   TransactionConfig config() {
@@ -179,187 +175,56 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   }
 
   // ------------------------------------------------------------------------------------------
-  // UAS side (TransactionUser callbacks, on the event loop)
+  // UAS side (TransactionUser callbacks, on the event loop): the UasDispatcher
 
   @Override
   public void onRequest(ServerTransaction tx, SipRequest request) {
-    if (!unsupportedExtensions(tx, request)) {
-      return;
-    }
-    String toTag = request.to().tag();
-    if (toTag != null) {
-      inDialog(tx, request, toTag);
-      return;
-    }
-    if (request.method().isInvite()) {
-      IncomingInvite invite = new IncomingInvite(this, tx, request, null);
-      invites.put(tx, invite);
-      handler.onInvite(invite);
-    } else {
-      handler.onRequest(tx, request);
-    }
-  }
-
-  /** §8.2.2.3: a Require we do not support gets 420 with Unsupported; false when answered. */
-  private boolean unsupportedExtensions(ServerTransaction tx, SipRequest request) {
-    if (request.method().equals(SipMethod.PRACK) || !request.headers().contains(HeaderName.REQUIRE)) {
-      return true;
-    }
-    List<String> unsupported = new ArrayList<>();
-    for (String tag : request.headers(Header.REQUIRE)) {
-      if (!SUPPORTED_TAGS.contains(tag.toLowerCase(Locale.ROOT))) {
-        unsupported.add(tag);
-      }
-    }
-    if (unsupported.isEmpty()) {
-      return true;
-    }
-    tx.respond(request.response(420, Responses.randomToken())
-        .header(HeaderName.UNSUPPORTED, String.join(", ", unsupported)).build());
-    return false;
-  }
-
-  private void inDialog(ServerTransaction tx, SipRequest request, String toTag) {
-    DialogEntry entry = dialogs.get(new DialogId(request.callId(), toTag, request.from().tag()));
-    if (entry == null) {
-      tx.respond(request.response(481).build());
-      return;
-    }
-    runOn(entry.scheduler, () -> inDialog(entry, tx, request));
-  }
-
-  private void inDialog(DialogEntry entry, ServerTransaction tx, SipRequest request) {
-    SipMethod method = request.method();
-    if (!entry.dialog.acceptRemoteRequest(request)) {
-      tx.respond(request.response(500).build());
-      return;
-    }
-    if (method.equals(SipMethod.BYE)) {
-      tx.respond(request.response(200).build());
-      IncomingInvite early = entry.earlyInvite;
-      end(entry, request);
-      if (early != null) {
-        early.reject(487); // BYE in an early dialog ends the INVITE too (§15.1.2)
-      }
-    } else if (method.equals(SipMethod.PRACK)) {
-      prack(entry, tx, request);
-    } else if (method.isInvite() || method.equals(SipMethod.UPDATE)) {
-      offer(entry, tx, request);
-    } else {
-      handler.onDialogRequest(entry.dialog, tx, request);
-    }
-  }
-
-  /** RFC 3262 §3: a PRACK naming our reliable provisional gets 200, any other 481. */
-  private void prack(DialogEntry entry, ServerTransaction tx, SipRequest request) {
-    String rack = request.headers().get(HeaderName.RACK);
-    boolean matched = false;
-    if (rack != null) {
-      String[] parts = rack.strip().split("\\s+");
-      try {
-        matched = parts.length == 3
-            && entry.pracked(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
-      } catch (NumberFormatException e) {
-        matched = false;
-      }
-    }
-    tx.respond(request.response(matched ? 200 : 481).build());
-  }
-
-  /** A re-INVITE or UPDATE: 491 in glare (§14.2, RFC 3311 §5.2), 500 if a re-INVITE is still open. */
-  private void offer(DialogEntry entry, ServerTransaction tx, SipRequest request) {
-    if (entry.localOfferPending) {
-      tx.respond(request.response(491).build());
-      return;
-    }
-    if (request.method().isInvite()) {
-      if (entry.remoteInvitePending) {
-        tx.respond(request.response(500)
-            .header(HeaderName.RETRY_AFTER, Integer.toString(ThreadLocalRandom.current().nextInt(11)))
-            .build());
-        return;
-      }
-      entry.remoteInvitePending = true;
-      IncomingInvite invite = new IncomingInvite(this, tx, request, entry);
-      invites.put(tx, invite);
-      handler.onReInvite(entry.dialog, invite);
-    } else {
-      handler.onDialogRequest(entry.dialog, tx, request);
-    }
+    uas.onRequest(tx, request);
   }
 
   @Override
   public void onAck(SipRequest ack, Inbound inbound) {
-    String toTag = ack.to().tag();
-    if (toTag == null) {
-      return;
-    }
-    DialogEntry entry = dialogs.get(new DialogId(ack.callId(), toTag, ack.from().tag()));
-    if (entry != null) {
-      runOn(entry.scheduler, () -> entry.acked(ack));
-    }
+    uas.onAck(ack, inbound);
   }
 
   @Override
   public void onCancel(ServerTransaction tx, SipRequest cancel) {
-    IncomingInvite invite = invites.get(tx);
-    if (invite != null) {
-      invite.cancelled(cancel);
-    }
+    uas.onCancel(tx, cancel);
   }
 
   @Override
   public void onStrayResponse(SipResponse response, Inbound inbound) {
-    if (!response.isSuccess() || response.cseq() == null || !response.cseq().method().isInvite()) {
-      return;
-    }
-    DialogEntry entry = dialogs.get(
-        new DialogId(response.callId(), response.from().tag(), response.to().tag()));
-    if (entry != null) {
-      runOn(entry.scheduler, () -> {
-        if (entry.ack != null && entry.ack.cseq().sequence() == response.cseq().sequence()) {
-          transactions.sendAck(entry.ack, nextHop(entry.dialog)); // §13.2.2.4: 2xx retransmitted
-        }
-      });
-    }
+    uas.onStrayResponse(response, inbound);
   }
 
   @Override
   public void onTerminated(Transaction transaction) {
-    if (transaction instanceof ServerTransaction st) {
-      invites.remove(st);
-    }
+    uas.onTerminated(transaction);
   }
 
   // ------------------------------------------------------------------------------------------
-  // Dialog table
+  // The dialog table and a dialog's end, for IncomingInvite, OutgoingInvite and DialogEntry
 
   DialogEntry find(DialogId id) {
-    return dialogs.get(id);
+    return dialogs.find(id);
   }
 
   /** Adds a dialog; false when the table is full (bounded: {@link Builder#maxDialogs}). */
   boolean register(DialogEntry entry) {
-    if (dialogs.size() >= maxDialogs) {
-      return false;
-    }
-    dialogs.putIfAbsent(entry.dialog.id(), entry);
-    return true;
+    return dialogs.register(entry);
   }
 
   /** Drops a dialog silently (an early dialog that never became confirmed). */
   void forget(DialogEntry entry) {
-    entry.dialog.terminate();
-    entry.stopRetransmitting();
-    dialogs.remove(entry.dialog.id(), entry);
+    dialogs.forget(entry);
   }
 
   void answered(ServerTransaction tx) {
-    invites.remove(tx);
+    uas.answered(tx);
   }
 
   void end(DialogEntry entry, SipRequest bye) {
-    boolean known = dialogs.remove(entry.dialog.id(), entry);
+    boolean known = dialogs.remove(entry);
     entry.dialog.terminate();
     entry.stopRetransmitting();
     if (known) {
@@ -371,7 +236,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   void endWithBye(DialogEntry entry) {
     SipRequest bye = entry.dialog.newRequest(SipMethod.BYE, 0).build();
     end(entry, null);
-    request(bye, nextHop(entry.dialog), entry.scheduler);
+    request(bye, entry.nextHop(), entry.scheduler);
   }
 
   void runOn(Scheduler scheduler, Runnable task) {
@@ -423,7 +288,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
       throw new IllegalArgumentException("not an INVITE: " + invite.method());
     }
     OutgoingInvite call = new OutgoingInvite(this, provisionals);
-    send(invite, hop, call.dialog(), new Responder() {
+    send(invite, hop, call.dialog(), new RequestSender.Responder() {
       @Override
       public void sent(ClientTransaction tx) {
         calls.put(tx, call);
@@ -463,7 +328,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
 
   private CompletableFuture<SipResponse> offer(Dialog dialog, SipMethod method, MediaType type,
       byte[] body) {
-    DialogEntry entry = dialogs.get(dialog.id());
+    DialogEntry entry = dialogs.find(dialog.id());
     if (entry == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("no such dialog: " + dialog.id()));
     }
@@ -483,7 +348,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
    * {@code Reason.sip(486, "Busy Here")}; null for none. Otherwise as {@link #bye(Dialog)}.
    */
   public CompletableFuture<SipResponse> bye(Dialog dialog, dev.parley.sip.Reason reason) {
-    DialogEntry entry = dialogs.get(dialog.id());
+    DialogEntry entry = dialogs.find(dialog.id());
     if (entry == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("no such dialog: " + dialog.id()));
     }
@@ -495,7 +360,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
           b.header(HeaderName.REASON, reason);
         }
         SipRequest bye = b.build();
-        Hop hop = nextHop(entry.dialog);
+        Hop hop = entry.nextHop();
         end(entry, null);
         request(bye, hop, entry.scheduler).whenComplete((r, e) -> {
           if (e != null) {
@@ -532,7 +397,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   public CompletableFuture<SipResponse> request(Dialog dialog, SipMethod method,
       Consumer<SipRequest.Builder> customizer) {
     Objects.requireNonNull(customizer, "customizer");
-    DialogEntry entry = dialogs.get(dialog.id());
+    DialogEntry entry = dialogs.find(dialog.id());
     if (entry == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("no such dialog: " + dialog.id()));
     }
@@ -540,7 +405,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     runOn(entry.scheduler, () -> {
       SipRequest.Builder b = entry.dialog.newRequest(method, 0);
       customizer.accept(b);
-      request(b.build(), nextHop(entry.dialog)).whenComplete((r, e) -> {
+      request(b.build(), entry.nextHop()).whenComplete((r, e) -> {
         if (e != null) {
           result.completeExceptionally(e);
         } else {
@@ -556,102 +421,21 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
    * {@link SipFailure} on timeout (408) or transport error (503).
    */
   public CompletableFuture<SipResponse> request(SipRequest request, Hop hop) {
-    return request(request, hop, dialogScheduler(request));
+    return request(request, hop, dialogs.schedulerOf(request));
   }
 
   /** As {@link #request(SipRequest, Hop)}, on {@code scheduler} if not null. */
   CompletableFuture<SipResponse> request(SipRequest request, Hop hop, Scheduler scheduler) {
-    CompletableFuture<SipResponse> result = new CompletableFuture<>();
-    send(request, hop, scheduler, result, (tx, response) -> {
-      if (response.isFinal()) {
-        result.complete(response);
-      }
-    });
-    return result;
-  }
-
-  /** What {@link #send} reports: responses, and optionally the transaction's start and end. */
-  interface Responder extends BiConsumer<ClientTransaction, SipResponse> {
-    default void sent(ClientTransaction tx) {}
-
-    default void terminated(ClientTransaction tx) {}
+    return sender.request(request, hop, scheduler);
   }
 
   /**
-   * Sends {@code request} in a client transaction; answers a 401 or 407 once per challenge with
-   * credentials from the builder's provider (RFC 3261 §22.2), in a new transaction; hands every
-   * other response to {@code responder}; fails {@code result} on timeout or transport error.
+   * Sends {@code request} in a client transaction, on its dialog's scheduler if it belongs to
+   * one of ours; see {@link RequestSender#send}.
    */
-  void send(SipRequest request, Hop hop, CompletableFuture<?> result, Responder responder) {
-    send(request, hop, dialogScheduler(request), result, responder);
-  }
-
-  /**
-   * The scheduler of the dialog {@code request} belongs to, or null: a request inside one of our
-   * dialogs runs there, where its CSeq was taken, so requests leave in CSeq order (RFC 3261
-   * §12.2.1.1).
-   */
-  private Scheduler dialogScheduler(SipRequest request) {
-    if (request.to() == null || request.to().tag() == null || request.from() == null) {
-      return null;
-    }
-    DialogEntry entry = dialogs.get(
-        new DialogId(request.callId(), request.from().tag(), request.to().tag()));
-    return entry == null ? null : entry.scheduler;
-  }
-
-  /** As {@link #send(SipRequest, Hop, CompletableFuture, Responder)}, on {@code scheduler} if not null. */
-  void send(SipRequest request, Hop hop, Scheduler scheduler, CompletableFuture<?> result,
-      Responder responder) {
-    ClientTransaction.Listener listener = new ClientTransaction.Listener() {
-      @Override
-      public void onResponse(ClientTransaction tx, SipResponse response) {
-        int code = response.statusCode();
-        if ((code == 401 || code == 407) && credentials != null) {
-          SipRequest retry;
-          try {
-            retry = digest.authorize(request, response, credentials);
-          } catch (RuntimeException e) {
-            retry = null;
-          }
-          if (retry != null) {
-            send(retry, hop, scheduler, result, responder);
-            return;
-          }
-        }
-        responder.accept(tx, response);
-      }
-
-      @Override
-      public void onTimeout(ClientTransaction tx) {
-        result.completeExceptionally(new SipFailure(408, "Request Timeout (no final response)"));
-      }
-
-      @Override
-      public void onTransportError(ClientTransaction tx, Throwable cause) {
-        result.completeExceptionally(new SipFailure(503, "transport error: " + cause.getMessage()));
-      }
-
-      @Override
-      public void onTerminated(ClientTransaction tx) {
-        responder.terminated(tx);
-      }
-    };
-    ClientTransaction tx;
-    try {
-      tx = scheduler == null ? transactions.sendRequest(request, hop, listener)
-          : transactions.sendRequest(request, hop, listener, scheduler);
-    } catch (RuntimeException e) {
-      result.completeExceptionally(e);
-      return;
-    }
-    responder.sent(tx);
-  }
-
-  /** Where requests in {@code dialog} go first: the first route, or the remote target. */
-  static Hop nextHop(Dialog dialog) {
-    return dialog.routeSet().isEmpty()
-        ? Hops.of(dialog.remoteTarget()) : Hops.of(dialog.routeSet().get(0).uri());
+  void send(SipRequest request, Hop hop, CompletableFuture<?> result,
+      RequestSender.Responder responder) {
+    sender.send(request, hop, dialogs.schedulerOf(request), result, responder);
   }
 
   /** Closes the transport (every listener and connection). */

@@ -135,9 +135,9 @@ class UserAgentTest {
 
   @Test
   void challengedRequestIsRetriedOnceWithDigestCredentials() {
-    dev.parley.dialog.auth.DigestAuthenticator auth = dev.parley.dialog.auth.DigestAuthenticator
+    dev.parley.auth.DigestAuthenticator auth = dev.parley.auth.DigestAuthenticator
         .builder((user, realm, algorithm) -> user.equals("alice")
-            ? dev.parley.dialog.auth.Ha1.compute(algorithm, user, realm, "secret") : null)
+            ? dev.parley.auth.Ha1.compute(algorithm, user, realm, "secret") : null)
         .build();
     UserAgent guarded = UserAgent.builder(new FakeTransportLayer(clock, ListenPoint.parse("udp:127.0.0.3:5060")))
         .handler(new UserAgent.Handler() {
@@ -161,8 +161,8 @@ class UserAgentTest {
         }).build();
     FakeTransportLayer aliceNet2 = new FakeTransportLayer(clock, ListenPoint.parse("udp:127.0.0.1:5062"));
     aliceNet2.connect((FakeTransportLayer) guarded.transport());
-    UserAgent alice2 = UserAgent.builder(aliceNet2).credentials(dev.parley.dialog.auth.CredentialsProvider
-        .of(dev.parley.dialog.auth.UserSecret.ofPassword("alice", "secret"))).build();
+    UserAgent alice2 = UserAgent.builder(aliceNet2).credentials(dev.parley.auth.CredentialsProvider
+        .of(dev.parley.auth.UserSecret.ofPassword("alice", "secret"))).build();
     SipUri target = SipUri.parse("sip:guard@127.0.0.3");
     SipRequest options = alice2.newRequest(SipMethod.OPTIONS, target,
         Address.of(SipUri.parse("sip:alice@example.test")), Address.of(target), Transport.UDP).build();

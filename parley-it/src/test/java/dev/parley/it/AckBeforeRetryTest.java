@@ -2,9 +2,9 @@ package dev.parley.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.auth.CredentialsProvider;
+import dev.parley.auth.UserSecret;
 import dev.parley.dialog.UserAgent;
-import dev.parley.dialog.auth.CredentialsProvider;
-import dev.parley.dialog.auth.UserSecret;
 import dev.parley.transport.NettyTransportLayer;
 import dev.parley.transport.Transport;
 import java.net.DatagramPacket;

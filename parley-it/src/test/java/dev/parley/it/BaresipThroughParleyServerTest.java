@@ -2,7 +2,7 @@ package dev.parley.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.dialog.auth.DigestAlgorithm;
+import dev.parley.auth.DigestAlgorithm;
 import dev.parley.server.Aor;
 import dev.parley.server.UserAgentMatcher;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.parley.it;
 
-import dev.parley.dialog.auth.DigestAlgorithm;
+import dev.parley.auth.DigestAlgorithm;
 import dev.parley.server.Account;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.SipServer;

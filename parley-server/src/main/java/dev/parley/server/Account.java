@@ -1,7 +1,7 @@
 package dev.parley.server;
 
-import dev.parley.dialog.auth.DigestAlgorithm;
-import dev.parley.dialog.auth.Ha1;
+import dev.parley.auth.DigestAlgorithm;
+import dev.parley.auth.Ha1;
 import java.util.Map;
 import java.util.Objects;
 

@@ -1,8 +1,8 @@
 package dev.parley.server;
 
+import dev.parley.auth.AuthResult;
+import dev.parley.auth.DigestAuthenticator;
 import dev.parley.dialog.Responses;
-import dev.parley.dialog.auth.AuthResult;
-import dev.parley.dialog.auth.DigestAuthenticator;
 import dev.parley.server.internal.DigestChallenges;
 import dev.parley.sip.Address;
 import dev.parley.sip.Header;

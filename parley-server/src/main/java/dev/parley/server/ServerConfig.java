@@ -1,7 +1,7 @@
 package dev.parley.server;
 
-import dev.parley.dialog.auth.DigestAlgorithm;
-import dev.parley.dialog.auth.DigestConfig;
+import dev.parley.auth.DigestAlgorithm;
+import dev.parley.auth.DigestConfig;
 import dev.parley.server.internal.ConfigFile;
 import dev.parley.transport.ListenPoint;
 import dev.parley.transport.TransportConfig;

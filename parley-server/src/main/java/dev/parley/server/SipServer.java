@@ -1,6 +1,6 @@
 package dev.parley.server;
 
-import dev.parley.dialog.auth.DigestAuthenticator;
+import dev.parley.auth.DigestAuthenticator;
 import dev.parley.server.internal.AccountCache;
 import dev.parley.server.internal.PrivateFiles;
 import dev.parley.server.internal.ProxyCore;

@@ -1,12 +1,12 @@
 package dev.parley.server;
 
+import dev.parley.auth.CredentialsProvider;
+import dev.parley.auth.UserSecret;
 import dev.parley.dialog.Dialog;
 import dev.parley.dialog.IncomingInvite;
 import dev.parley.dialog.OutgoingInvite;
 import dev.parley.dialog.Responses;
 import dev.parley.dialog.UserAgent;
-import dev.parley.dialog.auth.CredentialsProvider;
-import dev.parley.dialog.auth.UserSecret;
 import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.MediaType;

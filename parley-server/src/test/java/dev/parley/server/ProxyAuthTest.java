@@ -2,10 +2,10 @@ package dev.parley.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.dialog.auth.CredentialsProvider;
-import dev.parley.dialog.auth.DigestAlgorithm;
-import dev.parley.dialog.auth.DigestClient;
-import dev.parley.dialog.auth.UserSecret;
+import dev.parley.auth.CredentialsProvider;
+import dev.parley.auth.DigestAlgorithm;
+import dev.parley.auth.DigestClient;
+import dev.parley.auth.UserSecret;
 import dev.parley.sip.Challenge;
 import dev.parley.sip.Header;
 import dev.parley.sip.HeaderName;

@@ -3,8 +3,8 @@ package dev.parley.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.parley.dialog.auth.DigestAlgorithm;
-import dev.parley.dialog.auth.Ha1;
+import dev.parley.auth.DigestAlgorithm;
+import dev.parley.auth.Ha1;
 import dev.parley.sip.Address;
 import java.nio.file.Files;
 import java.nio.file.Path;

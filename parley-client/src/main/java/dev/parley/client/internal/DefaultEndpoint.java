@@ -1,5 +1,6 @@
 package dev.parley.client.internal;
 
+import dev.parley.auth.CredentialsProvider;
 import dev.parley.client.Endpoint;
 import dev.parley.client.EndpointState;
 import dev.parley.client.EndpointStateChangedEvent;
@@ -7,17 +8,16 @@ import dev.parley.client.SessionManager;
 import dev.parley.client.SignInException;
 import dev.parley.client.SignInFailure;
 import dev.parley.dialog.Dialog;
-import dev.parley.dialog.Hops;
 import dev.parley.dialog.IncomingInvite;
 import dev.parley.dialog.UserAgent;
-import dev.parley.dialog.auth.CredentialsProvider;
 import dev.parley.sip.Address;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
-import dev.parley.transaction.ServerTransaction;
 import dev.parley.sip.SipUri;
+import dev.parley.transaction.ServerTransaction;
 import dev.parley.transport.Flow;
 import dev.parley.transport.Hop;
+import dev.parley.transport.Hops;
 import dev.parley.transport.NettyTransportLayer;
 import dev.parley.transport.Scheduler;
 import dev.parley.transport.ServerLocator;

@@ -1,6 +1,6 @@
 package dev.parley.client.internal;
 
-import dev.parley.dialog.auth.UserSecret;
+import dev.parley.auth.UserSecret;
 import dev.parley.sip.SipUri;
 import dev.parley.transport.TransportLayer;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.parley.server.internal;
 
-import dev.parley.dialog.auth.CredentialStore;
-import dev.parley.dialog.auth.DigestAlgorithm;
+import dev.parley.auth.CredentialStore;
+import dev.parley.auth.DigestAlgorithm;
 import dev.parley.server.Account;
 import dev.parley.server.Store;
 import java.util.HashMap;

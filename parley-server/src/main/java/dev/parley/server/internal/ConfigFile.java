@@ -1,6 +1,6 @@
 package dev.parley.server.internal;
 
-import dev.parley.dialog.auth.DigestAlgorithm;
+import dev.parley.auth.DigestAlgorithm;
 import dev.parley.server.ConfigException;
 import dev.parley.server.OfflineMessagesConfig;
 import dev.parley.server.RateLimitConfig;
@@ -9,8 +9,8 @@ import dev.parley.server.StatusConfig;
 import dev.parley.server.UserAgentMatcher;
 import dev.parley.transport.TransportConfig;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.parley.server.internal;
 
-import dev.parley.dialog.auth.DigestAlgorithm;
-import dev.parley.dialog.auth.DigestAuthenticator;
+import dev.parley.auth.DigestAlgorithm;
+import dev.parley.auth.DigestAuthenticator;
 import dev.parley.server.UserAgentMatcher;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipRequest;

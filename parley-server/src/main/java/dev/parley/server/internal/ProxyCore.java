@@ -1,9 +1,8 @@
 package dev.parley.server.internal;
 
-import dev.parley.dialog.Hops;
+import dev.parley.auth.AuthResult;
+import dev.parley.auth.DigestAuthenticator;
 import dev.parley.dialog.Responses;
-import dev.parley.dialog.auth.AuthResult;
-import dev.parley.dialog.auth.DigestAuthenticator;
 import dev.parley.server.AddressMatcher;
 import dev.parley.server.Aor;
 import dev.parley.server.Binding;
@@ -28,6 +27,7 @@ import dev.parley.transaction.ClientTransaction;
 import dev.parley.transaction.ServerTransaction;
 import dev.parley.transaction.TransactionLayer;
 import dev.parley.transport.Hop;
+import dev.parley.transport.Hops;
 import dev.parley.transport.Inbound;
 import dev.parley.transport.ResponseRouting;
 import dev.parley.transport.ServerLocator;

@@ -1,11 +1,11 @@
 package dev.parley.server.internal;
 
-import dev.parley.dialog.Hops;
 import dev.parley.server.Binding;
 import dev.parley.sip.Address;
 import dev.parley.sip.SipUri;
 import dev.parley.sip.Uri;
 import dev.parley.transport.Hop;
+import dev.parley.transport.Hops;
 import dev.parley.transport.Transport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

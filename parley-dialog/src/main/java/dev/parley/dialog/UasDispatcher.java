@@ -1,0 +1,199 @@
+package dev.parley.dialog;
+
+import dev.parley.sip.Header;
+import dev.parley.sip.HeaderName;
+import dev.parley.sip.SipMethod;
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
+import dev.parley.transaction.ServerTransaction;
+import dev.parley.transaction.Transaction;
+import dev.parley.transport.Inbound;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The UAS side of the user agent core (RFC 3261 §8.2, §12.2.2): what the transaction layer hands
+ * up goes to the dialog it belongs to or to the {@link UserAgent.Handler}. It answers 420 for an
+ * unsupported Require (§8.2.2.3), 481 outside a known dialog, 500 for an out-of-order CSeq, BYE
+ * (§15.1.2), PRACK (RFC 3262 §3), re-INVITE and UPDATE glare (§14.2, RFC 3311 §5.2) and CANCEL
+ * of a pending INVITE, and re-sends our ACK when a 2xx to our INVITE comes again (§13.2.2.4). It
+ * keeps the INVITEs received and not yet answered with a final response.
+ *
+ * <p>Split out of {@link UserAgent}, which owns one and forwards its {@code TransactionUser}
+ * callbacks here; they run on event loops, and a dialog's requests run on its scheduler.
+ */
+final class UasDispatcher {
+  private static final Set<String> SUPPORTED_TAGS = Set.of(UserAgent.OPTION_100REL);
+
+  private final UserAgent agent;
+  private final UserAgent.Handler handler;
+  private final DialogTable dialogs;
+  private final Map<ServerTransaction, IncomingInvite> invites = new ConcurrentHashMap<>();
+
+  UasDispatcher(UserAgent agent, UserAgent.Handler handler, DialogTable dialogs) {
+    this.agent = agent;
+    this.handler = handler;
+    this.dialogs = dialogs;
+  }
+
+  /** INVITEs received and not yet answered with a final response. */
+  int pendingInviteCount() {
+    return invites.size();
+  }
+
+  /** The INVITE of {@code tx} has its final response. */
+  void answered(ServerTransaction tx) {
+    invites.remove(tx);
+  }
+
+  void onRequest(ServerTransaction tx, SipRequest request) {
+    if (!unsupportedExtensions(tx, request)) {
+      return;
+    }
+    String toTag = request.to().tag();
+    if (toTag != null) {
+      inDialog(tx, request, toTag);
+      return;
+    }
+    if (request.method().isInvite()) {
+      IncomingInvite invite = new IncomingInvite(agent, tx, request, null);
+      invites.put(tx, invite);
+      handler.onInvite(invite);
+    } else {
+      handler.onRequest(tx, request);
+    }
+  }
+
+  /** §8.2.2.3: a Require we do not support gets 420 with Unsupported; false when answered. */
+  private boolean unsupportedExtensions(ServerTransaction tx, SipRequest request) {
+    if (request.method().equals(SipMethod.PRACK) || !request.headers().contains(HeaderName.REQUIRE)) {
+      return true;
+    }
+    List<String> unsupported = new ArrayList<>();
+    for (String tag : request.headers(Header.REQUIRE)) {
+      if (!SUPPORTED_TAGS.contains(tag.toLowerCase(Locale.ROOT))) {
+        unsupported.add(tag);
+      }
+    }
+    if (unsupported.isEmpty()) {
+      return true;
+    }
+    tx.respond(request.response(420, Responses.randomToken())
+        .header(HeaderName.UNSUPPORTED, String.join(", ", unsupported)).build());
+    return false;
+  }
+
+  private void inDialog(ServerTransaction tx, SipRequest request, String toTag) {
+    DialogEntry entry = dialogs.find(new DialogId(request.callId(), toTag, request.from().tag()));
+    if (entry == null) {
+      tx.respond(request.response(481).build());
+      return;
+    }
+    agent.runOn(entry.scheduler, () -> inDialog(entry, tx, request));
+  }
+
+  private void inDialog(DialogEntry entry, ServerTransaction tx, SipRequest request) {
+    SipMethod method = request.method();
+    if (!entry.dialog.acceptRemoteRequest(request)) {
+      tx.respond(request.response(500).build());
+      return;
+    }
+    if (method.equals(SipMethod.BYE)) {
+      tx.respond(request.response(200).build());
+      IncomingInvite early = entry.earlyInvite;
+      agent.end(entry, request);
+      if (early != null) {
+        early.reject(487); // BYE in an early dialog ends the INVITE too (§15.1.2)
+      }
+    } else if (method.equals(SipMethod.PRACK)) {
+      prack(entry, tx, request);
+    } else if (method.isInvite() || method.equals(SipMethod.UPDATE)) {
+      offer(entry, tx, request);
+    } else {
+      handler.onDialogRequest(entry.dialog, tx, request);
+    }
+  }
+
+  /** RFC 3262 §3: a PRACK naming our reliable provisional gets 200, any other 481. */
+  private void prack(DialogEntry entry, ServerTransaction tx, SipRequest request) {
+    String rack = request.headers().get(HeaderName.RACK);
+    boolean matched = false;
+    if (rack != null) {
+      String[] parts = rack.strip().split("\\s+");
+      try {
+        matched = parts.length == 3
+            && entry.pracked(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+      } catch (NumberFormatException e) {
+        matched = false;
+      }
+    }
+    tx.respond(request.response(matched ? 200 : 481).build());
+  }
+
+  /** A re-INVITE or UPDATE: 491 in glare (§14.2, RFC 3311 §5.2), 500 if a re-INVITE is still open. */
+  private void offer(DialogEntry entry, ServerTransaction tx, SipRequest request) {
+    if (entry.localOfferPending) {
+      tx.respond(request.response(491).build());
+      return;
+    }
+    if (request.method().isInvite()) {
+      if (entry.remoteInvitePending) {
+        tx.respond(request.response(500)
+            .header(HeaderName.RETRY_AFTER, Integer.toString(ThreadLocalRandom.current().nextInt(11)))
+            .build());
+        return;
+      }
+      entry.remoteInvitePending = true;
+      IncomingInvite invite = new IncomingInvite(agent, tx, request, entry);
+      invites.put(tx, invite);
+      handler.onReInvite(entry.dialog, invite);
+    } else {
+      handler.onDialogRequest(entry.dialog, tx, request);
+    }
+  }
+
+  void onAck(SipRequest ack, Inbound inbound) {
+    String toTag = ack.to().tag();
+    if (toTag == null) {
+      return;
+    }
+    DialogEntry entry = dialogs.find(new DialogId(ack.callId(), toTag, ack.from().tag()));
+    if (entry != null) {
+      agent.runOn(entry.scheduler, () -> entry.acked(ack));
+    }
+  }
+
+  void onCancel(ServerTransaction tx, SipRequest cancel) {
+    IncomingInvite invite = invites.get(tx);
+    if (invite != null) {
+      invite.cancelled(cancel);
+    }
+  }
+
+  void onStrayResponse(SipResponse response, Inbound inbound) {
+    if (!response.isSuccess() || response.cseq() == null || !response.cseq().method().isInvite()) {
+      return;
+    }
+    DialogEntry entry = dialogs.find(
+        new DialogId(response.callId(), response.from().tag(), response.to().tag()));
+    if (entry != null) {
+      agent.runOn(entry.scheduler, () -> {
+        if (entry.ack != null && entry.ack.cseq().sequence() == response.cseq().sequence()) {
+          // §13.2.2.4: 2xx retransmitted
+          agent.transactions().sendAck(entry.ack, entry.nextHop());
+        }
+      });
+    }
+  }
+
+  void onTerminated(Transaction transaction) {
+    if (transaction instanceof ServerTransaction st) {
+      invites.remove(st);
+    }
+  }
+}
