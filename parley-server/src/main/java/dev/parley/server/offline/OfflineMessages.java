@@ -11,7 +11,6 @@ import dev.parley.transaction.ServerTransaction;
 import dev.parley.transport.Scheduler;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -118,7 +117,7 @@ public final class OfflineMessages implements AutoCloseable {
     delivery.forgetEmpty();
   }
 
-  /** A message was written for {@code aor} (worker): deliver it if the user registered meanwhile. */
+  /** A message was written for {@code aor} (worker): delivers it if the user registered since. */
   private void stored(Aor aor) {
     if (registered.test(aor)) {
       delivery.start(aor);

@@ -83,7 +83,7 @@ final class Quotas {
     return refusal[0];
   }
 
-  /** {@link #reserve(Aor, String, boolean, int)} inside {@code mailboxes.compute} for {@code mb}. */
+  /** {@link #reserve(Aor, String, boolean, int)} inside {@code mailboxes.compute} of {@code mb}. */
   private Refusal reserve(Mailbox mb, String sender, boolean vouched, int size) {
     if (mb.all.messages() + 1 > config.maxMessagesPerUser()
         || mb.all.bytes() + size > config.maxBytesPerUser()) {

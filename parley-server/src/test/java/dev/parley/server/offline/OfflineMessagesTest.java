@@ -42,7 +42,8 @@ class OfflineMessagesTest {
   @TempDir Path data;
   /** The store thread and the timers. */
   FakeScheduler timers = new FakeScheduler();
-  Clock clock = timers.clock(Instant.ofEpochMilli(1_700_000_000_000L)); // Tue, 14 Nov 2023 22:13:20 GMT
+  /** The wall clock: Tue, 14 Nov 2023 22:13:20 GMT at first, moved by {@code timers}. */
+  Clock clock = timers.clock(Instant.ofEpochMilli(1_700_000_000_000L));
   Store store;
   FakeSender sender = new FakeSender();
   OfflineMessages offline;
