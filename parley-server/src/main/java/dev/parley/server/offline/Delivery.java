@@ -88,10 +88,23 @@ final class Delivery implements AutoCloseable {
 
   /** {@link #onRegistered} on the worker: starts a run, or asks the running one to go again. */
   void start(Aor aor) {
-    if (closed || !quotas.hasMessages(aor)) {
+    if (closed) {
       return;
     }
-    Run run = runs.computeIfAbsent(aor, k -> new Run());
+    Run run = runs.get(aor);
+    if (!quotas.hasMessages(aor)) {
+      if (run != null && !run.delivering) { // nothing left: forget the run and its retry
+        if (run.retry != null) {
+          run.retry.cancel();
+        }
+        runs.remove(aor);
+      }
+      return;
+    }
+    if (run == null) {
+      run = new Run();
+      runs.put(aor, run);
+    }
     if (run.delivering) {
       run.again = true; // a REGISTER came meanwhile: maybe a new contact
       return;
