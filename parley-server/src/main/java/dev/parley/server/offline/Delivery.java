@@ -223,8 +223,9 @@ final class Delivery implements AutoCloseable {
     if (again) {
       start(aor); // a REGISTER came meanwhile: maybe a new contact, try at once
     } else if (failed) {
+      long retry = ++run.retries;
       try {
-        run.retry = timers.schedule(() -> onWorker(() -> retryDue(aor)),
+        run.retry = timers.schedule(() -> onWorker(() -> retryDue(aor, retry)),
             retryDelay(config, run.failures).toMillis(), TimeUnit.MILLISECONDS);
       } catch (RejectedExecutionException e) { // the server is stopping
         run.retry = null;
@@ -232,11 +233,11 @@ final class Delivery implements AutoCloseable {
     }
   }
 
-  /** A timed retry fell due; worker. */
-  private void retryDue(Aor aor) {
+  /** The timed retry number {@code retry} fell due; worker. */
+  private void retryDue(Aor aor, long retry) {
     Run run = runs.get(aor);
-    if (run == null || closed) {
-      return;
+    if (run == null || closed || run.retry == null || run.retries != retry) {
+      return; // cancelled (a run started meanwhile) after it fell due
     }
     run.retry = null;
     if (registered.test(aor)) {
@@ -324,5 +325,7 @@ final class Delivery implements AutoCloseable {
     boolean again;
     int failures;
     Scheduler.Timer retry;
+    /** Retries scheduled so far: tells the live one from one cancelled after it fell due. */
+    long retries;
   }
 }
