@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.server.Aor;
 import dev.parley.server.Binding;
-import dev.parley.server.OfflineMessages;
+import dev.parley.server.offline.OfflineMessages;
 import dev.parley.server.RateLimiter;
 import dev.parley.server.ServerStatus;
 import dev.parley.server.StatusHttpServer;

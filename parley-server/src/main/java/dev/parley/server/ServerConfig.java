@@ -3,6 +3,7 @@ package dev.parley.server;
 import dev.parley.auth.DigestAlgorithm;
 import dev.parley.auth.DigestConfig;
 import dev.parley.server.internal.ConfigFile;
+import dev.parley.server.offline.OfflineMessagesConfig;
 import dev.parley.transport.ListenPoint;
 import dev.parley.transport.TransportConfig;
 import java.net.InetAddress;

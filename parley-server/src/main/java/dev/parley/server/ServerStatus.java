@@ -1,6 +1,7 @@
 package dev.parley.server;
 
 import dev.parley.server.internal.Json;
+import dev.parley.server.offline.OfflineMessages;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

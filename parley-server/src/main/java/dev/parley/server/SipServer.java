@@ -2,15 +2,18 @@ package dev.parley.server;
 
 import dev.parley.auth.DigestAuthenticator;
 import dev.parley.server.internal.AccountCache;
+import dev.parley.server.internal.PeriodicTask;
 import dev.parley.server.internal.PrivateFiles;
 import dev.parley.server.internal.ProxyCore;
 import dev.parley.server.internal.RouteSigner;
 import dev.parley.server.internal.ServerCore;
 import dev.parley.server.internal.SourceLimits;
+import dev.parley.server.offline.OfflineMessages;
 import dev.parley.transaction.TransactionConfig;
 import dev.parley.transaction.TransactionLayer;
 import dev.parley.transport.ListenPoint;
 import dev.parley.transport.NettyTransportLayer;
+import dev.parley.transport.Scheduler;
 import dev.parley.transport.ServerLocator;
 import dev.parley.transport.TlsConfig;
 import dev.parley.transport.TransportListener;
@@ -26,14 +29,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -61,8 +65,10 @@ import org.slf4j.LoggerFactory;
  * from another process) are picked up every {@link ServerConfig#accountsRefresh()}. Changed
  * bindings are written behind every {@link ServerConfig#flushInterval()} in one transaction, and
  * once more by {@link #close()}; on start the stored ones are loaded back, lapsed ones dropped.
- * Store work (bindings, accounts, stored messages) runs on one background thread, never on an
- * event loop.
+ * Store work (bindings, accounts, stored messages) runs on one background thread, in order, never
+ * on an event loop. Every timer of the server (binding sweep and flush, account refresh, the
+ * offline messages' expiry sweep, delivery timeouts and retries) runs on one {@link Scheduler},
+ * an event loop of the transport, and only hands its work to that thread.
  *
  * <p>Thread-safe. Logs (SLF4J) only failures of the background work; the caller reports start
  * and stop.
@@ -79,7 +85,9 @@ public final class SipServer implements AutoCloseable {
   private final TransactionLayer transactions;
   private final ProxyCore proxy;
   private final ServerLocator locator;
-  private final ScheduledExecutorService background;
+  private final ExecutorService background;
+  private final Scheduler timers;
+  private final List<PeriodicTask> periodic = new ArrayList<>();
   private final RateLimiter limiter;
   private final Clock clock;
   private final Instant startedAt;
@@ -90,13 +98,13 @@ public final class SipServer implements AutoCloseable {
   private boolean flushFailing;
   private boolean closed;
 
-  private SipServer(ServerConfig config, Clock clock, LongSupplier nanoClock) {
+  private SipServer(ServerConfig config, Clock clock, LongSupplier nanoClock, Scheduler timers) {
     this.config = config;
     this.clock = clock;
     this.startedAt = clock.instant();
     this.store = Store.embedded(config.dataDir());
     boolean started = false;
-    ScheduledExecutorService bg = null;
+    ExecutorService bg = null;
     NettyTransportLayer t = null;
     ServerLocator loc = null;
     try {
@@ -157,7 +165,8 @@ public final class SipServer implements AutoCloseable {
       t.setListener(front);
       t.start().join();
       proxy.start(layer, t, aliases);
-      bg = Executors.newSingleThreadScheduledExecutor(r -> {
+      this.timers = timers != null ? timers : t.nextScheduler();
+      bg = Executors.newSingleThreadExecutor(r -> {
         Thread th = new Thread(r, "parley-server-store");
         th.setDaemon(true);
         return th;
@@ -169,7 +178,7 @@ public final class SipServer implements AutoCloseable {
       every(config.accountsRefresh(), accounts::refresh);
       if (config.offlineEnabled()) {
         // reads the per-user counts (blocking, here at start) and delivers to AORs registered now
-        this.offline = OfflineMessages.builder(store, bg, proxy::originate)
+        this.offline = OfflineMessages.builder(store, bg, this.timers, proxy::originate)
             .registered(aor -> !location.lookup(aor).isEmpty())
             .knownUser(aor -> aor.host().equals(config.domain()) && accounts.contains(aor.user()))
             .clock(clock).config(config.offline()).build();
@@ -180,6 +189,7 @@ public final class SipServer implements AutoCloseable {
       started = true;
     } finally {
       if (!started) {
+        periodic.forEach(PeriodicTask::close);
         if (offline != null) {
           offline.close();
         }
@@ -239,7 +249,20 @@ public final class SipServer implements AutoCloseable {
   /** As {@link #start(ServerConfig, Clock)}, with the rate limiter's nanosecond clock too. */
   static SipServer start(ServerConfig config, Clock clock, LongSupplier nanoClock) {
     return new SipServer(Objects.requireNonNull(config, "config"),
-        Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(nanoClock, "nanoClock"));
+        Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(nanoClock, "nanoClock"),
+        null);
+  }
+
+  /**
+   * As {@link #start(ServerConfig, Clock, LongSupplier)}, with the server's timers on
+   * {@code timers} instead of an event loop of the transport: tests pass a {@code FakeScheduler}
+   * and drive them on virtual time.
+   */
+  static SipServer start(ServerConfig config, Clock clock, LongSupplier nanoClock,
+      Scheduler timers) {
+    return new SipServer(Objects.requireNonNull(config, "config"),
+        Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(nanoClock, "nanoClock"),
+        Objects.requireNonNull(timers, "timers"));
   }
 
   /**
@@ -416,7 +439,9 @@ public final class SipServer implements AutoCloseable {
   }
 
   /**
-   * Writes the changed bindings to the store now, on the background thread, and waits.
+   * Writes the changed bindings to the store now, on the background thread, and waits. That
+   * thread runs the store work in order, so the work queued before (by a timer, say) is done too
+   * when this returns.
    *
    * @return how many AORs were written
    * @throws StoreException if the write failed (the AORs stay dirty)
@@ -462,15 +487,9 @@ public final class SipServer implements AutoCloseable {
     }
   }
 
+  /** Runs {@code task} every {@code interval}: timed by the scheduler, run on the store thread. */
   private void every(Duration interval, Runnable task) {
-    long ms = interval.toMillis();
-    background.scheduleWithFixedDelay(() -> {
-      try {
-        task.run();
-      } catch (RuntimeException e) {
-        log.warn("background task failed: {}", e.toString());
-      }
-    }, ms, ms, TimeUnit.MILLISECONDS);
+    periodic.add(PeriodicTask.start(timers, background, interval, task));
   }
 
   /**
@@ -486,6 +505,7 @@ public final class SipServer implements AutoCloseable {
       return;
     }
     closed = true;
+    periodic.forEach(PeriodicTask::close);
     if (statusHttp != null) {
       statusHttp.close();
     }

@@ -1,6 +1,7 @@
 package dev.parley.server;
 
 import dev.parley.server.internal.SqlStore;
+import dev.parley.server.offline.StoredMessage;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;

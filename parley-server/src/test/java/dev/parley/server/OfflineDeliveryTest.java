@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipMethod;
+import dev.parley.server.offline.OfflineMessagesConfig;
 import dev.parley.sip.SipRequest;
+import dev.parley.testkit.FakeScheduler;
 import dev.parley.testkit.MockSipPeer;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -88,6 +90,33 @@ class OfflineDeliveryTest extends ProxyFixture {
     SipRequest atPhone = carol.requests.poll(10, TimeUnit.SECONDS);
     assertThat(atPhone).isNotNull();
     assertThat(atPhone.callId()).isEqualTo(atDesk.callId());
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.status().offlineMessages()
+        .delivered() == 1 && server.status().offlineMessages().pending() == 0);
+  }
+
+  @Test
+  void aFailedDeliveryIsRetriedOnTheServersTimersWhileTheUserStaysRegistered() throws Exception {
+    timers = new FakeScheduler();
+    start();
+    Phone alice = phone("alice", "secret");
+    assertThat(alice.message("bob", "try again").statusCode()).isEqualTo(202);
+    MockSipPeer desk = peer();
+    UdpSipClient client = keep(new UdpSipClient(udp()));
+    SipRequest register = client.register("bob", DOMAIN, "desk", 1,
+        "Contact: <" + desk.uri("bob") + ">\r\n");
+    assertThat(client.sendAuthorized(register, "bob", "hunter2").statusCode()).isEqualTo(200);
+
+    SipRequest first = desk.takeRequest(); // this REGISTER delivers
+    assertThat(first.bodyAsString()).isEqualTo("try again");
+    desk.respondWithTag(first, 480, "away");
+    // the outcome travels back over the network; then the retry waits on the server's timers
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> server.status().offlineMessages().failedAttempts() == 1);
+    timers.advance(OfflineMessagesConfig.DEFAULT_RETRY_INITIAL);
+    SipRequest again = desk.takeRequest();
+    assertThat(again.bodyAsString()).isEqualTo("try again");
+    assertThat(again.callId()).isNotEqualTo(first.callId());
+    desk.respondWithTag(again, 200, "here");
     await().atMost(Duration.ofSeconds(10)).until(() -> server.status().offlineMessages()
         .delivered() == 1 && server.status().offlineMessages().pending() == 0);
   }

@@ -2,6 +2,7 @@ package dev.parley.server;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.parley.testkit.FakeScheduler;
 import dev.parley.testkit.MockSipPeer;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -25,6 +26,8 @@ abstract class ProxyFixture {
   SipServer server;
   /** When set before {@link #start}, the server's wall clock and rate-limit clock. */
   MutableClock clock;
+  /** When set before {@link #start}, the server's timers (on virtual time). */
+  FakeScheduler timers;
   final List<AutoCloseable> opened = new ArrayList<>();
 
   SipServer start() throws Exception {
@@ -44,6 +47,11 @@ abstract class ProxyFixture {
         .flushInterval(Duration.ofHours(1)).sweepInterval(Duration.ofHours(1))
         .status(StatusConfig.builder().listen("127.0.0.1:0").build())).build();
     MutableClock c = clock;
+    if (timers != null) {
+      server = SipServer.start(config, c == null ? java.time.Clock.systemUTC() : c,
+          c == null ? System::nanoTime : () -> c.millis() * 1_000_000L, timers);
+      return server;
+    }
     server = c == null ? SipServer.start(config)
         : SipServer.start(config, c, () -> c.millis() * 1_000_000L);
     return server;

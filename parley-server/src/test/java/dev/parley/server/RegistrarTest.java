@@ -8,9 +8,11 @@ import dev.parley.sip.Header;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
+import dev.parley.testkit.FakeScheduler;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,6 +42,18 @@ class RegistrarTest {
         .listen("udp:127.0.0.1:0").threads(1)
         .flushInterval(Duration.ofHours(1)).sweepInterval(Duration.ofHours(1)).build(), clock);
     client = new UdpSipClient(server.listenPoints().get(0).address());
+  }
+
+  /** Restarts the server with {@code extra} settings and its timers on virtual time. */
+  FakeScheduler restartOnVirtualTime(UnaryOperator<ServerConfig.Builder> extra)
+      throws Exception {
+    stop();
+    FakeScheduler timers = new FakeScheduler();
+    server = SipServer.start(extra.apply(ServerConfig.builder().domain(DOMAIN).dataDir(data)
+        .listen("udp:127.0.0.1:0").threads(1)).build(), clock, () -> clock.millis() * 1_000_000L,
+        timers);
+    client = new UdpSipClient(server.listenPoints().get(0).address());
+    return timers;
   }
 
   @AfterEach
@@ -213,6 +227,28 @@ class RegistrarTest {
   }
 
   @Test
+  void theServersTimersWriteBindingsBehindAndSweepLapsedOnes() throws Exception {
+    FakeScheduler timers = restartOnVirtualTime(
+        b -> b.flushInterval(Duration.ofSeconds(30)).sweepInterval(Duration.ofSeconds(10)));
+    register("alice", "secret", "t1", 1, "Contact: <sip:alice@127.0.0.1:1>;expires=60\r\n");
+    assertThat(server.location().dirtyCount()).isEqualTo(1);
+    timers.advance(Duration.ofSeconds(29));
+    // flush() runs on the store thread after what the timers handed it, so it settles the server
+    assertThat(server.flush()).as("no timed flush before 30 s").isEqualTo(1);
+    register("alice", "secret", "t1", 2, "Contact: <sip:alice@127.0.0.1:1>;expires=60\r\n");
+    timers.advance(Duration.ofSeconds(1));
+    assertThat(server.flush()).as("written by the timed flush").isZero();
+    assertThat(server.location().dirtyCount()).isZero();
+
+    clock.advance(Duration.ofSeconds(61)); // lapsed: no longer returned, still held
+    assertThat(server.location().lookup(ALICE)).isEmpty();
+    assertThat(server.location().bindingCount()).isEqualTo(1);
+    timers.advance(Duration.ofSeconds(10)); // the sweep
+    assertThat(server.flush()).as("the sweep marked alice dirty").isEqualTo(1);
+    assertThat(server.location().bindingCount()).isZero();
+  }
+
+  @Test
   void sameInstanceAndRegIdReplacesTheOldBinding() throws Exception {
     String inst = "+sip.instance=\"<urn:uuid:00000000-0000-1000-8000-AABBCCDDEEFF>\"";
     register("alice", "secret", "c9", 1,
@@ -306,16 +342,16 @@ class RegistrarTest {
 
   @Test
   void accountsAddedWhileRunningAreSeenAfterARefresh() throws Exception {
-    server.close();
-    server = SipServer.start(ServerConfig.builder().domain(DOMAIN).dataDir(data)
-        .listen("udp:127.0.0.1:0").threads(1).accountsRefresh(Duration.ofMillis(100)).build(), clock);
-    client.close();
-    client = new UdpSipClient(server.listenPoints().get(0).address());
+    FakeScheduler timers = restartOnVirtualTime(b -> b.accountsRefresh(Duration.ofMillis(100)));
     try (Store other = Store.embedded(data)) {
       other.addAccount(Account.withPassword(DOMAIN, "carol", "pw"));
     }
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
-        .until(() -> server.accountCount() == 3);
+    timers.advance(Duration.ofMillis(99));
+    server.flush(); // runs after anything the timers handed to the store thread
+    assertThat(server.accountCount()).isEqualTo(2);
+    timers.advance(Duration.ofMillis(1));
+    server.flush();
+    assertThat(server.accountCount()).isEqualTo(3);
     assertThat(register("carol", "pw", "c16", 1, "Contact: <sip:carol@127.0.0.1:1>\r\n")
         .statusCode()).isEqualTo(200);
   }

@@ -3,6 +3,7 @@ package dev.parley.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parley.server.offline.OfflineMessages;
 import dev.parley.sip.Address;
 import java.time.Instant;
 import java.util.LinkedHashMap;

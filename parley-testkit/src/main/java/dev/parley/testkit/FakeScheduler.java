@@ -1,8 +1,13 @@
 package dev.parley.testkit;
 
 import dev.parley.transport.Scheduler;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
+import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -12,13 +17,18 @@ import java.util.concurrent.TimeUnit;
  * order they were scheduled).
  *
  * <p>Every call is treated as "in the loop". Tasks queued from inside a running task run after it,
- * before control returns to the test, so a test sees a settled state after each call. Not
- * thread-safe: drive it from the test thread only.
+ * before control returns to the test, so a test sees a settled state after each call. Drive it
+ * ({@link #execute}, {@link #advance}) from the test thread only; {@link #schedule}, a timer's
+ * {@code cancel} and {@link #nowMillis} may also be called from other threads (a server's store
+ * thread or event loops, say), and a timer they schedule fires on the test thread when it
+ * advances the clock.
  */
 public final class FakeScheduler implements Scheduler {
+  /** Guards {@link #timers}, {@link #sequence} and each entry's flags. */
+  private final Object lock = new Object();
   private final PriorityQueue<Entry> timers = new PriorityQueue<>();
   private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
-  private long now;
+  private volatile long now;
   private long sequence;
   private boolean draining;
 
@@ -38,9 +48,11 @@ public final class FakeScheduler implements Scheduler {
 
   @Override
   public Timer schedule(Runnable task, long delay, TimeUnit unit) {
-    Entry e = new Entry(now + Math.max(0, unit.toMillis(delay)), sequence++, task);
-    timers.add(e);
-    return e;
+    synchronized (lock) {
+      Entry e = new Entry(now + Math.max(0, unit.toMillis(delay)), sequence++, task, lock);
+      timers.add(e);
+      return e;
+    }
   }
 
   @Override
@@ -48,20 +60,57 @@ public final class FakeScheduler implements Scheduler {
     return now;
   }
 
+  /**
+   * A wall clock (UTC) that reads {@code start} now and moves with this scheduler's virtual time,
+   * for code that takes a {@link Clock} beside its timers: one {@link #advance} moves both.
+   */
+  public Clock clock(Instant start) {
+    Objects.requireNonNull(start, "start");
+    long base = start.toEpochMilli() - now;
+    return new Clock() {
+      @Override
+      public long millis() {
+        return base + now;
+      }
+
+      @Override
+      public Instant instant() {
+        return Instant.ofEpochMilli(millis());
+      }
+
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        if (!ZoneOffset.UTC.normalized().equals(zone.normalized())) {
+          throw new UnsupportedOperationException("a FakeScheduler clock is UTC: " + zone);
+        }
+        return this;
+      }
+    };
+  }
+
   /** Moves the clock forward, firing every timer that falls due on the way, in order. */
   public void advance(Duration duration) {
     long target = now + duration.toMillis();
     while (true) {
-      Entry next = timers.peek();
-      while (next != null && next.cancelled) {
-        timers.poll();
+      Entry next;
+      synchronized (lock) {
         next = timers.peek();
+        while (next != null && next.cancelled) {
+          timers.poll();
+          next = timers.peek();
+        }
+        if (next == null || next.deadline > target) {
+          break;
+        }
+        timers.poll();
+        next.fired = true;
+        now = next.deadline;
       }
-      if (next == null || next.deadline > target) {
-        break;
-      }
-      timers.poll();
-      now = next.deadline;
       queue.add(next.task);
       drain();
     }
@@ -75,24 +124,28 @@ public final class FakeScheduler implements Scheduler {
 
   /** Timers scheduled and neither fired nor cancelled. */
   public int pendingTimers() {
-    int n = 0;
-    for (Entry e : timers) {
-      if (!e.cancelled) {
-        n++;
+    synchronized (lock) {
+      int n = 0;
+      for (Entry e : timers) {
+        if (!e.cancelled) {
+          n++;
+        }
       }
+      return n;
     }
-    return n;
   }
 
   /** The deadline of the next live timer in ms, or -1 when none. */
   public long nextDeadline() {
-    long best = -1;
-    for (Entry e : timers) {
-      if (!e.cancelled && (best < 0 || e.deadline < best)) {
-        best = e.deadline;
+    synchronized (lock) {
+      long best = -1;
+      for (Entry e : timers) {
+        if (!e.cancelled && (best < 0 || e.deadline < best)) {
+          best = e.deadline;
+        }
       }
+      return best;
     }
-    return best;
   }
 
   private void drain() {
@@ -114,25 +167,26 @@ public final class FakeScheduler implements Scheduler {
     final long deadline;
     final long seq;
     final Runnable task;
+    final Object lock;
     boolean cancelled;
     boolean fired;
 
-    Entry(long deadline, long seq, Runnable task) {
+    Entry(long deadline, long seq, Runnable task, Object lock) {
       this.deadline = deadline;
       this.seq = seq;
-      this.task = () -> {
-        fired = true;
-        task.run();
-      };
+      this.task = task;
+      this.lock = lock;
     }
 
     @Override
     public boolean cancel() {
-      if (cancelled || fired) {
-        return false;
+      synchronized (lock) {
+        if (cancelled || fired) {
+          return false;
+        }
+        cancelled = true;
+        return true;
       }
-      cancelled = true;
-      return true;
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.parley.server.internal;
 
 import dev.parley.auth.DigestAlgorithm;
 import dev.parley.server.ConfigException;
-import dev.parley.server.OfflineMessagesConfig;
+import dev.parley.server.offline.OfflineMessagesConfig;
 import dev.parley.server.RateLimitConfig;
 import dev.parley.server.ServerConfig;
 import dev.parley.server.StatusConfig;

@@ -6,7 +6,7 @@ import dev.parley.server.Binding;
 import dev.parley.server.DuplicateAccountException;
 import dev.parley.server.Store;
 import dev.parley.server.StoreException;
-import dev.parley.server.StoredMessage;
+import dev.parley.server.offline.StoredMessage;
 import dev.parley.sip.Address;
 import java.io.IOException;
 import java.nio.file.Path;

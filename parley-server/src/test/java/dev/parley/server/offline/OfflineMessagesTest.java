@@ -1,25 +1,26 @@
-package dev.parley.server;
+package dev.parley.server.offline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-
+import dev.parley.server.Aor;
+import dev.parley.server.RequestOrigin;
+import dev.parley.server.Store;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipParser;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
+import dev.parley.testkit.FakeScheduler;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
@@ -27,24 +28,28 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Store-and-forward with a real SQLite store in a temp dir and a scripted {@link FakeSender}. */
+/**
+ * Store-and-forward with a real SQLite store in a temp dir and a scripted {@link FakeSender}, on
+ * virtual time: the store work, the timers and the wall clock all run on one
+ * {@link FakeScheduler}, so each call has settled when it returns.
+ */
 class OfflineMessagesTest {
   static final Aor BOB = new Aor("bob", "example.com");
   static final RequestOrigin ORIGIN =
       RequestOrigin.authenticated(new java.net.InetSocketAddress("127.0.0.1", 5070), "alice");
   static final Aor CAROL = new Aor("carol", "example.com");
-  static final Duration WAIT = Duration.ofSeconds(10);
 
   @TempDir Path data;
-  MutableClock clock = new MutableClock(1_700_000_000_000L); // Tue, 14 Nov 2023 22:13:20 GMT
-  ScheduledExecutorService background;
+  /** The store thread and the timers. */
+  FakeScheduler timers = new FakeScheduler();
+  /** The wall clock: Tue, 14 Nov 2023 22:13:20 GMT at first, moved by {@code timers}. */
+  Clock clock = timers.clock(Instant.ofEpochMilli(1_700_000_000_000L));
   Store store;
   FakeSender sender = new FakeSender();
   OfflineMessages offline;
 
   @BeforeEach
   void open() {
-    background = Executors.newSingleThreadScheduledExecutor();
     store = Store.embedded(data);
   }
 
@@ -53,8 +58,6 @@ class OfflineMessagesTest {
     if (offline != null) {
       offline.close();
     }
-    background.shutdown();
-    background.awaitTermination(10, TimeUnit.SECONDS);
     store.close();
   }
 
@@ -63,7 +66,7 @@ class OfflineMessagesTest {
   }
 
   OfflineMessages.Builder builder() {
-    return OfflineMessages.builder(store, background, sender).clock(clock);
+    return OfflineMessages.builder(store, timers, timers, sender).clock(clock);
   }
 
   /** Closes everything and opens a new store and service on the same directory. */
@@ -97,7 +100,7 @@ class OfflineMessagesTest {
       SipResponse r = accept(BOB, "c-" + text, text);
       assertThat(r.statusCode()).isEqualTo(202);
       assertThat(r.to().tag()).isNotNull();
-      clock.advance(Duration.ofSeconds(1));
+      timers.advance(Duration.ofSeconds(1));
     }
     assertThat(sender.sent).isEmpty();
 
@@ -105,7 +108,7 @@ class OfflineMessagesTest {
     assertThat(offline.stats().pending()).isEqualTo(3);
     assertThat(offline.pendingCount(BOB)).isEqualTo(3);
     offline.onRegistered(BOB);
-    await().atMost(WAIT).until(() -> offline.stats().pending() == 0);
+    assertThat(offline.stats().pending()).isZero();
     assertThat(sender.bodies()).containsExactly("one", "two", "three");
     assertThat(store.pendingMessages("example.com", "bob", 10)).isEmpty();
     assertThat(offline.stats()).extracting(OfflineMessages.Stats::delivered,
@@ -137,13 +140,12 @@ class OfflineMessagesTest {
     accept(BOB, "c1", "hello");
     sender.script.add(480);
     offline.onRegistered(BOB);
-    await().atMost(WAIT).until(() -> offline.stats().failedAttempts() == 1);
+    assertThat(offline.stats().failedAttempts()).isEqualTo(1);
     assertThat(offline.stats().pending()).isEqualTo(1);
-    await().atMost(WAIT).until(
-        () -> store.pendingMessages("example.com", "bob", 1).get(0).attempts() == 1);
+    assertThat(store.pendingMessages("example.com", "bob", 1).get(0).attempts()).isEqualTo(1);
 
     offline.onRegistered(BOB);
-    await().atMost(WAIT).until(() -> offline.stats().pending() == 0);
+    assertThat(offline.stats().pending()).isZero();
     assertThat(sender.bodies()).containsExactly("hello", "hello");
     assertThat(offline.stats().delivered()).isEqualTo(1);
   }
@@ -156,13 +158,27 @@ class OfflineMessagesTest {
     sender.script.add(408);
     sender.script.add(0); // the send itself fails
     accept(BOB, "c1", "hi"); // registered meanwhile: delivered without onRegistered
-    await().atMost(WAIT).until(() -> offline.stats().delivered() == 1);
+    assertThat(sender.sent).hasSize(1);
+    // the back-off doubles: 20, 40, 80 ms
+    timers.advance(Duration.ofMillis(19));
+    assertThat(sender.sent).hasSize(1);
+    timers.advance(Duration.ofMillis(1));
+    assertThat(sender.sent).hasSize(2);
+    timers.advance(Duration.ofMillis(39));
+    assertThat(sender.sent).hasSize(2);
+    timers.advance(Duration.ofMillis(1));
+    assertThat(sender.sent).hasSize(3);
+    timers.advance(Duration.ofMillis(79));
+    assertThat(offline.stats().delivered()).isZero();
+    timers.advance(Duration.ofMillis(1));
+    assertThat(offline.stats().delivered()).isEqualTo(1);
     assertThat(sender.bodies()).containsExactly("hi", "hi", "hi", "hi");
     assertThat(offline.stats().failedAttempts()).isEqualTo(3);
+    assertThat(timers.pendingTimers()).as("only the expiry sweep").isEqualTo(1);
   }
 
   @Test
-  void aTimedRetryWaitsForTheNextRegistrationWhenTheUserIsOffline() throws Exception {
+  void aTimedRetryWaitsForTheNextRegistrationWhenTheUserIsOffline() {
     AtomicInteger asked = new AtomicInteger();
     offline = builder().registered(aor -> {
       asked.incrementAndGet();
@@ -171,13 +187,66 @@ class OfflineMessagesTest {
     sender.script.add(480);
     accept(BOB, "c1", "hi"); // asks once after the write
     offline.onRegistered(BOB);
-    await().atMost(WAIT).until(() -> offline.stats().failedAttempts() == 1);
-    await().atMost(WAIT).until(() -> asked.get() == 2); // the timed retry asked, got "offline"
-    background.submit(() -> { }).get(); // anything it queued has run
+    assertThat(offline.stats().failedAttempts()).isEqualTo(1);
+    assertThat(asked.get()).isEqualTo(1);
+    timers.advance(Duration.ofMillis(20));
+    assertThat(asked.get()).as("the timed retry asked, got \"offline\"").isEqualTo(2);
     assertThat(sender.sent).hasSize(1);
 
     offline.onRegistered(BOB);
-    await().atMost(WAIT).until(() -> offline.stats().delivered() == 1);
+    assertThat(offline.stats().delivered()).isEqualTo(1);
+  }
+
+  @Test
+  void aDeliveryWithoutFinalStatusWithinTheTimeoutIsAFailedAttemptAndALateAnswerIsIgnored() {
+    ManualSender manual = new ManualSender();
+    offline = OfflineMessages.builder(store, timers, timers, manual).clock(clock)
+        .config(limits().deliveryTimeout(Duration.ofSeconds(64)).build()).build();
+    accept(BOB, "c1", "hello");
+    offline.onRegistered(BOB);
+    assertThat(manual.pending).hasSize(1);
+    timers.advance(Duration.ofMillis(63_999));
+    assertThat(offline.stats().failedAttempts()).isZero();
+    timers.advance(Duration.ofMillis(1));
+    assertThat(offline.stats().failedAttempts()).isEqualTo(1);
+    assertThat(offline.pendingCount(BOB)).isEqualTo(1);
+
+    manual.pending.peek().complete(200); // too late: the attempt failed already
+    assertThat(offline.stats().delivered()).isZero();
+    offline.onRegistered(BOB);
+    assertThat(manual.pending).hasSize(2);
+    manual.pending.stream().filter(f -> !f.isDone()).forEach(f -> f.complete(200));
+    assertThat(offline.stats().delivered()).isEqualTo(1);
+    assertThat(offline.pendingCount(BOB)).isZero();
+  }
+
+  @Test
+  void theExpirySweepDropsOldMessagesEverySweepInterval() {
+    offline = builder().config(limits().maxAge(Duration.ofDays(1))
+        .sweepInterval(Duration.ofHours(1)).build()).build();
+    accept(CAROL, "c1", "for carol");
+    timers.advance(Duration.ofHours(24)); // 24 h old: not older than maxAge yet
+    assertThat(offline.pendingCount(CAROL)).isEqualTo(1);
+    timers.advance(Duration.ofHours(1));
+    assertThat(offline.pendingCount(CAROL)).isZero();
+    assertThat(offline.stats()).extracting(OfflineMessages.Stats::dropped,
+        OfflineMessages.Stats::users).containsExactly(1L, 0);
+    assertThat(store.pendingMessages("example.com", "carol", 10)).isEmpty();
+    assertThat(sender.sent).isEmpty();
+  }
+
+  @Test
+  void closeCancelsTheSweepAndTheRetries() {
+    offline = builder().registered(aor -> true).build();
+    sender.script.add(503);
+    accept(BOB, "c1", "hi");
+    assertThat(offline.stats().failedAttempts()).isEqualTo(1);
+    assertThat(timers.pendingTimers()).as("the sweep and a retry").isEqualTo(2);
+    offline.close();
+    assertThat(timers.pendingTimers()).isZero();
+    timers.advance(Duration.ofDays(1));
+    assertThat(sender.sent).hasSize(1);
+    assertThat(offline.pendingCount(BOB)).isEqualTo(1);
   }
 
   @Test
@@ -189,30 +258,31 @@ class OfflineMessagesTest {
     sender.script.add(200);
     sender.script.add(486);
     offline.onRegistered(BOB);
-    await().atMost(WAIT).until(() -> offline.stats().failedAttempts() == 1);
+    assertThat(offline.stats().failedAttempts()).isEqualTo(1);
     assertThat(sender.bodies()).containsExactly("one", "two");
     assertThat(offline.stats().pending()).isEqualTo(2);
 
     offline.onRegistered(BOB);
-    await().atMost(WAIT).until(() -> offline.stats().pending() == 0);
+    assertThat(offline.stats().pending()).isZero();
     assertThat(sender.bodies()).containsExactly("one", "two", "two", "three");
   }
 
   @Test
   void oneMessageAtATimePerUserAndAnotherRegistrationDoesNotStartASecondRun() {
     ManualSender manual = new ManualSender();
-    offline = OfflineMessages.builder(store, background, manual).clock(clock).build();
+    offline = OfflineMessages.builder(store, timers, timers, manual).clock(clock).build();
     accept(BOB, "c1", "one");
     accept(BOB, "c2", "two");
     offline.onRegistered(BOB);
-    await().atMost(WAIT).until(() -> manual.pending.size() == 1);
+    assertThat(manual.pending).hasSize(1);
     offline.onRegistered(BOB);
     offline.onRegistered(BOB);
+    assertThat(manual.pending).hasSize(1);
     manual.pending.peek().complete(200);
-    await().atMost(WAIT).until(() -> manual.bodies.size() == 2);
+    assertThat(manual.bodies).hasSize(2);
     assertThat(manual.pending).hasSize(2); // the first (done) and the second
     manual.pending.stream().filter(f -> !f.isDone()).forEach(f -> f.complete(202));
-    await().atMost(WAIT).until(() -> offline.stats().pending() == 0);
+    assertThat(offline.stats().pending()).isZero();
     assertThat(manual.bodies).containsExactly("one", "two");
   }
 
@@ -223,12 +293,12 @@ class OfflineMessagesTest {
     accept(BOB, "c2", "good");
     sender.script.add(415);
     offline.onRegistered(BOB);
-    await().atMost(WAIT).until(() -> offline.stats().failedAttempts() == 1);
+    assertThat(offline.stats().failedAttempts()).isEqualTo(1);
     assertThat(offline.stats().pending()).isEqualTo(2);
 
     sender.script.add(415);
     offline.onRegistered(BOB);
-    await().atMost(WAIT).until(() -> offline.stats().pending() == 0);
+    assertThat(offline.stats().pending()).isZero();
     assertThat(sender.bodies()).containsExactly("bad", "bad", "good");
     assertThat(offline.stats()).extracting(OfflineMessages.Stats::dropped,
         OfflineMessages.Stats::delivered).containsExactly(1L, 1L);
@@ -248,7 +318,7 @@ class OfflineMessagesTest {
     assertThat(offline.stats().rejected()).isEqualTo(2);
 
     offline.onRegistered(BOB);
-    await().atMost(WAIT).until(() -> offline.pendingCount(BOB) == 0);
+    assertThat(offline.pendingCount(BOB)).isZero();
     assertThat(accept(BOB, "c6", "again").statusCode()).isEqualTo(202);
   }
 
@@ -283,21 +353,23 @@ class OfflineMessagesTest {
     assertThat(offline.stats().pending()).isEqualTo(1);
     assertThat(offline.stats().accepted()).isEqualTo(1);
     offline.onRegistered(BOB);
-    await().atMost(WAIT).until(() -> offline.stats().pending() == 0);
+    assertThat(offline.stats().pending()).isZero();
     assertThat(sender.bodies()).containsExactly("hi");
   }
 
   @Test
   void messagesOlderThanMaxAgeAreDroppedNotDelivered() {
-    offline = builder().config(limits().maxAge(Duration.ofDays(7)).build()).build();
+    // no timed sweep in this test: delivery skips what expired, sweepExpired drops the rest
+    offline = builder().config(limits().maxAge(Duration.ofDays(7))
+        .sweepInterval(Duration.ofDays(30)).build()).build();
     accept(BOB, "c1", "old");
     accept(CAROL, "c2", "old too");
-    clock.advance(Duration.ofDays(6));
+    timers.advance(Duration.ofDays(6));
     accept(BOB, "c3", "recent");
-    clock.advance(Duration.ofDays(2));
+    timers.advance(Duration.ofDays(2));
 
     offline.onRegistered(BOB); // "old" expired on the way
-    await().atMost(WAIT).until(() -> offline.pendingCount(BOB) == 0);
+    assertThat(offline.pendingCount(BOB)).isZero();
     assertThat(sender.bodies()).containsExactly("recent");
 
     assertThat(offline.sweepExpired()).isEqualTo(1); // carol's
@@ -311,7 +383,7 @@ class OfflineMessagesTest {
     accept(BOB, "c1", "for bob");
     accept(CAROL, "c2", "for carol");
     restart(b -> b.registered(aor -> aor.equals(CAROL)));
-    await().atMost(WAIT).until(() -> offline.pendingCount(CAROL) == 0);
+    assertThat(offline.pendingCount(CAROL)).isZero();
     assertThat(sender.bodies()).containsExactly("for carol");
     assertThat(offline.pendingCount(BOB)).isEqualTo(1);
   }
@@ -331,7 +403,8 @@ class OfflineMessagesTest {
     CompletableFuture<SipResponse> answered = new CompletableFuture<>();
     SipRequest message = message("bob", "c1", 1, "hi");
     assertThat(offline.handle(transaction(message, answered), message, BOB, ORIGIN)).isTrue();
-    assertThat(answered.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(202);
+    assertThat(answered).isDone();
+    assertThat(answered.join().statusCode()).isEqualTo(202);
 
     SipRequest invite = message.toBuilder().method(dev.parley.sip.SipMethod.INVITE)
         .setHeader(HeaderName.CSEQ, "1 INVITE").build();
@@ -383,18 +456,18 @@ class OfflineMessagesTest {
 
   @Test
   void retryDelayDoublesUpToTheMaximum() {
-    offline = builder().config(limits().retryInitial(Duration.ofSeconds(30))
-        .retryMax(Duration.ofMinutes(2)).build()).build();
+    OfflineMessagesConfig config = limits().retryInitial(Duration.ofSeconds(30))
+        .retryMax(Duration.ofMinutes(2)).build();
     List<Duration> delays = new ArrayList<>();
     for (int i = 1; i <= 5; i++) {
-      delays.add(offline.retryDelay(i));
+      delays.add(Delivery.retryDelay(config, i));
     }
     assertThat(delays).containsExactly(Duration.ofSeconds(30), Duration.ofSeconds(60),
         Duration.ofSeconds(120), Duration.ofSeconds(120), Duration.ofSeconds(120));
-    assertThat(OfflineMessages.isTransient(480)).isTrue();
-    assertThat(OfflineMessages.isTransient(503)).isTrue();
-    assertThat(OfflineMessages.isTransient(415)).isFalse();
-    assertThat(OfflineMessages.isTransient(603)).isFalse();
+    assertThat(Delivery.isTransient(480)).isTrue();
+    assertThat(Delivery.isTransient(503)).isTrue();
+    assertThat(Delivery.isTransient(415)).isFalse();
+    assertThat(Delivery.isTransient(603)).isFalse();
     assertThatThrownBy(() -> limits().retryInitial(Duration.ofMinutes(5))
         .retryMax(Duration.ofMinutes(1)).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retryMax");

@@ -1,5 +1,7 @@
-package dev.parley.server;
+package dev.parley.server.offline;
 
+import dev.parley.server.Aor;
+import dev.parley.server.Store;
 import java.util.Arrays;
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package dev.parley.server;
+package dev.parley.server.offline;
 
 import java.time.Duration;
 import java.util.Objects;

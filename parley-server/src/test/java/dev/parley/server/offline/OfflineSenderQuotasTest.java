@@ -1,21 +1,23 @@
-package dev.parley.server;
+package dev.parley.server.offline;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
+import dev.parley.server.Aor;
+import dev.parley.server.RequestOrigin;
+import dev.parley.server.ServerConfig;
+import dev.parley.server.Store;
 import dev.parley.sip.SipParser;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
+import dev.parley.testkit.FakeScheduler;
 import dev.parley.transaction.ServerTransaction;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
@@ -27,21 +29,20 @@ import org.junit.jupiter.api.io.TempDir;
  * Who may fill a mailbox (issue 17, findings 5 and 6): unauthenticated senders are declined by
  * default and, when accepted, keep to their share; each authenticated sender to its own; and an
  * unauthenticated sender cannot tell a missing user from an offline one. Real SQLite store, the
- * service driven through {@link OfflineMessages#handle} as the proxy does.
+ * service driven through {@link OfflineMessages#handle} as the proxy does, on virtual time (one
+ * {@link FakeScheduler} for the store thread, the timers and the wall clock).
  */
 class OfflineSenderQuotasTest {
   static final Aor BOB = new Aor("bob", "example.com");
   static final Aor NOBODY = new Aor("nobody", "example.com");
-  static final String STORE_THREAD = "offline-test-store";
   static final RequestOrigin ALICE = RequestOrigin.authenticated(source("127.0.0.2"), "alice");
   static final RequestOrigin CAROL = RequestOrigin.authenticated(source("127.0.0.3"), "carol");
   static final RequestOrigin MALLORY = RequestOrigin.unauthenticated(source("127.0.0.5"));
   static final RequestOrigin MALLORY_TOO = RequestOrigin.unauthenticated(source("127.0.0.6"));
-  static final Duration WAIT = Duration.ofSeconds(10);
 
   @TempDir Path data;
-  MutableClock clock = new MutableClock(1_700_000_000_000L);
-  ScheduledExecutorService background;
+  FakeScheduler timers = new FakeScheduler();
+  Clock clock = timers.clock(Instant.ofEpochMilli(1_700_000_000_000L));
   Store store;
   OfflineMessagesTest.FakeSender sender = new OfflineMessagesTest.FakeSender();
   OfflineMessages offline;
@@ -49,7 +50,6 @@ class OfflineSenderQuotasTest {
 
   @BeforeEach
   void open() {
-    background = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, STORE_THREAD));
     store = Store.embedded(data);
   }
 
@@ -58,8 +58,6 @@ class OfflineSenderQuotasTest {
     if (offline != null) {
       offline.close();
     }
-    background.shutdown();
-    background.awaitTermination(10, TimeUnit.SECONDS);
     store.close();
   }
 
@@ -69,7 +67,7 @@ class OfflineSenderQuotasTest {
 
   /** A service where bob is a user and nobody is not, with {@code limits} on the defaults. */
   OfflineMessages start(UnaryOperator<OfflineMessagesConfig.Builder> limits) {
-    offline = OfflineMessages.builder(store, background, sender).clock(clock)
+    offline = OfflineMessages.builder(store, timers, timers, sender).clock(clock)
         .knownUser(aor -> !aor.equals(NOBODY))
         .config(limits.apply(OfflineMessagesConfig.builder()).build()).build();
     return offline;
@@ -104,7 +102,8 @@ class OfflineSenderQuotasTest {
     if (!offline.handle(OfflineMessagesTest.transaction(m, response), m, to, origin)) {
       return new Answer(480, "(the proxy's)");
     }
-    SipResponse r = response.get(10, TimeUnit.SECONDS);
+    assertThat(response).as("answered, the store work done on virtual time").isDone();
+    SipResponse r = response.join();
     return new Answer(r.statusCode(), r.reasonPhrase());
   }
 
@@ -133,7 +132,6 @@ class OfflineSenderQuotasTest {
     Answer offlineUser = send(BOB, MALLORY, "x");
     assertThat(missing).isEqualTo(offlineUser);
     assertThat(missing).isEqualTo(new Answer(202, "Accepted"));
-    background.submit(() -> { }).get(); // the writes queued so far are done
     assertThat(offline.pendingCount(NOBODY)).isZero();
     assertThat(store.messageCount("example.com", "nobody").messages()).isZero();
     assertThat(store.messageCount("example.com", "bob").messages()).isEqualTo(1);
@@ -176,7 +174,7 @@ class OfflineSenderQuotasTest {
     assertThat(full.reason()).contains("mailbox full");
 
     offline.onRegistered(BOB);
-    await().atMost(WAIT).until(() -> offline.pendingCount(BOB) == 0);
+    assertThat(offline.pendingCount(BOB)).isZero();
     assertThat(sender.bodies()).contains("real 0", "real 5").hasSize(10);
     assertThat(offline.stats().unauthenticatedPending()).isZero();
   }
@@ -207,7 +205,7 @@ class OfflineSenderQuotasTest {
     assertThat(offline.stats().refusedPerSender()).isEqualTo(1);
 
     offline.onRegistered(BOB);
-    await().atMost(WAIT).until(() -> offline.pendingCount(BOB) == 0);
+    assertThat(offline.pendingCount(BOB)).isZero();
     assertThat(send(BOB, ALICE, "again").status()).isEqualTo(202);
   }
 
@@ -246,18 +244,17 @@ class OfflineSenderQuotasTest {
   @Test
   void theExpirySweepGivesTheSendersTheirRoomBack() throws Exception {
     start(b -> b.maxPerSender(1).acceptUnauthenticated(true).maxUnauthenticatedPerUser(1)
-        .maxAge(Duration.ofDays(1)));
+        .maxAge(Duration.ofDays(1)).sweepInterval(Duration.ofHours(1)));
     send(BOB, ALICE, "old");
     send(BOB, MALLORY, "old foreign");
     assertThat(send(BOB, ALICE, "refused").status()).isEqualTo(480);
-    clock.advance(Duration.ofDays(2));
-    assertThat(offline.sweepExpired()).isEqualTo(2);
+    timers.advance(Duration.ofDays(2)); // the hourly sweep drops both
+    assertThat(offline.stats().dropped()).isEqualTo(2);
     assertThat(offline.stats().unauthenticatedPending()).isZero();
     assertThat(send(BOB, ALICE, "new").status()).isEqualTo(202);
     assertThat(send(BOB, MALLORY, "new foreign").status()).isEqualTo(202);
     assertThat(offline.pendingCount(BOB)).isEqualTo(2);
-    // an unauthenticated sender's 202 comes before the write
-    await().atMost(WAIT).until(() -> store.pendingMessages("example.com", "bob", 10).size() == 2);
+    assertThat(store.pendingMessages("example.com", "bob", 10)).hasSize(2);
   }
 
   @Test
@@ -280,13 +277,13 @@ class OfflineSenderQuotasTest {
 
   @Test
   void sendersAreKeyedByUserOrBySourceAddressAndIpv6Slash64() {
-    assertThat(OfflineMessages.senderKey(ALICE)).isEqualTo("user:alice");
-    assertThat(OfflineMessages.senderKey(MALLORY)).isEqualTo("source:127.0.0.5");
-    assertThat(OfflineMessages.senderKey(RequestOrigin.trustedSource(source("192.0.2.7"))))
+    assertThat(Quotas.senderKey(ALICE)).isEqualTo("user:alice");
+    assertThat(Quotas.senderKey(MALLORY)).isEqualTo("source:127.0.0.5");
+    assertThat(Quotas.senderKey(RequestOrigin.trustedSource(source("192.0.2.7"))))
         .isEqualTo("trusted:192.0.2.7");
     Set<String> v6 = new java.util.HashSet<>(List.of(
-        OfflineMessages.senderKey(RequestOrigin.unauthenticated(source("2001:db8:1:2::1"))),
-        OfflineMessages.senderKey(RequestOrigin.unauthenticated(source("2001:db8:1:2:ff::9")))));
+        Quotas.senderKey(RequestOrigin.unauthenticated(source("2001:db8:1:2::1"))),
+        Quotas.senderKey(RequestOrigin.unauthenticated(source("2001:db8:1:2:ff::9")))));
     assertThat(v6).containsExactly("source:2001:db8:1:2:0:0:0:0/64");
   }
 
