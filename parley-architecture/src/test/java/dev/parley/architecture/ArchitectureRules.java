@@ -50,13 +50,14 @@ final class ArchitectureRules {
     m.put("sdp", Set.of());
     // digest authentication: above the message codec, beside transport and transaction
     m.put("auth", Set.of("sip"));
+    m.put("json", Set.of());
     m.put("transport", Set.of("sip"));
     m.put("transaction", Set.of("transport"));
     m.put("testkit", Set.of("transport"));
     m.put("dialog", Set.of("transaction", "auth"));
     m.put("client", Set.of("dialog", "sdp"));
     // the server uses the UA layer for Responses only, until they move into parley-sip; never the client
-    m.put("server", Set.of("dialog", "auth", "transaction"));
+    m.put("server", Set.of("dialog", "auth", "transaction", "json"));
     m.put("cli", Set.of("server", "client"));
     m.put("bench", Set.of("server", "client", "testkit"));
     m.put("it", Set.of("cli", "server", "client", "testkit"));

@@ -1,5 +1,6 @@
 package dev.parley.bench;
 
+import dev.parley.json.JsonParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ public final class ParseSummary {
     }
     double target = args.length == 2 ? Double.parseDouble(args[1]) : 5.0;
     String json = Files.readString(Path.of(args[0]), StandardCharsets.UTF_8);
-    System.out.print(render(Json.parse(json), target));
+    System.out.print(render(JsonParser.parse(json), target));
   }
 
   /** One benchmark result: a parser on a fixture. NaN where the run did not measure it. */
@@ -165,168 +166,5 @@ public final class ParseSummary {
       return Double.parseDouble(s);
     }
     return Double.NaN;
-  }
-
-  /**
-   * Reads the JSON that JMH writes: objects, arrays, strings, numbers, booleans and null. Not a
-   * general-purpose parser; enough to keep this module free of a JSON dependency.
-   */
-  static final class Json {
-    private final String text;
-    private int pos;
-
-    private Json(String text) {
-      this.text = text;
-    }
-
-    /** Returns a {@code Map}, {@code List}, {@code String}, {@code Double}, {@code Boolean} or null. */
-    static Object parse(String text) {
-      Json json = new Json(text);
-      Object value = json.value();
-      json.whitespace();
-      if (json.pos != text.length()) {
-        throw json.error("trailing characters");
-      }
-      return value;
-    }
-
-    private Object value() {
-      whitespace();
-      if (pos >= text.length()) {
-        throw error("unexpected end");
-      }
-      char c = text.charAt(pos);
-      switch (c) {
-        case '{':
-          return object();
-        case '[':
-          return array();
-        case '"':
-          return string();
-        case 't':
-          return literal("true", Boolean.TRUE);
-        case 'f':
-          return literal("false", Boolean.FALSE);
-        case 'n':
-          return literal("null", null);
-        default:
-          return number();
-      }
-    }
-
-    private Map<String, Object> object() {
-      Map<String, Object> map = new LinkedHashMap<>();
-      pos++; // '{'
-      whitespace();
-      if (peek() == '}') {
-        pos++;
-        return map;
-      }
-      while (true) {
-        whitespace();
-        String key = string();
-        whitespace();
-        expect(':');
-        map.put(key, value());
-        whitespace();
-        if (peek() == ',') {
-          pos++;
-        } else {
-          expect('}');
-          return map;
-        }
-      }
-    }
-
-    private List<Object> array() {
-      List<Object> list = new ArrayList<>();
-      pos++; // '['
-      whitespace();
-      if (peek() == ']') {
-        pos++;
-        return list;
-      }
-      while (true) {
-        list.add(value());
-        whitespace();
-        if (peek() == ',') {
-          pos++;
-        } else {
-          expect(']');
-          return list;
-        }
-      }
-    }
-
-    private String string() {
-      expect('"');
-      StringBuilder sb = new StringBuilder();
-      while (true) {
-        if (pos >= text.length()) {
-          throw error("unterminated string");
-        }
-        char c = text.charAt(pos++);
-        if (c == '"') {
-          return sb.toString();
-        }
-        if (c != '\\') {
-          sb.append(c);
-          continue;
-        }
-        char e = text.charAt(pos++);
-        switch (e) {
-          case 'n' -> sb.append('\n');
-          case 't' -> sb.append('\t');
-          case 'r' -> sb.append('\r');
-          case 'b' -> sb.append('\b');
-          case 'f' -> sb.append('\f');
-          case 'u' -> {
-            sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-            pos += 4;
-          }
-          default -> sb.append(e); // " \ /
-        }
-      }
-    }
-
-    private Double number() {
-      int start = pos;
-      while (pos < text.length() && "+-0123456789.eE".indexOf(text.charAt(pos)) >= 0) {
-        pos++;
-      }
-      if (start == pos) {
-        throw error("unexpected character");
-      }
-      return Double.valueOf(text.substring(start, pos));
-    }
-
-    private Object literal(String word, Object value) {
-      if (!text.startsWith(word, pos)) {
-        throw error("expected " + word);
-      }
-      pos += word.length();
-      return value;
-    }
-
-    private void whitespace() {
-      while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
-        pos++;
-      }
-    }
-
-    private char peek() {
-      return pos < text.length() ? text.charAt(pos) : '\0';
-    }
-
-    private void expect(char c) {
-      if (peek() != c) {
-        throw error("expected '" + c + "'");
-      }
-      pos++;
-    }
-
-    private IllegalArgumentException error(String what) {
-      return new IllegalArgumentException("JSON: " + what + " at offset " + pos);
-    }
   }
 }

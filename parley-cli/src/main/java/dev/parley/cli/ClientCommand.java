@@ -122,9 +122,7 @@ final class ClientCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    }
+    Logging.warningsOnly();
     PrintWriter out = spec.commandLine().getOut();
     OnInvite policy;
     SipUri aor;

@@ -1,5 +1,6 @@
 package dev.parley.cli;
 
+import dev.parley.json.JsonWriter;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -97,7 +98,8 @@ final class ClientEvent {
 
   /** The JSON line: {@code {"event":NAME,"time":...,FIELDS...}}. */
   String toJson() {
-    Json json = new Json().beginObject().field("event", name).field("time", time.toString());
+    JsonWriter json = new JsonWriter().beginObject()
+        .field("event", name).field("time", time.toString());
     for (Map.Entry<String, Object> e : fields.entrySet()) {
       json.name(e.getKey());
       value(json, e.getValue());
@@ -106,7 +108,7 @@ final class ClientEvent {
   }
 
   @SuppressWarnings("unchecked")
-  private static void value(Json json, Object v) {
+  private static void value(JsonWriter json, Object v) {
     if (v == null) {
       json.value((String) null);
     } else if (v instanceof Boolean b) {

@@ -1,5 +1,6 @@
 package dev.parley.cli;
 
+import dev.parley.json.JsonWriter;
 import dev.parley.sip.CompliancePolicy;
 import dev.parley.sip.Headers;
 import dev.parley.sip.MediaType;
@@ -113,7 +114,7 @@ final class LintCommand implements Callable<Integer> {
   }
 
   static String json(String name, SipMessage message, SipParseException error) {
-    Json j = new Json().beginObject().field("file", name).field("valid", error == null);
+    JsonWriter j = new JsonWriter().beginObject().field("file", name).field("valid", error == null);
     if (error != null) {
       j.name("error").beginObject()
           .field("reason", error.reason())

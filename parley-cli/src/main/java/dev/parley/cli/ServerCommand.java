@@ -55,13 +55,33 @@ final class ServerCommand implements Callable<Integer> {
           + "goes into DATA/status.url), or off (default 127.0.0.1:8060).")
   String status;
 
+  @Option(names = "--log-config", paramLabel = "FILE",
+      description = "A Logback XML file to log with instead of the built-in default (one line per "
+          + "event on standard error, INFO); see docs/server.md, Logging.")
+  Path logConfig;
+
+  @Option(names = "--log-level", paramLabel = "LOGGER=LEVEL",
+      description = "Sets a logger's level (TRACE, DEBUG, INFO, WARN, ERROR, OFF), e.g. "
+          + "dev.parley.server=DEBUG; LEVEL alone sets the root logger's (repeatable).")
+  List<String> logLevels = new ArrayList<>();
+
+  @Option(names = "--log-file", paramLabel = "FILE",
+      description = "Appends the log to FILE instead of standard error.")
+  Path logFile;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    Quiet.libraries();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    try {
+      logging();
+    } catch (IllegalArgumentException e) {
+      err.println("parley server: bad logging option: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
     ServerConfig cfg;
     try {
       ServerConfig.Builder b = ServerConfig.builder();
@@ -196,18 +216,31 @@ final class ServerCommand implements Callable<Integer> {
     return e.getMessage().contains(root) ? e.getMessage() : e.getMessage() + ": " + root;
   }
 
-  /** Keeps third-party libraries' start-up chatter out of the command's output. */
-  static final class Quiet {
-    private Quiet() {}
-
-    static void libraries() {
-      quiet("org.slf4j.simpleLogger.log.org.flywaydb", "warn");
-      quiet("org.slf4j.simpleLogger.log.dev.parley.transport", "warn");
+  /**
+   * Applies the logging options in order: the operator's file, the default quieting of the
+   * libraries' start-up lines (under the built-in configuration only), the levels, the file.
+   */
+  private void logging() {
+    if (logConfig != null) {
+      try {
+        Logging.load(logConfig);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--log-config: " + e.getMessage(), e);
+      }
     }
-
-    private static void quiet(String property, String level) {
-      if (System.getProperty(property) == null) {
-        System.setProperty(property, level);
+    Logging.quietLibraries();
+    for (String l : logLevels) {
+      try {
+        Logging.level(l);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--log-level: " + e.getMessage(), e);
+      }
+    }
+    if (logFile != null) {
+      try {
+        Logging.file(logFile);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--log-file: " + e.getMessage(), e);
       }
     }
   }

@@ -53,7 +53,7 @@ final class UserCommand implements Runnable {
     String domain;
 
     Store open() {
-      ServerCommand.Quiet.libraries();
+      Logging.quietLibraries();
       return Store.embedded(data);
     }
 

@@ -1,6 +1,7 @@
 package dev.parley.server;
 
-import dev.parley.server.internal.Json;
+import dev.parley.json.JsonParser;
+import dev.parley.json.JsonWriter;
 import dev.parley.server.offline.OfflineMessages;
 import java.time.Duration;
 import java.time.Instant;
@@ -111,7 +112,7 @@ public record ServerStatus(String domain, Instant time, Instant startedAt, List<
 
   /** The JSON form (one line, no whitespace); see the class comment. */
   public String toJson() {
-    Json.Writer w = new Json.Writer().beginObject()
+    JsonWriter w = new JsonWriter().beginObject()
         .field("domain", domain)
         .field("time", time.toString())
         .field("startedAt", startedAt.toString())
@@ -184,7 +185,7 @@ public record ServerStatus(String domain, Instant time, Instant startedAt, List<
    *     {@code domain}, {@code time} or {@code startedAt}
    */
   public static ServerStatus fromJson(String json) {
-    if (!(Json.parse(json) instanceof Map<?, ?> root)) {
+    if (!(JsonParser.parse(json) instanceof Map<?, ?> root)) {
       throw new IllegalArgumentException("status is not a JSON object");
     }
     String domain = requiredString(root, "domain");

@@ -1,4 +1,4 @@
-package dev.parley.server.internal;
+package dev.parley.json;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,22 +6,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The small JSON (RFC 8259) the server's status needs, with no dependency: a {@link Writer} that
- * appends in order without whitespace, and {@link #parse}, which reads a document into
- * {@code Map<String, Object>} (insertion-ordered), {@code List<Object>}, {@code String},
- * {@code Long} (integers that fit), {@code Double}, {@code Boolean} and {@code null}.
+ * Reads JSON text (RFC 8259) into plain Java values: {@code Map<String, Object>}
+ * (insertion-ordered), {@code List<Object>}, {@code String}, {@code Long} (integers that fit),
+ * {@code Double}, {@code Boolean} and {@code null}. {@code parley status} reads the server's
+ * {@code GET /status} with it.
  *
- * <p>The parser is bounded: nesting deeper than {@value #MAX_DEPTH} levels is refused (the caller
- * bounds the text's length). Not a general-purpose library; not thread-safe per instance.
+ * <p>Bounded: nesting deeper than {@value #MAX_DEPTH} levels is refused (the caller bounds the
+ * text's length). Not a general-purpose library. Stateless and thread-safe: each call of
+ * {@link #parse} uses its own parser.
  */
-public final class Json {
+public final class JsonParser {
   /** Deepest nesting {@link #parse} accepts. */
   public static final int MAX_DEPTH = 64;
 
   private final String text;
   private int pos;
 
-  private Json(String text) {
+  private JsonParser(String text) {
     this.text = text;
   }
 
@@ -31,7 +32,7 @@ public final class Json {
    * @throws IllegalArgumentException with the character offset, if {@code text} is not JSON
    */
   public static Object parse(String text) {
-    Json p = new Json(text);
+    JsonParser p = new JsonParser(text);
     p.skipWhitespace();
     Object v = p.value(0);
     p.skipWhitespace();
@@ -228,135 +229,5 @@ public final class Json {
 
   private IllegalArgumentException error(String what) {
     return new IllegalArgumentException("not JSON: " + what + " at offset " + pos);
-  }
-
-  /** Appends JSON text in order, adding the commas; not thread-safe. */
-  public static final class Writer {
-    private final StringBuilder out = new StringBuilder(512);
-    private boolean needComma;
-
-    /** Starts an object (as a value, or after {@link #name}). */
-    public Writer beginObject() {
-      comma();
-      out.append('{');
-      needComma = false;
-      return this;
-    }
-
-    /** Ends the current object. */
-    public Writer endObject() {
-      out.append('}');
-      needComma = true;
-      return this;
-    }
-
-    /** Starts an array. */
-    public Writer beginArray() {
-      comma();
-      out.append('[');
-      needComma = false;
-      return this;
-    }
-
-    /** Ends the current array. */
-    public Writer endArray() {
-      out.append(']');
-      needComma = true;
-      return this;
-    }
-
-    /** A member name; the next call writes its value. */
-    public Writer name(String name) {
-      comma();
-      string(name);
-      out.append(':');
-      needComma = false;
-      return this;
-    }
-
-    /** A string value, or null. */
-    public Writer value(String value) {
-      comma();
-      if (value == null) {
-        out.append("null");
-      } else {
-        string(value);
-      }
-      needComma = true;
-      return this;
-    }
-
-    /** A number value. */
-    public Writer value(long value) {
-      comma();
-      out.append(value);
-      needComma = true;
-      return this;
-    }
-
-    /** A boolean value. */
-    public Writer value(boolean value) {
-      comma();
-      out.append(value);
-      needComma = true;
-      return this;
-    }
-
-    /** {@code name} and a string value. */
-    public Writer field(String name, String value) {
-      return name(name).value(value);
-    }
-
-    /** {@code name} and a number value. */
-    public Writer field(String name, long value) {
-      return name(name).value(value);
-    }
-
-    /** {@code name} and a boolean value. */
-    public Writer field(String name, boolean value) {
-      return name(name).value(value);
-    }
-
-    private void comma() {
-      if (needComma) {
-        out.append(',');
-      }
-    }
-
-    private void string(String s) {
-      out.append('"');
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        switch (c) {
-          case '"' -> out.append("\\\"");
-          case '\\' -> out.append("\\\\");
-          case '\n' -> out.append("\\n");
-          case '\r' -> out.append("\\r");
-          case '\t' -> out.append("\\t");
-          default -> {
-            if (c < 0x20 || c == 0x7F || Character.isSurrogate(c) && !pairedSurrogate(s, i)) {
-              out.append(String.format("\\u%04x", (int) c));
-            } else {
-              out.append(c);
-            }
-          }
-        }
-      }
-      out.append('"');
-    }
-
-    private static boolean pairedSurrogate(String s, int i) {
-      char c = s.charAt(i);
-      if (Character.isHighSurrogate(c)) {
-        return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
-      }
-      return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
-    }
-
-    /** The text written so far. */
-    @Override
-    public String toString() {
-      return out.toString();
-    }
   }
 }
