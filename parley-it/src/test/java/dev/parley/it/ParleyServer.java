@@ -1,11 +1,11 @@
 package dev.parley.it;
 
 import dev.parley.dialog.auth.DigestAlgorithm;
-import dev.parley.server.Account;
-import dev.parley.server.ServerConfig;
 import dev.parley.server.SipServer;
-import dev.parley.server.Store;
-import dev.parley.server.UserAgentMatcher;
+import dev.parley.server.config.ServerConfig;
+import dev.parley.server.registrar.UserAgentMatcher;
+import dev.parley.server.store.Account;
+import dev.parley.server.store.Store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,12 +1,25 @@
 package dev.parley.server;
 
 import dev.parley.dialog.auth.DigestAuthenticator;
-import dev.parley.server.internal.AccountCache;
+import dev.parley.server.config.ServerConfig;
 import dev.parley.server.internal.PrivateFiles;
-import dev.parley.server.internal.ProxyCore;
-import dev.parley.server.internal.RouteSigner;
 import dev.parley.server.internal.ServerCore;
-import dev.parley.server.internal.SourceLimits;
+import dev.parley.server.proxy.Proxy;
+import dev.parley.server.proxy.ProxyStats;
+import dev.parley.server.proxy.RateLimiter;
+import dev.parley.server.proxy.RequestOrigin;
+import dev.parley.server.proxy.UnregisteredTargetHandler;
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.registrar.Binding;
+import dev.parley.server.registrar.LocationService;
+import dev.parley.server.registrar.Registrar;
+import dev.parley.server.status.ServerStatus;
+import dev.parley.server.status.StatusConfig;
+import dev.parley.server.status.StatusHttpServer;
+import dev.parley.server.status.TransactionCounts;
+import dev.parley.server.store.AccountCache;
+import dev.parley.server.store.Store;
+import dev.parley.server.store.StoreException;
 import dev.parley.transaction.TransactionConfig;
 import dev.parley.transaction.TransactionLayer;
 import dev.parley.transport.ListenPoint;
@@ -77,7 +90,7 @@ public final class SipServer implements AutoCloseable {
   private final Registrar registrar;
   private final NettyTransportLayer transport;
   private final TransactionLayer transactions;
-  private final ProxyCore proxy;
+  private final Proxy proxy;
   private final ServerLocator locator;
   private final ScheduledExecutorService background;
   private final RateLimiter limiter;
@@ -129,9 +142,9 @@ public final class SipServer implements AutoCloseable {
       Set<String> aliases = aliases(config);
       loc = ServerLocator.builder().build();
       this.locator = loc;
-      this.proxy = new ProxyCore(config, location, accounts, authenticator, loc, limiter,
-          this::storeForLater, new RouteSigner(routeSecret(config, store)));
-      ProxyCore proxyCore = this.proxy;
+      this.proxy = new Proxy(config, location, accounts, authenticator, loc, limiter,
+          this::storeForLater, routeSecret(config, store));
+      Proxy proxyRef = this.proxy;
       this.registrar = Registrar.builder(config.domain(), location, authenticator)
           .aliases(aliases)
           .minExpires(config.minExpires()).maxExpires(config.maxExpires())
@@ -139,7 +152,7 @@ public final class SipServer implements AutoCloseable {
           .maxContactsPerAor(config.maxContactsPerAor())
           .rateLimiter(limiter)
           .md5OnlyUserAgents(config.md5OnlyUserAgents())
-          .ownAddresses(proxyCore::pointsAtUs)
+          .ownAddresses(proxyRef::pointsAtUs)
           .onRegistered(aor -> {
             OfflineMessages o = offline;
             if (o != null) {
@@ -153,7 +166,7 @@ public final class SipServer implements AutoCloseable {
           .config(TransactionConfig.defaults().toBuilder().rejectMergedRequests(false).build())
           .build();
       this.transactions = layer;
-      TransportListener front = limiter == null ? layer : new SourceLimits(layer, limiter, t);
+      TransportListener front = limiter == null ? layer : Proxy.sourceLimits(layer, limiter, t);
       t.setListener(front);
       t.start().join();
       proxy.start(layer, t, aliases);
@@ -165,7 +178,7 @@ public final class SipServer implements AutoCloseable {
       this.background = bg;
       every(config.flushInterval(), this::flushQuietly);
       every(config.sweepInterval(), location::sweep);
-      every(config.sweepInterval(), () -> proxy.dialogs().sweep(System.currentTimeMillis()));
+      every(config.sweepInterval(), () -> proxy.sweepDialogs(System.currentTimeMillis()));
       every(config.accountsRefresh(), accounts::refresh);
       if (config.offlineEnabled()) {
         // reads the per-user counts (blocking, here at start) and delivers to AORs registered now
@@ -358,8 +371,8 @@ public final class SipServer implements AutoCloseable {
         .proxyCounter("maxContexts", p.maxContexts())
         .proxyCounter("forwarded", p.requestsForwarded())
         .proxyCounter("challenges", p.challenges())
-        .proxyCounter("dialogs", proxy.dialogs().active())
-        .proxyCounter("dialogsUncounted", proxy.dialogs().uncounted())
+        .proxyCounter("dialogs", proxy.activeDialogs())
+        .proxyCounter("dialogsUncounted", proxy.uncountedDialogs())
         .proxyCounter("relaysRefused", p.relaysRefused())
         .proxyCounter("strayResponsesDropped", p.strayResponsesDropped())
         .proxyCounter("maxBreadthExceeded", p.maxBreadthExceeded());

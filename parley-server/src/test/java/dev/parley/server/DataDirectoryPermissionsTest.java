@@ -1,5 +1,9 @@
 package dev.parley.server;
 
+import dev.parley.server.status.StatusConfig;
+import dev.parley.server.store.Store;
+import dev.parley.server.store.Account;
+import dev.parley.server.config.ServerConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package dev.parley.server;
 
+import dev.parley.server.store.Store;
+import dev.parley.server.registrar.Aor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,9 @@
 package dev.parley.server;
 
+import dev.parley.server.store.Store;
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.config.ServerConfig;
+import dev.parley.server.proxy.RequestOrigin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

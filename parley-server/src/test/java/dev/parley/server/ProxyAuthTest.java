@@ -1,5 +1,6 @@
 package dev.parley.server;
 
+import dev.parley.server.registrar.UserAgentMatcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.dialog.auth.CredentialsProvider;

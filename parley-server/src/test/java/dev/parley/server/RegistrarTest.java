@@ -1,5 +1,10 @@
 package dev.parley.server;
 
+import dev.parley.server.store.Store;
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.store.Account;
+import dev.parley.server.config.ServerConfig;
+import dev.parley.server.registrar.Binding;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.sip.Address;

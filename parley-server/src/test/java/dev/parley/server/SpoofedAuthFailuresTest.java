@@ -1,5 +1,6 @@
 package dev.parley.server;
 
+import dev.parley.server.proxy.RateLimiter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

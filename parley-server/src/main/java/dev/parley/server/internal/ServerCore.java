@@ -1,7 +1,8 @@
 package dev.parley.server.internal;
 
 import dev.parley.dialog.Responses;
-import dev.parley.server.Registrar;
+import dev.parley.server.proxy.Proxy;
+import dev.parley.server.registrar.Registrar;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The server's transaction user: a request repeating a header that may appear once (two To
  * fields, say) gets 400 naming it; REGISTER goes to the {@link Registrar}; every other request,
- * the ACKs for 2xx, CANCELs and stray responses go to the {@link ProxyCore}, which hands
+ * the ACKs for 2xx, CANCELs and stray responses go to the {@link Proxy}, which hands
  * requests addressed to the server itself (no user part) back here: OPTIONS is answered 200 with
  * the methods served, anything else 501.
  *
@@ -28,10 +29,10 @@ public final class ServerCore implements TransactionUser {
   private static final Logger log = LoggerFactory.getLogger(ServerCore.class);
 
   private final Registrar registrar;
-  private final ProxyCore proxy;
+  private final Proxy proxy;
 
   /** A core handing REGISTER to {@code registrar} and the rest to {@code proxy}. */
-  public ServerCore(Registrar registrar, ProxyCore proxy) {
+  public ServerCore(Registrar registrar, Proxy proxy) {
     this.registrar = registrar;
     this.proxy = proxy;
   }
