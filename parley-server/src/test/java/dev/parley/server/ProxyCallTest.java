@@ -95,7 +95,7 @@ class ProxyCallTest extends ProxyFixture {
   void unregisteredTargetHandlerTakesOverTheRequestInsteadOf480() throws Exception {
     start();
     server.unregisteredTargetHandler((tx, request, aor, origin) -> {
-      tx.respond(dev.parley.dialog.Responses.simple(request, 202, "stored"));
+      tx.respond(request.response(202, "stored").build());
       return aor.user().equals("carol");
     });
     Phone alice = phone("alice", "secret");

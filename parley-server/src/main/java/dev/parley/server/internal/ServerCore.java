@@ -1,6 +1,5 @@
 package dev.parley.server.internal;
 
-import dev.parley.dialog.Responses;
 import dev.parley.server.proxy.Proxy;
 import dev.parley.server.registrar.Registrar;
 import dev.parley.sip.HeaderName;
@@ -42,7 +41,7 @@ public final class ServerCore implements TransactionUser {
     try {
       HeaderName repeated = request.repeatedSingletonHeader();
       if (repeated != null) { // RFC 4475 §3.1.2.19: which To (From, CSeq...) would we believe?
-        tx.respond(Responses.to(request, 400, Responses.randomToken())
+        tx.respond(request.response(400, Tags.random())
             .reasonPhrase("Bad Request (duplicate " + repeated + " header)").build());
       } else if (request.method().equals(SipMethod.REGISTER)) {
         registrar.onRegister(tx, request);
@@ -51,7 +50,7 @@ public final class ServerCore implements TransactionUser {
       }
     } catch (RuntimeException e) {
       log.warn("failed to answer {} from {}: {}", request.method(), tx.flow().remote(), e.toString());
-      tx.respond(Responses.simple(request, 500, Responses.randomToken()));
+      tx.respond(request.response(500, Tags.random()).build());
     }
   }
 
@@ -59,13 +58,13 @@ public final class ServerCore implements TransactionUser {
   private void answerLocally(ServerTransaction tx, SipRequest request) {
     SipResponse response;
     if (request.method().equals(SipMethod.OPTIONS)) {
-      response = Responses.to(request, 200, Responses.randomToken())
+      response = request.response(200, Tags.random())
           .header(HeaderName.ALLOW, ALLOW)
           .header(HeaderName.SUPPORTED, "path")
           .header(HeaderName.ACCEPT, "application/sdp")
           .build();
     } else {
-      response = Responses.to(request, 501, Responses.randomToken())
+      response = request.response(501, Tags.random())
           .header(HeaderName.ALLOW, ALLOW).build();
     }
     proxy.respond(tx, response);

@@ -1,9 +1,9 @@
 package dev.parley.server.registrar;
 
-import dev.parley.dialog.Responses;
 import dev.parley.dialog.auth.AuthResult;
 import dev.parley.dialog.auth.DigestAuthenticator;
 import dev.parley.server.internal.DigestChallenges;
+import dev.parley.server.internal.Tags;
 import dev.parley.server.proxy.RateLimiter;
 import dev.parley.sip.Address;
 import dev.parley.sip.Header;
@@ -147,7 +147,7 @@ public final class Registrar {
     try {
       response = handle(request, tx.flow());
     } catch (SipParseException e) {
-      response = Responses.to(request, 400, Responses.randomToken())
+      response = request.response(400, Tags.random())
           .reasonPhrase("Bad Request (" + e.reason() + ")").build();
     }
     if (response.statusCode() == 401) {
@@ -164,22 +164,22 @@ public final class Registrar {
 
   /** The response to a REGISTER that arrived over {@code flow} (null in unit tests). */
   SipResponse handle(SipRequest request, Flow flow) {
-    String toTag = Responses.randomToken();
+    String toTag = Tags.random();
     if (!(request.requestUri() instanceof SipUri ruri)) {
-      return Responses.to(request, 416, toTag).build();
+      return request.response(416, toTag).build();
     }
     if (!isLocal(ruri.host())) {
-      return Responses.to(request, 403, toTag).reasonPhrase("Domain Not Served Here").build();
+      return request.response(403, toTag).reasonPhrase("Domain Not Served Here").build();
     }
     for (String option : request.headers(Header.REQUIRE)) {
       if (!option.equalsIgnoreCase("path")) {
-        return Responses.to(request, 420, toTag).header(HeaderName.UNSUPPORTED, option).build();
+        return request.response(420, toTag).header(HeaderName.UNSUPPORTED, option).build();
       }
     }
     InetAddress client = flow == null ? null : flow.remote().getAddress();
     AuthResult auth = authenticator.authenticate(request, domain, client);
     if (auth.status() == AuthResult.Status.MALFORMED) {
-      return Responses.to(request, 400, toTag)
+      return request.response(400, toTag)
           .reasonPhrase("Bad Request (malformed credentials)").build();
     }
     if (!auth.isOk()) {
@@ -187,7 +187,7 @@ public final class Registrar {
       if (auth.status() == AuthResult.Status.BAD_CREDENTIALS && limiter != null && flow != null) {
         limiter.authFailed(client);
       }
-      SipResponse.Builder r = Responses.to(request, 401, Responses.statelessTag(request));
+      SipResponse.Builder r = request.response(401, Tags.stateless(request));
       for (String c : DigestChallenges.offered(authenticator, domain, auth.isStale(), request,
           client, md5OnlyUserAgents)) {
         r.header(HeaderName.WWW_AUTHENTICATE, c);
@@ -199,13 +199,13 @@ public final class Registrar {
     try {
       aor = Aor.of(to.uri());
     } catch (IllegalArgumentException e) {
-      return Responses.to(request, 404, toTag).build();
+      return request.response(404, toTag).build();
     }
     if (!isLocal(aor.host())) {
-      return Responses.to(request, 404, toTag).build();
+      return request.response(404, toTag).build();
     }
     if (!aor.user().equals(auth.username())) {
-      return Responses.to(request, 403, toTag).reasonPhrase("Forbidden (not your AOR)").build();
+      return request.response(403, toTag).reasonPhrase("Forbidden (not your AOR)").build();
     }
     aor = new Aor(aor.user(), domain);
 
@@ -217,7 +217,7 @@ public final class Registrar {
     }
     if (contacts.stream().anyMatch(Address::isWildcard)) {
       if (contacts.size() != 1 || request.expires() != 0) {
-        return Responses.to(request, 400, toTag)
+        return request.response(400, toTag)
             .reasonPhrase("Bad Request (Contact: * needs Expires: 0 and no other contact)").build();
       }
       try {
@@ -246,12 +246,12 @@ public final class Registrar {
     List<Boolean> removals = new ArrayList<>(contacts.size());
     for (Address c : contacts) {
       if (c.uri() instanceof SipUri cu && ownAddresses.test(cu)) {
-        return Responses.to(request, 403, toTag)
+        return request.response(403, toTag)
             .reasonPhrase("Forbidden (contact points at this server)").build();
       }
       long e = c.expires() >= 0 ? c.expires() : headerExpires >= 0 ? headerExpires : defaultExpires;
       if (e > 0 && e < minExpires) {
-        return Responses.to(request, 423, toTag)
+        return request.response(423, toTag)
             .header(HeaderName.MIN_EXPIRES, Long.toString(minExpires)).build();
       }
       e = Math.min(e, maxExpires);
@@ -266,7 +266,7 @@ public final class Registrar {
           regId = -1;
         }
         if (regId < 1) {
-          return Responses.to(request, 400, toTag)
+          return request.response(400, toTag)
               .reasonPhrase("Bad Request (reg-id must be 1..2^31-1)").build();
         }
       }
@@ -307,10 +307,10 @@ public final class Registrar {
     } catch (OutOfOrder e) {
       return outOfOrder(request, toTag);
     } catch (TooManyContacts e) {
-      return Responses.to(request, 503, toTag).reasonPhrase("Too Many Registered Contacts")
+      return request.response(503, toTag).reasonPhrase("Too Many Registered Contacts")
           .build();
     } catch (LocationService.TableFullException e) {
-      return Responses.to(request, 503, toTag).reasonPhrase("Location Table Full")
+      return request.response(503, toTag).reasonPhrase("Location Table Full")
           .header(HeaderName.RETRY_AFTER, "60").build();
     }
   }
@@ -326,7 +326,7 @@ public final class Registrar {
 
   private SipResponse ok(SipRequest request, String toTag, List<Binding> bindings) {
     long now = location.clock().millis();
-    SipResponse.Builder r = Responses.to(request, 200, toTag);
+    SipResponse.Builder r = request.response(200, toTag);
     for (Binding b : bindings) {
       // the stored contact has no expires parameter (handle() drops it): append the one left
       r.header(HeaderName.CONTACT, b.contact() + ";expires=" + b.expiresInSeconds(now));
@@ -361,7 +361,7 @@ public final class Registrar {
   private record DateText(long second, String text) {}
 
   private static SipResponse outOfOrder(SipRequest request, String toTag) {
-    return Responses.to(request, 500, toTag).reasonPhrase("Server Internal Error (CSeq out of order)")
+    return request.response(500, toTag).reasonPhrase("Server Internal Error (CSeq out of order)")
         .header(HeaderName.RETRY_AFTER, "5").build();
   }
 

@@ -1,6 +1,6 @@
 package dev.parley.server.proxy.internal;
 
-import dev.parley.dialog.Responses;
+import dev.parley.server.internal.Tags;
 import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipRequest;
@@ -249,7 +249,7 @@ final class ProxyContext {
   }
 
   private SipResponse synthesised(int code) {
-    return Responses.simple(received, code, Responses.randomToken());
+    return received.response(code, Tags.random()).build();
   }
 
   /** Runs {@code task}; a bug answers 500 rather than leaving the caller and the table hanging. */

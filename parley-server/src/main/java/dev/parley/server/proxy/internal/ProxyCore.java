@@ -1,11 +1,11 @@
 package dev.parley.server.proxy.internal;
 
 import dev.parley.dialog.Hops;
-import dev.parley.dialog.Responses;
 import dev.parley.dialog.auth.AuthResult;
 import dev.parley.dialog.auth.DigestAuthenticator;
 import dev.parley.server.config.ServerConfig;
 import dev.parley.server.internal.DigestChallenges;
+import dev.parley.server.internal.Tags;
 import dev.parley.server.proxy.AddressMatcher;
 import dev.parley.server.proxy.ProxyStats;
 import dev.parley.server.proxy.RateLimiter;
@@ -177,14 +177,14 @@ public final class ProxyCore {
   /** A request other than REGISTER, ACK and CANCEL. */
   public void onRequest(ServerTransaction tx, SipRequest request, LocalHandler local) {
     if (layer == null) {
-      respond(tx, Responses.to(request, 503, Responses.randomToken())
+      respond(tx, request.response(503, Tags.random())
           .header(HeaderName.RETRY_AFTER, OVERLOAD_RETRY_AFTER).build());
       return;
     }
     try {
       route(tx, request, local);
     } catch (SipParseException | IllegalArgumentException e) {
-      respond(tx, Responses.to(request, 400, Responses.randomToken())
+      respond(tx, request.response(400, Tags.random())
           .reasonPhrase("Bad Request (" + oneLine(e.getMessage()) + ")").build());
     }
   }
@@ -205,7 +205,7 @@ public final class ProxyCore {
     }
     List<String> proxyRequire = request.headers(Header.PROXY_REQUIRE);
     if (!proxyRequire.isEmpty()) { // §16.3 step 6: we support no proxy extension
-      respond(tx, Responses.to(request, 420, Responses.randomToken())
+      respond(tx, request.response(420, Tags.random())
           .header(HeaderName.UNSUPPORTED, String.join(", ", proxyRequire)).build());
       return;
     }
@@ -350,7 +350,7 @@ public final class ProxyCore {
       if (auth.status() == AuthResult.Status.BAD_CREDENTIALS && limiter != null) {
         limiter.authFailed(source);
       }
-      SipResponse.Builder r = Responses.to(request, 407, Responses.statelessTag(request));
+      SipResponse.Builder r = request.response(407, Tags.stateless(request));
       for (String c : DigestChallenges.offered(authenticator, domain, auth.isStale(), request,
           source, config.md5OnlyUserAgents())) {
         r.header(HeaderName.PROXY_AUTHENTICATE, c);
@@ -486,7 +486,7 @@ public final class ProxyCore {
     }
     if (active.incrementAndGet() > maxContexts) {
       active.decrementAndGet();
-      respond(tx, Responses.to(request, 503, Responses.randomToken())
+      respond(tx, request.response(503, Tags.random())
           .header(HeaderName.RETRY_AFTER, OVERLOAD_RETRY_AFTER).build());
       return;
     }
@@ -528,7 +528,7 @@ public final class ProxyCore {
     if (ctx != null) {
       ctx.cancel(cancel.headers().get(HeaderName.REASON));
     } else {
-      respond(invite, Responses.simple(invite.request(), 487, Responses.randomToken()));
+      respond(invite, invite.request().response(487, Tags.random()).build());
     }
   }
 
@@ -543,7 +543,7 @@ public final class ProxyCore {
     }
     try {
       if (!(ack.requestUri() instanceof SipUri ruri) || ack.maxForwards() == 0
-          || Responses.hasStatelessTag(ack)) {
+          || Tags.isStateless(ack)) {
         return; // the last: it acknowledges one of our stateless challenges (§8.2.7: ignored)
       }
       List<Address> routeSet = new ArrayList<>(ack.routes());
@@ -701,7 +701,7 @@ public final class ProxyCore {
   }
 
   private void reject(ServerTransaction tx, SipRequest request, int code, String reason) {
-    SipResponse.Builder r = Responses.to(request, code, Responses.randomToken());
+    SipResponse.Builder r = request.response(code, Tags.random());
     if (reason != null) {
       r.reasonPhrase(reason);
     }

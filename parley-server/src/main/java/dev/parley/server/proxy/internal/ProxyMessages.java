@@ -1,6 +1,6 @@
 package dev.parley.server.proxy.internal;
 
-import dev.parley.dialog.Responses;
+import dev.parley.server.internal.Tags;
 import dev.parley.sip.Address;
 import dev.parley.sip.Credentials;
 import dev.parley.sip.Header;
@@ -142,7 +142,7 @@ final class ProxyMessages {
    */
   static SipResponse best(List<SipResponse> finals, SipRequest request) {
     if (finals.isEmpty()) {
-      return Responses.simple(request, SipStatus.REQUEST_TIMEOUT.code(), Responses.randomToken());
+      return request.response(SipStatus.REQUEST_TIMEOUT.code(), Tags.random()).build();
     }
     SipResponse chosen = null;
     for (SipResponse r : finals) {

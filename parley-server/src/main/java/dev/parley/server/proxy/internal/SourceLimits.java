@@ -1,6 +1,6 @@
 package dev.parley.server.proxy.internal;
 
-import dev.parley.dialog.Responses;
+import dev.parley.server.internal.Tags;
 import dev.parley.server.proxy.RateLimiter;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipMethod;
@@ -55,7 +55,7 @@ public final class SourceLimits implements TransportListener {
       return; // UDP: dropped
     }
     try {
-      transport.send(Responses.to(request, 503, Responses.randomToken())
+      transport.send(request.response(503, Tags.random())
           .reasonPhrase("Service Unavailable (rate limited)")
           .header(HeaderName.RETRY_AFTER, Long.toString(limiter.retryAfterSeconds(source)))
           .build(), flow);
