@@ -1,12 +1,12 @@
 package dev.parley.server;
 
-import dev.parley.server.store.Store;
-import dev.parley.server.proxy.UnregisteredTargetHandler;
-import dev.parley.server.registrar.Aor;
-import dev.parley.server.store.StoreException;
+import dev.parley.dialog.Responses;
 import dev.parley.server.proxy.RateLimiter;
 import dev.parley.server.proxy.RequestOrigin;
-import dev.parley.dialog.Responses;
+import dev.parley.server.proxy.UnregisteredTargetHandler;
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.store.Store;
+import dev.parley.server.store.StoreException;
 import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipMethod;

@@ -13,6 +13,7 @@ import dev.parley.server.registrar.Aor;
 import dev.parley.server.registrar.Binding;
 import dev.parley.server.registrar.LocationService;
 import dev.parley.server.registrar.Registrar;
+import dev.parley.server.registrar.RegistrarConfig;
 import dev.parley.server.status.ServerStatus;
 import dev.parley.server.status.StatusConfig;
 import dev.parley.server.status.StatusHttpServer;
@@ -72,8 +73,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Hot state lives in memory. Account changes made in the store (by {@code parley user}, even
  * from another process) are picked up every {@link ServerConfig#accountsRefresh()}. Changed
- * bindings are written behind every {@link ServerConfig#flushInterval()} in one transaction, and
- * once more by {@link #close()}; on start the stored ones are loaded back, lapsed ones dropped.
+ * bindings are written behind every {@link RegistrarConfig#flushInterval()} in one
+ * transaction, and once more by {@link #close()}; on start the stored ones are loaded back,
+ * lapsed ones dropped.
  * Store work (bindings, accounts, stored messages) runs on one background thread, never on an
  * event loop.
  *
@@ -118,14 +120,14 @@ public final class SipServer implements AutoCloseable {
       store.setSetting("domain", config.domain());
       this.accounts = new AccountCache(store, config.domain());
       accounts.refresh();
-      this.location = new LocationService(clock, config.maxBindings());
+      this.location = new LocationService(clock, config.registrar().maxBindings());
       List<Binding> stored = store.loadBindings();
       this.loadedBindings = location.load(stored);
       this.droppedBindings = stored.size() - loadedBindings;
       DigestAuthenticator.Builder auth = DigestAuthenticator.builder(accounts)
-          .config(config.digest()).clock(clock);
-      if (config.authSecret() != null) {
-        auth.secret(config.authSecret());
+          .config(config.auth().digest()).clock(clock);
+      if (config.auth().secret() != null) {
+        auth.secret(config.auth().secret());
       }
       NettyTransportLayer.Builder tb = NettyTransportLayer.builder()
           .listen(config.listen().toArray(new ListenPoint[0])).threads(config.threads())
@@ -142,16 +144,17 @@ public final class SipServer implements AutoCloseable {
       Set<String> aliases = aliases(config);
       loc = ServerLocator.builder().build();
       this.locator = loc;
-      this.proxy = new Proxy(config, location, accounts, authenticator, loc, limiter,
+      this.proxy = new Proxy(config.domain(), config.proxy(), config.trusted(),
+          config.auth().md5OnlyUserAgents(), location, accounts, authenticator, loc, limiter,
           this::storeForLater, routeSecret(config, store));
       Proxy proxyRef = this.proxy;
       this.registrar = Registrar.builder(config.domain(), location, authenticator)
           .aliases(aliases)
-          .minExpires(config.minExpires()).maxExpires(config.maxExpires())
-          .defaultExpires(config.defaultExpires())
-          .maxContactsPerAor(config.maxContactsPerAor())
+          .minExpires(config.registrar().minExpires()).maxExpires(config.registrar().maxExpires())
+          .defaultExpires(config.registrar().defaultExpires())
+          .maxContactsPerAor(config.registrar().maxContactsPerAor())
           .rateLimiter(limiter)
-          .md5OnlyUserAgents(config.md5OnlyUserAgents())
+          .md5OnlyUserAgents(config.auth().md5OnlyUserAgents())
           .ownAddresses(proxyRef::pointsAtUs)
           .onRegistered(aor -> {
             OfflineMessages o = offline;
@@ -176,9 +179,9 @@ public final class SipServer implements AutoCloseable {
         return th;
       });
       this.background = bg;
-      every(config.flushInterval(), this::flushQuietly);
-      every(config.sweepInterval(), location::sweep);
-      every(config.sweepInterval(), () -> proxy.sweepDialogs(System.currentTimeMillis()));
+      every(config.registrar().flushInterval(), this::flushQuietly);
+      every(config.registrar().sweepInterval(), location::sweep);
+      every(config.registrar().sweepInterval(), () -> proxy.sweepDialogs(System.currentTimeMillis()));
       every(config.accountsRefresh(), accounts::refresh);
       if (config.offlineEnabled()) {
         // reads the per-user counts (blocking, here at start) and delivers to AORs registered now
@@ -526,7 +529,7 @@ public final class SipServer implements AutoCloseable {
    * stored at the first start, so that dialogs set up before a restart keep working after it.
    */
   private static byte[] routeSecret(ServerConfig config, Store store) {
-    byte[] configured = config.routeSecret();
+    byte[] configured = config.proxy().routeSecret();
     if (configured != null) {
       return configured;
     }

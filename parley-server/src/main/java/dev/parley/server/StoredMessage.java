@@ -1,7 +1,7 @@
 package dev.parley.server;
 
-import dev.parley.server.store.Store;
 import dev.parley.server.registrar.Aor;
+import dev.parley.server.store.Store;
 import java.util.Arrays;
 import java.util.Objects;
 

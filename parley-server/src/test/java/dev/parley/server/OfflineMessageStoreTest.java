@@ -1,10 +1,10 @@
 package dev.parley.server;
 
-import dev.parley.server.store.Store;
-import dev.parley.server.registrar.Aor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.store.Store;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;

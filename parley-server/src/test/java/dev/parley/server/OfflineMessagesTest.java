@@ -1,12 +1,12 @@
 package dev.parley.server;
 
-import dev.parley.server.store.Store;
-import dev.parley.server.registrar.Aor;
-import dev.parley.server.proxy.RequestOrigin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.parley.server.proxy.RequestOrigin;
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.store.Store;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipParser;
 import dev.parley.sip.SipRequest;

@@ -1,11 +1,11 @@
 package dev.parley.server;
 
-import dev.parley.server.store.Store;
-import dev.parley.server.registrar.Aor;
-import dev.parley.server.store.Account;
-import dev.parley.server.registrar.Binding;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.registrar.Binding;
+import dev.parley.server.store.Account;
+import dev.parley.server.store.Store;
 import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipMessage;

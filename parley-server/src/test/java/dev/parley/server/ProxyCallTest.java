@@ -1,7 +1,5 @@
 package dev.parley.server;
 
-import dev.parley.server.registrar.Aor;
-import dev.parley.server.status.TransactionCounts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +7,8 @@ import dev.parley.dialog.Dialog;
 import dev.parley.dialog.IncomingInvite;
 import dev.parley.dialog.OutgoingInvite;
 import dev.parley.dialog.SipFailure;
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.status.TransactionCounts;
 import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.MediaType;

@@ -1,12 +1,14 @@
 package dev.parley.server;
 
-import dev.parley.server.store.Store;
-import dev.parley.server.registrar.Aor;
-import dev.parley.server.store.Account;
-import dev.parley.server.config.ServerConfig;
-import dev.parley.server.registrar.Binding;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.server.config.AuthConfig;
+import dev.parley.server.config.ServerConfig;
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.registrar.Binding;
+import dev.parley.server.registrar.RegistrarConfig;
+import dev.parley.server.store.Account;
+import dev.parley.server.store.Store;
 import dev.parley.sip.Address;
 import dev.parley.sip.Challenge;
 import dev.parley.sip.Header;
@@ -43,7 +45,8 @@ class RegistrarTest {
   void startServer() throws Exception {
     server = SipServer.start(ServerConfig.builder().domain(DOMAIN).dataDir(data)
         .listen("udp:127.0.0.1:0").threads(1)
-        .flushInterval(Duration.ofHours(1)).sweepInterval(Duration.ofHours(1)).build(), clock);
+        .registrar(RegistrarConfig.builder().flushInterval(Duration.ofHours(1))
+            .sweepInterval(Duration.ofHours(1)).build()).build(), clock);
     client = new UdpSipClient(server.listenPoints().get(0).address());
   }
 
@@ -389,7 +392,7 @@ class RegistrarTest {
   void aDigestAnswerWithoutQopIsAcceptedWithAllowNoQop() throws Exception {
     stop();
     server = SipServer.start(ServerConfig.builder().domain(DOMAIN).dataDir(data)
-        .listen("udp:127.0.0.1:0").threads(1).allowNoQop(true).build(), clock);
+        .listen("udp:127.0.0.1:0").threads(1).auth(AuthConfig.builder().allowNoQop(true).build()).build(), clock);
     client = new UdpSipClient(server.listenPoints().get(0).address());
     SipRequest req = client.register("alice", DOMAIN, "noqop-ok", 1,
         "Contact: <sip:alice@127.0.0.1:1>\r\n");

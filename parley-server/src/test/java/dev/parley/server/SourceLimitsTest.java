@@ -1,10 +1,10 @@
 package dev.parley.server;
 
-import dev.parley.server.proxy.RateLimitConfig;
-import dev.parley.server.proxy.RateLimiter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.parley.server.proxy.RateLimitConfig;
+import dev.parley.server.proxy.RateLimiter;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;

@@ -2,7 +2,9 @@ package dev.parley.server.config;
 
 import dev.parley.dialog.auth.DigestAlgorithm;
 import dev.parley.server.OfflineMessagesConfig;
+import dev.parley.server.proxy.ProxyConfig;
 import dev.parley.server.proxy.RateLimitConfig;
+import dev.parley.server.registrar.RegistrarConfig;
 import dev.parley.server.registrar.UserAgentMatcher;
 import dev.parley.server.status.StatusConfig;
 import dev.parley.transport.TransportConfig;
@@ -26,7 +28,10 @@ import java.util.Map;
  * relative to the file's directory. Every key may appear once except {@code listen};
  * {@code route.TARGET} keys may be many, one per target. The {@code offline.*},
  * {@code limits.*}, {@code status.*} and {@code connections.*} keys each make one settings object: when the file names
- * any key of a group, the group's other settings are the defaults. An unknown
+ * any key of a group, the group's other settings are the defaults. The {@code registrar.*} and
+ * {@code location.*}, {@code auth.*}, and {@code proxy.*} and {@code route.*} keys apply on top
+ * of the {@link dev.parley.server.registrar.RegistrarConfig}, {@link AuthConfig} and
+ * {@link ProxyConfig} set before loading. An unknown
  * key or a bad value stops the load with a {@link ConfigException} naming file, line and key.
  */
 final class ConfigFile {
@@ -73,6 +78,9 @@ final class ConfigFile {
     }
     Path base = file.toAbsolutePath().getParent();
     Map<String, String> seen = new HashMap<>(); // key -> where it was given
+    RegistrarConfig.Builder registrar = b.registrar().toBuilder();
+    AuthConfig.Builder auth = b.auth().toBuilder();
+    ProxyConfig.Builder proxy = b.proxy().toBuilder();
     OfflineMessagesConfig.Builder offline = OfflineMessagesConfig.builder();
     RateLimitConfig.Builder limits = RateLimitConfig.builder();
     StatusConfig.Builder status = StatusConfig.builder();
@@ -104,7 +112,7 @@ final class ConfigFile {
       }
       try {
         if (route) {
-          b.staticRoute(k.substring(ROUTE_PREFIX.length()), v);
+          proxy.staticRoute(k.substring(ROUTE_PREFIX.length()), v);
           continue;
         }
         switch (k) {
@@ -116,34 +124,34 @@ final class ConfigFile {
           case "tls.certificate" -> cert = base.resolve(v);
           case "tls.key" -> key = base.resolve(v);
           case "tls.key_password" -> keyPassword = v;
-          case "registrar.min_expires" -> b.minExpires(seconds(v));
-          case "registrar.max_expires" -> b.maxExpires(seconds(v));
-          case "registrar.default_expires" -> b.defaultExpires(seconds(v));
-          case "registrar.max_contacts" -> b.maxContactsPerAor(integer(v));
-          case "location.max_bindings" -> b.maxBindings(integer(v));
-          case "location.flush_interval" -> b.flushInterval(duration(v));
-          case "location.sweep_interval" -> b.sweepInterval(duration(v));
+          case "registrar.min_expires" -> registrar.minExpires(seconds(v));
+          case "registrar.max_expires" -> registrar.maxExpires(seconds(v));
+          case "registrar.default_expires" -> registrar.defaultExpires(seconds(v));
+          case "registrar.max_contacts" -> registrar.maxContactsPerAor(integer(v));
+          case "location.max_bindings" -> registrar.maxBindings(integer(v));
+          case "location.flush_interval" -> registrar.flushInterval(duration(v));
+          case "location.sweep_interval" -> registrar.sweepInterval(duration(v));
           case "accounts.refresh_interval" -> b.accountsRefresh(duration(v));
           case "auth.algorithms" -> {
             List<DigestAlgorithm> algs = new ArrayList<>();
             for (String a : list(v)) {
               algs.add(DigestAlgorithm.parse(a));
             }
-            b.authAlgorithms(algs);
+            auth.algorithms(algs);
           }
-          case "auth.nonce_lifetime" -> b.nonceLifetime(duration(v));
-          case "auth.allow_no_qop" -> b.allowNoQop(bool(v));
-          case "auth.secret" -> b.authSecretHex(v);
-          case "auth.md5_only_user_agents" -> b.md5OnlyUserAgents(UserAgentMatcher.parse(v));
-          case "proxy.record_route" -> b.recordRoute(bool(v));
-          case "proxy.timer_c" -> b.timerC(duration(v));
-          case "proxy.max_contexts" -> b.maxProxyContexts(integer(v));
-          case "proxy.max_dialogs" -> b.maxDialogs(integer(v));
-          case "proxy.dialog_lifetime" -> b.dialogLifetime(duration(v));
-          case "proxy.max_breadth" -> b.maxBreadth(integer(v));
-          case "proxy.route_secret" -> b.routeSecretHex(v);
+          case "auth.nonce_lifetime" -> auth.nonceLifetime(duration(v));
+          case "auth.allow_no_qop" -> auth.allowNoQop(bool(v));
+          case "auth.secret" -> auth.secretHex(v);
+          case "auth.md5_only_user_agents" -> auth.md5OnlyUserAgents(UserAgentMatcher.parse(v));
+          case "proxy.record_route" -> proxy.recordRoute(bool(v));
+          case "proxy.timer_c" -> proxy.timerC(duration(v));
+          case "proxy.max_contexts" -> proxy.maxContexts(integer(v));
+          case "proxy.max_dialogs" -> proxy.maxDialogs(integer(v));
+          case "proxy.dialog_lifetime" -> proxy.dialogLifetime(duration(v));
+          case "proxy.max_breadth" -> proxy.maxBreadth(integer(v));
+          case "proxy.route_secret" -> proxy.routeSecretHex(v);
           case "trusted" -> b.trusted(v);
-          case "proxy.advertised_host" -> b.advertisedHost(v);
+          case "proxy.advertised_host" -> proxy.advertisedHost(v);
           case "offline.enabled" -> b.offlineEnabled(bool(v));
           case "offline.max_message_bytes" -> offline.maxMessageBytes(integer(v));
           case "offline.max_per_user" -> offline.maxMessagesPerUser(integer(v));
@@ -190,6 +198,11 @@ final class ConfigFile {
     if ((cert == null) != (key == null)) {
       throw new ConfigException(file + ": tls.certificate and tls.key go together");
     }
+    // registrar, auth and proxy keys apply on top of the groups set before loading
+    b.registrar(group(registrar::build, seen, file, "registrar.min_expires",
+        "registrar.default_expires", "registrar.max_expires"));
+    b.auth(auth.build());
+    b.proxy(proxy.build());
     // a group named in the file replaces that group's settings as a whole
     if (given(seen, "offline.")) {
       b.offline(group(offline::build, seen, file, "offline.retry_initial", "offline.retry_max"));

@@ -1,11 +1,11 @@
 package dev.parley.server.proxy;
 
 import dev.parley.dialog.auth.DigestAuthenticator;
-import dev.parley.server.config.ServerConfig;
 import dev.parley.server.proxy.internal.ProxyCore;
 import dev.parley.server.proxy.internal.RouteSigner;
 import dev.parley.server.proxy.internal.SourceLimits;
 import dev.parley.server.registrar.LocationService;
+import dev.parley.server.registrar.UserAgentMatcher;
 import dev.parley.server.store.AccountCache;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
@@ -40,18 +40,22 @@ public final class Proxy {
   private final ProxyCore core;
 
   /**
-   * A proxy for {@code config}'s domain.
+   * A proxy for {@code domain}.
    *
+   * @param trusted sources whose requests are never challenged
+   * @param md5OnlyUserAgents the clients whose 407 offers MD5 only
    * @param locator the RFC 3263 locator for next hops named by a host name
    * @param limiter told of every failed authentication, or null when that is not limited
    * @param unregistered what to do with a request for a known user without binding
    * @param routeSecret the secret that signs our Record-Route (at least 16 bytes)
    */
-  public Proxy(ServerConfig config, LocationService location, AccountCache accounts,
+  public Proxy(String domain, ProxyConfig config, AddressMatcher trusted,
+      UserAgentMatcher md5OnlyUserAgents, LocationService location, AccountCache accounts,
       DigestAuthenticator authenticator, ServerLocator locator, RateLimiter limiter,
       UnregisteredTargetHandler unregistered, byte[] routeSecret) {
-    this.core = new ProxyCore(config, location, accounts, authenticator, locator, limiter,
-        unregistered, new RouteSigner(Objects.requireNonNull(routeSecret, "routeSecret")));
+    this.core = new ProxyCore(domain, config, trusted, md5OnlyUserAgents, location, accounts,
+        authenticator, locator, limiter, unregistered,
+        new RouteSigner(Objects.requireNonNull(routeSecret, "routeSecret")));
   }
 
   /**

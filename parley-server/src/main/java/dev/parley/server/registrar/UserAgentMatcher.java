@@ -1,13 +1,12 @@
 package dev.parley.server.registrar;
 
-import dev.parley.server.config.ServerConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * A list of User-Agent names, such as {@code "baresip, SIPp, sipsak"}: the clients to which the
- * server offers MD5 digest only ({@link ServerConfig#md5OnlyUserAgents()}).
+ * server offers MD5 digest only ({@code auth.md5_only_user_agents}).
  *
  * <p>An entry matches a User-Agent header value that starts with it, ignoring case, as a whole
  * word: the entry is followed by the end of the value or by a character that is neither a letter

@@ -1,9 +1,10 @@
 package dev.parley.server.config;
 
-import dev.parley.server.proxy.StaticRoute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parley.server.proxy.ProxyConfig;
+import dev.parley.server.proxy.StaticRoute;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,12 +19,12 @@ class ProxyConfigTest {
   @Test
   void proxyDefaultsAreTheDocumentedOnes() {
     ServerConfig c = ServerConfig.builder().domain("example.com").build();
-    assertThat(c.recordRoute()).isTrue();
-    assertThat(c.timerC()).isEqualTo(Duration.ofSeconds(181));
-    assertThat(c.maxProxyContexts()).isEqualTo(25_000);
+    assertThat(c.proxy().recordRoute()).isTrue();
+    assertThat(c.proxy().timerC()).isEqualTo(Duration.ofSeconds(181));
+    assertThat(c.proxy().maxContexts()).isEqualTo(25_000);
     assertThat(c.trusted().isEmpty()).isTrue();
-    assertThat(c.staticRoutes()).isEmpty();
-    assertThat(c.advertisedHost()).isNull();
+    assertThat(c.proxy().staticRoutes()).isEmpty();
+    assertThat(c.proxy().advertisedHost()).isNull();
   }
 
   @Test
@@ -42,19 +43,19 @@ class ProxyConfigTest {
         route.sales@partner.example = sip:sbc.partner.example
         """);
     ServerConfig c = ServerConfig.builder().load(f).build();
-    assertThat(c.recordRoute()).isFalse();
-    assertThat(c.timerC()).isEqualTo(Duration.ofMinutes(3));
-    assertThat(c.maxProxyContexts()).isEqualTo(500);
-    assertThat(c.maxDialogs()).isEqualTo(2000);
-    assertThat(c.dialogLifetime()).isEqualTo(Duration.ofHours(2));
-    assertThat(c.advertisedHost()).isEqualTo("sip.example.com");
+    assertThat(c.proxy().recordRoute()).isFalse();
+    assertThat(c.proxy().timerC()).isEqualTo(Duration.ofMinutes(3));
+    assertThat(c.proxy().maxContexts()).isEqualTo(500);
+    assertThat(c.proxy().maxDialogs()).isEqualTo(2000);
+    assertThat(c.proxy().dialogLifetime()).isEqualTo(Duration.ofHours(2));
+    assertThat(c.proxy().advertisedHost()).isEqualTo("sip.example.com");
     assertThat(c.trusted().matches(InetAddress.getByName("10.1.2.3"))).isTrue();
     assertThat(c.trusted().matches(InetAddress.getByName("127.0.0.1"))).isFalse();
-    assertThat(c.staticRoutes()).hasSize(2);
-    StaticRoute pstn = c.staticRoutes().get(0);
+    assertThat(c.proxy().staticRoutes()).hasSize(2);
+    StaticRoute pstn = c.proxy().staticRoutes().get(0);
     assertThat(pstn.matches("+1555", "PSTN.example")).isTrue();
     assertThat(pstn.nextHop().transport()).isEqualTo("tcp");
-    StaticRoute sales = c.staticRoutes().get(1);
+    StaticRoute sales = c.proxy().staticRoutes().get(1);
     assertThat(sales.matches("sales", "partner.example")).isTrue();
     assertThat(sales.matches("bob", "partner.example")).isFalse();
   }
@@ -85,7 +86,7 @@ class ProxyConfigTest {
   @Test
   void aStaticRouteCannotTakeOverTheServedDomain() {
     assertThatThrownBy(() -> ServerConfig.builder().domain("example.com")
-        .staticRoute("example.com", "sip:1.2.3.4").build())
+        .proxy(ProxyConfig.builder().staticRoute("example.com", "sip:1.2.3.4").build()).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("route.example.com");
   }

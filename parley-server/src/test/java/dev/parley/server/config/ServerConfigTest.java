@@ -1,10 +1,12 @@
 package dev.parley.server.config;
 
-import dev.parley.server.registrar.UserAgentMatcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.dialog.auth.DigestAlgorithm;
+import dev.parley.server.proxy.ProxyConfig;
+import dev.parley.server.registrar.RegistrarConfig;
+import dev.parley.server.registrar.UserAgentMatcher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,12 +23,12 @@ class ServerConfigTest {
     assertThat(c.listen()).extracting(Object::toString).containsExactly(
         "udp:0.0.0.0:5060", "tcp:0.0.0.0:5060", "tls:0.0.0.0:5061", "ws:0.0.0.0:5066");
     assertThat(c.dataDir()).isEqualTo(Path.of("data"));
-    assertThat(c.minExpires()).isEqualTo(60);
-    assertThat(c.defaultExpires()).isEqualTo(3600);
-    assertThat(c.maxExpires()).isEqualTo(86400);
-    assertThat(c.digest().algorithms()).containsExactly(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5);
-    assertThat(c.digest().acceptMissingQop()).as("auth.allow_no_qop").isFalse();
-    assertThat(c.md5OnlyUserAgents().entries()).containsExactly("baresip", "SIPp", "sipsak");
+    assertThat(c.registrar().minExpires()).isEqualTo(60);
+    assertThat(c.registrar().defaultExpires()).isEqualTo(3600);
+    assertThat(c.registrar().maxExpires()).isEqualTo(86400);
+    assertThat(c.auth().digest().algorithms()).containsExactly(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5);
+    assertThat(c.auth().digest().acceptMissingQop()).as("auth.allow_no_qop").isFalse();
+    assertThat(c.auth().md5OnlyUserAgents().entries()).containsExactly("baresip", "SIPp", "sipsak");
     assertThat(c.domain()).isNotEmpty();
   }
 
@@ -60,14 +62,14 @@ class ServerConfigTest {
     assertThat(c.aliases()).containsExactlyInAnyOrder("sip.example.com", "192.0.2.1");
     assertThat(c.dataDir()).isEqualTo(dir.resolve("state"));
     assertThat(c.listen()).hasSize(3);
-    assertThat(c.defaultExpires()).isEqualTo(60);
-    assertThat(c.maxExpires()).isEqualTo(7200);
-    assertThat(c.flushInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(c.registrar().defaultExpires()).isEqualTo(60);
+    assertThat(c.registrar().maxExpires()).isEqualTo(7200);
+    assertThat(c.registrar().flushInterval()).isEqualTo(Duration.ofMillis(500));
     assertThat(c.accountsRefresh()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(c.digest().algorithms()).containsExactly(DigestAlgorithm.MD5);
-    assertThat(c.digest().acceptMissingQop()).isTrue();
-    assertThat(c.authSecret()).hasSize(16);
-    assertThat(c.md5OnlyUserAgents()).isEqualTo(UserAgentMatcher.NONE);
+    assertThat(c.auth().digest().algorithms()).containsExactly(DigestAlgorithm.MD5);
+    assertThat(c.auth().digest().acceptMissingQop()).isTrue();
+    assertThat(c.auth().secret()).hasSize(16);
+    assertThat(c.auth().md5OnlyUserAgents()).isEqualTo(UserAgentMatcher.NONE);
   }
 
   @Test
@@ -86,5 +88,33 @@ class ServerConfigTest {
     Files.writeString(f, "just words\n");
     assertThatThrownBy(() -> ServerConfig.builder().load(f))
         .hasMessage(f + ":1: expected 'key = value', got 'just words'");
+  }
+
+  @Test
+  void expirySettingsOutOfOrderNameTheLaterOfTheirLines() throws Exception {
+    Path f = dir.resolve("order.conf");
+    Files.writeString(f, "registrar.min_expires = 600\nregistrar.default_expires = 60\n");
+    assertThatThrownBy(() -> ServerConfig.builder().load(f)).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(f + ":2: key 'registrar.default_expires': expiry settings must"
+            + " satisfy registrar.min_expires (600) <= registrar.default_expires (60)");
+    assertThatThrownBy(() -> RegistrarConfig.builder().minExpires(600).defaultExpires(60).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("registrar.min_expires");
+  }
+
+  @Test
+  void registrarAuthAndProxyKeysApplyOnTopOfTheGroupsSetInCode() throws Exception {
+    Path f = dir.resolve("on-top.conf");
+    Files.writeString(f, "registrar.max_contacts = 3\nproxy.timer_c = 3m\nauth.allow_no_qop = true\n");
+    ServerConfig c = ServerConfig.builder()
+        .registrar(RegistrarConfig.builder().minExpires(30).build())
+        .proxy(ProxyConfig.builder().recordRoute(false).build())
+        .auth(AuthConfig.builder().md5OnlyUserAgents(UserAgentMatcher.NONE).build())
+        .load(f).build();
+    assertThat(c.registrar().minExpires()).isEqualTo(30);
+    assertThat(c.registrar().maxContactsPerAor()).isEqualTo(3);
+    assertThat(c.proxy().recordRoute()).isFalse();
+    assertThat(c.proxy().timerC()).isEqualTo(Duration.ofMinutes(3));
+    assertThat(c.auth().md5OnlyUserAgents()).isEqualTo(UserAgentMatcher.NONE);
+    assertThat(c.auth().digest().acceptMissingQop()).isTrue();
   }
 }

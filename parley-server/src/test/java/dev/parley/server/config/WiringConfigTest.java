@@ -1,11 +1,11 @@
 package dev.parley.server.config;
 
-import dev.parley.server.status.StatusConfig;
-import dev.parley.server.OfflineMessagesConfig;
-import dev.parley.server.proxy.RateLimitConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parley.server.OfflineMessagesConfig;
+import dev.parley.server.proxy.RateLimitConfig;
+import dev.parley.server.status.StatusConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

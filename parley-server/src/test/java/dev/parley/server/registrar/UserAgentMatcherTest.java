@@ -1,17 +1,17 @@
 package dev.parley.server.registrar;
 
-import dev.parley.server.config.ServerConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parley.server.config.AuthConfig;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** {@code auth.md5_only_user_agents}: whole-word, case-insensitive prefixes of User-Agent. */
 class UserAgentMatcherTest {
   private final UserAgentMatcher defaults =
-      UserAgentMatcher.parse(ServerConfig.DEFAULT_MD5_ONLY_USER_AGENTS);
+      UserAgentMatcher.parse(AuthConfig.DEFAULT_MD5_ONLY_USER_AGENTS);
 
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource(delimiter = '|', value = {

@@ -1,12 +1,12 @@
 package dev.parley.server.status;
 
-import dev.parley.server.registrar.Aor;
-import dev.parley.server.proxy.RateLimiter;
-import dev.parley.server.OfflineMessages;
-import dev.parley.server.registrar.Binding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parley.server.OfflineMessages;
+import dev.parley.server.proxy.RateLimiter;
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.registrar.Binding;
 import dev.parley.sip.Address;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -1,12 +1,12 @@
 package dev.parley.server.store;
 
-import dev.parley.server.registrar.Aor;
-import dev.parley.server.registrar.Binding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.dialog.auth.DigestAlgorithm;
 import dev.parley.dialog.auth.Ha1;
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.registrar.Binding;
 import dev.parley.sip.Address;
 import java.nio.file.Files;
 import java.nio.file.Path;

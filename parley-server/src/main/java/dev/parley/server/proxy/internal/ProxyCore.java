@@ -3,10 +3,10 @@ package dev.parley.server.proxy.internal;
 import dev.parley.dialog.Hops;
 import dev.parley.dialog.auth.AuthResult;
 import dev.parley.dialog.auth.DigestAuthenticator;
-import dev.parley.server.config.ServerConfig;
 import dev.parley.server.internal.DigestChallenges;
 import dev.parley.server.internal.Tags;
 import dev.parley.server.proxy.AddressMatcher;
+import dev.parley.server.proxy.ProxyConfig;
 import dev.parley.server.proxy.ProxyStats;
 import dev.parley.server.proxy.RateLimiter;
 import dev.parley.server.proxy.RequestOrigin;
@@ -15,6 +15,7 @@ import dev.parley.server.proxy.UnregisteredTargetHandler;
 import dev.parley.server.registrar.Aor;
 import dev.parley.server.registrar.Binding;
 import dev.parley.server.registrar.LocationService;
+import dev.parley.server.registrar.UserAgentMatcher;
 import dev.parley.server.store.AccountCache;
 import dev.parley.sip.Address;
 import dev.parley.sip.Header;
@@ -58,7 +59,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe; every method runs on an event loop and never blocks (accounts and bindings are
  * in memory, DNS is asynchronous). Its tables are bounded: response contexts by
- * {@link ServerConfig#maxProxyContexts()} (503 beyond), branches by the transaction limit.
+ * {@link ProxyConfig#maxContexts()} (503 beyond), branches by the transaction limit.
  */
 public final class ProxyCore {
   /** Answers requests addressed to the server itself (no user part), such as OPTIONS. */
@@ -73,7 +74,8 @@ public final class ProxyCore {
   private static final String OVERLOAD_RETRY_AFTER = "5";
 
   private final String domain;
-  private final ServerConfig config;
+  private final ProxyConfig config;
+  private final UserAgentMatcher md5OnlyUserAgents;
   private final LocationService location;
   private final AccountCache accounts;
   private final DigestAuthenticator authenticator;
@@ -102,30 +104,34 @@ public final class ProxyCore {
   private volatile OwnAddresses own;
 
   /**
-   * A proxy for {@code config}'s domain.
+   * A proxy for {@code domain}.
    *
+   * @param trusted sources whose requests are never challenged
+   * @param md5OnlyUserAgents the clients whose 407 offers MD5 only
    * @param locator the RFC 3263 locator for next hops named by a host name
    * @param limiter told of every failed authentication, or null when that is not limited
    * @param unregistered what to do with a request for a known user without binding
    * @param signer signs our Record-Route and checks it on in-dialog requests
    */
-  public ProxyCore(ServerConfig config, LocationService location, AccountCache accounts,
+  public ProxyCore(String domain, ProxyConfig config, AddressMatcher trusted,
+      UserAgentMatcher md5OnlyUserAgents, LocationService location, AccountCache accounts,
       DigestAuthenticator authenticator, ServerLocator locator, RateLimiter limiter,
       UnregisteredTargetHandler unregistered, RouteSigner signer) {
     this.config = config;
+    this.md5OnlyUserAgents = md5OnlyUserAgents;
     this.signer = java.util.Objects.requireNonNull(signer, "signer");
     this.defaultMaxBreadth = config.maxBreadth();
-    this.domain = config.domain();
+    this.domain = domain;
     this.location = location;
     this.accounts = accounts;
     this.authenticator = authenticator;
     this.locator = locator;
     this.limiter = limiter;
     this.unregistered = unregistered;
-    this.trusted = config.trusted();
+    this.trusted = trusted;
     this.routes = config.staticRoutes();
     this.timerCMillis = config.timerC().toMillis();
-    this.maxContexts = config.maxProxyContexts();
+    this.maxContexts = config.maxContexts();
     this.dialogs = new DialogTable(config.maxDialogs(), config.dialogLifetime().toMillis());
   }
 
@@ -352,7 +358,7 @@ public final class ProxyCore {
       }
       SipResponse.Builder r = request.response(407, Tags.stateless(request));
       for (String c : DigestChallenges.offered(authenticator, domain, auth.isStale(), request,
-          source, config.md5OnlyUserAgents())) {
+          source, md5OnlyUserAgents)) {
         r.header(HeaderName.PROXY_AUTHENTICATE, c);
       }
       challenges.increment();
