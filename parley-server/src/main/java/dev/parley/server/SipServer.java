@@ -181,7 +181,8 @@ public final class SipServer implements AutoCloseable {
       this.background = bg;
       every(config.registrar().flushInterval(), this::flushQuietly);
       every(config.registrar().sweepInterval(), location::sweep);
-      every(config.registrar().sweepInterval(), () -> proxy.sweepDialogs(System.currentTimeMillis()));
+      every(config.registrar().sweepInterval(),
+          () -> proxy.sweepDialogs(System.currentTimeMillis()));
       every(config.accountsRefresh(), accounts::refresh);
       if (config.offlineEnabled()) {
         // reads the per-user counts (blocking, here at start) and delivers to AORs registered now

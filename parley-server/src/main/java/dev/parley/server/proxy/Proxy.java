@@ -80,7 +80,7 @@ public final class Proxy {
 
   /** A request other than REGISTER, ACK and CANCEL; requests for the server go to {@code local}. */
   public void onRequest(ServerTransaction tx, SipRequest request, LocalHandler local) {
-    core.onRequest(tx, request, local::answer);
+    core.onRequest(tx, request, local);
   }
 
   /** An ACK that matched no server transaction (the ACK for a 2xx): forwarded statelessly. */

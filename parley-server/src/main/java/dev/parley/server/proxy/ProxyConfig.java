@@ -127,6 +127,25 @@ public final class ProxyConfig {
   }
 
   /**
+   * The static route for {@code user} (null for none) at {@code host}: a user's route beats its
+   * domain's; null when neither has one.
+   */
+  public StaticRoute staticRoute(String user, String host) {
+    StaticRoute domainRoute = null;
+    for (StaticRoute r : staticRoutes) {
+      if (r.matches(user, host)) {
+        if (r.user() != null) {
+          return r;
+        }
+        if (domainRoute == null) {
+          domainRoute = r;
+        }
+      }
+    }
+    return domainRoute;
+  }
+
+  /**
    * The host the proxy writes in its Record-Route URIs when a listener is on a wildcard address,
    * or null to use the listener's address (or, for a wildcard, the domain).
    */
@@ -253,7 +272,8 @@ public final class ProxyConfig {
         throw new IllegalArgumentException("not hex: " + e.getMessage());
       }
       if (secret.length < 16) {
-        throw new IllegalArgumentException("secret must be at least 16 bytes, got " + secret.length);
+        throw new IllegalArgumentException(
+            "secret must be at least 16 bytes, got " + secret.length);
       }
       return secret;
     }

@@ -70,7 +70,10 @@ public final class RegistrarConfig {
     return maxExpires;
   }
 
-  /** Registration length when the client asks for none, seconds ({@code registrar.default_expires}). */
+  /**
+   * Registration length when the client asks for none, seconds
+   * ({@code registrar.default_expires}).
+   */
   public long defaultExpires() {
     return defaultExpires;
   }

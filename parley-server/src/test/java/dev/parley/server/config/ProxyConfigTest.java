@@ -90,4 +90,14 @@ class ProxyConfigTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("route.example.com");
   }
+
+  @Test
+  void aUsersStaticRouteBeatsItsDomainsAndHostsMatchIgnoringCase() {
+    ProxyConfig p = ProxyConfig.builder()
+        .staticRoute("partner.example", "sip:10.0.0.1")
+        .staticRoute("sales@partner.example", "sip:10.0.0.2").build();
+    assertThat(p.staticRoute("sales", "Partner.EXAMPLE").nextHop().host()).isEqualTo("10.0.0.2");
+    assertThat(p.staticRoute("bob", "partner.example").nextHop().host()).isEqualTo("10.0.0.1");
+    assertThat(p.staticRoute("bob", "other.example")).isNull();
+  }
 }

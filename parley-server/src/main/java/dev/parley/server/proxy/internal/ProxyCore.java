@@ -1,11 +1,10 @@
 package dev.parley.server.proxy.internal;
 
 import dev.parley.dialog.Hops;
-import dev.parley.dialog.auth.AuthResult;
 import dev.parley.dialog.auth.DigestAuthenticator;
-import dev.parley.server.internal.DigestChallenges;
 import dev.parley.server.internal.Tags;
 import dev.parley.server.proxy.AddressMatcher;
+import dev.parley.server.proxy.Proxy;
 import dev.parley.server.proxy.ProxyConfig;
 import dev.parley.server.proxy.ProxyStats;
 import dev.parley.server.proxy.RateLimiter;
@@ -36,7 +35,6 @@ import dev.parley.transport.ResponseRouting;
 import dev.parley.transport.ServerLocator;
 import dev.parley.transport.TransportLayer;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,42 +48,30 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The authenticating stateful proxy core (RFC 3261 §16): validates a request (§16.3), handles
- * its Route (§16.4), decides who may send it (digest with 407, trusted sources, relaying), finds
- * its targets (location service, static routes, loose routing, §16.5) and hands them to a
- * {@link ProxyContext} that forks. Also forwards ACKs for 2xx and stray responses statelessly
- * (§16.11), and sends requests the server originates itself ({@link #originate}, the delivery of
- * stored MESSAGEs). The rules are in {@code docs/server.md}, section "Proxy". Digests that do not
- * verify are reported to the {@link RateLimiter}.
+ * its Route (§16.4), asks {@link Admission} who may send it (digest with 407, trusted sources,
+ * relaying), finds its targets (location service, static routes, loose routing, §16.5) and
+ * hands them to a {@link ProxyContext} that forks. Also forwards ACKs for 2xx statelessly
+ * ({@link AckForwarding}, §16.11), drops stray responses, and sends requests the server
+ * originates itself ({@link #originate}, the delivery of stored MESSAGEs). The rules are in
+ * {@code docs/server.md}, section "Proxy". Digests that do not verify are reported to the
+ * {@link RateLimiter}.
  *
  * <p>Thread-safe; every method runs on an event loop and never blocks (accounts and bindings are
  * in memory, DNS is asynchronous). Its tables are bounded: response contexts by
  * {@link ProxyConfig#maxContexts()} (503 beyond), branches by the transaction limit.
  */
 public final class ProxyCore {
-  /** Answers requests addressed to the server itself (no user part), such as OPTIONS. */
-  @FunctionalInterface
-  public interface LocalHandler {
-    /** Answers {@code request} on {@code transaction}. */
-    void answer(ServerTransaction transaction, SipRequest request);
-  }
-
   private static final Logger log = LoggerFactory.getLogger(ProxyCore.class);
-  private static final int DEFAULT_MAX_FORWARDS = 70;
+  static final int DEFAULT_MAX_FORWARDS = 70;
   private static final String OVERLOAD_RETRY_AFTER = "5";
 
   private final String domain;
   private final ProxyConfig config;
-  private final UserAgentMatcher md5OnlyUserAgents;
   private final LocationService location;
   private final AccountCache accounts;
-  private final DigestAuthenticator authenticator;
   private final ServerLocator locator;
   private final RateLimiter limiter;
   private volatile UnregisteredTargetHandler unregistered;
-  private final AddressMatcher trusted;
-  private final List<StaticRoute> routes;
-  private final long timerCMillis;
-  private final int maxContexts;
   private final DialogTable dialogs;
   private final ConcurrentHashMap<ServerTransaction, ProxyContext> contexts = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Long> ownBranches = new ConcurrentHashMap<>();
@@ -93,11 +79,11 @@ public final class ProxyCore {
   /** Responses sent upstream, by status class (index 1..6). */
   private final AtomicLongArray responses = new AtomicLongArray(7);
   private final LongAdder forwarded = new LongAdder();
-  private final LongAdder challenges = new LongAdder();
-  private final LongAdder relaysRefused = new LongAdder();
   private final LongAdder strayResponsesDropped = new LongAdder();
   private final LongAdder maxBreadthExceeded = new LongAdder();
   private final RouteSigner signer;
+  private final Admission admission;
+  private final AckForwarding acks = new AckForwarding(this);
   private final int defaultMaxBreadth;
   private volatile TransactionLayer layer;
   private volatile TransportLayer transport;
@@ -118,20 +104,16 @@ public final class ProxyCore {
       DigestAuthenticator authenticator, ServerLocator locator, RateLimiter limiter,
       UnregisteredTargetHandler unregistered, RouteSigner signer) {
     this.config = config;
-    this.md5OnlyUserAgents = md5OnlyUserAgents;
     this.signer = java.util.Objects.requireNonNull(signer, "signer");
     this.defaultMaxBreadth = config.maxBreadth();
     this.domain = domain;
     this.location = location;
     this.accounts = accounts;
-    this.authenticator = authenticator;
     this.locator = locator;
     this.limiter = limiter;
     this.unregistered = unregistered;
-    this.trusted = trusted;
-    this.routes = config.staticRoutes();
-    this.timerCMillis = config.timerC().toMillis();
-    this.maxContexts = config.maxContexts();
+    this.admission = new Admission(this, domain, trusted, md5OnlyUserAgents, authenticator,
+        limiter);
     this.dialogs = new DialogTable(config.maxDialogs(), config.dialogLifetime().toMillis());
   }
 
@@ -161,9 +143,10 @@ public final class ProxyCore {
 
   /** A snapshot of the counters. */
   public ProxyStats stats() {
-    return new ProxyStats(active.get(), maxContexts, forwarded.sum(), challenges.sum(),
+    return new ProxyStats(active.get(), config.maxContexts(), forwarded.sum(),
+        admission.challenges(),
         responses.get(1), responses.get(2), responses.get(3), responses.get(4), responses.get(5),
-        responses.get(6), relaysRefused.sum(), strayResponsesDropped.sum(),
+        responses.get(6), admission.relaysRefused(), strayResponsesDropped.sum(),
         maxBreadthExceeded.sum());
   }
 
@@ -181,10 +164,9 @@ public final class ProxyCore {
   // ---------------------------------------------------------------- requests (§16.3-16.5)
 
   /** A request other than REGISTER, ACK and CANCEL. */
-  public void onRequest(ServerTransaction tx, SipRequest request, LocalHandler local) {
+  public void onRequest(ServerTransaction tx, SipRequest request, Proxy.LocalHandler local) {
     if (layer == null) {
-      respond(tx, request.response(503, Tags.random())
-          .header(HeaderName.RETRY_AFTER, OVERLOAD_RETRY_AFTER).build());
+      overloaded(tx, request);
       return;
     }
     try {
@@ -195,7 +177,7 @@ public final class ProxyCore {
     }
   }
 
-  private void route(ServerTransaction tx, SipRequest request, LocalHandler local) {
+  private void route(ServerTransaction tx, SipRequest request, Proxy.LocalHandler local) {
     if (!(request.requestUri() instanceof SipUri ruri)) {
       reject(tx, request, 416, null);
       return;
@@ -244,7 +226,7 @@ public final class ProxyCore {
         reject(tx, request, 416, "Unsupported URI Scheme (Route)");
         return;
       }
-      RequestOrigin origin = ourDialog ? inDialogOrigin(tx) : admitted(tx, request, true);
+      RequestOrigin origin = ourDialog ? admission.inDialog(tx) : admission.admitted(tx, request, true);
       if (origin != null) {
         proxy(tx, request, target, routeSet, hash, ourDialog, origin,
             List.of(new ProxyTarget(target, List.of(), null, next, false)));
@@ -259,7 +241,7 @@ public final class ProxyCore {
       // §16.4, §16.12: a request in a dialog we record-routed goes to its remote target (the
       // Request-URI) as it is, never to the location service nor answered here, whatever its
       // host (a UA on our own address, a contact without user part)
-      proxy(tx, request, t, routeSet, hash, true, inDialogOrigin(tx),
+      proxy(tx, request, t, routeSet, hash, true, admission.inDialog(tx),
           List.of(new ProxyTarget(t, List.of(), null, t, false)));
       return;
     }
@@ -268,41 +250,29 @@ public final class ProxyCore {
         local.answer(tx, request);
         return;
       }
-      RequestOrigin origin = ourDialog ? inDialogOrigin(tx) : admitted(tx, request, false);
+      RequestOrigin origin = ourDialog ? admission.inDialog(tx) : admission.admitted(tx, request, false);
       if (origin != null) {
         toLocalUser(tx, request, t, routeSet, hash, ourDialog, origin);
       }
       return;
     }
-    StaticRoute route = staticRoute(t);
+    StaticRoute route = config.staticRoute(t.userDecoded(), t.host());
     if (route == null) {
-      refuseRelay(tx, request);
+      admission.refuseRelay(tx, request);
       return;
     }
-    RequestOrigin origin = admitted(tx, request, true);
+    RequestOrigin origin = admission.admitted(tx, request, true);
     if (origin != null) {
       proxy(tx, request, t, routeSet, hash, toTag != null, origin,
           List.of(new ProxyTarget(t, List.of(), null, route.nextHop(), false)));
     }
   }
 
-  /** Who sends a request inside a dialog we record-routed: not authenticated, maybe trusted. */
-  private RequestOrigin inDialogOrigin(ServerTransaction tx) {
-    InetSocketAddress remote = tx.flow().remote();
-    return trusted.matches(remote.getAddress()) ? RequestOrigin.trustedSource(remote)
-        : RequestOrigin.unauthenticated(remote);
-  }
-
-  private void refuseRelay(ServerTransaction tx, SipRequest request) {
-    relaysRefused.increment();
-    reject(tx, request, 403, "Forbidden (relaying denied)");
-  }
-
   /**
    * Removes the Route values naming us from the top: returns null when there was none, else the
    * {@link RouteSigner#PARAMETER} they carry ("" when none does).
    */
-  private String popOwnRoutes(List<Address> routeSet) {
+  String popOwnRoutes(List<Address> routeSet) {
     String signature = null;
     while (!routeSet.isEmpty() && routeSet.get(0).uri() instanceof SipUri r && own.isMe(r)) {
       routeSet.remove(0); // double Record-Route puts two of ours in a row
@@ -324,54 +294,6 @@ public final class ProxyCore {
       }
     }
     return false;
-  }
-
-  /**
-   * Whether the sender may have this request proxied, and who it is: trusted sources always;
-   * requests whose From is a local user after digest authentication as that user (407
-   * otherwise); requests from other domains only to local users ({@code relaying} false).
-   *
-   * @return the origin, or null when the request has been answered (challenged or refused)
-   */
-  private RequestOrigin admitted(ServerTransaction tx, SipRequest request, boolean relaying) {
-    InetSocketAddress remote = tx.flow().remote();
-    InetAddress source = remote.getAddress();
-    if (trusted.matches(source)) {
-      return RequestOrigin.trustedSource(remote);
-    }
-    boolean fromLocal = request.from().uri() instanceof SipUri f && own.isDomainHost(f.host());
-    if (!fromLocal) {
-      if (relaying) {
-        refuseRelay(tx, request);
-        return null;
-      }
-      return RequestOrigin.unauthenticated(remote); // from outside to one of our users
-    }
-    AuthResult auth = authenticator.authenticateProxy(request, domain, source);
-    if (auth.status() == AuthResult.Status.MALFORMED) {
-      reject(tx, request, 400, "Bad Request (malformed credentials)");
-      return null;
-    }
-    if (!auth.isOk()) {
-      if (auth.status() == AuthResult.Status.BAD_CREDENTIALS && limiter != null) {
-        limiter.authFailed(source);
-      }
-      SipResponse.Builder r = request.response(407, Tags.stateless(request));
-      for (String c : DigestChallenges.offered(authenticator, domain, auth.isStale(), request,
-          source, md5OnlyUserAgents)) {
-        r.header(HeaderName.PROXY_AUTHENTICATE, c);
-      }
-      challenges.increment();
-      responses.incrementAndGet(4);
-      tx.respondStatelessly(r.build()); // RFC 3261 §8.2.7: no state for unauthenticated requests
-      return null;
-    }
-    String fromUser = ((SipUri) request.from().uri()).userDecoded();
-    if (!auth.username().equals(fromUser)) {
-      reject(tx, request, 403, "Forbidden (From is not the authenticated user)");
-      return null;
-    }
-    return RequestOrigin.authenticated(remote, fromUser);
   }
 
   /**
@@ -444,7 +366,7 @@ public final class ProxyCore {
     if (targets.isEmpty()) {
       return CompletableFuture.completedFuture(480);
     }
-    if (active.incrementAndGet() > maxContexts) {
+    if (active.incrementAndGet() > config.maxContexts()) {
       active.decrementAndGet();
       return CompletableFuture.completedFuture(503);
     }
@@ -454,22 +376,6 @@ public final class ProxyCore {
     new ProxyContext(this, transport.nextScheduler(), base,
         ProxyMessages.loopHash(base, List.of()), result).start(targets);
     return result;
-  }
-
-  private StaticRoute staticRoute(SipUri target) {
-    String user = target.userDecoded();
-    StaticRoute domainRoute = null;
-    for (StaticRoute r : routes) {
-      if (r.matches(user, target.host())) {
-        if (r.user() != null) {
-          return r; // a user's route beats its domain's
-        }
-        if (domainRoute == null) {
-          domainRoute = r;
-        }
-      }
-    }
-    return domainRoute;
   }
 
   /**
@@ -490,10 +396,9 @@ public final class ProxyCore {
       reject(tx, request, 440, "Max-Breadth Exceeded");
       return;
     }
-    if (active.incrementAndGet() > maxContexts) {
+    if (active.incrementAndGet() > config.maxContexts()) {
       active.decrementAndGet();
-      respond(tx, request.response(503, Tags.random())
-          .header(HeaderName.RETRY_AFTER, OVERLOAD_RETRY_AFTER).build());
+      overloaded(tx, request);
       return;
     }
     int mf = request.maxForwards();
@@ -541,58 +446,10 @@ public final class ProxyCore {
   /**
    * An ACK for a 2xx (its own transaction): forwarded statelessly along its Route, or to its
    * Request-URI when it came through our Record-Route and that URI is not this proxy; dropped
-   * otherwise.
+   * otherwise ({@link AckForwarding}).
    */
   public void onAck(SipRequest ack, Inbound inbound) {
-    if (layer == null) {
-      return;
-    }
-    try {
-      if (!(ack.requestUri() instanceof SipUri ruri) || ack.maxForwards() == 0
-          || Tags.isStateless(ack)) {
-        return; // the last: it acknowledges one of our stateless challenges (§8.2.7: ignored)
-      }
-      List<Address> routeSet = new ArrayList<>(ack.routes());
-      Uri target = ruri;
-      if (ruri.user() == null && ruri.isLooseRouting() && own.isMe(ruri) && !routeSet.isEmpty()) {
-        target = routeSet.remove(routeSet.size() - 1).uri();
-      }
-      String signature = popOwnRoutes(routeSet);
-      if (signature == null || signature.isEmpty()) {
-        signature = ruri.parameters().get(RouteSigner.PARAMETER); // a strict router upstream
-      }
-      if (!signer.verify(signature, ack.callId(), ack.from().tag(), ack.to().tag(), target)) {
-        relaysRefused.increment();
-        return; // not in a dialog we record-routed: an ACK is never relayed for anyone else
-      }
-      SipUri next;
-      if (!routeSet.isEmpty() && routeSet.get(0).uri() instanceof SipUri r) {
-        next = r;
-      } else if (routeSet.isEmpty() && target instanceof SipUri t && !own.isMe(t)) {
-        next = t; // §16.12: the remote target, even a UA on our own address
-      } else {
-        return; // to us: an ACK cannot be forked statelessly
-      }
-      int mf = ack.maxForwards();
-      SipRequest.Builder b = ack.toBuilder().requestUri(target)
-          .setHeader(HeaderName.MAX_FORWARDS, Integer.toString(mf < 0 ? DEFAULT_MAX_FORWARDS : mf - 1));
-      ProxyMessages.setRoutes(b, routeSet);
-      ProxyMessages.removeIdentity(ack, b);
-      SipRequest out = b.build();
-      ProxyTarget t = new ProxyTarget(target, List.of(), null, next, false);
-      Hop now = hopNow(t);
-      if (now != null) {
-        layer.sendAck(out, now);
-        forwarded.increment();
-        return;
-      }
-      resolve(t).thenAccept(hop -> {
-        layer.sendAck(out, hop);
-        forwarded.increment();
-      });
-    } catch (RuntimeException e) {
-      log.debug("cannot forward ACK from {}: {}", inbound.flow(), e.toString());
-    }
+    acks.onAck(ack, inbound);
   }
 
   /**
@@ -621,13 +478,24 @@ public final class ProxyCore {
     return signer;
   }
 
+  /** Sends an ACK for a 2xx on its way (statelessly) and counts it as forwarded. */
+  void sendAck(SipRequest ack, Hop hop) {
+    layer.sendAck(ack, hop);
+    forwarded.increment();
+  }
+
+  /** Counts an ACK dropped because it is in no dialog we record-routed. */
+  void ackRefused() {
+    admission.ackRefused();
+  }
+
   /** Whether {@code address} is a {@code trusted} source (its identity headers are kept). */
   boolean isTrusted(InetAddress address) {
-    return trusted.matches(address);
+    return admission.isTrusted(address);
   }
 
   long timerCMillis() {
-    return timerCMillis;
+    return config.timerC().toMillis();
   }
 
   /**
@@ -706,7 +574,18 @@ public final class ProxyCore {
     }
   }
 
-  private void reject(ServerTransaction tx, SipRequest request, int code, String reason) {
+  /** Answers a challenge without a transaction's state (RFC 3261 §8.2.7) and counts it. */
+  void respondStatelessly(ServerTransaction tx, SipResponse response) {
+    responses.incrementAndGet(response.statusCode() / 100);
+    tx.respondStatelessly(response);
+  }
+
+  private void overloaded(ServerTransaction tx, SipRequest request) {
+    respond(tx, request.response(503, Tags.random())
+        .header(HeaderName.RETRY_AFTER, OVERLOAD_RETRY_AFTER).build());
+  }
+
+  void reject(ServerTransaction tx, SipRequest request, int code, String reason) {
     SipResponse.Builder r = request.response(code, Tags.random());
     if (reason != null) {
       r.reasonPhrase(reason);
