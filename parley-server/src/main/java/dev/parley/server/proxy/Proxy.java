@@ -2,7 +2,6 @@ package dev.parley.server.proxy;
 
 import dev.parley.dialog.auth.DigestAuthenticator;
 import dev.parley.server.proxy.internal.ProxyCore;
-import dev.parley.server.proxy.internal.RouteSigner;
 import dev.parley.server.proxy.internal.SourceLimits;
 import dev.parley.server.registrar.LocationService;
 import dev.parley.server.registrar.UserAgentMatcher;
@@ -54,8 +53,7 @@ public final class Proxy {
       DigestAuthenticator authenticator, ServerLocator locator, RateLimiter limiter,
       UnregisteredTargetHandler unregistered, byte[] routeSecret) {
     this.core = new ProxyCore(domain, config, trusted, md5OnlyUserAgents, location, accounts,
-        authenticator, locator, limiter, unregistered,
-        new RouteSigner(Objects.requireNonNull(routeSecret, "routeSecret")));
+        authenticator, locator, limiter, unregistered, routeSecret);
   }
 
   /**

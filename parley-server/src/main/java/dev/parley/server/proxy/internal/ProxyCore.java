@@ -97,14 +97,14 @@ public final class ProxyCore {
    * @param locator the RFC 3263 locator for next hops named by a host name
    * @param limiter told of every failed authentication, or null when that is not limited
    * @param unregistered what to do with a request for a known user without binding
-   * @param signer signs our Record-Route and checks it on in-dialog requests
+   * @param routeSecret signs our Record-Route ({@link RouteSigner}), checked on in-dialog requests
    */
   public ProxyCore(String domain, ProxyConfig config, AddressMatcher trusted,
       UserAgentMatcher md5OnlyUserAgents, LocationService location, AccountCache accounts,
       DigestAuthenticator authenticator, ServerLocator locator, RateLimiter limiter,
-      UnregisteredTargetHandler unregistered, RouteSigner signer) {
+      UnregisteredTargetHandler unregistered, byte[] routeSecret) {
     this.config = config;
-    this.signer = java.util.Objects.requireNonNull(signer, "signer");
+    this.signer = new RouteSigner(java.util.Objects.requireNonNull(routeSecret, "routeSecret"));
     this.defaultMaxBreadth = config.maxBreadth();
     this.domain = domain;
     this.location = location;

@@ -38,7 +38,7 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Thread-safe (a {@link Mac} per thread).
  */
-public final class RouteSigner {
+final class RouteSigner {
   /** The Record-Route URI parameter that carries the signature. */
   public static final String PARAMETER = "psig";
   /** Bytes of HMAC kept: {@value} (80 bits: an online forgery needs about 2^79 tries). */
@@ -52,7 +52,7 @@ public final class RouteSigner {
    * @param secret the route secret, at least 16 bytes
    * @throws IllegalArgumentException if {@code secret} is shorter
    */
-  public RouteSigner(byte[] secret) {
+  RouteSigner(byte[] secret) {
     Objects.requireNonNull(secret, "secret");
     if (secret.length < 16) {
       throw new IllegalArgumentException("secret must be at least 16 bytes, got " + secret.length);
