@@ -56,8 +56,8 @@ final class ArchitectureRules {
     m.put("testkit", Set.of("transport"));
     m.put("dialog", Set.of("transaction", "auth"));
     m.put("client", Set.of("dialog", "sdp"));
-    // the server uses the UA layer for Responses only, until they move into parley-sip; never the client
-    m.put("server", Set.of("dialog", "auth", "transaction", "json"));
+    // the server is a proxy, registrar and mailbox: no UA layer (dialog) and never the client
+    m.put("server", Set.of("auth", "transaction", "json"));
     m.put("cli", Set.of("server", "client"));
     m.put("bench", Set.of("server", "client", "testkit"));
     m.put("it", Set.of("cli", "server", "client", "testkit"));
@@ -68,6 +68,7 @@ final class ArchitectureRules {
   static final String INTERNAL_RULE = "a module never uses another module's internal package";
   static final String LAYER_RULE = "layers depend downward only";
   static final String PACKAGE_RULE = "a module's code lives in its own packages";
+  static final String ROLE_RULE = "a role's internal package is used by that role only";
 
   private static final Pattern MODULE = Pattern.compile("<module>\\s*([^<\\s]+)\\s*</module>");
   private static final Pattern XML_COMMENT = Pattern.compile("<!--.*?-->", Pattern.DOTALL);
@@ -132,8 +133,10 @@ final class ArchitectureRules {
     String code = codeOnly(source);
     String[] lines = source.split("\n", -1);
     Matcher pkg = PACKAGE.matcher(code);
+    String filePackage = "";
     if (pkg.find()) {
       String p = pkg.group(1);
+      filePackage = p;
       String owner = ownerOf(p);
       int line = lineOf(code, pkg.start(1));
       if (main && !name.equals(owner)) {
@@ -151,13 +154,18 @@ final class ArchitectureRules {
     String lastRule = null;
     while (ref.find()) {
       String target = ref.group(1);
-      if (target.equals(name)) {
+      String referenced = ref.group();
+      String role = target.equals(name) ? roleOf(referenced) : null;
+      if (target.equals(name) && (!main || role == null || filePackage.equals(role)
+          || filePackage.startsWith(role + "."))) {
         continue;
       }
-      String referenced = ref.group();
       int line = lineOf(code, ref.start());
       String rule;
-      if (!byName.containsKey(target)) {
+      if (role != null) {
+        rule = ROLE_RULE + ": " + role + ".internal is the implementation of " + role
+            + "; use its public API (" + role + ") or move the code";
+      } else if (!byName.containsKey(target)) {
         rule = LAYER_RULE + ": " + referenced + " names dev.parley." + target
             + ", which no module of the build owns";
       } else if (isInternal(referenced)) {
@@ -201,6 +209,17 @@ final class ArchitectureRules {
       }
     }
     return false;
+  }
+
+  /**
+   * For {@code dev.parley.<module>.<role>.internal...} (a role package of a module, such as
+   * {@code dev.parley.server.proxy}, with an implementation of its own), the role package; else
+   * null.
+   */
+  private static String roleOf(String qualified) {
+    String[] s = qualified.split("\\.");
+    return s.length > 4 && !s[3].equals("internal") && s[4].equals("internal")
+        ? String.join(".", s[0], s[1], s[2], s[3]) : null;
   }
 
   /** The name up to and including its {@code internal} segment. */

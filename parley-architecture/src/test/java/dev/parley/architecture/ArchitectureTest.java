@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The build's modules keep their walls: no module uses another's {@code internal} package, layers
- * depend downward only, and each module's code stays in its own packages (docs/architecture.md).
+ * The build's modules keep their walls: no module uses another's {@code internal} package, nor
+ * another role's within a module ({@code dev.parley.server.proxy.internal} is the proxy's),
+ * layers depend downward only, and each module's code stays in its own packages
+ * (docs/architecture.md).
  * The first test reads this checkout; the others show the rules on small made-up builds.
  */
 class ArchitectureTest {
@@ -54,6 +56,39 @@ class ArchitectureTest {
             + "    breaks: a module never uses another module's internal package:"
             + " dev.parley.transport.internal is the implementation of parley-transport;"
             + " use its public API (dev.parley.transport) or move the code");
+  }
+
+  @Test
+  void aRolesInternalPackageIsUsedByThatRoleOnly() throws IOException {
+    modules("parley-server");
+    write("parley-server/src/main/java/dev/parley/server/proxy/Proxy.java", """
+        package dev.parley.server.proxy;
+        import dev.parley.server.proxy.internal.ProxyCore;
+        public final class Proxy {}
+        """);
+    write("parley-server/src/main/java/dev/parley/server/proxy/internal/ProxyContext.java", """
+        package dev.parley.server.proxy.internal;
+        import dev.parley.server.internal.Tags;
+        final class ProxyContext {}
+        """);
+    write("parley-server/src/main/java/dev/parley/server/SipServer.java", """
+        package dev.parley.server;
+        import dev.parley.server.proxy.Proxy;
+        import dev.parley.server.proxy.internal.ProxyCore;
+        public final class SipServer {}
+        """);
+    write("parley-server/src/test/java/dev/parley/server/ProxyTest.java", """
+        package dev.parley.server;
+        import dev.parley.server.proxy.internal.ProxyCore;
+        class ProxyTest {}
+        """);
+
+    assertThat(check()).singleElement().hasToString(
+        "parley-server/src/main/java/dev/parley/server/SipServer.java:3:"
+            + " import dev.parley.server.proxy.internal.ProxyCore;\n"
+            + "    breaks: a role's internal package is used by that role only:"
+            + " dev.parley.server.proxy.internal is the implementation of dev.parley.server.proxy;"
+            + " use its public API (dev.parley.server.proxy) or move the code");
   }
 
   @Test
@@ -130,7 +165,7 @@ class ArchitectureTest {
   }
 
   @Test
-  void theServerMayUseTheLayersBelowItButNeverTheClient() throws IOException {
+  void theServerMayUseTheLayersBelowItButNeverTheUaLayerOrTheClient() throws IOException {
     modules("parley-sip", "parley-sdp", "parley-auth", "parley-transport", "parley-transaction",
         "parley-dialog", "parley-client", "parley-server");
     write("parley-server/src/main/java/dev/parley/server/X.java", """
@@ -140,13 +175,18 @@ class ArchitectureTest {
         import dev.parley.transaction.ServerTransaction;
         import dev.parley.auth.DigestAuthenticator;
         import dev.parley.client.Endpoint;
+        import dev.parley.dialog.UserAgent;
         final class X {}
         """);
 
-    assertThat(check()).singleElement().satisfies(b -> {
+    assertThat(check()).hasSize(2).satisfiesExactly(b -> {
       assertThat(b.line()).isEqualTo(6);
       assertThat(b.rule()).startsWith(ArchitectureRules.LAYER_RULE)
           .endsWith("parley-client is not below it");
+    }, b -> {
+      assertThat(b.line()).isEqualTo(7);
+      assertThat(b.rule()).startsWith(ArchitectureRules.LAYER_RULE)
+          .endsWith("parley-dialog is not below it");
     });
   }
 

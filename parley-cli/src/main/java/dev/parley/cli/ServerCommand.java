@@ -1,8 +1,8 @@
 package dev.parley.cli;
 
-import dev.parley.server.ConfigException;
-import dev.parley.server.ServerConfig;
 import dev.parley.server.SipServer;
+import dev.parley.server.config.ConfigException;
+import dev.parley.server.config.ServerConfig;
 import dev.parley.transport.ListenPoint;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code parley server}: the Parley SIP server (registrar, location service, authenticating

@@ -1,8 +1,8 @@
 package dev.parley.cli;
 
-import dev.parley.server.ServerConfig;
-import dev.parley.server.ServerStatus;
-import dev.parley.server.StatusHttpServer;
+import dev.parley.server.config.ServerConfig;
+import dev.parley.server.status.ServerStatus;
+import dev.parley.server.status.StatusHttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -22,9 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code parley status}: asks a running server's loopback status endpoint

@@ -1,11 +1,11 @@
 package dev.parley.cli;
 
-import dev.parley.server.Account;
-import dev.parley.server.AccountImporter;
-import dev.parley.server.DuplicateAccountException;
-import dev.parley.server.ServerConfig;
-import dev.parley.server.Store;
-import dev.parley.server.StoreException;
+import dev.parley.server.config.ServerConfig;
+import dev.parley.server.store.Account;
+import dev.parley.server.store.AccountImporter;
+import dev.parley.server.store.DuplicateAccountException;
+import dev.parley.server.store.Store;
+import dev.parley.server.store.StoreException;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -17,10 +17,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code parley user}: manages the accounts of the server's store. Passwords are kept only as

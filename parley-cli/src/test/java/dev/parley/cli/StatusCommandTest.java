@@ -2,12 +2,12 @@ package dev.parley.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.server.Aor;
-import dev.parley.server.Binding;
 import dev.parley.server.offline.OfflineMessages;
-import dev.parley.server.RateLimiter;
-import dev.parley.server.ServerStatus;
-import dev.parley.server.StatusHttpServer;
+import dev.parley.server.proxy.RateLimiter;
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.registrar.Binding;
+import dev.parley.server.status.ServerStatus;
+import dev.parley.server.status.StatusHttpServer;
 import dev.parley.sip.Address;
 import java.io.PrintWriter;
 import java.io.StringWriter;

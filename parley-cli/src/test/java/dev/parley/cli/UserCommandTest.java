@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.auth.DigestAlgorithm;
 import dev.parley.auth.Ha1;
-import dev.parley.server.Store;
+import dev.parley.server.store.Store;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -3,13 +3,14 @@ package dev.parley.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.parley.server.Account;
-import dev.parley.server.Aor;
-import dev.parley.server.Binding;
-import dev.parley.server.ServerConfig;
 import dev.parley.server.SipServer;
-import dev.parley.server.StatusConfig;
-import dev.parley.server.Store;
+import dev.parley.server.config.ServerConfig;
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.registrar.Binding;
+import dev.parley.server.registrar.RegistrarConfig;
+import dev.parley.server.status.StatusConfig;
+import dev.parley.server.store.Account;
+import dev.parley.server.store.Store;
 import dev.parley.sip.SipUri;
 import dev.parley.transport.ListenPoint;
 import dev.parley.transport.NettyTransportLayer;
@@ -82,7 +83,8 @@ class ConnectionRecoveryTest {
   private SipServer startServer(int tcp, int udp) {
     return SipServer.start(ServerConfig.builder().domain(DOMAIN).dataDir(data)
         .listen("tcp:127.0.0.1:" + tcp).listen("udp:127.0.0.1:" + udp).threads(2)
-        .flushInterval(Duration.ofHours(1)).sweepInterval(Duration.ofHours(1))
+        .registrar(RegistrarConfig.builder().flushInterval(Duration.ofHours(1))
+            .sweepInterval(Duration.ofHours(1)).build())
         .status(StatusConfig.builder().listen("127.0.0.1:0").build()).build());
   }
 

@@ -2,10 +2,10 @@ package dev.parley.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.server.Account;
-import dev.parley.server.ServerConfig;
+import dev.parley.server.store.Account;
+import dev.parley.server.config.ServerConfig;
 import dev.parley.server.SipServer;
-import dev.parley.server.Store;
+import dev.parley.server.store.Store;
 import dev.parley.sip.SipUri;
 import java.nio.file.Path;
 import java.util.List;

@@ -3,8 +3,8 @@ package dev.parley.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.auth.DigestAlgorithm;
-import dev.parley.server.Aor;
-import dev.parley.server.UserAgentMatcher;
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.registrar.UserAgentMatcher;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

@@ -15,7 +15,7 @@ import dev.parley.client.ParticipantStateChangedEvent;
 import dev.parley.client.Session;
 import dev.parley.client.SessionContext;
 import dev.parley.client.SessionType;
-import dev.parley.server.Aor;
+import dev.parley.server.registrar.Aor;
 import dev.parley.sip.SipUri;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package dev.parley.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.parley.server.Aor;
+import dev.parley.server.registrar.Aor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

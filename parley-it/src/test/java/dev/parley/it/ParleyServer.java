@@ -1,11 +1,13 @@
 package dev.parley.it;
 
 import dev.parley.auth.DigestAlgorithm;
-import dev.parley.server.Account;
-import dev.parley.server.ServerConfig;
+import dev.parley.server.config.ServerConfig;
 import dev.parley.server.SipServer;
-import dev.parley.server.Store;
-import dev.parley.server.UserAgentMatcher;
+import dev.parley.server.config.AuthConfig;
+import dev.parley.server.config.ServerConfig;
+import dev.parley.server.registrar.UserAgentMatcher;
+import dev.parley.server.store.Account;
+import dev.parley.server.store.Store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,12 +141,14 @@ final class ParleyServer implements AutoCloseable {
           .listen("udp:" + HOST + ":" + port).threads(2)
           // not the default 127.0.0.1:8060, which a server on this machine may hold
           .statusListen(HOST + ":0");
+      AuthConfig.Builder auth = AuthConfig.builder();
       if (algorithms != null) {
-        config.authAlgorithms(algorithms);
+        auth.algorithms(algorithms);
       }
       if (md5OnlyUserAgents != null) {
-        config.md5OnlyUserAgents(md5OnlyUserAgents);
+        auth.md5OnlyUserAgents(md5OnlyUserAgents);
       }
+      config.auth(auth.build());
       return new ParleyServer(SipServer.start(config.build()), domain, port);
     }
   }

@@ -2,11 +2,11 @@ package dev.parley.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.server.Account;
-import dev.parley.server.Aor;
-import dev.parley.server.ServerConfig;
 import dev.parley.server.SipServer;
-import dev.parley.server.Store;
+import dev.parley.server.config.ServerConfig;
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.store.Account;
+import dev.parley.server.store.Store;
 import java.io.BufferedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

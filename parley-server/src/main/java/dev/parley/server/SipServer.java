@@ -1,14 +1,28 @@
 package dev.parley.server;
 
 import dev.parley.auth.DigestAuthenticator;
-import dev.parley.server.internal.AccountCache;
+import dev.parley.server.config.ServerConfig;
 import dev.parley.server.internal.PeriodicTask;
 import dev.parley.server.internal.PrivateFiles;
-import dev.parley.server.internal.ProxyCore;
-import dev.parley.server.internal.RouteSigner;
 import dev.parley.server.internal.ServerCore;
-import dev.parley.server.internal.SourceLimits;
 import dev.parley.server.offline.OfflineMessages;
+import dev.parley.server.proxy.Proxy;
+import dev.parley.server.proxy.ProxyStats;
+import dev.parley.server.proxy.RateLimiter;
+import dev.parley.server.proxy.RequestOrigin;
+import dev.parley.server.proxy.UnregisteredTargetHandler;
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.registrar.Binding;
+import dev.parley.server.registrar.LocationService;
+import dev.parley.server.registrar.Registrar;
+import dev.parley.server.registrar.RegistrarConfig;
+import dev.parley.server.status.ServerStatus;
+import dev.parley.server.status.StatusConfig;
+import dev.parley.server.status.StatusHttpServer;
+import dev.parley.server.status.TransactionCounts;
+import dev.parley.server.store.AccountCache;
+import dev.parley.server.store.Store;
+import dev.parley.server.store.StoreException;
 import dev.parley.transaction.TransactionConfig;
 import dev.parley.transaction.TransactionLayer;
 import dev.parley.transport.ListenPoint;
@@ -63,8 +77,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Hot state lives in memory. Account changes made in the store (by {@code parley user}, even
  * from another process) are picked up every {@link ServerConfig#accountsRefresh()}. Changed
- * bindings are written behind every {@link ServerConfig#flushInterval()} in one transaction, and
- * once more by {@link #close()}; on start the stored ones are loaded back, lapsed ones dropped.
+ * bindings are written behind every {@link RegistrarConfig#flushInterval()} in one
+ * transaction, and once more by {@link #close()}; on start the stored ones are loaded back,
+ * lapsed ones dropped.
  * Store work (bindings, accounts, stored messages) runs on one background thread, in order, never
  * on an event loop. Every timer of the server (binding sweep and flush, account refresh, the
  * offline messages' expiry sweep, delivery timeouts and retries) runs on one {@link Scheduler},
@@ -83,7 +98,7 @@ public final class SipServer implements AutoCloseable {
   private final Registrar registrar;
   private final NettyTransportLayer transport;
   private final TransactionLayer transactions;
-  private final ProxyCore proxy;
+  private final Proxy proxy;
   private final ServerLocator locator;
   private final ExecutorService background;
   private final Scheduler timers;
@@ -113,14 +128,14 @@ public final class SipServer implements AutoCloseable {
       store.setSetting("domain", config.domain());
       this.accounts = new AccountCache(store, config.domain());
       accounts.refresh();
-      this.location = new LocationService(clock, config.maxBindings());
+      this.location = new LocationService(clock, config.registrar().maxBindings());
       List<Binding> stored = store.loadBindings();
       this.loadedBindings = location.load(stored);
       this.droppedBindings = stored.size() - loadedBindings;
       DigestAuthenticator.Builder auth = DigestAuthenticator.builder(accounts)
-          .config(config.digest()).clock(clock);
-      if (config.authSecret() != null) {
-        auth.secret(config.authSecret());
+          .config(config.auth().digest()).clock(clock);
+      if (config.auth().secret() != null) {
+        auth.secret(config.auth().secret());
       }
       NettyTransportLayer.Builder tb = NettyTransportLayer.builder()
           .listen(config.listen().toArray(new ListenPoint[0])).threads(config.threads())
@@ -137,17 +152,18 @@ public final class SipServer implements AutoCloseable {
       Set<String> aliases = aliases(config);
       loc = ServerLocator.builder().build();
       this.locator = loc;
-      this.proxy = new ProxyCore(config, location, accounts, authenticator, loc, limiter,
-          this::storeForLater, new RouteSigner(routeSecret(config, store)));
-      ProxyCore proxyCore = this.proxy;
+      this.proxy = new Proxy(config.domain(), config.proxy(), config.trusted(),
+          config.auth().md5OnlyUserAgents(), location, accounts, authenticator, loc, limiter,
+          this::storeForLater, routeSecret(config, store));
+      Proxy proxyRef = this.proxy;
       this.registrar = Registrar.builder(config.domain(), location, authenticator)
           .aliases(aliases)
-          .minExpires(config.minExpires()).maxExpires(config.maxExpires())
-          .defaultExpires(config.defaultExpires())
-          .maxContactsPerAor(config.maxContactsPerAor())
+          .minExpires(config.registrar().minExpires()).maxExpires(config.registrar().maxExpires())
+          .defaultExpires(config.registrar().defaultExpires())
+          .maxContactsPerAor(config.registrar().maxContactsPerAor())
           .rateLimiter(limiter)
-          .md5OnlyUserAgents(config.md5OnlyUserAgents())
-          .ownAddresses(proxyCore::pointsAtUs)
+          .md5OnlyUserAgents(config.auth().md5OnlyUserAgents())
+          .ownAddresses(proxyRef::pointsAtUs)
           .onRegistered(aor -> {
             OfflineMessages o = offline;
             if (o != null) {
@@ -161,7 +177,7 @@ public final class SipServer implements AutoCloseable {
           .config(TransactionConfig.defaults().toBuilder().rejectMergedRequests(false).build())
           .build();
       this.transactions = layer;
-      TransportListener front = limiter == null ? layer : new SourceLimits(layer, limiter, t);
+      TransportListener front = limiter == null ? layer : Proxy.sourceLimits(layer, limiter, t);
       t.setListener(front);
       t.start().join();
       proxy.start(layer, t, aliases);
@@ -172,9 +188,10 @@ public final class SipServer implements AutoCloseable {
         return th;
       });
       this.background = bg;
-      every(config.flushInterval(), this::flushQuietly);
-      every(config.sweepInterval(), location::sweep);
-      every(config.sweepInterval(), () -> proxy.dialogs().sweep(System.currentTimeMillis()));
+      every(config.registrar().flushInterval(), this::flushQuietly);
+      every(config.registrar().sweepInterval(), location::sweep);
+      every(config.registrar().sweepInterval(),
+          () -> proxy.sweepDialogs(System.currentTimeMillis()));
       every(config.accountsRefresh(), accounts::refresh);
       if (config.offlineEnabled()) {
         // reads the per-user counts (blocking, here at start) and delivers to AORs registered now
@@ -381,8 +398,8 @@ public final class SipServer implements AutoCloseable {
         .proxyCounter("maxContexts", p.maxContexts())
         .proxyCounter("forwarded", p.requestsForwarded())
         .proxyCounter("challenges", p.challenges())
-        .proxyCounter("dialogs", proxy.dialogs().active())
-        .proxyCounter("dialogsUncounted", proxy.dialogs().uncounted())
+        .proxyCounter("dialogs", proxy.activeDialogs())
+        .proxyCounter("dialogsUncounted", proxy.uncountedDialogs())
         .proxyCounter("relaysRefused", p.relaysRefused())
         .proxyCounter("strayResponsesDropped", p.strayResponsesDropped())
         .proxyCounter("maxBreadthExceeded", p.maxBreadthExceeded());
@@ -533,7 +550,7 @@ public final class SipServer implements AutoCloseable {
    * stored at the first start, so that dialogs set up before a restart keep working after it.
    */
   private static byte[] routeSecret(ServerConfig config, Store store) {
-    byte[] configured = config.routeSecret();
+    byte[] configured = config.proxy().routeSecret();
     if (configured != null) {
       return configured;
     }

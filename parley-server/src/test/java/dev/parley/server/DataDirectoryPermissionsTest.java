@@ -2,6 +2,11 @@ package dev.parley.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.server.config.ServerConfig;
+import dev.parley.server.registrar.RegistrarConfig;
+import dev.parley.server.status.StatusConfig;
+import dev.parley.server.store.Account;
+import dev.parley.server.store.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -31,7 +36,7 @@ class DataDirectoryPermissionsTest {
 
   private static ServerConfig.Builder config(Path data) {
     return ServerConfig.builder().domain("example.com").dataDir(data).threads(1)
-        .listen("udp:127.0.0.1:0").flushInterval(Duration.ofHours(1))
+        .listen("udp:127.0.0.1:0").registrar(RegistrarConfig.builder().flushInterval(Duration.ofHours(1)).build())
         .status(StatusConfig.builder().listen("127.0.0.1:0").build());
   }
 

@@ -3,6 +3,13 @@ package dev.parley.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.parley.server.config.ServerConfig;
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.registrar.Binding;
+import dev.parley.server.registrar.RegistrarConfig;
+import dev.parley.server.status.StatusConfig;
+import dev.parley.server.store.Account;
+import dev.parley.server.store.Store;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
@@ -94,7 +101,8 @@ class ForkingAmplificationTest extends ProxyFixture {
     }
     SipServer b = keep(SipServer.start(ServerConfig.builder().domain("b.example").dataDir(dataB)
         .listen("udp:127.0.0.1:0").threads(2).status(StatusConfig.builder().listen("off").build())
-        .flushInterval(Duration.ofHours(1)).sweepInterval(Duration.ofHours(1)).build()));
+        .registrar(RegistrarConfig.builder().flushInterval(Duration.ofHours(1))
+            .sweepInterval(Duration.ofHours(1)).build()).build()));
     int portA = udp().getPort();
     int portB = Phone.hop(b, dev.parley.transport.Transport.UDP).address().getPort();
     for (int i = 0; i < 4; i++) {

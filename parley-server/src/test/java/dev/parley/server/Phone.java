@@ -5,8 +5,8 @@ import dev.parley.auth.UserSecret;
 import dev.parley.dialog.Dialog;
 import dev.parley.dialog.IncomingInvite;
 import dev.parley.dialog.OutgoingInvite;
-import dev.parley.dialog.Responses;
 import dev.parley.dialog.UserAgent;
+import dev.parley.server.internal.Tags;
 import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.MediaType;
@@ -70,7 +70,7 @@ final class Phone implements AutoCloseable {
           @Override
           public void onRequest(ServerTransaction tx, SipRequest request) {
             requests.add(request);
-            tx.respond(Responses.simple(request, 200, Responses.randomToken()));
+            tx.respond(request.response(200, Tags.random()).build());
           }
 
           @Override

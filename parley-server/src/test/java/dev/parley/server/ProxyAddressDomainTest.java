@@ -2,6 +2,10 @@ package dev.parley.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.registrar.Binding;
+import dev.parley.server.store.Account;
+import dev.parley.server.store.Store;
 import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipMessage;

@@ -6,6 +6,8 @@ import dev.parley.auth.CredentialsProvider;
 import dev.parley.auth.DigestAlgorithm;
 import dev.parley.auth.DigestClient;
 import dev.parley.auth.UserSecret;
+import dev.parley.server.config.AuthConfig;
+import dev.parley.server.registrar.UserAgentMatcher;
 import dev.parley.sip.Challenge;
 import dev.parley.sip.Header;
 import dev.parley.sip.HeaderName;
@@ -165,11 +167,11 @@ class ProxyAuthTest extends ProxyFixture {
   @Test
   void md5OnlyClientsAreOfferedEveryAlgorithmWhenTheServerHasNoMd5OrTheListIsEmpty()
       throws Exception {
-    start(b -> b.authAlgorithms(List.of(DigestAlgorithm.SHA_256)));
+    start(b -> b.auth(AuthConfig.builder().algorithms(List.of(DigestAlgorithm.SHA_256)).build()));
     MockSipPeer peer = peer();
     assertThat(algorithms(peer, "REGISTER", "baresip v1.0.0")).containsExactly("SHA-256");
     server.close();
-    start(b -> b.md5OnlyUserAgents(UserAgentMatcher.NONE));
+    start(b -> b.auth(AuthConfig.builder().md5OnlyUserAgents(UserAgentMatcher.NONE).build()));
     assertThat(algorithms(peer, "REGISTER", "baresip v1.0.0")).containsExactly("SHA-256", "MD5");
     assertThat(algorithms(peer, "MESSAGE", "baresip v1.0.0")).containsExactly("SHA-256", "MD5");
   }

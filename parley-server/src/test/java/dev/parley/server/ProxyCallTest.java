@@ -7,6 +7,8 @@ import dev.parley.dialog.Dialog;
 import dev.parley.dialog.IncomingInvite;
 import dev.parley.dialog.OutgoingInvite;
 import dev.parley.dialog.SipFailure;
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.status.TransactionCounts;
 import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.MediaType;
@@ -93,7 +95,7 @@ class ProxyCallTest extends ProxyFixture {
   void unregisteredTargetHandlerTakesOverTheRequestInsteadOf480() throws Exception {
     start();
     server.unregisteredTargetHandler((tx, request, aor, origin) -> {
-      tx.respond(dev.parley.dialog.Responses.simple(request, 202, "stored"));
+      tx.respond(request.response(202, "stored").build());
       return aor.user().equals("carol");
     });
     Phone alice = phone("alice", "secret");

@@ -2,6 +2,13 @@ package dev.parley.server;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.parley.server.config.ServerConfig;
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.registrar.Binding;
+import dev.parley.server.registrar.RegistrarConfig;
+import dev.parley.server.status.StatusConfig;
+import dev.parley.server.store.Account;
+import dev.parley.server.store.Store;
 import dev.parley.testkit.FakeScheduler;
 import dev.parley.testkit.MockSipPeer;
 import java.net.InetSocketAddress;
@@ -44,7 +51,8 @@ abstract class ProxyFixture {
     }
     ServerConfig config = extra.apply(ServerConfig.builder().domain(DOMAIN).dataDir(data)
         .listen("udp:127.0.0.1:0").listen("tcp:127.0.0.1:0").threads(2)
-        .flushInterval(Duration.ofHours(1)).sweepInterval(Duration.ofHours(1))
+        .registrar(RegistrarConfig.builder().flushInterval(Duration.ofHours(1))
+            .sweepInterval(Duration.ofHours(1)).build())
         .status(StatusConfig.builder().listen("127.0.0.1:0").build())).build();
     MutableClock c = clock;
     if (timers != null) {

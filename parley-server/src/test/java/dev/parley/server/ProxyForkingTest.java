@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.parley.dialog.Dialog;
 import dev.parley.dialog.OutgoingInvite;
 import dev.parley.dialog.SipFailure;
+import dev.parley.server.proxy.ProxyConfig;
 import dev.parley.sip.Header;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipRequest;
@@ -150,7 +151,7 @@ class ProxyForkingTest extends ProxyFixture {
 
   @Test
   void timerCCancelsABranchThatRingsForever() throws Exception {
-    start(b -> b.timerC(Duration.ofSeconds(1)));
+    start(b -> b.proxy(ProxyConfig.builder().timerC(Duration.ofSeconds(1)).build()));
     MockSipPeer slow = peer();
     bind("bob", slow.uri("bob"), 1.0f);
     Phone alice = phone("alice", "secret");
@@ -165,7 +166,7 @@ class ProxyForkingTest extends ProxyFixture {
 
   @Test
   void tooManyContextsGet503() throws Exception {
-    start(b -> b.maxProxyContexts(1));
+    start(b -> b.proxy(ProxyConfig.builder().maxContexts(1).build()));
     MockSipPeer slow = peer();
     bind("bob", slow.uri("bob"), 1.0f);
     Phone alice = phone("alice", "secret");

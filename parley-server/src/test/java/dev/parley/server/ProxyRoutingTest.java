@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.dialog.Dialog;
 import dev.parley.dialog.IncomingInvite;
+import dev.parley.server.proxy.ProxyConfig;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
@@ -38,8 +39,8 @@ class ProxyRoutingTest extends ProxyFixture {
     SipServer first = server;
     server.close();
     start(b -> b.trusted("127.0.0.1").listen("udp:127.0.0.1:" + first.listenPoints().get(0)
-        .address().getPort()).staticRoute("loop.example",
-            "sip:127.0.0.1:" + first.listenPoints().get(0).address().getPort()));
+        .address().getPort()).proxy(ProxyConfig.builder().staticRoute("loop.example",
+            "sip:127.0.0.1:" + first.listenPoints().get(0).address().getPort()).build()));
     MockSipPeer peer = peer();
     peer.send(peer.request("MESSAGE", "sip:x@loop.example", "sip:alice@" + DOMAIN,
         "sip:x@loop.example", ""), udp());
@@ -73,7 +74,8 @@ class ProxyRoutingTest extends ProxyFixture {
     gateway = keep(Phone.of(server, "gw", null, Transport.UDP)).answering(false);
     int gwPort = gateway.ua.transport().listenPoints().get(0).address().getPort();
     server.close();
-    start(b -> b.staticRoute("pstn.example", "sip:127.0.0.1:" + gwPort));
+    start(b -> b.proxy(ProxyConfig.builder()
+        .staticRoute("pstn.example", "sip:127.0.0.1:" + gwPort).build()));
     Phone alice = phone("alice", "secret");
 
     Dialog call = alice.call("sip:+15551234@pstn.example").dialog().get(10, TimeUnit.SECONDS);

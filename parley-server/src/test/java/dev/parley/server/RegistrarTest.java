@@ -2,6 +2,13 @@ package dev.parley.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.server.config.AuthConfig;
+import dev.parley.server.config.ServerConfig;
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.registrar.Binding;
+import dev.parley.server.registrar.RegistrarConfig;
+import dev.parley.server.store.Account;
+import dev.parley.server.store.Store;
 import dev.parley.sip.Address;
 import dev.parley.sip.Challenge;
 import dev.parley.sip.Header;
@@ -40,7 +47,8 @@ class RegistrarTest {
   void startServer() throws Exception {
     server = SipServer.start(ServerConfig.builder().domain(DOMAIN).dataDir(data)
         .listen("udp:127.0.0.1:0").threads(1)
-        .flushInterval(Duration.ofHours(1)).sweepInterval(Duration.ofHours(1)).build(), clock);
+        .registrar(RegistrarConfig.builder().flushInterval(Duration.ofHours(1))
+            .sweepInterval(Duration.ofHours(1)).build()).build(), clock);
     client = new UdpSipClient(server.listenPoints().get(0).address());
   }
 
@@ -229,7 +237,8 @@ class RegistrarTest {
   @Test
   void theServersTimersWriteBindingsBehindAndSweepLapsedOnes() throws Exception {
     FakeScheduler timers = restartOnVirtualTime(
-        b -> b.flushInterval(Duration.ofSeconds(30)).sweepInterval(Duration.ofSeconds(10)));
+        b -> b.registrar(RegistrarConfig.builder().flushInterval(Duration.ofSeconds(30))
+            .sweepInterval(Duration.ofSeconds(10)).build()));
     register("alice", "secret", "t1", 1, "Contact: <sip:alice@127.0.0.1:1>;expires=60\r\n");
     assertThat(server.location().dirtyCount()).isEqualTo(1);
     timers.advance(Duration.ofSeconds(29));
@@ -420,7 +429,7 @@ class RegistrarTest {
   void aDigestAnswerWithoutQopIsAcceptedWithAllowNoQop() throws Exception {
     stop();
     server = SipServer.start(ServerConfig.builder().domain(DOMAIN).dataDir(data)
-        .listen("udp:127.0.0.1:0").threads(1).allowNoQop(true).build(), clock);
+        .listen("udp:127.0.0.1:0").threads(1).auth(AuthConfig.builder().allowNoQop(true).build()).build(), clock);
     client = new UdpSipClient(server.listenPoints().get(0).address());
     SipRequest req = client.register("alice", DOMAIN, "noqop-ok", 1,
         "Contact: <sip:alice@127.0.0.1:1>\r\n");

@@ -3,6 +3,7 @@ package dev.parley.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.parley.server.proxy.RateLimiter;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import java.net.InetAddress;

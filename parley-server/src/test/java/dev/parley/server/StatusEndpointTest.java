@@ -3,6 +3,11 @@ package dev.parley.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parley.server.proxy.RateLimitConfig;
+import dev.parley.server.proxy.RateLimiter;
+import dev.parley.server.status.ServerStatus;
+import dev.parley.server.status.StatusConfig;
+import dev.parley.server.status.StatusHttpServer;
 import dev.parley.transport.ListenPoint;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

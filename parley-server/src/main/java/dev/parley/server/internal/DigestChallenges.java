@@ -2,7 +2,7 @@ package dev.parley.server.internal;
 
 import dev.parley.auth.DigestAlgorithm;
 import dev.parley.auth.DigestAuthenticator;
-import dev.parley.server.UserAgentMatcher;
+import dev.parley.server.registrar.UserAgentMatcher;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipRequest;
 import java.net.InetAddress;

@@ -1,7 +1,7 @@
 package dev.parley.server.internal;
 
-import dev.parley.dialog.Responses;
-import dev.parley.server.Registrar;
+import dev.parley.server.proxy.Proxy;
+import dev.parley.server.registrar.Registrar;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The server's transaction user: a request repeating a header that may appear once (two To
  * fields, say) gets 400 naming it; REGISTER goes to the {@link Registrar}; every other request,
- * the ACKs for 2xx, CANCELs and stray responses go to the {@link ProxyCore}, which hands
+ * the ACKs for 2xx, CANCELs and stray responses go to the {@link Proxy}, which hands
  * requests addressed to the server itself (no user part) back here: OPTIONS is answered 200 with
  * the methods served, anything else 501.
  *
@@ -28,10 +28,10 @@ public final class ServerCore implements TransactionUser {
   private static final Logger log = LoggerFactory.getLogger(ServerCore.class);
 
   private final Registrar registrar;
-  private final ProxyCore proxy;
+  private final Proxy proxy;
 
   /** A core handing REGISTER to {@code registrar} and the rest to {@code proxy}. */
-  public ServerCore(Registrar registrar, ProxyCore proxy) {
+  public ServerCore(Registrar registrar, Proxy proxy) {
     this.registrar = registrar;
     this.proxy = proxy;
   }
@@ -41,7 +41,7 @@ public final class ServerCore implements TransactionUser {
     try {
       HeaderName repeated = request.repeatedSingletonHeader();
       if (repeated != null) { // RFC 4475 §3.1.2.19: which To (From, CSeq...) would we believe?
-        tx.respond(Responses.to(request, 400, Responses.randomToken())
+        tx.respond(request.response(400, Tags.random())
             .reasonPhrase("Bad Request (duplicate " + repeated + " header)").build());
       } else if (request.method().equals(SipMethod.REGISTER)) {
         registrar.onRegister(tx, request);
@@ -50,7 +50,7 @@ public final class ServerCore implements TransactionUser {
       }
     } catch (RuntimeException e) {
       log.warn("failed to answer {} from {}: {}", request.method(), tx.flow().remote(), e.toString());
-      tx.respond(Responses.simple(request, 500, Responses.randomToken()));
+      tx.respond(request.response(500, Tags.random()).build());
     }
   }
 
@@ -58,13 +58,13 @@ public final class ServerCore implements TransactionUser {
   private void answerLocally(ServerTransaction tx, SipRequest request) {
     SipResponse response;
     if (request.method().equals(SipMethod.OPTIONS)) {
-      response = Responses.to(request, 200, Responses.randomToken())
+      response = request.response(200, Tags.random())
           .header(HeaderName.ALLOW, ALLOW)
           .header(HeaderName.SUPPORTED, "path")
           .header(HeaderName.ACCEPT, "application/sdp")
           .build();
     } else {
-      response = Responses.to(request, 501, Responses.randomToken())
+      response = request.response(501, Tags.random())
           .header(HeaderName.ALLOW, ALLOW).build();
     }
     proxy.respond(tx, response);

@@ -1,7 +1,7 @@
 package dev.parley.server.offline;
 
-import dev.parley.dialog.Responses;
-import dev.parley.server.Aor;
+import dev.parley.server.internal.Tags;
+import dev.parley.server.registrar.Aor;
 import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipMethod;
@@ -279,7 +279,7 @@ final class Delivery implements AutoCloseable {
         .header(HeaderName.MAX_FORWARDS, "70")
         .header(HeaderName.FROM, m.from())
         .header(HeaderName.TO, Address.of(uri).toString())
-        .header(HeaderName.CALL_ID, Responses.randomToken() + "@" + aor.host())
+        .header(HeaderName.CALL_ID, Tags.random() + "@" + aor.host())
         .header(HeaderName.CSEQ, "1 MESSAGE")
         .header(HeaderName.DATE, SIP_DATE.format(Instant.ofEpochMilli(m.receivedAt())))
         .body(m.body());

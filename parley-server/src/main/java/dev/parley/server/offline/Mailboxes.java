@@ -1,9 +1,9 @@
 package dev.parley.server.offline;
 
-import dev.parley.dialog.Responses;
-import dev.parley.server.Aor;
-import dev.parley.server.RequestOrigin;
-import dev.parley.server.Store;
+import dev.parley.server.internal.Tags;
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.proxy.RequestOrigin;
+import dev.parley.server.store.Store;
 import dev.parley.server.internal.PeriodicTask;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipMethod;
@@ -107,7 +107,7 @@ final class Mailboxes implements AutoCloseable {
     if (!message.method().equals(SipMethod.MESSAGE)) {
       throw new IllegalArgumentException("not a MESSAGE: " + message.method());
     }
-    String toTag = Responses.randomToken();
+    String toTag = Tags.random();
     if (closed) {
       return reject(message, toTag, 503, "Service Unavailable (shutting down)", "5");
     }
@@ -173,7 +173,7 @@ final class Mailboxes implements AutoCloseable {
     unauthenticatedDiscarded.increment();
     CompletableFuture<SipResponse> result = new CompletableFuture<>();
     try {
-      worker.execute(() -> result.complete(Responses.to(message, 202, toTag).build()));
+      worker.execute(() -> result.complete(message.response(202, toTag).build()));
     } catch (RejectedExecutionException e) {
       return reject(message, toTag, 503, "Service Unavailable (shutting down)", "5");
     }
@@ -188,7 +188,7 @@ final class Mailboxes implements AutoCloseable {
       CompletableFuture<SipResponse> result) {
     boolean vouched = m.senderAuthenticated();
     if (!vouched) {
-      result.complete(Responses.to(message, 202, toTag).build());
+      result.complete(message.response(202, toTag).build());
     }
     OptionalLong id;
     try {
@@ -199,7 +199,7 @@ final class Mailboxes implements AutoCloseable {
       quotas.release(m, false);
       if (vouched) {
         rejected.increment();
-        result.complete(Responses.to(message, 503, toTag)
+        result.complete(message.response(503, toTag)
             .reasonPhrase("Service Unavailable (message store failed)")
             .header(HeaderName.RETRY_AFTER, "60").build());
       } else {
@@ -216,14 +216,14 @@ final class Mailboxes implements AutoCloseable {
     if (vouched) {
       // last: once the sender has its 202, the message is being delivered or waits for the
       // next REGISTER, whatever happens to the bindings afterwards
-      result.complete(Responses.to(message, 202, toTag).build());
+      result.complete(message.response(202, toTag).build());
     }
   }
 
   private CompletableFuture<SipResponse> reject(SipRequest message, String toTag, int status,
       String reason, String retryAfter) {
     rejected.increment();
-    SipResponse.Builder r = Responses.to(message, status, toTag).reasonPhrase(reason);
+    SipResponse.Builder r = message.response(status, toTag).reasonPhrase(reason);
     if (retryAfter != null) {
       r.header(HeaderName.RETRY_AFTER, retryAfter);
     }

@@ -1,10 +1,10 @@
 package dev.parley.server.offline;
 
-import dev.parley.server.Aor;
-import dev.parley.server.RequestOrigin;
-import dev.parley.server.Store;
-import dev.parley.server.StoreException;
-import dev.parley.server.UnregisteredTargetHandler;
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.proxy.RequestOrigin;
+import dev.parley.server.store.Store;
+import dev.parley.server.store.StoreException;
+import dev.parley.server.proxy.UnregisteredTargetHandler;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.transaction.ServerTransaction;

@@ -1,8 +1,8 @@
 package dev.parley.server.offline;
 
-import dev.parley.server.Aor;
-import dev.parley.server.RequestOrigin;
-import dev.parley.server.Store;
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.proxy.RequestOrigin;
+import dev.parley.server.store.Store;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

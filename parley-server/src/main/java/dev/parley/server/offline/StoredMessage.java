@@ -1,7 +1,7 @@
 package dev.parley.server.offline;
 
-import dev.parley.server.Aor;
-import dev.parley.server.Store;
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.store.Store;
 import java.util.Arrays;
 import java.util.Objects;
 

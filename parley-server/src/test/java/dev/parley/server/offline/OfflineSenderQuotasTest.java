@@ -1,10 +1,12 @@
 package dev.parley.server.offline;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import dev.parley.server.Aor;
-import dev.parley.server.RequestOrigin;
-import dev.parley.server.ServerConfig;
-import dev.parley.server.Store;
+import static org.awaitility.Awaitility.await;
+import dev.parley.server.config.ServerConfig;
+import dev.parley.server.config.ServerConfig;
+import dev.parley.server.proxy.RequestOrigin;
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.store.Store;
 import dev.parley.sip.SipParser;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;

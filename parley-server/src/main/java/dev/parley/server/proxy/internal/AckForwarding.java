@@ -1,0 +1,83 @@
+package dev.parley.server.proxy.internal;
+
+import dev.parley.server.internal.Tags;
+import dev.parley.sip.Address;
+import dev.parley.sip.HeaderName;
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipUri;
+import dev.parley.sip.Uri;
+import dev.parley.transport.Hop;
+import dev.parley.transport.Inbound;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stateless path of an ACK for a 2xx (RFC 3261 §16.11; the ACK is a transaction of its own,
+ * §13.2.2.4): forwarded along its Route, or to its Request-URI when it came through our
+ * Record-Route and that URI is not this proxy; dropped otherwise, and never relayed outside a
+ * dialog we record-routed (its Route must carry our signature, {@link RouteSigner}).
+ *
+ * <p>Thread-safe; runs on event loops and never blocks.
+ */
+final class AckForwarding {
+  private static final Logger log = LoggerFactory.getLogger(AckForwarding.class);
+
+  private final ProxyCore core;
+
+  AckForwarding(ProxyCore core) {
+    this.core = core;
+  }
+
+  /** Forwards or drops {@code ack}; never throws. */
+  void onAck(SipRequest ack, Inbound inbound) {
+    OwnAddresses own = core.own();
+    if (own == null) {
+      return; // not started
+    }
+    try {
+      if (!(ack.requestUri() instanceof SipUri ruri) || ack.maxForwards() == 0
+          || Tags.isStateless(ack)) {
+        return; // the last: it acknowledges one of our stateless challenges (§8.2.7: ignored)
+      }
+      List<Address> routeSet = new ArrayList<>(ack.routes());
+      Uri target = ruri;
+      if (ruri.user() == null && ruri.isLooseRouting() && own.isMe(ruri) && !routeSet.isEmpty()) {
+        target = routeSet.remove(routeSet.size() - 1).uri();
+      }
+      String signature = core.popOwnRoutes(routeSet);
+      if (signature == null || signature.isEmpty()) {
+        signature = ruri.parameters().get(RouteSigner.PARAMETER); // a strict router upstream
+      }
+      if (!core.signer().verify(signature, ack.callId(), ack.from().tag(), ack.to().tag(),
+          target)) {
+        core.ackRefused();
+        return; // not in a dialog we record-routed: an ACK is never relayed for anyone else
+      }
+      SipUri next;
+      if (!routeSet.isEmpty() && routeSet.get(0).uri() instanceof SipUri r) {
+        next = r;
+      } else if (routeSet.isEmpty() && target instanceof SipUri t && !own.isMe(t)) {
+        next = t; // §16.12: the remote target, even a UA on our own address
+      } else {
+        return; // to us: an ACK cannot be forked statelessly
+      }
+      int mf = ack.maxForwards();
+      SipRequest.Builder b = ack.toBuilder().requestUri(target).setHeader(HeaderName.MAX_FORWARDS,
+          Integer.toString(mf < 0 ? ProxyCore.DEFAULT_MAX_FORWARDS : mf - 1));
+      ProxyMessages.setRoutes(b, routeSet);
+      ProxyMessages.removeIdentity(ack, b);
+      SipRequest out = b.build();
+      ProxyTarget t = new ProxyTarget(target, List.of(), null, next, false);
+      Hop now = core.hopNow(t);
+      if (now != null) {
+        core.sendAck(out, now);
+        return;
+      }
+      core.resolve(t).thenAccept(hop -> core.sendAck(out, hop));
+    } catch (RuntimeException e) {
+      log.debug("cannot forward ACK from {}: {}", inbound.flow(), e.toString());
+    }
+  }
+}

@@ -1,0 +1,601 @@
+package dev.parley.server.proxy.internal;
+
+import dev.parley.auth.AuthResult;
+import dev.parley.auth.DigestAuthenticator;
+import dev.parley.server.config.ServerConfig;
+import dev.parley.server.internal.Tags;
+import dev.parley.server.proxy.AddressMatcher;
+import dev.parley.server.proxy.Proxy;
+import dev.parley.server.proxy.ProxyConfig;
+import dev.parley.server.proxy.ProxyStats;
+import dev.parley.server.proxy.RateLimiter;
+import dev.parley.server.proxy.RequestOrigin;
+import dev.parley.server.proxy.StaticRoute;
+import dev.parley.server.proxy.UnregisteredTargetHandler;
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.registrar.Binding;
+import dev.parley.server.registrar.LocationService;
+import dev.parley.server.registrar.UserAgentMatcher;
+import dev.parley.server.store.AccountCache;
+import dev.parley.sip.Address;
+import dev.parley.sip.Header;
+import dev.parley.sip.HeaderName;
+import dev.parley.sip.SipMethod;
+import dev.parley.sip.SipParseException;
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
+import dev.parley.sip.SipUri;
+import dev.parley.sip.Uri;
+import dev.parley.sip.Via;
+import dev.parley.transaction.ClientTransaction;
+import dev.parley.transaction.ServerTransaction;
+import dev.parley.transaction.TransactionLayer;
+import dev.parley.transport.Hop;
+import dev.parley.transport.Hops;
+import dev.parley.transport.Inbound;
+import dev.parley.transport.ResponseRouting;
+import dev.parley.transport.ServerLocator;
+import dev.parley.transport.TransportLayer;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The authenticating stateful proxy core (RFC 3261 §16): validates a request (§16.3), handles
+ * its Route (§16.4), asks {@link Admission} who may send it (digest with 407, trusted sources,
+ * relaying), finds its targets (location service, static routes, loose routing, §16.5) and
+ * hands them to a {@link ProxyContext} that forks. Also forwards ACKs for 2xx statelessly
+ * ({@link AckForwarding}, §16.11), drops stray responses, and sends requests the server
+ * originates itself ({@link #originate}, the delivery of stored MESSAGEs). The rules are in
+ * {@code docs/server.md}, section "Proxy". Digests that do not verify are reported to the
+ * {@link RateLimiter}.
+ *
+ * <p>Thread-safe; every method runs on an event loop and never blocks (accounts and bindings are
+ * in memory, DNS is asynchronous). Its tables are bounded: response contexts by
+ * {@link ProxyConfig#maxContexts()} (503 beyond), branches by the transaction limit.
+ */
+public final class ProxyCore {
+  private static final Logger log = LoggerFactory.getLogger(ProxyCore.class);
+  static final int DEFAULT_MAX_FORWARDS = 70;
+  private static final String OVERLOAD_RETRY_AFTER = "5";
+
+  private final String domain;
+  private final ProxyConfig config;
+  private final LocationService location;
+  private final AccountCache accounts;
+  private final ServerLocator locator;
+  private final RateLimiter limiter;
+  private volatile UnregisteredTargetHandler unregistered;
+  private final DialogTable dialogs;
+  private final ConcurrentHashMap<ServerTransaction, ProxyContext> contexts = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Long> ownBranches = new ConcurrentHashMap<>();
+  private final AtomicInteger active = new AtomicInteger();
+  /** Responses sent upstream, by status class (index 1..6). */
+  private final AtomicLongArray responses = new AtomicLongArray(7);
+  private final LongAdder forwarded = new LongAdder();
+  private final LongAdder strayResponsesDropped = new LongAdder();
+  private final LongAdder maxBreadthExceeded = new LongAdder();
+  private final RouteSigner signer;
+  private final Admission admission;
+  private final AckForwarding acks = new AckForwarding(this);
+  private final int defaultMaxBreadth;
+  private volatile TransactionLayer layer;
+  private volatile TransportLayer transport;
+  private volatile OwnAddresses own;
+
+  /**
+   * A proxy for {@code domain}.
+   *
+   * @param trusted sources whose requests are never challenged
+   * @param md5OnlyUserAgents the clients whose 407 offers MD5 only
+   * @param locator the RFC 3263 locator for next hops named by a host name
+   * @param limiter told of every failed authentication, or null when that is not limited
+   * @param unregistered what to do with a request for a known user without binding
+   * @param routeSecret signs our Record-Route ({@link RouteSigner}), checked on in-dialog requests
+   */
+  public ProxyCore(String domain, ProxyConfig config, AddressMatcher trusted,
+      UserAgentMatcher md5OnlyUserAgents, LocationService location, AccountCache accounts,
+      DigestAuthenticator authenticator, ServerLocator locator, RateLimiter limiter,
+      UnregisteredTargetHandler unregistered, byte[] routeSecret) {
+    this.config = config;
+    this.signer = new RouteSigner(java.util.Objects.requireNonNull(routeSecret, "routeSecret"));
+    this.defaultMaxBreadth = config.maxBreadth();
+    this.domain = domain;
+    this.location = location;
+    this.accounts = accounts;
+    this.locator = locator;
+    this.limiter = limiter;
+    this.unregistered = unregistered;
+    this.admission = new Admission(this, domain, trusted, md5OnlyUserAgents, authenticator,
+        limiter);
+    this.dialogs = new DialogTable(config.maxDialogs(), config.dialogLifetime().toMillis());
+  }
+
+  /** The dialogs set up through this proxy (record-routed INVITEs answered 2xx, BYE not seen). */
+  public DialogTable dialogs() {
+    return dialogs;
+  }
+
+  /**
+   * Connects the proxy to the started layers; requests that arrive before get 503.
+   *
+   * @param aliases the names and addresses of the domain (configured and listened on)
+   */
+  public void start(TransactionLayer layer, TransportLayer transport, java.util.Set<String> aliases) {
+    this.own = new OwnAddresses(domain, aliases, transport.listenPoints(), config.advertisedHost());
+    this.transport = transport;
+    this.layer = layer;
+  }
+
+  /**
+   * Replaces what happens to requests for known users without binding (default: 480); the seam
+   * for store-and-forward of MESSAGE.
+   */
+  public void setUnregisteredTargetHandler(UnregisteredTargetHandler handler) {
+    this.unregistered = java.util.Objects.requireNonNull(handler, "handler");
+  }
+
+  /** A snapshot of the counters. */
+  public ProxyStats stats() {
+    return new ProxyStats(active.get(), config.maxContexts(), forwarded.sum(),
+        admission.challenges(),
+        responses.get(1), responses.get(2), responses.get(3), responses.get(4), responses.get(5),
+        responses.get(6), admission.relaysRefused(), strayResponsesDropped.sum(),
+        maxBreadthExceeded.sum());
+  }
+
+  /**
+   * Whether {@code uri} would be sent to one of this server's own sockets: one of our addresses
+   * (or names) in any spelling, with one of our ports (the transport's default port when it
+   * names none). The registrar refuses such contacts, and the proxy skips such bindings: a
+   * contact that points back at the server makes every request to its user go round again.
+   */
+  public boolean pointsAtUs(SipUri uri) {
+    OwnAddresses o = own;
+    return o != null && o.isOwnSocket(uri);
+  }
+
+  // ---------------------------------------------------------------- requests (§16.3-16.5)
+
+  /** A request other than REGISTER, ACK and CANCEL. */
+  public void onRequest(ServerTransaction tx, SipRequest request, Proxy.LocalHandler local) {
+    if (layer == null) {
+      overloaded(tx, request);
+      return;
+    }
+    try {
+      route(tx, request, local);
+    } catch (SipParseException | IllegalArgumentException e) {
+      respond(tx, request.response(400, Tags.random())
+          .reasonPhrase("Bad Request (" + oneLine(e.getMessage()) + ")").build());
+    }
+  }
+
+  private void route(ServerTransaction tx, SipRequest request, Proxy.LocalHandler local) {
+    if (!(request.requestUri() instanceof SipUri ruri)) {
+      reject(tx, request, 416, null);
+      return;
+    }
+    int maxForwards = request.maxForwards();
+    if (maxForwards == 0) {
+      if (request.method().equals(SipMethod.OPTIONS)) {
+        local.answer(tx, request); // §16.3 step 3: the proxy may answer OPTIONS itself
+      } else {
+        reject(tx, request, 483, null);
+      }
+      return;
+    }
+    List<String> proxyRequire = request.headers(Header.PROXY_REQUIRE);
+    if (!proxyRequire.isEmpty()) { // §16.3 step 6: we support no proxy extension
+      respond(tx, request.response(420, Tags.random())
+          .header(HeaderName.UNSUPPORTED, String.join(", ", proxyRequire)).build());
+      return;
+    }
+    // §16.4: a strict router put our Record-Route URI in the Request-URI
+    List<Address> routeSet = new ArrayList<>(request.routes());
+    Uri target = ruri;
+    String signature = null;
+    if (ruri.user() == null && ruri.isLooseRouting() && own.isMe(ruri) && !routeSet.isEmpty()) {
+      signature = ruri.parameters().get(RouteSigner.PARAMETER);
+      target = routeSet.remove(routeSet.size() - 1).uri();
+    }
+    String popped = popOwnRoutes(routeSet);
+    if (popped != null && !popped.isEmpty()) {
+      signature = popped;
+    }
+    long hash = ProxyMessages.loopHash(request, routeSet);
+    if (isLoop(request, hash)) {
+      reject(tx, request, 482, null);
+      return;
+    }
+    // An in-dialog request passes without credentials only inside a dialog we record-routed,
+    // towards the other end of it: its Route carries our signature for its Call-ID, tags and
+    // remote target (RouteSigner). Anything else that merely looks in-dialog (a To tag, a Route
+    // naming us, a signature of another dialog or for another target) is a new request.
+    String toTag = request.to().tag();
+    boolean ourDialog = toTag != null && signature != null
+        && signer.verify(signature, request.callId(), request.from().tag(), toTag, target);
+    if (!routeSet.isEmpty()) { // loose routing to the next Route (§16.6 step 7)
+      if (!(routeSet.get(0).uri() instanceof SipUri next)) {
+        reject(tx, request, 416, "Unsupported URI Scheme (Route)");
+        return;
+      }
+      RequestOrigin origin = ourDialog ? admission.inDialog(tx) : admission.admitted(tx, request, true);
+      if (origin != null) {
+        proxy(tx, request, target, routeSet, hash, ourDialog, origin,
+            List.of(new ProxyTarget(target, List.of(), null, next, false)));
+      }
+      return;
+    }
+    if (!(target instanceof SipUri t)) {
+      reject(tx, request, 416, null);
+      return;
+    }
+    if (ourDialog && !own.isMe(t)) {
+      // §16.4, §16.12: a request in a dialog we record-routed goes to its remote target (the
+      // Request-URI) as it is, never to the location service nor answered here, whatever its
+      // host (a UA on our own address, a contact without user part)
+      proxy(tx, request, t, routeSet, hash, true, admission.inDialog(tx),
+          List.of(new ProxyTarget(t, List.of(), null, t, false)));
+      return;
+    }
+    if (own.isDomain(t)) {
+      if (t.user() == null) {
+        local.answer(tx, request);
+        return;
+      }
+      RequestOrigin origin = ourDialog ? admission.inDialog(tx) : admission.admitted(tx, request, false);
+      if (origin != null) {
+        toLocalUser(tx, request, t, routeSet, hash, ourDialog, origin);
+      }
+      return;
+    }
+    StaticRoute route = config.staticRoute(t.userDecoded(), t.host());
+    if (route == null) {
+      admission.refuseRelay(tx, request);
+      return;
+    }
+    RequestOrigin origin = admission.admitted(tx, request, true);
+    if (origin != null) {
+      proxy(tx, request, t, routeSet, hash, toTag != null, origin,
+          List.of(new ProxyTarget(t, List.of(), null, route.nextHop(), false)));
+    }
+  }
+
+  /**
+   * Removes the Route values naming us from the top: returns null when there was none, else the
+   * {@link RouteSigner#PARAMETER} they carry ("" when none does).
+   */
+  String popOwnRoutes(List<Address> routeSet) {
+    String signature = null;
+    while (!routeSet.isEmpty() && routeSet.get(0).uri() instanceof SipUri r && own.isMe(r)) {
+      routeSet.remove(0); // double Record-Route puts two of ours in a row
+      String sig = r.parameters().get(RouteSigner.PARAMETER);
+      if (signature == null || signature.isEmpty()) {
+        signature = sig == null ? "" : sig;
+      }
+    }
+    return signature;
+  }
+
+  /** §16.3 step 4: one of our branches in a Via, and the same request again, is a loop. */
+  private boolean isLoop(SipRequest request, long hash) {
+    for (Via v : request.vias()) {
+      String branch = v.branch();
+      Long h = branch == null ? null : ownBranches.get(branch);
+      if (h != null && h == hash) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A request for a user of the domain: forked to the user's bindings. A user that does not
+   * exist is 404 for authenticated senders only; anyone else gets what an existing user without
+   * binding gets (the unregistered-target hook, else 480), so that the answer does not tell
+   * who has an account ({@code docs/security.md}, "Enumeration").
+   */
+  private void toLocalUser(ServerTransaction tx, SipRequest request, SipUri target,
+      List<Address> routeSet, long hash, boolean inDialog, RequestOrigin origin) {
+    String user = target.userDecoded();
+    boolean exists = user != null && !user.isEmpty() && accounts.contains(user);
+    if (!exists && (origin.isAuthenticated() || user == null || user.isEmpty())) {
+      reject(tx, request, origin.isAuthenticated() ? 404 : 480, null);
+      return;
+    }
+    Aor aor = new Aor(user, domain);
+    List<ProxyTarget> targets = exists ? targetsOf(aor) : List.of();
+    if (targets.isEmpty()) {
+      // The seam for store-and-forward of MESSAGE to offline users (issue 5 item 5).
+      if (!unregistered.handle(tx, request, aor, origin)) {
+        reject(tx, request, 480, null);
+      }
+      return;
+    }
+    proxy(tx, request, target, routeSet, hash, inDialog, origin, targets);
+  }
+
+  private List<ProxyTarget> targetsOf(Aor aor) {
+    List<ProxyTarget> targets = new ArrayList<>();
+    for (Binding b : location.lookup(aor)) {
+      ProxyTarget t = ProxyTarget.ofBinding(b);
+      if (t != null && !(t.hop() == null && own.isOwnSocket(t.hopUri()))) {
+        targets.add(t); // a binding pointing back at us (stored before it was refused) is skipped
+      }
+    }
+    return targets;
+  }
+
+  /**
+   * Sends a request of the server's own (such as the delivery of a stored MESSAGE) to the
+   * current bindings of the local user its Request-URI names, forking like any proxied request
+   * (§16.5-16.7), in new client transactions: the request carries no Via yet (the transaction
+   * layer adds ours) and no credentials are asked. Never blocks; may be called on any thread.
+   *
+   * @return completes with the status of the first 2xx, else of the best final response: 404
+   *     when the user does not exist, 480 when it has no binding, 408 when no branch answered in
+   *     time, 503 when {@code proxy.max_contexts} requests are in flight; fails if the proxy has
+   *     not started
+   * @throws IllegalArgumentException if {@code request} is an INVITE, ACK or CANCEL (they need
+   *     a dialog), or its Request-URI is not a user of the domain
+   */
+  public CompletableFuture<Integer> originate(SipRequest request) {
+    SipMethod m = request.method();
+    if (m.isInvite() || m.equals(SipMethod.ACK) || m.equals(SipMethod.CANCEL)) {
+      throw new IllegalArgumentException("cannot originate " + m + " outside a dialog");
+    }
+    if (layer == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("proxy not started"));
+    }
+    if (!(request.requestUri() instanceof SipUri uri) || uri.user() == null
+        || !own.isDomain(uri)) {
+      throw new IllegalArgumentException("not a user of " + domain + ": " + request.requestUri());
+    }
+    String user = uri.userDecoded();
+    if (!accounts.contains(user)) {
+      return CompletableFuture.completedFuture(404);
+    }
+    List<ProxyTarget> targets = targetsOf(new Aor(user, domain));
+    if (targets.isEmpty()) {
+      return CompletableFuture.completedFuture(480);
+    }
+    if (active.incrementAndGet() > config.maxContexts()) {
+      active.decrementAndGet();
+      return CompletableFuture.completedFuture(503);
+    }
+    SipRequest base = request.maxForwards() >= 0 ? request : request.toBuilder()
+        .setHeader(HeaderName.MAX_FORWARDS, Integer.toString(DEFAULT_MAX_FORWARDS)).build();
+    CompletableFuture<Integer> result = new CompletableFuture<>();
+    new ProxyContext(this, transport.nextScheduler(), base,
+        ProxyMessages.loopHash(base, List.of()), result).start(targets);
+    return result;
+  }
+
+  /**
+   * §16.6: builds the request every branch starts from and hands the targets to a context. The
+   * identity headers are the server's to assert (RFC 3325): {@code P-Asserted-Identity},
+   * {@code P-Preferred-Identity} and {@code Remote-Party-ID} from anyone but a trusted source are
+   * removed, and an authenticated user's request gets {@code P-Asserted-Identity} with its AOR
+   * (unless it asks for {@code Privacy: id}). RFC 5393: the forks share the request's
+   * {@code Max-Breadth} (the configured one when it has none or a larger one); more targets than
+   * that is 440.
+   */
+  private void proxy(ServerTransaction tx, SipRequest request, Uri target, List<Address> routeSet,
+      long hash, boolean inDialog, RequestOrigin origin, List<ProxyTarget> targets) {
+    // RFC 5393 §5.3.1 lets a proxy lower what it received: never more than our own bound
+    int breadth = Math.min(ProxyMessages.maxBreadth(request, defaultMaxBreadth), defaultMaxBreadth);
+    if (targets.size() > breadth) {
+      maxBreadthExceeded.increment();
+      reject(tx, request, 440, "Max-Breadth Exceeded");
+      return;
+    }
+    if (active.incrementAndGet() > config.maxContexts()) {
+      active.decrementAndGet();
+      overloaded(tx, request);
+      return;
+    }
+    int mf = request.maxForwards();
+    SipRequest.Builder b = request.toBuilder().requestUri(target)
+        .setHeader(HeaderName.MAX_FORWARDS, Integer.toString(mf < 0 ? DEFAULT_MAX_FORWARDS : mf - 1))
+        .setHeader(HeaderName.MAX_BREADTH, Integer.toString(breadth / targets.size()));
+    if (routeSet.size() != request.routes().size()) {
+      ProxyMessages.setRoutes(b, routeSet);
+    }
+    ProxyMessages.removeCredentials(request, b, domain);
+    if (!origin.trusted()) {
+      ProxyMessages.removeIdentity(request, b);
+    }
+    if (origin.authenticatedUser() != null && !ProxyMessages.asksPrivacy(request)) {
+      b.setHeader(HeaderName.P_ASSERTED_IDENTITY,
+          ProxyMessages.assertedIdentity(origin.authenticatedUser(), domain));
+    }
+    SipMethod m = request.method();
+    if (inDialog && m.equals(SipMethod.BYE)) {
+      dialogs.ended(request.callId(), request.from().tag(), request.to().tag());
+    }
+    boolean recordRoute = config.recordRoute() && request.to().tag() == null && (m.isInvite()
+        || m.equals(SipMethod.SUBSCRIBE) || m.equals(SipMethod.REFER));
+    // the callee's copy lets it send to the caller's Contact (ProxyContext re-signs the copy in
+    // the responses for the callee's Contact)
+    String signature = recordRoute ? signer.sign(request.callId(), request.from().tag(),
+        request.contacts().isEmpty() ? null : request.contacts().get(0).uri()) : null;
+    ProxyContext ctx = new ProxyContext(this, tx, request, b.build(), signature, hash);
+    contexts.put(tx, ctx);
+    ctx.start(targets);
+  }
+
+  // ---------------------------------------------------------------- CANCEL, ACK, strays
+
+  /** §16.10: a CANCEL matched {@code invite}; its branches are cancelled. */
+  public void onCancel(ServerTransaction invite, SipRequest cancel) {
+    ProxyContext ctx = contexts.get(invite);
+    if (ctx != null) {
+      ctx.cancel(cancel.headers().get(HeaderName.REASON));
+    } else {
+      respond(invite, invite.request().response(487, Tags.random()).build());
+    }
+  }
+
+  /**
+   * An ACK for a 2xx (its own transaction): forwarded statelessly along its Route, or to its
+   * Request-URI when it came through our Record-Route and that URI is not this proxy; dropped
+   * otherwise ({@link AckForwarding}).
+   */
+  public void onAck(SipRequest ack, Inbound inbound) {
+    acks.onAck(ack, inbound);
+  }
+
+  /**
+   * A response no client transaction matched: dropped, and charged to its source's request rate.
+   * Only responses to requests this proxy forwarded go upstream, through their client
+   * transaction; a 2xx retransmission or a late fork's 2xx still matches one (the Accepted state
+   * of RFC 6026 §7.2 keeps an INVITE client transaction for Timer M to forward them). Relaying
+   * unmatched responses (RFC 3261 §16.7 before RFC 6026) would send anyone's bytes to the
+   * address in their second Via: a reflector ({@code docs/security.md}).
+   */
+  public void onStrayResponse(SipResponse response, Inbound inbound) {
+    strayResponsesDropped.increment();
+    if (limiter != null) {
+      limiter.tryAcquire(inbound.flow().remote().getAddress());
+    }
+    log.debug("dropped a stray {} from {}", response.statusCode(), inbound.flow());
+  }
+
+  // ---------------------------------------------------------------- for the contexts
+
+  OwnAddresses own() {
+    return own;
+  }
+
+  RouteSigner signer() {
+    return signer;
+  }
+
+  /** Sends an ACK for a 2xx on its way (statelessly) and counts it as forwarded. */
+  void sendAck(SipRequest ack, Hop hop) {
+    layer.sendAck(ack, hop);
+    forwarded.increment();
+  }
+
+  /** Counts an ACK dropped because it is in no dialog we record-routed. */
+  void ackRefused() {
+    admission.ackRefused();
+  }
+
+  /** Whether {@code address} is a {@code trusted} source (its identity headers are kept). */
+  boolean isTrusted(InetAddress address) {
+    return admission.isTrusted(address);
+  }
+
+  long timerCMillis() {
+    return config.timerC().toMillis();
+  }
+
+  /**
+   * The hop for a target: as given, an IP literal as written, else RFC 3263 (the first hop); the
+   * target's fallback when a name cannot be located.
+   */
+  CompletableFuture<Hop> resolve(ProxyTarget target) {
+    Hop now = hopNow(target);
+    if (now != null) {
+      return CompletableFuture.completedFuture(now);
+    }
+    SipUri uri = target.hopUri();
+    CompletableFuture<Hop> located = locator == null
+        ? CompletableFuture.failedFuture(new UnknownHostException(uri.host()))
+        : locator.locate(uri).thenApply(hops -> hops.get(0));
+    Hop fallback = target.fallback();
+    return fallback == null ? located : located.exceptionally(e -> fallback);
+  }
+
+  /**
+   * The hop for a target known without a lookup: its fixed hop, or its URI's IP literal as
+   * written; null when the URI names a host to locate ({@link #resolve}).
+   */
+  Hop hopNow(ProxyTarget target) {
+    if (target.hop() != null) {
+      return target.hop();
+    }
+    try {
+      return Hops.of(target.hopUri());
+    } catch (IllegalArgumentException e) {
+      return null; // a host name: locate it
+    }
+  }
+
+  /** Sends one branch; remembers its branch for loop detection until it terminates. */
+  ClientTransaction forward(SipRequest request, Hop hop, ClientTransaction.Listener listener,
+      long loopHash) {
+    ClientTransaction tx = layer.sendRequest(request, hop, listener);
+    if (tx.branch() != null) {
+      ownBranches.put(tx.branch(), loopHash);
+      if (tx.isTerminated()) {
+        ownBranches.remove(tx.branch());
+      }
+    }
+    forwarded.increment();
+    return tx;
+  }
+
+  void branchEnded(ClientTransaction tx) {
+    if (tx.branch() != null) {
+      ownBranches.remove(tx.branch());
+    }
+  }
+
+  void cancel(ClientTransaction tx, String reason) {
+    try {
+      layer.cancel(tx, reason).exceptionally(e -> null);
+    } catch (IllegalArgumentException e) {
+      log.debug("cannot cancel {}: {}", tx, e.toString());
+    }
+  }
+
+  /** Sends a response upstream and counts it (also for responses made outside the proxy). */
+  public void respond(ServerTransaction tx, SipResponse response) {
+    int statusClass = response.statusCode() / 100;
+    if (statusClass >= 1 && statusClass <= 6) {
+      responses.incrementAndGet(statusClass);
+    }
+    tx.respond(response);
+  }
+
+  /** The context's final response went upstream: it leaves the table. */
+  void released(ProxyContext ctx) {
+    if (ctx.server() == null || contexts.remove(ctx.server(), ctx)) {
+      active.decrementAndGet(); // an originated context is released once (ProxyContext.release)
+    }
+  }
+
+  /** Answers a challenge without a transaction's state (RFC 3261 §8.2.7) and counts it. */
+  void respondStatelessly(ServerTransaction tx, SipResponse response) {
+    responses.incrementAndGet(response.statusCode() / 100);
+    tx.respondStatelessly(response);
+  }
+
+  private void overloaded(ServerTransaction tx, SipRequest request) {
+    respond(tx, request.response(503, Tags.random())
+        .header(HeaderName.RETRY_AFTER, OVERLOAD_RETRY_AFTER).build());
+  }
+
+  void reject(ServerTransaction tx, SipRequest request, int code, String reason) {
+    SipResponse.Builder r = request.response(code, Tags.random());
+    if (reason != null) {
+      r.reasonPhrase(reason);
+    }
+    respond(tx, r.build());
+  }
+
+  private static String oneLine(String s) {
+    return s == null ? "malformed" : s.replace('\r', ' ').replace('\n', ' ');
+  }
+}

@@ -1,0 +1,133 @@
+package dev.parley.server.proxy.internal;
+
+import dev.parley.server.registrar.Binding;
+import dev.parley.sip.Address;
+import dev.parley.sip.SipUri;
+import dev.parley.sip.Uri;
+import dev.parley.transport.Hop;
+import dev.parley.transport.Hops;
+import dev.parley.transport.Transport;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One destination of a proxied request (RFC 3261 §16.5): the Request-URI it gets, the Route
+ * values to push on top (a binding's Path, RFC 3327), and where to send it: a fixed hop (the flow
+ * a binding registered over) or a URI to locate (the first Route, a static route's next hop, or
+ * the Request-URI itself), with a hop to fall back on when that URI cannot be located.
+ *
+ * @param requestUri the Request-URI of the forwarded request
+ * @param pushRoutes Route values to put above the request's own, outermost first
+ * @param hop the hop to use as is, or null to locate {@code hopUri}
+ * @param hopUri the URI whose server is the next hop, when {@code hop} is null
+ * @param binding whether the target is a registered contact (a failure to reach it means the
+ *     user is unavailable: 480, not 503)
+ * @param fallback where to send when {@code hopUri} names a host that cannot be located (a UDP
+ *     binding's source address), or null
+ */
+record ProxyTarget(Uri requestUri, List<Address> pushRoutes, Hop hop, SipUri hopUri,
+    boolean binding, Hop fallback) {
+  ProxyTarget {
+    pushRoutes = List.copyOf(pushRoutes);
+    if (hop == null && hopUri == null) {
+      throw new IllegalArgumentException("a target needs a hop or a URI to locate");
+    }
+  }
+
+  /** A target without fallback. */
+  ProxyTarget(Uri requestUri, List<Address> pushRoutes, Hop hop, SipUri hopUri, boolean binding) {
+    this(requestUri, pushRoutes, hop, hopUri, binding, null);
+  }
+
+  /**
+   * Where a binding is reached ({@code docs/server.md}, "Proxy" step 6), or null when that is
+   * not a SIP URI:
+   * <ol>
+   *   <li>its Path, when it has one (RFC 3327);
+   *   <li>the flow it registered over, when that is connection-oriented (TCP, TLS, WS, WSS: only
+   *       that connection reaches the UA, whose Contact may be {@code *.invalid}) or when the
+   *       binding is an RFC 5626 flow ({@code +sip.instance} with {@code reg-id}, or {@code ob}
+   *       in the Contact URI);
+   *   <li>over UDP, its Contact URI, unless the Contact shows a NAT: its host is an IP literal
+   *       other than the REGISTER's source address, or {@code *.invalid}; then the source address
+   *       and port. A Contact host name that cannot be located falls back on the source too.
+   *       Going to the Contact lets a UA be registered by another socket or another party
+   *       (third-party registration, RFC 3261 §10.2);
+   *   <li>its Contact URI, when there is no source (a binding made in code) or the Contact asks
+   *       for another transport than the flow's.
+   * </ol>
+   */
+  static ProxyTarget ofBinding(Binding b) {
+    Uri contact = b.contact().uri();
+    if (!b.path().isEmpty()) {
+      return b.path().get(0).uri() instanceof SipUri first
+          ? new ProxyTarget(contact, b.path(), null, first, true) : null;
+    }
+    Hop flow = sourceHop(b);
+    if (flow != null && (flow.transport().isReliable() || isOutboundFlow(b))) {
+      return new ProxyTarget(contact, List.of(), flow, null, true);
+    }
+    if (!(contact instanceof SipUri c)) {
+      return null;
+    }
+    if (flow != null && isPlainUdp(c)) {
+      if (isNatted(c, flow)) {
+        return new ProxyTarget(contact, List.of(), flow, null, true);
+      }
+      return new ProxyTarget(contact, List.of(), null, c, true, flow);
+    }
+    return new ProxyTarget(contact, List.of(), null, c, true);
+  }
+
+  /** RFC 5626 §5.2, §6: an instance with a reg-id, or a Contact URI with {@code ob}. */
+  private static boolean isOutboundFlow(Binding b) {
+    return (b.instance() != null && b.regId() > 0)
+        || (b.contact().uri() instanceof SipUri c && c.parameters().contains("ob"));
+  }
+
+  /** A {@code sip:} contact to be reached over UDP (no transport, or {@code transport=udp}). */
+  private static boolean isPlainUdp(SipUri c) {
+    return !c.isSecure() && (c.transport() == null || c.transport().equalsIgnoreCase("udp"));
+  }
+
+  /**
+   * Whether the Contact cannot be where the REGISTER came from: an IP literal other than the
+   * source address, or a {@code .invalid} name (RFC 6761 §6.4: never resolves).
+   */
+  private static boolean isNatted(SipUri contact, Hop flow) {
+    String host = contact.host().toLowerCase(Locale.ROOT);
+    if (host.endsWith(".invalid") || host.equals("invalid")) {
+      return true;
+    }
+    Hop written;
+    try {
+      written = Hops.of(contact); // an IP literal, as written; a name throws
+    } catch (IllegalArgumentException e) {
+      return false; // a name: located when used, the source address if it cannot be
+    }
+    return !written.address().getAddress().equals(flow.address().getAddress());
+  }
+
+  /** The REGISTER's source ({@link Binding#source()}, {@code transport:ip:port}), or null. */
+  private static Hop sourceHop(Binding b) {
+    String source = b.source();
+    if (source == null) {
+      return null;
+    }
+    int first = source.indexOf(':');
+    int last = source.lastIndexOf(':');
+    if (first <= 0 || last <= first) {
+      return null;
+    }
+    try {
+      Transport t = Transport.of(source.substring(0, first));
+      InetAddress ip = InetAddress.getByName(source.substring(first + 1, last)); // a literal
+      return new Hop(t, new InetSocketAddress(ip, Integer.parseInt(source.substring(last + 1))));
+    } catch (IllegalArgumentException | UnknownHostException e) {
+      return null;
+    }
+  }
+}
