@@ -5,7 +5,6 @@ import dev.parley.client.InstantMessage;
 import dev.parley.client.InstantMessagingSession;
 import dev.parley.client.Participant;
 import dev.parley.client.ParticipantState;
-import dev.parley.client.ParticipantStateChangeReason;
 import dev.parley.client.SessionContext;
 import dev.parley.client.SessionType;
 import dev.parley.dialog.Responses;
@@ -16,6 +15,7 @@ import dev.parley.sip.MediaType;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipUri;
+import dev.parley.sip.Uri;
 import dev.parley.transaction.ServerTransaction;
 import dev.parley.transport.Hop;
 import dev.parley.transport.Scheduler;
@@ -108,29 +108,27 @@ final class DefaultInstantMessagingSession extends DefaultSession implements Ins
 
   private CompletableFuture<DeliveryResult> sendTo(DefaultParticipant p, byte[] content,
       MediaType type) {
-    boolean pager;
-    synchronized (endpoint.lock) {
-      pager = p.pager;
-    }
-    return pager ? sendPager(p, content, type)
-        : sendInDialog(p, SipMethod.MESSAGE, content, type);
+    return p.isPager() ? sendPager(p, content, type)
+        : p.sendInDialog(SipMethod.MESSAGE, content, type, conversationId());
   }
 
   /** A MESSAGE outside any dialog to a pager-mode peer (RFC 3428 §4), via the server if any. */
   private CompletableFuture<DeliveryResult> sendPager(DefaultParticipant p, byte[] content,
       MediaType type) {
     CompletableFuture<Hop> hop;
-    if (p.pagerHop != null) {
-      hop = CompletableFuture.completedFuture(p.pagerHop);
-    } else if (p.pagerTarget instanceof SipUri u) {
+    DefaultParticipant.PagerRoute route = p.pagerRoute();
+    Uri target = route.target();
+    if (route.hop() != null) {
+      hop = CompletableFuture.completedFuture(route.hop());
+    } else if (target instanceof SipUri u) {
       hop = endpoint.hopFor(u);
     } else {
       return CompletableFuture.completedFuture(
-          new DeliveryResult(p, 0, "not sent: no route to " + p.pagerTarget));
+          new DeliveryResult(p, 0, "not sent: no route to " + target));
     }
     String conversation = conversationId();
     return hop.thenCompose(h -> {
-      SipRequest.Builder b = endpoint.ua.newRequest(SipMethod.MESSAGE, p.pagerTarget,
+      SipRequest.Builder b = endpoint.ua.newRequest(SipMethod.MESSAGE, target,
           endpoint.from(), Address.of(p.uri()), h.transport()).body(type, content);
       if (conversation != null) {
         b.header(HeaderName.MS_CONVERSATION_ID, conversation);
@@ -373,16 +371,14 @@ final class DefaultInstantMessagingSession extends DefaultSession implements Ins
     }
     pagerMode = true;
     becomePagerLocked(p);
-    p.change(ParticipantState.CONNECTED, ParticipantStateChangeReason.NORMAL, 0);
+    p.connected(0);
     connected();
-    endpoint.complete(p.connected, p);
     return true;
   }
 
   /** Under the lock: {@code p} (whose URI we invited) is reached by MESSAGE outside dialogs. */
   private void becomePagerLocked(DefaultParticipant p) {
-    p.pager = true;
-    p.pagerTarget = p.uri();
+    p.talkInPagerMode(new DefaultParticipant.PagerRoute(p.uri(), null));
     endpoint.sessions.pager.registerLocked(this, p);
   }
 
