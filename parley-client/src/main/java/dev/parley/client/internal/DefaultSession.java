@@ -2,8 +2,6 @@ package dev.parley.client.internal;
 
 import dev.parley.client.DeliveryResult;
 import dev.parley.client.Endpoint;
-import dev.parley.client.InvitationCancelledException;
-import dev.parley.client.InvitationRejectedException;
 import dev.parley.client.MediaStream;
 import dev.parley.client.Participant;
 import dev.parley.client.ParticipantState;
@@ -11,7 +9,6 @@ import dev.parley.client.ParticipantStateChangeReason;
 import dev.parley.client.RejectReason;
 import dev.parley.client.Session;
 import dev.parley.client.SessionContext;
-import dev.parley.client.SessionException;
 import dev.parley.client.SessionTrace;
 import dev.parley.client.SessionType;
 import dev.parley.dialog.Dialog;
@@ -26,7 +23,6 @@ import dev.parley.sip.Reason;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
-import dev.parley.sip.SipStatus;
 import dev.parley.sip.SipUri;
 import dev.parley.transaction.ServerTransaction;
 import dev.parley.transport.Hop;
@@ -356,7 +352,7 @@ class DefaultSession implements Session {
         if (!p.isConnecting()) {
           action = p.bye(); // a 2xx won the race with our CANCEL (RFC 3261 §9.1)
         } else {
-          negotiated(localOffer, answerOf(out), true);
+          negotiated(localOffer, Offers.answerIn(out.answer()), true);
           p.connected(200);
           connected();
         }
@@ -370,58 +366,15 @@ class DefaultSession implements Session {
           return;
         }
         ParticipantStateChangeReason reason = hungUp ? ParticipantStateChangeReason.NORMAL
-            : reasonFor(f);
+            : InviteFailures.reasonFor(f);
         disconnected(p, reason, code, hungUp ? null : Reasons.of(f.response()));
-        p.connectionFailed(hungUp
-            ? new InvitationCancelledException("the session was terminated before " + p.uri()
-                + " answered")
-            : f.response() == null
-                ? new SessionException("the invitation to " + p.uri() + " failed: "
-                    + f.getMessage(), code)
-                : new InvitationRejectedException(code, phrase(f)));
+        p.connectionFailed(InviteFailures.exceptionFor(f, p.uri(), hungUp));
       }
     }
     endpoint.kick();
     if (action != null) {
       action.run();
     }
-  }
-
-  /** The SDP answer in the 2xx of {@code out}, or null. */
-  private static SessionDescription answerOf(OutgoingInvite out) {
-    SipResponse ok = out == null ? null : out.answer();
-    if (ok == null || ok.bodyLength() == 0 || ok.contentType() == null
-        || !ok.contentType().is(MediaType.APPLICATION_SDP)) {
-      return null;
-    }
-    try {
-      return SessionDescription.parse(ok.body());
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
-
-  private static String phrase(SipFailure f) {
-    SipResponse r = f.response();
-    return r != null ? r.reasonPhrase() : SipStatus.of(f.statusCode()).reasonPhrase();
-  }
-
-  /** How the inviter sees a failed invitation (UCCAPI's participant state change reasons). */
-  static ParticipantStateChangeReason reasonFor(SipFailure f) {
-    int code = f.statusCode();
-    if (f.response() == null) {
-      return ParticipantStateChangeReason.ERROR; // timeout, transport error
-    }
-    if (code >= 300 && code < 400) {
-      return ParticipantStateChangeReason.FORWARDED;
-    }
-    if (code == 404 || code == 410 || code == 484 || code == 604) {
-      return ParticipantStateChangeReason.ENDPOINT_NOT_EXIST;
-    }
-    if (code == 487 || RejectReason.fromStatus(code).isPresent()) {
-      return ParticipantStateChangeReason.REMOTE_HANGUP;
-    }
-    return ParticipantStateChangeReason.FAILED;
   }
 
   // ------------------------------------------------------------------------------ ending
