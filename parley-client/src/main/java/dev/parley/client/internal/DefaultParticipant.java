@@ -41,8 +41,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * </pre>
  *
  * <p>The inviter of an incoming session starts CONNECTED; the local participant goes IDLE,
- * CONNECTED, DISCONNECTED and raises no events. DISCONNECTED is final: later moves are ignored,
- * as the other side may answer after we gave up. Guarded by the endpoint's lock, except {@link
+ * CONNECTED, DISCONNECTED and raises no events. DISCONNECTED is final: what the network brings
+ * later (a provisional, a 2xx, a BYE) moves nothing, as the other side may answer after we gave
+ * up; a move out of order from our own code throws {@link IllegalStateException}. Guarded by the endpoint's lock, except {@link
  * #state()} and the pager route, which read without it.
  */
 final class DefaultParticipant implements Participant {
