@@ -76,20 +76,20 @@ final class ClientCommands {
         if (s < 0) {
           throw new CommandException("usage: " + word + " URI TEXT");
         }
-        return sessions.im(rest.substring(0, s), rest.substring(s + 1).strip(), word.equals("pager"));
+        return sessions.messaging().im(rest.substring(0, s), rest.substring(s + 1).strip(), word.equals("pager"));
       }
       case "send" -> {
         if (rest.isEmpty()) {
           throw new CommandException("usage: send TEXT");
         }
-        return sessions.send(rest);
+        return sessions.messaging().send(rest);
       }
       case "composing" -> {
         String v = one(rest, "composing on|off").toLowerCase(Locale.ROOT);
         if (!v.equals("on") && !v.equals("off")) {
           throw new CommandException("usage: composing on|off");
         }
-        sessions.composing(v.equals("on"));
+        sessions.messaging().composing(v.equals("on"));
         return done();
       }
       case "accept" -> {

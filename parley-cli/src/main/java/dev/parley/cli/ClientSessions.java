@@ -1,24 +1,16 @@
 package dev.parley.cli;
 
-import dev.parley.client.DeliveryResult;
 import dev.parley.client.Endpoint;
 import dev.parley.client.EndpointState;
-import dev.parley.client.EndpointStateChangedEvent;
 import dev.parley.client.IncomingSessionEvent;
-import dev.parley.client.InstantMessage;
-import dev.parley.client.InstantMessagingSession;
 import dev.parley.client.Participant;
 import dev.parley.client.ParticipantState;
-import dev.parley.client.ParticipantStateChangeReason;
 import dev.parley.client.ParticipantStateChangedEvent;
 import dev.parley.client.RejectReason;
 import dev.parley.client.Session;
 import dev.parley.client.SessionContext;
 import dev.parley.client.SessionType;
-import dev.parley.client.SignInException;
-import dev.parley.sip.Reason;
 import dev.parley.sip.SipUri;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,8 +23,10 @@ import java.util.function.Consumer;
 
 /**
  * The sessions of one {@code parley client}, numbered by {@link Session#id()} (1, 2... in the
- * order they start: this client's endpoint serves nobody else), and what its commands do to them:
- * every listener of the client API that turns into a {@link ClientEvent} lives here.
+ * order they start: this client's endpoint serves nobody else), and the commands of call control:
+ * {@code call}, {@code accept}, {@code reject}, {@code hangup}, {@code use}, {@code sessions}, and
+ * the policy for invitations. The IM commands are {@link Messaging}'s; what the client API tells us
+ * becomes {@link ClientEvent}s in {@link SessionEvents}.
  *
  * <p><b>Threading.</b> Client callbacks arrive on the endpoint's serial executor and never block
  * here: an invitation that must be asked about is handed to {@code ask} (the console queues it and
@@ -93,10 +87,9 @@ final class ClientSessions {
   }
 
   private final Endpoint endpoint;
-  private final EventLog log;
   private final OnInvite onInvite;
-  private final Path traceDir;
-  private final TraceSaver traces;
+  private final SessionEvents events;
+  private final Messaging messaging;
   private final Consumer<Entry> ask;
   private final Map<Integer, Entry> entries = new LinkedHashMap<>();
   private final java.util.concurrent.atomic.AtomicBoolean shutDown =
@@ -112,12 +105,10 @@ final class ClientSessions {
   ClientSessions(Endpoint endpoint, EventLog log, OnInvite onInvite, Path traceDir,
       Consumer<Entry> ask) {
     this.endpoint = endpoint;
-    this.log = log;
     this.onInvite = onInvite;
-    this.traceDir = traceDir;
-    this.traces = traceDir == null ? null : new TraceSaver(traceDir, endpoint.uri().user());
+    this.events = new SessionEvents(endpoint, log, traceDir, this::forget);
+    this.messaging = new Messaging(this, events);
     this.ask = ask;
-    endpoint.addListener(this::onEndpointState);
     endpoint.sessionManager().setListener((source, invitation) -> onIncoming(invitation));
   }
 
@@ -125,51 +116,23 @@ final class ClientSessions {
     return endpoint;
   }
 
-  // ---- events from the client API -----------------------------------------------------------
-
-  private void onEndpointState(Endpoint source, EndpointStateChangedEvent e) {
-    String user = endpoint.uri().toString();
-    SignInException failure = e.failure().orElse(null);
-    if (e.newState() == EndpointState.ENABLED) {
-      String contact = endpoint.contactUri().toString();
-      log.add(ClientEvent.of(ClientEvent.ENABLED).put("user", user).put("contact", contact)
-          .text(Words.enabled(user, contact, hasServer)).build());
-    } else if (failure != null && (e.newState() == EndpointState.DISABLED
-        || e.newState() == EndpointState.ENABLING)) {
-      boolean retrying = e.newState() == EndpointState.ENABLING;
-      log.add(ClientEvent.of(ClientEvent.ENABLE_FAILED).put("user", user)
-          .put("reason", failure.reason().name()).put("status", failure.statusCode())
-          .put("message", failure.getMessage()).put("retrying", retrying)
-          .text(Words.failed(failure, retrying)).build());
-    } else if (e.newState() == EndpointState.DISABLED) {
-      log.add(ClientEvent.of(ClientEvent.DISABLED).put("user", user).text("signed out").build());
-    }
+  /** The IM commands. */
+  Messaging messaging() {
+    return messaging;
   }
-
-  private volatile boolean hasServer;
 
   /** Whether the endpoint signs in to a server (for the words of {@code enabled}). */
   void hasServer(boolean value) {
-    hasServer = value;
+    events.hasServer(value);
   }
 
+  // ---- invitations ----------------------------------------------------------------------------
+
   private void onIncoming(IncomingSessionEvent invitation) {
-    Session session = invitation.session();
-    Entry e = register(session, invitation.inviter().uri().toString(), false);
+    Entry e = register(invitation.session(), invitation.inviter().uri().toString(), false);
     e.invitation = invitation;
     e.peer = invitation.inviter();
-    invitation.inviter().addListener(new Watcher(e));
-    Instant deadline = invitation.deadline();
-    long left = Math.max(0, (Duration.between(Instant.now(), deadline).toMillis() + 999) / 1000);
-    ClientEvent.Builder b = sessionEvent(ClientEvent.INCOMING, e)
-        .put("pager", invitation.message().isPresent())
-        .put("timeout", left).put("deadline", deadline.toString());
-    String words = "incoming " + ClientEvent.words(session.type()) + " session from "
-        + e.peerUri() + " (conversation " + e.conversation() + ")";
-    if (invitation.message().isPresent()) {
-      words += ", pager mode";
-    }
-    log.add(b.text(words).build());
+    events.incoming(e, invitation);
     if (onInvite.accept()) {
       accept(e);
     } else if (onInvite.reject() != null) {
@@ -179,7 +142,8 @@ final class ClientSessions {
     }
   }
 
-  private Entry register(Session session, String target, boolean makeCurrent) {
+  /** A new session in the table, made current with {@code makeCurrent} or when none is. */
+  Entry register(Session session, String target, boolean makeCurrent) {
     Entry e;
     synchronized (this) {
       e = new Entry(session, target);
@@ -188,107 +152,15 @@ final class ClientSessions {
         current = e;
       }
     }
-    session.addListener(new Watcher(e));
+    session.addListener(events.watch(e));
     return e;
   }
 
-  /** Turns one session's callbacks into events. */
-  private final class Watcher implements InstantMessagingSession.Listener, Participant.Listener {
-    private final Entry entry;
-
-    Watcher(Entry entry) {
-      this.entry = entry;
-    }
-
-    @Override
-    public void onParticipantAdded(Session session, Participant participant) {
-      if (!participant.isLocal() && entry.peer == null) {
-        entry.peer = participant;
-        participant.addListener(this);
-      }
-    }
-
-    @Override
-    public void onStateChanged(Participant participant, ParticipantStateChangedEvent e) {
-      entry.last = e;
-      if (e.newState() == entry.shown && e.newState() == ParticipantState.CONNECTED) {
-        return; // already told (the accept that completed first)
-      }
-      entry.shown = e.newState();
-      log.add(stateEvent(entry, e));
-    }
-
-    @Override
-    public void onMessageReceived(InstantMessagingSession session, InstantMessage message) {
-      log.add(sessionEvent(ClientEvent.MESSAGE, entry).put("text", message.text())
-          .put("contentType", message.contentType().toString())
-          .text(message.sender().uri() + ": " + ClientEvent.printable(message.text())).build());
-    }
-
-    @Override
-    public void onComposing(InstantMessagingSession session, Participant participant) {
-      log.add(sessionEvent(ClientEvent.COMPOSING, entry).put("composing", true)
-          .text(participant.uri() + " is typing").build());
-    }
-
-    @Override
-    public void onIdle(InstantMessagingSession session, Participant participant) {
-      log.add(sessionEvent(ClientEvent.COMPOSING, entry).put("composing", false)
-          .text(participant.uri() + " stopped typing").build());
-    }
-
-    @Override
-    public void onTerminated(Session session) {
-      String saved = saveTrace(entry);
-      ParticipantStateChangedEvent last = entry.last;
-      String reason = last == null ? null : last.rejectReason().map(Enum::name).orElse(null);
-      ClientEvent.Builder b = sessionEvent(ClientEvent.ENDED, entry).put("reason", reason)
-          .put("cause", last == null ? null : last.reason().name())
-          .put("status", last == null ? 0 : last.statusCode())
-          .put("remoteReason", last == null ? null : header(last.remoteReason().orElse(null)))
-          .put("trace", saved);
-      String words = "ended: " + Words.outcome(entry.peerUri(), last)
-          + (saved == null ? "" : ", trace saved to " + saved);
-      synchronized (ClientSessions.this) {
-        entries.remove(entry.id);
-        if (current == entry) {
-          current = entries.isEmpty() ? null : List.copyOf(entries.values()).get(entries.size() - 1);
-        }
-      }
-      log.add(b.text(words).build());
-      entry.ended.complete(null);
-    }
-  }
-
-  private ClientEvent stateEvent(Entry e, ParticipantStateChangedEvent change) {
-    return sessionEvent(ClientEvent.STATE, e).put("state", change.newState().name())
-        .put("cause", change.reason().name()).put("status", change.statusCode())
-        .put("reason", change.rejectReason().map(Enum::name).orElse(null))
-        .put("remoteReason", header(change.remoteReason().orElse(null)))
-        .text(Words.state(e.peerUri(), change)).build();
-  }
-
-  /** A Reason header as written ({@code SIP;cause=486;text="Busy Here"}), or null. */
-  private static String header(Reason reason) {
-    return reason == null ? null : reason.toString();
-  }
-
-  private ClientEvent.Builder sessionEvent(String name, Entry e) {
-    return ClientEvent.of(name).put("session", e.id).put("type", e.session.type().name())
-        .put("peer", e.peerUri()).put("conversation", e.conversation());
-  }
-
-  private String saveTrace(Entry e) {
-    if (traces == null) {
-      return null;
-    }
-    try {
-      return traces.save(e).toString();
-    } catch (IOException | RuntimeException x) {
-      log.add(sessionEvent(ClientEvent.ERROR, e).put("command", null)
-          .put("message", "cannot save the trace in " + traceDir + ": " + x.getMessage())
-          .text("error: cannot save the trace in " + traceDir + ": " + x.getMessage()).build());
-      return null;
+  /** {@code e}'s session has ended: it leaves the table; the latest one left becomes current. */
+  private synchronized void forget(Entry e) {
+    entries.remove(e.id);
+    if (current == e) {
+      current = entries.isEmpty() ? null : List.copyOf(entries.values()).get(entries.size() - 1);
     }
   }
 
@@ -301,84 +173,6 @@ final class ClientSessions {
     register(s, uri.toString(), true);
     s.addParticipant(uri); // the outcome arrives as state and ended events
     return CompletableFuture.completedFuture(null);
-  }
-
-  /**
-   * {@code im URI TEXT} (and {@code pager URI TEXT} with {@code pager}): sends in the live IM
-   * session with that peer, or opens one (falling back to pager mode when the peer has no IM
-   * sessions) and sends once it is connected. Completes when the message is delivered.
-   */
-  CompletableFuture<Void> im(String target, String text, boolean pager) {
-    SipUri uri = resolve(target);
-    Entry existing = findIm(uri);
-    if (existing != null) {
-      synchronized (this) {
-        current = existing;
-      }
-      return send(existing, text);
-    }
-    SessionContext context = pager
-        ? SessionContext.builder().set(SessionContext.PAGER_MODE, true).build()
-        : SessionContext.EMPTY;
-    Session s = endpoint.sessionManager().createSession(SessionType.INSTANT_MESSAGING, context);
-    Entry e = register(s, uri.toString(), true);
-    return s.addParticipant(uri).handle((p, failure) -> {
-      if (failure != null) {
-        throw new CommandException("could not open a session with " + uri + ": " + Words.cause(failure));
-      }
-      return p;
-    }).thenCompose(p -> send(e, text));
-  }
-
-  /** {@code send TEXT}: in the current IM session (or the latest live one). */
-  CompletableFuture<Void> send(String text) {
-    Entry e = imTarget();
-    return send(e, text);
-  }
-
-  private CompletableFuture<Void> send(Entry e, String text) {
-    InstantMessagingSession im = (InstantMessagingSession) e.session;
-    CompletableFuture<List<DeliveryResult>> sent;
-    try {
-      sent = im.send(text);
-    } catch (IllegalStateException x) {
-      throw new CommandException("session #" + e.id + " has ended");
-    }
-    return sent.thenAccept(results -> {
-      List<String> failed = new ArrayList<>();
-      for (DeliveryResult r : results) {
-        boolean ok = r.isDelivered();
-        log.add(sessionEvent(ClientEvent.SENT, e).put("status", r.statusCode())
-            .put("reasonPhrase", r.reasonPhrase()).put("delivered", ok)
-            .text((ok ? "delivered to " : "not delivered to ") + r.recipient().uri()
-                + (ok ? "" : ": " + r.statusCode() + " " + r.reasonPhrase())).build());
-        if (!ok) {
-          failed.add(r.recipient().uri() + ": " + r.statusCode() + " " + r.reasonPhrase());
-        }
-      }
-      if (!failed.isEmpty()) {
-        throw new CommandException("not delivered: " + String.join(", ", failed));
-      }
-    });
-  }
-
-  /** {@code composing on|off} in the current IM session. */
-  void composing(boolean on) {
-    Entry e = imTarget();
-    try {
-      ((InstantMessagingSession) e.session).setComposing(on);
-    } catch (IllegalStateException x) {
-      throw new CommandException("session #" + e.id + " has ended");
-    }
-  }
-
-  /** The person is typing a message: composing in the current IM session, if there is one. */
-  void typing() {
-    try {
-      composing(true);
-    } catch (RuntimeException e) {
-      // no IM session (or it just ended): nobody to tell
-    }
   }
 
   /** {@code accept [ID]}: the given invitation or the oldest waiting one; completes at the ACK. */
@@ -394,11 +188,7 @@ final class ClientSessions {
       synchronized (this) {
         current = e;
       }
-      if (e.shown != ParticipantState.CONNECTED) {
-        e.shown = ParticipantState.CONNECTED;
-        log.add(stateEvent(e, new ParticipantStateChangedEvent(ParticipantState.CONNECTED,
-            ParticipantState.CONNECTED, ParticipantStateChangeReason.NORMAL, 200)));
-      }
+      events.accepted(e);
       return null;
     });
   }
@@ -453,31 +243,7 @@ final class ClientSessions {
       live = List.copyOf(entries.values());
       cur = current;
     }
-    if (live.isEmpty()) {
-      log.print(ClientEvent.of(ClientEvent.SESSION).put("session", null)
-          .text("no sessions").build());
-    }
-    for (Entry e : live) {
-      List<Map<String, Object>> people = new ArrayList<>();
-      StringBuilder who = new StringBuilder();
-      for (Participant p : e.session.participants()) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("uri", p.uri().toString());
-        m.put("state", p.state().name());
-        m.put("local", p.isLocal());
-        people.add(m);
-        who.append(who.length() == 0 ? "" : ", ").append(p.isLocal() ? "you" : p.uri())
-            .append(' ').append(p.state());
-      }
-      boolean pager = e.session instanceof InstantMessagingSession im && im.isPagerMode();
-      String state = e.isPendingInvitation() ? "INVITED" : e.peerState().name();
-      log.print(sessionEvent(ClientEvent.SESSION, e).put("state", state).put("pager", pager)
-          .put("incoming", e.session.isIncoming()).put("current", e == cur)
-          .put("participants", people)
-          .text(ClientEvent.words(e.session.type()) + " with " + e.peerUri() + ": " + state
-              + (pager ? ", pager mode" : "") + (e == cur ? ", current" : "")
-              + "; conversation " + e.conversation() + "; participants: " + who).build());
-    }
+    events.list(live, cur);
   }
 
   /** The live sessions, oldest first. */
@@ -507,9 +273,7 @@ final class ClientSessions {
     } catch (Exception x) {
       // the sessions left end with the transport
     }
-    if (traces != null) {
-      traces.resaveAll(); // the ACKs to rejects we sent, which come after the session ended
-    }
+    events.resaveTraces(); // the ACKs to rejects we sent, which come after the session ended
     try {
       EndpointState state = endpoint.state();
       if (state == EndpointState.ENABLED || state == EndpointState.ENABLING) {
@@ -524,7 +288,8 @@ final class ClientSessions {
 
   // ---- helpers --------------------------------------------------------------------------------
 
-  private synchronized Entry imTarget() {
+  /** The current IM session if live, else the latest live one not waiting for an answer. */
+  synchronized Entry imTarget() {
     if (current != null && current.session.type() == SessionType.INSTANT_MESSAGING
         && !current.session.isTerminated()) {
       return current;
@@ -559,10 +324,12 @@ final class ClientSessions {
     throw new CommandException("no invitation is waiting");
   }
 
-  private synchronized Entry findIm(SipUri uri) {
+  /** The live IM session with the person at {@code uri}, made current; null when none. */
+  synchronized Entry useImWith(SipUri uri) {
     for (Entry e : entries.values()) {
       if (e.session.type() == SessionType.INSTANT_MESSAGING && !e.session.isTerminated()
           && !e.isPendingInvitation() && samePerson(e, uri)) {
+        current = e;
         return e;
       }
     }

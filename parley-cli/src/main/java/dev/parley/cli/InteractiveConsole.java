@@ -125,7 +125,7 @@ final class InteractiveConsole implements AutoCloseable {
       long now = System.nanoTime();
       if (typed.startsWith("send ") && typed.length() > 5 && now - lastComposing > 5_000_000_000L) {
         lastComposing = now;
-        sessions.typing();
+        sessions.messaging().typing();
       }
       return done;
     });

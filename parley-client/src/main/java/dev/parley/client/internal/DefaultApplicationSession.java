@@ -48,7 +48,8 @@ final class DefaultApplicationSession extends DefaultSession implements Applicat
       targets = remotesLocked();
     }
     byte[] copy = data.clone();
-    return sendToAll(targets, p -> sendInDialog(p, SipMethod.INFO, copy, contentType));
+    String conversation = conversationId();
+    return sendToAll(targets, p -> p.sendInDialog(SipMethod.INFO, copy, contentType, conversation));
   }
 
   @Override

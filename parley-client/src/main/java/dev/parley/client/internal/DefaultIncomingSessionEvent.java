@@ -2,10 +2,8 @@ package dev.parley.client.internal;
 
 import dev.parley.client.IncomingSessionEvent;
 import dev.parley.client.InvitationCancelledException;
-import dev.parley.client.Participant;
 import dev.parley.client.ParticipantState;
 import dev.parley.client.ParticipantStateChangeReason;
-import dev.parley.client.RejectReason;
 import dev.parley.client.Session;
 import dev.parley.client.SessionException;
 import dev.parley.dialog.Dialog;
@@ -17,43 +15,25 @@ import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.MediaType;
 import dev.parley.sip.SipUri;
-import dev.parley.transport.Scheduler;
-import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
- * An invitation waiting for the application, over the dialog layer's {@link IncomingInvite}. One
- * state machine decides how it ends, under the endpoint's lock:
- *
- * <pre>
- *  PENDING --accept()--> ACCEPTING --ACK--> ACCEPTED
- *     |                      +--- the CANCEL won the race / no ACK --> (session ends)
- *     +--reject()/forward()--> REJECTED
- *     +--CANCEL--------------> CANCELLED    (inviter DISCONNECTED, 487 sent by the core)
- *     +--no answer in time---> EXPIRED      (480 sent)
- * </pre>
+ * An invitation waiting for the application, over the dialog layer's {@link IncomingInvite}. Its
+ * {@link InvitationState} decides how it ends (PENDING, then ACCEPTING until the ACK, REJECTED,
+ * CANCELLED by the inviter with 487 sent by the core, or EXPIRED with 480 sent); this class sends
+ * the answers and completes the acceptance.
  */
-final class DefaultIncomingSessionEvent implements IncomingSessionEvent, PendingInvitation {
+final class DefaultIncomingSessionEvent extends AbstractInvitation<DefaultSession> {
 
-  private final DefaultSession session;
-  private final DefaultParticipant inviter;
   private final IncomingInvite invite;
   private final SessionDescription offer;
-  private final MediaType offerType;
-  private final Instant deadline;
-  private InvitationStatus status = InvitationStatus.PENDING; // guarded by the endpoint's lock
-  private Scheduler.Timer timer;
 
   DefaultIncomingSessionEvent(DefaultSession session, DefaultParticipant inviter,
       IncomingInvite invite, SessionDescription offer) {
-    this.session = session;
-    this.inviter = inviter;
+    super(session, inviter);
     this.invite = invite;
     this.offer = offer;
-    this.offerType = invite.request().contentType();
-    this.deadline = Instant.now().plus(session.endpoint.config.invitationTimeout());
   }
 
   private Object lock() {
@@ -62,57 +42,22 @@ final class DefaultIncomingSessionEvent implements IncomingSessionEvent, Pending
 
   /** Starts the answer timer (480 when it fires) and watches for CANCEL. Outside the lock. */
   void start(long timeoutMillis) {
-    Scheduler.Timer t = invite.transaction().scheduler()
-        .schedule(this::expire, timeoutMillis, TimeUnit.MILLISECONDS);
-    synchronized (lock()) {
-      if (status == InvitationStatus.PENDING) {
-        timer = t;
-        t = null;
-      }
-    }
-    if (t != null) {
-      t.cancel();
-    }
+    state.start(invite.transaction().scheduler(), timeoutMillis, () -> invite.reject(480));
     invite.cancellation().thenRun(this::cancelledByInviter);
-  }
-
-  @Override
-  public Participant inviter() {
-    return inviter;
-  }
-
-  @Override
-  public Session session() {
-    return session;
-  }
-
-  @Override
-  public Instant deadline() {
-    return deadline;
-  }
-
-  @Override
-  public boolean isPending() {
-    synchronized (lock()) {
-      return status == InvitationStatus.PENDING;
-    }
   }
 
   @Override
   public CompletableFuture<Session> accept() {
     CompletableFuture<Session> result = new CompletableFuture<>();
     synchronized (lock()) {
-      CompletableFuture<Session> refused =
-          status.acceptRefused("it was rejected with 480", inviter.uri());
+      CompletableFuture<Session> refused = state.accept(true, "it was rejected with 480");
       if (refused != null) {
         return refused;
       }
-      status = InvitationStatus.ACCEPTING;
-      cancelTimer();
       DialogId id = new DialogId(invite.request().callId(), invite.localTag(),
           invite.request().from().tag());
-      inviter.dialogId = id;
-      session.endpoint.sessions.legs.put(id, inviter);
+      inviter.accepting(id);
+      session.endpoint.sessions.addLeg(id, inviter);
     }
     byte[] body = null;
     MediaType type = null;
@@ -133,27 +78,26 @@ final class DefaultIncomingSessionEvent implements IncomingSessionEvent, Pending
     DefaultEndpoint ep = session.endpoint;
     synchronized (lock()) {
       if (error == null) {
-        status = InvitationStatus.ACCEPTED;
-        inviter.dialog = dialog;
+        state.accepted();
+        inviter.dialogConfirmed(dialog);
         if (inviter.state() == ParticipantState.DISCONNECTED) {
           ep.fail(result, new SessionException("the session ended before it was connected", 0));
         } else {
           session.connected();
-          if (inviter.localHangup) {
-            hangup = session.byeAction(inviter); // terminate() came while we waited for the ACK
+          if (inviter.isHangingUp()) {
+            hangup = inviter.bye(); // terminate() came while we waited for the ACK
           }
           ep.complete(result, session);
         }
       } else {
         Throwable cause = Registration.unwrap(error);
         if (invite.isCancelled() && !(cause instanceof SipFailure)) {
-          status = InvitationStatus.CANCELLED; // the CANCEL reached the dialog layer first
-          session.disconnected(inviter, ParticipantStateChangeReason.REMOTE_HANGUP, 487,
-              Reasons.of(invite.cancelRequest()));
+          // the CANCEL reached the dialog layer first
+          state.cancel(Reasons.of(invite.cancelRequest()), true);
           ep.fail(result, new InvitationCancelledException(
               "the inviter " + inviter.uri() + " cancelled the invitation"));
         } else {
-          status = InvitationStatus.ACCEPTED;
+          state.accepted();
           int code = cause instanceof SipFailure f ? f.statusCode() : 500;
           session.disconnected(inviter, ParticipantStateChangeReason.ERROR, code);
           ep.fail(result, new SessionException("accepting failed: " + cause.getMessage(), code));
@@ -167,48 +111,17 @@ final class DefaultIncomingSessionEvent implements IncomingSessionEvent, Pending
   }
 
   @Override
-  public boolean reject(RejectReason reason) {
-    PendingInvitation.checkRejectReason(reason);
-    Runnable action;
-    synchronized (lock()) {
-      action = rejectLocked(reason.statusCode());
-    }
-    session.endpoint.kick();
-    if (action == null) {
-      return false;
-    }
-    action.run();
-    return true;
-  }
-
-  /** Under the lock: ends a pending invitation with {@code status}; the action sends it. */
-  @Override
-  public Runnable rejectLocked(int statusCode) {
-    if (status != InvitationStatus.PENDING) {
-      return null;
-    }
-    status = InvitationStatus.REJECTED;
-    cancelTimer();
-    session.disconnected(inviter, ParticipantStateChangeReason.NORMAL, statusCode);
-    return () -> invite.reject(statusCode);
-  }
-
-  /** Under the lock: whether accept() is waiting for the ACK. */
-  @Override
-  public boolean isAccepting() {
-    return status == InvitationStatus.ACCEPTING;
+  Runnable rejectLocked(int statusCode) {
+    return state.reject(statusCode) ? () -> invite.reject(statusCode) : null;
   }
 
   @Override
   public boolean forward(SipUri target) {
     Objects.requireNonNull(target, "target");
     synchronized (lock()) {
-      if (status != InvitationStatus.PENDING) {
+      if (!state.forward()) {
         return false;
       }
-      status = InvitationStatus.REJECTED;
-      cancelTimer();
-      session.disconnected(inviter, ParticipantStateChangeReason.FORWARDED, 302);
     }
     session.endpoint.kick();
     invite.reject(invite.request().response(302, invite.localTag())
@@ -216,37 +129,12 @@ final class DefaultIncomingSessionEvent implements IncomingSessionEvent, Pending
     return true;
   }
 
-  private void expire() {
-    synchronized (lock()) {
-      timer = null;
-      if (status != InvitationStatus.PENDING) {
-        return;
-      }
-      status = InvitationStatus.EXPIRED;
-      session.disconnected(inviter, ParticipantStateChangeReason.NORMAL, 480);
-    }
-    session.endpoint.kick();
-    invite.reject(480);
-  }
-
   private void cancelledByInviter() {
     synchronized (lock()) {
-      if (status != InvitationStatus.PENDING) {
-        return; // ACCEPTING: accepted() decides who won; otherwise already ended
-      }
-      status = InvitationStatus.CANCELLED;
-      cancelTimer();
-      session.disconnected(inviter, ParticipantStateChangeReason.REMOTE_HANGUP, 487,
-          Reasons.of(invite.cancelRequest()));
+      // ACCEPTING: accepted() decides who won; otherwise already ended
+      state.cancel(Reasons.of(invite.cancelRequest()), false);
     }
     session.endpoint.kick();
-  }
-
-  private void cancelTimer() {
-    if (timer != null) {
-      timer.cancel();
-      timer = null;
-    }
   }
 
   @Override

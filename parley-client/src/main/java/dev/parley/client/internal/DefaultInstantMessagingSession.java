@@ -5,7 +5,6 @@ import dev.parley.client.InstantMessage;
 import dev.parley.client.InstantMessagingSession;
 import dev.parley.client.Participant;
 import dev.parley.client.ParticipantState;
-import dev.parley.client.ParticipantStateChangeReason;
 import dev.parley.client.SessionContext;
 import dev.parley.client.SessionType;
 import dev.parley.dialog.SipFailure;
@@ -15,46 +14,32 @@ import dev.parley.sip.MediaType;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipUri;
+import dev.parley.sip.Uri;
 import dev.parley.transaction.ServerTransaction;
 import dev.parley.transport.Hop;
-import dev.parley.transport.Scheduler;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An {@link InstantMessagingSession}: MESSAGE in the dialog (session mode) or outside any dialog
- * (pager mode, RFC 3428), and the is-composing indications of RFC 3994 both ways.
- *
- * <p>Composing, our side (RFC 3994 §3.2): {@code setComposing(true)} sends {@code active} (with
- * {@code <refresh>}) when we were idle, and notes the keystroke; a timer sends {@code idle} once no
- * keystroke came for the idle timeout, another repeats {@code active} every refresh interval;
- * sending a message makes us idle silently. The peer's side (§4): {@code active} starts a timer of
- * its refresh (120 s when absent) after which it is idle; {@code idle} or a message ends it.
+ * (pager mode, RFC 3428), and the is-composing indications of RFC 3994 both ways ({@link
+ * Composing}).
  */
 final class DefaultInstantMessagingSession extends DefaultSession implements InstantMessagingSession {
   /** INVITE failures that mean "no IM sessions here, but MESSAGE may work": fall back to pager mode. */
   static final Set<Integer> PAGER_FALLBACK = Set.of(405, 415, 488, 501, 606);
   /** Most messages held while a pager invitation waits for the application. */
   static final int MAX_HELD = 64;
-  /** The peer's refresh when its active indication gives none (RFC 3994 §4: 120 s). */
-  private static final long DEFAULT_PEER_REFRESH_SECONDS = 120;
 
   private volatile boolean pagerMode;
   // guarded by the endpoint's lock
   private List<InstantMessage> held;
-  private boolean composing;
-  private long lastKeystroke;
-  private Scheduler.Timer idleTimer;
-  private Scheduler.Timer refreshTimer;
-  private final Map<DefaultParticipant, Scheduler.Timer> peersComposing = new HashMap<>();
+  private final Composing composing = new Composing(this);
   /** The key under which {@link PagerSessions} routes this session's pager peer, or null. */
   String pagerKey;
   /** When a message last went either way (scheduler time), for pager idleness. */
@@ -97,7 +82,7 @@ final class DefaultInstantMessagingSession extends DefaultSession implements Ins
       if (isTerminated()) {
         throw new IllegalStateException("the session has ended");
       }
-      stopComposingLocked(); // RFC 3994 §3.2: the message itself ends our composing state
+      composing.stopLocked(); // RFC 3994 §3.2: the message itself ends our composing state
       lastActivity = endpoint.sessions.pager.clock().nowMillis();
       targets = remotesLocked();
     }
@@ -105,31 +90,30 @@ final class DefaultInstantMessagingSession extends DefaultSession implements Ins
     return sendToAll(targets, p -> sendTo(p, copy, contentType));
   }
 
-  private CompletableFuture<DeliveryResult> sendTo(DefaultParticipant p, byte[] content,
+  /** Sends {@code content} to {@code p}: in its dialog, or outside any in pager mode. */
+  CompletableFuture<DeliveryResult> sendTo(DefaultParticipant p, byte[] content,
       MediaType type) {
-    boolean pager;
-    synchronized (endpoint.lock) {
-      pager = p.pager;
-    }
-    return pager ? sendPager(p, content, type)
-        : sendInDialog(p, SipMethod.MESSAGE, content, type);
+    return p.isPager() ? sendPager(p, content, type)
+        : p.sendInDialog(SipMethod.MESSAGE, content, type, conversationId());
   }
 
   /** A MESSAGE outside any dialog to a pager-mode peer (RFC 3428 §4), via the server if any. */
   private CompletableFuture<DeliveryResult> sendPager(DefaultParticipant p, byte[] content,
       MediaType type) {
     CompletableFuture<Hop> hop;
-    if (p.pagerHop != null) {
-      hop = CompletableFuture.completedFuture(p.pagerHop);
-    } else if (p.pagerTarget instanceof SipUri u) {
+    DefaultParticipant.PagerRoute route = p.pagerRoute();
+    Uri target = route.target();
+    if (route.hop() != null) {
+      hop = CompletableFuture.completedFuture(route.hop());
+    } else if (target instanceof SipUri u) {
       hop = endpoint.hopFor(u);
     } else {
       return CompletableFuture.completedFuture(
-          new DeliveryResult(p, 0, "not sent: no route to " + p.pagerTarget));
+          new DeliveryResult(p, 0, "not sent: no route to " + target));
     }
     String conversation = conversationId();
     return hop.thenCompose(h -> {
-      SipRequest.Builder b = endpoint.ua.newRequest(SipMethod.MESSAGE, p.pagerTarget,
+      SipRequest.Builder b = endpoint.ua.newRequest(SipMethod.MESSAGE, target,
           endpoint.from(), Address.of(p.uri()), h.transport()).body(type, content);
       if (conversation != null) {
         b.header(HeaderName.MS_CONVERSATION_ID, conversation);
@@ -140,94 +124,15 @@ final class DefaultInstantMessagingSession extends DefaultSession implements Ins
     }).handle((response, error) -> result(p, response, error));
   }
 
-  // ------------------------------------------------------------------------------ composing, ours
-
   @Override
   public void setComposing(boolean on) {
-    boolean sendActive = false;
-    boolean sendIdle = false;
-    synchronized (endpoint.lock) {
-      if (isTerminated()) {
-        throw new IllegalStateException("the session has ended");
-      }
-      if (on) {
-        lastKeystroke = scheduler().nowMillis();
-        if (!composing) {
-          composing = true;
-          sendActive = true;
-          long refresh = endpoint.config.composingRefresh().toMillis();
-          refreshTimer = scheduler().schedule(this::refreshComposing, refresh, TimeUnit.MILLISECONDS);
-          idleTimer = scheduler().schedule(this::checkIdle,
-              endpoint.config.composingIdle().toMillis(), TimeUnit.MILLISECONDS);
-        }
-      } else if (composing) {
-        stopComposingLocked();
-        sendIdle = true;
-      }
-    }
-    if (sendActive) {
-      sendComposing(true);
-    } else if (sendIdle) {
-      sendComposing(false);
-    }
+    composing.set(on);
   }
 
-  private void checkIdle() {
-    boolean sendIdle = false;
-    synchronized (endpoint.lock) {
-      idleTimer = null;
-      if (!composing) {
-        return;
-      }
-      long idle = endpoint.config.composingIdle().toMillis();
-      long quiet = scheduler().nowMillis() - lastKeystroke;
-      if (quiet >= idle) {
-        stopComposingLocked();
-        sendIdle = true;
-      } else {
-        idleTimer = scheduler().schedule(this::checkIdle, idle - quiet, TimeUnit.MILLISECONDS);
-      }
-    }
-    if (sendIdle) {
-      sendComposing(false);
-    }
-  }
-
-  private void refreshComposing() {
-    synchronized (endpoint.lock) {
-      refreshTimer = null;
-      if (!composing || isTerminated()) {
-        return;
-      }
-      refreshTimer = scheduler().schedule(this::refreshComposing,
-          endpoint.config.composingRefresh().toMillis(), TimeUnit.MILLISECONDS);
-    }
-    sendComposing(true);
-  }
-
-  /** Under the lock: we are idle now (no indication sent here). */
-  private void stopComposingLocked() {
-    composing = false;
-    if (idleTimer != null) {
-      idleTimer.cancel();
-      idleTimer = null;
-    }
-    if (refreshTimer != null) {
-      refreshTimer.cancel();
-      refreshTimer = null;
-    }
-  }
-
-  private void sendComposing(boolean active) {
-    List<DefaultParticipant> targets;
-    synchronized (endpoint.lock) {
-      if (isTerminated()) {
-        return;
-      }
-      targets = remotesLocked();
-    }
-    byte[] body = IsComposing.body(active, endpoint.config.composingRefresh().toSeconds());
-    sendToAll(targets, p -> sendTo(p, body, IS_COMPOSING));
+  @Override
+  public boolean isComposing(Participant participant) {
+    Objects.requireNonNull(participant, "participant");
+    return composing.isComposing(participant);
   }
 
   // ------------------------------------------------------------------------------ receiving
@@ -254,17 +159,11 @@ final class DefaultInstantMessagingSession extends DefaultSession implements Ins
     MediaType type = request.contentType() != null ? request.contentType() : MediaType.TEXT_PLAIN;
     byte[] body = request.body();
     if (isComposingType(type)) {
-      IsComposing.Indication indication = IsComposing.parse(body);
-      if (indication.active()) {
-        peerActiveLocked(p, indication.refreshSeconds() > 0 ? indication.refreshSeconds()
-            : DEFAULT_PEER_REFRESH_SECONDS);
-      } else {
-        peerIdleLocked(p, true);
-      }
+      composing.indicationLocked(p, body);
       return 200;
     }
     lastActivity = endpoint.sessions.pager.clock().nowMillis();
-    peerIdleLocked(p, false); // a message ends the sender's composing state (RFC 3994 §4)
+    composing.messageLocked(p); // a message ends the sender's composing state (RFC 3994 §4)
     InstantMessage m = new InstantMessage(p, type, body, Instant.now());
     if (held != null) {
       if (held.size() >= MAX_HELD) {
@@ -300,59 +199,6 @@ final class DefaultInstantMessagingSession extends DefaultSession implements Ins
     });
   }
 
-  private void peerActiveLocked(DefaultParticipant p, long refreshSeconds) {
-    if (p.state() == ParticipantState.DISCONNECTED) {
-      return;
-    }
-    Scheduler.Timer old = peersComposing.put(p, scheduler().schedule(() -> peerExpired(p),
-        refreshSeconds, TimeUnit.SECONDS));
-    if (old != null) {
-      old.cancel();
-    } else {
-      endpoint.deliver(listeners, l -> {
-        if (l instanceof InstantMessagingSession.Listener im) {
-          im.onComposing(this, p);
-        }
-      });
-    }
-  }
-
-  private void peerIdleLocked(DefaultParticipant p, boolean announce) {
-    Scheduler.Timer t = peersComposing.remove(p);
-    if (t == null) {
-      return;
-    }
-    t.cancel();
-    if (announce) {
-      endpoint.deliver(listeners, l -> {
-        if (l instanceof InstantMessagingSession.Listener im) {
-          im.onIdle(this, p);
-        }
-      });
-    }
-  }
-
-  private void peerExpired(DefaultParticipant p) {
-    synchronized (endpoint.lock) {
-      if (peersComposing.remove(p) != null) {
-        endpoint.deliver(listeners, l -> {
-          if (l instanceof InstantMessagingSession.Listener im) {
-            im.onIdle(this, p);
-          }
-        });
-      }
-    }
-    endpoint.kick();
-  }
-
-  @Override
-  public boolean isComposing(Participant participant) {
-    Objects.requireNonNull(participant, "participant");
-    synchronized (endpoint.lock) {
-      return peersComposing.containsKey(participant);
-    }
-  }
-
   // ------------------------------------------------------------------------------ pager mode
 
   @Override
@@ -372,24 +218,20 @@ final class DefaultInstantMessagingSession extends DefaultSession implements Ins
     }
     pagerMode = true;
     becomePagerLocked(p);
-    p.change(ParticipantState.CONNECTED, ParticipantStateChangeReason.NORMAL, 0);
+    p.connected(0);
     connected();
-    endpoint.complete(p.connected, p);
     return true;
   }
 
   /** Under the lock: {@code p} (whose URI we invited) is reached by MESSAGE outside dialogs. */
   private void becomePagerLocked(DefaultParticipant p) {
-    p.pager = true;
-    p.pagerTarget = p.uri();
+    p.talkInPagerMode(new DefaultParticipant.PagerRoute(p.uri(), null));
     endpoint.sessions.pager.registerLocked(this, p);
   }
 
   @Override
   void endedLocked() {
-    stopComposingLocked();
-    peersComposing.values().forEach(Scheduler.Timer::cancel);
-    peersComposing.clear();
+    composing.endedLocked();
     held = null;
     endpoint.sessions.pager.forgetLocked(this);
   }

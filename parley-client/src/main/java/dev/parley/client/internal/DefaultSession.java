@@ -2,8 +2,6 @@ package dev.parley.client.internal;
 
 import dev.parley.client.DeliveryResult;
 import dev.parley.client.Endpoint;
-import dev.parley.client.InvitationCancelledException;
-import dev.parley.client.InvitationRejectedException;
 import dev.parley.client.MediaStream;
 import dev.parley.client.Participant;
 import dev.parley.client.ParticipantState;
@@ -11,7 +9,6 @@ import dev.parley.client.ParticipantStateChangeReason;
 import dev.parley.client.RejectReason;
 import dev.parley.client.Session;
 import dev.parley.client.SessionContext;
-import dev.parley.client.SessionException;
 import dev.parley.client.SessionTrace;
 import dev.parley.client.SessionType;
 import dev.parley.dialog.Dialog;
@@ -25,7 +22,6 @@ import dev.parley.sip.Reason;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
-import dev.parley.sip.SipStatus;
 import dev.parley.sip.SipUri;
 import dev.parley.transaction.ServerTransaction;
 import dev.parley.transport.Hop;
@@ -69,8 +65,7 @@ class DefaultSession implements Session {
     this.type = type;
     this.context = context;
     this.incoming = incoming;
-    this.local = new DefaultParticipant(this, endpoint.uri(), endpoint.config.displayName(), true,
-        ParticipantState.IDLE);
+    this.local = DefaultParticipant.local(this, endpoint.uri(), endpoint.config.displayName());
     this.trace = endpoint.config.traceLimit() > 0 ? new TraceRecorder(endpoint.config.traceLimit())
         : null;
   }
@@ -227,34 +222,6 @@ class DefaultSession implements Session {
     return all;
   }
 
-  /** Sends {@code content} as {@code method} inside {@code p}'s dialog, with our conversation ID. */
-  CompletableFuture<DeliveryResult> sendInDialog(DefaultParticipant p, SipMethod method,
-      byte[] content, MediaType type) {
-    Dialog dialog;
-    synchronized (endpoint.lock) {
-      dialog = p.dialog;
-    }
-    if (dialog == null) {
-      return CompletableFuture.completedFuture(new DeliveryResult(p, 0, "not sent: no dialog yet"));
-    }
-    String conversation = conversationId();
-    CompletableFuture<DeliveryResult> sent;
-    synchronized (endpoint.lock) {
-      // One at a time per participant, in call order: the CSeq is taken when the previous
-      // request has its final response, so the peer never sees them out of order.
-      sent = p.inDialogTail.handle((ignored, failure) -> null)
-          .thenCompose(ignored -> endpoint.ua.request(dialog, method, b -> {
-            b.body(type, content);
-            if (conversation != null) {
-              b.header(HeaderName.MS_CONVERSATION_ID, conversation);
-            }
-          }))
-          .handle((response, error) -> result(p, response, error));
-      p.inDialogTail = sent;
-    }
-    return sent;
-  }
-
   /** The delivery result of a final response or a failure. */
   static DeliveryResult result(DefaultParticipant p, SipResponse response, Throwable error) {
     if (response != null) {
@@ -311,31 +278,30 @@ class DefaultSession implements Session {
         throw new IllegalStateException("a " + type + " session has one remote participant ("
             + remotes.get(0).uri() + "); use a conference for more");
       }
-      p = new DefaultParticipant(this, uri, null, false, ParticipantState.IDLE);
+      p = DefaultParticipant.invitee(this, uri);
       addRemote(p);
-      p.change(ParticipantState.CONNECTING, ParticipantStateChangeReason.TRYING, 0);
+      p.inviting();
       if (!announced) {
         announced = true;
         endpoint.sessions.announceOutgoing(this);
       }
       if (connectWithoutInviteLocked(p)) {
-        p.change(ParticipantState.CONNECTED, ParticipantStateChangeReason.NORMAL, 0);
+        p.connected(0);
         connected();
-        endpoint.complete(p.connected, p);
       }
     }
     endpoint.kick();
     if (p.state() == ParticipantState.CONNECTED) {
-      return p.connected;
+      return p.connection();
     }
     endpoint.hopFor(uri).whenComplete((hop, error) -> {
       if (error != null) {
-        outcome(p, null, new SipFailure(503, "cannot resolve " + uri + ": " + error.getMessage()));
+        outcome(p, null, null, new SipFailure(503, "cannot resolve " + uri + ": " + error.getMessage()));
       } else {
         invite(p, uri, hop);
       }
     });
-    return p.connected;
+    return p.connection();
   }
 
   private void invite(DefaultParticipant p, SipUri uri, Hop hop) {
@@ -356,107 +322,58 @@ class DefaultSession implements Session {
       claimTrace(invite.callId());
       out = endpoint.ua.invite(invite, hop, response -> provisional(p, response));
     } catch (RuntimeException e) {
-      outcome(p, null, new SipFailure(503, "cannot send the INVITE: " + e.getMessage()));
+      outcome(p, null, null, new SipFailure(503, "cannot send the INVITE: " + e.getMessage()));
       return;
     }
-    boolean cancel;
+    Runnable cancel;
     synchronized (endpoint.lock) {
-      p.outgoing = out;
-      cancel = p.localHangup;
+      cancel = p.inviteSent(out);
     }
-    if (cancel) {
-      out.cancel(Reasons.of(p.hangupReason));
+    if (cancel != null) {
+      cancel.run();
     }
-    out.dialog().whenComplete((dialog, error) -> outcome(p, dialog, error));
+    out.dialog().whenComplete((dialog, error) -> outcome(p, out, dialog, error));
   }
 
   private void provisional(DefaultParticipant p, SipResponse response) {
-    int code = response.statusCode();
     synchronized (endpoint.lock) {
-      if (p.state() == ParticipantState.CONNECTING) {
-        p.change(ParticipantState.CONNECTING, code == 180 || code == 182
-            ? ParticipantStateChangeReason.RINGING : ParticipantStateChangeReason.TRYING, code);
-      }
+      p.provisional(response.statusCode());
     }
     endpoint.kick();
   }
 
-  private void outcome(DefaultParticipant p, Dialog dialog, Throwable error) {
+  private void outcome(DefaultParticipant p, OutgoingInvite out, Dialog dialog, Throwable error) {
     Runnable action = null;
     synchronized (endpoint.lock) {
       if (error == null) {
-        p.dialog = dialog;
-        p.dialogId = dialog.id();
-        endpoint.sessions.legs.put(dialog.id(), p);
-        if (p.localHangup || p.state() == ParticipantState.DISCONNECTED) {
-          action = byeAction(p); // a 2xx won the race with our CANCEL (RFC 3261 §9.1)
+        p.dialogConfirmed(dialog);
+        endpoint.sessions.addLeg(dialog.id(), p);
+        if (!p.isConnecting()) {
+          action = p.bye(); // a 2xx won the race with our CANCEL (RFC 3261 §9.1)
         } else {
-          negotiated(localOffer, answerOf(p.outgoing), true);
-          p.change(ParticipantState.CONNECTED, ParticipantStateChangeReason.NORMAL, 200);
+          negotiated(localOffer, Offers.answerIn(out.answer()), true);
+          p.connected(200);
           connected();
-          endpoint.complete(p.connected, p);
         }
       } else {
         Throwable cause = Registration.unwrap(error);
         SipFailure f = cause instanceof SipFailure s ? s : new SipFailure(500, cause.toString());
         int code = f.statusCode();
-        if (!p.localHangup && recoverLocked(p, f)) {
+        boolean hungUp = p.isHangingUp();
+        if (!hungUp && recoverLocked(p, f)) {
           endpoint.kick();
           return;
         }
-        ParticipantStateChangeReason reason = p.localHangup ? ParticipantStateChangeReason.NORMAL
-            : reasonFor(f);
-        disconnected(p, reason, code, p.localHangup ? null : Reasons.of(f.response()));
-        endpoint.fail(p.connected, p.localHangup
-            ? new InvitationCancelledException("the session was terminated before " + p.uri()
-                + " answered")
-            : f.response() == null
-                ? new SessionException("the invitation to " + p.uri() + " failed: "
-                    + f.getMessage(), code)
-                : new InvitationRejectedException(code, phrase(f)));
+        ParticipantStateChangeReason reason = hungUp ? ParticipantStateChangeReason.NORMAL
+            : InviteFailures.reasonFor(f);
+        disconnected(p, reason, code, hungUp ? null : Reasons.of(f.response()));
+        p.connectionFailed(InviteFailures.exceptionFor(f, p.uri(), hungUp));
       }
     }
     endpoint.kick();
     if (action != null) {
       action.run();
     }
-  }
-
-  /** The SDP answer in the 2xx of {@code out}, or null. */
-  private static SessionDescription answerOf(OutgoingInvite out) {
-    SipResponse ok = out == null ? null : out.answer();
-    if (ok == null || ok.bodyLength() == 0 || ok.contentType() == null
-        || !ok.contentType().is(MediaType.APPLICATION_SDP)) {
-      return null;
-    }
-    try {
-      return SessionDescription.parse(ok.body());
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
-
-  private static String phrase(SipFailure f) {
-    SipResponse r = f.response();
-    return r != null ? r.reasonPhrase() : SipStatus.of(f.statusCode()).reasonPhrase();
-  }
-
-  /** How the inviter sees a failed invitation (UCCAPI's participant state change reasons). */
-  static ParticipantStateChangeReason reasonFor(SipFailure f) {
-    int code = f.statusCode();
-    if (f.response() == null) {
-      return ParticipantStateChangeReason.ERROR; // timeout, transport error
-    }
-    if (code >= 300 && code < 400) {
-      return ParticipantStateChangeReason.FORWARDED;
-    }
-    if (code == 404 || code == 410 || code == 484 || code == 604) {
-      return ParticipantStateChangeReason.ENDPOINT_NOT_EXIST;
-    }
-    if (code == 487 || RejectReason.fromStatus(code).isPresent()) {
-      return ParticipantStateChangeReason.REMOTE_HANGUP;
-    }
-    return ParticipantStateChangeReason.FAILED;
   }
 
   // ------------------------------------------------------------------------------ ending
@@ -470,13 +387,13 @@ class DefaultSession implements Session {
     DefaultParticipant p = (DefaultParticipant) participant;
     Runnable action;
     synchronized (endpoint.lock) {
-      action = hangupLocked(p, null);
+      action = p.hangUp(null);
     }
     endpoint.kick();
     if (action != null) {
       action.run();
     }
-    return p.disconnected;
+    return p.disconnection();
   }
 
   @Override
@@ -503,7 +420,7 @@ class DefaultSession implements Session {
           end();
         }
         for (DefaultParticipant p : List.copyOf(remotes)) {
-          Runnable a = hangupLocked(p, reason);
+          Runnable a = p.hangUp(reason);
           if (a != null) {
             actions.add(a);
           }
@@ -513,69 +430,6 @@ class DefaultSession implements Session {
     endpoint.kick();
     actions.forEach(Runnable::run);
     return termination;
-  }
-
-  /**
-   * Under the lock: starts ending {@code p}'s leg with {@code reason}, or normally when it is null
-   * (no Reason header on the BYE or CANCEL; an invitation ours to answer is declined); the
-   * returned action (may be null) sends it.
-   */
-  private Runnable hangupLocked(DefaultParticipant p, RejectReason reason) {
-    if (p.state() == ParticipantState.DISCONNECTED || p.state() == ParticipantState.DISCONNECTING) {
-      return null;
-    }
-    if (p.invitation != null) {
-      Runnable reject = p.invitation.rejectLocked(
-          (reason == null ? RejectReason.DECLINE : reason).statusCode());
-      if (reject != null) {
-        return reject;
-      }
-      if (p.invitation.isAccepting()) {
-        p.localHangup = true; // BYE once the ACK arrives
-        p.hangupReason = reason;
-        p.change(ParticipantState.DISCONNECTING, ParticipantStateChangeReason.NORMAL, 0);
-        return null;
-      }
-    }
-    p.localHangup = true;
-    p.hangupReason = reason;
-    if (p.state() == ParticipantState.IDLE) {
-      disconnected(p, ParticipantStateChangeReason.NORMAL, 0);
-      return null;
-    }
-    if (p.state() == ParticipantState.CONNECTING) {
-      p.change(ParticipantState.DISCONNECTING, ParticipantStateChangeReason.NORMAL, 0);
-      OutgoingInvite out = p.outgoing;
-      Reason why = Reasons.of(reason);
-      return out == null ? null : () -> out.cancel(why); // invite() cancels once it is sent
-    }
-    if (p.pager) { // a pager-mode participant: no dialog, nothing to send
-      disconnected(p, ParticipantStateChangeReason.NORMAL, 0);
-      return null;
-    }
-    p.change(ParticipantState.DISCONNECTING, ParticipantStateChangeReason.NORMAL, 0);
-    return byeAction(p);
-  }
-
-  /**
-   * Under the lock: an action sending BYE on {@code p}'s dialog, with the Reason of our hang-up.
-   * {@code p} is DISCONNECTED (and a two-party session ends) when the BYE's transaction completes:
-   * a final response, a timeout (Timer F) or a transport error, so the trace then holds the
-   * response. Null when there is no dialog.
-   */
-  Runnable byeAction(DefaultParticipant p) {
-    Dialog dialog = p.dialog;
-    if (dialog == null) {
-      return null;
-    }
-    p.byeSent = true;
-    Reason why = Reasons.of(p.hangupReason);
-    return () -> endpoint.ua.bye(dialog, why).whenComplete((r, e) -> {
-      synchronized (endpoint.lock) { // answered, timed out, failed, or the dialog had ended
-        disconnected(p, ParticipantStateChangeReason.NORMAL, 0);
-      }
-      endpoint.kick();
-    });
   }
 
   // ------------------------------------------------------------------------------ under the lock
@@ -588,7 +442,7 @@ class DefaultSession implements Session {
 
   /** Under the lock: a remote participant is connected, so is the local one. */
   void connected() {
-    local.change(ParticipantState.CONNECTED, ParticipantStateChangeReason.NORMAL, 0);
+    local.connected(0);
   }
 
   /**
@@ -605,12 +459,11 @@ class DefaultSession implements Session {
    */
   void disconnected(DefaultParticipant p, ParticipantStateChangeReason reason, int statusCode,
       Reason remoteReason) {
-    if (p.state() == ParticipantState.DISCONNECTED) {
+    if (!p.disconnect(reason, statusCode, remoteReason)) {
       return;
     }
-    p.change(ParticipantState.DISCONNECTED, reason, statusCode, remoteReason);
-    if (p.dialogId != null) {
-      endpoint.sessions.legs.remove(p.dialogId, p);
+    if (p.dialogId() != null) {
+      endpoint.sessions.removeLeg(p.dialogId(), p);
     }
     if (remotes.remove(p)) {
       endpoint.deliver(listeners, l -> l.onParticipantRemoved(this, p));
@@ -627,7 +480,7 @@ class DefaultSession implements Session {
     }
     terminated = true;
     endedLocked();
-    local.change(ParticipantState.DISCONNECTED, ParticipantStateChangeReason.NORMAL, 0);
+    local.disconnect(ParticipantStateChangeReason.NORMAL, 0, null);
     endpoint.sessions.forget(this);
     endpoint.deliver(listeners, l -> l.onTerminated(this));
     endpoint.complete(termination, null);

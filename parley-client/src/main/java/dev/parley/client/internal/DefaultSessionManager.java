@@ -36,7 +36,7 @@ final class DefaultSessionManager implements SessionManager {
   private final Set<DefaultSession> sessions = new LinkedHashSet<>(); // guarded by the lock
   private final Set<String> applicationTypes = ConcurrentHashMap.newKeySet();
   /** The participant behind each dialog (confirmed, or about to be by accept()). */
-  final Map<DialogId, DefaultParticipant> legs = new ConcurrentHashMap<>();
+  private final Map<DialogId, DefaultParticipant> legs = new ConcurrentHashMap<>();
   /** Pager-mode peers and their sessions. */
   final PagerSessions pager;
 
@@ -84,6 +84,16 @@ final class DefaultSessionManager implements SessionManager {
   /** Under the lock: the session ended. */
   void forget(DefaultSession s) {
     sessions.remove(s);
+  }
+
+  /** {@code p}'s leg is the dialog {@code id} (confirmed, or about to be by accept()). */
+  void addLeg(DialogId id, DefaultParticipant p) {
+    legs.put(id, p);
+  }
+
+  /** {@code p}'s leg, the dialog {@code id}, has ended. */
+  void removeLeg(DialogId id, DefaultParticipant p) {
+    legs.remove(id, p);
   }
 
   /** Under the lock: an incoming session exists from its invitation on. */
@@ -147,15 +157,15 @@ final class DefaultSessionManager implements SessionManager {
     synchronized (endpoint.lock) {
       DefaultSession session = DefaultSession.create(endpoint, c.type(), context.build(), true);
       session.claimTrace(request.callId());
-      DefaultParticipant inviter = new DefaultParticipant(session, from.uri(), from.displayName(),
-          false, ParticipantState.CONNECTED);
+      DefaultParticipant inviter =
+          DefaultParticipant.inviter(session, from.uri(), from.displayName());
       if (session instanceof DefaultApplicationSession app && c.sdp() == null
           && request.bodyLength() > 0 && request.contentType() != null) {
         app.invitationData(new ApplicationData(inviter, request.contentType(), request.body(),
             Instant.now()));
       }
       event = new DefaultIncomingSessionEvent(session, inviter, invite, c.sdp());
-      inviter.invitation = event;
+      inviter.invitedUs(event);
       session.addRemote(inviter);
       sessions.add(session);
       endpoint.deliver(List.of(l), x -> x.onIncomingSession(endpoint, event));
@@ -175,7 +185,7 @@ final class DefaultSessionManager implements SessionManager {
       return;
     }
     synchronized (endpoint.lock) {
-      if (p.state() != ParticipantState.DISCONNECTED && (bye != null || !p.byeSent)) {
+      if (p.state() != ParticipantState.DISCONNECTED && (bye != null || !p.isByeSent())) {
         ParticipantStateChangeReason reason;
         int status = 0;
         Reason remote = null;
@@ -184,7 +194,7 @@ final class DefaultSessionManager implements SessionManager {
           remote = Reasons.of(bye);
           status = Reasons.sipCause(remote);
         } else {
-          reason = p.localHangup ? ParticipantStateChangeReason.NORMAL
+          reason = p.isHangingUp() ? ParticipantStateChangeReason.NORMAL
               : ParticipantStateChangeReason.ERROR;
         }
         ((DefaultSession) p.session()).disconnected(p, reason, status, remote);

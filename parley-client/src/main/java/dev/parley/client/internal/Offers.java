@@ -12,6 +12,7 @@ import dev.parley.sdp.SessionDescription;
 import dev.parley.sip.Address;
 import dev.parley.sip.MediaType;
 import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipUri;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,19 @@ final class Offers {
   static final int PLACEHOLDER_PORT = 9;
 
   private Offers() {}
+
+  /** The SDP answer in {@code ok}, the 2xx to our INVITE (may be null), or null. */
+  static SessionDescription answerIn(SipResponse ok) {
+    if (ok == null || ok.bodyLength() == 0 || ok.contentType() == null
+        || !ok.contentType().is(MediaType.APPLICATION_SDP)) {
+      return null;
+    }
+    try {
+      return SessionDescription.parse(ok.body());
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
 
   /**
    * What an incoming INVITE is.

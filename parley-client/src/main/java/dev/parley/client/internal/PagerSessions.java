@@ -117,13 +117,12 @@ final class PagerSessions {
         new DefaultInstantMessagingSession(endpoint, context.build(), true);
     session.pagerModeLocked();
     session.claimTrace(request.callId());
-    DefaultParticipant inviter = new DefaultParticipant(session, from.uri(), from.displayName(),
-        false, ParticipantState.CONNECTED);
-    inviter.pager = true;
+    DefaultParticipant inviter =
+        DefaultParticipant.inviter(session, from.uri(), from.displayName());
     routeReplies(inviter, tx, request);
     InstantMessage first = new InstantMessage(inviter, type, request.body(), Instant.now());
     PagerInvitation invitation = new PagerInvitation(session, inviter, first, key, this);
-    inviter.invitation = invitation;
+    inviter.invitedUs(invitation);
     session.holdLocked(first);
     session.addRemote(inviter);
     endpoint.sessions.addLocked(session);
@@ -138,17 +137,16 @@ final class PagerSessions {
    */
   private void routeReplies(DefaultParticipant peer, ServerTransaction tx, SipRequest request) {
     if (endpoint.config.server() != null) {
-      peer.pagerTarget = peer.uri();
+      peer.talkInPagerMode(new DefaultParticipant.PagerRoute(peer.uri(), null));
       return;
     }
     for (Address contact : request.contacts()) {
       if (!contact.isWildcard() && contact.uri() instanceof SipUri) {
-        peer.pagerTarget = contact.uri();
+        peer.talkInPagerMode(new DefaultParticipant.PagerRoute(contact.uri(), null));
         return;
       }
     }
-    peer.pagerTarget = peer.uri();
-    peer.pagerHop = tx.flow().remoteHop();
+    peer.talkInPagerMode(new DefaultParticipant.PagerRoute(peer.uri(), tx.flow().remoteHop()));
   }
 
   /** Under the lock: an outgoing session talks to {@code peer} in pager mode; replies come to it. */
@@ -203,7 +201,7 @@ final class PagerSessions {
 
   private static DefaultParticipant peerOf(DefaultInstantMessagingSession s) {
     for (DefaultParticipant p : s.remotesLocked()) {
-      if (p.pager && p.state() != ParticipantState.DISCONNECTED) {
+      if (p.isPager() && p.state() != ParticipantState.DISCONNECTED) {
         return p;
       }
     }
@@ -227,10 +225,10 @@ final class PagerSessions {
         return;
       }
       for (DefaultParticipant p : session.remotesLocked()) {
-        if (p.pager && p.invitation instanceof PagerInvitation inv && inv.isPendingLocked()) {
+        if (p.isPager() && p.hasPendingInvitation()) {
           continue; // its own timer ends it
         }
-        if (p.pager) {
+        if (p.isPager()) {
           session.disconnected(p, ParticipantStateChangeReason.NORMAL, 0);
         }
       }

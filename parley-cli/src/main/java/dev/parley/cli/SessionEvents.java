@@ -1,0 +1,259 @@
+package dev.parley.cli;
+
+import dev.parley.cli.ClientSessions.Entry;
+import dev.parley.client.DeliveryResult;
+import dev.parley.client.Endpoint;
+import dev.parley.client.EndpointState;
+import dev.parley.client.EndpointStateChangedEvent;
+import dev.parley.client.IncomingSessionEvent;
+import dev.parley.client.InstantMessage;
+import dev.parley.client.InstantMessagingSession;
+import dev.parley.client.Participant;
+import dev.parley.client.ParticipantState;
+import dev.parley.client.ParticipantStateChangeReason;
+import dev.parley.client.ParticipantStateChangedEvent;
+import dev.parley.client.Session;
+import dev.parley.client.SignInException;
+import dev.parley.sip.Reason;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * What the client API tells one {@code parley client}, as {@link ClientEvent}s: the endpoint's
+ * sign-in state and, per session, its invitation, participant states, messages, composing, end
+ * (with the trace saved under {@code --trace-dir}) and listing. Their names, fields and words are
+ * the contract of docs/cli.md. Callbacks arrive on the endpoint's serial executor and only add to
+ * the {@link EventLog}. Thread-safe.
+ */
+final class SessionEvents {
+  private final Endpoint endpoint;
+  private final EventLog log;
+  private final Path traceDir;
+  private final TraceSaver traces;
+  private final Consumer<Entry> ended;
+  private volatile boolean hasServer;
+
+  /**
+   * Listens to {@code endpoint}'s state.
+   *
+   * @param traceDir where each session's trace is saved when it ends, or null
+   * @param ended told when a session has ended, before its {@code ended} event is logged
+   */
+  SessionEvents(Endpoint endpoint, EventLog log, Path traceDir, Consumer<Entry> ended) {
+    this.endpoint = endpoint;
+    this.log = log;
+    this.traceDir = traceDir;
+    this.traces = traceDir == null ? null : new TraceSaver(traceDir, endpoint.uri().user());
+    this.ended = ended;
+    endpoint.addListener(this::onEndpointState);
+  }
+
+  private void onEndpointState(Endpoint source, EndpointStateChangedEvent e) {
+    String user = endpoint.uri().toString();
+    SignInException failure = e.failure().orElse(null);
+    if (e.newState() == EndpointState.ENABLED) {
+      String contact = endpoint.contactUri().toString();
+      log.add(ClientEvent.of(ClientEvent.ENABLED).put("user", user).put("contact", contact)
+          .text(Words.enabled(user, contact, hasServer)).build());
+    } else if (failure != null && (e.newState() == EndpointState.DISABLED
+        || e.newState() == EndpointState.ENABLING)) {
+      boolean retrying = e.newState() == EndpointState.ENABLING;
+      log.add(ClientEvent.of(ClientEvent.ENABLE_FAILED).put("user", user)
+          .put("reason", failure.reason().name()).put("status", failure.statusCode())
+          .put("message", failure.getMessage()).put("retrying", retrying)
+          .text(Words.failed(failure, retrying)).build());
+    } else if (e.newState() == EndpointState.DISABLED) {
+      log.add(ClientEvent.of(ClientEvent.DISABLED).put("user", user).text("signed out").build());
+    }
+  }
+
+  /** Whether the endpoint signs in to a server (for the words of {@code enabled}). */
+  void hasServer(boolean value) {
+    hasServer = value;
+  }
+
+  /** Watches {@code e}'s session (and, through it, its remote participant). */
+  Session.Listener watch(Entry e) {
+    return new Watcher(e);
+  }
+
+  /** Watches {@code invitation}'s inviter and logs the {@code incoming} event of {@code e}. */
+  void incoming(Entry e, IncomingSessionEvent invitation) {
+    Session session = invitation.session();
+    invitation.inviter().addListener(new Watcher(e));
+    Instant deadline = invitation.deadline();
+    long left = Math.max(0, (Duration.between(Instant.now(), deadline).toMillis() + 999) / 1000);
+    ClientEvent.Builder b = sessionEvent(ClientEvent.INCOMING, e)
+        .put("pager", invitation.message().isPresent())
+        .put("timeout", left).put("deadline", deadline.toString());
+    String words = "incoming " + ClientEvent.words(session.type()) + " session from "
+        + e.peerUri() + " (conversation " + e.conversation() + ")";
+    if (invitation.message().isPresent()) {
+      words += ", pager mode";
+    }
+    log.add(b.text(words).build());
+  }
+
+  /** Our accept completed: {@code e} is CONNECTED, told once whichever of it and the event comes first. */
+  void accepted(Entry e) {
+    if (e.shown != ParticipantState.CONNECTED) {
+      e.shown = ParticipantState.CONNECTED;
+      log.add(stateEvent(e, new ParticipantStateChangedEvent(ParticipantState.CONNECTED,
+          ParticipantState.CONNECTED, ParticipantStateChangeReason.NORMAL, 200)));
+    }
+  }
+
+  /** The {@code sent} events of one message, one per recipient; returns the failures' words. */
+  List<String> sent(Entry e, List<DeliveryResult> results) {
+    List<String> failed = new ArrayList<>();
+    for (DeliveryResult r : results) {
+      boolean ok = r.isDelivered();
+      log.add(sessionEvent(ClientEvent.SENT, e).put("status", r.statusCode())
+          .put("reasonPhrase", r.reasonPhrase()).put("delivered", ok)
+          .text((ok ? "delivered to " : "not delivered to ") + r.recipient().uri()
+              + (ok ? "" : ": " + r.statusCode() + " " + r.reasonPhrase())).build());
+      if (!ok) {
+        failed.add(r.recipient().uri() + ": " + r.statusCode() + " " + r.reasonPhrase());
+      }
+    }
+    return failed;
+  }
+
+  /** {@code sessions}: prints one {@code session} listing per live session, oldest first. */
+  void list(List<Entry> live, Entry current) {
+    if (live.isEmpty()) {
+      log.print(ClientEvent.of(ClientEvent.SESSION).put("session", null)
+          .text("no sessions").build());
+    }
+    for (Entry e : live) {
+      List<Map<String, Object>> people = new ArrayList<>();
+      StringBuilder who = new StringBuilder();
+      for (Participant p : e.session.participants()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("uri", p.uri().toString());
+        m.put("state", p.state().name());
+        m.put("local", p.isLocal());
+        people.add(m);
+        who.append(who.length() == 0 ? "" : ", ").append(p.isLocal() ? "you" : p.uri())
+            .append(' ').append(p.state());
+      }
+      boolean pager = e.session instanceof InstantMessagingSession im && im.isPagerMode();
+      String state = e.isPendingInvitation() ? "INVITED" : e.peerState().name();
+      log.print(sessionEvent(ClientEvent.SESSION, e).put("state", state).put("pager", pager)
+          .put("incoming", e.session.isIncoming()).put("current", e == current)
+          .put("participants", people)
+          .text(ClientEvent.words(e.session.type()) + " with " + e.peerUri() + ": " + state
+              + (pager ? ", pager mode" : "") + (e == current ? ", current" : "")
+              + "; conversation " + e.conversation() + "; participants: " + who).build());
+    }
+  }
+
+  /** Saves again the traces that grew since their session ended (the ACKs to our rejects). */
+  void resaveTraces() {
+    if (traces != null) {
+      traces.resaveAll();
+    }
+  }
+
+  /** Turns one session's callbacks into events. */
+  private final class Watcher implements InstantMessagingSession.Listener, Participant.Listener {
+    private final Entry entry;
+
+    Watcher(Entry entry) {
+      this.entry = entry;
+    }
+
+    @Override
+    public void onParticipantAdded(Session session, Participant participant) {
+      if (!participant.isLocal() && entry.peer == null) {
+        entry.peer = participant;
+        participant.addListener(this);
+      }
+    }
+
+    @Override
+    public void onStateChanged(Participant participant, ParticipantStateChangedEvent e) {
+      entry.last = e;
+      if (e.newState() == entry.shown && e.newState() == ParticipantState.CONNECTED) {
+        return; // already told (the accept that completed first)
+      }
+      entry.shown = e.newState();
+      log.add(stateEvent(entry, e));
+    }
+
+    @Override
+    public void onMessageReceived(InstantMessagingSession session, InstantMessage message) {
+      log.add(sessionEvent(ClientEvent.MESSAGE, entry).put("text", message.text())
+          .put("contentType", message.contentType().toString())
+          .text(message.sender().uri() + ": " + ClientEvent.printable(message.text())).build());
+    }
+
+    @Override
+    public void onComposing(InstantMessagingSession session, Participant participant) {
+      log.add(sessionEvent(ClientEvent.COMPOSING, entry).put("composing", true)
+          .text(participant.uri() + " is typing").build());
+    }
+
+    @Override
+    public void onIdle(InstantMessagingSession session, Participant participant) {
+      log.add(sessionEvent(ClientEvent.COMPOSING, entry).put("composing", false)
+          .text(participant.uri() + " stopped typing").build());
+    }
+
+    @Override
+    public void onTerminated(Session session) {
+      String saved = saveTrace(entry);
+      ParticipantStateChangedEvent last = entry.last;
+      String reason = last == null ? null : last.rejectReason().map(Enum::name).orElse(null);
+      ClientEvent.Builder b = sessionEvent(ClientEvent.ENDED, entry).put("reason", reason)
+          .put("cause", last == null ? null : last.reason().name())
+          .put("status", last == null ? 0 : last.statusCode())
+          .put("remoteReason", last == null ? null : header(last.remoteReason().orElse(null)))
+          .put("trace", saved);
+      String words = "ended: " + Words.outcome(entry.peerUri(), last)
+          + (saved == null ? "" : ", trace saved to " + saved);
+      ended.accept(entry);
+      log.add(b.text(words).build());
+      entry.ended.complete(null);
+    }
+  }
+
+  private ClientEvent stateEvent(Entry e, ParticipantStateChangedEvent change) {
+    return sessionEvent(ClientEvent.STATE, e).put("state", change.newState().name())
+        .put("cause", change.reason().name()).put("status", change.statusCode())
+        .put("reason", change.rejectReason().map(Enum::name).orElse(null))
+        .put("remoteReason", header(change.remoteReason().orElse(null)))
+        .text(Words.state(e.peerUri(), change)).build();
+  }
+
+  /** A Reason header as written ({@code SIP;cause=486;text="Busy Here"}), or null. */
+  private static String header(Reason reason) {
+    return reason == null ? null : reason.toString();
+  }
+
+  private ClientEvent.Builder sessionEvent(String name, Entry e) {
+    return ClientEvent.of(name).put("session", e.id).put("type", e.session.type().name())
+        .put("peer", e.peerUri()).put("conversation", e.conversation());
+  }
+
+  private String saveTrace(Entry e) {
+    if (traces == null) {
+      return null;
+    }
+    try {
+      return traces.save(e).toString();
+    } catch (IOException | RuntimeException x) {
+      log.add(sessionEvent(ClientEvent.ERROR, e).put("command", null)
+          .put("message", "cannot save the trace in " + traceDir + ": " + x.getMessage())
+          .text("error: cannot save the trace in " + traceDir + ": " + x.getMessage()).build());
+      return null;
+    }
+  }
+}
