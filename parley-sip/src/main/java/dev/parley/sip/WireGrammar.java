@@ -252,23 +252,11 @@ final class WireGrammar extends CharSource {
         return null;
       }
     } else if (c != '<') {
-      int i = start;
-      boolean spaceBeforeLaquot = false;
-      while (i < end) {
-        byte ch = b[i];
-        if (Chars.isOctet(ch, Chars.TOKEN)) {
-          spaceBeforeLaquot = false;
-        } else if (ch == ' ' || ch == '\t') {
-          spaceBeforeLaquot = true;
-        } else {
-          break;
-        }
-        i++;
-      }
+      int i = Rfc3261Rules.displayNameEnd(this, start, end);
       if (i == start || i == end) {
         return null;
       }
-      if (b[i] == '<' && spaceBeforeLaquot) {
+      if (b[i] == '<' && (b[i - 1] == ' ' || b[i - 1] == '\t')) {
         int displayEnd = i;
         while (b[displayEnd - 1] == ' ' || b[displayEnd - 1] == '\t') {
           displayEnd--;

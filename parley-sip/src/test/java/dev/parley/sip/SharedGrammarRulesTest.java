@@ -74,7 +74,8 @@ class SharedGrammarRulesTest {
       "192.0.2.1", "256.1.1.1", "1.2.3", "1.2.3.4.5", "1.2.3.4", "01.002.3.255", "1234.1.1.1",
       "1..2.3", "0", "65535", "65536", "000080", "123456789012", "255", "256", "1x", "udp",
       "u%64p", "a@b", "a/b", "9c1e2f7a@198.51.100.10", "@b", "a@", "a@b@c", "x\"y@[z]",
-      "alice%41", "a%4", "a%zz", "a#b", "a{b}", "user;par=u%40example.net", "\u00e9t\u00e9");
+      "alice%41", "a%4", "a%zz", "a#b", "a{b}", "user;par=u%40example.net", "\u00e9t\u00e9",
+      "Bob Smith <sip:b@h>", "Bob\t<sip:b@h>", "Bob<sip:b@h>", "sip:b@h");
 
   @Test
   void everyRuleGivesTheSameVerdictOverOctetsAndOverCharacters() {
@@ -94,6 +95,8 @@ class SharedGrammarRulesTest {
       assertThat(Rfc3261Rules.ipv4address(wire, 0, n)).as(as)
           .isEqualTo(Rfc3261Rules.ipv4address(text, 0, n));
       assertThat(Rfc3261Rules.callid(wire, 0, n)).as(as).isEqualTo(Rfc3261Rules.callid(text, 0, n));
+      assertThat(Rfc3261Rules.displayNameEnd(wire, 0, n)).as(as)
+          .isEqualTo(Rfc3261Rules.displayNameEnd(text, 0, n));
       for (int classes : new int[] {Chars.USER, Chars.PARAM, Chars.HNV}) {
         assertThat(Rfc3261Rules.escapedRunEnd(wire, 0, n, classes)).as(as)
             .isEqualTo(Rfc3261Rules.escapedRunEnd(text, 0, n, classes));

@@ -117,21 +117,9 @@ public final class HeaderGrammar {
         throw l.error("expected '<' after the display name" + l.describeHere());
       }
     } else if (c != '<') {
-      int i = start;
-      boolean spaceBeforeLaquot = false;
-      while (i < l.end()) {
-        char ch = s.charAt(i);
-        if (Chars.is(ch, Chars.TOKEN)) {
-          spaceBeforeLaquot = false;
-        } else if (ch == ' ' || ch == '\t') {
-          spaceBeforeLaquot = true;
-        } else {
-          break;
-        }
-        i++;
-      }
+      int i = Rfc3261Rules.displayNameEnd(l, start, l.end());
       if (i < l.end() && s.charAt(i) == '<' && i > start) {
-        if (!spaceBeforeLaquot) {
+        if (!isWsp(s.charAt(i - 1))) {
           l.leniency().violate(Violation.NO_WHITESPACE_BEFORE_LAQUOT, i);
         }
         display = s.substring(start, i).strip();

@@ -126,6 +126,24 @@ public final class Rfc3261Rules {
     return i;
   }
 
+  /**
+   * display-name = *(token LWS), the unquoted form: where the run of token characters and
+   * whitespace from {@code from} ends, at most {@code limit}. What stops it tells the caller
+   * what the value is: a '<' (a name-addr; whitespace just before it is LWS, else RFC 4475's
+   * missing space), a ':' (an addr-spec's scheme, when the run holds no whitespace), or neither.
+   */
+  public static int displayNameEnd(CharSource s, int from, int limit) {
+    int i = from;
+    while (i < limit) {
+      int c = s.at(i);
+      if (!Chars.is(c, Chars.TOKEN) && c != ' ' && c != '\t') {
+        break;
+      }
+      i++;
+    }
+    return i;
+  }
+
   // --- host ---------------------------------------------------------------------------------
 
   /**
