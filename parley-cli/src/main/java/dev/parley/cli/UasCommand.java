@@ -1,11 +1,11 @@
 package dev.parley.cli;
 
 import dev.parley.dialog.IncomingInvite;
-import dev.parley.dialog.Responses;
 import dev.parley.dialog.UserAgent;
 import dev.parley.sip.MediaType;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
+import dev.parley.sip.Tags;
 import dev.parley.transaction.ServerTransaction;
 import dev.parley.transport.ListenPoint;
 import dev.parley.transport.NettyTransportLayer;
@@ -20,9 +20,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code parley uas}: a minimal user agent server that answers every INVITE with 200 OK and an
@@ -124,7 +124,7 @@ final class UasCommand implements Callable<Integer> {
     @Override
     public void onRequest(ServerTransaction tx, SipRequest request) {
       if (request.method().equals(SipMethod.MESSAGE)) {
-        tx.respond(request.response(200, Responses.randomToken()).build());
+        tx.respond(request.response(200, Tags.random()).build());
       } else {
         UserAgent.Handler.super.onRequest(tx, request);
       }

@@ -5,6 +5,7 @@ import dev.parley.sip.HeaderName;
 import dev.parley.sip.MediaType;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
+import dev.parley.sip.Tags;
 import dev.parley.transaction.ServerTransaction;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,7 +39,7 @@ public final class IncomingInvite {
     this.transaction = transaction;
     this.request = request;
     this.reinviteOf = reinviteOf;
-    this.localTag = reinviteOf != null ? reinviteOf.dialog.id().localTag() : Responses.randomToken();
+    this.localTag = reinviteOf != null ? reinviteOf.dialog.id().localTag() : Tags.random();
   }
 
   /** The INVITE. */
@@ -185,7 +186,7 @@ public final class IncomingInvite {
     return reject(request.response(status, localTag).build());
   }
 
-  /** Rejects with a response the caller built (use {@link Responses#to}). */
+  /** Rejects with a response the caller built (from {@link dev.parley.sip.SipRequest#response(int, String)}). */
   public boolean reject(SipResponse response) {
     if (!answered.compareAndSet(false, true)) {
       return false;

@@ -5,6 +5,7 @@ import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
+import dev.parley.sip.Tags;
 import dev.parley.transaction.ServerTransaction;
 import dev.parley.transaction.Transaction;
 import dev.parley.transport.Inbound;
@@ -83,7 +84,7 @@ final class UasDispatcher {
     if (unsupported.isEmpty()) {
       return true;
     }
-    tx.respond(request.response(420, Responses.randomToken())
+    tx.respond(request.response(420, Tags.random())
         .header(HeaderName.UNSUPPORTED, String.join(", ", unsupported)).build());
     return false;
   }

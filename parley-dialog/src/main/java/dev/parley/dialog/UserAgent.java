@@ -9,6 +9,7 @@ import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipUri;
+import dev.parley.sip.Tags;
 import dev.parley.sip.Uri;
 import dev.parley.transaction.ClientTransaction;
 import dev.parley.transaction.ServerTransaction;
@@ -60,7 +61,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
      */
     default void onRequest(ServerTransaction transaction, SipRequest request) {
       int status = request.method().equals(SipMethod.OPTIONS) ? 200 : 405;
-      transaction.respond(request.response(status, Responses.randomToken())
+      transaction.respond(request.response(status, Tags.random())
           .header(HeaderName.ALLOW, ALLOW).header(HeaderName.SUPPORTED, SUPPORTED).build());
     }
 
@@ -256,8 +257,8 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     SipRequest.Builder b = SipRequest.builder(method, target)
         .header(HeaderName.MAX_FORWARDS, "70")
         .header(HeaderName.TO, to)
-        .header(HeaderName.FROM, from.tag() == null ? from.withTag(Responses.randomToken()) : from)
-        .header(HeaderName.CALL_ID, Responses.randomToken() + Responses.randomToken())
+        .header(HeaderName.FROM, from.tag() == null ? from.withTag(Tags.random()) : from)
+        .header(HeaderName.CALL_ID, Tags.random() + Tags.random())
         .header(HeaderName.CSEQ, new CSeq(1, method));
     if (method.isInvite() || method.equals(SipMethod.SUBSCRIBE) || method.equals(SipMethod.REFER)) {
       b.header(HeaderName.CONTACT, contact(transport));

@@ -5,13 +5,13 @@ import dev.parley.client.ParticipantState;
 import dev.parley.client.ParticipantStateChangeReason;
 import dev.parley.client.SessionContext;
 import dev.parley.client.SessionManager;
-import dev.parley.dialog.Responses;
 import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.MediaType;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipUri;
+import dev.parley.sip.Tags;
 import dev.parley.sip.Uri;
 import dev.parley.transaction.ServerTransaction;
 import dev.parley.transport.Scheduler;
@@ -90,7 +90,7 @@ final class PagerSessions {
         status = 200;
       }
     }
-    SipResponse.Builder b = request.response(status, Responses.randomToken());
+    SipResponse.Builder b = request.response(status, Tags.random());
     if (forwardTo != null) {
       b.header(HeaderName.CONTACT, Address.of(forwardTo));
     }

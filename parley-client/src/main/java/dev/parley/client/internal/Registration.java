@@ -2,7 +2,6 @@ package dev.parley.client.internal;
 
 import dev.parley.client.SignInException;
 import dev.parley.client.SignInFailure;
-import dev.parley.dialog.Responses;
 import dev.parley.dialog.SipFailure;
 import dev.parley.dialog.UserAgent;
 import dev.parley.sip.Address;
@@ -11,6 +10,7 @@ import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipUri;
+import dev.parley.sip.Tags;
 import dev.parley.sip.Uri;
 import dev.parley.transport.Hop;
 import java.util.concurrent.CompletableFuture;
@@ -27,13 +27,13 @@ final class Registration {
   private final SipUri aor;
   private final Address from;
   private final SipUri registrar;
-  private final String callId = Responses.randomToken() + Responses.randomToken();
+  private final String callId = Tags.random() + Tags.random();
   private long cseq;
 
   Registration(UserAgent ua, SipUri aor, String displayName) {
     this.ua = ua;
     this.aor = aor;
-    Address.Builder b = Address.builder(aor).tag(Responses.randomToken());
+    Address.Builder b = Address.builder(aor).tag(Tags.random());
     if (displayName != null) {
       b.displayName(displayName);
     }

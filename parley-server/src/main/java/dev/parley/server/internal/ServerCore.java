@@ -6,6 +6,7 @@ import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
+import dev.parley.sip.Tags;
 import dev.parley.transaction.ServerTransaction;
 import dev.parley.transaction.TransactionUser;
 import dev.parley.transport.Inbound;

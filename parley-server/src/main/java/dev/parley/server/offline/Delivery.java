@@ -1,12 +1,12 @@
 package dev.parley.server.offline;
 
-import dev.parley.server.internal.Tags;
 import dev.parley.server.registrar.Aor;
 import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipUri;
+import dev.parley.sip.Tags;
 import dev.parley.transport.Scheduler;
 import java.time.Clock;
 import java.time.Duration;

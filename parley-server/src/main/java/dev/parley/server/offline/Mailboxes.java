@@ -1,14 +1,14 @@
 package dev.parley.server.offline;
 
-import dev.parley.server.internal.Tags;
-import dev.parley.server.registrar.Aor;
-import dev.parley.server.proxy.RequestOrigin;
-import dev.parley.server.store.Store;
 import dev.parley.server.internal.PeriodicTask;
+import dev.parley.server.proxy.RequestOrigin;
+import dev.parley.server.registrar.Aor;
+import dev.parley.server.store.Store;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
+import dev.parley.sip.Tags;
 import dev.parley.transport.Scheduler;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package dev.parley.server.proxy.internal;
 
-import dev.parley.server.internal.Tags;
 import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
+import dev.parley.sip.Tags;
 import dev.parley.transaction.ClientTransaction;
 import dev.parley.transaction.ServerTransaction;
 import dev.parley.transport.Hop;

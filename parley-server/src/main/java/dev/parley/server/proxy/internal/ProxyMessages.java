@@ -1,6 +1,5 @@
 package dev.parley.server.proxy.internal;
 
-import dev.parley.server.internal.Tags;
 import dev.parley.sip.Address;
 import dev.parley.sip.Credentials;
 import dev.parley.sip.Header;
@@ -9,6 +8,7 @@ import dev.parley.sip.SipMessage;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipStatus;
+import dev.parley.sip.Tags;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,10 +1,10 @@
 package dev.parley.server.proxy.internal;
 
-import dev.parley.server.internal.Tags;
 import dev.parley.server.proxy.RateLimiter;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
+import dev.parley.sip.Tags;
 import dev.parley.transport.Flow;
 import dev.parley.transport.Inbound;
 import dev.parley.transport.TransportLayer;

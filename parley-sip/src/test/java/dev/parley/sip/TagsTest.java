@@ -1,9 +1,7 @@
-package dev.parley.server.internal;
+package dev.parley.sip;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.sip.SipParser;
-import dev.parley.sip.SipRequest;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

@@ -1,14 +1,12 @@
-package dev.parley.server.internal;
+package dev.parley.sip;
 
-import dev.parley.sip.SipRequest;
-import dev.parley.sip.Via;
 import java.security.SecureRandom;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The To tags the server gives its own responses (RFC 3261 §8.2.6.2, §19.3): a random one, or,
- * for the challenges a stateless answer must be able to recognize again, one derived from the
- * request.
+ * The To tags a UAS or a proxy gives the responses it makes ({@link SipRequest#response(int,
+ * String)}; RFC 3261 §8.2.6.2, §19.3): a random one, or, for a stateless answer (a challenge, a
+ * rejection) whose ACK must be recognized again without state, one derived from the request.
  *
  * <p>Thread-safe; never blocks.
  */
