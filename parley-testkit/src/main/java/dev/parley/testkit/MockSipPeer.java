@@ -10,8 +10,6 @@ import dev.parley.sip.SipResponse;
 import dev.parley.sip.Via;
 import dev.parley.transport.Transport;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.BindException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -19,7 +17,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -84,7 +81,7 @@ public final class MockSipPeer implements AutoCloseable {
     SipResponse respond(SipRequest request);
   }
 
-  private record Source(Transport transport, InetSocketAddress address, Connection connection) {}
+  private record Source(Transport transport, InetSocketAddress address, MockConnection connection) {}
 
   /** A message, or (message null) what went wrong, to fail the next take with. */
   private record Arrival(SipMessage message, Source source, String failure) {}
@@ -99,8 +96,8 @@ public final class MockSipPeer implements AutoCloseable {
   /** Request key (method and top Via branch) to the last scripted response sent for it, or null. */
   private final Map<String, SipResponse> answered = new ConcurrentHashMap<>();
   private final Map<SipMethod, Queue<Responder[]>> script = new HashMap<>();
-  private final Map<InetSocketAddress, Connection> outbound = new ConcurrentHashMap<>();
-  private final List<Connection> connections = Collections.synchronizedList(new ArrayList<>());
+  private final Map<InetSocketAddress, MockConnection> outbound = new ConcurrentHashMap<>();
+  private final List<MockConnection> connections = Collections.synchronizedList(new ArrayList<>());
   private volatile Duration timeout = DEFAULT_TIMEOUT;
   private volatile Source lastSource;
   private volatile boolean closed;
@@ -530,8 +527,20 @@ public final class MockSipPeer implements AutoCloseable {
     }
   }
 
-  private Connection startConnection(Socket s) {
-    Connection c = new Connection(s);
+  private MockConnection startConnection(Socket s) {
+    MockConnection c = new MockConnection(s, MAX_MESSAGE, new MockConnection.Sink() {
+      @Override
+      public void message(byte[] data, MockConnection from) {
+        arrived(data, data.length, new Source(Transport.TCP, from.remote(), from));
+      }
+
+      @Override
+      public void failed(String failure, MockConnection from) {
+        if (!closed) {
+          arrivals.add(new Arrival(null, new Source(Transport.TCP, from.remote(), from), failure));
+        }
+      }
+    });
     connections.add(c);
     Thread reader = new Thread(c::read, "mock-sip-peer-tcp-" + hostPort() + "-"
         + s.getRemoteSocketAddress());
@@ -540,9 +549,9 @@ public final class MockSipPeer implements AutoCloseable {
     return c;
   }
 
-  private Connection outboundConnection(InetSocketAddress to) throws IOException {
-    Connection c = outbound.get(to);
-    if (c != null && !c.socket.isClosed()) {
+  private MockConnection outboundConnection(InetSocketAddress to) throws IOException {
+    MockConnection c = outbound.get(to);
+    if (c != null && !c.isClosed()) {
       return c;
     }
     Socket s = new Socket();
@@ -650,7 +659,7 @@ public final class MockSipPeer implements AutoCloseable {
       throw new IllegalStateException("closing the TCP listener of " + hostPort() + " failed", e);
     } finally {
       synchronized (connections) {
-        for (Connection c : connections) {
+        for (MockConnection c : connections) {
           c.close();
         }
       }
@@ -660,49 +669,5 @@ public final class MockSipPeer implements AutoCloseable {
   @Override
   public String toString() {
     return "MockSipPeer[" + hostPort() + "]";
-  }
-
-  /** One TCP connection: reads framed messages, writes whole ones. */
-  private final class Connection {
-    private final Socket socket;
-    private final Source source;
-
-    Connection(Socket socket) {
-      this.socket = socket;
-      this.source = new Source(Transport.TCP,
-          (InetSocketAddress) socket.getRemoteSocketAddress(), this);
-    }
-
-    synchronized void write(byte[] bytes) throws IOException {
-      OutputStream out = socket.getOutputStream();
-      out.write(bytes);
-      out.flush();
-    }
-
-    void read() {
-      try (InputStream in = socket.getInputStream()) {
-        StreamFramer framer = new StreamFramer(in, MAX_MESSAGE);
-        byte[] message;
-        while ((message = framer.next()) != null) {
-          arrived(message, message.length, source);
-        }
-      } catch (SocketException e) {
-        // closed by us or reset by the other side: the connection is over
-      } catch (IOException e) {
-        if (!closed) {
-          arrivals.add(new Arrival(null, source, "TCP read failed: " + e));
-        }
-      } finally {
-        close();
-      }
-    }
-
-    void close() {
-      try {
-        socket.close();
-      } catch (IOException e) {
-        throw new IllegalStateException("closing " + source.address + " failed", e);
-      }
-    }
   }
 }
