@@ -51,6 +51,8 @@ final class ArchitectureRules {
     // digest authentication: above the message codec, beside transport and transaction
     m.put("auth", Set.of("sip"));
     m.put("json", Set.of());
+    // media knows SDP and RTP, never SIP (DESIGN.md section 7)
+    m.put("media", Set.of("sdp"));
     m.put("transport", Set.of("sip"));
     m.put("transaction", Set.of("transport"));
     m.put("testkit", Set.of("transport"));

@@ -224,11 +224,11 @@ class ArchitectureTest {
 
   @Test
   void aModuleWithoutAPlaceInTheLayerTableIsReported() throws IOException {
-    modules("parley-sip", "parley-media");
+    modules("parley-sip", "parley-focus");
 
     assertThat(check()).singleElement().satisfies(b -> {
-      assertThat(b.file()).isEqualTo("parley-media/pom.xml");
-      assertThat(b.rule()).contains("module parley-media has no place in the layer table");
+      assertThat(b.file()).isEqualTo("parley-focus/pom.xml");
+      assertThat(b.rule()).contains("module parley-focus has no place in the layer table");
     });
   }
 
