@@ -77,10 +77,13 @@ final class ClientRun implements AutoCloseable {
     return events().stream().filter(e -> event.equals(e.get("event"))).toList();
   }
 
-  /** Waits (10 s at most) for an event named {@code event} that satisfies {@code p}. */
+  /**
+   * Waits (30 s at most: a shared, loaded CI machine has stalled a first sign-in past 15 s) for
+   * an event named {@code event} that satisfies {@code p}.
+   */
   Map<String, Object> await(String event, Predicate<Map<String, Object>> p) {
     try {
-      return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15))
+      return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(20))
           .until(() -> events(event).stream().filter(p).findFirst().orElse(null), e -> e != null);
     } catch (org.awaitility.core.ConditionTimeoutException e) {
