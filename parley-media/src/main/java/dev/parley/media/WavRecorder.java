@@ -119,11 +119,21 @@ public final class WavRecorder implements AudioSink {
       return;
     }
     closed = true;
-    try (FileChannel c = channel) {
+    try {
       flush();
       writeHeader(frames * format.samplesPerFrame() * 2);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot finish " + file, e);
+    } finally {
+      closeChannel();
+    }
+  }
+
+  private void closeChannel() {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot close " + file, e);
     }
   }
 

@@ -33,7 +33,7 @@ public final class RepeatAndFade {
   /** The frame to play for the next lost packet. */
   public AudioFrame conceal() {
     if (last == null || lost >= FADE_FRAMES) {
-      lost++;
+      lost = FADE_FRAMES;
       return AudioFrame.silence(format);
     }
     int n = last.length;
