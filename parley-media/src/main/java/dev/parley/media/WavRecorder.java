@@ -119,21 +119,26 @@ public final class WavRecorder implements AudioSink {
       return;
     }
     closed = true;
+    IOException failure = null;
     try {
       flush();
       writeHeader(frames * format.samplesPerFrame() * 2);
+    } catch (UncheckedIOException e) {
+      failure = e.getCause();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot finish " + file, e);
-    } finally {
-      closeChannel();
+      failure = e;
     }
-  }
-
-  private void closeChannel() {
     try {
       channel.close();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot close " + file, e);
+      if (failure == null) {
+        failure = e;
+      } else {
+        failure.addSuppressed(e);
+      }
+    }
+    if (failure != null) {
+      throw new UncheckedIOException("cannot finish " + file, failure);
     }
   }
 
