@@ -60,7 +60,7 @@ public final class DtmfSender {
   /**
    * A sender.
    *
-   * @param clockRate the telephone-event clock rate, 8000 or 48000 (that of the audio, §2.1)
+   * @param clockRate the telephone-event clock rate, 8000, 16000 or 48000 (the audio's, §2.1)
    * @param digitMillis the tone length, 40..1000, a multiple of 20
    * @param gapMillis the silence between digits, 0..1000, a multiple of 20
    * @param volume 0..63 (-dBm0)
