@@ -67,7 +67,7 @@ public final class MediaNetwork implements AutoCloseable {
     this.config = Objects.requireNonNull(config, "config");
     checkBindAddress(config);
     this.range = new PortRange(config.minPort(), config.maxPort());
-    this.epoll = io.netty.channel.epoll.Epoll.isAvailable();
+    this.epoll = config.nativeTransport() && io.netty.channel.epoll.Epoll.isAvailable();
     this.group = new MultiThreadIoEventLoopGroup(config.threads(), new MediaThreadFactory(),
         epoll ? io.netty.channel.epoll.EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     this.binder = new RtpSocketBinder(config, range, epoll);

@@ -41,6 +41,7 @@ public final class MediaNetworkConfig {
   private final boolean symmetricRtp;
   private final int relatchPackets;
   private final int maxPendingSends;
+  private final boolean nativeTransport;
 
   private MediaNetworkConfig(Builder b) {
     this.bindAddress = b.bindAddress;
@@ -52,6 +53,7 @@ public final class MediaNetworkConfig {
     this.symmetricRtp = b.symmetricRtp;
     this.relatchPackets = b.relatchPackets;
     this.maxPendingSends = b.maxPendingSends;
+    this.nativeTransport = b.nativeTransport;
   }
 
   /** A builder with every default. */
@@ -76,6 +78,7 @@ public final class MediaNetworkConfig {
     b.symmetricRtp = symmetricRtp;
     b.relatchPackets = relatchPackets;
     b.maxPendingSends = maxPendingSends;
+    b.nativeTransport = nativeTransport;
     return b;
   }
 
@@ -127,12 +130,18 @@ public final class MediaNetworkConfig {
     return maxPendingSends;
   }
 
+  /** Whether Linux epoll is used when available (else, and when false, Java NIO). */
+  public boolean nativeTransport() {
+    return nativeTransport;
+  }
+
   @Override
   public String toString() {
     return "MediaNetworkConfig{" + bindAddress.getHostAddress() + " ports " + minPort + ".."
         + maxPort + ", threads " + threads + ", maxDatagramSize " + maxDatagramSize
         + ", receiveBufferSize " + receiveBufferSize + ", symmetricRtp " + symmetricRtp
-        + ", relatchPackets " + relatchPackets + ", maxPendingSends " + maxPendingSends + "}";
+        + ", relatchPackets " + relatchPackets + ", maxPendingSends " + maxPendingSends
+        + ", nativeTransport " + nativeTransport + "}";
   }
 
   /** Builds a {@link MediaNetworkConfig}; {@link #build()} checks the values. */
@@ -146,6 +155,7 @@ public final class MediaNetworkConfig {
     private boolean symmetricRtp = true;
     private int relatchPackets = DEFAULT_RELATCH_PACKETS;
     private int maxPendingSends = DEFAULT_MAX_PENDING_SENDS;
+    private boolean nativeTransport = true;
 
     private Builder() {}
 
@@ -195,6 +205,12 @@ public final class MediaNetworkConfig {
     /** Sends from other threads that may wait for a socket's event loop, at least 1. */
     public Builder maxPendingSends(int sends) {
       this.maxPendingSends = sends;
+      return this;
+    }
+
+    /** Whether to use Linux epoll when available (default true); false: always Java NIO. */
+    public Builder nativeTransport(boolean on) {
+      this.nativeTransport = on;
       return this;
     }
 

@@ -79,8 +79,8 @@ public interface RtpSocket extends AutoCloseable {
 
   /**
    * Sets where packets go, from the peer's SDP: {@code rtp}, and {@code rtcp} (null: the RTP
-   * port + 1, or the RTP address with rtcp-mux). Starts latching afresh: the next valid packet
-   * moves the destination to its source.
+   * port + 1, or the RTP address with rtcp-mux). Holds from the call on, for sends and latching
+   * alike; starts latching afresh: the next valid packet moves the destination to its source.
    */
   void remote(InetSocketAddress rtp, InetSocketAddress rtcp);
 

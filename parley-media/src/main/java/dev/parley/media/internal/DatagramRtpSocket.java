@@ -274,16 +274,9 @@ public final class DatagramRtpSocket implements RtpSocket {
     }
     InetSocketAddress rtcpTo = rtcp != null ? rtcp
         : mux ? rtp : new InetSocketAddress(rtp.getAddress(), rtp.getPort() + 1);
-    Runnable set = () -> {
-      rtpLatch.set(rtp);
-      if (!mux) {
-        rtcpLatch.set(rtcpTo);
-      }
-    };
-    if (loop.inEventLoop()) {
-      set.run();
-    } else {
-      loop.execute(set);
+    rtpLatch.set(rtp);
+    if (!mux) {
+      rtcpLatch.set(rtcpTo);
     }
   }
 

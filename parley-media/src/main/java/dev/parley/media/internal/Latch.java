@@ -8,7 +8,9 @@ import java.net.InetSocketAddress;
  * to its source at once; afterwards a new source takes over only after {@code relatchPackets}
  * packets in a row from it, a packet from the current destination starting the count again.
  *
- * <p>Written on the socket's event loop only; {@link #destination()} may be read from any thread.
+ * <p>Thread-safe: packets are observed on the socket's event loop, the SDP address is set from
+ * any thread and holds from the call on (an uncontended lock; {@link #destination()} reads a
+ * volatile field without it).
  */
 final class Latch {
   private final boolean enabled;
@@ -29,7 +31,7 @@ final class Latch {
   }
 
   /** Sets the destination given by SDP and starts learning afresh. */
-  void set(InetSocketAddress sdpAddress) {
+  synchronized void set(InetSocketAddress sdpAddress) {
     destination = sdpAddress;
     learnt = false;
     candidate = null;
@@ -39,7 +41,7 @@ final class Latch {
   /**
    * A valid packet came from {@code source}; returns whether the destination moved there.
    */
-  boolean observe(InetSocketAddress source) {
+  synchronized boolean observe(InetSocketAddress source) {
     if (!enabled) {
       return false;
     }
