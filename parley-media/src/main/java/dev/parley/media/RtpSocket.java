@@ -74,6 +74,14 @@ public interface RtpSocket extends AutoCloseable {
   /** Whether RTP and RTCP share one port (RFC 5761). */
   boolean rtcpMux();
 
+  /**
+   * Turns the socket to rtcp-mux once the peer's answer accepted it (RFC 5761 section 5.1.1:
+   * an offer of rtcp-mux also offers an RTCP port): RTCP is then sent to the RTP destination
+   * and received on the RTP port, and the RTCP port is closed (it returns to the range with the
+   * RTP port). Nothing to do when the socket uses rtcp-mux already; there is no way back.
+   */
+  void useRtcpMux();
+
   /** Sets the handler of received packets (by default they are counted and dropped). */
   void handler(Handler handler);
 

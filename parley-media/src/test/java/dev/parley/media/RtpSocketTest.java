@@ -126,6 +126,32 @@ class RtpSocketTest {
     assertThat(second.source()).isEqualTo(a.localRtpAddress());
   }
 
+  @Test
+  void aSocketTurnedToRtcpMuxAfterTheAnswerCarriesRtcpOnItsRtpPort() {
+    RtpSocket offerer = network.open(false).join();
+    RtpSocket answerer = network.open(true).join();
+    Recorder atOfferer = new Recorder();
+    Recorder atAnswerer = new Recorder();
+    offerer.handler(atOfferer);
+    answerer.handler(atAnswerer);
+    offerer.remote(answerer.localRtpAddress(), null);
+    answerer.remote(offerer.localRtpAddress(), null);
+
+    offerer.useRtcpMux();
+    byte[] sr = rtcp(200);
+    offerer.sendRtcp(sr, 0, sr.length);
+    answerer.sendRtcp(sr, 0, sr.length);
+
+    assertThat(offerer.rtcpMux()).isTrue();
+    assertThat(offerer.localRtcpAddress()).isEqualTo(offerer.localRtpAddress());
+    assertThat(offerer.remoteRtcp()).isEqualTo(answerer.localRtpAddress());
+    Received atA = atAnswerer.next();
+    assertThat(atA.rtcp()).isTrue();
+    assertThat(atA.source()).isEqualTo(offerer.localRtpAddress());
+    assertThat(atOfferer.next().rtcp()).isTrue();
+    assertThat(offerer.closeFuture()).isNotDone();
+  }
+
   // ---------------------------------------------------------------- latching
 
   @Test

@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -37,11 +38,13 @@ public final class DatagramRtpSocket implements RtpSocket {
   private final MediaClock clock;
   private final PortRange range;
   private final int port;
-  private final boolean mux;
+  /** Whether RTCP shares the RTP port; turns true once, by {@link #useRtcpMux()}. */
+  private volatile boolean mux;
   private final int maxDatagramSize;
   private final int maxPendingSends;
   private final Latch rtpLatch;
-  private final Latch rtcpLatch;
+  /** The RTCP latch: its own without rtcp-mux, the RTP latch with it. */
+  private volatile Latch rtcpLatch;
   private final Consumer<DatagramRtpSocket> onClosed;
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
   private final AtomicInteger pendingSends = new AtomicInteger();
@@ -63,6 +66,7 @@ public final class DatagramRtpSocket implements RtpSocket {
   private volatile InetSocketAddress localRtp;
   private volatile InetSocketAddress localRtcp;
   private volatile boolean closed;
+  private final AtomicBoolean closing = new AtomicBoolean();
   /** Whether an error was logged yet (loop only): one WARN per socket, DEBUG after. */
   private boolean errorLogged;
 
@@ -92,7 +96,12 @@ public final class DatagramRtpSocket implements RtpSocket {
     this.localRtcp = rtcp == null ? localRtp : (InetSocketAddress) rtcp.localAddress();
     rtp.closeFuture().addListener(f -> close());
     if (rtcp != null) {
-      rtcp.closeFuture().addListener(f -> close());
+      // The RTCP port closes alone when the socket turns to rtcp-mux; otherwise it closes all.
+      rtcp.closeFuture().addListener(f -> {
+        if (!mux) {
+          close();
+        }
+      });
     }
   }
 
@@ -262,6 +271,27 @@ public final class DatagramRtpSocket implements RtpSocket {
   }
 
   @Override
+  public void useRtcpMux() {
+    if (mux) {
+      return;
+    }
+    synchronized (this) {
+      if (mux) {
+        return;
+      }
+      // RFC 5761 section 5.1.1: the answer accepted rtcp-mux; RTCP goes and comes on the RTP
+      // port from now on, to the RTP destination, and the RTCP port is closed.
+      rtcpLatch = rtpLatch;
+      localRtcp = localRtp;
+      mux = true;
+    }
+    Channel rtcp = rtcpChannel;
+    if (rtcp != null) {
+      rtcp.close();
+    }
+  }
+
+  @Override
   public void handler(Handler handler) {
     this.handler = Objects.requireNonNull(handler, "handler");
   }
@@ -304,12 +334,10 @@ public final class DatagramRtpSocket implements RtpSocket {
 
   @Override
   public void close() {
-    synchronized (closeFuture) {
-      if (closed) {
-        return;
-      }
-      closed = true;
+    if (!closing.compareAndSet(false, true)) {
+      return;
     }
+    closed = true;
     Channel rtp = rtpChannel;
     Channel rtcp = rtcpChannel;
     ChannelFuture a = rtp.close();
