@@ -65,8 +65,7 @@ public final class DatagramRtpSocket implements RtpSocket {
   private volatile Channel rtcpChannel;
   private volatile InetSocketAddress localRtp;
   private volatile InetSocketAddress localRtcp;
-  private volatile boolean closed;
-  private final AtomicBoolean closing = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
   /** Whether an error was logged yet (loop only): one WARN per socket, DEBUG after. */
   private boolean errorLogged;
 
@@ -103,11 +102,6 @@ public final class DatagramRtpSocket implements RtpSocket {
         }
       });
     }
-  }
-
-  /** The RTP port this socket holds. */
-  int port() {
-    return port;
   }
 
   // ---------------------------------------------------------------- receiving (on the loop)
@@ -238,7 +232,7 @@ public final class DatagramRtpSocket implements RtpSocket {
     boolean ownPort = rtcp && !mux;
     Channel ch = ownPort ? rtcpChannel : rtpChannel;
     InetSocketAddress to = (ownPort ? rtcpLatch : rtpLatch).destination();
-    if (closed || to == null || !ch.isActive() || !ch.isWritable()) {
+    if (closed.get() || to == null || !ch.isActive() || !ch.isWritable()) {
       drop(packet);
       return;
     }
@@ -334,10 +328,9 @@ public final class DatagramRtpSocket implements RtpSocket {
 
   @Override
   public void close() {
-    if (!closing.compareAndSet(false, true)) {
+    if (!closed.compareAndSet(false, true)) {
       return;
     }
-    closed = true;
     Channel rtp = rtpChannel;
     Channel rtcp = rtcpChannel;
     ChannelFuture a = rtp.close();
@@ -362,6 +355,6 @@ public final class DatagramRtpSocket implements RtpSocket {
   @Override
   public String toString() {
     return "RtpSocket{" + localRtp + (mux ? " rtcp-mux" : " rtcp " + localRtcp) + " -> "
-        + rtpLatch.destination() + (closed ? ", closed" : "") + "}";
+        + rtpLatch.destination() + (closed.get() ? ", closed" : "") + "}";
   }
 }
