@@ -1,0 +1,263 @@
+package dev.parley.media;
+
+import java.net.InetAddress;
+import java.util.Objects;
+
+/**
+ * The settings of a {@link MediaNetwork}: where its RTP sockets bind, the port range they take
+ * their ports from, its event-loop threads, and the limits and latching policy of every socket.
+ * Immutable; built with {@link #builder()}, checked by {@link Builder#build()}.
+ */
+public final class MediaNetworkConfig {
+  /** Lowest RTP port of the default range: {@value}. */
+  public static final int DEFAULT_MIN_PORT = 16384;
+  /** Highest port (RTCP included) of the default range: {@value}. */
+  public static final int DEFAULT_MAX_PORT = 32767;
+  /** Event-loop threads of the media network by default: {@value}. */
+  public static final int DEFAULT_THREADS = 2;
+  /** Largest datagram accepted, in bytes, by default: {@value}; a larger one is dropped. */
+  public static final int DEFAULT_MAX_DATAGRAM_SIZE = 1500;
+  /** Largest datagram size that may be configured: {@value} (the UDP over IPv4 limit). */
+  public static final int MAX_DATAGRAM_SIZE_LIMIT = 65507;
+  /** Kernel receive buffer (SO_RCVBUF) of each socket by default, in bytes: {@value}. */
+  public static final int DEFAULT_RECEIVE_BUFFER_SIZE = 256 * 1024;
+  /**
+   * Packets in a row from a new address that move a latched destination there by default:
+   * {@value} (the first packet of a stream latches at once).
+   */
+  public static final int DEFAULT_RELATCH_PACKETS = 3;
+  /**
+   * Sends handed from other threads that may wait for a socket's event loop by default:
+   * {@value}; past that a send is dropped and counted.
+   */
+  public static final int DEFAULT_MAX_PENDING_SENDS = 256;
+
+  private final InetAddress bindAddress;
+  private final int minPort;
+  private final int maxPort;
+  private final int threads;
+  private final int maxDatagramSize;
+  private final int receiveBufferSize;
+  private final boolean symmetricRtp;
+  private final int relatchPackets;
+  private final int maxPendingSends;
+  private final boolean nativeTransport;
+
+  private MediaNetworkConfig(Builder b) {
+    this.bindAddress = b.bindAddress;
+    this.minPort = b.minPort;
+    this.maxPort = b.maxPort;
+    this.threads = b.threads;
+    this.maxDatagramSize = b.maxDatagramSize;
+    this.receiveBufferSize = b.receiveBufferSize;
+    this.symmetricRtp = b.symmetricRtp;
+    this.relatchPackets = b.relatchPackets;
+    this.maxPendingSends = b.maxPendingSends;
+    this.nativeTransport = b.nativeTransport;
+  }
+
+  /** A builder with every default. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The default settings (every port of every local address, 16384..32767, two threads). */
+  public static MediaNetworkConfig defaults() {
+    return builder().build();
+  }
+
+  /** A builder holding these settings. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.bindAddress = bindAddress;
+    b.minPort = minPort;
+    b.maxPort = maxPort;
+    b.threads = threads;
+    b.maxDatagramSize = maxDatagramSize;
+    b.receiveBufferSize = receiveBufferSize;
+    b.symmetricRtp = symmetricRtp;
+    b.relatchPackets = relatchPackets;
+    b.maxPendingSends = maxPendingSends;
+    b.nativeTransport = nativeTransport;
+    return b;
+  }
+
+  /** The address the sockets bind (default: the wildcard address, every local address). */
+  public InetAddress bindAddress() {
+    return bindAddress;
+  }
+
+  /** The lowest port of the range. */
+  public int minPort() {
+    return minPort;
+  }
+
+  /** The highest port of the range; an RTP port's RTCP port (port + 1) is within it too. */
+  public int maxPort() {
+    return maxPort;
+  }
+
+  /** The number of event-loop threads ({@code parley-media-N}). */
+  public int threads() {
+    return threads;
+  }
+
+  /** The largest datagram accepted, in bytes; a larger one is dropped and counted. */
+  public int maxDatagramSize() {
+    return maxDatagramSize;
+  }
+
+  /** The kernel receive buffer (SO_RCVBUF) asked for each socket, in bytes. */
+  public int receiveBufferSize() {
+    return receiveBufferSize;
+  }
+
+  /**
+   * Whether sockets latch (symmetric RTP, RFC 4961): send to the address packets come from
+   * rather than to the one the SDP gave.
+   */
+  public boolean symmetricRtp() {
+    return symmetricRtp;
+  }
+
+  /** Packets in a row from a new address that move a latched destination there. */
+  public int relatchPackets() {
+    return relatchPackets;
+  }
+
+  /** Sends from other threads that may wait for a socket's event loop; more are dropped. */
+  public int maxPendingSends() {
+    return maxPendingSends;
+  }
+
+  /** Whether Linux epoll is used when available (else, and when false, Java NIO). */
+  public boolean nativeTransport() {
+    return nativeTransport;
+  }
+
+  @Override
+  public String toString() {
+    return "MediaNetworkConfig{" + bindAddress.getHostAddress() + " ports " + minPort + ".."
+        + maxPort + ", threads " + threads + ", maxDatagramSize " + maxDatagramSize
+        + ", receiveBufferSize " + receiveBufferSize + ", symmetricRtp " + symmetricRtp
+        + ", relatchPackets " + relatchPackets + ", maxPendingSends " + maxPendingSends
+        + ", nativeTransport " + nativeTransport + "}";
+  }
+
+  /** Builds a {@link MediaNetworkConfig}; {@link #build()} checks the values. */
+  public static final class Builder {
+    private InetAddress bindAddress = wildcard();
+    private int minPort = DEFAULT_MIN_PORT;
+    private int maxPort = DEFAULT_MAX_PORT;
+    private int threads = DEFAULT_THREADS;
+    private int maxDatagramSize = DEFAULT_MAX_DATAGRAM_SIZE;
+    private int receiveBufferSize = DEFAULT_RECEIVE_BUFFER_SIZE;
+    private boolean symmetricRtp = true;
+    private int relatchPackets = DEFAULT_RELATCH_PACKETS;
+    private int maxPendingSends = DEFAULT_MAX_PENDING_SENDS;
+    private boolean nativeTransport = true;
+
+    private Builder() {}
+
+    /** The address the sockets bind. */
+    public Builder bindAddress(InetAddress address) {
+      this.bindAddress = Objects.requireNonNull(address, "bindAddress");
+      return this;
+    }
+
+    /** The port range, {@code min..max} inclusive (RTP on even ports, RTCP on port + 1). */
+    public Builder portRange(int min, int max) {
+      this.minPort = min;
+      this.maxPort = max;
+      return this;
+    }
+
+    /** The number of event-loop threads, at least 1. */
+    public Builder threads(int threads) {
+      this.threads = threads;
+      return this;
+    }
+
+    /** The largest datagram accepted, 12..{@value MediaNetworkConfig#MAX_DATAGRAM_SIZE_LIMIT}. */
+    public Builder maxDatagramSize(int bytes) {
+      this.maxDatagramSize = bytes;
+      return this;
+    }
+
+    /** The kernel receive buffer of each socket, at least 1024 bytes. */
+    public Builder receiveBufferSize(int bytes) {
+      this.receiveBufferSize = bytes;
+      return this;
+    }
+
+    /** Whether sockets latch onto the address packets come from (RFC 4961). */
+    public Builder symmetricRtp(boolean on) {
+      this.symmetricRtp = on;
+      return this;
+    }
+
+    /** Packets in a row from a new address that move a latched destination there, at least 1. */
+    public Builder relatchPackets(int packets) {
+      this.relatchPackets = packets;
+      return this;
+    }
+
+    /** Sends from other threads that may wait for a socket's event loop, at least 1. */
+    public Builder maxPendingSends(int sends) {
+      this.maxPendingSends = sends;
+      return this;
+    }
+
+    /** Whether to use Linux epoll when available (default true); false: always Java NIO. */
+    public Builder nativeTransport(boolean on) {
+      this.nativeTransport = on;
+      return this;
+    }
+
+    /**
+     * The settings.
+     *
+     * @throws IllegalArgumentException naming the value out of range
+     */
+    public MediaNetworkConfig build() {
+      if (minPort < 1 || minPort > 65535) {
+        throw new IllegalArgumentException("minPort out of range: " + minPort);
+      }
+      if (maxPort < 1 || maxPort > 65535) {
+        throw new IllegalArgumentException("maxPort out of range: " + maxPort);
+      }
+      if (minPort > maxPort) {
+        throw new IllegalArgumentException("minPort " + minPort + " above maxPort " + maxPort);
+      }
+      int firstEven = minPort + (minPort & 1);
+      if (firstEven + 1 > maxPort) {
+        throw new IllegalArgumentException("port range " + minPort + ".." + maxPort
+            + " holds no even RTP port with its RTCP port (port + 1)");
+      }
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads out of range: " + threads);
+      }
+      if (maxDatagramSize < 12 || maxDatagramSize > MAX_DATAGRAM_SIZE_LIMIT) {
+        throw new IllegalArgumentException("maxDatagramSize out of range: " + maxDatagramSize);
+      }
+      if (receiveBufferSize < 1024) {
+        throw new IllegalArgumentException("receiveBufferSize out of range: " + receiveBufferSize);
+      }
+      if (relatchPackets < 1) {
+        throw new IllegalArgumentException("relatchPackets out of range: " + relatchPackets);
+      }
+      if (maxPendingSends < 1) {
+        throw new IllegalArgumentException("maxPendingSends out of range: " + maxPendingSends);
+      }
+      return new MediaNetworkConfig(this);
+    }
+
+    private static InetAddress wildcard() {
+      try {
+        return InetAddress.getByAddress(new byte[4]);
+      } catch (java.net.UnknownHostException e) {
+        throw new IllegalStateException("0.0.0.0 is not an address", e);
+      }
+    }
+  }
+}
