@@ -128,7 +128,7 @@ public final class JitterBuffer<T> {
   private int emptyConceals; // slots concealed in a row with an empty buffer
   private int aboveTargetPolls;
   private long targetNanos;
-  private long settledTargetNanos;
+  private long alignedTargetNanos; // the target at the last alignment
   private long delayNanos;
   // counters
   private long received;
@@ -162,7 +162,7 @@ public final class JitterBuffer<T> {
     window = new TransitWindow(
         (int) Math.max(1, (config.jitterWindow().toNanos() + frameNanos - 1) / frameNanos));
     targetNanos = minDelayNanos;
-    settledTargetNanos = minDelayNanos;
+    alignedTargetNanos = minDelayNanos;
   }
 
   /** A buffer with {@link JitterBufferConfig#DEFAULT}. */
@@ -216,9 +216,7 @@ public final class JitterBuffer<T> {
    * @param nowNanos the playout side's time, on the same clock as the arrival times
    */
   public synchronized Playout<T> poll(long nowNanos) {
-    targetNanos = window.isEmpty()
-        ? minDelayNanos
-        : Math.min(maxDelayNanos, Math.max(minDelayNanos, window.spread() + frameNanos));
+    targetNanos = target();
     if (state == State.IDLE) {
       if (held.isEmpty()
           || nowNanos - nanosOf(held.timestamp(0)) - window.min() <= targetNanos - frameNanos) {
@@ -231,7 +229,7 @@ public final class JitterBuffer<T> {
       concealedSinceLast = 0;
       emptyConceals = 0;
       aboveTargetPolls = 0;
-      settledTargetNanos = targetNanos;
+      align();
     }
     long d = nowNanos - nanosOf(playoutTs) - window.min();
     if (d > maxDelayNanos) {
@@ -248,7 +246,6 @@ public final class JitterBuffer<T> {
       }
     } else {
       aboveTargetPolls = 0;
-      settledTargetNanos = targetNanos;
     }
     return playSlot(adjust);
   }
@@ -360,7 +357,7 @@ public final class JitterBuffer<T> {
     emptyConceals = 0;
     aboveTargetPolls = 0;
     targetNanos = minDelayNanos;
-    settledTargetNanos = minDelayNanos;
+    align();
     delayNanos = 0;
   }
 
@@ -471,27 +468,55 @@ public final class JitterBuffer<T> {
       lastSeq = Math.max(lastSeq, held.sequence(0) - 1 - slotsAhead);
     }
     aboveTargetPolls = 0;
-    settledTargetNanos = targetNanos;
+    align();
     return frames * frameNanos;
   }
 
-  private void countInsertion() {
-    if (targetNanos - settledTargetNanos >= frameNanos / 2) {
-      adaptInsertions++;
-      settledTargetNanos += frameNanos;
-    } else {
-      driftInsertions++;
+  /**
+   * The target delay: the peak deviation in the window plus one frame, between the minimum and
+   * the maximum delay. The deviation is padded by 2/n of itself (n the number of samples): under
+   * clock drift the spread grows by about 1/n per packet, and the pad keeps the next packet,
+   * which drifts one step further than any in the window, on time. At zero jitter the pad is 0.
+   */
+  private long target() {
+    if (window.isEmpty()) {
+      return minDelayNanos;
     }
+    long spread = window.spread();
+    long padded = spread + 2 * spread / window.size() + frameNanos;
+    return Math.min(maxDelayNanos, Math.max(minDelayNanos, padded));
+  }
+
+  /** Remembers the target just after a (re)alignment of the playout position. */
+  private void align() {
+    alignedTargetNanos = targetNanos;
+  }
+
+  /**
+   * Whether the target has stayed within half a frame of its value at the last alignment: then a
+   * drop or insertion compensates clock drift; otherwise it follows the jitter (adaptation).
+   */
+  private boolean targetSteady() {
+    return Math.abs(targetNanos - alignedTargetNanos) < frameNanos / 2;
+  }
+
+  private void countInsertion() {
+    if (targetSteady()) {
+      driftInsertions++;
+    } else {
+      adaptInsertions++;
+    }
+    align();
   }
 
   private void countDrop() {
     aboveTargetPolls = 0;
-    if (settledTargetNanos - targetNanos >= frameNanos / 2) {
-      adaptDrops++;
-      settledTargetNanos -= frameNanos;
-    } else {
+    if (targetSteady()) {
       driftDrops++;
+    } else {
+      adaptDrops++;
     }
+    align();
   }
 
   // ---- arithmetic

@@ -40,6 +40,11 @@ public final class TransitWindow {
     dirty = true;
   }
 
+  /** How many samples the window holds (at most its size). */
+  public int size() {
+    return count;
+  }
+
   public boolean isEmpty() {
     return count == 0;
   }
