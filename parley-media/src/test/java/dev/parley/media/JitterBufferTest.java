@@ -157,6 +157,47 @@ class JitterBufferTest {
     assertAccounted(s);
   }
 
+  @Test
+  void aBurstOfAThousandPacketsBeforeTheFirstPollKeepsTheNewestAndPlaysOn() {
+    JitterSimulation sim = simulation(JitterBufferConfig.DEFAULT);
+    List<Arrival> arrivals = new ArrayList<>();
+    for (Arrival a : stream(0, 0, SPF, 0, 0, 1000, 0)) {
+      arrivals.add(new Arrival(a.sequence(), a.timestamp(), 19_983 * MS, a.id()));
+    }
+    arrivals.addAll(stream(1000, 1000 * SPF, SPF, 20_003 * MS, 20 * MS, 100, 1000));
+    sim.arrive(arrivals).runUntil((20_003 + 99 * 20 + 200) * MS);
+
+    JitterBufferStats s = sim.buffer().stats();
+    assertThat(s.overflowDropped()).isGreaterThanOrEqualTo(950);
+    assertThat(sim.decodedIds()).isSorted().containsSubsequence(ids(1000, 100));
+    assertAccounted(s);
+  }
+
+  @Test
+  void pollsThatJitterByTwoMillisecondsLoseNoPacket() {
+    JitterBuffer<Integer> buffer = new JitterBuffer<>();
+    Random random = new Random(5);
+    List<Arrival> arrivals = stream(0, 0, SPF, 1 * MS, 20 * MS, 3000, 0);
+    List<Integer> decoded = new ArrayList<>();
+    int next = 0;
+    for (int k = 0; k < 3010; k++) {
+      long now = k * 20 * MS + (long) ((random.nextDouble() * 4 - 2) * MS);
+      while (next < arrivals.size() && arrivals.get(next).atNanos() <= now) {
+        Arrival a = arrivals.get(next++);
+        buffer.offer(a.sequence(), a.timestamp(), a.atNanos(), a.id());
+      }
+      if (buffer.poll(now) instanceof Playout.Decode<Integer> d) {
+        decoded.add(d.payload());
+      }
+      assertThat(buffer.stats().currentDelayMillis()).isLessThanOrEqualTo(45.0);
+    }
+    JitterBufferStats s = buffer.stats();
+    assertThat(s.late()).isZero();
+    assertThat(decoded).isSorted();
+    assertThat(decoded.size() + s.adjustDroppedPackets()).isEqualTo(3000);
+    assertThat(s.adjustDroppedPackets()).isLessThanOrEqualTo(3);
+  }
+
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3, 12, 42})
   void jitterOfThirtyMillisecondsRaisesTheTargetAndNoPacketIsLateAfterwards(long seed) {
