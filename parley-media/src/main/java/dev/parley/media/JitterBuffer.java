@@ -1,6 +1,7 @@
 package dev.parley.media;
 
 import dev.parley.media.internal.jitter.HeldPackets;
+import dev.parley.media.internal.jitter.ReceivedNumbers;
 import dev.parley.media.internal.jitter.TransitWindow;
 import java.util.Objects;
 
@@ -110,11 +111,7 @@ public final class JitterBuffer<T> {
   private final Playout.Silence<T> silence = new Playout.Silence<>();
 
   private State state = State.IDLE;
-  // extension of sequence numbers and timestamps (reference: the highest sequence number seen)
-  private boolean anchored;
-  private long highestSeq;
-  private long highestTs;
-  private long seenBits; // bit i: highestSeq - i was received
+  private final ReceivedNumbers numbers = new ReceivedNumbers();
   // a jump waiting for confirmation by the next packet
   private boolean candidate;
   private int candidateSeq;
@@ -195,19 +192,18 @@ public final class JitterBuffer<T> {
     }
     Objects.requireNonNull(payload, "payload");
     received++;
-    if (!anchored) {
-      anchor(sequence, rtpTimestamp);
+    if (!numbers.isAnchored()) {
+      numbers.anchor(sequence, rtpTimestamp);
     }
-    int seqDelta = seqDelta(sequence, highestSeq);
-    long tsDelta = tsDelta(rtpTimestamp, highestTs);
-    if (Math.abs(seqDelta) > config.maxDropout() || Math.abs(tsDelta) > resyncSamples) {
+    if (Math.abs(numbers.sequenceDistance(sequence)) > config.maxDropout()
+        || Math.abs(numbers.timestampDistance(rtpTimestamp)) > resyncSamples) {
       onJump(sequence, rtpTimestamp, arrivalNanos, payload);
       return;
     }
     if (candidate) {
       dropCandidate();
     }
-    accept(highestSeq + seqDelta, highestTs + tsDelta, arrivalNanos, payload);
+    accept(sequence, rtpTimestamp, arrivalNanos, payload);
   }
 
   /**
@@ -272,18 +268,12 @@ public final class JitterBuffer<T> {
 
   // ---- receive side
 
-  private void accept(long extSeq, long extTs, long arrivalNanos, T payload) {
-    long back = highestSeq - extSeq;
-    if (back >= 0 && back < 64 && (seenBits >>> back & 1) != 0) {
+  private void accept(int sequence, long rtpTimestamp, long arrivalNanos, T payload) {
+    long extSeq = numbers.extendSequence(sequence);
+    long extTs = numbers.extendTimestamp(rtpTimestamp);
+    if (!numbers.markReceived(extSeq, extTs)) {
       duplicate++;
       return;
-    }
-    if (back < 0) {
-      seenBits = -back >= 64 ? 1 : seenBits << -back | 1;
-      highestSeq = extSeq;
-      highestTs = extTs;
-    } else if (back < 64) {
-      seenBits |= 1L << back;
     }
     window.add(arrivalNanos - nanosOf(extTs));
     if (extSeq <= lastSeq || state == State.PLAYING && extTs < playoutTs) {
@@ -307,7 +297,8 @@ public final class JitterBuffer<T> {
   private void onJump(int sequence, long rtpTimestamp, long arrivalNanos, T payload) {
     boolean confirms = candidate
         && sequence == ((candidateSeq + 1) & 0xFFFF)
-        && Math.abs(tsDelta(rtpTimestamp, candidateTs)) <= resyncSamples;
+        && Math.abs(ReceivedNumbers.timestampDistance(rtpTimestamp, candidateTs))
+            <= resyncSamples;
     if (!confirms) {
       if (candidate) {
         dropCandidate();
@@ -326,10 +317,9 @@ public final class JitterBuffer<T> {
     candidate = false;
     candidatePayload = null;
     resync();
-    anchor(firstSeq, firstTs);
+    numbers.anchor(firstSeq, firstTs);
     accept(firstSeq, firstTs, firstArrival, firstPayload);
-    accept(highestSeq + seqDelta(sequence, highestSeq),
-        highestTs + tsDelta(rtpTimestamp, highestTs), arrivalNanos, payload);
+    accept(sequence, rtpTimestamp, arrivalNanos, payload);
   }
 
   private void dropCandidate() {
@@ -338,19 +328,12 @@ public final class JitterBuffer<T> {
     discardedJumps++;
   }
 
-  private void anchor(int sequence, long rtpTimestamp) {
-    anchored = true;
-    highestSeq = sequence;
-    highestTs = rtpTimestamp;
-    seenBits = 0;
-  }
-
   private void resync() {
     resyncs++;
     flushed += held.size();
     held.clear();
     window.clear();
-    anchored = false;
+    numbers.clear();
     state = State.IDLE;
     lastSeq = NO_SEQUENCE;
     concealedSinceLast = 0;
@@ -520,16 +503,6 @@ public final class JitterBuffer<T> {
   }
 
   // ---- arithmetic
-
-  /** The signed distance from the extended {@code reference} to a 16-bit sequence number. */
-  private static int seqDelta(int sequence, long reference) {
-    return (short) (sequence - (int) (reference & 0xFFFF));
-  }
-
-  /** The signed distance from the extended {@code reference} to a 32-bit timestamp. */
-  private static long tsDelta(long rtpTimestamp, long reference) {
-    return (int) (rtpTimestamp - (reference & 0xFFFF_FFFFL));
-  }
 
   /** An extended timestamp in nanoseconds, without overflow for any realistic call length. */
   private long nanosOf(long extTs) {

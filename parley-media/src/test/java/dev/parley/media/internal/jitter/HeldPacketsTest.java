@@ -63,4 +63,20 @@ class HeldPacketsTest {
     assertThat(window.min()).isEqualTo(20);
     assertThat(window.size()).isEqualTo(3);
   }
+
+  @Test
+  void receivedNumbersExtendAcrossWraparoundAndFindDuplicates() {
+    ReceivedNumbers numbers = new ReceivedNumbers();
+    numbers.anchor(65_535, 0xFFFF_FF60L);
+    assertThat(numbers.markReceived(65_535, 0xFFFF_FF60L)).isTrue();
+    long seq = numbers.extendSequence(0);
+    long ts = numbers.extendTimestamp(0);
+    assertThat(seq).isEqualTo(65_536);
+    assertThat(ts).isEqualTo(1L << 32);
+    assertThat(numbers.markReceived(seq, ts)).isTrue();
+    assertThat(numbers.extendSequence(65_534)).isEqualTo(65_534); // reordered, before the wrap
+    assertThat(numbers.markReceived(65_535, 0xFFFF_FF60L)).isFalse(); // a duplicate
+    assertThat(numbers.sequenceDistance(40_000)).isNegative(); // more than half the space away
+    assertThat(ReceivedNumbers.timestampDistance(5, 0xFFFF_FFFBL)).isEqualTo(10);
+  }
 }
