@@ -301,6 +301,9 @@ public final class RtpPacket {
    * @throws IllegalArgumentException if the range from offset lies outside the array
    */
   public int writeTo(byte[] dst, int offset) {
+    if (dst == null) {
+      throw new IllegalArgumentException("dst is null");
+    }
     checkRange(dst, offset, encodedLength());
     writeTo(ByteBuffer.wrap(dst, offset, encodedLength()));
     return encodedLength();

@@ -35,7 +35,7 @@ class MediaPacketFuzzTest {
     checkRtcp(b);
   }
 
-  @Property(tries = 2000)
+  @Property(tries = 1000)
   void truncatedAndMutatedRtpPacketsOnlyEverFailWithMediaPacketException(@ForAll long seed) {
     Random r = new Random(seed);
     byte[] valid = MediaPacketRoundTripTest.randomRtp(r).toBytes();
@@ -45,7 +45,7 @@ class MediaPacketFuzzTest {
     checkRtp(mutate(r, valid));
   }
 
-  @Property(tries = 2000)
+  @Property(tries = 1000)
   void truncatedAndMutatedRtcpCompoundsOnlyEverFailWithMediaPacketException(
       @ForAll long seed) {
     Random r = new Random(seed);
