@@ -4,6 +4,8 @@ import dev.parley.transport.Scheduler;
 import io.netty.channel.EventLoop;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Scheduler} over one Netty {@link EventLoop}: tasks and timers run on the loop's thread,
@@ -18,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 public final class NettyScheduler implements Scheduler {
   /** Wheel resolution, ms: {@value}. */
   static final long TICK_MILLIS = 10;
+  private static final Logger log = LoggerFactory.getLogger(NettyScheduler.class);
   private static final int SLOTS = 1024;
   private static final int MASK = SLOTS - 1;
 
@@ -128,7 +131,8 @@ public final class NettyScheduler implements Scheduler {
           try {
             d.task.run();
           } catch (RuntimeException e) {
-            // A failing task must not stop the wheel; its owner reports its own errors.
+            // a failing task must not stop the wheel (nor the timers after it): a bug, said so
+            log.warn("timer task {} failed", d.task, e);
           }
         }
       }
