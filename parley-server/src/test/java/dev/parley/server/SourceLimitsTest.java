@@ -72,6 +72,33 @@ class SourceLimitsTest extends ProxyFixture {
   }
 
   @Test
+  void malformedRequestsCountAgainstTheSourceAndGetNoAnswerOnceItIsLimited() throws Exception {
+    start(b -> b.rateLimits(limits().build()));
+    MockSipPeer peer = peer();
+    // parses, but its CSeq names another method: the transport answers 400 itself
+    SipRequest bad = options(peer).toBuilder().setHeader(HeaderName.CSEQ, "1 INVITE").build();
+    peer.send(bad, udp());
+    SipResponse answered = peer.takeFinalResponse();
+    assertThat(answered.statusCode()).isEqualTo(400);
+    assertThat(answered.callId()).isEqualTo(bad.callId());
+    for (int i = 0; i < 2; i++) { // the rest of the burst
+      SipRequest o = options(peer);
+      peer.send(o, udp());
+      assertThat(peer.takeFinalResponse().statusCode()).isEqualTo(200);
+    }
+    SipRequest limited = options(peer).toBuilder().setHeader(HeaderName.CSEQ, "1 INVITE").build();
+    peer.send(limited, udp());
+    await().atMost(Duration.ofSeconds(10)).until(() -> refused() == 1);
+
+    clock.advance(Duration.ofSeconds(1));
+    SipRequest later = options(peer);
+    peer.send(later, udp());
+    SipResponse r = peer.takeFinalResponse();
+    assertThat(r.callId()).as("the limited malformed request got no 400").isEqualTo(later.callId());
+    assertThat(r.statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void tcpSourceOverTheRequestLimitGets503WithRetryAfter() throws Exception {
     start(b -> b.rateLimits(limits().requestBurst(2).build()));
     Phone phone = keep(Phone.of(server, "alice", "secret", Transport.TCP));

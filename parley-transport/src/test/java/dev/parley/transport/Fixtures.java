@@ -56,7 +56,7 @@ final class Fixtures {
   }
 
   /** Records what a layer delivers; optionally answers every request with 200 on its flow. */
-  static final class Recorder implements TransportListener {
+  static class Recorder implements TransportListener {
     final BlockingQueue<Inbound> inbound = new LinkedBlockingQueue<>();
     final List<Flow> closed = new CopyOnWriteArrayList<>();
     volatile TransportLayer answerWith;

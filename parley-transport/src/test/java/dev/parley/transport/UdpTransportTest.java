@@ -106,6 +106,28 @@ class UdpTransportTest {
   }
 
   @Test
+  void aListenerThatRefusesMalformedRequestsGetsThemDroppedUnanswered() throws Exception {
+    List<Flow> asked = new CopyOnWriteArrayList<>();
+    Fixtures.Recorder listener = new Fixtures.Recorder() {
+      @Override
+      public boolean mayAnswerMalformed(Flow flow) {
+        asked.add(flow);
+        return asked.size() > 1; // the first is refused, the second answered
+      }
+    };
+    NettyTransportLayer b = layer(listener, "udp:127.0.0.1:0");
+    DatagramSocket raw = socket();
+    for (String callId : List.of("refused@test", "answered@test")) {
+      send(raw, Fixtures.options(Transport.UDP, "127.0.0.1:" + raw.getLocalPort(), "z9hG4bK" + callId.length(),
+          callId).replace("CSeq: 1 OPTIONS", "CSeq: 1 INVITE"), b.listenPoint(Transport.UDP));
+    }
+    assertThat(receive(raw)).as("only the second was answered").startsWith("SIP/2.0 400 ")
+        .contains("Call-ID: answered@test\r\n");
+    assertThat(asked).hasSize(2).allSatisfy(f -> assertThat(f.remote().getPort()).isEqualTo(raw.getLocalPort()));
+    assertThat(listener.inbound).isEmpty();
+  }
+
+  @Test
   void aRequestWithAnUnsupportedVersionIsAnsweredWith505() throws Exception {
     NettyTransportLayer b = layer(new Fixtures.Recorder(), "udp:127.0.0.1:0");
     DatagramSocket raw = socket();

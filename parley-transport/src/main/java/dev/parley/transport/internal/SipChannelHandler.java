@@ -130,8 +130,9 @@ final class SipChannelHandler extends ChannelInboundHandlerAdapter {
     if (guard != null) {
       guard.opened();
     }
+    Flow flow = connection != null ? connection.flow() : new Flow(transport, local, remote, 0);
     if (frame.decoderResult().isFailure()) {
-      malformed(ctx, frame, frame.cause(), remote);
+      malformed(ctx, frame, frame.cause(), flow);
       return;
     }
     SipMessage message = frame.message();
@@ -139,7 +140,7 @@ final class SipChannelHandler extends ChannelInboundHandlerAdapter {
       try {
         message = request.checkMandatoryHeaders().withReceived(remote);
       } catch (SipParseException e) {
-        malformed(ctx, frame, e, remote);
+        malformed(ctx, frame, e, flow);
         return;
       }
     } else {
@@ -152,7 +153,6 @@ final class SipChannelHandler extends ChannelInboundHandlerAdapter {
         return;
       }
     }
-    Flow flow = connection != null ? connection.flow() : new Flow(transport, local, remote, 0);
     try {
       core.listener().onMessage(new Inbound(message, flow, scheduler));
     } catch (RuntimeException e) {
@@ -165,14 +165,24 @@ final class SipChannelHandler extends ChannelInboundHandlerAdapter {
    * the 505/513 the parser asked for, with the request's own Via, From, To, Call-ID and CSeq
    * as written and a Warning with the reason; then closes after a framing error.
    */
+  private boolean mayAnswer(Flow flow) {
+    try {
+      return core.listener().mayAnswerMalformed(flow);
+    } catch (RuntimeException e) {
+      log.warn("Transport listener failed to admit a malformed request from {}", flow, e);
+      return false;
+    }
+  }
+
   private void malformed(ChannelHandlerContext ctx, SipFrame frame, SipParseException cause,
-      InetSocketAddress remote) {
+      Flow flow) {
+    InetSocketAddress remote = flow.remote();
     int status = cause.statusCode() == 505 || cause.statusCode() == 513 ? cause.statusCode() : 400;
     SipResponse.Builder answer = SipRequest.responseToUnparsed(frame.wire(), status,
         Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE));
     SipResponse response = answer == null ? null
         : answer.warning(399, "parley", cause.getMessage()).build();
-    if (response == null) {
+    if (response == null || !mayAnswer(flow)) {
       log.debug("Dropped an unparseable message from {} over {}: {}", remote, transport,
           cause.getMessage());
       if (frame.isFramingError()) {

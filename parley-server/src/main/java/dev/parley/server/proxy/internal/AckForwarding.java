@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe; runs on event loops and never blocks.
  */
 final class AckForwarding {
-  private static final Logger log = LoggerFactory.getLogger(AckForwarding.class);
+  // the proxy's logger, as before this path had a class of its own (operators set its level)
+  private static final Logger log = LoggerFactory.getLogger(ProxyCore.class);
 
   private final ProxyCore core;
 
@@ -33,8 +34,8 @@ final class AckForwarding {
   /** Forwards or drops {@code ack}; never throws. */
   void onAck(SipRequest ack, Inbound inbound) {
     OwnAddresses own = core.own();
-    if (own == null) {
-      return; // not started
+    if (own == null || !core.started()) {
+      return; // not started (start() sets the layer last)
     }
     try {
       if (!(ack.requestUri() instanceof SipUri ruri) || ack.maxForwards() == 0
@@ -75,7 +76,10 @@ final class AckForwarding {
         core.sendAck(out, now);
         return;
       }
-      core.resolve(t).thenAccept(hop -> core.sendAck(out, hop));
+      core.resolve(t).thenAccept(hop -> core.sendAck(out, hop)).exceptionally(e -> {
+        log.debug("cannot forward ACK from {}: {}", inbound.flow(), e.toString());
+        return null;
+      });
     } catch (RuntimeException e) {
       log.debug("cannot forward ACK from {}: {}", inbound.flow(), e.toString());
     }

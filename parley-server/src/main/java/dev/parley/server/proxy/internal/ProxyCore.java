@@ -481,6 +481,11 @@ public final class ProxyCore {
   }
 
   /** Sends an ACK for a 2xx on its way (statelessly) and counts it as forwarded. */
+  /** Whether {@link #start} has connected the proxy to its layers. */
+  boolean started() {
+    return layer != null;
+  }
+
   void sendAck(SipRequest ack, Hop hop) {
     layer.sendAck(ack, hop);
     forwarded.increment();

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * dropped (answering a flood doubles it, and a spoofed source would make us a reflector); over
  * TCP, TLS and WebSocket, where the handshake vouches for the source, it gets a stateless
  * {@code 503 Service Unavailable} with {@code Retry-After}. Responses and ACKs pass (ACKs belong
- * to transactions and dialogs already admitted).
+ * to transactions and dialogs already admitted). A malformed request, which the transport answers
+ * 400 itself, counts too, and gets no answer once its source is limited.
  *
  * <p>Runs on event loops; a check is a map lookup under a shard lock. Never blocks.
  */
@@ -62,6 +63,20 @@ public final class SourceLimits implements TransportListener {
     } catch (RuntimeException e) { // a request too broken to answer: dropped
       log.debug("cannot refuse {} from {}: {}", request.method(), flow, e.toString());
     }
+  }
+
+  /**
+   * A malformed request (about to get a stateless 400 from the transport) counts against its
+   * source like any other; a source that is blocked or over its rate gets no answer at all.
+   */
+  @Override
+  public boolean mayAnswerMalformed(Flow flow) {
+    InetAddress source = flow.remote().getAddress();
+    if (limiter.tryAdmit(source)) {
+      return true;
+    }
+    log.debug("dropped a malformed request from {}: source limited", flow);
+    return false;
   }
 
   @Override
