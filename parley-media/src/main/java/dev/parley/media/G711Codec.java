@@ -1,0 +1,100 @@
+package dev.parley.media;
+
+import dev.parley.media.internal.RepeatAndFade;
+import java.util.Objects;
+
+/**
+ * What {@link Pcmu} and {@link Pcma} share: ITU-T G.711 at 8 kHz, one byte per sample, 20 ms
+ * payloads of 160 bytes, loss concealed by repeating the last frame and fading it out. The two
+ * differ only in the companding law.
+ *
+ * <p>Not thread-safe (it remembers the last frame decoded); one instance per stream.
+ */
+abstract sealed class G711Codec implements AudioCodec permits Pcmu, Pcma {
+  private final String name;
+  private final int payloadType;
+
+  G711Codec(String name, int payloadType) {
+    this.name = name;
+    this.payloadType = payloadType;
+  }
+
+  /** One linear sample to one byte of this law. */
+  abstract byte compress(short sample);
+
+  /** One byte of this law to one linear sample. */
+  abstract short expand(byte code);
+
+  private static final int FRAME_BYTES = AudioFormat.PCM_8000.samplesPerFrame();
+
+  private final RepeatAndFade concealment = new RepeatAndFade(AudioFormat.PCM_8000);
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public int clockRate() {
+    return 8000;
+  }
+
+  @Override
+  public int channels() {
+    return 1;
+  }
+
+  @Override
+  public int staticPayloadType() {
+    return payloadType;
+  }
+
+  @Override
+  public AudioFormat format() {
+    return AudioFormat.PCM_8000;
+  }
+
+  @Override
+  public byte[] encode(AudioFrame frame) {
+    Objects.requireNonNull(frame, "frame");
+    if (frame.format() != AudioFormat.PCM_8000) {
+      throw new IllegalArgumentException("frame must be " + AudioFormat.PCM_8000 + " for " + name
+          + ": " + frame.format());
+    }
+    byte[] out = new byte[FRAME_BYTES];
+    for (int i = 0; i < FRAME_BYTES; i++) {
+      out[i] = compress(frame.sample(i));
+    }
+    return out;
+  }
+
+  @Override
+  public AudioFrame decode(byte[] payload, int offset, int length) {
+    Objects.requireNonNull(payload, "payload");
+    if (offset < 0 || length < 0 || offset > payload.length - length) {
+      throw new IllegalArgumentException("offset " + offset + " and length " + length
+          + " out of range for a payload of " + payload.length + " bytes");
+    }
+    if (length != FRAME_BYTES) {
+      throw new IllegalArgumentException(name + " payload of " + length
+          + " bytes is not 20 ms (" + FRAME_BYTES + " bytes)");
+    }
+    short[] samples = new short[FRAME_BYTES];
+    for (int i = 0; i < FRAME_BYTES; i++) {
+      samples[i] = expand(payload[offset + i]);
+    }
+    AudioFrame frame = AudioFrame.of(AudioFormat.PCM_8000, samples);
+    concealment.good(frame);
+    return frame;
+  }
+
+  @Override
+  public AudioFrame conceal() {
+    return concealment.conceal();
+  }
+
+  @Override
+  public String toString() {
+    return name + "/8000";
+  }
+}
