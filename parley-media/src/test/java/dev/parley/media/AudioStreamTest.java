@@ -9,6 +9,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -263,15 +265,45 @@ class AudioStreamTest {
     while (heard.poll() != null) {
       // what was heard before the new source
     }
-    List<AudioFrame> frames = new ArrayList<>();
-    while (frames.size() < 50) {
-      List<AudioFrame> next = heard(heard, 1);
-      if (ToneDetector.dominantFrequency(next, 100, 3000) > 750) {
-        frames.addAll(next);
-      }
-    }
+    List<AudioFrame> frames = heard(heard, 50);
     assertThat(dominant(frames)).isCloseTo(TONE, offset(5.0));
     assertThat(b.stats().ssrcChanges()).isEqualTo(1);
+  }
+
+  @Test
+  void aWavFilePlayedByOneStreamIsRecordedByTheOther(@TempDir Path dir) throws Exception {
+    Path prompt = dir.resolve("prompt.wav");
+    try (WavRecorder r = WavRecorder.create(prompt, AudioFormat.PCM_16000, Duration.ofSeconds(2));
+        ToneSource tone = new ToneSource(TONE, AudioFormat.PCM_16000, 0.5)) {
+      for (int i = 0; i < 100; i++) {
+        r.accept(tone.next());
+      }
+    }
+    Path recording = dir.resolve("heard.wav");
+    RtpSocket sa = socket();
+    RtpSocket sb = socket();
+    AudioStream b = on(sb, scheduler.clock()).settings(settings(0, Codecs.PCMU)
+        .remote(sa.localRtpAddress(), null).build())
+        .sink(WavRecorder.create(recording, AudioFormat.PCM_8000, Duration.ofSeconds(10)))
+        .start();
+    AudioStream a = on(sa, scheduler.clock()).settings(settings(0, Codecs.PCMU)
+        .remote(sb.localRtpAddress(), null).build())
+        .source(WavFileSource.open(prompt, AudioFormat.PCM_8000, false)).start();
+    await().atMost(WAIT).until(() -> b.stats().packetsReceived() >= 120);
+    a.close();
+    b.close();
+
+    List<AudioFrame> frames = new ArrayList<>();
+    try (WavFileSource played = WavFileSource.open(recording, AudioFormat.PCM_8000, false)) {
+      while (!played.isFinished()) {
+        AudioFrame f = played.next();
+        if (!f.isSilent()) {
+          frames.add(f);
+        }
+      }
+    }
+    assertThat(frames.size()).isGreaterThan(50);
+    assertThat(dominant(frames.subList(5, frames.size() - 5))).isCloseTo(TONE, offset(5.0));
   }
 
   // ------------------------------------------------------------------ bad input, statistics
