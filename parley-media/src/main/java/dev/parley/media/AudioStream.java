@@ -91,6 +91,7 @@ public final class AudioStream implements AutoCloseable {
   private final AudioFormat playoutFormat;
   private final long ssrc = ThreadLocalRandom.current().nextLong(1L << 32);
 
+  private final Object settingsLock = new Object(); // serialises replacements, not reads
   private volatile Settings settings;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
@@ -227,27 +228,36 @@ public final class AudioStream implements AutoCloseable {
    */
   public void settings(Settings next) {
     Objects.requireNonNull(next, "settings");
-    Settings before = settings;
-    settings = next;
-    if (next.remoteRtp() != null && (!next.remoteRtp().equals(before.remoteRtp())
-        || !Objects.equals(next.remoteRtcp(), before.remoteRtcp()))) {
-      socket.remote(next.remoteRtp(), next.remoteRtcp());
+    synchronized (settingsLock) {
+      Settings before = settings;
+      settings = next;
+      if (next.remoteRtp() != null && (!next.remoteRtp().equals(before.remoteRtp())
+          || !Objects.equals(next.remoteRtcp(), before.remoteRtcp()))) {
+        socket.remote(next.remoteRtp(), next.remoteRtcp());
+      }
     }
   }
 
   /** Sets the direction (hold: {@link StreamDirection#SENDONLY} or {@code INACTIVE}). */
   public void direction(StreamDirection direction) {
-    settings(settings.toBuilder().direction(direction).build());
+    Objects.requireNonNull(direction, "direction");
+    synchronized (settingsLock) {
+      settings(settings.toBuilder().direction(direction).build());
+    }
   }
 
   /** Mutes (no RTP sent; the RTP clock keeps running) or unmutes. */
   public void mute(boolean muted) {
-    settings(settings.toBuilder().muted(muted).build());
+    synchronized (settingsLock) {
+      settings(settings.toBuilder().muted(muted).build());
+    }
   }
 
   /** Sets the peer's RTP and RTCP address ({@code rtcp} null: as {@link RtpSocket#remote}). */
   public void remote(InetSocketAddress rtp, InetSocketAddress rtcp) {
-    settings(settings.toBuilder().remote(rtp, rtcp).build());
+    synchronized (settingsLock) {
+      settings(settings.toBuilder().remote(rtp, rtcp).build());
+    }
   }
 
   /** The stream's own SSRC. */
@@ -540,6 +550,9 @@ public final class AudioStream implements AutoCloseable {
     // RFC 3550 6.3.1: the interval randomised to 0.5..1.5 times itself.
     long delay = (long) (rtcpIntervalNanos * (0.5 + ThreadLocalRandom.current().nextDouble()));
     rtcpTimer = socket.clock().schedule(() -> {
+      if (closed.get()) {
+        return;
+      }
       sendReport(null);
       scheduleRtcp();
     }, delay, TimeUnit.NANOSECONDS);
