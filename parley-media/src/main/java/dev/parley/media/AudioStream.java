@@ -5,6 +5,8 @@ import dev.parley.media.RtcpPacket.ReceiverReport;
 import dev.parley.media.RtcpPacket.SenderReport;
 import dev.parley.media.RtcpPacket.SourceDescription;
 import dev.parley.media.internal.stream.LinearResampler;
+import dev.parley.media.internal.stream.StreamReceiver;
+import dev.parley.media.internal.stream.StreamReceiver.Encoded;
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -17,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -66,11 +66,8 @@ import org.slf4j.LoggerFactory;
 public final class AudioStream implements AutoCloseable {
   /** The default RTCP report interval: {@value} ms (RFC 3550 section 6.2's minimum). */
   public static final long DEFAULT_RTCP_INTERVAL_MILLIS = 5000;
-  /** Telephone-event packets that may wait for the worker: {@value}. */
-  public static final int DTMF_QUEUE_CAPACITY = 64;
 
   private static final Logger log = LoggerFactory.getLogger(AudioStream.class);
-  private static final long FRAME_NANOS = TimeUnit.MILLISECONDS.toNanos(AudioFormat.FRAME_MILLIS);
 
   /**
    * Receives a stream's events, on the media worker (never a Netty loop). Methods must return
@@ -86,7 +83,6 @@ public final class AudioStream implements AutoCloseable {
   private final Clock wallclock;
   private final String cname;
   private final long rtcpIntervalNanos;
-  private final JitterBufferConfig jitterTemplate;
   private final Listener listener;
   private final AudioFormat playoutFormat;
   private final long ssrc = ThreadLocalRandom.current().nextLong(1L << 32);
@@ -125,31 +121,15 @@ public final class AudioStream implements AutoCloseable {
   private volatile long clockMarkNanos;
   private volatile int clockMarkRate = 8000;
 
-  // Receiving state: the loop writes, the tick and stats() read; under rxLock.
-  private final Object rxLock = new Object();
-  private RtpReceiverStats receiverStats;
-  private int arrivalRate = 8000;
-  private long retiredLost;
-  private long retiredLate;
-  private long retiredDuplicate;
-  private long retiredConcealed;
-  private long ssrcChanges;
-  private long packetsReceived;
-  private long bytesReceived;
-  private double fractionLost;
-  private volatile JitterBuffer<Encoded> jitter;
-  private final BlockingQueue<TelephoneEvent> dtmfQueue =
-      new ArrayBlockingQueue<>(DTMF_QUEUE_CAPACITY);
+  private final StreamReceiver receiver;
 
   // Counters read by stats() from any thread.
   private final Map<MediaPacketException.Reason, LongAdder> malformed =
       new EnumMap<>(MediaPacketException.Reason.class);
   private final AtomicBoolean malformedLogged = new AtomicBoolean();
-  private final LongAdder unknownPayloadType = new LongAdder();
   private final LongAdder undecodable = new LongAdder();
   private final LongAdder dtmfSent = new LongAdder();
   private final LongAdder dtmfReceived = new LongAdder();
-  private final LongAdder dtmfDropped = new LongAdder();
   private final LongAdder rtcpSent = new LongAdder();
   private final LongAdder rtcpReceived = new LongAdder();
 
@@ -162,7 +142,6 @@ public final class AudioStream implements AutoCloseable {
     this.cname = b.cname != null ? b.cname : "parley-" + Long.toHexString(ssrc) + "@"
         + socket.localRtpAddress().getAddress().getHostAddress();
     this.rtcpIntervalNanos = b.rtcpInterval.toNanos();
-    this.jitterTemplate = b.jitterBuffer;
     this.listener = b.listener;
     this.playoutFormat = b.playoutFormat;
     this.source = b.source != null ? b.source : new SilenceSource(AudioFormat.PCM_8000);
@@ -174,7 +153,8 @@ public final class AudioStream implements AutoCloseable {
     for (MediaPacketException.Reason r : MediaPacketException.Reason.values()) {
       malformed.put(r, new LongAdder());
     }
-    this.jitter = newJitterBuffer(b.settings.sendCodec().clockRate());
+    this.receiver = new StreamReceiver(b.jitterBuffer, b.settings.sendCodec().clockRate(),
+        wallclock);
   }
 
   /**
@@ -369,25 +349,25 @@ public final class AudioStream implements AutoCloseable {
 
   private void playout(Settings s) {
     long now = tickClock.nanoTime();
-    TelephoneEvent te;
-    while ((te = dtmfQueue.poll()) != null) {
-      deliver(dtmfReceiver.receive(te.timestamp, te.payload, 0, te.payload.length,
+    StreamReceiver.TelephoneEvent te;
+    while ((te = receiver.pollTelephoneEvent()) != null) {
+      deliver(dtmfReceiver.receive(te.timestamp(), te.payload(), 0, te.payload().length,
           TimeUnit.NANOSECONDS.toMillis(now)));
     }
     deliver(dtmfReceiver.poll(TimeUnit.NANOSECONDS.toMillis(now)));
 
-    JitterBuffer.Playout<Encoded> slot = jitter.poll(now);
+    JitterBuffer.Playout<Encoded> slot = receiver.poll(now);
     if (sink == null) {
       return;
     }
     AudioFrame frame;
     if (slot instanceof JitterBuffer.Playout.Decode<Encoded> d) {
-      AudioCodec codec = decoderFor(s, d.payload().payloadType);
+      AudioCodec codec = decoderFor(s, d.payload().payloadType());
       if (codec == null) {
         frame = AudioFrame.silence(playoutFormat);
       } else {
         lastDecoder = codec;
-        byte[] p = d.payload().payload;
+        byte[] p = d.payload().payload();
         try {
           frame = codec.decode(p, 0, p.length);
         } catch (IllegalArgumentException e) {
@@ -441,66 +421,10 @@ public final class AudioStream implements AutoCloseable {
       countMalformed(e, "RTP");
       return;
     }
-    long now = tickClock.nanoTime();
     Settings s = settings;
     int pt = packet.payloadType();
-    Codecs.Entry entry = s.receiveCodecs().get(pt);
-    boolean telephoneEvent = pt == s.telephoneEventPayloadType();
-    synchronized (rxLock) {
-      if (receiverStats == null || receiverStats.ssrc() != packet.ssrc()) {
-        newSource(packet.ssrc());
-      }
-      if (entry != null && entry.clockRate() != arrivalRate) {
-        arrivalRate = entry.clockRate();
-      }
-      long arrival = (long) (now * (arrivalRate / 1e9));
-      receiverStats.onPacket(packet, arrival);
-      packetsReceived++;
-      bytesReceived += packet.payloadLength();
-    }
-    if (telephoneEvent) {
-      if (!dtmfQueue.offer(new TelephoneEvent(packet.timestamp(), packet.payloadBytes()))) {
-        dtmfDropped.increment();
-      }
-      return;
-    }
-    if (entry == null) {
-      unknownPayloadType.increment();
-      return;
-    }
-    JitterBuffer<Encoded> buffer = jitter;
-    if (buffer.config().clockRate() != entry.clockRate()) {
-      buffer = replaceJitterBuffer(entry.clockRate());
-    }
-    buffer.offer(packet.sequenceNumber(), packet.timestamp(), now,
-        new Encoded(pt, packet.payloadBytes()));
-  }
-
-  /** A new SSRC: the statistics and jitter buffer start afresh (under rxLock). */
-  private void newSource(long newSsrc) {
-    if (receiverStats != null) {
-      ssrcChanges++;
-      retiredLost += receiverStats.cumulativeLost();
-      log.debug("new source SSRC {} replaces {}", newSsrc, receiverStats.ssrc());
-      jitter.reset();
-    }
-    receiverStats = new RtpReceiverStats(newSsrc, wallclock);
-    fractionLost = 0;
-  }
-
-  private JitterBuffer<Encoded> replaceJitterBuffer(int clockRate) {
-    synchronized (rxLock) {
-      JitterBufferStats old = jitter.stats();
-      retiredLate += old.late();
-      retiredDuplicate += old.duplicate();
-      retiredConcealed += old.concealed();
-      jitter = newJitterBuffer(clockRate);
-      return jitter;
-    }
-  }
-
-  private JitterBuffer<Encoded> newJitterBuffer(int clockRate) {
-    return new JitterBuffer<>(jitterTemplate.toBuilder().clockRate(clockRate).build());
+    receiver.onPacket(packet, s.receiveCodecs().get(pt), pt == s.telephoneEventPayloadType(),
+        tickClock.nanoTime());
   }
 
   private void countMalformed(MediaPacketException e, String what) {
@@ -520,13 +444,7 @@ public final class AudioStream implements AutoCloseable {
       return;
     }
     rtcpReceived.increment();
-    compound.senderReport().ifPresent(sr -> {
-      synchronized (rxLock) {
-        if (receiverStats != null && receiverStats.ssrc() == sr.ssrc()) {
-          receiverStats.onSenderReport(sr);
-        }
-      }
-    });
+    compound.senderReport().ifPresent(receiver::onSenderReport);
     for (RtcpReportBlock block : compound.reportBlocks()) {
       if (block.ssrc() != ssrc) {
         continue;
@@ -560,13 +478,7 @@ public final class AudioStream implements AutoCloseable {
 
   private void sendReport(Bye bye) {
     List<RtcpReportBlock> blocks = new ArrayList<>(1);
-    synchronized (rxLock) {
-      if (receiverStats != null && receiverStats.isValid()) {
-        RtcpReportBlock block = receiverStats.reportBlock();
-        fractionLost = block.fractionLostRatio();
-        blocks.add(block);
-      }
-    }
+    receiver.reportBlock().ifPresent(blocks::add);
     List<RtcpPacket> packets = new ArrayList<>(3);
     synchronized (txLock) {
       long sent = senderStats.packetsSent();
@@ -605,38 +517,18 @@ public final class AudioStream implements AutoCloseable {
       peerFraction = peerFractionLost;
       peerLost = peerCumulativeLost;
     }
-    long lost;
-    double jitterMillis;
-    long late;
-    long duplicate;
-    long concealed;
-    long changes;
-    long received;
-    long receivedBytes;
-    double fraction;
-    synchronized (rxLock) {
-      lost = retiredLost + (receiverStats == null ? 0 : receiverStats.cumulativeLost());
-      jitterMillis = receiverStats == null ? 0 : receiverStats.jitter() * 1000.0 / arrivalRate;
-      JitterBufferStats js = jitter.stats();
-      late = retiredLate + js.late();
-      duplicate = retiredDuplicate + js.duplicate();
-      concealed = retiredConcealed + js.concealed();
-      changes = ssrcChanges;
-      received = packetsReceived;
-      receivedBytes = bytesReceived;
-      fraction = fractionLost;
-    }
+    StreamReceiver.Snapshot rx = receiver.snapshot();
     Map<MediaPacketException.Reason, Long> bad = new LinkedHashMap<>();
     malformed.forEach((reason, n) -> {
       if (n.sum() > 0) {
         bad.put(reason, n.sum());
       }
     });
-    return new AudioStreamStats(settings.sendCodec().name(), sentPackets, sentBytes, received,
-        receivedBytes, lost, fraction, jitterMillis, rttMillis, peerFraction, peerLost, late,
-        duplicate, concealed, changes, bad, unknownPayloadType.sum(), undecodable.sum(),
-        dtmfSent.sum(), dtmfReceived.sum(), dtmfDropped.sum(), rtcpSent.sum(),
-        rtcpReceived.sum());
+    return new AudioStreamStats(settings.sendCodec().name(), sentPackets, sentBytes, rx.packets(),
+        rx.bytes(), rx.lost(), rx.fractionLost(), rx.jitterMillis(), rttMillis, peerFraction,
+        peerLost, rx.late(), rx.duplicate(), rx.concealed(), rx.ssrcChanges(), bad,
+        rx.unknownPayloadType(), undecodable.sum(), dtmfSent.sum(), dtmfReceived.sum(),
+        rx.telephoneEventsDropped(), rtcpSent.sum(), rtcpReceived.sum());
   }
 
   /**
@@ -687,10 +579,6 @@ public final class AudioStream implements AutoCloseable {
     return "AudioStream[ssrc=" + ssrc + ", " + socket.localRtpAddress() + " -> "
         + socket.remoteRtp() + ", " + settings + "]";
   }
-
-  private record Encoded(int payloadType, byte[] payload) {}
-
-  private record TelephoneEvent(long timestamp, byte[] payload) {}
 
   // ---------------------------------------------------------------------------------------
 
