@@ -76,7 +76,9 @@ class AudioStreamTest {
   private static List<AudioFrame> heard(QueueSink sink, int count) throws InterruptedException {
     List<AudioFrame> frames = new ArrayList<>();
     int skip = 5;
+    long deadline = System.nanoTime() + WAIT.toNanos();
     while (frames.size() < count) {
+      assertThat(System.nanoTime() - deadline).as("sound within " + WAIT).isNegative();
       AudioFrame f = sink.take(WAIT.toMillis(), TimeUnit.MILLISECONDS);
       assertThat(f).as("a frame within " + WAIT).isNotNull();
       if (f.isSilent()) {
@@ -241,6 +243,30 @@ class AudioStreamTest {
     assertThat(dominant(heard(heard, 50))).isCloseTo(TONE, offset(5.0));
     assertThat(s.b.stats().unknownPayloadType()).isZero();
     assertThat(s.b.stats().undecodable()).isZero();
+  }
+
+  @Test
+  void aNewRemoteAddressMidStreamMovesTheAudioThere() throws Exception {
+    RtpSocket sa = socket();
+    RtpSocket sb = socket();
+    RtpSocket sc = socket();
+    AudioStream b = on(sb, scheduler.clock()).settings(settings(0, Codecs.PCMU)
+        .remote(sa.localRtpAddress(), null).build()).start();
+    QueueSink heardAtC = new QueueSink(500);
+    AudioStream c = closing(on(sc, scheduler.clock()).settings(settings(0, Codecs.PCMU)
+        .remote(sa.localRtpAddress(), null).build()).sink(heardAtC).start());
+    AudioStream a = closing(on(sa, scheduler.clock()).settings(settings(0, Codecs.PCMU)
+        .remote(sb.localRtpAddress(), null).build())
+        .source(new ToneSource(TONE, AudioFormat.PCM_8000, 0.5)).start());
+    await().atMost(WAIT).until(() -> b.stats().packetsReceived() > 10);
+    b.close();
+
+    // The re-INVITE moved the call to C (the old peer has stopped sending, the new one sends:
+    // were B's last RTCP to re-latch A's destination, C's packets would latch it back).
+    a.remote(sc.localRtpAddress(), null);
+
+    assertThat(dominant(heard(heardAtC, 50))).isCloseTo(TONE, offset(5.0));
+    assertThat(c.stats().packetsReceived()).isPositive();
   }
 
   @Test
