@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class VirtualMediaClock implements MediaClock {
   private final PriorityQueue<Entry> timers = new PriorityQueue<>();
-  private long now;
+  private volatile long now;
   private long sequence;
 
   @Override

@@ -1,0 +1,868 @@
+package dev.parley.media;
+
+import dev.parley.media.RtcpPacket.Bye;
+import dev.parley.media.RtcpPacket.ReceiverReport;
+import dev.parley.media.RtcpPacket.SenderReport;
+import dev.parley.media.RtcpPacket.SourceDescription;
+import dev.parley.media.internal.stream.LinearResampler;
+import dev.parley.media.internal.stream.StreamReceiver;
+import dev.parley.media.internal.stream.StreamReceiver.Encoded;
+import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One RTP audio stream (RFC 3550, RFC 3551): the socket, the codec, the jitter buffer, a source
+ * and a sink, RFC 4733 DTMF and RTCP reports, wired together.
+ *
+ * <p><b>Sending.</b> Every 20 ms a tick pulls a frame from the {@link AudioSource}, resamples it
+ * to the send codec's rate when they differ (linear interpolation), encodes it and sends one RTP
+ * packet (random SSRC, sequence number and timestamp origin; the marker bit on the first packet
+ * and after every gap). Muted, or in a direction without sending (hold, RFC 3264 section 5.1),
+ * nothing is sent, but the RTP clock keeps running. {@link #sendDtmf(String)} sends RFC 4733
+ * telephone-events instead of audio while a digit lasts.
+ *
+ * <p><b>Receiving.</b> On the socket's event loop each packet is parsed (malformed ones counted
+ * per {@link MediaPacketException.Reason} and dropped, the first logged), its source checked (a
+ * new SSRC resets the jitter buffer and the RFC 3550 statistics, and is counted), counted in
+ * {@link RtpReceiverStats}; telephone-events go to a bounded queue for the {@link DtmfReceiver},
+ * audio into the {@link JitterBuffer}. Every 20 ms a tick polls the jitter buffer, decodes,
+ * conceals or plays silence, converts to the playout format and hands the frame to the
+ * {@link AudioSink}; received digits go to {@link Listener#onDtmf(char)}.
+ *
+ * <p><b>RTCP.</b> A compound of an SR (or an RR while we send nothing) and an SDES CNAME every
+ * {@link Builder#rtcpInterval(Duration) interval} (5 s by default), each interval randomised to
+ * 0.5..1.5 times it as RFC 3550 section 6.3.1 does; a simplification of 6.3: no bandwidth-based
+ * interval, no reconsideration. Received SRs feed LSR/DLSR, report blocks about us feed the
+ * round-trip time and the peer's view of our loss. {@link #close()} sends a BYE.
+ *
+ * <p><b>Settings.</b> {@link Settings} (from the SDP negotiation) can be replaced at any time
+ * ({@link #settings(Settings)}, {@link #direction}, {@link #mute}, {@link #remote}): a re-INVITE's
+ * new codec, hold or resume, or new address takes effect at the next frame.
+ *
+ * <p><b>Threading.</b> The receive path and RTCP run on the socket's event loop and never block;
+ * the 20 ms tick (source, encoder, decoder, sink, DTMF listener) runs on the tick clock, normally
+ * a {@link MediaScheduler}'s worker thread, never a Netty loop. The two meet in the jitter buffer
+ * (bounded, synchronized), a bounded DTMF queue and short locks around the statistics. Every
+ * public method may be called from any thread.
+ */
+public final class AudioStream implements AutoCloseable {
+  /** The default RTCP report interval: {@value} ms (RFC 3550 section 6.2's minimum). */
+  public static final long DEFAULT_RTCP_INTERVAL_MILLIS = 5000;
+
+  private static final Logger log = LoggerFactory.getLogger(AudioStream.class);
+
+  /**
+   * Receives a stream's events, on the media worker (never a Netty loop). Methods must return
+   * quickly; an exception is logged and the stream goes on.
+   */
+  public interface Listener {
+    /** A DTMF digit ({@code 0-9 * # A-D}) arrived as an RFC 4733 event; each digit once. */
+    default void onDtmf(char digit) {}
+  }
+
+  private final RtpSocket socket;
+  private final MediaClock tickClock;
+  private final Clock wallclock;
+  private final String cname;
+  private final long rtcpIntervalNanos;
+  private final Listener listener;
+  private final AudioFormat playoutFormat;
+  private final long ssrc = ThreadLocalRandom.current().nextLong(1L << 32);
+
+  private final Object settingsLock = new Object(); // serialises replacements, not reads
+  private volatile Settings settings;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+
+  // The tick's state: touched only under tickLock, by the tick (one at a time) and close().
+  private final Object tickLock = new Object();
+  private final AudioSource source;
+  private final AudioSink sink;
+  private LinearResampler sendResampler;
+  private final LinearResampler playoutResampler;
+  private Codecs.Entry sendEntry;
+  private AudioCodec encoder;
+  private DtmfSender dtmfSender;
+  private int dtmfSenderRate;
+  private int sequence = ThreadLocalRandom.current().nextInt(1 << 16);
+  private long timestamp = ThreadLocalRandom.current().nextLong(1L << 32);
+  private boolean needMarker = true;
+  private final Map<Integer, AudioCodec> decoders = new HashMap<>();
+  private AudioCodec lastDecoder;
+  private final DtmfReceiver dtmfReceiver = new DtmfReceiver();
+  private MediaClock.Timer tickTimer;
+
+  // Sending statistics: the tick counts, the loop reports; under txLock.
+  private final Object txLock = new Object();
+  private final RtpSenderStats senderStats;
+  private long reportedPackets = -1;
+  private Duration rtt;
+  private double peerFractionLost = -1;
+  private long peerCumulativeLost;
+  private volatile long clockMarkTimestamp;
+  private volatile long clockMarkNanos;
+  private volatile int clockMarkRate = 8000;
+
+  private final StreamReceiver receiver;
+
+  // Counters read by stats() from any thread.
+  private final Map<MediaPacketException.Reason, LongAdder> malformed =
+      new EnumMap<>(MediaPacketException.Reason.class);
+  private final AtomicBoolean malformedLogged = new AtomicBoolean();
+  private final LongAdder undecodable = new LongAdder();
+  private final LongAdder dtmfSent = new LongAdder();
+  private final LongAdder dtmfReceived = new LongAdder();
+  private final LongAdder rtcpSent = new LongAdder();
+  private final LongAdder rtcpReceived = new LongAdder();
+
+  private MediaClock.Timer rtcpTimer; // on the loop only
+
+  private AudioStream(Builder b) {
+    this.socket = b.socket;
+    this.tickClock = b.tickClock;
+    this.wallclock = b.wallclock;
+    this.cname = b.cname != null ? b.cname : "parley-" + Long.toHexString(ssrc) + "@"
+        + socket.localRtpAddress().getAddress().getHostAddress();
+    this.rtcpIntervalNanos = b.rtcpInterval.toNanos();
+    this.listener = b.listener;
+    this.playoutFormat = b.playoutFormat;
+    this.source = b.source != null ? b.source : new SilenceSource(AudioFormat.PCM_8000);
+    this.sink = b.sink;
+    this.settings = b.settings;
+    this.senderStats = new RtpSenderStats(ssrc, wallclock);
+    this.sendResampler = new LinearResampler(b.settings.sendCodec().newCodec().format());
+    this.playoutResampler = new LinearResampler(playoutFormat);
+    for (MediaPacketException.Reason r : MediaPacketException.Reason.values()) {
+      malformed.put(r, new LongAdder());
+    }
+    this.receiver = new StreamReceiver(b.jitterBuffer, b.settings.sendCodec().clockRate(),
+        wallclock);
+  }
+
+  /**
+   * Starts building a stream on {@code socket}, ticking on {@code scheduler}'s worker threads.
+   */
+  public static Builder builder(RtpSocket socket, MediaScheduler scheduler) {
+    return new Builder(socket, Objects.requireNonNull(scheduler, "scheduler").clock());
+  }
+
+  /**
+   * Starts building a stream on {@code socket}, ticking on {@code tickClock} (a
+   * {@link MediaScheduler#clock()}, or a virtual clock in tests; never a Netty event loop's).
+   */
+  public static Builder builder(RtpSocket socket, MediaClock tickClock) {
+    return new Builder(socket, tickClock);
+  }
+
+  private void start() {
+    if (settings.remoteRtp() != null) {
+      socket.remote(settings.remoteRtp(), settings.remoteRtcp());
+    }
+    socket.handler(new RtpSocket.Handler() {
+      @Override
+      public void onRtp(ByteBuf packet, InetSocketAddress from, long arrivalNanos) {
+        receiveRtp(packet);
+      }
+
+      @Override
+      public void onRtcp(ByteBuf packet, InetSocketAddress from, long arrivalNanos) {
+        receiveRtcp(packet);
+      }
+    });
+    synchronized (tickLock) {
+      tickTimer = tickClock.scheduleAtFixedRate(this::tick, AudioFormat.FRAME_MILLIS,
+          AudioFormat.FRAME_MILLIS, TimeUnit.MILLISECONDS);
+    }
+    socket.clock().execute(this::scheduleRtcp);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Settings
+
+  /** The settings in use (or to be used from the next frame). */
+  public Settings settings() {
+    return settings;
+  }
+
+  /**
+   * Replaces the settings (a re-INVITE's outcome); they take effect at the next frame. A new
+   * remote address is given to the socket at once (and latching starts afresh).
+   */
+  public void settings(Settings next) {
+    Objects.requireNonNull(next, "settings");
+    synchronized (settingsLock) {
+      Settings before = settings;
+      settings = next;
+      if (next.remoteRtp() != null && (!next.remoteRtp().equals(before.remoteRtp())
+          || !Objects.equals(next.remoteRtcp(), before.remoteRtcp()))) {
+        socket.remote(next.remoteRtp(), next.remoteRtcp());
+      }
+    }
+  }
+
+  /** Sets the direction (hold: {@link StreamDirection#SENDONLY} or {@code INACTIVE}). */
+  public void direction(StreamDirection direction) {
+    Objects.requireNonNull(direction, "direction");
+    synchronized (settingsLock) {
+      settings(settings.toBuilder().direction(direction).build());
+    }
+  }
+
+  /** Mutes (no RTP sent; the RTP clock keeps running) or unmutes. */
+  public void mute(boolean muted) {
+    synchronized (settingsLock) {
+      settings(settings.toBuilder().muted(muted).build());
+    }
+  }
+
+  /** Sets the peer's RTP and RTCP address ({@code rtcp} null: as {@link RtpSocket#remote}). */
+  public void remote(InetSocketAddress rtp, InetSocketAddress rtcp) {
+    synchronized (settingsLock) {
+      settings(settings.toBuilder().remote(rtp, rtcp).build());
+    }
+  }
+
+  /** The stream's own SSRC. */
+  public long ssrc() {
+    return ssrc;
+  }
+
+  /** The socket the stream uses (its addresses and counters). */
+  public RtpSocket socket() {
+    return socket;
+  }
+
+  /**
+   * Queues digits to send as RFC 4733 events, after those already queued; audio pauses while a
+   * digit lasts. May wait for a running tick to finish.
+   *
+   * @param digits {@code 0-9 * # A-D}
+   * @throws IllegalArgumentException if a character is not a DTMF digit or more than
+   *     {@value DtmfSender#MAX_QUEUED_DIGITS} digits would wait
+   * @throws IllegalStateException if no telephone-event payload type is set, or the stream is
+   *     closed
+   */
+  public void sendDtmf(String digits) {
+    Objects.requireNonNull(digits, "digits");
+    if (settings.telephoneEventPayloadType() < 0) {
+      throw new IllegalStateException("no telephone-event payload type negotiated");
+    }
+    synchronized (tickLock) {
+      if (closed.get()) {
+        throw new IllegalStateException("stream closed");
+      }
+      dtmfSender().send(digits);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // The 20 ms tick, on the media worker
+
+  private void tick() {
+    synchronized (tickLock) {
+      if (closed.get()) {
+        return;
+      }
+      Settings s = settings;
+      send(s);
+      playout(s);
+    }
+  }
+
+  private DtmfSender dtmfSender() {
+    int rate = settings.sendCodec().clockRate();
+    if (dtmfSender == null || dtmfSenderRate != rate) {
+      if (dtmfSender != null && !dtmfSender.isIdle()) {
+        log.debug("send clock rate changed to {}: queued DTMF digits dropped", rate);
+      }
+      dtmfSender = new DtmfSender(rate);
+      dtmfSenderRate = rate;
+    }
+    return dtmfSender;
+  }
+
+  private void send(Settings s) {
+    if (sendEntry != s.sendCodec() || encoder == null) {
+      sendEntry = s.sendCodec();
+      encoder = sendEntry.newCodec();
+      needMarker = true;
+    }
+    AudioFrame frame = source.next();
+    int samples = encoder.format().samplesPerFrame();
+    boolean sending = s.direction().sends() && !s.muted();
+    if (sending) {
+      DtmfSender dtmf = dtmfSender();
+      boolean events = dtmf.isSending();
+      Optional<DtmfSender.Packet> event = dtmf.isIdle() ? Optional.empty() : dtmf.tick(timestamp);
+      if (event.isPresent() && s.telephoneEventPayloadType() >= 0) {
+        DtmfSender.Packet e = event.get();
+        if (e.marker()) {
+          dtmfSent.increment();
+        }
+        sendPacket(s.telephoneEventPayloadType(), e.marker(), e.timestamp(), e.payload());
+        needMarker = true;
+      } else if (!events) {
+        if (sendResampler.format() != encoder.format()) {
+          sendResampler = new LinearResampler(encoder.format());
+        }
+        byte[] payload = encoder.encode(sendResampler.convert(frame));
+        sendPacket(s.sendPayloadType(), needMarker, timestamp, payload);
+        needMarker = false;
+      }
+    } else {
+      needMarker = true;
+    }
+    clockMarkTimestamp = timestamp;
+    clockMarkNanos = tickClock.nanoTime();
+    clockMarkRate = encoder.clockRate();
+    timestamp = (timestamp + samples) & 0xffffffffL;
+  }
+
+  private void sendPacket(int payloadType, boolean marker, long ts, byte[] payload) {
+    RtpPacket packet = RtpPacket.builder().payloadType(payloadType).marker(marker)
+        .sequenceNumber(sequence).timestamp(ts).ssrc(ssrc).payload(payload).build();
+    sequence = (sequence + 1) & 0xffff;
+    synchronized (txLock) {
+      senderStats.onPacketSent(packet);
+    }
+    byte[] bytes = packet.toBytes();
+    socket.sendRtp(bytes, 0, bytes.length);
+  }
+
+  private void playout(Settings s) {
+    long now = tickClock.nanoTime();
+    StreamReceiver.TelephoneEvent te;
+    while ((te = receiver.pollTelephoneEvent()) != null) {
+      deliver(dtmfReceiver.receive(te.timestamp(), te.payload(), 0, te.payload().length,
+          TimeUnit.NANOSECONDS.toMillis(now)));
+    }
+    deliver(dtmfReceiver.poll(TimeUnit.NANOSECONDS.toMillis(now)));
+
+    JitterBuffer.Playout<Encoded> slot = receiver.poll(now);
+    if (sink == null) {
+      return;
+    }
+    AudioFrame frame;
+    if (slot instanceof JitterBuffer.Playout.Decode<Encoded> d) {
+      AudioCodec codec = decoderFor(s, d.payload().payloadType());
+      if (codec == null) {
+        frame = AudioFrame.silence(playoutFormat);
+      } else {
+        lastDecoder = codec;
+        byte[] p = d.payload().payload();
+        try {
+          frame = codec.decode(p, 0, p.length);
+        } catch (IllegalArgumentException e) {
+          undecodable.increment();
+          log.debug("undecodable {} payload of {} bytes: {}", codec.name(), p.length,
+              e.getMessage());
+          frame = codec.conceal();
+        }
+      }
+    } else if (slot instanceof JitterBuffer.Playout.Conceal<Encoded> && lastDecoder != null) {
+      frame = lastDecoder.conceal();
+    } else {
+      frame = AudioFrame.silence(playoutFormat);
+    }
+    sink.accept(playoutResampler.convert(frame));
+  }
+
+  private AudioCodec decoderFor(Settings s, int payloadType) {
+    Codecs.Entry entry = s.receiveCodecs().get(payloadType);
+    if (entry == null) {
+      return null;
+    }
+    AudioCodec codec = decoders.get(payloadType);
+    if (codec == null || !codec.name().equalsIgnoreCase(entry.name())
+        || codec.clockRate() != entry.clockRate()) {
+      codec = entry.newCodec();
+      decoders.put(payloadType, codec);
+    }
+    return codec;
+  }
+
+  private void deliver(String digits) {
+    for (int i = 0; i < digits.length(); i++) {
+      dtmfReceived.increment();
+      try {
+        listener.onDtmf(digits.charAt(i));
+      } catch (RuntimeException e) {
+        log.warn("DTMF listener failed on digit {}", digits.charAt(i), e);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // The receive path, on the socket's event loop
+
+  private void receiveRtp(ByteBuf buf) {
+    RtpPacket packet;
+    try {
+      packet = RtpPacket.parse(buf.nioBuffer());
+    } catch (MediaPacketException e) {
+      countMalformed(e, "RTP");
+      return;
+    }
+    Settings s = settings;
+    int pt = packet.payloadType();
+    receiver.onPacket(packet, s.receiveCodecs().get(pt), pt == s.telephoneEventPayloadType(),
+        tickClock.nanoTime());
+  }
+
+  private void countMalformed(MediaPacketException e, String what) {
+    malformed.get(e.reason()).increment();
+    if (malformedLogged.compareAndSet(false, true)) {
+      log.warn("malformed {} packet dropped on {} ({}; further ones counted only)", what,
+          socket.localRtpAddress(), e.getMessage());
+    }
+  }
+
+  private void receiveRtcp(ByteBuf buf) {
+    RtcpCompoundPacket compound;
+    try {
+      compound = RtcpCompoundPacket.parse(buf.nioBuffer());
+    } catch (MediaPacketException e) {
+      countMalformed(e, "RTCP");
+      return;
+    }
+    rtcpReceived.increment();
+    compound.senderReport().ifPresent(receiver::onSenderReport);
+    for (RtcpReportBlock block : compound.reportBlocks()) {
+      if (block.ssrc() != ssrc) {
+        continue;
+      }
+      synchronized (txLock) {
+        senderStats.onReportBlock(block).ifPresent(d -> rtt = d);
+        peerFractionLost = block.fractionLostRatio();
+        peerCumulativeLost = block.cumulativeLost();
+      }
+    }
+    compound.bye().ifPresent(bye -> log.debug("RTCP BYE from {}: {}", bye.ssrcs(), bye.reason()));
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // RTCP reports, on the socket's event loop
+
+  private void scheduleRtcp() {
+    if (closed.get()) {
+      return;
+    }
+    // RFC 3550 6.3.1: the interval randomised to 0.5..1.5 times itself.
+    long delay = (long) (rtcpIntervalNanos * (0.5 + ThreadLocalRandom.current().nextDouble()));
+    rtcpTimer = socket.clock().schedule(() -> {
+      if (closed.get()) {
+        return;
+      }
+      sendReport(null);
+      scheduleRtcp();
+    }, delay, TimeUnit.NANOSECONDS);
+  }
+
+  private void sendReport(Bye bye) {
+    List<RtcpReportBlock> blocks = new ArrayList<>(1);
+    receiver.reportBlock().ifPresent(blocks::add);
+    List<RtcpPacket> packets = new ArrayList<>(3);
+    synchronized (txLock) {
+      long sent = senderStats.packetsSent();
+      if (sent > 0 && sent != reportedPackets) {
+        long elapsed = tickClock.nanoTime() - clockMarkNanos;
+        long ts = (clockMarkTimestamp + elapsed * clockMarkRate / 1_000_000_000L) & 0xffffffffL;
+        packets.add(senderStats.senderReport(ts, blocks));
+      } else {
+        packets.add(new ReceiverReport(ssrc, blocks));
+      }
+      reportedPackets = sent;
+    }
+    packets.add(SourceDescription.ofCname(ssrc, cname));
+    if (bye != null) {
+      packets.add(bye);
+    }
+    byte[] bytes = RtcpCompoundPacket.of(packets).toBytes();
+    socket.sendRtcp(bytes, 0, bytes.length);
+    rtcpSent.increment();
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Statistics and close
+
+  /** The statistics now; any thread, any time, also after {@link #close()}. */
+  public AudioStreamStats stats() {
+    long sentPackets;
+    long sentBytes;
+    double rttMillis;
+    double peerFraction;
+    long peerLost;
+    synchronized (txLock) {
+      sentPackets = senderStats.packetsSent();
+      sentBytes = senderStats.octetsSent();
+      rttMillis = rtt == null ? -1 : rtt.toNanos() / 1e6;
+      peerFraction = peerFractionLost;
+      peerLost = peerCumulativeLost;
+    }
+    StreamReceiver.Snapshot rx = receiver.snapshot();
+    Map<MediaPacketException.Reason, Long> bad = new LinkedHashMap<>();
+    malformed.forEach((reason, n) -> {
+      if (n.sum() > 0) {
+        bad.put(reason, n.sum());
+      }
+    });
+    return new AudioStreamStats(settings.sendCodec().name(), sentPackets, sentBytes, rx.packets(),
+        rx.bytes(), rx.lost(), rx.fractionLost(), rx.jitterMillis(), rttMillis, peerFraction,
+        peerLost, rx.late(), rx.duplicate(), rx.concealed(), rx.ssrcChanges(), bad,
+        rx.unknownPayloadType(), undecodable.sum(), dtmfSent.sum(), dtmfReceived.sum(),
+        rx.telephoneEventsDropped(), rtcpSent.sum(), rtcpReceived.sum());
+  }
+
+  /**
+   * Stops the stream: no more ticks, an RTCP BYE (RFC 3550 6.6), the socket closed (its ports
+   * return to the range, see {@link #closeFuture()}), the source and sink closed. Waits for a
+   * running tick to finish; idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    Runnable bye = () -> {
+      if (rtcpTimer != null) {
+        rtcpTimer.cancel();
+      }
+      sendReport(new Bye(List.of(ssrc), ""));
+      socket.close();
+    };
+    try {
+      socket.clock().execute(bye);
+    } catch (RejectedExecutionException e) {
+      log.debug("event loop gone: closing the socket without a BYE", e);
+      socket.close();
+    }
+    socket.closeFuture().whenComplete((v, e) -> closeFuture.complete(null));
+    synchronized (tickLock) {
+      if (tickTimer != null) {
+        tickTimer.cancel();
+      }
+      try {
+        source.close();
+      } finally {
+        if (sink != null) {
+          sink.close();
+        }
+      }
+    }
+  }
+
+  /** Completes once the stream is closed and its ports are back in the network's range. */
+  public CompletableFuture<Void> closeFuture() {
+    return closeFuture;
+  }
+
+  @Override
+  public String toString() {
+    return "AudioStream[ssrc=" + ssrc + ", " + socket.localRtpAddress() + " -> "
+        + socket.remoteRtp() + ", " + settings + "]";
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  /**
+   * What the SDP negotiation decides for one audio stream: where to send, the send codec, the
+   * receive payload types, telephone-events, the direction and mute. Immutable; a re-INVITE
+   * makes a new one ({@link #toBuilder()}) and hands it to {@link AudioStream#settings(Settings)}.
+   */
+  public static final class Settings {
+    private final InetSocketAddress remoteRtp;
+    private final InetSocketAddress remoteRtcp;
+    private final int sendPayloadType;
+    private final Codecs.Entry sendCodec;
+    private final Map<Integer, Codecs.Entry> receiveCodecs;
+    private final int telephoneEventPayloadType;
+    private final StreamDirection direction;
+    private final boolean muted;
+
+    private Settings(Builder b) {
+      this.remoteRtp = b.remoteRtp;
+      this.remoteRtcp = b.remoteRtcp;
+      this.sendPayloadType = b.sendPayloadType;
+      this.sendCodec = b.sendCodec;
+      Map<Integer, Codecs.Entry> receive = new LinkedHashMap<>(b.receiveCodecs);
+      if (receive.isEmpty()) {
+        receive.put(sendPayloadType, sendCodec);
+      }
+      this.receiveCodecs = Map.copyOf(receive);
+      this.telephoneEventPayloadType = b.telephoneEventPayloadType;
+      this.direction = b.direction;
+      this.muted = b.muted;
+    }
+
+    /** A builder; {@link Builder#send(int, Codecs.Entry)} is required. */
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /** A builder holding these settings. */
+    public Builder toBuilder() {
+      Builder b = new Builder();
+      b.remoteRtp = remoteRtp;
+      b.remoteRtcp = remoteRtcp;
+      b.sendPayloadType = sendPayloadType;
+      b.sendCodec = sendCodec;
+      b.receiveCodecs.putAll(receiveCodecs);
+      b.telephoneEventPayloadType = telephoneEventPayloadType;
+      b.direction = direction;
+      b.muted = muted;
+      return b;
+    }
+
+    /** The peer's RTP address; null until known. */
+    public InetSocketAddress remoteRtp() {
+      return remoteRtp;
+    }
+
+    /** The peer's RTCP address; null: the RTP port + 1, or the RTP address with rtcp-mux. */
+    public InetSocketAddress remoteRtcp() {
+      return remoteRtcp;
+    }
+
+    /** The payload type we send audio with. */
+    public int sendPayloadType() {
+      return sendPayloadType;
+    }
+
+    /** The codec we send with. */
+    public Codecs.Entry sendCodec() {
+      return sendCodec;
+    }
+
+    /** The payload types we accept, each with its codec (by default the send codec's). */
+    public Map<Integer, Codecs.Entry> receiveCodecs() {
+      return receiveCodecs;
+    }
+
+    /** The telephone-event payload type (RFC 4733), both ways; -1 for none. */
+    public int telephoneEventPayloadType() {
+      return telephoneEventPayloadType;
+    }
+
+    /** The direction (hold, resume). */
+    public StreamDirection direction() {
+      return direction;
+    }
+
+    /** Whether sending is muted (nothing sent, the RTP clock running). */
+    public boolean muted() {
+      return muted;
+    }
+
+    @Override
+    public String toString() {
+      return "Settings[send " + sendPayloadType + " " + sendCodec + ", receive " + receiveCodecs
+          + ", telephone-event " + telephoneEventPayloadType + ", " + direction
+          + (muted ? ", muted" : "") + ", remote " + remoteRtp + "]";
+    }
+
+    /** Builds {@link Settings}; checked in {@link #build()}. */
+    public static final class Builder {
+      private InetSocketAddress remoteRtp;
+      private InetSocketAddress remoteRtcp;
+      private int sendPayloadType = -1;
+      private Codecs.Entry sendCodec;
+      private final Map<Integer, Codecs.Entry> receiveCodecs = new LinkedHashMap<>();
+      private int telephoneEventPayloadType = -1;
+      private StreamDirection direction = StreamDirection.SENDRECV;
+      private boolean muted;
+
+      private Builder() {}
+
+      /** The peer's addresses ({@code rtcp} may be null, see {@link RtpSocket#remote}). */
+      public Builder remote(InetSocketAddress rtp, InetSocketAddress rtcp) {
+        this.remoteRtp = Objects.requireNonNull(rtp, "rtp");
+        this.remoteRtcp = rtcp;
+        return this;
+      }
+
+      /** The send codec and its payload type (0..127). */
+      public Builder send(int payloadType, Codecs.Entry codec) {
+        this.sendPayloadType = checkPayloadType("payloadType", payloadType);
+        this.sendCodec = Objects.requireNonNull(codec, "codec");
+        return this;
+      }
+
+      /** Adds a payload type we accept; without any, the send codec's. */
+      public Builder receive(int payloadType, Codecs.Entry codec) {
+        receiveCodecs.put(checkPayloadType("payloadType", payloadType),
+            Objects.requireNonNull(codec, "codec"));
+        return this;
+      }
+
+      /** Replaces the payload types we accept. */
+      public Builder receive(Map<Integer, Codecs.Entry> codecs) {
+        receiveCodecs.clear();
+        codecs.forEach(this::receive);
+        return this;
+      }
+
+      /** The telephone-event payload type (RFC 4733); -1 for none. */
+      public Builder telephoneEvent(int payloadType) {
+        this.telephoneEventPayloadType =
+            payloadType == -1 ? -1 : checkPayloadType("payloadType", payloadType);
+        return this;
+      }
+
+      /** The direction; SENDRECV by default. */
+      public Builder direction(StreamDirection direction) {
+        this.direction = Objects.requireNonNull(direction, "direction");
+        return this;
+      }
+
+      /** Muted or not; not by default. */
+      public Builder muted(boolean muted) {
+        this.muted = muted;
+        return this;
+      }
+
+      /**
+       * The settings.
+       *
+       * @throws IllegalStateException if no send codec is set
+       * @throws IllegalArgumentException if a codec is telephone-event, or the telephone-event
+       *     payload type is also an audio one
+       */
+      public Settings build() {
+        if (sendCodec == null) {
+          throw new IllegalStateException("send codec not set");
+        }
+        if (sendCodec.isTelephoneEvent()) {
+          throw new IllegalArgumentException("send codec is telephone-event: " + sendCodec);
+        }
+        receiveCodecs.forEach((pt, codec) -> {
+          if (codec.isTelephoneEvent()) {
+            throw new IllegalArgumentException("receive codec " + pt + " is telephone-event");
+          }
+        });
+        if (telephoneEventPayloadType >= 0 && (telephoneEventPayloadType == sendPayloadType
+            || receiveCodecs.containsKey(telephoneEventPayloadType))) {
+          throw new IllegalArgumentException("telephone-event payload type "
+              + telephoneEventPayloadType + " is also an audio payload type");
+        }
+        return new Settings(this);
+      }
+
+      private static int checkPayloadType(String name, int pt) {
+        if (pt < 0 || pt > 127) {
+          throw new IllegalArgumentException(name + " out of range: " + pt);
+        }
+        return pt;
+      }
+    }
+  }
+
+  /** Builds and starts an {@link AudioStream}. */
+  public static final class Builder {
+    private final RtpSocket socket;
+    private final MediaClock tickClock;
+    private Settings settings;
+    private AudioSource source;
+    private AudioSink sink;
+    private Listener listener = new Listener() {};
+    private AudioFormat playoutFormat = AudioFormat.PCM_8000;
+    private String cname;
+    private Duration rtcpInterval = Duration.ofMillis(DEFAULT_RTCP_INTERVAL_MILLIS);
+    private JitterBufferConfig jitterBuffer = JitterBufferConfig.DEFAULT;
+    private Clock wallclock = Clock.systemUTC();
+
+    private Builder(RtpSocket socket, MediaClock tickClock) {
+      this.socket = Objects.requireNonNull(socket, "socket");
+      this.tickClock = Objects.requireNonNull(tickClock, "tickClock");
+    }
+
+    /** The negotiated settings (required). */
+    public Builder settings(Settings settings) {
+      this.settings = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /** What we send; silence by default. The stream closes it on {@link #close()}. */
+    public Builder source(AudioSource source) {
+      this.source = Objects.requireNonNull(source, "source");
+      return this;
+    }
+
+    /** Where received audio goes; none by default. The stream closes it on close. */
+    public Builder sink(AudioSink sink) {
+      this.sink = Objects.requireNonNull(sink, "sink");
+      return this;
+    }
+
+    /** The format of the frames handed to the sink (resampled from the codec's); 8 kHz. */
+    public Builder playoutFormat(AudioFormat format) {
+      this.playoutFormat = Objects.requireNonNull(format, "format");
+      return this;
+    }
+
+    /** Receives DTMF digits, on the media worker. */
+    public Builder listener(Listener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** The RTCP CNAME (RFC 3550 6.5.1); by default made from the SSRC and local address. */
+    public Builder cname(String cname) {
+      this.cname = Objects.requireNonNull(cname, "cname");
+      return this;
+    }
+
+    /** The mean RTCP report interval; {@value #DEFAULT_RTCP_INTERVAL_MILLIS} ms by default. */
+    public Builder rtcpInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("rtcpInterval out of range: " + interval);
+      }
+      this.rtcpInterval = interval;
+      return this;
+    }
+
+    /** The jitter buffer's settings (its clock rate follows the codec). */
+    public Builder jitterBuffer(JitterBufferConfig config) {
+      this.jitterBuffer = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** The wallclock of RTCP's NTP timestamps; the system's by default. */
+    public Builder wallclock(Clock clock) {
+      this.wallclock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Starts the stream: the socket's handler is set, the ticks and RTCP reports begin.
+     *
+     * @throws IllegalStateException if no settings were given
+     */
+    public AudioStream start() {
+      if (settings == null) {
+        throw new IllegalStateException("settings not set");
+      }
+      AudioStream stream = new AudioStream(this);
+      stream.start();
+      return stream;
+    }
+  }
+}
