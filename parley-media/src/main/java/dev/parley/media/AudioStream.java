@@ -2,7 +2,6 @@ package dev.parley.media;
 
 import dev.parley.media.RtcpPacket.Bye;
 import dev.parley.media.RtcpPacket.ReceiverReport;
-import dev.parley.media.RtcpPacket.SenderReport;
 import dev.parley.media.RtcpPacket.SourceDescription;
 import dev.parley.media.internal.stream.LinearResampler;
 import dev.parley.media.internal.stream.StreamReceiver;
@@ -53,9 +52,10 @@ import org.slf4j.LoggerFactory;
  * interval, no reconsideration. Received SRs feed LSR/DLSR, report blocks about us feed the
  * round-trip time and the peer's view of our loss. {@link #close()} sends a BYE.
  *
- * <p><b>Settings.</b> {@link Settings} (from the SDP negotiation) can be replaced at any time
- * ({@link #settings(Settings)}, {@link #direction}, {@link #mute}, {@link #remote}): a re-INVITE's
- * new codec, hold or resume, or new address takes effect at the next frame.
+ * <p><b>Settings.</b> The {@link AudioStreamSettings} (from the SDP negotiation) can be replaced
+ * at any time ({@link #settings(AudioStreamSettings)}, {@link #direction}, {@link #mute},
+ * {@link #remote}): a re-INVITE's new codec, hold or resume, or new address takes effect at the
+ * next frame.
  *
  * <p><b>Threading.</b> The receive path and RTCP run on the socket's event loop and never block;
  * the 20 ms tick (source, encoder, decoder, sink, DTMF listener) runs on the tick clock, normally
@@ -88,7 +88,7 @@ public final class AudioStream implements AutoCloseable {
   private final long ssrc = ThreadLocalRandom.current().nextLong(1L << 32);
 
   private final Object settingsLock = new Object(); // serialises replacements, not reads
-  private volatile Settings settings;
+  private volatile AudioStreamSettings settings;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
@@ -198,7 +198,7 @@ public final class AudioStream implements AutoCloseable {
   // Settings
 
   /** The settings in use (or to be used from the next frame). */
-  public Settings settings() {
+  public AudioStreamSettings settings() {
     return settings;
   }
 
@@ -206,10 +206,10 @@ public final class AudioStream implements AutoCloseable {
    * Replaces the settings (a re-INVITE's outcome); they take effect at the next frame. A new
    * remote address is given to the socket at once (and latching starts afresh).
    */
-  public void settings(Settings next) {
+  public void settings(AudioStreamSettings next) {
     Objects.requireNonNull(next, "settings");
     synchronized (settingsLock) {
-      Settings before = settings;
+      AudioStreamSettings before = settings;
       settings = next;
       if (next.remoteRtp() != null && (!next.remoteRtp().equals(before.remoteRtp())
           || !Objects.equals(next.remoteRtcp(), before.remoteRtcp()))) {
@@ -281,7 +281,7 @@ public final class AudioStream implements AutoCloseable {
       if (closed.get()) {
         return;
       }
-      Settings s = settings;
+      AudioStreamSettings s = settings;
       send(s);
       playout(s);
     }
@@ -299,7 +299,7 @@ public final class AudioStream implements AutoCloseable {
     return dtmfSender;
   }
 
-  private void send(Settings s) {
+  private void send(AudioStreamSettings s) {
     if (sendEntry != s.sendCodec() || encoder == null) {
       sendEntry = s.sendCodec();
       encoder = sendEntry.newCodec();
@@ -347,7 +347,7 @@ public final class AudioStream implements AutoCloseable {
     socket.sendRtp(bytes, 0, bytes.length);
   }
 
-  private void playout(Settings s) {
+  private void playout(AudioStreamSettings s) {
     long now = tickClock.nanoTime();
     StreamReceiver.TelephoneEvent te;
     while ((te = receiver.pollTelephoneEvent()) != null) {
@@ -385,7 +385,7 @@ public final class AudioStream implements AutoCloseable {
     sink.accept(playoutResampler.convert(frame));
   }
 
-  private AudioCodec decoderFor(Settings s, int payloadType) {
+  private AudioCodec decoderFor(AudioStreamSettings s, int payloadType) {
     Codecs.Entry entry = s.receiveCodecs().get(payloadType);
     if (entry == null) {
       return null;
@@ -421,7 +421,7 @@ public final class AudioStream implements AutoCloseable {
       countMalformed(e, "RTP");
       return;
     }
-    Settings s = settings;
+    AudioStreamSettings s = settings;
     int pt = packet.payloadType();
     receiver.onPacket(packet, s.receiveCodecs().get(pt), pt == s.telephoneEventPayloadType(),
         tickClock.nanoTime());
@@ -582,203 +582,11 @@ public final class AudioStream implements AutoCloseable {
 
   // ---------------------------------------------------------------------------------------
 
-  /**
-   * What the SDP negotiation decides for one audio stream: where to send, the send codec, the
-   * receive payload types, telephone-events, the direction and mute. Immutable; a re-INVITE
-   * makes a new one ({@link #toBuilder()}) and hands it to {@link AudioStream#settings(Settings)}.
-   */
-  public static final class Settings {
-    private final InetSocketAddress remoteRtp;
-    private final InetSocketAddress remoteRtcp;
-    private final int sendPayloadType;
-    private final Codecs.Entry sendCodec;
-    private final Map<Integer, Codecs.Entry> receiveCodecs;
-    private final int telephoneEventPayloadType;
-    private final StreamDirection direction;
-    private final boolean muted;
-
-    private Settings(Builder b) {
-      this.remoteRtp = b.remoteRtp;
-      this.remoteRtcp = b.remoteRtcp;
-      this.sendPayloadType = b.sendPayloadType;
-      this.sendCodec = b.sendCodec;
-      Map<Integer, Codecs.Entry> receive = new LinkedHashMap<>(b.receiveCodecs);
-      if (receive.isEmpty()) {
-        receive.put(sendPayloadType, sendCodec);
-      }
-      this.receiveCodecs = Map.copyOf(receive);
-      this.telephoneEventPayloadType = b.telephoneEventPayloadType;
-      this.direction = b.direction;
-      this.muted = b.muted;
-    }
-
-    /** A builder; {@link Builder#send(int, Codecs.Entry)} is required. */
-    public static Builder builder() {
-      return new Builder();
-    }
-
-    /** A builder holding these settings. */
-    public Builder toBuilder() {
-      Builder b = new Builder();
-      b.remoteRtp = remoteRtp;
-      b.remoteRtcp = remoteRtcp;
-      b.sendPayloadType = sendPayloadType;
-      b.sendCodec = sendCodec;
-      b.receiveCodecs.putAll(receiveCodecs);
-      b.telephoneEventPayloadType = telephoneEventPayloadType;
-      b.direction = direction;
-      b.muted = muted;
-      return b;
-    }
-
-    /** The peer's RTP address; null until known. */
-    public InetSocketAddress remoteRtp() {
-      return remoteRtp;
-    }
-
-    /** The peer's RTCP address; null: the RTP port + 1, or the RTP address with rtcp-mux. */
-    public InetSocketAddress remoteRtcp() {
-      return remoteRtcp;
-    }
-
-    /** The payload type we send audio with. */
-    public int sendPayloadType() {
-      return sendPayloadType;
-    }
-
-    /** The codec we send with. */
-    public Codecs.Entry sendCodec() {
-      return sendCodec;
-    }
-
-    /** The payload types we accept, each with its codec (by default the send codec's). */
-    public Map<Integer, Codecs.Entry> receiveCodecs() {
-      return receiveCodecs;
-    }
-
-    /** The telephone-event payload type (RFC 4733), both ways; -1 for none. */
-    public int telephoneEventPayloadType() {
-      return telephoneEventPayloadType;
-    }
-
-    /** The direction (hold, resume). */
-    public StreamDirection direction() {
-      return direction;
-    }
-
-    /** Whether sending is muted (nothing sent, the RTP clock running). */
-    public boolean muted() {
-      return muted;
-    }
-
-    @Override
-    public String toString() {
-      return "Settings[send " + sendPayloadType + " " + sendCodec + ", receive " + receiveCodecs
-          + ", telephone-event " + telephoneEventPayloadType + ", " + direction
-          + (muted ? ", muted" : "") + ", remote " + remoteRtp + "]";
-    }
-
-    /** Builds {@link Settings}; checked in {@link #build()}. */
-    public static final class Builder {
-      private InetSocketAddress remoteRtp;
-      private InetSocketAddress remoteRtcp;
-      private int sendPayloadType = -1;
-      private Codecs.Entry sendCodec;
-      private final Map<Integer, Codecs.Entry> receiveCodecs = new LinkedHashMap<>();
-      private int telephoneEventPayloadType = -1;
-      private StreamDirection direction = StreamDirection.SENDRECV;
-      private boolean muted;
-
-      private Builder() {}
-
-      /** The peer's addresses ({@code rtcp} may be null, see {@link RtpSocket#remote}). */
-      public Builder remote(InetSocketAddress rtp, InetSocketAddress rtcp) {
-        this.remoteRtp = Objects.requireNonNull(rtp, "rtp");
-        this.remoteRtcp = rtcp;
-        return this;
-      }
-
-      /** The send codec and its payload type (0..127). */
-      public Builder send(int payloadType, Codecs.Entry codec) {
-        this.sendPayloadType = checkPayloadType("payloadType", payloadType);
-        this.sendCodec = Objects.requireNonNull(codec, "codec");
-        return this;
-      }
-
-      /** Adds a payload type we accept; without any, the send codec's. */
-      public Builder receive(int payloadType, Codecs.Entry codec) {
-        receiveCodecs.put(checkPayloadType("payloadType", payloadType),
-            Objects.requireNonNull(codec, "codec"));
-        return this;
-      }
-
-      /** Replaces the payload types we accept. */
-      public Builder receive(Map<Integer, Codecs.Entry> codecs) {
-        receiveCodecs.clear();
-        codecs.forEach(this::receive);
-        return this;
-      }
-
-      /** The telephone-event payload type (RFC 4733); -1 for none. */
-      public Builder telephoneEvent(int payloadType) {
-        this.telephoneEventPayloadType =
-            payloadType == -1 ? -1 : checkPayloadType("payloadType", payloadType);
-        return this;
-      }
-
-      /** The direction; SENDRECV by default. */
-      public Builder direction(StreamDirection direction) {
-        this.direction = Objects.requireNonNull(direction, "direction");
-        return this;
-      }
-
-      /** Muted or not; not by default. */
-      public Builder muted(boolean muted) {
-        this.muted = muted;
-        return this;
-      }
-
-      /**
-       * The settings.
-       *
-       * @throws IllegalStateException if no send codec is set
-       * @throws IllegalArgumentException if a codec is telephone-event, or the telephone-event
-       *     payload type is also an audio one
-       */
-      public Settings build() {
-        if (sendCodec == null) {
-          throw new IllegalStateException("send codec not set");
-        }
-        if (sendCodec.isTelephoneEvent()) {
-          throw new IllegalArgumentException("send codec is telephone-event: " + sendCodec);
-        }
-        receiveCodecs.forEach((pt, codec) -> {
-          if (codec.isTelephoneEvent()) {
-            throw new IllegalArgumentException("receive codec " + pt + " is telephone-event");
-          }
-        });
-        if (telephoneEventPayloadType >= 0 && (telephoneEventPayloadType == sendPayloadType
-            || receiveCodecs.containsKey(telephoneEventPayloadType))) {
-          throw new IllegalArgumentException("telephone-event payload type "
-              + telephoneEventPayloadType + " is also an audio payload type");
-        }
-        return new Settings(this);
-      }
-
-      private static int checkPayloadType(String name, int pt) {
-        if (pt < 0 || pt > 127) {
-          throw new IllegalArgumentException(name + " out of range: " + pt);
-        }
-        return pt;
-      }
-    }
-  }
-
   /** Builds and starts an {@link AudioStream}. */
   public static final class Builder {
     private final RtpSocket socket;
     private final MediaClock tickClock;
-    private Settings settings;
+    private AudioStreamSettings settings;
     private AudioSource source;
     private AudioSink sink;
     private Listener listener = new Listener() {};
@@ -794,7 +602,7 @@ public final class AudioStream implements AutoCloseable {
     }
 
     /** The negotiated settings (required). */
-    public Builder settings(Settings settings) {
+    public Builder settings(AudioStreamSettings settings) {
       this.settings = Objects.requireNonNull(settings, "settings");
       return this;
     }

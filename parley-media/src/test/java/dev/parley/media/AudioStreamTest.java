@@ -55,8 +55,8 @@ class AudioStreamTest {
 
   // ------------------------------------------------------------------ helpers
 
-  private static AudioStream.Settings.Builder settings(int pt, Codecs.Entry codec) {
-    return AudioStream.Settings.builder().send(pt, codec).telephoneEvent(101);
+  private static AudioStreamSettings.Builder settings(int pt, Codecs.Entry codec) {
+    return AudioStreamSettings.builder().send(pt, codec).telephoneEvent(101);
   }
 
   private AudioStream.Builder on(RtpSocket socket, MediaClock clock) {
@@ -457,14 +457,14 @@ class AudioStreamTest {
 
   @Test
   void badSettingsAreRefusedNamingTheProblem() {
-    assertThatThrownBy(() -> AudioStream.Settings.builder().build())
+    assertThatThrownBy(() -> AudioStreamSettings.builder().build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("send codec");
-    assertThatThrownBy(() -> AudioStream.Settings.builder().send(128, Codecs.PCMU))
+    assertThatThrownBy(() -> AudioStreamSettings.builder().send(128, Codecs.PCMU))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("payloadType");
-    assertThatThrownBy(() -> AudioStream.Settings.builder().send(0, Codecs.PCMU)
+    assertThatThrownBy(() -> AudioStreamSettings.builder().send(0, Codecs.PCMU)
         .telephoneEvent(0).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("telephone-event");
-    assertThatThrownBy(() -> AudioStream.Settings.builder()
+    assertThatThrownBy(() -> AudioStreamSettings.builder()
         .send(101, Codecs.TELEPHONE_EVENT_8000).build())
         .isInstanceOf(IllegalArgumentException.class);
   }

@@ -1,0 +1,198 @@
+package dev.parley.media;
+
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the SDP negotiation decides for one audio stream: where to send, the send codec, the
+ * receive payload types, telephone-events, the direction and mute. Immutable; a re-INVITE
+ * makes a new one ({@link #toBuilder()}) and hands it to {@link AudioStream#settings(AudioStreamSettings)}.
+ */
+public final class AudioStreamSettings {
+  private final InetSocketAddress remoteRtp;
+  private final InetSocketAddress remoteRtcp;
+  private final int sendPayloadType;
+  private final Codecs.Entry sendCodec;
+  private final Map<Integer, Codecs.Entry> receiveCodecs;
+  private final int telephoneEventPayloadType;
+  private final StreamDirection direction;
+  private final boolean muted;
+
+  private AudioStreamSettings(Builder b) {
+    this.remoteRtp = b.remoteRtp;
+    this.remoteRtcp = b.remoteRtcp;
+    this.sendPayloadType = b.sendPayloadType;
+    this.sendCodec = b.sendCodec;
+    Map<Integer, Codecs.Entry> receive = new LinkedHashMap<>(b.receiveCodecs);
+    if (receive.isEmpty()) {
+      receive.put(sendPayloadType, sendCodec);
+    }
+    this.receiveCodecs = Map.copyOf(receive);
+    this.telephoneEventPayloadType = b.telephoneEventPayloadType;
+    this.direction = b.direction;
+    this.muted = b.muted;
+  }
+
+  /** A builder; {@link Builder#send(int, Codecs.Entry)} is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding these settings. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.remoteRtp = remoteRtp;
+    b.remoteRtcp = remoteRtcp;
+    b.sendPayloadType = sendPayloadType;
+    b.sendCodec = sendCodec;
+    b.receiveCodecs.putAll(receiveCodecs);
+    b.telephoneEventPayloadType = telephoneEventPayloadType;
+    b.direction = direction;
+    b.muted = muted;
+    return b;
+  }
+
+  /** The peer's RTP address; null until known. */
+  public InetSocketAddress remoteRtp() {
+    return remoteRtp;
+  }
+
+  /** The peer's RTCP address; null: the RTP port + 1, or the RTP address with rtcp-mux. */
+  public InetSocketAddress remoteRtcp() {
+    return remoteRtcp;
+  }
+
+  /** The payload type we send audio with. */
+  public int sendPayloadType() {
+    return sendPayloadType;
+  }
+
+  /** The codec we send with. */
+  public Codecs.Entry sendCodec() {
+    return sendCodec;
+  }
+
+  /** The payload types we accept, each with its codec (by default the send codec's). */
+  public Map<Integer, Codecs.Entry> receiveCodecs() {
+    return receiveCodecs;
+  }
+
+  /** The telephone-event payload type (RFC 4733), both ways; -1 for none. */
+  public int telephoneEventPayloadType() {
+    return telephoneEventPayloadType;
+  }
+
+  /** The direction (hold, resume). */
+  public StreamDirection direction() {
+    return direction;
+  }
+
+  /** Whether sending is muted (nothing sent, the RTP clock running). */
+  public boolean muted() {
+    return muted;
+  }
+
+  @Override
+  public String toString() {
+    return "AudioStreamSettings[send " + sendPayloadType + " " + sendCodec + ", receive " + receiveCodecs
+        + ", telephone-event " + telephoneEventPayloadType + ", " + direction
+        + (muted ? ", muted" : "") + ", remote " + remoteRtp + "]";
+  }
+
+  /** Builds {@link AudioStreamSettings}; checked in {@link #build()}. */
+  public static final class Builder {
+    private InetSocketAddress remoteRtp;
+    private InetSocketAddress remoteRtcp;
+    private int sendPayloadType = -1;
+    private Codecs.Entry sendCodec;
+    private final Map<Integer, Codecs.Entry> receiveCodecs = new LinkedHashMap<>();
+    private int telephoneEventPayloadType = -1;
+    private StreamDirection direction = StreamDirection.SENDRECV;
+    private boolean muted;
+
+    private Builder() {}
+
+    /** The peer's addresses ({@code rtcp} may be null, see {@link RtpSocket#remote}). */
+    public Builder remote(InetSocketAddress rtp, InetSocketAddress rtcp) {
+      this.remoteRtp = Objects.requireNonNull(rtp, "rtp");
+      this.remoteRtcp = rtcp;
+      return this;
+    }
+
+    /** The send codec and its payload type (0..127). */
+    public Builder send(int payloadType, Codecs.Entry codec) {
+      this.sendPayloadType = checkPayloadType("payloadType", payloadType);
+      this.sendCodec = Objects.requireNonNull(codec, "codec");
+      return this;
+    }
+
+    /** Adds a payload type we accept; without any, the send codec's. */
+    public Builder receive(int payloadType, Codecs.Entry codec) {
+      receiveCodecs.put(checkPayloadType("payloadType", payloadType),
+          Objects.requireNonNull(codec, "codec"));
+      return this;
+    }
+
+    /** Replaces the payload types we accept. */
+    public Builder receive(Map<Integer, Codecs.Entry> codecs) {
+      receiveCodecs.clear();
+      codecs.forEach(this::receive);
+      return this;
+    }
+
+    /** The telephone-event payload type (RFC 4733); -1 for none. */
+    public Builder telephoneEvent(int payloadType) {
+      this.telephoneEventPayloadType =
+          payloadType == -1 ? -1 : checkPayloadType("payloadType", payloadType);
+      return this;
+    }
+
+    /** The direction; SENDRECV by default. */
+    public Builder direction(StreamDirection direction) {
+      this.direction = Objects.requireNonNull(direction, "direction");
+      return this;
+    }
+
+    /** Muted or not; not by default. */
+    public Builder muted(boolean muted) {
+      this.muted = muted;
+      return this;
+    }
+
+    /**
+     * The settings.
+     *
+     * @throws IllegalStateException if no send codec is set
+     * @throws IllegalArgumentException if a codec is telephone-event, or the telephone-event
+     *     payload type is also an audio one
+     */
+    public AudioStreamSettings build() {
+      if (sendCodec == null) {
+        throw new IllegalStateException("send codec not set");
+      }
+      if (sendCodec.isTelephoneEvent()) {
+        throw new IllegalArgumentException("send codec is telephone-event: " + sendCodec);
+      }
+      receiveCodecs.forEach((pt, codec) -> {
+        if (codec.isTelephoneEvent()) {
+          throw new IllegalArgumentException("receive codec " + pt + " is telephone-event");
+        }
+      });
+      if (telephoneEventPayloadType >= 0 && (telephoneEventPayloadType == sendPayloadType
+          || receiveCodecs.containsKey(telephoneEventPayloadType))) {
+        throw new IllegalArgumentException("telephone-event payload type "
+            + telephoneEventPayloadType + " is also an audio payload type");
+      }
+      return new AudioStreamSettings(this);
+    }
+
+    private static int checkPayloadType(String name, int pt) {
+      if (pt < 0 || pt > 127) {
+        throw new IllegalArgumentException(name + " out of range: " + pt);
+      }
+      return pt;
+    }
+  }
+}
