@@ -6,7 +6,9 @@ import java.net.InetSocketAddress;
  * Where one kind of packet (RTP, or RTCP on its own port) is sent, learnt from where packets come
  * from: symmetric RTP (RFC 4961). The first valid packet after {@link #set} moves the destination
  * to its source at once; afterwards a new source takes over only after {@code relatchPackets}
- * packets in a row from it, a packet from the current destination starting the count again.
+ * packets in a row from it, a packet from the current destination starting the count again. The
+ * destination before a {@link #set} (the old peer of a re-INVITE, whose late packets and BYE may
+ * still arrive) gets no first-packet latch: it too needs {@code relatchPackets} in a row.
  *
  * <p>Thread-safe: packets are observed on the socket's event loop, the SDP address is set from
  * any thread and holds from the call on (an uncontended lock; {@link #destination()} reads a
@@ -16,6 +18,7 @@ final class Latch {
   private final boolean enabled;
   private final int relatchPackets;
   private volatile InetSocketAddress destination;
+  private InetSocketAddress previous;
   private boolean learnt;
   private InetSocketAddress candidate;
   private int candidatePackets;
@@ -32,6 +35,8 @@ final class Latch {
 
   /** Sets the destination given by SDP and starts learning afresh. */
   synchronized void set(InetSocketAddress sdpAddress) {
+    InetSocketAddress old = destination;
+    previous = old == null || old.equals(sdpAddress) ? null : old;
     destination = sdpAddress;
     learnt = false;
     candidate = null;
@@ -51,7 +56,7 @@ final class Latch {
       candidatePackets = 0;
       return false;
     }
-    if (!learnt) {
+    if (!learnt && !source.equals(previous)) {
       learnt = true;
       destination = source;
       return true;

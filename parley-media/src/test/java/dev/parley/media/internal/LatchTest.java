@@ -20,6 +20,32 @@ class LatchTest {
   }
 
   @Test
+  void aLatePacketFromTheOldPeerAfterANewSdpAddressDoesNotPullTheDestinationBack() {
+    Latch latch = new Latch(true, 3);
+    latch.set(SDP);
+    latch.observe(NAT); // the old peer, latched
+    latch.set(OTHER); // a re-INVITE moved the stream to a new peer
+
+    assertThat(latch.observe(NAT)).as("the old peer's late BYE").isFalse();
+    assertThat(latch.destination()).isEqualTo(OTHER);
+    assertThat(latch.observe(NAT)).isFalse();
+    assertThat(latch.observe(NAT)).as("three in a row: it really is there").isTrue();
+    assertThat(latch.destination()).isEqualTo(NAT);
+  }
+
+  @Test
+  void theNewPeerBehindANatStillLatchesOnItsFirstPacketAfterANewSdpAddress() {
+    Latch latch = new Latch(true, 3);
+    latch.set(SDP);
+    latch.observe(SDP);
+    latch.set(OTHER);
+    InetSocketAddress otherBehindNat = new InetSocketAddress("198.51.100.8", 62000);
+
+    assertThat(latch.observe(otherBehindNat)).isTrue();
+    assertThat(latch.destination()).isEqualTo(otherBehindNat);
+  }
+
+  @Test
   void aPacketFromTheSdpAddressKeepsIt() {
     Latch latch = new Latch(true, 3);
     latch.set(SDP);
