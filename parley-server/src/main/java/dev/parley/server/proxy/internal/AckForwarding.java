@@ -33,10 +33,10 @@ final class AckForwarding {
 
   /** Forwards or drops {@code ack}; never throws. */
   void onAck(SipRequest ack, Inbound inbound) {
-    OwnAddresses own = core.own();
-    if (own == null || !core.started()) {
-      return; // not started (start() sets the layer last)
+    if (!core.started()) {
+      return; // start() sets the layer last, after the addresses read below
     }
+    OwnAddresses own = core.own();
     try {
       if (!(ack.requestUri() instanceof SipUri ruri) || ack.maxForwards() == 0
           || Tags.isStateless(ack)) {
