@@ -57,7 +57,7 @@ final class ArchitectureRules {
     m.put("transaction", Set.of("transport"));
     m.put("testkit", Set.of("transport"));
     m.put("dialog", Set.of("transaction", "auth"));
-    m.put("client", Set.of("dialog", "sdp"));
+    m.put("client", Set.of("dialog", "sdp", "media"));
     // the server is a proxy, registrar and mailbox: no UA layer (dialog) and never the client
     m.put("server", Set.of("auth", "transaction", "json"));
     m.put("cli", Set.of("server", "client"));

@@ -2,7 +2,14 @@ package dev.parley.client;
 
 import dev.parley.auth.UserSecret;
 import dev.parley.client.internal.DefaultEndpoint;
+import dev.parley.client.internal.EndpointAudio;
 import dev.parley.client.internal.EndpointConfig;
+import dev.parley.media.AudioOffers;
+import dev.parley.media.AudioSink;
+import dev.parley.media.AudioSource;
+import dev.parley.media.MediaNetwork;
+import dev.parley.media.MediaNetworkConfig;
+import dev.parley.media.MediaScheduler;
 import dev.parley.sip.SipUri;
 import dev.parley.transport.TransportLayer;
 import java.time.Duration;
@@ -12,6 +19,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * A user on one device (UCCAPI's {@code IUccEndpoint}): signs in to a registrar with
@@ -168,6 +176,7 @@ public interface Endpoint extends AutoCloseable {
     private int maxPagerSessions = DEFAULT_MAX_PAGER_SESSIONS;
     private Duration pagerIdle = Duration.ofSeconds(DEFAULT_PAGER_SESSION_IDLE_SECONDS);
     private int traceLimit = DEFAULT_TRACE_LIMIT;
+    private final EndpointAudio.Builder audio = EndpointAudio.builder();
 
     private Builder(SipUri uri) {
       this.uri = Objects.requireNonNull(uri, "uri");
@@ -384,6 +393,57 @@ public interface Endpoint extends AutoCloseable {
     }
 
     /**
+     * What each audio session sends: {@code sources} is called once per
+     * {@link AudioVideoSession} when its stream starts, on a media thread (it may open a file; it
+     * should not wait on the network). Default: silence. The stream closes the source when the
+     * session ends.
+     */
+    public Builder audioSource(
+        Function<? super AudioVideoSession, ? extends AudioSource> sources) {
+      audio.source(sources);
+      return this;
+    }
+
+    /**
+     * Where each audio session's received audio goes: {@code sinks} is called once per
+     * {@link AudioVideoSession} when its stream starts, on a media thread; it may return null to
+     * discard the audio (nothing is decoded then). Default: discarded. The stream closes the sink
+     * when the session ends (a {@link dev.parley.media.WavRecorder} then completes its file).
+     */
+    public Builder audioSink(Function<? super AudioVideoSession, ? extends AudioSink> sinks) {
+      audio.sink(sinks);
+      return this;
+    }
+
+    /**
+     * The codecs, telephone-event, packet time and rtcp-mux our audio offers and answers use
+     * (default {@link AudioOffers#defaults()}: Opus, PCMU, PCMA, telephone-event, 20 ms, rtcp-mux).
+     */
+    public Builder audioOffers(AudioOffers offers) {
+      audio.offers(offers);
+      return this;
+    }
+
+    /**
+     * The RTP port range, bind address and threads of the media network this endpoint creates on
+     * its first audio session and closes with itself (default {@link MediaNetworkConfig#defaults()},
+     * bound to the SIP listen address when that is not a wildcard).
+     */
+    public Builder mediaNetwork(MediaNetworkConfig config) {
+      audio.network(config);
+      return this;
+    }
+
+    /**
+     * A media network and scheduler shared with other endpoints (a server, a test holding many
+     * endpoints); the endpoint uses them and does not close them.
+     */
+    public Builder mediaNetwork(MediaNetwork network, MediaScheduler scheduler) {
+      audio.shared(network, scheduler);
+      return this;
+    }
+
+    /**
      * The endpoint, in state IDLE (nothing bound yet).
      *
      * @throws IllegalArgumentException if both or neither of {@link #listen} and
@@ -399,7 +459,7 @@ public interface Endpoint extends AutoCloseable {
       return new DefaultEndpoint(new EndpointConfig(uri, displayName, secret, server, transport,
           List.copyOf(listen), executor,
           registrationExpiry, invitationTimeout, retryBase, retryMax, reconnectDelay, composingIdle,
-          composingRefresh, maxPagerSessions, pagerIdle, traceLimit));
+          composingRefresh, maxPagerSessions, pagerIdle, traceLimit, audio.build()));
     }
   }
 }

@@ -28,8 +28,10 @@ import java.util.concurrent.Executor;
  * @param maxPagerSessions most pager-mode peers tracked
  * @param pagerIdle lifetime of a quiet pager session or a remembered pager reject
  * @param traceLimit most messages per session trace; 0 for none
+ * @param audio what audio sessions use (sources, sinks, codecs, the media network)
  */
 public record EndpointConfig(SipUri uri, String displayName, UserSecret secret, SipUri server,
     TransportLayer transport, List<String> listen, Executor executor, Duration registrationExpiry,
     Duration invitationTimeout, Duration retryBase, Duration retryMax, Duration reconnectDelay, Duration composingIdle,
-    Duration composingRefresh, int maxPagerSessions, Duration pagerIdle, int traceLimit) {}
+    Duration composingRefresh, int maxPagerSessions, Duration pagerIdle, int traceLimit,
+    EndpointAudio audio) {}
