@@ -121,9 +121,9 @@ class ClientAudioThroughServerTest {
     Map<String, Object> held = alice.await("hold");
     assertThat(held).containsEntry("onHold", true).containsEntry("heldByPeer", false);
     assertThat(bob.await("hold")).containsEntry("onHold", false).containsEntry("heldByPeer", true);
-    // alice still sends (sendonly); once 10 more of hers went out, nothing is in flight to her
-    long sent = count(stats(alice), "packetsSent");
-    Map<String, Object> before = awaitStats(alice, s -> count(s, "packetsSent") >= sent + 10);
+    // bob applies the hold on his media worker, maybe a few frames after the events: wait for a
+    // window of 25 of alice's frames (she still sends: sendonly) with nothing received
+    Map<String, Object> before = quietWindow(alice);
     Map<String, Object> after = awaitStats(alice,
         s -> count(s, "packetsSent") >= count(before, "packetsSent") + 50);
     assertThat(count(after, "packetsReceived")).as("packets to alice while she holds")
@@ -193,6 +193,23 @@ class ClientAudioThroughServerTest {
       java.util.function.Predicate<Map<String, Object>> p) {
     return Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
         .until(() -> stats(r), p::test);
+  }
+
+  /**
+   * The stats at the end of the first window of 25 frames sent in which {@code r} received no
+   * packet (at most 100 windows, then the test fails).
+   */
+  private static Map<String, Object> quietWindow(ClientRun r) {
+    Map<String, Object> start = stats(r);
+    for (int i = 0; i < 100; i++) {
+      long sent = count(start, "packetsSent");
+      Map<String, Object> end = awaitStats(r, s -> count(s, "packetsSent") >= sent + 25);
+      if (count(end, "packetsReceived") == count(start, "packetsReceived")) {
+        return end;
+      }
+      start = end;
+    }
+    throw new AssertionError("packets kept arriving at a holder: " + start);
   }
 
   /** A figure of a {@code media} event; -1 when absent (an empty map: no stream yet). */
