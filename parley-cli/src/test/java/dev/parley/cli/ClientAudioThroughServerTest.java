@@ -85,6 +85,12 @@ class ClientAudioThroughServerTest {
     assertThat(alice.events("dtmf")).allSatisfy(e -> assertThat(e)
         .containsEntry("session", 1L).containsEntry("type", "AUDIO_VIDEO"));
 
+    bob.type("dtmf " + "7".repeat(65));
+    Map<String, Object> tooMany = bob.await("error");
+    assertThat(tooMany).containsEntry("command", "dtmf " + "7".repeat(65));
+    assertThat((String) tooMany.get("message"))
+        .startsWith("cannot send DTMF in session #1: digits would make more than 64 wait");
+
     alice.type("hangup");
     Map<String, Object> ended = bob.await("ended");
     List<Map<String, Object>> bobEvents = bob.events();
