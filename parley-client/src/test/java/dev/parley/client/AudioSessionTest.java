@@ -183,12 +183,20 @@ class AudioSessionTest {
     holder.hold().get(WAIT.toSeconds(), TimeUnit.SECONDS);
     assertThat(holder.isOnHold()).isTrue();
     await().atMost(WAIT).until(call[1]::isHeldByPeer);
-    // both streams tick on one media worker, where the peer applied its recvonly answer before
-    // our next ticks: ten of ours later, only packets already in flight can still land
-    long sentAtHold = sent(holder);
-    await().atMost(WAIT).until(() -> sent(holder) >= sentAtHold + 10);
+    // both streams tick on one media worker, in the order they are due: once ten of our ticks
+    // have run without the peer sending, the peer has applied its recvonly answer
+    AudioVideoSession peer = call[1];
+    await().atMost(WAIT).until(() -> {
+      long peerSent = sent(peer);
+      long ours = sent(holder);
+      await().atMost(WAIT).until(() -> sent(holder) >= ours + 10);
+      return sent(peer) == peerSent;
+    });
     long settled = received(holder);
-    await().atMost(WAIT).until(() -> sent(holder) >= sentAtHold + 60); // a second more
+    long peerSettled = sent(peer);
+    long ours = sent(holder);
+    await().atMost(WAIT).until(() -> sent(holder) >= ours + 50); // a second more
+    assertThat(sent(peer) - peerSettled).as("packets the peer sent while on hold").isZero();
     assertThat(received(holder) - settled).as("packets received while on hold")
         .isLessThanOrEqualTo(2);
 

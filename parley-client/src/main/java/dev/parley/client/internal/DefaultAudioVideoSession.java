@@ -38,7 +38,7 @@ final class DefaultAudioVideoSession extends DefaultSession implements AudioVide
   private final AudioLeg leg;
   // Under the lock.
   private SessionDescription local; // the last description we sent in a completed exchange
-  private SessionDescription remote; // the peer's in that exchange
+  private StreamParameters parameters; // the audio of that exchange, or null
   private SessionDescription lastSent; // the last we sent at all: its version is the base
   private String mediaAddress;
   private boolean onHold;
@@ -111,16 +111,17 @@ final class DefaultAudioVideoSession extends DefaultSession implements AudioVide
       return;
     }
     StreamParameters p = audioParameters(ours, theirs, localIsOfferer);
-    boolean changed = exchanged && heldByPeer != (p != null && p.heldByPeer());
+    boolean changed = exchanged && (p == null ? parameters != null
+        : parameters == null || !p.changes(parameters).isEmpty());
     local = ours;
-    remote = theirs;
     exchanged = true;
+    parameters = p;
     heldByPeer = p != null && p.heldByPeer();
     if (p != null) {
       leg.apply(p);
     }
     if (changed) {
-      mediaChangedLocked();
+      mediaChangedLocked(); // a later exchange changed the audio: hold, resume, codec, address
     }
   }
 
@@ -272,11 +273,7 @@ final class DefaultAudioVideoSession extends DefaultSession implements AudioVide
       SessionDescription answer = error == null ? Offers.answerIn(response) : null;
       if (error == null && response.isSuccess() && answer != null) {
         onHold = hold;
-        boolean peerHeld = heldByPeer;
         negotiated(offer, answer, true);
-        if (peerHeld == heldByPeer) {
-          mediaChangedLocked(); // negotiated() reported it already when the peer's hold changed
-        }
         endpoint.complete(result, null);
       } else {
         int code = error != null ? statusOf(error) : response.statusCode();
