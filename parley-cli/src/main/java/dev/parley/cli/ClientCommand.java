@@ -40,7 +40,8 @@ import picocli.CommandLine.Option;
     name = "client",
     mixinStandardHelpOptions = true,
     description = {
-        "Signs in as a SIP user and calls, chats and answers invitations.",
+        "Signs in as a SIP user and calls, chats and answers invitations; plays --media-source",
+        "in its calls and records them with --record (commands dtmf, hold, resume, mute, stats).",
         "Interactive on a terminal (type help); scripted when --script is given, with --json, or",
         "when standard input or output is not a terminal: one command per line, one event per line.",
         "Exit status: 0 all commands succeeded and waits satisfied, 1 sign-in failed, a command failed",
