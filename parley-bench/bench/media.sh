@@ -296,11 +296,12 @@ say "#    us/str-s = server CPU microseconds per stream-second. B: the probe (50
 say "#    in its ${PROBE_SECONDS}s window, round trip quantiles (10 us buckets, upper edges), server CPU per stream-second;"
 say "#    drops = UDP datagrams the kernel dropped on full receive buffers during B (whole machine)."
 awk -F'\t' '
+  { seen[$1] = 1 }
   $3 == 1 && ($2 + 0 > best[$1] + 0) { best[$1] = $2 }
   $3 != 1 && (!($1 in bad) || $2 + 0 < bad[$1] + 0) { bad[$1] = $2 }
   { a[$1 "," $2] = $4; b[$1 "," $2] = $5 }
   END {
-    for (s in best) printf("highest clean level (no loss, p99 <= 2 ms): %s %d streams%s\n", s, best[s], (s in bad) ? ", first unclean " bad[s] : " (no unclean level tried)")
+    for (s in seen) printf("highest clean level (no loss, p99 <= 2 ms): %s %s%s\n", s, (s in best) ? best[s] " streams" : "none", (s in bad) ? ", lowest unclean " bad[s] : " (no unclean level tried)")
     for (k in a) { split(k, p, ","); if (p[1] == "parley" && (("sipp," p[2]) in a) && a["sipp," p[2]] > 0)
       printf("CPU per stream-second at %s streams: parley/sipp = %.2f (SIPp calls), %.2f (probe)\n", p[2], a[k] / a["sipp," p[2]], (b["sipp," p[2]] > 0 ? b[k] / b["sipp," p[2]] : 0)) }
   }' "$results" | sort | tee -a "$summary"
