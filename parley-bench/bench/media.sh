@@ -256,8 +256,8 @@ phase_b() {
   done
 }
 
-printf '%-7s %6s | %6s %6s %8s %6s %9s | %8s %8s %6s %8s %8s %8s %8s %6s  %s\n' \
-  server calls "A ok" failed "cpu s" cores "us/str-s" sent lost "loss%" "p50 ms" "p99 ms" "max ms" "us/str-s" drops verdict \
+printf '%-7s %6s | %6s %6s %8s %6s %9s | %8s %8s %6s %8s %8s %8s %8s %6s %6s  %s\n' \
+  server calls "A ok" failed "cpu s" cores "us/str-s" sent lost "loss%" "p50 ms" "p99 ms" "max ms" "us/str-s" "us/pkt" drops verdict \
   | tee -a "$summary"
 for server in $SERVERS; do
   start_server
@@ -278,9 +278,10 @@ for server in $SERVERS; do
     if [ "$b_lost" != 0 ]; then verdict="LOSS"; clean=0; fi
     if awk -v p="$b_rtt_p99_ms" 'BEGIN { exit !(p > 2.0) }'; then verdict="${verdict/clean/} p99>2ms"; clean=0; fi
     if [ "$a_failed" != 0 ] || [ "$a_ok" != "$n" ]; then verdict="$verdict (SIPp calls: $a_ok ok, $a_failed failed)"; fi
-    printf '%-7s %6s | %6s %6s %8s %6s %9s | %8s %8s %6s %8s %8s %8s %8s %6s  %s\n' \
+    printf '%-7s %6s | %6s %6s %8s %6s %9s | %8s %8s %6s %8s %8s %8s %8s %6s %6s  %s\n' \
       "$server" "$n" "$a_ok" "$a_failed" "$a_cpu" "$a_cores" "$a_us" "$b_sent" "$b_lost" "$b_loss_pct" \
-      "$b_rtt_p50_ms" "$b_rtt_p99_ms" "$b_rtt_max_ms" "$b_server_us_per_stream_s" "$b_drops" "$verdict" \
+      "$b_rtt_p50_ms" "$b_rtt_p99_ms" "$b_rtt_max_ms" "$b_server_us_per_stream_s" "$b_server_us_per_packet" \
+      "$b_drops" "$verdict" \
       | tee -a "$summary"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$n" "$clean" "$a_us" "$b_server_us_per_stream_s" \
       "$b_rtt_p99_ms" "$b_lost" >>"$results"
@@ -293,7 +294,8 @@ done
 echo | tee -a "$summary"
 say "# A: SIPp uac calls playing g711a.pcap (33 pps/stream): server CPU over the window when all calls play;"
 say "#    us/str-s = server CPU microseconds per stream-second. B: the probe (50 pps/stream): sent and lost"
-say "#    in its ${PROBE_SECONDS}s window, round trip quantiles (10 us buckets, upper edges), server CPU per stream-second;"
+say "#    in its ${PROBE_SECONDS}s window, round trip quantiles (10 us buckets, upper edges), server CPU per stream-second"
+say "#    and per packet echoed (us/pkt: server CPU / packets that came back);"
 say "#    drops = UDP datagrams the kernel dropped on full receive buffers during B (whole machine)."
 awk -F'\t' '
   { seen[$1] = 1 }

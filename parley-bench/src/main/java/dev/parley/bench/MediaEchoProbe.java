@@ -172,12 +172,14 @@ public final class MediaEchoProbe {
     System.out.printf(Locale.ROOT,
         "streams=%d window_s=%.1f sent=%d received=%d lost=%d loss_pct=%.3f rtt_p50_ms=%.3f"
             + " rtt_p99_ms=%.3f rtt_p999_ms=%.3f rtt_max_ms=%.3f server_cpu_s=%.2f"
-            + " server_us_per_stream_s=%.1f probe_cpu_s=%.2f late_or_stray=%d%n",
+            + " server_us_per_stream_s=%.1f server_us_per_packet=%.1f probe_cpu_s=%.2f"
+            + " late_or_stray=%d%n",
         streams, windowSeconds, sent, received, Math.max(0, sent - received),
         sent == 0 ? 0 : 100.0 * Math.max(0, sent - received) / sent,
         quantile(counts, total, 0.50), quantile(counts, total, 0.99),
         quantile(counts, total, 0.999), quantile(counts, total, 1.0), serverCpu,
-        1e6 * serverCpu / streamSeconds, selfTicks / hz, receivedOther.sum());
+        1e6 * serverCpu / streamSeconds, received == 0 ? Double.NaN : 1e6 * serverCpu / received,
+        selfTicks / hz, receivedOther.sum());
   }
 
   private static double quantile(long[] counts, long total, double q) {
