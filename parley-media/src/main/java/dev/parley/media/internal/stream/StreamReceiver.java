@@ -94,7 +94,8 @@ public final class StreamReceiver {
       if (entry != null && entry.clockRate() != arrivalRate) {
         arrivalRate = entry.clockRate();
       }
-      source.onPacket(packet, (long) (nowNanos * (arrivalRate / 1e9)));
+      // events repeat their start timestamp: they would read as jitter (RFC 3550 A.8)
+      source.onPacket(packet, (long) (nowNanos * (arrivalRate / 1e9)), !telephoneEvent);
       packets++;
       bytes += packet.payloadLength();
       if (entry != null && jitter.config().clockRate() != entry.clockRate()) {
