@@ -4,6 +4,7 @@ import dev.parley.media.RtcpPacket.Bye;
 import dev.parley.media.RtcpPacket.ReceiverReport;
 import dev.parley.media.RtcpPacket.SourceDescription;
 import dev.parley.media.internal.stream.LinearResampler;
+import dev.parley.media.internal.stream.PendingSamples;
 import dev.parley.media.internal.stream.StreamReceiver;
 import dev.parley.media.internal.stream.StreamReceiver.Encoded;
 import io.netty.buffer.ByteBuf;
@@ -64,6 +65,10 @@ import org.slf4j.LoggerFactory;
  * public method may be called from any thread.
  */
 public final class AudioStream implements AutoCloseable {
+  /** How long without RTP, while we expect some, before a stall is counted: {@value} ms. */
+  public static final long RECEIVE_STALL_MILLIS = 5000;
+  private static final long RECEIVE_STALL_NANOS = RECEIVE_STALL_MILLIS * 1_000_000L;
+
   /** The default RTCP report interval: {@value} ms (RFC 3550 section 6.2's minimum). */
   public static final long DEFAULT_RTCP_INTERVAL_MILLIS = 5000;
 
@@ -108,6 +113,11 @@ public final class AudioStream implements AutoCloseable {
   private final Map<Integer, AudioCodec> decoders = new HashMap<>();
   private AudioCodec lastDecoder;
   private final DtmfReceiver dtmfReceiver = new DtmfReceiver();
+  private final PendingSamples pending = new PendingSamples();
+  private long lastReceivedCount; // under tickLock, with the two below
+  private long lastReceiveNanos;
+  private boolean stalled;
+  private final LongAdder receiveStalls = new LongAdder();
   private MediaClock.Timer tickTimer;
 
   // Sending statistics: the tick counts, the loop reports; under txLock.
@@ -188,6 +198,7 @@ public final class AudioStream implements AutoCloseable {
       }
     });
     synchronized (tickLock) {
+      lastReceiveNanos = tickClock.nanoTime();
       tickTimer = tickClock.scheduleAtFixedRate(this::tick, AudioFormat.FRAME_MILLIS,
           AudioFormat.FRAME_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -284,6 +295,32 @@ public final class AudioStream implements AutoCloseable {
       AudioStreamSettings s = settings;
       send(s);
       playout(s);
+      watchReceiving(s, tickClock.nanoTime());
+    }
+  }
+
+  /**
+   * Notices, once, a peer that stops sending while we expect its audio (it hung up without BYE,
+   * its NAT binding died, the network broke): counted in {@code receiveStalls} and logged once;
+   * the next packet ends the stall (logged too). A direction without receiving is never a stall.
+   */
+  private void watchReceiving(AudioStreamSettings s, long now) {
+    long received = receiver.packets();
+    if (received != lastReceivedCount || !s.direction().receives()) {
+      if (stalled && received != lastReceivedCount) {
+        stalled = false;
+        log.info("RTP arrives again on {} after {} ms", socket.localRtpAddress(),
+            TimeUnit.NANOSECONDS.toMillis(now - lastReceiveNanos));
+      }
+      lastReceivedCount = received;
+      lastReceiveNanos = now;
+      return;
+    }
+    if (!stalled && now - lastReceiveNanos >= RECEIVE_STALL_NANOS) {
+      stalled = true;
+      receiveStalls.increment();
+      log.info("no RTP received on {} for {} s: the peer stopped sending (logged once a stall)",
+          socket.localRtpAddress(), TimeUnit.NANOSECONDS.toSeconds(RECEIVE_STALL_NANOS));
     }
   }
 
@@ -351,38 +388,90 @@ public final class AudioStream implements AutoCloseable {
     long now = tickClock.nanoTime();
     StreamReceiver.TelephoneEvent te;
     while ((te = receiver.pollTelephoneEvent()) != null) {
+      if (te.restart()) {
+        dtmfReceiver.restart();
+      }
       deliver(dtmfReceiver.receive(te.timestamp(), te.payload(), 0, te.payload().length,
           TimeUnit.NANOSECONDS.toMillis(now)));
     }
     deliver(dtmfReceiver.poll(TimeUnit.NANOSECONDS.toMillis(now)));
 
-    JitterBuffer.Playout<Encoded> slot = receiver.poll(now);
-    if (sink == null) {
-      return;
-    }
     AudioFrame frame;
+    if (pending.isEmpty()) {
+      StreamReceiver.Slot slot = receiver.poll(now);
+      if (slot.frameMillis() == AudioFormat.FRAME_MILLIS) {
+        frame = decode(s, slot.playout()); // one packet, one frame: the usual case
+      } else {
+        pending.add(samples(s, slot));
+        frame = nextPendingFrame(s, now);
+      }
+    } else {
+      frame = nextPendingFrame(s, now);
+    }
+    if (sink != null) {
+      sink.accept(playoutResampler.convert(frame));
+    }
+  }
+
+  /**
+   * 20 ms from the samples of packets of another length (a G.711 sender's 30 ms, say): polls the
+   * jitter buffer once per its frame, as many times as the samples in hand fall short.
+   */
+  private AudioFrame nextPendingFrame(AudioStreamSettings s, long now) {
+    while (!pending.hasFrame()) {
+      pending.add(samples(s, receiver.poll(now)));
+    }
+    return pending.takeFrame();
+  }
+
+  /** One jitter-buffer frame of any length as samples, in the decoder's format. */
+  private PendingSamples.Chunk samples(AudioStreamSettings s, StreamReceiver.Slot slot) {
+    int millis = slot.frameMillis();
+    if (sink != null && slot.playout() instanceof JitterBuffer.Playout.Decode<Encoded> d) {
+      AudioCodec codec = decoderFor(s, d.payload().payloadType());
+      if (codec instanceof G711Codec g) {
+        lastDecoder = codec;
+        byte[] p = d.payload().payload();
+        return new PendingSamples.Chunk(AudioFormat.PCM_8000, g.decodeAny(p, 0, p.length));
+      }
+      if (codec != null) { // a codec that says nothing of length in its payload: one frame
+        return PendingSamples.Chunk.of(decode(s, slot.playout()));
+      }
+    } else if (sink != null && slot.playout() instanceof JitterBuffer.Playout.Conceal<Encoded>
+        && lastDecoder != null) {
+      AudioFormat format = lastDecoder.format();
+      return PendingSamples.Chunk.repeat(format, lastDecoder::conceal,
+          format.sampleRate() / 1000 * millis);
+    }
+    AudioFormat format = lastDecoder != null ? lastDecoder.format() : playoutFormat;
+    return new PendingSamples.Chunk(format, new short[format.sampleRate() / 1000 * millis]);
+  }
+
+  /** One 20 ms jitter-buffer frame decoded (or concealed, or silence). */
+  private AudioFrame decode(AudioStreamSettings s, JitterBuffer.Playout<Encoded> slot) {
+    if (sink == null) {
+      return AudioFrame.silence(playoutFormat);
+    }
     if (slot instanceof JitterBuffer.Playout.Decode<Encoded> d) {
       AudioCodec codec = decoderFor(s, d.payload().payloadType());
       if (codec == null) {
-        frame = AudioFrame.silence(playoutFormat);
-      } else {
-        lastDecoder = codec;
-        byte[] p = d.payload().payload();
-        try {
-          frame = codec.decode(p, 0, p.length);
-        } catch (IllegalArgumentException e) {
-          undecodable.increment();
-          log.debug("undecodable {} payload of {} bytes: {}", codec.name(), p.length,
-              e.getMessage());
-          frame = codec.conceal();
-        }
+        return AudioFrame.silence(playoutFormat);
       }
-    } else if (slot instanceof JitterBuffer.Playout.Conceal<Encoded> && lastDecoder != null) {
-      frame = lastDecoder.conceal();
-    } else {
-      frame = AudioFrame.silence(playoutFormat);
+      lastDecoder = codec;
+      byte[] p = d.payload().payload();
+      try {
+        return codec.decode(p, 0, p.length);
+      } catch (IllegalArgumentException e) {
+        undecodable.increment();
+        log.debug("undecodable {} payload of {} bytes: {}", codec.name(), p.length,
+            e.getMessage());
+        return codec.conceal();
+      }
     }
-    sink.accept(playoutResampler.convert(frame));
+    if (slot instanceof JitterBuffer.Playout.Conceal<Encoded> && lastDecoder != null) {
+      return lastDecoder.conceal();
+    }
+    return AudioFrame.silence(playoutFormat);
   }
 
   private AudioCodec decoderFor(AudioStreamSettings s, int payloadType) {
@@ -528,7 +617,7 @@ public final class AudioStream implements AutoCloseable {
         rx.bytes(), rx.lost(), rx.fractionLost(), rx.jitterMillis(), rttMillis, peerFraction,
         peerLost, rx.late(), rx.duplicate(), rx.concealed(), rx.ssrcChanges(), bad,
         rx.unknownPayloadType(), undecodable.sum(), dtmfSent.sum(), dtmfReceived.sum(),
-        rx.telephoneEventsDropped(), rtcpSent.sum(), rtcpReceived.sum());
+        rx.telephoneEventsDropped(), rtcpSent.sum(), rtcpReceived.sum(), receiveStalls.sum());
   }
 
   /**
