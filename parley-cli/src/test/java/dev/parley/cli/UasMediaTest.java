@@ -20,6 +20,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code parley uas --media} as a process, called by a test caller that speaks SIP as wire text
@@ -120,6 +122,49 @@ class UasMediaTest {
       assertThat(caller.takeFinalResponse().statusCode()).isEqualTo(200);
       assertThat(uas.stop()).contains("media tone:1000: 1 calls");
     }
+  }
+
+  @Test
+  void aWavFileIsPlayedInALoopAndTheCallerHearsItsTone(@TempDir Path dir) throws Exception {
+    Path wav = dir.resolve("prompt.wav");
+    writeTone(wav, 700, 8000, 0.5); // half a second: the caller hears it looped
+    try (UasProcess uas = UasProcess.start("--media", "file:" + wav);
+        MockSipPeer caller = MockSipPeer.start("127.0.0.1")) {
+      assertThat(uas.readyLine()).contains("media file:" + wav);
+      SipResponse ok = call(uas, caller, "file-1", UasProcess.offer(rtpPort(), 8));
+
+      List<RtpPacket> packets = new ArrayList<>();
+      await().atMost(WAIT).until(() -> {
+        received.drainTo(packets);
+        return packets.stream().filter(p -> p.payloadType() == 8).count() >= 70;
+      });
+      AudioCodec pcma = Codecs.PCMA.newCodec();
+      List<AudioFrame> frames = packets.stream().filter(p -> p.payloadType() == 8).skip(10)
+          .limit(60).map(p -> pcma.decode(p.payloadBytes(), 0, p.payloadLength())).toList();
+      assertThat(ToneDetector.dominantFrequency(frames, 100, 3500)).isCloseTo(700, within(5));
+
+      caller.send(uas.inDialog(caller, "BYE", "file-1", ok), uas.address());
+      assertThat(finalFor(caller, "file-1").statusCode()).isEqualTo(200);
+      assertThat(uas.stop()).contains("media file:" + wav + ": 1 calls");
+    }
+  }
+
+  /** A mono 16-bit PCM WAV file of {@code seconds} of a sine at {@code hz}, 8 kHz. */
+  private static void writeTone(Path file, double hz, int samples, double seconds)
+      throws java.io.IOException {
+    int n = (int) (samples * seconds);
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(44 + 2 * n)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.put("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(36 + 2 * n)
+        .put("WAVE".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+        .put("fmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(16)
+        .putShort((short) 1).putShort((short) 1).putInt(samples).putInt(2 * samples)
+        .putShort((short) 2).putShort((short) 16)
+        .put("data".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(2 * n);
+    for (int i = 0; i < n; i++) {
+      b.putShort((short) Math.round(16000 * Math.sin(2 * Math.PI * hz * i / samples)));
+    }
+    java.nio.file.Files.write(file, b.array());
   }
 
   @Test
