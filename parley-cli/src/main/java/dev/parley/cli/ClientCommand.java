@@ -1,6 +1,7 @@
 package dev.parley.cli;
 
 import dev.parley.client.Endpoint;
+import dev.parley.media.MediaNetworkConfig;
 import dev.parley.sip.SipUri;
 import dev.parley.transport.ListenPoint;
 import dev.parley.transport.NettyTransportLayer;
@@ -114,6 +115,10 @@ final class ClientCommand implements Callable<Integer> {
           + " (default opus,pcmu,pcma).")
   String codecs;
 
+  @Option(names = "--rtp-ports", paramLabel = "MIN-MAX",
+      description = "The UDP ports audio sessions take RTP (and RTCP) from (default 16384-32767).")
+  String rtpPorts;
+
   @Option(names = "--history", paramLabel = "FILE",
       description = "Interactive mode's history file (default ~/.parley_history).")
   Path history;
@@ -167,8 +172,10 @@ final class ClientCommand implements Callable<Integer> {
       throw usage("--script: cannot read " + script);
     }
     ClientAudio audio;
+    int[] ports;
     try {
       audio = ClientAudio.parse(mediaSource, record, codecs, aor.user());
+      ports = RtpPorts.parse(rtpPorts);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
@@ -190,7 +197,7 @@ final class ClientCommand implements Callable<Integer> {
             out.println(json ? e.toJson() : e.toText());
             out.flush();
           });
-      Endpoint endpoint = endpoint(aor, serverUri, listenPoint, secret, audio, log);
+      Endpoint endpoint = endpoint(aor, serverUri, listenPoint, secret, audio, ports, log);
       ClientSessions sessions = new ClientSessions(endpoint, log, policy, traceDir, audio,
           console != null ? console::ask : e -> { });
       sessions.hasServer(serverUri != null);
@@ -259,9 +266,18 @@ final class ClientCommand implements Callable<Integer> {
   }
 
   private Endpoint endpoint(SipUri aor, SipUri serverUri, ListenPoint lp, String secret,
-      ClientAudio audio, EventLog log) {
+      ClientAudio audio, int[] ports, EventLog log) {
     Endpoint.Builder b = Endpoint.builder(aor)
         .invitationTimeout(Duration.ofSeconds(invitationTimeout));
+    if (rtpPorts != null) {
+      MediaNetworkConfig.Builder media = MediaNetworkConfig.builder().threads(1)
+          .portRange(ports[0], ports[1]);
+      java.net.InetAddress sip = lp.address().getAddress();
+      if (sip != null && !sip.isAnyLocalAddress()) {
+        media.bindAddress(sip); // RTP on the address SIP listens on, as without the option
+      }
+      b.mediaNetwork(media.build());
+    }
     audio.configure(b, (session, message) -> log.add(ClientEvent.of(ClientEvent.ERROR)
         .put("session", session).put("command", null).put("message", message)
         .text("error: " + message).build()));

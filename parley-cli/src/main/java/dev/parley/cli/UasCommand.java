@@ -147,25 +147,10 @@ final class UasCommand implements Callable<Integer> {
 
   /** The {@code --rtp-ports} range, or the media network's default. */
   private int[] parsePorts() {
-    if (rtpPorts == null) {
-      return new int[] {dev.parley.media.MediaNetworkConfig.DEFAULT_MIN_PORT,
-          dev.parley.media.MediaNetworkConfig.DEFAULT_MAX_PORT};
-    }
-    int dash = rtpPorts.indexOf('-');
     try {
-      if (dash <= 0) {
-        throw new NumberFormatException();
-      }
-      int min = Integer.parseInt(rtpPorts.substring(0, dash).trim());
-      int max = Integer.parseInt(rtpPorts.substring(dash + 1).trim());
-      if (min < 1 || max > 65535 || min > max || max - min < 1) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--rtp-ports: '" + rtpPorts
-            + "': needs 1 <= MIN < MAX <= 65535 (at least one RTP port and its RTCP port)");
-      }
-      return new int[] {min, max};
-    } catch (NumberFormatException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--rtp-ports: '" + rtpPorts + "' is not MIN-MAX, e.g. 20000-20999");
+      return RtpPorts.parse(rtpPorts);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 

@@ -57,6 +57,8 @@ class ClientAudioTest {
     assertThat(usage("--codecs", "pcmu,g729")).contains("--codecs: unknown codec 'g729'");
     assertThat(usage("--codecs", "pcmu,PCMU")).contains("--codecs lists PCMU twice");
     assertThat(usage("--codecs", "")).contains("--codecs: unknown codec ''");
+    assertThat(usage("--rtp-ports", "40000")).contains("--rtp-ports: '40000' is not MIN-MAX");
+    assertThat(usage("--rtp-ports", "5000-4000")).contains("--rtp-ports: '5000-4000': needs");
   }
 
   @Test
@@ -70,7 +72,7 @@ class ClientAudioTest {
     }
     Path records = dir.resolve("records/today");
     ClientRun alice = client("alice", "--media-source", "file:" + wav, "--record",
-        records.toString(), "--codecs", "PCMA,pcmu");
+        records.toString(), "--codecs", "PCMA,pcmu", "--rtp-ports", "40000-40099");
     alice.await("enabled");
     assertThat(records).isDirectory();
     alice.type("quit");
