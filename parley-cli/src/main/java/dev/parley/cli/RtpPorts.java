@@ -29,9 +29,11 @@ final class RtpPorts {
       throw new IllegalArgumentException(
           "--rtp-ports: '" + value + "' is not MIN-MAX, e.g. 20000-20999", e);
     }
-    if (min < 1 || max > 65535 || min > max || max - min < 1) {
+    int firstEven = min + (min & 1); // RTP takes an even port, RTCP the odd one after it
+    if (min < 1 || max > 65535 || min > max || firstEven + 1 > max) {
       throw new IllegalArgumentException("--rtp-ports: '" + value
-          + "': needs 1 <= MIN < MAX <= 65535 (at least one RTP port and its RTCP port)");
+          + "': needs 1 <= MIN < MAX <= 65535 with an even port and the one after it inside"
+          + " (an RTP port and its RTCP port)");
     }
     return new int[] {min, max};
   }

@@ -87,6 +87,15 @@ final class UasCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--media: " + e.getMessage());
       }
+      java.net.InetAddress first = points.get(0).address().getAddress();
+      for (ListenPoint p : points) {
+        java.net.InetAddress a = p.address().getAddress();
+        if (a == null || a.isAnyLocalAddress() || !a.equals(first)) {
+          // RTP binds one address and every answer names it: it must be where calls come in
+          throw new CommandLine.ParameterException(spec.commandLine(), "--listen: with --media,"
+              + " every listen point needs the same address, not a wildcard: " + p);
+        }
+      }
     } else if (rtpPorts != null) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--rtp-ports: only with --media (without it no RTP flows)");

@@ -295,9 +295,6 @@ final class UasMedia implements AutoCloseable {
   private Call play(RtpSocket socket, StreamParameters p) throws IOException {
     Codecs.Entry codec = p.sendCodec();
     AudioFormat format = AudioFormat.of(codec.clockRate());
-    AudioSource source = mode.kind() == Mode.Kind.TONE
-        ? new ToneSource(mode.hz(), format, TONE_AMPLITUDE)
-        : WavFileSource.open(mode.file(), format, true);
     AudioStreamSettings.Builder settings = AudioStreamSettings.builder()
         .send(p.sendPayloadType(), codec)
         .receive(p.receivePayloadTypes())
@@ -306,6 +303,9 @@ final class UasMedia implements AutoCloseable {
     if (usable(p.remoteRtp()) != null) {
       settings.remote(p.remoteRtp(), usable(p.remoteRtcp()));
     }
+    AudioSource source = mode.kind() == Mode.Kind.TONE // last: nothing after it may leak it
+        ? new ToneSource(mode.hz(), format, TONE_AMPLITUDE)
+        : WavFileSource.open(mode.file(), format, true);
     AudioStream stream;
     try {
       stream = AudioStream.builder(socket, workers).settings(settings.build()).source(source).start();

@@ -59,6 +59,7 @@ class ClientAudioTest {
     assertThat(usage("--codecs", "")).contains("--codecs: unknown codec ''");
     assertThat(usage("--rtp-ports", "40000")).contains("--rtp-ports: '40000' is not MIN-MAX");
     assertThat(usage("--rtp-ports", "5000-4000")).contains("--rtp-ports: '5000-4000': needs");
+    assertThat(usage("--rtp-ports", "5001-5002")).contains("--rtp-ports: '5001-5002': needs");
   }
 
   @Test

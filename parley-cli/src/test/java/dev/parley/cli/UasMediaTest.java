@@ -227,6 +227,10 @@ class UasMediaTest {
     assertUsageError("--rtp-ports: '30000' is not MIN-MAX", "--media", "echo", "--rtp-ports", "30000");
     assertUsageError("--rtp-ports: '5-4': needs 1 <= MIN < MAX", "--media", "echo", "--rtp-ports", "5-4");
     assertUsageError("--rtp-ports: only with --media", "--rtp-ports", "20000-20999");
+    assertUsageError("--rtp-ports: '5001-5002': needs", "--media", "echo", "--rtp-ports",
+        "5001-5002"); // no even port with its odd one inside
+    assertUsageError("--listen: with --media, every listen point needs the same address",
+        "--media", "echo", "--listen", "udp:0.0.0.0:0");
   }
 
   private static void assertUsageError(String expected, String... args) {

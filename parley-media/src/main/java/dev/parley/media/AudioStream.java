@@ -643,22 +643,29 @@ public final class AudioStream implements AutoCloseable {
       log.debug("event loop gone: closing the socket without a BYE", e);
       socket.close();
     }
-    socket.closeFuture().whenComplete((v, e) -> closeFuture.complete(null));
-    synchronized (tickLock) {
-      if (tickTimer != null) {
-        tickTimer.cancel();
-      }
-      try {
-        source.close();
-      } finally {
-        if (sink != null) {
-          sink.close();
+    try {
+      synchronized (tickLock) {
+        if (tickTimer != null) {
+          tickTimer.cancel();
+        }
+        try {
+          source.close();
+        } finally {
+          if (sink != null) {
+            sink.close();
+          }
         }
       }
+    } finally {
+      // only now: a recording is complete when the future says the stream is closed
+      socket.closeFuture().whenComplete((v, e) -> closeFuture.complete(null));
     }
   }
 
-  /** Completes once the stream is closed and its ports are back in the network's range. */
+  /**
+   * Completes once the stream is closed: its source and sink closed (a recording complete) and
+   * its ports back in the network's range.
+   */
   public CompletableFuture<Void> closeFuture() {
     return closeFuture;
   }

@@ -28,6 +28,8 @@ abstract sealed class G711Codec implements AudioCodec permits Pcmu, Pcma {
   private static final int FRAME_BYTES = AudioFormat.PCM_8000.samplesPerFrame();
 
   private final RepeatAndFade concealment = new RepeatAndFade(AudioFormat.PCM_8000);
+  private final short[] recent = new short[FRAME_BYTES]; // decodeAny's last 20 ms
+  private int recentLength;
 
   @Override
   public String name() {
@@ -103,8 +105,13 @@ abstract sealed class G711Codec implements AudioCodec permits Pcmu, Pcma {
     for (int i = 0; i < length; i++) {
       samples[i] = expand(payload[offset + i]);
     }
-    if (length >= FRAME_BYTES) {
-      concealment.good(AudioFrame.of(AudioFormat.PCM_8000, samples, length - FRAME_BYTES));
+    // the last 20 ms heard, across packets shorter than that, is what concealment repeats
+    int keep = Math.min(length, FRAME_BYTES);
+    System.arraycopy(recent, keep, recent, 0, FRAME_BYTES - keep);
+    System.arraycopy(samples, length - keep, recent, FRAME_BYTES - keep, keep);
+    recentLength = Math.min(FRAME_BYTES, recentLength + keep);
+    if (recentLength == FRAME_BYTES) {
+      concealment.good(AudioFrame.of(AudioFormat.PCM_8000, recent, 0));
     }
     return samples;
   }
