@@ -236,7 +236,8 @@ class ArchitectureTest {
   void theLayerTableReachesDownwardTransitively() {
     assertThat(ArchitectureRules.below("cli"))
         .containsExactlyInAnyOrder("server", "client", "dialog", "auth", "transaction", "transport",
-            "sip", "sdp", "json");
+            "sip", "sdp", "json", "media");
+    assertThat(ArchitectureRules.below("server")).doesNotContain("media");
     assertThat(ArchitectureRules.below("auth")).containsExactly("sip");
     assertThat(ArchitectureRules.below("transaction")).doesNotContain("auth");
     assertThat(ArchitectureRules.below("server")).doesNotContain("client", "sdp", "cli");

@@ -106,8 +106,10 @@ class MediaSessionTest {
         assertThat(stream.media()).isEqualTo("audio");
         assertThat(stream.direction()).isEqualTo(Direction.SENDRECV);
         assertThat(stream.codecs()).extracting(Codec::toString)
-            .containsExactly("0 PCMU/8000", "8 PCMA/8000", "101 telephone-event/8000");
+            .containsExactly("111 opus/48000/2", "0 PCMU/8000", "8 PCMA/8000",
+                "110 telephone-event/48000", "101 telephone-event/8000");
         assertThat(stream.remoteAddress()).isEqualTo("127.0.0.1");
+        assertThat(stream.localPort()).isBetween(16384, 32767); // a real RTP port now
         assertThat(stream.isRejected()).isFalse();
       });
     }

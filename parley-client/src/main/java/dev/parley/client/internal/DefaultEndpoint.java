@@ -17,6 +17,7 @@ import dev.parley.sip.SipUri;
 import dev.parley.transaction.ServerTransaction;
 import dev.parley.transport.Flow;
 import dev.parley.transport.Hop;
+import dev.parley.transport.ListenPoint;
 import dev.parley.transport.Hops;
 import dev.parley.transport.NettyTransportLayer;
 import dev.parley.transport.Scheduler;
@@ -69,6 +70,8 @@ public final class DefaultEndpoint implements Endpoint {
   final Executor executor;
   final SerialExecutor events;
   final DefaultSessionManager sessions;
+  /** The media network and scheduler of audio sessions, made on the first one. */
+  final EndpointMedia media;
   /** Routes traced messages to sessions; null when tracing is off. */
   final SessionTracer tracer;
   private final Registration registration;
@@ -111,6 +114,7 @@ public final class DefaultEndpoint implements Endpoint {
       transport.addTraceListener(tracer);
     }
     this.sessions = new DefaultSessionManager(this);
+    this.media = new EndpointMedia(config.audio(), this::sipAddress);
     UserAgent.Builder b = UserAgent.builder(transport).handler(new Handler())
         .contactUser(config.uri().user());
     if (config.secret() != null) {
@@ -179,6 +183,12 @@ public final class DefaultEndpoint implements Endpoint {
   @Override
   public void removeListener(Listener listener) {
     listeners.remove(listener);
+  }
+
+  /** The address of the first SIP listen point, or null before listening. */
+  private java.net.InetAddress sipAddress() {
+    List<ListenPoint> points = transport.listenPoints();
+    return points.isEmpty() ? null : points.get(0).address().getAddress();
   }
 
   /** Our From (address of record and display name), without tag. */
@@ -535,6 +545,7 @@ public final class DefaultEndpoint implements Endpoint {
       l = locator;
     }
     ua.close();
+    media.close();
     if (l != null) {
       l.close();
     }
@@ -555,6 +566,11 @@ public final class DefaultEndpoint implements Endpoint {
     @Override
     public void onDialogEnded(Dialog dialog, SipRequest bye) {
       sessions.onDialogEnded(dialog, bye);
+    }
+
+    @Override
+    public void onReInvite(Dialog dialog, IncomingInvite invite) {
+      sessions.onReInvite(dialog, invite);
     }
 
     @Override

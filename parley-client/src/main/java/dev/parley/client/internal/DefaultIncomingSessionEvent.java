@@ -59,17 +59,33 @@ final class DefaultIncomingSessionEvent extends AbstractInvitation<DefaultSessio
       inviter.accepting(id);
       session.endpoint.sessions.addLeg(id, inviter);
     }
-    byte[] body = null;
-    MediaType type = null;
-    if (offer != null) {
+    if (offer == null) {
+      invite.accept(null, null).whenComplete((dialog, error) -> accepted(dialog, error, result));
+      return result;
+    }
+    CompletableFuture<SessionDescription> answer;
+    try {
       SipUri contact = (SipUri) session.endpoint.ua.contact(
           invite.transaction().flow().transport()).uri();
-      SessionDescription answer = Offers.answer(offer, contact, session.endpoint.uri());
-      session.negotiated(answer, offer, false);
-      body = answer.encode();
-      type = MediaType.APPLICATION_SDP;
+      answer = session.answer(offer, contact);
+    } catch (RuntimeException e) {
+      answer = CompletableFuture.failedFuture(e);
     }
-    invite.accept(type, body).whenComplete((dialog, error) -> accepted(dialog, error, result));
+    answer.whenComplete((sdp, error) -> {
+      if (error != null) {
+        // no media port, or an offer we cannot answer after all: the inviter learns it with 503
+        Throwable cause = Registration.unwrap(error);
+        invite.reject(503);
+        accepted(null, new SipFailure(503, "cannot answer the offer: " + cause.getMessage()),
+            result);
+        return;
+      }
+      synchronized (lock()) {
+        session.negotiated(sdp, offer, false);
+      }
+      invite.accept(MediaType.APPLICATION_SDP, sdp.encode())
+          .whenComplete((dialog, e) -> accepted(dialog, e, result));
+    });
     return result;
   }
 

@@ -387,6 +387,11 @@ final class DefaultParticipant implements Participant {
     }
   }
 
+  /** Under the lock: its dialog once confirmed, else null. */
+  Dialog dialogLocked() {
+    return dialog;
+  }
+
   /** The id of its dialog, or null. */
   DialogId dialogId() {
     return dialogId;

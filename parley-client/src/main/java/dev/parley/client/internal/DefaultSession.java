@@ -12,6 +12,7 @@ import dev.parley.client.SessionContext;
 import dev.parley.client.SessionTrace;
 import dev.parley.client.SessionType;
 import dev.parley.dialog.Dialog;
+import dev.parley.dialog.IncomingInvite;
 import dev.parley.dialog.OutgoingInvite;
 import dev.parley.dialog.SipFailure;
 import dev.parley.sdp.SessionDescription;
@@ -90,6 +91,7 @@ class DefaultSession implements Session {
     return switch (type) {
       case INSTANT_MESSAGING -> new DefaultInstantMessagingSession(endpoint, context, incoming);
       case APPLICATION -> new DefaultApplicationSession(endpoint, context, incoming);
+      case AUDIO_VIDEO -> new DefaultAudioVideoSession(endpoint, context, incoming);
       default -> new DefaultSession(endpoint, type, context, incoming);
     };
   }
@@ -305,10 +307,26 @@ class DefaultSession implements Session {
   }
 
   private void invite(DefaultParticipant p, SipUri uri, Hop hop) {
+    SipUri contact;
+    try {
+      contact = (SipUri) endpoint.ua.contact(hop.transport()).uri();
+    } catch (RuntimeException e) {
+      outcome(p, null, null, new SipFailure(503, "cannot send the INVITE: " + e.getMessage()));
+      return;
+    }
+    offer(contact).whenComplete((offer, error) -> {
+      if (error != null) {
+        Throwable cause = Registration.unwrap(error);
+        outcome(p, null, null, new SipFailure(503, "cannot make the offer: " + cause.getMessage()));
+      } else {
+        invite(p, uri, hop, offer);
+      }
+    });
+  }
+
+  private void invite(DefaultParticipant p, SipUri uri, Hop hop, SessionDescription offer) {
     OutgoingInvite out;
     try {
-      SipUri contact = (SipUri) endpoint.ua.contact(hop.transport()).uri();
-      SessionDescription offer = Offers.offer(type, contact, endpoint.uri());
       synchronized (endpoint.lock) {
         localOffer = offer;
       }
@@ -335,9 +353,42 @@ class DefaultSession implements Session {
     out.dialog().whenComplete((dialog, error) -> outcome(p, out, dialog, error));
   }
 
+  /**
+   * Our offer for this session's first INVITE, from {@code contact}; an audio session opens its
+   * RTP socket first. Completes on any thread; fails when the media cannot be set up.
+   */
+  CompletableFuture<SessionDescription> offer(SipUri contact) {
+    return CompletableFuture.completedFuture(Offers.offer(type, contact, endpoint.uri()));
+  }
+
+  /**
+   * Our answer to {@code offer}, the SDP of an invitation we accept, from {@code contact}; an
+   * audio session opens its RTP socket first. Completes on any thread.
+   */
+  CompletableFuture<SessionDescription> answer(SessionDescription offer, SipUri contact) {
+    return CompletableFuture.completedFuture(Offers.answer(offer, contact, endpoint.uri()));
+  }
+
+  /** Under the lock: a provisional response to our INVITE (an audio session's early media). */
+  void provisionalLocked(SipResponse response) {}
+
+  /** Under the lock: the offer we sent in our INVITE, or null. */
+  SessionDescription localOfferLocked() {
+    return localOffer;
+  }
+
+  /**
+   * A re-INVITE in {@code p}'s dialog, on an event loop: refused with 488 (the session stays as it
+   * was); an audio session answers it.
+   */
+  void onReInvite(DefaultParticipant p, IncomingInvite invite) {
+    invite.reject(488);
+  }
+
   private void provisional(DefaultParticipant p, SipResponse response) {
     synchronized (endpoint.lock) {
       p.provisional(response.statusCode());
+      provisionalLocked(response);
     }
     endpoint.kick();
   }

@@ -116,6 +116,16 @@ final class DefaultSessionManager implements SessionManager {
     p.session.onDialogRequest(p, tx, request);
   }
 
+  /** A re-INVITE inside a dialog (on an event loop): its session answers it. */
+  void onReInvite(Dialog dialog, IncomingInvite invite) {
+    DefaultParticipant p = legs.get(dialog.id());
+    if (p == null) {
+      invite.reject(481);
+      return;
+    }
+    p.session.onReInvite(p, invite);
+  }
+
   /** Under the lock: an outgoing session sent its first invitation. */
   void announceOutgoing(DefaultSession s) {
     Listener l = listener;
@@ -132,7 +142,8 @@ final class DefaultSessionManager implements SessionManager {
       invite.reject(480);
       return;
     }
-    Offers.Classification c = Offers.classify(request, applicationTypes);
+    Offers.Classification c = Offers.classify(request, applicationTypes,
+        endpoint.config.audio().offers());
     if (c.type() == null) {
       if (c.rejectStatus() == 415) {
         invite.reject(request.response(415, invite.localTag())

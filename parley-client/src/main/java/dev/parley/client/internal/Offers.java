@@ -1,6 +1,7 @@
 package dev.parley.client.internal;
 
 import dev.parley.client.SessionType;
+import dev.parley.media.AudioOffers;
 import dev.parley.sdp.Attribute;
 import dev.parley.sdp.Connection;
 import dev.parley.sdp.Direction;
@@ -22,9 +23,11 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Session types and their SDP (RFC 3264 offer/answer, RFC 8866): recognising the type of an
- * incoming INVITE, and writing the offer or answer of each type. No media engine exists yet, so
- * RTP streams are described with the discard port 9 (as RFC 8840 does for ICE placeholders) and
- * answered with the static codecs we will support (PCMU, PCMA, telephone-event).
+ * incoming INVITE, and writing the offer or answer of the IM and application types. Audio sessions
+ * write theirs with parley-media's {@code AudioOffers} on a real RTP socket
+ * ({@link DefaultAudioVideoSession}); the audio lines written here (port 9, the discard port, as
+ * RFC 8840 does for ICE placeholders) only serve conference invitations, which carry no media
+ * yet.
  */
 final class Offers {
   /** Audio codecs we offer and accept: PCMU 0, PCMA 8, telephone-event 101 (RFC 4733). */
@@ -58,8 +61,12 @@ final class Offers {
    */
   record Classification(SessionType type, int rejectStatus, SessionDescription sdp) {}
 
-  /** Recognises an INVITE (DESIGN.md §1, session types). */
-  static Classification classify(SipRequest invite, Set<String> applicationTypes) {
+  /**
+   * Recognises an INVITE (DESIGN.md §1, session types): an audio line counts when {@code audio}
+   * would take it (a codec in common), so the classification matches the answer.
+   */
+  static Classification classify(SipRequest invite, Set<String> applicationTypes,
+      AudioOffers audio) {
     boolean focus = false;
     for (Address contact : invite.contacts()) {
       if (!contact.isWildcard() && (contact.parameters().contains("isfocus")
@@ -85,8 +92,11 @@ final class Offers {
       boolean av = false;
       boolean im = false;
       boolean app = false;
-      for (MediaDescription m : sdp.media()) {
-        if (m.isDisabled() || answerLine(sdp, m, 5060, null).isDisabled()) {
+      for (int i = 0; i < sdp.media().size(); i++) {
+        MediaDescription m = sdp.media().get(i);
+        boolean taken = m.media().equals(MediaDescription.AUDIO) ? audio.accepts(sdp, i)
+            : !m.isDisabled() && !answerLine(sdp, m, 5060, null).isDisabled();
+        if (!taken) {
           continue; // a line we would reject (no common codec, MSRP, unknown media) counts for nothing
         }
         switch (m.media()) {
