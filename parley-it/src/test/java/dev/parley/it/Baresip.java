@@ -445,6 +445,9 @@ final class Baresip implements AutoCloseable {
     private String answerMode = "manual";
     private final List<String> contacts = new ArrayList<>();
     private final List<String> contactUris = new ArrayList<>();
+    /** Ports in each baresip's RTP range: two a call, {@code call_max_calls} 4. */
+    private static final int RTP_BLOCK = 16;
+
     private Duration quitAfter = Duration.ofSeconds(180);
     private List<String> audioCodecs = List.of("PCMU");
     private int toneHz = 440;
@@ -542,6 +545,36 @@ final class Baresip implements AutoCloseable {
     }
 
     /**
+     * A block of {@value #RTP_BLOCK} UDP ports for baresip's RTP and RTCP, {@code FIRST-LAST}, free
+     * on every address right now, above the kernel's ephemeral range (32768-60999 by default):
+     * baresip binds its media sockets on 0.0.0.0 (not on {@code net_interface}), takes a random
+     * port of its range and gives up on EADDRINUSE ("Address already in use" to {@code /dial},
+     * 500 Call Error to an INVITE), and inside the ephemeral range every kernel-chosen port of
+     * this machine (SIP sockets, other load tests) competes with it.
+     */
+    private static String rtpPorts() throws IOException {
+      java.util.Random random = new java.util.Random();
+      for (int attempt = 0; attempt < 50; attempt++) {
+        int first = 61_000 + 2 * random.nextInt((65_500 - 61_000 - RTP_BLOCK) / 2);
+        if (allFree(first, first + RTP_BLOCK - 1)) {
+          return first + "-" + (first + RTP_BLOCK - 1);
+        }
+      }
+      throw new IOException("no block of " + RTP_BLOCK + " free UDP ports in 61000-65500");
+    }
+
+    private static boolean allFree(int first, int last) {
+      for (int port = first; port <= last; port++) {
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(port)) {
+          probe.getLocalPort();
+        } catch (java.net.SocketException taken) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /**
      * Writes the configuration, starts baresip and connects to its control port.
      *
      * @throws IllegalStateException (with the log) if baresip exits or its control port stays
@@ -569,7 +602,7 @@ final class Baresip implements AutoCloseable {
           "audio_source\t\tausine," + toneHz,
           "ausrc_srate\t\t48000",
           "ausrc_channels\t\t2",
-          "rtp_ports\t\t40000-40999",
+          "rtp_ports\t\t" + rtpPorts(),
           "module_path\t\t/usr/lib/baresip/modules",
           "module\t\t\tg711.so",
           opus ? "module\t\t\topus.so" : "",

@@ -28,15 +28,16 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 12's interop with baresip: audio both ways between a Parley {@link Endpoint} (the Java
  * client API: {@code audioSource}, {@code audioSink}) and a real baresip, both signed in to
- * {@code parley server}, the call going through its proxy, PCMU (baresip's account offers and
- * accepts nothing else).
+ * {@code parley server}, the call going through its proxy; each test runs with PCMU and with
+ * Opus (baresip's account offers and accepts that codec alone; Parley offers its defaults).
  *
  * <ul>
  *   <li>baresip's {@code ausine} source (440 Hz) calls a Parley endpoint whose sink is a
@@ -95,11 +96,17 @@ class BaresipAudioWithParleyEndpointTest {
     }
   }
 
-  @Test
-  void baresipsToneIsRecordedByAParleyEndpointForAsLongAsTheCall() throws Exception {
+  /**
+   * baresip's 440 Hz at a Parley endpoint that records. With PCMU the recording lasts as long as
+   * the call; with Opus only the tone is checked (see {@link LinphonecAudioWithParleyEndpointTest}:
+   * pure-Java Opus on a cold JVM and a loaded machine may fall behind the call for a while).
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"PCMU", "opus"})
+  void baresipsToneIsRecordedByAParleyEndpoint(String codec) throws Exception {
     RecordingSink heard = new RecordingSink(work.resolve("paul-heard.wav"));
     endpoint("paul", "paul-pw", b -> b.audioSink(s -> heard));
-    Baresip dave = baresip("dave", "dave-pw", b -> b.tone(440));
+    Baresip dave = baresip("dave", "dave-pw", b -> b.tone(440).audioCodecs(baresipCodec(codec)));
 
     dave.dial(server.aor("paul"));
     IncomingSessionEvent invitation = next(invitations, dave);
@@ -119,28 +126,36 @@ class BaresipAudioWithParleyEndpointTest {
     String context = audio + "; call " + callLength.toMillis() + " ms; " + stats(call) + "\n"
         + dave.log();
     assertThat(audio.dominantHz()).as(context).isCloseTo(440, within(HZ_TOLERANCE));
-    assertThat(audio.duration()).as(context)
-        .isBetween(callLength.minus(CALL_LENGTH_TOLERANCE), callLength.plus(CALL_LENGTH_TOLERANCE));
-    // sound from the first packets to the BYE: only the jitter buffer's start is silent
-    assertThat(audio.soundDuration()).as(context)
-        .isGreaterThanOrEqualTo(audio.duration().minus(CALL_LENGTH_TOLERANCE));
+    if (codec.equals("PCMU")) {
+      assertThat(audio.duration()).as(context).isBetween(
+          callLength.minus(CALL_LENGTH_TOLERANCE), callLength.plus(CALL_LENGTH_TOLERANCE));
+      // sound from the first packets to the BYE: only the jitter buffer's start is silent
+      assertThat(audio.soundDuration()).as(context)
+          .isGreaterThanOrEqualTo(audio.duration().minus(CALL_LENGTH_TOLERANCE));
+    }
     assertThat(call.audioStats()).as(context).hasValueSatisfying(s -> {
-      assertThat(s.codec()).isEqualToIgnoringCase("PCMU");
-      assertThat(s.packetsReceived()).isGreaterThanOrEqualTo(CALL_FRAMES);
-      assertThat(s.unknownPayloadType()).isZero();
-      assertThat(s.undecodable()).isZero();
+      assertThat(s.codec()).as("codec").isEqualToIgnoringCase(codec);
+      assertThat(s.packetsReceived()).as("packetsReceived").isGreaterThanOrEqualTo(CALL_FRAMES);
+      assertThat(s.unknownPayloadType()).as("unknownPayloadType").isZero();
+      assertThat(s.undecodable()).as("undecodable").isZero();
       // baresip's RTCP breaks RFC 3550 6.1, which Parley counts as malformed (docs/media-interop.md):
       // an APP "PING" alone when the call starts, BYE + SDES with no report when it ends
       assertThat(nonZero(s.malformed())).containsOnlyKeys(Reason.NOT_REPORT_FIRST);
     });
   }
 
-  @Test
-  void aParleyEndpointsToneIsRecordedByBaresip() throws Exception {
+  /**
+   * A Parley endpoint's 1000 Hz at baresip, which records: 1000 Hz in its file, which lasts as
+   * long as the call (baresip records in real time) and holds as much sound as Parley sent
+   * packets (counted, not timed).
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"PCMU", "opus"})
+  void aParleyEndpointsToneIsRecordedByBaresip(String codec) throws Exception {
     Endpoint paul = endpoint("paul", "paul-pw",
         b -> b.audioSource(s -> new ToneSource(1000, AudioFormat.PCM_8000, 0.5)));
-    Baresip dave = baresip("dave", "dave-pw",
-        b -> b.answerMode("auto").recordTo(work.resolve("dave-recordings")));
+    Baresip dave = baresip("dave", "dave-pw", b -> b.answerMode("auto")
+        .audioCodecs(baresipCodec(codec)).recordTo(work.resolve("dave-recordings")));
 
     AudioVideoSession call = (AudioVideoSession) paul.sessionManager()
         .createSession(SessionType.AUDIO_VIDEO, SessionContext.EMPTY);
@@ -153,17 +168,26 @@ class BaresipAudioWithParleyEndpointTest {
         dave);
     call.terminate().get(WAIT.toSeconds(), TimeUnit.SECONDS);
     Duration callLength = Duration.ofNanos(System.nanoTime() - connected);
+    Duration sent = Duration.ofMillis(
+        call.audioStats().orElseThrow().packetsSent() * AudioFormat.FRAME_MILLIS);
     dave.awaitEvent("CALL_CLOSED", WAIT);
 
     HeardAudio audio = HeardAudio.read(dave.awaitReceivedRecording(WAIT));
-    String context = audio + "; call " + callLength.toMillis() + " ms; " + stats(call) + "\n"
-        + dave.log();
+    String context = audio + "; call " + callLength.toMillis() + " ms; sent " + sent.toMillis()
+        + " ms; " + stats(call) + "\n" + dave.log();
     assertThat(audio.dominantHz()).as(context).isCloseTo(1000, within(HZ_TOLERANCE));
-    // baresip records from its call's start to its end, and hears the tone throughout
-    assertThat(audio.duration()).as(context)
-        .isBetween(callLength.minus(CALL_LENGTH_TOLERANCE), callLength.plus(CALL_LENGTH_TOLERANCE));
+    assertThat(call.audioStats()).as(context)
+        .hasValueSatisfying(s -> assertThat(s.codec()).isEqualToIgnoringCase(codec));
+    // baresip records from its call's start to its end, and hears all the tone Parley sent
+    assertThat(audio.duration()).as(context).isBetween(
+        callLength.minus(CALL_LENGTH_TOLERANCE), callLength.plus(CALL_LENGTH_TOLERANCE));
     assertThat(audio.soundDuration()).as(context)
-        .isGreaterThanOrEqualTo(audio.duration().minus(CALL_LENGTH_TOLERANCE));
+        .isGreaterThanOrEqualTo(sent.minus(CALL_LENGTH_TOLERANCE));
+  }
+
+  /** The codec as baresip's {@code audio_codecs} names it. */
+  private static String baresipCodec(String codec) {
+    return codec.equals("opus") ? "opus/48000/2" : codec;
   }
 
   /** Waits until {@code count} reaches {@code atLeast}; fails with the session and the peer. */

@@ -7,6 +7,9 @@ import dev.parley.media.ToneSource;
 import dev.parley.media.WavFileSource;
 import dev.parley.media.WavRecorder;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,8 +40,15 @@ final class HeardAudio {
     this.frames = List.copyOf(frames);
   }
 
-  /** Reads a whole WAV file as 8 kHz frames. */
+  /**
+   * Reads a whole WAV file as 8 kHz frames. A 16-bit stereo file (baresip's recording of an Opus
+   * call: 48 kHz, 2 channels) is mixed down to mono first, into a {@code .mono.wav} beside it.
+   */
   static HeardAudio read(Path wav) throws IOException {
+    return new HeardAudio(wav, frames(downmixed(wav)));
+  }
+
+  private static List<AudioFrame> frames(Path wav) throws IOException {
     // a bound on the frames: 2 bytes a sample at most 8,000 samples a second of the file's rate
     long bound = Files.size(wav) / 2 / AudioFormat.PCM_8000.samplesPerFrame() + 2;
     List<AudioFrame> frames = new ArrayList<>();
@@ -51,7 +61,50 @@ final class HeardAudio {
         frames.add(f);
       }
     }
-    return new HeardAudio(wav, frames);
+    return frames;
+  }
+
+  /**
+   * {@code wav} itself, or for a 16-bit PCM file of two channels a mono copy (the channels'
+   * mean). Reads the RIFF chunks ({@code fmt }, {@code data}) and stops at the file's end.
+   */
+  private static Path downmixed(Path wav) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(wav)).order(ByteOrder.LITTLE_ENDIAN);
+    int channels = 0;
+    int rate = 0;
+    int bits = 0;
+    int at = 12;
+    while (at + 8 <= b.limit()) {
+      String id = new String(b.array(), at, 4, StandardCharsets.US_ASCII);
+      int size = b.getInt(at + 4);
+      if (id.equals("fmt ")) {
+        channels = b.getShort(at + 10);
+        rate = b.getInt(at + 12);
+        bits = b.getShort(at + 22);
+      } else if (id.equals("data")) {
+        if (channels != 2 || bits != 16) {
+          return wav;
+        }
+        int end = (int) Math.min(b.limit(), (long) at + 8 + (size & 0xffffffffL));
+        int samples = (end - at - 8) / 4;
+        ByteBuffer mono = ByteBuffer.allocate(44 + samples * 2).order(ByteOrder.LITTLE_ENDIAN);
+        mono.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + samples * 2)
+            .put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1)
+            .putShort((short) 1).putInt(rate).putInt(rate * 2).putShort((short) 2)
+            .putShort((short) 16).put("data".getBytes(StandardCharsets.US_ASCII))
+            .putInt(samples * 2);
+        for (int i = 0; i < samples; i++) {
+          int left = b.getShort(at + 8 + i * 4);
+          int right = b.getShort(at + 8 + i * 4 + 2);
+          mono.putShort((short) ((left + right) / 2));
+        }
+        Path out = wav.resolveSibling(wav.getFileName() + ".mono.wav");
+        Files.write(out, mono.array());
+        return out;
+      }
+      at += 8 + size + (size & 1);
+    }
+    return wav;
   }
 
   /** Audio in memory (a reference decoded by the test itself). */
