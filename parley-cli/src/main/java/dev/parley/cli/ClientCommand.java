@@ -40,7 +40,8 @@ import picocli.CommandLine.Option;
     name = "client",
     mixinStandardHelpOptions = true,
     description = {
-        "Signs in as a SIP user and calls, chats and answers invitations.",
+        "Signs in as a SIP user and calls, chats and answers invitations; plays --media-source",
+        "in its calls and records them with --record (commands dtmf, hold, resume, mute, stats).",
         "Interactive on a terminal (type help); scripted when --script is given, with --json, or",
         "when standard input or output is not a terminal: one command per line, one event per line.",
         "Exit status: 0 all commands succeeded and waits satisfied, 1 sign-in failed, a command failed",
@@ -99,6 +100,20 @@ final class ClientCommand implements Callable<Integer> {
       description = "Save each session's SIP trace there when it ends (read it with parley trace).")
   Path traceDir;
 
+  @Option(names = "--media-source", paramLabel = "silence|tone:HZ|file:PATH.wav",
+      defaultValue = "silence",
+      description = "What every audio session sends (default silence; a WAV file loops).")
+  String mediaSource;
+
+  @Option(names = "--record", paramLabel = "DIR",
+      description = "Record what each audio session receives to DIR/USER-ID-TIME.wav (made if missing).")
+  Path record;
+
+  @Option(names = "--codecs", paramLabel = "CODEC[,CODEC...]",
+      description = "Audio codecs to offer and accept, preferred first: opus, pcmu, pcma"
+          + " (default opus,pcmu,pcma).")
+  String codecs;
+
   @Option(names = "--history", paramLabel = "FILE",
       description = "Interactive mode's history file (default ~/.parley_history).")
   Path history;
@@ -151,6 +166,12 @@ final class ClientCommand implements Callable<Integer> {
     if (script != null && !Files.isReadable(script)) {
       throw usage("--script: cannot read " + script);
     }
+    ClientAudio audio;
+    try {
+      audio = ClientAudio.parse(mediaSource, record, codecs, aor.user());
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
     boolean interactive = script == null && !json && System.console() != null;
     SipUri serverUri = server == null ? null : serverUri(tp);
     ListenPoint listenPoint = listenPoint(tp, serverUri);
@@ -169,8 +190,8 @@ final class ClientCommand implements Callable<Integer> {
             out.println(json ? e.toJson() : e.toText());
             out.flush();
           });
-      Endpoint endpoint = endpoint(aor, serverUri, listenPoint, secret);
-      ClientSessions sessions = new ClientSessions(endpoint, log, policy, traceDir,
+      Endpoint endpoint = endpoint(aor, serverUri, listenPoint, secret, audio, log);
+      ClientSessions sessions = new ClientSessions(endpoint, log, policy, traceDir, audio,
           console != null ? console::ask : e -> { });
       sessions.hasServer(serverUri != null);
       hook = new Thread(() -> sessions.shutdown(Duration.ofSeconds(5)), "parley-client-stop");
@@ -237,9 +258,13 @@ final class ClientCommand implements Callable<Integer> {
     }
   }
 
-  private Endpoint endpoint(SipUri aor, SipUri serverUri, ListenPoint lp, String secret) {
+  private Endpoint endpoint(SipUri aor, SipUri serverUri, ListenPoint lp, String secret,
+      ClientAudio audio, EventLog log) {
     Endpoint.Builder b = Endpoint.builder(aor)
         .invitationTimeout(Duration.ofSeconds(invitationTimeout));
+    audio.configure(b, (session, message) -> log.add(ClientEvent.of(ClientEvent.ERROR)
+        .put("session", session).put("command", null).put("message", message)
+        .text("error: " + message).build()));
     if (displayName != null) {
       b.displayName(displayName);
     }

@@ -27,6 +27,11 @@ final class ClientCommands {
       "accept [ID]                   accept the waiting invitation (the oldest, or ID)",
       "reject REASON [ID]            reject it: busy, decline, unavailable, not_acceptable, timeout, decline_everywhere",
       "hangup [ID]                   end the current session (or ID)",
+      "dtmf DIGITS [ID]              send DTMF digits (0-9 * # A-D) in the current audio session (or ID)",
+      "hold [ID]                     put the current audio session (or ID) on hold",
+      "resume [ID]                   take it off hold",
+      "mute [ID], unmute [ID]        stop or restart sending audio (the peer is not told)",
+      "stats [ID]                    print the audio stream's figures (a media event)",
       "use ID                        make session ID the current one",
       "sessions (or list)            list sessions and participants with their states",
       "wait EVENT[:VALUE] [SECONDS]  wait for an event (" + String.join(", ", ClientEvent.NAMES)
@@ -37,7 +42,8 @@ final class ClientCommands {
 
   /** The first words of every command, for completion. */
   static final List<String> WORDS = List.of("call", "im", "pager", "send", "composing", "accept",
-      "reject", "hangup", "use", "sessions", "list", "wait", "sleep", "help", "quit");
+      "reject", "hangup", "dtmf", "hold", "resume", "mute", "unmute", "stats", "use", "sessions",
+      "list", "wait", "sleep", "help", "quit");
 
   /** {@link #run}'s answer to {@code quit}. */
   static final CompletableFuture<Void> QUIT = new CompletableFuture<>();
@@ -112,6 +118,28 @@ final class ClientCommands {
       }
       case "hangup", "bye" -> {
         return sessions.hangup(optionalId(rest, "hangup [ID]"));
+      }
+      case "dtmf" -> {
+        String[] args = rest.isEmpty() ? new String[0] : rest.split("\\s+");
+        if (args.length == 0 || args.length > 2) {
+          throw new CommandException("usage: dtmf DIGITS [ID]");
+        }
+        sessions.audio().dtmf(args[0], args.length == 2 ? id(args[1]) : null);
+        return done();
+      }
+      case "hold" -> {
+        return sessions.audio().hold(optionalId(rest, "hold [ID]"));
+      }
+      case "resume" -> {
+        return sessions.audio().resume(optionalId(rest, "resume [ID]"));
+      }
+      case "mute", "unmute" -> {
+        sessions.audio().mute(word.equals("mute"), optionalId(rest, word + " [ID]"));
+        return done();
+      }
+      case "stats" -> {
+        sessions.audio().stats(optionalId(rest, "stats [ID]"));
+        return done();
       }
       case "use" -> {
         sessions.use(id(one(rest, "use ID")));

@@ -13,8 +13,8 @@ import java.util.Objects;
  * One event of {@code parley client}: what {@code --json} prints as one JSON line and the text
  * mode as one line of plain words (docs/cli.md, "JSON events"; a stable interface).
  *
- * <p>Immutable. Field values are strings, numbers, booleans, null, or lists of maps of those
- * (the participants of a {@code session} listing).
+ * <p>Immutable. Field values are strings, numbers (a {@code Double} is written as a fraction),
+ * booleans, null, or lists of maps of those (the participants of a {@code session} listing).
  */
 final class ClientEvent {
   /** Event names (the {@code "event"} field). */
@@ -29,10 +29,13 @@ final class ClientEvent {
   static final String ENDED = "ended";
   static final String ERROR = "error";
   static final String SESSION = "session";
+  static final String DTMF = "dtmf";
+  static final String MEDIA = "media";
+  static final String HOLD = "hold";
 
   /** Every name a {@code wait} may name. */
   static final List<String> NAMES = List.of(ENABLED, ENABLE_FAILED, DISABLED, INCOMING, STATE,
-      MESSAGE, COMPOSING, SENT, ENDED, ERROR);
+      MESSAGE, COMPOSING, SENT, ENDED, ERROR, DTMF, MEDIA, HOLD);
 
   private final String name;
   private final Instant time;
@@ -68,7 +71,8 @@ final class ClientEvent {
    * Whether {@code value} (from {@code wait NAME:VALUE}) matches this event's key field, ignoring
    * case: the state of {@code state}, the reason or cause of {@code ended}, the text of
    * {@code message}, {@code on}/{@code off} for {@code composing}, the type of {@code incoming},
-   * the status of {@code sent}, the reason of {@code enable_failed}.
+   * the status of {@code sent}, the reason of {@code enable_failed}, the digit of {@code dtmf},
+   * the codec of {@code media}, {@code on}/{@code off} for {@code hold} (on: either side holds).
    */
   boolean matches(String value) {
     if (value == null) {
@@ -82,10 +86,17 @@ final class ClientEvent {
       case SENT -> List.of("status");
       case ENABLE_FAILED -> List.of("reason");
       case ERROR -> List.of("command");
+      case DTMF -> List.of("digit");
+      case MEDIA -> List.of("codec");
       default -> List.of();
     };
     if (name.equals(COMPOSING)) {
       return value.equalsIgnoreCase(Boolean.TRUE.equals(fields.get("composing")) ? "on" : "off");
+    }
+    if (name.equals(HOLD)) {
+      boolean held = Boolean.TRUE.equals(fields.get("onHold"))
+          || Boolean.TRUE.equals(fields.get("heldByPeer"));
+      return value.equalsIgnoreCase(held ? "on" : "off");
     }
     for (String k : keys) {
       Object v = fields.get(k);
@@ -113,6 +124,8 @@ final class ClientEvent {
       json.value((String) null);
     } else if (v instanceof Boolean b) {
       json.value(b);
+    } else if (v instanceof Double || v instanceof Float) {
+      json.value(((Number) v).doubleValue());
     } else if (v instanceof Number n) {
       json.value(n.longValue());
     } else if (v instanceof List<?> list) {

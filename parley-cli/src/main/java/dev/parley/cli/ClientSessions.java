@@ -53,6 +53,9 @@ final class ClientSessions {
     volatile Participant peer;
     volatile ParticipantStateChangedEvent last;
     volatile ParticipantState shown;
+    /** The hold state last told in a {@code hold} event (or the start: nobody holds). */
+    volatile boolean shownOnHold;
+    volatile boolean shownHeldByPeer;
 
     Entry(Session session, String target) {
       this.id = Math.toIntExact(session.id());
@@ -90,6 +93,7 @@ final class ClientSessions {
   private final OnInvite onInvite;
   private final SessionEvents events;
   private final Messaging messaging;
+  private final AudioCommands audio;
   private final Consumer<Entry> ask;
   private final Map<Integer, Entry> entries = new LinkedHashMap<>();
   private final java.util.concurrent.atomic.AtomicBoolean shutDown =
@@ -101,13 +105,15 @@ final class ClientSessions {
    *
    * @param ask receives invitations under {@link OnInvite#ASK}; must not block
    * @param traceDir where each session's trace is saved when it ends, or null
+   * @param recordings where each audio session's recording is, or null when none are made
    */
   ClientSessions(Endpoint endpoint, EventLog log, OnInvite onInvite, Path traceDir,
-      Consumer<Entry> ask) {
+      ClientAudio recordings, Consumer<Entry> ask) {
     this.endpoint = endpoint;
     this.onInvite = onInvite;
-    this.events = new SessionEvents(endpoint, log, traceDir, this::forget);
+    this.events = new SessionEvents(endpoint, log, traceDir, recordings, this::forget);
     this.messaging = new Messaging(this, events);
+    this.audio = new AudioCommands(this, events);
     this.ask = ask;
     endpoint.sessionManager().setListener((source, invitation) -> onIncoming(invitation));
   }
@@ -119,6 +125,11 @@ final class ClientSessions {
   /** The IM commands. */
   Messaging messaging() {
     return messaging;
+  }
+
+  /** The audio commands. */
+  AudioCommands audio() {
+    return audio;
   }
 
   /** Whether the endpoint signs in to a server (for the words of {@code enabled}). */
@@ -303,6 +314,37 @@ final class ClientSessions {
       }
     }
     throw new CommandException("no instant messaging session: use im URI TEXT");
+  }
+
+  /**
+   * Session {@code id} if it is an audio/video session; without an id, the current session if it
+   * is a live audio/video one, else the latest live one not waiting for an answer.
+   */
+  synchronized Entry audioTarget(Integer id) {
+    if (id != null) {
+      Entry e = entries.get(id);
+      if (e == null) {
+        throw new CommandException("no session #" + id);
+      }
+      if (e.session.type() != SessionType.AUDIO_VIDEO) {
+        throw new CommandException("session #" + id + " is not an audio session (it is "
+            + ClientEvent.words(e.session.type()) + ")");
+      }
+      return e;
+    }
+    if (current != null && current.session.type() == SessionType.AUDIO_VIDEO
+        && !current.session.isTerminated()) {
+      return current;
+    }
+    List<Entry> live = new ArrayList<>(entries.values());
+    for (int i = live.size() - 1; i >= 0; i--) {
+      Entry e = live.get(i);
+      if (e.session.type() == SessionType.AUDIO_VIDEO && !e.session.isTerminated()
+          && !e.isPendingInvitation()) {
+        return e;
+      }
+    }
+    throw new CommandException("no audio session: use call URI");
   }
 
   private synchronized Entry invitationTarget(Integer id) {

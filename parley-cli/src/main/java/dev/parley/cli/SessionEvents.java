@@ -1,6 +1,7 @@
 package dev.parley.cli;
 
 import dev.parley.cli.ClientSessions.Entry;
+import dev.parley.client.AudioVideoSession;
 import dev.parley.client.DeliveryResult;
 import dev.parley.client.Endpoint;
 import dev.parley.client.EndpointState;
@@ -13,7 +14,9 @@ import dev.parley.client.ParticipantState;
 import dev.parley.client.ParticipantStateChangeReason;
 import dev.parley.client.ParticipantStateChangedEvent;
 import dev.parley.client.Session;
+import dev.parley.client.SessionType;
 import dev.parley.client.SignInException;
+import dev.parley.media.AudioStreamStats;
 import dev.parley.sip.Reason;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,8 +30,9 @@ import java.util.function.Consumer;
 
 /**
  * What the client API tells one {@code parley client}, as {@link ClientEvent}s: the endpoint's
- * sign-in state and, per session, its invitation, participant states, messages, composing, end
- * (with the trace saved under {@code --trace-dir}) and listing. Their names, fields and words are
+ * sign-in state and, per session, its invitation, participant states, messages, composing, DTMF
+ * digits, hold, audio statistics, end (with the trace saved under {@code --trace-dir} and the
+ * recording made under {@code --record}) and listing. Their names, fields and words are
  * the contract of docs/cli.md. Callbacks arrive on the endpoint's serial executor and only add to
  * the {@link EventLog}. Thread-safe.
  */
@@ -37,6 +41,7 @@ final class SessionEvents {
   private final EventLog log;
   private final Path traceDir;
   private final TraceSaver traces;
+  private final ClientAudio recordings;
   private final Consumer<Entry> ended;
   private volatile boolean hasServer;
 
@@ -44,13 +49,16 @@ final class SessionEvents {
    * Listens to {@code endpoint}'s state.
    *
    * @param traceDir where each session's trace is saved when it ends, or null
+   * @param recordings where each audio session's recording is, or null when none are made
    * @param ended told when a session has ended, before its {@code ended} event is logged
    */
-  SessionEvents(Endpoint endpoint, EventLog log, Path traceDir, Consumer<Entry> ended) {
+  SessionEvents(Endpoint endpoint, EventLog log, Path traceDir, ClientAudio recordings,
+      Consumer<Entry> ended) {
     this.endpoint = endpoint;
     this.log = log;
     this.traceDir = traceDir;
     this.traces = traceDir == null ? null : new TraceSaver(traceDir, endpoint.uri().user());
+    this.recordings = recordings;
     this.ended = ended;
     endpoint.addListener(this::onEndpointState);
   }
@@ -155,6 +163,29 @@ final class SessionEvents {
     }
   }
 
+  /**
+   * A {@code media} event: the figures of {@code session}'s audio stream ({@code stats}, and
+   * {@code final} at the end of the session, before its {@code ended} event).
+   */
+  void media(Entry e, AudioVideoSession session, AudioStreamStats stats, boolean atEnd) {
+    double rtt = stats.rttMillis();
+    log.add(sessionEvent(ClientEvent.MEDIA, e).put("codec", stats.codec())
+        .put("packetsSent", stats.packetsSent()).put("bytesSent", stats.bytesSent())
+        .put("packetsReceived", stats.packetsReceived()).put("bytesReceived", stats.bytesReceived())
+        .put("lost", stats.lost()).put("fractionLost", round(stats.fractionLost()))
+        .put("jitterMs", round(stats.jitterMillis())).put("rttMs", rtt < 0 ? null : round(rtt))
+        .put("late", stats.late()).put("concealed", stats.concealed())
+        .put("dtmfSent", stats.dtmfSent()).put("dtmfReceived", stats.dtmfReceived())
+        .put("onHold", session.isOnHold()).put("heldByPeer", session.isHeldByPeer())
+        .put("muted", session.isMuted()).put("final", atEnd)
+        .text(Words.media(stats, atEnd)).build());
+  }
+
+  /** To 0.01 (ms, or a fraction): what a person and a script need, without float noise. */
+  private static Double round(double v) {
+    return Double.isFinite(v) ? Math.round(v * 100) / 100.0 : null;
+  }
+
   /** Saves again the traces that grew since their session ended (the ACKs to our rejects). */
   void resaveTraces() {
     if (traces != null) {
@@ -163,7 +194,8 @@ final class SessionEvents {
   }
 
   /** Turns one session's callbacks into events. */
-  private final class Watcher implements InstantMessagingSession.Listener, Participant.Listener {
+  private final class Watcher implements InstantMessagingSession.Listener,
+      AudioVideoSession.Listener, Participant.Listener {
     private final Entry entry;
 
     Watcher(Entry entry) {
@@ -208,7 +240,33 @@ final class SessionEvents {
     }
 
     @Override
+    public void onDtmfReceived(AudioVideoSession session, char digit) {
+      log.add(sessionEvent(ClientEvent.DTMF, entry).put("digit", String.valueOf(digit))
+          .text("DTMF " + digit + " from " + entry.peerUri()).build());
+    }
+
+    /** A {@code hold} event when who holds the call changed; codec changes show in stats. */
+    @Override
+    public void onMediaChanged(AudioVideoSession session) {
+      boolean onHold = session.isOnHold();
+      boolean heldByPeer = session.isHeldByPeer();
+      synchronized (entry) {
+        if (onHold == entry.shownOnHold && heldByPeer == entry.shownHeldByPeer) {
+          return;
+        }
+        entry.shownOnHold = onHold;
+        entry.shownHeldByPeer = heldByPeer;
+      }
+      log.add(sessionEvent(ClientEvent.HOLD, entry).put("onHold", onHold)
+          .put("heldByPeer", heldByPeer).text(Words.hold(entry.peerUri(), onHold, heldByPeer))
+          .build());
+    }
+
+    @Override
     public void onTerminated(Session session) {
+      if (session instanceof AudioVideoSession av) {
+        av.audioStats().ifPresent(stats -> media(entry, av, stats, true));
+      }
       String saved = saveTrace(entry);
       ParticipantStateChangedEvent last = entry.last;
       String reason = last == null ? null : last.rejectReason().map(Enum::name).orElse(null);
@@ -217,8 +275,15 @@ final class SessionEvents {
           .put("status", last == null ? 0 : last.statusCode())
           .put("remoteReason", last == null ? null : header(last.remoteReason().orElse(null)))
           .put("trace", saved);
+      String recording = null;
+      if (session.type() == SessionType.AUDIO_VIDEO) {
+        Path r = recordings == null ? null : recordings.takeRecording(entry.id);
+        recording = r == null ? null : r.toString();
+        b.put("recording", recording);
+      }
       String words = "ended: " + Words.outcome(entry.peerUri(), last)
-          + (saved == null ? "" : ", trace saved to " + saved);
+          + (saved == null ? "" : ", trace saved to " + saved)
+          + (recording == null ? "" : ", recording in " + recording);
       ended.accept(entry);
       log.add(b.text(words).build());
       entry.ended.complete(null);

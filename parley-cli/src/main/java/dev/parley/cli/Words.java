@@ -113,6 +113,31 @@ final class Words {
         + reason.map(Enum::name).orElse(cause.name()) + " " + status + "]";
   }
 
+  /**
+   * A stream's figures: {@code audio PCMU: sent 250 packets, received 249, lost 0, jitter 0.4 ms,
+   * rtt 0.2 ms}, {@code at the end} when the session ended.
+   */
+  static String media(dev.parley.media.AudioStreamStats s, boolean atEnd) {
+    return "audio " + s.codec() + (atEnd ? " at the end" : "") + ": sent " + s.packetsSent()
+        + " packets, received " + s.packetsReceived() + ", lost " + s.lost() + ", jitter "
+        + String.format(java.util.Locale.ROOT, "%.1f", s.jitterMillis()) + " ms, rtt "
+        + (s.rttMillis() < 0 ? "unknown"
+            : String.format(java.util.Locale.ROOT, "%.1f ms", s.rttMillis()))
+        + (s.dtmfSent() + s.dtmfReceived() > 0
+            ? ", DTMF sent " + s.dtmfSent() + " received " + s.dtmfReceived() : "");
+  }
+
+  /** Who holds the call now: {@code on hold here}, {@code held by sip:bob@x}, {@code resumed}. */
+  static String hold(String peer, boolean onHold, boolean heldByPeer) {
+    if (onHold && heldByPeer) {
+      return "on hold here and held by " + peer;
+    }
+    if (onHold) {
+      return "on hold here";
+    }
+    return heldByPeer ? "held by " + peer : "off hold with " + peer;
+  }
+
   /** {@code  (Busy Here)}: the text of a Reason header, else the header as written. */
   private static String said(Reason r) {
     String text = r.text();

@@ -33,4 +33,36 @@ class ClientEventTest {
         ",\"session\":1,\"reason\":null,\"incoming\":true,"
             + "\"participants\":[{\"uri\":\"sip:bob@example.com\"}]}");
   }
+
+  @Test
+  void fractionsAreWrittenAsDecimalsAndWholeNumbersStayWhole() {
+    ClientEvent e = ClientEvent.of(ClientEvent.MEDIA).put("session", 2).put("packetsSent", 250L)
+        .put("jitterMs", 0.37).put("rttMs", null).put("fractionLost", 0.0).build();
+
+    String json = e.toJson();
+
+    assertThat(json.substring(json.indexOf(",\"session\""))).isEqualTo(
+        ",\"session\":2,\"packetsSent\":250,\"jitterMs\":0.37,\"rttMs\":null,\"fractionLost\":0}");
+  }
+
+  @Test
+  void waitMatchesTheDigitOfDtmfTheCodecOfMediaAndOnOrOffForHold() {
+    ClientEvent five = ClientEvent.of(ClientEvent.DTMF).put("digit", "5").build();
+    ClientEvent star = ClientEvent.of(ClientEvent.DTMF).put("digit", "*").build();
+    ClientEvent media = ClientEvent.of(ClientEvent.MEDIA).put("codec", "PCMA").build();
+    ClientEvent held = ClientEvent.of(ClientEvent.HOLD).put("onHold", false)
+        .put("heldByPeer", true).build();
+    ClientEvent resumed = ClientEvent.of(ClientEvent.HOLD).put("onHold", false)
+        .put("heldByPeer", false).build();
+
+    assertThat(five.matches("5")).isTrue();
+    assertThat(five.matches("6")).isFalse();
+    assertThat(star.matches("*")).isTrue();
+    assertThat(media.matches("pcma")).isTrue();
+    assertThat(media.matches("PCMU")).isFalse();
+    assertThat(held.matches("on")).isTrue();
+    assertThat(held.matches("off")).isFalse();
+    assertThat(resumed.matches("OFF")).isTrue();
+    assertThat(ClientEvent.NAMES).contains("dtmf", "media", "hold");
+  }
 }

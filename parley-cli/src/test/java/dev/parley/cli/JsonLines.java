@@ -77,7 +77,8 @@ final class JsonLines {
           case "null" -> null;
           case "true" -> true;
           case "false" -> false;
-          default -> Long.parseLong(t);
+          default -> t.indexOf('.') >= 0 || t.indexOf('e') >= 0 || t.indexOf('E') >= 0
+              ? (Object) Double.parseDouble(t) : (Object) Long.parseLong(t);
         };
       }
     }

@@ -6,8 +6,9 @@ import java.util.Objects;
 
 /**
  * One media line of a session as negotiated by SDP offer and answer (RFC 3264): what
- * {@link Session#streams()} lists, in the order of the {@code m=} lines. No RTP flows yet (a later
- * media layer binds real ports; ours is the placeholder 9 until then).
+ * {@link Session#streams()} lists, in the order of the {@code m=} lines. An
+ * {@link AudioVideoSession} carries RTP on its audio line (the ports here are real); its running
+ * stream is read through {@link AudioVideoSession#audioStats()}.
  *
  * @param media the media type: {@code audio}, {@code video}, {@code message}, {@code application}...
  * @param direction the direction in effect for this side: {@code SENDONLY} means we may send and

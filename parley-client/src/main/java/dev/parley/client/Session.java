@@ -126,7 +126,8 @@ public interface Session {
    * {@link Listener#onTerminated}. A session we end with BYE ends when the BYE's transaction does:
    * its final response arrived, it timed out (Timer F, 64*T1) or the transport failed; so
    * {@link #trace()} then holds the response to our BYE. A session ended by the other side's BYE
-   * ends once our 200 to it is sent.
+   * ends once our 200 to it is sent. An {@link AudioVideoSession} ends once its stream has
+   * stopped too: its sink closed (a recording complete) and its ports free.
    */
   CompletableFuture<Void> termination();
 

@@ -52,7 +52,7 @@ class AudioSessionTest {
   }
 
   /** Keeps every frame with sound in it (at most a minute's worth). */
-  static final class Heard implements AudioSink {
+  static class Heard implements AudioSink {
     final List<AudioFrame> frames = new CopyOnWriteArrayList<>();
 
     @Override
@@ -145,9 +145,7 @@ class AudioSessionTest {
         digits.add(digit);
       }
     });
-    await().atMost(WAIT).until(() -> call[1].audioStats().isPresent());
-
-    call[1].sendDtmf("19#*");
+    call[1].sendDtmf("19#*"); // at once: the stream may not have started on its worker yet
     StringBuilder got = new StringBuilder();
     for (int i = 0; i < 4; i++) {
       Character d = digits.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -183,12 +181,20 @@ class AudioSessionTest {
     holder.hold().get(WAIT.toSeconds(), TimeUnit.SECONDS);
     assertThat(holder.isOnHold()).isTrue();
     await().atMost(WAIT).until(call[1]::isHeldByPeer);
-    // both streams tick on one media worker, where the peer applied its recvonly answer before
-    // our next ticks: ten of ours later, only packets already in flight can still land
-    long sentAtHold = sent(holder);
-    await().atMost(WAIT).until(() -> sent(holder) >= sentAtHold + 10);
+    // both streams tick on one media worker, in the order they are due: once ten of our ticks
+    // have run without the peer sending, the peer has applied its recvonly answer
+    AudioVideoSession peer = call[1];
+    await().atMost(WAIT).until(() -> {
+      long peerSent = sent(peer);
+      long ours = sent(holder);
+      await().atMost(WAIT).until(() -> sent(holder) >= ours + 10);
+      return sent(peer) == peerSent;
+    });
     long settled = received(holder);
-    await().atMost(WAIT).until(() -> sent(holder) >= sentAtHold + 60); // a second more
+    long peerSettled = sent(peer);
+    long ours = sent(holder);
+    await().atMost(WAIT).until(() -> sent(holder) >= ours + 50); // a second more
+    assertThat(sent(peer) - peerSettled).as("packets the peer sent while on hold").isZero();
     assertThat(received(holder) - settled).as("packets received while on hold")
         .isLessThanOrEqualTo(2);
 
@@ -230,6 +236,36 @@ class AudioSessionTest {
     await().atMost(WAIT).until(() -> !atEnd.isEmpty());
     assertThat(atEnd.get(0).packetsReceived()).isGreaterThanOrEqualTo(10);
     assertThat(atEnd.get(0).packetsSent()).isPositive();
+  }
+
+  @Test
+  void closingAnEndpointStopsItsCallsAndClosesTheirSinks() throws Exception {
+    java.util.concurrent.CountDownLatch sinkClosed = new java.util.concurrent.CountDownLatch(1);
+    Heard heard = new Heard() {
+      @Override
+      public void close() {
+        sinkClosed.countDown();
+      }
+    };
+    Endpoint alice = endpoint("alice", AudioOffers.defaults(), null, heard);
+    Endpoint bob = endpoint("bob", AudioOffers.defaults(), 440.0, null);
+    call(alice, bob);
+    await().atMost(WAIT).until(() -> heard.frames.size() >= 5);
+
+    alice.close(); // no hang-up first: the shared network must not keep her stream
+    assertThat(sinkClosed.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    await().atMost(WAIT).until(() -> network.openSockets() == 1); // bob's alone
+  }
+
+  @Test
+  void holdAndDtmfRightAfterConnectingDoNotDependOnTheStreamHavingStarted() throws Exception {
+    Endpoint alice = endpoint("alice", AudioOffers.defaults(), null, null);
+    Endpoint bob = endpoint("bob", AudioOffers.defaults(), null, null);
+    AudioVideoSession[] call = call(alice, bob);
+    call[0].sendDtmf("5");
+    call[0].hold().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(call[0].isOnHold()).isTrue();
+    call[0].terminate().get(WAIT.toSeconds(), TimeUnit.SECONDS);
   }
 
   @Test

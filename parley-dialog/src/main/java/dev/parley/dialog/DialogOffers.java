@@ -8,6 +8,7 @@ import dev.parley.sip.SipResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Offers we make inside a dialog: re-INVITE (RFC 3261 §14.1) and UPDATE (RFC 3311), with the 491
@@ -25,7 +26,7 @@ final class DialogOffers {
 
   /** Starts an offer in {@code entry}'s dialog, on its scheduler. */
   CompletableFuture<SipResponse> offer(DialogEntry entry, SipMethod method, MediaType type,
-      byte[] body) {
+      Supplier<byte[]> body) {
     Dialog dialog = entry.dialog;
     CompletableFuture<SipResponse> result = new CompletableFuture<>();
     agent.runOn(entry.scheduler, () -> {
@@ -40,12 +41,20 @@ final class DialogOffers {
     return result;
   }
 
-  private void sendOffer(DialogEntry entry, SipMethod method, MediaType type, byte[] body,
-      CompletableFuture<SipResponse> result, int retries) {
+  private void sendOffer(DialogEntry entry, SipMethod method, MediaType type,
+      Supplier<byte[]> body, CompletableFuture<SipResponse> result, int retries) {
     SipRequest.Builder b = entry.dialog.newRequest(method, 0)
         .header(HeaderName.CONTACT, agent.contact(entry.nextHop().transport()));
-    if (type != null && body != null) {
-      b.body(type, body);
+    byte[] content;
+    try {
+      content = body.get(); // each attempt asks again: after a glare the session may have moved on
+    } catch (RuntimeException e) {
+      entry.localOfferPending = false;
+      result.completeExceptionally(e);
+      return;
+    }
+    if (type != null && content != null) {
+      b.body(type, content);
     }
     SipRequest request = b.build();
     agent.send(request, entry.nextHop(), result, (tx, response) -> {
@@ -73,8 +82,9 @@ final class DialogOffers {
     });
   }
 
-  private void retryOffer(DialogEntry entry, SipMethod method, MediaType type, byte[] body,
-      CompletableFuture<SipResponse> result, int retries, SipResponse last) {
+  private void retryOffer(DialogEntry entry, SipMethod method, MediaType type,
+      Supplier<byte[]> body, CompletableFuture<SipResponse> result, int retries,
+      SipResponse last) {
     long delay = entry.dialog.isUac()
         ? 2100 + ThreadLocalRandom.current().nextLong(191) * 10
         : ThreadLocalRandom.current().nextLong(201) * 10;

@@ -319,16 +319,27 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
    * @throws IllegalStateException (in the future) when an offer is already in progress
    */
   public CompletableFuture<SipResponse> reinvite(Dialog dialog, MediaType type, byte[] body) {
+    return offer(dialog, SipMethod.INVITE, type, () -> body);
+  }
+
+  /**
+   * As {@link #reinvite(Dialog, MediaType, byte[])}, with the body asked of {@code body} for each
+   * attempt (on the dialog's event loop: it must not block), so that a retry after 491 carries the
+   * offer as it is then, not as it was (the peer's own offer may have been taken meanwhile). A
+   * supplier that throws fails the future with its exception.
+   */
+  public CompletableFuture<SipResponse> reinvite(Dialog dialog, MediaType type,
+      java.util.function.Supplier<byte[]> body) {
     return offer(dialog, SipMethod.INVITE, type, body);
   }
 
   /** Sends an UPDATE in {@code dialog} with an offer (RFC 3311), with the same glare rules. */
   public CompletableFuture<SipResponse> update(Dialog dialog, MediaType type, byte[] body) {
-    return offer(dialog, SipMethod.UPDATE, type, body);
+    return offer(dialog, SipMethod.UPDATE, type, () -> body);
   }
 
   private CompletableFuture<SipResponse> offer(Dialog dialog, SipMethod method, MediaType type,
-      byte[] body) {
+      java.util.function.Supplier<byte[]> body) {
     DialogEntry entry = dialogs.find(dialog.id());
     if (entry == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("no such dialog: " + dialog.id()));

@@ -9,7 +9,9 @@ package dev.parley.json;
  * and tab as {@code \n}, {@code \r}, {@code \t}; every other control character (below U+0020),
  * DEL (U+007F) and a surrogate that is not half of a pair as {@code \}{@code u} and four
  * lower-case hex digits. Everything else, non-ASCII included, is written as it is. Numbers are
- * whole ({@code long}), in decimal.
+ * in decimal: whole ({@code long}), or fractional ({@code double}) in plain notation with no
+ * exponent and no trailing zeros ({@code 0.25}, {@code 3}), a NaN or infinity as {@code null}
+ * (JSON has neither).
  *
  * <p>The caller keeps the structure right (a {@link #name} before each member's value, ends
  * matching begins); the writer does not check it. Not thread-safe.
@@ -80,6 +82,22 @@ public final class JsonWriter {
     return this;
   }
 
+  /**
+   * A fractional number in plain decimal notation, as short as the double allows
+   * ({@code 0.1}, {@code 12.5}, {@code 3}); {@code null} for NaN and the infinities.
+   */
+  public JsonWriter value(double value) {
+    comma();
+    if (Double.isFinite(value)) {
+      java.math.BigDecimal d = java.math.BigDecimal.valueOf(value).stripTrailingZeros();
+      out.append(d.signum() == 0 ? "0" : d.toPlainString());
+    } else {
+      out.append("null");
+    }
+    needComma = true;
+    return this;
+  }
+
   /** A boolean value. */
   public JsonWriter value(boolean value) {
     comma();
@@ -95,6 +113,11 @@ public final class JsonWriter {
 
   /** {@code name} and a number value. */
   public JsonWriter field(String name, long value) {
+    return name(name).value(value);
+  }
+
+  /** {@code name} and a fractional number value (see {@link #value(double)}). */
+  public JsonWriter field(String name, double value) {
     return name(name).value(value);
   }
 

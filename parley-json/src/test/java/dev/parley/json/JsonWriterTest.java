@@ -54,6 +54,14 @@ class JsonWriterTest {
     assertThat(JsonParser.parse(json)).isEqualTo(java.util.List.of(text, -123456789012L));
   }
 
+  @Test
+  void writesFractionsInPlainNotationAndNonFiniteNumbersAsNull() {
+    String json = new JsonWriter().beginArray().value(0.25).value(12.0).value(-0.0).value(1e-7)
+        .value(1e21).value(Double.NaN).value(Double.POSITIVE_INFINITY).endArray().toString();
+
+    assertThat(json).isEqualTo("[0.25,12,0,0.0000001,1000000000000000000000,null,null]");
+  }
+
   private static String string(String s) {
     return new JsonWriter().value(s).toString();
   }

@@ -4,6 +4,7 @@ import dev.parley.media.RtcpPacket.Bye;
 import dev.parley.media.RtcpPacket.ReceiverReport;
 import dev.parley.media.RtcpPacket.SourceDescription;
 import dev.parley.media.internal.stream.LinearResampler;
+import dev.parley.media.internal.stream.PendingSamples;
 import dev.parley.media.internal.stream.StreamReceiver;
 import dev.parley.media.internal.stream.StreamReceiver.Encoded;
 import io.netty.buffer.ByteBuf;
@@ -108,6 +109,7 @@ public final class AudioStream implements AutoCloseable {
   private final Map<Integer, AudioCodec> decoders = new HashMap<>();
   private AudioCodec lastDecoder;
   private final DtmfReceiver dtmfReceiver = new DtmfReceiver();
+  private final PendingSamples pending = new PendingSamples();
   private MediaClock.Timer tickTimer;
 
   // Sending statistics: the tick counts, the loop reports; under txLock.
@@ -351,38 +353,90 @@ public final class AudioStream implements AutoCloseable {
     long now = tickClock.nanoTime();
     StreamReceiver.TelephoneEvent te;
     while ((te = receiver.pollTelephoneEvent()) != null) {
+      if (te.restart()) {
+        dtmfReceiver.restart();
+      }
       deliver(dtmfReceiver.receive(te.timestamp(), te.payload(), 0, te.payload().length,
           TimeUnit.NANOSECONDS.toMillis(now)));
     }
     deliver(dtmfReceiver.poll(TimeUnit.NANOSECONDS.toMillis(now)));
 
-    JitterBuffer.Playout<Encoded> slot = receiver.poll(now);
-    if (sink == null) {
-      return;
-    }
     AudioFrame frame;
+    if (pending.isEmpty()) {
+      StreamReceiver.Slot slot = receiver.poll(now);
+      if (slot.frameMillis() == AudioFormat.FRAME_MILLIS) {
+        frame = decode(s, slot.playout()); // one packet, one frame: the usual case
+      } else {
+        pending.add(samples(s, slot));
+        frame = nextPendingFrame(s, now);
+      }
+    } else {
+      frame = nextPendingFrame(s, now);
+    }
+    if (sink != null) {
+      sink.accept(playoutResampler.convert(frame));
+    }
+  }
+
+  /**
+   * 20 ms from the samples of packets of another length (a G.711 sender's 30 ms, say): polls the
+   * jitter buffer once per its frame, as many times as the samples in hand fall short.
+   */
+  private AudioFrame nextPendingFrame(AudioStreamSettings s, long now) {
+    while (!pending.hasFrame()) {
+      pending.add(samples(s, receiver.poll(now)));
+    }
+    return pending.takeFrame();
+  }
+
+  /** One jitter-buffer frame of any length as samples, in the decoder's format. */
+  private PendingSamples.Chunk samples(AudioStreamSettings s, StreamReceiver.Slot slot) {
+    int millis = slot.frameMillis();
+    if (sink != null && slot.playout() instanceof JitterBuffer.Playout.Decode<Encoded> d) {
+      AudioCodec codec = decoderFor(s, d.payload().payloadType());
+      if (codec instanceof G711Codec g) {
+        lastDecoder = codec;
+        byte[] p = d.payload().payload();
+        return new PendingSamples.Chunk(AudioFormat.PCM_8000, g.decodeAny(p, 0, p.length));
+      }
+      if (codec != null) { // a codec that says nothing of length in its payload: one frame
+        return PendingSamples.Chunk.of(decode(s, slot.playout()));
+      }
+    } else if (sink != null && slot.playout() instanceof JitterBuffer.Playout.Conceal<Encoded>
+        && lastDecoder != null) {
+      AudioFormat format = lastDecoder.format();
+      return PendingSamples.Chunk.repeat(format, lastDecoder::conceal,
+          format.sampleRate() / 1000 * millis);
+    }
+    AudioFormat format = lastDecoder != null ? lastDecoder.format() : playoutFormat;
+    return new PendingSamples.Chunk(format, new short[format.sampleRate() / 1000 * millis]);
+  }
+
+  /** One 20 ms jitter-buffer frame decoded (or concealed, or silence). */
+  private AudioFrame decode(AudioStreamSettings s, JitterBuffer.Playout<Encoded> slot) {
+    if (sink == null) {
+      return AudioFrame.silence(playoutFormat);
+    }
     if (slot instanceof JitterBuffer.Playout.Decode<Encoded> d) {
       AudioCodec codec = decoderFor(s, d.payload().payloadType());
       if (codec == null) {
-        frame = AudioFrame.silence(playoutFormat);
-      } else {
-        lastDecoder = codec;
-        byte[] p = d.payload().payload();
-        try {
-          frame = codec.decode(p, 0, p.length);
-        } catch (IllegalArgumentException e) {
-          undecodable.increment();
-          log.debug("undecodable {} payload of {} bytes: {}", codec.name(), p.length,
-              e.getMessage());
-          frame = codec.conceal();
-        }
+        return AudioFrame.silence(playoutFormat);
       }
-    } else if (slot instanceof JitterBuffer.Playout.Conceal<Encoded> && lastDecoder != null) {
-      frame = lastDecoder.conceal();
-    } else {
-      frame = AudioFrame.silence(playoutFormat);
+      lastDecoder = codec;
+      byte[] p = d.payload().payload();
+      try {
+        return codec.decode(p, 0, p.length);
+      } catch (IllegalArgumentException e) {
+        undecodable.increment();
+        log.debug("undecodable {} payload of {} bytes: {}", codec.name(), p.length,
+            e.getMessage());
+        return codec.conceal();
+      }
     }
-    sink.accept(playoutResampler.convert(frame));
+    if (slot instanceof JitterBuffer.Playout.Conceal<Encoded> && lastDecoder != null) {
+      return lastDecoder.conceal();
+    }
+    return AudioFrame.silence(playoutFormat);
   }
 
   private AudioCodec decoderFor(AudioStreamSettings s, int payloadType) {

@@ -131,6 +131,15 @@ public final class DtmfReceiver {
     return currentTimestamp;
   }
 
+  /**
+   * Forgets the current event's timestamp, so that the next packet is taken whatever its
+   * timestamp: its source started afresh (a new SSRC, or an RFC 3550 A.1 restart), and a
+   * timestamp behind the last one no longer means a late packet. Counts are kept.
+   */
+  public void restart() {
+    haveLast = false;
+  }
+
   /** Packets of an event already reported (retransmitted end packets, late updates). */
   public long duplicates() {
     return duplicates;

@@ -88,6 +88,27 @@ abstract sealed class G711Codec implements AudioCodec permits Pcmu, Pcma {
     return frame;
   }
 
+  /**
+   * Decodes a payload of any length (one sample a byte: a 10, 30 or 60 ms packet), for the
+   * stream's playout of packets that are not 20 ms; the last 20 ms, when there are that many,
+   * become what concealment repeats.
+   */
+  short[] decodeAny(byte[] payload, int offset, int length) {
+    Objects.requireNonNull(payload, "payload");
+    if (offset < 0 || length < 0 || offset > payload.length - length) {
+      throw new IllegalArgumentException("offset " + offset + " and length " + length
+          + " out of range for a payload of " + payload.length + " bytes");
+    }
+    short[] samples = new short[length];
+    for (int i = 0; i < length; i++) {
+      samples[i] = expand(payload[offset + i]);
+    }
+    if (length >= FRAME_BYTES) {
+      concealment.good(AudioFrame.of(AudioFormat.PCM_8000, samples, length - FRAME_BYTES));
+    }
+    return samples;
+  }
+
   @Override
   public AudioFrame conceal() {
     return concealment.conceal();

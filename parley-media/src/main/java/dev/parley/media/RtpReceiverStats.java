@@ -112,6 +112,17 @@ public final class RtpReceiverStats {
    * @throws IllegalArgumentException if the packet is null or of another source
    */
   public Verdict onPacket(RtpPacket packet, long arrival) {
+    return onPacket(packet, arrival, true);
+  }
+
+  /**
+   * Counts a packet of this source, leaving the jitter estimate alone when {@code timed} is false:
+   * for telephone-events (RFC 4733), whose packets repeat the event's start timestamp for its
+   * whole length, so their transit times say nothing about the network's jitter.
+   *
+   * @throws IllegalArgumentException if the packet is null or of another source
+   */
+  public Verdict onPacket(RtpPacket packet, long arrival, boolean timed) {
     if (packet == null) {
       throw new IllegalArgumentException("packet is null");
     }
@@ -142,7 +153,7 @@ public final class RtpReceiverStats {
     }
     received++;
     octets += packet.payloadLength();
-    if (verdict != Verdict.DUPLICATE) {
+    if (verdict != Verdict.DUPLICATE && timed) {
       updateJitter(packet.timestamp(), arrival);
     }
     return verdict;

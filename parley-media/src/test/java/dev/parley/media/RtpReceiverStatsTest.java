@@ -192,6 +192,22 @@ class RtpReceiverStatsTest {
   }
 
   @Test
+  void untimedPacketsSuchAsTelephoneEventsAreCountedButLeaveTheJitterAlone() {
+    for (int seq = 0; seq < 10; seq++) {
+      receive(seq, 160L * seq, 160L * seq + 7);
+    }
+    // a digit: ten packets 20 ms apart that all carry the event's start timestamp
+    for (int seq = 10; seq < 20; seq++) {
+      RtpPacket event = RtpPacket.builder().ssrc(SSRC).sequenceNumber(seq).timestamp(1600)
+          .payload(new byte[4]).build();
+      assertThat(stats.onPacket(event, 160L * seq + 7, false)).isEqualTo(Verdict.IN_ORDER);
+    }
+    receive(20, 3200, 3207);
+    assertThat(stats.jitter()).isZero();
+    assertThat(stats.received()).isEqualTo(20); // the first one was probation
+  }
+
+  @Test
   void reportBlockCarriesLsrAndTheDelaySinceTheLastSenderReport() {
     receive(1);
     receive(2);

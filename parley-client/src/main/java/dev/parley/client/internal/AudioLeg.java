@@ -5,6 +5,7 @@ import dev.parley.media.AudioSource;
 import dev.parley.media.AudioStream;
 import dev.parley.media.AudioStreamSettings;
 import dev.parley.media.AudioStreamStats;
+import dev.parley.media.MediaScheduler;
 import dev.parley.media.RtpSocket;
 import dev.parley.media.StreamDirection;
 import dev.parley.media.StreamParameters;
@@ -13,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -37,13 +39,16 @@ final class AudioLeg {
   private final Supplier<AudioSink> sinks;
   private final Consumer<Character> dtmf;
   private final SerialExecutor serial;
+  private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private CompletableFuture<RtpSocket> socket; // guarded by this
+  private MediaScheduler scheduler; // guarded by this: taken with the socket
   private boolean released; // guarded by this: close() was called
-  private volatile AudioStream stream; // set on the serial queue, read anywhere
+  private volatile AudioStream stream; // set under streamLock, read anywhere
   private volatile boolean muted;
-  // Touched on the serial queue only.
-  private boolean closed;
-  private boolean stopped;
+  private volatile boolean stopped; // a later exchange refused the line: no audio any more
+  /** Serialises starting, changing and closing the stream (the queue, or closeNow's caller). */
+  private final Object streamLock = new Object();
+  private boolean streamClosed; // guarded by streamLock
 
   /**
    * @param sources makes the stream's source when it starts (null result: silence)
@@ -56,7 +61,20 @@ final class AudioLeg {
     this.sources = sources;
     this.sinks = sinks;
     this.dtmf = dtmf;
-    this.serial = new SerialExecutor(task -> media.scheduler().clock().execute(task));
+    this.serial = new SerialExecutor(this::onMediaWorker);
+  }
+
+  /** Runs {@code task} on the media worker; inline when the scheduler is gone (endpoint closed). */
+  private void onMediaWorker(Runnable task) {
+    MediaScheduler s;
+    synchronized (this) {
+      s = scheduler;
+    }
+    try {
+      s.clock().execute(task);
+    } catch (RejectedExecutionException | NullPointerException e) {
+      task.run();
+    }
   }
 
   /** Our RTP socket: opened on the first call (without blocking), the same one after. */
@@ -66,6 +84,7 @@ final class AudioLeg {
     }
     if (socket == null) {
       try {
+        scheduler = media.scheduler();
         socket = media.network().open(false);
       } catch (RuntimeException e) {
         socket = CompletableFuture.failedFuture(e);
@@ -74,30 +93,34 @@ final class AudioLeg {
     return socket;
   }
 
-  /** The socket if it is open, else null. */
+  /** The socket if it is open and still carries the session's audio, else null. */
   RtpSocket openSocket() {
     CompletableFuture<RtpSocket> s;
     synchronized (this) {
-      s = socket;
+      s = released ? null : socket;
     }
-    return s == null || !s.isDone() || s.isCompletedExceptionally() ? null : s.join();
+    return stopped || s == null || !s.isDone() || s.isCompletedExceptionally() ? null : s.join();
   }
 
   /** Runs the stream as an exchange's outcome says; in order, on a media worker. */
   void apply(StreamParameters parameters) {
-    serial.execute(() -> applyNow(parameters));
+    serial.execute(() -> {
+      synchronized (streamLock) {
+        applyLocked(parameters);
+      }
+    });
   }
 
-  private void applyNow(StreamParameters p) {
+  private void applyLocked(StreamParameters p) {
     RtpSocket s = openSocket();
-    if (closed || stopped || s == null) {
+    if (streamClosed || s == null) {
       return;
     }
     if (p.rejected() || p.sendCodec() == null) {
       if (stream != null) {
         LOG.info("audio line refused by a new exchange: stopping the stream on {}",
             s.localRtpAddress());
-        stopped = true; // the socket goes with the stream; a later exchange runs no audio
+        stopped = true; // the socket goes with the stream; the session carries no audio now
         stream.close();
       }
       return;
@@ -109,9 +132,23 @@ final class AudioLeg {
     AudioStream running = stream;
     if (running != null) {
       running.settings(settings);
-      return;
+    } else {
+      running = start(s, settings);
+      if (running == null) {
+        return;
+      }
     }
-    AudioStream.Builder b = AudioStream.builder(s, media.scheduler()).settings(settings)
+    if (running.settings().muted() != muted) {
+      running.mute(muted); // a setMuted() that came while this ran
+    }
+  }
+
+  private AudioStream start(RtpSocket s, AudioStreamSettings settings) {
+    MediaScheduler workers;
+    synchronized (this) {
+      workers = scheduler;
+    }
+    AudioStream.Builder b = AudioStream.builder(s, workers).settings(settings)
         .listener(new AudioStream.Listener() {
           @Override
           public void onDtmf(char digit) {
@@ -126,8 +163,23 @@ final class AudioLeg {
     if (sink != null) {
       b.sink(sink);
     }
-    stream = b.start();
+    try {
+      stream = b.start();
+    } catch (RuntimeException e) {
+      LOG.warn("the audio stream could not start on {}: the session goes on without audio",
+          s.localRtpAddress(), e);
+      stopped = true;
+      if (source != null) {
+        source.close();
+      }
+      if (sink != null) {
+        sink.close();
+      }
+      s.close();
+      return null;
+    }
     LOG.debug("audio stream started: {}", stream);
+    return stream;
   }
 
   private static <T> T create(Supplier<T> factory, String what) {
@@ -141,6 +193,7 @@ final class AudioLeg {
   }
 
   private AudioStreamSettings settings(StreamParameters p) {
+    // one telephone-event type serves both ways; sending checks the peer's own (see sendDtmf)
     int telephoneEvent = p.sendTelephoneEventPayloadType();
     if (telephoneEvent < 0 && !p.receiveTelephoneEventPayloadTypes().isEmpty()) {
       telephoneEvent = p.receiveTelephoneEventPayloadTypes().iterator().next();
@@ -180,17 +233,34 @@ final class AudioLeg {
     }
   }
 
+  /** Whether our audio is muted. */
+  boolean isMuted() {
+    return muted;
+  }
+
   /**
-   * Sends DTMF digits.
+   * Sends DTMF digits: at once when the stream runs (its errors are thrown here), else once it
+   * has started (the exchange is complete but the media worker has not started it yet).
    *
-   * @throws IllegalStateException if no stream runs or no telephone-event was negotiated
+   * @throws IllegalStateException if the session no longer carries audio
    */
   void sendDtmf(String digits) {
-    AudioStream s = stream;
-    if (s == null || stopped) {
-      throw new IllegalStateException("no audio stream is running yet");
+    if (stopped) {
+      throw new IllegalStateException("the session carries no audio any more");
     }
-    s.sendDtmf(digits);
+    AudioStream s = stream;
+    if (s != null) {
+      s.sendDtmf(digits);
+      return;
+    }
+    serial.execute(() -> {
+      AudioStream started = stream;
+      if (started == null) {
+        LOG.info("DTMF {} not sent: the audio stream never started", digits);
+      } else {
+        started.sendDtmf(digits);
+      }
+    });
   }
 
   /** The stream's statistics (the final ones once closed), or empty before it started. */
@@ -199,44 +269,66 @@ final class AudioLeg {
     return s == null ? Optional.empty() : Optional.of(s.stats());
   }
 
-  /** Whether our audio is muted. */
-  boolean isMuted() {
-    return muted;
-  }
-
-  /** Whether a stream has started and not been stopped by a refused line. */
-  boolean isRunning() {
-    return stream != null && !stopped;
-  }
-
-  /** Stops the stream and frees the ports; in order after every exchange already applied. */
-  void close() {
+  /**
+   * Stops the stream and frees the ports, in order after every exchange already applied.
+   *
+   * @return completes once the stream is closed (its sink too: a recording is complete) and its
+   *     ports are back in the range; at once when no media was ever set up
+   */
+  CompletableFuture<Void> close() {
     synchronized (this) {
       if (released) {
-        return;
+        return closed;
       }
       released = true;
       if (socket == null) {
-        return; // no media was ever set up
+        closed.complete(null); // no media was ever set up
+        return closed;
       }
     }
-    serial.execute(() -> {
-      if (closed) {
+    serial.execute(this::closeStream);
+    return closed;
+  }
+
+  /**
+   * Closes the stream on the calling thread (an application thread closing the endpoint: the
+   * queue's worker may be stopping), waiting for a running tick; idempotent.
+   */
+  void closeNow() {
+    synchronized (this) {
+      released = true;
+      if (socket == null) {
+        closed.complete(null);
         return;
       }
-      closed = true;
+    }
+    closeStream();
+  }
+
+  private void closeStream() {
+    CompletableFuture<RtpSocket> pending;
+    synchronized (this) {
+      pending = socket;
+    }
+    synchronized (streamLock) {
+      if (streamClosed) {
+        return;
+      }
+      streamClosed = true;
       AudioStream s = stream;
       if (s != null) {
         s.close();
         LOG.debug("audio stream closed: {}", s);
+        s.closeFuture().whenComplete((v, e) -> closed.complete(null));
+        return;
+      }
+    }
+    pending.whenComplete((s, e) -> {
+      if (s != null) {
+        s.close();
+        s.closeFuture().whenComplete((v, x) -> closed.complete(null));
       } else {
-        CompletableFuture<RtpSocket> pending;
-        synchronized (this) {
-          pending = socket;
-        }
-        if (pending != null) {
-          pending.thenAccept(RtpSocket::close);
-        }
+        closed.complete(null);
       }
     });
   }

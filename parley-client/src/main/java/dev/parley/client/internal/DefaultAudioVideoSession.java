@@ -14,11 +14,14 @@ import dev.parley.media.DtmfEvent;
 import dev.parley.media.RtpSocket;
 import dev.parley.media.StreamParameters;
 import dev.parley.sdp.Direction;
+import dev.parley.sdp.MediaDescription;
 import dev.parley.sdp.SessionDescription;
 import dev.parley.sip.MediaType;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipUri;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -38,7 +41,7 @@ final class DefaultAudioVideoSession extends DefaultSession implements AudioVide
   private final AudioLeg leg;
   // Under the lock.
   private SessionDescription local; // the last description we sent in a completed exchange
-  private SessionDescription remote; // the peer's in that exchange
+  private StreamParameters parameters; // the audio of that exchange, or null
   private SessionDescription lastSent; // the last we sent at all: its version is the base
   private String mediaAddress;
   private boolean onHold;
@@ -111,16 +114,17 @@ final class DefaultAudioVideoSession extends DefaultSession implements AudioVide
       return;
     }
     StreamParameters p = audioParameters(ours, theirs, localIsOfferer);
-    boolean changed = exchanged && heldByPeer != (p != null && p.heldByPeer());
+    boolean changed = exchanged && (p == null ? parameters != null
+        : parameters == null || !p.changes(parameters).isEmpty());
     local = ours;
-    remote = theirs;
     exchanged = true;
+    parameters = p;
     heldByPeer = p != null && p.heldByPeer();
     if (p != null) {
       leg.apply(p);
     }
     if (changed) {
-      mediaChangedLocked();
+      mediaChangedLocked(); // a later exchange changed the audio: hold, resume, codec, address
     }
   }
 
@@ -168,48 +172,69 @@ final class DefaultAudioVideoSession extends DefaultSession implements AudioVide
   }
 
   @Override
-  void endedLocked() {
-    leg.close();
+  CompletableFuture<Void> releaseLocked() {
+    return leg.close();
+  }
+
+  /** Closes the stream on the calling thread: the endpoint is closing (no lock held). */
+  void closeMediaNow() {
+    leg.closeNow();
   }
 
   // ------------------------------------------------------------------------------ re-INVITEs
 
   @Override
   void onReInvite(DefaultParticipant p, IncomingInvite invite) {
-    RtpSocket s = leg.openSocket();
     SessionDescription answer;
-    SessionDescription offer = null;
-    synchronized (endpoint.lock) {
-      if (isTerminated() || s == null || local == null) {
-        invite.reject(488);
-        return;
-      }
-      if (invite.request().bodyLength() == 0) {
-        // an offerless re-INVITE (RFC 3261 14.2): our current description is the offer, the
-        // answer in the ACK confirms it; the streams go on as they are
-        answer = local;
-      } else {
-        try {
-          offer = SessionDescription.parse(invite.request().body());
-        } catch (RuntimeException e) {
-          LOG.info("re-INVITE with an unreadable SDP offer refused with 488: {}", e.getMessage());
-        }
-        if (offer == null || !acceptsAudio(offer)) {
-          invite.reject(488); // RFC 3264 8: the session stays as it was
-          return;
-        }
-        answer = offers.answer(offer, lastSent, mediaAddress, s.localRtpAddress().getPort(),
-            rtcpPort(s), onHold ? Direction.SENDONLY : Direction.SENDRECV);
-        lastSent = answer;
-        negotiated(answer, offer, false);
-      }
+    try {
+      answer = answerReInvite(invite);
+    } catch (RuntimeException e) {
+      // an offer the parser let through but we cannot answer (an audio line without c=, ...)
+      LOG.info("re-INVITE refused with 488: {}", e.getMessage());
+      answer = null;
     }
     endpoint.kick();
+    if (answer == null) {
+      invite.reject(488); // RFC 3264 8: the session stays as it was
+      return;
+    }
     invite.accept(MediaType.APPLICATION_SDP, answer.encode()).whenComplete((d, e) -> {
       if (e != null) {
         LOG.info("our answer to a re-INVITE was not acknowledged: {}", e.getMessage());
       }
     });
+  }
+
+  /** Our answer to a re-INVITE, applied; null to refuse it. */
+  private SessionDescription answerReInvite(IncomingInvite invite) {
+    RtpSocket s = leg.openSocket();
+    synchronized (endpoint.lock) {
+      if (isTerminated() || s == null || local == null) {
+        return null;
+      }
+      if (invite.request().bodyLength() == 0) {
+        // an offerless re-INVITE (RFC 3261 14.2): our current description, in a new version, is
+        // the offer; the answer in the ACK is not read, the streams go on as they are
+        lastSent = AudioOffers.session(lastSent, mediaAddress, local.media());
+        return lastSent;
+      }
+      SessionDescription offer;
+      try {
+        offer = SessionDescription.parse(invite.request().body());
+      } catch (RuntimeException e) {
+        LOG.info("re-INVITE with an unreadable SDP offer: {}", e.getMessage());
+        return null;
+      }
+      if (!acceptsAudio(offer)) {
+        return null;
+      }
+      SessionDescription answer = offers.answer(offer, lastSent, mediaAddress,
+          s.localRtpAddress().getPort(), rtcpPort(s),
+          onHold ? Direction.SENDONLY : Direction.SENDRECV);
+      lastSent = answer;
+      negotiated(answer, offer, false);
+      return answer;
+    }
   }
 
   private boolean acceptsAudio(SessionDescription offer) {
@@ -233,9 +258,7 @@ final class DefaultAudioVideoSession extends DefaultSession implements AudioVide
 
   /** Offers the audio again, on hold or not (RFC 3264 8.4, RFC 6337 5.3). */
   private CompletableFuture<Void> reoffer(boolean hold) {
-    RtpSocket s = leg.openSocket();
     Dialog dialog;
-    SessionDescription offer;
     synchronized (endpoint.lock) {
       DefaultParticipant p = remotes.isEmpty() ? null : remotes.get(0);
       dialog = p == null ? null : p.dialogLocked();
@@ -243,7 +266,7 @@ final class DefaultAudioVideoSession extends DefaultSession implements AudioVide
           || dialog == null) {
         throw new IllegalStateException("the session is not connected");
       }
-      if (s == null || !leg.isRunning()) {
+      if (!carriesAudioLocked()) {
         throw new IllegalStateException("the session carries no audio");
       }
       if (onHold == hold) {
@@ -252,17 +275,47 @@ final class DefaultAudioVideoSession extends DefaultSession implements AudioVide
       if (reofferPending) {
         throw new IllegalStateException("a hold or resume is already in progress");
       }
-      Direction direction = !hold ? Direction.SENDRECV
-          : heldByPeer ? Direction.INACTIVE : Direction.SENDONLY;
-      offer = offers.offerSession(lastSent, mediaAddress, s.localRtpAddress().getPort(),
-          rtcpPort(s), direction);
-      lastSent = offer;
       reofferPending = true;
     }
     CompletableFuture<Void> result = new CompletableFuture<>();
-    endpoint.ua.reinvite(dialog, MediaType.APPLICATION_SDP, offer.encode())
-        .whenComplete((response, error) -> reoffered(hold, offer, response, error, result));
+    SessionDescription[] sent = new SessionDescription[1];
+    CompletableFuture<SipResponse> answered;
+    try {
+      // asked again for each attempt: after a 491 the peer's own offer may have changed things
+      answered = endpoint.ua.reinvite(dialog, MediaType.APPLICATION_SDP, () -> {
+        synchronized (endpoint.lock) {
+          sent[0] = reofferLocked(hold);
+          return sent[0].encode();
+        }
+      });
+    } catch (RuntimeException e) {
+      answered = CompletableFuture.failedFuture(e);
+    }
+    answered.whenComplete((response, error) -> reoffered(hold, sent[0], response, error, result));
     return result;
+  }
+
+  /**
+   * Under the lock: our re-offer, every line of our last description kept in its place (RFC 3264
+   * 8: lines are never removed), the audio line offered again with the hold's direction.
+   */
+  private SessionDescription reofferLocked(boolean hold) {
+    RtpSocket s = leg.openSocket();
+    if (s == null || !carriesAudioLocked()) {
+      throw new IllegalStateException("the session carries no audio any more");
+    }
+    Direction direction = !hold ? Direction.SENDRECV
+        : heldByPeer ? Direction.INACTIVE : Direction.SENDONLY;
+    List<MediaDescription> lines = new ArrayList<>(lastSent.media());
+    lines.set(parameters.mLineIndex(), offers.offer(mediaAddress, s.localRtpAddress().getPort(),
+        rtcpPort(s), direction));
+    lastSent = AudioOffers.session(lastSent, mediaAddress, lines);
+    return lastSent;
+  }
+
+  /** Under the lock: whether the last exchange runs an audio stream. */
+  private boolean carriesAudioLocked() {
+    return parameters != null && !parameters.rejected() && leg.openSocket() != null;
   }
 
   private void reoffered(boolean hold, SessionDescription offer, SipResponse response,
@@ -270,13 +323,9 @@ final class DefaultAudioVideoSession extends DefaultSession implements AudioVide
     synchronized (endpoint.lock) {
       reofferPending = false;
       SessionDescription answer = error == null ? Offers.answerIn(response) : null;
-      if (error == null && response.isSuccess() && answer != null) {
+      if (error == null && response.isSuccess() && answer != null && offer != null) {
         onHold = hold;
-        boolean peerHeld = heldByPeer;
         negotiated(offer, answer, true);
-        if (peerHeld == heldByPeer) {
-          mediaChangedLocked(); // negotiated() reported it already when the peer's hold changed
-        }
         endpoint.complete(result, null);
       } else {
         int code = error != null ? statusOf(error) : response.statusCode();
@@ -333,6 +382,15 @@ final class DefaultAudioVideoSession extends DefaultSession implements AudioVide
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("digits: '" + digits.charAt(i)
             + "' is not a DTMF digit (0-9 * # A-D): " + digits, e);
+      }
+    }
+    synchronized (endpoint.lock) {
+      if (parameters == null || parameters.rejected()) {
+        throw new IllegalStateException("no audio stream is running yet");
+      }
+      if (parameters.sendTelephoneEventPayloadType() < 0) {
+        throw new IllegalStateException("the peer accepted no telephone-event at the rate of "
+            + parameters.sendCodec() + ": DTMF cannot be sent");
       }
     }
     leg.sendDtmf(digits);

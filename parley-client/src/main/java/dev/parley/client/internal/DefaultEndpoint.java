@@ -4,6 +4,7 @@ import dev.parley.auth.CredentialsProvider;
 import dev.parley.client.Endpoint;
 import dev.parley.client.EndpointState;
 import dev.parley.client.EndpointStateChangedEvent;
+import dev.parley.client.Session;
 import dev.parley.client.SessionManager;
 import dev.parley.client.SignInException;
 import dev.parley.client.SignInFailure;
@@ -545,6 +546,13 @@ public final class DefaultEndpoint implements Endpoint {
       l = locator;
     }
     ua.close();
+    // streams of sessions still running stop here, on the closing thread: the media worker may
+    // be going, and a shared network outlives us
+    for (Session s : sessions.sessions()) {
+      if (s instanceof DefaultAudioVideoSession av) {
+        av.closeMediaNow();
+      }
+    }
     media.close();
     if (l != null) {
       l.close();

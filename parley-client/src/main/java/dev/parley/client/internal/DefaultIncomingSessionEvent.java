@@ -80,11 +80,17 @@ final class DefaultIncomingSessionEvent extends AbstractInvitation<DefaultSessio
             result);
         return;
       }
-      synchronized (lock()) {
-        session.negotiated(sdp, offer, false);
+      CompletableFuture<Dialog> dialog;
+      try {
+        synchronized (lock()) {
+          session.negotiated(sdp, offer, false);
+        }
+        dialog = invite.accept(MediaType.APPLICATION_SDP, sdp.encode());
+      } catch (RuntimeException e) {
+        invite.reject(500);
+        dialog = CompletableFuture.failedFuture(new SipFailure(500, "cannot accept: " + e));
       }
-      invite.accept(MediaType.APPLICATION_SDP, sdp.encode())
-          .whenComplete((dialog, e) -> accepted(dialog, e, result));
+      dialog.whenComplete((d, e) -> accepted(d, e, result));
     });
     return result;
   }

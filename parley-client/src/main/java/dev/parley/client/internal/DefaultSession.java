@@ -533,12 +533,35 @@ class DefaultSession implements Session {
     endedLocked();
     local.disconnect(ParticipantStateChangeReason.NORMAL, 0, null);
     endpoint.sessions.forget(this);
+    CompletableFuture<Void> released = releaseLocked();
+    if (released.isDone()) {
+      terminatedLocked();
+    } else {
+      // an audio session ends once its stream has closed: recording complete, ports free
+      released.whenComplete((v, e) -> {
+        synchronized (endpoint.lock) {
+          terminatedLocked();
+        }
+        endpoint.kick();
+      });
+    }
+  }
+
+  private void terminatedLocked() {
     endpoint.deliver(listeners, l -> l.onTerminated(this));
     endpoint.complete(termination, null);
   }
 
   /** Under the lock: subclasses release what the session held (timers, the pager entry). */
   void endedLocked() {}
+
+  /**
+   * Under the lock: subclasses start releasing what takes time (an audio stream); the session's
+   * end is announced when the future completes (it must complete, failures included).
+   */
+  CompletableFuture<Void> releaseLocked() {
+    return CompletableFuture.completedFuture(null);
+  }
 
   /** Under the lock: the remote participants (a copy). */
   List<DefaultParticipant> remotesLocked() {

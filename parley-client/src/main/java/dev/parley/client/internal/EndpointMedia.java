@@ -64,11 +64,21 @@ final class EndpointMedia implements AutoCloseable {
 
   /** Closes the endpoint's own network and scheduler (not shared ones); idempotent. */
   @Override
-  public synchronized void close() {
-    closed = true;
-    if (network != null && settings.sharedNetwork() == null) {
-      network.close();
-      scheduler.close();
+  public void close() {
+    MediaNetwork ownNetwork;
+    MediaScheduler ownScheduler;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      boolean own = network != null && settings.sharedNetwork() == null;
+      ownNetwork = own ? network : null;
+      ownScheduler = own ? scheduler : null;
+    }
+    if (ownNetwork != null) { // outside the monitor: closing the network waits for its loops
+      ownNetwork.close();
+      ownScheduler.close();
     }
   }
 }

@@ -1,14 +1,18 @@
 package dev.parley.media.internal.stream;
 
+import dev.parley.media.AudioFormat;
 import dev.parley.media.Codecs;
 import dev.parley.media.JitterBuffer;
 import dev.parley.media.JitterBufferConfig;
 import dev.parley.media.JitterBufferStats;
+import dev.parley.media.Pcma;
+import dev.parley.media.Pcmu;
 import dev.parley.media.RtcpPacket.SenderReport;
 import dev.parley.media.RtcpReportBlock;
 import dev.parley.media.RtpPacket;
 import dev.parley.media.RtpReceiverStats;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -34,8 +38,23 @@ public final class StreamReceiver {
   /** An audio payload waiting in the jitter buffer, with its payload type. */
   public record Encoded(int payloadType, byte[] payload) {}
 
-  /** A telephone-event payload (RFC 4733) waiting for the worker's DtmfReceiver. */
-  public record TelephoneEvent(long timestamp, byte[] payload) {}
+  /**
+   * A telephone-event payload (RFC 4733) waiting for the worker's DtmfReceiver.
+   *
+   * @param restart whether the source started afresh at or before this packet (a new SSRC, or
+   *     an RFC 3550 A.1 restart of its numbers): event timestamps before it say nothing of order
+   */
+  public record TelephoneEvent(long timestamp, byte[] payload, boolean restart) {}
+
+  /**
+   * What to play for one jitter-buffer frame, and how long that frame is: 20 ms, or the packet
+   * time a G.711 sender uses (10 to 60 ms).
+   */
+  public record Slot(JitterBuffer.Playout<Encoded> playout, int frameMillis) {}
+
+  /** The packet times (ms) a G.711 payload may have for its jitter buffer to follow it. */
+  private static final int MIN_FRAME_MILLIS = 10;
+  private static final int MAX_FRAME_MILLIS = 60;
 
   /** The receive side's totals. */
   public record Snapshot(long packets, long bytes, long lost, double fractionLost,
@@ -60,6 +79,8 @@ public final class StreamReceiver {
       new ArrayBlockingQueue<>(TELEPHONE_EVENT_CAPACITY);
   private final LongAdder unknownPayloadType = new LongAdder();
   private final LongAdder eventsDropped = new LongAdder();
+  private boolean restartPending; // under lock: the next telephone-event follows a restart
+  private int candidateMillis; // under lock: a new packet time seen once, waiting for a second
 
   /**
    * A receive side with no source yet.
@@ -87,24 +108,36 @@ public final class StreamReceiver {
   public void onPacket(RtpPacket packet, Codecs.Entry entry, boolean telephoneEvent,
       long nowNanos) {
     JitterBuffer<Encoded> buffer;
+    boolean restart;
     synchronized (lock) {
       if (source == null || source.ssrc() != packet.ssrc()) {
+        restartPending |= source != null;
         newSource(packet.ssrc());
       }
       if (entry != null && entry.clockRate() != arrivalRate) {
         arrivalRate = entry.clockRate();
       }
-      source.onPacket(packet, (long) (nowNanos * (arrivalRate / 1e9)));
+      // events repeat their start timestamp: they would read as jitter (RFC 3550 A.8)
+      RtpReceiverStats.Verdict verdict =
+          source.onPacket(packet, (long) (nowNanos * (arrivalRate / 1e9)), !telephoneEvent);
+      restartPending |= verdict == RtpReceiverStats.Verdict.RESTARTED;
       packets++;
       bytes += packet.payloadLength();
-      if (entry != null && jitter.config().clockRate() != entry.clockRate()) {
+      int frameMillis = entry == null || telephoneEvent ? 0 : packetMillis(entry, packet);
+      if (entry != null && (jitter.config().clockRate() != entry.clockRate()
+          || frameMillis != 0 && frameMillis != frameMillis(jitter))) {
         retire(jitter.stats());
-        jitter = newJitterBuffer(entry.clockRate());
+        jitter = newJitterBuffer(entry.clockRate(),
+            frameMillis != 0 ? frameMillis : AudioFormat.FRAME_MILLIS);
       }
       buffer = jitter;
+      restart = telephoneEvent && restartPending;
+      if (restart) {
+        restartPending = false;
+      }
     }
     if (telephoneEvent) {
-      if (!events.offer(new TelephoneEvent(packet.timestamp(), packet.payloadBytes()))) {
+      if (!events.offer(new TelephoneEvent(packet.timestamp(), packet.payloadBytes(), restart))) {
         eventsDropped.increment();
       }
     } else if (entry == null) {
@@ -133,7 +166,53 @@ public final class StreamReceiver {
   }
 
   private JitterBuffer<Encoded> newJitterBuffer(int clockRate) {
-    return new JitterBuffer<>(jitterTemplate.toBuilder().clockRate(clockRate).build());
+    return newJitterBuffer(clockRate, AudioFormat.FRAME_MILLIS);
+  }
+
+  private JitterBuffer<Encoded> newJitterBuffer(int clockRate, int frameMillis) {
+    Duration frame = Duration.ofMillis(frameMillis);
+    JitterBufferConfig.Builder b = jitterTemplate.toBuilder().clockRate(clockRate)
+        .frameDuration(frame);
+    if (jitterTemplate.minDelay().compareTo(frame) < 0) { // longer packets: at least one held
+      b.minDelay(frame);
+      if (jitterTemplate.maxDelay().compareTo(frame) < 0) {
+        b.maxDelay(frame);
+      }
+    }
+    return new JitterBuffer<>(b.build());
+  }
+
+  private static int frameMillis(JitterBuffer<?> buffer) {
+    return (int) buffer.config().frameDuration().toMillis();
+  }
+
+  /**
+   * Under the lock: the packet time the jitter buffer should follow for this packet, or 0 to
+   * keep the current one. Only G.711 says its length in its payload (one byte a sample); a new
+   * length is followed when the first packet has it or two in a row do (one odd packet does not
+   * replace the buffer), in 10 ms steps from 10 to 60 ms.
+   */
+  private int packetMillis(Codecs.Entry entry, RtpPacket packet) {
+    if (!entry.name().equalsIgnoreCase(Pcmu.NAME) && !entry.name().equalsIgnoreCase(Pcma.NAME)) {
+      return 0;
+    }
+    int bytes = packet.payloadLength();
+    int perMilli = entry.clockRate() / 1000;
+    if (bytes % (perMilli * MIN_FRAME_MILLIS) != 0) {
+      return 0;
+    }
+    int millis = bytes / perMilli;
+    if (millis < MIN_FRAME_MILLIS || millis > MAX_FRAME_MILLIS || millis == frameMillis(jitter)) {
+      candidateMillis = 0;
+      return 0;
+    }
+    boolean first = jitter.stats().received() == 0;
+    if (first || candidateMillis == millis) {
+      candidateMillis = 0;
+      return millis;
+    }
+    candidateMillis = millis;
+    return 0;
   }
 
   /** Takes a sender report (event loop): LSR and its arrival, if it is the current source's. */
@@ -157,9 +236,10 @@ public final class StreamReceiver {
     }
   }
 
-  /** What to play now (media worker). */
-  public JitterBuffer.Playout<Encoded> poll(long nowNanos) {
-    return jitter.poll(nowNanos);
+  /** What to play now, one jitter-buffer frame (media worker). */
+  public Slot poll(long nowNanos) {
+    JitterBuffer<Encoded> buffer = jitter;
+    return new Slot(buffer.poll(nowNanos), frameMillis(buffer));
   }
 
   /** The next telephone-event waiting, or null (media worker). */

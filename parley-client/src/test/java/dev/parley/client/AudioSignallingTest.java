@@ -1,0 +1,190 @@
+package dev.parley.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.parley.media.MediaNetwork;
+import dev.parley.media.MediaNetworkConfig;
+import dev.parley.media.MediaScheduler;
+import dev.parley.media.RtpPacket;
+import dev.parley.sdp.Direction;
+import dev.parley.sdp.SessionDescription;
+import dev.parley.sip.HeaderName;
+import dev.parley.sip.MediaType;
+import dev.parley.sip.SipMethod;
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
+import dev.parley.sip.SipUri;
+import dev.parley.testkit.MockSipPeer;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The signalling of audio sessions against a scripted phone (wire text): early media from a 183
+ * with an answer, a codec change and a hold by the phone's re-INVITEs, each seen in the stream.
+ */
+class AudioSignallingTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private final MediaNetwork network = new MediaNetwork(MediaNetworkConfig.builder()
+      .bindAddress(InetAddress.getLoopbackAddress()).portRange(31000, 31999).build());
+  private final MediaScheduler scheduler = new MediaScheduler(1);
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private Endpoint bob;
+  private MockSipPeer phone;
+  private DatagramSocket phoneRtp;
+  private final BlockingQueue<IncomingSessionEvent> invitations = new LinkedBlockingQueue<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    bob = Endpoint.builder("sip:bob@127.0.0.1").listen("udp:127.0.0.1:0")
+        .mediaNetwork(network, scheduler).build();
+    bob.enable().join();
+    bob.sessionManager().setListener((source, e) -> invitations.add(e));
+    phone = MockSipPeer.start();
+    phoneRtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    phoneRtp.setSoTimeout((int) WAIT.toMillis());
+    closeables.add(phone);
+    closeables.add(phoneRtp);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    bob.close();
+    for (AutoCloseable c : closeables) {
+      c.close();
+    }
+    network.close();
+    scheduler.close();
+  }
+
+  private String sdp(int version, String formats, String direction) {
+    StringBuilder b = new StringBuilder("v=0\r\no=- 7 " + version + " IN IP4 127.0.0.1\r\ns=-\r\n"
+        + "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio " + phoneRtp.getLocalPort() + " RTP/AVP "
+        + formats + " 101\r\n");
+    for (String pt : formats.split(" ")) {
+      b.append("a=rtpmap:").append(pt).append(pt.equals("0") ? " PCMU/8000\r\n" : " PCMA/8000\r\n");
+    }
+    return b.append("a=rtpmap:101 telephone-event/8000\r\na=").append(direction).append("\r\n")
+        .toString();
+  }
+
+  /** The next RTP packet the phone's media socket receives. */
+  private RtpPacket nextRtp() throws Exception {
+    DatagramPacket d = new DatagramPacket(new byte[2048], 2048);
+    phoneRtp.receive(d);
+    return RtpPacket.parse(Arrays.copyOf(d.getData(), d.getLength()));
+  }
+
+  @Test
+  void anAnswerInA183StartsTheAudioBeforeTheCallIsAnswered() throws Exception {
+    AudioVideoSession call = (AudioVideoSession) bob.sessionManager()
+        .createSession(SessionType.AUDIO_VIDEO, SessionContext.EMPTY);
+    var added = call.addParticipant(SipUri.parse(phone.uri("phone")));
+    SipRequest invite = phone.takeRequest(SipMethod.INVITE);
+    String contact = "<" + phone.uri("phone") + ">";
+    SipResponse progress = invite.response(183, "ph1").header(HeaderName.CONTACT, contact)
+        .body(MediaType.APPLICATION_SDP, sdp(1, "0", "sendrecv").getBytes(StandardCharsets.UTF_8))
+        .build();
+    phone.reply(invite, progress);
+
+    RtpPacket early = nextRtp();
+    assertThat(early.payloadType()).isZero(); // the 183's codec
+    assertThat(added).isNotDone();
+    assertThat(call.audioStats()).isPresent();
+
+    SipResponse ok = invite.response(200, "ph1").header(HeaderName.CONTACT, contact)
+        .body(MediaType.APPLICATION_SDP, sdp(1, "0", "sendrecv").getBytes(StandardCharsets.UTF_8))
+        .build();
+    phone.reply(invite, ok);
+    phone.takeRequest(SipMethod.ACK);
+    assertThat(added.get(WAIT.toSeconds(), TimeUnit.SECONDS).state())
+        .isEqualTo(ParticipantState.CONNECTED);
+    assertThat(nextRtp().ssrc()).isEqualTo(early.ssrc()); // the same stream goes on
+    call.terminate();
+    phone.respond(phone.takeRequest(SipMethod.BYE), 200);
+    call.termination().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aReInviteFromThePeerChangesTheCodecAndPutsUsOnHold() throws Exception {
+    String callId = MockSipPeer.token();
+    String fromTag = MockSipPeer.token();
+    SipUri bobUri = bob.contactUri();
+    InetSocketAddress bobAt = new InetSocketAddress("127.0.0.1", bobUri.port());
+    phone.send(request("INVITE", bobUri.toString(), callId, fromTag, null, 1,
+        sdp(1, "0 8", "sendrecv")), bobAt);
+    IncomingSessionEvent invitation = invitations.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(invitation).isNotNull();
+    var accepted = invitation.accept();
+    SipResponse ok = phone.takeFinalResponse();
+    String toTag = ok.to().tag();
+    String target = ok.contacts().get(0).uri().toString();
+    phone.send(request("ACK", target, callId, fromTag, toTag, 1, null), bobAt);
+    AudioVideoSession call = (AudioVideoSession) accepted.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    AtomicInteger changes = new AtomicInteger();
+    call.addListener(new AudioVideoSession.Listener() {
+      @Override
+      public void onMediaChanged(AudioVideoSession session) {
+        changes.incrementAndGet();
+      }
+    });
+    assertThat(nextRtp().payloadType()).isZero();
+    assertThat(call.audioStats().orElseThrow().codec()).isEqualTo("PCMU");
+
+    phone.send(request("INVITE", target, callId, fromTag, toTag, 2, sdp(2, "8", "sendrecv")),
+        bobAt);
+    SipResponse reOk = phone.takeFinalResponse();
+    assertThat(reOk.statusCode()).isEqualTo(200);
+    SessionDescription answer = SessionDescription.parse(reOk.body());
+    assertThat(answer.media().get(0).payloadTypes()).containsExactly(8, 101);
+    assertThat(new java.math.BigInteger(answer.origin().sessionVersion())).isEqualTo(
+        new java.math.BigInteger(SessionDescription.parse(ok.body()).origin().sessionVersion())
+            .add(java.math.BigInteger.ONE));
+    phone.send(request("ACK", target, callId, fromTag, toTag, 2, null), bobAt);
+    await().atMost(WAIT).until(() -> call.audioStats().orElseThrow().codec().equals("PCMA"));
+    await().atMost(WAIT).until(() -> nextRtp().payloadType() == 8);
+    await().atMost(WAIT).until(() -> changes.get() == 1);
+
+    phone.send(request("INVITE", target, callId, fromTag, toTag, 3, sdp(3, "8", "sendonly")),
+        bobAt);
+    SipResponse held = phone.takeFinalResponse();
+    SessionDescription heldAnswer = SessionDescription.parse(held.body());
+    assertThat(heldAnswer.direction(heldAnswer.media().get(0))).isEqualTo(Direction.RECVONLY);
+    phone.send(request("ACK", target, callId, fromTag, toTag, 3, null), bobAt);
+    await().atMost(WAIT).until(call::isHeldByPeer);
+    await().atMost(WAIT).until(() -> changes.get() == 2);
+    assertThat(call.isOnHold()).isFalse(); // held by the peer, not by us
+    call.terminate();
+    phone.respond(phone.takeRequest(SipMethod.BYE), 200);
+    call.termination().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  private String request(String method, String uri, String callId, String fromTag, String toTag,
+      int cseq, String body) {
+    byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+    return method + " " + uri + " SIP/2.0\r\n"
+        + "Via: SIP/2.0/UDP " + phone.hostPort() + ";branch=" + MockSipPeer.newBranch() + "\r\n"
+        + "Max-Forwards: 70\r\n"
+        + "To: <sip:bob@127.0.0.1>" + (toTag == null ? "" : ";tag=" + toTag) + "\r\n"
+        + "From: <" + phone.uri("phone") + ">;tag=" + fromTag + "\r\n"
+        + "Call-ID: " + callId + "\r\n"
+        + "CSeq: " + cseq + " " + method + "\r\n"
+        + "Contact: <" + phone.uri("phone") + ">\r\n"
+        + (body == null ? "" : "Content-Type: application/sdp\r\n")
+        + "Content-Length: " + content.length + "\r\n\r\n" + (body == null ? "" : body);
+  }
+}

@@ -1,0 +1,88 @@
+package dev.parley.client.examples;
+
+import dev.parley.client.AudioVideoSession;
+import dev.parley.client.Endpoint;
+import dev.parley.client.SessionContext;
+import dev.parley.client.SessionType;
+import dev.parley.media.AudioFormat;
+import dev.parley.media.AudioFrame;
+import dev.parley.media.QueueSink;
+import dev.parley.media.ToneDetector;
+import dev.parley.media.ToneSource;
+import dev.parley.media.WavFileSource;
+import dev.parley.media.WavRecorder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A bot that answers every audio call and plays a WAV file into it (docs/media.md): Bob accepts
+ * each AUDIO_VIDEO invitation; his endpoint's audio source is the file, looping. Alice, on the same
+ * machine, calls him, listens for two seconds and prints the frequency she heard.
+ *
+ * <p>Run it from the test classpath with the path of a WAV file (16-bit PCM, mono or stereo, any
+ * rate); without one it writes a 700 Hz tone to a temporary file first.
+ */
+public final class AnswerAndPlayWav {
+  private AnswerAndPlayWav() {}
+
+  public static void main(String[] args) throws Exception {
+    Path wav = args.length > 0 ? Path.of(args[0]) : toneFile(700);
+    QueueSink heard = new QueueSink(500);
+    try (Endpoint bob = Endpoint.builder("sip:bob@127.0.0.1").listen("udp:127.0.0.1:0")
+            .audioSource(call -> {
+              try {
+                return WavFileSource.open(wav, AudioFormat.PCM_8000, true); // loops
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            })
+            .build();
+        Endpoint alice = Endpoint.builder("sip:alice@127.0.0.1").listen("udp:127.0.0.1:0")
+            .audioSink(call -> heard)
+            .build()) {
+      bob.enable().join();
+      alice.enable().join();
+      bob.sessionManager().setListener((endpoint, invitation) -> {
+        if (invitation.session().type() == SessionType.AUDIO_VIDEO) {
+          invitation.accept();                    // the file plays from the 200 OK on
+        }
+      });
+
+      AudioVideoSession call = (AudioVideoSession) alice.sessionManager()
+          .createSession(SessionType.AUDIO_VIDEO, SessionContext.EMPTY);
+      call.addParticipant(bob.contactUri()).get(30, TimeUnit.SECONDS);
+      List<AudioFrame> frames = new ArrayList<>();
+      while (frames.size() < 100) {               // two seconds of what Alice hears
+        AudioFrame f = heard.take(30, TimeUnit.SECONDS);
+        if (f == null) {
+          break;
+        }
+        frames.add(f);
+      }
+      call.terminate().get(30, TimeUnit.SECONDS);
+      List<AudioFrame> last = frames.subList(Math.max(0, frames.size() - 50), frames.size());
+      System.out.printf("alice heard %.0f Hz over %d frames; %s%n",
+          ToneDetector.dominantFrequency(last, 100, 3500), frames.size(),
+          call.audioStats().orElseThrow());
+    }
+  }
+
+  /** A two-second WAV file of {@code hz}. */
+  private static Path toneFile(double hz) throws IOException {
+    Path file = Files.createTempFile("parley-tone-", ".wav");
+    file.toFile().deleteOnExit();
+    ToneSource tone = new ToneSource(hz, AudioFormat.PCM_8000, 0.5);
+    try (WavRecorder out = WavRecorder.create(file, AudioFormat.PCM_8000, Duration.ofSeconds(2))) {
+      for (int i = 0; i < 100; i++) {
+        out.accept(tone.next());
+      }
+    }
+    return file;
+  }
+}
