@@ -28,7 +28,6 @@ import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,11 +38,12 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code src/test/resources/sipp/media-*-uac.xml}).
  *
  * <ul>
- *   <li>{@code dtmf_2833_0.pcap} .. {@code dtmf_2833_9.pcap}, one every 400 ms: the digits
- *       arrive as {@link AudioVideoSession.Listener#onDtmfReceived} events, each once, in order;
- *   <li>{@code g711a.pcap} (7.05 s of PCMA speech in 30 ms packets) at an endpoint that records:
- *       the recording holds as much sound as the capture, as loud (the test decodes the capture
- *       itself for the reference).
+ *   <li>{@code dtmf_2833_0.pcap} .. {@code dtmf_2833_9.pcap}, one every 400 ms, and the
+ *       captures in timestamp order (1-9, star, pound): the digits arrive as
+ *       {@link AudioVideoSession.Listener#onDtmfReceived} events, each once, in order;
+ *   <li>{@code g711a.pcap} (7.05 s of PCMA speech in 30 ms packets), as it is and cut into 20 ms
+ *       packets, at an endpoint that records: the recording holds as much sound as the capture,
+ *       as loud (the test decodes the capture itself for the reference).
  * </ul>
  *
  * <p>SIPp sends the captures' RTP headers as recorded (SSRC, sequence numbers, timestamps), from
@@ -90,16 +90,12 @@ class SippMediaAgainstParleyEndpointTest {
   }
 
   /**
-   * The brief's order, digits 0 to 9 ({@code media-dtmf-uac.xml}). Digit 0's capture comes from
+   * Digits 0 to 9 in that order ({@code media-dtmf-uac.xml}). Digit 0's capture comes from
    * another recording than digits 1-9: same SSRC, but its RTP timestamp (17632) is after digit
    * 1's (13280) and its sequence numbers 4,103 ahead, so after digit 0 the stream jumps back: an
-   * RFC 3550 A.1 restart, which {@code RtpReceiverStats} recognises. Parley's DTMF receiver does
-   * not start afresh on it and drops digit 1 as a late packet of an older event.
+   * RFC 3550 A.1 restart. Digit 1 must not be taken for a late packet of an older event.
    */
   @Test
-  @Disabled("parley-media: DtmfReceiver keeps its last event timestamp across an RFC 3550 A.1"
-      + " restart of the same SSRC, so digit 1 is dropped as late: \"023456789\""
-      + " (docs/media-interop.md)")
   void sippsDigitsZeroToNineArriveInOrderAcrossTheCapturesRestart() throws Exception {
     List<String> captures = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
     assertThat(digitsReceived(captures, "dtmf-0-9")).isEqualTo("0123456789");
@@ -123,14 +119,10 @@ class SippMediaAgainstParleyEndpointTest {
 
   /**
    * SIPp's {@code g711a.pcap} as it is: 30 ms packets (240 bytes of PCMA). Parley answers
-   * {@code a=ptime:20}, but a capture cannot follow it, and a peer may send another packet
-   * time anyway (RFC 4566 6: ptime is a wish). Parley's G.711 decoder takes exactly 160 bytes
-   * and its jitter buffer one 20 ms frame per packet: of 236 packets 215 are counted undecodable
-   * and 21 late, and the recording is silent.
+   * {@code a=ptime:20}, but a capture cannot follow it, and a peer may send another packet time
+   * anyway (RFC 4566 6: ptime is a wish): every packet must be decoded and played whole.
    */
   @Test
-  @Disabled("parley-media: only 20 ms packets are decoded (G711Codec takes 160 bytes, the jitter"
-      + " buffer one frame per packet); g711a.pcap has 30 ms packets (docs/media-interop.md)")
   void sippsG711aCaptureIsRecordedWithAllItsSound() throws Exception {
     checkRecorded(Sipp.scenarioResource("media-g711a-uac.xml"), "g711a", 236);
   }
