@@ -28,6 +28,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
@@ -183,6 +184,131 @@ class BaresipAudioWithParleyEndpointTest {
         callLength.minus(CALL_LENGTH_TOLERANCE), callLength.plus(CALL_LENGTH_TOLERANCE));
     assertThat(audio.soundDuration()).as(context)
         .isGreaterThanOrEqualTo(sent.minus(CALL_LENGTH_TOLERANCE));
+  }
+
+  /**
+   * DTMF both ways (RFC 4733, PCMU call): the Parley endpoint's {@code sendDtmf("159#")} reaches
+   * baresip as {@code CALL_DTMF_START} events in order, and baresip's {@code /sndcode} digits
+   * reach the endpoint's {@code onDtmfReceived}, each once, in order.
+   */
+  @Test
+  void dtmfGoesBothWaysBetweenBaresipAndAParleyEndpoint() throws Exception {
+    endpoint("paul", "paul-pw", b -> b);
+    Baresip dave = baresip("dave", "dave-pw", b -> b);
+    StringBuffer atPaul = new StringBuffer();
+
+    dave.dial(server.aor("paul"));
+    IncomingSessionEvent invitation = next(invitations, dave);
+    AudioVideoSession call = (AudioVideoSession) invitation.session();
+    call.addListener(new AudioVideoSession.Listener() {
+      @Override
+      public void onDtmfReceived(AudioVideoSession s, char digit) {
+        atPaul.append(digit);
+      }
+    });
+    invitation.accept().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    dave.awaitEvent("CALL_ESTABLISHED", WAIT);
+
+    call.sendDtmf("159#");
+    StringBuilder atDave = new StringBuilder();
+    for (int i = 0; i < 4; i++) {
+      atDave.append(dave.awaitEvent("CALL_DTMF_START", WAIT).param());
+    }
+    assertThat(atDave.toString()).as("%s", stats(call)).isEqualTo("159#");
+
+    for (char digit : "2468".toCharArray()) {
+      dave.command("sndcode", String.valueOf(digit));
+    }
+    try {
+      await().atMost(WAIT).until(() -> atPaul.length() >= 4);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("paul got " + atPaul + "; " + stats(call) + "\n" + dave.log(), e);
+    }
+    assertThat(atPaul.toString()).as("%s", stats(call)).isEqualTo("2468");
+    assertThat(call.audioStats()).hasValueSatisfying(s -> {
+      assertThat(s.dtmfSent()).as("dtmfSent").isEqualTo(4);
+      assertThat(s.dtmfReceived()).as("dtmfReceived").isEqualTo(4);
+    });
+    dave.hangup();
+    call.termination().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /**
+   * Hold and resume both ways (PCMU call). baresip's {@code /hold} (a re-INVITE with
+   * {@code a=sendonly}) puts the endpoint in {@code isHeldByPeer}, which then sends nothing;
+   * {@code /resume} brings its packets back. The endpoint's {@code hold()} stops baresip's
+   * packets while its own still go; {@code resume()} brings them back. "Nothing flows" is one
+   * second (50 ticks of the endpoint's stream, or 50 of its packets the other way) with at most
+   * one packet in flight on the held side.
+   */
+  @Test
+  void holdAndResumeWorkBothWaysBetweenBaresipAndAParleyEndpoint() throws Exception {
+    RecordingSink heard = new RecordingSink(work.resolve("paul-heard.wav"));
+    endpoint("paul", "paul-pw", b -> b.audioSink(s -> heard)
+        .audioSource(s -> new ToneSource(1000, AudioFormat.PCM_8000, 0.5)));
+    Baresip dave = baresip("dave", "dave-pw", b -> b);
+
+    dave.dial(server.aor("paul"));
+    IncomingSessionEvent invitation = next(invitations, dave);
+    AudioVideoSession call =
+        (AudioVideoSession) invitation.accept().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    dave.awaitEvent("CALL_ESTABLISHED", WAIT);
+    awaitCounting("packets received by paul", () -> received(call), 50, call, dave);
+
+    // baresip holds (a=sendonly, answered a=recvonly): paul sends nothing; baresip 1.0 sends
+    // nothing either while it holds, so paul's own 20 ms ticks (frames to its sink) are the clock
+    dave.command("hold", "");
+    awaitTrue("paul held by baresip", call::isHeldByPeer, call, dave);
+    long sentWhenHeld = sent(call);
+    long framesWhenHeld = heard.frames();
+    awaitCounting("paul's ticks while held", () -> heard.frames() - framesWhenHeld, 50, call,
+        dave);
+    assertThat(sent(call) - sentWhenHeld).as("packets paul sent while held; %s", stats(call))
+        .isLessThanOrEqualTo(1);
+
+    dave.command("resume", "");
+    awaitTrue("paul resumed by baresip", () -> !call.isHeldByPeer(), call, dave);
+    long sentWhenResumed = sent(call);
+    awaitCounting("packets sent by paul after baresip's resume", () -> sent(call) - sentWhenResumed,
+        50, call, dave);
+
+    // paul holds: baresip stops sending, paul's packets still go
+    call.hold().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(call.isOnHold()).isTrue();
+    long receivedWhenHolding = received(call);
+    long sentWhenHolding = sent(call);
+    awaitCounting("packets sent by paul while holding", () -> sent(call) - sentWhenHolding, 50,
+        call, dave);
+    assertThat(received(call) - receivedWhenHolding)
+        .as("packets paul received while holding; %s", stats(call)).isLessThanOrEqualTo(1);
+
+    call.resume().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(call.isOnHold()).isFalse();
+    long receivedWhenResuming = received(call);
+    awaitCounting("packets received by paul after its resume",
+        () -> received(call) - receivedWhenResuming, 50, call, dave);
+
+    dave.hangup();
+    call.termination().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    dave.awaitEvent("CALL_CLOSED", WAIT);
+  }
+
+  private static long sent(AudioVideoSession call) {
+    return call.audioStats().map(AudioStreamStats::packetsSent).orElse(0L);
+  }
+
+  private static long received(AudioVideoSession call) {
+    return call.audioStats().map(AudioStreamStats::packetsReceived).orElse(0L);
+  }
+
+  private static void awaitTrue(String what, java.util.concurrent.Callable<Boolean> condition,
+      AudioVideoSession call, Baresip peer) {
+    try {
+      await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(condition);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(what + ": not within " + WAIT + "; " + stats(call) + "\n"
+          + call.trace().ladder() + "\n" + peer.log(), e);
+    }
   }
 
   /** The codec as baresip's {@code audio_codecs} names it. */
