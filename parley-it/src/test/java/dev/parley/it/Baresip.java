@@ -447,6 +447,8 @@ final class Baresip implements AutoCloseable {
     private final List<String> contactUris = new ArrayList<>();
     /** Ports in each baresip's RTP range: two a call, {@code call_max_calls} 4. */
     private static final int RTP_BLOCK = 16;
+    /** Ports each baresip gets ({@link #portBlock}): SIP, TLS, control, one spare, RTP. */
+    private static final int PORT_BLOCK = 4 + RTP_BLOCK;
 
     private Duration quitAfter = Duration.ofSeconds(180);
     private List<String> audioCodecs = List.of("PCMU");
@@ -545,29 +547,33 @@ final class Baresip implements AutoCloseable {
     }
 
     /**
-     * A block of {@value #RTP_BLOCK} UDP ports for baresip's RTP and RTCP, {@code FIRST-LAST}, free
-     * on every address right now, above the kernel's ephemeral range (32768-60999 by default):
-     * baresip binds its media sockets on 0.0.0.0 (not on {@code net_interface}), takes a random
-     * port of its range and gives up on EADDRINUSE ("Address already in use" to {@code /dial},
-     * 500 Call Error to an INVITE), and inside the ephemeral range every kernel-chosen port of
-     * this machine (SIP sockets, other load tests) competes with it.
+     * The first of {@value #PORT_BLOCK} ports free for UDP and TCP on every address right now,
+     * above the kernel's ephemeral range (32768-60999 by default), for one baresip: SIP on the
+     * first (UDP and TCP; TLS takes the next), the control port on the third, RTP and RTCP on the
+     * last {@value #RTP_BLOCK}. Inside the ephemeral range every kernel-chosen port of this
+     * machine (other tests' sockets, load tests) competes with a port chosen free a moment
+     * before, and baresip gives up on EADDRINUSE: its control port does not open, {@code /dial}
+     * answers "Address already in use", an INVITE gets 500 Call Error. baresip binds its media
+     * sockets on 0.0.0.0, whatever {@code net_interface} says.
      */
-    private static String rtpPorts() throws IOException {
+    private static int portBlock() throws IOException {
       java.util.Random random = new java.util.Random();
       for (int attempt = 0; attempt < 50; attempt++) {
-        int first = 61_000 + 2 * random.nextInt((65_500 - 61_000 - RTP_BLOCK) / 2);
-        if (allFree(first, first + RTP_BLOCK - 1)) {
-          return first + "-" + (first + RTP_BLOCK - 1);
+        int first = 61_000 + 2 * random.nextInt((65_500 - 61_000 - PORT_BLOCK) / 2);
+        if (allFree(first, first + PORT_BLOCK - 1)) {
+          return first;
         }
       }
-      throw new IOException("no block of " + RTP_BLOCK + " free UDP ports in 61000-65500");
+      throw new IOException("no block of " + PORT_BLOCK + " free ports in 61000-65500");
     }
 
     private static boolean allFree(int first, int last) {
       for (int port = first; port <= last; port++) {
-        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(port)) {
-          probe.getLocalPort();
-        } catch (java.net.SocketException taken) {
+        try (java.net.DatagramSocket udp = new java.net.DatagramSocket(port);
+            java.net.ServerSocket tcp = new java.net.ServerSocket(port)) {
+          udp.getLocalPort();
+          tcp.getLocalPort();
+        } catch (IOException taken) {
           return false;
         }
       }
@@ -584,8 +590,9 @@ final class Baresip implements AutoCloseable {
       Objects.requireNonNull(user, "account(...) not set");
       Path conf = workDir.resolve("conf");
       Files.createDirectories(conf);
-      int sipPort = Sipp.freePort();
-      int ctrlPort = Sipp.freePort();
+      int block = portBlock();
+      int sipPort = block;
+      int ctrlPort = block + 2;
       boolean opus = audioCodecs.stream()
           .anyMatch(c -> c.toLowerCase(Locale.ROOT).startsWith("opus"));
       if (recordDir != null) {
@@ -602,7 +609,7 @@ final class Baresip implements AutoCloseable {
           "audio_source\t\tausine," + toneHz,
           "ausrc_srate\t\t48000",
           "ausrc_channels\t\t2",
-          "rtp_ports\t\t" + rtpPorts(),
+          "rtp_ports\t\t" + (block + 4) + "-" + (block + PORT_BLOCK - 1),
           "module_path\t\t/usr/lib/baresip/modules",
           "module\t\t\tg711.so",
           opus ? "module\t\t\topus.so" : "",

@@ -300,7 +300,8 @@ class SippMediaAgainstParleyEndpointTest {
   }
 
   private static String resource(String scenario) throws IOException {
-    try (var in = SippMediaAgainstParleyEndpointTest.class.getResourceAsStream("/sipp/" + scenario)) {
+    try (var in = SippMediaAgainstParleyEndpointTest.class
+        .getResourceAsStream("/sipp/" + scenario)) {
       if (in == null) {
         throw new IOException("no scenario on the class path: /sipp/" + scenario);
       }
