@@ -28,12 +28,18 @@ import picocli.CommandLine;
  * {@code parley uas}: a minimal user agent server that answers every INVITE with 200 OK and an
  * audio answer, and handles ACK, BYE, CANCEL, OPTIONS and MESSAGE, like SIPp's built-in
  * {@code uas}. A test peer, and the process the UAS benchmark measures.
+ *
+ * <p>Without {@code --media} the answer is a fixed PCMU line on port 6000 and no RTP flows. With
+ * {@code --media echo|tone:HZ|file:PATH.wav} each call gets its own RTP socket from
+ * {@code --rtp-ports} and that media ({@link UasMedia}); when the range is exhausted the INVITE
+ * is answered 503.
  */
 @Command(
     name = "uas",
     mixinStandardHelpOptions = true,
     description = {
-        "Answers every INVITE with 200 OK (ACK, BYE, CANCEL, OPTIONS and MESSAGE handled too).",
+        "Answers every INVITE with 200 OK (ACK, BYE, CANCEL, OPTIONS and MESSAGE handled too);",
+        "with --media, each call gets RTP: its packets echoed, a tone or a WAV file.",
         "Prints one line when ready; stops cleanly on SIGINT or SIGTERM."})
 final class UasCommand implements Callable<Integer> {
   @Option(names = "--listen", paramLabel = "TRANSPORT:HOST:PORT",
@@ -47,6 +53,16 @@ final class UasCommand implements Callable<Integer> {
   @Option(names = "--tls-dir", paramLabel = "DIR", defaultValue = "data/tls",
       description = "Where the development TLS certificate is kept (made on first use) when a tls: or wss: listener is asked for.")
   Path tlsDir;
+
+  @Option(names = "--media", paramLabel = "echo|tone:HZ|file:PATH.wav",
+      description = "Media of every call: echo (each RTP packet sent back as it arrives, G.711 only),"
+          + " tone:HZ (a sine), file:PATH.wav (played in a loop). Default: no RTP (a fixed answer).")
+  String media;
+
+  @Option(names = "--rtp-ports", paramLabel = "MIN-MAX",
+      description = "RTP/RTCP port range of --media calls (RTP on even ports, RTCP + 1);"
+          + " a call that finds no port left is answered 503. Default 16384-32767.")
+  String rtpPorts;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -64,6 +80,26 @@ final class UasCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--listen: " + e.getMessage());
     }
+    UasMedia.Mode mode = null;
+    if (media != null) {
+      try {
+        mode = UasMedia.Mode.parse(media);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--media: " + e.getMessage());
+      }
+    } else if (rtpPorts != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--rtp-ports: only with --media (without it no RTP flows)");
+    }
+    int[] range = parsePorts();
+    UasMedia mediaPlane = null;
+    if (mode != null) {
+      try {
+        mediaPlane = new UasMedia(mode, points.get(0).address().getAddress(), range[0], range[1]);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
     NettyTransportLayer.Builder transport = NettyTransportLayer.builder()
         .listen(points.toArray(new ListenPoint[0])).threads(threads);
     if (points.stream().anyMatch(p -> p.transport().isSecure())) {
@@ -71,20 +107,29 @@ final class UasCommand implements Callable<Integer> {
     }
     UserAgent[] holder = new UserAgent[1];
     UserAgent agent = UserAgent.builder(transport.build()).contactUser("uas")
-        .handler(new Answering(() -> holder[0])).build();
+        .handler(new Answering(() -> holder[0], mediaPlane)).build();
     holder[0] = agent;
     try {
       agent.start().join();
     } catch (RuntimeException e) {
       agent.close();
+      if (mediaPlane != null) {
+        mediaPlane.close();
+      }
       spec.commandLine().getErr().println("parley uas: cannot listen: " + rootMessage(e));
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
+    UasMedia plane = mediaPlane;
     Thread hook = new Thread(() -> {
       agent.close();
+      String mediaSummary = "";
+      if (plane != null) {
+        plane.close();
+        mediaSummary = "; " + plane.summary();
+      }
       out.println("parley uas: stopped after " + answered.get() + " calls answered, "
-          + ended.get() + " ended");
+          + ended.get() + " ended" + mediaSummary);
       out.flush();
       stopped.countDown();
     }, "parley-uas-shutdown");
@@ -93,10 +138,35 @@ final class UasCommand implements Callable<Integer> {
     for (ListenPoint lp : agent.transport().listenPoints()) {
       bound.add(lp.toString());
     }
-    out.println("parley uas: listening on " + String.join(", ", bound) + " (Ctrl-C to stop)");
+    out.println("parley uas: listening on " + String.join(", ", bound)
+        + (plane == null ? "" : ", " + plane.describe()) + " (Ctrl-C to stop)");
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** The {@code --rtp-ports} range, or the media network's default. */
+  private int[] parsePorts() {
+    if (rtpPorts == null) {
+      return new int[] {dev.parley.media.MediaNetworkConfig.DEFAULT_MIN_PORT,
+          dev.parley.media.MediaNetworkConfig.DEFAULT_MAX_PORT};
+    }
+    int dash = rtpPorts.indexOf('-');
+    try {
+      if (dash <= 0) {
+        throw new NumberFormatException();
+      }
+      int min = Integer.parseInt(rtpPorts.substring(0, dash).trim());
+      int max = Integer.parseInt(rtpPorts.substring(dash + 1).trim());
+      if (min < 1 || max > 65535 || min > max || max - min < 1) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--rtp-ports: '" + rtpPorts
+            + "': needs 1 <= MIN < MAX <= 65535 (at least one RTP port and its RTCP port)");
+      }
+      return new int[] {min, max};
+    } catch (NumberFormatException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--rtp-ports: '" + rtpPorts + "' is not MIN-MAX, e.g. 20000-20999");
+    }
   }
 
   private static String rootMessage(Throwable e) {
@@ -110,15 +180,21 @@ final class UasCommand implements Callable<Integer> {
   /** Answers INVITE with 200 + SDP, MESSAGE with 200, OPTIONS with 200. */
   private final class Answering implements UserAgent.Handler {
     private final java.util.function.Supplier<UserAgent> agent;
+    private final UasMedia media;
 
-    Answering(java.util.function.Supplier<UserAgent> agent) {
+    Answering(java.util.function.Supplier<UserAgent> agent, UasMedia media) {
       this.agent = agent;
+      this.media = media;
     }
 
     @Override
     public void onInvite(IncomingInvite invite) {
       answered.incrementAndGet();
-      invite.accept(MediaType.APPLICATION_SDP, answer(invite));
+      if (media != null) {
+        media.answer(invite, localAddress(invite).getHostAddress());
+      } else {
+        invite.accept(MediaType.APPLICATION_SDP, answer(invite));
+      }
     }
 
     @Override
@@ -133,13 +209,20 @@ final class UasCommand implements Callable<Integer> {
     @Override
     public void onDialogEnded(dev.parley.dialog.Dialog dialog, SipRequest bye) {
       ended.incrementAndGet();
+      if (media != null) {
+        media.ended(dialog.id().callId(), dialog.id().localTag());
+      }
+    }
+
+    private java.net.InetAddress localAddress(IncomingInvite invite) {
+      Transport t = invite.transaction().flow().transport();
+      return agent.get().transport().listenPoint(t).address().getAddress();
     }
 
     private byte[] answer(IncomingInvite invite) {
-      Transport t = invite.transaction().flow().transport();
-      ListenPoint lp = agent.get().transport().listenPoint(t);
-      String ip = lp.address().getAddress().getHostAddress();
-      String family = lp.address().getAddress() instanceof Inet6Address ? "IP6" : "IP4";
+      java.net.InetAddress address = localAddress(invite);
+      String ip = address.getHostAddress();
+      String family = address instanceof Inet6Address ? "IP6" : "IP4";
       return ("v=0\r\no=parley 1 1 IN " + family + " " + ip + "\r\ns=parley uas\r\nc=IN " + family
           + " " + ip + "\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n")
           .getBytes(StandardCharsets.US_ASCII);

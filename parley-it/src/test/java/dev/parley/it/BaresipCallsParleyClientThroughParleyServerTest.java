@@ -99,7 +99,15 @@ class BaresipCallsParleyClientThroughParleyServerTest {
     assertThat(lines.get(0)).isEqualTo("event=enabled user=sip:bob@parley.test");
     assertThat(events.get(0).get("contact")).startsWith("sip:bob@127.0.0.1:");
     assertThat(lines.get(lines.size() - 1)).isEqualTo("event=disabled user=sip:bob@parley.test");
-    assertThat(lines.stream().filter(l -> l.contains("session=1")))
+    // the call's final media event: its figures vary, the codec is baresip's first (PCMU)
+    List<Map<String, String>> media = events.stream()
+        .filter(e -> "media".equals(e.get("event"))).toList();
+    assertThat(media).singleElement().satisfies(m -> {
+      assertThat(m).containsEntry("session", "1").containsEntry("final", "true")
+          .containsEntry("codec", "PCMU");
+      assertThat(Long.parseLong(m.get("packetsReceived"))).isPositive();
+    });
+    assertThat(lines.stream().filter(l -> l.contains("session=1") && !l.startsWith("event=media")))
         .as("the call: accepted by --on-invite accept, ended by carol's BYE").containsExactly(
             "event=incoming " + call + " pager=false timeout=30",
             "event=state " + call + " state=CONNECTED cause=NORMAL status=200 reason=null"
@@ -107,7 +115,7 @@ class BaresipCallsParleyClientThroughParleyServerTest {
             "event=state " + call + " state=DISCONNECTED cause=REMOTE_HANGUP status=0 reason=null"
                 + " remoteReason=null",
             "event=ended " + call + " reason=null cause=REMOTE_HANGUP status=0 remoteReason=null"
-                + " trace=null");
+                + " trace=null recording=null");
     // the pager session's CONNECTED (printed when accept() completes) and its first message
     // (delivered by that accept) come in either order: seen both ways
     List<String> pager = lines.stream().filter(l -> l.contains("session=2")).toList();
@@ -124,7 +132,7 @@ class BaresipCallsParleyClientThroughParleyServerTest {
             + " remoteReason=null",
         "event=ended " + im + " reason=null cause=NORMAL status=0 remoteReason=null"
             + " trace=null");
-    assertThat(lines).as("nothing else: no error event").hasSize(2 + 4 + 6);
+    assertThat(lines).as("nothing else: no error event").hasSize(2 + 4 + 1 + 6);
     // the script's order: the message after the call connected, quit after the call ended
     assertThat(lines.indexOf("event=message " + im + " text=hello bob, from baresip"
         + " contentType=text/plain")).isGreaterThan(indexOf(lines, "event=state " + call));

@@ -65,6 +65,10 @@ import org.slf4j.LoggerFactory;
  * public method may be called from any thread.
  */
 public final class AudioStream implements AutoCloseable {
+  /** How long without RTP, while we expect some, before a stall is counted: {@value} ms. */
+  public static final long RECEIVE_STALL_MILLIS = 5000;
+  private static final long RECEIVE_STALL_NANOS = RECEIVE_STALL_MILLIS * 1_000_000L;
+
   /** The default RTCP report interval: {@value} ms (RFC 3550 section 6.2's minimum). */
   public static final long DEFAULT_RTCP_INTERVAL_MILLIS = 5000;
 
@@ -110,6 +114,10 @@ public final class AudioStream implements AutoCloseable {
   private AudioCodec lastDecoder;
   private final DtmfReceiver dtmfReceiver = new DtmfReceiver();
   private final PendingSamples pending = new PendingSamples();
+  private long lastReceivedCount; // under tickLock, with the two below
+  private long lastReceiveNanos;
+  private boolean stalled;
+  private final LongAdder receiveStalls = new LongAdder();
   private MediaClock.Timer tickTimer;
 
   // Sending statistics: the tick counts, the loop reports; under txLock.
@@ -190,6 +198,7 @@ public final class AudioStream implements AutoCloseable {
       }
     });
     synchronized (tickLock) {
+      lastReceiveNanos = tickClock.nanoTime();
       tickTimer = tickClock.scheduleAtFixedRate(this::tick, AudioFormat.FRAME_MILLIS,
           AudioFormat.FRAME_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -286,6 +295,32 @@ public final class AudioStream implements AutoCloseable {
       AudioStreamSettings s = settings;
       send(s);
       playout(s);
+      watchReceiving(s, tickClock.nanoTime());
+    }
+  }
+
+  /**
+   * Notices, once, a peer that stops sending while we expect its audio (it hung up without BYE,
+   * its NAT binding died, the network broke): counted in {@code receiveStalls} and logged once;
+   * the next packet ends the stall (logged too). A direction without receiving is never a stall.
+   */
+  private void watchReceiving(AudioStreamSettings s, long now) {
+    long received = receiver.packets();
+    if (received != lastReceivedCount || !s.direction().receives()) {
+      if (stalled && received != lastReceivedCount) {
+        stalled = false;
+        log.info("RTP arrives again on {} after {} ms", socket.localRtpAddress(),
+            TimeUnit.NANOSECONDS.toMillis(now - lastReceiveNanos));
+      }
+      lastReceivedCount = received;
+      lastReceiveNanos = now;
+      return;
+    }
+    if (!stalled && now - lastReceiveNanos >= RECEIVE_STALL_NANOS) {
+      stalled = true;
+      receiveStalls.increment();
+      log.info("no RTP received on {} for {} s: the peer stopped sending (logged once a stall)",
+          socket.localRtpAddress(), TimeUnit.NANOSECONDS.toSeconds(RECEIVE_STALL_NANOS));
     }
   }
 
@@ -582,7 +617,7 @@ public final class AudioStream implements AutoCloseable {
         rx.bytes(), rx.lost(), rx.fractionLost(), rx.jitterMillis(), rttMillis, peerFraction,
         peerLost, rx.late(), rx.duplicate(), rx.concealed(), rx.ssrcChanges(), bad,
         rx.unknownPayloadType(), undecodable.sum(), dtmfSent.sum(), dtmfReceived.sum(),
-        rx.telephoneEventsDropped(), rtcpSent.sum(), rtcpReceived.sum());
+        rx.telephoneEventsDropped(), rtcpSent.sum(), rtcpReceived.sum(), receiveStalls.sum());
   }
 
   /**

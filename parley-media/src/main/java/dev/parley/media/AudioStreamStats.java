@@ -35,13 +35,15 @@ import java.util.Map;
  * @param dtmfDropped telephone-event packets dropped because the hand-off to the worker was full
  * @param rtcpSent RTCP compound packets sent
  * @param rtcpReceived RTCP compound packets received and parsed
+ * @param receiveStalls times the peer's RTP stopped for {@link AudioStream#RECEIVE_STALL_MILLIS}
+ *     while we expected it (each logged once)
  */
 public record AudioStreamStats(String codec, long packetsSent, long bytesSent,
     long packetsReceived, long bytesReceived, long lost, double fractionLost, double jitterMillis,
     double rttMillis, double peerFractionLost, long peerCumulativeLost, long late, long duplicate,
     long concealed, long ssrcChanges, Map<MediaPacketException.Reason, Long> malformed,
     long unknownPayloadType, long undecodable, long dtmfSent, long dtmfReceived, long dtmfDropped, long rtcpSent,
-    long rtcpReceived) {
+    long rtcpReceived, long receiveStalls) {
 
   /** Copies the map of malformed counts. */
   public AudioStreamStats {

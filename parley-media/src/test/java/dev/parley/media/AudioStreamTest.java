@@ -213,6 +213,34 @@ class AudioStreamTest {
   }
 
   @Test
+  void aPeerThatStopsSendingIsCountedOnceAsAStallAndItsReturnEndsIt() {
+    Lockstep s = new Lockstep();
+    RtpSocket sa = socket();
+    RtpSocket sb = socket();
+    s.b = closing(on(sb, s.clockB).settings(settings(0, Codecs.PCMU)
+        .remote(sa.localRtpAddress(), null).build()).start());
+    s.a = closing(on(sa, s.clockA).settings(settings(0, Codecs.PCMU)
+        .remote(sb.localRtpAddress(), null).build()).start());
+    s.step(10);
+    s.a.mute(true); // the peer goes quiet (no RTP at all)
+    s.step(249);
+    assertThat(s.b.stats().receiveStalls()).isZero(); // 4.98 s
+    s.step(2);
+    assertThat(s.b.stats().receiveStalls()).isEqualTo(1);
+    s.step(300); // still quiet: the same stall, not counted again
+    assertThat(s.b.stats().receiveStalls()).isEqualTo(1);
+    s.a.mute(false);
+    s.step(5);
+    s.a.mute(true);
+    s.step(251);
+    assertThat(s.b.stats().receiveStalls()).isEqualTo(2);
+    // a direction that does not receive is never a stall
+    s.b.direction(StreamDirection.SENDONLY);
+    s.step(300);
+    assertThat(s.b.stats().receiveStalls()).isEqualTo(2);
+  }
+
+  @Test
   void muteSendsNothingWhileTheRtpClockRuns() {
     Lockstep s = new Lockstep();
     RtpSocket sa = socket();

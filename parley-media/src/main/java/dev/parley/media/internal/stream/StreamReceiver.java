@@ -247,6 +247,13 @@ public final class StreamReceiver {
     return events.poll();
   }
 
+  /** Packets received so far, of any source (a cheap read for the tick). */
+  public long packets() {
+    synchronized (lock) {
+      return packets;
+    }
+  }
+
   /** The totals now. */
   public Snapshot snapshot() {
     synchronized (lock) {
