@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
@@ -38,8 +39,10 @@ import org.awaitility.core.ConditionTimeoutException;
  * {@code CALL_RINGING}, {@code CALL_ESTABLISHED}, {@code CALL_CLOSED}...).
  *
  * <p>Each instance gets its own configuration directory (config, accounts, contacts) in the work
- * directory, SIP and control ports free on 127.0.0.1, no sound card (a 440 Hz sine as source,
- * {@code aubridge} as player), PCMU only, and a SIP trace ({@code -s}) in its log. It quits by
+ * directory, SIP and control ports free on 127.0.0.1, no sound card (a sine as source, 440 Hz
+ * unless {@link Builder#tone} says otherwise, {@code aubridge} as player, what it hears recorded
+ * to WAV files with {@link Builder#recordTo}), PCMU unless {@link Builder#audioCodecs} says
+ * otherwise, and a SIP trace ({@code -s}) in its log. It quits by
  * itself after {@link Builder#quitAfter} ({@code -t}) should a test forget it; {@link #close} ends
  * it sooner. One instance per peer; {@link #awaitEvent} and the commands are for one test thread.
  */
@@ -67,11 +70,13 @@ final class Baresip implements AutoCloseable {
   private final Map<String, CompletableFuture<String>> replies = new ConcurrentHashMap<>();
   private final AtomicInteger tokens = new AtomicInteger();
   private final Thread reader;
+  private final Path recordDir;
   private volatile Exception readerEnd;
 
   private Baresip(PeerProcess process, String aor, List<String> contactUris, int sipPort,
-      Socket control) throws IOException {
+      Socket control, Path recordDir) throws IOException {
     this.process = process;
+    this.recordDir = recordDir;
     this.aor = aor;
     this.contactUris = List.copyOf(contactUris);
     this.sipPort = sipPort;
@@ -187,6 +192,60 @@ final class Baresip implements AutoCloseable {
     String peer = line.substring(0, line.lastIndexOf(": \"" + text + "\""));
     int sip = peer.lastIndexOf("sip:");
     return sip < 0 ? peer.strip() : peer.substring(sip).strip();
+  }
+
+  /**
+   * Waits until the {@code sndfile} module has completed the recording of what baresip received in
+   * its one call so far ({@code dump-DATE-dec.wav}: libsndfile writes the header's lengths when the
+   * call ends) and returns it.
+   *
+   * @throws IllegalStateException if baresip was built without {@link Builder#recordTo}
+   * @throws AssertionError (with the log) after {@code timeout}
+   */
+  Path awaitReceivedRecording(Duration timeout) {
+    if (recordDir == null) {
+      throw new IllegalStateException("baresip " + aor + " records nothing: no recordTo(dir)");
+    }
+    AtomicReference<Path> found = new AtomicReference<>();
+    try {
+      await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
+        try (var files = Files.list(recordDir)) {
+          List<Path> decoded = files
+              .filter(f -> f.getFileName().toString().endsWith("-dec.wav")).toList();
+          for (Path p : decoded) {
+            if (headerComplete(p)) {
+              found.set(p);
+              return true;
+            }
+          }
+        }
+        return false;
+      });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("baresip: no completed *-dec.wav in " + recordDir + " within "
+          + timeout + "\n" + log(), e);
+    }
+    return found.get();
+  }
+
+  /** Whether the RIFF and data lengths of a 44-byte-header WAV file match its size. */
+  private static boolean headerComplete(Path wav) throws IOException {
+    byte[] head = new byte[44];
+    long size;
+    try (InputStream in = Files.newInputStream(wav)) {
+      if (in.readNBytes(head, 0, 44) < 44) {
+        return false;
+      }
+      size = Files.size(wav);
+    }
+    long riff = littleEndian(head, 4);
+    long data = littleEndian(head, 40);
+    return data > 0 && riff + 8 == size && data + 44 == size;
+  }
+
+  private static long littleEndian(byte[] b, int at) {
+    return (b[at] & 0xffL) | (b[at + 1] & 0xffL) << 8 | (b[at + 2] & 0xffL) << 16
+        | (b[at + 3] & 0xffL) << 24;
   }
 
   /** Whether baresip's output so far (SIP trace included) contains {@code fragment}. */
@@ -386,7 +445,15 @@ final class Baresip implements AutoCloseable {
     private String answerMode = "manual";
     private final List<String> contacts = new ArrayList<>();
     private final List<String> contactUris = new ArrayList<>();
+    /** Ports in each baresip's RTP range: two a call, {@code call_max_calls} 4. */
+    private static final int RTP_BLOCK = 16;
+    /** Ports each baresip gets ({@link #portBlock}): SIP, TLS, control, one spare, RTP. */
+    private static final int PORT_BLOCK = 4 + RTP_BLOCK;
+
     private Duration quitAfter = Duration.ofSeconds(180);
+    private List<String> audioCodecs = List.of("PCMU");
+    private int toneHz = 440;
+    private Path recordDir;
 
     private Builder(Path workDir) {
       this.workDir = Objects.requireNonNull(workDir, "workDir");
@@ -437,10 +504,80 @@ final class Baresip implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The account's audio codecs in baresip's preference order, as its {@code audio_codecs}
+     * account parameter names them: {@code PCMU}, {@code PCMA}, {@code opus/48000/2}. Default
+     * {@code PCMU} only. The {@code g711} module is always loaded, {@code opus} when asked for.
+     */
+    Builder audioCodecs(String... codecs) {
+      if (codecs.length == 0) {
+        throw new IllegalArgumentException("audioCodecs: at least one codec");
+      }
+      this.audioCodecs = List.of(codecs);
+      return this;
+    }
+
+    /**
+     * The frequency of the sine baresip sends ({@code audio_source ausine,HZ}; default 440 Hz).
+     * ausine makes 48 kHz stereo, which baresip resamples to the codec's rate.
+     */
+    Builder tone(int hz) {
+      if (hz < 20 || hz > 3900) {
+        throw new IllegalArgumentException("tone: " + hz + " Hz is not between 20 and 3900");
+      }
+      this.toneHz = hz;
+      return this;
+    }
+
+    /**
+     * Records every call with the {@code sndfile} module into {@code dir}: one
+     * {@code dump-DATE-dec.wav} of what baresip received and decoded, one {@code ...-enc.wav} of
+     * what it sent, both 16-bit mono PCM at the codec's rate, their headers completed when the
+     * call ends ({@link #awaitReceivedRecording}).
+     */
+    Builder recordTo(Path dir) {
+      this.recordDir = Objects.requireNonNull(dir, "dir");
+      return this;
+    }
+
     /** When baresip quits by itself ({@code -t}; default 180 s): a safety net, not a stop. */
     Builder quitAfter(Duration d) {
       this.quitAfter = d;
       return this;
+    }
+
+    /**
+     * The first of {@value #PORT_BLOCK} ports free for UDP and TCP on every address right now,
+     * above the kernel's ephemeral range (32768-60999 by default), for one baresip: SIP on the
+     * first (UDP and TCP; TLS takes the next), the control port on the third, RTP and RTCP on the
+     * last {@value #RTP_BLOCK}. Inside the ephemeral range every kernel-chosen port of this
+     * machine (other tests' sockets, load tests) competes with a port chosen free a moment
+     * before, and baresip gives up on EADDRINUSE: its control port does not open, {@code /dial}
+     * answers "Address already in use", an INVITE gets 500 Call Error. baresip binds its media
+     * sockets on 0.0.0.0, whatever {@code net_interface} says.
+     */
+    private static int portBlock() throws IOException {
+      java.util.Random random = new java.util.Random();
+      for (int attempt = 0; attempt < 50; attempt++) {
+        int first = 61_000 + 2 * random.nextInt((65_500 - 61_000 - PORT_BLOCK) / 2);
+        if (allFree(first, first + PORT_BLOCK - 1)) {
+          return first;
+        }
+      }
+      throw new IOException("no block of " + PORT_BLOCK + " free ports in 61000-65500");
+    }
+
+    private static boolean allFree(int first, int last) {
+      for (int port = first; port <= last; port++) {
+        try (java.net.DatagramSocket udp = new java.net.DatagramSocket(port);
+            java.net.ServerSocket tcp = new java.net.ServerSocket(port)) {
+          udp.getLocalPort();
+          tcp.getLocalPort();
+        } catch (IOException taken) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /**
@@ -453,8 +590,14 @@ final class Baresip implements AutoCloseable {
       Objects.requireNonNull(user, "account(...) not set");
       Path conf = workDir.resolve("conf");
       Files.createDirectories(conf);
-      int sipPort = Sipp.freePort();
-      int ctrlPort = Sipp.freePort();
+      int block = portBlock();
+      int sipPort = block;
+      int ctrlPort = block + 2;
+      boolean opus = audioCodecs.stream()
+          .anyMatch(c -> c.toLowerCase(Locale.ROOT).startsWith("opus"));
+      if (recordDir != null) {
+        Files.createDirectories(recordDir);
+      }
       Files.writeString(conf.resolve("config"), String.join("\n",
           "poll_method\t\tepoll",
           "sip_listen\t\t127.0.0.1:" + sipPort,
@@ -463,13 +606,17 @@ final class Baresip implements AutoCloseable {
           "call_max_calls\t\t4",
           "audio_player\t\taubridge,nowhere",
           "audio_alert\t\taubridge,nowhere",
-          "audio_source\t\tausine,440",
+          "audio_source\t\tausine," + toneHz,
           "ausrc_srate\t\t48000",
           "ausrc_channels\t\t2",
-          "rtp_ports\t\t40000-40999",
+          "rtp_ports\t\t" + (block + 4) + "-" + (block + PORT_BLOCK - 1),
           "module_path\t\t/usr/lib/baresip/modules",
           "module\t\t\tg711.so",
+          opus ? "module\t\t\topus.so" : "",
           "module\t\t\tausine.so",
+          // an audio filter: what goes out and what comes in, decoded, each to a WAV file
+          recordDir == null ? "" : "module\t\t\tsndfile.so",
+          recordDir == null ? "" : "snd_path\t\t" + recordDir,
           "module\t\t\taubridge.so",
           // the stdio UI prints what the menu module reports, such as a received MESSAGE
           // (PEER: "TEXT"); without a terminal it warns "could not setup terminal" and works on
@@ -485,7 +632,8 @@ final class Baresip implements AutoCloseable {
       // the accounts file registers at start-up, and its REGISTER_OK/FAIL events would be sent
       // before anyone listens
       String account = "<" + aor + ";transport=udp>;auth_pass=" + password + ";answermode="
-          + answerMode + ";audio_codecs=PCMU" + (register ? "" : ";regint=0")
+          + answerMode + ";audio_codecs=" + String.join(",", audioCodecs)
+          + (register ? "" : ";regint=0")
           + (outbound == null ? "" : ";outbound=\"sip:" + outbound + "\"");
       Files.writeString(conf.resolve("accounts"), "# created with /uanew: " + account + "\n");
       Files.writeString(conf.resolve("contacts"), String.join("\n", contacts) + "\n");
@@ -513,7 +661,8 @@ final class Baresip implements AutoCloseable {
                 return false;
               }
             });
-        Baresip baresip = new Baresip(process, aor, contactUris, sipPort, control.get());
+        Baresip baresip = new Baresip(process, aor, contactUris, sipPort, control.get(),
+          recordDir);
         try {
           baresip.command("uanew", account);
         } catch (AssertionError e) {

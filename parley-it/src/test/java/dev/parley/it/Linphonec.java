@@ -92,6 +92,24 @@ final class Linphonec implements AutoCloseable {
     command("answer");
   }
 
+  /**
+   * Plays {@code wav} (16-bit PCM, any rate; linphonec resamples) into the current call instead of
+   * a microphone ({@code play FILE}, with {@code soundcard use files}): give it after the call is
+   * {@code connected.}, which starts the audio graph.
+   */
+  void play(Path wav) {
+    command("play " + wav.toAbsolutePath());
+  }
+
+  /**
+   * Records what the current call receives into {@code wav} ({@code record FILE}: 16-bit mono
+   * PCM at 8 kHz, written as it arrives), from now until the call ends. Its header's lengths are
+   * the file's size, 44 bytes more than the data: readers must stop at the end of the file.
+   */
+  void record(Path wav) {
+    command("record " + wav.toAbsolutePath());
+  }
+
   /** Hangs up the current call ({@code terminate}): CANCEL while it rings, BYE once connected. */
   void terminate() {
     command("terminate");
@@ -285,6 +303,8 @@ final class Linphonec implements AutoCloseable {
       Path rc = workDir.resolve("linphonerc");
       Files.writeString(rc, String.join("\n",
           "[sip]",
+          // without it, liblinphone 5 "migrates" use_ipv6=0 to 1 at the first start
+          "ipv6_migration_done=1",
           "sip_port=" + sipPort,
           "sip_tcp_port=-1",
           "sip_tls_port=-1",
@@ -293,6 +313,9 @@ final class Linphonec implements AutoCloseable {
           "contact=<" + aor + ">",
           "default_proxy=0",
           "[rtp]",
+          // the address its SDP advertises: else the default route's interface's (192.0.2.2 or
+          // fd00::2 on the development machine), not loopback
+          "bind_address=127.0.0.1",
           "audio_rtp_port=" + rtpPort,
           "[sound]",
           "playback_dev_id=",
