@@ -201,7 +201,12 @@ class UdpTransportTest {
         .toBuilder().header(dev.parley.sip.HeaderName.SUBJECT, "x".repeat(1400)).build();
     assertThat(a.send(big, Fixtures.hop(b.listenPoint(Transport.UDP))).join().transport())
         .isEqualTo(Transport.UDP);
-    assertThat(server.take().message().headers().get("Subject")).hasSize(1400);
+    // a loopback port is reused: a stray datagram of an earlier peer may come first
+    Inbound in = server.take();
+    while (!big.callId().equals(in.message() == null ? null : in.message().callId())) {
+      in = server.take();
+    }
+    assertThat(in.message().headers().get("Subject")).hasSize(1400);
   }
 
   @Test
