@@ -527,7 +527,7 @@ public final class AudioStream implements AutoCloseable {
   private void receiveRtcp(ByteBuf buf) {
     RtcpCompoundPacket compound;
     try {
-      compound = RtcpCompoundPacket.parse(buf.nioBuffer());
+      compound = RtcpCompoundPacket.parseReducedSize(buf.nioBuffer()); // be liberal (baresip)
     } catch (MediaPacketException e) {
       countMalformed(e, "RTCP");
       return;

@@ -64,6 +64,21 @@ public final class RtcpCompoundPacket {
     return new RtcpCompoundPacket(List.copyOf(RtcpCodec.parseCompound(buffer)));
   }
 
+  /**
+   * As {@link #parse(ByteBuffer)}, accepting a compound whose first packet is not a report
+   * (RFC 5506 reduced-size RTCP; baresip sends an APP alone at call start and BYE with SDES and no
+   * report at its end): what a receiver takes, where {@link #parse} checks RFC 3550 6.1 strictly.
+   *
+   * @throws MediaPacketException if the bytes are not valid RTCP packets
+   * @throws IllegalArgumentException if {@code buffer} is null
+   */
+  public static RtcpCompoundPacket parseReducedSize(ByteBuffer buffer) {
+    if (buffer == null) {
+      throw new IllegalArgumentException("buffer is null");
+    }
+    return new RtcpCompoundPacket(List.copyOf(RtcpCodec.parseCompound(buffer, false)));
+  }
+
   /** A compound to send; see {@link #of(List)}. */
   public static RtcpCompoundPacket of(RtcpPacket... packets) {
     if (packets == null) {

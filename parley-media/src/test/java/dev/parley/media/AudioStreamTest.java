@@ -294,13 +294,15 @@ class AudioStreamTest {
     RtpSocket sc = socket();
     AudioStream b = on(sb, scheduler.clock()).settings(settings(0, Codecs.PCMU)
         .remote(sa.localRtpAddress(), null).build()).start();
-    QueueSink heardAtC = new QueueSink(500);
-    AudioStream c = closing(on(sc, scheduler.clock()).settings(settings(0, Codecs.PCMU)
-        .remote(sa.localRtpAddress(), null).build()).sink(heardAtC).start());
     AudioStream a = closing(on(sa, scheduler.clock()).settings(settings(0, Codecs.PCMU)
         .remote(sb.localRtpAddress(), null).build())
         .source(new ToneSource(TONE, AudioFormat.PCM_8000, 0.5)).start());
     await().atMost(WAIT).until(() -> b.stats().packetsReceived() > 10);
+    // C starts once A has heard B (a packet of C's first would latch A to C at once)
+    QueueSink heardAtC = new QueueSink(500);
+    AudioStream c = closing(on(sc, scheduler.clock()).settings(settings(0, Codecs.PCMU)
+        .remote(sa.localRtpAddress(), null).build()).sink(heardAtC).start());
+    await().atMost(WAIT).until(() -> a.stats().packetsReceived() > 20);
     b.close();
 
     // The re-INVITE moved the call to C (the old peer has stopped sending, the new one sends:

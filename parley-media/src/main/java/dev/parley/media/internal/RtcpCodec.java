@@ -32,6 +32,15 @@ public final class RtcpCodec {
    * @throws MediaPacketException if the bytes are not a valid compound
    */
   public static List<RtcpPacket> parseCompound(ByteBuffer buffer) {
+    return parseCompound(buffer, true);
+  }
+
+  /**
+   * As {@link #parseCompound(ByteBuffer)}; with {@code reportFirst} false a compound may start
+   * with any packet type (RFC 5506's reduced-size RTCP, and peers that send an APP or a BYE
+   * alone).
+   */
+  public static List<RtcpPacket> parseCompound(ByteBuffer buffer, boolean reportFirst) {
     ByteBuffer b = buffer.slice();
     int end = b.remaining();
     if (end < HEADER) {
@@ -52,7 +61,7 @@ public final class RtcpCodec {
       }
       int count = first & 0x1f;
       int type = b.get(pos + 1) & 0xff;
-      if (pos == 0 && type != RtcpPacket.SR && type != RtcpPacket.RR) {
+      if (reportFirst && pos == 0 && type != RtcpPacket.SR && type != RtcpPacket.RR) {
         throw new MediaPacketException(Reason.NOT_REPORT_FIRST, "first packet type " + type);
       }
       int length = 4 * ((b.getShort(pos + 2) & 0xffff) + 1);
