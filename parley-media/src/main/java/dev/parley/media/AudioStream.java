@@ -4,16 +4,14 @@ import dev.parley.media.RtcpPacket.Bye;
 import dev.parley.media.RtcpPacket.ReceiverReport;
 import dev.parley.media.RtcpPacket.SourceDescription;
 import dev.parley.media.internal.stream.LinearResampler;
-import dev.parley.media.internal.stream.PendingSamples;
+import dev.parley.media.internal.stream.StreamPlayout;
 import dev.parley.media.internal.stream.StreamReceiver;
-import dev.parley.media.internal.stream.StreamReceiver.Encoded;
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,7 +100,6 @@ public final class AudioStream implements AutoCloseable {
   private final AudioSource source;
   private final AudioSink sink;
   private LinearResampler sendResampler;
-  private final LinearResampler playoutResampler;
   private Codecs.Entry sendEntry;
   private AudioCodec encoder;
   private DtmfSender dtmfSender;
@@ -110,14 +107,7 @@ public final class AudioStream implements AutoCloseable {
   private int sequence = ThreadLocalRandom.current().nextInt(1 << 16);
   private long timestamp = ThreadLocalRandom.current().nextLong(1L << 32);
   private boolean needMarker = true;
-  private final Map<Integer, AudioCodec> decoders = new HashMap<>();
-  private AudioCodec lastDecoder;
-  private final DtmfReceiver dtmfReceiver = new DtmfReceiver();
-  private final PendingSamples pending = new PendingSamples();
-  private long lastReceivedCount; // under tickLock, with the two below
-  private long lastReceiveNanos;
-  private boolean stalled;
-  private final LongAdder receiveStalls = new LongAdder();
+  private final StreamPlayout playout; // the receive side's tick, under tickLock
   private MediaClock.Timer tickTimer;
 
   // Sending statistics: the tick counts, the loop reports; under txLock.
@@ -137,9 +127,7 @@ public final class AudioStream implements AutoCloseable {
   private final Map<MediaPacketException.Reason, LongAdder> malformed =
       new EnumMap<>(MediaPacketException.Reason.class);
   private final AtomicBoolean malformedLogged = new AtomicBoolean();
-  private final LongAdder undecodable = new LongAdder();
   private final LongAdder dtmfSent = new LongAdder();
-  private final LongAdder dtmfReceived = new LongAdder();
   private final LongAdder rtcpSent = new LongAdder();
   private final LongAdder rtcpReceived = new LongAdder();
 
@@ -159,12 +147,13 @@ public final class AudioStream implements AutoCloseable {
     this.settings = b.settings;
     this.senderStats = new RtpSenderStats(ssrc, wallclock);
     this.sendResampler = new LinearResampler(b.settings.sendCodec().newCodec().format());
-    this.playoutResampler = new LinearResampler(playoutFormat);
     for (MediaPacketException.Reason r : MediaPacketException.Reason.values()) {
       malformed.put(r, new LongAdder());
     }
     this.receiver = new StreamReceiver(b.jitterBuffer, b.settings.sendCodec().clockRate(),
         wallclock);
+    this.playout = new StreamPlayout(receiver, sink, playoutFormat, listener::onDtmf,
+        socket.localRtpAddress(), RECEIVE_STALL_NANOS);
   }
 
   /**
@@ -198,7 +187,7 @@ public final class AudioStream implements AutoCloseable {
       }
     });
     synchronized (tickLock) {
-      lastReceiveNanos = tickClock.nanoTime();
+      playout.started(tickClock.nanoTime());
       tickTimer = tickClock.scheduleAtFixedRate(this::tick, AudioFormat.FRAME_MILLIS,
           AudioFormat.FRAME_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -294,33 +283,7 @@ public final class AudioStream implements AutoCloseable {
       }
       AudioStreamSettings s = settings;
       send(s);
-      playout(s);
-      watchReceiving(s, tickClock.nanoTime());
-    }
-  }
-
-  /**
-   * Notices, once, a peer that stops sending while we expect its audio (it hung up without BYE,
-   * its NAT binding died, the network broke): counted in {@code receiveStalls} and logged once;
-   * the next packet ends the stall (logged too). A direction without receiving is never a stall.
-   */
-  private void watchReceiving(AudioStreamSettings s, long now) {
-    long received = receiver.packets();
-    if (received != lastReceivedCount || !s.direction().receives()) {
-      if (stalled && received != lastReceivedCount) {
-        stalled = false;
-        log.info("RTP arrives again on {} after {} ms", socket.localRtpAddress(),
-            TimeUnit.NANOSECONDS.toMillis(now - lastReceiveNanos));
-      }
-      lastReceivedCount = received;
-      lastReceiveNanos = now;
-      return;
-    }
-    if (!stalled && now - lastReceiveNanos >= RECEIVE_STALL_NANOS) {
-      stalled = true;
-      receiveStalls.increment();
-      log.info("no RTP received on {} for {} s: the peer stopped sending (logged once a stall)",
-          socket.localRtpAddress(), TimeUnit.NANOSECONDS.toSeconds(RECEIVE_STALL_NANOS));
+      playout.tick(s, tickClock.nanoTime());
     }
   }
 
@@ -382,121 +345,6 @@ public final class AudioStream implements AutoCloseable {
     }
     byte[] bytes = packet.toBytes();
     socket.sendRtp(bytes, 0, bytes.length);
-  }
-
-  private void playout(AudioStreamSettings s) {
-    long now = tickClock.nanoTime();
-    StreamReceiver.TelephoneEvent te;
-    while ((te = receiver.pollTelephoneEvent()) != null) {
-      if (te.restart()) {
-        dtmfReceiver.restart();
-      }
-      deliver(dtmfReceiver.receive(te.timestamp(), te.payload(), 0, te.payload().length,
-          TimeUnit.NANOSECONDS.toMillis(now)));
-    }
-    deliver(dtmfReceiver.poll(TimeUnit.NANOSECONDS.toMillis(now)));
-
-    AudioFrame frame;
-    if (pending.isEmpty()) {
-      StreamReceiver.Slot slot = receiver.poll(now);
-      if (slot.frameMillis() == AudioFormat.FRAME_MILLIS) {
-        frame = decode(s, slot.playout()); // one packet, one frame: the usual case
-      } else {
-        pending.add(samples(s, slot));
-        frame = nextPendingFrame(s, now);
-      }
-    } else {
-      frame = nextPendingFrame(s, now);
-    }
-    if (sink != null) {
-      sink.accept(playoutResampler.convert(frame));
-    }
-  }
-
-  /**
-   * 20 ms from the samples of packets of another length (a G.711 sender's 30 ms, say): polls the
-   * jitter buffer once per its frame, as many times as the samples in hand fall short.
-   */
-  private AudioFrame nextPendingFrame(AudioStreamSettings s, long now) {
-    while (!pending.hasFrame()) {
-      pending.add(samples(s, receiver.poll(now)));
-    }
-    return pending.takeFrame();
-  }
-
-  /** One jitter-buffer frame of any length as samples, in the decoder's format. */
-  private PendingSamples.Chunk samples(AudioStreamSettings s, StreamReceiver.Slot slot) {
-    int millis = slot.frameMillis();
-    if (sink != null && slot.playout() instanceof JitterBuffer.Playout.Decode<Encoded> d) {
-      AudioCodec codec = decoderFor(s, d.payload().payloadType());
-      if (codec instanceof G711Codec g) {
-        lastDecoder = codec;
-        byte[] p = d.payload().payload();
-        return new PendingSamples.Chunk(AudioFormat.PCM_8000, g.decodeAny(p, 0, p.length));
-      }
-      if (codec != null) { // a codec that says nothing of length in its payload: one frame
-        return PendingSamples.Chunk.of(decode(s, slot.playout()));
-      }
-    } else if (sink != null && slot.playout() instanceof JitterBuffer.Playout.Conceal<Encoded>
-        && lastDecoder != null) {
-      AudioFormat format = lastDecoder.format();
-      return PendingSamples.Chunk.repeat(format, lastDecoder::conceal,
-          format.sampleRate() / 1000 * millis);
-    }
-    AudioFormat format = lastDecoder != null ? lastDecoder.format() : playoutFormat;
-    return new PendingSamples.Chunk(format, new short[format.sampleRate() / 1000 * millis]);
-  }
-
-  /** One 20 ms jitter-buffer frame decoded (or concealed, or silence). */
-  private AudioFrame decode(AudioStreamSettings s, JitterBuffer.Playout<Encoded> slot) {
-    if (sink == null) {
-      return AudioFrame.silence(playoutFormat);
-    }
-    if (slot instanceof JitterBuffer.Playout.Decode<Encoded> d) {
-      AudioCodec codec = decoderFor(s, d.payload().payloadType());
-      if (codec == null) {
-        return AudioFrame.silence(playoutFormat);
-      }
-      lastDecoder = codec;
-      byte[] p = d.payload().payload();
-      try {
-        return codec.decode(p, 0, p.length);
-      } catch (IllegalArgumentException e) {
-        undecodable.increment();
-        log.debug("undecodable {} payload of {} bytes: {}", codec.name(), p.length,
-            e.getMessage());
-        return codec.conceal();
-      }
-    }
-    if (slot instanceof JitterBuffer.Playout.Conceal<Encoded> && lastDecoder != null) {
-      return lastDecoder.conceal();
-    }
-    return AudioFrame.silence(playoutFormat);
-  }
-
-  private AudioCodec decoderFor(AudioStreamSettings s, int payloadType) {
-    Codecs.Entry entry = s.receiveCodecs().get(payloadType);
-    if (entry == null) {
-      return null;
-    }
-    AudioCodec codec = decoders.get(payloadType);
-    if (codec == null || !codec.name().equalsIgnoreCase(entry.name())
-        || codec.clockRate() != entry.clockRate()) {
-      codec = entry.newCodec();
-      decoders.put(payloadType, codec);
-    }
-    return codec;
-  }
-
-  private void deliver(String digits) {
-    for (int i = 0; i < digits.length(); i++) {
-      dtmfReceived.increment();
-      try {
-        listener.onDtmf(digits.charAt(i));
-      } catch (RuntimeException e) {
-        log.warn("DTMF listener failed on digit {}", digits.charAt(i), e);
-      }
-    }
   }
 
   // ---------------------------------------------------------------------------------------
@@ -616,8 +464,9 @@ public final class AudioStream implements AutoCloseable {
     return new AudioStreamStats(settings.sendCodec().name(), sentPackets, sentBytes, rx.packets(),
         rx.bytes(), rx.lost(), rx.fractionLost(), rx.jitterMillis(), rttMillis, peerFraction,
         peerLost, rx.late(), rx.duplicate(), rx.concealed(), rx.ssrcChanges(), bad,
-        rx.unknownPayloadType(), undecodable.sum(), dtmfSent.sum(), dtmfReceived.sum(),
-        rx.telephoneEventsDropped(), rtcpSent.sum(), rtcpReceived.sum(), receiveStalls.sum());
+        rx.unknownPayloadType(), playout.undecodable(), dtmfSent.sum(), playout.dtmfReceived(),
+        rx.telephoneEventsDropped(), rtcpSent.sum(), rtcpReceived.sum(),
+        playout.receiveStalls());
   }
 
   /**

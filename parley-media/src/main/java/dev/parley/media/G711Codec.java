@@ -91,11 +91,13 @@ abstract sealed class G711Codec implements AudioCodec permits Pcmu, Pcma {
   }
 
   /**
-   * Decodes a payload of any length (one sample a byte: a 10, 30 or 60 ms packet), for the
-   * stream's playout of packets that are not 20 ms; the last 20 ms, when there are that many,
-   * become what concealment repeats.
+   * Decodes a payload of any length (one sample a byte: a 10, 30 or 60 ms packet), for a
+   * playout of packets that are not 20 ms; the last 20 ms heard, across packets, become what
+   * {@link #conceal()} repeats.
+   *
+   * @throws IllegalArgumentException if the range lies outside {@code payload}
    */
-  short[] decodeAny(byte[] payload, int offset, int length) {
+  public short[] decodeAny(byte[] payload, int offset, int length) {
     Objects.requireNonNull(payload, "payload");
     if (offset < 0 || length < 0 || offset > payload.length - length) {
       throw new IllegalArgumentException("offset " + offset + " and length " + length
