@@ -173,6 +173,13 @@ public final class StreamReceiver {
     Duration frame = Duration.ofMillis(frameMillis);
     JitterBufferConfig.Builder b = jitterTemplate.toBuilder().clockRate(clockRate)
         .frameDuration(frame);
+    if (frameMillis != jitterTemplate.frameDuration().toMillis()) {
+      // the same time of concealment whatever the packet time: 5 frames of 20 ms = 100 ms
+      long concealMillis = jitterTemplate.maxConcealFrames()
+          * jitterTemplate.frameDuration().toMillis();
+      b.maxConcealFrames(concealMillis == 0 ? 0
+          : (int) Math.max(1, Math.round((double) concealMillis / frameMillis)));
+    }
     if (jitterTemplate.minDelay().compareTo(frame) < 0) { // longer packets: at least one held
       b.minDelay(frame);
       if (jitterTemplate.maxDelay().compareTo(frame) < 0) {
