@@ -173,6 +173,39 @@ class AudioSignallingTest {
     call.termination().get(WAIT.toSeconds(), TimeUnit.SECONDS);
   }
 
+  @Test
+  void anOfferlessReInviteIsAnsweredWithAFullOfferAndTheAcksAnswerIsApplied() throws Exception {
+    String callId = MockSipPeer.token();
+    String fromTag = MockSipPeer.token();
+    SipUri bobUri = bob.contactUri();
+    InetSocketAddress bobAt = new InetSocketAddress("127.0.0.1", bobUri.port());
+    phone.send(request("INVITE", bobUri.toString(), callId, fromTag, null, 1,
+        sdp(1, "0", "sendrecv")), bobAt);
+    IncomingSessionEvent invitation = invitations.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(invitation).isNotNull();
+    var accepted = invitation.accept();
+    SipResponse ok = phone.takeFinalResponse();
+    String toTag = ok.to().tag();
+    String target = ok.contacts().get(0).uri().toString();
+    phone.send(request("ACK", target, callId, fromTag, toTag, 1, null), bobAt);
+    AudioVideoSession call = (AudioVideoSession) accepted.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(nextRtp().payloadType()).isZero();
+
+    // a re-INVITE without SDP (a B2BUA moving the call, RFC 3725): bob offers in the 200...
+    phone.send(request("INVITE", target, callId, fromTag, toTag, 2, null), bobAt);
+    SipResponse offerIn200 = phone.takeFinalResponse();
+    assertThat(offerIn200.statusCode()).isEqualTo(200);
+    SessionDescription offer = SessionDescription.parse(offerIn200.body());
+    assertThat(offer.media().get(0).payloadTypes()).contains(0, 8); // every codec again
+    // ...and the phone answers in the ACK with PCMA only
+    phone.send(request("ACK", target, callId, fromTag, toTag, 2, sdp(2, "8", "sendrecv")), bobAt);
+    await().atMost(WAIT).until(() -> call.audioStats().orElseThrow().codec().equals("PCMA"));
+    await().atMost(WAIT).until(() -> nextRtp().payloadType() == 8);
+    call.terminate();
+    phone.respond(phone.takeRequest(SipMethod.BYE), 200);
+    call.termination().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
   private String request(String method, String uri, String callId, String fromTag, String toTag,
       int cseq, String body) {
     byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);

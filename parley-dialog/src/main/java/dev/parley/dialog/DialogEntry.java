@@ -26,6 +26,8 @@ final class DialogEntry {
   SipRequest ack;
   /** The INVITE we are answering (initial or re-INVITE), while its 2xx awaits an ACK. */
   private Retransmission ok;
+  /** Hears the ACK of the 2xx {@link #ok} retransmits (its body may carry an answer). */
+  private java.util.function.Consumer<SipRequest> onAck;
   /** Our reliable provisional awaiting its PRACK. */
   private Retransmission reliable;
   private long nextRSeq = 1 + (long) (Math.random() * 1000);
@@ -52,8 +54,10 @@ final class DialogEntry {
   }
 
   /** §13.3.1.4: retransmit our 2xx at T1, 2T1, ... up to T2 until the ACK, for 64*T1 at most. */
-  void retransmitUntilAck(ServerTransaction tx, SipResponse response, CompletableFuture<Dialog> done) {
+  void retransmitUntilAck(ServerTransaction tx, SipResponse response, CompletableFuture<Dialog> done,
+      java.util.function.Consumer<SipRequest> ackListener) {
     cancel(ok);
+    onAck = ackListener;
     ok = new Retransmission(tx, response, done, () -> {
       // No ACK for 64*T1: the dialog is confirmed but the session ends (§13.3.1.4).
       agent.endWithBye(this);
@@ -70,6 +74,10 @@ final class DialogEntry {
     ok = null;
     r.stop();
     remoteInvitePending = false;
+    if (onAck != null) {
+      onAck.accept(ack);
+      onAck = null;
+    }
     r.done.complete(dialog);
     return true;
   }

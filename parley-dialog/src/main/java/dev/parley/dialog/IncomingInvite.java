@@ -26,6 +26,7 @@ public final class IncomingInvite {
   private final SipRequest request;
   private final String localTag;
   private final DialogEntry reinviteOf;
+  private volatile SipRequest ack;
   private final AtomicBoolean answered = new AtomicBoolean();
   private final CompletableFuture<Void> cancellation = new CompletableFuture<>();
   private volatile boolean cancelled;
@@ -50,6 +51,14 @@ public final class IncomingInvite {
   /** The server transaction the INVITE created. */
   public ServerTransaction transaction() {
     return transaction;
+  }
+
+  /**
+   * The ACK that confirmed our 2xx, once {@link #accept}'s future has completed; null before. Its
+   * body is the answer when our 2xx carried the offer (an offerless INVITE, RFC 3264 §5).
+   */
+  public SipRequest ack() {
+    return ack;
   }
 
   /** The dialog a re-INVITE belongs to, or null for an initial INVITE. */
@@ -168,7 +177,7 @@ public final class IncomingInvite {
       }
       agent.answered(transaction);
       transaction.respond(ok);
-      entry.retransmitUntilAck(transaction, ok, confirmed);
+      entry.retransmitUntilAck(transaction, ok, confirmed, a -> this.ack = a);
     });
     return confirmed;
   }

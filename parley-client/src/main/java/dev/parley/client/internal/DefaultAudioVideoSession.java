@@ -198,11 +198,42 @@ final class DefaultAudioVideoSession extends DefaultSession implements AudioVide
       invite.reject(488); // RFC 3264 8: the session stays as it was
       return;
     }
+    boolean offerless = invite.request().bodyLength() == 0;
+    SessionDescription sent = answer;
     invite.accept(MediaType.APPLICATION_SDP, answer.encode()).whenComplete((d, e) -> {
       if (e != null) {
         LOG.info("our answer to a re-INVITE was not acknowledged: {}", e.getMessage());
+      } else if (offerless) {
+        ackAnswered(sent, invite.ack());
       }
     });
+  }
+
+  /**
+   * The ACK of our 2xx to an offerless re-INVITE carries the answer to the offer that 2xx made
+   * (RFC 3264 5): applied as any other exchange. An ACK without one (a broken peer) leaves the
+   * streams as they were.
+   */
+  private void ackAnswered(SessionDescription offer, dev.parley.sip.SipRequest ack) {
+    SessionDescription answer = null;
+    if (ack != null && ack.bodyLength() > 0 && ack.contentType() != null
+        && ack.contentType().is(MediaType.APPLICATION_SDP)) {
+      try {
+        answer = SessionDescription.parse(ack.body());
+      } catch (RuntimeException e) {
+        LOG.info("the ACK's SDP answer is unreadable, the streams go on as they were: {}",
+            e.getMessage());
+      }
+    }
+    if (answer == null) {
+      return;
+    }
+    synchronized (endpoint.lock) {
+      if (!isTerminated()) {
+        negotiated(offer, answer, true);
+      }
+    }
+    endpoint.kick();
   }
 
   /** Our answer to a re-INVITE, applied; null to refuse it. */
@@ -214,9 +245,8 @@ final class DefaultAudioVideoSession extends DefaultSession implements AudioVide
       }
       if (invite.request().bodyLength() == 0) {
         // an offerless re-INVITE (RFC 3261 14.2): our current description, in a new version, is
-        // the offer; the answer in the ACK is not read, the streams go on as they are
-        lastSent = AudioOffers.session(lastSent, mediaAddress, local.media());
-        return lastSent;
+        // the offer (every codec again, so the peer may change it); the answer comes in the ACK
+        return reofferLocked(onHold);
       }
       SessionDescription offer;
       try {
