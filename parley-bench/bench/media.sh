@@ -35,6 +35,7 @@
 #   JVM_OPTS         flags of the parley uas JVM ["-Xms512m -Xmx512m -XX:+UseG1GC"]
 #   PROBE_JVM_OPTS   flags of the probe's JVM ["-Xms256m -Xmx256m"]
 #   SIP_PORT         the servers' SIP port on 127.0.0.1 [35080]; SIPp uac and the probe use others
+#   UAS_ARGS         more options of parley uas, e.g. "--media-threads 1" [none]
 #   SKIP_BUILD=1     reuse the jars already built
 #   QUIET_BUSY, QUIET_WAIT  wait before measuring until the CPUs are less busy than this
 #                    percentage over 5 s (100 disables), for at most this many seconds [30, 60]
@@ -53,6 +54,7 @@ WARMUP_STREAMS=${WARMUP_STREAMS:-100}
 WARMUP_SECONDS=${WARMUP_SECONDS:-15}
 JVM_OPTS=${JVM_OPTS:-"-Xms512m -Xmx512m -XX:+UseG1GC"}
 PROBE_JVM_OPTS=${PROBE_JVM_OPTS:-"-Xms256m -Xmx256m"}
+UAS_ARGS=${UAS_ARGS:-}
 SIP_PORT=${SIP_PORT:-35080}
 QUIET_BUSY=${QUIET_BUSY:-30}
 QUIET_WAIT=${QUIET_WAIT:-60}
@@ -170,7 +172,7 @@ start_server() {
     parley)
       # shellcheck disable=SC2086 # JVM_OPTS is a list of flags on purpose
       java $JVM_OPTS -jar "$work/parley.jar" uas --listen "udp:$HOST:$sip_port" --media echo \
-        --rtp-ports 20000-29999 >"$log" 2>&1 &
+        --rtp-ports 20000-29999 $UAS_ARGS >"$log" 2>&1 &
       server_pid=$!
       local i=0
       until grep -q 'parley uas: listening' "$log" 2>/dev/null; do

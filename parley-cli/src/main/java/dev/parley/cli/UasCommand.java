@@ -64,6 +64,10 @@ final class UasCommand implements Callable<Integer> {
           + " a call that finds no port left is answered 503. Default 16384-32767.")
   String rtpPorts;
 
+  @Option(names = "--media-threads", paramLabel = "N", defaultValue = "2",
+      description = "Event loop threads of the RTP sockets of --media calls (default 2).")
+  int mediaThreads;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private final AtomicLong answered = new AtomicLong();
@@ -104,7 +108,8 @@ final class UasCommand implements Callable<Integer> {
     UasMedia mediaPlane = null;
     if (mode != null) {
       try {
-        mediaPlane = new UasMedia(mode, points.get(0).address().getAddress(), range[0], range[1]);
+        mediaPlane = new UasMedia(mode, points.get(0).address().getAddress(), range[0], range[1],
+            mediaThreads);
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }

@@ -132,12 +132,15 @@ final class UasMedia implements AutoCloseable {
    * @throws IllegalArgumentException if the range is unusable or the WAV file cannot be played,
    *     its message starting with the option at fault ({@code --rtp-ports: }, {@code --media: })
    */
-  UasMedia(Mode mode, InetAddress bindAddress, int minPort, int maxPort) {
+  UasMedia(Mode mode, InetAddress bindAddress, int minPort, int maxPort, int threads) {
     this.mode = Objects.requireNonNull(mode, "mode");
+    if (threads < 1 || threads > 64) {
+      throw new IllegalArgumentException("--media-threads: out of range 1..64: " + threads);
+    }
     MediaNetworkConfig config;
     try {
       config = MediaNetworkConfig.builder().bindAddress(bindAddress)
-          .portRange(minPort, maxPort).build();
+          .portRange(minPort, maxPort).threads(threads).build();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--rtp-ports: " + e.getMessage(), e);
     }

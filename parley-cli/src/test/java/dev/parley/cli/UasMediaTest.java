@@ -229,6 +229,8 @@ class UasMediaTest {
     assertUsageError("--rtp-ports: only with --media", "--rtp-ports", "20000-20999");
     assertUsageError("--rtp-ports: '5001-5002': needs", "--media", "echo", "--rtp-ports",
         "5001-5002"); // no even port with its odd one inside
+    assertUsageError("--media-threads: out of range 1..64: 0", "--media", "echo",
+        "--media-threads", "0");
     assertUsageError("--listen: with --media, every listen point needs the same address",
         "--media", "echo", "--listen", "udp:0.0.0.0:0");
   }
