@@ -121,20 +121,9 @@ class AudioSignallingTest {
 
   @Test
   void aReInviteFromThePeerChangesTheCodecAndPutsUsOnHold() throws Exception {
-    String callId = MockSipPeer.token();
-    String fromTag = MockSipPeer.token();
-    SipUri bobUri = bob.contactUri();
-    InetSocketAddress bobAt = new InetSocketAddress("127.0.0.1", bobUri.port());
-    phone.send(request("INVITE", bobUri.toString(), callId, fromTag, null, 1,
-        sdp(1, "0 8", "sendrecv")), bobAt);
-    IncomingSessionEvent invitation = invitations.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertThat(invitation).isNotNull();
-    var accepted = invitation.accept();
-    SipResponse ok = phone.takeFinalResponse();
-    String toTag = ok.to().tag();
-    String target = ok.contacts().get(0).uri().toString();
-    phone.send(request("ACK", target, callId, fromTag, toTag, 1, null), bobAt);
-    AudioVideoSession call = (AudioVideoSession) accepted.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    PhoneCall c = phoneCalls("0 8");
+    AudioVideoSession call = c.call();
+    SipResponse ok = c.ok();
     AtomicInteger changes = new AtomicInteger();
     call.addListener(new AudioVideoSession.Listener() {
       @Override
@@ -145,8 +134,7 @@ class AudioSignallingTest {
     assertThat(nextRtp().payloadType()).isZero();
     assertThat(call.audioStats().orElseThrow().codec()).isEqualTo("PCMU");
 
-    phone.send(request("INVITE", target, callId, fromTag, toTag, 2, sdp(2, "8", "sendrecv")),
-        bobAt);
+    c.send("INVITE", 2, sdp(2, "8", "sendrecv"));
     SipResponse reOk = phone.takeFinalResponse();
     assertThat(reOk.statusCode()).isEqualTo(200);
     SessionDescription answer = SessionDescription.parse(reOk.body());
@@ -154,17 +142,16 @@ class AudioSignallingTest {
     assertThat(new java.math.BigInteger(answer.origin().sessionVersion())).isEqualTo(
         new java.math.BigInteger(SessionDescription.parse(ok.body()).origin().sessionVersion())
             .add(java.math.BigInteger.ONE));
-    phone.send(request("ACK", target, callId, fromTag, toTag, 2, null), bobAt);
+    c.send("ACK", 2, null);
     await().atMost(WAIT).until(() -> call.audioStats().orElseThrow().codec().equals("PCMA"));
     await().atMost(WAIT).until(() -> nextRtp().payloadType() == 8);
     await().atMost(WAIT).until(() -> changes.get() == 1);
 
-    phone.send(request("INVITE", target, callId, fromTag, toTag, 3, sdp(3, "8", "sendonly")),
-        bobAt);
+    c.send("INVITE", 3, sdp(3, "8", "sendonly"));
     SipResponse held = phone.takeFinalResponse();
     SessionDescription heldAnswer = SessionDescription.parse(held.body());
     assertThat(heldAnswer.direction(heldAnswer.media().get(0))).isEqualTo(Direction.RECVONLY);
-    phone.send(request("ACK", target, callId, fromTag, toTag, 3, null), bobAt);
+    c.send("ACK", 3, null);
     await().atMost(WAIT).until(call::isHeldByPeer);
     await().atMost(WAIT).until(() -> changes.get() == 2);
     assertThat(call.isOnHold()).isFalse(); // held by the peer, not by us
@@ -175,12 +162,42 @@ class AudioSignallingTest {
 
   @Test
   void anOfferlessReInviteIsAnsweredWithAFullOfferAndTheAcksAnswerIsApplied() throws Exception {
+    PhoneCall c = phoneCalls("0");
+    AudioVideoSession call = c.call();
+    assertThat(nextRtp().payloadType()).isZero();
+
+    // a re-INVITE without SDP (a B2BUA moving the call, RFC 3725): bob offers in the 200...
+    c.send("INVITE", 2, null);
+    SipResponse offerIn200 = phone.takeFinalResponse();
+    assertThat(offerIn200.statusCode()).isEqualTo(200);
+    SessionDescription offer = SessionDescription.parse(offerIn200.body());
+    assertThat(offer.media().get(0).payloadTypes()).contains(0, 8); // every codec again
+    // ...and the phone answers in the ACK with PCMA only
+    c.send("ACK", 2, sdp(2, "8", "sendrecv"));
+    await().atMost(WAIT).until(() -> call.audioStats().orElseThrow().codec().equals("PCMA"));
+    await().atMost(WAIT).until(() -> nextRtp().payloadType() == 8);
+    call.terminate();
+    phone.respond(phone.takeRequest(SipMethod.BYE), 200);
+    call.termination().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /** A call the phone placed to bob and bob accepted (INVITE, 200, ACK), in its dialog. */
+  private record PhoneCall(MockSipPeer phone, String callId, String fromTag, String toTag,
+      String target, InetSocketAddress bob, SipResponse ok, AudioVideoSession call,
+      AudioSignallingTest test) {
+    /** Sends a request in the dialog, with CSeq {@code cseq} and an SDP body or none. */
+    void send(String method, int cseq, String body) throws java.io.IOException {
+      phone.send(test.request(method, target, callId, fromTag, toTag, cseq, body), bob);
+    }
+  }
+
+  private PhoneCall phoneCalls(String formats) throws Exception {
     String callId = MockSipPeer.token();
     String fromTag = MockSipPeer.token();
     SipUri bobUri = bob.contactUri();
     InetSocketAddress bobAt = new InetSocketAddress("127.0.0.1", bobUri.port());
     phone.send(request("INVITE", bobUri.toString(), callId, fromTag, null, 1,
-        sdp(1, "0", "sendrecv")), bobAt);
+        sdp(1, formats, "sendrecv")), bobAt);
     IncomingSessionEvent invitation = invitations.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
     assertThat(invitation).isNotNull();
     var accepted = invitation.accept();
@@ -189,21 +206,7 @@ class AudioSignallingTest {
     String target = ok.contacts().get(0).uri().toString();
     phone.send(request("ACK", target, callId, fromTag, toTag, 1, null), bobAt);
     AudioVideoSession call = (AudioVideoSession) accepted.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertThat(nextRtp().payloadType()).isZero();
-
-    // a re-INVITE without SDP (a B2BUA moving the call, RFC 3725): bob offers in the 200...
-    phone.send(request("INVITE", target, callId, fromTag, toTag, 2, null), bobAt);
-    SipResponse offerIn200 = phone.takeFinalResponse();
-    assertThat(offerIn200.statusCode()).isEqualTo(200);
-    SessionDescription offer = SessionDescription.parse(offerIn200.body());
-    assertThat(offer.media().get(0).payloadTypes()).contains(0, 8); // every codec again
-    // ...and the phone answers in the ACK with PCMA only
-    phone.send(request("ACK", target, callId, fromTag, toTag, 2, sdp(2, "8", "sendrecv")), bobAt);
-    await().atMost(WAIT).until(() -> call.audioStats().orElseThrow().codec().equals("PCMA"));
-    await().atMost(WAIT).until(() -> nextRtp().payloadType() == 8);
-    call.terminate();
-    phone.respond(phone.takeRequest(SipMethod.BYE), 200);
-    call.termination().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    return new PhoneCall(phone, callId, fromTag, toTag, target, bobAt, ok, call, this);
   }
 
   private String request(String method, String uri, String callId, String fromTag, String toTag,
