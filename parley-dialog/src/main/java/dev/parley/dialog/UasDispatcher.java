@@ -105,9 +105,12 @@ final class UasDispatcher {
       return;
     }
     if (method.equals(SipMethod.BYE)) {
+      boolean known = agent.close(entry); // gone before the peer has our 200
       tx.respond(request.response(200).build());
       IncomingInvite early = entry.earlyInvite;
-      agent.end(entry, request);
+      if (known) {
+        agent.ended(entry, request);
+      }
       if (early != null) {
         early.reject(487); // BYE in an early dialog ends the INVITE too (§15.1.2)
       }

@@ -225,12 +225,26 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   }
 
   void end(DialogEntry entry, SipRequest bye) {
+    if (close(entry)) {
+      ended(entry, bye);
+    }
+  }
+
+  /**
+   * Takes a dialog out of the table, terminated, without telling the handler yet; true if it was
+   * there. A BYE's 200 goes out between this and {@link #ended}: when the peer has our 200, the
+   * dialog is gone, and the handler hears of the end once the 200 is sent.
+   */
+  boolean close(DialogEntry entry) {
     boolean known = dialogs.remove(entry);
     entry.dialog.terminate();
     entry.stopRetransmitting();
-    if (known) {
-      handler.onDialogEnded(entry.dialog, bye);
-    }
+    return known;
+  }
+
+  /** Tells the handler a dialog {@link #close}d has ended. */
+  void ended(DialogEntry entry, SipRequest bye) {
+    handler.onDialogEnded(entry.dialog, bye);
   }
 
   /** Ends a dialog from our side with BYE (used when an ACK never came or a fork must go). */
