@@ -140,9 +140,9 @@ class BaresipAudioWithParleyEndpointTest {
       assertThat(s.unknownPayloadType()).as("unknownPayloadType").isZero();
       assertThat(s.undecodable()).as("undecodable").isZero();
       // baresip's RTCP breaks RFC 3550 6.1 (an APP "PING" alone when the call starts, BYE + SDES
-      // with no report when it ends): taken as reduced-size RTCP, nothing malformed
+      // with no report when it ends): taken as reduced-size RTCP, nothing malformed (whether
+      // any came before these figures are read depends on timing: not asserted)
       assertThat(nonZero(s.malformed())).isEmpty();
-      assertThat(s.rtcpReceived()).as("rtcpReceived").isPositive();
     });
   }
 
