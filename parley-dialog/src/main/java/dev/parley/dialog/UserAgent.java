@@ -75,7 +75,9 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
      * NOTIFY...). Default: 200.
      */
     default void onDialogRequest(Dialog dialog, ServerTransaction transaction, SipRequest request) {
-      transaction.respond(request.response(200).build());
+      SipMethod m = request.method();
+      int status = m.equals(SipMethod.SUBSCRIBE) ? 489 : m.equals(SipMethod.REFER) ? 603 : 200;
+      transaction.respond(request.response(status).build());
     }
 
     /** A dialog ended: BYE received ({@code bye} non-null) or sent, or no ACK came for our 2xx. */
@@ -84,7 +86,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
 
   /** The methods Parley's user agent core accepts. */
   public static final String ALLOW =
-      "INVITE, ACK, BYE, CANCEL, OPTIONS, MESSAGE, INFO, UPDATE, PRACK, NOTIFY, REFER";
+      "INVITE, ACK, BYE, CANCEL, OPTIONS, MESSAGE, INFO, UPDATE, PRACK, SUBSCRIBE, NOTIFY, REFER";
   /** The option tag of reliable provisional responses (RFC 3262). */
   public static final String OPTION_100REL = "100rel";
   /** The extensions we support, as a Supported header value. */
@@ -99,6 +101,8 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   private final UasDispatcher uas;
   private final RequestSender sender;
   private final DialogOffers offers = new DialogOffers(this);
+  private final SubscriptionTable subscriptions;
+  private final String allowEvents;
   private final Map<ClientTransaction, OutgoingInvite> calls = new ConcurrentHashMap<>();
 
   private UserAgent(Builder b) {
@@ -107,6 +111,8 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     this.contactUser = b.contactUser;
     this.advertisedHost = b.advertisedHost;
     this.dialogs = new DialogTable(b.maxDialogs);
+    this.subscriptions = new SubscriptionTable(b.maxSubscriptions, b.maxQueuedNotifies);
+    this.allowEvents = b.allowEvents;
     this.uas = new UasDispatcher(this, b.handler, dialogs);
     this.transactions = TransactionLayer.builder(transport, this).config(b.transactionConfig).build();
     this.sender = new RequestSender(transactions, b.credentials);
@@ -141,6 +147,24 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   /** INVITEs received and not yet answered with a final response. */
   public int pendingInviteCount() {
     return uas.pendingInviteCount();
+  }
+
+  /** Subscriptions alive (RFC 6665), as notifier and as subscriber. */
+  public int subscriptionCount() {
+    return subscriptions.size();
+  }
+
+  SubscriptionTable subscriptions() {
+    return subscriptions;
+  }
+
+  /** The Allow-Events value ({@link Builder#allowEvents}), or null. */
+  String allowEvents() {
+    return allowEvents;
+  }
+
+  Scheduler nextScheduler() {
+    return transport.nextScheduler();
   }
 
   TransactionConfig config() {
@@ -239,6 +263,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     boolean known = dialogs.remove(entry);
     entry.dialog.terminate();
     entry.stopRetransmitting();
+    SubscriptionTable.dialogClosed(entry);
     return known;
   }
 
@@ -464,6 +489,54 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     sender.send(request, hop, dialogs.schedulerOf(request), result, responder);
   }
 
+  // ------------------------------------------------------------------------------------------
+  // Subscriptions (RFC 6665) and REFER (RFC 3515): see Subscription and OutgoingSubscription
+
+  /**
+   * Accepts a SUBSCRIBE (out of a dialog, or new in one): 200 with Expires within {@code expiry}
+   * and the dialog set up (RFC 6665 §4.2.1); the owner sends the first NOTIFY. When refused (503
+   * beyond {@link Builder#maxSubscriptions}, 423, 489) the subscription returned has ended.
+   */
+  public Subscription acceptSubscription(ServerTransaction tx, SipRequest subscribe,
+      Subscription.Expiry expiry, Subscription.Listener listener) {
+    return Subscription.accept(this, tx, subscribe, expiry, listener, false);
+  }
+
+  /**
+   * Accepts a REFER with 202 (RFC 3515 §2.4.2): the notifier of its implicit subscription, or
+   * one already ended ({@code norefersub}) when it asked for none (RFC 4488).
+   */
+  public Subscription acceptRefer(ServerTransaction tx, SipRequest refer,
+      Subscription.Listener listener) {
+    return Subscription.accept(this, tx, refer, Subscription.Expiry.of(Subscription.REFER_EXPIRES),
+        listener, true);
+  }
+
+  /**
+   * Sends a SUBSCRIBE or a REFER made with {@link #newRequest} (Event, Expires, Accept, Refer-To
+   * added) and follows its subscription; {@code listener} may be null for {@code Refer-Sub: false}.
+   */
+  public OutgoingSubscription subscribe(SipRequest request, Hop hop,
+      OutgoingSubscription.Listener listener) {
+    if (listener == null && !request.method().equals(SipMethod.REFER)) {
+      throw new IllegalArgumentException("listener is null");
+    }
+    return OutgoingSubscription.send(this, request, hop, listener);
+  }
+
+  /**
+   * Sends a REFER inside {@code dialog} (RFC 3515); {@code referredBy} may be null; a null
+   * {@code listener} asks for no subscription ({@code Refer-Sub: false}, RFC 4488).
+   */
+  public OutgoingSubscription refer(Dialog dialog, Address referTo, Address referredBy,
+      OutgoingSubscription.Listener listener) {
+    DialogEntry entry = dialogs.find(Objects.requireNonNull(dialog, "dialog").id());
+    if (entry == null) {
+      throw new IllegalStateException("no such dialog: " + dialog.id());
+    }
+    return OutgoingSubscription.refer(this, entry, referTo, referredBy, listener);
+  }
+
   /** Closes the transport (every listener and connection). */
   @Override
   public void close() {
@@ -479,6 +552,9 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     private String contactUser = "parley";
     private CredentialsProvider credentials;
     private String advertisedHost;
+    private int maxSubscriptions = 10_000;
+    private int maxQueuedNotifies = 32;
+    private String allowEvents;
 
     private Builder(TransportLayer transport) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -526,6 +602,33 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
         throw new IllegalArgumentException("advertisedHost is not a host: \"" + host + "\"");
       }
       this.advertisedHost = host;
+      return this;
+    }
+
+    /** Most subscriptions (RFC 6665) at once, both sides; beyond it 503 (default {@code 10000}). */
+    public Builder maxSubscriptions(int maxSubscriptions) {
+      if (maxSubscriptions < 1) {
+        throw new IllegalArgumentException("maxSubscriptions out of range: " + maxSubscriptions);
+      }
+      this.maxSubscriptions = maxSubscriptions;
+      return this;
+    }
+
+    /** Most NOTIFYs waiting behind the outstanding one, per subscription (default {@code 32}). */
+    public Builder maxQueuedNotifies(int maxQueuedNotifies) {
+      if (maxQueuedNotifies < 1) {
+        throw new IllegalArgumentException("maxQueuedNotifies out of range: " + maxQueuedNotifies);
+      }
+      this.maxQueuedNotifies = maxQueuedNotifies;
+      return this;
+    }
+
+    /** The event packages we notify, as an Allow-Events value ("conference, refer"); default none. */
+    public Builder allowEvents(String packages) {
+      if (packages != null && !packages.matches("[A-Za-z0-9.!%*_+`'~-]+(\\s*,\\s*[A-Za-z0-9.!%*_+`'~-]+)*")) {
+        throw new IllegalArgumentException("allowEvents is not a list of packages: \"" + packages + "\"");
+      }
+      this.allowEvents = packages;
       return this;
     }
 
