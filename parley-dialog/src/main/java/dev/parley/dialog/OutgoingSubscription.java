@@ -108,7 +108,7 @@ public final class OutgoingSubscription implements SubscriptionTable.Usage {
     if (isRefer && !request.headers().contains(HeaderName.REFER_TO)) {
       throw new IllegalArgumentException("REFER has no Refer-To header");
     }
-    OutgoingSubscription s = new OutgoingSubscription(agent, agent.nextScheduler(),
+    OutgoingSubscription s = new OutgoingSubscription(agent, agent.transport().nextScheduler(),
         listener == null ? (sub, n, st) -> { } : listener);
     s.scheduler.run(() -> {
       s.request = request;

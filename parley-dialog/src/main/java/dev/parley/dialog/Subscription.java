@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>each NOTIFY carries Event (with the SUBSCRIBE's {@code id}), Subscription-State
  *       {@code active;expires=}<i>remaining</i> and our Contact; one NOTIFY is outstanding at a
- *       time, the next ones wait in a bounded queue ({@code UserAgent.Builder.maxQueuedNotifies});
+ *       time, the next ones wait in a bounded queue ({@link SubscriptionConfig#maxQueuedNotifies});
  *   <li>a refresh SUBSCRIBE in the dialog gets 200 with Expires (within the {@link Expiry}), or
  *       423; the owner hears of it through {@link Listener#onSubscribe} and should NOTIFY then
  *       (§4.2.1.2); an unsubscribe (Expires: 0) is followed by a final {@code terminated} NOTIFY,
@@ -200,8 +200,8 @@ public final class Subscription implements SubscriptionTable.Usage {
     if (!subscribed) {
       b.header(REFER_SUB, "false");
     }
-    if (agent.allowEvents() != null) {
-      b.header(HeaderName.ALLOW_EVENTS, agent.allowEvents());
+    if (table.allowEvents != null) {
+      b.header(HeaderName.ALLOW_EVENTS, table.allowEvents);
     }
     SipResponse ok = b.build();
     boolean created = entry == null;

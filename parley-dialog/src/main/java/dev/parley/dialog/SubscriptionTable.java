@@ -39,14 +39,17 @@ final class SubscriptionTable {
 
   final int maxSubscriptions;
   final int maxQueuedNotifies;
+  /** The Allow-Events value of our 2xx to SUBSCRIBE and REFER, or null. */
+  final String allowEvents;
   private final AtomicInteger count = new AtomicInteger();
   private final Map<Key, Subscription> notifiers = new ConcurrentHashMap<>();
   private final Map<Key, OutgoingSubscription> subscribers = new ConcurrentHashMap<>();
   private final Map<Pending, OutgoingSubscription> pending = new ConcurrentHashMap<>();
 
-  SubscriptionTable(int maxSubscriptions, int maxQueuedNotifies) {
-    this.maxSubscriptions = maxSubscriptions;
-    this.maxQueuedNotifies = maxQueuedNotifies;
+  SubscriptionTable(SubscriptionConfig config) {
+    this.maxSubscriptions = config.maxSubscriptions();
+    this.maxQueuedNotifies = config.maxQueuedNotifies();
+    this.allowEvents = config.allowEvents();
   }
 
   /** Subscriptions alive, both sides. */

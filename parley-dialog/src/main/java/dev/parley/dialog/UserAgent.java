@@ -102,8 +102,9 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   private final RequestSender sender;
   private final DialogOffers offers = new DialogOffers(this);
   private final SubscriptionTable subscriptions;
-  private final String allowEvents;
   private final Map<ClientTransaction, OutgoingInvite> calls = new ConcurrentHashMap<>();
+  /** Whether this user agent made its transaction layer and so owns the transport. */
+  private final boolean ownsTransport;
 
   private UserAgent(Builder b) {
     this.transport = b.transport;
@@ -111,12 +112,17 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     this.contactUser = b.contactUser;
     this.advertisedHost = b.advertisedHost;
     this.dialogs = new DialogTable(b.maxDialogs);
-    this.subscriptions = new SubscriptionTable(b.maxSubscriptions, b.maxQueuedNotifies);
-    this.allowEvents = b.allowEvents;
+    this.subscriptions = new SubscriptionTable(b.subscriptions);
     this.uas = new UasDispatcher(this, b.handler, dialogs);
-    this.transactions = TransactionLayer.builder(transport, this).config(b.transactionConfig).build();
+    this.ownsTransport = b.sharedTransactions == null;
+    if (ownsTransport) {
+      this.transactions = TransactionLayer.builder(transport, this)
+          .config(b.transactionConfig).build();
+      transport.setListener(transactions);
+    } else {
+      this.transactions = b.sharedTransactions;
+    }
     this.sender = new RequestSender(transactions, b.credentials);
-    transport.setListener(transactions);
   }
 
   /** A builder for a user agent on {@code transport} (not yet started). */
@@ -124,9 +130,12 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     return new Builder(transport);
   }
 
-  /** Starts the transport (binds the listen points). */
+  /**
+   * Starts the transport (binds the listen points); does nothing on a {@link
+   * Builder#sharedTransactions shared} transaction layer, whose owner starts it.
+   */
   public CompletableFuture<Void> start() {
-    return transport.start();
+    return ownsTransport ? transport.start() : CompletableFuture.completedFuture(null);
   }
 
   /** The transaction layer, for status counts. */
@@ -158,15 +167,6 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     return subscriptions;
   }
 
-  /** The Allow-Events value ({@link Builder#allowEvents}), or null. */
-  String allowEvents() {
-    return allowEvents;
-  }
-
-  Scheduler nextScheduler() {
-    return transport.nextScheduler();
-  }
-
   TransactionConfig config() {
     return transactions.config();
   }
@@ -189,6 +189,12 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
       uri.transport(lp.transport().name().toLowerCase(Locale.ROOT));
     }
     return Address.of(uri.build());
+  }
+
+  /** The Contact for our requests in {@code entry}'s dialog: the one it was set up with. */
+  Address contactIn(DialogEntry entry) {
+    Address c = entry.dialog.localContact();
+    return c != null ? c : contact(entry.nextHop().transport());
   }
 
   /**
@@ -495,7 +501,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   /**
    * Accepts a SUBSCRIBE (out of a dialog, or new in one): 200 with Expires within {@code expiry}
    * and the dialog set up (RFC 6665 §4.2.1); the owner sends the first NOTIFY. When refused (503
-   * beyond {@link Builder#maxSubscriptions}, 423, 489) the subscription returned has ended.
+   * beyond {@link SubscriptionConfig#maxSubscriptions}, 423, 489) the subscription returned has ended.
    */
   public Subscription acceptSubscription(ServerTransaction tx, SipRequest subscribe,
       Subscription.Expiry expiry, Subscription.Listener listener) {
@@ -537,10 +543,15 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     return OutgoingSubscription.refer(this, entry, referTo, referredBy, listener);
   }
 
-  /** Closes the transport (every listener and connection). */
+  /**
+   * Closes the transport (every listener and connection); does nothing on a {@link
+   * Builder#sharedTransactions shared} transaction layer, whose owner closes it.
+   */
   @Override
   public void close() {
-    transport.close();
+    if (ownsTransport) {
+      transport.close();
+    }
   }
 
   /** Builds a {@link UserAgent}; not thread-safe. */
@@ -552,9 +563,8 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     private String contactUser = "parley";
     private CredentialsProvider credentials;
     private String advertisedHost;
-    private int maxSubscriptions = 10_000;
-    private int maxQueuedNotifies = 32;
-    private String allowEvents;
+    private SubscriptionConfig subscriptions = SubscriptionConfig.defaults();
+    private TransactionLayer sharedTransactions;
 
     private Builder(TransportLayer transport) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -605,30 +615,22 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
       return this;
     }
 
-    /** Most subscriptions (RFC 6665) at once, both sides; beyond it 503 (default {@code 10000}). */
-    public Builder maxSubscriptions(int maxSubscriptions) {
-      if (maxSubscriptions < 1) {
-        throw new IllegalArgumentException("maxSubscriptions out of range: " + maxSubscriptions);
-      }
-      this.maxSubscriptions = maxSubscriptions;
+    /** Subscription limits and Allow-Events (default {@link SubscriptionConfig#defaults()}). */
+    public Builder subscriptions(SubscriptionConfig config) {
+      this.subscriptions = Objects.requireNonNull(config, "config");
       return this;
     }
 
-    /** Most NOTIFYs waiting behind the outstanding one, per subscription (default {@code 32}). */
-    public Builder maxQueuedNotifies(int maxQueuedNotifies) {
-      if (maxQueuedNotifies < 1) {
-        throw new IllegalArgumentException("maxQueuedNotifies out of range: " + maxQueuedNotifies);
-      }
-      this.maxQueuedNotifies = maxQueuedNotifies;
-      return this;
-    }
-
-    /** The event packages we notify, as an Allow-Events value ("conference, refer"); default none. */
-    public Builder allowEvents(String packages) {
-      if (packages != null && !packages.matches("[A-Za-z0-9.!%*_+`'~-]+(\\s*,\\s*[A-Za-z0-9.!%*_+`'~-]+)*")) {
-        throw new IllegalArgumentException("allowEvents is not a list of packages: \"" + packages + "\"");
-      }
-      this.allowEvents = packages;
+    /**
+     * Runs on a transaction layer someone else owns (a server that hands this user agent only
+     * the requests meant for it, such as a conference focus inside {@code parley server}): the
+     * user agent then neither makes its own layer nor becomes the transport's listener, {@link
+     * #start()} and {@link #close()} leave the transport alone, and the owner must forward the
+     * {@link TransactionUser} callbacks meant for this user agent to it. The layer must run on
+     * {@code transport}; its configuration replaces {@link #transactionConfig}.
+     */
+    public Builder sharedTransactions(TransactionLayer layer) {
+      this.sharedTransactions = Objects.requireNonNull(layer, "layer");
       return this;
     }
 

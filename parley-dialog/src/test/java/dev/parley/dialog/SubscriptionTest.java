@@ -84,11 +84,12 @@ class SubscriptionTest {
     bobNet = new FakeTransportLayer(clock, ListenPoint.parse("udp:127.0.0.2:5070"));
     aliceNet.connect(bobNet);
     alice = UserAgent.builder(aliceNet).contactUser("alice").build();
-    bob = bob(UserAgent.builder(bobNet));
+    bob = bob(SubscriptionConfig.defaults());
   }
 
-  UserAgent bob(UserAgent.Builder builder) {
-    return builder.contactUser("bob").allowEvents("conference, refer").handler(new UserAgent.Handler() {
+  UserAgent bob(SubscriptionConfig config) {
+    return UserAgent.builder(bobNet).subscriptions(config.withAllowEvents("conference, refer"))
+        .contactUser("bob").handler(new UserAgent.Handler() {
       @Override
       public void onInvite(IncomingInvite invite) {
         invite.accept(null, null);
@@ -318,7 +319,7 @@ class SubscriptionTest {
 
   @Test
   void subscriptionsBeyondTheBoundAreRefusedWith503() {
-    bob = bob(UserAgent.builder(bobNet).maxSubscriptions(1));
+    bob = bob(SubscriptionConfig.defaults().withMaxSubscriptions(1));
     OutgoingSubscription first = alice.subscribe(subscribeRequest(3600), bobHop(), new Heard());
     Heard second = new Heard();
     OutgoingSubscription refused = alice.subscribe(subscribeRequest(3600), bobHop(), second);
@@ -335,7 +336,7 @@ class SubscriptionTest {
 
   @Test
   void notifiesBeyondTheQueueBoundFailAndTheOthersGoOutInOrder() {
-    bob = bob(UserAgent.builder(bobNet).maxQueuedNotifies(1));
+    bob = bob(SubscriptionConfig.defaults().withMaxQueuedNotifies(1));
     firstState = null;
     Heard heard = new Heard();
     alice.subscribe(subscribeRequest(3600), bobHop(), heard).accepted().join();
