@@ -69,7 +69,7 @@ public final class OutgoingSubscription implements SubscriptionTable.Usage {
   private boolean refer;
   private boolean referSub = true;
   private State state = State.SENT;
-  private DialogEntry entry;
+  private volatile DialogEntry entry;
   private final List<SubscriptionTable.Key> keys = new ArrayList<>(2);
   private SubscriptionTable.Pending pending;
   private boolean reserved;
@@ -147,7 +147,7 @@ public final class OutgoingSubscription implements SubscriptionTable.Usage {
         hop = entry.nextHop();
         SipRequest.Builder b = entry.dialog.newRequest(SipMethod.REFER, 0)
             .header(HeaderName.REFER_TO, referTo)
-            .header(HeaderName.CONTACT, agent.contact(hop.transport()));
+            .header(HeaderName.CONTACT, agent.contactIn(entry));
         if (referredBy != null) {
           b.header(HeaderName.REFERRED_BY, referredBy);
         }
@@ -372,8 +372,11 @@ public final class OutgoingSubscription implements SubscriptionTable.Usage {
       cancel(guardTimer);
     }
     if (subState.isTerminated()) {
-      listener.onNotify(this, notify, subState);
-      finish(subState.reason() == null ? "terminated" : subState.reason());
+      try {
+        listener.onNotify(this, notify, subState);
+      } finally {
+        finish(subState.reason() == null ? "terminated" : subState.reason());
+      }
       return;
     }
     long expires = subState.expires();
@@ -429,7 +432,8 @@ public final class OutgoingSubscription implements SubscriptionTable.Usage {
       SipRequest.Builder b = entry.dialog.newRequest(SipMethod.SUBSCRIBE, 0)
           .header(HeaderName.EVENT, id == null ? eventType : eventType + ";id=" + id)
           .header(HeaderName.EXPIRES, Long.toString(Math.max(expires, 0)))
-          .header(HeaderName.CONTACT, agent.contact(hop.transport()));
+          .header(HeaderName.CONTACT, entry.subscriptionOnly && !request.contacts().isEmpty()
+              ? request.contacts().get(0) : agent.contactIn(entry));
       for (String accept : request.headers().values(HeaderName.ACCEPT)) {
         b.header(HeaderName.ACCEPT, accept);
       }

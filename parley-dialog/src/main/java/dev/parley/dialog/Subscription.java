@@ -1,5 +1,6 @@
 package dev.parley.dialog;
 
+import dev.parley.sip.Address;
 import dev.parley.sip.Event;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.MediaType;
@@ -116,13 +117,15 @@ public final class Subscription implements SubscriptionTable.Usage {
   private final SipRequest request;
   private final Expiry expiry;
   private final Listener listener;
+  /** The Contact of our 2xx, or null for the dialog's or the user agent's. */
+  private final Address contact;
   private final boolean refer;
   private final Scheduler scheduler;
   private final CompletableFuture<String> ended = new CompletableFuture<>();
   private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
   // Confined to the scheduler from here on.
   private State state = State.NEW;
-  private DialogEntry entry;
+  private volatile DialogEntry entry;
   private SubscriptionTable.Key key;
   private String eventType;
   private String id;
@@ -136,7 +139,8 @@ public final class Subscription implements SubscriptionTable.Usage {
   private int notifiesAsked;
 
   private Subscription(UserAgent agent, ServerTransaction tx, SipRequest request, Expiry expiry,
-      Listener listener, boolean refer, DialogEntry inDialog) {
+      Address contact, Listener listener, boolean refer, DialogEntry inDialog) {
+    this.contact = contact;
     this.agent = agent;
     this.table = agent.subscriptions();
     this.transaction = tx;
@@ -150,7 +154,7 @@ public final class Subscription implements SubscriptionTable.Usage {
 
   /** Accepts {@code request} (SUBSCRIBE, or REFER when {@code refer}); see {@link UserAgent#acceptSubscription}. */
   static Subscription accept(UserAgent agent, ServerTransaction tx, SipRequest request,
-      Expiry expiry, Listener listener, boolean refer) {
+      Expiry expiry, Address contact, Listener listener, boolean refer) {
     Objects.requireNonNull(tx, "tx");
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(expiry, "expiry");
@@ -163,7 +167,7 @@ public final class Subscription implements SubscriptionTable.Usage {
     if (request.to().tag() != null) {
       inDialog = agent.find(new DialogId(request.callId(), request.to().tag(), request.from().tag()));
     }
-    Subscription s = new Subscription(agent, tx, request, expiry, listener, refer, inDialog);
+    Subscription s = new Subscription(agent, tx, request, expiry, contact, listener, refer, inDialog);
     s.scheduler.run(s::start);
     return s;
   }
@@ -192,8 +196,10 @@ public final class Subscription implements SubscriptionTable.Usage {
     }
     boolean subscribed = !refer || !"false".equalsIgnoreCase(
         String.valueOf(request.headers().get(REFER_SUB)).strip());
+    Address ours = contact != null ? contact
+        : entry != null ? agent.contactIn(entry) : agent.contact(transaction.flow().transport());
     SipResponse.Builder b = request.response(refer ? 202 : 200, Tags.random())
-        .header(HeaderName.CONTACT, agent.contact(transaction.flow().transport()));
+        .header(HeaderName.CONTACT, ours);
     if (!refer) {
       b.header(HeaderName.EXPIRES, Long.toString(granted));
     }
@@ -367,7 +373,7 @@ public final class Subscription implements SubscriptionTable.Usage {
       SipRequest.Builder b = entry.dialog.newRequest(SipMethod.NOTIFY, 0)
           .header(HeaderName.EVENT, id == null ? eventType : eventType + ";id=" + id)
           .header(HeaderName.SUBSCRIPTION_STATE, subState)
-          .header(HeaderName.CONTACT, agent.contact(hop.transport()));
+          .header(HeaderName.CONTACT, agent.contactIn(entry));
       if (n.type() != null) {
         b.body(n.type(), n.body());
       }
@@ -419,16 +425,19 @@ public final class Subscription implements SubscriptionTable.Usage {
       return;
     }
     tx.respond(subscribe.response(200).header(HeaderName.EXPIRES, Long.toString(granted))
-        .header(HeaderName.CONTACT, agent.contact(tx.flow().transport())).build());
+        .header(HeaderName.CONTACT, agent.contactIn(entry)).build());
     expiresAtMillis = scheduler.nowMillis() + granted * 1000;
     unsubscribed = granted == 0;
     if (!unsubscribed) {
       expireIn(granted * 1000);
     }
     int before = notifiesAsked;
-    listener.onSubscribe(this, subscribe);
-    if (unsubscribed && notifiesAsked == before && state == State.ACTIVE && !finalQueued) {
-      terminate(null); // RFC 6665 §4.2.1.4: an unsubscribe is followed by a NOTIFY
+    try {
+      listener.onSubscribe(this, subscribe);
+    } finally {
+      if (unsubscribed && notifiesAsked == before && state == State.ACTIVE && !finalQueued) {
+        terminate(null); // RFC 6665 §4.2.1.4: an unsubscribe is followed by a NOTIFY
+      }
     }
   }
 

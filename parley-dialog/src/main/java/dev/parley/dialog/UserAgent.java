@@ -57,10 +57,12 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
 
     /**
      * A request outside any dialog other than INVITE, ACK and CANCEL. Default: OPTIONS gets 200
-     * with Allow, anything else 405 Method Not Allowed.
+     * with Allow, SUBSCRIBE 489 Bad Event, REFER 603, anything else 405 Method Not Allowed.
      */
     default void onRequest(ServerTransaction transaction, SipRequest request) {
-      int status = request.method().equals(SipMethod.OPTIONS) ? 200 : 405;
+      SipMethod m = request.method();
+      int status = m.equals(SipMethod.OPTIONS) ? 200 : m.equals(SipMethod.SUBSCRIBE) ? 489
+          : m.equals(SipMethod.REFER) ? 603 : 405;
       transaction.respond(request.response(status, Tags.random())
           .header(HeaderName.ALLOW, ALLOW).header(HeaderName.SUPPORTED, SUPPORTED).build());
     }
@@ -71,8 +73,9 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     }
 
     /**
-     * A request inside a dialog other than INVITE, ACK, BYE and PRACK (UPDATE, INFO, MESSAGE,
-     * NOTIFY...). Default: 200.
+     * A request inside a dialog other than INVITE, ACK, BYE and PRACK (UPDATE, INFO, MESSAGE, a
+     * SUBSCRIBE that is no refresh, REFER...; NOTIFYs go to their subscriptions). Default: 200,
+     * SUBSCRIBE 489, REFER 603.
      */
     default void onDialogRequest(Dialog dialog, ServerTransaction transaction, SipRequest request) {
       SipMethod m = request.method();
@@ -500,22 +503,24 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
 
   /**
    * Accepts a SUBSCRIBE (out of a dialog, or new in one): 200 with Expires within {@code expiry}
-   * and the dialog set up (RFC 6665 §4.2.1); the owner sends the first NOTIFY. When refused (503
-   * beyond {@link SubscriptionConfig#maxSubscriptions}, 423, 489) the subscription returned has ended.
+   * and the dialog set up (RFC 6665 §4.2.1) with {@code contact} (null: ours, or the dialog's);
+   * the owner sends the first NOTIFY. When refused (503 beyond {@link
+   * SubscriptionConfig#maxSubscriptions}, 423, 489) the subscription returned has ended.
    */
   public Subscription acceptSubscription(ServerTransaction tx, SipRequest subscribe,
-      Subscription.Expiry expiry, Subscription.Listener listener) {
-    return Subscription.accept(this, tx, subscribe, expiry, listener, false);
+      Subscription.Expiry expiry, Address contact, Subscription.Listener listener) {
+    return Subscription.accept(this, tx, subscribe, expiry, contact, listener, false);
   }
 
   /**
-   * Accepts a REFER with 202 (RFC 3515 §2.4.2): the notifier of its implicit subscription, or
-   * one already ended ({@code norefersub}) when it asked for none (RFC 4488).
+   * Accepts a REFER with 202 (RFC 3515 §2.4.2), {@code contact} as for {@link
+   * #acceptSubscription}: the notifier of its implicit subscription, or one already ended
+   * ({@code norefersub}) when it asked for none (RFC 4488).
    */
-  public Subscription acceptRefer(ServerTransaction tx, SipRequest refer,
+  public Subscription acceptRefer(ServerTransaction tx, SipRequest refer, Address contact,
       Subscription.Listener listener) {
     return Subscription.accept(this, tx, refer, Subscription.Expiry.of(Subscription.REFER_EXPIRES),
-        listener, true);
+        contact, listener, true);
   }
 
   /**

@@ -98,7 +98,7 @@ class SubscriptionTest {
       @Override
       public void onRequest(ServerTransaction tx, SipRequest request) {
         if (request.method().equals(SipMethod.SUBSCRIBE)) {
-          Subscription s = builtBob().acceptSubscription(tx, request, expiry, bobListener);
+          Subscription s = builtBob().acceptSubscription(tx, request, expiry, null, bobListener);
           accepted.add(s);
           if (firstState != null) {
             s.notify(CONFERENCE_INFO, bytes(firstState));
@@ -220,7 +220,7 @@ class SubscriptionTest {
 
           @Override
           public void onRequest(ServerTransaction tx, SipRequest request) {
-            accepted.add(builtCarol[0].acceptSubscription(tx, request, expiry, quiet));
+            accepted.add(builtCarol[0].acceptSubscription(tx, request, expiry, null, quiet));
           }
         }).build();
     builtCarol[0] = carol;
