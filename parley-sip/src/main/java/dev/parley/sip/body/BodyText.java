@@ -12,22 +12,24 @@ import java.util.List;
  */
 final class BodyText {
   private final byte[] bytes;
+  private final String what;
   private int pos;
 
-  BodyText(byte[] bytes) {
+  /** A reader of {@code bytes}; {@code what} (the media type) starts every error message. */
+  BodyText(byte[] bytes, String what) {
     this.bytes = bytes;
+    this.what = what;
   }
 
   static boolean isToken(String s) {
     return Chars.all(s, Chars.TOKEN);
   }
 
-  /** Whether every byte is read. */
-  boolean atEnd() {
-    return pos >= bytes.length;
-  }
-
-  /** The next line without its end (UTF-8), or null at the end of the bytes. */
+  /**
+   * The next line without its end (UTF-8), or null at the end of the bytes.
+   *
+   * @throws BodyFormatException if a CR stands inside the line
+   */
   String line() {
     if (pos >= bytes.length) {
       return null;
@@ -43,12 +45,12 @@ final class BodyText {
     if (end > start && bytes[end - 1] == '\r') {
       end--;
     }
+    for (int i = start; i < end; i++) {
+      if (bytes[i] == '\r') {
+        throw new BodyFormatException(what + ": a CR that does not end a line");
+      }
+    }
     return new String(bytes, start, end - start, StandardCharsets.UTF_8);
-  }
-
-  /** Whether the last line read ended with a line break (not the end of the bytes). */
-  boolean lastLineEnded() {
-    return pos > 0 && bytes[pos - 1] == '\n';
   }
 
   /** Whatever follows, as bytes. */

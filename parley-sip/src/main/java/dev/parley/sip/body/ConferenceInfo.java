@@ -360,9 +360,9 @@ public final class ConferenceInfo {
   }
 
   /**
-   * Reads a document within {@code limits}: UTF-8 unless its XML declaration says otherwise; a
-   * DTD (and so any entity but XML's five) is refused; elements and attributes not in RFC 4575,
-   * or in another namespace, are skipped.
+   * Reads a document within {@code limits}. The bytes are UTF-8 (malformed UTF-8 is refused; an
+   * encoding the XML declaration names is not used); a DTD (and so any entity but XML's five) is
+   * refused; elements and attributes not in RFC 4575, or in another namespace, are skipped.
    *
    * @throws ConferenceInfoException naming what is wrong, if it is not one or breaks a limit
    */

@@ -5,7 +5,11 @@ import dev.parley.sip.body.ConferenceInfo.Endpoint;
 import dev.parley.sip.body.ConferenceInfo.Media;
 import dev.parley.sip.body.ConferenceInfo.State;
 import dev.parley.sip.body.ConferenceInfo.User;
-import java.io.ByteArrayInputStream;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -42,7 +46,7 @@ final class ConferenceInfoReader {
           + limits.maxBytes());
     }
     try {
-      r = factory().createXMLStreamReader(new ByteArrayInputStream(xml));
+      r = factory().createXMLStreamReader(new StringReader(utf8(xml)));
       try {
         ConferenceInfo info = document();
         while (r.hasNext()) { // the epilog: comments and whitespace only, still checked
@@ -56,6 +60,24 @@ final class ConferenceInfoReader {
       }
     } catch (XMLStreamException e) {
       throw new ConferenceInfoException("not well-formed XML: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The document's text: UTF-8, a byte order mark dropped. Decoded here rather than by the XML
+   * parser, which would also print its encoding errors on standard error; an encoding the XML
+   * declaration names is then not used.
+   */
+  private static String utf8(byte[] xml) {
+    int start = xml.length >= 3 && (xml[0] & 0xFF) == 0xEF && (xml[1] & 0xFF) == 0xBB
+        && (xml[2] & 0xFF) == 0xBF ? 3 : 0;
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(xml, start, xml.length - start)).toString();
+    } catch (CharacterCodingException e) {
+      throw new ConferenceInfoException("not UTF-8: " + e.getMessage(), e);
     }
   }
 

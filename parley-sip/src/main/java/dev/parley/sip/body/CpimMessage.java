@@ -60,7 +60,7 @@ public final class CpimMessage {
       throw new BodyFormatException(CONTENT_TYPE + ": " + bytes.length + " bytes, more than "
           + MAX_BYTES);
     }
-    BodyText text = new BodyText(bytes);
+    BodyText text = new BodyText(bytes, CONTENT_TYPE);
     List<BodyHeader> headers = text.headers(CONTENT_TYPE, MAX_HEADERS, true);
     List<BodyHeader> contentHeaders = text.headers(CONTENT_TYPE + " content", MAX_HEADERS, true);
     for (BodyHeader h : headers) {

@@ -70,7 +70,7 @@ public final class SipFrag {
       throw new BodyFormatException(CONTENT_TYPE + ": " + bytes.length + " bytes, more than "
           + MAX_BYTES);
     }
-    BodyText text = new BodyText(bytes);
+    BodyText text = new BodyText(bytes, CONTENT_TYPE);
     String start = text.line();
     if (start == null || start.isBlank()) {
       throw new BodyFormatException(CONTENT_TYPE + ": no start line");

@@ -302,6 +302,21 @@ class ConferenceInfoTest {
   }
 
   @Test
+  void malformedUtf8IsRefusedAndABomIsRead() {
+    byte[] bad = "<conference-info entity=\"c\" version=\"1\"><x>\u00e9</x></conference-info>"
+        .getBytes(StandardCharsets.ISO_8859_1);
+    assertThatThrownBy(() -> ConferenceInfo.parse(bad))
+        .isInstanceOf(ConferenceInfoException.class).hasMessageStartingWith("not UTF-8");
+    byte[] doc = bytes("<conference-info entity=\"c\" version=\"1\"/>");
+    byte[] withBom = new byte[doc.length + 3];
+    withBom[0] = (byte) 0xEF;
+    withBom[1] = (byte) 0xBB;
+    withBom[2] = (byte) 0xBF;
+    System.arraycopy(doc, 0, withBom, 3, doc.length);
+    assertThat(ConferenceInfo.parse(withBom).entity()).isEqualTo("c");
+  }
+
+  @Test
   void aDocumentLargerThanTheLimitIsRefusedBeforeParsing() {
     byte[] huge = new byte[ConferenceInfoLimits.DEFAULT_MAX_BYTES + 1];
     assertThatThrownBy(() -> ConferenceInfo.parse(huge))

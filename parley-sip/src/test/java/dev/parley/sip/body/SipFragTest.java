@@ -69,6 +69,9 @@ class SipFragTest {
         .hasMessageContaining("not a start line");
     assertThatThrownBy(() -> parse("SIP/2.0 200 OK\r\nno colon here\r\n"))
         .isInstanceOf(BodyFormatException.class).hasMessageContaining("not a header line");
+    assertThatThrownBy(() -> parse("SIP/2.0 200 OK\r\nX: a\rb\r\n"))
+        .isInstanceOf(BodyFormatException.class)
+        .hasMessage("message/sipfrag: a CR that does not end a line");
     assertThatThrownBy(() -> SipFrag.parse(new byte[SipFrag.MAX_BYTES + 1]))
         .isInstanceOf(BodyFormatException.class).hasMessageContaining("more than");
     assertThatThrownBy(() -> parse("SIP/2.0 200 OK\r\n" + "X: 1\r\n".repeat(65)))
