@@ -33,7 +33,7 @@ public record Replaces(String callId, Parameters parameters) {
   /**
    * Checks the parts.
    *
-   * @throws IllegalArgumentException if the Call-ID is empty or the tags are missing
+   * @throws IllegalArgumentException if the Call-ID is empty
    */
   public Replaces {
     Objects.requireNonNull(callId, "callId");
@@ -47,7 +47,8 @@ public record Replaces(String callId, Parameters parameters) {
    * The Replaces of the dialog {@code callId} with tags {@code toTag} and {@code fromTag}, as the
    * INVITE's recipient sees them (its own tag is the to-tag).
    *
-   * @throws IllegalArgumentException if a part is empty or a tag is not a token
+   * @throws IllegalArgumentException if the Call-ID is not one (word ["@" word]) or a tag is not
+   *     a token
    */
   public static Replaces of(String callId, String toTag, String fromTag) {
     return of(callId, toTag, fromTag, false);
@@ -55,7 +56,11 @@ public record Replaces(String callId, Parameters parameters) {
 
   /** As {@link #of(String, String, String)}, with {@code early-only} when {@code earlyOnly}. */
   public static Replaces of(String callId, String toTag, String fromTag, boolean earlyOnly) {
-    Header.CALL_ID.parse(Objects.requireNonNull(callId, "callId")); // checks the grammar
+    try {
+      Header.CALL_ID.parse(Objects.requireNonNull(callId, "callId"));
+    } catch (SipParseException e) {
+      throw new IllegalArgumentException("callId is not a Call-ID: " + callId, e);
+    }
     Parameters.Builder p = Parameters.builder()
         .add("to-tag", token("toTag", toTag))
         .add("from-tag", token("fromTag", fromTag));

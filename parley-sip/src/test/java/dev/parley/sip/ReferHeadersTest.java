@@ -42,6 +42,8 @@ class ReferHeadersTest {
         .isInstanceOf(SipParseException.class).hasMessageContaining("Replaces without from-tag");
     assertThatThrownBy(() -> Replaces.parse(";to-tag=1;from-tag=2"))
         .isInstanceOf(SipParseException.class);
+    assertThatThrownBy(() -> Replaces.of("a b@h", "1", "2"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("callId is not a Call-ID: a b@h");
     assertThatThrownBy(() -> Replaces.of("abc@h", "a b", "2"))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("toTag is not a token: a b");
   }
