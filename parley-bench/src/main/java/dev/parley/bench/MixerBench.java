@@ -134,7 +134,9 @@ public final class MixerBench {
       // the figures of the last seconds only: the first ones include the phones' start
       TimeUnit.SECONDS.sleep(seconds - window);
       List<MixerStats> before = mixers.stream().map(AudioMixer::stats).toList();
+      Map<String, Long> cpu0 = threadCpu();
       TimeUnit.SECONDS.sleep(window);
+      Map<String, Long> cpu1 = threadCpu();
       long ticks = 0;
       long late = 0;
       long lateAll = 0;
@@ -161,6 +163,12 @@ public final class MixerBench {
               + " packets_received=%d%n",
           ticks, late, lateAll, maxLate / 1e6, ticks == 0 ? 0 : tickNanos / 1e3 / ticks,
           maxTick / 1e6, mixed, received);
+      int n = conferences * participants;
+      System.out.printf(Locale.ROOT, "threads us_per_participant_s: mix_workers=%.1f"
+              + " rtp_loops=%.1f other_java_threads=%.1f (GC and JIT threads not included)%n",
+          (cpu1.get("mix") - cpu0.get("mix")) / 1e3 / n / window,
+          (cpu1.get("rtp") - cpu0.get("rtp")) / 1e3 / n / window,
+          (cpu1.get("other") - cpu0.get("other")) / 1e3 / n / window);
       for (AudioMixer m : mixers) {
         m.close();
       }
@@ -273,6 +281,23 @@ public final class MixerBench {
     for (Phone p : phones) {
       p.channel.close();
     }
+  }
+
+  /** CPU ns of this JVM's threads: the mix workers, the RTP sockets' loops, the others. */
+  private static Map<String, Long> threadCpu() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    Map<String, Long> out = new HashMap<>(Map.of("mix", 0L, "rtp", 0L, "other", 0L));
+    for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (t == null) {
+        continue;
+      }
+      long ns = Math.max(0, mx.getThreadCpuTime(t.getThreadId()));
+      String name = t.getThreadName();
+      String kind = name.startsWith(MediaScheduler.THREAD_PREFIX) ? "mix"
+          : name.startsWith("parley-media-") ? "rtp" : "other";
+      out.merge(kind, ns, Long::sum);
+    }
+    return out;
   }
 
   /** utime + stime of a process in clock ticks, or 0 when unknown. */

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,10 +61,11 @@ class AudioMixerTest {
   private record Phone(AudioStream stream, QueueSink ear, MixerParticipant leg) {}
 
   private Phone join(double hz, int pt, Codecs.Entry codec) {
-    return join(hz, pt, codec, false);
+    return join(hz, pt, codec, leg -> { });
   }
 
-  private Phone join(double hz, int pt, Codecs.Entry codec, boolean silent) {
+  /** A phone joining; {@code setup} is applied to its leg before the phone sends anything. */
+  private Phone join(double hz, int pt, Codecs.Entry codec, Consumer<MixerParticipant> setup) {
     RtpSocket phoneSocket = network.open(true).join();
     RtpSocket legSocket = network.open(true).join();
     MixerParticipant leg = mixer.add(legSocket, AudioStreamSettings.builder().send(pt, codec)
@@ -74,15 +76,14 @@ class AudioMixerTest {
             digits.add(p.id() + ":" + digit);
           }
         });
+    setup.accept(leg);
     QueueSink ear = new QueueSink(200);
-    AudioStream.Builder b = AudioStream.builder(phoneSocket, phones)
+    AudioStream stream = AudioStream.builder(phoneSocket, phones)
         .settings(AudioStreamSettings.builder().send(pt, codec).telephoneEvent(101)
             .remote(legSocket.localRtpAddress(), null).build())
-        .sink(ear);
-    if (!silent) {
-      b.source(new ToneSource(hz, AudioFormat.PCM_8000, 0.25));
-    }
-    AudioStream stream = b.start();
+        .source(new ToneSource(hz, AudioFormat.PCM_8000, 0.25))
+        .sink(ear)
+        .start();
     toClose.add(stream);
     return new Phone(stream, ear, leg);
   }
@@ -163,8 +164,7 @@ class AudioMixerTest {
   void aMutedParticipantIsNotHeardButHearsTheOthers() throws Exception {
     Phone a = join(A, 0, Codecs.PCMU);
     Phone b = join(B, 0, Codecs.PCMU);
-    Phone c = join(C, 0, Codecs.PCMU);
-    c.leg().muted(true);
+    Phone c = join(C, 0, Codecs.PCMU, leg -> leg.muted(true));
     whenAllSpeak(List.of(a, b, c), a, b);
 
     double[] atA = tones(a);
@@ -181,19 +181,9 @@ class AudioMixerTest {
   void aParticipantOnHoldIsNeitherHeardNorSentTo() throws Exception {
     Phone a = join(A, 0, Codecs.PCMU);
     Phone b = join(B, 0, Codecs.PCMU);
-    RtpSocket phoneSocket = network.open(true).join();
-    RtpSocket legSocket = network.open(true).join();
-    MixerParticipant held = mixer.add(legSocket, AudioStreamSettings.builder()
-        .send(0, Codecs.PCMU).remote(phoneSocket.localRtpAddress(), null).build(),
-        new MixerParticipant.Listener() {});
-    held.hold(true);
-    QueueSink ear = new QueueSink(200);
-    AudioStream phone = AudioStream.builder(phoneSocket, phones)
-        .settings(AudioStreamSettings.builder().send(0, Codecs.PCMU)
-            .remote(legSocket.localRtpAddress(), null).build())
-        .source(new ToneSource(C, AudioFormat.PCM_8000, 0.25)).sink(ear).start();
-    toClose.add(phone);
-    Phone c = new Phone(phone, ear, held);
+    Phone c = join(C, 0, Codecs.PCMU, leg -> leg.hold(true));
+    MixerParticipant held = c.leg();
+    AudioStream phone = c.stream();
     whenAllSpeak(List.of(a, b, c), a, b);
     await().atMost(WAIT).until(() -> held.stats().packetsReceived() > 50);
 
@@ -205,7 +195,8 @@ class AudioMixerTest {
     assertThat(held.settings().direction()).isEqualTo(StreamDirection.SENDRECV); // as negotiated
 
     held.hold(false); // back in the mix, and sent to
-    await().atMost(WAIT).until(() -> held.mixedFrames() > 10 && phone.stats().packetsReceived() > 10);
+    await().atMost(WAIT).until(() -> held.mixedFrames() > 10
+        && phone.stats().packetsReceived() > 10);
   }
 
   @Test
@@ -238,7 +229,8 @@ class AudioMixerTest {
     long mixed = c.leg().mixedFrames();
     await().atMost(WAIT).until(() -> c.leg().stats().receiveStalls() == 1);
 
-    assertThat(c.leg().mixedFrames()).isLessThan(mixed + 10); // a few concealed frames at most
+    // the frames in its jitter buffer and their concealment at most, not the 5 s of the stall
+    assertThat(c.leg().mixedFrames()).isLessThan(mixed + 50);
     double[] atA = tones(a);
     heardNotAbsent(atA[1], atA[2], "at A: B, not the vanished C");
     assertThat(c.leg().stats().packetsSent()).isPositive(); // it still hears the others
