@@ -385,7 +385,8 @@ public final class MixerBench {
       URI s = URI.create(base + "/" + session);
       Map<Integer, Boolean> rooms = new HashMap<>();
       for (Phone p : phones) {
-        String handle = id(post(s, "{\"janus\":\"attach\",\"plugin\":\"janus.plugin.audiobridge\"}"));
+        String handle = id(post(s,
+            "{\"janus\":\"attach\",\"plugin\":\"janus.plugin.audiobridge\"}"));
         URI h = URI.create(s + "/" + handle);
         int room = 5000 + p.conference;
         if (rooms.putIfAbsent(room, true) == null) {

@@ -4,7 +4,6 @@ import dev.parley.media.internal.mix.MixBus;
 import dev.parley.media.internal.mix.MixLeg;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * method is thread-safe and none blocks: a SIP event loop may add, change and remove
  * participants. Received packets are handled on the sockets' loops as in {@link AudioStream}.
  *
+ * <p>{@link #addLocal(AudioSource, AudioSink)} adds a participant without RTP: an application's
+ * source and sink (a bot, an announcement, a recording of the conference).
+ *
  * <pre>{@code
  * AudioMixer mixer = AudioMixer.builder(scheduler).build();
  * MixerParticipant alice = mixer.add(socket, settings, new MixerParticipant.Listener() {
@@ -67,7 +69,8 @@ public final class AudioMixer implements AutoCloseable {
 
   private final Object lock = new Object();
   private final List<MixerParticipant> participants = new ArrayList<>(); // under lock
-  private volatile MixerParticipant[] ticking = new MixerParticipant[0];
+  private final List<LocalParticipant> locals = new ArrayList<>(); // under lock
+  private volatile MixLeg[] ticking = new MixLeg[0];
   private int nextId = 1; // under lock
   private boolean closed; // under lock
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
@@ -131,12 +134,7 @@ public final class AudioMixer implements AutoCloseable {
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(listener, "listener");
     synchronized (lock) {
-      if (closed) {
-        throw new IllegalStateException("mixer closed");
-      }
-      if (participants.size() >= maxParticipants) {
-        throw new IllegalStateException("mixer full: " + maxParticipants + " participants");
-      }
+      checkRoom();
       int id = nextId++;
       MixLeg leg = new MixLeg(format, clock, "participant " + id + " on "
           + socket.localRtpAddress());
@@ -157,15 +155,67 @@ public final class AudioMixer implements AutoCloseable {
           .start();
       p.stream(stream);
       participants.add(p);
-      ticking = participants.toArray(new MixerParticipant[0]);
+      retick();
       return p;
     }
   }
 
-  /** The participants now, in the order they were added. */
+  /**
+   * Adds a participant without RTP: {@code source} is heard by the others (resampled to the
+   * mix's rate when needed) and {@code sink} hears everyone else, in the mix's
+   * {@link #format()}, from the next tick. Both are called on the mixer's worker and closed when
+   * the participant is removed.
+   *
+   * @throws IllegalStateException if the mixer is closed or full
+   */
+  public LocalParticipant addLocal(AudioSource source, AudioSink sink) {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(sink, "sink");
+    synchronized (lock) {
+      checkRoom();
+      int id = nextId++;
+      LocalParticipant p = new LocalParticipant(this, id,
+          new MixLeg(format, clock, "local participant " + id), source, sink);
+      p.start();
+      locals.add(p);
+      retick();
+      return p;
+    }
+  }
+
+  private void checkRoom() {
+    if (closed) {
+      throw new IllegalStateException("mixer closed");
+    }
+    if (participants.size() + locals.size() >= maxParticipants) {
+      throw new IllegalStateException("mixer full: " + maxParticipants + " participants");
+    }
+  }
+
+  /** Under the lock: the legs the tick runs, RTP participants first. */
+  private void retick() {
+    MixLeg[] legs = new MixLeg[participants.size() + locals.size()];
+    int i = 0;
+    for (MixerParticipant p : participants) {
+      legs[i++] = p.leg();
+    }
+    for (LocalParticipant p : locals) {
+      legs[i++] = p.leg();
+    }
+    ticking = legs;
+  }
+
+  /** The RTP participants now, in the order they were added. */
   public List<MixerParticipant> participants() {
     synchronized (lock) {
       return List.copyOf(participants);
+    }
+  }
+
+  /** The local participants now, in the order they were added. */
+  public List<LocalParticipant> localParticipants() {
+    synchronized (lock) {
+      return List.copyOf(locals);
     }
   }
 
@@ -173,14 +223,28 @@ public final class AudioMixer implements AutoCloseable {
   void detach(MixerParticipant p) {
     synchronized (lock) {
       if (participants.remove(p)) {
-        ticking = participants.toArray(new MixerParticipant[0]);
+        retick();
       }
     }
+    closeOnWorker(p.stream()::close, p);
+  }
+
+  /** Takes {@code p} out of the tick and closes its source and sink on a worker. */
+  void detach(LocalParticipant p) {
+    synchronized (lock) {
+      if (locals.remove(p)) {
+        retick();
+      }
+    }
+    closeOnWorker(p::close, p);
+  }
+
+  private void closeOnWorker(Runnable close, Object what) {
     try {
-      clock.execute(p.stream()::close);
+      clock.execute(close);
     } catch (RejectedExecutionException e) {
-      log.debug("media scheduler gone: closing {} here", p, e);
-      p.stream().close();
+      log.debug("media scheduler gone: closing {} here", what, e);
+      close.run();
     }
   }
 
@@ -191,16 +255,16 @@ public final class AudioMixer implements AutoCloseable {
     long start = clock.nanoTime();
     long lateness = start - (origin + tickIndex * FRAME_NANOS);
     tickIndex++;
-    MixerParticipant[] legs = ticking;
-    for (MixerParticipant p : legs) {
-      p.leg().runStreamTick();
+    MixLeg[] legs = ticking;
+    for (MixLeg leg : legs) {
+      leg.runStreamTick();
     }
     bus.begin();
-    for (MixerParticipant p : legs) {
-      p.leg().contribute(bus);
+    for (MixLeg leg : legs) {
+      leg.contribute(bus);
     }
-    for (MixerParticipant p : legs) {
-      p.leg().takeOutput(bus);
+    for (MixLeg leg : legs) {
+      leg.takeOutput(bus);
     }
     long took = clock.nanoTime() - start;
     ticks++;
@@ -217,7 +281,7 @@ public final class AudioMixer implements AutoCloseable {
   public MixerStats stats() {
     int n;
     synchronized (lock) {
-      n = participants.size();
+      n = participants.size() + locals.size();
     }
     return new MixerStats(n, ticks, lateTicks, Math.max(0, maxLatenessNanos), tickNanos,
         maxTickNanos, mixedFrames);
@@ -230,19 +294,20 @@ public final class AudioMixer implements AutoCloseable {
   @Override
   public void close() {
     List<MixerParticipant> all;
+    List<LocalParticipant> local;
     synchronized (lock) {
       if (closed) {
         return;
       }
       closed = true;
       all = List.copyOf(participants);
+      local = List.copyOf(locals);
     }
     timer.cancel();
-    CompletableFuture<?>[] futures = new CompletableFuture<?>[all.size()];
-    for (int i = 0; i < futures.length; i++) {
-      futures[i] = all.get(i).remove();
-    }
-    CompletableFuture.allOf(futures).whenComplete((v, e) -> closeFuture.complete(null));
+    List<CompletableFuture<Void>> futures = new ArrayList<>();
+    all.forEach(p -> futures.add(p.remove()));
+    local.forEach(p -> futures.add(p.remove()));
+    CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).whenComplete((v, e) -> closeFuture.complete(null));
   }
 
   /** Completes once the mixer is closed and every participant's ports are free. */
@@ -252,7 +317,7 @@ public final class AudioMixer implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "AudioMixer[" + format + ", " + Arrays.toString(ticking) + "]";
+    return "AudioMixer[" + format + ", " + ticking.length + " participants]";
   }
 
   // ---------------------------------------------------------------------------------------

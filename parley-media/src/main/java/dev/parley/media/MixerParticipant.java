@@ -84,7 +84,7 @@ public final class MixerParticipant {
     }
   }
 
-  /** Sets the participant's RTP and RTCP addresses ({@code rtcp} null: as {@link RtpSocket#remote}). */
+  /** Sets the participant's RTP and RTCP addresses (rtcp null: as RtpSocket#remote). */
   public void remote(InetSocketAddress rtp, InetSocketAddress rtcp) {
     synchronized (lock) {
       settings(negotiated.toBuilder().remote(rtp, rtcp).build());

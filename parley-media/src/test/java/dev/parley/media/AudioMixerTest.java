@@ -267,6 +267,30 @@ class AudioMixerTest {
   }
 
   @Test
+  void aLocalParticipantAndAPhoneHearEachOther() throws Exception {
+    QueueSink botEar = new QueueSink(200);
+    LocalParticipant bot = mixer.addLocal(new ToneSource(A, AudioFormat.PCM_8000, 0.25), botEar);
+    Phone phone = join(B, 0, Codecs.PCMU);
+    whenAllSpeak(List.of(phone), phone);
+
+    assertThat(ToneDetector.dominantFrequency(second(phone), 100, 3000)).isCloseTo(A,
+        org.assertj.core.data.Offset.offset(10.0));
+    while (botEar.poll() != null) {
+      // what it heard before the phone spoke
+    }
+    List<AudioFrame> heard = new ArrayList<>();
+    while (heard.size() < 50) {
+      heard.add(botEar.take(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+    }
+    assertThat(heard.get(0).format()).isEqualTo(mixer.format());
+    assertThat(ToneDetector.dominantFrequency(heard, 100, 3000)).isCloseTo(B,
+        org.assertj.core.data.Offset.offset(10.0));
+    assertThat(bot.mixedFrames()).isPositive();
+    bot.remove().get(30, TimeUnit.SECONDS);
+    assertThat(mixer.localParticipants()).isEmpty();
+  }
+
+  @Test
   void badArgumentsAndLimitsAreRefusedByName() {
     assertThatThrownBy(() -> AudioMixer.builder((MediaScheduler) null))
         .isInstanceOf(NullPointerException.class).hasMessage("scheduler");
