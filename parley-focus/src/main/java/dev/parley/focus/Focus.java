@@ -42,6 +42,7 @@ public final class Focus implements AutoCloseable {
     this.agent = UserAgent.builder(b.transport).sharedTransactions(b.transactions)
         .contactUser(config.factoryUser()).handler(core).build();
     core.attach(agent);
+    core.outbound(b.outbound);
   }
 
   /**
@@ -117,6 +118,7 @@ public final class Focus implements AutoCloseable {
     private final String domain;
     private FocusConfig config = FocusConfig.defaults();
     private Scheduler timers;
+    private Outbound outbound;
 
     private Builder(TransportLayer transport, TransactionLayer transactions, String domain) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -135,6 +137,12 @@ public final class Focus implements AutoCloseable {
     /** Where the focus's own timers run (idle conferences); default: a transport event loop. */
     public Builder timers(Scheduler timers) {
       this.timers = Objects.requireNonNull(timers, "timers");
+      return this;
+    }
+
+    /** How the focus sends the requests it starts (dial-out); none: a REFER to dial out gets 501. */
+    public Builder outbound(Outbound outbound) {
+      this.outbound = Objects.requireNonNull(outbound, "outbound");
       return this;
     }
 

@@ -24,6 +24,8 @@ final class Conference {
   final String conversationId;
   final SipUri organizer;
   private final Map<Long, Leg> legs = new LinkedHashMap<>();
+  /** The roster's subscribers; guarded by this conference's lock too. */
+  final Roster roster = new Roster(this);
   private long nextLeg = 1;
   private boolean ended;
   /** When the conference last became empty (scheduler millis), or -1 while someone is in. */
@@ -68,6 +70,36 @@ final class Conference {
       }
     }
     return false;
+  }
+
+  /** Dial-outs not answered yet. */
+  synchronized int dialingOut() {
+    int n = 0;
+    for (Leg l : legs.values()) {
+      if (l.status == ParticipantStatus.DIALING_OUT || l.status == ParticipantStatus.ALERTING) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** A dial-out rings; true if that changed its status. */
+  synchronized boolean alerting(Leg leg) {
+    if (leg.status == ParticipantStatus.DIALING_OUT) {
+      leg.status = ParticipantStatus.ALERTING;
+      return true;
+    }
+    return false;
+  }
+
+  /** The dialog of the participant {@code aor} in the conference, or null. */
+  synchronized Dialog dialogOf(SipUri aor) {
+    for (Leg l : legs.values()) {
+      if (l.aor.equivalentTo(aor) && l.dialog != null) {
+        return l.dialog;
+      }
+    }
+    return null;
   }
 
   /** The leg is in: its dialog is confirmed. */

@@ -21,6 +21,8 @@ final class Leg {
   Dialog dialog;
   boolean im;
   boolean audio;
+  /** Whether the focus called the participant (a dial-out), rather than the other way round. */
+  boolean dialedOut;
 
   Leg(long id, SipUri aor, String displayName, boolean authenticated, ParticipantStatus status) {
     this.id = id;
