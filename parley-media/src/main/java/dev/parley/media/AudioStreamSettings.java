@@ -40,6 +40,39 @@ public final class AudioStreamSettings {
     return new Builder();
   }
 
+  /**
+   * The settings a completed offer/answer exchange gives a stream: the send codec and payload
+   * type, the payload types to receive, telephone-events (the peer's at the send clock rate, else
+   * our first that it lists: one type serves both ways), the direction, and the peer's
+   * addresses (RTCP at the RTP address with rtcp-mux). A host name in the peer's {@code c=} is
+   * left out (no remote: resolving may block, the caller resolves it and sets
+   * {@link Builder#remote} itself); so is {@code c=0.0.0.0}. The caller turns the socket to
+   * rtcp-mux ({@link RtpSocket#useRtcpMux()}) when {@link StreamParameters#rtcpMux()} says so.
+   *
+   * @throws IllegalArgumentException if the line is rejected (no stream runs on it)
+   */
+  public static AudioStreamSettings of(StreamParameters p) {
+    Objects.requireNonNull(p, "parameters");
+    if (p.rejected() || p.sendCodec() == null) {
+      throw new IllegalArgumentException("parameters of a rejected line: no stream (m-line "
+          + p.mLineIndex() + ")");
+    }
+    int telephoneEvent = p.sendTelephoneEventPayloadType();
+    if (telephoneEvent < 0 && !p.receiveTelephoneEventPayloadTypes().isEmpty()) {
+      telephoneEvent = p.receiveTelephoneEventPayloadTypes().iterator().next();
+    }
+    Builder b = builder().send(p.sendPayloadType(), p.sendCodec())
+        .receive(p.receivePayloadTypes())
+        .telephoneEvent(telephoneEvent)
+        .direction(StreamDirection.valueOf(p.direction().name()));
+    InetSocketAddress rtp = p.remoteRtp();
+    if (rtp != null && !rtp.isUnresolved()) {
+      InetSocketAddress rtcp = p.remoteRtcp();
+      b.remote(rtp, p.rtcpMux() || rtcp == null || rtcp.isUnresolved() ? null : rtcp);
+    }
+    return b.build();
+  }
+
   /** A builder holding these settings. */
   public Builder toBuilder() {
     Builder b = new Builder();
