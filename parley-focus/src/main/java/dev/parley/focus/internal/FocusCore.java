@@ -61,6 +61,7 @@ public final class FocusCore implements UserAgent.Handler {
   private final DialOut dialOut;
   private volatile UserAgent agent;
   private volatile Outbound outbound;
+  private volatile FocusMedia media;
 
   /**
    * @param domain the SIP domain conference URIs are in
@@ -77,6 +78,11 @@ public final class FocusCore implements UserAgent.Handler {
   /** How the focus reaches people it dials out to; none: REFER gets 501. */
   public void outbound(Outbound outbound) {
     this.outbound = outbound;
+  }
+
+  /** The focus's audio: RTP ports and mixing; none: audio lines are refused (port 0). */
+  public void media(dev.parley.media.MediaNetworkConfig network, int mixThreads) {
+    this.media = new FocusMedia(network, mixThreads);
   }
 
   Outbound outbound() {
@@ -128,10 +134,13 @@ public final class FocusCore implements UserAgent.Handler {
         reject(invite, 400, "Bad Request (malformed SDP: " + oneLine(e.getMessage()) + ")");
         return;
       }
-      if (!FocusSdp.wanted(offer).any()) {
-        reject(invite, 488, "Not Acceptable Here (the focus takes session IM: m=message sip)");
-        return;
-      }
+    }
+    FocusMedia audio = media;
+    int audioLine = offer == null || audio == null ? -1 : audio.audioLine(offer);
+    if (offer != null && !FocusSdp.wanted(offer).im() && audioLine < 0) {
+      reject(invite, 488, "Not Acceptable Here (the focus takes session IM, m=message sip"
+          + (audio == null ? ")" : ", and audio in PCMU, PCMA or Opus)"));
+      return;
     }
     SipUri aor = Leg.aorOf(request.from(), authenticated ? user : null, domain);
     Conference conference;
@@ -172,14 +181,56 @@ public final class FocusCore implements UserAgent.Handler {
       }
       return;
     }
-    leg.im = true;
-    Address contact = contactOf(conference, invite.transaction().flow().transport());
-    SipUri contactUri = (SipUri) contact.uri();
-    SessionDescription answer = offer == null ? FocusSdp.offer(contactUri, conference.uri)
-        : FocusSdp.answer(offer, contactUri, conference.uri);
+    leg.im = offer == null || FocusSdp.wanted(offer).im();
+    invite.contact(contactOf(conference, invite.transaction().flow().transport()));
     log.debug("{} joins {}", aor, conference.uri);
-    invite.contact(contact).accept(MediaType.APPLICATION_SDP,
-        answer.toString().getBytes(StandardCharsets.UTF_8)).whenComplete((dialog, error) -> {
+    if (audioLine < 0) {
+      answer(invite, conference, leg, offer, -1, null);
+      return;
+    }
+    SessionDescription audioOffer = offer;
+    audio.open().whenComplete((socket, error) -> {
+      if (error != null) {
+        log.warn("{} joins {} without audio: no RTP port ({})", aor, conference.uri,
+            error.toString());
+        answer(invite, conference, leg, audioOffer, -1, null);
+      } else if (invite.isAnswered()) { // cancelled while the ports were being opened
+        socket.close();
+        left(conference, leg);
+      } else {
+        answer(invite, conference, leg, audioOffer, audioLine, socket);
+      }
+    });
+  }
+
+  /**
+   * Accepts {@code invite} with our answer ({@code offer} null: our offer), audio on
+   * {@code socket} for line {@code audioLine} when it is not -1.
+   */
+  private void answer(IncomingInvite invite, Conference conference, Leg leg,
+      SessionDescription offer, int audioLine, dev.parley.media.RtpSocket socket) {
+    SipUri contact = (SipUri) contactOf(conference, invite.transaction().flow().transport()).uri();
+    SessionDescription answer;
+    try {
+      if (offer == null) {
+        answer = FocusSdp.offer(contact, conference.uri);
+      } else if (audioLine < 0) {
+        answer = FocusSdp.answer(offer, contact, conference.uri);
+      } else {
+        answer = FocusSdp.answer(offer, contact, conference.uri, audioLine,
+            media.answerLine(offer, audioLine, socket));
+        media.join(conference, leg, socket, answer, offer, audioLine);
+      }
+    } catch (RuntimeException e) {
+      if (socket != null) {
+        socket.close();
+      }
+      left(conference, leg);
+      reject(invite, 488, "Not Acceptable Here (" + oneLine(e.getMessage()) + ")");
+      return;
+    }
+    invite.accept(MediaType.APPLICATION_SDP, answer.toString().getBytes(StandardCharsets.UTF_8))
+        .whenComplete((dialog, error) -> {
           if (error != null) {
             left(conference, leg);
             return;
@@ -242,15 +293,24 @@ public final class FocusCore implements UserAgent.Handler {
     SipUri contact = (SipUri) (dialog.localContact() != null ? dialog.localContact().uri()
         : agent.contact(invite.transaction().flow().transport()).uri());
     SessionDescription answer;
+    Leg leg = conference.legOf(dialog.id());
+    dev.parley.media.MixerParticipant mix = leg == null ? null : conference.audioOf(leg);
     if (request.bodyLength() == 0) {
       answer = FocusSdp.offer(contact, conference.uri);
     } else {
       try {
-        answer = FocusSdp.answer(SessionDescription.parse(request.body()), contact,
-            conference.uri);
+        SessionDescription offer = SessionDescription.parse(request.body());
+        int line = mix == null ? -1 : media.audioLine(offer);
+        answer = line < 0 ? FocusSdp.answer(offer, contact, conference.uri)
+            : FocusSdp.answer(offer, contact, conference.uri, line,
+                media.answerLine(offer, line, mix.socket()));
+        if (line >= 0) {
+          media.update(conference, leg, answer, offer, line);
+          conference.roster.changed(leg);
+        }
       } catch (RuntimeException e) {
         invite.reject(request.response(400, invite.localTag())
-            .reasonPhrase("Bad Request (malformed SDP)").build());
+            .reasonPhrase("Bad Request (malformed SDP: " + oneLine(e.getMessage()) + ")").build());
         return;
       }
     }
@@ -419,6 +479,17 @@ public final class FocusCore implements UserAgent.Handler {
 
   /** Ends every conference: BYE on each leg, best effort (the server is stopping). */
   public void close() {
+    try {
+      closeConferences();
+    } finally {
+      FocusMedia m = media;
+      if (m != null) {
+        m.close();
+      }
+    }
+  }
+
+  private void closeConferences() {
     for (Conference c : conferences.values()) {
       if (c.end()) {
         c.roster.closeAll();
