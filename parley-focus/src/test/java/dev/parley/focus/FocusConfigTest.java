@@ -20,6 +20,10 @@ class FocusConfigTest {
     assertThat(c.maxDialOuts()).isEqualTo(10);
     assertThat(c.dialOutExternal()).isFalse();
     assertThat(c.relayTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.audio()).isTrue();
+    assertThat(c.rtpMinPort()).isEqualTo(16384);
+    assertThat(c.rtpMaxPort()).isEqualTo(32767);
+    assertThat(c.mixThreads()).isEqualTo(2);
   }
 
   @Test
@@ -27,7 +31,8 @@ class FocusConfigTest {
     FocusConfig c = FocusConfig.builder().factoryUser("meet").maxConferences(1)
         .maxParticipants(1_000_000).guests(true).idleTimeout(Duration.ofDays(1))
         .maxSubscriptions(2).maxDialOuts(3).dialOutExternal(true)
-        .relayTimeout(Duration.ofMinutes(5)).build();
+        .relayTimeout(Duration.ofMinutes(5)).audio(false).rtpPorts(1024, 1025).mixThreads(64)
+        .build();
     assertThat(c.factoryUser()).isEqualTo("meet");
     assertThat(c.maxConferences()).isEqualTo(1);
     assertThat(c.maxParticipants()).isEqualTo(1_000_000);
@@ -37,6 +42,40 @@ class FocusConfigTest {
     assertThat(c.maxDialOuts()).isEqualTo(3);
     assertThat(c.dialOutExternal()).isTrue();
     assertThat(c.relayTimeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(c.audio()).isFalse();
+    assertThat(c.rtpMinPort()).isEqualTo(1024);
+    assertThat(c.rtpMaxPort()).isEqualTo(1025);
+    assertThat(c.mixThreads()).isEqualTo(64);
+  }
+
+  @Test
+  void rtpPortsOutsideTheRangeOrNotARangeAreRefused() {
+    assertThatThrownBy(() -> FocusConfig.builder().rtpPorts(1023, 2000))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("rtpPorts must be MIN-MAX within 1024-65535 with at least two ports:"
+            + " 1023-2000");
+    assertThatThrownBy(() -> FocusConfig.builder().rtpPorts(60000, 65536))
+        .hasMessageEndingWith(": 60000-65536");
+    assertThatThrownBy(() -> FocusConfig.builder().rtpPorts(20000, 20000))
+        .hasMessageEndingWith(": 20000-20000");
+    for (String bad : new String[] {"20000", "-5", "a-b", "20000-", ""}) {
+      assertThatThrownBy(() -> FocusConfig.builder().rtpPorts(bad)).as("'%s'", bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("rtpPorts is not MIN-MAX (e.g. 20000-29999): '" + bad + "'");
+    }
+    assertThatThrownBy(() -> FocusConfig.builder().rtpPorts(null))
+        .isInstanceOf(NullPointerException.class).hasMessage("rtpPorts");
+    FocusConfig c = FocusConfig.builder().rtpPorts(" 30000 - 30001 ").build();
+    assertThat(c.rtpMinPort()).isEqualTo(30000);
+    assertThat(c.rtpMaxPort()).isEqualTo(30001);
+  }
+
+  @Test
+  void mixThreadsOutside1To64AreRefused() {
+    assertThatThrownBy(() -> FocusConfig.builder().mixThreads(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("mixThreads must be 1..64: 0");
+    assertThatThrownBy(() -> FocusConfig.builder().mixThreads(65))
+        .hasMessage("mixThreads must be 1..64: 65");
   }
 
   @Test

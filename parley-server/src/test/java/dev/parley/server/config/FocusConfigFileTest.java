@@ -32,6 +32,10 @@ class FocusConfigFileTest {
     assertThat(f.maxDialOuts()).isEqualTo(10);
     assertThat(f.dialOutExternal()).isFalse();
     assertThat(f.relayTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(f.audio()).isTrue();
+    assertThat(f.rtpMinPort()).isEqualTo(16384);
+    assertThat(f.rtpMaxPort()).isEqualTo(32767);
+    assertThat(f.mixThreads()).isEqualTo(2);
   }
 
   @Test
@@ -47,6 +51,9 @@ class FocusConfigFileTest {
         focus.max_dial_outs = 2
         focus.dial_out_external = true
         focus.relay_timeout = 1500ms
+        focus.audio = false
+        focus.rtp_ports = 20000 - 20099
+        focus.mix_threads = 4
         """);
     ServerConfig c = ServerConfig.builder().load(f).build();
     assertThat(c.focusEnabled()).isTrue();
@@ -60,6 +67,10 @@ class FocusConfigFileTest {
     assertThat(fc.maxDialOuts()).isEqualTo(2);
     assertThat(fc.dialOutExternal()).isTrue();
     assertThat(fc.relayTimeout()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(fc.audio()).isFalse();
+    assertThat(fc.rtpMinPort()).isEqualTo(20000);
+    assertThat(fc.rtpMaxPort()).isEqualTo(20099);
+    assertThat(fc.mixThreads()).isEqualTo(4);
   }
 
   @Test
@@ -125,6 +136,20 @@ class FocusConfigFileTest {
     file("focus.relay_timeout = 10s\nfocus.relay_timeout = 20s\n");
     assertThatThrownBy(() -> ServerConfig.builder().load(f))
         .hasMessage(f + ":2: key 'focus.relay_timeout' given twice");
+    file("focus.audio = maybe\n");
+    assertThatThrownBy(() -> ServerConfig.builder().load(f))
+        .hasMessage(f + ":1: key 'focus.audio': not true or false: 'maybe'");
+    file("focus.rtp_ports = 20000\n");
+    assertThatThrownBy(() -> ServerConfig.builder().load(f))
+        .hasMessage(f + ":1: key 'focus.rtp_ports': rtpPorts is not MIN-MAX (e.g. 20000-29999):"
+            + " '20000'");
+    file("focus.rtp_ports = 80-90\n");
+    assertThatThrownBy(() -> ServerConfig.builder().load(f))
+        .hasMessage(f + ":1: key 'focus.rtp_ports': rtpPorts must be MIN-MAX within 1024-65535"
+            + " with at least two ports: 80-90");
+    file("focus.mix_threads = 65\n");
+    assertThatThrownBy(() -> ServerConfig.builder().load(f))
+        .hasMessage(f + ":1: key 'focus.mix_threads': mixThreads must be 1..64: 65");
     file("focus.rooms = 3\n");
     assertThatThrownBy(() -> ServerConfig.builder().load(f))
         .hasMessage(f + ":1: unknown key 'focus.rooms'");
