@@ -1,0 +1,226 @@
+package dev.parley.client.internal;
+
+import dev.parley.client.InvitationCancelledException;
+import dev.parley.client.InvitationRejectedException;
+import dev.parley.client.Participant;
+import dev.parley.client.ParticipantState;
+import dev.parley.client.ParticipantStateChangeReason;
+import dev.parley.client.SessionException;
+import dev.parley.dialog.SipFailure;
+import dev.parley.sip.Address;
+import dev.parley.sip.HeaderName;
+import dev.parley.sip.SipMethod;
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
+import dev.parley.sip.SipStatus;
+import dev.parley.sip.SipUri;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A conference's requests to its focus about other users (RFC 4579 §5.5, RFC 3515): dial-out
+ * ({@code REFER} with {@code Refer-To: <uri>}) and removal ({@code Refer-To: <uri;method=BYE>}),
+ * each followed by the focus's {@code NOTIFY Event: refer} whose {@code message/sipfrag} carries
+ * the status of the INVITE or BYE it sent. NOTIFYs name their REFER by {@code id} (its CSeq); one
+ * without an id goes to the oldest REFER still waiting. Guarded by the endpoint's lock.
+ */
+final class ConferenceReferrals {
+  /** Most REFERs waiting for their outcome at once (the focus allows 10 dial-outs by default). */
+  static final int MAX_PENDING = 32;
+
+  /** One REFER and what waits for its outcome. */
+  private static final class Referral {
+    final DefaultParticipant target;
+    /** Non-null for a removal: completes when the target's BYE is answered. */
+    final CompletableFuture<Void> removed;
+    /** The REFER's CSeq once its 2xx came, else -1. */
+    long cseq = -1;
+
+    Referral(DefaultParticipant target, CompletableFuture<Void> removed) {
+      this.target = target;
+      this.removed = removed;
+    }
+  }
+
+  private final DefaultConferenceSession session;
+  private final List<Referral> pending = new ArrayList<>();
+
+  ConferenceReferrals(DefaultConferenceSession session) {
+    this.session = session;
+  }
+
+  /** Asks the focus to invite {@code uri}; see {@code ConferenceSession.addParticipant}. */
+  CompletableFuture<Participant> dialOut(SipUri uri) {
+    DefaultParticipant focus;
+    DefaultParticipant p;
+    Referral r;
+    synchronized (session.endpoint.lock) {
+      focus = session.requireFocusLocked();
+      DefaultParticipant existing = session.roster.memberLocked(uri);
+      if (existing != null) {
+        throw new IllegalStateException(uri + " is in the conference already ("
+            + existing.state() + ")");
+      }
+      if (pending.size() >= MAX_PENDING) {
+        throw new IllegalStateException("too many requests to the focus waiting (" + MAX_PENDING
+            + "); wait for some to complete");
+      }
+      p = DefaultParticipant.invitee(session, uri);
+      session.roster.dialingLocked(p);
+      p.inviting();
+      r = new Referral(p, null);
+      pending.add(r);
+    }
+    session.endpoint.kick();
+    send(focus, r, Address.of(uri));
+    return p.connection();
+  }
+
+  /** Asks the focus to remove {@code p}; see {@code ConferenceSession.removeParticipant}. */
+  CompletableFuture<Void> remove(DefaultParticipant p) {
+    DefaultParticipant focus;
+    Referral r;
+    synchronized (session.endpoint.lock) {
+      focus = session.requireFocusLocked();
+      if (!session.roster.containsLocked(p)) {
+        throw new IllegalArgumentException("not in the conference (any more): " + p);
+      }
+      if (pending.size() >= MAX_PENDING) {
+        throw new IllegalStateException("too many requests to the focus waiting (" + MAX_PENDING
+            + "); wait for some to complete");
+      }
+      r = new Referral(p, new CompletableFuture<>());
+      pending.add(r);
+    }
+    p.disconnection().thenRun(() -> r.removed.complete(null));
+    SipUri target = p.uri() instanceof SipUri u ? u.toBuilder().method("BYE").build() : null;
+    if (target == null) {
+      answered(r, null, new SipFailure(400, "not a SIP URI: " + p.uri()));
+    } else {
+      send(focus, r, Address.of(target));
+    }
+    return r.removed;
+  }
+
+  private void send(DefaultParticipant focus, Referral r, Address referTo) {
+    Address referredBy = Address.of(session.endpoint.uri());
+    CompletableFuture<SipResponse> sent = focus.requestInDialog(SipMethod.REFER,
+        b -> b.header(HeaderName.REFER_TO, referTo).header(HeaderName.REFERRED_BY, referredBy));
+    if (sent == null) {
+      sent = CompletableFuture.failedFuture(new SipFailure(481, "no dialog with the focus"));
+    }
+    sent.whenComplete((response, error) -> answered(r, response, error));
+  }
+
+  private void answered(Referral r, SipResponse response, Throwable error) {
+    synchronized (session.endpoint.lock) {
+      if (!pending.contains(r)) {
+        return; // the NOTIFY came first, or the session ended
+      }
+      if (error == null && response.isSuccess()) {
+        r.cseq = response.cseq().sequence();
+      } else {
+        pending.remove(r);
+        Throwable cause = error == null ? null : Registration.unwrap(error);
+        int code = response != null ? response.statusCode()
+            : cause instanceof SipFailure f ? f.statusCode() : 500;
+        String phrase = response != null ? response.reasonPhrase() : String.valueOf(
+            cause == null ? "" : cause.getMessage());
+        failLocked(r, code, phrase);
+      }
+    }
+    session.endpoint.kick();
+  }
+
+  private void failLocked(Referral r, int code, String phrase) {
+    if (r.removed != null) {
+      session.endpoint.fail(r.removed, new SessionException("the focus did not remove "
+          + r.target.uri() + ": " + code + " " + phrase, code));
+      return;
+    }
+    session.roster.removeLocked(r.target, InviteFailures.reasonForStatus(code), code,
+        new InvitationRejectedException(code, phrase));
+  }
+
+  /** Whether {@code notify} reports on a REFER ({@code Event: refer}). */
+  static boolean isReferNotify(SipRequest notify) {
+    String event = notify.headers().get(HeaderName.EVENT);
+    if (event == null) {
+      return false;
+    }
+    int semi = event.indexOf(';');
+    return (semi < 0 ? event : event.substring(0, semi)).strip().toLowerCase(Locale.ROOT)
+        .equals("refer");
+  }
+
+  /** Under the lock: a refer NOTIFY from the focus; returns the status to answer it with. */
+  int notifiedLocked(SipRequest notify) {
+    Referral r = referralOf(notify);
+    if (r == null) {
+      return 481; // no REFER of ours waits for it (RFC 6665 §4.1.3)
+    }
+    int status = ConferenceBodies.sipfragStatus(notify.body());
+    if (status < 100) {
+      return 200; // no status line: nothing learned
+    }
+    DefaultParticipant p = r.target;
+    if (status < 200) {
+      if (r.removed == null) {
+        p.followRoster(ParticipantState.CONNECTING, status == 180 || status == 183
+            ? ParticipantStateChangeReason.RINGING : ParticipantStateChangeReason.TRYING, status);
+      }
+      return 200;
+    }
+    pending.remove(r);
+    if (status >= 300) {
+      failLocked(r, status, SipStatus.reasonPhraseOf(status));
+    } else if (r.removed != null) {
+      session.endpoint.complete(r.removed, null);
+    } else {
+      p.followRoster(ParticipantState.CONNECTED, ParticipantStateChangeReason.NORMAL, status);
+    }
+    return 200;
+  }
+
+  /** The referral {@code notify} is about: by the Event's id (the REFER's CSeq), else the oldest. */
+  private Referral referralOf(SipRequest notify) {
+    String event = notify.headers().get(HeaderName.EVENT);
+    long id = -1;
+    for (String part : event.split(";")) {
+      String[] nv = part.strip().split("=", 2);
+      if (nv.length == 2 && nv[0].strip().equalsIgnoreCase("id")) {
+        try {
+          id = Long.parseLong(nv[1].strip());
+        } catch (NumberFormatException e) {
+          id = -1;
+        }
+      }
+    }
+    for (Referral r : pending) {
+      if (id >= 0 && r.cseq == id) {
+        return r;
+      }
+    }
+    for (Referral r : pending) {
+      if (id < 0 || r.cseq < 0) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /** Under the lock: the session ended; what waited fails. */
+  void endedLocked() {
+    for (Referral r : pending) {
+      if (r.removed != null) {
+        session.endpoint.fail(r.removed, new SessionException("the session ended", 0));
+      } else {
+        r.target.connectionFailed(new InvitationCancelledException(
+            "the session ended before " + r.target.uri() + " joined"));
+      }
+    }
+    pending.clear();
+  }
+}
