@@ -100,6 +100,8 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   private final RequestSender sender;
   private final DialogOffers offers = new DialogOffers(this);
   private final Map<ClientTransaction, OutgoingInvite> calls = new ConcurrentHashMap<>();
+  /** Whether this user agent made its transaction layer and so owns the transport. */
+  private final boolean ownsTransport;
 
   private UserAgent(Builder b) {
     this.transport = b.transport;
@@ -108,9 +110,15 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     this.advertisedHost = b.advertisedHost;
     this.dialogs = new DialogTable(b.maxDialogs);
     this.uas = new UasDispatcher(this, b.handler, dialogs);
-    this.transactions = TransactionLayer.builder(transport, this).config(b.transactionConfig).build();
+    this.ownsTransport = b.sharedTransactions == null;
+    if (ownsTransport) {
+      this.transactions = TransactionLayer.builder(transport, this)
+          .config(b.transactionConfig).build();
+      transport.setListener(transactions);
+    } else {
+      this.transactions = b.sharedTransactions;
+    }
     this.sender = new RequestSender(transactions, b.credentials);
-    transport.setListener(transactions);
   }
 
   /** A builder for a user agent on {@code transport} (not yet started). */
@@ -118,9 +126,12 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     return new Builder(transport);
   }
 
-  /** Starts the transport (binds the listen points). */
+  /**
+   * Starts the transport (binds the listen points); does nothing on a {@link
+   * Builder#sharedTransactions shared} transaction layer, whose owner starts it.
+   */
   public CompletableFuture<Void> start() {
-    return transport.start();
+    return ownsTransport ? transport.start() : CompletableFuture.completedFuture(null);
   }
 
   /** The transaction layer, for status counts. */
@@ -165,6 +176,12 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
       uri.transport(lp.transport().name().toLowerCase(Locale.ROOT));
     }
     return Address.of(uri.build());
+  }
+
+  /** The Contact for our requests in {@code entry}'s dialog: the one it was set up with. */
+  Address contactIn(DialogEntry entry) {
+    Address c = entry.dialog.localContact();
+    return c != null ? c : contact(entry.nextHop().transport());
   }
 
   /**
@@ -464,10 +481,15 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     sender.send(request, hop, dialogs.schedulerOf(request), result, responder);
   }
 
-  /** Closes the transport (every listener and connection). */
+  /**
+   * Closes the transport (every listener and connection); does nothing on a {@link
+   * Builder#sharedTransactions shared} transaction layer, whose owner closes it.
+   */
   @Override
   public void close() {
-    transport.close();
+    if (ownsTransport) {
+      transport.close();
+    }
   }
 
   /** Builds a {@link UserAgent}; not thread-safe. */
@@ -479,6 +501,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     private String contactUser = "parley";
     private CredentialsProvider credentials;
     private String advertisedHost;
+    private TransactionLayer sharedTransactions;
 
     private Builder(TransportLayer transport) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -526,6 +549,19 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
         throw new IllegalArgumentException("advertisedHost is not a host: \"" + host + "\"");
       }
       this.advertisedHost = host;
+      return this;
+    }
+
+    /**
+     * Runs on a transaction layer someone else owns (a server that hands this user agent only
+     * the requests meant for it, such as a conference focus inside {@code parley server}): the
+     * user agent then neither makes its own layer nor becomes the transport's listener, {@link
+     * #start()} and {@link #close()} leave the transport alone, and the owner must forward the
+     * {@link TransactionUser} callbacks meant for this user agent to it. The layer must run on
+     * {@code transport}; its configuration replaces {@link #transactionConfig}.
+     */
+    public Builder sharedTransactions(TransactionLayer layer) {
+      this.sharedTransactions = Objects.requireNonNull(layer, "layer");
       return this;
     }
 
