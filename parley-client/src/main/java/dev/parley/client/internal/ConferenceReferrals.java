@@ -177,6 +177,8 @@ final class ConferenceReferrals {
     if (status >= 300) {
       failLocked(r, status, SipStatus.reasonPhraseOf(status));
     } else if (r.removed != null) {
+      // the focus's BYE was answered: the member has left (the roster will say so too)
+      session.roster.removeLocked(p, ParticipantStateChangeReason.NORMAL, 0, null);
       session.endpoint.complete(r.removed, null);
     } else {
       p.followRoster(ParticipantState.CONNECTED, ParticipantStateChangeReason.NORMAL, status);
