@@ -63,6 +63,8 @@ class ClientConferenceTest {
 
     bob.type("conf join " + focus.conference());
     assertThat(bob.await("conference")).containsEntry("uri", focus.conference().toString());
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> focus.legCount() == 2); // bob's ACK reached the focus
 
     alice.type("send hello all");
     Map<String, Object> sent = alice.await("sent");

@@ -139,6 +139,7 @@ class ConferenceSessionTest {
     b.addListener(bobEvents);
     assertThat(b.enter(focus.conference()).get(WAIT, TimeUnit.SECONDS))
         .isEqualTo(focus.conference());
+    await().atMost(Duration.ofSeconds(WAIT)).until(() -> focus.legCount() == 2); // bob's ACK in
 
     List<DeliveryResult> results = a.send("hello all").get(WAIT, TimeUnit.SECONDS);
 
