@@ -183,6 +183,16 @@ public final class Dialog {
     }
   }
 
+  /**
+   * Our CSeq counter goes on from {@code seq} at least: a dialog a NOTIFY created (RFC 6665
+   * §4.1.2.4) follows the SUBSCRIBE we sent, whose CSeq (after any digest retry) it must exceed.
+   */
+  void localSeqAtLeast(long seq) {
+    if (seq > localSeq) {
+      localSeq = seq;
+    }
+  }
+
   /** Ends the dialog (BYE sent or received, or a failure). */
   public void terminate() {
     state = State.TERMINATED;

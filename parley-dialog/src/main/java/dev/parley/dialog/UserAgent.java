@@ -57,10 +57,12 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
 
     /**
      * A request outside any dialog other than INVITE, ACK and CANCEL. Default: OPTIONS gets 200
-     * with Allow, anything else 405 Method Not Allowed.
+     * with Allow, SUBSCRIBE 489 Bad Event, REFER 603, anything else 405 Method Not Allowed.
      */
     default void onRequest(ServerTransaction transaction, SipRequest request) {
-      int status = request.method().equals(SipMethod.OPTIONS) ? 200 : 405;
+      SipMethod m = request.method();
+      int status = m.equals(SipMethod.OPTIONS) ? 200 : m.equals(SipMethod.SUBSCRIBE) ? 489
+          : m.equals(SipMethod.REFER) ? 603 : 405;
       transaction.respond(request.response(status, Tags.random())
           .header(HeaderName.ALLOW, ALLOW).header(HeaderName.SUPPORTED, SUPPORTED).build());
     }
@@ -71,11 +73,14 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     }
 
     /**
-     * A request inside a dialog other than INVITE, ACK, BYE and PRACK (UPDATE, INFO, MESSAGE,
-     * NOTIFY...). Default: 200.
+     * A request inside a dialog other than INVITE, ACK, BYE and PRACK (UPDATE, INFO, MESSAGE, a
+     * SUBSCRIBE that is no refresh, REFER...; NOTIFYs go to their subscriptions). Default: 200,
+     * SUBSCRIBE 489, REFER 603.
      */
     default void onDialogRequest(Dialog dialog, ServerTransaction transaction, SipRequest request) {
-      transaction.respond(request.response(200).build());
+      SipMethod m = request.method();
+      int status = m.equals(SipMethod.SUBSCRIBE) ? 489 : m.equals(SipMethod.REFER) ? 603 : 200;
+      transaction.respond(request.response(status).build());
     }
 
     /** A dialog ended: BYE received ({@code bye} non-null) or sent, or no ACK came for our 2xx. */
@@ -84,7 +89,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
 
   /** The methods Parley's user agent core accepts. */
   public static final String ALLOW =
-      "INVITE, ACK, BYE, CANCEL, OPTIONS, MESSAGE, INFO, UPDATE, PRACK, NOTIFY, REFER";
+      "INVITE, ACK, BYE, CANCEL, OPTIONS, MESSAGE, INFO, UPDATE, PRACK, SUBSCRIBE, NOTIFY, REFER";
   /** The option tag of reliable provisional responses (RFC 3262). */
   public static final String OPTION_100REL = "100rel";
   /** The extensions we support, as a Supported header value. */
@@ -99,6 +104,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   private final UasDispatcher uas;
   private final RequestSender sender;
   private final DialogOffers offers = new DialogOffers(this);
+  private final SubscriptionTable subscriptions;
   private final Map<ClientTransaction, OutgoingInvite> calls = new ConcurrentHashMap<>();
   /** Whether this user agent made its transaction layer and so owns the transport. */
   private final boolean ownsTransport;
@@ -109,6 +115,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     this.contactUser = b.contactUser;
     this.advertisedHost = b.advertisedHost;
     this.dialogs = new DialogTable(b.maxDialogs);
+    this.subscriptions = new SubscriptionTable(b.subscriptions);
     this.uas = new UasDispatcher(this, b.handler, dialogs);
     this.ownsTransport = b.sharedTransactions == null;
     if (ownsTransport) {
@@ -152,6 +159,15 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   /** INVITEs received and not yet answered with a final response. */
   public int pendingInviteCount() {
     return uas.pendingInviteCount();
+  }
+
+  /** Subscriptions alive (RFC 6665), as notifier and as subscriber. */
+  public int subscriptionCount() {
+    return subscriptions.size();
+  }
+
+  SubscriptionTable subscriptions() {
+    return subscriptions;
   }
 
   TransactionConfig config() {
@@ -256,6 +272,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     boolean known = dialogs.remove(entry);
     entry.dialog.terminate();
     entry.stopRetransmitting();
+    SubscriptionTable.dialogClosed(entry);
     return known;
   }
 
@@ -481,6 +498,56 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     sender.send(request, hop, dialogs.schedulerOf(request), result, responder);
   }
 
+  // ------------------------------------------------------------------------------------------
+  // Subscriptions (RFC 6665) and REFER (RFC 3515): see Subscription and OutgoingSubscription
+
+  /**
+   * Accepts a SUBSCRIBE (out of a dialog, or new in one): 200 with Expires within {@code expiry}
+   * and the dialog set up (RFC 6665 §4.2.1) with {@code contact} (null: ours, or the dialog's);
+   * the owner sends the first NOTIFY. When refused (503 beyond {@link
+   * SubscriptionConfig#maxSubscriptions}, 423, 489) the subscription returned has ended.
+   */
+  public Subscription acceptSubscription(ServerTransaction tx, SipRequest subscribe,
+      Subscription.Expiry expiry, Address contact, Subscription.Listener listener) {
+    return Subscription.accept(this, tx, subscribe, expiry, contact, listener, false);
+  }
+
+  /**
+   * Accepts a REFER with 202 (RFC 3515 §2.4.2), {@code contact} as for {@link
+   * #acceptSubscription}: the notifier of its implicit subscription, or one already ended
+   * ({@code norefersub}) when it asked for none (RFC 4488).
+   */
+  public Subscription acceptRefer(ServerTransaction tx, SipRequest refer, Address contact,
+      Subscription.Listener listener) {
+    return Subscription.accept(this, tx, refer, Subscription.Expiry.of(Subscription.REFER_EXPIRES),
+        contact, listener, true);
+  }
+
+  /**
+   * Sends a SUBSCRIBE or a REFER made with {@link #newRequest} (Event, Expires, Accept, Refer-To
+   * added) and follows its subscription; {@code listener} may be null for {@code Refer-Sub: false}.
+   */
+  public OutgoingSubscription subscribe(SipRequest request, Hop hop,
+      OutgoingSubscription.Listener listener) {
+    if (listener == null && !request.method().equals(SipMethod.REFER)) {
+      throw new IllegalArgumentException("listener is null");
+    }
+    return OutgoingSubscription.send(this, request, hop, listener);
+  }
+
+  /**
+   * Sends a REFER inside {@code dialog} (RFC 3515); {@code referredBy} may be null; a null
+   * {@code listener} asks for no subscription ({@code Refer-Sub: false}, RFC 4488).
+   */
+  public OutgoingSubscription refer(Dialog dialog, Address referTo, Address referredBy,
+      OutgoingSubscription.Listener listener) {
+    DialogEntry entry = dialogs.find(Objects.requireNonNull(dialog, "dialog").id());
+    if (entry == null) {
+      throw new IllegalStateException("no such dialog: " + dialog.id());
+    }
+    return OutgoingSubscription.refer(this, entry, referTo, referredBy, listener);
+  }
+
   /**
    * Closes the transport (every listener and connection); does nothing on a {@link
    * Builder#sharedTransactions shared} transaction layer, whose owner closes it.
@@ -501,6 +568,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     private String contactUser = "parley";
     private CredentialsProvider credentials;
     private String advertisedHost;
+    private SubscriptionConfig subscriptions = SubscriptionConfig.defaults();
     private TransactionLayer sharedTransactions;
 
     private Builder(TransportLayer transport) {
@@ -549,6 +617,12 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
         throw new IllegalArgumentException("advertisedHost is not a host: \"" + host + "\"");
       }
       this.advertisedHost = host;
+      return this;
+    }
+
+    /** Subscription limits and Allow-Events (default {@link SubscriptionConfig#defaults()}). */
+    public Builder subscriptions(SubscriptionConfig config) {
+      this.subscriptions = Objects.requireNonNull(config, "config");
       return this;
     }
 
