@@ -83,8 +83,10 @@ class ClientConferenceTest {
         .containsEntry("referredBy", "sip:alice@127.0.0.1")
         .containsEntry("peer", "sip:conf-test1@127.0.0.1");
     assertThat(carol.await("conference")).containsEntry("uri", "sip:conf-test1@127.0.0.1");
-    alice.await("roster", e -> e.get("participants")
-        .equals(List.of(Map.of("uri", carolUri, "state", "CONNECTED"))));
+    List<Map<String, Object>> everyone = List.of(
+        Map.of("uri", "sip:bob@127.0.0.1", "state", "CONNECTED"),
+        Map.of("uri", carolUri, "state", "CONNECTED"));
+    alice.await("roster", e -> e.get("participants").equals(everyone));
 
     int told = alice.events("roster").size();
     alice.type("conf roster"); // told again, on demand
@@ -92,7 +94,7 @@ class ClientConferenceTest {
         .until(() -> alice.events("roster").size() > told);
     assertThat(alice.events("roster").get(told))
         .containsEntry("uri", "sip:conf-test1@127.0.0.1").containsEntry("session", 1L)
-        .containsEntry("participants", List.of(Map.of("uri", carolUri, "state", "CONNECTED")));
+        .containsEntry("participants", everyone);
     alice.type("conf leave").type("wait ended 10");
     assertThat(alice.await("ended")).containsEntry("type", "CONFERENCE");
     alice.type("quit");

@@ -94,10 +94,21 @@ class ConferenceSessionTest {
       lines.add("terminated");
     }
 
+    @Override
+    public void onRosterChanged(ConferenceSession s) {
+      lines.add("roster");
+    }
+
     void await(String line) {
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(WAIT))
           .until(() -> lines.contains(line));
     }
+  }
+
+  /** The participants but us, as "URI STATE". */
+  private static List<String> others(Session s) {
+    return s.participants().stream().filter(p -> !p.isLocal())
+        .map(p -> p.uri() + " " + p.state()).toList();
   }
 
   @Test
@@ -140,6 +151,18 @@ class ConferenceSessionTest {
     assertThat(b.enter(focus.conference()).get(WAIT, TimeUnit.SECONDS))
         .isEqualTo(focus.conference());
     await().atMost(Duration.ofSeconds(WAIT)).until(() -> focus.legCount() == 2); // bob's ACK in
+    // the roster (SUBSCRIBE Event: conference, NOTIFY conference-info) lists everyone but us
+    await().atMost(Duration.ofSeconds(WAIT)).until(() -> others(a).equals(
+        List.of("sip:bob@127.0.0.1 CONNECTED")));
+    await().atMost(Duration.ofSeconds(WAIT)).until(() -> others(b).equals(
+        List.of("sip:alice@127.0.0.1 CONNECTED")));
+    bobEvents.await("added sip:alice@127.0.0.1");
+    bobEvents.await("sip:alice@127.0.0.1 CONNECTED NORMAL");
+    assertThat(bobEvents.lines).contains("roster");
+    SipRequest subscribe = focus.subscribes.poll(WAIT, TimeUnit.SECONDS);
+    assertThat(subscribe.headers().get(HeaderName.ACCEPT))
+        .isEqualTo("application/conference-info+xml");
+    assertThat(subscribe.to().uri()).hasToString("sip:conf-test1@127.0.0.1"); // the conference
 
     List<DeliveryResult> results = a.send("hello all").get(WAIT, TimeUnit.SECONDS);
 
@@ -162,6 +185,7 @@ class ConferenceSessionTest {
 
     b.leave().get(WAIT, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(WAIT)).until(() -> focus.legCount() == 1);
+    await().atMost(Duration.ofSeconds(WAIT)).until(() -> others(a).isEmpty()); // bob left
     List<DeliveryResult> alone = a.send("anyone?").get(WAIT, TimeUnit.SECONDS);
     assertThat(alone).singleElement().satisfies(r -> {
       assertThat(r.statusCode()).isEqualTo(480); // nobody else: the focus's answer, for the focus

@@ -2,6 +2,7 @@ package dev.parley.client;
 
 import dev.parley.dialog.Dialog;
 import dev.parley.dialog.IncomingInvite;
+import dev.parley.dialog.Subscription;
 import dev.parley.dialog.UserAgent;
 import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
@@ -11,6 +12,8 @@ import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipUri;
 import dev.parley.sip.Uri;
+import dev.parley.sip.body.ConferenceInfo;
+import dev.parley.sip.body.EndpointStatus;
 import dev.parley.transaction.ServerTransaction;
 import dev.parley.transport.Hops;
 import dev.parley.transport.NettyTransportLayer;
@@ -31,7 +34,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * MESSAGE is relayed as {@code message/cpim} to the other legs and answered with the
  * per-recipient results, REFER dials out (INVITE with {@code isfocus}, {@code Referred-By} and the
  * conversation ID; NOTIFY sipfrag 100 then the final status) or, with {@code method=BYE}, removes
- * a leg. No roster (that needs subscriptions): the real focus's tests cover it.
+ * a leg; SUBSCRIBE {@code Event: conference} gets the roster (full state on each change).
  */
 public final class FakeFocus implements AutoCloseable {
   static final String ID = "conf-test1";
@@ -75,6 +78,33 @@ public final class FakeFocus implements AutoCloseable {
     return Address.parse("<" + conference() + ">;isfocus");
   }
 
+  /** Every SUBSCRIBE to the roster, in order. */
+  final BlockingQueue<SipRequest> subscribes = new LinkedBlockingQueue<>();
+  private final List<Subscription> watchers = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
+  private static final MediaType CONFERENCE_INFO = MediaType.parse(ConferenceInfo.CONTENT_TYPE);
+
+  /** The roster now, as a full conference-info document (a new version each time). */
+  private byte[] roster() {
+    ConferenceInfo.Builder b = ConferenceInfo.builder(
+        "sip:" + ID + "@127.0.0.1", version.incrementAndGet()).userCount(legs.size());
+    for (Dialog d : legs) {
+      b.addUser(ConferenceInfo.User.builder(aor(d)).addEndpoint(
+          ConferenceInfo.Endpoint.builder(d.remoteTarget().toString())
+              .status(EndpointStatus.CONNECTED).build()).build());
+    }
+    return b.build().toBytes();
+  }
+
+  /** Tells every roster subscriber the new roster (always full state: the client merges both). */
+  private void rosterChanged() {
+    for (Subscription s : watchers) {
+      if (s.isActive()) {
+        s.notify(CONFERENCE_INFO, roster());
+      }
+    }
+  }
+
   /** How many legs are up. */
   public int legCount() {
     return legs.size();
@@ -90,14 +120,6 @@ public final class FakeFocus implements AutoCloseable {
     return u instanceof SipUri s ? "sip:" + s.user() + "@" + s.host() : u.toString();
   }
 
-  private static final MediaType SIPFRAG = MediaType.parse("message/sipfrag");
-
-  private void notifyRefer(Dialog leg, String statusLine) {
-    ua.request(leg, SipMethod.NOTIFY, b -> b.header(HeaderName.EVENT, "refer")
-        .header(HeaderName.SUBSCRIPTION_STATE, statusLine.contains(" 100 ") ? "active;expires=60"
-            : "terminated;reason=noresource")
-        .body(SIPFRAG, statusLine.getBytes(StandardCharsets.UTF_8)));
-  }
 
   private final class Handler implements UserAgent.Handler {
     @Override
@@ -115,12 +137,36 @@ public final class FakeFocus implements AutoCloseable {
       String sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
           + "m=message " + port() + " sip " + conference() + "\r\n";
       invite.contact(contact()).accept(MediaType.APPLICATION_SDP,
-          sdp.getBytes(StandardCharsets.US_ASCII)).thenAccept(legs::add);
+          sdp.getBytes(StandardCharsets.US_ASCII)).thenAccept(d -> {
+            legs.add(d);
+            rosterChanged();
+          });
     }
 
     @Override
     public void onDialogEnded(Dialog dialog, SipRequest bye) {
-      legs.removeIf(d -> d.id().equals(dialog.id()));
+      if (legs.removeIf(d -> d.id().equals(dialog.id()))) {
+        rosterChanged();
+      }
+    }
+
+    @Override
+    public void onRequest(ServerTransaction tx, SipRequest request) {
+      if (!request.method().equals(SipMethod.SUBSCRIBE)
+          || !"conference".equals(request.headers().get(HeaderName.EVENT))) {
+        UserAgent.Handler.super.onRequest(tx, request);
+        return;
+      }
+      subscribes.add(request);
+      Subscription s = ua.acceptSubscription(tx, request, Subscription.Expiry.of(3600), contact(),
+          new Subscription.Listener() {
+            @Override
+            public void onEnded(Subscription ended, String reason) {
+              watchers.remove(ended);
+            }
+          });
+      watchers.add(s);
+      s.notify(CONFERENCE_INFO, roster());
     }
 
     @Override
@@ -129,8 +175,7 @@ public final class FakeFocus implements AutoCloseable {
       if (request.method().equals(SipMethod.MESSAGE)) {
         relay(dialog, tx, request);
       } else if (request.method().equals(SipMethod.REFER)) {
-        tx.respond(request.response(202).build());
-        refer(dialog, request);
+        refer(ua.acceptRefer(tx, request, contact(), new Subscription.Listener() { }), request);
       } else {
         tx.respond(request.response(200).build());
       }
@@ -173,20 +218,21 @@ public final class FakeFocus implements AutoCloseable {
     });
   }
 
-  private void refer(Dialog from, SipRequest refer) {
+  private void refer(Subscription from, SipRequest refer) {
     Address referTo = Address.parse(refer.headers().get(HeaderName.REFER_TO));
     SipUri target = (SipUri) referTo.uri();
-    notifyRefer(from, "SIP/2.0 100 Trying");
+    from.notifyProgress(100, "Trying");
     if ("BYE".equalsIgnoreCase(target.method())) {
       String who = "sip:" + target.user() + "@" + target.host();
       for (Dialog d : legs) {
         if (aor(d).equals(who)) {
           legs.remove(d);
-          ua.bye(d).whenComplete((r, e) -> notifyRefer(from, "SIP/2.0 200 OK"));
+          rosterChanged();
+          ua.bye(d).whenComplete((r, e) -> from.notifyProgress(200, "OK"));
           return;
         }
       }
-      notifyRefer(from, "SIP/2.0 481 Call/Transaction Does Not Exist");
+      from.notifyProgress(481, "Call/Transaction Does Not Exist");
       return;
     }
     SipRequest.Builder b = ua.newRequest(SipMethod.INVITE, target,
@@ -203,12 +249,13 @@ public final class FakeFocus implements AutoCloseable {
     ua.invite(b.build(), Hops.of(target)).whenComplete((dialog, error) -> {
       if (error == null) {
         legs.add(dialog);
-        notifyRefer(from, "SIP/2.0 200 OK");
+        rosterChanged();
+        from.notifyProgress(200, "OK");
       } else {
         Throwable cause = error.getCause() != null ? error.getCause() : error;
         int code = cause instanceof dev.parley.dialog.SipFailure f ? f.statusCode() : 500;
         SipResponse r = cause instanceof dev.parley.dialog.SipFailure f ? f.response() : null;
-        notifyRefer(from, "SIP/2.0 " + code + " " + (r != null ? r.reasonPhrase() : "Failed"));
+        from.notifyProgress(code, r != null ? r.reasonPhrase() : "Failed");
       }
     });
   }

@@ -6,25 +6,27 @@ import dev.parley.client.Participant;
 import dev.parley.client.ParticipantState;
 import dev.parley.client.ParticipantStateChangeReason;
 import dev.parley.client.SessionException;
+import dev.parley.dialog.Dialog;
+import dev.parley.dialog.OutgoingSubscription;
+import dev.parley.dialog.ReferStatus;
 import dev.parley.dialog.SipFailure;
 import dev.parley.sip.Address;
-import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipStatus;
 import dev.parley.sip.SipUri;
+import dev.parley.sip.SubscriptionState;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * A conference's requests to its focus about other users (RFC 4579 §5.5, RFC 3515): dial-out
  * ({@code REFER} with {@code Refer-To: <uri>}) and removal ({@code Refer-To: <uri;method=BYE>}),
  * each followed by the focus's {@code NOTIFY Event: refer} whose {@code message/sipfrag} carries
- * the status of the INVITE or BYE it sent. NOTIFYs name their REFER by {@code id} (its CSeq); one
- * without an id goes to the oldest REFER still waiting. Guarded by the endpoint's lock.
+ * the status of the INVITE or BYE it sent: the REFER's implicit subscription, which the dialog
+ * layer follows ({@code UserAgent.refer}). Guarded by the endpoint's lock.
  */
 final class ConferenceReferrals {
   /** Most REFERs waiting for their outcome at once (the focus allows 10 dial-outs by default). */
@@ -35,8 +37,6 @@ final class ConferenceReferrals {
     final DefaultParticipant target;
     /** Non-null for a removal: completes when the target's BYE is answered. */
     final CompletableFuture<Void> removed;
-    /** The REFER's CSeq once its 2xx came, else -1. */
-    long cseq = -1;
 
     Referral(DefaultParticipant target, CompletableFuture<Void> removed) {
       this.target = target;
@@ -106,12 +106,42 @@ final class ConferenceReferrals {
 
   private void send(DefaultParticipant focus, Referral r, Address referTo) {
     Address referredBy = Address.of(session.endpoint.uri());
-    CompletableFuture<SipResponse> sent = focus.requestInDialog(SipMethod.REFER,
-        b -> b.header(HeaderName.REFER_TO, referTo).header(HeaderName.REFERRED_BY, referredBy));
-    if (sent == null) {
-      sent = CompletableFuture.failedFuture(new SipFailure(481, "no dialog with the focus"));
+    OutgoingSubscription sub;
+    try {
+      Dialog d;
+      synchronized (session.endpoint.lock) {
+        d = focus.dialogLocked();
+      }
+      if (d == null) {
+        throw new IllegalStateException("no dialog with the focus");
+      }
+      sub = session.endpoint.ua.refer(d, referTo, referredBy, new OutgoingSubscription.Listener() {
+        @Override
+        public void onNotify(OutgoingSubscription s, SipRequest notify, SubscriptionState state) {
+          ReferStatus status = ReferStatus.of(notify);
+          if (status != null) {
+            synchronized (session.endpoint.lock) {
+              progressLocked(r, status.statusCode(), status.reasonPhrase());
+            }
+            session.endpoint.kick();
+          }
+        }
+
+        @Override
+        public void onTerminated(OutgoingSubscription s, String reason) {
+          synchronized (session.endpoint.lock) {
+            if (pending.remove(r)) { // ended without a final status: the outcome is unknown
+              failLocked(r, 500, "the focus's report ended without an outcome (" + reason + ")");
+            }
+          }
+          session.endpoint.kick();
+        }
+      });
+    } catch (RuntimeException e) {
+      answered(r, null, new SipFailure(481, String.valueOf(e.getMessage())));
+      return;
     }
-    sent.whenComplete((response, error) -> answered(r, response, error));
+    sub.accepted().whenComplete((response, error) -> answered(r, response, error));
   }
 
   private void answered(Referral r, SipResponse response, Throwable error) {
@@ -119,9 +149,7 @@ final class ConferenceReferrals {
       if (!pending.contains(r)) {
         return; // the NOTIFY came first, or the session ended
       }
-      if (error == null && response.isSuccess()) {
-        r.cseq = response.cseq().sequence();
-      } else {
+      if (error != null || !response.isSuccess()) {
         pending.remove(r);
         Throwable cause = error == null ? null : Registration.unwrap(error);
         int code = response != null ? response.statusCode()
@@ -144,26 +172,10 @@ final class ConferenceReferrals {
         new InvitationRejectedException(code, phrase));
   }
 
-  /** Whether {@code notify} reports on a REFER ({@code Event: refer}). */
-  static boolean isReferNotify(SipRequest notify) {
-    String event = notify.headers().get(HeaderName.EVENT);
-    if (event == null) {
-      return false;
-    }
-    int semi = event.indexOf(';');
-    return (semi < 0 ? event : event.substring(0, semi)).strip().toLowerCase(Locale.ROOT)
-        .equals("refer");
-  }
-
-  /** Under the lock: a refer NOTIFY from the focus; returns the status to answer it with. */
-  int notifiedLocked(SipRequest notify) {
-    Referral r = referralOf(notify);
-    if (r == null) {
-      return 481; // no REFER of ours waits for it (RFC 6665 §4.1.3)
-    }
-    int status = ConferenceBodies.sipfragStatus(notify.body());
-    if (status < 100) {
-      return 200; // no status line: nothing learned
+  /** Under the lock: the focus reports {@code status} for the request {@code r} asked for. */
+  private void progressLocked(Referral r, int status, String phrase) {
+    if (!pending.contains(r)) {
+      return;
     }
     DefaultParticipant p = r.target;
     if (status < 200) {
@@ -171,11 +183,11 @@ final class ConferenceReferrals {
         p.followRoster(ParticipantState.CONNECTING, status == 180 || status == 183
             ? ParticipantStateChangeReason.RINGING : ParticipantStateChangeReason.TRYING, status);
       }
-      return 200;
+      return;
     }
     pending.remove(r);
     if (status >= 300) {
-      failLocked(r, status, SipStatus.reasonPhraseOf(status));
+      failLocked(r, status, phrase.isEmpty() ? SipStatus.reasonPhraseOf(status) : phrase);
     } else if (r.removed != null) {
       // the focus's BYE was answered: the member has left (the roster will say so too)
       session.roster.removeLocked(p, ParticipantStateChangeReason.NORMAL, 0, null);
@@ -183,34 +195,6 @@ final class ConferenceReferrals {
     } else {
       p.followRoster(ParticipantState.CONNECTED, ParticipantStateChangeReason.NORMAL, status);
     }
-    return 200;
-  }
-
-  /** The referral {@code notify} is about: by the Event's id (the REFER's CSeq), else the oldest. */
-  private Referral referralOf(SipRequest notify) {
-    String event = notify.headers().get(HeaderName.EVENT);
-    long id = -1;
-    for (String part : event.split(";")) {
-      String[] nv = part.strip().split("=", 2);
-      if (nv.length == 2 && nv[0].strip().equalsIgnoreCase("id")) {
-        try {
-          id = Long.parseLong(nv[1].strip());
-        } catch (NumberFormatException e) {
-          id = -1;
-        }
-      }
-    }
-    for (Referral r : pending) {
-      if (id >= 0 && r.cseq == id) {
-        return r;
-      }
-    }
-    for (Referral r : pending) {
-      if (id < 0 || r.cseq < 0) {
-        return r;
-      }
-    }
-    return null;
   }
 
   /** Under the lock: the session ended; what waited fails. */

@@ -5,7 +5,15 @@ import dev.parley.client.Participant;
 import dev.parley.client.ParticipantState;
 import dev.parley.client.ParticipantStateChangeReason;
 import dev.parley.client.SessionException;
+import dev.parley.dialog.OutgoingSubscription;
+import dev.parley.sip.Address;
+import dev.parley.sip.HeaderName;
+import dev.parley.sip.SipMethod;
+import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipUri;
+import dev.parley.sip.SubscriptionState;
+import dev.parley.sip.body.ConferenceInfo;
+import dev.parley.sip.body.EndpointStatus;
 import dev.parley.sip.Uri;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,6 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The members of a conference as this endpoint knows them: the roster the focus reports (RFC
@@ -35,8 +45,16 @@ final class ConferenceRoster {
    */
   record Entry(Uri uri, String displayName, ParticipantState state) {}
 
+  /** The Expires of our SUBSCRIBE (the contract's default and maximum). */
+  static final long EXPIRES_SECONDS = 3600;
+  private static final Logger LOG = LoggerFactory.getLogger(ConferenceRoster.class);
+
   private final DefaultConferenceSession session;
   private final Map<String, DefaultParticipant> members = new LinkedHashMap<>();
+  /** The conference state the NOTIFYs describe (RFC 4575 §4.6 merge). */
+  private final dev.parley.sip.body.ConferenceRoster merged = new dev.parley.sip.body.ConferenceRoster();
+  private boolean subscribing;
+  private OutgoingSubscription subscription;
 
   ConferenceRoster(DefaultConferenceSession session) {
     this.session = session;
@@ -167,15 +185,128 @@ final class ConferenceRoster {
 
   /**
    * Outside the lock, once the session is in the conference: subscribes to the conference's
-   * roster (RFC 4575, {@code Event: conference}).
+   * roster (RFC 4575 over RFC 6665): SUBSCRIBE to the conference URI (through the server when
+   * there is one) with {@code Event: conference}; each NOTIFY's conference-info is merged
+   * (versions in order, partial on full) and the merged state applied as the full list.
    */
   void subscribe() {
-    // the subscription needs RFC 6665 subscriptions in parley-dialog; until then the members are
-    // those we dial out and those who write
+    SipUri target;
+    SipUri requestUri;
+    synchronized (session.endpoint.lock) {
+      target = session.conferenceUriLocked();
+      if (session.isTerminated() || target == null || subscribing) {
+        return;
+      }
+      subscribing = true;
+      // through the server, the conference URI finds the focus; without one (peer-to-peer),
+      // the focus's Contact is where it answers
+      requestUri = target;
+      DefaultParticipant focus = session.connectedFocusLocked();
+      if (session.endpoint.config.server() == null && focus != null
+          && focus.dialogLocked().remoteTarget() instanceof SipUri contact) {
+        requestUri = contact;
+      }
+    }
+    DefaultEndpoint endpoint = session.endpoint;
+    SipUri uri = requestUri;
+    endpoint.hopFor(uri).whenComplete((hop, error) -> {
+      if (error != null) {
+        LOG.info("no roster for {}: cannot reach it: {}", target, error.getMessage());
+        return;
+      }
+      OutgoingSubscription sub;
+      try {
+        SipRequest subscribe = endpoint.ua.newRequest(SipMethod.SUBSCRIBE, uri,
+                endpoint.from(), Address.of(target), hop.transport())
+            .header(HeaderName.EVENT, "conference")
+            .header(HeaderName.ACCEPT, ConferenceInfo.CONTENT_TYPE)
+            .header(HeaderName.EXPIRES, Long.toString(EXPIRES_SECONDS)).build();
+        session.claimTrace(subscribe.callId());
+        sub = endpoint.ua.subscribe(subscribe, hop, new OutgoingSubscription.Listener() {
+          @Override
+          public void onNotify(OutgoingSubscription s, SipRequest notify, SubscriptionState st) {
+            notified(notify);
+          }
+
+          @Override
+          public void onTerminated(OutgoingSubscription s, String reason) {
+            LOG.debug("roster subscription of {} ended: {}", target, reason);
+          }
+        });
+      } catch (RuntimeException e) {
+        LOG.info("no roster for {}: {}", target, e.getMessage());
+        return;
+      }
+      boolean ended;
+      synchronized (endpoint.lock) {
+        ended = session.isTerminated();
+        subscription = sub;
+      }
+      if (ended) {
+        sub.unsubscribe();
+      }
+    });
+  }
+
+  /** A NOTIFY of the roster subscription (on an event loop). */
+  private void notified(SipRequest notify) {
+    if (notify.bodyLength() == 0) {
+      return;
+    }
+    ConferenceInfo info;
+    try {
+      info = ConferenceInfo.parse(notify.body());
+    } catch (RuntimeException e) {
+      LOG.info("unreadable conference-info from the focus, ignored: {}", e.getMessage());
+      return;
+    }
+    synchronized (session.endpoint.lock) {
+      if (merged.apply(info) != dev.parley.sip.body.ConferenceRoster.Outcome.APPLIED) {
+        return; // stale, or a gap: the next full state (a refresh) puts it right
+      }
+      applyLocked(entries(merged.current()), true);
+    }
+    session.endpoint.kick();
+  }
+
+  /** The users of a conference-info document as entries (a user without a SIP URI is skipped). */
+  private static List<Entry> entries(ConferenceInfo info) {
+    List<Entry> out = new ArrayList<>();
+    for (ConferenceInfo.User u : info.users()) {
+      Uri uri;
+      try {
+        uri = SipUri.parse(u.entity());
+      } catch (RuntimeException e) {
+        continue;
+      }
+      EndpointStatus status = u.endpoints().isEmpty() ? null : u.endpoints().get(0).status();
+      ParticipantState state = u.state() == ConferenceInfo.State.DELETED
+          ? ParticipantState.DISCONNECTED : stateOf(status);
+      out.add(new Entry(uri, u.displayText(), state));
+    }
+    return out;
+  }
+
+  /** The contract's mapping of an endpoint status to our states (none: CONNECTED). */
+  static ParticipantState stateOf(EndpointStatus status) {
+    if (status == null) {
+      return ParticipantState.CONNECTED;
+    }
+    return switch (status) {
+      case PENDING, DIALING_OUT, DIALING_IN, ALERTING -> ParticipantState.CONNECTING;
+      case CONNECTED, ON_HOLD, MUTED_VIA_FOCUS -> ParticipantState.CONNECTED;
+      case DISCONNECTING -> ParticipantState.DISCONNECTING;
+      case DISCONNECTED -> ParticipantState.DISCONNECTED;
+    };
   }
 
   /** Under the lock: the session ended; every member is DISCONNECTED and leaves. */
   void endedLocked() {
+    OutgoingSubscription sub = subscription;
+    subscription = null;
+    if (sub != null) {
+      session.endpoint.afterUnlock(sub::unsubscribe);
+    }
     for (DefaultParticipant p : new ArrayList<>(members.values())) {
       removeLocked(p, ParticipantStateChangeReason.NORMAL, 0, null);
     }

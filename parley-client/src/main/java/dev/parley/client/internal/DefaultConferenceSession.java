@@ -16,6 +16,8 @@ import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipStatus;
 import dev.parley.sip.SipUri;
 import dev.parley.sip.Uri;
+import dev.parley.sip.body.CpimMessage;
+import dev.parley.sip.body.DeliveryResults;
 import dev.parley.transaction.ServerTransaction;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +35,11 @@ import java.util.concurrent.CompletableFuture;
  */
 final class DefaultConferenceSession extends DefaultInstantMessagingSession
     implements ConferenceSession {
+  /** Relayed messages (RFC 3862). */
+  static final MediaType CPIM = MediaType.parse(CpimMessage.CONTENT_TYPE);
+  /** The focus's per-recipient results of a MESSAGE (the contract of issue 13). */
+  static final MediaType IM_RESULTS = MediaType.parse(DeliveryResults.CONTENT_TYPE);
+
   // guarded by the endpoint's lock
   private DefaultParticipant focus;
   private SipUri conferenceUri;
@@ -280,12 +287,17 @@ final class DefaultConferenceSession extends DefaultInstantMessagingSession
   private List<DeliveryResult> resultsLocked(DefaultParticipant f, SipResponse response,
       Throwable error) {
     if (response == null || !response.isSuccess() || response.contentType() == null
-        || !response.contentType().is(ConferenceBodies.IM_RESULTS.type(),
-            ConferenceBodies.IM_RESULTS.subtype())) {
+        || !response.contentType().is(IM_RESULTS.type(), IM_RESULTS.subtype())) {
       return List.of(result(f, response, error));
     }
+    List<DeliveryResults.Result> results;
+    try {
+      results = DeliveryResults.parse(response.body()).results();
+    } catch (RuntimeException e) {
+      return List.of(result(f, response, null)); // unreadable: what the focus itself said
+    }
     List<DeliveryResult> out = new ArrayList<>();
-    for (ConferenceBodies.Result r : ConferenceBodies.results(response.body())) {
+    for (DeliveryResults.Result r : results) {
       Uri uri;
       try {
         uri = SipUri.parse(r.uri());
@@ -310,28 +322,27 @@ final class DefaultConferenceSession extends DefaultInstantMessagingSession
 
   @Override
   void onDialogRequest(DefaultParticipant p, ServerTransaction tx, SipRequest request) {
-    if (request.method().equals(SipMethod.NOTIFY) && referrals.isReferNotify(request)) {
-      int status;
-      synchronized (endpoint.lock) {
-        status = referrals.notifiedLocked(request);
-      }
-      tx.respond(request.response(status).build());
-      endpoint.kick();
-      return;
-    }
     MediaType type = request.contentType();
     if (!request.method().equals(SipMethod.MESSAGE) || type == null
-        || !type.is(ConferenceBodies.CPIM.type(), ConferenceBodies.CPIM.subtype())) {
+        || !type.is(CPIM.type(), CPIM.subtype())) {
       super.onDialogRequest(p, tx, request); // the focus's own messages come from the focus
       return;
     }
-    ConferenceBodies.Cpim cpim = ConferenceBodies.cpim(request.body());
+    CpimMessage cpim;
+    Uri writer;
+    try {
+      cpim = CpimMessage.parse(request.body());
+      writer = Address.parse(cpim.fromUri()).uri();
+    } catch (RuntimeException e) {
+      cpim = null; // BodyFormatException, or a From that is no address
+      writer = null;
+    }
     int status;
-    if (cpim == null) {
+    if (cpim == null || cpim.contentType() == null) {
       status = 400;
     } else {
       synchronized (endpoint.lock) {
-        DefaultParticipant sender = roster.senderLocked(cpim.sender());
+        DefaultParticipant sender = roster.senderLocked(writer);
         status = receivedLocked(sender, cpim.contentType(), cpim.content());
       }
     }
