@@ -89,7 +89,7 @@ final class BodyText {
           throw new BodyFormatException(what + ": continuation line without a header");
         }
         String[] last = raw.get(raw.size() - 1);
-        last[1] = last[1] + " " + line.strip();
+        last[1] = last[1].isEmpty() ? line.strip() : last[1] + " " + line.strip();
         continue;
       }
       int colon = line.indexOf(':');

@@ -50,7 +50,7 @@ final class ConferenceInfoWriter {
       element(2, "locked", info.locked() == null ? null : info.locked().toString());
       out.append(" </conference-state>\n");
     }
-    if (!info.users().isEmpty() || info.usersState() != State.PARTIAL) {
+    if (!info.users().isEmpty() || info.isFull() || info.usersState() != State.PARTIAL) {
       out.append(" <users");
       if (info.usersState() != State.FULL) {
         attribute("state", info.usersState().wire());

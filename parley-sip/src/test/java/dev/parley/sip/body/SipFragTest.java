@@ -43,6 +43,8 @@ class SipFragTest {
     SipFrag frag = parse(text);
     assertThat(frag.header("warning")).isEqualTo("399 h \"no\"");
     assertThat(frag.header("X-Folded")).isEqualTo("a b");
+    assertThat(parse("SIP/2.0 200 OK\r\nX-Empty:\r\n  folded\r\n").header("X-Empty"))
+        .as("a value that starts on the continuation line").isEqualTo("folded");
     assertThat(new String(frag.body(), StandardCharsets.UTF_8)).isEqualTo("body");
     assertThat(SipFrag.parse(frag.toBytes())).isEqualTo(frag);
     SipFrag withHeader = SipFrag.statusLine(200, null).withHeader("Contact", "<sip:c@h>");
