@@ -26,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Conferences end to end through a real {@code parley server} and its focus (the wire contract of
  * issue 13): three signed-in endpoints; Alice creates an ad hoc conference at the factory, Bob
  * and Carol dial in by its URI, IM goes to all with per-recipient results and names its writer;
- * an unknown conference is 404.
+ * everyone sees the roster; Alice's dial-out reaches Carol as a CONFERENCE invitation with the
+ * conversation ID and who asked, and her removal empties the rosters; an unknown conference is
+ * 404.
  */
 class ConferenceThroughServerTest {
   private static final long WAIT = 30;
@@ -101,6 +103,69 @@ class ConferenceThroughServerTest {
       List<DeliveryResult> r = a.send("anyone?").get(WAIT, TimeUnit.SECONDS);
       return r.size() == 1 && r.get(0).statusCode() == 480; // nobody else: the focus says so
     });
+    a.leave().get(WAIT, TimeUnit.SECONDS);
+  }
+
+  private static List<String> roster(ConferenceSession s) {
+    return s.participants().stream().filter(p -> !p.isLocal())
+        .map(p -> p.uri() + " " + p.state()).toList();
+  }
+
+  @Test
+  void everyoneSeesTheRosterAndADialOutReachesTheThirdAsAConferenceInvitation() throws Exception {
+    Endpoint alice = endpoint("alice");
+    Endpoint bob = endpoint("bob");
+    Endpoint carol = endpoint("carol");
+    BlockingQueue<IncomingSessionEvent> carolInvitations = new LinkedBlockingQueue<>();
+    carol.sessionManager().setListener((source, e) -> carolInvitations.add(e));
+
+    ConferenceSession a = conference(alice);
+    SipUri uri = a.enter().get(WAIT, TimeUnit.SECONDS);
+    ConferenceSession b = conference(bob);
+    b.enter(uri).get(WAIT, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(WAIT))
+        .until(() -> roster(a).equals(List.of("sip:bob@example.test CONNECTED")));
+    await().atMost(Duration.ofSeconds(WAIT))
+        .until(() -> roster(b).equals(List.of("sip:alice@example.test CONNECTED")));
+
+    var carolJoins = a.addParticipant(SipUri.parse("sip:carol@example.test"));
+    IncomingSessionEvent invitation = carolInvitations.poll(WAIT, TimeUnit.SECONDS);
+    assertThat(invitation).isNotNull();
+    assertThat(invitation.session().type()).isEqualTo(SessionType.CONFERENCE);
+    assertThat(invitation.referredBy()).hasValueSatisfying(
+        u -> assertThat(u).hasToString("sip:alice@example.test"));
+    assertThat(invitation.session().context().get(SessionContext.CONVERSATION_ID))
+        .isEqualTo(a.context().get(SessionContext.CONVERSATION_ID));
+    ConferenceSession c = (ConferenceSession) invitation.session();
+    assertThat(c.conferenceUri()).contains(uri);
+    BlockingQueue<InstantMessage> carolMessages = messages(c);
+    invitation.accept().get(WAIT, TimeUnit.SECONDS);
+    assertThat(carolJoins.get(WAIT, TimeUnit.SECONDS).uri()).hasToString("sip:carol@example.test");
+    List<String> bothOthers = List.of("sip:alice@example.test CONNECTED",
+        "sip:bob@example.test CONNECTED");
+    await().atMost(Duration.ofSeconds(WAIT))
+        .until(() -> roster(c).containsAll(bothOthers) && roster(c).size() == 2);
+    await().atMost(Duration.ofSeconds(WAIT)).until(() -> roster(b).equals(List.of(
+        "sip:alice@example.test CONNECTED", "sip:carol@example.test CONNECTED")));
+    await().atMost(Duration.ofSeconds(WAIT)).until(() -> roster(a).equals(List.of(
+        "sip:bob@example.test CONNECTED", "sip:carol@example.test CONNECTED")));
+
+    assertThat(b.send("hi from bob").get(WAIT, TimeUnit.SECONDS))
+        .extracting(r -> r.recipient().uri() + " " + r.statusCode())
+        .containsExactlyInAnyOrder("sip:alice@example.test 200", "sip:carol@example.test 200");
+    InstantMessage m = carolMessages.poll(WAIT, TimeUnit.SECONDS);
+    assertThat(m.sender().uri()).hasToString("sip:bob@example.test");
+    assertThat(m.sender()).isIn(c.participants()); // the roster's participant, not a stranger
+
+    // the organizer removes carol; everyone's roster follows
+    Participant carolInAlice = a.participants().stream()
+        .filter(p -> p.uri().toString().equals("sip:carol@example.test")).findFirst().orElseThrow();
+    a.removeParticipant(carolInAlice).get(WAIT, TimeUnit.SECONDS);
+    c.termination().get(WAIT, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(WAIT))
+        .until(() -> roster(b).equals(List.of("sip:alice@example.test CONNECTED")));
+    b.leave().get(WAIT, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(WAIT)).until(() -> roster(a).isEmpty());
     a.leave().get(WAIT, TimeUnit.SECONDS);
   }
 
