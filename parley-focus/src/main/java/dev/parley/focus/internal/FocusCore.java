@@ -370,7 +370,12 @@ public final class FocusCore implements UserAgent.Handler {
     if (request.method().equals(SipMethod.MESSAGE)) {
       relay.relay(conference, leg, tx, request);
     } else if (request.method().equals(SipMethod.REFER)) {
-      dialOut.refer(conference, leg.aor, tx, request);
+      if (leg.authenticated) {
+        dialOut.refer(conference, leg.aor, tx, request);
+      } else { // a guest: no calls placed on the server's behalf
+        tx.respond(request.response(403)
+            .reasonPhrase("Forbidden (guests may not ask the focus to dial out)").build());
+      }
     } else if (request.method().equals(SipMethod.SUBSCRIBE)) {
       subscribe(conference, leg.aor, tx, request);
     } else {
