@@ -13,7 +13,6 @@ import dev.parley.media.MediaNetworkConfig;
 import dev.parley.media.MediaScheduler;
 import dev.parley.media.PortRangeExhaustedException;
 import dev.parley.media.RtpSocket;
-import dev.parley.media.StreamDirection;
 import dev.parley.media.StreamParameters;
 import dev.parley.media.ToneSource;
 import dev.parley.media.WavFileSource;
@@ -129,18 +128,26 @@ final class UasMedia implements AutoCloseable {
    * @param mode what each call gets
    * @param bindAddress where RTP sockets bind (the SIP listen address)
    * @param minPort lowest RTP port; {@code maxPort} the highest (RTP on even ports, RTCP + 1)
+   * @param threads the media event loops; {@code wakeupMicros} their wake-up spacing
+   *     ({@link MediaNetworkConfig#wakeupSpacingMicros()})
    * @throws IllegalArgumentException if the range is unusable or the WAV file cannot be played,
    *     its message starting with the option at fault ({@code --rtp-ports: }, {@code --media: })
    */
-  UasMedia(Mode mode, InetAddress bindAddress, int minPort, int maxPort, int threads) {
+  UasMedia(Mode mode, InetAddress bindAddress, int minPort, int maxPort, int threads,
+      int wakeupMicros) {
     this.mode = Objects.requireNonNull(mode, "mode");
     if (threads < 1 || threads > 64) {
       throw new IllegalArgumentException("--media-threads: out of range 1..64: " + threads);
     }
+    if (wakeupMicros < 0 || wakeupMicros > MediaNetworkConfig.MAX_WAKEUP_SPACING_MICROS) {
+      throw new IllegalArgumentException("--media-wakeup-us: out of range 0.."
+          + MediaNetworkConfig.MAX_WAKEUP_SPACING_MICROS + ": " + wakeupMicros);
+    }
     MediaNetworkConfig config;
     try {
       config = MediaNetworkConfig.builder().bindAddress(bindAddress)
-          .portRange(minPort, maxPort).threads(threads).build();
+          .portRange(minPort, maxPort).threads(threads)
+          .wakeupSpacingMicros(wakeupMicros).build();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--rtp-ports: " + e.getMessage(), e);
     }
@@ -298,20 +305,14 @@ final class UasMedia implements AutoCloseable {
   private Call play(RtpSocket socket, StreamParameters p) throws IOException {
     Codecs.Entry codec = p.sendCodec();
     AudioFormat format = AudioFormat.of(codec.clockRate());
-    AudioStreamSettings.Builder settings = AudioStreamSettings.builder()
-        .send(p.sendPayloadType(), codec)
-        .receive(p.receivePayloadTypes())
-        .telephoneEvent(p.sendTelephoneEventPayloadType())
-        .direction(StreamDirection.valueOf(p.direction().name()));
-    if (usable(p.remoteRtp()) != null) {
-      settings.remote(p.remoteRtp(), usable(p.remoteRtcp()));
-    }
+    // a host name in c= is not resolved here (this may run on the media loop): sent nowhere
+    AudioStreamSettings settings = AudioStreamSettings.builder(p, false, a -> null).build();
     AudioSource source = mode.kind() == Mode.Kind.TONE // last: nothing after it may leak it
         ? new ToneSource(mode.hz(), format, TONE_AMPLITUDE)
         : WavFileSource.open(mode.file(), format, true);
     AudioStream stream;
     try {
-      stream = AudioStream.builder(socket, workers).settings(settings.build()).source(source).start();
+      stream = AudioStream.builder(socket, workers).settings(settings).source(source).start();
     } catch (RuntimeException e) {
       source.close();
       throw e;

@@ -41,10 +41,11 @@ public final class Dialog {
   private Uri remoteTarget;
   private long localSeq;
   private long remoteSeq;
+  private final Address localContact;
 
   private Dialog(DialogId id, boolean uac, Address localAddress, Address remoteAddress,
       boolean secure, List<Address> routeSet, Uri remoteTarget, long localSeq, long remoteSeq,
-      State state) {
+      State state, Address localContact) {
     this.id = id;
     this.uac = uac;
     this.localAddress = localAddress;
@@ -55,6 +56,7 @@ public final class Dialog {
     this.localSeq = localSeq;
     this.remoteSeq = remoteSeq;
     this.state = state;
+    this.localContact = localContact;
   }
 
   /**
@@ -76,7 +78,11 @@ public final class Dialog {
     boolean secure = request.requestUri() instanceof SipUri u && u.isSecure();
     return new Dialog(id, false, response.to(), request.from(), secure,
         List.copyOf(request.recordRoutes()), contacts.get(0).uri(), -1,
-        request.cseq().sequence(), stateFor(response));
+        request.cseq().sequence(), stateFor(response), firstContact(response.contacts()));
+  }
+
+  private static Address firstContact(List<Address> contacts) {
+    return contacts.isEmpty() || contacts.get(0).isWildcard() ? null : contacts.get(0);
   }
 
   /**
@@ -98,7 +104,7 @@ public final class Dialog {
     DialogId id = new DialogId(request.callId(), request.from().tag(), remoteTag);
     boolean secure = request.requestUri() instanceof SipUri u && u.isSecure();
     return new Dialog(id, true, request.from(), response.to(), secure, List.copyOf(rr), target,
-        request.cseq().sequence(), -1, stateFor(response));
+        request.cseq().sequence(), -1, stateFor(response), firstContact(request.contacts()));
   }
 
   private static State stateFor(SipResponse response) {
@@ -122,6 +128,15 @@ public final class Dialog {
   /** The local party (From of our requests), with our tag. */
   public Address localAddress() {
     return localAddress;
+  }
+
+  /**
+   * The Contact this side gave when the dialog was set up (in our 2xx or our INVITE), or null;
+   * later requests of ours in the dialog carry the same Contact (a focus keeps its conference
+   * URI with {@code isfocus}, RFC 4579).
+   */
+  public Address localContact() {
+    return localContact;
   }
 
   /** The remote party (To of our requests), with the remote tag. */
@@ -165,6 +180,16 @@ public final class Dialog {
       Collections.reverse(rr);
       routeSet = List.copyOf(rr);
       refreshTarget(response.contacts());
+    }
+  }
+
+  /**
+   * Our CSeq counter goes on from {@code seq} at least: a dialog a NOTIFY created (RFC 6665
+   * §4.1.2.4) follows the SUBSCRIBE we sent, whose CSeq (after any digest retry) it must exceed.
+   */
+  void localSeqAtLeast(long seq) {
+    if (seq > localSeq) {
+      localSeq = seq;
     }
   }
 

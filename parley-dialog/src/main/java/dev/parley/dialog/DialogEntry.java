@@ -38,6 +38,12 @@ final class DialogEntry {
   boolean remoteInvitePending;
   /** The unanswered initial INVITE of a UAS early dialog, so a BYE can end it with 487. */
   IncomingInvite earlyInvite;
+  /** The subscriptions (RFC 6665 §4.5.2 dialog usages) living in this dialog, either side. */
+  final java.util.List<SubscriptionTable.Usage> subscriptions = new java.util.ArrayList<>(1);
+  /** Created by SUBSCRIBE, REFER or NOTIFY (no INVITE): it ends with its last subscription. */
+  boolean subscriptionOnly;
+  /** REFERs accepted in this dialog (RFC 3515 §2.4.6: the second and later NOTIFY with an id). */
+  int refersAccepted;
 
   DialogEntry(UserAgent agent, Dialog dialog, Scheduler scheduler) {
     this.agent = agent;

@@ -44,7 +44,7 @@ final class DialogOffers {
   private void sendOffer(DialogEntry entry, SipMethod method, MediaType type,
       Supplier<byte[]> body, CompletableFuture<SipResponse> result, int retries) {
     SipRequest.Builder b = entry.dialog.newRequest(method, 0)
-        .header(HeaderName.CONTACT, agent.contact(entry.nextHop().transport()));
+        .header(HeaderName.CONTACT, agent.contactIn(entry));
     byte[] content;
     try {
       content = body.get(); // each attempt asks again: after a glare the session may have moved on

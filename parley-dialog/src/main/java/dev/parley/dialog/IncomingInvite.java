@@ -1,5 +1,6 @@
 package dev.parley.dialog;
 
+import dev.parley.sip.Address;
 import dev.parley.sip.Header;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.MediaType;
@@ -7,6 +8,7 @@ import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.Tags;
 import dev.parley.transaction.ServerTransaction;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -33,6 +35,8 @@ public final class IncomingInvite {
   private volatile SipRequest cancelRequest;
   /** The early dialog our first provisional with a tag created (initial INVITE only). */
   private volatile DialogEntry early;
+  /** The Contact of our responses, or null for the user agent's own. */
+  private volatile Address contact;
 
   IncomingInvite(UserAgent agent, ServerTransaction transaction, SipRequest request,
       DialogEntry reinviteOf) {
@@ -41,6 +45,27 @@ public final class IncomingInvite {
     this.request = request;
     this.reinviteOf = reinviteOf;
     this.localTag = reinviteOf != null ? reinviteOf.dialog.id().localTag() : Tags.random();
+  }
+
+  /**
+   * Sets the Contact of our provisional and 2xx responses (default: the user agent's own, {@link
+   * UserAgent#contact}); the dialog keeps it for our later requests. A conference focus answers
+   * with its conference URI and {@code isfocus} (RFC 4579). Call before {@link #ringing()} or
+   * {@link #accept}; ignored for a re-INVITE (the dialog's Contact stays).
+   *
+   * @return this
+   */
+  public IncomingInvite contact(Address contact) {
+    this.contact = Objects.requireNonNull(contact, "contact");
+    return this;
+  }
+
+  private Address ourContact() {
+    Address c = contact;
+    if (reinviteOf != null && reinviteOf.dialog.localContact() != null) {
+      return reinviteOf.dialog.localContact();
+    }
+    return c != null ? c : agent.contact(transaction.flow().transport());
   }
 
   /** The INVITE. */
@@ -113,7 +138,7 @@ public final class IncomingInvite {
         return;
       }
       SipResponse.Builder b = request.response(180, localTag)
-          .header(HeaderName.CONTACT, agent.contact(transaction.flow().transport()));
+          .header(HeaderName.CONTACT, ourContact());
       DialogEntry entry = early;
       boolean reliable = wantsReliableProvisionals();
       if (entry == null) {
@@ -155,7 +180,7 @@ public final class IncomingInvite {
     CompletableFuture<Dialog> confirmed = new CompletableFuture<>();
     agent.runOn(transaction.scheduler(), () -> {
       SipResponse.Builder b = request.response(200, localTag)
-          .header(HeaderName.CONTACT, agent.contact(transaction.flow().transport()))
+          .header(HeaderName.CONTACT, ourContact())
           .header(HeaderName.ALLOW, UserAgent.ALLOW)
           .header(HeaderName.SUPPORTED, UserAgent.SUPPORTED);
       if (type != null && body != null) {

@@ -92,6 +92,10 @@ final class UasDispatcher {
   private void inDialog(ServerTransaction tx, SipRequest request, String toTag) {
     DialogEntry entry = dialogs.find(new DialogId(request.callId(), toTag, request.from().tag()));
     if (entry == null) {
+      if (request.method().equals(SipMethod.NOTIFY)
+          && agent.subscriptions().notifyWithoutDialog(tx, request)) {
+        return; // RFC 6665 §4.1.2.4: a NOTIFY ahead of the 2xx to our SUBSCRIBE
+      }
       tx.respond(request.response(481).build());
       return;
     }
@@ -118,7 +122,7 @@ final class UasDispatcher {
       prack(entry, tx, request);
     } else if (method.isInvite() || method.equals(SipMethod.UPDATE)) {
       offer(entry, tx, request);
-    } else {
+    } else if (!agent.subscriptions().inDialog(entry, tx, request)) {
       handler.onDialogRequest(entry.dialog, tx, request);
     }
   }

@@ -57,10 +57,12 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
 
     /**
      * A request outside any dialog other than INVITE, ACK and CANCEL. Default: OPTIONS gets 200
-     * with Allow, anything else 405 Method Not Allowed.
+     * with Allow, SUBSCRIBE 489 Bad Event, REFER 603, anything else 405 Method Not Allowed.
      */
     default void onRequest(ServerTransaction transaction, SipRequest request) {
-      int status = request.method().equals(SipMethod.OPTIONS) ? 200 : 405;
+      SipMethod m = request.method();
+      int status = m.equals(SipMethod.OPTIONS) ? 200 : m.equals(SipMethod.SUBSCRIBE) ? 489
+          : m.equals(SipMethod.REFER) ? 603 : 405;
       transaction.respond(request.response(status, Tags.random())
           .header(HeaderName.ALLOW, ALLOW).header(HeaderName.SUPPORTED, SUPPORTED).build());
     }
@@ -71,11 +73,14 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     }
 
     /**
-     * A request inside a dialog other than INVITE, ACK, BYE and PRACK (UPDATE, INFO, MESSAGE,
-     * NOTIFY...). Default: 200.
+     * A request inside a dialog other than INVITE, ACK, BYE and PRACK (UPDATE, INFO, MESSAGE, a
+     * SUBSCRIBE that is no refresh, REFER...; NOTIFYs go to their subscriptions). Default: 200,
+     * SUBSCRIBE 489, REFER 603.
      */
     default void onDialogRequest(Dialog dialog, ServerTransaction transaction, SipRequest request) {
-      transaction.respond(request.response(200).build());
+      SipMethod m = request.method();
+      int status = m.equals(SipMethod.SUBSCRIBE) ? 489 : m.equals(SipMethod.REFER) ? 603 : 200;
+      transaction.respond(request.response(status).build());
     }
 
     /** A dialog ended: BYE received ({@code bye} non-null) or sent, or no ACK came for our 2xx. */
@@ -84,7 +89,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
 
   /** The methods Parley's user agent core accepts. */
   public static final String ALLOW =
-      "INVITE, ACK, BYE, CANCEL, OPTIONS, MESSAGE, INFO, UPDATE, PRACK, NOTIFY, REFER";
+      "INVITE, ACK, BYE, CANCEL, OPTIONS, MESSAGE, INFO, UPDATE, PRACK, SUBSCRIBE, NOTIFY, REFER";
   /** The option tag of reliable provisional responses (RFC 3262). */
   public static final String OPTION_100REL = "100rel";
   /** The extensions we support, as a Supported header value. */
@@ -99,7 +104,10 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   private final UasDispatcher uas;
   private final RequestSender sender;
   private final DialogOffers offers = new DialogOffers(this);
+  private final SubscriptionTable subscriptions;
   private final Map<ClientTransaction, OutgoingInvite> calls = new ConcurrentHashMap<>();
+  /** Whether this user agent made its transaction layer and so owns the transport. */
+  private final boolean ownsTransport;
 
   private UserAgent(Builder b) {
     this.transport = b.transport;
@@ -107,10 +115,17 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     this.contactUser = b.contactUser;
     this.advertisedHost = b.advertisedHost;
     this.dialogs = new DialogTable(b.maxDialogs);
+    this.subscriptions = new SubscriptionTable(b.subscriptions);
     this.uas = new UasDispatcher(this, b.handler, dialogs);
-    this.transactions = TransactionLayer.builder(transport, this).config(b.transactionConfig).build();
+    this.ownsTransport = b.sharedTransactions == null;
+    if (ownsTransport) {
+      this.transactions = TransactionLayer.builder(transport, this)
+          .config(b.transactionConfig).build();
+      transport.setListener(transactions);
+    } else {
+      this.transactions = b.sharedTransactions;
+    }
     this.sender = new RequestSender(transactions, b.credentials);
-    transport.setListener(transactions);
   }
 
   /** A builder for a user agent on {@code transport} (not yet started). */
@@ -118,9 +133,12 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     return new Builder(transport);
   }
 
-  /** Starts the transport (binds the listen points). */
+  /**
+   * Starts the transport (binds the listen points); does nothing on a {@link
+   * Builder#sharedTransactions shared} transaction layer, whose owner starts it.
+   */
   public CompletableFuture<Void> start() {
-    return transport.start();
+    return ownsTransport ? transport.start() : CompletableFuture.completedFuture(null);
   }
 
   /** The transaction layer, for status counts. */
@@ -141,6 +159,15 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   /** INVITEs received and not yet answered with a final response. */
   public int pendingInviteCount() {
     return uas.pendingInviteCount();
+  }
+
+  /** Subscriptions alive (RFC 6665), as notifier and as subscriber. */
+  public int subscriptionCount() {
+    return subscriptions.size();
+  }
+
+  SubscriptionTable subscriptions() {
+    return subscriptions;
   }
 
   TransactionConfig config() {
@@ -165,6 +192,12 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
       uri.transport(lp.transport().name().toLowerCase(Locale.ROOT));
     }
     return Address.of(uri.build());
+  }
+
+  /** The Contact for our requests in {@code entry}'s dialog: the one it was set up with. */
+  Address contactIn(DialogEntry entry) {
+    Address c = entry.dialog.localContact();
+    return c != null ? c : contact(entry.nextHop().transport());
   }
 
   /**
@@ -239,6 +272,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     boolean known = dialogs.remove(entry);
     entry.dialog.terminate();
     entry.stopRetransmitting();
+    SubscriptionTable.dialogClosed(entry);
     return known;
   }
 
@@ -464,10 +498,65 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     sender.send(request, hop, dialogs.schedulerOf(request), result, responder);
   }
 
-  /** Closes the transport (every listener and connection). */
+  // ------------------------------------------------------------------------------------------
+  // Subscriptions (RFC 6665) and REFER (RFC 3515): see Subscription and OutgoingSubscription
+
+  /**
+   * Accepts a SUBSCRIBE (out of a dialog, or new in one): 200 with Expires within {@code expiry}
+   * and the dialog set up (RFC 6665 §4.2.1) with {@code contact} (null: ours, or the dialog's);
+   * the owner sends the first NOTIFY. When refused (503 beyond {@link
+   * SubscriptionConfig#maxSubscriptions}, 423, 489) the subscription returned has ended.
+   */
+  public Subscription acceptSubscription(ServerTransaction tx, SipRequest subscribe,
+      Subscription.Expiry expiry, Address contact, Subscription.Listener listener) {
+    return Subscription.accept(this, tx, subscribe, expiry, contact, listener, false);
+  }
+
+  /**
+   * Accepts a REFER with 202 (RFC 3515 §2.4.2), {@code contact} as for {@link
+   * #acceptSubscription}: the notifier of its implicit subscription, or one already ended
+   * ({@code norefersub}) when it asked for none (RFC 4488).
+   */
+  public Subscription acceptRefer(ServerTransaction tx, SipRequest refer, Address contact,
+      Subscription.Listener listener) {
+    return Subscription.accept(this, tx, refer, Subscription.Expiry.of(Subscription.REFER_EXPIRES),
+        contact, listener, true);
+  }
+
+  /**
+   * Sends a SUBSCRIBE or a REFER made with {@link #newRequest} (Event, Expires, Accept, Refer-To
+   * added) and follows its subscription; {@code listener} may be null for {@code Refer-Sub: false}.
+   */
+  public OutgoingSubscription subscribe(SipRequest request, Hop hop,
+      OutgoingSubscription.Listener listener) {
+    if (listener == null && !request.method().equals(SipMethod.REFER)) {
+      throw new IllegalArgumentException("listener is null");
+    }
+    return OutgoingSubscription.send(this, request, hop, listener);
+  }
+
+  /**
+   * Sends a REFER inside {@code dialog} (RFC 3515); {@code referredBy} may be null; a null
+   * {@code listener} asks for no subscription ({@code Refer-Sub: false}, RFC 4488).
+   */
+  public OutgoingSubscription refer(Dialog dialog, Address referTo, Address referredBy,
+      OutgoingSubscription.Listener listener) {
+    DialogEntry entry = dialogs.find(Objects.requireNonNull(dialog, "dialog").id());
+    if (entry == null) {
+      throw new IllegalStateException("no such dialog: " + dialog.id());
+    }
+    return OutgoingSubscription.refer(this, entry, referTo, referredBy, listener);
+  }
+
+  /**
+   * Closes the transport (every listener and connection); does nothing on a {@link
+   * Builder#sharedTransactions shared} transaction layer, whose owner closes it.
+   */
   @Override
   public void close() {
-    transport.close();
+    if (ownsTransport) {
+      transport.close();
+    }
   }
 
   /** Builds a {@link UserAgent}; not thread-safe. */
@@ -479,6 +568,8 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     private String contactUser = "parley";
     private CredentialsProvider credentials;
     private String advertisedHost;
+    private SubscriptionConfig subscriptions = SubscriptionConfig.defaults();
+    private TransactionLayer sharedTransactions;
 
     private Builder(TransportLayer transport) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -526,6 +617,25 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
         throw new IllegalArgumentException("advertisedHost is not a host: \"" + host + "\"");
       }
       this.advertisedHost = host;
+      return this;
+    }
+
+    /** Subscription limits and Allow-Events (default {@link SubscriptionConfig#defaults()}). */
+    public Builder subscriptions(SubscriptionConfig config) {
+      this.subscriptions = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
+     * Runs on a transaction layer someone else owns (a server that hands this user agent only
+     * the requests meant for it, such as a conference focus inside {@code parley server}): the
+     * user agent then neither makes its own layer nor becomes the transport's listener, {@link
+     * #start()} and {@link #close()} leave the transport alone, and the owner must forward the
+     * {@link TransactionUser} callbacks meant for this user agent to it. The layer must run on
+     * {@code transport}; its configuration replaces {@link #transactionConfig}.
+     */
+    public Builder sharedTransactions(TransactionLayer layer) {
+      this.sharedTransactions = Objects.requireNonNull(layer, "layer");
       return this;
     }
 

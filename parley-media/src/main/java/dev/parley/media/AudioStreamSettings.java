@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * What the SDP negotiation decides for one audio stream: where to send, the send codec, the
@@ -41,36 +42,49 @@ public final class AudioStreamSettings {
   }
 
   /**
-   * The settings a completed offer/answer exchange gives a stream: the send codec and payload
-   * type, the payload types to receive, telephone-events (the peer's at the send clock rate, else
-   * our first that it lists: one type serves both ways), the direction, and the peer's
-   * addresses (RTCP at the RTP address with rtcp-mux). A host name in the peer's {@code c=} is
-   * left out (no remote: resolving may block, the caller resolves it and sets
-   * {@link Builder#remote} itself); so is {@code c=0.0.0.0}. The caller turns the socket to
-   * rtcp-mux ({@link RtpSocket#useRtcpMux()}) when {@link StreamParameters#rtcpMux()} says so.
+   * A builder holding what a completed exchange decided ({@link StreamParameters}): the send
+   * codec and payload type, the receive payload types, the telephone-event payload type, the
+   * direction and the peer's addresses (RTCP's left null with rtcp-mux). Mute and anything else
+   * are the caller's to add.
    *
-   * @throws IllegalArgumentException if the line is rejected (no stream runs on it)
+   * @param p the parameters of a line that runs (not rejected, with a send codec)
+   * @param receivedEventsServe whether our own receive telephone-event payload type serves both
+   *     ways when the peer gave none at the send codec's clock rate (a stream that must still
+   *     hear DTMF; sending events checks the peer's own type); false: -1 then
+   * @param resolver called for a peer address that is a host name ({@link
+   *     InetSocketAddress#isUnresolved()}, from a {@code c=} line): returns it resolved, or null
+   *     to send nowhere until the next exchange (resolving may block: call this where that is
+   *     allowed, or pass {@code a -> null})
+   * @throws IllegalArgumentException if the line is rejected or has no send codec
    */
-  public static AudioStreamSettings of(StreamParameters p) {
-    Objects.requireNonNull(p, "parameters");
+  public static Builder builder(StreamParameters p, boolean receivedEventsServe,
+      UnaryOperator<InetSocketAddress> resolver) {
+    Objects.requireNonNull(p, "p");
+    Objects.requireNonNull(resolver, "resolver");
     if (p.rejected() || p.sendCodec() == null) {
-      throw new IllegalArgumentException("parameters of a rejected line: no stream (m-line "
-          + p.mLineIndex() + ")");
+      throw new IllegalArgumentException("line " + p.mLineIndex() + " runs no stream: "
+          + (p.rejected() ? "rejected" : "no send codec"));
     }
     int telephoneEvent = p.sendTelephoneEventPayloadType();
-    if (telephoneEvent < 0 && !p.receiveTelephoneEventPayloadTypes().isEmpty()) {
+    if (telephoneEvent < 0 && receivedEventsServe
+        && !p.receiveTelephoneEventPayloadTypes().isEmpty()) {
       telephoneEvent = p.receiveTelephoneEventPayloadTypes().iterator().next();
     }
-    Builder b = builder().send(p.sendPayloadType(), p.sendCodec())
+    Builder b = builder()
+        .send(p.sendPayloadType(), p.sendCodec())
         .receive(p.receivePayloadTypes())
         .telephoneEvent(telephoneEvent)
         .direction(StreamDirection.valueOf(p.direction().name()));
-    InetSocketAddress rtp = p.remoteRtp();
-    if (rtp != null && !rtp.isUnresolved()) {
-      InetSocketAddress rtcp = p.remoteRtcp();
-      b.remote(rtp, p.rtcpMux() || rtcp == null || rtcp.isUnresolved() ? null : rtcp);
+    InetSocketAddress rtp = resolve(p.remoteRtp(), resolver);
+    if (rtp != null) {
+      b.remote(rtp, p.rtcpMux() ? null : resolve(p.remoteRtcp(), resolver));
     }
-    return b.build();
+    return b;
+  }
+
+  private static InetSocketAddress resolve(InetSocketAddress a,
+      UnaryOperator<InetSocketAddress> resolver) {
+    return a == null || !a.isUnresolved() ? a : resolver.apply(a);
   }
 
   /** A builder holding these settings. */

@@ -1,6 +1,8 @@
 package dev.parley.server;
 
 import dev.parley.auth.DigestAuthenticator;
+import dev.parley.focus.Focus;
+import dev.parley.focus.Outbound;
 import dev.parley.server.config.ServerConfig;
 import dev.parley.server.internal.PeriodicTask;
 import dev.parley.server.internal.PrivateFiles;
@@ -23,13 +25,17 @@ import dev.parley.server.status.TransactionCounts;
 import dev.parley.server.store.AccountCache;
 import dev.parley.server.store.Store;
 import dev.parley.server.store.StoreException;
+import dev.parley.sip.Address;
+import dev.parley.sip.Uri;
 import dev.parley.transaction.TransactionConfig;
 import dev.parley.transaction.TransactionLayer;
+import dev.parley.transport.Hop;
 import dev.parley.transport.ListenPoint;
 import dev.parley.transport.NettyTransportLayer;
 import dev.parley.transport.Scheduler;
 import dev.parley.transport.ServerLocator;
 import dev.parley.transport.TlsConfig;
+import dev.parley.transport.Transport;
 import dev.parley.transport.TransportListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -107,6 +113,7 @@ public final class SipServer implements AutoCloseable {
   private final Clock clock;
   private final Instant startedAt;
   private volatile OfflineMessages offline;
+  private Focus focus;
   private StatusHttpServer statusHttp;
   private final int loadedBindings;
   private final int droppedBindings;
@@ -173,7 +180,8 @@ public final class SipServer implements AutoCloseable {
           .build();
       // A proxy sees spirals (the same request back with another Request-URI): merged-request
       // detection (§8.2.2.2) is a UAS rule and would answer them 482.
-      TransactionLayer layer = TransactionLayer.builder(t, new ServerCore(registrar, proxy))
+      ServerCore core = new ServerCore(registrar, proxy);
+      TransactionLayer layer = TransactionLayer.builder(t, core)
           .config(TransactionConfig.defaults().toBuilder().rejectMergedRequests(false).build())
           .build();
       this.transactions = layer;
@@ -182,6 +190,11 @@ public final class SipServer implements AutoCloseable {
       t.start().join();
       proxy.start(layer, t, aliases);
       this.timers = timers != null ? timers : t.nextScheduler();
+      if (config.focusEnabled()) {
+        this.focus = Focus.builder(t, layer, config.domain()).config(config.focus())
+            .timers(this.timers).outbound(focusOutbound(t.listenPoints())).build();
+        core.setFocus(focus);
+      }
       bg = Executors.newSingleThreadExecutor(r -> {
         Thread th = new Thread(r, "parley-server-store");
         th.setDaemon(true);
@@ -380,8 +393,9 @@ public final class SipServer implements AutoCloseable {
   /**
    * A snapshot of the server for status pages ({@code parley status}): listeners, accounts,
    * registrations (at most {@link StatusConfig#maxListed()} AORs with their contacts),
-   * transactions, the proxy's counters, store-and-forward and rate-limit counters. Reads memory
-   * only; never blocks.
+   * transactions, the proxy's counters, store-and-forward and rate-limit counters, and the
+   * focus's conferences with their rosters (at most {@link StatusConfig#maxListed()}). Reads
+   * memory only; never blocks.
    */
   public ServerStatus status() {
     long now = clock.millis();
@@ -421,6 +435,9 @@ public final class SipServer implements AutoCloseable {
     if (limiter != null) {
       b.rateLimits(limiter.stats());
     }
+    if (focus != null) {
+      b.conferences(focus.conferences(), maxListed);
+    }
     return b.build();
   }
 
@@ -443,6 +460,36 @@ public final class SipServer implements AutoCloseable {
    */
   public Map<String, Integer> accountCountsByDomain() {
     return store.accountCountsByDomain();
+  }
+
+  /**
+   * The focus's way out: its dial-outs go to our own first listen point (UDP when we have it;
+   * loopback for a wildcard address), with a Route the proxy takes as the server's own.
+   */
+  private Outbound focusOutbound(List<ListenPoint> listening) {
+    ListenPoint lp = listening.stream().filter(p -> p.transport() == Transport.UDP).findFirst()
+        .orElse(listening.get(0));
+    InetSocketAddress bound = lp.address();
+    InetSocketAddress self = bound.getAddress().isAnyLocalAddress()
+        ? new InetSocketAddress(InetAddress.getLoopbackAddress(), bound.getPort()) : bound;
+    Hop hop = new Hop(lp.transport(), self);
+    Proxy p = proxy;
+    return new Outbound() {
+      @Override
+      public Hop hop() {
+        return hop;
+      }
+
+      @Override
+      public Address route(String callId, String fromTag, Uri target) {
+        return p.originationRoute(hop.transport(), self, callId, fromTag, target);
+      }
+    };
+  }
+
+  /** The conference focus, or null when it is off ({@code focus.enabled = false}). */
+  public Focus focus() {
+    return focus;
   }
 
   /** Bindings loaded from the store at start. */
@@ -525,6 +572,9 @@ public final class SipServer implements AutoCloseable {
     periodic.forEach(PeriodicTask::close);
     if (statusHttp != null) {
       statusHttp.close();
+    }
+    if (focus != null) {
+      focus.close();
     }
     transport.close();
     locator.close();

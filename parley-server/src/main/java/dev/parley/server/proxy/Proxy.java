@@ -6,15 +6,19 @@ import dev.parley.server.proxy.internal.SourceLimits;
 import dev.parley.server.registrar.LocationService;
 import dev.parley.server.registrar.UserAgentMatcher;
 import dev.parley.server.store.AccountCache;
+import dev.parley.sip.Address;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipUri;
+import dev.parley.sip.Uri;
 import dev.parley.transaction.ServerTransaction;
 import dev.parley.transaction.TransactionLayer;
 import dev.parley.transport.Inbound;
 import dev.parley.transport.ServerLocator;
+import dev.parley.transport.Transport;
 import dev.parley.transport.TransportLayer;
 import dev.parley.transport.TransportListener;
+import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +38,19 @@ public final class Proxy {
   public interface LocalHandler {
     /** Answers {@code request} on {@code transaction}. */
     void answer(ServerTransaction transaction, SipRequest request);
+  }
+
+  /**
+   * A service inside the server that takes the requests for some users of the domain (the
+   * conference focus): the proxy admits a new request as it would for a user (a local From
+   * authenticates, 407 otherwise) and hands it over instead of looking up bindings.
+   */
+  public interface LocalService {
+    /** Whether requests for {@code target} (a URI of the domain or one of our addresses) are the service's. */
+    boolean handles(SipUri target);
+
+    /** A request for the service, with who sent it. */
+    void onRequest(ServerTransaction transaction, SipRequest request, RequestOrigin origin);
   }
 
   private final ProxyCore core;
@@ -118,6 +135,26 @@ public final class Proxy {
    */
   public boolean pointsAtUs(SipUri uri) {
     return core.pointsAtUs(uri);
+  }
+
+  /**
+   * The Route that lets a request the server starts itself through this proxy without
+   * credentials (the conference focus dialling out): our address on {@code transport} as seen at
+   * {@code local}, signed for the request's Call-ID, From tag and Request-URI.
+   */
+  public Address originationRoute(Transport transport, InetSocketAddress local, String callId,
+      String fromTag, Uri target) {
+    return core.originationRoute(transport, local, callId, fromTag, target);
+  }
+
+  /** Whether {@code uri}'s host is the domain, an alias or one of our addresses (and port). */
+  public boolean isOurs(SipUri uri) {
+    return core.isOurs(uri);
+  }
+
+  /** Hands the requests {@code service} {@link LocalService#handles handles} to it. */
+  public void setLocalService(LocalService service) {
+    core.setLocalService(service);
   }
 
   /**

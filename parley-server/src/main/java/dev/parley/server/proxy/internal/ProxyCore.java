@@ -35,8 +35,10 @@ import dev.parley.transport.Hops;
 import dev.parley.transport.Inbound;
 import dev.parley.transport.ResponseRouting;
 import dev.parley.transport.ServerLocator;
+import dev.parley.transport.Transport;
 import dev.parley.transport.TransportLayer;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,6 +76,7 @@ public final class ProxyCore {
   private final ServerLocator locator;
   private final RateLimiter limiter;
   private volatile UnregisteredTargetHandler unregistered;
+  private volatile Proxy.LocalService service;
   private final DialogTable dialogs;
   private final ConcurrentHashMap<ServerTransaction, ProxyContext> contexts = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Long> ownBranches = new ConcurrentHashMap<>();
@@ -139,6 +142,10 @@ public final class ProxyCore {
    * Replaces what happens to requests for known users without binding (default: 480); the seam
    * for store-and-forward of MESSAGE.
    */
+  public void setLocalService(Proxy.LocalService service) {
+    this.service = service;
+  }
+
   public void setUnregisteredTargetHandler(UnregisteredTargetHandler handler) {
     this.unregistered = java.util.Objects.requireNonNull(handler, "handler");
   }
@@ -158,6 +165,23 @@ public final class ProxyCore {
    * names none). The registrar refuses such contacts, and the proxy skips such bindings: a
    * contact that points back at the server makes every request to its user go round again.
    */
+  /**
+   * The Route that lets a request the server starts itself ({@code callId}, {@code fromTag},
+   * Request-URI {@code target}) through the proxy: our address for {@code local}'s transport with
+   * {@code lr} and the origination signature.
+   */
+  public Address originationRoute(Transport transport, InetSocketAddress local, String callId,
+      String fromTag, Uri target) {
+    SipUri ours = (SipUri) own.recordRoute(transport, local).uri();
+    return Address.of(ours.toBuilder().parameter(RouteSigner.ORIGIN_PARAMETER,
+        signer.signOrigination(callId, fromTag, target)).build());
+  }
+
+  public boolean isOurs(SipUri uri) {
+    OwnAddresses o = own;
+    return o != null && o.isDomain(uri);
+  }
+
   public boolean pointsAtUs(SipUri uri) {
     OwnAddresses o = own;
     return o != null && o.isOwnSocket(uri);
@@ -207,6 +231,8 @@ public final class ProxyCore {
       signature = ruri.parameters().get(RouteSigner.PARAMETER);
       target = routeSet.remove(routeSet.size() - 1).uri();
     }
+    String origination = !routeSet.isEmpty() && routeSet.get(0).uri() instanceof SipUri first
+        && own.isMe(first) ? first.parameters().get(RouteSigner.ORIGIN_PARAMETER) : null;
     String popped = popOwnRoutes(routeSet);
     if (popped != null && !popped.isEmpty()) {
       signature = popped;
@@ -223,6 +249,9 @@ public final class ProxyCore {
     String toTag = request.to().tag();
     boolean ourDialog = toTag != null && signature != null
         && signer.verify(signature, request.callId(), request.from().tag(), toTag, target);
+    // a request the server starts itself (the focus dialling out) carries our own signature
+    boolean fromUs = toTag == null && origination != null
+        && signer.verifyOrigination(origination, request.callId(), request.from().tag(), target);
     if (!routeSet.isEmpty()) { // loose routing to the next Route (§16.6 step 7)
       if (!(routeSet.get(0).uri() instanceof SipUri next)) {
         reject(tx, request, 416, "Unsupported URI Scheme (Route)");
@@ -239,6 +268,17 @@ public final class ProxyCore {
       reject(tx, request, 416, null);
       return;
     }
+    Proxy.LocalService svc = service;
+    if (svc != null && svc.handles(t) && own.isDomain(t)) {
+      // a service of the server (the conference focus): new requests are admitted as for a
+      // user of the domain; one inside its dialogs is its own to check (481 when unknown)
+      RequestOrigin origin = toTag != null ? admission.inDialog(tx)
+          : admission.admitted(tx, request, false);
+      if (origin != null) {
+        svc.onRequest(tx, request, origin);
+      }
+      return;
+    }
     if (ourDialog && !own.isMe(t)) {
       // §16.4, §16.12: a request in a dialog we record-routed goes to its remote target (the
       // Request-URI) as it is, never to the location service nor answered here, whatever its
@@ -252,7 +292,8 @@ public final class ProxyCore {
         local.answer(tx, request);
         return;
       }
-      RequestOrigin origin = ourDialog ? admission.inDialog(tx) : admission.admitted(tx, request, false);
+      RequestOrigin origin = fromUs ? RequestOrigin.trustedSource(tx.flow().remote())
+          : ourDialog ? admission.inDialog(tx) : admission.admitted(tx, request, false);
       if (origin != null) {
         toLocalUser(tx, request, t, routeSet, hash, ourDialog, origin);
       }
@@ -263,7 +304,8 @@ public final class ProxyCore {
       admission.refuseRelay(tx, request);
       return;
     }
-    RequestOrigin origin = admission.admitted(tx, request, true);
+    RequestOrigin origin = fromUs ? RequestOrigin.trustedSource(tx.flow().remote())
+        : admission.admitted(tx, request, true);
     if (origin != null) {
       proxy(tx, request, t, routeSet, hash, toTag != null, origin,
           List.of(new ProxyTarget(t, List.of(), null, route.nextHop(), false)));
