@@ -192,7 +192,8 @@ public final class SipServer implements AutoCloseable {
       this.timers = timers != null ? timers : t.nextScheduler();
       if (config.focusEnabled()) {
         this.focus = Focus.builder(t, layer, config.domain()).config(config.focus())
-            .timers(this.timers).outbound(focusOutbound(t.listenPoints())).build();
+            .timers(this.timers).outbound(focusOutbound(t.listenPoints()))
+            .advertisedHost(config.proxy().advertisedHost()).build();
         core.setFocus(focus);
       }
       bg = Executors.newSingleThreadExecutor(r -> {
