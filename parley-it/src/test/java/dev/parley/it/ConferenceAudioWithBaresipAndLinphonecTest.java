@@ -1,0 +1,299 @@
+package dev.parley.it;
+
+import static dev.parley.it.BaresipAudioWithParleyEndpointTest.stats;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.parley.client.AudioVideoSession;
+import dev.parley.client.Endpoint;
+import dev.parley.client.EndpointState;
+import dev.parley.client.SessionContext;
+import dev.parley.client.SessionType;
+import dev.parley.focus.ConferenceView;
+import dev.parley.focus.ParticipantStatus;
+import dev.parley.media.AudioFormat;
+import dev.parley.media.AudioFrame;
+import dev.parley.media.AudioOffers;
+import dev.parley.media.Codecs;
+import dev.parley.media.ToneDetector;
+import dev.parley.media.ToneSource;
+import dev.parley.sip.SipUri;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 13's interop check: a conference of {@code parley server}'s focus with real phones in it.
+ * A Parley {@link Endpoint} creates the conference (an audio call to the factory URI
+ * {@code sip:conference@DOMAIN}); baresip and linphonec dial in to the conference URI through
+ * the server; each sends its own tone and each hears the others' through the focus's mixer, and
+ * not its own.
+ *
+ * <ul>
+ *   <li>the Parley endpoint ({@code paul}): {@link ToneSource} {@value #PAUL} Hz, PCMU, what it
+ *       hears in a {@link RecordingSink};
+ *   <li>baresip ({@code dave}): {@code ausine} {@value #DAVE} Hz, PCMU, what it hears recorded by
+ *       its {@code sndfile} module;
+ *   <li>linphonec ({@code lin}): {@code play}s a {@value #LIN} Hz WAV file, with the codec it
+ *       offers first (Opus), and {@code record}s what it hears.
+ * </ul>
+ *
+ * <p>Each recording is checked by tone power (Goertzel, {@link ToneDetector}), never by timings:
+ * within some second of it the other two tones are both heard and its own is not, and over all
+ * its sound its own tone is far below each of the others. The roster (the focus's view of the
+ * conference) lists baresip's and linphonec's users connected with audio.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ConferenceAudioWithBaresipAndLinphonecTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  static final double PAUL = 660;
+  static final double DAVE = 440;
+  static final double LIN = 1000;
+  /** One analysis window: a second of 20 ms frames. */
+  private static final int SECOND = 50;
+  /**
+   * A tone is heard when its power is above this: a clean tone of the mix measures 0.04 to 0.06
+   * ({@link ToneDetector#power}: a 0.5 full-scale sine, Hann window), a degraded one (see
+   * {@link #BAND}) 0.01 to 0.03.
+   */
+  private static final double HEARD = 0.002;
+  /**
+   * A tone's power is the most found within this fraction of its frequency. In the first seconds
+   * of a call on a loaded machine (cold JIT, load average near 20) the tones reach the others up
+   * to 1.5 % sharp or flat, with side bands (e.g. 440 Hz heard at 446, 660 Hz at 655): frames
+   * dropped or concealed on their way through the jitter buffers. The tones are far enough apart
+   * (440, 660, 1000) for bands of 2 % not to overlap.
+   */
+  private static final double BAND = 0.02;
+  /** A tone is absent when its power is below the heard tones' divided by this. */
+  private static final double ABSENT_RATIO = 20;
+
+  @TempDir Path work;
+
+  private final List<AutoCloseable> open = new ArrayList<>();
+  private ParleyServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    Baresip.requireInstalled();
+    Linphonec.requireInstalled();
+    server = ParleyServer.builder(work.resolve("data"))
+        .user("paul", "paul-pw").user("dave", "dave-pw").user("lin", "lin-pw").start();
+  }
+
+  @AfterEach
+  void stop() {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      AutoCloseable c = open.get(i);
+      try {
+        if (c instanceof Endpoint e && e.state() == EndpointState.ENABLED) {
+          e.disable().get(5, TimeUnit.SECONDS);
+        }
+        c.close();
+      } catch (Exception ignored) {
+        // stopping: the next one is closed anyway
+      }
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void baresipAndLinphonecDialInToAParleyEndpointsConferenceAndEachHearsTheOthersButNotItself()
+      throws Exception {
+    RecordingSink paulHears = new RecordingSink(work.resolve("paul-heard.wav"));
+    Endpoint paul = endpoint("paul", "paul-pw", b -> b
+        .audioOffers(AudioOffers.builder().codecs(Codecs.PCMU).build())
+        .audioSource(s -> new ToneSource(PAUL, AudioFormat.PCM_8000, 0.5))
+        .audioSink(s -> paulHears));
+    Baresip dave = baresip("dave", "dave-pw");
+    Linphonec lin = linphonec("lin", "lin-pw");
+    Path linTone = HeardAudio.writeTone(work.resolve("tone-1000.wav"), LIN, Duration.ofSeconds(60));
+    Path linHears = work.resolve("lin-heard.wav");
+    Supplier<String> logs = () -> server.conferences() + "\n" + dave.log() + "\n" + lin.log();
+
+    // the Parley endpoint creates the conference: an audio call to the factory URI
+    AudioVideoSession call = (AudioVideoSession) paul.sessionManager()
+        .createSession(SessionType.AUDIO_VIDEO, SessionContext.EMPTY);
+    call.addParticipant(SipUri.parse("sip:conference@" + server.domain()))
+        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(server.conferences()).as("conferences after paul's call").hasSize(1);
+    String conference = server.conferences().get(0).uri();
+
+    dave.dial(conference);
+    dave.awaitEvent("CALL_ESTABLISHED", WAIT);
+    lin.call(conference);
+    lin.awaitOutput("connected.", WAIT);
+    lin.record(linHears);
+    lin.play(linTone);
+
+    awaitTrue("the roster: paul, dave and lin connected with audio",
+        () -> connectedWithAudio(server.conferences().get(0)).containsAll(List.of(
+            server.aor("paul"), server.aor("dave"), server.aor("lin"))), logs);
+    ConferenceView roster = server.conferences().get(0);
+    assertThat(roster.organizer()).as("organizer").isEqualTo(server.aor("paul"));
+    assertThat(roster.participants()).extracting(ConferenceView.Participant::uri)
+        .as("participants, in the order they joined")
+        .containsExactly(server.aor("paul"), server.aor("dave"), server.aor("lin"));
+
+    // paul hears both phones now (and not itself); the mix goes on two more seconds, then all
+    // leave: baresip, linphonec, and last the organizer, which ends the conference
+    try {
+      await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+          assertHears("paul now", paulHears.recentFrames(SECOND), PAUL, DAVE, LIN));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("paul does not hear both phones: " + stats(call) + "\n"
+          + logs.get(), e);
+    }
+    long mark = paulHears.frames();
+    awaitTrue("two more seconds of the mix", () -> paulHears.frames() - mark >= 2 * SECOND, logs);
+    dave.hangup();
+    dave.awaitEvent("CALL_CLOSED", WAIT);
+    lin.terminate();
+    lin.awaitOutput("ended (", WAIT);
+    call.terminate().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    awaitTrue("the conference ended", () -> server.conferences().isEmpty(), logs);
+
+    assertHeardTheOthersNotItself(paulHears.awaitRecording(WAIT), PAUL, DAVE, LIN);
+    assertHeardTheOthersNotItself(HeardAudio.read(dave.awaitReceivedRecording(WAIT)), DAVE, PAUL,
+        LIN);
+    assertHeardTheOthersNotItself(HeardAudio.read(linHears), LIN, PAUL, DAVE);
+  }
+
+  /** The AORs of the participants connected with audio. */
+  private static List<String> connectedWithAudio(ConferenceView conference) {
+    return conference.participants().stream()
+        .filter(p -> p.audio() && p.status() == ParticipantStatus.CONNECTED)
+        .map(ConferenceView.Participant::uri).toList();
+  }
+
+  /**
+   * Some second of the recording holds both {@code others} and not {@code own}, and over all its
+   * sound {@code own} is far below each of the others.
+   */
+  private static void assertHeardTheOthersNotItself(HeardAudio audio, double own,
+      double... others) {
+    List<AudioFrame> sound = audio.soundFrames();
+    assertThat(sound).as("sound in %s", audio).hasSizeGreaterThanOrEqualTo(SECOND);
+    List<String> seconds = new ArrayList<>();
+    boolean found = false;
+    for (int from = 0; from + SECOND <= sound.size(); from += SECOND / 2) {
+      List<AudioFrame> window = sound.subList(from, from + SECOND);
+      double[] p = bandPower(window, with(own, others));
+      seconds.add(powers(p, with(own, others)));
+      if (hears(p)) {
+        found = true;
+      }
+    }
+    assertThat(found).as("a second of %s where %s Hz are heard and not %s Hz; seconds: %s",
+        audio, Arrays.toString(others), own, seconds).isTrue();
+    double[] all = bandPower(sound, with(own, others));
+    for (int i = 1; i < all.length; i++) {
+      assertThat(all[0]).as("%s Hz (own) below %s Hz / %s over all of %s: %s", own, others[i - 1],
+          ABSENT_RATIO, audio, powers(all, with(own, others))).isLessThan(all[i] / ABSENT_RATIO);
+    }
+  }
+
+  /** Asserts that {@code frames} hold both {@code others} and not {@code own}. */
+  private static void assertHears(String who, List<AudioFrame> frames, double own,
+      double... others) {
+    assertThat(frames).as(who + ": frames").hasSizeGreaterThanOrEqualTo(SECOND);
+    double[] p = bandPower(frames, with(own, others));
+    assertThat(hears(p)).as("%s: %s", who, powers(p, with(own, others))).isTrue();
+  }
+
+  /** {@code p[0]} the own tone's power, the rest the others': every other heard, own absent. */
+  private static boolean hears(double[] p) {
+    for (int i = 1; i < p.length; i++) {
+      if (p[i] < HEARD || p[0] >= p[i] / ABSENT_RATIO) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** For each of {@code hz}, the most power within {@link #BAND} of it, in steps of 1 Hz. */
+  private static double[] bandPower(List<AudioFrame> frames, double[] hz) {
+    double[] out = new double[hz.length];
+    for (int i = 0; i < hz.length; i++) {
+      double from = Math.floor(hz[i] * (1 - BAND));
+      int steps = (int) Math.ceil(hz[i] * (1 + BAND) - from);
+      double[] scan = new double[steps + 1];
+      for (int k = 0; k <= steps; k++) {
+        scan[k] = from + k;
+      }
+      out[i] = Arrays.stream(ToneDetector.power(frames, scan)).max().orElse(0);
+    }
+    return out;
+  }
+
+  private static double[] with(double own, double... others) {
+    double[] all = new double[others.length + 1];
+    all[0] = own;
+    System.arraycopy(others, 0, all, 1, others.length);
+    return all;
+  }
+
+  private static String powers(double[] p, double[] hz) {
+    StringBuilder s = new StringBuilder("{");
+    for (int i = 0; i < p.length; i++) {
+      s.append(i == 0 ? "own " : ", ").append(String.format(Locale.ROOT, "%.0f Hz %.5f", hz[i],
+          p[i]));
+    }
+    return s.append('}').toString();
+  }
+
+  private static void awaitTrue(String what, java.util.concurrent.Callable<Boolean> condition,
+      Supplier<String> context) {
+    try {
+      await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(condition);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(what + ": not within " + WAIT + "\n" + context.get(), e);
+    }
+  }
+
+  /** A Parley endpoint signed in to the server as {@code user}. */
+  private Endpoint endpoint(String user, String password,
+      java.util.function.UnaryOperator<Endpoint.Builder> audio) throws Exception {
+    Endpoint e = audio.apply(Endpoint.builder("sip:" + user + "@" + server.aorHost())
+        .credentials(user, password)
+        .server("sip:" + server.hostPort())
+        .listen("udp:127.0.0.1:0")
+        .registrationExpiry(Duration.ofSeconds(600))).build();
+    open.add(e);
+    e.enable().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(e.state()).isEqualTo(EndpointState.ENABLED);
+    return e;
+  }
+
+  /** baresip sending {@value #DAVE} Hz with PCMU, recording what it hears. */
+  private Baresip baresip(String user, String password) throws Exception {
+    Baresip b = Baresip.builder(work.resolve(user))
+        .account(user, password, server.aorHost()).outboundProxy(server.hostPort())
+        .tone((int) DAVE).audioCodecs("PCMU").recordTo(work.resolve(user + "-recordings"))
+        .start();
+    open.add(b);
+    b.awaitRegistered(WAIT);
+    return b;
+  }
+
+  private Linphonec linphonec(String user, String password) throws Exception {
+    Linphonec l = Linphonec.builder(work.resolve(user))
+        .account(user, password, server.aorHost()).outboundProxy(server.hostPort()).start();
+    open.add(l);
+    l.awaitRegistered(WAIT);
+    return l;
+  }
+}
