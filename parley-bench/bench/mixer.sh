@@ -23,7 +23,7 @@
 # Environment (defaults in brackets):
 #   CONFERENCES, PARTICIPANTS, SPEAKERS  [10, 10, PARTICIPANTS]
 #   SERVERS      which servers, in order ["parley janus"]
-#   WARMUP, WINDOW   the warm-up and the measured window, in seconds [10, 20]
+#   WARMUP, WINDOW   the warm-up and the measured window, in seconds [15, 20]
 #   MIX_THREADS  the parley MediaScheduler's workers [2]; MIX_RATE the mix's rate [16000]
 #   JVM_OPTS     flags of the parley serve JVM ["-Xms256m -Xmx256m -XX:+UseG1GC"]
 #   SKIP_BUILD=1 reuse the jars already built
@@ -36,7 +36,7 @@ CONFERENCES=${CONFERENCES:-10}
 PARTICIPANTS=${PARTICIPANTS:-10}
 SPEAKERS=${SPEAKERS:-$PARTICIPANTS}
 SERVERS=${SERVERS:-"parley janus"}
-WARMUP=${WARMUP:-10}
+WARMUP=${WARMUP:-15}
 WINDOW=${WINDOW:-20}
 MIX_THREADS=${MIX_THREADS:-2}
 MIX_RATE=${MIX_RATE:-16000}

@@ -88,6 +88,13 @@ final class ClientCommand implements Callable<Integer> {
       description = "How long an invitation waits for an answer before it is refused with 480 (default 30).")
   int invitationTimeout;
 
+  @Option(names = "--conference-factory", paramLabel = "URI",
+      description = "Where conf create makes conferences (default sip:conference@DOMAIN, DOMAIN the host of --user).")
+  String conferenceFactory;
+
+  /** {@code --conference-factory} parsed, or null for the endpoint's default. */
+  private SipUri factoryUri;
+
   @Option(names = "--script", paramLabel = "FILE", description = "Run the commands of FILE (scripted mode).")
   Path script;
 
@@ -167,6 +174,14 @@ final class ClientCommand implements Callable<Integer> {
     }
     if (invitationTimeout < 1) {
       throw usage("--invitation-timeout must be at least 1 second: " + invitationTimeout);
+    }
+    if (conferenceFactory != null) {
+      try {
+        factoryUri = SipUri.parse(conferenceFactory.regionMatches(true, 0, "sip", 0, 3)
+            ? conferenceFactory : "sip:" + conferenceFactory);
+      } catch (RuntimeException e) {
+        throw usage("--conference-factory: not a SIP URI: " + conferenceFactory);
+      }
     }
     if (script != null && !Files.isReadable(script)) {
       throw usage("--script: cannot read " + script);
@@ -283,6 +298,9 @@ final class ClientCommand implements Callable<Integer> {
         .text("error: " + message).build()));
     if (displayName != null) {
       b.displayName(displayName);
+    }
+    if (factoryUri != null) {
+      b.conferenceFactory(factoryUri);
     }
     if (secret != null) {
       b.credentials(authUser != null ? authUser : aor.user(), secret);

@@ -22,7 +22,7 @@ final class ClientCommands {
       "call URI                      start an audio/video call",
       "im URI TEXT                   send TEXT in an IM session with URI (opened or reused; pager mode if the peer has no IM sessions)",
       "pager URI TEXT                send TEXT to URI as a pager-mode MESSAGE, without a session INVITE",
-      "send TEXT                     send TEXT in the current IM session",
+      "send TEXT                     send TEXT in the current IM session or conference (to all)",
       "composing on|off              tell the peer of the current IM session you are typing, or stopped",
       "accept [ID]                   accept the waiting invitation (the oldest, or ID)",
       "reject REASON [ID]            reject it: busy, decline, unavailable, not_acceptable, timeout, decline_everywhere",
@@ -32,6 +32,11 @@ final class ClientCommands {
       "resume [ID]                   take it off hold",
       "mute [ID], unmute [ID]        stop or restart sending audio (the peer is not told)",
       "stats [ID]                    print the audio stream's figures (a media event)",
+      "conf create                   create a conference at the server's focus and enter it",
+      "conf join URI                 enter the conference at URI",
+      "conf invite URI               ask the focus of the current conference to bring URI in",
+      "conf roster                   print the current conference's participants (a roster event)",
+      "conf leave                    leave the current conference",
       "use ID                        make session ID the current one",
       "sessions (or list)            list sessions and participants with their states",
       "wait EVENT[:VALUE] [SECONDS]  wait for an event (" + String.join(", ", ClientEvent.NAMES)
@@ -42,7 +47,8 @@ final class ClientCommands {
 
   /** The first words of every command, for completion. */
   static final List<String> WORDS = List.of("call", "im", "pager", "send", "composing", "accept",
-      "reject", "hangup", "dtmf", "hold", "resume", "mute", "unmute", "stats", "use", "sessions",
+      "reject", "hangup", "dtmf", "hold", "resume", "mute", "unmute", "stats", "conf", "use",
+      "sessions",
       "list", "wait", "sleep", "help", "quit");
 
   /** {@link #run}'s answer to {@code quit}. */
@@ -140,6 +146,11 @@ final class ClientCommands {
       case "stats" -> {
         sessions.audio().stats(optionalId(rest, "stats [ID]"));
         return done();
+      }
+      case "conf" -> {
+        int s = firstSpace(rest);
+        String sub = (s < 0 ? rest : rest.substring(0, s)).toLowerCase(Locale.ROOT);
+        return sessions.conference().run(sub, s < 0 ? "" : rest.substring(s + 1).strip());
       }
       case "use" -> {
         sessions.use(id(one(rest, "use ID")));

@@ -32,10 +32,12 @@ final class ClientEvent {
   static final String DTMF = "dtmf";
   static final String MEDIA = "media";
   static final String HOLD = "hold";
+  static final String CONFERENCE = "conference";
+  static final String ROSTER = "roster";
 
   /** Every name a {@code wait} may name. */
   static final List<String> NAMES = List.of(ENABLED, ENABLE_FAILED, DISABLED, INCOMING, STATE,
-      MESSAGE, COMPOSING, SENT, ENDED, ERROR, DTMF, MEDIA, HOLD);
+      MESSAGE, COMPOSING, SENT, ENDED, ERROR, DTMF, MEDIA, HOLD, CONFERENCE, ROSTER);
 
   private final String name;
   private final Instant time;
@@ -88,6 +90,7 @@ final class ClientEvent {
       case ERROR -> List.of("command");
       case DTMF -> List.of("digit");
       case MEDIA -> List.of("codec");
+      case CONFERENCE -> List.of("uri");
       default -> List.of();
     };
     if (name.equals(COMPOSING)) {

@@ -56,6 +56,8 @@ final class ClientSessions {
     /** The hold state last told in a {@code hold} event (or the start: nobody holds). */
     volatile boolean shownOnHold;
     volatile boolean shownHeldByPeer;
+    /** A conference's participants last told in a {@code roster} event (guarded by the entry). */
+    List<java.util.Map<String, Object>> shownRoster;
 
     Entry(Session session, String target) {
       this.id = Math.toIntExact(session.id());
@@ -94,6 +96,7 @@ final class ClientSessions {
   private final SessionEvents events;
   private final Messaging messaging;
   private final AudioCommands audio;
+  private final ConferenceCommands conference;
   private final Consumer<Entry> ask;
   private final Map<Integer, Entry> entries = new LinkedHashMap<>();
   private final java.util.concurrent.atomic.AtomicBoolean shutDown =
@@ -114,6 +117,7 @@ final class ClientSessions {
     this.events = new SessionEvents(endpoint, log, traceDir, recordings, this::forget);
     this.messaging = new Messaging(this, events);
     this.audio = new AudioCommands(this, events);
+    this.conference = new ConferenceCommands(this, events);
     this.ask = ask;
     endpoint.sessionManager().setListener((source, invitation) -> onIncoming(invitation));
   }
@@ -130,6 +134,11 @@ final class ClientSessions {
   /** The audio commands. */
   AudioCommands audio() {
     return audio;
+  }
+
+  /** The conference commands. */
+  ConferenceCommands conference() {
+    return conference;
   }
 
   /** Whether the endpoint signs in to a server (for the words of {@code enabled}). */
@@ -299,21 +308,44 @@ final class ClientSessions {
 
   // ---- helpers --------------------------------------------------------------------------------
 
-  /** The current IM session if live, else the latest live one not waiting for an answer. */
+  /**
+   * The current IM session (a conference counts as one) if live, else the latest live one not
+   * waiting for an answer.
+   */
   synchronized Entry imTarget() {
-    if (current != null && current.session.type() == SessionType.INSTANT_MESSAGING
+    if (current != null && isMessaging(current) && !current.session.isTerminated()) {
+      return current;
+    }
+    List<Entry> live = new ArrayList<>(entries.values());
+    for (int i = live.size() - 1; i >= 0; i--) {
+      Entry e = live.get(i);
+      if (isMessaging(e) && !e.session.isTerminated() && !e.isPendingInvitation()) {
+        return e;
+      }
+    }
+    throw new CommandException("no instant messaging session: use im URI TEXT");
+  }
+
+  private static boolean isMessaging(Entry e) {
+    SessionType t = e.session.type();
+    return t == SessionType.INSTANT_MESSAGING || t == SessionType.CONFERENCE;
+  }
+
+  /** The current conference if live, else the latest live one not waiting for an answer. */
+  synchronized Entry conferenceTarget() {
+    if (current != null && current.session.type() == SessionType.CONFERENCE
         && !current.session.isTerminated()) {
       return current;
     }
     List<Entry> live = new ArrayList<>(entries.values());
     for (int i = live.size() - 1; i >= 0; i--) {
       Entry e = live.get(i);
-      if (e.session.type() == SessionType.INSTANT_MESSAGING && !e.session.isTerminated()
+      if (e.session.type() == SessionType.CONFERENCE && !e.session.isTerminated()
           && !e.isPendingInvitation()) {
         return e;
       }
     }
-    throw new CommandException("no instant messaging session: use im URI TEXT");
+    throw new CommandException("no conference: use conf create or conf join URI");
   }
 
   /**

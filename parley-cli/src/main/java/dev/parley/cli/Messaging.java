@@ -63,10 +63,13 @@ final class Messaging {
     try {
       sent = im.send(text);
     } catch (IllegalStateException x) {
-      throw new CommandException("session #" + e.id + " has ended");
+      throw new CommandException(im.isTerminated() ? "session #" + e.id + " has ended"
+          : "cannot send in #" + e.id + ": " + x.getMessage());
     }
+    boolean conference = im.type() == SessionType.CONFERENCE;
     return sent.thenAccept(results -> {
-      List<String> failed = events.sent(e, results);
+      List<String> failed = conference ? events.sentToConference(e, results)
+          : events.sent(e, results);
       if (!failed.isEmpty()) {
         throw new CommandException("not delivered: " + String.join(", ", failed));
       }

@@ -26,7 +26,8 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     description = {
         "Runs the Parley SIP server for one domain: registrar and authenticating proxy with "
-            + "digest, store-and-forward of MESSAGE, per-source rate limits, status endpoint.",
+            + "digest, store-and-forward of MESSAGE, per-source rate limits, status endpoint, "
+            + "conference focus.",
         "Defaults: UDP and TCP on 5060, TLS on 5061 (development certificate under --data), "
             + "WebSocket on 5066, status on http://127.0.0.1:8060, data in ./data.",
         "Prints one line when ready; stops cleanly on SIGINT or SIGTERM."})
@@ -54,6 +55,11 @@ final class ServerCommand implements Callable<Integer> {
       description = "Where the loopback HTTP status endpoint listens (port 0: any free one; the URL "
           + "goes into DATA/status.url), or off (default 127.0.0.1:8060).")
   String status;
+
+  @Option(names = "--focus", paramLabel = "on|off",
+      description = "Runs the conference focus (sip:conference@DOMAIN), or not; the other focus.* "
+          + "settings of the config file stay (default on).")
+  String focus;
 
   @Option(names = "--log-config", paramLabel = "FILE",
       description = "A Logback XML file to log with instead of the built-in default (one line per "
@@ -84,38 +90,7 @@ final class ServerCommand implements Callable<Integer> {
     }
     ServerConfig cfg;
     try {
-      ServerConfig.Builder b = ServerConfig.builder();
-      if (config != null) {
-        b.load(config);
-      }
-      if (data != null) {
-        b.dataDir(data);
-      }
-      if (domain != null) {
-        try {
-          b.domain(domain);
-        } catch (IllegalArgumentException e) {
-          throw new CommandLine.ParameterException(spec.commandLine(), "--domain: " + e.getMessage());
-        }
-      }
-      for (String l : listen) {
-        try {
-          b.listen(l);
-        } catch (IllegalArgumentException e) {
-          throw new CommandLine.ParameterException(spec.commandLine(), "--listen: " + e.getMessage());
-        }
-      }
-      if (threads != null) {
-        b.threads(threads);
-      }
-      if (status != null) {
-        try {
-          b.statusListen(status);
-        } catch (IllegalArgumentException e) {
-          throw new CommandLine.ParameterException(spec.commandLine(), "--status: " + e.getMessage());
-        }
-      }
-      cfg = b.build();
+      cfg = config();
     } catch (ConfigException | IllegalArgumentException e) {
       err.println("parley server: bad configuration: " + e.getMessage());
       err.flush();
@@ -172,6 +147,55 @@ final class ServerCommand implements Callable<Integer> {
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The configuration: the file of {@code --config}, then the flags on top.
+   *
+   * @throws ConfigException if the file has a bad entry
+   * @throws CommandLine.ParameterException if a flag has a bad value (a usage error)
+   */
+  ServerConfig config() {
+    ServerConfig.Builder b = ServerConfig.builder();
+    if (config != null) {
+      b.load(config);
+    }
+    if (data != null) {
+      b.dataDir(data);
+    }
+    if (domain != null) {
+      try {
+        b.domain(domain);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--domain: " + e.getMessage());
+      }
+    }
+    for (String l : listen) {
+      try {
+        b.listen(l);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--listen: " + e.getMessage());
+      }
+    }
+    if (threads != null) {
+      b.threads(threads);
+    }
+    if (status != null) {
+      try {
+        b.statusListen(status);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--status: " + e.getMessage());
+      }
+    }
+    if (focus != null) {
+      switch (focus.toLowerCase(java.util.Locale.ROOT)) {
+        case "on" -> b.focusEnabled(true);
+        case "off" -> b.focusEnabled(false);
+        default -> throw new CommandLine.ParameterException(spec.commandLine(),
+            "--focus: not on or off: '" + focus + "'");
+      }
+    }
+    return b.build();
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.parley.cli;
 
 import dev.parley.cli.ClientSessions.Entry;
 import dev.parley.client.AudioVideoSession;
+import dev.parley.client.ConferenceSession;
 import dev.parley.client.DeliveryResult;
 import dev.parley.client.Endpoint;
 import dev.parley.client.EndpointState;
@@ -18,6 +19,7 @@ import dev.parley.client.SessionType;
 import dev.parley.client.SignInException;
 import dev.parley.media.AudioStreamStats;
 import dev.parley.sip.Reason;
+import dev.parley.sip.SipUri;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,6 +108,13 @@ final class SessionEvents {
     if (invitation.message().isPresent()) {
       words += ", pager mode";
     }
+    if (session.type() == SessionType.CONFERENCE) {
+      String by = invitation.referredBy().map(Object::toString).orElse(null);
+      b.put("referredBy", by);
+      if (by != null) {
+        words += ", invited by " + by;
+      }
+    }
     log.add(b.text(words).build());
   }
 
@@ -115,6 +124,79 @@ final class SessionEvents {
       e.shown = ParticipantState.CONNECTED;
       log.add(stateEvent(e, new ParticipantStateChangedEvent(ParticipantState.CONNECTED,
           ParticipantState.CONNECTED, ParticipantStateChangeReason.NORMAL, 200)));
+    }
+  }
+
+  /**
+   * The {@code sent} event of one message in a conference: one event with {@code results}, each
+   * recipient's URI and status; {@code status} and {@code delivered} of the whole (the first
+   * failure's status, else 200). Returns the failures' words.
+   */
+  List<String> sentToConference(Entry e, List<DeliveryResult> results) {
+    List<String> failed = new ArrayList<>();
+    List<Map<String, Object>> each = new ArrayList<>();
+    List<String> delivered = new ArrayList<>();
+    DeliveryResult firstFailure = null;
+    for (DeliveryResult r : results) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("uri", r.recipient().uri().toString());
+      m.put("status", r.statusCode());
+      each.add(m);
+      if (r.isDelivered()) {
+        delivered.add(r.recipient().uri().toString());
+      } else {
+        failed.add(r.recipient().uri() + ": " + r.statusCode() + " " + r.reasonPhrase());
+        if (firstFailure == null) {
+          firstFailure = r;
+        }
+      }
+    }
+    String words = (delivered.isEmpty() ? "" : "delivered to " + String.join(", ", delivered))
+        + (delivered.isEmpty() || failed.isEmpty() ? "" : "; ")
+        + (failed.isEmpty() ? "" : "not delivered to " + String.join(", ", failed));
+    log.add(sessionEvent(ClientEvent.SENT, e)
+        .put("status", firstFailure == null ? 200 : firstFailure.statusCode())
+        .put("reasonPhrase", firstFailure == null ? "OK" : firstFailure.reasonPhrase())
+        .put("delivered", firstFailure == null).put("results", each)
+        .text(words.isEmpty() ? "delivered to nobody" : words).build());
+    return failed;
+  }
+
+  /**
+   * A {@code roster} event of conference {@code e}: every participant but us with its state.
+   * Without {@code always}, only when the list differs from the last one told.
+   */
+  void roster(Entry e, boolean always) {
+    List<Map<String, Object>> people = new ArrayList<>();
+    StringBuilder who = new StringBuilder();
+    for (Participant p : e.session.participants()) {
+      if (p.isLocal()) {
+        continue;
+      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("uri", p.uri().toString());
+      m.put("state", p.state().name());
+      people.add(m);
+      who.append(who.length() == 0 ? "" : ", ").append(p.uri()).append(' ').append(p.state());
+    }
+    synchronized (e) {
+      if (!always && people.equals(e.shownRoster)) {
+        return;
+      }
+      e.shownRoster = people;
+    }
+    String uri = e.session instanceof ConferenceSession c
+        ? c.conferenceUri().map(Object::toString).orElse(null) : null;
+    log.add(sessionEvent(ClientEvent.ROSTER, e).put("uri", uri).put("participants", people)
+        .text("roster" + (uri == null ? "" : " of " + uri) + ": "
+            + (who.length() == 0 ? "nobody else" : who)).build());
+  }
+
+  /** {@code e} is a conference we entered or are entering: its focus is the peer. */
+  void watchFocus(Entry e, Participant focus) {
+    if (e.peer == null) {
+      e.peer = focus;
+      focus.addListener(new Watcher(e));
     }
   }
 
@@ -194,7 +276,7 @@ final class SessionEvents {
   }
 
   /** Turns one session's callbacks into events. */
-  private final class Watcher implements InstantMessagingSession.Listener,
+  private final class Watcher implements ConferenceSession.Listener,
       AudioVideoSession.Listener, Participant.Listener {
     private final Entry entry;
 
@@ -203,7 +285,32 @@ final class SessionEvents {
     }
 
     @Override
+    public void onEntered(ConferenceSession session, SipUri uri) {
+      session.focus().ifPresent(f -> watchFocus(entry, f));
+      log.add(sessionEvent(ClientEvent.CONFERENCE, entry).put("uri", uri.toString())
+          .text("in conference " + uri + " (conversation " + entry.conversation() + ")").build());
+    }
+
+    @Override
+    public void onRosterChanged(ConferenceSession session) {
+      roster(entry, false);
+    }
+
+    @Override
+    public void onParticipantRemoved(Session session, Participant participant) {
+      if (session.type() == SessionType.CONFERENCE && !session.isTerminated()) {
+        roster(entry, false);
+      }
+    }
+
+    @Override
     public void onParticipantAdded(Session session, Participant participant) {
+      if (session.type() == SessionType.CONFERENCE) {
+        // a roster member: its changes are roster events (the focus is the peer)
+        participant.addListener((who, change) -> roster(entry, false));
+        roster(entry, false);
+        return;
+      }
       if (!participant.isLocal() && entry.peer == null) {
         entry.peer = participant;
         participant.addListener(this);

@@ -29,7 +29,7 @@ import picocli.CommandLine;
 /**
  * {@code parley status}: asks a running server's loopback status endpoint
  * ({@link StatusHttpServer}) for its {@link ServerStatus} and prints a summary with the
- * registrations table, or the JSON as served.
+ * registrations table and the conferences with their rosters, or the JSON as served.
  *
  * <p>The endpoint is found from {@code --url}, else from {@code DATA/status.url} (written by the
  * server when it starts listening), else the default {@code http://127.0.0.1:8060}. One HTTP GET
@@ -40,7 +40,7 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     description = {
         "Shows a running Parley server's status: uptime, listeners, accounts, registrations, "
-            + "transactions, proxy, offline messages, rate limits.",
+            + "transactions, proxy, offline messages, rate limits, conferences.",
         "Asks the server's loopback status endpoint: --url, else the URL the server wrote into "
             + "DATA/status.url, else http://127.0.0.1:8060."})
 final class StatusCommand implements Callable<Integer> {
@@ -213,6 +213,16 @@ final class StatusCommand implements Callable<Integer> {
     out.println("rate limits: " + (r == null ? "off"
         : r.sources() + " sources tracked, " + r.requestsRefused() + " requests refused, "
             + r.authFailures() + " failed authentications, " + r.authBlocks() + " blocks"));
+    var conferences = s.conferences();
+    out.println("conferences: " + (conferences == null ? "off" : conferences.count()));
+    printRegistrations(out, s);
+    if (conferences != null) {
+      printConferences(out, conferences);
+    }
+  }
+
+  /** The registrations table, one row per contact, after an empty line; nothing when none. */
+  private static void printRegistrations(PrintWriter out, ServerStatus s) {
     if (s.registrations().isEmpty()) {
       return;
     }
@@ -252,6 +262,46 @@ final class StatusCommand implements Callable<Integer> {
     if (s.registrationsTruncated()) {
       out.println("(" + (s.aors() - s.registrations().size())
           + " more AORs not listed)");
+    }
+  }
+
+  /**
+   * Each listed conference after an empty line: a line naming it, its organizer, conversation
+   * and roster subscriptions, then one indented row per participant (URI, display name, status,
+   * media).
+   */
+  private static void printConferences(PrintWriter out, ServerStatus.Conferences conferences) {
+    for (ServerStatus.Conference c : conferences.list()) {
+      out.println();
+      out.println(oneLine("conference " + c.uri() + ": organizer "
+          + (c.organizer() == null ? "-" : c.organizer()) + ", conversation "
+          + (c.conversation() == null ? "-" : c.conversation()) + ", "
+          + c.participants().size() + " participants, " + c.subscriptions()
+          + " subscriptions"));
+      List<String[]> rows = new ArrayList<>();
+      for (ServerStatus.Participant p : c.participants()) {
+        String media = p.im() && p.audio() ? "im+audio" : p.im() ? "im" : p.audio() ? "audio" : "-";
+        rows.add(new String[] {p.uri(), p.displayName() == null ? "-" : p.displayName(),
+            p.status(), media});
+      }
+      int[] width = new int[4];
+      for (String[] row : rows) {
+        for (int i = 0; i < 4; i++) {
+          row[i] = oneLine(row[i]);
+          width[i] = Math.max(width[i], row[i].length());
+        }
+      }
+      for (String[] row : rows) {
+        StringBuilder line = new StringBuilder("  ");
+        for (int i = 0; i < 4; i++) {
+          line.append(row[i]).append(" ".repeat(width[i] - row[i].length() + 2));
+        }
+        out.println(line.toString().stripTrailing());
+      }
+    }
+    if (conferences.truncated()) {
+      out.println("(" + (conferences.count() - conferences.listed())
+          + " more conferences not listed)");
     }
   }
 

@@ -128,18 +128,26 @@ final class UasMedia implements AutoCloseable {
    * @param mode what each call gets
    * @param bindAddress where RTP sockets bind (the SIP listen address)
    * @param minPort lowest RTP port; {@code maxPort} the highest (RTP on even ports, RTCP + 1)
+   * @param threads the media event loops; {@code wakeupMicros} their wake-up spacing
+   *     ({@link MediaNetworkConfig#wakeupSpacingMicros()})
    * @throws IllegalArgumentException if the range is unusable or the WAV file cannot be played,
    *     its message starting with the option at fault ({@code --rtp-ports: }, {@code --media: })
    */
-  UasMedia(Mode mode, InetAddress bindAddress, int minPort, int maxPort, int threads) {
+  UasMedia(Mode mode, InetAddress bindAddress, int minPort, int maxPort, int threads,
+      int wakeupMicros) {
     this.mode = Objects.requireNonNull(mode, "mode");
     if (threads < 1 || threads > 64) {
       throw new IllegalArgumentException("--media-threads: out of range 1..64: " + threads);
     }
+    if (wakeupMicros < 0 || wakeupMicros > MediaNetworkConfig.MAX_WAKEUP_SPACING_MICROS) {
+      throw new IllegalArgumentException("--media-wakeup-us: out of range 0.."
+          + MediaNetworkConfig.MAX_WAKEUP_SPACING_MICROS + ": " + wakeupMicros);
+    }
     MediaNetworkConfig config;
     try {
       config = MediaNetworkConfig.builder().bindAddress(bindAddress)
-          .portRange(minPort, maxPort).threads(threads).build();
+          .portRange(minPort, maxPort).threads(threads)
+          .wakeupSpacingMicros(wakeupMicros).build();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--rtp-ports: " + e.getMessage(), e);
     }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.parley.auth.CredentialsProvider;
 import dev.parley.auth.DigestClient;
 import dev.parley.auth.UserSecret;
+import dev.parley.server.config.ServerConfig;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipParser;
 import dev.parley.sip.SipRequest;
@@ -28,6 +29,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** Runs {@code parley server} as a separate process, registers with it, stops it with SIGTERM. */
 class ServerCommandTest {
@@ -98,7 +100,8 @@ class ServerCommandTest {
       assertThat(out.toString())
           .startsWith("parley status: server at " + statusUrl + ", up ")
           .contains("\ndomain: 127.0.0.1\n", "\naccounts: 1\n",
-              "\nregistrations: 1 AORs, 1 bindings\n", "\ntransactions: ")
+              "\nregistrations: 1 AORs, 1 bindings\n", "\ntransactions: ",
+              "\nconferences: 0\n")
           .containsPattern("\\nsip:alice@127\\.0\\.0\\.1 +<sip:alice@127\\.0\\.0\\.1:7777> +"
               + "(59\\d|600)s +udp:127\\.0\\.0\\.1:\\d+ +-\\n");
     } finally {
@@ -197,5 +200,33 @@ class ServerCommandTest {
         "server", "--config", conf.toString());
     assertThat(status).isEqualTo(2);
     assertThat(err.toString()).contains(conf + ":2: key 'registrar.max_contacts': not a whole number: 'many'");
+  }
+
+  private ServerConfig configOf(String... args) {
+    CommandLine cl = new CommandLine(new ServerCommand());
+    cl.parseArgs(args);
+    return ((ServerCommand) cl.getCommand()).config();
+  }
+
+  @Test
+  void theFocusFlagTurnsTheFocusOnOrOffOverTheConfigFile() throws Exception {
+    Path conf = Files.writeString(data.resolve("parley.conf"),
+        "focus.enabled = false\nfocus.max_conferences = 3\n");
+    assertThat(configOf("--data", data.toString()).focusEnabled()).isTrue();
+    assertThat(configOf("--config", conf.toString()).focusEnabled()).isFalse();
+    ServerConfig on = configOf("--config", conf.toString(), "--focus", "on");
+    assertThat(on.focusEnabled()).isTrue();
+    assertThat(on.focus().maxConferences()).as("the file's other focus settings stay")
+        .isEqualTo(3);
+    assertThat(configOf("--focus", "OFF").focusEnabled()).isFalse();
+  }
+
+  @Test
+  void aBadFocusValueIsAUsageError() {
+    StringWriter err = new StringWriter();
+    int status = Parley.run(new PrintWriter(new StringWriter()), new PrintWriter(err),
+        "server", "--data", data.toString(), "--focus", "maybe");
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString()).contains("--focus: not on or off: 'maybe'");
   }
 }

@@ -2,6 +2,8 @@ package dev.parley.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.focus.ConferenceView;
+import dev.parley.focus.ParticipantStatus;
 import dev.parley.server.offline.OfflineMessages;
 import dev.parley.server.proxy.RateLimiter;
 import dev.parley.server.registrar.Aor;
@@ -67,6 +69,15 @@ class StatusCommandTest {
         .transactions(4, 7).proxyCounter("contexts", 2).proxyCounter("dialogs", 1)
         .offlineMessages(new OfflineMessages.Stats(3, 120, 1, 5, 1, 2, 4, 0))
         .rateLimits(new RateLimiter.Stats(12, 65536, 9, 3, 1))
+        .conferences(List.of(
+            new ConferenceView("sip:conf-b@example.com", "conv-b", "sip:carol@example.com",
+                List.of(), 0),
+            new ConferenceView("sip:conf-a@example.com", "conv-a", "sip:alice@example.com",
+                List.of(new ConferenceView.Participant("sip:alice@example.com", "Alice",
+                        ParticipantStatus.CONNECTED, true, true),
+                    new ConferenceView.Participant("sip:bob@example.com", null,
+                        ParticipantStatus.ALERTING, true, false)), 1),
+            new ConferenceView("sip:conf-c@example.com", null, null, List.of(), 0)), 2)
         .build();
   }
 
@@ -93,6 +104,7 @@ class StatusCommandTest {
         "offline messages: 3 pending for 1 users (120 bytes); 5 accepted, 1 rejected,"
             + " 2 delivered, 0 dropped",
         "rate limits: 12 sources tracked, 9 requests refused, 3 failed authentications, 1 blocks",
+        "conferences: 3",
         "",
         "AOR                    CONTACT                                   EXPIRES  SOURCE "
             + "              USER-AGENT",
@@ -103,6 +115,15 @@ class StatusCommandTest {
         "sip:bob@example.com    <sip:bob@192.0.2.7:5060>;q=0.5               593s  "
             + "udp:192.0.2.7:5060   -",
         "(1 more AORs not listed)",
+        "",
+        "conference sip:conf-a@example.com: organizer sip:alice@example.com, conversation conv-a,"
+            + " 2 participants, 1 subscriptions",
+        "  sip:alice@example.com  Alice  connected  im+audio",
+        "  sip:bob@example.com    -      alerting   im",
+        "",
+        "conference sip:conf-b@example.com: organizer sip:carol@example.com, conversation conv-b,"
+            + " 0 participants, 0 subscriptions",
+        "(1 more conferences not listed)",
         ""));
   }
 
@@ -124,7 +145,8 @@ class StatusCommandTest {
     assertThat(r.status()).isZero();
     assertThat(r.out()).startsWith("parley status: server at " + http.url()
         + ", up 42s (since 2024-05-01T10:00:00Z)\n");
-    assertThat(r.out()).contains("proxy: -\noffline messages: off\nrate limits: off\n")
+    assertThat(r.out()).contains("proxy: -\noffline messages: off\nrate limits: off\n"
+        + "conferences: off\n")
         .doesNotContain("USER-AGENT");
   }
 

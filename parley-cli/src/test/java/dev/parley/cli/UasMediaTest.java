@@ -231,6 +231,8 @@ class UasMediaTest {
         "5001-5002"); // no even port with its odd one inside
     assertUsageError("--media-threads: out of range 1..64: 0", "--media", "echo",
         "--media-threads", "0");
+    assertUsageError("--media-wakeup-us: out of range 0..10000: 10001", "--media", "echo",
+        "--media-wakeup-us", "10001");
     assertUsageError("--listen: with --media, every listen point needs the same address",
         "--media", "echo", "--listen", "udp:0.0.0.0:0");
   }

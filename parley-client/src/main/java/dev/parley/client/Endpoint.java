@@ -176,6 +176,7 @@ public interface Endpoint extends AutoCloseable {
     private int maxPagerSessions = DEFAULT_MAX_PAGER_SESSIONS;
     private Duration pagerIdle = Duration.ofSeconds(DEFAULT_PAGER_SESSION_IDLE_SECONDS);
     private int traceLimit = DEFAULT_TRACE_LIMIT;
+    private SipUri conferenceFactory;
     private final EndpointAudio.Builder audio = EndpointAudio.builder();
 
     private Builder(SipUri uri) {
@@ -393,6 +394,19 @@ public interface Endpoint extends AutoCloseable {
     }
 
     /**
+     * The conference factory (RFC 4579 §5.4) that {@link ConferenceSession#enter()} creates ad hoc
+     * conferences at: an INVITE to it makes a conference and enters it. Default
+     * {@code sip:conference@DOMAIN}, DOMAIN the host of the endpoint's address of record (what
+     * {@code parley server} serves).
+     *
+     * @throws NullPointerException if {@code uri} is null
+     */
+    public Builder conferenceFactory(SipUri uri) {
+      this.conferenceFactory = Objects.requireNonNull(uri, "uri");
+      return this;
+    }
+
+    /**
      * What each audio session sends: {@code sources} is called once per
      * {@link AudioVideoSession} when its stream starts, on a media thread (it may open a file; it
      * should not wait on the network). Default: silence. The stream closes the source when the
@@ -459,7 +473,9 @@ public interface Endpoint extends AutoCloseable {
       return new DefaultEndpoint(new EndpointConfig(uri, displayName, secret, server, transport,
           List.copyOf(listen), executor,
           registrationExpiry, invitationTimeout, retryBase, retryMax, reconnectDelay, composingIdle,
-          composingRefresh, maxPagerSessions, pagerIdle, traceLimit, audio.build()));
+          composingRefresh, maxPagerSessions, pagerIdle, traceLimit, audio.build(),
+          conferenceFactory != null ? conferenceFactory
+              : SipUri.builder().user("conference").host(uri.host()).build()));
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.parley.client;
 
 import dev.parley.sip.SipUri;
+import dev.parley.sip.Uri;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +34,15 @@ public interface IncomingSessionEvent {
    * that arrived meanwhile. Empty for invitations by INVITE.
    */
   default Optional<InstantMessage> message() {
+    return Optional.empty();
+  }
+
+  /**
+   * Who asked for this invitation, from its {@code Referred-By} header (RFC 3892): for a
+   * {@link SessionType#CONFERENCE} invitation, the participant who asked the focus to dial us out
+   * ({@link #inviter()} is then the conference itself). Empty when the INVITE has none.
+   */
+  default Optional<Uri> referredBy() {
     return Optional.empty();
   }
 

@@ -62,8 +62,7 @@ public interface Session {
    *     falls back to pager mode (see {@link InstantMessagingSession}) when the peer answers 405,
    *     415, 488, 501 or 606: the participant is then CONNECTED without a dialog
    * @throws IllegalStateException if the session has ended or already has its remote participant
-   * @throws UnsupportedOperationException for a {@link SessionType#CONFERENCE} session (joining a
-   *     focus is not available yet)
+   *     (a {@link ConferenceSession} asks its focus to dial out instead: see there)
    */
   CompletableFuture<Participant> addParticipant(SipUri uri);
 

@@ -25,6 +25,7 @@ public final class FocusConfig {
   private final int rtpMinPort;
   private final int rtpMaxPort;
   private final int mixThreads;
+  private final Duration mediaTimeout;
 
   private FocusConfig(Builder b) {
     this.factoryUser = b.factoryUser;
@@ -40,6 +41,7 @@ public final class FocusConfig {
     this.rtpMinPort = b.rtpMinPort;
     this.rtpMaxPort = b.rtpMaxPort;
     this.mixThreads = b.mixThreads;
+    this.mediaTimeout = b.mediaTimeout;
   }
 
   /** The defaults: factory {@code conference}, 100 conferences of 20 participants, no guests. */
@@ -119,6 +121,14 @@ public final class FocusConfig {
     return mixThreads;
   }
 
+  /**
+   * How long an audio leg that is not on hold may send no RTP before the focus ends it with BYE
+   * (a participant that vanished without BYE; default 60 s; zero: never).
+   */
+  public Duration mediaTimeout() {
+    return mediaTimeout;
+  }
+
   /** Builds a {@link FocusConfig}; not thread-safe. */
   public static final class Builder {
     private String factoryUser = "conference";
@@ -134,8 +144,20 @@ public final class FocusConfig {
     private int rtpMinPort = 16384;
     private int rtpMaxPort = 32767;
     private int mixThreads = 2;
+    private Duration mediaTimeout = Duration.ofSeconds(60);
 
     private Builder() {}
+
+    /** @throws IllegalArgumentException unless zero (off) or 10 s..1 h */
+    public Builder mediaTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "mediaTimeout");
+      if (!timeout.isZero() && (timeout.compareTo(Duration.ofSeconds(10)) < 0
+          || timeout.compareTo(Duration.ofHours(1)) > 0)) {
+        throw new IllegalArgumentException("mediaTimeout must be 0 (off) or 10s..1h: " + timeout);
+      }
+      this.mediaTimeout = timeout;
+      return this;
+    }
 
     public Builder audio(boolean audio) {
       this.audio = audio;

@@ -307,7 +307,8 @@ public final class AudioMixer implements AutoCloseable {
     List<CompletableFuture<Void>> futures = new ArrayList<>();
     all.forEach(p -> futures.add(p.remove()));
     local.forEach(p -> futures.add(p.remove()));
-    CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).whenComplete((v, e) -> closeFuture.complete(null));
+    CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]))
+        .whenComplete((v, e) -> closeFuture.complete(null));
   }
 
   /** Completes once the mixer is closed and every participant's ports are free. */

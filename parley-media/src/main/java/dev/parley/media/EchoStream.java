@@ -53,7 +53,9 @@ public final class EchoStream implements AutoCloseable {
       public void onRtp(ByteBuf packet, InetSocketAddress source, long arrivalNanos) {
         echo.packets.increment();
         echo.bytes.add(packet.readableBytes());
-        socket.sendRtp(packet.retainedDuplicate());
+        // the received buffer itself goes back (no copy, no derived buffer): the socket is
+        // done with it once this returns, the send holds the reference taken here
+        socket.sendRtp(packet.retain());
       }
 
       @Override

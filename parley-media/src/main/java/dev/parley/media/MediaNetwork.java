@@ -2,12 +2,12 @@ package dev.parley.media;
 
 import dev.parley.media.internal.DatagramRtpSocket;
 import dev.parley.media.internal.MediaThreadFactory;
+import dev.parley.media.internal.MediaTransport;
 import dev.parley.media.internal.PortRange;
 import dev.parley.media.internal.RtpSocketBinder;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The media layer's network: its own Netty event-loop group (threads {@code parley-media-N},
- * Linux epoll when available, NIO otherwise; never the SIP loops) and its port range, from which
+ * Linux epoll when available, NIO otherwise; never the SIP loops; their waits spaced by
+ * {@link MediaNetworkConfig#wakeupSpacingMicros()}) and its port range, from which
  * it opens one {@link RtpSocket} per media stream.
  *
  * <pre>{@code
@@ -49,7 +50,7 @@ public final class MediaNetwork implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MediaNetwork.class);
 
   private final MediaNetworkConfig config;
-  private final boolean epoll;
+  private final MediaTransport transport;
   private final EventLoopGroup group;
   private final PortRange range;
   private final RtpSocketBinder binder;
@@ -67,11 +68,11 @@ public final class MediaNetwork implements AutoCloseable {
     this.config = Objects.requireNonNull(config, "config");
     checkBindAddress(config);
     this.range = new PortRange(config.minPort(), config.maxPort());
-    this.epoll = config.nativeTransport() && io.netty.channel.epoll.Epoll.isAvailable();
+    this.transport = MediaTransport.choose(config.nativeTransport());
     this.group = new MultiThreadIoEventLoopGroup(config.threads(), new MediaThreadFactory(),
-        epoll ? io.netty.channel.epoll.EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-    this.binder = new RtpSocketBinder(config, range, epoll);
-    log.info("Media network started: {} ({})", config, epoll ? "epoll" : "NIO");
+        transport.ioHandlerFactory(config.wakeupSpacingMicros() * 1000L));
+    this.binder = new RtpSocketBinder(config, range, transport);
+    log.info("Media network started: {} ({})", config, transport);
   }
 
   /** A media network with the default settings. */

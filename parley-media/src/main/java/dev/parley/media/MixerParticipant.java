@@ -32,7 +32,7 @@ public final class MixerParticipant {
   private final MixLeg leg;
   private final Object lock = new Object();
   private AudioStreamSettings negotiated; // under lock
-  private AudioStream stream;
+  private volatile AudioStream stream; // set once, before the participant is published
   private final AtomicBoolean removed = new AtomicBoolean();
 
   MixerParticipant(AudioMixer mixer, int id, MixLeg leg, AudioStreamSettings settings) {

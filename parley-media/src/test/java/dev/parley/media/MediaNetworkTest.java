@@ -138,6 +138,10 @@ class MediaNetworkTest {
         .hasMessageContaining("relatchPackets");
     assertThatThrownBy(() -> MediaNetworkConfig.builder().maxPendingSends(0).build())
         .hasMessageContaining("maxPendingSends");
+    assertThatThrownBy(() -> MediaNetworkConfig.builder().wakeupSpacingMicros(-1).build())
+        .hasMessageContaining("wakeupSpacingMicros");
+    assertThatThrownBy(() -> MediaNetworkConfig.builder().wakeupSpacingMicros(10_001).build())
+        .hasMessageContaining("wakeupSpacingMicros");
     assertThatThrownBy(() -> MediaNetworkConfig.builder().bindAddress(null))
         .hasMessageContaining("bindAddress");
   }
@@ -151,6 +155,7 @@ class MediaNetworkTest {
     assertThat(c.maxPort()).isEqualTo(32767);
     assertThat(c.threads()).isEqualTo(2);
     assertThat(c.symmetricRtp()).isTrue();
+    assertThat(c.wakeupSpacingMicros()).isZero();
     assertThat(c.toBuilder().build().toString()).isEqualTo(c.toString());
   }
 

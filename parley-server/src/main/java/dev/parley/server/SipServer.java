@@ -393,8 +393,9 @@ public final class SipServer implements AutoCloseable {
   /**
    * A snapshot of the server for status pages ({@code parley status}): listeners, accounts,
    * registrations (at most {@link StatusConfig#maxListed()} AORs with their contacts),
-   * transactions, the proxy's counters, store-and-forward and rate-limit counters. Reads memory
-   * only; never blocks.
+   * transactions, the proxy's counters, store-and-forward and rate-limit counters, and the
+   * focus's conferences with their rosters (at most {@link StatusConfig#maxListed()}). Reads
+   * memory only; never blocks.
    */
   public ServerStatus status() {
     long now = clock.millis();
@@ -433,6 +434,9 @@ public final class SipServer implements AutoCloseable {
     }
     if (limiter != null) {
       b.rateLimits(limiter.stats());
+    }
+    if (focus != null) {
+      b.conferences(focus.conferences(), maxListed);
     }
     return b.build();
   }

@@ -47,7 +47,7 @@ class FocusAudioTest extends ProxyFixture {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   private final MediaNetwork network = new MediaNetwork(MediaNetworkConfig.builder()
-      .bindAddress(InetAddress.getLoopbackAddress()).portRange(40000, 40999).build());
+      .bindAddress(InetAddress.getLoopbackAddress()).build());
   private final MediaScheduler workers = new MediaScheduler(2);
   private final List<AutoCloseable> streams = new ArrayList<>();
 
@@ -56,13 +56,7 @@ class FocusAudioTest extends ProxyFixture {
     for (AutoCloseable c : streams) {
       c.close();
     }
-    for (AutoCloseable c : opened) {
-      c.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-    network.close();
+    network.close(); // the phones and the server are closed by ProxyFixture.stopAll
     workers.close();
   }
 
@@ -135,5 +129,77 @@ class FocusAudioTest extends ProxyFixture {
     hears(a, A, B, C);
     hears(b, B, A, C);
     hears(c, C, A, B);
+  }
+
+  @Test
+  void aPhoneTheFocusDialsOutToGetsAudioAndHearsTheConference() throws Exception {
+    start();
+    Phone alice = phone("alice", "secret");
+    Phone carol = phone("carol", "pass");
+    assertThat(carol.register().statusCode()).isEqualTo(200);
+    List<QueueSink> carolEars = new java.util.concurrent.CopyOnWriteArrayList<>();
+    carol.onInvite = invite -> {
+      try {
+        SessionDescription offer = SessionDescription.parse(invite.request().body());
+        RtpSocket socket = network.open(false).get(10, TimeUnit.SECONDS);
+        AudioOffers offers = AudioOffers.builder().codecs(Codecs.PCMU).build();
+        SessionDescription answer = offers.answer(offer, null, "127.0.0.1",
+            socket.localRtpAddress().getPort(), socket.localRtcpAddress().getPort(),
+            Direction.SENDRECV);
+        int line = 0;
+        while (!offers.accepts(offer, line)) {
+          line++;
+        }
+        StreamParameters p = StreamParameters.of(answer, offer, false, line);
+        QueueSink ear = new QueueSink(200);
+        AudioStream stream = AudioStream.builder(socket, workers)
+            .settings(AudioStreamSettings.builder(p, false, a -> a).build())
+            .source(new ToneSource(C, AudioFormat.PCM_8000, 0.25)).sink(ear).start();
+        streams.add(stream);
+        carolEars.add(ear);
+        invite.accept(MediaType.APPLICATION_SDP, answer.encode());
+      } catch (Exception e) {
+        invite.reject(500);
+      }
+    };
+    Talker a = talk(alice, "sip:conference@" + DOMAIN, A, Codecs.PCMU);
+
+    alice.ua.refer(a.dialog(), Address.parse("<sip:carol@" + DOMAIN + ">"), alice.aor(),
+        (sub, notify, state) -> { }).accepted().get(10, TimeUnit.SECONDS);
+
+    await().atMost(WAIT).until(() -> carolEars.size() == 1);
+    Talker c = new Talker(null, carolEars.get(0), null);
+    hears(c, C, A);
+    hears(a, A, C);
+    assertThat(server.focus().conferences().get(0).participants())
+        .anySatisfy(x -> assertThat(x.uri()).isEqualTo("sip:carol@" + DOMAIN))
+        .allSatisfy(x -> assertThat(x.audio()).isTrue());
+  }
+
+  @Test
+  void aParticipantThatSendsNoRtpForTheMediaTimeoutIsEndedWithBye() throws Exception {
+    timers = new dev.parley.testkit.FakeScheduler();
+    start(b -> b.focus(dev.parley.focus.FocusConfig.builder()
+        .mediaTimeout(Duration.ofSeconds(30)).build()));
+    Phone alice = phone("alice", "secret");
+    RtpSocket socket = network.open(false).get(10, TimeUnit.SECONDS);
+    streams.add(socket::close);
+    SessionDescription offer = AudioOffers.session(null, "127.0.0.1", List.of(
+        AudioOffers.defaults().offer("127.0.0.1", socket.localRtpAddress().getPort(),
+            socket.localRtcpAddress().getPort(), Direction.SENDRECV)));
+    SipUri factory = SipUri.parse("sip:conference@" + DOMAIN);
+    SipRequest invite = alice.ua.newRequest(SipMethod.INVITE, factory, alice.aor(),
+        Address.of(factory), Transport.UDP).body(MediaType.APPLICATION_SDP, offer.encode()).build();
+    alice.ua.invite(invite, alice.proxy, null).dialog().get(10, TimeUnit.SECONDS);
+    assertThat(server.focus().conferences()).singleElement()
+        .satisfies(c -> assertThat(c.participants()).singleElement()
+            .satisfies(p -> assertThat(p.audio()).isTrue()));
+
+    // alice's phone never sends RTP: virtual time passes the timeout, her leg is ended
+    for (int i = 0; i < 8; i++) {
+      timers.advance(Duration.ofSeconds(5));
+    }
+    assertThat(alice.byes.poll(10, TimeUnit.SECONDS)).as("the focus's BYE").isNotNull();
+    await().atMost(WAIT).until(() -> server.focus().conferences().isEmpty());
   }
 }

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,16 +33,6 @@ import org.junit.jupiter.api.Test;
 class FocusRosterTest extends ProxyFixture {
   private static final String IM_OFFER = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
       + "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=message 5060 sip sip:someone@example.com\r\n";
-
-  @AfterEach
-  void close() throws Exception {
-    for (AutoCloseable c : opened) {
-      c.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
 
   private static Dialog enter(Phone phone, String uri) throws Exception {
     SipUri target = SipUri.parse(uri);

@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,16 +30,6 @@ import org.junit.jupiter.api.Test;
 class FocusTest extends ProxyFixture {
   private static final String IM_OFFER = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
       + "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=message 5060 sip sip:someone@example.com\r\n";
-
-  @AfterEach
-  void close() throws Exception {
-    for (AutoCloseable c : opened) {
-      c.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
 
   private static SipRequest inviteTo(Phone phone, String uri, String conversation) {
     SipUri target = SipUri.parse(uri);

@@ -2,13 +2,20 @@ package dev.parley.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import dev.parley.dialog.Dialog;
 import dev.parley.server.proxy.RateLimitConfig;
 import dev.parley.server.proxy.RateLimiter;
 import dev.parley.server.status.ServerStatus;
 import dev.parley.server.status.StatusConfig;
 import dev.parley.server.status.StatusHttpServer;
+import dev.parley.sip.Address;
+import dev.parley.sip.MediaType;
+import dev.parley.sip.SipMethod;
+import dev.parley.sip.SipUri;
 import dev.parley.transport.ListenPoint;
+import dev.parley.transport.Transport;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -16,9 +23,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The status endpoint of a real server: what it shows, its URL file, its port. */
@@ -124,5 +134,52 @@ class StatusEndpointTest extends ProxyFixture {
         taken.close();
       }
     }
+  }
+
+  private static Dialog joinWithIm(Phone phone, String uri, String conversation) {
+    SipUri target = SipUri.parse(uri);
+    String offer = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+        + "m=message 5060 sip sip:someone@example.com\r\n";
+    dev.parley.sip.SipRequest.Builder b = phone.ua.newRequest(SipMethod.INVITE, target,
+        phone.aor(), Address.of(target), Transport.UDP)
+        .body(MediaType.APPLICATION_SDP, offer.getBytes(StandardCharsets.US_ASCII));
+    if (conversation != null) {
+      b.header(dev.parley.sip.HeaderName.MS_CONVERSATION_ID, conversation);
+    }
+    return phone.ua.invite(b.build(), phone.proxy).orTimeout(10, TimeUnit.SECONDS).join();
+  }
+
+  @Test
+  void statusListsTheConferencesWithTheirRosters() throws Exception {
+    start();
+    Phone alice = phone("alice", "secret");
+    Phone bob = phone("bob", "hunter2");
+    joinWithIm(alice, "sip:conference@" + DOMAIN, "conv-7");
+    String uri = server.focus().conferences().get(0).uri();
+    joinWithIm(bob, uri, null);
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        server.focus().conferences().get(0).participants().size() == 2);
+
+    ServerStatus s = ServerStatus.fromJson(get(server.statusUrl() + "/status").body());
+
+    assertThat(s.conferences().count()).isEqualTo(1);
+    assertThat(s.conferences().truncated()).isFalse();
+    ServerStatus.Conference c = s.conferences().list().get(0);
+    assertThat(c.uri()).isEqualTo(uri);
+    assertThat(c.conversation()).isEqualTo("conv-7");
+    assertThat(c.organizer()).isEqualTo("sip:alice@" + DOMAIN);
+    assertThat(c.participants()).extracting(ServerStatus.Participant::uri,
+        ServerStatus.Participant::im, ServerStatus.Participant::audio).containsExactly(
+            org.assertj.core.groups.Tuple.tuple("sip:alice@" + DOMAIN, true, false),
+            org.assertj.core.groups.Tuple.tuple("sip:bob@" + DOMAIN, true, false));
+    assertThat(c.participants().get(0).status()).isEqualTo("connected");
+  }
+
+  @Test
+  void withTheFocusOffTheStatusHasNoConferences() throws Exception {
+    start(b -> b.focusEnabled(false));
+    String body = get(server.statusUrl() + "/status").body();
+    assertThat(body).doesNotContain("\"conferences\"");
+    assertThat(ServerStatus.fromJson(body).conferences()).isNull();
   }
 }

@@ -128,7 +128,7 @@ final class Composing {
       if (session.isTerminated()) {
         return;
       }
-      targets = session.remotesLocked();
+      targets = session.composingTargetsLocked();
     }
     byte[] body = IsComposing.body(active, endpoint.config.composingRefresh().toSeconds());
     session.sendToAll(targets,

@@ -493,6 +493,14 @@ public final class DefaultEndpoint implements Endpoint {
     completions.add(() -> f.complete(value));
   }
 
+  /**
+   * Under the lock or not: runs {@code action} on the executor once {@link #kick()} runs, outside
+   * the lock (network actions a state change under the lock calls for).
+   */
+  void afterUnlock(Runnable action) {
+    completions.add(action);
+  }
+
   /** Like {@link #complete}, failing {@code f}. */
   void fail(CompletableFuture<?> f, Throwable error) {
     completions.add(() -> f.completeExceptionally(error));

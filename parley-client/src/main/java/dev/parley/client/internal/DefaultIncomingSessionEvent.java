@@ -15,7 +15,9 @@ import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.MediaType;
 import dev.parley.sip.SipUri;
+import dev.parley.sip.Uri;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -34,6 +36,19 @@ final class DefaultIncomingSessionEvent extends AbstractInvitation<DefaultSessio
     super(session, inviter);
     this.invite = invite;
     this.offer = offer;
+  }
+
+  @Override
+  public Optional<Uri> referredBy() {
+    String value = invite.request().headers().get(HeaderName.REFERRED_BY);
+    if (value == null || value.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Address.parse(value.strip()).uri());
+    } catch (RuntimeException e) {
+      return Optional.empty(); // unreadable: as good as absent
+    }
   }
 
   private Object lock() {

@@ -30,7 +30,7 @@ import java.util.concurrent.CompletableFuture;
  * (pager mode, RFC 3428), and the is-composing indications of RFC 3994 both ways ({@link
  * Composing}).
  */
-final class DefaultInstantMessagingSession extends DefaultSession implements InstantMessagingSession {
+class DefaultInstantMessagingSession extends DefaultSession implements InstantMessagingSession {
   /** INVITE failures that mean "no IM sessions here, but MESSAGE may work": fall back to pager mode. */
   static final Set<Integer> PAGER_FALLBACK = Set.of(405, 415, 488, 501, 606);
   /** Most messages held while a pager invitation waits for the application. */
@@ -47,8 +47,25 @@ final class DefaultInstantMessagingSession extends DefaultSession implements Ins
 
   DefaultInstantMessagingSession(DefaultEndpoint endpoint, SessionContext context,
       boolean incoming) {
-    super(endpoint, SessionType.INSTANT_MESSAGING, context, incoming);
-    this.pagerMode = context.get(SessionContext.PAGER_MODE).orElse(false);
+    this(endpoint, SessionType.INSTANT_MESSAGING, context, incoming);
+  }
+
+  /** An IM session of {@code type}: INSTANT_MESSAGING, or a conference (which IMs through its focus). */
+  DefaultInstantMessagingSession(DefaultEndpoint endpoint, SessionType type,
+      SessionContext context, boolean incoming) {
+    super(endpoint, type, context, incoming);
+    this.pagerMode = type == SessionType.INSTANT_MESSAGING
+        && context.get(SessionContext.PAGER_MODE).orElse(false);
+  }
+
+  /** Under the lock: who our composing indications go to (every remote participant). */
+  List<DefaultParticipant> composingTargetsLocked() {
+    return remotesLocked();
+  }
+
+  /** Under the lock: ends our composing state silently (a message went out). */
+  void stopComposingLocked() {
+    composing.stopLocked();
   }
 
   @Override
@@ -157,7 +174,11 @@ final class DefaultInstantMessagingSession extends DefaultSession implements Ins
    */
   int receivedLocked(DefaultParticipant p, SipRequest request) {
     MediaType type = request.contentType() != null ? request.contentType() : MediaType.TEXT_PLAIN;
-    byte[] body = request.body();
+    return receivedLocked(p, type, request.body());
+  }
+
+  /** Under the lock: content from {@code p} (a message or a composing indication), as above. */
+  int receivedLocked(DefaultParticipant p, MediaType type, byte[] body) {
     if (isComposingType(type)) {
       composing.indicationLocked(p, body);
       return 200;

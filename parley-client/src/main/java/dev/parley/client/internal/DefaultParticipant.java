@@ -14,6 +14,8 @@ import dev.parley.sip.HeaderName;
 import dev.parley.sip.MediaType;
 import dev.parley.sip.Reason;
 import dev.parley.sip.SipMethod;
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
 import dev.parley.sip.Uri;
 import dev.parley.transport.Hop;
 import java.util.List;
@@ -21,6 +23,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * A {@link Participant} and its signalling leg (the INVITE sent or received, then the dialog), the
@@ -124,7 +127,12 @@ final class DefaultParticipant implements Participant {
 
   /** A participant we are about to invite: IDLE. */
   static DefaultParticipant invitee(DefaultSession session, Uri uri) {
-    return new DefaultParticipant(session, uri, null, false, State.IDLE);
+    return invitee(session, uri, null);
+  }
+
+  /** A participant we are about to invite, or a conference's roster member: IDLE. */
+  static DefaultParticipant invitee(DefaultSession session, Uri uri, String displayName) {
+    return new DefaultParticipant(session, uri, displayName, false, State.IDLE);
   }
 
   /** The inviter of an incoming session: CONNECTED, since it is in the session it created. */
@@ -404,24 +412,64 @@ final class DefaultParticipant implements Participant {
    */
   CompletableFuture<DeliveryResult> sendInDialog(SipMethod method, byte[] content,
       MediaType type, String conversation) {
+    CompletableFuture<SipResponse> sent = requestInDialog(method, b -> {
+      b.body(type, content);
+      if (conversation != null) {
+        b.header(HeaderName.MS_CONVERSATION_ID, conversation);
+      }
+    });
+    return sent == null
+        ? CompletableFuture.completedFuture(new DeliveryResult(this, 0, "not sent: no dialog yet"))
+        : sent.handle((response, error) -> DefaultSession.result(this, response, error));
+  }
+
+  /**
+   * Outside the lock: sends {@code method} in its dialog, completed by {@code customizer} (on an
+   * event loop: quick), after the previous in-dialog request has its final response. Completes
+   * with the final response or fails (timeout, transport, the dialog ended); null when there is no
+   * dialog yet.
+   */
+  CompletableFuture<SipResponse> requestInDialog(SipMethod method,
+      Consumer<SipRequest.Builder> customizer) {
     DefaultEndpoint endpoint = session.endpoint;
     synchronized (endpoint.lock) {
       Dialog d = dialog;
       if (d == null) {
-        return CompletableFuture.completedFuture(new DeliveryResult(this, 0, "not sent: no dialog yet"));
+        return null;
       }
       // One at a time, in call order: the CSeq is taken when the previous request has its final
       // response, so the peer never sees them out of order.
-      CompletableFuture<DeliveryResult> sent = inDialogTail.handle((ignored, failure) -> null)
-          .thenCompose(ignored -> endpoint.ua.request(d, method, b -> {
-            b.body(type, content);
-            if (conversation != null) {
-              b.header(HeaderName.MS_CONVERSATION_ID, conversation);
-            }
-          }))
-          .handle((response, error) -> DefaultSession.result(this, response, error));
+      CompletableFuture<SipResponse> sent = inDialogTail.handle((ignored, failure) -> null)
+          .thenCompose(ignored -> endpoint.ua.request(d, method, customizer));
       inDialogTail = sent;
       return sent;
+    }
+  }
+
+  // ------------------------------------------------------------------------------ roster members
+
+  /**
+   * Under the lock, a conference's roster member (no leg of its own): moves to {@code to} as the
+   * focus reports it (RFC 4575 status mapped to our states), raising the state event; IDLE is
+   * taken as CONNECTING. DISCONNECTED goes through {@link #disconnect}.
+   */
+  void followRoster(ParticipantState to, ParticipantStateChangeReason reason, int statusCode) {
+    State target = switch (to) {
+      case IDLE, CONNECTING -> State.CONNECTING;
+      case CONNECTED -> State.CONNECTED;
+      case DISCONNECTING -> State.HANGING_UP;
+      case DISCONNECTED -> State.DISCONNECTED;
+    };
+    if (state == State.DISCONNECTED) {
+      return;
+    }
+    if (target == State.DISCONNECTED) {
+      disconnect(reason, statusCode, null);
+      return;
+    }
+    move(target, reason, statusCode, null); // no event when neither state nor reason changed
+    if (target == State.CONNECTED) {
+      session.endpoint.complete(connected, this);
     }
   }
 

@@ -92,7 +92,7 @@ class DefaultSession implements Session {
       case INSTANT_MESSAGING -> new DefaultInstantMessagingSession(endpoint, context, incoming);
       case APPLICATION -> new DefaultApplicationSession(endpoint, context, incoming);
       case AUDIO_VIDEO -> new DefaultAudioVideoSession(endpoint, context, incoming);
-      default -> new DefaultSession(endpoint, type, context, incoming);
+      case CONFERENCE -> new DefaultConferenceSession(endpoint, context, incoming);
     };
   }
 
@@ -267,11 +267,6 @@ class DefaultSession implements Session {
   @Override
   public CompletableFuture<Participant> addParticipant(SipUri uri) {
     Objects.requireNonNull(uri, "uri");
-    if (type == SessionType.CONFERENCE) {
-      throw new UnsupportedOperationException(
-          "conference sessions are entered through a focus, which is not available yet");
-    }
-    DefaultParticipant p;
     synchronized (endpoint.lock) {
       if (terminated) {
         throw new IllegalStateException("the session has ended");
@@ -279,6 +274,23 @@ class DefaultSession implements Session {
       if (!remotes.isEmpty()) {
         throw new IllegalStateException("a " + type + " session has one remote participant ("
             + remotes.get(0).uri() + "); use a conference for more");
+      }
+    }
+    return inviteLeg(uri);
+  }
+
+  /**
+   * Sends the INVITE of a new leg to {@code uri}: the participant is added (IDLE, then
+   * CONNECTING) and returned by the future once CONNECTED. The caller checked that the session
+   * may have it.
+   *
+   * @throws IllegalStateException if the session has ended meanwhile
+   */
+  CompletableFuture<Participant> inviteLeg(SipUri uri) {
+    DefaultParticipant p;
+    synchronized (endpoint.lock) {
+      if (terminated) {
+        throw new IllegalStateException("the session has ended");
       }
       p = DefaultParticipant.invitee(this, uri);
       addRemote(p);
@@ -369,6 +381,14 @@ class DefaultSession implements Session {
     return CompletableFuture.completedFuture(Offers.answer(offer, contact, endpoint.uri()));
   }
 
+  /** Under the lock: the 2xx to our INVITE to {@code p} came, just before it is CONNECTED. */
+  void answeredLocked(DefaultParticipant p, SipResponse ok) {}
+
+  /** Under the lock: whether {@code p} is one of {@link #participants()} (a conference's focus is not). */
+  boolean listedLocked(DefaultParticipant p) {
+    return true;
+  }
+
   /** Under the lock: a provisional response to our INVITE (an audio session's early media). */
   void provisionalLocked(SipResponse response) {}
 
@@ -403,6 +423,7 @@ class DefaultSession implements Session {
           action = p.bye(); // a 2xx won the race with our CANCEL (RFC 3261 §9.1)
         } else {
           negotiated(localOffer, Offers.answerIn(out.answer()), true);
+          answeredLocked(p, out.answer());
           p.connected(200);
           connected();
         }
@@ -488,6 +509,9 @@ class DefaultSession implements Session {
   /** Under the lock: adds a remote participant and enqueues onParticipantAdded. */
   void addRemote(DefaultParticipant p) {
     remotes.add(p);
+    if (!listedLocked(p)) {
+      return;
+    }
     endpoint.deliver(listeners, l -> l.onParticipantAdded(this, p));
   }
 
@@ -516,7 +540,7 @@ class DefaultSession implements Session {
     if (p.dialogId() != null) {
       endpoint.sessions.removeLeg(p.dialogId(), p);
     }
-    if (remotes.remove(p)) {
+    if (remotes.remove(p) && listedLocked(p)) {
       endpoint.deliver(listeners, l -> l.onParticipantRemoved(this, p));
     }
     if (remotes.isEmpty()) {

@@ -170,6 +170,9 @@ final class DefaultSessionManager implements SessionManager {
       session.claimTrace(request.callId());
       DefaultParticipant inviter =
           DefaultParticipant.inviter(session, from.uri(), from.displayName());
+      if (session instanceof DefaultConferenceSession conference) {
+        conference.invitedLocked(from.uri()); // the focus's From is the conference URI
+      }
       if (session instanceof DefaultApplicationSession app && c.sdp() == null
           && request.bodyLength() > 0 && request.contentType() != null) {
         app.invitationData(new ApplicationData(inviter, request.contentType(), request.body(),

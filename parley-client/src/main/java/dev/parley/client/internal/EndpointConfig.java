@@ -29,9 +29,10 @@ import java.util.concurrent.Executor;
  * @param pagerIdle lifetime of a quiet pager session or a remembered pager reject
  * @param traceLimit most messages per session trace; 0 for none
  * @param audio what audio sessions use (sources, sinks, codecs, the media network)
+ * @param conferenceFactory where ad hoc conferences are created (RFC 4579)
  */
 public record EndpointConfig(SipUri uri, String displayName, UserSecret secret, SipUri server,
     TransportLayer transport, List<String> listen, Executor executor, Duration registrationExpiry,
     Duration invitationTimeout, Duration retryBase, Duration retryMax, Duration reconnectDelay, Duration composingIdle,
     Duration composingRefresh, int maxPagerSessions, Duration pagerIdle, int traceLimit,
-    EndpointAudio audio) {}
+    EndpointAudio audio, SipUri conferenceFactory) {}

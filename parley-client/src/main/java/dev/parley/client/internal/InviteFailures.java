@@ -23,6 +23,11 @@ final class InviteFailures {
     if (f.response() == null) {
       return ParticipantStateChangeReason.ERROR; // timeout, transport error
     }
+    return reasonForStatus(code);
+  }
+
+  /** The reason of an invitation answered with the failure status {@code code}. */
+  static ParticipantStateChangeReason reasonForStatus(int code) {
     if (code >= 300 && code < 400) {
       return ParticipantStateChangeReason.FORWARDED;
     }

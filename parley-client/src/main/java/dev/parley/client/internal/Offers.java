@@ -147,6 +147,23 @@ final class Offers {
   }
 
   /**
+   * Our answer to a focus's offer (a conference invitation): its instant-messaging lines are
+   * taken, every other line (audio: conference audio is not supported yet) gets port 0.
+   */
+  static SessionDescription answerMessagesOnly(SessionDescription offer, SipUri contact,
+      SipUri aor) {
+    SessionDescription.Builder b = skeleton(contact);
+    int sipPort = contact.port() > 0 ? contact.port() : 5060;
+    for (MediaDescription m : offer.media()) {
+      boolean message = !m.isDisabled() && m.media().equals(MediaDescription.MESSAGE)
+          && m.proto().equalsIgnoreCase(MediaDescription.SIP);
+      b.addMedia(message ? message(sipPort, aor)
+          : MediaDescription.builder(m.media(), 0, m.proto()).formats(m.formats()).build());
+    }
+    return b.build();
+  }
+
+  /**
    * Our answer to one offered line (RFC 3264 §6.1): IM over SIP and application lines are taken
    * as offered; audio keeps the offered PCMU, PCMA and telephone-event payload types in the
    * offer's order, with the direction reversed (sendonly answered recvonly, and so on); anything

@@ -48,7 +48,15 @@ public final class HandlingSessionInvitations {
         switch (invitation.session().type()) {
           case AUDIO_VIDEO -> System.out.println("an audio/video session");
           case INSTANT_MESSAGING -> System.out.println("an IM session");
-          case CONFERENCE -> System.out.println("a conference");
+          case CONFERENCE -> {
+            // a focus invites us (RFC 4579); accepting enters the conference. One that continues
+            // a session of ours (an escalation) has its conversation ID.
+            String continues = bob.sessionManager().sessions().stream()
+                .filter(s -> s != invitation.session() && conversationId.equals(
+                    s.context().get(SessionContext.CONVERSATION_ID).orElse(null)))
+                .map(s -> ", continuing session " + s.id()).findFirst().orElse("");
+            System.out.println("a conference" + continues);
+          }
           case APPLICATION -> System.out.println("an application session");
         }
         invitation.accept()                                   // 4. 200 OK, then the ACK

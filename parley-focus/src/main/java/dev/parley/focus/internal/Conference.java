@@ -140,6 +140,28 @@ final class Conference {
     return leg.mix;
   }
 
+  /**
+   * The audio legs that have received no RTP since {@code timeoutMillis} before
+   * {@code nowMillis} (not on hold), each with its dialog; updates every audio leg's watch.
+   */
+  synchronized List<Leg> silentFor(long nowMillis, long timeoutMillis) {
+    List<Leg> out = new ArrayList<>();
+    for (Leg l : legs.values()) {
+      if (l.mix == null || l.dialog == null || l.held) {
+        l.silentSinceMillis = -1;
+        continue;
+      }
+      long received = l.mix.stats().packetsReceived();
+      if (received != l.sweptPackets) {
+        l.sweptPackets = received;
+        l.silentSinceMillis = nowMillis;
+      } else if (nowMillis - l.silentSinceMillis >= timeoutMillis) {
+        out.add(l);
+      }
+    }
+    return out;
+  }
+
   /** The participant holds the focus, or resumes; its roster status follows once it is in. */
   synchronized void held(Leg leg, boolean held) {
     leg.held = held;

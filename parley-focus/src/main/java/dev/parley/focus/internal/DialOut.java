@@ -1,12 +1,15 @@
 package dev.parley.focus.internal;
 
 import dev.parley.dialog.Dialog;
+import dev.parley.dialog.OutgoingInvite;
 import dev.parley.dialog.SipFailure;
 import dev.parley.dialog.Subscription;
 import dev.parley.dialog.UserAgent;
 import dev.parley.focus.FocusConfig;
 import dev.parley.focus.Outbound;
 import dev.parley.focus.ParticipantStatus;
+import dev.parley.media.RtpSocket;
+import dev.parley.sdp.SessionDescription;
 import dev.parley.sip.Address;
 import dev.parley.sip.Header;
 import dev.parley.sip.HeaderName;
@@ -117,11 +120,23 @@ final class DialOut {
         core.contactOf(conference, tx.flow().transport()), QUIET);
     progress.notifyProgress(100, "Trying");
     conference.roster.changed(leg);
-    invite(conference, leg, target, referredBy(refer, requester), progress, outbound);
+    Address referredBy = referredBy(refer, requester);
+    FocusMedia media = core.media();
+    if (media == null) {
+      invite(conference, leg, target, referredBy, progress, outbound, null);
+      return;
+    }
+    media.open().whenComplete((socket, error) -> {
+      if (error != null) {
+        log.warn("{} dials out to {} without audio: no RTP port ({})", conference.uri, target,
+            error.toString());
+      }
+      invite(conference, leg, target, referredBy, progress, outbound, socket);
+    });
   }
 
   private void invite(Conference conference, Leg leg, SipUri target, Address referredBy,
-      Subscription progress, Outbound outbound) {
+      Subscription progress, Outbound outbound, RtpSocket socket) {
     UserAgent agent = core.agent();
     Replaces replaces = null;
     try {
@@ -142,29 +157,50 @@ final class DialOut {
     if (replaces != null) {
       b.header(HeaderName.REPLACES, replaces.toString());
     }
-    byte[] offer = FocusSdp.offer((SipUri) contact.uri(), conference.uri).toString()
-        .getBytes(StandardCharsets.UTF_8);
-    SipRequest draft = b.body(MediaType.APPLICATION_SDP, offer).build();
+    FocusMedia media = core.media();
+    SessionDescription offer = FocusSdp.offer((SipUri) contact.uri(), conference.uri,
+        socket == null ? null : media.offerLine(socket));
+    SipRequest draft = b.body(MediaType.APPLICATION_SDP,
+        offer.toString().getBytes(StandardCharsets.UTF_8)).build();
     SipRequest invite = draft.toBuilder().header(HeaderName.ROUTE, outbound.route(
         draft.callId(), draft.from().tag(), requestUri).toString()).build();
     log.debug("{} dials out to {} for {}", conference.uri, requestUri, referredBy);
-    agent.invite(invite, outbound.hop(), provisional -> {
+    OutgoingInvite call = agent.invite(invite, outbound.hop(), provisional -> {
       int code = provisional.statusCode();
       if (code >= 180 && code < 200 && conference.alerting(leg)) {
         conference.roster.changed(leg);
         progress.notifyProgress(code, provisional.reasonPhrase());
       }
-    }).dialog().whenComplete((dialog, error) -> {
+    });
+    call.dialog().whenComplete((dialog, error) -> {
       if (error != null) {
+        if (socket != null) {
+          socket.close();
+        }
         SipResponse failure = failureOf(error);
         int status = failure != null ? failure.statusCode() : statusOf(error);
         progress.notifyProgress(status, failure != null ? failure.reasonPhrase() : "Failed");
         core.left(conference, leg);
         return;
       }
+      if (socket != null) {
+        joinAudio(conference, leg, socket, offer, call.answer());
+      }
       core.connected(conference, leg, dialog);
       progress.notifyProgress(200, "OK");
     });
+  }
+
+  /** The dial-out's answer decides its audio: joined to the mix, or the socket closed. */
+  private void joinAudio(Conference conference, Leg leg, RtpSocket socket,
+      SessionDescription offer, SipResponse ok) {
+    try {
+      SessionDescription answer = SessionDescription.parse(ok.body());
+      core.media().join(conference, leg, socket, offer, answer, true, 1);
+    } catch (RuntimeException e) {
+      log.debug("{}'s answer gives no audio: {}", leg.aor, e.toString());
+      socket.close();
+    }
   }
 
   /** The organizer ends {@code target}'s leg (REFER with {@code method=BYE}). */

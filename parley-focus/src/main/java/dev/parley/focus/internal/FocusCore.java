@@ -62,6 +62,8 @@ public final class FocusCore implements UserAgent.Handler {
   private volatile UserAgent agent;
   private volatile Outbound outbound;
   private volatile FocusMedia media;
+  private volatile Scheduler.Timer sweep;
+  private volatile boolean closed;
 
   /**
    * @param domain the SIP domain conference URIs are in
@@ -73,6 +75,38 @@ public final class FocusCore implements UserAgent.Handler {
     this.timers = timers;
     this.relay = new ImRelay(config.relayTimeout());
     this.dialOut = new DialOut(this, domain, config);
+    if (!config.mediaTimeout().isZero()) {
+      scheduleMediaSweep();
+    }
+  }
+
+  /** Every tenth of the media timeout (at least 1 s): legs silent too long are ended. */
+  private void scheduleMediaSweep() {
+    long period = Math.max(1000, config.mediaTimeout().toMillis() / 10);
+    sweep = timers.schedule(() -> {
+      if (closed) {
+        return;
+      }
+      try {
+        sweepSilentLegs();
+      } finally {
+        scheduleMediaSweep();
+      }
+    }, period, TimeUnit.MILLISECONDS);
+  }
+
+  private void sweepSilentLegs() {
+    long now = timers.nowMillis();
+    for (Conference c : conferences.values()) {
+      for (Leg leg : c.silentFor(now, config.mediaTimeout().toMillis())) {
+        log.info("{} sent no RTP for {} s in {}: ending its leg", leg.aor,
+            config.mediaTimeout().toSeconds(), c.uri);
+        Dialog d = leg.dialog;
+        byDialog.remove(d.id());
+        left(c, leg);
+        agent.bye(d);
+      }
+    }
   }
 
   /** How the focus reaches people it dials out to; none: REFER gets 501. */
@@ -83,6 +117,11 @@ public final class FocusCore implements UserAgent.Handler {
   /** The focus's audio: RTP ports and mixing; none: audio lines are refused (port 0). */
   public void media(dev.parley.media.MediaNetworkConfig network, int mixThreads) {
     this.media = new FocusMedia(network, mixThreads);
+  }
+
+  /** The focus's audio, or null when it mixes none. */
+  FocusMedia media() {
+    return media;
   }
 
   Outbound outbound() {
@@ -479,6 +518,11 @@ public final class FocusCore implements UserAgent.Handler {
 
   /** Ends every conference: BYE on each leg, best effort (the server is stopping). */
   public void close() {
+    closed = true;
+    Scheduler.Timer t = sweep;
+    if (t != null) {
+      t.cancel();
+    }
     try {
       closeConferences();
     } finally {

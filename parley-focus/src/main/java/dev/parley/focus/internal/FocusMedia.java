@@ -79,13 +79,34 @@ final class FocusMedia implements AutoCloseable {
         Direction.SENDRECV);
   }
 
+  /** Our offer of audio on {@code socket} (a dial-out). */
+  MediaDescription offerLine(RtpSocket socket) {
+    return offers.offer(socket.localRtpAddress().getAddress().getHostAddress(),
+        socket.localRtpAddress().getPort(), socket.localRtcpAddress().getPort(),
+        Direction.SENDRECV);
+  }
+
   /**
    * Joins {@code leg} to its conference's mix with what {@code local} (our answer) and
    * {@code remote} (its offer) agreed on line {@code index}.
    */
   void join(Conference conference, Leg leg, RtpSocket socket, SessionDescription local,
       SessionDescription remote, int index) {
-    StreamParameters p = StreamParameters.of(local, remote, false, index);
+    join(conference, leg, socket, local, remote, false, index);
+  }
+
+  /**
+   * As {@link #join(Conference, Leg, RtpSocket, SessionDescription, SessionDescription, int)},
+   * {@code local} being our offer when {@code localIsOfferer} (a dial-out); a line the peer
+   * refused closes the socket.
+   */
+  void join(Conference conference, Leg leg, RtpSocket socket, SessionDescription local,
+      SessionDescription remote, boolean localIsOfferer, int index) {
+    StreamParameters p = StreamParameters.of(local, remote, localIsOfferer, index);
+    if (p.rejected() || p.sendCodec() == null) {
+      socket.close();
+      return;
+    }
     if (p.rtcpMux()) {
       socket.useRtcpMux();
     }
@@ -103,7 +124,7 @@ final class FocusMedia implements AutoCloseable {
         log.debug("{} sent DTMF {} in {}", leg.aor, digit, conference.uri);
       }
     });
-    conference.audio(leg, participant, held(remote, index));
+    conference.audio(leg, participant, !localIsOfferer && held(remote, index));
   }
 
   /**

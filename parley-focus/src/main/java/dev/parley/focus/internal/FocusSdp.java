@@ -59,7 +59,16 @@ final class FocusSdp {
 
   /** The focus's offer (an INVITE without SDP, or a dial-out): session IM. */
   static SessionDescription offer(SipUri contact, SipUri conference) {
-    return skeleton(contact).addMedia(message(sipPort(contact), conference)).build();
+    return offer(contact, conference, null);
+  }
+
+  /** The focus's offer with session IM and, when not null, {@code audio} as its second line. */
+  static SessionDescription offer(SipUri contact, SipUri conference, MediaDescription audio) {
+    SessionDescription.Builder b = skeleton(contact).addMedia(message(sipPort(contact), conference));
+    if (audio != null) {
+      b.addMedia(audio);
+    }
+    return b.build();
   }
 
   private static boolean isSipMessage(MediaDescription m) {

@@ -27,6 +27,9 @@ final class Leg {
   boolean held;
   /** The leg's place in the conference's mix, or null without audio. */
   dev.parley.media.MixerParticipant mix;
+  /** RTP packets received at the last media sweep, and since when that count has not moved. */
+  long sweptPackets = -1;
+  long silentSinceMillis = -1;
 
   Leg(long id, SipUri aor, String displayName, boolean authenticated, ParticipantStatus status) {
     this.id = id;

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -27,13 +26,13 @@ import java.util.function.Predicate;
 public final class RtpSocketBinder {
   private final MediaNetworkConfig config;
   private final PortRange range;
-  private final boolean epoll;
+  private final MediaTransport transport;
 
-  /** A binder for {@code config}'s sockets over {@code range}; {@code epoll}: native channels. */
-  public RtpSocketBinder(MediaNetworkConfig config, PortRange range, boolean epoll) {
+  /** A binder for {@code config}'s sockets over {@code range}, channels of {@code transport}. */
+  public RtpSocketBinder(MediaNetworkConfig config, PortRange range, MediaTransport transport) {
     this.config = config;
     this.range = range;
-    this.epoll = epoll;
+    this.transport = transport;
   }
 
   /**
@@ -132,8 +131,7 @@ public final class RtpSocketBinder {
 
   private ChannelFuture bind(EventLoop loop, DatagramRtpSocket s, boolean rtcpPort, int port) {
     Bootstrap b = new Bootstrap().group(loop)
-        .channel(epoll ? io.netty.channel.epoll.EpollDatagramChannel.class
-            : NioDatagramChannel.class)
+        .channelFactory(transport.datagramChannels(config.bindAddress()))
         .option(ChannelOption.SO_RCVBUF, config.receiveBufferSize())
         // One byte more than the largest datagram accepted: a datagram that fills the buffer
         // was larger (the kernel cut it) and is dropped as oversize.

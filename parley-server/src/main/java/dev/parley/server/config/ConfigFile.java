@@ -62,7 +62,7 @@ final class ConfigFile {
       "focus.enabled", "focus.factory", "focus.max_conferences", "focus.max_participants",
       "focus.guests", "focus.idle_timeout", "focus.max_subscriptions", "focus.max_dial_outs",
       "focus.dial_out_external", "focus.relay_timeout", "focus.audio", "focus.rtp_ports",
-      "focus.mix_threads",
+      "focus.mix_threads", "focus.media_timeout",
       "connections.max", "connections.max_per_address", "connections.first_message_timeout",
       "connections.message_timeout", "connections.idle_timeout");
 
@@ -200,6 +200,7 @@ final class ConfigFile {
           case "focus.audio" -> focus.audio(bool(v));
           case "focus.rtp_ports" -> focus.rtpPorts(v);
           case "focus.mix_threads" -> focus.mixThreads(integer(v));
+          case "focus.media_timeout" -> focus.mediaTimeout(duration(v));
           case "status.listen" -> status.listen(v);
           case "status.allow_remote" -> status.allowRemote(bool(v));
           case "status.max_listed" -> status.maxListed(integer(v));

@@ -1,5 +1,6 @@
 package dev.parley.server.status;
 
+import dev.parley.focus.ConferenceView;
 import dev.parley.json.JsonParser;
 import dev.parley.json.JsonWriter;
 import dev.parley.server.offline.OfflineMessages;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +22,8 @@ import java.util.Objects;
  * A snapshot of a running server for {@code parley status} and the loopback status endpoint
  * ({@link StatusHttpServer}): uptime, domain, listeners, accounts, registrations (counts, and the
  * registered AORs with their contacts and remaining expiry, up to a bound), transaction counts,
- * the proxy's named counters, store-and-forward and rate-limit counters.
+ * the proxy's named counters, store-and-forward and rate-limit counters, and the conferences of
+ * the focus with their rosters (up to a bound).
  *
  * <p>{@link #toJson()} is the wire form, documented in {@code docs/server.md} ("Status") as a
  * stable interface: fields are added, never renamed. {@link #fromJson} reads it back, ignoring
@@ -44,12 +47,14 @@ import java.util.Objects;
  * @param rateLimits rate-limit counters, or null when limiting is off
  * @param connections the transport's named connection counters ({@code open},
  *     {@code evicted}, {@code firstMessageTimeouts}...), in order; empty when unknown
+ * @param conferences the focus's conferences, or null when the focus is off (or the server does
+ *     not report them)
  */
 public record ServerStatus(String domain, Instant time, Instant startedAt, List<String> listeners,
     int accounts, int aors, int bindings, List<Registration> registrations,
     int clientTransactions, int serverTransactions, Map<String, Long> proxy,
     OfflineMessages.Stats offlineMessages, RateLimiter.Stats rateLimits,
-    Map<String, Long> connections) {
+    Map<String, Long> connections, Conferences conferences) {
   /** Default bound on the AORs listed in {@link #registrations()}: {@value}. */
   public static final int DEFAULT_MAX_LISTED = 1000;
 
@@ -66,6 +71,66 @@ public record ServerStatus(String domain, Instant time, Instant startedAt, List<
     registrations = List.copyOf(registrations);
     proxy = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(proxy));
     connections = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(connections));
+  }
+
+  /**
+   * The conferences of the focus: how many there are, and some of them with their rosters.
+   *
+   * @param count conferences in all
+   * @param list conferences listed, sorted by URI, at most a bound of them (see
+   *     {@link #truncated()})
+   */
+  public record Conferences(int count, List<Conference> list) {
+    /** Copies the list. */
+    public Conferences {
+      list = List.copyOf(list);
+    }
+
+    /** How many are listed. */
+    public int listed() {
+      return list.size();
+    }
+
+    /** Whether more conferences exist than {@link #list()} holds. */
+    public boolean truncated() {
+      return list.size() < count;
+    }
+  }
+
+  /**
+   * One conference.
+   *
+   * @param uri the conference URI ({@code sip:conf-...@example.com})
+   * @param conversation its conversation ID, or null
+   * @param organizer the AOR of the user who created it, or null
+   * @param subscriptions roster subscriptions open now
+   * @param participants its participants, in the order they joined
+   */
+  public record Conference(String uri, String conversation, String organizer, int subscriptions,
+      List<Participant> participants) {
+    /** Copies the list. */
+    public Conference {
+      Objects.requireNonNull(uri, "uri");
+      participants = List.copyOf(participants);
+    }
+  }
+
+  /**
+   * One participant of a conference.
+   *
+   * @param uri the participant's AOR
+   * @param displayName the display name it gave, or null
+   * @param status its leg's RFC 4575 endpoint status ({@code connected}, {@code alerting}, ...)
+   * @param im whether its leg carries session IM
+   * @param audio whether its leg carries audio
+   */
+  public record Participant(String uri, String displayName, String status, boolean im,
+      boolean audio) {
+    /** Checks the URI and status are present. */
+    public Participant {
+      Objects.requireNonNull(uri, "uri");
+      Objects.requireNonNull(status, "status");
+    }
   }
 
   /**
@@ -177,12 +242,30 @@ public record ServerStatus(String domain, Instant time, Instant startedAt, List<
           .field("requestsRefused", r.requestsRefused()).field("authFailures", r.authFailures())
           .field("authBlocks", r.authBlocks()).endObject();
     }
+    if (conferences != null) {
+      w.name("conferences").beginObject().field("count", conferences.count())
+          .field("listed", conferences.listed()).field("truncated", conferences.truncated());
+      w.name("list").beginArray();
+      for (Conference c : conferences.list()) {
+        w.beginObject().field("uri", c.uri()).field("conversation", c.conversation())
+            .field("organizer", c.organizer()).field("subscriptions", c.subscriptions());
+        w.name("participants").beginArray();
+        for (Participant p : c.participants()) {
+          w.beginObject().field("uri", p.uri()).field("displayName", p.displayName())
+              .field("status", p.status()).field("im", p.im()).field("audio", p.audio())
+              .endObject();
+        }
+        w.endArray().endObject();
+      }
+      w.endArray().endObject();
+    }
     return w.endObject().toString();
   }
 
   /**
    * Reads the JSON form back. Unknown fields are ignored; missing counters read as 0, missing
-   * lists as empty, a missing {@code offlineMessages} or {@code rateLimits} as null.
+   * lists as empty, a missing {@code offlineMessages}, {@code rateLimits} or {@code conferences}
+   * as null.
    *
    * @throws IllegalArgumentException if {@code json} is not JSON, is not an object, or lacks
    *     {@code domain}, {@code time} or {@code startedAt}
@@ -243,7 +326,30 @@ public record ServerStatus(String domain, Instant time, Instant startedAt, List<
     return new ServerStatus(domain, time, started, listeners, (int) number(root, "accounts"),
         (int) number(regs, "aors"), (int) number(regs, "bindings"), registrations,
         (int) number(tx, "client"), (int) number(tx, "server"), proxy, offline, limits,
-        connections);
+        connections, conferences(root));
+  }
+
+  private static Conferences conferences(Map<?, ?> root) {
+    if (!(root.get("conferences") instanceof Map<?, ?> cs)) {
+      return null;
+    }
+    List<Conference> list = new ArrayList<>();
+    for (Object o : list(cs, "list")) {
+      if (o instanceof Map<?, ?> c && c.get("uri") instanceof String uri) {
+        List<Participant> participants = new ArrayList<>();
+        for (Object p : list(c, "participants")) {
+          if (p instanceof Map<?, ?> pm && pm.get("uri") instanceof String puri) {
+            String status = string(pm, "status");
+            participants.add(new Participant(puri, string(pm, "displayName"),
+                status == null ? "unknown" : status, Boolean.TRUE.equals(pm.get("im")),
+                Boolean.TRUE.equals(pm.get("audio"))));
+          }
+        }
+        list.add(new Conference(uri, string(c, "conversation"), string(c, "organizer"),
+            (int) number(c, "subscriptions"), participants));
+      }
+    }
+    return new Conferences((int) Math.max(number(cs, "count"), list.size()), list);
   }
 
   private static String requiredString(Map<?, ?> m, String name) {
@@ -293,6 +399,7 @@ public record ServerStatus(String domain, Instant time, Instant startedAt, List<
     private final Map<String, Long> connections = new LinkedHashMap<>();
     private OfflineMessages.Stats offlineMessages;
     private RateLimiter.Stats rateLimits;
+    private Conferences conferences;
 
     private Builder(String domain, Instant startedAt) {
       this.domain = Objects.requireNonNull(domain, "domain");
@@ -390,11 +497,38 @@ public record ServerStatus(String domain, Instant time, Instant startedAt, List<
       return this;
     }
 
+    /**
+     * Lists the focus's conferences with their rosters: sorted by URI, at most
+     * {@code maxListed} of them; all of them are counted. Leave unset when the focus is off.
+     * Replaces earlier calls.
+     *
+     * @throws IllegalArgumentException if {@code maxListed} is negative
+     */
+    public Builder conferences(Collection<ConferenceView> views, int maxListed) {
+      if (maxListed < 0) {
+        throw new IllegalArgumentException("maxListed is negative: " + maxListed);
+      }
+      List<ConferenceView> sorted = new ArrayList<>(views);
+      sorted.sort(Comparator.comparing(ConferenceView::uri));
+      List<Conference> list = new ArrayList<>();
+      for (ConferenceView v : sorted.subList(0, Math.min(maxListed, sorted.size()))) {
+        List<Participant> participants = new ArrayList<>();
+        for (ConferenceView.Participant p : v.participants()) {
+          participants.add(new Participant(p.uri(), p.displayName(), p.status().token(), p.im(),
+              p.audio()));
+        }
+        list.add(new Conference(v.uri(), v.conversationId(), v.organizer(), v.subscriptions(),
+            participants));
+      }
+      this.conferences = new Conferences(sorted.size(), list);
+      return this;
+    }
+
     /** The snapshot. */
     public ServerStatus build() {
       return new ServerStatus(domain, time != null ? time : Instant.now(), startedAt, listeners,
           accounts, aors, bindings, registrations, clientTransactions, serverTransactions, proxy,
-          offlineMessages, rateLimits, connections);
+          offlineMessages, rateLimits, connections, conferences);
     }
   }
 }

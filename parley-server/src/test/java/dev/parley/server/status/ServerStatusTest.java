@@ -3,12 +3,15 @@ package dev.parley.server.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parley.focus.ConferenceView;
+import dev.parley.focus.ParticipantStatus;
 import dev.parley.server.offline.OfflineMessages;
 import dev.parley.server.proxy.RateLimiter;
 import dev.parley.server.registrar.Aor;
 import dev.parley.server.registrar.Binding;
 import dev.parley.sip.Address;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -131,5 +134,74 @@ class ServerStatusTest {
         .registrationCounts(1, 1).registrations(Map.of(aor, List.of(b)), NOW, 10).build();
     assertThat(s.toJson()).contains("\\u0001");
     assertThat(ServerStatus.fromJson(s.toJson())).isEqualTo(s);
+  }
+
+  static ConferenceView conference(String id, String organizer) {
+    return new ConferenceView("sip:conf-" + id + "@example.com", "conv-" + id,
+        "sip:" + organizer + "@example.com", List.of(
+            new ConferenceView.Participant("sip:" + organizer + "@example.com", "Alice \"A\"",
+                ParticipantStatus.CONNECTED, true, false),
+            new ConferenceView.Participant("sip:bob@example.com", null,
+                ParticipantStatus.ALERTING, true, true)), 2);
+  }
+
+  @Test
+  void conferencesAreListedSortedByUriWithTheirRostersAndTheJsonReadsBack() {
+    ServerStatus s = ServerStatus.builder("example.com", START).time(Instant.ofEpochMilli(NOW))
+        .conferences(List.of(conference("b", "carol"), conference("a", "alice")), 10).build();
+    assertThat(s.conferences().list()).extracting(ServerStatus.Conference::uri)
+        .containsExactly("sip:conf-a@example.com", "sip:conf-b@example.com");
+    assertThat(s.conferences().truncated()).isFalse();
+    String json = s.toJson();
+    assertThat(json).contains("\"rateLimits\":null,\"conferences\":{\"count\":2,\"listed\":2,"
+        + "\"truncated\":false,\"list\":[{\"uri\":\"sip:conf-a@example.com\","
+        + "\"conversation\":\"conv-a\",\"organizer\":\"sip:alice@example.com\","
+        + "\"subscriptions\":2,\"participants\":[{\"uri\":\"sip:alice@example.com\","
+        + "\"displayName\":\"Alice \\\"A\\\"\",\"status\":\"connected\",\"im\":true,"
+        + "\"audio\":false},{\"uri\":\"sip:bob@example.com\",\"displayName\":null,"
+        + "\"status\":\"alerting\",\"im\":true,\"audio\":true}]},"
+        + "{\"uri\":\"sip:conf-b@example.com\",");
+    assertThat(ServerStatus.fromJson(json)).isEqualTo(s);
+  }
+
+  @Test
+  void atMostMaxListedConferencesAreListedAndAllCounted() {
+    List<ConferenceView> many = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      many.add(conference(String.format("%02d", i), "alice"));
+    }
+    ServerStatus s = ServerStatus.builder("example.com", START).conferences(many, 3).build();
+    assertThat(s.conferences().count()).isEqualTo(30);
+    assertThat(s.conferences().list()).extracting(ServerStatus.Conference::uri)
+        .containsExactly("sip:conf-00@example.com", "sip:conf-01@example.com",
+            "sip:conf-02@example.com");
+    assertThat(s.toJson()).contains("\"conferences\":{\"count\":30,\"listed\":3,"
+        + "\"truncated\":true,");
+    assertThatThrownBy(() -> ServerStatus.builder("example.com", START).conferences(many, -1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("maxListed is negative: -1");
+  }
+
+  @Test
+  void withoutAFocusTheConferencesFieldIsAbsentAndReadsAsNull() {
+    ServerStatus s = ServerStatus.builder("example.com", START).build();
+    assertThat(s.toJson()).doesNotContain("conferences");
+    assertThat(ServerStatus.fromJson(s.toJson()).conferences()).isNull();
+    ServerStatus none = ServerStatus.builder("example.com", START).conferences(List.of(), 10)
+        .build();
+    assertThat(none.toJson()).endsWith("\"conferences\":{\"count\":0,\"listed\":0,"
+        + "\"truncated\":false,\"list\":[]}}");
+  }
+
+  @Test
+  void readingConferencesToleratesUnknownAndMissingFields() {
+    ServerStatus s = ServerStatus.fromJson("{\"domain\":\"d\",\"time\":\"2024-05-01T10:00:01Z\","
+        + "\"startedAt\":\"2024-05-01T10:00:00Z\",\"conferences\":{\"list\":["
+        + "{\"uri\":\"sip:conf-x@d\",\"future\":1,\"participants\":[{\"uri\":\"sip:a@d\"},"
+        + "{\"displayName\":\"no uri\"}]},{\"organizer\":\"no uri\"}]}}");
+    assertThat(s.conferences().count()).isEqualTo(1);
+    ServerStatus.Conference c = s.conferences().list().get(0);
+    assertThat(c.conversation()).isNull();
+    assertThat(c.participants()).containsExactly(
+        new ServerStatus.Participant("sip:a@d", null, "unknown", false, false));
   }
 }

@@ -12,16 +12,41 @@ import java.util.Objects;
  */
 public final class LinearResampler {
   private final AudioFormat to;
+  private final short[] out;
+  private static final int FRACTION_BITS = 31; // the weights' precision, in 64-bit products
+  private static final long HALF = 1L << (FRACTION_BITS - 1); // rounds half up, as Math.round
+
+  private short[] in; // the input with the previous frame's last sample first; reused
+  private int[] index;
+  private int[] weight;
   private short previous;
 
   /** A resampler producing frames in {@code to}. */
   public LinearResampler(AudioFormat to) {
     this.to = Objects.requireNonNull(to, "to");
+    this.out = new short[to.samplesPerFrame()];
   }
 
   /** The format of the frames produced. */
   public AudioFormat format() {
     return to;
+  }
+
+  /**
+   * For input frames of {@code inLength} samples: output sample i sits at i * inLength /
+   * outLength in in[], between in[index[i]] and the next one, weight[i] / 2^31 of the way
+   * (the exact fraction to within 2^-31: the result is that of exact arithmetic but at ties).
+   */
+  private void plan(int inLength) {
+    int outLength = out.length;
+    in = new short[inLength + 1];
+    index = new int[outLength];
+    weight = new int[outLength];
+    for (int i = 0; i < outLength; i++) {
+      long position = (long) i * inLength; // in units of 1 / outLength: exact
+      index[i] = (int) (position / outLength);
+      weight[i] = (int) (((position % outLength) << FRACTION_BITS) / outLength);
+    }
   }
 
   /** The frame in this resampler's format: the same frame when it already is. */
@@ -32,19 +57,19 @@ public final class LinearResampler {
       return frame;
     }
     int inLength = frame.length();
-    short[] in = new short[inLength + 1];
-    in[0] = previous;
+    if (in == null || in.length != inLength + 1) {
+      plan(inLength);
+    }
+    in[0] = previous; // in[0] is the previous frame's last sample
     frame.copyTo(in, 1);
-    int outLength = to.samplesPerFrame();
-    short[] out = new short[outLength];
-    double step = (double) inLength / outLength;
-    for (int i = 0; i < outLength; i++) {
-      double x = i * step; // position in in[], where in[0] is the previous frame's last sample
-      int k = (int) x;
-      double f = x - k;
-      out[i] = (short) Math.round(in[k] + (in[k + 1] - in[k]) * f);
+    short[] o = out;
+    int[] k = index;
+    int[] w = weight;
+    for (int i = 0; i < o.length; i++) {
+      int a = in[k[i]];
+      o[i] = (short) (a + (((long) (in[k[i] + 1] - a) * w[i] + HALF) >> FRACTION_BITS));
     }
     previous = in[inLength];
-    return AudioFrame.of(to, out);
+    return AudioFrame.of(to, o);
   }
 }

@@ -59,4 +59,49 @@ class LinearResamplerTest {
       assertThat(second.sample(i)).isEqualTo((short) (1590 + i * 5));
     }
   }
+
+  /** The interpolation done in doubles, as a reference: in[0] is the previous frame's last. */
+  private static short[] reference(short[] in, int outLength) {
+    int inLength = in.length - 1;
+    short[] out = new short[outLength];
+    for (int i = 0; i < outLength; i++) {
+      double x = (double) i * inLength / outLength;
+      int k = (int) x;
+      double f = x - k;
+      out[i] = (short) Math.round(in[k] + (in[k + 1] - in[k]) * f);
+    }
+    return out;
+  }
+
+  @Test
+  void everyRatePairMatchesTheInterpolationInDoublesToOneStepEvenAtFullScale() {
+    java.util.Random random = new java.util.Random(13);
+    AudioFormat[] formats = {AudioFormat.PCM_8000, AudioFormat.PCM_16000, AudioFormat.PCM_48000};
+    for (AudioFormat from : formats) {
+      for (AudioFormat to : formats) {
+        if (from == to) {
+          continue;
+        }
+        LinearResampler resampler = new LinearResampler(to);
+        short previous = 0;
+        for (int frame = 0; frame < 20; frame++) {
+          short[] samples = new short[from.samplesPerFrame()];
+          for (int i = 0; i < samples.length; i++) { // every other frame: full-scale swings
+            samples[i] = frame % 2 == 0 ? (i % 2 == 0 ? Short.MIN_VALUE : Short.MAX_VALUE)
+                : (short) random.nextInt(Short.MIN_VALUE, Short.MAX_VALUE + 1);
+          }
+          short[] in = new short[samples.length + 1];
+          in[0] = previous;
+          System.arraycopy(samples, 0, in, 1, samples.length);
+          short[] expected = reference(in, to.samplesPerFrame());
+          AudioFrame got = resampler.convert(AudioFrame.of(from, samples));
+          for (int i = 0; i < expected.length; i++) {
+            assertThat((int) got.sample(i)).as(from + " -> " + to + " sample " + i)
+                .isBetween(expected[i] - 1, expected[i] + 1);
+          }
+          previous = samples[samples.length - 1];
+        }
+      }
+    }
+  }
 }

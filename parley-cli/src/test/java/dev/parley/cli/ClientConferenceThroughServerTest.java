@@ -1,0 +1,99 @@
+package dev.parley.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code conf} commands of {@code parley client} signed in to a real {@code parley server}
+ * (a separate process, domain {@code 127.0.0.1}) and its focus: Alice creates a conference at the
+ * default factory, Bob joins by its URI, both see the roster, Alice's message reaches Bob with
+ * per-recipient results, and her {@code conf invite} reaches Carol as a CONFERENCE invitation.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ClientConferenceThroughServerTest {
+  @TempDir static Path data;
+  static ServerProcess server;
+  private final List<ClientRun> runs = new ArrayList<>();
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = ServerProcess.start(data.resolve("data"), "alice", "bob", "carol");
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @AfterEach
+  void stopClients() throws Exception {
+    for (ClientRun r : runs) {
+      r.close();
+    }
+  }
+
+  private ClientRun client(String user, String... more) {
+    List<String> args = new ArrayList<>(List.of("--user", "sip:" + user + "@127.0.0.1",
+        "--server", server.address(), "--password", ServerProcess.PASSWORD,
+        "--listen", "udp:127.0.0.1:0", "--json"));
+    args.addAll(List.of(more));
+    ClientRun r = ClientRun.start(user, args.toArray(String[]::new));
+    runs.add(r);
+    return r;
+  }
+
+  @Test
+  void createJoinRosterSendAndInviteThroughTheServersFocus() throws Exception {
+    ClientRun alice = client("alice");
+    ClientRun bob = client("bob");
+    ClientRun carol = client("carol", "--on-invite", "accept");
+    alice.await("enabled");
+    bob.await("enabled");
+    carol.await("enabled");
+
+    alice.type("conf create");
+    Map<String, Object> created = alice.await("conference");
+    String uri = (String) created.get("uri");
+    assertThat(uri).startsWith("sip:conf-").endsWith("@127.0.0.1");
+
+    bob.type("conf join " + uri);
+    assertThat(bob.await("conference")).containsEntry("uri", uri);
+    alice.await("roster", e -> e.get("participants")
+        .equals(List.of(Map.of("uri", "sip:bob@127.0.0.1", "state", "CONNECTED"))));
+    bob.await("roster", e -> e.get("participants")
+        .equals(List.of(Map.of("uri", "sip:alice@127.0.0.1", "state", "CONNECTED"))));
+
+    alice.type("send hello bob");
+    assertThat(alice.await("sent")).containsEntry("delivered", true)
+        .containsEntry("results", List.of(Map.of("uri", "sip:bob@127.0.0.1", "status", 200L)));
+    assertThat(bob.await("message")).containsEntry("text", "hello bob")
+        .containsEntry("type", "CONFERENCE");
+
+    alice.type("conf invite sip:carol@127.0.0.1");
+    assertThat(carol.await("incoming")).containsEntry("type", "CONFERENCE")
+        .containsEntry("referredBy", "sip:alice@127.0.0.1")
+        .containsEntry("conversation", created.get("conversation"));
+    assertThat(carol.await("conference")).containsEntry("uri", uri);
+    bob.await("roster", e -> e.get("participants").equals(List.of(
+        Map.of("uri", "sip:alice@127.0.0.1", "state", "CONNECTED"),
+        Map.of("uri", "sip:carol@127.0.0.1", "state", "CONNECTED"))));
+
+    alice.type("conf leave");
+    assertThat(alice.await("ended")).containsEntry("type", "CONFERENCE");
+    bob.await("roster", e -> e.get("participants").equals(List.of(
+        Map.of("uri", "sip:carol@127.0.0.1", "state", "CONNECTED"))));
+  }
+}

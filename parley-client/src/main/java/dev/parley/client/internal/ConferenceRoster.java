@@ -1,0 +1,314 @@
+package dev.parley.client.internal;
+
+import dev.parley.client.ConferenceSession;
+import dev.parley.client.Participant;
+import dev.parley.client.ParticipantState;
+import dev.parley.client.ParticipantStateChangeReason;
+import dev.parley.client.SessionException;
+import dev.parley.dialog.OutgoingSubscription;
+import dev.parley.sip.Address;
+import dev.parley.sip.HeaderName;
+import dev.parley.sip.SipMethod;
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipUri;
+import dev.parley.sip.SubscriptionState;
+import dev.parley.sip.body.ConferenceInfo;
+import dev.parley.sip.body.EndpointStatus;
+import dev.parley.sip.Uri;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The members of a conference as this endpoint knows them: the roster the focus reports (RFC
+ * 4575), the users we asked it to dial out, and senders of relayed messages not listed yet. Each
+ * member is a {@link DefaultParticipant} without a leg of its own, keyed by its address of record
+ * (user and host: the roster names users by AOR, a Refer-To or CPIM From may carry a port or
+ * parameters). We are never a member (the local participant is). Guarded by the endpoint's lock.
+ */
+final class ConferenceRoster {
+  /** Most members tracked (a focus caps conferences far below this; beyond, new ones are ignored). */
+  static final int MAX_MEMBERS = 1000;
+
+  /**
+   * One user as a roster notification gives it.
+   *
+   * @param uri the user's address of record ({@code user entity})
+   * @param displayName its {@code display-text}, or null
+   * @param state its endpoint status mapped to our states
+   */
+  record Entry(Uri uri, String displayName, ParticipantState state) {}
+
+  /** The Expires of our SUBSCRIBE (the contract's default and maximum). */
+  static final long EXPIRES_SECONDS = 3600;
+  private static final Logger LOG = LoggerFactory.getLogger(ConferenceRoster.class);
+
+  private final DefaultConferenceSession session;
+  private final Map<String, DefaultParticipant> members = new LinkedHashMap<>();
+  /** The conference state the NOTIFYs describe (RFC 4575 §4.6 merge). */
+  private final dev.parley.sip.body.ConferenceRoster merged = new dev.parley.sip.body.ConferenceRoster();
+  private boolean subscribing;
+  private OutgoingSubscription subscription;
+
+  ConferenceRoster(DefaultConferenceSession session) {
+    this.session = session;
+  }
+
+  /** The key of {@code uri}: user and host of a SIP URI (host lower case), else the URI. */
+  static String key(Uri uri) {
+    if (uri instanceof SipUri u) {
+      return (u.user() == null ? "" : u.user()) + "@" + u.host().toLowerCase(Locale.ROOT);
+    }
+    return uri.toString();
+  }
+
+  private boolean isSelf(Uri uri) {
+    return key(uri).equals(key(session.endpoint.uri()));
+  }
+
+  /** Under the lock: the members, in the order they came. */
+  List<Participant> membersLocked() {
+    return List.copyOf(members.values());
+  }
+
+  /** Under the lock: the member of {@code uri}'s address of record, or null. */
+  DefaultParticipant memberLocked(Uri uri) {
+    return members.get(key(uri));
+  }
+
+  /** Under the lock: whether {@code p} is a member now. */
+  boolean containsLocked(DefaultParticipant p) {
+    return members.get(key(p.uri())) == p;
+  }
+
+  /**
+   * Under the lock: the member who wrote a relayed message: known, or added now as CONNECTED
+   * (the roster has not listed it yet, but it is in the conference since it writes).
+   */
+  DefaultParticipant senderLocked(Uri uri) {
+    DefaultParticipant p = memberLocked(uri);
+    if (p != null || members.size() >= MAX_MEMBERS) {
+      return p != null ? p : DefaultParticipant.invitee(session, uri);
+    }
+    p = DefaultParticipant.invitee(session, uri);
+    addLocked(p);
+    p.followRoster(ParticipantState.CONNECTED, ParticipantStateChangeReason.NORMAL, 0);
+    rosterChangedLocked();
+    return p;
+  }
+
+  /** Under the lock: {@code p} (IDLE, we are about to ask the focus to dial out) becomes a member. */
+  void dialingLocked(DefaultParticipant p) {
+    addLocked(p);
+  }
+
+  private void addLocked(DefaultParticipant p) {
+    members.put(key(p.uri()), p);
+    session.endpoint.deliver(session.listeners, l -> l.onParticipantAdded(session, p));
+  }
+
+  /**
+   * Under the lock: {@code p} is DISCONNECTED with {@code reason} and {@code statusCode} and
+   * leaves the collection; a dial-out still waiting fails with {@code connectionFailure} (when
+   * not null).
+   */
+  void removeLocked(DefaultParticipant p, ParticipantStateChangeReason reason, int statusCode,
+      Throwable connectionFailure) {
+    p.disconnect(reason, statusCode, null);
+    if (connectionFailure != null) {
+      p.connectionFailed(connectionFailure); // nothing when it connected before
+    }
+    if (members.remove(key(p.uri()), p)) {
+      session.endpoint.deliver(session.listeners, l -> l.onParticipantRemoved(session, p));
+    }
+  }
+
+  /**
+   * Under the lock: applies a roster notification: a full one replaces the list (members it does
+   * not name leave), a partial one updates the users it names. Users DISCONNECTED leave; we are
+   * skipped. Listeners hear the participant events, then {@code onRosterChanged}.
+   */
+  void applyLocked(List<Entry> entries, boolean full) {
+    if (session.isTerminated()) {
+      return;
+    }
+    Set<String> named = new HashSet<>();
+    for (Entry e : entries) {
+      if (isSelf(e.uri())) {
+        continue;
+      }
+      String k = key(e.uri());
+      named.add(k);
+      DefaultParticipant p = members.get(k);
+      if (e.state() == ParticipantState.DISCONNECTED) {
+        if (p != null) {
+          removeLocked(p, ParticipantStateChangeReason.REMOTE_HANGUP, 0, left(p));
+        }
+        continue;
+      }
+      if (p == null) {
+        if (members.size() >= MAX_MEMBERS) {
+          continue;
+        }
+        p = DefaultParticipant.invitee(session, e.uri(), e.displayName());
+        addLocked(p);
+      }
+      p.followRoster(e.state(), ParticipantStateChangeReason.NORMAL, 0);
+    }
+    if (full) {
+      for (DefaultParticipant p : new ArrayList<>(members.values())) {
+        if (!named.contains(key(p.uri())) && p.state() != ParticipantState.CONNECTING) {
+          removeLocked(p, ParticipantStateChangeReason.REMOTE_HANGUP, 0, left(p));
+        }
+      }
+    }
+    rosterChangedLocked();
+  }
+
+  private static SessionException left(DefaultParticipant p) {
+    return new SessionException(p.uri() + " left the conference before joining it", 0);
+  }
+
+  private void rosterChangedLocked() {
+    session.endpoint.deliver(session.listeners, l -> {
+      if (l instanceof ConferenceSession.Listener c) {
+        c.onRosterChanged(session);
+      }
+    });
+  }
+
+  /**
+   * Outside the lock, once the session is in the conference: subscribes to the conference's
+   * roster (RFC 4575 over RFC 6665): SUBSCRIBE to the conference URI (through the server when
+   * there is one) with {@code Event: conference}; each NOTIFY's conference-info is merged
+   * (versions in order, partial on full) and the merged state applied as the full list.
+   */
+  void subscribe() {
+    SipUri target;
+    SipUri requestUri;
+    synchronized (session.endpoint.lock) {
+      target = session.conferenceUriLocked();
+      if (session.isTerminated() || target == null || subscribing) {
+        return;
+      }
+      subscribing = true;
+      // through the server, the conference URI finds the focus; without one (peer-to-peer),
+      // the focus's Contact is where it answers
+      requestUri = target;
+      DefaultParticipant focus = session.connectedFocusLocked();
+      if (session.endpoint.config.server() == null && focus != null
+          && focus.dialogLocked().remoteTarget() instanceof SipUri contact) {
+        requestUri = contact;
+      }
+    }
+    DefaultEndpoint endpoint = session.endpoint;
+    SipUri uri = requestUri;
+    endpoint.hopFor(uri).whenComplete((hop, error) -> {
+      if (error != null) {
+        LOG.info("no roster for {}: cannot reach it: {}", target, error.getMessage());
+        return;
+      }
+      OutgoingSubscription sub;
+      try {
+        SipRequest subscribe = endpoint.ua.newRequest(SipMethod.SUBSCRIBE, uri,
+                endpoint.from(), Address.of(target), hop.transport())
+            .header(HeaderName.EVENT, "conference")
+            .header(HeaderName.ACCEPT, ConferenceInfo.CONTENT_TYPE)
+            .header(HeaderName.EXPIRES, Long.toString(EXPIRES_SECONDS)).build();
+        session.claimTrace(subscribe.callId());
+        sub = endpoint.ua.subscribe(subscribe, hop, new OutgoingSubscription.Listener() {
+          @Override
+          public void onNotify(OutgoingSubscription s, SipRequest notify, SubscriptionState st) {
+            notified(notify);
+          }
+
+          @Override
+          public void onTerminated(OutgoingSubscription s, String reason) {
+            LOG.debug("roster subscription of {} ended: {}", target, reason);
+          }
+        });
+      } catch (RuntimeException e) {
+        LOG.info("no roster for {}: {}", target, e.getMessage());
+        return;
+      }
+      boolean ended;
+      synchronized (endpoint.lock) {
+        ended = session.isTerminated();
+        subscription = sub;
+      }
+      if (ended) {
+        sub.unsubscribe();
+      }
+    });
+  }
+
+  /** A NOTIFY of the roster subscription (on an event loop). */
+  private void notified(SipRequest notify) {
+    if (notify.bodyLength() == 0) {
+      return;
+    }
+    ConferenceInfo info;
+    try {
+      info = ConferenceInfo.parse(notify.body());
+    } catch (RuntimeException e) {
+      LOG.info("unreadable conference-info from the focus, ignored: {}", e.getMessage());
+      return;
+    }
+    synchronized (session.endpoint.lock) {
+      if (merged.apply(info) != dev.parley.sip.body.ConferenceRoster.Outcome.APPLIED) {
+        return; // stale, or a gap: the next full state (a refresh) puts it right
+      }
+      applyLocked(entries(merged.current()), true);
+    }
+    session.endpoint.kick();
+  }
+
+  /** The users of a conference-info document as entries (a user without a SIP URI is skipped). */
+  private static List<Entry> entries(ConferenceInfo info) {
+    List<Entry> out = new ArrayList<>();
+    for (ConferenceInfo.User u : info.users()) {
+      Uri uri;
+      try {
+        uri = SipUri.parse(u.entity());
+      } catch (RuntimeException e) {
+        continue;
+      }
+      EndpointStatus status = u.endpoints().isEmpty() ? null : u.endpoints().get(0).status();
+      ParticipantState state = u.state() == ConferenceInfo.State.DELETED
+          ? ParticipantState.DISCONNECTED : stateOf(status);
+      out.add(new Entry(uri, u.displayText(), state));
+    }
+    return out;
+  }
+
+  /** The contract's mapping of an endpoint status to our states (none: CONNECTED). */
+  static ParticipantState stateOf(EndpointStatus status) {
+    if (status == null) {
+      return ParticipantState.CONNECTED;
+    }
+    return switch (status) {
+      case PENDING, DIALING_OUT, DIALING_IN, ALERTING -> ParticipantState.CONNECTING;
+      case CONNECTED, ON_HOLD, MUTED_VIA_FOCUS -> ParticipantState.CONNECTED;
+      case DISCONNECTING -> ParticipantState.DISCONNECTING;
+      case DISCONNECTED -> ParticipantState.DISCONNECTED;
+    };
+  }
+
+  /** Under the lock: the session ended; every member is DISCONNECTED and leaves. */
+  void endedLocked() {
+    OutgoingSubscription sub = subscription;
+    subscription = null;
+    if (sub != null) {
+      session.endpoint.afterUnlock(sub::unsubscribe);
+    }
+    for (DefaultParticipant p : new ArrayList<>(members.values())) {
+      removeLocked(p, ParticipantStateChangeReason.NORMAL, 0, null);
+    }
+  }
+}

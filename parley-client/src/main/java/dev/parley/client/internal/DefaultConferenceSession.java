@@ -1,0 +1,367 @@
+package dev.parley.client.internal;
+
+import dev.parley.client.ConferenceSession;
+import dev.parley.client.DeliveryResult;
+import dev.parley.client.Participant;
+import dev.parley.client.ParticipantState;
+import dev.parley.client.SessionContext;
+import dev.parley.client.SessionType;
+import dev.parley.sdp.SessionDescription;
+import dev.parley.sip.Address;
+import dev.parley.sip.HeaderName;
+import dev.parley.sip.MediaType;
+import dev.parley.sip.SipMethod;
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
+import dev.parley.sip.SipStatus;
+import dev.parley.sip.SipUri;
+import dev.parley.sip.Uri;
+import dev.parley.sip.body.CpimMessage;
+import dev.parley.sip.body.DeliveryResults;
+import dev.parley.transaction.ServerTransaction;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A {@link ConferenceSession} (RFC 4579, the wire contract of issue 13): its one leg is the INVITE
+ * dialog with the focus, kept as the session's only remote in {@link DefaultSession}'s sense (so
+ * inviting, accepting, hanging up and the end work as for two-party sessions) but not listed;
+ * the listed participants are the roster's members ({@link ConferenceRoster}). Instant messages
+ * go to the focus ({@link DefaultInstantMessagingSession} does composing), dial-out and removal
+ * are REFERs to it ({@link ConferenceReferrals}).
+ */
+final class DefaultConferenceSession extends DefaultInstantMessagingSession
+    implements ConferenceSession {
+  /** Relayed messages (RFC 3862). */
+  static final MediaType CPIM = MediaType.parse(CpimMessage.CONTENT_TYPE);
+  /** The focus's per-recipient results of a MESSAGE (the contract of issue 13). */
+  static final MediaType IM_RESULTS = MediaType.parse(DeliveryResults.CONTENT_TYPE);
+
+  // guarded by the endpoint's lock
+  private DefaultParticipant focus;
+  private SipUri conferenceUri;
+  private boolean entering;
+  private boolean entered;
+  final ConferenceRoster roster = new ConferenceRoster(this);
+  private final ConferenceReferrals referrals = new ConferenceReferrals(this);
+
+  DefaultConferenceSession(DefaultEndpoint endpoint, SessionContext context, boolean incoming) {
+    super(endpoint, SessionType.CONFERENCE, context, incoming);
+  }
+
+  // ------------------------------------------------------------------------------ entering
+
+  @Override
+  public CompletableFuture<SipUri> enter() {
+    return enter(endpoint.config.conferenceFactory(), true);
+  }
+
+  @Override
+  public CompletableFuture<SipUri> enter(SipUri uri) {
+    Objects.requireNonNull(uri, "conferenceUri");
+    return enter(uri, false);
+  }
+
+  private CompletableFuture<SipUri> enter(SipUri target, boolean create) {
+    synchronized (endpoint.lock) {
+      if (isTerminated()) {
+        throw new IllegalStateException("the session has ended");
+      }
+      if (entering) {
+        throw new IllegalStateException("this session is in (or entering) a conference already: "
+            + (conferenceUri != null ? conferenceUri : target) + "; create another session");
+      }
+      entering = true;
+      if (!create) {
+        conferenceUri = target;
+      }
+    }
+    return inviteLeg(target).thenApply(p -> conferenceUri().orElse(target));
+  }
+
+  /** Under the lock: an invitation from the focus of {@code conference} (its From) made this session. */
+  void invitedLocked(Uri conference) {
+    entering = true;
+    if (conference instanceof SipUri u) {
+      conferenceUri = u.toBuilder().parameters(dev.parley.sip.Parameters.EMPTY).build();
+    }
+  }
+
+  @Override
+  void addRemote(DefaultParticipant p) {
+    if (focus == null) {
+      focus = p; // the leg: our INVITE's invitee, or the inviter of the focus's INVITE
+    }
+    super.addRemote(p);
+  }
+
+  @Override
+  boolean listedLocked(DefaultParticipant p) {
+    return p != focus;
+  }
+
+  @Override
+  CompletableFuture<SessionDescription> offer(SipUri contact) {
+    return CompletableFuture.completedFuture(
+        Offers.offer(SessionType.INSTANT_MESSAGING, contact, endpoint.uri()));
+  }
+
+  @Override
+  CompletableFuture<SessionDescription> answer(SessionDescription offer, SipUri contact) {
+    return CompletableFuture.completedFuture(
+        Offers.answerMessagesOnly(offer, contact, endpoint.uri()));
+  }
+
+  @Override
+  void answeredLocked(DefaultParticipant p, SipResponse ok) {
+    if (p != focus || conferenceUri != null) {
+      return;
+    }
+    // an ad hoc conference: its URI is the user part of the focus's Contact at our domain
+    SipUri factory = endpoint.config.conferenceFactory();
+    Address contact = ok == null ? null : ok.contacts().stream()
+        .filter(a -> !a.isWildcard() && a.uri() instanceof SipUri).findFirst().orElse(null);
+    if (contact != null && ((SipUri) contact.uri()).user() != null) {
+      conferenceUri = SipUri.builder().user(((SipUri) contact.uri()).user()).host(factory.host())
+          .build();
+    } else {
+      conferenceUri = factory;
+    }
+  }
+
+  @Override
+  void connected() {
+    super.connected();
+    if (!entered) {
+      entered = true;
+      SipUri uri = conferenceUri;
+      endpoint.deliver(listeners, l -> {
+        if (l instanceof ConferenceSession.Listener c) {
+          c.onEntered(this, uri);
+        }
+      });
+      endpoint.afterUnlock(roster::subscribe);
+    }
+  }
+
+  @Override
+  boolean connectWithoutInviteLocked(DefaultParticipant p) {
+    return false; // no pager mode in a conference
+  }
+
+  @Override
+  boolean recoverLocked(DefaultParticipant p, dev.parley.dialog.SipFailure failure) {
+    return false; // a focus that refuses is not a pager-mode peer
+  }
+
+  @Override
+  public boolean isPagerMode() {
+    return false;
+  }
+
+  // ------------------------------------------------------------------------------ reading
+
+  @Override
+  public Optional<SipUri> conferenceUri() {
+    synchronized (endpoint.lock) {
+      return Optional.ofNullable(conferenceUri);
+    }
+  }
+
+  /** Under the lock: the conference URI, or null. */
+  SipUri conferenceUriLocked() {
+    return conferenceUri;
+  }
+
+  @Override
+  public Optional<Participant> focus() {
+    synchronized (endpoint.lock) {
+      return Optional.ofNullable(focus);
+    }
+  }
+
+  /** Under the lock: the focus's leg when it is connected, else null. */
+  DefaultParticipant connectedFocusLocked() {
+    return entered && focus != null && focus.state() == ParticipantState.CONNECTED
+        && focus.dialogLocked() != null ? focus : null;
+  }
+
+  @Override
+  public List<Participant> participants() {
+    synchronized (endpoint.lock) {
+      List<Participant> all = new ArrayList<>();
+      if (!isTerminated()) {
+        all.add(localParticipant());
+      }
+      all.addAll(roster.membersLocked());
+      return List.copyOf(all);
+    }
+  }
+
+  /** Under the lock: throws unless the session is in the conference. */
+  DefaultParticipant requireFocusLocked() {
+    if (isTerminated()) {
+      throw new IllegalStateException("the session has ended");
+    }
+    DefaultParticipant f = connectedFocusLocked();
+    if (f == null) {
+      throw new IllegalStateException("not in a conference yet: enter() first, and wait for it");
+    }
+    return f;
+  }
+
+  // ------------------------------------------------------------------------------ participants
+
+  @Override
+  public CompletableFuture<Participant> addParticipant(SipUri uri) {
+    Objects.requireNonNull(uri, "uri");
+    return referrals.dialOut(uri);
+  }
+
+  @Override
+  public CompletableFuture<Void> removeParticipant(Participant participant) {
+    Objects.requireNonNull(participant, "participant");
+    if (participant.session() != this || participant.isLocal()) {
+      throw new IllegalArgumentException("not a remote participant of this session: " + participant);
+    }
+    if (participant == focus) {
+      return leave();
+    }
+    return referrals.remove((DefaultParticipant) participant);
+  }
+
+  @Override
+  public CompletableFuture<Void> leave() {
+    return terminate();
+  }
+
+  // ------------------------------------------------------------------------------ messages
+
+  @Override
+  public CompletableFuture<List<DeliveryResult>> send(byte[] content, MediaType contentType) {
+    Objects.requireNonNull(content, "content");
+    Objects.requireNonNull(contentType, "contentType");
+    if (isComposingType(contentType)) {
+      throw new IllegalArgumentException(
+          "contentType must not be " + IS_COMPOSING + ": use setComposing(boolean)");
+    }
+    DefaultParticipant f;
+    synchronized (endpoint.lock) {
+      f = requireFocusLocked();
+      stopComposingLocked(); // RFC 3994 §3.2: the message itself ends our composing state
+    }
+    byte[] copy = content.clone();
+    String conversation = conversationId();
+    CompletableFuture<SipResponse> sent = f.requestInDialog(SipMethod.MESSAGE, b -> {
+      b.body(contentType, copy);
+      if (conversation != null) {
+        b.header(HeaderName.MS_CONVERSATION_ID, conversation);
+      }
+    });
+    CompletableFuture<List<DeliveryResult>> results = new CompletableFuture<>();
+    if (sent == null) {
+      endpoint.complete(results, List.of(new DeliveryResult(f, 0, "not sent: no dialog")));
+      endpoint.kick();
+      return results;
+    }
+    sent.whenComplete((response, error) -> {
+      List<DeliveryResult> r;
+      synchronized (endpoint.lock) {
+        r = resultsLocked(f, response, error);
+      }
+      endpoint.complete(results, r);
+      endpoint.kick();
+    });
+    return results;
+  }
+
+  /**
+   * Under the lock: the focus's answer as one result per recipient. A 2xx with the contract's
+   * results body gives one per recipient (a recipient the roster does not list yet gets a
+   * participant of its own, outside the collection); any other answer, or a failure, is one
+   * result for the focus.
+   */
+  private List<DeliveryResult> resultsLocked(DefaultParticipant f, SipResponse response,
+      Throwable error) {
+    if (response == null || !response.isSuccess() || response.contentType() == null
+        || !response.contentType().is(IM_RESULTS.type(), IM_RESULTS.subtype())) {
+      return List.of(result(f, response, error));
+    }
+    List<DeliveryResults.Result> results;
+    try {
+      results = DeliveryResults.parse(response.body()).results();
+    } catch (RuntimeException e) {
+      return List.of(result(f, response, null)); // unreadable: what the focus itself said
+    }
+    List<DeliveryResult> out = new ArrayList<>();
+    for (DeliveryResults.Result r : results) {
+      Uri uri;
+      try {
+        uri = SipUri.parse(r.uri());
+      } catch (RuntimeException e) {
+        continue; // not a SIP URI: nobody we could name
+      }
+      DefaultParticipant p = roster.memberLocked(uri);
+      if (p == null) {
+        p = DefaultParticipant.invitee(this, uri); // outside the collection
+      }
+      String phrase = r.status() == 0 ? "not sent" : SipStatus.reasonPhraseOf(r.status());
+      out.add(new DeliveryResult(p, r.status(), phrase));
+    }
+    return out.isEmpty() ? List.of(result(f, response, null)) : List.copyOf(out);
+  }
+
+  @Override
+  List<DefaultParticipant> composingTargetsLocked() {
+    DefaultParticipant f = connectedFocusLocked();
+    return f == null ? List.of() : List.of(f);
+  }
+
+  @Override
+  void onDialogRequest(DefaultParticipant p, ServerTransaction tx, SipRequest request) {
+    MediaType type = request.contentType();
+    if (!request.method().equals(SipMethod.MESSAGE) || type == null
+        || !type.is(CPIM.type(), CPIM.subtype())) {
+      super.onDialogRequest(p, tx, request); // the focus's own messages come from the focus
+      return;
+    }
+    CpimMessage cpim;
+    Uri writer;
+    try {
+      cpim = CpimMessage.parse(request.body());
+      writer = Address.parse(cpim.fromUri()).uri();
+    } catch (RuntimeException e) {
+      cpim = null; // BodyFormatException, or a From that is no address
+      writer = null;
+    }
+    int status;
+    if (cpim == null || cpim.contentType() == null) {
+      status = 400;
+    } else {
+      synchronized (endpoint.lock) {
+        DefaultParticipant sender = roster.senderLocked(writer);
+        status = receivedLocked(sender, cpim.contentType(), cpim.content());
+      }
+    }
+    tx.respond(request.response(status).build());
+    endpoint.kick();
+  }
+
+  // ------------------------------------------------------------------------------ the end
+
+  @Override
+  void endedLocked() {
+    super.endedLocked();
+    referrals.endedLocked();
+    roster.endedLocked();
+  }
+
+  @Override
+  public String toString() {
+    SipUri uri = conferenceUri;
+    return super.toString() + (uri != null ? " " + uri : "");
+  }
+}
