@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.parley.client.AudioVideoSession;
+import dev.parley.client.ConferenceSession;
 import dev.parley.client.Endpoint;
 import dev.parley.client.EndpointState;
 import dev.parley.client.SessionContext;
@@ -35,14 +36,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 13's interop check: a conference of {@code parley server}'s focus with real phones in it.
- * A Parley {@link Endpoint} creates the conference (an audio call to the factory URI
- * {@code sip:conference@DOMAIN}); baresip and linphonec dial in to the conference URI through
- * the server; each sends its own tone and each hears the others' through the focus's mixer, and
- * not its own.
+ * A Parley {@link Endpoint} ({@code paul}) creates the conference with a {@link ConferenceSession}
+ * (an INVITE to the factory URI {@code sip:conference@DOMAIN}, session IM); baresip, linphonec and
+ * a second Parley endpoint dial in to the conference URI with audio through the server; each
+ * sends its own tone and hears the other two through the focus's mixer, and not its own.
  *
  * <ul>
- *   <li>the Parley endpoint ({@code paul}): {@link ToneSource} {@value #PAUL} Hz, PCMU, what it
- *       hears in a {@link RecordingSink};
+ *   <li>the Parley endpoint {@code amy}: an {@link AudioVideoSession} to the conference URI,
+ *       {@link ToneSource} {@value #AMY} Hz, PCMU, what it hears in a {@link RecordingSink};
  *   <li>baresip ({@code dave}): {@code ausine} {@value #DAVE} Hz, PCMU, what it hears recorded by
  *       its {@code sndfile} module;
  *   <li>linphonec ({@code lin}): {@code play}s a {@value #LIN} Hz WAV file, with the codec it
@@ -51,13 +52,14 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Each recording is checked by tone power (Goertzel, {@link ToneDetector}), never by timings:
  * within some second of it the other two tones are both heard and its own is not, and over all
- * its sound its own tone is far below each of the others. The roster (the focus's view of the
- * conference) lists baresip's and linphonec's users connected with audio.
+ * its sound its own tone is far below each of the others. The roster paul's session sees (the
+ * focus's {@code conference} event package) lists amy, baresip's and linphonec's users
+ * CONNECTED, and the focus's own view says each leg carries audio.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ConferenceAudioWithBaresipAndLinphonecTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  static final double PAUL = 660;
+  static final double AMY = 660;
   static final double DAVE = 440;
   static final double LIN = 1000;
   /** One analysis window: a second of 20 ms frames. */
@@ -89,7 +91,8 @@ class ConferenceAudioWithBaresipAndLinphonecTest {
     Baresip.requireInstalled();
     Linphonec.requireInstalled();
     server = ParleyServer.builder(work.resolve("data"))
-        .user("paul", "paul-pw").user("dave", "dave-pw").user("lin", "lin-pw").start();
+        .user("paul", "paul-pw").user("amy", "amy-pw").user("dave", "dave-pw")
+        .user("lin", "lin-pw").start();
   }
 
   @AfterEach
@@ -111,65 +114,82 @@ class ConferenceAudioWithBaresipAndLinphonecTest {
   }
 
   @Test
-  void baresipAndLinphonecDialInToAParleyEndpointsConferenceAndEachHearsTheOthersButNotItself()
+  void baresipAndLinphonecInAParleyEndpointsConferenceHearTheOthersNotThemselvesAndAreInItsRoster()
       throws Exception {
-    RecordingSink paulHears = new RecordingSink(work.resolve("paul-heard.wav"));
-    Endpoint paul = endpoint("paul", "paul-pw", b -> b
+    Endpoint paul = endpoint("paul", "paul-pw", b -> b);
+    RecordingSink amyHears = new RecordingSink(work.resolve("amy-heard.wav"));
+    Endpoint amy = endpoint("amy", "amy-pw", b -> b
         .audioOffers(AudioOffers.builder().codecs(Codecs.PCMU).build())
-        .audioSource(s -> new ToneSource(PAUL, AudioFormat.PCM_8000, 0.5))
-        .audioSink(s -> paulHears));
+        .audioSource(s -> new ToneSource(AMY, AudioFormat.PCM_8000, 0.5))
+        .audioSink(s -> amyHears));
     Baresip dave = baresip("dave", "dave-pw");
     Linphonec lin = linphonec("lin", "lin-pw");
     Path linTone = HeardAudio.writeTone(work.resolve("tone-1000.wav"), LIN, Duration.ofSeconds(60));
     Path linHears = work.resolve("lin-heard.wav");
     Supplier<String> logs = () -> server.conferences() + "\n" + dave.log() + "\n" + lin.log();
 
-    // the Parley endpoint creates the conference: an audio call to the factory URI
-    AudioVideoSession call = (AudioVideoSession) paul.sessionManager()
-        .createSession(SessionType.AUDIO_VIDEO, SessionContext.EMPTY);
-    call.addParticipant(SipUri.parse("sip:conference@" + server.domain()))
-        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertThat(server.conferences()).as("conferences after paul's call").hasSize(1);
-    String conference = server.conferences().get(0).uri();
+    // paul's conference session creates an ad hoc conference at the factory (session IM)
+    ConferenceSession organizer = (ConferenceSession) paul.sessionManager()
+        .createSession(SessionType.CONFERENCE, SessionContext.EMPTY);
+    SipUri conference = organizer.enter().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(server.conferences()).extracting(ConferenceView::uri)
+        .containsExactly(conference.toString());
 
-    dave.dial(conference);
+    // amy dials in with audio, then baresip and linphonec
+    AudioVideoSession call = (AudioVideoSession) amy.sessionManager()
+        .createSession(SessionType.AUDIO_VIDEO, SessionContext.EMPTY);
+    call.addParticipant(conference).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    dave.dial(conference.toString());
     dave.awaitEvent("CALL_ESTABLISHED", WAIT);
-    lin.call(conference);
+    lin.call(conference.toString());
     lin.awaitOutput("connected.", WAIT);
     lin.record(linHears);
     lin.play(linTone);
 
-    awaitTrue("the roster: paul, dave and lin connected with audio",
-        () -> connectedWithAudio(server.conferences().get(0)).containsAll(List.of(
-            server.aor("paul"), server.aor("dave"), server.aor("lin"))), logs);
-    ConferenceView roster = server.conferences().get(0);
-    assertThat(roster.organizer()).as("organizer").isEqualTo(server.aor("paul"));
-    assertThat(roster.participants()).extracting(ConferenceView.Participant::uri)
-        .as("participants, in the order they joined")
-        .containsExactly(server.aor("paul"), server.aor("dave"), server.aor("lin"));
+    // the roster as paul's session sees it, and the focus's own view (audio or not)
+    awaitTrue("paul's roster: amy, dave and lin connected", () -> roster(organizer).containsAll(
+        List.of(server.aor("amy") + " CONNECTED", server.aor("dave") + " CONNECTED",
+            server.aor("lin") + " CONNECTED")), () -> roster(organizer) + "\n" + logs.get());
+    awaitTrue("the focus: amy, dave and lin connected with audio",
+        () -> connectedWithAudio(server.conferences().get(0)).equals(List.of(
+            server.aor("amy"), server.aor("dave"), server.aor("lin"))), logs);
+    ConferenceView view = server.conferences().get(0);
+    assertThat(view.organizer()).as("organizer").isEqualTo(server.aor("paul"));
+    assertThat(view.participants()).extracting(ConferenceView.Participant::uri)
+        .as("participants, in the order they joined").containsExactly(server.aor("paul"),
+            server.aor("amy"), server.aor("dave"), server.aor("lin"));
 
-    // paul hears both phones now (and not itself); the mix goes on two more seconds, then all
-    // leave: baresip, linphonec, and last the organizer, which ends the conference
+    // amy hears both phones now (and not herself); the mix goes on two more seconds, then all
+    // leave: baresip, linphonec, amy, and last the organizer, which ends the conference
     try {
       await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-          assertHears("paul now", paulHears.recentFrames(SECOND), PAUL, DAVE, LIN));
+          assertHears("amy now", amyHears.recentFrames(SECOND), AMY, DAVE, LIN));
     } catch (ConditionTimeoutException e) {
-      throw new AssertionError("paul does not hear both phones: " + stats(call) + "\n"
+      throw new AssertionError("amy does not hear both phones: " + stats(call) + "\n"
           + logs.get(), e);
     }
-    long mark = paulHears.frames();
-    awaitTrue("two more seconds of the mix", () -> paulHears.frames() - mark >= 2 * SECOND, logs);
+    long mark = amyHears.frames();
+    awaitTrue("two more seconds of the mix", () -> amyHears.frames() - mark >= 2 * SECOND, logs);
     dave.hangup();
     dave.awaitEvent("CALL_CLOSED", WAIT);
     lin.terminate();
     lin.awaitOutput("ended (", WAIT);
     call.terminate().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    awaitTrue("paul's roster: amy, dave and lin gone", () -> roster(organizer).isEmpty(),
+        () -> roster(organizer) + "\n" + logs.get());
+    organizer.leave().get(WAIT.toSeconds(), TimeUnit.SECONDS);
     awaitTrue("the conference ended", () -> server.conferences().isEmpty(), logs);
 
-    assertHeardTheOthersNotItself(paulHears.awaitRecording(WAIT), PAUL, DAVE, LIN);
-    assertHeardTheOthersNotItself(HeardAudio.read(dave.awaitReceivedRecording(WAIT)), DAVE, PAUL,
+    assertHeardTheOthersNotItself(amyHears.awaitRecording(WAIT), AMY, DAVE, LIN);
+    assertHeardTheOthersNotItself(HeardAudio.read(dave.awaitReceivedRecording(WAIT)), DAVE, AMY,
         LIN);
-    assertHeardTheOthersNotItself(HeardAudio.read(linHears), LIN, PAUL, DAVE);
+    assertHeardTheOthersNotItself(HeardAudio.read(linHears), LIN, AMY, DAVE);
+  }
+
+  /** The others in {@code session}'s roster: {@code URI STATE} each, in roster order. */
+  private static List<String> roster(ConferenceSession session) {
+    return session.participants().stream().filter(p -> !p.isLocal())
+        .map(p -> p.uri() + " " + p.state()).toList();
   }
 
   /** The AORs of the participants connected with audio. */
