@@ -41,13 +41,13 @@ public final class Focus implements AutoCloseable {
     this.core = new FocusCore(b.domain, b.config, b.timers != null ? b.timers
         : b.transport.nextScheduler());
     this.agent = UserAgent.builder(b.transport).sharedTransactions(b.transactions)
-        .contactUser(config.factoryUser()).handler(core).build();
+        .contactUser(config.factoryUser()).advertisedHost(b.advertisedHost).handler(core).build();
     core.attach(agent);
     core.outbound(b.outbound);
     if (b.media != null) {
       core.media(b.media, b.mixThreads);
     } else if (config.audio()) {
-      core.media(MediaNetworkConfig.builder().bindAddress(rtpAddress(b.transport))
+      core.media(MediaNetworkConfig.builder().bindAddress(rtpAddress(b.transport, b.advertisedHost))
           .portRange(config.rtpMinPort(), config.rtpMaxPort()).build(), config.mixThreads());
     }
   }
@@ -61,10 +61,14 @@ public final class Focus implements AutoCloseable {
     return new Builder(transport, transactions, domain);
   }
 
-  /** Where RTP binds: the first listen point's address (loopback for a wildcard one). */
-  private static java.net.InetAddress rtpAddress(TransportLayer transport) {
+  /**
+   * Where RTP binds: the first listen point's address; for a wildcard one, the wildcard when an
+   * advertised host names us to the outside, else loopback.
+   */
+  private static java.net.InetAddress rtpAddress(TransportLayer transport, String advertised) {
     java.net.InetAddress a = transport.listenPoints().get(0).address().getAddress();
-    return a.isAnyLocalAddress() ? java.net.InetAddress.getLoopbackAddress() : a;
+    return !a.isAnyLocalAddress() || advertised != null ? a
+        : java.net.InetAddress.getLoopbackAddress();
   }
 
   /** The conference factory URI, {@code sip:conference@DOMAIN}. */
@@ -132,6 +136,7 @@ public final class Focus implements AutoCloseable {
     private FocusConfig config = FocusConfig.defaults();
     private Scheduler timers;
     private Outbound outbound;
+    private String advertisedHost;
     private MediaNetworkConfig media;
     private int mixThreads = 2;
 
@@ -152,6 +157,16 @@ public final class Focus implements AutoCloseable {
     /** Where the focus's own timers run (idle conferences); default: a transport event loop. */
     public Builder timers(Scheduler timers) {
       this.timers = Objects.requireNonNull(timers, "timers");
+      return this;
+    }
+
+    /**
+     * The host the focus writes in its Contact and SDP (a public address or name, needed when the
+     * server listens on a wildcard address); default: the listen point's address, loopback for a
+     * wildcard one.
+     */
+    public Builder advertisedHost(String host) {
+      this.advertisedHost = host;
       return this;
     }
 

@@ -2,11 +2,12 @@ package dev.parley.server;
 
 import dev.parley.auth.DigestAuthenticator;
 import dev.parley.focus.Focus;
-import dev.parley.focus.Outbound;
 import dev.parley.server.config.ServerConfig;
+import dev.parley.server.internal.FocusWiring;
+import dev.parley.server.internal.KeptSecrets;
 import dev.parley.server.internal.PeriodicTask;
-import dev.parley.server.internal.PrivateFiles;
 import dev.parley.server.internal.ServerCore;
+import dev.parley.server.internal.StatusEndpoint;
 import dev.parley.server.offline.OfflineMessages;
 import dev.parley.server.proxy.Proxy;
 import dev.parley.server.proxy.ProxyStats;
@@ -25,27 +26,17 @@ import dev.parley.server.status.TransactionCounts;
 import dev.parley.server.store.AccountCache;
 import dev.parley.server.store.Store;
 import dev.parley.server.store.StoreException;
-import dev.parley.sip.Address;
-import dev.parley.sip.Uri;
 import dev.parley.transaction.TransactionConfig;
 import dev.parley.transaction.TransactionLayer;
-import dev.parley.transport.Hop;
 import dev.parley.transport.ListenPoint;
 import dev.parley.transport.NettyTransportLayer;
 import dev.parley.transport.Scheduler;
 import dev.parley.transport.ServerLocator;
 import dev.parley.transport.TlsConfig;
-import dev.parley.transport.Transport;
 import dev.parley.transport.TransportListener;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.BindException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -113,7 +104,7 @@ public final class SipServer implements AutoCloseable {
   private final Clock clock;
   private final Instant startedAt;
   private volatile OfflineMessages offline;
-  private Focus focus;
+  private final Focus focus;
   private StatusHttpServer statusHttp;
   private final int loadedBindings;
   private final int droppedBindings;
@@ -151,7 +142,7 @@ public final class SipServer implements AutoCloseable {
         tb.tls(config.tlsCertificate() != null
             ? TlsConfig.builder().pem(config.tlsCertificate(), config.tlsKey(),
                 config.tlsKeyPassword()).build()
-            : developmentTls(config.dataDir().resolve("tls")));
+            : KeptSecrets.developmentTls(config.dataDir().resolve("tls")));
       }
       t = tb.build();
       this.transport = t;
@@ -161,7 +152,7 @@ public final class SipServer implements AutoCloseable {
       this.locator = loc;
       this.proxy = new Proxy(config.domain(), config.proxy(), config.trusted(),
           config.auth().md5OnlyUserAgents(), location, accounts, authenticator, loc, limiter,
-          this::storeForLater, routeSecret(config, store));
+          this::storeForLater, KeptSecrets.routeSecret(config, store));
       Proxy proxyRef = this.proxy;
       this.registrar = Registrar.builder(config.domain(), location, authenticator)
           .aliases(aliases)
@@ -190,11 +181,8 @@ public final class SipServer implements AutoCloseable {
       t.start().join();
       proxy.start(layer, t, aliases);
       this.timers = timers != null ? timers : t.nextScheduler();
-      if (config.focusEnabled()) {
-        this.focus = Focus.builder(t, layer, config.domain()).config(config.focus())
-            .timers(this.timers).outbound(focusOutbound(t.listenPoints())).build();
-        core.setFocus(focus);
-      }
+      this.focus = config.focusEnabled() ? FocusWiring.start(t, layer, core, proxy,
+          config.domain(), config.focus(), this.timers, config.proxy().advertisedHost()) : null;
       bg = Executors.newSingleThreadExecutor(r -> {
         Thread th = new Thread(r, "parley-server-store");
         th.setDaemon(true);
@@ -214,7 +202,7 @@ public final class SipServer implements AutoCloseable {
             .clock(clock).config(config.offline()).build();
       }
       if (config.status().isEnabled()) {
-        this.statusHttp = startStatus(config);
+        this.statusHttp = StatusEndpoint.start(config.status(), config.dataDir(), this::status);
       }
       started = true;
     } finally {
@@ -234,27 +222,6 @@ public final class SipServer implements AutoCloseable {
         }
         store.close();
       }
-    }
-  }
-
-  /** The development certificate in {@code dir}, which is {@code 0700} and its files 0600. */
-  private static TlsConfig developmentTls(Path dir) {
-    try {
-      PrivateFiles.directory(dir);
-      try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-        for (Path f : (Iterable<Path>) files::iterator) {
-          PrivateFiles.restrict(f); // there before: warn
-        }
-      }
-      TlsConfig tls = TlsConfig.development(dir); // generates the key store when absent
-      try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-        for (Path f : (Iterable<Path>) files::iterator) {
-          PrivateFiles.restrictNew(f); // keytool writes with the umask's permissions
-        }
-      }
-      return tls;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot keep " + dir + " to its owner: " + e.getMessage(), e);
     }
   }
 
@@ -293,42 +260,6 @@ public final class SipServer implements AutoCloseable {
     return new SipServer(Objects.requireNonNull(config, "config"),
         Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(nanoClock, "nanoClock"),
         Objects.requireNonNull(timers, "timers"));
-  }
-
-  /**
-   * The status endpoint on the configured address; on the default one, a free port of the same
-   * address when 8060 is taken ({@link StatusConfig}).
-   */
-  private StatusHttpServer startStatus(ServerConfig config) {
-    InetSocketAddress at = config.status().address();
-    try {
-      return statusOn(at);
-    } catch (UncheckedIOException e) {
-      if (!config.status().isAddressDefault() || !isBindFailure(e)) {
-        throw e;
-      }
-      StatusHttpServer http = statusOn(new InetSocketAddress(at.getAddress(), 0));
-      log.warn("status port {} is taken; status endpoint on {} instead (see {})", at.getPort(),
-          http.url(), config.dataDir().resolve(StatusHttpServer.URL_FILE));
-      return http;
-    }
-  }
-
-  private StatusHttpServer statusOn(InetSocketAddress at) {
-    return StatusHttpServer.builder(this::status)
-        .address(at.getAddress().getHostAddress().replaceAll("%.*$", ""), at.getPort())
-        .allowNonLoopback(config.status().allowRemote())
-        .urlFile(config.dataDir().resolve(StatusHttpServer.URL_FILE))
-        .start();
-  }
-
-  private static boolean isBindFailure(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof BindException) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -462,31 +393,6 @@ public final class SipServer implements AutoCloseable {
     return store.accountCountsByDomain();
   }
 
-  /**
-   * The focus's way out: its dial-outs go to our own first listen point (UDP when we have it;
-   * loopback for a wildcard address), with a Route the proxy takes as the server's own.
-   */
-  private Outbound focusOutbound(List<ListenPoint> listening) {
-    ListenPoint lp = listening.stream().filter(p -> p.transport() == Transport.UDP).findFirst()
-        .orElse(listening.get(0));
-    InetSocketAddress bound = lp.address();
-    InetSocketAddress self = bound.getAddress().isAnyLocalAddress()
-        ? new InetSocketAddress(InetAddress.getLoopbackAddress(), bound.getPort()) : bound;
-    Hop hop = new Hop(lp.transport(), self);
-    Proxy p = proxy;
-    return new Outbound() {
-      @Override
-      public Hop hop() {
-        return hop;
-      }
-
-      @Override
-      public Address route(String callId, String fromTag, Uri target) {
-        return p.originationRoute(hop.transport(), self, callId, fromTag, target);
-      }
-    };
-  }
-
   /** The conference focus, or null when it is off ({@code focus.enabled = false}). */
   public Focus focus() {
     return focus;
@@ -593,33 +499,6 @@ public final class SipServer implements AutoCloseable {
     } finally {
       store.close();
     }
-  }
-
-  /**
-   * The Record-Route secret: configured, else the one in the store, made (32 random bytes) and
-   * stored at the first start, so that dialogs set up before a restart keep working after it.
-   */
-  private static byte[] routeSecret(ServerConfig config, Store store) {
-    byte[] configured = config.proxy().routeSecret();
-    if (configured != null) {
-      return configured;
-    }
-    java.util.Optional<String> kept = store.setting("route_secret");
-    if (kept.isPresent()) {
-      try {
-        byte[] secret = java.util.HexFormat.of().parseHex(kept.get());
-        if (secret.length >= 16) {
-          return secret;
-        }
-      } catch (IllegalArgumentException e) {
-        // unreadable: made again below (dialogs of the earlier secret then need credentials)
-      }
-      log.warn("stored route_secret is unusable; making a new one");
-    }
-    byte[] secret = new byte[32];
-    new java.security.SecureRandom().nextBytes(secret);
-    store.setSetting("route_secret", java.util.HexFormat.of().formatHex(secret));
-    return secret;
   }
 
   private static Set<String> aliases(ServerConfig config) {

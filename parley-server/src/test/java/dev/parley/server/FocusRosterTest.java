@@ -208,4 +208,35 @@ class FocusRosterTest extends ProxyFixture {
     await().atMost(Duration.ofSeconds(10)).until(() ->
         server.focus().conferences().get(0).participants().size() == 1);
   }
+
+  @Test
+  void aReferFromSomeoneNotInTheConferenceOrFromAGuestIsRefused() throws Exception {
+    start(b -> b.focus(dev.parley.focus.FocusConfig.builder().guests(true).build()));
+    Phone alice = phone("alice", "secret");
+    Phone bob = phone("bob", "hunter2");
+    enter(alice, "sip:conference@" + DOMAIN);
+    String uri = conferenceUri();
+
+    // bob, not in it, REFERs out of dialog to the conference URI
+    SipUri target = SipUri.parse(uri);
+    SipRequest refer = bob.ua.newRequest(SipMethod.REFER, target, bob.aor(), Address.of(target),
+        Transport.UDP).header(HeaderName.REFER_TO, "<sip:carol@" + DOMAIN + ">").build();
+    Throwable e = bob.ua.subscribe(refer, bob.proxy, (s, n, st) -> { }).accepted()
+        .handle((r, x) -> x).get(10, TimeUnit.SECONDS);
+    Throwable c = e instanceof java.util.concurrent.CompletionException x ? x.getCause() : e;
+    assertThat(((dev.parley.dialog.SipFailure) c).statusCode()).isEqualTo(403);
+
+    // a guest (another domain: not challenged, let in as conferences are open) may not dial out
+    Phone guest = keep(Phone.of(server, "mallory", null, Transport.UDP));
+    SipRequest invite = guest.ua.newRequest(SipMethod.INVITE, target,
+            Address.parse("<sip:mallory@elsewhere.test>"), Address.of(target), Transport.UDP)
+        .body(MediaType.APPLICATION_SDP, IM_OFFER.getBytes(StandardCharsets.US_ASCII)).build();
+    Dialog guestLeg = guest.ua.invite(invite, guest.proxy).get(10, TimeUnit.SECONDS);
+    Throwable g = guest.ua.refer(guestLeg, Address.parse("<sip:carol@" + DOMAIN + ">"),
+        Address.parse("<sip:mallory@elsewhere.test>"), (s, n, st) -> { }).accepted()
+        .handle((r, x) -> x).get(10, TimeUnit.SECONDS);
+    Throwable gc = g instanceof java.util.concurrent.CompletionException x ? x.getCause() : g;
+    assertThat(((dev.parley.dialog.SipFailure) gc).statusCode()).isEqualTo(403);
+    assertThat(server.focus().conferences().get(0).participants()).hasSize(2);
+  }
 }

@@ -33,6 +33,8 @@ final class Conference {
   private boolean ended;
   /** The conference's mix, made with its first audio leg; null before and after. */
   private AudioMixer mixer;
+  /** The timer that ends it when it has stayed empty (idle timeout above zero), or null. */
+  private dev.parley.transport.Scheduler.Timer idleTimer;
   /** When the conference last became empty (scheduler millis), or -1 while someone is in. */
   private long emptySince = -1;
 
@@ -60,7 +62,7 @@ final class Conference {
   /** The leg whose dialog is {@code id}, or null. */
   synchronized Leg legOf(DialogId id) {
     for (Leg l : legs.values()) {
-      if (l.dialog != null && l.dialog.id().equals(id)) {
+      if (id.equals(l.dialogId) || l.dialog != null && l.dialog.id().equals(id)) {
         return l;
       }
     }
@@ -110,6 +112,7 @@ final class Conference {
   /** The leg is in: its dialog is confirmed. */
   synchronized void connected(Leg leg, Dialog dialog) {
     leg.dialog = dialog;
+    leg.dialogId = dialog.id();
     leg.status = leg.held ? ParticipantStatus.ON_HOLD : ParticipantStatus.CONNECTED;
   }
 
@@ -147,7 +150,7 @@ final class Conference {
   synchronized List<Leg> silentFor(long nowMillis, long timeoutMillis) {
     List<Leg> out = new ArrayList<>();
     for (Leg l : legs.values()) {
-      if (l.mix == null || l.dialog == null || l.held) {
+      if (l.mix == null || l.dialog == null || l.held || !l.peerSends) {
         l.silentSinceMillis = -1;
         continue;
       }
@@ -224,6 +227,14 @@ final class Conference {
       return true;
     }
     return false;
+  }
+
+  /** Replaces the idle timer (one at a time: joins and leaves do not pile timers up). */
+  synchronized void idleTimer(dev.parley.transport.Scheduler.Timer timer) {
+    if (idleTimer != null) {
+      idleTimer.cancel();
+    }
+    idleTimer = timer;
   }
 
   /** Ends the conference now (the focus closes); returns false if it had ended already. */

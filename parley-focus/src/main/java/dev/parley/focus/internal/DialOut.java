@@ -81,6 +81,13 @@ final class DialOut {
           .reasonPhrase("Not Implemented (Refer-To method " + target.method() + ")").build());
       return;
     }
+    String targetUser = target.userDecoded();
+    if (targetUser != null && (targetUser.equals(config.factoryUser())
+        || targetUser.startsWith(dev.parley.focus.Focus.CONFERENCE_PREFIX))) {
+      tx.respond(refer.response(403, Tags.random())
+          .reasonPhrase("Forbidden (the focus does not dial a conference)").build());
+      return;
+    }
     if (!config.dialOutExternal() && !target.host().equalsIgnoreCase(domain)) {
       tx.respond(refer.response(403, Tags.random())
           .reasonPhrase("Forbidden (the focus dials out to users of " + domain + " only)").build());
@@ -106,7 +113,9 @@ final class DialOut {
       sub.notifyProgress(200, "OK");
       return;
     }
-    Leg leg = conference.add(aor, referTo.displayName(), true, ParticipantStatus.DIALING_OUT,
+    // someone of another domain the focus called is a guest: it may not ask for dial-outs
+    boolean ofDomain = target.host().equalsIgnoreCase(domain);
+    Leg leg = conference.add(aor, referTo.displayName(), ofDomain, ParticipantStatus.DIALING_OUT,
         config.maxParticipants());
     if (leg == null) {
       tx.respond(refer.response(503, Tags.random())
@@ -120,7 +129,8 @@ final class DialOut {
         core.contactOf(conference, tx.flow().transport()), QUIET);
     progress.notifyProgress(100, "Trying");
     conference.roster.changed(leg);
-    Address referredBy = referredBy(refer, requester);
+    // Referred-By is who asked, as the server authenticated them: never what the REFER claims
+    Address referredBy = Address.of(requester);
     FocusMedia media = core.media();
     if (media == null) {
       invite(conference, leg, target, referredBy, progress, outbound, null);
@@ -131,7 +141,16 @@ final class DialOut {
         log.warn("{} dials out to {} without audio: no RTP port ({})", conference.uri, target,
             error.toString());
       }
-      invite(conference, leg, target, referredBy, progress, outbound, socket);
+      try {
+        invite(conference, leg, target, referredBy, progress, outbound, socket);
+      } catch (RuntimeException e) {
+        log.warn("{} could not dial out to {}", conference.uri, target, e);
+        if (socket != null) {
+          socket.close();
+        }
+        progress.notifyProgress(500, "Server Internal Error");
+        core.left(conference, leg);
+      }
     });
   }
 
@@ -159,7 +178,7 @@ final class DialOut {
     }
     FocusMedia media = core.media();
     SessionDescription offer = FocusSdp.offer((SipUri) contact.uri(), conference.uri,
-        socket == null ? null : media.offerLine(socket));
+        socket == null ? null : media.offerLine(socket, ((SipUri) contact.uri()).host()));
     SipRequest draft = b.body(MediaType.APPLICATION_SDP,
         offer.toString().getBytes(StandardCharsets.UTF_8)).build();
     SipRequest invite = draft.toBuilder().header(HeaderName.ROUTE, outbound.route(
@@ -223,18 +242,6 @@ final class DialOut {
     core.agent().bye(dialog).whenComplete((r, e) ->
         progress.notifyProgress(r != null ? r.statusCode() : statusOf(e),
             r != null ? r.reasonPhrase() : "Failed"));
-  }
-
-  private static Address referredBy(SipRequest refer, SipUri requester) {
-    try {
-      Address given = refer.header(Header.REFERRED_BY);
-      if (given != null) {
-        return given;
-      }
-    } catch (RuntimeException e) {
-      // a malformed Referred-By: name who asked ourselves
-    }
-    return Address.of(requester);
   }
 
   private static SipResponse failureOf(Throwable error) {

@@ -102,9 +102,10 @@ public final class FocusCore implements UserAgent.Handler {
         log.info("{} sent no RTP for {} s in {}: ending its leg", leg.aor,
             config.mediaTimeout().toSeconds(), c.uri);
         Dialog d = leg.dialog;
-        byDialog.remove(d.id());
-        left(c, leg);
-        agent.bye(d);
+        if (byDialog.remove(d.id()) != null) { // not ended by its own BYE meanwhile
+          left(c, leg);
+          agent.bye(d);
+        }
       }
     }
   }
@@ -257,7 +258,7 @@ public final class FocusCore implements UserAgent.Handler {
         answer = FocusSdp.answer(offer, contact, conference.uri);
       } else {
         answer = FocusSdp.answer(offer, contact, conference.uri, audioLine,
-            media.answerLine(offer, audioLine, socket));
+            media.answerLine(offer, audioLine, socket, contact.host()));
         media.join(conference, leg, socket, answer, offer, audioLine);
       }
     } catch (RuntimeException e) {
@@ -268,13 +269,24 @@ public final class FocusCore implements UserAgent.Handler {
       reject(invite, 488, "Not Acceptable Here (" + oneLine(e.getMessage()) + ")");
       return;
     }
+    // the dialog is known from our 2xx on: a BYE that overtakes the ACK still finds its leg
+    dev.parley.dialog.DialogId id = new dev.parley.dialog.DialogId(invite.request().callId(),
+        invite.localTag(), invite.request().from().tag());
+    synchronized (conference) {
+      leg.dialogId = id;
+    }
+    byDialog.put(id, conference);
     invite.accept(MediaType.APPLICATION_SDP, answer.toString().getBytes(StandardCharsets.UTF_8))
         .whenComplete((dialog, error) -> {
           if (error != null) {
-            left(conference, leg);
+            if (byDialog.remove(id) != null) {
+              left(conference, leg);
+            }
             return;
           }
-          connected(conference, leg, dialog);
+          if (byDialog.containsKey(id)) { // not ended by a BYE before the ACK
+            connected(conference, leg, dialog);
+          }
         });
   }
 
@@ -334,15 +346,16 @@ public final class FocusCore implements UserAgent.Handler {
     SessionDescription answer;
     Leg leg = conference.legOf(dialog.id());
     dev.parley.media.MixerParticipant mix = leg == null ? null : conference.audioOf(leg);
-    if (request.bodyLength() == 0) {
-      answer = FocusSdp.offer(contact, conference.uri);
+    if (request.bodyLength() == 0) { // an offerless re-INVITE: offer what the leg has
+      answer = FocusSdp.offer(contact, conference.uri,
+          mix == null ? null : media.offerLine(mix.socket(), contact.host()));
     } else {
       try {
         SessionDescription offer = SessionDescription.parse(request.body());
         int line = mix == null ? -1 : media.audioLine(offer);
         answer = line < 0 ? FocusSdp.answer(offer, contact, conference.uri)
             : FocusSdp.answer(offer, contact, conference.uri, line,
-                media.answerLine(offer, line, mix.socket()));
+                media.answerLine(offer, line, mix.socket(), contact.host()));
         if (line >= 0) {
           media.update(conference, leg, answer, offer, line);
           conference.roster.changed(leg);
@@ -370,7 +383,12 @@ public final class FocusCore implements UserAgent.Handler {
     if (request.method().equals(SipMethod.MESSAGE)) {
       relay.relay(conference, leg, tx, request);
     } else if (request.method().equals(SipMethod.REFER)) {
-      dialOut.refer(conference, leg.aor, tx, request);
+      if (leg.authenticated) {
+        dialOut.refer(conference, leg.aor, tx, request);
+      } else { // a guest: no calls placed on the server's behalf
+        tx.respond(request.response(403)
+            .reasonPhrase("Forbidden (guests may not ask the focus to dial out)").build());
+      }
     } else if (request.method().equals(SipMethod.SUBSCRIBE)) {
       subscribe(conference, leg.aor, tx, request);
     } else {
@@ -450,8 +468,9 @@ public final class FocusCore implements UserAgent.Handler {
             conference.roster.ended(s);
           }
         });
-    if (subscription != null && subscription.isActive()) {
-      conference.roster.watch(subscription, who);
+    if (subscription != null && subscription.isActive()
+        && !conference.roster.watch(subscription, who)) {
+      subscription.terminate("noresource"); // the conference ended meanwhile
     }
   }
 
@@ -460,6 +479,9 @@ public final class FocusCore implements UserAgent.Handler {
     log.debug("{} left {}", leg.aor, conference.uri);
     boolean empty = conference.remove(leg, timers.nowMillis());
     conference.roster.changed(leg);
+    if (!conference.hasParticipant(leg.aor)) {
+      conference.roster.forget(leg.aor); // its roster subscriptions end with its last leg
+    }
     if (empty) {
       endIfEmpty(conference);
     }
@@ -470,8 +492,9 @@ public final class FocusCore implements UserAgent.Handler {
     if (idle == 0) {
       ended(conference, conference.endIfIdle(timers.nowMillis(), 0));
     } else {
-      timers.schedule(() -> ended(conference, conference.endIfIdle(timers.nowMillis(), idle)),
-          idle, TimeUnit.MILLISECONDS);
+      conference.idleTimer(timers.schedule(
+          () -> ended(conference, conference.endIfIdle(timers.nowMillis(), idle)),
+          idle, TimeUnit.MILLISECONDS));
     }
   }
 
@@ -533,12 +556,27 @@ public final class FocusCore implements UserAgent.Handler {
     }
   }
 
+  /** Ends every conference, waiting up to 2 s for the BYEs' answers (close is not on a loop). */
   private void closeConferences() {
+    List<java.util.concurrent.CompletableFuture<?>> byes = new ArrayList<>();
+    closeAll(byes);
+    try {
+      java.util.concurrent.CompletableFuture.allOf(
+          byes.toArray(new java.util.concurrent.CompletableFuture<?>[0]))
+          .get(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      log.debug("not every participant answered the focus's BYE: {}", e.toString());
+    }
+  }
+
+  private void closeAll(List<java.util.concurrent.CompletableFuture<?>> byes) {
     for (Conference c : conferences.values()) {
       if (c.end()) {
         c.roster.closeAll();
         for (Dialog d : c.dialogs()) {
-          agent.bye(d);
+          byes.add(agent.bye(d));
         }
       }
     }

@@ -52,6 +52,15 @@ final class FocusMedia implements AutoCloseable {
     return -1;
   }
 
+  /**
+   * The address our SDP gives for {@code socket}: its own, unless it is bound to a wildcard
+   * address, then {@code host} (the focus's Contact host: the advertised one).
+   */
+  private static String sdpHost(RtpSocket socket, String host) {
+    java.net.InetAddress a = socket.localRtpAddress().getAddress();
+    return a.isAnyLocalAddress() ? host : a.getHostAddress();
+  }
+
   /** A leg's RTP (and RTCP) ports. */
   CompletableFuture<RtpSocket> open() {
     MediaNetwork n;
@@ -73,15 +82,15 @@ final class FocusMedia implements AutoCloseable {
   }
 
   /** Our answer to the audio line {@code index} of {@code offer}, on {@code socket}. */
-  MediaDescription answerLine(SessionDescription offer, int index, RtpSocket socket) {
-    return offers.answerMedia(offer, index, socket.localRtpAddress().getAddress().getHostAddress(),
+  MediaDescription answerLine(SessionDescription offer, int index, RtpSocket socket, String host) {
+    return offers.answerMedia(offer, index, sdpHost(socket, host),
         socket.localRtpAddress().getPort(), socket.localRtcpAddress().getPort(),
         Direction.SENDRECV);
   }
 
   /** Our offer of audio on {@code socket} (a dial-out). */
-  MediaDescription offerLine(RtpSocket socket) {
-    return offers.offer(socket.localRtpAddress().getAddress().getHostAddress(),
+  MediaDescription offerLine(RtpSocket socket, String host) {
+    return offers.offer(sdpHost(socket, host),
         socket.localRtpAddress().getPort(), socket.localRtcpAddress().getPort(),
         Direction.SENDRECV);
   }

@@ -34,6 +34,8 @@ final class ImRelay {
   static final MediaType RESULTS = MediaType.parse(DeliveryResults.CONTENT_TYPE);
   static final MediaType CPIM = MediaType.parse(CpimMessage.CONTENT_TYPE);
   private static final String COMPOSING = "application/im-iscomposing+xml";
+  /** A participant's MESSAGEs (and composing indications) being relayed at once, at most. */
+  static final int MAX_RELAYING = 8;
 
   private final Duration timeout;
   private volatile UserAgent agent;
@@ -59,8 +61,15 @@ final class ImRelay {
           .reasonPhrase("Temporarily Unavailable (nobody else is in the conference)").build());
       return;
     }
-    byte[] wrapped = cpim(from, conference, type, message.body());
     boolean composing = (type.type() + "/" + type.subtype()).equalsIgnoreCase(COMPOSING);
+    if (from.relaying.get() >= MAX_RELAYING) { // bounded: a sender cannot fill the focus
+      respond(tx, message.response(composing ? 200 : 503)
+          .reasonPhrase(composing ? "OK" : "Service Unavailable (messages still on their way)")
+          .build());
+      return;
+    }
+    from.relaying.incrementAndGet();
+    byte[] wrapped = cpim(from, conference, type, message.body());
     if (composing) {
       respond(tx, message.response(200).build());
     }
@@ -82,11 +91,14 @@ final class ImRelay {
             }
           });
     }
+    all.thenRun(() -> {
+      timer.cancel();
+      from.relaying.decrementAndGet();
+    });
     if (composing) {
       return;
     }
     all.thenRun(() -> {
-      timer.cancel();
       List<DeliveryResults.Result> results = new ArrayList<>();
       synchronized (statuses) {
         for (int i = 0; i < recipients.size(); i++) {

@@ -19,6 +19,12 @@ final class Leg {
   final boolean authenticated;
   ParticipantStatus status;
   Dialog dialog;
+  /** The id of its dialog with the focus, known from our 2xx (before the ACK) or the dial-out's. */
+  dev.parley.dialog.DialogId dialogId;
+  /** Whether the participant's side of the audio sends (not recvonly): silence then means gone. */
+  boolean peerSends = true;
+  /** Relayed MESSAGEs of this participant still waiting for their recipients. */
+  final java.util.concurrent.atomic.AtomicInteger relaying = new java.util.concurrent.atomic.AtomicInteger();
   boolean im;
   boolean audio;
   /** Whether the focus called the participant (a dial-out), rather than the other way round. */

@@ -49,23 +49,61 @@ final class Roster {
     }
   }
 
-  /** Adds a watcher (its subscription accepted) and sends it the full state. */
-  void watch(Subscription subscription, SipUri who) {
+  /**
+   * Adds a watcher (its subscription accepted) and sends it the full state; false when the
+   * conference has ended (the caller ends the subscription).
+   */
+  boolean watch(Subscription subscription, SipUri who) {
+    ConferenceInfo doc;
+    Watcher w = new Watcher(subscription, who);
     synchronized (conference) {
-      Watcher w = new Watcher(subscription, who);
+      if (conference.isEnded()) {
+        return false;
+      }
       watchers.add(w);
-      sendFull(w);
+      doc = full(w);
     }
+    send(w, doc);
+    return true;
   }
 
-  /** A refresh (or an unsubscribe): the full state again (RFC 6665 §4.2.2). */
+  /**
+   * A refresh (or an unsubscribe): the full state again (RFC 6665 §4.2.2), to a watcher who is
+   * still a participant; anyone else's subscription ends.
+   */
   void refreshed(Subscription subscription) {
+    Watcher target = null;
+    ConferenceInfo doc = null;
     synchronized (conference) {
       for (Watcher w : watchers) {
         if (w.subscription == subscription) {
-          sendFull(w);
+          target = w;
         }
       }
+      if (target != null && conference.hasParticipant(target.who)) {
+        doc = full(target);
+      }
+    }
+    if (doc != null) {
+      send(target, doc);
+    } else if (target != null) {
+      subscription.terminate("rejected");
+    }
+  }
+
+  /** {@code who} is no longer in the conference: its subscriptions end. */
+  void forget(SipUri who) {
+    List<Watcher> gone = new ArrayList<>();
+    synchronized (conference) {
+      for (Watcher w : watchers) {
+        if (w.who.equivalentTo(who)) {
+          gone.add(w);
+        }
+      }
+      watchers.removeAll(gone);
+    }
+    for (Watcher w : gone) {
+      w.subscription.terminate("rejected");
     }
   }
 
@@ -76,8 +114,14 @@ final class Roster {
     }
   }
 
-  /** {@code leg} changed (status, joined, left): a partial document to every watcher. */
+  /**
+   * {@code leg} changed (status, joined, left): a partial document to every watcher. The
+   * documents are made under the lock (versions in order) and sent after it: a NOTIFY that fails
+   * at once ends its subscription, which takes the lock to forget the watcher.
+   */
   void changed(Leg leg) {
+    List<Watcher> to = new ArrayList<>();
+    List<ConferenceInfo> docs = new ArrayList<>();
     synchronized (conference) {
       if (watchers.isEmpty()) {
         return;
@@ -88,9 +132,12 @@ final class Roster {
           : userOf(leg);
       for (Watcher w : watchers) {
         w.version++;
-        ConferenceInfo doc = base(w.version, ConferenceInfo.State.PARTIAL).addUser(user).build();
-        send(w, doc);
+        to.add(w);
+        docs.add(base(w.version, ConferenceInfo.State.PARTIAL).addUser(user).build());
       }
+    }
+    for (int i = 0; i < to.size(); i++) {
+      send(to.get(i), docs.get(i));
     }
   }
 
@@ -106,11 +153,12 @@ final class Roster {
     }
   }
 
-  private void sendFull(Watcher w) {
+  /** The full state for {@code w}, its version one more; under the conference's lock. */
+  private ConferenceInfo full(Watcher w) {
     w.version++;
     ConferenceInfo.Builder b = base(w.version, ConferenceInfo.State.FULL);
     conference.forEachLeg(l -> b.addUser(userOf(l)));
-    send(w, b.build());
+    return b.build();
   }
 
   private ConferenceInfo.Builder base(long version, ConferenceInfo.State state) {

@@ -126,7 +126,7 @@ public final class Proxy {
    *     Request-URI is not a user of the domain
    */
   public CompletableFuture<Integer> originate(SipRequest request) {
-    return core.originate(request);
+    return core.origination().originate(request);
   }
 
   /**
@@ -144,7 +144,7 @@ public final class Proxy {
    */
   public Address originationRoute(Transport transport, InetSocketAddress local, String callId,
       String fromTag, Uri target) {
-    return core.originationRoute(transport, local, callId, fromTag, target);
+    return core.origination().route(transport, local, callId, fromTag, target);
   }
 
   /** Whether {@code uri}'s host is the domain, an alias or one of our addresses (and port). */

@@ -71,12 +71,12 @@ final class AckForwarding {
       ProxyMessages.removeIdentity(ack, b);
       SipRequest out = b.build();
       ProxyTarget t = new ProxyTarget(target, List.of(), null, next, false);
-      Hop now = core.hopNow(t);
+      Hop now = core.hops().now(t);
       if (now != null) {
         core.sendAck(out, now);
         return;
       }
-      core.resolve(t).thenAccept(hop -> core.sendAck(out, hop)).exceptionally(e -> {
+      core.hops().resolve(t).thenAccept(hop -> core.sendAck(out, hop)).exceptionally(e -> {
         log.debug("cannot forward ACK from {}: {}", inbound.flow(), e.toString());
         return null;
       });

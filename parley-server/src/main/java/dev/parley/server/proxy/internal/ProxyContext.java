@@ -280,13 +280,13 @@ final class ProxyContext {
     }
 
     void resolve() {
-      Hop now = core.hopNow(target);
+      Hop now = core.hops().now(target);
       if (now != null) {
         // a fixed hop or an IP literal: no future, we are on the scheduler already
         guarded(() -> send(now));
         return;
       }
-      core.resolve(target).whenComplete((hop, error) -> scheduler.run(() -> guarded(() -> {
+      core.hops().resolve(target).whenComplete((hop, error) -> scheduler.run(() -> guarded(() -> {
         if (error != null) {
           log.debug("cannot locate {}: {}", target.hopUri(), error.toString());
           outcome(this, synthesised(target.binding() ? 480 : 503));

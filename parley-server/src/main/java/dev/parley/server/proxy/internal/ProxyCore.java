@@ -1,8 +1,6 @@
 package dev.parley.server.proxy.internal;
 
-import dev.parley.auth.AuthResult;
 import dev.parley.auth.DigestAuthenticator;
-import dev.parley.server.config.ServerConfig;
 import dev.parley.server.proxy.AddressMatcher;
 import dev.parley.server.proxy.Proxy;
 import dev.parley.server.proxy.ProxyConfig;
@@ -31,18 +29,12 @@ import dev.parley.transaction.ClientTransaction;
 import dev.parley.transaction.ServerTransaction;
 import dev.parley.transaction.TransactionLayer;
 import dev.parley.transport.Hop;
-import dev.parley.transport.Hops;
 import dev.parley.transport.Inbound;
-import dev.parley.transport.ResponseRouting;
 import dev.parley.transport.ServerLocator;
-import dev.parley.transport.Transport;
 import dev.parley.transport.TransportLayer;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -55,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * its Route (§16.4), asks {@link Admission} who may send it (digest with 407, trusted sources,
  * relaying), finds its targets (location service, static routes, loose routing, §16.5) and
  * hands them to a {@link ProxyContext} that forks. Also forwards ACKs for 2xx statelessly
- * ({@link AckForwarding}, §16.11), drops stray responses, and sends requests the server
- * originates itself ({@link #originate}, the delivery of stored MESSAGEs). The rules are in
+ * ({@link AckForwarding}, §16.11), drops stray responses, and lets requests the server
+ * originates itself through ({@link Origination}: the delivery of stored MESSAGEs, the focus's
+ * dial-out); next hops are found by {@link NextHops}. The rules are in
  * {@code docs/server.md}, section "Proxy". Digests that do not verify are reported to the
  * {@link RateLimiter}.
  *
@@ -73,7 +66,8 @@ public final class ProxyCore {
   private final ProxyConfig config;
   private final LocationService location;
   private final AccountCache accounts;
-  private final ServerLocator locator;
+  private final NextHops hops;
+  private final Origination origination;
   private final RateLimiter limiter;
   private volatile UnregisteredTargetHandler unregistered;
   private volatile Proxy.LocalService service;
@@ -114,7 +108,8 @@ public final class ProxyCore {
     this.domain = domain;
     this.location = location;
     this.accounts = accounts;
-    this.locator = locator;
+    this.hops = new NextHops(locator);
+    this.origination = new Origination(this, domain, accounts);
     this.limiter = limiter;
     this.unregistered = unregistered;
     this.admission = new Admission(this, domain, trusted, md5OnlyUserAgents, authenticator,
@@ -160,21 +155,11 @@ public final class ProxyCore {
   }
 
   /**
-   * Whether {@code uri} would be sent to one of this server's own sockets: one of our addresses
-   * (or names) in any spelling, with one of our ports (the transport's default port when it
-   * names none). The registrar refuses such contacts, and the proxy skips such bindings: a
-   * contact that points back at the server makes every request to its user go round again.
+   * The requests the server starts itself: stored MESSAGEs delivered, the focus's dial-out
+   * Route.
    */
-  /**
-   * The Route that lets a request the server starts itself ({@code callId}, {@code fromTag},
-   * Request-URI {@code target}) through the proxy: our address for {@code local}'s transport with
-   * {@code lr} and the origination signature.
-   */
-  public Address originationRoute(Transport transport, InetSocketAddress local, String callId,
-      String fromTag, Uri target) {
-    SipUri ours = (SipUri) own.recordRoute(transport, local).uri();
-    return Address.of(ours.toBuilder().parameter(RouteSigner.ORIGIN_PARAMETER,
-        signer.signOrigination(callId, fromTag, target)).build());
+  public Origination origination() {
+    return origination;
   }
 
   public boolean isOurs(SipUri uri) {
@@ -182,6 +167,12 @@ public final class ProxyCore {
     return o != null && o.isDomain(uri);
   }
 
+  /**
+   * Whether {@code uri} would be sent to one of this server's own sockets: one of our addresses
+   * (or names) in any spelling, with one of our ports (the transport's default port when it
+   * names none). The registrar refuses such contacts, and the proxy skips such bindings: a
+   * contact that points back at the server makes every request to its user go round again.
+   */
   public boolean pointsAtUs(SipUri uri) {
     OwnAddresses o = own;
     return o != null && o.isOwnSocket(uri);
@@ -366,7 +357,8 @@ public final class ProxyCore {
     proxy(tx, request, target, routeSet, hash, inDialog, origin, targets);
   }
 
-  private List<ProxyTarget> targetsOf(Aor aor) {
+  /** The targets of {@code aor}'s bindings, those pointing back at us left out. */
+  List<ProxyTarget> targetsOf(Aor aor) {
     List<ProxyTarget> targets = new ArrayList<>();
     for (Binding b : location.lookup(aor)) {
       ProxyTarget t = ProxyTarget.ofBinding(b);
@@ -375,51 +367,6 @@ public final class ProxyCore {
       }
     }
     return targets;
-  }
-
-  /**
-   * Sends a request of the server's own (such as the delivery of a stored MESSAGE) to the
-   * current bindings of the local user its Request-URI names, forking like any proxied request
-   * (§16.5-16.7), in new client transactions: the request carries no Via yet (the transaction
-   * layer adds ours) and no credentials are asked. Never blocks; may be called on any thread.
-   *
-   * @return completes with the status of the first 2xx, else of the best final response: 404
-   *     when the user does not exist, 480 when it has no binding, 408 when no branch answered in
-   *     time, 503 when {@code proxy.max_contexts} requests are in flight; fails if the proxy has
-   *     not started
-   * @throws IllegalArgumentException if {@code request} is an INVITE, ACK or CANCEL (they need
-   *     a dialog), or its Request-URI is not a user of the domain
-   */
-  public CompletableFuture<Integer> originate(SipRequest request) {
-    SipMethod m = request.method();
-    if (m.isInvite() || m.equals(SipMethod.ACK) || m.equals(SipMethod.CANCEL)) {
-      throw new IllegalArgumentException("cannot originate " + m + " outside a dialog");
-    }
-    if (layer == null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("proxy not started"));
-    }
-    if (!(request.requestUri() instanceof SipUri uri) || uri.user() == null
-        || !own.isDomain(uri)) {
-      throw new IllegalArgumentException("not a user of " + domain + ": " + request.requestUri());
-    }
-    String user = uri.userDecoded();
-    if (!accounts.contains(user)) {
-      return CompletableFuture.completedFuture(404);
-    }
-    List<ProxyTarget> targets = targetsOf(new Aor(user, domain));
-    if (targets.isEmpty()) {
-      return CompletableFuture.completedFuture(480);
-    }
-    if (active.incrementAndGet() > config.maxContexts()) {
-      active.decrementAndGet();
-      return CompletableFuture.completedFuture(503);
-    }
-    SipRequest base = request.maxForwards() >= 0 ? request : request.toBuilder()
-        .setHeader(HeaderName.MAX_FORWARDS, Integer.toString(DEFAULT_MAX_FORWARDS)).build();
-    CompletableFuture<Integer> result = new CompletableFuture<>();
-    new ProxyContext(this, transport.nextScheduler(), base,
-        ProxyMessages.loopHash(base, List.of()), result).start(targets);
-    return result;
   }
 
   /**
@@ -440,8 +387,7 @@ public final class ProxyCore {
       reject(tx, request, 440, "Max-Breadth Exceeded");
       return;
     }
-    if (active.incrementAndGet() > config.maxContexts()) {
-      active.decrementAndGet();
+    if (!enterContext()) {
       overloaded(tx, request);
       return;
     }
@@ -522,12 +468,34 @@ public final class ProxyCore {
     return signer;
   }
 
-  /** Sends an ACK for a 2xx on its way (statelessly) and counts it as forwarded. */
   /** Whether {@link #start} has connected the proxy to its layers. */
   boolean started() {
     return layer != null;
   }
 
+  /** Where targets go next (RFC 3263). */
+  NextHops hops() {
+    return hops;
+  }
+
+  /** An event loop of the transport, for a context of the server's own. */
+  dev.parley.transport.Scheduler nextScheduler() {
+    return transport.nextScheduler();
+  }
+
+  /**
+   * Takes a place for a new context, within {@link ProxyConfig#maxContexts()}; false (nothing
+   * taken) when they are all in use. {@link #released} gives it back.
+   */
+  boolean enterContext() {
+    if (active.incrementAndGet() > config.maxContexts()) {
+      active.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  /** Sends an ACK for a 2xx on its way (statelessly) and counts it as forwarded. */
   void sendAck(SipRequest ack, Hop hop) {
     layer.sendAck(ack, hop);
     forwarded.increment();
@@ -545,38 +513,6 @@ public final class ProxyCore {
 
   long timerCMillis() {
     return config.timerC().toMillis();
-  }
-
-  /**
-   * The hop for a target: as given, an IP literal as written, else RFC 3263 (the first hop); the
-   * target's fallback when a name cannot be located.
-   */
-  CompletableFuture<Hop> resolve(ProxyTarget target) {
-    Hop now = hopNow(target);
-    if (now != null) {
-      return CompletableFuture.completedFuture(now);
-    }
-    SipUri uri = target.hopUri();
-    CompletableFuture<Hop> located = locator == null
-        ? CompletableFuture.failedFuture(new UnknownHostException(uri.host()))
-        : locator.locate(uri).thenApply(hops -> hops.get(0));
-    Hop fallback = target.fallback();
-    return fallback == null ? located : located.exceptionally(e -> fallback);
-  }
-
-  /**
-   * The hop for a target known without a lookup: its fixed hop, or its URI's IP literal as
-   * written; null when the URI names a host to locate ({@link #resolve}).
-   */
-  Hop hopNow(ProxyTarget target) {
-    if (target.hop() != null) {
-      return target.hop();
-    }
-    try {
-      return Hops.of(target.hopUri());
-    } catch (IllegalArgumentException e) {
-      return null; // a host name: locate it
-    }
   }
 
   /** Sends one branch; remembers its branch for loop detection until it terminates. */
