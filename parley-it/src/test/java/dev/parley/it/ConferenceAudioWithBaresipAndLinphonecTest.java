@@ -32,6 +32,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,8 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <ul>
  *   <li>the Parley endpoint {@code amy}: an {@link AudioVideoSession} to the conference URI,
  *       {@link ToneSource} {@value #AMY} Hz, PCMU, what it hears in a {@link RecordingSink};
- *   <li>baresip ({@code dave}): {@code ausine} {@value #DAVE} Hz, PCMU, what it hears recorded by
- *       its {@code sndfile} module;
+ *   <li>baresip ({@code dave}): {@code ausine} {@value #DAVE} Hz, PCMU or Opus (the test runs
+ *       with each), what it hears recorded by its {@code sndfile} module;
  *   <li>linphonec ({@code lin}): {@code play}s a {@value #LIN} Hz WAV file, with the codec it
  *       offers first (Opus), and {@code record}s what it hears.
  * </ul>
@@ -112,9 +114,10 @@ class ConferenceAudioWithBaresipAndLinphonecTest {
     }
   }
 
-  @Test
-  void baresipAndLinphonecInAParleyEndpointsConferenceHearTheOthersNotThemselvesAndAreInItsRoster()
-      throws Exception {
+  @ParameterizedTest(name = "baresip on {0}")
+  @ValueSource(strings = {"PCMU", "opus/48000/2"})
+  void baresipAndLinphonecInAParleyEndpointsConferenceHearTheOthersNotThemselvesAndAreInItsRoster(
+      String baresipCodec) throws Exception {
     Linphonec.requireInstalled();
     Endpoint paul = endpoint("paul", "paul-pw", b -> b);
     RecordingSink amyHears = new RecordingSink(work.resolve("amy-heard.wav"));
@@ -122,7 +125,7 @@ class ConferenceAudioWithBaresipAndLinphonecTest {
         .audioOffers(AudioOffers.builder().codecs(Codecs.PCMU).build())
         .audioSource(s -> new ToneSource(AMY, AudioFormat.PCM_8000, 0.5))
         .audioSink(s -> amyHears));
-    Baresip dave = baresip("dave", "dave-pw");
+    Baresip dave = baresip("dave", "dave-pw", baresipCodec);
     Linphonec lin = linphonec("lin", "lin-pw");
     Path linTone = HeardAudio.writeTone(work.resolve("tone-1000.wav"), LIN, Duration.ofSeconds(60));
     Path linHears = work.resolve("lin-heard.wav");
@@ -141,6 +144,9 @@ class ConferenceAudioWithBaresipAndLinphonecTest {
     call.addParticipant(conference).get(WAIT.toSeconds(), TimeUnit.SECONDS);
     dave.dial(conference.toString());
     dave.awaitEvent("CALL_ESTABLISHED", WAIT);
+    // baresip names the codec it sends with: "audio tx pipeline: ausine ---> sndfile ---> PCMU"
+    assertThat(dave.awaitOutput("audio tx pipeline", WAIT)).as("baresip's send codec")
+        .containsIgnoringCase(baresipCodec.split("/")[0]);
     lin.call(conference.toString());
     lin.awaitOutput("connected.", WAIT);
     lin.record(linHears);
@@ -203,7 +209,7 @@ class ConferenceAudioWithBaresipAndLinphonecTest {
         .audioOffers(AudioOffers.builder().codecs(Codecs.PCMU).build())
         .audioSource(s -> new ToneSource(AMY, AudioFormat.PCM_8000, 0.5))
         .audioSink(s -> amyHears));
-    Baresip dave = baresip("dave", "dave-pw");
+    Baresip dave = baresip("dave", "dave-pw", "PCMU");
     Supplier<String> logs = () -> server.conferences() + "\n" + dave.log();
 
     // amy creates the conference with audio: a call to the factory URI
@@ -388,11 +394,11 @@ class ConferenceAudioWithBaresipAndLinphonecTest {
     return e;
   }
 
-  /** baresip sending {@value #DAVE} Hz with PCMU, recording what it hears. */
-  private Baresip baresip(String user, String password) throws Exception {
+  /** baresip sending {@value #DAVE} Hz with {@code codec}, recording what it hears. */
+  private Baresip baresip(String user, String password, String codec) throws Exception {
     Baresip b = Baresip.builder(work.resolve(user))
         .account(user, password, server.aorHost()).outboundProxy(server.hostPort())
-        .tone((int) DAVE).audioCodecs("PCMU").recordTo(work.resolve(user + "-recordings"))
+        .tone((int) DAVE).audioCodecs(codec).recordTo(work.resolve(user + "-recordings"))
         .start();
     open.add(b);
     b.awaitRegistered(WAIT);
