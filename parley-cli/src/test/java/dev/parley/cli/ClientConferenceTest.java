@@ -102,6 +102,15 @@ class ClientConferenceTest {
   }
 
   @Test
+  void aConferenceFactoryThatIsNoSipUriIsAUsageError() throws Exception {
+    ClientRun r = ClientRun.start("x", "--user", "sip:x@127.0.0.1", "--listen",
+        "udp:127.0.0.1:0", "--json", "--conference-factory", "sip:");
+    runs.add(r);
+    assertThat(r.exitStatus()).isEqualTo(2);
+    assertThat(r.stderr()).contains("--conference-factory: not a SIP URI: sip:");
+  }
+
+  @Test
   void confCommandsWithoutAConferenceAndBadArgumentsFailWithAnError() throws Exception {
     ClientRun alice = client("alice", "--keep-going");
     alice.contact();

@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipMethod;
+import dev.parley.sip.MediaType;
 import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipUri;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -162,7 +164,8 @@ class ConferenceSessionTest {
     SipRequest subscribe = focus.subscribes.poll(WAIT, TimeUnit.SECONDS);
     assertThat(subscribe.headers().get(HeaderName.ACCEPT))
         .isEqualTo("application/conference-info+xml");
-    assertThat(subscribe.to().uri()).hasToString("sip:conf-test1@127.0.0.1"); // the conference
+    assertThat(((SipUri) subscribe.to().uri()).user()).isEqualTo("conf-test1"); // the conference
+    assertThat(subscribe.headers().get(HeaderName.EVENT)).isEqualTo("conference");
 
     List<DeliveryResult> results = a.send("hello all").get(WAIT, TimeUnit.SECONDS);
 
@@ -276,6 +279,34 @@ class ConferenceSessionTest {
             e -> assertThat(e.statusCode()).isEqualTo(404));
     b.termination().get(WAIT, TimeUnit.SECONDS);
     assertThat(b.isTerminated()).isTrue();
+  }
+
+  @Test
+  void unreadableRelaysAndRosterDocumentsAreRefusedOrIgnoredAndTheConferenceGoesOn()
+      throws Exception {
+    ConferenceSession a = conference(alice);
+    Events events = new Events();
+    a.addListener(events);
+    a.enter().get(WAIT, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(WAIT)).until(() -> focus.watcherCount() == 1);
+
+    SipResponse noCpim = focus.sendOnFirstLeg(MediaType.parse("message/cpim"),
+        "not a CPIM message at all".getBytes(StandardCharsets.UTF_8)).get(WAIT, TimeUnit.SECONDS);
+    assertThat(noCpim.statusCode()).isEqualTo(400);
+    SipResponse noFrom = focus.sendOnFirstLeg(MediaType.parse("message/cpim"),
+        "To: <sip:x@y>\r\n\r\nContent-Type: text/plain\r\n\r\nhi".getBytes(StandardCharsets.UTF_8))
+        .get(WAIT, TimeUnit.SECONDS);
+    assertThat(noFrom.statusCode()).isEqualTo(400);
+    focus.notifyRaw("<conference-info><user".getBytes(StandardCharsets.UTF_8));
+
+    ConferenceSession b = conference(bob);
+    b.enter(focus.conference()).get(WAIT, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(WAIT)).until(() -> others(a).equals(
+        List.of("sip:bob@127.0.0.1 CONNECTED"))); // the next good document applies
+    assertThat(events.messages).isEmpty();
+    assertThat(a.isTerminated()).isFalse();
+    b.leave().get(WAIT, TimeUnit.SECONDS);
+    a.leave().get(WAIT, TimeUnit.SECONDS);
   }
 
   @Test

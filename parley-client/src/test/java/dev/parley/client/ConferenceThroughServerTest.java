@@ -170,6 +170,23 @@ class ConferenceThroughServerTest {
   }
 
   @Test
+  void theFocusRefusesToDialOutOfTheDomainAndTheParticipantLeavesAgain() throws Exception {
+    Endpoint alice = endpoint("alice");
+    ConferenceSession a = conference(alice);
+    a.enter().get(WAIT, TimeUnit.SECONDS);
+
+    var outside = a.addParticipant(SipUri.parse("sip:dave@elsewhere.test"));
+
+    assertThatThrownBy(() -> outside.get(WAIT, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class).cause()
+        .isInstanceOfSatisfying(InvitationRejectedException.class,
+            e -> assertThat(e.statusCode()).isEqualTo(403)); // no free calls through a conference
+    await().atMost(Duration.ofSeconds(WAIT)).until(() -> roster(a).isEmpty());
+    assertThat(a.isTerminated()).isFalse();
+    a.leave().get(WAIT, TimeUnit.SECONDS);
+  }
+
+  @Test
   void enteringAConferenceThatDoesNotExistFailsWith404AndEndsTheSession() throws Exception {
     Endpoint bob = endpoint("bob");
     ConferenceSession b = conference(bob);

@@ -105,6 +105,23 @@ public final class FakeFocus implements AutoCloseable {
     }
   }
 
+  /** Sends {@code body} of {@code type} as a MESSAGE on the first leg; completes with the answer. */
+  CompletableFuture<SipResponse> sendOnFirstLeg(MediaType type, byte[] body) {
+    return ua.request(legs.get(0), SipMethod.MESSAGE, b -> b.body(type, body));
+  }
+
+  /** Sends {@code body} as a roster NOTIFY to every subscriber, as it is (a broken document). */
+  void notifyRaw(byte[] body) {
+    for (Subscription s : watchers) {
+      s.notify(CONFERENCE_INFO, body);
+    }
+  }
+
+  /** How many roster subscriptions are up. */
+  int watcherCount() {
+    return watchers.size();
+  }
+
   /** How many legs are up. */
   public int legCount() {
     return legs.size();

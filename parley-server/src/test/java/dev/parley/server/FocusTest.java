@@ -227,4 +227,36 @@ class FocusTest extends ProxyFixture {
     assertThat(statusOf(refused)).isEqualTo(404);
     assertThat(server.focus()).isNull();
   }
+
+  @Test
+  void aByeThatOvertakesTheAckEndsTheLegAndLeavesNoGhostParticipant() throws Exception {
+    start(b -> b.focus(FocusConfig.builder().guests(true).build()));
+    Phone alice = phone("alice", "secret");
+    alice.ua.invite(inviteTo(alice, "sip:conference@" + DOMAIN, null), alice.proxy)
+        .get(10, TimeUnit.SECONDS);
+    String uri = server.focus().conferences().get(0).uri();
+    try (dev.parley.testkit.MockSipPeer guest = dev.parley.testkit.MockSipPeer.start()) {
+      SipRequest invite = guest.request("INVITE", uri, "sip:guest@elsewhere.test", uri,
+          "Content-Type: application/sdp\r\n");
+      invite = invite.toBuilder().body(MediaType.APPLICATION_SDP,
+          IM_OFFER.getBytes(StandardCharsets.US_ASCII)).build();
+      guest.send(invite, udp());
+      SipResponse ok = guest.takeFinalResponse();
+      assertThat(ok.statusCode()).isEqualTo(200);
+      // BYE at once, no ACK (the ACK was lost, or the guest is hostile)
+      String bye = "BYE " + ok.contacts().get(0).uri() + " SIP/2.0\r\n"
+          + "Via: SIP/2.0/UDP " + guest.hostPort() + ";branch="
+          + dev.parley.testkit.MockSipPeer.newBranch() + ";rport\r\n"
+          + "Max-Forwards: 70\r\n"
+          + "From: " + invite.headers().get(HeaderName.FROM) + "\r\n"
+          + "To: " + ok.headers().get(HeaderName.TO) + "\r\n"
+          + "Call-ID: " + invite.callId() + "\r\n"
+          + "CSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n";
+      guest.send(bye, udp());
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(server.focus().conferences().get(0).participants())
+              .extracting(ConferenceView.Participant::uri)
+              .containsExactly("sip:alice@" + DOMAIN));
+    }
+  }
 }

@@ -11,7 +11,6 @@ import dev.parley.dialog.OutgoingSubscription;
 import dev.parley.dialog.ReferStatus;
 import dev.parley.dialog.SipFailure;
 import dev.parley.sip.Address;
-import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipStatus;
@@ -129,6 +128,9 @@ final class ConferenceReferrals {
 
         @Override
         public void onTerminated(OutgoingSubscription s, String reason) {
+          if ("failed".equals(reason)) {
+            return; // the REFER got no 2xx: answered() reports its status
+          }
           synchronized (session.endpoint.lock) {
             if (pending.remove(r)) { // ended without a final status: the outcome is unknown
               failLocked(r, 500, "the focus's report ended without an outcome (" + reason + ")");

@@ -1,5 +1,7 @@
 package dev.parley.sip.body;
 
+import dev.parley.json.JsonParser;
+import dev.parley.json.JsonWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +72,12 @@ public final class DeliveryResults {
       throw new BodyFormatException(CONTENT_TYPE + ": " + json.length + " bytes, more than "
           + MAX_BYTES);
     }
-    Object root = SmallJson.parse(new String(json, StandardCharsets.UTF_8), CONTENT_TYPE);
+    Object root;
+    try {
+      root = JsonParser.parse(new String(json, StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      throw new BodyFormatException(CONTENT_TYPE + ": " + e.getMessage());
+    }
     if (!(root instanceof Map<?, ?> object) || !(object.get("results") instanceof List<?> list)) {
       throw new BodyFormatException(CONTENT_TYPE + ": no \"results\" array");
     }
@@ -106,14 +113,11 @@ public final class DeliveryResults {
 
   /** The JSON text. */
   public String toJson() {
-    StringBuilder sb = new StringBuilder(16 + results.size() * 40).append("{\"results\":[");
-    for (int i = 0; i < results.size(); i++) {
-      Result r = results.get(i);
-      sb.append(i == 0 ? "" : ",").append("{\"uri\":");
-      SmallJson.quote(sb, r.uri());
-      sb.append(",\"status\":").append(r.status()).append('}');
+    JsonWriter w = new JsonWriter().beginObject().name("results").beginArray();
+    for (Result r : results) {
+      w.beginObject().field("uri", r.uri()).field("status", r.status()).endObject();
     }
-    return sb.append("]}").toString();
+    return w.endArray().endObject().toString();
   }
 
   /** {@link #toJson()} in UTF-8. */

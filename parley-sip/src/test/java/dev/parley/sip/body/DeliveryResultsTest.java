@@ -52,7 +52,7 @@ class DeliveryResultsTest {
     assertThatThrownBy(() -> parse("{\"results\":[]} trailing")).isInstanceOf(BodyFormatException.class)
         .hasMessageContaining("text after the value");
     assertThatThrownBy(() -> parse("[".repeat(100))).isInstanceOf(BodyFormatException.class)
-        .hasMessageContaining("nested deeper than 16");
+        .hasMessageContaining("nested deeper than");
     assertThatThrownBy(() -> DeliveryResults.parse(new byte[DeliveryResults.MAX_BYTES + 1]))
         .isInstanceOf(BodyFormatException.class).hasMessageContaining("more than");
   }
