@@ -58,8 +58,10 @@ final class ArchitectureRules {
     m.put("testkit", Set.of("transport"));
     m.put("dialog", Set.of("transaction", "auth"));
     m.put("client", Set.of("dialog", "sdp", "media"));
-    // the server is a proxy, registrar and mailbox: no UA layer (dialog) and never the client
-    m.put("server", Set.of("auth", "transaction", "json"));
+    // the conference focus is a user agent with media (DESIGN.md section 7), never the client
+    m.put("focus", Set.of("dialog", "sdp", "media", "json"));
+    // the server is a proxy, registrar and mailbox, and wires the focus in; never the client
+    m.put("server", Set.of("auth", "transaction", "json", "focus"));
     m.put("cli", Set.of("server", "client"));
     m.put("bench", Set.of("server", "client", "testkit"));
     m.put("it", Set.of("cli", "server", "client", "testkit"));

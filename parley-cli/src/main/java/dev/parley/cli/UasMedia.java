@@ -13,7 +13,6 @@ import dev.parley.media.MediaNetworkConfig;
 import dev.parley.media.MediaScheduler;
 import dev.parley.media.PortRangeExhaustedException;
 import dev.parley.media.RtpSocket;
-import dev.parley.media.StreamDirection;
 import dev.parley.media.StreamParameters;
 import dev.parley.media.ToneSource;
 import dev.parley.media.WavFileSource;
@@ -298,20 +297,14 @@ final class UasMedia implements AutoCloseable {
   private Call play(RtpSocket socket, StreamParameters p) throws IOException {
     Codecs.Entry codec = p.sendCodec();
     AudioFormat format = AudioFormat.of(codec.clockRate());
-    AudioStreamSettings.Builder settings = AudioStreamSettings.builder()
-        .send(p.sendPayloadType(), codec)
-        .receive(p.receivePayloadTypes())
-        .telephoneEvent(p.sendTelephoneEventPayloadType())
-        .direction(StreamDirection.valueOf(p.direction().name()));
-    if (usable(p.remoteRtp()) != null) {
-      settings.remote(p.remoteRtp(), usable(p.remoteRtcp()));
-    }
+    // a host name in c= is not resolved here (this may run on the media loop): sent nowhere
+    AudioStreamSettings settings = AudioStreamSettings.builder(p, false, a -> null).build();
     AudioSource source = mode.kind() == Mode.Kind.TONE // last: nothing after it may leak it
         ? new ToneSource(mode.hz(), format, TONE_AMPLITUDE)
         : WavFileSource.open(mode.file(), format, true);
     AudioStream stream;
     try {
-      stream = AudioStream.builder(socket, workers).settings(settings.build()).source(source).start();
+      stream = AudioStream.builder(socket, workers).settings(settings).source(source).start();
     } catch (RuntimeException e) {
       source.close();
       throw e;

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * What the SDP negotiation decides for one audio stream: where to send, the send codec, the
@@ -38,6 +39,52 @@ public final class AudioStreamSettings {
   /** A builder; {@link Builder#send(int, Codecs.Entry)} is required. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * A builder holding what a completed exchange decided ({@link StreamParameters}): the send
+   * codec and payload type, the receive payload types, the telephone-event payload type, the
+   * direction and the peer's addresses (RTCP's left null with rtcp-mux). Mute and anything else
+   * are the caller's to add.
+   *
+   * @param p the parameters of a line that runs (not rejected, with a send codec)
+   * @param receivedEventsServe whether our own receive telephone-event payload type serves both
+   *     ways when the peer gave none at the send codec's clock rate (a stream that must still
+   *     hear DTMF; sending events checks the peer's own type); false: -1 then
+   * @param resolver called for a peer address that is a host name ({@link
+   *     InetSocketAddress#isUnresolved()}, from a {@code c=} line): returns it resolved, or null
+   *     to send nowhere until the next exchange (resolving may block: call this where that is
+   *     allowed, or pass {@code a -> null})
+   * @throws IllegalArgumentException if the line is rejected or has no send codec
+   */
+  public static Builder builder(StreamParameters p, boolean receivedEventsServe,
+      UnaryOperator<InetSocketAddress> resolver) {
+    Objects.requireNonNull(p, "p");
+    Objects.requireNonNull(resolver, "resolver");
+    if (p.rejected() || p.sendCodec() == null) {
+      throw new IllegalArgumentException("line " + p.mLineIndex() + " runs no stream: "
+          + (p.rejected() ? "rejected" : "no send codec"));
+    }
+    int telephoneEvent = p.sendTelephoneEventPayloadType();
+    if (telephoneEvent < 0 && receivedEventsServe
+        && !p.receiveTelephoneEventPayloadTypes().isEmpty()) {
+      telephoneEvent = p.receiveTelephoneEventPayloadTypes().iterator().next();
+    }
+    Builder b = builder()
+        .send(p.sendPayloadType(), p.sendCodec())
+        .receive(p.receivePayloadTypes())
+        .telephoneEvent(telephoneEvent)
+        .direction(StreamDirection.valueOf(p.direction().name()));
+    InetSocketAddress rtp = resolve(p.remoteRtp(), resolver);
+    if (rtp != null) {
+      b.remote(rtp, p.rtcpMux() ? null : resolve(p.remoteRtcp(), resolver));
+    }
+    return b;
+  }
+
+  private static InetSocketAddress resolve(InetSocketAddress a,
+      UnaryOperator<InetSocketAddress> resolver) {
+    return a == null || !a.isUnresolved() ? a : resolver.apply(a);
   }
 
   /** A builder holding these settings. */

@@ -16,6 +16,7 @@ import dev.parley.server.registrar.Binding;
 import dev.parley.server.registrar.LocationService;
 import dev.parley.server.registrar.Registrar;
 import dev.parley.server.registrar.RegistrarConfig;
+import dev.parley.focus.Focus;
 import dev.parley.server.status.ServerStatus;
 import dev.parley.server.status.StatusConfig;
 import dev.parley.server.status.StatusHttpServer;
@@ -107,6 +108,7 @@ public final class SipServer implements AutoCloseable {
   private final Clock clock;
   private final Instant startedAt;
   private volatile OfflineMessages offline;
+  private Focus focus;
   private StatusHttpServer statusHttp;
   private final int loadedBindings;
   private final int droppedBindings;
@@ -173,7 +175,8 @@ public final class SipServer implements AutoCloseable {
           .build();
       // A proxy sees spirals (the same request back with another Request-URI): merged-request
       // detection (§8.2.2.2) is a UAS rule and would answer them 482.
-      TransactionLayer layer = TransactionLayer.builder(t, new ServerCore(registrar, proxy))
+      ServerCore core = new ServerCore(registrar, proxy);
+      TransactionLayer layer = TransactionLayer.builder(t, core)
           .config(TransactionConfig.defaults().toBuilder().rejectMergedRequests(false).build())
           .build();
       this.transactions = layer;
@@ -182,6 +185,11 @@ public final class SipServer implements AutoCloseable {
       t.start().join();
       proxy.start(layer, t, aliases);
       this.timers = timers != null ? timers : t.nextScheduler();
+      if (config.focusEnabled()) {
+        this.focus = Focus.builder(t, layer, config.domain()).config(config.focus())
+            .timers(this.timers).build();
+        core.setFocus(focus);
+      }
       bg = Executors.newSingleThreadExecutor(r -> {
         Thread th = new Thread(r, "parley-server-store");
         th.setDaemon(true);
@@ -445,6 +453,11 @@ public final class SipServer implements AutoCloseable {
     return store.accountCountsByDomain();
   }
 
+  /** The conference focus, or null when it is off ({@code focus.enabled = false}). */
+  public Focus focus() {
+    return focus;
+  }
+
   /** Bindings loaded from the store at start. */
   public int loadedBindings() {
     return loadedBindings;
@@ -525,6 +538,9 @@ public final class SipServer implements AutoCloseable {
     periodic.forEach(PeriodicTask::close);
     if (statusHttp != null) {
       statusHttp.close();
+    }
+    if (focus != null) {
+      focus.close();
     }
     transport.close();
     locator.close();

@@ -45,6 +45,8 @@ final class Phone implements AutoCloseable {
   final BlockingQueue<IncomingInvite> invites = new LinkedBlockingQueue<>();
   final BlockingQueue<SipRequest> requests = new LinkedBlockingQueue<>();
   final BlockingQueue<SipRequest> byes = new LinkedBlockingQueue<>();
+  /** Requests inside a dialog (MESSAGE, NOTIFY, INFO...), answered 200. */
+  final BlockingQueue<SipRequest> dialogRequests = new LinkedBlockingQueue<>();
   /** The dialogs of INVITEs accepted by {@link #answering}, completed when the ACK arrives. */
   final BlockingQueue<java.util.concurrent.CompletableFuture<Dialog>> accepted =
       new LinkedBlockingQueue<>();
@@ -71,6 +73,12 @@ final class Phone implements AutoCloseable {
           public void onRequest(ServerTransaction tx, SipRequest request) {
             requests.add(request);
             tx.respond(request.response(200, Tags.random()).build());
+          }
+
+          @Override
+          public void onDialogRequest(Dialog dialog, ServerTransaction tx, SipRequest request) {
+            dialogRequests.add(request);
+            tx.respond(request.response(200).build());
           }
 
           @Override

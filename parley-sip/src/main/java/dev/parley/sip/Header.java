@@ -99,6 +99,11 @@ public final class Header<T> {
   /** Refer-To (RFC 3515 §2.1). */
   public static final Header<Address> REFER_TO = single(HeaderName.REFER_TO, HeaderGrammar::address)
       .wire(WireGrammar.Rule.FROM_TO);
+  /** Referred-By (RFC 3892 §3): a name-addr or addr-spec; the {@code cid} parameter as written. */
+  public static final Header<Address> REFERRED_BY =
+      single(HeaderName.REFERRED_BY, HeaderGrammar::address);
+  /** Replaces (RFC 3891 §6.1): callid and replaces-params. */
+  public static final Header<Replaces> REPLACES = single(HeaderName.REPLACES, HeaderGrammar::replaces);
   /** Reason (RFC 3326): list. */
   public static final Header<Reason> REASON = list(HeaderName.REASON,
       l -> new Reason(l.expectToken("a reason protocol"), l.parameters(false)), false);
@@ -109,7 +114,8 @@ public final class Header<T> {
   static final List<Header<?>> ALL = List.of(VIA, FROM, TO, CALL_ID, CSEQ, CONTACT, MAX_FORWARDS,
       ROUTE, RECORD_ROUTE, PATH, CONTENT_TYPE, CONTENT_LENGTH, EXPIRES, MIN_EXPIRES, ALLOW,
       SUPPORTED, REQUIRE, PROXY_REQUIRE, UNSUPPORTED, AUTHORIZATION, PROXY_AUTHORIZATION,
-      WWW_AUTHENTICATE, PROXY_AUTHENTICATE, EVENT, SUBSCRIPTION_STATE, REFER_TO, REASON, DATE);
+      WWW_AUTHENTICATE, PROXY_AUTHENTICATE, EVENT, SUBSCRIPTION_STATE, REFER_TO, REFERRED_BY,
+      REPLACES, REASON, DATE);
 
   private final HeaderName name;
   private final boolean list;

@@ -7,7 +7,6 @@ import dev.parley.media.AudioStreamSettings;
 import dev.parley.media.AudioStreamStats;
 import dev.parley.media.MediaScheduler;
 import dev.parley.media.RtpSocket;
-import dev.parley.media.StreamDirection;
 import dev.parley.media.StreamParameters;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -194,21 +193,7 @@ final class AudioLeg {
 
   private AudioStreamSettings settings(StreamParameters p) {
     // one telephone-event type serves both ways; sending checks the peer's own (see sendDtmf)
-    int telephoneEvent = p.sendTelephoneEventPayloadType();
-    if (telephoneEvent < 0 && !p.receiveTelephoneEventPayloadTypes().isEmpty()) {
-      telephoneEvent = p.receiveTelephoneEventPayloadTypes().iterator().next();
-    }
-    AudioStreamSettings.Builder b = AudioStreamSettings.builder()
-        .send(p.sendPayloadType(), p.sendCodec())
-        .receive(p.receivePayloadTypes())
-        .telephoneEvent(telephoneEvent)
-        .direction(StreamDirection.valueOf(p.direction().name()))
-        .muted(muted);
-    InetSocketAddress rtp = resolved(p.remoteRtp());
-    if (rtp != null) {
-      b.remote(rtp, p.rtcpMux() ? null : resolved(p.remoteRtcp()));
-    }
-    return b.build();
+    return AudioStreamSettings.builder(p, true, AudioLeg::resolved).muted(muted).build();
   }
 
   /** A host name in {@code c=} is resolved here, on the media worker (rare: peers write IPs). */

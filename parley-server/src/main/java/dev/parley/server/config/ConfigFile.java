@@ -10,6 +10,7 @@ import dev.parley.server.status.StatusConfig;
 import dev.parley.transport.TransportConfig;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
+import dev.parley.focus.FocusConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +59,9 @@ final class ConfigFile {
       "limits.requests_per_second", "limits.request_burst", "limits.auth_failures_per_minute",
       "limits.auth_failure_burst", "limits.auth_block", "limits.max_sources",
       "status.listen", "status.allow_remote", "status.max_listed",
+      "focus.enabled", "focus.factory", "focus.max_conferences", "focus.max_participants",
+      "focus.guests", "focus.idle_timeout", "focus.max_subscriptions", "focus.max_dial_outs",
+      "focus.dial_out_external", "focus.relay_timeout",
       "connections.max", "connections.max_per_address", "connections.first_message_timeout",
       "connections.message_timeout", "connections.idle_timeout");
 
@@ -85,6 +89,7 @@ final class ConfigFile {
     RateLimitConfig.Builder limits = RateLimitConfig.builder();
     StatusConfig.Builder status = StatusConfig.builder();
     TransportConfig.Builder connections = TransportConfig.builder();
+    FocusConfig.Builder focus = FocusConfig.builder();
     Path cert = null;
     Path key = null;
     String keyPassword = null;
@@ -181,6 +186,16 @@ final class ConfigFile {
           case "limits.auth_failure_burst" -> limits.authFailureBurst(integer(v));
           case "limits.auth_block" -> limits.authBlock(duration(v));
           case "limits.max_sources" -> limits.maxSources(integer(v));
+          case "focus.enabled" -> b.focusEnabled(bool(v));
+          case "focus.factory" -> focus.factoryUser(v);
+          case "focus.max_conferences" -> focus.maxConferences(integer(v));
+          case "focus.max_participants" -> focus.maxParticipants(integer(v));
+          case "focus.guests" -> focus.guests(bool(v));
+          case "focus.idle_timeout" -> focus.idleTimeout(duration(v));
+          case "focus.max_subscriptions" -> focus.maxSubscriptions(integer(v));
+          case "focus.max_dial_outs" -> focus.maxDialOuts(integer(v));
+          case "focus.dial_out_external" -> focus.dialOutExternal(bool(v));
+          case "focus.relay_timeout" -> focus.relayTimeout(duration(v));
           case "status.listen" -> status.listen(v);
           case "status.allow_remote" -> status.allowRemote(bool(v));
           case "status.max_listed" -> status.maxListed(integer(v));
@@ -206,6 +221,9 @@ final class ConfigFile {
     // a group named in the file replaces that group's settings as a whole
     if (given(seen, "offline.")) {
       b.offline(group(offline::build, seen, file, "offline.retry_initial", "offline.retry_max"));
+    }
+    if (seen.keySet().stream().anyMatch(k -> k.startsWith("focus.") && !k.equals("focus.enabled"))) {
+      b.focus(focus.build());
     }
     if (given(seen, "limits.")) {
       b.rateLimits(limits.build());

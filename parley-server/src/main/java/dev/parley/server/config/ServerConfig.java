@@ -56,6 +56,8 @@ public final class ServerConfig {
   private final ProxyConfig proxy;
   private final boolean offlineEnabled;
   private final OfflineMessagesConfig offline;
+  private final boolean focusEnabled;
+  private final dev.parley.focus.FocusConfig focus;
   private final RateLimitConfig rateLimits;
   private final StatusConfig status;
   private final TransportConfig connections;
@@ -75,6 +77,8 @@ public final class ServerConfig {
     this.auth = b.auth;
     this.proxy = b.proxy;
     this.offlineEnabled = b.offlineEnabled;
+    this.focusEnabled = b.focusEnabled;
+    this.focus = b.focus;
     this.offline = b.offline;
     this.rateLimits = b.rateLimits;
     this.status = b.status;
@@ -175,6 +179,16 @@ public final class ServerConfig {
     return offlineEnabled;
   }
 
+  /** Whether the conference focus runs in the server (default yes; {@code docs/conferences.md}). */
+  public boolean focusEnabled() {
+    return focusEnabled;
+  }
+
+  /** The conference focus's settings (used when {@link #focusEnabled()}). */
+  public dev.parley.focus.FocusConfig focus() {
+    return focus;
+  }
+
   /** Store-and-forward limits and timers (used when {@link #offlineEnabled()}). */
   public OfflineMessagesConfig offline() {
     return offline;
@@ -221,6 +235,8 @@ public final class ServerConfig {
     private AuthConfig auth = AuthConfig.defaults();
     private ProxyConfig proxy = ProxyConfig.defaults();
     private boolean offlineEnabled = true;
+    private boolean focusEnabled = true;
+    private dev.parley.focus.FocusConfig focus = dev.parley.focus.FocusConfig.defaults();
     private OfflineMessagesConfig offline = OfflineMessagesConfig.defaults();
     private RateLimitConfig rateLimits = RateLimitConfig.defaults();
     private TransportConfig connections = TransportConfig.DEFAULT;
@@ -339,6 +355,23 @@ public final class ServerConfig {
     }
 
     /** Whether MESSAGEs for known users without registration are stored; default true. */
+    /** Runs the conference focus (default true). */
+    public Builder focusEnabled(boolean enabled) {
+      this.focusEnabled = enabled;
+      return this;
+    }
+
+    /** The conference focus's settings. */
+    public Builder focus(dev.parley.focus.FocusConfig focus) {
+      this.focus = java.util.Objects.requireNonNull(focus, "focus");
+      return this;
+    }
+
+    /** The conference focus's settings, as set so far. */
+    public dev.parley.focus.FocusConfig focus() {
+      return focus;
+    }
+
     public Builder offlineEnabled(boolean enabled) {
       this.offlineEnabled = enabled;
       return this;

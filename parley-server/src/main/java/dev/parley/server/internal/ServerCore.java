@@ -1,11 +1,14 @@
 package dev.parley.server.internal;
 
+import dev.parley.focus.Focus;
 import dev.parley.server.proxy.Proxy;
+import dev.parley.server.proxy.RequestOrigin;
 import dev.parley.server.registrar.Registrar;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
+import dev.parley.sip.SipUri;
 import dev.parley.sip.Tags;
 import dev.parley.transaction.ServerTransaction;
 import dev.parley.transaction.TransactionUser;
@@ -30,6 +33,7 @@ public final class ServerCore implements TransactionUser {
 
   private final Registrar registrar;
   private final Proxy proxy;
+  private volatile Focus focus;
 
   /** A core handing REGISTER to {@code registrar} and the rest to {@code proxy}. */
   public ServerCore(Registrar registrar, Proxy proxy) {
@@ -55,6 +59,32 @@ public final class ServerCore implements TransactionUser {
     }
   }
 
+  /**
+   * Wires the conference focus in: the proxy hands it the requests for its URIs, and this core
+   * the ACKs and CANCELs for them and the stray responses to its own requests.
+   */
+  public void setFocus(Focus focus) {
+    this.focus = focus;
+    proxy.setLocalService(focus == null ? null : new Proxy.LocalService() {
+      @Override
+      public boolean handles(SipUri target) {
+        return focus.handles(target);
+      }
+
+      @Override
+      public void onRequest(ServerTransaction tx, SipRequest request, RequestOrigin origin) {
+        focus.onRequest(tx, request, origin.authenticatedUser());
+      }
+    });
+  }
+
+  /** Whether {@code request} (an ACK or CANCEL) is for the focus. */
+  private Focus focusOf(SipRequest request) {
+    Focus f = focus;
+    return f != null && request.requestUri() instanceof SipUri u && f.handles(u)
+        && proxy.isOurs(u) ? f : null;
+  }
+
   /** A request for the server itself: OPTIONS gets 200, other methods 501. */
   private void answerLocally(ServerTransaction tx, SipRequest request) {
     SipResponse response;
@@ -73,16 +103,31 @@ public final class ServerCore implements TransactionUser {
 
   @Override
   public void onAck(SipRequest ack, Inbound inbound) {
+    Focus f = focusOf(ack);
+    if (f != null) {
+      f.onAck(ack, inbound);
+      return;
+    }
     proxy.onAck(ack, inbound);
   }
 
   @Override
   public void onCancel(ServerTransaction invite, SipRequest cancel) {
+    Focus f = focusOf(cancel);
+    if (f != null) {
+      f.onCancel(invite, cancel);
+      return;
+    }
     proxy.onCancel(invite, cancel);
   }
 
   @Override
   public void onStrayResponse(SipResponse response, Inbound inbound) {
+    Focus f = focus;
+    if (f != null && response.vias().size() == 1) {
+      f.onStrayResponse(response, inbound); // only our Via: a request the focus sent
+      return;
+    }
     proxy.onStrayResponse(response, inbound);
   }
 }

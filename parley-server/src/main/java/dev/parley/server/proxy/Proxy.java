@@ -36,6 +36,19 @@ public final class Proxy {
     void answer(ServerTransaction transaction, SipRequest request);
   }
 
+  /**
+   * A service inside the server that takes the requests for some users of the domain (the
+   * conference focus): the proxy admits a new request as it would for a user (a local From
+   * authenticates, 407 otherwise) and hands it over instead of looking up bindings.
+   */
+  public interface LocalService {
+    /** Whether requests for {@code target} (a URI of the domain or one of our addresses) are the service's. */
+    boolean handles(SipUri target);
+
+    /** A request for the service, with who sent it. */
+    void onRequest(ServerTransaction transaction, SipRequest request, RequestOrigin origin);
+  }
+
   private final ProxyCore core;
 
   /**
@@ -118,6 +131,16 @@ public final class Proxy {
    */
   public boolean pointsAtUs(SipUri uri) {
     return core.pointsAtUs(uri);
+  }
+
+  /** Whether {@code uri}'s host is the domain, an alias or one of our addresses (and port). */
+  public boolean isOurs(SipUri uri) {
+    return core.isOurs(uri);
+  }
+
+  /** Hands the requests {@code service} {@link LocalService#handles handles} to it. */
+  public void setLocalService(LocalService service) {
+    core.setLocalService(service);
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.parley.sip.Address;
 import dev.parley.sip.CSeq;
 import dev.parley.sip.MediaType;
 import dev.parley.sip.Parameters;
+import dev.parley.sip.Replaces;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipParseException;
 import dev.parley.sip.Uri;
@@ -218,6 +219,26 @@ public final class HeaderGrammar {
     }
     l.pos(Rfc3261Rules.index(v));
     return s.substring(start, l.pos());
+  }
+
+  /**
+   * Replaces = callid *(SEMI replaces-param) (RFC 3891 §6.1); the tags are tokens and both
+   * present.
+   */
+  public static Replaces replaces(Lexer l) {
+    int start = l.pos();
+    String callId = callId(l);
+    Parameters p = l.parameters(false);
+    for (String tag : new String[] {"to-tag", "from-tag"}) {
+      String v = p.get(tag);
+      if (v == null) {
+        throw l.error("Replaces without " + tag, start);
+      }
+      if (v.isEmpty() || !Chars.all(v, Chars.TOKEN)) {
+        throw l.error("Replaces " + tag + " is not a token: " + v, start);
+      }
+    }
+    return new Replaces(callId, p);
   }
 
   /** CSeq = 1*DIGIT LWS Method. */

@@ -74,6 +74,7 @@ public final class ProxyCore {
   private final ServerLocator locator;
   private final RateLimiter limiter;
   private volatile UnregisteredTargetHandler unregistered;
+  private volatile Proxy.LocalService service;
   private final DialogTable dialogs;
   private final ConcurrentHashMap<ServerTransaction, ProxyContext> contexts = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Long> ownBranches = new ConcurrentHashMap<>();
@@ -139,6 +140,10 @@ public final class ProxyCore {
    * Replaces what happens to requests for known users without binding (default: 480); the seam
    * for store-and-forward of MESSAGE.
    */
+  public void setLocalService(Proxy.LocalService service) {
+    this.service = service;
+  }
+
   public void setUnregisteredTargetHandler(UnregisteredTargetHandler handler) {
     this.unregistered = java.util.Objects.requireNonNull(handler, "handler");
   }
@@ -158,6 +163,11 @@ public final class ProxyCore {
    * names none). The registrar refuses such contacts, and the proxy skips such bindings: a
    * contact that points back at the server makes every request to its user go round again.
    */
+  public boolean isOurs(SipUri uri) {
+    OwnAddresses o = own;
+    return o != null && o.isDomain(uri);
+  }
+
   public boolean pointsAtUs(SipUri uri) {
     OwnAddresses o = own;
     return o != null && o.isOwnSocket(uri);
@@ -237,6 +247,17 @@ public final class ProxyCore {
     }
     if (!(target instanceof SipUri t)) {
       reject(tx, request, 416, null);
+      return;
+    }
+    Proxy.LocalService svc = service;
+    if (svc != null && svc.handles(t) && own.isDomain(t)) {
+      // a service of the server (the conference focus): new requests are admitted as for a
+      // user of the domain; one inside its dialogs is its own to check (481 when unknown)
+      RequestOrigin origin = toTag != null ? admission.inDialog(tx)
+          : admission.admitted(tx, request, false);
+      if (origin != null) {
+        svc.onRequest(tx, request, origin);
+      }
       return;
     }
     if (ourDialog && !own.isMe(t)) {

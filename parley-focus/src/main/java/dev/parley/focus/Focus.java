@@ -1,0 +1,145 @@
+package dev.parley.focus;
+
+import dev.parley.dialog.UserAgent;
+import dev.parley.focus.internal.FocusCore;
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
+import dev.parley.sip.SipUri;
+import dev.parley.transaction.ServerTransaction;
+import dev.parley.transaction.TransactionLayer;
+import dev.parley.transport.Inbound;
+import dev.parley.transport.Scheduler;
+import dev.parley.transport.TransportLayer;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The conference focus (RFC 4579, {@code docs/conferences.md}): a user agent that lives inside a
+ * server, on the server's transport and transaction layer. The server keeps authenticating and
+ * routing; it hands the focus the requests whose Request-URI it {@link #handles} (the factory URI
+ * {@code sip:conference@DOMAIN} and the conference URIs {@code sip:conf-ID@DOMAIN}, or the
+ * focus's Contact on the server's own address), saying who it authenticated, and forwards the
+ * ACKs, CANCELs and stray responses that belong to them.
+ *
+ * <p>Thread-safe. The request methods run on the server's event loops and never block.
+ */
+public final class Focus implements AutoCloseable {
+  /** The user part prefix of every conference URI. */
+  public static final String CONFERENCE_PREFIX = "conf-";
+  /** The methods the focus takes. */
+  public static final String ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, MESSAGE, REFER, SUBSCRIBE, NOTIFY";
+
+  private final FocusConfig config;
+  private final String domain;
+  private final FocusCore core;
+  private final UserAgent agent;
+
+  private Focus(Builder b) {
+    this.config = b.config;
+    this.domain = b.domain;
+    this.core = new FocusCore(b.domain, b.config, b.timers != null ? b.timers
+        : b.transport.nextScheduler());
+    this.agent = UserAgent.builder(b.transport).sharedTransactions(b.transactions)
+        .contactUser(config.factoryUser()).handler(core).build();
+    core.attach(agent);
+  }
+
+  /**
+   * A focus for {@code domain} on a server's {@code transport} and {@code transactions} (which
+   * the server owns, starts and closes).
+   */
+  public static Builder builder(TransportLayer transport, TransactionLayer transactions,
+      String domain) {
+    return new Builder(transport, transactions, domain);
+  }
+
+  /** The conference factory URI, {@code sip:conference@DOMAIN}. */
+  public SipUri factoryUri() {
+    return SipUri.builder().user(config.factoryUser()).host(domain).build();
+  }
+
+  /**
+   * Whether a request for {@code target} is the focus's: its user part is the factory user or
+   * starts with {@value #CONFERENCE_PREFIX}. The server checks that the host is its domain or
+   * one of its own addresses.
+   */
+  public boolean handles(SipUri target) {
+    String user = target.userDecoded();
+    return user != null && (user.equals(config.factoryUser()) || user.startsWith(CONFERENCE_PREFIX));
+  }
+
+  /**
+   * A request for the focus ({@link #handles}): a new one (INVITE, SUBSCRIBE, REFER, OPTIONS)
+   * or one inside a participant's dialog.
+   *
+   * @param authenticatedUser the user of the domain the server authenticated the sender as, or
+   *     null (a guest, or an in-dialog request, which its dialog vouches for)
+   */
+  public void onRequest(ServerTransaction tx, SipRequest request, String authenticatedUser) {
+    core.admit(tx, request, authenticatedUser);
+  }
+
+  /** An ACK for a 2xx the focus sent (its Request-URI is a focus URI). */
+  public void onAck(SipRequest ack, Inbound inbound) {
+    agent.onAck(ack, inbound);
+  }
+
+  /** A CANCEL for an INVITE the focus was handed. */
+  public void onCancel(ServerTransaction invite, SipRequest cancel) {
+    agent.onCancel(invite, cancel);
+  }
+
+  /** A response that matched no transaction and has only the server's Via. */
+  public void onStrayResponse(SipResponse response, Inbound inbound) {
+    agent.onStrayResponse(response, inbound);
+  }
+
+  /** Snapshots of the conferences now, for the status page. */
+  public List<ConferenceView> conferences() {
+    return core.views();
+  }
+
+  /** Dialogs of the focus's user agent (participants' legs, early ones included). */
+  public int dialogCount() {
+    return agent.dialogCount();
+  }
+
+  /** Ends every conference (BYE on each leg, not waited for). */
+  @Override
+  public void close() {
+    core.close();
+  }
+
+  /** Builds a {@link Focus}; not thread-safe. */
+  public static final class Builder {
+    private final TransportLayer transport;
+    private final TransactionLayer transactions;
+    private final String domain;
+    private FocusConfig config = FocusConfig.defaults();
+    private Scheduler timers;
+
+    private Builder(TransportLayer transport, TransactionLayer transactions, String domain) {
+      this.transport = Objects.requireNonNull(transport, "transport");
+      this.transactions = Objects.requireNonNull(transactions, "transactions");
+      this.domain = Objects.requireNonNull(domain, "domain");
+      if (domain.isBlank()) {
+        throw new IllegalArgumentException("domain is empty");
+      }
+    }
+
+    public Builder config(FocusConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** Where the focus's own timers run (idle conferences); default: a transport event loop. */
+    public Builder timers(Scheduler timers) {
+      this.timers = Objects.requireNonNull(timers, "timers");
+      return this;
+    }
+
+    public Focus build() {
+      return new Focus(this);
+    }
+  }
+}

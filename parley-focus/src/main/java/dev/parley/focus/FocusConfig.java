@@ -1,0 +1,186 @@
+package dev.parley.focus;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The conference focus's settings ({@code docs/conferences.md}, "Configuration"); every limit the
+ * network can push has a name and a default here.
+ *
+ * <p>Immutable and thread-safe; build with {@link #builder()} or take {@link #defaults()}.
+ */
+public final class FocusConfig {
+  private static final FocusConfig DEFAULTS = builder().build();
+
+  private final String factoryUser;
+  private final int maxConferences;
+  private final int maxParticipants;
+  private final boolean guests;
+  private final Duration idleTimeout;
+  private final int maxSubscriptions;
+  private final int maxDialOuts;
+  private final boolean dialOutExternal;
+  private final Duration relayTimeout;
+
+  private FocusConfig(Builder b) {
+    this.factoryUser = b.factoryUser;
+    this.maxConferences = b.maxConferences;
+    this.maxParticipants = b.maxParticipants;
+    this.guests = b.guests;
+    this.idleTimeout = b.idleTimeout;
+    this.maxSubscriptions = b.maxSubscriptions;
+    this.maxDialOuts = b.maxDialOuts;
+    this.dialOutExternal = b.dialOutExternal;
+    this.relayTimeout = b.relayTimeout;
+  }
+
+  /** The defaults: factory {@code conference}, 100 conferences of 20 participants, no guests. */
+  public static FocusConfig defaults() {
+    return DEFAULTS;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The user part of the conference factory URI ({@code conference}). */
+  public String factoryUser() {
+    return factoryUser;
+  }
+
+  /** Conferences at once; an INVITE to the factory beyond it gets 503 (default 100). */
+  public int maxConferences() {
+    return maxConferences;
+  }
+
+  /** Participants of one conference (legs, connecting ones included); 503 beyond (default 20). */
+  public int maxParticipants() {
+    return maxParticipants;
+  }
+
+  /** Whether callers who are not authenticated users of the domain may dial in (default no). */
+  public boolean guests() {
+    return guests;
+  }
+
+  /**
+   * How long a conference with nobody left in it stays joinable (default zero: it ends when its
+   * last participant leaves).
+   */
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  /** Roster subscriptions of one conference (default 50; 503 beyond). */
+  public int maxSubscriptions() {
+    return maxSubscriptions;
+  }
+
+  /** Dial-outs (REFER) of one conference not yet answered (default 10; 503 beyond). */
+  public int maxDialOuts() {
+    return maxDialOuts;
+  }
+
+  /** Whether the focus dials out to users of other domains (default no: no free calls). */
+  public boolean dialOutExternal() {
+    return dialOutExternal;
+  }
+
+  /** How long a relayed conference MESSAGE waits for each recipient's answer (default 10 s). */
+  public Duration relayTimeout() {
+    return relayTimeout;
+  }
+
+  /** Builds a {@link FocusConfig}; not thread-safe. */
+  public static final class Builder {
+    private String factoryUser = "conference";
+    private int maxConferences = 100;
+    private int maxParticipants = 20;
+    private boolean guests;
+    private Duration idleTimeout = Duration.ZERO;
+    private int maxSubscriptions = 50;
+    private int maxDialOuts = 10;
+    private boolean dialOutExternal;
+    private Duration relayTimeout = Duration.ofSeconds(10);
+
+    private Builder() {}
+
+    /**
+     * @throws IllegalArgumentException if {@code user} is empty, starts with {@code conf-} (the
+     *     conference URIs' prefix) or holds a character a SIP user part cannot
+     */
+    public Builder factoryUser(String user) {
+      Objects.requireNonNull(user, "factoryUser");
+      if (user.isEmpty() || user.startsWith(Focus.CONFERENCE_PREFIX)
+          || user.chars().anyMatch(c -> c <= ' ' || c == '@' || c == ':' || c == ';'
+              || c == '?' || c == '<' || c == '>' || c == '"')) {
+        throw new IllegalArgumentException("factoryUser is not a user name for the factory URI"
+            + " (not empty, not starting with '" + Focus.CONFERENCE_PREFIX + "'): '" + user + "'");
+      }
+      this.factoryUser = user;
+      return this;
+    }
+
+    public Builder maxConferences(int n) {
+      this.maxConferences = positive(n, "maxConferences");
+      return this;
+    }
+
+    public Builder maxParticipants(int n) {
+      this.maxParticipants = positive(n, "maxParticipants");
+      return this;
+    }
+
+    public Builder guests(boolean guests) {
+      this.guests = guests;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException if negative or over a day */
+    public Builder idleTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "idleTimeout");
+      if (timeout.isNegative() || timeout.compareTo(Duration.ofDays(1)) > 0) {
+        throw new IllegalArgumentException("idleTimeout must be 0..24h: " + timeout);
+      }
+      this.idleTimeout = timeout;
+      return this;
+    }
+
+    public Builder maxSubscriptions(int n) {
+      this.maxSubscriptions = positive(n, "maxSubscriptions");
+      return this;
+    }
+
+    public Builder maxDialOuts(int n) {
+      this.maxDialOuts = positive(n, "maxDialOuts");
+      return this;
+    }
+
+    public Builder dialOutExternal(boolean external) {
+      this.dialOutExternal = external;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException if not 1 s..5 min */
+    public Builder relayTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "relayTimeout");
+      if (timeout.compareTo(Duration.ofSeconds(1)) < 0
+          || timeout.compareTo(Duration.ofMinutes(5)) > 0) {
+        throw new IllegalArgumentException("relayTimeout must be 1s..5min: " + timeout);
+      }
+      this.relayTimeout = timeout;
+      return this;
+    }
+
+    private static int positive(int n, String name) {
+      if (n < 1 || n > 1_000_000) {
+        throw new IllegalArgumentException(name + " must be 1..1000000: " + n);
+      }
+      return n;
+    }
+
+    public FocusConfig build() {
+      return new FocusConfig(this);
+    }
+  }
+}

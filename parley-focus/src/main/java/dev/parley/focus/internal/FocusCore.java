@@ -1,0 +1,350 @@
+package dev.parley.focus.internal;
+
+import dev.parley.dialog.Dialog;
+import dev.parley.dialog.IncomingInvite;
+import dev.parley.dialog.UserAgent;
+import dev.parley.focus.ConferenceView;
+import dev.parley.focus.Focus;
+import dev.parley.focus.FocusConfig;
+import dev.parley.focus.ParticipantStatus;
+import dev.parley.sdp.SessionDescription;
+import dev.parley.sip.Address;
+import dev.parley.sip.HeaderName;
+import dev.parley.sip.MediaType;
+import dev.parley.sip.SipMethod;
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
+import dev.parley.sip.SipUri;
+import dev.parley.sip.Tags;
+import dev.parley.transaction.ServerTransaction;
+import dev.parley.transport.Scheduler;
+import dev.parley.transport.Transport;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The focus's user agent handler ({@code docs/conferences.md}): an INVITE to the factory URI
+ * creates a conference and joins its creator, one to a conference URI joins it; BYE leaves; a
+ * session MESSAGE is relayed to the others ({@link ImRelay}). Who sent a request (the user the
+ * server authenticated, if any) comes with it through {@link #admit}.
+ *
+ * <p>Handler methods run on event loops and never block; conference state is guarded by each
+ * {@link Conference}'s lock.
+ */
+public final class FocusCore implements UserAgent.Handler {
+  private static final Logger log = LoggerFactory.getLogger(FocusCore.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  /** The answer to a request for a user of ours that is no conference, nor the factory. */
+  private static final String NO_CONFERENCE = "Not Found (no such conference)";
+
+  private final String domain;
+  private final FocusConfig config;
+  private final Scheduler timers;
+  private final Map<String, Conference> conferences = new ConcurrentHashMap<>();
+  private final Map<dev.parley.dialog.DialogId, Conference> byDialog = new ConcurrentHashMap<>();
+  /** Who sent the request being handed to the user agent now (see {@link #admit}). */
+  private final Map<ServerTransaction, String> admissions = new ConcurrentHashMap<>();
+  private final ImRelay relay;
+  private volatile UserAgent agent;
+
+  /**
+   * @param domain the SIP domain conference URIs are in
+   * @param timers where idle conferences are ended
+   */
+  public FocusCore(String domain, FocusConfig config, Scheduler timers) {
+    this.domain = domain;
+    this.config = config;
+    this.timers = timers;
+    this.relay = new ImRelay(config.relayTimeout());
+  }
+
+  /** The user agent this handler answers for (set once, right after it is built). */
+  public void attach(UserAgent agent) {
+    this.agent = agent;
+    relay.attach(agent);
+  }
+
+  /**
+   * Hands {@code request} to the user agent, remembering who sent it for the handler methods it
+   * calls at once ({@code authenticatedUser} null: nobody the server vouches for).
+   */
+  public void admit(ServerTransaction tx, SipRequest request, String authenticatedUser) {
+    admissions.put(tx, authenticatedUser == null ? "" : authenticatedUser);
+    try {
+      agent.onRequest(tx, request);
+    } finally {
+      admissions.remove(tx);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Joining
+
+  @Override
+  public void onInvite(IncomingInvite invite) {
+    SipRequest request = invite.request();
+    String user = admissions.getOrDefault(invite.transaction(), "");
+    boolean authenticated = !user.isEmpty();
+    String target = ((SipUri) request.requestUri()).userDecoded();
+    SessionDescription offer = null;
+    if (request.bodyLength() > 0) {
+      MediaType ct = request.contentType();
+      if (ct == null || !ct.is(MediaType.APPLICATION_SDP)) {
+        reject(invite, 415, null);
+        return;
+      }
+      try {
+        offer = SessionDescription.parse(request.body());
+      } catch (RuntimeException e) {
+        reject(invite, 400, "Bad Request (malformed SDP: " + oneLine(e.getMessage()) + ")");
+        return;
+      }
+      if (!FocusSdp.wanted(offer).any()) {
+        reject(invite, 488, "Not Acceptable Here (the focus takes session IM: m=message sip)");
+        return;
+      }
+    }
+    SipUri aor = Leg.aorOf(request.from(), authenticated ? user : null, domain);
+    Conference conference;
+    boolean created = false;
+    if (target.equals(config.factoryUser())) {
+      if (!authenticated) {
+        reject(invite, 403, "Forbidden (only users of " + domain + " create conferences)");
+        return;
+      }
+      conference = create(request, aor);
+      if (conference == null) {
+        SipResponse busy = request.response(503, invite.localTag())
+            .reasonPhrase("Service Unavailable (too many conferences)")
+            .header(HeaderName.RETRY_AFTER, "60").build();
+        invite.reject(busy);
+        return;
+      }
+      created = true;
+    } else {
+      conference = conferences.get(target.substring(Focus.CONFERENCE_PREFIX.length()));
+      if (conference == null || conference.isEnded()) {
+        reject(invite, 404, NO_CONFERENCE);
+        return;
+      }
+      if (!authenticated && !config.guests()) {
+        reject(invite, 403, "Forbidden (this conference is for users of " + domain + ")");
+        return;
+      }
+    }
+    Leg leg = conference.add(aor, request.from().displayName(), authenticated,
+        ParticipantStatus.DIALING_IN, config.maxParticipants());
+    if (leg == null) {
+      invite.reject(request.response(503, invite.localTag())
+          .reasonPhrase("Service Unavailable (the conference is full)")
+          .header(HeaderName.RETRY_AFTER, "30").build());
+      if (created) {
+        endIfEmpty(conference);
+      }
+      return;
+    }
+    leg.im = true;
+    Address contact = contactOf(conference, invite.transaction().flow().transport());
+    SipUri contactUri = (SipUri) contact.uri();
+    SessionDescription answer = offer == null ? FocusSdp.offer(contactUri, conference.uri)
+        : FocusSdp.answer(offer, contactUri, conference.uri);
+    log.debug("{} joins {}", aor, conference.uri);
+    invite.contact(contact).accept(MediaType.APPLICATION_SDP,
+        answer.toString().getBytes(StandardCharsets.UTF_8)).whenComplete((dialog, error) -> {
+          if (error != null) {
+            left(conference, leg);
+            return;
+          }
+          byDialog.put(dialog.id(), conference);
+          conference.connected(leg, dialog);
+        });
+  }
+
+  /** A new conference for {@code organizer}, or null at the limit. */
+  private Conference create(SipRequest invite, SipUri organizer) {
+    synchronized (conferences) {
+      if (conferences.size() >= config.maxConferences()) {
+        return null;
+      }
+      String id;
+      do {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+      } while (conferences.containsKey(id));
+      String conversation = invite.headers().get(HeaderName.MS_CONVERSATION_ID);
+      if (conversation == null || conversation.isBlank() || conversation.length() > 256) {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        conversation = HexFormat.of().formatHex(bytes);
+      }
+      SipUri uri = SipUri.builder().user(Focus.CONFERENCE_PREFIX + id).host(domain).build();
+      Conference c = new Conference(id, uri, conversation.trim(), organizer);
+      conferences.put(id, c);
+      log.info("conference {} created by {} (conversation {})", uri, organizer, c.conversationId);
+      return c;
+    }
+  }
+
+  /** Our Contact in {@code conference}'s dialogs over {@code transport}, with {@code isfocus}. */
+  private Address contactOf(Conference conference, Transport transport) {
+    SipUri base = (SipUri) agent.contact(transport).uri();
+    SipUri uri = base.toBuilder().user(Focus.CONFERENCE_PREFIX + conference.id).build();
+    return Address.builder(uri).parameter("isfocus", null).build();
+  }
+
+  @Override
+  public void onReInvite(Dialog dialog, IncomingInvite invite) {
+    Conference conference = byDialog.get(dialog.id());
+    if (conference == null) {
+      invite.reject(481);
+      return;
+    }
+    SipRequest request = invite.request();
+    SipUri contact = (SipUri) (dialog.localContact() != null ? dialog.localContact().uri()
+        : agent.contact(invite.transaction().flow().transport()).uri());
+    SessionDescription answer;
+    if (request.bodyLength() == 0) {
+      answer = FocusSdp.offer(contact, conference.uri);
+    } else {
+      try {
+        answer = FocusSdp.answer(SessionDescription.parse(request.body()), contact,
+            conference.uri);
+      } catch (RuntimeException e) {
+        invite.reject(request.response(400, invite.localTag())
+            .reasonPhrase("Bad Request (malformed SDP)").build());
+        return;
+      }
+    }
+    invite.accept(MediaType.APPLICATION_SDP, answer.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Requests inside a participant's dialog, and leaving
+
+  @Override
+  public void onDialogRequest(Dialog dialog, ServerTransaction tx, SipRequest request) {
+    Conference conference = byDialog.get(dialog.id());
+    Leg leg = conference == null ? null : conference.legOf(dialog.id());
+    if (leg == null) {
+      tx.respond(request.response(481).build());
+      return;
+    }
+    if (request.method().equals(SipMethod.MESSAGE)) {
+      relay.relay(conference, leg, tx, request);
+    } else if (request.method().equals(SipMethod.REFER)) {
+      tx.respond(request.response(501).reasonPhrase("Not Implemented (dial-out: not yet)").build());
+    } else {
+      tx.respond(request.response(200).build());
+    }
+  }
+
+  @Override
+  public void onRequest(ServerTransaction tx, SipRequest request) {
+    SipMethod method = request.method();
+    String target = ((SipUri) request.requestUri()).userDecoded();
+    boolean known = target.equals(config.factoryUser()) || conferences.containsKey(
+        target.substring(Math.min(target.length(), Focus.CONFERENCE_PREFIX.length())));
+    if (!known) {
+      tx.respond(request.response(404, Tags.random()).reasonPhrase(NO_CONFERENCE).build());
+    } else if (method.equals(SipMethod.OPTIONS)) {
+      tx.respond(request.response(200, Tags.random()).header(HeaderName.ALLOW, Focus.ALLOW)
+          .header(HeaderName.ACCEPT, "application/sdp").build());
+    } else {
+      tx.respond(request.response(405, Tags.random()).header(HeaderName.ALLOW, Focus.ALLOW)
+          .build());
+    }
+  }
+
+  @Override
+  public void onDialogEnded(Dialog dialog, SipRequest bye) {
+    Conference conference = byDialog.remove(dialog.id());
+    if (conference == null) {
+      return;
+    }
+    Leg leg = conference.legOf(dialog.id());
+    if (leg != null) {
+      left(conference, leg);
+    }
+  }
+
+  /** {@code leg} is gone; the conference ends when it was the last and the idle time is zero. */
+  private void left(Conference conference, Leg leg) {
+    log.debug("{} left {}", leg.aor, conference.uri);
+    if (conference.remove(leg, timers.nowMillis())) {
+      endIfEmpty(conference);
+    }
+  }
+
+  private void endIfEmpty(Conference conference) {
+    long idle = config.idleTimeout().toMillis();
+    if (idle == 0) {
+      ended(conference, conference.endIfIdle(timers.nowMillis(), 0));
+    } else {
+      timers.schedule(() -> ended(conference, conference.endIfIdle(timers.nowMillis(), idle)),
+          idle, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void ended(Conference conference, boolean endedNow) {
+    if (endedNow) {
+      conferences.remove(conference.id, conference);
+      log.info("conference {} ended", conference.uri);
+    }
+  }
+
+  private static void reject(IncomingInvite invite, int status, String reason) {
+    SipResponse.Builder r = invite.request().response(status, invite.localTag());
+    if (reason != null) {
+      r.reasonPhrase(reason);
+    }
+    invite.reject(r.build());
+  }
+
+  private static String oneLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    String t = s.replace('\r', ' ').replace('\n', ' ');
+    return t.length() > 80 ? t.substring(0, 80) : t;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // For the facade
+
+  /** Snapshots of every conference. */
+  public List<ConferenceView> views() {
+    List<ConferenceView> out = new ArrayList<>();
+    for (Conference c : conferences.values()) {
+      out.add(c.view(0));
+    }
+    return out;
+  }
+
+  /** Whether a conference with this id exists (the part after {@code conf-}). */
+  public boolean exists(String id) {
+    return conferences.containsKey(id);
+  }
+
+  /** Ends every conference: BYE on each leg, best effort (the server is stopping). */
+  public void close() {
+    for (Conference c : conferences.values()) {
+      if (c.end()) {
+        for (Dialog d : c.dialogs()) {
+          agent.bye(d);
+        }
+      }
+    }
+    conferences.clear();
+    byDialog.clear();
+  }
+}

@@ -1,0 +1,241 @@
+package dev.parley.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.parley.dialog.Dialog;
+import dev.parley.dialog.SipFailure;
+import dev.parley.focus.ConferenceView;
+import dev.parley.focus.FocusConfig;
+import dev.parley.focus.ParticipantStatus;
+import dev.parley.sip.Address;
+import dev.parley.sip.HeaderName;
+import dev.parley.sip.MediaType;
+import dev.parley.sip.SipMethod;
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
+import dev.parley.sip.SipUri;
+import dev.parley.transport.Transport;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The conference focus inside the server ({@code docs/conferences.md}): creating a conference
+ * at the factory URI, dialling in, IM relayed to the others with per-recipient results, leaving,
+ * and the limits; real sockets on loopback, phones of the dialog layer.
+ */
+class FocusTest extends ProxyFixture {
+  private static final String IM_OFFER = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+      + "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=message 5060 sip sip:someone@example.com\r\n";
+
+  @AfterEach
+  void close() throws Exception {
+    for (AutoCloseable c : opened) {
+      c.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private static SipRequest inviteTo(Phone phone, String uri, String conversation) {
+    SipUri target = SipUri.parse(uri);
+    SipRequest.Builder b = phone.ua.newRequest(SipMethod.INVITE, target, phone.aor(),
+        Address.of(target), Transport.UDP).body(MediaType.APPLICATION_SDP,
+        IM_OFFER.getBytes(StandardCharsets.US_ASCII));
+    if (conversation != null) {
+      b.header(HeaderName.MS_CONVERSATION_ID, conversation);
+    }
+    return b.build();
+  }
+
+  private static Dialog join(Phone phone, String uri) {
+    return phone.ua.invite(inviteTo(phone, uri, null), phone.proxy).orTimeout(10, TimeUnit.SECONDS)
+        .join();
+  }
+
+  private static int statusOf(Throwable t) {
+    Throwable e = t instanceof CompletionException c ? c.getCause() : t;
+    return e instanceof SipFailure f ? f.statusCode() : -1;
+  }
+
+  @Test
+  void anInviteToTheFactoryCreatesAConferenceWhoseUriOthersDialAndIsAnsweredByAFocusContact()
+      throws Exception {
+    start();
+    Phone alice = phone("alice", "secret");
+    Phone bob = phone("bob", "hunter2");
+
+    Dialog aliceLeg = alice.ua.invite(inviteTo(alice, "sip:conference@" + DOMAIN, "conv-42"),
+        alice.proxy).get(10, TimeUnit.SECONDS);
+
+    Address focus = Address.parse(aliceLeg.remoteTarget().toString());
+    assertThat(aliceLeg.remoteTarget().toString()).contains("conf-");
+    assertThat(server.focus().conferences()).singleElement().satisfies(c -> {
+      assertThat(c.conversationId()).isEqualTo("conv-42");
+      assertThat(c.organizer()).isEqualTo("sip:alice@" + DOMAIN);
+      assertThat(c.uri()).startsWith("sip:conf-").endsWith("@" + DOMAIN);
+    });
+    String conferenceUri = server.focus().conferences().get(0).uri();
+    assertThat(((SipUri) focus.uri()).user()).isEqualTo(SipUri.parse(conferenceUri).user());
+
+    Dialog bobLeg = join(bob, conferenceUri);
+    assertThat(bobLeg.remoteTarget()).isEqualTo(aliceLeg.remoteTarget());
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(server.focus().conferences().get(0).participants())
+            .extracting(ConferenceView.Participant::uri, ConferenceView.Participant::status)
+            .containsExactly(
+                org.assertj.core.groups.Tuple.tuple("sip:alice@" + DOMAIN, ParticipantStatus.CONNECTED),
+                org.assertj.core.groups.Tuple.tuple("sip:bob@" + DOMAIN, ParticipantStatus.CONNECTED)));
+  }
+
+  @Test
+  void aMessageInTheConferenceReachesEveryOtherParticipantAsCpimAndTheSenderGetsOneResultEach()
+      throws Exception {
+    start();
+    Phone alice = phone("alice", "secret");
+    Phone bob = phone("bob", "hunter2");
+    Phone carol = phone("carol", "pass");
+    Dialog aliceLeg = alice.ua.invite(inviteTo(alice, "sip:conference@" + DOMAIN, null),
+        alice.proxy).get(10, TimeUnit.SECONDS);
+    String uri = server.focus().conferences().get(0).uri();
+    join(bob, uri);
+    join(carol, uri);
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        server.focus().conferences().get(0).participants().stream()
+            .allMatch(p -> p.status() == ParticipantStatus.CONNECTED)
+        && server.focus().conferences().get(0).participants().size() == 3);
+
+    SipResponse result = alice.ua.request(aliceLeg, SipMethod.MESSAGE, MediaType.TEXT_PLAIN,
+        "hello all".getBytes(StandardCharsets.UTF_8)).get(20, TimeUnit.SECONDS);
+
+    assertThat(result.statusCode()).isEqualTo(200);
+    assertThat(result.contentType().toString()).startsWith("application/vnd.parley.im-results+json");
+    String results = new String(result.body(), StandardCharsets.UTF_8);
+    assertThat(results).contains("\"uri\":\"sip:bob@" + DOMAIN + "\",\"status\":200")
+        .contains("\"uri\":\"sip:carol@" + DOMAIN + "\",\"status\":200")
+        .doesNotContain("alice");
+    for (Phone p : new Phone[] {bob, carol}) {
+      SipRequest relayed = p.dialogRequests.poll(10, TimeUnit.SECONDS);
+      assertThat(relayed).isNotNull();
+      assertThat(relayed.method()).isEqualTo(SipMethod.MESSAGE);
+      assertThat(relayed.contentType().toString()).isEqualTo("message/cpim");
+      String body = new String(relayed.body(), StandardCharsets.UTF_8);
+      assertThat(body).startsWith("From: <sip:alice@" + DOMAIN + ">\r\n")
+          .contains("To: <" + uri + ">\r\n").endsWith("Content-Type: text/plain\r\n\r\nhello all");
+    }
+    assertThat(alice.dialogRequests).isEmpty();
+  }
+
+  @Test
+  void aMessageWhenNobodyElseIsInIsAnswered480() throws Exception {
+    start();
+    Phone alice = phone("alice", "secret");
+    Dialog leg = alice.ua.invite(inviteTo(alice, "sip:conference@" + DOMAIN, null), alice.proxy)
+        .get(10, TimeUnit.SECONDS);
+    SipResponse r = alice.ua.request(leg, SipMethod.MESSAGE, MediaType.TEXT_PLAIN,
+        "anyone?".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+    assertThat(r.statusCode()).isEqualTo(480);
+  }
+
+  @Test
+  void theConferenceEndsWhenItsLastParticipantLeavesAndItsUriIsThenUnknown() throws Exception {
+    start();
+    Phone alice = phone("alice", "secret");
+    Phone bob = phone("bob", "hunter2");
+    Dialog aliceLeg = alice.ua.invite(inviteTo(alice, "sip:conference@" + DOMAIN, null),
+        alice.proxy).get(10, TimeUnit.SECONDS);
+    String uri = server.focus().conferences().get(0).uri();
+    Dialog bobLeg = join(bob, uri);
+
+    assertThat(alice.ua.bye(aliceLeg).get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    // the focus hears of the end right after its 200 is sent
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(server.focus().conferences()).singleElement()
+            .satisfies(c -> assertThat(c.participants()).hasSize(1)));
+    assertThat(bob.ua.bye(bobLeg).get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.focus().conferences().isEmpty());
+    assertThat(server.focus().dialogCount()).isZero();
+
+    Throwable refused = bob.ua.invite(inviteTo(bob, uri, null), bob.proxy)
+        .handle((d, e) -> e).get(10, TimeUnit.SECONDS);
+    assertThat(statusOf(refused)).isEqualTo(404);
+  }
+
+  @Test
+  void onlyAuthenticatedUsersCreateConferencesAndGuestsMayNotDialInByDefault() throws Exception {
+    start();
+    Phone alice = phone("alice", "secret");
+    alice.ua.invite(inviteTo(alice, "sip:conference@" + DOMAIN, null), alice.proxy)
+        .get(10, TimeUnit.SECONDS);
+    String uri = server.focus().conferences().get(0).uri();
+    Phone mallory = keep(Phone.of(server, "mallory", null, Transport.UDP));
+    // a From of another domain is not challenged: it is a guest, refused
+    SipUri target = SipUri.parse(uri);
+    SipRequest guest = mallory.ua.newRequest(SipMethod.INVITE, target,
+        Address.parse("<sip:mallory@elsewhere.test>"), Address.of(target), Transport.UDP)
+        .body(MediaType.APPLICATION_SDP, IM_OFFER.getBytes(StandardCharsets.US_ASCII)).build();
+    Throwable refused = mallory.ua.invite(guest, mallory.proxy).handle((d, e) -> e)
+        .get(10, TimeUnit.SECONDS);
+    assertThat(statusOf(refused)).isEqualTo(403);
+
+    SipUri factory = SipUri.parse("sip:conference@" + DOMAIN);
+    SipRequest create = mallory.ua.newRequest(SipMethod.INVITE, factory,
+        Address.parse("<sip:mallory@elsewhere.test>"), Address.of(factory), Transport.UDP)
+        .body(MediaType.APPLICATION_SDP, IM_OFFER.getBytes(StandardCharsets.US_ASCII)).build();
+    Throwable notCreated = mallory.ua.invite(create, mallory.proxy).handle((d, e) -> e)
+        .get(10, TimeUnit.SECONDS);
+    assertThat(statusOf(notCreated)).isEqualTo(403);
+    assertThat(server.focus().conferences()).hasSize(1);
+  }
+
+  @Test
+  void aFullConferenceAnswers503WithRetryAfterAndAnUnknownOne404() throws Exception {
+    start(b -> b.focus(FocusConfig.builder().maxParticipants(1).build()));
+    Phone alice = phone("alice", "secret");
+    Phone bob = phone("bob", "hunter2");
+    alice.ua.invite(inviteTo(alice, "sip:conference@" + DOMAIN, null), alice.proxy)
+        .get(10, TimeUnit.SECONDS);
+    String uri = server.focus().conferences().get(0).uri();
+
+    Throwable full = bob.ua.invite(inviteTo(bob, uri, null), bob.proxy).handle((d, e) -> e)
+        .get(10, TimeUnit.SECONDS);
+    assertThat(statusOf(full)).isEqualTo(503);
+    SipResponse r = ((SipFailure) (full instanceof CompletionException ? full.getCause() : full))
+        .response();
+    assertThat(r.headers().get(HeaderName.RETRY_AFTER)).isNotNull();
+
+    Throwable unknown = bob.ua.invite(inviteTo(bob, "sip:conf-nothere@" + DOMAIN, null),
+        bob.proxy).handle((d, e) -> e).get(10, TimeUnit.SECONDS);
+    assertThat(statusOf(unknown)).isEqualTo(404);
+  }
+
+  @Test
+  void anInviteOfferingNothingTheFocusTakesIsAnswered488() throws Exception {
+    start();
+    Phone alice = phone("alice", "secret");
+    SipUri factory = SipUri.parse("sip:conference@" + DOMAIN);
+    SipRequest invite = alice.ua.newRequest(SipMethod.INVITE, factory, alice.aor(),
+        Address.of(factory), Transport.UDP).body(MediaType.APPLICATION_SDP,
+        ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+            + "m=video 4000 RTP/AVP 96\r\n").getBytes(StandardCharsets.US_ASCII)).build();
+    Throwable refused = alice.ua.invite(invite, alice.proxy).handle((d, e) -> e)
+        .get(10, TimeUnit.SECONDS);
+    assertThat(statusOf(refused)).isEqualTo(488);
+    assertThat(server.focus().conferences()).isEmpty();
+  }
+
+  @Test
+  void withTheFocusOffTheFactoryIsAnOrdinaryUnknownUser() throws Exception {
+    start(b -> b.focusEnabled(false));
+    Phone alice = phone("alice", "secret");
+    Throwable refused = alice.ua.invite(inviteTo(alice, "sip:conference@" + DOMAIN, null),
+        alice.proxy).handle((d, e) -> e).get(10, TimeUnit.SECONDS);
+    assertThat(statusOf(refused)).isEqualTo(404);
+    assertThat(server.focus()).isNull();
+  }
+}
