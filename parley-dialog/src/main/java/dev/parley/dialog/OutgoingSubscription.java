@@ -142,6 +142,11 @@ public final class OutgoingSubscription implements SubscriptionTable.Usage {
       s.referSub = listener != null;
       s.eventType = "refer";
       s.entry = entry;
+      if (entry.dialog.state() == Dialog.State.TERMINATED) {
+        s.accepted.completeExceptionally(new IllegalStateException("the dialog has ended"));
+        s.finish("dialog-ended");
+        return;
+      }
       if (!s.reserve()) {
         return;
       }
