@@ -107,6 +107,15 @@ class SubscriptionTest {
           UserAgent.Handler.super.onRequest(tx, request);
         }
       }
+
+      @Override
+      public void onDialogRequest(Dialog dialog, ServerTransaction tx, SipRequest request) {
+        if (request.method().equals(SipMethod.SUBSCRIBE)) {
+          accepted.add(builtBob().acceptSubscription(tx, request, expiry, null, bobListener));
+        } else {
+          UserAgent.Handler.super.onDialogRequest(dialog, tx, request);
+        }
+      }
     }).build();
   }
 
@@ -440,5 +449,26 @@ class SubscriptionTest {
     assertThat(refresh.cseq().sequence()).isEqualTo(3);
     assertThat(heard.bodies).hasSize(2);
     assertThat(heard.ends).isEmpty();
+  }
+
+  @Test
+  void aSubscriptionInsideAnInviteDialogSharesItAndItsEndLeavesTheCallAlone() {
+    Dialog call = alice.invite(alice.newRequest(SipMethod.INVITE, BOB_URI, ALICE, Address.of(BOB_URI),
+        Transport.UDP).build(), bobHop()).join();
+    SipResponse ok = alice.request(call, SipMethod.SUBSCRIBE, b -> b
+        .header(HeaderName.EVENT, "conference").header(HeaderName.EXPIRES, "600")
+        .header(HeaderName.CONTACT, alice.contact(Transport.UDP))).join();
+    assertThat(ok.statusCode()).isEqualTo(200);
+    Subscription inCall = accepted.get(0);
+    assertThat(inCall.dialog().id().callId()).isEqualTo(call.id().callId());
+    assertThat(bob.dialogCount()).isEqualTo(1);
+
+    // Alice keeps no subscription for it (she sent the SUBSCRIBE by hand): 481 ends it at Bob's.
+    CompletableFuture<SipResponse> notify = inCall.notify(CONFERENCE_INFO, bytes("<full/>"));
+    assertThat(notify.join().statusCode()).isEqualTo(481);
+    assertThat(bobHeard).containsExactly("ended notify-failed");
+    assertThat(bob.subscriptionCount()).isZero();
+    assertThat(bob.dialogCount()).isEqualTo(1); // the call goes on
+    assertThat(alice.bye(call).join().statusCode()).isEqualTo(200);
   }
 }
