@@ -59,7 +59,7 @@ final class ArchitectureRules {
     m.put("dialog", Set.of("transaction", "auth"));
     m.put("client", Set.of("dialog", "sdp", "media"));
     // the conference focus is a user agent with media (DESIGN.md section 7), never the client
-    m.put("focus", Set.of("dialog", "sdp", "media", "json"));
+    m.put("focus", Set.of("dialog", "sdp", "media"));
     // the server is a proxy, registrar and mailbox, and wires the focus in; never the client
     m.put("server", Set.of("auth", "transaction", "json", "focus"));
     m.put("cli", Set.of("server", "client"));

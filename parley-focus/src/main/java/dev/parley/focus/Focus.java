@@ -2,6 +2,7 @@ package dev.parley.focus;
 
 import dev.parley.dialog.UserAgent;
 import dev.parley.focus.internal.FocusCore;
+import dev.parley.media.MediaNetworkConfig;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipUri;
@@ -42,6 +43,13 @@ public final class Focus implements AutoCloseable {
     this.agent = UserAgent.builder(b.transport).sharedTransactions(b.transactions)
         .contactUser(config.factoryUser()).handler(core).build();
     core.attach(agent);
+    core.outbound(b.outbound);
+    if (b.media != null) {
+      core.media(b.media, b.mixThreads);
+    } else if (config.audio()) {
+      core.media(MediaNetworkConfig.builder().bindAddress(rtpAddress(b.transport))
+          .portRange(config.rtpMinPort(), config.rtpMaxPort()).build(), config.mixThreads());
+    }
   }
 
   /**
@@ -51,6 +59,12 @@ public final class Focus implements AutoCloseable {
   public static Builder builder(TransportLayer transport, TransactionLayer transactions,
       String domain) {
     return new Builder(transport, transactions, domain);
+  }
+
+  /** Where RTP binds: the first listen point's address (loopback for a wildcard one). */
+  private static java.net.InetAddress rtpAddress(TransportLayer transport) {
+    java.net.InetAddress a = transport.listenPoints().get(0).address().getAddress();
+    return a.isAnyLocalAddress() ? java.net.InetAddress.getLoopbackAddress() : a;
   }
 
   /** The conference factory URI, {@code sip:conference@DOMAIN}. */
@@ -117,6 +131,9 @@ public final class Focus implements AutoCloseable {
     private final String domain;
     private FocusConfig config = FocusConfig.defaults();
     private Scheduler timers;
+    private Outbound outbound;
+    private MediaNetworkConfig media;
+    private int mixThreads = 2;
 
     private Builder(TransportLayer transport, TransactionLayer transactions, String domain) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -135,6 +152,27 @@ public final class Focus implements AutoCloseable {
     /** Where the focus's own timers run (idle conferences); default: a transport event loop. */
     public Builder timers(Scheduler timers) {
       this.timers = Objects.requireNonNull(timers, "timers");
+      return this;
+    }
+
+    /** How the focus sends the requests it starts (dial-out); none: a REFER to dial out gets 501. */
+    public Builder outbound(Outbound outbound) {
+      this.outbound = Objects.requireNonNull(outbound, "outbound");
+      return this;
+    }
+
+    /**
+     * Mixes audio: RTP sockets from {@code network} (its port range and bind address; the SDP
+     * gives the address the sockets are bound to), mixing on {@code mixThreads} media workers
+     * (1..64). Both start with the first audio leg. Default: from the {@link FocusConfig} (its
+     * port range, bound to the first listen point's address), unless its audio is off.
+     */
+    public Builder audio(MediaNetworkConfig network, int mixThreads) {
+      this.media = Objects.requireNonNull(network, "network");
+      if (mixThreads < 1 || mixThreads > 64) {
+        throw new IllegalArgumentException("mixThreads out of range 1..64: " + mixThreads);
+      }
+      this.mixThreads = mixThreads;
       return this;
     }
 

@@ -21,6 +21,10 @@ public final class FocusConfig {
   private final int maxDialOuts;
   private final boolean dialOutExternal;
   private final Duration relayTimeout;
+  private final boolean audio;
+  private final int rtpMinPort;
+  private final int rtpMaxPort;
+  private final int mixThreads;
 
   private FocusConfig(Builder b) {
     this.factoryUser = b.factoryUser;
@@ -32,6 +36,10 @@ public final class FocusConfig {
     this.maxDialOuts = b.maxDialOuts;
     this.dialOutExternal = b.dialOutExternal;
     this.relayTimeout = b.relayTimeout;
+    this.audio = b.audio;
+    this.rtpMinPort = b.rtpMinPort;
+    this.rtpMaxPort = b.rtpMaxPort;
+    this.mixThreads = b.mixThreads;
   }
 
   /** The defaults: factory {@code conference}, 100 conferences of 20 participants, no guests. */
@@ -91,6 +99,26 @@ public final class FocusConfig {
     return relayTimeout;
   }
 
+  /** Whether the focus mixes audio (default yes); off, audio lines are refused with port 0. */
+  public boolean audio() {
+    return audio;
+  }
+
+  /** The lowest RTP port of the focus's legs (default 16384; RTCP on the next port). */
+  public int rtpMinPort() {
+    return rtpMinPort;
+  }
+
+  /** The highest RTP port of the focus's legs (default 32767). */
+  public int rtpMaxPort() {
+    return rtpMaxPort;
+  }
+
+  /** Media workers that run the conferences' mixes (default 2; one conference per worker at a time). */
+  public int mixThreads() {
+    return mixThreads;
+  }
+
   /** Builds a {@link FocusConfig}; not thread-safe. */
   public static final class Builder {
     private String factoryUser = "conference";
@@ -102,8 +130,53 @@ public final class FocusConfig {
     private int maxDialOuts = 10;
     private boolean dialOutExternal;
     private Duration relayTimeout = Duration.ofSeconds(10);
+    private boolean audio = true;
+    private int rtpMinPort = 16384;
+    private int rtpMaxPort = 32767;
+    private int mixThreads = 2;
 
     private Builder() {}
+
+    public Builder audio(boolean audio) {
+      this.audio = audio;
+      return this;
+    }
+
+    /**
+     * The RTP port range, {@code min..max} (1024..65535, at least two ports).
+     *
+     * @throws IllegalArgumentException naming the bound at fault
+     */
+    public Builder rtpPorts(int min, int max) {
+      if (min < 1024 || max > 65535 || max - min < 1) {
+        throw new IllegalArgumentException("rtpPorts must be MIN-MAX within 1024-65535 with at"
+            + " least two ports: " + min + "-" + max);
+      }
+      this.rtpMinPort = min;
+      this.rtpMaxPort = max;
+      return this;
+    }
+
+    /** {@code MIN-MAX}, as in a config file. */
+    public Builder rtpPorts(String range) {
+      Objects.requireNonNull(range, "rtpPorts");
+      int dash = range.indexOf('-');
+      try {
+        return rtpPorts(Integer.parseInt(range.substring(0, Math.max(dash, 0)).trim()),
+            Integer.parseInt(range.substring(dash + 1).trim()));
+      } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+        throw new IllegalArgumentException("rtpPorts is not MIN-MAX (e.g. 20000-29999): '"
+            + range + "'");
+      }
+    }
+
+    public Builder mixThreads(int n) {
+      if (n < 1 || n > 64) {
+        throw new IllegalArgumentException("mixThreads must be 1..64: " + n);
+      }
+      this.mixThreads = n;
+      return this;
+    }
 
     /**
      * @throws IllegalArgumentException if {@code user} is empty, starts with {@code conf-} (the

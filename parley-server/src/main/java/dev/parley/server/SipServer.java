@@ -1,6 +1,8 @@
 package dev.parley.server;
 
 import dev.parley.auth.DigestAuthenticator;
+import dev.parley.focus.Focus;
+import dev.parley.focus.Outbound;
 import dev.parley.server.config.ServerConfig;
 import dev.parley.server.internal.PeriodicTask;
 import dev.parley.server.internal.PrivateFiles;
@@ -16,7 +18,6 @@ import dev.parley.server.registrar.Binding;
 import dev.parley.server.registrar.LocationService;
 import dev.parley.server.registrar.Registrar;
 import dev.parley.server.registrar.RegistrarConfig;
-import dev.parley.focus.Focus;
 import dev.parley.server.status.ServerStatus;
 import dev.parley.server.status.StatusConfig;
 import dev.parley.server.status.StatusHttpServer;
@@ -24,13 +25,17 @@ import dev.parley.server.status.TransactionCounts;
 import dev.parley.server.store.AccountCache;
 import dev.parley.server.store.Store;
 import dev.parley.server.store.StoreException;
+import dev.parley.sip.Address;
+import dev.parley.sip.Uri;
 import dev.parley.transaction.TransactionConfig;
 import dev.parley.transaction.TransactionLayer;
+import dev.parley.transport.Hop;
 import dev.parley.transport.ListenPoint;
 import dev.parley.transport.NettyTransportLayer;
 import dev.parley.transport.Scheduler;
 import dev.parley.transport.ServerLocator;
 import dev.parley.transport.TlsConfig;
+import dev.parley.transport.Transport;
 import dev.parley.transport.TransportListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -187,7 +192,7 @@ public final class SipServer implements AutoCloseable {
       this.timers = timers != null ? timers : t.nextScheduler();
       if (config.focusEnabled()) {
         this.focus = Focus.builder(t, layer, config.domain()).config(config.focus())
-            .timers(this.timers).build();
+            .timers(this.timers).outbound(focusOutbound(t.listenPoints())).build();
         core.setFocus(focus);
       }
       bg = Executors.newSingleThreadExecutor(r -> {
@@ -451,6 +456,31 @@ public final class SipServer implements AutoCloseable {
    */
   public Map<String, Integer> accountCountsByDomain() {
     return store.accountCountsByDomain();
+  }
+
+  /**
+   * The focus's way out: its dial-outs go to our own first listen point (UDP when we have it;
+   * loopback for a wildcard address), with a Route the proxy takes as the server's own.
+   */
+  private Outbound focusOutbound(List<ListenPoint> listening) {
+    ListenPoint lp = listening.stream().filter(p -> p.transport() == Transport.UDP).findFirst()
+        .orElse(listening.get(0));
+    InetSocketAddress bound = lp.address();
+    InetSocketAddress self = bound.getAddress().isAnyLocalAddress()
+        ? new InetSocketAddress(InetAddress.getLoopbackAddress(), bound.getPort()) : bound;
+    Hop hop = new Hop(lp.transport(), self);
+    Proxy p = proxy;
+    return new Outbound() {
+      @Override
+      public Hop hop() {
+        return hop;
+      }
+
+      @Override
+      public Address route(String callId, String fromTag, Uri target) {
+        return p.originationRoute(hop.transport(), self, callId, fromTag, target);
+      }
+    };
   }
 
   /** The conference focus, or null when it is off ({@code focus.enabled = false}). */

@@ -4,12 +4,15 @@ import dev.parley.dialog.Dialog;
 import dev.parley.dialog.DialogId;
 import dev.parley.focus.ConferenceView;
 import dev.parley.focus.ParticipantStatus;
+import dev.parley.media.AudioMixer;
+import dev.parley.media.MixerParticipant;
 import dev.parley.sip.SipUri;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One conference: its URI, conversation ID and organizer, and its participants' legs.
@@ -24,8 +27,12 @@ final class Conference {
   final String conversationId;
   final SipUri organizer;
   private final Map<Long, Leg> legs = new LinkedHashMap<>();
+  /** The roster's subscribers; guarded by this conference's lock too. */
+  final Roster roster = new Roster(this);
   private long nextLeg = 1;
   private boolean ended;
+  /** The conference's mix, made with its first audio leg; null before and after. */
+  private AudioMixer mixer;
   /** When the conference last became empty (scheduler millis), or -1 while someone is in. */
   private long emptySince = -1;
 
@@ -70,10 +77,75 @@ final class Conference {
     return false;
   }
 
+  /** Dial-outs not answered yet. */
+  synchronized int dialingOut() {
+    int n = 0;
+    for (Leg l : legs.values()) {
+      if (l.status == ParticipantStatus.DIALING_OUT || l.status == ParticipantStatus.ALERTING) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** A dial-out rings; true if that changed its status. */
+  synchronized boolean alerting(Leg leg) {
+    if (leg.status == ParticipantStatus.DIALING_OUT) {
+      leg.status = ParticipantStatus.ALERTING;
+      return true;
+    }
+    return false;
+  }
+
+  /** The dialog of the participant {@code aor} in the conference, or null. */
+  synchronized Dialog dialogOf(SipUri aor) {
+    for (Leg l : legs.values()) {
+      if (l.aor.equivalentTo(aor) && l.dialog != null) {
+        return l.dialog;
+      }
+    }
+    return null;
+  }
+
   /** The leg is in: its dialog is confirmed. */
   synchronized void connected(Leg leg, Dialog dialog) {
     leg.dialog = dialog;
-    leg.status = ParticipantStatus.CONNECTED;
+    leg.status = leg.held ? ParticipantStatus.ON_HOLD : ParticipantStatus.CONNECTED;
+  }
+
+  /** The conference's mixer, made by {@code make} the first time; null once it has ended. */
+  synchronized AudioMixer mixer(Supplier<AudioMixer> make) {
+    if (ended) {
+      return null;
+    }
+    if (mixer == null) {
+      mixer = make.get();
+    }
+    return mixer;
+  }
+
+  /** {@code leg}'s audio is in the mix as {@code participant}. */
+  synchronized void audio(Leg leg, MixerParticipant participant, boolean held) {
+    if (leg.status == ParticipantStatus.DISCONNECTED) {
+      participant.remove(); // it left while its ports were being opened
+      return;
+    }
+    leg.mix = participant;
+    leg.audio = true;
+    held(leg, held);
+    participant.hold(held);
+  }
+
+  synchronized MixerParticipant audioOf(Leg leg) {
+    return leg.mix;
+  }
+
+  /** The participant holds the focus, or resumes; its roster status follows once it is in. */
+  synchronized void held(Leg leg, boolean held) {
+    leg.held = held;
+    if (leg.status.isIn()) {
+      leg.status = held ? ParticipantStatus.ON_HOLD : ParticipantStatus.CONNECTED;
+    }
   }
 
   /**
@@ -82,6 +154,10 @@ final class Conference {
   synchronized boolean remove(Leg leg, long nowMillis) {
     leg.status = ParticipantStatus.DISCONNECTED;
     legs.remove(leg.id);
+    if (leg.mix != null) {
+      leg.mix.remove(); // its ports return to the range once its stream has closed
+      leg.mix = null;
+    }
     if (legs.isEmpty()) {
       emptySince = nowMillis;
       return true;
@@ -122,6 +198,7 @@ final class Conference {
   synchronized boolean endIfIdle(long nowMillis, long idleMillis) {
     if (!ended && legs.isEmpty() && emptySince >= 0 && nowMillis - emptySince >= idleMillis) {
       ended = true;
+      closeMixer();
       return true;
     }
     return false;
@@ -133,7 +210,15 @@ final class Conference {
       return false;
     }
     ended = true;
+    closeMixer();
     return true;
+  }
+
+  private void closeMixer() {
+    if (mixer != null) {
+      mixer.close();
+      mixer = null;
+    }
   }
 
   synchronized boolean isEnded() {

@@ -2,10 +2,12 @@ package dev.parley.focus.internal;
 
 import dev.parley.dialog.Dialog;
 import dev.parley.dialog.IncomingInvite;
+import dev.parley.dialog.Subscription;
 import dev.parley.dialog.UserAgent;
 import dev.parley.focus.ConferenceView;
 import dev.parley.focus.Focus;
 import dev.parley.focus.FocusConfig;
+import dev.parley.focus.Outbound;
 import dev.parley.focus.ParticipantStatus;
 import dev.parley.sdp.SessionDescription;
 import dev.parley.sip.Address;
@@ -45,6 +47,8 @@ public final class FocusCore implements UserAgent.Handler {
   private static final SecureRandom RANDOM = new SecureRandom();
   /** The answer to a request for a user of ours that is no conference, nor the factory. */
   private static final String NO_CONFERENCE = "Not Found (no such conference)";
+  /** Roster subscriptions: an hour by default and at most, a minute at least. */
+  private static final Subscription.Expiry ROSTER_EXPIRY = new Subscription.Expiry(3600, 60, 3600);
 
   private final String domain;
   private final FocusConfig config;
@@ -54,7 +58,10 @@ public final class FocusCore implements UserAgent.Handler {
   /** Who sent the request being handed to the user agent now (see {@link #admit}). */
   private final Map<ServerTransaction, String> admissions = new ConcurrentHashMap<>();
   private final ImRelay relay;
+  private final DialOut dialOut;
   private volatile UserAgent agent;
+  private volatile Outbound outbound;
+  private volatile FocusMedia media;
 
   /**
    * @param domain the SIP domain conference URIs are in
@@ -65,6 +72,25 @@ public final class FocusCore implements UserAgent.Handler {
     this.config = config;
     this.timers = timers;
     this.relay = new ImRelay(config.relayTimeout());
+    this.dialOut = new DialOut(this, domain, config);
+  }
+
+  /** How the focus reaches people it dials out to; none: REFER gets 501. */
+  public void outbound(Outbound outbound) {
+    this.outbound = outbound;
+  }
+
+  /** The focus's audio: RTP ports and mixing; none: audio lines are refused (port 0). */
+  public void media(dev.parley.media.MediaNetworkConfig network, int mixThreads) {
+    this.media = new FocusMedia(network, mixThreads);
+  }
+
+  Outbound outbound() {
+    return outbound;
+  }
+
+  UserAgent agent() {
+    return agent;
   }
 
   /** The user agent this handler answers for (set once, right after it is built). */
@@ -108,10 +134,13 @@ public final class FocusCore implements UserAgent.Handler {
         reject(invite, 400, "Bad Request (malformed SDP: " + oneLine(e.getMessage()) + ")");
         return;
       }
-      if (!FocusSdp.wanted(offer).any()) {
-        reject(invite, 488, "Not Acceptable Here (the focus takes session IM: m=message sip)");
-        return;
-      }
+    }
+    FocusMedia audio = media;
+    int audioLine = offer == null || audio == null ? -1 : audio.audioLine(offer);
+    if (offer != null && !FocusSdp.wanted(offer).im() && audioLine < 0) {
+      reject(invite, 488, "Not Acceptable Here (the focus takes session IM, m=message sip"
+          + (audio == null ? ")" : ", and audio in PCMU, PCMA or Opus)"));
+      return;
     }
     SipUri aor = Leg.aorOf(request.from(), authenticated ? user : null, domain);
     Conference conference;
@@ -152,20 +181,61 @@ public final class FocusCore implements UserAgent.Handler {
       }
       return;
     }
-    leg.im = true;
-    Address contact = contactOf(conference, invite.transaction().flow().transport());
-    SipUri contactUri = (SipUri) contact.uri();
-    SessionDescription answer = offer == null ? FocusSdp.offer(contactUri, conference.uri)
-        : FocusSdp.answer(offer, contactUri, conference.uri);
+    leg.im = offer == null || FocusSdp.wanted(offer).im();
+    invite.contact(contactOf(conference, invite.transaction().flow().transport()));
     log.debug("{} joins {}", aor, conference.uri);
-    invite.contact(contact).accept(MediaType.APPLICATION_SDP,
-        answer.toString().getBytes(StandardCharsets.UTF_8)).whenComplete((dialog, error) -> {
+    if (audioLine < 0) {
+      answer(invite, conference, leg, offer, -1, null);
+      return;
+    }
+    SessionDescription audioOffer = offer;
+    audio.open().whenComplete((socket, error) -> {
+      if (error != null) {
+        log.warn("{} joins {} without audio: no RTP port ({})", aor, conference.uri,
+            error.toString());
+        answer(invite, conference, leg, audioOffer, -1, null);
+      } else if (invite.isAnswered()) { // cancelled while the ports were being opened
+        socket.close();
+        left(conference, leg);
+      } else {
+        answer(invite, conference, leg, audioOffer, audioLine, socket);
+      }
+    });
+  }
+
+  /**
+   * Accepts {@code invite} with our answer ({@code offer} null: our offer), audio on
+   * {@code socket} for line {@code audioLine} when it is not -1.
+   */
+  private void answer(IncomingInvite invite, Conference conference, Leg leg,
+      SessionDescription offer, int audioLine, dev.parley.media.RtpSocket socket) {
+    SipUri contact = (SipUri) contactOf(conference, invite.transaction().flow().transport()).uri();
+    SessionDescription answer;
+    try {
+      if (offer == null) {
+        answer = FocusSdp.offer(contact, conference.uri);
+      } else if (audioLine < 0) {
+        answer = FocusSdp.answer(offer, contact, conference.uri);
+      } else {
+        answer = FocusSdp.answer(offer, contact, conference.uri, audioLine,
+            media.answerLine(offer, audioLine, socket));
+        media.join(conference, leg, socket, answer, offer, audioLine);
+      }
+    } catch (RuntimeException e) {
+      if (socket != null) {
+        socket.close();
+      }
+      left(conference, leg);
+      reject(invite, 488, "Not Acceptable Here (" + oneLine(e.getMessage()) + ")");
+      return;
+    }
+    invite.accept(MediaType.APPLICATION_SDP, answer.toString().getBytes(StandardCharsets.UTF_8))
+        .whenComplete((dialog, error) -> {
           if (error != null) {
             left(conference, leg);
             return;
           }
-          byDialog.put(dialog.id(), conference);
-          conference.connected(leg, dialog);
+          connected(conference, leg, dialog);
         });
   }
 
@@ -195,8 +265,18 @@ public final class FocusCore implements UserAgent.Handler {
     }
   }
 
+  /** {@code leg}'s dialog is confirmed: it is in, and the roster says so. */
+  void connected(Conference conference, Leg leg, Dialog dialog) {
+    byDialog.put(dialog.id(), conference);
+    conference.connected(leg, dialog);
+    conference.roster.changed(leg);
+    if (conference.isEnded()) {
+      agent.bye(dialog); // the conference ended while this leg was being set up
+    }
+  }
+
   /** Our Contact in {@code conference}'s dialogs over {@code transport}, with {@code isfocus}. */
-  private Address contactOf(Conference conference, Transport transport) {
+  Address contactOf(Conference conference, Transport transport) {
     SipUri base = (SipUri) agent.contact(transport).uri();
     SipUri uri = base.toBuilder().user(Focus.CONFERENCE_PREFIX + conference.id).build();
     return Address.builder(uri).parameter("isfocus", null).build();
@@ -213,15 +293,24 @@ public final class FocusCore implements UserAgent.Handler {
     SipUri contact = (SipUri) (dialog.localContact() != null ? dialog.localContact().uri()
         : agent.contact(invite.transaction().flow().transport()).uri());
     SessionDescription answer;
+    Leg leg = conference.legOf(dialog.id());
+    dev.parley.media.MixerParticipant mix = leg == null ? null : conference.audioOf(leg);
     if (request.bodyLength() == 0) {
       answer = FocusSdp.offer(contact, conference.uri);
     } else {
       try {
-        answer = FocusSdp.answer(SessionDescription.parse(request.body()), contact,
-            conference.uri);
+        SessionDescription offer = SessionDescription.parse(request.body());
+        int line = mix == null ? -1 : media.audioLine(offer);
+        answer = line < 0 ? FocusSdp.answer(offer, contact, conference.uri)
+            : FocusSdp.answer(offer, contact, conference.uri, line,
+                media.answerLine(offer, line, mix.socket()));
+        if (line >= 0) {
+          media.update(conference, leg, answer, offer, line);
+          conference.roster.changed(leg);
+        }
       } catch (RuntimeException e) {
         invite.reject(request.response(400, invite.localTag())
-            .reasonPhrase("Bad Request (malformed SDP)").build());
+            .reasonPhrase("Bad Request (malformed SDP: " + oneLine(e.getMessage()) + ")").build());
         return;
       }
     }
@@ -242,7 +331,9 @@ public final class FocusCore implements UserAgent.Handler {
     if (request.method().equals(SipMethod.MESSAGE)) {
       relay.relay(conference, leg, tx, request);
     } else if (request.method().equals(SipMethod.REFER)) {
-      tx.respond(request.response(501).reasonPhrase("Not Implemented (dial-out: not yet)").build());
+      dialOut.refer(conference, leg.aor, tx, request);
+    } else if (request.method().equals(SipMethod.SUBSCRIBE)) {
+      subscribe(conference, leg.aor, tx, request);
     } else {
       tx.respond(request.response(200).build());
     }
@@ -256,6 +347,21 @@ public final class FocusCore implements UserAgent.Handler {
         target.substring(Math.min(target.length(), Focus.CONFERENCE_PREFIX.length())));
     if (!known) {
       tx.respond(request.response(404, Tags.random()).reasonPhrase(NO_CONFERENCE).build());
+    } else if (method.equals(SipMethod.SUBSCRIBE) || method.equals(SipMethod.REFER)) {
+      Conference conference = target.equals(config.factoryUser()) ? null
+          : conferences.get(target.substring(Focus.CONFERENCE_PREFIX.length()));
+      String user = admissions.getOrDefault(tx, "");
+      SipUri who = user.isEmpty() ? null : SipUri.builder().user(user).host(domain).build();
+      if (conference == null) {
+        tx.respond(request.response(404, Tags.random()).reasonPhrase(NO_CONFERENCE).build());
+      } else if (who == null || !conference.hasParticipant(who)) {
+        tx.respond(request.response(403, Tags.random())
+            .reasonPhrase("Forbidden (participants of the conference only)").build());
+      } else if (method.equals(SipMethod.REFER)) {
+        dialOut.refer(conference, who, tx, request);
+      } else {
+        subscribe(conference, who, tx, request);
+      }
     } else if (method.equals(SipMethod.OPTIONS)) {
       tx.respond(request.response(200, Tags.random()).header(HeaderName.ALLOW, Focus.ALLOW)
           .header(HeaderName.ACCEPT, "application/sdp").build());
@@ -277,10 +383,45 @@ public final class FocusCore implements UserAgent.Handler {
     }
   }
 
+  /** A roster subscription (RFC 4575) from {@code who}, a participant. */
+  private void subscribe(Conference conference, SipUri who, ServerTransaction tx,
+      SipRequest request) {
+    String event = request.headers().get(HeaderName.EVENT);
+    String pkg = event == null ? "" : event.split(";", 2)[0].trim();
+    if (!pkg.equalsIgnoreCase("conference")) {
+      tx.respond(request.response(489, Tags.random()).header(HeaderName.ALLOW_EVENTS, "conference")
+          .build());
+      return;
+    }
+    if (conference.roster.size() >= config.maxSubscriptions()) {
+      tx.respond(request.response(503, Tags.random())
+          .reasonPhrase("Service Unavailable (too many roster subscriptions)")
+          .header(HeaderName.RETRY_AFTER, "60").build());
+      return;
+    }
+    Subscription subscription = agent.acceptSubscription(tx, request, ROSTER_EXPIRY,
+        contactOf(conference, tx.flow().transport()), new Subscription.Listener() {
+          @Override
+          public void onSubscribe(Subscription s, SipRequest refresh) {
+            conference.roster.refreshed(s);
+          }
+
+          @Override
+          public void onEnded(Subscription s, String reason) {
+            conference.roster.ended(s);
+          }
+        });
+    if (subscription != null && subscription.isActive()) {
+      conference.roster.watch(subscription, who);
+    }
+  }
+
   /** {@code leg} is gone; the conference ends when it was the last and the idle time is zero. */
-  private void left(Conference conference, Leg leg) {
+  void left(Conference conference, Leg leg) {
     log.debug("{} left {}", leg.aor, conference.uri);
-    if (conference.remove(leg, timers.nowMillis())) {
+    boolean empty = conference.remove(leg, timers.nowMillis());
+    conference.roster.changed(leg);
+    if (empty) {
       endIfEmpty(conference);
     }
   }
@@ -298,6 +439,7 @@ public final class FocusCore implements UserAgent.Handler {
   private void ended(Conference conference, boolean endedNow) {
     if (endedNow) {
       conferences.remove(conference.id, conference);
+      conference.roster.closeAll();
       log.info("conference {} ended", conference.uri);
     }
   }
@@ -325,7 +467,7 @@ public final class FocusCore implements UserAgent.Handler {
   public List<ConferenceView> views() {
     List<ConferenceView> out = new ArrayList<>();
     for (Conference c : conferences.values()) {
-      out.add(c.view(0));
+      out.add(c.view(c.roster.size()));
     }
     return out;
   }
@@ -337,8 +479,20 @@ public final class FocusCore implements UserAgent.Handler {
 
   /** Ends every conference: BYE on each leg, best effort (the server is stopping). */
   public void close() {
+    try {
+      closeConferences();
+    } finally {
+      FocusMedia m = media;
+      if (m != null) {
+        m.close();
+      }
+    }
+  }
+
+  private void closeConferences() {
     for (Conference c : conferences.values()) {
       if (c.end()) {
+        c.roster.closeAll();
         for (Dialog d : c.dialogs()) {
           agent.bye(d);
         }

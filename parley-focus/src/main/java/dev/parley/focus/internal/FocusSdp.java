@@ -41,10 +41,17 @@ final class FocusSdp {
    * conference {@code conference}: one line per offered line, in order (RFC 3264 §6).
    */
   static SessionDescription answer(SessionDescription offer, SipUri contact, SipUri conference) {
+    return answer(offer, contact, conference, -1, null);
+  }
+
+  /** As {@link #answer(SessionDescription, SipUri, SipUri)}, with {@code audio} for line {@code audioIndex}. */
+  static SessionDescription answer(SessionDescription offer, SipUri contact, SipUri conference,
+      int audioIndex, MediaDescription audio) {
     SessionDescription.Builder b = skeleton(contact);
     int port = sipPort(contact);
-    for (MediaDescription m : offer.media()) {
-      b.addMedia(isSipMessage(m) ? message(port, conference)
+    for (int i = 0; i < offer.media().size(); i++) {
+      MediaDescription m = offer.media().get(i);
+      b.addMedia(i == audioIndex ? audio : isSipMessage(m) ? message(port, conference)
           : MediaDescription.builder(m.media(), 0, m.proto()).formats(m.formats()).build());
     }
     return b.build();

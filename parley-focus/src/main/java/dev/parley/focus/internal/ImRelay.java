@@ -1,18 +1,19 @@
 package dev.parley.focus.internal;
 
 import dev.parley.dialog.UserAgent;
-import dev.parley.json.JsonWriter;
 import dev.parley.sip.MediaType;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
+import dev.parley.sip.body.CpimMessage;
+import dev.parley.sip.body.DeliveryResults;
 import dev.parley.transaction.ServerTransaction;
 import dev.parley.transport.Scheduler;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,8 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ImRelay {
   /** The content type of the sender's per-recipient results. */
-  static final MediaType RESULTS = MediaType.parse("application/vnd.parley.im-results+json");
-  static final MediaType CPIM = MediaType.parse("message/cpim");
+  static final MediaType RESULTS = MediaType.parse(DeliveryResults.CONTENT_TYPE);
+  static final MediaType CPIM = MediaType.parse(CpimMessage.CONTENT_TYPE);
   private static final String COMPOSING = "application/im-iscomposing+xml";
 
   private final Duration timeout;
@@ -86,16 +87,15 @@ final class ImRelay {
     }
     all.thenRun(() -> {
       timer.cancel();
-      JsonWriter json = new JsonWriter().beginObject().name("results").beginArray();
+      List<DeliveryResults.Result> results = new ArrayList<>();
       synchronized (statuses) {
         for (int i = 0; i < recipients.size(); i++) {
-          json.beginObject().field("uri", recipients.get(i).aor.toString())
-              .field("status", statuses[i] == 0 ? 408 : statuses[i]).endObject();
+          results.add(new DeliveryResults.Result(recipients.get(i).aor.toString(),
+              statuses[i] == 0 ? 408 : statuses[i]));
         }
       }
-      json.endArray().endObject();
       respond(tx, message.response(200)
-          .body(RESULTS, json.toString().getBytes(StandardCharsets.UTF_8)).build());
+          .body(RESULTS, DeliveryResults.of(results).toBytes()).build());
     });
   }
 
@@ -107,22 +107,15 @@ final class ImRelay {
 
   /** RFC 3862: the sender and the conference as CPIM headers, then the original MIME object. */
   private static byte[] cpim(Leg from, Conference conference, MediaType type, byte[] body) {
-    StringBuilder head = new StringBuilder(256);
-    head.append("From: ").append(from.displayName == null ? "" : quoted(from.displayName) + " ")
-        .append('<').append(from.aor).append(">\r\n");
-    head.append("To: <").append(conference.uri).append(">\r\n");
-    head.append("DateTime: ").append(Instant.now().truncatedTo(ChronoUnit.MILLIS)).append("\r\n");
-    head.append("\r\n");
-    head.append("Content-Type: ").append(type).append("\r\n");
-    head.append("\r\n");
-    ByteArrayOutputStream out = new ByteArrayOutputStream(head.length() + body.length);
-    out.writeBytes(head.toString().getBytes(StandardCharsets.UTF_8));
-    out.writeBytes(body);
-    return out.toByteArray();
-  }
-
-  private static String quoted(String name) {
-    return '"' + name.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    CpimMessage.Builder b = CpimMessage.builder();
+    if (from.displayName != null) {
+      b.from(from.displayName, from.aor.toString());
+    } else {
+      b.from(from.aor.toString());
+    }
+    return b.to(conference.uri.toString())
+        .dateTime(OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS))
+        .contentType(type).content(body).build().toBytes();
   }
 
   private static void respond(ServerTransaction tx, SipResponse response) {

@@ -21,6 +21,12 @@ final class Leg {
   Dialog dialog;
   boolean im;
   boolean audio;
+  /** Whether the focus called the participant (a dial-out), rather than the other way round. */
+  boolean dialedOut;
+  /** Whether the participant holds the focus (its offer was sendonly or inactive). */
+  boolean held;
+  /** The leg's place in the conference's mix, or null without audio. */
+  dev.parley.media.MixerParticipant mix;
 
   Leg(long id, SipUri aor, String displayName, boolean authenticated, ParticipantStatus status) {
     this.id = id;

@@ -61,7 +61,8 @@ final class ConfigFile {
       "status.listen", "status.allow_remote", "status.max_listed",
       "focus.enabled", "focus.factory", "focus.max_conferences", "focus.max_participants",
       "focus.guests", "focus.idle_timeout", "focus.max_subscriptions", "focus.max_dial_outs",
-      "focus.dial_out_external", "focus.relay_timeout",
+      "focus.dial_out_external", "focus.relay_timeout", "focus.audio", "focus.rtp_ports",
+      "focus.mix_threads",
       "connections.max", "connections.max_per_address", "connections.first_message_timeout",
       "connections.message_timeout", "connections.idle_timeout");
 
@@ -196,6 +197,9 @@ final class ConfigFile {
           case "focus.max_dial_outs" -> focus.maxDialOuts(integer(v));
           case "focus.dial_out_external" -> focus.dialOutExternal(bool(v));
           case "focus.relay_timeout" -> focus.relayTimeout(duration(v));
+          case "focus.audio" -> focus.audio(bool(v));
+          case "focus.rtp_ports" -> focus.rtpPorts(v);
+          case "focus.mix_threads" -> focus.mixThreads(integer(v));
           case "status.listen" -> status.listen(v);
           case "status.allow_remote" -> status.allowRemote(bool(v));
           case "status.max_listed" -> status.maxListed(integer(v));

@@ -6,15 +6,19 @@ import dev.parley.server.proxy.internal.SourceLimits;
 import dev.parley.server.registrar.LocationService;
 import dev.parley.server.registrar.UserAgentMatcher;
 import dev.parley.server.store.AccountCache;
+import dev.parley.sip.Address;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipUri;
+import dev.parley.sip.Uri;
 import dev.parley.transaction.ServerTransaction;
 import dev.parley.transaction.TransactionLayer;
 import dev.parley.transport.Inbound;
 import dev.parley.transport.ServerLocator;
+import dev.parley.transport.Transport;
 import dev.parley.transport.TransportLayer;
 import dev.parley.transport.TransportListener;
+import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -131,6 +135,16 @@ public final class Proxy {
    */
   public boolean pointsAtUs(SipUri uri) {
     return core.pointsAtUs(uri);
+  }
+
+  /**
+   * The Route that lets a request the server starts itself through this proxy without
+   * credentials (the conference focus dialling out): our address on {@code transport} as seen at
+   * {@code local}, signed for the request's Call-ID, From tag and Request-URI.
+   */
+  public Address originationRoute(Transport transport, InetSocketAddress local, String callId,
+      String fromTag, Uri target) {
+    return core.originationRoute(transport, local, callId, fromTag, target);
   }
 
   /** Whether {@code uri}'s host is the domain, an alias or one of our addresses (and port). */

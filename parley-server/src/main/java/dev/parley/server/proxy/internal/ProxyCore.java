@@ -35,8 +35,10 @@ import dev.parley.transport.Hops;
 import dev.parley.transport.Inbound;
 import dev.parley.transport.ResponseRouting;
 import dev.parley.transport.ServerLocator;
+import dev.parley.transport.Transport;
 import dev.parley.transport.TransportLayer;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,6 +165,18 @@ public final class ProxyCore {
    * names none). The registrar refuses such contacts, and the proxy skips such bindings: a
    * contact that points back at the server makes every request to its user go round again.
    */
+  /**
+   * The Route that lets a request the server starts itself ({@code callId}, {@code fromTag},
+   * Request-URI {@code target}) through the proxy: our address for {@code local}'s transport with
+   * {@code lr} and the origination signature.
+   */
+  public Address originationRoute(Transport transport, InetSocketAddress local, String callId,
+      String fromTag, Uri target) {
+    SipUri ours = (SipUri) own.recordRoute(transport, local).uri();
+    return Address.of(ours.toBuilder().parameter(RouteSigner.ORIGIN_PARAMETER,
+        signer.signOrigination(callId, fromTag, target)).build());
+  }
+
   public boolean isOurs(SipUri uri) {
     OwnAddresses o = own;
     return o != null && o.isDomain(uri);
@@ -217,6 +231,8 @@ public final class ProxyCore {
       signature = ruri.parameters().get(RouteSigner.PARAMETER);
       target = routeSet.remove(routeSet.size() - 1).uri();
     }
+    String origination = !routeSet.isEmpty() && routeSet.get(0).uri() instanceof SipUri first
+        && own.isMe(first) ? first.parameters().get(RouteSigner.ORIGIN_PARAMETER) : null;
     String popped = popOwnRoutes(routeSet);
     if (popped != null && !popped.isEmpty()) {
       signature = popped;
@@ -233,6 +249,9 @@ public final class ProxyCore {
     String toTag = request.to().tag();
     boolean ourDialog = toTag != null && signature != null
         && signer.verify(signature, request.callId(), request.from().tag(), toTag, target);
+    // a request the server starts itself (the focus dialling out) carries our own signature
+    boolean fromUs = toTag == null && origination != null
+        && signer.verifyOrigination(origination, request.callId(), request.from().tag(), target);
     if (!routeSet.isEmpty()) { // loose routing to the next Route (§16.6 step 7)
       if (!(routeSet.get(0).uri() instanceof SipUri next)) {
         reject(tx, request, 416, "Unsupported URI Scheme (Route)");
@@ -273,7 +292,8 @@ public final class ProxyCore {
         local.answer(tx, request);
         return;
       }
-      RequestOrigin origin = ourDialog ? admission.inDialog(tx) : admission.admitted(tx, request, false);
+      RequestOrigin origin = fromUs ? RequestOrigin.trustedSource(tx.flow().remote())
+          : ourDialog ? admission.inDialog(tx) : admission.admitted(tx, request, false);
       if (origin != null) {
         toLocalUser(tx, request, t, routeSet, hash, ourDialog, origin);
       }
@@ -284,7 +304,8 @@ public final class ProxyCore {
       admission.refuseRelay(tx, request);
       return;
     }
-    RequestOrigin origin = admission.admitted(tx, request, true);
+    RequestOrigin origin = fromUs ? RequestOrigin.trustedSource(tx.flow().remote())
+        : admission.admitted(tx, request, true);
     if (origin != null) {
       proxy(tx, request, t, routeSet, hash, toTag != null, origin,
           List.of(new ProxyTarget(t, List.of(), null, route.nextHop(), false)));

@@ -81,6 +81,35 @@ final class RouteSigner {
     return t == null ? UNVERIFIABLE : HEX.formatHex(mac(callId, fromTag, t));
   }
 
+  /** The Route URI parameter that marks a request the server itself starts (the focus's). */
+  public static final String ORIGIN_PARAMETER = "porig";
+
+  /**
+   * The signature of a request the server itself starts (a dial-out of the conference focus),
+   * for its Call-ID, From tag and Request-URI: a Route bearing it lets the request through the
+   * proxy without credentials. Keyed apart from the dialog signatures (a prefix in the MAC
+   * input), so a party to a record-routed dialog cannot pass its Route off as one.
+   */
+  public String signOrigination(String callId, String fromTag, Uri target) {
+    String t = target(target);
+    return t == null ? UNVERIFIABLE : HEX.formatHex(mac("origin\0" + callId, fromTag, t));
+  }
+
+  /** Whether {@code signature} is {@link #signOrigination}'s for these. */
+  public boolean verifyOrigination(String signature, String callId, String fromTag, Uri target) {
+    if (signature == null || signature.length() != 2 * TAG_BYTES || fromTag == null) {
+      return false;
+    }
+    byte[] given;
+    try {
+      given = HEX.parseHex(signature);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    String t = target(target);
+    return t != null && MessageDigest.isEqual(given, mac("origin\0" + callId, fromTag, t));
+  }
+
   /** A value no request verifies against (a dialog whose Contact is not a SIP URI). */
   static final String UNVERIFIABLE = "0";
 

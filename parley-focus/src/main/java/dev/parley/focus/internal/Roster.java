@@ -1,0 +1,141 @@
+package dev.parley.focus.internal;
+
+import dev.parley.dialog.Subscription;
+import dev.parley.focus.ParticipantStatus;
+import dev.parley.sip.MediaType;
+import dev.parley.sip.SipUri;
+import dev.parley.sip.body.ConferenceInfo;
+import dev.parley.sip.body.EndpointStatus;
+import dev.parley.sip.body.MediaStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A conference's roster subscriptions (RFC 4575 over RFC 6665): each watcher gets the full state
+ * when it subscribes or refreshes, then a partial document naming the one participant that
+ * changed (joined, alerting, connected, left: {@code state="deleted"}), with its own version
+ * counter (RFC 4575 §4.6: one more per document sent to that subscriber).
+ *
+ * <p>Thread-safe: guarded by the conference's lock; notifications are queued by the dialog layer
+ * and sent on the subscription's event loop, never blocking.
+ */
+final class Roster {
+  static final MediaType CONFERENCE_INFO = MediaType.parse(ConferenceInfo.CONTENT_TYPE);
+
+  /** One subscriber: its subscription and the version of the last document it was sent. */
+  private static final class Watcher {
+    final Subscription subscription;
+    final SipUri who;
+    long version;
+
+    Watcher(Subscription subscription, SipUri who) {
+      this.subscription = subscription;
+      this.who = who;
+    }
+  }
+
+  private final Conference conference;
+  private final List<Watcher> watchers = new ArrayList<>();
+
+  Roster(Conference conference) {
+    this.conference = conference;
+  }
+
+  /** Watchers now. */
+  int size() {
+    synchronized (conference) {
+      return watchers.size();
+    }
+  }
+
+  /** Adds a watcher (its subscription accepted) and sends it the full state. */
+  void watch(Subscription subscription, SipUri who) {
+    synchronized (conference) {
+      Watcher w = new Watcher(subscription, who);
+      watchers.add(w);
+      sendFull(w);
+    }
+  }
+
+  /** A refresh (or an unsubscribe): the full state again (RFC 6665 §4.2.2). */
+  void refreshed(Subscription subscription) {
+    synchronized (conference) {
+      for (Watcher w : watchers) {
+        if (w.subscription == subscription) {
+          sendFull(w);
+        }
+      }
+    }
+  }
+
+  /** The subscription ended: forget it. */
+  void ended(Subscription subscription) {
+    synchronized (conference) {
+      watchers.removeIf(w -> w.subscription == subscription);
+    }
+  }
+
+  /** {@code leg} changed (status, joined, left): a partial document to every watcher. */
+  void changed(Leg leg) {
+    synchronized (conference) {
+      if (watchers.isEmpty()) {
+        return;
+      }
+      ConferenceInfo.User user = leg.status == ParticipantStatus.DISCONNECTED
+          ? ConferenceInfo.User.builder(leg.aor.toString()).state(ConferenceInfo.State.DELETED)
+              .build()
+          : userOf(leg);
+      for (Watcher w : watchers) {
+        w.version++;
+        ConferenceInfo doc = base(w.version, ConferenceInfo.State.PARTIAL).addUser(user).build();
+        send(w, doc);
+      }
+    }
+  }
+
+  /** The conference ended: a final NOTIFY ({@code noresource}) to every watcher. */
+  void closeAll() {
+    List<Watcher> all;
+    synchronized (conference) {
+      all = new ArrayList<>(watchers);
+      watchers.clear();
+    }
+    for (Watcher w : all) {
+      w.subscription.terminate("noresource");
+    }
+  }
+
+  private void sendFull(Watcher w) {
+    w.version++;
+    ConferenceInfo.Builder b = base(w.version, ConferenceInfo.State.FULL);
+    conference.forEachLeg(l -> b.addUser(userOf(l)));
+    send(w, b.build());
+  }
+
+  private ConferenceInfo.Builder base(long version, ConferenceInfo.State state) {
+    return ConferenceInfo.builder(conference.uri.toString(), version).state(state)
+        .addConfUri(new ConferenceInfo.ConfUri(conference.uri.toString(), null, "participation"))
+        .userCount(conference.size());
+  }
+
+  private static ConferenceInfo.User userOf(Leg leg) {
+    String endpoint = leg.dialog != null ? leg.dialog.remoteTarget().toString() : leg.aor.toString();
+    ConferenceInfo.Endpoint.Builder e = ConferenceInfo.Endpoint.builder(endpoint)
+        .status(EndpointStatus.valueOf(leg.status.name()))
+        .joiningMethod(leg.dialedOut ? "dialed-out" : "dialed-in");
+    if (leg.audio) {
+      e.addMedia(ConferenceInfo.Media.of("audio", "audio", MediaStatus.SENDRECV));
+    }
+    ConferenceInfo.User.Builder u = ConferenceInfo.User.builder(leg.aor.toString())
+        .addEndpoint(e.build());
+    if (leg.displayName != null) {
+      u.displayText(leg.displayName);
+    }
+    return u.build();
+  }
+
+  private static void send(Watcher w, ConferenceInfo doc) {
+    w.subscription.notify(CONFERENCE_INFO, doc.toXml().getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,222 @@
+package dev.parley.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.parley.dialog.Dialog;
+import dev.parley.dialog.IncomingInvite;
+import dev.parley.dialog.OutgoingSubscription;
+import dev.parley.dialog.ReferStatus;
+import dev.parley.focus.ConferenceView;
+import dev.parley.focus.ParticipantStatus;
+import dev.parley.sip.Address;
+import dev.parley.sip.HeaderName;
+import dev.parley.sip.MediaType;
+import dev.parley.sip.SipMethod;
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipUri;
+import dev.parley.sip.body.ConferenceInfo;
+import dev.parley.sip.body.EndpointStatus;
+import dev.parley.transport.Transport;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The focus's roster (RFC 4575 over SUBSCRIBE/NOTIFY) and dial-out by REFER (RFC 4579 §5.5),
+ * through the server on loopback with phones of the dialog layer.
+ */
+class FocusRosterTest extends ProxyFixture {
+  private static final String IM_OFFER = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+      + "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=message 5060 sip sip:someone@example.com\r\n";
+
+  @AfterEach
+  void close() throws Exception {
+    for (AutoCloseable c : opened) {
+      c.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private static Dialog enter(Phone phone, String uri) throws Exception {
+    SipUri target = SipUri.parse(uri);
+    SipRequest invite = phone.ua.newRequest(SipMethod.INVITE, target, phone.aor(),
+        Address.of(target), Transport.UDP).header(HeaderName.MS_CONVERSATION_ID, "conv-7")
+        .body(MediaType.APPLICATION_SDP, IM_OFFER.getBytes(StandardCharsets.US_ASCII)).build();
+    return phone.ua.invite(invite, phone.proxy).get(10, TimeUnit.SECONDS);
+  }
+
+  private String conferenceUri() {
+    return server.focus().conferences().get(0).uri();
+  }
+
+  /** Subscribes {@code phone} to the roster; the documents land in the queue returned. */
+  private static BlockingQueue<ConferenceInfo> watch(Phone phone, String uri,
+      BlockingQueue<Integer> refused) {
+    BlockingQueue<ConferenceInfo> docs = new LinkedBlockingQueue<>();
+    SipUri target = SipUri.parse(uri);
+    SipRequest subscribe = phone.ua.newRequest(SipMethod.SUBSCRIBE, target, phone.aor(),
+            Address.of(target), Transport.UDP)
+        .header(HeaderName.EVENT, "conference")
+        .header(HeaderName.ACCEPT, ConferenceInfo.CONTENT_TYPE)
+        .header(HeaderName.EXPIRES, "600").build();
+    OutgoingSubscription sub = phone.ua.subscribe(subscribe, phone.proxy,
+        (s, notify, state) -> {
+          if (notify.bodyLength() > 0) {
+            docs.add(ConferenceInfo.parse(notify.body()));
+          }
+        });
+    sub.accepted().whenComplete((r, e) -> {
+      if (e != null && refused != null) {
+        Throwable c = e instanceof java.util.concurrent.CompletionException x ? x.getCause() : e;
+        refused.add(c instanceof dev.parley.dialog.SipFailure f ? f.statusCode() : -1);
+      }
+    });
+    return docs;
+  }
+
+  private static ConferenceInfo next(BlockingQueue<ConferenceInfo> docs) throws Exception {
+    ConferenceInfo doc = docs.poll(10, TimeUnit.SECONDS);
+    assertThat(doc).as("a NOTIFY with conference-info").isNotNull();
+    return doc;
+  }
+
+  @Test
+  void aParticipantsRosterSubscriptionGetsTheFullStateThenAPartialDocumentPerChange()
+      throws Exception {
+    start();
+    Phone alice = phone("alice", "secret");
+    Phone bob = phone("bob", "hunter2");
+    Phone carol = phone("carol", "pass");
+    enter(alice, "sip:conference@" + DOMAIN);
+    String uri = conferenceUri();
+    Dialog bobLeg = enter(bob, uri);
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.focus().conferences().get(0)
+        .participants().stream().allMatch(p -> p.status() == ParticipantStatus.CONNECTED));
+
+    BlockingQueue<ConferenceInfo> docs = watch(alice, uri, null);
+    ConferenceInfo full = next(docs);
+    assertThat(full.entity()).isEqualTo(uri);
+    assertThat(full.state()).isEqualTo(ConferenceInfo.State.FULL);
+    assertThat(full.users()).extracting(ConferenceInfo.User::entity)
+        .containsExactly("sip:alice@" + DOMAIN, "sip:bob@" + DOMAIN);
+    assertThat(full.users().get(1).endpoints().get(0).status()).isEqualTo(EndpointStatus.CONNECTED);
+
+    enter(carol, uri);
+    ConferenceInfo joined = next(docs);
+    assertThat(joined.state()).isEqualTo(ConferenceInfo.State.PARTIAL);
+    assertThat(joined.version()).isEqualTo(full.version() + 1);
+    assertThat(joined.users()).singleElement().satisfies(u -> {
+      assertThat(u.entity()).isEqualTo("sip:carol@" + DOMAIN);
+      assertThat(u.endpoints().get(0).status()).isEqualTo(EndpointStatus.CONNECTED);
+    });
+
+    bob.ua.bye(bobLeg).get(10, TimeUnit.SECONDS);
+    ConferenceInfo left = next(docs);
+    assertThat(left.users()).singleElement().satisfies(u -> {
+      assertThat(u.entity()).isEqualTo("sip:bob@" + DOMAIN);
+      assertThat(u.state()).isEqualTo(ConferenceInfo.State.DELETED);
+    });
+    ConferenceInfo merged = full.apply(joined).apply(left);
+    assertThat(merged.users()).extracting(ConferenceInfo.User::entity)
+        .containsExactlyInAnyOrder("sip:alice@" + DOMAIN, "sip:carol@" + DOMAIN);
+    assertThat(server.focus().conferences().get(0).subscriptions()).isEqualTo(1);
+  }
+
+  @Test
+  void someoneWhoIsNotInTheConferenceMayNotWatchItsRoster() throws Exception {
+    start();
+    Phone alice = phone("alice", "secret");
+    Phone bob = phone("bob", "hunter2");
+    enter(alice, "sip:conference@" + DOMAIN);
+    BlockingQueue<Integer> refused = new LinkedBlockingQueue<>();
+    watch(bob, conferenceUri(), refused);
+    assertThat(refused.poll(10, TimeUnit.SECONDS)).isEqualTo(403);
+  }
+
+  @Test
+  void aReferToTheFocusDialsOutWithIsfocusTheConversationIdAndReferredByAndReportsProgress()
+      throws Exception {
+    start();
+    Phone alice = phone("alice", "secret");
+    Phone carol = phone("carol", "pass");
+    assertThat(carol.register().statusCode()).isEqualTo(200);
+    carol.answering(true);
+    Dialog aliceLeg = enter(alice, "sip:conference@" + DOMAIN);
+    String uri = conferenceUri();
+
+    BlockingQueue<ReferStatus> progress = new LinkedBlockingQueue<>();
+    OutgoingSubscription refer = alice.ua.refer(aliceLeg,
+        Address.parse("<sip:carol@" + DOMAIN + ">"), alice.aor(),
+        (s, notify, state) -> progress.add(ReferStatus.of(notify)));
+    assertThat(refer.accepted().get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(202);
+
+    IncomingInvite invite = carol.nextInvite();
+    SipRequest r = invite.request();
+    assertThat(r.contacts().get(0).parameters().contains("isfocus")).isTrue();
+    assertThat(((SipUri) r.contacts().get(0).uri()).user())
+        .isEqualTo(SipUri.parse(uri).user());
+    assertThat(r.from().uri().toString()).isEqualTo(uri);
+    assertThat(r.headers().get(HeaderName.MS_CONVERSATION_ID)).isEqualTo("conv-7");
+    assertThat(r.headers().get(HeaderName.REFERRED_BY)).contains("sip:alice@" + DOMAIN);
+
+    List<Integer> codes = new java.util.ArrayList<>();
+    while (codes.isEmpty() || codes.get(codes.size() - 1) < 200) {
+      ReferStatus s = progress.poll(10, TimeUnit.SECONDS);
+      assertThat(s).as("a sipfrag NOTIFY").isNotNull();
+      codes.add(s.statusCode());
+    }
+    assertThat(codes).startsWith(100).endsWith(200);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(server.focus().conferences().get(0).participants())
+            .extracting(ConferenceView.Participant::uri, ConferenceView.Participant::status)
+            .contains(org.assertj.core.groups.Tuple.tuple("sip:carol@" + DOMAIN,
+                ParticipantStatus.CONNECTED)));
+
+    // and the dialled-out leg is a leg like any: an IM from alice reaches carol through it
+    var result = alice.ua.request(aliceLeg, SipMethod.MESSAGE, MediaType.TEXT_PLAIN,
+        "welcome".getBytes(StandardCharsets.UTF_8)).get(20, TimeUnit.SECONDS);
+    assertThat(new String(result.body(), StandardCharsets.UTF_8))
+        .contains("\"uri\":\"sip:carol@" + DOMAIN + "\",\"status\":200");
+  }
+
+  @Test
+  void theFocusDialsOutToUsersOfItsDomainOnly() throws Exception {
+    start();
+    Phone alice = phone("alice", "secret");
+    Dialog aliceLeg = enter(alice, "sip:conference@" + DOMAIN);
+    OutgoingSubscription refer = alice.ua.refer(aliceLeg,
+        Address.parse("<sip:someone@elsewhere.test>"), alice.aor(), (s, n, st) -> { });
+    Throwable e = refer.accepted().handle((r, x) -> x).get(10, TimeUnit.SECONDS);
+    Throwable c = e instanceof java.util.concurrent.CompletionException x ? x.getCause() : e;
+    assertThat(((dev.parley.dialog.SipFailure) c).statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void aDialOutToSomeoneWhoDeclinesReportsTheirAnswerAndLeavesNoLeg() throws Exception {
+    start();
+    Phone alice = phone("alice", "secret");
+    Phone carol = phone("carol", "pass");
+    carol.register();
+    carol.onInvite = invite -> invite.reject(603);
+    Dialog aliceLeg = enter(alice, "sip:conference@" + DOMAIN);
+    BlockingQueue<ReferStatus> progress = new LinkedBlockingQueue<>();
+    alice.ua.refer(aliceLeg, Address.parse("<sip:carol@" + DOMAIN + ">"), alice.aor(),
+        (s, notify, state) -> progress.add(ReferStatus.of(notify)));
+    ReferStatus last;
+    do {
+      last = progress.poll(10, TimeUnit.SECONDS);
+      assertThat(last).isNotNull();
+    } while (!last.isFinal());
+    assertThat(last.statusCode()).isEqualTo(603);
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        server.focus().conferences().get(0).participants().size() == 1);
+  }
+}
