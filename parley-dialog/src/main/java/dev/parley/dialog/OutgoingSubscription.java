@@ -66,6 +66,8 @@ public final class OutgoingSubscription implements SubscriptionTable.Usage {
   private SipRequest request;
   private String eventType;
   private String id;
+  /** The id our SUBSCRIBEs in the dialog name: the SUBSCRIBE's, or for a REFER the one its NOTIFYs carry. */
+  private String wireId;
   private boolean refer;
   private boolean referSub = true;
   private State state = State.SENT;
@@ -117,6 +119,7 @@ public final class OutgoingSubscription implements SubscriptionTable.Usage {
           String.valueOf(request.headers().get(Subscription.REFER_SUB)).strip());
       s.eventType = isRefer ? "refer" : event.type();
       s.id = isRefer ? Long.toString(request.cseq().sequence()) : event.id();
+      s.wireId = isRefer ? null : s.id;
       if (!s.reserve()) {
         return;
       }
@@ -139,6 +142,11 @@ public final class OutgoingSubscription implements SubscriptionTable.Usage {
       s.referSub = listener != null;
       s.eventType = "refer";
       s.entry = entry;
+      if (entry.dialog.state() == Dialog.State.TERMINATED) {
+        s.accepted.completeExceptionally(new IllegalStateException("the dialog has ended"));
+        s.finish("dialog-ended");
+        return;
+      }
       if (!s.reserve()) {
         return;
       }
@@ -368,6 +376,10 @@ public final class OutgoingSubscription implements SubscriptionTable.Usage {
     }
     tx.respond(notify.response(200).build());
     notified = true;
+    Event named = SubscriptionTable.event(notify);
+    if (refer && named != null && named.id() != null) {
+      wireId = named.id(); // RFC 3515 §2.4.6: refresh or end it under the id its NOTIFYs use
+    }
     if (!unsubscribing) {
       cancel(guardTimer);
     }
@@ -430,7 +442,7 @@ public final class OutgoingSubscription implements SubscriptionTable.Usage {
     try {
       Hop hop = entry.nextHop();
       SipRequest.Builder b = entry.dialog.newRequest(SipMethod.SUBSCRIBE, 0)
-          .header(HeaderName.EVENT, id == null ? eventType : eventType + ";id=" + id)
+          .header(HeaderName.EVENT, wireId == null ? eventType : eventType + ";id=" + wireId)
           .header(HeaderName.EXPIRES, Long.toString(Math.max(expires, 0)))
           .header(HeaderName.CONTACT, entry.subscriptionOnly && !request.contacts().isEmpty()
               ? request.contacts().get(0) : agent.contactIn(entry));

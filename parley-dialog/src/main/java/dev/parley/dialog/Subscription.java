@@ -174,7 +174,7 @@ public final class Subscription implements SubscriptionTable.Usage {
 
   private void start() {
     if (!table.reserve()) {
-      refuse(503, "too many subscriptions");
+      refuse(503, "rejected");
       return;
     }
     reserved = true;
@@ -190,7 +190,8 @@ public final class Subscription implements SubscriptionTable.Usage {
       finish("rejected");
       return;
     }
-    if (request.to().tag() != null && entry == null) {
+    if (request.to().tag() != null
+        && (entry == null || entry.dialog.state() == Dialog.State.TERMINATED)) {
       refuse(481, "rejected");
       return;
     }

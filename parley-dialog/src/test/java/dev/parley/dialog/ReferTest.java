@@ -180,6 +180,30 @@ class ReferTest {
   }
 
   @Test
+  void theReferrerEndsEitherReferralsSubscriptionByUnsubscribingUnderItsId() {
+    Dialog dialog = call();
+    Progress first = new Progress();
+    Progress second = new Progress();
+    OutgoingSubscription one = alice.refer(dialog, CAROL, ALICE, first);
+    OutgoingSubscription two = alice.refer(dialog, CAROL, ALICE, second);
+    referrals.get(0).notifyProgress(100, "Trying").join();
+    referrals.get(1).notifyProgress(100, "Trying").join();
+
+    assertThat(two.unsubscribe()).isCompletedWithValue("terminated");
+    assertThat(bobEnded).containsExactly("unsubscribed");
+    assertThat(referrals.get(0).isActive()).isTrue();
+    assertThat(one.unsubscribe()).isCompletedWithValue("terminated");
+    assertThat(bobEnded).containsExactly("unsubscribed", "unsubscribed");
+    List<String> events = aliceNet.sentRequests().stream()
+        .filter(r -> r.method().equals(SipMethod.SUBSCRIBE))
+        .map(r -> r.headers().get(HeaderName.EVENT) + " " + r.expires()).toList();
+    assertThat(events).containsExactly("refer;id=" + two.accepted().join().cseq().sequence() + " 0",
+        "refer 0");
+    assertThat(alice.subscriptionCount() + bob.subscriptionCount()).isZero();
+    assertThat(bob.dialogCount()).isEqualTo(1);
+  }
+
+  @Test
   void byeEndsTheReferSubscriptionsLivingInTheDialog() {
     Dialog dialog = call();
     Progress progress = new Progress();

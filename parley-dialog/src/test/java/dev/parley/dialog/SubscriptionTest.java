@@ -107,6 +107,15 @@ class SubscriptionTest {
           UserAgent.Handler.super.onRequest(tx, request);
         }
       }
+
+      @Override
+      public void onDialogRequest(Dialog dialog, ServerTransaction tx, SipRequest request) {
+        if (request.method().equals(SipMethod.SUBSCRIBE)) {
+          accepted.add(builtBob().acceptSubscription(tx, request, expiry, null, bobListener));
+        } else {
+          UserAgent.Handler.super.onDialogRequest(dialog, tx, request);
+        }
+      }
     }).build();
   }
 
@@ -389,5 +398,77 @@ class SubscriptionTest {
     assertThat(reason.get()).isEqualTo("noresource");
     assertThat(accepted.get(0).notify(CONFERENCE_INFO, bytes("late"))).isCompletedExceptionally();
     assertNothingLeft();
+  }
+
+  @Test
+  void aChallengedSubscribeIsRetriedWithCredentialsAndTheRefreshFollowsItsCseq() {
+    dev.parley.auth.DigestAuthenticator auth = dev.parley.auth.DigestAuthenticator
+        .builder((user, realm, algorithm) -> user.equals("alice")
+            ? dev.parley.auth.Ha1.compute(algorithm, user, realm, "secret") : null)
+        .build();
+    UserAgent[] guard = new UserAgent[1];
+    FakeTransportLayer guardNet = new FakeTransportLayer(clock, ListenPoint.parse("udp:127.0.0.3:5060"));
+    guard[0] = UserAgent.builder(guardNet).handler(new UserAgent.Handler() {
+      @Override
+      public void onInvite(IncomingInvite invite) {
+        invite.reject(480);
+      }
+
+      @Override
+      public void onRequest(ServerTransaction tx, SipRequest request) {
+        if (auth.authenticate(request, "example.test").isOk()) {
+          accepted.add(guard[0].acceptSubscription(tx, request, expiry, null, bobListener));
+          accepted.get(accepted.size() - 1).notify(CONFERENCE_INFO, bytes("<full/>"));
+        } else {
+          SipResponse.Builder b = request.response(401, "t1");
+          for (dev.parley.sip.Challenge c : auth.challenges("example.test", false)) {
+            b.header(HeaderName.WWW_AUTHENTICATE, c.toString());
+          }
+          tx.respond(b.build());
+        }
+      }
+    }).build();
+    FakeTransportLayer carolNet = new FakeTransportLayer(clock, ListenPoint.parse("udp:127.0.0.1:5062"));
+    carolNet.connect(guardNet);
+    UserAgent carol = UserAgent.builder(carolNet).credentials(dev.parley.auth.CredentialsProvider
+        .of(dev.parley.auth.UserSecret.ofPassword("alice", "secret"))).build();
+    SipUri target = SipUri.parse("sip:conf@127.0.0.3");
+    SipRequest subscribe = carol.newRequest(SipMethod.SUBSCRIBE, target,
+        Address.of(SipUri.parse("sip:alice@example.test")), Address.of(target), Transport.UDP)
+        .header(HeaderName.EVENT, "conference").header(HeaderName.EXPIRES, "600").build();
+    Heard heard = new Heard();
+    OutgoingSubscription sub = carol.subscribe(subscribe,
+        new Hop(Transport.UDP, new InetSocketAddress("127.0.0.3", 5060)), heard);
+
+    assertThat(sub.accepted().join().cseq().sequence()).isEqualTo(2);
+    assertThat(heard.bodies).containsExactly("<full/>");
+    clock.advance(Duration.ofSeconds(540)); // the refresh, in the dialog, with the next CSeq
+    SipRequest refresh = carolNet.sentRequests().stream()
+        .filter(r -> r.method().equals(SipMethod.SUBSCRIBE) && r.to().tag() != null)
+        .findFirst().orElseThrow();
+    assertThat(refresh.cseq().sequence()).isEqualTo(3);
+    assertThat(heard.bodies).hasSize(2);
+    assertThat(heard.ends).isEmpty();
+  }
+
+  @Test
+  void aSubscriptionInsideAnInviteDialogSharesItAndItsEndLeavesTheCallAlone() {
+    Dialog call = alice.invite(alice.newRequest(SipMethod.INVITE, BOB_URI, ALICE, Address.of(BOB_URI),
+        Transport.UDP).build(), bobHop()).join();
+    SipResponse ok = alice.request(call, SipMethod.SUBSCRIBE, b -> b
+        .header(HeaderName.EVENT, "conference").header(HeaderName.EXPIRES, "600")
+        .header(HeaderName.CONTACT, alice.contact(Transport.UDP))).join();
+    assertThat(ok.statusCode()).isEqualTo(200);
+    Subscription inCall = accepted.get(0);
+    assertThat(inCall.dialog().id().callId()).isEqualTo(call.id().callId());
+    assertThat(bob.dialogCount()).isEqualTo(1);
+
+    // Alice keeps no subscription for it (she sent the SUBSCRIBE by hand): 481 ends it at Bob's.
+    CompletableFuture<SipResponse> notify = inCall.notify(CONFERENCE_INFO, bytes("<full/>"));
+    assertThat(notify.join().statusCode()).isEqualTo(481);
+    assertThat(bobHeard).containsExactly("ended notify-failed");
+    assertThat(bob.subscriptionCount()).isZero();
+    assertThat(bob.dialogCount()).isEqualTo(1); // the call goes on
+    assertThat(alice.bye(call).join().statusCode()).isEqualTo(200);
   }
 }
