@@ -46,7 +46,7 @@ final class DefaultConferenceSession extends DefaultInstantMessagingSession
   private boolean entering;
   private boolean entered;
   final ConferenceRoster roster = new ConferenceRoster(this);
-  private final ConferenceReferrals referrals = new ConferenceReferrals(this);
+  final ConferenceReferrals referrals = new ConferenceReferrals(this);
 
   DefaultConferenceSession(DefaultEndpoint endpoint, SessionContext context, boolean incoming) {
     super(endpoint, SessionType.CONFERENCE, context, incoming);
