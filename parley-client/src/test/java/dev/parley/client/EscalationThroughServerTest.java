@@ -96,6 +96,7 @@ class EscalationThroughServerTest {
     assertThat(conversation(invitation.session())).isEqualTo(conversation(im[0]));
     assertThat(invitation.referredBy()).hasValueSatisfying(
         u -> assertThat(u).hasToString("sip:alice@example.test"));
+    assertThat(invitation.replaces()).containsSame(im[1]); // bob's 1:1 session, by its dialog
     assertThat(im[0].isTerminated()).isFalse(); // not before bob's leg is up
     ConferenceSession b = (ConferenceSession) invitation.accept().get(WAIT, TimeUnit.SECONDS);
 
@@ -123,6 +124,7 @@ class EscalationThroughServerTest {
     IncomingSessionEvent invitation = bobInvitations.poll(WAIT, TimeUnit.SECONDS);
     assertThat(invitation).isNotNull();
     assertThat(invitation.session().type()).isEqualTo(SessionType.CONFERENCE);
+    assertThat(invitation.replaces()).containsSame(im[1]);
     invitation.reject(RejectReason.DECLINE);
 
     assertThatThrownBy(() -> escalated.get(WAIT, TimeUnit.SECONDS))
