@@ -2,6 +2,7 @@ package dev.parley.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.parley.server.SipServer;
 import dev.parley.server.config.ServerConfig;
@@ -9,6 +10,7 @@ import dev.parley.server.store.Account;
 import dev.parley.server.store.Store;
 import dev.parley.sip.SipUri;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -112,6 +114,76 @@ class EscalationThroughServerTest {
     a.leave().get(WAIT, TimeUnit.SECONDS);
   }
 
+  /** The "IM escalation between three Parley endpoints, with per-recipient results". */
+  @Test
+  void imEscalationBetweenThreeParleyEndpointsGivesPerRecipientResults() throws Exception {
+    BlockingQueue<IncomingSessionEvent> bobInvitations = new LinkedBlockingQueue<>();
+    BlockingQueue<IncomingSessionEvent> carolInvitations = new LinkedBlockingQueue<>();
+    Endpoint alice = endpoint("alice", new LinkedBlockingQueue<>());
+    endpoint("bob", bobInvitations);
+    endpoint("carol", carolInvitations);
+    InstantMessagingSession[] im = oneToOne(alice, bobInvitations);
+
+    CompletableFuture<ConferenceSession> escalated =
+        im[0].escalateToConference(SipUri.parse("sip:carol@example.test"));
+
+    IncomingSessionEvent toBob = bobInvitations.poll(WAIT, TimeUnit.SECONDS);
+    assertThat(toBob).isNotNull();
+    assertThat(toBob.session().type()).isEqualTo(SessionType.CONFERENCE);
+    assertThat(toBob.replaces()).containsSame(im[1]);
+    assertThat(conversation(toBob.session())).isEqualTo(conversation(im[1]));
+    assertThat(carolInvitations).isEmpty(); // nobody else rings before bob is in
+    ConferenceSession b = (ConferenceSession) toBob.session();
+    BlockingQueue<InstantMessage> bobMessages = messages(b);
+    toBob.accept().get(WAIT, TimeUnit.SECONDS);
+    ConferenceSession a = escalated.get(WAIT, TimeUnit.SECONDS);
+    im[0].termination().get(WAIT, TimeUnit.SECONDS);
+    im[1].termination().get(WAIT, TimeUnit.SECONDS);
+
+    IncomingSessionEvent toCarol = carolInvitations.poll(WAIT, TimeUnit.SECONDS);
+    assertThat(toCarol).isNotNull();
+    assertThat(toCarol.session().type()).isEqualTo(SessionType.CONFERENCE);
+    assertThat(toCarol.replaces()).isEmpty();
+    assertThat(conversation(toCarol.session())).isEqualTo(conversation(im[0]));
+    assertThat(toCarol.referredBy()).hasValueSatisfying(
+        u -> assertThat(u).hasToString("sip:alice@example.test"));
+    ConferenceSession c = (ConferenceSession) toCarol.session();
+    BlockingQueue<InstantMessage> carolMessages = messages(c);
+    toCarol.accept().get(WAIT, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(WAIT)).until(() -> connected(a).equals(
+        List.of("sip:bob@example.test", "sip:carol@example.test")));
+
+    assertThat(a.send("welcome both").get(WAIT, TimeUnit.SECONDS))
+        .extracting(r -> r.recipient().uri() + " " + r.statusCode())
+        .containsExactlyInAnyOrder("sip:bob@example.test 200", "sip:carol@example.test 200");
+    for (BlockingQueue<InstantMessage> q : List.of(bobMessages, carolMessages)) {
+      InstantMessage m = q.poll(WAIT, TimeUnit.SECONDS);
+      assertThat(m).isNotNull();
+      assertThat(m.text()).isEqualTo("welcome both");
+      assertThat(m.sender().uri()).hasToString("sip:alice@example.test");
+    }
+    c.leave().get(WAIT, TimeUnit.SECONDS);
+    b.leave().get(WAIT, TimeUnit.SECONDS);
+    a.leave().get(WAIT, TimeUnit.SECONDS);
+  }
+
+  private static List<String> connected(ConferenceSession s) {
+    return s.participants().stream()
+        .filter(p -> !p.isLocal() && p.state() == ParticipantState.CONNECTED)
+        .map(p -> p.uri().toString()).sorted().toList();
+  }
+
+  private static BlockingQueue<InstantMessage> messages(ConferenceSession s) {
+    BlockingQueue<InstantMessage> q = new LinkedBlockingQueue<>();
+    s.addListener(new ConferenceSession.Listener() {
+      @Override
+      public void onMessageReceived(InstantMessagingSession session, InstantMessage m) {
+        q.add(m);
+      }
+    });
+    return q;
+  }
+
   @Test
   void theOtherPartyDecliningFailsTheEscalationAndTheOneToOneSessionGoesOn() throws Exception {
     BlockingQueue<IncomingSessionEvent> bobInvitations = new LinkedBlockingQueue<>();
@@ -136,7 +208,7 @@ class EscalationThroughServerTest {
     assertThat(im[0].send("still here").get(WAIT, TimeUnit.SECONDS))
         .extracting(DeliveryResult::statusCode).containsExactly(200);
     // the conference was left: only the 1:1 session remains
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(WAIT))
+    await().atMost(Duration.ofSeconds(WAIT))
         .until(() -> alice.sessionManager().sessions().size() == sessionsBefore);
     im[0].terminate().get(WAIT, TimeUnit.SECONDS);
   }
