@@ -53,9 +53,18 @@ class EscalationThroughServerTest {
   }
 
   private Endpoint endpoint(String user, BlockingQueue<IncomingSessionEvent> invitations) {
+    return endpoint(user, invitations, null);
+  }
+
+  private Endpoint endpoint(String user, BlockingQueue<IncomingSessionEvent> invitations,
+      SipUri factory) {
     String serverUri = "sip:127.0.0.1:" + server.listenPoints().get(0).address().getPort();
-    Endpoint e = Endpoint.builder("sip:" + user + "@example.test").credentials(user, "secret")
-        .server(serverUri).listen("udp:127.0.0.1:0").build();
+    Endpoint.Builder builder = Endpoint.builder("sip:" + user + "@example.test")
+        .credentials(user, "secret").server(serverUri).listen("udp:127.0.0.1:0");
+    if (factory != null) {
+      builder.conferenceFactory(factory);
+    }
+    Endpoint e = builder.build();
     endpoints.add(e);
     e.sessionManager().setListener((source, invitation) -> invitations.add(invitation));
     e.enable().join();
@@ -210,6 +219,26 @@ class EscalationThroughServerTest {
     // the conference was left: only the 1:1 session remains
     await().atMost(Duration.ofSeconds(WAIT))
         .until(() -> alice.sessionManager().sessions().size() == sessionsBefore);
+    im[0].terminate().get(WAIT, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aFactoryThatRefusesFailsTheEscalationAndNobodyIsInvited() throws Exception {
+    BlockingQueue<IncomingSessionEvent> bobInvitations = new LinkedBlockingQueue<>();
+    Endpoint alice = endpoint("alice", new LinkedBlockingQueue<>(),
+        SipUri.parse("sip:nobody@example.test")); // no focus there: the proxy says 404
+    endpoint("bob", bobInvitations);
+    InstantMessagingSession[] im = oneToOne(alice, bobInvitations);
+
+    CompletableFuture<ConferenceSession> escalated = im[0].escalateToConference();
+
+    assertThatThrownBy(() -> escalated.get(WAIT, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class).cause()
+        .isInstanceOf(InvitationRejectedException.class);
+    assertThat(bobInvitations).isEmpty();
+    assertThat(im[0].isTerminated()).isFalse();
+    assertThat(im[1].send("still here").get(WAIT, TimeUnit.SECONDS))
+        .extracting(DeliveryResult::statusCode).containsExactly(200);
     im[0].terminate().get(WAIT, TimeUnit.SECONDS);
   }
 
