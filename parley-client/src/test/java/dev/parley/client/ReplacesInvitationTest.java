@@ -57,8 +57,8 @@ class ReplacesInvitationTest {
   @Test
   void anUnreadableOrRepeatedReplacesIsAnswered400() throws Exception {
     assertThat(inviteWith("Replaces: ;;;\r\n")).isEqualTo(400);
-    assertThat(inviteWith("Replaces: x@h;to-tag=a;from-tag=b\r\nReplaces: y@h;to-tag=a;from-tag=b\r\n"))
-        .isEqualTo(400);
+    assertThat(inviteWith("Replaces: x@h;to-tag=a;from-tag=b\r\n"
+        + "Replaces: y@h;to-tag=a;from-tag=b\r\n")).isEqualTo(400);
     assertThat(inviteWith("Replaces: x@h;from-tag=b\r\n")).isEqualTo(400); // no to-tag
     assertThat(invitations).isEmpty();
   }
