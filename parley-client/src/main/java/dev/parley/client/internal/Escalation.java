@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * the focus to invite the other party with
  * {@code Refer-To: <AOR?Replaces=CALLID;to-tag=T;from-tag=F>} (the 1:1 dialog as the other party
  * sees it: its local tag, our remote tag, is the to-tag), and, once that leg is up, the 1:1
- * session ended with BYE and the extra URIs invited by plain REFERs. A failure before that leaves the conference and the 1:1 session as it was.
+ * session ended with BYE and the extra URIs invited by plain REFERs. A failure before that
+ * leaves the conference and the 1:1 session as it was.
  */
 final class Escalation {
   private static final Logger LOG = LoggerFactory.getLogger(Escalation.class);
