@@ -100,6 +100,35 @@ class ClientEscalationThroughServerTest {
   }
 
   @Test
+  void aDeclinedEscalationIsAnErrorAndTheOneToOneSessionGoesOn() throws Exception {
+    ClientRun alice = client("alice", "--keep-going");
+    ClientRun bob = client("bob");
+    alice.await("enabled");
+    bob.await("enabled");
+
+    alice.type("im sip:bob@127.0.0.1 hello bob");
+    Map<String, Object> oneToOne = bob.await("incoming");
+    bob.type("accept");
+    assertThat(bob.await("message")).containsEntry("text", "hello bob");
+
+    alice.type("escalate");
+    Map<String, Object> toBob = bob.await("incoming", e -> "CONFERENCE".equals(e.get("type")));
+    assertThat(toBob).containsEntry("replaces", oneToOne.get("session"));
+    bob.type("reject decline " + toBob.get("session"));
+    assertThat(alice.await("error")).hasEntrySatisfying("message",
+        m -> assertThat((String) m).contains("could not escalate").contains("603"));
+
+    alice.type("send still here"); // the 1:1 session is current again
+    assertThat(bob.await("message", e -> "still here".equals(e.get("text"))))
+        .containsEntry("session", oneToOne.get("session"));
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> alice.events("sent").size() == 2); // hello bob, still here
+    List<Map<String, Object>> sent = alice.events("sent");
+    assertThat(sent.get(sent.size() - 1)).containsEntry("delivered", true)
+        .containsEntry("type", "INSTANT_MESSAGING");
+  }
+
+  @Test
   void escalateWithoutAOneToOneSessionIsAnError() throws Exception {
     ClientRun alice = client("alice");
     alice.await("enabled");
