@@ -261,6 +261,15 @@ class EscalationThroughServerTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("other party");
     assertThatThrownBy(() -> im[0].escalateToConference((SipUri) null))
         .isInstanceOf(NullPointerException.class).hasMessageContaining("extra[0]");
+
+    CompletableFuture<ConferenceSession> escalating = im[0].escalateToConference();
+    assertThatThrownBy(im[0]::escalateToConference)
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("already");
+    IncomingSessionEvent invitation = bobInvitations.poll(WAIT, TimeUnit.SECONDS);
+    assertThat(invitation).isNotNull();
+    invitation.reject(RejectReason.BUSY);
+    assertThatThrownBy(() -> escalating.get(WAIT, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class);
     im[0].terminate().get(WAIT, TimeUnit.SECONDS);
   }
 }
