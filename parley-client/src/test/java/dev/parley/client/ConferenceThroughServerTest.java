@@ -84,8 +84,9 @@ class ConferenceThroughServerTest {
     ConferenceSession c = conference(carol);
     BlockingQueue<InstantMessage> carolMessages = messages(c);
     c.enter(uri).get(WAIT, TimeUnit.SECONDS);
-    // enter() completes at the 2xx; the focus counts a leg from its ACK on: wait for the roster
-    await().atMost(Duration.ofSeconds(WAIT)).until(() -> roster(a).equals(List.of(
+    // entered is the focus's 200; the focus counts a leg in once our ACK has reached it, which
+    // alice's roster tells
+    await().atMost(Duration.ofSeconds(WAIT)).until(() -> roster(a).containsAll(List.of(
         "sip:bob@example.test CONNECTED", "sip:carol@example.test CONNECTED")));
 
     List<DeliveryResult> results = a.send("hello all").get(WAIT, TimeUnit.SECONDS);

@@ -228,6 +228,40 @@ final class Baresip implements AutoCloseable {
     return found.get();
   }
 
+  /**
+   * Waits until every {@code dump-DATE-dec.wav} the {@code sndfile} module wrote is complete and
+   * returns them in the order they were started (their names). baresip starts a new pair of
+   * files each time a call's audio restarts, e.g. on {@code /hold} and {@code /resume}.
+   *
+   * @throws IllegalStateException if baresip was built without {@link Builder#recordTo}
+   * @throws AssertionError (with the log) after {@code timeout}
+   */
+  List<Path> awaitReceivedRecordings(Duration timeout) {
+    if (recordDir == null) {
+      throw new IllegalStateException("baresip " + aor + " records nothing: no recordTo(dir)");
+    }
+    AtomicReference<List<Path>> found = new AtomicReference<>();
+    try {
+      await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
+        try (var files = Files.list(recordDir)) {
+          List<Path> decoded = files.filter(f -> f.getFileName().toString().endsWith("-dec.wav"))
+              .sorted().toList();
+          for (Path p : decoded) {
+            if (!headerComplete(p)) {
+              return false;
+            }
+          }
+          found.set(decoded);
+          return !decoded.isEmpty();
+        }
+      });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("baresip: the *-dec.wav files in " + recordDir
+          + " not all complete within " + timeout + "\n" + log(), e);
+    }
+    return found.get();
+  }
+
   /** Whether the RIFF and data lengths of a 44-byte-header WAV file match its size. */
   private static boolean headerComplete(Path wav) throws IOException {
     byte[] head = new byte[44];

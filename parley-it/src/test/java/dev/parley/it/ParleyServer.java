@@ -54,6 +54,11 @@ final class ParleyServer implements AutoCloseable {
     return server;
   }
 
+  /** The conferences of its focus now (none when the focus is off). */
+  java.util.List<dev.parley.focus.ConferenceView> conferences() {
+    return server.focus() == null ? java.util.List.of() : server.focus().conferences();
+  }
+
   /** The UDP port it listens on, on 127.0.0.1. */
   int port() {
     return port;

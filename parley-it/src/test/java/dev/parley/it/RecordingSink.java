@@ -7,6 +7,9 @@ import dev.parley.media.WavRecorder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,6 +26,9 @@ final class RecordingSink implements AudioSink {
   private final AtomicLong frames = new AtomicLong();
   private final AtomicLong sound = new AtomicLong();
   private final CountDownLatch closed = new CountDownLatch(1);
+  /** The last {@value #RECENT} frames, for checks while the call goes on. */
+  private final ArrayDeque<AudioFrame> recent = new ArrayDeque<>();
+  private static final int RECENT = 100;
 
   RecordingSink(Path wav) throws IOException {
     this.recorder = WavRecorder.create(wav, AudioFormat.PCM_8000, Duration.ofMinutes(5));
@@ -31,6 +37,12 @@ final class RecordingSink implements AudioSink {
   @Override
   public void accept(AudioFrame frame) {
     recorder.accept(frame);
+    synchronized (recent) {
+      if (recent.size() == RECENT) {
+        recent.removeFirst();
+      }
+      recent.addLast(frame);
+    }
     frames.incrementAndGet();
     if (HeardAudio.rms(frame) > HeardAudio.SOUND_RMS) {
       sound.incrementAndGet();
@@ -53,6 +65,22 @@ final class RecordingSink implements AudioSink {
   /** Frames received so far. */
   long frames() {
     return frames.get();
+  }
+
+  /**
+   * The last {@code n} frames received (fewer when fewer came), oldest first: what the endpoint
+   * hears now.
+   *
+   * @throws IllegalArgumentException if {@code n} is not in 1..{@value #RECENT}
+   */
+  List<AudioFrame> recentFrames(int n) {
+    if (n < 1 || n > RECENT) {
+      throw new IllegalArgumentException("n not in 1.." + RECENT + ": " + n);
+    }
+    synchronized (recent) {
+      List<AudioFrame> all = new ArrayList<>(recent);
+      return all.subList(Math.max(0, all.size() - n), all.size());
+    }
   }
 
   /** Frames received so far that are sound. */

@@ -172,6 +172,16 @@ final class ConferenceReferrals {
     session.endpoint.kick();
   }
 
+  /** Under the lock: whether this session's dial-out of {@code p} waits for its outcome. */
+  boolean dialingLocked(DefaultParticipant p) {
+    for (Referral r : pending) {
+      if (r.target == p) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void failLocked(Referral r, int code, String phrase) {
     if (r.removed != null) {
       session.endpoint.fail(r.removed, new SessionException("the focus did not remove "

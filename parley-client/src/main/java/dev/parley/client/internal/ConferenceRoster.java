@@ -55,6 +55,10 @@ final class ConferenceRoster {
   private final dev.parley.sip.body.ConferenceRoster merged = new dev.parley.sip.body.ConferenceRoster();
   private boolean subscribing;
   private OutgoingSubscription subscription;
+  /** When the roster was last subscribed again ({@link System#nanoTime()}), or 0. */
+  private long lastResubscribe;
+  /** The least time between two new roster subscriptions. */
+  static final long RESUBSCRIBE_MILLIS = 5000;
 
   ConferenceRoster(DefaultConferenceSession session) {
     this.session = session;
@@ -163,7 +167,10 @@ final class ConferenceRoster {
     }
     if (full) {
       for (DefaultParticipant p : new ArrayList<>(members.values())) {
-        if (!named.contains(key(p.uri())) && p.state() != ParticipantState.CONNECTING) {
+        // a member the full state leaves out is gone, unless it is our own dial-out that the
+        // focus has not listed yet (its REFER report decides); someone else's failed one goes
+        if (!named.contains(key(p.uri())) && !(p.state() == ParticipantState.CONNECTING
+            && session.dialingOutLocked(p))) {
           removeLocked(p, ParticipantStateChangeReason.REMOTE_HANGUP, 0, left(p));
         }
       }
@@ -231,6 +238,13 @@ final class ConferenceRoster {
           @Override
           public void onTerminated(OutgoingSubscription s, String reason) {
             LOG.debug("roster subscription of {} ended: {}", target, reason);
+            boolean ours;
+            synchronized (endpoint.lock) {
+              ours = subscription == s || subscription == null;
+            }
+            if (ours && !"noresource".equals(reason)) {
+              resubscribe("its end (" + reason + ")"); // still in the conference: keep a roster
+            }
           }
         });
       } catch (RuntimeException e) {
@@ -260,13 +274,52 @@ final class ConferenceRoster {
       LOG.info("unreadable conference-info from the focus, ignored: {}", e.getMessage());
       return;
     }
+    boolean resubscribe = false;
     synchronized (session.endpoint.lock) {
-      if (merged.apply(info) != dev.parley.sip.body.ConferenceRoster.Outcome.APPLIED) {
-        return; // stale, or a gap: the next full state (a refresh) puts it right
+      dev.parley.sip.body.ConferenceRoster.Outcome outcome = merged.apply(info);
+      if (outcome == dev.parley.sip.body.ConferenceRoster.Outcome.GAP
+          || outcome == dev.parley.sip.body.ConferenceRoster.Outcome.AWAITING_FULL) {
+        resubscribe = true; // a version went missing: a new subscription brings the full state
+      } else if (outcome == dev.parley.sip.body.ConferenceRoster.Outcome.APPLIED) {
+        if (merged.current().users().size() > 2 * MAX_MEMBERS) {
+          LOG.info("the roster of {} names more than {} users: ignored", session.conferenceUriLocked(),
+              2 * MAX_MEMBERS);
+          merged.reset(); // bounded: a focus cannot grow it without end
+        } else {
+          applyLocked(entries(merged.current()), true);
+        }
       }
-      applyLocked(entries(merged.current()), true);
     }
     session.endpoint.kick();
+    if (resubscribe) {
+      resubscribe("a version gap");
+    }
+  }
+
+  /**
+   * Ends the roster subscription and makes a new one (whose first NOTIFY is the full state): after
+   * a version gap, or when the focus ended it while we are still in the conference. At most once
+   * every {@value #RESUBSCRIBE_MILLIS} ms, so a focus that keeps refusing costs little.
+   */
+  private void resubscribe(String why) {
+    OutgoingSubscription old;
+    synchronized (session.endpoint.lock) {
+      long now = System.nanoTime();
+      if (session.isTerminated() || (lastResubscribe != 0
+          && now - lastResubscribe < RESUBSCRIBE_MILLIS * 1_000_000L)) {
+        return;
+      }
+      lastResubscribe = now;
+      old = subscription;
+      subscription = null;
+      subscribing = false;
+      merged.reset();
+    }
+    LOG.debug("roster of {}: subscribing again after {}", session, why);
+    if (old != null && !old.terminated().isDone()) {
+      old.unsubscribe();
+    }
+    subscribe();
   }
 
   /** The users of a conference-info document as entries (a user without a SIP URI is skipped). */

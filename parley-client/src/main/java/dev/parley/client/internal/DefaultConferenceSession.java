@@ -48,6 +48,11 @@ final class DefaultConferenceSession extends DefaultInstantMessagingSession
   final ConferenceRoster roster = new ConferenceRoster(this);
   final ConferenceReferrals referrals = new ConferenceReferrals(this);
 
+  /** Under the lock: whether our own dial-out of {@code p} waits for the focus's report. */
+  boolean dialingOutLocked(DefaultParticipant p) {
+    return referrals.dialingLocked(p);
+  }
+
   DefaultConferenceSession(DefaultEndpoint endpoint, SessionContext context, boolean incoming) {
     super(endpoint, SessionType.CONFERENCE, context, incoming);
   }
@@ -125,8 +130,8 @@ final class DefaultConferenceSession extends DefaultInstantMessagingSession
     Address contact = ok == null ? null : ok.contacts().stream()
         .filter(a -> !a.isWildcard() && a.uri() instanceof SipUri).findFirst().orElse(null);
     if (contact != null && ((SipUri) contact.uri()).user() != null) {
-      conferenceUri = SipUri.builder().user(((SipUri) contact.uri()).user()).host(factory.host())
-          .build();
+      // the factory's host, port and transport: the conference is where the factory is
+      conferenceUri = factory.toBuilder().user(((SipUri) contact.uri()).user()).build();
     } else {
       conferenceUri = factory;
     }

@@ -54,16 +54,14 @@ final class Roster {
    * conference has ended (the caller ends the subscription).
    */
   boolean watch(Subscription subscription, SipUri who) {
-    ConferenceInfo doc;
     Watcher w = new Watcher(subscription, who);
     synchronized (conference) {
       if (conference.isEnded()) {
         return false;
       }
       watchers.add(w);
-      doc = full(w);
+      send(w, full(w)); // under the lock: before any partial made after it
     }
-    send(w, doc);
     return true;
   }
 
@@ -73,20 +71,19 @@ final class Roster {
    */
   void refreshed(Subscription subscription) {
     Watcher target = null;
-    ConferenceInfo doc = null;
+    boolean member;
     synchronized (conference) {
       for (Watcher w : watchers) {
         if (w.subscription == subscription) {
           target = w;
         }
       }
-      if (target != null && conference.hasParticipant(target.who)) {
-        doc = full(target);
+      member = target != null && conference.hasParticipant(target.who);
+      if (member) {
+        send(target, full(target)); // in version order with the partials
       }
     }
-    if (doc != null) {
-      send(target, doc);
-    } else if (target != null) {
+    if (target != null && !member) {
       subscription.terminate("rejected");
     }
   }
@@ -115,13 +112,13 @@ final class Roster {
   }
 
   /**
-   * {@code leg} changed (status, joined, left): a partial document to every watcher. The
-   * documents are made under the lock (versions in order) and sent after it: a NOTIFY that fails
-   * at once ends its subscription, which takes the lock to forget the watcher.
+   * {@code leg} changed (status, joined, left): a partial document to every watcher. Made and
+   * handed to the subscriptions under the conference's lock, so each watcher's NOTIFYs are queued
+   * in version order (two changes on two event loops must not cross: a subscriber that sees a
+   * version gap drops its roster); over a copy of the list, because a NOTIFY that fails at once
+   * ends its subscription, which forgets the watcher (the lock is re-entrant).
    */
   void changed(Leg leg) {
-    List<Watcher> to = new ArrayList<>();
-    List<ConferenceInfo> docs = new ArrayList<>();
     synchronized (conference) {
       if (watchers.isEmpty()) {
         return;
@@ -130,14 +127,10 @@ final class Roster {
           ? ConferenceInfo.User.builder(leg.aor.toString()).state(ConferenceInfo.State.DELETED)
               .build()
           : userOf(leg);
-      for (Watcher w : watchers) {
+      for (Watcher w : new ArrayList<>(watchers)) {
         w.version++;
-        to.add(w);
-        docs.add(base(w.version, ConferenceInfo.State.PARTIAL).addUser(user).build());
+        send(w, base(w.version, ConferenceInfo.State.PARTIAL).addUser(user).build());
       }
-    }
-    for (int i = 0; i < to.size(); i++) {
-      send(to.get(i), docs.get(i));
     }
   }
 
