@@ -37,6 +37,7 @@ final class ClientCommands {
       "conf invite URI               ask the focus of the current conference to bring URI in",
       "conf roster                   print the current conference's participants (a roster event)",
       "conf leave                    leave the current conference",
+      "escalate [URI...]             turn the current 1:1 IM session into a conference (and invite URIs)",
       "use ID                        make session ID the current one",
       "sessions (or list)            list sessions and participants with their states",
       "wait EVENT[:VALUE] [SECONDS]  wait for an event (" + String.join(", ", ClientEvent.NAMES)
@@ -47,7 +48,8 @@ final class ClientCommands {
 
   /** The first words of every command, for completion. */
   static final List<String> WORDS = List.of("call", "im", "pager", "send", "composing", "accept",
-      "reject", "hangup", "dtmf", "hold", "resume", "mute", "unmute", "stats", "conf", "use",
+      "reject", "hangup", "dtmf", "hold", "resume", "mute", "unmute", "stats", "conf", "escalate",
+      "use",
       "sessions",
       "list", "wait", "sleep", "help", "quit");
 
@@ -151,6 +153,9 @@ final class ClientCommands {
         int s = firstSpace(rest);
         String sub = (s < 0 ? rest : rest.substring(0, s)).toLowerCase(Locale.ROOT);
         return sessions.conference().run(sub, s < 0 ? "" : rest.substring(s + 1).strip());
+      }
+      case "escalate" -> {
+        return sessions.conference().escalate(rest);
       }
       case "use" -> {
         sessions.use(id(one(rest, "use ID")));

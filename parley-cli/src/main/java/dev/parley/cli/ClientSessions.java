@@ -9,6 +9,7 @@ import dev.parley.client.ParticipantStateChangedEvent;
 import dev.parley.client.RejectReason;
 import dev.parley.client.Session;
 import dev.parley.client.SessionContext;
+import dev.parley.client.SessionManager;
 import dev.parley.client.SessionType;
 import dev.parley.sip.SipUri;
 import java.nio.file.Path;
@@ -119,7 +120,17 @@ final class ClientSessions {
     this.audio = new AudioCommands(this, events);
     this.conference = new ConferenceCommands(this, events);
     this.ask = ask;
-    endpoint.sessionManager().setListener((source, invitation) -> onIncoming(invitation));
+    endpoint.sessionManager().setListener(new SessionManager.Listener() {
+      @Override
+      public void onIncomingSession(Endpoint source, IncomingSessionEvent invitation) {
+        onIncoming(invitation);
+      }
+
+      @Override
+      public void onOutgoingSession(Endpoint source, Session session) {
+        onOutgoing(session);
+      }
+    });
   }
 
   Endpoint endpoint() {
@@ -160,6 +171,44 @@ final class ClientSessions {
     } else {
       ask.accept(e);
     }
+  }
+
+  /**
+   * A session of ours sent its first invitation: one the commands did not make (an escalation's
+   * conference, made by the client library) joins the table here, before any of its events.
+   */
+  private void onOutgoing(Session session) {
+    synchronized (this) {
+      if (entries.containsKey(Math.toIntExact(session.id())) || shutDown.get()) {
+        return;
+      }
+    }
+    register(session, session.type() == SessionType.CONFERENCE ? "conference" : "?", false);
+  }
+
+  /** Makes {@code session}'s entry the current one, if it is in the table. */
+  synchronized void makeCurrent(Session session) {
+    Entry e = entries.get(Math.toIntExact(session.id()));
+    if (e != null) {
+      current = e;
+    }
+  }
+
+  /** The current 1:1 IM session if live, else the latest live one not waiting for an answer. */
+  synchronized Entry oneToOneImTarget() {
+    if (current != null && current.session.type() == SessionType.INSTANT_MESSAGING
+        && !current.session.isTerminated()) {
+      return current;
+    }
+    List<Entry> live = new ArrayList<>(entries.values());
+    for (int i = live.size() - 1; i >= 0; i--) {
+      Entry e = live.get(i);
+      if (e.session.type() == SessionType.INSTANT_MESSAGING && !e.session.isTerminated()
+          && !e.isPendingInvitation()) {
+        return e;
+      }
+    }
+    throw new CommandException("no 1:1 instant messaging session to escalate: use im URI TEXT");
   }
 
   /** A new session in the table, made current with {@code makeCurrent} or when none is. */

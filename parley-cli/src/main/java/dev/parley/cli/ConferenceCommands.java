@@ -88,6 +88,34 @@ final class ConferenceCommands {
     });
   }
 
+  /**
+   * {@code escalate [URI...]}: the current 1:1 IM session becomes a conference (the client's
+   * {@code escalateToConference}); done once the other party is in, the conference current.
+   */
+  CompletableFuture<Void> escalate(String args) {
+    Entry e = sessions.oneToOneImTarget();
+    String[] words = args.isEmpty() ? new String[0] : args.split("\\s+");
+    SipUri[] extra = new SipUri[words.length];
+    for (int i = 0; i < words.length; i++) {
+      extra[i] = sessions.resolve(words[i]);
+    }
+    CompletableFuture<ConferenceSession> escalated;
+    try {
+      escalated = e.session.escalateToConference(extra);
+    } catch (IllegalStateException | IllegalArgumentException
+        | UnsupportedOperationException x) {
+      throw new CommandException("cannot escalate #" + e.id + ": " + x.getMessage());
+    }
+    return escalated.handle((conf, failure) -> {
+      if (failure != null) {
+        throw new CommandException("could not escalate #" + e.id + " to a conference: "
+            + Words.cause(failure));
+      }
+      sessions.makeCurrent(conf);
+      return null;
+    });
+  }
+
   private static void noArgument(String sub, String arg) {
     if (!arg.isEmpty()) {
       throw new CommandException("usage: conf " + sub);

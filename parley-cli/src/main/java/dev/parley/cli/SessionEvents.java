@@ -114,6 +114,11 @@ final class SessionEvents {
       if (by != null) {
         words += ", invited by " + by;
       }
+      Long replaces = invitation.replaces().map(Session::id).orElse(null);
+      b.put("replaces", replaces);
+      if (replaces != null) {
+        words += ", replacing #" + replaces;
+      }
     }
     log.add(b.text(words).build());
   }

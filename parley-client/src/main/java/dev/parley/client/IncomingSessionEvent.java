@@ -47,6 +47,19 @@ public interface IncomingSessionEvent {
   }
 
   /**
+   * The session this invitation replaces (RFC 3891): its INVITE has a {@code Replaces} header
+   * naming the dialog of one of this endpoint's connected sessions, as when the other party of a
+   * 1:1 session escalates it ({@link Session#escalateToConference}): a
+   * {@link SessionType#CONFERENCE} invitation with the same conversation ID. Accepting ends the
+   * replaced session (BYE, once the ACK has come); rejecting leaves it running. Empty for an
+   * ordinary invitation (an INVITE whose {@code Replaces} names no session of ours never reaches
+   * the application: it is answered 481).
+   */
+  default Optional<Session> replaces() {
+    return Optional.empty();
+  }
+
+  /**
    * When the invitation expires if nobody answers it: its arrival plus
    * {@link Endpoint.Builder#invitationTimeout} (by the wall clock). An INVITE is then rejected
    * with 480; a pager-mode invitation ({@link #message()} present) ends without sending anything.

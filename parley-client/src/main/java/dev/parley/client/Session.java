@@ -101,6 +101,35 @@ public interface Session {
    */
   CompletableFuture<Void> terminate(RejectReason reason);
 
+  /**
+   * Escalates this connected two-party session to a conference (UCCAPI's escalation; RFC 4579 and
+   * RFC 3891), keeping its {@link SessionContext#CONVERSATION_ID}: creates a conference at the
+   * endpoint's conference factory ({@link ConferenceSession#enter()}, with this session's
+   * conversation ID and subject), asks the focus to bring the other party in with a REFER whose
+   * {@code Refer-To} is its address of record with {@code ?Replaces=} naming this session's
+   * dialog as the other party sees it (so its phone, or Parley endpoint, swaps the two), and once
+   * the other party's conference leg is up ends this session (BYE) and asks the focus to invite
+   * each of {@code extra} (plain REFERs; follow them in the conference's participants).
+   *
+   * <p>Only an INSTANT_MESSAGING session escalates today; the default throws.
+   *
+   * @return completes with the conference once the other party is in it (this session is then
+   *     ending); fails with {@link InvitationRejectedException} when the focus refused or could not
+   *     be reached, or the other party declined (the final sipfrag status of the focus's INVITE);
+   *     after a failure this session is as it was and the conference has been left
+   * @throws UnsupportedOperationException for session types that cannot escalate (AUDIO_VIDEO:
+   *     the client has no conference audio yet; APPLICATION; CONFERENCE)
+   * @throws IllegalStateException if the session is not connected (ended, still inviting, a
+   *     pager-mode peer without a dialog) or is escalating already
+   * @throws IllegalArgumentException if an extra URI is the other party's or given twice, or
+   *     there are more than 16
+   * @throws NullPointerException if {@code extra} or one of its URIs is null
+   */
+  default CompletableFuture<ConferenceSession> escalateToConference(SipUri... extra) {
+    throw new UnsupportedOperationException(
+        "a " + type() + " session cannot be escalated to a conference");
+  }
+
   /** Whether the session has ended. */
   boolean isTerminated();
 

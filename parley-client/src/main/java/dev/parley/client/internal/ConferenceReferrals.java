@@ -52,6 +52,14 @@ final class ConferenceReferrals {
 
   /** Asks the focus to invite {@code uri}; see {@code ConferenceSession.addParticipant}. */
   CompletableFuture<Participant> dialOut(SipUri uri) {
+    return dialOut(uri, uri);
+  }
+
+  /**
+   * Asks the focus to invite the participant {@code uri} by {@code referTo} (the same URI, or,
+   * for an escalation, it with {@code ?Replaces=}: {@link Escalation}).
+   */
+  CompletableFuture<Participant> dialOut(SipUri uri, SipUri referTo) {
     DefaultParticipant focus;
     DefaultParticipant p;
     Referral r;
@@ -73,7 +81,7 @@ final class ConferenceReferrals {
       pending.add(r);
     }
     session.endpoint.kick();
-    send(focus, r, Address.of(uri));
+    send(focus, r, Address.of(referTo));
     return p.connection();
   }
 

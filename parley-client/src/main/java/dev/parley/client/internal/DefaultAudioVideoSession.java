@@ -430,4 +430,11 @@ final class DefaultAudioVideoSession extends DefaultSession implements AudioVide
   public Optional<AudioStreamStats> audioStats() {
     return leg.stats();
   }
+
+  @Override
+  public CompletableFuture<dev.parley.client.ConferenceSession> escalateToConference(
+      SipUri... extra) {
+    throw new UnsupportedOperationException("an AUDIO_VIDEO session cannot be escalated yet:"
+        + " conference audio is not in the client yet (escalate an INSTANT_MESSAGING session)");
+  }
 }

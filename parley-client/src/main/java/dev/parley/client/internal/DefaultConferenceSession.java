@@ -46,7 +46,7 @@ final class DefaultConferenceSession extends DefaultInstantMessagingSession
   private boolean entering;
   private boolean entered;
   final ConferenceRoster roster = new ConferenceRoster(this);
-  private final ConferenceReferrals referrals = new ConferenceReferrals(this);
+  final ConferenceReferrals referrals = new ConferenceReferrals(this);
 
   /** Under the lock: whether our own dial-out of {@code p} waits for the focus's report. */
   boolean dialingOutLocked(DefaultParticipant p) {

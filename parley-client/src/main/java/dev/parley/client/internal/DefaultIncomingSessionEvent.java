@@ -30,12 +30,20 @@ final class DefaultIncomingSessionEvent extends AbstractInvitation<DefaultSessio
 
   private final IncomingInvite invite;
   private final SessionDescription offer;
+  /** The session whose dialog the INVITE's Replaces names (RFC 3891), or null. */
+  private final DefaultSession replaced;
 
   DefaultIncomingSessionEvent(DefaultSession session, DefaultParticipant inviter,
-      IncomingInvite invite, SessionDescription offer) {
+      IncomingInvite invite, SessionDescription offer, DefaultSession replaced) {
     super(session, inviter);
     this.invite = invite;
     this.offer = offer;
+    this.replaced = replaced;
+  }
+
+  @Override
+  public Optional<Session> replaces() {
+    return Optional.ofNullable(replaced);
   }
 
   @Override
@@ -125,6 +133,9 @@ final class DefaultIncomingSessionEvent extends AbstractInvitation<DefaultSessio
             hangup = inviter.bye(); // terminate() came while we waited for the ACK
           }
           ep.complete(result, session);
+          if (replaced != null) {
+            ep.afterUnlock(replaced::terminate); // RFC 3891: the replaced dialog ends with BYE
+          }
         }
       } else {
         Throwable cause = Registration.unwrap(error);

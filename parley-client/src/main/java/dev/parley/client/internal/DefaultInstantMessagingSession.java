@@ -44,6 +44,8 @@ class DefaultInstantMessagingSession extends DefaultSession implements InstantMe
   String pagerKey;
   /** When a message last went either way (scheduler time), for pager idleness. */
   long lastActivity;
+  /** Whether {@link Escalation} is under way (guarded by the endpoint's lock). */
+  boolean escalating;
 
   DefaultInstantMessagingSession(DefaultEndpoint endpoint, SessionContext context,
       boolean incoming) {
@@ -71,6 +73,16 @@ class DefaultInstantMessagingSession extends DefaultSession implements InstantMe
   @Override
   public boolean isPagerMode() {
     return pagerMode;
+  }
+
+  @Override
+  public CompletableFuture<dev.parley.client.ConferenceSession> escalateToConference(
+      SipUri... extra) {
+    if (type() != SessionType.INSTANT_MESSAGING) {
+      throw new UnsupportedOperationException(
+          "a conference is a conference already: addParticipant brings more people in");
+    }
+    return Escalation.start(this, extra);
   }
 
   /** Under the lock: marks this session as talking to pager-mode peers. */

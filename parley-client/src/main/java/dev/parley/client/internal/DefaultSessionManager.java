@@ -14,6 +14,7 @@ import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.MediaType;
 import dev.parley.sip.Reason;
+import dev.parley.sip.Replaces;
 import dev.parley.sip.SipRequest;
 import dev.parley.transaction.ServerTransaction;
 import java.time.Instant;
@@ -142,6 +143,13 @@ final class DefaultSessionManager implements SessionManager {
       invite.reject(480);
       return;
     }
+    DefaultSession replaced = null;
+    if (request.headers().contains(HeaderName.REPLACES)) {
+      replaced = replacedSession(invite);
+      if (replaced == null) {
+        return; // answered
+      }
+    }
     Offers.Classification c = Offers.classify(request, applicationTypes,
         endpoint.config.audio().offers());
     if (c.type() == null) {
@@ -178,7 +186,7 @@ final class DefaultSessionManager implements SessionManager {
         app.invitationData(new ApplicationData(inviter, request.contentType(), request.body(),
             Instant.now()));
       }
-      event = new DefaultIncomingSessionEvent(session, inviter, invite, c.sdp());
+      event = new DefaultIncomingSessionEvent(session, inviter, invite, c.sdp(), replaced);
       inviter.invitedUs(event);
       session.addRemote(inviter);
       sessions.add(session);
@@ -187,6 +195,41 @@ final class DefaultSessionManager implements SessionManager {
     invite.ringing();
     event.start(endpoint.config.invitationTimeout().toMillis());
     endpoint.kick();
+  }
+
+  /**
+   * The session whose dialog {@code invite}'s Replaces names (RFC 3891 §3: the to-tag is our tag,
+   * the from-tag the peer's), or null once the INVITE is answered: 400 for an unreadable or
+   * repeated Replaces, 481 when it names no connected dialog of ours, 486 for an early-only one
+   * that is confirmed.
+   */
+  private DefaultSession replacedSession(IncomingInvite invite) {
+    SipRequest request = invite.request();
+    Replaces r = null;
+    if (request.headers().count(HeaderName.REPLACES) == 1) {
+      try {
+        r = Replaces.parse(request.headers().get(HeaderName.REPLACES));
+      } catch (RuntimeException e) {
+        r = null; // SipParseException: answered 400 below
+      }
+    }
+    if (r == null || r.toTag() == null || r.fromTag() == null) {
+      invite.reject(400);
+      return null;
+    }
+    DefaultParticipant p = legs.get(new DialogId(r.callId(), r.toTag(), r.fromTag()));
+    synchronized (endpoint.lock) {
+      if (p != null && p.state() == ParticipantState.CONNECTED && p.dialogLocked() != null
+          && !p.session().isTerminated()) {
+        if (!r.earlyOnly()) {
+          return (DefaultSession) p.session();
+        }
+        p = null;
+        r = null;
+      }
+    }
+    invite.reject(r == null ? 486 : 481);
+    return null;
   }
 
   /**
