@@ -32,4 +32,21 @@ public final class SipFailure extends RuntimeException {
   public int statusCode() {
     return statusCode;
   }
+
+  /**
+   * The status a failed future reports: {@code error} (or the cause of a {@link
+   * java.util.concurrent.CompletionException} around it) as a {@link SipFailure}, or null when it
+   * is something else.
+   */
+  public static SipFailure of(Throwable error) {
+    Throwable e = error instanceof java.util.concurrent.CompletionException c
+        && c.getCause() != null ? c.getCause() : error;
+    return e instanceof SipFailure f ? f : null;
+  }
+
+  /** {@link #of}'s status code, or 500 when {@code error} is no SIP failure. */
+  public static int statusOf(Throwable error) {
+    SipFailure f = of(error);
+    return f != null ? f.statusCode : 500;
+  }
 }

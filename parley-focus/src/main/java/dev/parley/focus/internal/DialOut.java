@@ -24,7 +24,6 @@ import dev.parley.transaction.ServerTransaction;
 import dev.parley.transport.Transport;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -196,9 +195,10 @@ final class DialOut {
         if (socket != null) {
           socket.close();
         }
-        SipResponse failure = failureOf(error);
-        int status = failure != null ? failure.statusCode() : statusOf(error);
-        progress.notifyProgress(status, failure != null ? failure.reasonPhrase() : "Failed");
+        SipFailure failure = SipFailure.of(error);
+        SipResponse answer = failure == null ? null : failure.response();
+        progress.notifyProgress(answer != null ? answer.statusCode() : SipFailure.statusOf(error),
+            answer != null ? answer.reasonPhrase() : "Failed");
         core.left(conference, leg);
         return;
       }
@@ -240,19 +240,7 @@ final class DialOut {
     Subscription progress = core.agent().acceptRefer(tx, refer,
         core.contactOf(conference, tx.flow().transport()), QUIET);
     core.agent().bye(dialog).whenComplete((r, e) ->
-        progress.notifyProgress(r != null ? r.statusCode() : statusOf(e),
+        progress.notifyProgress(r != null ? r.statusCode() : SipFailure.statusOf(e),
             r != null ? r.reasonPhrase() : "Failed"));
-  }
-
-  private static SipResponse failureOf(Throwable error) {
-    Throwable e = error instanceof CompletionException c && c.getCause() != null ? c.getCause()
-        : error;
-    return e instanceof SipFailure f ? f.response() : null;
-  }
-
-  private static int statusOf(Throwable error) {
-    Throwable e = error instanceof CompletionException c && c.getCause() != null ? c.getCause()
-        : error;
-    return e instanceof SipFailure f ? f.statusCode() : 500;
   }
 }

@@ -1,5 +1,6 @@
 package dev.parley.focus.internal;
 
+import dev.parley.dialog.SipFailure;
 import dev.parley.dialog.UserAgent;
 import dev.parley.sip.MediaType;
 import dev.parley.sip.SipMethod;
@@ -84,7 +85,8 @@ final class ImRelay {
       agent.request(recipients.get(i).dialog, SipMethod.MESSAGE, CPIM, wrapped)
           .whenComplete((response, error) -> {
             synchronized (statuses) {
-              statuses[index] = response != null ? response.statusCode() : statusOf(error);
+              statuses[index] = response != null ? response.statusCode()
+                  : SipFailure.statusOf(error);
             }
             if (pending.decrementAndGet() == 0) {
               all.complete(null);
@@ -111,12 +113,6 @@ final class ImRelay {
     });
   }
 
-  private static int statusOf(Throwable error) {
-    Throwable e = error instanceof java.util.concurrent.CompletionException c && c.getCause() != null
-        ? c.getCause() : error;
-    return e instanceof dev.parley.dialog.SipFailure f ? f.statusCode() : 500;
-  }
-
   /** RFC 3862: the sender and the conference as CPIM headers, then the original MIME object. */
   private static byte[] cpim(Leg from, Conference conference, MediaType type, byte[] body) {
     CpimMessage.Builder b = CpimMessage.builder();
@@ -133,5 +129,4 @@ final class ImRelay {
   private static void respond(ServerTransaction tx, SipResponse response) {
     tx.respond(response);
   }
-
 }
