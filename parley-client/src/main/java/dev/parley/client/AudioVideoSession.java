@@ -28,6 +28,9 @@ import java.util.concurrent.CompletableFuture;
  * System.out.println(call.audioStats().orElseThrow());
  * }</pre>
  *
+ * <p>A {@link ConferenceSession} is one too: its audio, when it carries any, is its leg to the
+ * focus's mixer, with the same operations.
+ *
  * <p>Thread-safe; futures complete and listeners run on the endpoint's executor.
  */
 public interface AudioVideoSession extends Session {

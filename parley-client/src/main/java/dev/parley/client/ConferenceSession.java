@@ -43,9 +43,56 @@ import java.util.concurrent.CompletableFuture;
  * {@link InstantMessagingSession.Listener#onMessageReceived} with the participant who wrote them as
  * the sender. Composing indications go to everyone the same way.
  *
+ * <p><b>Audio.</b> A conference carries audio when the application asks for it:
+ * {@link #enter(Media, Media...) enter(Media.AUDIO)} (or {@link #enter(SipUri, Media...)}), or
+ * {@link IncomingSessionEvent#accept(Media...) accept(Media.AUDIO)} for an invitation from a
+ * focus. Without it (the default) the session offers instant messaging only and opens no RTP
+ * socket. With it, the INVITE to the focus offers an audio line beside {@code m=message}, and
+ * once the focus has answered, the session runs audio as a two-party {@link AudioVideoSession}
+ * does: the endpoint's {@link Endpoint.Builder#audioSource audio source} and
+ * {@link Endpoint.Builder#audioSink audio sink} functions are called with this session, what the
+ * source gives is mixed into what everyone else hears, the sink gets the mix of everyone but us;
+ * {@link #hold()} (a {@code sendonly} re-INVITE: the focus leaves us out of the mix and sends us
+ * nothing), {@link #setMuted}, {@link #sendDtmf} (to the focus) and {@link #audioStats()} work on
+ * it; leaving stops the stream and frees its ports. {@link #carriesAudio()} says whether the
+ * focus took the audio line. The audio operations of an IM-only conference throw
+ * {@link IllegalStateException}.
+ *
  * <p>Thread-safe. Listener methods run on the endpoint's event executor.
  */
-public interface ConferenceSession extends InstantMessagingSession {
+public interface ConferenceSession extends InstantMessagingSession, AudioVideoSession {
+  /** What a conference session carries beside instant messaging, which it always does. */
+  enum Media {
+    /** An audio line to the focus's mixer (RTP: Opus, PCMU, PCMA, telephone-event). */
+    AUDIO
+  }
+
+  /**
+   * Creates an ad hoc conference as {@link #enter()} does, offering {@code media} (and
+   * {@code more}) too. (Not a plain varargs method, so that {@code enter(null)} still means
+   * {@link #enter(SipUri)}.)
+   *
+   * @param media {@link Media#AUDIO} to talk and listen
+   * @throws IllegalStateException as {@link #enter()}
+   * @throws NullPointerException if {@code media}, {@code more} or one of its elements is null
+   */
+  CompletableFuture<SipUri> enter(Media media, Media... more);
+
+  /**
+   * Enters the conference at {@code conferenceUri} as {@link #enter(SipUri)} does, offering
+   * {@code media} too.
+   *
+   * @throws IllegalStateException as {@link #enter()}
+   * @throws NullPointerException if an argument or one of {@code media}'s elements is null
+   */
+  CompletableFuture<SipUri> enter(SipUri conferenceUri, Media... media);
+
+  /**
+   * Whether the session carries audio: it asked for {@link Media#AUDIO} and the focus's answer
+   * took the audio line (false before the answer, and for a focus that does not mix).
+   */
+  boolean carriesAudio();
+
   /**
    * Creates an ad hoc conference at the endpoint's conference factory
    * ({@link Endpoint.Builder#conferenceFactory}, by default {@code sip:conference@DOMAIN}) and
@@ -130,7 +177,7 @@ public interface ConferenceSession extends InstantMessagingSession {
    * Conference events on top of the IM session's; add it with {@link Session#addListener}. Every
    * method is optional.
    */
-  interface Listener extends InstantMessagingSession.Listener {
+  interface Listener extends InstantMessagingSession.Listener, AudioVideoSession.Listener {
     /** The focus accepted us: the session is in the conference at {@code conferenceUri}. */
     default void onEntered(ConferenceSession session, SipUri conferenceUri) {}
 

@@ -83,6 +83,26 @@ public interface IncomingSessionEvent {
   CompletableFuture<Session> accept();
 
   /**
+   * Accepts a {@link SessionType#CONFERENCE} invitation as {@link #accept()} does, taking
+   * {@code media} too when the focus offered it: {@link ConferenceSession.Media#AUDIO} answers
+   * the focus's audio line on an RTP socket of ours (see {@link ConferenceSession}, "Audio"); an
+   * offer without one is answered with instant messaging only. With no {@code media}, the same as
+   * {@link #accept()} (which, for a conference, refuses the audio line with port 0).
+   *
+   * @throws IllegalArgumentException if {@code media} is not empty and this is not a conference
+   *     invitation
+   * @throws NullPointerException if {@code media} or one of its elements is null
+   */
+  default CompletableFuture<Session> accept(ConferenceSession.Media... media) {
+    java.util.Objects.requireNonNull(media, "media");
+    if (media.length > 0) {
+      throw new IllegalArgumentException("media: only a CONFERENCE invitation takes media, not "
+          + session().type());
+    }
+    return accept();
+  }
+
+  /**
    * Rejects with {@code reason}'s status code (486 for BUSY, 603 for DECLINE...). The session ends.
    * For a pager-mode invitation ({@link #message()} present) nothing is sent now; later MESSAGEs
    * from the same peer are answered with that status until

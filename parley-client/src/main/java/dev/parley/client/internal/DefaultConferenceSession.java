@@ -6,6 +6,9 @@ import dev.parley.client.Participant;
 import dev.parley.client.ParticipantState;
 import dev.parley.client.SessionContext;
 import dev.parley.client.SessionType;
+import dev.parley.dialog.IncomingInvite;
+import dev.parley.media.AudioStreamStats;
+import dev.parley.sdp.MediaDescription;
 import dev.parley.sdp.SessionDescription;
 import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
@@ -45,6 +48,9 @@ final class DefaultConferenceSession extends DefaultInstantMessagingSession
   private SipUri conferenceUri;
   private boolean entering;
   private boolean entered;
+  private boolean wantsAudio; // the application asked for Media.AUDIO
+  /** The audio leg to the mixer; opens nothing unless {@link #wantsAudio}. */
+  private final SessionAudio audio;
   final ConferenceRoster roster = new ConferenceRoster(this);
   final ConferenceReferrals referrals = new ConferenceReferrals(this);
 
@@ -55,22 +61,66 @@ final class DefaultConferenceSession extends DefaultInstantMessagingSession
 
   DefaultConferenceSession(DefaultEndpoint endpoint, SessionContext context, boolean incoming) {
     super(endpoint, SessionType.CONFERENCE, context, incoming);
+    this.audio = new SessionAudio(this, new SessionAudio.OtherLines() {
+      @Override
+      public List<MediaDescription> offered(SipUri contact) {
+        return List.of(Offers.messageLine(contact, endpoint.uri()));
+      }
+
+      @Override
+      public MediaDescription answer(SessionDescription offer, int index, SipUri contact) {
+        return Offers.isMessageLine(offer.media().get(index))
+            ? Offers.messageLine(contact, endpoint.uri()) : null;
+      }
+    }, () -> focus);
+  }
+
+  /** Under the lock: the media the application asked for (before the offer or answer is made). */
+  void mediaLocked(Media... media) {
+    for (Media m : media) {
+      if (m == Media.AUDIO) {
+        wantsAudio = true;
+      }
+    }
   }
 
   // ------------------------------------------------------------------------------ entering
 
   @Override
   public CompletableFuture<SipUri> enter() {
-    return enter(endpoint.config.conferenceFactory(), true);
+    return enter(endpoint.config.conferenceFactory(), true, new Media[0]);
   }
 
   @Override
   public CompletableFuture<SipUri> enter(SipUri uri) {
     Objects.requireNonNull(uri, "conferenceUri");
-    return enter(uri, false);
+    return enter(uri, false, new Media[0]);
   }
 
-  private CompletableFuture<SipUri> enter(SipUri target, boolean create) {
+  @Override
+  public CompletableFuture<SipUri> enter(Media media, Media... more) {
+    Objects.requireNonNull(media, "media");
+    Media[] all = new Media[checked(more).length + 1];
+    all[0] = media;
+    System.arraycopy(more, 0, all, 1, more.length);
+    return enter(endpoint.config.conferenceFactory(), true, all);
+  }
+
+  @Override
+  public CompletableFuture<SipUri> enter(SipUri uri, Media... media) {
+    Objects.requireNonNull(uri, "conferenceUri");
+    return enter(uri, false, checked(media));
+  }
+
+  private static Media[] checked(Media[] media) {
+    Objects.requireNonNull(media, "media");
+    for (int i = 0; i < media.length; i++) {
+      Objects.requireNonNull(media[i], "media[" + i + "]");
+    }
+    return media.clone();
+  }
+
+  private CompletableFuture<SipUri> enter(SipUri target, boolean create, Media[] media) {
     synchronized (endpoint.lock) {
       if (isTerminated()) {
         throw new IllegalStateException("the session has ended");
@@ -80,6 +130,7 @@ final class DefaultConferenceSession extends DefaultInstantMessagingSession
             + (conferenceUri != null ? conferenceUri : target) + "; create another session");
       }
       entering = true;
+      mediaLocked(media);
       if (!create) {
         conferenceUri = target;
       }
@@ -110,14 +161,121 @@ final class DefaultConferenceSession extends DefaultInstantMessagingSession
 
   @Override
   CompletableFuture<SessionDescription> offer(SipUri contact) {
+    synchronized (endpoint.lock) {
+      if (wantsAudio) {
+        return audio.offer(contact); // m=message, then m=audio on an RTP socket of ours
+      }
+    }
     return CompletableFuture.completedFuture(
         Offers.offer(SessionType.INSTANT_MESSAGING, contact, endpoint.uri()));
   }
 
   @Override
   CompletableFuture<SessionDescription> answer(SessionDescription offer, SipUri contact) {
+    synchronized (endpoint.lock) {
+      if (wantsAudio && audio.acceptsAudio(offer)) {
+        return audio.answer(offer, contact);
+      }
+    }
     return CompletableFuture.completedFuture(
         Offers.answerMessagesOnly(offer, contact, endpoint.uri()));
+  }
+
+  @Override
+  void negotiated(SessionDescription ours, SessionDescription theirs, boolean localIsOfferer) {
+    super.negotiated(ours, theirs, localIsOfferer);
+    if (wantsAudio) {
+      audio.negotiatedLocked(ours, theirs, localIsOfferer);
+    }
+  }
+
+  @Override
+  void onReInvite(DefaultParticipant p, IncomingInvite invite) {
+    boolean withAudio;
+    synchronized (endpoint.lock) {
+      withAudio = wantsAudio && p == focus && audio.carriesAudioLocked();
+    }
+    if (withAudio) {
+      audio.onReInvite(invite);
+    } else {
+      super.onReInvite(p, invite);
+    }
+  }
+
+  @Override
+  CompletableFuture<Void> releaseLocked() {
+    return audio.releaseLocked(); // at once when no socket was ever opened
+  }
+
+  @Override
+  void closeMediaNow() {
+    audio.closeNow();
+  }
+
+  // ------------------------------------------------------------------------------ audio
+
+  @Override
+  public boolean carriesAudio() {
+    synchronized (endpoint.lock) {
+      return wantsAudio && audio.carriesAudioLocked();
+    }
+  }
+
+  /** Throws unless the application asked for audio: the IM-only case's clear message. */
+  private void requireAudio() {
+    synchronized (endpoint.lock) {
+      if (!wantsAudio) {
+        throw new IllegalStateException("this conference session carries no audio: enter it"
+            + " with enter(Media.AUDIO), or accept its invitation with accept(Media.AUDIO)");
+      }
+    }
+  }
+
+  @Override
+  public CompletableFuture<Void> hold() {
+    requireAudio();
+    return audio.reoffer(true);
+  }
+
+  @Override
+  public CompletableFuture<Void> resume() {
+    requireAudio();
+    return audio.reoffer(false);
+  }
+
+  @Override
+  public boolean isOnHold() {
+    synchronized (endpoint.lock) {
+      return audio.onHoldLocked();
+    }
+  }
+
+  @Override
+  public boolean isHeldByPeer() {
+    synchronized (endpoint.lock) {
+      return audio.heldByPeerLocked();
+    }
+  }
+
+  @Override
+  public void setMuted(boolean muted) {
+    audio.setMuted(muted);
+  }
+
+  @Override
+  public boolean isMuted() {
+    return audio.isMuted();
+  }
+
+  @Override
+  public void sendDtmf(String digits) {
+    requireAudio();
+    audio.sendDtmf(digits);
+  }
+
+  @Override
+  public Optional<AudioStreamStats> audioStats() {
+    return audio.stats();
   }
 
   @Override

@@ -8,21 +8,14 @@ import dev.parley.client.Session;
 import dev.parley.client.SessionManager;
 import dev.parley.client.SignInException;
 import dev.parley.client.SignInFailure;
-import dev.parley.dialog.Dialog;
-import dev.parley.dialog.IncomingInvite;
 import dev.parley.dialog.UserAgent;
 import dev.parley.sip.Address;
-import dev.parley.sip.SipMethod;
-import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipUri;
-import dev.parley.transaction.ServerTransaction;
 import dev.parley.transport.Flow;
 import dev.parley.transport.Hop;
 import dev.parley.transport.ListenPoint;
-import dev.parley.transport.Hops;
 import dev.parley.transport.NettyTransportLayer;
 import dev.parley.transport.Scheduler;
-import dev.parley.transport.ServerLocator;
 import dev.parley.transport.TransportConfig;
 import dev.parley.transport.TransportLayer;
 import java.time.Duration;
@@ -97,7 +90,7 @@ public final class DefaultEndpoint implements Endpoint {
   private long attempt;
   /** ENABLING because a refresh failed or the connection closed (not the first sign-in). */
   private boolean recovering;
-  private ServerLocator locator;
+  private final EndpointHops hops = new EndpointHops();
   private boolean closed;
 
   /** An endpoint for {@code config}; use {@link Endpoint#builder}. */
@@ -116,7 +109,7 @@ public final class DefaultEndpoint implements Endpoint {
     }
     this.sessions = new DefaultSessionManager(this);
     this.media = new EndpointMedia(config.audio(), this::sipAddress);
-    UserAgent.Builder b = UserAgent.builder(transport).handler(new Handler())
+    UserAgent.Builder b = UserAgent.builder(transport).handler(new EndpointHandler(sessions))
         .contactUser(config.uri().user());
     if (config.secret() != null) {
       b.credentials(CredentialsProvider.of(config.secret()));
@@ -525,23 +518,11 @@ public final class DefaultEndpoint implements Endpoint {
   }
 
   private CompletableFuture<Hop> resolve(SipUri uri) {
-    try {
-      return CompletableFuture.completedFuture(Hops.of(uri));
-    } catch (IllegalArgumentException numericOnly) {
-      ServerLocator l;
-      synchronized (lock) {
-        if (locator == null) {
-          locator = ServerLocator.builder().build();
-        }
-        l = locator;
-      }
-      return l.locate(uri).thenApply(hops -> hops.get(0));
-    }
+    return hops.resolve(uri);
   }
 
   @Override
   public void close() {
-    ServerLocator l;
     synchronized (lock) {
       if (closed) {
         return;
@@ -551,57 +532,20 @@ public final class DefaultEndpoint implements Endpoint {
         refreshTimer.cancel();
         refreshTimer = null;
       }
-      l = locator;
     }
     ua.close();
     // streams of sessions still running stop here, on the closing thread: the media worker may
     // be going, and a shared network outlives us
     for (Session s : sessions.sessions()) {
-      if (s instanceof DefaultAudioVideoSession av) {
-        av.closeMediaNow();
-      }
+      ((DefaultSession) s).closeMediaNow();
     }
     media.close();
-    if (l != null) {
-      l.close();
-    }
+    hops.close();
   }
 
   @Override
   public String toString() {
     return "Endpoint[" + config.uri() + " " + state + "]";
-  }
-
-  /** What the user agent core hands up; runs on event loops, never blocks. */
-  private final class Handler implements UserAgent.Handler {
-    @Override
-    public void onInvite(IncomingInvite invite) {
-      sessions.onInvite(invite);
-    }
-
-    @Override
-    public void onDialogEnded(Dialog dialog, SipRequest bye) {
-      sessions.onDialogEnded(dialog, bye);
-    }
-
-    @Override
-    public void onReInvite(Dialog dialog, IncomingInvite invite) {
-      sessions.onReInvite(dialog, invite);
-    }
-
-    @Override
-    public void onRequest(ServerTransaction transaction, SipRequest request) {
-      if (request.method().equals(SipMethod.MESSAGE)) {
-        sessions.onMessage(transaction, request);
-      } else {
-        UserAgent.Handler.super.onRequest(transaction, request);
-      }
-    }
-
-    @Override
-    public void onDialogRequest(Dialog dialog, ServerTransaction transaction, SipRequest request) {
-      sessions.onDialogRequest(dialog, transaction, request);
-    }
   }
 
   private static final class DaemonThreads implements java.util.concurrent.ThreadFactory {

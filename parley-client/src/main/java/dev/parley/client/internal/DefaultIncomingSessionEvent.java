@@ -70,6 +70,27 @@ final class DefaultIncomingSessionEvent extends AbstractInvitation<DefaultSessio
   }
 
   @Override
+  public CompletableFuture<Session> accept(dev.parley.client.ConferenceSession.Media... media) {
+    Objects.requireNonNull(media, "media");
+    for (int i = 0; i < media.length; i++) {
+      Objects.requireNonNull(media[i], "media[" + i + "]");
+    }
+    if (media.length == 0) {
+      return accept();
+    }
+    if (!(session instanceof DefaultConferenceSession conference)) {
+      throw new IllegalArgumentException("media: only a CONFERENCE invitation takes media, not "
+          + session.type());
+    }
+    synchronized (lock()) {
+      if (isPendingLocked()) {
+        conference.mediaLocked(media); // read by the answer that accept() makes
+      }
+    }
+    return accept();
+  }
+
+  @Override
   public CompletableFuture<Session> accept() {
     CompletableFuture<Session> result = new CompletableFuture<>();
     synchronized (lock()) {

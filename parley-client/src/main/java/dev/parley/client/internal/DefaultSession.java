@@ -520,18 +520,12 @@ class DefaultSession implements Session {
     local.connected(0);
   }
 
-  /**
-   * Under the lock: {@code p} is DISCONNECTED; it leaves the collection, and the two-party session
-   * ends with it.
-   */
+  /** Under the lock: {@code p} is DISCONNECTED; it leaves, and a two-party session ends with it. */
   void disconnected(DefaultParticipant p, ParticipantStateChangeReason reason, int statusCode) {
     disconnected(p, reason, statusCode, null);
   }
 
-  /**
-   * Under the lock: as the method above, with the other side's Reason header (RFC 3326), or
-   * null.
-   */
+  /** Under the lock: as the method above, with the other side's Reason header (RFC 3326), or null. */
   void disconnected(DefaultParticipant p, ParticipantStateChangeReason reason, int statusCode,
       Reason remoteReason) {
     if (!p.disconnect(reason, statusCode, remoteReason)) {
@@ -586,6 +580,9 @@ class DefaultSession implements Session {
   CompletableFuture<Void> releaseLocked() {
     return CompletableFuture.completedFuture(null);
   }
+
+  /** Closes the session's media on the calling thread: the endpoint is closing (no lock held). */
+  void closeMediaNow() {}
 
   /** Under the lock: the remote participants (a copy). */
   List<DefaultParticipant> remotesLocked() {

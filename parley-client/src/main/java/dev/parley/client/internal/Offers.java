@@ -25,9 +25,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Session types and their SDP (RFC 3264 offer/answer, RFC 8866): recognising the type of an
  * incoming INVITE, and writing the offer or answer of the IM and application types. Audio sessions
  * write theirs with parley-media's {@code AudioOffers} on a real RTP socket
- * ({@link DefaultAudioVideoSession}); the audio lines written here (port 9, the discard port, as
- * RFC 8840 does for ICE placeholders) only serve conference invitations, which carry no media
- * yet.
+ * ({@link SessionAudio}); the audio lines written here (port 9, the discard port, as RFC 8840
+ * does for ICE placeholders) only serve the classification of offers.
  */
 final class Offers {
   /** Audio codecs we offer and accept: PCMU 0, PCMA 8, telephone-event 101 (RFC 4733). */
@@ -147,8 +146,8 @@ final class Offers {
   }
 
   /**
-   * Our answer to a focus's offer (a conference invitation): its instant-messaging lines are
-   * taken, every other line (audio: conference audio is not supported yet) gets port 0.
+   * Our answer to a focus's offer (a conference invitation accepted without audio): its
+   * instant-messaging lines are taken, every other line gets port 0.
    */
   static SessionDescription answerMessagesOnly(SessionDescription offer, SipUri contact,
       SipUri aor) {
@@ -207,6 +206,17 @@ final class Offers {
         .origin(Origin.builder().username("-").sessionId(id).sessionVersion(id)
             .address(contact.host()).build())
         .connection(Connection.of(contact.host()));
+  }
+
+  /** Our {@code m=message} line (IM over SIP) for {@code aor}, on the port of {@code contact}. */
+  static MediaDescription messageLine(SipUri contact, SipUri aor) {
+    return message(contact.port() > 0 ? contact.port() : 5060, aor);
+  }
+
+  /** Whether {@code m} is a line of IM over SIP ({@code m=message PORT sip URI}), not disabled. */
+  static boolean isMessageLine(MediaDescription m) {
+    return !m.isDisabled() && m.media().equals(MediaDescription.MESSAGE)
+        && m.proto().equalsIgnoreCase(MediaDescription.SIP);
   }
 
   private static MediaDescription message(int port, SipUri aor) {

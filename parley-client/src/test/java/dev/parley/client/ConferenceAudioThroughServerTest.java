@@ -1,0 +1,228 @@
+package dev.parley.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import dev.parley.media.AudioFormat;
+import dev.parley.media.AudioFrame;
+import dev.parley.media.AudioSink;
+import dev.parley.media.MediaNetwork;
+import dev.parley.media.MediaNetworkConfig;
+import dev.parley.media.MediaScheduler;
+import dev.parley.media.ToneDetector;
+import dev.parley.media.ToneSource;
+import dev.parley.server.SipServer;
+import dev.parley.server.config.ServerConfig;
+import dev.parley.server.store.Account;
+import dev.parley.server.store.Store;
+import dev.parley.sip.SipUri;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Conference audio end to end through a real {@code parley server} and its mixer: three Parley
+ * endpoints enter a conference with {@link ConferenceSession.Media#AUDIO} (Alice creates it, Bob
+ * dials in, Carol accepts Alice's dial-out with audio); Alice sends a 440 Hz tone that Bob and
+ * Carol hear and she does not (N-1 mixes); muting and holding take her out of the mix, unmuting
+ * and resuming bring her back. Real signal checks over what the sinks got.
+ */
+class ConferenceAudioThroughServerTest {
+  private static final long WAIT = 30;
+  private static final double A = 440;
+  @TempDir Path data;
+  private SipServer server;
+  private final MediaNetwork network = new MediaNetwork(MediaNetworkConfig.builder()
+      .bindAddress(InetAddress.getLoopbackAddress()).portRange(33000, 33999).build());
+  private final MediaScheduler scheduler = new MediaScheduler(1);
+  private final List<Endpoint> endpoints = new ArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    try (Store store = Store.embedded(data)) {
+      for (String user : List.of("alice", "bob", "carol")) {
+        store.addAccount(Account.withPassword("example.test", user, "secret"));
+      }
+    }
+    server = SipServer.start(ServerConfig.builder().domain("example.test").dataDir(data)
+        .listen("udp:127.0.0.1:0").statusListen("off").build());
+  }
+
+  @AfterEach
+  void stop() {
+    endpoints.forEach(Endpoint::close);
+    server.close();
+    network.close();
+    scheduler.close();
+  }
+
+  /** What one endpoint's sink heard: loud frames (the last second of them) and quiet runs. */
+  static final class Ear implements AudioSink {
+    private final Deque<AudioFrame> loud = new ArrayDeque<>(); // guarded by this
+    private long loudCount; // guarded by this
+    private long quietRun; // guarded by this: quiet frames since the last loud one
+
+    @Override
+    public synchronized void accept(AudioFrame frame) {
+      if (energy(frame) > 1000) {
+        loud.addLast(frame);
+        if (loud.size() > 50) {
+          loud.removeFirst();
+        }
+        loudCount++;
+        quietRun = 0;
+      } else {
+        quietRun++;
+      }
+    }
+
+    @Override
+    public void close() {}
+
+    synchronized long loudCount() {
+      return loudCount;
+    }
+
+    synchronized long quietRun() {
+      return quietRun;
+    }
+
+    synchronized double dominantHz() {
+      return ToneDetector.dominantFrequency(List.copyOf(loud), 100, 3500);
+    }
+
+    private static double energy(AudioFrame f) {
+      double sum = 0;
+      for (short x : f.samples()) {
+        sum += (double) x * x;
+      }
+      return Math.sqrt(sum / f.samples().length);
+    }
+
+    /** Waits until this ear has heard {@code frames} more loud frames than {@code since}. */
+    void awaitLoud(long since, int frames) {
+      await().atMost(Duration.ofSeconds(WAIT)).until(() -> loudCount() >= since + frames);
+    }
+
+    /** Waits for a second of quiet. */
+    void awaitQuiet() {
+      await().atMost(Duration.ofSeconds(WAIT)).until(() -> quietRun() >= 50);
+    }
+  }
+
+  private Endpoint endpoint(String user, Double toneHz, Ear ear) {
+    String serverUri = "sip:127.0.0.1:" + server.listenPoints().get(0).address().getPort();
+    Endpoint.Builder b = Endpoint.builder("sip:" + user + "@example.test")
+        .credentials(user, "secret").server(serverUri).listen("udp:127.0.0.1:0")
+        .mediaNetwork(network, scheduler).audioSink(s -> ear);
+    if (toneHz != null) {
+      b.audioSource(s -> new ToneSource(toneHz, AudioFormat.PCM_8000, 0.5));
+    }
+    Endpoint e = b.build();
+    endpoints.add(e);
+    e.enable().join();
+    return e;
+  }
+
+  private static ConferenceSession conference(Endpoint e) {
+    return (ConferenceSession) e.sessionManager().createSession(SessionType.CONFERENCE,
+        SessionContext.EMPTY);
+  }
+
+  private static List<String> roster(ConferenceSession s) {
+    return s.participants().stream().filter(p -> !p.isLocal())
+        .map(p -> p.uri() + " " + p.state()).toList();
+  }
+
+  @Test
+  void twoHearTheThirdsToneAndSheDoesNotAndMuteAndHoldTakeHerOutOfTheMix() throws Exception {
+    Ear aliceEar = new Ear();
+    Ear bobEar = new Ear();
+    Ear carolEar = new Ear();
+    Endpoint alice = endpoint("alice", A, aliceEar);
+    Endpoint bob = endpoint("bob", null, bobEar);
+    Endpoint carol = endpoint("carol", null, carolEar);
+    BlockingQueue<IncomingSessionEvent> carolInvitations = new LinkedBlockingQueue<>();
+    carol.sessionManager().setListener((source, e) -> carolInvitations.add(e));
+
+    ConferenceSession a = conference(alice);
+    SipUri uri = a.enter(ConferenceSession.Media.AUDIO).get(WAIT, TimeUnit.SECONDS);
+    assertThat(a.carriesAudio()).as("the focus took alice's audio line").isTrue();
+    ConferenceSession b = conference(bob);
+    b.enter(uri, ConferenceSession.Media.AUDIO).get(WAIT, TimeUnit.SECONDS);
+    var carolJoins = a.addParticipant(SipUri.parse("sip:carol@example.test"));
+    IncomingSessionEvent invitation = carolInvitations.poll(WAIT, TimeUnit.SECONDS);
+    assertThat(invitation).isNotNull();
+    ConferenceSession c = (ConferenceSession) invitation.accept(ConferenceSession.Media.AUDIO)
+        .get(WAIT, TimeUnit.SECONDS);
+    carolJoins.get(WAIT, TimeUnit.SECONDS);
+    assertThat(c.carriesAudio()).as("carol answered the focus's audio line").isTrue();
+    // in any order: carol, dialled out, may be listed before bob's entry reaches the roster
+    await().atMost(Duration.ofSeconds(WAIT)).untilAsserted(() -> assertThat(roster(a))
+        .containsExactlyInAnyOrder("sip:bob@example.test CONNECTED",
+            "sip:carol@example.test CONNECTED"));
+
+    // N-1: bob and carol hear alice's tone, alice hears only their silence
+    bobEar.awaitLoud(0, 50);
+    carolEar.awaitLoud(0, 50);
+    assertThat(bobEar.dominantHz()).isCloseTo(A, within(10.0));
+    assertThat(carolEar.dominantHz()).isCloseTo(A, within(10.0));
+    assertThat(aliceEar.loudCount()).as("alice does not hear her own tone").isZero();
+
+    // muted: out of the mix; unmuted: back
+    a.setMuted(true);
+    bobEar.awaitQuiet();
+    carolEar.awaitQuiet();
+    a.setMuted(false);
+    bobEar.awaitLoud(bobEar.loudCount(), 25);
+
+    // on hold (a sendonly re-INVITE to the focus): out of the mix; resumed: back
+    a.hold().get(WAIT, TimeUnit.SECONDS);
+    assertThat(a.isOnHold()).isTrue();
+    bobEar.awaitQuiet();
+    carolEar.awaitQuiet();
+    a.resume().get(WAIT, TimeUnit.SECONDS);
+    carolEar.awaitLoud(carolEar.loudCount(), 25);
+    assertThat(carolEar.dominantHz()).isCloseTo(A, within(10.0));
+    a.sendDtmf("1#"); // to the focus, which takes telephone-events
+
+    assertThat(a.audioStats()).hasValueSatisfying(s -> assertThat(s.packetsSent()).isPositive());
+    c.leave().get(WAIT, TimeUnit.SECONDS);
+    b.leave().get(WAIT, TimeUnit.SECONDS);
+    a.leave().get(WAIT, TimeUnit.SECONDS);
+    assertThat(a.audioStats()).as("the figures at the end").isPresent();
+  }
+
+  @Test
+  void aConferenceEnteredWithoutAudioOffersNoneAndRefusesTheAudioOperations() throws Exception {
+    Endpoint alice = endpoint("alice", A, new Ear());
+    ConferenceSession a = conference(alice);
+    a.enter().get(WAIT, TimeUnit.SECONDS);
+
+    assertThat(a.carriesAudio()).isFalse();
+    assertThat(a.audioStats()).isEmpty();
+    assertThatThrownBy(a::hold).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("Media.AUDIO");
+    assertThatThrownBy(() -> a.sendDtmf("1")).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> a.enter(uriOf(a), (ConferenceSession.Media) null))
+        .isInstanceOf(NullPointerException.class);
+    a.leave().get(WAIT, TimeUnit.SECONDS);
+  }
+
+  private static SipUri uriOf(ConferenceSession s) {
+    return s.conferenceUri().orElseThrow();
+  }
+}
