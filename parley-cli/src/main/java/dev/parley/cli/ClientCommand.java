@@ -109,8 +109,8 @@ final class ClientCommand implements Callable<Integer> {
   Path traceDir;
 
   @Option(names = "--media-source", paramLabel = "silence|tone:HZ|file:PATH.wav",
-      defaultValue = "silence",
-      description = "What every audio session sends (default silence; a WAV file loops).")
+      description = "What every audio session sends (default silence; a WAV file loops)."
+          + " Given (or --record): conferences carry audio too.")
   String mediaSource;
 
   @Option(names = "--record", paramLabel = "DIR",
@@ -189,7 +189,8 @@ final class ClientCommand implements Callable<Integer> {
     ClientAudio audio;
     int[] ports;
     try {
-      audio = ClientAudio.parse(mediaSource, record, codecs, aor.user());
+      audio = ClientAudio.parse(mediaSource == null ? "silence" : mediaSource, record, codecs,
+          aor.user());
       ports = RtpPorts.parse(rtpPorts);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
@@ -216,6 +217,7 @@ final class ClientCommand implements Callable<Integer> {
       ClientSessions sessions = new ClientSessions(endpoint, log, policy, traceDir, audio,
           console != null ? console::ask : e -> { });
       sessions.hasServer(serverUri != null);
+      sessions.conferenceAudio(mediaSource != null || record != null);
       hook = new Thread(() -> sessions.shutdown(Duration.ofSeconds(5)), "parley-client-stop");
       Runtime.getRuntime().addShutdownHook(hook);
       ClientCommands commands = new ClientCommands(sessions, log,

@@ -1,5 +1,6 @@
 package dev.parley.cli;
 
+import dev.parley.client.ConferenceSession;
 import dev.parley.client.Endpoint;
 import dev.parley.client.EndpointState;
 import dev.parley.client.IncomingSessionEvent;
@@ -103,6 +104,7 @@ final class ClientSessions {
   private final java.util.concurrent.atomic.AtomicBoolean shutDown =
       new java.util.concurrent.atomic.AtomicBoolean();
   private Entry current;
+  private volatile boolean conferenceAudio;
 
   /**
    * Listens to {@code endpoint} (state and invitations).
@@ -155,6 +157,20 @@ final class ClientSessions {
   /** Whether the endpoint signs in to a server (for the words of {@code enabled}). */
   void hasServer(boolean value) {
     events.hasServer(value);
+  }
+
+  /**
+   * Whether conferences carry audio (conf create, conf join, an accepted conference invitation):
+   * {@code --media-source} or {@code --record} was given.
+   */
+  void conferenceAudio(boolean value) {
+    conferenceAudio = value;
+  }
+
+  /** What a conference this client enters or accepts carries beside IM. */
+  ConferenceSession.Media[] conferenceMedia() {
+    return conferenceAudio ? new ConferenceSession.Media[] {ConferenceSession.Media.AUDIO}
+        : new ConferenceSession.Media[0];
   }
 
   // ---- invitations ----------------------------------------------------------------------------
@@ -250,7 +266,9 @@ final class ClientSessions {
   }
 
   private CompletableFuture<Void> accept(Entry e) {
-    return e.invitation.accept().handle((s, failure) -> {
+    CompletableFuture<Session> accepted = e.session.type() == SessionType.CONFERENCE
+        ? e.invitation.accept(conferenceMedia()) : e.invitation.accept();
+    return accepted.handle((s, failure) -> {
       if (failure != null) {
         throw new CommandException("could not accept #" + e.id + ": " + Words.cause(failure));
       }
@@ -397,6 +415,12 @@ final class ClientSessions {
     throw new CommandException("no conference: use conf create or conf join URI");
   }
 
+  /** Whether {@code e} is an audio call, or a conference whose focus took our audio line. */
+  private static boolean carriesAudio(Entry e) {
+    return e.session.type() == SessionType.AUDIO_VIDEO
+        || e.session instanceof ConferenceSession c && c.carriesAudio();
+  }
+
   /**
    * Session {@code id} if it is an audio/video session; without an id, the current session if it
    * is a live audio/video one, else the latest live one not waiting for an answer.
@@ -407,21 +431,20 @@ final class ClientSessions {
       if (e == null) {
         throw new CommandException("no session #" + id);
       }
-      if (e.session.type() != SessionType.AUDIO_VIDEO) {
+      if (!carriesAudio(e)) {
         throw new CommandException("session #" + id + " is not an audio session (it is "
-            + ClientEvent.words(e.session.type()) + ")");
+            + ClientEvent.words(e.session.type())
+            + (e.session.type() == SessionType.CONFERENCE ? " without audio" : "") + ")");
       }
       return e;
     }
-    if (current != null && current.session.type() == SessionType.AUDIO_VIDEO
-        && !current.session.isTerminated()) {
+    if (current != null && carriesAudio(current) && !current.session.isTerminated()) {
       return current;
     }
     List<Entry> live = new ArrayList<>(entries.values());
     for (int i = live.size() - 1; i >= 0; i--) {
       Entry e = live.get(i);
-      if (e.session.type() == SessionType.AUDIO_VIDEO && !e.session.isTerminated()
-          && !e.isPendingInvitation()) {
+      if (carriesAudio(e) && !e.session.isTerminated() && !e.isPendingInvitation()) {
         return e;
       }
     }

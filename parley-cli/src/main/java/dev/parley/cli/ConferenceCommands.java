@@ -59,7 +59,10 @@ final class ConferenceCommands {
     ConferenceSession conf = (ConferenceSession) sessions.endpoint().sessionManager()
         .createSession(SessionType.CONFERENCE, SessionContext.EMPTY);
     Entry e = sessions.register(conf, uri == null ? "conference" : uri.toString(), true);
-    CompletableFuture<SipUri> entered = uri == null ? conf.enter() : conf.enter(uri);
+    ConferenceSession.Media[] media = sessions.conferenceMedia();
+    CompletableFuture<SipUri> entered = uri == null
+        ? (media.length == 0 ? conf.enter() : conf.enter(media[0]))
+        : conf.enter(uri, media);
     conf.focus().ifPresent(f -> events.watchFocus(e, f));
     return entered.handle((u, failure) -> {
       if (failure != null) {

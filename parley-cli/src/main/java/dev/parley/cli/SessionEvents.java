@@ -388,10 +388,12 @@ final class SessionEvents {
           .put("remoteReason", last == null ? null : header(last.remoteReason().orElse(null)))
           .put("trace", saved);
       String recording = null;
-      if (session.type() == SessionType.AUDIO_VIDEO) {
+      if (session.type() == SessionType.AUDIO_VIDEO || session.type() == SessionType.CONFERENCE) {
         Path r = recordings == null ? null : recordings.takeRecording(entry.id);
         recording = r == null ? null : r.toString();
-        b.put("recording", recording);
+        if (recording != null || session.type() == SessionType.AUDIO_VIDEO) {
+          b.put("recording", recording); // a conference without audio has none to tell
+        }
       }
       String words = "ended: " + Words.outcome(entry.peerUri(), last)
           + (saved == null ? "" : ", trace saved to " + saved)

@@ -129,7 +129,7 @@ class ConferenceAudioThroughServerTest {
         .credentials(user, "secret").server(serverUri).listen("udp:127.0.0.1:0")
         .mediaNetwork(network, scheduler).audioSink(s -> ear);
     if (toneHz != null) {
-      b.audioSource(s -> new ToneSource(toneHz, AudioFormat.PCM_8000, 0.5));
+      b.audioSource(s -> new ToneSource(toneHz, AudioFormat.PCM_48000, 0.5));
     }
     Endpoint e = b.build();
     endpoints.add(e);
@@ -204,6 +204,22 @@ class ConferenceAudioThroughServerTest {
     b.leave().get(WAIT, TimeUnit.SECONDS);
     a.leave().get(WAIT, TimeUnit.SECONDS);
     assertThat(a.audioStats()).as("the figures at the end").isPresent();
+  }
+
+  @Test
+  void withTwoInTheConferenceEachHearsTheOther() throws Exception {
+    Ear aliceEar = new Ear();
+    Ear bobEar = new Ear();
+    ConferenceSession a = conference(endpoint("alice", A, aliceEar));
+    SipUri uri = a.enter(ConferenceSession.Media.AUDIO).get(WAIT, TimeUnit.SECONDS);
+    ConferenceSession b = conference(endpoint("bob", null, bobEar));
+    b.enter(uri, ConferenceSession.Media.AUDIO).get(WAIT, TimeUnit.SECONDS);
+
+    bobEar.awaitLoud(0, 50);
+    assertThat(bobEar.dominantHz()).isCloseTo(A, within(10.0));
+    assertThat(aliceEar.loudCount()).isZero();
+    b.leave().get(WAIT, TimeUnit.SECONDS);
+    a.leave().get(WAIT, TimeUnit.SECONDS);
   }
 
   @Test
