@@ -37,7 +37,7 @@ final class ClientCommands {
       "conf invite URI               ask the focus of the current conference to bring URI in",
       "conf roster                   print the current conference's participants (a roster event)",
       "conf leave                    leave the current conference",
-      "escalate [URI...]             turn the current 1:1 IM session into a conference (and invite URIs)",
+      "escalate [URI...]             turn the current 1:1 IM session or call into a conference (and invite URIs)",
       "use ID                        make session ID the current one",
       "sessions (or list)            list sessions and participants with their states",
       "wait EVENT[:VALUE] [SECONDS]  wait for an event (" + String.join(", ", ClientEvent.NAMES)

@@ -210,21 +210,27 @@ final class ClientSessions {
     }
   }
 
-  /** The current 1:1 IM session if live, else the latest live one not waiting for an answer. */
-  synchronized Entry oneToOneImTarget() {
-    if (current != null && current.session.type() == SessionType.INSTANT_MESSAGING
-        && !current.session.isTerminated()) {
+  /**
+   * The current 1:1 IM session or call if live, else the latest live one not waiting for an
+   * answer: what {@code escalate} turns into a conference.
+   */
+  synchronized Entry oneToOneTarget() {
+    if (current != null && isOneToOne(current) && !current.session.isTerminated()) {
       return current;
     }
     List<Entry> live = new ArrayList<>(entries.values());
     for (int i = live.size() - 1; i >= 0; i--) {
       Entry e = live.get(i);
-      if (e.session.type() == SessionType.INSTANT_MESSAGING && !e.session.isTerminated()
-          && !e.isPendingInvitation()) {
+      if (isOneToOne(e) && !e.session.isTerminated() && !e.isPendingInvitation()) {
         return e;
       }
     }
-    throw new CommandException("no 1:1 instant messaging session to escalate: use im URI TEXT");
+    throw new CommandException("no 1:1 session to escalate: use im URI TEXT or call URI");
+  }
+
+  private static boolean isOneToOne(Entry e) {
+    return e.session.type() == SessionType.INSTANT_MESSAGING
+        || e.session.type() == SessionType.AUDIO_VIDEO;
   }
 
   /** A new session in the table, made current with {@code makeCurrent} or when none is. */

@@ -92,11 +92,11 @@ final class ConferenceCommands {
   }
 
   /**
-   * {@code escalate [URI...]}: the current 1:1 IM session becomes a conference (the client's
+   * {@code escalate [URI...]}: the current 1:1 IM session or call becomes a conference (the client's
    * {@code escalateToConference}); done once the other party is in, the conference current.
    */
   CompletableFuture<Void> escalate(String args) {
-    Entry e = sessions.oneToOneImTarget();
+    Entry e = sessions.oneToOneTarget();
     String[] words = args.isEmpty() ? new String[0] : args.split("\\s+");
     SipUri[] extra = new SipUri[words.length];
     for (int i = 0; i < words.length; i++) {

@@ -134,6 +134,6 @@ class ClientEscalationThroughServerTest {
     alice.await("enabled");
     alice.type("escalate");
     assertThat(alice.await("error")).hasEntrySatisfying("message",
-        m -> assertThat((String) m).contains("no 1:1 instant messaging session"));
+        m -> assertThat((String) m).contains("no 1:1 session to escalate"));
   }
 }

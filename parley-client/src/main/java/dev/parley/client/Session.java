@@ -111,14 +111,18 @@ public interface Session {
    * the other party's conference leg is up ends this session (BYE) and asks the focus to invite
    * each of {@code extra} (plain REFERs; follow them in the conference's participants).
    *
-   * <p>Only an INSTANT_MESSAGING session escalates today; the default throws.
+   * <p>INSTANT_MESSAGING and AUDIO_VIDEO sessions escalate; the default throws. An AUDIO_VIDEO
+   * session's conference carries audio ({@link ConferenceSession.Media#AUDIO}): until the other
+   * party is in, the call goes on beside it; the other party's endpoint accepts the focus's
+   * invitation with audio (a phone switches by itself, a Parley application calls
+   * {@link IncomingSessionEvent#accept(ConferenceSession.Media...) accept(Media.AUDIO)}).
    *
    * @return completes with the conference once the other party is in it (this session is then
    *     ending); fails with {@link InvitationRejectedException} when the focus refused or could not
    *     be reached, or the other party declined (the final sipfrag status of the focus's INVITE);
    *     after a failure this session is as it was and the conference has been left
-   * @throws UnsupportedOperationException for session types that cannot escalate (AUDIO_VIDEO:
-   *     the client has no conference audio yet; APPLICATION; CONFERENCE)
+   * @throws UnsupportedOperationException for session types that cannot escalate (APPLICATION,
+   *     CONFERENCE)
    * @throws IllegalStateException if the session is not connected (ended, still inviting, a
    *     pager-mode peer without a dialog) or is escalating already
    * @throws IllegalArgumentException if an extra URI is the other party's or given twice, or

@@ -207,6 +207,69 @@ class ConferenceAudioThroughServerTest {
   }
 
   @Test
+  void anEscalatedCallKeepsItsConversationReplacesBobsCallAndCarriesTheToneToBobAndCarol()
+      throws Exception {
+    Ear aliceEar = new Ear();
+    Ear bobEar = new Ear();
+    Ear carolEar = new Ear();
+    Endpoint alice = endpoint("alice", A, aliceEar);
+    Endpoint bob = endpoint("bob", null, bobEar);
+    Endpoint carol = endpoint("carol", null, carolEar);
+    BlockingQueue<IncomingSessionEvent> bobInvitations = new LinkedBlockingQueue<>();
+    bob.sessionManager().setListener((source, e) -> bobInvitations.add(e));
+    BlockingQueue<IncomingSessionEvent> carolInvitations = new LinkedBlockingQueue<>();
+    carol.sessionManager().setListener((source, e) -> carolInvitations.add(e));
+
+    // a 1:1 call, alice to bob
+    AudioVideoSession call = (AudioVideoSession) alice.sessionManager()
+        .createSession(SessionType.AUDIO_VIDEO, SessionContext.EMPTY);
+    var answered = call.addParticipant(SipUri.parse("sip:bob@example.test"));
+    IncomingSessionEvent ringing = bobInvitations.poll(WAIT, TimeUnit.SECONDS);
+    assertThat(ringing).isNotNull();
+    Session bobCall = ringing.accept().get(WAIT, TimeUnit.SECONDS);
+    answered.get(WAIT, TimeUnit.SECONDS);
+    String conversation = call.context().get(SessionContext.CONVERSATION_ID).orElseThrow();
+
+    var escalated = call.escalateToConference(SipUri.parse("sip:carol@example.test"));
+
+    // bob: a CONFERENCE invitation that replaces his call, accepted with audio
+    IncomingSessionEvent replacing = bobInvitations.poll(WAIT, TimeUnit.SECONDS);
+    assertThat(replacing).isNotNull();
+    assertThat(replacing.session().type()).isEqualTo(SessionType.CONFERENCE);
+    assertThat(replacing.replaces()).containsSame(bobCall);
+    assertThat(replacing.session().context().get(SessionContext.CONVERSATION_ID))
+        .contains(conversation);
+    ConferenceSession b = (ConferenceSession) replacing.accept(ConferenceSession.Media.AUDIO)
+        .get(WAIT, TimeUnit.SECONDS);
+    ConferenceSession a = escalated.get(WAIT, TimeUnit.SECONDS);
+    assertThat(a.context().get(SessionContext.CONVERSATION_ID)).contains(conversation);
+    assertThat(a.carriesAudio()).isTrue();
+    call.termination().get(WAIT, TimeUnit.SECONDS); // alice's 1:1 ended once bob was in
+    bobCall.termination().get(WAIT, TimeUnit.SECONDS); // bob's too (Replaces)
+
+    // carol: a CONFERENCE invitation with the conversation ID, accepted with audio
+    IncomingSessionEvent invited = carolInvitations.poll(WAIT, TimeUnit.SECONDS);
+    assertThat(invited).isNotNull();
+    assertThat(invited.session().type()).isEqualTo(SessionType.CONFERENCE);
+    assertThat(invited.session().context().get(SessionContext.CONVERSATION_ID))
+        .contains(conversation);
+    ConferenceSession c = (ConferenceSession) invited.accept(ConferenceSession.Media.AUDIO)
+        .get(WAIT, TimeUnit.SECONDS);
+    assertThat(b.carriesAudio()).isTrue();
+    assertThat(c.carriesAudio()).isTrue();
+
+    // the conference's mix: bob and carol hear alice's tone, she does not
+    bobEar.awaitLoud(bobEar.loudCount(), 50);
+    carolEar.awaitLoud(0, 50);
+    assertThat(bobEar.dominantHz()).isCloseTo(A, within(10.0));
+    assertThat(carolEar.dominantHz()).isCloseTo(A, within(10.0));
+    assertThat(aliceEar.loudCount()).as("alice never hears her own tone").isZero();
+    c.leave().get(WAIT, TimeUnit.SECONDS);
+    b.leave().get(WAIT, TimeUnit.SECONDS);
+    a.leave().get(WAIT, TimeUnit.SECONDS);
+  }
+
+  @Test
   void withTwoInTheConferenceEachHearsTheOther() throws Exception {
     Ear aliceEar = new Ear();
     Ear bobEar = new Ear();

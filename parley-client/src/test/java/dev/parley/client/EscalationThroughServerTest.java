@@ -249,8 +249,12 @@ class EscalationThroughServerTest {
     endpoint("bob", bobInvitations);
     Session av = alice.sessionManager().createSession(SessionType.AUDIO_VIDEO,
         SessionContext.EMPTY);
-    assertThatThrownBy(av::escalateToConference)
-        .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("audio");
+    assertThatThrownBy(av::escalateToConference) // a call escalates too, once it is connected
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("not connected");
+    Session conference = alice.sessionManager().createSession(SessionType.CONFERENCE,
+        SessionContext.EMPTY);
+    assertThatThrownBy(conference::escalateToConference)
+        .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("conference");
     Session idle = alice.sessionManager().createSession(SessionType.INSTANT_MESSAGING,
         SessionContext.EMPTY);
     assertThatThrownBy(idle::escalateToConference)

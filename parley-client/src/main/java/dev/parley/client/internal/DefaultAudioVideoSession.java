@@ -111,7 +111,6 @@ final class DefaultAudioVideoSession extends DefaultSession implements AudioVide
   @Override
   public CompletableFuture<dev.parley.client.ConferenceSession> escalateToConference(
       SipUri... extra) {
-    throw new UnsupportedOperationException("an AUDIO_VIDEO session cannot be escalated yet:"
-        + " conference audio is not in the client yet (escalate an INSTANT_MESSAGING session)");
+    return Escalation.start(this, extra); // a conference with audio
   }
 }

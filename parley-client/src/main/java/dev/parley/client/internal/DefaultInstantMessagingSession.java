@@ -44,8 +44,6 @@ class DefaultInstantMessagingSession extends DefaultSession implements InstantMe
   String pagerKey;
   /** When a message last went either way (scheduler time), for pager idleness. */
   long lastActivity;
-  /** Whether {@link Escalation} is under way (guarded by the endpoint's lock). */
-  boolean escalating;
 
   DefaultInstantMessagingSession(DefaultEndpoint endpoint, SessionContext context,
       boolean incoming) {

@@ -49,6 +49,7 @@ class DefaultSession implements Session {
   private final DefaultParticipant local;
   final List<DefaultParticipant> remotes = new ArrayList<>(); // guarded by the lock
   final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  boolean escalating; // guarded by the lock: an Escalation is under way
   private final CompletableFuture<Void> termination = new CompletableFuture<>();
   /** Where this session's timers run (composing); chosen on first use (the transport must be started). */
   private volatile Scheduler scheduler;

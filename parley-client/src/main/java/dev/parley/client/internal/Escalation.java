@@ -17,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The escalation of a connected two-party IM session to a conference (issue 13; RFC 4579, RFC
- * 3891): a conference created at the factory with the session's conversation ID, a REFER asking
+ * The escalation of a connected two-party IM or audio session to a conference (issue 13; RFC
+ * 4579, RFC 3891): a conference created at the factory with the session's conversation ID (and
+ * audio, for an audio call), a REFER asking
  * the focus to invite the other party with
  * {@code Refer-To: <AOR?Replaces=CALLID;to-tag=T;from-tag=F>} (the 1:1 dialog as the other party
  * sees it: its local tag, our remote tag, is the to-tag), and, once that leg is up, the 1:1
@@ -33,8 +34,7 @@ final class Escalation {
   private Escalation() {}
 
   /** Starts escalating {@code session}; see {@code Session.escalateToConference}. */
-  static CompletableFuture<ConferenceSession> start(DefaultInstantMessagingSession session,
-      SipUri[] extra) {
+  static CompletableFuture<ConferenceSession> start(DefaultSession session, SipUri[] extra) {
     if (extra == null) {
       throw new NullPointerException("extra");
     }
@@ -64,7 +64,8 @@ final class Escalation {
       if (peer == null || peer.state() != ParticipantState.CONNECTED) {
         throw new IllegalStateException("the session is not connected: nobody to escalate with");
       }
-      if (session.isPagerMode() || peer.dialogLocked() == null) {
+      if (session instanceof DefaultInstantMessagingSession im && im.isPagerMode()
+          || peer.dialogLocked() == null) {
         throw new IllegalStateException("a pager-mode session has no dialog a conference could"
             + " replace: invite " + peer.uri() + " into a conference instead");
       }
@@ -96,7 +97,10 @@ final class Escalation {
     DefaultConferenceSession conference = (DefaultConferenceSession) endpoint.sessions
         .createSession(SessionType.CONFERENCE, context.build());
     CompletableFuture<ConferenceSession> result = new CompletableFuture<>();
-    conference.enter().whenComplete((uri, error) -> {
+    // an audio call continues as a conference with audio (beside the call until bob is in)
+    CompletableFuture<SipUri> entered = session.type() == SessionType.AUDIO_VIDEO
+        ? conference.enter(ConferenceSession.Media.AUDIO) : conference.enter();
+    entered.whenComplete((uri, error) -> {
       if (error != null) {
         failed(session, conference, result, error); // the conference has ended by itself
         return;
@@ -119,7 +123,7 @@ final class Escalation {
     return result;
   }
 
-  private static void succeeded(DefaultInstantMessagingSession session,
+  private static void succeeded(DefaultSession session,
       DefaultConferenceSession conference, List<SipUri> extras,
       CompletableFuture<ConferenceSession> result) {
     session.terminate(); // the other party is in the conference: the 1:1 dialog goes (BYE)
@@ -135,7 +139,7 @@ final class Escalation {
     session.endpoint.kick();
   }
 
-  private static void failed(DefaultInstantMessagingSession session,
+  private static void failed(DefaultSession session,
       DefaultConferenceSession conference, CompletableFuture<ConferenceSession> result,
       Throwable error) {
     synchronized (session.endpoint.lock) {
