@@ -167,7 +167,10 @@ final class ConferenceReferrals {
     }
   }
 
-  /** No final report came in time: {@code r} fails and its subscription ends. */
+  /**
+   * No final report came in time: {@code r} fails and its subscription ends; a dial-out the
+   * roster has shown CONNECTED meanwhile is in the conference, and only stops waiting.
+   */
   private void timedOut(Referral r) {
     OutgoingSubscription sub;
     synchronized (session.endpoint.lock) {
@@ -175,24 +178,31 @@ final class ConferenceReferrals {
         return;
       }
       sub = r.subscription;
-      String how = r.rosterDisconnection;
-      if (how == null) {
-        failLocked(r, 408, "Request Timeout (no outcome from the focus within "
-            + OUTCOME_TIMEOUT_SECONDS + " s)", ParticipantStateChangeReason.ERROR);
-      } else {
-        String roster = "the focus lists " + r.target.uri() + " disconnected"
-            + (how.isEmpty() ? "" : " (" + how + ")") + " and reported no final status";
-        if ("busy".equalsIgnoreCase(how)) {
-          failLocked(r, 486, "Busy Here (" + roster + ")");
-        } else {
-          failLocked(r, 480, "Temporarily Unavailable (" + roster + ")");
-        }
+      if (r.removed != null || r.target.state() != ParticipantState.CONNECTED) {
+        failUnreportedLocked(r); // else the roster shows it in: only the report is missing
       }
     }
     if (sub != null) {
       sub.unsubscribe();
     }
     session.endpoint.kick();
+  }
+
+  /** Under the lock: {@code r} fails without a final report: 408, or as the roster says. */
+  private void failUnreportedLocked(Referral r) {
+    String how = r.rosterDisconnection;
+    if (how == null) {
+      failLocked(r, 408, "Request Timeout (no outcome from the focus within "
+          + OUTCOME_TIMEOUT_SECONDS + " s)", ParticipantStateChangeReason.ERROR);
+      return;
+    }
+    String roster = "the focus lists " + r.target.uri() + " disconnected"
+        + (how.isEmpty() ? "" : " (" + how + ")") + " and reported no final status";
+    if ("busy".equalsIgnoreCase(how)) {
+      failLocked(r, 486, "Busy Here (" + roster + ")");
+    } else {
+      failLocked(r, 480, "Temporarily Unavailable (" + roster + ")");
+    }
   }
 
   private void send(DefaultParticipant focus, Referral r, Address referTo) {
@@ -268,7 +278,7 @@ final class ConferenceReferrals {
   /** Under the lock: whether this session's dial-out of {@code p} waits for its outcome. */
   boolean dialingLocked(DefaultParticipant p) {
     for (Referral r : pending) {
-      if (r.target == p) {
+      if (r.target == p && r.removed == null) {
         return true;
       }
     }

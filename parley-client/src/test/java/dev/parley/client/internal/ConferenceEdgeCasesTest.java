@@ -293,6 +293,61 @@ class ConferenceEdgeCasesTest {
   }
 
   @Test
+  void aDialOutTheRosterShowsConnectedIsNotFailedWhenItsReportNeverComes() {
+    DefaultConferenceSession conf = entered();
+    CompletableFuture<Participant> added = conf.addParticipant(CAROL);
+    clock.advance(Duration.ofMillis(100));
+    referNotify(refers.get(0), "active", "SIP/2.0 100 Trying");
+    rosterNotify(user(CAROL, EndpointStatus.CONNECTED, null));
+    clock.advance(Duration.ofMillis(100));
+    assertThat(added).isCompleted();
+
+    clock.advance(Duration.ofSeconds(ConferenceReferrals.OUTCOME_TIMEOUT_SECONDS + 1));
+
+    assertThat(others(conf)).containsExactly(CAROL + " CONNECTED"); // still in
+    assertThat(pendingReferrals(conf)).isZero(); // but no longer waited for
+  }
+
+  @Test
+  void aRemovalWhoseFocusNeverReportsTheOutcomeFailsAtTheDeadline() {
+    DefaultConferenceSession conf = entered();
+    SipUri bob = SipUri.parse("sip:bob@127.0.0.1");
+    rosterNotify(user(bob, EndpointStatus.CONNECTED, null));
+    clock.advance(Duration.ofMillis(100));
+    Participant member = conf.participants().stream().filter(p -> p.uri().equals(bob))
+        .findFirst().orElseThrow();
+    CompletableFuture<Void> removed = conf.removeParticipant(member);
+    clock.advance(Duration.ofMillis(100));
+    assertThat(refers.get(0).headers().get(HeaderName.REFER_TO)).contains("method=BYE");
+    referNotify(refers.get(0), "active", "SIP/2.0 100 Trying");
+
+    clock.advance(Duration.ofSeconds(ConferenceReferrals.OUTCOME_TIMEOUT_SECONDS + 1));
+
+    assertThat(removed).isCompletedExceptionally();
+    assertThatThrownBy(removed::join).hasMessageContaining("408");
+    assertThat(others(conf)).containsExactly(bob + " CONNECTED"); // the focus never said it left
+  }
+
+  @Test
+  void aRemovalCompletesWhenTheRosterListsTheMemberDisconnected() {
+    DefaultConferenceSession conf = entered();
+    SipUri bob = SipUri.parse("sip:bob@127.0.0.1");
+    rosterNotify(user(bob, EndpointStatus.CONNECTED, null));
+    clock.advance(Duration.ofMillis(100));
+    Participant member = conf.participants().stream().filter(p -> p.uri().equals(bob))
+        .findFirst().orElseThrow();
+    CompletableFuture<Void> removed = conf.removeParticipant(member);
+    clock.advance(Duration.ofMillis(100));
+    referNotify(refers.get(0), "active", "SIP/2.0 100 Trying");
+
+    rosterNotify(user(bob, EndpointStatus.DISCONNECTED, "booted"));
+    clock.advance(Duration.ofMillis(100));
+
+    assertThat(removed).isCompleted(); // the roster's word is enough for a removal
+    assertThat(others(conf)).isEmpty();
+  }
+
+  @Test
   void aRosterUpdateThatKeepsTheStateKeepsTheRingingReasonAndRaisesNoEvent() {
     DefaultConferenceSession conf = entered();
     conf.addParticipant(CAROL);
