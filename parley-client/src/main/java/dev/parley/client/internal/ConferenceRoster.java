@@ -164,9 +164,10 @@ final class ConferenceRoster {
       named.add(k);
       DefaultParticipant p = members.get(k);
       if (e.state() == ParticipantState.DISCONNECTED) {
-        if (p != null && session.referrals.dialingLocked(p)) {
-          // our own dial-out: the focus's report of its INVITE gives the outcome (the roster's
-          // NOTIFY may overtake it), for a short while at most
+        if (p != null && p.state() == ParticipantState.CONNECTING
+            && session.referrals.dialingLocked(p)) {
+          // our own dial-out not yet in: the focus's report of its INVITE gives the outcome (the
+          // roster's NOTIFY may overtake it), for a short while at most
           session.referrals.rosterDisconnectedLocked(p, e.disconnection());
         } else if (p != null) {
           removeLocked(p, ParticipantStateChangeReason.REMOTE_HANGUP, 0, left(p));
