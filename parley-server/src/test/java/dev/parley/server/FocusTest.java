@@ -204,6 +204,36 @@ class FocusTest extends ProxyFixture {
   }
 
   @Test
+  void oneUserCreatesAtMostMaxConferencesPerUserAndIsRefused403WhileOthersStillCreate()
+      throws Exception {
+    start(b -> b.focus(FocusConfig.builder().maxConferencesPerUser(2).build()));
+    Phone alice = phone("alice", "secret");
+    Phone bob = phone("bob", "hunter2");
+    Dialog first = alice.ua.invite(inviteTo(alice, "sip:conference@" + DOMAIN, null),
+        alice.proxy).get(10, TimeUnit.SECONDS);
+    alice.ua.invite(inviteTo(alice, "sip:conference@" + DOMAIN, null), alice.proxy)
+        .get(10, TimeUnit.SECONDS);
+
+    Throwable third = alice.ua.invite(inviteTo(alice, "sip:conference@" + DOMAIN, null),
+        alice.proxy).handle((d, e) -> e).get(10, TimeUnit.SECONDS);
+    assertThat(statusOf(third)).isEqualTo(403);
+    assertThat(((SipFailure) (third instanceof CompletionException ? third.getCause() : third))
+        .response().reasonPhrase()).contains("2 conferences");
+    assertThat(server.focus().conferences()).hasSize(2);
+    bob.ua.invite(inviteTo(bob, "sip:conference@" + DOMAIN, null), bob.proxy)
+        .get(10, TimeUnit.SECONDS);
+    assertThat(server.focus().conferences()).hasSize(3);
+
+    // once one of hers has ended, she may create another
+    assertThat(alice.ua.bye(first).get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.focus().conferences().size() == 2);
+    alice.ua.invite(inviteTo(alice, "sip:conference@" + DOMAIN, null), alice.proxy)
+        .get(10, TimeUnit.SECONDS);
+    assertThat(server.focus().conferences()).filteredOn(c -> c.organizer().contains("alice"))
+        .hasSize(2);
+  }
+
+  @Test
   void anInviteOfferingNothingTheFocusTakesIsAnswered488() throws Exception {
     start();
     Phone alice = phone("alice", "secret");

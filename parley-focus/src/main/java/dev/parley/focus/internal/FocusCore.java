@@ -22,10 +22,7 @@ import dev.parley.transaction.ServerTransaction;
 import dev.parley.transport.Scheduler;
 import dev.parley.transport.Transport;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,7 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FocusCore implements UserAgent.Handler {
   private static final Logger log = LoggerFactory.getLogger(FocusCore.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
   /** The answer to a request for a user of ours that is no conference, nor the factory. */
   private static final String NO_CONFERENCE = "Not Found (no such conference)";
   /** Roster subscriptions: an hour by default and at most, a minute at least. */
@@ -53,7 +49,7 @@ public final class FocusCore implements UserAgent.Handler {
   private final String domain;
   private final FocusConfig config;
   private final Scheduler timers;
-  private final Map<String, Conference> conferences = new ConcurrentHashMap<>();
+  private final ConferenceTable conferences;
   private final Map<dev.parley.dialog.DialogId, Conference> byDialog = new ConcurrentHashMap<>();
   /** Who sent the request being handed to the user agent now (see {@link #admit}). */
   private final Map<ServerTransaction, String> admissions = new ConcurrentHashMap<>();
@@ -73,6 +69,7 @@ public final class FocusCore implements UserAgent.Handler {
     this.domain = domain;
     this.config = config;
     this.timers = timers;
+    this.conferences = new ConferenceTable(domain, config);
     this.relay = new ImRelay(config.relayTimeout());
     this.dialOut = new DialOut(this, domain, config);
     if (!config.mediaTimeout().isZero()) {
@@ -97,7 +94,7 @@ public final class FocusCore implements UserAgent.Handler {
 
   private void sweepSilentLegs() {
     long now = timers.nowMillis();
-    for (Conference c : conferences.values()) {
+    for (Conference c : conferences.all()) {
       for (Leg leg : c.silentFor(now, config.mediaTimeout().toMillis())) {
         log.info("{} sent no RTP for {} s in {}: ending its leg", leg.aor,
             config.mediaTimeout().toSeconds(), c.uri);
@@ -190,14 +187,20 @@ public final class FocusCore implements UserAgent.Handler {
         reject(invite, 403, "Forbidden (only users of " + domain + " create conferences)");
         return;
       }
-      conference = create(request, aor);
+      ConferenceTable.Creation made = conferences.create(
+          request.headers().get(HeaderName.MS_CONVERSATION_ID), aor);
+      conference = made.conference();
       if (conference == null) {
-        SipResponse busy = request.response(503, invite.localTag())
-            .reasonPhrase("Service Unavailable (too many conferences)")
-            .header(HeaderName.RETRY_AFTER, "60").build();
-        invite.reject(busy);
+        SipResponse.Builder refusal = request.response(made.status(), invite.localTag())
+            .reasonPhrase(made.reason());
+        if (made.status() == 503) {
+          refusal.header(HeaderName.RETRY_AFTER, "60");
+        }
+        invite.reject(refusal.build());
         return;
       }
+      log.info("conference {} created by {} (conversation {})", conference.uri, aor,
+          conference.conversationId);
       created = true;
     } else {
       conference = conferences.get(target.substring(Focus.CONFERENCE_PREFIX.length()));
@@ -290,32 +293,6 @@ public final class FocusCore implements UserAgent.Handler {
         });
   }
 
-  /** A new conference for {@code organizer}, or null at the limit. */
-  private Conference create(SipRequest invite, SipUri organizer) {
-    synchronized (conferences) {
-      if (conferences.size() >= config.maxConferences()) {
-        return null;
-      }
-      String id;
-      do {
-        byte[] bytes = new byte[16];
-        RANDOM.nextBytes(bytes);
-        id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-      } while (conferences.containsKey(id));
-      String conversation = invite.headers().get(HeaderName.MS_CONVERSATION_ID);
-      if (conversation == null || conversation.isBlank() || conversation.length() > 256) {
-        byte[] bytes = new byte[16];
-        RANDOM.nextBytes(bytes);
-        conversation = HexFormat.of().formatHex(bytes);
-      }
-      SipUri uri = SipUri.builder().user(Focus.CONFERENCE_PREFIX + id).host(domain).build();
-      Conference c = new Conference(id, uri, conversation.trim(), organizer);
-      conferences.put(id, c);
-      log.info("conference {} created by {} (conversation {})", uri, organizer, c.conversationId);
-      return c;
-    }
-  }
-
   /** {@code leg}'s dialog is confirmed: it is in, and the roster says so. */
   void connected(Conference conference, Leg leg, Dialog dialog) {
     byDialog.put(dialog.id(), conference);
@@ -400,7 +377,7 @@ public final class FocusCore implements UserAgent.Handler {
   public void onRequest(ServerTransaction tx, SipRequest request) {
     SipMethod method = request.method();
     String target = ((SipUri) request.requestUri()).userDecoded();
-    boolean known = target.equals(config.factoryUser()) || conferences.containsKey(
+    boolean known = target.equals(config.factoryUser()) || conferences.contains(
         target.substring(Math.min(target.length(), Focus.CONFERENCE_PREFIX.length())));
     if (!known) {
       tx.respond(request.response(404, Tags.random()).reasonPhrase(NO_CONFERENCE).build());
@@ -500,7 +477,7 @@ public final class FocusCore implements UserAgent.Handler {
 
   private void ended(Conference conference, boolean endedNow) {
     if (endedNow) {
-      conferences.remove(conference.id, conference);
+      conferences.remove(conference);
       conference.roster.closeAll();
       log.info("conference {} ended", conference.uri);
     }
@@ -528,7 +505,7 @@ public final class FocusCore implements UserAgent.Handler {
   /** Snapshots of every conference. */
   public List<ConferenceView> views() {
     List<ConferenceView> out = new ArrayList<>();
-    for (Conference c : conferences.values()) {
+    for (Conference c : conferences.all()) {
       out.add(c.view(c.roster.size()));
     }
     return out;
@@ -536,7 +513,7 @@ public final class FocusCore implements UserAgent.Handler {
 
   /** Whether a conference with this id exists (the part after {@code conf-}). */
   public boolean exists(String id) {
-    return conferences.containsKey(id);
+    return conferences.contains(id);
   }
 
   /** Ends every conference: BYE on each leg, best effort (the server is stopping). */
@@ -572,7 +549,7 @@ public final class FocusCore implements UserAgent.Handler {
   }
 
   private void closeAll(List<java.util.concurrent.CompletableFuture<?>> byes) {
-    for (Conference c : conferences.values()) {
+    for (Conference c : conferences.all()) {
       if (c.end()) {
         c.roster.closeAll();
         for (Dialog d : c.dialogs()) {
