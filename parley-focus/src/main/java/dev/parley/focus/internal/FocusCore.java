@@ -254,13 +254,14 @@ public final class FocusCore implements UserAgent.Handler {
       SessionDescription offer, int audioLine, dev.parley.media.RtpSocket socket) {
     SipUri contact = (SipUri) contactOf(conference, invite.transaction().flow().transport()).uri();
     SessionDescription answer;
+    dev.parley.sdp.Origin origin = leg.nextOrigin(contact.host());
     try {
       if (offer == null) {
-        answer = FocusSdp.offer(contact, conference.uri);
+        answer = FocusSdp.offer(origin, contact, conference.uri);
       } else if (audioLine < 0) {
-        answer = FocusSdp.answer(offer, contact, conference.uri);
+        answer = FocusSdp.answer(origin, offer, contact, conference.uri);
       } else {
-        answer = FocusSdp.answer(offer, contact, conference.uri, audioLine,
+        answer = FocusSdp.answer(origin, offer, contact, conference.uri, audioLine,
             media.answerLine(offer, audioLine, socket, contact.host()));
         media.join(conference, leg, socket, answer, offer, audioLine);
       }
@@ -279,6 +280,7 @@ public final class FocusCore implements UserAgent.Handler {
       leg.dialogId = id;
     }
     byDialog.put(id, conference);
+    leg.sent(origin);
     invite.accept(MediaType.APPLICATION_SDP, answer.toString().getBytes(StandardCharsets.UTF_8))
         .whenComplete((dialog, error) -> {
           if (error != null) {
@@ -323,15 +325,18 @@ public final class FocusCore implements UserAgent.Handler {
     SessionDescription answer;
     Leg leg = conference.legOf(dialog.id());
     dev.parley.media.MixerParticipant mix = leg == null ? null : conference.audioOf(leg);
+    // RFC 3264 §8: the o= line of our last SDP in the dialog, its version up by one
+    dev.parley.sdp.Origin origin = leg == null ? FocusSdp.freshOrigin(contact.host())
+        : leg.nextOrigin(contact.host());
     if (request.bodyLength() == 0) { // an offerless re-INVITE: offer what the leg has
-      answer = FocusSdp.offer(contact, conference.uri,
+      answer = FocusSdp.offer(origin, contact, conference.uri,
           mix == null ? null : media.offerLine(mix.socket(), contact.host()));
     } else {
       try {
         SessionDescription offer = SessionDescription.parse(request.body());
         int line = mix == null ? -1 : media.audioLine(offer);
-        answer = line < 0 ? FocusSdp.answer(offer, contact, conference.uri)
-            : FocusSdp.answer(offer, contact, conference.uri, line,
+        answer = line < 0 ? FocusSdp.answer(origin, offer, contact, conference.uri)
+            : FocusSdp.answer(origin, offer, contact, conference.uri, line,
                 media.answerLine(offer, line, mix.socket(), contact.host()));
         if (line >= 0) {
           media.update(conference, leg, answer, offer, line);
@@ -342,6 +347,9 @@ public final class FocusCore implements UserAgent.Handler {
             .reasonPhrase("Bad Request (malformed SDP: " + oneLine(e.getMessage()) + ")").build());
         return;
       }
+    }
+    if (leg != null) {
+      leg.sent(origin);
     }
     invite.accept(MediaType.APPLICATION_SDP, answer.toString().getBytes(StandardCharsets.UTF_8));
   }
