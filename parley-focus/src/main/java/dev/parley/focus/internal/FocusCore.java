@@ -519,6 +519,11 @@ public final class FocusCore implements UserAgent.Handler {
     return out;
   }
 
+  /** Whether {@code id} is the dialog of one of the conferences' legs. */
+  public boolean hasDialog(dev.parley.dialog.DialogId id) {
+    return byDialog.containsKey(id);
+  }
+
   /** Whether a conference with this id exists (the part after {@code conf-}). */
   public boolean exists(String id) {
     return conferences.contains(id);
