@@ -79,7 +79,7 @@ for t in "${TARGETS[@]}"; do
   if [ "$rc" -eq 0 ] && [ "$after" -eq "$before" ] && [ -n "$done_line" ]; then
     result="ok       $module $simple#$method: ${done_line#Done }; $cov (${took} s in all)"
   elif [ "$after" -gt "$before" ]; then
-    finding=$(grep -m1 -E 'FuzzTestFindingException|== Java Exception|Caused by' "$log" || true)
+    finding=$(grep -m1 -A3 -E 'FuzzTestFindingException|== Java Exception' "$log" | tr -s '\n\t ' ' ' || true)
     result="FINDING  $module $simple#$method: $((after - before)) new crash input(s) in $inputs: $finding"
     failed=1
   else
