@@ -37,6 +37,7 @@ final class DatagramImpairmentRelay implements ImpairmentRelay {
   private final InetSocketAddress target;
   private final InetAddress upstreamHost;
   private final int maxFlows;
+  private final java.util.function.UnaryOperator<byte[]> rewriteToTarget;
   private final Impairer impairer;
   private final DatagramChannel listen;
   private final InetSocketAddress address;
@@ -53,6 +54,7 @@ final class DatagramImpairmentRelay implements ImpairmentRelay {
     this.target = b.target;
     this.upstreamHost = b.upstreamHost;
     this.maxFlows = b.maxFlows;
+    this.rewriteToTarget = b.rewriteToTarget;
     this.listen = listen;
     this.selector = selector;
     this.address = (InetSocketAddress) listen.getLocalAddress();
@@ -136,6 +138,16 @@ final class DatagramImpairmentRelay implements ImpairmentRelay {
       buffer.get(data);
       if (flow == null) {
         Flow f = flowOf(from);
+        if (rewriteToTarget != null) {
+          try {
+            data = java.util.Objects.requireNonNull(rewriteToTarget.apply(data), "rewritten");
+          } catch (RuntimeException e) {
+            impairer.counter(Direction.TO_TARGET).failed.incrementAndGet();
+            log.warn("impairment relay {}: rewrite failed, datagram dropped: {}", address,
+                e.toString(), e);
+            continue;
+          }
+        }
         relay(Direction.TO_TARGET, data, f.upstream(), target);
       } else {
         flows.get(flow.client()); // touch: the flow is active

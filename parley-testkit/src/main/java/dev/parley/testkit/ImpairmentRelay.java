@@ -130,6 +130,7 @@ public interface ImpairmentRelay extends AutoCloseable {
     int maxFlows = DEFAULT_MAX_FLOWS;
     int maxConnections = DEFAULT_MAX_CONNECTIONS;
     int maxPending = DEFAULT_MAX_PENDING;
+    java.util.function.UnaryOperator<byte[]> rewriteToTarget;
 
     private Builder(Transport transport) {
       this.transport = transport;
@@ -208,14 +209,28 @@ public interface ImpairmentRelay extends AutoCloseable {
     }
 
     /**
+     * UDP only: each datagram from a client passes through {@code rewrite} before it is impaired
+     * and forwarded (what a session border controller does to SDP to anchor the media, say). It
+     * runs on the relay's reading thread: keep it quick. A rewrite that throws drops the datagram
+     * (counted {@code failed}).
+     */
+    public Builder rewriteToTarget(java.util.function.UnaryOperator<byte[]> rewrite) {
+      this.rewriteToTarget = Objects.requireNonNull(rewrite, "rewrite");
+      return this;
+    }
+
+    /**
      * Binds and starts relaying.
      *
-     * @throws IllegalStateException when no target was given
+     * @throws IllegalStateException when no target was given, or a rewrite for TCP
      * @throws IOException when the listen address cannot be bound
      */
     public ImpairmentRelay start() throws IOException {
       if (target == null) {
         throw new IllegalStateException("no target: call target(address) first");
+      }
+      if (rewriteToTarget != null && transport != Transport.UDP) {
+        throw new IllegalStateException("rewriteToTarget is for UDP only, not " + transport);
       }
       return transport == Transport.UDP ? DatagramImpairmentRelay.start(this)
           : StreamImpairmentRelay.start(this);

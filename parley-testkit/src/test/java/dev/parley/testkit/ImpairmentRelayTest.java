@@ -184,6 +184,24 @@ class ImpairmentRelayTest {
   }
 
   @Test
+  void aRewriteChangesDatagramsToTheTargetOnly() throws Exception {
+    DatagramSocket echo = udpEcho();
+    ImpairmentRelay relay = ImpairmentRelay.builder(Transport.UDP).target(address(echo))
+        .rewriteToTarget(b -> new String(b, StandardCharsets.UTF_8).toUpperCase()
+            .getBytes(StandardCharsets.UTF_8))
+        .start();
+    open.add(relay);
+    DatagramSocket alice = client();
+
+    send(alice, relay, "hello");
+
+    assertThat(receive(alice)).as("rewritten on the way there, not back").isEqualTo("HELLO");
+    assertThatThrownBy(() -> ImpairmentRelay.builder(Transport.TCP).target(address(echo))
+        .rewriteToTarget(b -> b).start())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("UDP only");
+  }
+
+  @Test
   void closeReleasesTheListenAddress() throws Exception {
     Sink sink = new Sink();
     ImpairmentRelay relay = udp(sink.socket, Impairment.NONE, 1);
