@@ -15,19 +15,11 @@ import dev.parley.client.Session;
 import dev.parley.client.SessionContext;
 import dev.parley.client.SessionType;
 import dev.parley.server.SipServer;
-import dev.parley.server.config.ServerConfig;
-import dev.parley.server.proxy.ProxyConfig;
 import dev.parley.server.registrar.Aor;
-import dev.parley.server.store.Account;
-import dev.parley.server.store.Store;
 import dev.parley.sip.SipUri;
-import dev.parley.testkit.Impairment;
 import dev.parley.testkit.ImpairmentRelay;
-import dev.parley.transport.Transport;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -42,18 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 15's network faults: Parley endpoints reach a real {@code parley server} only through an
- * {@link ImpairmentRelay} that loses 20% of the datagrams each way, duplicates 5% and holds 20%
- * back so that later ones overtake them; registration, a call through the proxy, pager and
+ * {@link dev.parley.testkit.ImpairmentRelay} that loses 20% of the datagrams each way, duplicates
+ * 5% and holds 20% back so that later ones overtake them ({@link ImpairedNetwork#LOSSY}; what
+ * crosses the relay: {@link ImpairedNetwork}); registration, a call through the proxy, pager and
  * session IM and offline delivery still complete, and no message reaches the application twice.
- *
- * <p>The network: the server listens on 127.0.0.1:P and writes {@code 127.0.0.2:P} in its
- * Record-Route ({@code proxy.advertised_host}); the relay listens on 127.0.0.2:P and sends from
- * 127.0.0.3. The endpoints' outbound proxy is the relay, and so is their route set, so every
- * request and response they send crosses it. The server sees each endpoint's REGISTER come from
- * 127.0.0.3 while its Contact says 127.0.0.1: a NAT, so it sends requests for the endpoint to the
- * relay's socket too. What does not cross the relay: requests the server sends inside a dialog
- * (ACK, BYE, MESSAGE), which go to the endpoint's Contact (the server has no RFC 5626 flow
- * tokens; {@code docs/server.md}, "Not there yet"), and the responses to them.
  *
  * <p>Timers are real (T1 500 ms), so the deadlines are generous; a failing run names the relay's
  * seed: run again with {@code -Dparley.relay.seed=N} to replay its decisions.
@@ -61,40 +45,17 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ImpairedNetworkTest {
   private static final Duration WAIT = Duration.ofSeconds(40);
-  private static final String DOMAIN = "parley.test";
-  /** 20% loss with reordering, each way; a few duplicates to show none reaches the user twice. */
-  static final Impairment LOSSY = Impairment.builder().loss(0.2).duplicate(0.05).reorder(0.2)
-      .reorderDelay(Duration.ofMillis(60)).jitter(Duration.ofMillis(10)).build();
 
   @TempDir Path work;
 
-  private final List<Endpoint> endpoints = new ArrayList<>();
+  private ImpairedNetwork network;
   private SipServer server;
   private ImpairmentRelay relay;
-  private String name;
 
   @AfterEach
   void stop() {
-    if (relay != null) {
-      // what the relay did, for docs/reliability.md; then a quick goodbye
-      System.out.printf("%s: seed %d, %s%n", name, relay.seed(), relay.stats());
-      relay.impair(Impairment.NONE, Impairment.NONE);
-    }
-    for (Endpoint e : endpoints) {
-      try {
-        if (e.state() == EndpointState.ENABLED) {
-          e.disable().get(10, TimeUnit.SECONDS);
-        }
-      } catch (Exception ignored) {
-        // stopping: closed below anyway
-      }
-      e.close();
-    }
-    if (relay != null) {
-      relay.close();
-    }
-    if (server != null) {
-      server.close();
+    if (network != null) {
+      network.close();
     }
   }
 
@@ -105,8 +66,8 @@ class ImpairedNetworkTest {
     Endpoint alice = endpoint("alice");
     Endpoint bob = endpoint("bob");
 
-    assertThat(server.location().lookup(new Aor("alice", DOMAIN))).hasSize(1);
-    assertThat(server.location().lookup(new Aor("bob", DOMAIN))).hasSize(1);
+    assertThat(server.location().lookup(new Aor("alice", ImpairedNetwork.DOMAIN))).hasSize(1);
+    assertThat(server.location().lookup(new Aor("bob", ImpairedNetwork.DOMAIN))).hasSize(1);
     assertThat(alice.state()).isEqualTo(EndpointState.ENABLED);
     assertThat(bob.state()).isEqualTo(EndpointState.ENABLED);
     assertFaultsApplied();
@@ -210,48 +171,16 @@ class ImpairedNetworkTest {
 
   // --- the network
 
-  /** Starts the server with these users (password: the name) and the relay in front of it. */
+  /** Starts the server with these users and the lossy relay in front of it. */
   private void start(TestInfo test, String... users) throws Exception {
-    Path data = work.resolve("data");
-    java.nio.file.Files.createDirectories(data);
-    List<Account> accounts = new ArrayList<>();
-    for (String u : users) {
-      accounts.add(Account.withPassword(DOMAIN, u, u + "-pw"));
-    }
-    try (Store store = Store.embedded(data)) {
-      store.addAccounts(accounts);
-    }
-    int port = Sipp.freePort();
-    server = SipServer.start(ServerConfig.builder().domain(DOMAIN).dataDir(data)
-        .listen("udp:127.0.0.1:" + port).threads(2).statusListen("127.0.0.1:0")
-        .proxy(ProxyConfig.builder().advertisedHost("127.0.0.2").build())
-        .build());
-    Long given = Long.getLong("parley.relay.seed");
-    long seed = given != null ? given : firstDatagramLost(test.getDisplayName().hashCode());
-    name = test.getDisplayName();
-    relay = ImpairmentRelay.builder(Transport.UDP)
-        .listen("127.0.0.2", port)
-        .target(new InetSocketAddress("127.0.0.1", port))
-        .upstreamHost("127.0.0.3")
-        .impairment(LOSSY)
-        .seed(seed)
-        .start();
-  }
-
-  /**
-   * The first seed from {@code start} whose first decision loses the first datagram (the first
-   * REGISTER), so that every run has at least that retransmission, however the timing goes.
-   */
-  private static long firstDatagramLost(long start) {
-    long seed = start;
-    while (new java.util.Random(seed).nextDouble() >= LOSSY.loss()) {
-      seed++;
-    }
-    return seed;
+    network = ImpairedNetwork.start(work.resolve("data"), test.getDisplayName(),
+        ImpairedNetwork.LOSSY, null, users);
+    server = network.server();
+    relay = network.relay();
   }
 
   private static String aor(String user) {
-    return "sip:" + user + "@" + DOMAIN;
+    return ImpairedNetwork.aor(user);
   }
 
   /** An endpoint of {@code user}, signed in through the relay. */
@@ -262,14 +191,7 @@ class ImpairedNetworkTest {
   }
 
   private Endpoint endpointBuilt(String user) {
-    Endpoint e = Endpoint.builder(aor(user))
-        .credentials(user, user + "-pw")
-        .server("sip:127.0.0.2:" + relay.address().getPort())
-        .listen("udp:127.0.0.1:0")
-        .registrationExpiry(Duration.ofSeconds(600))
-        .build();
-    endpoints.add(e);
-    return e;
+    return network.add(network.endpoint(user));
   }
 
   private void enable(Endpoint e) throws Exception {
