@@ -70,25 +70,34 @@ final class ImpairedNetwork implements AutoCloseable {
     try (Store store = Store.embedded(data)) {
       store.addAccounts(accounts);
     }
-    int port = Sipp.freePort();
-    SipServer server = SipServer.start(ServerConfig.builder().domain(DOMAIN).dataDir(data)
-        .listen("udp:127.0.0.1:" + port).threads(2).statusListen("127.0.0.1:0")
-        .proxy(ProxyConfig.builder().advertisedHost("127.0.0.2").build())
-        .build());
-    try {
-      ImpairmentRelay.Builder relay = ImpairmentRelay.builder(Transport.UDP)
-          .listen("127.0.0.2", port)
-          .target(new InetSocketAddress("127.0.0.1", port))
-          .upstreamHost("127.0.0.3")
-          .impairment(sip)
-          .seed(seedFor(name, sip));
-      if (rewrite != null) {
-        relay.rewriteToTarget(rewrite);
+    // the relay takes the server's port number on 127.0.0.2: a port free on 127.0.0.1 is
+    // almost always free there too; when not, another port
+    for (int attempt = 1; ; attempt++) {
+      int port = Sipp.freePort();
+      SipServer server = SipServer.start(ServerConfig.builder().domain(DOMAIN).dataDir(data)
+          .listen("udp:127.0.0.1:" + port).threads(2).statusListen("127.0.0.1:0")
+          .proxy(ProxyConfig.builder().advertisedHost("127.0.0.2").build())
+          .build());
+      try {
+        ImpairmentRelay.Builder relay = ImpairmentRelay.builder(Transport.UDP)
+            .listen("127.0.0.2", port)
+            .target(new InetSocketAddress("127.0.0.1", port))
+            .upstreamHost("127.0.0.3")
+            .impairment(sip)
+            .seed(seedFor(name, sip));
+        if (rewrite != null) {
+          relay.rewriteToTarget(rewrite);
+        }
+        return new ImpairedNetwork(name, server, relay.start());
+      } catch (java.net.BindException e) {
+        server.close();
+        if (attempt == 3) {
+          throw e;
+        }
+      } catch (IOException | RuntimeException e) {
+        server.close();
+        throw e;
       }
-      return new ImpairedNetwork(name, server, relay.start());
-    } catch (IOException | RuntimeException e) {
-      server.close();
-      throw e;
     }
   }
 
