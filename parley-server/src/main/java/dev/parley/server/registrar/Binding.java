@@ -85,6 +85,27 @@ public final class Binding {
     this.registeredAt = registeredAt;
   }
 
+  private Binding(Binding b, Aor aor) {
+    this.aor = aor;
+    this.texts = b.texts;
+    this.parsed = b.parsed;
+    this.expiresAt = b.expiresAt;
+    this.q = b.q;
+    this.cseq = b.cseq;
+    this.regId = b.regId;
+    this.userAgent = b.userAgent;
+    this.registeredAt = b.registeredAt;
+  }
+
+  /**
+   * This binding holding {@code aor} as its AOR when that is an equal instance (else this binding
+   * itself): the location service hands it the key its table already holds, so that a refresh
+   * does not keep a second copy of the AOR.
+   */
+  Binding sharingAor(Aor aor) {
+    return aor == this.aor || !aor.equals(this.aor) ? this : new Binding(this, aor);
+  }
+
   /** The address of record. */
   public Aor aor() {
     return aor;

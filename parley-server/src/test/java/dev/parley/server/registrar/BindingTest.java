@@ -73,4 +73,22 @@ class BindingTest {
     assertThatThrownBy(() -> new Binding(AOR, CONTACT, 1L, -1f, "c", 1, null, null, 0,
         null, null, 0L)).hasMessage("path");
   }
+
+  @Test
+  void aRefreshedBindingHoldsTheAorInstanceTheLocationTableAlreadyHas() {
+    LocationService location = new LocationService(java.time.Clock.systemUTC(), 10);
+    Aor first = new Aor("alice", "example.com");
+    Address contact = Address.parse("<sip:alice@192.0.2.10>");
+    long later = System.currentTimeMillis() + 60_000;
+    location.update(first, l -> List.of(
+        new Binding(first, contact, later, -1f, "c", 1, List.of(), null, 0, null, null, 0L)));
+    Aor again = new Aor("alice", "example.com");
+    List<Binding> after = location.update(again, l -> List.of(
+        new Binding(again, contact, later, -1f, "c", 2, List.of(), null, 0, null, null, 0L)));
+
+    assertThat(after).singleElement().satisfies(b -> {
+      assertThat(b.aor()).isSameAs(first);
+      assertThat(b.cseq()).isEqualTo(2);
+    });
+  }
 }
