@@ -28,6 +28,9 @@
 #   USERS, REG_RATE   users registered and REGISTERs/s [100000, 1000]
 #   DIALOGS, DIALOG_RATE  concurrent proxied dialogs for Parley, and calls/s [20000, 500]; 0: none
 #   SETTLE_SECONDS    wait after a load before measuring [36]
+#   REG_PASSES        register runs over the same users [2]: on a busy machine SIPp loses some
+#                     registrations to retransmission timeouts; the next pass registers them (and
+#                     refreshes the others), so that every user ends up registered
 #   THREADS           Kamailio UDP workers = Parley event loops [2]
 #   JVM_OPTS          flags of Parley's JVM [the `parley` launcher's defaults for `server`]
 #   KAMAILIO_SHM_MB, KAMAILIO_PKG_MB  Kamailio's -m and -M [1024, 64] (as proxy.sh)
@@ -45,6 +48,7 @@ REG_RATE=${REG_RATE:-1000}
 DIALOGS=${DIALOGS:-20000}
 DIALOG_RATE=${DIALOG_RATE:-500}
 SETTLE_SECONDS=${SETTLE_SECONDS:-36}
+REG_PASSES=${REG_PASSES:-2}
 THREADS=${THREADS:-2}
 # shellcheck disable=SC2016 # read from the launcher, not expanded here
 default_jvm=$(sed -n 's/^server_java_opts_default="\(.*\)"$/\1/p' "$root/parley")
@@ -71,8 +75,9 @@ work=$(mktemp -d "$out/work.XXXXXX")
 server_pid=
 uas_pid=
 uac_pid=
+sipp_pid=
 cleanup() {
-  for p in $uac_pid $uas_pid; do kill "$p" 2>/dev/null || true; done
+  for p in $sipp_pid $uac_pid $uas_pid; do kill "$p" 2>/dev/null || true; done
   if [ -n "$server_pid" ]; then stop_server || true; fi
   rm -rf "$work"
 }
@@ -148,8 +153,15 @@ sipp_run() {
   SIPP_PORT=$((SIPP_PORT + 10))
   sipp "$HOST:$server_port" -sf "$bench/sipp/$scenario" "$@" -i "$HOST" -p "$port" \
     -mp $((port + 2)) -r "$rate" -rp 1000 -m "$count" -l $((count + 10)) \
-    -timeout "$((count / rate + 120))s" -nostdin -buff_size 4194304 -trace_stat -stf "$base.csv" \
-    -fd 1 -trace_err -error_file "$base.errors.log" >"$base.screen.log" 2>&1 || true
+    -timeout "$((count / rate + 60))s" -nostdin -buff_size 4194304 -trace_stat -stf "$base.csv" \
+    -fd 1 -trace_err -error_file "$base.errors.log" >"$base.screen.log" 2>&1 &
+  sipp_pid=$!
+  # SIPp's -timeout does not always end a run whose calls wait on a lost message: a watchdog
+  local i=0 limit=$(((count / rate + 40) * 10))
+  while kill -0 "$sipp_pid" 2>/dev/null && [ "$i" -lt "$limit" ]; do sleep 0.1; i=$((i + 1)); done
+  kill "$sipp_pid" 2>/dev/null || true
+  wait "$sipp_pid" 2>/dev/null || true
+  sipp_pid=
   read -r created ok failed <<<"$(counters "$base.csv")"
 }
 
@@ -231,9 +243,12 @@ for server in $SERVERS; do
   [ "$server" = parley ] && heap0=$(heap_after_gc start)
   say "$server start ($((USERS + 1)) accounts, nothing registered): RSS $rss0 MB, PSS $pss0 MB, heap after GC ${heap0} KB"
 
-  sipp_run register "$REG_RATE" "$USERS" register-uac.xml -inf "$work/reg-users.csv" \
-    -set contact "$HOST:$SIPP_PORT"
-  say "$server register: $ok of $USERS registered, $failed failed; settling ${SETTLE_SECONDS} s"
+  for pass in $(seq 1 "$REG_PASSES"); do
+    sipp_run "register$pass" "$REG_RATE" "$USERS" register-uac.xml -inf "$work/reg-users.csv" \
+      -set contact "$HOST:$SIPP_PORT"
+    say "$server register pass $pass: $ok of $USERS registered, $failed failed (SIPp)"
+  done
+  say "$server settling ${SETTLE_SECONDS} s"
   sleep "$SETTLE_SECONDS"
   read -r rss1 pss1 <<<"$(memory_of)"
   if [ "$server" = parley ]; then
