@@ -1,5 +1,6 @@
 package dev.parley.client.examples;
 
+import dev.parley.client.ConferenceSession;
 import dev.parley.client.Endpoint;
 import dev.parley.client.IncomingSessionEvent;
 import dev.parley.client.Participant;
@@ -45,21 +46,27 @@ public final class HandlingSessionInvitations {
         String conversationId = invitation.session().context()
             .get(SessionContext.CONVERSATION_ID).orElse("");
         System.out.println("conversation " + conversationId);
+        ConferenceSession.Media[] media = {}; // what a conference invitation is accepted with
         switch (invitation.session().type()) {
           case AUDIO_VIDEO -> System.out.println("an audio/video session");
           case INSTANT_MESSAGING -> System.out.println("an IM session");
           case CONFERENCE -> {
             // a focus invites us (RFC 4579); accepting enters the conference. One that continues
-            // a session of ours (an escalation) has its conversation ID.
-            String continues = bob.sessionManager().sessions().stream()
-                .filter(s -> s != invitation.session() && conversationId.equals(
-                    s.context().get(SessionContext.CONVERSATION_ID).orElse(null)))
-                .map(s -> ", continuing session " + s.id()).findFirst().orElse("");
-            System.out.println("a conference" + continues);
+            // a session of ours (an escalation) has its conversation ID; a call goes on as the
+            // conference's audio.
+            Session continued = invitation.replaces().orElseGet(() -> bob.sessionManager()
+                .sessions().stream().filter(s -> s != invitation.session() && conversationId
+                    .equals(s.context().get(SessionContext.CONVERSATION_ID).orElse(null)))
+                .findFirst().orElse(null));
+            if (continued != null && continued.type() == SessionType.AUDIO_VIDEO) {
+              media = new ConferenceSession.Media[] {ConferenceSession.Media.AUDIO};
+            }
+            System.out.println("a conference"
+                + (continued == null ? "" : ", continuing session " + continued.id()));
           }
           case APPLICATION -> System.out.println("an application session");
         }
-        invitation.accept()                                   // 4. 200 OK, then the ACK
+        invitation.accept(media)                              // 4. 200 OK, then the ACK
             .exceptionally(e -> { System.out.println("too late: " + e); return null; });
       });
 
