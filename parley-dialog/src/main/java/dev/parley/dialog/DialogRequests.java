@@ -65,7 +65,7 @@ final class DialogRequests {
     return call;
   }
 
-  /** A re-INVITE or UPDATE with an offer; see {@link UserAgent#reinvite(Dialog, MediaType, Supplier)}. */
+  /** A re-INVITE or UPDATE; see {@link UserAgent#reinvite(Dialog, MediaType, Supplier)}. */
   CompletableFuture<SipResponse> offer(Dialog dialog, SipMethod method, MediaType type,
       Supplier<byte[]> body) {
     DialogEntry entry = dialogs.find(dialog.id());

@@ -132,7 +132,9 @@ final class ConferenceReferrals {
     return r.removed;
   }
 
-  /** Under the lock: {@code r} waits for its outcome, {@value #OUTCOME_TIMEOUT_SECONDS} s at most. */
+  /**
+   * Under the lock: {@code r} waits {@value #OUTCOME_TIMEOUT_SECONDS} s at most for its outcome.
+   */
   private void addLocked(Referral r) {
     pending.add(r);
     r.deadline = session.scheduler().schedule(() -> timedOut(r), OUTCOME_TIMEOUT_SECONDS,

@@ -183,6 +183,11 @@ class ConferenceEdgeCasesTest {
       public void onComposing(InstantMessagingSession s, Participant p) {
         events.add("composing " + p.uri());
       }
+
+      @Override
+      public void onIdle(InstantMessagingSession s, Participant p) {
+        events.add("idle " + p.uri());
+      }
     });
     CompletableFuture<SipUri> in = conf.enter();
     clock.advance(Duration.ofSeconds(1));
@@ -384,6 +389,23 @@ class ConferenceEdgeCasesTest {
     assertThat(others(conf)).containsExactly(bob + " CONNECTED");
     relay(bob.toString(), "application/im-iscomposing+xml", composing("active"));
     assertThat(events).contains("composing " + bob); // a member's is shown
+  }
+
+  @Test
+  void aMemberWhoLeavesWhileComposingStopsComposingSilently() {
+    DefaultConferenceSession conf = entered();
+    SipUri bob = SipUri.parse("sip:bob@127.0.0.1");
+    rosterNotify(user(bob, EndpointStatus.CONNECTED, null));
+    relay(bob.toString(), "application/im-iscomposing+xml", composing("active"));
+    Participant member = conf.participants().stream().filter(p -> p.uri().equals(bob))
+        .findFirst().orElseThrow();
+    assertThat(conf.isComposing(member)).isTrue();
+
+    rosterNotify(); // bob has left
+    clock.advance(Duration.ofSeconds(61)); // past the refresh of his indication
+
+    assertThat(events).contains("removed " + bob).noneMatch(l -> l.startsWith("idle"));
+    assertThat(conf.isComposing(member)).isFalse();
   }
 
   @Test

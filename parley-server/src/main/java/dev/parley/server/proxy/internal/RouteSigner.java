@@ -62,8 +62,8 @@ final class RouteSigner {
       throw new IllegalArgumentException("secret must be at least 16 bytes, got " + secret.length);
     }
     this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
-    // a key of its own for originations, derived as HKDF-Expand would with one block: no MAC of
-    // one kind is ever a MAC of the other, whatever the inputs
+    // a key of its own for originations, HKDF-like (the label MACed with the route secret): no
+    // MAC of one kind is ever a MAC of the other, whatever the inputs
     SecretKeySpec originationKey = new SecretKeySpec(
         newMac(key).doFinal(ORIGINATION_LABEL.getBytes(StandardCharsets.UTF_8)), "HmacSHA256");
     this.macs = ThreadLocal.withInitial(() -> newMac(key));
