@@ -9,10 +9,8 @@ import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.transaction.ClientTransaction;
 import dev.parley.transport.Hop;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -27,8 +25,6 @@ final class DialogRequests {
   private final UserAgent agent;
   private final DialogTable dialogs;
   private final DialogOffers offers;
-  /** Our INVITEs whose client transaction is alive. */
-  private final Map<ClientTransaction, OutgoingInvite> calls = new ConcurrentHashMap<>();
 
   DialogRequests(UserAgent agent, DialogTable dialogs) {
     this.agent = agent;
@@ -47,7 +43,6 @@ final class DialogRequests {
     agent.send(invite, hop, call.dialog(), new RequestSender.Responder() {
       @Override
       public void sent(ClientTransaction tx) {
-        calls.put(tx, call);
         call.sent(tx);
       }
 
@@ -58,7 +53,6 @@ final class DialogRequests {
 
       @Override
       public void terminated(ClientTransaction tx) {
-        calls.remove(tx);
         call.terminated();
       }
     });
@@ -109,9 +103,13 @@ final class DialogRequests {
     }
     CompletableFuture<SipResponse> result = new CompletableFuture<>();
     agent.runOn(entry.scheduler, () -> {
-      SipRequest.Builder b = entry.dialog.newRequest(method, 0);
-      customizer.accept(b);
-      agent.request(b.build(), entry.nextHop()).whenComplete((r, e) -> complete(result, r, e));
+      try { // the customizer may throw, the dialog may have ended since find(): fail, never hang
+        SipRequest.Builder b = entry.dialog.newRequest(method, 0);
+        customizer.accept(b);
+        agent.request(b.build(), entry.nextHop()).whenComplete((r, e) -> complete(result, r, e));
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
     });
     return result;
   }

@@ -46,8 +46,10 @@ final class ImpairedNetwork implements AutoCloseable {
   private final SipServer server;
   private final ImpairmentRelay relay;
   private final List<Endpoint> endpoints = new ArrayList<>();
+  private final Transport transport;
 
   private ImpairedNetwork(String name, SipServer server, ImpairmentRelay relay) {
+    this.transport = relay.transport();
     this.name = name;
     this.server = server;
     this.relay = relay;
@@ -62,6 +64,13 @@ final class ImpairedNetwork implements AutoCloseable {
    */
   static ImpairedNetwork start(Path data, String name, Impairment sip,
       UnaryOperator<byte[]> rewrite, String... users) throws IOException {
+    return start(data, name, Transport.UDP, sip, rewrite, users);
+  }
+
+  /** The same over {@code transport} (UDP or TCP) between the endpoints and the server. */
+  static ImpairedNetwork start(Path data, String name, Transport transport, Impairment sip,
+      UnaryOperator<byte[]> rewrite, String... users) throws IOException {
+    String scheme = transport.name().toLowerCase(java.util.Locale.ROOT);
     Files.createDirectories(data);
     List<Account> accounts = new ArrayList<>();
     for (String u : users) {
@@ -75,11 +84,11 @@ final class ImpairedNetwork implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       int port = Sipp.freePort();
       SipServer server = SipServer.start(ServerConfig.builder().domain(DOMAIN).dataDir(data)
-          .listen("udp:127.0.0.1:" + port).threads(2).statusListen("127.0.0.1:0")
+          .listen(scheme + ":127.0.0.1:" + port).threads(2).statusListen("127.0.0.1:0")
           .proxy(ProxyConfig.builder().advertisedHost("127.0.0.2").build())
           .build());
       try {
-        ImpairmentRelay.Builder relay = ImpairmentRelay.builder(Transport.UDP)
+        ImpairmentRelay.Builder relay = ImpairmentRelay.builder(transport)
             .listen("127.0.0.2", port)
             .target(new InetSocketAddress("127.0.0.1", port))
             .upstreamHost("127.0.0.3")
@@ -134,8 +143,9 @@ final class ImpairedNetwork implements AutoCloseable {
   Endpoint.Builder endpoint(String user) {
     return Endpoint.builder(aor(user))
         .credentials(user, user + "-pw")
-        .server("sip:127.0.0.2:" + relay.address().getPort())
-        .listen("udp:127.0.0.1:0")
+        .server("sip:127.0.0.2:" + relay.address().getPort()
+            + (transport == Transport.UDP ? "" : ";transport=tcp"))
+        .listen(transport.name().toLowerCase(java.util.Locale.ROOT) + ":127.0.0.1:0")
         .registrationExpiry(Duration.ofSeconds(600));
   }
 

@@ -102,8 +102,10 @@ final class Impairer {
     Counter c = counter(d);
     c.received.incrementAndGet();
     synchronized (this) {
+      // loss first, as for a datagram: a seed decides the first packet's loss the same way
+      boolean lost = hit(i.loss());
       long delay = i.delay().toNanos() + jitter(i);
-      if (hit(i.loss())) {
+      if (lost) {
         c.dropped.incrementAndGet();
         delay += TimeUnit.MILLISECONDS.toNanos(ImpairmentRelay.LOST_SEGMENT_DELAY_MILLIS);
       }

@@ -90,7 +90,8 @@ public interface ImpairmentRelay extends AutoCloseable {
    * a chunk of the stream as read.
    *
    * @param received packets that arrived
-   * @param forwarded packets sent on (copies included)
+   * @param forwarded packets sent on (copies included), counted once the send has returned
+   *     (the peer may have the packet a moment before)
    * @param dropped datagrams dropped on purpose (UDP); chunks held back as lost (TCP)
    * @param duplicated datagrams sent twice
    * @param reordered datagrams held back so that later ones overtake them

@@ -55,6 +55,8 @@ final class ConferenceReferrals {
     OutgoingSubscription subscription;
     /** Ends the wait for the outcome. */
     Scheduler.Timer deadline;
+    /** When the wait for the outcome ends at the latest ({@link Scheduler#nowMillis()}). */
+    long outcomeDeadline;
     /** Set when the roster lists the target disconnected: how, or "" when it does not say. */
     String rosterDisconnection;
 
@@ -122,7 +124,7 @@ final class ConferenceReferrals {
       r = new Referral(p, new CompletableFuture<>());
       addLocked(r);
     }
-    p.disconnection().thenRun(() -> r.removed.complete(null));
+    p.disconnection().thenRun(() -> removedByRoster(r));
     SipUri target = p.uri() instanceof SipUri u ? u.toBuilder().method("BYE").build() : null;
     if (target == null) {
       answered(r, null, new SipFailure(400, "not a SIP URI: " + p.uri()));
@@ -137,8 +139,27 @@ final class ConferenceReferrals {
    */
   private void addLocked(Referral r) {
     pending.add(r);
+    r.outcomeDeadline = session.scheduler().nowMillis()
+        + TimeUnit.SECONDS.toMillis(OUTCOME_TIMEOUT_SECONDS);
     r.deadline = session.scheduler().schedule(() -> timedOut(r), OUTCOME_TIMEOUT_SECONDS,
         TimeUnit.SECONDS);
+  }
+
+  /**
+   * Outside the lock: the target of the removal {@code r} has left (the roster says so, or the
+   * focus's report did): the removal completes and, when no report has ended it yet, stops
+   * waiting and ends its REFER subscription, so it holds no slot until the focus's final NOTIFY.
+   */
+  private void removedByRoster(Referral r) {
+    OutgoingSubscription sub;
+    synchronized (session.endpoint.lock) {
+      // a subscription not yet set: send() finds r taken and ends it
+      sub = takeLocked(r) ? r.subscription : null;
+    }
+    r.removed.complete(null);
+    if (sub != null) {
+      sub.unsubscribe();
+    }
   }
 
   /** Under the lock: {@code r} has its outcome (or never will); false when it had one already. */
@@ -165,6 +186,22 @@ final class ConferenceReferrals {
         r.deadline.cancel();
         r.deadline = session.scheduler().schedule(() -> timedOut(r), DISCONNECTED_GRACE_SECONDS,
             TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /**
+   * Under the lock: the roster lists {@code p}, whose dial-out of ours waits for the focus's
+   * report, as not disconnected (dialled again, ringing, in): a grace a {@code disconnected} entry
+   * started before ends, and the dial-out waits for its report until its own deadline.
+   */
+  void rosterListedLocked(DefaultParticipant p) {
+    for (Referral r : pending) {
+      if (r.target == p && r.removed == null && r.rosterDisconnection != null) {
+        r.rosterDisconnection = null;
+        r.deadline.cancel();
+        long left = Math.max(0, r.outcomeDeadline - session.scheduler().nowMillis());
+        r.deadline = session.scheduler().schedule(() -> timedOut(r), left, TimeUnit.MILLISECONDS);
       }
     }
   }

@@ -180,6 +180,8 @@ final class ConferenceRoster {
         }
         p = DefaultParticipant.invitee(session, e.uri(), e.displayName());
         addLocked(p);
+      } else {
+        session.referrals.rosterListedLocked(p); // listed again after a disconnected entry
       }
       if (p.state() != e.state()) { // the same state keeps its reason (RINGING) and raises nothing
         p.followRoster(e.state(), ParticipantStateChangeReason.NORMAL, 0);
@@ -342,7 +344,11 @@ final class ConferenceRoster {
     subscribe();
   }
 
-  /** The users of a conference-info document as entries (a user without a SIP URI is skipped). */
+  /**
+   * The users of a conference-info document as entries (a user without a SIP URI is skipped).
+   * A user with several endpoints is as its first one not disconnected (one that left may be
+   * kept beside one dialled again), else as its first.
+   */
   private static List<Entry> entries(ConferenceInfo info) {
     List<Entry> out = new ArrayList<>();
     for (ConferenceInfo.User u : info.users()) {
@@ -352,7 +358,15 @@ final class ConferenceRoster {
       } catch (RuntimeException e) {
         continue;
       }
-      ConferenceInfo.Endpoint endpoint = u.endpoints().isEmpty() ? null : u.endpoints().get(0);
+      ConferenceInfo.Endpoint endpoint = null;
+      for (ConferenceInfo.Endpoint candidate : u.endpoints()) {
+        if (endpoint == null || candidate.status() != EndpointStatus.DISCONNECTED) {
+          endpoint = candidate;
+        }
+        if (endpoint.status() != EndpointStatus.DISCONNECTED) {
+          break;
+        }
+      }
       EndpointStatus status = endpoint == null ? null : endpoint.status();
       ParticipantState state = u.state() == ConferenceInfo.State.DELETED
           ? ParticipantState.DISCONNECTED : stateOf(status);

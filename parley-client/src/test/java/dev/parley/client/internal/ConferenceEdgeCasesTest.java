@@ -268,6 +268,50 @@ class ConferenceEdgeCasesTest {
   }
 
   @Test
+  void aDialOutTheRosterListsAgainAfterDisconnectedWaitsForTheWholeOutcomeDeadline() {
+    DefaultConferenceSession conf = entered();
+    CompletableFuture<Participant> added = conf.addParticipant(CAROL);
+    clock.advance(Duration.ofMillis(100));
+    referNotify(refers.get(0), "active", "SIP/2.0 100 Trying");
+    rosterNotify(user(CAROL, EndpointStatus.DISCONNECTED, "departed")); // she left earlier
+    clock.advance(Duration.ofSeconds(1));
+
+    rosterNotify(user(CAROL, EndpointStatus.ALERTING, null)); // the focus dials her again
+    clock.advance(Duration.ofSeconds(ConferenceReferrals.DISCONNECTED_GRACE_SECONDS + 1));
+
+    assertThat(added).isNotDone(); // the grace the roster's disconnected started is over
+    assertThat(others(conf)).containsExactly(CAROL + " CONNECTING");
+    assertThat(pendingReferrals(conf)).isOne();
+    clock.advance(Duration.ofSeconds(ConferenceReferrals.OUTCOME_TIMEOUT_SECONDS));
+    InvitationRejectedException e = rejection(added); // at the REFER's own deadline
+    assertThat(e.statusCode()).isEqualTo(408);
+    assertThat(e.getMessage()).doesNotContain("disconnected");
+  }
+
+  @Test
+  void aDialOutOfAUserListedWithALeftAndARingingEndpointFollowsTheRingingOne() {
+    DefaultConferenceSession conf = entered();
+    CompletableFuture<Participant> added = conf.addParticipant(CAROL);
+    clock.advance(Duration.ofMillis(100));
+    referNotify(refers.get(0), "active", "SIP/2.0 180 Ringing");
+
+    rosterNotify(ConferenceInfo.User.builder(CAROL.toString())
+        .addEndpoint(ConferenceInfo.Endpoint.builder("sip:carol@127.0.0.9")
+            .status(EndpointStatus.DISCONNECTED).disconnectionMethod("departed").build())
+        .addEndpoint(ConferenceInfo.Endpoint.builder("sip:carol@127.0.0.1")
+            .status(EndpointStatus.ALERTING).build())
+        .build());
+    clock.advance(Duration.ofSeconds(ConferenceReferrals.DISCONNECTED_GRACE_SECONDS + 1));
+
+    assertThat(added).isNotDone();
+    assertThat(others(conf)).containsExactly(CAROL + " CONNECTING");
+    referNotify(refers.get(0), "terminated;reason=noresource", "SIP/2.0 200 OK");
+    clock.advance(Duration.ofMillis(100));
+    assertThat(added).isCompleted();
+    assertThat(others(conf)).containsExactly(CAROL + " CONNECTED");
+  }
+
+  @Test
   void aDialOutWhoseFocusNeverReportsTheOutcomeFailsAtTheDeadlineAndLeavesNothingBehind() {
     DefaultConferenceSession conf = entered();
     CompletableFuture<Participant> added = conf.addParticipant(CAROL);
@@ -350,6 +394,35 @@ class ConferenceEdgeCasesTest {
 
     assertThat(removed).isCompleted(); // the roster's word is enough for a removal
     assertThat(others(conf)).isEmpty();
+  }
+
+  @Test
+  void aRemovalTheRosterConfirmsEndsItsReferSubscriptionAtOnce() {
+    DefaultConferenceSession conf = entered();
+    SipUri bob = SipUri.parse("sip:bob@127.0.0.1");
+    rosterNotify(user(bob, EndpointStatus.CONNECTED, null));
+    clock.advance(Duration.ofMillis(100));
+    Participant member = conf.participants().stream().filter(p -> p.uri().equals(bob))
+        .findFirst().orElseThrow();
+    CompletableFuture<Void> removed = conf.removeParticipant(member);
+    clock.advance(Duration.ofMillis(100));
+    referNotify(refers.get(0), "active", "SIP/2.0 100 Trying");
+    clock.advance(Duration.ofMillis(100));
+    int subscriptions = alice.ua.subscriptionCount();
+
+    rosterNotify(user(bob, EndpointStatus.DISCONNECTED, "booted"));
+    clock.advance(Duration.ofMillis(100));
+
+    assertThat(removed).isCompleted();
+    assertThat(inDialog).anySatisfy(r -> { // no slot held until the focus's final NOTIFY
+      assertThat(r.method()).isEqualTo(SipMethod.SUBSCRIBE);
+      assertThat(r.headers().get(HeaderName.EXPIRES)).isEqualTo("0");
+    });
+    clock.advance(Duration.ofSeconds(64)); // no final NOTIFY comes: it ends anyway
+    assertThat(alice.ua.subscriptionCount()).isEqualTo(subscriptions - 1);
+    referNotify(refers.get(0), "terminated;reason=noresource", "SIP/2.0 481 Gone"); // too late
+    clock.advance(Duration.ofMillis(100));
+    assertThat(removed).isCompletedWithValue(null);
   }
 
   @Test
