@@ -138,6 +138,12 @@ public final class LocationService {
     table.compute(aor, (k, old) -> {
       List<Binding> current = old == null ? List.of() : live(old, now);
       List<Binding> next = new ArrayList<>(change.apply(current));
+      // the AOR instance the table's key is (compute passes the argument, not the key held; the
+      // old bindings hold the key): a refresh keeps no second copy of the AOR
+      Aor held = old == null || old.isEmpty() ? k : old.get(0).aor();
+      for (int i = 0; i < next.size(); i++) {
+        next.set(i, next.get(i).sharingAor(held));
+      }
       next.sort(ORDER);
       next = List.copyOf(next);
       int oldSize = old == null ? 0 : old.size();
