@@ -74,12 +74,12 @@ for t in "${TARGETS[@]}"; do
   rc=$?
   took=$(( $(date +%s) - start ))
   after=$(ls "$inputs" 2>/dev/null | grep -c '^crash-' || true)
-  done_line=$(grep -E '^Done [0-9]+ runs' "$log" | tail -1)
-  cov=$(grep -E '^#[0-9]+' "$log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' || true)
+  done_line=$(grep -a -E '^Done [0-9]+ runs' "$log" | tail -1)
+  cov=$(grep -a -E '^#[0-9]+' "$log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' || true)
   if [ "$rc" -eq 0 ] && [ "$after" -eq "$before" ] && [ -n "$done_line" ]; then
     result="ok       $module $simple#$method: ${done_line#Done }; $cov (${took} s in all)"
   elif [ "$after" -gt "$before" ]; then
-    finding=$(grep -m1 -A3 -E 'FuzzTestFindingException|== Java Exception' "$log" | tr -s '\n\t ' ' ' || true)
+    finding=$(grep -a -m1 -A3 -E 'FuzzTestFindingException|== Java Exception' "$log" | tr -s '\n\t ' ' ' || true)
     result="FINDING  $module $simple#$method: $((after - before)) new crash input(s) in $inputs: $finding"
     failed=1
   else

@@ -45,13 +45,15 @@ class SipParserCoverageFuzzTest {
   }
 
   /**
-   * One header value: whatever a fast-path rule takes, the String grammar reads as an equal value
+   * One header value (line ends replaced by spaces, as framing leaves a value): whatever a
+   * fast-path rule takes, the String grammar reads as an equal value
    * without a violation under every policy; the String grammar itself fails only with
    * {@link SipParseException}.
    */
   @FuzzTest
   void headerValuesReadAlikeOnBothPaths(byte[] input) {
-    String value = new String(input, StandardCharsets.UTF_8);
+    // A value as framing leaves it: one line (folds joined by a space), so no CR or LF in it.
+    String value = new String(input, StandardCharsets.UTF_8).replace('\r', ' ').replace('\n', ' ');
     byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
     for (Header<?> header : FAST) {
       List<?> fast = header.parseWire(bytes, 0, bytes.length);

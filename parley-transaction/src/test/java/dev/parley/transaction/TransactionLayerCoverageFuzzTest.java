@@ -129,7 +129,8 @@ class TransactionLayerCoverageFuzzTest {
         default -> transport.duplicateNext(1);
       }
       assertThat(layer.serverCount()).isLessThanOrEqualTo(MAX_TRANSACTIONS);
-      assertThat(layer.clientCount()).isLessThanOrEqualTo(clients.size());
+      // each INVITE sent may have one CANCEL transaction of its own beside it
+      assertThat(layer.clientCount()).isLessThanOrEqualTo(2 * clients.size());
     }
 
     for (ServerTransaction s : user.servers) {
