@@ -46,7 +46,8 @@ import java.util.concurrent.CompletableFuture;
  * <p><b>Audio.</b> A conference carries audio when the application asks for it:
  * {@link #enter(Media, Media...) enter(Media.AUDIO)} (or {@link #enter(SipUri, Media...)}), or
  * {@link IncomingSessionEvent#accept(Media...) accept(Media.AUDIO)} for an invitation from a
- * focus. Without it (the default) the session offers instant messaging only and opens no RTP
+ * focus (a plain {@code accept()} of an invitation that {@code replaces()} an audio call takes
+ * the audio line too: the conference continues the call). Without it (the default) the session offers instant messaging only and opens no RTP
  * socket. With it, the INVITE to the focus offers an audio line beside {@code m=message}, and
  * once the focus has answered, the session runs audio as a two-party {@link AudioVideoSession}
  * does: the endpoint's {@link Endpoint.Builder#audioSource audio source} and

@@ -87,7 +87,9 @@ public interface IncomingSessionEvent {
    * {@code media} too when the focus offered it: {@link ConferenceSession.Media#AUDIO} answers
    * the focus's audio line on an RTP socket of ours (see {@link ConferenceSession}, "Audio"); an
    * offer without one is answered with instant messaging only. With no {@code media}, the same as
-   * {@link #accept()} (which, for a conference, refuses the audio line with port 0).
+   * {@link #accept()} (which, for a conference, refuses the audio line with port 0, unless the
+   * invitation {@link #replaces()} an AUDIO_VIDEO session: a conference that continues a call
+   * takes its audio line).
    *
    * @throws IllegalArgumentException if {@code media} is not empty and this is not a conference
    *     invitation

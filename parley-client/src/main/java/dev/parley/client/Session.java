@@ -114,8 +114,9 @@ public interface Session {
    * <p>INSTANT_MESSAGING and AUDIO_VIDEO sessions escalate; the default throws. An AUDIO_VIDEO
    * session's conference carries audio ({@link ConferenceSession.Media#AUDIO}): until the other
    * party is in, the call goes on beside it; the other party's endpoint accepts the focus's
-   * invitation with audio (a phone switches by itself, a Parley application calls
-   * {@link IncomingSessionEvent#accept(ConferenceSession.Media...) accept(Media.AUDIO)}).
+   * invitation with audio (a phone switches by itself; a Parley application's
+   * {@link IncomingSessionEvent#accept()} takes the audio line of an invitation that replaces a
+   * call).
    *
    * @return completes with the conference once the other party is in it (this session is then
    *     ending); fails with {@link InvitationRejectedException} when the focus refused or could not

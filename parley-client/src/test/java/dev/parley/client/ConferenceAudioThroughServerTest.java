@@ -239,8 +239,8 @@ class ConferenceAudioThroughServerTest {
     assertThat(replacing.replaces()).containsSame(bobCall);
     assertThat(replacing.session().context().get(SessionContext.CONVERSATION_ID))
         .contains(conversation);
-    ConferenceSession b = (ConferenceSession) replacing.accept(ConferenceSession.Media.AUDIO)
-        .get(WAIT, TimeUnit.SECONDS);
+    // a plain accept(): the conference continues bob's call, so it takes the audio line
+    ConferenceSession b = (ConferenceSession) replacing.accept().get(WAIT, TimeUnit.SECONDS);
     ConferenceSession a = escalated.get(WAIT, TimeUnit.SECONDS);
     assertThat(a.context().get(SessionContext.CONVERSATION_ID)).contains(conversation);
     assertThat(a.carriesAudio()).isTrue();

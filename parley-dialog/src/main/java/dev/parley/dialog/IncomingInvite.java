@@ -197,7 +197,10 @@ public final class IncomingInvite {
           return;
         }
       } else {
-        entry.dialog.confirm(ok);
+        if (entry == early) {
+          entry.dialog.confirm(ok);
+        } // a re-INVITE's 200 changes neither the route set nor the target (§12.2.2: the request's
+          // Contact refreshed it): confirm() would take a UAC dialog's from our own 200
         entry.earlyInvite = null;
       }
       agent.answered(transaction);

@@ -9,6 +9,7 @@ import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipUri;
+import dev.parley.sip.Uri;
 import dev.parley.testkit.FakeScheduler;
 import dev.parley.testkit.FakeTransportLayer;
 import dev.parley.transport.Hop;
@@ -154,6 +155,27 @@ class DialogFeaturesTest {
     clock.advance(Duration.ofSeconds(10));
     assertThat(bobNet.sentTimes(m -> m instanceof SipResponse r && r.statusCode() == 200
         && r.cseq().sequence() == 2)).containsExactly(0L);
+  }
+
+  @Test
+  void aReinviteFromTheCalleeKeepsTheCallersTargetAndItsByeGoesToTheCallee() {
+    Dialog aliceSide = call();
+    Uri bobTarget = aliceSide.remoteTarget();
+    List<Address> routeSet = aliceSide.routeSet();
+    assertThat(bobTarget.toString()).contains("bob@");
+
+    SipResponse ok = bob.reinvite(bobDialog(), MediaType.APPLICATION_SDP, SDP).join();
+    assertThat(ok.statusCode()).isEqualTo(200);
+    // Alice answered the callee's re-INVITE: her own 200's Contact and (absent) Record-Route
+    // must not become her target and route set (they did: her BYE then went to herself)
+    assertThat(aliceSide.remoteTarget()).isEqualTo(bobTarget);
+    assertThat(aliceSide.routeSet()).isEqualTo(routeSet);
+
+    alice.bye(aliceSide).join();
+    SipRequest bye = aliceNet.sentRequests().stream().filter(r -> r.method() == SipMethod.BYE)
+        .findFirst().orElseThrow();
+    assertThat(bye.requestUri()).isEqualTo(bobTarget);
+    assertThat(ended).contains("bob");
   }
 
   @Test

@@ -116,11 +116,14 @@ final class AudioLeg {
       return;
     }
     if (p.rejected() || p.sendCodec() == null) {
+      stopped = true; // the session carries no audio now
       if (stream != null) {
         LOG.info("audio line refused by a new exchange: stopping the stream on {}",
             s.localRtpAddress());
-        stopped = true; // the socket goes with the stream; the session carries no audio now
-        stream.close();
+        stream.close(); // the socket goes with the stream
+      } else {
+        LOG.debug("audio line refused: releasing {}", s.localRtpAddress());
+        s.close(); // never used: its ports are free at once, not at the session's end
       }
       return;
     }

@@ -264,6 +264,13 @@ final class DefaultConferenceSession extends DefaultInstantMessagingSession
 
   @Override
   public boolean isMuted() {
+    // setMuted before enter(Media.AUDIO) is kept and applies to the audio line once there is
+    // one; an IM-only conference is never muted
+    synchronized (endpoint.lock) {
+      if (!wantsAudio) {
+        return false;
+      }
+    }
     return audio.isMuted();
   }
 

@@ -6,6 +6,7 @@ import dev.parley.client.ParticipantState;
 import dev.parley.client.ParticipantStateChangeReason;
 import dev.parley.client.Session;
 import dev.parley.client.SessionException;
+import dev.parley.client.SessionType;
 import dev.parley.dialog.Dialog;
 import dev.parley.dialog.DialogId;
 import dev.parley.dialog.IncomingInvite;
@@ -97,6 +98,12 @@ final class DefaultIncomingSessionEvent extends AbstractInvitation<DefaultSessio
       CompletableFuture<Session> refused = state.accept(true, "it was rejected with 480");
       if (refused != null) {
         return refused;
+      }
+      if (session instanceof DefaultConferenceSession conference && replaced != null
+          && replaced.type() == SessionType.AUDIO_VIDEO) {
+        // the conference continues a call: its audio goes on there (an application that
+        // wants the conference without audio has no way to say so but to leave the call first)
+        conference.mediaLocked(dev.parley.client.ConferenceSession.Media.AUDIO);
       }
       DialogId id = new DialogId(invite.request().callId(), invite.localTag(),
           invite.request().from().tag());
