@@ -77,7 +77,8 @@ public final class DigestClient {
   /**
    * The challenge to answer among those of one response: the Digest challenge with the strongest
    * supported algorithm, the topmost one among equals (RFC 8760 §2.4). Challenges of other schemes,
-   * unknown algorithms, missing realm or nonce, or offering only unknown qop values are skipped.
+   * unknown algorithms, missing or empty realm or nonce, or offering only unknown qop values are
+   * skipped.
    *
    * @return the challenge, or empty when none can be answered
    * @throws NullPointerException if {@code challenges} is null
@@ -110,7 +111,8 @@ public final class DigestClient {
 
   /** The algorithm of {@code c} if this client can answer it, else null. */
   private static DigestAlgorithm answerable(Challenge c) {
-    if (c == null || !c.isDigest() || c.parameter("realm") == null
+    // An empty realm cannot be answered: an HA1 is computed for a named realm (Ha1.compute).
+    if (c == null || !c.isDigest() || isBlank(c.parameter("realm"))
         || isBlank(c.parameter("nonce"))) {
       return null;
     }
@@ -154,8 +156,8 @@ public final class DigestClient {
       throw new IllegalArgumentException("challenge is not Digest: " + challenge.scheme());
     }
     String realm = challenge.parameter("realm");
-    if (realm == null) {
-      throw new IllegalArgumentException("challenge has no realm");
+    if (isBlank(realm)) {
+      throw new IllegalArgumentException("challenge has no realm or an empty one");
     }
     String nonce = challenge.parameter("nonce");
     if (isBlank(nonce)) {

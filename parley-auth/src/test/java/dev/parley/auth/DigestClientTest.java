@@ -57,6 +57,24 @@ class DigestClientTest {
     assertThat(DigestClient.select(List.of(basic, aka, md5("x")))).contains(md5("x"));
   }
 
+  /**
+   * Found by fuzzing (DigestCoverageFuzzTest, input crash-fd4e2635...): a 401 whose only Digest
+   * challenge has {@code realm=""} made authorize throw IllegalArgumentException ("realm is
+   * empty", from the HA1 computation) where it declines every challenge it cannot answer.
+   */
+  @Test
+  void authorizeDeclinesAChallengeWithAnEmptyRealm() {
+    SipRequest register = Messages.register();
+    SipResponse unauthorized = Messages.challenge(register, 401, List.of(
+        challenge("realm=\"\", qop=\"auth,auth-int\", nonce=\"7ypf/xlj9XXwfDPUYo5tdS\"")));
+
+    assertThat(DigestClient.select(unauthorized.headers(Header.WWW_AUTHENTICATE))).isEmpty();
+    assertThat(new DigestClient().authorize(register, unauthorized, PROVIDER)).isNull();
+    assertThatThrownBy(() -> new DigestClient().respond(
+        unauthorized.header(Header.WWW_AUTHENTICATE), ALICE, SipMethod.REGISTER, "sip:example.com",
+        null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("realm");
+  }
+
   @Test
   void selectWithOnlyAnMd5Ha1PicksMd5() {
     UserSecret md5Only = UserSecret.ofHa1("alice", "example.com", Map.of(DigestAlgorithm.MD5,

@@ -11,7 +11,6 @@ import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipUri;
 import dev.parley.sip.Tags;
 import dev.parley.sip.Uri;
-import dev.parley.transaction.ClientTransaction;
 import dev.parley.transaction.ServerTransaction;
 import dev.parley.transaction.Transaction;
 import dev.parley.transaction.TransactionConfig;
@@ -24,10 +23,8 @@ import dev.parley.transport.Scheduler;
 import dev.parley.transport.Transport;
 import dev.parley.transport.TransportLayer;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -42,8 +39,10 @@ import java.util.function.Consumer;
  *
  * <p>It is a composition of one-concept parts: the {@code DialogTable} (dialogs by id, bounded),
  * the {@code UasDispatcher} (what the transaction layer hands up), the {@code RequestSender}
- * (client transactions with digest retry) and {@code DialogOffers} (re-INVITE and UPDATE); this
- * class keeps the public API, the Contact we advertise and the end of a dialog.
+ * (client transactions with digest retry), {@code DialogRequests} (the INVITE that makes a dialog
+ * and the requests inside one: re-INVITE and UPDATE through {@code DialogOffers}, BYE, REFER) and
+ * {@code OutgoingSubscription}/{@code Subscription} (RFC 6665, RFC 3515); this class keeps the
+ * public API, the Contact we advertise and the end of a dialog.
  *
  * <p>Threading: handler methods run on the event loop that received the request and must not
  * block (the client API above moves application callbacks off the loop). Public methods are
@@ -103,9 +102,8 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   private final DialogTable dialogs;
   private final UasDispatcher uas;
   private final RequestSender sender;
-  private final DialogOffers offers = new DialogOffers(this);
+  private final DialogRequests dialogRequests;
   private final SubscriptionTable subscriptions;
-  private final Map<ClientTransaction, OutgoingInvite> calls = new ConcurrentHashMap<>();
   /** Whether this user agent made its transaction layer and so owns the transport. */
   private final boolean ownsTransport;
 
@@ -117,6 +115,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     this.dialogs = new DialogTable(b.maxDialogs);
     this.subscriptions = new SubscriptionTable(b.subscriptions);
     this.uas = new UasDispatcher(this, b.handler, dialogs);
+    this.dialogRequests = new DialogRequests(this, dialogs);
     this.ownsTransport = b.sharedTransactions == null;
     if (ownsTransport) {
       this.transactions = TransactionLayer.builder(transport, this)
@@ -331,31 +330,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
    * event loop. The returned call can be cancelled and completes as {@link #invite(SipRequest, Hop)}.
    */
   public OutgoingInvite invite(SipRequest invite, Hop hop, Consumer<SipResponse> provisionals) {
-    Objects.requireNonNull(invite, "invite");
-    Objects.requireNonNull(hop, "hop");
-    if (!invite.method().isInvite()) {
-      throw new IllegalArgumentException("not an INVITE: " + invite.method());
-    }
-    OutgoingInvite call = new OutgoingInvite(this, provisionals);
-    send(invite, hop, call.dialog(), new RequestSender.Responder() {
-      @Override
-      public void sent(ClientTransaction tx) {
-        calls.put(tx, call);
-        call.sent(tx);
-      }
-
-      @Override
-      public void accept(ClientTransaction tx, SipResponse response) {
-        call.onResponse(tx, response);
-      }
-
-      @Override
-      public void terminated(ClientTransaction tx) {
-        calls.remove(tx);
-        call.terminated();
-      }
-    });
-    return call;
+    return dialogRequests.invite(invite, hop, provisionals);
   }
 
   /**
@@ -388,11 +363,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
 
   private CompletableFuture<SipResponse> offer(Dialog dialog, SipMethod method, MediaType type,
       java.util.function.Supplier<byte[]> body) {
-    DialogEntry entry = dialogs.find(dialog.id());
-    if (entry == null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("no such dialog: " + dialog.id()));
-    }
-    return offers.offer(entry, method, type, body);
+    return dialogRequests.offer(dialog, method, type, body);
   }
 
   /**
@@ -408,32 +379,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
    * {@code Reason.sip(486, "Busy Here")}; null for none. Otherwise as {@link #bye(Dialog)}.
    */
   public CompletableFuture<SipResponse> bye(Dialog dialog, dev.parley.sip.Reason reason) {
-    DialogEntry entry = dialogs.find(dialog.id());
-    if (entry == null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("no such dialog: " + dialog.id()));
-    }
-    CompletableFuture<SipResponse> result = new CompletableFuture<>();
-    runOn(entry.scheduler, () -> {
-      try {
-        SipRequest.Builder b = entry.dialog.newRequest(SipMethod.BYE, 0);
-        if (reason != null) {
-          b.header(HeaderName.REASON, reason);
-        }
-        SipRequest bye = b.build();
-        Hop hop = entry.nextHop();
-        end(entry, null);
-        request(bye, hop, entry.scheduler).whenComplete((r, e) -> {
-          if (e != null) {
-            result.completeExceptionally(e);
-          } else {
-            result.complete(r);
-          }
-        });
-      } catch (RuntimeException e) {
-        result.completeExceptionally(e);
-      }
-    });
-    return result;
+    return dialogRequests.bye(dialog, reason);
   }
 
   /**
@@ -456,24 +402,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
    */
   public CompletableFuture<SipResponse> request(Dialog dialog, SipMethod method,
       Consumer<SipRequest.Builder> customizer) {
-    Objects.requireNonNull(customizer, "customizer");
-    DialogEntry entry = dialogs.find(dialog.id());
-    if (entry == null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("no such dialog: " + dialog.id()));
-    }
-    CompletableFuture<SipResponse> result = new CompletableFuture<>();
-    runOn(entry.scheduler, () -> {
-      SipRequest.Builder b = entry.dialog.newRequest(method, 0);
-      customizer.accept(b);
-      request(b.build(), entry.nextHop()).whenComplete((r, e) -> {
-        if (e != null) {
-          result.completeExceptionally(e);
-        } else {
-          result.complete(r);
-        }
-      });
-    });
-    return result;
+    return dialogRequests.request(dialog, method, customizer);
   }
 
   /**
@@ -541,11 +470,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
    */
   public OutgoingSubscription refer(Dialog dialog, Address referTo, Address referredBy,
       OutgoingSubscription.Listener listener) {
-    DialogEntry entry = dialogs.find(Objects.requireNonNull(dialog, "dialog").id());
-    if (entry == null) {
-      throw new IllegalStateException("no such dialog: " + dialog.id());
-    }
-    return OutgoingSubscription.refer(this, entry, referTo, referredBy, listener);
+    return dialogRequests.refer(dialog, referTo, referredBy, listener);
   }
 
   /**

@@ -116,6 +116,20 @@ class UserAgentTest {
     assertThat(late.join().statusCode()).isEqualTo(481);
   }
 
+  @Test
+  void aRequestInADialogWhoseCustomizerThrowsFailsItsFutureAndTheDialogGoesOn() {
+    Dialog dialog = alice.invite(invite(), bobHop()).join();
+    IllegalArgumentException boom = new IllegalArgumentException("customizer: no such header");
+
+    CompletableFuture<SipResponse> info = alice.request(dialog, SipMethod.INFO, b -> {
+      throw boom;
+    });
+
+    assertThat(info).isCompletedExceptionally();
+    org.assertj.core.api.Assertions.assertThatThrownBy(info::join).hasCause(boom);
+    assertThat(alice.request(dialog, SipMethod.INFO, b -> { }).join().statusCode()).isEqualTo(200);
+  }
+
   private Dialog findBobDialog() {
     IncomingInvite invite = lastInvite.get();
     SipResponse ok = bobNet.sentResponses().stream().filter(r -> r.statusCode() == 200).findFirst().orElseThrow();

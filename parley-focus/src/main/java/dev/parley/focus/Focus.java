@@ -1,8 +1,11 @@
 package dev.parley.focus;
 
+import dev.parley.dialog.DialogId;
 import dev.parley.dialog.UserAgent;
 import dev.parley.focus.internal.FocusCore;
 import dev.parley.media.MediaNetworkConfig;
+import dev.parley.sip.Address;
+import dev.parley.sip.SipParseException;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipUri;
@@ -102,12 +105,35 @@ public final class Focus implements AutoCloseable {
     agent.onAck(ack, inbound);
   }
 
-  /** A CANCEL for an INVITE the focus was handed. */
+  /** A CANCEL for an INVITE the focus was handed (whatever the CANCEL's Request-URI). */
   public void onCancel(ServerTransaction invite, SipRequest cancel) {
     agent.onCancel(invite, cancel);
   }
 
-  /** A response that matched no transaction and has only the server's Via. */
+  /**
+   * Whether a response that matched no transaction is the focus's: a 2xx to an INVITE, with
+   * only the server's Via, of a dialog the focus set up by dialling out (a 2xx that comes again
+   * after the INVITE's transaction has ended, whose ACK the focus sends again, RFC 3261
+   * §13.2.2.4). The focus takes no other stray; the server's proxy gets those. False for a
+   * response whose Via, From, To, Call-ID or CSeq is missing or does not parse.
+   */
+  public boolean ownsStrayResponse(SipResponse response) {
+    if (!response.isSuccess()) {
+      return false;
+    }
+    try {
+      Address from = response.from();
+      Address to = response.to();
+      return response.cseq() != null && response.cseq().method().isInvite()
+          && response.vias().size() == 1 && response.callId() != null
+          && from != null && from.tag() != null && to != null && to.tag() != null
+          && core.hasDialog(new DialogId(response.callId(), from.tag(), to.tag()));
+    } catch (SipParseException e) { // not a response to anything the focus sent
+      return false;
+    }
+  }
+
+  /** A stray response the focus {@linkplain #ownsStrayResponse owns}. */
   public void onStrayResponse(SipResponse response, Inbound inbound) {
     agent.onStrayResponse(response, inbound);
   }

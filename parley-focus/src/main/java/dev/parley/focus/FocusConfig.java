@@ -14,6 +14,7 @@ public final class FocusConfig {
 
   private final String factoryUser;
   private final int maxConferences;
+  private final int maxConferencesPerUser;
   private final int maxParticipants;
   private final boolean guests;
   private final Duration idleTimeout;
@@ -30,6 +31,7 @@ public final class FocusConfig {
   private FocusConfig(Builder b) {
     this.factoryUser = b.factoryUser;
     this.maxConferences = b.maxConferences;
+    this.maxConferencesPerUser = b.maxConferencesPerUser;
     this.maxParticipants = b.maxParticipants;
     this.guests = b.guests;
     this.idleTimeout = b.idleTimeout;
@@ -61,6 +63,15 @@ public final class FocusConfig {
   /** Conferences at once; an INVITE to the factory beyond it gets 503 (default 100). */
   public int maxConferences() {
     return maxConferences;
+  }
+
+  /**
+   * Conferences one user may have created and not yet ended; an INVITE to the factory beyond it
+   * gets 403 (default {@value Builder#DEFAULT_MAX_CONFERENCES_PER_USER}), so that one user cannot
+   * take every conference of {@link #maxConferences}.
+   */
+  public int maxConferencesPerUser() {
+    return maxConferencesPerUser;
   }
 
   /** Participants of one conference (legs, connecting ones included); 503 beyond (default 20). */
@@ -131,8 +142,12 @@ public final class FocusConfig {
 
   /** Builds a {@link FocusConfig}; not thread-safe. */
   public static final class Builder {
+    /** Conferences per organizer by default: {@value}. */
+    public static final int DEFAULT_MAX_CONFERENCES_PER_USER = 5;
+
     private String factoryUser = "conference";
     private int maxConferences = 100;
+    private int maxConferencesPerUser = DEFAULT_MAX_CONFERENCES_PER_USER;
     private int maxParticipants = 20;
     private boolean guests;
     private Duration idleTimeout = Duration.ZERO;
@@ -218,6 +233,11 @@ public final class FocusConfig {
 
     public Builder maxConferences(int n) {
       this.maxConferences = positive(n, "maxConferences");
+      return this;
+    }
+
+    public Builder maxConferencesPerUser(int n) {
+      this.maxConferencesPerUser = positive(n, "maxConferencesPerUser");
       return this;
     }
 

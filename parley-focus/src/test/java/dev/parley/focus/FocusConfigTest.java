@@ -13,6 +13,7 @@ class FocusConfigTest {
     FocusConfig c = FocusConfig.defaults();
     assertThat(c.factoryUser()).isEqualTo("conference");
     assertThat(c.maxConferences()).isEqualTo(100);
+    assertThat(c.maxConferencesPerUser()).isEqualTo(5);
     assertThat(c.maxParticipants()).isEqualTo(20);
     assertThat(c.guests()).isFalse();
     assertThat(c.idleTimeout()).isEqualTo(Duration.ZERO);
@@ -28,13 +29,14 @@ class FocusConfigTest {
 
   @Test
   void everySettingIsKept() {
-    FocusConfig c = FocusConfig.builder().factoryUser("meet").maxConferences(1)
+    FocusConfig c = FocusConfig.builder().factoryUser("meet").maxConferences(1).maxConferencesPerUser(9)
         .maxParticipants(1_000_000).guests(true).idleTimeout(Duration.ofDays(1))
         .maxSubscriptions(2).maxDialOuts(3).dialOutExternal(true)
         .relayTimeout(Duration.ofMinutes(5)).audio(false).rtpPorts(1024, 1025).mixThreads(64)
         .build();
     assertThat(c.factoryUser()).isEqualTo("meet");
     assertThat(c.maxConferences()).isEqualTo(1);
+    assertThat(c.maxConferencesPerUser()).isEqualTo(9);
     assertThat(c.maxParticipants()).isEqualTo(1_000_000);
     assertThat(c.guests()).isTrue();
     assertThat(c.idleTimeout()).isEqualTo(Duration.ofDays(1));
@@ -104,6 +106,8 @@ class FocusConfigTest {
         .hasMessage("maxSubscriptions must be 1..1000000: -5");
     assertThatThrownBy(() -> FocusConfig.builder().maxDialOuts(0))
         .hasMessage("maxDialOuts must be 1..1000000: 0");
+    assertThatThrownBy(() -> FocusConfig.builder().maxConferencesPerUser(0))
+        .hasMessage("maxConferencesPerUser must be 1..1000000: 0");
   }
 
   @Test

@@ -120,6 +120,42 @@ class FocusRosterTest extends ProxyFixture {
   }
 
   @Test
+  void aParticipantInWithTwoDevicesIsOneUserOfTwoEndpointsAndStaysWhenOneLeaves()
+      throws Exception {
+    start();
+    Phone alice = phone("alice", "secret");
+    Phone aliceMobile = phone("alice", "secret");
+    Phone bob = phone("bob", "hunter2");
+    Dialog desk = enter(alice, "sip:conference@" + DOMAIN);
+    String uri = conferenceUri();
+    enter(aliceMobile, uri);
+    enter(bob, uri);
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.focus().conferences().get(0)
+        .participants().stream().filter(p -> p.status() == ParticipantStatus.CONNECTED)
+        .count() == 3);
+
+    BlockingQueue<ConferenceInfo> docs = watch(bob, uri, null);
+    ConferenceInfo full = next(docs);
+    assertThat(full.users()).extracting(ConferenceInfo.User::entity)
+        .containsExactly("sip:alice@" + DOMAIN, "sip:bob@" + DOMAIN);
+    assertThat(full.user("sip:alice@" + DOMAIN).endpoints()).hasSize(2);
+    assertThat(full.userCount()).isEqualTo(2);
+
+    alice.ua.bye(desk).get(10, TimeUnit.SECONDS);
+    ConferenceInfo left = next(docs);
+    assertThat(left.users()).singleElement().satisfies(u -> {
+      assertThat(u.entity()).isEqualTo("sip:alice@" + DOMAIN);
+      assertThat(u.state()).isNotEqualTo(ConferenceInfo.State.DELETED);
+      assertThat(u.endpoints()).singleElement().satisfies(e ->
+          assertThat(e.status()).isEqualTo(EndpointStatus.CONNECTED));
+    });
+    ConferenceInfo merged = full.apply(left);
+    assertThat(merged.users()).extracting(ConferenceInfo.User::entity)
+        .containsExactly("sip:alice@" + DOMAIN, "sip:bob@" + DOMAIN);
+    assertThat(merged.user("sip:alice@" + DOMAIN).endpoints()).hasSize(1);
+  }
+
+  @Test
   void someoneWhoIsNotInTheConferenceMayNotWatchItsRoster() throws Exception {
     start();
     Phone alice = phone("alice", "secret");

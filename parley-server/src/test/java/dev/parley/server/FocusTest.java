@@ -8,6 +8,8 @@ import dev.parley.dialog.SipFailure;
 import dev.parley.focus.ConferenceView;
 import dev.parley.focus.FocusConfig;
 import dev.parley.focus.ParticipantStatus;
+import dev.parley.sdp.Origin;
+import dev.parley.sdp.SessionDescription;
 import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.MediaType;
@@ -201,6 +203,63 @@ class FocusTest extends ProxyFixture {
     Throwable unknown = bob.ua.invite(inviteTo(bob, "sip:conf-nothere@" + DOMAIN, null),
         bob.proxy).handle((d, e) -> e).get(10, TimeUnit.SECONDS);
     assertThat(statusOf(unknown)).isEqualTo(404);
+  }
+
+  @Test
+  void oneUserCreatesAtMostMaxConferencesPerUserAndIsRefused403WhileOthersStillCreate()
+      throws Exception {
+    start(b -> b.focus(FocusConfig.builder().maxConferencesPerUser(2).build()));
+    Phone alice = phone("alice", "secret");
+    Phone bob = phone("bob", "hunter2");
+    Dialog first = alice.ua.invite(inviteTo(alice, "sip:conference@" + DOMAIN, null),
+        alice.proxy).get(10, TimeUnit.SECONDS);
+    alice.ua.invite(inviteTo(alice, "sip:conference@" + DOMAIN, null), alice.proxy)
+        .get(10, TimeUnit.SECONDS);
+
+    Throwable third = alice.ua.invite(inviteTo(alice, "sip:conference@" + DOMAIN, null),
+        alice.proxy).handle((d, e) -> e).get(10, TimeUnit.SECONDS);
+    assertThat(statusOf(third)).isEqualTo(403);
+    assertThat(((SipFailure) (third instanceof CompletionException ? third.getCause() : third))
+        .response().reasonPhrase()).contains("2 conferences");
+    assertThat(server.focus().conferences()).hasSize(2);
+    bob.ua.invite(inviteTo(bob, "sip:conference@" + DOMAIN, null), bob.proxy)
+        .get(10, TimeUnit.SECONDS);
+    assertThat(server.focus().conferences()).hasSize(3);
+
+    // once one of hers has ended, she may create another
+    assertThat(alice.ua.bye(first).get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.focus().conferences().size() == 2);
+    alice.ua.invite(inviteTo(alice, "sip:conference@" + DOMAIN, null), alice.proxy)
+        .get(10, TimeUnit.SECONDS);
+    assertThat(server.focus().conferences()).filteredOn(c -> c.organizer().contains("alice"))
+        .hasSize(2);
+  }
+
+  @Test
+  void theFocusKeepsItsSdpOriginInADialogAndRaisesItsVersionByOneForEachNewSdp()
+      throws Exception {
+    start();
+    Phone alice = phone("alice", "secret");
+    dev.parley.dialog.OutgoingInvite call = alice.ua.invite(
+        inviteTo(alice, "sip:conference@" + DOMAIN, null), alice.proxy, null);
+    Dialog leg = call.dialog().get(10, TimeUnit.SECONDS);
+    Origin first = SessionDescription.parse(call.answer().body()).origin();
+
+    Origin previous = first;
+    for (int version = 2; version <= 3; version++) { // RFC 3264 §8, on each re-INVITE's answer
+      byte[] offer = IM_OFFER.replace("o=- 1 1 ", "o=- 1 " + version + " ")
+          .getBytes(StandardCharsets.US_ASCII);
+      SipResponse ok = alice.ua.reinvite(leg, MediaType.APPLICATION_SDP, offer)
+          .get(10, TimeUnit.SECONDS);
+      assertThat(ok.statusCode()).isEqualTo(200);
+      Origin next = SessionDescription.parse(ok.body()).origin();
+      assertThat(next.username()).isEqualTo(first.username());
+      assertThat(next.sessionId()).isEqualTo(first.sessionId());
+      assertThat(next.address()).isEqualTo(first.address());
+      assertThat(new java.math.BigInteger(next.sessionVersion()))
+          .isEqualTo(new java.math.BigInteger(previous.sessionVersion()).add(java.math.BigInteger.ONE));
+      previous = next;
+    }
   }
 
   @Test

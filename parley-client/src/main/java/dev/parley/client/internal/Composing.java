@@ -183,8 +183,8 @@ final class Composing {
 
   private void peerExpired(DefaultParticipant p) {
     synchronized (endpoint.lock) {
-      if (peers.remove(p) != null) {
-        announceIdleLocked(p);
+      if (peers.remove(p) != null && p.state() != ParticipantState.DISCONNECTED) {
+        announceIdleLocked(p); // one who left (a conference member) stopped composing silently
       }
     }
     endpoint.kick();
@@ -198,10 +198,11 @@ final class Composing {
     });
   }
 
-  /** Whether {@code participant} is composing. */
+  /** Whether {@code participant} is composing: never once it is DISCONNECTED (it left). */
   boolean isComposing(Participant participant) {
     synchronized (endpoint.lock) {
-      return peers.containsKey(participant);
+      return peers.containsKey(participant)
+          && participant.state() != ParticipantState.DISCONNECTED;
     }
   }
 

@@ -8,6 +8,7 @@ import dev.parley.client.SessionException;
 import dev.parley.dialog.OutgoingSubscription;
 import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
+import dev.parley.sip.MediaType;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipUri;
@@ -42,8 +43,10 @@ final class ConferenceRoster {
    * @param uri the user's address of record ({@code user entity})
    * @param displayName its {@code display-text}, or null
    * @param state its endpoint status mapped to our states
+   * @param disconnection when DISCONNECTED, how (its endpoint's {@code disconnection-method}:
+   *     {@code departed}, {@code booted}, {@code failed}, {@code busy}), or null
    */
-  record Entry(Uri uri, String displayName, ParticipantState state) {}
+  record Entry(Uri uri, String displayName, ParticipantState state, String disconnection) {}
 
   /** The Expires of our SUBSCRIBE (the contract's default and maximum). */
   static final long EXPIRES_SECONDS = 3600;
@@ -92,13 +95,23 @@ final class ConferenceRoster {
   }
 
   /**
-   * Under the lock: the member who wrote a relayed message: known, or added now as CONNECTED
-   * (the roster has not listed it yet, but it is in the conference since it writes).
+   * Under the lock: the member who wrote a relayed message of {@code type}: known, or added now
+   * as CONNECTED (the roster has not listed it yet, but it is in the conference since it
+   * writes). Our own address of record never joins (another device of ours, or an echo): its
+   * message comes from a participant outside the collection. An is-composing indication is a
+   * member's state, so one from our own address or from someone the roster does not list gives
+   * null: it is ignored.
    */
-  DefaultParticipant senderLocked(Uri uri) {
+  DefaultParticipant senderLocked(Uri uri, MediaType type) {
     DefaultParticipant p = memberLocked(uri);
-    if (p != null || members.size() >= MAX_MEMBERS) {
-      return p != null ? p : DefaultParticipant.invitee(session, uri);
+    if (p != null) {
+      return p;
+    }
+    if (DefaultInstantMessagingSession.isComposingType(type)) {
+      return null;
+    }
+    if (isSelf(uri) || members.size() >= MAX_MEMBERS) {
+      return DefaultParticipant.invitee(session, uri); // outside the collection
     }
     p = DefaultParticipant.invitee(session, uri);
     addLocked(p);
@@ -151,7 +164,12 @@ final class ConferenceRoster {
       named.add(k);
       DefaultParticipant p = members.get(k);
       if (e.state() == ParticipantState.DISCONNECTED) {
-        if (p != null) {
+        if (p != null && p.state() == ParticipantState.CONNECTING
+            && session.referrals.dialingLocked(p)) {
+          // our own dial-out not yet in: the focus's report of its INVITE gives the outcome (the
+          // roster's NOTIFY may overtake it), for a short while at most
+          session.referrals.rosterDisconnectedLocked(p, e.disconnection());
+        } else if (p != null) {
           removeLocked(p, ParticipantStateChangeReason.REMOTE_HANGUP, 0, left(p));
         }
         continue;
@@ -162,8 +180,12 @@ final class ConferenceRoster {
         }
         p = DefaultParticipant.invitee(session, e.uri(), e.displayName());
         addLocked(p);
+      } else {
+        session.referrals.rosterListedLocked(p); // listed again after a disconnected entry
       }
-      p.followRoster(e.state(), ParticipantStateChangeReason.NORMAL, 0);
+      if (p.state() != e.state()) { // the same state keeps its reason (RINGING) and raises nothing
+        p.followRoster(e.state(), ParticipantStateChangeReason.NORMAL, 0);
+      }
     }
     if (full) {
       for (DefaultParticipant p : new ArrayList<>(members.values())) {
@@ -322,7 +344,11 @@ final class ConferenceRoster {
     subscribe();
   }
 
-  /** The users of a conference-info document as entries (a user without a SIP URI is skipped). */
+  /**
+   * The users of a conference-info document as entries (a user without a SIP URI is skipped).
+   * A user with several endpoints is as its first one not disconnected (one that left may be
+   * kept beside one dialled again), else as its first.
+   */
   private static List<Entry> entries(ConferenceInfo info) {
     List<Entry> out = new ArrayList<>();
     for (ConferenceInfo.User u : info.users()) {
@@ -332,10 +358,21 @@ final class ConferenceRoster {
       } catch (RuntimeException e) {
         continue;
       }
-      EndpointStatus status = u.endpoints().isEmpty() ? null : u.endpoints().get(0).status();
+      ConferenceInfo.Endpoint endpoint = null;
+      for (ConferenceInfo.Endpoint candidate : u.endpoints()) {
+        if (endpoint == null || candidate.status() != EndpointStatus.DISCONNECTED) {
+          endpoint = candidate;
+        }
+        if (endpoint.status() != EndpointStatus.DISCONNECTED) {
+          break;
+        }
+      }
+      EndpointStatus status = endpoint == null ? null : endpoint.status();
       ParticipantState state = u.state() == ConferenceInfo.State.DELETED
           ? ParticipantState.DISCONNECTED : stateOf(status);
-      out.add(new Entry(uri, u.displayText(), state));
+      String disconnection = state == ParticipantState.DISCONNECTED && endpoint != null
+          ? endpoint.disconnectionMethod() : null;
+      out.add(new Entry(uri, u.displayText(), state, disconnection));
     }
     return out;
   }

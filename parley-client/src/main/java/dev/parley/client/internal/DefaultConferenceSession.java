@@ -347,8 +347,8 @@ final class DefaultConferenceSession extends DefaultInstantMessagingSession
       status = 400;
     } else {
       synchronized (endpoint.lock) {
-        DefaultParticipant sender = roster.senderLocked(writer);
-        status = receivedLocked(sender, cpim.contentType(), cpim.content());
+        DefaultParticipant sender = roster.senderLocked(writer, cpim.contentType());
+        status = sender == null ? 200 : receivedLocked(sender, cpim.contentType(), cpim.content());
       }
     }
     tx.respond(request.response(status).build());

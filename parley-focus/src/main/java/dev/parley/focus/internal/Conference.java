@@ -79,6 +79,28 @@ final class Conference {
     return false;
   }
 
+  /** The legs of the participant {@code aor} (one per device it is in with), in join order. */
+  synchronized List<Leg> legsOf(SipUri aor) {
+    List<Leg> out = new ArrayList<>();
+    for (Leg l : legs.values()) {
+      if (l.aor.equivalentTo(aor)) {
+        out.add(l);
+      }
+    }
+    return out;
+  }
+
+  /** Participants (AORs) in, each counted once whatever its legs (RFC 4575 user-count). */
+  synchronized int userCount() {
+    List<SipUri> seen = new ArrayList<>();
+    for (Leg l : legs.values()) {
+      if (seen.stream().noneMatch(l.aor::equivalentTo)) {
+        seen.add(l.aor);
+      }
+    }
+    return seen.size();
+  }
+
   /** Dial-outs not answered yet. */
   synchronized int dialingOut() {
     int n = 0;

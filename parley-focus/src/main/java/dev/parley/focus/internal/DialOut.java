@@ -176,8 +176,10 @@ final class DialOut {
       b.header(HeaderName.REPLACES, replaces.toString());
     }
     FocusMedia media = core.media();
-    SessionDescription offer = FocusSdp.offer((SipUri) contact.uri(), conference.uri,
-        socket == null ? null : media.offerLine(socket, ((SipUri) contact.uri()).host()));
+    String host = ((SipUri) contact.uri()).host();
+    SessionDescription offer = FocusSdp.offer(leg.nextOrigin(host), (SipUri) contact.uri(),
+        conference.uri, socket == null ? null : media.offerLine(socket, host));
+    leg.sent(offer.origin());
     SipRequest draft = b.body(MediaType.APPLICATION_SDP,
         offer.toString().getBytes(StandardCharsets.UTF_8)).build();
     SipRequest invite = draft.toBuilder().header(HeaderName.ROUTE, outbound.route(

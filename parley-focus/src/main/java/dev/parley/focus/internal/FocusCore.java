@@ -22,10 +22,7 @@ import dev.parley.transaction.ServerTransaction;
 import dev.parley.transport.Scheduler;
 import dev.parley.transport.Transport;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,7 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FocusCore implements UserAgent.Handler {
   private static final Logger log = LoggerFactory.getLogger(FocusCore.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
   /** The answer to a request for a user of ours that is no conference, nor the factory. */
   private static final String NO_CONFERENCE = "Not Found (no such conference)";
   /** Roster subscriptions: an hour by default and at most, a minute at least. */
@@ -53,7 +49,7 @@ public final class FocusCore implements UserAgent.Handler {
   private final String domain;
   private final FocusConfig config;
   private final Scheduler timers;
-  private final Map<String, Conference> conferences = new ConcurrentHashMap<>();
+  private final ConferenceTable conferences;
   private final Map<dev.parley.dialog.DialogId, Conference> byDialog = new ConcurrentHashMap<>();
   /** Who sent the request being handed to the user agent now (see {@link #admit}). */
   private final Map<ServerTransaction, String> admissions = new ConcurrentHashMap<>();
@@ -73,6 +69,7 @@ public final class FocusCore implements UserAgent.Handler {
     this.domain = domain;
     this.config = config;
     this.timers = timers;
+    this.conferences = new ConferenceTable(domain, config);
     this.relay = new ImRelay(config.relayTimeout());
     this.dialOut = new DialOut(this, domain, config);
     if (!config.mediaTimeout().isZero()) {
@@ -97,7 +94,7 @@ public final class FocusCore implements UserAgent.Handler {
 
   private void sweepSilentLegs() {
     long now = timers.nowMillis();
-    for (Conference c : conferences.values()) {
+    for (Conference c : conferences.all()) {
       for (Leg leg : c.silentFor(now, config.mediaTimeout().toMillis())) {
         log.info("{} sent no RTP for {} s in {}: ending its leg", leg.aor,
             config.mediaTimeout().toSeconds(), c.uri);
@@ -190,14 +187,20 @@ public final class FocusCore implements UserAgent.Handler {
         reject(invite, 403, "Forbidden (only users of " + domain + " create conferences)");
         return;
       }
-      conference = create(request, aor);
+      ConferenceTable.Creation made = conferences.create(
+          request.headers().get(HeaderName.MS_CONVERSATION_ID), aor);
+      conference = made.conference();
       if (conference == null) {
-        SipResponse busy = request.response(503, invite.localTag())
-            .reasonPhrase("Service Unavailable (too many conferences)")
-            .header(HeaderName.RETRY_AFTER, "60").build();
-        invite.reject(busy);
+        SipResponse.Builder refusal = request.response(made.status(), invite.localTag())
+            .reasonPhrase(made.reason());
+        if (made.status() == 503) {
+          refusal.header(HeaderName.RETRY_AFTER, "60");
+        }
+        invite.reject(refusal.build());
         return;
       }
+      log.info("conference {} created by {} (conversation {})", conference.uri, aor,
+          conference.conversationId);
       created = true;
     } else {
       conference = conferences.get(target.substring(Focus.CONFERENCE_PREFIX.length()));
@@ -251,13 +254,14 @@ public final class FocusCore implements UserAgent.Handler {
       SessionDescription offer, int audioLine, dev.parley.media.RtpSocket socket) {
     SipUri contact = (SipUri) contactOf(conference, invite.transaction().flow().transport()).uri();
     SessionDescription answer;
+    dev.parley.sdp.Origin origin = leg.nextOrigin(contact.host());
     try {
       if (offer == null) {
-        answer = FocusSdp.offer(contact, conference.uri);
+        answer = FocusSdp.offer(origin, contact, conference.uri);
       } else if (audioLine < 0) {
-        answer = FocusSdp.answer(offer, contact, conference.uri);
+        answer = FocusSdp.answer(origin, offer, contact, conference.uri);
       } else {
-        answer = FocusSdp.answer(offer, contact, conference.uri, audioLine,
+        answer = FocusSdp.answer(origin, offer, contact, conference.uri, audioLine,
             media.answerLine(offer, audioLine, socket, contact.host()));
         media.join(conference, leg, socket, answer, offer, audioLine);
       }
@@ -276,6 +280,7 @@ public final class FocusCore implements UserAgent.Handler {
       leg.dialogId = id;
     }
     byDialog.put(id, conference);
+    leg.sent(origin);
     invite.accept(MediaType.APPLICATION_SDP, answer.toString().getBytes(StandardCharsets.UTF_8))
         .whenComplete((dialog, error) -> {
           if (error != null) {
@@ -288,32 +293,6 @@ public final class FocusCore implements UserAgent.Handler {
             connected(conference, leg, dialog);
           }
         });
-  }
-
-  /** A new conference for {@code organizer}, or null at the limit. */
-  private Conference create(SipRequest invite, SipUri organizer) {
-    synchronized (conferences) {
-      if (conferences.size() >= config.maxConferences()) {
-        return null;
-      }
-      String id;
-      do {
-        byte[] bytes = new byte[16];
-        RANDOM.nextBytes(bytes);
-        id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-      } while (conferences.containsKey(id));
-      String conversation = invite.headers().get(HeaderName.MS_CONVERSATION_ID);
-      if (conversation == null || conversation.isBlank() || conversation.length() > 256) {
-        byte[] bytes = new byte[16];
-        RANDOM.nextBytes(bytes);
-        conversation = HexFormat.of().formatHex(bytes);
-      }
-      SipUri uri = SipUri.builder().user(Focus.CONFERENCE_PREFIX + id).host(domain).build();
-      Conference c = new Conference(id, uri, conversation.trim(), organizer);
-      conferences.put(id, c);
-      log.info("conference {} created by {} (conversation {})", uri, organizer, c.conversationId);
-      return c;
-    }
   }
 
   /** {@code leg}'s dialog is confirmed: it is in, and the roster says so. */
@@ -346,15 +325,18 @@ public final class FocusCore implements UserAgent.Handler {
     SessionDescription answer;
     Leg leg = conference.legOf(dialog.id());
     dev.parley.media.MixerParticipant mix = leg == null ? null : conference.audioOf(leg);
+    // RFC 3264 §8: the o= line of our last SDP in the dialog, its version up by one
+    dev.parley.sdp.Origin origin = leg == null ? FocusSdp.freshOrigin(contact.host())
+        : leg.nextOrigin(contact.host());
     if (request.bodyLength() == 0) { // an offerless re-INVITE: offer what the leg has
-      answer = FocusSdp.offer(contact, conference.uri,
+      answer = FocusSdp.offer(origin, contact, conference.uri,
           mix == null ? null : media.offerLine(mix.socket(), contact.host()));
     } else {
       try {
         SessionDescription offer = SessionDescription.parse(request.body());
         int line = mix == null ? -1 : media.audioLine(offer);
-        answer = line < 0 ? FocusSdp.answer(offer, contact, conference.uri)
-            : FocusSdp.answer(offer, contact, conference.uri, line,
+        answer = line < 0 ? FocusSdp.answer(origin, offer, contact, conference.uri)
+            : FocusSdp.answer(origin, offer, contact, conference.uri, line,
                 media.answerLine(offer, line, mix.socket(), contact.host()));
         if (line >= 0) {
           media.update(conference, leg, answer, offer, line);
@@ -365,6 +347,9 @@ public final class FocusCore implements UserAgent.Handler {
             .reasonPhrase("Bad Request (malformed SDP: " + oneLine(e.getMessage()) + ")").build());
         return;
       }
+    }
+    if (leg != null) {
+      leg.sent(origin);
     }
     invite.accept(MediaType.APPLICATION_SDP, answer.toString().getBytes(StandardCharsets.UTF_8));
   }
@@ -400,7 +385,7 @@ public final class FocusCore implements UserAgent.Handler {
   public void onRequest(ServerTransaction tx, SipRequest request) {
     SipMethod method = request.method();
     String target = ((SipUri) request.requestUri()).userDecoded();
-    boolean known = target.equals(config.factoryUser()) || conferences.containsKey(
+    boolean known = target.equals(config.factoryUser()) || conferences.contains(
         target.substring(Math.min(target.length(), Focus.CONFERENCE_PREFIX.length())));
     if (!known) {
       tx.respond(request.response(404, Tags.random()).reasonPhrase(NO_CONFERENCE).build());
@@ -500,7 +485,7 @@ public final class FocusCore implements UserAgent.Handler {
 
   private void ended(Conference conference, boolean endedNow) {
     if (endedNow) {
-      conferences.remove(conference.id, conference);
+      conferences.remove(conference);
       conference.roster.closeAll();
       log.info("conference {} ended", conference.uri);
     }
@@ -528,15 +513,20 @@ public final class FocusCore implements UserAgent.Handler {
   /** Snapshots of every conference. */
   public List<ConferenceView> views() {
     List<ConferenceView> out = new ArrayList<>();
-    for (Conference c : conferences.values()) {
+    for (Conference c : conferences.all()) {
       out.add(c.view(c.roster.size()));
     }
     return out;
   }
 
+  /** Whether {@code id} is the dialog of one of the conferences' legs. */
+  public boolean hasDialog(dev.parley.dialog.DialogId id) {
+    return byDialog.containsKey(id);
+  }
+
   /** Whether a conference with this id exists (the part after {@code conf-}). */
   public boolean exists(String id) {
-    return conferences.containsKey(id);
+    return conferences.contains(id);
   }
 
   /** Ends every conference: BYE on each leg, best effort (the server is stopping). */
@@ -572,7 +562,7 @@ public final class FocusCore implements UserAgent.Handler {
   }
 
   private void closeAll(List<java.util.concurrent.CompletableFuture<?>> byes) {
-    for (Conference c : conferences.values()) {
+    for (Conference c : conferences.all()) {
       if (c.end()) {
         c.roster.closeAll();
         for (Dialog d : c.dialogs()) {

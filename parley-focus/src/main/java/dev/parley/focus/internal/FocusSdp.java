@@ -38,16 +38,18 @@ final class FocusSdp {
 
   /**
    * The answer to {@code offer} from the focus at {@code contact} (its host and port), for the
-   * conference {@code conference}: one line per offered line, in order (RFC 3264 §6).
+   * conference {@code conference}, with the o= line {@code origin}: one line per offered line,
+   * in order (RFC 3264 §6).
    */
-  static SessionDescription answer(SessionDescription offer, SipUri contact, SipUri conference) {
-    return answer(offer, contact, conference, -1, null);
+  static SessionDescription answer(Origin origin, SessionDescription offer, SipUri contact,
+      SipUri conference) {
+    return answer(origin, offer, contact, conference, -1, null);
   }
 
-  /** As {@link #answer(SessionDescription, SipUri, SipUri)}, with {@code audio} for line {@code audioIndex}. */
-  static SessionDescription answer(SessionDescription offer, SipUri contact, SipUri conference,
-      int audioIndex, MediaDescription audio) {
-    SessionDescription.Builder b = skeleton(contact);
+  /** As {@link #answer(Origin, SessionDescription, SipUri, SipUri)}, with {@code audio} for line {@code audioIndex}. */
+  static SessionDescription answer(Origin origin, SessionDescription offer, SipUri contact,
+      SipUri conference, int audioIndex, MediaDescription audio) {
+    SessionDescription.Builder b = skeleton(origin, contact);
     int port = sipPort(contact);
     for (int i = 0; i < offer.media().size(); i++) {
       MediaDescription m = offer.media().get(i);
@@ -58,13 +60,14 @@ final class FocusSdp {
   }
 
   /** The focus's offer (an INVITE without SDP, or a dial-out): session IM. */
-  static SessionDescription offer(SipUri contact, SipUri conference) {
-    return offer(contact, conference, null);
+  static SessionDescription offer(Origin origin, SipUri contact, SipUri conference) {
+    return offer(origin, contact, conference, null);
   }
 
   /** The focus's offer with session IM and, when not null, {@code audio} as its second line. */
-  static SessionDescription offer(SipUri contact, SipUri conference, MediaDescription audio) {
-    SessionDescription.Builder b = skeleton(contact).addMedia(message(sipPort(contact), conference));
+  static SessionDescription offer(Origin origin, SipUri contact, SipUri conference,
+      MediaDescription audio) {
+    SessionDescription.Builder b = skeleton(origin, contact).addMedia(message(sipPort(contact), conference));
     if (audio != null) {
       b.addMedia(audio);
     }
@@ -87,11 +90,16 @@ final class FocusSdp {
         .build();
   }
 
-  private static SessionDescription.Builder skeleton(SipUri contact) {
-    long id = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-    return SessionDescription.builder()
-        .origin(Origin.builder().username("-").sessionId(id).sessionVersion(id)
-            .address(contact.host()).build())
-        .connection(Connection.of(contact.host()));
+  /**
+   * A fresh o= line for the first SDP of a dialog, at {@code host}: a random session id, and the
+   * same number as its version (below 2^62: room for every later version, RFC 4566 §5.2).
+   */
+  static Origin freshOrigin(String host) {
+    long id = ThreadLocalRandom.current().nextLong(1, 1L << 62);
+    return Origin.builder().username("-").sessionId(id).sessionVersion(id).address(host).build();
+  }
+
+  private static SessionDescription.Builder skeleton(Origin origin, SipUri contact) {
+    return SessionDescription.builder().origin(origin).connection(Connection.of(contact.host()));
   }
 }

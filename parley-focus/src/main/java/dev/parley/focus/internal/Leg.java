@@ -36,6 +36,8 @@ final class Leg {
   /** RTP packets received at the last media sweep, and since when that count has not moved. */
   long sweptPackets = -1;
   long silentSinceMillis = -1;
+  /** The o= line of the last SDP the focus sent in this leg's dialog, or null before the first. */
+  private dev.parley.sdp.Origin sentOrigin;
 
   Leg(long id, SipUri aor, String displayName, boolean authenticated, ParticipantStatus status) {
     this.id = id;
@@ -43,6 +45,20 @@ final class Leg {
     this.displayName = displayName;
     this.authenticated = authenticated;
     this.status = status;
+  }
+
+  /**
+   * The o= line for the next SDP the focus sends in this leg's dialog (RFC 3264 §8): a fresh one
+   * at {@code host} first; then the last one sent with its version up by one (same username,
+   * session id and address). Call {@link #sent} when that SDP goes out.
+   */
+  synchronized dev.parley.sdp.Origin nextOrigin(String host) {
+    return sentOrigin == null ? FocusSdp.freshOrigin(host) : sentOrigin.withNextVersion();
+  }
+
+  /** An SDP with {@code origin} (from {@link #nextOrigin}) is going out in the leg's dialog. */
+  synchronized void sent(dev.parley.sdp.Origin origin) {
+    sentOrigin = origin;
   }
 
   /** The participant's AOR for a request's From (or To) and who authenticated. */

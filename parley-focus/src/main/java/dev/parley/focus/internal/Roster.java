@@ -1,7 +1,6 @@
 package dev.parley.focus.internal;
 
 import dev.parley.dialog.Subscription;
-import dev.parley.focus.ParticipantStatus;
 import dev.parley.sip.MediaType;
 import dev.parley.sip.SipUri;
 import dev.parley.sip.body.ConferenceInfo;
@@ -15,7 +14,10 @@ import java.util.List;
  * A conference's roster subscriptions (RFC 4575 over RFC 6665): each watcher gets the full state
  * when it subscribes or refreshes, then a partial document naming the one participant that
  * changed (joined, alerting, connected, left: {@code state="deleted"}), with its own version
- * counter (RFC 4575 §4.6: one more per document sent to that subscriber).
+ * counter (RFC 4575 §4.6: one more per document sent to that subscriber). A participant is a
+ * user (its AOR) with one endpoint per leg: someone in with two devices is one user of two
+ * endpoints, and a partial document gives that user whole (all its endpoints now), so that one
+ * device leaving does not delete the user.
  *
  * <p>Thread-safe: guarded by the conference's lock; notifications are queued by the dialog layer
  * and sent on the subscription's event loop, never blocking.
@@ -123,10 +125,11 @@ final class Roster {
       if (watchers.isEmpty()) {
         return;
       }
-      ConferenceInfo.User user = leg.status == ParticipantStatus.DISCONNECTED
+      List<Leg> legs = conference.legsOf(leg.aor); // a leg that left is no longer among them
+      ConferenceInfo.User user = legs.isEmpty()
           ? ConferenceInfo.User.builder(leg.aor.toString()).state(ConferenceInfo.State.DELETED)
               .build()
-          : userOf(leg);
+          : userOf(legs);
       for (Watcher w : new ArrayList<>(watchers)) {
         w.version++;
         send(w, base(w.version, ConferenceInfo.State.PARTIAL).addUser(user).build());
@@ -150,28 +153,46 @@ final class Roster {
   private ConferenceInfo full(Watcher w) {
     w.version++;
     ConferenceInfo.Builder b = base(w.version, ConferenceInfo.State.FULL);
-    conference.forEachLeg(l -> b.addUser(userOf(l)));
+    List<List<Leg>> users = new ArrayList<>(); // legs by participant, in join order
+    conference.forEachLeg(l -> {
+      for (List<Leg> u : users) {
+        if (u.get(0).aor.equivalentTo(l.aor)) {
+          u.add(l);
+          return;
+        }
+      }
+      users.add(new ArrayList<>(List.of(l)));
+    });
+    users.forEach(u -> b.addUser(userOf(u)));
     return b.build();
   }
 
   private ConferenceInfo.Builder base(long version, ConferenceInfo.State state) {
     return ConferenceInfo.builder(conference.uri.toString(), version).state(state)
         .addConfUri(new ConferenceInfo.ConfUri(conference.uri.toString(), null, "participation"))
-        .userCount(conference.size());
+        .userCount(conference.userCount());
   }
 
-  private static ConferenceInfo.User userOf(Leg leg) {
-    String endpoint = leg.dialog != null ? leg.dialog.remoteTarget().toString() : leg.aor.toString();
-    ConferenceInfo.Endpoint.Builder e = ConferenceInfo.Endpoint.builder(endpoint)
-        .status(EndpointStatus.valueOf(leg.status.name()))
-        .joiningMethod(leg.dialedOut ? "dialed-out" : "dialed-in");
-    if (leg.audio) {
-      e.addMedia(ConferenceInfo.Media.of("audio", "audio", MediaStatus.SENDRECV));
+  /** The user of {@code legs} (one participant's, at least one), an endpoint per leg. */
+  private static ConferenceInfo.User userOf(List<Leg> legs) {
+    ConferenceInfo.User.Builder u = ConferenceInfo.User.builder(legs.get(0).aor.toString());
+    String displayName = null;
+    for (Leg leg : legs) {
+      String endpoint = leg.dialog != null ? leg.dialog.remoteTarget().toString()
+          : leg.aor.toString();
+      ConferenceInfo.Endpoint.Builder e = ConferenceInfo.Endpoint.builder(endpoint)
+          .status(EndpointStatus.valueOf(leg.status.name()))
+          .joiningMethod(leg.dialedOut ? "dialed-out" : "dialed-in");
+      if (leg.audio) {
+        e.addMedia(ConferenceInfo.Media.of("audio", "audio", MediaStatus.SENDRECV));
+      }
+      u.addEndpoint(e.build());
+      if (displayName == null) {
+        displayName = leg.displayName;
+      }
     }
-    ConferenceInfo.User.Builder u = ConferenceInfo.User.builder(leg.aor.toString())
-        .addEndpoint(e.build());
-    if (leg.displayName != null) {
-      u.displayText(leg.displayName);
+    if (displayName != null) {
+      u.displayText(displayName);
     }
     return u.build();
   }

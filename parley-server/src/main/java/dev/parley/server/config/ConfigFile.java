@@ -59,7 +59,8 @@ final class ConfigFile {
       "limits.requests_per_second", "limits.request_burst", "limits.auth_failures_per_minute",
       "limits.auth_failure_burst", "limits.auth_block", "limits.max_sources",
       "status.listen", "status.allow_remote", "status.max_listed",
-      "focus.enabled", "focus.factory", "focus.max_conferences", "focus.max_participants",
+      "focus.enabled", "focus.factory", "focus.max_conferences",
+      "focus.max_conferences_per_user", "focus.max_participants",
       "focus.guests", "focus.idle_timeout", "focus.max_subscriptions", "focus.max_dial_outs",
       "focus.dial_out_external", "focus.relay_timeout", "focus.audio", "focus.rtp_ports",
       "focus.mix_threads", "focus.media_timeout",
@@ -190,6 +191,7 @@ final class ConfigFile {
           case "focus.enabled" -> b.focusEnabled(bool(v));
           case "focus.factory" -> focus.factoryUser(v);
           case "focus.max_conferences" -> focus.maxConferences(integer(v));
+          case "focus.max_conferences_per_user" -> focus.maxConferencesPerUser(integer(v));
           case "focus.max_participants" -> focus.maxParticipants(integer(v));
           case "focus.guests" -> focus.guests(bool(v));
           case "focus.idle_timeout" -> focus.idleTimeout(duration(v));

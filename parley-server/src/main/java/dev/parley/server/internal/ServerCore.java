@@ -11,8 +11,11 @@ import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipUri;
 import dev.parley.sip.Tags;
 import dev.parley.transaction.ServerTransaction;
+import dev.parley.transaction.Transaction;
 import dev.parley.transaction.TransactionUser;
 import dev.parley.transport.Inbound;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +25,12 @@ import org.slf4j.LoggerFactory;
  * the ACKs for 2xx, CANCELs and stray responses go to the {@link Proxy}, which hands
  * requests addressed to the server itself (no user part) back here: OPTIONS is answered 200 with
  * the methods served, anything else 501.
+ *
+ * <p>With a conference {@link Focus}, the proxy hands it the requests for its URIs; a CANCEL
+ * goes to whoever took the INVITE it cancels (this core remembers the focus's INVITE server
+ * transactions until they terminate), whatever its Request-URI says; a stray response goes to
+ * the focus only when it is a 2xx to an INVITE of one of the focus's dialogs (the one stray it
+ * acts on: it sends its ACK again), else to the proxy, which drops it and charges its source.
  *
  * <p>Runs on event loops; never blocks.
  */
@@ -34,6 +43,11 @@ public final class ServerCore implements TransactionUser {
   private final Registrar registrar;
   private final Proxy proxy;
   private volatile Focus focus;
+  /**
+   * The INVITE server transactions handed to the focus, until they terminate: where their
+   * CANCELs go. Bounded by the transaction layer's own bound on transactions.
+   */
+  private final Set<ServerTransaction> focusInvites = ConcurrentHashMap.newKeySet();
 
   /** A core handing REGISTER to {@code registrar} and the rest to {@code proxy}. */
   public ServerCore(Registrar registrar, Proxy proxy) {
@@ -73,12 +87,21 @@ public final class ServerCore implements TransactionUser {
 
       @Override
       public void onRequest(ServerTransaction tx, SipRequest request, RequestOrigin origin) {
-        focus.onRequest(tx, request, origin.authenticatedUser());
+        if (tx.isInvite()) {
+          focusInvites.add(tx);
+        }
+        try {
+          focus.onRequest(tx, request, origin.authenticatedUser());
+        } finally {
+          if (tx.isTerminated()) { // ended already (no onTerminated will come after this)
+            focusInvites.remove(tx);
+          }
+        }
       }
     });
   }
 
-  /** Whether {@code request} (an ACK or CANCEL) is for the focus. */
+  /** Whether {@code request} (an ACK for a 2xx) is for the focus: its Request-URI is the focus's. */
   private Focus focusOf(SipRequest request) {
     Focus f = focus;
     return f != null && request.requestUri() instanceof SipUri u && f.handles(u)
@@ -113,8 +136,8 @@ public final class ServerCore implements TransactionUser {
 
   @Override
   public void onCancel(ServerTransaction invite, SipRequest cancel) {
-    Focus f = focusOf(cancel);
-    if (f != null) {
+    Focus f = focus;
+    if (f != null && focusInvites.contains(invite)) { // by who took the INVITE, not the R-URI
       f.onCancel(invite, cancel);
       return;
     }
@@ -124,10 +147,17 @@ public final class ServerCore implements TransactionUser {
   @Override
   public void onStrayResponse(SipResponse response, Inbound inbound) {
     Focus f = focus;
-    if (f != null && response.vias().size() == 1) {
-      f.onStrayResponse(response, inbound); // only our Via: a request the focus sent
+    if (f != null && f.ownsStrayResponse(response)) {
+      f.onStrayResponse(response, inbound);
       return;
     }
     proxy.onStrayResponse(response, inbound);
+  }
+
+  @Override
+  public void onTerminated(Transaction transaction) {
+    if (transaction instanceof ServerTransaction tx && tx.isInvite()) {
+      focusInvites.remove(tx);
+    }
   }
 }

@@ -25,6 +25,7 @@ class FocusConfigFileTest {
     FocusConfig f = c.focus();
     assertThat(f.factoryUser()).isEqualTo("conference");
     assertThat(f.maxConferences()).isEqualTo(100);
+    assertThat(f.maxConferencesPerUser()).isEqualTo(5);
     assertThat(f.maxParticipants()).isEqualTo(20);
     assertThat(f.guests()).isFalse();
     assertThat(f.idleTimeout()).isEqualTo(Duration.ZERO);
@@ -44,6 +45,7 @@ class FocusConfigFileTest {
         focus.enabled = true
         focus.factory = meet
         focus.max_conferences = 7
+        focus.max_conferences_per_user = 2
         focus.max_participants = 5
         focus.guests = true
         focus.idle_timeout = 2m
@@ -60,6 +62,7 @@ class FocusConfigFileTest {
     FocusConfig fc = c.focus();
     assertThat(fc.factoryUser()).isEqualTo("meet");
     assertThat(fc.maxConferences()).isEqualTo(7);
+    assertThat(fc.maxConferencesPerUser()).isEqualTo(2);
     assertThat(fc.maxParticipants()).isEqualTo(5);
     assertThat(fc.guests()).isTrue();
     assertThat(fc.idleTimeout()).isEqualTo(Duration.ofMinutes(2));
@@ -107,6 +110,10 @@ class FocusConfigFileTest {
     file("# limits\nfocus.max_conferences = 0\n");
     assertThatThrownBy(() -> ServerConfig.builder().load(f))
         .hasMessage(f + ":2: key 'focus.max_conferences': maxConferences must be 1..1000000: 0");
+    file("focus.max_conferences_per_user = 0\n");
+    assertThatThrownBy(() -> ServerConfig.builder().load(f))
+        .hasMessage(f + ":1: key 'focus.max_conferences_per_user': maxConferencesPerUser must be"
+            + " 1..1000000: 0");
     file("focus.max_participants = many\n");
     assertThatThrownBy(() -> ServerConfig.builder().load(f))
         .hasMessageStartingWith(f + ":1: key 'focus.max_participants': ")

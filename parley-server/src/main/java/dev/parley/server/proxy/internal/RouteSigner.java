@@ -45,8 +45,12 @@ final class RouteSigner {
   static final int TAG_BYTES = 10;
   private static final HexFormat HEX = HexFormat.of();
 
+  /** The label of the origination key: HMAC(route secret, {@value}) keys {@code porig}. */
+  static final String ORIGINATION_LABEL = "parley-origination";
+
   private final SecretKeySpec key;
   private final ThreadLocal<Mac> macs;
+  private final ThreadLocal<Mac> originationMacs;
 
   /**
    * @param secret the route secret, at least 16 bytes
@@ -58,10 +62,15 @@ final class RouteSigner {
       throw new IllegalArgumentException("secret must be at least 16 bytes, got " + secret.length);
     }
     this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
-    this.macs = ThreadLocal.withInitial(this::newMac);
+    // a key of its own for originations, HKDF-like (the label MACed with the route secret): no
+    // MAC of one kind is ever a MAC of the other, whatever the inputs
+    SecretKeySpec originationKey = new SecretKeySpec(
+        newMac(key).doFinal(ORIGINATION_LABEL.getBytes(StandardCharsets.UTF_8)), "HmacSHA256");
+    this.macs = ThreadLocal.withInitial(() -> newMac(key));
+    this.originationMacs = ThreadLocal.withInitial(() -> newMac(originationKey));
   }
 
-  private Mac newMac() {
+  private static Mac newMac(SecretKeySpec key) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);
@@ -87,12 +96,14 @@ final class RouteSigner {
   /**
    * The signature of a request the server itself starts (a dial-out of the conference focus),
    * for its Call-ID, From tag and Request-URI: a Route bearing it lets the request through the
-   * proxy without credentials. Keyed apart from the dialog signatures (a prefix in the MAC
-   * input), so a party to a record-routed dialog cannot pass its Route off as one.
+   * proxy without credentials. Keyed apart from the dialog signatures (with HMAC(route secret,
+   * {@value #ORIGINATION_LABEL})), so a party to a record-routed dialog cannot pass its Route
+   * off as one, whatever Call-ID it picks.
    */
   public String signOrigination(String callId, String fromTag, Uri target) {
     String t = target(target);
-    return t == null ? UNVERIFIABLE : HEX.formatHex(mac("origin\0" + callId, fromTag, t));
+    return t == null ? UNVERIFIABLE
+        : HEX.formatHex(mac(originationMacs.get(), callId, fromTag, t));
   }
 
   /** Whether {@code signature} is {@link #signOrigination}'s for these. */
@@ -107,7 +118,8 @@ final class RouteSigner {
       return false;
     }
     String t = target(target);
-    return t != null && MessageDigest.isEqual(given, mac("origin\0" + callId, fromTag, t));
+    return t != null
+        && MessageDigest.isEqual(given, mac(originationMacs.get(), callId, fromTag, t));
   }
 
   /** A value no request verifies against (a dialog whose Contact is not a SIP URI). */
@@ -156,7 +168,10 @@ final class RouteSigner {
   }
 
   private byte[] mac(String callId, String tag, String target) {
-    Mac mac = macs.get();
+    return mac(macs.get(), callId, tag, target);
+  }
+
+  private static byte[] mac(Mac mac, String callId, String tag, String target) {
     mac.update(callId.getBytes(StandardCharsets.UTF_8));
     mac.update((byte) 0);
     // tags are compared ignoring case (RFC 3261 §7.3.1: parameter values): a UA may echo them so
