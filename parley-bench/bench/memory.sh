@@ -243,9 +243,12 @@ for server in $SERVERS; do
   [ "$server" = parley ] && heap0=$(heap_after_gc start)
   say "$server start ($((USERS + 1)) accounts, nothing registered): RSS $rss0 MB, PSS $pss0 MB, heap after GC ${heap0} KB"
 
+  # one Contact for every pass (the first pass's port): a later pass refreshes a user's binding
+  # instead of adding a second one
+  contact_port=$SIPP_PORT
   for pass in $(seq 1 "$REG_PASSES"); do
     sipp_run "register$pass" "$REG_RATE" "$USERS" register-uac.xml -inf "$work/reg-users.csv" \
-      -set contact "$HOST:$SIPP_PORT"
+      -set contact "$HOST:$contact_port"
     say "$server register pass $pass: $ok of $USERS registered, $failed failed (SIPp)"
   done
   say "$server settling ${SETTLE_SECONDS} s"
@@ -255,7 +258,7 @@ for server in $SERVERS; do
     heap1=$(heap_after_gc users)
     bound=$(status_number bindings)
     bound=${bound:-$ok}
-    say "$server with $bound bindings (status page): RSS $rss1 MB, PSS $pss1 MB, heap after GC $heap1 KB;" \
+    say "$server with $bound bindings of $(status_number aors) AORs (status page): RSS $rss1 MB, PSS $pss1 MB, heap after GC $heap1 KB;" \
       "per binding: $(awk -v a="$heap0" -v b="$heap1" -v n="$bound" 'BEGIN { printf "%.0f", (b - a) * 1024 / n }') B;" \
       "whole heap / $USERS users: $(awk -v b="$heap1" -v n="$USERS" 'BEGIN { printf "%.0f", b * 1024 / n }') B"
     say "          histogram with the users registered (top rows; $out/parley-users.histo):"

@@ -50,8 +50,8 @@ public final class Binding {
    * A binding.
    *
    * @param aor the address of record
-   * @param contact the Contact as registered, with its parameters ({@code q}, {@code +sip.instance},
-   *     {@code reg-id}) but without {@code expires}
+   * @param contact the Contact as registered, with its parameters ({@code q},
+   *     {@code +sip.instance}, {@code reg-id}) but without {@code expires}
    * @param expiresAt when the binding lapses, in milliseconds since the epoch
    * @param q the q-value (0.0..1.0), or -1 when the contact gave none
    * @param callId the Call-ID of the REGISTER that last refreshed it
@@ -173,7 +173,8 @@ public final class Binding {
   /** The identity of this binding within its AOR (see the class comment). */
   public String key() {
     String instance = instance();
-    return instance != null ? keyOf(null, instance, regId) : keyOf(contact().uri().toString(), null, 0);
+    return instance != null ? keyOf(null, instance, regId)
+        : keyOf(contact().uri().toString(), null, 0);
   }
 
   /** The binding key for a contact URI, instance and reg-id (see the class comment). */

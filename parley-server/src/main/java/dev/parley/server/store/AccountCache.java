@@ -15,7 +15,8 @@ import java.util.Map;
  * raw bytes (16 + 32 + 32), not an {@link Account} with its domain and three hex strings (about
  * 170 bytes per account instead of 470); the hex an authentication needs is rebuilt on each call.
  * An account whose HA1 values are not lower-case hex of the expected lengths (never written by
- * Parley, possible in a hand-edited store) is kept as its {@link Account}, so it verifies as before.
+ * Parley, possible in a hand-edited store) is kept as its {@link Account}, so it verifies as
+ * before.
  *
  * <p>Thread-safe: readers see an immutable map swapped in whole.
  */

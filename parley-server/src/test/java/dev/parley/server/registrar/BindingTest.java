@@ -10,8 +10,10 @@ import org.junit.jupiter.api.Test;
 /** A binding keeps its texts packed and gives back exactly what it was built with. */
 class BindingTest {
   private static final Aor AOR = new Aor("alice", "example.com");
+  private static final String INSTANCE = "<urn:uuid:00000000-0000-1000-8000-000A95A0E128>";
   private static final Address CONTACT = Address.parse(
-      "\"Alice\" <sip:alice@192.0.2.10:5070;transport=tcp;ob>;+sip.instance=\"<urn:uuid:00000000-0000-1000-8000-000A95A0E128>\";reg-id=1;q=0.5");
+      "\"Alice\" <sip:alice@192.0.2.10:5070;transport=tcp;ob>;+sip.instance=\"" + INSTANCE
+          + "\";reg-id=1;q=0.5");
   private static final List<Address> PATH = List.of(Address.parse("<sip:p1.example.com;lr>"),
       Address.parse("<sip:p2.example.com;lr>"));
 
@@ -37,7 +39,7 @@ class BindingTest {
     assertThat(b.source()).isEqualTo("tcp:192.0.2.10:5070");
     assertThat(b.userAgent()).isEqualTo("Téléphone/1.0");
     assertThat(b.registeredAt()).isEqualTo(1_000L);
-    assertThat(b.key()).isEqualTo("instance:<urn:uuid:00000000-0000-1000-8000-000A95A0E128>;reg-id=1");
+    assertThat(b.key()).isEqualTo("instance:" + INSTANCE + ";reg-id=1");
   }
 
   @Test
