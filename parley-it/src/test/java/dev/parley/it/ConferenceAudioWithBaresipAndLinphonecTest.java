@@ -8,6 +8,7 @@ import dev.parley.client.AudioVideoSession;
 import dev.parley.client.ConferenceSession;
 import dev.parley.client.Endpoint;
 import dev.parley.client.EndpointState;
+import dev.parley.client.IncomingSessionEvent;
 import dev.parley.client.SessionContext;
 import dev.parley.client.SessionType;
 import dev.parley.focus.ConferenceView;
@@ -25,6 +26,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.awaitility.core.ConditionTimeoutException;
@@ -250,6 +253,68 @@ class ConferenceAudioWithBaresipAndLinphonecTest {
       daveHeard.addAll(HeardAudio.read(wav).frames());
     }
     assertHeardTheOthersNotItself(HeardAudio.of(recordings.toString(), daveHeard), DAVE, AMY);
+  }
+
+  /**
+   * Issue 13: a Parley endpoint (amy) escalates its 1:1 call with baresip (dave) to a conference
+   * and invites a second Parley endpoint (paul), which receives a CONFERENCE invitation with the
+   * call's conversation ID. The focus's INVITE to dave carries {@code Replaces} naming the call;
+   * Debian's baresip 1.0 predates its RFC 3891 support (added in 2.x) and takes that INVITE as a
+   * second incoming call, which it answers here ({@code accept}); amy then ends the call, so dave
+   * is left in the conference. Paul hears both tones through the mixer; dave's recording of the
+   * conference call holds amy's tone and not his own.
+   */
+  @Test
+  void aParleyEndpointEscalatesItsCallWithBaresipAndTheInviteeGetsTheConversationId()
+      throws Exception {
+    RecordingSink paulHears = new RecordingSink(work.resolve("paul-heard.wav"));
+    Endpoint amy = endpoint("amy", "amy-pw", b -> b
+        .audioOffers(AudioOffers.builder().codecs(Codecs.PCMU).build())
+        .audioSource(s -> new ToneSource(AMY, AudioFormat.PCM_8000, 0.5)));
+    Endpoint paul = endpoint("paul", "paul-pw", b -> b.audioSink(s -> paulHears));
+    BlockingQueue<IncomingSessionEvent> paulInvitations =
+        new LinkedBlockingQueue<>();
+    paul.sessionManager().setListener((source, e) -> paulInvitations.add(e));
+    Baresip dave = baresip("dave", "dave-pw", "PCMU");
+    Supplier<String> logs = () -> server.conferences() + "\n" + dave.log();
+
+    AudioVideoSession call = (AudioVideoSession) amy.sessionManager()
+        .createSession(SessionType.AUDIO_VIDEO, SessionContext.EMPTY);
+    var answered = call.addParticipant(SipUri.parse(server.aor("dave")));
+    dave.awaitEvent("CALL_INCOMING", WAIT);
+    dave.accept();
+    answered.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    dave.awaitEvent("CALL_ESTABLISHED", WAIT);
+    String conversation = call.context().get(SessionContext.CONVERSATION_ID).orElseThrow();
+
+    var escalated = call.escalateToConference(SipUri.parse(server.aor("paul")));
+    dave.awaitEvent("CALL_INCOMING", WAIT); // the focus's INVITE with Replaces: a second call
+    dave.accept();
+    ConferenceSession conference = escalated.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    call.termination().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    dave.awaitEvent("CALL_CLOSED", WAIT); // amy's BYE of the 1:1 call
+    assertThat(conference.context().get(SessionContext.CONVERSATION_ID)).contains(conversation);
+
+    IncomingSessionEvent invitation =
+        paulInvitations.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(invitation).as("paul's invitation\n" + logs.get()).isNotNull();
+    assertThat(invitation.session().type()).isEqualTo(SessionType.CONFERENCE);
+    assertThat(invitation.session().context().get(SessionContext.CONVERSATION_ID))
+        .contains(conversation);
+    ConferenceSession paulIn = (ConferenceSession) invitation
+        .accept(ConferenceSession.Media.AUDIO).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(paulIn.carriesAudio()).isTrue();
+    awaitStatus("dave", ParticipantStatus.CONNECTED, logs);
+
+    awaitHearing("paul hears amy", paulHears, LIN, AMY, true, logs);
+    awaitHearing("paul hears dave", paulHears, LIN, DAVE, true, logs);
+    dave.hangup();
+    dave.awaitEvent("CALL_CLOSED", WAIT);
+    paulIn.leave().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    conference.leave().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    List<Path> recordings = dave.awaitReceivedRecordings(WAIT);
+    Path inConference = recordings.get(recordings.size() - 1);
+    assertHeardTheOthersNotItself(HeardAudio.read(inConference), DAVE, AMY);
   }
 
   /** Waits until the focus shows {@code user}'s leg in {@code status}. */
