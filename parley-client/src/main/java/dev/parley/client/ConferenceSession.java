@@ -47,8 +47,8 @@ import java.util.concurrent.CompletableFuture;
  * {@link #enter(Media, Media...) enter(Media.AUDIO)} (or {@link #enter(SipUri, Media...)}), or
  * {@link IncomingSessionEvent#accept(Media...) accept(Media.AUDIO)} for an invitation from a
  * focus (a plain {@code accept()} of an invitation that {@code replaces()} an audio call takes
- * the audio line too: the conference continues the call). Without it (the default) the session offers instant messaging only and opens no RTP
- * socket. With it, the INVITE to the focus offers an audio line beside {@code m=message}, and
+ * the audio line too: the conference continues the call, muted if the call was). Without it
+ * (the default) the session offers instant messaging only and opens no RTP socket. With it, the INVITE to the focus offers an audio line beside {@code m=message}, and
  * once the focus has answered, the session runs audio as a two-party {@link AudioVideoSession}
  * does: the endpoint's {@link Endpoint.Builder#audioSource audio source} and
  * {@link Endpoint.Builder#audioSink audio sink} functions are called with this session, what the
@@ -57,7 +57,8 @@ import java.util.concurrent.CompletableFuture;
  * nothing), {@link #setMuted}, {@link #sendDtmf} (to the focus) and {@link #audioStats()} work on
  * it; leaving stops the stream and frees its ports. {@link #carriesAudio()} says whether the
  * focus took the audio line. The audio operations of an IM-only conference throw
- * {@link IllegalStateException}.
+ * {@link IllegalStateException}, but {@link #setMuted}: called before entering with audio it is
+ * kept (the audio line starts muted), and {@link #isMuted()} is false until there is audio.
  *
  * <p>Thread-safe. Listener methods run on the endpoint's event executor.
  */

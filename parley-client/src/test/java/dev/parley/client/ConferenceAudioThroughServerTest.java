@@ -229,6 +229,7 @@ class ConferenceAudioThroughServerTest {
     Session bobCall = ringing.accept().get(WAIT, TimeUnit.SECONDS);
     answered.get(WAIT, TimeUnit.SECONDS);
     String conversation = call.context().get(SessionContext.CONVERSATION_ID).orElseThrow();
+    ((AudioVideoSession) bobCall).setMuted(true); // bob's mute carries over to the conference
 
     var escalated = call.escalateToConference(SipUri.parse("sip:carol@example.test"));
 
@@ -241,6 +242,7 @@ class ConferenceAudioThroughServerTest {
         .contains(conversation);
     // a plain accept(): the conference continues bob's call, so it takes the audio line
     ConferenceSession b = (ConferenceSession) replacing.accept().get(WAIT, TimeUnit.SECONDS);
+    assertThat(b.isMuted()).as("muted in the conference as in his call").isTrue();
     ConferenceSession a = escalated.get(WAIT, TimeUnit.SECONDS);
     assertThat(a.context().get(SessionContext.CONVERSATION_ID)).contains(conversation);
     assertThat(a.carriesAudio()).isTrue();

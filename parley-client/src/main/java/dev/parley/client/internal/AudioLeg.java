@@ -116,14 +116,13 @@ final class AudioLeg {
       return;
     }
     if (p.rejected() || p.sendCodec() == null) {
-      stopped = true; // the session carries no audio now
+      // with no stream yet the socket stays: a later answer (the 200 after a 183 that refused
+      // audio, a re-INVITE adding it) may still take the line; it is freed at the session's end
       if (stream != null) {
         LOG.info("audio line refused by a new exchange: stopping the stream on {}",
             s.localRtpAddress());
-        stream.close(); // the socket goes with the stream
-      } else {
-        LOG.debug("audio line refused: releasing {}", s.localRtpAddress());
-        s.close(); // never used: its ports are free at once, not at the session's end
+        stopped = true; // the socket goes with the stream; the session carries no audio now
+        stream.close();
       }
       return;
     }

@@ -1,5 +1,6 @@
 package dev.parley.client.internal;
 
+import dev.parley.client.AudioVideoSession;
 import dev.parley.client.IncomingSessionEvent;
 import dev.parley.client.InvitationCancelledException;
 import dev.parley.client.ParticipantState;
@@ -102,8 +103,12 @@ final class DefaultIncomingSessionEvent extends AbstractInvitation<DefaultSessio
       if (session instanceof DefaultConferenceSession conference && replaced != null
           && replaced.type() == SessionType.AUDIO_VIDEO) {
         // the conference continues a call: its audio goes on there (an application that
-        // wants the conference without audio has no way to say so but to leave the call first)
+        // wants the conference without audio has no way to say so but to leave the call first),
+        // muted if the call was (kept until the stream starts)
         conference.mediaLocked(dev.parley.client.ConferenceSession.Media.AUDIO);
+        if (((AudioVideoSession) replaced).isMuted()) {
+          conference.setMuted(true);
+        }
       }
       DialogId id = new DialogId(invite.request().callId(), invite.localTag(),
           invite.request().from().tag());

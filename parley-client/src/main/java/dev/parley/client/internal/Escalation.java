@@ -1,5 +1,6 @@
 package dev.parley.client.internal;
 
+import dev.parley.client.AudioVideoSession;
 import dev.parley.client.ConferenceSession;
 import dev.parley.client.Participant;
 import dev.parley.client.ParticipantState;
@@ -97,7 +98,11 @@ final class Escalation {
     DefaultConferenceSession conference = (DefaultConferenceSession) endpoint.sessions
         .createSession(SessionType.CONFERENCE, context.build());
     CompletableFuture<ConferenceSession> result = new CompletableFuture<>();
-    // an audio call continues as a conference with audio (beside the call until bob is in)
+    // an audio call continues as a conference with audio (beside the call until bob is in),
+    // muted if the call was
+    if (session instanceof AudioVideoSession call && call.isMuted()) {
+      conference.setMuted(true);
+    }
     CompletableFuture<SipUri> entered = session.type() == SessionType.AUDIO_VIDEO
         ? conference.enter(ConferenceSession.Media.AUDIO) : conference.enter();
     entered.whenComplete((uri, error) -> {
