@@ -58,8 +58,10 @@ final class ConferenceRoster {
   private final dev.parley.sip.body.ConferenceRoster merged = new dev.parley.sip.body.ConferenceRoster();
   private boolean subscribing;
   private OutgoingSubscription subscription;
-  /** When the roster was last subscribed again ({@link System#nanoTime()}), or 0. */
-  private long lastResubscribe;
+  /** When the roster was last subscribed again (the scheduler's millis), or -1. */
+  private long lastResubscribe = -1;
+  /** A new subscription put off by {@link #RESUBSCRIBE_MILLIS}, or null. */
+  private dev.parley.transport.Scheduler.Timer pendingResubscribe;
   /** The least time between two new roster subscriptions. */
   static final long RESUBSCRIBE_MILLIS = 5000;
 
@@ -326,9 +328,21 @@ final class ConferenceRoster {
   private void resubscribe(String why) {
     OutgoingSubscription old;
     synchronized (session.endpoint.lock) {
-      long now = System.nanoTime();
-      if (session.isTerminated() || (lastResubscribe != 0
-          && now - lastResubscribe < RESUBSCRIBE_MILLIS * 1_000_000L)) {
+      if (session.isTerminated()) {
+        return;
+      }
+      long now = session.scheduler().nowMillis();
+      if (lastResubscribe >= 0 && now - lastResubscribe < RESUBSCRIBE_MILLIS) {
+        // too soon after the last one: put off, not dropped (the merged roster waits for a full
+        // state that only a new subscription brings; dropped, it would stay as it is for good)
+        if (pendingResubscribe == null) {
+          pendingResubscribe = session.scheduler().schedule(() -> {
+            synchronized (session.endpoint.lock) {
+              pendingResubscribe = null;
+            }
+            resubscribe(why);
+          }, RESUBSCRIBE_MILLIS - (now - lastResubscribe), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
         return;
       }
       lastResubscribe = now;
@@ -396,6 +410,10 @@ final class ConferenceRoster {
     subscription = null;
     if (sub != null) {
       session.endpoint.afterUnlock(sub::unsubscribe);
+    }
+    if (pendingResubscribe != null) {
+      pendingResubscribe.cancel();
+      pendingResubscribe = null;
     }
     for (DefaultParticipant p : new ArrayList<>(members.values())) {
       removeLocked(p, ParticipantStateChangeReason.NORMAL, 0, null);

@@ -425,6 +425,47 @@ class ConferenceEdgeCasesTest {
     assertThat(removed).isCompletedWithValue(null);
   }
 
+  /** A partial roster NOTIFY naming {@code users}. */
+  private void partialRosterNotify(ConferenceInfo.User... users) {
+    ConferenceInfo.Builder b = ConferenceInfo.builder("sip:conf-test1@127.0.0.2", ++version)
+        .state(ConferenceInfo.State.PARTIAL);
+    for (ConferenceInfo.User u : users) {
+      b.addUser(u);
+    }
+    roster.notify(CONFERENCE_INFO, b.build().toBytes());
+  }
+
+  /** The roster SUBSCRIBEs that start a subscription (not refreshes, not unsubscribes). */
+  private long newRosterSubscriptions() {
+    return aliceNet.sentRequests().stream()
+        .filter(r -> r.method().equals(SipMethod.SUBSCRIBE) && r.to().tag() == null).count();
+  }
+
+  @Test
+  void aSecondVersionGapSoonAfterTheFirstSubscribesAgainOnceTheWaitIsOver() {
+    DefaultConferenceSession conf = entered();
+    assertThat(newRosterSubscriptions()).isEqualTo(1);
+
+    version++; // a NOTIFY went missing: the next one shows the gap
+    partialRosterNotify(user(CAROL, EndpointStatus.CONNECTED, null));
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(newRosterSubscriptions()).as("a new subscription at the first gap").isEqualTo(2);
+
+    version++; // and again, a second later: too soon for another subscription
+    partialRosterNotify(user(CAROL, EndpointStatus.CONNECTED, null));
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(newRosterSubscriptions()).isEqualTo(2);
+    assertThat(others(conf)).as("the gap's NOTIFY is not applied").isEmpty();
+
+    // no NOTIFY comes after it: the roster would wait for a full state for good; put off, the
+    // new subscription comes once the wait is over and its full state lists carol
+    clock.advance(Duration.ofMillis(ConferenceRoster.RESUBSCRIBE_MILLIS));
+    assertThat(newRosterSubscriptions()).as("a new subscription after the wait").isEqualTo(3);
+    rosterNotify(user(CAROL, EndpointStatus.CONNECTED, null));
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(others(conf)).containsExactly(CAROL + " CONNECTED");
+  }
+
   @Test
   void aRosterUpdateThatKeepsTheStateKeepsTheRingingReasonAndRaisesNoEvent() {
     DefaultConferenceSession conf = entered();
