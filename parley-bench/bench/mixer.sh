@@ -48,7 +48,7 @@ command -v java >/dev/null 2>&1 || die "java not found on PATH"
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   echo "building parley-bench..."
-  ./mvnw -q -o -pl parley-bench -am package -Dmaven.test.skip=true
+  ./mvnw -q -o -pl parley-bench -am package -DskipTests
 fi
 [ -f parley-bench/target/benchmarks.jar ] || die "parley-bench/target/benchmarks.jar missing (build failed?)"
 

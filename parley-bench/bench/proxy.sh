@@ -162,7 +162,7 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   case " $SERVERS " in
     *" parley "*)
       echo "building parley-cli..."
-      ./mvnw -q -pl parley-cli -am package -Dmaven.test.skip=true ;;
+      ./mvnw -q -pl parley-cli -am package -DskipTests ;;
   esac
 fi
 case " $SERVERS " in

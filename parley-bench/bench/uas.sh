@@ -97,7 +97,7 @@ say() { echo "$*" | tee -a "$summary"; }
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   echo "building parley-cli and parley-bench..."
-  ./mvnw -q -pl parley-cli,parley-bench -am package -Dmaven.test.skip=true
+  ./mvnw -q -pl parley-cli,parley-bench -am package -DskipTests
 fi
 [ -f parley-cli/target/parley.jar ] || die "parley-cli/target/parley.jar missing (build failed?)"
 [ -f parley-bench/target/benchmarks.jar ] || die "parley-bench/target/benchmarks.jar missing (build failed?)"
