@@ -203,6 +203,15 @@ final class Baresip implements AutoCloseable {
    * @throws AssertionError (with the log) after {@code timeout}
    */
   Path awaitReceivedRecording(Duration timeout) {
+    return awaitReceivedRecording(timeout, p -> true);
+  }
+
+  /**
+   * Waits until one completed {@code *-dec.wav} passes {@code accepted} and returns it: with two
+   * calls (one held, whose restarted recording may never be completed) the test names the one it
+   * means by what it holds.
+   */
+  Path awaitReceivedRecording(Duration timeout, Predicate<Path> accepted) {
     if (recordDir == null) {
       throw new IllegalStateException("baresip " + aor + " records nothing: no recordTo(dir)");
     }
@@ -213,7 +222,7 @@ final class Baresip implements AutoCloseable {
           List<Path> decoded = files
               .filter(f -> f.getFileName().toString().endsWith("-dec.wav")).toList();
           for (Path p : decoded) {
-            if (headerComplete(p)) {
+            if (headerComplete(p) && accepted.test(p)) {
               found.set(p);
               return true;
             }
