@@ -64,8 +64,8 @@ import org.slf4j.LoggerFactory;
  * pager-mode store-and-forward ({@link OfflineMessages}: a MESSAGE for a user without
  * registration is stored and delivered when the user registers), per-source limits
  * ({@link RateLimiter}, checked before a transaction exists), and a loopback HTTP status
- * endpoint ({@link StatusHttpServer}, serving {@link #status()}, its URL written into
- * {@code DATA/status.url}).
+ * endpoint ({@link StatusHttpServer}, serving {@link #status()} and, for Prometheus,
+ * {@link #metrics()}; its URL written into {@code DATA/status.url}).
  *
  * <pre>{@code
  * try (SipServer server = SipServer.start(ServerConfig.builder()
