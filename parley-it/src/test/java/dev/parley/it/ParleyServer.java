@@ -37,11 +37,13 @@ final class ParleyServer implements AutoCloseable {
   private final SipServer server;
   private final String domain;
   private final int port;
+  private final int webSocketPort;
 
-  private ParleyServer(SipServer server, String domain, int port) {
+  private ParleyServer(SipServer server, String domain, int port, int webSocketPort) {
     this.server = server;
     this.domain = domain;
     this.port = port;
+    this.webSocketPort = webSocketPort;
   }
 
   /** A server whose data directory is {@code dataDir} (created when missing). */
@@ -62,6 +64,11 @@ final class ParleyServer implements AutoCloseable {
   /** The UDP port it listens on, on 127.0.0.1. */
   int port() {
     return port;
+  }
+
+  /** The port of its SIP over WebSocket listener on 127.0.0.1 ({@link Builder#webSocket()}), else 0. */
+  int webSocketPort() {
+    return webSocketPort;
   }
 
   /** The served domain. */
@@ -104,6 +111,7 @@ final class ParleyServer implements AutoCloseable {
     private List<DigestAlgorithm> algorithms;
     private UserAgentMatcher md5OnlyUserAgents;
     private String domain = DOMAIN;
+    private boolean webSocket;
 
     private Builder(Path dataDir) {
       this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -112,6 +120,12 @@ final class ParleyServer implements AutoCloseable {
     /** The domain (default {@value ParleyServer#DOMAIN}); {@code 127.0.0.1} makes it the server's address. */
     Builder domain(String domain) {
       this.domain = Objects.requireNonNull(domain, "domain");
+      return this;
+    }
+
+    /** Listens for SIP over WebSocket ({@code ws}, RFC 7118) too, on a free port of 127.0.0.1. */
+    Builder webSocket() {
+      this.webSocket = true;
       return this;
     }
 
@@ -146,6 +160,11 @@ final class ParleyServer implements AutoCloseable {
           .listen("udp:" + HOST + ":" + port).threads(2)
           // not the default 127.0.0.1:8060, which a server on this machine may hold
           .statusListen(HOST + ":0");
+      int webSocketPort = 0;
+      if (webSocket) {
+        webSocketPort = Sipp.freePort();
+        config.listen("ws:" + HOST + ":" + webSocketPort);
+      }
       AuthConfig.Builder auth = AuthConfig.builder();
       if (algorithms != null) {
         auth.algorithms(algorithms);
@@ -154,7 +173,7 @@ final class ParleyServer implements AutoCloseable {
         auth.md5OnlyUserAgents(md5OnlyUserAgents);
       }
       config.auth(auth.build());
-      return new ParleyServer(SipServer.start(config.build()), domain, port);
+      return new ParleyServer(SipServer.start(config.build()), domain, port, webSocketPort);
     }
   }
 }
