@@ -51,38 +51,57 @@ export class NoBrowserAudioError extends Error {
 }
 
 /**
- * The session description handler of an instant messaging session: it offers and answers one
- * `m=message <port> sip <our address>` line (RFC 3264), as Parley endpoints do, and refuses an
- * SDP without a usable one. No media flows: messages are MESSAGE requests in the dialog.
+ * The session description handler of an instant messaging session: it offers one
+ * `m=message <port> sip <our address>` line, and answers an offer line for line (RFC 3264 §6),
+ * taking its first `m=message ... sip` line and refusing the others (port 0), as Parley endpoints
+ * do; an SDP without a usable m=message line is refused. No media flows: messages are MESSAGE
+ * requests in the dialog.
  */
 export class MessageLineHandler {
   constructor(aor, host) {
     this.aor = aor;
     this.host = host;
+    this.offer = null; // the remote offer to answer
+    this.offering = false; // our offer is out: the next description is its answer
   }
 
   getDescription() {
     const id = Math.floor(Math.random() * 1e9) + 1;
-    const sdp = [
-      "v=0",
-      `o=- ${id} ${id} IN IP4 ${this.host}`,
-      "s=-",
-      `c=IN IP4 ${this.host}`,
-      "t=0 0",
-      `m=message 5060 sip ${this.aor}`,
-      "a=accept-types:text/plain",
-      "",
-    ].join("\r\n");
-    return Promise.resolve({ body: sdp, contentType: "application/sdp" });
+    const lines = ["v=0", `o=- ${id} ${id} IN IP4 ${this.host}`, "s=-", `c=IN IP4 ${this.host}`, "t=0 0"];
+    const ours = [`m=message 5060 sip ${this.aor}`, "a=accept-types:text/plain"];
+    if (this.offer === null) {
+      lines.push(...ours);
+      this.offering = true;
+    } else {
+      let taken = false;
+      for (const m of this.offer.split(/\r?\n/).filter((line) => line.startsWith("m="))) {
+        if (!taken && /^m=message [1-9]\d* sip /.test(m)) {
+          lines.push(...ours);
+          taken = true;
+        } else {
+          const [media, , proto, ...formats] = m.slice(2).split(" ");
+          lines.push(`m=${media} 0 ${proto} ${formats.join(" ")}`.trim());
+        }
+      }
+      this.offer = null;
+    }
+    lines.push("");
+    return Promise.resolve({ body: lines.join("\r\n"), contentType: "application/sdp" });
   }
 
   hasDescription(contentType) {
     return contentType === "application/sdp";
   }
 
+  /** The answer to our offer, or an offer (kept to answer it). */
   setDescription(sdp) {
     if (!/^m=message [1-9]\d* sip /m.test(sdp || "")) {
       return Promise.reject(new Error("no m=message line for instant messaging"));
+    }
+    if (this.offering) {
+      this.offering = false;
+    } else {
+      this.offer = sdp;
     }
     return Promise.resolve();
   }
