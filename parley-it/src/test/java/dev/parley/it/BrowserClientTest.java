@@ -34,29 +34,27 @@ import org.junit.jupiter.api.io.TempDir;
  * Parley {@link Endpoint}. One server and one browser for the class (a Chromium is heavy on a
  * busy 2-core machine); each page is a window of it, each test uses its own users.
  *
- * <p>The page comes from a test HTTP server on 127.0.0.1 ({@link StaticSite}: a secure context,
- * so WebRTC works), the SIP from the server's {@code ws} listener. Missing chromium or
- * chromedriver: skipped on a developer machine, failed when {@code CI=true}.
+ * <p>The page comes from the server's HTTPS web listener ({@code https://127.0.0.1:PORT/}, its
+ * development certificate, which only the tests' Chromium is told to accept), and signs in over
+ * SIP over WSS at {@code /ws} on the same listener, as a person would after {@code parley server}.
+ * Missing chromium or chromedriver: skipped on a developer machine, failed when {@code CI=true}.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class BrowserClientTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final String SITE = "dev/parley/web/site/";
 
   @TempDir static Path work;
 
   private static ParleyServer server;
-  private static StaticSite site;
   private static Chromium chromium;
 
   @BeforeAll
   static void start() throws Exception {
     Chromium.requireInstalled();
-    server = ParleyServer.builder(work.resolve("data")).webSocket()
+    server = ParleyServer.builder(work.resolve("data")).web()
         .user("alice", "alice-pw").user("bob", "bob-pw")
         .user("carol", "carol-pw").user("dave", "dave-pw")
         .user("erin", "erin-pw").user("frank", "frank-pw").start();
-    site = StaticSite.start(SITE);
     chromium = Chromium.start(work);
   }
 
@@ -64,9 +62,6 @@ class BrowserClientTest {
   static void stop() {
     if (chromium != null) {
       chromium.close();
-    }
-    if (site != null) {
-      site.close();
     }
     if (server != null) {
       server.close();
@@ -217,8 +212,10 @@ class BrowserClientTest {
   }
 
   private static Chromium.Page signedIn(String user) {
-    Chromium.Page page = chromium.open(site.url());
-    page.type("#server", "ws://127.0.0.1:" + server.webSocketPort());
+    Chromium.Page page = chromium.open(server.webUrl());
+    // the page's own default: SIP over WSS at /ws of the origin that served it
+    assertThat(page.find("#server").getAttribute("value")).isEqualTo(
+        server.webUrl().replace("https://", "wss://") + "ws");
     page.type("#address", user + "@" + server.domain());
     page.type("#password", user + "-pw");
     page.click("#sign-in-button");

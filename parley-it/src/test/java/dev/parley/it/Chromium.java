@@ -78,6 +78,8 @@ final class Chromium implements AutoCloseable {
         // two windows of one browser both keep running their timers and WebRTC at full speed
         "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
         "--disable-backgrounding-occluded-windows",
+        // tests only: the server's development certificate (self-signed, made per data directory)
+        "--ignore-certificate-errors",
         "--window-size=900,1000", "--user-data-dir=" + profile));
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File(DRIVER))

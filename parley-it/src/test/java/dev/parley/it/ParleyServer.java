@@ -37,13 +37,11 @@ final class ParleyServer implements AutoCloseable {
   private final SipServer server;
   private final String domain;
   private final int port;
-  private final int webSocketPort;
 
-  private ParleyServer(SipServer server, String domain, int port, int webSocketPort) {
+  private ParleyServer(SipServer server, String domain, int port) {
     this.server = server;
     this.domain = domain;
     this.port = port;
-    this.webSocketPort = webSocketPort;
   }
 
   /** A server whose data directory is {@code dataDir} (created when missing). */
@@ -66,9 +64,12 @@ final class ParleyServer implements AutoCloseable {
     return port;
   }
 
-  /** The port of its SIP over WebSocket listener on 127.0.0.1 ({@link Builder#webSocket()}), else 0. */
-  int webSocketPort() {
-    return webSocketPort;
+  /**
+   * The base URL of its HTTPS web listener, {@code https://127.0.0.1:PORT/} (the browser client;
+   * SIP over WSS at {@code /ws}), or null without {@link Builder#web()}.
+   */
+  String webUrl() {
+    return server.webUrl();
   }
 
   /** The served domain. */
@@ -111,7 +112,7 @@ final class ParleyServer implements AutoCloseable {
     private List<DigestAlgorithm> algorithms;
     private UserAgentMatcher md5OnlyUserAgents;
     private String domain = DOMAIN;
-    private boolean webSocket;
+    private boolean web;
 
     private Builder(Path dataDir) {
       this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -123,9 +124,12 @@ final class ParleyServer implements AutoCloseable {
       return this;
     }
 
-    /** Listens for SIP over WebSocket ({@code ws}, RFC 7118) too, on a free port of 127.0.0.1. */
-    Builder webSocket() {
-      this.webSocket = true;
+    /**
+     * Starts the HTTPS web listener too (the browser client at {@code /}, SIP over WSS at
+     * {@code /ws}) on a free port of 127.0.0.1, with the development certificate.
+     */
+    Builder web() {
+      this.web = true;
       return this;
     }
 
@@ -160,10 +164,12 @@ final class ParleyServer implements AutoCloseable {
           .listen("udp:" + HOST + ":" + port).threads(2)
           // not the default 127.0.0.1:8060, which a server on this machine may hold
           .statusListen(HOST + ":0");
-      int webSocketPort = 0;
-      if (webSocket) {
-        webSocketPort = Sipp.freePort();
-        config.listen("ws:" + HOST + ":" + webSocketPort);
+      if (web) {
+        config.webListen(HOST + ":0");
+        // Workaround, reported to the lead: requests to a browser's binding on the web
+        // listener's /ws flow are refused (480) unless the transport has a WSS listen point of
+        // its own (parley server's defaults have none)
+        config.listen("wss:" + HOST + ":" + Sipp.freePort());
       }
       AuthConfig.Builder auth = AuthConfig.builder();
       if (algorithms != null) {
@@ -173,7 +179,7 @@ final class ParleyServer implements AutoCloseable {
         auth.md5OnlyUserAgents(md5OnlyUserAgents);
       }
       config.auth(auth.build());
-      return new ParleyServer(SipServer.start(config.build()), domain, port, webSocketPort);
+      return new ParleyServer(SipServer.start(config.build()), domain, port);
     }
   }
 }
