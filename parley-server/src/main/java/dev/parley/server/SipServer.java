@@ -32,6 +32,7 @@ import dev.parley.transport.ListenPoint;
 import dev.parley.transport.NettyTransportLayer;
 import dev.parley.transport.Scheduler;
 import dev.parley.transport.ServerLocator;
+import dev.parley.transport.ServerTlsContext;
 import dev.parley.transport.TlsConfig;
 import dev.parley.transport.TransportListener;
 import java.net.InetAddress;
@@ -142,7 +143,7 @@ public final class SipServer implements AutoCloseable {
       if (config.listen().stream().anyMatch(p -> p.transport().isSecure())) {
         tb.tls(config.tlsCertificate() != null
             ? TlsConfig.builder().pem(config.tlsCertificate(), config.tlsKey(),
-                config.tlsKeyPassword()).build()
+                config.tlsKeyPassword()).reloadInterval(config.tlsReloadInterval()).build()
             : KeptSecrets.developmentTls(config.dataDir().resolve("tls")));
       }
       t = tb.build();
@@ -290,6 +291,20 @@ public final class SipServer implements AutoCloseable {
   /** The transport's connection counters: open now, refused and closed by each limit. */
   public dev.parley.transport.ConnectionStats connectionStats() {
     return transport.connectionStats();
+  }
+
+  /**
+   * The certificate of the TLS and WSS listeners, reloaded when its files change (every
+   * {@code tls.reload_interval}): an HTTPS listener that takes {@link ServerTlsContext#get()}
+   * for each connection serves the same one.
+   *
+   * @throws IllegalStateException when no listener is TLS or WSS
+   */
+  public ServerTlsContext serverTls() {
+    if (config.listen().stream().noneMatch(p -> p.transport().isSecure())) {
+      throw new IllegalStateException("no TLS or WSS listener");
+    }
+    return transport.serverTls();
   }
 
   /** The location service, for the proxy and for status. */

@@ -90,6 +90,20 @@ public final class NettyTransportLayer implements TransportLayer {
     return core.nextScheduler();
   }
 
+  /**
+   * The server side of TLS that this layer's TLS and WSS listeners take each new connection's
+   * certificate from, created on first use (by {@link #start()} when a listen point is secure).
+   * Another listener (an HTTPS server) that calls {@link ServerTlsContext#get()} for each
+   * connection it accepts serves the same certificate, and a reload reaches it too. Blocks on
+   * first use (reads the key files). Closed with this layer.
+   *
+   * @throws IllegalStateException without a TLS config with a key, or once closed
+   * @throws IllegalArgumentException if the key files cannot be loaded
+   */
+  public ServerTlsContext serverTls() {
+    return core.serverTls();
+  }
+
   /** The number of open connections, inbound and outbound. */
   public int connectionCount() {
     return core.connectionCount();

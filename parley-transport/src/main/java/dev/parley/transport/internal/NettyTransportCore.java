@@ -7,6 +7,7 @@ import dev.parley.transport.Flow;
 import dev.parley.transport.Hop;
 import dev.parley.transport.ListenPoint;
 import dev.parley.transport.Scheduler;
+import dev.parley.transport.ServerTlsContext;
 import dev.parley.transport.TlsConfig;
 import dev.parley.transport.TraceListener;
 import dev.parley.transport.Transport;
@@ -20,7 +21,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.List;
@@ -66,7 +66,7 @@ public final class NettyTransportCore {
   /** Whether the group runs Linux epoll (native channels, SO_REUSEPORT for UDP). */
   private volatile boolean epoll;
   private volatile ChannelGroup channels;
-  private volatile SslContext serverSsl;
+  private ServerTlsContext serverTls; // guarded by lock
   private CompletableFuture<Void> started;
   private volatile boolean closed;
 
@@ -149,11 +149,11 @@ public final class NettyTransportCore {
                 ? io.netty.channel.epoll.EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         channels = new DefaultChannelGroup("parley-transport", GlobalEventExecutor.INSTANCE);
         for (ListenPoint lp : requested) {
-          if (lp.transport().isSecure() && serverSsl == null) {
+          if (lp.transport().isSecure() && serverTls == null) {
             if (tls == null) {
               throw new IllegalArgumentException("listen point " + lp + " needs a TLS config");
             }
-            serverSsl = SslContexts.server(tls);
+            serverTlsLocked();
           }
         }
       } catch (RuntimeException e) {
@@ -162,7 +162,7 @@ public final class NettyTransportCore {
         shutdownGroup();
         return started;
       }
-      new ListenPointBinder(this, config, group, epoll, channels, serverSsl, udp).bind(requested)
+      new ListenPointBinder(this, config, group, epoll, channels, serverTls, udp).bind(requested)
           .whenComplete((done, error) -> {
             if (error != null) {
               started.completeExceptionally(error);
@@ -175,6 +175,36 @@ public final class NettyTransportCore {
           });
       return started;
     }
+  }
+
+  /**
+   * The server TLS context (created on first use, watching its files when the config has a
+   * reload interval).
+   *
+   * @throws IllegalStateException without a TLS config with a key, or once closed
+   * @throws IllegalArgumentException if the key files cannot be loaded
+   */
+  public ServerTlsContext serverTls() {
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("transport layer is closed");
+      }
+      if (tls == null || !tls.hasKey()) {
+        throw new IllegalStateException("no TLS config with a key: set pem, pkcs12 or "
+            + "developmentCertificate");
+      }
+      return serverTlsLocked();
+    }
+  }
+
+  private ServerTlsContext serverTlsLocked() {
+    if (serverTls == null) {
+      serverTls = ServerTlsContext.load(tls);
+      if (!tls.reloadInterval().isZero()) {
+        serverTls.watch(tls.reloadInterval());
+      }
+    }
+    return serverTls;
   }
 
   public Scheduler nextScheduler() {
@@ -196,6 +226,9 @@ public final class NettyTransportCore {
         return;
       }
       closed = true;
+      if (serverTls != null) {
+        serverTls.close();
+      }
     }
     ChannelGroup cg = channels;
     boolean inLoop = inAnyLoop();
