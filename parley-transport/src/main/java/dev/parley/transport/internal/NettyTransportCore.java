@@ -21,6 +21,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.List;
@@ -205,6 +206,38 @@ public final class NettyTransportCore {
       }
     }
     return serverTls;
+  }
+
+  /**
+   * A server-side TLS handler with the certificate that TLS and WSS listen points serve now
+   * ({@link #serverTls()}, built at the first call when no listen point needed it, which then
+   * reads the key files: call {@code serverTls()} first off the event loops), for another
+   * listener that shares the certificate and its reloads.
+   *
+   * @throws IllegalStateException if the transport has no TLS config with a key
+   */
+  public SslHandler newServerTlsHandler(Channel ch) {
+    // the current certificate of serverTls(): a reload reaches this listener's new connections
+    SslHandler h = serverTls().get().newHandler(ch.alloc());
+    h.setHandshakeTimeoutMillis(config.connectTimeout().toMillis());
+    return h;
+  }
+
+  /** See {@code NettyTransportLayer.adoptWebSocket}. */
+  public boolean adoptWebSocket(Channel ch, String path) {
+    Objects.requireNonNull(ch, "channel");
+    Objects.requireNonNull(path, "path");
+    if (!path.startsWith("/")) {
+      throw new IllegalArgumentException("path does not start with '/': " + path);
+    }
+    if (!ch.eventLoop().inEventLoop()) {
+      throw new IllegalStateException("adoptWebSocket runs on the channel's event loop");
+    }
+    if (!running()) {
+      ch.close();
+      return false;
+    }
+    return Pipelines.adoptWebSocket(this, ch, path);
   }
 
   public Scheduler nextScheduler() {
