@@ -181,15 +181,12 @@ class BrowserClientTest {
 
   /**
    * A Parley endpoint's requests inside a dialog with a browser reach it: its composing and
-   * messages in a conversation the browser started. Known bug: the proxy sends in-dialog requests
-   * to the Request-URI, the browser's Contact ({@code *.invalid}, RFC 7118), instead of the
-   * WebSocket connection its binding came on (docs/server.md, "Not there yet": RFC 5626 flow
-   * tokens), so they fail (503 upstream, 500 to the endpoint), and so do the ACKs to a browser
-   * that answered (it then ends the call after 64*T1) and the BYE of a browser that hangs up to
-   * the browser it called.
+   * messages in a conversation the browser started. The browser's Contact is {@code *.invalid}
+   * (RFC 7118): the proxy reaches it over the WebSocket connection named by the flow token in
+   * its Record-Route (docs/server.md, "Proxy" step 7). Before the flow tokens these failed (503
+   * upstream, 500 to the endpoint), and so did the ACKs to a browser that answered.
    */
   @Test
-  @org.junit.jupiter.api.Tag("known-bug")
   void parleyEndpointReachesTheBrowserInsideADialog() throws Exception {
     BlockingQueue<IncomingSessionEvent> invitations = new LinkedBlockingQueue<>();
     try (Endpoint frank = endpoint("frank", "frank-pw", invitations)) {
