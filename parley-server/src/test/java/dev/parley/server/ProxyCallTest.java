@@ -12,6 +12,7 @@ import dev.parley.server.status.TransactionCounts;
 import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.MediaType;
+import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipUri;
@@ -149,6 +150,55 @@ class ProxyCallTest extends ProxyFixture {
     SipRequest atBob = bob.nextInvite().request();
     assertThat(atBob.topVia().transport()).isEqualTo("TCP");
     assertThat(bob.message("alice", "x").statusCode()).isEqualTo(202); // stored: Alice is offline
+  }
+
+  @Test
+  void aCalleeReachedOnlyOverItsConnectionGetsTheAckMessagesAndByeOfItsDialogThere()
+      throws Exception {
+    start();
+    // Bob's Contact cannot be resolved (as a browser's, RFC 7118): only his connection reaches him
+    Phone bob = keep(Phone.advertising(server, "bob", "hunter2", Transport.TCP, "bob.invalid"));
+    assertThat(bob.register().statusCode()).isEqualTo(200);
+    bob.answering(false);
+    Phone alice = phone("alice", "secret");
+    assertThat(alice.register().statusCode()).isEqualTo(200);
+
+    Dialog aliceSide = alice.call("bob").dialog().get(10, TimeUnit.SECONDS);
+    // the caller's copy of our Record-Route names Bob's flow; the ACK reaches Bob over it
+    assertThat(aliceSide.routeSet().get(0).uri().toString()).contains(";pflow=tcp:127.0.0.1:");
+    Dialog bobSide = bob.accepted.take().get(10, TimeUnit.SECONDS);
+    assertThat(bobSide.state()).isEqualTo(Dialog.State.CONFIRMED);
+
+    SipResponse inDialog = alice.ua.request(aliceSide, SipMethod.MESSAGE, MediaType.TEXT_PLAIN,
+        "over your flow".getBytes(java.nio.charset.StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+    assertThat(inDialog.statusCode()).isEqualTo(200);
+    SipRequest atBob = bob.dialogRequests.poll(10, TimeUnit.SECONDS);
+    assertThat(atBob).isNotNull();
+    assertThat(atBob.topVia().transport()).isEqualTo("TCP");
+    assertThat(alice.ua.bye(aliceSide).get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    assertThat(bob.byes.poll(10, TimeUnit.SECONDS)).isNotNull();
+  }
+
+  @Test
+  void aForgedFlowInOurRouteIsNotOurDialog() throws Exception {
+    start();
+    Phone bob = keep(Phone.advertising(server, "bob", "hunter2", Transport.TCP, "bob.invalid"));
+    assertThat(bob.register().statusCode()).isEqualTo(200);
+    bob.answering(false);
+    Phone alice = phone("alice", "secret");
+    assertThat(alice.register().statusCode()).isEqualTo(200);
+    Dialog aliceSide = alice.call("bob").dialog().get(10, TimeUnit.SECONDS);
+    bob.accepted.take().get(10, TimeUnit.SECONDS);
+    String route = aliceSide.routeSet().get(0).toString();
+
+    // the same signature with another flow: the proxy treats the request as a new one
+    SipRequest forged = aliceSide.newRequest(SipMethod.MESSAGE, 0)
+        .setHeader(HeaderName.ROUTE, route.replaceAll(";pflow=tcp:127\\.0\\.0\\.1:\\d+",
+            ";pflow=udp:127.0.0.9:5060"))
+        .body(MediaType.TEXT_PLAIN, "elsewhere").build();
+    SipResponse answer = alice.ua.request(forged, alice.proxy).get(10, TimeUnit.SECONDS);
+    assertThat(answer.statusCode()).as("%s", answer).isNotEqualTo(200);
+    assertThat(bob.dialogRequests.poll(1, TimeUnit.SECONDS)).isNull();
   }
 
   @Test
