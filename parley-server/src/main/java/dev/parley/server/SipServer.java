@@ -26,6 +26,8 @@ import dev.parley.server.status.TransactionCounts;
 import dev.parley.server.store.AccountCache;
 import dev.parley.server.store.Store;
 import dev.parley.server.store.StoreException;
+import dev.parley.server.internal.ServerAdmin;
+import dev.parley.server.web.AdminPages;
 import dev.parley.server.web.WebHttpServer;
 import dev.parley.transaction.TransactionConfig;
 import dev.parley.transaction.TransactionLayer;
@@ -167,6 +169,7 @@ public final class SipServer implements AutoCloseable {
           .rateLimiter(limiter)
           .md5OnlyUserAgents(config.auth().md5OnlyUserAgents())
           .ownAddresses(proxyRef::pointsAtUs)
+          .disabledAccounts(accounts::isDisabled)
           .onRegistered(aor -> {
             OfflineMessages o = offline;
             if (o != null) {
@@ -184,7 +187,10 @@ public final class SipServer implements AutoCloseable {
       TransportListener front = limiter == null ? layer : Proxy.sourceLimits(layer, limiter, t);
       t.setListener(front);
       t.start().join();
-      w = config.web().isEnabled() ? WebHttpServer.start(config.web(), t, null) : null;
+      w = config.web().isEnabled() ? WebHttpServer.start(config.web(), t, new AdminPages(
+          new ServerAdmin(config.domain(), accounts, config.web().admins(), location, proxy,
+              () -> offline, limiter, store, this::onStoreThread, this::status),
+          config.web())) : null;
       this.web = w;
       // the web listener's port is ours too: Record-Route and Route headers may name it
       proxy.start(layer, t, aliases, w == null ? List.of()
@@ -487,6 +493,11 @@ public final class SipServer implements AutoCloseable {
         log.warn("binding flush failed, will retry: {}", e.getMessage());
       }
     }
+  }
+
+  /** Runs {@code task} on the store thread (the admin page's store writes). */
+  private void onStoreThread(Runnable task) {
+    background.execute(task);
   }
 
   /** Runs {@code task} every {@code interval}: timed by the scheduler, run on the store thread. */
