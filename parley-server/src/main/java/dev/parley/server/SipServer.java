@@ -8,6 +8,8 @@ import dev.parley.server.internal.KeptSecrets;
 import dev.parley.server.internal.PeriodicTask;
 import dev.parley.server.internal.ServerCore;
 import dev.parley.server.internal.StatusEndpoint;
+import dev.parley.server.metrics.ServerMetrics;
+import dev.parley.server.metrics.SipTraffic;
 import dev.parley.server.offline.OfflineMessages;
 import dev.parley.server.proxy.Proxy;
 import dev.parley.server.proxy.ProxyStats;
@@ -65,8 +67,8 @@ import org.slf4j.LoggerFactory;
  * pager-mode store-and-forward ({@link OfflineMessages}: a MESSAGE for a user without
  * registration is stored and delivered when the user registers), per-source limits
  * ({@link RateLimiter}, checked before a transaction exists), and a loopback HTTP status
- * endpoint ({@link StatusHttpServer}, serving {@link #status()}, its URL written into
- * {@code DATA/status.url}).
+ * endpoint ({@link StatusHttpServer}, serving {@link #status()} and, for Prometheus,
+ * {@link #metrics()}; its URL written into {@code DATA/status.url}).
  *
  * <pre>{@code
  * try (SipServer server = SipServer.start(ServerConfig.builder()
@@ -108,6 +110,8 @@ public final class SipServer implements AutoCloseable {
   private final Instant startedAt;
   private volatile OfflineMessages offline;
   private final Focus focus;
+  private final SipTraffic traffic = new SipTraffic();
+  private ServerMetrics metrics;
   private StatusHttpServer statusHttp;
   private final WebHttpServer web;
   private final int loadedBindings;
@@ -179,7 +183,7 @@ public final class SipServer implements AutoCloseable {
           .build();
       // A proxy sees spirals (the same request back with another Request-URI): merged-request
       // detection (§8.2.2.2) is a UAS rule and would answer them 482.
-      ServerCore core = new ServerCore(registrar, proxy);
+      ServerCore core = new ServerCore(registrar, proxy, traffic);
       TransactionLayer layer = TransactionLayer.builder(t, core)
           .config(TransactionConfig.defaults().toBuilder().rejectMergedRequests(false).build())
           .build();
@@ -216,13 +220,20 @@ public final class SipServer implements AutoCloseable {
             .knownUser(aor -> aor.host().equals(config.domain()) && accounts.contains(aor.user()))
             .clock(clock).config(config.offline()).build();
       }
+      this.metrics = ServerMetrics.builder().sip(traffic, layer).proxy(proxy)
+          .registrations(location, accounts::size).connections(t).offline(offline)
+          .rateLimits(limiter).focus(focus).build();
       if (config.status().isEnabled()) {
-        this.statusHttp = StatusEndpoint.start(config.status(), config.dataDir(), this::status);
+        this.statusHttp = StatusEndpoint.start(config.status(), config.dataDir(), this::status,
+            metrics::scrape);
       }
       started = true;
     } finally {
       if (!started) {
         periodic.forEach(PeriodicTask::close);
+        if (metrics != null) {
+          metrics.close();
+        }
         if (offline != null) {
           offline.close();
         }
@@ -410,6 +421,14 @@ public final class SipServer implements AutoCloseable {
     return web == null ? null : web.url();
   }
 
+  /**
+   * The server's metrics ({@code docs/metrics.md}), served as {@code GET /metrics} by the status
+   * endpoint; an embedding application may add meters to {@link ServerMetrics#registry()}.
+   */
+  public ServerMetrics metrics() {
+    return metrics;
+  }
+
   /** The status endpoint's base URL ({@code http://127.0.0.1:8060}), or null when it is off. */
   public String statusUrl() {
     return statusHttp == null ? null : statusHttp.url();
@@ -522,6 +541,7 @@ public final class SipServer implements AutoCloseable {
     if (statusHttp != null) {
       statusHttp.close();
     }
+    metrics.close();
     if (focus != null) {
       focus.close();
     }

@@ -107,6 +107,17 @@ public interface TransactionLayer extends TransportListener {
   /** Live server transactions (not yet Terminated): for leak tests and status pages. */
   int serverCount();
 
+  /**
+   * Responses sent in status class {@code statusClass} (1 to 6) since start, for metrics: each
+   * response a server transaction sent the first time (the transaction user's, and the layer's
+   * own 100 Trying), and the layer's stateless answers (400, 503); retransmissions are not
+   * counted, nor a 2xx to an INVITE passed again once one was sent (the UA core's
+   * retransmissions, a proxy's further forked 2xx).
+   *
+   * @throws IllegalArgumentException if {@code statusClass} is not 1..6
+   */
+  long responsesSent(int statusClass);
+
   /** Builds a {@link TransactionLayer}; not thread-safe. */
   final class Builder {
     private final TransportLayer transport;

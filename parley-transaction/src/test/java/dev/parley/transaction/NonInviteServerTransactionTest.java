@@ -47,6 +47,21 @@ class NonInviteServerTransactionTest {
   }
 
   @Test
+  void responsesSentAreCountedByClassOnceNotPerRetransmission() {
+    SipRequest request = receive(false);
+    stack.user.last().respond(Messages.response(request, 100));
+    stack.user.last().respond(Messages.response(request, 404));
+    stack.transport.receive(request, stack.udpFlow());
+    stack.transport.receive(request, stack.udpFlow());
+    assertThat(sentStatuses()).containsExactly(100, 404, 404, 404);
+    assertThat(stack.layer.responsesSent(1)).isOne();
+    assertThat(stack.layer.responsesSent(4)).isOne();
+    assertThat(stack.layer.responsesSent(2)).isZero();
+    assertThatThrownBy(() -> stack.layer.responsesSent(7))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("statusClass");
+  }
+
+  @Test
   void nonInviteServerResendsFinalResponseInCompletedUntilTimerJ() {
     SipRequest request = receive(false);
     stack.user.last().respond(Messages.response(request, 200));

@@ -131,6 +131,15 @@ public final class NettyTransportLayer implements TransportLayer {
   }
 
   /**
+   * The connection counters of the connections over one transport (UDP has none): open now,
+   * refused and closed by each limit since start. An eviction counts against the transport of
+   * the connection closed, a refusal against the newcomer's.
+   */
+  public ConnectionStats connectionStats(Transport transport) {
+    return core.connectionStats(Objects.requireNonNull(transport, "transport"));
+  }
+
+  /**
    * Closes every listen point and connection and shuts down the event loop group if this layer
    * created it (never one given to {@link Builder#eventLoopGroup}). Idempotent; waits up to a few
    * seconds unless called on one of the layer's event loops.

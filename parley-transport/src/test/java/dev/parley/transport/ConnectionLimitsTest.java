@@ -161,6 +161,31 @@ class ConnectionLimitsTest {
     assertThat(closedByServer(s)).isTrue();
     await().until(() -> b.connectionCount() == 0);
     assertThat(b.connectionStats().firstMessageTimeouts()).isEqualTo(1);
+    assertThat(b.connectionStats(t).firstMessageTimeouts()).isEqualTo(1);
+    assertThat(b.connectionStats(t == Transport.TCP ? Transport.WS : Transport.TCP)
+        .firstMessageTimeouts()).isZero();
+  }
+
+  @Test
+  void connectionsAreCountedByTransport() throws Exception {
+    TransportConfig two = TransportConfig.builder().maxConnectionsPerAddress(2).build();
+    NettyTransportLayer b = NettyTransportLayer.builder()
+        .listen("tcp:127.0.0.1:0", "ws:127.0.0.1:0").threads(1).limits(two).tls(tls).build();
+    toClose.add(b);
+    b.setListener(new Fixtures.Recorder());
+    b.start().join();
+    connect(b.listenPoint(Transport.TCP), "127.0.0.6");
+    connect(b.listenPoint(Transport.WS), "127.0.0.6");
+    await().atMost(Duration.ofSeconds(10)).until(() -> b.connectionCount() == 2);
+    Socket third = connect(b.listenPoint(Transport.WS), "127.0.0.6");
+    assertThat(closedByServer(third)).isTrue();
+
+    assertThat(b.connectionStats(Transport.TCP).open()).isEqualTo(1);
+    assertThat(b.connectionStats(Transport.WS).open()).isEqualTo(1);
+    assertThat(b.connectionStats(Transport.WS).refusedPerAddress()).isEqualTo(1);
+    assertThat(b.connectionStats(Transport.TCP).refusedPerAddress()).isZero();
+    assertThat(b.connectionStats(Transport.TLS).open()).isZero();
+    assertThat(b.connectionStats().open()).isEqualTo(2);
   }
 
   @Test

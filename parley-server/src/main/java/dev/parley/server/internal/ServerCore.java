@@ -1,6 +1,7 @@
 package dev.parley.server.internal;
 
 import dev.parley.focus.Focus;
+import dev.parley.server.metrics.SipTraffic;
 import dev.parley.server.proxy.Proxy;
 import dev.parley.server.proxy.RequestOrigin;
 import dev.parley.server.registrar.Registrar;
@@ -14,6 +15,7 @@ import dev.parley.transaction.ServerTransaction;
 import dev.parley.transaction.Transaction;
 import dev.parley.transaction.TransactionUser;
 import dev.parley.transport.Inbound;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -42,6 +44,7 @@ public final class ServerCore implements TransactionUser {
 
   private final Registrar registrar;
   private final Proxy proxy;
+  private final SipTraffic traffic;
   private volatile Focus focus;
   /**
    * The INVITE server transactions handed to the focus, until they terminate: where their
@@ -49,14 +52,19 @@ public final class ServerCore implements TransactionUser {
    */
   private final Set<ServerTransaction> focusInvites = ConcurrentHashMap.newKeySet();
 
-  /** A core handing REGISTER to {@code registrar} and the rest to {@code proxy}. */
-  public ServerCore(Registrar registrar, Proxy proxy) {
+  /**
+   * A core handing REGISTER to {@code registrar} and the rest to {@code proxy}, counting the
+   * requests it receives in {@code traffic}.
+   */
+  public ServerCore(Registrar registrar, Proxy proxy, SipTraffic traffic) {
     this.registrar = registrar;
     this.proxy = proxy;
+    this.traffic = Objects.requireNonNull(traffic, "traffic");
   }
 
   @Override
   public void onRequest(ServerTransaction tx, SipRequest request) {
+    traffic.received(request.method());
     try {
       HeaderName repeated = request.repeatedSingletonHeader();
       if (repeated != null) { // RFC 4475 §3.1.2.19: which To (From, CSeq...) would we believe?
@@ -126,6 +134,7 @@ public final class ServerCore implements TransactionUser {
 
   @Override
   public void onAck(SipRequest ack, Inbound inbound) {
+    traffic.received(ack.method());
     Focus f = focusOf(ack);
     if (f != null) {
       f.onAck(ack, inbound);
@@ -136,6 +145,7 @@ public final class ServerCore implements TransactionUser {
 
   @Override
   public void onCancel(ServerTransaction invite, SipRequest cancel) {
+    traffic.received(cancel.method());
     Focus f = focus;
     if (f != null && focusInvites.contains(invite)) { // by who took the INVITE, not the R-URI
       f.onCancel(invite, cancel);

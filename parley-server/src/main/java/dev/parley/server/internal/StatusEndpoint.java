@@ -24,22 +24,22 @@ public final class StatusEndpoint {
   private StatusEndpoint() {}
 
   /**
-   * The endpoint serving {@code status}.
+   * The endpoint serving {@code status}, and {@code metrics} as {@code GET /metrics}.
    *
    * @throws UncheckedIOException if it cannot listen (a configured port that is taken)
    */
   public static StatusHttpServer start(StatusConfig config, Path dataDir,
-      Supplier<ServerStatus> status) {
+      Supplier<ServerStatus> status, Supplier<String> metrics) {
     InetSocketAddress at = config.address();
     Path urlFile = dataDir.resolve(StatusHttpServer.URL_FILE);
     try {
-      return on(at, config, urlFile, status);
+      return on(at, config, urlFile, status, metrics);
     } catch (UncheckedIOException e) {
       if (!config.isAddressDefault() || !isBindFailure(e)) {
         throw e;
       }
       StatusHttpServer http = on(new InetSocketAddress(at.getAddress(), 0), config, urlFile,
-          status);
+          status, metrics);
       log.warn("status port {} is taken; status endpoint on {} instead (see {})", at.getPort(),
           http.url(), urlFile);
       return http;
@@ -47,8 +47,9 @@ public final class StatusEndpoint {
   }
 
   private static StatusHttpServer on(InetSocketAddress at, StatusConfig config, Path urlFile,
-      Supplier<ServerStatus> status) {
+      Supplier<ServerStatus> status, Supplier<String> metrics) {
     return StatusHttpServer.builder(status)
+        .metrics(metrics)
         .address(at.getAddress().getHostAddress().replaceAll("%.*$", ""), at.getPort())
         .allowNonLoopback(config.allowRemote())
         .urlFile(urlFile)

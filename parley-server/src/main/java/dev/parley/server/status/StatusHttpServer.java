@@ -57,8 +57,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server's status endpoint: a tiny HTTP/1.1 server (Netty's HTTP codec on its own event loop
- * thread) that answers {@code GET /status} with {@link ServerStatus#toJson()} and
- * {@code GET /health} with {@code {"status":"up"}}; {@code parley status} reads it.
+ * thread) that answers {@code GET /status} with {@link ServerStatus#toJson()},
+ * {@code GET /health} with {@code {"status":"up"}} and, when given metrics, {@code GET /metrics}
+ * with them in the Prometheus text format ({@code docs/metrics.md}); {@code parley status} reads
+ * the status, Prometheus scrapes the metrics.
  *
  * <pre>{@code
  * try (StatusHttpServer http = StatusHttpServer.builder(server::status)
@@ -82,8 +84,9 @@ import org.slf4j.LoggerFactory;
  * request takes milliseconds and is never the oldest for long.
  * One request per connection ({@code Connection: close}); other paths 404, other methods 405.
  *
- * <p>The status supplier runs on the endpoint's event loop for each {@code GET /status}: it must
- * not block (read in-memory counters only). Thread-safe.
+ * <p>The status and metrics suppliers run on the endpoint's event loop for each
+ * {@code GET /status} and {@code GET /metrics}: they must not block (read in-memory counters
+ * only); that loop is the endpoint's own, never a SIP one. Thread-safe.
  */
 public final class StatusHttpServer implements AutoCloseable {
   /** Default address: {@value}. */
@@ -98,6 +101,8 @@ public final class StatusHttpServer implements AutoCloseable {
   public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 8;
   /** Default time from accept by which a connection is closed, answered or not: 5 s. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
+  /** The content type of {@code GET /metrics}: the Prometheus text format 0.0.4. */
+  public static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
   /** The name of the file, in the data directory, that tells {@code parley status} the URL. */
   public static final String URL_FILE = "status.url";
 
@@ -105,6 +110,7 @@ public final class StatusHttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StatusHttpServer.class);
 
   private final Supplier<ServerStatus> status;
+  private final Supplier<String> metrics;
   private final InetSocketAddress requested;
   private final boolean allowNonLoopback;
   private final int maxRequestBytes;
@@ -122,6 +128,7 @@ public final class StatusHttpServer implements AutoCloseable {
 
   private StatusHttpServer(Builder b) {
     this.status = b.status;
+    this.metrics = b.metrics;
     this.requested = b.address;
     this.allowNonLoopback = b.allowNonLoopback;
     this.maxRequestBytes = b.maxRequestBytes;
@@ -343,6 +350,7 @@ public final class StatusHttpServer implements AutoCloseable {
         response = switch (path) {
           case "/status" -> statusResponse();
           case "/health" -> json(HttpResponseStatus.OK, "{\"status\":\"up\"}");
+          case "/metrics" -> metricsResponse();
           default -> json(HttpResponseStatus.NOT_FOUND, "{\"error\":\"not found\"}");
         };
       }
@@ -359,6 +367,21 @@ public final class StatusHttpServer implements AutoCloseable {
       }
     }
 
+    private FullHttpResponse metricsResponse() {
+      if (metrics == null) {
+        return json(HttpResponseStatus.NOT_FOUND, "{\"error\":\"not found\"}");
+      }
+      String text;
+      try {
+        text = metrics.get();
+      } catch (RuntimeException e) {
+        log.warn("metrics failed: {}", e.toString());
+        return json(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+            "{\"error\":\"metrics failed\"}");
+      }
+      return response(HttpResponseStatus.OK, METRICS_CONTENT_TYPE, text);
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       ctx.close(); // read timeout or a reset: nothing to answer
@@ -366,10 +389,15 @@ public final class StatusHttpServer implements AutoCloseable {
   }
 
   private static FullHttpResponse json(HttpResponseStatus status, String body) {
-    ByteBuf content = Unpooled.copiedBuffer(body + "\n", StandardCharsets.UTF_8);
+    return response(status, "application/json; charset=utf-8", body + "\n");
+  }
+
+  private static FullHttpResponse response(HttpResponseStatus status, String contentType,
+      String body) {
+    ByteBuf content = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
     FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
     r.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8")
+        .set(HttpHeaderNames.CONTENT_TYPE, contentType)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes())
         .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
         .set("X-Content-Type-Options", "nosniff")
@@ -421,6 +449,7 @@ public final class StatusHttpServer implements AutoCloseable {
   /** Builds and starts a {@link StatusHttpServer}; not thread-safe. */
   public static final class Builder {
     private final Supplier<ServerStatus> status;
+    private Supplier<String> metrics;
     private InetSocketAddress address = new InetSocketAddress(loopback(), DEFAULT_PORT);
     private boolean allowNonLoopback;
     private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
@@ -468,6 +497,16 @@ public final class StatusHttpServer implements AutoCloseable {
         }
       }
       this.address = new InetSocketAddress(a, port);
+      return this;
+    }
+
+    /**
+     * What {@code GET /metrics} answers, in the Prometheus text format
+     * ({@link #METRICS_CONTENT_TYPE}); null (the default): {@code /metrics} is 404. Called on the
+     * endpoint's thread for each request: it must not block.
+     */
+    public Builder metrics(Supplier<String> metrics) {
+      this.metrics = metrics;
       return this;
     }
 

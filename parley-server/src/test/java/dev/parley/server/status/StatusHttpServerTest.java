@@ -144,6 +144,29 @@ class StatusHttpServerTest {
   }
 
   @Test
+  void metricsAnswerTheirTextAsPrometheusTextFormat() throws Exception {
+    http = StatusHttpServer.builder(() -> STATUS).metrics(() -> "# TYPE up gauge\nup 1.0\n")
+        .address("127.0.0.1", 0).start();
+    String r = get("/metrics", "localhost");
+    assertThat(r).startsWith("HTTP/1.1 200 OK\r\n");
+    assertThat(r).containsIgnoringCase("content-type: text/plain; version=0.0.4; charset=utf-8\r\n");
+    assertThat(body(r)).isEqualTo("# TYPE up gauge\nup 1.0\n");
+    assertThat(get("/metrics", "evil.example")).startsWith("HTTP/1.1 403 Forbidden");
+  }
+
+  @Test
+  void withoutMetricsTheMetricsPathIs404AndAFailingSupplierGives500() throws Exception {
+    start(() -> STATUS);
+    assertThat(get("/metrics", "localhost")).startsWith("HTTP/1.1 404 Not Found");
+    http.close();
+    http = StatusHttpServer.builder(() -> STATUS).metrics(() -> {
+      throw new IllegalStateException("registry closed");
+    }).address("127.0.0.1", 0).start();
+    assertThat(get("/metrics", "localhost")).startsWith("HTTP/1.1 500");
+    assertThat(get("/status", "localhost")).startsWith("HTTP/1.1 200");
+  }
+
+  @Test
   void aFailingSupplierGives500AndTheEndpointKeepsServing() throws Exception {
     AtomicReference<ServerStatus> next = new AtomicReference<>();
     start(() -> {

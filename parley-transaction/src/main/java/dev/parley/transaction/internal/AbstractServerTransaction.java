@@ -62,7 +62,7 @@ abstract class AbstractServerTransaction extends AbstractTransaction implements 
         layer.responseDropped(this, response, "a final response was sent already");
         return;
       }
-      send(response);
+      sendFirst(response);
       terminate();
     });
   }
@@ -98,6 +98,12 @@ abstract class AbstractServerTransaction extends AbstractTransaction implements 
     String tag = other.to() == null ? null : other.to().tag();
     String expected = other.method().isAck() && responseToTag != null ? responseToTag : requestToTag;
     return Objects.equals(tag, expected);
+  }
+
+  /** Sends a response the first time: counts it ({@link #send} again for retransmissions). */
+  final void sendFirst(SipResponse response) {
+    layer.responseSent(response.statusCode());
+    send(response);
   }
 
   /**

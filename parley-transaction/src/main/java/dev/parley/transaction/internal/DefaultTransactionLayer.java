@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,10 @@ public final class DefaultTransactionLayer implements TransactionLayer {
       new ConcurrentHashMap<>();
   /** Whether new requests are being refused, so the log says so once per episode. */
   private final AtomicBoolean overloaded = new AtomicBoolean();
+  /** Responses sent by status class (index 0: 1xx), first transmissions only. */
+  private final LongAdder[] responsesSent = {
+      new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(),
+      new LongAdder()};
   /** Transactions past their final response that only absorb retransmissions. */
   private final java.util.concurrent.atomic.AtomicInteger lingering =
       new java.util.concurrent.atomic.AtomicInteger();
@@ -85,6 +90,22 @@ public final class DefaultTransactionLayer implements TransactionLayer {
   @Override
   public int serverCount() {
     return servers.size();
+  }
+
+  @Override
+  public long responsesSent(int statusClass) {
+    if (statusClass < 1 || statusClass > 6) {
+      throw new IllegalArgumentException("statusClass must be 1..6: " + statusClass);
+    }
+    return responsesSent[statusClass - 1].sum();
+  }
+
+  /** Counts a response sent the first time (not a retransmission). */
+  void responseSent(int statusCode) {
+    int statusClass = statusCode / 100;
+    if (statusClass >= 1 && statusClass <= 6) {
+      responsesSent[statusClass - 1].increment();
+    }
   }
 
   // ---------------------------------------------------------------- client side (§17.1)
@@ -383,6 +404,7 @@ public final class DefaultTransactionLayer implements TransactionLayer {
     if (status == SipStatus.SERVICE_UNAVAILABLE.code()) {
       b.header(HeaderName.RETRY_AFTER, Integer.toString(config.overloadRetryAfterSeconds()));
     }
+    responseSent(status);
     try {
       transport.send(b.build(), flow).whenComplete((f, e) -> {
         if (e != null) {

@@ -90,7 +90,7 @@ public final class InviteServerTransaction extends AbstractServerTransaction {
     tryingTimer = null;
     if (state == State.PROCEEDING && lastProvisional == null) {
       lastProvisional = request.response(100).build(); // §17.2.1, with Timestamp (§8.2.6.1)
-      send(lastProvisional);
+      sendFirst(lastProvisional);
     }
   }
 
@@ -138,12 +138,12 @@ public final class InviteServerTransaction extends AbstractServerTransaction {
         tryingTimer = cancel(tryingTimer);
         if (response.isProvisional()) {
           lastProvisional = response;
-          send(response);
+          sendFirst(response);
         } else if (response.isSuccess()) {
           state = State.ACCEPTED;
           lastProvisional = null; // Accepted answers a retransmitted INVITE with nothing
           timerL = linger(layer.timeoutMillis(), this::timerLFired, false);
-          send(response);
+          sendFirst(response);
           if (!reliable && state == State.ACCEPTED) {
             trimWhileLingering(response);
           }
@@ -156,12 +156,12 @@ public final class InviteServerTransaction extends AbstractServerTransaction {
           }
           timerH = schedule(layer.timeoutMillis(), this::timerHFired);
           lastProvisional = null; // Completed retransmits the final response only
-          send(response);
+          sendFirst(response);
         }
       }
       case ACCEPTED -> {
         if (response.isSuccess()) {
-          send(response);
+          send(response); // the UA core's retransmission, or a proxy's further forked 2xx
         } else {
           layer.responseDropped(this, response, "a 2xx was sent already");
         }

@@ -85,13 +85,13 @@ public final class NonInviteServerTransaction extends AbstractServerTransaction 
         lastResponse = response;
         if (response.isProvisional()) {
           state = State.PROCEEDING;
-          send(response);
+          sendFirst(response);
         } else {
           state = State.COMPLETED;
           if (!reliable) {
             timerJ = linger(layer.timeoutMillis(), this::timerJFired, true);
           }
-          send(response);
+          sendFirst(response);
           if (!reliable && state == State.COMPLETED) {
             trimWhileLingering(response);
           }

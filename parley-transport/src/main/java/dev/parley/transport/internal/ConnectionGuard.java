@@ -1,5 +1,6 @@
 package dev.parley.transport.internal;
 
+import dev.parley.transport.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ConnectionGuard extends ChannelDuplexHandler {
   private final NettyTransportCore core;
+  private final Transport transport;
   private final long firstMessageNanos;
   private final long messageNanos;
   private ChannelHandlerContext ctx;
@@ -34,8 +36,9 @@ final class ConnectionGuard extends ChannelDuplexHandler {
   private ScheduledFuture<?> timer;
   private long timerAt;
 
-  ConnectionGuard(NettyTransportCore core) {
+  ConnectionGuard(NettyTransportCore core, Transport transport) {
     this.core = core;
+    this.transport = transport;
     this.firstMessageNanos = core.config().firstMessageTimeout().toNanos();
     this.messageNanos = core.config().messageTimeout().toNanos();
   }
@@ -135,14 +138,14 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     long now = System.nanoTime();
     if (opening) {
       if (now - (openedAt + firstMessageNanos) >= 0) {
-        core.firstMessageTimedOut();
+        core.firstMessageTimedOut(transport);
         ctx.close();
       } else {
         arm(openedAt + firstMessageNanos);
       }
     } else if (!atRest) {
       if (now - (busySince + messageNanos) >= 0) {
-        core.messageTimedOut();
+        core.messageTimedOut(transport);
         ctx.close();
       } else {
         arm(busySince + messageNanos);

@@ -1,6 +1,7 @@
 package dev.parley.transport.internal;
 
 import dev.parley.transport.ConnectionStats;
+import dev.parley.transport.Transport;
 import dev.parley.transport.TransportConfig;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -38,6 +39,11 @@ final class ConnectionTable {
   private long refusedPerAddress;
   private long refusedFull;
   private long evicted;
+  /** The same counts (and the open connections) by {@link Transport#ordinal()}. */
+  private final int[] openBy = new int[Transport.values().length];
+  private final long[] refusedPerAddressBy = new long[Transport.values().length];
+  private final long[] refusedFullBy = new long[Transport.values().length];
+  private final long[] evictedBy = new long[Transport.values().length];
 
   /**
    * The source a connection counts against: an IPv4 address, or the /64 prefix of an IPv6 one
@@ -69,6 +75,7 @@ final class ConnectionTable {
     int have = mine == null ? 0 : mine.size();
     if (have >= maxPerAddress) {
       refusedPerAddress++;
+      refusedPerAddressBy[c.transport().ordinal()]++;
       return Admission.REFUSED;
     }
     Connection victim = null;
@@ -76,6 +83,7 @@ final class ConnectionTable {
       victim = evictFromLargest(have);
       if (victim == null) {
         refusedFull++;
+        refusedFullBy[c.transport().ordinal()]++;
         return Admission.REFUSED;
       }
     }
@@ -87,6 +95,7 @@ final class ConnectionTable {
     resized(source, have, have + 1);
     c.counted = true;
     total++;
+    openBy[c.transport().ordinal()]++;
     return victim == null ? Admission.ADMITTED : new Admission(true, victim);
   }
 
@@ -97,11 +106,13 @@ final class ConnectionTable {
       victim = evictFromLargest(0);
       if (victim == null) {
         refusedFull++;
+        refusedFullBy[c.transport().ordinal()]++;
         return Admission.REFUSED;
       }
     }
     c.counted = true;
     total++;
+    openBy[c.transport().ordinal()]++;
     return victim == null ? Admission.ADMITTED : new Admission(true, victim);
   }
 
@@ -112,6 +123,7 @@ final class ConnectionTable {
     }
     c.counted = false;
     total--;
+    openBy[c.transport().ordinal()]--;
     if (!c.isOutbound()) {
       InetAddress source = sourceOf(c.key().remote().getAddress());
       LinkedHashSet<Connection> mine = bySource.get(source);
@@ -128,6 +140,14 @@ final class ConnectionTable {
   synchronized ConnectionStats stats(long firstMessageTimeouts, long messageTimeouts,
       long idleTimeouts) {
     return new ConnectionStats(total, refusedPerAddress, refusedFull, evicted,
+        firstMessageTimeouts, messageTimeouts, idleTimeouts);
+  }
+
+  /** As {@link #stats(long, long, long)}, for the connections over {@code transport} only. */
+  synchronized ConnectionStats stats(Transport transport, long firstMessageTimeouts,
+      long messageTimeouts, long idleTimeouts) {
+    int t = transport.ordinal();
+    return new ConnectionStats(openBy[t], refusedPerAddressBy[t], refusedFullBy[t], evictedBy[t],
         firstMessageTimeouts, messageTimeouts, idleTimeouts);
   }
 
@@ -152,6 +172,7 @@ final class ConnectionTable {
     }
     release(victim);
     evicted++;
+    evictedBy[victim.transport().ordinal()]++;
     return victim;
   }
 

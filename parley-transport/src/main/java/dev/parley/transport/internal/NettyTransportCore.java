@@ -319,23 +319,28 @@ public final class NettyTransportCore {
   }
 
   /** A connection did not deliver its first message in time; its channel is being closed. */
-  void firstMessageTimedOut() {
-    connections.firstMessageTimedOut();
+  void firstMessageTimedOut(Transport transport) {
+    connections.firstMessageTimedOut(transport);
   }
 
   /** A connection took too long over a message; its channel is being closed. */
-  void messageTimedOut() {
-    connections.messageTimedOut();
+  void messageTimedOut(Transport transport) {
+    connections.messageTimedOut(transport);
   }
 
   /** A connection was silent too long; its channel is being closed. */
-  void idleTimedOut() {
-    connections.idleTimedOut();
+  void idleTimedOut(Transport transport) {
+    connections.idleTimedOut(transport);
   }
 
   /** The connection counters. */
   public ConnectionStats connectionStats() {
     return connections.stats();
+  }
+
+  /** The connection counters of the connections over {@code transport}. */
+  public ConnectionStats connectionStats(Transport transport) {
+    return connections.stats(transport);
   }
 
   /** An outbound connection is ready for messages. */

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,9 +41,10 @@ final class OpenConnections {
   private final Map<Long, Connection> byId = new ConcurrentHashMap<>();
   private final Map<Connection.Key, Connection> byRemote = new ConcurrentHashMap<>();
   private final ConnectionTable table;
-  private final AtomicLong firstMessageTimeouts = new AtomicLong();
-  private final AtomicLong messageTimeouts = new AtomicLong();
-  private final AtomicLong idleTimeouts = new AtomicLong();
+  /** Connections closed by each timeout, by {@link Transport#ordinal()}. */
+  private final AtomicLongArray firstMessageTimeouts = byTransport();
+  private final AtomicLongArray messageTimeouts = byTransport();
+  private final AtomicLongArray idleTimeouts = byTransport();
   private final Object lock = new Object();
   private volatile SslContext clientSsl;
 
@@ -198,23 +200,42 @@ final class OpenConnections {
   }
 
   /** A connection did not deliver its first message in time; its channel is being closed. */
-  void firstMessageTimedOut() {
-    firstMessageTimeouts.incrementAndGet();
+  void firstMessageTimedOut(Transport transport) {
+    firstMessageTimeouts.incrementAndGet(transport.ordinal());
   }
 
   /** A connection took too long over a message; its channel is being closed. */
-  void messageTimedOut() {
-    messageTimeouts.incrementAndGet();
+  void messageTimedOut(Transport transport) {
+    messageTimeouts.incrementAndGet(transport.ordinal());
   }
 
   /** A connection was silent too long; its channel is being closed. */
-  void idleTimedOut() {
-    idleTimeouts.incrementAndGet();
+  void idleTimedOut(Transport transport) {
+    idleTimeouts.incrementAndGet(transport.ordinal());
   }
 
   /** The connection counters. */
   ConnectionStats stats() {
-    return table.stats(firstMessageTimeouts.get(), messageTimeouts.get(), idleTimeouts.get());
+    return table.stats(sum(firstMessageTimeouts), sum(messageTimeouts), sum(idleTimeouts));
+  }
+
+  /** The connection counters of the connections over {@code transport}. */
+  ConnectionStats stats(Transport transport) {
+    int t = transport.ordinal();
+    return table.stats(transport, firstMessageTimeouts.get(t), messageTimeouts.get(t),
+        idleTimeouts.get(t));
+  }
+
+  private static AtomicLongArray byTransport() {
+    return new AtomicLongArray(Transport.values().length);
+  }
+
+  private static long sum(AtomicLongArray counts) {
+    long sum = 0;
+    for (int i = 0; i < counts.length(); i++) {
+      sum += counts.get(i);
+    }
+    return sum;
   }
 
   /** An outbound connection is ready for messages. */

@@ -55,7 +55,7 @@ final class Pipelines {
       @Override
       protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
-        p.addLast("guard", new ConnectionGuard(core))
+        p.addLast("guard", new ConnectionGuard(core, transport))
             .addLast("idle", idle(core.config(), false, transport));
         if (transport.isSecure()) {
           SslHandler h = ssl.newHandler(ch.alloc());

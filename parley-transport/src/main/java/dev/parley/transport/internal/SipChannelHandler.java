@@ -108,7 +108,7 @@ final class SipChannelHandler extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof IdleStateEvent idle) {
       if (idle.state() == IdleState.ALL_IDLE) {
-        core.idleTimedOut();
+        core.idleTimedOut(transport);
         ctx.close();
       } else if (idle.state() == IdleState.WRITER_IDLE) {
         ctx.writeAndFlush(Unpooled.wrappedBuffer(PING));
