@@ -102,7 +102,7 @@ final class Pipelines {
       return false;
     }
     ChannelPipeline p = ch.pipeline();
-    ConnectionGuard guard = new ConnectionGuard(core);
+    ConnectionGuard guard = new ConnectionGuard(core, Transport.WSS);
     p.addFirst("idle", idle(core.config(), false, Transport.WSS));
     p.addFirst("guard", guard);
     guard.adopt(c);
