@@ -197,8 +197,7 @@ public final class SipServer implements AutoCloseable {
           config.web())) : null;
       this.web = w;
       // the web listener's port is ours too: Record-Route and Route headers may name it
-      proxy.start(layer, t, aliases, w == null ? List.of()
-          : List.of(new ListenPoint(dev.parley.transport.Transport.WSS, w.address())));
+      proxy.start(layer, t, aliases, w == null ? List.of() : List.of(w.webSocketListenPoint()));
       this.timers = timers != null ? timers : t.nextScheduler();
       this.focus = config.focusEnabled() ? FocusWiring.start(t, layer, core, proxy,
           config.domain(), config.focus(), this.timers, config.proxy().advertisedHost()) : null;
@@ -409,9 +408,7 @@ public final class SipServer implements AutoCloseable {
     List<String> out = new ArrayList<>();
     transport.listenPoints().forEach(lp -> out.add(lp.toString()));
     if (web != null) {
-      String at = new ListenPoint(dev.parley.transport.Transport.WSS, web.address()).toString();
-      out.add("https" + at.substring(at.indexOf(':')));
-      out.add(at + dev.parley.server.web.WebConfig.WEBSOCKET_PATH);
+      out.addAll(web.listeners());
     }
     return out;
   }
