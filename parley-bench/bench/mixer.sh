@@ -10,7 +10,11 @@
 # the others G.711 silence) and counts the mixed audio that comes back.
 #   parley: MixerBench serve in its own JVM: one AudioMixer per conference (16 kHz mix), on a
 #           MediaScheduler of MIX_THREADS workers; it prints its mix ticks, late ticks (a tick
-#           starting > 10 ms after its time) and mean tick time over the measured window.
+#           starting > 10 ms after its time), skipped ticks and mean tick time over the measured
+#           window (WARMUP s after the first packet, WINDOW s long, inside the load's sending),
+#           and where every participant frame of the window went (line "frames": mixed,
+#           concealment mixed, silent, concealment faded out, starting, missing, muted/held,
+#           none; they add up to ticks x participants).
 #   janus:  janus (headless, HTTP transport on 127.0.0.1 only, every plugin but audiobridge
 #           disabled) with one audiobridge room per conference (sampling_rate 16000,
 #           allow_rtp_participants), each participant joined as a plain RTP participant (codec
@@ -90,7 +94,7 @@ for server in $SERVERS; do
       # shellcheck disable=SC2086
       java $JVM_OPTS -cp "$work/benchmarks.jar" dev.parley.bench.MixerBench serve \
         --conferences "$CONFERENCES" --participants "$PARTICIPANTS" --threads "$MIX_THREADS" \
-        --rate "$MIX_RATE" --seconds $((WARMUP + WINDOW + 4)) --window "$WINDOW" \
+        --rate "$MIX_RATE" --warmup "$WARMUP" --window "$WINDOW" \
         --ports-file "$work/legs.txt" >"$log" 2>&1 &
       server_pid=$!
       i=0
@@ -105,7 +109,7 @@ for server in $SERVERS; do
         || die "load failed: $(tail -n 5 "$out/load-$server.out")"
       wait "$server_pid" || true
       server_pid=
-      extra=$(grep '^mixer ' "$log" | tail -n 1 || true) ;;
+      extra=$(grep -E '^(mixer|frames|jitter_buffers) ' "$log" || true) ;;
     janus)
       command -v janus >/dev/null 2>&1 || die "janus not found (Debian: apt-get install janus)"
       conf=$work/janus; mkdir -p "$conf"
@@ -172,7 +176,7 @@ JCFG
   line=$(grep '^participants=' "$out/load-$server.out" | tail -n 1)
   [ -n "$line" ] || die "load printed no result: $(tail -n 5 "$out/load-$server.out")"
   echo "$server: $line" | tee -a "$summary"
-  if [ -n "$extra" ]; then echo "$server: $extra" | tee -a "$summary"; fi
+  if [ -n "$extra" ]; then echo "$extra" | sed "s/^/$server: /" | tee -a "$summary"; fi
   us=$(echo "$line" | sed -n 's/.*us_per_participant_s=\([0-9.]*\).*/\1/p')
   results+=("$server=$us")
   sleep 3

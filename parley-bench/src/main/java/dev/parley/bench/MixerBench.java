@@ -43,10 +43,13 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code serve}: C {@link AudioMixer}s of P participants each (PCMU, payload type 0, no
  *       remote address: the legs latch onto the first packet's source, symmetric RTP), on one
- *       {@link MediaScheduler}; writes one line {@code conference port} per leg to a file, runs
- *       for the given seconds, then prints the mixers' figures over the last {@code --window}
- *       seconds (ticks, late ticks, the mean tick time; the latest tick start and the longest
- *       tick since the start) summed over the conferences.
+ *       {@link MediaScheduler}; writes one line {@code conference port} per leg to a file, waits
+ *       for the load's first packet, lets {@code --warmup} seconds pass, then prints the
+ *       mixers' figures over the next {@code --window} seconds (ticks, late and skipped ticks,
+ *       the mean tick time; the latest tick start and the longest tick since the start), where
+ *       every participant frame of the window went ({@link MixerStats.Frames}: they add up to
+ *       the ticks times the participants) and the jitter buffers' counts, summed over the
+ *       conferences.
  *   <li>{@code load}: P x C plain RTP "phones" on loopback (one NIO thread): each sends a 20 ms
  *       PCMU packet every 20 ms (the first K of a conference a tone of its own, the others
  *       G.711 silence) and counts what comes back; when it falls more than 5 frames behind (a
@@ -55,14 +58,15 @@ import java.util.regex.Pattern;
  *       (16 kHz, {@code allow_rtp_participants}) and joins each phone as a plain RTP
  *       participant. After a warm-up it reads the server's CPU time ({@code /proc/PID/stat}) over
  *       the measured window and prints {@code us_per_participant_s}: server CPU microseconds per
- *       participant-second.
+ *       participant-second; it sends on for {@code --tail} seconds after its window, so that the
+ *       serve's window (which starts a few ms later) has every packet too.
  * </ul>
  *
  * <pre>
  * java -cp benchmarks.jar dev.parley.bench.MixerBench serve --conferences 10 --participants 10 \
- *     --seconds 60 --ports-file /tmp/legs.txt [--window 20] [--threads 2] [--rate 16000]
+ *     --ports-file /tmp/legs.txt [--warmup 15] [--window 20] [--threads 2] [--rate 16000]
  * java -cp benchmarks.jar dev.parley.bench.MixerBench load --ports-file /tmp/legs.txt \
- *     --server-pid PID [--speakers 10] [--warmup 10] [--seconds 20]
+ *     --server-pid PID [--speakers 10] [--warmup 15] [--seconds 20] [--tail 3]
  * java -cp benchmarks.jar dev.parley.bench.MixerBench load --janus http://127.0.0.1:38088/janus \
  *     --conferences 10 --participants 10 --server-pid PID
  * </pre>
@@ -107,8 +111,8 @@ public final class MixerBench {
   private static void serve(Map<String, String> o) throws Exception {
     int conferences = number(o, "conferences", 10, 1, 100);
     int participants = number(o, "participants", 10, 2, 100);
-    int seconds = number(o, "seconds", 60, 1, 3600);
-    int window = number(o, "window", Math.min(20, seconds), 1, seconds);
+    int warmup = number(o, "warmup", 15, 0, 600);
+    int window = number(o, "window", 20, 1, 3600);
     int threads = number(o, "threads", 2, 1, 16);
     AudioFormat format = AudioFormat.of(number(o, "rate", 16000, 8000, 48000));
     Path portsFile = Path.of(o.getOrDefault("ports-file", "mixer-legs.txt"));
@@ -132,38 +136,59 @@ public final class MixerBench {
       Files.move(tmp, portsFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       System.out.printf(Locale.ROOT, "serving conferences=%d participants=%d rate=%d threads=%d%n",
           conferences, participants, format.sampleRate(), threads);
-      // the figures of the last seconds only: the first ones include the phones' start
-      TimeUnit.SECONDS.sleep(seconds - window);
+      // The window starts WARMUP s after the first packet (the load's start) and ends before
+      // the load stops sending (it sends a tail of seconds after its own window).
+      long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (received(mixers) == 0) {
+        if (System.nanoTime() > waitUntil) {
+          throw new IllegalStateException("no RTP from the load within 120 s");
+        }
+        TimeUnit.MILLISECONDS.sleep(10);
+      }
+      TimeUnit.SECONDS.sleep(warmup);
       List<MixerStats> before = mixers.stream().map(AudioMixer::stats).toList();
+      long[] rx0 = legTotals(mixers);
       Map<String, Long> cpu0 = threadCpu();
       TimeUnit.SECONDS.sleep(window);
       Map<String, Long> cpu1 = threadCpu();
+      long[] rx1 = legTotals(mixers);
       long ticks = 0;
       long late = 0;
       long lateAll = 0;
+      long skipped = 0;
       long maxLate = 0;
       long tickNanos = 0;
       long maxTick = 0;
-      long mixed = 0;
-      long received = 0;
+      long legTicks = 0;
+      MixerStats.Frames frames = new MixerStats.Frames(0, 0, 0, 0, 0, 0, 0, 0);
       for (int i = 0; i < mixers.size(); i++) {
         MixerStats s = mixers.get(i).stats();
         ticks += s.ticks() - before.get(i).ticks();
+        legTicks += (s.ticks() - before.get(i).ticks()) * s.participants();
         late += s.lateTicks() - before.get(i).lateTicks();
         lateAll += s.lateTicks();
+        skipped += s.skippedTicks() - before.get(i).skippedTicks();
         maxLate = Math.max(maxLate, s.maxLatenessNanos());
         tickNanos += s.tickNanos() - before.get(i).tickNanos();
         maxTick = Math.max(maxTick, s.maxTickNanos());
-        mixed += s.mixedFrames() - before.get(i).mixedFrames();
-        for (MixerParticipant p : mixers.get(i).participants()) {
-          received += p.stats().packetsReceived();
-        }
+        frames = frames.plus(s.frames().minus(before.get(i).frames()));
       }
       System.out.printf(Locale.ROOT, "mixer ticks=%d late_ticks=%d late_ticks_since_start=%d"
-              + " max_lateness_ms=%.1f mean_tick_us=%.1f max_tick_ms=%.2f mixed_frames=%d"
-              + " packets_received=%d%n",
-          ticks, late, lateAll, maxLate / 1e6, ticks == 0 ? 0 : tickNanos / 1e3 / ticks,
-          maxTick / 1e6, mixed, received);
+              + " skipped_ticks=%d max_lateness_ms=%.1f mean_tick_us=%.1f max_tick_ms=%.2f"
+              + " mixed_frames=%d packets_received=%d%n",
+          ticks, late, lateAll, skipped, maxLate / 1e6,
+          ticks == 0 ? 0 : tickNanos / 1e3 / ticks, maxTick / 1e6,
+          frames.mixed() + frames.mixedConcealed(), rx1[0] - rx0[0]);
+      // Where each participant's frame of each tick in the window went: the counts add up to
+      // frames_total, which is the ticks times the participants (frames_expected).
+      System.out.printf(Locale.ROOT, "frames expected=%d total=%d mixed=%d mixed_concealed=%d"
+              + " silent=%d concealed_silent=%d starting=%d missing=%d left_out=%d"
+              + " no_frame=%d%n",
+          legTicks, frames.total(), frames.mixed(), frames.mixedConcealed(), frames.silent(),
+          frames.concealedSilent(), frames.starting(), frames.missing(), frames.leftOut(), frames.noFrame());
+      System.out.printf(Locale.ROOT, "jitter_buffers packets_received=%d late=%d concealed=%d"
+              + " lost=%d%n", rx1[0] - rx0[0], rx1[1] - rx0[1], rx1[2] - rx0[2],
+          rx1[3] - rx0[3]);
       int n = conferences * participants;
       System.out.printf(Locale.ROOT, "threads us_per_participant_s: mix_workers=%.1f"
               + " rtp_loops=%.1f other_java_threads=%.1f (GC and JIT threads not included)%n",
@@ -179,11 +204,37 @@ public final class MixerBench {
     }
   }
 
+  private static long received(List<AudioMixer> mixers) {
+    long n = 0;
+    for (AudioMixer m : mixers) {
+      for (MixerParticipant p : m.participants()) {
+        n += p.stats().packetsReceived();
+      }
+    }
+    return n;
+  }
+
+  /** Summed over every leg: packets received, late, concealed, lost. */
+  private static long[] legTotals(List<AudioMixer> mixers) {
+    long[] t = new long[4];
+    for (AudioMixer m : mixers) {
+      for (MixerParticipant p : m.participants()) {
+        dev.parley.media.AudioStreamStats s = p.stats();
+        t[0] += s.packetsReceived();
+        t[1] += s.late();
+        t[2] += s.concealed();
+        t[3] += s.lost();
+      }
+    }
+    return t;
+  }
+
   // ----------------------------------------------------------------------------- load
 
   private static void load(Map<String, String> o) throws Exception {
-    int warmup = number(o, "warmup", 10, 0, 600);
+    int warmup = number(o, "warmup", 15, 0, 600);
     int seconds = number(o, "seconds", 20, 1, 3600);
+    int tail = number(o, "tail", 3, 0, 60);
     long serverPid = Long.parseLong(o.getOrDefault("server-pid", "0"));
     String janus = o.get("janus");
     List<Phone> phones = new ArrayList<>();
@@ -234,6 +285,10 @@ public final class MixerBench {
     long sent = 0;
     long lateSends = 0;
     long skippedRounds = 0;
+    long serverTicks1 = -1;
+    long measuredTo = 0;
+    long received1 = 0;
+    long sent1 = 0;
     while (true) {
       long now = System.nanoTime();
       if (now >= next) {
@@ -254,7 +309,13 @@ public final class MixerBench {
           received0 = received;
           sent0 = sent;
         }
-        if (now >= end) {
+        if (serverTicks1 < 0 && now >= end) { // the window ends; a tail of sending follows
+          serverTicks1 = ticks(serverPid);
+          measuredTo = now;
+          received1 = received;
+          sent1 = sent;
+        }
+        if (now >= end + TimeUnit.SECONDS.toNanos(tail)) {
           break;
         }
       }
@@ -274,15 +335,14 @@ public final class MixerBench {
         selector.selectedKeys().clear();
       }
     }
-    long serverTicks1 = ticks(serverPid);
-    double window = (System.nanoTime() - measuredFrom) / 1e9;
+    double window = (measuredTo - measuredFrom) / 1e9;
     double cpu = (serverTicks1 - serverTicks0) / 100.0; // USER_HZ
     long silentPhones = phones.stream().filter(p -> p.received == 0).count();
     System.out.printf(Locale.ROOT, "participants=%d window_s=%.1f server_cpu_s=%.2f cores=%.3f"
             + " us_per_participant_s=%.1f sent_pps=%.0f received_pps=%.0f phones_hearing_nothing=%d"
             + " load_late_sends=%d load_skipped_rounds=%d loadavg=%s%n",
         phones.size(), window, cpu, cpu / window, 1e6 * cpu / (phones.size() * window),
-        (sent - sent0) / window, (received - received0) / window, silentPhones, lateSends,
+        (sent1 - sent0) / window, (received1 - received0) / window, silentPhones, lateSends,
         skippedRounds, Files.readString(Path.of("/proc/loadavg")).trim().replace(' ', ','));
     for (Phone p : phones) {
       p.channel.close();

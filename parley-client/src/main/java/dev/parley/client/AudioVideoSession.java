@@ -76,8 +76,10 @@ public interface AudioVideoSession extends Session {
    *
    * @param digits {@code 0-9 * # A-D}, at most 64 waiting at once
    * @throws IllegalArgumentException naming {@code digits} if one is not a DTMF digit
-   * @throws IllegalStateException if no audio stream runs yet, or the peer accepted no
-   *     telephone-event
+   * @throws DtmfUnavailableException (an {@link IllegalStateException}) with its
+   *     {@link DtmfUnavailableException#reason() reason} if no audio stream runs yet, its audio
+   *     has ended, or the peer's answer lists no telephone-event. An Opus call to a peer with
+   *     only {@code telephone-event/8000} sends the events at 8000 Hz (docs/media.md, "DTMF")
    */
   void sendDtmf(String digits);
 

@@ -1,8 +1,10 @@
 package dev.parley.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.parley.media.DtmfEvent;
 import dev.parley.media.MediaNetwork;
 import dev.parley.media.MediaNetworkConfig;
 import dev.parley.media.MediaScheduler;
@@ -35,7 +37,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The signalling of audio sessions against a scripted phone (wire text): early media from a 183
- * with an answer, a codec change and a hold by the phone's re-INVITEs, each seen in the stream.
+ * with an answer, a codec change and a hold by the phone's re-INVITEs, each seen in the stream;
+ * DTMF in an Opus call with a phone that has only {@code telephone-event/8000}, read off the
+ * phone's RTP socket.
  */
 class AudioSignallingTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
@@ -176,6 +180,128 @@ class AudioSignallingTest {
     c.send("ACK", 2, sdp(2, "8", "sendrecv"));
     await().atMost(WAIT).until(() -> call.audioStats().orElseThrow().codec().equals("PCMA"));
     await().atMost(WAIT).until(() -> nextRtp().payloadType() == 8);
+    call.terminate();
+    phone.respond(phone.takeRequest(SipMethod.BYE), 200);
+    call.termination().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /** An Opus description of the phone's: {@code formats} on its m-line, {@code more} lines. */
+  private String opus(int version, String formats, String more) {
+    return "v=0\r\no=- 7 " + version + " IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n"
+        + "t=0 0\r\nm=audio " + phoneRtp.getLocalPort() + " RTP/AVP " + formats + "\r\n"
+        + "a=rtpmap:111 opus/48000/2\r\na=fmtp:111 minptime=10;useinbandfec=1\r\n" + more
+        + "a=sendrecv\r\n";
+  }
+
+  /** Bob calls the phone, which answers {@code answer}. */
+  private AudioVideoSession bobCallsThePhoneAnswering(String answer) throws Exception {
+    AudioVideoSession call = (AudioVideoSession) bob.sessionManager()
+        .createSession(SessionType.AUDIO_VIDEO, SessionContext.EMPTY);
+    var added = call.addParticipant(SipUri.parse(phone.uri("phone")));
+    SipRequest invite = phone.takeRequest(SipMethod.INVITE);
+    SipResponse ok = invite.response(200, "ph1")
+        .header(HeaderName.CONTACT, "<" + phone.uri("phone") + ">")
+        .body(MediaType.APPLICATION_SDP, answer.getBytes(StandardCharsets.UTF_8)).build();
+    phone.reply(invite, ok);
+    phone.takeRequest(SipMethod.ACK);
+    added.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    return call;
+  }
+
+  /** The RTP timestamp of the next Opus (payload type 111) packet the phone gets. */
+  private long nextOpusTimestamp() throws Exception {
+    for (int i = 0; i < 1000; i++) {
+      RtpPacket p = nextRtp();
+      if (p.payloadType() == 111) {
+        return p.timestamp();
+      }
+    }
+    throw new AssertionError("no Opus packet in 1000 RTP packets");
+  }
+
+  /**
+   * Reads the phone's RTP until the end packet of a telephone-event on {@code eventPt}; checks
+   * that the event's timestamp is on the audio's 48 kHz clock, a 20 ms step (960) from
+   * {@code firstAudio}, the timestamp of an Opus packet before it.
+   */
+  private DtmfEvent nextDtmfEnd(int eventPt, long firstAudio) throws Exception {
+    for (int i = 0; i < 1000; i++) {
+      RtpPacket p = nextRtp();
+      if (p.payloadType() == 111) {
+        continue;
+      }
+      assertThat(p.payloadType()).as("telephone-event payload type").isEqualTo(eventPt);
+      byte[] payload = p.payloadBytes();
+      DtmfEvent e = DtmfEvent.decode(payload, 0, payload.length);
+      if (e.end()) {
+        assertThat((p.timestamp() - firstAudio) % 960)
+            .as("event timestamp on the 48 kHz audio clock").isZero();
+        return e;
+      }
+    }
+    throw new AssertionError("no telephone-event end packet in 1000 RTP packets");
+  }
+
+  @Test
+  void anOpusCallToAPhoneWithOnlyTelephoneEvent8000SendsDtmfAt8000Hz() throws Exception {
+    // bob offers telephone-event/48000 and /8000; the phone answers Opus and /8000 only
+    AudioVideoSession call = bobCallsThePhoneAnswering(
+        opus(1, "111 101", "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\n"));
+    long audio = nextOpusTimestamp();
+
+    call.sendDtmf("7");
+
+    DtmfEvent end = nextDtmfEnd(101, audio);
+    assertThat(end.digit()).isEqualTo('7');
+    assertThat(end.duration()).as("100 ms counted at 8000 Hz, the event's clock").isEqualTo(800);
+    call.terminate();
+    phone.respond(phone.takeRequest(SipMethod.BYE), 200);
+    call.termination().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  @Test
+  void anOpusOfferWithOnlyTelephoneEvent8000IsAnsweredWithItAndDtmfFlows() throws Exception {
+    String callId = MockSipPeer.token();
+    String fromTag = MockSipPeer.token();
+    SipUri bobUri = bob.contactUri();
+    InetSocketAddress bobAt = new InetSocketAddress("127.0.0.1", bobUri.port());
+    phone.send(request("INVITE", bobUri.toString(), callId, fromTag, null, 1,
+        opus(1, "111 101", "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\n")),
+        bobAt);
+    IncomingSessionEvent invitation = invitations.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(invitation).isNotNull();
+    var accepted = invitation.accept();
+    SipResponse ok = phone.takeFinalResponse();
+    SessionDescription answer = SessionDescription.parse(ok.body());
+    assertThat(answer.media().get(0).formats()).containsExactly("111", "101");
+    assertThat(new String(ok.body(), StandardCharsets.UTF_8))
+        .contains("a=rtpmap:101 telephone-event/8000");
+    phone.send(request("ACK", ok.contacts().get(0).uri().toString(), callId, fromTag,
+        ok.to().tag(), 1, null), bobAt);
+    AudioVideoSession call = (AudioVideoSession) accepted.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    long audio = nextOpusTimestamp();
+
+    call.sendDtmf("#");
+
+    DtmfEvent end = nextDtmfEnd(101, audio);
+    assertThat(end.digit()).isEqualTo('#');
+    assertThat(end.duration()).isEqualTo(800);
+    call.terminate();
+    phone.takeRequest(SipMethod.BYE);
+  }
+
+  @Test
+  void dtmfToAPhoneThatAnsweredNoTelephoneEventIsRefusedSayingWhy() throws Exception {
+    AudioVideoSession call = bobCallsThePhoneAnswering(opus(1, "111", ""));
+    nextRtp(); // the audio runs
+
+    assertThatThrownBy(() -> call.sendDtmf("1"))
+        .isInstanceOf(DtmfUnavailableException.class)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("lists no telephone-event")
+        .hasMessageContaining("opus/48000")
+        .extracting(e -> ((DtmfUnavailableException) e).reason())
+        .isEqualTo(DtmfUnavailableException.Reason.NO_TELEPHONE_EVENT);
     call.terminate();
     phone.respond(phone.takeRequest(SipMethod.BYE), 200);
     call.termination().get(WAIT.toSeconds(), TimeUnit.SECONDS);

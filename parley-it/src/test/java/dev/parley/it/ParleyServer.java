@@ -64,6 +64,14 @@ final class ParleyServer implements AutoCloseable {
     return port;
   }
 
+  /**
+   * The base URL of its HTTPS web listener, {@code https://127.0.0.1:PORT/} (the browser client;
+   * SIP over WSS at {@code /ws}), or null without {@link Builder#web()}.
+   */
+  String webUrl() {
+    return server.webUrl();
+  }
+
   /** The served domain. */
   String domain() {
     return domain;
@@ -104,6 +112,7 @@ final class ParleyServer implements AutoCloseable {
     private List<DigestAlgorithm> algorithms;
     private UserAgentMatcher md5OnlyUserAgents;
     private String domain = DOMAIN;
+    private boolean web;
 
     private Builder(Path dataDir) {
       this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -112,6 +121,15 @@ final class ParleyServer implements AutoCloseable {
     /** The domain (default {@value ParleyServer#DOMAIN}); {@code 127.0.0.1} makes it the server's address. */
     Builder domain(String domain) {
       this.domain = Objects.requireNonNull(domain, "domain");
+      return this;
+    }
+
+    /**
+     * Starts the HTTPS web listener too (the browser client at {@code /}, SIP over WSS at
+     * {@code /ws}) on a free port of 127.0.0.1, with the development certificate.
+     */
+    Builder web() {
+      this.web = true;
       return this;
     }
 
@@ -146,6 +164,13 @@ final class ParleyServer implements AutoCloseable {
           .listen("udp:" + HOST + ":" + port).threads(2)
           // not the default 127.0.0.1:8060, which a server on this machine may hold
           .statusListen(HOST + ":0");
+      if (web) {
+        config.webListen(HOST + ":0");
+        // Workaround, reported to the lead: requests to a browser's binding on the web
+        // listener's /ws flow are refused (480) unless the transport has a WSS listen point of
+        // its own (parley server's defaults have none)
+        config.listen("wss:" + HOST + ":" + Sipp.freePort());
+      }
       AuthConfig.Builder auth = AuthConfig.builder();
       if (algorithms != null) {
         auth.algorithms(algorithms);

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,19 @@ import org.slf4j.LoggerFactory;
  * method is thread-safe and none blocks: a SIP event loop may add, change and remove
  * participants. Received packets are handled on the sockets' loops as in {@link AudioStream}.
  *
+ * <p><b>Falling behind.</b> A tick that starts late (the worker busy, the process descheduled)
+ * is counted late; the ticks missed meanwhile run back to back to catch up, at most
+ * {@link Builder#maxCatchUpTicks(int)} of them (5, 100 ms, by default). Further behind, the
+ * mixer skips the missed ticks (counted in {@link MixerStats#skippedTicks()}) and goes on from
+ * the tick due now: a stall costs the participants a gap, not a burst of stale frames followed
+ * by a mix that stays late. The participants' jitter buffers cut the packets that piled up
+ * meanwhile back to their target delay.
+ *
+ * <p><b>Accounting.</b> {@link MixerStats#frames()} says what became of every participant's frame
+ * of every tick (mixed, concealment mixed, silent, concealment faded out, still starting, missing,
+ * muted or held, none),
+ * so a shortfall of mixed frames can be traced to its cause.
+ *
  * <p>{@link #addLocal(AudioSource, AudioSink)} adds a participant without RTP: an application's
  * source and sink (a bot, an announcement, a recording of the conference).
  *
@@ -54,6 +68,11 @@ import org.slf4j.LoggerFactory;
 public final class AudioMixer implements AutoCloseable {
   /** A tick starting more than this after its time is counted late: {@value} ms. */
   public static final long LATE_TICK_MILLIS = 10;
+  /**
+   * The default of {@link Builder#maxCatchUpTicks(int)}: a mixer more than {@value} ticks (100 ms)
+   * behind skips the missed ticks instead of running them back to back.
+   */
+  public static final int DEFAULT_MAX_CATCH_UP_TICKS = 5;
   /** The default maximum number of participants of one mixer: {@value}. */
   public static final int DEFAULT_MAX_PARTICIPANTS = 100;
 
@@ -66,6 +85,7 @@ public final class AudioMixer implements AutoCloseable {
   private final int maxParticipants;
   private final Duration rtcpInterval;
   private final JitterBufferConfig jitterBuffer;
+  private final int maxCatchUpTicks;
 
   private final Object lock = new Object();
   private final List<MixerParticipant> participants = new ArrayList<>(); // under lock
@@ -84,10 +104,13 @@ public final class AudioMixer implements AutoCloseable {
   // Figures: written by the tick, read anywhere.
   private volatile long ticks;
   private volatile long lateTicks;
+  private volatile long skippedTicks;
   private volatile long maxLatenessNanos;
   private volatile long tickNanos;
   private volatile long maxTickNanos;
-  private volatile long mixedFrames;
+  private static final MixLeg.Fate[] FATES = MixLeg.Fate.values();
+  private final int[] tickFates = new int[FATES.length]; // the tick's own
+  private final AtomicLongArray fates = new AtomicLongArray(FATES.length);
 
   private AudioMixer(Builder b) {
     this.clock = b.clock;
@@ -95,6 +118,7 @@ public final class AudioMixer implements AutoCloseable {
     this.maxParticipants = b.maxParticipants;
     this.rtcpInterval = b.rtcpInterval;
     this.jitterBuffer = b.jitterBuffer;
+    this.maxCatchUpTicks = b.maxCatchUpTicks;
     this.bus = new MixBus(format);
     this.origin = clock.nanoTime() + FRAME_NANOS;
     this.timer = clock.scheduleAtFixedRate(this::tick, AudioFormat.FRAME_MILLIS,
@@ -254,6 +278,17 @@ public final class AudioMixer implements AutoCloseable {
   private void tick() {
     long start = clock.nanoTime();
     long lateness = start - (origin + tickIndex * FRAME_NANOS);
+    if (lateness < 0) {
+      return; // a run of the timer's backlog after a skip: this slot's time has not come yet
+    }
+    long behind = lateness / FRAME_NANOS; // slots due before this tick's
+    if (behind > maxCatchUpTicks) {
+      // Too far behind to catch up by running the missed ticks back to back (each would send
+      // a burst the peers' jitter buffers drop, and delay the next): skip them, realign on
+      // the slot due now. The timer's backlog of runs then finds its slots not yet due.
+      tickIndex += behind;
+      skippedTicks += behind;
+    }
     tickIndex++;
     MixLeg[] legs = ticking;
     for (MixLeg leg : legs) {
@@ -262,11 +297,18 @@ public final class AudioMixer implements AutoCloseable {
     bus.begin();
     for (MixLeg leg : legs) {
       leg.contribute(bus);
+      tickFates[leg.fate().ordinal()]++;
     }
     for (MixLeg leg : legs) {
       leg.takeOutput(bus);
     }
     long took = clock.nanoTime() - start;
+    for (int i = 0; i < tickFates.length; i++) {
+      if (tickFates[i] != 0) {
+        fates.addAndGet(i, tickFates[i]);
+        tickFates[i] = 0;
+      }
+    }
     ticks++;
     if (lateness > LATE_NANOS) {
       lateTicks++;
@@ -274,7 +316,6 @@ public final class AudioMixer implements AutoCloseable {
     maxLatenessNanos = Math.max(maxLatenessNanos, lateness);
     tickNanos += took;
     maxTickNanos = Math.max(maxTickNanos, took);
-    mixedFrames += bus.contributors();
   }
 
   /** The mixer's figures now; any thread. */
@@ -283,8 +324,16 @@ public final class AudioMixer implements AutoCloseable {
     synchronized (lock) {
       n = participants.size() + locals.size();
     }
-    return new MixerStats(n, ticks, lateTicks, Math.max(0, maxLatenessNanos), tickNanos,
-        maxTickNanos, mixedFrames);
+    MixerStats.Frames frames = new MixerStats.Frames(fate(MixLeg.Fate.MIXED),
+        fate(MixLeg.Fate.MIXED_CONCEALED), fate(MixLeg.Fate.SILENT),
+        fate(MixLeg.Fate.CONCEALED_SILENT), fate(MixLeg.Fate.STARTING),
+        fate(MixLeg.Fate.MISSING), fate(MixLeg.Fate.LEFT_OUT), fate(MixLeg.Fate.NO_FRAME));
+    return new MixerStats(n, ticks, lateTicks, skippedTicks, Math.max(0, maxLatenessNanos),
+        tickNanos, maxTickNanos, frames);
+  }
+
+  private long fate(MixLeg.Fate fate) {
+    return fates.get(fate.ordinal());
   }
 
   /**
@@ -330,6 +379,7 @@ public final class AudioMixer implements AutoCloseable {
     private int maxParticipants = DEFAULT_MAX_PARTICIPANTS;
     private Duration rtcpInterval = Duration.ofMillis(AudioStream.DEFAULT_RTCP_INTERVAL_MILLIS);
     private JitterBufferConfig jitterBuffer = JitterBufferConfig.DEFAULT;
+    private int maxCatchUpTicks = DEFAULT_MAX_CATCH_UP_TICKS;
 
     private Builder(MediaClock clock) {
       this.clock = clock;
@@ -367,6 +417,20 @@ public final class AudioMixer implements AutoCloseable {
     /** The participants' jitter buffer settings (as {@link AudioStream.Builder#jitterBuffer}). */
     public Builder jitterBuffer(JitterBufferConfig config) {
       this.jitterBuffer = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
+     * How many missed ticks a late mixer runs back to back to catch up; further behind (the
+     * worker stalled, the machine overloaded) it skips the missed ticks, counted in
+     * {@link MixerStats#skippedTicks()}, and goes on from the tick due now. Default
+     * {@value #DEFAULT_MAX_CATCH_UP_TICKS}; 0 skips as soon as one tick is missed.
+     */
+    public Builder maxCatchUpTicks(int ticks) {
+      if (ticks < 0 || ticks > 1000) {
+        throw new IllegalArgumentException("maxCatchUpTicks out of range 0..1000: " + ticks);
+      }
+      this.maxCatchUpTicks = ticks;
       return this;
     }
 

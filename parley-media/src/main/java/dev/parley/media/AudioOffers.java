@@ -31,8 +31,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>How we answer (RFC 3264 §6): one m= line per offered line, in order. The first audio line
  * over RTP/AVP or RTP/AVPF with a codec in common is taken: the codecs we support in the
  * <em>peer's</em> preference order, on the peer's payload type numbers (§6.1), the offered
- * telephone-events whose clock rate is one of those codecs', the direction answered per §6.1,
- * rtcp-mux when offered. Every other line (video, application, image, SRTP profiles, a second
+ * telephone-events whose clock rate is one of those codecs' (when none is, the offered one of the
+ * lowest rate: an Opus offer with only {@code telephone-event/8000}), the direction answered per
+ * §6.1, rtcp-mux when offered. Every other line (video, application, image, SRTP profiles, a second
  * audio line, an audio line with no codec in common) is refused with port 0 and its format list,
  * so that a session still connects with its audio.
  *
@@ -233,7 +234,8 @@ public final class AudioOffers {
    * Our answer to line {@code index} of {@code remoteOffer} on our ports (RFC 3264 §6.1), or its
    * refusal with port 0 when {@link #accepts} says no. The answer lists the codecs we support in
    * the offer's order with the offer's payload type numbers, then the offered telephone-events
-   * whose clock rate is one of theirs; its direction is what we may do given the offer's
+   * whose clock rate is one of theirs (none: the offered one of the lowest rate); its direction
+   * is what we may do given the offer's
    * ({@code sendonly} answered {@code recvonly}, {@code recvonly} answered {@code sendonly},
    * {@code inactive} answered {@code inactive}, {@code sendrecv} answered {@code direction}, each
    * narrowed by {@code direction}); {@code a=rtcp-mux} when the offer has it (then no
@@ -255,11 +257,28 @@ public final class AudioOffers {
     Map<Integer, Codecs.Entry> chosen = commonCodecs(m);
     Set<Integer> rates = clockRates(chosen.values());
     if (telephoneEvent) {
-      NegotiationSdp.knownFormats(m).forEach((pt, e) -> {
-        if (e.isTelephoneEvent() && rates.contains(e.clockRate())) {
-          chosen.put(pt, e);
+      int lowestPt = -1;
+      Codecs.Entry lowest = null;
+      boolean matched = false;
+      for (Map.Entry<Integer, Codecs.Entry> f : NegotiationSdp.knownFormats(m).entrySet()) {
+        Codecs.Entry e = f.getValue();
+        if (!e.isTelephoneEvent()) {
+          continue;
         }
-      });
+        if (rates.contains(e.clockRate())) {
+          chosen.put(f.getKey(), e);
+          matched = true;
+        } else if (lowest == null || e.clockRate() < lowest.clockRate()) {
+          lowestPt = f.getKey();
+          lowest = e;
+        }
+      }
+      if (!matched && lowest != null && !chosen.isEmpty()) {
+        // none at our codecs' rates (Opus offered with telephone-event/8000 only): answer the
+        // lowest rate offered rather than nothing, so that DTMF still works both ways (the
+        // events' durations count at that rate; libwebrtc does the same)
+        chosen.put(lowestPt, lowest);
+      }
     }
     MediaDescription.Builder b = audioLine(localAddress, rtpPort, m.proto());
     chosen.keySet().forEach(b::addFormat);

@@ -263,7 +263,8 @@ public final class AudioStream implements AutoCloseable {
   public void sendDtmf(String digits) {
     Objects.requireNonNull(digits, "digits");
     if (settings.telephoneEventPayloadType() < 0) {
-      throw new IllegalStateException("no telephone-event payload type negotiated");
+      throw new IllegalStateException("no telephone-event payload type negotiated: DTMF cannot"
+          + " be sent on this stream");
     }
     synchronized (tickLock) {
       if (closed.get()) {
@@ -288,7 +289,9 @@ public final class AudioStream implements AutoCloseable {
   }
 
   private DtmfSender dtmfSender() {
-    int rate = settings.sendCodec().clockRate();
+    // durations at the telephone-event's clock (the peer's, RFC 4733 §2.1 when it matches the
+    // audio's); timestamps on the stream's own clock (tick(timestamp))
+    int rate = settings.telephoneEventClockRate();
     if (dtmfSender == null || dtmfSenderRate != rate) {
       if (dtmfSender != null && !dtmfSender.isIdle()) {
         log.debug("send clock rate changed to {}: queued DTMF digits dropped", rate);

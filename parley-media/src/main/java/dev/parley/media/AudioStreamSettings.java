@@ -18,6 +18,7 @@ public final class AudioStreamSettings {
   private final Codecs.Entry sendCodec;
   private final Map<Integer, Codecs.Entry> receiveCodecs;
   private final int telephoneEventPayloadType;
+  private final int telephoneEventClockRate;
   private final StreamDirection direction;
   private final boolean muted;
 
@@ -32,6 +33,7 @@ public final class AudioStreamSettings {
     }
     this.receiveCodecs = Map.copyOf(receive);
     this.telephoneEventPayloadType = b.telephoneEventPayloadType;
+    this.telephoneEventClockRate = b.telephoneEventClockRate;
     this.direction = b.direction;
     this.muted = b.muted;
   }
@@ -66,14 +68,16 @@ public final class AudioStreamSettings {
           + (p.rejected() ? "rejected" : "no send codec"));
     }
     int telephoneEvent = p.sendTelephoneEventPayloadType();
+    int eventRate = p.sendTelephoneEventClockRate();
     if (telephoneEvent < 0 && receivedEventsServe
         && !p.receiveTelephoneEventPayloadTypes().isEmpty()) {
       telephoneEvent = p.receiveTelephoneEventPayloadTypes().iterator().next();
+      eventRate = 0;
     }
     Builder b = builder()
         .send(p.sendPayloadType(), p.sendCodec())
         .receive(p.receivePayloadTypes())
-        .telephoneEvent(telephoneEvent)
+        .telephoneEvent(telephoneEvent, eventRate)
         .direction(StreamDirection.valueOf(p.direction().name()));
     InetSocketAddress rtp = resolve(p.remoteRtp(), resolver);
     if (rtp != null) {
@@ -96,6 +100,7 @@ public final class AudioStreamSettings {
     b.sendCodec = sendCodec;
     b.receiveCodecs.putAll(receiveCodecs);
     b.telephoneEventPayloadType = telephoneEventPayloadType;
+    b.telephoneEventClockRate = telephoneEventClockRate;
     b.direction = direction;
     b.muted = muted;
     return b;
@@ -131,6 +136,16 @@ public final class AudioStreamSettings {
     return telephoneEventPayloadType;
   }
 
+  /**
+   * The clock rate DTMF events are sent at: the telephone-event's rate when it was set, else
+   * the send codec's (RFC 4733 §2.1). An Opus stream to a peer that has only
+   * {@code telephone-event/8000} sends its events at 8000 Hz: their durations count 8000 Hz
+   * samples; their RTP timestamps stay on the stream's 48 kHz clock.
+   */
+  public int telephoneEventClockRate() {
+    return telephoneEventClockRate > 0 ? telephoneEventClockRate : sendCodec.clockRate();
+  }
+
   /** The direction (hold, resume). */
   public StreamDirection direction() {
     return direction;
@@ -144,7 +159,8 @@ public final class AudioStreamSettings {
   @Override
   public String toString() {
     return "AudioStreamSettings[send " + sendPayloadType + " " + sendCodec + ", receive " + receiveCodecs
-        + ", telephone-event " + telephoneEventPayloadType + ", " + direction
+        + ", telephone-event " + telephoneEventPayloadType
+        + (telephoneEventClockRate > 0 ? "/" + telephoneEventClockRate : "") + ", " + direction
         + (muted ? ", muted" : "") + ", remote " + remoteRtp + "]";
   }
 
@@ -156,6 +172,7 @@ public final class AudioStreamSettings {
     private Codecs.Entry sendCodec;
     private final Map<Integer, Codecs.Entry> receiveCodecs = new LinkedHashMap<>();
     private int telephoneEventPayloadType = -1;
+    private int telephoneEventClockRate;
     private StreamDirection direction = StreamDirection.SENDRECV;
     private boolean muted;
 
@@ -189,10 +206,23 @@ public final class AudioStreamSettings {
       return this;
     }
 
-    /** The telephone-event payload type (RFC 4733); -1 for none. */
+    /** The telephone-event payload type (RFC 4733), at the send codec's rate; -1 for none. */
     public Builder telephoneEvent(int payloadType) {
+      return telephoneEvent(payloadType, 0);
+    }
+
+    /**
+     * The telephone-event payload type (RFC 4733; -1 for none) and the clock rate the peer gave
+     * it: 8000, 16000 or 48000, or 0 for the send codec's.
+     */
+    public Builder telephoneEvent(int payloadType, int clockRate) {
+      if (clockRate != 0 && clockRate != 8000 && clockRate != 16000 && clockRate != 48000) {
+        throw new IllegalArgumentException(
+            "clockRate must be 0, 8000, 16000 or 48000: " + clockRate);
+      }
       this.telephoneEventPayloadType =
           payloadType == -1 ? -1 : checkPayloadType("payloadType", payloadType);
+      this.telephoneEventClockRate = payloadType == -1 ? 0 : clockRate;
       return this;
     }
 

@@ -42,8 +42,12 @@ import java.util.regex.Pattern;
  * @param sendCodec the codec to send: the first of the answer's that both sides list, or null
  * @param receivePayloadTypes the audio payload types we may receive (our numbers, in our line's
  *     order), each with its codec: the codecs both sides list
- * @param sendTelephoneEventPayloadType the peer's telephone-event payload type at the send
- *     codec's clock rate (RFC 4733 §2.1), or -1 when DTMF cannot be sent as events
+ * @param sendTelephoneEventPayloadType the peer's telephone-event payload type to send DTMF
+ *     with: the one at the send codec's clock rate (RFC 4733 §2.1); when the peer lists none at
+ *     that rate (an Opus call to a peer with only {@code telephone-event/8000}), the one with
+ *     the lowest clock rate, as libwebrtc does; -1 when the peer lists no telephone-event we do
+ * @param sendTelephoneEventClockRate the clock rate of {@code sendTelephoneEventPayloadType}
+ *     (the events' durations count in it), 0 when there is none
  * @param receiveTelephoneEventPayloadTypes our telephone-event payload types that the peer lists
  * @param ptime the packet time the peer asks for ({@code a=ptime}), else 20 ms
  */
@@ -51,7 +55,7 @@ public record StreamParameters(int mLineIndex, boolean rejected, Direction direc
     boolean heldByPeer, InetSocketAddress remoteRtp, InetSocketAddress remoteRtcp,
     boolean rtcpMux, int sendPayloadType, Codecs.Entry sendCodec,
     Map<Integer, Codecs.Entry> receivePayloadTypes, int sendTelephoneEventPayloadType,
-    Set<Integer> receiveTelephoneEventPayloadTypes, int ptime) {
+    int sendTelephoneEventClockRate, Set<Integer> receiveTelephoneEventPayloadTypes, int ptime) {
 
   private static final Pattern IP4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
@@ -143,12 +147,21 @@ public record StreamParameters(int mLineIndex, boolean rejected, Direction direc
       return rejected(mLineIndex);
     }
     int sendEventPt = -1;
+    int sendEventRate = 0;
     if (sendCodec != null) {
       for (Map.Entry<Integer, Codecs.Entry> e : remoteFormats.entrySet()) {
-        if (e.getValue().isTelephoneEvent() && e.getValue().clockRate() == sendCodec.clockRate()
-            && localFormats.containsValue(e.getValue())) {
+        Codecs.Entry te = e.getValue();
+        if (!te.isTelephoneEvent() || !localFormats.containsValue(te)) {
+          continue;
+        }
+        if (te.clockRate() == sendCodec.clockRate()) { // RFC 4733 §2.1: the audio's clock
           sendEventPt = e.getKey();
+          sendEventRate = te.clockRate();
           break;
+        }
+        if (sendEventPt < 0 || te.clockRate() < sendEventRate) { // else the lowest rate
+          sendEventPt = e.getKey();
+          sendEventRate = te.clockRate();
         }
       }
     }
@@ -183,8 +196,8 @@ public record StreamParameters(int mLineIndex, boolean rejected, Direction direc
     int ptime = rm.ptime().isPresent() ? (int) Math.round(rm.ptime().getAsDouble())
         : AudioOffers.DEFAULT_PTIME;
     return new StreamParameters(mLineIndex, false, NegotiationSdp.of(send, receiving),
-        heldByPeer, rtp, rtcp, mux, sendPt, sendCodec, receive, sendEventPt, receiveEvents,
-        ptime);
+        heldByPeer, rtp, rtcp, mux, sendPt, sendCodec, receive, sendEventPt, sendEventRate,
+        receiveEvents, ptime);
   }
 
   /** Whether we send RTP on this stream. */
@@ -221,6 +234,7 @@ public record StreamParameters(int mLineIndex, boolean rejected, Direction direc
       out.add(Change.RECEIVE_CODECS);
     }
     if (sendTelephoneEventPayloadType != previous.sendTelephoneEventPayloadType
+        || sendTelephoneEventClockRate != previous.sendTelephoneEventClockRate
         || !receiveTelephoneEventPayloadTypes.equals(previous.receiveTelephoneEventPayloadTypes)) {
       out.add(Change.TELEPHONE_EVENT);
     }
@@ -235,7 +249,7 @@ public record StreamParameters(int mLineIndex, boolean rejected, Direction direc
 
   private static StreamParameters rejected(int index) {
     return new StreamParameters(index, true, Direction.INACTIVE, false, null, null, false, -1,
-        null, Map.of(), -1, Set.of(), AudioOffers.DEFAULT_PTIME);
+        null, Map.of(), -1, 0, Set.of(), AudioOffers.DEFAULT_PTIME);
   }
 
   private static int payloadTypeOf(Map<Integer, Codecs.Entry> formats, Codecs.Entry e) {

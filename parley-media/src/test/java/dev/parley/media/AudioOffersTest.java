@@ -207,10 +207,14 @@ class AudioOffersTest {
   }
 
   @Test
-  void telephoneEventIsKeptOnlyAtTheRateOfAnAnsweredCodec() {
-    // Opus with telephone-event/8000 only: no event payload type at 48 kHz to answer with
+  void telephoneEventIsKeptAtTheRateOfAnAnsweredCodecElseTheLowestOffered() {
+    // Opus with telephone-event/8000 only: none at 48 kHz, so /8000 rather than no DTMF
     String opusAnd8k = PeerOffers.BARESIP.replace("RTP/AVP 96 0 8 101", "RTP/AVP 96 101");
-    assertThat(answerTo(opusAnd8k).media().get(0).formats()).containsExactly("96");
+    assertThat(answerTo(opusAnd8k).media().get(0).formats()).containsExactly("96", "101");
+    // Opus and PCMU with /48000 and /8000: each at its codec's rate, both kept
+    String both = PeerOffers.BARESIP.replace("RTP/AVP 96 0 8 101", "RTP/AVP 96 0 110 101")
+        .replace("a=rtpmap:101", "a=rtpmap:110 telephone-event/48000\na=rtpmap:101");
+    assertThat(answerTo(both).media().get(0).formats()).containsExactly("96", "0", "110", "101");
     AudioOffers noDtmf = AudioOffers.builder().telephoneEvent(false).build();
     assertThat(answerTo(noDtmf, PeerOffers.BARESIP).media().get(0).formats())
         .containsExactly("96", "0", "8");

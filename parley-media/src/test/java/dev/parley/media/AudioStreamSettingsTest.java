@@ -46,15 +46,28 @@ class AudioStreamSettingsTest {
   }
 
   @Test
-  void ourReceiveEventTypeServesBothWaysOnlyWhenAsked() {
-    // baresip offers telephone-event/8000 only: none at Opus's 48 kHz to send with
+  void baresipsTelephoneEvent8000ServesAnOpusStreamAtItsOwnClockRate() {
+    // baresip offers telephone-event/8000 only: none at Opus's 48 kHz; its own serves, at 8 kHz
     StreamParameters p = answering(PeerOffers.BARESIP, Direction.SENDRECV);
-    assertThat(p.sendTelephoneEventPayloadType()).isEqualTo(-1);
+    assertThat(p.sendTelephoneEventPayloadType()).isEqualTo(101);
+    assertThat(p.sendTelephoneEventClockRate()).isEqualTo(8000);
 
-    assertThat(AudioStreamSettings.builder(p, true, a -> null).build()
-        .telephoneEventPayloadType()).isEqualTo(101);
-    assertThat(AudioStreamSettings.builder(p, false, a -> null).build()
-        .telephoneEventPayloadType()).isEqualTo(-1);
+    for (boolean serve : new boolean[] {true, false}) {
+      AudioStreamSettings s = AudioStreamSettings.builder(p, serve, a -> null).build();
+      assertThat(s.telephoneEventPayloadType()).isEqualTo(101);
+      assertThat(s.telephoneEventClockRate()).isEqualTo(8000);
+      assertThat(s.sendCodec().clockRate()).isEqualTo(48000);
+    }
+  }
+
+  @Test
+  void withoutATelephoneEventRateTheEventsRunAtTheSendCodecsAndABadRateIsRefused() {
+    AudioStreamSettings opus = AudioStreamSettings.builder().send(111, Codecs.OPUS)
+        .telephoneEvent(110).build();
+    assertThat(opus.telephoneEventClockRate()).isEqualTo(48000);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> AudioStreamSettings.builder()
+            .telephoneEvent(101, 44100))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("clockRate");
   }
 
   @Test

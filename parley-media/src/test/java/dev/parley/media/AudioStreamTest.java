@@ -176,6 +176,32 @@ class AudioStreamTest {
   }
 
   @Test
+  void dtmfOnAnOpusStreamWithTelephoneEvent8000ArrivesAtTheEventsOwnRate() {
+    // the peer (baresip, many phones) has telephone-event/8000 only: the events go at 8 kHz
+    Lockstep s = new Lockstep();
+    RtpSocket sa = socket();
+    RtpSocket sb = socket();
+    List<Character> digits = new CopyOnWriteArrayList<>();
+    s.b = closing(on(sb, s.clockB).settings(AudioStreamSettings.builder().send(111, Codecs.OPUS)
+        .telephoneEvent(101, 8000).remote(sa.localRtpAddress(), null).build())
+        .listener(new AudioStream.Listener() {
+          @Override
+          public void onDtmf(char digit) {
+            digits.add(digit);
+          }
+        }).start());
+    s.a = closing(on(sa, s.clockA).settings(AudioStreamSettings.builder().send(111, Codecs.OPUS)
+        .telephoneEvent(101, 8000).remote(sb.localRtpAddress(), null).build()).start());
+
+    s.step(5);
+    s.a.sendDtmf("42");
+    s.step(40);
+
+    assertThat(digits).containsExactly('4', '2');
+    assertThat(s.a.stats().dtmfSent()).isEqualTo(2);
+  }
+
+  @Test
   void holdStopsRtpOneWayInactiveBothWaysAndResumeStartsItAgain() {
     Lockstep s = new Lockstep();
     RtpSocket sa = socket();

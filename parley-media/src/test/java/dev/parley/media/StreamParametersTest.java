@@ -61,11 +61,13 @@ class StreamParametersTest {
   }
 
   @Test
-  void answeringBaresipWeSendOpusWithoutEventsForItHasNoneAt48kHz() {
+  void answeringBaresipWeSendOpusAndItsEventsAt8kHzItsOnlyRate() {
     StreamParameters p = answering(PeerOffers.BARESIP);
     assertThat(p.sendCodec()).isSameAs(Codecs.OPUS);
     assertThat(p.sendPayloadType()).isEqualTo(96);
-    assertThat(p.sendTelephoneEventPayloadType()).isEqualTo(-1);
+    // none at Opus's 48 kHz (RFC 4733 §2.1): the lowest rate it has, as libwebrtc does
+    assertThat(p.sendTelephoneEventPayloadType()).isEqualTo(101);
+    assertThat(p.sendTelephoneEventClockRate()).isEqualTo(8000);
     assertThat(p.receivePayloadTypes()).containsExactly(Map.entry(96, Codecs.OPUS),
         Map.entry(0, Codecs.PCMU), Map.entry(8, Codecs.PCMA));
     assertThat(p.receiveTelephoneEventPayloadTypes()).containsExactly(101);
@@ -79,6 +81,7 @@ class StreamParametersTest {
     StreamParameters p = answering(PeerOffers.LINPHONE);
     assertThat(p.sendCodec()).isSameAs(Codecs.OPUS);
     assertThat(p.sendTelephoneEventPayloadType()).isEqualTo(101); // telephone-event/48000
+    assertThat(p.sendTelephoneEventClockRate()).isEqualTo(48000); // not its /8000 (100)
     assertThat(p.receiveTelephoneEventPayloadTypes()).containsExactly(101, 100);
     assertThat(p.rtcpMux()).isFalse();
     assertThat(p.remoteRtcp()).isEqualTo(new InetSocketAddress("198.51.100.20", 7079));
@@ -192,7 +195,7 @@ class StreamParametersTest {
     assertThat(pcmaFirst.sendCodec()).isSameAs(Codecs.PCMA);
     assertThat(pcmaFirst.sendTelephoneEventPayloadType()).isEqualTo(101);
     assertThat(pcmaFirst.changes(before)).containsExactlyInAnyOrder(Change.SEND_CODEC,
-        Change.RECEIVE_CODECS, Change.TELEPHONE_EVENT);
+        Change.RECEIVE_CODECS); // telephone-event/8000 with Opus before, with PCMA now
 
     StreamParameters moved = answering(PeerOffers.BARESIP.replace("m=audio 10054",
         "m=audio 10100"));

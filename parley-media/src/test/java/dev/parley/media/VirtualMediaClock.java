@@ -69,6 +69,15 @@ public final class VirtualMediaClock implements MediaClock {
     now = end;
   }
 
+  /**
+   * Moves the time on by {@code amount} WITHOUT running the timers that fall due: the clock's
+   * thread was descheduled. The next {@link #advance} runs them back to back at the later time,
+   * as a {@link java.util.concurrent.ScheduledExecutorService} catches up a fixed-rate task.
+   */
+  public void stall(long amount, TimeUnit unit) {
+    now += unit.toNanos(amount);
+  }
+
   /** The number of timers still scheduled. */
   public int pendingTimers() {
     return (int) timers.stream().filter(e -> !e.cancelled).count();

@@ -37,6 +37,7 @@ import dev.parley.transport.ListenPoint;
 import dev.parley.transport.NettyTransportLayer;
 import dev.parley.transport.Scheduler;
 import dev.parley.transport.ServerLocator;
+import dev.parley.transport.ServerTlsContext;
 import dev.parley.transport.TlsConfig;
 import dev.parley.transport.TransportListener;
 import java.net.InetAddress;
@@ -152,7 +153,7 @@ public final class SipServer implements AutoCloseable {
           || config.listen().stream().anyMatch(p -> p.transport().isSecure())) {
         tb.tls(config.tlsCertificate() != null
             ? TlsConfig.builder().pem(config.tlsCertificate(), config.tlsKey(),
-                config.tlsKeyPassword()).build()
+                config.tlsKeyPassword()).reloadInterval(config.tlsReloadInterval()).build()
             : KeptSecrets.developmentTls(config.dataDir().resolve("tls")));
       }
       t = tb.build();
@@ -191,10 +192,10 @@ public final class SipServer implements AutoCloseable {
       TransportListener front = limiter == null ? layer : Proxy.sourceLimits(layer, limiter, t);
       t.setListener(front);
       t.start().join();
-      w = config.web().isEnabled() ? WebHttpServer.start(config.web(), t, new AdminPages(
-          new ServerAdmin(config.domain(), accounts, config.web().admins(), location, proxy,
-              () -> offline, limiter, store, this::onStoreThread, this::status),
-          config.web())) : null;
+      w = config.web().isEnabled() && t.serverTls() != null // key files read here, off the loops
+          ? WebHttpServer.start(config.web(), t, new AdminPages(new ServerAdmin(config.domain(),
+              accounts, config.web().admins(), location, proxy, () -> offline, limiter, store,
+              this::onStoreThread, this::status), config.web())) : null;
       this.web = w;
       // the web listener's port is ours too: Record-Route and Route headers may name it
       proxy.start(layer, t, aliases, w == null ? List.of() : List.of(w.webSocketListenPoint()));
@@ -317,6 +318,18 @@ public final class SipServer implements AutoCloseable {
   /** The transport's connection counters: open now, refused and closed by each limit. */
   public dev.parley.transport.ConnectionStats connectionStats() {
     return transport.connectionStats();
+  }
+
+  /**
+   * The TLS, WSS and HTTPS listeners' certificate, reloaded every {@code tls.reload_interval}.
+   * @throws IllegalStateException when there is no such listener
+   */
+  public ServerTlsContext serverTls() {
+    if (!config.web().isEnabled()
+        && config.listen().stream().noneMatch(p -> p.transport().isSecure())) {
+      throw new IllegalStateException("no TLS, WSS or HTTPS listener");
+    }
+    return transport.serverTls();
   }
 
   /** The location service, for the proxy and for status. */

@@ -91,9 +91,23 @@ public final class NettyTransportLayer implements TransportLayer {
   }
 
   /**
-   * A server-side TLS handler with the certificate this layer's TLS and WSS listen points serve,
-   * for an HTTPS listener of the application on the same certificate (the server's web
-   * listener).
+   * The server side of TLS that this layer's TLS and WSS listeners take each new connection's
+   * certificate from, created on first use (by {@link #start()} when a listen point is secure).
+   * Another listener (an HTTPS server) that calls {@link ServerTlsContext#get()} for each
+   * connection it accepts serves the same certificate, and a reload reaches it too. Blocks on
+   * first use (reads the key files). Closed with this layer.
+   *
+   * @throws IllegalStateException without a TLS config with a key, or once closed
+   * @throws IllegalArgumentException if the key files cannot be loaded
+   */
+  public ServerTlsContext serverTls() {
+    return core.serverTls();
+  }
+
+  /**
+   * A server-side TLS handler with the certificate this layer's TLS and WSS listen points serve
+   * now ({@link #serverTls()}), for an HTTPS listener of the application on the same certificate
+   * (the server's web listener): called for each connection, it follows every reload.
    *
    * @throws IllegalStateException if the layer was built without a TLS config with a key
    * @throws IllegalArgumentException if the key cannot be read

@@ -3,6 +3,7 @@ package dev.parley.transport;
 import dev.parley.transport.internal.DevelopmentCertificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -16,8 +17,8 @@ import java.util.Objects;
  * host name or IP address (RFC 5922 §7.2) unless {@link Builder#verifyHostname(boolean)} turns it
  * off.
  *
- * <p>Immutable and thread-safe. The files are read when the layer starts; {@link Builder#build()}
- * only checks that they exist (and generates the development certificate, which blocks for a
+ * <p>Immutable and thread-safe. The files are read when the layer starts, and again when they
+ * change if {@link #reloadInterval()} is set; {@link Builder#build()} only checks that they exist (and generates the development certificate, which blocks for a
  * second or two).
  */
 public final class TlsConfig {
@@ -34,6 +35,7 @@ public final class TlsConfig {
   private final char[] trustStorePassword;
   private final boolean verifyHostname;
   private final boolean development;
+  private final Duration reloadInterval;
 
   private TlsConfig(Builder b) {
     this.certificateChain = b.certificateChain;
@@ -46,6 +48,7 @@ public final class TlsConfig {
     this.trustStorePassword = b.trustStorePassword == null ? null : b.trustStorePassword.clone();
     this.verifyHostname = b.verifyHostname;
     this.development = b.development;
+    this.reloadInterval = b.reloadInterval;
   }
 
   public static Builder builder() {
@@ -112,6 +115,14 @@ public final class TlsConfig {
     return development;
   }
 
+  /**
+   * How often a transport layer serving TLS checks whether the key files changed, to serve new
+   * connections the new certificate ({@link ServerTlsContext}); zero (the default) never.
+   */
+  public Duration reloadInterval() {
+    return reloadInterval;
+  }
+
   /** Whether this config has a key to serve TLS with (a listen point needs one). */
   public boolean hasKey() {
     return keyStore != null || certificateChain != null;
@@ -130,6 +141,7 @@ public final class TlsConfig {
     private boolean verifyHostname = true;
     private boolean development;
     private Path developmentDirectory;
+    private Duration reloadInterval = Duration.ZERO;
 
     private Builder() {}
 
@@ -179,6 +191,21 @@ public final class TlsConfig {
     /** Whether a client checks the server's name (default true). */
     public Builder verifyHostname(boolean verifyHostname) {
       this.verifyHostname = verifyHostname;
+      return this;
+    }
+
+    /**
+     * How often a serving transport layer checks the key files for a new certificate (zero, the
+     * default: never; see {@link ServerTlsContext}).
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder reloadInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("reloadInterval is negative: " + interval);
+      }
+      this.reloadInterval = interval;
       return this;
     }
 

@@ -134,6 +134,38 @@ class ConnectionLimitsTest {
     assertThat(b.connectionStats().refusedFull()).isEqualTo(1);
   }
 
+  @ParameterizedTest
+  @EnumSource(value = Transport.class, names = {"TLS", "WS", "WSS"})
+  void perAddressAndTotalLimitsHoldWithFairSharesOnTlsAndWebSocketListeners(Transport t)
+      throws Exception {
+    // (a first-message timeout well past the test, so that only the limits close connections)
+    TransportConfig small = TransportConfig.builder().maxConnectionsPerAddress(2)
+        .maxConnections(4).firstMessageTimeout(Duration.ofMinutes(2)).build();
+    NettyTransportLayer b = server(small, t.name().toLowerCase() + ":127.0.0.1:0");
+    ListenPoint lp = b.listenPoint(t);
+    List<Socket> held = new ArrayList<>();
+    held.add(connect(lp, "127.0.0.2"));
+    held.add(connect(lp, "127.0.0.2"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> b.connectionCount() == 2);
+    // closed on accept, before any handshake: the address holds its share
+    assertThat(closedByServer(connect(lp, "127.0.0.2"))).isTrue();
+    held.add(connect(lp, "127.0.0.3"));
+    held.add(connect(lp, "127.0.0.3"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> b.connectionCount() == 4);
+
+    // the table is full; an address holding none still gets in, in place of one of theirs
+    held.add(connect(lp, "127.0.0.4"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> b.connectionStats().evicted() == 1);
+    ConnectionStats stats = b.connectionStats();
+    assertThat(stats.refusedPerAddress()).isEqualTo(1);
+    assertThat(stats.open()).isEqualTo(4);
+    // (a TLS connection closed before its handshake may take SslHandler's close_notify wait)
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+        held.stream().map(ConnectionLimitsTest::closedQuickly).toList())
+        .as("closed of the held sockets; %s", b.connectionStats())
+        .containsOnlyOnce(true));
+  }
+
   private static boolean closedQuickly(Socket s) {
     try {
       s.setSoTimeout(300);

@@ -1,5 +1,6 @@
 package dev.parley.client.internal;
 
+import dev.parley.client.DtmfUnavailableException;
 import dev.parley.media.AudioSink;
 import dev.parley.media.AudioSource;
 import dev.parley.media.AudioStream;
@@ -229,15 +230,21 @@ final class AudioLeg {
    * Sends DTMF digits: at once when the stream runs (its errors are thrown here), else once it
    * has started (the exchange is complete but the media worker has not started it yet).
    *
-   * @throws IllegalStateException if the session no longer carries audio
+   * @throws DtmfUnavailableException if the session no longer carries audio
    */
   void sendDtmf(String digits) {
     if (stopped) {
-      throw new IllegalStateException("the session carries no audio any more");
+      throw new DtmfUnavailableException(DtmfUnavailableException.Reason.AUDIO_ENDED,
+          "DTMF cannot be sent: the session carries no audio any more");
     }
     AudioStream s = stream;
     if (s != null) {
-      s.sendDtmf(digits);
+      try {
+        s.sendDtmf(digits);
+      } catch (IllegalStateException e) { // closed meanwhile, or no telephone-event
+        throw new DtmfUnavailableException(DtmfUnavailableException.Reason.AUDIO_ENDED,
+            "DTMF cannot be sent: " + e.getMessage(), e);
+      }
       return;
     }
     serial.execute(() -> {

@@ -1,5 +1,6 @@
 package dev.parley.client.internal;
 
+import dev.parley.client.AudioVideoSession;
 import dev.parley.client.ConferenceSession;
 import dev.parley.client.DeliveryResult;
 import dev.parley.client.Participant;
@@ -73,6 +74,29 @@ final class DefaultConferenceSession extends DefaultInstantMessagingSession
             ? Offers.messageLine(contact, endpoint.uri()) : null;
       }
     }, () -> focus);
+  }
+
+  /**
+   * This conference continues {@code call} (an escalated call, or the call a CONFERENCE
+   * invitation replaces): an AUDIO_VIDEO call's audio goes on here (an application that wants
+   * the conference without audio has no way to say so but to leave the call first), muted if the
+   * call was (kept until the stream starts); an IM session's conference takes no audio. Returns
+   * the media to enter or answer with; the caller passes them on ({@link #enterContinuing} or
+   * {@link #mediaLocked}).
+   */
+  Media[] continues(DefaultSession call) {
+    if (call.type() != SessionType.AUDIO_VIDEO) {
+      return new Media[0];
+    }
+    if (((AudioVideoSession) call).isMuted()) {
+      setMuted(true);
+    }
+    return new Media[] {Media.AUDIO};
+  }
+
+  /** Creates a conference at the focus and enters it as the continuation of {@code call}. */
+  CompletableFuture<SipUri> enterContinuing(DefaultSession call) {
+    return enter(endpoint.config.conferenceFactory(), true, continues(call));
   }
 
   /** Under the lock: the media the application asked for (before the offer or answer is made). */

@@ -1,13 +1,11 @@
 package dev.parley.client.internal;
 
-import dev.parley.client.AudioVideoSession;
 import dev.parley.client.IncomingSessionEvent;
 import dev.parley.client.InvitationCancelledException;
 import dev.parley.client.ParticipantState;
 import dev.parley.client.ParticipantStateChangeReason;
 import dev.parley.client.Session;
 import dev.parley.client.SessionException;
-import dev.parley.client.SessionType;
 import dev.parley.dialog.Dialog;
 import dev.parley.dialog.DialogId;
 import dev.parley.dialog.IncomingInvite;
@@ -100,15 +98,8 @@ final class DefaultIncomingSessionEvent extends AbstractInvitation<DefaultSessio
       if (refused != null) {
         return refused;
       }
-      if (session instanceof DefaultConferenceSession conference && replaced != null
-          && replaced.type() == SessionType.AUDIO_VIDEO) {
-        // the conference continues a call: its audio goes on there (an application that
-        // wants the conference without audio has no way to say so but to leave the call first),
-        // muted if the call was (kept until the stream starts)
-        conference.mediaLocked(dev.parley.client.ConferenceSession.Media.AUDIO);
-        if (((AudioVideoSession) replaced).isMuted()) {
-          conference.setMuted(true);
-        }
+      if (session instanceof DefaultConferenceSession conference && replaced != null) {
+        conference.mediaLocked(conference.continues(replaced)); // a call's audio goes on there
       }
       DialogId id = new DialogId(invite.request().callId(), invite.localTag(),
           invite.request().from().tag());

@@ -1,6 +1,5 @@
 package dev.parley.client.internal;
 
-import dev.parley.client.AudioVideoSession;
 import dev.parley.client.ConferenceSession;
 import dev.parley.client.Participant;
 import dev.parley.client.ParticipantState;
@@ -98,13 +97,8 @@ final class Escalation {
     DefaultConferenceSession conference = (DefaultConferenceSession) endpoint.sessions
         .createSession(SessionType.CONFERENCE, context.build());
     CompletableFuture<ConferenceSession> result = new CompletableFuture<>();
-    // an audio call continues as a conference with audio (beside the call until bob is in),
-    // muted if the call was
-    if (session instanceof AudioVideoSession call && call.isMuted()) {
-      conference.setMuted(true);
-    }
-    CompletableFuture<SipUri> entered = session.type() == SessionType.AUDIO_VIDEO
-        ? conference.enter(ConferenceSession.Media.AUDIO) : conference.enter();
+    // an audio call continues as a conference with audio (beside the call until bob is in)
+    CompletableFuture<SipUri> entered = conference.enterContinuing(session);
     entered.whenComplete((uri, error) -> {
       if (error != null) {
         failed(session, conference, result, error); // the conference has ended by itself

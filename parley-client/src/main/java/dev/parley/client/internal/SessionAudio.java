@@ -1,6 +1,7 @@
 package dev.parley.client.internal;
 
 import dev.parley.client.AudioVideoSession;
+import dev.parley.client.DtmfUnavailableException;
 import dev.parley.client.ParticipantState;
 import dev.parley.client.SessionException;
 import dev.parley.dialog.Dialog;
@@ -470,11 +471,15 @@ final class SessionAudio {
     }
     synchronized (endpoint.lock) {
       if (parameters == null || parameters.rejected()) {
-        throw new IllegalStateException("no audio stream is running yet");
+        throw new DtmfUnavailableException(DtmfUnavailableException.Reason.NO_AUDIO,
+            "DTMF cannot be sent: no audio stream runs in this session"
+                + (parameters == null ? " yet" : " (the audio line was refused)"));
       }
       if (parameters.sendTelephoneEventPayloadType() < 0) {
-        throw new IllegalStateException("the peer accepted no telephone-event at the rate of "
-            + parameters.sendCodec() + ": DTMF cannot be sent");
+        throw new DtmfUnavailableException(DtmfUnavailableException.Reason.NO_TELEPHONE_EVENT,
+            "DTMF cannot be sent: the peer's answer lists no telephone-event (RFC 4733) that we"
+                + " support (sending " + parameters.sendCodec().name() + "/"
+                + parameters.sendCodec().clockRate() + "; Parley has no SIP INFO fallback)");
       }
     }
     leg.sendDtmf(digits);

@@ -40,7 +40,7 @@ final class ConfigFile {
   /** Every key the file may hold, in the order {@code docs/server.md} documents them. */
   public static final List<String> KEYS = List.of(
       "domain", "domain.aliases", "data", "listen", "threads",
-      "tls.certificate", "tls.key", "tls.key_password",
+      "tls.certificate", "tls.key", "tls.key_password", "tls.reload_interval",
       "registrar.min_expires", "registrar.max_expires", "registrar.default_expires",
       "registrar.max_contacts",
       "location.max_bindings", "location.flush_interval", "location.sweep_interval",
@@ -134,6 +134,7 @@ final class ConfigFile {
           case "tls.certificate" -> cert = base.resolve(v);
           case "tls.key" -> key = base.resolve(v);
           case "tls.key_password" -> keyPassword = v;
+          case "tls.reload_interval" -> b.tlsReloadInterval(duration(v));
           case "registrar.min_expires" -> registrar.minExpires(seconds(v));
           case "registrar.max_expires" -> registrar.maxExpires(seconds(v));
           case "registrar.default_expires" -> registrar.defaultExpires(seconds(v));

@@ -40,6 +40,8 @@ public final class ServerConfig {
   public static final String DEFAULT_DATA_DIR = "data";
   /** Default interval between checks for account changes: 2 s. */
   public static final Duration DEFAULT_ACCOUNTS_REFRESH = Duration.ofSeconds(2);
+  /** Default {@link Builder#tlsReloadInterval}: 60 s. */
+  public static final Duration DEFAULT_TLS_RELOAD_INTERVAL = Duration.ofSeconds(60);
 
   private final String domain;
   private final Set<String> aliases;
@@ -50,6 +52,7 @@ public final class ServerConfig {
   private final Path tlsKey;
   private final String tlsKeyPassword;
   private final Duration accountsRefresh;
+  private final Duration tlsReloadInterval;
   private final AddressMatcher trusted;
   private final RegistrarConfig registrar;
   private final AuthConfig auth;
@@ -73,6 +76,7 @@ public final class ServerConfig {
     this.tlsKey = b.tlsKey;
     this.tlsKeyPassword = b.tlsKeyPassword;
     this.accountsRefresh = b.accountsRefresh;
+    this.tlsReloadInterval = b.tlsReloadInterval;
     this.trusted = b.trusted;
     this.registrar = b.registrar;
     this.auth = b.auth;
@@ -146,6 +150,11 @@ public final class ServerConfig {
   /** The private key's password, or null. */
   public String tlsKeyPassword() {
     return tlsKeyPassword;
+  }
+
+  /** How often the TLS certificate and key files are checked for a new certificate (0: never). */
+  public Duration tlsReloadInterval() {
+    return tlsReloadInterval;
   }
 
   /** How often the store is checked for account changes. */
@@ -237,6 +246,7 @@ public final class ServerConfig {
     private Path tlsKey;
     private String tlsKeyPassword;
     private Duration accountsRefresh = DEFAULT_ACCOUNTS_REFRESH;
+    private Duration tlsReloadInterval = DEFAULT_TLS_RELOAD_INTERVAL;
     private AddressMatcher trusted = AddressMatcher.NONE;
     private RegistrarConfig registrar = RegistrarConfig.defaults();
     private AuthConfig auth = AuthConfig.defaults();
@@ -318,6 +328,19 @@ public final class ServerConfig {
       this.tlsCertificate = certificateChain;
       this.tlsKey = privateKey;
       this.tlsKeyPassword = password;
+      return this;
+    }
+
+    /**
+     * How often the configured TLS certificate and key files are checked; a change serves new
+     * TLS/WSS connections the new certificate (default 60 s; zero: never).
+     */
+    public Builder tlsReloadInterval(Duration interval) {
+      Objects.requireNonNull(interval, "tlsReloadInterval");
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("tlsReloadInterval is negative: " + interval);
+      }
+      this.tlsReloadInterval = interval;
       return this;
     }
 

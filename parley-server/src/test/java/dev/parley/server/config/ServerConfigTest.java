@@ -30,6 +30,19 @@ class ServerConfigTest {
     assertThat(c.auth().digest().acceptMissingQop()).as("auth.allow_no_qop").isFalse();
     assertThat(c.auth().md5OnlyUserAgents().entries()).containsExactly("baresip", "SIPp", "sipsak");
     assertThat(c.domain()).isNotEmpty();
+    assertThat(c.tlsReloadInterval()).as("tls.reload_interval").isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void tlsReloadIntervalIsReadAndANegativeOneIsRefusedByName() throws Exception {
+    Path f = dir.resolve("tls.conf");
+    Files.writeString(f, "tls.reload_interval = 5s\n");
+    assertThat(ServerConfig.builder().load(f).build().tlsReloadInterval())
+        .isEqualTo(Duration.ofSeconds(5));
+    Files.writeString(f, "tls.reload_interval = 0\n");
+    assertThat(ServerConfig.builder().load(f).build().tlsReloadInterval()).isZero();
+    assertThatThrownBy(() -> ServerConfig.builder().tlsReloadInterval(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tlsReloadInterval");
   }
 
   @Test

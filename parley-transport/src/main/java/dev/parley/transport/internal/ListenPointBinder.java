@@ -15,6 +15,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
+import java.util.function.Supplier;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ final class ListenPointBinder {
   private final EventLoopGroup group;
   private final boolean epoll;
   private final ChannelGroup channels;
-  private final SslContext serverSsl;
+  private final Supplier<SslContext> serverSsl;
   private final UdpSockets udp;
 
   /**
@@ -47,7 +48,7 @@ final class ListenPointBinder {
    * listen point is secure.
    */
   ListenPointBinder(NettyTransportCore core, TransportConfig config, EventLoopGroup group,
-      boolean epoll, ChannelGroup channels, SslContext serverSsl, UdpSockets udp) {
+      boolean epoll, ChannelGroup channels, Supplier<SslContext> serverSsl, UdpSockets udp) {
     this.core = core;
     this.config = config;
     this.group = group;

@@ -7,6 +7,7 @@ import dev.parley.transport.Flow;
 import dev.parley.transport.Hop;
 import dev.parley.transport.ListenPoint;
 import dev.parley.transport.Scheduler;
+import dev.parley.transport.ServerTlsContext;
 import dev.parley.transport.TlsConfig;
 import dev.parley.transport.TraceListener;
 import dev.parley.transport.Transport;
@@ -20,7 +21,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -67,7 +67,7 @@ public final class NettyTransportCore {
   /** Whether the group runs Linux epoll (native channels, SO_REUSEPORT for UDP). */
   private volatile boolean epoll;
   private volatile ChannelGroup channels;
-  private volatile SslContext serverSsl;
+  private ServerTlsContext serverTls; // guarded by lock
   private CompletableFuture<Void> started;
   private volatile boolean closed;
 
@@ -150,11 +150,11 @@ public final class NettyTransportCore {
                 ? io.netty.channel.epoll.EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         channels = new DefaultChannelGroup("parley-transport", GlobalEventExecutor.INSTANCE);
         for (ListenPoint lp : requested) {
-          if (lp.transport().isSecure() && serverSsl == null) {
+          if (lp.transport().isSecure() && serverTls == null) {
             if (tls == null) {
               throw new IllegalArgumentException("listen point " + lp + " needs a TLS config");
             }
-            serverSsl = SslContexts.server(tls);
+            serverTlsLocked();
           }
         }
       } catch (RuntimeException e) {
@@ -163,7 +163,7 @@ public final class NettyTransportCore {
         shutdownGroup();
         return started;
       }
-      new ListenPointBinder(this, config, group, epoll, channels, serverSsl, udp).bind(requested)
+      new ListenPointBinder(this, config, group, epoll, channels, serverTls, udp).bind(requested)
           .whenComplete((done, error) -> {
             if (error != null) {
               started.completeExceptionally(error);
@@ -179,24 +179,46 @@ public final class NettyTransportCore {
   }
 
   /**
-   * A server-side TLS handler with the key that TLS and WSS listen points serve (the context is
-   * built at the first call when no listen point needed it), for another listener that shares
-   * the certificate.
+   * The server TLS context (created on first use, watching its files when the config has a
+   * reload interval).
+   *
+   * @throws IllegalStateException without a TLS config with a key, or once closed
+   * @throws IllegalArgumentException if the key files cannot be loaded
+   */
+  public ServerTlsContext serverTls() {
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("transport layer is closed");
+      }
+      if (tls == null || !tls.hasKey()) {
+        throw new IllegalStateException("no TLS config with a key: set pem, pkcs12 or "
+            + "developmentCertificate");
+      }
+      return serverTlsLocked();
+    }
+  }
+
+  private ServerTlsContext serverTlsLocked() {
+    if (serverTls == null) {
+      serverTls = ServerTlsContext.load(tls);
+      if (!tls.reloadInterval().isZero()) {
+        serverTls.watch(tls.reloadInterval());
+      }
+    }
+    return serverTls;
+  }
+
+  /**
+   * A server-side TLS handler with the certificate that TLS and WSS listen points serve now
+   * ({@link #serverTls()}, built at the first call when no listen point needed it, which then
+   * reads the key files: call {@code serverTls()} first off the event loops), for another
+   * listener that shares the certificate and its reloads.
    *
    * @throws IllegalStateException if the transport has no TLS config with a key
    */
   public SslHandler newServerTlsHandler(Channel ch) {
-    SslContext ssl;
-    synchronized (lock) {
-      if (serverSsl == null) {
-        if (tls == null || !tls.hasKey()) {
-          throw new IllegalStateException("transport has no TLS config with a key");
-        }
-        serverSsl = SslContexts.server(tls);
-      }
-      ssl = serverSsl;
-    }
-    SslHandler h = ssl.newHandler(ch.alloc());
+    // the current certificate of serverTls(): a reload reaches this listener's new connections
+    SslHandler h = serverTls().get().newHandler(ch.alloc());
     h.setHandshakeTimeoutMillis(config.connectTimeout().toMillis());
     return h;
   }
@@ -237,6 +259,9 @@ public final class NettyTransportCore {
         return;
       }
       closed = true;
+      if (serverTls != null) {
+        serverTls.close();
+      }
     }
     ChannelGroup cg = channels;
     boolean inLoop = inAnyLoop();

@@ -20,6 +20,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The channel pipelines, one per transport and side. Handler names are stable so tests and
@@ -50,7 +51,7 @@ final class Pipelines {
   }
 
   static ChannelInitializer<Channel> server(NettyTransportCore core, Transport transport,
-      SslContext ssl) {
+      Supplier<SslContext> ssl) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
@@ -58,7 +59,7 @@ final class Pipelines {
         p.addLast("guard", new ConnectionGuard(core, transport))
             .addLast("idle", idle(core.config(), false, transport));
         if (transport.isSecure()) {
-          SslHandler h = ssl.newHandler(ch.alloc());
+          SslHandler h = ssl.get().newHandler(ch.alloc()); // the current certificate
           h.setHandshakeTimeoutMillis(core.config().connectTimeout().toMillis());
           p.addLast("tls", h);
         }

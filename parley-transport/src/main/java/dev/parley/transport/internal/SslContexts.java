@@ -20,35 +20,11 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Builds Netty's JDK-provider {@link SslContext}s from a {@link TlsConfig}: one for serving (the
- * key) and one for connecting (the trust anchors). Stateless; blocking (reads files).
+ * Builds Netty's JDK-provider client {@link SslContext} from a {@link TlsConfig} (the trust
+ * anchors; serving is {@link ServerKeyMaterial}'s). Stateless; blocking (reads files).
  */
 public final class SslContexts {
   private SslContexts() {}
-
-  /**
-   * The server context.
-   *
-   * @throws IllegalArgumentException if the config has no key or it cannot be read
-   */
-  public static SslContext server(TlsConfig tls) {
-    if (!tls.hasKey()) {
-      throw new IllegalArgumentException("TLS config has no key: set pem, pkcs12 or "
-          + "developmentCertificate to listen on TLS or WSS");
-    }
-    try {
-      SslContextBuilder b;
-      if (tls.keyStore() != null) {
-        b = SslContextBuilder.forServer(keyManagers(tls.keyStore(), tls.keyStorePassword()));
-      } else {
-        b = SslContextBuilder.forServer(tls.certificateChain().toFile(), tls.privateKey().toFile(),
-            tls.privateKeyPassword());
-      }
-      return b.sslProvider(SslProvider.JDK).build();
-    } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalArgumentException("cannot load the TLS key: " + e.getMessage(), e);
-    }
-  }
 
   /**
    * The client context: the JDK's trust anchors plus those the config names, with the client's

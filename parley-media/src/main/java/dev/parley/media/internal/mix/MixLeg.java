@@ -5,6 +5,7 @@ import dev.parley.media.AudioFrame;
 import dev.parley.media.AudioSink;
 import dev.parley.media.AudioSource;
 import dev.parley.media.MediaClock;
+import dev.parley.media.internal.stream.PlayoutKind;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,7 +23,27 @@ import org.slf4j.LoggerFactory;
  * run on the mixer's tick only (one thread at a time); the flags and counters are read and set
  * from any thread.
  */
-public final class MixLeg implements AudioSource, AudioSink {
+public final class MixLeg implements AudioSource, AudioSink, PlayoutKind.Listener {
+  /** The fate of a leg's frame in one tick: {@link #fate()}. */
+  public enum Fate {
+    /** Decoded audio (or a local source's) that went into the mix. */
+    MIXED,
+    /** The codec's concealment of a missing packet that went into the mix. */
+    MIXED_CONCEALED,
+    /** Decoded audio whose samples were all 0 (the peer sent silence). */
+    SILENT,
+    /** Concealment faded to silence (all samples 0): a long gap, or late packets. */
+    CONCEALED_SILENT,
+    /** No packet played yet: the jitter buffer filling at the start, or no RTP ever. */
+    STARTING,
+    /** No packet to play after packets had played: a gap, an underrun, the sender stopped. */
+    MISSING,
+    /** Audio left out because the leg is muted or on hold. */
+    LEFT_OUT,
+    /** The stream played nothing this tick (not started yet, closing, or its tick failed). */
+    NO_FRAME
+  }
+
   private static final Logger log = LoggerFactory.getLogger(MixLeg.class);
 
   private final AudioFormat format;
@@ -31,6 +52,10 @@ public final class MixLeg implements AudioSource, AudioSink {
   private final short[] input;
   private boolean hasInput;
   private boolean contributed;
+  private boolean accepted; // a frame came this tick
+  private PlayoutKind kind; // what the stream said it was, null: audio (a local source)
+  private boolean played; // a packet (or a local frame) was played once
+  private Fate fate = Fate.NO_FRAME;
   private AudioFrame output;
   private volatile Runnable streamTick;
   private volatile boolean muted;
@@ -83,9 +108,14 @@ public final class MixLeg implements AudioSource, AudioSink {
     return mixedFrames.sum();
   }
 
-  /** Frames the leg's stream played that were silence (no packet, or silent audio). */
+  /** Frames the leg's stream played whose samples were all 0 (silent audio, or no packet). */
   public long silentFrames() {
     return silentFrames.sum();
+  }
+
+  /** What became of the leg's frame in the last tick (set by {@link #contribute}). */
+  public Fate fate() {
+    return fate;
   }
 
   // --------------------------------------------------------------- the mixer's tick
@@ -94,6 +124,8 @@ public final class MixLeg implements AudioSource, AudioSink {
   public void runStreamTick() {
     Runnable tick = streamTick;
     hasInput = false;
+    accepted = false;
+    kind = null;
     if (tick == null) {
       return;
     }
@@ -101,6 +133,7 @@ public final class MixLeg implements AudioSource, AudioSink {
       tick.run();
     } catch (RuntimeException e) {
       hasInput = false;
+      accepted = false;
       if (failureLogged.compareAndSet(false, true)) {
         log.warn("stream tick of {} failed (the mix goes on; further failures at debug)", name,
             e);
@@ -110,13 +143,34 @@ public final class MixLeg implements AudioSource, AudioSink {
     }
   }
 
-  /** Adds the leg's input to the bus if it has one and may be heard; remembers whether. */
+  /**
+   * Adds the leg's input to the bus if it has one and may be heard; remembers whether, and the
+   * frame's {@link #fate()}.
+   */
   public void contribute(MixBus bus) {
     contributed = hasInput && !muted && !held;
     if (contributed) {
       bus.add(input);
       mixedFrames.increment();
     }
+    fate = fateOfFrame();
+  }
+
+  private Fate fateOfFrame() {
+    if (!accepted) {
+      return Fate.NO_FRAME;
+    }
+    if (kind == PlayoutKind.NO_PACKET) {
+      return played ? Fate.MISSING : Fate.STARTING;
+    }
+    played = true;
+    if (!hasInput) {
+      return kind == PlayoutKind.CONCEALED ? Fate.CONCEALED_SILENT : Fate.SILENT;
+    }
+    if (!contributed) {
+      return Fate.LEFT_OUT;
+    }
+    return kind == PlayoutKind.CONCEALED ? Fate.MIXED_CONCEALED : Fate.MIXED;
   }
 
   /** Takes the leg's output for its next send from the bus. */
@@ -137,10 +191,16 @@ public final class MixLeg implements AudioSource, AudioSink {
   }
 
   @Override
+  public void playing(PlayoutKind kind) {
+    this.kind = kind;
+  }
+
+  @Override
   public void accept(AudioFrame frame) {
     if (frame.format() != format) {
       throw new IllegalArgumentException("frame of " + frame.format() + ", mix is " + format);
     }
+    accepted = true;
     frame.copyTo(input, 0);
     short[] in = input;
     for (int i = 0; i < in.length; i++) {

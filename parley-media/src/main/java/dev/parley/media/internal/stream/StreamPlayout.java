@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The receive side of an audio stream's 20 ms tick: telephone-events to DTMF digits, one frame
  * out of the jitter buffer decoded (or concealed) into the sink, packets of other lengths than
- * 20 ms cut into frames, and a watch on a peer that stops sending. Used by the stream's tick
+ * 20 ms cut into frames, and a watch on a peer that stops sending. A sink that is a
+ * {@link PlayoutKind.Listener} is told what each frame is (decoded, concealed, no packet; for
+ * packets longer than 20 ms, what the last slot polled was). Used by the stream's tick
  * only (one thread at a time, under its tick lock); the counters are read anywhere.
  */
 public final class StreamPlayout {
@@ -40,6 +42,8 @@ public final class StreamPlayout {
   private AudioCodec lastDecoder;
   private final DtmfReceiver dtmfReceiver = new DtmfReceiver();
   private final PendingSamples pending = new PendingSamples();
+  private final PlayoutKind.Listener kindListener;
+  private PlayoutKind lastKind = PlayoutKind.NO_PACKET; // of the last slot polled
   private long lastReceivedCount;
   private long lastReceiveNanos;
   private boolean stalled;
@@ -58,6 +62,7 @@ public final class StreamPlayout {
       Consumer<Character> digits, InetSocketAddress local, long stallNanos) {
     this.receiver = receiver;
     this.sink = sink;
+    this.kindListener = sink instanceof PlayoutKind.Listener l ? l : null;
     this.playoutFormat = playoutFormat;
     this.resampler = new LinearResampler(playoutFormat);
     this.digits = digits;
@@ -85,6 +90,7 @@ public final class StreamPlayout {
     AudioFrame frame;
     if (pending.isEmpty()) {
       StreamReceiver.Slot slot = receiver.poll(now);
+      lastKind = kindOf(slot.playout());
       if (slot.frameMillis() == AudioFormat.FRAME_MILLIS) {
         frame = decode(s, slot.playout()); // one packet, one frame: the usual case
       } else {
@@ -95,9 +101,23 @@ public final class StreamPlayout {
       frame = nextPendingFrame(s, now);
     }
     if (sink != null) {
+      if (kindListener != null) {
+        kindListener.playing(lastKind);
+      }
       sink.accept(resampler.convert(frame));
     }
     watchReceiving(s, now);
+  }
+
+  /** What a jitter-buffer slot plays (a conceal without a decoder yet plays silence). */
+  private PlayoutKind kindOf(JitterBuffer.Playout<Encoded> slot) {
+    if (slot instanceof JitterBuffer.Playout.Decode<Encoded>) {
+      return PlayoutKind.DECODED;
+    }
+    if (slot instanceof JitterBuffer.Playout.Conceal<Encoded> && lastDecoder != null) {
+      return PlayoutKind.CONCEALED;
+    }
+    return PlayoutKind.NO_PACKET;
   }
 
   /** Audio payloads the codec refused (concealed instead). */
@@ -121,7 +141,9 @@ public final class StreamPlayout {
    */
   private AudioFrame nextPendingFrame(AudioStreamSettings s, long now) {
     while (!pending.hasFrame()) {
-      pending.add(samples(s, receiver.poll(now)));
+      StreamReceiver.Slot slot = receiver.poll(now);
+      lastKind = kindOf(slot.playout());
+      pending.add(samples(s, slot));
     }
     return pending.takeFrame();
   }

@@ -47,12 +47,14 @@ final class AckForwarding {
       if (ruri.user() == null && ruri.isLooseRouting() && own.isMe(ruri) && !routeSet.isEmpty()) {
         target = routeSet.remove(routeSet.size() - 1).uri();
       }
+      String flow = core.ownRouteFlow(routeSet);
       String signature = core.popOwnRoutes(routeSet);
       if (signature == null || signature.isEmpty()) {
         signature = ruri.parameters().get(RouteSigner.PARAMETER); // a strict router upstream
+        flow = ruri.parameters().get(RouteSigner.FLOW_PARAMETER);
       }
       if (!core.signer().verify(signature, ack.callId(), ack.from().tag(), ack.to().tag(),
-          target)) {
+          target, flow)) {
         core.ackRefused();
         return; // not in a dialog we record-routed: an ACK is never relayed for anyone else
       }
@@ -70,7 +72,8 @@ final class AckForwarding {
       ProxyMessages.setRoutes(b, routeSet);
       ProxyMessages.removeIdentity(ack, b);
       SipRequest out = b.build();
-      ProxyTarget t = new ProxyTarget(target, List.of(), null, next, false);
+      ProxyTarget t = routeSet.isEmpty() && flow != null
+          ? ProxyTarget.inDialog(next, flow) : new ProxyTarget(target, List.of(), null, next, false);
       Hop now = core.hops().now(t);
       if (now != null) {
         core.sendAck(out, now);

@@ -143,7 +143,7 @@ final class ProxyContext {
     }
     SipResponse up = server != null ? r.withoutTopVia() : r;
     if (signature != null && server != null && code > 100 && code < 300) {
-      up = resigned(up);
+      up = resigned(up, b);
     }
     if (server != null && b.hop != null && ProxyMessages.hasIdentity(up)
         && !core.isTrusted(b.hop.address().getAddress())) {
@@ -183,7 +183,7 @@ final class ProxyContext {
    * §16.7 step 4: a proxy may rewrite its own Record-Route in a response): the caller may then
    * send in this dialog only to the callee ({@link RouteSigner}).
    */
-  private SipResponse resigned(SipResponse response) {
+  private SipResponse resigned(SipResponse response, Branch branch) {
     List<String> values = response.headers().values(HeaderName.RECORD_ROUTE);
     String ours = ";" + RouteSigner.PARAMETER + "=" + signature;
     boolean found = false;
@@ -193,9 +193,12 @@ final class ProxyContext {
     if (!found) {
       return response;
     }
+    // the callee reached over the flow of its binding: the caller's requests go there too
+    String flow = branch.target.flowToken();
     String callee = core.signer().sign(received.callId(), received.from().tag(),
-        response.contacts().isEmpty() ? null : response.contacts().get(0).uri());
-    String theirs = ";" + RouteSigner.PARAMETER + "=" + callee;
+        response.contacts().isEmpty() ? null : response.contacts().get(0).uri(), flow);
+    String theirs = ";" + RouteSigner.PARAMETER + "=" + callee
+        + (flow == null ? "" : ";" + RouteSigner.FLOW_PARAMETER + "=" + flow);
     SipResponse.Builder b = response.toBuilder().removeHeader(HeaderName.RECORD_ROUTE);
     for (String v : values) {
       b.header(HeaderName.RECORD_ROUTE, v.replace(ours, theirs));

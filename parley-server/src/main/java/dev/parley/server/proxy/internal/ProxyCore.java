@@ -232,15 +232,19 @@ public final class ProxyCore {
     List<Address> routeSet = new ArrayList<>(request.routes());
     Uri target = ruri;
     String signature = null;
+    String flow = null;
     if (ruri.user() == null && ruri.isLooseRouting() && own.isMe(ruri) && !routeSet.isEmpty()) {
       signature = ruri.parameters().get(RouteSigner.PARAMETER);
+      flow = ruri.parameters().get(RouteSigner.FLOW_PARAMETER);
       target = routeSet.remove(routeSet.size() - 1).uri();
     }
     String origination = !routeSet.isEmpty() && routeSet.get(0).uri() instanceof SipUri first
         && own.isMe(first) ? first.parameters().get(RouteSigner.ORIGIN_PARAMETER) : null;
+    String ownFlow = ownRouteFlow(routeSet);
     String popped = popOwnRoutes(routeSet);
     if (popped != null && !popped.isEmpty()) {
       signature = popped;
+      flow = ownFlow;
     }
     long hash = ProxyMessages.loopHash(request, routeSet);
     if (isLoop(request, hash)) {
@@ -253,7 +257,7 @@ public final class ProxyCore {
     // naming us, a signature of another dialog or for another target) is a new request.
     String toTag = request.to().tag();
     boolean ourDialog = toTag != null && signature != null
-        && signer.verify(signature, request.callId(), request.from().tag(), toTag, target);
+        && signer.verify(signature, request.callId(), request.from().tag(), toTag, target, flow);
     // a request the server starts itself (the focus dialling out) carries our own signature
     boolean fromUs = toTag == null && origination != null
         && signer.verifyOrigination(origination, request.callId(), request.from().tag(), target);
@@ -289,7 +293,7 @@ public final class ProxyCore {
       // Request-URI) as it is, never to the location service nor answered here, whatever its
       // host (a UA on our own address, a contact without user part)
       proxy(tx, request, t, routeSet, hash, true, admission.inDialog(tx),
-          List.of(new ProxyTarget(t, List.of(), null, t, false)));
+          List.of(ProxyTarget.inDialog(t, flow)));
       return;
     }
     if (own.isDomain(t)) {
@@ -331,6 +335,26 @@ public final class ProxyCore {
       }
     }
     return signature;
+  }
+
+  /**
+   * The {@link RouteSigner#FLOW_PARAMETER} of the Route values naming us at the top (the first
+   * that has one, as {@link #popOwnRoutes} takes the first signature), or null.
+   */
+  String ownRouteFlow(List<Address> routeSet) {
+    for (Address a : routeSet) {
+      if (!(a.uri() instanceof SipUri r) || !own.isMe(r)) {
+        break;
+      }
+      String f = r.parameters().get(RouteSigner.FLOW_PARAMETER);
+      if (f != null) {
+        return f;
+      }
+      if (r.parameters().get(RouteSigner.PARAMETER) != null) {
+        break; // the Route whose signature counts names no flow
+      }
+    }
+    return null;
   }
 
   /** §16.3 step 4: one of our branches in a Via, and the same request again, is a loop. */
@@ -428,8 +452,14 @@ public final class ProxyCore {
         || m.equals(SipMethod.SUBSCRIBE) || m.equals(SipMethod.REFER));
     // the callee's copy lets it send to the caller's Contact (ProxyContext re-signs the copy in
     // the responses for the callee's Contact)
+    Uri callerContact = request.contacts().isEmpty() ? null : request.contacts().get(0).uri();
+    String callerFlow = recordRoute && callerContact != null && tx.flow() != null
+        ? ProxyTarget.flowTokenFor(callerContact, tx.flow().remoteHop()) : null;
+    // the value of our psig parameter, followed by our pflow parameter when the caller is
+    // reached over its flow: ProxyContext finds and rewrites the two together
     String signature = recordRoute ? signer.sign(request.callId(), request.from().tag(),
-        request.contacts().isEmpty() ? null : request.contacts().get(0).uri()) : null;
+        callerContact, callerFlow) + (callerFlow == null ? ""
+        : ";" + RouteSigner.FLOW_PARAMETER + "=" + callerFlow) : null;
     ProxyContext ctx = new ProxyContext(this, tx, request, b.build(), signature, hash);
     contexts.put(tx, ctx);
     ctx.start(targets);

@@ -113,7 +113,52 @@ record ProxyTarget(Uri requestUri, List<Address> pushRoutes, Hop hop, SipUri hop
 
   /** The REGISTER's source ({@link Binding#source()}, {@code transport:ip:port}), or null. */
   private static Hop sourceHop(Binding b) {
-    String source = b.source();
+    return parseSource(b.source());
+  }
+
+  /**
+   * The flow token of a hop ({@link RouteSigner#FLOW_PARAMETER}): {@code transport:ip:port}, as
+   * {@link Binding#source()} writes it.
+   */
+  static String flowToken(Hop hop) {
+    return hop.transport().name().toLowerCase(Locale.ROOT) + ":"
+        + hop.address().getAddress().getHostAddress() + ":" + hop.address().getPort();
+  }
+
+  /**
+   * The flow token to sign into our Record-Route for a peer whose requests come from {@code flow}
+   * with {@code contact} as its Contact, or null when the Contact can be reached as it is:
+   * WebSocket peers (their Contact is never reachable), and a Contact that shows a NAT
+   * ({@code *.invalid}, an IP literal other than the source address).
+   */
+  static String flowTokenFor(Uri contact, Hop flow) {
+    if (flow.transport() == Transport.WS || flow.transport() == Transport.WSS) {
+      return flowToken(flow);
+    }
+    return contact instanceof SipUri c && isNatted(c, flow) ? flowToken(flow) : null;
+  }
+
+  /**
+   * Where a request inside a dialog we record-routed goes: over the flow its Route names
+   * ({@link RouteSigner#FLOW_PARAMETER}, verified with the signature), else to its remote
+   * target as written.
+   */
+  static ProxyTarget inDialog(SipUri target, String flow) {
+    Hop hop = parseSource(flow);
+    return hop != null ? new ProxyTarget(target, List.of(), hop, null, false)
+        : new ProxyTarget(target, List.of(), null, target, false);
+  }
+
+  /** The flow of the target's branch to sign into the caller's copy of our Record-Route. */
+  String flowToken() {
+    return binding && hop != null ? flowTokenFor(requestUri, hop) : null;
+  }
+
+  /**
+   * A hop from a {@code transport:ip:port} text ({@link Binding#source()}, a flow token), or
+   * null when it is not one. The address must be a literal: nothing is looked up.
+   */
+  static Hop parseSource(String source) {
     if (source == null) {
       return null;
     }
@@ -122,12 +167,33 @@ record ProxyTarget(Uri requestUri, List<Address> pushRoutes, Hop hop, SipUri hop
     if (first <= 0 || last <= first) {
       return null;
     }
+    String host = source.substring(first + 1, last);
+    if (!isAddressLiteral(host)) {
+      return null;
+    }
     try {
       Transport t = Transport.of(source.substring(0, first));
-      InetAddress ip = InetAddress.getByName(source.substring(first + 1, last)); // a literal
+      InetAddress ip = InetAddress.getByName(host); // a literal: no lookup
       return new Hop(t, new InetSocketAddress(ip, Integer.parseInt(source.substring(last + 1))));
     } catch (IllegalArgumentException | UnknownHostException e) {
       return null;
     }
+  }
+
+  /** An IPv4 or IPv6 literal (digits, dots, hex and colons only), never a name to look up. */
+  private static boolean isAddressLiteral(String host) {
+    if (host.isEmpty()) {
+      return false;
+    }
+    boolean colon = host.indexOf(':') >= 0;
+    for (int i = 0; i < host.length(); i++) {
+      char ch = host.charAt(i);
+      boolean ok = (ch >= '0' && ch <= '9') || ch == '.'
+          || (colon && (ch == ':' || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F')));
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 }

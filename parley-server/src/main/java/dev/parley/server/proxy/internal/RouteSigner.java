@@ -41,6 +41,14 @@ import javax.crypto.spec.SecretKeySpec;
 final class RouteSigner {
   /** The Record-Route URI parameter that carries the signature. */
   public static final String PARAMETER = "psig";
+  /**
+   * The Record-Route URI parameter that names the flow (RFC 5626 §5.3's flow token, in the clear
+   * and covered by the signature) over which the holder's peer is reached: {@code
+   * transport:ip:port} of the connection (or UDP source) the peer's request came on, or its
+   * binding was reached over, when its Contact cannot be reached directly ({@code *.invalid}, a
+   * NAT, a WebSocket client).
+   */
+  public static final String FLOW_PARAMETER = "pflow";
   /** Bytes of HMAC kept: {@value} (80 bits: an online forgery needs about 2^79 tries). */
   static final int TAG_BYTES = 10;
   private static final HexFormat HEX = HexFormat.of();
@@ -86,8 +94,21 @@ final class RouteSigner {
    * URI (then nothing verifies: its requests need credentials).
    */
   public String sign(String callId, String fromTag, Uri target) {
+    return sign(callId, fromTag, target, null);
+  }
+
+  /**
+   * As {@link #sign(String, String, Uri)}, for a holder whose peer is reached over {@code flow}
+   * (the {@value #FLOW_PARAMETER} value, or null for none): the signature covers it.
+   */
+  public String sign(String callId, String fromTag, Uri target, String flow) {
     String t = target(target);
-    return t == null ? UNVERIFIABLE : HEX.formatHex(mac(callId, fromTag, t));
+    return t == null ? UNVERIFIABLE : HEX.formatHex(mac(callId, fromTag, withFlow(t, flow)));
+  }
+
+  /** The signed target: the target, then the flow when there is one (none: as before flows). */
+  private static String withFlow(String target, String flow) {
+    return flow == null ? target : target + "\0" + flow;
   }
 
   /** The Route URI parameter that marks a request the server itself starts (the focus's). */
@@ -133,6 +154,12 @@ final class RouteSigner {
    */
   public boolean verify(String signature, String callId, String fromTag, String toTag,
       Uri target) {
+    return verify(signature, callId, fromTag, toTag, target, null);
+  }
+
+  /** As {@link #verify(String, String, String, String, Uri)} for a Route naming {@code flow}. */
+  public boolean verify(String signature, String callId, String fromTag, String toTag,
+      Uri target, String flow) {
     if (signature == null || signature.length() != 2 * TAG_BYTES) {
       return false;
     }
@@ -146,6 +173,7 @@ final class RouteSigner {
     if (t == null) {
       return false;
     }
+    t = withFlow(t, flow);
     return (fromTag != null && MessageDigest.isEqual(given, mac(callId, fromTag, t)))
         || (toTag != null && MessageDigest.isEqual(given, mac(callId, toTag, t)));
   }
