@@ -158,16 +158,20 @@ final class UserCommand implements Runnable {
     @Parameters(paramLabel = "USER", description = "The username (the user part of the AOR).")
     String username;
 
+    @Option(names = "--admin",
+        description = "Marks the account admin: it may sign in to the web admin page (/admin).")
+    boolean admin;
+
     @Override
     int run(Store s, String domain) throws IOException {
       checkUsername(username);
       String pw = password(username + "@" + domain);
       try {
-        s.addAccount(Account.withPassword(domain, username, pw));
+        s.addAccount(Account.withPassword(domain, username, pw).withAdmin(admin));
       } catch (DuplicateAccountException e) {
         return fail(e.getMessage());
       }
-      out().println("added " + username + "@" + domain);
+      out().println("added " + username + "@" + domain + (admin ? " (admin)" : ""));
       return 0;
     }
   }

@@ -49,6 +49,18 @@ class UserCommandTest {
   }
 
   @Test
+  void addWithAdminMarksTheAccountAdminAndKeepsItThroughAPasswordChange() {
+    assertThat(run("user", "add", "root", "--admin", "--password", "pw")).isEqualTo(
+        new Run(0, "added root@example.com (admin)\n", ""));
+    assertThat(run("user", "add", "bob", "--password", "pw").status()).isZero();
+    assertThat(run("user", "passwd", "root", "--password", "new").status()).isZero();
+    try (Store s = Store.embedded(data)) {
+      assertThat(s.account("example.com", "root").orElseThrow().admin()).isTrue();
+      assertThat(s.account("example.com", "bob").orElseThrow().admin()).isFalse();
+    }
+  }
+
+  @Test
   void userAddCreatesTheDataDirectoryAndDatabaseForTheOwnerOnly() throws Exception {
     Path fresh = data.resolve("state");
     int status = Parley.run(new PrintWriter(new StringWriter()),

@@ -28,6 +28,8 @@ import dev.parley.server.status.TransactionCounts;
 import dev.parley.server.store.AccountCache;
 import dev.parley.server.store.Store;
 import dev.parley.server.store.StoreException;
+import dev.parley.server.internal.ServerAdmin;
+import dev.parley.server.web.AdminPages;
 import dev.parley.server.web.WebHttpServer;
 import dev.parley.transaction.TransactionConfig;
 import dev.parley.transaction.TransactionLayer;
@@ -172,6 +174,7 @@ public final class SipServer implements AutoCloseable {
           .rateLimiter(limiter)
           .md5OnlyUserAgents(config.auth().md5OnlyUserAgents())
           .ownAddresses(proxyRef::pointsAtUs)
+          .disabledAccounts(accounts::isDisabled)
           .onRegistered(aor -> {
             OfflineMessages o = offline;
             if (o != null) {
@@ -190,11 +193,12 @@ public final class SipServer implements AutoCloseable {
       t.setListener(front);
       t.start().join();
       w = config.web().isEnabled() && t.serverTls() != null // key files read here, off the loops
-          ? WebHttpServer.start(config.web(), t, null) : null;
+          ? WebHttpServer.start(config.web(), t, new AdminPages(new ServerAdmin(config.domain(),
+              accounts, config.web().admins(), location, proxy, () -> offline, limiter, store,
+              this::onStoreThread, this::status), config.web())) : null;
       this.web = w;
       // the web listener's port is ours too: Record-Route and Route headers may name it
-      proxy.start(layer, t, aliases, w == null ? List.of()
-          : List.of(new ListenPoint(dev.parley.transport.Transport.WSS, w.address())));
+      proxy.start(layer, t, aliases, w == null ? List.of() : List.of(w.webSocketListenPoint()));
       this.timers = timers != null ? timers : t.nextScheduler();
       this.focus = config.focusEnabled() ? FocusWiring.start(t, layer, core, proxy,
           config.domain(), config.focus(), this.timers, config.proxy().advertisedHost()) : null;
@@ -417,9 +421,7 @@ public final class SipServer implements AutoCloseable {
     List<String> out = new ArrayList<>();
     transport.listenPoints().forEach(lp -> out.add(lp.toString()));
     if (web != null) {
-      String at = new ListenPoint(dev.parley.transport.Transport.WSS, web.address()).toString();
-      out.add("https" + at.substring(at.indexOf(':')));
-      out.add(at + dev.parley.server.web.WebConfig.WEBSOCKET_PATH);
+      out.addAll(web.listeners());
     }
     return out;
   }
@@ -520,6 +522,11 @@ public final class SipServer implements AutoCloseable {
         log.warn("binding flush failed, will retry: {}", e.getMessage());
       }
     }
+  }
+
+  /** Runs {@code task} on the store thread (the admin page's store writes). */
+  private void onStoreThread(Runnable task) {
+    background.execute(task);
   }
 
   /** Runs {@code task} every {@code interval}: timed by the scheduler, run on the store thread. */

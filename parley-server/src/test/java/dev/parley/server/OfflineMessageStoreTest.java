@@ -111,7 +111,7 @@ class OfflineMessageStoreTest {
   }
 
   @Test
-  void theSchemaIsAtVersion3() throws Exception {
+  void theSchemaIsAtVersion4() throws Exception {
     try (Store s = Store.embedded(data)) {
       s.setSetting("x", "y");
     }
@@ -123,7 +123,7 @@ class OfflineMessageStoreTest {
         assertThat(rs.getBoolean(2)).isTrue();
         versions.add(rs.getString(1));
       }
-      assertThat(versions).containsExactly("1", "2", "3");
+      assertThat(versions).containsExactly("1", "2", "3", "4");
     }
   }
 }

@@ -201,6 +201,20 @@ public final class OfflineMessages implements AutoCloseable {
     return quotas.messages(aor);
   }
 
+  /** At most {@code max} users' queues (messages, bytes), fullest first; for the admin page. */
+  public java.util.List<Queue> queues(int max) {
+    return quotas.queues(max);
+  }
+
+  /**
+   * A user's queue of stored messages.
+   *
+   * @param aor the user
+   * @param messages messages stored or being written
+   * @param bytes their bytes
+   */
+  public record Queue(Aor aor, int messages, long bytes) {}
+
   /** Counters for status pages. Never blocks. */
   public Stats stats() {
     return new Stats(quotas.totalMessages(), quotas.totalBytes(), quotas.mailboxCount(),

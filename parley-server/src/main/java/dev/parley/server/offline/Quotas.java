@@ -254,6 +254,22 @@ final class Quotas {
     return n[0];
   }
 
+  /**
+   * At most {@code max} mailboxes with their messages and bytes (stored or being written), the
+   * fullest first. Each read under the mailbox's lock; walks the map.
+   */
+  List<OfflineMessages.Queue> queues(int max) {
+    List<OfflineMessages.Queue> out = new java.util.ArrayList<>();
+    for (Aor aor : mailboxes.keySet()) {
+      mailboxes.computeIfPresent(aor, (k, mb) -> {
+        out.add(new OfflineMessages.Queue(k, mb.all.messages(), mb.all.bytes()));
+        return mb;
+      });
+    }
+    out.sort(java.util.Comparator.comparingInt(OfflineMessages.Queue::messages).reversed());
+    return out.size() > max ? List.copyOf(out.subList(0, max)) : out;
+  }
+
   /** Whether {@code aor} has messages stored or being written; a map lookup. */
   boolean hasMessages(Aor aor) {
     return mailboxes.containsKey(aor);

@@ -180,6 +180,27 @@ public final class Proxy {
     return core.stats();
   }
 
+  /**
+   * At most {@code max} of the calls up through the proxy now (record-routed dialogs, BYE not
+   * seen), oldest first. Walks the dialog table: for the admin page, not a hot path.
+   */
+  public java.util.List<ProxiedCall> calls(int max) {
+    return core.dialogs().list(max).stream()
+        .map(d -> new ProxiedCall(d.callId(), d.from(), d.to(),
+            java.time.Instant.ofEpochMilli(d.since())))
+        .toList();
+  }
+
+  /**
+   * A call set up through the proxy and not yet ended, as the admin page lists it.
+   *
+   * @param callId its Call-ID
+   * @param from the caller's From header (with tag)
+   * @param to the callee's To header (with tag)
+   * @param since when its 2xx passed
+   */
+  public record ProxiedCall(String callId, String from, String to, java.time.Instant since) {}
+
   /** Record-routed dialogs counted now (set up through the proxy, BYE not seen). */
   public int activeDialogs() {
     return core.dialogs().active();

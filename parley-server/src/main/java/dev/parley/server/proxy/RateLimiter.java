@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
@@ -206,6 +207,48 @@ public final class RateLimiter {
   /** The trusted sources. */
   public AddressMatcher trusted() {
     return trusted;
+  }
+
+  /**
+   * At most {@code max} sources blocked now for failed authentications, with the seconds left:
+   * an IPv4 address, or an IPv6 /64 prefix ({@code 2001:db8:0:1::/64}), the way the limiter
+   * counts them. Walks the table shard by shard: for the admin page, not a hot path.
+   */
+  public List<Blocked> blocked(int max) {
+    long now = nanoClock.getAsLong();
+    List<Blocked> out = new java.util.ArrayList<>();
+    for (Shard s : shards) {
+      synchronized (s) {
+        for (Map.Entry<Long, Entry> e : s.map.entrySet()) {
+          if (out.size() < max && e.getValue().blockedAt(now)) {
+            out.add(new Blocked(source(e.getKey()),
+                Math.max(1, (e.getValue().blockedUntil - now + 999_999_999L) / 1_000_000_000L)));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A source blocked for failed authentications.
+   *
+   * @param source its IPv4 address or IPv6 /64 prefix
+   * @param secondsLeft whole seconds until the block ends, at least 1
+   */
+  public record Blocked(String source, long secondsLeft) {}
+
+  /** The text of a {@link #key}. */
+  static String source(long key) {
+    if ((key >>> 32) == 0xFFFFL) {
+      return ((key >>> 24) & 0xFF) + "." + ((key >>> 16) & 0xFF) + "." + ((key >>> 8) & 0xFF)
+          + "." + (key & 0xFF);
+    }
+    StringBuilder b = new StringBuilder();
+    for (int i = 3; i >= 0; i--) {
+      b.append(Long.toHexString((key >>> (16 * i)) & 0xFFFF)).append(':');
+    }
+    return b.append(":/64").toString();
   }
 
   /** Counters for status pages; consistent per counter, not across counters. */

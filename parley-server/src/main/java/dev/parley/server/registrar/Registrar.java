@@ -93,6 +93,7 @@ public final class Registrar {
   private final Consumer<Aor> onRegistered;
   private final UserAgentMatcher md5OnlyUserAgents;
   private final java.util.function.Predicate<SipUri> ownAddresses;
+  private final java.util.function.Predicate<String> disabled;
   /** The last Date value written, with its second: one formatting per second, not per 200. */
   private volatile DateText dateText = new DateText(Long.MIN_VALUE, "");
 
@@ -107,6 +108,7 @@ public final class Registrar {
     }
     this.aliases = Set.copyOf(canonical);
     this.ownAddresses = b.ownAddresses;
+    this.disabled = b.disabled;
     this.minExpires = b.minExpires;
     this.maxExpires = b.maxExpires;
     this.defaultExpires = b.defaultExpires;
@@ -206,6 +208,9 @@ public final class Registrar {
     }
     if (!aor.user().equals(auth.username())) {
       return request.response(403, toTag).reasonPhrase("Forbidden (not your AOR)").build();
+    }
+    if (disabled.test(auth.username())) {
+      return request.response(403, toTag).reasonPhrase("Forbidden (account disabled)").build();
     }
     aor = new Aor(aor.user(), domain);
 
@@ -391,6 +396,7 @@ public final class Registrar {
     private Consumer<Aor> onRegistered;
     private UserAgentMatcher md5OnlyUserAgents = UserAgentMatcher.NONE;
     private java.util.function.Predicate<SipUri> ownAddresses = uri -> false;
+    private java.util.function.Predicate<String> disabled = user -> false;
 
     private Builder(String domain, LocationService location, DigestAuthenticator authenticator) {
       Objects.requireNonNull(domain, "domain");
@@ -409,6 +415,15 @@ public final class Registrar {
         lower.add(a.toLowerCase(Locale.ROOT));
       }
       this.aliases = lower;
+      return this;
+    }
+
+    /**
+     * Which authenticated users are disabled: their REGISTERs get 403 ({@code docs/web.md},
+     * "Admin actions"); default none. Called on event loops: must not block.
+     */
+    public Builder disabledAccounts(java.util.function.Predicate<String> disabled) {
+      this.disabled = Objects.requireNonNull(disabled, "disabled");
       return this;
     }
 

@@ -17,9 +17,11 @@ import java.util.Objects;
  * @param ha1Md5 H(username:realm:password) under MD5, lower-case hex
  * @param ha1Sha256 the same under SHA-256
  * @param ha1Sha512256 the same under SHA-512-256
+ * @param admin whether the user may sign in to the web admin page ({@code docs/web.md})
+ * @param disabled whether the account is refused at digest authentication (403)
  */
 public record Account(String domain, String username, String ha1Md5, String ha1Sha256,
-    String ha1Sha512256) {
+    String ha1Sha512256, boolean admin, boolean disabled) {
   /**
    * Validates the parts.
    *
@@ -31,6 +33,17 @@ public record Account(String domain, String username, String ha1Md5, String ha1S
     Objects.requireNonNull(ha1Md5, "ha1Md5");
     Objects.requireNonNull(ha1Sha256, "ha1Sha256");
     Objects.requireNonNull(ha1Sha512256, "ha1Sha512256");
+  }
+
+  /** An account that is neither admin nor disabled. */
+  public Account(String domain, String username, String ha1Md5, String ha1Sha256,
+      String ha1Sha512256) {
+    this(domain, username, ha1Md5, ha1Sha256, ha1Sha512256, false, false);
+  }
+
+  /** This account with the admin flag set to {@code admin}. */
+  public Account withAdmin(boolean admin) {
+    return new Account(domain, username, ha1Md5, ha1Sha256, ha1Sha512256, admin, disabled);
   }
 
   /**
@@ -58,6 +71,7 @@ public record Account(String domain, String username, String ha1Md5, String ha1S
   /** Leaves the HA1 values out, so that logs never show them. */
   @Override
   public String toString() {
-    return "Account[" + username + "@" + domain + "]";
+    return "Account[" + username + "@" + domain + (admin ? ", admin" : "")
+        + (disabled ? ", disabled" : "") + "]";
   }
 }

@@ -30,6 +30,9 @@ public final class AccountCache implements CredentialStore {
   private final String domain;
   /** Username to its packed HA1 values (a byte[]) or, for odd ones, its {@link Account}. */
   private volatile Map<String, Object> accounts = Map.of();
+  /** Users marked admin, and users disabled (few: sets of names, swapped in with the map). */
+  private volatile java.util.Set<String> admins = java.util.Set.of();
+  private volatile java.util.Set<String> disabled = java.util.Set.of();
   private long version = Long.MIN_VALUE;
 
   /** A cache of {@code domain}'s accounts in {@code store}; empty until {@link #refresh()}. */
@@ -49,11 +52,21 @@ public final class AccountCache implements CredentialStore {
       return false;
     }
     Map<String, Object> next = new HashMap<>();
+    java.util.Set<String> nextAdmins = new java.util.HashSet<>();
+    java.util.Set<String> nextDisabled = new java.util.HashSet<>();
     for (Account a : store.accounts(domain)) {
       byte[] packed = pack(a);
       next.put(a.username(), packed != null ? packed : a);
+      if (a.admin()) {
+        nextAdmins.add(a.username());
+      }
+      if (a.disabled()) {
+        nextDisabled.add(a.username());
+      }
     }
     accounts = Map.copyOf(next);
+    admins = java.util.Set.copyOf(nextAdmins);
+    disabled = java.util.Set.copyOf(nextDisabled);
     version = v;
     return true;
   }
@@ -66,6 +79,24 @@ public final class AccountCache implements CredentialStore {
   /** Whether {@code username} has an account in the domain. */
   public boolean contains(String username) {
     return accounts.containsKey(username);
+  }
+
+  /** Whether {@code username}'s account is marked admin in the store. */
+  public boolean isAdmin(String username) {
+    return admins.contains(username);
+  }
+
+  /**
+   * Whether {@code username}'s account is disabled: the registrar and the proxy answer its
+   * authenticated requests 403.
+   */
+  public boolean isDisabled(String username) {
+    return disabled.contains(username);
+  }
+
+  /** The users of the domain, sorted (for the admin page; a copy). */
+  public java.util.List<String> usernames() {
+    return accounts.keySet().stream().sorted().toList();
   }
 
   @Override

@@ -69,6 +69,14 @@ public interface Store extends AutoCloseable {
    */
   boolean removeAccount(String domain, String username);
 
+  /**
+   * Sets an account's flags: admin (may sign in to the web admin page) and disabled (refused at
+   * digest authentication).
+   *
+   * @return false when the user does not exist
+   */
+  boolean setAccountFlags(String domain, String username, boolean admin, boolean disabled);
+
   /** The account of {@code username} in {@code domain}, if any. */
   Optional<Account> account(String domain, String username);
 

@@ -1,6 +1,8 @@
 package dev.parley.server.web;
 
+import dev.parley.transport.ListenPoint;
 import dev.parley.transport.NettyTransportLayer;
+import dev.parley.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -133,6 +135,18 @@ public final class WebHttpServer implements AutoCloseable {
   /** The address listened on (the real port when 0 was asked for). */
   public InetSocketAddress address() {
     return bound;
+  }
+
+  /** Where SIP over WebSocket arrives, as a listen point: {@code wss:127.0.0.1:8443}. */
+  public ListenPoint webSocketListenPoint() {
+    return new ListenPoint(Transport.WSS, bound);
+  }
+
+  /** The listener as the status lists it: {@code https:127.0.0.1:8443, wss:127.0.0.1:8443/ws}. */
+  public java.util.List<String> listeners() {
+    String wss = webSocketListenPoint().toString();
+    return java.util.List.of("https" + wss.substring(wss.indexOf(':')),
+        wss + WebConfig.WEBSOCKET_PATH);
   }
 
   /** The base URL, {@code https://127.0.0.1:8443/}. */

@@ -96,6 +96,10 @@ final class Admission {
       core.reject(tx, request, 403, "Forbidden (From is not the authenticated user)");
       return null;
     }
+    if (core.isDisabled(fromUser)) {
+      core.reject(tx, request, 403, "Forbidden (account disabled)");
+      return null;
+    }
     return RequestOrigin.authenticated(remote, fromUser);
   }
 

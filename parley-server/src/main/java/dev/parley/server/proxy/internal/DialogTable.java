@@ -22,7 +22,10 @@ public final class DialogTable {
     }
   }
 
-  private final ConcurrentHashMap<Key, Long> expiry = new ConcurrentHashMap<>();
+  /** A counted dialog: when it lapses, and what the admin page lists (parties as first seen). */
+  private record Entry(long expiresAt, Object from, Object to, long since) {}
+
+  private final ConcurrentHashMap<Key, Entry> expiry = new ConcurrentHashMap<>();
   private final AtomicInteger size = new AtomicInteger();
   private final int max;
   private final long lifetimeMillis;
@@ -36,12 +39,23 @@ public final class DialogTable {
 
   /** A dialog was confirmed at {@code nowMillis}: its Call-ID, From tag and To tag (a 2xx's). */
   public void confirmed(String callId, String fromTag, String toTag, long nowMillis) {
+    confirmed(callId, fromTag, toTag, null, null, nowMillis);
+  }
+
+  /**
+   * As above, keeping the parties for {@link #list}: {@code from} and {@code to} are the 2xx's
+   * headers, kept as they are (their text is made only when an admin lists the calls).
+   */
+  public void confirmed(String callId, String fromTag, String toTag, Object from, Object to,
+      long nowMillis) {
     if (callId == null || fromTag == null || toTag == null) {
       return;
     }
     Key key = Key.of(callId, fromTag, toTag);
-    if (expiry.containsKey(key)) {
-      expiry.put(key, nowMillis + lifetimeMillis); // a retransmitted 2xx
+    Entry old = expiry.get(key);
+    if (old != null) {
+      // a retransmitted 2xx
+      expiry.put(key, new Entry(nowMillis + lifetimeMillis, old.from(), old.to(), old.since()));
       return;
     }
     if (size.incrementAndGet() > max) {
@@ -49,7 +63,8 @@ public final class DialogTable {
       uncounted.increment();
       return;
     }
-    if (expiry.putIfAbsent(key, nowMillis + lifetimeMillis) != null) {
+    if (expiry.putIfAbsent(key, new Entry(nowMillis + lifetimeMillis, from, to, nowMillis))
+        != null) {
       size.decrementAndGet();
     }
   }
@@ -67,14 +82,33 @@ public final class DialogTable {
   /** Forgets the dialogs whose lifetime ended by {@code nowMillis}; returns how many. */
   public int sweep(long nowMillis) {
     int removed = 0;
-    for (Map.Entry<Key, Long> e : expiry.entrySet()) {
-      if (e.getValue() <= nowMillis && expiry.remove(e.getKey(), e.getValue())) {
+    for (Map.Entry<Key, Entry> e : expiry.entrySet()) {
+      if (e.getValue().expiresAt() <= nowMillis && expiry.remove(e.getKey(), e.getValue())) {
         size.decrementAndGet();
         removed++;
       }
     }
     return removed;
   }
+
+  /**
+   * At most {@code max} of the dialogs counted now, oldest first: call-ID, parties (their
+   * header text; empty when not kept) and since when (epoch milliseconds). For the admin page;
+   * walks the table, so not for a hot path.
+   */
+  public java.util.List<Listed> list(int max) {
+    java.util.List<Listed> out = new java.util.ArrayList<>();
+    for (Map.Entry<Key, Entry> e : expiry.entrySet()) {
+      Entry v = e.getValue();
+      out.add(new Listed(e.getKey().callId(), v.from() == null ? "" : v.from().toString(),
+          v.to() == null ? "" : v.to().toString(), v.since()));
+    }
+    out.sort(java.util.Comparator.comparingLong(Listed::since));
+    return out.size() > max ? java.util.List.copyOf(out.subList(0, max)) : out;
+  }
+
+  /** A dialog as {@link #list} gives it. */
+  public record Listed(String callId, String from, String to, long since) {}
 
   /** Dialogs counted now. */
   public int active() {

@@ -160,7 +160,7 @@ final class ProxyContext {
       b.finished();
       upstream(up); // every 2xx goes upstream, even after the first (§16.7 step 5)
       if (invite && signature != null && server != null) {
-        core.dialogs().confirmed(r.callId(), r.from().tag(), r.to().tag(),
+        core.dialogs().confirmed(r.callId(), r.from().tag(), r.to().tag(), r.from(), r.to(),
             System.currentTimeMillis());
       }
       if (!finalSent) {

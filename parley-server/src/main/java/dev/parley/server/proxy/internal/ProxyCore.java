@@ -117,6 +117,11 @@ public final class ProxyCore {
     this.dialogs = new DialogTable(config.maxDialogs(), config.dialogLifetime().toMillis());
   }
 
+  /** Whether {@code user}'s account is disabled (its requests are refused 403). */
+  boolean isDisabled(String user) {
+    return accounts.isDisabled(user);
+  }
+
   /** The dialogs set up through this proxy (record-routed INVITEs answered 2xx, BYE not seen). */
   public DialogTable dialogs() {
     return dialogs;

@@ -123,7 +123,8 @@ public final class SqlStore implements Store {
       long now = System.currentTimeMillis();
       int n = 0;
       try (PreparedStatement ins = prepare("INSERT INTO accounts (domain, username, ha1_md5,"
-          + " ha1_sha256, ha1_sha512_256, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+          + " ha1_sha256, ha1_sha512_256, created_at, updated_at, admin, disabled)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         for (Account a : accounts) {
           if (!existing.add(a.username() + "@" + a.domain())) {
             throw new DuplicateAccountException(a.username(), a.domain());
@@ -135,6 +136,8 @@ public final class SqlStore implements Store {
           ins.setString(5, a.ha1Sha512256());
           ins.setLong(6, now);
           ins.setLong(7, now);
+          ins.setInt(8, a.admin() ? 1 : 0);
+          ins.setInt(9, a.disabled() ? 1 : 0);
           ins.addBatch();
           if (++n % BATCH == 0) {
             ins.executeBatch();
@@ -186,7 +189,7 @@ public final class SqlStore implements Store {
   public synchronized Optional<Account> account(String domain, String username) {
     return query("read account " + username, () -> {
       try (PreparedStatement q = prepare("SELECT domain, username, ha1_md5, ha1_sha256,"
-          + " ha1_sha512_256 FROM accounts WHERE domain = ? AND username = ?")) {
+          + " ha1_sha512_256, admin, disabled FROM accounts WHERE domain = ? AND username = ?")) {
         q.setString(1, domain);
         q.setString(2, username);
         try (ResultSet rs = q.executeQuery()) {
@@ -200,7 +203,7 @@ public final class SqlStore implements Store {
   public synchronized List<Account> accounts(String domain) {
     return query("list accounts", () -> {
       try (PreparedStatement q = prepare("SELECT domain, username, ha1_md5, ha1_sha256,"
-          + " ha1_sha512_256 FROM accounts WHERE domain = ? ORDER BY username")) {
+          + " ha1_sha512_256, admin, disabled FROM accounts WHERE domain = ? ORDER BY username")) {
         q.setString(1, domain);
         List<Account> out = new ArrayList<>();
         try (ResultSet rs = q.executeQuery()) {
@@ -230,7 +233,27 @@ public final class SqlStore implements Store {
 
   private static Account account(ResultSet rs) throws SQLException {
     return new Account(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-        rs.getString(5));
+        rs.getString(5), rs.getInt(6) != 0, rs.getInt(7) != 0);
+  }
+
+  @Override
+  public synchronized boolean setAccountFlags(String domain, String username, boolean admin,
+      boolean disabled) {
+    return inTransaction("set flags of account " + username, () -> {
+      try (PreparedStatement u = prepare("UPDATE accounts SET admin = ?, disabled = ?,"
+          + " updated_at = ? WHERE domain = ? AND username = ?")) {
+        u.setInt(1, admin ? 1 : 0);
+        u.setInt(2, disabled ? 1 : 0);
+        u.setLong(3, System.currentTimeMillis());
+        u.setString(4, domain);
+        u.setString(5, username);
+        boolean changed = u.executeUpdate() > 0;
+        if (changed) {
+          bumpAccountsVersion();
+        }
+        return changed;
+      }
+    });
   }
 
   @Override
