@@ -63,6 +63,8 @@ final class ArchitectureRules {
     m.put("focus", Set.of("dialog", "sdp", "media"));
     // the server is a proxy, registrar and mailbox, and wires the focus in; never the client
     m.put("server", Set.of("auth", "transaction", "json", "focus"));
+    // the browser client: a page (HTML, JavaScript) and no Java; the server app ships it
+    m.put("web", Set.of());
     m.put("cli", Set.of("server", "client"));
     m.put("bench", Set.of("server", "client", "testkit"));
     m.put("it", Set.of("cli", "server", "client", "testkit"));
