@@ -165,11 +165,7 @@ final class ParleyServer implements AutoCloseable {
           // not the default 127.0.0.1:8060, which a server on this machine may hold
           .statusListen(HOST + ":0");
       if (web) {
-        config.webListen(HOST + ":0");
-        // Workaround, reported to the lead: requests to a browser's binding on the web
-        // listener's /ws flow are refused (480) unless the transport has a WSS listen point of
-        // its own (parley server's defaults have none)
-        config.listen("wss:" + HOST + ":" + Sipp.freePort());
+        config.webListen(HOST + ":0"); // as `parley server`: no wss listen point of its own
       }
       AuthConfig.Builder auth = AuthConfig.builder();
       if (algorithms != null) {

@@ -197,6 +197,9 @@ public final class SipServer implements AutoCloseable {
               accounts, config.web().admins(), location, proxy, () -> offline, limiter, store,
               this::onStoreThread, this::status), config.web())) : null;
       this.web = w;
+      if (w != null) {
+        t.addAdoptedListenPoint(w.webSocketListenPoint()); // Via of requests to /ws clients
+      }
       // the web listener's port is ours too: Record-Route and Route headers may name it
       proxy.start(layer, t, aliases, w == null ? List.of() : List.of(w.webSocketListenPoint()));
       this.timers = timers != null ? timers : t.nextScheduler();

@@ -130,8 +130,35 @@ public final class NettyTransportLayer implements TransportLayer {
    *     (the channel is being closed then)
    * @throws IllegalStateException when called off the channel's event loop
    */
+  private final java.util.List<ListenPoint> adopted = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   public boolean adoptWebSocket(io.netty.channel.Channel channel, String path) {
     return core.adoptWebSocket(channel, path);
+  }
+
+  /**
+   * Names the address of another listener whose connections this layer adopts ({@link
+   * #adoptWebSocket}: an HTTPS listener's {@code /ws}), so that requests sent over them get a Via
+   * (and a Contact) when the layer has no listen point of that transport itself: without it a
+   * request to a browser registered over the adopted connection could not be sent.
+   */
+  public void addAdoptedListenPoint(ListenPoint listenPoint) {
+    adopted.add(java.util.Objects.requireNonNull(listenPoint, "listenPoint"));
+  }
+
+  /** The first listen point of {@code transport}: one of ours, else an adopted one, or null. */
+  @Override
+  public ListenPoint listenPoint(Transport transport) {
+    ListenPoint own = TransportLayer.super.listenPoint(transport);
+    if (own != null) {
+      return own;
+    }
+    for (ListenPoint lp : adopted) {
+      if (lp.transport() == transport) {
+        return lp;
+      }
+    }
+    return null;
   }
 
   /** The number of open connections, inbound and outbound. */
