@@ -453,7 +453,10 @@ public final class ProxyCore {
     // the callee's copy lets it send to the caller's Contact (ProxyContext re-signs the copy in
     // the responses for the callee's Contact)
     Uri callerContact = request.contacts().isEmpty() ? null : request.contacts().get(0).uri();
+    // only as the caller's edge proxy (RFC 5626 §5.1: the request has one Via, it came from the
+    // UA itself): behind another proxy or a trunk, the source is not the caller's
     String callerFlow = recordRoute && callerContact != null && tx.flow() != null
+        && request.vias().size() == 1
         ? ProxyTarget.flowTokenFor(callerContact, tx.flow().remoteHop()) : null;
     // the value of our psig parameter, followed by our pflow parameter when the caller is
     // reached over its flow: ProxyContext finds and rewrites the two together

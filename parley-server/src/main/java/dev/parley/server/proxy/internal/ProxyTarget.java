@@ -102,11 +102,16 @@ record ProxyTarget(Uri requestUri, List<Address> pushRoutes, Hop hop, SipUri hop
     if (host.endsWith(".invalid") || host.equals("invalid")) {
       return true;
     }
+    String literal = host.startsWith("[") && host.endsWith("]")
+        ? host.substring(1, host.length() - 1) : host;
+    if (!isAddressLiteral(literal)) {
+      return false; // a name: located when used, the source address if it cannot be
+    }
     Hop written;
     try {
-      written = Hops.of(contact); // an IP literal, as written; a name throws
+      written = Hops.of(contact); // an IP literal, as written
     } catch (IllegalArgumentException e) {
-      return false; // a name: located when used, the source address if it cannot be
+      return false;
     }
     return !written.address().getAddress().equals(flow.address().getAddress());
   }
@@ -121,8 +126,10 @@ record ProxyTarget(Uri requestUri, List<Address> pushRoutes, Hop hop, SipUri hop
    * {@link Binding#source()} writes it.
    */
   static String flowToken(Hop hop) {
+    String ip = hop.address().getAddress().getHostAddress();
+    int zone = ip.indexOf('%'); // an IPv6 scope: '%' would start an escape in the URI
     return hop.transport().name().toLowerCase(Locale.ROOT) + ":"
-        + hop.address().getAddress().getHostAddress() + ":" + hop.address().getPort();
+        + (zone < 0 ? ip : ip.substring(0, zone)) + ":" + hop.address().getPort();
   }
 
   /**
