@@ -199,8 +199,12 @@ public final class IncomingInvite {
       } else {
         if (entry == early) {
           entry.dialog.confirm(ok);
-        } // a re-INVITE's 200 changes neither the route set nor the target (§12.2.2: the request's
-          // Contact refreshed it): confirm() would take a UAC dialog's from our own 200
+        } else {
+          // a re-INVITE taken on: its Contact is the new remote target (§12.2.2), now that we
+          // accept it, not when it arrived (a refused one changes nothing, RFC 6141 §3.4); our
+          // own 200 changes neither target nor route set (confirm() would take them from it)
+          entry.dialog.refreshTarget(request);
+        }
         entry.earlyInvite = null;
       }
       agent.answered(transaction);

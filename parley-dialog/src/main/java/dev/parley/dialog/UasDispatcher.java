@@ -146,7 +146,8 @@ final class UasDispatcher {
   /**
    * A re-INVITE or UPDATE: 491 in glare or while our initial INVITE of an early dialog is open
    * (§14.2, RFC 3311 §5.2), 500 with Retry-After while the peer's own earlier INVITE (initial or
-   * re-INVITE) is unanswered (§14.2). Only a request taken on refreshes the remote target.
+   * re-INVITE) is unanswered (§14.2). Only a request taken on refreshes the remote target: a
+   * re-INVITE when we answer it 2xx, an UPDATE when it is handed to the handler.
    */
   private void offer(DialogEntry entry, ServerTransaction tx, SipRequest request) {
     boolean isInvite = request.method().isInvite();
@@ -162,8 +163,7 @@ final class UasDispatcher {
             .build());
         return;
       }
-      entry.dialog.refreshTarget(request);
-      entry.remoteInvitePending = true;
+      entry.remoteInvitePending = true; // its target refresh comes with our 2xx (IncomingInvite)
       IncomingInvite invite = new IncomingInvite(agent, tx, request, entry);
       invites.put(tx, invite);
       handler.onReInvite(entry.dialog, invite);

@@ -40,6 +40,9 @@ class DialogFeaturesTest {
 
   /** What Bob does with an initial INVITE; tests replace it. */
   private java.util.function.Consumer<IncomingInvite> bobDoes = IncomingInvite::ringing;
+  /** What Bob does with a re-INVITE; tests replace it. */
+  private java.util.function.Consumer<IncomingInvite> bobReinviteDoes =
+      i -> i.accept(MediaType.APPLICATION_SDP, SDP);
 
   @BeforeEach
   void wire() {
@@ -56,7 +59,7 @@ class DialogFeaturesTest {
 
       @Override
       public void onReInvite(Dialog dialog, IncomingInvite invite) {
-        invite.accept(MediaType.APPLICATION_SDP, SDP);
+        bobReinviteDoes.accept(invite);
       }
 
       @Override
@@ -230,6 +233,26 @@ class DialogFeaturesTest {
     assertThat(bobSide.remoteTarget()).isEqualTo(aliceTarget);
     clock.advance(Duration.ofSeconds(5));
     assertThat(bobsOffer.join().statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aReinviteTheApplicationRefusesLeavesTheTargetAndOneItAcceptsMovesIt() {
+    Dialog aliceSide = call();
+    Dialog bobSide = bobDialog();
+    Uri aliceTarget = bobSide.remoteTarget();
+    bobReinviteDoes = i -> i.reject(488);
+    SipResponse refused = sendRaw(aliceSide.newRequest(SipMethod.INVITE, 0)
+        .header(HeaderName.CONTACT, "<sip:alice@192.0.2.9:5060>")
+        .body(MediaType.APPLICATION_SDP, SDP).build());
+    assertThat(refused.statusCode()).isEqualTo(488);
+    assertThat(bobSide.remoteTarget()).isEqualTo(aliceTarget);
+
+    bobReinviteDoes = i -> i.accept(MediaType.APPLICATION_SDP, SDP);
+    SipResponse ok = sendRaw(aliceSide.newRequest(SipMethod.INVITE, 0)
+        .header(HeaderName.CONTACT, "<sip:alice@192.0.2.9:5060>")
+        .body(MediaType.APPLICATION_SDP, SDP).build());
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(bobSide.remoteTarget().toString()).isEqualTo("sip:alice@192.0.2.9:5060");
   }
 
   /** Sends {@code request} from Alice's transaction layer as is (no dialog checks) to Bob. */

@@ -138,9 +138,12 @@ class ConnectionLimitsTest {
   @EnumSource(value = Transport.class, names = {"TLS", "WS", "WSS"})
   void perAddressAndTotalLimitsHoldWithFairSharesOnTlsAndWebSocketListeners(Transport t)
       throws Exception {
-    // (a first-message timeout well past the test, so that only the limits close connections)
+    // (a first-message timeout and a TLS/WebSocket handshake timeout (connectTimeout) well past
+    // the test, so that only the limits close connections: a loaded run took over the default
+    // handshake timeout and saw held connections closed by it)
     TransportConfig small = TransportConfig.builder().maxConnectionsPerAddress(2)
-        .maxConnections(4).firstMessageTimeout(Duration.ofMinutes(2)).build();
+        .maxConnections(4).firstMessageTimeout(Duration.ofMinutes(2))
+        .connectTimeout(Duration.ofMinutes(2)).build();
     NettyTransportLayer b = server(small, t.name().toLowerCase() + ":127.0.0.1:0");
     ListenPoint lp = b.listenPoint(t);
     List<Socket> held = new ArrayList<>();

@@ -195,7 +195,11 @@ final class OpenConnections {
     log.debug("Closing {} to make room for a connection from an address holding fewer", victim);
     Channel ch = victim.channel();
     if (ch != null) {
-      ch.close();
+      // at the socket, past the pipeline: a TLS (or WSS) victim is usually one that never
+      // finished its handshake, and SslHandler's orderly close would hold the socket (its
+      // close_notify waits for the handshake) until the handshake timeout, the slot it frees
+      // taken meanwhile
+      ch.eventLoop().execute(() -> ch.unsafe().close(ch.unsafe().voidPromise()));
     }
   }
 
