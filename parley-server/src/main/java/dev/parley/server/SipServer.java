@@ -47,8 +47,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -131,6 +133,12 @@ public final class SipServer implements AutoCloseable {
       List<Binding> stored = store.loadBindings();
       this.loadedBindings = location.load(stored);
       this.droppedBindings = stored.size() - loadedBindings;
+      bg = Executors.newSingleThreadExecutor(r -> {
+        Thread th = new Thread(r, "parley-server-store");
+        th.setDaemon(true);
+        return th;
+      });
+      this.background = bg;
       DigestAuthenticator.Builder auth = DigestAuthenticator.builder(accounts)
           .config(config.auth().digest()).clock(clock);
       if (config.auth().secret() != null) {
@@ -163,6 +171,7 @@ public final class SipServer implements AutoCloseable {
           .rateLimiter(limiter)
           .md5OnlyUserAgents(config.auth().md5OnlyUserAgents())
           .ownAddresses(proxyRef::pointsAtUs)
+          .writeThrough(config.registrar().writeThrough() ? aor -> writeThrough() : null)
           .onRegistered(aor -> {
             OfflineMessages o = offline;
             if (o != null) {
@@ -184,12 +193,6 @@ public final class SipServer implements AutoCloseable {
       this.timers = timers != null ? timers : t.nextScheduler();
       this.focus = config.focusEnabled() ? FocusWiring.start(t, layer, core, proxy,
           config.domain(), config.focus(), this.timers, config.proxy().advertisedHost()) : null;
-      bg = Executors.newSingleThreadExecutor(r -> {
-        Thread th = new Thread(r, "parley-server-store");
-        th.setDaemon(true);
-        return th;
-      });
-      this.background = bg;
       every(config.registrar().flushInterval(), this::flushQuietly);
       every(config.registrar().sweepInterval(), location::sweep);
       every(config.registrar().sweepInterval(),
@@ -444,18 +447,52 @@ public final class SipServer implements AutoCloseable {
   }
 
   private void flushQuietly() {
+    flushReporting(); // a failure is logged there; the AORs stay dirty for the next flush
+  }
+
+  /**
+   * {@link #flushNow}, logging the first failure of a run of them and the recovery; store thread.
+   *
+   * @return the failure, or null when the changed bindings were written
+   */
+  private RuntimeException flushReporting() {
     try {
       flushNow();
-      if (flushFailing) {
-        flushFailing = false;
-        log.info("binding flush recovered");
-      }
     } catch (RuntimeException e) {
       if (!flushFailing) {
         flushFailing = true;
         log.warn("binding flush failed, will retry: {}", e.getMessage());
       }
+      return e;
     }
+    if (flushFailing) {
+      flushFailing = false;
+      log.info("binding flush recovered");
+    }
+    return null;
+  }
+
+  /**
+   * Write-through ({@code location.write_through}): writes the changed bindings on the store
+   * thread; the stage completes when they are in the store. Every REGISTER queues one of these
+   * after its change, and each writes whatever is dirty by then (one transaction), so a burst of
+   * REGISTERs shares a few commits and each 200 waits for the write that holds its change.
+   */
+  private CompletableFuture<Void> writeThrough() {
+    CompletableFuture<Void> written = new CompletableFuture<>();
+    try {
+      background.execute(() -> {
+        RuntimeException failure = flushReporting();
+        if (failure == null) {
+          written.complete(null);
+        } else {
+          written.completeExceptionally(failure);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      written.completeExceptionally(e); // closing
+    }
+    return written;
   }
 
   /** Runs {@code task} every {@code interval}: timed by the scheduler, run on the store thread. */
