@@ -19,8 +19,10 @@
 # 500 MESSAGEs/s clean on 2 event loops), because the development machine is shared by other
 # builds; set CALL_RATE/REG_RATE/MSG_RATE=250/500/250 for half capacity on a quiet machine.
 #
-# Samples (every SAMPLE seconds, default 60; the first after one interval): the server's heap
-# in use after a full GC (`jcmd PID GC.run`, then `GC.heap_info`), its threads (/proc/PID/status),
+# Samples (every SAMPLE seconds, default 60, DURATION / 12 in runs under 12 minutes, so that
+# `soak.sh 3m` can run in CI; the first after one interval): the server's heap
+# in use after a full GC (`jcmd PID GC.run`, then the old generation's use from `jstat -gc`:
+# G1's full GC compacts every live object there), its threads (/proc/PID/status),
 # open file descriptors (/proc/PID/fd), resident memory, and from the status JSON (`GET /status`)
 # bindings, dialogs (calls up), live transactions and pending offline messages.
 #
@@ -44,12 +46,16 @@
 #   CALL_RATE, CALL_HOLD_MS   calls/s and the pause between ACK and BYE [50, 2000]
 #   REG_RATE, USERS           REGISTERs/s and distinct users registering [50, 2000]
 #   MSG_RATE                  MESSAGEs/s [50]
-#   SAMPLE, REFRESH           seconds between samples, between the callee/sink refreshes [60, 600]
+#   SAMPLE, REFRESH           seconds between samples (under 12 min: DURATION / 12), between the
+#                             callee/sink refreshes [60, 600]
 #   THREADS                   the server's event loops [2]
 #   JVM_OPTS                  the server's JVM flags ["-Xms512m -Xmx512m -XX:+UseG1GC"]
 #   PORT, SIPP_PORT           the server's UDP port, SIPp's first port [37090, 38500]
 #   SKIP_BUILD=1              reuse parley-cli/target/parley.jar
 set -euo pipefail
+# the whole script is one compound command, read before it runs: editing the file during a run
+# (an hour) changes nothing in that run
+{
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -61,7 +67,7 @@ CALL_HOLD_MS=${CALL_HOLD_MS:-2000}
 REG_RATE=${REG_RATE:-50}
 USERS=${USERS:-2000}
 MSG_RATE=${MSG_RATE:-50}
-SAMPLE=${SAMPLE:-60}
+SAMPLE=${SAMPLE:-}
 REFRESH=${REFRESH:-600}
 THREADS=${THREADS:-2}
 JVM_OPTS=${JVM_OPTS:-"-Xms512m -Xmx512m -XX:+UseG1GC"}
@@ -82,12 +88,14 @@ case $DURATION in
 esac
 [[ $secs =~ ^[0-9]+$ ]] && [ "$secs" -ge 60 ] && [ "$secs" -le 172800 ] \
   || die "DURATION must be between 60 s and 48 h: '$DURATION'"
+# a minute between samples; a run shorter than 12 minutes takes 12 samples (soak.sh 3m: every 15 s)
+[ -n "$SAMPLE" ] || SAMPLE=$((secs >= 720 ? 60 : (secs / 12 > 5 ? secs / 12 : 5)))
 for v in CALL_RATE CALL_HOLD_MS REG_RATE USERS MSG_RATE SAMPLE REFRESH THREADS PORT SIPP_PORT; do
   [[ ${!v} =~ ^[0-9]+$ ]] && [ "${!v}" -gt 0 ] || die "$v must be a positive integer: '${!v}'"
 done
 [ "$SAMPLE" -le $((secs / 2)) ] || die "SAMPLE ($SAMPLE s) must be at most half of DURATION ($secs s)"
 command -v sipp >/dev/null 2>&1 || die "sipp not found on PATH (Debian: apt-get install sip-tester)"
-for c in java jcmd curl; do command -v "$c" >/dev/null 2>&1 || die "$c not found on PATH"; done
+for c in java jcmd jstat curl; do command -v "$c" >/dev/null 2>&1 || die "$c not found on PATH"; done
 for f in uac-rr.xml uas-rr.xml register-uac.xml message-uac.xml message-uas.xml; do
   [ -f "$bench/sipp/$f" ] || die "$bench/sipp/$f missing"
 done
@@ -222,8 +230,11 @@ printf '%5s %8s %7s %5s %7s %8s %7s %12s %7s %6s\n' min heap_MB threads fds rss_
 sample() {
   local heap threads fds rss json bindings dialogs tx offline
   jcmd "$server_pid" GC.run >/dev/null 2>&1 || true
-  heap=$(jcmd "$server_pid" GC.heap_info 2>/dev/null | awk '/heap/ && /used/ {
-    for (i = 1; i < NF; i++) if ($i == "used") { v = $(i + 1); sub(/K.*/, "", v); printf "%.1f", v / 1024; exit } }')
+  # G1's full GC leaves every live object in old regions and the young ones empty: the old
+  # generation's use just after it is the live set, whatever the load allocates in eden meanwhile
+  # (GC.heap_info's total would count that too: ~10 MB of noise at the default rates)
+  heap=$(jstat -gc "$server_pid" 2>/dev/null | awk 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    NR == 2 && ("OU" in c) { printf "%.1f", $c["OU"] / 1024 }')
   threads=$(awk '/^Threads:/ { print $2 }' "/proc/$server_pid/status" 2>/dev/null)
   fds=$(find "/proc/$server_pid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
   rss=$(awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$server_pid/status" 2>/dev/null)
@@ -350,3 +361,4 @@ fi
 say "VERDICT: PASS (nothing grows without bound; every stream under 1% failed; the server alive)"
 say "(log and samples: $out)"
 exit 0
+}
