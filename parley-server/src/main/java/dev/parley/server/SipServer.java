@@ -77,8 +77,9 @@ import org.slf4j.LoggerFactory;
  * <p>Hot state lives in memory. Account changes made in the store (by {@code parley user}, even
  * from another process) are picked up every {@link ServerConfig#accountsRefresh()}. Changed
  * bindings are written behind every {@link RegistrarConfig#flushInterval()} in one
- * transaction, and once more by {@link #close()}; on start the stored ones are loaded back,
- * lapsed ones dropped.
+ * transaction, and once more by {@link #close()}; with {@link RegistrarConfig#writeThrough()} a
+ * REGISTER's 200 is sent from the store thread once its change is committed. On start the stored
+ * ones are loaded back, lapsed ones dropped.
  * Store work (bindings, accounts, stored messages) runs on one background thread, in order, never
  * on an event loop. Every timer of the server (binding sweep and flush, account refresh, the
  * offline messages' expiry sweep, delivery timeouts and retries) runs on one {@link Scheduler},
