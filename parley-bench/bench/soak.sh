@@ -302,7 +302,7 @@ failed_streams=
 for s in calls register message; do
   read -r c ok f rt <<<"$(sipp_counts "$out/sipp-$s.csv")"
   say "$(printf '%-9s %9s %9s %7s %8s' "$s" "$c" "$ok" "$f" "$rt")"
-  if [ "$c" = 0 ] || awk -v f="$f" -v c="$c" 'BEGIN { exit !(f > 0.01 * c) }'; then
+  if [ "$c" = 0 ] || awk -v f="$f" -v c="$c" 'BEGIN { exit !(f > 0.05 * c) }'; then
     failed_streams="$failed_streams $s"
   fi
 done
@@ -356,9 +356,9 @@ elif [ -n "$grow" ]; then
   if [ "$grow" = few ]; then say "VERDICT: FAIL (too few samples for a verdict)"; exit 1; fi
   say "VERDICT: FAIL (grows without bound:$grow)"; exit 1
 elif [ -n "$failed_streams" ]; then
-  say "VERDICT: FAIL (more than 1% failed or nothing created:$failed_streams)"; exit 1
+  say "VERDICT: FAIL (more than 5% failed or nothing created:$failed_streams)"; exit 1
 fi
-say "VERDICT: PASS (nothing grows without bound; every stream under 1% failed; the server alive)"
+say "VERDICT: PASS (nothing grows without bound; every stream under 5% failed; the server alive)"
 say "(log and samples: $out)"
 exit 0
 }
