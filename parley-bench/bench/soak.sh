@@ -34,9 +34,11 @@
 # short run a small wobble is a steep slope per hour). Thresholds per hour: heap 16 MB (a leak
 # of 100 bytes per operation at the default 150 operations/s is 54 MB/h), threads 2, fds 4,
 # bindings 2% of USERS + 2, dialogs 10% of the calls up at once (CALL_RATE x hold) + 5. Noise
-# floors: heap 4 MB, threads 1, fds 2, bindings 1% of USERS + 1, dialogs 5% of the calls up + 2. RSS, transactions and offline messages are
-# printed, not judged (the JVM keeps heap it touched; transactions follow the load second by
-# second). Also FAIL: the server died, or a SIPp stream failed more than 1% of its operations.
+# floors: heap 4 MB, threads 1, fds 2, bindings 1% of USERS + 1, dialogs 5% of the calls up + 2.
+# RSS, transactions and offline messages are printed, not judged (the JVM keeps heap it touched;
+# transactions follow the load second by second). Also FAIL: the server died, or a SIPp stream
+# failed more than 5% of its operations (a sanity check, not a performance one: a cold JVM on a
+# loaded machine fails some calls in its first minute; a broken server fails far more).
 # Exit status: 0 PASS, 1 FAIL, 2 the run could not be made.
 #
 # Everything lands in parley-bench/target/soak/<time>/ (summary.txt with the table and verdict,
