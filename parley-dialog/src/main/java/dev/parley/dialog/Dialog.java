@@ -244,10 +244,27 @@ public final class Dialog {
   /**
    * Checks a request the peer sent within this dialog (RFC 3261 §12.2.2): its CSeq must not be
    * lower than the last one; target refresh requests (re-INVITE, UPDATE) update the remote target.
+   * A user agent that may still refuse a target refresh request (491 in glare, 500 while another
+   * INVITE is open) calls {@link #acceptRemoteSequence} and, once it takes the request on,
+   * {@link #refreshTarget(SipRequest)} instead.
    *
    * @return true if the request is in order; false when it must be answered 500
    */
   public boolean acceptRemoteRequest(SipRequest request) {
+    if (!acceptRemoteSequence(request)) {
+      return false;
+    }
+    refreshTarget(request);
+    return true;
+  }
+
+  /**
+   * Checks the CSeq of a request the peer sent within this dialog (RFC 3261 §12.2.2) and
+   * remembers it, without touching the remote target.
+   *
+   * @return true if the request is in order; false when it must be answered 500
+   */
+  public boolean acceptRemoteSequence(SipRequest request) {
     SipMethod m = request.method();
     if (m.isAck() || m.isCancel()) {
       return true;
@@ -257,10 +274,19 @@ public final class Dialog {
       return false;
     }
     remoteSeq = seq;
+    return true;
+  }
+
+  /**
+   * A target refresh request (re-INVITE, UPDATE) the user agent takes on: its Contact becomes the
+   * remote target (RFC 3261 §12.2.2). A request of any other method changes nothing; neither does
+   * one that is refused, which is why this is apart from {@link #acceptRemoteSequence}.
+   */
+  public void refreshTarget(SipRequest request) {
+    SipMethod m = request.method();
     if (m.isInvite() || m.equals(SipMethod.UPDATE)) {
       refreshTarget(request.contacts());
     }
-    return true;
   }
 
   /** A 2xx to our re-INVITE or UPDATE refreshes the remote target (RFC 3261 §12.2.1.2). */

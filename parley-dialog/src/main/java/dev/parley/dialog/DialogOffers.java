@@ -35,6 +35,12 @@ final class DialogOffers {
             "an offer is already in progress in " + dialog.id()));
         return;
       }
+      if (method.isInvite() && dialog.state() == Dialog.State.EARLY) {
+        // §14.1: not while the initial INVITE is in progress; an early dialog takes UPDATE
+        result.completeExceptionally(new IllegalStateException(
+            "a re-INVITE cannot be sent in the early dialog " + dialog.id() + ": use UPDATE"));
+        return;
+      }
       entry.localOfferPending = true;
       sendOffer(entry, method, type, body, result, GLARE_RETRIES);
     });

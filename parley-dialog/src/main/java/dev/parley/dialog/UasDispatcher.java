@@ -104,7 +104,7 @@ final class UasDispatcher {
 
   private void inDialog(DialogEntry entry, ServerTransaction tx, SipRequest request) {
     SipMethod method = request.method();
-    if (!entry.dialog.acceptRemoteRequest(request)) {
+    if (!entry.dialog.acceptRemoteSequence(request)) {
       tx.respond(request.response(500).build());
       return;
     }
@@ -143,24 +143,32 @@ final class UasDispatcher {
     tx.respond(request.response(matched ? 200 : 481).build());
   }
 
-  /** A re-INVITE or UPDATE: 491 in glare (§14.2, RFC 3311 §5.2), 500 if a re-INVITE is still open. */
+  /**
+   * A re-INVITE or UPDATE: 491 in glare or while our initial INVITE of an early dialog is open
+   * (§14.2, RFC 3311 §5.2), 500 with Retry-After while the peer's own earlier INVITE (initial or
+   * re-INVITE) is unanswered (§14.2). Only a request taken on refreshes the remote target.
+   */
   private void offer(DialogEntry entry, ServerTransaction tx, SipRequest request) {
-    if (entry.localOfferPending) {
+    boolean isInvite = request.method().isInvite();
+    boolean early = entry.dialog.state() == Dialog.State.EARLY;
+    if (entry.localOfferPending || (isInvite && early && entry.dialog.isUac())) {
       tx.respond(request.response(491).build());
       return;
     }
-    if (request.method().isInvite()) {
-      if (entry.remoteInvitePending) {
+    if (isInvite) {
+      if (entry.remoteInvitePending || early) {
         tx.respond(request.response(500)
             .header(HeaderName.RETRY_AFTER, Integer.toString(ThreadLocalRandom.current().nextInt(11)))
             .build());
         return;
       }
+      entry.dialog.refreshTarget(request);
       entry.remoteInvitePending = true;
       IncomingInvite invite = new IncomingInvite(agent, tx, request, entry);
       invites.put(tx, invite);
       handler.onReInvite(entry.dialog, invite);
     } else {
+      entry.dialog.refreshTarget(request);
       handler.onDialogRequest(entry.dialog, tx, request);
     }
   }

@@ -193,6 +193,64 @@ class DialogFeaturesTest {
     assertThat(aliceNet.sentResponses()).extracting(SipResponse::statusCode).contains(491);
   }
 
+  @Test
+  void anInviteInsideAnEarlyDialogGets500WithRetryAfterAndDoesNotMoveTheTarget() {
+    OutgoingInvite call = alice.invite(invite(), bobHop(), null); // Bob rings: an early dialog
+    Dialog aliceEarly = call.earlyDialogs().get(0);
+    Dialog bobEarly = bobDialog(180);
+    Uri aliceTarget = bobEarly.remoteTarget();
+    assertThat(alice.reinvite(aliceEarly, MediaType.APPLICATION_SDP, SDP))
+        .failsWithin(Duration.ofSeconds(5))
+        .withThrowableThat().withCauseInstanceOf(IllegalStateException.class)
+        .withMessageContaining("early dialog");
+
+    SipResponse refused = sendRaw(aliceEarly.newRequest(SipMethod.INVITE, 0)
+        .header(HeaderName.CONTACT, "<sip:alice@192.0.2.9:5060>")
+        .body(MediaType.APPLICATION_SDP, SDP).build());
+
+    assertThat(refused.statusCode()).isEqualTo(500); // RFC 3261 §14.2
+    assertThat(Integer.parseInt(refused.headers().get(HeaderName.RETRY_AFTER))).isBetween(0, 10);
+    assertThat(bobEarly.remoteTarget()).isEqualTo(aliceTarget);
+    assertThat(bobEarly.state()).isEqualTo(Dialog.State.EARLY);
+  }
+
+  @Test
+  void aReinviteRefusedInGlareDoesNotMoveTheTarget() {
+    Dialog aliceSide = call();
+    Dialog bobSide = bobDialog();
+    Uri aliceTarget = bobSide.remoteTarget();
+    bobNet.latency(Duration.ofMillis(50));
+    CompletableFuture<SipResponse> bobsOffer = bob.reinvite(bobSide, MediaType.APPLICATION_SDP, SDP);
+
+    SipResponse refused = sendRaw(aliceSide.newRequest(SipMethod.INVITE, 0)
+        .header(HeaderName.CONTACT, "<sip:alice@192.0.2.9:5060>")
+        .body(MediaType.APPLICATION_SDP, SDP).build());
+
+    assertThat(refused.statusCode()).isEqualTo(491);
+    assertThat(bobSide.remoteTarget()).isEqualTo(aliceTarget);
+    clock.advance(Duration.ofSeconds(5));
+    assertThat(bobsOffer.join().statusCode()).isEqualTo(200);
+  }
+
+  /** Sends {@code request} from Alice's transaction layer as is (no dialog checks) to Bob. */
+  private SipResponse sendRaw(SipRequest request) {
+    CompletableFuture<SipResponse> last = new CompletableFuture<>();
+    alice.transactions().sendRequest(request, bobHop(), (tx, response) -> {
+      if (!response.isProvisional()) {
+        last.complete(response);
+      }
+    });
+    clock.advance(Duration.ofSeconds(1));
+    return last.join();
+  }
+
+  private Dialog bobDialog(int status) {
+    SipResponse r = bobNet.sentResponses().stream()
+        .filter(x -> x.statusCode() == status && x.cseq().method().isInvite()).findFirst()
+        .orElseThrow();
+    return new DialogLookup(bob).find(r);
+  }
+
   private Dialog bobDialog() {
     SipResponse ok = bobNet.sentResponses().stream()
         .filter(r -> r.statusCode() == 200 && r.cseq().method().isInvite()).findFirst().orElseThrow();

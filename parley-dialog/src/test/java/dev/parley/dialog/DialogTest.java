@@ -110,4 +110,19 @@ class DialogTest {
     assertThat(bob.remoteTarget().toString()).isEqualTo("sip:alice@new.atlanta.example.com");
     assertThat(Address.of(bob.remoteTarget())).isNotNull();
   }
+
+  @Test
+  void aSequenceCheckAloneLeavesTheTargetUntilTheRequestIsTakenOn() {
+    Dialog bob = Dialog.asUas(request("3.2/F07.dat"), response("3.2/F12.dat"));
+    var before = bob.remoteTarget();
+    SipRequest reinvite = request("3.2/F07.dat").toBuilder()
+        .setHeader(dev.parley.sip.HeaderName.CSEQ, "3 INVITE")
+        .setHeader(dev.parley.sip.HeaderName.CONTACT, "<sip:alice@new.atlanta.example.com>")
+        .build();
+    assertThat(bob.acceptRemoteSequence(reinvite)).isTrue();
+    assertThat(bob.remoteTarget()).isEqualTo(before);
+    assertThat(bob.acceptRemoteSequence(reinvite)).isFalse();
+    bob.refreshTarget(reinvite);
+    assertThat(bob.remoteTarget().toString()).isEqualTo("sip:alice@new.atlanta.example.com");
+  }
 }

@@ -1,0 +1,34 @@
+package dev.parley.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class LatencyBenchTest {
+  @Test
+  void sippTimestampInTheDisplayNameGivesEpochMicroseconds() {
+    assertThat(LatencyBench.sentMicros("2026-12-06\t11:50:07.188500\t1796557807.188500"))
+        .isEqualTo(1_796_557_807_188_500L);
+    assertThat(LatencyBench.sentMicros("1796557807.1885")).isEqualTo(1_796_557_807_188_500L);
+    assertThat(LatencyBench.sentMicros("1796557807")).isEqualTo(1_796_557_807_000_000L);
+  }
+
+  @Test
+  void aDisplayNameWithoutATimeIsUnreadable() {
+    assertThat(LatencyBench.sentMicros(null)).isEqualTo(-1);
+    assertThat(LatencyBench.sentMicros("Alice")).isEqualTo(-1);
+    assertThat(LatencyBench.sentMicros(" ")).isEqualTo(-1);
+  }
+
+  @Test
+  void percentilesAreNearestRank() {
+    long[] v = new long[1000];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = i + 1;
+    }
+    assertThat(LatencyBench.pct(v, 50)).isEqualTo(500);
+    assertThat(LatencyBench.pct(v, 99)).isEqualTo(990);
+    assertThat(LatencyBench.pct(v, 99.9)).isEqualTo(999);
+    assertThat(LatencyBench.summary("x", v, 1000.0)).startsWith("x count=1000 p50=0.500ms");
+  }
+}
