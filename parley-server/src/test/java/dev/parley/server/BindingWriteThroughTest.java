@@ -8,9 +8,13 @@ import dev.parley.server.registrar.Binding;
 import dev.parley.server.registrar.RegistrarConfig;
 import dev.parley.server.store.Account;
 import dev.parley.server.store.Store;
+import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipResponse;
 import dev.parley.testkit.FakeScheduler;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -101,6 +105,31 @@ class BindingWriteThroughTest {
     assertThat(query.statusCode()).isEqualTo(200);
     assertThat(query.contacts()).extracting(c -> c.uri().toString())
         .containsExactly("sip:bob@127.0.0.1:6000");
+  }
+
+  @Test
+  void withWriteThroughAFailedWriteAnswers500WithRetryAfterAndTheNextWriteCatchesUp()
+      throws Exception {
+    start(true);
+    // a second connection makes every insert into bindings fail, as a broken disk would
+    try (Connection sql = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("parley.db"));
+        Statement st = sql.createStatement()) {
+      st.execute("CREATE TRIGGER broken BEFORE INSERT ON bindings"
+          + " BEGIN SELECT RAISE(ABORT, 'the disk is on fire'); END");
+      SipResponse refused = register("alice", "secret", "f1", 1,
+          "Contact: <sip:alice@127.0.0.1:5001>;expires=600\r\n");
+      assertThat(refused.statusCode()).isEqualTo(500);
+      assertThat(refused.headers().get(HeaderName.RETRY_AFTER)).isEqualTo("5");
+      assertThat(storedContacts("alice")).isEmpty();
+      assertThat(server.location().dirtyCount()).as("kept for the next write").isEqualTo(1);
+      st.execute("DROP TRIGGER broken");
+    }
+    SipResponse ok = register("bob", "hunter2", "f2", 1,
+        "Contact: <sip:bob@127.0.0.1:6001>;expires=600\r\n");
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(storedContacts("alice")).as("written with bob's").containsExactly(
+        "sip:alice@127.0.0.1:5001");
+    assertThat(storedContacts("bob")).containsExactly("sip:bob@127.0.0.1:6001");
   }
 
   @Test
