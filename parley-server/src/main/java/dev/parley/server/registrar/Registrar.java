@@ -27,6 +27,8 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The registrar (RFC 3261 §10.3): answers REGISTER requests for one SIP domain, authenticating
@@ -69,6 +71,7 @@ import java.util.function.Function;
  * answer from memory): {@link #onRegister} runs on the event loop of the request.
  */
 public final class Registrar {
+  private static final Logger log = LoggerFactory.getLogger(Registrar.class);
   /** Default {@code minExpires}, seconds: {@value}. */
   public static final long DEFAULT_MIN_EXPIRES = 60;
   /** Default {@code maxExpires}, seconds: {@value}. */
@@ -161,7 +164,7 @@ public final class Registrar {
     if (writeThrough != null && response.statusCode() == 200 && !request.contacts().isEmpty()) {
       // the bindings changed: the 200 goes out once the store thread has written them
       SipResponse ok = response;
-      writeThrough.apply(aorOf(request)).whenComplete((done, failure) -> {
+      writeThrough.apply(aorOf(request)).handle((done, failure) -> {
         if (failure == null) {
           tx.respond(ok);
           registered(request, ok);
@@ -170,6 +173,11 @@ public final class Registrar {
               .reasonPhrase("Server Internal Error (cannot store the binding)")
               .header(HeaderName.RETRY_AFTER, "5").build());
         }
+        return null;
+      }).exceptionally(e -> {
+        log.warn("cannot answer REGISTER {} after writing its bindings: {}", request.callId(),
+            e.toString());
+        return null;
       });
       return;
     }
