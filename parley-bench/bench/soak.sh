@@ -53,6 +53,8 @@
 #   THREADS                   the server's event loops [2]
 #   JVM_OPTS                  the server's JVM flags ["-Xms512m -Xmx512m -XX:+UseG1GC"]
 #   PORT, SIPP_PORT           the server's UDP port, SIPp's first port [37090, 38500]
+#   PARLEY_CONF_EXTRA         more lines for the server's config file (say
+#                             "location.write_through = true")
 #   SKIP_BUILD=1              reuse parley-cli/target/parley.jar
 set -euo pipefail
 # the whole script is one compound command, read before it runs: editing the file during a run
@@ -159,6 +161,7 @@ java $JVM_OPTS -jar "$work/parley.jar" user import "$work/users.csv" --data "$da
   echo "trusted = $HOST"
   echo "limits.requests_per_second = 0"
   echo "limits.auth_failures_per_minute = 0"
+  [ -z "${PARLEY_CONF_EXTRA:-}" ] || printf '%s\n' "$PARLEY_CONF_EXTRA"
 } >"$out/parley.conf"
 server_cmd=(java $JVM_OPTS -jar "$work/parley.jar" server --config "$out/parley.conf" --data "$data"
   --listen "udp:$HOST:$PORT" --domain "$DOMAIN" --threads "$THREADS" --status "$HOST:0" --focus off)
@@ -222,6 +225,7 @@ msg_pid=$last_pid; loader_pids+=("$last_pid")
   java -version 2>&1 | sed -n '2p' | sed 's/^/# /'
   echo "# load: calls $CALL_RATE/s (hold $CALL_HOLD_MS ms), REGISTER $REG_RATE/s over $USERS users," \
     "MESSAGE $MSG_RATE/s; server: --threads $THREADS, $JVM_OPTS; sample every $SAMPLE s"
+  [ -z "${PARLEY_CONF_EXTRA:-}" ] || echo "# server config, more: $(printf '%s' "$PARLEY_CONF_EXTRA" | tr '\n' ';')"
   echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$summary"
 printf 'min\theap_mb\tthreads\tfds\trss_mb\tbindings\tdialogs\ttransactions\toffline\tload1\n' >"$samples"
