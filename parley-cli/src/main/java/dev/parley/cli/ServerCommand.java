@@ -29,7 +29,8 @@ import picocli.CommandLine;
             + "digest, store-and-forward of MESSAGE, per-source rate limits, status endpoint, "
             + "conference focus.",
         "Defaults: UDP and TCP on 5060, TLS on 5061 (development certificate under --data), "
-            + "WebSocket on 5066, status on http://127.0.0.1:8060, data in ./data.",
+            + "WebSocket on 5066, status on http://127.0.0.1:8060, web (browser client, SIP over "
+            + "WSS at /ws, admin page) on https://127.0.0.1:8443/, data in ./data.",
         "Prints one line when ready; stops cleanly on SIGINT or SIGTERM."})
 final class ServerCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE",
@@ -55,6 +56,12 @@ final class ServerCommand implements Callable<Integer> {
       description = "Where the loopback HTTP status endpoint listens (port 0: any free one; the URL "
           + "goes into DATA/status.url), or off (default 127.0.0.1:8060).")
   String status;
+
+  @Option(names = "--web", paramLabel = "HOST:PORT|off",
+      description = "Where the HTTPS web listener (browser client, SIP over WSS at /ws, admin page "
+          + "at /admin) listens, or off (default 127.0.0.1:8443; a free port when that one is "
+          + "taken).")
+  String web;
 
   @Option(names = "--focus", paramLabel = "on|off",
       description = "Runs the conference focus (sip:conference@DOMAIN), or not; the other focus.* "
@@ -143,6 +150,7 @@ final class ServerCommand implements Callable<Integer> {
         + cfg.domain() + ", data " + cfg.dataDir() + ", " + server.accountCount() + " accounts, "
         + server.loadedBindings() + " bindings loaded, " + server.droppedBindings()
         + " expired dropped)"
+        + (server.webUrl() == null ? "" : ", web " + server.webUrl())
         + (server.statusUrl() == null ? "" : ", status " + server.statusUrl()));
     out.flush();
     stopped.await();
@@ -156,7 +164,8 @@ final class ServerCommand implements Callable<Integer> {
    * @throws CommandLine.ParameterException if a flag has a bad value (a usage error)
    */
   ServerConfig config() {
-    ServerConfig.Builder b = ServerConfig.builder();
+    // the command serves the web by default; a config file's web.* keys or --web change it
+    ServerConfig.Builder b = ServerConfig.builder().web(dev.parley.server.web.WebConfig.defaults());
     if (config != null) {
       b.load(config);
     }
@@ -185,6 +194,13 @@ final class ServerCommand implements Callable<Integer> {
         b.statusListen(status);
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--status: " + e.getMessage());
+      }
+    }
+    if (web != null) {
+      try {
+        b.webListen(web);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--web: " + e.getMessage());
       }
     }
     if (focus != null) {

@@ -51,7 +51,7 @@ class ServerCommandTest {
     Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         "dev.parley.cli.Parley", "server", "--data", data.toString(), "--domain", "127.0.0.1",
         "--listen", "udp:127.0.0.1:" + port, "--listen", "tcp:127.0.0.1:" + port,
-        "--status", "127.0.0.1:0")
+        "--status", "127.0.0.1:0", "--web", "127.0.0.1:0")
         .redirectErrorStream(true).start();
     List<String> lines = new CopyOnWriteArrayList<>();
     Thread reader = new Thread(() -> {
@@ -69,7 +69,9 @@ class ServerCommandTest {
       await().atMost(Duration.ofSeconds(30)).until(() -> lines.stream()
           .anyMatch(l -> l.startsWith("parley server: ready on udp:127.0.0.1:" + port)));
       assertThat(lines).anyMatch(l -> l.contains("(domain 127.0.0.1, data " + data
-          + ", 1 accounts, 0 bindings loaded, 0 expired dropped), status http://127.0.0.1:"));
+          + ", 1 accounts, 0 bindings loaded, 0 expired dropped), web https://127.0.0.1:"))
+          .anyMatch(l -> l.matches(".*, web https://127\\.0\\.0\\.1:\\d+/, status http://127\\.0\\.0"
+              + "\\.1:\\d+"));
       // the status URL of the ready line is in DATA/status.url, where `parley status` looks
       String ready = lines.stream().filter(l -> l.startsWith("parley server: ready")).findFirst()
           .orElseThrow();
@@ -130,7 +132,7 @@ class ServerCommandTest {
     String java = System.getProperty("java.home") + "/bin/java";
     Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         "dev.parley.cli.Parley", "server", "--data", data.toString(), "--domain", "127.0.0.1",
-        "--listen", "udp:127.0.0.1:" + port, "--status", "off")
+        "--listen", "udp:127.0.0.1:" + port, "--status", "off", "--web", "off")
         .redirectErrorStream(true).start();
     List<String> lines = new CopyOnWriteArrayList<>();
     Thread reader = new Thread(() -> {

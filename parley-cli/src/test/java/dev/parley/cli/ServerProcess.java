@@ -55,6 +55,9 @@ final class ServerProcess implements AutoCloseable {
         System.getProperty("java.class.path"), "dev.parley.cli.Parley", "server", "--data",
         data.toString(), "--domain", "127.0.0.1", "--listen", "udp:127.0.0.1:" + port));
     command.addAll(extraArgs);
+    if (!extraArgs.contains("--web")) {
+      command.addAll(List.of("--web", "off")); // no development certificate to make per test
+    }
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     ServerProcess server = new ServerProcess(p, port);
     Thread reader = new Thread(() -> {

@@ -26,6 +26,7 @@ import dev.parley.server.status.TransactionCounts;
 import dev.parley.server.store.AccountCache;
 import dev.parley.server.store.Store;
 import dev.parley.server.store.StoreException;
+import dev.parley.server.web.WebHttpServer;
 import dev.parley.transaction.TransactionConfig;
 import dev.parley.transaction.TransactionLayer;
 import dev.parley.transport.ListenPoint;
@@ -109,6 +110,7 @@ public final class SipServer implements AutoCloseable {
   private volatile OfflineMessages offline;
   private final Focus focus;
   private StatusHttpServer statusHttp;
+  private final WebHttpServer web;
   private final int loadedBindings;
   private final int droppedBindings;
   private boolean flushFailing;
@@ -123,6 +125,7 @@ public final class SipServer implements AutoCloseable {
     ExecutorService bg = null;
     NettyTransportLayer t = null;
     ServerLocator loc = null;
+    WebHttpServer w = null;
     try {
       this.limiter = config.rateLimits().isOff() ? null : RateLimiter.builder()
           .config(config.rateLimits()).trusted(config.trusted()).nanoClock(nanoClock).build();
@@ -148,7 +151,8 @@ public final class SipServer implements AutoCloseable {
       NettyTransportLayer.Builder tb = NettyTransportLayer.builder()
           .listen(config.listen().toArray(new ListenPoint[0])).threads(config.threads())
           .limits(config.connections());
-      if (config.listen().stream().anyMatch(p -> p.transport().isSecure())) {
+      if (config.web().isEnabled()
+          || config.listen().stream().anyMatch(p -> p.transport().isSecure())) {
         tb.tls(config.tlsCertificate() != null
             ? TlsConfig.builder().pem(config.tlsCertificate(), config.tlsKey(),
                 config.tlsKeyPassword()).build()
@@ -190,7 +194,11 @@ public final class SipServer implements AutoCloseable {
       TransportListener front = limiter == null ? layer : Proxy.sourceLimits(layer, limiter, t);
       t.setListener(front);
       t.start().join();
-      proxy.start(layer, t, aliases);
+      w = config.web().isEnabled() ? WebHttpServer.start(config.web(), t, null) : null;
+      this.web = w;
+      // the web listener's port is ours too: Record-Route and Route headers may name it
+      proxy.start(layer, t, aliases, w == null ? List.of()
+          : List.of(new ListenPoint(dev.parley.transport.Transport.WSS, w.address())));
       this.timers = timers != null ? timers : t.nextScheduler();
       this.focus = config.focusEnabled() ? FocusWiring.start(t, layer, core, proxy,
           config.domain(), config.focus(), this.timers, config.proxy().advertisedHost()) : null;
@@ -218,6 +226,9 @@ public final class SipServer implements AutoCloseable {
         }
         if (bg != null) {
           bg.shutdownNow();
+        }
+        if (w != null) {
+          w.close();
         }
         if (t != null) {
           t.close();
@@ -339,7 +350,7 @@ public final class SipServer implements AutoCloseable {
     ProxyStats p = proxy.stats();
     ServerStatus.Builder b = ServerStatus.builder(config.domain(), startedAt)
         .time(Instant.ofEpochMilli(now))
-        .listeners(transport.listenPoints())
+        .listeners(listeners())
         .accounts(accounts.size())
         .registrationCounts(location.aorCount(), location.bindingCount())
         .registrations(location.snapshot(maxListed), now, maxListed)
@@ -375,6 +386,26 @@ public final class SipServer implements AutoCloseable {
       b.conferences(focus.conferences(), maxListed);
     }
     return b.build();
+  }
+
+  /**
+   * The bound listeners as the status lists them: the transport's, then the web listener's
+   * HTTPS address and its SIP over WebSocket ({@code wss:127.0.0.1:8443/ws}).
+   */
+  private List<String> listeners() {
+    List<String> out = new ArrayList<>();
+    transport.listenPoints().forEach(lp -> out.add(lp.toString()));
+    if (web != null) {
+      String at = new ListenPoint(dev.parley.transport.Transport.WSS, web.address()).toString();
+      out.add("https" + at.substring(at.indexOf(':')));
+      out.add(at + dev.parley.server.web.WebConfig.WEBSOCKET_PATH);
+    }
+    return out;
+  }
+
+  /** The web listener's base URL ({@code https://127.0.0.1:8443/}), or null when it is off. */
+  public String webUrl() {
+    return web == null ? null : web.url();
   }
 
   /** The status endpoint's base URL ({@code http://127.0.0.1:8060}), or null when it is off. */
@@ -520,6 +551,9 @@ public final class SipServer implements AutoCloseable {
     }
     if (focus != null) {
       focus.close();
+    }
+    if (web != null) {
+      web.close();
     }
     transport.close();
     locator.close();

@@ -90,6 +90,36 @@ public final class NettyTransportLayer implements TransportLayer {
     return core.nextScheduler();
   }
 
+  /**
+   * A server-side TLS handler with the certificate this layer's TLS and WSS listen points serve,
+   * for an HTTPS listener of the application on the same certificate (the server's web
+   * listener).
+   *
+   * @throws IllegalStateException if the layer was built without a TLS config with a key
+   * @throws IllegalArgumentException if the key cannot be read
+   */
+  public io.netty.handler.ssl.SslHandler newServerTlsHandler(io.netty.channel.Channel channel) {
+    return core.newServerTlsHandler(Objects.requireNonNull(channel, "channel"));
+  }
+
+  /**
+   * Adopts a connection accepted by another listener as a WSS SIP connection (RFC 7118), so that
+   * an HTTPS server can carry SIP over WebSocket on its own port: the channel's pipeline must
+   * decode HTTP (TLS, an {@code HttpServerCodec}, an {@code HttpObjectAggregator}) and its next
+   * inbound message must be the upgrade request for {@code path}, which the caller passes on
+   * ({@code ctx.fireChannelRead(request)}) after this returns true. From then on the connection
+   * is one of this layer's: counted by the connection limits (a refused one is closed), guarded by
+   * the first-message, message and idle timeouts, its messages delivered to the listener with
+   * a WSS {@link Flow}. Call on the channel's event loop.
+   *
+   * @return false when the layer is not running or a connection limit refuses the connection
+   *     (the channel is being closed then)
+   * @throws IllegalStateException when called off the channel's event loop
+   */
+  public boolean adoptWebSocket(io.netty.channel.Channel channel, String path) {
+    return core.adoptWebSocket(channel, path);
+  }
+
   /** The number of open connections, inbound and outbound. */
   public int connectionCount() {
     return core.connectionCount();

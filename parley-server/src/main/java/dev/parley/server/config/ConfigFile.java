@@ -7,6 +7,7 @@ import dev.parley.server.proxy.RateLimitConfig;
 import dev.parley.server.registrar.RegistrarConfig;
 import dev.parley.server.registrar.UserAgentMatcher;
 import dev.parley.server.status.StatusConfig;
+import dev.parley.server.web.WebConfig;
 import dev.parley.transport.TransportConfig;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
@@ -28,7 +29,7 @@ import java.util.Map;
  * with {@code ms}, {@code s}, {@code m} or {@code h} (no unit: seconds). Relative paths are
  * relative to the file's directory. Every key may appear once except {@code listen};
  * {@code route.TARGET} keys may be many, one per target. The {@code offline.*},
- * {@code limits.*}, {@code status.*} and {@code connections.*} keys each make one settings object: when the file names
+ * {@code limits.*}, {@code status.*}, {@code web.*} and {@code connections.*} keys each make one settings object: when the file names
  * any key of a group, the group's other settings are the defaults. The {@code registrar.*} and
  * {@code location.*}, {@code auth.*}, and {@code proxy.*} and {@code route.*} keys apply on top
  * of the {@link dev.parley.server.registrar.RegistrarConfig}, {@link AuthConfig} and
@@ -60,6 +61,7 @@ final class ConfigFile {
       "limits.requests_per_second", "limits.request_burst", "limits.auth_failures_per_minute",
       "limits.auth_failure_burst", "limits.auth_block", "limits.max_sources",
       "status.listen", "status.allow_remote", "status.max_listed",
+      "web.listen", "web.admin_allow_remote", "web.admins",
       "focus.enabled", "focus.factory", "focus.max_conferences",
       "focus.max_conferences_per_user", "focus.max_participants",
       "focus.guests", "focus.idle_timeout", "focus.max_subscriptions", "focus.max_dial_outs",
@@ -93,6 +95,7 @@ final class ConfigFile {
     StatusConfig.Builder status = StatusConfig.builder();
     TransportConfig.Builder connections = TransportConfig.builder();
     FocusConfig.Builder focus = FocusConfig.builder();
+    WebConfig.Builder web = WebConfig.builder();
     Path cert = null;
     Path key = null;
     String keyPassword = null;
@@ -208,6 +211,9 @@ final class ConfigFile {
           case "status.listen" -> status.listen(v);
           case "status.allow_remote" -> status.allowRemote(bool(v));
           case "status.max_listed" -> status.maxListed(integer(v));
+          case "web.listen" -> web.listen(v);
+          case "web.admin_allow_remote" -> web.adminAllowRemote(bool(v));
+          case "web.admins" -> web.admins(list(v));
           case "connections.max" -> connections.maxConnections(integer(v));
           case "connections.max_per_address" -> connections.maxConnectionsPerAddress(integer(v));
           case "connections.first_message_timeout" -> connections.firstMessageTimeout(duration(v));
@@ -239,6 +245,9 @@ final class ConfigFile {
     }
     if (given(seen, "status.")) {
       b.status(group(status::build, seen, file, "status.listen", "status.allow_remote"));
+    }
+    if (given(seen, "web.")) {
+      b.web(web.build());
     }
     if (given(seen, "connections.")) {
       b.connections(group(connections::build, seen, file, "connections.max",

@@ -61,6 +61,7 @@ public final class ServerConfig {
   private final RateLimitConfig rateLimits;
   private final StatusConfig status;
   private final TransportConfig connections;
+  private final dev.parley.server.web.WebConfig web;
 
   private ServerConfig(Builder b) {
     this.domain = b.domain != null ? b.domain : defaultDomain();
@@ -83,6 +84,7 @@ public final class ServerConfig {
     this.rateLimits = b.rateLimits;
     this.status = b.status;
     this.connections = b.connections;
+    this.web = b.web;
   }
 
   /** A builder holding the defaults. */
@@ -208,6 +210,11 @@ public final class ServerConfig {
     return connections;
   }
 
+  /** The HTTPS web listener: address (or off), admin access ({@code docs/web.md}). */
+  public dev.parley.server.web.WebConfig web() {
+    return web;
+  }
+
   /** The loopback HTTP status endpoint: address (or off), remote access, AORs listed. */
   public StatusConfig status() {
     return status;
@@ -241,6 +248,7 @@ public final class ServerConfig {
     private RateLimitConfig rateLimits = RateLimitConfig.defaults();
     private TransportConfig connections = TransportConfig.DEFAULT;
     private StatusConfig status = StatusConfig.defaults();
+    private dev.parley.server.web.WebConfig web = dev.parley.server.web.WebConfig.off();
 
     private Builder() {
       for (String l : DEFAULT_LISTEN) {
@@ -410,6 +418,29 @@ public final class ServerConfig {
      */
     public Builder statusListen(String hostPortOrOff) {
       this.status = status.toBuilder().listen(hostPortOrOff).build();
+      return this;
+    }
+
+    /**
+     * The web listener; default {@link dev.parley.server.web.WebConfig#off()} (an application
+     * embedding the server opts in; {@code parley server} sets
+     * {@link dev.parley.server.web.WebConfig#defaults()}, and a config file naming any
+     * {@code web.*} key starts from those).
+     */
+    public Builder web(dev.parley.server.web.WebConfig config) {
+      this.web = Objects.requireNonNull(config, "web");
+      return this;
+    }
+
+    /**
+     * Moves the web listener, keeping its other settings: {@code HOST:PORT} or {@code off}
+     * (see {@link dev.parley.server.web.WebConfig.Builder#listen}); for the command line's
+     * {@code --web}.
+     *
+     * @throws IllegalArgumentException if it is neither
+     */
+    public Builder webListen(String hostPortOrOff) {
+      this.web = web.toBuilder().listen(hostPortOrOff).build();
       return this;
     }
 

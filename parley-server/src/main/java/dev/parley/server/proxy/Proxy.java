@@ -93,6 +93,16 @@ public final class Proxy {
     core.start(layer, transport, aliases);
   }
 
+  /**
+   * As {@link #start(TransactionLayer, TransportLayer, Set)}, with listeners of the server that
+   * are not the transport's listen points but carry its flows (the web listener's SIP over
+   * WebSocket): Record-Route and Route headers naming them are the proxy's own.
+   */
+  public void start(TransactionLayer layer, TransportLayer transport, Set<String> aliases,
+      java.util.List<dev.parley.transport.ListenPoint> moreListeners) {
+    core.start(layer, transport, aliases, moreListeners);
+  }
+
   /** A request other than REGISTER, ACK and CANCEL; requests for the server go to {@code local}. */
   public void onRequest(ServerTransaction tx, SipRequest request, LocalHandler local) {
     core.onRequest(tx, request, local);

@@ -84,6 +84,16 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     super.channelRead(ctx, msg);
   }
 
+  /**
+   * Guards a connection accepted by another listener and adopted now ({@code handlerAdded}
+   * done, the channel active): {@code c} is its entry, and the opening deadline runs from now.
+   */
+  void adopt(Connection c) {
+    attach(c);
+    openedAt = System.nanoTime();
+    arm(openedAt + firstMessageNanos);
+  }
+
   /** The connection table's entry, once the connection is admitted. */
   void attach(Connection c) {
     this.connection = c;

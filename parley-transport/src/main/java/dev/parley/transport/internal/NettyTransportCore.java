@@ -21,6 +21,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.List;
@@ -175,6 +176,46 @@ public final class NettyTransportCore {
           });
       return started;
     }
+  }
+
+  /**
+   * A server-side TLS handler with the key that TLS and WSS listen points serve (the context is
+   * built at the first call when no listen point needed it), for another listener that shares
+   * the certificate.
+   *
+   * @throws IllegalStateException if the transport has no TLS config with a key
+   */
+  public SslHandler newServerTlsHandler(Channel ch) {
+    SslContext ssl;
+    synchronized (lock) {
+      if (serverSsl == null) {
+        if (tls == null || !tls.hasKey()) {
+          throw new IllegalStateException("transport has no TLS config with a key");
+        }
+        serverSsl = SslContexts.server(tls);
+      }
+      ssl = serverSsl;
+    }
+    SslHandler h = ssl.newHandler(ch.alloc());
+    h.setHandshakeTimeoutMillis(config.connectTimeout().toMillis());
+    return h;
+  }
+
+  /** See {@code NettyTransportLayer.adoptWebSocket}. */
+  public boolean adoptWebSocket(Channel ch, String path) {
+    Objects.requireNonNull(ch, "channel");
+    Objects.requireNonNull(path, "path");
+    if (!path.startsWith("/")) {
+      throw new IllegalArgumentException("path does not start with '/': " + path);
+    }
+    if (!ch.eventLoop().inEventLoop()) {
+      throw new IllegalStateException("adoptWebSocket runs on the channel's event loop");
+    }
+    if (!running()) {
+      ch.close();
+      return false;
+    }
+    return Pipelines.adoptWebSocket(this, ch, path);
   }
 
   public Scheduler nextScheduler() {

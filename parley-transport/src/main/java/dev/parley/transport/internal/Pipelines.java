@@ -86,6 +86,41 @@ final class Pipelines {
     };
   }
 
+  /**
+   * Makes an accepted HTTP connection of another listener (its pipeline ends in an
+   * {@link HttpServerCodec} and an {@link HttpObjectAggregator}, TLS below them) a WSS SIP
+   * connection: registers it through the connection limits, puts {@code guard} and {@code idle}
+   * first, and the WebSocket and SIP handlers last, the upgrade expected at {@code path}. The
+   * caller passes the upgrade request on. Runs on the channel's event loop.
+   *
+   * @return false when a connection limit refuses it (the channel is being closed)
+   */
+  static boolean adoptWebSocket(NettyTransportCore core, Channel ch, String path) {
+    Connection c = core.accepted(ch, Transport.WSS);
+    if (c == null) {
+      ch.close();
+      return false;
+    }
+    ChannelPipeline p = ch.pipeline();
+    ConnectionGuard guard = new ConnectionGuard(core);
+    p.addFirst("idle", idle(core.config(), false, Transport.WSS));
+    p.addFirst("guard", guard);
+    guard.adopt(c);
+    int max = core.config().parserConfig().maxMessageSize();
+    p.addLast("ws-watch", new WebSocketFrameWatch())
+        .addLast("ws", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+            .websocketPath(path)
+            .subprotocols(SIP_SUBPROTOCOL)
+            .maxFramePayloadLength(max)
+            .handshakeTimeoutMillis(core.config().connectTimeout().toMillis())
+            .build()))
+        .addLast("ws-aggregator", new WebSocketFrameAggregator(max))
+        .addLast("sip-decoder", new WebSocketSipDecoder(core.parser()))
+        .addLast("sip-encoder", new WebSocketSipEncoder(Transport.WSS, core.tracer()))
+        .addLast("sip", SipChannelHandler.adopted(core, c, guard, ch));
+    return true;
+  }
+
   static ChannelInitializer<Channel> client(NettyTransportCore core, Connection c, SslContext ssl) {
     Transport transport = c.transport();
     InetSocketAddress remote = c.key().remote();

@@ -49,6 +49,18 @@ final class SipChannelHandler extends ChannelInboundHandlerAdapter {
     this.connection = outbound;
   }
 
+  /**
+   * The handler of a connection adopted after it was accepted elsewhere
+   * ({@link Pipelines#adoptWebSocket}): registered already, active already.
+   */
+  static SipChannelHandler adopted(NettyTransportCore core, Connection c, ConnectionGuard guard,
+      io.netty.channel.Channel ch) {
+    SipChannelHandler h = new SipChannelHandler(core, c.transport(), c);
+    h.guard = guard;
+    h.scheduler = core.schedulerFor(ch.eventLoop());
+    return h;
+  }
+
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     scheduler = core.schedulerFor(ctx.channel().eventLoop());

@@ -128,7 +128,16 @@ public final class ProxyCore {
    * @param aliases the names and addresses of the domain (configured and listened on)
    */
   public void start(TransactionLayer layer, TransportLayer transport, java.util.Set<String> aliases) {
-    this.own = new OwnAddresses(domain, aliases, transport.listenPoints(), config.advertisedHost());
+    start(layer, transport, aliases, List.of());
+  }
+
+  /** As above, with listeners beyond the transport's listen points that carry its flows. */
+  public void start(TransactionLayer layer, TransportLayer transport, java.util.Set<String> aliases,
+      List<dev.parley.transport.ListenPoint> moreListeners) {
+    List<dev.parley.transport.ListenPoint> listen = new java.util.ArrayList<>(
+        transport.listenPoints());
+    listen.addAll(moreListeners);
+    this.own = new OwnAddresses(domain, aliases, listen, config.advertisedHost());
     this.transport = transport;
     this.layer = layer;
   }
