@@ -48,10 +48,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -102,6 +100,7 @@ public final class SipServer implements AutoCloseable {
   private final Proxy proxy;
   private final ServerLocator locator;
   private final ExecutorService background;
+  private final BindingWrites bindingWrites;
   private final Scheduler timers;
   private final List<PeriodicTask> periodic = new ArrayList<>();
   private final RateLimiter limiter;
@@ -113,7 +112,6 @@ public final class SipServer implements AutoCloseable {
   private final WebHttpServer web;
   private final int loadedBindings;
   private final int droppedBindings;
-  private boolean flushFailing;
   private boolean closed;
 
   private SipServer(ServerConfig config, Clock clock, LongSupplier nanoClock, Scheduler timers) {
@@ -143,6 +141,7 @@ public final class SipServer implements AutoCloseable {
         return th;
       });
       this.background = bg;
+      this.bindingWrites = new BindingWrites(location, store, bg);
       DigestAuthenticator.Builder auth = DigestAuthenticator.builder(accounts)
           .config(config.auth().digest()).clock(clock);
       if (config.auth().secret() != null) {
@@ -176,7 +175,8 @@ public final class SipServer implements AutoCloseable {
           .rateLimiter(limiter)
           .md5OnlyUserAgents(config.auth().md5OnlyUserAgents())
           .ownAddresses(proxyRef::pointsAtUs)
-          .writeThrough(config.registrar().writeThrough() ? aor -> writeThrough() : null)
+          .writeThrough(config.registrar().writeThrough() ? aor -> bindingWrites.writeThrough()
+              : null)
           .onRegistered(aor -> {
             OfflineMessages o = offline;
             if (o != null) {
@@ -202,7 +202,7 @@ public final class SipServer implements AutoCloseable {
       this.timers = timers != null ? timers : t.nextScheduler();
       this.focus = config.focusEnabled() ? FocusWiring.start(t, layer, core, proxy,
           config.domain(), config.focus(), this.timers, config.proxy().advertisedHost()) : null;
-      every(config.registrar().flushInterval(), this::flushQuietly);
+      every(config.registrar().flushInterval(), bindingWrites::writeBehind);
       every(config.registrar().sweepInterval(), location::sweep);
       every(config.registrar().sweepInterval(),
           () -> proxy.sweepDialogs(System.currentTimeMillis()));
@@ -453,78 +453,7 @@ public final class SipServer implements AutoCloseable {
    * @throws StoreException if the write failed (the AORs stay dirty)
    */
   public int flush() {
-    try {
-      return background.submit(this::flushNow).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreException("interrupted while flushing bindings");
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof StoreException se ? se
-          : new StoreException("cannot flush bindings: " + e.getCause(), e.getCause());
-    }
-  }
-
-  private int flushNow() {
-    Map<Aor, List<Binding>> dirty = location.drainDirty();
-    if (dirty.isEmpty()) {
-      return 0;
-    }
-    try {
-      store.replaceBindings(dirty);
-    } catch (RuntimeException e) {
-      location.markDirty(dirty.keySet());
-      throw e;
-    }
-    return dirty.size();
-  }
-
-  private void flushQuietly() {
-    flushReporting(); // a failure is logged there; the AORs stay dirty for the next flush
-  }
-
-  /**
-   * {@link #flushNow}, logging the first failure of a run of them and the recovery; store thread.
-   *
-   * @return the failure, or null when the changed bindings were written
-   */
-  private RuntimeException flushReporting() {
-    try {
-      flushNow();
-    } catch (RuntimeException e) {
-      if (!flushFailing) {
-        flushFailing = true;
-        log.warn("binding flush failed, will retry: {}", e.getMessage());
-      }
-      return e;
-    }
-    if (flushFailing) {
-      flushFailing = false;
-      log.info("binding flush recovered");
-    }
-    return null;
-  }
-
-  /**
-   * Write-through ({@code location.write_through}): writes the changed bindings on the store
-   * thread; the stage completes when they are in the store. Every REGISTER queues one of these
-   * after its change, and each writes whatever is dirty by then (one transaction), so a burst of
-   * REGISTERs shares a few commits and each 200 waits for the write that holds its change.
-   */
-  private CompletableFuture<Void> writeThrough() {
-    CompletableFuture<Void> written = new CompletableFuture<>();
-    try {
-      background.execute(() -> {
-        RuntimeException failure = flushReporting();
-        if (failure == null) {
-          written.complete(null);
-        } else {
-          written.completeExceptionally(failure);
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      written.completeExceptionally(e); // closing
-    }
-    return written;
+    return bindingWrites.flush();
   }
 
   /** Runs {@code task} every {@code interval}: timed by the scheduler, run on the store thread. */
@@ -568,7 +497,7 @@ public final class SipServer implements AutoCloseable {
     }
     try {
       location.sweep();
-      flushNow();
+      bindingWrites.writeNow();
     } finally {
       store.close();
     }
