@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: {@link #writeThrough()} may be called on an event loop (it only queues).
  */
 final class BindingWrites {
+  /** The server's logger: the flush's lines read as they did when SipServer wrote them. */
   private static final Logger log = LoggerFactory.getLogger(SipServer.class);
 
   private final LocationService location;
