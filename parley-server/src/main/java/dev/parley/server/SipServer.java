@@ -81,8 +81,9 @@ import org.slf4j.LoggerFactory;
  * <p>Hot state lives in memory. Account changes made in the store (by {@code parley user}, even
  * from another process) are picked up every {@link ServerConfig#accountsRefresh()}. Changed
  * bindings are written behind every {@link RegistrarConfig#flushInterval()} in one
- * transaction, and once more by {@link #close()}; on start the stored ones are loaded back,
- * lapsed ones dropped.
+ * transaction, and once more by {@link #close()}; with {@link RegistrarConfig#writeThrough()} a
+ * REGISTER's 200 is sent from the store thread once its change is committed. On start the stored
+ * ones are loaded back, lapsed ones dropped.
  * Store work (bindings, accounts, stored messages) runs on one background thread, in order, never
  * on an event loop. Every timer of the server (binding sweep and flush, account refresh, the
  * offline messages' expiry sweep, delivery timeouts and retries) runs on one {@link Scheduler},
@@ -104,6 +105,7 @@ public final class SipServer implements AutoCloseable {
   private final Proxy proxy;
   private final ServerLocator locator;
   private final ExecutorService background;
+  private final BindingWrites bindingWrites;
   private final Scheduler timers;
   private final List<PeriodicTask> periodic = new ArrayList<>();
   private final RateLimiter limiter;
@@ -117,7 +119,6 @@ public final class SipServer implements AutoCloseable {
   private final WebHttpServer web;
   private final int loadedBindings;
   private final int droppedBindings;
-  private boolean flushFailing;
   private boolean closed;
 
   private SipServer(ServerConfig config, Clock clock, LongSupplier nanoClock, Scheduler timers) {
@@ -141,6 +142,13 @@ public final class SipServer implements AutoCloseable {
       List<Binding> stored = store.loadBindings();
       this.loadedBindings = location.load(stored);
       this.droppedBindings = stored.size() - loadedBindings;
+      bg = Executors.newSingleThreadExecutor(r -> {
+        Thread th = new Thread(r, "parley-server-store");
+        th.setDaemon(true);
+        return th;
+      });
+      this.background = bg;
+      this.bindingWrites = new BindingWrites(location, store, bg);
       DigestAuthenticator.Builder auth = DigestAuthenticator.builder(accounts)
           .config(config.auth().digest()).clock(clock);
       if (config.auth().secret() != null) {
@@ -175,6 +183,8 @@ public final class SipServer implements AutoCloseable {
           .md5OnlyUserAgents(config.auth().md5OnlyUserAgents())
           .ownAddresses(proxyRef::pointsAtUs)
           .disabledAccounts(accounts::isDisabled)
+          .writeThrough(config.registrar().writeThrough() ? aor -> bindingWrites.writeThrough()
+              : null)
           .onRegistered(aor -> {
             OfflineMessages o = offline;
             if (o != null) {
@@ -205,13 +215,7 @@ public final class SipServer implements AutoCloseable {
       this.timers = timers != null ? timers : t.nextScheduler();
       this.focus = config.focusEnabled() ? FocusWiring.start(t, layer, core, proxy,
           config.domain(), config.focus(), this.timers, config.proxy().advertisedHost()) : null;
-      bg = Executors.newSingleThreadExecutor(r -> {
-        Thread th = new Thread(r, "parley-server-store");
-        th.setDaemon(true);
-        return th;
-      });
-      this.background = bg;
-      every(config.registrar().flushInterval(), this::flushQuietly);
+      every(config.registrar().flushInterval(), bindingWrites::writeBehind);
       every(config.registrar().sweepInterval(), location::sweep);
       every(config.registrar().sweepInterval(),
           () -> proxy.sweepDialogs(System.currentTimeMillis()));
@@ -487,44 +491,7 @@ public final class SipServer implements AutoCloseable {
    * @throws StoreException if the write failed (the AORs stay dirty)
    */
   public int flush() {
-    try {
-      return background.submit(this::flushNow).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreException("interrupted while flushing bindings");
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof StoreException se ? se
-          : new StoreException("cannot flush bindings: " + e.getCause(), e.getCause());
-    }
-  }
-
-  private int flushNow() {
-    Map<Aor, List<Binding>> dirty = location.drainDirty();
-    if (dirty.isEmpty()) {
-      return 0;
-    }
-    try {
-      store.replaceBindings(dirty);
-    } catch (RuntimeException e) {
-      location.markDirty(dirty.keySet());
-      throw e;
-    }
-    return dirty.size();
-  }
-
-  private void flushQuietly() {
-    try {
-      flushNow();
-      if (flushFailing) {
-        flushFailing = false;
-        log.info("binding flush recovered");
-      }
-    } catch (RuntimeException e) {
-      if (!flushFailing) {
-        flushFailing = true;
-        log.warn("binding flush failed, will retry: {}", e.getMessage());
-      }
-    }
+    return bindingWrites.flush();
   }
 
   /** Runs {@code task} on the store thread (the admin page's store writes). */
@@ -574,7 +541,7 @@ public final class SipServer implements AutoCloseable {
     }
     try {
       location.sweep();
-      flushNow();
+      bindingWrites.writeNow();
     } finally {
       store.close();
     }

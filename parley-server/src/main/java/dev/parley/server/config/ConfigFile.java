@@ -44,6 +44,7 @@ final class ConfigFile {
       "registrar.min_expires", "registrar.max_expires", "registrar.default_expires",
       "registrar.max_contacts",
       "location.max_bindings", "location.flush_interval", "location.sweep_interval",
+      "location.write_through",
       "accounts.refresh_interval",
       "auth.algorithms", "auth.nonce_lifetime", "auth.allow_no_qop", "auth.secret",
       "auth.md5_only_user_agents",
@@ -142,6 +143,7 @@ final class ConfigFile {
           case "location.max_bindings" -> registrar.maxBindings(integer(v));
           case "location.flush_interval" -> registrar.flushInterval(duration(v));
           case "location.sweep_interval" -> registrar.sweepInterval(duration(v));
+          case "location.write_through" -> registrar.writeThrough(bool(v));
           case "accounts.refresh_interval" -> b.accountsRefresh(duration(v));
           case "auth.algorithms" -> {
             List<DigestAlgorithm> algs = new ArrayList<>();

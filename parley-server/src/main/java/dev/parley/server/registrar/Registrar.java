@@ -24,7 +24,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The registrar (RFC 3261 §10.3): answers REGISTER requests for one SIP domain, authenticating
@@ -67,6 +71,7 @@ import java.util.function.Consumer;
  * answer from memory): {@link #onRegister} runs on the event loop of the request.
  */
 public final class Registrar {
+  private static final Logger log = LoggerFactory.getLogger(Registrar.class);
   /** Default {@code minExpires}, seconds: {@value}. */
   public static final long DEFAULT_MIN_EXPIRES = 60;
   /** Default {@code maxExpires}, seconds: {@value}. */
@@ -91,6 +96,7 @@ public final class Registrar {
   private final int maxContactsPerAor;
   private final RateLimiter limiter;
   private final Consumer<Aor> onRegistered;
+  private final Function<Aor, ? extends CompletionStage<?>> writeThrough;
   private final UserAgentMatcher md5OnlyUserAgents;
   private final java.util.function.Predicate<SipUri> ownAddresses;
   private final java.util.function.Predicate<String> disabled;
@@ -115,6 +121,7 @@ public final class Registrar {
     this.maxContactsPerAor = b.maxContactsPerAor;
     this.limiter = b.limiter;
     this.onRegistered = b.onRegistered;
+    this.writeThrough = b.writeThrough;
     this.md5OnlyUserAgents = b.md5OnlyUserAgents;
   }
 
@@ -154,14 +161,42 @@ public final class Registrar {
     }
     if (response.statusCode() == 401) {
       tx.respondStatelessly(response); // RFC 3261 §8.2.7: no state for unauthenticated requests
-    } else {
-      tx.respond(response);
+      return;
     }
+    if (writeThrough != null && response.statusCode() == 200 && !request.contacts().isEmpty()) {
+      // the bindings changed: the 200 goes out once the store thread has written them
+      SipResponse ok = response;
+      writeThrough.apply(aorOf(request)).handle((done, failure) -> {
+        if (failure == null) {
+          tx.respond(ok);
+          registered(request, ok);
+        } else {
+          tx.respond(request.response(500, ok.to().tag())
+              .reasonPhrase("Server Internal Error (cannot store the binding)")
+              .header(HeaderName.RETRY_AFTER, "5").build());
+        }
+        return null;
+      }).exceptionally(e -> {
+        log.warn("cannot answer REGISTER {} after writing its bindings: {}", request.callId(),
+            e.toString());
+        return null;
+      });
+      return;
+    }
+    tx.respond(response);
+    registered(request, response);
+  }
+
+  private void registered(SipRequest request, SipResponse response) {
     // the 200 lists a Contact per binding left (ok()): no need to parse them back
     if (onRegistered != null && response.statusCode() == 200
         && response.headers().contains(HeaderName.CONTACT) && !request.contacts().isEmpty()) {
-      onRegistered.accept(new Aor(Aor.of(request.to().uri()).user(), domain));
+      onRegistered.accept(aorOf(request));
     }
+  }
+
+  private Aor aorOf(SipRequest request) {
+    return new Aor(Aor.of(request.to().uri()).user(), domain);
   }
 
   /** The response to a REGISTER that arrived over {@code flow} (null in unit tests). */
@@ -394,6 +429,7 @@ public final class Registrar {
     private int maxContactsPerAor = DEFAULT_MAX_CONTACTS_PER_AOR;
     private RateLimiter limiter;
     private Consumer<Aor> onRegistered;
+    private Function<Aor, ? extends CompletionStage<?>> writeThrough;
     private UserAgentMatcher md5OnlyUserAgents = UserAgentMatcher.NONE;
     private java.util.function.Predicate<SipUri> ownAddresses = uri -> false;
     private java.util.function.Predicate<String> disabled = user -> false;
@@ -477,12 +513,26 @@ public final class Registrar {
     }
 
     /**
-     * Told, on the request's event loop after the 200 has been sent, of each AOR that a
+     * Told, on the request's event loop (the store thread with {@link #writeThrough}) after the
+     * 200 has been sent, of each AOR that a
      * REGISTER with Contact left with bindings (a new registration or a refresh); must not
      * block. Default none.
      */
     public Builder onRegistered(Consumer<Aor> listener) {
       this.onRegistered = listener;
+      return this;
+    }
+
+    /**
+     * Write-through ({@code location.write_through}): when set, the 200 to a REGISTER that
+     * changed bindings is sent only when the stage {@code writer} returns for the AOR completes
+     * (the bindings are in the store), from the thread that completes it, and
+     * {@link #onRegistered} hears of it then; a stage that fails answers 500 with Retry-After
+     * instead (the change stays in memory, written behind later). {@code writer} is called on
+     * the request's event loop and must not block. Default none: the 200 goes out at once.
+     */
+    public Builder writeThrough(Function<Aor, ? extends CompletionStage<?>> writer) {
+      this.writeThrough = writer;
       return this;
     }
 

@@ -26,6 +26,7 @@ public final class RegistrarConfig {
   private final int maxBindings;
   private final Duration flushInterval;
   private final Duration sweepInterval;
+  private final boolean writeThrough;
 
   private RegistrarConfig(Builder b) {
     this.minExpires = b.minExpires;
@@ -35,6 +36,7 @@ public final class RegistrarConfig {
     this.maxBindings = b.maxBindings;
     this.flushInterval = b.flushInterval;
     this.sweepInterval = b.sweepInterval;
+    this.writeThrough = b.writeThrough;
   }
 
   /** The documented defaults. */
@@ -57,6 +59,7 @@ public final class RegistrarConfig {
     b.maxBindings = maxBindings;
     b.flushInterval = flushInterval;
     b.sweepInterval = sweepInterval;
+    b.writeThrough = writeThrough;
     return b;
   }
 
@@ -98,10 +101,20 @@ public final class RegistrarConfig {
     return sweepInterval;
   }
 
+  /**
+   * Whether a REGISTER's 200 waits until its bindings are in the store
+   * ({@code location.write_through}, default false): then a crash loses no binding that was
+   * answered 200; otherwise it may lose those changed within the last {@link #flushInterval()}.
+   */
+  public boolean writeThrough() {
+    return writeThrough;
+  }
+
   @Override
   public String toString() {
     return "RegistrarConfig[expires=" + minExpires + ".." + defaultExpires + ".." + maxExpires
-        + ", maxContactsPerAor=" + maxContactsPerAor + ", maxBindings=" + maxBindings + "]";
+        + ", maxContactsPerAor=" + maxContactsPerAor + ", maxBindings=" + maxBindings
+        + (writeThrough ? ", writeThrough" : ", flushInterval=" + flushInterval) + "]";
   }
 
   /** Builds a {@link RegistrarConfig}; not thread-safe. Setters check their argument at once. */
@@ -113,6 +126,7 @@ public final class RegistrarConfig {
     private int maxBindings = LocationService.DEFAULT_MAX_BINDINGS;
     private Duration flushInterval = DEFAULT_FLUSH_INTERVAL;
     private Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
+    private boolean writeThrough;
 
     private Builder() {}
 
@@ -155,6 +169,12 @@ public final class RegistrarConfig {
     /** Default 10 s. */
     public Builder sweepInterval(Duration interval) {
       this.sweepInterval = requirePositive("sweepInterval", interval);
+      return this;
+    }
+
+    /** See {@link RegistrarConfig#writeThrough()}; default false (written behind). */
+    public Builder writeThrough(boolean on) {
+      this.writeThrough = on;
       return this;
     }
 

@@ -63,6 +63,7 @@ class ServerConfigTest {
         location.max_bindings = 1000
         location.flush_interval = 500ms
         location.sweep_interval = 1s
+        location.write_through = true
         accounts.refresh_interval = 5
         auth.algorithms = MD5
         auth.nonce_lifetime = 60s
@@ -78,6 +79,8 @@ class ServerConfigTest {
     assertThat(c.registrar().defaultExpires()).isEqualTo(60);
     assertThat(c.registrar().maxExpires()).isEqualTo(7200);
     assertThat(c.registrar().flushInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(c.registrar().writeThrough()).isTrue();
+    assertThat(ServerConfig.builder().build().registrar().writeThrough()).isFalse();
     assertThat(c.accountsRefresh()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.auth().digest().algorithms()).containsExactly(DigestAlgorithm.MD5);
     assertThat(c.auth().digest().acceptMissingQop()).isTrue();
