@@ -98,7 +98,7 @@ public final class ServerTlsContext implements Supplier<SslContext>, AutoCloseab
       return false;
     }
     if (fingerprint.equals(current.fingerprint()) || fingerprint.equals(lastRefused)) {
-      return false;
+      return false; // (a pair refused as not yet valid is not remembered: tried again each time)
     }
     ServerKeyMaterial next;
     try {
@@ -106,6 +106,10 @@ public final class ServerTlsContext implements Supplier<SslContext>, AutoCloseab
       next.leaf().checkValidity();
     } catch (IllegalArgumentException e) {
       refuse(fingerprint, e.getMessage());
+      return false;
+    } catch (java.security.cert.CertificateNotYetValidException e) {
+      // clock skew, or a CA that sets notBefore to now: take it once it is valid
+      refuse(NOT_YET_VALID + fingerprint, "the new certificate is not valid yet: " + e.getMessage());
       return false;
     } catch (CertificateException e) {
       refuse(fingerprint, "the new certificate is not valid now: " + e.getMessage());
@@ -120,6 +124,9 @@ public final class ServerTlsContext implements Supplier<SslContext>, AutoCloseab
         leaf.getIssuerX500Principal().getName(), leaf.getNotAfter().toInstant());
     return true;
   }
+
+  /** Marks a refusal as "not yet valid": logged once, but the files are read again next time. */
+  private static final String NOT_YET_VALID = "not-yet-valid:";
 
   private void refuse(String what, String reason) {
     if (what.equals(lastRefused)) {
