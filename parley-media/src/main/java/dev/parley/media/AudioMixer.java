@@ -43,8 +43,11 @@ import org.slf4j.LoggerFactory;
  * {@link Builder#maxCatchUpTicks(int)} of them (5, 100 ms, by default). Further behind, the
  * mixer skips the missed ticks (counted in {@link MixerStats#skippedTicks()}) and goes on from
  * the tick due now: a stall costs the participants a gap, not a burst of stale frames followed
- * by a mix that stays late. The participants' jitter buffers cut the packets that piled up
- * meanwhile back to their target delay.
+ * by a mix that stays late. Each RTP participant's outgoing timestamp jumps by the skipped
+ * frames' samples, so it keeps following the wall clock (RFC 3550 section 5.1), and the packet
+ * after the gap has the marker bit (RFC 3551 section 4.1); nothing is sent for the skipped slots.
+ * The participants' jitter buffers cut the packets that piled up meanwhile back to their target
+ * delay.
  *
  * <p><b>Accounting.</b> {@link MixerStats#frames()} says what became of every participant's frame
  * of every tick (mixed, concealment mixed, silent, concealment faded out, still starting, missing,
@@ -178,6 +181,7 @@ public final class AudioMixer implements AutoCloseable {
           })
           .start();
       p.stream(stream);
+      leg.onSkip(stream::skipFrames); // before the leg is in the tick
       participants.add(p);
       retick();
       return p;
@@ -282,15 +286,20 @@ public final class AudioMixer implements AutoCloseable {
       return; // a run of the timer's backlog after a skip: this slot's time has not come yet
     }
     long behind = lateness / FRAME_NANOS; // slots due before this tick's
+    MixLeg[] legs = ticking;
     if (behind > maxCatchUpTicks) {
       // Too far behind to catch up by running the missed ticks back to back (each would send
       // a burst the peers' jitter buffers drop, and delay the next): skip them, realign on
       // the slot due now. The timer's backlog of runs then finds its slots not yet due.
+      // Each RTP leg's timestamp moves on by the skipped frames (RFC 3550 5.1: it follows the
+      // sampling clock, a skip must not leave it behind for good) and its next packet is marked.
       tickIndex += behind;
       skippedTicks += behind;
+      for (MixLeg leg : legs) {
+        leg.skip(behind);
+      }
     }
     tickIndex++;
-    MixLeg[] legs = ticking;
     for (MixLeg leg : legs) {
       leg.runStreamTick();
     }

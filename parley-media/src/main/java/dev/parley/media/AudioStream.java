@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Sending.</b> Every 20 ms a tick pulls a frame from the {@link AudioSource}, resamples it
  * to the send codec's rate when they differ (linear interpolation), encodes it and sends one RTP
  * packet (random SSRC, sequence number and timestamp origin; the marker bit on the first packet
- * and after every gap). Muted, or in a direction without sending (hold, RFC 3264 section 5.1),
+ * and after every gap). In a mixer that skips ticks it fell too far behind on, the timestamp
+ * jumps by the skipped frames' samples and the next packet has the marker bit. Muted, or in a direction without sending (hold, RFC 3264 section 5.1),
  * nothing is sent, but the RTP clock keeps running. {@link #sendDtmf(String)} sends RFC 4733
  * telephone-events instead of audio while a digit lasts.
  *
@@ -285,6 +286,32 @@ public final class AudioStream implements AutoCloseable {
       AudioStreamSettings s = settings;
       send(s);
       playout.tick(s, tickClock.nanoTime());
+    }
+  }
+
+  /**
+   * The ticks of {@code frames} 20 ms slots were skipped (a mixer that fell too far behind runs
+   * the tick due now instead of the missed ones): the RTP timestamp moves on by their samples, as
+   * if they had been sent (RFC 3550 section 5.1: it follows the sampling instant), and the next
+   * packet carries the marker bit (a discontinuity, RFC 3551 section 4.1). Nothing is sent for
+   * the skipped slots; a digit being sent goes on at the next tick. On the tick's thread, between
+   * ticks.
+   *
+   * @throws IllegalArgumentException if {@code frames} is not positive
+   */
+  void skipFrames(long frames) {
+    if (frames < 1) {
+      throw new IllegalArgumentException("frames must be positive: " + frames);
+    }
+    synchronized (tickLock) {
+      if (closed.get()) {
+        return;
+      }
+      if (encoder != null) { // else nothing sent yet: the first packet starts a timeline anyway
+        long samples = encoder.format().samplesPerFrame();
+        timestamp = (timestamp + Math.floorMod(frames, 1L << 32) * samples) & 0xffffffffL;
+      }
+      needMarker = true;
     }
   }
 

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,7 @@ public final class MixLeg implements AudioSource, AudioSink, PlayoutKind.Listene
   private Fate fate = Fate.NO_FRAME;
   private AudioFrame output;
   private volatile Runnable streamTick;
+  private volatile LongConsumer streamSkip; // null: a local participant (no RTP timeline)
   private volatile boolean muted;
   private volatile boolean held;
   private final LongAdder mixedFrames = new LongAdder();
@@ -139,6 +141,36 @@ public final class MixLeg implements AudioSource, AudioSink, PlayoutKind.Listene
             e);
       } else {
         log.debug("stream tick of {} failed again", name, e);
+      }
+    }
+  }
+
+  /**
+   * Where {@link #skip(long)} goes: the leg's stream, set before the leg first ticks. A local
+   * participant has none.
+   */
+  public void onSkip(LongConsumer streamSkip) {
+    this.streamSkip = Objects.requireNonNull(streamSkip, "streamSkip");
+  }
+
+  /**
+   * The mixer skipped {@code ticks} ticks it had fallen too far behind on: the leg's stream moves
+   * its RTP timestamp on by their samples and marks its next packet (sending nothing for them).
+   * On the mixer's tick, before {@link #runStreamTick()}.
+   */
+  public void skip(long ticks) {
+    LongConsumer skip = streamSkip;
+    if (skip == null || streamTick == null) {
+      return;
+    }
+    try {
+      skip.accept(ticks);
+    } catch (RuntimeException e) {
+      if (failureLogged.compareAndSet(false, true)) {
+        log.warn("skip of {} ticks on {} failed (the mix goes on; further failures at debug)",
+            ticks, name, e);
+      } else {
+        log.debug("skip of {} ticks on {} failed again", ticks, name, e);
       }
     }
   }
