@@ -3,6 +3,7 @@
 // model (session type, conversation ID, composing) looks on the wire.
 import { Registerer, RegistererState, UserAgent, Web } from "./vendor/sip.js/lib/index.js";
 import { Calls } from "./calls.js";
+import { MAX_PROMPTS } from "./conversation-index.js";
 import { Conversations } from "./conversations.js";
 import {
   CONVERSATION_HEADER, MessageLineHandler, NoBrowserAudioError, SESSION_TYPE_LABELS, carriesBrowserAudio,
@@ -87,6 +88,7 @@ async function signIn(event) {
       },
     },
   });
+  $("password").value = ""; // the user agent has it: not left in the page
   // SIP.js answers the first digest challenge, MD5 only: keep a 401/407's MD5 challenges
   const deliver = userAgent.transport.onMessage;
   userAgent.transport.onMessage = (text) => deliver(preferMd5Challenges(text));
@@ -147,6 +149,11 @@ async function signOut() {
 
 /** An incoming INVITE: the prompt (who, session type, conversation ID; Accept / Decline / Busy). */
 function onInvitation(invitation) {
+  if ($("invitations").children.length >= MAX_PROMPTS) {
+    invitation.reject({ statusCode: 486, reasonPhrase: "Busy Here" })
+      .catch((error) => console.warn("refusing an invitation beyond the prompts' limit failed", error));
+    return;
+  }
   const type = sessionTypeOf(invitation.request);
   const conversationId = invitation.request.getHeader(CONVERSATION_HEADER) || newConversationId();
   invitation.parleyKind = type === "audio" ? "audio" : "im";

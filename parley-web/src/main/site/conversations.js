@@ -3,6 +3,7 @@
 // MESSAGEs (outside any dialog) when the peer has no IM sessions; RFC 3994 composing indications
 // both ways; every sent message shows its delivery state (the final response of its MESSAGE).
 import { Inviter, Messager, SessionState } from "./vendor/sip.js/lib/index.js";
+import { ConversationIndex } from "./conversation-index.js";
 import {
   CONVERSATION_HEADER, IS_COMPOSING_TYPE, composingBody, describeStatus, newConversationId,
   parseComposing, peerKey,
@@ -182,34 +183,49 @@ class Conversation {
   }
 }
 
-/** The page's IM conversations; one per conversation ID. */
+/**
+ * The page's IM conversations: one per conversation ID and peer, at most MAX_CONVERSATIONS (the
+ * least recently used one without a session makes room; with none, the peer is answered 486).
+ */
 export class Conversations {
   constructor(container, template) {
     this.container = container;
     this.template = template;
     this.userAgent = null;
-    this.byId = new Map();
+    this.index = new ConversationIndex();
   }
 
   attach(userAgent) {
     this.userAgent = userAgent;
   }
 
+  /** Whether one more conversation fits, after closing the least recently used idle one if needed. */
+  makeRoom() {
+    const idle = this.index.evictionCandidate();
+    if (idle === undefined) {
+      return false;
+    }
+    if (idle) {
+      idle.close();
+    }
+    return true;
+  }
+
   create(peer, conversationId) {
     const element = this.template.content.firstElementChild.cloneNode(true);
     const conversation = new Conversation(this, element, peer, conversationId);
-    this.byId.set(conversationId, conversation);
+    this.index.add(conversation);
     this.container.prepend(element);
     return conversation;
   }
 
   remove(conversation) {
-    this.byId.delete(conversation.id);
+    this.index.remove(conversation);
     conversation.element.remove();
   }
 
   clear() {
-    for (const conversation of [...this.byId.values()]) {
+    for (const conversation of this.index.values()) {
       conversation.close();
     }
     this.userAgent = null;
@@ -217,6 +233,7 @@ export class Conversations {
 
   /** Starts a conversation: an INVITE offering m=message, pager mode if the peer has no IM sessions. */
   start(target, conversationId) {
+    this.makeRoom(); // the user's own: over the limit rather than refused when all are in sessions
     const conversation = this.create(target, conversationId);
     conversation.setState("inviting");
     const inviter = new Inviter(this.userAgent, target, { extraHeaders: [`${CONVERSATION_HEADER}: ${conversationId}`] });
@@ -238,26 +255,48 @@ export class Conversations {
     return conversation;
   }
 
-  /** Accepts an IM invitation: a conversation with its conversation ID. */
+  /**
+   * Accepts an IM invitation: into the conversation with its ID and inviter (whose earlier session,
+   * if any, is ended first), else a new one; 486 when no conversation can be made room for.
+   */
   async accept(invitation, conversationId) {
-    const conversation = this.byId.get(conversationId) || this.create(invitation.remoteIdentity.uri, conversationId);
+    const peer = invitation.remoteIdentity.uri;
+    let conversation = this.index.find(conversationId, peer);
+    if (conversation && conversation.session) {
+      const old = conversation.session;
+      conversation.session = null;
+      if (old.state === SessionState.Established) {
+        old.bye().catch((error) => console.warn("ending the replaced session failed", error));
+      }
+    }
+    if (!conversation) {
+      if (!this.makeRoom()) {
+        await invitation.reject({ statusCode: 486, reasonPhrase: "Busy Here" });
+        return;
+      }
+      conversation = this.create(peer, conversationId);
+    }
     conversation.bind(invitation);
     await invitation.accept();
   }
 
-  /** A MESSAGE outside any dialog goes to its conversation: by ID, else by peer, else a new one. */
+  /**
+   * A MESSAGE outside any dialog goes to the conversation with its ID and sender, else (no ID) to
+   * the sender's pager conversation, else a new one; 486 when no conversation can be made room for.
+   */
   onPagerMessage(message) {
     const request = message.request;
     const peer = message.request.from.uri;
     const id = request.getHeader(CONVERSATION_HEADER);
-    let conversation = id ? this.byId.get(id) : undefined;
-    if (!conversation) {
-      conversation = [...this.byId.values()].find((c) => peerKey(c.peer) === peerKey(peer) && !c.session);
-    }
+    let conversation = id ? this.index.find(id, peer) : this.index.findPager(peer);
     if (!conversation) {
       const type = (request.getHeader("Content-Type") || "").toLowerCase();
       if (type.startsWith(IS_COMPOSING_TYPE)) {
         message.accept(); // composing before any text starts nothing (as Parley endpoints do)
+        return;
+      }
+      if (!this.makeRoom()) {
+        message.reject({ statusCode: 486, reasonPhrase: "Busy Here" });
         return;
       }
       conversation = this.create(peer, id || newConversationId());

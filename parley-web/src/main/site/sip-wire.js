@@ -126,14 +126,26 @@ export function composingBody(active, refresh = 90) {
     + "</isComposing>";
 }
 
-/** The state (`active` or `idle`) and refresh (seconds, 120 when absent) of a composing indication. */
+/** The longest composing refresh the page honours, in seconds (a peer's larger one counts as this). */
+export const MAX_COMPOSING_REFRESH = 300;
+
+/**
+ * The refresh of a composing indication, in seconds, from its `<refresh>` text: 120 when absent or
+ * not a positive number (RFC 3994 section 3.2), at most {@link MAX_COMPOSING_REFRESH} (a timer
+ * beyond 2^31 ms would fire at once).
+ */
+export function composingRefresh(text) {
+  const refresh = /^\s*\d+\s*$/.test(text || "") ? Number.parseInt(text, 10) : 0;
+  return refresh > 0 ? Math.min(refresh, MAX_COMPOSING_REFRESH) : 120;
+}
+
+/** The state (`active` or `idle`) and refresh (seconds, see composingRefresh) of a composing indication. */
 export function parseComposing(xml) {
   const doc = new DOMParser().parseFromString(xml || "", "application/xml");
   const text = (name) => (doc.getElementsByTagNameNS("*", name)[0]?.textContent || "").trim();
-  const refresh = Number.parseInt(text("refresh"), 10);
   return {
     active: text("state").toLowerCase() === "active",
-    refresh: Number.isFinite(refresh) && refresh > 0 ? refresh : 120,
+    refresh: composingRefresh(text("refresh")),
   };
 }
 

@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  MessageLineHandler, carriesBrowserAudio, composingBody, peerKey, preferMd5Challenges, sessionTypeOf,
+  MAX_COMPOSING_REFRESH, MessageLineHandler, carriesBrowserAudio, composingBody, composingRefresh, peerKey,
+  preferMd5Challenges, sessionTypeOf,
 } from "../../main/site/sip-wire.js";
 
 const request = (contact, body) => ({ getHeader: (name) => (name === "Contact" ? contact : undefined), body });
@@ -58,4 +59,17 @@ test("composing indications follow RFC 3994", () => {
 test("a peer is its user and host, whatever the scheme, port and parameters", () => {
   assert.equal(peerKey("sip:Bob@Example.com:5060;transport=ws"), "bob@example.com");
   assert.equal(peerKey("sips:bob@example.com"), "bob@example.com");
+});
+
+test("a peer's composing refresh is at most 300 s, and 120 s when absent or not a positive number", () => {
+  assert.equal(MAX_COMPOSING_REFRESH, 300);
+  assert.equal(composingRefresh("90"), 90);
+  assert.equal(composingRefresh(" 300 "), 300);
+  assert.equal(composingRefresh("301"), 300);
+  assert.equal(composingRefresh("99999999999999999999999"), 300);
+  assert.equal(composingRefresh(""), 120);
+  assert.equal(composingRefresh("0"), 120);
+  assert.equal(composingRefresh("-5"), 120);
+  assert.equal(composingRefresh("1e9"), 120);
+  assert.equal(composingRefresh(undefined), 120);
 });

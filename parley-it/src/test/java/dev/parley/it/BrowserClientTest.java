@@ -55,7 +55,7 @@ class BrowserClientTest {
         .user("alice", "alice-pw").user("bob", "bob-pw")
         .user("carol", "carol-pw").user("dave", "dave-pw")
         .user("erin", "erin-pw").user("frank", "frank-pw").start();
-    chromium = Chromium.start(work);
+    chromium = Chromium.start(work, BrowserClientTest.class.getSimpleName());
   }
 
   @AfterAll
@@ -69,7 +69,7 @@ class BrowserClientTest {
   }
 
   @Test
-  void twoBrowsersDeclineThenAcceptAnAudioCallAndBothReceiveAudio() throws Exception {
+  void twoBrowsersDeclineThenAcceptAnAudioCallReceiveAudioAndBothSeeTheHangUp() throws Exception {
     Chromium.Page alice = signedIn("alice");
     Chromium.Page bob = signedIn("bob");
 
@@ -94,11 +94,34 @@ class BrowserClientTest {
 
     alice.click("#mute");
     assertThat(alice.find("#mute").getAttribute("aria-pressed")).isEqualTo("true");
-    alice.click("#keypad button"); // RFC 4733 in the media: nothing to see at bob's page
+    // the keypad's key goes to WebRTC's DTMF sender (RFC 4733 telephone-events in the media):
+    // Chromium says a tone starts only once its audio channel has taken it, and then that it ends
+    assertThat(alice.script(RECORD_DTMF_TONES)).isEqualTo(true);
+    alice.click("#keypad button");
+    alice.await("DTMF 1 sent by alice's browser",
+        p -> String.valueOf(p.script("return window.dtmfTones.join(',')")), "1,"::equals);
     alice.click("#hang-up");
     alice.awaitText("#call-state", "ended");
-    // bob's page hearing the BYE: the known bug of parleyEndpointReachesTheBrowserInsideADialog
+    bob.awaitText("#call-state", "ended"); // alice's BYE reaches bob's page over its /ws connection
   }
+
+  /**
+   * Page script: records the tones of every RTCDTMFSender the page uses ({@code tonechange}
+   * events, "" when the last one ends) in {@code window.dtmfTones}; returns true. Chromium fires
+   * a tone's event only after the audio channel took it (telephone-event negotiated and sending).
+   */
+  private static final String RECORD_DTMF_TONES = """
+      window.dtmfTones = [];
+      const insert = RTCDTMFSender.prototype.insertDTMF;
+      RTCDTMFSender.prototype.insertDTMF = function (...args) {
+        if (!this.recordedByTest) {
+          this.recordedByTest = true;
+          this.addEventListener("tonechange", (e) => window.dtmfTones.push(e.tone));
+        }
+        return insert.apply(this, args);
+      };
+      return true;
+      """;
 
   @Test
   void browserAndParleyEndpointExchangeMessagesAndAnswerEachOthersInvitations() throws Exception {
@@ -130,7 +153,7 @@ class BrowserClientTest {
       assertThat(daveGot.poll(WAIT.toSeconds(), TimeUnit.SECONDS).text())
           .isEqualTo("hello dave, from a browser");
       carol.awaitText(".conversation .message.out .delivery", "delivered");
-      // dave's replies inside this dialog: parleyEndpointReachesTheBrowserInsideADialog (known bug)
+      // dave's composing and replies inside a dialog: parleyEndpointReachesTheBrowserInsideADialog
 
       // the endpoint invites: the browser's prompt shows who, the type and the conversation ID
       InstantMessagingSession fromDave = (InstantMessagingSession) dave.sessionManager().createSession(

@@ -31,6 +31,10 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * ({@link #LOOPBACK_ONLY}) leaves only the 127.0.0.1 candidates in the descriptions the page
  * reads, so the calls' media never leaves 127.0.0.0/8.
  *
+ * <p>chromedriver's log stays after the test, at {@code target/chromedriver-<name>.log}. A
+ * shutdown hook quits the driver (and with it Chromium) if the JVM ends before {@link #close()}:
+ * a test run stopped half-way leaves no browser behind.
+ *
  * <p>Not thread-safe: the test thread drives it.
  */
 final class Chromium implements AutoCloseable {
@@ -53,10 +57,13 @@ final class Chromium implements AutoCloseable {
       """;
 
   private final ChromeDriver driver;
+  private final Thread quitAtExit;
   private boolean firstWindowUsed;
 
   private Chromium(ChromeDriver driver) {
     this.driver = driver;
+    this.quitAtExit = new Thread(this::quit, "chromium-quit-at-exit");
+    Runtime.getRuntime().addShutdownHook(quitAtExit);
   }
 
   /** Skips the calling test when chromium or chromedriver is missing (fails it when CI=true). */
@@ -65,8 +72,16 @@ final class Chromium implements AutoCloseable {
     PeerProcess.requireInstalled(DRIVER, "chromium-driver");
   }
 
-  /** Starts a headless Chromium whose profile is a fresh directory under {@code work}. */
-  static Chromium start(Path work) throws IOException {
+  /**
+   * Starts a headless Chromium whose profile is a fresh directory under {@code work}; {@code name}
+   * names its chromedriver log under {@code target/} (the test class's name, say).
+   */
+  static Chromium start(Path work, String name) throws IOException {
+    Objects.requireNonNull(work, "work");
+    if (name == null || !name.matches("[A-Za-z0-9_.-]+")) {
+      throw new IllegalArgumentException("name must be letters, digits, '_', '.' or '-': " + name);
+    }
+    Path log = Files.createDirectories(Path.of("target")).resolve("chromedriver-" + name + ".log");
     Path profile = Files.createDirectories(work.resolve("chromium-profile"));
     ChromeOptions options = new ChromeOptions();
     options.setBinary(BROWSER);
@@ -84,7 +99,7 @@ final class Chromium implements AutoCloseable {
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File(DRIVER))
         .usingAnyFreePort()
-        .withLogFile(work.resolve("chromedriver.log").toFile())
+        .withLogFile(log.toFile())
         .build();
     ChromeDriver driver = new ChromeDriver(service, options);
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
@@ -106,6 +121,15 @@ final class Chromium implements AutoCloseable {
 
   @Override
   public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(quitAtExit);
+    } catch (IllegalStateException e) {
+      // the JVM is shutting down: the hook runs (or ran) quit itself
+    }
+    quit();
+  }
+
+  private void quit() {
     try {
       driver.quit();
     } catch (WebDriverException e) {

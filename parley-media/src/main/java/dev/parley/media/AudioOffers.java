@@ -276,7 +276,8 @@ public final class AudioOffers {
       if (!matched && lowest != null && !chosen.isEmpty()) {
         // none at our codecs' rates (Opus offered with telephone-event/8000 only): answer the
         // lowest rate offered rather than nothing, so that DTMF still works both ways (the
-        // events' durations count at that rate; libwebrtc does the same)
+        // fallback libwebrtc takes too; our events' durations count at that rate, libwebrtc's on
+        // the audio clock)
         chosen.put(lowestPt, lowest);
       }
     }

@@ -60,7 +60,9 @@ public final class DtmfSender {
   /**
    * A sender.
    *
-   * @param clockRate the telephone-event clock rate, 8000, 16000 or 48000 (the audio's, §2.1)
+   * @param clockRate the telephone-event's clock rate, 8000, 16000 or 48000: the rate its
+   *     durations count at (the negotiated telephone-event's, which may differ from the audio's:
+   *     an Opus stream sending {@code telephone-event/8000}); timestamps are not counted here
    * @param digitMillis the tone length, 40..1000, a multiple of 20
    * @param gapMillis the silence between digits, 0..1000, a multiple of 20
    * @param volume 0..63 (-dBm0)
@@ -122,8 +124,9 @@ public final class DtmfSender {
   /**
    * The packet to send in this 20 ms interval, if any.
    *
-   * @param timestamp the RTP timestamp of this interval (the stream's media clock, advancing by
-   *     clockRate / 50 per call); used as the event's timestamp when a digit starts
+   * @param timestamp the RTP timestamp of this interval, on the audio stream's clock (advancing by
+   *     its own rate / 50 per call, whatever the event's clock rate); used as the event's
+   *     timestamp when a digit starts
    */
   public Optional<Packet> tick(long timestamp) {
     switch (state) {

@@ -230,7 +230,11 @@ final class AudioLeg {
    * Sends DTMF digits: at once when the stream runs (its errors are thrown here), else once it
    * has started (the exchange is complete but the media worker has not started it yet).
    *
-   * @throws DtmfUnavailableException if the session no longer carries audio
+   * <p>A deferred send that fails (the stream closed, or started without a telephone-event) is
+   * logged at warn: nobody is left to throw to.
+   *
+   * @throws DtmfUnavailableException if the session no longer carries audio (AUDIO_ENDED), or its
+   *     stream sends no telephone-event (NO_TELEPHONE_EVENT: a later exchange dropped it)
    */
   void sendDtmf(String digits) {
     if (stopped) {
@@ -239,9 +243,15 @@ final class AudioLeg {
     }
     AudioStream s = stream;
     if (s != null) {
+      if (noTelephoneEvent(s)) {
+        throw noTelephoneEventException();
+      }
       try {
         s.sendDtmf(digits);
-      } catch (IllegalStateException e) { // closed meanwhile, or no telephone-event
+      } catch (IllegalStateException e) { // closed meanwhile, or its settings changed meanwhile
+        if (noTelephoneEvent(s)) {
+          throw noTelephoneEventException();
+        }
         throw new DtmfUnavailableException(DtmfUnavailableException.Reason.AUDIO_ENDED,
             "DTMF cannot be sent: " + e.getMessage(), e);
       }
@@ -251,10 +261,24 @@ final class AudioLeg {
       AudioStream started = stream;
       if (started == null) {
         LOG.info("DTMF {} not sent: the audio stream never started", digits);
-      } else {
+        return;
+      }
+      try {
         started.sendDtmf(digits);
+      } catch (IllegalStateException | IllegalArgumentException e) {
+        LOG.warn("DTMF {} not sent once the audio stream started: {}", digits, e.getMessage(), e);
       }
     });
+  }
+
+  private static boolean noTelephoneEvent(AudioStream s) {
+    return s.settings().telephoneEventPayloadType() < 0;
+  }
+
+  private static DtmfUnavailableException noTelephoneEventException() {
+    return new DtmfUnavailableException(DtmfUnavailableException.Reason.NO_TELEPHONE_EVENT,
+        "DTMF cannot be sent: the audio stream sends no telephone-event (RFC 4733); the last"
+            + " exchange negotiated none");
   }
 
   /** The stream's statistics (the final ones once closed), or empty before it started. */
