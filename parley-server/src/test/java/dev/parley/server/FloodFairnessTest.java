@@ -1,6 +1,7 @@
 package dev.parley.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.parley.dialog.Dialog;
 import dev.parley.server.proxy.RateLimitConfig;
@@ -9,6 +10,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -75,6 +77,10 @@ class FloodFairnessTest extends ProxyFixture {
         floodNanos.set(System.nanoTime() - start);
       });
 
+      // the phones start once the limit is at work on the flood (past its burst): on a loaded
+      // machine the flood's thread may get so little time that the phones' work ended first
+      await().atMost(Duration.ofSeconds(60))
+          .until(() -> server.status().rateLimits().requestsRefused() > 0);
       Phone alice = phone("alice", "secret");
       Phone bob = phone("bob", "hunter2").answering(false);
       int calls = 0;
