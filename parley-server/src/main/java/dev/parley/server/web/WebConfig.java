@@ -1,8 +1,5 @@
 package dev.parley.server.web;
 
-import dev.parley.server.proxy.AddressMatcher;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -283,31 +280,7 @@ public final class WebConfig {
     }
 
     private static InetSocketAddress parse(String text) {
-      int colon = text.lastIndexOf(':');
-      String host = colon > 0 ? text.substring(0, colon) : "";
-      if (host.startsWith("[") && host.endsWith("]")) {
-        host = host.substring(1, host.length() - 1);
-      } else if (host.indexOf(':') >= 0) {
-        host = ""; // IPv6 needs brackets
-      }
-      int port;
-      try {
-        port = Integer.parseInt(text.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        port = -1;
-      }
-      if (host.isEmpty() || port < 0 || port > 65535 || host.indexOf('/') >= 0) {
-        throw new IllegalArgumentException("not HOST:PORT (an IP address; [::1]:8443 for IPv6)"
-            + " or off: '" + text + "'");
-      }
-      try {
-        // AddressMatcher accepts IP literals only, so getByName never asks DNS
-        return new InetSocketAddress(
-            InetAddress.getByName(AddressMatcher.parse(host).entries().get(0)), port);
-      } catch (IllegalArgumentException | IOException e) {
-        throw new IllegalArgumentException("not an IP address: '" + host
-            + "' (host names are not resolved)");
-      }
+      return dev.parley.server.internal.ListenAddresses.parse(text, "[::1]:8443");
     }
   }
 }
