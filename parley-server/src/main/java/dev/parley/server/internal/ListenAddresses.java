@@ -43,4 +43,10 @@ public final class ListenAddresses {
           + "' (host names are not resolved)");
     }
   }
+
+  /** {@code host:port}, IPv6 in brackets and without its zone. */
+  public static String text(InetSocketAddress a) {
+    String h = a.getAddress().getHostAddress().replaceAll("%.*$", "");
+    return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + a.getPort();
+  }
 }

@@ -166,8 +166,7 @@ public final class WebConfig {
 
   /** {@code host:port}, IPv6 in brackets. */
   static String text(InetSocketAddress a) {
-    String h = a.getAddress().getHostAddress().replaceAll("%.*$", "");
-    return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + a.getPort();
+    return dev.parley.server.internal.ListenAddresses.text(a);
   }
 
   /** Builds a {@link WebConfig}; not thread-safe. Setters check their argument at once. */
