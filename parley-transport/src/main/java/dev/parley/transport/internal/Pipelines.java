@@ -64,20 +64,9 @@ final class Pipelines {
           p.addLast("tls", h);
         }
         if (transport == Transport.WS || transport == Transport.WSS) {
-          int max = core.config().parserConfig().maxMessageSize();
           p.addLast("http", new HttpServerCodec())
-              .addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_HEAD))
-              .addLast("ws-watch", new WebSocketFrameWatch())
-              .addLast("ws", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-                  .websocketPath(core.config().webSocketPath())
-                  .checkStartsWith(true)
-                  .subprotocols(SIP_SUBPROTOCOL)
-                  .maxFramePayloadLength(max)
-                  .handshakeTimeoutMillis(core.config().connectTimeout().toMillis())
-                  .build()))
-              .addLast("ws-aggregator", new WebSocketFrameAggregator(max))
-              .addLast("sip-decoder", new WebSocketSipDecoder(core.parser()))
-              .addLast("sip-encoder", new WebSocketSipEncoder(transport, core.tracer()));
+              .addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_HEAD));
+          addWebSocketServer(p, core, transport, core.config().webSocketPath(), true);
         } else {
           p.addLast("sip-decoder", new StreamSipDecoder(core.parser()))
               .addLast("sip-encoder", new StreamSipEncoder(transport, core.tracer()));
@@ -107,19 +96,30 @@ final class Pipelines {
     p.addFirst("idle", idle(core.config(), false, Transport.WSS));
     p.addFirst("guard", guard);
     guard.adopt(c);
+    addWebSocketServer(p, core, Transport.WSS, path, false);
+    p.addLast("sip", SipChannelHandler.adopted(core, c, guard, ch));
+    return true;
+  }
+
+  /**
+   * The server side of SIP over WebSocket, after the HTTP codec: the upgrade at {@code path}
+   * (or below it when {@code startsWith}), frames bounded by the parser's message size, the SIP
+   * decoder and encoder. Shared by the ws/wss listen points and adopted connections.
+   */
+  private static void addWebSocketServer(ChannelPipeline p, NettyTransportCore core,
+      Transport transport, String path, boolean startsWith) {
     int max = core.config().parserConfig().maxMessageSize();
     p.addLast("ws-watch", new WebSocketFrameWatch())
         .addLast("ws", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
             .websocketPath(path)
+            .checkStartsWith(startsWith)
             .subprotocols(SIP_SUBPROTOCOL)
             .maxFramePayloadLength(max)
             .handshakeTimeoutMillis(core.config().connectTimeout().toMillis())
             .build()))
         .addLast("ws-aggregator", new WebSocketFrameAggregator(max))
         .addLast("sip-decoder", new WebSocketSipDecoder(core.parser()))
-        .addLast("sip-encoder", new WebSocketSipEncoder(Transport.WSS, core.tracer()))
-        .addLast("sip", SipChannelHandler.adopted(core, c, guard, ch));
-    return true;
+        .addLast("sip-encoder", new WebSocketSipEncoder(transport, core.tracer()));
   }
 
   static ChannelInitializer<Channel> client(NettyTransportCore core, Connection c, SslContext ssl) {

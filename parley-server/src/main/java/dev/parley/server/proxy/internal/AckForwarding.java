@@ -47,8 +47,8 @@ final class AckForwarding {
       if (ruri.user() == null && ruri.isLooseRouting() && own.isMe(ruri) && !routeSet.isEmpty()) {
         target = routeSet.remove(routeSet.size() - 1).uri();
       }
-      String flow = core.ownRouteFlow(routeSet);
-      String signature = core.popOwnRoutes(routeSet);
+      String flow = own.routeFlow(routeSet);
+      String signature = own.popRoutes(routeSet);
       if (signature == null || signature.isEmpty()) {
         signature = ruri.parameters().get(RouteSigner.PARAMETER); // a strict router upstream
         flow = ruri.parameters().get(RouteSigner.FLOW_PARAMETER);

@@ -239,6 +239,42 @@ final class OwnAddresses {
     return Address.of(b.looseRouting(true).build());
   }
 
+  /**
+   * Removes the Route values naming us from the top: returns null when there was none, else the
+   * {@link RouteSigner#PARAMETER} they carry ("" when none does).
+   */
+  String popRoutes(List<Address> routeSet) {
+    String signature = null;
+    while (!routeSet.isEmpty() && routeSet.get(0).uri() instanceof SipUri r && isMe(r)) {
+      routeSet.remove(0); // double Record-Route puts two of ours in a row
+      String sig = r.parameters().get(RouteSigner.PARAMETER);
+      if (signature == null || signature.isEmpty()) {
+        signature = sig == null ? "" : sig;
+      }
+    }
+    return signature;
+  }
+
+  /**
+   * The {@link RouteSigner#FLOW_PARAMETER} of the Route values naming us at the top (the first
+   * that has one, as {@link #popRoutes} takes the first signature), or null.
+   */
+  String routeFlow(List<Address> routeSet) {
+    for (Address a : routeSet) {
+      if (!(a.uri() instanceof SipUri r) || !isMe(r)) {
+        break;
+      }
+      String f = r.parameters().get(RouteSigner.FLOW_PARAMETER);
+      if (f != null) {
+        return f;
+      }
+      if (r.parameters().get(RouteSigner.PARAMETER) != null) {
+        break; // the Route whose signature counts names no flow
+      }
+    }
+    return null;
+  }
+
   /** Whether any reading of {@code host} ({@link Hosts#readings}) is one of our addresses. */
   private boolean isOwnIp(String host) {
     if (ips.contains(host)) {

@@ -240,8 +240,8 @@ public final class ProxyCore {
     }
     String origination = !routeSet.isEmpty() && routeSet.get(0).uri() instanceof SipUri first
         && own.isMe(first) ? first.parameters().get(RouteSigner.ORIGIN_PARAMETER) : null;
-    String ownFlow = ownRouteFlow(routeSet);
-    String popped = popOwnRoutes(routeSet);
+    String ownFlow = own.routeFlow(routeSet);
+    String popped = own.popRoutes(routeSet);
     if (popped != null && !popped.isEmpty()) {
       signature = popped;
       flow = ownFlow;
@@ -319,42 +319,6 @@ public final class ProxyCore {
       proxy(tx, request, t, routeSet, hash, toTag != null, origin,
           List.of(new ProxyTarget(t, List.of(), null, route.nextHop(), false)));
     }
-  }
-
-  /**
-   * Removes the Route values naming us from the top: returns null when there was none, else the
-   * {@link RouteSigner#PARAMETER} they carry ("" when none does).
-   */
-  String popOwnRoutes(List<Address> routeSet) {
-    String signature = null;
-    while (!routeSet.isEmpty() && routeSet.get(0).uri() instanceof SipUri r && own.isMe(r)) {
-      routeSet.remove(0); // double Record-Route puts two of ours in a row
-      String sig = r.parameters().get(RouteSigner.PARAMETER);
-      if (signature == null || signature.isEmpty()) {
-        signature = sig == null ? "" : sig;
-      }
-    }
-    return signature;
-  }
-
-  /**
-   * The {@link RouteSigner#FLOW_PARAMETER} of the Route values naming us at the top (the first
-   * that has one, as {@link #popOwnRoutes} takes the first signature), or null.
-   */
-  String ownRouteFlow(List<Address> routeSet) {
-    for (Address a : routeSet) {
-      if (!(a.uri() instanceof SipUri r) || !own.isMe(r)) {
-        break;
-      }
-      String f = r.parameters().get(RouteSigner.FLOW_PARAMETER);
-      if (f != null) {
-        return f;
-      }
-      if (r.parameters().get(RouteSigner.PARAMETER) != null) {
-        break; // the Route whose signature counts names no flow
-      }
-    }
-    return null;
   }
 
   /** §16.3 step 4: one of our branches in a Via, and the same request again, is a loop. */
