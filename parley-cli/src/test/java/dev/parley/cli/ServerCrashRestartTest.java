@@ -259,16 +259,25 @@ class ServerCrashRestartTest {
     return messages.stream().map(m -> new String(m.body(), StandardCharsets.UTF_8)).toList();
   }
 
-  /** A free port of loopback for both UDP and TCP. */
+  /**
+   * A free port of loopback for both UDP and TCP, below Linux's ephemeral range (32768 and up):
+   * while the server is down between the kill and the restart, an endpoint binding port 0 could
+   * take an ephemeral port the server is about to rebind (a REGISTER then reached that endpoint:
+   * 405).
+   */
   private static int freePort() throws Exception {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-        int port = udp.getLocalPort();
+    java.util.Random random = new java.util.Random();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = 20_000 + random.nextInt(12_000);
+      try (DatagramSocket udp = new DatagramSocket(
+          new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
         try (ServerSocket tcp = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
           return port;
         } catch (java.io.IOException taken) {
           // the TCP port is taken: another one
         }
+      } catch (java.net.SocketException taken) {
+        // the UDP port is taken: another one
       }
     }
     throw new IllegalStateException("no port free for both UDP and TCP on loopback");
