@@ -146,7 +146,9 @@ class ImpairedAudioTest {
     public void close() {}
 
     double dominantHz() {
-      List<AudioFrame> last = frames.subList(frames.size() - 50, frames.size());
+      // a copy: the media thread keeps appending, and a sublist of the live list would throw
+      List<AudioFrame> all = List.copyOf(frames);
+      List<AudioFrame> last = all.subList(all.size() - 50, all.size());
       return ToneDetector.dominantFrequency(last, 100, 3500);
     }
 
