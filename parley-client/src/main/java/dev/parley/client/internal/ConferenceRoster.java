@@ -18,6 +18,7 @@ import dev.parley.sip.body.EndpointStatus;
 import dev.parley.sip.Uri;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -64,6 +65,17 @@ final class ConferenceRoster {
   private dev.parley.transport.Scheduler.Timer pendingResubscribe;
   /** The least time between two new roster subscriptions. */
   static final long RESUBSCRIBE_MILLIS = 5000;
+  /**
+   * How long a dial-out of ours that the roster has never listed stays a member while full
+   * states leave it out (64*T1 of RFC 3261): the focus's report that it joined travels in another
+   * dialog than the roster, and a roster NOTIFY made before it joined may arrive after the report.
+   */
+  static final long LISTING_GRACE_MILLIS = 32_000;
+  /**
+   * Our dial-outs the roster has not listed yet, with when each was asked for (the scheduler's
+   * millis); at most one per member (each leaves with its member).
+   */
+  private final Map<DefaultParticipant, Long> unlisted = new IdentityHashMap<>();
 
   ConferenceRoster(DefaultConferenceSession session) {
     this.session = session;
@@ -125,6 +137,17 @@ final class ConferenceRoster {
   /** Under the lock: {@code p} (IDLE, we are about to ask the focus to dial out) becomes a member. */
   void dialingLocked(DefaultParticipant p) {
     addLocked(p);
+    unlisted.put(p, session.scheduler().nowMillis());
+  }
+
+  /**
+   * Under the lock: whether {@code p} is our dial-out that the roster has not listed yet, asked
+   * for less than {@value #LISTING_GRACE_MILLIS} ms ago: a full state that leaves it out may have
+   * been made before it joined.
+   */
+  private boolean awaitingListingLocked(DefaultParticipant p) {
+    Long since = unlisted.get(p);
+    return since != null && session.scheduler().nowMillis() - since < LISTING_GRACE_MILLIS;
   }
 
   private void addLocked(DefaultParticipant p) {
@@ -143,6 +166,7 @@ final class ConferenceRoster {
     if (connectionFailure != null) {
       p.connectionFailed(connectionFailure); // nothing when it connected before
     }
+    unlisted.remove(p);
     if (members.remove(key(p.uri()), p)) {
       session.endpoint.deliver(session.listeners, l -> l.onParticipantRemoved(session, p));
     }
@@ -184,6 +208,7 @@ final class ConferenceRoster {
         addLocked(p);
       } else {
         session.referrals.rosterListedLocked(p); // listed again after a disconnected entry
+        unlisted.remove(p); // listed: from now on, a full state that leaves it out means it left
       }
       if (p.state() != e.state()) { // the same state keeps its reason (RINGING) and raises nothing
         p.followRoster(e.state(), ParticipantStateChangeReason.NORMAL, 0);
@@ -192,9 +217,10 @@ final class ConferenceRoster {
     if (full) {
       for (DefaultParticipant p : new ArrayList<>(members.values())) {
         // a member the full state leaves out is gone, unless it is our own dial-out that the
-        // focus has not listed yet (its REFER report decides); someone else's failed one goes
+        // focus has not listed yet: waiting for its REFER report (which decides), or reported
+        // joined by it (this state may be older than the join); someone else's failed one goes
         if (!named.contains(key(p.uri())) && !(p.state() == ParticipantState.CONNECTING
-            && session.dialingOutLocked(p))) {
+            && session.dialingOutLocked(p)) && !awaitingListingLocked(p)) {
           removeLocked(p, ParticipantStateChangeReason.REMOTE_HANGUP, 0, left(p));
         }
       }

@@ -20,9 +20,11 @@ import dev.parley.transport.TransportConfig;
 import dev.parley.transport.TransportLayer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -74,6 +76,8 @@ public final class DefaultEndpoint implements Endpoint {
   private final Address from;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<Runnable> completions = new ConcurrentLinkedQueue<>();
+  /** Futures with an outcome queued in {@link #completions} (identity: futures do not override equals). */
+  private final Set<CompletableFuture<?>> settling = ConcurrentHashMap.newKeySet();
   /** The last {@link dev.parley.client.Session#id()} given. */
   private final AtomicLong sessionIds = new AtomicLong();
 
@@ -481,9 +485,12 @@ public final class DefaultEndpoint implements Endpoint {
     });
   }
 
-  /** Under the lock or not: completes {@code f} on the executor once {@link #kick()} runs. */
+  /**
+   * Under the lock or not: completes {@code f} on the executor once {@link #kick()} runs. The
+   * first outcome queued for a future is its outcome ({@link #settle}).
+   */
   <T> void complete(CompletableFuture<T> f, T value) {
-    completions.add(() -> f.complete(value));
+    settle(f, () -> f.complete(value));
   }
 
   /**
@@ -496,7 +503,26 @@ public final class DefaultEndpoint implements Endpoint {
 
   /** Like {@link #complete}, failing {@code f}. */
   void fail(CompletableFuture<?> f, Throwable error) {
-    completions.add(() -> f.completeExceptionally(error));
+    settle(f, () -> f.completeExceptionally(error));
+  }
+
+  /**
+   * Queues {@code outcome} for {@code f} unless an outcome is queued for it already: the executor
+   * may run queued completions in any order (a pool), so "connected, then failed" must not
+   * become "failed" because the second task ran first. Futures leave {@link #settling} once
+   * completed, so it holds no more than the queue.
+   */
+  private void settle(CompletableFuture<?> f, Runnable outcome) {
+    if (f.isDone() || !settling.add(f)) {
+      return;
+    }
+    completions.add(() -> {
+      try {
+        outcome.run();
+      } finally {
+        settling.remove(f);
+      }
+    });
   }
 
   /** Outside the lock: starts event delivery and future completions on the executor. */

@@ -358,6 +358,47 @@ class ConferenceEdgeCasesTest {
   }
 
   @Test
+  void aDialOutReportedJoinedStaysWhenARosterMadeBeforeTheJoinArrivesAfterTheReport() {
+    DefaultConferenceSession conf = entered();
+    CompletableFuture<Participant> added = conf.addParticipant(CAROL);
+    clock.advance(Duration.ofMillis(100));
+    referNotify(refers.get(0), "terminated;reason=noresource", "SIP/2.0 200 OK");
+    clock.advance(Duration.ofMillis(100));
+    assertThat(added).isCompleted();
+    Participant carol = added.join();
+
+    rosterNotify(); // made before carol joined, it overtook nothing but comes late
+    clock.advance(Duration.ofMillis(100));
+    assertThat(others(conf)).containsExactly(CAROL + " CONNECTED");
+    rosterNotify(user(CAROL, EndpointStatus.CONNECTED, null)); // the roster catches up
+    clock.advance(Duration.ofMillis(100));
+
+    assertThat(conf.participants()).contains(carol); // the same member, never removed
+    assertThat(events).doesNotContain("removed " + CAROL);
+    rosterNotify(); // once listed, a full state without her means she left
+    clock.advance(Duration.ofMillis(100));
+    assertThat(others(conf)).isEmpty();
+    assertThat(events).contains("removed " + CAROL);
+  }
+
+  @Test
+  void aDialOutTheRosterNeverListsLeavesWithAFullStateAfterTheListingGrace() {
+    DefaultConferenceSession conf = entered();
+    CompletableFuture<Participant> added = conf.addParticipant(CAROL);
+    clock.advance(Duration.ofMillis(100));
+    referNotify(refers.get(0), "terminated;reason=noresource", "SIP/2.0 200 OK");
+    clock.advance(Duration.ofMillis(100));
+    assertThat(added).isCompleted();
+
+    clock.advance(Duration.ofMillis(ConferenceRoster.LISTING_GRACE_MILLIS));
+    rosterNotify();
+    clock.advance(Duration.ofMillis(100));
+
+    assertThat(others(conf)).isEmpty();
+    assertThat(events).contains("removed " + CAROL);
+  }
+
+  @Test
   void aRemovalWhoseFocusNeverReportsTheOutcomeFailsAtTheDeadline() {
     DefaultConferenceSession conf = entered();
     SipUri bob = SipUri.parse("sip:bob@127.0.0.1");
