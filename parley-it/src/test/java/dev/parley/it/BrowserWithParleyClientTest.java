@@ -63,12 +63,13 @@ class BrowserWithParleyClientTest {
         pageInvitesTheClientAndTheyWriteBothWays(page, hank, gina);
         clientInvitesThePageDeclinedThenAccepted(page, hank, gina);
         pageCallsTheClientWithoutBrowserAudio(page, hank);
+        theClosedPagesFlowFailsTheClientsNextMessage(page, hank);
 
         hank.type("quit");
-        // 1: a command failed (the declined `im`), the one error event
+        // 1: commands failed (the declined `im`, the `send` to the closed page): two error events
         assertThat(hank.exitStatus()).isEqualTo(1);
-        assertThat(hank.events("error")).singleElement().satisfies(e -> assertThat(e.get("command"))
-            .isEqualTo("im " + gina + " hello gina, from parley client"));
+        assertThat(hank.events("error")).extracting(e -> e.get("command")).containsExactly(
+            "im " + gina + " hello gina, from parley client", "send are you still there?");
         assertThat(hank.events()).last().satisfies(e -> assertThat(e).containsEntry("event",
             "disabled"));
       } catch (AssertionError e) {
@@ -170,6 +171,26 @@ class BrowserWithParleyClientTest {
     hank.await("session", e -> true);
     assertThat(hank.events("incoming")).extracting(e -> e.get("type"))
         .as("the call never reached the client's application").doesNotContain("AUDIO_VIDEO");
+  }
+
+  /**
+   * The page is reloaded (its WebSocket connection closes; SIP.js sends no BYE on unload), so the
+   * client's IM session #3 outlives it: the client's next message, routed by the flow token of
+   * the page's connection, gets 430 Flow Failed from the proxy (RFC 5626 §5.3), which does not
+   * dial a browser.
+   */
+  private static void theClosedPagesFlowFailsTheClientsNextMessage(Chromium.Page page,
+      ParleyClientProcess hank) throws Exception {
+    long open = server.server().status().connections().get("open");
+    page.script("location.reload()");
+    org.awaitility.Awaitility.await("the page's connection closed at the server")
+        .atMost(ParleyClientProcess.WAIT)
+        .until(() -> server.server().status().connections().get("open") < open);
+    hank.type("send are you still there?");
+    assertThat(hank.await("sent", e -> "3".equals(e.get("session"))
+        && !"200".equals(e.get("status"))))
+        .containsEntry("status", "430").containsEntry("reasonPhrase", "Flow Failed")
+        .containsEntry("delivered", "false");
   }
 
   private static Chromium.Page signedIn(String user) {
