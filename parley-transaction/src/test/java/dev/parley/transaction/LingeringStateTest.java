@@ -8,6 +8,10 @@ import dev.parley.sip.SipParser;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.transaction.internal.TransactionProbe;
+import dev.parley.transport.Flow;
+import dev.parley.transport.Hop;
+import dev.parley.transport.Transport;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -195,6 +199,26 @@ class LingeringStateTest {
     stack.advance(5_000);
     assertThat(calls).containsExactly("onResponse 404", "afterFinalResponse", "onTerminated");
     stack.assertIdle();
+  }
+
+  @Test
+  void anAcceptedInviteOverTcpStillFallsBackToTheViaForTheUsersRetransmitted2xx() {
+    Flow flow = stack.tcpFlow();
+    SipRequest invite = Messages.withVia(Messages.request(SipMethod.INVITE),
+        "SIP/2.0/TCP 192.0.2.10:5070;branch=z9hG4bK-tcp-acc;received=192.0.2.99");
+    stack.transport.receive(invite, flow);
+    ServerTransaction tx = stack.user.last();
+    SipResponse ok = Messages.response(invite, 200, "callee");
+    tx.respond(ok);
+    assertThat(TransactionProbe.held(tx)).as("Accepted, over TCP too").isEmpty();
+
+    stack.transport.closeConnection(flow);
+    tx.respond(ok); // the UA core's 2xx retransmission (RFC 6026 §7.1)
+    assertThat(stack.transport.lastSent().hop())
+        .isEqualTo(new Hop(Transport.TCP, new InetSocketAddress("192.0.2.99", 5070)));
+    assertThat(stack.user.transportErrors).isEmpty();
+    stack.advance(32_000);
+    assertThat(stack.user.terminated).containsExactly(tx);
   }
 
   @Test
