@@ -95,10 +95,11 @@ final class WireGrammar extends CharSource {
 
   /**
    * The elements of one header field {@code b[from, to)} (unfolded and trimmed, as framing leaves
-   * it), read with {@code rule} and, for a list header, separated by COMMA; null when declined.
-   * Mirrors {@code Header.parseField}.
+   * it), read with {@code rule} and, for a list header, separated by COMMA: the element itself
+   * when there is one, else the list of them; null when declined. Mirrors
+   * {@code Header.parseField}.
    */
-  static List<Object> field(byte[] b, int from, int to, Rule rule, boolean list) {
+  static Object field(byte[] b, int from, int to, Rule rule, boolean list) {
     WireGrammar g = new WireGrammar(b, from, to);
     g.sws();
     if (g.pos == g.end) {
@@ -110,7 +111,7 @@ final class WireGrammar extends CharSource {
     }
     g.sws();
     if (g.pos == g.end) {
-      return List.of(first);
+      return first;
     }
     if (!list) {
       return null;
