@@ -75,9 +75,11 @@ final class WireGrammar extends CharSource {
   private final byte[] b;
   private final int end;
   private int pos;
-  /** The parameter list being read: allocated at its exact size by the last parameter. */
-  private String[] names;
-  private String[] values;
+  /**
+   * The parameter list being read, names and values in turn ({@link Parameters}' form):
+   * allocated at its exact size by the last parameter.
+   */
+  private String[] pairs;
 
   private WireGrammar(byte[] b, int from, int to) {
     this.b = b;
@@ -338,7 +340,7 @@ final class WireGrammar extends CharSource {
     if (none) {
       return Parameters.EMPTY;
     }
-    return genericParam(hostValues, 0) ? new Parameters(names, values) : null;
+    return genericParam(hostValues, 0) ? new Parameters(pairs) : null;
   }
 
   /** The parameter at {@code index} and those after it. */
@@ -347,8 +349,7 @@ final class WireGrammar extends CharSource {
     sws();
     if (pos == end || b[pos] != ';') {
       pos = save;
-      names = new String[index];
-      values = new String[index];
+      pairs = new String[2 * index];
       return true;
     }
     if (index == MAX_PARAMETERS) {
@@ -376,8 +377,8 @@ final class WireGrammar extends CharSource {
     if (!genericParam(hostValues, index + 1)) {
       return false;
     }
-    names[index] = name;
-    values[index] = value;
+    pairs[2 * index] = name;
+    pairs[2 * index + 1] = value;
     return true;
   }
 
@@ -474,7 +475,7 @@ final class WireGrammar extends CharSource {
     if (pos == to || b[pos] != ';') {
       return Parameters.EMPTY;
     }
-    return uriParameter(to, 0) ? new Parameters(names, values) : null;
+    return uriParameter(to, 0) ? new Parameters(pairs) : null;
   }
 
   /**
@@ -483,8 +484,7 @@ final class WireGrammar extends CharSource {
    */
   private boolean uriParameter(int to, int index) {
     if (pos == to || b[pos] != ';') {
-      names = new String[index];
-      values = new String[index];
+      pairs = new String[2 * index];
       return true;
     }
     if (index == MAX_PARAMETERS) {
@@ -512,8 +512,8 @@ final class WireGrammar extends CharSource {
     if (!uriParameter(to, index + 1)) {
       return false;
     }
-    names[index] = name;
-    values[index] = value;
+    pairs[2 * index] = name;
+    pairs[2 * index + 1] = value;
     return true;
   }
 
