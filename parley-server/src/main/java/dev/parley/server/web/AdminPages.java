@@ -27,7 +27,9 @@ import java.util.concurrent.CompletableFuture;
  *   <li>reachable from loopback sources only unless {@link WebConfig#adminAllowRemote()} (403);
  *   <li>{@code GET /admin/login} the sign-in form; {@code POST /admin/login} checks the user's
  *       password against its stored HA1 and that it is an admin (403 when not), and sets the
- *       session cookie ({@code HttpOnly; Secure; SameSite=Strict; Path=/admin});
+ *       session cookie ({@code HttpOnly; Secure; SameSite=Strict; Path=/admin}); beyond the
+ *       {@link LoginLimiter}'s budget of failures it answers 429 with {@code Retry-After}
+ *       without checking the password;
  *   <li>{@code GET /admin} the page (303 to the form when not signed in), its script and style;
  *   <li>{@code GET /admin/api/status} and {@code /admin/api/state}: JSON (401 when not signed
  *       in, 403 when the user is no longer an admin); the state carries the session's CSRF token;
@@ -49,6 +51,7 @@ public final class AdminPages {
   private final WebConfig config;
   private final AdminSessions sessions;
   private final WebSite site;
+  private final LoginLimiter logins;
 
   /** The admin pages over {@code backend}, with the bounds and access rules of {@code config}. */
   public AdminPages(AdminBackend backend, WebConfig config) {
@@ -61,6 +64,7 @@ public final class AdminPages {
     this.sessions = new AdminSessions(config.maxSessions(), config.sessionIdle().toMillis(),
         clock);
     this.site = WebSite.load(AdminPages.class.getClassLoader(), WebSite.ADMIN_PREFIX);
+    this.logins = new LoginLimiter(clock);
   }
 
   void handle(ChannelHandlerContext ctx, FullHttpRequest request, String path,
@@ -92,7 +96,7 @@ public final class AdminPages {
       if (get) {
         send(ctx, host, keepAlive, page("login.html"));
       } else if (m.equals(HttpMethod.POST)) {
-        login(ctx, request, host, keepAlive);
+        login(ctx, request, remote, host, keepAlive);
       } else {
         notAllowed(ctx, host, keepAlive, "GET, POST");
       }
@@ -149,8 +153,8 @@ public final class AdminPages {
     }
   }
 
-  private void login(ChannelHandlerContext ctx, FullHttpRequest request, String host,
-      boolean keepAlive) {
+  private void login(ChannelHandlerContext ctx, FullHttpRequest request,
+      InetSocketAddress remote, String host, boolean keepAlive) {
     if (!sameOrigin(request, host)) {
       send(ctx, host, keepAlive, WebResponses.text(HttpResponseStatus.FORBIDDEN,
           "cross-site sign-in refused (Origin)"));
@@ -159,8 +163,19 @@ public final class AdminPages {
     Map<String, List<String>> form = form(request);
     String user = first(form, "user");
     String password = first(form, "password");
+    long retryAfter = logins.retryAfterSeconds(remote.getAddress(), user);
+    if (retryAfter > 0) {
+      FullHttpResponse r = WebResponses.of(HttpResponseStatus.TOO_MANY_REQUESTS, HTML,
+          message("Too many failed sign-ins; try again in " + retryAfter + " s."));
+      r.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(retryAfter));
+      send(ctx, host, keepAlive, r);
+      return;
+    }
     AdminBackend.SignIn result = user == null || password == null ? AdminBackend.SignIn.FAILED
         : backend.signIn(user, password);
+    if (result == AdminBackend.SignIn.FAILED) {
+      logins.failed(remote.getAddress(), user);
+    }
     switch (result) {
       case OK -> {
         FullHttpResponse r = WebResponses.redirect("/admin");
