@@ -119,6 +119,7 @@ class AdminPageInBrowserTest {
       admin.awaitText("#ladder-table tbody", "INVITE " + server.aor("bob"));
       admin.click("#ladder-table tbody tr"); // the whole first message
       admin.awaitText("#ladder-message", "Call-ID:");
+      admin.script("window.scrollTo(0, document.getElementById('calls').offsetTop - 40)");
       admin.screenshot(Path.of("target", "admin-ladder.png")); // for the README
 
       // Remove: the browser's binding is gone from the server

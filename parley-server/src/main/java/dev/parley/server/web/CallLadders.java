@@ -30,7 +30,8 @@ import java.util.function.LongSupplier;
  * {@link #MAX_MESSAGES} messages of at most {@link #MAX_CHARS} characters; the recent ring holds
  * the first {@link #RECENT_MESSAGES} messages of the last {@link #RECENT_CALLS} calls begun with an
  * INVITE. A watch ends when no admin has read it for {@link #IDLE_MILLIS}, or
- * {@link #GRACE_MILLIS} after its call ended (a 2xx to BYE, or a final failure of the INVITE).
+ * {@link #GRACE_MILLIS} after its call ended (a 2xx to BYE, or a final failure of an INVITE but a
+ * 401 or 407 challenge; a later request other than ACK or BYE undoes it).
  *
  * <p>Thread-safe: messages come on any event loop, reads on the web listener's; one lock, held for
  * a map lookup and an append.
@@ -214,6 +215,8 @@ public final class CallLadders implements TraceListener {
       }
       if (c.endedAt < 0 && ends(b)) {
         c.endedAt = now;
+      } else if (c.endedAt >= 0 && goesOn(b)) {
+        c.endedAt = -1; // a failed re-INVITE (491, 488) did not end the call
       }
     }
   }
@@ -244,12 +247,23 @@ public final class CallLadders implements TraceListener {
     active = !watched.isEmpty() || now - pageReadAt < IDLE_MILLIS;
   }
 
-  /** Whether the message is a 2xx to BYE or a final failure of an INVITE: the call is over. */
+  /** Whether the message is a request other than ACK and BYE: the call goes on. */
+  private static boolean goesOn(byte[] b) {
+    return !startsWith(b, "SIP/2.0 ") && !startsWith(b, "ACK ") && !startsWith(b, "BYE ");
+  }
+
+  /**
+   * Whether the message is a 2xx to BYE or a final failure of an INVITE other than a challenge
+   * (401, 407: the caller tries again): the call is over.
+   */
   private static boolean ends(byte[] b) {
     if (!startsWith(b, "SIP/2.0 ") || b.length < 11) {
       return false;
     }
     char klass = (char) b[8];
+    if (b[8] == '4' && b[9] == '0' && (b[10] == '1' || b[10] == '7')) {
+      return false;
+    }
     String cseq = header(b, "cseq", null);
     if (cseq == null) {
       return false;

@@ -91,6 +91,19 @@ class CallLaddersTest {
   }
 
   @Test
+  void aChallengeDoesNotEndACallAndAFailedReInviteIsUndoneByTheNextRequest() {
+    ladders.watch("c");
+    ladders.onTrace(request("INVITE", "c"));
+    ladders.onTrace(response(407, "INVITE", "c"));
+    assertThat(ladders.ladderJson("c", 0)).contains("\"ended\":false");
+    ladders.onTrace(response(491, "INVITE", "c"));
+    ladders.onTrace(request("ACK", "c"));
+    assertThat(ladders.ladderJson("c", 0)).contains("\"ended\":true");
+    ladders.onTrace(request("INVITE", "c"));
+    assertThat(ladders.ladderJson("c", 0)).contains("\"ended\":false");
+  }
+
+  @Test
   void whileAPageIsOpenTheFirstMessagesOfTheLast32CallsAreKeptAndSeedAWatch() {
     ladders.pageRead();
     for (int i = 0; i < CallLadders.RECENT_CALLS + 10; i++) {
