@@ -200,7 +200,7 @@ public final class SipServer implements AutoCloseable {
           .build();
       this.transactions = layer;
       TransportListener front = limiter == null ? layer : Proxy.sourceLimits(layer, limiter, t);
-      t.setListener(front);
+      t.setListener(proxy.watchFlows(front)); // a flow token naming a closed connection: 430
       t.start().join();
       w = config.web().isEnabled() && t.serverTls() != null // key files read here, off the loops
           ? WebHttpServer.start(config.web(), t, new AdminPages(new ServerAdmin(config.domain(),
