@@ -6,6 +6,7 @@ import dev.parley.sip.internal.Lexer;
 import dev.parley.sip.internal.HeaderGrammar;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -202,7 +203,7 @@ public final class Header<T> {
     l.consumeSWS();
     if (!list || l.atEnd()) {
       l.expectEnd(name + " value");
-      return first == null ? new ArrayList<>(0) : List.of(first);
+      return first == null ? List.of() : List.of(first);
     }
     List<T> out = new ArrayList<>(4);
     out.add(first);
@@ -213,7 +214,7 @@ public final class Header<T> {
       out.add(element.apply(l));
     }
     l.expectEnd(name + " value");
-    return out;
+    return Collections.unmodifiableList(out); // cached in the message and handed out as it is
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.parley.sip.internal.Lexer;
 import dev.parley.sip.internal.Rfc3261Rules;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -136,7 +137,7 @@ final class WireGrammar extends CharSource {
       out.add(next);
       g.sws();
     }
-    return out;
+    return Collections.unmodifiableList(out); // cached in the message and handed out as it is
   }
 
   /** A {@code SIP-URI} or {@code SIPS-URI} filling {@code b[from, to)} exactly, or null. */

@@ -18,7 +18,11 @@ public interface Transaction {
    */
   String branch();
 
-  /** The request that created the transaction: as sent (with its Via) or as received. */
+  /**
+   * The request that created the transaction: as sent (with its Via) or as received. Once the
+   * transaction lingers (Completed, Confirmed, Accepted) it may return an equal copy parsed again
+   * from the bytes it keeps, not the same object.
+   */
   SipRequest request();
 
   /** Whether this is an INVITE transaction (the request's method is INVITE). */

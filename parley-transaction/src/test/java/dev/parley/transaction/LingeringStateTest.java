@@ -133,6 +133,30 @@ class LingeringStateTest {
     stack.assertIdle();
   }
 
+  @Test
+  void anInviteWhoseBytesDoNotParseBackStrictlyIsKeptWholeAndItsAckStillResent() {
+    // a Request-URI with headers (a Contact's URI forwarded as it is): built, but a strict parse
+    // of its bytes refuses it (RFC 3261 section 19.1.5)
+    SipRequest base = Messages.request(SipMethod.INVITE);
+    SipRequest invite = base.toBuilder()
+        .requestUri(dev.parley.sip.Uri.parse("sip:bob@192.0.2.20?Subject=hi")).build();
+    BigListener listener = new BigListener();
+    ClientTransaction tx = stack.layer.sendRequest(invite, Stack.UDP_PEER, listener);
+    SipRequest sent = stack.transport.sentRequests().get(0);
+    SipResponse busy = Messages.response(sent, 486, "callee");
+    stack.transport.receive(busy, stack.udpFlow());
+
+    stack.advance(20_000);
+    stack.transport.receive(busyCopy(busy), stack.udpFlow());
+
+    assertThat(stack.transport.sent().stream().filter(s -> ACK.test(s.message())).count())
+        .as("the ACK resent for the retransmitted 486").isEqualTo(2);
+    assertThat(tx.request().requestUri().toString()).isEqualTo("sip:bob@192.0.2.20?Subject=hi");
+    stack.advance(12_000);
+    assertThat(listener.narrow.terminated).isOne();
+    stack.assertIdle();
+  }
+
   private static SipResponse busyCopy(SipResponse busy) {
     return (SipResponse) SipParser.create().parse(busy.encode());
   }

@@ -114,8 +114,9 @@ abstract class AbstractTransaction implements Transaction {
 
   private void compactRequest() {
     SipRequest r = request;
-    if (r != null) {
-      requestCopy = WireCopy.of(r);
+    WireCopy copy = r == null ? null : WireCopy.of(r);
+    if (copy != null) { // else kept as it is: its bytes do not parse back
+      requestCopy = copy;
       request = null;
     }
   }

@@ -192,8 +192,11 @@ public final class InviteClientTransaction extends AbstractClientTransaction {
   @Override
   void compact() {
     if (state == State.COMPLETED && ack != null) {
-      ackCopy = WireCopy.of(ack);
-      ack = null;
+      WireCopy copy = WireCopy.of(ack);
+      if (copy != null) { // else the ACK stays as it is: its bytes do not parse back
+        ackCopy = copy;
+        ack = null;
+      }
       narrowListener();
     }
   }

@@ -118,8 +118,11 @@ public final class NonInviteServerTransaction extends AbstractServerTransaction 
   @Override
   void compact() {
     if (state == State.COMPLETED && lastResponse != null) {
-      finalCopy = WireCopy.of(lastResponse);
-      lastResponse = null;
+      WireCopy copy = WireCopy.of(lastResponse);
+      if (copy != null) { // else kept as it is: its bytes do not parse back
+        finalCopy = copy;
+        lastResponse = null;
+      }
     }
   }
 

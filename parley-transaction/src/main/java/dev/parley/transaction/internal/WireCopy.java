@@ -28,9 +28,23 @@ final class WireCopy {
     this.policy = policy;
   }
 
-  /** The wire form of {@code message}, or null for null. */
+  /**
+   * The wire form of {@code message}, or null for null or when its bytes do not parse back
+   * under its policy (a builder accepts what a strict parse refuses, e.g. a Request-URI with
+   * headers taken from a Contact): the caller then keeps the message itself. The check parses
+   * the framing and the start line once; the header values are read lazily.
+   */
   static WireCopy of(SipMessage message) {
-    return message == null ? null : new WireCopy(message.encode(), message.policy());
+    if (message == null) {
+      return null;
+    }
+    WireCopy copy = new WireCopy(message.encode(), message.policy());
+    try {
+      copy.message();
+    } catch (RuntimeException e) {
+      return null;
+    }
+    return copy;
   }
 
   /** The size kept, in bytes. */
