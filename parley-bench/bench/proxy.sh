@@ -9,6 +9,16 @@
 #   calls:    SIPp uac -> server -> SIPp uas (sipp/uac-rr.xml, sipp/uas-rr.xml: INVITE, 180, 200,
 #             ACK, a CALL_HOLD_MS pause, BYE, 200; the server record-routes, so the whole dialog
 #             goes through it); WARMUP_CALLS first, then CALLS measured at CALL_RATE;
+#   calls-tcp: the same calls over TCP (issue 16, target 3): SIPp uac and uas with `-t t1`, the
+#             callee registered over TCP from the uas's own port (SIPp binds its TCP socket to
+#             -p, so the binding's source is the uas's listener: both servers reach it there once
+#             the registering connection has closed), the calls through the server's TCP listener
+#             (Kamailio: `listen=tcp`, tcp_children=THREADS, -A WITH_TCP; Parley: a second
+#             --listen tcp:...). t1, one connection per SIPp for all calls (a trunk between a
+#             gateway and the proxy, as the UDP phase is one socket pair), not tn (a connection
+#             per call): tn would measure TCP handshakes and sockets in TIME_WAIT, not SIP over a
+#             stream. One connection is read by one event loop (Parley) or one TCP worker at a time
+#             (Kamailio) on both sides. WARMUP_CALLS first, then CALLS at CALL_RATE, as for calls;
 #   register: SIPp registers distinct users with digest auth (sipp/register-uac.xml: REGISTER,
 #             401, REGISTER with credentials, 200; one operation = one registration);
 #             WARMUP_USERS first (users warm0...), then USERS measured at REG_RATE (user0...);
@@ -47,7 +57,8 @@
 # Environment (defaults in brackets):
 #   SERVERS          which servers, in order ["kamailio parley"]
 #   THREADS          Kamailio UDP workers = Parley event loops [2]
-#   PHASES           which phases, in order, from "calls register message" [all three]
+#   PHASES           which phases, from "calls calls-tcp register message" (they run in that
+#                    order) [all four]; the servers listen on TCP only when calls-tcp is chosen
 #   CALLS, CALL_RATE measured calls and their rate (calls/s) [10000, 500]
 #   CALL_HOLD_MS     pause between ACK and BYE (SIPp -d) [100]
 #   WARMUP_CALLS     calls before the measured ones, same rate [10000: 20 s at 500/s, long enough
@@ -85,7 +96,7 @@ bench=$root/parley-bench/bench
 
 SERVERS=${SERVERS:-"kamailio parley"}
 THREADS=${THREADS:-2}
-PHASES=${PHASES:-"calls register message"}
+PHASES=${PHASES:-"calls calls-tcp register message"}
 CALLS=${CALLS:-10000}
 CALL_RATE=${CALL_RATE:-500}
 CALL_HOLD_MS=${CALL_HOLD_MS:-100}
@@ -124,7 +135,7 @@ esac
 kamailio_cfg=$root/parley-it/src/test/resources/kamailio/registrar-proxy.cfg
 [ -f "$kamailio_cfg" ] || die "$kamailio_cfg missing"
 for p in $PHASES; do
-  case $p in calls|register|message) ;; *) die "unknown phase '$p' (PHASES takes calls register message)" ;; esac
+  case $p in calls|calls-tcp|register|message) ;; *) die "unknown phase '$p' (PHASES takes calls calls-tcp register message)" ;; esac
 done
 has_phase() { case " $PHASES " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 for f in uac-rr.xml uas-rr.xml register-uac.xml message-uac.xml message-uas.xml; do
@@ -146,6 +157,7 @@ uas_pid=
 sipp_pid=
 run_port=
 run_ip=
+sipp_transport=u1
 cleanup() {
   for p in $sipp_pid $uas_pid; do
     kill "$p" 2>/dev/null || true
@@ -241,6 +253,18 @@ udp_bound() {
   awk -v h=":$hex" 'NR > 1 && substr($2, length($2) - 4) == h { found = 1 } END { exit !found }' /proc/net/udp
 }
 
+# Whether TCP PORT is listening on this machine (/proc/net/tcp, state 0A).
+tcp_listening() {
+  local hex
+  hex=$(printf '%04X' "$1")
+  awk -v h=":$hex" 'NR > 1 && $4 == "0A" && substr($2, length($2) - 4) == h { found = 1 } END { exit !found }' /proc/net/tcp
+}
+
+# Whether PORT is taken for the transport SIPp uses (sipp_transport: u1 or t1).
+port_bound() {
+  if [ "$sipp_transport" = t1 ]; then tcp_listening "$1"; else udp_bound "$1"; fi
+}
+
 now() { date +%s.%N; }
 
 # The counters of SIPp's last stats row (-trace_stat), as shell assignments.
@@ -290,8 +314,8 @@ run_sipp() {
   pids=$(server_pids "$server_pid")
   # shellcheck disable=SC2086 # a list of pids
   tk0=$(ticks_of $pids); t0=$(now)
-  local cmd=(sipp "$HOST:$server_port" -sf "$bench/sipp/$scenario" "$@" -i "$ip" -p "$port"
-    -mp $((port + 2)) -r "$rate" -rp 1000 -m "$count" -l "$limit" -timeout "${timeout}s"
+  local cmd=(sipp "$HOST:$server_port" -sf "$bench/sipp/$scenario" "$@" -t "$sipp_transport"
+    -i "$ip" -p "$port" -mp $((port + 2)) -r "$rate" -rp 1000 -m "$count" -l "$limit" -timeout "${timeout}s"
     -nostdin -buff_size 2097152 -trace_stat -stf "$base.csv" -fd 1 -trace_err
     -error_file "$base.errors.log")
   echo "${cmd[*]}" >"$base.cmd"
@@ -355,12 +379,15 @@ start_server() {
       local cmd=("$kamailio_bin" -DD -E -f "$kamailio_cfg" -m "$KAMAILIO_SHM_MB" -M "$KAMAILIO_PKG_MB"
         -A "SIP_PORT=$server_port" -A "CHILDREN=$THREADS" -A WITH_AUTH -A WITH_MESSAGE_AUTH -A "MAX_ROWS=$(( USERS + WARMUP_USERS + 1000 ))"
         -A "DB_URL=\"text://$work/kamailio-db\"")
+      if has_phase calls-tcp; then cmd+=(-A WITH_TCP); fi
       echo "${cmd[*]}" >"$out/$server.cmd"
       udp_bound "$server_port" && die "UDP port $server_port is taken (PORT_KAMAILIO)"
+      has_phase calls-tcp && tcp_listening "$server_port" && die "TCP port $server_port is taken (PORT_KAMAILIO)"
       "${cmd[@]}" >"$log" 2>&1 &
       server_pid=$!
       local i=0
-      until udp_bound "$server_port" && [ "$(server_pids "$server_pid" | wc -l)" -gt "$THREADS" ]; do
+      until udp_bound "$server_port" && [ "$(server_pids "$server_pid" | wc -l)" -gt "$THREADS" ] \
+          && { ! has_phase calls-tcp || tcp_listening "$server_port"; }; do
         kill -0 "$server_pid" 2>/dev/null || { server_pid=; die "kamailio exited: $(tail -n 5 "$log")"; }
         i=$((i + 1)); [ "$i" -lt 300 ] || die "kamailio not ready after 30 s: $(tail -n 5 "$log")"
         sleep 0.1
@@ -397,8 +424,10 @@ start_server() {
       cp "$conf" "$out/parley.conf"
       local cmd=(java $JVM_OPTS -jar "$work/parley.jar" server --config "$conf" --data "$data"
         --listen "udp:$HOST:$server_port" --domain "$DOMAIN" --threads "$THREADS")
+      if has_phase calls-tcp; then cmd+=(--listen "tcp:$HOST:$server_port"); fi
       echo "${cmd[*]}" >"$out/$server.cmd"
       udp_bound "$server_port" && die "UDP port $server_port is taken (PORT_PARLEY)"
+      has_phase calls-tcp && tcp_listening "$server_port" && die "TCP port $server_port is taken (PORT_PARLEY)"
       "${cmd[@]}" >"$log" 2>&1 &
       server_pid=$!
       local i=0
@@ -433,14 +462,14 @@ stop_server() {
 start_uas() {
   local scenario=${1:-uas-rr.xml} total=${2:-$((WARMUP_CALLS + CALLS))} rate=${3:-$CALL_RATE}
   local base=$out/$server-uas-${scenario%.xml}
-  local cmd=(sipp "$HOST:$server_port" -sf "$bench/sipp/$scenario" -i "$HOST" -p "$uas_port"
-    -mp $((uas_port + 2)) -timeout $((total / rate + 120))s -nostdin -buff_size 2097152
+  local cmd=(sipp "$HOST:$server_port" -sf "$bench/sipp/$scenario" -t "$sipp_transport" -i "$HOST"
+    -p "$uas_port" -mp $((uas_port + 2)) -timeout $((total / rate + 120))s -nostdin -buff_size 2097152
     -trace_stat -stf "$base.csv" -fd 5 -trace_err -error_file "$base.errors.log")
   echo "${cmd[*]}" >"$base.cmd"
   "${cmd[@]}" >"$base.screen.log" 2>&1 &
   uas_pid=$!
   local i=0
-  until udp_bound "$uas_port"; do
+  until port_bound "$uas_port"; do
     kill -0 "$uas_pid" 2>/dev/null || die "SIPp uas exited: $(tail -n 3 "$base.screen.log")"
     i=$((i + 1)); [ "$i" -lt 100 ] || die "SIPp uas not listening after 10 s"
     sleep 0.1
@@ -484,6 +513,7 @@ done
   echo "# phases: $PHASES; servers: $SERVERS; workers: kamailio children=$THREADS, parley --threads $THREADS; parley JVM: $JVM_OPTS; kamailio -m $KAMAILIO_SHM_MB -M $KAMAILIO_PKG_MB"
   echo "# calls: $WARMUP_CALLS warm-up + $CALLS measured at $CALL_RATE/s, hold ${CALL_HOLD_MS} ms;" \
     "REGISTER: $WARMUP_USERS warm-up + $USERS measured users at $REG_RATE/s, digest MD5;" \
+    "calls-tcp: the same over TCP (SIPp -t t1);" \
     "MESSAGE: $WARMUP_MESSAGES warm-up + $MESSAGES measured at $MSG_RATE/s from $MSG_SOURCE, proxy digest MD5;" \
     "CPU window = run + ${DRAIN_SECONDS} s"
   echo "# before the run: CPUs ${busy}% busy over 5 s, load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -531,6 +561,30 @@ for server in $SERVERS; do
     run_sipp calls "$CALL_RATE" "$CALLS" uac-rr.xml -s service -d "$CALL_HOLD_MS"
     report calls "$CALL_RATE" "$CALLS"
     stop_uas
+    sleep "$PAUSE"
+  fi
+
+  if has_phase calls-tcp; then
+    # as calls, over TCP: the callee registers over TCP from the uas's port (SIPp binds its TCP
+    # client socket to -p), then the uas listens there; the servers connect to it
+    sipp_transport=t1
+    uas_port=$SIPP_PORT
+    SIPP_PORT=$((SIPP_PORT + 10))
+    run_drain=0
+    run_port=$uas_port
+    run_sipp bind-service-tcp 10 1 register-uac.xml -inf "$work/reg-service.csv" -set contact "$HOST:$uas_port"
+    if [ "$s_SuccessfulCallC" != 1 ]; then
+      say "          $server: registering the callee over TCP failed: $r_reasons"
+    fi
+    start_uas
+    run_sipp warmup-calls-tcp "$CALL_RATE" "$WARMUP_CALLS" uac-rr.xml -s service -d "$CALL_HOLD_MS"
+    report warmup-t "$CALL_RATE" "$WARMUP_CALLS"
+    sleep "$PAUSE"
+    run_drain=$DRAIN_SECONDS
+    run_sipp calls-tcp "$CALL_RATE" "$CALLS" uac-rr.xml -s service -d "$CALL_HOLD_MS"
+    report calls-tcp "$CALL_RATE" "$CALLS"
+    stop_uas
+    sipp_transport=u1
     sleep "$PAUSE"
   fi
 
@@ -598,27 +652,26 @@ done
 # Comparison: Parley against Kamailio, as issue 5 asks.
 echo | tee -a "$summary"
 awk -F'\t' '
-  $2 == "calls" || $2 == "register" || $2 == "message" { ok[$1, $2] = $6; failed[$1, $2] = $7; per1k[$1, $2] = $9; got[$1, $2] = $4; late[$1, $2] = $10 }
+  $2 == "calls" || $2 == "calls-tcp" || $2 == "register" || $2 == "message" { ok[$1, $2] = $6; failed[$1, $2] = $7; per1k[$1, $2] = $9; got[$1, $2] = $4; late[$1, $2] = $10 }
   $2 == "memory" { pss[$1] = $4; rss[$1] = $3 }
   $2 == "nostart" { nostart[$1] = 1 }
   END {
     k = "kamailio"; p = "parley"
     if (p in nostart) { print "parley server did not start: no comparison"; exit }
-    split("calls register message", phases, " ")
-    for (i = 1; i <= 3; i++) {
+    split("calls calls-tcp register message", phases, " ")
+    for (i = 1; i <= 4; i++) {
       ph = phases[i]
       if (!((k, ph) in ok) || !((p, ph) in ok)) continue
-      unit = (ph == "calls") ? "call" : (ph == "register") ? "REGISTER" : "MESSAGE"
       if (ok[p, ph] == 0 || failed[p, ph] > ok[p, ph]) {
-        printf("%-8s parley: %d of %d failed, no CPU comparison (kamailio: %d ok, %d failed, %s CPU s per 1,000): NOT met\n", ph, failed[p, ph], ok[p, ph] + failed[p, ph], ok[k, ph], failed[k, ph], per1k[k, ph])
+        printf("%-9s parley: %d of %d failed, no CPU comparison (kamailio: %d ok, %d failed, %s CPU s per 1,000): NOT met\n", ph, failed[p, ph], ok[p, ph] + failed[p, ph], ok[k, ph], failed[k, ph], per1k[k, ph])
         continue
       }
       r = (per1k[k, ph] > 0) ? per1k[p, ph] / per1k[k, ph] : 0
-      printf("%-8s CPU per 1,000: parley %s s, kamailio %s s = %.2fx (target <= 1.0x, issue 16): %s; failed: parley %d, kamailio %d (%s)\n", \
+      printf("%-9s CPU per 1,000: parley %s s, kamailio %s s = %.2fx (target <= 1.0x, issue 16): %s; failed: parley %d, kamailio %d (%s)\n", \
         ph, per1k[p, ph], per1k[k, ph], r, (r > 0 && r <= 1.0) ? "met" : "NOT met", failed[p, ph], failed[k, ph], \
         (failed[p, ph] <= failed[k, ph]) ? "no more failures: met" : "more failures: NOT met")
     }
-    if ((k in pss) && (p in pss)) printf("memory   with every user registered: parley RSS %s MB / PSS %s MB, kamailio RSS %s MB / PSS %s MB (sum over its processes)\n", rss[p], pss[p], rss[k], pss[k])
+    if ((k in pss) && (p in pss)) printf("memory    with every user registered: parley RSS %s MB / PSS %s MB, kamailio RSS %s MB / PSS %s MB (sum over its processes)\n", rss[p], pss[p], rss[k], pss[k])
   }' "$results" | tee -a "$summary"
 say ""
 say "# load average after: $(cut -d' ' -f1-3 /proc/loadavg); $(( $(date +%s) - t_start )) s"

@@ -186,6 +186,9 @@ final class UasCommand implements Callable<Integer> {
   private final class Answering implements UserAgent.Handler {
     private final java.util.function.Supplier<UserAgent> agent;
     private final UasMedia media;
+    /** The fixed answer per local address (one per listen point): the same bytes every call. */
+    private final java.util.Map<java.net.InetAddress, byte[]> answers =
+        new java.util.concurrent.ConcurrentHashMap<>();
 
     Answering(java.util.function.Supplier<UserAgent> agent, UasMedia media) {
       this.agent = agent;
@@ -225,7 +228,10 @@ final class UasCommand implements Callable<Integer> {
     }
 
     private byte[] answer(IncomingInvite invite) {
-      java.net.InetAddress address = localAddress(invite);
+      return answers.computeIfAbsent(localAddress(invite), Answering::answerFor);
+    }
+
+    private static byte[] answerFor(java.net.InetAddress address) {
       String ip = address.getHostAddress();
       String family = address instanceof Inet6Address ? "IP6" : "IP4";
       return ("v=0\r\no=parley 1 1 IN " + family + " " + ip + "\r\ns=parley uas\r\nc=IN " + family

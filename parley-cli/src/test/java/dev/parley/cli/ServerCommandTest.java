@@ -66,7 +66,7 @@ class ServerCommandTest {
     });
     reader.start();
     try {
-      await().atMost(Duration.ofSeconds(30)).until(() -> lines.stream()
+      await().atMost(ServerProcess.STARTUP).until(() -> lines.stream()
           .anyMatch(l -> l.startsWith("parley server: ready on udp:127.0.0.1:" + port)));
       assertThat(lines).anyMatch(l -> l.contains("(domain 127.0.0.1, data " + data
           + ", 1 accounts, 0 bindings loaded, 0 expired dropped), web https://127.0.0.1:"))
@@ -147,7 +147,7 @@ class ServerCommandTest {
     });
     reader.start();
     try {
-      await().atMost(Duration.ofSeconds(30)).until(() -> lines.stream()
+      await().atMost(ServerProcess.STARTUP).until(() -> lines.stream()
           .anyMatch(l -> l.startsWith("parley server: ready on udp:127.0.0.1:" + port)));
       assertThat(lines).containsSubsequence(
           "parley server: warning: no accounts for domain 127.0.0.1; the data directory has"

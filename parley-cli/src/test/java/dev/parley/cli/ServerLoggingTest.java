@@ -38,7 +38,7 @@ class ServerLoggingTest {
     try (ServerProcess server = ServerProcess.start(data, port,
         List.of("--log-level", "dev.parley.transport=INFO", "--log-file", log.toString()),
         "alice")) {
-      await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(log)
+      await().atMost(ServerProcess.STARTUP).until(() -> Files.exists(log)
           && Files.readString(log, StandardCharsets.UTF_8).contains("Transport layer started"));
       assertThat(Files.readAllLines(log, StandardCharsets.UTF_8))
           .anyMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO "

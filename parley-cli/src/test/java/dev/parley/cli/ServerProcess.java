@@ -21,6 +21,12 @@ import org.awaitility.Awaitility;
  * loopback, with the given users (password {@code secret}); stopped with SIGTERM.
  */
 final class ServerProcess implements AutoCloseable {
+  /**
+   * How long a separate JVM gets to start and say it is ready: a few seconds on an idle machine,
+   * but 25-36 s were seen at a load of 12-20 on two cores (the JVM starved of CPU, not working).
+   */
+  static final Duration STARTUP = Duration.ofSeconds(90);
+
   static final String PASSWORD = "secret";
   private final Process process;
   private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -72,7 +78,7 @@ final class ServerProcess implements AutoCloseable {
     }, "parley-server-output");
     reader.setDaemon(true);
     reader.start();
-    Awaitility.await().atMost(Duration.ofSeconds(30)).alias("parley server ready")
+    Awaitility.await().atMost(STARTUP).alias("parley server ready")
         .until(() -> server.lines.stream().anyMatch(l -> l.startsWith("parley server: ready")));
     return server;
   }

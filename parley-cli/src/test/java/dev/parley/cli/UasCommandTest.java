@@ -45,7 +45,7 @@ class UasCommandTest {
     });
     reader.start();
     try {
-      await().atMost(Duration.ofSeconds(30)).until(() -> lines.stream()
+      await().atMost(ServerProcess.STARTUP).until(() -> lines.stream()
           .anyMatch(l -> l.startsWith("parley uas: listening on udp:127.0.0.1:" + port)));
       String options = "OPTIONS sip:uas@127.0.0.1:" + port + " SIP/2.0\r\n"
           + "Via: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bKtest1\r\n"

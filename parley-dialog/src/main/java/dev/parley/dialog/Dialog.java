@@ -81,6 +81,30 @@ public final class Dialog {
         request.cseq().sequence(), stateFor(response), firstContact(response.contacts()));
   }
 
+  /**
+   * As {@link #asUas(SipRequest, SipResponse)} for a response we build from {@code request}
+   * ({@link SipRequest#response(int, String)} with {@code localTag}, whose To is the request's
+   * plus that tag) with {@code localContact} as its Contact: the same dialog, without parsing
+   * our own response's To and Contact again.
+   */
+  static Dialog asUas(SipRequest request, String localTag, Address localContact,
+      boolean confirmed) {
+    List<Address> contacts = request.contacts();
+    if (contacts.isEmpty() || contacts.get(0).isWildcard()) {
+      throw new IllegalArgumentException("request has no Contact to use as remote target");
+    }
+    Address to = request.to();
+    if (to.tag() == null) {
+      to = to.withTag(localTag);
+    }
+    DialogId id = new DialogId(request.callId(), localTag, request.from().tag());
+    boolean secure = request.requestUri() instanceof SipUri u && u.isSecure();
+    return new Dialog(id, false, to, request.from(), secure,
+        List.copyOf(request.recordRoutes()), contacts.get(0).uri(), -1,
+        request.cseq().sequence(), confirmed ? State.CONFIRMED : State.EARLY,
+        localContact == null || localContact.isWildcard() ? null : localContact);
+  }
+
   private static Address firstContact(List<Address> contacts) {
     return contacts.isEmpty() || contacts.get(0).isWildcard() ? null : contacts.get(0);
   }

@@ -20,6 +20,19 @@ public record DialogId(String callId, String localTag, String remoteTag) {
     }
   }
 
+  // Written out rather than the record's generated ones: the dialog table compares ids on every
+  // in-dialog request and ACK. The tags first: they differ where Call-IDs often share a suffix.
+  @Override
+  public boolean equals(Object o) {
+    return this == o || (o instanceof DialogId other && localTag.equals(other.localTag)
+        && remoteTag.equals(other.remoteTag) && callId.equals(other.callId));
+  }
+
+  @Override
+  public int hashCode() {
+    return (callId.hashCode() * 31 + localTag.hashCode()) * 31 + remoteTag.hashCode();
+  }
+
   @Override
   public String toString() {
     return callId + ";local=" + localTag + ";remote=" + remoteTag;

@@ -137,13 +137,13 @@ public final class IncomingInvite {
       if (answered.get()) {
         return;
       }
-      SipResponse.Builder b = request.response(180, localTag)
-          .header(HeaderName.CONTACT, ourContact());
+      Address ours = ourContact();
+      SipResponse.Builder b = request.response(180, localTag).header(HeaderName.CONTACT, ours);
       DialogEntry entry = early;
       boolean reliable = wantsReliableProvisionals();
       if (entry == null) {
-        SipResponse probe = b.build();
-        entry = new DialogEntry(agent, Dialog.asUas(request, probe), transaction.scheduler());
+        entry = new DialogEntry(agent, Dialog.asUas(request, localTag, ours, false),
+            transaction.scheduler());
         entry.earlyInvite = this;
         if (!agent.register(entry)) {
           return;
@@ -179,8 +179,9 @@ public final class IncomingInvite {
     }
     CompletableFuture<Dialog> confirmed = new CompletableFuture<>();
     agent.runOn(transaction.scheduler(), () -> {
+      Address ours = ourContact();
       SipResponse.Builder b = request.response(200, localTag)
-          .header(HeaderName.CONTACT, ourContact())
+          .header(HeaderName.CONTACT, ours)
           .header(HeaderName.ALLOW, UserAgent.ALLOW)
           .header(HeaderName.SUPPORTED, UserAgent.SUPPORTED);
       if (type != null && body != null) {
@@ -189,7 +190,8 @@ public final class IncomingInvite {
       SipResponse ok = b.build();
       DialogEntry entry = reinviteOf != null ? reinviteOf : early;
       if (entry == null) {
-        entry = new DialogEntry(agent, Dialog.asUas(request, ok), transaction.scheduler());
+        entry = new DialogEntry(agent, Dialog.asUas(request, localTag, ours, true),
+            transaction.scheduler());
         if (!agent.register(entry)) {
           agent.answered(transaction);
           transaction.respond(request.response(503, localTag).build());

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -236,16 +237,22 @@ public final class OutgoingSubscription implements SubscriptionTable.Usage {
    * final NOTIFY (or 64*T1 without it). Returns {@link #terminated()}.
    */
   public CompletableFuture<String> unsubscribe() {
-    scheduler.run(() -> {
-      if (state == State.TERMINATED || unsubscribing) {
-        return;
-      }
-      unsubscribing = true;
-      cancel(refreshTimer);
-      if (state == State.ACTIVE && accepted.isDone()) {
-        sendUnsubscribe();
-      } // else once the 2xx arrives
-    });
+    try {
+      scheduler.run(() -> {
+        if (state == State.TERMINATED || unsubscribing) {
+          return;
+        }
+        unsubscribing = true;
+        cancel(refreshTimer);
+        if (state == State.ACTIVE && accepted.isDone()) {
+          sendUnsubscribe();
+        } // else once the 2xx arrives
+      });
+    } catch (RejectedExecutionException e) {
+      // the user agent is closed: its loop is gone, nothing can be sent, and the subscription
+      // ended with it (an application ending a session as its endpoint closes gets here)
+      terminated.complete("unsubscribed");
+    }
     return terminated;
   }
 

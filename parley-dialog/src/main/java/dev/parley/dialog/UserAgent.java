@@ -106,6 +106,9 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   private final SubscriptionTable subscriptions;
   /** Whether this user agent made its transaction layer and so owns the transport. */
   private final boolean ownsTransport;
+  /** Our Contact per listen point ({@link #contact}). */
+  private final java.util.Map<ListenPoint, Address> contacts =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private UserAgent(Builder b) {
     this.transport = b.transport;
@@ -179,6 +182,12 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     if (lp == null) {
       lp = transport.listenPoints().get(0);
     }
+    // one per listen point (a fixed few), made once: every INVITE answered and every request
+    // sent outside a dialog asks for it
+    return contacts.computeIfAbsent(lp, this::contactOf);
+  }
+
+  private Address contactOf(ListenPoint lp) {
     String host = lp.hostText();
     if (advertisedHost != null) {
       host = advertisedHost;

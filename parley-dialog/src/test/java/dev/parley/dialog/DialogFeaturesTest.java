@@ -137,6 +137,22 @@ class DialogFeaturesTest {
   }
 
   @Test
+  void aByeAfterAPrackedRingingTakesTheNextCseqAndIsAnswered200() {
+    OutgoingInvite call = alice.invite(invite(), bobHop(), null);
+    bobInvite.get().accept(MediaType.APPLICATION_SDP, SDP);
+    Dialog d = call.dialog().join();
+    SipRequest prack = aliceNet.sentRequests().stream()
+        .filter(r -> r.method().equals(SipMethod.PRACK)).findFirst().orElseThrow();
+
+    SipResponse ok = alice.bye(d).join();
+
+    SipRequest bye = aliceNet.sentRequests().stream()
+        .filter(r -> r.method().equals(SipMethod.BYE)).findFirst().orElseThrow();
+    assertThat(bye.cseq().sequence()).isGreaterThan(prack.cseq().sequence());
+    assertThat(ok.statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void reliableRingingWithoutPrackIsRetransmittedThenRejected504() {
     aliceNet.dropWhen(m -> m instanceof SipRequest r && r.method().equals(SipMethod.PRACK));
     OutgoingInvite call = alice.invite(invite(), bobHop(), null);

@@ -86,6 +86,38 @@ class SubscriptionOverUdpTest {
     }
   }
 
+  @Test
+  void unsubscribingAfterTheUserAgentClosedEndsTheSubscriptionWithoutThrowing() throws Exception {
+    UserAgent notifier = UserAgent.builder(NettyTransportLayer.builder()
+        .listen("udp:127.0.0.1:0").build()).contactUser("focus").handler(new UserAgent.Handler() {
+          @Override
+          public void onInvite(IncomingInvite invite) {
+            invite.reject(480);
+          }
+
+          @Override
+          public void onRequest(ServerTransaction tx, SipRequest request) {
+            tx.respond(request.response(202).build()); // accepted, never notified
+          }
+        }).build();
+    UserAgent subscriber = UserAgent.builder(NettyTransportLayer.builder()
+        .listen("udp:127.0.0.1:0").build()).contactUser("alice").build();
+    try (notifier) {
+      notifier.start().get(10, TimeUnit.SECONDS);
+      subscriber.start().get(10, TimeUnit.SECONDS);
+      int port = notifier.transport().listenPoint(Transport.UDP).address().getPort();
+      SipUri target = SipUri.parse("sip:conf@127.0.0.1:" + port);
+      SipRequest subscribe = subscriber.newRequest(SipMethod.SUBSCRIBE, target,
+          Address.of(SipUri.parse("sip:alice@127.0.0.1")), Address.of(target), Transport.UDP)
+          .header(HeaderName.EVENT, "conference").header(HeaderName.EXPIRES, "600").build();
+      OutgoingSubscription sub = subscriber.subscribe(subscribe,
+          new Hop(Transport.UDP, new InetSocketAddress("127.0.0.1", port)), (s, n, st) -> { });
+      subscriber.close();
+
+      assertThat(sub.unsubscribe().get(10, TimeUnit.SECONDS)).isEqualTo("unsubscribed");
+    }
+  }
+
   private static byte[] bytes(int version) {
     return ("v" + version).getBytes(StandardCharsets.UTF_8);
   }

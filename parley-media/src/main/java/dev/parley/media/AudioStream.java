@@ -1,19 +1,15 @@
 package dev.parley.media;
 
-import dev.parley.media.RtcpPacket.Bye;
-import dev.parley.media.RtcpPacket.ReceiverReport;
-import dev.parley.media.RtcpPacket.SourceDescription;
 import dev.parley.media.internal.stream.LinearResampler;
 import dev.parley.media.internal.stream.StreamPlayout;
 import dev.parley.media.internal.stream.StreamReceiver;
+import dev.parley.media.internal.stream.StreamRtcp;
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -84,9 +80,6 @@ public final class AudioStream implements AutoCloseable {
 
   private final RtpSocket socket;
   private final MediaClock tickClock;
-  private final Clock wallclock;
-  private final String cname;
-  private final long rtcpIntervalNanos;
   private final Listener listener;
   private final AudioFormat playoutFormat;
   private final long ssrc = ThreadLocalRandom.current().nextLong(1L << 32);
@@ -111,48 +104,33 @@ public final class AudioStream implements AutoCloseable {
   private final StreamPlayout playout; // the receive side's tick, under tickLock
   private MediaClock.Timer tickTimer;
 
-  // Sending statistics: the tick counts, the loop reports; under txLock.
-  private final Object txLock = new Object();
-  private final RtpSenderStats senderStats;
-  private long reportedPackets = -1;
-  private Duration rtt;
-  private double peerFractionLost = -1;
-  private long peerCumulativeLost;
-  private volatile long clockMarkTimestamp;
-  private volatile long clockMarkNanos;
-  private volatile int clockMarkRate = 8000;
-
   private final StreamReceiver receiver;
+  private final StreamRtcp rtcp;
 
   // Counters read by stats() from any thread.
   private final Map<MediaPacketException.Reason, LongAdder> malformed =
       new EnumMap<>(MediaPacketException.Reason.class);
   private final AtomicBoolean malformedLogged = new AtomicBoolean();
   private final LongAdder dtmfSent = new LongAdder();
-  private final LongAdder rtcpSent = new LongAdder();
-  private final LongAdder rtcpReceived = new LongAdder();
-
-  private MediaClock.Timer rtcpTimer; // on the loop only
 
   private AudioStream(Builder b) {
     this.socket = b.socket;
     this.tickClock = b.tickClock;
-    this.wallclock = b.wallclock;
-    this.cname = b.cname != null ? b.cname : "parley-" + Long.toHexString(ssrc) + "@"
-        + socket.localRtpAddress().getAddress().getHostAddress();
-    this.rtcpIntervalNanos = b.rtcpInterval.toNanos();
     this.listener = b.listener;
     this.playoutFormat = b.playoutFormat;
     this.source = b.source != null ? b.source : new SilenceSource(AudioFormat.PCM_8000);
     this.sink = b.sink;
     this.settings = b.settings;
-    this.senderStats = new RtpSenderStats(ssrc, wallclock);
     this.sendResampler = new LinearResampler(b.settings.sendCodec().newCodec().format());
     for (MediaPacketException.Reason r : MediaPacketException.Reason.values()) {
       malformed.put(r, new LongAdder());
     }
     this.receiver = new StreamReceiver(b.jitterBuffer, b.settings.sendCodec().clockRate(),
-        wallclock);
+        b.wallclock);
+    String cname = b.cname != null ? b.cname : "parley-" + Long.toHexString(ssrc) + "@"
+        + socket.localRtpAddress().getAddress().getHostAddress();
+    this.rtcp = new StreamRtcp(socket, receiver, tickClock, b.wallclock, ssrc, cname,
+        b.rtcpInterval);
     this.playout = new StreamPlayout(receiver, sink, playoutFormat, listener::onDtmf,
         socket.localRtpAddress(), RECEIVE_STALL_NANOS);
   }
@@ -192,7 +170,7 @@ public final class AudioStream implements AutoCloseable {
       tickTimer = tickClock.scheduleAtFixedRate(this::tick, AudioFormat.FRAME_MILLIS,
           AudioFormat.FRAME_MILLIS, TimeUnit.MILLISECONDS);
     }
-    socket.clock().execute(this::scheduleRtcp);
+    socket.clock().execute(() -> rtcp.schedule(closed::get));
   }
 
   // ---------------------------------------------------------------------------------------
@@ -360,9 +338,7 @@ public final class AudioStream implements AutoCloseable {
     } else {
       needMarker = true;
     }
-    clockMarkTimestamp = timestamp;
-    clockMarkNanos = tickClock.nanoTime();
-    clockMarkRate = encoder.clockRate();
+    rtcp.clockMark(timestamp, tickClock.nanoTime(), encoder.clockRate());
     timestamp = (timestamp + samples) & 0xffffffffL;
   }
 
@@ -370,9 +346,7 @@ public final class AudioStream implements AutoCloseable {
     RtpPacket packet = RtpPacket.builder().payloadType(payloadType).marker(marker)
         .sequenceNumber(sequence).timestamp(ts).ssrc(ssrc).payload(payload).build();
     sequence = (sequence + 1) & 0xffff;
-    synchronized (txLock) {
-      senderStats.onPacketSent(packet);
-    }
+    rtcp.onPacketSent(packet);
     byte[] bytes = packet.toBytes();
     socket.sendRtp(bytes, 0, bytes.length);
   }
@@ -410,61 +384,7 @@ public final class AudioStream implements AutoCloseable {
       countMalformed(e, "RTCP");
       return;
     }
-    rtcpReceived.increment();
-    compound.senderReport().ifPresent(receiver::onSenderReport);
-    for (RtcpReportBlock block : compound.reportBlocks()) {
-      if (block.ssrc() != ssrc) {
-        continue;
-      }
-      synchronized (txLock) {
-        senderStats.onReportBlock(block).ifPresent(d -> rtt = d);
-        peerFractionLost = block.fractionLostRatio();
-        peerCumulativeLost = block.cumulativeLost();
-      }
-    }
-    compound.bye().ifPresent(bye -> log.debug("RTCP BYE from {}: {}", bye.ssrcs(), bye.reason()));
-  }
-
-  // ---------------------------------------------------------------------------------------
-  // RTCP reports, on the socket's event loop
-
-  private void scheduleRtcp() {
-    if (closed.get()) {
-      return;
-    }
-    // RFC 3550 6.3.1: the interval randomised to 0.5..1.5 times itself.
-    long delay = (long) (rtcpIntervalNanos * (0.5 + ThreadLocalRandom.current().nextDouble()));
-    rtcpTimer = socket.clock().schedule(() -> {
-      if (closed.get()) {
-        return;
-      }
-      sendReport(null);
-      scheduleRtcp();
-    }, delay, TimeUnit.NANOSECONDS);
-  }
-
-  private void sendReport(Bye bye) {
-    List<RtcpReportBlock> blocks = new ArrayList<>(1);
-    receiver.reportBlock().ifPresent(blocks::add);
-    List<RtcpPacket> packets = new ArrayList<>(3);
-    synchronized (txLock) {
-      long sent = senderStats.packetsSent();
-      if (sent > 0 && sent != reportedPackets) {
-        long elapsed = tickClock.nanoTime() - clockMarkNanos;
-        long ts = (clockMarkTimestamp + elapsed * clockMarkRate / 1_000_000_000L) & 0xffffffffL;
-        packets.add(senderStats.senderReport(ts, blocks));
-      } else {
-        packets.add(new ReceiverReport(ssrc, blocks));
-      }
-      reportedPackets = sent;
-    }
-    packets.add(SourceDescription.ofCname(ssrc, cname));
-    if (bye != null) {
-      packets.add(bye);
-    }
-    byte[] bytes = RtcpCompoundPacket.of(packets).toBytes();
-    socket.sendRtcp(bytes, 0, bytes.length);
-    rtcpSent.increment();
+    rtcp.onReport(compound);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -472,18 +392,7 @@ public final class AudioStream implements AutoCloseable {
 
   /** The statistics now; any thread, any time, also after {@link #close()}. */
   public AudioStreamStats stats() {
-    long sentPackets;
-    long sentBytes;
-    double rttMillis;
-    double peerFraction;
-    long peerLost;
-    synchronized (txLock) {
-      sentPackets = senderStats.packetsSent();
-      sentBytes = senderStats.octetsSent();
-      rttMillis = rtt == null ? -1 : rtt.toNanos() / 1e6;
-      peerFraction = peerFractionLost;
-      peerLost = peerCumulativeLost;
-    }
+    StreamRtcp.Snapshot tx = rtcp.snapshot();
     StreamReceiver.Snapshot rx = receiver.snapshot();
     Map<MediaPacketException.Reason, Long> bad = new LinkedHashMap<>();
     malformed.forEach((reason, n) -> {
@@ -491,11 +400,11 @@ public final class AudioStream implements AutoCloseable {
         bad.put(reason, n.sum());
       }
     });
-    return new AudioStreamStats(settings.sendCodec().name(), sentPackets, sentBytes, rx.packets(),
-        rx.bytes(), rx.lost(), rx.fractionLost(), rx.jitterMillis(), rttMillis, peerFraction,
-        peerLost, rx.late(), rx.duplicate(), rx.concealed(), rx.ssrcChanges(), bad,
+    return new AudioStreamStats(settings.sendCodec().name(), tx.packetsSent(), tx.octetsSent(),
+        rx.packets(), rx.bytes(), rx.lost(), rx.fractionLost(), rx.jitterMillis(), tx.rttMillis(),
+        tx.peerFractionLost(), tx.peerCumulativeLost(), rx.late(), rx.duplicate(), rx.concealed(), rx.ssrcChanges(), bad,
         rx.unknownPayloadType(), playout.undecodable(), dtmfSent.sum(), playout.dtmfReceived(),
-        rx.telephoneEventsDropped(), rtcpSent.sum(), rtcpReceived.sum(),
+        rx.telephoneEventsDropped(), tx.reportsSent(), tx.reportsReceived(),
         playout.receiveStalls());
   }
 
@@ -510,10 +419,7 @@ public final class AudioStream implements AutoCloseable {
       return;
     }
     Runnable bye = () -> {
-      if (rtcpTimer != null) {
-        rtcpTimer.cancel();
-      }
-      sendReport(new Bye(List.of(ssrc), ""));
+      rtcp.bye();
       socket.close();
     };
     try {

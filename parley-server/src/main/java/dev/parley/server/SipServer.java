@@ -200,12 +200,12 @@ public final class SipServer implements AutoCloseable {
           .build();
       this.transactions = layer;
       TransportListener front = limiter == null ? layer : Proxy.sourceLimits(layer, limiter, t);
-      t.setListener(front);
+      t.setListener(proxy.watchFlows(front)); // a flow token naming a closed connection: 430
       t.start().join();
       w = config.web().isEnabled() && t.serverTls() != null // key files read here, off the loops
           ? WebHttpServer.start(config.web(), t, new AdminPages(new ServerAdmin(config.domain(),
               accounts, config.web().admins(), location, proxy, () -> offline, limiter, store,
-              this::onStoreThread, this::status), config.web())) : null;
+              this::onStoreThread, this::status), config.web(), t::addTraceListener)) : null;
       this.web = w;
       if (w != null) {
         t.addAdoptedListenPoint(w.webSocketListenPoint()); // Via of requests to /ws clients

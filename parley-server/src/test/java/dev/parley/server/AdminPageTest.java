@@ -111,6 +111,20 @@ class AdminPageTest extends WebFixture {
   }
 
   @Test
+  void beyondFiveFailedSignInsASourceGets429WithRetryAfterEvenWithTheRightPassword()
+      throws Exception {
+    startWeb(w -> w.admins(List.of("alice")));
+    for (int i = 0; i < 5; i++) {
+      assertThat(login("alice", "wrong" + i).statusCode()).isEqualTo(401);
+    }
+    HttpResponse<String> r = login("alice", "secret");
+    assertThat(r.statusCode()).isEqualTo(429);
+    assertThat(r.headers().firstValue("retry-after").map(Long::parseLong).orElseThrow())
+        .isBetween(1L, 60L);
+    assertThat(r.body()).contains("Too many failed sign-ins");
+  }
+
+  @Test
   void anAdminSignsInWithASecureCookieAndSeesTheRegistrations() throws Exception {
     try (Store store = Store.embedded(data)) {
       // the fixture's accounts too: it adds them to an empty store only

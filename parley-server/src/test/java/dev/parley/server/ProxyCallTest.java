@@ -204,6 +204,59 @@ class ProxyCallTest extends ProxyFixture {
     assertThat(bob.dialogRequests.poll(1, TimeUnit.SECONDS)).isNull();
   }
 
+  /**
+   * RFC 5626 §5.3: the callee reached only over its connection (a browser's WebSocket, a client
+   * behind a NAT) closes it mid-dialog; the caller's BYE, whose Route names that flow, gets 430
+   * Flow Failed, and the proxy does not connect to the address the flow came from (a listener
+   * put there by the test hears nothing). Over UDP there is no connection to lose: such tokens
+   * are still sent to.
+   */
+  @Test
+  void aByeOverTheFlowOfACalleeWhoseConnectionClosedGets430AndNothingIsDialled()
+      throws Exception {
+    start();
+    Phone bob = Phone.advertising(server, "bob", "hunter2", Transport.TCP, "bob.invalid");
+    assertThat(bob.register().statusCode()).isEqualTo(200);
+    bob.answering(false);
+    Phone alice = phone("alice", "secret");
+    assertThat(alice.register().statusCode()).isEqualTo(200);
+    Dialog aliceSide = alice.call("bob").dialog().get(10, TimeUnit.SECONDS);
+    bob.accepted.take().get(10, TimeUnit.SECONDS);
+    String route = aliceSide.routeSet().get(0).uri().toString();
+    java.util.regex.Matcher token =
+        java.util.regex.Pattern.compile(";pflow=tcp:127\\.0\\.0\\.1:(\\d+)").matcher(route);
+    assertThat(token.find()).as(route).isTrue();
+    int bobPort = Integer.parseInt(token.group(1));
+    long open = server.status().connections().get("open");
+
+    bob.close(); // his connection closes (a tab closed, a NAT binding lost)
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+        .until(() -> server.status().connections().get("open") < open);
+    try (java.net.ServerSocket there = listenOn(bobPort)) {
+      SipResponse bye = alice.ua.bye(aliceSide).get(10, TimeUnit.SECONDS);
+      assertThat(bye.statusCode()).as("%s", bye).isEqualTo(430);
+      assertThat(bye.reasonPhrase()).isEqualTo("Flow Failed");
+      if (there != null) {
+        there.setSoTimeout(500);
+        assertThatThrownBy(there::accept).as("the proxy connected to Bob's old address")
+            .isInstanceOf(java.net.SocketTimeoutException.class);
+      }
+    }
+  }
+
+  /** A listener on 127.0.0.1:{@code port}, or null when the port is taken by someone else. */
+  private static java.net.ServerSocket listenOn(int port) throws java.io.IOException {
+    java.net.ServerSocket s = new java.net.ServerSocket();
+    s.setReuseAddress(true); // the closed connection's TIME_WAIT holds the port
+    try {
+      s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+      return s;
+    } catch (java.net.BindException e) {
+      s.close();
+      return null;
+    }
+  }
+
   @Test
   void transactionCountsAreExposed() throws Exception {
     start();

@@ -222,7 +222,16 @@ public final class Header<T> {
    */
   @SuppressWarnings("unchecked")
   List<T> parseWire(byte[] source, int from, int to) {
-    return wire == null ? null : (List<T>) (List<?>) WireGrammar.field(source, from, to, wire, list);
+    Object value = parseWireValue(source, from, to);
+    return value == null ? null : value instanceof List ? (List<T>) value : List.of((T) value);
+  }
+
+  /**
+   * As {@link #parseWire}, but a field of one value is that value itself, not a list of it
+   * (what {@link SipMessage} caches); a field of several values is their list.
+   */
+  Object parseWireValue(byte[] source, int from, int to) {
+    return wire == null ? null : WireGrammar.field(source, from, to, wire, list);
   }
 
   /**

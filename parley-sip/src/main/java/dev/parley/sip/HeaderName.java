@@ -1,6 +1,11 @@
 package dev.parley.sip;
 
 import dev.parley.sip.internal.Chars;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -23,6 +28,19 @@ public final class HeaderName {
    */
   private static final HeaderName[][][] BY_SHAPE = new HeaderName[32][26][];
   private static final String[][][] SPELLING_BY_SHAPE = new String[32][26][];
+  /**
+   * Per first octet (ASCII), the known names starting with it: each as its canonical spelling
+   * followed by ':', in little-endian words of eight octets, and the masks of the octets that
+   * count in each word ({@link #matchWithColon}).
+   */
+  private static final HeaderName[][] COLON_NAMES = new HeaderName[128][0];
+  private static final long[][][] COLON_WORDS = new long[128][0][];
+  private static final long[][][] COLON_MASKS = new long[128][0][];
+  private static final VarHandle OCTETS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /** The next {@link #id} of a known name. */
+  private static int knownCount;
 
   public static final HeaderName ACCEPT = known("Accept", 0);
   public static final HeaderName ACCEPT_CONTACT = known("Accept-Contact", 'a');
@@ -81,16 +99,23 @@ public final class HeaderName {
   private final String lower;
   private final char compact;
   private final boolean known;
+  /**
+   * A known name's number, 0 up (in declaration order), which {@link Headers} uses as a bit of its
+   * masks of the names present; -1 for other names.
+   */
+  private final int id;
 
   private HeaderName(String name, char compact, boolean known) {
     this.name = name;
     this.lower = name.toLowerCase(Locale.ROOT);
     this.compact = compact;
     this.known = known;
+    this.id = known ? knownCount++ : -1;
   }
 
   private static HeaderName known(String name, int compact) {
     HeaderName h = new HeaderName(name, (char) compact, true);
+    byFirstOctet(h);
     EXACT.put(name, h);
     LOWER.put(h.lower, h);
     index(name, h);
@@ -154,6 +179,56 @@ public final class HeaderName {
    * The known header whose canonical spelling ({@code "Call-ID"}, not {@code "call-id"} or
    * {@code "i"}) is exactly {@code b[from, to)}, or null: the usual case, in one pass.
    */
+  private static void byFirstOctet(HeaderName h) {
+    byte[] spelling = (h.name + ":").getBytes(StandardCharsets.US_ASCII);
+    int words = (spelling.length + 7) / 8;
+    long[] word = new long[words];
+    long[] mask = new long[words];
+    for (int k = 0; k < spelling.length; k++) {
+      word[k / 8] |= (spelling[k] & 0xFFL) << (8 * (k % 8));
+      mask[k / 8] |= 0xFFL << (8 * (k % 8));
+    }
+    int first = spelling[0];
+    int n = COLON_NAMES[first].length;
+    COLON_NAMES[first] = Arrays.copyOf(COLON_NAMES[first], n + 1);
+    COLON_WORDS[first] = Arrays.copyOf(COLON_WORDS[first], n + 1);
+    COLON_MASKS[first] = Arrays.copyOf(COLON_MASKS[first], n + 1);
+    COLON_NAMES[first][n] = h;
+    COLON_WORDS[first][n] = word;
+    COLON_MASKS[first][n] = mask;
+  }
+
+  /**
+   * The known name whose canonical spelling, followed at once by ':', starts {@code b} at
+   * {@code from} and ends before {@code limit}; null for anything else (other spellings, a space
+   * before the colon, unknown names), which {@link #lookupCanonical} and {@link #lookup} then
+   * read. Compares eight octets at a time; octets past {@code limit} (but inside {@code b}) may be
+   * read and are masked out.
+   */
+  static HeaderName matchWithColon(byte[] b, int from, int limit) {
+    int first = b[from];
+    if (first < 0) {
+      return null;
+    }
+    HeaderName[] names = COLON_NAMES[first];
+    candidates:
+    for (int c = 0; c < names.length; c++) {
+      long[] word = COLON_WORDS[first][c];
+      long[] mask = COLON_MASKS[first][c];
+      int n = names[c].name.length() + 1;
+      if (n > limit - from || from + word.length * 8 > b.length) {
+        continue;
+      }
+      for (int w = 0; w < word.length; w++) {
+        if (((long) OCTETS.get(b, from + 8 * w) & mask[w]) != word[w]) {
+          continue candidates;
+        }
+      }
+      return names[c];
+    }
+    return null;
+  }
+
   static HeaderName lookupCanonical(byte[] b, int from, int to) {
     int len = to - from;
     if (len > 1 && len < 32) {
@@ -193,6 +268,14 @@ public final class HeaderName {
   /** Whether this is one of the constants above (compared by identity). */
   boolean isKnown() {
     return known;
+  }
+
+  /**
+   * The bit of this name in {@link Headers}' masks of the names present: one bit per known name
+   * among the first 64, else 0 (no bit: such names are found by scanning).
+   */
+  long bit() {
+    return id >= 0 && id < 64 ? 1L << id : 0L;
   }
 
   /**

@@ -19,10 +19,14 @@ public final class Headers {
       new Headers(0, new String[0], new HeaderName[0], new String[0], null, null);
 
   private final int size;
+  /** The names as written; null when every one is its header name's canonical spelling. */
   private final String[] names;
   private final HeaderName[] headerNames;
-  /** Values; an entry is null until first read when it is still bytes of {@link #source}. */
-  private final String[] values;
+  /**
+   * Values; an entry is null until first read when it is still bytes of {@link #source}, and the
+   * array itself null until the first is read (parsed fields none of which was folded).
+   */
+  private String[] values;
   /** The parsed message's bytes (values decoded lazily from them), or null if built. */
   private final byte[] source;
   /**
@@ -30,6 +34,9 @@ public final class Headers {
    * (1-based) where it starts in the parsed text; null if built.
    */
   private final int[] meta;
+  /** The {@link HeaderName#bit() bits} of the known names present, and of those present twice or more. */
+  private final long present;
+  private final long repeated;
 
   Headers(int size, String[] names, HeaderName[] headerNames, String[] values, byte[] source,
       int[] meta) {
@@ -39,6 +46,28 @@ public final class Headers {
     this.values = values;
     this.source = source;
     this.meta = meta;
+    long seen = 0;
+    long twice = 0;
+    for (int i = 0; i < size; i++) {
+      long bit = headerNames[i].bit();
+      twice |= seen & bit;
+      seen |= bit;
+    }
+    this.present = seen;
+    this.repeated = twice;
+  }
+
+  /** Parsed fields, whose masks {@link Parsed} computed while adding them. */
+  private Headers(int size, String[] names, HeaderName[] headerNames, String[] values,
+      byte[] source, int[] meta, long present, long repeated) {
+    this.size = size;
+    this.names = names;
+    this.headerNames = headerNames;
+    this.values = values;
+    this.source = source;
+    this.meta = meta;
+    this.present = present;
+    this.repeated = repeated;
   }
 
   /** Number of header fields. */
@@ -48,7 +77,11 @@ public final class Headers {
 
   /** The field name at {@code index}, as written (possibly a compact form). */
   public String name(int index) {
-    return names[Objects.checkIndex(index, size)];
+    return spelling(Objects.checkIndex(index, size));
+  }
+
+  private String spelling(int index) {
+    return names == null ? headerNames[index].name() : names[index];
   }
 
   /** The header name at {@code index}, canonical when known. */
@@ -58,12 +91,18 @@ public final class Headers {
 
   /** The raw value at {@code index}. */
   public String value(int index) {
-    String v = values[Objects.checkIndex(index, size)];
+    Objects.checkIndex(index, size);
+    String[] vs = values;
+    String v = vs == null ? null : vs[index];
     if (v == null) {
-      // Decoded on first read; a race only decodes the same bytes twice.
+      // Decoded on first read; a race only decodes the same bytes twice (or loses an array).
+      if (vs == null) {
+        vs = new String[size];
+        values = vs;
+      }
       int from = meta[index * 4];
       v = new String(source, from, meta[index * 4 + 1] - from, StandardCharsets.UTF_8);
-      values[index] = v;
+      vs[index] = v;
     }
     return v;
   }
@@ -73,12 +112,13 @@ public final class Headers {
    * text); {@link #value} decodes them again. Nothing to forget in built headers.
    */
   void forgetDecoded() {
-    if (source == null) {
+    String[] vs = values;
+    if (source == null || vs == null) {
       return;
     }
     for (int i = 0; i < size; i++) {
       if (meta[i * 4] >= 0) {
-        values[i] = null;
+        vs[i] = null;
       }
     }
   }
@@ -91,7 +131,7 @@ public final class Headers {
   Headers withValue(int index, String value) {
     Objects.checkIndex(index, size);
     Objects.requireNonNull(value, "value");
-    String[] v = Arrays.copyOf(values, size);
+    String[] v = values == null ? new String[size] : Arrays.copyOf(values, size);
     v[index] = value;
     int[] m = null;
     if (meta != null) {
@@ -105,15 +145,19 @@ public final class Headers {
   Headers without(int index) {
     Objects.checkIndex(index, size);
     int n = size - 1;
-    String[] nm = new String[n];
+    String[] nm = names == null ? null : new String[n];
     HeaderName[] hn = new HeaderName[n];
     String[] v = new String[n];
-    System.arraycopy(names, 0, nm, 0, index);
-    System.arraycopy(names, index + 1, nm, index, n - index);
+    if (nm != null) {
+      System.arraycopy(names, 0, nm, 0, index);
+      System.arraycopy(names, index + 1, nm, index, n - index);
+    }
     System.arraycopy(headerNames, 0, hn, 0, index);
     System.arraycopy(headerNames, index + 1, hn, index, n - index);
-    System.arraycopy(values, 0, v, 0, index);
-    System.arraycopy(values, index + 1, v, index, n - index);
+    if (values != null) {
+      System.arraycopy(values, 0, v, 0, index);
+      System.arraycopy(values, index + 1, v, index, n - index);
+    }
     int[] m = null;
     if (meta != null) {
       m = new int[n * 4];
@@ -187,6 +231,10 @@ public final class Headers {
 
   /** Index of the first field named {@code name} at or after {@code from}, or -1. */
   public int indexOf(HeaderName name, int from) {
+    long bit = name.bit();
+    if (bit != 0 && (present & bit) == 0) {
+      return -1;
+    }
     if (name.isKnown()) {
       // Known names are canonical constants: identity is enough.
       for (int i = from; i < size; i++) {
@@ -204,11 +252,23 @@ public final class Headers {
     return -1;
   }
 
+  /**
+   * Index of the next field named {@code name} after {@code index}, the index of a field of that
+   * name; -1 at once, without scanning, for a known name that appears only once.
+   */
+  int nextIndexOf(HeaderName name, int index) {
+    long bit = name.bit();
+    if (bit != 0 && (repeated & bit) == 0) {
+      return -1;
+    }
+    return indexOf(name, index + 1);
+  }
+
   /** A builder holding these fields. */
   public Builder toBuilder() {
     Builder b = new Builder();
     for (int i = 0; i < size; i++) {
-      b.add(names[i], headerNames[i], value(i));
+      b.add(spelling(i), headerNames[i], value(i));
     }
     return b;
   }
@@ -225,8 +285,8 @@ public final class Headers {
   int asciiLength() {
     int n = 0;
     for (int i = 0; i < size; i++) {
-      String v = values[i];
-      n += names[i].length() + 4 + (v != null ? v.length() : meta[i * 4 + 1] - meta[i * 4]);
+      String v = values == null ? null : values[i];
+      n += spelling(i).length() + 4 + (v != null ? v.length() : meta[i * 4 + 1] - meta[i * 4]);
     }
     return n;
   }
@@ -238,13 +298,13 @@ public final class Headers {
    */
   int writeAscii(byte[] out, int p) {
     for (int i = 0; i < size && p >= 0; i++) {
-      p = writeAscii(names[i], out, p);
+      p = writeAscii(spelling(i), out, p);
       if (p < 0) {
         return -1;
       }
       out[p++] = ':';
       out[p++] = ' ';
-      String v = values[i];
+      String v = values == null ? null : values[i];
       if (v != null) {
         p = writeAscii(v, out, p);
       } else {
@@ -281,7 +341,7 @@ public final class Headers {
 
   void appendTo(StringBuilder out) {
     for (int i = 0; i < size; i++) {
-      out.append(names[i]).append(": ").append(value(i)).append("\r\n");
+      out.append(spelling(i)).append(": ").append(value(i)).append("\r\n");
     }
   }
 
@@ -406,10 +466,14 @@ public final class Headers {
   static final class Parsed {
     private final byte[] source;
     private int size;
-    private String[] names = new String[16];
+    /** Created at the first name not in its canonical spelling (compact forms, other cases). */
+    private String[] names;
     private HeaderName[] headerNames = new HeaderName[16];
-    private String[] values = new String[16];
+    /** Created at the first folded value. */
+    private String[] values;
     private int[] meta = new int[64];
+    private long present;
+    private long repeated;
 
     Parsed(byte[] source) {
       this.source = source;
@@ -424,16 +488,36 @@ public final class Headers {
      * (folded; its start is then recorded as -1: there are no bytes to decode it from again).
      */
     void add(String spelling, HeaderName name, int from, int to, String text, int line, int column) {
-      if (size == names.length) {
+      if (size == headerNames.length) {
         int n = size * 2;
-        names = Arrays.copyOf(names, n);
         headerNames = Arrays.copyOf(headerNames, n);
-        values = Arrays.copyOf(values, n);
         meta = Arrays.copyOf(meta, n * 4);
+        if (names != null) {
+          names = Arrays.copyOf(names, n);
+        }
+        if (values != null) {
+          values = Arrays.copyOf(values, n);
+        }
       }
-      names[size] = spelling;
+      if (names == null && !spelling.equals(name.name())) {
+        names = new String[headerNames.length];
+        for (int i = 0; i < size; i++) {
+          names[i] = headerNames[i].name();
+        }
+      }
+      if (names != null) {
+        names[size] = spelling;
+      }
+      if (text != null && values == null) {
+        values = new String[headerNames.length];
+      }
       headerNames[size] = name;
-      values[size] = text;
+      long bit = name.bit();
+      repeated |= present & bit;
+      present |= bit;
+      if (values != null) {
+        values[size] = text;
+      }
       int m = size * 4;
       meta[m] = text == null ? from : -1;
       meta[m + 1] = to;
@@ -443,7 +527,7 @@ public final class Headers {
     }
 
     Headers build() {
-      return new Headers(size, names, headerNames, values, source, meta);
+      return new Headers(size, names, headerNames, values, source, meta, present, repeated);
     }
   }
 }

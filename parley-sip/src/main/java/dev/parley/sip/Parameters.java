@@ -14,35 +14,37 @@ import java.util.Objects;
  */
 public final class Parameters {
   /** No parameters. */
-  public static final Parameters EMPTY = new Parameters(new String[0], new String[0]);
+  public static final Parameters EMPTY = new Parameters(new String[0]);
 
-  private final String[] names;
-  private final String[] values;
+  /** Name and value (null when absent) of each parameter in turn: one array for both. */
+  private final String[] pairs;
 
-  /** Takes the arrays as they are (the parser hands over arrays nobody else holds). */
-  Parameters(String[] names, String[] values) {
-    this.names = names;
-    this.values = values;
+  /**
+   * Takes {@code pairs} (name, value, name, value...) as it is (the parser hands over an array
+   * nobody else holds).
+   */
+  Parameters(String[] pairs) {
+    this.pairs = pairs;
   }
 
   /** Number of parameters. */
   public int size() {
-    return names.length;
+    return pairs.length / 2;
   }
 
   /** Whether there are none. */
   public boolean isEmpty() {
-    return names.length == 0;
+    return pairs.length == 0;
   }
 
   /** The name of the parameter at {@code index}, as written. */
   public String name(int index) {
-    return names[index];
+    return pairs[2 * index];
   }
 
   /** The value of the parameter at {@code index}, or null when it has none. */
   public String value(int index) {
-    return values[index];
+    return pairs[2 * index + 1];
   }
 
   /** Whether a parameter of this name is present (case-insensitive). */
@@ -53,7 +55,7 @@ public final class Parameters {
   /** The value of the first parameter of this name, or null when absent or valueless. */
   public String get(String name) {
     int i = indexOf(name);
-    return i < 0 ? null : values[i];
+    return i < 0 ? null : pairs[2 * i + 1];
   }
 
   /** Index of the first parameter of this name (case-insensitive), or -1. */
@@ -61,14 +63,14 @@ public final class Parameters {
     Objects.requireNonNull(name, "name");
     // Parsed names of the common parameters are the same String objects as the literals
     // callers pass ("tag", "branch"...): an identity pass first is cheap and usually enough.
-    for (int i = 0; i < names.length; i++) {
-      if (names[i] == name) {
-        return i;
+    for (int i = 0; i < pairs.length; i += 2) {
+      if (pairs[i] == name) {
+        return i / 2;
       }
     }
-    for (int i = 0; i < names.length; i++) {
-      if (names[i].equalsIgnoreCase(name)) {
-        return i;
+    for (int i = 0; i < pairs.length; i += 2) {
+      if (pairs[i].equalsIgnoreCase(name)) {
+        return i / 2;
       }
     }
     return -1;
@@ -76,6 +78,10 @@ public final class Parameters {
 
   /** The names in order, as written. */
   public List<String> names() {
+    String[] names = new String[size()];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = pairs[2 * i];
+    }
     return List.of(names);
   }
 
@@ -96,8 +102,10 @@ public final class Parameters {
   /** A builder holding these parameters. */
   public Builder toBuilder() {
     Builder b = new Builder();
-    b.names.addAll(Arrays.asList(names));
-    b.values.addAll(Arrays.asList(values));
+    for (int i = 0; i < pairs.length; i += 2) {
+      b.names.add(pairs[i]);
+      b.values.add(pairs[i + 1]);
+    }
     return b;
   }
 
@@ -108,10 +116,10 @@ public final class Parameters {
 
   /** Appends {@code ;name[=value]} for each parameter to {@code out}. */
   public void appendTo(StringBuilder out) {
-    for (int i = 0; i < names.length; i++) {
-      out.append(';').append(names[i]);
-      if (values[i] != null) {
-        out.append('=').append(values[i]);
+    for (int i = 0; i < pairs.length; i += 2) {
+      out.append(';').append(pairs[i]);
+      if (pairs[i + 1] != null) {
+        out.append('=').append(pairs[i + 1]);
       }
     }
   }
@@ -125,12 +133,12 @@ public final class Parameters {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Parameters p && Arrays.equals(names, p.names) && Arrays.equals(values, p.values);
+    return o instanceof Parameters p && Arrays.equals(pairs, p.pairs);
   }
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(names) * 31 + Arrays.hashCode(values);
+    return Arrays.hashCode(pairs);
   }
 
   /** Builds {@link Parameters}; not thread-safe. */
@@ -179,7 +187,12 @@ public final class Parameters {
       if (names.isEmpty()) {
         return EMPTY;
       }
-      return new Parameters(names.toArray(new String[0]), values.toArray(new String[0]));
+      String[] pairs = new String[2 * names.size()];
+      for (int i = 0; i < names.size(); i++) {
+        pairs[2 * i] = names.get(i);
+        pairs[2 * i + 1] = values.get(i);
+      }
+      return new Parameters(pairs);
     }
   }
 }

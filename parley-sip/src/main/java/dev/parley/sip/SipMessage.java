@@ -90,13 +90,17 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
    *
    * @throws SipParseException if the field does not match the header's grammar
    */
+  @SuppressWarnings("unchecked")
   public final <T> T header(Header<T> header) {
     int i = headers.indexOf(header.name(), 0);
     if (i < 0) {
       return null;
     }
-    List<T> values = field(i, header);
-    return values.isEmpty() ? null : values.get(0);
+    Object value = typedValue(i, header);
+    if (value instanceof List<?> values) {
+      return values.isEmpty() ? null : (T) values.get(0);
+    }
+    return (T) value;
   }
 
   /**
@@ -109,31 +113,43 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     if (i < 0) {
       return List.of();
     }
-    int next = headers.indexOf(header.name(), i + 1);
+    int next = headers.nextIndexOf(header.name(), i);
     if (next < 0) {
       return field(i, header);
     }
     List<T> all = new ArrayList<>(field(i, header));
-    for (; next >= 0; next = headers.indexOf(header.name(), next + 1)) {
+    for (; next >= 0; next = headers.nextIndexOf(header.name(), next)) {
       all.addAll(field(next, header));
     }
     return Collections.unmodifiableList(all);
   }
 
+  /** The values of the field at {@code index}, typed with {@code header}'s grammar. */
   @SuppressWarnings("unchecked")
   private <T> List<T> field(int index, Header<T> header) {
+    Object value = typedValue(index, header);
+    return value instanceof List ? (List<T>) value : List.of((T) value);
+  }
+
+  /**
+   * The field at {@code index} typed with {@code header}'s grammar and cached: its only value
+   * when the fast path read one (no list is made for it), else the list of its values (no
+   * header's value is itself a List).
+   */
+  private Object typedValue(int index, Header<?> header) {
     Object cached = typed[index];
     if (cached != null) {
-      return (List<T>) cached;
+      return cached;
     }
     int from = headers.sourceStart(index);
-    List<T> values = from < 0 ? null
-        : header.parseWire(headers.source(), from, headers.sourceEnd(index));
-    if (values != null) {
-      typed[index] = values;
-      return values;
+    Object value = from < 0 ? null
+        : header.parseWireValue(headers.source(), from, headers.sourceEnd(index));
+    if (value != null) {
+      typed[index] = value;
+      return value;
     }
     Leniency leniency = new Leniency(policy);
+    List<?> values;
     try {
       values = header.parseField(headers.value(index), leniency);
     } catch (SipParseException e) {
@@ -241,7 +257,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     for (Header<?> h : Header.ALL) {
       if (h.isSingleton()) {
         int first = headers.indexOf(h.name(), 0);
-        if (first >= 0 && headers.indexOf(h.name(), first + 1) >= 0) {
+        if (first >= 0 && headers.nextIndexOf(h.name(), first) >= 0) {
           return h.name();
         }
       }
@@ -330,7 +346,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
       if (first < 0) {
         continue;
       }
-      int second = headers.indexOf(h.name(), first + 1);
+      int second = headers.nextIndexOf(h.name(), first);
       if (h.isSingleton() && second >= 0) {
         throw new SipParseException(
             "duplicate " + h.name() + " header (it may appear only once)",
@@ -339,7 +355,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
       headers(h);
     }
     for (int i = headers.indexOf(HeaderName.CONTACT, 0); i >= 0;
-        i = headers.indexOf(HeaderName.CONTACT, i + 1)) {
+        i = headers.nextIndexOf(HeaderName.CONTACT, i)) {
       try {
         for (Address a : field(i, Header.CONTACT)) {
           a.expires();

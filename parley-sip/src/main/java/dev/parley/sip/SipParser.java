@@ -30,7 +30,10 @@ public final class SipParser {
   private final ParserConfig config;
   private final CompliancePolicy policy;
   private final boolean validate;
-  /** Whether the start line may be read by {@link WireGrammar} (off only in tests). */
+  /**
+   * Whether the start line may be read by {@link WireGrammar} and the usual header names matched
+   * eight octets at a time (off only in tests, which compare with the general code).
+   */
   private final boolean wireGrammar;
 
   private SipParser(Builder b) {
@@ -365,31 +368,17 @@ public final class SipParser {
             throw new SipParseException("more than " + config.maxHeaderCount() + " header fields",
                 line, 1, 513);
           }
-          int i = start;
-          while (i < e && Chars.is(b[i] & 0xFF, Chars.TOKEN)) {
-            i++;
-          }
-          if (i == start) {
-            throw error("expected a header name, found " + Lexer.describe((char) (c0 & 0xFF)), 0);
-          }
-          headerName = HeaderName.lookupCanonical(b, start, i);
+          // The usual case first: a known name in its canonical spelling, then ':' at once.
+          headerName = wireGrammar ? HeaderName.matchWithColon(b, start, e) : null;
+          int i;
           if (headerName != null) {
             name = headerName.name();
+            i = start + name.length() + 1;
           } else {
-            headerName = HeaderName.lookup(b, start, i);
-            name = spelling(headerName, start, i);
-            if (headerName == null) {
-              headerName = HeaderName.ofToken(name);
-            }
+            i = headerName(start, e);
+            headerName = this.headerName;
+            name = this.name;
           }
-          while (i < e && (b[i] == ' ' || b[i] == '\t')) {
-            i++;
-          }
-          if (i == e || b[i] != ':') {
-            throw error("expected ':' after header name " + name
-                + (i == e ? "" : ", found " + Lexer.describe((char) (b[i] & 0xFF))), i - start);
-          }
-          i++;
           while (i < e && (b[i] == ' ' || b[i] == '\t')) {
             i++;
           }
@@ -411,6 +400,42 @@ public final class SipParser {
             folded != null ? folded.toString() : null, valueLine, valueColumn);
       }
       return h.build();
+    }
+
+    /** The name read by {@link #headerName(int, int)}, as written and as a header name. */
+    private String name;
+    private HeaderName headerName;
+
+    /**
+     * field-name HCOLON of the line {@code b[start, e)} in any spelling, into {@link #name} and
+     * {@link #headerName}; returns the index after the colon.
+     */
+    private int headerName(int start, int e) {
+      int i = start;
+      while (i < e && Chars.is(b[i] & 0xFF, Chars.TOKEN)) {
+        i++;
+      }
+      if (i == start) {
+        throw error("expected a header name, found " + Lexer.describe((char) (b[start] & 0xFF)), 0);
+      }
+      headerName = HeaderName.lookupCanonical(b, start, i);
+      if (headerName != null) {
+        name = headerName.name();
+      } else {
+        headerName = HeaderName.lookup(b, start, i);
+        name = spelling(headerName, start, i);
+        if (headerName == null) {
+          headerName = HeaderName.ofToken(name);
+        }
+      }
+      while (i < e && (b[i] == ' ' || b[i] == '\t')) {
+        i++;
+      }
+      if (i == e || b[i] != ':') {
+        throw error("expected ':' after header name " + name
+            + (i == e ? "" : ", found " + Lexer.describe((char) (b[i] & 0xFF))), i - start);
+      }
+      return i + 1;
     }
 
     /** End of input before the empty line: refused, or repaired under a policy that allows it. */
@@ -447,7 +472,7 @@ public final class SipParser {
       int available = limit - bodyStart;
       long length = -1;
       for (int i = headers.indexOf(HeaderName.CONTENT_LENGTH, 0); i >= 0;
-          i = headers.indexOf(HeaderName.CONTENT_LENGTH, i + 1)) {
+          i = headers.nextIndexOf(HeaderName.CONTENT_LENGTH, i)) {
         long n = contentLength(headers, i);
         if (n < 0 || n > Integer.MAX_VALUE) {
           throw new SipParseException("Content-Length is not a number of bytes: "
@@ -650,8 +675,9 @@ public final class SipParser {
     }
 
     /**
-     * Whether the usual start lines are read straight from the bytes (default true); false reads
-     * every start line with the String grammar, for tests that compare the two.
+     * Whether the usual start lines are read straight from the bytes and the usual header names
+     * matched as words (default true); false reads every start line with the String grammar and
+     * every name octet by octet, for tests that compare the two.
      */
     Builder wireGrammar(boolean wireGrammar) {
       this.wireGrammar = wireGrammar;

@@ -75,9 +75,11 @@ final class WireGrammar extends CharSource {
   private final byte[] b;
   private final int end;
   private int pos;
-  /** The parameter list being read: allocated at its exact size by the last parameter. */
-  private String[] names;
-  private String[] values;
+  /**
+   * The parameter list being read, names and values in turn ({@link Parameters}' form):
+   * allocated at its exact size by the last parameter.
+   */
+  private String[] pairs;
 
   private WireGrammar(byte[] b, int from, int to) {
     this.b = b;
@@ -95,10 +97,11 @@ final class WireGrammar extends CharSource {
 
   /**
    * The elements of one header field {@code b[from, to)} (unfolded and trimmed, as framing leaves
-   * it), read with {@code rule} and, for a list header, separated by COMMA; null when declined.
-   * Mirrors {@code Header.parseField}.
+   * it), read with {@code rule} and, for a list header, separated by COMMA: the element itself
+   * when there is one, else the list of them; null when declined. Mirrors
+   * {@code Header.parseField}.
    */
-  static List<Object> field(byte[] b, int from, int to, Rule rule, boolean list) {
+  static Object field(byte[] b, int from, int to, Rule rule, boolean list) {
     WireGrammar g = new WireGrammar(b, from, to);
     g.sws();
     if (g.pos == g.end) {
@@ -110,7 +113,7 @@ final class WireGrammar extends CharSource {
     }
     g.sws();
     if (g.pos == g.end) {
-      return List.of(first);
+      return first;
     }
     if (!list) {
       return null;
@@ -337,7 +340,7 @@ final class WireGrammar extends CharSource {
     if (none) {
       return Parameters.EMPTY;
     }
-    return genericParam(hostValues, 0) ? new Parameters(names, values) : null;
+    return genericParam(hostValues, 0) ? new Parameters(pairs) : null;
   }
 
   /** The parameter at {@code index} and those after it. */
@@ -346,8 +349,7 @@ final class WireGrammar extends CharSource {
     sws();
     if (pos == end || b[pos] != ';') {
       pos = save;
-      names = new String[index];
-      values = new String[index];
+      pairs = new String[2 * index];
       return true;
     }
     if (index == MAX_PARAMETERS) {
@@ -375,8 +377,8 @@ final class WireGrammar extends CharSource {
     if (!genericParam(hostValues, index + 1)) {
       return false;
     }
-    names[index] = name;
-    values[index] = value;
+    pairs[2 * index] = name;
+    pairs[2 * index + 1] = value;
     return true;
   }
 
@@ -473,7 +475,7 @@ final class WireGrammar extends CharSource {
     if (pos == to || b[pos] != ';') {
       return Parameters.EMPTY;
     }
-    return uriParameter(to, 0) ? new Parameters(names, values) : null;
+    return uriParameter(to, 0) ? new Parameters(pairs) : null;
   }
 
   /**
@@ -482,8 +484,7 @@ final class WireGrammar extends CharSource {
    */
   private boolean uriParameter(int to, int index) {
     if (pos == to || b[pos] != ';') {
-      names = new String[index];
-      values = new String[index];
+      pairs = new String[2 * index];
       return true;
     }
     if (index == MAX_PARAMETERS) {
@@ -511,8 +512,8 @@ final class WireGrammar extends CharSource {
     if (!uriParameter(to, index + 1)) {
       return false;
     }
-    names[index] = name;
-    values[index] = value;
+    pairs[2 * index] = name;
+    pairs[2 * index + 1] = value;
     return true;
   }
 

@@ -196,6 +196,31 @@ class WireGrammarTest {
       assertThat(fast.startLine()).isEqualTo(slow.startLine());
       assertThat(fast.violations()).isEqualTo(slow.violations());
       assertThat(fast.bodyLength()).isEqualTo(slow.bodyLength());
+      Headers fh = fast.headers();
+      Headers sh = slow.headers();
+      for (int i = 0; i < fh.size(); i++) {
+        assertThat(List.of(fh.name(i), fh.line(i), fh.column(i)))
+            .isEqualTo(List.of(sh.name(i), sh.line(i), sh.column(i)));
+        assertThat(fh.headerName(i)).isEqualTo(sh.headerName(i));
+      }
+    }
+  }
+
+  @Test
+  void headerNamesMatchedAsWordsReadAsOctetByOctet() {
+    for (String field : List.of("Via: x", "Via : x", "VIA: x", "via: x", "v: x", "V: x",
+        "Vias: x", "Vi: x", "Content-Length: 0", "Content-Lengths: 0", "Content-Lengt: 0",
+        "Content-length: 0", "Content-Type:text/plain", "Max-Forwards: 70", "Max-Forwards\t: 70",
+        "Call-ID:c", "Call-Id: c", "CSeq: 1 INVITE", "Cseq: 1 INVITE", "To:<sip:b@h>", "To",
+        "To x: y", "T: y", "Ms-Conversation-ID: 1", "WWW-Authenticate: Digest realm=\"r\"",
+        "Record-Route: <sip:h;lr>", "Record-Route-X: 1", "X-Via: 1", "\u00e9: 1", "Route:",
+        "Supported:", "P-Asserted-Identity: <sip:a@h>", "Accept-Contact: *", "Accept: a/b")) {
+      String text = "OPTIONS sip:b@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"
+          + field + "\r\nTo: <sip:b@h>\r\nFrom: <sip:a@h>;tag=1\r\nCall-ID: c\r\n"
+          + "CSeq: 1 OPTIONS\r\n\r\n";
+      checkMessage(text.getBytes(StandardCharsets.UTF_8));
+      // At the very end of the input too, where a word would reach past the array.
+      checkMessage(("OPTIONS sip:b@h SIP/2.0\r\n" + field).getBytes(StandardCharsets.UTF_8));
     }
   }
 

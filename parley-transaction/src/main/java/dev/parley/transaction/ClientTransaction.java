@@ -38,5 +38,20 @@ public interface ClientTransaction extends Transaction {
 
     /** The transaction reached Terminated and left the layer's table. Called once. */
     default void onTerminated(ClientTransaction transaction) {}
+
+    /**
+     * The listener the transaction keeps once it has delivered a final response after which it
+     * only absorbs retransmissions for a while (Completed over UDP: a non-2xx to an INVITE until
+     * Timer D, 32 s by default; any final response to another request until Timer K, 5 s). From
+     * then on it calls only {@link #onTransportError} (the ACK of a non-2xx could not be sent
+     * again) and {@link #onTerminated}, on the returned listener. A listener that holds much (a
+     * proxy's context of the whole request, its responses) returns a small one here, so that the
+     * lingering transaction keeps little alive. Called at most once, on the scheduler, after the
+     * final response's {@link #onResponse} returned. Not called for a 2xx to an INVITE (Accepted
+     * delivers further 2xx responses). Default: this listener.
+     */
+    default Listener afterFinalResponse() {
+      return this;
+    }
   }
 }

@@ -94,17 +94,18 @@ final class ServerMeters {
         "Bindings (registered contacts) now");
   }
 
+  private static final String REFUSED_HELP = "Connections refused by a connection limit"
+      + " (accepted ones closed at once, outbound ones not opened)";
+
   static void connections(MeterRegistry r, NettyTransportLayer transport) {
     for (Transport t : CONNECTED) {
       String name = t.name().toLowerCase(Locale.ROOT);
       gauge(r, "parley.connections.open", transport, x -> x.connectionStats(t).open(),
           "Connections open now, inbound and outbound", "transport", name);
       connectionCounter(r, "parley.connections.refused", transport, t,
-          ConnectionStats::refusedPerAddress,
-          "Accepted connections closed at once by a connection limit", "reason", "per_address");
+          ConnectionStats::refusedPerAddress, REFUSED_HELP, "reason", "per_address");
       connectionCounter(r, "parley.connections.refused", transport, t,
-          ConnectionStats::refusedFull,
-          "Accepted connections closed at once by a connection limit", "reason", "full");
+          ConnectionStats::refusedFull, REFUSED_HELP, "reason", "full");
       connectionCounter(r, "parley.connections.evicted", transport, t, ConnectionStats::evicted,
           "Connections closed to make room for one from an address holding fewer");
       connectionCounter(r, "parley.connections.timeouts", transport, t,

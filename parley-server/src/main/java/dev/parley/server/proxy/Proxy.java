@@ -1,6 +1,7 @@
 package dev.parley.server.proxy;
 
 import dev.parley.auth.DigestAuthenticator;
+import dev.parley.server.proxy.internal.OpenFlows;
 import dev.parley.server.proxy.internal.ProxyCore;
 import dev.parley.server.proxy.internal.SourceLimits;
 import dev.parley.server.registrar.LocationService;
@@ -54,6 +55,7 @@ public final class Proxy {
   }
 
   private final ProxyCore core;
+  private final OpenFlows flows = new OpenFlows();
 
   /**
    * A proxy for {@code domain}.
@@ -70,7 +72,18 @@ public final class Proxy {
       DigestAuthenticator authenticator, ServerLocator locator, RateLimiter limiter,
       UnregisteredTargetHandler unregistered, byte[] routeSecret) {
     this.core = new ProxyCore(domain, config, trusted, md5OnlyUserAgents, location, accounts,
-        authenticator, locator, limiter, unregistered, routeSecret);
+        authenticator, locator, limiter, unregistered, routeSecret, flows);
+  }
+
+  /**
+   * Watches the transport's connections for the proxy's flow tokens (docs/server.md, "Proxy"
+   * step 7): install the returned listener, in front of {@code next}, as the transport's. A
+   * request inside a dialog whose token names a TCP, TLS or WebSocket connection that has closed
+   * is then answered 430 Flow Failed (RFC 5626 §5.3) instead of dialling the address. Without it
+   * such a flow is dialled.
+   */
+  public TransportListener watchFlows(TransportListener next) {
+    return flows.watch(Objects.requireNonNull(next, "next"));
   }
 
   /**

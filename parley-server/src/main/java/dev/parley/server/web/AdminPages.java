@@ -1,5 +1,6 @@
 package dev.parley.server.web;
 
+import dev.parley.transport.TraceListener;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * The admin page under {@code /admin} ({@code docs/web.md}, "Admin page" and "Security model"):
@@ -27,10 +29,14 @@ import java.util.concurrent.CompletableFuture;
  *   <li>reachable from loopback sources only unless {@link WebConfig#adminAllowRemote()} (403);
  *   <li>{@code GET /admin/login} the sign-in form; {@code POST /admin/login} checks the user's
  *       password against its stored HA1 and that it is an admin (403 when not), and sets the
- *       session cookie ({@code HttpOnly; Secure; SameSite=Strict; Path=/admin});
+ *       session cookie ({@code HttpOnly; Secure; SameSite=Strict; Path=/admin}); beyond the
+ *       {@link LoginLimiter}'s budget of failures it answers 429 with {@code Retry-After}
+ *       without checking the password;
  *   <li>{@code GET /admin} the page (303 to the form when not signed in), its script and style;
  *   <li>{@code GET /admin/api/status} and {@code /admin/api/state}: JSON (401 when not signed
  *       in, 403 when the user is no longer an admin); the state carries the session's CSRF token;
+ *   <li>{@code POST /admin/api/ladder/watch} (a {@code callId}) starts a live ladder
+ *       ({@link CallLadders}); {@code GET /admin/api/ladder?callId=&since=} reads it;
  *   <li>{@code POST /admin/api/binding/remove}, {@code /admin/api/account/disable},
  *       {@code /admin/api/account/enable}, {@code /admin/logout}: form-encoded, refused 403
  *       unless the request's {@code Origin} is the page's own and its {@code X-CSRF-Token} is
@@ -49,18 +55,39 @@ public final class AdminPages {
   private final WebConfig config;
   private final AdminSessions sessions;
   private final WebSite site;
+  private final LoginLimiter logins;
+  private final CallLadders ladders;
 
-  /** The admin pages over {@code backend}, with the bounds and access rules of {@code config}. */
+  /**
+   * The admin pages over {@code backend}, with the bounds and access rules of {@code config};
+   * no live ladders (nothing is traced).
+   */
   public AdminPages(AdminBackend backend, WebConfig config) {
-    this(backend, config, System::currentTimeMillis);
+    this(backend, config, listener -> {}, System::currentTimeMillis);
+  }
+
+  /**
+   * The admin pages over {@code backend}, with the bounds and access rules of {@code config},
+   * tracing the watched calls' ladders through {@code traces} (the server transport's
+   * {@code addTraceListener}; called the first time an admin page is read, not before).
+   */
+  public AdminPages(AdminBackend backend, WebConfig config, Consumer<TraceListener> traces) {
+    this(backend, config, traces, System::currentTimeMillis);
   }
 
   AdminPages(AdminBackend backend, WebConfig config, java.util.function.LongSupplier clock) {
+    this(backend, config, listener -> {}, clock);
+  }
+
+  AdminPages(AdminBackend backend, WebConfig config, Consumer<TraceListener> traces,
+      java.util.function.LongSupplier clock) {
     this.backend = Objects.requireNonNull(backend, "backend");
     this.config = Objects.requireNonNull(config, "config");
     this.sessions = new AdminSessions(config.maxSessions(), config.sessionIdle().toMillis(),
         clock);
     this.site = WebSite.load(AdminPages.class.getClassLoader(), WebSite.ADMIN_PREFIX);
+    this.logins = new LoginLimiter(clock);
+    this.ladders = new CallLadders(traces, clock);
   }
 
   void handle(ChannelHandlerContext ctx, FullHttpRequest request, String path,
@@ -92,7 +119,7 @@ public final class AdminPages {
       if (get) {
         send(ctx, host, keepAlive, page("login.html"));
       } else if (m.equals(HttpMethod.POST)) {
-        login(ctx, request, host, keepAlive);
+        login(ctx, request, remote, host, keepAlive);
       } else {
         notAllowed(ctx, host, keepAlive, "GET, POST");
       }
@@ -110,10 +137,12 @@ public final class AdminPages {
         case "api/status" -> send(ctx, host, keepAlive,
             WebResponses.json(HttpResponseStatus.OK, backend.statusJson()));
         case "api/state" -> {
+          ladders.pageRead();
           String state = backend.stateJson();
           send(ctx, host, keepAlive, WebResponses.json(HttpResponseStatus.OK,
               state.substring(0, state.length() - 1) + ",\"csrf\":\"" + session.csrf() + "\"}"));
         }
+        case "api/ladder" -> ladder(ctx, uri, host, keepAlive);
         default -> send(ctx, host, keepAlive, WebResponses.text(HttpResponseStatus.NOT_FOUND,
             null));
       }
@@ -144,13 +173,14 @@ public final class AdminPages {
           user == null ? null : backend.setDisabled(user, true));
       case "api/account/enable" -> answerLater(ctx, host, keepAlive,
           user == null ? null : backend.setDisabled(user, false));
+      case "api/ladder/watch" -> watch(ctx, first(form, "callId"), host, keepAlive);
       default -> send(ctx, host, keepAlive, WebResponses.text(HttpResponseStatus.NOT_FOUND,
           null));
     }
   }
 
-  private void login(ChannelHandlerContext ctx, FullHttpRequest request, String host,
-      boolean keepAlive) {
+  private void login(ChannelHandlerContext ctx, FullHttpRequest request,
+      InetSocketAddress remote, String host, boolean keepAlive) {
     if (!sameOrigin(request, host)) {
       send(ctx, host, keepAlive, WebResponses.text(HttpResponseStatus.FORBIDDEN,
           "cross-site sign-in refused (Origin)"));
@@ -159,8 +189,19 @@ public final class AdminPages {
     Map<String, List<String>> form = form(request);
     String user = first(form, "user");
     String password = first(form, "password");
+    long retryAfter = logins.retryAfterSeconds(remote.getAddress(), user);
+    if (retryAfter > 0) {
+      FullHttpResponse r = WebResponses.of(HttpResponseStatus.TOO_MANY_REQUESTS, HTML,
+          message("Too many failed sign-ins; try again in " + retryAfter + " s."));
+      r.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(retryAfter));
+      send(ctx, host, keepAlive, r);
+      return;
+    }
     AdminBackend.SignIn result = user == null || password == null ? AdminBackend.SignIn.FAILED
         : backend.signIn(user, password);
+    if (result == AdminBackend.SignIn.FAILED) {
+      logins.failed(remote.getAddress(), user);
+    }
     switch (result) {
       case OK -> {
         FullHttpResponse r = WebResponses.redirect("/admin");
@@ -173,6 +214,39 @@ public final class AdminPages {
       default -> send(ctx, host, keepAlive, WebResponses.of(HttpResponseStatus.UNAUTHORIZED, HTML,
           message("Wrong user or password.")));
     }
+  }
+
+  /** Starts watching a call's ladder: 400 without a Call-ID, 503 when too many are watched. */
+  private void watch(ChannelHandlerContext ctx, String callId, String host, boolean keepAlive) {
+    if (callId == null || callId.length() > 256) {
+      send(ctx, host, keepAlive, WebResponses.json(HttpResponseStatus.BAD_REQUEST,
+          "{\"error\":\"callId missing or too long\"}"));
+    } else if (!ladders.watch(callId)) {
+      send(ctx, host, keepAlive, WebResponses.json(HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "{\"error\":\"" + CallLadders.MAX_WATCHED + " calls are watched already\"}"));
+    } else {
+      send(ctx, host, keepAlive, WebResponses.json(HttpResponseStatus.OK, "{\"ok\":true}"));
+    }
+  }
+
+  /** The ladder of a watched call, the messages after {@code since}: 404 when not watched. */
+  private void ladder(ChannelHandlerContext ctx, QueryStringDecoder uri, String host,
+      boolean keepAlive) {
+    List<String> id = uri.parameters().get("callId");
+    List<String> since = uri.parameters().get("since");
+    long after = 0;
+    try {
+      after = since == null || since.isEmpty() ? 0 : Long.parseLong(since.get(0));
+    } catch (NumberFormatException e) {
+      after = -1;
+    }
+    String json = id == null || id.isEmpty() || after < 0 ? null
+        : ladders.ladderJson(id.get(0), after);
+    send(ctx, host, keepAlive, json != null ? WebResponses.json(HttpResponseStatus.OK, json)
+        : after < 0 ? WebResponses.json(HttpResponseStatus.BAD_REQUEST,
+            "{\"error\":\"since is not a number\"}")
+        : WebResponses.json(HttpResponseStatus.NOT_FOUND,
+            "{\"error\":\"that call is not watched (POST /admin/api/ladder/watch)\"}"));
   }
 
   /** Answers when {@code action} completes; the connection reads nothing until then. */

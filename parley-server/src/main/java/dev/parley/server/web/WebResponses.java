@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  * ({@code docs/web.md}, "Security model"): a Content-Security-Policy that allows scripts,
  * styles and connections (WebSocket included) to the page's own origin only and no framing,
  * {@code X-Content-Type-Options: nosniff}, {@code X-Frame-Options: DENY},
- * {@code Referrer-Policy: no-referrer}, {@code Cross-Origin-Opener-Policy: same-origin}. No
+ * {@code Referrer-Policy: same-origin} (not {@code no-referrer}: under it a browser sends
+ * {@code Origin: null} with a form POST, and the sign-in form's same-origin check refuses it),
+ * {@code Cross-Origin-Opener-Policy: same-origin}. No
  * HSTS: the default certificate is a development one, and HSTS on {@code 127.0.0.1} would bind
  * every other local HTTPS service of the browser to it.
  *
@@ -70,7 +72,7 @@ final class WebResponses {
             + " object-src 'none'")
         .set("X-Content-Type-Options", "nosniff")
         .set("X-Frame-Options", "DENY")
-        .set("Referrer-Policy", "no-referrer")
+        .set("Referrer-Policy", "same-origin")
         .set("Cross-Origin-Opener-Policy", "same-origin");
   }
 

@@ -14,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
  */
 abstract class AbstractClientTransaction extends AbstractTransaction implements ClientTransaction {
   final Hop hop;
-  final Listener listener;
+  /** The TU's listener; in Completed, what its {@link Listener#afterFinalResponse} gave. */
+  private Listener listener;
   private volatile Flow flow;
 
   AbstractClientTransaction(DefaultTransactionLayer layer, Scheduler scheduler, SipRequest request,
@@ -63,6 +64,28 @@ abstract class AbstractClientTransaction extends AbstractTransaction implements 
         flow = f;
       }
     });
+  }
+
+  /**
+   * Completed over UDP: keeps only the listener's {@link Listener#afterFinalResponse} part (a
+   * listener that fails to give one is kept whole). On the scheduler.
+   */
+  final void narrowListener() {
+    try {
+      Listener narrow = listener.afterFinalResponse();
+      if (narrow == null) {
+        throw new IllegalStateException("afterFinalResponse returned null");
+      }
+      listener = narrow;
+    } catch (RuntimeException e) {
+      layer.callbackFailed("afterFinalResponse", this, e);
+    }
+  }
+
+  @Override
+  void addHeld(java.util.List<Object> held) {
+    super.addHeld(held);
+    held.add(listener);
   }
 
   final void deliver(SipResponse response) {

@@ -1,8 +1,8 @@
 package dev.parley.transaction.internal;
 
-import dev.parley.sip.SipMessage;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
+import dev.parley.sip.Via;
 import dev.parley.transaction.ServerTransaction;
 import dev.parley.transport.Flow;
 import dev.parley.transport.Hop;
@@ -16,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
  */
 abstract class AbstractServerTransaction extends AbstractTransaction implements ServerTransaction {
   private final String requestToTag;
+  /** The request's top Via for the §18.2.2 fallback of a reliable flow (null over UDP). */
+  private final Via fallbackVia;
   /** The merged-request key registered for this transaction (§8.2.2.2), or null. */
   volatile TransactionKeys.MergeKey mergeKey;
   /** The To tag of the last response sent, for RFC 2543 ACK matching and the 200 to a CANCEL. */
@@ -27,6 +29,7 @@ abstract class AbstractServerTransaction extends AbstractTransaction implements 
     super(layer, scheduler, request, key, flow.transport().isReliable(), layerOwned);
     this.flow = flow;
     this.requestToTag = request.to() == null ? null : request.to().tag();
+    this.fallbackVia = reliable ? request.topVia() : null;
   }
 
   @Override
@@ -49,7 +52,7 @@ abstract class AbstractServerTransaction extends AbstractTransaction implements 
   @Override
   public final void respondStatelessly(SipResponse response) {
     checkResponse(response);
-    if (response.isProvisional() || (request.method().isInvite() && response.isSuccess())) {
+    if (response.isProvisional() || (method.isInvite() && response.isSuccess())) {
       throw new IllegalArgumentException("response: a stateless answer must be final and not a 2xx"
           + " to an INVITE: " + response.statusCode());
     }
@@ -69,9 +72,9 @@ abstract class AbstractServerTransaction extends AbstractTransaction implements 
 
   private void checkResponse(SipResponse response) {
     Objects.requireNonNull(response, "response");
-    if (response.cseq() != null && !response.cseq().method().equals(request.method())) {
+    if (response.cseq() != null && !response.cseq().method().equals(method)) {
       throw new IllegalArgumentException("response CSeq method " + response.cseq().method()
-          + " is not the request's " + request.method());
+          + " is not the request's " + method);
     }
   }
 
@@ -119,7 +122,7 @@ abstract class AbstractServerTransaction extends AbstractTransaction implements 
       if (e == null) {
         return;
       }
-      Hop fallback = ResponseRoute.fallbackHop(request.topVia(), f);
+      Hop fallback = ResponseRoute.fallbackHop(fallbackVia, f);
       if (fallback == null) {
         failed(e);
         return;
@@ -141,19 +144,18 @@ abstract class AbstractServerTransaction extends AbstractTransaction implements 
   }
 
   /**
-   * For a state that only absorbs retransmissions for many seconds (Completed, Confirmed,
-   * Accepted over UDP): lets the request and the response kept for it drop their parsed caches,
-   * on the scheduler's next turn, once the transaction user is done with them. What lingers then
-   * is mostly the messages' bytes, which young collections copy far more cheaply. The messages
-   * stay whole: anything read again is parsed again, to an equal value.
+   * Sends a response kept as bytes again (a retransmission while lingering). A copy that does not
+   * parse again is a fault of its encoding: logged, and this retransmission is not answered.
    */
-  final void trimWhileLingering(SipMessage response) {
-    scheduler.execute(() -> {
-      request.dropParsedValues();
-      if (response != null) {
-        response.dropParsedValues();
-      }
-    });
+  final void sendAgain(WireCopy copy) {
+    SipResponse response;
+    try {
+      response = copy.response();
+    } catch (RuntimeException e) {
+      layer.retransmissionFailed(this, copy, e);
+      return;
+    }
+    send(response);
   }
 
   private CompletableFuture<Flow> sendTo(SipResponse response, Flow f) {

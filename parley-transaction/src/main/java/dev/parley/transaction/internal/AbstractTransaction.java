@@ -1,8 +1,10 @@
 package dev.parley.transaction.internal;
 
+import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.transaction.Transaction;
 import dev.parley.transport.Scheduler;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -10,11 +12,20 @@ import java.util.concurrent.TimeUnit;
 /**
  * What every transaction has: its request, its scheduler, its key in the layer's table, and the
  * way it ends. State changes happen only on {@link #scheduler}; the subclasses hold no locks.
+ *
+ * <p>Once a transaction only absorbs retransmissions (a lingering state, up to 32 s), it
+ * {@linkplain #compactLater compacts}: the request, and whatever message the state still needs,
+ * are kept as their wire bytes ({@link WireCopy}), so that the many lingering transactions of a
+ * busy server hold few objects for the young collections to copy.
  */
 abstract class AbstractTransaction implements Transaction {
   final DefaultTransactionLayer layer;
   final Scheduler scheduler;
-  final SipRequest request;
+  /** The request's method, kept whatever happens to the request. */
+  final SipMethod method;
+  /** The request, until the transaction compacts; then null and {@link #requestCopy} is set. */
+  private volatile SipRequest request;
+  private volatile WireCopy requestCopy;
   final Object key;
   final String branch;
   /** Whether the transport is reliable: no retransmissions, and Timers D, I, J, K are zero. */
@@ -30,6 +41,7 @@ abstract class AbstractTransaction implements Transaction {
     this.layer = layer;
     this.scheduler = scheduler;
     this.request = request;
+    this.method = request.method();
     this.key = key;
     this.branch = request.topVia() == null ? null : request.topVia().branch();
     this.reliable = reliable;
@@ -41,9 +53,19 @@ abstract class AbstractTransaction implements Transaction {
     return branch;
   }
 
+  /**
+   * The request; once the transaction lingers, a copy parsed again from the bytes it keeps (an
+   * equal message, not the same object).
+   */
   @Override
   public final SipRequest request() {
-    return request;
+    SipRequest r = request;
+    return r != null ? r : requestCopy.request(); // the copy is written before the field clears
+  }
+
+  @Override
+  public final boolean isInvite() {
+    return method.isInvite();
   }
 
   @Override
@@ -74,6 +96,41 @@ abstract class AbstractTransaction implements Transaction {
       lingering = true;
     }
     return schedule(delayMillis, fired);
+  }
+
+  /**
+   * On the scheduler's next turn, once the transaction user is done with the final response it
+   * was handed or sent: keeps the request as its bytes, and lets the state do the same with what
+   * it keeps ({@link #compact}), unless the transaction has ended meanwhile.
+   */
+  final void compactLater() {
+    scheduler.execute(() -> {
+      if (!terminated) {
+        compactRequest();
+        compact();
+      }
+    });
+  }
+
+  private void compactRequest() {
+    SipRequest r = request;
+    if (r != null) {
+      requestCopy = WireCopy.of(r);
+      request = null;
+    }
+  }
+
+  /** What the lingering state keeps, compacted. On the scheduler, in a lingering state. */
+  void compact() {}
+
+  /**
+   * The parsed or built messages and the listener this transaction holds now, for tests that
+   * check a lingering transaction keeps only bytes. Read on the scheduler.
+   */
+  void addHeld(List<Object> held) {
+    if (request != null) {
+      held.add(request);
+    }
   }
 
   /** Cancels a timer that may be null; returns null to clear the field. */
@@ -118,6 +175,6 @@ abstract class AbstractTransaction implements Transaction {
 
   @Override
   public String toString() {
-    return getClass().getSimpleName() + "{" + request.method() + " branch=" + branch + "}";
+    return getClass().getSimpleName() + "{" + method + " branch=" + branch + "}";
   }
 }

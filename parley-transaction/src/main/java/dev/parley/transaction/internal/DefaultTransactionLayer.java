@@ -518,6 +518,11 @@ public final class DefaultTransactionLayer implements TransactionLayer {
     log.debug("{}: dropping {} ({})", tx, response.startLine(), why);
   }
 
+  /** A message kept as bytes for a retransmission did not parse again (a fault of ours). */
+  void retransmissionFailed(AbstractTransaction tx, WireCopy copy, RuntimeException e) {
+    log.warn("{}: cannot retransmit the message kept as {}", tx, copy, e);
+  }
+
   void callbackFailed(String callback, Transaction tx, RuntimeException e) {
     log.warn("{} threw for {}", callback, tx, e);
   }

@@ -73,7 +73,10 @@ public final class InviteClientTransaction extends AbstractClientTransaction {
   private Scheduler.Timer timerM;
   private Scheduler.Timer cancelWait;
   private long timerAInterval;
+  /** The ACK of a non-2xx final response, resent for each retransmission of it (Completed). */
   private SipRequest ack;
+  /** The ACK as bytes, once Completed has compacted ({@link #ack} null). */
+  private WireCopy ackCopy;
   private String pendingCancelReason;
   private CompletableFuture<SipResponse> cancelResult;
   private boolean cancelSent;
@@ -90,7 +93,7 @@ public final class InviteClientTransaction extends AbstractClientTransaction {
       timerA = schedule(timerAInterval, this::timerAFired);
     }
     timerB = schedule(layer.timeoutMillis(), this::timerBFired);
-    send(request);
+    send(request());
   }
 
   private void timerAFired() {
@@ -99,7 +102,7 @@ public final class InviteClientTransaction extends AbstractClientTransaction {
     }
     timerAInterval *= 2;
     timerA = schedule(timerAInterval, this::timerAFired);
-    send(request);
+    send(request());
   }
 
   private void timerBFired() {
@@ -132,11 +135,14 @@ public final class InviteClientTransaction extends AbstractClientTransaction {
           timerM = linger(layer.timeoutMillis(), this::timerMFired, false);
           abandonCancel("INVITE was accepted before the CANCEL could be sent");
           deliver(response);
+          if (state == State.ACCEPTED) {
+            compactLater(); // Accepted keeps the full listener: further 2xx still reach the TU
+          }
         } else {
           state = State.COMPLETED;
           cancelTimers();
           abandonCancel("INVITE was answered before the CANCEL could be sent");
-          ack = LayerMessages.ackFor(request, response);
+          ack = LayerMessages.ackFor(request(), response);
           if (!reliable) {
             timerD = linger(layer.timerD(), this::timerDFired, true);
           }
@@ -144,6 +150,9 @@ public final class InviteClientTransaction extends AbstractClientTransaction {
           // 3xx) must not put its new INVITE on the wire before the ACK of this one.
           send(ack);
           deliver(response);
+          if (!reliable && state == State.COMPLETED) {
+            compactLater();
+          }
           if (reliable && state == State.COMPLETED) {
             state = State.TERMINATED;
             terminate();
@@ -157,10 +166,43 @@ public final class InviteClientTransaction extends AbstractClientTransaction {
       }
       case COMPLETED -> {
         if (response.isFinal() && !response.isSuccess()) {
-          send(ack);
+          resendAck();
         }
       }
       case TERMINATED -> { }
+    }
+  }
+
+  private void resendAck() {
+    if (ack != null) {
+      send(ack);
+      return;
+    }
+    SipRequest again;
+    try {
+      again = ackCopy.request();
+    } catch (RuntimeException e) {
+      layer.retransmissionFailed(this, ackCopy, e);
+      return;
+    }
+    send(again);
+  }
+
+  /** Completed (Timer D) keeps the ACK as bytes and a narrow listener. */
+  @Override
+  void compact() {
+    if (state == State.COMPLETED && ack != null) {
+      ackCopy = WireCopy.of(ack);
+      ack = null;
+      narrowListener();
+    }
+  }
+
+  @Override
+  void addHeld(java.util.List<Object> held) {
+    super.addHeld(held);
+    if (ack != null) {
+      held.add(ack);
     }
   }
 
@@ -222,7 +264,7 @@ public final class InviteClientTransaction extends AbstractClientTransaction {
     cancelSent = true;
     cancelWait = schedule(layer.timeoutMillis(), this::cancelWaitExpired);
     CompletableFuture<SipResponse> result = cancelResult;
-    layer.startCancel(LayerMessages.cancelFor(request, pendingCancelReason), hop, scheduler,
+    layer.startCancel(LayerMessages.cancelFor(request(), pendingCancelReason), hop, scheduler,
         new Listener() {
           @Override
           public void onResponse(dev.parley.transaction.ClientTransaction tx, SipResponse r) {

@@ -89,7 +89,7 @@ public final class InviteServerTransaction extends AbstractServerTransaction {
   private void sendTrying() {
     tryingTimer = null;
     if (state == State.PROCEEDING && lastProvisional == null) {
-      lastProvisional = request.response(100).build(); // §17.2.1, with Timestamp (§8.2.6.1)
+      lastProvisional = request().response(100).build(); // §17.2.1, with Timestamp (§8.2.6.1)
       sendFirst(lastProvisional);
     }
   }
@@ -123,7 +123,7 @@ public final class InviteServerTransaction extends AbstractServerTransaction {
         } else {
           finalResponse = null; // Confirmed absorbs ACKs only: nothing is retransmitted any more
           timerI = linger(layer.t4(), this::timerIFired, true);
-          trimWhileLingering(null);
+          compactLater();
         }
       }
       case ACCEPTED -> layer.ackToUser(ack, inbound);
@@ -144,8 +144,8 @@ public final class InviteServerTransaction extends AbstractServerTransaction {
           lastProvisional = null; // Accepted answers a retransmitted INVITE with nothing
           timerL = linger(layer.timeoutMillis(), this::timerLFired, false);
           sendFirst(response);
-          if (!reliable && state == State.ACCEPTED) {
-            trimWhileLingering(response);
+          if (state == State.ACCEPTED) {
+            compactLater(); // Accepted keeps no response: the TU retransmits its 2xx itself
           }
         } else {
           state = State.COMPLETED;
@@ -168,6 +168,17 @@ public final class InviteServerTransaction extends AbstractServerTransaction {
       }
       case COMPLETED, CONFIRMED, TERMINATED ->
           layer.responseDropped(this, response, "a final response was sent already");
+    }
+  }
+
+  @Override
+  void addHeld(java.util.List<Object> held) {
+    super.addHeld(held);
+    if (lastProvisional != null) {
+      held.add(lastProvisional);
+    }
+    if (finalResponse != null) {
+      held.add(finalResponse);
     }
   }
 

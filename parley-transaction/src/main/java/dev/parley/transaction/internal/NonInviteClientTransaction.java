@@ -76,7 +76,7 @@ public final class NonInviteClientTransaction extends AbstractClientTransaction 
       timerE = schedule(timerEInterval, this::timerEFired);
     }
     timerF = schedule(layer.timeoutMillis(), this::timerFFired);
-    send(request);
+    send(request());
   }
 
   private void timerEFired() {
@@ -85,7 +85,7 @@ public final class NonInviteClientTransaction extends AbstractClientTransaction 
     }
     timerEInterval = state == State.TRYING ? Math.min(2 * timerEInterval, layer.t2()) : layer.t2();
     timerE = schedule(timerEInterval, this::timerEFired);
-    send(request);
+    send(request());
   }
 
   private void timerFFired() {
@@ -110,6 +110,9 @@ public final class NonInviteClientTransaction extends AbstractClientTransaction 
             timerK = linger(layer.t4(), this::timerKFired, true);
           }
           deliver(response);
+          if (!reliable && state == State.COMPLETED) {
+            compactLater();
+          }
           if (reliable && state == State.COMPLETED) {
             state = State.TERMINATED;
             terminate();
@@ -117,6 +120,14 @@ public final class NonInviteClientTransaction extends AbstractClientTransaction 
         }
       }
       case COMPLETED, TERMINATED -> { }
+    }
+  }
+
+  /** Completed (Timer K) absorbs responses only: it keeps the request's bytes and a narrow listener. */
+  @Override
+  void compact() {
+    if (state == State.COMPLETED) {
+      narrowListener();
     }
   }
 

@@ -61,6 +61,8 @@ public final class NonInviteServerTransaction extends AbstractServerTransaction 
   private State state = State.TRYING;
   private Scheduler.Timer timerJ;
   private SipResponse lastResponse;
+  /** The final response as bytes, once Completed has compacted ({@link #lastResponse} null). */
+  private WireCopy finalCopy;
 
   NonInviteServerTransaction(DefaultTransactionLayer layer, Scheduler scheduler, SipRequest request,
       Object key, Flow flow, boolean layerOwned) {
@@ -73,7 +75,13 @@ public final class NonInviteServerTransaction extends AbstractServerTransaction 
   @Override
   void receiveRetransmission(SipRequest retransmission) {
     switch (state) {
-      case PROCEEDING, COMPLETED -> send(lastResponse);
+      case PROCEEDING, COMPLETED -> {
+        if (lastResponse != null) {
+          send(lastResponse);
+        } else {
+          sendAgain(finalCopy);
+        }
+      }
       case TRYING, TERMINATED -> { }
     }
   }
@@ -93,7 +101,7 @@ public final class NonInviteServerTransaction extends AbstractServerTransaction 
           }
           sendFirst(response);
           if (!reliable && state == State.COMPLETED) {
-            trimWhileLingering(response);
+            compactLater();
           }
           if (reliable && state == State.COMPLETED) {
             state = State.TERMINATED;
@@ -103,6 +111,23 @@ public final class NonInviteServerTransaction extends AbstractServerTransaction 
       }
       case COMPLETED, TERMINATED ->
           layer.responseDropped(this, response, "a final response was sent already");
+    }
+  }
+
+  /** Completed keeps the final response as its bytes (§17.2.2: resent for each retransmission). */
+  @Override
+  void compact() {
+    if (state == State.COMPLETED && lastResponse != null) {
+      finalCopy = WireCopy.of(lastResponse);
+      lastResponse = null;
+    }
+  }
+
+  @Override
+  void addHeld(java.util.List<Object> held) {
+    super.addHeld(held);
+    if (lastResponse != null) {
+      held.add(lastResponse);
     }
   }
 

@@ -72,6 +72,10 @@ final class AckForwarding {
       ProxyMessages.setRoutes(b, routeSet);
       ProxyMessages.removeIdentity(ack, b);
       SipRequest out = b.build();
+      if (routeSet.isEmpty() && core.hops().flows().isGone(flow)) {
+        log.debug("dropped an ACK from {}: its flow {} has closed", inbound.flow(), flow);
+        return; // RFC 5626 §5.3: never dialled; nobody answers an ACK
+      }
       ProxyTarget t = routeSet.isEmpty() && flow != null
           ? ProxyTarget.inDialog(next, flow) : new ProxyTarget(target, List.of(), null, next, false);
       Hop now = core.hops().now(t);

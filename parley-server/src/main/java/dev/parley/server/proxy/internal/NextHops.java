@@ -16,10 +16,20 @@ import java.util.concurrent.CompletableFuture;
  */
 final class NextHops {
   private final ServerLocator locator;
+  private final OpenFlows flows;
 
-  /** @param locator the RFC 3263 locator, or null: a host name is then never found */
-  NextHops(ServerLocator locator) {
+  /**
+   * @param locator the RFC 3263 locator, or null: a host name is then never found
+   * @param flows the open connections, which say whether a flow token's flow is gone
+   */
+  NextHops(ServerLocator locator, OpenFlows flows) {
     this.locator = locator;
+    this.flows = java.util.Objects.requireNonNull(flows, "flows");
+  }
+
+  /** The open connections: a fixed hop that names a closed one is not dialled (RFC 5626 §5.3). */
+  OpenFlows flows() {
+    return flows;
   }
 
   /**

@@ -392,5 +392,22 @@ final class ProxyContext {
     public void onTerminated(ClientTransaction t) {
       core.branchEnded(t);
     }
+
+    /** Completed (Timer D, K): only the end matters; the context is not kept for those seconds. */
+    @Override
+    public ClientTransaction.Listener afterFinalResponse() {
+      return new BranchEnd(core);
+    }
+  }
+
+  /** What a branch's lingering client transaction keeps of the proxy: its branch's removal. */
+  private record BranchEnd(ProxyCore core) implements ClientTransaction.Listener {
+    @Override
+    public void onResponse(ClientTransaction t, dev.parley.sip.SipResponse response) {}
+
+    @Override
+    public void onTerminated(ClientTransaction t) {
+      core.branchEnded(t);
+    }
   }
 }

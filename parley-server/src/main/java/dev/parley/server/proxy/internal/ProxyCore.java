@@ -97,18 +97,19 @@ public final class ProxyCore {
    * @param limiter told of every failed authentication, or null when that is not limited
    * @param unregistered what to do with a request for a known user without binding
    * @param routeSecret signs our Record-Route ({@link RouteSigner}), checked on in-dialog requests
+   * @param flows the open connections ({@link OpenFlows}): a flow token naming a closed one gets 430
    */
   public ProxyCore(String domain, ProxyConfig config, AddressMatcher trusted,
       UserAgentMatcher md5OnlyUserAgents, LocationService location, AccountCache accounts,
       DigestAuthenticator authenticator, ServerLocator locator, RateLimiter limiter,
-      UnregisteredTargetHandler unregistered, byte[] routeSecret) {
+      UnregisteredTargetHandler unregistered, byte[] routeSecret, OpenFlows flows) {
     this.config = config;
     this.signer = new RouteSigner(java.util.Objects.requireNonNull(routeSecret, "routeSecret"));
     this.defaultMaxBreadth = config.maxBreadth();
     this.domain = domain;
     this.location = location;
     this.accounts = accounts;
-    this.hops = new NextHops(locator);
+    this.hops = new NextHops(locator, flows);
     this.origination = new Origination(this, domain, accounts);
     this.limiter = limiter;
     this.unregistered = unregistered;
@@ -292,6 +293,10 @@ public final class ProxyCore {
       // §16.4, §16.12: a request in a dialog we record-routed goes to its remote target (the
       // Request-URI) as it is, never to the location service nor answered here, whatever its
       // host (a UA on our own address, a contact without user part)
+      if (hops.flows().isGone(flow)) { // RFC 5626 §5.3: a closed connection is never dialled
+        reject(tx, request, 430, "Flow Failed");
+        return;
+      }
       proxy(tx, request, t, routeSet, hash, true, admission.inDialog(tx),
           List.of(ProxyTarget.inDialog(t, flow)));
       return;

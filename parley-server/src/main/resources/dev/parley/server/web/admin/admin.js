@@ -73,7 +73,7 @@ async function load() {
     status.uptimeSeconds + ' s';
   fill('registrations', state.registrations, ['aor', 'contact', 'userAgent', 'source', 'expiresIn'],
     r => [button('Remove', '/admin/api/binding/remove', { user: r.user, key: r.key })]);
-  fill('calls', state.calls, ['from', 'to', 'callId', 'since']);
+  fill('calls', state.calls, ['from', 'to', 'callId', 'since'], c => [ladderButton(c.callId)]);
   fill('offline', state.offline, ['user', 'messages', 'bytes']);
   fill('blocked', state.blocked, ['source', 'secondsLeft']);
   fill('accounts', state.accounts, ['user', a => a.admin ? 'admin' : '',
@@ -95,7 +95,99 @@ async function load() {
   }
 }
 
+// The live ladder of a selected call: POST .../ladder/watch once, then read the messages after
+// the last one seen every 2 s (reading keeps the watch alive on the server).
+const ladder = { callId: null, since: 0, messages: [], timer: null };
+
+function ladderButton(callId) {
+  const b = el('button', 'Ladder', 'ladder');
+  b.type = 'button';
+  b.dataset.callId = callId;
+  b.addEventListener('click', () => openLadder(callId));
+  return b;
+}
+
+async function openLadder(callId) {
+  const r = await post('/admin/api/ladder/watch', { callId });
+  if (!r.ok) return;
+  closeLadder();
+  ladder.callId = callId;
+  document.getElementById('ladder-call').textContent = callId;
+  document.getElementById('ladder').hidden = false;
+  await readLadder();
+  ladder.timer = setInterval(readLadder, 2000);
+}
+
+function closeLadder() {
+  if (ladder.timer) clearInterval(ladder.timer);
+  Object.assign(ladder, { callId: null, since: 0, messages: [], timer: null });
+  document.getElementById('ladder').hidden = true;
+  document.getElementById('ladder-message').hidden = true;
+}
+
+async function readLadder() {
+  const callId = ladder.callId;
+  if (!callId) return;
+  const r = await fetch('/admin/api/ladder?callId=' + encodeURIComponent(callId) + '&since=' +
+    ladder.since, { credentials: 'same-origin' });
+  if (callId !== ladder.callId) return;
+  if (r.status === 404) {
+    document.getElementById('ladder-state').textContent = '(no longer watched)';
+    clearInterval(ladder.timer);
+    return;
+  }
+  if (!r.ok) return;
+  const l = await r.json();
+  for (const m of l.messages) {
+    ladder.messages.push(m);
+    ladder.since = Math.max(ladder.since, m.seq);
+  }
+  document.getElementById('ladder-state').textContent = (l.ended ? '(ended)' : '(live)') +
+    (l.gap ? ' some messages were not kept' : '');
+  drawLadder();
+}
+
+function drawLadder() {
+  // columns: the first party heard from (the caller), the server, then the others
+  const parties = [];
+  for (const m of ladder.messages) {
+    if (parties.length === 0) parties.push(m.remote, 'server');
+    else if (!parties.includes(m.remote)) parties.push(m.remote);
+  }
+  const head = document.querySelector('#ladder-table thead');
+  const tr = el('tr');
+  tr.append(el('th', 'Time'));
+  for (const p of parties) tr.append(el('th', p));
+  head.replaceChildren(tr);
+  const body = document.querySelector('#ladder-table tbody');
+  body.replaceChildren();
+  const server = parties.indexOf('server');
+  for (const m of ladder.messages) {
+    const row = el('tr');
+    row.append(el('td', new Date(m.time).toISOString().substring(11, 23)));
+    const remote = parties.indexOf(m.remote);
+    const from = m.direction === 'in' ? remote : server;
+    const to = m.direction === 'in' ? server : remote;
+    const lo = Math.min(from, to);
+    for (let i = 0; i < lo; i++) row.append(el('td'));
+    const label = to > from ? m.firstLine + ' \u2192' : '\u2190 ' + m.firstLine;
+    const cell = el('td', label, 'arrow ' + m.direction);
+    cell.colSpan = Math.abs(to - from) + 1;
+    row.append(cell);
+    for (let i = Math.max(from, to) + 1; i < parties.length; i++) row.append(el('td'));
+    row.addEventListener('click', () => {
+      for (const s of body.querySelectorAll('tr.selected')) s.classList.remove('selected');
+      row.classList.add('selected');
+      const pre = document.getElementById('ladder-message');
+      pre.textContent = m.text + (m.truncated ? '\n[cut]' : '');
+      pre.hidden = false;
+    });
+    body.append(row);
+  }
+}
+
 document.addEventListener('DOMContentLoaded', () => {
+  document.getElementById('ladder-close').addEventListener('click', closeLadder);
   document.getElementById('refresh').addEventListener('click', load);
   document.getElementById('logout').addEventListener('click', () =>
     post('/admin/logout').then(() => { location.href = '/admin/login'; }));

@@ -1,0 +1,122 @@
+package dev.parley.server.web;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Failed admin sign-ins counted per source address (an IPv6 source by its /64) and per account
+ * name, in fixed windows of {@link #WINDOW_MILLIS}: beyond {@link #PER_SOURCE} failures of a
+ * source or {@link #PER_ACCOUNT} of an account in a window, sign-ins from that source (for that
+ * account) are refused until the window ends, the password not even checked.
+ *
+ * <p>A lock only delays: it ends with its window (a minute at most after the last counted
+ * failure). The account budget does not lock loopback sources out: an attacker elsewhere (with
+ * {@code web.admin_allow_remote}) who fails as {@code root} does not keep a local admin from
+ * signing in, and loopback guesses are still bounded by the source budget of their address.
+ * Sources are the TCP peers of the HTTPS connection (nothing read from headers), so they cannot
+ * be forged without completing a handshake.
+ *
+ * <p>Bounded: each map holds at most {@link #MAX_ENTRIES} entries, the least recently touched
+ * dropped beyond it (an entry that old has mostly expired anyway). Thread-safe (one lock; every
+ * operation is two map lookups).
+ */
+final class LoginLimiter {
+  /** The window failures are counted in: {@value} ms. */
+  static final long WINDOW_MILLIS = 60_000;
+  /** Failed sign-ins a source may make in a window: {@value}. */
+  static final int PER_SOURCE = 5;
+  /** Failed sign-ins an account may get in a window (from sources that are not loopback): {@value}. */
+  static final int PER_ACCOUNT = 10;
+  /** Entries each map holds at most: {@value}. */
+  static final int MAX_ENTRIES = 4096;
+
+  private final LongSupplier clock;
+  private final Map<String, Window> sources = bounded();
+  private final Map<String, Window> accounts = bounded();
+
+  /** Failures counted since {@code start}. */
+  private record Window(long start, int failures) {}
+
+  LoginLimiter(LongSupplier clock) {
+    this.clock = clock;
+  }
+
+  /**
+   * Whether {@code source} may try to sign in as {@code user} now: 0 when it may, else the
+   * seconds until it may (at least 1), for a {@code Retry-After}.
+   */
+  synchronized long retryAfterSeconds(InetAddress source, String user) {
+    long now = clock.getAsLong();
+    long wait = wait(sources, sourceKey(source), PER_SOURCE, now);
+    if (user != null && !source.isLoopbackAddress()) {
+      wait = Math.max(wait, wait(accounts, accountKey(user), PER_ACCOUNT, now));
+    }
+    return wait <= 0 ? 0 : Math.max(1, (wait + 999) / 1000);
+  }
+
+  /** Counts a failed sign-in of {@code source} as {@code user} (null when none was given). */
+  synchronized void failed(InetAddress source, String user) {
+    long now = clock.getAsLong();
+    count(sources, sourceKey(source), now);
+    if (user != null) {
+      count(accounts, accountKey(user), now);
+    }
+  }
+
+  /** Entries held now (for the bounds' tests). */
+  synchronized int size() {
+    return sources.size() + accounts.size();
+  }
+
+  private static long wait(Map<String, Window> map, String key, int budget, long now) {
+    Window w = map.get(key);
+    if (w == null) {
+      return 0;
+    }
+    long left = w.start() + WINDOW_MILLIS - now;
+    if (left <= 0) {
+      map.remove(key);
+      return 0;
+    }
+    return w.failures() >= budget ? left : 0;
+  }
+
+  private static void count(Map<String, Window> map, String key, long now) {
+    Window w = map.get(key);
+    map.put(key, w == null || now - w.start() >= WINDOW_MILLIS ? new Window(now, 1)
+        : new Window(w.start(), w.failures() + 1));
+  }
+
+  /** The address, or for IPv6 its /64 (one host has a whole /64 to pick addresses from). */
+  static String sourceKey(InetAddress a) {
+    byte[] b = a.getAddress();
+    if (a instanceof Inet6Address && !a.isLoopbackAddress()) {
+      StringBuilder s = new StringBuilder("v6:");
+      for (int i = 0; i < 8; i++) {
+        s.append(Character.forDigit((b[i] >> 4) & 0xf, 16)).append(Character.forDigit(b[i] & 0xf,
+            16));
+      }
+      return s.append("/64").toString();
+    }
+    return a.getHostAddress();
+  }
+
+  private static String accountKey(String user) {
+    // bounded: the form's value is at most the body limit, and the key at most 256 chars
+    String u = user.length() > 256 ? user.substring(0, 256) : user;
+    return u.toLowerCase(Locale.ROOT);
+  }
+
+  private static Map<String, Window> bounded() {
+    return new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Window> eldest) {
+        return size() > MAX_ENTRIES;
+      }
+    };
+  }
+}

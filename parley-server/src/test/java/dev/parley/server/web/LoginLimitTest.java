@@ -1,0 +1,165 @@
+package dev.parley.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sign-in limit of {@code /admin/login}, in virtual time: failures per source and per
+ * account, 429 with Retry-After without a password check, and locks that end with their window.
+ */
+class LoginLimitTest {
+  private final AtomicLong now = new AtomicLong(1_000_000);
+  private final AtomicInteger checks = new AtomicInteger();
+
+  /** Only root with "right" signs in. */
+  private final AdminBackend backend = new AdminBackend() {
+    @Override
+    public SignIn signIn(String user, String password) {
+      checks.incrementAndGet();
+      return user.equals("root") && password.equals("right") ? SignIn.OK : SignIn.FAILED;
+    }
+
+    @Override
+    public boolean isAdmin(String user) {
+      return true;
+    }
+
+    @Override
+    public String statusJson() {
+      return "{}";
+    }
+
+    @Override
+    public String stateJson() {
+      return "{}";
+    }
+
+    @Override
+    public CompletableFuture<Boolean> removeBinding(String user, String key) {
+      return CompletableFuture.completedFuture(true);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> setDisabled(String user, boolean disabled) {
+      return CompletableFuture.completedFuture(true);
+    }
+  };
+
+  private final AdminPages admin = new AdminPages(backend,
+      WebConfig.builder().adminAllowRemote(true).build(), now::get);
+
+  private static final class From extends EmbeddedChannel {
+    private final InetSocketAddress remote;
+
+    From(InetSocketAddress remote, WebRequestHandler handler) {
+      super(false, false);
+      this.remote = remote;
+      pipeline().addLast(handler);
+      try {
+        register();
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    }
+
+    @Override
+    protected SocketAddress remoteAddress0() {
+      return remote;
+    }
+  }
+
+  /** POSTs a sign-in from {@code source}; returns the response (the caller releases it). */
+  private FullHttpResponse login(String source, String user, String password) {
+    EmbeddedChannel ch = new From(new InetSocketAddress(source, 40000),
+        new WebRequestHandler(null, WebSite.of(java.util.Map.of()), admin));
+    byte[] body = ("user=" + user + "&password=" + password).getBytes(StandardCharsets.UTF_8);
+    DefaultFullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
+        "/admin/login", Unpooled.wrappedBuffer(body));
+    r.headers().set(HttpHeaderNames.HOST, "192.0.2.1:8443")
+        .set(HttpHeaderNames.ORIGIN, "https://192.0.2.1:8443")
+        .set(HttpHeaderNames.CONTENT_TYPE, "application/x-www-form-urlencoded");
+    ch.writeInbound(r);
+    FullHttpResponse out = ch.readOutbound();
+    ch.finishAndReleaseAll();
+    return out;
+  }
+
+  private int status(String source, String user, String password) {
+    FullHttpResponse r = login(source, user, password);
+    int code = r.status().code();
+    r.release();
+    return code;
+  }
+
+  @Test
+  void aSourceBeyondFiveFailuresAMinuteGets429WithRetryAfterAndNoPasswordCheck() {
+    for (int i = 0; i < LoginLimiter.PER_SOURCE; i++) {
+      assertThat(status("127.0.0.1", "root", "wrong" + i)).isEqualTo(401);
+    }
+    int checked = checks.get();
+    now.addAndGet(20_000);
+    FullHttpResponse r = login("127.0.0.1", "root", "right");
+    assertThat(r.status().code()).isEqualTo(429);
+    assertThat(r.headers().get(HttpHeaderNames.RETRY_AFTER)).isEqualTo("40");
+    assertThat(r.content().toString(StandardCharsets.UTF_8))
+        .contains("Too many failed sign-ins; try again in 40 s.");
+    r.release();
+    assertThat(checks.get()).as("the password is not checked while locked").isEqualTo(checked);
+    // another source is not concerned
+    assertThat(status("127.0.0.2", "root", "right")).isEqualTo(303);
+    // the lock ends with its window
+    now.addAndGet(40_000);
+    assertThat(status("127.0.0.1", "root", "right")).isEqualTo(303);
+  }
+
+  @Test
+  void anAccountBeyondTenFailuresAMinuteIsLockedForRemoteSourcesButNotForLoopback() {
+    for (int i = 0; i < LoginLimiter.PER_ACCOUNT; i++) {
+      // ten sources, two failures each at most: no source budget is spent
+      assertThat(status("192.0.2." + (10 + i), "root", "wrong")).isEqualTo(401);
+    }
+    assertThat(status("198.51.100.1", "root", "right")).isEqualTo(429);
+    assertThat(status("198.51.100.1", "alice", "x")).as("other accounts are not concerned")
+        .isEqualTo(401);
+    assertThat(status("127.0.0.1", "root", "right")).as("a local admin still signs in")
+        .isEqualTo(303);
+    now.addAndGet(LoginLimiter.WINDOW_MILLIS);
+    assertThat(status("198.51.100.1", "root", "right")).isEqualTo(303);
+  }
+
+  @Test
+  void ipv6SourcesAreCountedByTheirSlash64() throws Exception {
+    for (int i = 1; i <= LoginLimiter.PER_SOURCE; i++) {
+      assertThat(status("2001:db8:0:1::" + i, "u" + i, "wrong")).isEqualTo(401);
+    }
+    assertThat(status("2001:db8:0:1::ff", "root", "right")).isEqualTo(429);
+    assertThat(status("2001:db8:0:2::1", "root", "right")).isEqualTo(303);
+    assertThat(LoginLimiter.sourceKey(InetAddress.getByName("2001:db8:0:1::ff")))
+        .isEqualTo("v6:20010db800000001/64");
+  }
+
+  @Test
+  void theCountersHoldAtMostTheirBoundWhateverManySourcesAndNamesFail() throws Exception {
+    LoginLimiter limiter = new LoginLimiter(now::get);
+    for (int i = 0; i < 3 * LoginLimiter.MAX_ENTRIES; i++) {
+      limiter.failed(InetAddress.getByAddress(new byte[] {10, (byte) (i >> 16), (byte) (i >> 8),
+          (byte) i}), "user" + i);
+    }
+    assertThat(limiter.size()).isEqualTo(2 * LoginLimiter.MAX_ENTRIES);
+  }
+}

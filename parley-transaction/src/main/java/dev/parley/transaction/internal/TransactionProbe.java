@@ -1,0 +1,32 @@
+package dev.parley.transaction.internal;
+
+import dev.parley.transaction.Transaction;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * For tests: what a transaction holds now, so that a test can check that a lingering one keeps
+ * only bytes (no parsed or built message, no transaction user's listener beyond the narrow one)
+ * without relying on when a garbage collection runs. Read it on the transaction's scheduler.
+ */
+public final class TransactionProbe {
+  private TransactionProbe() {}
+
+  /**
+   * The messages ({@link dev.parley.sip.SipMessage}) and, for a client transaction, the listener
+   * that {@code transaction} holds now.
+   *
+   * @throws IllegalArgumentException if {@code transaction} is not one of this package's
+   */
+  public static List<Object> held(Transaction transaction) {
+    Objects.requireNonNull(transaction, "transaction");
+    if (!(transaction instanceof AbstractTransaction tx)) {
+      throw new IllegalArgumentException("transaction: not made by DefaultTransactionLayer: "
+          + transaction.getClass().getName());
+    }
+    List<Object> held = new ArrayList<>();
+    tx.addHeld(held);
+    return held;
+  }
+}

@@ -1,0 +1,234 @@
+package dev.parley.transaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.sip.SipMessage;
+import dev.parley.sip.SipMethod;
+import dev.parley.sip.SipParser;
+import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
+import dev.parley.transaction.internal.TransactionProbe;
+import dev.parley.transport.Flow;
+import dev.parley.transport.Hop;
+import dev.parley.transport.Transport;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A transaction that only absorbs retransmissions (Completed, Confirmed, Accepted) keeps its
+ * messages as bytes and the transaction user's narrow listener, and still behaves as RFC 3261
+ * and RFC 6026 say. What it holds is read through {@link TransactionProbe}, not by waiting for a
+ * garbage collection.
+ */
+class LingeringStateTest {
+  private static final Predicate<SipMessage> ACK = m -> m instanceof SipRequest r && r.method().isAck();
+
+  private final Stack stack = new Stack();
+
+  /** A listener that names the small one it wants kept after the final response. */
+  private static final class BigListener implements ClientTransaction.Listener {
+    final Recorders.Listener whole = new Recorders.Listener();
+    final Recorders.Listener narrow = new Recorders.Listener();
+    int narrowed;
+
+    @Override
+    public void onResponse(ClientTransaction tx, SipResponse response) {
+      whole.onResponse(tx, response);
+    }
+
+    @Override
+    public void onTerminated(ClientTransaction tx) {
+      whole.onTerminated(tx);
+    }
+
+    @Override
+    public ClientTransaction.Listener afterFinalResponse() {
+      narrowed++;
+      return narrow;
+    }
+  }
+
+  private static SipRequest parsed(SipRequest request) {
+    return (SipRequest) SipParser.create().parse(request.encode());
+  }
+
+  private List<byte[]> sentResponseBytes() {
+    return stack.transport.sentResponses().stream().map(SipMessage::encode).toList();
+  }
+
+  @Test
+  void aRetransmittedRequestThirtySecondsAfterCompletionGetsTheSameResponseBytes() {
+    SipRequest request = parsed(Messages.incoming(SipMethod.MESSAGE, "z9hG4bK-linger-1"));
+    stack.transport.receive(request, stack.udpFlow());
+    ServerTransaction tx = stack.user.last();
+    tx.respond(Messages.response(request, 202));
+
+    assertThat(TransactionProbe.held(tx)).as("Completed keeps no message, only bytes").isEmpty();
+    stack.advance(30_000);
+    stack.transport.receive(parsed(request), stack.udpFlow());
+
+    List<byte[]> sent = sentResponseBytes();
+    assertThat(sent).hasSize(2);
+    assertThat(sent.get(1)).isEqualTo(sent.get(0));
+    assertThat(stack.user.requests).as("absorbed, not a new request").hasSize(1);
+    assertThat(tx.request().encode()).as("the request, parsed again").isEqualTo(request.encode());
+    assertThat(tx.isInvite()).isFalse();
+    stack.advance(2_000);
+    assertThat(stack.user.terminated).containsExactly(tx);
+    stack.assertIdle();
+  }
+
+  @Test
+  void anInviteServerTransactionHoldsNoMessageOnceConfirmedOrAccepted() {
+    SipRequest busy = parsed(Messages.incoming(SipMethod.INVITE, "z9hG4bK-linger-busy"));
+    stack.transport.receive(busy, stack.udpFlow());
+    ServerTransaction rejected = stack.user.last();
+    SipResponse response = Messages.response(busy, 486, "callee");
+    rejected.respond(response);
+    stack.transport.receive(parsed(Messages.ackForNon2xx(busy, response)), stack.udpFlow());
+
+    SipRequest ok = parsed(Messages.incoming(SipMethod.INVITE, "z9hG4bK-linger-ok"));
+    stack.transport.receive(ok, stack.udpFlow());
+    ServerTransaction accepted = stack.user.last();
+    accepted.respond(Messages.response(ok, 200, "callee"));
+    stack.transport.receive(parsed(ok), stack.udpFlow());
+
+    assertThat(TransactionProbe.held(rejected)).as("Confirmed").isEmpty();
+    assertThat(TransactionProbe.held(accepted)).as("Accepted").isEmpty();
+    assertThat(stack.transport.sentResponses()).extracting(SipResponse::statusCode)
+        .as("Accepted absorbs the retransmitted INVITE").containsExactly(486, 200);
+    assertThat(accepted.request().encode()).isEqualTo(ok.encode());
+    assertThat(accepted.isInvite()).isTrue();
+    stack.advance(32_000);
+    assertThat(stack.user.terminated).containsExactlyInAnyOrder(rejected, accepted);
+    stack.assertIdle();
+  }
+
+  @Test
+  void anInviteClientInCompletedResendsTheSameAckBytesAndKeepsOnlyTheNarrowListener() {
+    BigListener listener = new BigListener();
+    ClientTransaction tx = stack.layer.sendRequest(Messages.request(SipMethod.INVITE),
+        Stack.UDP_PEER, listener);
+    SipRequest invite = stack.transport.sentRequests().get(0);
+    SipResponse busy = Messages.response(invite, 486, "callee");
+    stack.transport.receive(busy, stack.udpFlow());
+
+    assertThat(listener.narrowed).isOne();
+    assertThat(TransactionProbe.held(tx)).containsExactly(listener.narrow);
+    stack.advance(20_000);
+    stack.transport.receive(busyCopy(busy), stack.udpFlow());
+    List<byte[]> acks = stack.transport.sent().stream().filter(s -> ACK.test(s.message()))
+        .map(s -> s.message().encode()).toList();
+    assertThat(acks).hasSize(2);
+    assertThat(acks.get(1)).isEqualTo(acks.get(0));
+    assertThat(listener.whole.statuses()).as("the retransmission is absorbed").containsExactly(486);
+    assertThat(tx.request().encode()).isEqualTo(invite.encode());
+
+    stack.advance(12_000);
+    assertThat(listener.narrow.terminated).as("Timer D ends it on the narrow listener").isOne();
+    assertThat(listener.whole.terminated).isZero();
+    stack.assertIdle();
+  }
+
+  private static SipResponse busyCopy(SipResponse busy) {
+    return (SipResponse) SipParser.create().parse(busy.encode());
+  }
+
+  @Test
+  void aNonInviteClientInCompletedEndsOnTheNarrowListener() {
+    BigListener listener = new BigListener();
+    ClientTransaction tx = stack.layer.sendRequest(Messages.request(SipMethod.OPTIONS),
+        Stack.UDP_PEER, listener);
+    SipRequest options = stack.transport.sentRequests().get(0);
+    stack.transport.receive(Messages.response(options, 200), stack.udpFlow());
+
+    assertThat(listener.whole.statuses()).containsExactly(200);
+    assertThat(TransactionProbe.held(tx)).containsExactly(listener.narrow);
+    stack.transport.receive(Messages.response(options, 200), stack.udpFlow());
+    assertThat(listener.whole.statuses()).as("absorbed").containsExactly(200);
+    stack.advance(5_000);
+    assertThat(listener.narrow.terminated).as("Timer K").isOne();
+    assertThat(listener.whole.terminated).isZero();
+    stack.assertIdle();
+  }
+
+  @Test
+  void anAcceptedInviteClientKeepsTheWholeListenerForFurther2xxAndGivesTheRequestAgain() {
+    BigListener listener = new BigListener();
+    ClientTransaction tx = stack.layer.sendRequest(Messages.request(SipMethod.INVITE),
+        Stack.UDP_PEER, listener);
+    SipRequest invite = stack.transport.sentRequests().get(0);
+    stack.transport.receive(Messages.response(invite, 200, "fork-1"), stack.udpFlow());
+    stack.transport.receive(Messages.response(invite, 200, "fork-2"), stack.udpFlow());
+
+    assertThat(listener.whole.statuses()).containsExactly(200, 200);
+    assertThat(listener.narrowed).as("Accepted delivers further 2xx").isZero();
+    assertThat(TransactionProbe.held(tx)).containsExactly(listener);
+    assertThat(tx.request().encode()).isEqualTo(invite.encode());
+    stack.advance(32_000);
+    assertThat(listener.whole.terminated).isOne();
+    stack.assertIdle();
+  }
+
+  @Test
+  void aListenerThatFailsToNarrowIsKeptWholeAndStillHearsTheEnd() {
+    List<String> calls = new ArrayList<>();
+    ClientTransaction.Listener failing = new ClientTransaction.Listener() {
+      @Override
+      public void onResponse(ClientTransaction tx, SipResponse response) {
+        calls.add("onResponse " + response.statusCode());
+      }
+
+      @Override
+      public void onTerminated(ClientTransaction tx) {
+        calls.add("onTerminated");
+      }
+
+      @Override
+      public ClientTransaction.Listener afterFinalResponse() {
+        calls.add("afterFinalResponse");
+        throw new IllegalStateException("boom");
+      }
+    };
+    stack.layer.sendRequest(Messages.request(SipMethod.OPTIONS), Stack.UDP_PEER, failing);
+    SipRequest options = stack.transport.sentRequests().get(0);
+    stack.transport.receive(Messages.response(options, 404), stack.udpFlow());
+    stack.advance(5_000);
+    assertThat(calls).containsExactly("onResponse 404", "afterFinalResponse", "onTerminated");
+    stack.assertIdle();
+  }
+
+  @Test
+  void anAcceptedInviteOverTcpStillFallsBackToTheViaForTheUsersRetransmitted2xx() {
+    Flow flow = stack.tcpFlow();
+    SipRequest invite = Messages.withVia(Messages.request(SipMethod.INVITE),
+        "SIP/2.0/TCP 192.0.2.10:5070;branch=z9hG4bK-tcp-acc;received=192.0.2.99");
+    stack.transport.receive(invite, flow);
+    ServerTransaction tx = stack.user.last();
+    SipResponse ok = Messages.response(invite, 200, "callee");
+    tx.respond(ok);
+    assertThat(TransactionProbe.held(tx)).as("Accepted, over TCP too").isEmpty();
+
+    stack.transport.closeConnection(flow);
+    tx.respond(ok); // the UA core's 2xx retransmission (RFC 6026 §7.1)
+    assertThat(stack.transport.lastSent().hop())
+        .isEqualTo(new Hop(Transport.TCP, new InetSocketAddress("192.0.2.99", 5070)));
+    assertThat(stack.user.transportErrors).isEmpty();
+    stack.advance(32_000);
+    assertThat(stack.user.terminated).containsExactly(tx);
+  }
+
+  @Test
+  void overTcpTheTransactionEndsAtOnceWithoutNarrowing() {
+    BigListener listener = new BigListener();
+    stack.layer.sendRequest(Messages.request(SipMethod.OPTIONS), Stack.TCP_PEER, listener);
+    SipRequest options = stack.transport.sentRequests().get(0);
+    stack.transport.receive(Messages.response(options, 200), stack.tcpFlow());
+    assertThat(listener.narrowed).isZero();
+    assertThat(listener.whole.terminated).isOne();
+    stack.assertIdle();
+  }
+}
