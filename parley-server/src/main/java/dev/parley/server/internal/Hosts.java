@@ -38,6 +38,14 @@ public final class Hosts {
    * leading zeros make an IPv4 literal ambiguous); never empty.
    */
   public static List<String> readings(String host) {
+    if (isCanonical(host)) {
+      return List.of(host); // the usual spelling: every check of every request asks
+    }
+    return parsedReadings(host);
+  }
+
+  /** {@link #readings} by parsing {@code host}, whatever its spelling. */
+  static List<String> parsedReadings(String host) {
     String h = host.toLowerCase(Locale.ROOT);
     if (h.startsWith("[") && h.endsWith("]")) {
       h = h.substring(1, h.length() - 1);
@@ -64,6 +72,51 @@ public final class Hosts {
     }
     out.add(h);
     return out;
+  }
+
+  /**
+   * Whether {@code h} is its own only reading, told without parsing it: a lower-case name
+   * (letters, digits, {@code -} and dots, no trailing dot, no part that {@code inet_aton} could
+   * read as hex, which needs {@code 0x}), or a dotted quad of decimal parts 0-255 without leading
+   * zeros.
+   */
+  static boolean isCanonical(String h) {
+    int n = h.length();
+    if (n == 0 || n > 253 || h.charAt(n - 1) == '.' || h.charAt(0) == '.') {
+      return false;
+    }
+    boolean name = false;
+    for (int i = 0; i < n; i++) {
+      char c = h.charAt(i);
+      if ((c >= 'a' && c <= 'z') || c == '-') {
+        name = true;
+      } else if ((c < '0' || c > '9') && c != '.') {
+        return false;
+      }
+    }
+    if (name) {
+      return !h.contains("0x");
+    }
+    int parts = 0;
+    int i = 0;
+    while (i < n) {
+      int start = i;
+      int value = 0;
+      while (i < n && h.charAt(i) != '.') {
+        value = value * 10 + (h.charAt(i) - '0');
+        i++;
+        if (i - start > 3) {
+          return false;
+        }
+      }
+      int len = i - start;
+      if (len == 0 || value > 255 || (len > 1 && h.charAt(start) == '0')) {
+        return false;
+      }
+      parts++;
+      i++; // the dot
+    }
+    return parts == 4;
   }
 
   /** The first of {@link #readings}: the spelling to store and compare a host by. */

@@ -116,6 +116,14 @@ public final class Binding {
     return parsed != null ? (Address) ((Object[]) parsed)[0] : Address.parse(text(CONTACT));
   }
 
+  /**
+   * The Contact as registered, as text: what {@code contact().toString()} gives, without parsing
+   * the contact back (the registrar's 200 and the store write it per REGISTER).
+   */
+  public String contactText() {
+    return parsed != null ? contact().toString() : text(CONTACT);
+  }
+
   /** When the binding lapses, in milliseconds since the epoch. */
   public long expiresAt() {
     return expiresAt;
@@ -143,6 +151,18 @@ public final class Binding {
       return (List<Address>) ((Object[]) parsed)[1];
     }
     return parseLines(text(PATH));
+  }
+
+  /**
+   * The Path header values as text, one per line (what the store writes), or null when there is
+   * no Path; without parsing them back.
+   */
+  public String pathText() {
+    if (parsed != null) {
+      List<Address> path = path();
+      return path.isEmpty() ? null : joinLines(path);
+    }
+    return text(PATH);
   }
 
   /** The {@code +sip.instance} value, or null. */
@@ -173,8 +193,32 @@ public final class Binding {
   /** The identity of this binding within its AOR (see the class comment). */
   public String key() {
     String instance = instance();
-    return instance != null ? keyOf(null, instance, regId)
-        : keyOf(contact().uri().toString(), null, 0);
+    if (instance != null) {
+      return keyOf(null, instance, regId);
+    }
+    String uri = parsed != null ? null : uriText(text(CONTACT));
+    return keyOf(uri != null ? uri : contact().uri().toString(), null, 0);
+  }
+
+  /**
+   * The URI's text in an address as {@code Address.toString()} writes it: an optional quoted
+   * display name (backslash escapes), then {@code <uri>} and the parameters. The URI ends at the
+   * first {@code >}: a URI holding one would not have parsed back to the same address (the
+   * constructor keeps such a contact parsed, and this is not called for it). Null when the text
+   * has another shape.
+   */
+  static String uriText(String address) {
+    int i = 0;
+    if (address.startsWith("\"")) {
+      i = 1;
+      while (i < address.length() && address.charAt(i) != '"') {
+        i += address.charAt(i) == '\\' ? 2 : 1;
+      }
+      i++;
+    }
+    int open = address.indexOf('<', i);
+    int close = open < 0 ? -1 : address.indexOf('>', open + 1);
+    return close < 0 ? null : address.substring(open + 1, close);
   }
 
   /** The binding key for a contact URI, instance and reg-id (see the class comment). */

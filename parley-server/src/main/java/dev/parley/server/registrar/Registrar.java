@@ -369,7 +369,7 @@ public final class Registrar {
     SipResponse.Builder r = request.response(200, toTag);
     for (Binding b : bindings) {
       // the stored contact has no expires parameter (handle() drops it): append the one left
-      r.header(HeaderName.CONTACT, b.contact() + ";expires=" + b.expiresInSeconds(now));
+      r.header(HeaderName.CONTACT, b.contactText() + ";expires=" + b.expiresInSeconds(now));
     }
     boolean pathSupported = false;
     for (String s : request.headers(Header.SUPPORTED)) {

@@ -55,6 +55,24 @@ class BindingTest {
   }
 
   @Test
+  void theTextsAndTheKeyReadWithoutParsingAreWhatTheParsedContactAndPathPrint() {
+    for (String contact : List.of("<sip:bob@192.0.2.20>",
+        "\"Bob <the \\\"boss\\\">\" <sip:bob@192.0.2.20:5062;transport=udp?subject=a%3Eb>;q=0.7",
+        "sips:carol@[2001:db8::1]:5061;maddr=192.0.2.1", "<tel:+15551234567;phone-context=x>",
+        "\"\" <sip:%61lice@example.com;lr>;foo=\"b>r\"")) {
+      Address parsed = Address.parse(contact);
+      Binding b = new Binding(AOR, parsed, 1L, -1f, "c", 1, PATH, null, 0, null, null, 0L);
+      assertThat(b.contactText()).as(contact).isEqualTo(b.contact().toString())
+          .isEqualTo(parsed.toString());
+      assertThat(b.key()).as(contact).isEqualTo("uri:" + parsed.uri());
+      assertThat(b.pathText()).isEqualTo("<sip:p1.example.com;lr>\n<sip:p2.example.com;lr>");
+    }
+    Binding noPath = new Binding(AOR, Address.parse("<sip:bob@192.0.2.20>"), 1L, -1f, "c", 1,
+        List.of(), null, 0, null, null, 0L);
+    assertThat(noPath.pathText()).isNull();
+  }
+
+  @Test
   void equalComponentsMakeEqualBindingsAndTheUserAgentIsShared() {
     Binding a = binding(new String("UA/2"));
     Binding b = binding(new String("UA/2"));

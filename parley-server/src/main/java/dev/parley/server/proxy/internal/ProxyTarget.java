@@ -61,13 +61,14 @@ record ProxyTarget(Uri requestUri, List<Address> pushRoutes, Hop hop, SipUri hop
    * </ol>
    */
   static ProxyTarget ofBinding(Binding b) {
-    Uri contact = b.contact().uri();
-    if (!b.path().isEmpty()) {
-      return b.path().get(0).uri() instanceof SipUri first
-          ? new ProxyTarget(contact, b.path(), null, first, true) : null;
+    Uri contact = b.contact().uri(); // parsed back from the binding's text: once per lookup
+    List<Address> path = b.path();
+    if (!path.isEmpty()) {
+      return path.get(0).uri() instanceof SipUri first
+          ? new ProxyTarget(contact, path, null, first, true) : null;
     }
     Hop flow = sourceHop(b);
-    if (flow != null && (flow.transport().isReliable() || isOutboundFlow(b))) {
+    if (flow != null && (flow.transport().isReliable() || isOutboundFlow(b, contact))) {
       return new ProxyTarget(contact, List.of(), flow, null, true);
     }
     if (!(contact instanceof SipUri c)) {
@@ -83,9 +84,9 @@ record ProxyTarget(Uri requestUri, List<Address> pushRoutes, Hop hop, SipUri hop
   }
 
   /** RFC 5626 §5.2, §6: an instance with a reg-id, or a Contact URI with {@code ob}. */
-  private static boolean isOutboundFlow(Binding b) {
+  private static boolean isOutboundFlow(Binding b, Uri contact) {
     return (b.instance() != null && b.regId() > 0)
-        || (b.contact().uri() instanceof SipUri c && c.parameters().contains("ob"));
+        || (contact instanceof SipUri c && c.parameters().contains("ob"));
   }
 
   /** A {@code sip:} contact to be reached over UDP (no transport, or {@code transport=udp}). */

@@ -327,12 +327,12 @@ public final class SqlStore implements Store {
             ins.setString(1, b.aor().host());
             ins.setString(2, b.aor().user());
             ins.setString(3, b.key());
-            ins.setString(4, b.contact().toString());
+            ins.setString(4, b.contactText());
             ins.setLong(5, b.expiresAt());
             ins.setInt(6, b.q() < 0 ? -1 : Math.round(b.q() * 1000));
             ins.setString(7, b.callId());
             ins.setLong(8, b.cseq());
-            ins.setString(9, b.path().isEmpty() ? null : joinLines(b.path()));
+            ins.setString(9, b.pathText());
             ins.setString(10, b.instance());
             ins.setInt(11, b.regId());
             ins.setString(12, b.source());
@@ -348,17 +348,6 @@ public final class SqlStore implements Store {
       }
       return null;
     });
-  }
-
-  private static String joinLines(List<Address> path) {
-    StringBuilder sb = new StringBuilder();
-    for (Address a : path) {
-      if (sb.length() > 0) {
-        sb.append('\n');
-      }
-      sb.append(a);
-    }
-    return sb.toString();
   }
 
   // --- offline messages ---
