@@ -17,6 +17,8 @@ package dev.parley.json;
  * matching begins); the writer does not check it. Not thread-safe.
  */
 public final class JsonWriter {
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
   private final StringBuilder out = new StringBuilder(256);
   private boolean needComma;
 
@@ -144,7 +146,7 @@ public final class JsonWriter {
         case '\t' -> out.append("\\t");
         default -> {
           if (c < 0x20 || c == 0x7F || Character.isSurrogate(c) && !pairedSurrogate(s, i)) {
-            out.append(String.format("\\u%04x", (int) c));
+            unicodeEscape(c);
           } else {
             out.append(c);
           }
@@ -152,6 +154,12 @@ public final class JsonWriter {
       }
     }
     out.append('"');
+  }
+
+  /** {@code \\u} and the four lower-case hex digits of {@code c}: no formatter per character. */
+  private void unicodeEscape(char c) {
+    out.append('\\').append('u').append(HEX[c >> 12 & 0xF]).append(HEX[c >> 8 & 0xF])
+        .append(HEX[c >> 4 & 0xF]).append(HEX[c & 0xF]);
   }
 
   private static boolean pairedSurrogate(String s, int i) {

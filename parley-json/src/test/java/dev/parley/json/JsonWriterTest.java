@@ -40,6 +40,18 @@ class JsonWriterTest {
   }
 
   @Test
+  void escapesEveryControlCharacterAndEveryLoneSurrogateAsItsFourHexDigits() {
+    for (char c = 0; c < Character.MAX_VALUE; c++) {
+      boolean escaped = c < 0x20 && "\n\r\t".indexOf(c) < 0 || c == 0x7F
+          || Character.isSurrogate(c);
+      if (escaped) {
+        assertThat(string("a" + c + "b")).as("char %04x", (int) c)
+            .isEqualTo("\"a" + String.format("\\u%04x", (int) c) + "b\"");
+      }
+    }
+  }
+
+  @Test
   void escapesMemberNamesAsValues() {
     assertThat(new JsonWriter().beginObject().field("a\"\u0001", 1).endObject().toString())
         .isEqualTo("{\"a\\\"\\u0001\":1}");

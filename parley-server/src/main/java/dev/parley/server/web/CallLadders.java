@@ -21,10 +21,12 @@ import java.util.function.LongSupplier;
  * Call-IDs, and, while an admin page is open, the first messages of the last few calls so a ladder
  * opened during a call starts with its INVITE.
  *
- * <p>Costs nothing while nobody watches: the listener is added to the transport when the first
- * admin page asks for the state (never before), and then each message costs one volatile read
- * until a call is watched or a page was read in the last minute; only then is the message's
- * Call-ID looked for.
+ * <p>Costs nothing until an admin page asks for the state: the listener is added to the transport
+ * then (never before) and stays. From then on every message costs the transport's tracer a
+ * {@link TraceEvent}, a clock read and a listener-list iteration, and this listener one volatile
+ * read until a call is watched or a page was read in the last minute; only then is the message's
+ * Call-ID looked for. The recent ring is open to anyone: 32 new INVITEs from any source push its
+ * calls out, so a ladder opened later may lack its INVITE ({@code gap}).
  *
  * <p>Bounded: {@link #MAX_WATCHED} calls watched at once, each keeping its last
  * {@link #MAX_MESSAGES} messages of at most {@link #MAX_CHARS} characters; the recent ring holds
@@ -34,7 +36,8 @@ import java.util.function.LongSupplier;
  * 401 or 407 challenge; a later request other than ACK or BYE undoes it).
  *
  * <p>Thread-safe: messages come on any event loop, reads on the web listener's; one lock, held for
- * a map lookup and an append.
+ * a map lookup and an append, or for copying a ladder's message references (its JSON is written
+ * after the lock is released).
  */
 public final class CallLadders implements TraceListener {
   /** Calls watched at once at most: {@value}. */
@@ -147,26 +150,39 @@ public final class CallLadders implements TraceListener {
   /**
    * The ladder of the watched {@code callId} as JSON, the messages after {@code since} (a
    * {@code seq} of an earlier answer; 0 for all), refreshing the watch; null when not watched.
+   * The messages are copied under the lock and written after it is released, so that a long
+   * ladder never holds up {@link #onTrace} on the event loops.
    */
-  public synchronized String ladderJson(String callId, long since) {
-    long now = clock.getAsLong();
-    expire(now);
-    Call c = callId == null ? null : watched.get(callId);
-    if (c == null) {
-      return null;
-    }
-    c.lastRead = now;
-    JsonWriter w = new JsonWriter().beginObject().field("callId", callId)
-        .field("ended", c.endedAt >= 0).field("gap", c.gap);
-    w.name("messages").beginArray();
-    for (Message m : c.messages) {
-      if (m.seq() > since) {
-        w.beginObject().field("seq", m.seq()).field("time", m.timeMillis())
-            .field("direction", m.received() ? "in" : "out").field("transport", m.transport())
-            .field("remote", m.remote()).field("local", m.local())
-            .field("firstLine", m.firstLine()).field("text", m.text())
-            .field("truncated", m.truncated()).endObject();
+  public String ladderJson(String callId, long since) {
+    List<Message> messages;
+    boolean ended;
+    boolean gap;
+    synchronized (this) {
+      long now = clock.getAsLong();
+      expire(now);
+      Call c = callId == null ? null : watched.get(callId);
+      if (c == null) {
+        return null;
       }
+      c.lastRead = now;
+      ended = c.endedAt >= 0;
+      gap = c.gap;
+      messages = new ArrayList<>(c.messages.size());
+      for (Message m : c.messages) {
+        if (m.seq() > since) {
+          messages.add(m); // immutable: safe to write outside the lock
+        }
+      }
+    }
+    JsonWriter w = new JsonWriter().beginObject().field("callId", callId)
+        .field("ended", ended).field("gap", gap);
+    w.name("messages").beginArray();
+    for (Message m : messages) {
+      w.beginObject().field("seq", m.seq()).field("time", m.timeMillis())
+          .field("direction", m.received() ? "in" : "out").field("transport", m.transport())
+          .field("remote", m.remote()).field("local", m.local())
+          .field("firstLine", m.firstLine()).field("text", m.text())
+          .field("truncated", m.truncated()).endObject();
     }
     w.endArray();
     return w.endObject().toString();

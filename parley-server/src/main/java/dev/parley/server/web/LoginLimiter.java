@@ -2,6 +2,8 @@ package dev.parley.server.web;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -20,9 +22,13 @@ import java.util.function.LongSupplier;
  * Sources are the TCP peers of the HTTPS connection (nothing read from headers), so they cannot
  * be forged without completing a handshake.
  *
- * <p>Bounded: each map holds at most {@link #MAX_ENTRIES} entries, the least recently touched
- * dropped beyond it (an entry that old has mostly expired anyway). Thread-safe (one lock; every
- * operation is two map lookups).
+ * <p>Bounded: each map holds at most {@link #MAX_ENTRIES} entries. A new key makes room by dropping
+ * the least recently touched entry that is not locked (or whose window ended); an entry locked in
+ * an unfinished window is never dropped, so failures from many other sources or names cannot
+ * reset a lock. When a map is full of such locks, new keys are counted under one shared entry
+ * (one for loopback sources, one for the others) until windows end: remote sign-ins from new
+ * sources then share one budget (429 beyond it), while loopback keeps its own. Thread-safe (one
+ * lock; an operation is a few map lookups, and, when a map is full, a scan for an entry to drop).
  */
 final class LoginLimiter {
   /** The window failures are counted in: {@value} ms. */
@@ -35,8 +41,8 @@ final class LoginLimiter {
   static final int MAX_ENTRIES = 4096;
 
   private final LongSupplier clock;
-  private final Map<String, Window> sources = bounded();
-  private final Map<String, Window> accounts = bounded();
+  private final Counters sources = new Counters(PER_SOURCE);
+  private final Counters accounts = new Counters(PER_ACCOUNT);
 
   /** Failures counted since {@code start}. */
   private record Window(long start, int failures) {}
@@ -51,9 +57,10 @@ final class LoginLimiter {
    */
   synchronized long retryAfterSeconds(InetAddress source, String user) {
     long now = clock.getAsLong();
-    long wait = wait(sources, sourceKey(source), PER_SOURCE, now);
-    if (user != null && !source.isLoopbackAddress()) {
-      wait = Math.max(wait, wait(accounts, accountKey(user), PER_ACCOUNT, now));
+    boolean loopback = source.isLoopbackAddress();
+    long wait = sources.wait(sourceKey(source), loopback, now);
+    if (user != null && !loopback) {
+      wait = Math.max(wait, accounts.wait(accountKey(user), false, now));
     }
     return wait <= 0 ? 0 : Math.max(1, (wait + 999) / 1000);
   }
@@ -61,34 +68,81 @@ final class LoginLimiter {
   /** Counts a failed sign-in of {@code source} as {@code user} (null when none was given). */
   synchronized void failed(InetAddress source, String user) {
     long now = clock.getAsLong();
-    count(sources, sourceKey(source), now);
+    boolean loopback = source.isLoopbackAddress();
+    sources.count(sourceKey(source), loopback, now);
     if (user != null) {
-      count(accounts, accountKey(user), now);
+      accounts.count(accountKey(user), loopback, now);
     }
   }
 
-  /** Entries held now (for the bounds' tests). */
+  /** Entries held now, the shared overflow ones aside (for the bounds' tests). */
   synchronized int size() {
-    return sources.size() + accounts.size();
+    return sources.keys.size() + accounts.keys.size();
   }
 
-  private static long wait(Map<String, Window> map, String key, int budget, long now) {
-    Window w = map.get(key);
-    if (w == null) {
-      return 0;
-    }
-    long left = w.start() + WINDOW_MILLIS - now;
-    if (left <= 0) {
-      map.remove(key);
-      return 0;
-    }
-    return w.failures() >= budget ? left : 0;
-  }
+  /**
+   * The windows of one kind of key: at most {@link #MAX_ENTRIES} keys, never dropping a lock,
+   * and the shared overflow entries of the keys that found no room.
+   */
+  private static final class Counters {
+    private static final String REMOTE = "remote";
+    private static final String LOOPBACK = "loopback";
 
-  private static void count(Map<String, Window> map, String key, long now) {
-    Window w = map.get(key);
-    map.put(key, w == null || now - w.start() >= WINDOW_MILLIS ? new Window(now, 1)
-        : new Window(w.start(), w.failures() + 1));
+    private final int budget;
+    private final LinkedHashMap<String, Window> keys = new LinkedHashMap<>(16, 0.75f, true);
+    /** At most two entries, {@link #REMOTE} and {@link #LOOPBACK}: apart, so no key can clash. */
+    private final Map<String, Window> overflow = new HashMap<>(4);
+
+    Counters(int budget) {
+      this.budget = budget;
+    }
+
+    long wait(String key, boolean loopback, long now) {
+      return hasRoom(key, now) ? wait(keys, key, now)
+          : wait(overflow, loopback ? LOOPBACK : REMOTE, now);
+    }
+
+    void count(String key, boolean loopback, long now) {
+      if (hasRoom(key, now)) {
+        count(keys, key, now);
+      } else {
+        count(overflow, loopback ? LOOPBACK : REMOTE, now);
+      }
+    }
+
+    /** Whether {@code key} has an entry or may get one (dropping one that is not a lock). */
+    private boolean hasRoom(String key, long now) {
+      if (keys.containsKey(key) || keys.size() < MAX_ENTRIES) {
+        return true;
+      }
+      for (Iterator<Window> it = keys.values().iterator(); it.hasNext(); ) {
+        Window w = it.next(); // least recently touched first
+        if (w.failures() < budget || now - w.start() >= WINDOW_MILLIS) {
+          it.remove();
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private long wait(Map<String, Window> map, String key, long now) {
+      Window w = map.get(key);
+      if (w == null) {
+        return 0;
+      }
+      long left = w.start() + WINDOW_MILLIS - now;
+      if (left <= 0) {
+        map.remove(key);
+        return 0;
+      }
+      return w.failures() >= budget ? left : 0;
+    }
+
+    private static void count(Map<String, Window> map, String key, long now) {
+      Window w = map.get(key);
+      map.put(key, w == null || now - w.start() >= WINDOW_MILLIS ? new Window(now, 1)
+          : new Window(w.start(), w.failures() + 1));
+    }
   }
 
   /** The address, or for IPv6 its /64 (one host has a whole /64 to pick addresses from). */
@@ -109,14 +163,5 @@ final class LoginLimiter {
     // bounded: the form's value is at most the body limit, and the key at most 256 chars
     String u = user.length() > 256 ? user.substring(0, 256) : user;
     return u.toLowerCase(Locale.ROOT);
-  }
-
-  private static Map<String, Window> bounded() {
-    return new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Window> eldest) {
-        return size() > MAX_ENTRIES;
-      }
-    };
   }
 }

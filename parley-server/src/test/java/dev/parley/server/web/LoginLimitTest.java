@@ -162,4 +162,51 @@ class LoginLimitTest {
     }
     assertThat(limiter.size()).isEqualTo(2 * LoginLimiter.MAX_ENTRIES);
   }
+
+  private static InetAddress remote(int i) throws Exception {
+    return InetAddress.getByAddress(new byte[] {10, (byte) (i >> 16), (byte) (i >> 8), (byte) i});
+  }
+
+  @Test
+  void aLockedSourceOrAccountIsNotForgottenHoweverManyOtherSourcesAndNamesFail() throws Exception {
+    LoginLimiter limiter = new LoginLimiter(now::get);
+    InetAddress locked = InetAddress.getByName("198.51.100.1");
+    for (int i = 0; i < LoginLimiter.PER_SOURCE; i++) {
+      limiter.failed(locked, "guess" + i);
+    }
+    for (int i = 0; i < LoginLimiter.PER_ACCOUNT; i++) {
+      limiter.failed(remote(1_000_000 + i), "root");
+    }
+    for (int i = 0; i < 2 * LoginLimiter.MAX_ENTRIES; i++) {
+      limiter.failed(InetAddress.getByName("2001:db8:" + Integer.toHexString(i) + "::1"),
+          "user" + i);
+    }
+    assertThat(limiter.retryAfterSeconds(locked, "someone")).isPositive();
+    assertThat(limiter.retryAfterSeconds(remote(2_000_000), "root")).isPositive();
+    assertThat(limiter.size()).isLessThanOrEqualTo(2 * LoginLimiter.MAX_ENTRIES);
+    now.addAndGet(LoginLimiter.WINDOW_MILLIS);
+    assertThat(limiter.retryAfterSeconds(locked, "root")).isZero();
+  }
+
+  @Test
+  void newRemoteSourcesShareOneBudgetWhileTheCountersAreFullOfLocksButLoopbackKeepsItsOwn()
+      throws Exception {
+    LoginLimiter limiter = new LoginLimiter(now::get);
+    for (int i = 0; i < LoginLimiter.MAX_ENTRIES; i++) {
+      for (int k = 0; k < LoginLimiter.PER_SOURCE; k++) {
+        limiter.failed(remote(i), null);
+      }
+    }
+    for (int i = 0; i < LoginLimiter.PER_SOURCE; i++) {
+      InetAddress fresh = InetAddress.getByName("2001:db8:ffff:" + i + "::1");
+      assertThat(limiter.retryAfterSeconds(fresh, "root")).isZero();
+      limiter.failed(fresh, null);
+    }
+    assertThat(limiter.retryAfterSeconds(InetAddress.getByName("203.0.113.9"), "root"))
+        .isPositive();
+    assertThat(limiter.retryAfterSeconds(InetAddress.getByName("127.0.0.1"), "root")).isZero();
+    assertThat(limiter.size()).isLessThanOrEqualTo(2 * LoginLimiter.MAX_ENTRIES);
+    now.addAndGet(LoginLimiter.WINDOW_MILLIS);
+    assertThat(limiter.retryAfterSeconds(InetAddress.getByName("203.0.113.9"), "root")).isZero();
+  }
 }

@@ -3,6 +3,7 @@ package dev.parley.server.proxy.internal;
 import dev.parley.transport.Flow;
 import dev.parley.transport.Hop;
 import dev.parley.transport.Inbound;
+import dev.parley.transport.Transport;
 import dev.parley.transport.TransportListener;
 import java.net.InetSocketAddress;
 import java.util.Objects;
@@ -29,8 +30,21 @@ public final class OpenFlows {
   /** The most flows recorded: far above any transport's connection limit. */
   static final int MAX_FLOWS = 1 << 20;
 
-  /** The open flows by remote address (a connection's address and port are its own). */
-  private final ConcurrentHashMap<InetSocketAddress, Flow> open = new ConcurrentHashMap<>();
+  /**
+   * The open flows by transport (its ordinal), then remote address: a connection's address and
+   * port are its own within a transport, but a TCP and a WSS connection may come from the same
+   * ones. One map per transport rather than a composite key: no allocation per message.
+   */
+  @SuppressWarnings("unchecked")
+  private final ConcurrentHashMap<InetSocketAddress, Flow>[] open =
+      new ConcurrentHashMap[Transport.values().length];
+
+  {
+    for (int i = 0; i < open.length; i++) {
+      open[i] = new ConcurrentHashMap<>();
+    }
+  }
+
   private volatile boolean watching;
   private volatile boolean full;
 
@@ -66,21 +80,22 @@ public final class OpenFlows {
     if (!flow.transport().isReliable()) {
       return;
     }
-    Flow known = open.get(flow.remote());
-    if (known != null && known.connectionId() == flow.connectionId()
-        && known.transport() == flow.transport()) {
+    ConcurrentHashMap<InetSocketAddress, Flow> flows = open[flow.transport().ordinal()];
+    Flow known = flows.get(flow.remote());
+    if (known != null && known.connectionId() == flow.connectionId()) {
       return; // the common case: one lookup per message
     }
-    if (open.size() >= MAX_FLOWS) {
+    if (size() >= MAX_FLOWS) {
       full = true;
       return;
     }
-    open.put(flow.remote(), flow); // a new connection from the address replaces a closed one
+    flows.put(flow.remote(), flow); // a new connection from the address replaces a closed one
   }
 
   /** The transport closed {@code flow}. */
   void closed(Flow flow) {
-    open.remove(flow.remote(), flow); // not a newer connection from the same address
+    // not a newer connection of the transport from the same address
+    open[flow.transport().ordinal()].remove(flow.remote(), flow);
   }
 
   /**
@@ -96,12 +111,15 @@ public final class OpenFlows {
     if (hop == null || !hop.transport().isReliable()) {
       return false;
     }
-    Flow f = open.get(hop.address());
-    return (f == null || f.transport() != hop.transport()) && !full;
+    return !open[hop.transport().ordinal()].containsKey(hop.address()) && !full;
   }
 
   /** How many flows are recorded open now. */
   int size() {
-    return open.size();
+    int n = 0;
+    for (ConcurrentHashMap<InetSocketAddress, Flow> flows : open) {
+      n += flows.size();
+    }
+    return n;
   }
 }

@@ -96,8 +96,28 @@ async function load() {
 }
 
 // The live ladder of a selected call: POST .../ladder/watch once, then read the messages after
-// the last one seen every 2 s (reading keeps the watch alive on the server).
-const ladder = { callId: null, since: 0, messages: [], timer: null };
+// the last one seen every 2 s (reading keeps the watch alive on the server), one read at a time.
+// The page keeps the last MAX_MESSAGES messages, as the server does: a call with endless
+// in-dialog requests does not grow the tab.
+const MAX_MESSAGES = 200;
+const ladder = { callId: null, since: 0, messages: [], timer: null, reading: null };
+
+// Adds a batch the server sent to the ladder: only messages after the last one seen (a batch that
+// repeats some adds them once), keeping the last MAX_MESSAGES. Returns how many were added.
+function mergeLadder(target, batch) {
+  let added = 0;
+  for (const m of batch) {
+    if (typeof m.seq === 'number' && m.seq > target.since) {
+      target.messages.push(m);
+      target.since = m.seq;
+      added++;
+    }
+  }
+  if (target.messages.length > MAX_MESSAGES) {
+    target.messages.splice(0, target.messages.length - MAX_MESSAGES);
+  }
+  return added;
+}
 
 function ladderButton(callId) {
   const b = el('button', 'Ladder', 'ladder');
@@ -120,31 +140,36 @@ async function openLadder(callId) {
 
 function closeLadder() {
   if (ladder.timer) clearInterval(ladder.timer);
-  Object.assign(ladder, { callId: null, since: 0, messages: [], timer: null });
+  Object.assign(ladder, { callId: null, since: 0, messages: [], timer: null, reading: null });
+  document.querySelector('#ladder-table thead').replaceChildren();
+  document.querySelector('#ladder-table tbody').replaceChildren();
   document.getElementById('ladder').hidden = true;
   document.getElementById('ladder-message').hidden = true;
 }
 
 async function readLadder() {
   const callId = ladder.callId;
-  if (!callId) return;
-  const r = await fetch('/admin/api/ladder?callId=' + encodeURIComponent(callId) + '&since=' +
-    ladder.since, { credentials: 'same-origin' });
-  if (callId !== ladder.callId) return;
-  if (r.status === 404) {
-    document.getElementById('ladder-state').textContent = '(no longer watched)';
-    clearInterval(ladder.timer);
-    return;
+  if (!callId || ladder.reading) return; // the last read has not come back yet
+  const reading = {};
+  ladder.reading = reading;
+  try {
+    const r = await fetch('/admin/api/ladder?callId=' + encodeURIComponent(callId) + '&since=' +
+      ladder.since, { credentials: 'same-origin' });
+    if (callId !== ladder.callId) return;
+    if (r.status === 404) {
+      document.getElementById('ladder-state').textContent = '(no longer watched)';
+      clearInterval(ladder.timer);
+      return;
+    }
+    if (!r.ok) return;
+    const l = await r.json();
+    if (callId !== ladder.callId) return;
+    document.getElementById('ladder-state').textContent = (l.ended ? '(ended)' : '(live)') +
+      (l.gap ? ' some messages were not kept' : '');
+    if (mergeLadder(ladder, l.messages) > 0) drawLadder();
+  } finally {
+    if (ladder.reading === reading) ladder.reading = null;
   }
-  if (!r.ok) return;
-  const l = await r.json();
-  for (const m of l.messages) {
-    ladder.messages.push(m);
-    ladder.since = Math.max(ladder.since, m.seq);
-  }
-  document.getElementById('ladder-state').textContent = (l.ended ? '(ended)' : '(live)') +
-    (l.gap ? ' some messages were not kept' : '');
-  drawLadder();
 }
 
 function drawLadder() {

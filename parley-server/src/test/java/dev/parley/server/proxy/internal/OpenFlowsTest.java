@@ -61,6 +61,29 @@ class OpenFlowsTest {
   }
 
   @Test
+  void connectionsOfTwoTransportsFromTheSameAddressAreOpenAndCloseApart() {
+    OpenFlows flows = new OpenFlows();
+    flows.watch(new TransportListener() {
+      @Override
+      public void onMessage(dev.parley.transport.Inbound inbound) {}
+    });
+    Flow tcp = flow(Transport.TCP, 1);
+    Flow wss = flow(Transport.WSS, 2);
+    flows.seen(tcp);
+    flows.seen(wss);
+    flows.seen(tcp);
+    assertThat(flows.isGone("tcp:127.0.0.1:40000")).isFalse();
+    assertThat(flows.isGone("wss:127.0.0.1:40000")).isFalse();
+    assertThat(flows.size()).isEqualTo(2);
+    flows.closed(wss);
+    assertThat(flows.isGone("tcp:127.0.0.1:40000")).isFalse();
+    assertThat(flows.isGone("wss:127.0.0.1:40000")).isTrue();
+    flows.closed(tcp);
+    assertThat(flows.isGone("tcp:127.0.0.1:40000")).isTrue();
+    assertThat(flows.size()).isZero();
+  }
+
+  @Test
   void udpTokensUnwatchedFlowsAndNonTokensAreNeverGone() {
     OpenFlows unwatched = new OpenFlows();
     assertThat(unwatched.isGone("tcp:127.0.0.1:40000")).as("not watched: dialled as before")
