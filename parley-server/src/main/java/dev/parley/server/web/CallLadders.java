@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +83,11 @@ public final class CallLadders implements TraceListener {
   };
   /** Whether a message must be looked at: a call is watched, or a page was read lately. */
   private volatile boolean active;
+  /**
+   * When the last read's window ends (clock millis): every watch and the ring are idle then, so
+   * the first message after it drops them all (under the lock).
+   */
+  private long activeUntil = Long.MIN_VALUE;
   private boolean registered;
   private long pageReadAt = Long.MIN_VALUE / 2;
   private long seq;
@@ -104,6 +108,7 @@ public final class CallLadders implements TraceListener {
     boolean add;
     synchronized (this) {
       pageReadAt = clock.getAsLong();
+      activeUntil = pageReadAt + IDLE_MILLIS;
       active = true;
       add = !registered;
       registered = true;
@@ -137,6 +142,7 @@ public final class CallLadders implements TraceListener {
         watched.put(callId, c);
       }
       c.lastRead = now;
+      activeUntil = now + IDLE_MILLIS;
       active = true;
       add = !registered;
       registered = true;
@@ -165,6 +171,7 @@ public final class CallLadders implements TraceListener {
         return null;
       }
       c.lastRead = now;
+      activeUntil = now + IDLE_MILLIS;
       ended = c.endedAt >= 0;
       gap = c.gap;
       messages = new ArrayList<>(c.messages.size());
@@ -210,8 +217,18 @@ public final class CallLadders implements TraceListener {
     }
     synchronized (this) {
       long now = clock.getAsLong();
-      expire(now);
+      if (now >= activeUntil) {
+        idle();
+        return;
+      }
       Call c = watched.get(callId);
+      if (c != null && expired(c, now)) {
+        watched.remove(callId); // the other expired watches go on the next read
+        c = null;
+      }
+      if (!recent.isEmpty() && now - pageReadAt >= IDLE_MILLIS) {
+        recent.clear(); // once per idle page, not per message
+      }
       boolean ring = false;
       if (c == null && now - pageReadAt < IDLE_MILLIS) {
         c = recent.get(callId);
@@ -249,18 +266,30 @@ public final class CallLadders implements TraceListener {
         address(event.remote()), address(event.local()), text, cut));
   }
 
-  /** Drops watches nobody read lately and those of calls ended a grace ago; under the lock. */
+  /**
+   * Drops watches nobody read lately and those of calls ended a grace ago; under the lock, on the
+   * reads only (a pass over the watches: never on the event loops' {@link #onTrace}).
+   */
   private void expire(long now) {
-    for (Iterator<Call> it = watched.values().iterator(); it.hasNext(); ) {
-      Call c = it.next();
-      if (now - c.lastRead >= IDLE_MILLIS || (c.endedAt >= 0 && now - c.endedAt >= GRACE_MILLIS)) {
-        it.remove();
-      }
-    }
+    watched.values().removeIf(c -> expired(c, now));
     if (now - pageReadAt >= IDLE_MILLIS) {
       recent.clear();
     }
-    active = !watched.isEmpty() || now - pageReadAt < IDLE_MILLIS;
+  }
+
+  /**
+   * Nobody read anything for {@link #IDLE_MILLIS}: every watch is expired and the ring is no
+   * longer kept; drops them, and messages cost one volatile read again. Under the lock.
+   */
+  private void idle() {
+    watched.clear();
+    recent.clear();
+    active = false;
+  }
+
+  /** Whether nobody read {@code c} lately or its call ended a grace ago. */
+  private static boolean expired(Call c, long now) {
+    return now - c.lastRead >= IDLE_MILLIS || (c.endedAt >= 0 && now - c.endedAt >= GRACE_MILLIS);
   }
 
   /** Whether the message is a request other than ACK and BYE: the call goes on. */

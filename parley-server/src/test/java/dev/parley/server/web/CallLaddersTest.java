@@ -91,6 +91,21 @@ class CallLaddersTest {
   }
 
   @Test
+  void aMessageOfAnIdleWatchIsNotRecordedAndEveryWatchIsDroppedAMinuteAfterTheLastRead() {
+    ladders.watch("idle");
+    ladders.watch("read");
+    now.addAndGet(40_000);
+    assertThat(ladders.ladderJson("read", 0)).isNotNull();
+    now.addAndGet(20_000);
+    ladders.onTrace(request("MESSAGE", "idle"));
+    assertThat(ladders.messages("idle")).isEmpty();
+    assertThat(ladders.watchedCount()).isEqualTo(1);
+    now.addAndGet(40_000);
+    ladders.onTrace(request("MESSAGE", "read"));
+    assertThat(ladders.watchedCount()).isZero();
+  }
+
+  @Test
   void aChallengeDoesNotEndACallAndAFailedReInviteIsUndoneByTheNextRequest() {
     ladders.watch("c");
     ladders.onTrace(request("INVITE", "c"));
