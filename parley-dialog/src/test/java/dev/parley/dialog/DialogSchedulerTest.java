@@ -90,6 +90,11 @@ class DialogSchedulerTest {
     }
 
     @Override
+    public void removeTraceListener(TraceListener listener) {
+      net.removeTraceListener(listener);
+    }
+
+    @Override
     public CompletableFuture<Void> start() {
       return net.start();
     }

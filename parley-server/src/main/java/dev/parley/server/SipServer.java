@@ -205,7 +205,7 @@ public final class SipServer implements AutoCloseable {
       w = config.web().isEnabled() && t.serverTls() != null // key files read here, off the loops
           ? WebHttpServer.start(config.web(), t, new AdminPages(new ServerAdmin(config.domain(),
               accounts, config.web().admins(), location, proxy, () -> offline, limiter, store,
-              this::onStoreThread, this::status), config.web(), t::addTraceListener)) : null;
+              this::onStoreThread, this::status), config.web(), t)) : null;
       this.web = w;
       if (w != null) {
         t.addAdoptedListenPoint(w.webSocketListenPoint()); // Via of requests to /ws clients

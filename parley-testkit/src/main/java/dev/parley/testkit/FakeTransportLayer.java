@@ -132,6 +132,11 @@ public final class FakeTransportLayer implements TransportLayer {
   }
 
   @Override
+  public void removeTraceListener(TraceListener listener) {
+    traceListeners.remove(Objects.requireNonNull(listener, "listener"));
+  }
+
+  @Override
   public CompletableFuture<Void> start() {
     return CompletableFuture.completedFuture(null);
   }
@@ -466,7 +471,7 @@ public final class FakeTransportLayer implements TransportLayer {
     }
     TraceEvent e = new TraceEvent(direction, System.currentTimeMillis(), flow.transport(),
         flow.local(), flow.remote(), message.encode());
-    for (TraceListener l : traceListeners) {
+    for (TraceListener l : List.copyOf(traceListeners)) { // one may remove itself
       l.onTrace(e);
     }
   }

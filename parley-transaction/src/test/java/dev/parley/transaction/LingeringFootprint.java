@@ -246,6 +246,9 @@ public final class LingeringFootprint {
     public void addTraceListener(TraceListener listener) {}
 
     @Override
+    public void removeTraceListener(TraceListener listener) {}
+
+    @Override
     public CompletableFuture<Void> start() {
       return CompletableFuture.completedFuture(null);
     }

@@ -56,6 +56,11 @@ public final class NettyTransportLayer implements TransportLayer {
     core.addTraceListener(listener);
   }
 
+  @Override
+  public void removeTraceListener(TraceListener listener) {
+    core.removeTraceListener(listener);
+  }
+
   /**
    * Binds every listen point. Fails with {@link TransportException} naming the first listen point
    * that cannot be bound (everything is closed then); calling it again returns the same future.

@@ -18,6 +18,12 @@ public interface TransportLayer extends AutoCloseable {
   /** Adds a trace listener (every message in and out). */
   void addTraceListener(TraceListener listener);
 
+  /**
+   * Removes a trace listener added before (one addition of it; nothing when it is not there).
+   * With no listener left, messages cost the transport no trace event.
+   */
+  void removeTraceListener(TraceListener listener);
+
   /** Binds every listen point; completes when all are bound (ports chosen for port 0). */
   CompletableFuture<Void> start();
 

@@ -243,6 +243,31 @@ class UdpTransportTest {
   }
 
   @Test
+  void aRemovedTraceListenerSeesNoFurtherMessages() throws Exception {
+    Fixtures.Recorder server = new Fixtures.Recorder();
+    NettyTransportLayer b = layer(server, "udp:127.0.0.1:0");
+    server.answering(b);
+    List<TraceEvent> removed = new CopyOnWriteArrayList<>();
+    List<TraceEvent> kept = new CopyOnWriteArrayList<>();
+    TraceListener listener = removed::add;
+    b.addTraceListener(listener);
+    b.addTraceListener(kept::add);
+    DatagramSocket raw = socket();
+    String from = "127.0.0.1:" + raw.getLocalPort();
+    send(raw, Fixtures.options(Transport.UDP, from, "z9hG4bKr1", "r1@test"),
+        b.listenPoint(Transport.UDP));
+    receive(raw);
+    await().until(() -> kept.size() == 2);
+    b.removeTraceListener(listener);
+    b.removeTraceListener(listener); // not there any more: nothing
+    send(raw, Fixtures.options(Transport.UDP, from, "z9hG4bKr2", "r2@test"),
+        b.listenPoint(Transport.UDP));
+    receive(raw);
+    await().until(() -> kept.size() == 4);
+    assertThat(removed).hasSize(2);
+  }
+
+  @Test
   void startReportsRealPortsAndCloseIsIdempotent() {
     NettyTransportLayer a = layer(new Fixtures.Recorder(), "udp:127.0.0.1:0", "tcp:127.0.0.1:0");
     assertThat(a.listenPoints()).hasSize(2).allMatch(lp -> lp.address().getPort() != 0);

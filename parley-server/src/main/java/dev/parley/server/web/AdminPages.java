@@ -1,6 +1,7 @@
 package dev.parley.server.web;
 
 import dev.parley.transport.TraceListener;
+import dev.parley.transport.TransportLayer;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -63,31 +64,32 @@ public final class AdminPages {
    * no live ladders (nothing is traced).
    */
   public AdminPages(AdminBackend backend, WebConfig config) {
-    this(backend, config, listener -> {}, System::currentTimeMillis);
+    this(backend, config, listener -> {}, listener -> {}, System::currentTimeMillis);
   }
 
   /**
    * The admin pages over {@code backend}, with the bounds and access rules of {@code config},
-   * tracing the watched calls' ladders through {@code traces} (the server transport's
-   * {@code addTraceListener}; called the first time an admin page is read, not before).
+   * tracing the watched calls' ladders on {@code transport} (the server's: its trace listener is
+   * added when an admin page is read, not before, and removed a minute after the last read).
    */
-  public AdminPages(AdminBackend backend, WebConfig config, Consumer<TraceListener> traces) {
-    this(backend, config, traces, System::currentTimeMillis);
+  public AdminPages(AdminBackend backend, WebConfig config, TransportLayer transport) {
+    this(backend, config, transport::addTraceListener, transport::removeTraceListener,
+        System::currentTimeMillis);
   }
 
   AdminPages(AdminBackend backend, WebConfig config, java.util.function.LongSupplier clock) {
-    this(backend, config, listener -> {}, clock);
+    this(backend, config, listener -> {}, listener -> {}, clock);
   }
 
-  AdminPages(AdminBackend backend, WebConfig config, Consumer<TraceListener> traces,
-      java.util.function.LongSupplier clock) {
+  AdminPages(AdminBackend backend, WebConfig config, Consumer<TraceListener> addTrace,
+      Consumer<TraceListener> removeTrace, java.util.function.LongSupplier clock) {
     this.backend = Objects.requireNonNull(backend, "backend");
     this.config = Objects.requireNonNull(config, "config");
     this.sessions = new AdminSessions(config.maxSessions(), config.sessionIdle().toMillis(),
         clock);
     this.site = WebSite.load(AdminPages.class.getClassLoader(), WebSite.ADMIN_PREFIX);
     this.logins = new LoginLimiter(clock);
-    this.ladders = new CallLadders(traces, clock);
+    this.ladders = new CallLadders(addTrace, removeTrace, clock);
   }
 
   void handle(ChannelHandlerContext ctx, FullHttpRequest request, String path,

@@ -20,11 +20,12 @@ import java.util.function.LongSupplier;
  * Call-IDs, and, while an admin page is open, the first messages of the last few calls so a ladder
  * opened during a call starts with its INVITE.
  *
- * <p>Costs nothing until an admin page asks for the state: the listener is added to the transport
- * then (never before) and stays. From then on every message costs the transport's tracer a
- * {@link TraceEvent}, a clock read and a listener-list iteration, and this listener one volatile
- * read until a call is watched or a page was read in the last minute; only then is the message's
- * Call-ID looked for. The recent ring is open to anyone: 32 new INVITEs from any source push its
+ * <p>Costs nothing until an admin page asks for the state or watches a call: the listener is added
+ * to the transport then (never before), and taken off again by the first message after
+ * {@link #IDLE_MILLIS} without any read (when every watch has expired and the ring is no longer
+ * kept), to be added again by the next read. While it is on, every message costs the transport's
+ * tracer a {@link TraceEvent}, a clock read and a listener-list iteration, and this listener the
+ * message's Call-ID, a clock read and the lock; expiry passes run on the reads, never here. The recent ring is open to anyone: 32 new INVITEs from any source push its
  * calls out, so a ladder opened later may lack its INVITE ({@code gap}).
  *
  * <p>Bounded: {@link #MAX_WATCHED} calls watched at once, each keeping its last
@@ -73,6 +74,7 @@ public final class CallLadders implements TraceListener {
   }
 
   private final Consumer<TraceListener> register;
+  private final Consumer<TraceListener> unregister;
   private final LongSupplier clock;
   private final Map<String, Call> watched = new LinkedHashMap<>();
   private final LinkedHashMap<String, Call> recent = new LinkedHashMap<>(64, 0.75f, false) {
@@ -93,29 +95,25 @@ public final class CallLadders implements TraceListener {
   private long seq;
 
   /**
-   * @param register adds a trace listener to the server's transport (called once, the first
-   *     time an admin page reads the state)
+   * @param register adds a trace listener to the server's transport (called the first time an
+   *     admin page reads the state or watches a call, and again on the first such read after an
+   *     {@link #IDLE_MILLIS} nobody read anything)
+   * @param unregister removes it again (called on the first message after such an idle window,
+   *     on that message's event loop)
    * @param clock milliseconds, for the watches' and ring's expiry (messages carry the transport's
    *     wall-clock time)
    */
-  public CallLadders(Consumer<TraceListener> register, LongSupplier clock) {
+  public CallLadders(Consumer<TraceListener> register, Consumer<TraceListener> unregister,
+      LongSupplier clock) {
     this.register = Objects.requireNonNull(register, "register");
+    this.unregister = Objects.requireNonNull(unregister, "unregister");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /** An admin page read the state: keep recent calls' first messages for a minute. */
-  public void pageRead() {
-    boolean add;
-    synchronized (this) {
-      pageReadAt = clock.getAsLong();
-      activeUntil = pageReadAt + IDLE_MILLIS;
-      active = true;
-      add = !registered;
-      registered = true;
-    }
-    if (add) {
-      register.accept(this);
-    }
+  public synchronized void pageRead() {
+    pageReadAt = clock.getAsLong();
+    refreshed(pageReadAt);
   }
 
   /**
@@ -126,7 +124,6 @@ public final class CallLadders implements TraceListener {
    */
   public boolean watch(String callId) {
     Objects.requireNonNull(callId, "callId");
-    boolean add;
     synchronized (this) {
       long now = clock.getAsLong();
       expire(now);
@@ -142,13 +139,7 @@ public final class CallLadders implements TraceListener {
         watched.put(callId, c);
       }
       c.lastRead = now;
-      activeUntil = now + IDLE_MILLIS;
-      active = true;
-      add = !registered;
-      registered = true;
-    }
-    if (add) {
-      register.accept(this);
+      refreshed(now);
     }
     return true;
   }
@@ -171,7 +162,7 @@ public final class CallLadders implements TraceListener {
         return null;
       }
       c.lastRead = now;
-      activeUntil = now + IDLE_MILLIS;
+      refreshed(now);
       ended = c.endedAt >= 0;
       gap = c.gap;
       messages = new ArrayList<>(c.messages.size());
@@ -278,13 +269,33 @@ public final class CallLadders implements TraceListener {
   }
 
   /**
+   * A page read the state or a ladder at {@code now}: messages are looked at for
+   * {@link #IDLE_MILLIS} from now, and the listener is on the transport. Under the lock (the
+   * transport's listener list is a copy-on-write list: adding never blocks).
+   */
+  private void refreshed(long now) {
+    activeUntil = now + IDLE_MILLIS;
+    active = true;
+    if (!registered) {
+      registered = true;
+      register.accept(this);
+    }
+  }
+
+  /**
    * Nobody read anything for {@link #IDLE_MILLIS}: every watch is expired and the ring is no
-   * longer kept; drops them, and messages cost one volatile read again. Under the lock.
+   * longer kept; drops them and takes the listener off the transport, so that messages cost its
+   * tracer nothing until the next read. Under the lock, so a read at the same time registers
+   * the listener again after this, never before.
    */
   private void idle() {
     watched.clear();
     recent.clear();
     active = false;
+    if (registered) {
+      registered = false;
+      unregister.accept(this);
+    }
   }
 
   /** Whether nobody read {@code c} lately or its call ended a grace ago. */

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class CallLaddersTest {
   private final AtomicLong now = new AtomicLong(1_000_000);
   private final List<TraceListener> registered = new ArrayList<>();
-  private final CallLadders ladders = new CallLadders(registered::add, now::get);
+  private final CallLadders ladders = new CallLadders(registered::add,
+      registered::remove, now::get);
 
   private static TraceEvent event(String text) {
     return new TraceEvent(TraceEvent.Direction.RECEIVED, 1L, Transport.UDP,
@@ -41,6 +42,31 @@ class CallLaddersTest {
     assertThat(ladders.messages("a")).isEmpty();
     ladders.pageRead();
     ladders.pageRead();
+    assertThat(registered).containsExactly(ladders);
+  }
+
+  @Test
+  void theListenerComesOffTheTransportAMinuteAfterTheLastReadAndBackOnTheNextRead() {
+    ladders.watch("a");
+    assertThat(registered).containsExactly(ladders);
+    now.addAndGet(CallLadders.IDLE_MILLIS - 1);
+    ladders.onTrace(request("INVITE", "a"));
+    assertThat(registered).as("a minute after the watch began, less a millisecond")
+        .containsExactly(ladders);
+    now.addAndGet(1);
+    ladders.onTrace(request("ACK", "a"));
+    assertThat(registered).as("the first message after the idle minute").isEmpty();
+    assertThat(ladders.watchedCount()).isZero();
+    ladders.onTrace(request("BYE", "a"));
+    assertThat(registered).isEmpty();
+    ladders.pageRead();
+    assertThat(registered).containsExactly(ladders);
+    ladders.pageRead();
+    assertThat(registered).as("added once").containsExactly(ladders);
+    now.addAndGet(CallLadders.IDLE_MILLIS);
+    ladders.onTrace(request("OPTIONS", "b"));
+    assertThat(registered).isEmpty();
+    assertThat(ladders.watch("b")).isTrue();
     assertThat(registered).containsExactly(ladders);
   }
 

@@ -128,6 +128,10 @@ public final class NettyTransportCore {
     tracer.add(Objects.requireNonNull(listener, "listener"));
   }
 
+  public void removeTraceListener(TraceListener listener) {
+    tracer.remove(Objects.requireNonNull(listener, "listener"));
+  }
+
   public List<ListenPoint> listenPoints() {
     return bound;
   }

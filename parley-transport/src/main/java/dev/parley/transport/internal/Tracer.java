@@ -26,6 +26,14 @@ public final class Tracer {
     listeners.add(listener);
   }
 
+  /**
+   * Removes one addition of a listener (none when absent); safe from a listener's own
+   * {@code onTrace} (the message being handed out still reaches the others).
+   */
+  public void remove(TraceListener listener) {
+    listeners.remove(listener);
+  }
+
   /** Whether anyone listens. */
   public boolean isActive() {
     return !listeners.isEmpty();
