@@ -3,7 +3,6 @@ package dev.parley.sip;
 import dev.parley.sip.internal.Chars;
 import dev.parley.sip.internal.Leniency;
 import dev.parley.sip.internal.Lexer;
-import dev.parley.sip.internal.UriParser;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -130,15 +129,6 @@ public final class SipParser {
     return ((x - 0x0E0E_0E0E_0E0E_0E0EL) & ~x & 0x8080_8080_8080_8080L) != 0;
   }
 
-  /** One-character strings for compact header names, so framing them allocates nothing. */
-  private static final String[] ONE_CHAR = new String[128];
-
-  static {
-    for (int c = 0; c < ONE_CHAR.length; c++) {
-      ONE_CHAR[c] = String.valueOf((char) c);
-    }
-  }
-
   /** Splits one header section into start line and fields; one per parse, not thread-safe. */
   private final class Framer {
     private final byte[] b;
@@ -237,15 +227,16 @@ public final class SipParser {
       }
       String startLine = new String(b, start, e - start, StandardCharsets.UTF_8);
       if (startLine.regionMatches(true, 0, "SIP/", 0, 4)) {
-        return statusLine(startLine, headers, body);
+        return StartLineGrammar.statusLine(startLine, headers, body, policy, leniency(),
+            line);
       }
-      return requestLine(startLine, headers, body);
+      return StartLineGrammar.requestLine(startLine, headers, body, policy, leniency(), line);
     }
 
     /**
      * The usual Request-Line read from the bytes: a known method, single spaces, a SIP URI the
      * {@link WireGrammar} takes and SIP/2.0; null for anything else, which
-     * {@link #requestLine} then reads (and reports).
+     * {@link StartLineGrammar#requestLine} then reads (and reports).
      */
     private SipRequest usualRequestLine(int start, int e, Headers headers, Body body) {
       int i = start;
@@ -265,7 +256,8 @@ public final class SipParser {
 
     /**
      * The usual Status-Line read from the bytes: SIP/2.0, single spaces, three digits and a
-     * reason phrase without control characters; null for anything else ({@link #statusLine}).
+     * reason phrase without control characters; null for anything else
+     * ({@link StartLineGrammar#statusLine}).
      */
     private SipResponse usualStatusLine(int start, int e, Headers headers, Body body) {
       int cs = start + SipMessage.SIP_2_0.length() + 1;
@@ -369,7 +361,7 @@ public final class SipParser {
                 line, 1, 513);
           }
           // The usual case first: a known name in its canonical spelling, then ':' at once.
-          headerName = wireGrammar ? HeaderName.matchWithColon(b, start, e) : null;
+          headerName = wireGrammar ? HeaderNameMatcher.matchWithColon(b, start, e) : null;
           int i;
           if (headerName != null) {
             name = headerName.name();
@@ -418,12 +410,12 @@ public final class SipParser {
       if (i == start) {
         throw error("expected a header name, found " + Lexer.describe((char) (b[start] & 0xFF)), 0);
       }
-      headerName = HeaderName.lookupCanonical(b, start, i);
+      headerName = HeaderNameMatcher.lookupCanonical(b, start, i);
       if (headerName != null) {
         name = headerName.name();
       } else {
-        headerName = HeaderName.lookup(b, start, i);
-        name = spelling(headerName, start, i);
+        headerName = HeaderNameMatcher.lookup(b, start, i);
+        name = HeaderNameMatcher.spelling(headerName, b, start, i);
         if (headerName == null) {
           headerName = HeaderName.ofToken(name);
         }
@@ -446,25 +438,6 @@ public final class SipParser {
       }
       leniency().violate(Violation.MISSING_HEADER_TERMINATOR, 0);
       bodyStart = end;
-    }
-
-    /** The name as written, reusing the constant's spelling (or a cached letter) when it matches. */
-    private String spelling(HeaderName known, int from, int to) {
-      int len = to - from;
-      if (len == 1 && b[from] >= 0) {
-        return ONE_CHAR[b[from]];
-      }
-      if (known != null && known.name().length() == len) {
-        String canonical = known.name();
-        boolean same = true;
-        for (int k = 0; k < len && same; k++) {
-          same = canonical.charAt(k) == b[from + k];
-        }
-        if (same) {
-          return canonical;
-        }
-      }
-      return new String(b, from, len, StandardCharsets.ISO_8859_1);
     }
 
     /** The body's length per Content-Length (RFC 3261 §18.3, §20.14), or the rest when absent. */
@@ -518,135 +491,6 @@ public final class SipParser {
       }
       return from == to ? -1 : n;
     }
-
-    /** Request-Line = Method SP Request-URI SP SIP-Version CRLF. */
-    private SipRequest requestLine(String s, Headers headers, Body body) {
-      int line = 1;
-      int n = s.length();
-      int i = 0;
-      while (i < n && Chars.is(s.charAt(i), Chars.TOKEN)) {
-        i++;
-      }
-      if (i == 0) {
-        throw new SipParseException("start line is neither a request nor a status line",
-            line, 1, 400);
-      }
-      SipMethod method = SipMethod.of(s.substring(0, i));
-      if (i == n || !(s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
-        throw new SipParseException("expected SP after the method"
-            + (i < n ? ", found " + Lexer.describe(s.charAt(i)) : ""), line, i + 1, 400);
-      }
-      int v = n;
-      while (v > i && (s.charAt(v - 1) == ' ' || s.charAt(v - 1) == '\t')) {
-        v--;
-      }
-      if (v < n) {
-        leniency().violate(Violation.EXTRA_WHITESPACE_IN_START_LINE, v);
-      }
-      int vs = v;
-      while (vs > i && s.charAt(vs - 1) != ' ' && s.charAt(vs - 1) != '\t') {
-        vs--;
-      }
-      int us = i + 1;
-      int ue = vs - 1;
-      if (ue <= us) {
-        throw new SipParseException(
-            "request line must be Method SP Request-URI SP SIP-Version", line, i + 1, 400);
-      }
-      version(s.substring(vs, v), vs);
-      if (s.charAt(i) != ' ' || s.charAt(ue) != ' ' || isWsp(s.charAt(us)) || isWsp(s.charAt(ue - 1))) {
-        leniency().violate(Violation.EXTRA_WHITESPACE_IN_START_LINE, us);
-        while (us < ue && isWsp(s.charAt(us))) {
-          us++;
-        }
-        while (ue > us && isWsp(s.charAt(ue - 1))) {
-          ue--;
-        }
-      }
-      String uriText = s.substring(us, ue);
-      if (uriText.indexOf(' ') >= 0 || uriText.indexOf('\t') >= 0) {
-        leniency().violate(Violation.WHITESPACE_IN_REQUEST_URI, us);
-        uriText = uriText.replace(" ", "").replace("\t", "");
-      }
-      if (uriText.length() > 1 && uriText.charAt(0) == '<' && uriText.charAt(uriText.length() - 1) == '>') {
-        leniency().violate(Violation.ANGLE_BRACKETS_IN_REQUEST_URI, us);
-        uriText = uriText.substring(1, uriText.length() - 1);
-        us++;
-      }
-      Uri uri;
-      try {
-        uri = UriParser.parse(uriText, 0, uriText.length(), leniency());
-      } catch (SipParseException e) {
-        throw new SipParseException("Request-URI: " + e.reason(), line, us + e.column(), 400);
-      }
-      if (uri instanceof SipUri sip && !sip.headers().isEmpty()) {
-        leniency().violate(Violation.HEADERS_IN_REQUEST_URI, us);
-        uri = sip.toBuilder().headers(UriHeaders.EMPTY).build();
-      }
-      return new SipRequest(method, uri, headers, body, policy, violations(), this.line);
-    }
-
-    /** Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF. */
-    private SipResponse statusLine(String s, Headers headers, Body body) {
-      int n = s.length();
-      int i = 0;
-      while (i < n && !isWsp(s.charAt(i))) {
-        i++;
-      }
-      version(s.substring(0, i), 0);
-      int codeStart = i + 1;
-      if (i < n && (s.charAt(i) != ' ' || (codeStart < n && isWsp(s.charAt(codeStart))))) {
-        leniency().violate(Violation.EXTRA_WHITESPACE_IN_START_LINE, i);
-        while (codeStart < n && isWsp(s.charAt(codeStart))) {
-          codeStart++;
-        }
-      }
-      codeStart = Math.min(codeStart, n);
-      int ce = codeStart;
-      while (ce < n && s.charAt(ce) >= '0' && s.charAt(ce) <= '9') {
-        ce++;
-      }
-      if (ce - codeStart != 3) {
-        throw new SipParseException("status code must be three digits: "
-            + s.substring(codeStart, ce), 1, codeStart + 1, 400);
-      }
-      int code = Integer.parseInt(s, codeStart, ce, 10);
-      if (code < 100 || code > 699) {
-        throw new SipParseException("status code out of range (100..699): " + code, 1, codeStart + 1, 400);
-      }
-      String reason;
-      if (ce == n) {
-        leniency().violate(Violation.MISSING_SPACE_AFTER_STATUS_CODE, ce);
-        reason = "";
-      } else if (s.charAt(ce) != ' ') {
-        throw new SipParseException("expected SP after the status code, found "
-            + Lexer.describe(s.charAt(ce)), 1, ce + 1, 400);
-      } else {
-        reason = s.substring(ce + 1);
-        for (int k = 0; k < reason.length(); k++) {
-          char c = reason.charAt(k);
-          if (c < 0x20 && c != '\t' || c == 0x7F) {
-            throw new SipParseException("control character in the reason phrase", 1, ce + 2 + k, 400);
-          }
-        }
-      }
-      return new SipResponse(code, reason, headers, body, policy, violations(), line);
-    }
-
-    /** SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT; only 2.0 is spoken (505 otherwise). */
-    private void version(String v, int column) {
-      if (v.equalsIgnoreCase(SipMessage.SIP_2_0)) {
-        return;
-      }
-      boolean looksLikeSip = v.length() > 4 && v.regionMatches(true, 0, "SIP/", 0, 4);
-      throw new SipParseException(looksLikeSip
-          ? "SIP version " + v + " is not supported (only SIP/2.0)"
-          : "expected SIP/2.0, found \"" + v + "\"", 1, column + 1, looksLikeSip ? 505 : 400);
-    }
-  }
-
-  private static boolean isWsp(char c) {
-    return c == ' ' || c == '\t';
   }
 
   /** Builds a {@link SipParser}; not thread-safe. */

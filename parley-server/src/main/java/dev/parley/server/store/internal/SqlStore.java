@@ -1,6 +1,5 @@
 package dev.parley.server.store.internal;
 
-import dev.parley.server.internal.PrivateFiles;
 import dev.parley.server.offline.StoredMessage;
 import dev.parley.server.registrar.Aor;
 import dev.parley.server.registrar.Binding;
@@ -9,7 +8,6 @@ import dev.parley.server.store.DuplicateAccountException;
 import dev.parley.server.store.Store;
 import dev.parley.server.store.StoreException;
 import dev.parley.sip.Address;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,19 +22,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import org.flywaydb.core.Flyway;
-import org.sqlite.SQLiteConfig;
 
 /**
- * The {@link Store} over JDBC: the embedded SQLite file, with the schema migrated by Flyway from
- * {@code classpath:db/migration}. Statements are plain portable SQL (PostgreSQL accepts them too).
+ * The {@link Store} over JDBC: the embedded SQLite file ({@link EmbeddedSqlite}: its schema
+ * migrated by Flyway from {@code classpath:db/migration}). Statements are plain portable SQL
+ * (PostgreSQL accepts them too).
  *
  * <p>One connection, used under this object's lock: SQLite has one writer at a time anyway, and
  * the server calls the store from one thread. Other processes (the {@code parley user} command)
  * may use the same file concurrently: WAL mode and a busy timeout make them wait, not fail.
  */
 public final class SqlStore implements Store {
-  private static final int BUSY_TIMEOUT_MILLIS = 10_000;
   private static final int BATCH = 1_000;
 
   private final String url;
@@ -49,50 +45,12 @@ public final class SqlStore implements Store {
   }
 
   /**
-   * Opens {@code dataDir/parley.db}, creating the directory ({@code 0700}) and the file
-   * ({@code 0600}, and so its {@code -wal} and {@code -shm} files: they hold HA1 hashes), and
-   * migrates it. Existing ones open to group or others are restricted to their owner, with a
-   * warning ({@link PrivateFiles}).
+   * Opens {@code dataDir/parley.db}, migrated, its files for their owner only
+   * ({@link EmbeddedSqlite#open}).
    */
   public static SqlStore openEmbedded(Path dataDir) {
-    try {
-      PrivateFiles.directory(dataDir);
-    } catch (IOException e) {
-      throw new StoreException("cannot create data directory " + dataDir + ": " + e.getMessage(), e);
-    }
-    Path file = dataDir.resolve(EMBEDDED_FILE).toAbsolutePath();
-    try {
-      PrivateFiles.file(file); // before SQLite creates it: the -wal and -shm files copy its mode
-      PrivateFiles.restrict(file.resolveSibling(EMBEDDED_FILE + "-wal"));
-      PrivateFiles.restrict(file.resolveSibling(EMBEDDED_FILE + "-shm"));
-    } catch (IOException e) {
-      throw new StoreException("cannot create " + file + " for its owner only: " + e.getMessage(),
-          e);
-    }
-    String url = "jdbc:sqlite:" + file;
-    try {
-      Flyway.configure(SqlStore.class.getClassLoader())
-          .dataSource(url + "?busy_timeout=" + BUSY_TIMEOUT_MILLIS, null, null)
-          .locations("classpath:db/migration")
-          // the binary column type: BLOB here, BYTEA on PostgreSQL (V2__offline_messages.sql)
-          .placeholders(Map.of("binary", "BLOB"))
-          .load()
-          .migrate();
-    } catch (RuntimeException e) {
-      throw new StoreException("cannot migrate " + file + ": " + e.getMessage(), e);
-    }
-    try {
-      SQLiteConfig config = new SQLiteConfig();
-      config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
-      config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-      config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-      // take the write lock when a transaction begins: two processes that both read then write
-      // would otherwise fail with SQLITE_BUSY instead of waiting for each other
-      config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-      return new SqlStore(url, config.createConnection(url));
-    } catch (SQLException e) {
-      throw new StoreException("cannot open " + file + ": " + e.getMessage(), e);
-    }
+    EmbeddedSqlite db = EmbeddedSqlite.open(dataDir);
+    return new SqlStore(db.url(), db.connection());
   }
 
   // --- accounts ---
