@@ -4,6 +4,7 @@ import dev.parley.auth.UserSecret;
 import dev.parley.client.internal.DefaultEndpoint;
 import dev.parley.client.internal.EndpointAudio;
 import dev.parley.client.internal.EndpointConfig;
+import dev.parley.client.internal.ProductHeaders;
 import dev.parley.media.AudioOffers;
 import dev.parley.media.AudioSink;
 import dev.parley.media.AudioSource;
@@ -177,6 +178,7 @@ public interface Endpoint extends AutoCloseable {
     private Duration pagerIdle = Duration.ofSeconds(DEFAULT_PAGER_SESSION_IDLE_SECONDS);
     private int traceLimit = DEFAULT_TRACE_LIMIT;
     private SipUri conferenceFactory;
+    private String userAgent = ProductHeaders.DEFAULT;
     private final EndpointAudio.Builder audio = EndpointAudio.builder();
 
     private Builder(SipUri uri) {
@@ -407,6 +409,23 @@ public interface Endpoint extends AutoCloseable {
     }
 
     /**
+     * The product this endpoint names in the User-Agent header of every request it sends
+     * (REGISTER, INVITE, MESSAGE, SUBSCRIBE, OPTIONS, in-dialog requests, ACK, CANCEL) and the
+     * Server header of every response, unless the message has one already. Default
+     * {@code Parley/VERSION} (the Parley version; {@code Parley} when it is not known); null or
+     * empty for none.
+     *
+     * @throws IllegalArgumentException if {@code product} holds a control character
+     */
+    public Builder userAgent(String product) {
+      if (product != null && product.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+        throw new IllegalArgumentException("userAgent holds a control character: " + product);
+      }
+      this.userAgent = product;
+      return this;
+    }
+
+    /**
      * What each audio session sends: {@code sources} is called once per
      * {@link AudioVideoSession} when its stream starts, on a media thread (it may open a file; it
      * should not wait on the network). Default: silence. The stream closes the source when the
@@ -475,7 +494,7 @@ public interface Endpoint extends AutoCloseable {
           registrationExpiry, invitationTimeout, retryBase, retryMax, reconnectDelay, composingIdle,
           composingRefresh, maxPagerSessions, pagerIdle, traceLimit, audio.build(),
           conferenceFactory != null ? conferenceFactory
-              : SipUri.builder().user("conference").host(uri.host()).build()));
+              : SipUri.builder().user("conference").host(uri.host()).build(), userAgent));
     }
   }
 }

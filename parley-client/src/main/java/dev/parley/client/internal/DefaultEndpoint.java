@@ -100,11 +100,11 @@ public final class DefaultEndpoint implements Endpoint {
   /** An endpoint for {@code config}; use {@link Endpoint#builder}. */
   public DefaultEndpoint(EndpointConfig config) {
     this.config = Objects.requireNonNull(config, "config");
-    this.transport = config.transport() != null ? config.transport()
+    this.transport = ProductHeaders.wrap(config.transport() != null ? config.transport()
         : NettyTransportLayer.builder().listen(config.listen().toArray(String[]::new))
             .limits(TransportConfig.DEFAULT.toBuilder().keepAliveInterval(keepAliveInterval())
                 .build())
-            .build();
+            .build(), config.userAgent());
     this.executor = config.executor() != null ? config.executor() : SHARED;
     this.events = new SerialExecutor(executor);
     this.tracer = config.traceLimit() > 0 ? new SessionTracer() : null;

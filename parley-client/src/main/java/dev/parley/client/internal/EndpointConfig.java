@@ -30,9 +30,10 @@ import java.util.concurrent.Executor;
  * @param traceLimit most messages per session trace; 0 for none
  * @param audio what audio sessions use (sources, sinks, codecs, the media network)
  * @param conferenceFactory where ad hoc conferences are created (RFC 4579)
+ * @param userAgent the User-Agent of our requests and Server of our responses; null for none
  */
 public record EndpointConfig(SipUri uri, String displayName, UserSecret secret, SipUri server,
     TransportLayer transport, List<String> listen, Executor executor, Duration registrationExpiry,
     Duration invitationTimeout, Duration retryBase, Duration retryMax, Duration reconnectDelay, Duration composingIdle,
     Duration composingRefresh, int maxPagerSessions, Duration pagerIdle, int traceLimit,
-    EndpointAudio audio, SipUri conferenceFactory) {}
+    EndpointAudio audio, SipUri conferenceFactory, String userAgent) {}
