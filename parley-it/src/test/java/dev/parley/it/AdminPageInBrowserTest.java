@@ -3,7 +3,6 @@ package dev.parley.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.client.Endpoint;
-import dev.parley.client.EndpointState;
 import dev.parley.client.IncomingSessionEvent;
 import dev.parley.client.InstantMessagingSession;
 import dev.parley.client.Participant;
@@ -38,35 +37,34 @@ import org.openqa.selenium.WebElement;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class AdminPageInBrowserTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = BrowserFixture.WAIT;
   private static final Pattern COUNTER = Pattern.compile(
       "parley_sip_requests_received_total\\{[^}]*method=\"(INVITE|REGISTER)\"[^}]*\\} ([0-9.eE+]+)");
 
   @TempDir Path work;
+  private BrowserFixture browser;
   private ParleyServer server;
   private Chromium chromium;
 
   @BeforeEach
   void start() throws Exception {
-    Chromium.requireInstalled();
+    Chromium.requireInstalled(); // before the store is made: skipped without a browser
     Path data = work.resolve("data");
     java.nio.file.Files.createDirectories(data);
     try (Store store = Store.embedded(data)) {
       store.addAccount(Account.withPassword(ParleyServer.DOMAIN, "root", "root-pw")
           .withAdmin(true));
     }
-    server = ParleyServer.builder(data).web().user("alice", "alice-pw").user("bob", "bob-pw")
-        .user("carol", "carol-pw").start();
-    chromium = Chromium.start(work, AdminPageInBrowserTest.class.getSimpleName());
+    browser = BrowserFixture.start(work, data, AdminPageInBrowserTest.class,
+        "alice", "bob", "carol");
+    server = browser.server();
+    chromium = browser.chromium();
   }
 
   @AfterEach
   void stop() {
-    if (chromium != null) {
-      chromium.close();
-    }
-    if (server != null) {
-      server.close();
+    if (browser != null) {
+      browser.close();
     }
   }
 
@@ -86,14 +84,15 @@ class AdminPageInBrowserTest {
         t -> t.startsWith(server.domain() + ": "));
 
     BlockingQueue<IncomingSessionEvent> atBob = new LinkedBlockingQueue<>();
-    try (Endpoint alice = endpoint("alice", new LinkedBlockingQueue<>());
-        Endpoint bob = endpoint("bob", atBob)) {
-      // the registrations: AOR, contact, user agent (the browser client's; a Parley endpoint
-      // sends none), seconds left
-      signedInBrowser("carol");
+    try (Endpoint alice = browser.endpoint("alice", new LinkedBlockingQueue<>());
+        Endpoint bob = browser.endpoint("bob", atBob)) {
+      // the registrations: AOR, contact, user agent (the browser client's, a Parley endpoint's
+      // Parley/VERSION), seconds left
+      browser.signedIn("carol");
       List<String> alices = admin.await("alice's binding", p -> cells(p, server.aor("alice")),
           c -> c.size() >= 5);
       assertThat(alices.get(1)).startsWith("<sip:alice@127.0.0.1:");
+      assertThat(alices.get(2)).as("alice's user agent").startsWith("Parley");
       assertThat(Integer.parseInt(alices.get(4))).isPositive();
       List<String> carols = admin.await("carol's binding", p -> cells(p, server.aor("carol")),
           c -> c.size() >= 5);
@@ -144,15 +143,6 @@ class AdminPageInBrowserTest {
     assertThat(after[1]).as("REGISTERs received").isGreaterThan(before[1]);
   }
 
-  /** The browser client at {@code /} signed in as {@code user} over SIP over WSS. */
-  private void signedInBrowser(String user) {
-    Chromium.Page page = chromium.open(server.webUrl());
-    page.type("#address", user + "@" + server.domain());
-    page.type("#password", user + "-pw");
-    page.click("#sign-in-button");
-    page.awaitText("#registration", "Signed in as " + user + "@" + server.domain());
-  }
-
   /** The text of the cells of the registrations row holding {@code aor}. */
   private static List<String> cells(Chromium.Page page, String aor) {
     for (WebElement row : page.findAll("#registrations tbody tr")) {
@@ -172,18 +162,5 @@ class AdminPageInBrowserTest {
       c[m.group(1).equals("INVITE") ? 0 : 1] = Double.parseDouble(m.group(2));
     }
     return c;
-  }
-
-  private Endpoint endpoint(String user, BlockingQueue<IncomingSessionEvent> invitations)
-      throws Exception {
-    Endpoint e = Endpoint.builder("sip:" + user + "@" + server.aorHost())
-        .credentials(user, user + "-pw")
-        .server("sip:" + server.hostPort())
-        .listen("udp:127.0.0.1:0")
-        .build();
-    e.sessionManager().setListener((source, invitation) -> invitations.add(invitation));
-    e.enable().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertThat(e.state()).isEqualTo(EndpointState.ENABLED);
-    return e;
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.client.DeliveryResult;
 import dev.parley.client.Endpoint;
-import dev.parley.client.EndpointState;
 import dev.parley.client.IncomingSessionEvent;
 import dev.parley.client.InstantMessage;
 import dev.parley.client.InstantMessagingSession;
@@ -41,37 +40,31 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class BrowserClientTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = BrowserFixture.WAIT;
 
   @TempDir static Path work;
 
+  private static BrowserFixture browser;
   private static ParleyServer server;
-  private static Chromium chromium;
 
   @BeforeAll
   static void start() throws Exception {
-    Chromium.requireInstalled();
-    server = ParleyServer.builder(work.resolve("data")).web()
-        .user("alice", "alice-pw").user("bob", "bob-pw")
-        .user("carol", "carol-pw").user("dave", "dave-pw")
-        .user("erin", "erin-pw").user("frank", "frank-pw").start();
-    chromium = Chromium.start(work, BrowserClientTest.class.getSimpleName());
+    browser = BrowserFixture.start(work, work.resolve("data"), BrowserClientTest.class,
+        "alice", "bob", "carol", "dave", "erin", "frank");
+    server = browser.server();
   }
 
   @AfterAll
   static void stop() {
-    if (chromium != null) {
-      chromium.close();
-    }
-    if (server != null) {
-      server.close();
+    if (browser != null) {
+      browser.close();
     }
   }
 
   @Test
   void twoBrowsersDeclineThenAcceptAnAudioCallReceiveAudioAndBothSeeTheHangUp() throws Exception {
-    Chromium.Page alice = signedIn("alice");
-    Chromium.Page bob = signedIn("bob");
+    Chromium.Page alice = browser.signedIn("alice");
+    Chromium.Page bob = browser.signedIn("bob");
 
     alice.type("#target", "bob@" + server.domain());
     alice.click("#start-call");
@@ -126,8 +119,8 @@ class BrowserClientTest {
   @Test
   void browserAndParleyEndpointExchangeMessagesAndAnswerEachOthersInvitations() throws Exception {
     BlockingQueue<IncomingSessionEvent> invitations = new LinkedBlockingQueue<>();
-    try (Endpoint dave = endpoint("dave", "dave-pw", invitations)) {
-      Chromium.Page carol = signedIn("carol");
+    try (Endpoint dave = browser.endpoint("dave", invitations)) {
+      Chromium.Page carol = browser.signedIn("carol");
       String daveAddress = "dave@" + server.domain();
 
       // the browser invites: an IM session with its conversation ID, then messages both ways
@@ -212,8 +205,8 @@ class BrowserClientTest {
   @Test
   void parleyEndpointReachesTheBrowserInsideADialog() throws Exception {
     BlockingQueue<IncomingSessionEvent> invitations = new LinkedBlockingQueue<>();
-    try (Endpoint frank = endpoint("frank", "frank-pw", invitations)) {
-      Chromium.Page erin = signedIn("erin");
+    try (Endpoint frank = browser.endpoint("frank", invitations)) {
+      Chromium.Page erin = browser.signedIn("erin");
       erin.type("#target", "frank@" + server.domain());
       erin.click("#start-chat");
       IncomingSessionEvent invitation = invitations.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -231,33 +224,8 @@ class BrowserClientTest {
     }
   }
 
-  private static Chromium.Page signedIn(String user) {
-    Chromium.Page page = chromium.open(server.webUrl());
-    // the page's own default: SIP over WSS at /ws of the origin that served it
-    assertThat(page.find("#server").getAttribute("value")).isEqualTo(
-        server.webUrl().replace("https://", "wss://") + "ws");
-    page.type("#address", user + "@" + server.domain());
-    page.type("#password", user + "-pw");
-    page.click("#sign-in-button");
-    page.awaitText("#registration", "Signed in as " + user + "@" + server.domain());
-    return page;
-  }
-
   private static int packets(Chromium.Page page) {
     return Integer.parseInt(page.text("#call-stats"));
-  }
-
-  private static Endpoint endpoint(String user, String password,
-      BlockingQueue<IncomingSessionEvent> invitations) throws Exception {
-    Endpoint e = Endpoint.builder("sip:" + user + "@" + server.aorHost())
-        .credentials(user, password)
-        .server("sip:" + server.hostPort())
-        .listen("udp:127.0.0.1:0")
-        .build();
-    e.sessionManager().setListener((source, invitation) -> invitations.add(invitation));
-    e.enable().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertThat(e.state()).isEqualTo(EndpointState.ENABLED);
-    return e;
   }
 
   private static InstantMessagingSession.Listener listener(BlockingQueue<InstantMessage> messages,

@@ -28,24 +28,20 @@ import org.junit.jupiter.api.io.TempDir;
 class BrowserWithParleyClientTest {
   @TempDir static Path work;
 
+  private static BrowserFixture browser;
   private static ParleyServer server;
-  private static Chromium chromium;
 
   @BeforeAll
   static void start() throws Exception {
-    Chromium.requireInstalled();
-    server = ParleyServer.builder(work.resolve("data")).web()
-        .user("gina", "gina-pw").user("hank", "hank-pw").start();
-    chromium = Chromium.start(work, BrowserWithParleyClientTest.class.getSimpleName());
+    browser = BrowserFixture.start(work, work.resolve("data"), BrowserWithParleyClientTest.class,
+        "gina", "hank");
+    server = browser.server();
   }
 
   @AfterAll
   static void stop() {
-    if (chromium != null) {
-      chromium.close();
-    }
-    if (server != null) {
-      server.close();
+    if (browser != null) {
+      browser.close();
     }
   }
 
@@ -59,7 +55,7 @@ class BrowserWithParleyClientTest {
             "--keep-going"))) {
       try {
         hank.await("enabled", e -> true);
-        Chromium.Page page = signedIn("gina");
+        Chromium.Page page = browser.signedIn("gina");
         pageInvitesTheClientAndTheyWriteBothWays(page, hank, gina);
         clientInvitesThePageDeclinedThenAccepted(page, hank, gina);
         pageCallsTheClientWithoutBrowserAudio(page, hank);
@@ -191,14 +187,5 @@ class BrowserWithParleyClientTest {
         && !"200".equals(e.get("status"))))
         .containsEntry("status", "430").containsEntry("reasonPhrase", "Flow Failed")
         .containsEntry("delivered", "false");
-  }
-
-  private static Chromium.Page signedIn(String user) {
-    Chromium.Page page = chromium.open(server.webUrl());
-    page.type("#address", user + "@" + server.domain());
-    page.type("#password", user + "-pw");
-    page.click("#sign-in-button");
-    page.awaitText("#registration", "Signed in as " + user + "@" + server.domain());
-    return page;
   }
 }

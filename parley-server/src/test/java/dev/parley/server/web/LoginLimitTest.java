@@ -2,18 +2,11 @@ package dev.parley.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -27,83 +20,20 @@ class LoginLimitTest {
   private final AtomicInteger checks = new AtomicInteger();
 
   /** Only root with "right" signs in. */
-  private final AdminBackend backend = new AdminBackend() {
-    @Override
-    public SignIn signIn(String user, String password) {
-      checks.incrementAndGet();
-      return user.equals("root") && password.equals("right") ? SignIn.OK : SignIn.FAILED;
-    }
-
-    @Override
-    public boolean isAdmin(String user) {
-      return true;
-    }
-
-    @Override
-    public String statusJson() {
-      return "{}";
-    }
-
-    @Override
-    public String stateJson() {
-      return "{}";
-    }
-
-    @Override
-    public CompletableFuture<Boolean> removeBinding(String user, String key) {
-      return CompletableFuture.completedFuture(true);
-    }
-
-    @Override
-    public CompletableFuture<Boolean> setDisabled(String user, boolean disabled) {
-      return CompletableFuture.completedFuture(true);
-    }
-  };
-
-  private final AdminPages admin = new AdminPages(backend,
-      WebConfig.builder().adminAllowRemote(true).build(), now::get);
-
-  private static final class From extends EmbeddedChannel {
-    private final InetSocketAddress remote;
-
-    From(InetSocketAddress remote, WebRequestHandler handler) {
-      super(false, false);
-      this.remote = remote;
-      pipeline().addLast(handler);
-      try {
-        register();
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    }
-
-    @Override
-    protected SocketAddress remoteAddress0() {
-      return remote;
-    }
-  }
+  private final AdminPages admin = new AdminPages(AdminRequests.backend((user, password) -> {
+    checks.incrementAndGet();
+    return user.equals("root") && password.equals("right");
+  }), WebConfig.builder().adminAllowRemote(true).build(), now::get);
 
   /** POSTs a sign-in from {@code source}; returns the response (the caller releases it). */
   private FullHttpResponse login(String source, String user, String password) {
-    EmbeddedChannel ch = new From(new InetSocketAddress(source, 40000),
-        new WebRequestHandler(null, WebSite.of(java.util.Map.of()), admin));
-    byte[] body = ("user=" + user + "&password=" + password).getBytes(StandardCharsets.UTF_8);
-    DefaultFullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
-        "/admin/login", Unpooled.wrappedBuffer(body));
-    r.headers().set(HttpHeaderNames.HOST, "192.0.2.1:8443")
-        .set(HttpHeaderNames.ORIGIN, "https://192.0.2.1:8443")
-        .set(HttpHeaderNames.CONTENT_TYPE, "application/x-www-form-urlencoded");
-    ch.writeInbound(r);
-    FullHttpResponse out = ch.readOutbound();
-    ch.finishAndReleaseAll();
-    return out;
+    return AdminRequests.send(admin, new InetSocketAddress(source, 40000),
+        AdminRequests.login(user, password));
   }
 
   private int status(String source, String user, String password) {
-    FullHttpResponse r = login(source, user, password);
-    int code = r.status().code();
-    r.release();
-    return code;
+    return AdminRequests.status(admin, new InetSocketAddress(source, 40000),
+        AdminRequests.login(user, password));
   }
 
   @Test
