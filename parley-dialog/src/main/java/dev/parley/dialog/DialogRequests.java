@@ -53,7 +53,7 @@ final class DialogRequests {
 
       @Override
       public void terminated(ClientTransaction tx) {
-        call.terminated();
+        call.terminated(tx);
       }
     });
     return call;

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -26,7 +27,8 @@ public final class OutgoingInvite {
   private final CompletableFuture<Dialog> dialog = new CompletableFuture<>();
   private final Consumer<SipResponse> provisionals;
   private final List<DialogEntry> early = new CopyOnWriteArrayList<>();
-  private volatile ClientTransaction transaction;
+  /** The latest attempt: the INVITE sent with the highest CSeq (see {@link #latest}). */
+  private final AtomicReference<ClientTransaction> transaction = new AtomicReference<>();
   private volatile boolean cancelRequested;
   private volatile dev.parley.sip.Reason cancelReason;
   private DialogEntry winner;
@@ -77,23 +79,43 @@ public final class OutgoingInvite {
   public void cancel(dev.parley.sip.Reason reason) {
     cancelReason = reason;
     cancelRequested = true;
-    ClientTransaction tx = transaction;
+    ClientTransaction tx = transaction.get();
     if (tx != null && !dialog.isDone()) {
       agent.transactions().cancel(tx, reason == null ? null : reason.toString())
           .exceptionally(e -> null);
     }
   }
 
+  /**
+   * A transaction of this INVITE started: the first, or a retry answering a digest challenge
+   * (RFC 3261 §22.2). Reported by the thread that sent it, which may be after the retry's own
+   * report: the challenge can be answered on the event loop before the first send returns.
+   */
   void sent(ClientTransaction tx) {
-    transaction = tx;
+    latest(tx);
     if (cancelRequested) {
       cancel(cancelReason);
     }
   }
 
+  /**
+   * Records {@code tx} unless a later attempt is known, and returns the latest attempt. A retry
+   * carries the next CSeq (§22.2, §8.1.3.5), so the highest CSeq is the live INVITE whatever
+   * order {@link #sent} and responses report the transactions in; a CANCEL or the end of an
+   * attempt acts on that one only.
+   */
+  private ClientTransaction latest(ClientTransaction tx) {
+    return transaction.accumulateAndGet(tx, (current, candidate) ->
+        current == null || sequence(candidate) >= sequence(current) ? candidate : current);
+  }
+
+  private static long sequence(ClientTransaction tx) {
+    return tx.request().cseq().sequence();
+  }
+
   /** Called on the transaction's scheduler for every response to the (possibly re-sent) INVITE. */
   void onResponse(ClientTransaction tx, SipResponse response) {
-    transaction = tx;
+    latest(tx);
     if (response.isProvisional()) {
       provisional(tx, response);
     } else if (response.isSuccess()) {
@@ -188,8 +210,15 @@ public final class OutgoingInvite {
     agent.transactions().sendAck(entry.ack, entry.nextHop());
   }
 
-  /** The INVITE transaction ended: forks that never answered lose their early dialogs. */
-  void terminated() {
+  /**
+   * An INVITE transaction ended: when it is the latest attempt, forks that never answered lose
+   * their early dialogs. A challenged attempt ending (Timer D, 32 s over UDP) while its retry
+   * still rings leaves the retry's early dialogs alone.
+   */
+  void terminated(ClientTransaction tx) {
+    if (latest(tx) != tx) {
+      return;
+    }
     for (DialogEntry e : early) {
       if (e.dialog.state() == Dialog.State.EARLY) {
         agent.forget(e);
