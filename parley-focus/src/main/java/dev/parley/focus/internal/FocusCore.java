@@ -212,6 +212,10 @@ public final class FocusCore implements UserAgent.Handler {
         reject(invite, 403, "Forbidden (this conference is for users of " + domain + ")");
         return;
       }
+      if (config.dialIn() == FocusConfig.DialIn.INVITATION && !conference.isInvited(aor)) {
+        reject(invite, 403, "Forbidden (this conference is by invitation only)");
+        return;
+      }
     }
     Leg leg = conference.add(aor, request.from().displayName(), authenticated,
         ParticipantStatus.DIALING_IN, config.maxParticipants());
