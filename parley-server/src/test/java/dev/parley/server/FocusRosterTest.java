@@ -170,6 +170,11 @@ class FocusRosterTest extends ProxyFixture {
     return partial.users().get(0).endpoints().get(0).status();
   }
 
+  /** The status of the audio of the one user of {@code partial} (RFC 4575 media status). */
+  private static dev.parley.sip.body.MediaStatus audioOf(ConferenceInfo partial) {
+    return partial.users().get(0).endpoints().get(0).media().get(0).status();
+  }
+
   @Test
   void aParticipantWhoHoldsTheFocusIsOnHoldInAPartialNotifyAndConnectedAgainWhenItResumes()
       throws Exception {
@@ -199,8 +204,9 @@ class FocusRosterTest extends ProxyFixture {
     for (String hold : List.of("sendonly", "inactive")) {
       assertThat(bob.ua.reinvite(bobLeg, MediaType.APPLICATION_SDP, audioOffer(hold, version++))
           .get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-      assertThat(statusOf(next(docs), "sip:bob@" + DOMAIN)).as(hold)
-          .isEqualTo(EndpointStatus.ON_HOLD);
+      ConferenceInfo held = next(docs);
+      assertThat(statusOf(held, "sip:bob@" + DOMAIN)).as(hold).isEqualTo(EndpointStatus.ON_HOLD);
+      assertThat(audioOf(held).name()).isEqualToIgnoringCase(hold);
       assertThat(server.focus().conferences().get(0).participants())
           .filteredOn(p -> p.uri().equals("sip:bob@" + DOMAIN))
           .extracting(ConferenceView.Participant::status).containsExactly(ParticipantStatus.ON_HOLD);
@@ -208,9 +214,17 @@ class FocusRosterTest extends ProxyFixture {
       assertThat(bob.ua.reinvite(bobLeg, MediaType.APPLICATION_SDP,
           audioOffer("sendrecv", version++)).get(10, TimeUnit.SECONDS).statusCode())
           .isEqualTo(200);
-      assertThat(statusOf(next(docs), "sip:bob@" + DOMAIN)).as("resumed from " + hold)
+      ConferenceInfo resumed = next(docs);
+      assertThat(statusOf(resumed, "sip:bob@" + DOMAIN)).as("resumed from " + hold)
           .isEqualTo(EndpointStatus.CONNECTED);
+      assertThat(audioOf(resumed)).isEqualTo(dev.parley.sip.body.MediaStatus.SENDRECV);
     }
+    // muting itself (recvonly: it only listens) is no hold: connected, its audio recvonly
+    assertThat(bob.ua.reinvite(bobLeg, MediaType.APPLICATION_SDP, audioOffer("recvonly",
+        version++)).get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    ConferenceInfo muted = next(docs);
+    assertThat(statusOf(muted, "sip:bob@" + DOMAIN)).isEqualTo(EndpointStatus.CONNECTED);
+    assertThat(audioOf(muted)).isEqualTo(dev.parley.sip.body.MediaStatus.RECVONLY);
     assertThat(docs).isEmpty(); // one partial per change, nothing for alice herself
   }
 

@@ -208,6 +208,16 @@ final class Conference {
     return out;
   }
 
+  /**
+   * The participant's audio direction ({@code status}, from its side): whether it sends, so
+   * that a silent leg that does not mean to send (muted: recvonly) is not taken for gone.
+   */
+  synchronized void audioStatus(Leg leg, dev.parley.sip.body.MediaStatus status) {
+    leg.audioStatus = status;
+    leg.peerSends = status == dev.parley.sip.body.MediaStatus.SENDRECV
+        || status == dev.parley.sip.body.MediaStatus.SENDONLY;
+  }
+
   /** The participant holds the focus, or resumes; its roster status follows once it is in. */
   synchronized void held(Leg leg, boolean held) {
     leg.held = held;

@@ -5,7 +5,6 @@ import dev.parley.sip.MediaType;
 import dev.parley.sip.SipUri;
 import dev.parley.sip.body.ConferenceInfo;
 import dev.parley.sip.body.EndpointStatus;
-import dev.parley.sip.body.MediaStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -211,7 +210,7 @@ final class Roster {
           .status(EndpointStatus.valueOf(leg.status.name()))
           .joiningMethod(leg.dialedOut ? "dialed-out" : "dialed-in");
       if (leg.audio) {
-        e.addMedia(ConferenceInfo.Media.of("audio", "audio", MediaStatus.SENDRECV));
+        e.addMedia(ConferenceInfo.Media.of("audio", "audio", leg.audioStatus));
       }
       u.addEndpoint(e.build());
       if (displayName == null) {
