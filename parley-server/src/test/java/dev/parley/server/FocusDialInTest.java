@@ -63,7 +63,8 @@ class FocusDialInTest extends ProxyFixture {
     // bob is a user of the domain, but nobody invited him
     SipResponse notInvited = refusal(invite(bob, bob.aor(), uri));
     assertThat(notInvited.statusCode()).isEqualTo(403);
-    assertThat(notInvited.reasonPhrase()).isEqualTo("Forbidden (this conference is by invitation only)");
+    assertThat(notInvited.reasonPhrase())
+        .isEqualTo("Forbidden (this conference is by invitation only)");
 
     // the organizer comes in from a second device
     invite(aliceMobile, aliceMobile.aor(), uri).join();

@@ -209,7 +209,8 @@ class FocusRosterTest extends ProxyFixture {
       assertThat(audioOf(held).name()).isEqualToIgnoringCase(hold);
       assertThat(server.focus().conferences().get(0).participants())
           .filteredOn(p -> p.uri().equals("sip:bob@" + DOMAIN))
-          .extracting(ConferenceView.Participant::status).containsExactly(ParticipantStatus.ON_HOLD);
+          .extracting(ConferenceView.Participant::status)
+          .containsExactly(ParticipantStatus.ON_HOLD);
 
       assertThat(bob.ua.reinvite(bobLeg, MediaType.APPLICATION_SDP,
           audioOffer("sendrecv", version++)).get(10, TimeUnit.SECONDS).statusCode())
