@@ -313,6 +313,41 @@ class ConferenceSessionTest {
   }
 
   @Test
+  void aParticipantOnHoldOrMutedByTheFocusStaysConnectedWithoutAStateChange() throws Exception {
+    ConferenceSession a = conference(alice);
+    Events events = new Events();
+    a.addListener(events);
+    a.enter().get(WAIT, TimeUnit.SECONDS);
+    ConferenceSession b = conference(bob);
+    b.enter(focus.conference()).get(WAIT, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(WAIT)).until(() -> others(a).equals(
+        List.of("sip:bob@127.0.0.1 CONNECTED")));
+    events.lines.clear();
+
+    // UCCAPI's participant states (UCC_SESSION_ENTITY_STATE) have no hold: an RFC 4575
+    // on-hold or muted-via-focus endpoint is in the conference, CONNECTED
+    for (var status : List.of(dev.parley.sip.body.EndpointStatus.ON_HOLD,
+        dev.parley.sip.body.EndpointStatus.MUTED_VIA_FOCUS)) {
+      focus.notifyRaw(dev.parley.sip.body.ConferenceInfo.builder(
+              "sip:" + FakeFocus.ID + "@127.0.0.1", 1000 + status.ordinal()).userCount(2)
+          .addUser(dev.parley.sip.body.ConferenceInfo.User.builder("sip:alice@127.0.0.1")
+              .addEndpoint(dev.parley.sip.body.ConferenceInfo.Endpoint.builder(
+                  "sip:alice@127.0.0.1:1").status(dev.parley.sip.body.EndpointStatus.CONNECTED)
+                  .build()).build())
+          .addUser(dev.parley.sip.body.ConferenceInfo.User.builder("sip:bob@127.0.0.1")
+              .addEndpoint(dev.parley.sip.body.ConferenceInfo.Endpoint.builder(
+                  "sip:bob@127.0.0.1:2").status(status).build()).build())
+          .build().toBytes());
+      events.await("roster");
+      events.lines.remove("roster");
+      assertThat(others(a)).as(status.name()).containsExactly("sip:bob@127.0.0.1 CONNECTED");
+    }
+    assertThat(events.lines).isEmpty(); // no state change, nobody added or removed
+    b.leave().get(WAIT, TimeUnit.SECONDS);
+    a.leave().get(WAIT, TimeUnit.SECONDS);
+  }
+
+  @Test
   void operationsThatNeedTheConferenceAreRefusedBeforeEnteringAndEnterIsOnce() throws Exception {
     ConferenceSession conf = conference(alice);
     assertThatThrownBy(() -> conf.send("too early")).isInstanceOf(IllegalStateException.class)

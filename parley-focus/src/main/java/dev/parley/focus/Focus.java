@@ -148,6 +148,14 @@ public final class Focus implements AutoCloseable {
     return agent.dialogCount();
   }
 
+  /**
+   * Subscriptions of the focus's user agent now: roster subscriptions and the implicit ones of
+   * the REFERs it accepted, until they end or expire.
+   */
+  public int subscriptionCount() {
+    return agent.subscriptionCount();
+  }
+
   /** Ends every conference (BYE on each leg, not waited for). */
   @Override
   public void close() {

@@ -10,13 +10,42 @@ import java.util.Objects;
  * <p>Immutable and thread-safe; build with {@link #builder()} or take {@link #defaults()}.
  */
 public final class FocusConfig {
+  /** Who may dial in to a conference (an INVITE to its URI): {@code focus.dial_in}. */
+  public enum DialIn {
+    /** Authenticated users of the domain (the default). */
+    DOMAIN,
+    /**
+     * Invitation only: the conference's organizer and the users the focus dialled out to or was
+     * asked to invite (REFER), authenticated as users of the domain; anyone else gets 403.
+     */
+    INVITATION,
+    /** Anyone: callers who are not authenticated users of the domain (guests) too. */
+    GUESTS;
+
+    /**
+     * {@code domain}, {@code invitation} or {@code guests} (any case), as in a config file.
+     *
+     * @throws IllegalArgumentException naming the values allowed
+     */
+    public static DialIn parse(String value) {
+      Objects.requireNonNull(value, "dialIn");
+      for (DialIn d : values()) {
+        if (d.name().equalsIgnoreCase(value.trim())) {
+          return d;
+        }
+      }
+      throw new IllegalArgumentException("dialIn must be domain, invitation or guests: '"
+          + value + "'");
+    }
+  }
+
   private static final FocusConfig DEFAULTS = builder().build();
 
   private final String factoryUser;
   private final int maxConferences;
   private final int maxConferencesPerUser;
   private final int maxParticipants;
-  private final boolean guests;
+  private final DialIn dialIn;
   private final Duration idleTimeout;
   private final int maxSubscriptions;
   private final int maxDialOuts;
@@ -33,7 +62,7 @@ public final class FocusConfig {
     this.maxConferences = b.maxConferences;
     this.maxConferencesPerUser = b.maxConferencesPerUser;
     this.maxParticipants = b.maxParticipants;
-    this.guests = b.guests;
+    this.dialIn = b.resolvedDialIn();
     this.idleTimeout = b.idleTimeout;
     this.maxSubscriptions = b.maxSubscriptions;
     this.maxDialOuts = b.maxDialOuts;
@@ -46,7 +75,10 @@ public final class FocusConfig {
     this.mediaTimeout = b.mediaTimeout;
   }
 
-  /** The defaults: factory {@code conference}, 100 conferences of 20 participants, no guests. */
+  /**
+   * The defaults: factory {@code conference}, 100 conferences of 20 participants, dial-in by
+   * users of the domain (no guests).
+   */
   public static FocusConfig defaults() {
     return DEFAULTS;
   }
@@ -79,9 +111,17 @@ public final class FocusConfig {
     return maxParticipants;
   }
 
-  /** Whether callers who are not authenticated users of the domain may dial in (default no). */
+  /**
+   * Whether callers who are not authenticated users of the domain may dial in (default no):
+   * {@link #dialIn()} is {@link DialIn#GUESTS}.
+   */
   public boolean guests() {
-    return guests;
+    return dialIn == DialIn.GUESTS;
+  }
+
+  /** Who may dial in to a conference (default {@link DialIn#DOMAIN}). */
+  public DialIn dialIn() {
+    return dialIn;
   }
 
   /**
@@ -149,7 +189,9 @@ public final class FocusConfig {
     private int maxConferences = 100;
     private int maxConferencesPerUser = DEFAULT_MAX_CONFERENCES_PER_USER;
     private int maxParticipants = 20;
-    private boolean guests;
+    /** Null until set: {@link #guests(boolean)} and {@link #dialIn(DialIn)} must agree. */
+    private Boolean guests;
+    private DialIn dialIn;
     private Duration idleTimeout = Duration.ZERO;
     private int maxSubscriptions = 50;
     private int maxDialOuts = 10;
@@ -246,9 +288,28 @@ public final class FocusConfig {
       return this;
     }
 
+    /** {@code true}: {@link DialIn#GUESTS}; {@code false}: not guests (the default). */
     public Builder guests(boolean guests) {
       this.guests = guests;
       return this;
+    }
+
+    /** Who may dial in; {@link #guests(boolean)}, when set too, must agree. */
+    public Builder dialIn(DialIn dialIn) {
+      this.dialIn = Objects.requireNonNull(dialIn, "dialIn");
+      return this;
+    }
+
+    private DialIn resolvedDialIn() {
+      if (dialIn == null) {
+        return Boolean.TRUE.equals(guests) ? DialIn.GUESTS : DialIn.DOMAIN;
+      }
+      if (guests != null && guests != (dialIn == DialIn.GUESTS)) {
+        throw new IllegalArgumentException("guests = " + guests + " and dialIn = "
+            + dialIn.name().toLowerCase(java.util.Locale.ROOT) + " disagree (guests = true is"
+            + " dialIn = guests; give one of them)");
+      }
+      return dialIn;
     }
 
     /** @throws IllegalArgumentException if negative or over a day */

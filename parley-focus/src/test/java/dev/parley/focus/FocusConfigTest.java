@@ -16,6 +16,7 @@ class FocusConfigTest {
     assertThat(c.maxConferencesPerUser()).isEqualTo(5);
     assertThat(c.maxParticipants()).isEqualTo(20);
     assertThat(c.guests()).isFalse();
+    assertThat(c.dialIn()).isEqualTo(FocusConfig.DialIn.DOMAIN);
     assertThat(c.idleTimeout()).isEqualTo(Duration.ZERO);
     assertThat(c.maxSubscriptions()).isEqualTo(50);
     assertThat(c.maxDialOuts()).isEqualTo(10);
@@ -25,6 +26,27 @@ class FocusConfigTest {
     assertThat(c.rtpMinPort()).isEqualTo(16384);
     assertThat(c.rtpMaxPort()).isEqualTo(32767);
     assertThat(c.mixThreads()).isEqualTo(2);
+  }
+
+  @Test
+  void dialInIsDomainInvitationOrGuestsAndGuestsTrueIsDialInGuests() {
+    assertThat(FocusConfig.builder().guests(true).build().dialIn())
+        .isEqualTo(FocusConfig.DialIn.GUESTS);
+    assertThat(FocusConfig.builder().guests(false).build().dialIn())
+        .isEqualTo(FocusConfig.DialIn.DOMAIN);
+    FocusConfig invitation = FocusConfig.builder().dialIn(FocusConfig.DialIn.INVITATION).build();
+    assertThat(invitation.dialIn()).isEqualTo(FocusConfig.DialIn.INVITATION);
+    assertThat(invitation.guests()).isFalse();
+    assertThat(FocusConfig.builder().dialIn(FocusConfig.DialIn.GUESTS).build().guests()).isTrue();
+    assertThat(FocusConfig.builder().guests(false).dialIn(FocusConfig.DialIn.INVITATION).build()
+        .dialIn()).isEqualTo(FocusConfig.DialIn.INVITATION);
+    assertThat(FocusConfig.DialIn.parse(" Invitation ")).isEqualTo(FocusConfig.DialIn.INVITATION);
+    assertThatThrownBy(() -> FocusConfig.DialIn.parse("friends"))
+        .hasMessage("dialIn must be domain, invitation or guests: 'friends'");
+    assertThatThrownBy(() -> FocusConfig.builder().guests(true)
+        .dialIn(FocusConfig.DialIn.INVITATION).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("guests = true and dialIn = invitation disagree");
   }
 
   @Test

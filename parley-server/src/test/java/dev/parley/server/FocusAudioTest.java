@@ -202,4 +202,43 @@ class FocusAudioTest extends ProxyFixture {
     assertThat(alice.byes.poll(10, TimeUnit.SECONDS)).as("the focus's BYE").isNotNull();
     await().atMost(WAIT).until(() -> server.focus().conferences().isEmpty());
   }
+
+  @Test
+  void aParticipantThatMutedItselfWithRecvonlyIsNotTakenForVanished() throws Exception {
+    timers = new dev.parley.testkit.FakeScheduler();
+    start(b -> b.focus(dev.parley.focus.FocusConfig.builder()
+        .mediaTimeout(Duration.ofSeconds(30)).build()));
+    Phone alice = phone("alice", "secret");
+    Phone bob = phone("bob", "hunter2");
+    List<Dialog> legs = new ArrayList<>();
+    String uri = null;
+    for (Phone p : List.of(alice, bob)) {
+      RtpSocket socket = network.open(false).get(10, TimeUnit.SECONDS);
+      streams.add(socket::close);
+      // alice only listens (muted from the start); bob sends as usual but never RTP: vanished
+      Direction direction = p == alice ? Direction.RECVONLY : Direction.SENDRECV;
+      SessionDescription offer = AudioOffers.session(null, "127.0.0.1", List.of(
+          AudioOffers.defaults().offer("127.0.0.1", socket.localRtpAddress().getPort(),
+              socket.localRtcpAddress().getPort(), direction)));
+      SipUri target = SipUri.parse(uri == null ? "sip:conference@" + DOMAIN : uri);
+      SipRequest invite = p.ua.newRequest(SipMethod.INVITE, target, p.aor(),
+          Address.of(target), Transport.UDP).body(MediaType.APPLICATION_SDP, offer.encode())
+          .build();
+      legs.add(p.ua.invite(invite, p.proxy, null).dialog().get(10, TimeUnit.SECONDS));
+      uri = server.focus().conferences().get(0).uri();
+    }
+    await().atMost(WAIT).until(() -> server.focus().conferences().get(0).participants().stream()
+        .filter(x -> x.audio() && x.status() == ParticipantStatus.CONNECTED).count() == 2);
+
+    for (int i = 0; i < 8; i++) {
+      timers.advance(Duration.ofSeconds(5));
+    }
+    // bob, who meant to send, is ended; alice, who said she would not, stays
+    assertThat(bob.byes.poll(10, TimeUnit.SECONDS)).as("the focus's BYE to bob").isNotNull();
+    await().atMost(WAIT).until(() -> server.focus().conferences().get(0).participants().size()
+        == 1);
+    assertThat(server.focus().conferences().get(0).participants())
+        .extracting(x -> x.uri()).containsExactly("sip:alice@" + DOMAIN);
+    assertThat(alice.byes).isEmpty();
+  }
 }

@@ -155,6 +155,80 @@ class FocusRosterTest extends ProxyFixture {
     assertThat(merged.user("sip:alice@" + DOMAIN).endpoints()).hasSize(1);
   }
 
+  /** An offer of session IM and PCMU audio, its audio line {@code direction}, version {@code v}. */
+  private static byte[] audioOffer(String direction, int v) {
+    return ("v=0\r\no=- 7 " + v + " IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+        + "m=message 5060 sip sip:someone@example.com\r\n"
+        + "m=audio 40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=" + direction + "\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static EndpointStatus statusOf(ConferenceInfo partial, String user) {
+    assertThat(partial.state()).isEqualTo(ConferenceInfo.State.PARTIAL);
+    assertThat(partial.users()).singleElement()
+        .satisfies(u -> assertThat(u.entity()).isEqualTo(user));
+    return partial.users().get(0).endpoints().get(0).status();
+  }
+
+  /** The status of the audio of the one user of {@code partial} (RFC 4575 media status). */
+  private static dev.parley.sip.body.MediaStatus audioOf(ConferenceInfo partial) {
+    return partial.users().get(0).endpoints().get(0).media().get(0).status();
+  }
+
+  @Test
+  void aParticipantWhoHoldsTheFocusIsOnHoldInAPartialNotifyAndConnectedAgainWhenItResumes()
+      throws Exception {
+    // no media timeout: the held phone sends no RTP, and this is not about vanishing
+    start(b -> b.focus(dev.parley.focus.FocusConfig.builder().mediaTimeout(Duration.ZERO)
+        .build()));
+    Phone alice = phone("alice", "secret");
+    Phone bob = phone("bob", "hunter2");
+    enter(alice, "sip:conference@" + DOMAIN);
+    String uri = conferenceUri();
+    SipUri target = SipUri.parse(uri);
+    SipRequest invite = bob.ua.newRequest(SipMethod.INVITE, target, bob.aor(),
+        Address.of(target), Transport.UDP)
+        .body(MediaType.APPLICATION_SDP, audioOffer("sendrecv", 1)).build();
+    Dialog bobLeg = bob.ua.invite(invite, bob.proxy).get(10, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.focus().conferences().get(0)
+        .participants().stream().allMatch(p -> p.status() == ParticipantStatus.CONNECTED)
+        && server.focus().conferences().get(0).participants().size() == 2);
+    BlockingQueue<ConferenceInfo> docs = watch(alice, uri, null);
+    ConferenceInfo full = next(docs);
+    assertThat(full.user("sip:bob@" + DOMAIN).endpoints()).singleElement().satisfies(e -> {
+      assertThat(e.status()).isEqualTo(EndpointStatus.CONNECTED);
+      assertThat(e.media()).extracting(ConferenceInfo.Media::type).containsExactly("audio");
+    });
+
+    int version = 2;
+    for (String hold : List.of("sendonly", "inactive")) {
+      assertThat(bob.ua.reinvite(bobLeg, MediaType.APPLICATION_SDP, audioOffer(hold, version++))
+          .get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      ConferenceInfo held = next(docs);
+      assertThat(statusOf(held, "sip:bob@" + DOMAIN)).as(hold).isEqualTo(EndpointStatus.ON_HOLD);
+      assertThat(audioOf(held).name()).isEqualToIgnoringCase(hold);
+      assertThat(server.focus().conferences().get(0).participants())
+          .filteredOn(p -> p.uri().equals("sip:bob@" + DOMAIN))
+          .extracting(ConferenceView.Participant::status)
+          .containsExactly(ParticipantStatus.ON_HOLD);
+
+      assertThat(bob.ua.reinvite(bobLeg, MediaType.APPLICATION_SDP,
+          audioOffer("sendrecv", version++)).get(10, TimeUnit.SECONDS).statusCode())
+          .isEqualTo(200);
+      ConferenceInfo resumed = next(docs);
+      assertThat(statusOf(resumed, "sip:bob@" + DOMAIN)).as("resumed from " + hold)
+          .isEqualTo(EndpointStatus.CONNECTED);
+      assertThat(audioOf(resumed)).isEqualTo(dev.parley.sip.body.MediaStatus.SENDRECV);
+    }
+    // muting itself (recvonly: it only listens) is no hold: connected, its audio recvonly
+    assertThat(bob.ua.reinvite(bobLeg, MediaType.APPLICATION_SDP, audioOffer("recvonly",
+        version++)).get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    ConferenceInfo muted = next(docs);
+    assertThat(statusOf(muted, "sip:bob@" + DOMAIN)).isEqualTo(EndpointStatus.CONNECTED);
+    assertThat(audioOf(muted)).isEqualTo(dev.parley.sip.body.MediaStatus.RECVONLY);
+    assertThat(docs).isEmpty(); // one partial per change, nothing for alice herself
+  }
+
   @Test
   void someoneWhoIsNotInTheConferenceMayNotWatchItsRoster() throws Exception {
     start();

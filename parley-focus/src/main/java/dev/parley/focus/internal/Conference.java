@@ -22,6 +22,9 @@ import java.util.function.Supplier;
  * is released.
  */
 final class Conference {
+  /** Invitations remembered (invitation-only dial-in); beyond, the oldest is forgotten. */
+  static final int MAX_INVITED = 256;
+
   final String id;
   final SipUri uri;
   final String conversationId;
@@ -37,6 +40,8 @@ final class Conference {
   private dev.parley.transport.Scheduler.Timer idleTimer;
   /** When the conference last became empty (scheduler millis), or -1 while someone is in. */
   private long emptySince = -1;
+  /** The users the focus was asked to invite (REFER), oldest first, at most MAX_INVITED. */
+  private final java.util.ArrayDeque<SipUri> invited = new java.util.ArrayDeque<>();
 
   Conference(String id, SipUri uri, String conversationId, SipUri organizer) {
     this.id = id;
@@ -77,6 +82,22 @@ final class Conference {
       }
     }
     return false;
+  }
+
+  /** The focus was asked to invite {@code aor}: it may dial in when dial-in is by invitation. */
+  synchronized void invited(SipUri aor) {
+    if (invited.stream().anyMatch(aor::equivalentTo)) {
+      return;
+    }
+    if (invited.size() >= MAX_INVITED) {
+      invited.removeFirst();
+    }
+    invited.addLast(aor);
+  }
+
+  /** Whether {@code aor} may dial in by invitation: the organizer, or someone invited. */
+  synchronized boolean isInvited(SipUri aor) {
+    return organizer.equivalentTo(aor) || invited.stream().anyMatch(aor::equivalentTo);
   }
 
   /** The legs of the participant {@code aor} (one per device it is in with), in join order. */
@@ -185,6 +206,16 @@ final class Conference {
       }
     }
     return out;
+  }
+
+  /**
+   * The participant's audio direction ({@code status}, from its side): whether it sends, so
+   * that a silent leg that does not mean to send (muted: recvonly) is not taken for gone.
+   */
+  synchronized void audioStatus(Leg leg, dev.parley.sip.body.MediaStatus status) {
+    leg.audioStatus = status;
+    leg.peerSends = status == dev.parley.sip.body.MediaStatus.SENDRECV
+        || status == dev.parley.sip.body.MediaStatus.SENDONLY;
   }
 
   /** The participant holds the focus, or resumes; its roster status follows once it is in. */

@@ -106,6 +106,7 @@ final class DialOut {
           .header(HeaderName.RETRY_AFTER, "10").build());
       return;
     }
+    conference.invited(aor); // may dial in by invitation too (a second device, a call back)
     if (conference.hasParticipant(aor)) {
       Subscription sub = agent.acceptRefer(tx, refer, core.contactOf(conference,
           tx.flow().transport()), QUIET);

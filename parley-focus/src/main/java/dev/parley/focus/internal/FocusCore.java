@@ -212,6 +212,10 @@ public final class FocusCore implements UserAgent.Handler {
         reject(invite, 403, "Forbidden (this conference is for users of " + domain + ")");
         return;
       }
+      if (config.dialIn() == FocusConfig.DialIn.INVITATION && !conference.isInvited(aor)) {
+        reject(invite, 403, "Forbidden (this conference is by invitation only)");
+        return;
+      }
     }
     Leg leg = conference.add(aor, request.from().displayName(), authenticated,
         ParticipantStatus.DIALING_IN, config.maxParticipants());
@@ -435,24 +439,31 @@ public final class FocusCore implements UserAgent.Handler {
           .build());
       return;
     }
-    if (conference.roster.size() >= config.maxSubscriptions()) {
+    if (!conference.roster.reserve(config.maxSubscriptions())) {
       tx.respond(request.response(503, Tags.random())
           .reasonPhrase("Service Unavailable (too many roster subscriptions)")
           .header(HeaderName.RETRY_AFTER, "60").build());
       return;
     }
-    Subscription subscription = agent.acceptSubscription(tx, request, ROSTER_EXPIRY,
-        contactOf(conference, tx.flow().transport()), new Subscription.Listener() {
-          @Override
-          public void onSubscribe(Subscription s, SipRequest refresh) {
-            conference.roster.refreshed(s);
-          }
+    Subscription subscription = null;
+    try {
+      subscription = agent.acceptSubscription(tx, request, ROSTER_EXPIRY,
+          contactOf(conference, tx.flow().transport()), new Subscription.Listener() {
+            @Override
+            public void onSubscribe(Subscription s, SipRequest refresh) {
+              conference.roster.refreshed(s);
+            }
 
-          @Override
-          public void onEnded(Subscription s, String reason) {
-            conference.roster.ended(s);
-          }
-        });
+            @Override
+            public void onEnded(Subscription s, String reason) {
+              conference.roster.ended(s);
+            }
+          });
+    } finally {
+      if (subscription == null || !subscription.isActive()) {
+        conference.roster.release(); // refused by the dialog layer (bad Expires...), or failed
+      }
+    }
     if (subscription != null && subscription.isActive()
         && !conference.roster.watch(subscription, who)) {
       subscription.terminate("noresource"); // the conference ended meanwhile

@@ -133,6 +133,7 @@ final class FocusMedia implements AutoCloseable {
         log.debug("{} sent DTMF {} in {}", leg.aor, digit, conference.uri);
       }
     });
+    conference.audioStatus(leg, statusOf(remote, index));
     conference.audio(leg, participant, !localIsOfferer && held(remote, index));
   }
 
@@ -152,12 +153,23 @@ final class FocusMedia implements AutoCloseable {
     }
     boolean held = held(remote, index);
     participant.hold(held);
+    conference.audioStatus(leg, statusOf(remote, index));
     conference.held(leg, held);
   }
 
   private static boolean held(SessionDescription remote, int index) {
     Direction d = remote.direction(remote.media().get(index));
     return d == Direction.SENDONLY || d == Direction.INACTIVE;
+  }
+
+  /** The participant's direction on line {@code index} of its SDP, as an RFC 4575 status. */
+  private static dev.parley.sip.body.MediaStatus statusOf(SessionDescription remote, int index) {
+    return switch (remote.direction(remote.media().get(index))) {
+      case SENDONLY -> dev.parley.sip.body.MediaStatus.SENDONLY;
+      case RECVONLY -> dev.parley.sip.body.MediaStatus.RECVONLY;
+      case INACTIVE -> dev.parley.sip.body.MediaStatus.INACTIVE;
+      default -> dev.parley.sip.body.MediaStatus.SENDRECV;
+    };
   }
 
   @Override

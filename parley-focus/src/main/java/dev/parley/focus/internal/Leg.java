@@ -23,6 +23,12 @@ final class Leg {
   dev.parley.dialog.DialogId dialogId;
   /** Whether the participant's side of the audio sends (not recvonly): silence then means gone. */
   boolean peerSends = true;
+  /**
+   * The participant's audio direction as its last SDP gave it (RFC 4575 media status, from its
+   * side): {@code recvonly} is a participant that muted itself, {@code sendonly} or
+   * {@code inactive} one that holds the focus.
+   */
+  dev.parley.sip.body.MediaStatus audioStatus = dev.parley.sip.body.MediaStatus.SENDRECV;
   /** Relayed MESSAGEs of this participant still waiting for their recipients. */
   final java.util.concurrent.atomic.AtomicInteger relaying = new java.util.concurrent.atomic.AtomicInteger();
   boolean im;

@@ -5,7 +5,6 @@ import dev.parley.sip.MediaType;
 import dev.parley.sip.SipUri;
 import dev.parley.sip.body.ConferenceInfo;
 import dev.parley.sip.body.EndpointStatus;
-import dev.parley.sip.body.MediaStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +38,8 @@ final class Roster {
 
   private final Conference conference;
   private final List<Watcher> watchers = new ArrayList<>();
+  /** Places taken by subscriptions being accepted ({@link #reserve}), not yet watchers. */
+  private int reserved;
 
   Roster(Conference conference) {
     this.conference = conference;
@@ -52,12 +53,37 @@ final class Roster {
   }
 
   /**
-   * Adds a watcher (its subscription accepted) and sends it the full state; false when the
-   * conference has ended (the caller ends the subscription).
+   * Takes one of {@code max} places for a subscription about to be accepted: false when the
+   * watchers and the places taken already make {@code max}. Checking and taking at once, so
+   * that SUBSCRIBEs handled on several event loops at the same time cannot pass the bound
+   * together. {@link #watch} or {@link #release} gives the place back.
+   */
+  boolean reserve(int max) {
+    synchronized (conference) {
+      if (watchers.size() + reserved >= max) {
+        return false;
+      }
+      reserved++;
+      return true;
+    }
+  }
+
+  /** Gives back a place {@link #reserve} took, for a subscription that was not accepted. */
+  void release() {
+    synchronized (conference) {
+      reserved = Math.max(0, reserved - 1);
+    }
+  }
+
+  /**
+   * Adds a watcher (its subscription accepted, its place {@linkplain #reserve reserved}, which
+   * this gives back) and sends it the full state; false when the conference has ended (the
+   * caller ends the subscription).
    */
   boolean watch(Subscription subscription, SipUri who) {
     Watcher w = new Watcher(subscription, who);
     synchronized (conference) {
+      reserved = Math.max(0, reserved - 1);
       if (conference.isEnded()) {
         return false;
       }
@@ -184,7 +210,7 @@ final class Roster {
           .status(EndpointStatus.valueOf(leg.status.name()))
           .joiningMethod(leg.dialedOut ? "dialed-out" : "dialed-in");
       if (leg.audio) {
-        e.addMedia(ConferenceInfo.Media.of("audio", "audio", MediaStatus.SENDRECV));
+        e.addMedia(ConferenceInfo.Media.of("audio", "audio", leg.audioStatus));
       }
       u.addEndpoint(e.build());
       if (displayName == null) {

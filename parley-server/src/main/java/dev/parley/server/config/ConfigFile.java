@@ -64,7 +64,8 @@ final class ConfigFile {
       "web.listen", "web.admin_allow_remote", "web.admins",
       "focus.enabled", "focus.factory", "focus.max_conferences",
       "focus.max_conferences_per_user", "focus.max_participants",
-      "focus.guests", "focus.idle_timeout", "focus.max_subscriptions", "focus.max_dial_outs",
+      "focus.guests", "focus.dial_in", "focus.idle_timeout", "focus.max_subscriptions",
+      "focus.max_dial_outs",
       "focus.dial_out_external", "focus.relay_timeout", "focus.audio", "focus.rtp_ports",
       "focus.mix_threads", "focus.media_timeout",
       "connections.max", "connections.max_per_address", "connections.first_message_timeout",
@@ -200,6 +201,7 @@ final class ConfigFile {
           case "focus.max_conferences_per_user" -> focus.maxConferencesPerUser(integer(v));
           case "focus.max_participants" -> focus.maxParticipants(integer(v));
           case "focus.guests" -> focus.guests(bool(v));
+          case "focus.dial_in" -> focus.dialIn(FocusConfig.DialIn.parse(v));
           case "focus.idle_timeout" -> focus.idleTimeout(duration(v));
           case "focus.max_subscriptions" -> focus.maxSubscriptions(integer(v));
           case "focus.max_dial_outs" -> focus.maxDialOuts(integer(v));
@@ -239,7 +241,7 @@ final class ConfigFile {
       b.offline(group(offline::build, seen, file, "offline.retry_initial", "offline.retry_max"));
     }
     if (seen.keySet().stream().anyMatch(k -> k.startsWith("focus.") && !k.equals("focus.enabled"))) {
-      b.focus(focus.build());
+      b.focus(group(focus::build, seen, file, "focus.guests", "focus.dial_in"));
     }
     if (given(seen, "limits.")) {
       b.rateLimits(limits.build());

@@ -28,6 +28,7 @@ class FocusConfigFileTest {
     assertThat(f.maxConferencesPerUser()).isEqualTo(5);
     assertThat(f.maxParticipants()).isEqualTo(20);
     assertThat(f.guests()).isFalse();
+    assertThat(f.dialIn()).isEqualTo(FocusConfig.DialIn.DOMAIN);
     assertThat(f.idleTimeout()).isEqualTo(Duration.ZERO);
     assertThat(f.maxSubscriptions()).isEqualTo(50);
     assertThat(f.maxDialOuts()).isEqualTo(10);
@@ -74,6 +75,23 @@ class FocusConfigFileTest {
     assertThat(fc.rtpMinPort()).isEqualTo(20000);
     assertThat(fc.rtpMaxPort()).isEqualTo(20099);
     assertThat(fc.mixThreads()).isEqualTo(4);
+  }
+
+  @Test
+  void focusDialInIsInvitationOrGuestsAndAgreesWithFocusGuests() throws Exception {
+    Path f = file("focus.dial_in = invitation\n");
+    assertThat(ServerConfig.builder().load(f).build().focus().dialIn())
+        .isEqualTo(FocusConfig.DialIn.INVITATION);
+    file("focus.dial_in = guests\nfocus.guests = true\n");
+    assertThat(ServerConfig.builder().load(f).build().focus().guests()).isTrue();
+    file("focus.dial_in = everyone\n");
+    assertThatThrownBy(() -> ServerConfig.builder().load(f))
+        .hasMessage(f + ":1: key 'focus.dial_in': dialIn must be domain, invitation or guests:"
+            + " 'everyone'");
+    file("focus.guests = true\nfocus.dial_in = invitation\n");
+    assertThatThrownBy(() -> ServerConfig.builder().load(f)).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(f + ":2: key 'focus.dial_in': guests = true and dialIn ="
+            + " invitation disagree");
   }
 
   @Test
