@@ -109,25 +109,6 @@ class AudioStreamTest {
     return ToneDetector.dominantFrequency(frames, 100, 3000);
   }
 
-  /** Two streams on virtual clocks, advanced together one 20 ms frame at a time. */
-  private final class Lockstep {
-    final VirtualMediaClock clockA = new VirtualMediaClock();
-    final VirtualMediaClock clockB = new VirtualMediaClock();
-    AudioStream a;
-    AudioStream b;
-
-    /** One frame: both ticks, then every packet sent is awaited at the other side. */
-    void step(int frames) {
-      for (int i = 0; i < frames; i++) {
-        clockA.advance(20, TimeUnit.MILLISECONDS);
-        clockB.advance(20, TimeUnit.MILLISECONDS);
-        await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
-            .until(() -> a.stats().packetsReceived() == b.stats().packetsSent()
-            && b.stats().packetsReceived() == a.stats().packetsSent());
-      }
-    }
-  }
-
   // ------------------------------------------------------------------ audio
 
   @ParameterizedTest(name = "{1}")
