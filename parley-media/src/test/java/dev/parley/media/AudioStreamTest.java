@@ -272,6 +272,41 @@ class AudioStreamTest {
   }
 
   @Test
+  void aMutedStreamSendsItsDtmfAndNoAudio() {
+    Lockstep s = new Lockstep();
+    RtpSocket sa = socket();
+    RtpSocket sb = socket();
+    List<Character> digits = new CopyOnWriteArrayList<>();
+    s.b = closing(on(sb, s.clockB).settings(settings(0, Codecs.PCMU)
+        .remote(sa.localRtpAddress(), null).build())
+        .listener(new AudioStream.Listener() {
+          @Override
+          public void onDtmf(char digit) {
+            digits.add(digit);
+          }
+        }).start());
+    s.a = closing(on(sa, s.clockA).settings(settings(0, Codecs.PCMU)
+        .remote(sb.localRtpAddress(), null).build()).start());
+    s.step(3);
+    s.a.mute(true);
+    s.step(2);
+    assertThat(s.a.stats().packetsSent()).isEqualTo(3);
+
+    s.a.sendDtmf("5");
+    s.step(30);
+    assertThat(digits).containsExactly('5');
+    assertThat(s.a.stats().dtmfSent()).isEqualTo(1);
+    long afterDigit = s.a.stats().packetsSent();
+    assertThat(afterDigit).as("the digit's telephone-events").isGreaterThan(3);
+    s.step(10);
+    assertThat(s.a.stats().packetsSent()).as("no audio once the digit ended")
+        .isEqualTo(afterDigit);
+    s.a.mute(false);
+    s.step(2);
+    assertThat(s.a.stats().packetsSent()).isEqualTo(afterDigit + 2);
+  }
+
+  @Test
   void aCodecChangeMidStreamKeepsTheTone() throws Exception {
     Lockstep s = new Lockstep();
     RtpSocket sa = socket();
