@@ -32,7 +32,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * frequency; DTMF the other way, as {@code dtmf} events in order; hold and resume, seen in the
  * holder's packet counts; mute and unmute, seen in both sides' counts; and each codec (PCMU,
  * PCMA, Opus) forced by {@code --codecs}, named by the {@code media} events, carrying the tone,
- * the DTMF and the hold and resume in one call. Counts and frequencies are asserted, never timings; every wait is bounded.
+ * the DTMF and the hold and resume in one call. Counts and frequencies are asserted, never
+ * timings; every wait is bounded.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClientAudioThroughServerTest {
