@@ -30,8 +30,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Audio between two {@code parley client}s signed in to a real {@code parley server} (a separate
  * process) on loopback: a tone one way, found in the other side's {@code --record} file by
  * frequency; DTMF the other way, as {@code dtmf} events in order; hold and resume, seen in the
- * holder's packet counts; and each codec forced by {@code --codecs}, named by the {@code media}
- * events. Counts and frequencies are asserted, never timings; every wait is bounded.
+ * holder's packet counts; mute and unmute, seen in both sides' counts; and each codec (PCMU,
+ * PCMA, Opus) forced by {@code --codecs}, named by the {@code media} events, carrying the tone,
+ * the DTMF and the hold and resume in one call. Counts and frequencies are asserted, never
+ * timings; every wait is bounded.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClientAudioThroughServerTest {
@@ -111,45 +113,55 @@ class ClientAudioThroughServerTest {
     // leave out the first half second (jitter buffer filling) and find the tone
     assertThat(ToneDetector.dominantFrequency(heard.subList(25, heard.size()), 100, 3500))
         .isCloseTo(TONE_HZ, within(10.0));
-    assertThat(alice.events("ended")).singleElement().satisfies(e -> assertThat(e)
-        .containsEntry("recording", null));
+    // alice's own end comes with the 200 to her BYE, maybe after bob's
+    assertThat(alice.await("ended")).containsEntry("recording", null);
+    assertThat(alice.events("ended")).hasSize(1);
   }
 
   @Test
-  void holdStopsThePacketsToTheHolderAndResumeBringsThemBack() throws Exception {
+  void muteStopsTheAudioToThePeerDtmfStillGoesAndUnmuteSendsItAgain() throws Exception {
     ClientRun bob = client("bob", "--on-invite", "accept");
-    ClientRun alice = client("alice");
+    ClientRun alice = client("alice", "--media-source", "tone:" + TONE_HZ);
     bob.await("enabled");
     alice.await("enabled");
     alice.type("call bob").type("wait state:CONNECTED 20");
     alice.await("state", e -> "CONNECTED".equals(e.get("state")));
-    awaitStats(alice, s -> count(s, "packetsReceived") >= 25);
+    awaitStats(bob, s -> count(s, "packetsReceived") >= 25);
 
-    alice.type("hold");
-    Map<String, Object> held = alice.await("hold");
-    assertThat(held).containsEntry("onHold", true).containsEntry("heldByPeer", false);
-    assertThat(bob.await("hold")).containsEntry("onHold", false).containsEntry("heldByPeer", true);
-    // bob applies the hold on his media worker, maybe a few frames after the events: wait for a
-    // window of 25 of alice's frames (she still sends: sendonly) with nothing received
-    Map<String, Object> before = quietWindow(alice);
-    Map<String, Object> after = awaitStats(alice,
-        s -> count(s, "packetsSent") >= count(before, "packetsSent") + 50);
-    assertThat(count(after, "packetsReceived")).as("packets to alice while she holds")
-        .isEqualTo(count(before, "packetsReceived"));
-    assertThat(after).containsEntry("onHold", true);
+    alice.type("mute");
+    // alice stops sending from her next frame: a window of 25 frames from bob (he goes on
+    // sending) in which her packetsSent did not grow
+    Map<String, Object> muted = quietWindow(alice, "packetsSent", "packetsReceived");
+    assertThat(muted).containsEntry("muted", true);
+    // at bob nothing arrives any more: a window of 25 of his own frames with nothing received,
+    // then 50 more frames, still nothing, while alice's count stays where it stopped
+    Map<String, Object> quiet = quietWindow(bob, "packetsReceived", "packetsSent");
+    Map<String, Object> later = awaitStats(bob,
+        s -> count(s, "packetsSent") >= count(quiet, "packetsSent") + 50);
+    assertThat(count(later, "packetsReceived")).as("packets to bob while alice is muted")
+        .isEqualTo(count(quiet, "packetsReceived"));
+    assertThat(count(stats(alice), "packetsSent")).as("alice's packets sent while muted")
+        .isEqualTo(count(muted, "packetsSent"));
+    assertThat(bob.events("hold")).as("the peer is not told (no re-INVITE)").isEmpty();
 
-    alice.type("resume");
-    assertThat(alice.await("hold", e -> Boolean.FALSE.equals(e.get("onHold"))))
-        .containsEntry("heldByPeer", false);
-    bob.await("hold", e -> Boolean.FALSE.equals(e.get("heldByPeer")));
-    awaitStats(alice, s -> count(s, "packetsReceived") >= count(after, "packetsReceived") + 50);
+    alice.type("dtmf 7");
+    assertThat(bob.await("dtmf")).containsEntry("digit", "7");
+
+    Map<String, Object> beforeUnmute = stats(alice);
+    Map<String, Object> bobBefore = stats(bob);
+    alice.type("unmute");
+    assertThat(awaitStats(alice,
+        s -> count(s, "packetsSent") >= count(beforeUnmute, "packetsSent") + 50))
+        .containsEntry("muted", false);
+    awaitStats(bob,
+        s -> count(s, "packetsReceived") >= count(bobBefore, "packetsReceived") + 50);
     assertThat(alice.events("error")).isEmpty();
     assertThat(bob.events("error")).isEmpty();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"pcmu", "pcma", "opus"})
-  void eachCodecForcedByCodecsCarriesTheToneAndIsNamedInTheMediaEvents(String codec)
+  void eachCodecForcedByCodecsCarriesTheToneDtmfAndHoldAndResume(String codec)
       throws Exception {
     Path records = dir.resolve("records");
     ClientRun bob = client("bob", "--on-invite", "accept", "--record", records.toString());
@@ -163,12 +175,54 @@ class ClientAudioThroughServerTest {
     assertThat((String) stats(alice).get("codec")).isEqualToIgnoringCase(codec);
     alice.type("wait media:" + codec + " 5");
 
+    // DTMF the other way, at this codec's clock (8000 Hz with G.711, 48000 with Opus)
+    bob.type("dtmf 159#");
+    Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        .until(() -> alice.events("dtmf").size() >= 4);
+    assertThat(alice.events("dtmf")).as("digits over %s", codec).extracting(e -> e.get("digit"))
+        .containsExactly("1", "5", "9", "#");
+
+    holdStopsThePacketsToTheHolderAndResumeBringsThemBack(alice, bob);
+
     alice.type("hangup");
     Map<String, Object> ended = bob.await("ended");
+    List<Map<String, Object>> bobEvents = bob.events();
+    Map<String, Object> last = bobEvents.get(bobEvents.indexOf(ended) - 1);
+    assertThat(last).containsEntry("event", "media").containsEntry("final", true);
+    assertThat(count(last, "dtmfSent")).isEqualTo(4);
+    // alice went on sending while she held bob (sendonly): the tone runs through the recording
     List<AudioFrame> heard = completeRecording(Path.of((String) ended.get("recording")));
     assertThat(ToneDetector.dominantFrequency(heard.subList(25, heard.size()), 100, 3500))
         .as("tone heard over %s", codec).isCloseTo(TONE_HZ, within(10.0));
     assertThat(alice.events("error")).isEmpty();
+    assertThat(bob.events("error")).isEmpty();
+  }
+
+  /**
+   * Alice holds bob: nothing reaches her any more (his answer is recvonly) while she goes on
+   * sending; she resumes: his packets reach her again. Both see the {@code hold} events.
+   */
+  private static void holdStopsThePacketsToTheHolderAndResumeBringsThemBack(ClientRun alice,
+      ClientRun bob) {
+    awaitStats(alice, s -> count(s, "packetsReceived") >= 25);
+    alice.type("hold");
+    Map<String, Object> held = alice.await("hold");
+    assertThat(held).containsEntry("onHold", true).containsEntry("heldByPeer", false);
+    assertThat(bob.await("hold")).containsEntry("onHold", false).containsEntry("heldByPeer", true);
+    // bob applies the hold on his media worker, maybe a few frames after the events: wait for a
+    // window of 25 of alice's frames (she still sends: sendonly) with nothing received
+    Map<String, Object> before = quietWindow(alice, "packetsReceived", "packetsSent");
+    Map<String, Object> after = awaitStats(alice,
+        s -> count(s, "packetsSent") >= count(before, "packetsSent") + 50);
+    assertThat(count(after, "packetsReceived")).as("packets to alice while she holds")
+        .isEqualTo(count(before, "packetsReceived"));
+    assertThat(after).containsEntry("onHold", true);
+
+    alice.type("resume");
+    assertThat(alice.await("hold", e -> Boolean.FALSE.equals(e.get("onHold"))))
+        .containsEntry("heldByPeer", false);
+    bob.await("hold", e -> Boolean.FALSE.equals(e.get("heldByPeer")));
+    awaitStats(alice, s -> count(s, "packetsReceived") >= count(after, "packetsReceived") + 50);
   }
 
   private ClientRun client(String user, String... more) {
@@ -204,20 +258,21 @@ class ClientAudioThroughServerTest {
   }
 
   /**
-   * The stats at the end of the first window of 25 frames sent in which {@code r} received no
-   * packet (at most 100 windows, then the test fails).
+   * The stats at the end of the first window in which {@code clock} grew by 25 frames and
+   * {@code quiet} did not grow at all (at most 100 windows, then the test fails): e.g. a holder
+   * that receives nothing while it sends, a muted client that sends nothing while it receives.
    */
-  private static Map<String, Object> quietWindow(ClientRun r) {
+  private static Map<String, Object> quietWindow(ClientRun r, String quiet, String clock) {
     Map<String, Object> start = stats(r);
     for (int i = 0; i < 100; i++) {
-      long sent = count(start, "packetsSent");
-      Map<String, Object> end = awaitStats(r, s -> count(s, "packetsSent") >= sent + 25);
-      if (count(end, "packetsReceived") == count(start, "packetsReceived")) {
+      long ticks = count(start, clock);
+      Map<String, Object> end = awaitStats(r, s -> count(s, clock) >= ticks + 25);
+      if (count(end, quiet) == count(start, quiet)) {
         return end;
       }
       start = end;
     }
-    throw new AssertionError("packets kept arriving at a holder: " + start);
+    throw new AssertionError(quiet + " kept growing: " + start);
   }
 
   /** A figure of a {@code media} event; -1 when absent (an empty map: no stream yet). */

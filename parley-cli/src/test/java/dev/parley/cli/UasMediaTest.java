@@ -205,7 +205,7 @@ class UasMediaTest {
   }
 
   @Test
-  void withoutMediaTheAnswerIsTheFixedPcmuLineOnPort6000AsBefore() throws Exception {
+  void withoutMediaTheAnswerIsTheFixedPcmuLineOnPort6000AndNoRtpIsSent() throws Exception {
     try (UasProcess uas = UasProcess.start();
         MockSipPeer caller = MockSipPeer.start("127.0.0.1")) {
       assertThat(uas.readyLine()).endsWith(" (Ctrl-C to stop)").doesNotContain("media");
@@ -213,7 +213,18 @@ class UasMediaTest {
       MediaDescription m = SessionDescription.parse(ok.body()).media().get(0);
       assertThat(m.port()).isEqualTo(6000);
       assertThat(m.formats()).containsExactly("0");
-      assertThat(uas.stop()).doesNotContain("media");
+      // a call of a second and a half: nothing at all reaches the offer's RTP and RTCP ports
+      // (with --media a tone's first packet comes 20 ms after the 200)
+      await().during(Duration.ofMillis(1500)).atMost(WAIT).until(() -> {
+        RtpSocket.Counters c = rtp.counters();
+        return c.rtpReceived() + c.rtcpReceived() + c.malformedDropped() + c.oversizeDropped()
+            == 0;
+      });
+      assertThat(received).isEmpty();
+
+      caller.send(uas.inDialog(caller, "BYE", "plain-1", ok), uas.address());
+      assertThat(finalFor(caller, "plain-1").statusCode()).isEqualTo(200);
+      assertThat(uas.stop()).contains("1 ended").doesNotContain("media");
     }
   }
 

@@ -30,9 +30,11 @@ import org.slf4j.LoggerFactory;
  * to the send codec's rate when they differ (linear interpolation), encodes it and sends one RTP
  * packet (random SSRC, sequence number and timestamp origin; the marker bit on the first packet
  * and after every gap). In a mixer that skips ticks it fell too far behind on, the timestamp
- * jumps by the skipped frames' samples and the next packet has the marker bit. Muted, or in a direction without sending (hold, RFC 3264 section 5.1),
- * nothing is sent, but the RTP clock keeps running. {@link #sendDtmf(String)} sends RFC 4733
- * telephone-events instead of audio while a digit lasts.
+ * jumps by the skipped frames' samples and the next packet has the marker bit. In a direction
+ * without sending (hold, RFC 3264 section 5.1) nothing is sent; muted, no audio is sent; either
+ * way the RTP clock keeps running. {@link #sendDtmf(String)} sends RFC 4733 telephone-events
+ * instead of audio while a digit lasts, muted or not (digits wait while the direction does not
+ * send).
  *
  * <p><b>Receiving.</b> On the socket's event loop each packet is parsed (malformed ones counted
  * per {@link MediaPacketException.Reason} and dropped, the first logged), its source checked (a
@@ -205,7 +207,9 @@ public final class AudioStream implements AutoCloseable {
     }
   }
 
-  /** Mutes (no RTP sent; the RTP clock keeps running) or unmutes. */
+  /**
+   * Mutes (no audio RTP sent, DTMF still is; the RTP clock keeps running) or unmutes.
+   */
   public void mute(boolean muted) {
     synchronized (settingsLock) {
       settings(settings.toBuilder().muted(muted).build());
@@ -315,8 +319,7 @@ public final class AudioStream implements AutoCloseable {
     }
     AudioFrame frame = source.next();
     int samples = encoder.format().samplesPerFrame();
-    boolean sending = s.direction().sends() && !s.muted();
-    if (sending) {
+    if (s.direction().sends()) {
       DtmfSender dtmf = dtmfSender();
       boolean events = dtmf.isSending();
       Optional<DtmfSender.Packet> event = dtmf.isIdle() ? Optional.empty() : dtmf.tick(timestamp);
@@ -327,6 +330,8 @@ public final class AudioStream implements AutoCloseable {
         }
         sendPacket(s.telephoneEventPayloadType(), e.marker(), e.timestamp(), e.payload());
         needMarker = true;
+      } else if (s.muted()) {
+        needMarker = true; // muted: no audio, but digits still go (keys pressed on a muted call)
       } else if (!events) {
         if (sendResampler.format() != encoder.format()) {
           sendResampler = new LinearResampler(encoder.format());

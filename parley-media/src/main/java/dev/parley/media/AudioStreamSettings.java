@@ -151,7 +151,7 @@ public final class AudioStreamSettings {
     return direction;
   }
 
-  /** Whether sending is muted (nothing sent, the RTP clock running). */
+  /** Whether our audio is muted (no audio sent, DTMF still is; the RTP clock running). */
   public boolean muted() {
     return muted;
   }

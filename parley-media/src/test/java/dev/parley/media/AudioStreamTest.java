@@ -109,25 +109,6 @@ class AudioStreamTest {
     return ToneDetector.dominantFrequency(frames, 100, 3000);
   }
 
-  /** Two streams on virtual clocks, advanced together one 20 ms frame at a time. */
-  private final class Lockstep {
-    final VirtualMediaClock clockA = new VirtualMediaClock();
-    final VirtualMediaClock clockB = new VirtualMediaClock();
-    AudioStream a;
-    AudioStream b;
-
-    /** One frame: both ticks, then every packet sent is awaited at the other side. */
-    void step(int frames) {
-      for (int i = 0; i < frames; i++) {
-        clockA.advance(20, TimeUnit.MILLISECONDS);
-        clockB.advance(20, TimeUnit.MILLISECONDS);
-        await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
-            .until(() -> a.stats().packetsReceived() == b.stats().packetsSent()
-            && b.stats().packetsReceived() == a.stats().packetsSent());
-      }
-    }
-  }
-
   // ------------------------------------------------------------------ audio
 
   @ParameterizedTest(name = "{1}")
@@ -288,6 +269,41 @@ class AudioStreamTest {
     s.step(2);
     assertThat(s.a.stats().packetsSent()).isEqualTo(5);
     assertThat(s.b.stats().lost()).isZero();
+  }
+
+  @Test
+  void aMutedStreamSendsItsDtmfAndNoAudio() {
+    Lockstep s = new Lockstep();
+    RtpSocket sa = socket();
+    RtpSocket sb = socket();
+    List<Character> digits = new CopyOnWriteArrayList<>();
+    s.b = closing(on(sb, s.clockB).settings(settings(0, Codecs.PCMU)
+        .remote(sa.localRtpAddress(), null).build())
+        .listener(new AudioStream.Listener() {
+          @Override
+          public void onDtmf(char digit) {
+            digits.add(digit);
+          }
+        }).start());
+    s.a = closing(on(sa, s.clockA).settings(settings(0, Codecs.PCMU)
+        .remote(sb.localRtpAddress(), null).build()).start());
+    s.step(3);
+    s.a.mute(true);
+    s.step(2);
+    assertThat(s.a.stats().packetsSent()).isEqualTo(3);
+
+    s.a.sendDtmf("5");
+    s.step(30);
+    assertThat(digits).containsExactly('5');
+    assertThat(s.a.stats().dtmfSent()).isEqualTo(1);
+    long afterDigit = s.a.stats().packetsSent();
+    assertThat(afterDigit).as("the digit's telephone-events").isGreaterThan(3);
+    s.step(10);
+    assertThat(s.a.stats().packetsSent()).as("no audio once the digit ended")
+        .isEqualTo(afterDigit);
+    s.a.mute(false);
+    s.step(2);
+    assertThat(s.a.stats().packetsSent()).isEqualTo(afterDigit + 2);
   }
 
   @Test
