@@ -55,6 +55,13 @@ public final class DigestAuthenticator {
    */
   private static final ThreadLocal<SecureRandom> LOCAL_RANDOM =
       ThreadLocal.withInitial(DigestAuthenticator::newDrbg);
+  /**
+   * Nonce randomness from {@link #LOCAL_RANDOM}, drawn {@value #NONCES_PER_DRAW} nonces' worth at a
+   * time: a DRBG call has a fixed cost (reseed check, lock, state update) several times that of
+   * the 12 bytes a nonce takes, and a 407 or 401 is made for every unauthenticated request.
+   */
+  private static final ThreadLocal<byte[]> LOCAL_NONCE_BYTES = new ThreadLocal<>();
+  private static final int NONCES_PER_DRAW = 32;
 
   private final CredentialStore store;
   private final DigestConfig config;
@@ -128,8 +135,7 @@ public final class DigestAuthenticator {
   public List<Challenge> challenges(String realm, boolean stale, InetAddress client) {
     Ha1.requireNonEmpty(realm, "realm");
     String quotedRealm = Digest.quote("realm", realm);
-    byte[] r = new byte[NonceCodec.RANDOM_BYTES];
-    random().nextBytes(r);
+    byte[] r = nonceRandom();
     String nonce = '"' + codec.mint(clock.millis(), r, realm, client) + '"';
     String opaque = '"' + codec.opaque(realm) + '"';
     List<Challenge> out = new ArrayList<>(config.algorithms().size());
@@ -180,8 +186,7 @@ public final class DigestAuthenticator {
           "\", opaque=\"" + codec.opaque(realm) + "\", algorithm=");
       lastChallengeText = text;
     }
-    byte[] r = new byte[NonceCodec.RANDOM_BYTES];
-    random().nextBytes(r);
+    byte[] r = nonceRandom();
     String nonce = codec.mint(clock.millis(), r, realm, client);
     List<DigestAlgorithm> algorithms = config.algorithms();
     boolean any = false;
@@ -399,6 +404,33 @@ public final class DigestAuthenticator {
       default:
         return AuthResult.ok(username);
     }
+  }
+
+  /**
+   * The random part of a new nonce: from the builder's source as asked, else the next bytes of
+   * this thread's DRBG, drawn in blocks (the first byte of a block counts the nonces it has handed out).
+   */
+  private byte[] nonceRandom() {
+    byte[] r = new byte[NonceCodec.RANDOM_BYTES];
+    if (random != null) {
+      random.nextBytes(r);
+      return r;
+    }
+    byte[] block = LOCAL_NONCE_BYTES.get();
+    if (block == null) {
+      block = new byte[1 + NONCES_PER_DRAW * NonceCodec.RANDOM_BYTES];
+      block[0] = NONCES_PER_DRAW;
+      LOCAL_NONCE_BYTES.set(block);
+    }
+    if (block[0] == NONCES_PER_DRAW) {
+      LOCAL_RANDOM.get().nextBytes(block);
+      block[0] = 0;
+    }
+    int used = block[0]++;
+    int from = 1 + used * NonceCodec.RANDOM_BYTES;
+    System.arraycopy(block, from, r, 0, NonceCodec.RANDOM_BYTES);
+    java.util.Arrays.fill(block, from, from + NonceCodec.RANDOM_BYTES, (byte) 0); // handed out once
+    return r;
   }
 
   private SecureRandom random() {

@@ -66,6 +66,19 @@ class DigestAuthenticatorTest {
   }
 
   @Test
+  void noncesOfTheDefaultRandomnessAreAllDifferentAndAuthenticate() {
+    // the per-thread DRBG is drawn 32 nonces at a time: 100 nonces cross several draws
+    List<String> nonces = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      nonces.add(server.challenges(REALM, false).get(0).parameter("nonce"));
+    }
+    java.util.Set<String> distinct = new java.util.HashSet<>(nonces);
+    assertThat(distinct).hasSize(100);
+    SipRequest retry = answer(Messages.register(), server.challenges(REALM, false), ALICE);
+    assertThat(server.authenticate(retry, REALM).status()).isEqualTo(Status.OK);
+  }
+
+  @Test
   void clientAnsweringTheServersChallengeIsAuthenticated() {
     SipRequest retry = signIn(ALICE);
 

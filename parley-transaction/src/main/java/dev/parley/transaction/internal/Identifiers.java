@@ -23,7 +23,18 @@ final class Identifiers {
     return sb.toString();
   }
 
-  private static void appendBase36(StringBuilder sb, long v) {
-    sb.append(Long.toUnsignedString(v, 36));
+  /**
+   * {@code v} as an unsigned base-36 number, the text {@code Long.toUnsignedString(v, 36)} gives,
+   * without the BigInteger that method makes for half of all values (a negative {@code v}): the
+   * last digit is split off by an unsigned division, the rest is a non-negative long.
+   */
+  static void appendBase36(StringBuilder sb, long v) {
+    if (v >= 0) {
+      sb.append(Long.toString(v, 36));
+      return;
+    }
+    long quotient = Long.divideUnsigned(v, 36);
+    sb.append(Long.toString(quotient, 36))
+        .append(Character.forDigit((int) (v - quotient * 36), 36));
   }
 }

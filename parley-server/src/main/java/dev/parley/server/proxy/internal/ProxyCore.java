@@ -81,6 +81,9 @@ public final class ProxyCore {
   private final LongAdder strayResponsesDropped = new LongAdder();
   private final LongAdder maxBreadthExceeded = new LongAdder();
   private final RouteSigner signer;
+  private final RecentResults<Binding, ProxyTarget> bindingTargets =
+      new RecentResults<>(512, true, ProxyTarget::ofBinding);
+  private final RecentResults<String, String> assertedIdentities;
   private final Admission admission;
   private final AckForwarding acks = new AckForwarding(this);
   private final int defaultMaxBreadth;
@@ -107,6 +110,7 @@ public final class ProxyCore {
     this.signer = new RouteSigner(java.util.Objects.requireNonNull(routeSecret, "routeSecret"));
     this.defaultMaxBreadth = config.maxBreadth();
     this.domain = domain;
+    this.assertedIdentities = new RecentResults<>(256, false, u -> ProxyMessages.assertedIdentity(u, domain));
     this.location = location;
     this.accounts = accounts;
     this.hops = new NextHops(locator, flows);
@@ -205,7 +209,7 @@ public final class ProxyCore {
       route(tx, request, local);
     } catch (SipParseException | IllegalArgumentException e) {
       respond(tx, request.response(400, Tags.random())
-          .reasonPhrase("Bad Request (" + oneLine(e.getMessage()) + ")").build());
+          .reasonPhrase("Bad Request (" + ProxyMessages.oneLine(e.getMessage()) + ")").build());
     }
   }
 
@@ -368,7 +372,7 @@ public final class ProxyCore {
   List<ProxyTarget> targetsOf(Aor aor) {
     List<ProxyTarget> targets = new ArrayList<>();
     for (Binding b : location.lookup(aor)) {
-      ProxyTarget t = ProxyTarget.ofBinding(b);
+      ProxyTarget t = bindingTargets.get(b);
       if (t != null && !(t.hop() == null && own.isOwnSocket(t.hopUri()))) {
         targets.add(t); // a binding pointing back at us (stored before it was refused) is skipped
       }
@@ -411,7 +415,7 @@ public final class ProxyCore {
     }
     if (origin.authenticatedUser() != null && !ProxyMessages.asksPrivacy(request)) {
       b.setHeader(HeaderName.P_ASSERTED_IDENTITY,
-          ProxyMessages.assertedIdentity(origin.authenticatedUser(), domain));
+          assertedIdentities.get(origin.authenticatedUser()));
     }
     SipMethod m = request.method();
     if (inDialog && m.equals(SipMethod.BYE)) {
@@ -592,9 +596,5 @@ public final class ProxyCore {
       r.reasonPhrase(reason);
     }
     respond(tx, r.build());
-  }
-
-  private static String oneLine(String s) {
-    return s == null ? "malformed" : s.replace('\r', ' ').replace('\n', ' ');
   }
 }

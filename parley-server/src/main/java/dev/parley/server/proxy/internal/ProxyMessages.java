@@ -99,6 +99,11 @@ final class ProxyMessages {
     return false;
   }
 
+  /** {@code s} on one line (CR and LF as spaces), for a reason phrase; "malformed" for null. */
+  static String oneLine(String s) {
+    return s == null ? "malformed" : s.replace('\r', ' ').replace('\n', ' ');
+  }
+
   /** The {@code P-Asserted-Identity} value for an authenticated user of {@code domain}. */
   static String assertedIdentity(String user, String domain) {
     return Address.of(dev.parley.sip.SipUri.builder().user(user).host(domain).build()).toString();
