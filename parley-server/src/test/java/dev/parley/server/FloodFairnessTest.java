@@ -10,83 +10,109 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * Issue 15's "per-source limits hold under a flood while other sources are served at full rate":
- * a raw UDP loop from 127.0.0.5 sends a bounded flood of OPTIONS (60 a second, 6 times
- * {@code limits.requests_per_second}) while two phones on 127.0.0.1 register, exchange MESSAGEs
- * and set up and end calls through the proxy one after another, in real time, with the limits
- * scaled down (10/s, burst 40; the defaults are 50/s and 100) so that the flood stays within
- * what the server reads on a loaded machine. Every request of the phones gets its normal answer; the flooder gets
- * at most its bucket's worth of answers, the rest are dropped unanswered (UDP).
+ * a raw UDP loop from 127.0.0.5 sends a bounded flood of OPTIONS while two phones on 127.0.0.1
+ * register, exchange MESSAGEs and set up and end calls through the proxy one after another, in
+ * real time. Every request of the phones gets its normal answer (none times out); the flooder
+ * gets at most its bucket's worth of answers, the rest are dropped unanswered (UDP).
  *
- * <p>The limit acts after a datagram is read and parsed on an event loop. A flood beyond what the
- * server can read is a capacity attack that no per-source limit inside the process can answer:
- * first versions of this test sent 1,000 and 200 a second with the default limits; on the
- * development machine (2 cores, load 20 from other builds, a cold JVM) the server read 30-40
- * requests a second, the socket buffer stayed full and the kernel dropped the phones' datagrams
- * with the flood's, so their transactions timed out (408). That needs filtering before the
- * socket (nftables {@code limit rate over ... drop} per source), as for any UDP server.
+ * <p>Two cases: the default limits (50/s, burst 100) against 1,000 datagrams a second, 20 times
+ * the limit, with the server on one event loop, so that the phones' datagrams wait in the same
+ * socket buffer as the flood's and are read by the same thread (with several loops, SO_REUSEPORT
+ * spreads sources over the sockets by a hash, and the phones may or may not share the flood's);
+ * and limits scaled down (10/s, burst 40) against 60 a second, where the bound on the flooder's
+ * answers is tight enough to check. Over UDP the limit is checked on the raw datagram,
+ * before it is copied or parsed ({@code TransportListener.admitsDatagram}): a dropped datagram
+ * costs its read and a table lookup. Before that, every datagram of the flood was parsed and
+ * stamped on the event loop that reads its socket before the limiter dropped it, and a loaded
+ * machine's loop fell behind a flood of a few hundred a second: the socket buffer filled and the
+ * kernel dropped the phones' datagrams with the flood's, so their transactions timed out (408).
+ *
+ * <p>Nothing here asserts a time: "served" is every request answered with its normal status
+ * within the phones' own transaction timeouts.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class FloodFairnessTest extends ProxyFixture {
-  /** The per-source limit of this test: 10 requests a second, bursts of 40. */
-  private static final int PER_SECOND = 10;
-  private static final int BURST = 40;
-  /**
-   * The flood's pace: 6 times the limit, and well below what the server reads a second on the
-   * loaded 2-core machine (beyond that, see the class comment).
-   */
-  private static final int FLOOD_PER_SECOND = 60;
-  /** At most this many datagrams, whatever happens (the flood stops when the phones are done). */
-  private static final int FLOOD_MAX = 200_000;
   /** Rounds of MESSAGE + call: the phones' 4 + 5 x 7 requests fit in their own burst. */
   private static final int ROUNDS = 5;
+  /** At most this many datagrams, whatever happens (the flood stops when the phones are done). */
+  private static final int FLOOD_MAX = 120_000;
+
+  @Test
+  void aThousandDatagramsASecondFromOneSourceAtTheDefaultLimitsDoNotStopAnotherSourceBeingServed()
+      throws Exception {
+    start(b -> b.threads(1)); // one socket, one event loop: the phones share both with the flood
+    Flood flood = floodWhilePhonesWork(1_000);
+    assertThat(flood.answered).as("the flood was answered at its rate, not more")
+        .isLessThanOrEqualTo(bound(RateLimiter.DEFAULT_REQUEST_BURST,
+            RateLimiter.DEFAULT_REQUESTS_PER_SECOND, flood));
+  }
 
   @Test
   void aUdpFloodFromOneSourceIsLimitedWhileAnotherSourceRegistersMessagesAndCalls()
       throws Exception {
-    start(b -> b.rateLimits(RateLimitConfig.builder().requestsPerSecond(PER_SECOND)
-        .requestBurst(BURST).build()));
+    start(b -> b.rateLimits(RateLimitConfig.builder().requestsPerSecond(10)
+        .requestBurst(40).build()));
+    Flood flood = floodWhilePhonesWork(60);
+    assertThat(flood.answered).as("answers to the flooder")
+        .isLessThanOrEqualTo(bound(40, 10, flood));
+  }
+
+  /** The most answers a source held to {@code perSecond}, burst {@code burst}, may get. */
+  private static int bound(int burst, double perSecond, Flood flood) {
+    double seconds = flood.nanos / 1e9 + 1; // +1: answers to the flood's last moment
+    return (int) Math.min(burst + (long) Math.ceil(perSecond * seconds), flood.sent);
+  }
+
+  /** What a flood did: datagrams sent, in how long, final answers it got. */
+  private record Flood(int sent, long nanos, int answered) {}
+
+  /**
+   * Floods the server's UDP port from 127.0.0.5 at {@code perSecond} while alice and bob (on
+   * 127.0.0.1) register and then send MESSAGEs and calls; fails unless every request of theirs
+   * got its normal answer, the flood outlasted their work and the limiter dropped part of it.
+   */
+  private Flood floodWhilePhonesWork(int perSecond) throws Exception {
     InetSocketAddress target = udp();
     AtomicInteger answered = new AtomicInteger();
     AtomicLong floodNanos = new AtomicLong();
     AtomicInteger sent = new AtomicInteger();
     AtomicBoolean phonesDone = new AtomicBoolean();
-    CompletableFuture<Void> flood;
     try (DatagramSocket flooder = new DatagramSocket(
         new InetSocketAddress(InetAddress.getByName("127.0.0.5"), 0))) {
       flooder.setSoTimeout(10_000);
       Thread reader = new Thread(() -> countAnswers(flooder, answered), "flood-answers");
       reader.setDaemon(true);
       reader.start();
-      flood = CompletableFuture.runAsync(() -> {
+      CompletableFuture<Void> flood = CompletableFuture.runAsync(() -> {
         long start = System.nanoTime();
-        send(flooder, target, phonesDone, sent);
+        send(flooder, target, perSecond, phonesDone, sent);
         floodNanos.set(System.nanoTime() - start);
       });
 
       // the phones start once the limit is at work on the flood (past its burst): on a loaded
       // machine the flood's thread may get so little time that the phones' work ended first
       await().atMost(Duration.ofSeconds(60))
-          .until(() -> server.status().rateLimits().requestsRefused() > 0);
+          .until(() -> server.status().rateLimits().requestsRefused() > 0 || flood.isDone());
       Phone alice = phone("alice", "secret");
       Phone bob = phone("bob", "hunter2").answering(false);
       int calls = 0;
       try {
-        assertThat(alice.register().statusCode()).isEqualTo(200);
-        assertThat(bob.register().statusCode()).isEqualTo(200);
+        assertThat(alice.register().statusCode()).as("alice's REGISTER").isEqualTo(200);
+        assertThat(bob.register().statusCode()).as("bob's REGISTER").isEqualTo(200);
         calls = calls(alice, bob);
       } catch (Exception | AssertionError e) {
         throw new AssertionError("the phones failed during the flood (" + sent.get()
@@ -99,17 +125,14 @@ class FloodFairnessTest extends ProxyFixture {
       assertThat(calls).isEqualTo(ROUNDS);
       reader.join(30_000);
     }
-
     RateLimiter.Stats limits = server.status().rateLimits();
-    System.out.printf("flood: %d sent in %.1f s, %d answered; %s%n", sent.get(),
-        floodNanos.get() / 1e9, answered.get(), limits);
-    double seconds = floodNanos.get() / 1e9 + 1; // +1: answers to the flood's last moment
-    long bound = BURST + (long) Math.ceil(PER_SECOND * seconds);
-    assertThat(answered.get()).as("answers to the flooder (bound %d)", bound)
-        .isPositive().isLessThanOrEqualTo((int) Math.min(bound, sent.get()));
+    System.out.printf("flood at %d/s: %d sent in %.1f s, %d answered; %s%n", perSecond,
+        sent.get(), floodNanos.get() / 1e9, answered.get(), limits);
+    assertThat(answered.get()).as("answers to the flooder").isPositive();
     assertThat(sent.get()).as("the flood outlasted the phones' work").isGreaterThan(answered.get());
     assertThat(limits.requestsRefused()).as("the flood's requests dropped").isPositive();
     assertThat(limits.authBlocks()).isZero();
+    return new Flood(sent.get(), floodNanos.get(), answered.get());
   }
 
   /** MESSAGEs and calls from alice to bob, one after another; the number of calls ended. */
@@ -128,16 +151,16 @@ class FloodFairnessTest extends ProxyFixture {
   }
 
   /**
-   * OPTIONS to the server itself, each a new transaction, {@link #FLOOD_PER_SECOND} a second,
-   * until {@code done} (or {@link #FLOOD_MAX}).
+   * OPTIONS to the server itself, each a new transaction, {@code perSecond} a second, until
+   * {@code done} (or {@link #FLOOD_MAX}).
    */
-  private static void send(DatagramSocket socket, InetSocketAddress target, AtomicBoolean done,
-      AtomicInteger sent) {
+  private static void send(DatagramSocket socket, InetSocketAddress target, int perSecond,
+      AtomicBoolean done, AtomicInteger sent) {
     String local = socket.getLocalAddress().getHostAddress() + ":" + socket.getLocalPort();
     long start = System.nanoTime();
     try {
       for (int i = 0; i < FLOOD_MAX && !done.get(); i++) {
-        long early = start + i * (1_000_000_000L / FLOOD_PER_SECOND) - System.nanoTime();
+        long early = start + i * (1_000_000_000L / perSecond) - System.nanoTime();
         if (i % 10 == 0 && early > 0) {
           LockSupport.parkNanos(early); // pacing the load in tens, not waiting for a state
         }
