@@ -40,8 +40,8 @@ public final class DatagramSipDecoder extends MessageToMessageDecoder<DatagramPa
    */
   public DatagramSipDecoder(SipParser parser, Predicate<InetSocketAddress> admission) {
     super(DatagramPacket.class);
-    this.parser = parser;
-    this.admission = admission;
+    this.parser = java.util.Objects.requireNonNull(parser, "parser");
+    this.admission = java.util.Objects.requireNonNull(admission, "admission");
   }
 
   @Override
