@@ -39,6 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * 5% and holds 20% back so that later ones overtake them ({@link ImpairedNetwork#LOSSY}; what
  * crosses the relay: {@link ImpairedNetwork}); registration, a call through the proxy, pager and
  * session IM and offline delivery still complete, and no message reaches the application twice.
+ * The {@code overTcp} tests do the same over a TCP relay, where a "lost" chunk is held back (a
+ * retransmission delay) and holds back the stream behind it.
  *
  * <p>Timers are real (T1 500 ms), so the deadlines are generous; a failing run names the relay's
  * seed: run again with {@code -Dparley.relay.seed=N} to replay its decisions.
@@ -76,7 +78,17 @@ class ImpairedNetworkTest {
 
   @Test
   void aCallThroughTheProxyIsSetUpAndHungUp(TestInfo test) throws Exception {
-    start(test, "alice", "bob");
+    start(test, Transport.UDP, "alice", "bob");
+    callThroughTheProxyIsSetUpAndHungUp();
+  }
+
+  @Test
+  void overTcpACallThroughTheProxyIsSetUpAndHungUp(TestInfo test) throws Exception {
+    start(test, Transport.TCP, "alice", "bob");
+    callThroughTheProxyIsSetUpAndHungUp();
+  }
+
+  private void callThroughTheProxyIsSetUpAndHungUp() throws Exception {
     Endpoint alice = endpoint("alice");
     BlockingQueue<IncomingSessionEvent> atBob = new LinkedBlockingQueue<>();
     Endpoint bob = endpoint("bob");
@@ -124,7 +136,17 @@ class ImpairedNetworkTest {
 
   @Test
   void sessionMessagesArriveOnceEachInOrder(TestInfo test) throws Exception {
-    start(test, "alice", "bob");
+    start(test, Transport.UDP, "alice", "bob");
+    sessionMessagesArriveOnceEachInOrder("session");
+  }
+
+  @Test
+  void overTcpSessionMessagesArriveOnceEachInOrder(TestInfo test) throws Exception {
+    start(test, Transport.TCP, "alice", "bob");
+    sessionMessagesArriveOnceEachInOrder("tcp session");
+  }
+
+  private void sessionMessagesArriveOnceEachInOrder(String prefix) throws Exception {
     Endpoint alice = endpoint("alice");
     Endpoint bob = endpoint("bob");
     List<String> atBob = acceptingIm(bob);
@@ -133,7 +155,7 @@ class ImpairedNetworkTest {
         SessionType.INSTANT_MESSAGING, SessionContext.EMPTY);
     im.addParticipant(SipUri.parse(aor("bob"))).get(WAIT.toSeconds(), TimeUnit.SECONDS);
     assertThat(im.isPagerMode()).as("an IM session, not pager mode").isFalse();
-    List<String> sent = List.of("session 1", "session 2", "session 3");
+    List<String> sent = List.of(prefix + " 1", prefix + " 2", prefix + " 3");
     for (String text : sent) {
       assertDelivered(im.send(text), im);
     }
@@ -147,7 +169,18 @@ class ImpairedNetworkTest {
 
   @Test
   void aMessageForASignedOutUserIsDeliveredOnceWhenHeSignsIn(TestInfo test) throws Exception {
-    start(test, "alice", "bob");
+    start(test, Transport.UDP, "alice", "bob");
+    messageForASignedOutUserIsDeliveredOnceWhenHeSignsIn();
+  }
+
+  @Test
+  void overTcpAMessageForASignedOutUserIsDeliveredOnceWhenHeSignsIn(TestInfo test)
+      throws Exception {
+    start(test, Transport.TCP, "alice", "bob");
+    messageForASignedOutUserIsDeliveredOnceWhenHeSignsIn();
+  }
+
+  private void messageForASignedOutUserIsDeliveredOnceWhenHeSignsIn() throws Exception {
     Endpoint alice = endpoint("alice");
     InstantMessagingSession pager = (InstantMessagingSession) alice.sessionManager().createSession(
         SessionType.INSTANT_MESSAGING,
@@ -173,10 +206,7 @@ class ImpairedNetworkTest {
   @Test
   void overTcpRegistrationAndPagerMessagesCompleteDespiteRetransmissionDelays(TestInfo test)
       throws Exception {
-    network = ImpairedNetwork.start(work.resolve("data"), test.getDisplayName(), Transport.TCP,
-        ImpairedNetwork.LOSSY, null, "alice", "bob");
-    server = network.server();
-    relay = network.relay();
+    start(test, Transport.TCP, "alice", "bob");
     Endpoint alice = endpoint("alice");
     Endpoint bob = endpoint("bob");
     List<String> atBob = acceptingIm(bob);
@@ -201,7 +231,12 @@ class ImpairedNetworkTest {
 
   /** Starts the server with these users and the lossy relay in front of it. */
   private void start(TestInfo test, String... users) throws Exception {
-    network = ImpairedNetwork.start(work.resolve("data"), test.getDisplayName(),
+    start(test, Transport.UDP, users);
+  }
+
+  /** The same with the endpoints on {@code transport} (UDP or TCP) through the relay. */
+  private void start(TestInfo test, Transport transport, String... users) throws Exception {
+    network = ImpairedNetwork.start(work.resolve("data"), test.getDisplayName(), transport,
         ImpairedNetwork.LOSSY, null, users);
     server = network.server();
     relay = network.relay();

@@ -1,5 +1,7 @@
 package dev.parley.transport;
 
+import java.net.InetSocketAddress;
+
 /**
  * Receives what the transport layer reads from the network. Called on an event loop: it must not
  * block. The transaction layer implements it.
@@ -19,6 +21,20 @@ public interface TransportListener {
    * Default: answer.
    */
   default boolean mayAnswerMalformed(Flow flow) {
+    return true;
+  }
+
+  /**
+   * A UDP datagram from {@code source} that holds a request other than ACK, as far as its first
+   * bytes tell (after leading CR and LF: not {@code SIP/} in any case, which starts a response,
+   * nor {@code ACK }), is about to be copied and parsed. Return false to drop it there, unparsed,
+   * unanswered and untraced. The transport asks once for every such datagram, on the event loop
+   * that read it and before anything else is done with it: a listener that limits sources
+   * counts UDP requests here, and does not count them again in {@link #onMessage} or
+   * {@link #mayAnswerMalformed}, so that a flood's excess costs its read and this check, not a
+   * parse. Responses, ACKs and keep-alives are not asked about. Must not block. Default: parse.
+   */
+  default boolean mayParseDatagram(InetSocketAddress source) {
     return true;
   }
 }

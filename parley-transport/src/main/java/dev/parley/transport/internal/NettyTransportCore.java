@@ -24,6 +24,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -101,6 +102,16 @@ public final class NettyTransportCore {
 
   TransportListener listener() {
     return listener;
+  }
+
+  /** The listener's {@link TransportListener#mayParseDatagram}; a listener that throws: parse. */
+  boolean mayParseDatagram(InetSocketAddress source) {
+    try {
+      return listener.mayParseDatagram(source);
+    } catch (RuntimeException e) {
+      log.warn("Transport listener failed to admit a datagram from {}", source, e);
+      return true;
+    }
   }
 
   /** The event loop group, once started. */

@@ -37,7 +37,8 @@ final class Pipelines {
   private Pipelines() {}
 
   static ChannelInitializer<Channel> datagram(NettyTransportCore core) {
-    DatagramSipDecoder decoder = new DatagramSipDecoder(core.parser());
+    DatagramSipDecoder decoder = new DatagramSipDecoder(core.parser(),
+        source -> core.mayParseDatagram(source));
     DatagramSipEncoder encoder = new DatagramSipEncoder(core.tracer());
     return new ChannelInitializer<>() {
       @Override

@@ -49,6 +49,55 @@ class CodecTest {
   }
 
   @Test
+  void datagramDecoderAsksBeforeParsingARequestAndDropsWhatIsRefusedUnparsed() {
+    List<InetSocketAddress> asked = new ArrayList<>();
+    EmbeddedChannel ch = new EmbeddedChannel(new DatagramSipDecoder(SipParser.create(),
+        source -> {
+          asked.add(source);
+          return false;
+        }));
+    ByteBuf request = Unpooled.copiedBuffer(StreamSipDecoderTest.INVITE, StandardCharsets.US_ASCII);
+    ByteBuf garbage = Unpooled.wrappedBuffer(new byte[] {0, 1, 2, 3, (byte) 0xff});
+    ByteBuf response = Unpooled.copiedBuffer(StreamSipDecoderTest.OK_COMPACT,
+        StandardCharsets.US_ASCII);
+    ByteBuf ack = Unpooled.copiedBuffer("ACK sip:bob@example.com SIP/2.0\r\n"
+        + "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK1\r\nMax-Forwards: 70\r\n"
+        + "From: <sip:alice@example.com>;tag=1\r\nTo: <sip:bob@example.com>;tag=2\r\n"
+        + "Call-ID: a1\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n", StandardCharsets.US_ASCII);
+    ch.writeInbound(new DatagramPacket(request, LOCAL, PEER));
+    ch.writeInbound(new DatagramPacket(garbage, LOCAL, PEER));
+    assertThat((Object) ch.readInbound()).as("a refused request and refused garbage: nothing")
+        .isNull();
+    assertThat(asked).containsExactly(PEER, PEER);
+    ch.writeInbound(new DatagramPacket(response, LOCAL, PEER));
+    ch.writeInbound(new DatagramPacket(ack, LOCAL, PEER));
+    SipFrame first = ch.readInbound();
+    SipFrame second = ch.readInbound();
+    assertThat(first.message().isResponse()).as("a response is not asked about").isTrue();
+    assertThat(second.message().isRequest()).as("nor an ACK").isTrue();
+    assertThat(asked).hasSize(2);
+    assertThat(request.refCnt()).isZero();
+    assertThat(garbage.refCnt()).isZero();
+    assertThat(response.refCnt()).isZero();
+    assertThat(ack.refCnt()).isZero();
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void onlyResponsesAndAcksStartLikeSomethingOtherThanARequest() {
+    for (String s : List.of("SIP/2.0 200 OK\r\n", "sip/2.0 200 OK", "\r\n\r\nSIP/2.0 100",
+        "ACK sip:a@b SIP/2.0")) {
+      assertThat(DatagramSipDecoder.isRequestOtherThanAck(Unpooled.copiedBuffer(s,
+          StandardCharsets.US_ASCII))).as(s).isFalse();
+    }
+    for (String s : List.of("OPTIONS sip:a@b SIP/2.0", "ack sip:a@b SIP/2.0", "ACKS sip:a@b",
+        "SIP", " SIP/2.0 200 OK", "\u0000\u0001")) {
+      assertThat(DatagramSipDecoder.isRequestOtherThanAck(Unpooled.copiedBuffer(s,
+          StandardCharsets.US_ASCII))).as(s).isTrue();
+    }
+  }
+
+  @Test
   void encodersWriteTheWireBytesAndTraceThem() {
     Tracer tracer = new Tracer();
     List<TraceEvent> events = new ArrayList<>();

@@ -72,6 +72,11 @@ public final class OpenFlows {
       public boolean mayAnswerMalformed(Flow flow) {
         return next.mayAnswerMalformed(flow);
       }
+
+      @Override
+      public boolean mayParseDatagram(java.net.InetSocketAddress source) {
+        return next.mayParseDatagram(source);
+      }
     };
   }
 

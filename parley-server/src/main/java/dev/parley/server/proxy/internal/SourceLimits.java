@@ -10,12 +10,16 @@ import dev.parley.transport.Inbound;
 import dev.parley.transport.TransportLayer;
 import dev.parley.transport.TransportListener;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The per-source limits in front of the transaction layer: every request but ACK is checked
- * against the {@link RateLimiter} before a transaction exists for it. A source that is blocked
+ * against the {@link RateLimiter} before a transaction exists for it; over UDP before it is even
+ * parsed ({@link #mayParseDatagram}), so that a flood from one source costs the event loop that
+ * reads its socket little more than the reads, and the loop keeps up with the other sources
+ * whose datagrams share that socket's buffer. A source that is blocked
  * for failed authentications, or over its request rate, is refused: over UDP the request is
  * dropped (answering a flood doubles it, and a spoofed source would make us a reflector); over
  * TCP, TLS and WebSocket, where the handshake vouches for the source, it gets a stateless
@@ -39,9 +43,16 @@ public final class SourceLimits implements TransportListener {
     this.transport = transport;
   }
 
+  /** UDP: the request's datagram takes its source's token here, before it is parsed. */
+  @Override
+  public boolean mayParseDatagram(InetSocketAddress source) {
+    return limiter.tryAdmit(source.getAddress()); // dropped: no answer over UDP
+  }
+
   @Override
   public void onMessage(Inbound inbound) {
-    if (inbound.message() instanceof SipRequest r && !r.method().equals(SipMethod.ACK)) {
+    if (inbound.message() instanceof SipRequest r && !r.method().equals(SipMethod.ACK)
+        && inbound.flow().transport().isReliable()) { // UDP: counted in mayParseDatagram
       InetAddress source = inbound.flow().remote().getAddress();
       if (!limiter.tryAdmit(source)) {
         refuse(r, inbound.flow(), source);
@@ -67,10 +78,14 @@ public final class SourceLimits implements TransportListener {
 
   /**
    * A malformed request (about to get a stateless 400 from the transport) counts against its
-   * source like any other; a source that is blocked or over its rate gets no answer at all.
+   * source like any other; a source that is blocked or over its rate gets no answer at all. Over
+   * UDP its datagram was counted in {@link #mayParseDatagram} already.
    */
   @Override
   public boolean mayAnswerMalformed(Flow flow) {
+    if (!flow.transport().isReliable()) {
+      return true;
+    }
     InetAddress source = flow.remote().getAddress();
     if (limiter.tryAdmit(source)) {
       return true;

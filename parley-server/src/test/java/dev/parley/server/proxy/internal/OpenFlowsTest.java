@@ -102,4 +102,26 @@ class OpenFlowsTest {
     assertThatThrownBy(() -> flows.watch(null)).isInstanceOf(NullPointerException.class)
         .hasMessageContaining("next");
   }
+
+  @Test
+  void theWatchAsksItsListenerWhetherToParseADatagramAndToAnswerAMalformedRequest() {
+    InetSocketAddress refused = new InetSocketAddress("127.0.0.5", 40000);
+    TransportListener watch = new OpenFlows().watch(new TransportListener() {
+      @Override
+      public void onMessage(dev.parley.transport.Inbound inbound) {}
+
+      @Override
+      public boolean mayParseDatagram(InetSocketAddress source) {
+        return !source.equals(refused);
+      }
+
+      @Override
+      public boolean mayAnswerMalformed(Flow flow) {
+        return false;
+      }
+    });
+    assertThat(watch.mayParseDatagram(refused)).isFalse();
+    assertThat(watch.mayParseDatagram(PEER)).isTrue();
+    assertThat(watch.mayAnswerMalformed(flow(Transport.UDP, 0))).isFalse();
+  }
 }
