@@ -51,9 +51,9 @@ class ClientInteractiveTest {
     tmux = new Tmux();
     tmux.start("bob", client("bob", ""));
     tmux.start("alice", client("alice", ""));
-    String bob = tmux.await("bob", "reachable at (sip:bob@127\\.0\\.0\\.1:\\d+) \\(no server\\)")
+    String bob = tmux.awaitStarted("bob", "reachable at (sip:bob@127\\.0\\.0\\.1:\\d+) \\(no server\\)")
         .group(1);
-    tmux.await("alice", "^ready as sip:alice@127\\.0\\.0\\.1, reachable at ");
+    tmux.awaitStarted("alice", "^ready as sip:alice@127\\.0\\.0\\.1, reachable at ");
     converse(bob, bob);
   }
 
@@ -64,8 +64,8 @@ class ClientInteractiveTest {
       String options = "--server " + server.address() + " --password " + ServerProcess.PASSWORD;
       tmux.start("bob", client("bob", options));
       tmux.start("alice", client("alice", options));
-      tmux.await("bob", "^signed in as sip:bob@127\\.0\\.0\\.1 \\(contact ");
-      tmux.await("alice", "^signed in as sip:alice@127\\.0\\.0\\.1 \\(contact ");
+      tmux.awaitStarted("bob", "^signed in as sip:bob@127\\.0\\.0\\.1 \\(contact ");
+      tmux.awaitStarted("alice", "^signed in as sip:alice@127\\.0\\.0\\.1 \\(contact ");
       converse("bob", "sip:bob@127.0.0.1");
     }
   }

@@ -58,8 +58,21 @@ final class Tmux implements AutoCloseable {
 
   /** Polls the screen until {@code regex} is found in it; returns the match. */
   Matcher await(String name, String regex) {
+    return await(name, regex, Duration.ofSeconds(20));
+  }
+
+  /**
+   * As {@link #await(String, String)} for the first line of a program the window just started:
+   * a JVM of its own, which a loaded machine can keep from the CPU for tens of seconds
+   * ({@link ServerProcess#STARTUP}, the same allowance as a server started as a process).
+   */
+  Matcher awaitStarted(String name, String regex) {
+    return await(name, regex, ServerProcess.STARTUP);
+  }
+
+  private Matcher await(String name, String regex, Duration atMost) {
     Pattern p = Pattern.compile(regex, Pattern.MULTILINE);
-    return Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+    return Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(100))
         .alias(name + " shows /" + regex + "/")
         .until(() -> {
           Matcher m = p.matcher(screen(name));
