@@ -168,7 +168,8 @@ final class SessionEvents {
   }
 
   /**
-   * A {@code roster} event of conference {@code e}: every participant but us with its state.
+   * A {@code roster} event of conference {@code e}: every participant but us with its state and
+   * whether its audio is muted or on hold.
    * Without {@code always}, only when the list differs from the last one told.
    */
   void roster(Entry e, boolean always) {
@@ -181,8 +182,14 @@ final class SessionEvents {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("uri", p.uri().toString());
       m.put("state", p.state().name());
+      // its audio as the roster says it (no participant state: UCCAPI's have no mute or hold)
+      ConferenceSession.AudioState audio = e.session instanceof ConferenceSession c
+          ? c.audioState(p) : ConferenceSession.AudioState.NONE;
+      m.put("muted", audio.isMuted());
+      m.put("onHold", audio.isOnHold());
       people.add(m);
-      who.append(who.length() == 0 ? "" : ", ").append(p.uri()).append(' ').append(p.state());
+      who.append(who.length() == 0 ? "" : ", ").append(p.uri()).append(' ').append(p.state())
+          .append(audio.isMuted() ? " (muted)" : audio.isOnHold() ? " (on hold)" : "");
     }
     synchronized (e) {
       if (!always && people.equals(e.shownRoster)) {

@@ -76,7 +76,7 @@ class ClientConferenceTest {
     assertThat(hello).containsEntry("text", "hello all").containsEntry("type", "CONFERENCE");
     Map<String, Object> bobsRoster = bob.await("roster");
     assertThat(bobsRoster.get("participants"))
-        .isEqualTo(List.of(Map.of("uri", "sip:alice@127.0.0.1", "state", "CONNECTED")));
+        .isEqualTo(List.of(ClientRun.connected("sip:alice@127.0.0.1")));
 
     alice.type("conf invite " + carolUri);
     Map<String, Object> incoming = carol.await("incoming");
@@ -86,8 +86,8 @@ class ClientConferenceTest {
         .containsEntry("peer", "sip:conf-test1@127.0.0.1");
     assertThat(carol.await("conference")).containsEntry("uri", "sip:conf-test1@127.0.0.1");
     List<Map<String, Object>> everyone = List.of(
-        Map.of("uri", "sip:bob@127.0.0.1", "state", "CONNECTED"),
-        Map.of("uri", carolUri, "state", "CONNECTED"));
+        ClientRun.connected("sip:bob@127.0.0.1"),
+        ClientRun.connected(carolUri));
     alice.await("roster", e -> e.get("participants").equals(everyone));
 
     int told = alice.events("roster").size();

@@ -59,6 +59,21 @@ class ClientConferenceThroughServerTest {
     return r;
   }
 
+  /**
+   * Waits for a roster event of {@code run} after its first {@code skip} that lists alice alone,
+   * CONNECTED, with {@code muted} and {@code onHold}; returns the count of roster events then.
+   */
+  private static int awaitRoster(ClientRun run, int skip, boolean muted, boolean onHold) {
+    Map<String, Object> alice = Map.of("uri", "sip:alice@127.0.0.1", "state", "CONNECTED",
+        "muted", muted, "onHold", onHold);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+      List<Map<String, Object>> r = run.events("roster");
+      return r.subList(Math.min(skip, r.size()), r.size()).stream()
+          .anyMatch(e -> List.of(alice).equals(e.get("participants")));
+    });
+    return run.events("roster").size();
+  }
+
   @Test
   void createJoinRosterSendAndInviteThroughTheServersFocus() throws Exception {
     ClientRun alice = client("alice");
@@ -76,9 +91,9 @@ class ClientConferenceThroughServerTest {
     bob.type("conf join " + uri);
     assertThat(bob.await("conference")).containsEntry("uri", uri);
     alice.await("roster", e -> e.get("participants")
-        .equals(List.of(Map.of("uri", "sip:bob@127.0.0.1", "state", "CONNECTED"))));
+        .equals(List.of(ClientRun.connected("sip:bob@127.0.0.1"))));
     bob.await("roster", e -> e.get("participants")
-        .equals(List.of(Map.of("uri", "sip:alice@127.0.0.1", "state", "CONNECTED"))));
+        .equals(List.of(ClientRun.connected("sip:alice@127.0.0.1"))));
 
     alice.type("send hello bob");
     assertThat(alice.await("sent")).containsEntry("delivered", true)
@@ -92,13 +107,13 @@ class ClientConferenceThroughServerTest {
         .containsEntry("conversation", created.get("conversation"));
     assertThat(carol.await("conference")).containsEntry("uri", uri);
     bob.await("roster", e -> e.get("participants").equals(List.of(
-        Map.of("uri", "sip:alice@127.0.0.1", "state", "CONNECTED"),
-        Map.of("uri", "sip:carol@127.0.0.1", "state", "CONNECTED"))));
+        ClientRun.connected("sip:alice@127.0.0.1"),
+        ClientRun.connected("sip:carol@127.0.0.1"))));
 
     alice.type("conf leave");
     assertThat(alice.await("ended")).containsEntry("type", "CONFERENCE");
     bob.await("roster", e -> e.get("participants").equals(List.of(
-        Map.of("uri", "sip:carol@127.0.0.1", "state", "CONNECTED"))));
+        ClientRun.connected("sip:carol@127.0.0.1"))));
   }
 
   @Test
@@ -114,16 +129,23 @@ class ClientConferenceThroughServerTest {
     bob.type("conf join " + uri);
     bob.await("conference");
     alice.await("roster", e -> e.get("participants")
-        .equals(List.of(Map.of("uri", "sip:bob@127.0.0.1", "state", "CONNECTED"))));
+        .equals(List.of(ClientRun.connected("sip:bob@127.0.0.1"))));
 
     // two seconds of what the focus sends bob, then the audio commands
     ClientAudioThroughServerTest.awaitStats(bob,
         s -> ClientAudioThroughServerTest.count(s, "packetsReceived") >= 100);
+    // bob's roster events follow alice's hold and mute (her re-INVITEs to the focus)
+    int seen = bob.events("roster").size();
     alice.type("hold");
     assertThat(alice.await("hold")).containsEntry("onHold", true);
+    seen = awaitRoster(bob, seen, false, true);
     alice.type("resume");
     alice.await("hold", e -> Boolean.FALSE.equals(e.get("onHold")));
-    alice.type("mute").type("unmute").type("dtmf 1");
+    seen = awaitRoster(bob, seen, false, false);
+    alice.type("mute");
+    seen = awaitRoster(bob, seen, true, false);
+    alice.type("unmute").type("dtmf 1");
+    awaitRoster(bob, seen, false, false);
     ClientAudioThroughServerTest.awaitStats(bob,
         s -> ClientAudioThroughServerTest.count(s, "packetsReceived") >= 150);
     assertThat(ClientAudioThroughServerTest.stats(alice)).containsEntry("final", false)

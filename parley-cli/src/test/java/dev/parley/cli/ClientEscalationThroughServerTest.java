@@ -84,8 +84,8 @@ class ClientEscalationThroughServerTest {
         .containsEntry("replaces", null)
         .containsEntry("conversation", oneToOne.get("conversation"));
     alice.await("roster", e -> e.get("participants").equals(List.of(
-        Map.of("uri", "sip:bob@127.0.0.1", "state", "CONNECTED"),
-        Map.of("uri", "sip:carol@127.0.0.1", "state", "CONNECTED"))));
+        ClientRun.connected("sip:bob@127.0.0.1"),
+        ClientRun.connected("sip:carol@127.0.0.1"))));
 
     alice.type("send hello both"); // the conference is the current session now
     Map<String, Object> sent = alice.await("sent", e -> "CONFERENCE".equals(e.get("type")));

@@ -96,6 +96,14 @@ final class ClientRun implements AutoCloseable {
     return await(event, e -> true);
   }
 
+  /**
+   * A participant of a {@code roster} event: {@code uri} CONNECTED, its audio neither muted nor
+   * on hold.
+   */
+  static Map<String, Object> connected(String uri) {
+    return Map.of("uri", uri, "state", "CONNECTED", "muted", false, "onHold", false);
+  }
+
   /** The contact URI of the {@code enabled} event. */
   String contact() {
     return (String) await(ClientEvent.ENABLED).get("contact");

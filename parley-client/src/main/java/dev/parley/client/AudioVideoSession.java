@@ -62,9 +62,12 @@ public interface AudioVideoSession extends Session {
   boolean isHeldByPeer();
 
   /**
-   * Mutes or unmutes our audio: while muted no audio RTP is sent (DTMF still is); the peer is not
-   * told (no re-INVITE). Takes effect at the next 20 ms frame; may be called before the stream
-   * starts.
+   * Mutes or unmutes our audio: while muted no audio RTP is sent (DTMF still is). Takes effect
+   * at the next 20 ms frame; may be called before the stream starts. In a two-party call the peer
+   * is not told (no re-INVITE). In a {@link ConferenceSession} the focus is told as well: a
+   * re-INVITE with our audio {@code recvonly} ({@code inactive} on hold), {@code sendrecv} (or
+   * {@code sendonly}) again on unmute, so that the roster shows the others our mute; a conference
+   * entered muted offers {@code recvonly} from the start.
    */
   void setMuted(boolean muted);
 

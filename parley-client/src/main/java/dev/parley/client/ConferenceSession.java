@@ -54,8 +54,10 @@ import java.util.concurrent.CompletableFuture;
  * {@link Endpoint.Builder#audioSink audio sink} functions are called with this session, what the
  * source gives is mixed into what everyone else hears, the sink gets the mix of everyone but us;
  * {@link #hold()} (a {@code sendonly} re-INVITE: the focus leaves us out of the mix and sends us
- * nothing), {@link #setMuted}, {@link #sendDtmf} (to the focus) and {@link #audioStats()} work on
- * it; leaving stops the stream and frees its ports. {@link #carriesAudio()} says whether the
+ * nothing), {@link #setMuted} (local at once, and a re-INVITE with our audio {@code recvonly}, or
+ * {@code sendrecv} again, so that the roster shows everyone our mute), {@link #sendDtmf} (to the
+ * focus) and {@link #audioStats()} work on it; {@link #audioState(Participant)} is each
+ * participant's audio as the roster says it; leaving stops the stream and frees its ports. {@link #carriesAudio()} says whether the
  * focus took the audio line. The audio operations of an IM-only conference throw
  * {@link IllegalStateException}, but {@link #setMuted}: called before entering with audio it is
  * kept (the audio line starts muted), and {@link #isMuted()} is false until there is audio.
@@ -88,6 +90,46 @@ public interface ConferenceSession extends InstantMessagingSession, AudioVideoSe
    * @throws NullPointerException if an argument or one of {@code media}'s elements is null
    */
   CompletableFuture<SipUri> enter(SipUri conferenceUri, Media... media);
+
+  /**
+   * A participant's audio in the conference (close to UCCAPI's {@code UCC_CONFERENCE_MEDIA_STATE}
+   * of a conference participant endpoint: its CONNECTED and HOLD; NONE is its DISCONNECTED). It
+   * is no {@link ParticipantState}: a muted or held participant is in the conference, CONNECTED.
+   */
+  enum AudioState {
+    /** No audio in the conference: instant messaging only, not connected, or not listed. */
+    NONE,
+    /** Talks and listens ({@code sendrecv}). */
+    CONNECTED,
+    /** Muted itself: it listens and does not talk (its audio {@code recvonly}). */
+    MUTED,
+    /** On hold: it holds the focus ({@code sendonly}, {@code inactive}, or {@code on-hold}). */
+    ON_HOLD,
+    /** The focus mutes it (RFC 4575 {@code muted-via-focus}: the organizer's mute). */
+    MUTED_BY_FOCUS;
+
+    /** Whether it does not talk: {@link #MUTED} or {@link #MUTED_BY_FOCUS}. */
+    public boolean isMuted() {
+      return this == MUTED || this == MUTED_BY_FOCUS;
+    }
+
+    /** Whether it is {@link #ON_HOLD}. */
+    public boolean isOnHold() {
+      return this == ON_HOLD;
+    }
+  }
+
+  /**
+   * {@code participant}'s audio in the conference: for the others, as the focus's roster says it
+   * (each endpoint's audio {@code <media><status>}, from the participant's side, and its endpoint
+   * status; {@link Listener#onRosterChanged} follows each change, with no participant state
+   * change); for the local participant, our own ({@link #isOnHold()}, {@link #isMuted()}, NONE
+   * without audio). NONE for the focus and for participants who left.
+   *
+   * @throws IllegalArgumentException if {@code participant} is not of this session
+   * @throws NullPointerException if {@code participant} is null
+   */
+  AudioState audioState(Participant participant);
 
   /**
    * Whether the session carries audio: it asked for {@link Media#AUDIO} and the focus's answer

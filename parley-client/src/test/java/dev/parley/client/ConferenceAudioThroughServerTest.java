@@ -253,6 +253,113 @@ class ConferenceAudioThroughServerTest {
     assertThat(a.audioStats()).as("the figures at the end").isPresent();
   }
 
+  /** The roster NOTIFYs (their bodies) that {@code s} received, oldest first. */
+  private static List<String> rosterNotifies(ConferenceSession s) {
+    return s.trace().messages().stream()
+        .filter(m -> m.direction() == SessionTrace.Direction.RECEIVED
+            && m.startLine().startsWith("NOTIFY") && m.text().contains("<conference-info"))
+        .map(SessionTrace.Message::text).toList();
+  }
+
+  /**
+   * The audio direction of our re-INVITEs (the audio line of each one's SDP; a request sent
+   * again over UDP counted once: by its CSeq), oldest first. The first INVITE (no To tag) is not
+   * one.
+   */
+  private static List<String> reInviteDirections(ConferenceSession s) {
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (SessionTrace.Message m : s.trace().messages()) {
+      String t = m.text();
+      if (m.direction() != SessionTrace.Direction.SENT || !m.startLine().startsWith("INVITE")
+          || !t.contains("m=audio")) {
+        continue;
+      }
+      String to = t.lines().filter(l -> l.regionMatches(true, 0, "To:", 0, 3)).findFirst()
+          .orElse("");
+      String cseq = t.lines().filter(l -> l.regionMatches(true, 0, "CSeq:", 0, 5)).findFirst()
+          .orElse("");
+      if (!to.contains(";tag=")) {
+        continue;
+      }
+      String audio = t.substring(t.indexOf("m=audio"));
+      for (String d : List.of("sendrecv", "sendonly", "recvonly", "inactive")) {
+        if (audio.contains("a=" + d)) {
+          out.putIfAbsent(cseq, d);
+        }
+      }
+    }
+    return List.copyOf(out.values());
+  }
+
+  @Test
+  void aParticipantsMuteAndHoldReachTheOthersRosterWithoutAStateChange() throws Exception {
+    Endpoint alice = endpoint("alice", null, new Ear());
+    Endpoint bob = endpoint("bob", A, new Ear());
+    ConferenceSession a = conference(alice);
+    List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    a.addListener(new ConferenceSession.Listener() {
+      @Override
+      public void onParticipantAdded(Session s, Participant p) {
+        p.addListener((who, e) -> events.add(who.uri() + " " + e.newState()));
+      }
+    });
+    SipUri uri = a.enter(ConferenceSession.Media.AUDIO).get(WAIT, TimeUnit.SECONDS);
+    ConferenceSession b = conference(bob);
+    b.enter(uri, ConferenceSession.Media.AUDIO).get(WAIT, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(WAIT)).untilAsserted(() -> assertThat(roster(a))
+        .containsExactly("sip:bob@example.test CONNECTED"));
+    Participant bobInA = a.participants().get(1);
+    await().atMost(Duration.ofSeconds(WAIT)).until(() -> a.audioState(bobInA)
+        == ConferenceSession.AudioState.CONNECTED);
+    assertThat(a.audioState(a.localParticipant())).isEqualTo(ConferenceSession.AudioState.CONNECTED);
+    assertThat(a.audioState(a.focus().orElseThrow())).isEqualTo(ConferenceSession.AudioState.NONE);
+    events.clear();
+
+    // bob mutes: a recvonly re-INVITE; the focus's roster says recvonly; alice sees him muted
+    b.setMuted(true);
+    await().atMost(Duration.ofSeconds(WAIT)).until(() -> a.audioState(bobInA)
+        == ConferenceSession.AudioState.MUTED);
+    assertThat(a.audioState(bobInA).isMuted()).isTrue();
+    assertThat(reInviteDirections(b)).containsExactly("recvonly");
+    assertThat(rosterNotifies(a)).as("the focus's roster documents")
+        .anySatisfy(xml -> assertThat(xml).contains("sip:bob@example.test")
+            .contains("<status>recvonly</status>"));
+    assertThat(b.audioState(b.localParticipant())).isEqualTo(ConferenceSession.AudioState.MUTED);
+    assertThat(b.isOnHold()).isFalse();
+    assertThat(b.isHeldByPeer()).as("the focus's sendonly answers our recvonly").isFalse();
+
+    // unmuted: sendrecv again
+    b.setMuted(false);
+    await().atMost(Duration.ofSeconds(WAIT)).until(() -> a.audioState(bobInA)
+        == ConferenceSession.AudioState.CONNECTED);
+    assertThat(reInviteDirections(b)).containsExactly("recvonly", "sendrecv");
+
+    // on hold: sendonly; muted meanwhile: inactive, still on hold; resumed while muted: muted
+    b.hold().get(WAIT, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(WAIT)).until(() -> a.audioState(bobInA)
+        == ConferenceSession.AudioState.ON_HOLD);
+    b.setMuted(true);
+    await().atMost(Duration.ofSeconds(WAIT)).until(() -> reInviteDirections(b).size() == 4);
+    b.resume().get(WAIT, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(WAIT)).until(() -> a.audioState(bobInA)
+        == ConferenceSession.AudioState.MUTED);
+    assertThat(reInviteDirections(b)).containsExactly("recvonly", "sendrecv", "sendonly",
+        "inactive", "recvonly");
+
+    // a hold asked for while the unmute's re-INVITE is out goes once it is answered
+    b.setMuted(false);
+    b.hold().get(WAIT, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(WAIT)).until(() -> a.audioState(bobInA)
+        == ConferenceSession.AudioState.ON_HOLD);
+    assertThat(reInviteDirections(b)).endsWith("sendrecv", "sendonly");
+    assertThat(b.audioState(b.localParticipant())).isEqualTo(ConferenceSession.AudioState.ON_HOLD);
+
+    assertThat(roster(a)).containsExactly("sip:bob@example.test CONNECTED");
+    assertThat(events).as("no participant state change for mute or hold").isEmpty();
+    b.leave().get(WAIT, TimeUnit.SECONDS);
+    a.leave().get(WAIT, TimeUnit.SECONDS);
+  }
+
   @Test
   void anEscalatedCallKeepsItsConversationReplacesBobsCallAndCarriesTheToneToBobAndCarol()
       throws Exception {

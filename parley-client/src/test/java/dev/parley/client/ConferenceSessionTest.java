@@ -313,7 +313,7 @@ class ConferenceSessionTest {
   }
 
   @Test
-  void aParticipantOnHoldOrMutedByTheFocusStaysConnectedWithoutAStateChange() throws Exception {
+  void aParticipantOnHoldOrMutedByTheFocusStaysConnectedAndItsAudioSaysIt() throws Exception {
     ConferenceSession a = conference(alice);
     Events events = new Events();
     a.addListener(events);
@@ -341,6 +341,10 @@ class ConferenceSessionTest {
       events.await("roster");
       events.lines.remove("roster");
       assertThat(others(a)).as(status.name()).containsExactly("sip:bob@127.0.0.1 CONNECTED");
+      // its audio says it instead (ConferenceSession.audioState)
+      assertThat(a.audioState(a.participants().get(1))).as(status.name()).isEqualTo(
+          status == dev.parley.sip.body.EndpointStatus.ON_HOLD
+              ? ConferenceSession.AudioState.ON_HOLD : ConferenceSession.AudioState.MUTED_BY_FOCUS);
     }
     assertThat(events.lines).isEmpty(); // no state change, nobody added or removed
     b.leave().get(WAIT, TimeUnit.SECONDS);

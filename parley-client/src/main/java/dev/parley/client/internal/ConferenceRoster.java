@@ -15,6 +15,7 @@ import dev.parley.sip.SipUri;
 import dev.parley.sip.SubscriptionState;
 import dev.parley.sip.body.ConferenceInfo;
 import dev.parley.sip.body.EndpointStatus;
+import dev.parley.sip.body.MediaStatus;
 import dev.parley.sip.Uri;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -46,8 +47,10 @@ final class ConferenceRoster {
    * @param state its endpoint status mapped to our states
    * @param disconnection when DISCONNECTED, how (its endpoint's {@code disconnection-method}:
    *     {@code departed}, {@code booted}, {@code failed}, {@code busy}), or null
+   * @param audio its endpoint's audio as {@link #audioOf} reads it
    */
-  record Entry(Uri uri, String displayName, ParticipantState state, String disconnection) {}
+  record Entry(Uri uri, String displayName, ParticipantState state, String disconnection,
+      ConferenceSession.AudioState audio) {}
 
   /** The Expires of our SUBSCRIBE (the contract's default and maximum). */
   static final long EXPIRES_SECONDS = 3600;
@@ -76,6 +79,9 @@ final class ConferenceRoster {
    * millis); at most one per member (each leaves with its member).
    */
   private final Map<DefaultParticipant, Long> unlisted = new IdentityHashMap<>();
+  /** The members' audio as the roster last gave it (members it never described have none). */
+  private final Map<DefaultParticipant, ConferenceSession.AudioState> audio =
+      new IdentityHashMap<>();
 
   ConferenceRoster(DefaultConferenceSession session) {
     this.session = session;
@@ -101,6 +107,11 @@ final class ConferenceRoster {
   /** Under the lock: the member of {@code uri}'s address of record, or null. */
   DefaultParticipant memberLocked(Uri uri) {
     return members.get(key(uri));
+  }
+
+  /** Under the lock: {@code p}'s audio as the roster gives it; NONE when it is no member. */
+  ConferenceSession.AudioState audioLocked(DefaultParticipant p) {
+    return audio.getOrDefault(p, ConferenceSession.AudioState.NONE);
   }
 
   /** Under the lock: whether {@code p} is a member now. */
@@ -167,6 +178,7 @@ final class ConferenceRoster {
       p.connectionFailed(connectionFailure); // nothing when it connected before
     }
     unlisted.remove(p);
+    audio.remove(p);
     if (members.remove(key(p.uri()), p)) {
       session.endpoint.deliver(session.listeners, l -> l.onParticipantRemoved(session, p));
     }
@@ -210,6 +222,7 @@ final class ConferenceRoster {
         session.referrals.rosterListedLocked(p); // listed again after a disconnected entry
         unlisted.remove(p); // listed: from now on, a full state that leaves it out means it left
       }
+      audio.put(p, e.audio()); // no state change of its own: onRosterChanged tells it
       if (p.state() != e.state()) { // the same state keeps its reason (RINGING) and raises nothing
         p.followRoster(e.state(), ParticipantStateChangeReason.NORMAL, 0);
       }
@@ -412,9 +425,37 @@ final class ConferenceRoster {
           ? ParticipantState.DISCONNECTED : stateOf(status);
       String disconnection = state == ParticipantState.DISCONNECTED && endpoint != null
           ? endpoint.disconnectionMethod() : null;
-      out.add(new Entry(uri, u.displayText(), state, disconnection));
+      out.add(new Entry(uri, u.displayText(), state, disconnection,
+          state == ParticipantState.CONNECTED ? audioOf(endpoint) : ConferenceSession.AudioState.NONE));
     }
     return out;
+  }
+
+  /**
+   * An endpoint's audio: {@code muted-via-focus} and {@code on-hold} as its status says, else its
+   * first audio media's status (RFC 4575 5.7.8, the participant's SDP direction from its side):
+   * {@code recvonly} MUTED (it listens only), {@code sendonly} or {@code inactive} ON_HOLD,
+   * {@code sendrecv} (or none given) CONNECTED; NONE without an audio media.
+   */
+  static ConferenceSession.AudioState audioOf(ConferenceInfo.Endpoint endpoint) {
+    if (endpoint == null) {
+      return ConferenceSession.AudioState.NONE;
+    }
+    if (endpoint.status() == EndpointStatus.MUTED_VIA_FOCUS) {
+      return ConferenceSession.AudioState.MUTED_BY_FOCUS;
+    }
+    if (endpoint.status() == EndpointStatus.ON_HOLD) {
+      return ConferenceSession.AudioState.ON_HOLD;
+    }
+    for (ConferenceInfo.Media m : endpoint.media()) {
+      if ("audio".equalsIgnoreCase(m.type())) {
+        MediaStatus s = m.status();
+        return s == null || s == MediaStatus.SENDRECV ? ConferenceSession.AudioState.CONNECTED
+            : s == MediaStatus.RECVONLY ? ConferenceSession.AudioState.MUTED
+            : ConferenceSession.AudioState.ON_HOLD;
+      }
+    }
+    return ConferenceSession.AudioState.NONE;
   }
 
   /** The contract's mapping of an endpoint status to our states (none: CONNECTED). */

@@ -74,6 +74,7 @@ final class DefaultConferenceSession extends DefaultInstantMessagingSession
             ? Offers.messageLine(contact, endpoint.uri()) : null;
       }
     }, () -> focus);
+    audio.signalMute(); // the focus's roster shows our mute (recvonly); a call's mute stays local
   }
 
   /**
@@ -299,6 +300,26 @@ final class DefaultConferenceSession extends DefaultInstantMessagingSession
   }
 
   @Override
+  public AudioState audioState(Participant participant) {
+    Objects.requireNonNull(participant, "participant");
+    if (participant.session() != this) {
+      throw new IllegalArgumentException("not a participant of this session: " + participant);
+    }
+    synchronized (endpoint.lock) {
+      if (!participant.isLocal()) {
+        return roster.audioLocked((DefaultParticipant) participant); // NONE for the focus
+      }
+      if (!wantsAudio || !audio.carriesAudioLocked()) {
+        return AudioState.NONE;
+      }
+      if (audio.onHoldLocked()) {
+        return AudioState.ON_HOLD;
+      }
+    }
+    return audio.isMuted() ? AudioState.MUTED : AudioState.CONNECTED;
+  }
+
+  @Override
   public void sendDtmf(String digits) {
     requireAudio();
     audio.sendDtmf(digits);
@@ -338,6 +359,7 @@ final class DefaultConferenceSession extends DefaultInstantMessagingSession
         }
       });
       endpoint.afterUnlock(roster::subscribe);
+      endpoint.afterUnlock(audio::syncMute); // a setMuted while the focus had not answered yet
     }
   }
 

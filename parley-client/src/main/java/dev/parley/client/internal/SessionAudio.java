@@ -79,6 +79,12 @@ final class SessionAudio {
   private boolean heldByPeer;
   private boolean reofferPending;
   private boolean exchanged;
+  /** A conference's: our mute is our audio's direction (recvonly), so the focus's roster shows it. */
+  private boolean signalsMute;
+  /** Whether the last description we sent said we are muted (recvonly or inactive). */
+  private boolean signalledMuted;
+  /** The re-offer that signals a mute, while it is out, or null. */
+  private CompletableFuture<Void> muteReoffer;
 
   /**
    * @param session the session, an {@link AudioVideoSession}: the endpoint's audio source and sink
@@ -99,6 +105,31 @@ final class SessionAudio {
         () -> audio.sink().apply(session), this::dtmfReceived);
   }
 
+  /**
+   * Our mute is signalled from now on (a conference's audio to its focus): every description we
+   * send says {@code recvonly} while muted ({@code inactive} when on hold too), and
+   * {@link #setMuted} re-offers when that changes. A two-party call's mute stays local.
+   */
+  void signalMute() {
+    synchronized (endpoint.lock) {
+      signalsMute = true;
+    }
+  }
+
+  /** Under the lock: whether our descriptions are to say that we are muted. */
+  private boolean mutedLocked() {
+    return signalsMute && leg.isMuted();
+  }
+
+  /**
+   * Under the lock: the direction of our audio in a description we make now, on hold or not
+   * ({@code muted}: recvonly, or inactive on hold), before the peer's answer narrows it.
+   */
+  private static Direction directionOf(boolean hold, boolean muted) {
+    return hold ? (muted ? Direction.INACTIVE : Direction.SENDONLY)
+        : (muted ? Direction.RECVONLY : Direction.SENDRECV);
+  }
+
   // ------------------------------------------------------------------------------ first exchange
 
   /** Our first offer: the other lines, then audio on a fresh RTP socket. */
@@ -108,8 +139,9 @@ final class SessionAudio {
         this.contact = contact;
         mediaAddress = address(s, contact);
         List<MediaDescription> lines = new ArrayList<>(others.offered(contact));
+        signalledMuted = mutedLocked(); // a conference entered muted listens only from the start
         lines.add(offers.offer(mediaAddress, s.localRtpAddress().getPort(), rtcpPort(s),
-            Direction.SENDRECV));
+            directionOf(false, signalledMuted)));
         lastSent = AudioOffers.session(null, mediaAddress, lines);
         return lastSent;
       }
@@ -122,7 +154,8 @@ final class SessionAudio {
       synchronized (endpoint.lock) {
         this.contact = contact;
         mediaAddress = address(s, contact);
-        lastSent = answerLocked(offer, s, Direction.SENDRECV);
+        signalledMuted = mutedLocked();
+        lastSent = answerLocked(offer, s, directionOf(false, signalledMuted));
         return lastSent;
       }
     });
@@ -327,7 +360,8 @@ final class SessionAudio {
       if (invite.request().bodyLength() == 0) {
         // an offerless re-INVITE (RFC 3261 14.2): our current description, in a new version, is
         // the offer (every codec again, so the peer may change it); the answer comes in the ACK
-        return reofferLocked(onHold);
+        signalledMuted = mutedLocked();
+        return reofferLocked(onHold, signalledMuted);
       }
       SessionDescription offer;
       try {
@@ -339,15 +373,18 @@ final class SessionAudio {
       if (!acceptsAudio(offer)) {
         return null;
       }
-      SessionDescription answer = answerLocked(offer, s,
-          onHold ? Direction.SENDONLY : Direction.SENDRECV);
+      signalledMuted = mutedLocked();
+      SessionDescription answer = answerLocked(offer, s, directionOf(onHold, signalledMuted));
       lastSent = answer;
       session.negotiated(answer, offer, false);
       return answer;
     }
   }
 
-  /** Puts the audio on hold ({@code true}) or takes it off: a re-offer (RFC 3264 8.4). */
+  /**
+   * Puts the audio on hold ({@code true}) or takes it off: a re-offer (RFC 3264 8.4). While a
+   * conference's mute re-offer is out, it goes once that one is answered.
+   */
   CompletableFuture<Void> reoffer(boolean hold) {
     Dialog dialog;
     synchronized (endpoint.lock) {
@@ -363,40 +400,77 @@ final class SessionAudio {
       if (onHold == hold) {
         return CompletableFuture.completedFuture(null);
       }
+      if (reofferPending && muteReoffer != null) {
+        return muteReoffer.handle((v, e) -> null).thenCompose(v -> reoffer(hold));
+      }
       if (reofferPending) {
         throw new IllegalStateException("a hold or resume is already in progress");
       }
       reofferPending = true;
     }
     CompletableFuture<Void> result = new CompletableFuture<>();
+    send(dialog, hold, false, result);
+    return result;
+  }
+
+  /**
+   * A conference whose last description does not say the mute the application wants now
+   * re-offers with it (recvonly when muted, sendrecv when not; inactive or sendonly on hold),
+   * unless another re-offer is out (its end calls this again) or the audio is not up yet (the
+   * first exchange and every later one say the mute of their time). Outside the lock.
+   */
+  void syncMute() {
+    Dialog dialog;
+    boolean hold;
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    synchronized (endpoint.lock) {
+      DefaultParticipant p = peer.get();
+      dialog = p == null ? null : p.dialogLocked();
+      if (!signalsMute || reofferPending || session.isTerminated() || dialog == null
+          || p.state() != ParticipantState.CONNECTED || !carriesAudioLocked()
+          || signalledMuted == leg.isMuted()) {
+        return;
+      }
+      reofferPending = true;
+      hold = onHold;
+      muteReoffer = result;
+    }
+    send(dialog, hold, true, result);
+  }
+
+  /** Sends the re-offer (the glare retries of the dialog layer asking for it again each time). */
+  private void send(Dialog dialog, boolean hold, boolean forMute, CompletableFuture<Void> result) {
     SessionDescription[] sent = new SessionDescription[1];
+    boolean[] muted = new boolean[1];
     CompletableFuture<SipResponse> answered;
     try {
       // asked again for each attempt: after a 491 the peer's own offer may have changed things
       answered = endpoint.ua.reinvite(dialog, MediaType.APPLICATION_SDP, () -> {
         synchronized (endpoint.lock) {
-          sent[0] = reofferLocked(hold);
+          muted[0] = mutedLocked();
+          sent[0] = reofferLocked(hold, muted[0]);
           return sent[0].encode();
         }
       });
     } catch (RuntimeException e) {
       answered = CompletableFuture.failedFuture(e);
     }
-    answered.whenComplete((response, error) -> reoffered(hold, sent[0], response, error, result));
-    return result;
+    answered.whenComplete((response, error) ->
+        reoffered(hold, forMute, muted[0], sent[0], response, error, result));
   }
 
   /**
    * Under the lock: our re-offer, every line of our last description kept in its place (RFC 3264
-   * 8: lines are never removed), the audio line offered again with the hold's direction.
+   * 8: lines are never removed), the audio line offered again with the hold's direction (and,
+   * in a conference, the mute's).
    */
-  private SessionDescription reofferLocked(boolean hold) {
+  private SessionDescription reofferLocked(boolean hold, boolean muted) {
     RtpSocket s = leg.openSocket();
     if (s == null || !carriesAudioLocked()) {
       throw new IllegalStateException("the session carries no audio any more");
     }
-    Direction direction = !hold ? Direction.SENDRECV
-        : heldByPeer ? Direction.INACTIVE : Direction.SENDONLY;
+    Direction direction = !hold ? directionOf(false, muted)
+        : heldByPeer ? Direction.INACTIVE : directionOf(true, muted);
     List<MediaDescription> lines = new ArrayList<>(lastSent.media());
     lines.set(parameters.mLineIndex(), offers.offer(mediaAddress, s.localRtpAddress().getPort(),
         rtcpPort(s), direction));
@@ -409,13 +483,22 @@ final class SessionAudio {
     return parameters != null && !parameters.rejected() && leg.openSocket() != null;
   }
 
-  private void reoffered(boolean hold, SessionDescription offer, SipResponse response,
-      Throwable error, CompletableFuture<Void> result) {
+  private void reoffered(boolean hold, boolean forMute, boolean muted, SessionDescription offer,
+      SipResponse response, Throwable error, CompletableFuture<Void> result) {
+    boolean again;
     synchronized (endpoint.lock) {
       reofferPending = false;
+      if (forMute) {
+        muteReoffer = null;
+      }
       SessionDescription answer = error == null ? Offers.answerIn(response) : null;
-      if (error == null && response.isSuccess() && answer != null && offer != null) {
+      boolean ok = error == null && response.isSuccess() && answer != null && offer != null;
+      // the mute changed while this was out; or it succeeded and a mute is still to be said
+      // (a failed mute is not tried again until the application changes it: no loop)
+      again = signalsMute && (ok || muted != leg.isMuted());
+      if (ok) {
         onHold = hold;
+        signalledMuted = muted;
         session.negotiated(offer, answer, true);
         endpoint.complete(result, null);
       } else {
@@ -423,11 +506,18 @@ final class SessionAudio {
         String why = error != null ? String.valueOf(Registration.unwrap(error).getMessage())
             : response.statusCode() + " " + response.reasonPhrase()
                 + (response.isSuccess() ? " without an SDP answer" : "");
-        endpoint.fail(result, new SessionException(
-            (hold ? "hold" : "resume") + " refused: " + why, code));
+        String what = forMute ? (muted ? "mute" : "unmute") : hold ? "hold" : "resume";
+        if (forMute) {
+          LOG.info("the {} re-INVITE was refused (our audio stays {} locally): {}", what,
+              muted ? "muted" : "unmuted", why);
+        }
+        endpoint.fail(result, new SessionException(what + " refused: " + why, code));
       }
     }
     endpoint.kick();
+    if (again) {
+      syncMute();
+    }
   }
 
   private static int statusOf(Throwable error) {
@@ -447,8 +537,13 @@ final class SessionAudio {
 
   // ------------------------------------------------------------------------------ the stream
 
+  /**
+   * Mutes or unmutes the stream from its next frame; a conference also tells the focus, by a
+   * re-offer ({@link #syncMute}).
+   */
   void setMuted(boolean muted) {
     leg.mute(muted);
+    syncMute();
   }
 
   boolean isMuted() {
