@@ -108,10 +108,14 @@ class AudioStreamLoggingTest {
             () -> stream.stats().packetsReceived() > good);
       }
     }
+    // Each that arrived is counted; loopback UDP may still drop one now and then on a loaded
+    // machine (seen once in 600 at load ~10, before the batching's good packet), so "all 600"
+    // would test the kernel: most of them, none invented, and one log line whatever the count.
     AudioStreamStats stats = stream.stats();
-    assertThat(stats.malformed())
-        .containsEntry(MediaPacketException.Reason.CSRC_OVERRUN, 300L)
-        .containsEntry(MediaPacketException.Reason.BAD_LENGTH, 300L);
+    assertThat(stats.malformed()).containsOnlyKeys(MediaPacketException.Reason.CSRC_OVERRUN,
+        MediaPacketException.Reason.BAD_LENGTH);
+    assertThat(stats.malformed().values())
+        .allSatisfy(n -> assertThat(n).isBetween(290L, 300L));
     assertThat(socket.counters().errors()).isZero();
 
     assertThat(log.linesContaining(to + " ")).as("lines about the stream")
