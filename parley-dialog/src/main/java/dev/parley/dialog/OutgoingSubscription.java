@@ -322,6 +322,8 @@ public final class OutgoingSubscription implements SubscriptionTable.Usage {
   private boolean createEntry(Dialog dialog) {
     DialogEntry fresh = new DialogEntry(agent, dialog, scheduler);
     fresh.subscriptionOnly = true;
+    // the dialog is registered before the pending entry goes: a NOTIFY looked up on another
+    // loop meanwhile finds one or the other (UasDispatcher looks for the dialog again)
     if (!agent.register(fresh)) {
       finish("failed");
       return false;

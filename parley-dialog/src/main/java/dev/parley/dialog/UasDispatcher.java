@@ -90,16 +90,24 @@ final class UasDispatcher {
   }
 
   private void inDialog(ServerTransaction tx, SipRequest request, String toTag) {
-    DialogEntry entry = dialogs.find(new DialogId(request.callId(), toTag, request.from().tag()));
-    if (entry == null) {
-      if (request.method().equals(SipMethod.NOTIFY)
-          && agent.subscriptions().notifyWithoutDialog(tx, request)) {
+    DialogId id = new DialogId(request.callId(), toTag, request.from().tag());
+    DialogEntry entry = dialogs.find(id);
+    if (entry == null && request.method().equals(SipMethod.NOTIFY)) {
+      if (agent.subscriptions().notifyWithoutDialog(tx, request)) {
         return; // RFC 6665 §4.1.2.4: a NOTIFY ahead of the 2xx to our SUBSCRIBE
       }
+      // the 2xx may have made the dialog on the subscription's loop since the first look: it
+      // registers the dialog before it leaves the pending table, so a NOTIFY that missed both
+      // finds the dialog now (without this second look it got 481, which ends the subscription
+      // at the notifier while we believe it active)
+      entry = dialogs.find(id);
+    }
+    if (entry == null) {
       tx.respond(request.response(481).build());
       return;
     }
-    agent.runOn(entry.scheduler, () -> inDialog(entry, tx, request));
+    DialogEntry found = entry;
+    agent.runOn(found.scheduler, () -> inDialog(found, tx, request));
   }
 
   private void inDialog(DialogEntry entry, ServerTransaction tx, SipRequest request) {

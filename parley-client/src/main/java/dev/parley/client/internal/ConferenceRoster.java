@@ -62,6 +62,13 @@ final class ConferenceRoster {
   private final dev.parley.sip.body.ConferenceRoster merged = new dev.parley.sip.body.ConferenceRoster();
   private boolean subscribing;
   private OutgoingSubscription subscription;
+  /**
+   * Which roster subscription is ours: one more for each new one. A subscription's NOTIFYs and
+   * end count only while its generation is the current one: after a new subscription, the old
+   * one's late NOTIFYs (its versions are its own, RFC 4575 §4.6; a focus answers the unsubscribe
+   * with its full state) must not be merged into the new one's state.
+   */
+  private long generation;
   /** When the roster was last subscribed again (the scheduler's millis), or -1. */
   private long lastResubscribe = -1;
   /** A new subscription put off by {@link #RESUBSCRIBE_MILLIS}, or null. */
@@ -262,12 +269,14 @@ final class ConferenceRoster {
   void subscribe() {
     SipUri target;
     SipUri requestUri;
+    long gen;
     synchronized (session.endpoint.lock) {
       target = session.conferenceUriLocked();
       if (session.isTerminated() || target == null || subscribing) {
         return;
       }
       subscribing = true;
+      gen = ++generation;
       // through the server, the conference URI finds the focus; without one (peer-to-peer),
       // the focus's Contact is where it answers
       requestUri = target;
@@ -282,6 +291,7 @@ final class ConferenceRoster {
     endpoint.hopFor(uri).whenComplete((hop, error) -> {
       if (error != null) {
         LOG.info("no roster for {}: cannot reach it: {}", target, error.getMessage());
+        failed(gen, "no route");
         return;
       }
       OutgoingSubscription sub;
@@ -295,7 +305,7 @@ final class ConferenceRoster {
         sub = endpoint.ua.subscribe(subscribe, hop, new OutgoingSubscription.Listener() {
           @Override
           public void onNotify(OutgoingSubscription s, SipRequest notify, SubscriptionState st) {
-            notified(notify);
+            notified(gen, notify);
           }
 
           @Override
@@ -303,7 +313,7 @@ final class ConferenceRoster {
             LOG.debug("roster subscription of {} ended: {}", target, reason);
             boolean ours;
             synchronized (endpoint.lock) {
-              ours = subscription == s || subscription == null;
+              ours = generation == gen;
             }
             if (ours && !"noresource".equals(reason)) {
               resubscribe("its end (" + reason + ")"); // still in the conference: keep a roster
@@ -312,21 +322,40 @@ final class ConferenceRoster {
         });
       } catch (RuntimeException e) {
         LOG.info("no roster for {}: {}", target, e.getMessage());
+        failed(gen, e.getMessage());
         return;
       }
       boolean ended;
+      boolean replaced;
       synchronized (endpoint.lock) {
         ended = session.isTerminated();
-        subscription = sub;
+        replaced = generation != gen; // a new one was asked for while this one was being made
+        if (!replaced) {
+          subscription = sub;
+        }
       }
-      if (ended) {
+      if (ended || replaced) {
         sub.unsubscribe();
       }
     });
   }
 
-  /** A NOTIFY of the roster subscription (on an event loop). */
-  private void notified(SipRequest notify) {
+  /**
+   * The subscription of {@code gen} could not be made: not subscribing any more, and a new one is
+   * tried (at most once every {@value #RESUBSCRIBE_MILLIS} ms) while we are in the conference.
+   */
+  private void failed(long gen, String why) {
+    synchronized (session.endpoint.lock) {
+      if (generation != gen) {
+        return;
+      }
+      subscribing = false;
+    }
+    resubscribe(why);
+  }
+
+  /** A NOTIFY of the roster subscription of {@code gen} (on an event loop). */
+  private void notified(long gen, SipRequest notify) {
     if (notify.bodyLength() == 0) {
       return;
     }
@@ -339,6 +368,10 @@ final class ConferenceRoster {
     }
     boolean resubscribe = false;
     synchronized (session.endpoint.lock) {
+      if (gen != generation) {
+        LOG.debug("roster of {}: a NOTIFY of a replaced subscription, ignored", session);
+        return;
+      }
       dev.parley.sip.body.ConferenceRoster.Outcome outcome = merged.apply(info);
       if (outcome == dev.parley.sip.body.ConferenceRoster.Outcome.GAP
           || outcome == dev.parley.sip.body.ConferenceRoster.Outcome.AWAITING_FULL) {
@@ -388,6 +421,7 @@ final class ConferenceRoster {
       old = subscription;
       subscription = null;
       subscribing = false;
+      generation++; // from now on the old subscription's NOTIFYs and end are not ours
       merged.reset();
     }
     LOG.debug("roster of {}: subscribing again after {}", session, why);

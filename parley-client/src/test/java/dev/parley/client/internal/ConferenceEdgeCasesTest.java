@@ -62,6 +62,12 @@ class ConferenceEdgeCasesTest {
   private final List<SipRequest> refers = new ArrayList<>();
   private final List<SipRequest> inDialog = new ArrayList<>();
   private long version;
+  /** Who a new roster subscription's first full state lists. */
+  private ConferenceInfo.User[] listedAtSubscribe = {};
+  /** The full state a roster subscription sends when it is unsubscribed (as Parley's focus), or null. */
+  private byte[] stateAtUnsubscribe;
+  /** Whether each new roster subscription's versions start again at 1 (as Parley's focus). */
+  private boolean versionsPerSubscription;
   private final List<String> events = new CopyOnWriteArrayList<>();
   private final List<InstantMessage> messages = new CopyOnWriteArrayList<>();
 
@@ -101,8 +107,18 @@ class ConferenceEdgeCasesTest {
         return;
       }
       roster = focus.acceptSubscription(tx, request, Subscription.Expiry.of(3600),
-          Address.parse(CONTACT), new Subscription.Listener() { });
-      rosterNotify(); // nobody else yet
+          Address.parse(CONTACT), new Subscription.Listener() {
+            @Override
+            public void onSubscribe(Subscription s, SipRequest subscribe) {
+              if (subscribe.expires() == 0 && stateAtUnsubscribe != null) {
+                s.notify(CONFERENCE_INFO, stateAtUnsubscribe);
+              }
+            }
+          });
+      if (versionsPerSubscription) {
+        version = 0;
+      }
+      rosterNotify(listedAtSubscribe); // nobody else yet, unless the test says
     }
 
     @Override
@@ -505,6 +521,36 @@ class ConferenceEdgeCasesTest {
     rosterNotify(user(CAROL, EndpointStatus.CONNECTED, null));
     clock.advance(Duration.ofSeconds(1));
     assertThat(others(conf)).containsExactly(CAROL + " CONNECTED");
+  }
+
+  @Test
+  void theReplacedRosterSubscriptionsLastStateIsNotMergedIntoTheNewOnes() {
+    DefaultConferenceSession conf = entered(); // version 1: nobody else
+    SipUri bob = SipUri.parse("sip:bob@127.0.0.1");
+    rosterNotify(user(CAROL, EndpointStatus.CONNECTED, null)); // version 2
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(others(conf)).containsExactly(CAROL + " CONNECTED");
+
+    // a NOTIFY went missing (version 3): version 4 shows the gap and alice subscribes again.
+    // As Parley's focus does, the old subscription answers her unsubscribe with its full state
+    // in its own versions (5, older news: carol only); the new one's start again at 1 (RFC 4575)
+    stateAtUnsubscribe = ConferenceInfo.builder("sip:conf-test1@127.0.0.2", 5)
+        .addUser(user(CAROL, EndpointStatus.CONNECTED, null)).build().toBytes();
+    listedAtSubscribe = new ConferenceInfo.User[] {user(CAROL, EndpointStatus.CONNECTED, null),
+        user(bob, EndpointStatus.CONNECTED, null)};
+    versionsPerSubscription = true;
+    version++;
+    partialRosterNotify(user(bob, EndpointStatus.CONNECTED, null));
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(newRosterSubscriptions()).isEqualTo(2);
+    assertThat(others(conf)).as("the new subscription's state, not the old one's last")
+        .containsExactly(CAROL + " CONNECTED", bob + " CONNECTED");
+
+    rosterNotify(user(bob, EndpointStatus.CONNECTED, null)); // the new one's version 2
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(others(conf)).containsExactly(bob + " CONNECTED");
+    clock.advance(Duration.ofMillis(3 * ConferenceRoster.RESUBSCRIBE_MILLIS));
+    assertThat(newRosterSubscriptions()).as("the old one's end asks for no other").isEqualTo(2);
   }
 
   @Test
