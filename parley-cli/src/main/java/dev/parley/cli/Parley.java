@@ -1,5 +1,8 @@
 package dev.parley.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -45,12 +48,35 @@ public final class Parley implements Runnable {
     spec.commandLine().usage(System.out);
   }
 
-  /** Reads the version from the jar manifest, or says "development". */
+  /**
+   * {@code parley VERSION} or {@code parley VERSION (commit HASH)}: the version and commit Maven
+   * wrote into {@code version.properties} at build time (the commit only when the build was given
+   * one, as {@code ./parley} does), else the jar manifest's Implementation-Version, else
+   * "development build" (classes compiled without Maven's resource filtering).
+   */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Parley.class.getPackage().getImplementationVersion();
-      return new String[] {"parley " + (v == null ? "development build" : v)};
+      Properties p = new Properties();
+      try (InputStream in = Parley.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      } catch (IOException | IllegalArgumentException e) {
+        p.clear();
+      }
+      String version = filtered(p.getProperty("version"));
+      if (version == null) {
+        version = Parley.class.getPackage().getImplementationVersion();
+      }
+      String commit = filtered(p.getProperty("commit"));
+      return new String[] {"parley " + (version == null ? "development build" : version)
+          + (commit == null ? "" : " (commit " + commit + ")")};
+    }
+
+    /** {@code value} when Maven filled it in; null when empty, missing or still {@code ${...}}. */
+    private static String filtered(String value) {
+      return value == null || value.isBlank() || value.contains("${") ? null : value.strip();
     }
   }
 }

@@ -103,6 +103,42 @@ class UserAgentHeaderTest {
   }
 
   @Test
+  void inDialogRequestsCarryTheUserAgentAndTheDialogLayersAnswersTheServer() throws Exception {
+    Endpoint alice = serverless(Endpoint.builder("sip:alice@127.0.0.1").userAgent("Alice/1.0"));
+    Endpoint bob = serverless(Endpoint.builder("sip:bob@127.0.0.1").userAgent("Bob/2.0"));
+    bob.sessionManager().setListener((source, e) -> e.accept());
+    Session call = alice.sessionManager().createSession(SessionType.INSTANT_MESSAGING,
+        SessionContext.EMPTY);
+    call.addParticipant(bob.contactUri()).get(5, TimeUnit.SECONDS);
+    call.terminate(RejectReason.DECLINE).get(5, TimeUnit.SECONDS);
+
+    // the ACK and the BYE are built by the dialog layer, the 200 to the BYE too (bob's side)
+    SessionTrace trace = call.trace();
+    for (String request : List.of("INVITE", "ACK", "BYE")) {
+      assertThat(header(trace, request, "User-Agent")).as(request).isEqualTo("Alice/1.0");
+    }
+    for (String response : List.of("200 OK", "200 OK (BYE)")) { // "200 OK": to the INVITE
+      assertThat(header(trace, response, "Server")).as(response).isEqualTo("Bob/2.0");
+    }
+  }
+
+  private Endpoint serverless(Endpoint.Builder b) {
+    Endpoint e = b.listen("udp:127.0.0.1:0").build();
+    closeables.add(e);
+    e.enable().join();
+    return e;
+  }
+
+  /** The value of header {@code name} in the first message of {@code trace} labelled {@code label}. */
+  private static String header(SessionTrace trace, String label, String name) {
+    String wire = trace.messages().stream().filter(m -> m.label().equals(label)).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + label + " in " + trace.messages()))
+        .text();
+    return wire.lines().filter(l -> l.startsWith(name + ": ")).findFirst()
+        .map(l -> l.substring(name.length() + 2).strip()).orElse(null);
+  }
+
+  @Test
   void aProductWithALineBreakIsRefused() {
     assertThatThrownBy(() -> Endpoint.builder("sip:a@example.test").userAgent("A\r\nX: y"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("control character");

@@ -68,6 +68,35 @@ class AudioStreamTest {
     return c;
   }
 
+  /**
+   * Two PCMU streams on lockstep clocks, {@code s.a} and {@code s.b} sending to each other, started;
+   * {@code s.b} tells {@code listener} (none when null).
+   */
+  private Lockstep pcmuPair(AudioStream.Listener listener) {
+    Lockstep s = new Lockstep();
+    RtpSocket sa = socket();
+    RtpSocket sb = socket();
+    AudioStream.Builder b = on(sb, s.clockB).settings(settings(0, Codecs.PCMU)
+        .remote(sa.localRtpAddress(), null).build());
+    if (listener != null) {
+      b.listener(listener);
+    }
+    s.b = closing(b.start());
+    s.a = closing(on(sa, s.clockA).settings(settings(0, Codecs.PCMU)
+        .remote(sb.localRtpAddress(), null).build()).start());
+    return s;
+  }
+
+  /** A listener that adds the DTMF digits its stream receives to {@code digits}. */
+  private static AudioStream.Listener dtmfInto(List<Character> digits) {
+    return new AudioStream.Listener() {
+      @Override
+      public void onDtmf(char digit) {
+        digits.add(digit);
+      }
+    };
+  }
+
   private RtpSocket socket() {
     return network.open(true).join();
   }
@@ -136,20 +165,8 @@ class AudioStreamTest {
 
   @Test
   void dtmfDigitsArriveExactlyOnceInOrder() {
-    Lockstep s = new Lockstep();
-    RtpSocket sa = socket();
-    RtpSocket sb = socket();
     List<Character> digits = new CopyOnWriteArrayList<>();
-    s.b = closing(on(sb, s.clockB).settings(settings(0, Codecs.PCMU)
-        .remote(sa.localRtpAddress(), null).build())
-        .listener(new AudioStream.Listener() {
-          @Override
-          public void onDtmf(char digit) {
-            digits.add(digit);
-          }
-        }).start());
-    s.a = closing(on(sa, s.clockA).settings(settings(0, Codecs.PCMU)
-        .remote(sb.localRtpAddress(), null).build()).start());
+    Lockstep s = pcmuPair(dtmfInto(digits));
 
     s.step(5);
     s.a.sendDtmf("159#");
@@ -169,12 +186,7 @@ class AudioStreamTest {
     List<Character> digits = new CopyOnWriteArrayList<>();
     s.b = closing(on(sb, s.clockB).settings(AudioStreamSettings.builder().send(111, Codecs.OPUS)
         .telephoneEvent(101, 8000).remote(sa.localRtpAddress(), null).build())
-        .listener(new AudioStream.Listener() {
-          @Override
-          public void onDtmf(char digit) {
-            digits.add(digit);
-          }
-        }).start());
+        .listener(dtmfInto(digits)).start());
     s.a = closing(on(sa, s.clockA).settings(AudioStreamSettings.builder().send(111, Codecs.OPUS)
         .telephoneEvent(101, 8000).remote(sb.localRtpAddress(), null).build()).start());
 
@@ -188,13 +200,7 @@ class AudioStreamTest {
 
   @Test
   void holdStopsRtpOneWayInactiveBothWaysAndResumeStartsItAgain() {
-    Lockstep s = new Lockstep();
-    RtpSocket sa = socket();
-    RtpSocket sb = socket();
-    s.b = closing(on(sb, s.clockB).settings(settings(0, Codecs.PCMU)
-        .remote(sa.localRtpAddress(), null).build()).start());
-    s.a = closing(on(sa, s.clockA).settings(settings(0, Codecs.PCMU)
-        .remote(sb.localRtpAddress(), null).build()).start());
+    Lockstep s = pcmuPair(null);
     s.step(10);
     assertThat(s.a.stats().packetsSent()).isEqualTo(10);
     assertThat(s.b.stats().packetsSent()).isEqualTo(10);
@@ -225,13 +231,7 @@ class AudioStreamTest {
 
   @Test
   void aPeerThatStopsSendingIsCountedOnceAsAStallAndItsReturnEndsIt() {
-    Lockstep s = new Lockstep();
-    RtpSocket sa = socket();
-    RtpSocket sb = socket();
-    s.b = closing(on(sb, s.clockB).settings(settings(0, Codecs.PCMU)
-        .remote(sa.localRtpAddress(), null).build()).start());
-    s.a = closing(on(sa, s.clockA).settings(settings(0, Codecs.PCMU)
-        .remote(sb.localRtpAddress(), null).build()).start());
+    Lockstep s = pcmuPair(null);
     s.step(10);
     s.a.mute(true); // the peer goes quiet (no RTP at all)
     s.step(249);
@@ -253,14 +253,7 @@ class AudioStreamTest {
 
   @Test
   void muteSendsNothingWhileTheRtpClockRuns() {
-    Lockstep s = new Lockstep();
-    RtpSocket sa = socket();
-    RtpSocket sb = socket();
-    List<RtpPacket> seen = new CopyOnWriteArrayList<>();
-    s.b = closing(on(sb, s.clockB).settings(settings(0, Codecs.PCMU)
-        .remote(sa.localRtpAddress(), null).build()).start());
-    s.a = closing(on(sa, s.clockA).settings(settings(0, Codecs.PCMU)
-        .remote(sb.localRtpAddress(), null).build()).start());
+    Lockstep s = pcmuPair(null);
     s.step(3);
     s.a.mute(true);
     s.step(5);
@@ -273,20 +266,8 @@ class AudioStreamTest {
 
   @Test
   void aMutedStreamSendsItsDtmfAndNoAudio() {
-    Lockstep s = new Lockstep();
-    RtpSocket sa = socket();
-    RtpSocket sb = socket();
     List<Character> digits = new CopyOnWriteArrayList<>();
-    s.b = closing(on(sb, s.clockB).settings(settings(0, Codecs.PCMU)
-        .remote(sa.localRtpAddress(), null).build())
-        .listener(new AudioStream.Listener() {
-          @Override
-          public void onDtmf(char digit) {
-            digits.add(digit);
-          }
-        }).start());
-    s.a = closing(on(sa, s.clockA).settings(settings(0, Codecs.PCMU)
-        .remote(sb.localRtpAddress(), null).build()).start());
+    Lockstep s = pcmuPair(dtmfInto(digits));
     s.step(3);
     s.a.mute(true);
     s.step(2);
@@ -408,12 +389,7 @@ class AudioStreamTest {
     List<Character> digits = new CopyOnWriteArrayList<>();
     AudioStream b = closing(on(sb, scheduler.clock()).settings(settings(0, Codecs.PCMU)
         .telephoneEvent(101).remote(raw.localRtpAddress(), null).build())
-        .listener(new AudioStream.Listener() {
-          @Override
-          public void onDtmf(char digit) {
-            digits.add(digit);
-          }
-        }).start());
+        .listener(dtmfInto(digits)).start());
     raw.remote(sb.localRtpAddress(), null);
     // as SIPp's stock captures played 0 then 1: one SSRC, digit 0's timestamp after digit 1's
     // and its sequence numbers thousands ahead (an RFC 3550 A.1 restart at digit 1)

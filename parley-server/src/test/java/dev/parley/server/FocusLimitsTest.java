@@ -7,28 +7,20 @@ import dev.parley.dialog.Dialog;
 import dev.parley.dialog.IncomingInvite;
 import dev.parley.dialog.OutgoingSubscription;
 import dev.parley.dialog.ReferStatus;
-import dev.parley.dialog.SipFailure;
 import dev.parley.focus.ConferenceView;
 import dev.parley.focus.FocusConfig;
 import dev.parley.focus.ParticipantStatus;
 import dev.parley.server.proxy.ProxyConfig;
 import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
-import dev.parley.sip.MediaType;
-import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
-import dev.parley.sip.SipUri;
-import dev.parley.sip.body.ConferenceInfo;
 import dev.parley.testkit.FakeScheduler;
 import dev.parley.transport.Transport;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -38,41 +30,9 @@ import org.junit.jupiter.api.Test;
  * SUBSCRIBE flood, the number of conferences, pending dial-outs, the idle time of an empty
  * conference, who may remove a participant, and dialling out of the domain when allowed.
  */
-class FocusLimitsTest extends ProxyFixture {
-  private static final String IM_OFFER = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
-      + "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=message 5060 sip sip:someone@example.com\r\n";
-
-  private static CompletableFuture<Dialog> invite(Phone phone, String uri) {
-    SipUri target = SipUri.parse(uri);
-    SipRequest invite = phone.ua.newRequest(SipMethod.INVITE, target, phone.aor(),
-        Address.of(target), Transport.UDP)
-        .body(MediaType.APPLICATION_SDP, IM_OFFER.getBytes(StandardCharsets.US_ASCII)).build();
-    return phone.ua.invite(invite, phone.proxy).orTimeout(10, TimeUnit.SECONDS);
-  }
-
-  private static Dialog enter(Phone phone, String uri) {
-    return invite(phone, uri).join();
-  }
-
-  /** The final response that failed {@code f}, or null when it succeeded. */
-  private static SipResponse refusal(CompletableFuture<?> f) throws Exception {
-    Throwable t = f.handle((r, e) -> e).get(10, TimeUnit.SECONDS);
-    Throwable e = t instanceof CompletionException c ? c.getCause() : t;
-    return e instanceof SipFailure s ? s.response() : null;
-  }
-
-  private String conferenceUri() {
-    return server.focus().conferences().get(0).uri();
-  }
-
-  private OutgoingSubscription subscribe(Phone phone, String uri) {
-    SipUri target = SipUri.parse(uri);
-    SipRequest subscribe = phone.ua.newRequest(SipMethod.SUBSCRIBE, target, phone.aor(),
-            Address.of(target), Transport.UDP)
-        .header(HeaderName.EVENT, "conference")
-        .header(HeaderName.ACCEPT, ConferenceInfo.CONTENT_TYPE)
-        .header(HeaderName.EXPIRES, "600").build();
-    return phone.ua.subscribe(subscribe, phone.proxy, (s, notify, state) -> { });
+class FocusLimitsTest extends FocusFixture {
+  private static OutgoingSubscription subscribe(Phone phone, String uri) {
+    return subscribe(phone, uri, (s, notify, state) -> { });
   }
 
   private void awaitAllConnected(int legs) {
@@ -88,7 +48,7 @@ class FocusLimitsTest extends ProxyFixture {
       throws Exception {
     start(b -> b.focus(FocusConfig.builder().maxSubscriptions(3).build()));
     Phone alice = phone("alice", "secret");
-    Dialog leg = enter(alice, "sip:conference@" + DOMAIN);
+    Dialog leg = join(alice, "sip:conference@" + DOMAIN);
     String uri = conferenceUri();
 
     // ten at once: the bound holds whichever event loops they are handled on
@@ -143,8 +103,8 @@ class FocusLimitsTest extends ProxyFixture {
     start(b -> b.focus(FocusConfig.builder().maxConferences(2).build()));
     Phone alice = phone("alice", "secret");
     Phone bob = phone("bob", "hunter2");
-    Dialog first = enter(alice, "sip:conference@" + DOMAIN);
-    enter(bob, "sip:conference@" + DOMAIN);
+    Dialog first = join(alice, "sip:conference@" + DOMAIN);
+    join(bob, "sip:conference@" + DOMAIN);
 
     SipResponse full = refusal(invite(bob, "sip:conference@" + DOMAIN));
     assertThat(full).isNotNull();
@@ -155,7 +115,7 @@ class FocusLimitsTest extends ProxyFixture {
 
     alice.ua.bye(first).get(10, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> server.focus().conferences().size() == 1);
-    enter(bob, "sip:conference@" + DOMAIN);
+    join(bob, "sip:conference@" + DOMAIN);
     assertThat(server.focus().conferences()).hasSize(2);
   }
 
@@ -170,7 +130,7 @@ class FocusLimitsTest extends ProxyFixture {
     bob.register();
     carol.onInvite = IncomingInvite::ringing; // rings, unanswered for now
     bob.onInvite = invite -> invite.reject(603);
-    Dialog aliceLeg = enter(alice, "sip:conference@" + DOMAIN);
+    Dialog aliceLeg = join(alice, "sip:conference@" + DOMAIN);
 
     BlockingQueue<ReferStatus> carolProgress = new LinkedBlockingQueue<>();
     OutgoingSubscription toCarol = alice.ua.refer(aliceLeg,
@@ -209,7 +169,7 @@ class FocusLimitsTest extends ProxyFixture {
     start(b -> b.focus(FocusConfig.builder().idleTimeout(Duration.ofMinutes(5)).build()));
     Phone alice = phone("alice", "secret");
     Phone bob = phone("bob", "hunter2");
-    Dialog aliceLeg = enter(alice, "sip:conference@" + DOMAIN);
+    Dialog aliceLeg = join(alice, "sip:conference@" + DOMAIN);
     String uri = conferenceUri();
     alice.ua.bye(aliceLeg).get(10, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() ->
@@ -217,7 +177,7 @@ class FocusLimitsTest extends ProxyFixture {
 
     timers.advance(Duration.ofMinutes(4));
     assertThat(server.focus().conferences()).hasSize(1); // empty, and joinable
-    Dialog bobLeg = enter(bob, uri);
+    Dialog bobLeg = join(bob, uri);
     bob.ua.bye(bobLeg).get(10, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() ->
         server.focus().conferences().get(0).participants().isEmpty());
@@ -238,10 +198,10 @@ class FocusLimitsTest extends ProxyFixture {
     Phone alice = phone("alice", "secret");
     Phone bob = phone("bob", "hunter2");
     Phone carol = phone("carol", "pass");
-    enter(alice, "sip:conference@" + DOMAIN);
+    join(alice, "sip:conference@" + DOMAIN);
     String uri = conferenceUri();
-    Dialog bobLeg = enter(bob, uri);
-    enter(carol, uri);
+    Dialog bobLeg = join(bob, uri);
+    join(carol, uri);
     awaitAllConnected(3);
 
     OutgoingSubscription byBob = bob.ua.refer(bobLeg,
@@ -266,7 +226,7 @@ class FocusLimitsTest extends ProxyFixture {
         .proxy(ProxyConfig.builder().staticRoute("pstn.example", "sip:127.0.0.1:" + gwPort)
             .build()));
     Phone alice = phone("alice", "secret");
-    Dialog aliceLeg = enter(alice, "sip:conference@" + DOMAIN);
+    Dialog aliceLeg = join(alice, "sip:conference@" + DOMAIN);
     String uri = conferenceUri();
 
     BlockingQueue<ReferStatus> progress = new LinkedBlockingQueue<>();

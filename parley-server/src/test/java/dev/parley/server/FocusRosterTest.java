@@ -30,42 +30,23 @@ import org.junit.jupiter.api.Test;
  * The focus's roster (RFC 4575 over SUBSCRIBE/NOTIFY) and dial-out by REFER (RFC 4579 §5.5),
  * through the server on loopback with phones of the dialog layer.
  */
-class FocusRosterTest extends ProxyFixture {
-  private static final String IM_OFFER = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
-      + "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=message 5060 sip sip:someone@example.com\r\n";
-
-  private static Dialog enter(Phone phone, String uri) throws Exception {
-    SipUri target = SipUri.parse(uri);
-    SipRequest invite = phone.ua.newRequest(SipMethod.INVITE, target, phone.aor(),
-        Address.of(target), Transport.UDP).header(HeaderName.MS_CONVERSATION_ID, "conv-7")
-        .body(MediaType.APPLICATION_SDP, IM_OFFER.getBytes(StandardCharsets.US_ASCII)).build();
-    return phone.ua.invite(invite, phone.proxy).get(10, TimeUnit.SECONDS);
-  }
-
-  private String conferenceUri() {
-    return server.focus().conferences().get(0).uri();
+class FocusRosterTest extends FocusFixture {
+  private static Dialog enter(Phone phone, String uri) {
+    return invite(phone, inviteTo(phone, uri, "conv-7")).join();
   }
 
   /** Subscribes {@code phone} to the roster; the documents land in the queue returned. */
   private static BlockingQueue<ConferenceInfo> watch(Phone phone, String uri,
       BlockingQueue<Integer> refused) {
     BlockingQueue<ConferenceInfo> docs = new LinkedBlockingQueue<>();
-    SipUri target = SipUri.parse(uri);
-    SipRequest subscribe = phone.ua.newRequest(SipMethod.SUBSCRIBE, target, phone.aor(),
-            Address.of(target), Transport.UDP)
-        .header(HeaderName.EVENT, "conference")
-        .header(HeaderName.ACCEPT, ConferenceInfo.CONTENT_TYPE)
-        .header(HeaderName.EXPIRES, "600").build();
-    OutgoingSubscription sub = phone.ua.subscribe(subscribe, phone.proxy,
-        (s, notify, state) -> {
-          if (notify.bodyLength() > 0) {
-            docs.add(ConferenceInfo.parse(notify.body()));
-          }
-        });
+    OutgoingSubscription sub = subscribe(phone, uri, (s, notify, state) -> {
+      if (notify.bodyLength() > 0) {
+        docs.add(ConferenceInfo.parse(notify.body()));
+      }
+    });
     sub.accepted().whenComplete((r, e) -> {
       if (e != null && refused != null) {
-        Throwable c = e instanceof java.util.concurrent.CompletionException x ? x.getCause() : e;
-        refused.add(c instanceof dev.parley.dialog.SipFailure f ? f.statusCode() : -1);
+        refused.add(statusOf(e));
       }
     });
     return docs;
@@ -293,9 +274,7 @@ class FocusRosterTest extends ProxyFixture {
     Dialog aliceLeg = enter(alice, "sip:conference@" + DOMAIN);
     OutgoingSubscription refer = alice.ua.refer(aliceLeg,
         Address.parse("<sip:someone@elsewhere.test>"), alice.aor(), (s, n, st) -> { });
-    Throwable e = refer.accepted().handle((r, x) -> x).get(10, TimeUnit.SECONDS);
-    Throwable c = e instanceof java.util.concurrent.CompletionException x ? x.getCause() : e;
-    assertThat(((dev.parley.dialog.SipFailure) c).statusCode()).isEqualTo(403);
+    assertThat(refused(refer.accepted()).statusCode()).isEqualTo(403);
   }
 
   @Test
@@ -331,22 +310,15 @@ class FocusRosterTest extends ProxyFixture {
     SipUri target = SipUri.parse(uri);
     SipRequest refer = bob.ua.newRequest(SipMethod.REFER, target, bob.aor(), Address.of(target),
         Transport.UDP).header(HeaderName.REFER_TO, "<sip:carol@" + DOMAIN + ">").build();
-    Throwable e = bob.ua.subscribe(refer, bob.proxy, (s, n, st) -> { }).accepted()
-        .handle((r, x) -> x).get(10, TimeUnit.SECONDS);
-    Throwable c = e instanceof java.util.concurrent.CompletionException x ? x.getCause() : e;
-    assertThat(((dev.parley.dialog.SipFailure) c).statusCode()).isEqualTo(403);
+    assertThat(refused(bob.ua.subscribe(refer, bob.proxy, (s, n, st) -> { }).accepted())
+        .statusCode()).isEqualTo(403);
 
     // a guest (another domain: not challenged, let in as conferences are open) may not dial out
     Phone guest = keep(Phone.of(server, "mallory", null, Transport.UDP));
-    SipRequest invite = guest.ua.newRequest(SipMethod.INVITE, target,
-            Address.parse("<sip:mallory@elsewhere.test>"), Address.of(target), Transport.UDP)
-        .body(MediaType.APPLICATION_SDP, IM_OFFER.getBytes(StandardCharsets.US_ASCII)).build();
-    Dialog guestLeg = guest.ua.invite(invite, guest.proxy).get(10, TimeUnit.SECONDS);
-    Throwable g = guest.ua.refer(guestLeg, Address.parse("<sip:carol@" + DOMAIN + ">"),
-        Address.parse("<sip:mallory@elsewhere.test>"), (s, n, st) -> { }).accepted()
-        .handle((r, x) -> x).get(10, TimeUnit.SECONDS);
-    Throwable gc = g instanceof java.util.concurrent.CompletionException x ? x.getCause() : g;
-    assertThat(((dev.parley.dialog.SipFailure) gc).statusCode()).isEqualTo(403);
+    Address elsewhere = Address.parse("<sip:mallory@elsewhere.test>");
+    Dialog guestLeg = invite(guest, imInvite(guest, elsewhere, uri).build()).join();
+    assertThat(refused(guest.ua.refer(guestLeg, Address.parse("<sip:carol@" + DOMAIN + ">"),
+        elsewhere, (s, n, st) -> { }).accepted()).statusCode()).isEqualTo(403);
     assertThat(server.focus().conferences().get(0).participants()).hasSize(2);
   }
 }

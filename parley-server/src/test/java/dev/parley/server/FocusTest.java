@@ -29,31 +29,7 @@ import org.junit.jupiter.api.Test;
  * at the factory URI, dialling in, IM relayed to the others with per-recipient results, leaving,
  * and the limits; real sockets on loopback, phones of the dialog layer.
  */
-class FocusTest extends ProxyFixture {
-  private static final String IM_OFFER = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
-      + "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=message 5060 sip sip:someone@example.com\r\n";
-
-  private static SipRequest inviteTo(Phone phone, String uri, String conversation) {
-    SipUri target = SipUri.parse(uri);
-    SipRequest.Builder b = phone.ua.newRequest(SipMethod.INVITE, target, phone.aor(),
-        Address.of(target), Transport.UDP).body(MediaType.APPLICATION_SDP,
-        IM_OFFER.getBytes(StandardCharsets.US_ASCII));
-    if (conversation != null) {
-      b.header(HeaderName.MS_CONVERSATION_ID, conversation);
-    }
-    return b.build();
-  }
-
-  private static Dialog join(Phone phone, String uri) {
-    return phone.ua.invite(inviteTo(phone, uri, null), phone.proxy).orTimeout(10, TimeUnit.SECONDS)
-        .join();
-  }
-
-  private static int statusOf(Throwable t) {
-    Throwable e = t instanceof CompletionException c ? c.getCause() : t;
-    return e instanceof SipFailure f ? f.statusCode() : -1;
-  }
-
+class FocusTest extends FocusFixture {
   @Test
   void anInviteToTheFactoryCreatesAConferenceWhoseUriOthersDialAndIsAnsweredByAFocusContact()
       throws Exception {
@@ -93,7 +69,7 @@ class FocusTest extends ProxyFixture {
     Phone carol = phone("carol", "pass");
     Dialog aliceLeg = alice.ua.invite(inviteTo(alice, "sip:conference@" + DOMAIN, null),
         alice.proxy).get(10, TimeUnit.SECONDS);
-    String uri = server.focus().conferences().get(0).uri();
+    String uri = conferenceUri();
     join(bob, uri);
     join(carol, uri);
     await().atMost(Duration.ofSeconds(10)).until(() ->
@@ -140,7 +116,7 @@ class FocusTest extends ProxyFixture {
     Phone bob = phone("bob", "hunter2");
     Dialog aliceLeg = alice.ua.invite(inviteTo(alice, "sip:conference@" + DOMAIN, null),
         alice.proxy).get(10, TimeUnit.SECONDS);
-    String uri = server.focus().conferences().get(0).uri();
+    String uri = conferenceUri();
     Dialog bobLeg = join(bob, uri);
 
     assertThat(alice.ua.bye(aliceLeg).get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
@@ -163,21 +139,16 @@ class FocusTest extends ProxyFixture {
     Phone alice = phone("alice", "secret");
     alice.ua.invite(inviteTo(alice, "sip:conference@" + DOMAIN, null), alice.proxy)
         .get(10, TimeUnit.SECONDS);
-    String uri = server.focus().conferences().get(0).uri();
+    String uri = conferenceUri();
     Phone mallory = keep(Phone.of(server, "mallory", null, Transport.UDP));
     // a From of another domain is not challenged: it is a guest, refused
-    SipUri target = SipUri.parse(uri);
-    SipRequest guest = mallory.ua.newRequest(SipMethod.INVITE, target,
-        Address.parse("<sip:mallory@elsewhere.test>"), Address.of(target), Transport.UDP)
-        .body(MediaType.APPLICATION_SDP, IM_OFFER.getBytes(StandardCharsets.US_ASCII)).build();
+    Address elsewhere = Address.parse("<sip:mallory@elsewhere.test>");
+    SipRequest guest = imInvite(mallory, elsewhere, uri).build();
     Throwable refused = mallory.ua.invite(guest, mallory.proxy).handle((d, e) -> e)
         .get(10, TimeUnit.SECONDS);
     assertThat(statusOf(refused)).isEqualTo(403);
 
-    SipUri factory = SipUri.parse("sip:conference@" + DOMAIN);
-    SipRequest create = mallory.ua.newRequest(SipMethod.INVITE, factory,
-        Address.parse("<sip:mallory@elsewhere.test>"), Address.of(factory), Transport.UDP)
-        .body(MediaType.APPLICATION_SDP, IM_OFFER.getBytes(StandardCharsets.US_ASCII)).build();
+    SipRequest create = imInvite(mallory, elsewhere, "sip:conference@" + DOMAIN).build();
     Throwable notCreated = mallory.ua.invite(create, mallory.proxy).handle((d, e) -> e)
         .get(10, TimeUnit.SECONDS);
     assertThat(statusOf(notCreated)).isEqualTo(403);
@@ -191,7 +162,7 @@ class FocusTest extends ProxyFixture {
     Phone bob = phone("bob", "hunter2");
     alice.ua.invite(inviteTo(alice, "sip:conference@" + DOMAIN, null), alice.proxy)
         .get(10, TimeUnit.SECONDS);
-    String uri = server.focus().conferences().get(0).uri();
+    String uri = conferenceUri();
 
     Throwable full = bob.ua.invite(inviteTo(bob, uri, null), bob.proxy).handle((d, e) -> e)
         .get(10, TimeUnit.SECONDS);
@@ -293,7 +264,7 @@ class FocusTest extends ProxyFixture {
     Phone alice = phone("alice", "secret");
     alice.ua.invite(inviteTo(alice, "sip:conference@" + DOMAIN, null), alice.proxy)
         .get(10, TimeUnit.SECONDS);
-    String uri = server.focus().conferences().get(0).uri();
+    String uri = conferenceUri();
     try (dev.parley.testkit.MockSipPeer guest = dev.parley.testkit.MockSipPeer.start()) {
       SipRequest invite = guest.request("INVITE", uri, "sip:guest@elsewhere.test", uri,
           "Content-Type: application/sdp\r\n");

@@ -131,7 +131,7 @@ final class Composing {
       targets = session.composingTargetsLocked();
     }
     byte[] body = IsComposing.body(active, endpoint.config.composingRefresh().toSeconds());
-    session.sendToAll(targets,
+    Deliveries.toAll(endpoint, targets,
         p -> session.sendTo(p, body, InstantMessagingSession.IS_COMPOSING));
   }
 

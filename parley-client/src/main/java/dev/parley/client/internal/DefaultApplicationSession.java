@@ -49,7 +49,8 @@ final class DefaultApplicationSession extends DefaultSession implements Applicat
     }
     byte[] copy = data.clone();
     String conversation = conversationId();
-    return sendToAll(targets, p -> p.sendInDialog(SipMethod.INFO, copy, contentType, conversation));
+    return Deliveries.toAll(endpoint, targets,
+        p -> p.sendInDialog(SipMethod.INFO, copy, contentType, conversation));
   }
 
   @Override

@@ -504,13 +504,13 @@ final class DefaultConferenceSession extends DefaultInstantMessagingSession
       Throwable error) {
     if (response == null || !response.isSuccess() || response.contentType() == null
         || !response.contentType().is(IM_RESULTS.type(), IM_RESULTS.subtype())) {
-      return List.of(result(f, response, error));
+      return List.of(Deliveries.result(f, response, error));
     }
     List<DeliveryResults.Result> results;
     try {
       results = DeliveryResults.parse(response.body()).results();
     } catch (RuntimeException e) {
-      return List.of(result(f, response, null)); // unreadable: what the focus itself said
+      return List.of(Deliveries.result(f, response, null)); // unreadable: what the focus itself said
     }
     List<DeliveryResult> out = new ArrayList<>();
     for (DeliveryResults.Result r : results) {
@@ -527,7 +527,7 @@ final class DefaultConferenceSession extends DefaultInstantMessagingSession
       String phrase = r.status() == 0 ? "not sent" : SipStatus.reasonPhraseOf(r.status());
       out.add(new DeliveryResult(p, r.status(), phrase));
     }
-    return out.isEmpty() ? List.of(result(f, response, null)) : List.copyOf(out);
+    return out.isEmpty() ? List.of(Deliveries.result(f, response, null)) : List.copyOf(out);
   }
 
   @Override

@@ -20,12 +20,9 @@ import dev.parley.transport.TransportConfig;
 import dev.parley.transport.TransportLayer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -75,9 +72,8 @@ public final class DefaultEndpoint implements Endpoint {
   private final FlowWatch flows;
   private final Address from;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
-  private final ConcurrentLinkedQueue<Runnable> completions = new ConcurrentLinkedQueue<>();
-  /** Futures with an outcome queued in {@link #completions} (identity: futures do not override equals). */
-  private final Set<CompletableFuture<?>> settling = ConcurrentHashMap.newKeySet();
+  /** Future completions and network actions started by {@link #kick()}, after the lock. */
+  private final Completions completions;
   /** The last {@link dev.parley.client.Session#id()} given. */
   private final AtomicLong sessionIds = new AtomicLong();
 
@@ -107,6 +103,7 @@ public final class DefaultEndpoint implements Endpoint {
             .build(), config.userAgent());
     this.executor = config.executor() != null ? config.executor() : SHARED;
     this.events = new SerialExecutor(executor);
+    this.completions = new Completions(executor);
     this.tracer = config.traceLimit() > 0 ? new SessionTracer() : null;
     if (tracer != null) {
       transport.addTraceListener(tracer);
@@ -487,10 +484,10 @@ public final class DefaultEndpoint implements Endpoint {
 
   /**
    * Under the lock or not: completes {@code f} on the executor once {@link #kick()} runs. The
-   * first outcome queued for a future is its outcome ({@link #settle}).
+   * first outcome queued for a future is its outcome ({@link Completions}).
    */
   <T> void complete(CompletableFuture<T> f, T value) {
-    settle(f, () -> f.complete(value));
+    completions.complete(f, value);
   }
 
   /**
@@ -503,39 +500,13 @@ public final class DefaultEndpoint implements Endpoint {
 
   /** Like {@link #complete}, failing {@code f}. */
   void fail(CompletableFuture<?> f, Throwable error) {
-    settle(f, () -> f.completeExceptionally(error));
-  }
-
-  /**
-   * Queues {@code outcome} for {@code f} unless an outcome is queued for it already: the executor
-   * may run queued completions in any order (a pool), so "connected, then failed" must not
-   * become "failed" because the second task ran first. Futures leave {@link #settling} once
-   * completed, so it holds no more than the queue.
-   */
-  private void settle(CompletableFuture<?> f, Runnable outcome) {
-    if (f.isDone() || !settling.add(f)) {
-      return;
-    }
-    completions.add(() -> {
-      try {
-        outcome.run();
-      } finally {
-        settling.remove(f);
-      }
-    });
+    completions.fail(f, error);
   }
 
   /** Outside the lock: starts event delivery and future completions on the executor. */
   void kick() {
     events.kick();
-    Runnable r;
-    while ((r = completions.poll()) != null) {
-      try {
-        executor.execute(r);
-      } catch (RuntimeException e) {
-        r.run();
-      }
-    }
+    completions.run();
   }
 
   /** The hop for {@code target}: the server when there is one, else the target itself (RFC 3263). */

@@ -114,7 +114,7 @@ class DefaultInstantMessagingSession extends DefaultSession implements InstantMe
       targets = remotesLocked();
     }
     byte[] copy = content.clone();
-    return sendToAll(targets, p -> sendTo(p, copy, contentType));
+    return Deliveries.toAll(endpoint, targets, p -> sendTo(p, copy, contentType));
   }
 
   /** Sends {@code content} to {@code p}: in its dialog, or outside any in pager mode. */
@@ -148,7 +148,7 @@ class DefaultInstantMessagingSession extends DefaultSession implements InstantMe
       SipRequest message = b.build();
       claimTrace(message.callId());
       return endpoint.ua.request(message, h);
-    }).handle((response, error) -> result(p, response, error));
+    }).handle((response, error) -> Deliveries.result(p, response, error));
   }
 
   @Override

@@ -420,7 +420,7 @@ final class DefaultParticipant implements Participant {
     });
     return sent == null
         ? CompletableFuture.completedFuture(new DeliveryResult(this, 0, "not sent: no dialog yet"))
-        : sent.handle((response, error) -> DefaultSession.result(this, response, error));
+        : sent.handle((response, error) -> Deliveries.result(this, response, error));
   }
 
   /**

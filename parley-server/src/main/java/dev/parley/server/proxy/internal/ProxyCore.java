@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * The authenticating stateful proxy core (RFC 3261 §16): validates a request (§16.3), handles
  * its Route (§16.4), asks {@link Admission} who may send it (digest with 407, trusted sources,
  * relaying), finds its targets (location service, static routes, loose routing, §16.5) and
- * hands them to a {@link ProxyContext} that forks. Also forwards ACKs for 2xx statelessly
+ * hands them to a {@link ProxyContext} that forks, starting from the copy
+ * {@link ForwardedRequest} makes. Also forwards ACKs for 2xx statelessly
  * ({@link AckForwarding}, §16.11), drops stray responses, and lets requests the server
  * originates itself through ({@link Origination}: the delivery of stored MESSAGEs, the focus's
  * dial-out); next hops are found by {@link NextHops}. The rules are in
@@ -83,7 +84,7 @@ public final class ProxyCore {
   private final RouteSigner signer;
   private final RecentResults<Binding, ProxyTarget> bindingTargets =
       new RecentResults<>(512, true, ProxyTarget::ofBinding);
-  private final RecentResults<String, String> assertedIdentities;
+  private final ForwardedRequest forwardedRequest;
   private final Admission admission;
   private final AckForwarding acks = new AckForwarding(this);
   private final int defaultMaxBreadth;
@@ -110,7 +111,7 @@ public final class ProxyCore {
     this.signer = new RouteSigner(java.util.Objects.requireNonNull(routeSecret, "routeSecret"));
     this.defaultMaxBreadth = config.maxBreadth();
     this.domain = domain;
-    this.assertedIdentities = new RecentResults<>(256, false, u -> ProxyMessages.assertedIdentity(u, domain));
+    this.forwardedRequest = new ForwardedRequest(domain, config, signer);
     this.location = location;
     this.accounts = accounts;
     this.hops = new NextHops(locator, flows);
@@ -381,13 +382,9 @@ public final class ProxyCore {
   }
 
   /**
-   * §16.6: builds the request every branch starts from and hands the targets to a context. The
-   * identity headers are the server's to assert (RFC 3325): {@code P-Asserted-Identity},
-   * {@code P-Preferred-Identity} and {@code Remote-Party-ID} from anyone but a trusted source are
-   * removed, and an authenticated user's request gets {@code P-Asserted-Identity} with its AOR
-   * (unless it asks for {@code Privacy: id}). RFC 5393: the forks share the request's
-   * {@code Max-Breadth} (the configured one when it has none or a larger one); more targets than
-   * that is 440.
+   * §16.6: hands the targets to a context with the request every branch starts from
+   * ({@link ForwardedRequest}). RFC 5393: more targets than the request's {@code Max-Breadth}
+   * (the configured one when it has none or a larger one) is 440.
    */
   private void proxy(ServerTransaction tx, SipRequest request, Uri target, List<Address> routeSet,
       long hash, boolean inDialog, RequestOrigin origin, List<ProxyTarget> targets) {
@@ -402,41 +399,12 @@ public final class ProxyCore {
       overloaded(tx, request);
       return;
     }
-    int mf = request.maxForwards();
-    SipRequest.Builder b = request.toBuilder().requestUri(target)
-        .setHeader(HeaderName.MAX_FORWARDS, Integer.toString(mf < 0 ? DEFAULT_MAX_FORWARDS : mf - 1))
-        .setHeader(HeaderName.MAX_BREADTH, Integer.toString(breadth / targets.size()));
-    if (routeSet.size() != request.routes().size()) {
-      ProxyMessages.setRoutes(b, routeSet);
-    }
-    ProxyMessages.removeCredentials(request, b, domain);
-    if (!origin.trusted()) {
-      ProxyMessages.removeIdentity(request, b);
-    }
-    if (origin.authenticatedUser() != null && !ProxyMessages.asksPrivacy(request)) {
-      b.setHeader(HeaderName.P_ASSERTED_IDENTITY,
-          assertedIdentities.get(origin.authenticatedUser()));
-    }
-    SipMethod m = request.method();
-    if (inDialog && m.equals(SipMethod.BYE)) {
+    ForwardedRequest.Copy copy = forwardedRequest.of(tx, request, target, routeSet, breadth,
+        targets.size(), origin);
+    if (inDialog && request.method().equals(SipMethod.BYE)) {
       dialogs.ended(request.callId(), request.from().tag(), request.to().tag());
     }
-    boolean recordRoute = config.recordRoute() && request.to().tag() == null && (m.isInvite()
-        || m.equals(SipMethod.SUBSCRIBE) || m.equals(SipMethod.REFER));
-    // the callee's copy lets it send to the caller's Contact (ProxyContext re-signs the copy in
-    // the responses for the callee's Contact)
-    Uri callerContact = request.contacts().isEmpty() ? null : request.contacts().get(0).uri();
-    // only as the caller's edge proxy (RFC 5626 §5.1: the request has one Via, it came from the
-    // UA itself): behind another proxy or a trunk, the source is not the caller's
-    String callerFlow = recordRoute && callerContact != null && tx.flow() != null
-        && request.vias().size() == 1
-        ? ProxyTarget.flowTokenFor(callerContact, tx.flow().remoteHop()) : null;
-    // the value of our psig parameter, followed by our pflow parameter when the caller is
-    // reached over its flow: ProxyContext finds and rewrites the two together
-    String signature = recordRoute ? signer.sign(request.callId(), request.from().tag(),
-        callerContact, callerFlow) + (callerFlow == null ? ""
-        : ";" + RouteSigner.FLOW_PARAMETER + "=" + callerFlow) : null;
-    ProxyContext ctx = new ProxyContext(this, tx, request, b.build(), signature, hash);
+    ProxyContext ctx = new ProxyContext(this, tx, request, copy.request(), copy.signature(), hash);
     contexts.put(tx, ctx);
     ctx.start(targets);
   }
