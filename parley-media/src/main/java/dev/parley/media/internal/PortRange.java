@@ -5,7 +5,9 @@ package dev.parley.media.internal;
  * {@code p + 1} is in the range too. A port is reserved while one of the network's sockets tries
  * to bind it or holds it, and released when the socket closes. Reservation goes round the range
  * from where the last one stopped, so a port just released is the last to be taken again (late
- * packets of an ended stream do not reach the next one).
+ * packets of an ended stream do not reach the next one), and starts at a random pair: another
+ * process on the machine with the same range (a restarted server whose peers still send to the
+ * old calls' ports, a second test run) does not take the same ports in the same order.
  *
  * <p>Thread-safe (short synchronized sections, no I/O inside).
  */
@@ -16,8 +18,19 @@ public final class PortRange {
   private int cursor;
   private int inUse;
 
-  /** The range {@code min..max}; it must hold at least one even port with its port + 1. */
+  /**
+   * The range {@code min..max}, reservation starting at a random pair; it must hold at least one
+   * even port with its port + 1.
+   */
   public PortRange(int min, int max) {
+    this(min, max, -1);
+  }
+
+  /**
+   * The range {@code min..max}, reservation starting at its pair number {@code start} (0 for the
+   * lowest port; negative: a random one).
+   */
+  public PortRange(int min, int max, int start) {
     int firstEven = min + (min & 1);
     int count = firstEven + 1 > max ? 0 : (max - 1 - firstEven) / 2 + 1;
     if (count <= 0) {
@@ -27,6 +40,8 @@ public final class PortRange {
     this.first = firstEven;
     this.pairs = count;
     this.reserved = new boolean[count];
+    this.cursor = start < 0 ? java.util.concurrent.ThreadLocalRandom.current().nextInt(count)
+        : start % count;
   }
 
   /** The number of RTP ports (pairs) of the range. */

@@ -9,7 +9,7 @@ class PortRangeTest {
 
   @Test
   void reservesEvenPortsWhoseRtcpPortIsInTheRange() {
-    PortRange range = new PortRange(20001, 20006);
+    PortRange range = new PortRange(20001, 20006, 0);
 
     assertThat(range.size()).isEqualTo(2);
     assertThat(range.reserve()).isEqualTo(20002);
@@ -20,7 +20,7 @@ class PortRangeTest {
 
   @Test
   void aReleasedPortIsTakenAgainOnlyAfterTheOthers() {
-    PortRange range = new PortRange(20000, 20005);
+    PortRange range = new PortRange(20000, 20005, 0);
     int a = range.reserve();
     range.release(a);
 
@@ -30,8 +30,30 @@ class PortRangeTest {
   }
 
   @Test
+  void reservationStartsAtTheGivenPairAndGoesRound() {
+    PortRange range = new PortRange(20000, 20005, 2);
+
+    assertThat(range.reserve()).isEqualTo(20004);
+    assertThat(range.reserve()).isEqualTo(20000);
+    assertThat(range.reserve()).isEqualTo(20002);
+    assertThat(range.reserve()).isEqualTo(-1);
+  }
+
+  @Test
+  void withoutAStartEveryPortOfTheRangeIsStillReservedOnce() {
+    PortRange range = new PortRange(20000, 20099);
+    java.util.Set<Integer> ports = new java.util.HashSet<>();
+    for (int i = 0; i < range.size(); i++) {
+      ports.add(range.reserve());
+    }
+
+    assertThat(ports).hasSize(50).allMatch(p -> p >= 20000 && p <= 20098 && p % 2 == 0);
+    assertThat(range.reserve()).isEqualTo(-1);
+  }
+
+  @Test
   void releasingAPortNotReservedIsRefusedWithItsNumber() {
-    PortRange range = new PortRange(20000, 20005);
+    PortRange range = new PortRange(20000, 20005, 0);
 
     assertThatThrownBy(() -> range.release(20002)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("20002");
