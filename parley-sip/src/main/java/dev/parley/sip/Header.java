@@ -128,6 +128,8 @@ public final class Header<T> {
    * elements are {@code T}s.
    */
   private final WireGrammar.Rule wire;
+  /** "NAME value", what {@link Lexer#expectEnd} names: made once, not per field parsed. */
+  private final String valueWhat;
 
   private Header(HeaderName name, boolean list, boolean emptyAllowed, boolean singleton,
       Function<Lexer, T> element, WireGrammar.Rule wire) {
@@ -137,6 +139,7 @@ public final class Header<T> {
     this.singleton = singleton;
     this.element = element;
     this.wire = wire;
+    this.valueWhat = name + " value";
   }
 
   /** This header with a fast path for its element rule. */
@@ -202,7 +205,7 @@ public final class Header<T> {
     T first = element.apply(l);
     l.consumeSWS();
     if (!list || l.atEnd()) {
-      l.expectEnd(name + " value");
+      l.expectEnd(valueWhat);
       return first == null ? List.of() : List.of(first);
     }
     List<T> out = new ArrayList<>(4);
@@ -213,7 +216,7 @@ public final class Header<T> {
       }
       out.add(element.apply(l));
     }
-    l.expectEnd(name + " value");
+    l.expectEnd(valueWhat);
     return Collections.unmodifiableList(out); // cached in the message and handed out as it is
   }
 

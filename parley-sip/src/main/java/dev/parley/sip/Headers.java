@@ -266,7 +266,7 @@ public final class Headers {
 
   /** A builder holding these fields. */
   public Builder toBuilder() {
-    Builder b = new Builder();
+    Builder b = new Builder(size + 4);
     for (int i = 0; i < size; i++) {
       b.add(spelling(i), headerNames[i], value(i));
     }
@@ -375,12 +375,26 @@ public final class Headers {
     return sb.toString();
   }
 
-  /** Builds {@link Headers}; not thread-safe. */
+  /**
+   * Builds {@link Headers}; not thread-safe. Keeps the fields in three parallel arrays sized to
+   * what it is given (a copy of {@code n} fields starts with room for a few more), not three
+   * lists of 16: a proxy builds several messages per request.
+   */
   public static final class Builder {
-    private final List<String> names = new ArrayList<>(16);
-    private final List<HeaderName> headerNames = new ArrayList<>(16);
-    private final List<String> values = new ArrayList<>(16);
-    Builder() {}
+    private String[] names;
+    private HeaderName[] headerNames;
+    private String[] values;
+    private int size;
+
+    Builder() {
+      this(8);
+    }
+
+    Builder(int capacity) {
+      names = new String[capacity];
+      headerNames = new HeaderName[capacity];
+      values = new String[capacity];
+    }
 
     /** Appends a field with the canonical spelling of {@code name}. */
     public Builder add(HeaderName name, String value) {
@@ -401,61 +415,88 @@ public final class Headers {
               "header value contains a line break: " + name + ": " + value);
         }
       }
-      names.add(spelling);
-      headerNames.add(name);
-      values.add(value.strip());
+      insert(size, spelling, name, value.strip());
       return this;
     }
 
     /** Replaces every field named {@code name} by one with {@code value} (at the first one's place). */
     public Builder set(HeaderName name, String value) {
-      int first = headerNames.indexOf(name);
+      int first = indexOf(name);
       remove(name);
-      if (first < 0 || first > names.size()) {
+      if (first < 0 || first > size) {
         return add(name, value);
       }
       Objects.requireNonNull(value, "value");
-      names.add(first, name.name());
-      headerNames.add(first, name);
-      values.add(first, value.strip());
+      insert(first, name.name(), name, value.strip());
       return this;
     }
 
     /** Inserts a field before all others (as a proxy does with Via and Record-Route). */
     public Builder addFirst(HeaderName name, String value) {
       Objects.requireNonNull(value, "value");
-      names.add(0, name.name());
-      headerNames.add(0, name);
-      values.add(0, value.strip());
+      insert(0, name.name(), name, value.strip());
       return this;
     }
 
     /** Removes every field named {@code name}. */
     public Builder remove(HeaderName name) {
-      for (int i = headerNames.size() - 1; i >= 0; i--) {
-        if (headerNames.get(i).equals(name)) {
-          names.remove(i);
-          headerNames.remove(i);
-          values.remove(i);
+      int kept = 0;
+      for (int i = 0; i < size; i++) {
+        if (!headerNames[i].equals(name)) {
+          names[kept] = names[i];
+          headerNames[kept] = headerNames[i];
+          values[kept] = values[i];
+          kept++;
         }
       }
+      Arrays.fill(names, kept, size, null);
+      Arrays.fill(headerNames, kept, size, null);
+      Arrays.fill(values, kept, size, null);
+      size = kept;
       return this;
     }
 
     /** Whether a field named {@code name} was added. */
     public boolean contains(HeaderName name) {
-      return headerNames.contains(name);
+      return indexOf(name) >= 0;
+    }
+
+    private int indexOf(HeaderName name) {
+      for (int i = 0; i < size; i++) {
+        if (headerNames[i].equals(name)) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    private void insert(int at, String spelling, HeaderName name, String value) {
+      if (size == names.length) {
+        int n = Math.max(8, size * 2);
+        names = Arrays.copyOf(names, n);
+        headerNames = Arrays.copyOf(headerNames, n);
+        values = Arrays.copyOf(values, n);
+      }
+      if (at < size) {
+        System.arraycopy(names, at, names, at + 1, size - at);
+        System.arraycopy(headerNames, at, headerNames, at + 1, size - at);
+        System.arraycopy(values, at, values, at + 1, size - at);
+      }
+      names[at] = spelling;
+      headerNames[at] = name;
+      values[at] = value;
+      size++;
     }
 
     int size() {
-      return names.size();
+      return size;
     }
 
     /** The immutable header fields. */
     public Headers build() {
-      int n = names.size();
-      return new Headers(n, names.toArray(new String[n]), headerNames.toArray(new HeaderName[n]),
-          values.toArray(new String[n]), null, null);
+      int n = size;
+      return new Headers(n, Arrays.copyOf(names, n), Arrays.copyOf(headerNames, n),
+          Arrays.copyOf(values, n), null, null);
     }
   }
 

@@ -432,15 +432,12 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     return headers.hashCode() * 31 + body.bytesHash();
   }
 
-  final byte[] rawBody() {
-    return body.copy();
-  }
-
   /** Common parts of the request and response builders; not thread-safe. */
   public abstract static sealed class Builder<B extends Builder<B>>
       permits SipRequest.Builder, SipResponse.Builder {
     final Headers.Builder headers;
-    byte[] body = new byte[0];
+    /** Immutable: a copy of the bytes given, or the body of the message this builder copies. */
+    Body body = Body.EMPTY;
 
     Builder(Headers.Builder headers) {
       this.headers = headers;
@@ -483,7 +480,13 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
 
     /** The body; Content-Length is set to its length by {@code build()}. */
     public B body(byte[] body) {
-      this.body = body == null ? new byte[0] : body.clone();
+      this.body = body == null ? Body.EMPTY : Body.of(body.clone());
+      return self();
+    }
+
+    /** The body of a message being copied ({@code toBuilder}): shared, both are immutable. */
+    B body(Body body) {
+      this.body = body;
       return self();
     }
 
@@ -499,7 +502,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     }
 
     Headers buildHeaders() {
-      headers.set(HeaderName.CONTENT_LENGTH, Integer.toString(body.length));
+      headers.set(HeaderName.CONTENT_LENGTH, Integer.toString(body.length()));
       return headers.build();
     }
   }

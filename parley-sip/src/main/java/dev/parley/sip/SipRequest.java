@@ -29,7 +29,7 @@ public final class SipRequest extends SipMessage {
 
   /** A builder holding this request. */
   public Builder toBuilder() {
-    return new Builder(method, requestUri, headers().toBuilder()).body(rawBody());
+    return new Builder(method, requestUri, headers().toBuilder()).body(bodyRange());
   }
 
   /** The method. */
@@ -249,7 +249,7 @@ public final class SipRequest extends SipMessage {
 
     /** The request, with Content-Length set to the body's length. */
     public SipRequest build() {
-      return new SipRequest(method, requestUri, buildHeaders(), Body.of(body), CompliancePolicy.STRICT, Set.of(), 0);
+      return new SipRequest(method, requestUri, buildHeaders(), body, CompliancePolicy.STRICT, Set.of(), 0);
     }
   }
 }

@@ -34,7 +34,7 @@ public final class SipResponse extends SipMessage {
 
   /** A builder holding this response. */
   public Builder toBuilder() {
-    return new Builder(statusCode, reasonPhrase, headers().toBuilder()).body(rawBody());
+    return new Builder(statusCode, reasonPhrase, headers().toBuilder()).body(bodyRange());
   }
 
   /** The three-digit status code. */
@@ -168,7 +168,7 @@ public final class SipResponse extends SipMessage {
 
     /** The response, with Content-Length set to the body's length. */
     public SipResponse build() {
-      return new SipResponse(statusCode, reasonPhrase, buildHeaders(), Body.of(body), CompliancePolicy.STRICT, Set.of(), 0);
+      return new SipResponse(statusCode, reasonPhrase, buildHeaders(), body, CompliancePolicy.STRICT, Set.of(), 0);
     }
   }
 }

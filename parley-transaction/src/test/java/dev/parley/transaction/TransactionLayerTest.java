@@ -45,6 +45,16 @@ class TransactionLayerTest {
   }
 
   @Test
+  void clientTransactionBranchIsTheOneInTheViaItSent() {
+    ClientTransaction invite = stack.layer.sendRequest(Messages.request(SipMethod.INVITE), Stack.UDP_PEER, listener);
+    ClientTransaction options = stack.layer.sendRequest(Messages.request(SipMethod.OPTIONS), Stack.TCP_PEER, listener);
+    List<SipRequest> sent = stack.transport.sentRequests();
+    assertThat(invite.branch()).isEqualTo(sent.get(0).topVia().branch())
+        .isEqualTo(invite.request().topVia().branch());
+    assertThat(options.branch()).isEqualTo(sent.get(1).topVia().branch());
+  }
+
+  @Test
   void sendRequestKeepsExistingViasBelowItsOwn() {
     SipRequest forwarded = Messages.withVia(Messages.request(SipMethod.OPTIONS),
         "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-upstream");

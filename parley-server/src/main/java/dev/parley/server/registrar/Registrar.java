@@ -201,22 +201,21 @@ public final class Registrar {
 
   /** The response to a REGISTER that arrived over {@code flow} (null in unit tests). */
   SipResponse handle(SipRequest request, Flow flow) {
-    String toTag = Tags.random();
     if (!(request.requestUri() instanceof SipUri ruri)) {
-      return request.response(416, toTag).build();
+      return request.response(416, Tags.random()).build();
     }
     if (!isLocal(ruri.host())) {
-      return request.response(403, toTag).reasonPhrase("Domain Not Served Here").build();
+      return request.response(403, Tags.random()).reasonPhrase("Domain Not Served Here").build();
     }
     for (String option : request.headers(Header.REQUIRE)) {
       if (!option.equalsIgnoreCase("path")) {
-        return request.response(420, toTag).header(HeaderName.UNSUPPORTED, option).build();
+        return request.response(420, Tags.random()).header(HeaderName.UNSUPPORTED, option).build();
       }
     }
     InetAddress client = flow == null ? null : flow.remote().getAddress();
     AuthResult auth = authenticator.authenticate(request, domain, client);
     if (auth.status() == AuthResult.Status.MALFORMED) {
-      return request.response(400, toTag)
+      return request.response(400, Tags.random())
           .reasonPhrase("Bad Request (malformed credentials)").build();
     }
     if (!auth.isOk()) {
@@ -231,6 +230,7 @@ public final class Registrar {
       }
       return r.build();
     }
+    String toTag = Tags.random(); // drawn after the challenge: a 401 has a stateless tag of its own
     Address to = request.to();
     Aor aor;
     try {

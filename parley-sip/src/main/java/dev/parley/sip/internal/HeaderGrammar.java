@@ -273,7 +273,9 @@ public final class HeaderGrammar {
     Parameters.Builder b = Parameters.builder();
     while (true) {
       String name = l.expectToken("an auth-param name");
-      l.expectSeparator('=', "after auth-param " + name);
+      if (!l.consumeSeparator('=')) { // expectSeparator's error, its text made only on failure
+        throw l.error("expected '=' after auth-param " + name + l.describeHere());
+      }
       b.add(name, l.peek() == '"' ? l.expectQuotedString() : l.genValue(false));
       if (l.consumeSeparator(',')) {
         continue;

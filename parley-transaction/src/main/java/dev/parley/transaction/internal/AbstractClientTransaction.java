@@ -18,9 +18,13 @@ abstract class AbstractClientTransaction extends AbstractTransaction implements 
   private Listener listener;
   private volatile Flow flow;
 
+  /**
+   * @param branch the branch of {@code request}'s top Via, which the layer wrote (given, so that
+   *     the built request's Via is not parsed back to read it)
+   */
   AbstractClientTransaction(DefaultTransactionLayer layer, Scheduler scheduler, SipRequest request,
-      Hop hop, Listener listener, boolean layerOwned) {
-    super(layer, scheduler, request, TransactionKeys.client(request.topVia().branch(), request.method()),
+      String branch, Hop hop, Listener listener, boolean layerOwned) {
+    super(layer, scheduler, request, TransactionKeys.client(branch, request.method()), branch,
         hop.transport().isReliable(), layerOwned);
     this.hop = hop;
     this.listener = listener;

@@ -38,12 +38,22 @@ abstract class AbstractTransaction implements Transaction {
 
   AbstractTransaction(DefaultTransactionLayer layer, Scheduler scheduler, SipRequest request,
       Object key, boolean reliable, boolean layerOwned) {
+    this(layer, scheduler, request, key, request.topVia() == null ? null : request.topVia().branch(),
+        reliable, layerOwned);
+  }
+
+  /**
+   * With the top Via's {@code branch} given by who wrote that Via (a client transaction's own),
+   * so that the request built with it is not parsed again to read it back.
+   */
+  AbstractTransaction(DefaultTransactionLayer layer, Scheduler scheduler, SipRequest request,
+      Object key, String branch, boolean reliable, boolean layerOwned) {
     this.layer = layer;
     this.scheduler = scheduler;
     this.request = request;
     this.method = request.method();
     this.key = key;
-    this.branch = request.topVia() == null ? null : request.topVia().branch();
+    this.branch = branch;
     this.reliable = reliable;
     this.layerOwned = layerOwned;
   }

@@ -134,10 +134,11 @@ public final class DefaultTransactionLayer implements TransactionLayer {
           + ": " + request.cseq());
     }
     checkCapacity();
-    SipRequest withVia = withNewVia(request, hop);
+    String branch = Identifiers.newBranch();
+    SipRequest withVia = withNewVia(request, hop, branch);
     AbstractClientTransaction tx = method.isInvite()
-        ? new InviteClientTransaction(this, scheduler, withVia, hop, listener)
-        : new NonInviteClientTransaction(this, scheduler, withVia, hop, listener, false);
+        ? new InviteClientTransaction(this, scheduler, withVia, branch, hop, listener)
+        : new NonInviteClientTransaction(this, scheduler, withVia, branch, hop, listener, false);
     clients.put((TransactionKeys.ClientKey) tx.key, tx);
     scheduler.run(tx::start);
     return tx;
@@ -164,9 +165,14 @@ public final class DefaultTransactionLayer implements TransactionLayer {
     return result;
   }
 
-  /** Starts the client transaction of a CANCEL built by an INVITE transaction. On its scheduler. */
-  void startCancel(SipRequest cancel, Hop hop, Scheduler scheduler, ClientTransaction.Listener listener) {
-    AbstractClientTransaction tx = new NonInviteClientTransaction(this, scheduler, cancel, hop, listener, true);
+  /**
+   * Starts the client transaction of a CANCEL built by an INVITE transaction, whose top Via (and
+   * so {@code branch}) is the INVITE's (§9.1). On its scheduler.
+   */
+  void startCancel(SipRequest cancel, String branch, Hop hop, Scheduler scheduler,
+      ClientTransaction.Listener listener) {
+    AbstractClientTransaction tx =
+        new NonInviteClientTransaction(this, scheduler, cancel, branch, hop, listener, true);
     clients.put((TransactionKeys.ClientKey) tx.key, tx);
     tx.start();
   }
@@ -184,7 +190,7 @@ public final class DefaultTransactionLayer implements TransactionLayer {
   public CompletableFuture<Flow> sendRequestStateless(SipRequest request, Hop hop) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(hop, "hop");
-    SipRequest withVia = withNewVia(request, hop);
+    SipRequest withVia = withNewVia(request, hop, Identifiers.newBranch());
     try {
       return transport.send(withVia, hop);
     } catch (RuntimeException e) {
@@ -192,8 +198,8 @@ public final class DefaultTransactionLayer implements TransactionLayer {
     }
   }
 
-  /** Prepends our Via (RFC 3261 §8.1.1.7, §18.1.1; rport of RFC 3581) with a fresh branch. */
-  private SipRequest withNewVia(SipRequest request, Hop hop) {
+  /** Prepends our Via (RFC 3261 §8.1.1.7, §18.1.1; rport of RFC 3581) with a fresh {@code branch}. */
+  private SipRequest withNewVia(SipRequest request, Hop hop, String branch) {
     ListenPoint lp = transport.listenPoint(hop.transport());
     if (lp == null) {
       throw new IllegalArgumentException("no listen point for transport " + hop.transport()
@@ -201,7 +207,7 @@ public final class DefaultTransactionLayer implements TransactionLayer {
     }
     Via via = Via.builder(hop.transport().viaToken(), lp.hostText())
         .port(lp.address().getPort())
-        .branch(Identifiers.newBranch())
+        .branch(branch)
         .parameter("rport", null)
         .build();
     return request.toBuilder().addFirstHeader(HeaderName.VIA, via.toString()).build();

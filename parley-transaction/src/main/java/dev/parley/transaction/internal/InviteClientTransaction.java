@@ -82,8 +82,8 @@ public final class InviteClientTransaction extends AbstractClientTransaction {
   private boolean cancelSent;
 
   InviteClientTransaction(DefaultTransactionLayer layer, Scheduler scheduler, SipRequest invite,
-      Hop hop, Listener listener) {
-    super(layer, scheduler, invite, hop, listener, false);
+      String branch, Hop hop, Listener listener) {
+    super(layer, scheduler, invite, branch, hop, listener, false);
   }
 
   @Override
@@ -267,7 +267,7 @@ public final class InviteClientTransaction extends AbstractClientTransaction {
     cancelSent = true;
     cancelWait = schedule(layer.timeoutMillis(), this::cancelWaitExpired);
     CompletableFuture<SipResponse> result = cancelResult;
-    layer.startCancel(LayerMessages.cancelFor(request(), pendingCancelReason), hop, scheduler,
+    layer.startCancel(LayerMessages.cancelFor(request(), pendingCancelReason), branch, hop, scheduler,
         new Listener() {
           @Override
           public void onResponse(dev.parley.transaction.ClientTransaction tx, SipResponse r) {

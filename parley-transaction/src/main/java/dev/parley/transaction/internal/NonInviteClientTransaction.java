@@ -65,8 +65,8 @@ public final class NonInviteClientTransaction extends AbstractClientTransaction 
   private long timerEInterval;
 
   NonInviteClientTransaction(DefaultTransactionLayer layer, Scheduler scheduler, SipRequest request,
-      Hop hop, Listener listener, boolean layerOwned) {
-    super(layer, scheduler, request, hop, listener, layerOwned);
+      String branch, Hop hop, Listener listener, boolean layerOwned) {
+    super(layer, scheduler, request, branch, hop, listener, layerOwned);
   }
 
   @Override

@@ -9,8 +9,8 @@ import java.util.Objects;
 /**
  * A message kept as its wire bytes while its transaction lingers (Completed, Confirmed, Accepted:
  * up to 32 s after the final response): one array, which a young collection copies without
- * scanning, instead of the parsed or built message's graph of objects. Read back by parsing a
- * copy of the bytes with the message's own compliance policy, to a message equal to the one kept;
+ * scanning, instead of the parsed or built message's graph of objects. Read back by parsing the
+ * bytes with the message's own compliance policy, to a message equal to the one kept;
  * that happens rarely (a retransmission to answer, the transaction user asking for the request
  * again). Immutable.
  */
@@ -53,14 +53,14 @@ final class WireCopy {
   }
 
   /**
-   * The message again, parsed from a copy of the bytes.
+   * The message again, parsed from the bytes kept. The message reads its values from that array
+   * without copying it: safe, since neither this copy nor a message ever writes to it.
    *
    * @throws dev.parley.sip.SipParseException if the bytes do not parse again (a fault of the
    *     message's encoding, not of the peer)
    */
   SipMessage message() {
-    return SipParser.builder().config(NO_LIMITS).policy(policy).build()
-        .parse(bytes, 0, bytes.length);
+    return SipParser.builder().config(NO_LIMITS).policy(policy).build().parse(bytes);
   }
 
   /** {@link #message} as the request it was. */
