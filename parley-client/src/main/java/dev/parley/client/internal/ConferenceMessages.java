@@ -143,7 +143,7 @@ final class ConferenceMessages {
             : session.receivedLocked(sender, cpim.contentType(), cpim.content());
       }
     }
-    tx.respond(request.response(status).build());
+    tx.respond(endpoint.ua.response(request, status).build());
     endpoint.kick();
     return true;
   }
