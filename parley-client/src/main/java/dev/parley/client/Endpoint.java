@@ -4,7 +4,7 @@ import dev.parley.auth.UserSecret;
 import dev.parley.client.internal.DefaultEndpoint;
 import dev.parley.client.internal.EndpointAudio;
 import dev.parley.client.internal.EndpointConfig;
-import dev.parley.client.internal.ProductHeaders;
+import dev.parley.client.internal.ProductName;
 import dev.parley.media.AudioOffers;
 import dev.parley.media.AudioSink;
 import dev.parley.media.AudioSource;
@@ -178,7 +178,7 @@ public interface Endpoint extends AutoCloseable {
     private Duration pagerIdle = Duration.ofSeconds(DEFAULT_PAGER_SESSION_IDLE_SECONDS);
     private int traceLimit = DEFAULT_TRACE_LIMIT;
     private SipUri conferenceFactory;
-    private String userAgent = ProductHeaders.DEFAULT;
+    private String userAgent = ProductName.DEFAULT;
     private final EndpointAudio.Builder audio = EndpointAudio.builder();
 
     private Builder(SipUri uri) {
@@ -409,9 +409,10 @@ public interface Endpoint extends AutoCloseable {
     }
 
     /**
-     * The product this endpoint names in the User-Agent header of every request it sends
-     * (REGISTER, INVITE, MESSAGE, SUBSCRIBE, OPTIONS, in-dialog requests, ACK, CANCEL) and the
-     * Server header of every response, unless the message has one already. Default
+     * The product this endpoint names in the User-Agent header of the requests it builds
+     * (REGISTER, INVITE, MESSAGE, SUBSCRIBE, in-dialog requests, the ACK for a 2xx) and the
+     * Server header of its responses. The transaction layer's own messages (CANCEL, the ACK for
+     * a non-2xx response, 100 Trying) carry none (RFC 3261 makes both headers optional). Default
      * {@code Parley/VERSION} (the Parley version; {@code Parley} when it is not known); null or
      * empty for none.
      *

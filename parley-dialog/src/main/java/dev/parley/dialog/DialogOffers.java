@@ -49,7 +49,7 @@ final class DialogOffers {
 
   private void sendOffer(DialogEntry entry, SipMethod method, MediaType type,
       Supplier<byte[]> body, CompletableFuture<SipResponse> result, int retries) {
-    SipRequest.Builder b = entry.dialog.newRequest(method, 0)
+    SipRequest.Builder b = agent.inDialog(entry.dialog, method, 0)
         .header(HeaderName.CONTACT, agent.contactIn(entry));
     byte[] content;
     try {
@@ -72,7 +72,8 @@ final class DialogOffers {
       if (response.isSuccess()) {
         entry.dialog.targetRefreshed(response);
         if (method.isInvite()) {
-          entry.ack = entry.dialog.newRequest(SipMethod.ACK, request.cseq().sequence()).build();
+          entry.ack = agent.inDialog(entry.dialog, SipMethod.ACK, request.cseq().sequence())
+              .build();
           agent.transactions().sendAck(entry.ack, entry.nextHop());
         }
         result.complete(response);

@@ -78,7 +78,7 @@ final class DialogRequests {
     CompletableFuture<SipResponse> result = new CompletableFuture<>();
     agent.runOn(entry.scheduler, () -> {
       try {
-        SipRequest.Builder b = entry.dialog.newRequest(SipMethod.BYE, 0);
+        SipRequest.Builder b = agent.inDialog(entry.dialog, SipMethod.BYE, 0);
         if (reason != null) {
           b.header(HeaderName.REASON, reason);
         }
@@ -104,7 +104,7 @@ final class DialogRequests {
     CompletableFuture<SipResponse> result = new CompletableFuture<>();
     agent.runOn(entry.scheduler, () -> {
       try { // the customizer may throw, the dialog may have ended since find(): fail, never hang
-        SipRequest.Builder b = entry.dialog.newRequest(method, 0);
+        SipRequest.Builder b = agent.inDialog(entry.dialog, method, 0);
         customizer.accept(b);
         agent.request(b.build(), entry.nextHop()).whenComplete((r, e) -> complete(result, r, e));
       } catch (RuntimeException e) {

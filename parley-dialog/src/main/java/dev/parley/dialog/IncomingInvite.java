@@ -138,7 +138,8 @@ public final class IncomingInvite {
         return;
       }
       Address ours = ourContact();
-      SipResponse.Builder b = request.response(180, localTag).header(HeaderName.CONTACT, ours);
+      SipResponse.Builder b = agent.response(request, 180, localTag)
+          .header(HeaderName.CONTACT, ours);
       DialogEntry entry = early;
       boolean reliable = wantsReliableProvisionals();
       if (entry == null) {
@@ -180,7 +181,7 @@ public final class IncomingInvite {
     CompletableFuture<Dialog> confirmed = new CompletableFuture<>();
     agent.runOn(transaction.scheduler(), () -> {
       Address ours = ourContact();
-      SipResponse.Builder b = request.response(200, localTag)
+      SipResponse.Builder b = agent.response(request, 200, localTag)
           .header(HeaderName.CONTACT, ours)
           .header(HeaderName.ALLOW, UserAgent.ALLOW)
           .header(HeaderName.SUPPORTED, UserAgent.SUPPORTED);
@@ -194,7 +195,7 @@ public final class IncomingInvite {
             transaction.scheduler());
         if (!agent.register(entry)) {
           agent.answered(transaction);
-          transaction.respond(request.response(503, localTag).build());
+          transaction.respond(agent.response(request, 503, localTag).build());
           confirmed.completeExceptionally(new SipFailure(503, "too many dialogs"));
           return;
         }
@@ -226,10 +227,13 @@ public final class IncomingInvite {
     if (status < 300 || status > 699) {
       throw new IllegalArgumentException("status must be 300..699 to reject: " + status);
     }
-    return reject(request.response(status, localTag).build());
+    return reject(agent.response(request, status, localTag).build());
   }
 
-  /** Rejects with a response the caller built (from {@link dev.parley.sip.SipRequest#response(int, String)}). */
+  /**
+   * Rejects with a response the caller built (from {@link UserAgent#response(SipRequest, int,
+   * String)}, which names the user agent's product, or {@link SipRequest#response(int, String)}).
+   */
   public boolean reject(SipResponse response) {
     if (!answered.compareAndSet(false, true)) {
       return false;
@@ -259,7 +263,7 @@ public final class IncomingInvite {
     if (answered.compareAndSet(false, true)) {
       cancelRequest = cancel;
       cancelled = true;
-      finish(request.response(487, localTag).build());
+      finish(agent.response(request, 487, localTag).build());
       cancellation.complete(null);
     }
   }

@@ -165,7 +165,7 @@ public final class OutgoingInvite {
       return false;
     }
     entry.lastRemoteRSeq = rseq;
-    SipRequest prack = entry.dialog.newRequest(SipMethod.PRACK, 0)
+    SipRequest prack = agent.inDialog(entry.dialog, SipMethod.PRACK, 0)
         .header(HeaderName.RACK, rseq + " " + response.cseq().sequence() + " " + response.cseq().method())
         .build();
     agent.request(prack, entry.nextHop());
@@ -206,7 +206,7 @@ public final class OutgoingInvite {
   }
 
   private void sendAck(DialogEntry entry, ClientTransaction tx) {
-    entry.ack = entry.dialog.newRequest(SipMethod.ACK, tx.request().cseq().sequence()).build();
+    entry.ack = agent.inDialog(entry.dialog, SipMethod.ACK, tx.request().cseq().sequence()).build();
     agent.transactions().sendAck(entry.ack, entry.nextHop());
   }
 

@@ -154,7 +154,7 @@ public final class OutgoingSubscription implements SubscriptionTable.Usage {
       Hop hop;
       try {
         hop = entry.nextHop();
-        SipRequest.Builder b = entry.dialog.newRequest(SipMethod.REFER, 0)
+        SipRequest.Builder b = agent.inDialog(entry.dialog, SipMethod.REFER, 0)
             .header(HeaderName.REFER_TO, referTo)
             .header(HeaderName.CONTACT, agent.contactIn(entry));
         if (referredBy != null) {
@@ -339,14 +339,14 @@ public final class OutgoingSubscription implements SubscriptionTable.Usage {
   /** A NOTIFY naming us whose dialog the table does not know yet (RFC 6665 §4.1.2.4). */
   void onNotifyWithoutDialog(ServerTransaction tx, SipRequest notify) {
     if (state == State.TERMINATED) {
-      tx.respond(notify.response(481).build());
+      tx.respond(agent.response(notify, 481).build());
       return;
     }
     if (entry != null) {
       if (!entry.dialog.id().remoteTag().equals(notify.from().tag())) {
-        tx.respond(notify.response(481).build()); // another fork's: we keep the first dialog
+        tx.respond(agent.response(notify, 481).build()); // another fork's: we keep the first dialog
       } else if (!entry.dialog.acceptRemoteRequest(notify)) {
-        tx.respond(notify.response(500).build());
+        tx.respond(agent.response(notify, 500).build());
       } else {
         onNotify(entry, tx, notify);
       }
@@ -354,14 +354,14 @@ public final class OutgoingSubscription implements SubscriptionTable.Usage {
     }
     Dialog dialog;
     try {
-      dialog = Dialog.asUas(notify, notify.response(200).build());
+      dialog = Dialog.asUas(notify, agent.response(notify, 200).build());
     } catch (IllegalArgumentException e) {
-      tx.respond(notify.response(400).reasonPhrase("Missing Contact").build());
+      tx.respond(agent.response(notify, 400).reasonPhrase("Missing Contact").build());
       return;
     }
     dialog.localSeqAtLeast(request.cseq().sequence());
     if (!createEntry(dialog)) {
-      tx.respond(notify.response(503).build());
+      tx.respond(agent.response(notify, 503).build());
       return;
     }
     onNotify(entry, tx, notify);
@@ -370,7 +370,7 @@ public final class OutgoingSubscription implements SubscriptionTable.Usage {
   /** A NOTIFY in our dialog naming us (on the scheduler, CSeq checked). */
   void onNotify(DialogEntry in, ServerTransaction tx, SipRequest notify) {
     if (state == State.TERMINATED) {
-      tx.respond(notify.response(481).build());
+      tx.respond(agent.response(notify, 481).build());
       return;
     }
     SubscriptionState subState;
@@ -380,10 +380,10 @@ public final class OutgoingSubscription implements SubscriptionTable.Usage {
       subState = null; // malformed: answered as missing
     }
     if (subState == null) {
-      tx.respond(notify.response(400).reasonPhrase("Missing Subscription-State").build());
+      tx.respond(agent.response(notify, 400).reasonPhrase("Missing Subscription-State").build());
       return;
     }
-    tx.respond(notify.response(200).build());
+    tx.respond(agent.response(notify, 200).build());
     notified = true;
     Event named = SubscriptionTable.event(notify);
     if (refer && named != null && named.id() != null) {
@@ -450,7 +450,7 @@ public final class OutgoingSubscription implements SubscriptionTable.Usage {
   private CompletableFuture<SipResponse> subscribe(long expires) {
     try {
       Hop hop = entry.nextHop();
-      SipRequest.Builder b = entry.dialog.newRequest(SipMethod.SUBSCRIBE, 0)
+      SipRequest.Builder b = agent.inDialog(entry.dialog, SipMethod.SUBSCRIBE, 0)
           .header(HeaderName.EVENT, wireId == null ? eventType : eventType + ";id=" + wireId)
           .header(HeaderName.EXPIRES, Long.toString(Math.max(expires, 0)))
           .header(HeaderName.CONTACT, entry.subscriptionOnly && !request.contacts().isEmpty()

@@ -185,7 +185,7 @@ public final class Subscription implements SubscriptionTable.Usage {
     }
     long granted = expiry.grant(refer ? -1 : request.expires());
     if (granted < 0) {
-      respond(request.response(423, Tags.random())
+      respond(agent.response(request, 423, Tags.random())
           .header(HeaderName.MIN_EXPIRES, Long.toString(expiry.minSeconds())).build());
       finish("rejected");
       return;
@@ -199,7 +199,7 @@ public final class Subscription implements SubscriptionTable.Usage {
         String.valueOf(request.headers().get(REFER_SUB)).strip());
     Address ours = contact != null ? contact
         : entry != null ? agent.contactIn(entry) : agent.contact(transaction.flow().transport());
-    SipResponse.Builder b = request.response(refer ? 202 : 200, Tags.random())
+    SipResponse.Builder b = agent.response(request, refer ? 202 : 200, Tags.random())
         .header(HeaderName.CONTACT, ours);
     if (!refer) {
       b.header(HeaderName.EXPIRES, Long.toString(granted));
@@ -252,7 +252,7 @@ public final class Subscription implements SubscriptionTable.Usage {
   }
 
   private void refuse(int status, String reason) {
-    respond(request.response(status, Tags.random()).build());
+    respond(agent.response(request, status, Tags.random()).build());
     finish(reason);
   }
 
@@ -371,7 +371,7 @@ public final class Subscription implements SubscriptionTable.Usage {
     Hop hop;
     try {
       hop = entry.nextHop();
-      SipRequest.Builder b = entry.dialog.newRequest(SipMethod.NOTIFY, 0)
+      SipRequest.Builder b = agent.inDialog(entry.dialog, SipMethod.NOTIFY, 0)
           .header(HeaderName.EVENT, id == null ? eventType : eventType + ";id=" + id)
           .header(HeaderName.SUBSCRIPTION_STATE, subState)
           .header(HeaderName.CONTACT, agent.contactIn(entry));
@@ -416,16 +416,16 @@ public final class Subscription implements SubscriptionTable.Usage {
   /** A SUBSCRIBE in the dialog naming this subscription (on the scheduler): a refresh (§4.2.1.2). */
   void onSubscribe(ServerTransaction tx, SipRequest subscribe) {
     if (state != State.ACTIVE || finalQueued) {
-      tx.respond(subscribe.response(481).build());
+      tx.respond(agent.response(subscribe, 481).build());
       return;
     }
     long granted = expiry.grant(subscribe.expires());
     if (granted < 0) {
-      tx.respond(subscribe.response(423)
+      tx.respond(agent.response(subscribe, 423)
           .header(HeaderName.MIN_EXPIRES, Long.toString(expiry.minSeconds())).build());
       return;
     }
-    tx.respond(subscribe.response(200).header(HeaderName.EXPIRES, Long.toString(granted))
+    tx.respond(agent.response(subscribe, 200).header(HeaderName.EXPIRES, Long.toString(granted))
         .header(HeaderName.CONTACT, agent.contactIn(entry)).build());
     expiresAtMillis = scheduler.nowMillis() + granted * 1000;
     unsubscribed = granted == 0;

@@ -115,7 +115,7 @@ final class SubscriptionTable {
       if (subscribe) {
         return false;
       }
-      tx.respond(request.response(489).build());
+      tx.respond(entry.agent.response(request, 489).build());
       return true;
     }
     Key key = Key.of(entry.dialog.id(), event.type(), event.id());
@@ -129,7 +129,7 @@ final class SubscriptionTable {
     }
     OutgoingSubscription s = subscribers.get(key);
     if (s == null) {
-      tx.respond(request.response(481).build());
+      tx.respond(entry.agent.response(request, 481).build());
     } else {
       s.onNotify(entry, tx, request);
     }

@@ -84,7 +84,7 @@ final class UasDispatcher {
     if (unsupported.isEmpty()) {
       return true;
     }
-    tx.respond(request.response(420, Tags.random())
+    tx.respond(agent.response(request, 420, Tags.random())
         .header(HeaderName.UNSUPPORTED, String.join(", ", unsupported)).build());
     return false;
   }
@@ -103,7 +103,7 @@ final class UasDispatcher {
       entry = dialogs.find(id);
     }
     if (entry == null) {
-      tx.respond(request.response(481).build());
+      tx.respond(agent.response(request, 481).build());
       return;
     }
     DialogEntry found = entry;
@@ -113,12 +113,12 @@ final class UasDispatcher {
   private void inDialog(DialogEntry entry, ServerTransaction tx, SipRequest request) {
     SipMethod method = request.method();
     if (!entry.dialog.acceptRemoteSequence(request)) {
-      tx.respond(request.response(500).build());
+      tx.respond(agent.response(request, 500).build());
       return;
     }
     if (method.equals(SipMethod.BYE)) {
       boolean known = agent.close(entry); // gone before the peer has our 200
-      tx.respond(request.response(200).build());
+      tx.respond(agent.response(request, 200).build());
       IncomingInvite early = entry.earlyInvite;
       if (known) {
         agent.ended(entry, request);
@@ -148,7 +148,7 @@ final class UasDispatcher {
         matched = false;
       }
     }
-    tx.respond(request.response(matched ? 200 : 481).build());
+    tx.respond(agent.response(request, matched ? 200 : 481).build());
   }
 
   /**
@@ -161,12 +161,12 @@ final class UasDispatcher {
     boolean isInvite = request.method().isInvite();
     boolean early = entry.dialog.state() == Dialog.State.EARLY;
     if (entry.localOfferPending || (isInvite && early && entry.dialog.isUac())) {
-      tx.respond(request.response(491).build());
+      tx.respond(agent.response(request, 491).build());
       return;
     }
     if (isInvite) {
       if (entry.remoteInvitePending || early) {
-        tx.respond(request.response(500)
+        tx.respond(agent.response(request, 500)
             .header(HeaderName.RETRY_AFTER, Integer.toString(ThreadLocalRandom.current().nextInt(11)))
             .build());
         return;

@@ -8,7 +8,6 @@ import dev.parley.sip.MediaType;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
-import dev.parley.sip.SipUri;
 import dev.parley.sip.Tags;
 import dev.parley.sip.Uri;
 import dev.parley.transaction.ServerTransaction;
@@ -18,11 +17,9 @@ import dev.parley.transaction.TransactionLayer;
 import dev.parley.transaction.TransactionUser;
 import dev.parley.transport.Hop;
 import dev.parley.transport.Inbound;
-import dev.parley.transport.ListenPoint;
 import dev.parley.transport.Scheduler;
 import dev.parley.transport.Transport;
 import dev.parley.transport.TransportLayer;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -42,7 +39,8 @@ import java.util.function.Consumer;
  * (client transactions with digest retry), {@code DialogRequests} (the INVITE that makes a dialog
  * and the requests inside one: re-INVITE and UPDATE through {@code DialogOffers}, BYE, REFER) and
  * {@code OutgoingSubscription}/{@code Subscription} (RFC 6665, RFC 3515); this class keeps the
- * public API, the Contact we advertise and the end of a dialog.
+ * public API, the product it names ({@code Product}), the Contact we advertise ({@code Contacts})
+ * and the end of a dialog.
  *
  * <p>Threading: handler methods run on the event loop that received the request and must not
  * block (the client API above moves application callbacks off the loop). Public methods are
@@ -56,14 +54,11 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
 
     /**
      * A request outside any dialog other than INVITE, ACK and CANCEL. Default: OPTIONS gets 200
-     * with Allow, SUBSCRIBE 489 Bad Event, REFER 603, anything else 405 Method Not Allowed.
+     * with Allow, SUBSCRIBE 489 Bad Event, REFER 603, anything else 405 Method Not Allowed (naming
+     * no product: {@link UserAgent#answerByDefault} is this answer with the user agent's Server).
      */
     default void onRequest(ServerTransaction transaction, SipRequest request) {
-      SipMethod m = request.method();
-      int status = m.equals(SipMethod.OPTIONS) ? 200 : m.equals(SipMethod.SUBSCRIBE) ? 489
-          : m.equals(SipMethod.REFER) ? 603 : 405;
-      transaction.respond(request.response(status, Tags.random())
-          .header(HeaderName.ALLOW, ALLOW).header(HeaderName.SUPPORTED, SUPPORTED).build());
+      answer(transaction, request, Product.NONE);
     }
 
     /** A re-INVITE inside {@code dialog} (a session change). Default: 488 Not Acceptable Here. */
@@ -74,7 +69,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     /**
      * A request inside a dialog other than INVITE, ACK, BYE and PRACK (UPDATE, INFO, MESSAGE, a
      * SUBSCRIBE that is no refresh, REFER...; NOTIFYs go to their subscriptions). Default: 200,
-     * SUBSCRIBE 489, REFER 603.
+     * SUBSCRIBE 489, REFER 603 (naming no product, see {@link Builder#product}).
      */
     default void onDialogRequest(Dialog dialog, ServerTransaction transaction, SipRequest request) {
       SipMethod m = request.method();
@@ -95,10 +90,9 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   public static final String SUPPORTED = OPTION_100REL;
 
   private final TransportLayer transport;
+  private final Product product;
   private final TransactionLayer transactions;
   private final Handler handler;
-  private final String contactUser;
-  private final String advertisedHost;
   private final DialogTable dialogs;
   private final UasDispatcher uas;
   private final RequestSender sender;
@@ -106,15 +100,13 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
   private final SubscriptionTable subscriptions;
   /** Whether this user agent made its transaction layer and so owns the transport. */
   private final boolean ownsTransport;
-  /** Our Contact per listen point ({@link #contact}). */
-  private final java.util.Map<ListenPoint, Address> contacts =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Contacts contacts;
 
   private UserAgent(Builder b) {
     this.transport = b.transport;
+    this.product = b.product;
     this.handler = b.handler;
-    this.contactUser = b.contactUser;
-    this.advertisedHost = b.advertisedHost;
+    this.contacts = new Contacts(b.transport, b.contactUser, b.advertisedHost);
     this.dialogs = new DialogTable(b.maxDialogs);
     this.subscriptions = new SubscriptionTable(b.subscriptions);
     this.uas = new UasDispatcher(this, b.handler, dialogs);
@@ -178,42 +170,13 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
 
   /** A Contact for messages sent over {@code t}: {@code <sip:user@host:port;transport=t>}. */
   public Address contact(Transport t) {
-    ListenPoint lp = transport.listenPoint(t);
-    if (lp == null) {
-      lp = transport.listenPoints().get(0);
-    }
-    // one per listen point (a fixed few), made once: every INVITE answered and every request
-    // sent outside a dialog asks for it
-    return contacts.computeIfAbsent(lp, this::contactOf);
-  }
-
-  private Address contactOf(ListenPoint lp) {
-    String host = lp.hostText();
-    if (advertisedHost != null) {
-      host = advertisedHost;
-    } else if (lp.address().getAddress().isAnyLocalAddress()) {
-      host = wildcardFallback(lp);
-    }
-    SipUri.Builder uri = SipUri.builder().user(contactUser).host(host)
-        .port(lp.address().getPort());
-    if (lp.transport() != Transport.UDP) {
-      uri.transport(lp.transport().name().toLowerCase(Locale.ROOT));
-    }
-    return Address.of(uri.build());
+    return contacts.of(t);
   }
 
   /** The Contact for our requests in {@code entry}'s dialog: the one it was set up with. */
   Address contactIn(DialogEntry entry) {
     Address c = entry.dialog.localContact();
     return c != null ? c : contact(entry.nextHop().transport());
-  }
-
-  /**
-   * A host for a wildcard listen point (0.0.0.0 or ::) when no advertised host was given: the
-   * loopback address of the same family, which at least never advertises an unroutable 0.0.0.0.
-   */
-  private static String wildcardFallback(ListenPoint lp) {
-    return lp.address().getAddress() instanceof java.net.Inet6Address ? "[::1]" : "127.0.0.1";
   }
 
   // ------------------------------------------------------------------------------------------
@@ -291,7 +254,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
 
   /** Ends a dialog from our side with BYE (used when an ACK never came or a fork must go). */
   void endWithBye(DialogEntry entry) {
-    SipRequest bye = entry.dialog.newRequest(SipMethod.BYE, 0).build();
+    SipRequest bye = inDialog(entry.dialog, SipMethod.BYE, 0).build();
     end(entry, null);
     request(bye, entry.nextHop(), entry.scheduler);
   }
@@ -322,7 +285,35 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     if (method.isInvite()) {
       b.header(HeaderName.SUPPORTED, SUPPORTED).header(HeaderName.ALLOW, ALLOW);
     }
-    return b;
+    return product.on(b);
+  }
+
+  /** {@link Dialog#newRequest} with our User-Agent: every request the dialog layer sends in one. */
+  SipRequest.Builder inDialog(Dialog dialog, SipMethod method, long cseqForAck) {
+    return product.on(dialog.newRequest(method, cseqForAck));
+  }
+
+  /** {@code request}'s response ({@link SipRequest#response(int)}) with our Server header. */
+  public SipResponse.Builder response(SipRequest request, int status) {
+    return product.response(request, status, null);
+  }
+
+  /** As {@link #response(SipRequest, int)}, with {@code toTag} ({@link SipRequest#response(int, String)}). */
+  public SipResponse.Builder response(SipRequest request, int status, String toTag) {
+    return product.response(request, status, toTag);
+  }
+
+  /** {@link Handler#onRequest}'s default answer to {@code request}, with our Server header. */
+  public void answerByDefault(ServerTransaction transaction, SipRequest request) {
+    answer(transaction, request, product);
+  }
+
+  private static void answer(ServerTransaction transaction, SipRequest request, Product product) {
+    SipMethod m = request.method();
+    int status = m.equals(SipMethod.OPTIONS) ? 200 : m.equals(SipMethod.SUBSCRIBE) ? 489
+        : m.equals(SipMethod.REFER) ? 603 : 405;
+    transaction.respond(product.response(request, status, Tags.random())
+        .header(HeaderName.ALLOW, ALLOW).header(HeaderName.SUPPORTED, SUPPORTED).build());
   }
 
   /**
@@ -503,6 +494,7 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     private CredentialsProvider credentials;
     private String advertisedHost;
     private SubscriptionConfig subscriptions = SubscriptionConfig.defaults();
+    private Product product = Product.NONE;
     private TransactionLayer sharedTransactions;
 
     private Builder(TransportLayer transport) {
@@ -532,6 +524,17 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     /** The user part of our Contact URIs (default "parley"). */
     public Builder contactUser(String user) {
       this.contactUser = Objects.requireNonNull(user, "user");
+      return this;
+    }
+
+    /**
+     * The product named on what we build: User-Agent on our requests, Server on our responses
+     * (RFC 3261 §20.41, §20.35); null or empty (the default): none. The {@link Handler}'s default
+     * answers name none (see {@link UserAgent#answerByDefault}); the transaction layer's own
+     * messages (CANCEL, the ACK for a non-2xx, 100 Trying) neither.
+     */
+    public Builder product(String product) {
+      this.product = Product.of(product);
       return this;
     }
 

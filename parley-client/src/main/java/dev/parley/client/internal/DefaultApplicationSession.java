@@ -70,7 +70,7 @@ final class DefaultApplicationSession extends DefaultSession implements Applicat
         }
       });
     }
-    tx.respond(request.response(200).build());
+    tx.respond(endpoint.ua.response(request, 200).build());
     endpoint.kick();
   }
 }

@@ -12,16 +12,11 @@ import dev.parley.media.AudioStreamStats;
 import dev.parley.sdp.MediaDescription;
 import dev.parley.sdp.SessionDescription;
 import dev.parley.sip.Address;
-import dev.parley.sip.HeaderName;
 import dev.parley.sip.MediaType;
-import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
-import dev.parley.sip.SipStatus;
 import dev.parley.sip.SipUri;
 import dev.parley.sip.Uri;
-import dev.parley.sip.body.CpimMessage;
-import dev.parley.sip.body.DeliveryResults;
 import dev.parley.transaction.ServerTransaction;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,16 +29,12 @@ import java.util.concurrent.CompletableFuture;
  * dialog with the focus, kept as the session's only remote in {@link DefaultSession}'s sense (so
  * inviting, accepting, hanging up and the end work as for two-party sessions) but not listed;
  * the listed participants are the roster's members ({@link ConferenceRoster}). Instant messages
- * go to the focus ({@link DefaultInstantMessagingSession} does composing), dial-out and removal
+ * go to the focus and come from it relayed ({@link ConferenceMessages};
+ * {@link DefaultInstantMessagingSession} does composing), dial-out and removal
  * are REFERs to it ({@link ConferenceReferrals}).
  */
 final class DefaultConferenceSession extends DefaultInstantMessagingSession
     implements ConferenceSession {
-  /** Relayed messages (RFC 3862). */
-  static final MediaType CPIM = MediaType.parse(CpimMessage.CONTENT_TYPE);
-  /** The focus's per-recipient results of a MESSAGE (the contract of issue 13). */
-  static final MediaType IM_RESULTS = MediaType.parse(DeliveryResults.CONTENT_TYPE);
-
   // guarded by the endpoint's lock
   private DefaultParticipant focus;
   private SipUri conferenceUri;
@@ -54,6 +45,7 @@ final class DefaultConferenceSession extends DefaultInstantMessagingSession
   private final SessionAudio audio;
   final ConferenceRoster roster = new ConferenceRoster(this);
   final ConferenceReferrals referrals = new ConferenceReferrals(this);
+  private final ConferenceMessages messages = new ConferenceMessages(this);
 
   /** Under the lock: whether our own dial-out of {@code p} waits for the focus's report. */
   boolean dialingOutLocked(DefaultParticipant p) {
@@ -458,77 +450,9 @@ final class DefaultConferenceSession extends DefaultInstantMessagingSession
 
   @Override
   public CompletableFuture<List<DeliveryResult>> send(byte[] content, MediaType contentType) {
-    Objects.requireNonNull(content, "content");
-    Objects.requireNonNull(contentType, "contentType");
-    if (isComposingType(contentType)) {
-      throw new IllegalArgumentException(
-          "contentType must not be " + IS_COMPOSING + ": use setComposing(boolean)");
-    }
-    DefaultParticipant f;
-    synchronized (endpoint.lock) {
-      f = requireFocusLocked();
-      stopComposingLocked(); // RFC 3994 §3.2: the message itself ends our composing state
-    }
-    byte[] copy = content.clone();
-    String conversation = conversationId();
-    CompletableFuture<SipResponse> sent = f.requestInDialog(SipMethod.MESSAGE, b -> {
-      b.body(contentType, copy);
-      if (conversation != null) {
-        b.header(HeaderName.MS_CONVERSATION_ID, conversation);
-      }
-    });
-    CompletableFuture<List<DeliveryResult>> results = new CompletableFuture<>();
-    if (sent == null) {
-      endpoint.complete(results, List.of(new DeliveryResult(f, 0, "not sent: no dialog")));
-      endpoint.kick();
-      return results;
-    }
-    sent.whenComplete((response, error) -> {
-      List<DeliveryResult> r;
-      synchronized (endpoint.lock) {
-        r = resultsLocked(f, response, error);
-      }
-      endpoint.complete(results, r);
-      endpoint.kick();
-    });
-    return results;
+    return messages.send(content, contentType);
   }
 
-  /**
-   * Under the lock: the focus's answer as one result per recipient. A 2xx with the contract's
-   * results body gives one per recipient (a recipient the roster does not list yet gets a
-   * participant of its own, outside the collection); any other answer, or a failure, is one
-   * result for the focus.
-   */
-  private List<DeliveryResult> resultsLocked(DefaultParticipant f, SipResponse response,
-      Throwable error) {
-    if (response == null || !response.isSuccess() || response.contentType() == null
-        || !response.contentType().is(IM_RESULTS.type(), IM_RESULTS.subtype())) {
-      return List.of(Deliveries.result(f, response, error));
-    }
-    List<DeliveryResults.Result> results;
-    try {
-      results = DeliveryResults.parse(response.body()).results();
-    } catch (RuntimeException e) {
-      return List.of(Deliveries.result(f, response, null)); // unreadable: what the focus itself said
-    }
-    List<DeliveryResult> out = new ArrayList<>();
-    for (DeliveryResults.Result r : results) {
-      Uri uri;
-      try {
-        uri = SipUri.parse(r.uri());
-      } catch (RuntimeException e) {
-        continue; // not a SIP URI: nobody we could name
-      }
-      DefaultParticipant p = roster.memberLocked(uri);
-      if (p == null) {
-        p = DefaultParticipant.invitee(this, uri); // outside the collection
-      }
-      String phrase = r.status() == 0 ? "not sent" : SipStatus.reasonPhraseOf(r.status());
-      out.add(new DeliveryResult(p, r.status(), phrase));
-    }
-    return out.isEmpty() ? List.of(Deliveries.result(f, response, null)) : List.copyOf(out);
-  }
 
   @Override
   List<DefaultParticipant> composingTargetsLocked() {
@@ -538,32 +462,9 @@ final class DefaultConferenceSession extends DefaultInstantMessagingSession
 
   @Override
   void onDialogRequest(DefaultParticipant p, ServerTransaction tx, SipRequest request) {
-    MediaType type = request.contentType();
-    if (!request.method().equals(SipMethod.MESSAGE) || type == null
-        || !type.is(CPIM.type(), CPIM.subtype())) {
-      super.onDialogRequest(p, tx, request); // the focus's own messages come from the focus
-      return;
+    if (!messages.onDialogRequest(p, tx, request)) {
+      super.onDialogRequest(p, tx, request);
     }
-    CpimMessage cpim;
-    Uri writer;
-    try {
-      cpim = CpimMessage.parse(request.body());
-      writer = Address.parse(cpim.fromUri()).uri();
-    } catch (RuntimeException e) {
-      cpim = null; // BodyFormatException, or a From that is no address
-      writer = null;
-    }
-    int status;
-    if (cpim == null || cpim.contentType() == null) {
-      status = 400;
-    } else {
-      synchronized (endpoint.lock) {
-        DefaultParticipant sender = roster.senderLocked(writer, cpim.contentType());
-        status = sender == null ? 200 : receivedLocked(sender, cpim.contentType(), cpim.content());
-      }
-    }
-    tx.respond(request.response(status).build());
-    endpoint.kick();
   }
 
   // ------------------------------------------------------------------------------ the end

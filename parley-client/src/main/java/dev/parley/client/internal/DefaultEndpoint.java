@@ -96,11 +96,11 @@ public final class DefaultEndpoint implements Endpoint {
   /** An endpoint for {@code config}; use {@link Endpoint#builder}. */
   public DefaultEndpoint(EndpointConfig config) {
     this.config = Objects.requireNonNull(config, "config");
-    this.transport = ProductHeaders.wrap(config.transport() != null ? config.transport()
+    this.transport = config.transport() != null ? config.transport()
         : NettyTransportLayer.builder().listen(config.listen().toArray(String[]::new))
             .limits(TransportConfig.DEFAULT.toBuilder().keepAliveInterval(keepAliveInterval())
                 .build())
-            .build(), config.userAgent());
+            .build();
     this.executor = config.executor() != null ? config.executor() : SHARED;
     this.events = new SerialExecutor(executor);
     this.completions = new Completions(executor);
@@ -110,8 +110,9 @@ public final class DefaultEndpoint implements Endpoint {
     }
     this.sessions = new DefaultSessionManager(this);
     this.media = new EndpointMedia(config.audio(), this::sipAddress);
-    UserAgent.Builder b = UserAgent.builder(transport).handler(new EndpointHandler(sessions))
-        .contactUser(config.uri().user());
+    UserAgent.Builder b = UserAgent.builder(transport)
+        .handler(new EndpointHandler(sessions, this)).contactUser(config.uri().user())
+        .product(config.userAgent());
     if (config.secret() != null) {
       b.credentials(CredentialsProvider.of(config.secret()));
     }

@@ -196,7 +196,7 @@ final class DefaultIncomingSessionEvent extends AbstractInvitation<DefaultSessio
       }
     }
     session.endpoint.kick();
-    invite.reject(invite.request().response(302, invite.localTag())
+    invite.reject(session.endpoint.ua.response(invite.request(), 302, invite.localTag())
         .header(HeaderName.CONTACT, Address.of(target)).build());
     return true;
   }

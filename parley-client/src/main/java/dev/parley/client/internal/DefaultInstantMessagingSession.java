@@ -174,7 +174,7 @@ class DefaultInstantMessagingSession extends DefaultSession implements InstantMe
     synchronized (endpoint.lock) {
       status = receivedLocked(p, request);
     }
-    tx.respond(request.response(status).build());
+    tx.respond(endpoint.ua.response(request, status).build());
     endpoint.kick();
   }
 

@@ -178,7 +178,7 @@ class DefaultSession implements Session {
    * loop: answered 200 here; subclasses deliver what their modality understands.
    */
   void onDialogRequest(DefaultParticipant p, ServerTransaction tx, SipRequest request) {
-    tx.respond(request.response(200).build());
+    tx.respond(endpoint.ua.response(request, 200).build());
   }
 
   /**

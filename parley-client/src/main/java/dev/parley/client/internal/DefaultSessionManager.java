@@ -111,7 +111,7 @@ final class DefaultSessionManager implements SessionManager {
   void onDialogRequest(Dialog dialog, ServerTransaction tx, SipRequest request) {
     DefaultParticipant p = legs.get(dialog.id());
     if (p == null) {
-      tx.respond(request.response(481).build());
+      tx.respond(endpoint.ua.response(request, 481).build());
       return;
     }
     p.session.onDialogRequest(p, tx, request);
@@ -154,7 +154,7 @@ final class DefaultSessionManager implements SessionManager {
         endpoint.config.audio().offers());
     if (c.type() == null) {
       if (c.rejectStatus() == 415) {
-        invite.reject(request.response(415, invite.localTag())
+        invite.reject(endpoint.ua.response(request, 415, invite.localTag())
             .header(HeaderName.ACCEPT, MediaType.APPLICATION_SDP.toString()).build());
       } else {
         invite.reject(c.rejectStatus());

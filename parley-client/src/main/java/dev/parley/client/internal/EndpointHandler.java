@@ -13,9 +13,11 @@ import dev.parley.transaction.ServerTransaction;
  */
 final class EndpointHandler implements UserAgent.Handler {
   private final DefaultSessionManager sessions;
+  private final DefaultEndpoint endpoint;
 
-  EndpointHandler(DefaultSessionManager sessions) {
+  EndpointHandler(DefaultSessionManager sessions, DefaultEndpoint endpoint) {
     this.sessions = sessions;
+    this.endpoint = endpoint;
   }
 
   @Override
@@ -38,7 +40,7 @@ final class EndpointHandler implements UserAgent.Handler {
     if (request.method().equals(SipMethod.MESSAGE)) {
       sessions.onMessage(transaction, request);
     } else {
-      UserAgent.Handler.super.onRequest(transaction, request);
+      endpoint.ua.answerByDefault(transaction, request); // the default answer, with our Server
     }
   }
 

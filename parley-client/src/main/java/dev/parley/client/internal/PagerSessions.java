@@ -90,7 +90,7 @@ final class PagerSessions {
         status = 200;
       }
     }
-    SipResponse.Builder b = request.response(status, Tags.random());
+    SipResponse.Builder b = endpoint.ua.response(request, status, Tags.random());
     if (forwardTo != null) {
       b.header(HeaderName.CONTACT, Address.of(forwardTo));
     }

@@ -18,7 +18,6 @@ import dev.parley.sdp.SessionDescription;
 import dev.parley.sip.MediaType;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipUri;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -121,15 +120,6 @@ final class SessionAudio {
     return signalsMute && leg.isMuted();
   }
 
-  /**
-   * Under the lock: the direction of our audio in a description we make now, on hold or not
-   * ({@code muted}: recvonly, or inactive on hold), before the peer's answer narrows it.
-   */
-  private static Direction directionOf(boolean hold, boolean muted) {
-    return hold ? (muted ? Direction.INACTIVE : Direction.SENDONLY)
-        : (muted ? Direction.RECVONLY : Direction.SENDRECV);
-  }
-
   // ------------------------------------------------------------------------------ first exchange
 
   /** Our first offer: the other lines, then audio on a fresh RTP socket. */
@@ -137,11 +127,11 @@ final class SessionAudio {
     return leg.socket().thenApply(s -> {
       synchronized (endpoint.lock) {
         this.contact = contact;
-        mediaAddress = address(s, contact);
+        mediaAddress = AudioLines.address(s, contact);
         List<MediaDescription> lines = new ArrayList<>(others.offered(contact));
         signalledMuted = mutedLocked(); // a conference entered muted listens only from the start
-        lines.add(offers.offer(mediaAddress, s.localRtpAddress().getPort(), rtcpPort(s),
-            directionOf(false, signalledMuted)));
+        lines.add(offers.offer(mediaAddress, s.localRtpAddress().getPort(),
+            AudioLines.rtcpPort(s), AudioLines.directionOf(false, signalledMuted)));
         lastSent = AudioOffers.session(null, mediaAddress, lines);
         return lastSent;
       }
@@ -153,9 +143,9 @@ final class SessionAudio {
     return leg.socket().thenApply(s -> {
       synchronized (endpoint.lock) {
         this.contact = contact;
-        mediaAddress = address(s, contact);
+        mediaAddress = AudioLines.address(s, contact);
         signalledMuted = mutedLocked();
-        lastSent = answerLocked(offer, s, directionOf(false, signalledMuted));
+        lastSent = answerLocked(offer, s, AudioLines.directionOf(false, signalledMuted));
         return lastSent;
       }
     });
@@ -173,7 +163,7 @@ final class SessionAudio {
       MediaDescription m = offer.media().get(i);
       if (!taken && offers.accepts(offer, i)) {
         lines.add(offers.answerMedia(offer, i, mediaAddress, s.localRtpAddress().getPort(),
-            rtcpPort(s), direction));
+            AudioLines.rtcpPort(s), direction));
         taken = true;
         continue;
       }
@@ -195,21 +185,6 @@ final class SessionAudio {
     return false;
   }
 
-  /** The address our SDP gives: the socket's, or the contact's when it binds every address. */
-  private static String address(RtpSocket s, SipUri contact) {
-    InetSocketAddress a = s.localRtpAddress();
-    if (!a.getAddress().isAnyLocalAddress()) {
-      return a.getAddress().getHostAddress();
-    }
-    String host = contact.host();
-    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-  }
-
-  private static int rtcpPort(RtpSocket s) {
-    InetSocketAddress rtcp = s.localRtcpAddress();
-    return rtcp == null || s.rtcpMux() ? 0 : rtcp.getPort();
-  }
-
   /** Under the lock: a provisional response to our INVITE; its answer starts early media. */
   void provisionalLocked(SipResponse response, SessionDescription offer) {
     SessionDescription answer = Offers.answerIn(response);
@@ -224,7 +199,7 @@ final class SessionAudio {
     if (ours == null || theirs == null) {
       return;
     }
-    StreamParameters p = audioParameters(ours, theirs, localIsOfferer);
+    StreamParameters p = AudioLines.audioParameters(ours, theirs, localIsOfferer);
     boolean changed = exchanged && (p == null ? parameters != null
         : parameters == null || !p.changes(parameters).isEmpty());
     local = ours;
@@ -237,30 +212,6 @@ final class SessionAudio {
     if (changed) {
       mediaChangedLocked(); // a later exchange changed the audio: hold, resume, codec, address
     }
-  }
-
-  /** The first audio line the exchange runs, or null when it runs none. */
-  private static StreamParameters audioParameters(SessionDescription ours,
-      SessionDescription theirs, boolean localIsOfferer) {
-    int n = Math.min(ours.media().size(), theirs.media().size());
-    StreamParameters refused = null;
-    for (int i = 0; i < n; i++) {
-      if (!ours.media().get(i).media().equals(MediaDescription.AUDIO)) {
-        continue; // a conference's m=message
-      }
-      try {
-        StreamParameters p = StreamParameters.of(ours, theirs, localIsOfferer, i);
-        if (!p.rejected()) {
-          return p;
-        }
-        if (refused == null) {
-          refused = p;
-        }
-      } catch (IllegalArgumentException e) {
-        LOG.warn("audio line {} of the exchange cannot run: {}", i, e.getMessage());
-      }
-    }
-    return refused;
   }
 
   private void mediaChangedLocked() {
@@ -374,7 +325,8 @@ final class SessionAudio {
         return null;
       }
       signalledMuted = mutedLocked();
-      SessionDescription answer = answerLocked(offer, s, directionOf(onHold, signalledMuted));
+      SessionDescription answer = answerLocked(offer, s,
+          AudioLines.directionOf(onHold, signalledMuted));
       lastSent = answer;
       session.negotiated(answer, offer, false);
       return answer;
@@ -469,11 +421,11 @@ final class SessionAudio {
     if (s == null || !carriesAudioLocked()) {
       throw new IllegalStateException("the session carries no audio any more");
     }
-    Direction direction = !hold ? directionOf(false, muted)
-        : heldByPeer ? Direction.INACTIVE : directionOf(true, muted);
+    Direction direction = !hold ? AudioLines.directionOf(false, muted)
+        : heldByPeer ? Direction.INACTIVE : AudioLines.directionOf(true, muted);
     List<MediaDescription> lines = new ArrayList<>(lastSent.media());
     lines.set(parameters.mLineIndex(), offers.offer(mediaAddress, s.localRtpAddress().getPort(),
-        rtcpPort(s), direction));
+        AudioLines.rtcpPort(s), direction));
     lastSent = AudioOffers.session(lastSent, mediaAddress, lines);
     return lastSent;
   }

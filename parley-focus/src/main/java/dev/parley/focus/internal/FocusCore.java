@@ -8,14 +8,12 @@ import dev.parley.focus.ConferenceView;
 import dev.parley.focus.Focus;
 import dev.parley.focus.FocusConfig;
 import dev.parley.focus.Outbound;
-import dev.parley.focus.ParticipantStatus;
 import dev.parley.sdp.SessionDescription;
 import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.MediaType;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
-import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipUri;
 import dev.parley.sip.Tags;
 import dev.parley.transaction.ServerTransaction;
@@ -42,7 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class FocusCore implements UserAgent.Handler {
   private static final Logger log = LoggerFactory.getLogger(FocusCore.class);
   /** The answer to a request for a user of ours that is no conference, nor the factory. */
-  private static final String NO_CONFERENCE = "Not Found (no such conference)";
+  static final String NO_CONFERENCE = "Not Found (no such conference)";
   /** Roster subscriptions: an hour by default and at most, a minute at least. */
   private static final Subscription.Expiry ROSTER_EXPIRY = new Subscription.Expiry(3600, 60, 3600);
 
@@ -55,6 +53,7 @@ public final class FocusCore implements UserAgent.Handler {
   private final Map<ServerTransaction, String> admissions = new ConcurrentHashMap<>();
   private final ImRelay relay;
   private final DialOut dialOut;
+  private final Joining joining;
   private volatile UserAgent agent;
   private volatile Outbound outbound;
   private volatile FocusMedia media;
@@ -72,6 +71,7 @@ public final class FocusCore implements UserAgent.Handler {
     this.conferences = new ConferenceTable(domain, config);
     this.relay = new ImRelay(config.relayTimeout());
     this.dialOut = new DialOut(this, domain, config);
+    this.joining = new Joining(this, domain, config, conferences);
     if (!config.mediaTimeout().isZero()) {
       scheduleMediaSweep();
     }
@@ -149,154 +149,27 @@ public final class FocusCore implements UserAgent.Handler {
     }
   }
 
+  /** The user the server authenticated as the sender of {@code tx}'s request, "" for none. */
+  String admitted(ServerTransaction tx) {
+    return admissions.getOrDefault(tx, "");
+  }
+
+  /** From now on requests in dialog {@code id} are {@code conference}'s. */
+  void track(dev.parley.dialog.DialogId id, Conference conference) {
+    byDialog.put(id, conference);
+  }
+
+  /** Forgets dialog {@code id}; false when it was not known (ended meanwhile). */
+  boolean untrack(dev.parley.dialog.DialogId id) {
+    return byDialog.remove(id) != null;
+  }
+
   // ------------------------------------------------------------------------------------------
-  // Joining
+  // Joining (see Joining)
 
   @Override
   public void onInvite(IncomingInvite invite) {
-    SipRequest request = invite.request();
-    String user = admissions.getOrDefault(invite.transaction(), "");
-    boolean authenticated = !user.isEmpty();
-    String target = ((SipUri) request.requestUri()).userDecoded();
-    SessionDescription offer = null;
-    if (request.bodyLength() > 0) {
-      MediaType ct = request.contentType();
-      if (ct == null || !ct.is(MediaType.APPLICATION_SDP)) {
-        reject(invite, 415, null);
-        return;
-      }
-      try {
-        offer = SessionDescription.parse(request.body());
-      } catch (RuntimeException e) {
-        reject(invite, 400, "Bad Request (malformed SDP: " + oneLine(e.getMessage()) + ")");
-        return;
-      }
-    }
-    FocusMedia audio = media;
-    int audioLine = offer == null || audio == null ? -1 : audio.audioLine(offer);
-    if (offer != null && !FocusSdp.wanted(offer).im() && audioLine < 0) {
-      reject(invite, 488, "Not Acceptable Here (the focus takes session IM, m=message sip"
-          + (audio == null ? ")" : ", and audio in PCMU, PCMA or Opus)"));
-      return;
-    }
-    SipUri aor = Leg.aorOf(request.from(), authenticated ? user : null, domain);
-    Conference conference;
-    boolean created = false;
-    if (target.equals(config.factoryUser())) {
-      if (!authenticated) {
-        reject(invite, 403, "Forbidden (only users of " + domain + " create conferences)");
-        return;
-      }
-      ConferenceTable.Creation made = conferences.create(
-          request.headers().get(HeaderName.MS_CONVERSATION_ID), aor);
-      conference = made.conference();
-      if (conference == null) {
-        SipResponse.Builder refusal = request.response(made.status(), invite.localTag())
-            .reasonPhrase(made.reason());
-        if (made.status() == 503) {
-          refusal.header(HeaderName.RETRY_AFTER, "60");
-        }
-        invite.reject(refusal.build());
-        return;
-      }
-      log.info("conference {} created by {} (conversation {})", conference.uri, aor,
-          conference.conversationId);
-      created = true;
-    } else {
-      conference = conferences.get(target.substring(Focus.CONFERENCE_PREFIX.length()));
-      if (conference == null || conference.isEnded()) {
-        reject(invite, 404, NO_CONFERENCE);
-        return;
-      }
-      if (!authenticated && !config.guests()) {
-        reject(invite, 403, "Forbidden (this conference is for users of " + domain + ")");
-        return;
-      }
-      if (config.dialIn() == FocusConfig.DialIn.INVITATION && !conference.isInvited(aor)) {
-        reject(invite, 403, "Forbidden (this conference is by invitation only)");
-        return;
-      }
-    }
-    Leg leg = conference.add(aor, request.from().displayName(), authenticated,
-        ParticipantStatus.DIALING_IN, config.maxParticipants());
-    if (leg == null) {
-      invite.reject(request.response(503, invite.localTag())
-          .reasonPhrase("Service Unavailable (the conference is full)")
-          .header(HeaderName.RETRY_AFTER, "30").build());
-      if (created) {
-        endIfEmpty(conference);
-      }
-      return;
-    }
-    leg.im = offer == null || FocusSdp.wanted(offer).im();
-    invite.contact(contactOf(conference, invite.transaction().flow().transport()));
-    log.debug("{} joins {}", aor, conference.uri);
-    if (audioLine < 0) {
-      answer(invite, conference, leg, offer, -1, null);
-      return;
-    }
-    SessionDescription audioOffer = offer;
-    audio.open().whenComplete((socket, error) -> {
-      if (error != null) {
-        log.warn("{} joins {} without audio: no RTP port ({})", aor, conference.uri,
-            error.toString());
-        answer(invite, conference, leg, audioOffer, -1, null);
-      } else if (invite.isAnswered()) { // cancelled while the ports were being opened
-        socket.close();
-        left(conference, leg);
-      } else {
-        answer(invite, conference, leg, audioOffer, audioLine, socket);
-      }
-    });
-  }
-
-  /**
-   * Accepts {@code invite} with our answer ({@code offer} null: our offer), audio on
-   * {@code socket} for line {@code audioLine} when it is not -1.
-   */
-  private void answer(IncomingInvite invite, Conference conference, Leg leg,
-      SessionDescription offer, int audioLine, dev.parley.media.RtpSocket socket) {
-    SipUri contact = (SipUri) contactOf(conference, invite.transaction().flow().transport()).uri();
-    SessionDescription answer;
-    dev.parley.sdp.Origin origin = leg.nextOrigin(contact.host());
-    try {
-      if (offer == null) {
-        answer = FocusSdp.offer(origin, contact, conference.uri);
-      } else if (audioLine < 0) {
-        answer = FocusSdp.answer(origin, offer, contact, conference.uri);
-      } else {
-        answer = FocusSdp.answer(origin, offer, contact, conference.uri, audioLine,
-            media.answerLine(offer, audioLine, socket, contact.host()));
-        media.join(conference, leg, socket, answer, offer, audioLine);
-      }
-    } catch (RuntimeException e) {
-      if (socket != null) {
-        socket.close();
-      }
-      left(conference, leg);
-      reject(invite, 488, "Not Acceptable Here (" + oneLine(e.getMessage()) + ")");
-      return;
-    }
-    // the dialog is known from our 2xx on: a BYE that overtakes the ACK still finds its leg
-    dev.parley.dialog.DialogId id = new dev.parley.dialog.DialogId(invite.request().callId(),
-        invite.localTag(), invite.request().from().tag());
-    synchronized (conference) {
-      leg.dialogId = id;
-    }
-    byDialog.put(id, conference);
-    leg.sent(origin);
-    invite.accept(MediaType.APPLICATION_SDP, answer.toString().getBytes(StandardCharsets.UTF_8))
-        .whenComplete((dialog, error) -> {
-          if (error != null) {
-            if (byDialog.remove(id) != null) {
-              left(conference, leg);
-            }
-            return;
-          }
-          if (byDialog.containsKey(id)) { // not ended by a BYE before the ACK
-            connected(conference, leg, dialog);
-          }
-        });
+    joining.onInvite(invite);
   }
 
   /** {@code leg}'s dialog is confirmed: it is in, and the roster says so. */
@@ -348,7 +221,7 @@ public final class FocusCore implements UserAgent.Handler {
         }
       } catch (RuntimeException e) {
         invite.reject(request.response(400, invite.localTag())
-            .reasonPhrase("Bad Request (malformed SDP: " + oneLine(e.getMessage()) + ")").build());
+            .reasonPhrase("Bad Request (malformed SDP: " + Joining.oneLine(e.getMessage()) + ")").build());
         return;
       }
     }
@@ -483,7 +356,7 @@ public final class FocusCore implements UserAgent.Handler {
     }
   }
 
-  private void endIfEmpty(Conference conference) {
+  void endIfEmpty(Conference conference) {
     long idle = config.idleTimeout().toMillis();
     if (idle == 0) {
       ended(conference, conference.endIfIdle(timers.nowMillis(), 0));
@@ -502,21 +375,6 @@ public final class FocusCore implements UserAgent.Handler {
     }
   }
 
-  private static void reject(IncomingInvite invite, int status, String reason) {
-    SipResponse.Builder r = invite.request().response(status, invite.localTag());
-    if (reason != null) {
-      r.reasonPhrase(reason);
-    }
-    invite.reject(r.build());
-  }
-
-  private static String oneLine(String s) {
-    if (s == null) {
-      return "";
-    }
-    String t = s.replace('\r', ' ').replace('\n', ' ');
-    return t.length() > 80 ? t.substring(0, 80) : t;
-  }
 
   // ------------------------------------------------------------------------------------------
   // For the facade

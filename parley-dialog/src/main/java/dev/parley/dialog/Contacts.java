@@ -1,0 +1,61 @@
+package dev.parley.dialog;
+
+import dev.parley.sip.Address;
+import dev.parley.sip.SipUri;
+import dev.parley.transport.ListenPoint;
+import dev.parley.transport.Transport;
+import dev.parley.transport.TransportLayer;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A {@link UserAgent}'s Contact per listen point ({@link UserAgent#contact}):
+ * {@code <sip:user@host:port;transport=t>}, the host advertised or the listen point's. Thread-safe.
+ */
+final class Contacts {
+  private final TransportLayer transport;
+  private final String user;
+  private final String advertisedHost;
+  /** One per listen point (a fixed few), made once. */
+  private final Map<ListenPoint, Address> byListenPoint = new ConcurrentHashMap<>();
+
+  Contacts(TransportLayer transport, String user, String advertisedHost) {
+    this.transport = transport;
+    this.user = user;
+    this.advertisedHost = advertisedHost;
+  }
+
+  /** The Contact for messages sent over {@code t} (the first listen point's when none is). */
+  Address of(Transport t) {
+    ListenPoint lp = transport.listenPoint(t);
+    if (lp == null) {
+      lp = transport.listenPoints().get(0);
+    }
+    // made once: every INVITE answered and every request sent outside a dialog asks for it
+    return byListenPoint.computeIfAbsent(lp, this::contactOf);
+  }
+
+  private Address contactOf(ListenPoint lp) {
+    String host = lp.hostText();
+    if (advertisedHost != null) {
+      host = advertisedHost;
+    } else if (lp.address().getAddress().isAnyLocalAddress()) {
+      host = wildcardFallback(lp);
+    }
+    SipUri.Builder uri = SipUri.builder().user(user).host(host)
+        .port(lp.address().getPort());
+    if (lp.transport() != Transport.UDP) {
+      uri.transport(lp.transport().name().toLowerCase(Locale.ROOT));
+    }
+    return Address.of(uri.build());
+  }
+
+  /**
+   * A host for a wildcard listen point (0.0.0.0 or ::) when no advertised host was given: the
+   * loopback address of the same family, which at least never advertises an unroutable 0.0.0.0.
+   */
+  private static String wildcardFallback(ListenPoint lp) {
+    return lp.address().getAddress() instanceof java.net.Inet6Address ? "[::1]" : "127.0.0.1";
+  }
+}
