@@ -74,6 +74,12 @@ final class UasCommand implements Callable<Integer> {
           + " that came meanwhile (less CPU, up to US more delay). Default 0.")
   int mediaWakeupMicros;
 
+  @Option(names = "--echo-port", paramLabel = "PORT", defaultValue = "0",
+      description = "With --media echo: every call's answer names this one even RTP port (RTCP on"
+          + " PORT+1), which echoes the RTP of every call's offered address, reading and sending"
+          + " in batches (SIPp's -rtp_echo model). Default 0: a port per call from --rtp-ports.")
+  int echoPort;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private final AtomicLong answered = new AtomicLong();
@@ -106,6 +112,9 @@ final class UasCommand implements Callable<Integer> {
               + " every listen point needs the same address, not a wildcard: " + p);
         }
       }
+    } else if (echoPort != 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--echo-port: only with --media echo");
     } else if (rtpPorts != null) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--rtp-ports: only with --media (without it no RTP flows)");
@@ -115,7 +124,7 @@ final class UasCommand implements Callable<Integer> {
     if (mode != null) {
       try {
         mediaPlane = new UasMedia(mode, points.get(0).address().getAddress(), range[0], range[1],
-            mediaThreads, mediaWakeupMicros);
+            mediaThreads, mediaWakeupMicros, echoPort);
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }

@@ -13,6 +13,7 @@ import dev.parley.media.MediaNetworkConfig;
 import dev.parley.media.MediaScheduler;
 import dev.parley.media.PortRangeExhaustedException;
 import dev.parley.media.RtpSocket;
+import dev.parley.media.SharedEchoPort;
 import dev.parley.media.StreamParameters;
 import dev.parley.media.ToneSource;
 import dev.parley.media.WavFileSource;
@@ -49,6 +50,10 @@ import org.slf4j.LoggerFactory;
  * opened and an {@link AudioStream} closed on one worker thread ({@code parley-uas-media}) whose
  * queue is bounded by twice the number of sockets the port range holds (each call puts at most
  * two tasks there, so it never overflows). Counters are readable from any thread.
+ *
+ * <p>With an echo port ({@code --echo-port}) every call's answer names that one port instead of
+ * a socket of its own, and a call admits its offer's RTP address to the {@link SharedEchoPort}
+ * until it ends (SIPp's {@code -rtp_echo} model).
  */
 final class UasMedia implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UasMedia.class);
@@ -113,6 +118,8 @@ final class UasMedia implements AutoCloseable {
   private final MediaScheduler workers;
   private final ExecutorService blocking;
   private final AudioOffers offers;
+  /** The one port of every echoed call, or null: a socket per call. */
+  private final SharedEchoPort shared;
   private final Map<String, Call> calls = new ConcurrentHashMap<>();
   private final LongAdder mediaCalls = new LongAdder();
   private final LongAdder refusedNoPort = new LongAdder();
@@ -130,11 +137,14 @@ final class UasMedia implements AutoCloseable {
    * @param minPort lowest RTP port; {@code maxPort} the highest (RTP on even ports, RTCP + 1)
    * @param threads the media event loops; {@code wakeupMicros} their wake-up spacing
    *     ({@link MediaNetworkConfig#wakeupSpacingMicros()})
-   * @throws IllegalArgumentException if the range is unusable or the WAV file cannot be played,
-   *     its message starting with the option at fault ({@code --rtp-ports: }, {@code --media: })
+   * @param echoPort with echo, the one RTP port of every call ({@link SharedEchoPort}, as many
+   *     calls as the range has sockets); 0 for a socket per call
+   * @throws IllegalArgumentException if the range is unusable, the echo port cannot be bound or
+   *     the WAV file cannot be played, its message starting with the option at fault
+   *     ({@code --rtp-ports: }, {@code --echo-port: }, {@code --media: })
    */
   UasMedia(Mode mode, InetAddress bindAddress, int minPort, int maxPort, int threads,
-      int wakeupMicros) {
+      int wakeupMicros, int echoPort) {
     this.mode = Objects.requireNonNull(mode, "mode");
     if (threads < 1 || threads > 64) {
       throw new IllegalArgumentException("--media-threads: out of range 1..64: " + threads);
@@ -170,8 +180,9 @@ final class UasMedia implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--listen: RTP cannot bind: " + e.getMessage(), e);
     }
-    this.workers = mode.kind() == Mode.Kind.ECHO ? null : new MediaScheduler(2);
     int sockets = (maxPort - minPort + 1) / 2 + 1;
+    this.shared = echoPort == 0 ? null : openShared(echoPort, sockets);
+    this.workers = mode.kind() == Mode.Kind.ECHO ? null : new MediaScheduler(2);
     this.blocking = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
         new ArrayBlockingQueue<>(2 * sockets), r -> {
           Thread t = new Thread(r, "parley-uas-media");
@@ -180,10 +191,28 @@ final class UasMedia implements AutoCloseable {
         });
   }
 
-  /** The mode and the port range, for the ready line: {@code media echo, RTP ports 16384-32767}. */
+  private SharedEchoPort openShared(int port, int maxCalls) {
+    if (mode.kind() != Mode.Kind.ECHO) {
+      network.close();
+      throw new IllegalArgumentException("--echo-port: only with --media echo");
+    }
+    try {
+      return network.openSharedEcho(port, maxCalls).join();
+    } catch (IllegalArgumentException | CompletionException e) {
+      network.close();
+      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      throw new IllegalArgumentException("--echo-port: " + cause.getMessage(), cause);
+    }
+  }
+
+  /**
+   * The mode and the ports, for the ready line: {@code media echo, RTP ports 16384-32767}, and
+   * {@code , one echo port 30000} with an echo port.
+   */
   String describe() {
     return "media " + mode + ", RTP ports " + network.config().minPort() + "-"
-        + network.config().maxPort();
+        + network.config().maxPort()
+        + (shared == null ? "" : ", one echo port " + shared.localRtpAddress().getPort());
   }
 
   /**
@@ -206,6 +235,10 @@ final class UasMedia implements AutoCloseable {
       return;
     }
     String key = key(invite.request().callId(), invite.localTag());
+    if (shared != null) {
+      answerShared(invite, key, offer, line, localAddress);
+      return;
+    }
     network.open(false).whenComplete((socket, failure) -> {
       if (failure != null) {
         refuse(invite, failure);
@@ -245,24 +278,66 @@ final class UasMedia implements AutoCloseable {
     throw new IllegalArgumentException("no audio line with a codec in common");
   }
 
+  /** Echo on the shared port: the answer names it, the offer's RTP address is admitted. */
+  private void answerShared(IncomingInvite invite, String key, SessionDescription offer,
+      int line, String localAddress) {
+    SessionDescription answer;
+    InetSocketAddress remote;
+    try {
+      answer = offers.answer(offer, null, localAddress, shared.localRtpAddress().getPort(),
+          shared.localRtcpAddress().getPort(), Direction.SENDRECV);
+      remote = usable(StreamParameters.of(answer, offer, false, line).remoteRtp());
+    } catch (RuntimeException e) {
+      failed.increment();
+      log.warn("500 to {}: cannot answer its offer", invite.request().callId(), e);
+      invite.reject(500);
+      return;
+    }
+    if (remote == null) { // a shared port tells calls apart by their offered address only
+      refusedOffer.increment();
+      log.debug("488 to {}: no RTP address in the offer", invite.request().callId());
+      invite.reject(488);
+      return;
+    }
+    SharedEchoPort.Admission admission;
+    try {
+      admission = shared.admit(remote);
+    } catch (IllegalStateException e) {
+      noPort(invite, "the echo port holds as many calls as the range has sockets");
+      return;
+    }
+    mediaCalls.increment();
+    calls.put(key, admission::close);
+    invite.accept(MediaType.APPLICATION_SDP, answer.encode()).whenComplete((dialog, e) -> {
+      if (e != null) {
+        ended(key);
+      }
+    });
+  }
+
   private void refuse(IncomingInvite invite, Throwable failure) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
         ? failure.getCause() : failure;
     if (cause instanceof PortRangeExhaustedException || cause instanceof RejectedExecutionException) {
-      refusedNoPort.increment();
-      long now = System.nanoTime();
-      long last = lastNoPortLog.get();
-      if ((last == Long.MIN_VALUE || now - last >= TimeUnit.SECONDS.toNanos(1))
-          && lastNoPortLog.compareAndSet(last, now)) {
-        log.warn("503 Service Unavailable: no RTP port left in {}-{} ({} calls refused so far)",
-            network.config().minPort(), network.config().maxPort(), refusedNoPort.sum());
-      }
-      invite.reject(503);
+      noPort(invite, "no RTP port left in " + network.config().minPort() + "-"
+          + network.config().maxPort());
     } else {
       failed.increment();
       log.warn("500 to {}: cannot open an RTP socket", invite.request().callId(), cause);
       invite.reject(500);
     }
+  }
+
+  /** Answers 503, logging at most once a second why. */
+  private void noPort(IncomingInvite invite, String why) {
+    refusedNoPort.increment();
+    long now = System.nanoTime();
+    long last = lastNoPortLog.get();
+    if ((last == Long.MIN_VALUE || now - last >= TimeUnit.SECONDS.toNanos(1))
+        && lastNoPortLog.compareAndSet(last, now)) {
+      log.warn("503 Service Unavailable: {} ({} calls refused so far)", why, refusedNoPort.sum());
+    }
+    invite.reject(503);
   }
 
   /** Answers and starts the stream; on the media loop (echo, tone) or the worker (file). */
@@ -360,8 +435,10 @@ final class UasMedia implements AutoCloseable {
   /** The counters for the stop line. */
   String summary() {
     return "media " + mode + ": " + mediaCalls.sum() + " calls, "
-        + (mode.kind() == Mode.Kind.ECHO ? echoedDone.sum() + " packets echoed"
-            : sentDone.sum() + " packets sent")
+        + (mode.kind() != Mode.Kind.ECHO ? sentDone.sum() + " packets sent"
+            : shared == null ? echoedDone.sum() + " packets echoed"
+            : shared.counters().packetsEchoed() + " packets echoed, "
+                + shared.counters().unknownSource() + " from unknown sources dropped")
         + ", " + refusedNoPort.sum() + " refused 503 (no RTP port), " + refusedOffer.sum()
         + " refused 488, " + failed.sum() + " failed 500";
   }

@@ -101,6 +101,54 @@ class UasMediaTest {
   }
 
   @Test
+  void withAnEchoPortEveryCallIsAnsweredWithItAndEachCallerGetsOnlyItsOwnPacketsBack()
+      throws Exception {
+    int port = UasProcess.freeRtpPair();
+    RtpSocket other = network.open(false).join();
+    BlockingQueue<RtpPacket> atOther = new LinkedBlockingQueue<>(1000);
+    other.handler((packet, source, arrivalNanos) ->
+        atOther.offer(RtpPacket.parse(ByteBufUtil.getBytes(packet))));
+    try (UasProcess uas = UasProcess.start("--media", "echo", "--echo-port", Integer.toString(port));
+        MockSipPeer caller = MockSipPeer.start("127.0.0.1")) {
+      assertThat(uas.readyLine()).contains("media echo, RTP ports 16384-32767, one echo port " + port);
+      SipResponse first = call(uas, caller, "shared-1", UasProcess.offer(rtpPort(), 0));
+      int otherPort = other.localRtpAddress().getPort();
+      caller.send(uas.invite(caller, "shared-2", UasProcess.offer(otherPort, 8)), uas.address());
+      SipResponse second = finalFor(caller, "shared-2");
+      assertThat(second.statusCode()).isEqualTo(200);
+      caller.send(uas.inDialog(caller, "ACK", "shared-2", second), uas.address());
+      assertThat(SessionDescription.parse(first.body()).media().get(0).port()).isEqualTo(port);
+      assertThat(SessionDescription.parse(second.body()).media().get(0).port()).isEqualTo(port);
+      other.remote(new InetSocketAddress("127.0.0.1", port), null);
+
+      for (int i = 0; i < 20; i++) {
+        byte[] a = RtpPacket.builder().payloadType(0).sequenceNumber(i).timestamp(160L * i)
+            .ssrc(0xAAAAL).payload(new byte[160]).build().toBytes();
+        byte[] b = RtpPacket.builder().payloadType(8).sequenceNumber(i).timestamp(160L * i)
+            .ssrc(0xBBBBL).payload(new byte[160]).build().toBytes();
+        rtp.sendRtp(a, 0, a.length);
+        other.sendRtp(b, 0, b.length);
+      }
+      List<RtpPacket> backA = new ArrayList<>();
+      List<RtpPacket> backB = new ArrayList<>();
+      await().atMost(WAIT).until(() -> {
+        received.drainTo(backA);
+        atOther.drainTo(backB);
+        return backA.size() >= 20 && backB.size() >= 20;
+      });
+      assertThat(backA).hasSize(20).allSatisfy(p -> assertThat(p.ssrc()).isEqualTo(0xAAAAL));
+      assertThat(backB).hasSize(20).allSatisfy(p -> assertThat(p.ssrc()).isEqualTo(0xBBBBL));
+
+      caller.send(uas.inDialog(caller, "BYE", "shared-1", first), uas.address());
+      assertThat(finalFor(caller, "shared-1").statusCode()).isEqualTo(200);
+      caller.send(uas.inDialog(caller, "BYE", "shared-2", second), uas.address());
+      assertThat(finalFor(caller, "shared-2").statusCode()).isEqualTo(200);
+      assertThat(uas.stop()).contains("2 ended")
+          .contains("media echo: 2 calls, 40 packets echoed, 0 from unknown sources dropped");
+    }
+  }
+
+  @Test
   void toneSendsRtpWhoseDecodedAudioIsAt1000Hz() throws Exception {
     try (UasProcess uas = UasProcess.start("--media", "tone:1000");
         MockSipPeer caller = MockSipPeer.start("127.0.0.1")) {
@@ -244,6 +292,11 @@ class UasMediaTest {
         "--media-threads", "0");
     assertUsageError("--media-wakeup-us: out of range 0..10000: 10001", "--media", "echo",
         "--media-wakeup-us", "10001");
+    assertUsageError("--echo-port: only with --media echo", "--echo-port", "30000");
+    assertUsageError("--echo-port: only with --media echo", "--media", "tone:440",
+        "--echo-port", "30000");
+    assertUsageError("--echo-port: port: an even port in 2..65534 expected: 30001", "--media",
+        "echo", "--echo-port", "30001");
     assertUsageError("--listen: with --media, every listen point needs the same address",
         "--media", "echo", "--listen", "udp:0.0.0.0:0");
   }

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,7 @@ public final class MediaNetwork implements AutoCloseable {
   private final PortRange range;
   private final RtpSocketBinder binder;
   private final Set<DatagramRtpSocket> sockets = ConcurrentHashMap.newKeySet();
+  private final Set<SharedEchoPort> echoPorts = ConcurrentHashMap.newKeySet();
   private final Object lock = new Object();
   private boolean closed;
 
@@ -113,6 +115,44 @@ public final class MediaNetwork implements AutoCloseable {
     return binder.open(loop, rtcpMux, this::register, sockets::remove);
   }
 
+  /**
+   * Opens a {@link SharedEchoPort} on {@code port} (RTP) and {@code port + 1} (RTCP) of the
+   * network's bind address, on one of its event loops, for at most {@code maxCalls} admitted
+   * calls. The port need not be in the range (the range's sockets skip it while it is held). It
+   * closes with the network. Does not block.
+   *
+   * @return the port once bound; fails with an {@link IllegalStateException} naming the address
+   *     when either port cannot be bound, or once the network is closed
+   * @throws IllegalArgumentException if {@code port} is not even in 2..65534 or {@code maxCalls}
+   *     is below 1
+   */
+  public CompletableFuture<SharedEchoPort> openSharedEcho(int port, int maxCalls) {
+    if (port < 2 || port > 65534 || port % 2 != 0) {
+      throw new IllegalArgumentException("port: an even port in 2..65534 expected: " + port);
+    }
+    if (maxCalls < 1) {
+      throw new IllegalArgumentException("maxCalls: at least 1: " + maxCalls);
+    }
+    EventLoop loop;
+    synchronized (lock) {
+      if (closed) {
+        return CompletableFuture.failedFuture(new IllegalStateException("media network is closed"));
+      }
+      loop = (EventLoop) group.next();
+    }
+    return SharedEchoPort.open(loop, transport, config, port, maxCalls).thenApply(echo -> {
+      synchronized (lock) {
+        if (closed) {
+          echo.close();
+          throw new IllegalStateException("media network is closed");
+        }
+        echoPorts.add(echo);
+      }
+      echo.closeFuture().thenRun(() -> echoPorts.remove(echo));
+      return echo;
+    });
+  }
+
   private boolean register(DatagramRtpSocket socket) {
     synchronized (lock) {
       if (closed) {
@@ -144,9 +184,12 @@ public final class MediaNetwork implements AutoCloseable {
     }
     List<DatagramRtpSocket> open = List.copyOf(sockets);
     open.forEach(DatagramRtpSocket::close);
+    List<SharedEchoPort> echoes = List.copyOf(echoPorts);
+    echoes.forEach(SharedEchoPort::close);
     boolean inLoop = inAnyLoop();
     if (!inLoop) {
-      CompletableFuture.allOf(open.stream().map(RtpSocket::closeFuture)
+      CompletableFuture.allOf(Stream.concat(open.stream().map(RtpSocket::closeFuture),
+              echoes.stream().map(SharedEchoPort::closeFuture))
           .toArray(CompletableFuture[]::new)).completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
     }
     var f = group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
