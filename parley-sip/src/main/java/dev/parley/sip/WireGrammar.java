@@ -69,9 +69,11 @@ final class WireGrammar extends CharSource {
   /** URI parameter names common enough to share their Strings, by length. */
   private static final String[][] COMMON_URI_PARAMETERS =
       byLength("lr", "transport", "user", "maddr", "ttl", "method", "ob", "gr", "ftag");
-  /** The methods the String grammar knows by name. */
-  private static final SipMethod[] METHODS =
-      HeaderGrammar.METHODS.stream().map(SipMethod::of).toArray(SipMethod[]::new);
+  /**
+   * The methods the String grammar knows by name, by shape: at {@code length << 5 | (first octet
+   * & 31)}, the methods of that length and first letter (one each today).
+   */
+  private static final SipMethod[][] METHODS = byShape(HeaderGrammar.METHODS);
 
   private final byte[] b;
   private final int end;
@@ -152,12 +154,26 @@ final class WireGrammar extends CharSource {
    * case-sensitive, RFC 3261 §7.1), else null.
    */
   static SipMethod knownMethod(byte[] b, int from, int to) {
-    for (SipMethod m : METHODS) {
+    int len = to - from;
+    if (len <= 0 || len >= 16) {
+      return null;
+    }
+    for (SipMethod m : METHODS[len << 5 | (b[from] & 31)]) {
       if (equalsAscii(b, from, to, m.name())) {
         return m;
       }
     }
     return null;
+  }
+
+  private static SipMethod[][] byShape(List<String> names) {
+    SipMethod[][] table = new SipMethod[16 << 5][0];
+    for (String name : names) {
+      int shape = name.length() << 5 | (name.charAt(0) & 31);
+      table[shape] = Arrays.copyOf(table[shape], table[shape].length + 1);
+      table[shape][table[shape].length - 1] = SipMethod.of(name);
+    }
+    return table;
   }
 
   // --- header rules -----------------------------------------------------------------------------
@@ -536,13 +552,15 @@ final class WireGrammar extends CharSource {
 
   /**
    * host = hostname / IPv4address (an IPv6reference is declined), up to {@code limit}; true when
-   * one was read ({@link Rfc3261Rules#hostnameOrIPv4address}).
+   * one was read ({@link Rfc3261Rules#host}, one pass over the host's octets).
    */
   private boolean host(int limit) {
-    int start = pos;
-    pos = Rfc3261Rules.hostEnd(this, start, limit);
-    return pos > start
-        && Rfc3261Rules.fault(Rfc3261Rules.hostnameOrIPv4address(this, start, pos)) == Rfc3261Rules.OK;
+    long v = Rfc3261Rules.host(this, pos, limit);
+    if (Rfc3261Rules.fault(v) != Rfc3261Rules.OK) {
+      return false;
+    }
+    pos = Rfc3261Rules.index(v);
+    return true;
   }
 
   private int port() {
