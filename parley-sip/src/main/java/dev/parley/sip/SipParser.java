@@ -251,7 +251,7 @@ public final class SipParser {
           || !isSip20(vs)) {
         return null;
       }
-      SipMethod method = WireGrammar.knownMethod(b, start, i);
+      SipMethod method = WireTokens.knownMethod(b, start, i);
       SipUri uri = method == null ? null : WireGrammar.sipUri(b, i + 1, vs - 1);
       return uri == null ? null
           : new SipRequest(method, uri, headers, body, policy, violations(), this.line);
