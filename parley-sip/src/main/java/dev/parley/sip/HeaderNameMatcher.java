@@ -22,13 +22,14 @@ final class HeaderNameMatcher {
   private static final HeaderName[][][] BY_SHAPE = new HeaderName[32][26][];
   private static final String[][][] SPELLING_BY_SHAPE = new String[32][26][];
   /**
-   * Per first octet (ASCII), the known names starting with it: each as its canonical spelling
-   * followed by ':', in little-endian words of eight octets, and the masks of the octets that
-   * count in each word ({@link #matchWithColon}).
+   * Per first octet (ASCII) and length (up to 31), at {@code first << 5 | length}, the known names
+   * of that shape (usually one): each as its canonical spelling followed by ':', in little-endian
+   * words of eight octets, and the masks of the octets that count in each word
+   * ({@link #matchWithColon}).
    */
-  private static final HeaderName[][] COLON_NAMES = new HeaderName[128][0];
-  private static final long[][][] COLON_WORDS = new long[128][0][];
-  private static final long[][][] COLON_MASKS = new long[128][0][];
+  private static final HeaderName[][] COLON_NAMES = new HeaderName[128 << 5][0];
+  private static final long[][][] COLON_WORDS = new long[128 << 5][0][];
+  private static final long[][][] COLON_MASKS = new long[128 << 5][0][];
   private static final VarHandle OCTETS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   /** One-character strings for compact header names, so framing them allocates nothing. */
@@ -74,6 +75,9 @@ final class HeaderNameMatcher {
   /** Adds {@code h}'s canonical spelling and ':' to the words compared by {@link #matchWithColon}. */
   private static void byFirstOctet(HeaderName h) {
     byte[] spelling = (h.name() + ":").getBytes(StandardCharsets.US_ASCII);
+    if (spelling.length > 32 || spelling[0] < 0) {
+      return; // left to lookupCanonical
+    }
     int words = (spelling.length + 7) / 8;
     long[] word = new long[words];
     long[] mask = new long[words];
@@ -81,14 +85,14 @@ final class HeaderNameMatcher {
       word[k / 8] |= (spelling[k] & 0xFFL) << (8 * (k % 8));
       mask[k / 8] |= 0xFFL << (8 * (k % 8));
     }
-    int first = spelling[0];
-    int n = COLON_NAMES[first].length;
-    COLON_NAMES[first] = Arrays.copyOf(COLON_NAMES[first], n + 1);
-    COLON_WORDS[first] = Arrays.copyOf(COLON_WORDS[first], n + 1);
-    COLON_MASKS[first] = Arrays.copyOf(COLON_MASKS[first], n + 1);
-    COLON_NAMES[first][n] = h;
-    COLON_WORDS[first][n] = word;
-    COLON_MASKS[first][n] = mask;
+    int shape = spelling[0] << 5 | (spelling.length - 1);
+    int n = COLON_NAMES[shape].length;
+    COLON_NAMES[shape] = Arrays.copyOf(COLON_NAMES[shape], n + 1);
+    COLON_WORDS[shape] = Arrays.copyOf(COLON_WORDS[shape], n + 1);
+    COLON_MASKS[shape] = Arrays.copyOf(COLON_MASKS[shape], n + 1);
+    COLON_NAMES[shape][n] = h;
+    COLON_WORDS[shape][n] = word;
+    COLON_MASKS[shape][n] = mask;
   }
 
   /**
@@ -100,16 +104,17 @@ final class HeaderNameMatcher {
    */
   static HeaderName matchWithColon(byte[] b, int from, int limit) {
     int first = b[from];
-    if (first < 0) {
+    int len = colonOffset(b, from, limit);
+    if (first < 0 || len <= 0) {
       return null;
     }
-    HeaderName[] names = COLON_NAMES[first];
+    int shape = first << 5 | len;
+    HeaderName[] names = COLON_NAMES[shape];
     candidates:
     for (int c = 0; c < names.length; c++) {
-      long[] word = COLON_WORDS[first][c];
-      long[] mask = COLON_MASKS[first][c];
-      int n = names[c].name().length() + 1;
-      if (n > limit - from || from + word.length * 8 > b.length) {
+      long[] word = COLON_WORDS[shape][c];
+      long[] mask = COLON_MASKS[shape][c];
+      if (from + word.length * 8 > b.length) {
         continue;
       }
       for (int w = 0; w < word.length; w++) {
@@ -120,6 +125,29 @@ final class HeaderNameMatcher {
       return names[c];
     }
     return null;
+  }
+
+  /**
+   * Where the first ':' of {@code b[from, limit)} is, counted from {@code from}, when it is
+   * within the first 32 octets (the longest known name is shorter); else -1. Eight octets at a
+   * time with the "has zero byte" test on the octets XOR ':', whose lowest flagged octet is exact.
+   */
+  private static int colonOffset(byte[] b, int from, int limit) {
+    int stop = Math.min(limit, from + 32);
+    int i = from;
+    for (; i + 8 <= stop; i += 8) {
+      long x = (long) OCTETS.get(b, i) ^ 0x3A3A_3A3A_3A3A_3A3AL;
+      long found = (x - 0x0101_0101_0101_0101L) & ~x & 0x8080_8080_8080_8080L;
+      if (found != 0) {
+        return i + (Long.numberOfTrailingZeros(found) >>> 3) - from;
+      }
+    }
+    for (; i < stop; i++) {
+      if (b[i] == ':') {
+        return i - from;
+      }
+    }
+    return -1;
   }
 
   /**

@@ -116,17 +116,18 @@ public final class SipParser {
     return validate ? message.validate() : message;
   }
 
-  /** Eight octets of a byte array as one long, for {@link #hasOctetBelow14}. */
+  /** Eight octets of a byte array as one long, for {@link #octetsBelow14}. */
   private static final VarHandle OCTETS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /**
-   * Whether one of the eight octets in {@code x} is below 14 (0x00..0x0D: LF, CR, HTAB and other
-   * controls), with the "has less than" test of Sean Anderson's Bit Twiddling Hacks: exact for
-   * whether one exists, octets 0x80..0xFF never match.
+   * The octets of {@code x} below 14 (0x00..0x0D: LF, CR, HTAB and other controls), each flagged
+   * by its high bit, with the "has less than" test of Sean Anderson's Bit Twiddling Hacks: zero
+   * exactly when there is none, and the lowest flag (the first octet, little-endian) is exact;
+   * flags above it may be false. Octets 0x80..0xFF are never the lowest flag.
    */
-  private static boolean hasOctetBelow14(long x) {
-    return ((x - 0x0E0E_0E0E_0E0E_0E0EL) & ~x & 0x8080_8080_8080_8080L) != 0;
+  private static long octetsBelow14(long x) {
+    return (x - 0x0E0E_0E0E_0E0E_0E0EL) & ~x & 0x8080_8080_8080_8080L;
   }
 
   /** Splits one header section into start line and fields; one per parse, not thread-safe. */
@@ -162,26 +163,28 @@ public final class SipParser {
     /** The end of the content of the line starting at {@code from}; reports bare LF and stray CR. */
     private int lineEnd(int from) {
       int i = from;
-      scan:
       while (i < end) {
-        // Eight octets at a time while none of them is a control below 14 (LF, CR, HTAB...).
-        if (i + 8 <= end && !hasOctetBelow14((long) OCTETS.get(b, i))) {
-          i += 8;
+        if (i + 8 <= end) {
+          // Eight octets at a time while none is a control below 14 (LF, CR, HTAB...), then
+          // straight to the first one.
+          long below = octetsBelow14((long) OCTETS.get(b, i));
+          if (below == 0) {
+            i += 8;
+            continue;
+          }
+          i += Long.numberOfTrailingZeros(below) >>> 3;
+        } else if ((b[i] & 0xFF) > '\r') {
+          i++;
           continue;
         }
-        // One unsigned compare per octet: only LF and CR (and the other controls) are <= 13.
-        for (int stop = Math.min(i + 8, end); i < stop; i++) {
-          int c = b[i] & 0xFF;
-          if (c <= '\r') {
-            if (c == '\n') {
-              break scan;
-            }
-            if (c == '\r' && !(i + 1 < end && b[i + 1] == '\n')) {
-              throw new SipParseException("carriage return inside a line", line, i - from + 1,
-                  400);
-            }
-          }
+        int c = b[i];
+        if (c == '\n') {
+          break;
         }
+        if (c == '\r' && !(i + 1 < end && b[i + 1] == '\n')) {
+          throw new SipParseException("carriage return inside a line", line, i - from + 1, 400);
+        }
+        i++;
       }
       int contentEnd = i > from && i < end && b[i - 1] == '\r' ? i - 1 : i;
       if (i < end && contentEnd == i) {
@@ -248,7 +251,7 @@ public final class SipParser {
           || !isSip20(vs)) {
         return null;
       }
-      SipMethod method = WireGrammar.knownMethod(b, start, i);
+      SipMethod method = WireTokens.knownMethod(b, start, i);
       SipUri uri = method == null ? null : WireGrammar.sipUri(b, i + 1, vs - 1);
       return uri == null ? null
           : new SipRequest(method, uri, headers, body, policy, violations(), this.line);

@@ -2,11 +2,8 @@ package dev.parley.sip;
 
 import dev.parley.sip.internal.CharSource;
 import dev.parley.sip.internal.Chars;
-import dev.parley.sip.internal.HeaderGrammar;
-import dev.parley.sip.internal.Lexer;
 import dev.parley.sip.internal.Rfc3261Rules;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -61,18 +58,6 @@ final class WireGrammar extends CharSource {
 
   /** More parameters than this on one value or URI are declined, which bounds the recursion. */
   private static final int MAX_PARAMETERS = 16;
-  /** Transports common enough to share their Strings (the String grammar's), by length. */
-  private static final String[][] COMMON_TRANSPORTS =
-      byLength(HeaderGrammar.TRANSPORTS.toArray(new String[0]));
-  /** Header parameter names shared with the String grammar, by length. */
-  private static final String[][] COMMON_PARAMETERS = byLength(Lexer.COMMON_PARAMETERS);
-  /** URI parameter names common enough to share their Strings, by length. */
-  private static final String[][] COMMON_URI_PARAMETERS =
-      byLength("lr", "transport", "user", "maddr", "ttl", "method", "ob", "gr", "ftag");
-  /** The methods the String grammar knows by name. */
-  private static final SipMethod[] METHODS =
-      HeaderGrammar.METHODS.stream().map(SipMethod::of).toArray(SipMethod[]::new);
-
   private final byte[] b;
   private final int end;
   private int pos;
@@ -147,19 +132,6 @@ final class WireGrammar extends CharSource {
     return g.pos == to ? uri : null;
   }
 
-  /**
-   * The method spelled by {@code b[from, to)} when it is one Parley knows (methods are
-   * case-sensitive, RFC 3261 §7.1), else null.
-   */
-  static SipMethod knownMethod(byte[] b, int from, int to) {
-    for (SipMethod m : METHODS) {
-      if (equalsAscii(b, from, to, m.name())) {
-        return m;
-      }
-    }
-    return null;
-  }
-
   // --- header rules -----------------------------------------------------------------------------
 
   /**
@@ -170,7 +142,7 @@ final class WireGrammar extends CharSource {
     if (!literal("SIP/2.0/")) {
       return null;
     }
-    String transport = token(COMMON_TRANSPORTS);
+    String transport = token(WireTokens.COMMON_TRANSPORTS);
     if (transport == null || !lws()) {
       return null;
     }
@@ -225,7 +197,7 @@ final class WireGrammar extends CharSource {
     }
     int start = pos;
     pos = Rfc3261Rules.tokenEnd(this, start, end);
-    SipMethod method = knownMethod(b, start, pos);
+    SipMethod method = WireTokens.knownMethod(b, start, pos);
     return method == null ? null : new CSeq(n, method);
   }
 
@@ -358,7 +330,7 @@ final class WireGrammar extends CharSource {
     }
     pos++;
     sws();
-    String name = token(COMMON_PARAMETERS);
+    String name = token(WireTokens.COMMON_PARAMETERS);
     if (name == null) {
       return false;
     }
@@ -509,7 +481,7 @@ final class WireGrammar extends CharSource {
       }
       value = string(valueStart, pos);
     }
-    String name = common(COMMON_URI_PARAMETERS, nameStart, nameEnd);
+    String name = common(WireTokens.COMMON_URI_PARAMETERS, nameStart, nameEnd);
     if (!uriParameter(to, index + 1)) {
       return false;
     }
@@ -536,13 +508,15 @@ final class WireGrammar extends CharSource {
 
   /**
    * host = hostname / IPv4address (an IPv6reference is declined), up to {@code limit}; true when
-   * one was read ({@link Rfc3261Rules#hostnameOrIPv4address}).
+   * one was read ({@link Rfc3261Rules#host}, one pass over the host's octets).
    */
   private boolean host(int limit) {
-    int start = pos;
-    pos = Rfc3261Rules.hostEnd(this, start, limit);
-    return pos > start
-        && Rfc3261Rules.fault(Rfc3261Rules.hostnameOrIPv4address(this, start, pos)) == Rfc3261Rules.OK;
+    long v = Rfc3261Rules.host(this, pos, limit);
+    if (Rfc3261Rules.fault(v) != Rfc3261Rules.OK) {
+      return false;
+    }
+    pos = Rfc3261Rules.index(v);
+    return true;
   }
 
   private int port() {
@@ -605,52 +579,19 @@ final class WireGrammar extends CharSource {
     return pos == start ? null : common(common, start, pos);
   }
 
+  /** {@code b[from, to)} as the matching String of {@code byLength}, else a new one. */
   private String common(String[][] byLength, int from, int to) {
-    int len = to - from;
-    if (len < byLength.length) {
-      for (String c : byLength[len]) {
-        if (equalsAscii(b, from, to, c)) {
-          return c;
-        }
-      }
-    }
-    return string(from, to);
-  }
-
-  /** {@code strings} grouped by length: a table built once for {@link #common}. */
-  private static String[][] byLength(String... strings) {
-    int max = 0;
-    for (String s : strings) {
-      max = Math.max(max, s.length());
-    }
-    String[][] table = new String[max + 1][0];
-    for (String s : strings) {
-      String[] same = Arrays.copyOf(table[s.length()], table[s.length()].length + 1);
-      same[same.length - 1] = s;
-      table[s.length()] = same;
-    }
-    return table;
+    String c = WireTokens.common(byLength, b, from, to);
+    return c != null ? c : string(from, to);
   }
 
   /** Consumes {@code s} if the input continues with exactly it. */
   private boolean literal(String s) {
     int n = s.length();
-    if (end - pos < n || !equalsAscii(b, pos, pos + n, s)) {
+    if (end - pos < n || !WireTokens.equalsAscii(b, pos, pos + n, s)) {
       return false;
     }
     pos += n;
-    return true;
-  }
-
-  private static boolean equalsAscii(byte[] b, int from, int to, String s) {
-    if (to - from != s.length()) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      if (b[from + i] != s.charAt(i)) {
-        return false;
-      }
-    }
     return true;
   }
 

@@ -113,6 +113,46 @@ class SharedGrammarRulesTest {
     }
   }
 
+  /**
+   * The one-pass host rule gives the verdict of the rules it stands for: the run of host
+   * characters ({@code hostEnd}), then IPv4address when it is all digits and dots (with no
+   * trailing part), else hostname; on every sample, every prefix of the host-ish samples, and
+   * with a character after the run.
+   */
+  @Test
+  void theOnePassHostRuleJudgesAsTheRunThenHostnameOrIPv4address() {
+    List<String> hosts = new java.util.ArrayList<>(SAMPLES);
+    for (String h : List.of("example.org", "a-b.c-d.e", "x.y-", "-x", "1.2.3.4", "1.2.3.4.",
+        "1.2.3.4.5", "1.2.3.444", "1..2", ".a", "a.", "a..", "9.9x", "a-.b-", "1.2.3.4a",
+        "core.example.org:5060;lr", "198.51.100.10:5060", "h-1.-h", "a.-b.c-", "...", "-", "0.0")) {
+      for (int k = 0; k <= h.length(); k++) {
+        hosts.add(h.substring(0, k));
+      }
+    }
+    for (String sample : hosts) {
+      for (CharSource src : List.of(CharSource.of(sample),
+          CharSource.of(sample.getBytes(StandardCharsets.ISO_8859_1)))) {
+        int n = sample.length();
+        int run = Rfc3261Rules.hostEnd(src, 0, n);
+        assertThat(Rfc3261Rules.host(src, 0, n)).as("host over '%s'", sample)
+            .isEqualTo(threePassHost(src, 0, run));
+      }
+    }
+  }
+
+  /** The host rule as it was before the one-pass rule: three passes over the run. */
+  private static long threePassHost(CharSource s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      int c = s.at(i);
+      if (c != '.' && !Chars.is(c, Chars.DIGIT)) {
+        return Rfc3261Rules.hostname(s, from, to);
+      }
+    }
+    long v = Rfc3261Rules.ipv4address(s, from, to);
+    return Rfc3261Rules.fault(v) == Rfc3261Rules.OK && Rfc3261Rules.index(v) != to
+        ? Rfc3261Rules.verdict(Rfc3261Rules.IPV4_TRAILING, Rfc3261Rules.index(v)) : v;
+  }
+
   /** URIs on both sides of each shared rule. */
   private static final List<String> URIS = List.of(
       "sip:alice@example.org", "sips:bob@biloxi.example.com:5061", "sip:192.0.2.1;lr",

@@ -148,17 +148,78 @@ public final class Rfc3261Rules {
 
   /**
    * host = hostname / IPv4address, for a run of host characters {@code s[from, to)} (see
-   * {@link #hostEnd}): an IPv4address when it is all digits and dots, else a hostname.
+   * {@link #hostEnd}): an IPv4address when it is all digits and dots, else a hostname. The same
+   * verdict as {@link #host} over that run.
    */
   public static long hostnameOrIPv4address(CharSource s, int from, int to) {
-    for (int i = from; i < to; i++) {
+    return host(s, from, to);
+  }
+
+  /**
+   * host = hostname / IPv4address (an IPv6reference is the caller's), in one pass: the run of
+   * host characters from {@code from} (at most {@code limit}, where {@link #hostEnd} would stop)
+   * judged as an IPv4address when it is all digits and dots, else as a {@link #hostname}. The
+   * verdict is theirs: when it passes, the index is the end of the run; a hostname fault is the
+   * first one {@link #hostname} would report. An empty run is {@link #IPV4_EMPTY_PART}, as an
+   * IPv4address.
+   */
+  public static long host(CharSource s, int from, int limit) {
+    int labelStart = from;
+    int topStart = from;
+    boolean numeric = true;
+    long fault = -1; // the first hostname fault, judged only if the run is not numeric
+    // While numeric: whether the run so far is a plain IPv4address (parts of 1-3 digits, each
+    // 0..255, at most four); anything else numeric goes to ipv4address for its exact fault.
+    boolean plainIPv4 = true;
+    int dots = 0;
+    int partLength = 0;
+    int part = 0;
+    int i = from;
+    for (; i < limit; i++) {
       int c = s.at(i);
-      if (c != '.' && !Chars.is(c, Chars.DIGIT)) {
-        return hostname(s, from, to);
+      if (!Chars.is(c, Chars.HOST)) {
+        break;
+      }
+      if (c == '.') {
+        if (fault < 0) {
+          if (i == labelStart) {
+            fault = verdict(EMPTY_LABEL, i);
+          } else if (s.at(i - 1) == '-') {
+            fault = verdict(LABEL_ENDS_WITH_HYPHEN, i - 1);
+          }
+        }
+        topStart = labelStart;
+        labelStart = i + 1;
+        plainIPv4 &= partLength > 0 && part <= 255 && ++dots <= 3;
+        partLength = 0;
+        part = 0;
+      } else if (c >= '0' && c <= '9') {
+        plainIPv4 &= ++partLength <= 3;
+        part = part * 10 + c - '0';
+      } else {
+        numeric = false;
+        if (c == '-' && i == labelStart && fault < 0) {
+          fault = verdict(LABEL_STARTS_WITH_HYPHEN, i);
+        }
       }
     }
-    long v = ipv4address(s, from, to);
-    return fault(v) == OK && index(v) != to ? verdict(IPV4_TRAILING, index(v)) : v;
+    if (numeric) {
+      if (plainIPv4 && dots == 3 && partLength > 0 && part <= 255) {
+        return ok(i);
+      }
+      long v = ipv4address(s, from, i);
+      return fault(v) == OK && index(v) != i ? verdict(IPV4_TRAILING, index(v)) : v;
+    }
+    if (fault >= 0) {
+      return fault;
+    }
+    if (labelStart < i) {
+      if (s.at(i - 1) == '-') {
+        return verdict(LABEL_ENDS_WITH_HYPHEN, i - 1);
+      }
+      topStart = labelStart;
+    }
+    return s.is(topStart, Chars.ALPHA) ? ok(i) : verdict(TOPLABEL_NOT_ALPHA, topStart);
   }
 
   /**
