@@ -1,6 +1,7 @@
 package dev.parley.sip;
 
 import dev.parley.sip.internal.Leniency;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,11 +30,17 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
   private final CompliancePolicy policy;
   private final Object[] typed;
   private final int endLine;
+  /**
+   * Where this message starts in the bytes it was parsed from (its body's source array), or -1
+   * for a message built or made by changing another: see {@link #verbatimBytes()}.
+   */
+  private final int wireStart;
   private volatile Set<Violation> violations;
 
   SipMessage(Headers headers, Body body, CompliancePolicy policy, Set<Violation> violations,
-      int endLine) {
+      int endLine, int wireStart) {
     this.endLine = endLine;
+    this.wireStart = wireStart;
     this.headers = headers;
     this.body = body;
     this.policy = policy;
@@ -384,6 +391,25 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
         throw new SipParseException("missing mandatory header " + mandatory, endLine, 1, 400);
       }
     }
+  }
+
+  /**
+   * The bytes this message was parsed from, exactly as received: from its start line to the end
+   * of its body (without the CRLFs a sender may put before the start line, nor the bytes of a
+   * datagram beyond its Content-Length), as a read-only view of the message's own storage, or
+   * null when this message was not parsed from bytes as it is: built, or made by changing a
+   * parsed message ({@link #withTopVia}, {@link SipRequest#withReceived} when it adds to the Via,
+   * {@link SipResponse#withoutTopVia}...). Parsing them again under {@link #policy()} gives a
+   * message equal to this one; {@link #encode()} may differ from them (it writes the start line
+   * and the fields in their canonical form). For a holder that keeps a received message as bytes
+   * without encoding it again. A new view per call: its position and limit are the caller's.
+   */
+  public final ByteBuffer verbatimBytes() {
+    if (wireStart < 0) {
+      return null;
+    }
+    int end = body.offset() + body.length();
+    return ByteBuffer.wrap(body.source(), wireStart, end - wireStart).slice().asReadOnlyBuffer();
   }
 
   /** The message in wire form: start line, header fields, empty line, body. */
