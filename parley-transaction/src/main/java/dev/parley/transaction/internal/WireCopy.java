@@ -11,10 +11,10 @@ import java.util.Objects;
  * A message kept as its wire bytes while its transaction lingers (Completed, Confirmed, Accepted:
  * up to 32 s after the final response): one array, which a young collection copies without
  * scanning, instead of the parsed or built message's graph of objects. For a received message
- * the transport left alone, that array is the one it arrived in, kept as it came. Read back by parsing the
- * bytes with the message's own compliance policy, to a message equal to the one kept;
- * that happens rarely (a retransmission to answer, the transaction user asking for the request
- * again). Immutable.
+ * the transport left alone, that array is the one it arrived in, kept as it came. Read back by
+ * parsing the bytes with the message's own compliance policy, to a message equal to the one
+ * kept; that happens rarely (a retransmission to answer, the transaction user asking for the
+ * request again). Immutable.
  */
 final class WireCopy {
   /** Limits no message that was parsed or built once can exceed: the copy is ours. */
