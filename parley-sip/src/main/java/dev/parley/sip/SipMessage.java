@@ -28,7 +28,13 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
   private final Headers headers;
   private final Body body;
   private final CompliancePolicy policy;
-  private final Object[] typed;
+  /**
+   * The typed values read so far, by field index (null: not parsed yet); made on the first typed
+   * read, since many messages are never read typed (a built message only encoded and sent, a
+   * parse that only checks the bytes). Written without a lock, as its elements are: two threads
+   * racing may each make one, and the values of the one that loses are only parsed again.
+   */
+  private Object[] typed;
   private final int endLine;
   /**
    * Where this message starts in the bytes it was parsed from (its body's source array), or -1
@@ -44,7 +50,6 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     this.headers = headers;
     this.body = body;
     this.policy = policy;
-    this.typed = new Object[headers.size()]; // null: not parsed yet
     this.violations = violations.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(violations));
   }
 
@@ -144,7 +149,12 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
    * header's value is itself a List).
    */
   private Object typedValue(int index, Header<?> header) {
-    Object cached = typed[index];
+    Object[] cache = typed;
+    if (cache == null) {
+      cache = new Object[headers.size()];
+      typed = cache;
+    }
+    Object cached = cache[index];
     if (cached != null) {
       return cached;
     }
@@ -152,7 +162,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     Object value = from < 0 ? null
         : header.parseWireValue(headers.source(), from, headers.sourceEnd(index));
     if (value != null) {
-      typed[index] = value;
+      cache[index] = value;
       return value;
     }
     Leniency leniency = new Leniency(policy);
@@ -167,7 +177,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     if (!leniency.found().isEmpty()) {
       addViolations(leniency.found());
     }
-    typed[index] = values;
+    cache[index] = values;
     return values;
   }
 
@@ -180,7 +190,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
    * same text twice, like the caching itself).
    */
   public final void dropParsedValues() {
-    Arrays.fill(typed, null);
+    typed = null;
     headers.forgetDecoded();
   }
 
