@@ -1,6 +1,7 @@
 package dev.parley.sip;
 
 import dev.parley.sip.internal.Leniency;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,17 +28,28 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
   private final Headers headers;
   private final Body body;
   private final CompliancePolicy policy;
-  private final Object[] typed;
+  /**
+   * The typed values read so far, by field index (null: not parsed yet); made on the first typed
+   * read, since many messages are never read typed (a built message only encoded and sent, a
+   * parse that only checks the bytes). Written without a lock, as its elements are: two threads
+   * racing may each make one, and the values of the one that loses are only parsed again.
+   */
+  private Object[] typed;
   private final int endLine;
+  /**
+   * Where this message starts in the bytes it was parsed from (its body's source array), or -1
+   * for a message built or made by changing another: see {@link #verbatimBytes()}.
+   */
+  private final int wireStart;
   private volatile Set<Violation> violations;
 
   SipMessage(Headers headers, Body body, CompliancePolicy policy, Set<Violation> violations,
-      int endLine) {
+      int endLine, int wireStart) {
     this.endLine = endLine;
+    this.wireStart = wireStart;
     this.headers = headers;
     this.body = body;
     this.policy = policy;
-    this.typed = new Object[headers.size()]; // null: not parsed yet
     this.violations = violations.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(violations));
   }
 
@@ -137,7 +149,12 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
    * header's value is itself a List).
    */
   private Object typedValue(int index, Header<?> header) {
-    Object cached = typed[index];
+    Object[] cache = typed;
+    if (cache == null) {
+      cache = new Object[headers.size()];
+      typed = cache;
+    }
+    Object cached = cache[index];
     if (cached != null) {
       return cached;
     }
@@ -145,7 +162,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     Object value = from < 0 ? null
         : header.parseWireValue(headers.source(), from, headers.sourceEnd(index));
     if (value != null) {
-      typed[index] = value;
+      cache[index] = value;
       return value;
     }
     Leniency leniency = new Leniency(policy);
@@ -160,7 +177,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     if (!leniency.found().isEmpty()) {
       addViolations(leniency.found());
     }
-    typed[index] = values;
+    cache[index] = values;
     return values;
   }
 
@@ -173,7 +190,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
    * same text twice, like the caching itself).
    */
   public final void dropParsedValues() {
-    Arrays.fill(typed, null);
+    typed = null;
     headers.forgetDecoded();
   }
 
@@ -384,6 +401,25 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
         throw new SipParseException("missing mandatory header " + mandatory, endLine, 1, 400);
       }
     }
+  }
+
+  /**
+   * The bytes this message was parsed from, exactly as received: from its start line to the end
+   * of its body (without the CRLFs a sender may put before the start line, nor the bytes of a
+   * datagram beyond its Content-Length), as a read-only view of the message's own storage, or
+   * null when this message was not parsed from bytes as it is: built, or made by changing a
+   * parsed message ({@link #withTopVia}, {@link SipRequest#withReceived} when it adds to the Via,
+   * {@link SipResponse#withoutTopVia}...). Parsing them again under {@link #policy()} gives a
+   * message equal to this one; {@link #encode()} may differ from them (it writes the start line
+   * and the fields in their canonical form). For a holder that keeps a received message as bytes
+   * without encoding it again. A new view per call: its position and limit are the caller's.
+   */
+  public final ByteBuffer verbatimBytes() {
+    if (wireStart < 0) {
+      return null;
+    }
+    int end = body.offset() + body.length();
+    return ByteBuffer.wrap(body.source(), wireStart, end - wireStart).slice().asReadOnlyBuffer();
   }
 
   /** The message in wire form: start line, header fields, empty line, body. */

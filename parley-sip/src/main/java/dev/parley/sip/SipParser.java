@@ -231,9 +231,10 @@ public final class SipParser {
       String startLine = new String(b, start, e - start, StandardCharsets.UTF_8);
       if (startLine.regionMatches(true, 0, "SIP/", 0, 4)) {
         return StartLineGrammar.statusLine(startLine, headers, body, policy, leniency(),
-            line);
+            line, headStart);
       }
-      return StartLineGrammar.requestLine(startLine, headers, body, policy, leniency(), line);
+      return StartLineGrammar.requestLine(startLine, headers, body, policy, leniency(), line,
+          headStart);
     }
 
     /**
@@ -254,7 +255,7 @@ public final class SipParser {
       SipMethod method = WireTokens.knownMethod(b, start, i);
       SipUri uri = method == null ? null : WireGrammar.sipUri(b, i + 1, vs - 1);
       return uri == null ? null
-          : new SipRequest(method, uri, headers, body, policy, violations(), this.line);
+          : new SipRequest(method, uri, headers, body, policy, violations(), this.line, headStart);
     }
 
     /**
@@ -283,7 +284,8 @@ public final class SipParser {
         }
       }
       String reason = new String(b, cs + 4, e - cs - 4, StandardCharsets.UTF_8);
-      return new SipResponse(code, reason, headers, body, policy, violations(), line);
+      return new SipResponse(code, reason, headers, body, policy, violations(), line,
+          headStart);
     }
 
     /** Whether "SIP/2.0" in any case starts at {@code from}. */

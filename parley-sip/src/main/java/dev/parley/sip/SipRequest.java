@@ -15,9 +15,16 @@ public final class SipRequest extends SipMessage {
   private final SipMethod method;
   private final Uri requestUri;
 
+  /** A request built, or made by changing another: it has no {@link #verbatimBytes()}. */
   SipRequest(SipMethod method, Uri requestUri, Headers headers, Body body,
       CompliancePolicy policy, Set<Violation> violations, int endLine) {
-    super(headers, body, policy, violations, endLine);
+    this(method, requestUri, headers, body, policy, violations, endLine, -1);
+  }
+
+  /** A request parsed from bytes, starting at {@code wireStart} in its body's source array. */
+  SipRequest(SipMethod method, Uri requestUri, Headers headers, Body body,
+      CompliancePolicy policy, Set<Violation> violations, int endLine, int wireStart) {
+    super(headers, body, policy, violations, endLine, wireStart);
     this.method = method;
     this.requestUri = requestUri;
   }

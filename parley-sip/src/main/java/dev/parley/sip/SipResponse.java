@@ -12,9 +12,16 @@ public final class SipResponse extends SipMessage {
   private final int statusCode;
   private final String reasonPhrase;
 
+  /** A response built, or made by changing another: it has no {@link #verbatimBytes()}. */
   SipResponse(int statusCode, String reasonPhrase, Headers headers, Body body,
       CompliancePolicy policy, Set<Violation> violations, int endLine) {
-    super(headers, body, policy, violations, endLine);
+    this(statusCode, reasonPhrase, headers, body, policy, violations, endLine, -1);
+  }
+
+  /** A response parsed from bytes, starting at {@code wireStart} in its body's source array. */
+  SipResponse(int statusCode, String reasonPhrase, Headers headers, Body body,
+      CompliancePolicy policy, Set<Violation> violations, int endLine, int wireStart) {
+    super(headers, body, policy, violations, endLine, wireStart);
     this.statusCode = statusCode;
     this.reasonPhrase = reasonPhrase;
   }

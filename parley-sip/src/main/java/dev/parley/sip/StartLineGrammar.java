@@ -9,14 +9,15 @@ import dev.parley.sip.internal.UriParser;
  * The start line of a message in the general grammar (RFC 3261 §7.1, §7.2), read from its text
  * with the repairs a {@link CompliancePolicy} allows: what {@link SipParser} falls back to when
  * the usual start line cannot be read straight from the bytes, and where it reports what is wrong.
- * Stateless; {@code lines} is the message's count of start and header lines, for the message.
+ * Stateless; {@code lines} is the message's count of start and header lines, for the message,
+ * and {@code wireStart} where it starts in its bytes (for {@link SipMessage#verbatimBytes()}).
  */
 final class StartLineGrammar {
   private StartLineGrammar() {}
 
   /** Request-Line = Method SP Request-URI SP SIP-Version CRLF. */
   static SipRequest requestLine(String s, Headers headers, Body body, CompliancePolicy policy,
-      Leniency leniency, int lines) {
+      Leniency leniency, int lines, int wireStart) {
     int line = 1;
     int n = s.length();
     int i = 0;
@@ -79,12 +80,12 @@ final class StartLineGrammar {
       leniency.violate(Violation.HEADERS_IN_REQUEST_URI, us);
       uri = sip.toBuilder().headers(UriHeaders.EMPTY).build();
     }
-    return new SipRequest(method, uri, headers, body, policy, leniency.found(), lines);
+    return new SipRequest(method, uri, headers, body, policy, leniency.found(), lines, wireStart);
   }
 
   /** Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF. */
   static SipResponse statusLine(String s, Headers headers, Body body, CompliancePolicy policy,
-      Leniency leniency, int lines) {
+      Leniency leniency, int lines, int wireStart) {
     int n = s.length();
     int i = 0;
     while (i < n && !isWsp(s.charAt(i))) {
@@ -127,7 +128,8 @@ final class StartLineGrammar {
         }
       }
     }
-    return new SipResponse(code, reason, headers, body, policy, leniency.found(), lines);
+    return new SipResponse(code, reason, headers, body, policy, leniency.found(), lines,
+        wireStart);
   }
 
   /** SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT; only 2.0 is spoken (505 otherwise). */

@@ -82,6 +82,47 @@ class LingeringStateTest {
   }
 
   @Test
+  void aReceivedRequestLingersAsTheBytesItCameInAndIsGivenBackEqual() {
+    // spelled as a peer may write it, not as Parley encodes it: extra blanks, a folded line
+    String wire = "MESSAGE sip:bob@192.0.2.20 SIP/2.0\r\n"
+        + "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-linger-verbatim\r\n"
+        + "Max-Forwards:    70\r\n"
+        + "From: <sip:alice@192.0.2.10>;tag=v1\r\nTo:\r\n  <sip:bob@192.0.2.20>\r\n"
+        + "Call-ID: verbatim@peer\r\nCSeq: 1 MESSAGE\r\nContent-Length: 2\r\n\r\nhi";
+    SipRequest request = (SipRequest) SipParser.create().parse(wire);
+    stack.transport.receive(request, stack.udpFlow());
+    ServerTransaction tx = stack.user.last();
+    tx.respond(Messages.response(request, 202));
+
+    assertThat(TransactionProbe.held(tx)).isEmpty();
+    assertThat(TransactionProbe.requestHeldAs(tx)).isEqualTo("received bytes");
+    SipRequest again = tx.request();
+    assertThat(again).isEqualTo(request).isNotSameAs(request);
+    assertThat(again.bodyAsString()).isEqualTo("hi");
+    byte[] kept = new byte[again.verbatimBytes().remaining()];
+    again.verbatimBytes().get(kept);
+    assertThat(new String(kept, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(wire);
+    stack.advance(32_000);
+    stack.assertIdle();
+  }
+
+  @Test
+  void aRequestTheTransportChangedLingersEncodedNeverAsBytesItDoesNotHave() {
+    SipRequest parsed = parsed(Messages.incoming(SipMethod.MESSAGE, "z9hG4bK-linger-changed"));
+    SipRequest changed = parsed.withReceived(new InetSocketAddress("198.51.100.7", 5060));
+    assertThat(changed).isNotSameAs(parsed);
+    stack.transport.receive(changed, stack.udpFlow());
+    ServerTransaction tx = stack.user.last();
+    tx.respond(Messages.response(changed, 202));
+
+    assertThat(TransactionProbe.requestHeldAs(tx)).isEqualTo("encoded bytes");
+    assertThat(tx.request()).isEqualTo(changed);
+    assertThat(tx.request().topVia().received()).isEqualTo("198.51.100.7");
+    stack.advance(32_000);
+    stack.assertIdle();
+  }
+
+  @Test
   void anInviteServerTransactionHoldsNoMessageOnceConfirmedOrAccepted() {
     SipRequest busy = parsed(Messages.incoming(SipMethod.INVITE, "z9hG4bK-linger-busy"));
     stack.transport.receive(busy, stack.udpFlow());

@@ -1,5 +1,6 @@
 package dev.parley.transaction.internal;
 
+import dev.parley.sip.Address;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.Via;
@@ -20,7 +21,10 @@ abstract class AbstractServerTransaction extends AbstractTransaction implements 
   private final Via fallbackVia;
   /** The merged-request key registered for this transaction (§8.2.2.2), or null. */
   volatile TransactionKeys.MergeKey mergeKey;
-  /** The To tag of the last response sent, for RFC 2543 ACK matching and the 200 to a CANCEL. */
+  /**
+   * The To tag of the last response sent, for RFC 2543 ACK matching and the 200 to a CANCEL: both
+   * concern INVITE transactions only, so a non-INVITE one never reads it (null).
+   */
   volatile String responseToTag;
   private volatile Flow flow;
 
@@ -114,8 +118,11 @@ abstract class AbstractServerTransaction extends AbstractTransaction implements 
    * flow, to the fallback address from the Via; a second failure is a transport error.
    */
   final void send(SipResponse response) {
-    if (response.to() != null && response.to().tag() != null) {
-      responseToTag = response.to().tag();
+    if (method.isInvite()) {
+      Address to = response.to();
+      if (to != null && to.tag() != null) {
+        responseToTag = to.tag();
+      }
     }
     Flow f = flow;
     sendTo(response, f).whenComplete((sent, e) -> {

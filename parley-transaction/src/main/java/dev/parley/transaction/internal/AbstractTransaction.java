@@ -131,6 +131,11 @@ abstract class AbstractTransaction implements Transaction {
     }
   }
 
+  /** The request's bytes once compacted, else null (for {@link TransactionProbe}). */
+  final WireCopy requestCopy() {
+    return requestCopy;
+  }
+
   /** What the lingering state keeps, compacted. On the scheduler, in a lingering state. */
   void compact() {}
 

@@ -315,8 +315,9 @@ public final class DefaultTransactionLayer implements TransactionLayer {
       return;
     }
     boolean noToTag = request.to().tag() == null;
+    TransactionKeys.MergeKey mergeKey = noToTag ? TransactionKeys.merge(request) : null;
     if (noToTag && config.rejectMergedRequests()) {
-      AbstractServerTransaction original = merged.get(TransactionKeys.merge(request));
+      AbstractServerTransaction original = merged.get(mergeKey);
       if (original != null && !original.isTerminated()) {
         answerItself(request, inbound, SipStatus.LOOP_DETECTED.code(), null);
         return;
@@ -328,11 +329,8 @@ public final class DefaultTransactionLayer implements TransactionLayer {
       raced.scheduler.run(() -> raced.receiveRetransmission(request));
       return;
     }
-    if (noToTag) {
-      TransactionKeys.MergeKey mk = TransactionKeys.merge(request);
-      if (merged.putIfAbsent(mk, tx) == null) {
-        tx.mergeKey = mk;
-      }
+    if (noToTag && merged.putIfAbsent(mergeKey, tx) == null) {
+      tx.mergeKey = mergeKey;
     }
     tx.scheduler.run(() -> {
       tx.start();

@@ -20,13 +20,29 @@ public final class TransactionProbe {
    * @throws IllegalArgumentException if {@code transaction} is not one of this package's
    */
   public static List<Object> held(Transaction transaction) {
+    List<Object> held = new ArrayList<>();
+    of(transaction).addHeld(held);
+    return held;
+  }
+
+  /**
+   * How {@code transaction} holds its request now: {@code "message"} (not compacted, or its bytes
+   * do not parse back), {@code "received bytes"} (the bytes it arrived in, kept as they came) or
+   * {@code "encoded bytes"}.
+   *
+   * @throws IllegalArgumentException if {@code transaction} is not one of this package's
+   */
+  public static String requestHeldAs(Transaction transaction) {
+    WireCopy copy = of(transaction).requestCopy();
+    return copy == null ? "message" : copy.isVerbatim() ? "received bytes" : "encoded bytes";
+  }
+
+  private static AbstractTransaction of(Transaction transaction) {
     Objects.requireNonNull(transaction, "transaction");
     if (!(transaction instanceof AbstractTransaction tx)) {
       throw new IllegalArgumentException("transaction: not made by DefaultTransactionLayer: "
           + transaction.getClass().getName());
     }
-    List<Object> held = new ArrayList<>();
-    tx.addHeld(held);
-    return held;
+    return tx;
   }
 }

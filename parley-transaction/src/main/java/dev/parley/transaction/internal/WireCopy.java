@@ -4,15 +4,17 @@ import dev.parley.sip.CompliancePolicy;
 import dev.parley.sip.ParserConfig;
 import dev.parley.sip.SipMessage;
 import dev.parley.sip.SipParser;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
  * A message kept as its wire bytes while its transaction lingers (Completed, Confirmed, Accepted:
  * up to 32 s after the final response): one array, which a young collection copies without
- * scanning, instead of the parsed or built message's graph of objects. Read back by parsing the
- * bytes with the message's own compliance policy, to a message equal to the one kept;
- * that happens rarely (a retransmission to answer, the transaction user asking for the request
- * again). Immutable.
+ * scanning, instead of the parsed or built message's graph of objects. For a received message
+ * the transport left alone, that array is the one it arrived in, kept as it came. Read back by
+ * parsing the bytes with the message's own compliance policy, to a message equal to the one
+ * kept; that happens rarely (a retransmission to answer, the transaction user asking for the
+ * request again). Immutable.
  */
 final class WireCopy {
   /** Limits no message that was parsed or built once can exceed: the copy is ours. */
@@ -20,25 +22,37 @@ final class WireCopy {
       .maxMessageSize(Integer.MAX_VALUE).maxHeaderSectionSize(Integer.MAX_VALUE)
       .maxHeaderCount(Integer.MAX_VALUE).maxLineLength(Integer.MAX_VALUE).build();
 
+  /** The encoded form of a built or changed message; null when {@link #verbatim} is kept. */
   private final byte[] bytes;
+  /** The bytes a received, unchanged message was parsed from (read-only); else null. */
+  private final ByteBuffer verbatim;
   private final CompliancePolicy policy;
 
-  private WireCopy(byte[] bytes, CompliancePolicy policy) {
+  private WireCopy(byte[] bytes, ByteBuffer verbatim, CompliancePolicy policy) {
     this.bytes = bytes;
+    this.verbatim = verbatim;
     this.policy = policy;
   }
 
   /**
    * The wire form of {@code message}, or null for null or when its bytes do not parse back
    * under its policy (a builder accepts what a strict parse refuses, e.g. a Request-URI with
-   * headers taken from a Contact): the caller then keeps the message itself. The check parses
-   * the framing and the start line once; the header values are read lazily.
+   * headers taken from a Contact): the caller then keeps the message itself.
+   *
+   * <p>A message parsed from bytes and not changed since (a received request the transport left
+   * alone) keeps those bytes ({@link SipMessage#verbatimBytes()}): nothing is encoded or parsed,
+   * since they parsed once under the same policy. Any other message is encoded, and the check
+   * parses the framing and the start line once; the header values are read lazily.
    */
   static WireCopy of(SipMessage message) {
     if (message == null) {
       return null;
     }
-    WireCopy copy = new WireCopy(message.encode(), message.policy());
+    ByteBuffer verbatim = message.verbatimBytes();
+    if (verbatim != null) {
+      return new WireCopy(null, verbatim, message.policy());
+    }
+    WireCopy copy = new WireCopy(message.encode(), null, message.policy());
     try {
       copy.message();
     } catch (RuntimeException e) {
@@ -49,18 +63,29 @@ final class WireCopy {
 
   /** The size kept, in bytes. */
   int length() {
-    return bytes.length;
+    return bytes != null ? bytes.length : verbatim.remaining();
+  }
+
+  /** Whether the bytes kept are the ones the message was received as (not encoded again). */
+  boolean isVerbatim() {
+    return verbatim != null;
   }
 
   /**
-   * The message again, parsed from the bytes kept. The message reads its values from that array
-   * without copying it: safe, since neither this copy nor a message ever writes to it.
+   * The message again, parsed from the bytes kept. An encoded copy is read without copying (safe:
+   * neither this copy nor a message ever writes to it); received bytes are copied out of their
+   * read-only view first (rare: a retransmission to answer, the request asked for again).
    *
    * @throws dev.parley.sip.SipParseException if the bytes do not parse again (a fault of the
    *     message's encoding, not of the peer)
    */
   SipMessage message() {
-    return SipParser.builder().config(NO_LIMITS).policy(policy).build().parse(bytes);
+    byte[] data = bytes;
+    if (data == null) {
+      data = new byte[verbatim.remaining()];
+      verbatim.duplicate().get(data);
+    }
+    return SipParser.builder().config(NO_LIMITS).policy(policy).build().parse(data);
   }
 
   /** {@link #message} as the request it was. */
@@ -75,6 +100,7 @@ final class WireCopy {
 
   @Override
   public String toString() {
-    return "WireCopy[" + bytes.length + " B, " + Objects.toString(policy) + "]";
+    return "WireCopy[" + length() + " B" + (isVerbatim() ? " verbatim, " : ", ")
+        + Objects.toString(policy) + "]";
   }
 }
