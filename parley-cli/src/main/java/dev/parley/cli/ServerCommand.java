@@ -103,14 +103,7 @@ final class ServerCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
-    // Netty samples buffer allocations for leak reports (its SIMPLE level): about 1.5% of an
-    // event loop under REGISTER load for a report nobody reads in production. Parley's buffers
-    // are released by its own codecs and tests run with Netty's default; -Dio.netty.leakDetection.level
-    // still wins when given.
-    if (System.getProperty("io.netty.leakDetection.level") == null
-        && System.getProperty("io.netty.leakDetectionLevel") == null) {
-      io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
-    }
+    NettyLeakDetection.offUnlessAsked(); // -Dio.netty.leakDetection.level still wins
     SipServer server;
     try {
       server = SipServer.start(cfg);

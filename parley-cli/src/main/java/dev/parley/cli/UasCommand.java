@@ -129,6 +129,7 @@ final class UasCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
     }
+    NettyLeakDetection.offUnlessAsked(); // as parley server: -Dio.netty.leakDetection.level wins
     NettyTransportLayer.Builder transport = NettyTransportLayer.builder()
         .listen(points.toArray(new ListenPoint[0])).threads(threads);
     if (points.stream().anyMatch(p -> p.transport().isSecure())) {

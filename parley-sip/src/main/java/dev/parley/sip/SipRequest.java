@@ -14,6 +14,11 @@ import java.util.Set;
 public final class SipRequest extends SipMessage {
   private final SipMethod method;
   private final Uri requestUri;
+  /**
+   * Whether {@link #checkMandatoryHeaders()} passed: a cache of a fact about immutable content
+   * (a race only checks twice); carried only to the copy {@link #withReceived} makes.
+   */
+  private boolean mandatoryChecked;
 
   /** A request built, or made by changing another: it has no {@link #verbatimBytes()}. */
   SipRequest(SipMethod method, Uri requestUri, Headers headers, Body body,
@@ -95,7 +100,9 @@ public final class SipRequest extends SipMessage {
     if (fillRport) {
       b.parameter("rport", Integer.toString(source.getPort()));
     }
-    return withTopVia(b.build());
+    SipRequest stamped = withTopVia(b.build());
+    stamped.mandatoryChecked = mandatoryChecked; // only the top Via changed, to a Via built from it
+    return stamped;
   }
 
   @Override
@@ -115,8 +122,8 @@ public final class SipRequest extends SipMessage {
    * or makes a transaction for it (§17.2.3 matches on these headers): Via, From, To, Call-ID and
    * CSeq are present (§8.1.1) and match their grammars, and the CSeq method is the request method
    * (§8.1.1.5). The transport layer runs it on every request it receives, the transaction layer
-   * on every request handed to it; the typed values it reads stay cached in the message, so the
-   * second run costs nothing. It does not ask for Max-Forwards (a proxy adds one that is missing,
+   * on every request handed to it; once passed, the request remembers it, so the second run
+   * costs a field read. It does not ask for Max-Forwards (a proxy adds one that is missing,
    * §16.6 step 3, and a UAS has no use for it) nor read headers that may repeat once too often
    * (see {@link #repeatedSingletonHeader()}); {@link #validate()} checks everything.
    *
@@ -125,12 +132,16 @@ public final class SipRequest extends SipMessage {
    *     not match a request method Parley does not know (RFC 4475 §3.1.2.18)
    */
   public SipRequest checkMandatoryHeaders() {
+    if (mandatoryChecked) {
+      return this;
+    }
     checkMandatoryPresent();
     topVia();
     from();
     to();
     callId();
     checkCSeqMethod();
+    mandatoryChecked = true;
     return this;
   }
 

@@ -71,4 +71,22 @@ class MandatoryHeadersTest {
         .isInstanceOfSatisfying(SipParseException.class,
             e -> assertThat(e.statusCode()).isEqualTo(501));
   }
+
+  @Test
+  void aRequestThatFailedFailsAgainWhenTheNextLayerChecksIt() {
+    SipRequest bad = parse(OPTIONS.replace("CSeq: 7 OPTIONS", "CSeq: 7 INVITE"));
+    assertThatThrownBy(bad::checkMandatoryHeaders).isInstanceOf(SipParseException.class);
+    assertThatThrownBy(bad::checkMandatoryHeaders).isInstanceOf(SipParseException.class);
+  }
+
+  @Test
+  void theCopyStampedWithItsSourcePassesWithItsNewTopVia() {
+    SipRequest r = parse(OPTIONS.replace(";branch=z9hG4bKa1", ";branch=z9hG4bKa1;rport"))
+        .checkMandatoryHeaders();
+    SipRequest stamped = r.withReceived(new java.net.InetSocketAddress("192.0.2.9", 5070));
+    assertThat(stamped).isNotSameAs(r);
+    assertThat(stamped.checkMandatoryHeaders()).isSameAs(stamped);
+    assertThat(stamped.topVia().received()).isEqualTo("192.0.2.9");
+    assertThat(stamped.topVia().rport()).isEqualTo(5070);
+  }
 }

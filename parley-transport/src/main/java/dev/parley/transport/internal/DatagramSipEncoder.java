@@ -10,7 +10,8 @@ import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
- * The UDP encoder: one {@link Outgoing} becomes one datagram to its recipient, and a trace event.
+ * The UDP encoder: one {@link Outgoing} becomes one datagram to its recipient, and a trace event
+ * (the stateless answers to unparsable datagrams; {@link UdpSockets} writes the others itself).
  * Sharable: it holds no state.
  */
 @ChannelHandler.Sharable

@@ -54,7 +54,7 @@ public final class NettyTransportCore {
   private final EventLoopGroup givenGroup;
   private final SipParser parser;
   private final Tracer tracer = new Tracer();
-  private final UdpSockets udp = new UdpSockets();
+  private final UdpSockets udp = new UdpSockets(tracer);
   private final OpenConnections connections;
   private final MessageSender sender;
   private final Object lock = new Object();

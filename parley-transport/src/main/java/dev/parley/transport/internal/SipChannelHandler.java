@@ -42,6 +42,8 @@ final class SipChannelHandler extends ChannelInboundHandlerAdapter {
   private NettyScheduler scheduler;
   /** The accepted connection's guard, told of complete messages; null on outbound ones. */
   private ConnectionGuard guard;
+  /** The flow of the last datagram received (UDP only; on the channel's event loop). */
+  private Flow lastDatagramFlow;
 
   SipChannelHandler(NettyTransportCore core, Transport transport, Connection outbound) {
     this.core = core;
@@ -142,7 +144,7 @@ final class SipChannelHandler extends ChannelInboundHandlerAdapter {
     if (guard != null) {
       guard.opened();
     }
-    Flow flow = connection != null ? connection.flow() : new Flow(transport, local, remote, 0);
+    Flow flow = connection != null ? connection.flow() : datagramFlow(local, remote);
     if (frame.decoderResult().isFailure()) {
       malformed(ctx, frame, frame.cause(), flow);
       return;
@@ -170,6 +172,21 @@ final class SipChannelHandler extends ChannelInboundHandlerAdapter {
     } catch (RuntimeException e) {
       log.warn("Transport listener failed on a message from {}", flow, e);
     }
+  }
+
+  /**
+   * The flow of a datagram from {@code remote}: the previous datagram's when it came from the same
+   * source, so that the transactions of one peer share one {@link Flow} and one remote address
+   * instead of holding a copy each for as long as they linger (32 s over UDP).
+   */
+  private Flow datagramFlow(InetSocketAddress local, InetSocketAddress remote) {
+    Flow last = lastDatagramFlow;
+    if (last != null && last.remote().equals(remote) && last.local().equals(local)) {
+      return last;
+    }
+    last = new Flow(transport, local, remote, 0);
+    lastDatagramFlow = last;
+    return last;
   }
 
   /**

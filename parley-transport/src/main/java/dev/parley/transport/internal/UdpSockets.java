@@ -4,7 +4,9 @@ import dev.parley.transport.Flow;
 import dev.parley.transport.Transport;
 import dev.parley.transport.TransportConfig;
 import dev.parley.transport.TransportException;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,11 +17,20 @@ import java.util.concurrent.CompletableFuture;
  * The bound UDP sockets (several per address with SO_REUSEPORT, one per event loop) and the
  * sending of datagrams over them. Split out of {@link NettyTransportCore}. Thread-safe: the
  * socket array is replaced, never modified, so senders read it without a lock.
+ *
+ * <p>A datagram is written as a {@link DatagramPacket} over a direct buffer of the channel's
+ * allocator, traced here: not through {@link DatagramSipEncoder} as a heap buffer that the
+ * native transport would copy into a direct one again.
  */
 final class UdpSockets {
+  private final Tracer tracer;
   /** The bound UDP channels; replaced, never modified. */
   private volatile Channel[] udpChannels = new Channel[0];
   private final Object udpChannelsLock = new Object();
+
+  UdpSockets(Tracer tracer) {
+    this.tracer = tracer;
+  }
 
   /** Adds a bound UDP channel. */
   void add(Channel ch) {
@@ -45,8 +56,12 @@ final class UdpSockets {
       return CompletableFuture.failedFuture(new TransportException("no UDP listen point"));
     }
     CompletableFuture<Flow> result = new CompletableFuture<>();
-    Flow flow = new Flow(Transport.UDP, (InetSocketAddress) ch.localAddress(), out.recipient(), 0);
-    ch.writeAndFlush(out).addListener(f -> {
+    InetSocketAddress from = (InetSocketAddress) ch.localAddress();
+    Flow flow = new Flow(Transport.UDP, from, out.recipient(), 0);
+    byte[] wire = out.wire();
+    tracer.sent(Transport.UDP, from, out.recipient(), wire);
+    ByteBuf content = ch.alloc().directBuffer(wire.length, wire.length).writeBytes(wire);
+    ch.writeAndFlush(new DatagramPacket(content, out.recipient(), from)).addListener(f -> {
       if (f.isSuccess()) {
         result.complete(flow);
       } else {
