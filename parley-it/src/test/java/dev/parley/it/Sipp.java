@@ -111,9 +111,21 @@ final class Sipp {
       if (localPort <= 0) {
         throw new IllegalStateException("no localPort given: cannot tell when SIPp listens");
       }
-      await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
-          .failFast("SIPp exited before listening", () -> !process.isAlive())
-          .until(() -> portTaken(localPort, tcp));
+      try {
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
+            .failFast("SIPp exited before listening", () -> !process.isAlive())
+            .until(() -> portTaken(localPort, tcp));
+      } catch (org.awaitility.core.TerminalFailureException e) {
+        // say why: SIPp prints the cause (a port it could not bind...) before it exits
+        String output;
+        try {
+          output = Files.exists(out) ? Files.readString(out, StandardCharsets.ISO_8859_1) : "";
+        } catch (IOException unreadable) {
+          output = "(output unreadable: " + unreadable + ")";
+        }
+        throw new IllegalStateException("SIPp exited (status " + process.exitValue()
+            + ") before listening on port " + localPort + "; its output: " + tail(output, 2000), e);
+      }
       return this;
     }
 
