@@ -16,10 +16,16 @@ import org.slf4j.LoggerFactory;
  * cancelling are O(1), where the loop's own scheduled-task heap costs O(log n) per operation. A
  * timer may fire up to one tick late, which SIP's timers (T1 = 500 ms) do not notice. Timers
  * scheduled from another thread, or shorter than a tick, use the loop's heap.
+ *
+ * <p>The wheel wakes its loop only at ticks that have a timer due: after each tick it looks ahead
+ * (at most one turn of the wheel) for the next due timer and sleeps until then, so a loop with a
+ * few distant timers (a registration refresh, calls' Timer L) is not woken every tick; a timer
+ * scheduled sooner than that wake-up brings it forward.
  */
 public final class NettyScheduler implements Scheduler {
   /** Wheel resolution, ms: {@value}. */
   static final long TICK_MILLIS = 10;
+  private static final long TICK_NANOS = TICK_MILLIS * 1_000_000L;
   private static final Logger log = LoggerFactory.getLogger(NettyScheduler.class);
   private static final int SLOTS = 1024;
   private static final int MASK = SLOTS - 1;
@@ -29,7 +35,13 @@ public final class NettyScheduler implements Scheduler {
   private final WheelTimer[] heads = new WheelTimer[SLOTS];
   private long processedTick = -1;
   private int pending;
-  private boolean ticking;
+  /** The loop's pending wake-up of the wheel, or null; and the tick it is set for. */
+  private io.netty.util.concurrent.ScheduledFuture<?> wakeUp;
+  private long wakeUpTick = Long.MAX_VALUE;
+  /** Whether the wheel's timers are running now (they set its next wake-up when they are done). */
+  private boolean running;
+  /** How many times the wheel has run (tests: the loop is not woken at every tick). */
+  private long runs;
   private final Runnable tick = this::tick;
 
   public NettyScheduler(EventLoop loop) {
@@ -59,7 +71,7 @@ public final class NettyScheduler implements Scheduler {
       return () -> f.cancel(false);
     }
     long now = currentTick();
-    if (!ticking && pending == 0) {
+    if (wakeUp == null && !running && pending == 0) {
       processedTick = now - 1; // an idle wheel restarts at the present
     }
     // Round up and add the current, partly gone tick, so a timer never fires early.
@@ -67,15 +79,44 @@ public final class NettyScheduler implements Scheduler {
     WheelTimer t = new WheelTimer(task, deadline);
     link(t);
     pending++;
-    if (!ticking) {
-      ticking = true;
-      loop.schedule(tick, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    if (!running) {
+      wakeUpAt(deadline);
     }
     return t;
   }
 
+  /** Makes the loop run the wheel at {@code tickNumber} unless it is to run at or before it. */
+  private void wakeUpAt(long tickNumber) {
+    if (wakeUp != null) {
+      if (wakeUpTick <= tickNumber) {
+        return;
+      }
+      wakeUp.cancel(false);
+    }
+    long delay = Math.max(0, tickNumber * TICK_NANOS - System.nanoTime());
+    wakeUp = loop.schedule(tick, delay, TimeUnit.NANOSECONDS);
+    wakeUpTick = tickNumber;
+  }
+
+  /**
+   * The first tick after {@code processedTick} that has a timer due, looking one turn of the
+   * wheel ahead at most (the tick one turn ahead when none is due before it). Every timer left
+   * has its deadline after {@code processedTick}, so the first due one is in the slot of its own
+   * deadline.
+   */
+  private long nextDueTick() {
+    for (long k = processedTick + 1; k <= processedTick + SLOTS; k++) {
+      for (WheelTimer t = heads[(int) (k & MASK)]; t != null; t = t.next) {
+        if (t.deadline <= k) {
+          return k;
+        }
+      }
+    }
+    return processedTick + SLOTS;
+  }
+
   private long currentTick() {
-    return System.nanoTime() / (TICK_MILLIS * 1_000_000L);
+    return System.nanoTime() / TICK_NANOS;
   }
 
   private void link(WheelTimer t) {
@@ -102,9 +143,23 @@ public final class NettyScheduler implements Scheduler {
     t.slot = -1;
   }
 
-  /** Runs every timer whose tick has come, then re-arms while timers remain. */
+  /** Runs every timer whose tick has come, then sleeps until the next one is due. */
   private void tick() {
-    long now = currentTick();
+    wakeUp = null;
+    wakeUpTick = Long.MAX_VALUE;
+    runs++;
+    running = true;
+    try {
+      runDue(currentTick());
+    } finally {
+      running = false;
+    }
+    if (pending > 0) {
+      wakeUpAt(nextDueTick());
+    }
+  }
+
+  private void runDue(long now) {
     for (long k = processedTick + 1; k <= now && pending > 0; k++) {
       // Take the slot's due timers out first, then run them: a task may schedule or cancel
       // timers of this very slot.
@@ -139,11 +194,11 @@ public final class NettyScheduler implements Scheduler {
       processedTick = k;
     }
     processedTick = Math.max(processedTick, now);
-    if (pending > 0) {
-      loop.schedule(tick, TICK_MILLIS, TimeUnit.MILLISECONDS);
-    } else {
-      ticking = false;
-    }
+  }
+
+  /** How many times the wheel has run so far; read it on the loop. */
+  long runs() {
+    return runs;
   }
 
   @Override

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -80,5 +82,42 @@ class NettySchedulerTest {
     });
     await().atMost(Duration.ofSeconds(5)).until(() -> fired.get() >= 2);
     assertThat(fired.get()).isIn(2, 101, 102);
+  }
+
+  @Test
+  void aDistantTimerWakesTheLoopWhenItIsDueNotAtEveryTick() throws Exception {
+    NettyScheduler scheduler = new NettyScheduler((EventLoop) group.next());
+    CountDownLatch fired = new CountDownLatch(1);
+    scheduler.execute(() -> scheduler.schedule(fired::countDown, 1500, TimeUnit.MILLISECONDS));
+    assertThat(fired.await(10, TimeUnit.SECONDS)).isTrue();
+    // 1.5 s is 150 ticks of 10 ms: the wheel ran once, when the timer was due (a late loop
+    // may run it twice)
+    assertThat(scheduler.loop().submit(scheduler::runs).get()).isBetween(1L, 2L);
+  }
+
+  @Test
+  void aSoonerTimerBringsTheWheelsWakeUpForward() {
+    NettyScheduler scheduler = new NettyScheduler((EventLoop) group.next());
+    List<String> order = new CopyOnWriteArrayList<>();
+    scheduler.execute(() -> {
+      scheduler.schedule(() -> order.add("late"), 60, TimeUnit.SECONDS);
+      scheduler.schedule(() -> order.add("soon"), 50, TimeUnit.MILLISECONDS);
+    });
+    await().atMost(Duration.ofSeconds(10)).until(() -> !order.isEmpty());
+    assertThat(order).containsExactly("soon");
+  }
+
+  @Test
+  void timersBeyondOneTurnOfTheWheelFireInOrder() {
+    NettyScheduler scheduler = new NettyScheduler((EventLoop) group.next());
+    List<Integer> order = new CopyOnWriteArrayList<>();
+    // one turn of the wheel is 1,024 ticks (10.24 s): schedule across it, sparse, shuffled
+    scheduler.execute(() -> {
+      scheduler.schedule(() -> order.add(3), 10_400, TimeUnit.MILLISECONDS);
+      scheduler.schedule(() -> order.add(1), 120, TimeUnit.MILLISECONDS);
+      scheduler.schedule(() -> order.add(2), 10_300, TimeUnit.MILLISECONDS);
+    });
+    await().atMost(Duration.ofSeconds(30)).until(() -> order.size() == 3);
+    assertThat(order).containsExactly(1, 2, 3);
   }
 }
