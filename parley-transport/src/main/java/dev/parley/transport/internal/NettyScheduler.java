@@ -180,7 +180,12 @@ public final class NettyScheduler implements Scheduler {
         }
         t = next;
       }
-      for (WheelTimer d = first; d != null; d = d.due) {
+      WheelTimer d = first;
+      while (d != null) {
+        // unlinked before it runs: a fired timer that something still holds (its transaction)
+        // must not keep the timers fired after it, and all they hold, reachable
+        WheelTimer following = d.due;
+        d.due = null;
         if (!d.cancelled) {
           d.fired = true;
           try {
@@ -190,6 +195,7 @@ public final class NettyScheduler implements Scheduler {
             log.warn("timer task {} failed", d.task, e);
           }
         }
+        d = following;
       }
       processedTick = k;
     }

@@ -7,6 +7,7 @@ import dev.parley.transport.Scheduler;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,5 +120,39 @@ class NettySchedulerTest {
     });
     await().atMost(Duration.ofSeconds(30)).until(() -> order.size() == 3);
     assertThat(order).containsExactly(1, 2, 3);
+  }
+
+  @Test
+  void aFiredTimerHeldBySomeoneDoesNotKeepTheTimersFiredWithItReachable() throws Exception {
+    // the two orders: whichever of the two the wheel runs first, holding either one of them
+    // must not keep the other one's task (and what it captured) alive
+    for (boolean holdFirst : new boolean[] {true, false}) {
+      NettyScheduler scheduler = new NettyScheduler((EventLoop) group.next());
+      CountDownLatch fired = new CountDownLatch(2);
+      AtomicInteger seen = new AtomicInteger();
+      Scheduler.Timer[] held = new Scheduler.Timer[1];
+      WeakReference<byte[]> payload = scheduler.loop().submit(() -> {
+        byte[] big = new byte[1 << 20];
+        Runnable plain = fired::countDown;
+        Runnable capturing = () -> {
+          seen.set(big.length);
+          fired.countDown();
+        };
+        // the same delay: both land in one tick and fire one after the other
+        Scheduler.Timer a = scheduler.schedule(holdFirst ? plain : capturing, 50,
+            TimeUnit.MILLISECONDS);
+        Scheduler.Timer b = scheduler.schedule(holdFirst ? capturing : plain, 50,
+            TimeUnit.MILLISECONDS);
+        held[0] = holdFirst ? a : b; // as a transaction holds its timers
+        return new WeakReference<>(big);
+      }).get();
+      assertThat(fired.await(10, TimeUnit.SECONDS)).isTrue();
+      await().atMost(Duration.ofSeconds(10)).until(() -> {
+        System.gc();
+        return payload.get() == null;
+      });
+      assertThat(held[0]).isNotNull();
+      assertThat(seen).hasValue(1 << 20);
+    }
   }
 }
