@@ -12,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One destination of a proxied request (RFC 3261 §16.5): the Request-URI it gets, the Route
@@ -118,34 +117,10 @@ record ProxyTarget(Uri requestUri, List<Address> pushRoutes, Hop hop, SipUri hop
     return !written.address().getAddress().equals(flow.address().getAddress());
   }
 
-  /**
-   * The REGISTER's source ({@link Binding#source()}, {@code transport:ip:port}), or null. One
-   * {@link Hop} per source text, remembered ({@link #SOURCE_HOPS}): each call's lingering INVITE
-   * client transaction keeps its hop for Timer D's 32 s, and a new one per lookup (the hop, its
-   * address and their holders: 5 objects) is what every young collection would copy per call.
-   */
+  /** The REGISTER's source ({@link Binding#source()}, {@code transport:ip:port}), or null. */
   private static Hop sourceHop(Binding b) {
-    String source = b.source();
-    if (source == null) {
-      return null;
-    }
-    Hop hop = SOURCE_HOPS.get(source);
-    if (hop == null) {
-      hop = parseSource(source);
-      if (hop != null) {
-        if (SOURCE_HOPS.size() >= MAX_SOURCE_HOPS) {
-          SOURCE_HOPS.clear(); // bounded: more sources than this just parse again
-        }
-        SOURCE_HOPS.put(source, hop);
-      }
-    }
-    return hop;
+    return parseSource(b.source());
   }
-
-  /** How many sources {@link #SOURCE_HOPS} remembers before it starts again: {@value}. */
-  static final int MAX_SOURCE_HOPS = 1024;
-  /** Parsed sources: a pure function of the text, so shared by every server in the JVM. */
-  private static final ConcurrentHashMap<String, Hop> SOURCE_HOPS = new ConcurrentHashMap<>();
 
   /**
    * The flow token of a hop ({@link RouteSigner#FLOW_PARAMETER}): {@code transport:ip:port}, as
