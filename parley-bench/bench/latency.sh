@@ -23,7 +23,11 @@
 #   WARMUP_RATE, WARMUP  the warm-up before them [500, 10000]
 #   MESSAGES, IM_WARMUP  measured IM messages and the warm-up before them [2000, 1000]
 #   THREADS         the server's event loops [2]
-#   JVM_OPTS        flags of both JVMs ["-Xms512m -Xmx512m -XX:+UseG1GC"]
+#   JVM_OPTS        flags of both JVMs ["-Xms512m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=2
+#                   -XX:MaxTenuringThreshold=0 -XX:+UnlockExperimentalVMOptions -XX:G1NewSizePercent=1":
+#                   the latency tuning docs/server.md advises (short young pauses, each call's
+#                   lingering state copied once); JVM_OPTS="-Xms512m -Xmx512m -XX:+UseG1GC" for
+#                   G1's defaults, as before session 14]
 #   PORT, SIPP_PORT loopback ports [37170, 38170]
 #   SKIP_BUILD=1    reuse the jars already built
 set -euo pipefail
@@ -40,7 +44,7 @@ WARMUP=${WARMUP:-10000}
 MESSAGES=${MESSAGES:-2000}
 IM_WARMUP=${IM_WARMUP:-1000}
 THREADS=${THREADS:-2}
-JVM_OPTS=${JVM_OPTS:-"-Xms512m -Xmx512m -XX:+UseG1GC"}
+JVM_OPTS=${JVM_OPTS:-"-Xms512m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=2 -XX:MaxTenuringThreshold=0 -XX:+UnlockExperimentalVMOptions -XX:G1NewSizePercent=1"}
 PORT=${PORT:-37170}
 SIPP_PORT=${SIPP_PORT:-38170}
 HOST=127.0.0.1
@@ -127,6 +131,7 @@ run_sipp() { # name rate count (each run on its own SIP port, so no socket linge
     >"$out/sipp-$name.out" 2>&1 || true
 }
 say "latency.sh $(date -u +%FT%TZ) on $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); $USERS endpoints; $(sipp -v 2>&1 | grep -o 'SIPp v[0-9.]*' | head -1)"
+say "JVM_OPTS (both JVMs): $JVM_OPTS"
 run_sipp warmup "$WARMUP_RATE" "$WARMUP"
 s0=$(cpu_seconds "$server_pid"); b0=$(cpu_seconds "$bench_pid")
 run_sipp measured "$RATE" "$COUNT"

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.sip.SipMessage;
 import dev.parley.sip.SipMethod;
+import dev.parley.sip.SipParser;
 import dev.parley.sip.SipRequest;
+import dev.parley.sip.SipResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
@@ -100,5 +103,19 @@ class NonInviteClientTransactionTest {
     assertThat(listener.transportErrors).hasSize(1);
     assertThat(listener.timeouts).isZero();
     stack.assertIdle();
+  }
+
+  @Test
+  void aResponseWhoseBranchDiffersOnlyInCaseStillMatchesTheClientTransaction() {
+    SipRequest request = send(false);
+    String branch = request.topVia().branch();
+    String text = new String(Messages.response(request, 200).encode(), StandardCharsets.UTF_8);
+    assertThat(text).contains(branch);
+    String upper = text.replace(branch, branch.toUpperCase(java.util.Locale.ROOT));
+    SipResponse response =
+        (SipResponse) SipParser.create().parse(upper.getBytes(StandardCharsets.UTF_8));
+    stack.transport.receive(response, stack.udpFlow());
+    assertThat(listener.statuses()).as("branches compare case-insensitively (RFC 3261 7.3.1)")
+        .containsExactly(200);
   }
 }

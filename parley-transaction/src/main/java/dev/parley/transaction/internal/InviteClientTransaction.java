@@ -73,10 +73,12 @@ public final class InviteClientTransaction extends AbstractClientTransaction {
   private Scheduler.Timer timerM;
   private Scheduler.Timer cancelWait;
   private long timerAInterval;
-  /** The ACK of a non-2xx final response, resent for each retransmission of it (Completed). */
+  /**
+   * The ACK of a non-2xx final response, resent for each retransmission of it (Completed), until
+   * Completed compacts; then null, and a retransmission gets an ACK built again from the request
+   * and the retransmitted response (the same ACK: §17.1.1.3 takes the To from the response).
+   */
   private SipRequest ack;
-  /** The ACK as bytes, once Completed has compacted ({@link #ack} null). */
-  private WireCopy ackCopy;
   private String pendingCancelReason;
   private CompletableFuture<SipResponse> cancelResult;
   private boolean cancelSent;
@@ -166,35 +168,37 @@ public final class InviteClientTransaction extends AbstractClientTransaction {
       }
       case COMPLETED -> {
         if (response.isFinal() && !response.isSuccess()) {
-          resendAck();
+          resendAck(response);
         }
       }
       case TERMINATED -> { }
     }
   }
 
-  private void resendAck() {
+  private void resendAck(SipResponse response) {
     if (ack != null) {
       send(ack);
       return;
     }
     SipRequest again;
     try {
-      again = ackCopy.request();
+      again = LayerMessages.ackFor(request(), response);
     } catch (RuntimeException e) {
-      layer.retransmissionFailed(this, ackCopy, e);
+      layer.retransmissionFailed(this, requestCopy(), e);
       return;
     }
     send(again);
   }
 
-  /** Completed (Timer D) keeps the ACK as bytes and a narrow listener. */
+  /**
+   * Completed (Timer D) keeps no ACK, only the request's bytes (compacted by the base class) and
+   * a narrow listener: a retransmitted final response is rare, and the ACK built again for it is
+   * the one sent first, so keeping the ACK too would double the bytes each lingering call holds.
+   */
   @Override
   void compact() {
     if (state == State.COMPLETED && ack != null) {
-      WireCopy copy = WireCopy.of(ack);
-      if (copy != null) { // else the ACK stays as it is: its bytes do not parse back
-        ackCopy = copy;
+      if (requestCopy() != null) { // else the request stays parsed and the ACK with it
         ack = null;
       }
       narrowListener();

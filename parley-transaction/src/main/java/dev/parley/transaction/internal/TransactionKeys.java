@@ -4,7 +4,6 @@ import dev.parley.sip.Address;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.Via;
-import java.util.Locale;
 
 /**
  * The keys of the layer's tables: how RFC 3261 §17.1.3 and §17.2.3 name a transaction, and how
@@ -15,9 +14,38 @@ final class TransactionKeys {
 
   /**
    * A client transaction (§17.1.3): the branch of the top Via and the CSeq method. Branches
-   * compare case-insensitively, as parameter values do unless stated otherwise (§7.3.1).
+   * compare case-insensitively, as parameter values do unless stated otherwise (§7.3.1). The
+   * branch is kept as given (the transaction's own string, not a lower-cased copy: a
+   * {@code z9hG4bK} branch always has capitals, and the copy would linger with the key for
+   * Timer D's 32 s); the hash folds case instead.
    */
-  record ClientKey(String branch, String method) {}
+  static final class ClientKey {
+    private final String branch;
+    private final String method;
+    private final int hash;
+
+    ClientKey(String branch, String method) {
+      this.branch = branch;
+      this.method = method;
+      this.hash = caseInsensitiveHash(branch) * 31 + method.hashCode();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ClientKey k && k.hash == hash && k.method.equals(method)
+          && k.branch.equalsIgnoreCase(branch);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public String toString() {
+      return "ClientKey[" + branch + ", " + method + "]";
+    }
+  }
 
   /**
    * A server transaction for a request with an RFC 3261 branch (§17.2.3): branch, sent-by and
@@ -86,7 +114,7 @@ final class TransactionKeys {
   record MergeKey(String fromTag, String callId, long cseq, String method) {}
 
   static ClientKey client(String branch, SipMethod method) {
-    return new ClientKey(branch.toLowerCase(Locale.ROOT), method.name());
+    return new ClientKey(branch, method.name());
   }
 
   /**

@@ -57,10 +57,14 @@ final class NextHops {
     if (target.hop() != null) {
       return target.hop();
     }
+    Hop written;
     try {
-      return Hops.of(target.hopUri());
+      written = Hops.of(target.hopUri());
     } catch (IllegalArgumentException e) {
       return null; // a host name: locate it
     }
+    // A UDP binding's Contact is most often its source: the source's hop, remembered per binding
+    // source, is then the one the branch's transaction keeps for Timer D, not a new copy per call.
+    return written.equals(target.fallback()) ? target.fallback() : written;
   }
 }

@@ -396,8 +396,13 @@ final class ProxyContext {
     /** Completed (Timer D, K): only the end matters; the context is not kept for those seconds. */
     @Override
     public ClientTransaction.Listener afterFinalResponse() {
-      return new BranchEnd(core);
+      return core.branchEnd; // one per core: nothing per call for Timer D's 32 s
     }
+  }
+
+  /** The listener {@link #branchEnd(ProxyCore)} gives: {@code core}'s. */
+  static ClientTransaction.Listener branchEnd(ProxyCore core) {
+    return new BranchEnd(core);
   }
 
   /** What a branch's lingering client transaction keeps of the proxy: its branch's removal. */

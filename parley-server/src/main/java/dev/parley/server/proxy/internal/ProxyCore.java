@@ -87,6 +87,8 @@ public final class ProxyCore {
   private final ForwardedRequest forwardedRequest;
   private final Admission admission;
   private final AckForwarding acks = new AckForwarding(this);
+  /** What every branch's lingering client transaction keeps (Timer D, K): shared. */
+  final ClientTransaction.Listener branchEnd = ProxyContext.branchEnd(this);
   private final int defaultMaxBreadth;
   private volatile TransactionLayer layer;
   private volatile TransportLayer transport;
