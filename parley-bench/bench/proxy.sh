@@ -62,8 +62,8 @@
 #   CALLS, CALL_RATE measured calls and their rate (calls/s) [10000, 500]
 #   CALL_HOLD_MS     pause between ACK and BYE (SIPp -d) [100]
 #   WARMUP_CALLS     calls before the measured ones, same rate [20000: 40 s at 500/s; after 10000
-#                    C2 still compiled Parley's proxy and transaction code in the measured window,
-#                    after 20000 only Netty's (JFR jdk.Compilation, session 14); the warm-up rows
+#                    C2 compiled 80 methods in the measured window (25 of Parley's), after 20000
+#                    48, mostly Netty's (6 of Parley's; JFR jdk.Compilation, session 14); the warm-up rows
 #                    print their own CPU per operation, JIT work included]
 #   USERS, REG_RATE  distinct users registered in the measured phase, and REGISTERs/s
 #                    [20000, 1000] (issue 5's memory figure: USERS=100000)
