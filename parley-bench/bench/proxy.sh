@@ -52,7 +52,7 @@
 # while Parley also writes its bindings behind to SQLite.
 #
 # Everything lands in parley-bench/target/proxy/<time>/ (summary.txt, each SIPp run's stats CSV,
-# errors and screen, the servers' logs). Default run: about 5 minutes after the build.
+# errors and screen, the servers' logs). Default run: about 8 minutes after the build.
 #
 # Environment (defaults in brackets):
 #   SERVERS          which servers, in order ["kamailio parley"]
@@ -61,15 +61,16 @@
 #                    order) [all four]; the servers listen on TCP only when calls-tcp is chosen
 #   CALLS, CALL_RATE measured calls and their rate (calls/s) [10000, 500]
 #   CALL_HOLD_MS     pause between ACK and BYE (SIPp -d) [100]
-#   WARMUP_CALLS     calls before the measured ones, same rate [10000: 20 s at 500/s, long enough
-#                    for the JVM's JIT compilers to finish with the call path; the warm-up rows
+#   WARMUP_CALLS     calls before the measured ones, same rate [20000: 40 s at 500/s; after 10000
+#                    C2 compiled 80 methods in the measured window (25 of Parley's), after 20000
+#                    48, mostly Netty's (6 of Parley's; JFR jdk.Compilation, session 14); the warm-up rows
 #                    print their own CPU per operation, JIT work included]
 #   USERS, REG_RATE  distinct users registered in the measured phase, and REGISTERs/s
 #                    [20000, 1000] (issue 5's memory figure: USERS=100000)
-#   WARMUP_USERS     other users registered before, same rate [30000: 30 s at 1000/s, so the JIT has
-#                    compiled the digest and registrar paths and the measured window also pays the
-#                    Timer J clean-up of the warm-up's transactions, as a server in steady state
-#                    does]
+#   WARMUP_USERS     other users registered before, same rate [60000: 60 s at 1000/s; after 30000 the
+#                    C2 compiler thread still used 11% of the measured window's CPU, after 60000
+#                    none (session 14); the window also pays the Timer J clean-up of the warm-up's
+#                    transactions, as a server in steady state does; memory counts these users]
 #   MESSAGES, MSG_RATE, WARMUP_MESSAGES  measured MESSAGEs, their rate (messages/s) and the
 #                    warm-up before them [10000, 500, 10000]
 #   MSG_SOURCE       the MESSAGE sender's loopback address: not a trusted source [127.0.0.2]
@@ -100,10 +101,10 @@ PHASES=${PHASES:-"calls calls-tcp register message"}
 CALLS=${CALLS:-10000}
 CALL_RATE=${CALL_RATE:-500}
 CALL_HOLD_MS=${CALL_HOLD_MS:-100}
-WARMUP_CALLS=${WARMUP_CALLS:-10000}
+WARMUP_CALLS=${WARMUP_CALLS:-20000}
 USERS=${USERS:-20000}
 REG_RATE=${REG_RATE:-1000}
-WARMUP_USERS=${WARMUP_USERS:-30000}
+WARMUP_USERS=${WARMUP_USERS:-60000}
 MESSAGES=${MESSAGES:-10000}
 MSG_RATE=${MSG_RATE:-500}
 WARMUP_MESSAGES=${WARMUP_MESSAGES:-10000}

@@ -21,6 +21,25 @@ public interface TransactionUser {
   void onRequest(ServerTransaction transaction, SipRequest request);
 
   /**
+   * Asked for a new request (not an ACK, not a CANCEL, not a retransmission of a request whose
+   * transaction still exists, not a merged request the layer refuses) before the layer makes a
+   * server transaction for it: a final response returned here is sent the way a stateless UAS
+   * sends one (RFC 3261 §8.2.7) and no transaction is made; {@link #onRequest} is then not called.
+   * A retransmission of the request is asked again (and should get the same answer). §8.2.7 names
+   * the use: a challenge (401, 407) to a request without credentials, so that a flood of them
+   * builds no transaction state. Return null to have the request go to {@link #onRequest} as
+   * usual (default: always).
+   *
+   * <p>The response must be final and not a 2xx to an INVITE (else the layer logs it and goes on
+   * as for null), built from the request ({@code request.response(...)}: its Via, CSeq...); its
+   * To tag should be derived from the request, so that every copy draws the same tag. Called on the inbound message's scheduler;
+   * must be quick and never block. An exception thrown here is logged and taken as null.
+   */
+  default SipResponse answerStatelessly(SipRequest request, Inbound inbound) {
+    return null;
+  }
+
+  /**
    * An ACK that no server transaction absorbs: the ACK for a 2xx (its own transaction, RFC 3261
    * §17, RFC 6026 §7.1), or an ACK for a non-2xx whose transaction is gone.
    */

@@ -6,6 +6,7 @@ import dev.parley.transport.Inbound;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /** A transaction user and a client listener that record what they hear. */
 final class Recorders {
@@ -22,6 +23,15 @@ final class Recorders {
     final List<Transaction> terminated = new ArrayList<>();
     BiConsumer<ServerTransaction, SipRequest> onRequest = (tx, r) -> { };
     BiConsumer<ServerTransaction, SipRequest> onCancel = (tx, c) -> { };
+    /** The stateless answers given before a transaction is made (null: none). */
+    Function<SipRequest, SipResponse> statelessAnswer = r -> null;
+    final List<SipRequest> askedStatelessly = new ArrayList<>();
+
+    @Override
+    public SipResponse answerStatelessly(SipRequest request, Inbound inbound) {
+      askedStatelessly.add(request);
+      return statelessAnswer.apply(request);
+    }
 
     @Override
     public void onRequest(ServerTransaction tx, SipRequest request) {

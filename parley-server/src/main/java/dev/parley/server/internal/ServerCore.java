@@ -82,6 +82,29 @@ public final class ServerCore implements TransactionUser {
   }
 
   /**
+   * RFC 3261 §8.2.7: a REGISTER without Authorization gets its 401, and a new request from a
+   * local user without Proxy-Authorization its 407, before any transaction is made (a
+   * retransmission just gets a new challenge, with the same stateless To tag). Everything else
+   * (a request repeating a singleton field among them: its 400 comes first), and anything this
+   * cannot read, goes on to {@link #onRequest}, which answers it as before.
+   */
+  @Override
+  public SipResponse answerStatelessly(SipRequest request, Inbound inbound) {
+    SipResponse challenge;
+    try {
+      challenge = request.method().equals(SipMethod.REGISTER)
+          ? registrar.challengeWithoutCredentials(request, inbound.flow())
+          : proxy.challengeWithoutCredentials(request, inbound.flow().remote());
+    } catch (RuntimeException e) {
+      return null; // onRequest answers it (400 for a field it cannot read)
+    }
+    if (challenge != null) {
+      traffic.received(request.method());
+    }
+    return challenge;
+  }
+
+  /**
    * Wires the conference focus in: the proxy hands it the requests for its URIs, and this core
    * the ACKs and CANCELs for them and the stray responses to its own requests.
    */

@@ -121,6 +121,15 @@ public final class Proxy {
     core.onRequest(tx, request, local);
   }
 
+  /**
+   * The 407 for a new request to a user of the domain from a local user without credentials,
+   * decided before the request has a transaction (RFC 3261 §8.2.7), or null when
+   * {@link #onRequest} must see it (every other request, and every request with credentials).
+   */
+  public SipResponse challengeWithoutCredentials(SipRequest request, InetSocketAddress remote) {
+    return core.challengeWithoutCredentials(request, remote);
+  }
+
   /** An ACK that matched no server transaction (the ACK for a 2xx): forwarded statelessly. */
   public void onAck(SipRequest ack, Inbound inbound) {
     core.onAck(ack, inbound);

@@ -187,6 +187,21 @@ public final class Registrar {
     registered(request, response);
   }
 
+  /**
+   * The 401 for a REGISTER without credentials, decided before the transaction layer makes a
+   * transaction for it ({@code TransactionUser.answerStatelessly}, RFC 3261 §8.2.7); null for a
+   * REGISTER that carries an Authorization field, repeats a singleton field (the server answers
+   * 400 first) or that {@link #onRegister} answers otherwise (416, 403, 420...). The same answer {@link #onRegister} gives, from the same code.
+   */
+  public SipResponse challengeWithoutCredentials(SipRequest request, Flow flow) {
+    if (request.headers().contains(HeaderName.AUTHORIZATION)
+        || request.repeatedSingletonHeader() != null) { // the server's 400 comes first
+      return null;
+    }
+    SipResponse response = handle(request, flow);
+    return response.statusCode() == 401 ? response : null;
+  }
+
   private void registered(SipRequest request, SipResponse response) {
     // the 200 lists a Contact per binding left (ok()): no need to parse them back
     if (onRegistered != null && response.statusCode() == 200

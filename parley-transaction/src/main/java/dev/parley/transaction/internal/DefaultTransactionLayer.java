@@ -323,6 +323,9 @@ public final class DefaultTransactionLayer implements TransactionLayer {
         return;
       }
     }
+    if (answeredStatelessly(request, inbound)) {
+      return;
+    }
     AbstractServerTransaction tx = newServer(request, inbound, false, key);
     AbstractServerTransaction raced = servers.putIfAbsent(tx.key, tx);
     if (raced != null) {
@@ -340,6 +343,55 @@ public final class DefaultTransactionLayer implements TransactionLayer {
         callbackFailed("onRequest", tx, e);
       }
     });
+  }
+
+  /**
+   * Asks the TU whether it answers {@code request} statelessly (§8.2.7); if so, sends that answer
+   * over the request's flow and returns true: no transaction, nothing kept.
+   */
+  private boolean answeredStatelessly(SipRequest request, Inbound inbound) {
+    SipResponse response;
+    try {
+      response = user.answerStatelessly(request, inbound);
+    } catch (RuntimeException e) {
+      log.warn("answerStatelessly failed for {} from {}: {}", request.method(), inbound.flow(),
+          e.toString());
+      return false;
+    }
+    if (response == null) {
+      return false;
+    }
+    if (response.isProvisional() || (request.method().isInvite() && response.isSuccess())) {
+      log.warn("answerStatelessly gave {} to {}: not a stateless final answer, ignored",
+          response.statusCode(), request.method());
+      return false;
+    }
+    responseSent(response.statusCode());
+    Flow flow = inbound.flow();
+    logFailure(response, flow, () -> transport.send(response, flow)).whenComplete((f, e) -> {
+      Hop fallback = e == null ? null : ResponseRoute.fallbackHop(request.topVia(), flow);
+      if (fallback != null) { // §18.2.2: the connection closed, so the Via's sent-by
+        logFailure(response, fallback, () -> transport.send(response, fallback));
+      }
+    });
+    return true;
+  }
+
+  /** Sends a response outside any transaction; a failure is logged and completes the future. */
+  private static CompletableFuture<Flow> logFailure(SipResponse response, Object where,
+      java.util.function.Supplier<CompletableFuture<Flow>> send) {
+    CompletableFuture<Flow> sent;
+    try {
+      sent = send.get();
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    sent.whenComplete((f, e) -> {
+      if (e != null) {
+        log.debug("stateless {} to {} failed: {}", response.statusCode(), where, e.toString());
+      }
+    });
+    return sent;
   }
 
   /** §9.2: a CANCEL that matches gets 200 from the layer and goes to the TU; otherwise 481. */

@@ -82,13 +82,8 @@ final class Admission {
       if (auth.status() == AuthResult.Status.BAD_CREDENTIALS && limiter != null) {
         limiter.authFailed(source);
       }
-      SipResponse.Builder r = request.response(407, Tags.stateless(request));
-      for (String c : DigestChallenges.offered(authenticator, domain, auth.isStale(), request,
-          source, md5OnlyUserAgents)) {
-        r.header(HeaderName.PROXY_AUTHENTICATE, c);
-      }
-      challenges.increment();
-      core.respondStatelessly(tx, r.build()); // §8.2.7: no state for unauthenticated requests
+      // §8.2.7: no state for unauthenticated requests
+      core.respondStatelessly(tx, challenge(request, source, auth.isStale()));
       return null;
     }
     String fromUser = ((SipUri) request.from().uri()).userDecoded();
@@ -101,6 +96,33 @@ final class Admission {
       return null;
     }
     return RequestOrigin.authenticated(remote, fromUser);
+  }
+
+  /**
+   * The 407 that {@link #admitted} gives a request from a local user without any
+   * Proxy-Authorization field, or null when it would not challenge it (a trusted source, a
+   * sender from another domain, credentials present) or the server answers 400 first (a repeated
+   * singleton field): for a challenge decided before the
+   * request has a transaction (RFC 3261 §8.2.7). Counted as a challenge when returned.
+   */
+  SipResponse challengeWithoutCredentials(SipRequest request, InetSocketAddress remote) {
+    InetAddress source = remote.getAddress();
+    if (request.headers().contains(HeaderName.PROXY_AUTHORIZATION) || trusted.matches(source)
+        || !(request.from().uri() instanceof SipUri f) || !core.own().isDomainHost(f.host())
+        || request.repeatedSingletonHeader() != null) { // the server's 400 comes first
+      return null;
+    }
+    return challenge(request, source, false);
+  }
+
+  private SipResponse challenge(SipRequest request, InetAddress source, boolean stale) {
+    SipResponse.Builder r = request.response(407, Tags.stateless(request));
+    for (String c : DigestChallenges.offered(authenticator, domain, stale, request, source,
+        md5OnlyUserAgents)) {
+      r.header(HeaderName.PROXY_AUTHENTICATE, c);
+    }
+    challenges.increment();
+    return r.build();
   }
 
   /** Who sends a request inside a dialog we record-routed: not authenticated, maybe trusted. */

@@ -33,6 +33,7 @@ import dev.parley.transport.Inbound;
 import dev.parley.transport.ServerLocator;
 import dev.parley.transport.TransportLayer;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -214,6 +215,31 @@ public final class ProxyCore {
       respond(tx, request.response(400, Tags.random())
           .reasonPhrase("Bad Request (" + ProxyMessages.oneLine(e.getMessage()) + ")").build());
     }
+  }
+
+  /**
+   * The 407 that {@link #route} would give a new request to a user of the domain (no To tag, no
+   * Route, Max-Forwards left, no Proxy-Require, none of our branches in its Vias) from a local
+   * user without credentials, decided before it has a transaction (RFC 3261 §8.2.7); null for
+   * every other request, which goes on to {@link #onRequest}.
+   */
+  public SipResponse challengeWithoutCredentials(SipRequest request, InetSocketAddress remote) {
+    if (layer == null || request.to().tag() != null || request.headers().contains(HeaderName.ROUTE)
+        || request.headers().contains(HeaderName.PROXY_REQUIRE)
+        || !(request.requestUri() instanceof SipUri t) || t.user() == null || !own.isDomain(t)
+        || request.maxForwards() == 0) {
+      return null;
+    }
+    for (Via v : request.vias()) {
+      if (v.branch() != null && ownBranches.containsKey(v.branch())) {
+        return null; // maybe a loop (482): route decides
+      }
+    }
+    SipResponse challenge = admission.challengeWithoutCredentials(request, remote);
+    if (challenge != null) {
+      responses.incrementAndGet(4);
+    }
+    return challenge;
   }
 
   private void route(ServerTransaction tx, SipRequest request, Proxy.LocalHandler local) {
