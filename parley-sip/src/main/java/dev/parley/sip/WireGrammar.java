@@ -4,7 +4,6 @@ import dev.parley.sip.internal.CharSource;
 import dev.parley.sip.internal.Chars;
 import dev.parley.sip.internal.Rfc3261Rules;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -122,7 +121,8 @@ final class WireGrammar extends CharSource {
       out.add(next);
       g.sws();
     }
-    return Collections.unmodifiableList(out); // cached in the message and handed out as it is
+    // Cached and handed out as it is; List.of's family (two values: one object), few list classes
+    return out.size() == 2 ? List.of(first, out.get(1)) : List.copyOf(out);
   }
 
   /** A {@code SIP-URI} or {@code SIPS-URI} filling {@code b[from, to)} exactly, or null. */
