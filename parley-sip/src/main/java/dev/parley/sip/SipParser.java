@@ -310,14 +310,12 @@ public final class SipParser {
 
     /** message-header = field-name HCOLON field-value CRLF, with LWS folding (§7.3.1). */
     private Headers fields() {
-      Headers.Parsed h = new Headers.Parsed(b);
+      ParsedHeaders h = new ParsedHeaders(b, headStart);
       String name = null;
       HeaderName headerName = null;
       StringBuilder folded = null;
       int valueStart = 0;
       int valueEnd = 0;
-      int valueLine = 0;
-      int valueColumn = 0;
       while (true) {
         if (pos >= end) {
           missingTerminator();
@@ -359,7 +357,7 @@ public final class SipParser {
         } else {
           if (name != null) {
             h.add(name, headerName, valueStart, valueEnd,
-                folded != null ? folded.toString() : null, valueLine, valueColumn);
+                folded != null ? folded.toString() : null);
           }
           if (h.size() >= config.maxHeaderCount()) {
             throw new SipParseException("more than " + config.maxHeaderCount() + " header fields",
@@ -386,15 +384,13 @@ public final class SipParser {
           valueStart = i;
           valueEnd = ve;
           folded = null;
-          valueLine = line;
-          valueColumn = i - start + 1;
         }
         pos = nextLine(e);
         line++;
       }
       if (name != null) {
         h.add(name, headerName, valueStart, valueEnd,
-            folded != null ? folded.toString() : null, valueLine, valueColumn);
+            folded != null ? folded.toString() : null);
       }
       return h.build();
     }
