@@ -147,14 +147,14 @@ final class WireGrammar extends CharSource {
       return null;
     }
     int hostStart = pos;
-    if (!host()) {
+    if (!host(end)) {
       return null;
     }
     String host = string(hostStart, pos);
     int port = -1;
     if (pos < end && b[pos] == ':') {
       pos++;
-      port = port();
+      port = port(end);
       if (port < 0) {
         return null;
       }
@@ -361,18 +361,21 @@ final class WireGrammar extends CharSource {
     if (pos < end && b[pos] == '"') {
       return quotedString() ? string(start, pos) : null;
     }
-    while (pos < end && (Chars.isOctet(b[pos], Chars.TOKEN) || (hostValues && b[pos] == ':'))) {
-      pos++;
+    int i = start; // a local in the loop, not the field: no store per octet
+    while (i < end && (Chars.isOctet(b[i], Chars.TOKEN) || (hostValues && b[i] == ':'))) {
+      i++;
     }
-    return pos == start ? null : string(start, pos);
+    pos = i;
+    return i == start ? null : string(start, i);
   }
 
   /** quoted-string = DQUOTE *qdtext DQUOTE, ASCII and without quoted-pair. */
   private boolean quotedString() {
-    pos++;
-    while (pos < end) {
-      byte c = b[pos++];
+    int i = pos + 1; // a local in the loop; where it stops matters only when it returns true
+    while (i < end) {
+      byte c = b[i++];
       if (c == '"') {
+        pos = i;
         return true;
       }
       if (c == '\\' || c < 0 || !Chars.isOctet(c, Chars.QDTEXT)) {
@@ -502,10 +505,6 @@ final class WireGrammar extends CharSource {
 
   // --- host / port --------------------------------------------------------------------------
 
-  private boolean host() {
-    return host(end);
-  }
-
   /**
    * host = hostname / IPv4address (an IPv6reference is declined), up to {@code limit}; true when
    * one was read ({@link Rfc3261Rules#host}, one pass over the host's octets).
@@ -517,10 +516,6 @@ final class WireGrammar extends CharSource {
     }
     pos = Rfc3261Rules.index(v);
     return true;
-  }
-
-  private int port() {
-    return port(end);
   }
 
   /**
