@@ -28,6 +28,12 @@ final class HeaderNameMatcher {
    * ({@link #matchWithColon}).
    */
   private static final HeaderName[][] COLON_NAMES = new HeaderName[128 << 5][0];
+  /**
+   * The first name of each shape again, flat (one load per word instead of four): its name, and at
+   * {@code shape << 3} its four words, then their four masks.
+   */
+  private static final HeaderName[] FIRST_NAME = new HeaderName[128 << 5];
+  private static final long[] FIRST_WORDS = new long[(128 << 5) << 3];
   private static final long[][][] COLON_WORDS = new long[128 << 5][0][];
   private static final long[][][] COLON_MASKS = new long[128 << 5][0][];
   private static final VarHandle OCTETS =
@@ -93,6 +99,11 @@ final class HeaderNameMatcher {
     COLON_NAMES[shape][n] = h;
     COLON_WORDS[shape][n] = word;
     COLON_MASKS[shape][n] = mask;
+    if (n == 0) {
+      FIRST_NAME[shape] = h;
+      System.arraycopy(word, 0, FIRST_WORDS, shape << 3, words);
+      System.arraycopy(mask, 0, FIRST_WORDS, (shape << 3) + 4, words);
+    }
   }
 
   /**
@@ -109,9 +120,24 @@ final class HeaderNameMatcher {
       return null;
     }
     int shape = first << 5 | len;
+    HeaderName h = FIRST_NAME[shape];
+    int words = (len + 8) >>> 3; // the name and its ':', as every name of this shape
+    if (h == null || from + words * 8 > b.length) {
+      return null;
+    }
+    int k = shape << 3;
+    boolean same = true;
+    for (int w = 0; w < words && same; w++) {
+      same = ((long) OCTETS.get(b, from + 8 * w) & FIRST_WORDS[k + 4 + w]) == FIRST_WORDS[k + w];
+    }
+    return same ? h : others(b, from, shape);
+  }
+
+  /** As {@link #matchWithColon}, the names of {@code shape} after its first. */
+  private static HeaderName others(byte[] b, int from, int shape) {
     HeaderName[] names = COLON_NAMES[shape];
     candidates:
-    for (int c = 0; c < names.length; c++) {
+    for (int c = 1; c < names.length; c++) {
       long[] word = COLON_WORDS[shape][c];
       long[] mask = COLON_MASKS[shape][c];
       if (from + word.length * 8 > b.length) {

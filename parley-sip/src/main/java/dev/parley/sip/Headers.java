@@ -16,7 +16,7 @@ import java.util.Objects;
 public final class Headers {
   /** No header fields. */
   public static final Headers EMPTY =
-      new Headers(0, new String[0], new HeaderName[0], new String[0], null, null);
+      new Headers(0, new String[0], new HeaderName[0], new String[0], null, null, 0);
 
   private final int size;
   /** The names as written; null when every one is its header name's canonical spelling. */
@@ -30,17 +30,22 @@ public final class Headers {
   /** The parsed message's bytes (values decoded lazily from them), or null if built. */
   private final byte[] source;
   /**
-   * Per field, four ints: start and end of the value in {@link #source}, and the line and column
-   * (1-based) where it starts in the parsed text; null if built.
+   * Per field, two ints: start and end of the value in {@link #source}; null if built. A start
+   * below -1 is a value held as text (folded, or replaced) that started at {@code -2 - start};
+   * -1 one whose place is unknown. Lines and columns are counted from these places when asked
+   * (error reports only), not stored for every field.
    */
   private final int[] meta;
+  /** Where the parsed text (its line 1) starts in {@link #source}. */
+  private final int origin;
   /** The {@link HeaderName#bit() bits} of the known names present, and of those present twice or more. */
   private final long present;
   private final long repeated;
 
   Headers(int size, String[] names, HeaderName[] headerNames, String[] values, byte[] source,
-      int[] meta) {
+      int[] meta, int origin) {
     this.size = size;
+    this.origin = origin;
     this.names = names;
     this.headerNames = headerNames;
     this.values = values;
@@ -57,10 +62,11 @@ public final class Headers {
     this.repeated = twice;
   }
 
-  /** Parsed fields, whose masks {@link Parsed} computed while adding them. */
-  private Headers(int size, String[] names, HeaderName[] headerNames, String[] values,
-      byte[] source, int[] meta, long present, long repeated) {
+  /** Parsed fields, whose masks {@link ParsedHeaders} computed while adding them. */
+  Headers(int size, String[] names, HeaderName[] headerNames, String[] values,
+      byte[] source, int[] meta, int origin, long present, long repeated) {
     this.size = size;
+    this.origin = origin;
     this.names = names;
     this.headerNames = headerNames;
     this.values = values;
@@ -100,8 +106,8 @@ public final class Headers {
         vs = new String[size];
         values = vs;
       }
-      int from = meta[index * 4];
-      v = new String(source, from, meta[index * 4 + 1] - from, StandardCharsets.UTF_8);
+      int from = meta[index * 2];
+      v = new String(source, from, meta[index * 2 + 1] - from, StandardCharsets.UTF_8);
       vs[index] = v;
     }
     return v;
@@ -117,7 +123,7 @@ public final class Headers {
       return;
     }
     for (int i = 0; i < size; i++) {
-      if (meta[i * 4] >= 0) {
+      if (meta[i * 2] >= 0) {
         vs[i] = null;
       }
     }
@@ -135,10 +141,11 @@ public final class Headers {
     v[index] = value;
     int[] m = null;
     if (meta != null) {
-      m = Arrays.copyOf(meta, size * 4);
-      m[index * 4] = -1; // text now, not bytes of source: forgetDecoded keeps it
+      m = Arrays.copyOf(meta, size * 2);
+      int from = m[index * 2];
+      m[index * 2] = from >= 0 ? -2 - from : from; // text now, at the same place: forgetDecoded keeps it
     }
-    return new Headers(size, names, headerNames, v, source, m);
+    return new Headers(size, names, headerNames, v, source, m, origin);
   }
 
   /** These fields without the one at {@code index}; the others as {@link #withValue} keeps them. */
@@ -160,11 +167,11 @@ public final class Headers {
     }
     int[] m = null;
     if (meta != null) {
-      m = new int[n * 4];
-      System.arraycopy(meta, 0, m, 0, index * 4);
-      System.arraycopy(meta, (index + 1) * 4, m, index * 4, (n - index) * 4);
+      m = new int[n * 2];
+      System.arraycopy(meta, 0, m, 0, index * 2);
+      System.arraycopy(meta, (index + 1) * 2, m, index * 2, (n - index) * 2);
     }
-    return new Headers(n, nm, hn, v, source, m);
+    return new Headers(n, nm, hn, v, source, m, origin);
   }
 
   /** The parsed message's bytes, or null for built headers. */
@@ -177,22 +184,49 @@ public final class Headers {
    * (built headers, folded values).
    */
   int sourceStart(int index) {
-    return meta == null ? -1 : meta[index * 4];
+    return meta == null ? -1 : Math.max(meta[index * 2], -1);
   }
 
   /** Where the value at {@code index} ends in {@link #source()} (with {@link #sourceStart}). */
   int sourceEnd(int index) {
-    return meta[index * 4 + 1];
+    return meta[index * 2 + 1];
   }
 
   /** The 1-based line where the value at {@code index} starts in the parsed text, or 0. */
   public int line(int index) {
-    return meta == null ? 0 : meta[Objects.checkIndex(index, size) * 4 + 2];
+    int at = place(Objects.checkIndex(index, size));
+    if (at < 0) {
+      return 0;
+    }
+    int line = 1;
+    for (int i = origin; i < at; i++) {
+      if (source[i] == '\n') {
+        line++;
+      }
+    }
+    return line;
   }
 
   /** The 1-based column where the value at {@code index} starts in the parsed text, or 0. */
   public int column(int index) {
-    return meta == null ? 0 : meta[Objects.checkIndex(index, size) * 4 + 3];
+    int at = place(Objects.checkIndex(index, size));
+    if (at < 0) {
+      return 0;
+    }
+    int lineStart = at;
+    while (lineStart > origin && source[lineStart - 1] != '\n') {
+      lineStart--;
+    }
+    return at - lineStart + 1;
+  }
+
+  /** Where the value at {@code index} started in {@link #source}, or -1 when unknown. */
+  private int place(int index) {
+    if (meta == null) {
+      return -1;
+    }
+    int from = meta[index * 2];
+    return from >= -1 ? from : -2 - from;
   }
 
   /** Whether a field named {@code name} is present. */
@@ -286,7 +320,7 @@ public final class Headers {
     int n = 0;
     for (int i = 0; i < size; i++) {
       String v = values == null ? null : values[i];
-      n += spelling(i).length() + 4 + (v != null ? v.length() : meta[i * 4 + 1] - meta[i * 4]);
+      n += spelling(i).length() + 4 + (v != null ? v.length() : meta[i * 2 + 1] - meta[i * 2]);
     }
     return n;
   }
@@ -308,8 +342,8 @@ public final class Headers {
       if (v != null) {
         p = writeAscii(v, out, p);
       } else {
-        int from = meta[i * 4];
-        int to = meta[i * 4 + 1];
+        int from = meta[i * 2];
+        int to = meta[i * 2 + 1];
         for (int j = from; j < to; j++) {
           byte b = source[j];
           if (b < 0) {
@@ -496,79 +530,7 @@ public final class Headers {
     public Headers build() {
       int n = size;
       return new Headers(n, Arrays.copyOf(names, n), Arrays.copyOf(headerNames, n),
-          Arrays.copyOf(values, n), null, null);
-    }
-  }
-
-  /**
-   * Collects the fields of one parsed message without copying their values: each value stays a
-   * range of the message's bytes until read. Used by {@link SipParser}; not thread-safe.
-   */
-  static final class Parsed {
-    private final byte[] source;
-    private int size;
-    /** Created at the first name not in its canonical spelling (compact forms, other cases). */
-    private String[] names;
-    private HeaderName[] headerNames = new HeaderName[16];
-    /** Created at the first folded value. */
-    private String[] values;
-    private int[] meta = new int[64];
-    private long present;
-    private long repeated;
-
-    Parsed(byte[] source) {
-      this.source = source;
-    }
-
-    int size() {
-      return size;
-    }
-
-    /**
-     * Appends a field whose value is {@code source[from, to)}, or {@code text} when not null
-     * (folded; its start is then recorded as -1: there are no bytes to decode it from again).
-     */
-    void add(String spelling, HeaderName name, int from, int to, String text, int line, int column) {
-      if (size == headerNames.length) {
-        int n = size * 2;
-        headerNames = Arrays.copyOf(headerNames, n);
-        meta = Arrays.copyOf(meta, n * 4);
-        if (names != null) {
-          names = Arrays.copyOf(names, n);
-        }
-        if (values != null) {
-          values = Arrays.copyOf(values, n);
-        }
-      }
-      if (names == null && !spelling.equals(name.name())) {
-        names = new String[headerNames.length];
-        for (int i = 0; i < size; i++) {
-          names[i] = headerNames[i].name();
-        }
-      }
-      if (names != null) {
-        names[size] = spelling;
-      }
-      if (text != null && values == null) {
-        values = new String[headerNames.length];
-      }
-      headerNames[size] = name;
-      long bit = name.bit();
-      repeated |= present & bit;
-      present |= bit;
-      if (values != null) {
-        values[size] = text;
-      }
-      int m = size * 4;
-      meta[m] = text == null ? from : -1;
-      meta[m + 1] = to;
-      meta[m + 2] = line;
-      meta[m + 3] = column;
-      size++;
-    }
-
-    Headers build() {
-      return new Headers(size, names, headerNames, values, source, meta, present, repeated);
+          Arrays.copyOf(values, n), null, null, 0);
     }
   }
 }

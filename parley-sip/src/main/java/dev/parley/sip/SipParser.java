@@ -139,6 +139,8 @@ public final class SipParser {
     private Leniency leniency;
     private int line = 1;
     private int pos;
+    /** Where the line after the one {@link #lineEnd} read last starts. */
+    private int next;
     /** Where the body starts: after the empty line, or the end when there is none. */
     private int bodyStart = -1;
 
@@ -181,11 +183,16 @@ public final class SipParser {
         if (c == '\n') {
           break;
         }
-        if (c == '\r' && !(i + 1 < end && b[i + 1] == '\n')) {
-          throw new SipParseException("carriage return inside a line", line, i - from + 1, 400);
+        if (c == '\r') {
+          if (!(i + 1 < end && b[i + 1] == '\n')) {
+            throw new SipParseException("carriage return inside a line", line, i - from + 1, 400);
+          }
+          i++; // CR LF: the line ends at this LF (no second look at it)
+          break;
         }
         i++;
       }
+      next = i < end ? i + 1 : i;
       int contentEnd = i > from && i < end && b[i - 1] == '\r' ? i - 1 : i;
       if (i < end && contentEnd == i) {
         leniency().violate(Violation.BARE_LINE_FEED, from);
@@ -197,21 +204,11 @@ public final class SipParser {
       return contentEnd;
     }
 
-    private int nextLine(int contentEnd) {
-      int i = contentEnd;
-      if (i < end && b[i] == '\r') {
-        i++;
-      }
-      if (i < end && b[i] == '\n') {
-        i++;
-      }
-      return i;
-    }
 
     SipMessage frame() {
       int start = pos;
       int e = lineEnd(start);
-      pos = nextLine(e);
+      pos = next;
       line = 2;
       if (e == start && pos >= end) {
         throw new SipParseException("empty message", 1, 1, 400);
@@ -310,14 +307,12 @@ public final class SipParser {
 
     /** message-header = field-name HCOLON field-value CRLF, with LWS folding (§7.3.1). */
     private Headers fields() {
-      Headers.Parsed h = new Headers.Parsed(b);
+      ParsedHeaders h = new ParsedHeaders(b, headStart);
       String name = null;
       HeaderName headerName = null;
       StringBuilder folded = null;
       int valueStart = 0;
       int valueEnd = 0;
-      int valueLine = 0;
-      int valueColumn = 0;
       while (true) {
         if (pos >= end) {
           missingTerminator();
@@ -326,7 +321,7 @@ public final class SipParser {
         int start = pos;
         int e = lineEnd(start);
         if (e == start) {
-          bodyStart = nextLine(e); // the empty line that ends the header section (§7)
+          bodyStart = next; // the empty line that ends the header section (§7)
           break;
         }
         if (e - headStart > config.maxHeaderSectionSize()) {
@@ -359,7 +354,7 @@ public final class SipParser {
         } else {
           if (name != null) {
             h.add(name, headerName, valueStart, valueEnd,
-                folded != null ? folded.toString() : null, valueLine, valueColumn);
+                folded != null ? folded.toString() : null);
           }
           if (h.size() >= config.maxHeaderCount()) {
             throw new SipParseException("more than " + config.maxHeaderCount() + " header fields",
@@ -386,15 +381,13 @@ public final class SipParser {
           valueStart = i;
           valueEnd = ve;
           folded = null;
-          valueLine = line;
-          valueColumn = i - start + 1;
         }
-        pos = nextLine(e);
+        pos = next;
         line++;
       }
       if (name != null) {
         h.add(name, headerName, valueStart, valueEnd,
-            folded != null ? folded.toString() : null, valueLine, valueColumn);
+            folded != null ? folded.toString() : null);
       }
       return h.build();
     }

@@ -4,7 +4,6 @@ import dev.parley.sip.internal.CharSource;
 import dev.parley.sip.internal.Chars;
 import dev.parley.sip.internal.Rfc3261Rules;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -122,7 +121,8 @@ final class WireGrammar extends CharSource {
       out.add(next);
       g.sws();
     }
-    return Collections.unmodifiableList(out); // cached in the message and handed out as it is
+    // Cached and handed out as it is; List.of's family (two values: one object), few list classes
+    return out.size() == 2 ? List.of(first, out.get(1)) : List.copyOf(out);
   }
 
   /** A {@code SIP-URI} or {@code SIPS-URI} filling {@code b[from, to)} exactly, or null. */
@@ -147,14 +147,14 @@ final class WireGrammar extends CharSource {
       return null;
     }
     int hostStart = pos;
-    if (!host()) {
+    if (!host(end)) {
       return null;
     }
     String host = string(hostStart, pos);
     int port = -1;
     if (pos < end && b[pos] == ':') {
       pos++;
-      port = port();
+      port = port(end);
       if (port < 0) {
         return null;
       }
@@ -361,18 +361,21 @@ final class WireGrammar extends CharSource {
     if (pos < end && b[pos] == '"') {
       return quotedString() ? string(start, pos) : null;
     }
-    while (pos < end && (Chars.isOctet(b[pos], Chars.TOKEN) || (hostValues && b[pos] == ':'))) {
-      pos++;
+    int i = start; // a local in the loop, not the field: no store per octet
+    while (i < end && (Chars.isOctet(b[i], Chars.TOKEN) || (hostValues && b[i] == ':'))) {
+      i++;
     }
-    return pos == start ? null : string(start, pos);
+    pos = i;
+    return i == start ? null : string(start, i);
   }
 
   /** quoted-string = DQUOTE *qdtext DQUOTE, ASCII and without quoted-pair. */
   private boolean quotedString() {
-    pos++;
-    while (pos < end) {
-      byte c = b[pos++];
+    int i = pos + 1; // a local in the loop; where it stops matters only when it returns true
+    while (i < end) {
+      byte c = b[i++];
       if (c == '"') {
+        pos = i;
         return true;
       }
       if (c == '\\' || c < 0 || !Chars.isOctet(c, Chars.QDTEXT)) {
@@ -502,10 +505,6 @@ final class WireGrammar extends CharSource {
 
   // --- host / port --------------------------------------------------------------------------
 
-  private boolean host() {
-    return host(end);
-  }
-
   /**
    * host = hostname / IPv4address (an IPv6reference is declined), up to {@code limit}; true when
    * one was read ({@link Rfc3261Rules#host}, one pass over the host's octets).
@@ -517,10 +516,6 @@ final class WireGrammar extends CharSource {
     }
     pos = Rfc3261Rules.index(v);
     return true;
-  }
-
-  private int port() {
-    return port(end);
   }
 
   /**

@@ -196,6 +196,25 @@ class SipParserTest {
   }
 
   @Test
+  void fieldPositionsAreTheLineAndColumnWhereEachValueStarts() {
+    // A leading CRLF (ignored: line 1 is the start line), spaces before a value, a folded value,
+    // an empty value and a bare LF (allowed by the lenient policy).
+    String text = "\r\nOPTIONS sip:a@b SIP/2.0\r\nTo:   <sip:a@b>\r\nSubject: one\r\n  two\r\n"
+        + "X-Empty:\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\n\r\n";
+    SipMessage m = SipParser.builder().policy(CompliancePolicy.LENIENT).build().parse(text);
+    Headers h = m.headers();
+    int[][] expected = {{2, 7}, {3, 10}, {5, 9}, {6, 6}};
+    for (int i = 0; i < expected.length; i++) {
+      assertThat(new int[] {h.line(i), h.column(i)}).as(h.name(i)).isEqualTo(expected[i]);
+    }
+    // A value replaced by an edit keeps its place.
+    Headers edited = h.withValue(3, "SIP/2.0/TCP h2;branch=z9hG4bK2");
+    assertThat(new int[] {edited.line(3), edited.column(3)}).isEqualTo(expected[3]);
+    assertThat(edited.without(0).line(0)).isEqualTo(3);
+    assertThat(Headers.builder().add("To", "<sip:a@b>").build().line(0)).isZero();
+  }
+
+  @Test
   void errorsCarryLineColumnAndStatus() {
     SipParseException e = catchThrowableOfType(SipParseException.class,
         () -> torture("badinv01").validate());
