@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -368,18 +369,18 @@ public final class DefaultTransactionLayer implements TransactionLayer {
     }
     responseSent(response.statusCode());
     Flow flow = inbound.flow();
-    logFailure(response, flow, () -> transport.send(response, flow)).whenComplete((f, e) -> {
+    sendStateless(response, flow, () -> transport.send(response, flow)).whenComplete((f, e) -> {
       Hop fallback = e == null ? null : ResponseRoute.fallbackHop(request.topVia(), flow);
       if (fallback != null) { // §18.2.2: the connection closed, so the Via's sent-by
-        logFailure(response, fallback, () -> transport.send(response, fallback));
+        sendStateless(response, fallback, () -> transport.send(response, fallback));
       }
     });
     return true;
   }
 
   /** Sends a response outside any transaction; a failure is logged and completes the future. */
-  private static CompletableFuture<Flow> logFailure(SipResponse response, Object where,
-      java.util.function.Supplier<CompletableFuture<Flow>> send) {
+  private static CompletableFuture<Flow> sendStateless(SipResponse response, Object where,
+      Supplier<CompletableFuture<Flow>> send) {
     CompletableFuture<Flow> sent;
     try {
       sent = send.get();
@@ -461,15 +462,14 @@ public final class DefaultTransactionLayer implements TransactionLayer {
       b.header(HeaderName.RETRY_AFTER, Integer.toString(config.overloadRetryAfterSeconds()));
     }
     responseSent(status);
+    SipResponse response;
     try {
-      transport.send(b.build(), flow).whenComplete((f, e) -> {
-        if (e != null) {
-          log.debug("stateless {} to {} failed: {}", status, flow, e.toString());
-        }
-      });
+      response = b.build();
     } catch (RuntimeException e) {
       log.debug("stateless {} to {} failed: {}", status, flow, e.toString());
+      return;
     }
+    sendStateless(response, flow, () -> transport.send(response, flow));
   }
 
   // ---------------------------------------------------------------- for the machines
