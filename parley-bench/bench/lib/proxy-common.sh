@@ -69,6 +69,16 @@ port_bound() {
 
 now() { date +%s.%N; }
 
+# Moves SIPP_PORT past blocks whose SIP or first media port is bound already (UDP, or TCP
+# listening): SIPP_PORT is in the kernel's ephemeral range, so any process on the machine may
+# hold one for a while (seen on a shared machine: "Unable to bind main socket, errno = 98").
+skip_taken_sipp_ports() {
+  local i=0
+  while { udp_bound "$SIPP_PORT" || udp_bound $((SIPP_PORT + 2)) || tcp_listening "$SIPP_PORT"; } && [ "$i" -lt 50 ]; do
+    SIPP_PORT=$((SIPP_PORT + 10)); i=$((i + 1))
+  done
+}
+
 # The counters of SIPp's last stats row (-trace_stat), as shell assignments.
 sipp_stats() {
   awk -F';' '
@@ -104,6 +114,7 @@ sipp_reasons() {
 run_sipp() {
   local label=$1 rate=$2 count=$3 scenario=$4
   shift 4
+  [ -n "${run_port:-}" ] || skip_taken_sipp_ports
   local port=${run_port:-$SIPP_PORT}
   [ -n "${run_port:-}" ] || SIPP_PORT=$((SIPP_PORT + 10))
   run_port=

@@ -32,6 +32,7 @@ phase_setup() {
       # servers would reach the uas at its Contact from any other port too (Parley: a UDP binding
       # goes to its Contact unless that shows a NAT). Over TCP (sipp_transport t1) SIPp binds its
       # client socket to -p, so the binding's source is the uas's listener
+      skip_taken_sipp_ports
       uas_port=$SIPP_PORT
       SIPP_PORT=$((SIPP_PORT + 10))
       run_drain=0
@@ -44,6 +45,7 @@ phase_setup() {
     message)
       # the sink's binding, registered from its own port just before it starts there (as for the
       # callee), then the sender's MESSAGEs from MSG_SOURCE, challenged by the proxy
+      skip_taken_sipp_ports
       uas_port=$SIPP_PORT
       SIPP_PORT=$((SIPP_PORT + 10))
       run_drain=0
@@ -65,6 +67,7 @@ phase_run() {
     calls|calls-tcp)
       run_sipp "$label" "$CALL_RATE" "$count" uac-rr.xml -s service -d "$CALL_HOLD_MS" ;;
     register)
+      skip_taken_sipp_ports
       reg_port=$SIPP_PORT
       run_sipp "$label" "$REG_RATE" "$count" register-uac.xml -inf "$csv" -set contact "$HOST:$reg_port" ;;
     message)
