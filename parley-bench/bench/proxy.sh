@@ -73,8 +73,9 @@
 #
 # Everything lands in parley-bench/target/proxy/<time>/ (summary.txt, each SIPp run's stats CSV,
 # errors and screen, the servers' logs; windows.tsv: one row per measured window in interleaved
-# mode). Default run: about 10 minutes after the build, either order (the same operations at
-# the same rates; the interleaved order has one drain per phase instead of one per server).
+# mode). Run time after the build, either order (the same operations at the same rates; the
+# interleaved order has one drain per phase instead of one per server): PHASES="calls register
+# message" about 10 minutes (615 s interleaved on a busy machine, 2026-12-07), calls-tcp 2-3 more.
 #
 # Environment (defaults in brackets):
 #   SERVERS          which servers, in order ["kamailio parley"]
