@@ -45,6 +45,15 @@ final class WireCopy {
    * parses the framing and the start line once; the header values are read lazily.
    */
   static WireCopy of(SipMessage message) {
+    return of(message, null);
+  }
+
+  /**
+   * {@link #of(SipMessage)} with the encoding made to send {@code message} ({@code
+   * message.encode()}, which nobody writes to), or null: a built message is not encoded again,
+   * only checked.
+   */
+  static WireCopy of(SipMessage message, byte[] sent) {
     if (message == null) {
       return null;
     }
@@ -52,7 +61,7 @@ final class WireCopy {
     if (verbatim != null) {
       return new WireCopy(null, verbatim, message.policy());
     }
-    WireCopy copy = new WireCopy(message.encode(), null, message.policy());
+    WireCopy copy = new WireCopy(sent != null ? sent : message.encode(), null, message.policy());
     try {
       copy.message();
     } catch (RuntimeException e) {
@@ -64,6 +73,11 @@ final class WireCopy {
   /** The size kept, in bytes. */
   int length() {
     return bytes != null ? bytes.length : verbatim.remaining();
+  }
+
+  /** Whether the bytes kept are {@code array} itself (for tests: an encoding shared, not made again). */
+  boolean holds(byte[] array) {
+    return bytes != null && bytes == array;
   }
 
   /** Whether the bytes kept are the ones the message was received as (not encoded again). */
