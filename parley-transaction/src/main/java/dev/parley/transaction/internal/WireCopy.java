@@ -22,6 +22,12 @@ final class WireCopy {
       .maxMessageSize(Integer.MAX_VALUE).maxHeaderSectionSize(Integer.MAX_VALUE)
       .maxHeaderCount(Integer.MAX_VALUE).maxLineLength(Integer.MAX_VALUE).build();
 
+  /**
+   * The parser of the last policy asked for (a server runs with one): parsers are immutable, so
+   * one is shared instead of a builder and a parser made for every copy checked or read.
+   */
+  private static volatile SipParser lastParser = parser(CompliancePolicy.STRICT);
+
   /** The encoded form of a built or changed message; null when {@link #verbatim} is kept. */
   private final byte[] bytes;
   /** The bytes a received, unchanged message was parsed from (read-only); else null. */
@@ -99,7 +105,16 @@ final class WireCopy {
       data = new byte[verbatim.remaining()];
       verbatim.duplicate().get(data);
     }
-    return SipParser.builder().config(NO_LIMITS).policy(policy).build().parse(data);
+    SipParser parser = lastParser;
+    if (parser.policy() != policy) {
+      parser = parser(policy);
+      lastParser = parser;
+    }
+    return parser.parse(data);
+  }
+
+  private static SipParser parser(CompliancePolicy policy) {
+    return SipParser.builder().config(NO_LIMITS).policy(policy).build();
   }
 
   /** {@link #message} as the request it was. */
