@@ -217,6 +217,49 @@ class OpenRelayTest extends ProxyFixture {
     assertThat(mallory.takeFinalResponse().statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void eachResponseOfACallIsSignedForTheContactItCarries() throws Exception {
+    start();
+    MockSipPeer bob = keep(MockSipPeer.start("127.0.0.2"));
+    bind("bob", bob.uri("bob"), 1f);
+    MockSipPeer caller = keep(MockSipPeer.start("127.0.0.3"));
+    SipRequest invite = caller.request("INVITE", "sip:bob@" + DOMAIN, "sip:carl@elsewhere.example",
+        "sip:bob@" + DOMAIN, "");
+    caller.send(invite, udp());
+    SipRequest atBob = bob.takeRequest();
+    String recordRoute = atBob.headers().get(HeaderName.RECORD_ROUTE);
+    bob.respondWithTag(atBob, 180, "bobtag", "Record-Route", recordRoute,
+        "Contact", "<" + bob.uri("bob") + ">");
+    String ringing = provisional(caller).headers().get(HeaderName.RECORD_ROUTE);
+    bob.respondWithTag(atBob, 183, "bobtag", "Record-Route", recordRoute,
+        "Contact", "<sip:elsewhere@192.0.2.99>");
+    String progress = provisional(caller).headers().get(HeaderName.RECORD_ROUTE);
+    bob.respondWithTag(atBob, 200, "bobtag", "Record-Route", recordRoute,
+        "Contact", "<" + bob.uri("bob") + ">");
+    SipResponse ok = caller.takeFinalResponse();
+    String answered = ok.headers().get(HeaderName.RECORD_ROUTE);
+
+    assertThat(ringing).contains(";psig=").isNotEqualTo(recordRoute);
+    assertThat(progress).as("another Contact, another signature").contains(";psig=")
+        .isNotEqualTo(ringing);
+    assertThat(answered).as("the 180's Contact again, its signature again").isEqualTo(ringing);
+    String fromCaller = "<sip:carl@elsewhere.example>;tag=" + invite.from().tag();
+    caller.send(inDialog("MESSAGE", caller, bob.uri("bob"), fromCaller,
+        "<sip:bob@" + DOMAIN + ">;tag=bobtag", invite.callId(), 2, answered), udp());
+    SipRequest m = bob.takeRequest(dev.parley.sip.SipMethod.MESSAGE);
+    bob.respondWithTag(m, 200, "bobtag");
+    assertThat(caller.takeFinalResponse().statusCode()).isEqualTo(200);
+  }
+
+  /** The next provisional response but a 100 (hop by hop, ours). */
+  private static SipResponse provisional(MockSipPeer peer) {
+    SipResponse r = peer.takeResponse();
+    while (r.statusCode() == 100) {
+      r = peer.takeResponse();
+    }
+    return r;
+  }
+
   /** A request inside a dialog, From and To given with their tags, Route as recorded. */
   static SipRequest inDialog(String method, MockSipPeer from, String requestUri, String fromHeader,
       String toHeader, String callId, int cseq, String route) {

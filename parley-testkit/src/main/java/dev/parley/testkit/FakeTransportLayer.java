@@ -18,6 +18,7 @@ import dev.parley.transport.TransportListener;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -79,6 +80,7 @@ public final class FakeTransportLayer implements TransportLayer {
   private final FakeScheduler scheduler;
   private final List<ListenPoint> listenPoints;
   private final List<Sent> sent = new ArrayList<>();
+  private final List<byte[]> givenWires = new ArrayList<>();
   private final List<TraceListener> traceListeners = new ArrayList<>();
   private final Map<String, Long> connections = new HashMap<>();
   private final Set<Long> closedConnections = new HashSet<>();
@@ -176,6 +178,40 @@ public final class FakeTransportLayer implements TransportLayer {
       return fail(message, null, flow, "connection closed: " + flow);
     }
     return transmit(message, null, flow);
+  }
+
+  /**
+   * Checks that {@code wire} is {@code message}'s encoding (the contract of the caller), records
+   * the array ({@link #givenWires}), then sends as {@link #send(SipMessage, Hop)}.
+   */
+  @Override
+  public CompletableFuture<Flow> send(SipMessage message, byte[] wire, Hop hop) {
+    given(message, wire);
+    return send(message, hop);
+  }
+
+  /** As {@link #send(SipMessage, byte[], Hop)}, over a flow. */
+  @Override
+  public CompletableFuture<Flow> send(SipMessage message, byte[] wire, Flow flow) {
+    given(message, wire);
+    return send(message, flow);
+  }
+
+  private void given(SipMessage message, byte[] wire) {
+    Objects.requireNonNull(message, "message");
+    Objects.requireNonNull(wire, "wire");
+    if (!Arrays.equals(wire, message.encode())) {
+      throw new IllegalArgumentException("wire is not the message's encoding");
+    }
+    givenWires.add(wire);
+  }
+
+  /**
+   * The arrays callers gave with their messages ({@code send(message, wire, ...)}), in order, the
+   * same objects: for a test that checks an encoding is made once and shared.
+   */
+  public List<byte[]> givenWires() {
+    return List.copyOf(givenWires);
   }
 
   @Override

@@ -77,12 +77,22 @@ public final class NettyTransportLayer implements TransportLayer {
 
   @Override
   public CompletableFuture<Flow> send(SipMessage message, Hop hop) {
-    return core.send(message, hop);
+    return core.send(message, null, hop);
   }
 
   @Override
   public CompletableFuture<Flow> send(SipMessage message, Flow flow) {
-    return core.send(message, flow);
+    return core.send(message, null, flow);
+  }
+
+  @Override
+  public CompletableFuture<Flow> send(SipMessage message, byte[] wire, Hop hop) {
+    return core.send(message, Objects.requireNonNull(wire, "wire"), hop);
+  }
+
+  @Override
+  public CompletableFuture<Flow> send(SipMessage message, byte[] wire, Flow flow) {
+    return core.send(message, Objects.requireNonNull(wire, "wire"), flow);
   }
 
   /**

@@ -54,6 +54,24 @@ public interface TransportLayer extends AutoCloseable {
    */
   CompletableFuture<Flow> send(SipMessage message, Flow flow);
 
+  /**
+   * {@link #send(SipMessage, Hop)} for a message its caller has encoded already: {@code wire} is
+   * {@code message.encode()}, which nobody writes to afterwards (the transport may keep it until
+   * it is written; the caller may keep it too, e.g. as the copy a lingering transaction holds),
+   * and is sent as it is instead of being encoded again. The default encodes again.
+   */
+  default CompletableFuture<Flow> send(SipMessage message, byte[] wire, Hop hop) {
+    return send(message, hop);
+  }
+
+  /**
+   * {@link #send(SipMessage, Flow)} for a message its caller has encoded already, as
+   * {@link #send(SipMessage, byte[], Hop)}. The default encodes again.
+   */
+  default CompletableFuture<Flow> send(SipMessage message, byte[] wire, Flow flow) {
+    return send(message, flow);
+  }
+
   /** A scheduler (event loop) for a new state machine, spreading load round-robin. */
   Scheduler nextScheduler();
 

@@ -49,11 +49,38 @@ abstract class AbstractClientTransaction extends AbstractTransaction implements 
   /** The transport failed to send the request or ACK (§17.1.4). On the scheduler. */
   abstract void transportError(Throwable cause);
 
+  /**
+   * Sends the request to the hop, the first time or again (a retransmission, before the
+   * transaction lingers): encoded once, that encoding then kept over UDP ({@link #requestWire}).
+   */
+  final void sendRequest() {
+    SipRequest r = request();
+    byte[] wire = requestWire;
+    if (wire == null) {
+      try {
+        wire = r.encode();
+      } catch (RuntimeException e) { // the transport reports it, as for any message
+        send(r, null);
+        return;
+      }
+      if (!reliable) { // else never sent again nor kept: the transaction ends at its final response
+        requestWire = wire;
+      }
+    }
+    send(r, wire);
+  }
+
   /** Sends {@code message} to the hop; a failure comes back as {@link #transportError}. */
   final void send(SipRequest message) {
+    send(message, null);
+  }
+
+  /** {@link #send(SipRequest)} with the message's encoding, or null to let the transport make it. */
+  private void send(SipRequest message, byte[] wire) {
     CompletableFuture<Flow> sent;
     try {
-      sent = layer.transport().send(message, hop);
+      sent = wire == null ? layer.transport().send(message, hop)
+          : layer.transport().send(message, wire, hop);
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }

@@ -109,8 +109,13 @@ abstract class AbstractServerTransaction extends AbstractTransaction implements 
 
   /** Sends a response the first time: counts it ({@link #send} again for retransmissions). */
   final void sendFirst(SipResponse response) {
+    sendFirst(response, null);
+  }
+
+  /** {@link #sendFirst(SipResponse)} with its encoding ({@link #send(SipResponse, byte[])}). */
+  final void sendFirst(SipResponse response, byte[] wire) {
     layer.responseSent(response.statusCode());
-    send(response);
+    send(response, wire);
   }
 
   /**
@@ -118,6 +123,14 @@ abstract class AbstractServerTransaction extends AbstractTransaction implements 
    * flow, to the fallback address from the Via; a second failure is a transport error.
    */
   final void send(SipResponse response) {
+    send(response, null);
+  }
+
+  /**
+   * {@link #send(SipResponse)} with the response's encoding ({@code response.encode()}, which
+   * nobody writes to), or null to let the transport make it.
+   */
+  final void send(SipResponse response, byte[] wire) {
     if (method.isInvite()) {
       Address to = response.to();
       if (to != null && to.tag() != null) {
@@ -125,7 +138,7 @@ abstract class AbstractServerTransaction extends AbstractTransaction implements 
       }
     }
     Flow f = flow;
-    sendTo(response, f).whenComplete((sent, e) -> {
+    sendTo(response, wire, f).whenComplete((sent, e) -> {
       if (e == null) {
         return;
       }
@@ -136,7 +149,8 @@ abstract class AbstractServerTransaction extends AbstractTransaction implements 
       }
       CompletableFuture<Flow> again;
       try {
-        again = layer.transport().send(response, fallback);
+        again = wire == null ? layer.transport().send(response, fallback)
+            : layer.transport().send(response, wire, fallback);
       } catch (RuntimeException ex) {
         again = CompletableFuture.failedFuture(ex);
       }
@@ -148,6 +162,18 @@ abstract class AbstractServerTransaction extends AbstractTransaction implements 
         }
       });
     });
+  }
+
+  /**
+   * The response's encoding, to send it and keep it; null when it cannot be encoded (then the
+   * transport's own attempt reports the failure, as for any response).
+   */
+  static byte[] encodeOrNull(SipResponse response) {
+    try {
+      return response.encode();
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /**
@@ -165,9 +191,10 @@ abstract class AbstractServerTransaction extends AbstractTransaction implements 
     send(response);
   }
 
-  private CompletableFuture<Flow> sendTo(SipResponse response, Flow f) {
+  private CompletableFuture<Flow> sendTo(SipResponse response, byte[] wire, Flow f) {
     try {
-      return layer.transport().send(response, f);
+      return wire == null ? layer.transport().send(response, f)
+          : layer.transport().send(response, wire, f);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

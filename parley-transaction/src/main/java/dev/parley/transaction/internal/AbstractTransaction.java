@@ -26,6 +26,12 @@ abstract class AbstractTransaction implements Transaction {
   /** The request, until the transaction compacts; then null and {@link #requestCopy} is set. */
   private volatile SipRequest request;
   private volatile WireCopy requestCopy;
+  /**
+   * The request's encoding, when this side encoded it to send it (a client transaction): sent
+   * again as it is for a retransmission, and kept as the request's {@link WireCopy} when the
+   * transaction compacts, so a request is encoded once. Null otherwise. On the scheduler.
+   */
+  byte[] requestWire;
   final Object key;
   final String branch;
   /** Whether the transport is reliable: no retransmissions, and Timers D, I, J, K are zero. */
@@ -124,16 +130,22 @@ abstract class AbstractTransaction implements Transaction {
 
   private void compactRequest() {
     SipRequest r = request;
-    WireCopy copy = r == null ? null : WireCopy.of(r);
+    WireCopy copy = r == null ? null : WireCopy.of(r, requestWire);
     if (copy != null) { // else kept as it is: its bytes do not parse back
       requestCopy = copy;
       request = null;
+      requestWire = null; // the copy holds it
     }
   }
 
   /** The request's bytes once compacted, else null (for {@link TransactionProbe}). */
   final WireCopy requestCopy() {
     return requestCopy;
+  }
+
+  /** The final response's bytes, for a state that keeps them (for {@link TransactionProbe}); else null. */
+  WireCopy responseCopy() {
+    return null;
   }
 
   /** What the lingering state keeps, compacted. On the scheduler, in a lingering state. */

@@ -95,7 +95,7 @@ public final class InviteClientTransaction extends AbstractClientTransaction {
       timerA = schedule(timerAInterval, this::timerAFired);
     }
     timerB = schedule(layer.timeoutMillis(), this::timerBFired);
-    send(request());
+    sendRequest();
   }
 
   private void timerAFired() {
@@ -104,7 +104,7 @@ public final class InviteClientTransaction extends AbstractClientTransaction {
     }
     timerAInterval *= 2;
     timerA = schedule(timerAInterval, this::timerAFired);
-    send(request());
+    sendRequest();
   }
 
   private void timerBFired() {

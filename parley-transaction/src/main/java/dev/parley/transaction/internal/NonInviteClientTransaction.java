@@ -76,7 +76,7 @@ public final class NonInviteClientTransaction extends AbstractClientTransaction 
       timerE = schedule(timerEInterval, this::timerEFired);
     }
     timerF = schedule(layer.timeoutMillis(), this::timerFFired);
-    send(request());
+    sendRequest();
   }
 
   private void timerEFired() {
@@ -85,7 +85,7 @@ public final class NonInviteClientTransaction extends AbstractClientTransaction 
     }
     timerEInterval = state == State.TRYING ? Math.min(2 * timerEInterval, layer.t2()) : layer.t2();
     timerE = schedule(timerEInterval, this::timerEFired);
-    send(request());
+    sendRequest();
   }
 
   private void timerFFired() {

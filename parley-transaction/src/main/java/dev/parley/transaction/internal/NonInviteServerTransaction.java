@@ -63,6 +63,11 @@ public final class NonInviteServerTransaction extends AbstractServerTransaction 
   private SipResponse lastResponse;
   /** The final response as bytes, once Completed has compacted ({@link #lastResponse} null). */
   private WireCopy finalCopy;
+  /**
+   * Completed over UDP, until it compacts: the final response's encoding, made once to send it,
+   * sent again as it is and kept as {@link #finalCopy}. On the scheduler.
+   */
+  private byte[] finalWire;
 
   NonInviteServerTransaction(DefaultTransactionLayer layer, Scheduler scheduler, SipRequest request,
       Object key, Flow flow, boolean layerOwned) {
@@ -77,7 +82,7 @@ public final class NonInviteServerTransaction extends AbstractServerTransaction 
     switch (state) {
       case PROCEEDING, COMPLETED -> {
         if (lastResponse != null) {
-          send(lastResponse);
+          send(lastResponse, finalWire);
         } else {
           sendAgain(finalCopy);
         }
@@ -98,8 +103,9 @@ public final class NonInviteServerTransaction extends AbstractServerTransaction 
           state = State.COMPLETED;
           if (!reliable) {
             timerJ = linger(layer.timeoutMillis(), this::timerJFired, true);
+            finalWire = encodeOrNull(response);
           }
-          sendFirst(response);
+          sendFirst(response, finalWire);
           if (!reliable && state == State.COMPLETED) {
             compactLater();
           }
@@ -118,12 +124,18 @@ public final class NonInviteServerTransaction extends AbstractServerTransaction 
   @Override
   void compact() {
     if (state == State.COMPLETED && lastResponse != null) {
-      WireCopy copy = WireCopy.of(lastResponse);
+      WireCopy copy = WireCopy.of(lastResponse, finalWire);
       if (copy != null) { // else kept as it is: its bytes do not parse back
         finalCopy = copy;
         lastResponse = null;
+        finalWire = null; // the copy holds it
       }
     }
+  }
+
+  @Override
+  WireCopy responseCopy() {
+    return finalCopy;
   }
 
   @Override

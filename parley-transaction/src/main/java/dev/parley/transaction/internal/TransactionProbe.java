@@ -37,6 +37,19 @@ public final class TransactionProbe {
     return copy == null ? "message" : copy.isVerbatim() ? "received bytes" : "encoded bytes";
   }
 
+  /**
+   * Whether the bytes {@code transaction} keeps for its request, or for the final response it
+   * resends, are {@code array} itself: the encoding made once to send that message, shared.
+   *
+   * @throws IllegalArgumentException if {@code transaction} is not one of this package's
+   */
+  public static boolean keeps(Transaction transaction, byte[] array) {
+    AbstractTransaction tx = of(transaction);
+    WireCopy request = tx.requestCopy();
+    WireCopy response = tx.responseCopy();
+    return (request != null && request.holds(array)) || (response != null && response.holds(array));
+  }
+
   private static AbstractTransaction of(Transaction transaction) {
     Objects.requireNonNull(transaction, "transaction");
     if (!(transaction instanceof AbstractTransaction tx)) {

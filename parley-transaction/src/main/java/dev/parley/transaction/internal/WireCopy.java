@@ -22,6 +22,12 @@ final class WireCopy {
       .maxMessageSize(Integer.MAX_VALUE).maxHeaderSectionSize(Integer.MAX_VALUE)
       .maxHeaderCount(Integer.MAX_VALUE).maxLineLength(Integer.MAX_VALUE).build();
 
+  /**
+   * The parser of the last policy asked for (a server runs with one): parsers are immutable, so
+   * one is shared instead of a builder and a parser made for every copy checked or read.
+   */
+  private static volatile SipParser lastParser = parser(CompliancePolicy.STRICT);
+
   /** The encoded form of a built or changed message; null when {@link #verbatim} is kept. */
   private final byte[] bytes;
   /** The bytes a received, unchanged message was parsed from (read-only); else null. */
@@ -45,6 +51,15 @@ final class WireCopy {
    * parses the framing and the start line once; the header values are read lazily.
    */
   static WireCopy of(SipMessage message) {
+    return of(message, null);
+  }
+
+  /**
+   * {@link #of(SipMessage)} with the encoding made to send {@code message} ({@code
+   * message.encode()}, which nobody writes to), or null: a built message is not encoded again,
+   * only checked.
+   */
+  static WireCopy of(SipMessage message, byte[] sent) {
     if (message == null) {
       return null;
     }
@@ -52,7 +67,7 @@ final class WireCopy {
     if (verbatim != null) {
       return new WireCopy(null, verbatim, message.policy());
     }
-    WireCopy copy = new WireCopy(message.encode(), null, message.policy());
+    WireCopy copy = new WireCopy(sent != null ? sent : message.encode(), null, message.policy());
     try {
       copy.message();
     } catch (RuntimeException e) {
@@ -64,6 +79,11 @@ final class WireCopy {
   /** The size kept, in bytes. */
   int length() {
     return bytes != null ? bytes.length : verbatim.remaining();
+  }
+
+  /** Whether the bytes kept are {@code array} itself (for tests: an encoding shared, not made again). */
+  boolean holds(byte[] array) {
+    return bytes != null && bytes == array;
   }
 
   /** Whether the bytes kept are the ones the message was received as (not encoded again). */
@@ -85,7 +105,16 @@ final class WireCopy {
       data = new byte[verbatim.remaining()];
       verbatim.duplicate().get(data);
     }
-    return SipParser.builder().config(NO_LIMITS).policy(policy).build().parse(data);
+    SipParser parser = lastParser;
+    if (parser.policy() != policy) {
+      parser = parser(policy);
+      lastParser = parser;
+    }
+    return parser.parse(data);
+  }
+
+  private static SipParser parser(CompliancePolicy policy) {
+    return SipParser.builder().config(NO_LIMITS).policy(policy).build();
   }
 
   /** {@link #message} as the request it was. */

@@ -39,11 +39,14 @@ final class MessageSender {
     this.connections = connections;
   }
 
-  /** Sends {@code message} to {@code hop}; completes with the flow it left on. */
-  CompletableFuture<Flow> send(SipMessage message, Hop hop) {
+  /**
+   * Sends {@code message} to {@code hop}; completes with the flow it left on. {@code wire} is
+   * its encoding (not written to), or null to encode it here.
+   */
+  CompletableFuture<Flow> send(SipMessage message, byte[] wire, Hop hop) {
     Outgoing out;
     try {
-      out = new Outgoing(message, message.encode(), hop.address());
+      out = new Outgoing(message, wire != null ? wire : message.encode(), hop.address());
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(new TransportException("cannot encode: " + e, e));
     }
@@ -57,13 +60,17 @@ final class MessageSender {
         new Connection.Key(hop.transport(), hop.address()));
   }
 
-  /** Sends {@code message} over {@code flow}: its UDP socket, or its connection if still open. */
-  CompletableFuture<Flow> send(SipMessage message, Flow flow) {
-    byte[] wire;
-    try {
-      wire = message.encode();
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(new TransportException("cannot encode: " + e, e));
+  /**
+   * Sends {@code message} over {@code flow}: its UDP socket, or its connection if still open.
+   * {@code wire} is its encoding (not written to), or null to encode it here.
+   */
+  CompletableFuture<Flow> send(SipMessage message, byte[] wire, Flow flow) {
+    if (wire == null) {
+      try {
+        wire = message.encode();
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(new TransportException("cannot encode: " + e, e));
+      }
     }
     if (flow.transport() == Transport.UDP) {
       return udp.send(new Outgoing(message, wire, flow.remote()), flow.local());

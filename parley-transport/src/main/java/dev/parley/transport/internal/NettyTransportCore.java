@@ -326,22 +326,24 @@ public final class NettyTransportCore {
 
   // ---------------------------------------------------------------- sending
 
-  public CompletableFuture<Flow> send(SipMessage message, Hop hop) {
+  /** Sends {@code message} to {@code hop}; {@code wire} is its encoding, or null to encode it. */
+  public CompletableFuture<Flow> send(SipMessage message, byte[] wire, Hop hop) {
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(hop, "hop");
     if (!running()) {
       return notRunning();
     }
-    return sender.send(message, hop);
+    return sender.send(message, wire, hop);
   }
 
-  public CompletableFuture<Flow> send(SipMessage message, Flow flow) {
+  /** Sends {@code message} over {@code flow}; {@code wire} is its encoding, or null to encode it. */
+  public CompletableFuture<Flow> send(SipMessage message, byte[] wire, Flow flow) {
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(flow, "flow");
     if (!running()) {
       return notRunning();
     }
-    return sender.send(message, flow);
+    return sender.send(message, wire, flow);
   }
 
   private static <T> CompletableFuture<T> notRunning() {

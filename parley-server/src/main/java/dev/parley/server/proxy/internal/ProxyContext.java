@@ -5,12 +5,14 @@ import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.Tags;
+import dev.parley.sip.Uri;
 import dev.parley.transaction.ClientTransaction;
 import dev.parley.transaction.ServerTransaction;
 import dev.parley.transport.Hop;
 import dev.parley.transport.Scheduler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -194,11 +196,15 @@ final class ProxyContext {
       return response;
     }
     // the callee reached over the flow of its binding: the caller's requests go there too
-    String flow = branch.target.flowToken();
-    String callee = core.signer().sign(received.callId(), received.from().tag(),
-        response.contacts().isEmpty() ? null : response.contacts().get(0).uri(), flow);
-    String theirs = ";" + RouteSigner.PARAMETER + "=" + callee
-        + (flow == null ? "" : ";" + RouteSigner.FLOW_PARAMETER + "=" + flow);
+    Uri contact = response.contacts().isEmpty() ? null : response.contacts().get(0).uri();
+    String theirs = branch.signedFor(contact);
+    if (theirs == null) { // the 180 and the 200 of a call usually carry one Contact: signed once
+      String flow = branch.target.flowToken();
+      String callee = core.signer().sign(received.callId(), received.from().tag(), contact, flow);
+      theirs = ";" + RouteSigner.PARAMETER + "=" + callee
+          + (flow == null ? "" : ";" + RouteSigner.FLOW_PARAMETER + "=" + flow);
+      branch.signed(contact, theirs);
+    }
     SipResponse.Builder b = response.toBuilder().removeHeader(HeaderName.RECORD_ROUTE);
     for (String v : values) {
       b.header(HeaderName.RECORD_ROUTE, v.replace(ours, theirs));
@@ -277,9 +283,22 @@ final class ProxyContext {
     boolean done;
     Scheduler.Timer timerC;
     Hop hop;
+    /** The callee Contact our Record-Route was last signed for in a response, and that text. */
+    private Uri signedContact;
+    private String signedText;
 
     Branch(ProxyTarget target) {
       this.target = target;
+    }
+
+    /** Our Record-Route text signed for {@code contact} in an earlier response, else null. */
+    String signedFor(Uri contact) {
+      return signedText != null && Objects.equals(contact, signedContact) ? signedText : null;
+    }
+
+    void signed(Uri contact, String text) {
+      signedContact = contact;
+      signedText = text;
     }
 
     void resolve() {
