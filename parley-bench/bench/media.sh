@@ -35,7 +35,8 @@
 #   JVM_OPTS         flags of the parley uas JVM ["-Xms512m -Xmx512m -XX:+UseG1GC"]
 #   PROBE_JVM_OPTS   flags of the probe's JVM ["-Xms256m -Xmx256m"]
 #   SIP_PORT         the servers' SIP port on 127.0.0.1 [35080]; SIPp uac and the probe use others
-#   UAS_ARGS         more options of parley uas, e.g. "--media-threads 1" [none]
+#   UAS_ARGS         more options of parley uas, e.g. "--media-threads 1", or "--echo-port 34000
+#                    --media-wakeup-us 1000 --media-wakeup-batch 12" (docs/cli.md) [none]
 #   SKIP_BUILD=1     reuse the jars already built
 #   QUIET_BUSY, QUIET_WAIT  wait before measuring until the CPUs are less busy than this
 #                    percentage over 5 s (100 disables), for at most this many seconds [30, 60]

@@ -74,6 +74,12 @@ final class UasCommand implements Callable<Integer> {
           + " that came meanwhile (less CPU, up to US more delay). Default 0.")
   int mediaWakeupMicros;
 
+  @Option(names = "--media-wakeup-batch", paramLabel = "N", defaultValue = "0",
+      description = "With --media-wakeup-us: make the spacing adaptive, each media thread waking"
+          + " about when N packets have come at its current packet rate, never later than US"
+          + " (less delay at high rates). 0..1024; default 0: the spacing is always US.")
+  int mediaWakeupBatch;
+
   @Option(names = "--echo-port", paramLabel = "PORT", defaultValue = "0",
       description = "With --media echo: every call's answer names this one even RTP port (RTCP on"
           + " PORT+1), which echoes the RTP of every call's offered address, reading and sending"
@@ -124,7 +130,7 @@ final class UasCommand implements Callable<Integer> {
     if (mode != null) {
       try {
         mediaPlane = new UasMedia(mode, points.get(0).address().getAddress(), range[0], range[1],
-            mediaThreads, mediaWakeupMicros, echoPort);
+            mediaThreads, mediaWakeupMicros, mediaWakeupBatch, echoPort);
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }

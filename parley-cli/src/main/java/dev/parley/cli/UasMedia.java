@@ -136,7 +136,8 @@ final class UasMedia implements AutoCloseable {
    * @param bindAddress where RTP sockets bind (the SIP listen address)
    * @param minPort lowest RTP port; {@code maxPort} the highest (RTP on even ports, RTCP + 1)
    * @param threads the media event loops; {@code wakeupMicros} their wake-up spacing
-   *     ({@link MediaNetworkConfig#wakeupSpacingMicros()})
+   *     ({@link MediaNetworkConfig#wakeupSpacingMicros()}), {@code wakeupBatch} its adaptive
+   *     batch ({@link MediaNetworkConfig#wakeupBatch()}, 0: fixed)
    * @param echoPort with echo, the one RTP port of every call ({@link SharedEchoPort}, as many
    *     calls as the range has sockets); 0 for a socket per call
    * @throws IllegalArgumentException if the range is unusable, the echo port cannot be bound or
@@ -144,7 +145,7 @@ final class UasMedia implements AutoCloseable {
    *     ({@code --rtp-ports: }, {@code --echo-port: }, {@code --media: })
    */
   UasMedia(Mode mode, InetAddress bindAddress, int minPort, int maxPort, int threads,
-      int wakeupMicros, int echoPort) {
+      int wakeupMicros, int wakeupBatch, int echoPort) {
     this.mode = Objects.requireNonNull(mode, "mode");
     if (threads < 1 || threads > 64) {
       throw new IllegalArgumentException("--media-threads: out of range 1..64: " + threads);
@@ -153,11 +154,19 @@ final class UasMedia implements AutoCloseable {
       throw new IllegalArgumentException("--media-wakeup-us: out of range 0.."
           + MediaNetworkConfig.MAX_WAKEUP_SPACING_MICROS + ": " + wakeupMicros);
     }
+    if (wakeupBatch < 0 || wakeupBatch > MediaNetworkConfig.MAX_WAKEUP_BATCH) {
+      throw new IllegalArgumentException("--media-wakeup-batch: out of range 0.."
+          + MediaNetworkConfig.MAX_WAKEUP_BATCH + ": " + wakeupBatch);
+    }
+    if (wakeupBatch > 0 && wakeupMicros == 0) {
+      throw new IllegalArgumentException("--media-wakeup-batch: only with --media-wakeup-us"
+          + " (its longest spacing)");
+    }
     MediaNetworkConfig config;
     try {
       config = MediaNetworkConfig.builder().bindAddress(bindAddress)
           .portRange(minPort, maxPort).threads(threads)
-          .wakeupSpacingMicros(wakeupMicros).build();
+          .wakeupSpacingMicros(wakeupMicros).wakeupBatch(wakeupBatch).build();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--rtp-ports: " + e.getMessage(), e);
     }

@@ -292,6 +292,10 @@ class UasMediaTest {
         "--media-threads", "0");
     assertUsageError("--media-wakeup-us: out of range 0..10000: 10001", "--media", "echo",
         "--media-wakeup-us", "10001");
+    assertUsageError("--media-wakeup-batch: out of range 0..1024: 1025", "--media", "echo",
+        "--media-wakeup-us", "500", "--media-wakeup-batch", "1025");
+    assertUsageError("--media-wakeup-batch: only with --media-wakeup-us", "--media", "echo",
+        "--media-wakeup-batch", "12");
     assertUsageError("--echo-port: only with --media echo", "--echo-port", "30000");
     assertUsageError("--echo-port: only with --media echo", "--media", "tone:440",
         "--echo-port", "30000");

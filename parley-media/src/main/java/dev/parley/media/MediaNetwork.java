@@ -72,7 +72,8 @@ public final class MediaNetwork implements AutoCloseable {
     this.range = new PortRange(config.minPort(), config.maxPort());
     this.transport = MediaTransport.choose(config.nativeTransport());
     this.group = new MultiThreadIoEventLoopGroup(config.threads(), new MediaThreadFactory(),
-        transport.ioHandlerFactory(config.wakeupSpacingMicros() * 1000L));
+        transport.ioHandlerFactory(config.wakeupSpacingMicros() * 1000L,
+            config.wakeupBatch()));
     this.binder = new RtpSocketBinder(config, range, transport);
     log.info("Media network started: {} ({})", config, transport);
   }

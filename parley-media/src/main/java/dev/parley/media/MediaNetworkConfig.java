@@ -33,6 +33,8 @@ public final class MediaNetworkConfig {
   public static final int DEFAULT_MAX_PENDING_SENDS = 256;
   /** Largest wake-up spacing that may be configured, in microseconds: {@value} (10 ms). */
   public static final int MAX_WAKEUP_SPACING_MICROS = 10_000;
+  /** Largest adaptive wake-up batch that may be configured, in packets: {@value}. */
+  public static final int MAX_WAKEUP_BATCH = 1024;
 
   private final InetAddress bindAddress;
   private final int minPort;
@@ -45,6 +47,7 @@ public final class MediaNetworkConfig {
   private final int maxPendingSends;
   private final boolean nativeTransport;
   private final int wakeupSpacingMicros;
+  private final int wakeupBatch;
 
   private MediaNetworkConfig(Builder b) {
     this.bindAddress = b.bindAddress;
@@ -58,6 +61,7 @@ public final class MediaNetworkConfig {
     this.maxPendingSends = b.maxPendingSends;
     this.nativeTransport = b.nativeTransport;
     this.wakeupSpacingMicros = b.wakeupSpacingMicros;
+    this.wakeupBatch = b.wakeupBatch;
   }
 
   /** A builder with every default. */
@@ -84,6 +88,7 @@ public final class MediaNetworkConfig {
     b.maxPendingSends = maxPendingSends;
     b.nativeTransport = nativeTransport;
     b.wakeupSpacingMicros = wakeupSpacingMicros;
+    b.wakeupBatch = wakeupBatch;
     return b;
   }
 
@@ -154,6 +159,18 @@ public final class MediaNetworkConfig {
     return wakeupSpacingMicros;
   }
 
+  /**
+   * With a {@link #wakeupSpacingMicros()}, the packets a wake-up should find (0, the default:
+   * the spacing is fixed). When above 0 each loop estimates the packet rate of its sockets (of
+   * every {@link SharedEchoPort} and {@link RtpSocket} on it) and spaces its waits by the time
+   * this many packets take to come at that rate, never more than the spacing: the whole spacing
+   * at low rates, where a wake-up per few packets costs the most, less as the rate grows, so that
+   * the delay a packet may wait shrinks where a wake-up finds a full batch anyway.
+   */
+  public int wakeupBatch() {
+    return wakeupBatch;
+  }
+
   @Override
   public String toString() {
     return "MediaNetworkConfig{" + bindAddress.getHostAddress() + " ports " + minPort + ".."
@@ -161,7 +178,7 @@ public final class MediaNetworkConfig {
         + ", receiveBufferSize " + receiveBufferSize + ", symmetricRtp " + symmetricRtp
         + ", relatchPackets " + relatchPackets + ", maxPendingSends " + maxPendingSends
         + ", nativeTransport " + nativeTransport + ", wakeupSpacingMicros " + wakeupSpacingMicros
-        + "}";
+        + ", wakeupBatch " + wakeupBatch + "}";
   }
 
   /** Builds a {@link MediaNetworkConfig}; {@link #build()} checks the values. */
@@ -177,6 +194,7 @@ public final class MediaNetworkConfig {
     private int maxPendingSends = DEFAULT_MAX_PENDING_SENDS;
     private boolean nativeTransport = true;
     private int wakeupSpacingMicros;
+    private int wakeupBatch;
 
     private Builder() {}
 
@@ -246,6 +264,16 @@ public final class MediaNetworkConfig {
     }
 
     /**
+     * The packets a wake-up should find, 0..{@value MediaNetworkConfig#MAX_WAKEUP_BATCH} (see
+     * {@link MediaNetworkConfig#wakeupBatch()}); 0 by default; above 0 only with a wake-up
+     * spacing.
+     */
+    public Builder wakeupBatch(int packets) {
+      this.wakeupBatch = packets;
+      return this;
+    }
+
+    /**
      * The settings.
      *
      * @throws IllegalArgumentException naming the value out of range
@@ -283,6 +311,13 @@ public final class MediaNetworkConfig {
       if (wakeupSpacingMicros < 0 || wakeupSpacingMicros > MAX_WAKEUP_SPACING_MICROS) {
         throw new IllegalArgumentException("wakeupSpacingMicros out of range: "
             + wakeupSpacingMicros);
+      }
+      if (wakeupBatch < 0 || wakeupBatch > MAX_WAKEUP_BATCH) {
+        throw new IllegalArgumentException("wakeupBatch out of range: " + wakeupBatch);
+      }
+      if (wakeupBatch > 0 && wakeupSpacingMicros == 0) {
+        throw new IllegalArgumentException("wakeupBatch " + wakeupBatch
+            + " needs a wakeupSpacingMicros above 0 (its most)");
       }
       return new MediaNetworkConfig(this);
     }

@@ -142,6 +142,12 @@ class MediaNetworkTest {
         .hasMessageContaining("wakeupSpacingMicros");
     assertThatThrownBy(() -> MediaNetworkConfig.builder().wakeupSpacingMicros(10_001).build())
         .hasMessageContaining("wakeupSpacingMicros");
+    assertThatThrownBy(() -> MediaNetworkConfig.builder().wakeupSpacingMicros(500)
+        .wakeupBatch(-1).build()).hasMessageContaining("wakeupBatch");
+    assertThatThrownBy(() -> MediaNetworkConfig.builder().wakeupSpacingMicros(500)
+        .wakeupBatch(1025).build()).hasMessageContaining("wakeupBatch");
+    assertThatThrownBy(() -> MediaNetworkConfig.builder().wakeupBatch(12).build())
+        .hasMessageContaining("wakeupBatch 12 needs a wakeupSpacingMicros");
     assertThatThrownBy(() -> MediaNetworkConfig.builder().bindAddress(null))
         .hasMessageContaining("bindAddress");
   }
@@ -156,6 +162,7 @@ class MediaNetworkTest {
     assertThat(c.threads()).isEqualTo(2);
     assertThat(c.symmetricRtp()).isTrue();
     assertThat(c.wakeupSpacingMicros()).isZero();
+    assertThat(c.wakeupBatch()).isZero();
     assertThat(c.toBuilder().build().toString()).isEqualTo(c.toString());
   }
 

@@ -28,10 +28,14 @@ class SharedEchoPortTest {
   private SharedEchoPort echo;
   private final DatagramSocket[] peers = new DatagramSocket[3];
 
+  /** The network's settings; subclasses run every test again with others. */
+  MediaNetworkConfig.Builder config() {
+    return MediaNetworkConfig.builder().bindAddress(LOOPBACK).portRange(40000, 49999).threads(1);
+  }
+
   @BeforeEach
   void start() throws IOException {
-    network = new MediaNetwork(MediaNetworkConfig.builder().bindAddress(LOOPBACK)
-        .portRange(40000, 49999).threads(1).build());
+    network = new MediaNetwork(config().build());
     echo = openOnFreePort(network, 2);
     for (int i = 0; i < peers.length; i++) {
       peers[i] = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));

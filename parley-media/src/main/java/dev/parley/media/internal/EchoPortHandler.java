@@ -50,8 +50,10 @@ public final class EchoPortHandler extends ChannelInboundHandlerAdapter {
   private final LongAdder malformed = new LongAdder();
   private final LongAdder sendsDropped = new LongAdder();
   private final AtomicBoolean errorLogged = new AtomicBoolean();
-  /** Whether echoes were written since the last flush; the loop's only. */
-  private boolean unflushed;
+  /** Datagrams read, echoes written and their bytes since the last read ended; the loop's only. */
+  private int readNow;
+  private int echoedNow;
+  private long bytesNow;
 
   public EchoPortHandler(Sources sources, boolean rtcpPort, int maxDatagramSize) {
     this.sources = sources;
@@ -63,6 +65,7 @@ public final class EchoPortHandler extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     try {
       if (msg instanceof DatagramPacket p) {
+        readNow++;
         received(ctx, p.content(), p.sender());
       }
     } finally {
@@ -88,9 +91,8 @@ public final class EchoPortHandler extends ChannelInboundHandlerAdapter {
       // the received buffer itself goes back: the release after this call drops the
       // packet's reference, the write holds the one taken here
       ctx.write(new DatagramPacket(packet.retain(), source), ctx.voidPromise());
-      unflushed = true;
-      echoed.increment();
-      bytes.add(length);
+      echoedNow++;
+      bytesNow += length;
     }
   }
 
@@ -102,8 +104,17 @@ public final class EchoPortHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (unflushed) {
-      unflushed = false;
+    // once per read of up to a batch of datagrams, not per datagram: the counters, the loop's
+    // adaptive spacing (when it has one), then the echoes' flush
+    if (readNow > 0) {
+      SpacedSelectStrategy.received(readNow);
+      readNow = 0;
+    }
+    if (echoedNow > 0) {
+      echoed.add(echoedNow);
+      bytes.add(bytesNow);
+      echoedNow = 0;
+      bytesNow = 0;
       ctx.flush();
     }
   }

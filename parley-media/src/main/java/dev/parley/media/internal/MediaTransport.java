@@ -27,11 +27,12 @@ public enum MediaTransport {
 
   /**
    * The factory of the event loops' I/O handlers; {@code spacingNanos} > 0 spaces the loops'
-   * waits ({@link SpacedSelectStrategy}), 0 leaves Netty's default.
+   * waits ({@link SpacedSelectStrategy}), 0 leaves Netty's default; {@code batch} > 0 makes the
+   * spacing adaptive (at most {@code spacingNanos}, the time {@code batch} packets take).
    */
-  public IoHandlerFactory ioHandlerFactory(long spacingNanos) {
+  public IoHandlerFactory ioHandlerFactory(long spacingNanos, int batch) {
     SelectStrategyFactory strategies = spacingNanos <= 0 ? null
-        : () -> new SpacedSelectStrategy(spacingNanos);
+        : () -> new SpacedSelectStrategy(spacingNanos, batch);
     return switch (this) {
       case NIO -> strategies == null ? NioIoHandler.newFactory()
           : NioIoHandler.newFactory(SelectorProvider.provider(), strategies);

@@ -22,6 +22,7 @@ final class RtpChannelHandler extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     try {
       if (msg instanceof DatagramPacket p) {
+        SpacedSelectStrategy.received(1);
         socket.received(rtcpPort, p.content(), p.sender());
       }
     } finally {
