@@ -84,26 +84,45 @@ final class WireGrammar extends WireUriGrammar {
     if (!list) {
       return null;
     }
+    Object second = g.next(rule);
+    if (second == null) {
+      return null;
+    }
+    if (g.pos == g.end) {
+      return List.of(first, second); // the usual list (two Routes): one object, no ArrayList
+    }
     List<Object> out = new ArrayList<>(4);
     out.add(first);
+    out.add(second);
     while (g.pos < g.end) {
-      if (b[g.pos] != ',') {
-        return null;
-      }
-      g.pos++;
-      g.sws();
-      if (g.pos == g.end || b[g.pos] == ',') {
-        return null;
-      }
-      Object next = rule.read(g);
+      Object next = g.next(rule);
       if (next == null) {
         return null;
       }
       out.add(next);
-      g.sws();
     }
-    // Cached and handed out as it is; List.of's family (two values: one object), few list classes
-    return out.size() == 2 ? List.of(first, out.get(1)) : List.copyOf(out);
+    // Cached and handed out as it is (unmodifiable)
+    return List.copyOf(out);
+  }
+
+  /**
+   * COMMA, the element after it read with {@code rule}, and the SWS after that; null when
+   * declined. At an octet of the field ({@code pos < end}).
+   */
+  private Object next(Rule rule) {
+    if (b[pos] != ',') {
+      return null;
+    }
+    pos++;
+    sws();
+    if (pos == end || b[pos] == ',') {
+      return null;
+    }
+    Object element = rule.read(this);
+    if (element != null) {
+      sws();
+    }
+    return element;
   }
 
   /** A {@code SIP-URI} or {@code SIPS-URI} filling {@code b[from, to)} exactly, or null. */
@@ -120,10 +139,12 @@ final class WireGrammar extends WireUriGrammar {
    * protocol-name SLASH protocol-version SLASH transport, here exactly {@code SIP/2.0/}.
    */
   Via viaParm() {
-    if (!literal("SIP/2.0/")) {
-      return null;
+    String transport = WireTokens.sentProtocol(b, pos, end);
+    if (transport != null) {
+      pos += 11; // "SIP/2.0/" and a transport of three letters; the LWS after it follows
+    } else if (literal("SIP/2.0/")) {
+      transport = token(WireTokens.COMMON_TRANSPORTS);
     }
-    String transport = token(WireTokens.COMMON_TRANSPORTS);
     if (transport == null || !lws()) {
       return null;
     }
