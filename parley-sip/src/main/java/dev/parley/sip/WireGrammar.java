@@ -1,6 +1,5 @@
 package dev.parley.sip;
 
-import dev.parley.sip.internal.CharSource;
 import dev.parley.sip.internal.Chars;
 import dev.parley.sip.internal.Rfc3261Rules;
 import java.util.ArrayList;
@@ -12,7 +11,8 @@ import java.util.List;
  * SIP URI (RFC 3261 §25.1), read straight from the parsed message's bytes, each octet classified
  * by {@link Chars}' table, with a String created only for each component handed out. The rules
  * it shares with the String grammar (host, port, the URI parameters, callid, token, escapes) are
- * those of {@link Rfc3261Rules}, read over the same octets.
+ * those of {@link Rfc3261Rules}, read over the same octets. The URI rules, host, port and the
+ * reader's state are in {@link WireUriGrammar}, which this class extends.
  *
  * <p>It accepts only the usual shape of each rule: ASCII, single separators without surrounding
  * whitespace inside a value, {@code sip:}/{@code sips:} URIs without password, IPv6 reference or
@@ -26,7 +26,7 @@ import java.util.List;
  * <p>One instance reads one header field (or one start line's URI); not thread-safe. The static
  * entry points are.
  */
-final class WireGrammar extends CharSource {
+final class WireGrammar extends WireUriGrammar {
   /**
    * The element rules of the headers with a fast path. An enum read through one switch rather
    * than a function per header: the call site that reads elements stays monomorphic.
@@ -55,27 +55,8 @@ final class WireGrammar extends CharSource {
     }
   }
 
-  /** More parameters than this on one value or URI are declined, which bounds the recursion. */
-  private static final int MAX_PARAMETERS = 16;
-  private final byte[] b;
-  private final int end;
-  private int pos;
-  /**
-   * The parameter list being read, names and values in turn ({@link Parameters}' form):
-   * allocated at its exact size by the last parameter.
-   */
-  private String[] pairs;
-
   private WireGrammar(byte[] b, int from, int to) {
-    this.b = b;
-    this.pos = from;
-    this.end = to;
-  }
-
-  /** The octet at {@code i}, for the rules of {@link Rfc3261Rules}. */
-  @Override
-  public int at(int i) {
-    return b[i] & 0xFF;
+    super(b, from, to);
   }
 
   // --- entry points ---------------------------------------------------------------------------
@@ -103,26 +84,45 @@ final class WireGrammar extends CharSource {
     if (!list) {
       return null;
     }
+    Object second = g.next(rule);
+    if (second == null) {
+      return null;
+    }
+    if (g.pos == g.end) {
+      return List.of(first, second); // the usual list (two Routes): one object, no ArrayList
+    }
     List<Object> out = new ArrayList<>(4);
     out.add(first);
+    out.add(second);
     while (g.pos < g.end) {
-      if (b[g.pos] != ',') {
-        return null;
-      }
-      g.pos++;
-      g.sws();
-      if (g.pos == g.end || b[g.pos] == ',') {
-        return null;
-      }
-      Object next = rule.read(g);
+      Object next = g.next(rule);
       if (next == null) {
         return null;
       }
       out.add(next);
-      g.sws();
     }
-    // Cached and handed out as it is; List.of's family (two values: one object), few list classes
-    return out.size() == 2 ? List.of(first, out.get(1)) : List.copyOf(out);
+    // Cached and handed out as it is (unmodifiable)
+    return List.copyOf(out);
+  }
+
+  /**
+   * COMMA, the element after it read with {@code rule}, and the SWS after that; null when
+   * declined. At an octet of the field ({@code pos < end}).
+   */
+  private Object next(Rule rule) {
+    if (b[pos] != ',') {
+      return null;
+    }
+    pos++;
+    sws();
+    if (pos == end || b[pos] == ',') {
+      return null;
+    }
+    Object element = rule.read(this);
+    if (element != null) {
+      sws();
+    }
+    return element;
   }
 
   /** A {@code SIP-URI} or {@code SIPS-URI} filling {@code b[from, to)} exactly, or null. */
@@ -139,10 +139,12 @@ final class WireGrammar extends CharSource {
    * protocol-name SLASH protocol-version SLASH transport, here exactly {@code SIP/2.0/}.
    */
   Via viaParm() {
-    if (!literal("SIP/2.0/")) {
-      return null;
+    String transport = WireTokens.sentProtocol(b, pos, end);
+    if (transport != null) {
+      pos += 11; // "SIP/2.0/" and a transport of three letters; the LWS after it follows
+    } else if (literal("SIP/2.0/")) {
+      transport = token(WireTokens.COMMON_TRANSPORTS);
     }
-    String transport = token(WireTokens.COMMON_TRANSPORTS);
     if (transport == null || !lws()) {
       return null;
     }
@@ -385,158 +387,6 @@ final class WireGrammar extends CharSource {
     return false;
   }
 
-  // --- SIP URI ----------------------------------------------------------------------------------
-
-  /**
-   * SIP-URI = "sip:" [ userinfo ] hostport uri-parameters, SIPS-URI likewise with "sips:", read
-   * from {@code from} as far as it goes within {@code to}; the caller checks where it stopped
-   * ({@link #pos}): the String grammar reads a slice, which the URI must fill.
-   *
-   * <p>userinfo = user "@" (no password). The String grammar ends the userinfo at the first '@'
-   * of the slice; here the user is the run of user characters before an '@'. Where they differ
-   * (an '@' after a character that is not one), no rule below reads the '@', so the URI stops
-   * before the end of the slice and is declined.
-   */
-  private SipUri sipUri(int from, int to) {
-    boolean secure;
-    if (to - from > 4 && lower(from) == 's' && lower(from + 1) == 'i' && lower(from + 2) == 'p') {
-      if (b[from + 3] == ':') {
-        secure = false;
-        pos = from + 4;
-      } else if (lower(from + 3) == 's' && b[from + 4] == ':') {
-        secure = true;
-        pos = from + 5;
-      } else {
-        return null;
-      }
-    } else {
-      return null;
-    }
-    String user = null;
-    int userStart = pos;
-    if (!escapedRun(to, Chars.USER)) {
-      return null;
-    }
-    if (pos < to && b[pos] == '@') {
-      if (pos == userStart) {
-        return null;
-      }
-      user = string(userStart, pos);
-      pos++;
-    } else {
-      pos = userStart;
-    }
-    int hostStart = pos;
-    if (!host(to)) {
-      return null;
-    }
-    String host = string(hostStart, pos);
-    int port = -1;
-    if (pos < to && b[pos] == ':') {
-      pos++;
-      port = port(to);
-      if (port < 0) {
-        return null;
-      }
-    }
-    Parameters parameters = uriParameters(to);
-    if (parameters == null) {
-      return null;
-    }
-    return new SipUri(secure, user, null, host, port, parameters, UriHeaders.EMPTY);
-  }
-
-  /** uri-parameters = *( ";" uri-parameter ), up to {@code to}. */
-  private Parameters uriParameters(int to) {
-    if (pos == to || b[pos] != ';') {
-      return Parameters.EMPTY;
-    }
-    return uriParameter(to, 0) ? new Parameters(pairs) : null;
-  }
-
-  /**
-   * uri-parameter = pname [ "=" pvalue ], pname / pvalue = 1*paramchar; the values of ttl,
-   * transport, user and method checked against their rules; maddr declined.
-   */
-  private boolean uriParameter(int to, int index) {
-    if (pos == to || b[pos] != ';') {
-      pairs = new String[2 * index];
-      return true;
-    }
-    if (index == MAX_PARAMETERS) {
-      return false;
-    }
-    pos++;
-    int nameStart = pos;
-    if (!escapedRun(to, Chars.PARAM) || pos == nameStart) {
-      return false;
-    }
-    int nameEnd = pos;
-    String value = null;
-    if (pos < to && b[pos] == '=') {
-      pos++;
-      int valueStart = pos;
-      int kind = Rfc3261Rules.uriParameterKind(this, nameStart, nameEnd);
-      if (!escapedRun(to, Chars.PARAM) || pos == valueStart || kind == Rfc3261Rules.MADDR_PARAMETER
-          || Rfc3261Rules.fault(Rfc3261Rules.uriParameterValue(kind, this, valueStart, pos))
-          != Rfc3261Rules.OK) {
-        return false;
-      }
-      value = string(valueStart, pos);
-    }
-    String name = common(WireTokens.COMMON_URI_PARAMETERS, nameStart, nameEnd);
-    if (!uriParameter(to, index + 1)) {
-      return false;
-    }
-    pairs[2 * index] = name;
-    pairs[2 * index + 1] = value;
-    return true;
-  }
-
-  /**
-   * Octets of {@code classes} and escaped = "%" HEXDIG HEXDIG up to {@code limit}; false when an
-   * octet that is neither ends the run before an octet the String grammar would question ('%'
-   * without two hex digits, a character RFC 3261 §19.1.2 wants escaped).
-   */
-  private boolean escapedRun(int limit, int classes) {
-    pos = Rfc3261Rules.escapedRunEnd(this, pos, limit, classes);
-    return pos >= limit || !(b[pos] == '%' || Chars.isOctet(b[pos], Chars.UNWISE));
-  }
-
-  // --- host / port --------------------------------------------------------------------------
-
-  /**
-   * host = hostname / IPv4address (an IPv6reference is declined), up to {@code limit}; true when
-   * one was read ({@link Rfc3261Rules#host}, one pass over the host's octets).
-   */
-  private boolean host(int limit) {
-    long v = Rfc3261Rules.host(this, pos, limit);
-    if (Rfc3261Rules.fault(v) != Rfc3261Rules.OK) {
-      return false;
-    }
-    pos = Rfc3261Rules.index(v);
-    return true;
-  }
-
-  /**
-   * port = 1*DIGIT, 0..65535 ({@link Rfc3261Rules#port}), or -1. Declined (-1) too when a hex digit, '.' or ':' follows: the
-   * String grammar might then see an unbracketed IPv6 address.
-   */
-  private int port(int limit) {
-    int start = pos;
-    while (pos < limit && b[pos] >= '0' && b[pos] <= '9') {
-      pos++;
-    }
-    int value = pos == start ? -1 : Rfc3261Rules.port(this, start, pos);
-    if (value < 0) {
-      return -1;
-    }
-    if (pos < limit && (Chars.isOctet(b[pos], Chars.HEX) || b[pos] == '.' || b[pos] == ':')) {
-      return -1;
-    }
-    return value;
-  }
-
   // --- lexical ----------------------------------------------------------------------------------
 
   /** SWS = [LWS]; values reach here unfolded, so LWS is a run of SP and HTAB. */
@@ -574,12 +424,6 @@ final class WireGrammar extends CharSource {
     return pos == start ? null : common(common, start, pos);
   }
 
-  /** {@code b[from, to)} as the matching String of {@code byLength}, else a new one. */
-  private String common(String[][] byLength, int from, int to) {
-    String c = WireTokens.common(byLength, b, from, to);
-    return c != null ? c : string(from, to);
-  }
-
   /** Consumes {@code s} if the input continues with exactly it. */
   private boolean literal(String s) {
     int n = s.length();
@@ -588,20 +432,5 @@ final class WireGrammar extends CharSource {
     }
     pos += n;
     return true;
-  }
-
-  private int lower(int i) {
-    int c = b[i];
-    return c >= 'A' && c <= 'Z' ? c + 32 : c;
-  }
-
-  /**
-   * The ASCII octets {@code b[from, to)} as a String. The constructor with a high byte of 0 is
-   * the plain copy that ASCII needs (no charset lookup or decoding): about half the time of
-   * {@code new String(b, from, len, ISO_8859_1)}, and it is made for many short components.
-   */
-  @SuppressWarnings("deprecation")
-  private String string(int from, int to) {
-    return new String(b, 0, from, to - from);
   }
 }

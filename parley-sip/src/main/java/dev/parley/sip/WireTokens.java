@@ -2,6 +2,10 @@ package dev.parley.sip;
 
 import dev.parley.sip.internal.HeaderGrammar;
 import dev.parley.sip.internal.Lexer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
@@ -26,7 +30,39 @@ final class WireTokens {
    */
   private static final SipMethod[][] METHODS = byShape(HeaderGrammar.METHODS);
 
+  /** Eight (and four) octets of a byte array as one long (int), little-endian. */
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INTS =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  /** "SIP/2.0/" as {@link #LONGS} reads it. */
+  private static final long SIP_2_0_SLASH = (long) LONGS.get(ascii("SIP/2.0/"), 0);
+  /** The three-letter transports followed by a space, as {@link #INTS} reads them. */
+  private static final int UDP_SP = (int) INTS.get(ascii("UDP "), 0);
+  private static final int TCP_SP = (int) INTS.get(ascii("TCP "), 0);
+  private static final int TLS_SP = (int) INTS.get(ascii("TLS "), 0);
+  private static final String UDP = common(COMMON_TRANSPORTS, ascii("UDP"), 0, 3);
+  private static final String TCP = common(COMMON_TRANSPORTS, ascii("TCP"), 0, 3);
+  private static final String TLS = common(COMMON_TRANSPORTS, ascii("TLS"), 0, 3);
+
   private WireTokens() {}
+
+  /**
+   * The usual start of a via-parm at {@code b[from]}: exactly {@code SIP/2.0/} and UDP, TCP or
+   * TLS followed by a space, read as one long and one int; the transport (the String the token
+   * path would share), or null for anything else (then the octets are read one by one).
+   */
+  static String sentProtocol(byte[] b, int from, int to) {
+    if (to - from < 12 || (long) LONGS.get(b, from) != SIP_2_0_SLASH) {
+      return null;
+    }
+    int t = (int) INTS.get(b, from + 8);
+    return t == UDP_SP ? UDP : t == TCP_SP ? TCP : t == TLS_SP ? TLS : null;
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
 
   /**
    * The method spelled by {@code b[from, to)} when it is one Parley knows (methods are

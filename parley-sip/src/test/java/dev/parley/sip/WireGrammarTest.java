@@ -141,6 +141,23 @@ class WireGrammarTest {
   }
 
   @Test
+  void listsOfTwoOrMoreAgreeAndMalformedListsAreLeftToTheStringGrammar() {
+    for (String v : List.of("<sip:a.example.org;lr>,<sip:b.example.org;lr>",
+        "<sip:a.example.org;lr> , <sip:b.example.org;lr>, <sip:c.example.org:5070;lr>",
+        "<sip:a.example.org>, <sip:b.example.org>, <sip:c.example.org>, <sip:d.example.org>")) {
+      assertThat(checkAll(v)).as("no fast path took %s", v).isTrue();
+    }
+    for (String v : List.of("<sip:a.example.org>,", "<sip:a.example.org>, ",
+        "<sip:a.example.org>,,<sip:b.example.org>", "<sip:a.example.org>, ,<sip:b.example.org>",
+        "<sip:a.example.org>, <sip:b.example.org>,", "<sip:a.example.org>, <sip:b.example.org> x",
+        "<sip:a.example.org>, <sip:b.example.org>, <sip:c.example.org>,")) {
+      byte[] bytes = v.getBytes(StandardCharsets.UTF_8);
+      assertThat(Header.ROUTE.parseWire(bytes, 0, bytes.length)).as(v).isNull();
+      assertThat(Header.CONTACT.parseWire(bytes, 0, bytes.length)).as(v).isNull();
+    }
+  }
+
+  @Test
   void requestUriAgreesWithTheUriGrammar() {
     for (String v : List.of("sip:bob@example.org", "sips:a%41@h.example.com:5061;transport=tcp",
         "sip:192.0.2.1", "sip:a@1.2.3.256", "sip:a@-x.com", "sip:a:pw@h", "SIP:x@Y.org;LR")) {
