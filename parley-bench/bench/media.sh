@@ -45,6 +45,9 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
+# How the figures are read (CPU ticks, ports, SIPp counters): shared with the other benchmarks.
+# shellcheck source=lib/measure.sh
+. "$root/parley-bench/bench/lib/measure.sh"
 
 STREAMS=${STREAMS:-"100 250 500 1000"}
 SERVERS=${SERVERS:-"parley sipp"}
@@ -109,13 +112,6 @@ fi
 [ -f parley-bench/target/benchmarks.jar ] || die "parley-bench/target/benchmarks.jar missing (build failed?)"
 cp parley-cli/target/parley.jar parley-bench/target/benchmarks.jar "$work/"
 
-cpu_busy() {
-  local a b
-  a=$(head -n 1 /proc/stat); sleep 5; b=$(head -n 1 /proc/stat)
-  printf '%s\n%s\n' "$a" "$b" | awk '
-    { idle[NR] = $5 + $6; total[NR] = 0; for (i = 2; i <= NF; i++) total[NR] += $i }
-    END { t = total[2] - total[1]; printf "%d\n", (t > 0 ? 100 * (t - (idle[2] - idle[1])) / t : 0) }'
-}
 waited=0
 busy=n/a
 while [ "$QUIET_BUSY" -lt 100 ]; do
@@ -141,28 +137,6 @@ t_start=$(date +%s)
   echo "# levels: $STREAMS concurrent calls; A: SIPp uac, g711a.pcap x3 (33 pps/stream), opened at ${SETUP_RATE}/s;" \
     "B: probe, 50 pps/stream, ${PROBE_WARMUP}s warm-up + ${PROBE_SECONDS}s measured"
 } | tee "$summary"
-
-proc_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
-now() { date +%s.%N; }
-udp_drops() { awk '$1 == "Udp:" && $2 ~ /^[0-9]+$/ { print $6; exit }' /proc/net/snmp; }
-
-sipp_stats() {
-  awk -F';' '
-    NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-    { last = $0 }
-    END {
-      n = split(last, v, ";")
-      m = split("TotalCallCreated SuccessfulCall(C) FailedCall(C) Retransmissions(C)", w, " ")
-      for (j = 1; j <= m; j++) {
-        name = w[j]; gsub(/[()]/, "", name)
-        val = (w[j] in col) ? v[col[w[j]]] : ""
-        if (val !~ /^[0-9.]+$/) val = 0
-        printf "s_%s=%s\n", name, val
-      }
-    }' "$1"
-}
-
-udp_bound() { ss -Hlun 2>/dev/null | awk -v p=":$1" '$4 ~ p"$" { found = 1 } END { exit !found }'; }
 
 level_port=0
 start_server() {

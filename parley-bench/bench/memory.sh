@@ -40,6 +40,9 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
+# How the figures are read (CPU ticks, ports, SIPp counters): shared with the other benchmarks.
+# shellcheck source=lib/measure.sh
+. "$root/parley-bench/bench/lib/measure.sh"
 bench=$root/parley-bench/bench
 
 SERVERS=${SERVERS:-"kamailio parley"}
@@ -106,28 +109,6 @@ awk -v n="$USERS" -v dir="$work" 'BEGIN {
   }
 }'
 
-server_pids() {
-  local main=$1 f ppid
-  echo "$main"
-  for f in /proc/[0-9]*/stat; do
-    ppid=$(awk '{ sub(/^.*\) /, ""); print $2 }' "$f" 2>/dev/null) || continue
-    [ "$ppid" = "$main" ] && basename "$(dirname "$f")"
-  done
-  return 0
-}
-
-# "RSS_MB PSS_MB" summed over the server's processes.
-memory_of() {
-  local rss=0 pss=0 p v
-  for p in $(server_pids "$server_pid"); do
-    v=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null) || continue
-    rss=$((rss + ${v:-0}))
-    v=$(awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null) || v=0
-    pss=$((pss + ${v:-0}))
-  done
-  awk -v r="$rss" -v p="$pss" 'BEGIN { printf "%.1f %.1f\n", r / 1024, p / 1024 }'
-}
-
 # Parley's heap in use after full GCs, in KB; writes the class histogram to $out/parley-LABEL.histo.
 heap_after_gc() {
   local label=$1
@@ -136,12 +117,6 @@ heap_after_gc() {
   jcmd "$server_pid" GC.class_histogram >"$out/parley-$label.histo"
   jcmd "$server_pid" GC.heap_info \
     | awk '/heap/ && /used/ { for (i = 1; i < NF; i++) if ($i == "used") { v = $(i + 1); sub(/K.*/, "", v); print v; exit } }'
-}
-
-udp_bound() {
-  local hex
-  hex=$(printf '%04X' "$1")
-  awk -v h=":$hex" 'NR > 1 && substr($2, length($2) - 4) == h { found = 1 } END { exit !found }' /proc/net/udp
 }
 
 # sipp_run LABEL RATE COUNT SCENARIO [ARGS...] (blocks); uses and advances SIPP_PORT; sets
@@ -238,7 +213,7 @@ top_rows() { sed -n '1,2p;4,15p' "$1" | sed 's/^/            /'; }
 
 for server in $SERVERS; do
   start_server
-  read -r rss0 pss0 <<<"$(memory_of)"
+  read -r rss0 pss0 <<<"$(memory_of $(server_pids "$server_pid"))"
   heap0=n/a
   [ "$server" = parley ] && heap0=$(heap_after_gc start)
   say "$server start ($((USERS + 1)) accounts, nothing registered): RSS $rss0 MB, PSS $pss0 MB, heap after GC ${heap0} KB"
@@ -253,7 +228,7 @@ for server in $SERVERS; do
   done
   say "$server settling ${SETTLE_SECONDS} s"
   sleep "$SETTLE_SECONDS"
-  read -r rss1 pss1 <<<"$(memory_of)"
+  read -r rss1 pss1 <<<"$(memory_of $(server_pids "$server_pid"))"
   if [ "$server" = parley ]; then
     heap1=$(heap_after_gc users)
     bound=$(status_number bindings)
@@ -292,7 +267,7 @@ for server in $SERVERS; do
     uac_pid=$!
     sleep "$((ramp + SETTLE_SECONDS))"
     active=$(status_number dialogs)
-    read -r rss3 pss3 <<<"$(memory_of)"
+    read -r rss3 pss3 <<<"$(memory_of $(server_pids "$server_pid"))"
     heap3=$(heap_after_gc dialogs)
     active=${active:-$DIALOGS}
     say "parley with $active dialogs up (status page): RSS $rss3 MB," \

@@ -39,6 +39,9 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
+# How the figures are read (CPU ticks, ports, SIPp counters): shared with the other benchmarks.
+# shellcheck source=lib/measure.sh
+. "$root/parley-bench/bench/lib/measure.sh"
 
 RATES=${RATES:-"250 500 1000 1500 2000 2500 3000 4000 5000 6000 8000"}
 STEP_SECONDS=${STEP_SECONDS:-15}
@@ -103,14 +106,6 @@ fi
 [ -f parley-bench/target/benchmarks.jar ] || die "parley-bench/target/benchmarks.jar missing (build failed?)"
 cp parley-cli/target/parley.jar parley-bench/target/benchmarks.jar "$work/"
 
-# Percentage of all CPUs busy over the next 5 seconds, from /proc/stat.
-cpu_busy() {
-  local a b
-  a=$(head -n 1 /proc/stat); sleep 5; b=$(head -n 1 /proc/stat)
-  printf '%s\n%s\n' "$a" "$b" | awk '
-    { idle[NR] = $5 + $6; total[NR] = 0; for (i = 2; i <= NF; i++) total[NR] += $i }
-    END { t = total[2] - total[1]; printf "%d\n", (t > 0 ? 100 * (t - (idle[2] - idle[1])) / t : 0) }'
-}
 waited=0
 busy=n/a
 while [ "$QUIET_BUSY" -lt 100 ]; do
@@ -137,26 +132,6 @@ t_start=$(date +%s)
     "steps of ${STEP_SECONDS}s (-m rate*${STEP_SECONDS}) at: $RATES"
 } | tee "$summary"
 
-# Clock ticks (utime + stime) the process has used: fields 14 and 15 of /proc/PID/stat.
-proc_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
-
-# The counters of SIPp's last stats row (-trace_stat), as shell assignments.
-sipp_stats() {
-  awk -F';' '
-    NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-    { last = $0 }
-    END {
-      n = split(last, v, ";")
-      m = split("TotalCallCreated SuccessfulCall(C) FailedCall(C) Retransmissions(C) OutOfCallMsgs(C) DeadCallMsgs(C) FailedUnexpectedMessage(C) FailedMaxUDPRetrans(C) FailedTimeoutOnRecv(C) Warnings(C) CallRate(C)", w, " ")
-      for (j = 1; j <= m; j++) {
-        name = w[j]; gsub(/[()]/, "", name)
-        val = (w[j] in col) ? v[col[w[j]]] : ""
-        if (val !~ /^[0-9.]+$/) val = 0
-        printf "s_%s=%s\n", name, val
-      }
-    }' "$1"
-}
-
 # Calls SIPp had created at epoch time $2, interpolated between its periodic stats rows (-fd 1).
 calls_at() {
   awk -F';' -v t="$2" '
@@ -168,14 +143,6 @@ calls_at() {
     }
     END { if (!done) print pc + 0 }' "$1"
 }
-
-now() { date +%s.%N; }
-
-# Busy clock ticks of all CPUs together (/proc/stat: everything but idle and iowait).
-machine_ticks() { awk 'NR == 1 { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6; exit }' /proc/stat; }
-
-# Datagrams the kernel dropped because a UDP socket's receive buffer was full (whole machine).
-udp_drops() { awk '$1 == "Udp:" && $2 ~ /^[0-9]+$/ { print $6; exit }' /proc/net/snmp; }
 
 # run_sipp LABEL RATE CALLS TIMEOUT [MID_SECONDS]: one SIPp uac run against the current UAS.
 # Sets: r_* (SIPp counters, UAS and SIPp CPU, wall time); with MID_SECONDS, also the CPU and calls

@@ -4,70 +4,16 @@
 # and keep_server switch between the two when both are up, in interleaved mode).
 # shellcheck shell=bash
 
+# shellcheck source=measure.sh
+. "$bench/lib/measure.sh"
+
 # ---------------------------------------------------------------------------------------------
 # Process measurements.
-
-# The server's processes: the main one and its direct children (Kamailio's workers). One `ps`
-# (procps) when there is one: the loop over /proc forks an awk per process, seconds on a busy
-# machine, and interleaved mode reads both servers' processes between windows.
-procps_ps=0
-ps -o pid= --ppid 1 >/dev/null 2>&1 && procps_ps=1
-server_pids() {
-  local main=$1 f ppid
-  echo "$main"
-  if [ "$procps_ps" = 1 ]; then
-    ps -o pid= --ppid "$main" 2>/dev/null | tr -d ' '
-    return 0
-  fi
-  for f in /proc/[0-9]*/stat; do
-    ppid=$(awk '{ sub(/^.*\) /, ""); print $2 }' "$f" 2>/dev/null) || continue
-    [ "$ppid" = "$main" ] && basename "$(dirname "$f")"
-  done
-  return 0
-}
-
-# Clock ticks (utime + stime) used by the processes given.
-ticks_of() {
-  local t=0 p v
-  for p in "$@"; do
-    v=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null) || continue
-    t=$((t + v))
-  done
-  echo "$t"
-}
-
-# "RSS_MB PSS_MB" summed over the processes given.
-memory_of() {
-  local rss=0 pss=0 p v
-  for p in "$@"; do
-    v=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null) || continue
-    rss=$((rss + ${v:-0}))
-    v=$(awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null) || v=0
-    pss=$((pss + ${v:-0}))
-  done
-  awk -v r="$rss" -v p="$pss" 'BEGIN { printf "%.1f %.1f\n", r / 1024, p / 1024 }'
-}
-
-# Whether UDP PORT is bound on this machine (/proc/net/udp, hex port).
-udp_bound() {
-  local hex
-  hex=$(printf '%04X' "$1")
-  awk -v h=":$hex" 'NR > 1 && substr($2, length($2) - 4) == h { found = 1 } END { exit !found }' /proc/net/udp
-}
-
-# Whether TCP PORT is listening on this machine (/proc/net/tcp, state 0A).
-tcp_listening() {
-  local hex
-  hex=$(printf '%04X' "$1")
-  awk -v h=":$hex" 'NR > 1 && $4 == "0A" && substr($2, length($2) - 4) == h { found = 1 } END { exit !found }' /proc/net/tcp
-}
 
 # Whether PORT is taken for the transport SIPp uses (sipp_transport: u1 or t1).
 port_bound() {
   if [ "$sipp_transport" = t1 ]; then tcp_listening "$1"; else udp_bound "$1"; fi
 }
-
-now() { date +%s.%N; }
 
 # Moves SIPP_PORT past blocks whose SIP or first media port is bound already (UDP, or TCP
 # listening): SIPP_PORT is in the kernel's ephemeral range, so any process on the machine may
@@ -77,23 +23,6 @@ skip_taken_sipp_ports() {
   while { udp_bound "$SIPP_PORT" || udp_bound $((SIPP_PORT + 2)) || tcp_listening "$SIPP_PORT"; } && [ "$i" -lt 50 ]; do
     SIPP_PORT=$((SIPP_PORT + 10)); i=$((i + 1))
   done
-}
-
-# The counters of SIPp's last stats row (-trace_stat), as shell assignments.
-sipp_stats() {
-  awk -F';' '
-    NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-    { last = $0 }
-    END {
-      n = split(last, v, ";")
-      m = split("TotalCallCreated SuccessfulCall(C) FailedCall(C) Retransmissions(C) OutOfCallMsgs(C) DeadCallMsgs(C) FailedUnexpectedMessage(C) FailedMaxUDPRetrans(C) FailedTimeoutOnRecv(C) Warnings(C) CallRate(C)", w, " ")
-      for (j = 1; j <= m; j++) {
-        name = w[j]; gsub(/[()]/, "", name)
-        val = (w[j] in col) ? v[col[w[j]]] : ""
-        if (val !~ /^[0-9.]+$/) val = 0
-        printf "s_%s=%s\n", name, val
-      }
-    }' "$1"
 }
 
 # The most frequent reasons in a SIPp errors log, on one line.
@@ -321,13 +250,4 @@ keep_server() {
   srv_port[$server]=${server_port:-}
   srv_uas[$server]=$uas_pid
   srv_pids[$server]=${pids_cache:-}
-}
-
-# Percentage of all CPUs busy over the next 5 seconds, from /proc/stat.
-cpu_busy() {
-  local a b
-  a=$(head -n 1 /proc/stat); sleep 5; b=$(head -n 1 /proc/stat)
-  printf '%s\n%s\n' "$a" "$b" | awk '
-    { idle[NR] = $5 + $6; total[NR] = 0; for (i = 2; i <= NF; i++) total[NR] += $i }
-    END { t = total[2] - total[1]; printf "%d\n", (t > 0 ? 100 * (t - (idle[2] - idle[1])) / t : 0) }'
 }
