@@ -11,6 +11,7 @@ class LatencyBenchTest {
         .isEqualTo(1_796_557_807_188_500L);
     assertThat(LatencyBench.sentMicros("1796557807.1885")).isEqualTo(1_796_557_807_188_500L);
     assertThat(LatencyBench.sentMicros("1796557807")).isEqualTo(1_796_557_807_000_000L);
+    assertThat(LatencyBench.sentMicros(" 1796557807.1234567 ")).isEqualTo(1_796_557_807_123_456L);
   }
 
   @Test
@@ -18,6 +19,19 @@ class LatencyBenchTest {
     assertThat(LatencyBench.sentMicros(null)).isEqualTo(-1);
     assertThat(LatencyBench.sentMicros("Alice")).isEqualTo(-1);
     assertThat(LatencyBench.sentMicros(" ")).isEqualTo(-1);
+    assertThat(LatencyBench.sentMicros("at 12:00")).isEqualTo(-1);
+    assertThat(LatencyBench.sentMicros("1.2.3")).isEqualTo(-1);
+    assertThat(LatencyBench.sentMicros(".5")).isEqualTo(-1);
+  }
+
+  @Test
+  void anImTextGivesItsMessageNumberAndAnyOtherTextMinusOne() {
+    assertThat(LatencyBench.messageNumber("m0")).isZero();
+    assertThat(LatencyBench.messageNumber("m2999")).isEqualTo(2999);
+    assertThat(LatencyBench.messageNumber("m")).isEqualTo(-1);
+    assertThat(LatencyBench.messageNumber("hello")).isEqualTo(-1);
+    assertThat(LatencyBench.messageNumber("m12x")).isEqualTo(-1);
+    assertThat(LatencyBench.messageNumber(null)).isEqualTo(-1);
   }
 
   @Test
