@@ -62,6 +62,8 @@ public final class LatencyBench {
   private final long[] imNanos;
   private final int imWarmup;
   private final AtomicInteger imReceived = new AtomicInteger();
+  /** This JVM's allocation and young collections at the first measured invitation. */
+  private volatile JvmCounters inviteStart;
 
   private LatencyBench(Map<String, String> opts) {
     this.opts = opts;
@@ -125,14 +127,17 @@ public final class LatencyBench {
 
       boolean complete = allInvites.await(timeout.toSeconds(), TimeUnit.SECONDS);
       int recorded = Math.min(Math.max(invites.get() - warmup, 0), inviteMicros.length);
+      JvmCounters inviteEnd = JvmCounters.now();
       System.out.println(summary("invite", Arrays.copyOf(inviteMicros, recorded), 1_000.0)
-          + " unreadable=" + unreadable.get() + (complete ? "" : " INCOMPLETE"));
+          + " unreadable=" + unreadable.get() + (complete ? "" : " INCOMPLETE")
+          + inviteEnd.since(inviteStart, recorded));
 
       int messages = imNanos.length;
       if (messages > 0 && users >= 2) {
-        imRun(endpoints.get(0), prefix + "1", domain, timeout);
+        String counters = imRun(endpoints.get(0), prefix + "1", domain, timeout);
         int measured = Math.min(Math.max(imReceived.get() - imWarmup, 0), messages);
-        System.out.println(summary("im", Arrays.copyOf(imNanos, measured), 1_000_000.0));
+        System.out.println(summary("im", Arrays.copyOf(imNanos, measured), 1_000_000.0)
+            + counters);
       }
       System.out.flush();
       return complete ? 0 : 1;
@@ -169,6 +174,9 @@ public final class LatencyBench {
       unreadable.incrementAndGet();
     } else {
       int n = invites.getAndIncrement() - warmup;
+      if (n == 0) {
+        inviteStart = JvmCounters.now();
+      }
       if (n >= 0 && n < inviteMicros.length) {
         long nowMicros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
         inviteMicros[n] = nowMicros - sentMicros;
@@ -243,13 +251,18 @@ public final class LatencyBench {
     return n;
   }
 
-  private void imRun(Endpoint from, String toUser, String domain, Duration timeout)
+  /** Sends the IM messages; returns this JVM's counters over the measured ones. */
+  private String imRun(Endpoint from, String toUser, String domain, Duration timeout)
       throws Exception {
     InstantMessagingSession im = (InstantMessagingSession) from.sessionManager()
         .createSession(SessionType.INSTANT_MESSAGING, SessionContext.EMPTY);
     im.addParticipant(SipUri.parse("sip:" + toUser + "@" + domain))
         .get(timeout.toSeconds(), TimeUnit.SECONDS);
+    JvmCounters start = null;
     for (int i = 0; i < imSentNanos.length(); i++) {
+      if (i == imWarmup) {
+        start = JvmCounters.now();
+      }
       String text = "m" + i;
       imSentNanos.set(i, System.nanoTime());
       List<DeliveryResult> results = im.send(text).get(timeout.toSeconds(), TimeUnit.SECONDS);
@@ -257,7 +270,9 @@ public final class LatencyBench {
         throw new IllegalStateException("message " + i + " not delivered: " + results);
       }
     }
+    String counters = JvmCounters.now().since(start, imNanos.length);
     im.terminate().get(timeout.toSeconds(), TimeUnit.SECONDS);
+    return counters;
   }
 
   /** "name count=N p50=..ms p90 p99 p99.9 max" with values divided by {@code perMs}. */

@@ -45,4 +45,16 @@ class LatencyBenchTest {
     assertThat(LatencyBench.pct(v, 99.9)).isEqualTo(999);
     assertThat(LatencyBench.summary("x", v, 1000.0)).startsWith("x count=1000 p50=0.500ms");
   }
+
+  @Test
+  void jvmCountersSayWhatWasAllocatedAndCollectedPerOperation() {
+    JvmCounters start = new JvmCounters(1_000, 10, 50);
+    JvmCounters end = new JvmCounters(1_000 + 2_500_000, 15, 70);
+    assertThat(end.since(start, 1000))
+        .isEqualTo(" allocated=2500B/op young-gcs=5 (5.00 per 1000 ops) young-gc-ms=20");
+    assertThat(end.since(null, 1000)).isEmpty();
+    assertThat(JvmCounters.isYoung("G1 Young Generation")).isTrue();
+    assertThat(JvmCounters.isYoung("G1 Old Generation")).isFalse();
+    assertThat(JvmCounters.now().allocatedBytes()).isPositive();
+  }
 }
