@@ -77,6 +77,25 @@ class UdpTransportTest {
   }
 
   @Test
+  void aResponseSentOverTheFlowItsRequestCameOnLeavesOnThatSameFlow() throws Exception {
+    Fixtures.Recorder listener = new Fixtures.Recorder();
+    NettyTransportLayer b = layer(listener, "udp:127.0.0.1:0");
+    DatagramSocket raw = socket();
+    send(raw, Fixtures.options(Transport.UDP, "127.0.0.1:" + raw.getLocalPort(), "z9hG4bKflow",
+        "flow@test"), b.listenPoint(Transport.UDP));
+    Inbound in = listener.take();
+    SipResponse ok = ((SipRequest) in.message()).response(200, "OK").build();
+
+    Flow first = b.send(ok, in.flow()).join();
+    Flow again = b.send(ok, in.flow()).join(); // a retransmission
+
+    assertThat(first).isSameAs(in.flow()); // no new Flow per datagram sent back
+    assertThat(again).isSameAs(in.flow());
+    assertThat(receive(raw)).startsWith("SIP/2.0 200 OK\r\n").contains("Call-ID: flow@test");
+    assertThat(receive(raw)).startsWith("SIP/2.0 200 OK\r\n");
+  }
+
+  @Test
   void aMalformedRequestDatagramIsAnsweredWith400() throws Exception {
     NettyTransportLayer b = layer(new Fixtures.Recorder(), "udp:127.0.0.1:0");
     DatagramSocket raw = socket();
