@@ -18,10 +18,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Latency to the application (issue 16, target 6), measured with real Parley endpoints signed in
@@ -43,6 +43,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Prints {@code ready} once every endpoint is ENABLED (the script starts SIPp then), and at the
  * end one line per measurement: {@code invite count=... p50=...ms p99=... p99.9=... max=...}.
  * Exit status 1 when fewer invitations than expected arrived within {@code --timeout}.
+ *
+ * <p>The benchmark must not measure itself: it runs in the endpoints' JVM, so what it allocates
+ * per invitation or message adds to that JVM's young collections. It records into arrays sized
+ * at the start (no boxed values, no growing collections) and reads the send time from the display
+ * name without splitting it.
  */
 public final class LatencyBench {
   private final Map<String, String> opts;
@@ -51,6 +56,14 @@ public final class LatencyBench {
   private final AtomicInteger unreadable = new AtomicInteger();
   private final int warmup;
   private final CountDownLatch allInvites;
+  /** IM: each message's send time by its number ("m" and the number is its text). */
+  private final AtomicLongArray imSentNanos;
+  /** IM: send to receipt of the measured messages, by number minus the warm-up. */
+  private final long[] imNanos;
+  private final int imWarmup;
+  private final AtomicInteger imReceived = new AtomicInteger();
+  /** This JVM's allocation and young collections at the first measured invitation. */
+  private volatile JvmCounters inviteStart;
 
   private LatencyBench(Map<String, String> opts) {
     this.opts = opts;
@@ -58,6 +71,10 @@ public final class LatencyBench {
     int count = intOpt("count", 15000);
     this.inviteMicros = new long[count];
     this.allInvites = new CountDownLatch(warmup + count);
+    this.imWarmup = intOpt("im-warmup", 500);
+    int messages = Math.max(0, intOpt("messages", 2000));
+    this.imSentNanos = new AtomicLongArray(imWarmup + messages);
+    this.imNanos = new long[messages];
   }
 
   public static void main(String[] args) throws Exception {
@@ -86,8 +103,6 @@ public final class LatencyBench {
     int users = intOpt("users", 20);
     Duration timeout = Duration.ofSeconds(intOpt("timeout", 120));
     List<Endpoint> endpoints = new ArrayList<>();
-    ConcurrentHashMap<String, Long> imSent = new ConcurrentHashMap<>();
-    List<Long> imNanos = java.util.Collections.synchronizedList(new ArrayList<>());
     try {
       for (int i = 0; i < users; i++) {
         String user = prefix + i;
@@ -98,8 +113,7 @@ public final class LatencyBench {
             .registrationExpiry(Duration.ofSeconds(3600))
             .traceLimit(0)
             .build();
-        e.sessionManager().setListener((source, invitation) -> onInvitation(invitation, imSent,
-            imNanos));
+        e.sessionManager().setListener((source, invitation) -> onInvitation(invitation));
         endpoints.add(e);
       }
       List<CompletableFuture<Void>> enabled = new ArrayList<>();
@@ -113,14 +127,17 @@ public final class LatencyBench {
 
       boolean complete = allInvites.await(timeout.toSeconds(), TimeUnit.SECONDS);
       int recorded = Math.min(Math.max(invites.get() - warmup, 0), inviteMicros.length);
+      JvmCounters inviteEnd = JvmCounters.now();
       System.out.println(summary("invite", Arrays.copyOf(inviteMicros, recorded), 1_000.0)
-          + " unreadable=" + unreadable.get() + (complete ? "" : " INCOMPLETE"));
+          + " unreadable=" + unreadable.get() + (complete ? "" : " INCOMPLETE")
+          + inviteEnd.since(inviteStart, recorded));
 
-      int messages = intOpt("messages", 2000);
+      int messages = imNanos.length;
       if (messages > 0 && users >= 2) {
-        long[] im = imRun(endpoints.get(0), prefix + "1", domain, messages,
-            intOpt("im-warmup", 500), imSent, imNanos, timeout);
-        System.out.println(summary("im", im, 1_000_000.0));
+        String counters = imRun(endpoints.get(0), prefix + "1", domain, timeout);
+        int measured = Math.min(Math.max(imReceived.get() - imWarmup, 0), messages);
+        System.out.println(summary("im", Arrays.copyOf(imNanos, measured), 1_000_000.0)
+            + counters);
       }
       System.out.flush();
       return complete ? 0 : 1;
@@ -131,8 +148,7 @@ public final class LatencyBench {
     }
   }
 
-  private void onInvitation(IncomingSessionEvent invitation, Map<String, Long> imSent,
-      List<Long> imNanos) {
+  private void onInvitation(IncomingSessionEvent invitation) {
     Instant now = Instant.now();
     if (invitation.session().type() == SessionType.INSTANT_MESSAGING) {
       InstantMessagingSession s = (InstantMessagingSession) invitation.session();
@@ -140,9 +156,13 @@ public final class LatencyBench {
         @Override
         public void onMessageReceived(InstantMessagingSession session, InstantMessage m) {
           long at = System.nanoTime();
-          Long sent = imSent.remove(m.text());
-          if (sent != null) {
-            imNanos.add(at - sent);
+          int i = messageNumber(m.text());
+          if (i >= 0 && i < imSentNanos.length()) {
+            imReceived.incrementAndGet();
+            int n = i - imWarmup;
+            if (n >= 0 && n < imNanos.length) {
+              imNanos[n] = at - imSentNanos.get(i);
+            }
           }
         }
       });
@@ -154,6 +174,9 @@ public final class LatencyBench {
       unreadable.incrementAndGet();
     } else {
       int n = invites.getAndIncrement() - warmup;
+      if (n == 0) {
+        inviteStart = JvmCounters.now();
+      }
       if (n >= 0 && n < inviteMicros.length) {
         long nowMicros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
         inviteMicros[n] = nowMicros - sentMicros;
@@ -163,47 +186,93 @@ public final class LatencyBench {
     allInvites.countDown();
   }
 
-  /** SIPp's {@code [timestamp]}: "DATE TIME EPOCH.MICROS"; -1 when absent or unreadable. */
+  /**
+   * SIPp's {@code [timestamp]}: "DATE TIME EPOCH.MICROS", the last whitespace-separated word read
+   * in place (no split, no substring); -1 when absent or unreadable.
+   */
   static long sentMicros(String displayName) {
-    if (displayName == null || displayName.isBlank()) {
+    if (displayName == null) {
       return -1;
     }
-    String[] parts = displayName.strip().split("\\s+");
-    String epoch = parts[parts.length - 1];
-    int dot = epoch.indexOf('.');
-    try {
-      if (dot < 0) {
-        return Long.parseLong(epoch) * 1_000_000L;
+    int end = displayName.length();
+    while (end > 0 && Character.isWhitespace(displayName.charAt(end - 1))) {
+      end--;
+    }
+    int start = end;
+    while (start > 0 && !Character.isWhitespace(displayName.charAt(start - 1))) {
+      start--;
+    }
+    if (start == end) {
+      return -1;
+    }
+    long seconds = 0;
+    long micros = 0;
+    int fractionDigits = -1; // -1: no dot yet
+    int secondsDigits = 0;
+    for (int i = start; i < end; i++) {
+      char c = displayName.charAt(i);
+      if (c == '.' && fractionDigits < 0) {
+        fractionDigits = 0;
+      } else if (c >= '0' && c <= '9') {
+        if (fractionDigits < 0) {
+          if (++secondsDigits > 12) {
+            return -1;
+          }
+          seconds = seconds * 10 + (c - '0');
+        } else if (fractionDigits++ < 6) {
+          micros = micros * 10 + (c - '0');
+        }
+      } else {
+        return -1;
       }
-      String frac = (epoch.substring(dot + 1) + "000000").substring(0, 6);
-      return Long.parseLong(epoch.substring(0, dot)) * 1_000_000L + Long.parseLong(frac);
-    } catch (NumberFormatException e) {
+    }
+    if (secondsDigits == 0) {
       return -1;
     }
+    for (int k = Math.max(fractionDigits, 0); k < 6; k++) {
+      micros *= 10;
+    }
+    return seconds * 1_000_000L + micros;
   }
 
-  private static long[] imRun(Endpoint from, String toUser, String domain, int messages,
-      int warmupMessages, Map<String, Long> imSent, List<Long> imNanos, Duration timeout)
+  /** The number in an IM's text {@code m<number>}; -1 for any other text. */
+  static int messageNumber(String text) {
+    if (text == null || text.length() < 2 || text.length() > 10 || text.charAt(0) != 'm') {
+      return -1;
+    }
+    int n = 0;
+    for (int i = 1; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n;
+  }
+
+  /** Sends the IM messages; returns this JVM's counters over the measured ones. */
+  private String imRun(Endpoint from, String toUser, String domain, Duration timeout)
       throws Exception {
     InstantMessagingSession im = (InstantMessagingSession) from.sessionManager()
         .createSession(SessionType.INSTANT_MESSAGING, SessionContext.EMPTY);
     im.addParticipant(SipUri.parse("sip:" + toUser + "@" + domain))
         .get(timeout.toSeconds(), TimeUnit.SECONDS);
-    for (int i = 0; i < warmupMessages + messages; i++) {
-      if (i == warmupMessages) {
-        imNanos.clear();
+    JvmCounters start = null;
+    for (int i = 0; i < imSentNanos.length(); i++) {
+      if (i == imWarmup) {
+        start = JvmCounters.now();
       }
       String text = "m" + i;
-      imSent.put(text, System.nanoTime());
+      imSentNanos.set(i, System.nanoTime());
       List<DeliveryResult> results = im.send(text).get(timeout.toSeconds(), TimeUnit.SECONDS);
       if (results.isEmpty() || !results.get(0).isDelivered()) {
         throw new IllegalStateException("message " + i + " not delivered: " + results);
       }
     }
+    String counters = JvmCounters.now().since(start, imNanos.length);
     im.terminate().get(timeout.toSeconds(), TimeUnit.SECONDS);
-    synchronized (imNanos) {
-      return imNanos.stream().mapToLong(Long::longValue).toArray();
-    }
+    return counters;
   }
 
   /** "name count=N p50=..ms p90 p99 p99.9 max" with values divided by {@code perMs}. */

@@ -77,6 +77,56 @@ class UdpTransportTest {
   }
 
   @Test
+  void aResponseSentOverTheFlowItsRequestCameOnLeavesOnThatSameFlow() throws Exception {
+    Fixtures.Recorder listener = new Fixtures.Recorder();
+    NettyTransportLayer b = layer(listener, "udp:127.0.0.1:0");
+    DatagramSocket raw = socket();
+    send(raw, Fixtures.options(Transport.UDP, "127.0.0.1:" + raw.getLocalPort(), "z9hG4bKflow",
+        "flow@test"), b.listenPoint(Transport.UDP));
+    Inbound in = listener.take();
+    SipResponse ok = ((SipRequest) in.message()).response(200, "OK").build();
+
+    Flow first = b.send(ok, in.flow()).join();
+    Flow again = b.send(ok, in.flow()).join(); // a retransmission
+
+    assertThat(first).isSameAs(in.flow()); // no new Flow per datagram sent back
+    assertThat(again).isSameAs(in.flow());
+    assertThat(receive(raw)).startsWith("SIP/2.0 200 OK\r\n").contains("Call-ID: flow@test");
+    assertThat(receive(raw)).startsWith("SIP/2.0 200 OK\r\n");
+  }
+
+  @Test
+  void aRequestAskingForRportArrivesStampedWithTheSourcePortAndChecked() throws Exception {
+    Fixtures.Recorder listener = new Fixtures.Recorder();
+    NettyTransportLayer b = layer(listener, "udp:127.0.0.1:0");
+    DatagramSocket raw = socket();
+    send(raw, Fixtures.options(Transport.UDP, "127.0.0.1:5099", "z9hG4bKrport;rport",
+        "rport@test"), b.listenPoint(Transport.UDP));
+
+    SipRequest in = (SipRequest) listener.take().message();
+
+    assertThat(in.topVia().rport()).isEqualTo(raw.getLocalPort());
+    assertThat(in.checkMandatoryHeaders()).isSameAs(in);
+    assertThat(in.from().tag()).isEqualTo("1928301774");
+    assertThat(in.callId()).isEqualTo("rport@test");
+  }
+
+  @Test
+  void aRequestAskingForRportThatFailsTheCheckIsAnswered400AndNeverReachesTheListener()
+      throws Exception {
+    Fixtures.Recorder listener = new Fixtures.Recorder();
+    NettyTransportLayer b = layer(listener, "udp:127.0.0.1:0");
+    DatagramSocket raw = socket();
+    String mismatch = Fixtures.options(Transport.UDP, "127.0.0.1:" + raw.getLocalPort(),
+        "z9hG4bKcseq2;rport", "cseq2@test").replace("CSeq: 1 OPTIONS", "CSeq: 1 INVITE");
+    send(raw, mismatch, b.listenPoint(Transport.UDP));
+    assertThat(receive(raw)).startsWith("SIP/2.0 400 Bad Request\r\n")
+        .contains("Call-ID: cseq2@test\r\n",
+            "Warning: 399 parley \"CSeq method INVITE does not match the request method OPTIONS");
+    assertThat(listener.inbound).isEmpty();
+  }
+
+  @Test
   void aMalformedRequestDatagramIsAnsweredWith400() throws Exception {
     NettyTransportLayer b = layer(new Fixtures.Recorder(), "udp:127.0.0.1:0");
     DatagramSocket raw = socket();

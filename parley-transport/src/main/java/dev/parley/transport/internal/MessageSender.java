@@ -73,7 +73,7 @@ final class MessageSender {
       }
     }
     if (flow.transport() == Transport.UDP) {
-      return udp.send(new Outgoing(message, wire, flow.remote()), flow.local());
+      return udp.sendOver(new Outgoing(message, wire, flow.remote()), flow);
     }
     Connection c = connections.byId(flow.connectionId());
     if (c == null || c.isClosed() || c.transport() != flow.transport()) {

@@ -152,7 +152,7 @@ final class SipChannelHandler extends ChannelInboundHandlerAdapter {
     SipMessage message = frame.message();
     if (message instanceof SipRequest request) {
       try {
-        message = request.checkMandatoryHeaders().withReceived(remote);
+        message = receivedAndChecked(request, remote);
       } catch (SipParseException e) {
         malformed(ctx, frame, e, flow);
         return;
@@ -179,6 +179,28 @@ final class SipChannelHandler extends ChannelInboundHandlerAdapter {
    * source, so that the transactions of one peer share one {@link Flow} and one remote address
    * instead of holding a copy each for as long as they linger (32 s over UDP).
    */
+  /**
+   * {@code request} as received from {@code remote} (RFC 3261 §18.2.1, RFC 3581 §4: {@link
+   * SipRequest#withReceived}), checked (§8.2: {@link SipRequest#checkMandatoryHeaders}). Stamped
+   * first, then checked: a stamped copy does not keep the header values parsed on the original,
+   * so checking first parsed From, To, Call-ID and CSeq twice for every request whose Via asks
+   * for {@code rport} (every request a proxy relays to an endpoint), once for the check and once
+   * for the layers above. The failure reported is the check's first problem either way: when
+   * the top Via cannot be stamped, the original is checked to find it.
+   *
+   * @throws SipParseException when the request fails the check
+   */
+  static SipRequest receivedAndChecked(SipRequest request, InetSocketAddress remote) {
+    SipRequest stamped;
+    try {
+      stamped = request.withReceived(remote);
+    } catch (SipParseException e) {
+      request.checkMandatoryHeaders(); // throws the first problem, as when it ran first
+      throw e;
+    }
+    return stamped.checkMandatoryHeaders();
+  }
+
   private Flow datagramFlow(InetSocketAddress local, InetSocketAddress remote) {
     Flow last = lastDatagramFlow;
     if (last != null && last.remote().equals(remote) && last.local().equals(local)) {

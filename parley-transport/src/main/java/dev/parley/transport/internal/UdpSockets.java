@@ -47,6 +47,20 @@ final class UdpSockets {
    * of the recipient's address family); completes with the flow it left on.
    */
   CompletableFuture<Flow> send(Outgoing out, InetSocketAddress local) {
+    return send(out, local, null);
+  }
+
+  /**
+   * As {@link #send(Outgoing, InetSocketAddress)} over a known UDP {@code flow} (its local address
+   * and its remote one, {@code out}'s recipient): completes with that same flow when the datagram
+   * leaves from its local address, so that a response or retransmission sent back over the flow
+   * its request came on makes no new {@link Flow}.
+   */
+  CompletableFuture<Flow> sendOver(Outgoing out, Flow flow) {
+    return send(out, flow.local(), flow);
+  }
+
+  private CompletableFuture<Flow> send(Outgoing out, InetSocketAddress local, Flow known) {
     if (out.wire().length > TransportConfig.MAX_DATAGRAM_SIZE) {
       return CompletableFuture.failedFuture(new TransportException("message of "
           + out.wire().length + " bytes is too large for UDP"));
@@ -57,7 +71,9 @@ final class UdpSockets {
     }
     CompletableFuture<Flow> result = new CompletableFuture<>();
     InetSocketAddress from = (InetSocketAddress) ch.localAddress();
-    Flow flow = new Flow(Transport.UDP, from, out.recipient(), 0);
+    Flow flow = known != null && known.transport() == Transport.UDP && known.local().equals(from)
+        && known.remote().equals(out.recipient())
+        ? known : new Flow(Transport.UDP, from, out.recipient(), 0);
     byte[] wire = out.wire();
     tracer.sent(Transport.UDP, from, out.recipient(), wire);
     ByteBuf content = ch.alloc().directBuffer(wire.length, wire.length).writeBytes(wire);
