@@ -41,6 +41,10 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
    * for a message built or made by changing another: see {@link #verbatimBytes()}.
    */
   private final int wireStart;
+  /**
+   * The violations found so far, or null for none (most messages): so that making a message
+   * without violations does no volatile write (a full fence on x86, once per parse).
+   */
   private volatile Set<Violation> violations;
 
   SipMessage(Headers headers, Body body, CompliancePolicy policy, Set<Violation> violations,
@@ -50,7 +54,9 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     this.headers = headers;
     this.body = body;
     this.policy = policy;
-    this.violations = violations.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(violations));
+    if (!violations.isEmpty()) {
+      this.violations = Collections.unmodifiableSet(EnumSet.copyOf(violations));
+    }
   }
 
   /** Whether this is a request. */
@@ -94,7 +100,8 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
    * header read since. Call {@link #validate()} first to see them all.
    */
   public final Set<Violation> violations() {
-    return violations;
+    Set<Violation> found = violations;
+    return found == null ? Set.of() : found;
   }
 
   /**
@@ -196,7 +203,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
 
   private synchronized void addViolations(Set<Violation> found) {
     EnumSet<Violation> all = EnumSet.noneOf(Violation.class);
-    all.addAll(violations);
+    all.addAll(violations());
     all.addAll(found);
     violations = Collections.unmodifiableSet(all);
   }
