@@ -211,7 +211,19 @@ public final class DefaultTransactionLayer implements TransactionLayer {
         .branch(branch)
         .parameter("rport", null)
         .build();
-    return request.toBuilder().addFirstHeader(HeaderName.VIA, via.toString()).build();
+    String value = via.toString();
+    // a built request (every one a proxy or a UA sends) gets the field pushed with one copy of its
+    // field table; anything else is built again as before: build() writes Content-Length as the
+    // body's length and makes the copy STRICT, with no violations
+    dev.parley.sip.Headers h = request.headers();
+    int cl = h.indexOf(HeaderName.CONTENT_LENGTH, 0);
+    if (request.policy() == dev.parley.sip.CompliancePolicy.STRICT
+        && request.violations().isEmpty()
+        && cl >= 0 && h.indexOf(HeaderName.CONTENT_LENGTH, cl + 1) < 0
+        && h.value(cl).equals(Integer.toString(request.bodyLength()))) {
+      return request.withFirstHeader(HeaderName.VIA, value);
+    }
+    return request.toBuilder().addFirstHeader(HeaderName.VIA, value).build();
   }
 
   /** Counts a transaction entering a lingering state; false when it must end at once instead. */
