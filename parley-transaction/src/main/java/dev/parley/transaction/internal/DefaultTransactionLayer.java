@@ -206,12 +206,11 @@ public final class DefaultTransactionLayer implements TransactionLayer {
       throw new IllegalArgumentException("no listen point for transport " + hop.transport()
           + " to send to " + hop);
     }
-    Via via = Via.builder(hop.transport().viaToken(), lp.hostText())
-        .port(lp.address().getPort())
-        .branch(branch)
-        .parameter("rport", null)
-        .build();
-    String value = via.toString();
+    // Via.builder(token, host).port(port).branch(branch).parameter("rport", null).build()
+    // .toString(), written at once: the Via object was built only to be printed (token, host
+    // and branch are ours: a transport's token, an address's text, Identifiers' branch)
+    String value = "SIP/2.0/" + hop.transport().viaToken() + " " + lp.hostText() + ":"
+        + lp.address().getPort() + ";branch=" + branch + ";rport";
     // a built request (every one a proxy or a UA sends) gets the field pushed with one copy of its
     // field table; anything else is built again as before: build() writes Content-Length as the
     // body's length and makes the copy STRICT, with no violations
