@@ -324,19 +324,18 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
   public abstract SipMessage withHeaderValue(int index, String value);
 
   final Headers headersWithFirst(HeaderName name, String value) {
-    Objects.requireNonNull(name, "name");
-    if (name.equals(HeaderName.CONTENT_LENGTH)) {
-      throw new IllegalArgumentException("Content-Length follows the body");
-    }
-    return headers.withFirst(name, Headers.checkedValue(name, value));
+    return headers.withFirst(name, editable(name, value));
   }
 
   final Headers headersWithValue(int index, String value) {
-    HeaderName name = headers.headerName(index);
-    if (name.equals(HeaderName.CONTENT_LENGTH)) {
+    return headers.withValue(index, editable(headers.headerName(index), value));
+  }
+
+  private static String editable(HeaderName name, String value) {
+    if (name.equals(HeaderName.CONTENT_LENGTH)) { // NullPointerException for a null name
       throw new IllegalArgumentException("Content-Length follows the body");
     }
-    return headers.withValue(index, Headers.checkedValue(name, value));
+    return Headers.checkedValue(name, value);
   }
 
   /** A copy of this message with {@code headers}: same start line, body, policy and violations. */

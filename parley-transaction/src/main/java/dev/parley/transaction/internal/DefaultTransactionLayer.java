@@ -206,18 +206,14 @@ public final class DefaultTransactionLayer implements TransactionLayer {
       throw new IllegalArgumentException("no listen point for transport " + hop.transport()
           + " to send to " + hop);
     }
-    // Via.builder(token, host).port(port).branch(branch).parameter("rport", null).build()
-    // .toString(), written at once: the Via object was built only to be printed (token, host
-    // and branch are ours: a transport's token, an address's text, Identifiers' branch)
+    // the text of the Via built from these (our token, address and branch), without the object
     String value = "SIP/2.0/" + hop.transport().viaToken() + " " + lp.hostText() + ":"
         + lp.address().getPort() + ";branch=" + branch + ";rport";
-    // a built request (every one a proxy or a UA sends) gets the field pushed with one copy of its
-    // field table; anything else is built again as before: build() writes Content-Length as the
-    // body's length and makes the copy STRICT, with no violations
+    // a built request is edited (one copy of its fields); anything else is built again, STRICT
+    // and with Content-Length the body's length, as before
     dev.parley.sip.Headers h = request.headers();
     int cl = h.indexOf(HeaderName.CONTENT_LENGTH, 0);
-    if (request.policy() == dev.parley.sip.CompliancePolicy.STRICT
-        && request.violations().isEmpty()
+    if (request.policy() == dev.parley.sip.CompliancePolicy.STRICT && request.violations().isEmpty()
         && cl >= 0 && h.indexOf(HeaderName.CONTENT_LENGTH, cl + 1) < 0
         && h.value(cl).equals(Integer.toString(request.bodyLength()))) {
       return request.withFirstHeader(HeaderName.VIA, value);
