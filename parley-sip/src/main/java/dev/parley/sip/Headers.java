@@ -174,6 +174,51 @@ public final class Headers {
     return new Headers(n, nm, hn, v, source, m, origin);
   }
 
+  /**
+   * These fields with one named {@code name} (its canonical spelling) and {@code value} inserted
+   * before all others; the others as {@link #withValue} keeps them: one copy of the field table,
+   * where {@code toBuilder().addFirst(...).build()} copies it twice and decodes every value.
+   */
+  Headers withFirst(HeaderName name, String value) {
+    int n = size + 1;
+    String[] nm = null;
+    if (names != null) {
+      nm = new String[n];
+      nm[0] = name.name();
+      System.arraycopy(names, 0, nm, 1, size);
+    }
+    HeaderName[] hn = new HeaderName[n];
+    hn[0] = name;
+    System.arraycopy(headerNames, 0, hn, 1, size);
+    String[] v = new String[n];
+    v[0] = value;
+    if (values != null) {
+      System.arraycopy(values, 0, v, 1, size);
+    }
+    int[] m = null;
+    if (meta != null) {
+      m = new int[n * 2];
+      m[0] = -1; // text, no place in the parsed bytes
+      System.arraycopy(meta, 0, m, 2, size * 2);
+    }
+    long bit = name.bit();
+    return new Headers(n, nm, hn, v, source, m, origin, present | bit, repeated | (present & bit));
+  }
+
+  /**
+   * {@code value} as a builder keeps it (surrounding whitespace stripped), for an edit of a
+   * message's fields that bypasses the builder.
+   *
+   * @throws IllegalArgumentException if it contains a line break
+   */
+  static String checkedValue(HeaderName name, String value) {
+    Objects.requireNonNull(value, "value");
+    if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+      throw new IllegalArgumentException("header value contains a line break: " + name + ": " + value);
+    }
+    return value.strip();
+  }
+
   /** The parsed message's bytes, or null for built headers. */
   byte[] source() {
     return source;

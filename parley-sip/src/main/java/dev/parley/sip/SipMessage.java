@@ -301,6 +301,50 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
    */
   public abstract SipMessage withTopVia(Via via);
 
+  /**
+   * A copy of this message with a field named {@code name} inserted before all others, as a
+   * client transaction or a proxy pushes its Via (RFC 3261 §8.1.1.7, §16.6 step 8): every other
+   * field keeps its spelling, place and value (a parsed message's values not read yet stay
+   * bytes), nothing is parsed again, and the copy keeps this message's compliance policy and the
+   * violations found so far. One copy of the field table where {@code toBuilder()
+   * .addFirstHeader(name, value).build()} copies and decodes every field; the two are equal when
+   * this message's only Content-Length is its body's length (which {@code build()} sets).
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code value} contains a line break, or {@code name} is
+   *     Content-Length (it follows the body)
+   */
+  public abstract SipMessage withFirstHeader(HeaderName name, String value);
+
+  /**
+   * A copy of this message with the value of the field at {@code index} of {@link #headers()}
+   * replaced by {@code value} (surrounding whitespace stripped, as a builder keeps it), as a proxy
+   * rewrites its own Record-Route in a response (RFC 3261 §16.7 step 4): the field keeps its name
+   * as written and its place, every other field its spelling, place and value; nothing is parsed
+   * again, and the copy keeps this message's compliance policy and the violations found so far.
+   *
+   * @throws IndexOutOfBoundsException if {@code index} is not a field's
+   * @throws NullPointerException if {@code value} is null
+   * @throws IllegalArgumentException if {@code value} contains a line break, or the field is
+   *     Content-Length (it follows the body)
+   */
+  public abstract SipMessage withHeaderValue(int index, String value);
+
+  final Headers headersWithFirst(HeaderName name, String value) {
+    return headers.withFirst(name, editable(name, value));
+  }
+
+  final Headers headersWithValue(int index, String value) {
+    return headers.withValue(index, editable(headers.headerName(index), value));
+  }
+
+  private static String editable(HeaderName name, String value) {
+    if (name.equals(HeaderName.CONTENT_LENGTH)) { // NullPointerException for a null name
+      throw new IllegalArgumentException("Content-Length follows the body");
+    }
+    return Headers.checkedValue(name, value);
+  }
+
   /** A copy of this message with {@code headers}: same start line, body, policy and violations. */
   abstract SipMessage withHeaders(Headers headers);
 

@@ -105,6 +105,31 @@ public final class SipRequest extends SipMessage {
     return stamped;
   }
 
+  /**
+   * A copy of this request with {@code requestUri} as its Request-URI, as a proxy retargets a
+   * request (RFC 3261 §16.6 step 2): every field as it came (spelling, place, value; a parsed
+   * request's values not read yet stay bytes), the body shared, nothing parsed again; the copy
+   * keeps this request's compliance policy and the violations found so far. This request when
+   * {@code requestUri} is the very object it has.
+   *
+   * @throws NullPointerException if {@code requestUri} is null
+   */
+  public SipRequest withRequestUri(Uri requestUri) {
+    Objects.requireNonNull(requestUri, "requestUri");
+    return requestUri == this.requestUri ? this
+        : new SipRequest(method, requestUri, headers(), bodyRange(), policy(), violations(), endLine());
+  }
+
+  @Override
+  public SipRequest withFirstHeader(HeaderName name, String value) {
+    return withHeaders(headersWithFirst(name, value));
+  }
+
+  @Override
+  public SipRequest withHeaderValue(int index, String value) {
+    return withHeaders(headersWithValue(index, value));
+  }
+
   @Override
   SipRequest withHeaders(Headers headers) {
     return new SipRequest(method, requestUri, headers, bodyRange(), policy(), violations(), endLine());

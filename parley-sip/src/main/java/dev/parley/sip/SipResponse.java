@@ -102,6 +102,16 @@ public final class SipResponse extends SipMessage {
   }
 
   @Override
+  public SipResponse withFirstHeader(HeaderName name, String value) {
+    return withHeaders(headersWithFirst(name, value));
+  }
+
+  @Override
+  public SipResponse withHeaderValue(int index, String value) {
+    return withHeaders(headersWithValue(index, value));
+  }
+
+  @Override
   SipResponse withHeaders(Headers headers) {
     return new SipResponse(statusCode, reasonPhrase, headers, bodyRange(), policy(), violations(), endLine());
   }

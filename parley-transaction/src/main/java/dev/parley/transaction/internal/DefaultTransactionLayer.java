@@ -206,12 +206,19 @@ public final class DefaultTransactionLayer implements TransactionLayer {
       throw new IllegalArgumentException("no listen point for transport " + hop.transport()
           + " to send to " + hop);
     }
-    Via via = Via.builder(hop.transport().viaToken(), lp.hostText())
-        .port(lp.address().getPort())
-        .branch(branch)
-        .parameter("rport", null)
-        .build();
-    return request.toBuilder().addFirstHeader(HeaderName.VIA, via.toString()).build();
+    // the text of the Via built from these (our token, address and branch), without the object
+    String value = "SIP/2.0/" + hop.transport().viaToken() + " " + lp.hostText() + ":"
+        + lp.address().getPort() + ";branch=" + branch + ";rport";
+    // a built request is edited (one copy of its fields); anything else is built again, STRICT
+    // and with Content-Length the body's length, as before
+    dev.parley.sip.Headers h = request.headers();
+    int cl = h.indexOf(HeaderName.CONTENT_LENGTH, 0);
+    if (request.policy() == dev.parley.sip.CompliancePolicy.STRICT && request.violations().isEmpty()
+        && cl >= 0 && h.indexOf(HeaderName.CONTENT_LENGTH, cl + 1) < 0
+        && h.value(cl).equals(Integer.toString(request.bodyLength()))) {
+      return request.withFirstHeader(HeaderName.VIA, value);
+    }
+    return request.toBuilder().addFirstHeader(HeaderName.VIA, value).build();
   }
 
   /** Counts a transaction entering a lingering state; false when it must end at once instead. */

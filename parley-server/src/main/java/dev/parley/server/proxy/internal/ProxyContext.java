@@ -2,6 +2,7 @@ package dev.parley.server.proxy.internal;
 
 import dev.parley.sip.Address;
 import dev.parley.sip.HeaderName;
+import dev.parley.sip.Headers;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.Tags;
@@ -186,13 +187,13 @@ final class ProxyContext {
    * send in this dialog only to the callee ({@link RouteSigner}).
    */
   private SipResponse resigned(SipResponse response, Branch branch) {
-    List<String> values = response.headers().values(HeaderName.RECORD_ROUTE);
+    Headers h = response.headers();
     String ours = ";" + RouteSigner.PARAMETER + "=" + signature;
-    boolean found = false;
-    for (String v : values) {
-      found |= v.contains(ours);
+    int first = h.indexOf(HeaderName.RECORD_ROUTE, 0);
+    while (first >= 0 && !h.value(first).contains(ours)) {
+      first = h.indexOf(HeaderName.RECORD_ROUTE, first + 1);
     }
-    if (!found) {
+    if (first < 0) {
       return response;
     }
     // the callee reached over the flow of its binding: the caller's requests go there too
@@ -205,11 +206,16 @@ final class ProxyContext {
           + (flow == null ? "" : ";" + RouteSigner.FLOW_PARAMETER + "=" + flow);
       branch.signed(contact, theirs);
     }
-    SipResponse.Builder b = response.toBuilder().removeHeader(HeaderName.RECORD_ROUTE);
-    for (String v : values) {
-      b.header(HeaderName.RECORD_ROUTE, v.replace(ours, theirs));
+    // each field that carries ours is rewritten in place (one copy of the field table each, the
+    // other fields as they came: the callee's bytes, not decoded); the others stay as they are
+    SipResponse out = response;
+    for (int i = first; i >= 0; i = h.indexOf(HeaderName.RECORD_ROUTE, i + 1)) {
+      String v = h.value(i);
+      if (v.contains(ours)) {
+        out = out.withHeaderValue(i, v.replace(ours, theirs));
+      }
     }
-    return b.build();
+    return out;
   }
 
   /** A branch's final outcome other than 2xx: received, or synthesised on timeout or error. */
@@ -323,25 +329,28 @@ final class ProxyContext {
         outcome(this, synthesised(487));
         return;
       }
-      SipRequest.Builder b = base.toBuilder().requestUri(target.requestUri());
+      // base is built: the target and our Record-Route are edits of it that share its fields
+      SipRequest out = base.withRequestUri(target.requestUri());
       if (!target.pushRoutes().isEmpty()) {
         List<Address> routes = new ArrayList<>(target.pushRoutes());
         routes.addAll(base.routes());
+        SipRequest.Builder b = out.toBuilder();
         ProxyMessages.setRoutes(b, routes);
+        out = b.build();
       }
       if (signature != null) {
         OwnAddresses.RecordRoute inbound =
             core.own().cachedRecordRoute(server.flow().transport(), server.flow().local());
         OwnAddresses.RecordRoute outbound = core.own().cachedRecordRoute(hop.transport(), null);
-        b.addFirstHeader(HeaderName.RECORD_ROUTE, inbound.signed(signature));
+        out = out.withFirstHeader(HeaderName.RECORD_ROUTE, inbound.signed(signature));
         if (!outbound.address().equals(inbound.address())) {
           // double RR (RFC 5658)
-          b.addFirstHeader(HeaderName.RECORD_ROUTE, outbound.signed(signature));
+          out = out.withFirstHeader(HeaderName.RECORD_ROUTE, outbound.signed(signature));
         }
       }
       this.hop = hop;
       try {
-        tx = core.forward(b.build(), hop, this, loopHash);
+        tx = core.forward(out, hop, this, loopHash);
       } catch (RuntimeException e) { // table full, or no listener for the hop's transport
         log.debug("cannot forward to {}: {}", hop, e.toString());
         outcome(this, synthesised(target.binding() ? 480 : 503));
