@@ -175,11 +175,6 @@ final class SipChannelHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * The flow of a datagram from {@code remote}: the previous datagram's when it came from the same
-   * source, so that the transactions of one peer share one {@link Flow} and one remote address
-   * instead of holding a copy each for as long as they linger (32 s over UDP).
-   */
-  /**
    * {@code request} as received from {@code remote} (RFC 3261 §18.2.1, RFC 3581 §4: {@link
    * SipRequest#withReceived}), checked (§8.2: {@link SipRequest#checkMandatoryHeaders}). Stamped
    * first, then checked: a stamped copy does not keep the header values parsed on the original,
@@ -201,6 +196,11 @@ final class SipChannelHandler extends ChannelInboundHandlerAdapter {
     return stamped.checkMandatoryHeaders();
   }
 
+  /**
+   * The flow of a datagram from {@code remote}: the previous datagram's when it came from the same
+   * source, so that the transactions of one peer share one {@link Flow} and one remote address
+   * instead of holding a copy each for as long as they linger (32 s over UDP).
+   */
   private Flow datagramFlow(InetSocketAddress local, InetSocketAddress remote) {
     Flow last = lastDatagramFlow;
     if (last != null && last.remote().equals(remote) && last.local().equals(local)) {
