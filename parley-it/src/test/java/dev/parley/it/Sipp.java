@@ -98,9 +98,16 @@ final class Sipp {
     private final Path out;
     private Result result;
 
+    /** The port it was started on by {@link #startListeningOnFreePort}, else -1. */
+    private int port = -1;
+
     private Running(Process process, Path out) {
       this.process = process;
       this.out = out;
+    }
+
+    int port() {
+      return port;
     }
 
     /**
@@ -123,8 +130,9 @@ final class Sipp {
         } catch (IOException unreadable) {
           output = "(output unreadable: " + unreadable + ")";
         }
-        throw new IllegalStateException("SIPp exited (status " + process.exitValue()
-            + ") before listening on port " + localPort + "; its output: " + tail(output, 2000), e);
+        throw new NotListening(process.exitValue(), "SIPp exited (status " + process.exitValue()
+            + ") before listening on port " + localPort + "; its errors: " + errorLines(output)
+            + "; its output: " + tail(output, 2000), e);
       }
       return this;
     }
@@ -413,6 +421,52 @@ final class Sipp {
       row.put(head[i], last[i]);
     }
     return row;
+  }
+
+  /** SIPp's lines that say what failed (a socket it could not bind...), at most five. */
+  private static String errorLines(String output) {
+    List<String> found = new ArrayList<>();
+    for (String line : output.split("\\R")) {
+      String l = line.toLowerCase(java.util.Locale.ROOT);
+      if ((l.contains("bind") || l.contains("unable") || l.contains("errno") || l.contains("error"))
+          && !l.contains("udp errors") && found.size() < 5) {
+        found.add(line.strip());
+      }
+    }
+    return found.isEmpty() ? "(none printed)" : String.join(" | ", found);
+  }
+
+  /** SIPp ended before it listened; {@link #status} 254 is its "could not bind a socket". */
+  static final class NotListening extends IllegalStateException {
+    final int status;
+
+    NotListening(int status, String message, Throwable cause) {
+      super(message, cause);
+      this.status = status;
+    }
+  }
+
+  /**
+   * Starts the SIPp run {@code make} builds for a port chosen by {@link #freePort} and waits until
+   * it listens there; when SIPp could not bind a socket (status 254: the port was taken between
+   * the choice and SIPp's start, or another of its sockets was), once more with another port, up
+   * to three tries. The port is {@link Running#port}.
+   */
+  static Running startListeningOnFreePort(java.util.function.IntFunction<Sipp> make)
+      throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      int port = freePort();
+      Running running = make.apply(port).start();
+      running.port = port;
+      try {
+        return running.awaitListening();
+      } catch (NotListening e) {
+        running.close();
+        if (e.status != 254 || attempt == 3) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static String tail(String s, int max) {

@@ -36,11 +36,11 @@ class SippUasTrapTest {
 
   @Test
   void sippBuiltinUasAbortsTheCallWhenAnInviteRetransmissionFollowsIts200() throws Exception {
-    int sippPort = Sipp.freePort();
-    Sipp uas = Sipp.builtin("uas").remote("127.0.0.1").localPort(sippPort).transport("u1")
-        .calls(1).maxOpenCalls(1).timeoutSeconds(10).workDir(work);
     try (DatagramSocket uac = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
-        Sipp.Running sipp = uas.start().awaitListening()) {
+        Sipp.Running sipp = Sipp.startListeningOnFreePort(port -> Sipp.builtin("uas")
+            .remote("127.0.0.1").localPort(port).transport("u1").calls(1).maxOpenCalls(1)
+            .timeoutSeconds(10).workDir(work))) {
+      int sippPort = sipp.port();
       byte[] invite = invite(sippPort, uac.getLocalPort());
       InetSocketAddress to = new InetSocketAddress("127.0.0.1", sippPort);
       uac.send(new DatagramPacket(invite, invite.length, to));
