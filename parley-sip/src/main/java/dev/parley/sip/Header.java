@@ -81,10 +81,12 @@ public final class Header<T> {
       list(HeaderName.UNSUPPORTED, l -> l.expectToken("an option tag"), false);
   /** Authorization (RFC 3261 §20.7); may appear several times. */
   public static final Header<Credentials> AUTHORIZATION = repeated(HeaderName.AUTHORIZATION,
-      l -> new Credentials(l.expectToken("an auth scheme"), HeaderGrammar.authParams(l)));
+      l -> new Credentials(l.expectToken("an auth scheme"), HeaderGrammar.authParams(l)))
+      .credentialsWire();
   /** Proxy-Authorization (RFC 3261 §20.28); may appear several times. */
   public static final Header<Credentials> PROXY_AUTHORIZATION = repeated(HeaderName.PROXY_AUTHORIZATION,
-      l -> new Credentials(l.expectToken("an auth scheme"), HeaderGrammar.authParams(l)));
+      l -> new Credentials(l.expectToken("an auth scheme"), HeaderGrammar.authParams(l)))
+      .credentialsWire();
   /** WWW-Authenticate (RFC 3261 §20.44); may appear several times (one per algorithm). */
   public static final Header<Challenge> WWW_AUTHENTICATE = repeated(HeaderName.WWW_AUTHENTICATE,
       l -> new Challenge(l.expectToken("an auth scheme"), HeaderGrammar.authParams(l)));
@@ -128,23 +130,36 @@ public final class Header<T> {
    * elements are {@code T}s.
    */
   private final WireGrammar.Rule wire;
+  /** Whether the fast path is {@link WireCredentials} (Authorization, Proxy-Authorization). */
+  private final boolean credentialsWire;
   /** "NAME value", what {@link Lexer#expectEnd} names: made once, not per field parsed. */
   private final String valueWhat;
 
   private Header(HeaderName name, boolean list, boolean emptyAllowed, boolean singleton,
       Function<Lexer, T> element, WireGrammar.Rule wire) {
+    this(name, list, emptyAllowed, singleton, element, wire, false);
+  }
+
+  private Header(HeaderName name, boolean list, boolean emptyAllowed, boolean singleton,
+      Function<Lexer, T> element, WireGrammar.Rule wire, boolean credentialsWire) {
     this.name = name;
     this.list = list;
     this.emptyAllowed = emptyAllowed;
     this.singleton = singleton;
     this.element = element;
     this.wire = wire;
+    this.credentialsWire = credentialsWire;
     this.valueWhat = name + " value";
   }
 
   /** This header with a fast path for its element rule. */
   private Header<T> wire(WireGrammar.Rule rule) {
     return new Header<>(name, list, emptyAllowed, singleton, element, rule);
+  }
+
+  /** This header (credentials, one per field) with the fast path of {@link WireCredentials}. */
+  private Header<T> credentialsWire() {
+    return new Header<>(name, list, emptyAllowed, singleton, element, null, true);
   }
 
   private static <T> Header<T> single(HeaderName name, Function<Lexer, T> element) {
@@ -235,6 +250,9 @@ public final class Header<T> {
    * (what {@link SipMessage} caches); a field of several values is their list.
    */
   Object parseWireValue(byte[] source, int from, int to) {
+    if (credentialsWire) {
+      return WireCredentials.field(source, from, to);
+    }
     return wire == null ? null : WireGrammar.field(source, from, to, wire, list);
   }
 

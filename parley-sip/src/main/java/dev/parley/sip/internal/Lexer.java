@@ -79,13 +79,7 @@ public final class Lexer extends CharSource {
   /** SWS = [LWS]: skips spaces and tabs; returns whether any were skipped. */
   public boolean consumeSWS() {
     int start = pos;
-    while (pos < end) {
-      char c = s.charAt(pos);
-      if (c != ' ' && c != '\t') {
-        break;
-      }
-      pos++;
-    }
+    pos = Rfc3261Rules.swsEnd(this, start, end);
     return pos > start;
   }
 
@@ -178,28 +172,19 @@ public final class Lexer extends CharSource {
     if (peek() != '"') {
       throw error("expected '\"'" + describeHere());
     }
-    pos++;
-    while (pos < end) {
-      char c = s.charAt(pos);
-      if (c == '"') {
-        pos++;
-        return s.substring(start, pos);
-      }
-      if (c == '\\') {
-        if (pos + 1 >= end) {
-          break;
-        }
-        char q = s.charAt(pos + 1);
-        if (q == '\n' || q == '\r') {
-          throw error("invalid quoted-pair");
-        }
-        pos += 2;
-        continue;
-      }
-      if (!(c >= 0x80 || Chars.is(c, Chars.QDTEXT))) {
-        throw error("invalid character " + describe(c) + " in quoted string");
-      }
-      pos++;
+    long verdict = Rfc3261Rules.quotedStringEnd(this, start, end);
+    int fault = Rfc3261Rules.fault(verdict);
+    if (fault == Rfc3261Rules.OK) {
+      pos = Rfc3261Rules.index(verdict);
+      return s.substring(start, pos);
+    }
+    if (fault == Rfc3261Rules.BAD_QUOTED_PAIR) {
+      pos = Rfc3261Rules.index(verdict);
+      throw error("invalid quoted-pair");
+    }
+    if (fault == Rfc3261Rules.NOT_QDTEXT) {
+      pos = Rfc3261Rules.index(verdict);
+      throw error("invalid character " + describe(s.charAt(pos)) + " in quoted string");
     }
     leniency.violate(Violation.UNTERMINATED_QUOTED_STRING, start);
     int laquot = s.indexOf('<', start);

@@ -45,6 +45,12 @@ public final class Rfc3261Rules {
   public static final int CALLID_AT = 13;
   /** callid: empty, or ending with its '@' (index: its start). */
   public static final int CALLID_EMPTY = 14;
+  /** quoted-string: no closing DQUOTE, or a '\' last (index: the opening DQUOTE). */
+  public static final int UNTERMINATED_QUOTED_STRING = 15;
+  /** quoted-string: a quoted-pair escaping CR or LF (index: the '\'). */
+  public static final int BAD_QUOTED_PAIR = 16;
+  /** quoted-string: a character neither qdtext nor in a quoted-pair (index: that character). */
+  public static final int NOT_QDTEXT = 17;
 
   /** A uri-parameter of no rule of its own: other-param (and lr-param). */
   public static final int OTHER_PARAMETER = 0;
@@ -142,6 +148,57 @@ public final class Rfc3261Rules {
       i++;
     }
     return i;
+  }
+
+  /**
+   * SWS = [LWS], over a header value that framing has unfolded (LWS is then a run of SP and
+   * HTAB): where the run of SP and HTAB from {@code from} ends, at most {@code limit}.
+   */
+  public static int swsEnd(CharSource s, int from, int limit) {
+    int i = from;
+    while (i < limit) {
+      int c = s.at(i);
+      if (c != ' ' && c != '\t') {
+        break;
+      }
+      i++;
+    }
+    return i;
+  }
+
+  /**
+   * quoted-string = DQUOTE *(qdtext / quoted-pair) DQUOTE, qdtext = LWS / %x21 / %x23-5B /
+   * %x5D-7E / UTF8-NONASCII, quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F), read from the
+   * opening DQUOTE at {@code from} and not beyond {@code limit}: {@link #OK} with the index after
+   * the closing DQUOTE, else {@link #UNTERMINATED_QUOTED_STRING}, {@link #BAD_QUOTED_PAIR} or
+   * {@link #NOT_QDTEXT}. Octets and characters from 0x80 up count as UTF8-NONASCII (the String
+   * grammar reads decoded characters; the byte-level reader judges the octets' encoding itself);
+   * a quoted-pair escapes any other character, as the String grammar has always read it.
+   */
+  public static long quotedStringEnd(CharSource s, int from, int limit) {
+    int i = from + 1;
+    while (i < limit) {
+      int c = s.at(i);
+      if (c == '"') {
+        return ok(i + 1);
+      }
+      if (c == '\\') {
+        if (i + 1 >= limit) {
+          break;
+        }
+        int q = s.at(i + 1);
+        if (q == '\n' || q == '\r') {
+          return verdict(BAD_QUOTED_PAIR, i);
+        }
+        i += 2;
+        continue;
+      }
+      if (c < 0x80 && !Chars.is(c, Chars.QDTEXT)) {
+        return verdict(NOT_QDTEXT, i);
+      }
+      i++;
+    }
+    return verdict(UNTERMINATED_QUOTED_STRING, from);
   }
 
   // --- host ---------------------------------------------------------------------------------
