@@ -80,20 +80,28 @@ public enum DigestAlgorithm {
    * @return the algorithm, or empty when the name is not one of the six above
    */
   public static Optional<DigestAlgorithm> find(String token) {
+    return Optional.ofNullable(named(token));
+  }
+
+  /** As {@link #find(String)}, null for a name not known: for the server's check, per request. */
+  static DigestAlgorithm named(String token) {
     if (token == null) {
-      return Optional.of(MD5);
+      return MD5;
     }
     String t = token.trim();
     if (t.length() >= 2 && t.charAt(0) == '"' && t.charAt(t.length() - 1) == '"') {
       t = t.substring(1, t.length() - 1).trim();
     }
-    for (DigestAlgorithm a : values()) {
+    for (DigestAlgorithm a : ALL) {
       if (a.token.equalsIgnoreCase(t)) {
-        return Optional.of(a);
+        return a;
       }
     }
-    return Optional.empty();
+    return null;
   }
+
+  /** {@link #values()} once (each call of it copies the array). */
+  private static final DigestAlgorithm[] ALL = values();
 
   /**
    * Like {@link #find(String)}, but for a name that must be known.
@@ -117,7 +125,7 @@ public enum DigestAlgorithm {
   }
 
   /** This thread's digest (looking one up in the providers costs more than hashing a line). */
-  private MessageDigest messageDigest() {
+  MessageDigest messageDigest() {
     return DIGESTS[ordinal()].get();
   }
 

@@ -12,15 +12,12 @@ import dev.parley.sip.SipParseException;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.Uri;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -198,16 +195,14 @@ public final class DigestAuthenticator {
       if (any && !offer.test(a)) {
         continue;
       }
-      StringBuilder sb = new StringBuilder(text.head().length() + nonce.length() + 64)
-          .append(text.head()).append(nonce).append(text.middle()).append(a.token())
-          .append(", qop=\"auth\"");
-      if (stale) {
-        sb.append(", stale=true");
-      }
-      out.add(sb.toString());
+      // one concatenation: the text is made at its size, without a StringBuilder's buffer
+      out.add(text.head() + nonce + text.middle() + a.token() + (stale ? QOP_STALE : QOP));
     }
     return out;
   }
+
+  private static final String QOP = ", qop=\"auth\"";
+  private static final String QOP_STALE = QOP + ", stale=true";
 
   /** A realm's challenge text before the nonce ({@code head}) and between it and the algorithm. */
   private record ChallengeText(String realm, String head, String middle) {}
@@ -266,9 +261,10 @@ public final class DigestAuthenticator {
     } catch (SipParseException e) {
       return AuthResult.of(Status.MALFORMED, e.getMessage());
     }
-    for (Credentials c : all) {
-      if (c.isDigest() && realm.equals(c.parameter("realm"))) {
-        return verify(c, realm, request.method(), request.requestUri(), request.body(), client);
+    for (int i = 0; i < all.size(); i++) { // indexed: no iterator per request
+      Credentials c = all.get(i);
+      if (c.isDigest() && isParameter(c, "realm", realm)) {
+        return verify(c, realm, request.method(), request.requestUri(), null, request, client);
       }
     }
     return AuthResult.of(Status.MISSING, "no Digest " + header.name() + " for realm " + realm);
@@ -302,6 +298,15 @@ public final class DigestAuthenticator {
    */
   public AuthResult verify(Credentials credentials, String realm, SipMethod method,
       Uri requestUri, byte[] body, InetAddress client) {
+    return verify(credentials, realm, method, requestUri, body, null, client);
+  }
+
+  /**
+   * {@link #verify(Credentials, String, SipMethod, Uri, byte[], InetAddress)}, with the body
+   * taken from {@code request} (when not null) only if qop=auth-int needs it.
+   */
+  private AuthResult verify(Credentials credentials, String realm, SipMethod method,
+      Uri requestUri, byte[] body, SipRequest request, InetAddress client) {
     Objects.requireNonNull(realm, "realm");
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(requestUri, "requestUri");
@@ -328,7 +333,7 @@ public final class DigestAuthenticator {
       return AuthResult.of(Status.BAD_CREDENTIALS, "realm is not " + realm + ": " + credentialRealm);
     }
     String algorithmParam = credentials.parameter("algorithm");
-    DigestAlgorithm algorithm = DigestAlgorithm.find(algorithmParam).orElse(null);
+    DigestAlgorithm algorithm = DigestAlgorithm.named(algorithmParam);
     if (algorithm == null) {
       return AuthResult.of(Status.UNKNOWN_ALGORITHM, "unknown algorithm: " + algorithmParam);
     }
@@ -373,19 +378,20 @@ public final class DigestAuthenticator {
     if (!uriMatches(uri, requestUri)) {
       return AuthResult.of(Status.BAD_CREDENTIALS, "uri does not match the Request-URI: " + uri);
     }
-    String opaque = credentials.parameter("opaque");
-    if (opaque != null && !opaque.equals(codec.opaque(realm))) {
+    if (credentials.parameters().get("opaque") != null
+        && !isParameter(credentials, "opaque", codec.opaque(realm))) {
       return AuthResult.of(Status.BAD_CREDENTIALS, "opaque was not issued here");
     }
 
     String stored = store.ha1(username, realm, algorithm.base());
     boolean known = stored != null && Digest.isHex(stored, algorithm.hexLength());
-    String ha1 = known ? stored.toLowerCase(Locale.ROOT) : decoyHa1.get(algorithm.base());
+    String ha1 = known ? stored : decoyHa1.get(algorithm.base());
     // qop is hashed as the client wrote it; its value decides whether the body is covered.
-    String expected = Digest.response(algorithm, ha1, nonce, nc, cnonce, qop, method.name(), uri,
-        body);
-    boolean match = MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-        response.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
+    if (request != null && Digest.AUTH_INT.equalsIgnoreCase(qop)) {
+      body = request.body();
+    }
+    boolean match = DigestCheck.matches(algorithm, ha1, nonce, nc, cnonce, qop, method.name(),
+        uri, body, response);
     if (!known || !match) {
       return AuthResult.of(Status.BAD_CREDENTIALS, "response does not match");
     }
@@ -443,6 +449,23 @@ public final class DigestAuthenticator {
     } catch (java.security.NoSuchAlgorithmException e) {
       return new SecureRandom(); // a runtime without DRBG (Java 9+ has it): the default
     }
+  }
+
+  /**
+   * Whether auth-param {@code name} of {@code c} is {@code value} once unquoted: what
+   * {@code value.equals(c.parameter(name))} says, without making the unquoted String when the
+   * parameter is a quoted-string without quoted-pair (the usual case).
+   */
+  static boolean isParameter(Credentials c, String name, String value) {
+    String raw = c.parameters().get(name);
+    if (raw == null) {
+      return false;
+    }
+    int n = raw.length();
+    if (n >= 2 && raw.charAt(0) == '"' && raw.charAt(n - 1) == '"' && raw.indexOf('\\') < 0) {
+      return n - 2 == value.length() && raw.regionMatches(1, value, 0, n - 2);
+    }
+    return value.equals(c.parameter(name));
   }
 
   private static boolean uriMatches(String digestUri, Uri requestUri) {

@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.Mac;
@@ -36,7 +35,6 @@ public final class NonceCodec {
   public static final long INVALID = Long.MIN_VALUE;
 
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
-  private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
   private static final byte[] NO_CLIENT = {0};
 
   private final SecretKeySpec key;
@@ -67,22 +65,82 @@ public final class NonceCodec {
     if (nonce.length() != NONCE_CHARS) {
       return INVALID;
     }
-    byte[] raw;
+    Scratch t = scratch.get();
+    byte[] raw = t.raw;
+    if (!decode(nonce, raw)) {
+      return INVALID;
+    }
+    Mac mac = macs.get();
+    mac.update((byte) 'N');
+    mac.update(raw, 0, 8 + RANDOM_BYTES);
+    if (client == null) {
+      mac.update(NO_CLIENT);
+    } else { // the bytes clientBytes(client) gives, without the array
+      byte[] a = client.getAddress();
+      mac.update((byte) (a.length == 4 ? 4 : 6));
+      mac.update(a, 0, a.length == 4 ? 4 : 8);
+    }
+    mac.update(realm.getBytes(StandardCharsets.UTF_8));
     try {
-      raw = DECODER.decode(nonce);
-    } catch (IllegalArgumentException e) {
+      mac.doFinal(t.mac, 0);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 output does not fit 32 bytes", e);
+    }
+    int diff = 0; // constant time, as MessageDigest.isEqual
+    for (int i = 0; i < MAC_BYTES; i++) {
+      diff |= t.mac[i] ^ raw[8 + RANDOM_BYTES + i];
+    }
+    if (diff != 0) {
       return INVALID;
     }
-    if (raw.length != NONCE_BYTES) {
-      return INVALID;
+    long issuedAt = 0;
+    for (int i = 0; i < 8; i++) {
+      issuedAt = issuedAt << 8 | (raw[i] & 0xFF);
     }
-    byte[] expected =
-        Arrays.copyOf(mac('N', raw, 8 + RANDOM_BYTES, clientBytes(client), realm), MAC_BYTES);
-    byte[] given = Arrays.copyOfRange(raw, 8 + RANDOM_BYTES, NONCE_BYTES);
-    if (!MessageDigest.isEqual(expected, given)) {
-      return INVALID;
+    return issuedAt;
+  }
+
+  /** This thread's buffers for {@link #issuedAt}: nothing allocated per nonce checked. */
+  private static final class Scratch {
+    final byte[] raw = new byte[NONCE_BYTES];
+    final byte[] mac = new byte[32];
+  }
+
+  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+  /** The base64url alphabet's values, -1 for any other character. */
+  private static final byte[] BASE64URL = new byte[128];
+
+  static {
+    Arrays.fill(BASE64URL, (byte) -1);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    for (int i = 0; i < alphabet.length(); i++) {
+      BASE64URL[alphabet.charAt(i)] = (byte) i;
     }
-    return ByteBuffer.wrap(raw).getLong();
+  }
+
+  /**
+   * The {@value #NONCE_BYTES} bytes of a {@value #NONCE_CHARS}-character base64url nonce (no
+   * padding: 36 bytes are 48 characters exactly) into {@code out}; false if a character is not of
+   * the alphabet (what {@code Base64.getUrlDecoder()} refuses).
+   */
+  private static boolean decode(String nonce, byte[] out) {
+    int o = 0;
+    for (int i = 0; i < NONCE_CHARS; i += 4) {
+      int bits = 0;
+      for (int k = 0; k < 4; k++) {
+        char c = nonce.charAt(i + k);
+        int v = c < 128 ? BASE64URL[c] : -1;
+        if (v < 0) {
+          return false;
+        }
+        bits = bits << 6 | v;
+      }
+      out[o++] = (byte) (bits >> 16);
+      out[o++] = (byte) (bits >> 8);
+      out[o++] = (byte) bits;
+    }
+    return true;
   }
 
   public String opaque(String realm) {
