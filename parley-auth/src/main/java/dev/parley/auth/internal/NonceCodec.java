@@ -1,7 +1,6 @@
 package dev.parley.auth.internal;
 
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
@@ -50,11 +49,15 @@ public final class NonceCodec {
 
   /** A nonce issued at {@code issuedAt} to {@code client} (null: to anyone) for {@code realm}. */
   public String mint(long issuedAt, byte[] random, String realm, InetAddress client) {
-    byte[] out = new byte[NONCE_BYTES];
-    ByteBuffer.wrap(out).putLong(issuedAt).put(random, 0, RANDOM_BYTES);
-    byte[] mac = mac('N', out, 8 + RANDOM_BYTES, clientBytes(client), realm);
-    System.arraycopy(mac, 0, out, 8 + RANDOM_BYTES, MAC_BYTES);
-    return ENCODER.encodeToString(out);
+    Scratch t = scratch.get();
+    byte[] out = t.raw;
+    for (int i = 0; i < 8; i++) {
+      out[i] = (byte) (issuedAt >>> (56 - 8 * i));
+    }
+    System.arraycopy(random, 0, out, 8, RANDOM_BYTES);
+    nonceMac(t, client, realm);
+    System.arraycopy(t.mac, 0, out, 8 + RANDOM_BYTES, MAC_BYTES);
+    return encode(out, t.text);
   }
 
   /**
@@ -70,22 +73,7 @@ public final class NonceCodec {
     if (!decode(nonce, raw)) {
       return INVALID;
     }
-    Mac mac = macs.get();
-    mac.update((byte) 'N');
-    mac.update(raw, 0, 8 + RANDOM_BYTES);
-    if (client == null) {
-      mac.update(NO_CLIENT);
-    } else { // the bytes clientBytes(client) gives, without the array
-      byte[] a = client.getAddress();
-      mac.update((byte) (a.length == 4 ? 4 : 6));
-      mac.update(a, 0, a.length == 4 ? 4 : 8);
-    }
-    mac.update(realm.getBytes(StandardCharsets.UTF_8));
-    try {
-      mac.doFinal(t.mac, 0);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 output does not fit 32 bytes", e);
-    }
+    nonceMac(t, client, realm);
     int diff = 0; // constant time, as MessageDigest.isEqual
     for (int i = 0; i < MAC_BYTES; i++) {
       diff |= t.mac[i] ^ raw[8 + RANDOM_BYTES + i];
@@ -100,10 +88,68 @@ public final class NonceCodec {
     return issuedAt;
   }
 
-  /** This thread's buffers for {@link #issuedAt}: nothing allocated per nonce checked. */
+  /**
+   * HMAC-SHA256(secret, "N" || t.raw[0, 20) || client || realm) into {@code t.mac}: the MAC of a
+   * nonce whose issue time and random bytes are in {@code t.raw}, fed the bytes
+   * {@link #mac} would be given, without an array for them.
+   */
+  private void nonceMac(Scratch t, InetAddress client, String realm) {
+    Mac mac = macs.get();
+    mac.update((byte) 'N');
+    mac.update(t.raw, 0, 8 + RANDOM_BYTES);
+    if (client == null) {
+      mac.update(NO_CLIENT);
+    } else { // 0x04 IPv4-address(4) | 0x06 IPv6-/64-prefix(8): the class comment's client
+      byte[] a = client.getAddress();
+      mac.update((byte) (a.length == 4 ? 4 : 6));
+      mac.update(a, 0, a.length == 4 ? 4 : 8);
+    }
+    mac.update(realmBytes(realm));
+    try {
+      mac.doFinal(t.mac, 0);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 output does not fit 32 bytes", e);
+    }
+  }
+
+  /** The UTF-8 bytes of {@code realm}, kept for the last realm (one per server, in practice). */
+  private byte[] realmBytes(String realm) {
+    RealmBytes last = lastRealm;
+    if (last != null && last.realm().equals(realm)) {
+      return last.bytes();
+    }
+    byte[] bytes = realm.getBytes(StandardCharsets.UTF_8);
+    lastRealm = new RealmBytes(realm, bytes);
+    return bytes;
+  }
+
+  private record RealmBytes(String realm, byte[] bytes) {}
+
+  private volatile RealmBytes lastRealm;
+
+  /** This thread's buffers for {@link #mint} and {@link #issuedAt}: nothing allocated but the nonce. */
   private static final class Scratch {
     final byte[] raw = new byte[NONCE_BYTES];
     final byte[] mac = new byte[32];
+    final byte[] text = new byte[NONCE_CHARS];
+  }
+
+  private static final byte[] ALPHABET =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+          .getBytes(StandardCharsets.US_ASCII);
+
+  /** base64url without padding of the {@value #NONCE_BYTES} bytes (as {@code ENCODER} gives). */
+  @SuppressWarnings("deprecation")
+  private static String encode(byte[] raw, byte[] text) {
+    int o = 0;
+    for (int i = 0; i < NONCE_BYTES; i += 3) {
+      int bits = (raw[i] & 0xFF) << 16 | (raw[i + 1] & 0xFF) << 8 | (raw[i + 2] & 0xFF);
+      text[o++] = ALPHABET[bits >>> 18];
+      text[o++] = ALPHABET[(bits >>> 12) & 0x3F];
+      text[o++] = ALPHABET[(bits >>> 6) & 0x3F];
+      text[o++] = ALPHABET[bits & 0x3F];
+    }
+    return new String(text, 0, 0, NONCE_CHARS); // ASCII: the plain copy
   }
 
   private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
@@ -113,9 +159,8 @@ public final class NonceCodec {
 
   static {
     Arrays.fill(BASE64URL, (byte) -1);
-    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    for (int i = 0; i < alphabet.length(); i++) {
-      BASE64URL[alphabet.charAt(i)] = (byte) i;
+    for (int i = 0; i < ALPHABET.length; i++) {
+      BASE64URL[ALPHABET[i]] = (byte) i;
     }
   }
 
@@ -152,18 +197,6 @@ public final class NonceCodec {
         ENCODER.encodeToString(Arrays.copyOf(mac('O', new byte[0], 0, NO_CLIENT, realm), 12));
     lastOpaque = new Opaque(realm, value);
     return value;
-  }
-
-  /** The client field of the MAC input: the IPv4 address or the IPv6 /64, tagged by family. */
-  private static byte[] clientBytes(InetAddress client) {
-    if (client == null) {
-      return NO_CLIENT;
-    }
-    byte[] a = client.getAddress();
-    byte[] out = new byte[a.length == 4 ? 5 : 9];
-    out[0] = (byte) (a.length == 4 ? 4 : 6);
-    System.arraycopy(a, 0, out, 1, out.length - 1);
-    return out;
   }
 
   private byte[] mac(char domain, byte[] prefix, int prefixLength, byte[] client, String realm) {
