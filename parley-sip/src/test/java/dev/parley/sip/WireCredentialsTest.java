@@ -3,7 +3,9 @@ package dev.parley.sip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.parley.sip.internal.CharSource;
 import dev.parley.sip.internal.Leniency;
+import dev.parley.sip.internal.Rfc3261Rules;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -139,12 +141,34 @@ class WireCredentialsTest {
     }
   }
 
+  /** The shared quoted-string and SWS rules give one verdict over octets and over characters. */
+  @Test
+  void quotedStringAndSwsRulesAgreeOverOctetsAndCharacters() {
+    for (String v : List.of("\"a\"", "\"a\\\"b\" x", "\"unterminated", "\"a\\", "\"a\\\r\"",
+        "\"a\u0001\"", "\"\u00e9\"", "\" \t\"", "\"\"", "\"a\\\u0001\"", "\"a\"b\"")) {
+      byte[] octets = v.getBytes(StandardCharsets.ISO_8859_1);
+      assertThat(Rfc3261Rules.quotedStringEnd(CharSource.of(octets), 0, octets.length)).as(v)
+          .isEqualTo(Rfc3261Rules.quotedStringEnd(CharSource.of(v), 0, v.length()));
+    }
+    assertThat(Rfc3261Rules.quotedStringEnd(CharSource.of("\"a\\\r\""), 0, 5))
+        .isEqualTo(Rfc3261Rules.verdict(Rfc3261Rules.BAD_QUOTED_PAIR, 2));
+    assertThat(Rfc3261Rules.quotedStringEnd(CharSource.of("\"a\u0001\""), 0, 4))
+        .isEqualTo(Rfc3261Rules.verdict(Rfc3261Rules.NOT_QDTEXT, 2));
+    assertThat(Rfc3261Rules.quotedStringEnd(CharSource.of("\"ab"), 0, 3))
+        .isEqualTo(Rfc3261Rules.verdict(Rfc3261Rules.UNTERMINATED_QUOTED_STRING, 0));
+    for (String v : List.of("", " ", " \t x", "x ", "\t\t")) {
+      byte[] octets = v.getBytes(StandardCharsets.ISO_8859_1);
+      assertThat(Rfc3261Rules.swsEnd(CharSource.of(octets), 0, octets.length))
+          .isEqualTo(Rfc3261Rules.swsEnd(CharSource.of(v), 0, v.length()));
+    }
+  }
+
   /**
    * A parsed request's credentials, violations and errors are those the String grammar gives for
    * the field's text, under both policies.
    */
   @Test
-  void parsedAndBuiltRequestsGiveTheSameCredentialsAndErrors() {
+  void parsedRequestsGiveTheStringGrammarsCredentialsAndErrors() {
     for (String v : CORPUS) {
       checkRequest(v);
     }
