@@ -180,26 +180,40 @@ public final class Headers {
    * where {@code toBuilder().addFirst(...).build()} copies it twice and decodes every value.
    */
   Headers withFirst(HeaderName name, String value) {
+    return withInserted(0, name, value);
+  }
+
+  /**
+   * These fields with one named {@code name} (its canonical spelling) and {@code value} inserted
+   * at {@code at} (0 to {@link #size()}: before the field there, or last); the others as
+   * {@link #withValue} keeps them. One copy of the field table.
+   */
+  Headers withInserted(int at, HeaderName name, String value) {
+    Objects.checkIndex(at, size + 1);
     int n = size + 1;
     String[] nm = null;
     if (names != null) {
       nm = new String[n];
-      nm[0] = name.name();
-      System.arraycopy(names, 0, nm, 1, size);
+      System.arraycopy(names, 0, nm, 0, at);
+      nm[at] = name.name();
+      System.arraycopy(names, at, nm, at + 1, size - at);
     }
     HeaderName[] hn = new HeaderName[n];
-    hn[0] = name;
-    System.arraycopy(headerNames, 0, hn, 1, size);
+    System.arraycopy(headerNames, 0, hn, 0, at);
+    hn[at] = name;
+    System.arraycopy(headerNames, at, hn, at + 1, size - at);
     String[] v = new String[n];
-    v[0] = value;
     if (values != null) {
-      System.arraycopy(values, 0, v, 1, size);
+      System.arraycopy(values, 0, v, 0, at);
+      System.arraycopy(values, at, v, at + 1, size - at);
     }
+    v[at] = value;
     int[] m = null;
     if (meta != null) {
       m = new int[n * 2];
-      m[0] = -1; // text, no place in the parsed bytes
-      System.arraycopy(meta, 0, m, 2, size * 2);
+      System.arraycopy(meta, 0, m, 0, at * 2);
+      m[at * 2] = -1; // text, no place in the parsed bytes
+      System.arraycopy(meta, at * 2, m, at * 2 + 2, (size - at) * 2);
     }
     long bit = name.bit();
     return new Headers(n, nm, hn, v, source, m, origin, present | bit, repeated | (present & bit));

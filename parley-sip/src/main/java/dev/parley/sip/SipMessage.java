@@ -338,7 +338,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     return headers.withValue(index, editable(headers.headerName(index), value));
   }
 
-  private static String editable(HeaderName name, String value) {
+  static String editable(HeaderName name, String value) {
     if (name.equals(HeaderName.CONTENT_LENGTH)) { // NullPointerException for a null name
       throw new IllegalArgumentException("Content-Length follows the body");
     }

@@ -130,6 +130,88 @@ public final class SipRequest extends SipMessage {
     return withHeaders(headersWithValue(index, value));
   }
 
+  /**
+   * A copy of this request with a field named {@code name} (its canonical spelling) and
+   * {@code value} after all others, as {@link Builder#header(HeaderName, String)} appends one;
+   * every other field as {@link #withFirstHeader} keeps it (one copy of the field table).
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code value} contains a line break, or {@code name} is
+   *     Content-Length (it follows the body)
+   */
+  public SipRequest withLastHeader(HeaderName name, String value) {
+    Headers h = headers();
+    return withHeaders(h.withInserted(h.size(), name, editable(name, value)));
+  }
+
+  /**
+   * A copy of this request with every field named {@code name} replaced by one with
+   * {@code value}, at the first one's place, or after all others when there is none: what
+   * {@link Builder#setHeader} does, with every other field as {@link #withFirstHeader} keeps it.
+   * A single field already spelled canonically keeps its place and gets the value (one copy of
+   * the field table).
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code value} contains a line break, or {@code name} is
+   *     Content-Length (it follows the body)
+   */
+  public SipRequest withHeaderSet(HeaderName name, String value) {
+    String v = editable(name, value);
+    Headers h = headers();
+    int first = h.indexOf(name, 0);
+    if (first < 0) {
+      return withHeaders(h.withInserted(h.size(), name, v));
+    }
+    if (h.nextIndexOf(name, first) < 0 && h.name(first).equals(name.name())) {
+      return withHeaders(h.withValue(first, v));
+    }
+    return withHeaders(without(h, name).withInserted(first, name, v));
+  }
+
+  /**
+   * A copy of this request without any field named {@code name}, as {@link Builder#removeHeader}
+   * removes them, every other field as {@link #withFirstHeader} keeps it; this request when it
+   * has none.
+   *
+   * @throws NullPointerException if {@code name} is null
+   * @throws IllegalArgumentException if {@code name} is Content-Length (it follows the body)
+   */
+  public SipRequest withoutHeader(HeaderName name) {
+    if (name.equals(HeaderName.CONTENT_LENGTH)) { // NullPointerException for a null name
+      throw new IllegalArgumentException("Content-Length follows the body");
+    }
+    Headers h = headers();
+    return h.contains(name) ? withHeaders(without(h, name)) : this;
+  }
+
+  private static Headers without(Headers h, HeaderName name) {
+    for (int i = h.size() - 1; i >= 0; i--) {
+      if (h.headerName(i).equals(name)) {
+        h = h.without(i);
+      }
+    }
+    return h;
+  }
+
+  /**
+   * This request as {@code toBuilder().build()} makes it: STRICT, no violations, the same start
+   * line, fields and body, and Content-Length the body's length. When its only Content-Length
+   * field is spelled canonically and already says that length, the copy shares this request's
+   * field table (a parsed request's values not read yet stay bytes) instead of copying and
+   * decoding every field; else it is {@code toBuilder().build()}. For a proxy that edits a
+   * received request ({@link #withHeaderSet}, ...) and sends it on as one it built.
+   */
+  public SipRequest rebuilt() {
+    Headers h = headers();
+    int cl = h.indexOf(HeaderName.CONTENT_LENGTH, 0);
+    if (cl >= 0 && h.nextIndexOf(HeaderName.CONTENT_LENGTH, cl) < 0
+        && h.name(cl).equals(HeaderName.CONTENT_LENGTH.name())
+        && h.value(cl).equals(Integer.toString(bodyLength()))) {
+      return new SipRequest(method, requestUri, h, bodyRange(), CompliancePolicy.STRICT, Set.of(), 0);
+    }
+    return toBuilder().build();
+  }
+
   @Override
   SipRequest withHeaders(Headers headers) {
     return new SipRequest(method, requestUri, headers, bodyRange(), policy(), violations(), endLine());

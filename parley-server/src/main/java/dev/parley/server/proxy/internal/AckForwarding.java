@@ -66,12 +66,7 @@ final class AckForwarding {
       } else {
         return; // to us: an ACK cannot be forked statelessly
       }
-      int mf = ack.maxForwards();
-      SipRequest.Builder b = ack.toBuilder().requestUri(target).setHeader(HeaderName.MAX_FORWARDS,
-          Integer.toString(mf < 0 ? ProxyCore.DEFAULT_MAX_FORWARDS : mf - 1));
-      ProxyMessages.setRoutes(b, routeSet);
-      ProxyMessages.removeIdentity(ack, b);
-      SipRequest out = b.build();
+      SipRequest out = forwarded(ack, target, routeSet);
       if (routeSet.isEmpty() && core.hops().flows().isGone(flow)) {
         log.debug("dropped an ACK from {}: its flow {} has closed", inbound.flow(), flow);
         return; // RFC 5626 §5.3: never dialled; nobody answers an ACK
@@ -90,5 +85,19 @@ final class AckForwarding {
     } catch (RuntimeException e) {
       log.debug("cannot forward ACK from {}: {}", inbound.flow(), e.toString());
     }
+  }
+
+  /**
+   * The copy of {@code ack} sent on: {@code target} as its Request-URI, Max-Forwards decremented,
+   * {@code routeSet} as its Route, no identity headers; made by edits of the received ACK's
+   * fields and {@link SipRequest#rebuilt()}, byte for byte what its builder made (see
+   * {@link ForwardedRequest#edited}).
+   */
+  static SipRequest forwarded(SipRequest ack, Uri target, List<Address> routeSet) {
+    int mf = ack.maxForwards();
+    return ProxyMessages.withoutIdentity(ProxyMessages.withRoutes(
+        ack.withRequestUri(target).withHeaderSet(HeaderName.MAX_FORWARDS,
+            Integer.toString(mf < 0 ? ProxyCore.DEFAULT_MAX_FORWARDS : mf - 1)), routeSet))
+        .rebuilt();
   }
 }

@@ -44,23 +44,36 @@ final class ForwardedRequest {
    */
   Copy of(ServerTransaction tx, SipRequest request, Uri target, List<Address> routeSet,
       int breadth, int forks, RequestOrigin origin) {
+    String asserted = origin.authenticatedUser() != null && !ProxyMessages.asksPrivacy(request)
+        ? assertedIdentities.get(origin.authenticatedUser()) : null;
+    return new Copy(edited(request, target, routeSet, breadth, forks, origin.trusted(), asserted,
+        domain), signature(tx, request));
+  }
+
+  /**
+   * The forwarded copy's fields (see {@link #of}), made by edits of {@code request}'s fields
+   * (parley-sip's {@code with...} copies: one copy of the field table each, the fields not
+   * touched kept as they came) and {@link SipRequest#rebuilt()}: the same request, byte for
+   * byte, as {@code toBuilder()} with the same header operations and {@code build()}.
+   */
+  static SipRequest edited(SipRequest request, Uri target, List<Address> routeSet, int breadth,
+      int forks, boolean trusted, String assertedIdentity, String domain) {
     int mf = request.maxForwards();
-    SipRequest.Builder b = request.toBuilder().requestUri(target)
-        .setHeader(HeaderName.MAX_FORWARDS,
+    SipRequest r = request.withRequestUri(target)
+        .withHeaderSet(HeaderName.MAX_FORWARDS,
             Integer.toString(mf < 0 ? ProxyCore.DEFAULT_MAX_FORWARDS : mf - 1))
-        .setHeader(HeaderName.MAX_BREADTH, Integer.toString(breadth / forks));
+        .withHeaderSet(HeaderName.MAX_BREADTH, Integer.toString(breadth / forks));
     if (routeSet.size() != request.routes().size()) {
-      ProxyMessages.setRoutes(b, routeSet);
+      r = ProxyMessages.withRoutes(r, routeSet);
     }
-    ProxyMessages.removeCredentials(request, b, domain);
-    if (!origin.trusted()) {
-      ProxyMessages.removeIdentity(request, b);
+    r = ProxyMessages.withoutCredentials(r, request, domain);
+    if (!trusted) {
+      r = ProxyMessages.withoutIdentity(r);
     }
-    if (origin.authenticatedUser() != null && !ProxyMessages.asksPrivacy(request)) {
-      b.setHeader(HeaderName.P_ASSERTED_IDENTITY,
-          assertedIdentities.get(origin.authenticatedUser()));
+    if (assertedIdentity != null) {
+      r = r.withHeaderSet(HeaderName.P_ASSERTED_IDENTITY, assertedIdentity);
     }
-    return new Copy(b.build(), signature(tx, request));
+    return r.rebuilt();
   }
 
   /**

@@ -32,6 +32,47 @@ final class ProxyMessages {
   }
 
   /**
+   * {@code r} with every Route field replaced by {@code routes}, in order, on top: the edits of
+   * {@link #setRoutes}.
+   */
+  static SipRequest withRoutes(SipRequest r, List<Address> routes) {
+    r = r.withoutHeader(HeaderName.ROUTE);
+    for (int i = routes.size() - 1; i >= 0; i--) {
+      r = r.withFirstHeader(HeaderName.ROUTE, routes.get(i).toString());
+    }
+    return r;
+  }
+
+  /**
+   * {@code r}, an edited copy of {@code request}, without the credentials for {@code realm}: the
+   * edits of {@link #removeCredentials} (the credentials read from {@code request}, parsed once).
+   */
+  static SipRequest withoutCredentials(SipRequest r, SipRequest request, String realm) {
+    if (!request.headers().contains(HeaderName.PROXY_AUTHORIZATION)) {
+      return r;
+    }
+    List<Credentials> keep = new ArrayList<>();
+    for (Credentials c : request.headers(Header.PROXY_AUTHORIZATION)) {
+      if (!realm.equalsIgnoreCase(c.parameter("realm"))) {
+        keep.add(c);
+      }
+    }
+    r = r.withoutHeader(HeaderName.PROXY_AUTHORIZATION);
+    for (Credentials c : keep) {
+      r = r.withLastHeader(HeaderName.PROXY_AUTHORIZATION, c.toString());
+    }
+    return r;
+  }
+
+  /** {@code r} without identity headers: the edits of {@link #removeIdentity}. */
+  static SipRequest withoutIdentity(SipRequest r) {
+    for (HeaderName h : IDENTITY) {
+      r = r.withoutHeader(h);
+    }
+    return r;
+  }
+
+  /**
    * Removes the Proxy-Authorization credentials for {@code realm} (the ones this proxy
    * consumed, §22.3); credentials for other realms stay for the proxies further on.
    */
