@@ -373,9 +373,7 @@ final class WireGrammar extends WireUriGrammar {
 
   /** quoted-string = DQUOTE *qdtext DQUOTE, ASCII and without quoted-pair. */
   private boolean quotedString() {
-    // A local in the loop; where it stops matters only when it returns true. Whole words of
-    // plain qdtext first (the long values: +sip.instance's URN), then octet by octet.
-    int i = WireTokens.plainQdtextWords(b, pos + 1, end);
+    int i = pos + 1; // a local in the loop; where it stops matters only when it returns true
     while (i < end) {
       byte c = b[i++];
       if (c == '"') {

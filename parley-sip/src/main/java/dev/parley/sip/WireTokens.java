@@ -67,37 +67,6 @@ final class WireTokens {
     return t == UDP_SP ? UDP : t == TCP_SP ? TCP : t == TLS_SP ? TLS : null;
   }
 
-  /**
-   * Where a run of plain qdtext from {@code from} stops being whole words of eight octets: skips
-   * eight octets at a time while all eight are %x20-21 / %x23-5B / %x5D-7E (qdtext's ASCII
-   * without HTAB), and returns the start of the first word holding any other octet (a DQUOTE,
-   * a backslash, a control, HTAB, DEL or a non-ASCII octet) or of the last, shorter word. The
-   * caller reads on octet by octet from there, so this decides nothing on its own: it only skips
-   * octets the per-octet test would take. Each test is "has zero byte" / "has less than" of Sean
-   * Anderson's Bit Twiddling Hacks, zero exactly when no octet of the word matches.
-   */
-  static int plainQdtextWords(byte[] b, int from, int to) {
-    int i = from;
-    while (i + 8 <= to) {
-      long x = (long) LONGS.get(b, i);
-      long odd = ((x - 0x2020_2020_2020_2020L) & ~x) // below 0x20
-          | x // 0x80 and above (the high bit, masked below)
-          | zeroOctets(x ^ 0x2222_2222_2222_2222L) // DQUOTE
-          | zeroOctets(x ^ 0x5C5C_5C5C_5C5C_5C5CL) // backslash
-          | zeroOctets(x ^ 0x7F7F_7F7F_7F7F_7F7FL); // DEL
-      if ((odd & 0x8080_8080_8080_8080L) != 0) {
-        break;
-      }
-      i += 8;
-    }
-    return i;
-  }
-
-  /** The zero octets of {@code v} flagged by their high bit (before masking with 0x80s). */
-  private static long zeroOctets(long v) {
-    return (v - 0x0101_0101_0101_0101L) & ~v;
-  }
-
   private static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
   }

@@ -3,59 +3,15 @@ package dev.parley.sip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fast path's word-at-a-time quoted-string scan ({@link WireTokens#plainQdtextWords}) against
- * the per-octet test it stands for; fast-path values read from inside a longer message (octets
- * after the value are read by the scans and must not count); the shared {@code ;lr} parameters.
+ * Fast-path values read from inside a longer message equal the same values read alone (the
+ * octets after a field's end, which a rule may look at, never count), and the {@code ;lr}
+ * parameters the fast path shares equal the String grammar's.
  */
-class WireScanTest {
-  /** Octets that end or continue the runs: token and qdtext ones, separators, controls, high. */
-  private static final byte[] OCTETS = "aZ09-.!%*_+`'~ \t\";,=<>:@/\\\r\n\u007f".getBytes(
-      StandardCharsets.ISO_8859_1);
-
-  private static byte[] randomOctets(Random r, int n) {
-    byte[] b = new byte[n];
-    for (int i = 0; i < n; i++) {
-      b[i] = r.nextInt(8) == 0 ? (byte) r.nextInt(256) : OCTETS[r.nextInt(OCTETS.length)];
-    }
-    return b;
-  }
-
-  @Test
-  void qdtextWordsAreSkippedOnlyWhenEveryOctetIsPlainQdtext() {
-    Random r = new Random(16);
-    for (int t = 0; t < 200_000; t++) {
-      byte[] b = randomOctets(r, 1 + r.nextInt(40));
-      for (int i = 0; i < b.length; i++) {
-        if (r.nextInt(3) != 0) {
-          b[i] = (byte) (0x20 + r.nextInt(0x5F)); // 0x20..0x7E
-        }
-      }
-      int from = r.nextInt(b.length + 1);
-      int to = from + r.nextInt(b.length - from + 1);
-      int end = WireTokens.plainQdtextWords(b, from, to);
-      assertThat((end - from) % 8).isZero();
-      assertThat(end).isBetween(from, to);
-      for (int i = from; i < end; i++) {
-        int c = b[i] & 0xFF;
-        assertThat(c >= 0x20 && c <= 0x7E && c != '"' && c != '\\').as("octet %d", c).isTrue();
-      }
-      if (end + 8 <= to) { // it stopped at a word that holds another octet
-        boolean other = false;
-        for (int i = end; i < end + 8; i++) {
-          int c = b[i] & 0xFF;
-          other |= c < 0x20 || c > 0x7E || c == '"' || c == '\\';
-        }
-        assertThat(other).as("%s from %d", Arrays.toString(b), end).isTrue();
-      }
-    }
-  }
-
+class WireFieldBoundsTest {
   @Test
   void valuesReadInsideALongerMessageAreReadAsAlone() {
     List<String> values = List.of(
