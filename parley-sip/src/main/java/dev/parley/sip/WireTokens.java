@@ -44,6 +44,13 @@ final class WireTokens {
   private static final String UDP = common(COMMON_TRANSPORTS, ascii("UDP"), 0, 3);
   private static final String TCP = common(COMMON_TRANSPORTS, ascii("TCP"), 0, 3);
   private static final String TLS = common(COMMON_TRANSPORTS, ascii("TLS"), 0, 3);
+  /**
+   * The parameters of a URI whose only parameter is {@code lr} without a value (a loose router's
+   * Route and Record-Route), with the name String the parameter path shares: one immutable
+   * instance for every such URI.
+   */
+  static final Parameters LOOSE_ROUTE =
+      new Parameters(new String[] {common(COMMON_URI_PARAMETERS, ascii("lr"), 0, 2), null});
 
   private WireTokens() {}
 

@@ -105,7 +105,29 @@ abstract class WireUriGrammar extends CharSource {
     if (pos == to || b[pos] != ';') {
       return Parameters.EMPTY;
     }
+    if (looseRouteOnly(to)) {
+      pos += 3;
+      return WireTokens.LOOSE_ROUTE; // what the parameter path makes for ";lr", not made again
+    }
     return uriParameter(to, 0) ? new Parameters(pairs) : null;
+  }
+
+  /**
+   * Whether the uri-parameters at {@code pos} (a ';') are exactly {@code ;lr}: "lr" followed by
+   * the limit or an octet that ends the parameter name and the parameters without a decline
+   * (not a paramchar, '%', '=', ';' or an unwise character), where {@link #uriParameter} would
+   * stop after reading the same single parameter.
+   */
+  private boolean looseRouteOnly(int to) {
+    int after = pos + 3;
+    if (after > to || b[pos + 1] != 'l' || b[pos + 2] != 'r') {
+      return false;
+    }
+    if (after == to) {
+      return true;
+    }
+    byte c = b[after];
+    return c != ';' && c != '=' && c != '%' && !Chars.isOctet(c, Chars.PARAM | Chars.UNWISE);
   }
 
   /**
