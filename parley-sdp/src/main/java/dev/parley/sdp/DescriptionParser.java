@@ -37,9 +37,6 @@ final class DescriptionParser {
   private final boolean[] seen = new boolean[128];
 
   private int lineNo;
-  /** The current line's content in {@link #text}: from here to {@link #lineEnd} (CRLF excluded). */
-  private int lineStart;
-  private int lineEnd;
   private int sessionRank = -1;
   private char lastSessionField;
   private boolean zoneSeen;
@@ -93,9 +90,6 @@ final class DescriptionParser {
         throw error("line longer than " + limits.maxLineLength() + " characters (maxLineLength)",
             limits.maxLineLength() + 1);
       }
-      // the line is not copied: field() takes its value straight out of the text
-      lineStart = pos;
-      lineEnd = contentEnd;
       for (int i = pos; i < contentEnd; i++) {
         char c = text.charAt(i);
         if (c == 0) {
@@ -111,27 +105,26 @@ final class DescriptionParser {
       } else if (!crlf) {
         tolerate(SdpViolation.BARE_LF, contentEnd - pos + 1, "line ended by LF without CR");
       }
-      field();
+      field(pos, contentEnd); // the line is not copied: only its value is, out of the text
       pos = nl < 0 ? n : nl + 1;
     }
   }
 
-  /** {@code <type>=<value>}: checks the form and the order, then dispatches on the type letter. */
-  private void field() {
-    int length = lineEnd - lineStart;
-    if (length == 0) {
+  /** {@code <type>=<value>} at {@code [start, end)} of the text: checks the form and the order. */
+  private void field(int start, int end) {
+    if (start == end) {
       tolerate(SdpViolation.EMPTY_LINE, 1, "empty line");
       return;
     }
-    char type = text.charAt(lineStart);
-    if (length < 2 || text.charAt(lineStart + 1) != '=') {
+    char type = text.charAt(start);
+    if (end - start < 2 || text.charAt(start + 1) != '=') {
       throw error("expected <type>=<value>: one letter then '=' (RFC 8866 §5), found "
-          + SdpSyntax.quote(text.substring(lineStart, lineStart + Math.min(length, 20))), 2);
+          + SdpSyntax.quote(text.substring(start, Math.min(end, start + 20))), 2);
     }
     if (!((type >= 'a' && type <= 'z') || (type >= 'A' && type <= 'Z'))) {
       throw error("type must be a letter, found " + SdpSyntax.quote(String.valueOf(type)), 1);
     }
-    String value = text.substring(lineStart + 2, lineEnd);
+    String value = text.substring(start + 2, end);
     if (!seen['v'] && type != 'v') {
       throw error("a session description starts with v=0 (RFC 8866 §5.1), found " + type
           + "= line", 1);
