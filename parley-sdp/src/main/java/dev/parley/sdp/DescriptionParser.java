@@ -37,7 +37,6 @@ final class DescriptionParser {
   private final boolean[] seen = new boolean[128];
 
   private int lineNo;
-  private String line;
   private int sessionRank = -1;
   private char lastSessionField;
   private boolean zoneSeen;
@@ -91,42 +90,41 @@ final class DescriptionParser {
         throw error("line longer than " + limits.maxLineLength() + " characters (maxLineLength)",
             limits.maxLineLength() + 1);
       }
-      line = text.substring(pos, contentEnd);
-      for (int i = 0; i < line.length(); i++) {
-        char c = line.charAt(i);
+      for (int i = pos; i < contentEnd; i++) {
+        char c = text.charAt(i);
         if (c == 0) {
-          throw error("NUL character is not allowed in SDP (RFC 8866 §9 byte-string)", i + 1);
+          throw error("NUL character is not allowed in SDP (RFC 8866 §9 byte-string)", i - pos + 1);
         }
         if (c == '\r') {
-          throw error("CR not followed by LF: lines end with CRLF (RFC 8866 §5)", i + 1);
+          throw error("CR not followed by LF: lines end with CRLF (RFC 8866 §5)", i - pos + 1);
         }
       }
       if (nl < 0) {
-        tolerate(SdpViolation.MISSING_FINAL_LINE_END, line.length() + 1,
+        tolerate(SdpViolation.MISSING_FINAL_LINE_END, contentEnd - pos + 1,
             "last line is not ended by CRLF");
       } else if (!crlf) {
-        tolerate(SdpViolation.BARE_LF, line.length() + 1, "line ended by LF without CR");
+        tolerate(SdpViolation.BARE_LF, contentEnd - pos + 1, "line ended by LF without CR");
       }
-      field();
+      field(pos, contentEnd); // the line is not copied: only its value is, out of the text
       pos = nl < 0 ? n : nl + 1;
     }
   }
 
-  /** {@code <type>=<value>}: checks the form and the order, then dispatches on the type letter. */
-  private void field() {
-    if (line.isEmpty()) {
+  /** {@code <type>=<value>} at {@code [start, end)} of the text: checks the form and the order. */
+  private void field(int start, int end) {
+    if (start == end) {
       tolerate(SdpViolation.EMPTY_LINE, 1, "empty line");
       return;
     }
-    char type = line.charAt(0);
-    if (line.length() < 2 || line.charAt(1) != '=') {
+    char type = text.charAt(start);
+    if (end - start < 2 || text.charAt(start + 1) != '=') {
       throw error("expected <type>=<value>: one letter then '=' (RFC 8866 §5), found "
-          + SdpSyntax.quote(line.length() > 20 ? line.substring(0, 20) : line), 2);
+          + SdpSyntax.quote(text.substring(start, Math.min(end, start + 20))), 2);
     }
     if (!((type >= 'a' && type <= 'z') || (type >= 'A' && type <= 'Z'))) {
       throw error("type must be a letter, found " + SdpSyntax.quote(String.valueOf(type)), 1);
     }
-    String value = line.substring(2);
+    String value = text.substring(start + 2, end);
     if (!seen['v'] && type != 'v') {
       throw error("a session description starts with v=0 (RFC 8866 §5.1), found " + type
           + "= line", 1);

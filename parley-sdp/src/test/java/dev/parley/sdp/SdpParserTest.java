@@ -239,6 +239,24 @@ class SdpParserTest {
     }
 
     @Test
+    void quotesOnlyTheFirstTwentyCharactersOfALineWithoutEquals() {
+      SdpParseException e = error(() -> lenient(MINIMAL + "m audio 49170 RTP/AVP 0 8 97\r\n"));
+      assertError(e, 6, 2, "expected <type>=<value>");
+      assertThat(e.reason()).endsWith("found \"m audio 49170 RTP/AV\"");
+    }
+
+    @Test
+    void readsEachValueWithinItsOwnLineWhateverTheLineEnds() {
+      String text = "v=0\no=- 1 2 IN IP4 192.0.2.1\r\ns=talk\nc=IN IP4 192.0.2.1\r\nt=0 0";
+      SessionDescription d = lenient(text);
+      assertThat(d.sessionName()).isEqualTo("talk");
+      assertThat(d.origin().address()).isEqualTo("192.0.2.1");
+      assertThat(d.connection().address()).isEqualTo("192.0.2.1");
+      assertThat(d.violations()).containsExactlyInAnyOrder(SdpViolation.BARE_LF,
+          SdpViolation.MISSING_FINAL_LINE_END);
+    }
+
+    @Test
     void rejectsNulCharacter() {
       assertError(error(() -> lenient(MINIMAL.replace("s=-", "s=a\0b"))), 3, 4, "NUL");
     }
