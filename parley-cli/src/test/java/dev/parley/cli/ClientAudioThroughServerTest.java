@@ -112,6 +112,8 @@ class ClientAudioThroughServerTest {
     assertThat(heard.size()).as("20 ms frames recorded").isGreaterThanOrEqualTo(100);
     // leave out the first half second (jitter buffer filling) and find the tone
     assertThat(ToneDetector.dominantFrequency(heard.subList(25, heard.size()), 100, 3500))
+        .as(() -> "heard " + HeardFrames.describe(heard) + " kept in "
+            + HeardFrames.keep(recording, "tone-one-way") + "; bob's final " + last)
         .isCloseTo(TONE_HZ, within(10.0));
     // alice's own end comes with the 200 to her BYE, maybe after bob's
     assertThat(alice.await("ended")).containsEntry("recording", null);
@@ -191,9 +193,12 @@ class ClientAudioThroughServerTest {
     assertThat(last).containsEntry("event", "media").containsEntry("final", true);
     assertThat(count(last, "dtmfSent")).isEqualTo(4);
     // alice went on sending while she held bob (sendonly): the tone runs through the recording
-    List<AudioFrame> heard = completeRecording(Path.of((String) ended.get("recording")));
+    Path recording = Path.of((String) ended.get("recording"));
+    List<AudioFrame> heard = completeRecording(recording);
     assertThat(ToneDetector.dominantFrequency(heard.subList(25, heard.size()), 100, 3500))
-        .as("tone heard over %s", codec).isCloseTo(TONE_HZ, within(10.0));
+        .as(() -> "tone heard over " + codec + ": " + HeardFrames.describe(heard) + " kept in "
+            + HeardFrames.keep(recording, "tone-" + codec))
+        .isCloseTo(TONE_HZ, within(10.0));
     assertThat(alice.events("error")).isEmpty();
     assertThat(bob.events("error")).isEmpty();
   }

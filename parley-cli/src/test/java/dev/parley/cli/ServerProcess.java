@@ -78,8 +78,17 @@ final class ServerProcess implements AutoCloseable {
     }, "parley-server-output");
     reader.setDaemon(true);
     reader.start();
-    Awaitility.await().atMost(STARTUP).alias("parley server ready")
-        .until(() -> server.lines.stream().anyMatch(l -> l.startsWith("parley server: ready")));
+    try {
+      Awaitility.await().atMost(STARTUP).alias("parley server ready")
+          .until(() -> server.lines.stream().anyMatch(l -> l.startsWith("parley server: ready")));
+    } catch (RuntimeException | Error e) {
+      // not ready in time (a starved machine) or dead: never leave it running for the next tests
+      boolean alive = p.isAlive();
+      p.destroyForcibly();
+      p.waitFor(20, TimeUnit.SECONDS);
+      throw new AssertionError("parley server not ready within " + STARTUP + " (still running: "
+          + alive + ", now killed); its output: " + server.lines, e);
+    }
     return server;
   }
 

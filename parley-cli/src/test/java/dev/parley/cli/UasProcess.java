@@ -54,9 +54,15 @@ final class UasProcess implements AutoCloseable {
   /** Starts {@code parley uas --listen udp:127.0.0.1:PORT ARGS...} and waits for its ready line. */
   static UasProcess start(String... args) throws IOException {
     UasProcess p = new UasProcess(freePort(), List.of(args));
-    await().atMost(Duration.ofSeconds(60))
-        .failFast("parley uas exited", () -> !p.process.isAlive())
-        .until(() -> p.lines.stream().anyMatch(l -> l.startsWith("parley uas: listening on")));
+    try {
+      await().atMost(Duration.ofSeconds(60))
+          .failFast("parley uas exited", () -> !p.process.isAlive())
+          .until(() -> p.lines.stream().anyMatch(l -> l.startsWith("parley uas: listening on")));
+    } catch (RuntimeException | Error e) {
+      // not listening in time (a starved machine): never leave it running for the next tests
+      p.process.destroyForcibly();
+      throw e;
+    }
     return p;
   }
 

@@ -54,15 +54,15 @@ class DigestAgainstSippTest {
 
   @Test
   void registrationsChallengedWithDigestMd5QopAuthSucceedOverUdp() throws Exception {
-    int sippPort = Sipp.freePort();
-    Sipp registrar = Sipp.scenarioResource("register-digest-uas.xml")
-        .remote("127.0.0.1").localPort(sippPort).transport("u1")
-        .calls(CALLS).maxOpenCalls(IN_FLIGHT * 2).timeoutSeconds(60)
-        .workDir(work.resolve("register"));
-    try (Sipp.Running sipp = registrar.start().awaitListening();
+    try (Sipp.Running sipp = Sipp.startListeningOnFreePort(port ->
+            Sipp.scenarioResource("register-digest-uas.xml")
+                .remote("127.0.0.1").localPort(port).transport("u1")
+                .calls(CALLS).maxOpenCalls(IN_FLIGHT * 2).timeoutSeconds(60)
+                .workDir(work.resolve("register-" + port)));
         UserAgent alice = Loopback.agent(
             Loopback.builder().handler(Loopback.rejectingEveryInvite()).credentials(ALICE)
                 .contactUser("alice"), Loopback.FAST_TIMERS)) {
+      int sippPort = sipp.port();
       SipUri registrarUri = SipUri.builder().host("127.0.0.1").port(sippPort).build();
       CallLoad.Outcome outcome = new CallLoad(alice, IN_FLIGHT, Duration.ofSeconds(30))
           .requests(CALLS, i -> register(alice, registrarUri),
@@ -80,17 +80,17 @@ class DigestAgainstSippTest {
   }
 
   private void challengedCalls(Transport transport, String sippMode) throws Exception {
-    int sippPort = Sipp.freePort();
-    Sipp uas = Sipp.scenarioResource("invite-digest-uas.xml")
-        .remote("127.0.0.1").localPort(sippPort).transport(sippMode)
-        .calls(CALLS).maxOpenCalls(IN_FLIGHT * 2).timeoutSeconds(60)
-        .workDir(work.resolve("invite-" + sippMode));
     TransactionConfig timers =
         transport == Transport.UDP ? Loopback.SIPP_UDP_TIMERS : Loopback.FAST_TIMERS;
-    try (Sipp.Running sipp = uas.start().awaitListening();
+    try (Sipp.Running sipp = Sipp.startListeningOnFreePort(port ->
+            Sipp.scenarioResource("invite-digest-uas.xml")
+                .remote("127.0.0.1").localPort(port).transport(sippMode)
+                .calls(CALLS).maxOpenCalls(IN_FLIGHT * 2).timeoutSeconds(60)
+                .workDir(work.resolve("invite-" + sippMode + "-" + port)));
         UserAgent alice = Loopback.agent(
             Loopback.builder().handler(Loopback.rejectingEveryInvite()).credentials(ALICE)
                 .contactUser("alice"), timers)) {
+      int sippPort = sipp.port();
       SipUri target = Loopback.uri("service", sippPort, transport);
       CallLoad.Outcome outcome = new CallLoad(alice, IN_FLIGHT, Duration.ofSeconds(30))
           .calls(CALLS, i -> CallLoad.invite(alice, target, transport),

@@ -39,19 +39,19 @@ class ParleyUacAgainstSippUasTest {
   }
 
   private void callSipp(Transport transport, String sippMode) throws Exception {
-    int sippPort = Sipp.freePort();
-    Sipp uasRun = Sipp.builtin("uas")
-        .remote("127.0.0.1")
-        .localPort(sippPort)
-        .transport(sippMode)
-        .calls(CALLS)
-        .maxOpenCalls(IN_FLIGHT * 2)
-        .timeoutSeconds(90)
-        .workDir(work.resolve("uas-" + sippMode));
     TransactionConfig timers = transport == Transport.UDP ? Loopback.SIPP_UDP_TIMERS : Loopback.FAST_TIMERS;
-    // SIPp binds its port before Parley takes ephemeral ones, so they cannot collide.
-    try (Sipp.Running sipp = uasRun.start().awaitListening();
+    // SIPp binds its port before Parley takes ephemeral ones, so they cannot collide; another
+    // process may take the port between its choice and SIPp's start: then another port
+    try (Sipp.Running sipp = Sipp.startListeningOnFreePort(port -> Sipp.builtin("uas")
+            .remote("127.0.0.1")
+            .localPort(port)
+            .transport(sippMode)
+            .calls(CALLS)
+            .maxOpenCalls(IN_FLIGHT * 2)
+            .timeoutSeconds(90)
+            .workDir(work.resolve("uas-" + sippMode + "-" + port)));
         UserAgent uac = Loopback.agent(Loopback.rejectingEveryInvite(), timers)) {
+      int sippPort = sipp.port();
       SipUri target = Loopback.uri("service", sippPort, transport);
       CallLoad.Outcome outcome = new CallLoad(uac, IN_FLIGHT, Duration.ofSeconds(60))
           .calls(CALLS, i -> CallLoad.invite(uac, target, transport),

@@ -32,10 +32,14 @@ import java.util.Objects;
  *       slower: D shrinks); the same band corrects it one frame at a time, counted as drift when
  *       the target is steady.
  *   <li>D above {@code maxDelay} (a burst, a stall) is cut back to the target at once, dropping
- *       the packets of the skipped slots (counted as overflow).
+ *       the packets of the skipped slots (counted as overflow), but never past the newest packet
+ *       held: the slots after it have not arrived yet.
  *   <li>A slot with no packet is concealed when a later packet shows it is missing, or when the
  *       buffer is empty, for at most {@code maxConcealFrames} in a row; after that the buffer is
- *       idle (silence) and re-anchors on the next packet at the target delay. A slot skipped by
+ *       idle (silence), forgets the transits it measured (they did not foretell the underrun: a
+ *       sender that fell behind our clock, as on a starved machine, would otherwise make every
+ *       later packet look too old and be dropped) and re-anchors on the next packet as at the
+ *       start. A slot skipped by
  *       the sender (a silence period: no sequence number missing) is silence.
  *   <li>Sequence numbers (16 bits) and timestamps (32 bits) are extended across wraparound. A
  *       jump larger than {@code maxDropout} sequence numbers or {@code resyncThreshold} of
@@ -358,6 +362,10 @@ public final class JitterBuffer<T> {
           state = State.IDLE;
           underruns++;
           delayNanos = 0;
+          // the base transit did not foretell this: packets came later than it promised (a
+          // sender that fell behind our clock, a stall). Measured again from the next packet,
+          // as at the start; kept, it would make every packet after the restart look too old
+          window.clear();
           return silence;
         }
         emptyConceals++;
@@ -435,9 +443,19 @@ public final class JitterBuffer<T> {
     return p;
   }
 
-  /** Skips slots until the delay is at most the target; returns the delay removed. */
+  /**
+   * Skips slots until the delay is at most the target, but never past the newest packet held
+   * (the slots after it have not arrived, maybe not been sent: a position beyond them would make
+   * every packet still to come late); returns the delay removed.
+   */
   private long cutBack(long d) {
     long frames = (d - targetNanos + frameNanos - 1) / frameNanos;
+    long toNewest = held.isEmpty() ? 0
+        : Math.max(0, (held.timestamp(held.size() - 1) - playoutTs) / samplesPerFrame);
+    frames = Math.min(frames, toNewest);
+    if (frames == 0) {
+      return 0;
+    }
     delayCuts++;
     playoutTs += frames * samplesPerFrame;
     while (!held.isEmpty() && held.timestamp(0) < playoutTs) {

@@ -273,6 +273,27 @@ class JitterBufferTest {
     assertAccounted(s);
   }
 
+  /**
+   * A sender slower than our clock (a starved machine: its 20 ms ticks come every 22 ms, 10 %
+   * behind, and never catch up): the delay D measured against the window's smallest transit keeps
+   * growing past the maximum delay, yet every packet has only just arrived. The buffer plays
+   * them, concealing the slots the sender never filled; a cut-back never skips past the newest
+   * packet received (it used to put the playout position ahead of everything the sender had
+   * sent, so that every later packet was dropped as late while the window remembered the old
+   * transit: silence for the rest of a loaded call).
+   */
+  @Test
+  void aSenderFallingBehindOurClockIsPlayedNotDroppedAsLate() {
+    JitterSimulation sim = simulation(JitterBufferConfig.DEFAULT);
+    sim.arrive(stream(0, 0, SPF, 3 * MS, 22 * MS, 1000, 0)).runUntil(22_100 * MS);
+
+    JitterBufferStats s = sim.buffer().stats();
+    assertThat(s.played()).as("%s", s).isGreaterThanOrEqualTo(950);
+    assertThat(s.late() + s.overflowDropped()).as("%s", s).isLessThanOrEqualTo(50);
+    assertThat(sim.decodedIds()).isSorted().doesNotHaveDuplicates();
+    assertAccounted(s);
+  }
+
   @Test
   void sequenceNumbersAndTimestampsWrapAround() {
     JitterSimulation sim = simulation(JitterBufferConfig.DEFAULT);

@@ -25,7 +25,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A bot that answers every audio call and plays a WAV file into it (docs/media.md): Bob accepts
  * each AUDIO_VIDEO invitation; his endpoint's audio source is the file, looping. Alice, on the same
- * machine, calls him, listens for three seconds and prints the frequency she heard.
+ * machine, calls him, listens until she has heard three seconds of sound and prints the frequency
+ * she heard. Silence does not count: the first frames of a call are silent while the jitter buffer
+ * fills, and on a busy machine an underrun is silent too (the buffer grows its delay and re-anchors).
  *
  * <p>Run it from the test classpath with the path of a WAV file (16-bit PCM, mono or stereo, any
  * rate); without one it writes a 700 Hz tone to a temporary file first.
@@ -61,12 +63,15 @@ public final class AnswerAndPlayWav {
           .createSession(SessionType.AUDIO_VIDEO, SessionContext.EMPTY);
       call.addParticipant(bob.contactUri()).get(30, TimeUnit.SECONDS);
       List<AudioFrame> frames = new ArrayList<>();
-      while (frames.size() < 150) {               // three seconds of what Alice hears
-        AudioFrame f = heard.take(30, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (frames.size() < 150) {               // three seconds of sound that Alice hears
+        AudioFrame f = heard.take(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         if (f == null) {
-          break;
+          break;                                  // 30 s and still not three seconds of sound
         }
-        frames.add(f);
+        if (rms(f) > SOUND_RMS) {
+          frames.add(f);
+        }
       }
       call.terminate().get(30, TimeUnit.SECONDS);
       System.out.printf("alice heard %.0f Hz over %d frames; %s%n", mostHeard(frames),
@@ -75,8 +80,23 @@ public final class AnswerAndPlayWav {
   }
 
   /**
-   * The frequency heard in most half-seconds (to the nearest 10 Hz): the start is silence while
-   * the jitter buffer fills, and a busy machine may conceal a late packet now and then.
+   * A frame whose RMS is above this (of 32767) is sound: the silence of a filling jitter buffer is
+   * 0 and the end of a faded loss concealment far below; the file's half full scale sine is about
+   * 11,600.
+   */
+  private static final double SOUND_RMS = 300;
+
+  private static double rms(AudioFrame f) {
+    double sum = 0;
+    for (int i = 0; i < f.length(); i++) {
+      sum += (double) f.sample(i) * f.sample(i);
+    }
+    return Math.sqrt(sum / f.length());
+  }
+
+  /**
+   * The frequency heard in most half-seconds of sound (to the nearest 10 Hz): a busy machine may
+   * conceal a late packet now and then.
    */
   private static double mostHeard(List<AudioFrame> frames) {
     java.util.Map<Long, Integer> votes = new java.util.HashMap<>();
