@@ -273,29 +273,7 @@ class WireGrammarTest {
 
   @Provide
   Arbitrary<String> mutatedValues() {
-    return Combinators.combine(Arbitraries.of(CORPUS), Arbitraries.integers().between(0, 3),
-            Arbitraries.integers().between(0, 10_000), Arbitraries.of(ALPHABET.chars()
-                .mapToObj(c -> (char) c).toList()), Arbitraries.integers().between(1, 4))
-        .as(WireGrammarTest::mutate);
-  }
-
-  private static String mutate(String seed, int kind, int where, char c, int count) {
-    if (seed.isEmpty()) {
-      return String.valueOf(c);
-    }
-    int at = where % seed.length();
-    StringBuilder sb = new StringBuilder(seed);
-    switch (kind) {
-      case 0 -> {
-        for (int i = 0; i < count; i++) {
-          sb.setCharAt((at + i * 7) % sb.length(), c);
-        }
-      }
-      case 1 -> sb.insert(at, String.valueOf(c).repeat(count));
-      case 2 -> sb.delete(at, Math.min(sb.length(), at + count));
-      default -> sb.setLength(at);
-    }
-    return sb.toString();
+    return ValueMutations.of(CORPUS, ALPHABET);
   }
 
   @Provide
