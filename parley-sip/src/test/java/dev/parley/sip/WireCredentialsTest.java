@@ -6,14 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.parley.sip.internal.CharSource;
 import dev.parley.sip.internal.Leniency;
 import dev.parley.sip.internal.Rfc3261Rules;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -55,36 +49,8 @@ class WireCredentialsTest {
       "Digest username=\"a\", username=\"b\", realm=\"r\", realm=\"s\"",
       "digest USERNAME=\"A\" , Realm = \"r\" ,nc=00000001");
 
-  private static final List<String> CORPUS = corpusValues();
-
   /** Every Authorization and Proxy-Authorization value of the conformance corpus. */
-  private static List<String> corpusValues() {
-    SipParser lenient = SipParser.builder().policy(CompliancePolicy.LENIENT).build();
-    List<String> out = new ArrayList<>(TYPICAL);
-    for (String dir : List.of("rfc4475", "rfc5118", "rfc3665")) {
-      try (Stream<Path> files = Files.walk(Corpus.dir().resolve(dir))) {
-        for (Path p : files.filter(f -> f.toString().endsWith(".dat")).sorted().toList()) {
-          SipMessage m;
-          try {
-            m = lenient.parse(Files.readAllBytes(p));
-          } catch (SipParseException e) {
-            continue;
-          }
-          Headers h = m.headers();
-          for (int i = 0; i < h.size(); i++) {
-            for (Header<Credentials> c : HEADERS) {
-              if (c.name().equals(h.headerName(i))) {
-                out.add(h.value(i));
-              }
-            }
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    return out;
-  }
+  private static final List<String> CORPUS = CorpusValues.of(TYPICAL, HEADERS);
 
   /** The contract on one value for both headers; whether the fast path took it. */
   private static boolean check(String value) {

@@ -4,14 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.sip.internal.Leniency;
 import dev.parley.sip.internal.UriParser;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -51,36 +45,8 @@ class WireGrammarTest {
       "<sip:core.example.org;lr>, <sip:as.example.org:5070;lr>",
       "<sip:192.0.2.1;lr;ftag=7b6a7c5c9e0f4a1d>");
 
-  private static final List<String> CORPUS = corpusValues();
-
   /** Every value of a fast-path header in the conformance corpus, as framing leaves it. */
-  private static List<String> corpusValues() {
-    SipParser lenient = SipParser.builder().policy(CompliancePolicy.LENIENT).build();
-    List<String> out = new ArrayList<>(TYPICAL);
-    for (String dir : List.of("rfc4475", "rfc5118", "rfc3665")) {
-      try (Stream<Path> files = Files.walk(Corpus.dir().resolve(dir))) {
-        for (Path p : files.filter(f -> f.toString().endsWith(".dat")).sorted().toList()) {
-          SipMessage m;
-          try {
-            m = lenient.parse(Files.readAllBytes(p));
-          } catch (SipParseException e) {
-            continue;
-          }
-          Headers h = m.headers();
-          for (int i = 0; i < h.size(); i++) {
-            for (Header<?> f : FAST) {
-              if (f.name().equals(h.headerName(i))) {
-                out.add(h.value(i));
-              }
-            }
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    return out;
-  }
+  private static final List<String> CORPUS = CorpusValues.of(TYPICAL, FAST);
 
   /** Checks the contract on one value for every fast header; true when the fast path took it. */
   private static boolean check(Header<?> header, String value) {
