@@ -2,6 +2,7 @@ package dev.parley.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.testkit.MockSipPeer;
 import java.time.Duration;
@@ -23,9 +24,10 @@ class AddressNormalisationTest extends ProxyFixture {
     MockSipPeer alice = keep(MockSipPeer.start("127.0.0.2"));
     bind("alice", alice.uri("alice"), 1f);
     MockSipPeer mallory = keep(MockSipPeer.start("127.0.0.3"));
-    mallory.send(mallory.request("MESSAGE", "sip:alice@" + DOMAIN, "sip:bob@" + host,
-        "sip:alice@" + DOMAIN, ""), udp());
-    SipResponse r = mallory.takeFinalResponse();
+    SipRequest message = mallory.request("MESSAGE", "sip:alice@" + DOMAIN, "sip:bob@" + host,
+        "sip:alice@" + DOMAIN, "");
+    mallory.send(message, udp());
+    SipResponse r = mallory.takeFinalResponse(message);
     assertThat(r.statusCode()).isEqualTo(407);
     assertThat(alice.poll(Duration.ofMillis(300))).isNull();
   }
@@ -42,10 +44,11 @@ class AddressNormalisationTest extends ProxyFixture {
     MockSipPeer alice = keep(MockSipPeer.start("127.0.0.2"));
     bind("alice", alice.uri("alice"), 1f);
     MockSipPeer mallory = keep(MockSipPeer.start("127.0.0.3"));
-    mallory.send(mallory.request("MESSAGE", "sip:alice@" + DOMAIN, "sip:alice@" + DOMAIN,
+    SipRequest message = mallory.request("MESSAGE", "sip:alice@" + DOMAIN, "sip:alice@" + DOMAIN,
         "sip:alice@" + DOMAIN, "").toBuilder()
-        .setHeader(dev.parley.sip.HeaderName.FROM, "<sip:bob@" + host + ">;tag=1").build(), udp());
-    assertThat(mallory.takeFinalResponse().statusCode()).isEqualTo(400);
+        .setHeader(dev.parley.sip.HeaderName.FROM, "<sip:bob@" + host + ">;tag=1").build();
+    mallory.send(message, udp());
+    assertThat(mallory.takeFinalResponse(message).statusCode()).isEqualTo(400);
     assertThat(alice.poll(Duration.ofMillis(300))).isNull();
   }
 
@@ -57,9 +60,10 @@ class AddressNormalisationTest extends ProxyFixture {
     bind("alice", alice.uri("alice"), 1f);
     MockSipPeer sender = keep(MockSipPeer.start("127.0.0.3"));
     String port = host.contains("127") ? ":" + udp().getPort() : "";
-    sender.send(sender.request("MESSAGE", "sip:alice@" + host + port, "sip:x@elsewhere.example",
-        "sip:alice@" + DOMAIN, ""), udp());
+    SipRequest message = sender.request("MESSAGE", "sip:alice@" + host + port,
+        "sip:x@elsewhere.example", "sip:alice@" + DOMAIN, "");
+    sender.send(message, udp());
     alice.respondWithTag(alice.takeRequest(), 200, "t");
-    assertThat(sender.takeFinalResponse().statusCode()).isEqualTo(200);
+    assertThat(sender.takeFinalResponse(message).statusCode()).isEqualTo(200);
   }
 }

@@ -3,11 +3,9 @@ package dev.parley.testkit;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipMessage;
 import dev.parley.sip.SipMethod;
-import dev.parley.sip.SipParseException;
 import dev.parley.sip.SipParser;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
-import dev.parley.sip.Via;
 import dev.parley.transport.Transport;
 import java.io.IOException;
 import java.net.BindException;
@@ -19,20 +17,14 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Queue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -83,19 +75,14 @@ public final class MockSipPeer implements AutoCloseable {
 
   private record Source(Transport transport, InetSocketAddress address, MockConnection connection) {}
 
-  /** A message, or (message null) what went wrong, to fail the next take with. */
-  private record Arrival(SipMessage message, Source source, String failure) {}
-
   private final DatagramSocket udp;
   private final ServerSocket tcp;
   private final String host;
-  private final BlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
+  private final MockArrivals arrivals;
   private final List<SipMessage> received = Collections.synchronizedList(new ArrayList<>());
   private final Map<SipRequest, Source> sources =
       Collections.synchronizedMap(new IdentityHashMap<>());
-  /** Request key (method and top Via branch) to the last scripted response sent for it, or null. */
-  private final Map<String, SipResponse> answered = new ConcurrentHashMap<>();
-  private final Map<SipMethod, Queue<Responder[]>> script = new HashMap<>();
+  private final MockScript script = new MockScript();
   private final Map<InetSocketAddress, MockConnection> outbound = new ConcurrentHashMap<>();
   private final List<MockConnection> connections = Collections.synchronizedList(new ArrayList<>());
   private volatile Duration timeout = DEFAULT_TIMEOUT;
@@ -106,6 +93,7 @@ public final class MockSipPeer implements AutoCloseable {
     this.udp = udp;
     this.tcp = tcp;
     this.host = udp.getLocalAddress().getHostAddress();
+    this.arrivals = new MockArrivals(hostPort());
     Thread reader = new Thread(this::readDatagrams, "mock-sip-peer-udp-" + hostPort());
     reader.setDaemon(true);
     reader.start();
@@ -206,7 +194,7 @@ public final class MockSipPeer implements AutoCloseable {
       if (status < 100 || status > 699) {
         throw new IllegalArgumentException("status out of range: " + status);
       }
-      responders[i] = request -> standardResponse(request, status);
+      responders[i] = request -> MockScript.standardResponse(request, status, uri("mock"));
     }
     enqueue(method, responders);
   }
@@ -225,9 +213,7 @@ public final class MockSipPeer implements AutoCloseable {
     for (Responder r : responders) {
       Objects.requireNonNull(r, "responders[i]");
     }
-    synchronized (script) {
-      script.computeIfAbsent(method, m -> new ArrayDeque<>()).add(responders.clone());
-    }
+    script.enqueue(method, responders);
   }
 
   // ---- what arrived -----------------------------------------------------------------------
@@ -298,46 +284,31 @@ public final class MockSipPeer implements AutoCloseable {
   }
 
   /**
+   * The next final response to {@code sent}, a request this peer sent: same Call-ID, CSeq and top
+   * Via branch. Skips (and consumes) everything else, such as a stray retransmission that an
+   * earlier test's server sent to the port this peer now has.
+   *
+   * @throws AssertionError if none arrives within the timeout
+   */
+  public SipResponse takeFinalResponse(SipRequest sent) {
+    Objects.requireNonNull(sent, "sent");
+    String branch = sent.topVia() == null ? null : sent.topVia().branch();
+    return (SipResponse) take(m -> m instanceof SipResponse r && r.isFinal()
+        && Objects.equals(r.callId(), sent.callId()) && Objects.equals(r.cseq(), sent.cseq())
+        && r.topVia() != null && Objects.equals(r.topVia().branch(), branch),
+        "final response to " + sent.method() + " " + sent.callId());
+  }
+
+  /**
    * The next message not yet taken if one arrives within {@code wait}, else null: to check that
    * something did NOT arrive, after the exchange that would have sent it has ended.
    */
   public SipMessage poll(Duration wait) {
-    try {
-      Arrival a = arrivals.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
-      return a == null ? null : unwrap(a);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted while polling " + hostPort(), e);
-    }
+    return arrivals.poll(wait);
   }
 
   private SipMessage take(java.util.function.Predicate<SipMessage> fits, String what) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    try {
-      while (true) {
-        long left = deadline - System.nanoTime();
-        Arrival a = left <= 0 ? null : arrivals.poll(left, TimeUnit.NANOSECONDS);
-        if (a == null) {
-          throw new AssertionError("no " + what + " arrived at " + hostPort() + " within "
-              + timeout.toMillis() + " ms");
-        }
-        SipMessage m = unwrap(a);
-        if (fits.test(m)) {
-          return m;
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted while waiting for a " + what + " at " + hostPort(), e);
-    }
-  }
-
-  private SipMessage unwrap(Arrival a) {
-    if (a.failure != null) {
-      throw new AssertionError(hostPort() + (a.source == null ? "" : " from " + a.source.address)
-          + ": " + a.failure);
-    }
-    return a.message;
+    return arrivals.take(fits, what, timeout);
   }
 
   // ---- sending ----------------------------------------------------------------------------
@@ -416,7 +387,7 @@ public final class MockSipPeer implements AutoCloseable {
    */
   public SipResponse respond(SipRequest request, int status, String... headerNameValuePairs)
       throws IOException {
-    return respondTagged(request, status, tagFor(request), headerNameValuePairs);
+    return respondTagged(request, status, MockScript.tagFor(request), headerNameValuePairs);
   }
 
   /**
@@ -449,9 +420,8 @@ public final class MockSipPeer implements AutoCloseable {
    */
   public void reply(SipRequest request, SipMessage response) throws IOException {
     reply(request, response.encode());
-    String key = requestKey(request);
-    if (key != null && response instanceof SipResponse r && answered.containsKey(key)) {
-      answered.put(key, r);
+    if (response instanceof SipResponse r) {
+      script.answeredByHand(request, r);
     }
   }
 
@@ -479,20 +449,6 @@ public final class MockSipPeer implements AutoCloseable {
     }
   }
 
-  private SipResponse standardResponse(SipRequest request, int status) {
-    SipResponse.Builder b = request.response(status, tagFor(request));
-    if (request.method().equals(SipMethod.INVITE) && status > 100 && status < 300) {
-      b.header(HeaderName.CONTACT, "<" + uri("mock") + ">");
-    }
-    return b.build();
-  }
-
-  /** One To tag per dialog-forming request (Call-ID, From tag), so 180 and 200 share it. */
-  private static String tagFor(SipRequest request) {
-    String fromTag = request.from() == null ? null : request.from().tag();
-    return "m" + Integer.toHexString(Objects.hash(request.callId(), fromTag) & 0x7fffffff);
-  }
-
   // ---- receiving --------------------------------------------------------------------------
 
   private void readDatagrams() {
@@ -503,7 +459,7 @@ public final class MockSipPeer implements AutoCloseable {
         udp.receive(p);
       } catch (IOException e) {
         if (!closed) {
-          arrivals.add(new Arrival(null, null, "UDP read failed: " + e));
+          arrivals.fail(null, "UDP read failed: " + e);
         }
         return;
       }
@@ -519,7 +475,7 @@ public final class MockSipPeer implements AutoCloseable {
         s = tcp.accept();
       } catch (IOException e) {
         if (!closed) {
-          arrivals.add(new Arrival(null, null, "TCP accept failed: " + e));
+          arrivals.fail(null, "TCP accept failed: " + e);
         }
         return;
       }
@@ -537,7 +493,7 @@ public final class MockSipPeer implements AutoCloseable {
       @Override
       public void failed(String failure, MockConnection from) {
         if (!closed) {
-          arrivals.add(new Arrival(null, new Source(Transport.TCP, from.remote(), from), failure));
+          arrivals.fail(from.remote(), failure);
         }
       }
     });
@@ -567,86 +523,41 @@ public final class MockSipPeer implements AutoCloseable {
     try {
       m = SipParser.create().parse(data, 0, length);
     } catch (RuntimeException e) { // SipParseException, or anything a broken message causes
-      arrivals.add(new Arrival(null, source, "unparseable message (" + e.getMessage() + "): "
-          + new String(data, 0, length, StandardCharsets.UTF_8)));
+      arrivals.fail(source.address(), "unparseable message (" + e.getMessage() + "): "
+          + new String(data, 0, length, StandardCharsets.UTF_8));
       return;
     }
     received.add(m);
     if (m instanceof SipRequest r) {
-      String key = requestKey(r);
-      if (key != null && answered.containsKey(key)) { // a retransmission
-        SipResponse last = answered.get(key);
-        if (last != null) {
-          send(source, last);
-        }
+      if (script.isRetransmission(r, last -> send(source, last))) {
         return;
       }
       sources.put(r, source);
       lastSource = source;
       List<SipResponse> answers;
       try {
-        answers = scripted(r);
+        answers = script.answer(r);
       } catch (RuntimeException | AssertionError e) { // a Responder failed: fail the next take
-        arrivals.add(new Arrival(null, source, "the script failed to answer " + r.startLine()
-            + ": " + e));
+        arrivals.fail(source.address(), "the script failed to answer " + r.startLine()
+            + ": " + e);
         return;
       }
-      if (key != null) {
-        answered.put(key, answers.isEmpty() ? NOT_ANSWERED : answers.get(answers.size() - 1));
-      }
-      arrivals.add(new Arrival(r, source, null)); // queued before its answers go out
+      arrivals.add(r, source.address()); // queued before its answers go out
       for (SipResponse a : answers) {
         send(source, a);
       }
       return;
     }
-    arrivals.add(new Arrival(m, source, null));
+    arrivals.add(m, source.address());
   }
 
-  /** Marks a request seen but not answered (yet): a ConcurrentHashMap holds no nulls. */
-  private static final SipResponse NOT_ANSWERED = SipResponse.builder(100).build();
-
   private void send(Source source, SipResponse response) {
-    if (response == NOT_ANSWERED) {
-      return;
-    }
     try {
       sendTo(source, response.encode());
     } catch (IOException e) {
-      arrivals.add(new Arrival(null, source, "sending a scripted " + response.startLine()
-          + " failed: " + e));
+      arrivals.fail(source.address(), "sending a scripted " + response.startLine()
+          + " failed: " + e);
     }
-  }
-
-  private List<SipResponse> scripted(SipRequest request) {
-    if (request.method().equals(SipMethod.ACK)) {
-      return List.of(); // never answered (RFC 3261 §17.1.1.3)
-    }
-    Responder[] responders;
-    synchronized (script) {
-      Queue<Responder[]> q = script.get(request.method());
-      responders = q == null ? null : q.poll();
-    }
-    if (responders == null) {
-      return List.of();
-    }
-    List<SipResponse> out = new ArrayList<>(responders.length);
-    for (Responder r : responders) {
-      out.add(r.respond(request));
-    }
-    return out;
-  }
-
-  /** Method and top Via branch, which a retransmission repeats (RFC 3261 §17.2.3); or null. */
-  private static String requestKey(SipRequest r) {
-    Via via;
-    try {
-      via = r.topVia();
-    } catch (SipParseException e) {
-      return null;
-    }
-    String branch = via == null ? null : via.branch();
-    return branch == null ? null : r.method() + " " + branch;
   }
 
   @Override

@@ -99,6 +99,29 @@ class MockSipPeerTest {
   }
 
   @Test
+  void theFinalResponseToARequestSkipsAStrayFinalResponseToAnotherRequest() throws Exception {
+    MockSipPeer bob = peer("127.0.0.1");
+    MockSipPeer alice = peer("127.0.0.2");
+    bob.enqueue(SipMethod.MESSAGE, 480);
+    bob.enqueue(SipMethod.MESSAGE, 202);
+    SipRequest earlier = alice.request("MESSAGE", bob.uri("bob"));
+    alice.send(earlier, bob.address());
+    bob.takeRequest(SipMethod.MESSAGE);
+    SipRequest mine = alice.request("MESSAGE", bob.uri("bob"));
+    alice.send(mine, bob.address());
+    bob.takeRequest(SipMethod.MESSAGE);
+
+    SipResponse r = alice.takeFinalResponse(mine);
+
+    assertThat(r.statusCode()).as("the 480 to the earlier MESSAGE is skipped").isEqualTo(202);
+    assertThat(r.callId()).isEqualTo(mine.callId());
+    alice.timeout(Duration.ofMillis(300));
+    assertThatThrownBy(() -> alice.takeFinalResponse(earlier))
+        .as("the stray was consumed").isInstanceOf(AssertionError.class)
+        .hasMessageContaining("final response to MESSAGE " + earlier.callId());
+  }
+
+  @Test
   void aRetransmissionOfARequestAnsweredByHandGetsTheLastAnswerAgain() throws Exception {
     MockSipPeer bob = peer("127.0.0.1");
     MockSipPeer alice = peer("127.0.0.2");
