@@ -9,7 +9,6 @@ import dev.parley.sip.TelUri;
 import dev.parley.sip.Uri;
 import dev.parley.sip.UriHeaders;
 import dev.parley.sip.Violation;
-import java.util.Locale;
 
 /**
  * The URI grammar of RFC 3261 §25.1 ({@code SIP-URI}, {@code SIPS-URI}, {@code absoluteURI}) and
@@ -28,25 +27,14 @@ import java.util.Locale;
  * RFC 3261's {@code 1*3DIGIT} with values 0..255 (as RFC 3986 §3.2.2 {@code dec-octet}, though
  * leading zeros are accepted).
  *
+ * <p>The host rules are in {@link HostRules}, the tel URI's in {@link TelUriRules}, the cursor,
+ * escapes and errors they share in {@link UriCursor}.
+ *
  * <p>One instance per parse; not thread-safe. The static entry points are thread-safe.
  */
-public final class UriParser extends CharSource {
-  private final CharSequence text;
-  private final int end;
-  private final Leniency leniency;
-  private int pos;
-
+public final class UriParser extends HostRules {
   private UriParser(CharSequence text, int start, int end, Leniency leniency) {
-    this.text = text;
-    this.pos = start;
-    this.end = end;
-    this.leniency = leniency;
-  }
-
-  /** The character at {@code i}, for the rules of {@link Rfc3261Rules}. */
-  @Override
-  public int at(int i) {
-    return text.charAt(i);
+    super(text, start, end, leniency);
   }
 
   // --- entry points ---------------------------------------------------------------------------
@@ -197,7 +185,10 @@ public final class UriParser extends CharSource {
     }
     String scheme = consumeScheme();
     if (scheme.equalsIgnoreCase("tel")) {
-      return consumeTelephoneSubscriber();
+      TelUriRules tel = new TelUriRules(text, pos, end, leniency);
+      TelUri uri = tel.consumeTelephoneSubscriber();
+      pos = tel.pos;
+      return uri;
     }
     return consumeAbsoluteUri(scheme);
   }
@@ -315,229 +306,6 @@ public final class UriParser extends CharSource {
     return text.subSequence(start, pos).toString();
   }
 
-  /**
-   * Consumes characters of {@code classes} and {@code escaped = "%" HEXDIG HEXDIG} up to
-   * {@code limit}, stopping at the first other character. Raw characters that must be escaped
-   * are tolerated as {@link Violation#UNESCAPED_URI_CHARACTER}.
-   */
-  private void consumeEscapedRun(int limit, int classes, String what) {
-    while (true) {
-      pos = Rfc3261Rules.escapedRunEnd(this, pos, limit, classes);
-      if (pos >= limit) {
-        return;
-      }
-      char c = text.charAt(pos);
-      if (c == '%') {
-        unescaped(c, "'%' not followed by two hex digits in the " + what);
-      } else if (Chars.is(c, Chars.UNWISE)) {
-        unescaped(c, describe(c) + " must be escaped in the " + what);
-      } else {
-        return;
-      }
-    }
-  }
-
-  private void unescaped(char c, String strictReason) {
-    if (!leniency.tolerates(Violation.UNESCAPED_URI_CHARACTER)) {
-      throw error(strictReason + " (RFC 3261 §19.1.2)", pos);
-    }
-    leniency.violate(Violation.UNESCAPED_URI_CHARACTER, pos);
-    pos++;
-  }
-
-  /** {@code hostport = host [ ":" port ]}: the host part; see {@link #consumePort()}. */
-  private String consumeHost() {
-    int start = pos;
-    if (peek() == '[') {
-      return consumeIPv6reference();
-    }
-    pos = Rfc3261Rules.hostEnd(this, pos, end);
-    if (peek() == ':' && looksLikeUnbracketedIPv6(start)) {
-      throw error("an IPv6 address in a URI must be enclosed in [ ] (RFC 3261 §25.1, RFC 5118 §4.2)",
-          start);
-    }
-    if (pos == start) {
-      throw error(peek() < 0 ? "missing host" : "expected a host, found " + describe(peek()), pos);
-    }
-    check(Rfc3261Rules.hostnameOrIPv4address(this, start, pos));
-    return text.subSequence(start, pos).toString();
-  }
-
-  private boolean looksLikeUnbracketedIPv6(int start) {
-    int colons = 0;
-    for (int i = start; i < end; i++) {
-      char c = text.charAt(i);
-      if (c == ':') {
-        colons++;
-      } else if (!Chars.is(c, Chars.HEX) && c != '.') {
-        break;
-      }
-    }
-    return colons >= 2;
-  }
-
-  /**
-   * {@code hostname = *( domainlabel "." ) toplabel [ "." ]},
-   * {@code domainlabel = alphanum / alphanum *( alphanum / "-" ) alphanum},
-   * {@code toplabel = ALPHA / ALPHA *( alphanum / "-" ) alphanum}.
-   */
-  private void consumeHostname(int limit) {
-    check(Rfc3261Rules.hostname(this, pos, limit));
-    pos = limit;
-  }
-
-  /**
-   * {@code IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT}, each part 0..255 as
-   * RFC 3986 §3.2.2 {@code dec-octet} requires (leading zeros accepted).
-   *
-   * @return the address as an unsigned 32-bit value
-   */
-  private long consumeIPv4address(int limit) {
-    int start = pos;
-    pos = Rfc3261Rules.index(check(Rfc3261Rules.ipv4address(this, start, limit)));
-    return Rfc3261Rules.ipv4Value(this, start, pos);
-  }
-
-  /** {@code IPv6reference = "[" IPv6address "]"}. */
-  private String consumeIPv6reference() {
-    int start = pos;
-    pos++;
-    int close = indexOf(']', pos);
-    if (close < 0) {
-      throw error("IPv6 reference without its closing ']'", start);
-    }
-    consumeIPv6address(close);
-    if (pos != close) {
-      throw error("unexpected " + describe(text.charAt(pos)) + " in IPv6 address", pos);
-    }
-    pos++;
-    return text.subSequence(start, pos).toString();
-  }
-
-  /**
-   * {@code IPv6address} per RFC 4291 §2.2 (as RFC 5954 corrects RFC 3261's {@code hexpart [ ":"
-   * IPv4address ]}): {@code hex4 = 1*4HEXDIG} groups separated by {@code ":"}, eight of them or
-   * fewer with one {@code "::"}, the last two optionally written as an IPv4 address. The three
-   * colons that RFC 3261's ABNF admits before an IPv4 part (RFC 5118 §4.10) are reported.
-   *
-   * @return the eight 16-bit groups
-   */
-  private int[] consumeIPv6address(int limit) {
-    int start = pos;
-    int[] groups = new int[8];
-    int n = 0;
-    int gap = -1;
-    if (at(limit, pos) == ':') {
-      if (at(limit, pos + 1) != ':') {
-        throw error("IPv6 address cannot start with a single ':'", pos);
-      }
-      gap = 0;
-      pos += 2;
-      consumeExtraColon(limit);
-    }
-    while (pos < limit) {
-      int groupStart = pos;
-      if (isIPv4Ahead(limit, pos)) {
-        long v4 = consumeIPv4address(limit);
-        if (n + 2 > (gap >= 0 ? 7 : 8)) {
-          throw error("too many groups in IPv6 address", groupStart);
-        }
-        groups[n++] = (int) (v4 >>> 16);
-        groups[n++] = (int) (v4 & 0xFFFF);
-        if (pos < limit) {
-          throw error("the IPv4 part must end an IPv6 address", pos);
-        }
-        break;
-      }
-      int value = 0;
-      while (pos < limit && Chars.is(text.charAt(pos), Chars.HEX)) {
-        if (pos - groupStart == 4) {
-          throw error("more than four hex digits in an IPv6 address group", groupStart);
-        }
-        value = value * 16 + Chars.hexValue(text.charAt(pos));
-        pos++;
-      }
-      if (pos == groupStart) {
-        throw error("unexpected " + describe(text.charAt(pos)) + " in IPv6 address", pos);
-      }
-      if (n == (gap >= 0 ? 7 : 8)) {
-        throw error("too many groups in IPv6 address", groupStart);
-      }
-      groups[n++] = value;
-      if (at(limit, pos) == ':') {
-        if (at(limit, pos + 1) == ':') {
-          if (gap >= 0) {
-            throw error("'::' may appear only once in an IPv6 address", pos);
-          }
-          gap = n;
-          pos += 2;
-          consumeExtraColon(limit);
-        } else {
-          pos++;
-          if (pos == limit) {
-            throw error("IPv6 address cannot end with a single ':'", pos - 1);
-          }
-        }
-      } else if (pos < limit) {
-        throw error("unexpected " + describe(text.charAt(pos)) + " in IPv6 address", pos);
-      }
-    }
-    if (n == 0 && gap < 0) {
-      throw error("empty IPv6 address", start);
-    }
-    if (gap >= 0 && n > 7) {
-      throw error("'::' must stand for at least one group in an IPv6 address", start);
-    }
-    if (gap < 0 && n != 8) {
-      throw error("IPv6 address needs eight groups or one '::'", start);
-    }
-    if (gap < 0) {
-      return groups;
-    }
-    int[] expanded = new int[8];
-    System.arraycopy(groups, 0, expanded, 0, gap);
-    System.arraycopy(groups, gap, expanded, 8 - (n - gap), n - gap);
-    return expanded;
-  }
-
-  /** After {@code "::"}: a third colon before an IPv4 part is RFC 5118 §4.10's ABNF bug. */
-  private void consumeExtraColon(int limit) {
-    if (at(limit, pos) != ':') {
-      return;
-    }
-    if (!isIPv4Ahead(limit, pos + 1)) {
-      throw error("':::' in IPv6 address", pos - 2);
-    }
-    leniency.violate(Violation.IPV6_EXTRA_COLON, pos);
-    pos++;
-  }
-
-  private boolean isIPv4Ahead(int limit, int p) {
-    int i = p;
-    while (i < limit && i - p < 4 && Chars.is(text.charAt(i), Chars.DIGIT)) {
-      i++;
-    }
-    return i > p && i < limit && text.charAt(i) == '.';
-  }
-
-  /** {@code hostport = host [ ":" port ]}, {@code port = 1*DIGIT}, 0..65535. */
-  private int consumePort() {
-    pos++;
-    int start = pos;
-    while (Chars.is(peek(), Chars.DIGIT)) {
-      pos++;
-    }
-    if (pos == start) {
-      throw error(peek() < 0 ? "empty port after ':'" : "expected a port, found " + describe(peek()),
-          pos);
-    }
-    int value = Rfc3261Rules.port(this, start, pos);
-    if (value < 0) {
-      throw error("port out of range: " + text.subSequence(start, pos), start);
-    }
-    return value;
-  }
-
   /** {@code uri-parameters = *( ";" uri-parameter )}. */
   private Parameters consumeUriParameters() {
     if (peek() != ';') {
@@ -628,160 +396,6 @@ public final class UriParser extends CharSource {
     headers.add(name, text.subSequence(valueStart, pos).toString());
   }
 
-  // --- tel (RFC 3966) ---------------------------------------------------------------------------
-
-  /**
-   * {@code telephone-subscriber = global-number / local-number},
-   * {@code global-number = global-number-digits *par},
-   * {@code local-number = local-number-digits *par context *par}.
-   */
-  private TelUri consumeTelephoneSubscriber() {
-    int start = pos;
-    boolean global = peek() == '+';
-    if (global) {
-      consumeGlobalNumberDigits(end);
-    } else {
-      consumeLocalNumberDigits();
-    }
-    String number = text.subSequence(start, pos).toString();
-    Parameters parameters = Parameters.EMPTY;
-    if (peek() == ';') {
-      Parameters.Builder b = Parameters.builder();
-      while (peek() == ';') {
-        pos++;
-        consumePar(b);
-      }
-      parameters = b.build();
-    }
-    if (!global && !parameters.contains("phone-context")) {
-      if (!leniency.tolerates(Violation.TEL_LOCAL_NUMBER_WITHOUT_CONTEXT)) {
-        throw error("a local tel number needs a phone-context parameter (RFC 3966 §5.1.5)",
-            start);
-      }
-      leniency.violate(Violation.TEL_LOCAL_NUMBER_WITHOUT_CONTEXT, start);
-    }
-    return UriAccess.get().newTelUri(number, parameters);
-  }
-
-  /**
-   * {@code global-number-digits = "+" *phonedigit DIGIT *phonedigit},
-   * {@code phonedigit = DIGIT / [ visual-separator ]},
-   * {@code visual-separator = "-" / "." / "(" / ")"}.
-   */
-  private void consumeGlobalNumberDigits(int limit) {
-    int start = pos;
-    pos++;
-    int digits = 0;
-    while (pos < limit) {
-      char c = text.charAt(pos);
-      if (Chars.is(c, Chars.DIGIT)) {
-        digits++;
-      } else if (!isVisualSeparator(c)) {
-        break;
-      }
-      pos++;
-    }
-    if (digits == 0) {
-      throw error("a global number has at least one digit after '+'", start);
-    }
-  }
-
-  /**
-   * {@code local-number-digits = *phonedigit-hex (HEXDIG / "*" / "#") *phonedigit-hex},
-   * {@code phonedigit-hex = HEXDIG / "*" / "#" / [ visual-separator ]}.
-   */
-  private void consumeLocalNumberDigits() {
-    int start = pos;
-    int digits = 0;
-    while (pos < end) {
-      char c = text.charAt(pos);
-      if (Chars.is(c, Chars.HEX) || c == '*' || c == '#') {
-        digits++;
-      } else if (!isVisualSeparator(c)) {
-        break;
-      }
-      pos++;
-    }
-    if (digits == 0) {
-      throw error(peek() < 0 ? "empty tel number" : "expected a tel number, found "
-          + describe(peek()), start);
-    }
-  }
-
-  private static boolean isVisualSeparator(char c) {
-    return c == '-' || c == '.' || c == '(' || c == ')';
-  }
-
-  /**
-   * {@code par = parameter / extension / isdn-subaddress},
-   * {@code parameter = ";" pname ["=" pvalue ]}, {@code pname = 1*( alphanum / "-" )},
-   * {@code pvalue = 1*paramchar}, {@code extension = ";ext=" 1*phonedigit},
-   * {@code isdn-subaddress = ";isub=" 1*uric},
-   * {@code context = ";phone-context=" descriptor},
-   * {@code descriptor = domainname / global-number-digits}.
-   *
-   * <p>{@code uric} includes {@code ;}, which would swallow the following parameters; an
-   * {@code isub} value is read up to the next {@code ;}.
-   */
-  private void consumePar(Parameters.Builder parameters) {
-    int nameStart = pos;
-    while (Chars.is(peek(), Chars.ALPHANUM) || peek() == '-') {
-      pos++;
-    }
-    if (pos == nameStart) {
-      throw error(peek() < 0 ? "empty tel parameter after ';'"
-          : "expected a tel parameter name, found " + describe(peek()), pos);
-    }
-    String name = text.subSequence(nameStart, pos).toString();
-    String value = null;
-    if (peek() == '=') {
-      pos++;
-      int valueStart = pos;
-      if (name.equalsIgnoreCase("isub")) {
-        consumeEscapedRun(end, (Chars.RESERVED | Chars.UNRESERVED), "isub value");
-        // RESERVED includes ';' and so the run above would take the next parameter: cut it.
-        for (int i = valueStart; i < pos; i++) {
-          if (text.charAt(i) == ';') {
-            pos = i;
-            break;
-          }
-        }
-      } else if (name.equalsIgnoreCase("ext")) {
-        while (pos < end && (Chars.is(text.charAt(pos), Chars.DIGIT)
-            || isVisualSeparator(text.charAt(pos)))) {
-          pos++;
-        }
-      } else if (name.equalsIgnoreCase("phone-context")) {
-        consumeDescriptor();
-      } else {
-        consumeEscapedRun(end, Chars.PARAM, "tel parameter value");
-      }
-      if (pos == valueStart) {
-        throw error("empty value of tel parameter " + name
-            + (peek() < 0 ? "" : ", found " + describe(peek())), pos);
-      }
-      value = text.subSequence(valueStart, pos).toString();
-    }
-    parameters.add(name, value);
-  }
-
-  /** {@code descriptor = domainname / global-number-digits}. */
-  private void consumeDescriptor() {
-    if (peek() == '+') {
-      consumeGlobalNumberDigits(end);
-      return;
-    }
-    int start = pos;
-    while (Chars.is(peek(), Chars.ALPHANUM) || peek() == '-' || peek() == '.') {
-      pos++;
-    }
-    if (pos > start) {
-      int limit = pos;
-      pos = start;
-      consumeHostname(limit);
-    }
-  }
-
   // --- other schemes ------------------------------------------------------------------------
 
   /**
@@ -806,87 +420,5 @@ public final class UriParser extends CharSource {
           : describe(peek()) + " not allowed in a URI", pos);
     }
     return UriAccess.get().newAbsoluteUri(scheme, text.subSequence(start, pos).toString());
-  }
-
-  // --- helpers --------------------------------------------------------------------------------
-
-  /** {@code verdict} of a rule of {@link Rfc3261Rules} when it passed; else its error. */
-  private long check(long verdict) {
-    return check(verdict, null);
-  }
-
-  /** As {@link #check(long)}, naming the URI parameter {@code parameter} if the rule is of one. */
-  private long check(long verdict, String parameter) {
-    int at = Rfc3261Rules.index(verdict);
-    String reason = switch (Rfc3261Rules.fault(verdict)) {
-      case Rfc3261Rules.OK -> null;
-      case Rfc3261Rules.EMPTY_LABEL -> "empty label in host name";
-      case Rfc3261Rules.LABEL_STARTS_WITH_HYPHEN -> "host name label starts with '-'";
-      case Rfc3261Rules.LABEL_ENDS_WITH_HYPHEN -> "host name label ends with '-'";
-      case Rfc3261Rules.TOPLABEL_NOT_ALPHA -> "the last label of a host name starts with a letter"
-          + " (or it is not a valid IPv4 address)";
-      case Rfc3261Rules.IPV4_TOO_FEW_PARTS -> "IPv4 address needs four parts";
-      case Rfc3261Rules.IPV4_LONG_PART -> "more than three digits in an IPv4 address part";
-      case Rfc3261Rules.IPV4_EMPTY_PART -> "IPv4 address part is empty";
-      case Rfc3261Rules.IPV4_PART_OUT_OF_RANGE -> "IPv4 address part out of range: "
-          + digitsAt(at);
-      case Rfc3261Rules.IPV4_TRAILING -> "not an IPv4 address: unexpected "
-          + describe(text.charAt(at));
-      case Rfc3261Rules.TTL_NOT_DIGITS -> "ttl is 1 to 3 digits";
-      case Rfc3261Rules.TTL_OUT_OF_RANGE -> "ttl out of range: " + Integer.parseInt(digitsAt(at));
-      case Rfc3261Rules.NOT_A_TOKEN -> describe(text.charAt(at)) + " not allowed in the "
-          + parameter.toLowerCase(Locale.ROOT) + " parameter (a token)";
-      default -> "not a valid URI (rule fault " + Rfc3261Rules.fault(verdict) + ")";
-    };
-    if (reason != null) {
-      throw error(reason, at);
-    }
-    return verdict;
-  }
-
-  /** The run of digits at {@code at}. */
-  private String digitsAt(int at) {
-    int e = at;
-    while (e < end && Chars.is(text.charAt(e), Chars.DIGIT)) {
-      e++;
-    }
-    return text.subSequence(at, e).toString();
-  }
-
-  private void expectEnd(String what) {
-    if (pos < end) {
-      throw error("unexpected " + describe(text.charAt(pos)) + " in " + what, pos);
-    }
-  }
-
-  private int peek() {
-    return pos < end ? text.charAt(pos) : -1;
-  }
-
-  private int at(int limit, int p) {
-    return p < limit ? text.charAt(p) : -1;
-  }
-
-  private int indexOf(char c, int from) {
-    for (int i = from; i < end; i++) {
-      if (text.charAt(i) == c) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private static SipParseException error(String reason, int index) {
-    return SipParseException.at(reason, index);
-  }
-
-  private static String describe(int c) {
-    if (c < 0) {
-      return "end of URI";
-    }
-    if (c > 0x20 && c < 0x7F) {
-      return "'" + (char) c + "'";
-    }
-    return String.format("U+%04X", c);
   }
 }
