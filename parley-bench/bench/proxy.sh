@@ -47,8 +47,10 @@
 # minutes apart, and a server measured after the other's whole set of phases ran slower than
 # alone: comparing two windows minutes apart measured the machine's drift and the order more than
 # the code. So by default (WINDOWS=4) both servers are up at once and each phase is measured in
-# alternating short windows of the same minutes: both warm up (the same counts, in two halves, in
-# the order A B B A), then 2 x WINDOWS windows of CALLS/WINDOWS (USERS/, MESSAGES/) operations at
+# alternating short windows of the same minutes: both warm up (the same counts; calls and message
+# in WINDOWS parts, each from the SIPp port of one of its measured windows, in the windows'
+# order, so the warm-up reaches the same server sockets as the windows (session 18); calls-tcp
+# and register in two halves in the order A B B A), then 2 x WINDOWS windows of CALLS/WINDOWS (USERS/, MESSAGES/) operations at
 # the same rate in the order A B B A A B B A (A = Kamailio, the first of SERVERS), so a drift
 # linear in time weighs the same on both; REGISTER windows register distinct users (no user twice
 # in a server's measured set). Each server's CPU is counted over the WHOLE span, from the first

@@ -152,8 +152,9 @@ run_sequential() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Interleaved: both servers up; per phase each one's callee/sink, the warm-up in two halves in
-# the order A B B A, then 2 x WINDOWS measured windows of COUNT/WINDOWS operations in the order
+# Interleaved: both servers up; per phase each one's callee/sink, the warm-up (calls, message:
+# in WINDOWS parts from the windows' own SIPp ports, in the windows' order; calls-tcp, register:
+# in two halves in the order A B B A), then 2 x WINDOWS measured windows of COUNT/WINDOWS operations in the order
 # A B B A A B B A ... (a drift linear in time costs both the same), then DRAIN_SECONDS. Each
 # server's CPU is counted over the whole span, from the first window's start to DRAIN_SECONDS
 # after the last one's end (the other server's windows included), divided by its own successful
@@ -176,18 +177,48 @@ interleave_phase() {
       csv_range "$work/reg-users.csv" $(((j - 1) * n)) "$n" "$work/reg-users-w$j.csv"
     done
   fi
-  # warm-up halves, A B B A
-  local -A half=([$a]=0 [$b]=0)
-  for s in "$a" "$b" "$b" "$a"; do
-    half[$s]=$((half[$s] + 1)); h=${half[$s]}
-    if [ "$h" = 1 ]; then c=$((warm / 2)); else c=$((warm - warm / 2)); fi
-    [ "$c" -gt 0 ] || continue
-    use_server "$s"
-    run_drain=0
-    phase_run "$phase" "warmup-$phase-$h" "$c" "$work/reg-warm-$h.csv"
-    report "$(phase_warm_row "$phase")" "$rate" "$c"
-    keep_server
-  done
+  # Each measured window's SIPp source port, chosen now (calls and message over UDP) so that the
+  # warm-up runs from the same ports: which of a server's sockets (event loops, SO_REUSEPORT) a
+  # caller's datagrams reach follows from its port, and a path the windows take that the warm-up
+  # never took would be compiled inside a measured window (session 18).
+  local -A wport=()
+  local same_ports=0
+  if [ "$phase" = calls ] || [ "$phase" = message ]; then
+    same_ports=1
+    for s in "$a" "$b"; do
+      for ((j = 1; j <= WINDOWS; j++)); do
+        skip_taken_sipp_ports; wport[$s,$j]=$SIPP_PORT; SIPP_PORT=$((SIPP_PORT + 10))
+      done
+    done
+  fi
+  if [ "$same_ports" = 1 ]; then
+    # warm-up in WINDOWS parts per server, from the windows' ports, in the windows' order
+    local -A part=([$a]=0 [$b]=0)
+    for ((k = 0; k < 2 * WINDOWS; k++)); do
+      case $((k % 4)) in 0|3) s=$a ;; *) s=$b ;; esac
+      part[$s]=$((part[$s] + 1)); h=${part[$s]}
+      c=$((warm / WINDOWS)); [ "$h" != "$WINDOWS" ] || c=$((warm - (WINDOWS - 1) * (warm / WINDOWS)))
+      [ "$c" -gt 0 ] || continue
+      use_server "$s"
+      run_drain=0; run_port=${wport[$s,$h]}
+      phase_run "$phase" "warmup-$phase-$h" "$c"
+      report "$(phase_warm_row "$phase")" "$rate" "$c"
+      keep_server
+    done
+  else
+    # warm-up halves, A B B A
+    local -A half=([$a]=0 [$b]=0)
+    for s in "$a" "$b" "$b" "$a"; do
+      half[$s]=$((half[$s] + 1)); h=${half[$s]}
+      if [ "$h" = 1 ]; then c=$((warm / 2)); else c=$((warm - warm / 2)); fi
+      [ "$c" -gt 0 ] || continue
+      use_server "$s"
+      run_drain=0
+      phase_run "$phase" "warmup-$phase-$h" "$c" "$work/reg-warm-$h.csv"
+      report "$(phase_warm_row "$phase")" "$rate" "$c"
+      keep_server
+    done
+  fi
   sleep "$PAUSE"
   # measured windows
   local -A tk0=() tk1=() created=() ok=() failed=() retr=() late=() wall=() rates=() per=() idx=() other=()
@@ -208,6 +239,7 @@ interleave_phase() {
     otk0=$(ticks_of ${srv_pids[$o]})
     use_server "$s"
     run_drain=0
+    [ "$same_ports" = 0 ] || run_port=${wport[$s,$j]}
     phase_run "$phase" "$label" "$n" "$work/reg-users-w$j.csv"
     keep_server
     # shellcheck disable=SC2086
