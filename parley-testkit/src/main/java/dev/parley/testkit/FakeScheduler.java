@@ -31,9 +31,24 @@ public final class FakeScheduler implements Scheduler {
   private volatile long now;
   private long sequence;
   private boolean draining;
+  private final long coarseGrainMillis;
 
-  /** A scheduler whose clock starts at 0 ms. */
-  public FakeScheduler() {}
+  /** A scheduler whose clock starts at 0 ms; its coarse timers are exact. */
+  public FakeScheduler() {
+    this(1);
+  }
+
+  /**
+   * A scheduler whose clock starts at 0 ms and whose {@linkplain #scheduleCoarse coarse timers}
+   * have their deadlines rounded up to a multiple of {@code coarseGrainMillis}, as an event
+   * loop's are: for tests of what a coarse timer's lateness does.
+   */
+  public FakeScheduler(long coarseGrainMillis) {
+    if (coarseGrainMillis < 1) {
+      throw new IllegalArgumentException("coarseGrainMillis must be >= 1: " + coarseGrainMillis);
+    }
+    this.coarseGrainMillis = coarseGrainMillis;
+  }
 
   @Override
   public boolean inLoop() {
@@ -52,6 +67,15 @@ public final class FakeScheduler implements Scheduler {
       Entry e = new Entry(now + Math.max(0, unit.toMillis(delay)), sequence++, task, lock);
       timers.add(e);
       return e;
+    }
+  }
+
+  @Override
+  public Timer scheduleCoarse(Runnable task, long delay, TimeUnit unit) {
+    synchronized (lock) {
+      long deadline = now + Math.max(0, unit.toMillis(delay));
+      deadline = (deadline + coarseGrainMillis - 1) / coarseGrainMillis * coarseGrainMillis;
+      return schedule(task, deadline - now, TimeUnit.MILLISECONDS);
     }
   }
 

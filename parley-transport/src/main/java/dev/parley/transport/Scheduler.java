@@ -18,6 +18,17 @@ public interface Scheduler extends Executor {
   /** Runs {@code task} after {@code delay}; the returned timer can cancel it. */
   Timer schedule(Runnable task, long delay, TimeUnit unit);
 
+  /**
+   * Runs {@code task} after {@code delay}, or later by up to the scheduler's coarse grain, in a
+   * batch with the other coarse timers due about then: for timers whose lateness nobody notices
+   * (the ends of the transactions' lingering states), so that a loop wakes a few times a second
+   * for them, not at every tick of its wheel. Never early. By default (a test's virtual time,
+   * for example) exactly {@link #schedule}.
+   */
+  default Timer scheduleCoarse(Runnable task, long delay, TimeUnit unit) {
+    return schedule(task, delay, unit);
+  }
+
   /** The scheduler's clock in milliseconds, for timer arithmetic (monotonic, arbitrary origin). */
   long nowMillis();
 

@@ -103,6 +103,12 @@ abstract class AbstractTransaction implements Transaction {
    * Starts a timer of a state that only absorbs retransmissions after the final response (D, I,
    * J, K, L, M). Such transactions count as lingering, not live; when {@code mayCutShort} and the
    * layer already holds {@code maxLingeringTransactions}, the timer fires at once instead.
+   *
+   * <p>The timers that may be cut short (D, I, J, K) only end a state that absorbs
+   * retransmissions: they are {@linkplain Scheduler#scheduleCoarse coarse}, so may end it a
+   * little late (up to 250 ms on an event loop) in a batch with the others due about then, and
+   * a loop wakes a few times a second for them, not at every tick of its wheel. L and M, which
+   * also decide when a 2xx's retransmissions stop being forwarded, stay exact.
    */
   final Scheduler.Timer linger(long delayMillis, Runnable fired, boolean mayCutShort) {
     if (!lingering) {
@@ -110,6 +116,9 @@ abstract class AbstractTransaction implements Transaction {
         return schedule(0, fired);
       }
       lingering = true;
+    }
+    if (mayCutShort) {
+      return scheduler.scheduleCoarse(fired, delayMillis, TimeUnit.MILLISECONDS);
     }
     return schedule(delayMillis, fired);
   }

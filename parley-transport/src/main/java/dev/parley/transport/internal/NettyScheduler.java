@@ -21,11 +21,18 @@ import org.slf4j.LoggerFactory;
  * (at most one turn of the wheel) for the next due timer and sleeps until then, so a loop with a
  * few distant timers (a registration refresh, calls' Timer L) is not woken every tick; a timer
  * scheduled sooner than that wake-up brings it forward.
+ *
+ * <p>{@linkplain #scheduleCoarse Coarse timers} (the ends of lingering transactions: 1,000 a
+ * second under load, each due at its own tick) have their deadlines rounded up to a 250 ms grain:
+ * the loop wakes four times a second for them instead of at every tick, and each wake-up ends a
+ * batch.
  */
 public final class NettyScheduler implements Scheduler {
   /** Wheel resolution, ms: {@value}. */
   static final long TICK_MILLIS = 10;
   private static final long TICK_NANOS = TICK_MILLIS * 1_000_000L;
+  /** The coarse timers' grain, in ticks ({@value} ticks = 250 ms): see {@link #scheduleCoarse}. */
+  static final long COARSE_TICKS = 25;
   private static final Logger log = LoggerFactory.getLogger(NettyScheduler.class);
   private static final int SLOTS = 1024;
   private static final int MASK = SLOTS - 1;
@@ -65,6 +72,20 @@ public final class NettyScheduler implements Scheduler {
 
   @Override
   public Timer schedule(Runnable task, long delay, TimeUnit unit) {
+    return schedule(task, delay, unit, 1);
+  }
+
+  /**
+   * In the wheel, the deadline rounded up to a multiple of {@value #COARSE_TICKS} ticks (the
+   * same ticks for every loop and every coarse timer), so that the coarse timers due within one
+   * grain fire in one wake-up.
+   */
+  @Override
+  public Timer scheduleCoarse(Runnable task, long delay, TimeUnit unit) {
+    return schedule(task, delay, unit, COARSE_TICKS);
+  }
+
+  private Timer schedule(Runnable task, long delay, TimeUnit unit, long grainTicks) {
     long millis = unit.toMillis(delay);
     if (millis < TICK_MILLIS || !loop.inEventLoop()) {
       io.netty.util.concurrent.ScheduledFuture<?> f = loop.schedule(task, delay, unit);
@@ -76,6 +97,7 @@ public final class NettyScheduler implements Scheduler {
     }
     // Round up and add the current, partly gone tick, so a timer never fires early.
     long deadline = Math.max(now, processedTick) + (millis + TICK_MILLIS - 1) / TICK_MILLIS + 1;
+    deadline = (deadline + grainTicks - 1) / grainTicks * grainTicks; // never earlier
     WheelTimer t = new WheelTimer(task, deadline);
     link(t);
     pending++;

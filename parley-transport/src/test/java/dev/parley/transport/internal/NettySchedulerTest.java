@@ -97,6 +97,42 @@ class NettySchedulerTest {
   }
 
   @Test
+  void coarseTimersDueWithinOneGrainFireInOneWakeUpNeverEarlyAndCancelledOnesNever()
+      throws Exception {
+    NettyScheduler scheduler = new NettyScheduler((EventLoop) group.next());
+    int n = 100;
+    CountDownLatch fired = new CountDownLatch(n / 2);
+    ConcurrentHashMap<Integer, Long> lateness = new ConcurrentHashMap<>();
+    ConcurrentHashMap<Long, Boolean> wheelRuns = new ConcurrentHashMap<>();
+    AtomicInteger cancelledFired = new AtomicInteger();
+    scheduler.execute(() -> {
+      for (int i = 0; i < n; i++) {
+        int id = i;
+        // 300-498 ms: twenty ticks of 10 ms apart, less than one grain of 25 ticks, so at
+        // most two wake-ups where exact timers would take twenty
+        long delay = 300 + 2 * i;
+        long start = System.nanoTime();
+        Scheduler.Timer t = scheduler.scheduleCoarse(() -> {
+          if (id % 2 == 1) {
+            cancelledFired.incrementAndGet();
+          }
+          wheelRuns.put(scheduler.runs(), true);
+          lateness.put(id, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) - delay);
+          fired.countDown();
+        }, delay, TimeUnit.MILLISECONDS);
+        if (id % 2 == 1) {
+          t.cancel();
+        }
+      }
+    });
+    assertThat(fired.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(lateness).hasSize(n / 2);
+    assertThat(lateness.values()).allSatisfy(late -> assertThat(late).isGreaterThanOrEqualTo(0));
+    assertThat(cancelledFired).hasValue(0);
+    assertThat(wheelRuns.keySet()).as("the wheel's runs that fired them").hasSizeBetween(1, 2);
+  }
+
+  @Test
   void aSoonerTimerBringsTheWheelsWakeUpForward() {
     NettyScheduler scheduler = new NettyScheduler((EventLoop) group.next());
     List<String> order = new CopyOnWriteArrayList<>();
