@@ -120,17 +120,13 @@ final class ListenPointBinder {
         .option(ChannelOption.SO_REUSEADDR, true)
         .option(ChannelOption.SO_RCVBUF, config.udpSocketBufferSize())
         .option(ChannelOption.SO_SNDBUF, config.udpSocketBufferSize())
+        .option(ChannelOption.RCVBUF_ALLOCATOR,
+            new FixedRecvByteBufAllocator(TransportConfig.MAX_DATAGRAM_SIZE + 28))
         .handler(Pipelines.datagram(core));
-    FixedRecvByteBufAllocator recv =
-        new FixedRecvByteBufAllocator(TransportConfig.MAX_DATAGRAM_SIZE + 28);
     if (epoll) {
       b.option(io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT, true);
-      // One datagram per readiness: Netty's epoll (level-triggered) otherwise reads until a
-      // recvmsg finds nothing, a second system call after nearly every datagram at our loads;
-      // epoll reports the socket again while datagrams wait.
-      recv.maxMessagesPerRead(1);
     }
-    return b.option(ChannelOption.RCVBUF_ALLOCATOR, recv);
+    return b;
   }
 
   /** One UDP socket per event loop beyond the first: the kernel spreads datagrams by source. */
