@@ -16,9 +16,27 @@ import java.util.concurrent.atomic.LongAdder;
  * than grow the table. Thread-safe; never blocks.
  */
 public final class DialogTable {
-  private record Key(String callId, String tagA, String tagB) {
+  /**
+   * Call-ID and both tags, equal to the same tags in the other order. Not sorted: sorting
+   * compared the two tags, a branch whose side depends on the peers' tag formats (SIPp's carry
+   * its process id, so the side flipped with each new caller process and sent the compiled
+   * proxy back to the interpreter); equality tries both orders instead.
+   */
+  private record Key(String callId, String tag1, String tag2) {
     static Key of(String callId, String tag1, String tag2) {
-      return tag1.compareTo(tag2) <= 0 ? new Key(callId, tag1, tag2) : new Key(callId, tag2, tag1);
+      return new Key(callId, tag1, tag2);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && callId.equals(k.callId)
+          && (tag1.equals(k.tag1) && tag2.equals(k.tag2)
+              || tag1.equals(k.tag2) && tag2.equals(k.tag1));
+    }
+
+    @Override
+    public int hashCode() {
+      return callId.hashCode() * 31 + (tag1.hashCode() ^ tag2.hashCode()); // either order
     }
   }
 

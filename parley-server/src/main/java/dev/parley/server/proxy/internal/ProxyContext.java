@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * provisional responses go nowhere.
  *
  * <p>Confined to one scheduler (the server transaction's, or one the proxy picks for an
- * originated request): the client transactions' callbacks, which run on other event loops, hop
- * onto it in order, so a 180 is never forwarded after the 200 of the same branch. The context
+ * originated request), which its client transactions share: their callbacks run on it in order,
+ * so a 180 is never forwarded after the 200 of the same branch, and a branch is started, and its
+ * responses relayed, without a hand-off to another event loop. The context
  * leaves the proxy's table ({@link ProxyCore#released}) when the final response has gone
  * upstream; branches still open after that only forward 2xx.
  */
@@ -350,13 +351,13 @@ final class ProxyContext {
       }
       this.hop = hop;
       try {
-        tx = core.forward(out, hop, this, loopHash);
+        tx = core.forward(out, hop, this, loopHash, scheduler);
       } catch (RuntimeException e) { // table full, or no listener for the hop's transport
         log.debug("cannot forward to {}: {}", hop, e.toString());
         outcome(this, synthesised(target.binding() ? 480 : 503));
         return;
       }
-      if (invite) {
+      if (invite && !done) { // done: the transaction failed at once, on this loop
         startTimerC();
       }
     }

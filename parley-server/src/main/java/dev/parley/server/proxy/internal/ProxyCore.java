@@ -531,10 +531,13 @@ public final class ProxyCore {
     return config.timerC().toMillis();
   }
 
-  /** Sends one branch; remembers its branch for loop detection until it terminates. */
+  /**
+   * Sends one branch, a client transaction on its context's {@code scheduler} (no hand-off to
+   * another event loop); remembers its branch for loop detection until it terminates.
+   */
   ClientTransaction forward(SipRequest request, Hop hop, ClientTransaction.Listener listener,
-      long loopHash) {
-    ClientTransaction tx = layer.sendRequest(request, hop, listener);
+      long loopHash, dev.parley.transport.Scheduler scheduler) {
+    ClientTransaction tx = layer.sendRequest(request, hop, listener, scheduler);
     if (tx.branch() != null) {
       ownBranches.put(tx.branch(), loopHash);
       if (tx.isTerminated()) {

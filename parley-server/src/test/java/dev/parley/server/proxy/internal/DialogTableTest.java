@@ -18,6 +18,18 @@ class DialogTableTest {
   }
 
   @Test
+  void tagsWithEqualHashCodesAreStillDifferentDialogs() {
+    table.confirmed("c1", "Aa", "callee", 0); // "Aa" and "BB" share a hash code
+    table.confirmed("c1", "BB", "callee", 0);
+    table.confirmed("c1", "callee", "Aa", 0); // the first again, tags swapped
+    assertThat(table.active()).isEqualTo(2);
+    table.ended("c1", "callee", "BB");
+    assertThat(table.active()).isEqualTo(1);
+    table.ended("c1", "Aa", "callee");
+    assertThat(table.active()).isZero();
+  }
+
+  @Test
   void eachAnsweredForkIsADialogAndARetransmitted2xxIsNot() {
     table.confirmed("c1", "caller", "fork-a", 0);
     table.confirmed("c1", "caller", "fork-b", 0);
