@@ -33,8 +33,9 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
    * read, since many messages are never read typed (a built message only encoded and sent, a
    * parse that only checks the bytes). Written without a lock, as its elements are: two threads
    * racing may each make one, and the values of the one that loses are only parsed again.
+   * Package-private for {@link SipRequest#withReceived}'s copy, which carries it over.
    */
-  private Object[] typed;
+  Object[] typed;
   private final int endLine;
   /**
    * Where this message starts in the bytes it was parsed from (its body's source array), or -1

@@ -100,9 +100,31 @@ public final class SipRequest extends SipMessage {
     if (fillRport) {
       b.parameter("rport", Integer.toString(source.getPort()));
     }
-    SipRequest stamped = withTopVia(b.build());
+    Via via = b.build();
+    SipRequest stamped = withTopVia(via);
     stamped.mandatoryChecked = mandatoryChecked; // only the top Via changed, to a Via built from it
+    stamped.typed = typedWithTopVia(via);
     return stamped;
+  }
+
+  /**
+   * The typed values read on this request, for its copy with {@code via} as its top Via value
+   * ({@link #withReceived}): every other field is the same text at the same index, so its value
+   * stands, and a top Via field that held one value gets {@code via}, the value its text was
+   * written from (not parsed again for each request a transport stamps). Null, so that the copy
+   * parses what it reads, when nothing was read or this request has violations.
+   */
+  private Object[] typedWithTopVia(Via via) {
+    Object[] cache = typed;
+    int first = headers().indexOf(HeaderName.VIA, 0);
+    if (cache == null || first < 0 || cache.length != headers().size() || !violations().isEmpty()) {
+      return null;
+    }
+    Object[] copy = cache.clone();
+    Object top = copy[first];
+    copy[first] = top instanceof Via || top instanceof java.util.List<?> l && l.size() == 1
+        ? via : null;
+    return copy;
   }
 
   /**

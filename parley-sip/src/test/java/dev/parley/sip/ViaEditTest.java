@@ -101,6 +101,65 @@ class ViaEditTest {
     assertThat(out.from().tag()).isEqualTo("9");
   }
 
+  /** A stamped copy reads the values its text gives when parsed again (it parses less itself). */
+  private static void assertReadsAsItsTextParsedAgain(SipRequest out) {
+    SipRequest again = (SipRequest) PARSER.parse(out.encode());
+    assertThat(out.topVia()).isEqualTo(again.topVia());
+    assertThat(out.topVia().toString()).isEqualTo(again.topVia().toString());
+    assertThat(out.topVia().received()).isEqualTo(again.topVia().received());
+    assertThat(out.topVia().rport()).isEqualTo(again.topVia().rport());
+    assertThat(out.topVia().branch()).isEqualTo(again.topVia().branch());
+    assertThat(out.topVia().host()).isEqualTo(again.topVia().host());
+    assertThat(out.topVia().port()).isEqualTo(again.topVia().port());
+    assertThat(out.vias()).isEqualTo(again.vias());
+    assertThat(out.from()).isEqualTo(again.from());
+    assertThat(out.to()).isEqualTo(again.to());
+    assertThat(out.callId()).isEqualTo(again.callId());
+    assertThat(out.cseq()).isEqualTo(again.cseq());
+    assertThat(out.violations()).isEqualTo(again.violations());
+    assertThat(out.validate()).isSameAs(out);
+  }
+
+  @Test
+  void aStampedRequestReadsTheValuesItsTextGivesWhetherItsTopViaFieldHadOneValueOrSeveral() {
+    String single = "INVITE sip:bob@example.com SIP/2.0\r\n"
+        + "Via: SIP/2.0/UDP %s\r\n"
+        + "Via: SIP/2.0/UDP 10.0.0.9;branch=z9hG4bKx\r\n"
+        + "From: \"1.5\" <sip:alice@example.com>;tag=9\r\n"
+        + "To: <sip:bob@example.com>\r\n"
+        + "Call-ID: abc\r\n"
+        + "CSeq: 1 INVITE\r\n"
+        + "Content-Length: 0\r\n\r\n";
+    for (String sentBy : List.of("127.0.0.1:5060;branch=z9hG4bK1;rport",
+        "127.0.0.1:5060;rport;branch=z9hG4bK1;x=\"q\"", "pc33.example.com;branch=z9hG4bK1",
+        "[2001:db8::1]:5060;branch=z9hG4bK1;rport", "192.0.2.4:5070;received=198.51.100.9;branch=z9hG4bK1")) {
+      for (String template : List.of(single, REQUEST)) {
+        SipRequest in = (SipRequest) PARSER.parse(template.formatted(sentBy));
+        in.from(); // values read before the stamp are carried over too
+        for (InetSocketAddress source : List.of(new InetSocketAddress("127.0.0.1", 40000),
+            new InetSocketAddress("::1", 40000), new InetSocketAddress("192.0.2.4", 5070))) {
+          SipRequest out = in.withReceived(source);
+          if (out != in) {
+            assertReadsAsItsTextParsedAgain(out);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void aStampedRequestOfALenientParseWithViolationsParsesWhatItReads() {
+    SipParser lenient = SipParser.builder().policy(CompliancePolicy.LENIENT).build();
+    SipRequest in = (SipRequest) lenient.parse(REQUEST.formatted("127.0.0.1;rport")
+        .replace("f: <sip:alice@example.com>;tag=9", "f: < sip:alice@example.com >;tag=9"));
+    in.from();
+    assertThat(in.violations()).isNotEmpty();
+    SipRequest out = in.withReceived(new InetSocketAddress("127.0.0.1", 40000));
+    assertThat(out.topVia().rport()).isEqualTo(40000);
+    assertThat(out.from()).isEqualTo(in.from());
+    assertThat(out.violations()).isEqualTo(in.violations());
+  }
+
   @Test
   void topViaIsReplacedKeepingTheValuesAfterItInItsField() {
     SipRequest in = request("192.0.2.4:5060");
