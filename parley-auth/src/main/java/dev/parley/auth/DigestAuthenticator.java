@@ -469,7 +469,7 @@ public final class DigestAuthenticator {
   }
 
   private static boolean uriMatches(String digestUri, Uri requestUri) {
-    if (digestUri.equals(requestUri.toString())) {
+    if (UriText.is(digestUri, requestUri)) { // no text made for the usual Request-URI
       return true;
     }
     try {
