@@ -20,12 +20,12 @@ import java.util.Map;
  * {@value #KEY_CHARS} base64url characters of a nonce of {@link NonceCodec}'s format, all of them
  * bits of its MAC (HMAC-SHA256, keyed with the server's secret, over the issue time, random bytes,
  * client and realm), so two nonces the server issued have the same key with probability
- * 2<sup>-120</sup>, and a nonce nobody can forge cannot be made to share another's. Any other
- * text (of another length, or not base64url: tests) is keyed by its length and two hashes of its
- * characters. Either way it must be a nonce whose MAC was checked, as {@link #advance} requires:
- * the key is not the text. About 90 bytes kept
- * per nonce (an entry of two keys, the issue time and the count, and the map's node) instead of
- * about 160 with the nonce's String.
+ * 2<sup>-120</sup>, and without the secret nobody can make a valid nonce with another's key. Any
+ * other text (of another length, or not base64url: tests) is keyed by its length and two hashes
+ * of its characters. Either way it must be a nonce whose MAC was checked, as {@link #advance}
+ * requires: the key is not the whole text. About 90 bytes kept per nonce (an entry of two keys,
+ * the issue time and the count, and the map's node) instead of about 160 with the nonce's String
+ * (117 and 177 measured with the map's table).
  */
 public final class NonceCounters {
   static final int SEGMENTS = 16;
