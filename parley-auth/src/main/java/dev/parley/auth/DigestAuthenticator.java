@@ -187,11 +187,12 @@ public final class DigestAuthenticator {
     String nonce = codec.mint(clock.millis(), r, realm, client);
     List<DigestAlgorithm> algorithms = config.algorithms();
     boolean any = false;
-    for (DigestAlgorithm a : algorithms) {
-      any |= offer.test(a);
+    for (int i = 0; i < algorithms.size(); i++) { // indexed: no iterator per challenge
+      any |= offer.test(algorithms.get(i));
     }
     List<String> out = new ArrayList<>(algorithms.size());
-    for (DigestAlgorithm a : algorithms) {
+    for (int i = 0; i < algorithms.size(); i++) {
+      DigestAlgorithm a = algorithms.get(i);
       if (any && !offer.test(a)) {
         continue;
       }
@@ -469,7 +470,7 @@ public final class DigestAuthenticator {
   }
 
   private static boolean uriMatches(String digestUri, Uri requestUri) {
-    if (digestUri.equals(requestUri.toString())) {
+    if (UriText.is(digestUri, requestUri)) { // no text made for the usual Request-URI
       return true;
     }
     try {

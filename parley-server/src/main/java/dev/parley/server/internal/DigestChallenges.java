@@ -7,6 +7,7 @@ import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipRequest;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The digest challenges a request gets, for the registrar's 401 and the proxy's 407: one per
@@ -30,7 +31,10 @@ public final class DigestChallenges {
   public static List<String> offered(DigestAuthenticator authenticator, String realm,
       boolean stale, SipRequest request, InetAddress source, UserAgentMatcher md5Only) {
     boolean onlyMd5 = md5Only.matches(request.headers().get(HeaderName.USER_AGENT));
-    return authenticator.challengeTexts(realm, stale,
-        a -> !onlyMd5 || a == DigestAlgorithm.MD5, source);
+    return authenticator.challengeTexts(realm, stale, onlyMd5 ? MD5 : ANY, source);
   }
+
+  /** The offers (constants: no predicate made per challenge). */
+  private static final Predicate<DigestAlgorithm> ANY = a -> true;
+  private static final Predicate<DigestAlgorithm> MD5 = a -> a == DigestAlgorithm.MD5;
 }

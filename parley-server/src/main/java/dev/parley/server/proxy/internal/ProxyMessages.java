@@ -8,7 +8,9 @@ import dev.parley.sip.SipMessage;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipStatus;
+import dev.parley.sip.SipUri;
 import dev.parley.sip.Tags;
+import dev.parley.sip.Uri;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -252,11 +254,11 @@ final class ProxyMessages {
    */
   static long loopHash(SipRequest r, List<Address> remainingRoutes) {
     long h = 0xcbf29ce484222325L;
-    h = fnv(h, r.requestUri().toString());
+    h = fnvUri(h, r.requestUri());
     h = fnv(h, String.valueOf(r.from().tag()));
     h = fnv(h, String.valueOf(r.to().tag()));
     h = fnv(h, r.callId());
-    h = fnv(h, Long.toString(r.cseq().sequence()));
+    h = end(fnvDigits(h, r.cseq().sequence()));
     for (Address a : remainingRoutes) {
       h = fnv(h, a.uri().toString());
     }
@@ -267,10 +269,59 @@ final class ProxyMessages {
   }
 
   private static long fnv(long h, String s) {
+    return end(chars(h, s));
+  }
+
+  /**
+   * {@code fnv(h, uri.toString())} without making the text of a SIP URI without parameters and
+   * headers (the usual Request-URI): its parts hashed in the order {@link SipUri#toString()}
+   * writes them.
+   */
+  static long fnvUri(long h, Uri uri) {
+    if (!(uri instanceof SipUri u) || !u.parameters().isEmpty() || !u.headers().isEmpty()) {
+      return fnv(h, uri.toString());
+    }
+    h = chars(h, u.isSecure() ? "sips:" : "sip:");
+    if (u.user() != null) {
+      h = chars(h, u.user());
+      if (u.password() != null) {
+        h = chars(h, ":");
+        h = chars(h, u.password());
+      }
+      h = chars(h, "@");
+    }
+    h = chars(h, u.host());
+    if (u.port() >= 0) {
+      h = fnvDigits(chars(h, ":"), u.port());
+    }
+    return end(h);
+  }
+
+  private static long chars(long h, String s) {
     for (int i = 0; i < s.length(); i++) {
       h ^= s.charAt(i);
       h *= 0x100000001b3L;
     }
+    return h;
+  }
+
+  /** The characters of {@code Long.toString(n)} hashed, without making the String. */
+  private static long fnvDigits(long h, long n) {
+    if (n < 0) {
+      return chars(h, Long.toString(n)); // never for a CSeq or a port
+    }
+    long div = 1;
+    while (div <= n / 10) {
+      div *= 10;
+    }
+    for (; div > 0; div /= 10) {
+      h ^= '0' + (int) (n / div % 10);
+      h *= 0x100000001b3L;
+    }
+    return h;
+  }
+
+  private static long end(long h) {
     h ^= 0xff;
     return h * 0x100000001b3L;
   }
