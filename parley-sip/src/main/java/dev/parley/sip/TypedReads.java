@@ -16,15 +16,31 @@ import java.util.List;
 final class TypedReads {
   private TypedReads() {}
 
-  /** The first value of {@code header} in {@code m}, or null when absent. */
+  /**
+   * What the cache holds for a field of a single-valued header whose grammar gave no element
+   * (so that such a field is read once, as a list-valued one is): never handed out.
+   */
+  private static final Object NONE = new Object();
+
+  /**
+   * The first value of {@code header} in {@code m}, or null when absent. The cache hit is checked
+   * here, before any call; a single-valued header's cached value is its element itself (never a
+   * list), so only a list header's value is tested for being a list.
+   */
   @SuppressWarnings("unchecked")
   static <T> T first(SipMessage m, Header<T> header) {
-    Headers headers = m.headers();
-    int i = headers.indexOf(header.name(), 0);
+    int i = m.headers().indexOf(header.name(), 0);
     if (i < 0) {
       return null;
     }
-    Object value = typedValue(m, i, header);
+    Object[] cache = m.typed;
+    Object value = cache == null ? null : cache[i];
+    if (value == null) {
+      value = read(m, i, header);
+    }
+    if (!header.isList()) {
+      return value == NONE ? null : (T) value;
+    }
     if (value instanceof List<?> values) {
       return values.isEmpty() ? null : (T) values.get(0);
     }
@@ -52,33 +68,43 @@ final class TypedReads {
   /** The values of the field at {@code index}, typed with {@code header}'s grammar. */
   @SuppressWarnings("unchecked")
   static <T> List<T> field(SipMessage m, int index, Header<T> header) {
-    Object value = typedValue(m, index, header);
-    return value instanceof List ? (List<T>) value : List.of((T) value);
+    Object[] cache = m.typed;
+    Object value = cache == null ? null : cache[index];
+    if (value == null) {
+      value = read(m, index, header);
+    }
+    if (value == NONE) {
+      return List.of();
+    }
+    return header.isList() && value instanceof List ? (List<T>) value : List.of((T) value);
   }
 
   /**
-   * The field at {@code index} typed with {@code header}'s grammar and cached: its only value
-   * when the fast path read one (no list is made for it), else the list of its values (no
-   * header's value is itself a List).
+   * Reads the field at {@code index} with {@code header}'s grammar and caches it (making the
+   * message's cache on its first read): a list header's field as its only value when the fast
+   * path read one (no list is made for it), else as the list of its values (no header's value is
+   * itself a List); a single-valued header's as its element, or {@link #NONE}.
    */
-  private static Object typedValue(SipMessage m, int index, Header<?> header) {
+  private static Object read(SipMessage m, int index, Header<?> header) {
     Headers headers = m.headers();
     Object[] cache = m.typed;
     if (cache == null) {
       cache = new Object[headers.size()];
       m.typed = cache;
     }
-    Object cached = cache[index];
-    if (cached != null) {
-      return cached;
-    }
     int from = headers.sourceStart(index);
     Object value = from < 0 ? null
         : header.parseWireValue(headers.source(), from, headers.sourceEnd(index));
-    if (value != null) {
-      cache[index] = value;
-      return value;
+    if (value == null) {
+      value = parseText(m, index, header);
     }
+    cache[index] = value;
+    return value;
+  }
+
+  /** The field at {@code index} read by the String grammar, as {@link #read} caches it. */
+  private static Object parseText(SipMessage m, int index, Header<?> header) {
+    Headers headers = m.headers();
     Leniency leniency = new Leniency(m.policy());
     List<?> values;
     try {
@@ -91,7 +117,9 @@ final class TypedReads {
     if (!leniency.found().isEmpty()) {
       m.addViolations(leniency.found());
     }
-    cache[index] = values;
-    return values;
+    if (header.isList()) {
+      return values;
+    }
+    return values.isEmpty() ? NONE : values.get(0);
   }
 }
