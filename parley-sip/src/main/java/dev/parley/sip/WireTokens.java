@@ -25,14 +25,6 @@ final class WireTokens {
   static final String[][] COMMON_URI_PARAMETERS =
       byLength("lr", "transport", "user", "maddr", "ttl", "method", "ob", "gr", "ftag");
   /**
-   * Values of the URI parameters with a token value (transport, user, method) common enough to
-   * share their Strings, by length: the transports as written in URIs (lower case, RFC 3261
-   * §19.1.1's examples and every usual UA), the user values of RFC 3261 §19.1.1, and the usual
-   * methods of a URI's method parameter.
-   */
-  static final String[][] COMMON_URI_TOKEN_VALUES = byLength(
-      "udp", "tcp", "tls", "sctp", "ws", "wss", "phone", "ip", "INVITE", "SUBSCRIBE", "REFER");
-  /**
    * The methods the String grammar knows by name, by shape: at {@code length << 5 | (first octet
    * & 31)}, the methods of that length and first letter (one each today).
    */

@@ -158,9 +158,7 @@ abstract class WireUriGrammar extends CharSource {
           != Rfc3261Rules.OK) {
         return false;
       }
-      value = kind == Rfc3261Rules.TOKEN_PARAMETER
-          ? common(WireTokens.COMMON_URI_TOKEN_VALUES, valueStart, pos) // transport=udp...
-          : string(valueStart, pos);
+      value = string(valueStart, pos);
     }
     String name = common(WireTokens.COMMON_URI_PARAMETERS, nameStart, nameEnd);
     if (!uriParameter(to, index + 1)) {
