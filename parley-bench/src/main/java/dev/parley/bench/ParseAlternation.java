@@ -22,11 +22,19 @@ import java.util.Locale;
  * builds' fastest tenth of turns (each build's 10th-percentile turn time).
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.parley.bench.ParseAlternation OLD.jar NEW.jar
- * [seconds [messages-per-turn [fixture,...]]]} (defaults: 60 s after a 20 s warm-up, 8,000
- * messages, the four fixtures of {@link ParseBenchmark} in turn). A bench tool, not a test: it
- * asserts nothing.
+ * [seconds [messages-per-turn [fixture,...]]]} (defaults: 60 s after a warm-up of 20 s and at
+ * least 100 turns of each build, 8,000 messages, the four fixtures of {@link ParseBenchmark} in
+ * turn). A bench tool, not a test: it asserts nothing.
  */
 public final class ParseAlternation {
+  /**
+   * Turns of each build the warm-up runs at least, besides its 20 s: on a machine so busy that this
+   * JVM gets a tenth of a CPU, 20 s did not let the JIT compile the loop (turns of 10,000 ns per
+   * message instead of ~1,500), and such runs compared interpreters. On a quiet machine 100 turns
+   * take a few seconds: the 20 s decide.
+   */
+  private static final int WARM_UP_TURNS = 100;
+
   private ParseAlternation() {}
 
   public static void main(String[] args) throws Throwable {
@@ -43,7 +51,7 @@ public final class ParseAlternation {
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long warmUntil = System.nanoTime() + 20_000_000_000L;
-    while (System.nanoTime() < warmUntil) {
+    for (int warm = 0; warm < WARM_UP_TURNS || System.nanoTime() < warmUntil; warm++) {
       long a = (long) old.invokeExact(wires, turn);
       long b = (long) neu.invokeExact(wires, turn);
       if (a != b) {

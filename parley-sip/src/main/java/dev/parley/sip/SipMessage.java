@@ -1,14 +1,11 @@
 package dev.parley.sip;
 
-import dev.parley.sip.internal.Leniency;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -32,8 +29,8 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
    * The typed values read so far, by field index (null: not parsed yet); made on the first typed
    * read, since many messages are never read typed (a built message only encoded and sent, a
    * parse that only checks the bytes). Written without a lock, as its elements are: two threads
-   * racing may each make one, and the values of the one that loses are only parsed again.
-   * Package-private for {@link SipRequest#withReceived}'s copy, which carries it over.
+   * racing may each make one, and the values of the one that loses are only parsed again. Read
+   * and written by {@link TypedReads}; carried over by {@link SipRequest#withReceived}'s copy.
    */
   Object[] typed;
   private final int endLine;
@@ -110,17 +107,8 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
    *
    * @throws SipParseException if the field does not match the header's grammar
    */
-  @SuppressWarnings("unchecked")
   public final <T> T header(Header<T> header) {
-    int i = headers.indexOf(header.name(), 0);
-    if (i < 0) {
-      return null;
-    }
-    Object value = typedValue(i, header);
-    if (value instanceof List<?> values) {
-      return values.isEmpty() ? null : (T) values.get(0);
-    }
-    return (T) value;
+    return TypedReads.first(this, header);
   }
 
   /**
@@ -129,64 +117,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
    * @throws SipParseException if a field does not match the header's grammar
    */
   public final <T> List<T> headers(Header<T> header) {
-    int i = headers.indexOf(header.name(), 0);
-    if (i < 0) {
-      return List.of();
-    }
-    int next = headers.nextIndexOf(header.name(), i);
-    if (next < 0) {
-      return field(i, header);
-    }
-    List<T> all = new ArrayList<>(field(i, header));
-    for (; next >= 0; next = headers.nextIndexOf(header.name(), next)) {
-      all.addAll(field(next, header));
-    }
-    return Collections.unmodifiableList(all);
-  }
-
-  /** The values of the field at {@code index}, typed with {@code header}'s grammar. */
-  @SuppressWarnings("unchecked")
-  private <T> List<T> field(int index, Header<T> header) {
-    Object value = typedValue(index, header);
-    return value instanceof List ? (List<T>) value : List.of((T) value);
-  }
-
-  /**
-   * The field at {@code index} typed with {@code header}'s grammar and cached: its only value
-   * when the fast path read one (no list is made for it), else the list of its values (no
-   * header's value is itself a List).
-   */
-  private Object typedValue(int index, Header<?> header) {
-    Object[] cache = typed;
-    if (cache == null) {
-      cache = new Object[headers.size()];
-      typed = cache;
-    }
-    Object cached = cache[index];
-    if (cached != null) {
-      return cached;
-    }
-    int from = headers.sourceStart(index);
-    Object value = from < 0 ? null
-        : header.parseWireValue(headers.source(), from, headers.sourceEnd(index));
-    if (value != null) {
-      cache[index] = value;
-      return value;
-    }
-    Leniency leniency = new Leniency(policy);
-    List<?> values;
-    try {
-      values = header.parseField(headers.value(index), leniency);
-    } catch (SipParseException e) {
-      SipParseException named = new SipParseException(
-          header.name() + ": " + e.reason(), e.line(), e.column(), e.statusCode());
-      throw named.relocate(headers.line(index), headers.column(index));
-    }
-    if (!leniency.found().isEmpty()) {
-      addViolations(leniency.found());
-    }
-    cache[index] = values;
-    return values;
+    return TypedReads.all(this, header);
   }
 
   /**
@@ -202,7 +133,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     headers.forgetDecoded();
   }
 
-  private synchronized void addViolations(Set<Violation> found) {
+  final synchronized void addViolations(Set<Violation> found) {
     EnumSet<Violation> all = EnumSet.noneOf(Violation.class);
     all.addAll(violations());
     all.addAll(found);
@@ -331,21 +262,6 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
    */
   public abstract SipMessage withHeaderValue(int index, String value);
 
-  final Headers headersWithFirst(HeaderName name, String value) {
-    return headers.withFirst(name, editable(name, value));
-  }
-
-  final Headers headersWithValue(int index, String value) {
-    return headers.withValue(index, editable(headers.headerName(index), value));
-  }
-
-  static String editable(HeaderName name, String value) {
-    if (name.equals(HeaderName.CONTENT_LENGTH)) { // NullPointerException for a null name
-      throw new IllegalArgumentException("Content-Length follows the body");
-    }
-    return Headers.checkedValue(name, value);
-  }
-
   /** A copy of this message with {@code headers}: same start line, body, policy and violations. */
   abstract SipMessage withHeaders(Headers headers);
 
@@ -355,49 +271,6 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
 
   final int endLine() {
     return endLine;
-  }
-
-  /** The header fields with the first Via value replaced by {@code via} (see {@link #withTopVia}). */
-  final Headers headersWithTopVia(Via via) {
-    Objects.requireNonNull(via, "via");
-    int first = headers.indexOf(HeaderName.VIA, 0);
-    if (first < 0) {
-      throw new IllegalStateException("message has no Via");
-    }
-    String value = headers.value(first);
-    return headers.withValue(first, via + value.substring(firstElementEnd(value)));
-  }
-
-  /**
-   * The header fields without the top Via value: the first Via field loses its first value, up to
-   * its first comma outside quotes, or goes when that was its only value; the same fields when
-   * there is no Via.
-   */
-  final Headers headersWithoutTopVia() {
-    int first = headers.indexOf(HeaderName.VIA, 0);
-    if (first < 0) {
-      return headers;
-    }
-    String value = headers.value(first);
-    int end = firstElementEnd(value);
-    String rest = end >= value.length() ? "" : value.substring(end + 1).strip();
-    return rest.isEmpty() ? headers.without(first) : headers.withValue(first, rest);
-  }
-
-  /** Where the first element of a list value ends: its top-level comma, or the end. */
-  private static int firstElementEnd(String value) {
-    boolean quoted = false;
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (quoted && c == '\\') {
-        i++;
-      } else if (c == '"') {
-        quoted = !quoted;
-      } else if (c == ',' && !quoted) {
-        return i;
-      }
-    }
-    return value.length();
   }
 
   /**
@@ -426,7 +299,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     for (int i = headers.indexOf(HeaderName.CONTACT, 0); i >= 0;
         i = headers.nextIndexOf(HeaderName.CONTACT, i)) {
       try {
-        for (Address a : field(i, Header.CONTACT)) {
+        for (Address a : TypedReads.field(this, i, Header.CONTACT)) {
           a.expires();
           a.q();
         }

@@ -66,7 +66,7 @@ public final class SipRequest extends SipMessage {
 
   @Override
   public SipRequest withTopVia(Via via) {
-    return withHeaders(headersWithTopVia(via));
+    return withHeaders(HeaderEdits.withTopVia(headers(), via));
   }
 
   /**
@@ -144,12 +144,12 @@ public final class SipRequest extends SipMessage {
 
   @Override
   public SipRequest withFirstHeader(HeaderName name, String value) {
-    return withHeaders(headersWithFirst(name, value));
+    return withHeaders(HeaderEdits.withFirst(headers(), name, value));
   }
 
   @Override
   public SipRequest withHeaderValue(int index, String value) {
-    return withHeaders(headersWithValue(index, value));
+    return withHeaders(HeaderEdits.withValue(headers(), index, value));
   }
 
   /**
@@ -163,7 +163,7 @@ public final class SipRequest extends SipMessage {
    */
   public SipRequest withLastHeader(HeaderName name, String value) {
     Headers h = headers();
-    return withHeaders(h.withInserted(h.size(), name, editable(name, value)));
+    return withHeaders(h.withInserted(h.size(), name, HeaderEdits.editable(name, value)));
   }
 
   /**
@@ -178,7 +178,7 @@ public final class SipRequest extends SipMessage {
    *     Content-Length (it follows the body)
    */
   public SipRequest withHeaderSet(HeaderName name, String value) {
-    String v = editable(name, value);
+    String v = HeaderEdits.editable(name, value);
     Headers h = headers();
     int first = h.indexOf(name, 0);
     if (first < 0) {

@@ -86,7 +86,7 @@ public final class SipResponse extends SipMessage {
 
   @Override
   public SipResponse withTopVia(Via via) {
-    return withHeaders(headersWithTopVia(via));
+    return withHeaders(HeaderEdits.withTopVia(headers(), via));
   }
 
   /**
@@ -97,18 +97,18 @@ public final class SipResponse extends SipMessage {
    * when it has no Via.
    */
   public SipResponse withoutTopVia() {
-    Headers without = headersWithoutTopVia();
+    Headers without = HeaderEdits.withoutTopVia(headers());
     return without == headers() ? this : withHeaders(without);
   }
 
   @Override
   public SipResponse withFirstHeader(HeaderName name, String value) {
-    return withHeaders(headersWithFirst(name, value));
+    return withHeaders(HeaderEdits.withFirst(headers(), name, value));
   }
 
   @Override
   public SipResponse withHeaderValue(int index, String value) {
-    return withHeaders(headersWithValue(index, value));
+    return withHeaders(HeaderEdits.withValue(headers(), index, value));
   }
 
   @Override
