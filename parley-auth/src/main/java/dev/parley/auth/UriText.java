@@ -2,6 +2,7 @@ package dev.parley.auth;
 
 import dev.parley.sip.SipUri;
 import dev.parley.sip.Uri;
+import dev.parley.sip.UriTextSink;
 
 /**
  * The digest {@code uri} compared with the Request-URI as written (RFC 3261 §22.4) without
@@ -12,65 +13,53 @@ final class UriText {
   private UriText() {}
 
   /**
-   * Whether {@code text} is {@code uri.toString()}, without making that text for a SIP URI
-   * without parameters and headers (the usual Request-URI): its parts compared in the order
-   * {@link SipUri#toString()} writes them.
+   * Whether {@code text} is {@code uri.toString()}, without making that text for a SIP URI: its
+   * written parts ({@link SipUri#writeTo}) matched against {@code text} in turn.
    */
   static boolean is(String text, Uri uri) {
-    if (!(uri instanceof SipUri u) || !u.parameters().isEmpty() || !u.headers().isEmpty()) {
+    if (!(uri instanceof SipUri u)) {
       return text.equals(uri.toString());
     }
-    int at = u.isSecure() ? 5 : 4;
-    if (!text.startsWith(u.isSecure() ? "sips:" : "sip:")) {
-      return false;
-    }
-    String user = u.user();
-    if (user != null) {
-      if (!text.startsWith(user, at)) {
-        return false;
-      }
-      at += user.length();
-      String password = u.password();
-      if (password != null) {
-        if (!text.startsWith(":", at) || !text.startsWith(password, at + 1)) {
-          return false;
-        }
-        at += 1 + password.length();
-      }
-      if (!text.startsWith("@", at)) {
-        return false;
-      }
-      at++;
-    }
-    String host = u.host();
-    if (!text.startsWith(host, at)) {
-      return false;
-    }
-    at += host.length();
-    int port = u.port();
-    if (port < 0) {
-      return at == text.length();
-    }
-    if (!text.startsWith(":", at)) {
-      return false;
-    }
-    return isDecimal(text, at + 1, port);
+    Cursor c = new Cursor(text);
+    return u.writeTo(c) && c.at == text.length();
   }
 
-  /** Whether {@code text} from {@code at} to its end is {@code Integer.toString(n)}, n >= 0. */
-  private static boolean isDecimal(String text, int at, int n) {
-    int digits = 1;
-    for (int v = n; v >= 10; v /= 10) {
-      digits++;
+  /** Matches the parts it is given against {@code text}, from the start, each where the last ended. */
+  private static final class Cursor implements UriTextSink {
+    private final String text;
+    private int at;
+
+    Cursor(String text) {
+      this.text = text;
     }
-    if (text.length() - at != digits) {
-      return false;
-    }
-    for (int i = text.length() - 1; i >= at; i--, n /= 10) {
-      if (text.charAt(i) != '0' + n % 10) {
+
+    @Override
+    public boolean text(String part) {
+      if (!text.startsWith(part, at)) {
         return false;
       }
+      at += part.length();
+      return true;
     }
-    return true;
+
+    /** Whether {@code Integer.toString(n)} (n >= 0) comes next, without making that String. */
+    @Override
+    public boolean decimal(int n) {
+      int digits = 1;
+      for (int v = n; v >= 10; v /= 10) {
+        digits++;
+      }
+      int end = at + digits;
+      if (end > text.length()) {
+        return false;
+      }
+      for (int i = end - 1; i >= at; i--, n /= 10) {
+        if (text.charAt(i) != '0' + n % 10) {
+          return false;
+        }
+      }
+      at = end;
+      return true;
+    }
   }
 }

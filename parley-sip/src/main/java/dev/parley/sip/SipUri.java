@@ -244,25 +244,67 @@ public final class SipUri implements Uri {
   public String toString() {
     String s = wire;
     if (s == null) {
-      StringBuilder sb = new StringBuilder(64);
-      sb.append(secure ? "sips:" : "sip:");
-      if (user != null) {
-        sb.append(user);
-        if (password != null) {
-          sb.append(':').append(password);
-        }
-        sb.append('@');
-      }
-      sb.append(host);
-      if (port >= 0) {
-        sb.append(':').append(port);
-      }
-      parameters.appendTo(sb);
-      headers.appendTo(sb);
-      s = sb.toString();
+      Writer w = new Writer();
+      writeTo(w);
+      s = w.sb.toString();
       wire = s;
     }
     return s;
+  }
+
+  /**
+   * Gives the wire form's parts to {@code sink} in the order written: scheme with its colon, the
+   * user, {@code :} and the password, {@code @}, the host, {@code :} and the port, then the
+   * parameters and the headers, each only where present. The one place that lays the wire form
+   * out; {@link #toString()} is these parts joined.
+   *
+   * @return false if {@code sink} stopped the walk, true if it took every part
+   */
+  public boolean writeTo(UriTextSink sink) {
+    if (!sink.text(secure ? "sips:" : "sip:")) {
+      return false;
+    }
+    if (user != null) {
+      if (!sink.text(user)
+          || password != null && !(sink.text(":") && sink.text(password))
+          || !sink.text("@")) {
+        return false;
+      }
+    }
+    if (!sink.text(host) || port >= 0 && !(sink.text(":") && sink.decimal(port))) {
+      return false;
+    }
+    return (parameters.isEmpty() || sink.parameters(parameters))
+        && (headers.isEmpty() || sink.headers(headers));
+  }
+
+  /** {@link #toString()}'s sink. */
+  private static final class Writer implements UriTextSink {
+    final StringBuilder sb = new StringBuilder(64);
+
+    @Override
+    public boolean text(String part) {
+      sb.append(part);
+      return true;
+    }
+
+    @Override
+    public boolean decimal(int n) {
+      sb.append(n);
+      return true;
+    }
+
+    @Override
+    public boolean parameters(Parameters parameters) {
+      parameters.appendTo(sb);
+      return true;
+    }
+
+    @Override
+    public boolean headers(UriHeaders headers) {
+      headers.appendTo(sb);
+      return true;
+    }
   }
 
   /**

@@ -383,4 +383,47 @@ class SipUriTest {
     assertThat(uri.toBuilder().user("bob").build())
         .hasToString("sips:bob:pw@atlanta.com:5061;transport=tcp;lr?subject=project%20x");
   }
+
+  /** Collects the parts {@link SipUri#writeTo} gives, up to a number after which it stops the walk. */
+  private static final class Parts implements UriTextSink {
+    final java.util.List<String> parts = new java.util.ArrayList<>();
+    private final int stopAfter;
+
+    Parts(int stopAfter) {
+      this.stopAfter = stopAfter;
+    }
+
+    @Override
+    public boolean text(String part) {
+      parts.add(part);
+      return parts.size() < stopAfter;
+    }
+
+    @Override
+    public boolean decimal(int n) {
+      return text(Integer.toString(n));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sip:bob@example.com", "sips:alice:secret@example.com:5061",
+      "sip:alice:@example.com", "sip:example.com", "sip:127.0.0.1:0",
+      "sip:bob@[2001:db8::10]:5062;transport=udp;lr", "sip:bob@example.com?subject=hi&x=y",
+      "sip:%61lice@example.com:65535;maddr=10.0.0.1?h=v",
+      "sip:+1-212-555-1212;isub=1411@example.com:5060;user=phone"})
+  void theWrittenPartsJoinedAreTheWireFormAndAStopEndsTheWalk(String text) {
+    SipUri uri = SipUri.parse(text);
+    Parts all = new Parts(Integer.MAX_VALUE);
+    assertThat(uri.writeTo(all)).isTrue();
+    assertThat(String.join("", all.parts)).isEqualTo(text).isEqualTo(uri.toString());
+    SipUri built = uri.toBuilder().port(uri.port() < 0 ? 5060 : uri.port() + 1 & 0xffff).build();
+    Parts rebuilt = new Parts(Integer.MAX_VALUE);
+    assertThat(built.writeTo(rebuilt)).isTrue();
+    assertThat(String.join("", rebuilt.parts)).isEqualTo(built.toString());
+    for (int stop = 1; stop < all.parts.size(); stop++) {
+      Parts some = new Parts(stop);
+      assertThat(uri.writeTo(some)).as("stopped after %d parts", stop).isFalse();
+      assertThat(some.parts).isEqualTo(all.parts.subList(0, stop));
+    }
+  }
 }

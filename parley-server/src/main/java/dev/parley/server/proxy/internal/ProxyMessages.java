@@ -11,6 +11,7 @@ import dev.parley.sip.SipStatus;
 import dev.parley.sip.SipUri;
 import dev.parley.sip.Tags;
 import dev.parley.sip.Uri;
+import dev.parley.sip.UriTextSink;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -273,28 +274,37 @@ final class ProxyMessages {
   }
 
   /**
-   * {@code fnv(h, uri.toString())} without making the text of a SIP URI without parameters and
-   * headers (the usual Request-URI): its parts hashed in the order {@link SipUri#toString()}
-   * writes them.
+   * {@code fnv(h, uri.toString())} without making the text of a SIP URI: its written parts
+   * ({@link SipUri#writeTo}) hashed in turn.
    */
   static long fnvUri(long h, Uri uri) {
-    if (!(uri instanceof SipUri u) || !u.parameters().isEmpty() || !u.headers().isEmpty()) {
+    if (!(uri instanceof SipUri u)) {
       return fnv(h, uri.toString());
     }
-    h = chars(h, u.isSecure() ? "sips:" : "sip:");
-    if (u.user() != null) {
-      h = chars(h, u.user());
-      if (u.password() != null) {
-        h = chars(h, ":");
-        h = chars(h, u.password());
-      }
-      h = chars(h, "@");
+    UriHash hash = new UriHash(h);
+    u.writeTo(hash);
+    return end(hash.h);
+  }
+
+  /** Hashes the parts of a URI's wire form it is given, in turn. */
+  private static final class UriHash implements UriTextSink {
+    private long h;
+
+    UriHash(long h) {
+      this.h = h;
     }
-    h = chars(h, u.host());
-    if (u.port() >= 0) {
-      h = fnvDigits(chars(h, ":"), u.port());
+
+    @Override
+    public boolean text(String part) {
+      h = chars(h, part);
+      return true;
     }
-    return end(h);
+
+    @Override
+    public boolean decimal(int n) {
+      h = fnvDigits(h, n);
+      return true;
+    }
   }
 
   private static long chars(long h, String s) {
