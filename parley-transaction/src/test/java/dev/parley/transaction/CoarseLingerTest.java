@@ -11,11 +11,11 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
- * Timers D, I, J and K only end a state that absorbs retransmissions: they are coarse (on an
- * event loop, rounded up to 250 ms and ended in batches). On virtual time with that grain: each
- * ends its state at the first grain boundary at or after its exact deadline, never before, and
- * the state absorbs retransmissions as before until then; the timers that decide more (A, B, E,
- * F, G, H, L, M) stay exact.
+ * Timers D, I, J, K, L and M only end a state that absorbs retransmissions (L and M: and passes
+ * a 2xx's on): they are coarse (on an event loop, rounded up to 250 ms and ended in batches). On
+ * virtual time with that grain: each ends its state at the first grain boundary at or after its
+ * exact deadline, never before, and the state does what it did until then; the timers that
+ * decide more (A, B, E, F, G, H) stay exact.
  */
 class CoarseLingerTest {
   private static final long GRAIN = 250;
@@ -71,7 +71,7 @@ class CoarseLingerTest {
   }
 
   @Test
-  void timersDAndIEndAtTheGrainAndTimerLStaysExact() {
+  void timersDIAndLEndAtTheGrainAfterTheirDeadlines() {
     stack.advance(10);
     Recorders.Listener listener = new Recorders.Listener();
     stack.layer.sendRequest(Messages.request(SipMethod.INVITE), Stack.UDP_PEER, listener);
@@ -88,7 +88,7 @@ class CoarseLingerTest {
     stack.transport.receive(accepted, stack.udpFlow());
     stack.user.last().respond(Messages.response(accepted, 200));
 
-    // I: 10 + 5,000 -> 5,250; L: 10 + 32,000 = 32,010 exactly; D: 32,010 -> 32,250
+    // I: 10 + 5,000 -> 5,250; L: 10 + 32,000 = 32,010 -> 32,250; D: 32,010 -> 32,250
     stack.advance(5_239);
     assertThat(stack.user.terminated).isEmpty();
     stack.advance(1);
@@ -96,12 +96,40 @@ class CoarseLingerTest {
     stack.advance(26_759);
     assertThat(stack.user.terminated).hasSize(1);
     stack.advance(1);
-    assertThat(stack.user.terminated).as("Timer L, exact at 32,010").hasSize(2);
+    assertThat(stack.clock.nowMillis()).isEqualTo(32_010);
+    assertThat(stack.user.terminated).as("Timer L, not before the grain after 32,010").hasSize(1);
+    stack.transport.receive(accepted, stack.udpFlow());
+    assertThat(stack.user.requests).as("a retransmitted INVITE is still absorbed in Accepted")
+        .hasSize(2);
     assertThat(listener.terminated).isZero();
     stack.advance(239);
+    assertThat(stack.user.terminated).hasSize(1);
     assertThat(listener.terminated).isZero();
     stack.advance(1);
+    assertThat(stack.user.terminated).as("Timers L and D, at the grain after 32,010").hasSize(3);
     assertThat(listener.terminated).as("Timer D, at the grain after 32,010").isOne();
+    stack.assertIdle();
+  }
+
+  @Test
+  void timerMEndsTheAcceptedClientTransactionAtTheGrainPassingLate2xxOnUntilThen() {
+    stack.advance(20);
+    Recorders.Listener listener = new Recorders.Listener();
+    stack.layer.sendRequest(Messages.request(SipMethod.INVITE), Stack.UDP_PEER, listener);
+    SipRequest invite = stack.transport.sentRequests().get(0);
+    SipResponse ok = Messages.response(invite, 200);
+    stack.transport.receive(ok, stack.udpFlow());
+    // exact Timer M: 20 + 32,000 = 32,020; coarse: 32,250
+    stack.advance(32_000);
+    assertThat(listener.terminated).isZero();
+    stack.transport.receive(ok, stack.udpFlow());
+    assertThat(listener.statuses()).as("a 2xx retransmitted past the exact M is still passed on")
+        .containsExactly(200, 200);
+    stack.advance(229);
+    assertThat(listener.terminated).isZero();
+    stack.advance(1);
+    assertThat(stack.clock.nowMillis()).isEqualTo(32_250);
+    assertThat(listener.terminated).as("Timer M, at the grain after 32,020").isOne();
     stack.assertIdle();
   }
 }

@@ -102,13 +102,13 @@ abstract class AbstractTransaction implements Transaction {
   /**
    * Starts a timer of a state that only absorbs retransmissions after the final response (D, I,
    * J, K, L, M). Such transactions count as lingering, not live; when {@code mayCutShort} and the
-   * layer already holds {@code maxLingeringTransactions}, the timer fires at once instead.
+   * layer already holds {@code maxLingeringTransactions}, the timer fires at once instead (D, I,
+   * J, K; never L and M, which decide how long a 2xx's retransmissions are still passed on).
    *
-   * <p>The timers that may be cut short (D, I, J, K) only end a state that absorbs
-   * retransmissions: they are {@linkplain Scheduler#scheduleCoarse coarse}, so may end it a
-   * little late (up to 250 ms on an event loop) in a batch with the others due about then, and
-   * a loop wakes a few times a second for them, not at every tick of its wheel. L and M, which
-   * also decide when a 2xx's retransmissions stop being forwarded, stay exact.
+   * <p>Every such timer is {@linkplain Scheduler#scheduleCoarse coarse}: it ends its state a
+   * little late (up to 250 ms on an event loop, never early) in a batch with the others due about
+   * then, so a loop wakes a few times a second for them, not at every tick of its wheel. For L
+   * and M, late only means a 2xx retransmitted at the very end of 64*T1 is still passed on.
    */
   final Scheduler.Timer linger(long delayMillis, Runnable fired, boolean mayCutShort) {
     if (!lingering) {
@@ -117,10 +117,7 @@ abstract class AbstractTransaction implements Transaction {
       }
       lingering = true;
     }
-    if (mayCutShort) {
-      return scheduler.scheduleCoarse(fired, delayMillis, TimeUnit.MILLISECONDS);
-    }
-    return schedule(delayMillis, fired);
+    return scheduler.scheduleCoarse(fired, delayMillis, TimeUnit.MILLISECONDS);
   }
 
   /**

@@ -7,15 +7,12 @@ import dev.parley.server.proxy.ProxyConfig;
 import dev.parley.server.proxy.ProxyStats;
 import dev.parley.server.proxy.RateLimiter;
 import dev.parley.server.proxy.RequestOrigin;
-import dev.parley.server.proxy.StaticRoute;
 import dev.parley.server.proxy.UnregisteredTargetHandler;
 import dev.parley.server.registrar.Aor;
-import dev.parley.server.registrar.Binding;
 import dev.parley.server.registrar.LocationService;
 import dev.parley.server.registrar.UserAgentMatcher;
 import dev.parley.server.store.AccountCache;
 import dev.parley.sip.Address;
-import dev.parley.sip.Header;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipParseException;
@@ -34,7 +31,6 @@ import dev.parley.transport.ServerLocator;
 import dev.parley.transport.TransportLayer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,10 +40,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The authenticating stateful proxy core (RFC 3261 §16): validates a request (§16.3), handles
- * its Route (§16.4), asks {@link Admission} who may send it (digest with 407, trusted sources,
- * relaying), finds its targets (location service, static routes, loose routing, §16.5) and
- * hands them to a {@link ProxyContext} that forks, starting from the copy
+ * The authenticating stateful proxy core (RFC 3261 §16): {@link Routing} validates a request
+ * (§16.3), handles its Route (§16.4), asks {@link Admission} who may send it (digest with 407,
+ * trusted sources, relaying) and finds its targets (location service, static routes, loose
+ * routing, §16.5); the core hands them to a {@link ProxyContext} that forks, starting from the copy
  * {@link ForwardedRequest} makes. Also forwards ACKs for 2xx statelessly
  * ({@link AckForwarding}, §16.11), drops stray responses, and lets requests the server
  * originates itself through ({@link Origination}: the delivery of stored MESSAGEs, the focus's
@@ -66,7 +62,6 @@ public final class ProxyCore {
 
   private final String domain;
   private final ProxyConfig config;
-  private final LocationService location;
   private final AccountCache accounts;
   private final NextHops hops;
   private final Origination origination;
@@ -83,10 +78,9 @@ public final class ProxyCore {
   private final LongAdder strayResponsesDropped = new LongAdder();
   private final LongAdder maxBreadthExceeded = new LongAdder();
   private final RouteSigner signer;
-  private final RecentResults<Binding, ProxyTarget> bindingTargets =
-      new RecentResults<>(512, true, ProxyTarget::ofBinding);
   private final ForwardedRequest forwardedRequest;
   private final Admission admission;
+  private final Routing routing;
   private final AckForwarding acks = new AckForwarding(this);
   /** What every branch's lingering client transaction keeps (Timer D, K): shared. */
   final ClientTransaction.Listener branchEnd = ProxyContext.branchEnd(this);
@@ -115,7 +109,6 @@ public final class ProxyCore {
     this.defaultMaxBreadth = config.maxBreadth();
     this.domain = domain;
     this.forwardedRequest = new ForwardedRequest(domain, config, signer);
-    this.location = location;
     this.accounts = accounts;
     this.hops = new NextHops(locator, flows);
     this.origination = new Origination(this, domain, accounts);
@@ -124,6 +117,7 @@ public final class ProxyCore {
     this.admission = new Admission(this, domain, trusted, md5OnlyUserAgents, authenticator,
         limiter);
     this.dialogs = new DialogTable(config.maxDialogs(), config.dialogLifetime().toMillis());
+    this.routing = new Routing(this, domain, config, location, accounts, signer, admission, hops);
   }
 
   /** Whether {@code user}'s account is disabled (its requests are refused 403). */
@@ -210,7 +204,7 @@ public final class ProxyCore {
       return;
     }
     try {
-      route(tx, request, local);
+      routing.route(tx, request, local);
     } catch (SipParseException | IllegalArgumentException e) {
       respond(tx, request.response(400, Tags.random())
           .reasonPhrase("Bad Request (" + ProxyMessages.oneLine(e.getMessage()) + ")").build());
@@ -242,125 +236,13 @@ public final class ProxyCore {
     return challenge;
   }
 
-  private void route(ServerTransaction tx, SipRequest request, Proxy.LocalHandler local) {
-    if (!(request.requestUri() instanceof SipUri ruri)) {
-      reject(tx, request, 416, null);
-      return;
-    }
-    int maxForwards = request.maxForwards();
-    if (maxForwards == 0) {
-      if (request.method().equals(SipMethod.OPTIONS)) {
-        local.answer(tx, request); // §16.3 step 3: the proxy may answer OPTIONS itself
-      } else {
-        reject(tx, request, 483, null);
-      }
-      return;
-    }
-    List<String> proxyRequire = request.headers(Header.PROXY_REQUIRE);
-    if (!proxyRequire.isEmpty()) { // §16.3 step 6: we support no proxy extension
-      respond(tx, request.response(420, Tags.random())
-          .header(HeaderName.UNSUPPORTED, String.join(", ", proxyRequire)).build());
-      return;
-    }
-    // §16.4: a strict router put our Record-Route URI in the Request-URI
-    List<Address> routeSet = new ArrayList<>(request.routes());
-    Uri target = ruri;
-    String signature = null;
-    String flow = null;
-    if (ruri.user() == null && ruri.isLooseRouting() && own.isMe(ruri) && !routeSet.isEmpty()) {
-      signature = ruri.parameters().get(RouteSigner.PARAMETER);
-      flow = ruri.parameters().get(RouteSigner.FLOW_PARAMETER);
-      target = routeSet.remove(routeSet.size() - 1).uri();
-    }
-    String origination = !routeSet.isEmpty() && routeSet.get(0).uri() instanceof SipUri first
-        && own.isMe(first) ? first.parameters().get(RouteSigner.ORIGIN_PARAMETER) : null;
-    String ownFlow = own.routeFlow(routeSet);
-    String popped = own.popRoutes(routeSet);
-    if (popped != null && !popped.isEmpty()) {
-      signature = popped;
-      flow = ownFlow;
-    }
-    long hash = ProxyMessages.loopHash(request, routeSet);
-    if (isLoop(request, hash)) {
-      reject(tx, request, 482, null);
-      return;
-    }
-    // An in-dialog request passes without credentials only inside a dialog we record-routed,
-    // towards the other end of it: its Route carries our signature for its Call-ID, tags and
-    // remote target (RouteSigner). Anything else that merely looks in-dialog (a To tag, a Route
-    // naming us, a signature of another dialog or for another target) is a new request.
-    String toTag = request.to().tag();
-    boolean ourDialog = toTag != null && signature != null
-        && signer.verify(signature, request.callId(), request.from().tag(), toTag, target, flow);
-    // a request the server starts itself (the focus dialling out) carries our own signature
-    boolean fromUs = toTag == null && origination != null
-        && signer.verifyOrigination(origination, request.callId(), request.from().tag(), target);
-    if (!routeSet.isEmpty()) { // loose routing to the next Route (§16.6 step 7)
-      if (!(routeSet.get(0).uri() instanceof SipUri next)) {
-        reject(tx, request, 416, "Unsupported URI Scheme (Route)");
-        return;
-      }
-      RequestOrigin origin = ourDialog ? admission.inDialog(tx) : admission.admitted(tx, request, true);
-      if (origin != null) {
-        proxy(tx, request, target, routeSet, hash, ourDialog, origin,
-            List.of(new ProxyTarget(target, List.of(), null, next, false)));
-      }
-      return;
-    }
-    if (!(target instanceof SipUri t)) {
-      reject(tx, request, 416, null);
-      return;
-    }
-    Proxy.LocalService svc = service;
-    if (svc != null && svc.handles(t) && own.isDomain(t)) {
-      // a service of the server (the conference focus): new requests are admitted as for a
-      // user of the domain; one inside its dialogs is its own to check (481 when unknown)
-      RequestOrigin origin = toTag != null ? admission.inDialog(tx)
-          : admission.admitted(tx, request, false);
-      if (origin != null) {
-        svc.onRequest(tx, request, origin);
-      }
-      return;
-    }
-    if (ourDialog && !own.isMe(t)) {
-      // §16.4, §16.12: a request in a dialog we record-routed goes to its remote target (the
-      // Request-URI) as it is, never to the location service nor answered here, whatever its
-      // host (a UA on our own address, a contact without user part)
-      if (hops.flows().isGone(flow)) { // RFC 5626 §5.3: a closed connection is never dialled
-        reject(tx, request, 430, "Flow Failed");
-        return;
-      }
-      proxy(tx, request, t, routeSet, hash, true, admission.inDialog(tx),
-          List.of(ProxyTarget.inDialog(t, flow)));
-      return;
-    }
-    if (own.isDomain(t)) {
-      if (t.user() == null) {
-        local.answer(tx, request);
-        return;
-      }
-      RequestOrigin origin = fromUs ? RequestOrigin.trustedSource(tx.flow().remote())
-          : ourDialog ? admission.inDialog(tx) : admission.admitted(tx, request, false);
-      if (origin != null) {
-        toLocalUser(tx, request, t, routeSet, hash, ourDialog, origin);
-      }
-      return;
-    }
-    StaticRoute route = config.staticRoute(t.userDecoded(), t.host());
-    if (route == null) {
-      admission.refuseRelay(tx, request);
-      return;
-    }
-    RequestOrigin origin = fromUs ? RequestOrigin.trustedSource(tx.flow().remote())
-        : admission.admitted(tx, request, true);
-    if (origin != null) {
-      proxy(tx, request, t, routeSet, hash, toTag != null, origin,
-          List.of(new ProxyTarget(t, List.of(), null, route.nextHop(), false)));
-    }
+  /** The targets of {@code aor}'s bindings, those pointing back at us left out. */
+  List<ProxyTarget> targetsOf(Aor aor) {
+    return routing.targetsOf(aor);
   }
 
   /** §16.3 step 4: one of our branches in a Via, and the same request again, is a loop. */
-  private boolean isLoop(SipRequest request, long hash) {
+  boolean isLoop(SipRequest request, long hash) {
     for (Via v : request.vias()) {
       String branch = v.branch();
       Long h = branch == null ? null : ownBranches.get(branch);
@@ -372,49 +254,11 @@ public final class ProxyCore {
   }
 
   /**
-   * A request for a user of the domain: forked to the user's bindings. A user that does not
-   * exist is 404 for authenticated senders only; anyone else gets what an existing user without
-   * binding gets (the unregistered-target hook, else 480), so that the answer does not tell
-   * who has an account ({@code docs/security.md}, "Enumeration").
-   */
-  private void toLocalUser(ServerTransaction tx, SipRequest request, SipUri target,
-      List<Address> routeSet, long hash, boolean inDialog, RequestOrigin origin) {
-    String user = target.userDecoded();
-    boolean exists = user != null && !user.isEmpty() && accounts.contains(user);
-    if (!exists && (origin.isAuthenticated() || user == null || user.isEmpty())) {
-      reject(tx, request, origin.isAuthenticated() ? 404 : 480, null);
-      return;
-    }
-    Aor aor = new Aor(user, domain);
-    List<ProxyTarget> targets = exists ? targetsOf(aor) : List.of();
-    if (targets.isEmpty()) {
-      // The seam for store-and-forward of MESSAGE to offline users (issue 5 item 5).
-      if (!unregistered.handle(tx, request, aor, origin)) {
-        reject(tx, request, 480, null);
-      }
-      return;
-    }
-    proxy(tx, request, target, routeSet, hash, inDialog, origin, targets);
-  }
-
-  /** The targets of {@code aor}'s bindings, those pointing back at us left out. */
-  List<ProxyTarget> targetsOf(Aor aor) {
-    List<ProxyTarget> targets = new ArrayList<>();
-    for (Binding b : location.lookup(aor)) {
-      ProxyTarget t = bindingTargets.get(b);
-      if (t != null && !(t.hop() == null && own.isOwnSocket(t.hopUri()))) {
-        targets.add(t); // a binding pointing back at us (stored before it was refused) is skipped
-      }
-    }
-    return targets;
-  }
-
-  /**
    * §16.6: hands the targets to a context with the request every branch starts from
    * ({@link ForwardedRequest}). RFC 5393: more targets than the request's {@code Max-Breadth}
    * (the configured one when it has none or a larger one) is 440.
    */
-  private void proxy(ServerTransaction tx, SipRequest request, Uri target, List<Address> routeSet,
+  void proxy(ServerTransaction tx, SipRequest request, Uri target, List<Address> routeSet,
       long hash, boolean inDialog, RequestOrigin origin, List<ProxyTarget> targets) {
     // RFC 5393 §5.3.1 lets a proxy lower what it received: never more than our own bound
     int breadth = Math.min(ProxyMessages.maxBreadth(request, defaultMaxBreadth), defaultMaxBreadth);
@@ -478,6 +322,16 @@ public final class ProxyCore {
 
   OwnAddresses own() {
     return own;
+  }
+
+  /** The server's own service ({@link #setLocalService}), or null. */
+  Proxy.LocalService localService() {
+    return service;
+  }
+
+  /** What happens to a request for a known user without binding. */
+  UnregisteredTargetHandler unregisteredTargets() {
+    return unregistered;
   }
 
   RouteSigner signer() {
