@@ -91,20 +91,35 @@ public final class SipRequest extends SipMessage {
       return this;
     }
     boolean fillRport = top.hasRport() && top.rport() < 0;
+    IpLiterals.SourceText text = IpLiterals.sourceText(source);
     // a received the sender wrote itself is replaced by the true source: responses may be sent
     // there (§18.2.2), and it must not be a third party of the sender's choosing
-    if (!fillRport && IpLiterals.isLiteralOf(top.host(), ip) && top.received() == null) {
+    if (!fillRport && top.received() == null
+        && (top.host().equals(text.ip()) || IpLiterals.isLiteralOf(top.host(), ip))) {
       return this;
     }
-    Via.Builder b = top.toBuilder().parameter("received", IpLiterals.text(ip));
-    if (fillRport) {
-      b.parameter("rport", Integer.toString(source.getPort()));
-    }
-    Via via = b.build();
-    SipRequest stamped = withTopVia(via);
+    // the params set as Via.Builder#parameter sets them: received replaced or appended, then
+    // the empty rport filled in its place
+    Via via = top.withParameters(
+        top.parameters().withReceived(text.ip(), fillRport ? text.port() : null));
+    SipRequest stamped = withHeaders(stampedHeaders(via));
     stamped.mandatoryChecked = mandatoryChecked; // only the top Via changed, to a Via built from it
     stamped.typed = typedWithTopVia(via);
     return stamped;
+  }
+
+  /**
+   * The fields with {@code via} as the top Via value, as {@link HeaderEdits#withTopVia} writes
+   * it: when the fast path read the top Via field as one value (cached as the {@link Via} itself,
+   * no comma after it), the field's text is {@code via}'s alone, written without decoding the
+   * field's old text first.
+   */
+  private Headers stampedHeaders(Via via) {
+    Headers h = headers();
+    int first = h.indexOf(HeaderName.VIA, 0);
+    Object[] cache = typed;
+    return cache != null && cache.length == h.size() && cache[first] instanceof Via
+        ? h.withValue(first, via.toString()) : HeaderEdits.withTopVia(h, via);
   }
 
   /**
