@@ -334,29 +334,63 @@ public final class SipRequest extends SipMessage {
    *     token (§25.1)
    */
   public SipResponse.Builder response(int status, String toTag) {
-    SipResponse.Builder b = SipResponse.builder(status);
+    if (status < 100 || status > 699) {
+      throw new IllegalArgumentException("statusCode out of range: " + status);
+    }
+    // room for the fields given after the copied ones (Contact, Server, Content-Length...)
+    SipResponse.Builder b = new SipResponse.Builder(status, SipStatus.reasonPhraseOf(status),
+        new Headers.Builder(4));
     if (toTag != null && !dev.parley.sip.internal.Chars.all(toTag,
         dev.parley.sip.internal.Chars.TOKEN)) {
       throw new IllegalArgumentException("toTag is not a token: '" + toTag + "'");
     }
     Headers h = headers();
+    if (h.size() > 64) {
+      return responseWithText(b, status, toTag);
+    }
+    // the fields copied are kept as places in ours (CopiedFields), not decoded into text
+    long copied = 0;
+    int toIndex = -1;
+    String to = null;
     for (int i = 0; i < h.size(); i++) {
       HeaderName name = h.headerName(i);
       if (name.equals(HeaderName.VIA) || name.equals(HeaderName.FROM)
-          || name.equals(HeaderName.CALL_ID) || name.equals(HeaderName.CSEQ)) {
-        b.header(name, h.value(i));
+          || name.equals(HeaderName.CALL_ID) || name.equals(HeaderName.CSEQ)
+          || name.equals(HeaderName.RECORD_ROUTE) && status > 100 && status < 300
+          || name.equals(HeaderName.TIMESTAMP) && status == 100) { // §8.2.6.1
+        copied |= 1L << i;
       } else if (name.equals(HeaderName.TO)) {
-        String value = h.value(i);
         if (status > 100 && toTag != null && to().tag() == null) {
           // after whatever parameters To has: for an addr-spec without <>, its ;parameters are
           // header parameters too (§20.10)
-          value = value + ";tag=" + toTag;
+          toIndex = i;
+          to = h.value(i) + ";tag=" + toTag;
         }
-        b.header(name, value);
-      } else if (name.equals(HeaderName.RECORD_ROUTE) && status > 100 && status < 300) {
+        copied |= 1L << i;
+      }
+    }
+    // To's tag as the response's To would parse to: the one added, or the request's own (read
+    // already, by the check); not known when the request's fields had violations (a strict
+    // parse of the copy might differ) or it has no To
+    boolean known = violations().isEmpty() && h.indexOf(HeaderName.TO, 0) >= 0;
+    String tag = !known ? null : to != null ? toTag : to().tag();
+    b.copied(new CopiedFields(h, copied, toIndex, to, known, tag));
+    return b;
+  }
+
+  /** {@link #response(int, String)}'s fields given to {@code b} as text (a request of over 64 fields). */
+  private SipResponse.Builder responseWithText(SipResponse.Builder b, int status, String toTag) {
+    Headers h = headers();
+    for (int i = 0; i < h.size(); i++) {
+      HeaderName name = h.headerName(i);
+      if (name.equals(HeaderName.VIA) || name.equals(HeaderName.FROM)
+          || name.equals(HeaderName.CALL_ID) || name.equals(HeaderName.CSEQ)
+          || name.equals(HeaderName.RECORD_ROUTE) && status > 100 && status < 300
+          || name.equals(HeaderName.TIMESTAMP) && status == 100) {
         b.header(name, h.value(i));
-      } else if (name.equals(HeaderName.TIMESTAMP) && status == 100) {
-        b.header(name, h.value(i)); // §8.2.6.1
+      } else if (name.equals(HeaderName.TO)) {
+        boolean tagged = status > 100 && toTag != null && to().tag() == null;
+        b.header(name, tagged ? h.value(i) + ";tag=" + toTag : h.value(i));
       }
     }
     return b;
