@@ -3,6 +3,7 @@ package dev.parley.sip;
 import dev.parley.sip.internal.UriParser;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Arrays;
 
 /**
@@ -12,6 +13,28 @@ import java.util.Arrays;
  */
 final class IpLiterals {
   private IpLiterals() {}
+
+  /** A source address with the texts a stamp writes of it: {@link #text} of its IP, its port. */
+  record SourceText(InetSocketAddress source, String ip, String port) {}
+
+  /**
+   * The texts of the last sources seen, by a hash of the source: a transport receives from few
+   * peers, each request stamped with the same texts (not made again for every request). Elements
+   * written without a lock: they are immutable, and a race only makes one twice.
+   */
+  private static final SourceText[] RECENT = new SourceText[16];
+
+  /** The texts of {@code source}'s IP and port, kept for the next request from it. */
+  static SourceText sourceText(InetSocketAddress source) {
+    int slot = source.hashCode() & (RECENT.length - 1);
+    SourceText t = RECENT[slot];
+    if (t != null && (t.source() == source || t.source().equals(source))) {
+      return t;
+    }
+    t = new SourceText(source, text(source.getAddress()), Integer.toString(source.getPort()));
+    RECENT[slot] = t;
+    return t;
+  }
 
   /**
    * Whether {@code host} (an IPv4 address, or an IPv6 address with or without its brackets) is the

@@ -85,11 +85,61 @@ public final class Parameters {
     return List.of(names);
   }
 
-  /** A copy with {@code name} set to {@code value} (replacing the first of that name, or appended). */
+  /**
+   * A copy with {@code name} set to {@code value} (replacing the first of that name, or appended),
+   * as {@link Builder#set} sets it: one copy of the pairs, no builder.
+   *
+   * @throws NullPointerException if {@code name} is null
+   * @throws IllegalArgumentException if {@code name} is empty
+   */
   public Parameters with(String name, String value) {
-    Builder b = toBuilder();
-    b.set(name, value);
-    return b.build();
+    int at = firstNamed(Objects.requireNonNull(name, "name"));
+    if (at >= 0) {
+      String[] copy = pairs.clone();
+      copy[2 * at + 1] = value;
+      return new Parameters(copy);
+    }
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("name is empty");
+    }
+    String[] copy = Arrays.copyOf(pairs, pairs.length + 2);
+    copy[pairs.length] = name;
+    copy[pairs.length + 1] = value;
+    return new Parameters(copy);
+  }
+
+  /**
+   * A copy with {@code received} set, then, when {@code rport} is not null, {@code rport}: as two
+   * {@link #with} calls set them, in one copy of the pairs (the stamp of every request received,
+   * {@link SipRequest#withReceived}).
+   */
+  Parameters withReceived(String received, String rport) {
+    int at = firstNamed("received");
+    String[] copy = at >= 0 ? pairs.clone() : Arrays.copyOf(pairs, pairs.length + 2);
+    if (at >= 0) {
+      copy[2 * at + 1] = received;
+    } else {
+      copy[pairs.length] = "received";
+      copy[pairs.length + 1] = received;
+    }
+    if (rport != null) {
+      int r = firstNamed("rport");
+      if (r < 0) {
+        return new Parameters(copy).with("rport", rport);
+      }
+      copy[2 * r + 1] = rport;
+    }
+    return new Parameters(copy);
+  }
+
+  /** Index of the first parameter of this name as {@link Builder#set} finds it, or -1. */
+  private int firstNamed(String name) {
+    for (int i = 0; i < pairs.length; i += 2) {
+      if (pairs[i].equalsIgnoreCase(name)) {
+        return i / 2;
+      }
+    }
+    return -1;
   }
 
   /** A copy without any parameter of this name. */
@@ -112,6 +162,18 @@ public final class Parameters {
   /** A new empty builder. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** How many chars {@link #appendTo} appends. */
+  int writtenLength() {
+    int n = 0;
+    for (int i = 0; i < pairs.length; i += 2) {
+      n += 1 + pairs[i].length();
+      if (pairs[i + 1] != null) {
+        n += 1 + pairs[i + 1].length();
+      }
+    }
+    return n;
   }
 
   /** Appends {@code ;name[=value]} for each parameter to {@code out}. */

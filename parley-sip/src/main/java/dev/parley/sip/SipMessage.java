@@ -423,18 +423,21 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
 
     /** Replaces every field of {@code name} with one. */
     public B setHeader(HeaderName name, String value) {
+      beforeEdit();
       headers.set(name, value);
       return self();
     }
 
     /** Inserts a header field before all others. */
     public B addFirstHeader(HeaderName name, String value) {
+      beforeEdit();
       headers.addFirst(name, value);
       return self();
     }
 
     /** Removes every field of {@code name}. */
     public B removeHeader(HeaderName name) {
+      beforeEdit();
       headers.remove(name);
       return self();
     }
@@ -462,8 +465,15 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
       return body(type, body.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Called before an edit that may touch fields already given (set, insert, remove): a builder
+     * holding fields outside {@link #headers} writes them into it. Nothing by default.
+     */
+    void beforeEdit() {}
+
     Headers buildHeaders() {
-      headers.set(HeaderName.CONTENT_LENGTH, Integer.toString(body.length()));
+      int length = body.length();
+      headers.set(HeaderName.CONTENT_LENGTH, length == 0 ? "0" : Integer.toString(length));
       return headers.build();
     }
   }

@@ -91,20 +91,35 @@ public final class SipRequest extends SipMessage {
       return this;
     }
     boolean fillRport = top.hasRport() && top.rport() < 0;
+    IpLiterals.SourceText text = IpLiterals.sourceText(source);
     // a received the sender wrote itself is replaced by the true source: responses may be sent
     // there (§18.2.2), and it must not be a third party of the sender's choosing
-    if (!fillRport && IpLiterals.isLiteralOf(top.host(), ip) && top.received() == null) {
+    if (!fillRport && top.received() == null
+        && (top.host().equals(text.ip()) || IpLiterals.isLiteralOf(top.host(), ip))) {
       return this;
     }
-    Via.Builder b = top.toBuilder().parameter("received", IpLiterals.text(ip));
-    if (fillRport) {
-      b.parameter("rport", Integer.toString(source.getPort()));
-    }
-    Via via = b.build();
-    SipRequest stamped = withTopVia(via);
+    // the params set as Via.Builder#parameter sets them: received replaced or appended, then
+    // the empty rport filled in its place
+    Via via = top.withParameters(
+        top.parameters().withReceived(text.ip(), fillRport ? text.port() : null));
+    SipRequest stamped = withHeaders(stampedHeaders(via));
     stamped.mandatoryChecked = mandatoryChecked; // only the top Via changed, to a Via built from it
     stamped.typed = typedWithTopVia(via);
     return stamped;
+  }
+
+  /**
+   * The fields with {@code via} as the top Via value, as {@link HeaderEdits#withTopVia} writes
+   * it: when the fast path read the top Via field as one value (cached as the {@link Via} itself,
+   * no comma after it), the field's text is {@code via}'s alone, written without decoding the
+   * field's old text first.
+   */
+  private Headers stampedHeaders(Via via) {
+    Headers h = headers();
+    int first = h.indexOf(HeaderName.VIA, 0);
+    Object[] cache = typed;
+    return cache != null && cache.length == h.size() && cache[first] instanceof Via
+        ? h.withValue(first, via.toString()) : HeaderEdits.withTopVia(h, via);
   }
 
   /**
@@ -319,29 +334,63 @@ public final class SipRequest extends SipMessage {
    *     token (§25.1)
    */
   public SipResponse.Builder response(int status, String toTag) {
-    SipResponse.Builder b = SipResponse.builder(status);
+    if (status < 100 || status > 699) {
+      throw new IllegalArgumentException("statusCode out of range: " + status);
+    }
+    // room for the fields given after the copied ones (Contact, Server, Content-Length...)
+    SipResponse.Builder b = new SipResponse.Builder(status, SipStatus.reasonPhraseOf(status),
+        new Headers.Builder(4));
     if (toTag != null && !dev.parley.sip.internal.Chars.all(toTag,
         dev.parley.sip.internal.Chars.TOKEN)) {
       throw new IllegalArgumentException("toTag is not a token: '" + toTag + "'");
     }
     Headers h = headers();
+    if (h.size() > 64) {
+      return responseWithText(b, status, toTag);
+    }
+    // the fields copied are kept as places in ours (CopiedFields), not decoded into text
+    long copied = 0;
+    int toIndex = -1;
+    String to = null;
     for (int i = 0; i < h.size(); i++) {
       HeaderName name = h.headerName(i);
       if (name.equals(HeaderName.VIA) || name.equals(HeaderName.FROM)
-          || name.equals(HeaderName.CALL_ID) || name.equals(HeaderName.CSEQ)) {
-        b.header(name, h.value(i));
+          || name.equals(HeaderName.CALL_ID) || name.equals(HeaderName.CSEQ)
+          || name.equals(HeaderName.RECORD_ROUTE) && status > 100 && status < 300
+          || name.equals(HeaderName.TIMESTAMP) && status == 100) { // §8.2.6.1
+        copied |= 1L << i;
       } else if (name.equals(HeaderName.TO)) {
-        String value = h.value(i);
         if (status > 100 && toTag != null && to().tag() == null) {
           // after whatever parameters To has: for an addr-spec without <>, its ;parameters are
           // header parameters too (§20.10)
-          value = value + ";tag=" + toTag;
+          toIndex = i;
+          to = h.value(i) + ";tag=" + toTag;
         }
-        b.header(name, value);
-      } else if (name.equals(HeaderName.RECORD_ROUTE) && status > 100 && status < 300) {
+        copied |= 1L << i;
+      }
+    }
+    // To's tag as the response's To would parse to: the one added, or the request's own (read
+    // already, by the check); not known when the request's fields had violations (a strict
+    // parse of the copy might differ) or it has no To
+    boolean known = violations().isEmpty() && h.indexOf(HeaderName.TO, 0) >= 0;
+    String tag = !known ? null : to != null ? toTag : to().tag();
+    b.copied(new CopiedFields(h, copied, toIndex, to, known, tag));
+    return b;
+  }
+
+  /** {@link #response(int, String)}'s fields given to {@code b} as text (a request of over 64 fields). */
+  private SipResponse.Builder responseWithText(SipResponse.Builder b, int status, String toTag) {
+    Headers h = headers();
+    for (int i = 0; i < h.size(); i++) {
+      HeaderName name = h.headerName(i);
+      if (name.equals(HeaderName.VIA) || name.equals(HeaderName.FROM)
+          || name.equals(HeaderName.CALL_ID) || name.equals(HeaderName.CSEQ)
+          || name.equals(HeaderName.RECORD_ROUTE) && status > 100 && status < 300
+          || name.equals(HeaderName.TIMESTAMP) && status == 100) {
         b.header(name, h.value(i));
-      } else if (name.equals(HeaderName.TIMESTAMP) && status == 100) {
-        b.header(name, h.value(i)); // §8.2.6.1
+      } else if (name.equals(HeaderName.TO)) {
+        boolean tagged = status > 100 && toTag != null && to().tag() == null;
+        b.header(name, tagged ? h.value(i) + ";tag=" + toTag : h.value(i));
       }
     }
     return b;

@@ -11,11 +11,23 @@ import java.util.Set;
 public final class SipResponse extends SipMessage {
   private final int statusCode;
   private final String reasonPhrase;
+  /** Whether {@link #toTag} holds To's tag (null: none), known without parsing To. */
+  private final boolean toTagKnown;
+  private final String toTag;
 
   /** A response built, or made by changing another: it has no {@link #verbatimBytes()}. */
   SipResponse(int statusCode, String reasonPhrase, Headers headers, Body body,
       CompliancePolicy policy, Set<Violation> violations, int endLine) {
     this(statusCode, reasonPhrase, headers, body, policy, violations, endLine, -1);
+  }
+
+  /** A response built from its request's fields, whose To tag {@code toTag} (or null) is known. */
+  private SipResponse(int statusCode, String reasonPhrase, Headers headers, Body body, String toTag) {
+    super(headers, body, CompliancePolicy.STRICT, Set.of(), 0, -1);
+    this.statusCode = statusCode;
+    this.reasonPhrase = reasonPhrase;
+    this.toTagKnown = true;
+    this.toTag = toTag;
   }
 
   /** A response parsed from bytes, starting at {@code wireStart} in its body's source array. */
@@ -24,6 +36,8 @@ public final class SipResponse extends SipMessage {
     super(headers, body, policy, violations, endLine, wireStart);
     this.statusCode = statusCode;
     this.reasonPhrase = reasonPhrase;
+    this.toTagKnown = false;
+    this.toTag = null;
   }
 
   /** A builder for a response with {@code statusCode} and its standard reason phrase. */
@@ -52,6 +66,21 @@ public final class SipResponse extends SipMessage {
   /** The status as a value. */
   public SipStatus status() {
     return SipStatus.of(statusCode);
+  }
+
+  /**
+   * The tag of To, or null when To has none or is absent: {@code to().tag()}, read without
+   * parsing To when this response was built by {@link SipRequest#response(int, String)} from a
+   * request without violations and its To was not edited since (the tag added, or the request's).
+   *
+   * @throws SipParseException if To is read and does not match its grammar
+   */
+  public String toTag() {
+    if (toTagKnown) {
+      return toTag;
+    }
+    Address to = to();
+    return to == null ? null : to.tag();
   }
 
   /** The reason phrase (may be empty). */
@@ -133,6 +162,8 @@ public final class SipResponse extends SipMessage {
   public static final class Builder extends SipMessage.Builder<Builder> {
     private int statusCode;
     private String reasonPhrase;
+    /** The fields copied from the request ({@link SipRequest#response(int, String)}), or null. */
+    private CopiedFields copied;
 
     Builder(int statusCode, String reasonPhrase, Headers.Builder headers) {
       super(headers);
@@ -183,9 +214,29 @@ public final class SipResponse extends SipMessage {
       return header(HeaderName.WARNING, sb.append('"').toString());
     }
 
+    /** Puts {@code fields} before every field this builder holds (an empty one: a response's first). */
+    void copied(CopiedFields fields) {
+      this.copied = fields;
+    }
+
+    /** The copied fields written into the builder as text, before an edit that could touch them. */
+    @Override
+    void beforeEdit() {
+      if (copied != null) {
+        copied.addTo(headers);
+        copied = null;
+      }
+    }
+
     /** The response, with Content-Length set to the body's length. */
     public SipResponse build() {
-      return new SipResponse(statusCode, reasonPhrase, buildHeaders(), body, CompliancePolicy.STRICT, Set.of(), 0);
+      Headers h = buildHeaders();
+      if (copied == null) {
+        return new SipResponse(statusCode, reasonPhrase, h, body, CompliancePolicy.STRICT, Set.of(), 0);
+      }
+      h = copied.before(h);
+      return copied.toTagKnown() ? new SipResponse(statusCode, reasonPhrase, h, body, copied.toTag())
+          : new SipResponse(statusCode, reasonPhrase, h, body, CompliancePolicy.STRICT, Set.of(), 0);
     }
   }
 }

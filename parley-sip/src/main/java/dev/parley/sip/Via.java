@@ -129,10 +129,21 @@ public final class Via {
     return parameters.get("maddr");
   }
 
+  /**
+   * This value with {@code parameters} as its via-params, every other part the same: for an edit
+   * that has already checked them ({@link SipRequest#withReceived}).
+   */
+  Via withParameters(Parameters parameters) {
+    return new Via(protocolName, protocolVersion, transport, host, port, parameters);
+  }
+
   /** The Via value in wire form. */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder(64);
+    // sized exactly: the text is made once per stamp of every request received
+    int length = protocolName.length() + protocolVersion.length() + transport.length()
+        + host.length() + 3 + (port >= 0 ? 1 + digits(port) : 0) + parameters.writtenLength();
+    StringBuilder sb = new StringBuilder(length);
     sb.append(protocolName).append('/').append(protocolVersion).append('/').append(transport)
         .append(' ').append(host);
     if (port >= 0) {
@@ -140,6 +151,11 @@ public final class Via {
     }
     parameters.appendTo(sb);
     return sb.toString();
+  }
+
+  /** The decimal digits of {@code port} (0 to 65535). */
+  private static int digits(int port) {
+    return port < 10 ? 1 : port < 100 ? 2 : port < 1000 ? 3 : port < 10000 ? 4 : 5;
   }
 
   @Override

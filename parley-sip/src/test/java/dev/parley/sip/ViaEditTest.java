@@ -217,4 +217,102 @@ class ViaEditTest {
     assertThat(out.toString()).isEqualTo(before);
     assertThat(out.topVia().received()).isEqualTo("192.0.2.4");
   }
+
+  /** What {@code withReceived} wrote up to session 18: the top Via rebuilt and rendered. */
+  private static SipRequest stampedByTheBuilder(SipRequest in, InetSocketAddress source) {
+    Via top = in.topVia();
+    boolean fillRport = top.hasRport() && top.rport() < 0;
+    if (!fillRport && IpLiterals.isLiteralOf(top.host(), source.getAddress()) && top.received() == null) {
+      return in;
+    }
+    Via.Builder b = top.toBuilder().parameter("received", IpLiterals.text(source.getAddress()));
+    if (fillRport) {
+      b.parameter("rport", Integer.toString(source.getPort()));
+    }
+    return in.withTopVia(b.build());
+  }
+
+  @Test
+  void theStampWritesTheBytesTheRebuiltViaWroteForEveryShapeOfTopVia() {
+    List<String> vias = List.of("SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK1;rport",
+        "SIP/2.0/UDP 127.0.0.1:5060;rport;branch=z9hG4bK1", "SIP/2.0/UDP 127.0.0.1;RPORT;branch=z9hG4bK1",
+        "SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK1;rport=5060",
+        "SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK1;Received=10.1.1.1;rport",
+        "SIP/2.0/UDP 127.0.0.1:5060;received=10.1.1.1;RECEIVED=10.2.2.2;branch=z9hG4bK1",
+        "SIP/2.0/UDP 127.0.0.1:5060;RECEIVED=10.1.1.1;received=10.2.2.2;rport;branch=z9hG4bK1",
+        "SIP/2.0/TCP pc33.example.com;branch=z9hG4bK1",
+        "SIP/2.0/UDP PC33.Example.COM:5061;branch=z9hG4bK1;rport;x=\"a,b\"",
+        "SIP/2.0/UDP [2001:db8::1]:5060;branch=z9hG4bK1;rport", "SIP/2.0/UDP [2001:DB8::1];branch=z9hG4bK1",
+        "SIP/2.0/UDP [::1]:5060;branch=z9hG4bK1", "SIP/2.0/UDP 192.0.2.4:5070;received=198.51.100.9;branch=z9hG4bK1",
+        "SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1;rport;rport",
+        "SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1;maddr=224.0.0.1;ttl=16;rport",
+        "SIP/2.0/UDP 10.0.0.1:05060;branch=z9hG4bK1;rport", "SIP/2.0/UDP 10.0.0.1 ; branch=z9hG4bK1 ; rport",
+        "SIP/2.0/UDP 10.0.0.1;branch = z9hG4bK1;rport", "SIP / 2.0 / UDP 10.0.0.1;branch=z9hG4bK1;rport",
+        "sip/2.0/tls 10.0.0.1:5061;branch=z9hG4bK1;rport", "SIP/2.0/SCTP 10.0.0.1;branch=z9hG4bK1;rport",
+        "SIP/2.0/UDP 10.0.0.1;rport;branch=z9hG4bK1;received", "SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK1;rport=");
+    List<String> templates = List.of("INVITE sip:bob@example.com SIP/2.0\r\nVia: %s\r\n",
+        "INVITE sip:bob@example.com SIP/2.0\r\nv: %s , SIP/2.0/UDP 10.0.0.9;branch=z9hG4bKx\r\n",
+        "INVITE sip:bob@example.com SIP/2.0\r\nMax-Forwards: 70\r\nVia: %s\r\n"
+            + "Via: SIP/2.0/UDP 10.0.0.9;branch=z9hG4bKx\r\n");
+    List<InetSocketAddress> sources = List.of(new InetSocketAddress("127.0.0.1", 40000),
+        new InetSocketAddress("10.0.0.1", 5060), new InetSocketAddress("::1", 40000),
+        new InetSocketAddress("2001:db8::1", 5060), new InetSocketAddress("192.0.2.4", 5070));
+    SipParser lenient = SipParser.builder().policy(CompliancePolicy.LENIENT).build();
+    int stamped = 0;
+    for (String via : vias) {
+      for (String template : templates) {
+        String text = template.formatted(via) + "From: <sip:alice@example.com>;tag=9\r\n"
+            + "To: <sip:bob@example.com>\r\nCall-ID: abc\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+        for (SipParser parser : List.of(PARSER, lenient)) {
+          for (InetSocketAddress source : sources) {
+            SipRequest in = (SipRequest) parser.parse(text);
+            SipRequest expected;
+            try {
+              expected = stampedByTheBuilder((SipRequest) parser.parse(text), source);
+            } catch (SipParseException e) {
+              assertThatThrownBy(() -> in.withReceived(source)).isInstanceOf(SipParseException.class);
+              continue;
+            }
+            SipRequest out = in.withReceived(source);
+            assertThat(out.encode()).as("%s from %s", via, source).isEqualTo(expected.encode());
+            assertThat(out.topVia()).isEqualTo(expected.topVia());
+            assertThat(out.topVia().toString()).isEqualTo(expected.topVia().toString());
+            if (out != in) {
+              stamped++;
+              assertReadsAsItsTextParsedAgain(out);
+            }
+          }
+        }
+      }
+    }
+    assertThat(stamped).isGreaterThan(400); // the shapes are stamped, not all left alone or refused
+  }
+
+  @Test
+  void requestsFromManySourcesAreEachStampedWithTheirOwnAddressAndPort() {
+    SipRequest in = request("192.0.2.99:5060;rport");
+    for (int round = 0; round < 2; round++) {
+      for (int i = 0; i < 64; i++) {
+        InetSocketAddress source = new InetSocketAddress("10.0." + (i % 5) + "." + i, 5000 + i * 7);
+        Via top = in.withReceived(source).topVia();
+        assertThat(top.received()).isEqualTo("10.0." + (i % 5) + "." + i);
+        assertThat(top.rport()).isEqualTo(5000 + i * 7);
+      }
+    }
+  }
+
+  @Test
+  void settingAParameterReplacesTheFirstOfThatNameInAnyCaseOrAppendsItAsTheBuilderDoes() {
+    Parameters p = Via.builder("UDP", "h").parameter("a", "1").parameter("B", null).build().parameters()
+        .toBuilder().add("b", "2").build();
+    for (String[] set : new String[][] {{"b", "3"}, {"A", null}, {"c", "4"}, {"B", "5"}}) {
+      Parameters expected = p.toBuilder().set(set[0], set[1]).build();
+      assertThat(p.with(set[0], set[1])).isEqualTo(expected);
+      assertThat(p.with(set[0], set[1]).toString()).isEqualTo(expected.toString());
+    }
+    assertThat(p.with("b", "3").toString()).isEqualTo(";a=1;B=3;b=2");
+    assertThatThrownBy(() -> p.with("", "x")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> p.with(null, "x")).isInstanceOf(NullPointerException.class);
+    assertThat(p.toString()).isEqualTo(";a=1;B;b=2"); // not changed by its copies
+  }
 }

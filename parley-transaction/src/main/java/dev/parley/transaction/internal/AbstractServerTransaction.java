@@ -1,6 +1,5 @@
 package dev.parley.transaction.internal;
 
-import dev.parley.sip.Address;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.Via;
@@ -132,9 +131,9 @@ abstract class AbstractServerTransaction extends AbstractTransaction implements 
    */
   final void send(SipResponse response, byte[] wire) {
     if (method.isInvite()) {
-      Address to = response.to();
-      if (to != null && to.tag() != null) {
-        responseToTag = to.tag();
+      String tag = response.toTag(); // not parsed again for a response built from the request
+      if (tag != null) {
+        responseToTag = tag;
       }
     }
     Flow f = flow;
