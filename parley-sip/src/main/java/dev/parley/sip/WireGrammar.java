@@ -28,31 +28,62 @@ import java.util.List;
  */
 final class WireGrammar extends WireUriGrammar {
   /**
-   * The element rules of the headers with a fast path. An enum read through one switch rather
-   * than a function per header: the call site that reads elements stays monomorphic.
+   * The element rules of the headers with a fast path, each constant with its own {@code read}.
+   * The one call {@code rule.read(g)} in {@link #field}, for every element of every field, is
+   * megamorphic in any real use (three rules or more): the JIT does not inline across it, so
+   * each header's grammar is compiled as a unit of its own (its {@code read} and the rule under
+   * it). With one switch over all the rules, the switch's method took every grammar into one
+   * compilation, which overran the JIT's inlining budget and left some hot small methods (SWS,
+   * a parameter's value, constructors) as calls, whose own compilation level then depended on
+   * the timing of each JVM's compilations (Part parse19 of the decisions: the slow parse.sh
+   * fork read from its compilation log called a parameter's value rule left in C1 code).
    */
   enum Rule {
-    VIA_PARM, FROM_TO, CONTACT_PARAM, ROUTE_PARAM, CALLID, CSEQ, MAX_FORWARDS;
+    VIA_PARM {
+      @Override
+      Object read(WireGrammar g) {
+        return g.viaParm();
+      }
+    },
+    FROM_TO {
+      @Override
+      Object read(WireGrammar g) {
+        return g.fromTo();
+      }
+    },
+    CONTACT_PARAM {
+      @Override
+      Object read(WireGrammar g) {
+        return g.contactParam();
+      }
+    },
+    ROUTE_PARAM {
+      @Override
+      Object read(WireGrammar g) {
+        return g.routeParam();
+      }
+    },
+    CALLID {
+      @Override
+      Object read(WireGrammar g) {
+        return g.callid();
+      }
+    },
+    CSEQ {
+      @Override
+      Object read(WireGrammar g) {
+        return g.cseq();
+      }
+    },
+    MAX_FORWARDS {
+      @Override
+      Object read(WireGrammar g) {
+        return g.maxForwards();
+      }
+    };
 
     /** One element, or null to decline. */
-    Object read(WireGrammar g) {
-      switch (this) {
-        case VIA_PARM:
-          return g.viaParm();
-        case FROM_TO:
-          return g.fromTo();
-        case CONTACT_PARAM:
-          return g.contactParam();
-        case ROUTE_PARAM:
-          return g.routeParam();
-        case CALLID:
-          return g.callid();
-        case CSEQ:
-          return g.cseq();
-        default:
-          return g.maxForwards();
-      }
-    }
+    abstract Object read(WireGrammar g);
   }
 
   private WireGrammar(byte[] b, int from, int to) {
@@ -73,56 +104,56 @@ final class WireGrammar extends WireUriGrammar {
     if (g.pos == g.end) {
       return null; // empty: an error or an empty list, the String grammar says which
     }
-    Object first = rule.read(g);
-    if (first == null) {
-      return null;
-    }
-    g.sws();
-    if (g.pos == g.end) {
-      return first;
-    }
-    if (!list) {
-      return null;
-    }
-    Object second = g.next(rule);
-    if (second == null) {
-      return null;
-    }
-    if (g.pos == g.end) {
-      return List.of(first, second); // the usual list (two Routes): one object, no ArrayList
-    }
-    List<Object> out = new ArrayList<>(4);
-    out.add(first);
-    out.add(second);
-    while (g.pos < g.end) {
-      Object next = g.next(rule);
-      if (next == null) {
+    Object first = null;
+    Object second = null;
+    List<Object> more = null;
+    int count = 0;
+    while (true) {
+      // The only call of a rule, for every element of every field: see Rule
+      Object element = rule.read(g);
+      if (element == null) {
         return null;
       }
-      out.add(next);
+      g.sws();
+      if (count == 0) {
+        first = element;
+      } else if (count == 1) {
+        second = element;
+      } else {
+        if (more == null) {
+          more = new ArrayList<>(4);
+          more.add(first);
+          more.add(second);
+        }
+        more.add(element);
+      }
+      count++;
+      if (g.pos == g.end) {
+        break;
+      }
+      if (!list || !g.comma()) {
+        return null;
+      }
     }
-    // Cached and handed out as it is (unmodifiable)
-    return List.copyOf(out);
+    if (count == 1) {
+      return first;
+    }
+    // The usual list (two Routes) is one object, no ArrayList; a longer one is cached and
+    // handed out as it is (unmodifiable)
+    return count == 2 ? List.of(first, second) : List.copyOf(more);
   }
 
   /**
-   * COMMA, the element after it read with {@code rule}, and the SWS after that; null when
+   * COMMA and the SWS after it, followed by an octet that can start an element; false when
    * declined. At an octet of the field ({@code pos < end}).
    */
-  private Object next(Rule rule) {
+  private boolean comma() {
     if (b[pos] != ',') {
-      return null;
+      return false;
     }
     pos++;
     sws();
-    if (pos == end || b[pos] == ',') {
-      return null;
-    }
-    Object element = rule.read(this);
-    if (element != null) {
-      sws();
-    }
-    return element;
+    return pos < end && b[pos] != ',';
   }
 
   /** A {@code SIP-URI} or {@code SIPS-URI} filling {@code b[from, to)} exactly, or null. */
