@@ -6,7 +6,6 @@ import dev.parley.transport.TransportConfig;
 import dev.parley.transport.TransportException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
@@ -42,8 +41,6 @@ final class ListenPointBinder {
   private final ChannelGroup channels;
   private final Supplier<SslContext> serverSsl;
   private final UdpSockets udp;
-  /** The UDP sockets' buffers: {@link DatagramAllocator}, one arena per event loop. */
-  private final ByteBufAllocator udpAllocator;
 
   /**
    * A binder on {@code group} ({@code epoll}: whether it runs Linux epoll); every bound channel
@@ -59,7 +56,6 @@ final class ListenPointBinder {
     this.channels = channels;
     this.serverSsl = serverSsl;
     this.udp = udp;
-    this.udpAllocator = DatagramAllocator.forEventLoops(extraUdpSockets() + 1);
   }
 
   /**
@@ -126,7 +122,7 @@ final class ListenPointBinder {
         .option(ChannelOption.SO_SNDBUF, config.udpSocketBufferSize())
         .option(ChannelOption.RCVBUF_ALLOCATOR,
             new FixedRecvByteBufAllocator(TransportConfig.MAX_DATAGRAM_SIZE + 28))
-        .option(ChannelOption.ALLOCATOR, udpAllocator)
+        .option(ChannelOption.ALLOCATOR, DatagramAllocator.shared())
         .handler(Pipelines.datagram(core));
     if (epoll) {
       b.option(io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT, true);
