@@ -7,6 +7,7 @@ import dev.parley.sdp.Fmtp;
 import dev.parley.sdp.MediaDescription;
 import dev.parley.sdp.Origin;
 import dev.parley.sdp.Rtcp;
+import dev.parley.sdp.Rtpmap;
 import dev.parley.sdp.SessionDescription;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -200,7 +202,27 @@ public final class AudioOffers {
   public boolean accepts(SessionDescription remoteOffer, int index) {
     Objects.requireNonNull(remoteOffer, "remoteOffer");
     MediaDescription m = remoteOffer.media().get(index);
-    return !m.isDisabled() && NegotiationSdp.isPlainRtpAudio(m) && !commonCodecs(m).isEmpty();
+    return accepts(m.media(), m.port(), m.proto(), m.formatsWithRtpmap());
+  }
+
+  /**
+   * Whether {@link #answerMedia} would take an offered line of {@code media} on {@code port} over
+   * {@code proto} whose formats are {@code formatsWithRtpmap}
+   * ({@link MediaDescription#formatsWithRtpmap()}): {@link #accepts(SessionDescription, int)}
+   * for a caller that read the line without building the model (a {@code SessionOutline}).
+   */
+  public boolean accepts(String media, int port, String proto, List<Rtpmap> formatsWithRtpmap) {
+    if (port == 0 || !NegotiationSdp.isPlainRtpAudio(media, proto)) {
+      return false;
+    }
+    for (Rtpmap r : formatsWithRtpmap) { // commonCodecs not empty, without its map
+      Optional<Codecs.Entry> e = Codecs.find(r);
+      if (e.isPresent() && !e.get().isTelephoneEvent() && r.channels() == e.get().channels()
+          && codecs.contains(e.get())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

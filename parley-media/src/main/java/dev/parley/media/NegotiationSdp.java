@@ -24,9 +24,14 @@ final class NegotiationSdp {
 
   /** Whether an m= line is audio over a profile we take: RTP/AVP or RTP/AVPF (no SRTP yet). */
   static boolean isPlainRtpAudio(MediaDescription m) {
-    String proto = m.proto().toUpperCase(Locale.ROOT);
-    return m.media().equalsIgnoreCase(MediaDescription.AUDIO)
-        && (proto.equals(MediaDescription.RTP_AVP) || proto.equals(MediaDescription.RTP_AVPF));
+    return isPlainRtpAudio(m.media(), m.proto());
+  }
+
+  /** {@link #isPlainRtpAudio(MediaDescription)} of a line's media and proto. */
+  static boolean isPlainRtpAudio(String media, String proto) {
+    String upper = proto.toUpperCase(Locale.ROOT);
+    return media.equalsIgnoreCase(MediaDescription.AUDIO)
+        && (upper.equals(MediaDescription.RTP_AVP) || upper.equals(MediaDescription.RTP_AVPF));
   }
 
   /**

@@ -29,15 +29,16 @@ import java.util.concurrent.CompletableFuture;
 final class DefaultIncomingSessionEvent extends AbstractInvitation<DefaultSession> {
 
   private final IncomingInvite invite;
-  private final SessionDescription offer;
+  /** What the INVITE is, with its SDP offer (parsed when accepted) or none. */
+  private final Offers.Classification classification;
   /** The session whose dialog the INVITE's Replaces names (RFC 3891), or null. */
   private final DefaultSession replaced;
 
   DefaultIncomingSessionEvent(DefaultSession session, DefaultParticipant inviter,
-      IncomingInvite invite, SessionDescription offer, DefaultSession replaced) {
+      IncomingInvite invite, Offers.Classification classification, DefaultSession replaced) {
     super(session, inviter);
     this.invite = invite;
-    this.offer = offer;
+    this.classification = classification;
     this.replaced = replaced;
   }
 
@@ -106,18 +107,21 @@ final class DefaultIncomingSessionEvent extends AbstractInvitation<DefaultSessio
       inviter.accepting(id);
       session.endpoint.sessions.addLeg(id, inviter);
     }
-    if (offer == null) {
+    if (!classification.hasOffer()) {
       invite.accept(null, null).whenComplete((dialog, error) -> accepted(dialog, error, result));
       return result;
     }
     CompletableFuture<SessionDescription> answer;
+    SessionDescription offer = null;
     try {
+      offer = classification.offer(); // the model, built now that it is needed
       SipUri contact = (SipUri) session.endpoint.ua.contact(
           invite.transaction().flow().transport()).uri();
       answer = session.answer(offer, contact);
     } catch (RuntimeException e) {
       answer = CompletableFuture.failedFuture(e);
     }
+    SessionDescription offered = offer;
     answer.whenComplete((sdp, error) -> {
       if (error != null) {
         // no media port, or an offer we cannot answer after all: the inviter learns it with 503
@@ -130,7 +134,7 @@ final class DefaultIncomingSessionEvent extends AbstractInvitation<DefaultSessio
       CompletableFuture<Dialog> dialog;
       try {
         synchronized (lock()) {
-          session.negotiated(sdp, offer, false);
+          session.negotiated(sdp, offered, false);
         }
         dialog = invite.accept(MediaType.APPLICATION_SDP, sdp.encode());
       } catch (RuntimeException e) {

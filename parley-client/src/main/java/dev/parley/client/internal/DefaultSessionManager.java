@@ -181,12 +181,12 @@ final class DefaultSessionManager implements SessionManager {
       if (session instanceof DefaultConferenceSession conference) {
         conference.invitedLocked(from.uri()); // the focus's From is the conference URI
       }
-      if (session instanceof DefaultApplicationSession app && c.sdp() == null
+      if (session instanceof DefaultApplicationSession app && !c.hasOffer()
           && request.bodyLength() > 0 && request.contentType() != null) {
         app.invitationData(new ApplicationData(inviter, request.contentType(), request.body(),
             Instant.now()));
       }
-      event = new DefaultIncomingSessionEvent(session, inviter, invite, c.sdp(), replaced);
+      event = new DefaultIncomingSessionEvent(session, inviter, invite, c, replaced);
       inviter.invitedUs(event);
       session.addRemote(inviter);
       sessions.add(session);

@@ -10,6 +10,7 @@ import dev.parley.sdp.MediaDescription;
 import dev.parley.sdp.Origin;
 import dev.parley.sdp.Rtpmap;
 import dev.parley.sdp.SessionDescription;
+import dev.parley.sdp.SessionOutline;
 import dev.parley.sip.Address;
 import dev.parley.sip.MediaType;
 import dev.parley.sip.SipRequest;
@@ -56,13 +57,36 @@ final class Offers {
    *
    * @param type the session type, or null when we cannot handle it
    * @param rejectStatus the status to reject with when {@code type} is null (415 or 488)
-   * @param sdp the parsed offer, or null
+   * @param sdp the parsed offer, or null: not parsed yet ({@code offerBody} set) or no offer
+   * @param offerBody the SDP offer's bytes when it was classified from its outline and not
+   *     parsed yet, else null
    */
-  record Classification(SessionType type, int rejectStatus, SessionDescription sdp) {}
+  record Classification(SessionType type, int rejectStatus, SessionDescription sdp,
+      byte[] offerBody) {
+    Classification(SessionType type, int rejectStatus, SessionDescription sdp) {
+      this(type, rejectStatus, sdp, null);
+    }
+
+    /** Whether the INVITE carries an SDP offer (parsed or not yet). */
+    boolean hasOffer() {
+      return sdp != null || offerBody != null;
+    }
+
+    /**
+     * The SDP offer, parsed now if it was classified from its outline (which accepts only what
+     * the parser accepts), or null when there is none.
+     */
+    SessionDescription offer() {
+      return sdp != null ? sdp : offerBody != null ? SessionDescription.parse(offerBody) : null;
+    }
+  }
 
   /**
    * Recognises an INVITE (DESIGN.md §1, session types): an audio line counts when {@code audio}
-   * would take it (a codec in common), so the classification matches the answer.
+   * would take it (a codec in common), so the classification matches the answer. An SDP offer in
+   * the plain form is classified from its {@link SessionOutline} (one pass over its lines, the
+   * model left unbuilt until the application accepts); any other is parsed, as the outline
+   * promises the same verdict.
    */
   static Classification classify(SipRequest invite, Set<String> applicationTypes,
       AudioOffers audio) {
@@ -79,40 +103,80 @@ final class Offers {
           : new Classification(null, 488, null); // an offerless INVITE: not supported yet
     }
     if (ct.is(MediaType.APPLICATION_SDP)) {
-      SessionDescription sdp;
-      try {
-        sdp = SessionDescription.parse(invite.body());
-      } catch (RuntimeException e) {
-        return new Classification(null, 400, null);
-      }
-      if (focus) {
-        return new Classification(SessionType.CONFERENCE, 0, sdp);
-      }
-      boolean av = false;
-      boolean im = false;
-      boolean app = false;
-      for (int i = 0; i < sdp.media().size(); i++) {
-        MediaDescription m = sdp.media().get(i);
-        boolean taken = m.media().equals(MediaDescription.AUDIO) ? audio.accepts(sdp, i)
-            : !m.isDisabled() && !answerLine(sdp, m, 5060, null).isDisabled();
-        if (!taken) {
-          continue; // a line we would reject (no common codec, MSRP, unknown media) counts for nothing
+      byte[] body = invite.body();
+      SessionOutline outline = SessionOutline.read(body);
+      if (outline != null) {
+        if (focus) {
+          return new Classification(SessionType.CONFERENCE, 0, null, body);
         }
-        switch (m.media()) {
-          case MediaDescription.AUDIO, MediaDescription.VIDEO -> av = true;
-          case MediaDescription.MESSAGE -> im = true;
-          case MediaDescription.APPLICATION -> app = true;
-          default -> { }
-        }
+        SessionType type = sessionType(outline, audio);
+        return new Classification(type, type == null ? 488 : 0, null, body);
       }
-      SessionType type = av ? SessionType.AUDIO_VIDEO : im ? SessionType.INSTANT_MESSAGING
-          : app ? SessionType.APPLICATION : null;
-      return new Classification(type, type == null ? 488 : 0, sdp);
+      return classifyParsed(body, focus, audio);
     }
     if (applicationTypes.contains(key(ct))) {
       return new Classification(SessionType.APPLICATION, 0, null);
     }
     return new Classification(focus ? SessionType.CONFERENCE : null, 415, null);
+  }
+
+  /** {@link #classify} of an SDP offer that is not in the outline's plain form: parsed. */
+  static Classification classifyParsed(byte[] body, boolean focus, AudioOffers audio) {
+    SessionDescription sdp;
+    try {
+      sdp = SessionDescription.parse(body);
+    } catch (RuntimeException e) {
+      return new Classification(null, 400, null);
+    }
+    if (focus) {
+      return new Classification(SessionType.CONFERENCE, 0, sdp);
+    }
+    boolean av = false;
+    boolean im = false;
+    boolean app = false;
+    for (int i = 0; i < sdp.media().size(); i++) {
+      MediaDescription m = sdp.media().get(i);
+      boolean taken = m.media().equals(MediaDescription.AUDIO) ? audio.accepts(sdp, i)
+          : !m.isDisabled() && !answerLine(sdp, m, 5060, null).isDisabled();
+      if (!taken) {
+        continue; // a line we would reject (no common codec, MSRP, unknown media) counts for nothing
+      }
+      switch (m.media()) {
+        case MediaDescription.AUDIO, MediaDescription.VIDEO -> av = true;
+        case MediaDescription.MESSAGE -> im = true;
+        case MediaDescription.APPLICATION -> app = true;
+        default -> { }
+      }
+    }
+    SessionType type = av ? SessionType.AUDIO_VIDEO : im ? SessionType.INSTANT_MESSAGING
+        : app ? SessionType.APPLICATION : null;
+    return new Classification(type, type == null ? 488 : 0, sdp);
+  }
+
+  /**
+   * The session type of an offer read as an outline, as {@link #classifyParsed} decides it from
+   * the model: audio lines {@code audio} takes, IM over SIP and application lines not disabled
+   * (which {@link #answerLine} takes), nothing else; null when no line is taken.
+   */
+  private static SessionType sessionType(SessionOutline outline, AudioOffers audio) {
+    boolean av = false;
+    boolean im = false;
+    boolean app = false;
+    for (int i = 0; i < outline.size(); i++) {
+      String media = outline.media(i);
+      if (media.equals(MediaDescription.AUDIO)) {
+        av |= audio.accepts(media, outline.port(i), outline.proto(i),
+            outline.formatsWithRtpmap(i));
+      } else if (!outline.isDisabled(i)) {
+        if (media.equals(MediaDescription.MESSAGE)) {
+          im |= outline.proto(i).equalsIgnoreCase(MediaDescription.SIP);
+        } else if (media.equals(MediaDescription.APPLICATION)) {
+          app = true;
+        }
+      }
+    }
+    return av ? SessionType.AUDIO_VIDEO : im ? SessionType.INSTANT_MESSAGING
+        : app ? SessionType.APPLICATION : null;
   }
 
   static String key(MediaType t) {

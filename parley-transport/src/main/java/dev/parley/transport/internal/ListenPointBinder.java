@@ -122,6 +122,7 @@ final class ListenPointBinder {
         .option(ChannelOption.SO_SNDBUF, config.udpSocketBufferSize())
         .option(ChannelOption.RCVBUF_ALLOCATOR,
             new FixedRecvByteBufAllocator(TransportConfig.MAX_DATAGRAM_SIZE + 28))
+        .option(ChannelOption.ALLOCATOR, DatagramAllocator.shared())
         .handler(Pipelines.datagram(core));
     if (epoll) {
       b.option(io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT, true);
