@@ -1,5 +1,6 @@
 package dev.parley.sip;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -7,19 +8,20 @@ import java.util.Objects;
  * {@link SipMessage#withHeaderValue} and {@link SipResponse#withoutTopVia}: each splices one value
  * into the fields' text and returns new {@link Headers}, every other field kept as it came
  * (spelling, place, value; a parsed message's values not read yet stay bytes), nothing parsed
- * again. Stateless.
+ * again. The splices themselves ({@link #replaced}, {@link #removed}, {@link #inserted}) copy the
+ * field table once and check nothing. Stateless.
  */
 final class HeaderEdits {
   private HeaderEdits() {}
 
   /** {@code headers} with a field named {@code name} inserted before all others. */
   static Headers withFirst(Headers headers, HeaderName name, String value) {
-    return headers.withFirst(name, editable(name, value));
+    return inserted(headers, 0, name, editable(name, value));
   }
 
   /** {@code headers} with the value of the field at {@code index} replaced. */
   static Headers withValue(Headers headers, int index, String value) {
-    return headers.withValue(index, editable(headers.headerName(index), value));
+    return replaced(headers, index, editable(headers.headerName(index), value));
   }
 
   /**
@@ -32,7 +34,11 @@ final class HeaderEdits {
     if (name.equals(HeaderName.CONTENT_LENGTH)) { // NullPointerException for a null name
       throw new IllegalArgumentException("Content-Length follows the body");
     }
-    return Headers.checkedValue(name, value);
+    Objects.requireNonNull(value, "value");
+    if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+      throw new IllegalArgumentException("header value contains a line break: " + name + ": " + value);
+    }
+    return value.strip();
   }
 
   /** {@code headers} with the first Via value replaced by {@code via} (see {@link SipMessage#withTopVia}). */
@@ -43,7 +49,7 @@ final class HeaderEdits {
       throw new IllegalStateException("message has no Via");
     }
     String value = headers.value(first);
-    return headers.withValue(first, via + value.substring(firstElementEnd(value)));
+    return replaced(headers, first, via + value.substring(firstElementEnd(value)));
   }
 
   /**
@@ -59,7 +65,92 @@ final class HeaderEdits {
     String value = headers.value(first);
     int end = firstElementEnd(value);
     String rest = end >= value.length() ? "" : value.substring(end + 1).strip();
-    return rest.isEmpty() ? headers.without(first) : headers.withValue(first, rest);
+    return rest.isEmpty() ? removed(headers, first) : replaced(headers, first, rest);
+  }
+
+  /**
+   * {@code h} with the value at {@code index} replaced by {@code value}: the field keeps its name
+   * as written, its place and its line and column; every other value stays as it was (bytes of the
+   * parsed message not decoded yet stay bytes). Nothing is parsed or checked.
+   */
+  static Headers replaced(Headers h, int index, String value) {
+    int size = h.size;
+    Objects.checkIndex(index, size);
+    Objects.requireNonNull(value, "value");
+    String[] v = h.values == null ? new String[size] : Arrays.copyOf(h.values, size);
+    v[index] = value;
+    int[] m = null;
+    if (h.meta != null) {
+      m = Arrays.copyOf(h.meta, size * 2);
+      int from = m[index * 2];
+      m[index * 2] = from >= 0 ? -2 - from : from; // text now, at the same place: forgetDecoded keeps it
+    }
+    return new Headers(size, h.names, h.headerNames, v, h.source, m, h.origin);
+  }
+
+  /** {@code h} without the field at {@code index}; the others as {@link #replaced} keeps them. */
+  static Headers removed(Headers h, int index) {
+    Objects.checkIndex(index, h.size);
+    int n = h.size - 1;
+    String[] nm = h.names == null ? null : new String[n];
+    HeaderName[] hn = new HeaderName[n];
+    String[] v = new String[n];
+    if (nm != null) {
+      System.arraycopy(h.names, 0, nm, 0, index);
+      System.arraycopy(h.names, index + 1, nm, index, n - index);
+    }
+    System.arraycopy(h.headerNames, 0, hn, 0, index);
+    System.arraycopy(h.headerNames, index + 1, hn, index, n - index);
+    if (h.values != null) {
+      System.arraycopy(h.values, 0, v, 0, index);
+      System.arraycopy(h.values, index + 1, v, index, n - index);
+    }
+    int[] m = null;
+    if (h.meta != null) {
+      m = new int[n * 2];
+      System.arraycopy(h.meta, 0, m, 0, index * 2);
+      System.arraycopy(h.meta, (index + 1) * 2, m, index * 2, (n - index) * 2);
+    }
+    return new Headers(n, nm, hn, v, h.source, m, h.origin);
+  }
+
+  /**
+   * {@code h} with a field named {@code name} (its canonical spelling) and {@code value} inserted
+   * at {@code at} (0 to {@link Headers#size()}: before the field there, or last); the others as
+   * {@link #replaced} keeps them. One copy of the field table, where
+   * {@code toBuilder().addFirst(...).build()} copies it twice and decodes every value.
+   */
+  static Headers inserted(Headers h, int at, HeaderName name, String value) {
+    int size = h.size;
+    Objects.checkIndex(at, size + 1);
+    int n = size + 1;
+    String[] nm = null;
+    if (h.names != null) {
+      nm = new String[n];
+      System.arraycopy(h.names, 0, nm, 0, at);
+      nm[at] = name.name();
+      System.arraycopy(h.names, at, nm, at + 1, size - at);
+    }
+    HeaderName[] hn = new HeaderName[n];
+    System.arraycopy(h.headerNames, 0, hn, 0, at);
+    hn[at] = name;
+    System.arraycopy(h.headerNames, at, hn, at + 1, size - at);
+    String[] v = new String[n];
+    if (h.values != null) {
+      System.arraycopy(h.values, 0, v, 0, at);
+      System.arraycopy(h.values, at, v, at + 1, size - at);
+    }
+    v[at] = value;
+    int[] m = null;
+    if (h.meta != null) {
+      m = new int[n * 2];
+      System.arraycopy(h.meta, 0, m, 0, at * 2);
+      m[at * 2] = -1; // text, no place in the parsed bytes
+      System.arraycopy(h.meta, at * 2, m, at * 2 + 2, (size - at) * 2);
+    }
+    long bit = name.bit();
+    return new Headers(n, nm, hn, v, h.source, m, h.origin, h.present | bit,
+        h.repeated | (h.present & bit));
   }
 
   /** Where the first element of a list value ends: its top-level comma, or the end. */

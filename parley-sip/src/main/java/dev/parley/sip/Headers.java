@@ -18,29 +18,31 @@ public final class Headers {
   public static final Headers EMPTY =
       new Headers(0, new String[0], new HeaderName[0], new String[0], null, null, 0);
 
-  private final int size;
+  // The field table is package-private: HeaderEdits splices it, HeaderWire writes it out.
+
+  final int size;
   /** The names as written; null when every one is its header name's canonical spelling. */
-  private final String[] names;
-  private final HeaderName[] headerNames;
+  final String[] names;
+  final HeaderName[] headerNames;
   /**
    * Values; an entry is null until first read when it is still bytes of {@link #source}, and the
    * array itself null until the first is read (parsed fields none of which was folded).
    */
-  private String[] values;
+  String[] values;
   /** The parsed message's bytes (values decoded lazily from them), or null if built. */
-  private final byte[] source;
+  final byte[] source;
   /**
    * Per field, two ints: start and end of the value in {@link #source}; null if built. A start
    * below -1 is a value held as text (folded, or replaced) that started at {@code -2 - start};
    * -1 one whose place is unknown. Lines and columns are counted from these places when asked
    * (error reports only), not stored for every field.
    */
-  private final int[] meta;
+  final int[] meta;
   /** Where the parsed text (its line 1) starts in {@link #source}. */
-  private final int origin;
+  final int origin;
   /** The {@link HeaderName#bit() bits} of the known names present, and of those present twice or more. */
-  private final long present;
-  private final long repeated;
+  final long present;
+  final long repeated;
 
   Headers(int size, String[] names, HeaderName[] headerNames, String[] values, byte[] source,
       int[] meta, int origin) {
@@ -86,7 +88,7 @@ public final class Headers {
     return spelling(Objects.checkIndex(index, size));
   }
 
-  private String spelling(int index) {
+  String spelling(int index) {
     return names == null ? headerNames[index].name() : names[index];
   }
 
@@ -127,110 +129,6 @@ public final class Headers {
         vs[i] = null;
       }
     }
-  }
-
-  /**
-   * These fields with the value at {@code index} replaced by {@code value}: the field keeps its
-   * name as written, its place and its line and column; every other value stays as it was (bytes
-   * of the parsed message not decoded yet stay bytes). Nothing is parsed.
-   */
-  Headers withValue(int index, String value) {
-    Objects.checkIndex(index, size);
-    Objects.requireNonNull(value, "value");
-    String[] v = values == null ? new String[size] : Arrays.copyOf(values, size);
-    v[index] = value;
-    int[] m = null;
-    if (meta != null) {
-      m = Arrays.copyOf(meta, size * 2);
-      int from = m[index * 2];
-      m[index * 2] = from >= 0 ? -2 - from : from; // text now, at the same place: forgetDecoded keeps it
-    }
-    return new Headers(size, names, headerNames, v, source, m, origin);
-  }
-
-  /** These fields without the one at {@code index}; the others as {@link #withValue} keeps them. */
-  Headers without(int index) {
-    Objects.checkIndex(index, size);
-    int n = size - 1;
-    String[] nm = names == null ? null : new String[n];
-    HeaderName[] hn = new HeaderName[n];
-    String[] v = new String[n];
-    if (nm != null) {
-      System.arraycopy(names, 0, nm, 0, index);
-      System.arraycopy(names, index + 1, nm, index, n - index);
-    }
-    System.arraycopy(headerNames, 0, hn, 0, index);
-    System.arraycopy(headerNames, index + 1, hn, index, n - index);
-    if (values != null) {
-      System.arraycopy(values, 0, v, 0, index);
-      System.arraycopy(values, index + 1, v, index, n - index);
-    }
-    int[] m = null;
-    if (meta != null) {
-      m = new int[n * 2];
-      System.arraycopy(meta, 0, m, 0, index * 2);
-      System.arraycopy(meta, (index + 1) * 2, m, index * 2, (n - index) * 2);
-    }
-    return new Headers(n, nm, hn, v, source, m, origin);
-  }
-
-  /**
-   * These fields with one named {@code name} (its canonical spelling) and {@code value} inserted
-   * before all others; the others as {@link #withValue} keeps them: one copy of the field table,
-   * where {@code toBuilder().addFirst(...).build()} copies it twice and decodes every value.
-   */
-  Headers withFirst(HeaderName name, String value) {
-    return withInserted(0, name, value);
-  }
-
-  /**
-   * These fields with one named {@code name} (its canonical spelling) and {@code value} inserted
-   * at {@code at} (0 to {@link #size()}: before the field there, or last); the others as
-   * {@link #withValue} keeps them. One copy of the field table.
-   */
-  Headers withInserted(int at, HeaderName name, String value) {
-    Objects.checkIndex(at, size + 1);
-    int n = size + 1;
-    String[] nm = null;
-    if (names != null) {
-      nm = new String[n];
-      System.arraycopy(names, 0, nm, 0, at);
-      nm[at] = name.name();
-      System.arraycopy(names, at, nm, at + 1, size - at);
-    }
-    HeaderName[] hn = new HeaderName[n];
-    System.arraycopy(headerNames, 0, hn, 0, at);
-    hn[at] = name;
-    System.arraycopy(headerNames, at, hn, at + 1, size - at);
-    String[] v = new String[n];
-    if (values != null) {
-      System.arraycopy(values, 0, v, 0, at);
-      System.arraycopy(values, at, v, at + 1, size - at);
-    }
-    v[at] = value;
-    int[] m = null;
-    if (meta != null) {
-      m = new int[n * 2];
-      System.arraycopy(meta, 0, m, 0, at * 2);
-      m[at * 2] = -1; // text, no place in the parsed bytes
-      System.arraycopy(meta, at * 2, m, at * 2 + 2, (size - at) * 2);
-    }
-    long bit = name.bit();
-    return new Headers(n, nm, hn, v, source, m, origin, present | bit, repeated | (present & bit));
-  }
-
-  /**
-   * {@code value} as a builder keeps it (surrounding whitespace stripped), for an edit of a
-   * message's fields that bypasses the builder.
-   *
-   * @throws IllegalArgumentException if it contains a line break
-   */
-  static String checkedValue(HeaderName name, String value) {
-    Objects.requireNonNull(value, "value");
-    if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
-      throw new IllegalArgumentException("header value contains a line break: " + name + ": " + value);
-    }
-    return value.strip();
   }
 
   /** The parsed message's bytes, or null for built headers. */
@@ -369,67 +267,6 @@ public final class Headers {
   /** A new empty builder. */
   public static Builder builder() {
     return new Builder();
-  }
-
-  /**
-   * The length of the fields in wire form ({@code name: value CRLF} each) when every character is
-   * ASCII; {@link #writeAscii(byte[], int)} tells whether they are.
-   */
-  int asciiLength() {
-    int n = 0;
-    for (int i = 0; i < size; i++) {
-      String v = values == null ? null : values[i];
-      n += spelling(i).length() + 4 + (v != null ? v.length() : meta[i * 2 + 1] - meta[i * 2]);
-    }
-    return n;
-  }
-
-  /**
-   * Writes the fields in wire form into {@code out} from {@code p}, copying values not decoded yet
-   * straight from the parsed bytes; returns the position after them, or -1 at the first character
-   * that is not ASCII (the caller then encodes the text as UTF-8).
-   */
-  int writeAscii(byte[] out, int p) {
-    for (int i = 0; i < size && p >= 0; i++) {
-      p = writeAscii(spelling(i), out, p);
-      if (p < 0) {
-        return -1;
-      }
-      out[p++] = ':';
-      out[p++] = ' ';
-      String v = values == null ? null : values[i];
-      if (v != null) {
-        p = writeAscii(v, out, p);
-      } else {
-        int from = meta[i * 2];
-        int to = meta[i * 2 + 1];
-        for (int j = from; j < to; j++) {
-          byte b = source[j];
-          if (b < 0) {
-            return -1;
-          }
-          out[p++] = b;
-        }
-      }
-      if (p >= 0) {
-        out[p++] = '\r';
-        out[p++] = '\n';
-      }
-    }
-    return p;
-  }
-
-  /** Writes {@code s} as ASCII into {@code out} from {@code p}; -1 if a character is not ASCII. */
-  static int writeAscii(String s, byte[] out, int p) {
-    int n = s.length();
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c >= 0x80) {
-        return -1;
-      }
-      out[p + i] = (byte) c;
-    }
-    return p + n;
   }
 
   void appendTo(StringBuilder out) {

@@ -352,12 +352,13 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     // Usually every character is ASCII: write them straight into an array of the exact size
     // (one copy, no StringBuilder, no String); else fall back to text encoded as UTF-8.
     String start = startLine();
-    byte[] out = new byte[start.length() + 2 + headers.asciiLength() + 2 + body.length()];
-    int p = Headers.writeAscii(start, out, 0);
+    byte[] out =
+        new byte[start.length() + 2 + HeaderWire.asciiLength(headers) + 2 + body.length()];
+    int p = HeaderWire.writeAscii(start, out, 0);
     if (p >= 0) {
       out[p++] = '\r';
       out[p++] = '\n';
-      p = headers.writeAscii(out, p);
+      p = HeaderWire.writeAscii(headers, out, p);
     }
     if (p < 0) {
       byte[] head = headText().getBytes(StandardCharsets.UTF_8);

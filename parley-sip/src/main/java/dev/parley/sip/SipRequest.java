@@ -119,7 +119,7 @@ public final class SipRequest extends SipMessage {
     int first = h.indexOf(HeaderName.VIA, 0);
     Object[] cache = typed;
     return cache != null && cache.length == h.size() && cache[first] instanceof Via
-        ? h.withValue(first, via.toString()) : HeaderEdits.withTopVia(h, via);
+        ? HeaderEdits.replaced(h, first, via.toString()) : HeaderEdits.withTopVia(h, via);
   }
 
   /**
@@ -178,7 +178,7 @@ public final class SipRequest extends SipMessage {
    */
   public SipRequest withLastHeader(HeaderName name, String value) {
     Headers h = headers();
-    return withHeaders(h.withInserted(h.size(), name, HeaderEdits.editable(name, value)));
+    return withHeaders(HeaderEdits.inserted(h, h.size(), name, HeaderEdits.editable(name, value)));
   }
 
   /**
@@ -197,12 +197,12 @@ public final class SipRequest extends SipMessage {
     Headers h = headers();
     int first = h.indexOf(name, 0);
     if (first < 0) {
-      return withHeaders(h.withInserted(h.size(), name, v));
+      return withHeaders(HeaderEdits.inserted(h, h.size(), name, v));
     }
     if (h.nextIndexOf(name, first) < 0 && h.name(first).equals(name.name())) {
-      return withHeaders(h.withValue(first, v));
+      return withHeaders(HeaderEdits.replaced(h, first, v));
     }
-    return withHeaders(without(h, name).withInserted(first, name, v));
+    return withHeaders(HeaderEdits.inserted(without(h, name), first, name, v));
   }
 
   /**
@@ -224,7 +224,7 @@ public final class SipRequest extends SipMessage {
   private static Headers without(Headers h, HeaderName name) {
     for (int i = h.size() - 1; i >= 0; i--) {
       if (h.headerName(i).equals(name)) {
-        h = h.without(i);
+        h = HeaderEdits.removed(h, i);
       }
     }
     return h;

@@ -36,8 +36,8 @@ class HeadersIndexTest {
     for (Headers h : List.of(parsed, built.build())) {
       checkAgainstScan(h);
       if (h.size() > 0) {
-        checkAgainstScan(h.without(0));
-        checkAgainstScan(h.withValue(h.size() - 1, "2"));
+        checkAgainstScan(HeaderEdits.removed(h, 0));
+        checkAgainstScan(HeaderEdits.replaced(h, h.size() - 1, "2"));
       }
     }
   }

@@ -208,9 +208,9 @@ class SipParserTest {
       assertThat(new int[] {h.line(i), h.column(i)}).as(h.name(i)).isEqualTo(expected[i]);
     }
     // A value replaced by an edit keeps its place.
-    Headers edited = h.withValue(3, "SIP/2.0/TCP h2;branch=z9hG4bK2");
+    Headers edited = HeaderEdits.replaced(h, 3, "SIP/2.0/TCP h2;branch=z9hG4bK2");
     assertThat(new int[] {edited.line(3), edited.column(3)}).isEqualTo(expected[3]);
-    assertThat(edited.without(0).line(0)).isEqualTo(3);
+    assertThat(HeaderEdits.removed(edited, 0).line(0)).isEqualTo(3);
     assertThat(Headers.builder().add("To", "<sip:a@b>").build().line(0)).isZero();
   }
 
