@@ -43,4 +43,14 @@ public interface ServerTransaction extends Transaction {
    *     (whose retransmissions need state, §13.3.1.4), or its CSeq method is not the request's
    */
   void respondStatelessly(SipResponse response);
+
+  /**
+   * Says that the transaction user will not read {@link #request()} once an INVITE's transaction
+   * is Confirmed (its non-2xx final response acknowledged, absorbing ACKs until Timer I, 5 s by
+   * default over UDP): the transaction then keeps no request at all, which absorbing ACKs does
+   * not need, and {@code request()} throws {@link IllegalStateException} from then on. A proxy,
+   * whose context of the request ends with its final response, says so for each INVITE it
+   * forwards. Any thread; before the ACK arrives. Default: nothing (the request is kept).
+   */
+  default void readsNoRequestOnceConfirmed() {}
 }

@@ -21,7 +21,10 @@ public interface Transaction {
   /**
    * The request that created the transaction: as sent (with its Via) or as received. Once the
    * transaction lingers (Completed, Confirmed, Accepted) it may return an equal copy parsed again
-   * from the bytes it keeps, not the same object.
+   * from the bytes it keeps, not the same object; or throw {@link IllegalStateException}, once a
+   * transaction user that said it reads no request then let it go ({@link
+   * ClientTransaction.Listener#readsRequestWhileLingering}, {@link
+   * ServerTransaction#readsNoRequestOnceConfirmed}).
    */
   SipRequest request();
 

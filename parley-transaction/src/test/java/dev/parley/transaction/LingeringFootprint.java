@@ -38,8 +38,10 @@ import javax.management.ObjectName;
  *     dev.parley.transaction.LingeringFootprint 20000
  * </pre>
  *
- * Kinds: an INVITE client transaction answered 486 (Completed, Timer D), an INVITE server
- * transaction that answered 486 and got the ACK (Confirmed, Timer I), an INVITE server
+ * Kinds: an INVITE client transaction answered 486 (Completed, Timer D), the same for a
+ * proxy's branch whose listener reads no request while it lingers, an INVITE server
+ * transaction that answered 486 and got the ACK (Confirmed, Timer I), the same whose user (a
+ * proxy) reads no request once it is Confirmed, an INVITE server
  * transaction that answered 200 (Accepted, Timer L), a MESSAGE server transaction that answered
  * 200 (Completed, Timer J).
  */
@@ -60,13 +62,13 @@ public final class LingeringFootprint {
     if (n < 1 || n > 1_000_000) {
       throw new IllegalArgumentException("N must be 1..1,000,000: " + n);
     }
-    String[] kinds = {"invite-client-486", "invite-server-486-ack", "invite-server-200",
-        "message-server-200"};
+    String[] kinds = {"invite-client-486", "invite-client-486-branch", "invite-server-486-ack",
+        "invite-server-486-ack-proxied", "invite-server-200", "message-server-200"};
     for (int round = 0; round < 2; round++) { // the first round warms up the classes
       for (String kind : kinds) {
         long[] perTx = measure(kind, n);
         if (round == 1) {
-          System.out.printf(Locale.ROOT, "%-24s %6d B, %4d objects per lingering transaction"
+          System.out.printf(Locale.ROOT, "%-30s %6d B, %4d objects per lingering transaction"
               + " (N=%d)%n", kind, perTx[0], perTx[1], n);
         }
       }
@@ -80,7 +82,10 @@ public final class LingeringFootprint {
     TransactionUser user = new TransactionUser() {
       @Override
       public void onRequest(ServerTransaction tx, SipRequest request) {
-        int status = kind.equals("invite-server-486-ack") ? 486 : 200;
+        int status = kind.startsWith("invite-server-486-ack") ? 486 : 200;
+        if (kind.equals("invite-server-486-ack-proxied")) {
+          tx.readsNoRequestOnceConfirmed();
+        }
         tx.respond(request.response(status, "uas-" + request.callId().hashCode()).build());
       }
     };
@@ -90,19 +95,39 @@ public final class LingeringFootprint {
         .build();
     wire.setListener(layer);
     ClientTransaction.Listener ignore = (tx, response) -> { };
+    ClientTransaction.Listener branchEnd = new ClientTransaction.Listener() {
+      @Override
+      public void onResponse(ClientTransaction tx, SipResponse response) {}
+
+      @Override
+      public boolean readsRequestWhileLingering() {
+        return false;
+      }
+    };
+    ClientTransaction.Listener proxyBranch = new ClientTransaction.Listener() {
+      @Override
+      public void onResponse(ClientTransaction tx, SipResponse response) {}
+
+      @Override
+      public ClientTransaction.Listener afterFinalResponse() {
+        return branchEnd;
+      }
+    };
     long[] before = liveHeap();
     for (int i = 0; i < n; i++) {
       switch (kind) {
-        case "invite-client-486" -> {
-          // as a proxy forwards it: the upstream Via stays, the layer adds its own on top
-          layer.sendRequest((SipRequest) request("INVITE", i, "z9hG4bK-up-" + i), HOP, ignore);
+        case "invite-client-486", "invite-client-486-branch" -> {
+          // as a proxy forwards it: the upstream Via stays, the layer adds its own on top; a
+          // proxy's branch reads no request while it lingers
+          layer.sendRequest((SipRequest) request("INVITE", i, "z9hG4bK-up-" + i), HOP,
+              kind.equals("invite-client-486") ? ignore : proxyBranch);
           SipRequest sent = (SipRequest) wire.last;
           wire.receive(parse(sent.response(486, "uas-" + i).build().encode()));
         }
-        case "invite-server-486-ack", "invite-server-200" -> {
+        case "invite-server-486-ack", "invite-server-486-ack-proxied", "invite-server-200" -> {
           String branch = "z9hG4bK-in-" + i;
           wire.receive(request("INVITE", i, branch));
-          if (kind.equals("invite-server-486-ack")) {
+          if (kind.startsWith("invite-server-486-ack")) {
             wire.receive(ack(i, branch, ((SipResponse) wire.last).to().tag()));
           }
         }

@@ -1,6 +1,7 @@
 package dev.parley.transaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.sip.SipMessage;
 import dev.parley.sip.SipMethod;
@@ -171,6 +172,108 @@ class LingeringStateTest {
     stack.advance(12_000);
     assertThat(listener.narrow.terminated).as("Timer D ends it on the narrow listener").isOne();
     assertThat(listener.whole.terminated).isZero();
+    stack.assertIdle();
+  }
+
+  @Test
+  void aConfirmedInviteServerWhoseUserReadsNoRequestKeepsNoneAndStillAbsorbsAcks() {
+    SipRequest busy = parsed(Messages.incoming(SipMethod.INVITE, "z9hG4bK-linger-noreq"));
+    stack.transport.receive(busy, stack.udpFlow());
+    ServerTransaction tx = stack.user.last();
+    tx.readsNoRequestOnceConfirmed();
+    SipResponse response = Messages.response(busy, 486, "callee");
+    tx.respond(response);
+    assertThat(TransactionProbe.requestHeldAs(tx)).as("Completed still has it")
+        .isNotEqualTo("nothing");
+    stack.advance(600); // Timer G: the 486 again, from the kept response
+    SipRequest ack = parsed(Messages.ackForNon2xx(busy, response));
+    stack.transport.receive(ack, stack.udpFlow());
+
+    assertThat(TransactionProbe.requestHeldAs(tx)).as("Confirmed").isEqualTo("nothing");
+    assertThat(TransactionProbe.held(tx)).isEmpty();
+    assertThatThrownBy(tx::request).isInstanceOf(IllegalStateException.class);
+    assertThat(tx.isInvite()).isTrue();
+    stack.transport.receive(parsed(ack), stack.udpFlow()); // a retransmitted ACK: absorbed
+    stack.transport.receive(parsed(busy), stack.udpFlow()); // a late INVITE copy: absorbed
+    assertThat(stack.user.requests).as("neither reaches the user").hasSize(1);
+    assertThat(stack.user.acks).isEmpty();
+    assertThat(stack.transport.sentResponses()).extracting(SipResponse::statusCode)
+        .containsExactly(486, 486);
+    stack.advance(5_000);
+    assertThat(stack.user.terminated).containsExactly(tx);
+    stack.assertIdle();
+  }
+
+  /** A narrow listener that, as a proxy's lingering branch, never reads the request again. */
+  private static final class EndOnly implements ClientTransaction.Listener {
+    int terminated;
+
+    @Override
+    public void onResponse(ClientTransaction tx, SipResponse response) {}
+
+    @Override
+    public void onTerminated(ClientTransaction tx) {
+      terminated++;
+    }
+
+    @Override
+    public boolean readsRequestWhileLingering() {
+      return false;
+    }
+  }
+
+  private List<SipRequest> sentAcks() {
+    return stack.transport.sent().stream().filter(s -> ACK.test(s.message()))
+        .map(s -> (SipRequest) s.message()).toList();
+  }
+
+  @Test
+  void anInviteClientWhoseNarrowListenerReadsNoRequestKeepsOnlyTheAckBytesAndResendsThem() {
+    EndOnly narrow = new EndOnly();
+    ClientTransaction.Listener listener = new ClientTransaction.Listener() {
+      @Override
+      public void onResponse(ClientTransaction t, SipResponse response) {}
+
+      @Override
+      public ClientTransaction.Listener afterFinalResponse() {
+        return narrow;
+      }
+    };
+    ClientTransaction tx = stack.layer.sendRequest(Messages.request(SipMethod.INVITE),
+        Stack.UDP_PEER, listener);
+    SipRequest invite = stack.transport.sentRequests().get(0);
+    SipResponse busy = Messages.response(invite, 486, "callee");
+    stack.transport.receive(busy, stack.udpFlow());
+
+    byte[] firstAck = sentAcks().get(0).encode();
+    assertThat(TransactionProbe.requestHeldAs(tx)).isEqualTo("ACK bytes");
+    assertThat(TransactionProbe.held(tx)).containsExactly(narrow);
+    assertThat(stack.transport.givenWires()).as("the ACK's encoding, made once, is what is kept")
+        .anySatisfy(w -> {
+          assertThat(w).isEqualTo(firstAck);
+          assertThat(TransactionProbe.keeps(tx, w)).isTrue();
+        });
+    assertThatThrownBy(tx::request).isInstanceOf(IllegalStateException.class);
+    assertThat(tx.isInvite()).isTrue();
+
+    stack.advance(20_000);
+    stack.transport.receive(busyCopy(busy), stack.udpFlow());
+    List<SipRequest> acks = sentAcks();
+    assertThat(acks).hasSize(2);
+    assertThat(acks.get(1).encode()).as("the same ACK, byte for byte").isEqualTo(firstAck);
+
+    // a final response with another To tag on the same branch (a fork behind a stateless
+    // proxy): its ACK takes that To (RFC 3261 section 17.1.1.3), in the To's place
+    SipResponse otherBusy = Messages.response(invite, 486, "other-callee");
+    stack.transport.receive(otherBusy, stack.udpFlow());
+    SipRequest third = sentAcks().get(2);
+    assertThat(third.headers().get(dev.parley.sip.HeaderName.TO))
+        .isEqualTo(otherBusy.headers().get(dev.parley.sip.HeaderName.TO));
+    assertThat(third.withHeaderSet(dev.parley.sip.HeaderName.TO,
+        busy.headers().get(dev.parley.sip.HeaderName.TO)).encode()).isEqualTo(firstAck);
+
+    stack.advance(12_000);
+    assertThat(narrow.terminated).as("Timer D ends it on the narrow listener").isOne();
     stack.assertIdle();
   }
 

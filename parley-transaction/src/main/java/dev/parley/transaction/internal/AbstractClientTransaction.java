@@ -76,7 +76,7 @@ abstract class AbstractClientTransaction extends AbstractTransaction implements 
   }
 
   /** {@link #send(SipRequest)} with the message's encoding, or null to let the transport make it. */
-  private void send(SipRequest message, byte[] wire) {
+  final void send(SipRequest message, byte[] wire) {
     CompletableFuture<Flow> sent;
     try {
       sent = wire == null ? layer.transport().send(message, hop)
@@ -110,6 +110,19 @@ abstract class AbstractClientTransaction extends AbstractTransaction implements 
       listener = narrow;
     } catch (RuntimeException e) {
       layer.callbackFailed("afterFinalResponse", this, e);
+    }
+  }
+
+  /**
+   * Whether the listener kept may read {@link #request()} while the transaction lingers ({@link
+   * Listener#readsRequestWhileLingering}); true when it fails to say. On the scheduler.
+   */
+  final boolean listenerReadsRequest() {
+    try {
+      return listener.readsRequestWhileLingering();
+    } catch (RuntimeException e) {
+      layer.callbackFailed("readsRequestWhileLingering", this, e);
+      return true;
     }
   }
 

@@ -26,6 +26,8 @@ abstract class AbstractTransaction implements Transaction {
   /** The request, until the transaction compacts; then null and {@link #requestCopy} is set. */
   private volatile SipRequest request;
   private volatile WireCopy requestCopy;
+  /** Set when the state let the request go ({@link #dropRequest}): request() then throws. */
+  private volatile boolean requestDropped;
   /**
    * The request's encoding, when this side encoded it to send it (a client transaction): sent
    * again as it is for a retransmission, and kept as the request's {@link WireCopy} when the
@@ -76,7 +78,15 @@ abstract class AbstractTransaction implements Transaction {
   @Override
   public final SipRequest request() {
     SipRequest r = request;
-    return r != null ? r : requestCopy.request(); // the copy is written before the field clears
+    if (r != null) {
+      return r;
+    }
+    WireCopy copy = requestCopy; // the copy is written before the field clears
+    if (copy == null && requestDropped) {
+      throw new IllegalStateException(this + ": the request is not kept while the transaction"
+          + " lingers (its listener reads no request then)");
+    }
+    return copy.request();
   }
 
   @Override
@@ -128,6 +138,7 @@ abstract class AbstractTransaction implements Transaction {
   final void compactLater() {
     scheduler.execute(() -> {
       if (!terminated) {
+        compactBeforeRequest();
         compactRequest();
         compact();
       }
@@ -144,6 +155,23 @@ abstract class AbstractTransaction implements Transaction {
     }
   }
 
+  /**
+   * Lets the request go for the rest of the transaction (the lingering state keeps what it needs
+   * of it in another form, and its transaction user reads no request any more): {@link
+   * #request()} throws from then on. On the scheduler.
+   */
+  final void dropRequest() {
+    requestDropped = true;
+    request = null;
+    requestCopy = null;
+    requestWire = null;
+  }
+
+  /** Whether {@link #dropRequest} let the request go (for {@link TransactionProbe}). */
+  final boolean requestDropped() {
+    return requestDropped;
+  }
+
   /** The request's bytes once compacted, else null (for {@link TransactionProbe}). */
   final WireCopy requestCopy() {
     return requestCopy;
@@ -153,6 +181,12 @@ abstract class AbstractTransaction implements Transaction {
   WireCopy responseCopy() {
     return null;
   }
+
+  /**
+   * Before the request is compacted: a state that needs less than the request may {@link
+   * #dropRequest} here, so that it is neither kept nor checked. On the scheduler.
+   */
+  void compactBeforeRequest() {}
 
   /** What the lingering state keeps, compacted. On the scheduler, in a lingering state. */
   void compact() {}

@@ -79,6 +79,13 @@ public final class InviteClientTransaction extends AbstractClientTransaction {
    * and the retransmitted response (the same ACK: §17.1.1.3 takes the To from the response).
    */
   private SipRequest ack;
+  /** The ACK's encoding while {@link #ack} is kept over UDP: sent again as it is. */
+  private byte[] ackWire;
+  /**
+   * The ACK as its bytes, kept instead of the request once Completed compacts when the listener
+   * reads no request while lingering ({@link Listener#readsRequestWhileLingering}); else null.
+   */
+  private WireCopy ackCopy;
   private String pendingCancelReason;
   private CompletableFuture<SipResponse> cancelResult;
   private boolean cancelSent;
@@ -147,10 +154,11 @@ public final class InviteClientTransaction extends AbstractClientTransaction {
           ack = LayerMessages.ackFor(request(), response);
           if (!reliable) {
             timerD = linger(layer.timerD(), this::timerDFired, true);
+            ackWire = encodeOrNull(ack);
           }
           // ACK first (RFC 3261 §17.1.1.3), then the TU: a TU that retries at once (digest,
           // 3xx) must not put its new INVITE on the wire before the ACK of this one.
-          send(ack);
+          send(ack, ackWire);
           deliver(response);
           if (!reliable && state == State.COMPLETED) {
             compactLater();
@@ -177,32 +185,65 @@ public final class InviteClientTransaction extends AbstractClientTransaction {
 
   private void resendAck(SipResponse response) {
     if (ack != null) {
-      send(ack);
+      send(ack, ackWire);
       return;
     }
     SipRequest again;
     try {
-      again = LayerMessages.ackFor(request(), response);
+      again = ackCopy != null ? LayerMessages.ackWithTo(ackCopy.request(), response)
+          : LayerMessages.ackFor(request(), response);
     } catch (RuntimeException e) {
-      layer.retransmissionFailed(this, requestCopy(), e);
+      layer.retransmissionFailed(this, ackCopy != null ? ackCopy : requestCopy(), e);
       return;
     }
     send(again);
   }
 
+  private static byte[] encodeOrNull(SipRequest message) {
+    try {
+      return message.encode();
+    } catch (RuntimeException e) { // the transport reports it when it sends the message
+      return null;
+    }
+  }
+
   /**
-   * Completed (Timer D) keeps no ACK, only the request's bytes (compacted by the base class) and
-   * a narrow listener: a retransmitted final response is rare, and the ACK built again for it is
-   * the one sent first, so keeping the ACK too would double the bytes each lingering call holds.
+   * Completed (Timer D) narrows its listener; when that listener reads no request while
+   * lingering, keeps only the ACK's bytes (a few hundred, no body) and lets the request go: the
+   * ACK for a retransmitted final response is that ACK with the response's To (§17.1.1.3).
+   */
+  @Override
+  void compactBeforeRequest() {
+    if (state == State.COMPLETED && ack != null) {
+      narrowListener();
+      if (ackWire != null && !listenerReadsRequest()) {
+        WireCopy kept = WireCopy.of(ack, ackWire);
+        if (kept != null) { // else the ACK's bytes do not parse back: keep the request
+          ackCopy = kept;
+          ack = null;
+          ackWire = null;
+          dropRequest();
+        }
+      }
+    }
+  }
+
+  /**
+   * Otherwise Completed keeps no ACK, only the request's bytes (compacted by the base class) and
+   * the narrow listener: a retransmitted final response is rare, and the ACK built again for it
+   * is the one sent first, so keeping the ACK too would double the bytes each lingering call holds.
    */
   @Override
   void compact() {
-    if (state == State.COMPLETED && ack != null) {
-      if (requestCopy() != null) { // else the request stays parsed and the ACK with it
-        ack = null;
-      }
-      narrowListener();
+    if (state == State.COMPLETED && ack != null && requestCopy() != null) {
+      ack = null; // else the request stays parsed and the ACK with it
+      ackWire = null;
     }
+  }
+
+  /** The ACK's bytes kept instead of the request (for {@link TransactionProbe}), else null. */
+  WireCopy ackCopy() {
+    return ackCopy;
   }
 
   @Override

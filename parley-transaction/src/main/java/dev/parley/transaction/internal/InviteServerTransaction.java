@@ -74,6 +74,8 @@ public final class InviteServerTransaction extends AbstractServerTransaction {
   private long timerGInterval;
   private SipResponse lastProvisional;
   private SipResponse finalResponse;
+  /** Whether Confirmed keeps no request ({@link #readsNoRequestOnceConfirmed}). */
+  private volatile boolean noRequestOnceConfirmed;
 
   InviteServerTransaction(DefaultTransactionLayer layer, Scheduler scheduler, SipRequest invite,
       Object key, Flow flow, boolean layerOwned) {
@@ -123,7 +125,11 @@ public final class InviteServerTransaction extends AbstractServerTransaction {
         } else {
           finalResponse = null; // Confirmed absorbs ACKs only: nothing is retransmitted any more
           timerI = linger(layer.t4(), this::timerIFired, true);
-          compactLater();
+          if (noRequestOnceConfirmed) {
+            dropRequest(); // absorbing ACKs needs the key only
+          } else {
+            compactLater();
+          }
         }
       }
       case ACCEPTED -> layer.ackToUser(ack, inbound);
@@ -169,6 +175,11 @@ public final class InviteServerTransaction extends AbstractServerTransaction {
       case COMPLETED, CONFIRMED, TERMINATED ->
           layer.responseDropped(this, response, "a final response was sent already");
     }
+  }
+
+  @Override
+  public void readsNoRequestOnceConfirmed() {
+    noRequestOnceConfirmed = true;
   }
 
   @Override

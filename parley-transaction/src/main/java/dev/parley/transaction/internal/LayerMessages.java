@@ -34,6 +34,15 @@ final class LayerMessages {
   }
 
   /**
+   * {@code ack}, made by {@link #ackFor} for the same INVITE, as {@link #ackFor} makes it for
+   * {@code response}: with the response's To (the same ACK when the To is the same).
+   */
+  static SipRequest ackWithTo(SipRequest ack, SipResponse response) {
+    String to = response.headers().get(HeaderName.TO);
+    return to.equals(ack.headers().get(HeaderName.TO)) ? ack : ack.withHeaderSet(HeaderName.TO, to);
+  }
+
+  /**
    * The CANCEL for an INVITE (§9.1): same Request-URI, Call-ID, To, From and Route, CSeq number
    * with method CANCEL, and a single Via equal to the INVITE's top Via (so the same branch).
    */

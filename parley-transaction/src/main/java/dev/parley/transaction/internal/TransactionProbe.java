@@ -28,12 +28,19 @@ public final class TransactionProbe {
   /**
    * How {@code transaction} holds its request now: {@code "message"} (not compacted, or its bytes
    * do not parse back), {@code "received bytes"} (the bytes it arrived in, kept as they came) or
-   * {@code "encoded bytes"}.
+   * {@code "encoded bytes"}; {@code "ACK bytes"} when it let the request go and keeps only the
+   * ACK it sent ({@link dev.parley.transaction.ClientTransaction.Listener#readsRequestWhileLingering});
+   * {@code "nothing"} for a Confirmed INVITE server transaction whose user reads no request
+   * ({@link dev.parley.transaction.ServerTransaction#readsNoRequestOnceConfirmed}).
    *
    * @throws IllegalArgumentException if {@code transaction} is not one of this package's
    */
   public static String requestHeldAs(Transaction transaction) {
-    WireCopy copy = of(transaction).requestCopy();
+    AbstractTransaction tx = of(transaction);
+    if (tx.requestDropped()) {
+      return tx instanceof InviteClientTransaction ? "ACK bytes" : "nothing";
+    }
+    WireCopy copy = tx.requestCopy();
     return copy == null ? "message" : copy.isVerbatim() ? "received bytes" : "encoded bytes";
   }
 
@@ -47,7 +54,9 @@ public final class TransactionProbe {
     AbstractTransaction tx = of(transaction);
     WireCopy request = tx.requestCopy();
     WireCopy response = tx.responseCopy();
-    return (request != null && request.holds(array)) || (response != null && response.holds(array));
+    WireCopy ack = tx instanceof InviteClientTransaction ict ? ict.ackCopy() : null;
+    return (request != null && request.holds(array)) || (response != null && response.holds(array))
+        || (ack != null && ack.holds(array));
   }
 
   private static AbstractTransaction of(Transaction transaction) {

@@ -443,5 +443,11 @@ final class ProxyContext {
     public void onTerminated(ClientTransaction t) {
       core.branchEnded(t);
     }
+
+    /** Only the branch is read at the end: Timer D's 32 s keep the ACK's bytes, not the INVITE. */
+    @Override
+    public boolean readsRequestWhileLingering() {
+      return false;
+    }
   }
 }

@@ -277,6 +277,7 @@ public final class ProxyCore {
       dialogs.ended(request.callId(), request.from().tag(), request.to().tag());
     }
     ProxyContext ctx = new ProxyContext(this, tx, request, copy.request(), copy.signature(), hash);
+    tx.readsNoRequestOnceConfirmed(); // the context ends with the final response; Timer I needs none
     contexts.put(tx, ctx);
     ctx.start(targets);
   }
