@@ -351,9 +351,12 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
   public final byte[] encode() {
     // Usually every character is ASCII: write them straight into an array of the exact size
     // (one copy, no StringBuilder, no String); else fall back to text encoded as UTF-8.
-    String start = startLine();
-    byte[] out = new byte[start.length() + 2 + headers.asciiLength() + 2 + body.length()];
-    int p = Headers.writeAscii(start, out, 0);
+    // a response writes its start line itself, without making its text
+    SipResponse response = this instanceof SipResponse r && r.writesStartLine() ? r : null;
+    String start = response == null ? startLine() : null;
+    int startLength = response == null ? start.length() : response.startLineLength();
+    byte[] out = new byte[startLength + 2 + headers.asciiLength() + 2 + body.length()];
+    int p = response == null ? Headers.writeAscii(start, out, 0) : response.writeStartLine(out);
     if (p >= 0) {
       out[p++] = '\r';
       out[p++] = '\n';

@@ -374,7 +374,14 @@ public final class SipRequest extends SipMessage {
     // parse of the copy might differ) or it has no To
     boolean known = violations().isEmpty() && h.indexOf(HeaderName.TO, 0) >= 0;
     String tag = !known ? null : to != null ? toTag : to().tag();
-    b.copied(new CopiedFields(h, copied, toIndex, to, known, tag));
+    // CSeq as read already (by the check): the response's copy of the same bytes reads the same
+    // when the request had no violations (a strict read of it could differ otherwise)
+    int cseqIndex = h.indexOf(HeaderName.CSEQ, 0);
+    Object[] cache = typed;
+    CSeq cseq = cseqIndex >= 0 && cseqIndex < 64 && cache != null && violations().isEmpty()
+        && h.nextIndexOf(HeaderName.CSEQ, cseqIndex) < 0 && cache[cseqIndex] instanceof CSeq c
+        ? c : null;
+    b.copied(new CopiedFields(h, copied, toIndex, to, known, tag, cseq, cseqIndex));
     return b;
   }
 

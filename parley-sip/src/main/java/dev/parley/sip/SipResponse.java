@@ -113,6 +113,30 @@ public final class SipResponse extends SipMessage {
     return SIP_2_0 + " " + statusCode + " " + reasonPhrase;
   }
 
+  /** Whether {@link #writeStartLine} can write the start line (a three-digit status). */
+  boolean writesStartLine() {
+    return statusCode >= 100 && statusCode <= 999;
+  }
+
+  /** The length of {@link #startLine()}, for a three-digit status. */
+  int startLineLength() {
+    return SIP_2_0.length() + 5 + reasonPhrase.length();
+  }
+
+  /**
+   * Writes {@link #startLine()} (a three-digit status) from the start of {@code out} as ASCII,
+   * without making its text: the index after it, or -1 when the reason phrase is not ASCII.
+   */
+  int writeStartLine(byte[] out) {
+    int p = Headers.writeAscii(SIP_2_0, out, 0);
+    out[p++] = ' ';
+    out[p++] = (byte) ('0' + statusCode / 100);
+    out[p++] = (byte) ('0' + statusCode / 10 % 10);
+    out[p++] = (byte) ('0' + statusCode % 10);
+    out[p++] = ' ';
+    return Headers.writeAscii(reasonPhrase, out, p);
+  }
+
   @Override
   public SipResponse withTopVia(Via via) {
     return withHeaders(HeaderEdits.withTopVia(headers(), via));
@@ -235,8 +259,11 @@ public final class SipResponse extends SipMessage {
         return new SipResponse(statusCode, reasonPhrase, h, body, CompliancePolicy.STRICT, Set.of(), 0);
       }
       h = copied.before(h);
-      return copied.toTagKnown() ? new SipResponse(statusCode, reasonPhrase, h, body, copied.toTag())
+      SipResponse r = copied.toTagKnown()
+          ? new SipResponse(statusCode, reasonPhrase, h, body, copied.toTag())
           : new SipResponse(statusCode, reasonPhrase, h, body, CompliancePolicy.STRICT, Set.of(), 0);
+      r.typed = copied.typedCache(h.size());
+      return r;
     }
   }
 }
