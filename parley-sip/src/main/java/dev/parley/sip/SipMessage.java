@@ -347,16 +347,27 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     return ByteBuffer.wrap(body.source(), wireStart, end - wireStart).slice().asReadOnlyBuffer();
   }
 
+  /** Whether {@link #writeStartLine} writes the start line for {@link #encode}, else its text. */
+  abstract boolean writesStartLine();
+
+  /** The length of {@link #startLine()}, when {@link #writesStartLine()}. */
+  abstract int startLineLength();
+
+  /**
+   * Writes {@link #startLine()} from the start of {@code out} as ASCII, when {@link
+   * #writesStartLine()}: the index after it, or -1 when a character is not ASCII.
+   */
+  abstract int writeStartLine(byte[] out);
+
   /** The message in wire form: start line, header fields, empty line, body. */
   public final byte[] encode() {
     // Usually every character is ASCII: write them straight into an array of the exact size
     // (one copy, no StringBuilder, no String); else fall back to text encoded as UTF-8.
-    // a response writes its start line itself, without making its text
-    SipResponse response = this instanceof SipResponse r && r.writesStartLine() ? r : null;
-    String start = response == null ? startLine() : null;
-    int startLength = response == null ? start.length() : response.startLineLength();
+    // the start line written from its parts, without making its text (when they are at hand)
+    String start = writesStartLine() ? null : startLine();
+    int startLength = start == null ? startLineLength() : start.length();
     byte[] out = new byte[startLength + 2 + headers.asciiLength() + 2 + body.length()];
-    int p = response == null ? Headers.writeAscii(start, out, 0) : response.writeStartLine(out);
+    int p = start == null ? writeStartLine(out) : Headers.writeAscii(start, out, 0);
     if (p >= 0) {
       out[p++] = '\r';
       out[p++] = '\n';

@@ -64,6 +64,32 @@ public final class SipRequest extends SipMessage {
     return method + " " + requestUri + " " + SIP_2_0;
   }
 
+  /** A SIP URI keeps its text: the start line is written from the method and that text. */
+  @Override
+  boolean writesStartLine() {
+    return requestUri instanceof SipUri;
+  }
+
+  @Override
+  int startLineLength() {
+    return method.name().length() + 1 + requestUri.toString().length() + 1 + SIP_2_0.length();
+  }
+
+  @Override
+  int writeStartLine(byte[] out) {
+    int p = Headers.writeAscii(method.name(), out, 0);
+    if (p < 0) {
+      return -1;
+    }
+    out[p++] = ' ';
+    p = Headers.writeAscii(requestUri.toString(), out, p);
+    if (p < 0) {
+      return -1;
+    }
+    out[p++] = ' ';
+    return Headers.writeAscii(SIP_2_0, out, p);
+  }
+
   @Override
   public SipRequest withTopVia(Via via) {
     return withHeaders(HeaderEdits.withTopVia(headers(), via));

@@ -113,20 +113,18 @@ public final class SipResponse extends SipMessage {
     return SIP_2_0 + " " + statusCode + " " + reasonPhrase;
   }
 
-  /** Whether {@link #writeStartLine} can write the start line (a three-digit status). */
+  /** A three-digit status: its start line is written from the status and reason phrase. */
+  @Override
   boolean writesStartLine() {
     return statusCode >= 100 && statusCode <= 999;
   }
 
-  /** The length of {@link #startLine()}, for a three-digit status. */
+  @Override
   int startLineLength() {
     return SIP_2_0.length() + 5 + reasonPhrase.length();
   }
 
-  /**
-   * Writes {@link #startLine()} (a three-digit status) from the start of {@code out} as ASCII,
-   * without making its text: the index after it, or -1 when the reason phrase is not ASCII.
-   */
+  @Override
   int writeStartLine(byte[] out) {
     int p = Headers.writeAscii(SIP_2_0, out, 0);
     out[p++] = ' ';
