@@ -17,8 +17,11 @@ final class Contacts {
   private final TransportLayer transport;
   private final String user;
   private final String advertisedHost;
-  /** One per listen point (a fixed few), made once. */
-  private final Map<ListenPoint, Address> byListenPoint = new ConcurrentHashMap<>();
+  /** One per listen point (a fixed few), made once, with its text. */
+  private final Map<ListenPoint, Contact> byListenPoint = new ConcurrentHashMap<>();
+
+  /** A Contact of ours and its wire text (every 180 and 200 we send writes it). */
+  private record Contact(Address address, String text) {}
 
   Contacts(TransportLayer transport, String user, String advertisedHost) {
     this.transport = transport;
@@ -28,6 +31,19 @@ final class Contacts {
 
   /** The Contact for messages sent over {@code t} (the first listen point's when none is). */
   Address of(Transport t) {
+    return contact(t).address();
+  }
+
+  /**
+   * {@code contact}'s text as a header value ({@code String.valueOf(contact)}): made once for the
+   * Contact {@link #of} gives for {@code t}, else now.
+   */
+  String text(Address contact, Transport t) {
+    Contact ours = contact(t);
+    return ours.address() == contact ? ours.text() : String.valueOf(contact);
+  }
+
+  private Contact contact(Transport t) {
     ListenPoint lp = transport.listenPoint(t);
     if (lp == null) {
       lp = transport.listenPoints().get(0);
@@ -36,7 +52,12 @@ final class Contacts {
     return byListenPoint.computeIfAbsent(lp, this::contactOf);
   }
 
-  private Address contactOf(ListenPoint lp) {
+  private Contact contactOf(ListenPoint lp) {
+    Address a = addressOf(lp);
+    return new Contact(a, a.toString());
+  }
+
+  private Address addressOf(ListenPoint lp) {
     String host = lp.hostText();
     if (advertisedHost != null) {
       host = advertisedHost;

@@ -33,7 +33,15 @@ public final class Dialog {
 
   private final DialogId id;
   private final boolean uac;
-  private final Address localAddress;
+  /** Null until first read for a UAS dialog made from our own response: see {@link #ourTo}. */
+  private Address localAddress;
+  /**
+   * For a UAS dialog made from a response we build ({@link #asUas(SipRequest, String, Address,
+   * boolean)}): the request's To (parsed by the request's check) to which our tag is added when
+   * {@link #localAddress} is first read, else null. Most early dialogs of a UAS end with a
+   * rejection and never read it.
+   */
+  private Address ourTo;
   private final Address remoteAddress;
   private final boolean secure;
   private State state;
@@ -94,15 +102,16 @@ public final class Dialog {
       throw new IllegalArgumentException("request has no Contact to use as remote target");
     }
     Address to = request.to();
-    if (to.tag() == null) {
-      to = to.withTag(localTag);
-    }
     DialogId id = new DialogId(request.callId(), localTag, request.from().tag());
     boolean secure = request.requestUri() instanceof SipUri u && u.isSecure();
-    return new Dialog(id, false, to, request.from(), secure,
+    Dialog d = new Dialog(id, false, to.tag() == null ? null : to, request.from(), secure,
         List.copyOf(request.recordRoutes()), contacts.get(0).uri(), -1,
         request.cseq().sequence(), confirmed ? State.CONFIRMED : State.EARLY,
         localContact == null || localContact.isWildcard() ? null : localContact);
+    if (to.tag() == null) {
+      d.ourTo = to; // our tag is the id's local tag, added when localAddress() is first read
+    }
+    return d;
   }
 
   private static Address firstContact(List<Address> contacts) {
@@ -151,7 +160,14 @@ public final class Dialog {
 
   /** The local party (From of our requests), with our tag. */
   public Address localAddress() {
-    return localAddress;
+    Address a = localAddress;
+    if (a == null) {
+      // a UAS dialog from our own response: the request's To plus our tag, as that response's
+      // To reads (ourTo stays, so a racing read makes an equal value; both are immutable)
+      a = ourTo.withTag(id.localTag());
+      localAddress = a;
+    }
+    return a;
   }
 
   /**
@@ -251,7 +267,7 @@ public final class Dialog {
     }
     SipRequest.Builder b = SipRequest.builder(method, requestUri)
         .header(HeaderName.TO, remoteAddress)
-        .header(HeaderName.FROM, localAddress)
+        .header(HeaderName.FROM, localAddress())
         .header(HeaderName.CALL_ID, id.callId())
         .header(HeaderName.CSEQ, new CSeq(seq, method))
         .header(HeaderName.MAX_FORWARDS, "70");

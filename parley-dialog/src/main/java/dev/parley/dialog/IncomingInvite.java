@@ -139,7 +139,7 @@ public final class IncomingInvite {
       }
       Address ours = ourContact();
       SipResponse.Builder b = agent.response(request, 180, localTag)
-          .header(HeaderName.CONTACT, ours);
+          .header(HeaderName.CONTACT, agent.contactText(ours, transaction.flow().transport()));
       DialogEntry entry = early;
       boolean reliable = wantsReliableProvisionals();
       if (entry == null) {
@@ -182,7 +182,7 @@ public final class IncomingInvite {
     agent.runOn(transaction.scheduler(), () -> {
       Address ours = ourContact();
       SipResponse.Builder b = agent.response(request, 200, localTag)
-          .header(HeaderName.CONTACT, ours)
+          .header(HeaderName.CONTACT, agent.contactText(ours, transaction.flow().transport()))
           .header(HeaderName.ALLOW, UserAgent.ALLOW)
           .header(HeaderName.SUPPORTED, UserAgent.SUPPORTED);
       if (type != null && body != null) {

@@ -173,6 +173,14 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     return contacts.of(t);
   }
 
+  /**
+   * {@code contact}'s text as a Contact header value, made once for our own ({@link #contact}
+   * over {@code t}).
+   */
+  String contactText(Address contact, Transport t) {
+    return contacts.text(contact, t);
+  }
+
   /** The Contact for our requests in {@code entry}'s dialog: the one it was set up with. */
   Address contactIn(DialogEntry entry) {
     Address c = entry.dialog.localContact();

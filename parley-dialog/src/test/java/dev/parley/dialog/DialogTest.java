@@ -54,6 +54,30 @@ class DialogTest {
   }
 
   @Test
+  void aUasDialogMadeWithOurOwnResponseIsTheOneMadeFromThatResponse() {
+    SipRequest invite = request("3.2/F07.dat");
+    Address contact = Address.parse("<sip:bob@client.biloxi.example.com>");
+    for (boolean confirmed : new boolean[] {false, true}) {
+      SipResponse ours = invite.response(confirmed ? 200 : 180, "314159")
+          .header(dev.parley.sip.HeaderName.CONTACT, contact).build();
+      Dialog expected = Dialog.asUas(invite, (SipResponse) SipParser.create().parse(ours.encode()));
+      Dialog made = Dialog.asUas(invite, "314159", contact, confirmed);
+      assertThat(made.id()).isEqualTo(expected.id());
+      assertThat(made.state()).isEqualTo(expected.state());
+      assertThat(made.routeSet()).isEqualTo(expected.routeSet());
+      assertThat(made.remoteTarget()).isEqualTo(expected.remoteTarget());
+      assertThat(made.remoteAddress()).isEqualTo(expected.remoteAddress());
+      assertThat(made.localContact()).isEqualTo(expected.localContact());
+      // our To with our tag, read when first needed: in our BYE's From, then as the dialog's own
+      SipRequest bye = made.newRequest(SipMethod.BYE, 0).build();
+      assertThat(bye.from()).isEqualTo(expected.localAddress());
+      assertThat(bye.from().tag()).isEqualTo("314159");
+      assertThat(made.localAddress()).isEqualTo(expected.localAddress()).isSameAs(made.localAddress());
+      assertThat(bye.encode()).isEqualTo(expected.newRequest(SipMethod.BYE, 0).build().encode());
+    }
+  }
+
+  @Test
   void uacDialogReversesRecordRouteAndAcksWithInviteCseq() {
     Dialog alice = Dialog.asUac(request("3.2/F04.dat"), response("3.2/F14.dat"));
     assertThat(alice.isUac()).isTrue();

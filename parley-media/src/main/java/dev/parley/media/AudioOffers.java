@@ -15,7 +15,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -215,10 +214,12 @@ public final class AudioOffers {
     if (port == 0 || !NegotiationSdp.isPlainRtpAudio(media, proto)) {
       return false;
     }
-    for (Rtpmap r : formatsWithRtpmap) { // commonCodecs not empty, without its map
-      Optional<Codecs.Entry> e = Codecs.find(r);
-      if (e.isPresent() && !e.get().isTelephoneEvent() && r.channels() == e.get().channels()
-          && codecs.contains(e.get())) {
+    // commonCodecs not empty, without its map (nor an iterator or Optional per format)
+    for (int i = 0; i < formatsWithRtpmap.size(); i++) {
+      Rtpmap r = formatsWithRtpmap.get(i);
+      Codecs.Entry e = Codecs.entry(r.encodingName(), r.clockRate());
+      if (e != null && !e.isTelephoneEvent() && r.channels() == e.channels()
+          && codecs.contains(e)) {
         return true;
       }
     }

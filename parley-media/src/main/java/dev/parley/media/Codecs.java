@@ -45,13 +45,19 @@ public final class Codecs {
    * @throws NullPointerException if {@code name} is null
    */
   public static Optional<Entry> find(String name, int clockRate) {
+    return Optional.ofNullable(entry(name, clockRate));
+  }
+
+  /** {@link #find(String, int)}'s codec, or null (no Optional, no iterator: every offer asks). */
+  static Entry entry(String name, int clockRate) {
     Objects.requireNonNull(name, "name");
-    for (Entry e : KNOWN) {
+    for (int i = 0; i < KNOWN.size(); i++) {
+      Entry e = KNOWN.get(i);
       if (e.name.equalsIgnoreCase(name) && e.clockRate == clockRate) {
-        return Optional.of(e);
+        return e;
       }
     }
-    return Optional.empty();
+    return null;
   }
 
   /** The codec of an SDP {@code a=rtpmap}, by its encoding name and clock rate. */

@@ -21,9 +21,16 @@ final class CopiedFields {
   /** Whether {@link #toTag} is the tag of the response's To (null: none), known without parsing it. */
   private final boolean toTagKnown;
   private final String toTag;
+  /**
+   * The request's CSeq as its typed read gave it (the response copies the same bytes), or null
+   * when not read yet or not to be trusted for the copy (violations, several CSeq fields).
+   */
+  private final CSeq cseq;
+  /** The index of {@link #cseq} among the response's fields, or -1. */
+  private final int cseqPosition;
 
   CopiedFields(Headers request, long copied, int toIndex, String to, boolean toTagKnown,
-      String toTag) {
+      String toTag, CSeq cseq, int cseqIndex) {
     this.request = request;
     this.copied = copied;
     this.count = Long.bitCount(copied);
@@ -31,6 +38,22 @@ final class CopiedFields {
     this.to = to;
     this.toTagKnown = toTagKnown;
     this.toTag = toTag;
+    boolean kept = cseq != null && (copied & (1L << cseqIndex)) != 0;
+    this.cseq = kept ? cseq : null;
+    this.cseqPosition = kept ? Long.bitCount(copied & ((1L << cseqIndex) - 1)) : -1;
+  }
+
+  /**
+   * The typed cache of a response whose fields {@link #before} made: the request's CSeq read
+   * already, at its place (the transaction layer reads every response's CSeq), or null.
+   */
+  Object[] typedCache(int size) {
+    if (cseq == null) {
+      return null;
+    }
+    Object[] cache = new Object[size];
+    cache[cseqPosition] = cseq;
+    return cache;
   }
 
   boolean toTagKnown() {

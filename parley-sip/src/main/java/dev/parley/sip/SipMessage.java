@@ -347,14 +347,27 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     return ByteBuffer.wrap(body.source(), wireStart, end - wireStart).slice().asReadOnlyBuffer();
   }
 
+  /** Whether {@link #writeStartLine} writes the start line for {@link #encode}, else its text. */
+  abstract boolean writesStartLine();
+
+  /** The length of {@link #startLine()}, when {@link #writesStartLine()}. */
+  abstract int startLineLength();
+
+  /**
+   * Writes {@link #startLine()} from the start of {@code out} as ASCII, when {@link
+   * #writesStartLine()}: the index after it, or -1 when a character is not ASCII.
+   */
+  abstract int writeStartLine(byte[] out);
+
   /** The message in wire form: start line, header fields, empty line, body. */
   public final byte[] encode() {
     // Usually every character is ASCII: write them straight into an array of the exact size
     // (one copy, no StringBuilder, no String); else fall back to text encoded as UTF-8.
-    String start = startLine();
-    byte[] out =
-        new byte[start.length() + 2 + HeaderWire.asciiLength(headers) + 2 + body.length()];
-    int p = HeaderWire.writeAscii(start, out, 0);
+    // the start line written from its parts, without making its text (when they are at hand)
+    String start = writesStartLine() ? null : startLine();
+    int startLength = start == null ? startLineLength() : start.length();
+    byte[] out = new byte[startLength + 2 + HeaderWire.asciiLength(headers) + 2 + body.length()];
+    int p = start == null ? writeStartLine(out) : HeaderWire.writeAscii(start, out, 0);
     if (p >= 0) {
       out[p++] = '\r';
       out[p++] = '\n';

@@ -64,6 +64,32 @@ public final class SipRequest extends SipMessage {
     return method + " " + requestUri + " " + SIP_2_0;
   }
 
+  /** A SIP URI keeps its text: the start line is written from the method and that text. */
+  @Override
+  boolean writesStartLine() {
+    return requestUri instanceof SipUri;
+  }
+
+  @Override
+  int startLineLength() {
+    return method.name().length() + 1 + requestUri.toString().length() + 1 + SIP_2_0.length();
+  }
+
+  @Override
+  int writeStartLine(byte[] out) {
+    int p = HeaderWire.writeAscii(method.name(), out, 0);
+    if (p < 0) {
+      return -1;
+    }
+    out[p++] = ' ';
+    p = HeaderWire.writeAscii(requestUri.toString(), out, p);
+    if (p < 0) {
+      return -1;
+    }
+    out[p++] = ' ';
+    return HeaderWire.writeAscii(SIP_2_0, out, p);
+  }
+
   @Override
   public SipRequest withTopVia(Via via) {
     return withHeaders(HeaderEdits.withTopVia(headers(), via));
@@ -374,7 +400,14 @@ public final class SipRequest extends SipMessage {
     // parse of the copy might differ) or it has no To
     boolean known = violations().isEmpty() && h.indexOf(HeaderName.TO, 0) >= 0;
     String tag = !known ? null : to != null ? toTag : to().tag();
-    b.copied(new CopiedFields(h, copied, toIndex, to, known, tag));
+    // CSeq as read already (by the check): the response's copy of the same bytes reads the same
+    // when the request had no violations (a strict read of it could differ otherwise)
+    int cseqIndex = h.indexOf(HeaderName.CSEQ, 0);
+    Object[] cache = typed;
+    CSeq cseq = cseqIndex >= 0 && cseqIndex < 64 && cache != null && violations().isEmpty()
+        && h.nextIndexOf(HeaderName.CSEQ, cseqIndex) < 0 && cache[cseqIndex] instanceof CSeq c
+        ? c : null;
+    b.copied(new CopiedFields(h, copied, toIndex, to, known, tag, cseq, cseqIndex));
     return b;
   }
 

@@ -113,6 +113,28 @@ public final class SipResponse extends SipMessage {
     return SIP_2_0 + " " + statusCode + " " + reasonPhrase;
   }
 
+  /** A three-digit status: its start line is written from the status and reason phrase. */
+  @Override
+  boolean writesStartLine() {
+    return statusCode >= 100 && statusCode <= 999;
+  }
+
+  @Override
+  int startLineLength() {
+    return SIP_2_0.length() + 5 + reasonPhrase.length();
+  }
+
+  @Override
+  int writeStartLine(byte[] out) {
+    int p = HeaderWire.writeAscii(SIP_2_0, out, 0);
+    out[p++] = ' ';
+    out[p++] = (byte) ('0' + statusCode / 100);
+    out[p++] = (byte) ('0' + statusCode / 10 % 10);
+    out[p++] = (byte) ('0' + statusCode % 10);
+    out[p++] = ' ';
+    return HeaderWire.writeAscii(reasonPhrase, out, p);
+  }
+
   @Override
   public SipResponse withTopVia(Via via) {
     return withHeaders(HeaderEdits.withTopVia(headers(), via));
@@ -235,8 +257,11 @@ public final class SipResponse extends SipMessage {
         return new SipResponse(statusCode, reasonPhrase, h, body, CompliancePolicy.STRICT, Set.of(), 0);
       }
       h = copied.before(h);
-      return copied.toTagKnown() ? new SipResponse(statusCode, reasonPhrase, h, body, copied.toTag())
+      SipResponse r = copied.toTagKnown()
+          ? new SipResponse(statusCode, reasonPhrase, h, body, copied.toTag())
           : new SipResponse(statusCode, reasonPhrase, h, body, CompliancePolicy.STRICT, Set.of(), 0);
+      r.typed = copied.typedCache(h.size());
+      return r;
     }
   }
 }

@@ -1,8 +1,5 @@
 package dev.parley.sip;
 
-import java.util.HashMap;
-import java.util.Map;
-
 /**
  * A SIP response status: an open set of three-digit codes (RFC 3261 §7.2, §21) with cached
  * constants carrying their standard reason phrases.
@@ -10,7 +7,8 @@ import java.util.Map;
  * <p>Immutable and thread-safe.
  */
 public final class SipStatus {
-  private static final Map<Integer, SipStatus> KNOWN = new HashMap<>();
+  /** The known statuses by code (100..699): looked up for every response built, without boxing. */
+  private static final SipStatus[] KNOWN = new SipStatus[700];
 
   public static final SipStatus TRYING = known(100, "Trying");
   public static final SipStatus RINGING = known(180, "Ringing");
@@ -74,7 +72,7 @@ public final class SipStatus {
 
   private static SipStatus known(int code, String reason) {
     SipStatus s = new SipStatus(code, reason);
-    KNOWN.put(code, s);
+    KNOWN[code] = s;
     return s;
   }
 
@@ -85,7 +83,7 @@ public final class SipStatus {
    * @throws IllegalArgumentException if {@code code} is outside 100..699
    */
   public static SipStatus of(int code) {
-    SipStatus s = KNOWN.get(code);
+    SipStatus s = code >= 0 && code < KNOWN.length ? KNOWN[code] : null;
     if (s != null) {
       return s;
     }

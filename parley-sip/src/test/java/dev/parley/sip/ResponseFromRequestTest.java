@@ -140,6 +140,60 @@ class ResponseFromRequestTest {
   }
 
   @Test
+  void aResponseMadeFromARequestWhoseFieldsWereReadReadsAsTheOneMadeFromTheFieldsText() {
+    int checked = 0;
+    for (SipRequest request : requests()) {
+      // read as the transport's check reads a received request, before any response is made
+      read(request::vias);
+      read(request::from);
+      read(request::to);
+      read(request::callId);
+      Object requestCSeq = read(request::cseq);
+      for (int status : new int[] {100, 180, 486}) {
+        for (UnaryOperator<SipResponse.Builder> edit : EDITS) {
+          SipResponse expected = edit.apply(byText(request, status, "t1")).build();
+          SipResponse out = edit.apply(request.response(status, "t1")).build();
+          // every typed read of the copy (each at its own place) as the one made from text
+          assertThat(read(out::cseq)).as("%s %s", status, request).isEqualTo(read(expected::cseq));
+          assertThat(read(out::vias)).isEqualTo(read(expected::vias));
+          assertThat(read(out::from)).isEqualTo(read(expected::from));
+          assertThat(read(out::to)).isEqualTo(read(expected::to));
+          assertThat(read(out::callId)).isEqualTo(read(expected::callId));
+          assertThat(read(out::contentType)).isEqualTo(read(expected::contentType));
+          assertThat(out.encode()).isEqualTo(expected.encode());
+          assertThat(read(out::cseq)).isEqualTo(read(((SipResponse) PARSER.parse(out.encode()))::cseq));
+          out.dropParsedValues();
+          assertThat(read(out::cseq)).isEqualTo(read(expected::cseq));
+          checked++;
+        }
+      }
+      if (request.violations().isEmpty() && requestCSeq instanceof CSeq) {
+        // the CSeq the request read is the response's, not parsed again
+        assertThat(request.response(486, "t1").build().cseq()).isSameAs(requestCSeq);
+      }
+    }
+    assertThat(checked).isEqualTo(25 * 3 * EDITS.size());
+  }
+
+  @Test
+  void aResponseWritesItsStartLineAsItsText() {
+    SipRequest request = requests().get(0);
+    for (int status : new int[] {100, 180, 183, 200, 302, 404, 486, 500, 603, 699}) {
+      for (String reason : new String[] {null, "", "Busy Here", "Très occupé", "Call  Me Later"}) {
+        SipResponse.Builder b = request.response(status, "t1");
+        if (reason != null) {
+          b.reasonPhrase(reason);
+        }
+        SipResponse r = b.body(MediaType.parse("text/plain"), "é".getBytes(StandardCharsets.UTF_8))
+            .build();
+        String wire = new String(r.encode(), StandardCharsets.UTF_8);
+        assertThat(wire).as("%s %s", status, reason).startsWith(r.startLine() + "\r\n")
+            .isEqualTo(r.toString());
+      }
+    }
+  }
+
+  @Test
   void theToTagIsTheOneAddedOrTheRequestsOwn() {
     SipRequest request = requests().get(0);
     assertThat(request.response(486, "t1").build().toTag()).isEqualTo("t1");

@@ -38,6 +38,26 @@ class SipMessageEncodingTest {
   }
 
   @Test
+  void everyRequestWritesItsStartLineAsItsText() {
+    String[] targets = {"sip:example.com", "sips:bob@example.com:5061;transport=tls",
+        "sip:%C3%A9@example.com", "tel:+1-201-555-0123;phone-context=example.com",
+        "urn:service:sos", "sip:[2001:db8::1]:5070;lr"};
+    for (String method : new String[] {"INVITE", "ACK", "MESSAGE", "X-CUSTOM"}) {
+      for (String target : targets) {
+        String text = REGISTER.replace("REGISTER sip:example.com", method + " " + target)
+            .replace("CSeq: 2 REGISTER", "CSeq: 2 " + method);
+        SipRequest parsed = (SipRequest) PARSER.parse(text.getBytes(StandardCharsets.UTF_8));
+        SipRequest built = parsed.toBuilder().build();
+        for (SipRequest r : new SipRequest[] {parsed, built, parsed.withReceived(
+            new java.net.InetSocketAddress("198.51.100.7", 5062))}) {
+          assertThat(textOf(r.encode())).as("%s %s", method, target)
+              .startsWith(r.startLine() + "\r\n").isEqualTo(r.toString());
+        }
+      }
+    }
+  }
+
+  @Test
   void builtMessageEncodesLikeItsText() {
     SipResponse r = SipResponse.builder(200)
         .header(HeaderName.VIA, "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK776asdhds")
