@@ -132,8 +132,13 @@ class LoopChoiceTest {
     Scheduler first = transport.nextScheduler();
     List<SipResponse> answered = new CopyOnWriteArrayList<>();
     for (Scheduler s : List.of(first, other(first))) {
-      layer.sendRequest(Messages.request(SipMethod.OPTIONS), hop, (tx, r) -> answered.add(r), s);
-      send(receiveRequest().response(200, "t").build());
+      SipRequest options = Messages.request(SipMethod.OPTIONS);
+      layer.sendRequest(options, hop, (tx, r) -> answered.add(r), s);
+      SipRequest received = receiveRequest();
+      while (!received.callId().equals(options.callId())) { // a retransmission of the first
+        received = receiveRequest();
+      }
+      send(received.response(200, "t").build());
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> answered.size() == 2);
     assertThat(inbounds).hasSize(2);
