@@ -26,7 +26,7 @@ import java.util.concurrent.CompletableFuture;
  * <p>Thread-safe: methods may be called from any thread. Each transaction lives on one
  * {@link dev.parley.transport.Scheduler} (an event loop): a client transaction on
  * {@link TransportLayer#nextScheduler()}, a server transaction on the scheduler its request
- * arrived on, or the one {@link TransactionUser#schedulerFor} names. All its state changes and all its callbacks happen there, so callbacks must not
+ * arrived on. All its state changes and all its callbacks happen there, so callbacks must not
  * block; the dialog layer above moves application work off the loop.
  */
 public interface TransactionLayer extends TransportListener {
@@ -37,18 +37,6 @@ public interface TransactionLayer extends TransportListener {
 
   /** The configuration in force. */
   TransactionConfig config();
-
-  /**
-   * The scheduler (event loop) known to read the UDP datagrams from {@code remote}, or null when
-   * none is known: learned from responses that one loop read for a client transaction on
-   * another. With several UDP sockets on one address (SO_REUSEPORT, one per loop) the kernel
-   * picks the socket by the datagram's addresses, so a peer's datagrams keep reaching one loop;
-   * a transaction started there takes that peer's responses without a hand-off between loops.
-   * Default: null.
-   */
-  default Scheduler readerOf(java.net.InetSocketAddress remote) {
-    return null;
-  }
 
   /**
    * Sends a request in a new client transaction (RFC 3261 §17.1). Prepends a Via with the hop's

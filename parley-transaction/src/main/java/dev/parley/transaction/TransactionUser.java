@@ -3,7 +3,6 @@ package dev.parley.transaction;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.transport.Inbound;
-import dev.parley.transport.Scheduler;
 
 /**
  * The transaction user (RFC 3261 §5): the layer above the transactions, a UA core or a proxy
@@ -38,20 +37,6 @@ public interface TransactionUser {
    */
   default SipResponse answerStatelessly(SipRequest request, Inbound inbound) {
     return null;
-  }
-
-  /**
-   * Asked for a new request that gets a server transaction for the user (after
-   * {@link #answerStatelessly}): the scheduler that transaction, and everything the user does for
-   * it, runs on. Default: the one the request arrived on ({@code inbound.scheduler()}). A proxy
-   * may name the loop that reads the datagrams of the request's next hop
-   * ({@link TransactionLayer#readerOf}), so that the responses it forwards, read there, reach
-   * their transactions without a hand-off; the request itself is then handed over once. Must be
-   * one of the transport's schedulers; called on the inbound message's scheduler, must be quick
-   * and never block. Null, or an exception (logged), means the default.
-   */
-  default Scheduler schedulerFor(SipRequest request, Inbound inbound) {
-    return inbound.scheduler();
   }
 
   /**

@@ -132,18 +132,6 @@ public final class ServerCore implements TransactionUser {
     });
   }
 
-  /**
-   * A new INVITE to a registered user runs on the loop that reads the user's datagrams when it
-   * is known ({@link Proxy#schedulerFor}): its responses then need no hand-off between loops.
-   */
-  @Override
-  public dev.parley.transport.Scheduler schedulerFor(SipRequest request, Inbound inbound) {
-    if (request.method().equals(SipMethod.REGISTER)) {
-      return null;
-    }
-    return proxy.schedulerFor(request);
-  }
-
   /** Whether {@code request} (an ACK for a 2xx) is for the focus: its Request-URI is the focus's. */
   private Focus focusOf(SipRequest request) {
     Focus f = focus;

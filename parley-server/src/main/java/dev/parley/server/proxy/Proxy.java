@@ -122,15 +122,6 @@ public final class Proxy {
   }
 
   /**
-   * Where a new request's server transaction should run (the transaction user's
-   * {@code schedulerFor}): for an INVITE to a registered user, the loop that reads that user's
-   * datagrams when it is known; null for where the request arrived.
-   */
-  public dev.parley.transport.Scheduler schedulerFor(SipRequest request) {
-    return core.schedulerFor(request);
-  }
-
-  /**
    * The 407 for a new request to a user of the domain from a local user without credentials,
    * decided before the request has a transaction (RFC 3261 §8.2.7), or null when
    * {@link #onRequest} must see it (every other request, and every request with credentials).

@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +64,6 @@ public final class DefaultTransactionLayer implements TransactionLayer {
   /** Transactions past their final response that only absorb retransmissions. */
   private final java.util.concurrent.atomic.AtomicInteger lingering =
       new java.util.concurrent.atomic.AtomicInteger();
-  private final UdpReaders readers = new UdpReaders();
 
   /** Use {@link TransactionLayer#builder}. */
   public DefaultTransactionLayer(TransportLayer transport, TransactionUser user, TransactionConfig config) {
@@ -209,7 +209,16 @@ public final class DefaultTransactionLayer implements TransactionLayer {
     // the text of the Via built from these (our token, address and branch), without the object
     String value = "SIP/2.0/" + hop.transport().viaToken() + " " + lp.hostText() + ":"
         + lp.address().getPort() + ";branch=" + branch + ";rport";
-    return LayerMessages.withVia(request, value);
+    // a built request is edited (one copy of its fields); anything else is built again, STRICT
+    // and with Content-Length the body's length, as before
+    dev.parley.sip.Headers h = request.headers();
+    int cl = h.indexOf(HeaderName.CONTENT_LENGTH, 0);
+    if (request.policy() == dev.parley.sip.CompliancePolicy.STRICT && request.violations().isEmpty()
+        && cl >= 0 && h.indexOf(HeaderName.CONTENT_LENGTH, cl + 1) < 0
+        && h.value(cl).equals(Integer.toString(request.bodyLength()))) {
+      return request.withFirstHeader(HeaderName.VIA, value);
+    }
+    return request.toBuilder().addFirstHeader(HeaderName.VIA, value).build();
   }
 
   /** Counts a transaction entering a lingering state; false when it must end at once instead. */
@@ -268,9 +277,6 @@ public final class DefaultTransactionLayer implements TransactionLayer {
       return;
     }
     AbstractClientTransaction matched = tx;
-    if (!matched.scheduler.inLoop()) {
-      readers.crossed(inbound);
-    }
     matched.scheduler.run(() -> {
       if (!matched.isTerminated()) {
         matched.receive(response);
@@ -328,8 +334,7 @@ public final class DefaultTransactionLayer implements TransactionLayer {
     if (answeredStatelessly(request, inbound)) {
       return;
     }
-    AbstractServerTransaction tx = newServer(request, inbound, schedulerFor(request, inbound), false,
-        key);
+    AbstractServerTransaction tx = newServer(request, inbound, false, key);
     AbstractServerTransaction raced = servers.putIfAbsent(tx.key, tx);
     if (raced != null) {
       raced.scheduler.run(() -> raced.receiveRetransmission(request));
@@ -371,13 +376,30 @@ public final class DefaultTransactionLayer implements TransactionLayer {
     }
     responseSent(response.statusCode());
     Flow flow = inbound.flow();
-    ResponseRoute.sendStateless(response, flow, () -> transport.send(response, flow)).whenComplete((f, e) -> {
+    sendStateless(response, flow, () -> transport.send(response, flow)).whenComplete((f, e) -> {
       Hop fallback = e == null ? null : ResponseRoute.fallbackHop(request.topVia(), flow);
       if (fallback != null) { // §18.2.2: the connection closed, so the Via's sent-by
-        ResponseRoute.sendStateless(response, fallback, () -> transport.send(response, fallback));
+        sendStateless(response, fallback, () -> transport.send(response, fallback));
       }
     });
     return true;
+  }
+
+  /** Sends a response outside any transaction; a failure is logged and completes the future. */
+  private static CompletableFuture<Flow> sendStateless(SipResponse response, Object where,
+      Supplier<CompletableFuture<Flow>> send) {
+    CompletableFuture<Flow> sent;
+    try {
+      sent = send.get();
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    sent.whenComplete((f, e) -> {
+      if (e != null) {
+        log.debug("stateless {} to {} failed: {}", response.statusCode(), where, e.toString());
+      }
+    });
+    return sent;
   }
 
   /** §9.2: a CANCEL that matches gets 200 from the layer and goes to the TU; otherwise 481. */
@@ -395,7 +417,7 @@ public final class DefaultTransactionLayer implements TransactionLayer {
 
   /** Answers a request in a server transaction of its own that the TU never sees. */
   private void answerItself(SipRequest request, Inbound inbound, int status, String toTag) {
-    AbstractServerTransaction tx = newServer(request, inbound, inbound.scheduler(), true,
+    AbstractServerTransaction tx = newServer(request, inbound, true,
         TransactionKeys.server(request, request.method()));
     AbstractServerTransaction raced = servers.putIfAbsent(tx.key, tx);
     if (raced != null) {
@@ -408,27 +430,11 @@ public final class DefaultTransactionLayer implements TransactionLayer {
     });
   }
 
-  private AbstractServerTransaction newServer(SipRequest request, Inbound inbound,
-      Scheduler scheduler, boolean layerOwned, Object key) {
+  private AbstractServerTransaction newServer(SipRequest request, Inbound inbound, boolean layerOwned,
+      Object key) {
     return request.method().isInvite()
-        ? new InviteServerTransaction(this, scheduler, request, key, inbound.flow(), layerOwned)
-        : new NonInviteServerTransaction(this, scheduler, request, key, inbound.flow(), layerOwned);
-  }
-
-  /** Where the TU wants the transaction of a new request ({@link TransactionUser#schedulerFor}). */
-  private Scheduler schedulerFor(SipRequest request, Inbound inbound) {
-    Scheduler s = null;
-    try {
-      s = user.schedulerFor(request, inbound);
-    } catch (RuntimeException e) {
-      callbackFailed("schedulerFor", null, e);
-    }
-    return s != null ? s : inbound.scheduler();
-  }
-
-  @Override
-  public Scheduler readerOf(java.net.InetSocketAddress remote) {
-    return readers.readerOf(remote);
+        ? new InviteServerTransaction(this, inbound.scheduler(), request, key, inbound.flow(), layerOwned)
+        : new NonInviteServerTransaction(this, inbound.scheduler(), request, key, inbound.flow(), layerOwned);
   }
 
   /** §17.2.3: the server transaction created by a request of {@code method} that matches. */
@@ -470,7 +476,7 @@ public final class DefaultTransactionLayer implements TransactionLayer {
       log.debug("stateless {} to {} failed: {}", status, flow, e.toString());
       return;
     }
-    ResponseRoute.sendStateless(response, flow, () -> transport.send(response, flow));
+    sendStateless(response, flow, () -> transport.send(response, flow));
   }
 
   // ---------------------------------------------------------------- for the machines

@@ -60,20 +60,4 @@ final class LayerMessages {
       to.header(name, v);
     }
   }
-
-  /**
-   * {@code request} with {@code via} (the layer's own Via text) on top: a built request is edited
-   * (one copy of its fields); anything else is built again, STRICT and with Content-Length the
-   * body's length.
-   */
-  static SipRequest withVia(SipRequest request, String via) {
-    dev.parley.sip.Headers h = request.headers();
-    int cl = h.indexOf(HeaderName.CONTENT_LENGTH, 0);
-    if (request.policy() == dev.parley.sip.CompliancePolicy.STRICT && request.violations().isEmpty()
-        && cl >= 0 && h.indexOf(HeaderName.CONTENT_LENGTH, cl + 1) < 0
-        && h.value(cl).equals(Integer.toString(request.bodyLength()))) {
-      return request.withFirstHeader(HeaderName.VIA, via);
-    }
-    return request.toBuilder().addFirstHeader(HeaderName.VIA, via).build();
-  }
 }

@@ -1,46 +1,20 @@
 package dev.parley.transaction.internal;
 
-import dev.parley.sip.SipResponse;
 import dev.parley.sip.Via;
-import dev.parley.transaction.TransactionLayer;
 import dev.parley.transport.Flow;
 import dev.parley.transport.Hop;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Where a response goes when the connection its request came on is gone (RFC 3261 §18.2.2): a new
  * connection to the address in {@code received} (else the sent-by host, when it is an IP
  * literal), at the sent-by port or the transport's default port. A sent-by host name would need
- * RFC 3263 §5 resolution, which this minimal fallback does not do. Also the sending of a response
- * outside any transaction (a stateless answer, 400, 503).
+ * RFC 3263 §5 resolution, which this minimal fallback does not do.
  */
 final class ResponseRoute {
-  private static final Logger log = LoggerFactory.getLogger(TransactionLayer.class);
-
   private ResponseRoute() {}
-
-  /** Sends a response outside any transaction; a failure is logged and completes the future. */
-  static CompletableFuture<Flow> sendStateless(SipResponse response, Object where,
-      Supplier<CompletableFuture<Flow>> send) {
-    CompletableFuture<Flow> sent;
-    try {
-      sent = send.get();
-    } catch (RuntimeException e) {
-      sent = CompletableFuture.failedFuture(e);
-    }
-    sent.whenComplete((f, e) -> {
-      if (e != null) {
-        log.debug("stateless {} to {} failed: {}", response.statusCode(), where, e.toString());
-      }
-    });
-    return sent;
-  }
 
   /** The fallback hop for a response over reliable {@code flow}, or null when there is none. */
   static Hop fallbackHop(Via via, Flow flow) {

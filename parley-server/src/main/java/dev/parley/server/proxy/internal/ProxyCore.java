@@ -236,36 +236,6 @@ public final class ProxyCore {
     return challenge;
   }
 
-  /**
-   * Where a new request's transaction and context run ({@code TransactionUser.schedulerFor}):
-   * for an INVITE to a registered user of the domain, the event loop known to read the UDP
-   * datagrams of its first binding's source ({@link TransactionLayer#readerOf}), so that the
-   * 180 and 200 read there reach the transactions without a hand-off (the INVITE is handed over
-   * once instead); null (where it arrived) for anything else or when no loop is known. Only a
-   * guess: {@link #onRequest} routes the request as always, wherever it runs.
-   */
-  public dev.parley.transport.Scheduler schedulerFor(SipRequest request) {
-    TransactionLayer l = layer;
-    OwnAddresses o = own;
-    if (l == null || !request.method().isInvite() || request.to().tag() != null
-        || !(request.requestUri() instanceof SipUri t) || t.user() == null || !o.isDomain(t)
-        || request.headers().contains(HeaderName.ROUTE)) {
-      return null;
-    }
-    Proxy.LocalService svc = service;
-    String user = t.userDecoded();
-    if ((svc != null && svc.handles(t)) || user.isEmpty() || !accounts.contains(user)) {
-      return null;
-    }
-    for (ProxyTarget target : targetsOf(new Aor(user, domain))) {
-      Hop hop = target.hop() != null ? target.hop() : target.fallback();
-      if (hop != null && hop.transport() == dev.parley.transport.Transport.UDP) {
-        return l.readerOf(hop.address());
-      }
-    }
-    return null;
-  }
-
   /** The targets of {@code aor}'s bindings, those pointing back at us left out. */
   List<ProxyTarget> targetsOf(Aor aor) {
     return routing.targetsOf(aor);
