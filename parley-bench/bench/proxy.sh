@@ -106,7 +106,8 @@
 #   KAMAILIO_SHM_MB  Kamailio shared memory (-m): tm keeps each finished transaction ~5 s [1024]
 #   KAMAILIO_PKG_MB  Kamailio private memory per process (-M): db_text loads the whole credentials
 #                    table into the main process's, which 8 MB does not hold at 100,000 users [64]
-#   JVM_OPTS         flags of Parley's JVM ["-Xms1g -Xmx1g -XX:+UseG1GC"]
+#   JVM_OPTS         flags of Parley's JVM ["-Xms1g -Xmx1g -XX:+UseG1GC
+#                    -XX:PerfDataSamplingInterval=1000": the last as the `parley` launcher gives it]
 #   PARLEY_TRUSTED   Parley's `trusted` sources: never challenged by the proxy, never rate-limited
 #                    (Kamailio's config has neither); empty leaves the key out [127.0.0.1]
 #   PARLEY_CONF_EXTRA  more lines for Parley's config file; if Parley refuses to start, the
@@ -141,7 +142,7 @@ DRAIN_SECONDS=${DRAIN_SECONDS:-6}
 PAUSE=${PAUSE:-3}
 KAMAILIO_SHM_MB=${KAMAILIO_SHM_MB:-1024}
 KAMAILIO_PKG_MB=${KAMAILIO_PKG_MB:-64}
-JVM_OPTS=${JVM_OPTS:-"-Xms1g -Xmx1g -XX:+UseG1GC"}
+JVM_OPTS=${JVM_OPTS:-"-Xms1g -Xmx1g -XX:+UseG1GC -XX:PerfDataSamplingInterval=1000"}
 PARLEY_TRUSTED=${PARLEY_TRUSTED-127.0.0.1}
 PARLEY_CONF_EXTRA=${PARLEY_CONF_EXTRA:-}
 PORT_KAMAILIO=${PORT_KAMAILIO:-37060}
