@@ -23,11 +23,13 @@ abstract class AbstractTransaction implements Transaction {
   final Scheduler scheduler;
   /** The request's method, kept whatever happens to the request. */
   final SipMethod method;
-  /** The request, until the transaction compacts; then null and {@link #requestCopy} is set. */
+  /**
+   * The request, until the transaction compacts; then null and {@link #requestCopy} is set (the
+   * copy is written first). Both null only once the state let the request go ({@link
+   * #dropRequest}): {@link #request()} then throws.
+   */
   private volatile SipRequest request;
   private volatile WireCopy requestCopy;
-  /** Set when the state let the request go ({@link #dropRequest}): request() then throws. */
-  private volatile boolean requestDropped;
   /**
    * The request's encoding, when this side encoded it to send it (a client transaction): sent
    * again as it is for a retransmission, and kept as the request's {@link WireCopy} when the
@@ -82,7 +84,7 @@ abstract class AbstractTransaction implements Transaction {
       return r;
     }
     WireCopy copy = requestCopy; // the copy is written before the field clears
-    if (copy == null && requestDropped) {
+    if (copy == null) { // both null: dropped
       throw new IllegalStateException(this + ": the request is not kept while the transaction"
           + " lingers (its listener reads no request then)");
     }
@@ -161,15 +163,18 @@ abstract class AbstractTransaction implements Transaction {
    * #request()} throws from then on. On the scheduler.
    */
   final void dropRequest() {
-    requestDropped = true;
     request = null;
     requestCopy = null;
     requestWire = null;
   }
 
-  /** Whether {@link #dropRequest} let the request go (for {@link TransactionProbe}). */
+  /**
+   * Whether {@link #dropRequest} let the request go (for {@link TransactionProbe}): the request
+   * and its copy are both null only then, since compaction writes the copy before it clears the
+   * request.
+   */
   final boolean requestDropped() {
-    return requestDropped;
+    return request == null && requestCopy == null;
   }
 
   /** The request's bytes once compacted, else null (for {@link TransactionProbe}). */
