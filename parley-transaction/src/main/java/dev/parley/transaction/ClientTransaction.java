@@ -55,14 +55,16 @@ public interface ClientTransaction extends Transaction {
     }
 
     /**
-     * Whether this listener, once an INVITE's transaction lingers in Completed after a non-2xx
-     * final response (Timer D, 32 s by default over UDP), may still read the transaction's
-     * {@link Transaction#request() request()}. Asked once, of the listener {@link
-     * #afterFinalResponse} gave. When false, the transaction keeps only the ACK it sent, as
-     * bytes (what a retransmitted final response needs, RFC 3261 §17.1.1.3), instead of the
-     * whole request: a proxy's lingering branches then keep a few hundred bytes, not the
-     * forwarded INVITE and its body; {@code request()} throws {@link IllegalStateException} from
-     * then on. Default: true.
+     * Whether this listener, once the transaction lingers in Completed over UDP (an INVITE's
+     * after a non-2xx final response until Timer D, 32 s by default; another request's after any
+     * final response until Timer K, 5 s), may still read the transaction's {@link
+     * Transaction#request() request()}. Asked once, of the listener {@link #afterFinalResponse}
+     * gave. When false, an INVITE's transaction keeps only the ACK it sent, as bytes (what a
+     * retransmitted final response needs, RFC 3261 §17.1.1.3), and another request's keeps
+     * nothing of it (absorbing a retransmitted response needs none, §17.1.2.2), instead of the
+     * whole request: a proxy's lingering branches then keep a few hundred bytes or none, not the
+     * forwarded request and its body; {@code request()} throws {@link IllegalStateException}
+     * from then on. Default: true.
      */
     default boolean readsRequestWhileLingering() {
       return true;

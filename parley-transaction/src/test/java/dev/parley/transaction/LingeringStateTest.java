@@ -324,6 +324,53 @@ class LingeringStateTest {
   }
 
   @Test
+  void aNonInviteClientWhoseNarrowListenerReadsNoRequestKeepsNoneOfItAndStillAbsorbs() {
+    EndOnly narrow = new EndOnly();
+    Recorders.Listener whole = new Recorders.Listener();
+    ClientTransaction tx = stack.layer.sendRequest(Messages.request(SipMethod.MESSAGE),
+        Stack.UDP_PEER, new ClientTransaction.Listener() {
+          @Override
+          public void onResponse(ClientTransaction t, SipResponse response) {
+            whole.onResponse(t, response);
+          }
+
+          @Override
+          public ClientTransaction.Listener afterFinalResponse() {
+            return narrow;
+          }
+        });
+    SipRequest message = stack.transport.sentRequests().get(0);
+    stack.transport.receive(Messages.response(message, 202), stack.udpFlow());
+
+    assertThat(TransactionProbe.requestHeldAs(tx)).isEqualTo("nothing");
+    assertThat(TransactionProbe.held(tx)).containsExactly(narrow);
+    assertThatThrownBy(tx::request).isInstanceOf(IllegalStateException.class);
+    assertThat(tx.isInvite()).isFalse();
+    stack.advance(2_000);
+    stack.transport.receive(Messages.response(message, 202), stack.udpFlow());
+    assertThat(whole.statuses()).as("the retransmitted 202 absorbed").containsExactly(202);
+    assertThat(stack.transport.sentRequests()).as("nothing sent again").hasSize(1);
+    stack.advance(3_000);
+    assertThat(narrow.terminated).as("Timer K ends it on the narrow listener").isOne();
+    stack.assertIdle();
+  }
+
+  @Test
+  void aNonInviteClientWhoseListenerMayReadTheRequestKeepsItsBytesInCompleted() {
+    BigListener listener = new BigListener();
+    ClientTransaction tx = stack.layer.sendRequest(Messages.request(SipMethod.MESSAGE),
+        Stack.UDP_PEER, listener);
+    SipRequest message = stack.transport.sentRequests().get(0);
+    stack.transport.receive(Messages.response(message, 202), stack.udpFlow());
+
+    assertThat(TransactionProbe.requestHeldAs(tx)).isEqualTo("encoded bytes");
+    assertThat(tx.request().encode()).isEqualTo(message.encode());
+    stack.advance(5_000);
+    assertThat(listener.narrow.terminated).isOne();
+    stack.assertIdle();
+  }
+
+  @Test
   void anAcceptedInviteClientKeepsTheWholeListenerForFurther2xxAndGivesTheRequestAgain() {
     BigListener listener = new BigListener();
     ClientTransaction tx = stack.layer.sendRequest(Messages.request(SipMethod.INVITE),

@@ -123,11 +123,19 @@ public final class NonInviteClientTransaction extends AbstractClientTransaction 
     }
   }
 
-  /** Completed (Timer K) absorbs responses only: it keeps the request's bytes and a narrow listener. */
+  /**
+   * Completed (Timer K) absorbs responses only: it keeps a narrow listener, and the request's
+   * bytes only for a listener that may still read the request ({@link
+   * Listener#readsRequestWhileLingering}); else nothing of it, since absorbing a retransmitted
+   * final response needs the key alone (§17.1.2.2).
+   */
   @Override
-  void compact() {
+  void compactBeforeRequest() {
     if (state == State.COMPLETED) {
       narrowListener();
+      if (!listenerReadsRequest()) {
+        dropRequest();
+      }
     }
   }
 
