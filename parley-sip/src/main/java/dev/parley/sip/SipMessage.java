@@ -347,6 +347,11 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     return ByteBuffer.wrap(body.source(), wireStart, end - wireStart).slice().asReadOnlyBuffer();
   }
 
+  /** Whether this message was parsed from bytes as it is ({@link #verbatimBytes()} not null). */
+  final boolean isVerbatim() {
+    return wireStart >= 0;
+  }
+
   /** Whether {@link #writeStartLine} writes the start line for {@link #encode}, else its text. */
   abstract boolean writesStartLine();
 

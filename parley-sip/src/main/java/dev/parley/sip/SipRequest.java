@@ -19,6 +19,11 @@ public final class SipRequest extends SipMessage {
    * (a race only checks twice); carried only to the copy {@link #withReceived} makes.
    */
   private boolean mandatoryChecked;
+  /**
+   * Whether this request is {@link #withReceived}'s copy of a request parsed from bytes (or of
+   * such a copy): see {@link #isStampedParse()}. Set once, before the copy is returned.
+   */
+  private boolean stampedParse;
 
   /** A request built, or made by changing another: it has no {@link #verbatimBytes()}. */
   SipRequest(SipMethod method, Uri requestUri, Headers headers, Body body,
@@ -131,7 +136,22 @@ public final class SipRequest extends SipMessage {
     SipRequest stamped = withHeaders(stampedHeaders(via));
     stamped.mandatoryChecked = mandatoryChecked; // only the top Via changed, to a Via built from it
     stamped.typed = typedWithTopVia(via);
+    stamped.stampedParse = stampedParse || isVerbatim();
     return stamped;
+  }
+
+  /**
+   * Whether this request is a request parsed from bytes whose only change since is the stamp
+   * {@link #withReceived} put on its top Via ({@code received}, {@code rport}): the copy that
+   * method made of a parsed request, or of such a copy. Its {@link #encode()} then writes the
+   * fields and body it was parsed with (the top Via's value as stamped), under the same {@link
+   * #policy()}, and parses back to a request equal to this one, as its bytes did: a holder that
+   * keeps such a request as its encoding (a lingering server transaction) need not parse that
+   * encoding to check it. False for a request parsed and not changed (it has {@link
+   * #verbatimBytes()}), built, or changed in any other way.
+   */
+  public boolean isStampedParse() {
+    return stampedParse;
   }
 
   /**

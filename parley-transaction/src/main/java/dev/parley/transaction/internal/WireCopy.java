@@ -47,8 +47,11 @@ final class WireCopy {
    *
    * <p>A message parsed from bytes and not changed since (a received request the transport left
    * alone) keeps those bytes ({@link SipMessage#verbatimBytes()}): nothing is encoded or parsed,
-   * since they parsed once under the same policy. Any other message is encoded, and the check
-   * parses the framing and the start line once; the header values are read lazily.
+   * since they parsed once under the same policy. A received request whose only change is the
+   * transport's Via stamp ({@link dev.parley.sip.SipRequest#isStampedParse()}) and that was read
+   * without violations is encoded and not checked: its encoding is the text it was parsed with,
+   * which parses back. Any other message is encoded, and the check parses the framing and the
+   * start line once; the header values are read lazily.
    */
   static WireCopy of(SipMessage message) {
     return of(message, null);
@@ -68,12 +71,25 @@ final class WireCopy {
       return new WireCopy(null, verbatim, message.policy());
     }
     WireCopy copy = new WireCopy(sent != null ? sent : message.encode(), null, message.policy());
+    if (parsesBack(message)) {
+      return copy;
+    }
     try {
       copy.message();
     } catch (RuntimeException e) {
       return null;
     }
     return copy;
+  }
+
+  /**
+   * Whether {@code message}'s encoding is known to parse back to an equal message without
+   * parsing it: a parsed request changed only by the Via stamp, with no violation repaired (so
+   * its start line and framing are those a strict parse accepts).
+   */
+  private static boolean parsesBack(SipMessage message) {
+    return message instanceof dev.parley.sip.SipRequest r && r.isStampedParse()
+        && r.violations().isEmpty();
   }
 
   /** The size kept, in bytes. */
