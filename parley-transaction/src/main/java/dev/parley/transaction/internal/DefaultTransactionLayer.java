@@ -206,9 +206,8 @@ public final class DefaultTransactionLayer implements TransactionLayer {
       throw new IllegalArgumentException("no listen point for transport " + hop.transport()
           + " to send to " + hop);
     }
-    // the text of the Via built from these (our token, address and branch), without the object
-    String value = "SIP/2.0/" + hop.transport().viaToken() + " " + lp.hostText() + ":"
-        + lp.address().getPort() + ";branch=" + branch + ";rport";
+    String value = LayerMessages.ownViaText(hop.transport().viaToken(), lp.hostText(),
+        lp.address().getPort(), branch);
     // a built request is edited (one copy of its fields); anything else is built again, STRICT
     // and with Content-Length the body's length, as before
     dev.parley.sip.Headers h = request.headers();

@@ -6,9 +6,10 @@ import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 
 /**
- * The requests the transaction layer writes on its own: the ACK for a non-2xx final response
- * (RFC 3261 §17.1.1.3) and the CANCEL (§9.1). Its responses (100 Trying, 200 to a CANCEL, 481,
- * 482, 503, §8.2.6) the request makes itself ({@link SipRequest#response(int, String)}).
+ * The requests the transaction layer writes on its own, the ACK for a non-2xx final response
+ * (RFC 3261 §17.1.1.3) and the CANCEL (§9.1), and the Via it puts on those it sends. Its
+ * responses (100 Trying, 200 to a CANCEL, 481, 482, 503, §8.2.6) the request makes itself
+ * ({@link SipRequest#response(int, String)}).
  */
 final class LayerMessages {
   private static final String MAX_FORWARDS = "70";
@@ -21,7 +22,7 @@ final class LayerMessages {
    */
   static SipRequest ackFor(SipRequest invite, SipResponse response) {
     SipRequest.Builder b = SipRequest.builder(SipMethod.ACK, invite.requestUri())
-        .header(HeaderName.VIA, invite.topVia().toString())
+        .header(HeaderName.VIA, ownTopVia(invite))
         .header(HeaderName.MAX_FORWARDS, MAX_FORWARDS);
     copy(invite, b, HeaderName.FROM);
     b.header(HeaderName.TO, response.headers().get(HeaderName.TO));
@@ -48,7 +49,7 @@ final class LayerMessages {
    */
   static SipRequest cancelFor(SipRequest invite, String reason) {
     SipRequest.Builder b = SipRequest.builder(SipMethod.CANCEL, invite.requestUri())
-        .header(HeaderName.VIA, invite.topVia().toString())
+        .header(HeaderName.VIA, ownTopVia(invite))
         .header(HeaderName.MAX_FORWARDS, MAX_FORWARDS);
     copy(invite, b, HeaderName.FROM);
     copy(invite, b, HeaderName.TO);
@@ -61,6 +62,34 @@ final class LayerMessages {
       b.header(HeaderName.REASON, reason);
     }
     return b.build();
+  }
+
+  /**
+   * The text of our Via (§8.1.1.7, rport of RFC 3581) on a request the layer sends, as a {@link
+   * dev.parley.sip.Via} built from these (our token, address and branch) prints itself, and as
+   * the one parsed from it does: made without the object.
+   */
+  static String ownViaText(String viaToken, String hostText, int port, String branch) {
+    return "SIP/2.0/" + viaToken + " " + hostText + ":" + port + ";branch=" + branch + ";rport";
+  }
+
+  /**
+   * The text of the top Via of {@code invite}, a request this layer sent: the first field, which
+   * {@link #ownViaText} wrote (one value), read without parsing it; that
+   * text is the one its parsed {@link dev.parley.sip.Via}'s {@code toString()} gives, which the
+   * ACK and the CANCEL copy. Parsed and written again as before: a request without a Via
+   * first, and a Via with an IPv6 zone ({@code %lo}, a link-local listen point), which the Via
+   * grammar refuses (the parse throws, as it did).
+   */
+  static String ownTopVia(SipRequest invite) {
+    dev.parley.sip.Headers h = invite.headers();
+    if (h.size() > 0 && h.headerName(0).equals(HeaderName.VIA)) {
+      String text = h.value(0);
+      if (text.indexOf('%') < 0) {
+        return text;
+      }
+    }
+    return invite.topVia().toString();
   }
 
   private static void copy(SipRequest from, SipRequest.Builder to, HeaderName name) {
