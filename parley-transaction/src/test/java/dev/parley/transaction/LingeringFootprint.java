@@ -43,7 +43,8 @@ import javax.management.ObjectName;
  * transaction that answered 486 and got the ACK (Confirmed, Timer I), the same whose user (a
  * proxy) reads no request once it is Confirmed, an INVITE server
  * transaction that answered 200 (Accepted, Timer L), a MESSAGE server transaction that answered
- * 200 (Completed, Timer J).
+ * 200 (Completed, Timer J), a MESSAGE client transaction answered 202 (Completed, Timer K), and
+ * the same for a proxy's branch.
  */
 public final class LingeringFootprint {
   private static final InetSocketAddress LOCAL = new InetSocketAddress("127.0.0.1", 5060);
@@ -63,7 +64,8 @@ public final class LingeringFootprint {
       throw new IllegalArgumentException("N must be 1..1,000,000: " + n);
     }
     String[] kinds = {"invite-client-486", "invite-client-486-branch", "invite-server-486-ack",
-        "invite-server-486-ack-proxied", "invite-server-200", "message-server-200"};
+        "invite-server-486-ack-proxied", "invite-server-200", "message-server-200",
+        "message-client-202", "message-client-202-branch"};
     for (int round = 0; round < 2; round++) { // the first round warms up the classes
       for (String kind : kinds) {
         long[] perTx = measure(kind, n);
@@ -132,6 +134,12 @@ public final class LingeringFootprint {
           }
         }
         case "message-server-200" -> wire.receive(request("MESSAGE", i, "z9hG4bK-msg-" + i));
+        case "message-client-202", "message-client-202-branch" -> {
+          layer.sendRequest((SipRequest) request("MESSAGE", i, "z9hG4bK-up-" + i), HOP,
+              kind.equals("message-client-202") ? ignore : proxyBranch);
+          SipRequest sent = (SipRequest) wire.last;
+          wire.receive(parse(sent.response(202, "uas-" + i).build().encode()));
+        }
         default -> throw new IllegalArgumentException("kind: " + kind);
       }
       wire.last = null;
