@@ -323,6 +323,31 @@ class TransactionLayerTest {
   }
 
   @Test
+  void endedTransactionsFreeTheirPlaceUnderMaxTransactions() {
+    Stack small = new Stack(TransactionConfig.builder().maxTransactions(2)
+        .maxLingeringTransactions(0).build());
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < 2; i++) {
+        small.transport.receive(Messages.incoming(SipMethod.OPTIONS, "z9hG4bK-f" + round + i),
+            small.udpFlow());
+      }
+      assertThat(small.user.requests).hasSize(2 * (round + 1));
+      for (int i = 0; i < 2; i++) {
+        var tx = small.user.transactions.get(2 * round + i);
+        tx.respond(Messages.response(tx.request(), 200));
+      }
+      small.clock.advanceMillis(1);
+      // none may linger (maxLingeringTransactions 0): each ends at once and frees its place
+      assertThat(small.layer.serverCount()).isZero();
+    }
+    assertThat(small.transport.sentResponses()).extracting(r -> r.statusCode()).containsOnly(200);
+    small.transport.receive(Messages.incoming(SipMethod.OPTIONS, "z9hG4bK-f9"), small.udpFlow());
+    small.transport.receive(Messages.incoming(SipMethod.OPTIONS, "z9hG4bK-f8"), small.udpFlow());
+    small.transport.receive(Messages.incoming(SipMethod.OPTIONS, "z9hG4bK-f7"), small.udpFlow());
+    assertThat(small.transport.sentResponses()).extracting(r -> r.statusCode()).contains(503);
+  }
+
+  @Test
   void answeredTransactionsLingerWithoutCountingAsLiveAndAreBounded() {
     Stack small = new Stack(TransactionConfig.builder().maxTransactions(2)
         .maxLingeringTransactions(3).build());

@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -62,8 +63,9 @@ public final class DefaultTransactionLayer implements TransactionLayer {
       new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(),
       new LongAdder()};
   /** Transactions past their final response that only absorb retransmissions. */
-  private final java.util.concurrent.atomic.AtomicInteger lingering =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger lingering = new AtomicInteger();
+  /** Entries of clients and servers, so no hot path inlines ConcurrentHashMap.size() (decisions). */
+  private final AtomicInteger entries = new AtomicInteger();
 
   /** Use {@link TransactionLayer#builder}. */
   public DefaultTransactionLayer(TransportLayer transport, TransactionUser user, TransactionConfig config) {
@@ -140,7 +142,9 @@ public final class DefaultTransactionLayer implements TransactionLayer {
     AbstractClientTransaction tx = method.isInvite()
         ? new InviteClientTransaction(this, scheduler, withVia, branch, hop, listener)
         : new NonInviteClientTransaction(this, scheduler, withVia, branch, hop, listener, false);
-    clients.put((TransactionKeys.ClientKey) tx.key, tx);
+    if (clients.put((TransactionKeys.ClientKey) tx.key, tx) == null) {
+      entries.incrementAndGet();
+    }
     scheduler.run(tx::start);
     return tx;
   }
@@ -174,7 +178,9 @@ public final class DefaultTransactionLayer implements TransactionLayer {
       ClientTransaction.Listener listener) {
     AbstractClientTransaction tx =
         new NonInviteClientTransaction(this, scheduler, cancel, branch, hop, listener, true);
-    clients.put((TransactionKeys.ClientKey) tx.key, tx);
+    if (clients.put((TransactionKeys.ClientKey) tx.key, tx) == null) {
+      entries.incrementAndGet();
+    }
     tx.start();
   }
 
@@ -208,16 +214,7 @@ public final class DefaultTransactionLayer implements TransactionLayer {
     }
     String value = LayerMessages.ownViaText(hop.transport().viaToken(), lp.hostText(),
         lp.address().getPort(), branch);
-    // a built request is edited (one copy of its fields); anything else is built again, STRICT
-    // and with Content-Length the body's length, as before
-    dev.parley.sip.Headers h = request.headers();
-    int cl = h.indexOf(HeaderName.CONTENT_LENGTH, 0);
-    if (request.policy() == dev.parley.sip.CompliancePolicy.STRICT && request.violations().isEmpty()
-        && cl >= 0 && h.indexOf(HeaderName.CONTENT_LENGTH, cl + 1) < 0
-        && h.value(cl).equals(Integer.toString(request.bodyLength()))) {
-      return request.withFirstHeader(HeaderName.VIA, value);
-    }
-    return request.toBuilder().addFirstHeader(HeaderName.VIA, value).build();
+    return LayerMessages.withFirstVia(request, value);
   }
 
   /** Counts a transaction entering a lingering state; false when it must end at once instead. */
@@ -235,7 +232,7 @@ public final class DefaultTransactionLayer implements TransactionLayer {
 
   /** Transactions still doing work: all of them but the lingering ones. */
   private int activeCount() {
-    return clients.size() + servers.size() - lingering.get();
+    return entries.get() - lingering.get();
   }
 
   private void checkCapacity() {
@@ -339,6 +336,7 @@ public final class DefaultTransactionLayer implements TransactionLayer {
       raced.scheduler.run(() -> raced.receiveRetransmission(request));
       return;
     }
+    entries.incrementAndGet();
     if (noToTag && merged.putIfAbsent(mergeKey, tx) == null) {
       tx.mergeKey = mergeKey;
     }
@@ -423,6 +421,7 @@ public final class DefaultTransactionLayer implements TransactionLayer {
       raced.scheduler.run(() -> raced.receiveRetransmission(request));
       return;
     }
+    entries.incrementAndGet();
     tx.scheduler.run(() -> {
       tx.start();
       tx.respondFromUser(request.response(status, tagOrNew(toTag)).build());
@@ -512,9 +511,13 @@ public final class DefaultTransactionLayer implements TransactionLayer {
   /** Takes a terminated transaction out of the tables. */
   void remove(AbstractTransaction tx) {
     if (tx instanceof AbstractClientTransaction c) {
-      clients.remove(c.key, c);
+      if (clients.remove(c.key, c)) {
+        entries.decrementAndGet();
+      }
     } else if (tx instanceof AbstractServerTransaction s) {
-      servers.remove(s.key, s);
+      if (servers.remove(s.key, s)) {
+        entries.decrementAndGet();
+      }
       TransactionKeys.MergeKey mk = s.mergeKey;
       if (mk != null) {
         merged.remove(mk, s);

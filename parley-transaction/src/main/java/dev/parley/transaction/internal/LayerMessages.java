@@ -74,6 +74,22 @@ final class LayerMessages {
   }
 
   /**
+   * {@code request} with {@code via} (our Via's text) as its first field (§8.1.1.7): a built
+   * request is edited (one copy of its fields); anything else is built again, STRICT and with
+   * Content-Length the body's length, as before.
+   */
+  static SipRequest withFirstVia(SipRequest request, String via) {
+    dev.parley.sip.Headers h = request.headers();
+    int cl = h.indexOf(HeaderName.CONTENT_LENGTH, 0);
+    if (request.policy() == dev.parley.sip.CompliancePolicy.STRICT && request.violations().isEmpty()
+        && cl >= 0 && h.indexOf(HeaderName.CONTENT_LENGTH, cl + 1) < 0
+        && h.value(cl).equals(Integer.toString(request.bodyLength()))) {
+      return request.withFirstHeader(HeaderName.VIA, via);
+    }
+    return request.toBuilder().addFirstHeader(HeaderName.VIA, via).build();
+  }
+
+  /**
    * The text of the top Via of {@code invite}, a request this layer sent: the first field, which
    * {@link #ownViaText} wrote (one value), read without parsing it; that
    * text is the one its parsed {@link dev.parley.sip.Via}'s {@code toString()} gives, which the
