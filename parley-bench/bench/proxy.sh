@@ -75,7 +75,8 @@
 #
 # Everything lands in parley-bench/target/proxy/<time>/ (summary.txt, each SIPp run's stats CSV,
 # errors and screen, the servers' logs; windows.tsv: one row per measured window in interleaved
-# mode). Run time after the build, either order (the same operations at the same rates; the
+# mode, its SIPp run's start and end in seconds since the epoch last, to read the server's own
+# logs and per-thread CPU against). Run time after the build, either order (the same operations at the same rates; the
 # interleaved order has one drain per phase instead of one per server): PHASES="calls register
 # message" about 10 minutes (615 s interleaved on a busy machine, 2026-12-07), calls-tcp 2-3 more.
 #

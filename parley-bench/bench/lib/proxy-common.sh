@@ -39,7 +39,8 @@ sipp_reasons() {
 
 # run_sipp LABEL RATE COUNT SCENARIO [ARGS...]: one bounded SIPp run against the current server.
 # Sets s_* (SIPp counters), r_wall, r_cpu (server CPU seconds over the run + run_drain seconds),
-# r_late1xx (calls SIPp failed only because a provisional came after the 200).
+# r_late1xx (calls SIPp failed only because a provisional came after the 200), r_t0 and r_t1 (the
+# run's start and end, seconds since the epoch, without run_drain).
 run_sipp() {
   local label=$1 rate=$2 count=$3 scenario=$4
   shift 4
@@ -79,6 +80,7 @@ run_sipp() {
     eval "$(sipp_stats "$base.csv")"
   fi
   r_wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+  r_t0=$t0; r_t1=$t1
   r_cpu=$(awk -v a="$tk0" -v b="$tk1" -v hz="$clk_tck" 'BEGIN { printf "%.2f", (b - a) / hz }')
   r_late1xx=$(grep -cE "\(index [4-9]\), received 'SIP/2.0 1[0-9][0-9] " "$base.errors.log" 2>/dev/null || true)
   r_late1xx=${r_late1xx:-0}

@@ -254,8 +254,8 @@ interleave_phase() {
     other[$o]=$(awk -v a="${other[$o]}" -v b="$ocpu" 'BEGIN { printf "%.2f", a + b }')
     per[$s]=${per[$s]:+${per[$s]},}$wper
     [ ! -f "$out/$s-$label.errors.log" ] || cat "$out/$s-$label.errors.log" >>"$out/$s-$phase.errors.log"
-    printf '%s\t%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$phase" $((k + 1)) "$s" "$j" "$s_TotalCallCreated" \
-      "$s_SuccessfulCallC" "$s_FailedCallC" "$s_RetransmissionsC" "$r_wall" "$r_cpu" "$wper" "$ocpu" >>"$out/windows.tsv"
+    printf '%s\t%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$phase" $((k + 1)) "$s" "$j" "$s_TotalCallCreated" \
+      "$s_SuccessfulCallC" "$s_FailedCallC" "$s_RetransmissionsC" "$r_wall" "$r_cpu" "$wper" "$ocpu" "$r_t0" "$r_t1" >>"$out/windows.tsv"
   done
   t1=$(now)
   sleep "$DRAIN_SECONDS"
