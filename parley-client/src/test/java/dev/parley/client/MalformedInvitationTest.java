@@ -48,7 +48,7 @@ class MalformedInvitationTest {
     phone.close();
   }
 
-  /** An INVITE from the phone to bob with {@code headerLines} (each ending in CRLF) and an offer. */
+  /** An INVITE from the phone to bob with {@code headerLines} (each ending in CRLF), an offer. */
   private String invite(String callId, String headerLines) {
     SipUri to = bob.contactUri();
     return "INVITE " + to + " SIP/2.0\r\n"

@@ -88,7 +88,8 @@ final class UasDispatcher {
     log.debug("answering 400 to {} {} from {}: {}", request.method(), request.callId(), tx.flow(),
         reason);
     String tag = request.to().tag() == null ? Tags.random() : null;
-    tx.respond(agent.response(request, 400, tag).reasonPhrase("Bad Request (" + reason + ")").build());
+    tx.respond(agent.response(request, 400, tag)
+        .reasonPhrase("Bad Request (" + reason + ")").build());
   }
 
   /** §8.2.2.3: a Require we do not support gets 420 with Unsupported; false when answered. */
