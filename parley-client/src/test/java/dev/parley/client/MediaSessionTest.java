@@ -163,6 +163,33 @@ class MediaSessionTest {
   }
 
   @Test
+  void aRejectedAudioInvitationsSessionAnswersItsAudioQueriesAsAnEndedCall() throws Exception {
+    MockSipPeer phone = peer();
+    SipUri bobUri = bob.contactUri();
+    String offer = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+        + "m=audio 40000 RTP/AVP 0\r\n";
+    phone.send(invite(phone, "phone", bobUri, "<" + phone.uri("phone") + ">",
+        "application/sdp", offer), at(bobUri.port()));
+    IncomingSessionEvent invitation = nextInvitation();
+    AudioVideoSession call = (AudioVideoSession) invitation.session();
+    assertThat(invitation.reject(RejectReason.BUSY)).isTrue();
+    assertThat(phone.takeFinalResponse().statusCode()).isEqualTo(486);
+    call.termination().get(5, TimeUnit.SECONDS);
+
+    assertThat(call.isOnHold()).isFalse();
+    assertThat(call.isHeldByPeer()).isFalse();
+    assertThat(call.isMuted()).isFalse();
+    assertThat(call.audioStats()).isEmpty();
+    assertThat(call.streams()).isEmpty();
+    org.assertj.core.api.Assertions.assertThatThrownBy(call::hold)
+        .isInstanceOf(IllegalStateException.class).hasMessage("the session is not connected");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> call.sendDtmf("1"))
+        .isInstanceOf(DtmfUnavailableException.class);
+    call.setMuted(true);
+    assertThat(call.isMuted()).isTrue();
+  }
+
+  @Test
   void anOfferWithNoCommonCodecIsRejectedNotAcceptable() throws Exception {
     MockSipPeer phone = peer();
     SipUri bobUri = bob.contactUri();

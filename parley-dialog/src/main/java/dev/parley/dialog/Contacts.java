@@ -20,8 +20,16 @@ final class Contacts {
   /** One per listen point (a fixed few), made once, with its text. */
   private final Map<ListenPoint, Contact> byListenPoint = new ConcurrentHashMap<>();
 
-  /** A Contact of ours and its wire text (every 180 and 200 we send writes it). */
-  private record Contact(Address address, String text) {}
+  /**
+   * A Contact and its text as a header value ({@code String.valueOf(address)}): ours are made
+   * once per listen point, since every 180 and 200 we send writes one.
+   */
+  record Contact(Address address, String text) {
+    /** {@code address} with its text made now. */
+    static Contact of(Address address) {
+      return new Contact(address, String.valueOf(address));
+    }
+  }
 
   Contacts(TransportLayer transport, String user, String advertisedHost) {
     this.transport = transport;
@@ -34,16 +42,8 @@ final class Contacts {
     return contact(t).address();
   }
 
-  /**
-   * {@code contact}'s text as a header value ({@code String.valueOf(contact)}): made once for the
-   * Contact {@link #of} gives for {@code t}, else now.
-   */
-  String text(Address contact, Transport t) {
-    Contact ours = contact(t);
-    return ours.address() == contact ? ours.text() : String.valueOf(contact);
-  }
-
-  private Contact contact(Transport t) {
+  /** {@link #of} with its text, both made once. */
+  Contact contact(Transport t) {
     ListenPoint lp = transport.listenPoint(t);
     if (lp == null) {
       lp = transport.listenPoints().get(0);

@@ -4,6 +4,7 @@ import dev.parley.sip.Address;
 import dev.parley.sip.CSeq;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipMethod;
+import dev.parley.sip.SipParseException;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.SipUri;
@@ -112,6 +113,32 @@ public final class Dialog {
       d.ourTo = to; // our tag is the id's local tag, added when localAddress() is first read
     }
     return d;
+  }
+
+  /**
+   * Why the peer's {@code request} cannot be taken on, or null when it can: an initial INVITE
+   * ({@code creates}) must have a Contact that parses and gives a target (RFC 3261 §8.1.1.8,
+   * §12.1.1), a Record-Route that parses (the route set, {@link #asUas(SipRequest, String,
+   * Address, boolean)}) and a Content-Type that parses, which the user agent reads to answer
+   * (§8.2.3); a target refresh request (re-INVITE, UPDATE) a Contact that parses if it has one
+   * ({@link #refreshTarget(SipRequest)}). The reason names the field, as {@link
+   * SipParseException#reason()} does ({@code "Record-Route: missing '>' after the URI"}), for a
+   * 400's reason phrase. The values read stay cached in the request for the later reads.
+   */
+  static String unreadable(SipRequest request, boolean creates) {
+    try {
+      List<Address> contacts = request.contacts();
+      if (creates) {
+        if (contacts.isEmpty() || contacts.get(0).isWildcard()) {
+          return "Contact: an INVITE needs one to use as the remote target";
+        }
+        request.recordRoutes();
+        request.contentType();
+      }
+      return null;
+    } catch (SipParseException e) {
+      return e.reason().replace('\r', ' ').replace('\n', ' ');
+    }
   }
 
   private static Address firstContact(List<Address> contacts) {

@@ -60,12 +60,14 @@ public final class IncomingInvite {
     return this;
   }
 
-  private Address ourContact() {
+  /** The Contact of our responses, with its text (the user agent's own: both made once). */
+  private Contacts.Contact ourContact() {
     Address c = contact;
     if (reinviteOf != null && reinviteOf.dialog.localContact() != null) {
-      return reinviteOf.dialog.localContact();
+      return Contacts.Contact.of(reinviteOf.dialog.localContact());
     }
-    return c != null ? c : agent.contact(transaction.flow().transport());
+    return c != null ? Contacts.Contact.of(c)
+        : agent.contactWithText(transaction.flow().transport());
   }
 
   /** The INVITE. */
@@ -137,13 +139,13 @@ public final class IncomingInvite {
       if (answered.get()) {
         return;
       }
-      Address ours = ourContact();
+      Contacts.Contact ours = ourContact();
       SipResponse.Builder b = agent.response(request, 180, localTag)
-          .header(HeaderName.CONTACT, agent.contactText(ours, transaction.flow().transport()));
+          .header(HeaderName.CONTACT, ours.text());
       DialogEntry entry = early;
       boolean reliable = wantsReliableProvisionals();
       if (entry == null) {
-        entry = new DialogEntry(agent, Dialog.asUas(request, localTag, ours, false),
+        entry = new DialogEntry(agent, Dialog.asUas(request, localTag, ours.address(), false),
             transaction.scheduler());
         entry.earlyInvite = this;
         if (!agent.register(entry)) {
@@ -180,9 +182,9 @@ public final class IncomingInvite {
     }
     CompletableFuture<Dialog> confirmed = new CompletableFuture<>();
     agent.runOn(transaction.scheduler(), () -> {
-      Address ours = ourContact();
+      Contacts.Contact ours = ourContact();
       SipResponse.Builder b = agent.response(request, 200, localTag)
-          .header(HeaderName.CONTACT, agent.contactText(ours, transaction.flow().transport()))
+          .header(HeaderName.CONTACT, ours.text())
           .header(HeaderName.ALLOW, UserAgent.ALLOW)
           .header(HeaderName.SUPPORTED, UserAgent.SUPPORTED);
       if (type != null && body != null) {
@@ -191,7 +193,7 @@ public final class IncomingInvite {
       SipResponse ok = b.build();
       DialogEntry entry = reinviteOf != null ? reinviteOf : early;
       if (entry == null) {
-        entry = new DialogEntry(agent, Dialog.asUas(request, localTag, ours, true),
+        entry = new DialogEntry(agent, Dialog.asUas(request, localTag, ours.address(), true),
             transaction.scheduler());
         if (!agent.register(entry)) {
           agent.answered(transaction);

@@ -16,19 +16,24 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The UAS side of the user agent core (RFC 3261 §8.2, §12.2.2): what the transaction layer hands
  * up goes to the dialog it belongs to or to the {@link UserAgent.Handler}. It answers 420 for an
- * unsupported Require (§8.2.2.3), 481 outside a known dialog, 500 for an out-of-order CSeq, BYE
- * (§15.1.2), PRACK (RFC 3262 §3), re-INVITE and UPDATE glare (§14.2, RFC 3311 §5.2) and CANCEL
- * of a pending INVITE, and re-sends our ACK when a 2xx to our INVITE comes again (§13.2.2.4). It
- * keeps the INVITEs received and not yet answered with a final response.
+ * unsupported Require (§8.2.2.3), 400 for an INVITE or UPDATE whose Contact (or an initial
+ * INVITE's Record-Route or Content-Type) cannot be read (§8.2, before the handler sees it), 481
+ * outside a known dialog, 500 for an out-of-order CSeq, BYE (§15.1.2), PRACK (RFC 3262 §3),
+ * re-INVITE and UPDATE glare (§14.2, RFC 3311 §5.2) and CANCEL of a pending INVITE, and re-sends
+ * our ACK when a 2xx to our INVITE comes again (§13.2.2.4). It keeps the INVITEs received and not
+ * yet answered with a final response.
  *
  * <p>Split out of {@link UserAgent}, which owns one and forwards its {@code TransactionUser}
  * callbacks here; they run on event loops, and a dialog's requests run on its scheduler.
  */
 final class UasDispatcher {
+  private static final Logger log = LoggerFactory.getLogger(UasDispatcher.class);
   private static final Set<String> SUPPORTED_TAGS = Set.of(UserAgent.OPTION_100REL);
 
   private final UserAgent agent;
@@ -62,12 +67,29 @@ final class UasDispatcher {
       return;
     }
     if (request.method().isInvite()) {
+      String unreadable = Dialog.unreadable(request, true);
+      if (unreadable != null) {
+        malformed(tx, request, unreadable);
+        return;
+      }
       IncomingInvite invite = new IncomingInvite(agent, tx, request, null);
       invites.put(tx, invite);
       handler.onInvite(invite);
     } else {
       handler.onRequest(tx, request);
     }
+  }
+
+  /**
+   * §8.2 (a request that cannot be processed, §21.4.1): 400 whose reason phrase names the field,
+   * as the registrar's and the proxy's do, before the handler sees the request.
+   */
+  private void malformed(ServerTransaction tx, SipRequest request, String reason) {
+    log.debug("answering 400 to {} {} from {}: {}", request.method(), request.callId(), tx.flow(),
+        reason);
+    String tag = request.to().tag() == null ? Tags.random() : null;
+    tx.respond(agent.response(request, 400, tag)
+        .reasonPhrase("Bad Request (" + reason + ")").build());
   }
 
   /** §8.2.2.3: a Require we do not support gets 420 with Unsupported; false when answered. */
@@ -112,6 +134,13 @@ final class UasDispatcher {
 
   private void inDialog(DialogEntry entry, ServerTransaction tx, SipRequest request) {
     SipMethod method = request.method();
+    if (method.isInvite() || method.equals(SipMethod.UPDATE)) {
+      String unreadable = Dialog.unreadable(request, false);
+      if (unreadable != null) {
+        malformed(tx, request, unreadable); // before its CSeq counts: not taken on
+        return;
+      }
+    }
     if (!entry.dialog.acceptRemoteSequence(request)) {
       tx.respond(agent.response(request, 500).build());
       return;

@@ -173,12 +173,9 @@ public final class UserAgent implements TransactionUser, AutoCloseable {
     return contacts.of(t);
   }
 
-  /**
-   * {@code contact}'s text as a Contact header value, made once for our own ({@link #contact}
-   * over {@code t}).
-   */
-  String contactText(Address contact, Transport t) {
-    return contacts.text(contact, t);
+  /** {@link #contact} over {@code t} with its text as a header value, both made once. */
+  Contacts.Contact contactWithText(Transport t) {
+    return contacts.contact(t);
   }
 
   /** The Contact for our requests in {@code entry}'s dialog: the one it was set up with. */

@@ -88,8 +88,12 @@ final class DefaultParticipant implements Participant {
   private ParticipantStateChangeReason lastReason = ParticipantStateChangeReason.NORMAL;
   /** Completes when CONNECTED (outgoing); fails with the outcome otherwise. */
   private final CompletableFuture<Participant> connected = new CompletableFuture<>();
-  /** Completes when DISCONNECTED. */
-  private final CompletableFuture<Void> disconnected = new CompletableFuture<>();
+  /**
+   * Completes when DISCONNECTED; made when first asked for ({@link #disconnection()}), under the
+   * lock: most participants (an inviter rejected, the local one) are never asked, and a future
+   * nobody holds need not be made nor completed on the executor.
+   */
+  private CompletableFuture<Void> disconnected;
 
   // the leg
   /** The invitation it sent us, when it is the inviter of an incoming session. */
@@ -180,9 +184,17 @@ final class DefaultParticipant implements Participant {
     return connected;
   }
 
-  /** Completes when it is DISCONNECTED. */
+  /** Completes when it is DISCONNECTED (at once when it is already). Takes the lock. */
   CompletableFuture<Void> disconnection() {
-    return disconnected;
+    synchronized (session.endpoint.lock) {
+      if (disconnected == null) {
+        disconnected = new CompletableFuture<>();
+        if (state == State.DISCONNECTED) {
+          disconnected.complete(null); // new: nothing depends on it yet, nothing runs here
+        }
+      }
+      return disconnected;
+    }
   }
 
   // ------------------------------------------------------------------------------ transitions
@@ -314,7 +326,7 @@ final class DefaultParticipant implements Participant {
       return;
     }
     lastReason = reason;
-    if (to == State.DISCONNECTED) {
+    if (to == State.DISCONNECTED && disconnected != null) {
       session.endpoint.complete(disconnected, null);
     }
     if (local) {

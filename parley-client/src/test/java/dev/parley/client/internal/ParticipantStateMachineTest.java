@@ -126,6 +126,20 @@ class ParticipantStateMachineTest {
   }
 
   @Test
+  void theDisconnectionAskedForBeforeCompletesWhenItDisconnectsAndNotBefore() {
+    DefaultParticipant bob = remote(DefaultParticipant.inviter(session, BOB, null));
+    var disconnection = bob.disconnection();
+    assertThat(bob.disconnection()).isSameAs(disconnection);
+    locked(() -> bob.provisional(180));
+    assertThat(disconnection).isNotDone();
+
+    locked(() -> bob.disconnect(ParticipantStateChangeReason.REMOTE_HANGUP, 0, null));
+
+    assertThat(disconnection).isCompleted();
+    assertThat(bob.disconnection()).isSameAs(disconnection);
+  }
+
+  @Test
   void hangingUpAnIdleParticipantDisconnectsItAtOnce() {
     DefaultParticipant bob = remote(DefaultParticipant.invitee(session, BOB));
     locked(() -> assertThat(bob.hangUp(null)).isNull());
