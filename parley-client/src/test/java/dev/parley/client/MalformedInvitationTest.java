@@ -16,6 +16,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * An INVITE whose fields the callee's dialog or the application would read but cannot (a
  * malformed Record-Route or Contact, no usable Contact, a malformed Content-Type) is answered
  * 400 naming the field before any application event, and so is a re-INVITE or UPDATE with a
- * malformed Contact, over real UDP sockets on loopback: before, the endpoint threw reading the
+ * malformed Contact, and any request (in a dialog or not) whose Content-Type cannot be read,
+ * over real UDP sockets on loopback: before, the endpoint threw reading the
  * field and the caller got no answer at all.
  */
 class MalformedInvitationTest {
@@ -121,6 +123,49 @@ class MalformedInvitationTest {
         + "From: " + ok.headers().get(HeaderName.FROM) + "\r\n"
         + "Call-ID: " + ok.callId() + "\r\nCSeq: " + cseq + " " + method + "\r\n"
         + headerLines + "Content-Length: 0\r\n\r\n";
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"MESSAGE", "INFO"})
+  void aRequestInADialogWithAContentTypeThatCannotBeReadIsAnswered400AndTheDialogGoesOn(
+      String method) throws Exception {
+    send(invite("call-" + MockSipPeer.token(), "Contact: <" + phone.uri("phone") + ">\r\n"
+        + "Content-Type: application/sdp\r\n"));
+    IncomingSessionEvent invitation = bobInvitations.poll(5, TimeUnit.SECONDS);
+    assertThat(invitation).as("an invitation").isNotNull();
+    var accepted = invitation.accept();
+    SipResponse ok = phone.takeFinalResponse();
+    assertThat(ok.statusCode()).isEqualTo(200);
+    send(inDialog(ok, "ACK", 1, ""));
+    Session call = accepted.get(5, TimeUnit.SECONDS);
+
+    String data = inDialog(ok, method, 2, "Content-Type: text/\r\n")
+        .replace("Content-Length: 0\r\n\r\n", "Content-Length: 2\r\n\r\nhi");
+    send(data);
+    SipResponse answer = phone.takeFinalResponse(parsed(data));
+    assertThat(answer.statusCode()).isEqualTo(400);
+    assertThat(answer.reasonPhrase()).startsWith("Bad Request (Content-Type: ").endsWith(")");
+
+    String bye = inDialog(ok, "BYE", 3, "");
+    send(bye);
+    assertThat(phone.takeFinalResponse(parsed(bye)).statusCode()).as("the BYE's answer")
+        .isEqualTo(200);
+    call.termination().get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aMessageOutsideADialogWithAContentTypeThatCannotBeReadIsAnswered400() throws Exception {
+    SipUri to = bob.contactUri();
+    String message = "MESSAGE " + to + " SIP/2.0\r\n"
+        + "Via: SIP/2.0/UDP " + phone.hostPort() + ";branch=" + MockSipPeer.newBranch() + "\r\n"
+        + "Max-Forwards: 70\r\nTo: <" + to + ">\r\n"
+        + "From: <" + phone.uri("phone") + ">;tag=" + MockSipPeer.token() + "\r\n"
+        + "Call-ID: page-" + MockSipPeer.token() + "\r\nCSeq: 1 MESSAGE\r\n"
+        + "Content-Type: text/\r\nContent-Length: 2\r\n\r\nhi";
+    send(message);
+    SipResponse answer = phone.takeFinalResponse(parsed(message));
+    assertThat(answer.statusCode()).isEqualTo(400);
+    assertThat(answer.reasonPhrase()).startsWith("Bad Request (Content-Type: ").endsWith(")");
   }
 
   @ParameterizedTest

@@ -118,10 +118,10 @@ public final class Dialog {
   /**
    * Why the peer's {@code request} cannot be taken on, or null when it can: an initial INVITE
    * ({@code creates}) must have a Contact that parses and gives a target (RFC 3261 §8.1.1.8,
-   * §12.1.1), a Record-Route that parses (the route set, {@link #asUas(SipRequest, String,
-   * Address, boolean)}) and a Content-Type that parses, which the user agent reads to answer
-   * (§8.2.3); a target refresh request (re-INVITE, UPDATE) a Contact that parses if it has one
-   * ({@link #refreshTarget(SipRequest)}). The reason names the field, as {@link
+   * §12.1.1) and a Record-Route that parses (the route set, {@link #asUas(SipRequest, String,
+   * Address, boolean)}); a target refresh request (re-INVITE, UPDATE) a Contact that parses if
+   * it has one ({@link #refreshTarget(SipRequest)}). (A Content-Type that does not parse is
+   * answered for every request by {@link UasDispatcher}.) The reason names the field, as {@link
    * SipParseException#reason()} does ({@code "Record-Route: missing '>' after the URI"}), for a
    * 400's reason phrase. The values read stay cached in the request for the later reads.
    */
@@ -133,7 +133,6 @@ public final class Dialog {
           return "Contact: an INVITE needs one to use as the remote target";
         }
         request.recordRoutes();
-        request.contentType();
       }
       return null;
     } catch (SipParseException e) {

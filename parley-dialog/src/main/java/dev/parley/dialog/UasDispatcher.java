@@ -3,6 +3,7 @@ package dev.parley.dialog;
 import dev.parley.sip.Header;
 import dev.parley.sip.HeaderName;
 import dev.parley.sip.SipMethod;
+import dev.parley.sip.SipParseException;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.Tags;
@@ -22,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The UAS side of the user agent core (RFC 3261 §8.2, §12.2.2): what the transaction layer hands
  * up goes to the dialog it belongs to or to the {@link UserAgent.Handler}. It answers 420 for an
- * unsupported Require (§8.2.2.3), 400 for an INVITE or UPDATE whose Contact (or an initial
- * INVITE's Record-Route or Content-Type) cannot be read (§8.2, before the handler sees it), 481
+ * unsupported Require (§8.2.2.3), 400 for a request whose Content-Type, or an INVITE or UPDATE
+ * whose Contact (or an initial INVITE's Record-Route) cannot be read (§8.2, before the handler
+ * or the dialog sees it), 481
  * outside a known dialog, 500 for an out-of-order CSeq, BYE (§15.1.2), PRACK (RFC 3262 §3),
  * re-INVITE and UPDATE glare (§14.2, RFC 3311 §5.2) and CANCEL of a pending INVITE, and re-sends
  * our ACK when a 2xx to our INVITE comes again (§13.2.2.4). It keeps the INVITEs received and not
@@ -61,6 +63,11 @@ final class UasDispatcher {
     if (!unsupportedExtensions(tx, request)) {
       return;
     }
+    String unreadableType = unreadableContentType(request);
+    if (unreadableType != null) {
+      malformed(tx, request, unreadableType); // the session or the application would read it
+      return;
+    }
     String toTag = request.to().tag();
     if (toTag != null) {
       inDialog(tx, request, toTag);
@@ -90,6 +97,19 @@ final class UasDispatcher {
     String tag = request.to().tag() == null ? Tags.random() : null;
     tx.respond(agent.response(request, 400, tag)
         .reasonPhrase("Bad Request (" + reason + ")").build());
+  }
+
+  /** Why {@code request}'s Content-Type cannot be read (for a 400's reason phrase), or null. */
+  private static String unreadableContentType(SipRequest request) {
+    if (!request.headers().contains(HeaderName.CONTENT_TYPE)) {
+      return null;
+    }
+    try {
+      request.contentType();
+      return null;
+    } catch (SipParseException e) {
+      return e.reason().replace('\r', ' ').replace('\n', ' ');
+    }
   }
 
   /** §8.2.2.3: a Require we do not support gets 420 with Unsupported; false when answered. */
