@@ -136,7 +136,7 @@ public final class Dialog {
       }
       return null;
     } catch (SipParseException e) {
-      return e.reason().replace('\r', ' ').replace('\n', ' ');
+      return e.reason();
     }
   }
 

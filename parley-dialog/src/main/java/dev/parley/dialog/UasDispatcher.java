@@ -95,8 +95,9 @@ final class UasDispatcher {
     log.debug("answering 400 to {} {} from {}: {}", request.method(), request.callId(), tx.flow(),
         reason);
     String tag = request.to().tag() == null ? Tags.random() : null;
+    String phrase = reason.replace('\r', ' ').replace('\n', ' '); // a reason phrase is one line
     tx.respond(agent.response(request, 400, tag)
-        .reasonPhrase("Bad Request (" + reason + ")").build());
+        .reasonPhrase("Bad Request (" + phrase + ")").build());
   }
 
   /** Why {@code request}'s Content-Type cannot be read (for a 400's reason phrase), or null. */
@@ -108,7 +109,7 @@ final class UasDispatcher {
       request.contentType();
       return null;
     } catch (SipParseException e) {
-      return e.reason().replace('\r', ' ').replace('\n', ' ');
+      return e.reason();
     }
   }
 
