@@ -37,12 +37,28 @@ final class ServerProcess implements AutoCloseable {
     this.port = port;
   }
 
+  /**
+   * How many fresh ports {@link #start(Path, String...)} tries: a port found free here may be
+   * taken by another test before the child JVM binds it, seconds later.
+   */
+  static final int PORT_ATTEMPTS = 3;
+
   static ServerProcess start(Path data, String... users) throws Exception {
-    int port;
-    try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
+    addUsers(data, users);
+    for (int attempt = 1; ; attempt++) {
+      int port;
+      try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+        port = s.getLocalPort();
+      }
+      try {
+        return launch(data, port, List.of());
+      } catch (PortTaken e) {
+        if (attempt == PORT_ATTEMPTS) {
+          throw new AssertionError("parley server could not bind a free port in " + attempt
+              + " attempts; its last output: " + e.output);
+        }
+      }
     }
-    return start(data, port, List.of(), users);
   }
 
   /**
@@ -51,11 +67,35 @@ final class ServerProcess implements AutoCloseable {
    */
   static ServerProcess start(Path data, int port, List<String> extraArgs, String... users)
       throws Exception {
+    addUsers(data, users);
+    try {
+      return launch(data, port, extraArgs);
+    } catch (PortTaken e) {
+      throw new AssertionError("parley server could not bind port " + port + "; its output: "
+          + e.output);
+    }
+  }
+
+  private static void addUsers(Path data, String... users) {
     for (String user : users) {
       assertThat(Parley.run(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
           "user", "add", user, "--password", PASSWORD, "--data", data.toString(),
           "--domain", "127.0.0.1")).isZero();
     }
+  }
+
+  /** The child exited at startup because its port was taken. */
+  private static final class PortTaken extends Exception {
+    final List<String> output;
+
+    PortTaken(List<String> output) {
+      super(null, null, false, false);
+      this.output = output;
+    }
+  }
+
+  private static ServerProcess launch(Path data, int port, List<String> extraArgs)
+      throws Exception {
     String java = System.getProperty("java.home") + "/bin/java";
     List<String> command = new java.util.ArrayList<>(List.of(java, "-cp",
         System.getProperty("java.class.path"), "dev.parley.cli.Parley", "server", "--data",
@@ -79,17 +119,29 @@ final class ServerProcess implements AutoCloseable {
     reader.setDaemon(true);
     reader.start();
     try {
-      Awaitility.await().atMost(STARTUP).alias("parley server ready")
-          .until(() -> server.lines.stream().anyMatch(l -> l.startsWith("parley server: ready")));
+      // stop waiting as soon as it is ready or has died: a dead child never becomes ready
+      Awaitility.await().atMost(STARTUP).alias("parley server ready or dead")
+          .until(() -> server.isReady() || !p.isAlive());
     } catch (RuntimeException | Error e) {
-      // not ready in time (a starved machine) or dead: never leave it running for the next tests
-      boolean alive = p.isAlive();
+      // not ready in time (a starved machine): never leave it running for the next tests
       p.destroyForcibly();
       p.waitFor(20, TimeUnit.SECONDS);
-      throw new AssertionError("parley server not ready within " + STARTUP + " (still running: "
-          + alive + ", now killed); its output: " + server.lines, e);
+      throw new AssertionError("parley server not ready within " + STARTUP
+          + " (now killed); its output: " + server.lines, e);
     }
-    return server;
+    if (server.isReady()) {
+      return server;
+    }
+    reader.join(TimeUnit.SECONDS.toMillis(20)); // the rest of a dead child's output
+    if (server.lines.stream().anyMatch(l -> l.contains("Address already in use"))) {
+      throw new PortTaken(List.copyOf(server.lines));
+    }
+    throw new AssertionError("parley server exited with " + p.exitValue()
+        + " before it was ready; its output: " + server.lines);
+  }
+
+  private boolean isReady() {
+    return lines.stream().anyMatch(l -> l.startsWith("parley server: ready"));
   }
 
   /** The UDP port it listens on. */
