@@ -153,6 +153,60 @@ final class HeaderEdits {
         h.repeated | (h.present & bit));
   }
 
+  /**
+   * The fields of the ACK {@link SipRequest#ackFor} makes from an INVITE's fields {@code h}: Via
+   * {@code via}, Max-Forwards 70, h's first From, To {@code to}, h's first Call-ID, CSeq {@code
+   * cseq}, every Route of h, Content-Length 0, each in its canonical spelling. A field copied from
+   * h keeps its place in h's source when it has one (bytes not decoded stay bytes), else its text.
+   */
+  static Headers ackFields(Headers h, String via, String to, String cseq) {
+    int from = h.indexOf(HeaderName.FROM, 0);
+    int callId = h.indexOf(HeaderName.CALL_ID, 0);
+    int n = 5 + (from >= 0 ? 1 : 0) + (callId >= 0 ? 1 : 0) + h.count(HeaderName.ROUTE);
+    HeaderName[] hn = new HeaderName[n];
+    String[] v = new String[n];
+    int[] m = h.source == null ? null : new int[2 * n];
+    int k = text(hn, v, m, 0, HeaderName.VIA, via);
+    k = text(hn, v, m, k, HeaderName.MAX_FORWARDS, "70");
+    if (from >= 0) {
+      k = copied(h, from, hn, v, m, k);
+    }
+    k = text(hn, v, m, k, HeaderName.TO, to);
+    if (callId >= 0) {
+      k = copied(h, callId, hn, v, m, k);
+    }
+    k = text(hn, v, m, k, HeaderName.CSEQ, cseq);
+    for (int i = h.indexOf(HeaderName.ROUTE, 0); i >= 0; i = h.nextIndexOf(HeaderName.ROUTE, i)) {
+      k = copied(h, i, hn, v, m, k);
+    }
+    text(hn, v, m, k, HeaderName.CONTENT_LENGTH, "0");
+    return new Headers(n, null, hn, v, h.source, m, h.origin);
+  }
+
+  /** Puts a field held as text at {@code k} of a new field table; the next index. */
+  private static int text(HeaderName[] hn, String[] v, int[] m, int k, HeaderName name, String value) {
+    hn[k] = name;
+    v[k] = value;
+    if (m != null) {
+      m[2 * k] = -1; // text, no place in the parsed bytes
+    }
+    return k + 1;
+  }
+
+  /** Puts h's field {@code i} at {@code k} of a new field table sharing h's source; the next index. */
+  private static int copied(Headers h, int i, HeaderName[] hn, String[] v, int[] m, int k) {
+    hn[k] = h.headerNames[i];
+    int start = h.sourceStart(i);
+    if (start >= 0) {
+      m[2 * k] = start;
+      m[2 * k + 1] = h.sourceEnd(i);
+      v[k] = h.values == null ? null : h.values[i]; // decoded already, or null: stays bytes
+    } else {
+      text(hn, v, m, k, h.headerNames[i], h.value(i));
+    }
+    return k + 1;
+  }
+
   /** Where the first element of a list value ends: its top-level comma, or the end. */
   private static int firstElementEnd(String value) {
     boolean quoted = false;

@@ -267,6 +267,29 @@ public final class SipRequest extends SipMessage {
     return h.contains(name) ? withHeaders(without(h, name)) : this;
   }
 
+  /**
+   * The ACK for {@code response}, a non-2xx final response to this INVITE, as its client
+   * transaction sends it (RFC 3261 §17.1.1.3): this request's Request-URI; {@code via}, the text
+   * of this request's top Via, as its single Via; Max-Forwards 70; this request's From, the
+   * response's To (with the UAS's tag), this request's Call-ID; CSeq with this request's number
+   * and method ACK; this request's Route fields, in order; Content-Length 0. The fields, their
+   * canonical spellings and the bytes are those of {@link #builder} given them in that order, and
+   * like a built request the ACK is STRICT with no violations; but a value copied from this
+   * request that is still bytes of its parse stays those bytes (none decoded to be encoded again),
+   * and the field table is made once. From and Call-ID are left out when this request has none.
+   *
+   * @throws NullPointerException if an argument is null, or the response has no To
+   * @throws IllegalArgumentException if {@code via} contains a line break
+   * @throws SipParseException if this request's CSeq does not match its grammar
+   */
+  public SipRequest ackFor(SipResponse response, String via) {
+    String v = HeaderEdits.editable(HeaderName.VIA, via);
+    String to = Objects.requireNonNull(response.headers().get(HeaderName.TO), "response To");
+    String cseq = cseq().sequence() + " " + SipMethod.ACK;
+    return new SipRequest(SipMethod.ACK, requestUri, HeaderEdits.ackFields(headers(), v, to, cseq),
+        Body.EMPTY, CompliancePolicy.STRICT, Set.of(), 0);
+  }
+
   private static Headers without(Headers h, HeaderName name) {
     for (int i = h.size() - 1; i >= 0; i--) {
       if (h.headerName(i).equals(name)) {

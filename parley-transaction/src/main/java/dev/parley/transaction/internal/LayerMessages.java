@@ -18,20 +18,11 @@ final class LayerMessages {
 
   /**
    * The ACK for a non-2xx final response (§17.1.1.3): the INVITE's Request-URI, Call-ID, From,
-   * CSeq number and Route, its top Via only, and the response's To (with the UAS's tag).
+   * CSeq number and Route, its top Via only, and the response's To (with the UAS's tag). Made by
+   * the INVITE ({@link SipRequest#ackFor}) from its fields, the bytes the builder would write.
    */
   static SipRequest ackFor(SipRequest invite, SipResponse response) {
-    SipRequest.Builder b = SipRequest.builder(SipMethod.ACK, invite.requestUri())
-        .header(HeaderName.VIA, ownTopVia(invite))
-        .header(HeaderName.MAX_FORWARDS, MAX_FORWARDS);
-    copy(invite, b, HeaderName.FROM);
-    b.header(HeaderName.TO, response.headers().get(HeaderName.TO));
-    copy(invite, b, HeaderName.CALL_ID);
-    b.header(HeaderName.CSEQ, invite.cseq().sequence() + " " + SipMethod.ACK);
-    for (String route : invite.headers().values(HeaderName.ROUTE)) {
-      b.header(HeaderName.ROUTE, route);
-    }
-    return b.build();
+    return invite.ackFor(response, ownTopVia(invite));
   }
 
   /**
