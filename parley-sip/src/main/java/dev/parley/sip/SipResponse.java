@@ -14,6 +14,11 @@ public final class SipResponse extends SipMessage {
   /** Whether {@link #toTag} holds To's tag (null: none), known without parsing To. */
   private final boolean toTagKnown;
   private final String toTag;
+  /**
+   * Whether this response is {@link #withoutTopVia}'s copy of a response parsed from bytes (or of
+   * such a copy): see {@link #isParseWithoutTopVia()}. Set once, before the copy is returned.
+   */
+  private boolean parseWithoutTopVia;
 
   /** A response built, or made by changing another: it has no {@link #verbatimBytes()}. */
   SipResponse(int statusCode, String reasonPhrase, Headers headers, Body body,
@@ -149,7 +154,26 @@ public final class SipResponse extends SipMessage {
    */
   public SipResponse withoutTopVia() {
     Headers without = HeaderEdits.withoutTopVia(headers());
-    return without == headers() ? this : withHeaders(without);
+    if (without == headers()) {
+      return this;
+    }
+    SipResponse relayed = withHeaders(without);
+    relayed.parseWithoutTopVia = parseWithoutTopVia || isVerbatim();
+    return relayed;
+  }
+
+  /**
+   * Whether this response is a response parsed from bytes whose only change since is the top Via
+   * value {@link #withoutTopVia} removed: the copy that method made of a parsed response, or of
+   * such a copy, as a proxy relays it. Its {@link #encode()} then writes the start line, fields
+   * and body it was parsed with, less that value (the rest of a Via field that held several
+   * written as its text), under the same {@link #policy()}, and parses back to a response equal
+   * to this one: a holder that keeps such a response as its encoding (a lingering server
+   * transaction) need not parse that encoding to check it. False for a response parsed and not
+   * changed (it has {@link #verbatimBytes()}), built, or changed in any other way.
+   */
+  public boolean isParseWithoutTopVia() {
+    return parseWithoutTopVia;
   }
 
   @Override

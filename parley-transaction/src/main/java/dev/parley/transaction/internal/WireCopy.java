@@ -50,7 +50,8 @@ final class WireCopy {
    * since they parsed once under the same policy. A received request whose only change is the
    * transport's Via stamp ({@link dev.parley.sip.SipRequest#isStampedParse()}) and that was read
    * without violations is encoded and not checked: its encoding is the text it was parsed with,
-   * which parses back. Any other message is encoded, and the check parses the framing and the
+   * which parses back; so is a received response whose only change is its top Via removed
+   * ({@link dev.parley.sip.SipResponse#isParseWithoutTopVia()}). Any other message is encoded, and the check parses the framing and the
    * start line once; the header values are read lazily.
    */
   static WireCopy of(SipMessage message) {
@@ -84,12 +85,14 @@ final class WireCopy {
 
   /**
    * Whether {@code message}'s encoding is known to parse back to an equal message without
-   * parsing it: a parsed request changed only by the Via stamp, with no violation repaired (so
-   * its start line and framing are those a strict parse accepts).
+   * parsing it: a parsed request changed only by the Via stamp, or a parsed response changed only
+   * by its top Via removed (a proxy's relayed response), with no violation repaired (so its start
+   * line and framing are those a strict parse accepts).
    */
   private static boolean parsesBack(SipMessage message) {
-    return message instanceof dev.parley.sip.SipRequest r && r.isStampedParse()
-        && r.violations().isEmpty();
+    return (message instanceof dev.parley.sip.SipRequest r && r.isStampedParse()
+        || message instanceof dev.parley.sip.SipResponse s && s.isParseWithoutTopVia())
+        && message.violations().isEmpty();
   }
 
   /** The size kept, in bytes. */
