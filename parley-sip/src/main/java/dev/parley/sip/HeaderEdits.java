@@ -62,6 +62,9 @@ final class HeaderEdits {
     if (first < 0) {
       return headers;
     }
+    if (commaFreeBytes(headers, first)) {
+      return removed(headers, first); // one value: the field goes, its bytes never decoded
+    }
     String value = headers.value(first);
     int end = firstElementEnd(value);
     String rest = end >= value.length() ? "" : value.substring(end + 1).strip();
@@ -94,16 +97,17 @@ final class HeaderEdits {
     int n = h.size - 1;
     String[] nm = h.names == null ? null : new String[n];
     HeaderName[] hn = new HeaderName[n];
-    String[] v = new String[n];
+    String[] read = h.values; // read once: another thread may decode a value meanwhile
+    String[] v = read == null ? null : new String[n]; // none read yet (parsed): none to keep
     if (nm != null) {
       System.arraycopy(h.names, 0, nm, 0, index);
       System.arraycopy(h.names, index + 1, nm, index, n - index);
     }
     System.arraycopy(h.headerNames, 0, hn, 0, index);
     System.arraycopy(h.headerNames, index + 1, hn, index, n - index);
-    if (h.values != null) {
-      System.arraycopy(h.values, 0, v, 0, index);
-      System.arraycopy(h.values, index + 1, v, index, n - index);
+    if (read != null) {
+      System.arraycopy(read, 0, v, 0, index);
+      System.arraycopy(read, index + 1, v, index, n - index);
     }
     int[] m = null;
     if (h.meta != null) {
@@ -205,6 +209,26 @@ final class HeaderEdits {
       text(hn, v, m, k, h.headerNames[i], h.value(i));
     }
     return k + 1;
+  }
+
+  /**
+   * Whether the value at {@code index} is still bytes of the parsed source, not decoded yet, and
+   * holds no comma: a single list element, known without decoding it ({@link #firstElementEnd}
+   * would find its end at its length; no byte of a multi-byte UTF-8 character is a comma).
+   */
+  private static boolean commaFreeBytes(Headers h, int index) {
+    String[] vs = h.values;
+    int from = h.sourceStart(index);
+    if (from < 0 || vs != null && vs[index] != null) {
+      return false;
+    }
+    byte[] source = h.source;
+    for (int i = from, end = h.sourceEnd(index); i < end; i++) {
+      if (source[i] == ',') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Where the first element of a list value ends: its top-level comma, or the end. */

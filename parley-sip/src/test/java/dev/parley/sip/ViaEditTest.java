@@ -204,6 +204,19 @@ class ViaEditTest {
   }
 
   @Test
+  void aTopViaFieldOfOneValueGoesWithoutItsBytesBeingDecoded() {
+    SipResponse in = response("Via: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKus;x=\"\u00e9t\u00e9\"\r\n"
+        + "Via: SIP/2.0/UDP 10.0.0.2;branch=z9hG4bKb, SIP/2.0/TCP 10.0.0.3;branch=z9hG4bKc\r\n");
+    SipResponse r = in.withoutTopVia();
+    assertThat(in.headers().values).as("nothing of the received response decoded").isNull();
+    assertThat(r.headers().values).as("nor of the relayed one").isNull();
+    assertThat(branches(r)).containsExactly("z9hG4bKb", "z9hG4bKc");
+    assertThat(r.encode()).asString().startsWith("SIP/2.0 200 OK\r\n"
+        + "Via: SIP/2.0/UDP 10.0.0.2;branch=z9hG4bKb, SIP/2.0/TCP 10.0.0.3;branch=z9hG4bKc\r\n"
+        + "From: <sip:a@example.com>;tag=1\r\n");
+  }
+
+  @Test
   void aResponseWithoutViaIsReturnedAsItIs() {
     SipResponse r = response("");
     assertThat(r.withoutTopVia()).isSameAs(r);
