@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
@@ -38,32 +37,22 @@ class WireCopyRelayedTest {
         .maxHeaderCount(Integer.MAX_VALUE).maxLineLength(Integer.MAX_VALUE).build()).build();
   }
 
-  private static Path corpus() {
-    String prop = System.getProperty("parley.conformance.dir");
-    for (String dir : prop == null ? new String[] {"../../shared/conformance", "../shared/conformance"}
-        : new String[] {prop}) {
-      if (Files.isDirectory(Path.of(dir, "rfc4475"))) {
-        return Path.of(dir);
-      }
-    }
-    throw new IllegalStateException("conformance corpus not found (set -Dparley.conformance.dir)");
-  }
-
   /** The corpus's responses as they came, and a 486 to each of its requests, as bytes. */
   private static List<byte[]> responses(SipParser parser) {
     List<byte[]> out = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(corpus())) {
-      for (Path file : files.filter(p -> p.toString().endsWith(".dat")).sorted().toList()) {
-        byte[] bytes = Files.readAllBytes(file);
-        try {
-          SipMessage m = parser.parse(bytes);
-          out.add(m instanceof SipRequest r ? r.response(486, "relay-tag").build().encode() : bytes);
-        } catch (RuntimeException e) {
-          continue; // refused, or a request whose response cannot be made
-        }
+    for (Path file : WireCopyStampedTest.messages()) {
+      byte[] bytes;
+      try {
+        bytes = Files.readAllBytes(file);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      try {
+        SipMessage m = parser.parse(bytes);
+        out.add(m instanceof SipRequest r ? r.response(486, "relay-tag").build().encode() : bytes);
+      } catch (RuntimeException e) {
+        continue; // refused, or a request whose response cannot be made
+      }
     }
     return out;
   }
@@ -93,7 +82,6 @@ class WireCopyRelayedTest {
           continue; // no Via: kept as its received bytes
         }
         String name = policy + " response " + n++ + ": " + received.startLine();
-        int via = received.headers().indexOf(HeaderName.VIA, 0);
         if (relayed.headers().size() == received.headers().size()) {
           multiValue++; // the first Via field held several values: the rest written as text
         }
@@ -116,7 +104,6 @@ class WireCopyRelayedTest {
         } else {
           checked++;
         }
-        softly.assertThat(via).as(name).isNotNegative();
       }
     }
     softly.assertAll();

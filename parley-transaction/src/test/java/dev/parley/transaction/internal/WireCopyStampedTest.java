@@ -29,7 +29,8 @@ class WireCopyStampedTest {
   /** Not the sent-by of any corpus Via: every request with a Via gets a received. */
   private static final InetSocketAddress SOURCE = new InetSocketAddress("198.51.100.7", 5071);
 
-  private static Path corpus() {
+  /** The corpus directory (also read by {@link WireCopyRelayedTest}). */
+  static Path corpus() {
     String prop = System.getProperty("parley.conformance.dir");
     for (String dir : prop == null ? new String[] {"../../shared/conformance", "../shared/conformance"}
         : new String[] {prop}) {
@@ -40,7 +41,8 @@ class WireCopyStampedTest {
     throw new IllegalStateException("conformance corpus not found (set -Dparley.conformance.dir)");
   }
 
-  private static List<Path> messages() {
+  /** Every {@code .dat} file of the corpus, sorted. */
+  static List<Path> messages() {
     try (Stream<Path> files = Files.walk(corpus())) {
       return files.filter(p -> p.toString().endsWith(".dat")).sorted().toList();
     } catch (IOException e) {
