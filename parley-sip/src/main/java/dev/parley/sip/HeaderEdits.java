@@ -188,7 +188,8 @@ final class HeaderEdits {
   }
 
   /** Puts a field held as text at {@code k} of a new field table; the next index. */
-  private static int text(HeaderName[] hn, String[] v, int[] m, int k, HeaderName name, String value) {
+  private static int text(HeaderName[] hn, String[] v, int[] m, int k, HeaderName name,
+      String value) {
     hn[k] = name;
     v[k] = value;
     if (m != null) {
@@ -197,14 +198,15 @@ final class HeaderEdits {
     return k + 1;
   }
 
-  /** Puts h's field {@code i} at {@code k} of a new field table sharing h's source; the next index. */
+  /** Puts h's field {@code i} at {@code k} of a new table sharing h's source; the next index. */
   private static int copied(Headers h, int i, HeaderName[] hn, String[] v, int[] m, int k) {
     hn[k] = h.headerNames[i];
     int start = h.sourceStart(i);
     if (start >= 0) {
       m[2 * k] = start;
       m[2 * k + 1] = h.sourceEnd(i);
-      v[k] = h.values == null ? null : h.values[i]; // decoded already, or null: stays bytes
+      String[] read = h.values;
+      v[k] = read == null ? null : read[i]; // decoded already, or null: stays bytes
     } else {
       text(hn, v, m, k, h.headerNames[i], h.value(i));
     }

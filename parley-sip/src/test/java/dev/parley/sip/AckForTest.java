@@ -108,7 +108,8 @@ class AckForTest {
 
   @Test
   void theAckKeepsTheInvitesUnreadValuesAsBytes() {
-    SipRequest invite = (SipRequest) SipParser.create().parse(("INVITE sip:bob@192.0.2.20 SIP/2.0\r\n"
+    SipRequest invite = (SipRequest) SipParser.create().parse((
+        "INVITE sip:bob@192.0.2.20 SIP/2.0\r\n"
         + "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-bytes\r\n"
         + "Route: <sip:192.0.2.40;lr>, <sip:192.0.2.41;lr>\r\nMax-Forwards: 70\r\n"
         + "From: \"Alice\" <sip:alice@192.0.2.10>;tag=a1\r\nTo: <sip:bob@192.0.2.20>\r\n"

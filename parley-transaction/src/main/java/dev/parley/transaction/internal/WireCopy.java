@@ -51,8 +51,8 @@ final class WireCopy {
    * transport's Via stamp ({@link dev.parley.sip.SipRequest#isStampedParse()}) and that was read
    * without violations is encoded and not checked: its encoding is the text it was parsed with,
    * which parses back; so is a received response whose only change is its top Via removed
-   * ({@link dev.parley.sip.SipResponse#isParseWithoutTopVia()}). Any other message is encoded, and the check parses the framing and the
-   * start line once; the header values are read lazily.
+   * ({@link dev.parley.sip.SipResponse#isParseWithoutTopVia()}). Any other message is encoded,
+   * and the check parses the framing and the start line once; the header values are read lazily.
    */
   static WireCopy of(SipMessage message) {
     return of(message, null);
