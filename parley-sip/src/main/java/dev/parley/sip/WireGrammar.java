@@ -68,11 +68,25 @@ final class WireGrammar extends WireUriGrammar {
       Object read(WireGrammar g) {
         return g.callid();
       }
+
+      @Override
+      Object field(byte[] b, int from, int to, boolean list) {
+        WireGrammar g = new WireGrammar(b, from, to);
+        Object only = g.element() ? g.callid() : null;
+        return g.endsAfter(only) ? only : null;
+      }
     },
     CSEQ {
       @Override
       Object read(WireGrammar g) {
         return g.cseq();
+      }
+
+      @Override
+      Object field(byte[] b, int from, int to, boolean list) {
+        WireGrammar g = new WireGrammar(b, from, to);
+        Object only = g.element() ? g.cseq() : null;
+        return g.endsAfter(only) ? only : null;
       }
     },
     MAX_FORWARDS {
@@ -80,10 +94,33 @@ final class WireGrammar extends WireUriGrammar {
       Object read(WireGrammar g) {
         return g.maxForwards();
       }
+
+      @Override
+      Object field(byte[] b, int from, int to, boolean list) {
+        WireGrammar g = new WireGrammar(b, from, to);
+        Object only = g.element() ? g.maxForwards() : null;
+        return g.endsAfter(only) ? only : null;
+      }
     };
 
     /** One element, or null to decline. */
     abstract Object read(WireGrammar g);
+
+    /**
+     * {@link WireGrammar#field} with this rule. The single-valued rules that read no host
+     * (Call-ID, CSeq, Max-Forwards; {@link #ownField}) override it with their own three lines,
+     * which call the rule directly: every call in them is inlined, so the reader is not allocated
+     * (32 B per field read). The other rules hand the reader to rules too big to inline (host,
+     * the SIP URI), so it is allocated whichever way they are called; they keep the shared loop.
+     */
+    Object field(byte[] b, int from, int to, boolean list) {
+      return WireGrammar.sharedField(b, from, to, this, list);
+    }
+
+    /** Whether this rule reads its fields with its own {@link #field} (the last three). */
+    final boolean ownField() {
+      return ordinal() >= CALLID.ordinal();
+    }
   }
 
   private WireGrammar(byte[] b, int from, int to) {
@@ -99,6 +136,11 @@ final class WireGrammar extends WireUriGrammar {
    * {@code Header.parseField}.
    */
   static Object field(byte[] b, int from, int to, Rule rule, boolean list) {
+    return rule.ownField() ? rule.field(b, from, to, list) : sharedField(b, from, to, rule, list);
+  }
+
+  /** {@link #field} with the loop every rule can use (a rule's own {@link Rule#field} or not). */
+  private static Object sharedField(byte[] b, int from, int to, Rule rule, boolean list) {
     WireGrammar g = new WireGrammar(b, from, to);
     g.sws();
     if (g.pos == g.end) {
@@ -141,6 +183,21 @@ final class WireGrammar extends WireUriGrammar {
     // The usual list (two Routes) is one object, no ArrayList; a longer one is cached and
     // handed out as it is (unmodifiable)
     return count == 2 ? List.of(first, second) : List.copyOf(more);
+  }
+
+  /** SWS, then whether an element follows (an empty field is declined, as {@link #field} does). */
+  private boolean element() {
+    sws();
+    return pos < end;
+  }
+
+  /** Whether the field ends (after SWS) with {@code only}, or it was declined (null). */
+  private boolean endsAfter(Object only) {
+    if (only == null) {
+      return true;
+    }
+    sws();
+    return pos == end;
   }
 
   /**
