@@ -1,5 +1,6 @@
 package dev.parley.client;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,53 +41,92 @@ public final class SessionContext {
   public static final Key<Boolean> PAGER_MODE = new Key<>("pager-mode", Boolean.class);
 
   /** An empty context. */
-  public static final SessionContext EMPTY = new SessionContext(Map.of());
+  public static final SessionContext EMPTY = new SessionContext(new Object[0]);
 
-  private final Map<Key<?>, Object> values;
+  /**
+   * Key, value, key, value... in the order the keys were first set: a context holds a few
+   * properties (every incoming session gets one with its conversation ID and subject), so one
+   * exact-size array, searched by identity, instead of a map of 16 slots and its entries.
+   */
+  private final Object[] entries;
 
-  private SessionContext(Map<Key<?>, Object> values) {
-    this.values = values;
+  private SessionContext(Object[] entries) {
+    this.entries = entries;
   }
 
   /** A builder for an empty context. */
   public static Builder builder() {
-    return new Builder(Map.of());
+    return new Builder(EMPTY.entries);
   }
 
   /** A builder starting from this context's properties. */
   public Builder toBuilder() {
-    return new Builder(values);
+    return new Builder(entries);
   }
 
   /** The value of {@code key}, if set. */
   public <T> Optional<T> get(Key<T> key) {
-    Objects.requireNonNull(key, "key");
-    return Optional.ofNullable(key.type().cast(values.get(key)));
+    int i = indexOf(entries, entries.length, Objects.requireNonNull(key, "key"));
+    return i < 0 ? Optional.empty() : Optional.of(key.type().cast(entries[i + 1]));
   }
 
   /** Whether {@code key} is set (UCCAPI's {@code IsPropertySet}). */
   public boolean isSet(Key<?> key) {
-    return values.containsKey(Objects.requireNonNull(key, "key"));
+    return indexOf(entries, entries.length, Objects.requireNonNull(key, "key")) >= 0;
   }
 
   /** The keys set, in the order they were first set. */
   public Set<Key<?>> keys() {
-    return values.keySet();
+    return asMap().keySet();
   }
 
+  /** The index of {@code key} in {@code entries[0, length)}, or -1. */
+  private static int indexOf(Object[] entries, int length, Key<?> key) {
+    for (int i = 0; i < length; i += 2) {
+      if (entries[i] == key) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The properties as an unmodifiable map in the order first set (made when asked). */
+  private Map<Key<?>, Object> asMap() {
+    Map<Key<?>, Object> map = new LinkedHashMap<>();
+    for (int i = 0; i < entries.length; i += 2) {
+      map.put((Key<?>) entries[i], entries[i + 1]);
+    }
+    return Collections.unmodifiableMap(map);
+  }
+
+  /** Equal to a context with the same keys set to equal values, in any order (as maps are). */
   @Override
   public boolean equals(Object o) {
-    return o instanceof SessionContext c && c.values.equals(values);
+    if (!(o instanceof SessionContext c) || c.entries.length != entries.length) {
+      return false;
+    }
+    for (int i = 0; i < entries.length; i += 2) {
+      int j = indexOf(c.entries, c.entries.length, (Key<?>) entries[i]);
+      if (j < 0 || !c.entries[j + 1].equals(entries[i + 1])) {
+        return false;
+      }
+    }
+    return true;
   }
 
+  /** As {@link Map#hashCode()} of the properties. */
   @Override
   public int hashCode() {
-    return values.hashCode();
+    int hash = 0;
+    for (int i = 0; i < entries.length; i += 2) {
+      hash += entries[i].hashCode() ^ entries[i + 1].hashCode();
+    }
+    return hash;
   }
 
   @Override
   public String toString() {
-    return "SessionContext" + values;
+    return "SessionContext" + asMap();
   }
 
   /**
@@ -137,10 +177,13 @@ public final class SessionContext {
 
   /** Builds a {@link SessionContext}; not thread-safe. */
   public static final class Builder {
-    private final Map<Key<?>, Object> values;
+    /** As {@link SessionContext#entries}, in {@code [0, length)}; room for two more keys. */
+    private Object[] entries;
+    private int length;
 
-    private Builder(Map<Key<?>, Object> initial) {
-      this.values = new LinkedHashMap<>(initial);
+    private Builder(Object[] initial) {
+      this.entries = Arrays.copyOf(initial, initial.length + 4);
+      this.length = initial.length;
     }
 
     /**
@@ -157,19 +200,34 @@ public final class SessionContext {
           && (s.isEmpty() || s.indexOf('\r') >= 0 || s.indexOf('\n') >= 0)) {
         throw new IllegalArgumentException(key + " is empty or holds CR or LF: " + s);
       }
-      values.put(key, key.type().cast(value));
+      Object cast = key.type().cast(value);
+      int i = indexOf(entries, length, key);
+      if (i >= 0) {
+        entries[i + 1] = cast; // a key set again keeps its place
+        return this;
+      }
+      if (length == entries.length) {
+        entries = Arrays.copyOf(entries, length * 2);
+      }
+      entries[length++] = key;
+      entries[length++] = cast;
       return this;
     }
 
     /** Removes {@code key}. */
     public Builder remove(Key<?> key) {
-      values.remove(Objects.requireNonNull(key, "key"));
+      int i = indexOf(entries, length, Objects.requireNonNull(key, "key"));
+      if (i >= 0) {
+        System.arraycopy(entries, i + 2, entries, i, length - i - 2);
+        entries[--length] = null;
+        entries[--length] = null;
+      }
       return this;
     }
 
     /** The context. */
     public SessionContext build() {
-      return new SessionContext(Collections.unmodifiableMap(new LinkedHashMap<>(values)));
+      return length == 0 ? EMPTY : new SessionContext(Arrays.copyOf(entries, length));
     }
   }
 }

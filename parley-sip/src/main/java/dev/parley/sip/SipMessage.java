@@ -347,6 +347,11 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     return ByteBuffer.wrap(body.source(), wireStart, end - wireStart).slice().asReadOnlyBuffer();
   }
 
+  /** Where this message starts in its body's source array, or -1 (see {@link #verbatimBytes()}). */
+  final int wireStart() {
+    return wireStart;
+  }
+
   /** Whether this message was parsed from bytes as it is ({@link #verbatimBytes()} not null). */
   final boolean isVerbatim() {
     return wireStart >= 0;

@@ -1,6 +1,7 @@
 package dev.parley.sip;
 
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.Set;
@@ -24,6 +25,12 @@ public final class SipRequest extends SipMessage {
    * such a copy): see {@link #isStampedParse()}. Set once, before the copy is returned.
    */
   private boolean stampedParse;
+  /**
+   * For a stamped parse whose received top Via field was one line: where the received message
+   * starts in its body's source array (see {@link #receivedBytes()}); else -1. Set once, before
+   * {@link #withReceived}'s copy is returned.
+   */
+  private int receivedStart = -1;
 
   /** A request built, or made by changing another: it has no {@link #verbatimBytes()}. */
   SipRequest(SipMethod method, Uri requestUri, Headers headers, Body body,
@@ -137,7 +144,49 @@ public final class SipRequest extends SipMessage {
     stamped.mandatoryChecked = mandatoryChecked; // only the top Via changed, to a Via built from it
     stamped.typed = typedWithTopVia(via);
     stamped.stampedParse = stampedParse || isVerbatim();
+    stamped.receivedStart = receivedStart >= 0 ? receivedStart : splicedStart();
     return stamped;
+  }
+
+  /**
+   * Where this request starts in its source array when it is a parse not changed since whose
+   * first Via field's value is one line of those bytes (so that {@link #receivedBytes()} of its
+   * stamped copy can mark it); else -1.
+   */
+  private int splicedStart() {
+    Headers h = headers();
+    int first = h.indexOf(HeaderName.VIA, 0);
+    return isVerbatim() && h.source() == bodyRange().source() && h.sourceStart(first) >= 0
+        ? wireStart() : -1;
+  }
+
+  /**
+   * The bytes a {@linkplain #isStampedParse() stamped parse} was received as, before the stamp:
+   * a read-only view of the request received, from its start line to the end of its body (what
+   * its {@link #verbatimBytes()} was), whose position and limit mark the value of its first Via
+   * field as received. This request's wire form is those bytes with the marked range replaced by
+   * the UTF-8 bytes of its first Via field's value ({@code headers().value(headers()
+   * .indexOf(HeaderName.VIA, 0))}, the value as stamped): they parse under {@link #policy()} to a
+   * request equal to this one. Unlike {@link #encode()}, every other byte is as received (compact
+   * names, whitespace, folded lines). For a holder that keeps a stamped request as its bytes
+   * without encoding it (a lingering server transaction). A new view per call; its position,
+   * limit and mark are the caller's.
+   *
+   * @return the view, or null when this request is not a stamped parse, or the top Via field it
+   *     was received with was folded over several lines
+   */
+  public ByteBuffer receivedBytes() {
+    int start = receivedStart;
+    if (start < 0) {
+      return null;
+    }
+    Headers h = headers();
+    int first = h.indexOf(HeaderName.VIA, 0);
+    int from = h.meta[first * 2];
+    from = from >= 0 ? from : -2 - from; // the stamp made it text, at the same place
+    int end = bodyRange().offset() + bodyRange().length();
+    return ByteBuffer.wrap(h.source(), start, end - start).slice().asReadOnlyBuffer()
+        .limit(h.meta[first * 2 + 1] - start).position(from - start);
   }
 
   /**

@@ -118,4 +118,55 @@ class VerbatimBytesTest {
     m.dropParsedValues();
     assertThat(text(m.verbatimBytes())).isEqualTo(REQUEST);
   }
+
+  /** {@code view}'s whole message with its [position, limit) replaced by {@code value}'s bytes. */
+  private static byte[] spliced(ByteBuffer view, String value) {
+    byte[] whole = bytes(view.duplicate().clear());
+    byte[] v = value.getBytes(StandardCharsets.UTF_8);
+    byte[] out = new byte[whole.length - view.remaining() + v.length];
+    System.arraycopy(whole, 0, out, 0, view.position());
+    System.arraycopy(v, 0, out, view.position(), v.length);
+    System.arraycopy(whole, view.limit(), out, view.position() + v.length, whole.length - view.limit());
+    return out;
+  }
+
+  @Test
+  void aStampedRequestHandsOutTheBytesItWasReceivedAsWithItsTopViaValueMarked() {
+    byte[] datagram = ("\r\n" + REQUEST + "trailing junk").getBytes(StandardCharsets.UTF_8);
+    SipRequest parsed = (SipRequest) SipParser.create().parse(datagram);
+    SipRequest stamped = parsed.withReceived(new InetSocketAddress("198.51.100.1", 5071));
+    ByteBuffer view = stamped.receivedBytes();
+    assertThat(view.isReadOnly()).isTrue();
+    assertThat(text(view.duplicate())).isEqualTo("SIP/2.0/UDP 192.0.2.4:5070;branch=z9hG4bK1");
+    assertThat(text(view.duplicate().clear())).isEqualTo(REQUEST);
+    String via = stamped.headers().value(0);
+    assertThat(via).isEqualTo("SIP/2.0/UDP 192.0.2.4:5070;branch=z9hG4bK1;received=198.51.100.1");
+    byte[] wire = spliced(view, via);
+    assertThat(new String(wire, StandardCharsets.UTF_8))
+        .isEqualTo(REQUEST.replace("z9hG4bK1\r\n", "z9hG4bK1;received=198.51.100.1\r\n"));
+    assertThat(SipParser.create().parse(wire)).isEqualTo(stamped);
+
+    SipRequest again = stamped.withReceived(new InetSocketAddress("203.0.113.9", 5072));
+    ByteBuffer second = again.receivedBytes();
+    assertThat(second.position()).isEqualTo(view.position());
+    assertThat(second.limit()).isEqualTo(view.limit());
+    assertThat(SipParser.create().parse(spliced(second, again.headers().value(0))))
+        .isEqualTo(again).isNotEqualTo(stamped);
+  }
+
+  @Test
+  void noReceivedBytesUnlessStampedFromATopViaFieldOfOneLine() {
+    SipRequest parsed = (SipRequest) SipParser.create().parse(REQUEST);
+    InetSocketAddress source = new InetSocketAddress("198.51.100.1", 5071);
+    SipRequest stamped = parsed.withReceived(source);
+    assertThat(parsed.receivedBytes()).as("parsed, not stamped").isNull();
+    assertThat(stamped.withFirstHeader(HeaderName.MAX_FORWARDS, "69").receivedBytes())
+        .as("changed otherwise").isNull();
+    assertThat(stamped.toBuilder().build().receivedBytes()).as("built").isNull();
+    SipRequest folded = ((SipRequest) SipParser.create().parse(
+        REQUEST.replace("v: SIP/2.0/UDP 192.0.2.4:5070;", "v: SIP/2.0/UDP\r\n 192.0.2.4:5070;")))
+        .withReceived(source);
+    assertThat(folded.isStampedParse()).isTrue();
+    assertThat(folded.receivedBytes()).as("a folded top Via").isNull();
+  }
 }

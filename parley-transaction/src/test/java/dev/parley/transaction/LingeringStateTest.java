@@ -108,7 +108,7 @@ class LingeringStateTest {
   }
 
   @Test
-  void aRequestTheTransportChangedLingersEncodedNeverAsBytesItDoesNotHave() {
+  void aRequestTheTransportStampedLingersAsItsReceivedBytesWithTheStampedVia() {
     SipRequest parsed = parsed(Messages.incoming(SipMethod.MESSAGE, "z9hG4bK-linger-changed"));
     SipRequest changed = parsed.withReceived(new InetSocketAddress("198.51.100.7", 5060));
     assertThat(changed).isNotSameAs(parsed);
@@ -116,7 +116,7 @@ class LingeringStateTest {
     ServerTransaction tx = stack.user.last();
     tx.respond(Messages.response(changed, 202));
 
-    assertThat(TransactionProbe.requestHeldAs(tx)).isEqualTo("encoded bytes");
+    assertThat(TransactionProbe.requestHeldAs(tx)).isEqualTo("received bytes, stamped Via");
     assertThat(tx.request()).isEqualTo(changed);
     assertThat(tx.request().topVia().received()).isEqualTo("198.51.100.7");
     stack.advance(32_000);

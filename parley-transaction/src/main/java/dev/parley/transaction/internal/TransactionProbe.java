@@ -27,8 +27,9 @@ public final class TransactionProbe {
 
   /**
    * How {@code transaction} holds its request now: {@code "message"} (not compacted, or its bytes
-   * do not parse back), {@code "received bytes"} (the bytes it arrived in, kept as they came) or
-   * {@code "encoded bytes"}; {@code "ACK bytes"} when it let the request go and keeps only the
+   * do not parse back), {@code "received bytes"} (the bytes it arrived in, kept as they came),
+   * {@code "received bytes, stamped Via"} (those bytes and the top Via value the transport
+   * stamped, spliced in when read) or {@code "encoded bytes"}; {@code "ACK bytes"} when it let the request go and keeps only the
    * ACK it sent ({@link dev.parley.transaction.ClientTransaction.Listener#readsRequestWhileLingering});
    * {@code "nothing"} for a Confirmed INVITE server transaction whose user reads no request
    * ({@link dev.parley.transaction.ServerTransaction#readsNoRequestOnceConfirmed}) and for a
@@ -42,7 +43,8 @@ public final class TransactionProbe {
       return tx instanceof InviteClientTransaction ? "ACK bytes" : "nothing";
     }
     WireCopy copy = tx.requestCopy();
-    return copy == null ? "message" : copy.isVerbatim() ? "received bytes" : "encoded bytes";
+    return copy == null ? "message" : copy.isVerbatim() ? "received bytes"
+        : copy.isSpliced() ? "received bytes, stamped Via" : "encoded bytes";
   }
 
   /**

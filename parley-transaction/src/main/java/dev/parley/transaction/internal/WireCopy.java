@@ -1,6 +1,10 @@
 package dev.parley.transaction.internal;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.parley.sip.CompliancePolicy;
+import dev.parley.sip.HeaderName;
+import dev.parley.sip.Headers;
 import dev.parley.sip.ParserConfig;
 import dev.parley.sip.SipMessage;
 import dev.parley.sip.SipParser;
@@ -30,13 +34,23 @@ final class WireCopy {
 
   /** The encoded form of a built or changed message; null when {@link #verbatim} is kept. */
   private final byte[] bytes;
-  /** The bytes a received, unchanged message was parsed from (read-only); else null. */
+  /**
+   * The bytes a received message was parsed from (read-only): unchanged, or, when {@link
+   * #stampedVia} is not null, with its top Via value at [position, limit); else null.
+   */
   private final ByteBuffer verbatim;
+  /** The stamped top Via value that replaces {@link #verbatim}'s [position, limit); else null. */
+  private final String stampedVia;
   private final CompliancePolicy policy;
 
   private WireCopy(byte[] bytes, ByteBuffer verbatim, CompliancePolicy policy) {
+    this(bytes, verbatim, null, policy);
+  }
+
+  private WireCopy(byte[] bytes, ByteBuffer verbatim, String stampedVia, CompliancePolicy policy) {
     this.bytes = bytes;
     this.verbatim = verbatim;
+    this.stampedVia = stampedVia;
     this.policy = policy;
   }
 
@@ -48,11 +62,14 @@ final class WireCopy {
    * <p>A message parsed from bytes and not changed since (a received request the transport left
    * alone) keeps those bytes ({@link SipMessage#verbatimBytes()}): nothing is encoded or parsed,
    * since they parsed once under the same policy. A received request whose only change is the
-   * transport's Via stamp ({@link dev.parley.sip.SipRequest#isStampedParse()}) and that was read
-   * without violations is encoded and not checked: its encoding is the text it was parsed with,
-   * which parses back; so is a received response whose only change is its top Via removed
-   * ({@link dev.parley.sip.SipResponse#isParseWithoutTopVia()}). Any other message is encoded,
-   * and the check parses the framing and the start line once; the header values are read lazily.
+   * transport's Via stamp ({@link dev.parley.sip.SipRequest#isStampedParse()}) keeps the bytes it
+   * was received as and its stamped top Via value, spliced together only when read ({@link
+   * dev.parley.sip.SipRequest#receivedBytes()}: they parse back to it); when its top Via field
+   * came folded, and it was read without violations, it is encoded and not checked: its encoding
+   * is the text it was parsed with, which parses back. So is a received response whose only
+   * change is its top Via removed ({@link dev.parley.sip.SipResponse#isParseWithoutTopVia()}).
+   * Any other message is encoded, and the check parses the framing and the start line once; the
+   * header values are read lazily.
    */
   static WireCopy of(SipMessage message) {
     return of(message, null);
@@ -70,6 +87,13 @@ final class WireCopy {
     ByteBuffer verbatim = message.verbatimBytes();
     if (verbatim != null) {
       return new WireCopy(null, verbatim, message.policy());
+    }
+    if (sent == null && message instanceof dev.parley.sip.SipRequest r) {
+      ByteBuffer received = r.receivedBytes();
+      if (received != null) {
+        Headers h = r.headers();
+        return new WireCopy(null, received, h.value(h.indexOf(HeaderName.VIA, 0)), r.policy());
+      }
     }
     WireCopy copy = new WireCopy(sent != null ? sent : message.encode(), null, message.policy());
     if (parsesBack(message)) {
@@ -97,7 +121,11 @@ final class WireCopy {
 
   /** The size kept, in bytes. */
   int length() {
-    return bytes != null ? bytes.length : verbatim.remaining();
+    if (bytes != null) {
+      return bytes.length;
+    }
+    return stampedVia == null ? verbatim.remaining()
+        : verbatim.capacity() - verbatim.remaining() + stampedVia.getBytes(UTF_8).length;
   }
 
   /** Whether the bytes kept are {@code array} itself (for tests: an encoding shared, not made again). */
@@ -107,22 +135,30 @@ final class WireCopy {
 
   /** Whether the bytes kept are the ones the message was received as (not encoded again). */
   boolean isVerbatim() {
-    return verbatim != null;
+    return verbatim != null && stampedVia == null;
+  }
+
+  /** Whether the bytes kept are the received ones with the stamped top Via value to splice in. */
+  boolean isSpliced() {
+    return stampedVia != null;
   }
 
   /**
    * The message again, parsed from the bytes kept. An encoded copy is read without copying (safe:
    * neither this copy nor a message ever writes to it); received bytes are copied out of their
-   * read-only view first (rare: a retransmission to answer, the request asked for again).
+   * read-only view first, with the stamped top Via value in place of the received one (rare: a
+   * retransmission to answer, the request asked for again).
    *
    * @throws dev.parley.sip.SipParseException if the bytes do not parse again (a fault of the
    *     message's encoding, not of the peer)
    */
   SipMessage message() {
     byte[] data = bytes;
-    if (data == null) {
+    if (data == null && stampedVia == null) {
       data = new byte[verbatim.remaining()];
       verbatim.duplicate().get(data);
+    } else if (data == null) {
+      data = spliced();
     }
     SipParser parser = lastParser;
     if (parser.policy() != policy) {
@@ -130,6 +166,19 @@ final class WireCopy {
       lastParser = parser;
     }
     return parser.parse(data);
+  }
+
+  /** The received bytes with {@link #stampedVia} in place of the received top Via value. */
+  private byte[] spliced() {
+    byte[] via = stampedVia.getBytes(UTF_8);
+    int from = verbatim.position();
+    int to = verbatim.limit();
+    ByteBuffer all = verbatim.duplicate().clear();
+    byte[] data = new byte[all.remaining() - (to - from) + via.length];
+    all.get(data, 0, from);
+    System.arraycopy(via, 0, data, from, via.length);
+    all.position(to).get(data, from + via.length, data.length - from - via.length);
+    return data;
   }
 
   private static SipParser parser(CompliancePolicy policy) {
@@ -148,7 +197,8 @@ final class WireCopy {
 
   @Override
   public String toString() {
-    return "WireCopy[" + length() + " B" + (isVerbatim() ? " verbatim, " : ", ")
+    return "WireCopy[" + length() + " B"
+        + (isVerbatim() ? " verbatim, " : isSpliced() ? " spliced, " : ", ")
         + Objects.toString(policy) + "]";
   }
 }
