@@ -204,6 +204,30 @@ class LingeringStateTest {
     stack.assertIdle();
   }
 
+  @Test
+  void aCompletedNonInviteServerWhoseUserReadsNoRequestKeepsNoneAndStillAnswersRetransmissions() {
+    SipRequest request = parsed(Messages.incoming(SipMethod.MESSAGE, "z9hG4bK-linger-noreq"));
+    stack.transport.receive(request, stack.udpFlow());
+    ServerTransaction tx = stack.user.last();
+    tx.readsNoRequestOnceCompleted();
+    tx.respond(Messages.response(request, 200));
+
+    assertThat(TransactionProbe.requestHeldAs(tx)).as("Completed").isEqualTo("nothing");
+    assertThat(TransactionProbe.held(tx)).isEmpty();
+    assertThatThrownBy(tx::request).isInstanceOf(IllegalStateException.class);
+    assertThat(tx.isInvite()).isFalse();
+    stack.advance(30_000);
+    stack.transport.receive(parsed(request), stack.udpFlow()); // a retransmission: the 200 again
+
+    List<byte[]> sent = sentResponseBytes();
+    assertThat(sent).hasSize(2);
+    assertThat(sent.get(1)).isEqualTo(sent.get(0));
+    assertThat(stack.user.requests).as("absorbed, not a new request").hasSize(1);
+    stack.advance(2_000);
+    assertThat(stack.user.terminated).containsExactly(tx);
+    stack.assertIdle();
+  }
+
   /** A narrow listener that, as a proxy's lingering branch, never reads the request again. */
   private static final class EndOnly implements ClientTransaction.Listener {
     int terminated;

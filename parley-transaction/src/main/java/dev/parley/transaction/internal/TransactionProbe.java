@@ -31,7 +31,9 @@ public final class TransactionProbe {
    * {@code "encoded bytes"}; {@code "ACK bytes"} when it let the request go and keeps only the
    * ACK it sent ({@link dev.parley.transaction.ClientTransaction.Listener#readsRequestWhileLingering});
    * {@code "nothing"} for a Confirmed INVITE server transaction whose user reads no request
-   * ({@link dev.parley.transaction.ServerTransaction#readsNoRequestOnceConfirmed}) and for a
+   * ({@link dev.parley.transaction.ServerTransaction#readsNoRequestOnceConfirmed}), for a
+   * Completed non-INVITE server transaction whose user reads none ({@link
+   * dev.parley.transaction.ServerTransaction#readsNoRequestOnceCompleted}) and for a
    * Completed non-INVITE client transaction whose listener reads none.
    *
    * @throws IllegalArgumentException if {@code transaction} is not one of this package's
