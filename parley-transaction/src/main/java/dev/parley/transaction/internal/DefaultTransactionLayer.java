@@ -373,8 +373,20 @@ public final class DefaultTransactionLayer implements TransactionLayer {
     }
     responseSent(response.statusCode());
     Flow flow = inbound.flow();
-    sendStateless(response, flow, () -> transport.send(response, flow)).whenComplete((f, e) -> {
-      Hop fallback = e == null ? null : ResponseRoute.fallbackHop(request.topVia(), flow);
+    CompletableFuture<Flow> sent;
+    try {
+      sent = transport.send(response, flow);
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    // one callback for the failure's log and the fallback, not a supplier and two callbacks (a
+    // proxy's 407 is sent here for every new request from one of its users)
+    sent.whenComplete((f, e) -> {
+      if (e == null) {
+        return;
+      }
+      log.debug("stateless {} to {} failed: {}", response.statusCode(), flow, e.toString());
+      Hop fallback = ResponseRoute.fallbackHop(request.topVia(), flow);
       if (fallback != null) { // §18.2.2: the connection closed, so the Via's sent-by
         sendStateless(response, fallback, () -> transport.send(response, fallback));
       }
