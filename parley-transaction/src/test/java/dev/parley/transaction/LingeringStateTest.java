@@ -56,6 +56,12 @@ class LingeringStateTest {
     return (SipRequest) SipParser.create().parse(request.encode());
   }
 
+  /** The server transaction {@code request} makes, received over UDP. */
+  private ServerTransaction serverOf(SipRequest request) {
+    stack.transport.receive(request, stack.udpFlow());
+    return stack.user.last();
+  }
+
   private List<byte[]> sentResponseBytes() {
     return stack.transport.sentResponses().stream().map(SipMessage::encode).toList();
   }
@@ -207,8 +213,7 @@ class LingeringStateTest {
   @Test
   void aCompletedNonInviteServerWhoseUserReadsNoRequestKeepsNoneAndStillAnswersRetransmissions() {
     SipRequest request = parsed(Messages.incoming(SipMethod.MESSAGE, "z9hG4bK-linger-noreq"));
-    stack.transport.receive(request, stack.udpFlow());
-    ServerTransaction tx = stack.user.last();
+    ServerTransaction tx = serverOf(request);
     tx.readsNoRequestOnceCompleted();
     tx.respond(Messages.response(request, 200));
 
