@@ -98,7 +98,8 @@ public final class LingeringFootprint {
     };
     TransactionLayer layer = TransactionLayer.builder(wire, user)
         .config(TransactionConfig.builder().maxTransactions(2_000_000)
-            .maxLingeringTransactions(2_000_000).build())
+            .maxLingeringTransactions(2_000_000)
+            .rejectMergedRequests(!kind.endsWith("-proxied")).build()) // a proxy's layer: off
         .build();
     wire.setListener(layer);
     ClientTransaction.Listener ignore = (tx, response) -> { };

@@ -318,9 +318,11 @@ public final class DefaultTransactionLayer implements TransactionLayer {
       onCancel(request, inbound);
       return;
     }
-    boolean noToTag = request.to().tag() == null;
-    TransactionKeys.MergeKey mergeKey = noToTag ? TransactionKeys.merge(request) : null;
-    if (noToTag && config.rejectMergedRequests()) {
+    // §8.2.2.2 is a UAS core's check: a layer that lets merged requests pass (a proxy's) neither
+    // makes nor keeps their keys (a Completed transaction would hold one for Timer J's 32 s)
+    boolean mergeable = config.rejectMergedRequests() && request.to().tag() == null;
+    TransactionKeys.MergeKey mergeKey = mergeable ? TransactionKeys.merge(request) : null;
+    if (mergeable) {
       AbstractServerTransaction original = merged.get(mergeKey);
       if (original != null && !original.isTerminated()) {
         answerItself(request, inbound, SipStatus.LOOP_DETECTED.code(), null);
@@ -337,7 +339,7 @@ public final class DefaultTransactionLayer implements TransactionLayer {
       return;
     }
     entries.incrementAndGet();
-    if (noToTag && merged.putIfAbsent(mergeKey, tx) == null) {
+    if (mergeable && merged.putIfAbsent(mergeKey, tx) == null) {
       tx.mergeKey = mergeKey;
     }
     tx.scheduler.run(() -> {

@@ -26,6 +26,16 @@ public final class TransactionProbe {
   }
 
   /**
+   * Whether the layer registered {@code transaction} for merged-request detection (RFC 3261
+   * §8.2.2.2): a key kept as long as the transaction.
+   *
+   * @throws IllegalArgumentException if {@code transaction} is not one of this package's
+   */
+  public static boolean keepsMergeKey(Transaction transaction) {
+    return of(transaction) instanceof AbstractServerTransaction s && s.mergeKey != null;
+  }
+
+  /**
    * How {@code transaction} holds its request now: {@code "message"} (not compacted, or its bytes
    * do not parse back), {@code "received bytes"} (the bytes it arrived in, kept as they came) or
    * {@code "encoded bytes"}; {@code "ACK bytes"} when it let the request go and keeps only the
