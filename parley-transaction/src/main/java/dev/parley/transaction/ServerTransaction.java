@@ -53,4 +53,15 @@ public interface ServerTransaction extends Transaction {
    * forwards. Any thread; before the ACK arrives. Default: nothing (the request is kept).
    */
   default void readsNoRequestOnceConfirmed() {}
+
+  /**
+   * Says that the transaction user will not read {@link #request()} once a non-INVITE
+   * transaction is Completed (its final response sent, absorbing retransmissions of the request
+   * until Timer J, 32 s by default over UDP, RFC 3261 §17.2.2): the transaction then keeps no
+   * request at all, since resending the final response needs the response and the key only, and
+   * {@code request()} throws {@link IllegalStateException} from then on. A proxy, whose context
+   * of the request ends with its final response, says so for each request it forwards. Any
+   * thread; before the final response is sent. Default: nothing (the request is kept).
+   */
+  default void readsNoRequestOnceCompleted() {}
 }

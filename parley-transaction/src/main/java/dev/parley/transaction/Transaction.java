@@ -24,7 +24,8 @@ public interface Transaction {
    * from the bytes it keeps, not the same object; or throw {@link IllegalStateException}, once a
    * transaction user that said it reads no request then let it go ({@link
    * ClientTransaction.Listener#readsRequestWhileLingering}, {@link
-   * ServerTransaction#readsNoRequestOnceConfirmed}).
+   * ServerTransaction#readsNoRequestOnceConfirmed}, {@link
+   * ServerTransaction#readsNoRequestOnceCompleted}).
    */
   SipRequest request();
 

@@ -204,7 +204,10 @@ public final class TransactionConfig {
       return this;
     }
 
-    /** Whether to answer merged requests 482; a UAS does (default), a proxy turns it off. */
+    /**
+     * Whether to answer merged requests 482; a UAS does (default), a proxy turns it off. Off, the
+     * layer neither makes nor keeps a merged-request key for each transaction.
+     */
     public Builder rejectMergedRequests(boolean reject) {
       this.rejectMergedRequests = reject;
       return this;

@@ -43,7 +43,8 @@ import javax.management.ObjectName;
  * transaction that answered 486 and got the ACK (Confirmed, Timer I), the same whose user (a
  * proxy) reads no request once it is Confirmed, an INVITE server
  * transaction that answered 200 (Accepted, Timer L), a MESSAGE server transaction that answered
- * 200 (Completed, Timer J), a MESSAGE client transaction answered 202 (Completed, Timer K), and
+ * 200 (Completed, Timer J), the same whose user (a proxy) reads no request once it is Completed, a
+ * MESSAGE client transaction answered 202 (Completed, Timer K), and
  * the same for a proxy's branch.
  */
 public final class LingeringFootprint {
@@ -65,6 +66,7 @@ public final class LingeringFootprint {
     }
     String[] kinds = {"invite-client-486", "invite-client-486-branch", "invite-server-486-ack",
         "invite-server-486-ack-proxied", "invite-server-200", "message-server-200",
+        "message-server-200-proxied",
         "message-client-202", "message-client-202-branch"};
     for (int round = 0; round < 2; round++) { // the first round warms up the classes
       for (String kind : kinds) {
@@ -88,12 +90,16 @@ public final class LingeringFootprint {
         if (kind.equals("invite-server-486-ack-proxied")) {
           tx.readsNoRequestOnceConfirmed();
         }
+        if (kind.equals("message-server-200-proxied")) {
+          tx.readsNoRequestOnceCompleted();
+        }
         tx.respond(request.response(status, "uas-" + request.callId().hashCode()).build());
       }
     };
     TransactionLayer layer = TransactionLayer.builder(wire, user)
         .config(TransactionConfig.builder().maxTransactions(2_000_000)
-            .maxLingeringTransactions(2_000_000).build())
+            .maxLingeringTransactions(2_000_000)
+            .rejectMergedRequests(!kind.endsWith("-proxied")).build()) // a proxy's layer: off
         .build();
     wire.setListener(layer);
     ClientTransaction.Listener ignore = (tx, response) -> { };
@@ -133,7 +139,7 @@ public final class LingeringFootprint {
             wire.receive(ack(i, branch, ((SipResponse) wire.last).to().tag()));
           }
         }
-        case "message-server-200" -> wire.receive(request("MESSAGE", i, "z9hG4bK-msg-" + i));
+        case "message-server-200", "message-server-200-proxied" -> wire.receive(request("MESSAGE", i, "z9hG4bK-msg-" + i));
         case "message-client-202", "message-client-202-branch" -> {
           layer.sendRequest((SipRequest) request("MESSAGE", i, "z9hG4bK-up-" + i), HOP,
               kind.equals("message-client-202") ? ignore : proxyBranch);

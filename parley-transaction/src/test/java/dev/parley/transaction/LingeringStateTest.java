@@ -56,6 +56,12 @@ class LingeringStateTest {
     return (SipRequest) SipParser.create().parse(request.encode());
   }
 
+  /** The server transaction {@code request} makes, received over UDP. */
+  private ServerTransaction serverOf(SipRequest request) {
+    stack.transport.receive(request, stack.udpFlow());
+    return stack.user.last();
+  }
+
   private List<byte[]> sentResponseBytes() {
     return stack.transport.sentResponses().stream().map(SipMessage::encode).toList();
   }
@@ -200,6 +206,29 @@ class LingeringStateTest {
     assertThat(stack.transport.sentResponses()).extracting(SipResponse::statusCode)
         .containsExactly(486, 486);
     stack.advance(5_000);
+    assertThat(stack.user.terminated).containsExactly(tx);
+    stack.assertIdle();
+  }
+
+  @Test
+  void aCompletedNonInviteServerWhoseUserReadsNoRequestKeepsNoneAndStillAnswersRetransmissions() {
+    SipRequest request = parsed(Messages.incoming(SipMethod.MESSAGE, "z9hG4bK-linger-noreq"));
+    ServerTransaction tx = serverOf(request);
+    tx.readsNoRequestOnceCompleted();
+    tx.respond(Messages.response(request, 200));
+
+    assertThat(TransactionProbe.requestHeldAs(tx)).as("Completed").isEqualTo("nothing");
+    assertThat(TransactionProbe.held(tx)).isEmpty();
+    assertThatThrownBy(tx::request).isInstanceOf(IllegalStateException.class);
+    assertThat(tx.isInvite()).isFalse();
+    stack.advance(30_000);
+    stack.transport.receive(parsed(request), stack.udpFlow()); // a retransmission: the 200 again
+
+    List<byte[]> sent = sentResponseBytes();
+    assertThat(sent).hasSize(2);
+    assertThat(sent.get(1)).isEqualTo(sent.get(0));
+    assertThat(stack.user.requests).as("absorbed, not a new request").hasSize(1);
+    stack.advance(2_000);
     assertThat(stack.user.terminated).containsExactly(tx);
     stack.assertIdle();
   }

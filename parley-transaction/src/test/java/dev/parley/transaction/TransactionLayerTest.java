@@ -8,6 +8,7 @@ import dev.parley.sip.SipMethod;
 import dev.parley.sip.SipRequest;
 import dev.parley.sip.SipResponse;
 import dev.parley.sip.Via;
+import dev.parley.transaction.internal.TransactionProbe;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -224,6 +225,18 @@ class TransactionLayerTest {
     proxy.transport.receive(Messages.incoming(SipMethod.MESSAGE, "z9hG4bK-p2", "m@peer", "ft", 1), proxy.udpFlow());
     assertThat(proxy.user.requests).hasSize(2);
     assertThat(proxy.transport.sentCount()).isZero();
+  }
+
+  @Test
+  void aLayerThatLetsMergedRequestsPassKeepsNoMergeKeyPerTransaction() {
+    Stack proxy = new Stack(TransactionConfig.builder().rejectMergedRequests(false).build());
+    proxy.transport.receive(Messages.incoming(SipMethod.MESSAGE, "z9hG4bK-nokey", "k@peer", "ft", 1),
+        proxy.udpFlow());
+    stack.transport.receive(Messages.incoming(SipMethod.MESSAGE, "z9hG4bK-key", "k@peer", "ft", 1),
+        stack.udpFlow());
+
+    assertThat(TransactionProbe.keepsMergeKey(proxy.user.last())).isFalse();
+    assertThat(TransactionProbe.keepsMergeKey(stack.user.last())).as("a UAS's layer").isTrue();
   }
 
   // ------------------------------------------------------------------ stray messages

@@ -318,9 +318,11 @@ public final class DefaultTransactionLayer implements TransactionLayer {
       onCancel(request, inbound);
       return;
     }
-    boolean noToTag = request.to().tag() == null;
-    TransactionKeys.MergeKey mergeKey = noToTag ? TransactionKeys.merge(request) : null;
-    if (noToTag && config.rejectMergedRequests()) {
+    // §8.2.2.2 is a UAS core's check: a layer that lets merged requests pass (a proxy's) neither
+    // makes nor keeps their keys (a Completed transaction would hold one for Timer J's 32 s)
+    boolean mergeable = config.rejectMergedRequests() && request.to().tag() == null;
+    TransactionKeys.MergeKey mergeKey = mergeable ? TransactionKeys.merge(request) : null;
+    if (mergeable) {
       AbstractServerTransaction original = merged.get(mergeKey);
       if (original != null && !original.isTerminated()) {
         answerItself(request, inbound, SipStatus.LOOP_DETECTED.code(), null);
@@ -337,7 +339,7 @@ public final class DefaultTransactionLayer implements TransactionLayer {
       return;
     }
     entries.incrementAndGet();
-    if (noToTag && merged.putIfAbsent(mergeKey, tx) == null) {
+    if (mergeable && merged.putIfAbsent(mergeKey, tx) == null) {
       tx.mergeKey = mergeKey;
     }
     tx.scheduler.run(() -> {
@@ -373,8 +375,20 @@ public final class DefaultTransactionLayer implements TransactionLayer {
     }
     responseSent(response.statusCode());
     Flow flow = inbound.flow();
-    sendStateless(response, flow, () -> transport.send(response, flow)).whenComplete((f, e) -> {
-      Hop fallback = e == null ? null : ResponseRoute.fallbackHop(request.topVia(), flow);
+    CompletableFuture<Flow> sent;
+    try {
+      sent = transport.send(response, flow);
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    // one callback for the failure's log and the fallback, not a supplier and two callbacks (a
+    // proxy's 407 is sent here for every new request from one of its users)
+    sent.whenComplete((f, e) -> {
+      if (e == null) {
+        return;
+      }
+      log.debug("stateless {} to {} failed: {}", response.statusCode(), flow, e.toString());
+      Hop fallback = ResponseRoute.fallbackHop(request.topVia(), flow);
       if (fallback != null) { // §18.2.2: the connection closed, so the Via's sent-by
         sendStateless(response, fallback, () -> transport.send(response, fallback));
       }

@@ -68,6 +68,8 @@ public final class NonInviteServerTransaction extends AbstractServerTransaction 
    * sent again as it is and kept as {@link #finalCopy}. On the scheduler.
    */
   private byte[] finalWire;
+  /** Whether Completed keeps no request ({@link #readsNoRequestOnceCompleted}). */
+  private volatile boolean noRequestOnceCompleted;
 
   NonInviteServerTransaction(DefaultTransactionLayer layer, Scheduler scheduler, SipRequest request,
       Object key, Flow flow, boolean layerOwned) {
@@ -117,6 +119,19 @@ public final class NonInviteServerTransaction extends AbstractServerTransaction 
       }
       case COMPLETED, TERMINATED ->
           layer.responseDropped(this, response, "a final response was sent already");
+    }
+  }
+
+  @Override
+  public void readsNoRequestOnceCompleted() {
+    noRequestOnceCompleted = true;
+  }
+
+  /** Completed resends the final response (§17.2.2): it needs the key, not the request. */
+  @Override
+  void compactBeforeRequest() {
+    if (state == State.COMPLETED && noRequestOnceCompleted) {
+      dropRequest();
     }
   }
 

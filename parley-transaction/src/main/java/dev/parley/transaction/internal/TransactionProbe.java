@@ -26,13 +26,25 @@ public final class TransactionProbe {
   }
 
   /**
+   * Whether the layer registered {@code transaction} for merged-request detection (RFC 3261
+   * §8.2.2.2): a key kept as long as the transaction.
+   *
+   * @throws IllegalArgumentException if {@code transaction} is not one of this package's
+   */
+  public static boolean keepsMergeKey(Transaction transaction) {
+    return of(transaction) instanceof AbstractServerTransaction s && s.mergeKey != null;
+  }
+
+  /**
    * How {@code transaction} holds its request now: {@code "message"} (not compacted, or its bytes
    * do not parse back), {@code "received bytes"} (the bytes it arrived in, kept as they came),
    * {@code "received bytes, stamped Via"} (those bytes and the top Via value the transport
    * stamped, spliced in when read) or {@code "encoded bytes"}; {@code "ACK bytes"} when it let the request go and keeps only the
    * ACK it sent ({@link dev.parley.transaction.ClientTransaction.Listener#readsRequestWhileLingering});
    * {@code "nothing"} for a Confirmed INVITE server transaction whose user reads no request
-   * ({@link dev.parley.transaction.ServerTransaction#readsNoRequestOnceConfirmed}) and for a
+   * ({@link dev.parley.transaction.ServerTransaction#readsNoRequestOnceConfirmed}), for a
+   * Completed non-INVITE server transaction whose user reads none ({@link
+   * dev.parley.transaction.ServerTransaction#readsNoRequestOnceCompleted}) and for a
    * Completed non-INVITE client transaction whose listener reads none.
    *
    * @throws IllegalArgumentException if {@code transaction} is not one of this package's

@@ -31,9 +31,34 @@ class IdentifiersTest {
         .allMatch(c -> Character.digit(c, 36) >= 0), branch);
   }
 
+  @Test
+  void digitsAreWrittenAfterWhatTheBufferHoldsAlready() {
+    byte[] out = new byte[3 + 13];
+    out[0] = 'a';
+    out[1] = 'b';
+    out[2] = 'c';
+    int end = Identifiers.writeBase36(out, 3, -1);
+    assertEquals("abc" + Long.toUnsignedString(-1, 36), new String(out, 0, end,
+        java.nio.charset.StandardCharsets.ISO_8859_1));
+  }
+
+  @Test
+  void tagsAreBase36NumbersAndBranchesOfOneThreadDiffer() {
+    String tag = Identifiers.newTag();
+    assertTrue(!tag.isEmpty() && tag.length() <= 13
+        && tag.chars().allMatch(c -> Character.digit(c, 36) >= 0), tag);
+    java.util.Set<String> branches = new java.util.HashSet<>();
+    for (int i = 0; i < 1_000; i++) {
+      String b = Identifiers.newBranch();
+      assertTrue(b.startsWith(Via.MAGIC_COOKIE), b);
+      branches.add(b);
+    }
+    assertEquals(1_000, branches.size(), "each branch its own text, not the buffer's");
+  }
+
   private static String base36(long v) {
-    StringBuilder sb = new StringBuilder();
-    Identifiers.appendBase36(sb, v);
-    return sb.toString();
+    byte[] out = new byte[13];
+    return new String(out, 0, Identifiers.writeBase36(out, 0, v),
+        java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 }

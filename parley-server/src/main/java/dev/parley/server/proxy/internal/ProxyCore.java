@@ -277,7 +277,10 @@ public final class ProxyCore {
       dialogs.ended(request.callId(), request.from().tag(), request.to().tag());
     }
     ProxyContext ctx = new ProxyContext(this, tx, request, copy.request(), copy.signature(), hash);
-    tx.readsNoRequestOnceConfirmed(); // the context ends with the final response; Timer I needs none
+    // the context ends with the final response: Timer I (INVITE) and Timer J (other requests)
+    // need no request
+    tx.readsNoRequestOnceConfirmed();
+    tx.readsNoRequestOnceCompleted();
     contexts.put(tx, ctx);
     ctx.start(targets);
   }
